@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Data flows one way: parse (CredentialJSON) → expand (JSONLD) → RDF (JSONLDToRDF, RDF)
+// → canonicalize (RDFCanonicalization) → sign/verify (DataIntegrity, JAdES) → report.
+// Only the signing targets import Crypto/X509, so the JSON-LD core builds and tests fast.
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "skillcred",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "skillcred", targets: ["skillcred"]),
+        .library(name: "SkillcredCore", targets: [
+            "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
+        .target(name: "CredentialJSON", swiftSettings: strict),
+        // RDF terms, datasets and N-Quads.
+        .target(name: "RDF", swiftSettings: strict),
+        // JSON-LD 1.1 context processing and expansion, offline document loading, safe mode.
+        .target(name: "JSONLD", dependencies: ["CredentialJSON"], swiftSettings: strict),
+        // JSON-LD 1.1 deserialization to an RDF dataset.
+        .target(name: "JSONLDToRDF", dependencies: ["JSONLD", "RDF", "CredentialJSON"], swiftSettings: strict),
+        // The project's contexts/ compiled into the binary.
+        .target(name: "BundledContexts", dependencies: ["JSONLD", "CredentialJSON"], swiftSettings: strict),
+        // RDFC-1.0 with a work limit.
+        .target(name: "RDFCanonicalization", dependencies: [
+            "RDF", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // base58btc, base64url, multibase, multicodec key headers.
+        .target(name: "Multiformats", swiftSettings: strict),
+        // Key generation, PEM/PKCS#8 import and export, Multikey/JWK views, file permissions.
+        .target(name: "KeyManagement", dependencies: [
+            "CredentialJSON", "Multiformats",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
+        // did:key, did:jwk, did:web (local directory first) and verification-method binding.
+        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "Multiformats", "KeyManagement"], swiftSettings: strict),
+        // Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020.
+        .target(name: "DataIntegrity", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "RDF", "RDFCanonicalization", "BundledContexts",
+            "Multiformats", "KeyManagement", "DIDResolution",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // JAdES baseline-B sealing and verification (JWS JSON serialization, unencoded payload, x5c).
+        .target(name: "JAdES", dependencies: [
+            "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
+        // The command-line shell over the library.
+        .executableTarget(name: "skillcred", dependencies: [
+            "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        // Release-build benchmarks: `swift run -c release skillcred-bench`.
+        .executableTarget(name: "skillcred-bench", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
+            "KeyManagement", "DataIntegrity",
+        ], swiftSettings: strict),
+
+        // Locating ../shared test data; shared by the test targets only.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
+        .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
+        .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "BundledContextsTests", dependencies: ["BundledContexts", "JSONLD", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "RDFCanonicalizationTests", dependencies: ["RDFCanonicalization", "RDF", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "MultiformatsTests", dependencies: ["Multiformats", "TestSupport"]),
+        .testTarget(name: "KeyManagementTests", dependencies: ["KeyManagement", "Multiformats", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
+        .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The BundledContexts module; see Package.swift for its job.

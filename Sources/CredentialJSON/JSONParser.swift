@@ -1,0 +1,391 @@
+/// Limits that bound the work a hostile document can cause.
+public struct JSONParseLimits: Sendable, Hashable {
+    /// Deepest nesting of arrays and objects accepted.
+    public var maxDepth: Int
+    /// Largest input accepted, in bytes.
+    public var maxBytes: Int
+
+    public init(maxDepth: Int = 256, maxBytes: Int = 16 * 1024 * 1024) {
+        self.maxDepth = maxDepth
+        self.maxBytes = maxBytes
+    }
+
+    /// 256 levels, 16 MiB.
+    public static let `default` = JSONParseLimits()
+}
+
+/// A JSON syntax error, located by byte offset, line and column (both 1-based).
+public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem this is; stable across versions.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+        public var description: String { name }
+        public static let unexpectedEnd = Code(name: "unexpectedEnd")
+        public static let unexpectedCharacter = Code(name: "unexpectedCharacter")
+        public static let invalidNumber = Code(name: "invalidNumber")
+        public static let invalidEscape = Code(name: "invalidEscape")
+        public static let loneSurrogate = Code(name: "loneSurrogate")
+        public static let controlCharacter = Code(name: "controlCharacter")
+        public static let invalidUTF8 = Code(name: "invalidUTF8")
+        public static let duplicateKey = Code(name: "duplicateKey")
+        public static let trailingData = Code(name: "trailingData")
+        public static let tooDeep = Code(name: "tooDeep")
+        public static let tooLarge = Code(name: "tooLarge")
+    }
+
+    public let code: Code
+    public let message: String
+    public let offset: Int
+    public let line: Int
+    public let column: Int
+
+    public var description: String { "line \(line):\(column): \(message)" }
+
+    public static func == (lhs: JSONParseError, rhs: JSONParseError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+/// An RFC 8259 strict parser over UTF-8 bytes.
+///
+/// Rejects what lenient parsers accept and signatures cannot afford: duplicate member names
+/// (two readers could see two different claims), invalid UTF-8, lone surrogate escapes,
+/// raw control characters, trailing data, and inputs beyond the configured limits.
+public enum JSONParser {
+    /// Parses a complete JSON text.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes, limits: JSONParseLimits = .default) throws(JSONParseError) -> JSONValue
+    where Bytes.Element == UInt8 {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            var p = Parser(buffer: buffer, limits: limits)
+            return try p.parseDocument()
+        }
+    }
+
+    /// Parses a complete JSON text given as a string.
+    public static func parse(_ text: String, limits: JSONParseLimits = .default) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), limits: limits)
+    }
+}
+
+private struct Parser {
+    let buf: UnsafeBufferPointer<UInt8>
+    let limits: JSONParseLimits
+    var i = 0
+    var depth = 0
+
+    init(buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) {
+        self.buf = buffer
+        self.limits = limits
+    }
+
+    func fail(_ code: JSONParseError.Code, _ message: String, at offset: Int? = nil) -> JSONParseError {
+        let off = min(offset ?? i, buf.count)
+        var line = 1
+        var lineStart = 0
+        var k = 0
+        while k < off {
+            if buf[k] == 0x0A { line += 1; lineStart = k + 1 }
+            k += 1
+        }
+        // Column counts characters, not bytes, so it matches what an editor shows.
+        var column = 1
+        k = lineStart
+        while k < off {
+            if buf[k] & 0xC0 != 0x80 { column += 1 }
+            k += 1
+        }
+        if off < buf.count, buf[off] & 0xC0 == 0x80 { column -= 1 }
+        return JSONParseError(code: code, message: message, offset: off, line: line, column: max(column, 1))
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        guard buf.count <= limits.maxBytes else {
+            throw JSONParseError(code: .tooLarge, message: "input of \(buf.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
+                                 offset: 0, line: 1, column: 1)
+        }
+        // A UTF-8 byte order mark is not JSON (RFC 8259 §8.1) but is common in exported files.
+        if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { i = 3 }
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if i < buf.count {
+            throw fail(.trailingData, "unexpected data after the JSON value")
+        }
+        return value
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while i < buf.count {
+            let c = buf[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        }
+    }
+
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected a value") }
+        switch buf[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default:
+            throw fail(.unexpectedCharacter, "unexpected character \(describe(at: i)), expected a value")
+        }
+    }
+
+    func describe(at offset: Int) -> String {
+        guard offset < buf.count else { return "end of input" }
+        let c = buf[offset]
+        if c >= 0x20 && c < 0x7F { return "'\(Character(UnicodeScalar(c)))'" }
+        return "byte 0x" + String(c, radix: 16, uppercase: true)
+    }
+
+    mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+        let start = i
+        let n = word.utf8CodeUnitCount
+        let p = word.utf8Start
+        for k in 0..<n {
+            guard i < buf.count, buf[i] == p[k] else {
+                throw fail(i >= buf.count ? .unexpectedEnd : .unexpectedCharacter, "invalid literal, expected '\(word)'", at: start)
+            }
+            i += 1
+        }
+    }
+
+    mutating func enter() throws(JSONParseError) {
+        depth += 1
+        if depth > limits.maxDepth {
+            throw fail(.tooDeep, "nesting deeper than the limit of \(limits.maxDepth)")
+        }
+    }
+
+    mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enter()
+        i += 1
+        var members: [JSONObject.Member] = []
+        skipWhitespace()
+        if i < buf.count, buf[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(JSONObject(uniqueMembers: members))
+        }
+        while true {
+            skipWhitespace()
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
+            guard buf[i] == UInt8(ascii: "\"") else {
+                throw fail(.unexpectedCharacter, "expected a member name in double quotes, found \(describe(at: i))")
+            }
+            let keyStart = i
+            let key = try parseString()
+            if members.count < 16 {
+                if members.contains(where: { $0.key == key }) {
+                    throw fail(.duplicateKey, "duplicate member name \"\(key)\"", at: keyStart)
+                }
+            } else if Set(members.lazy.map(\.key)).contains(key) {
+                throw fail(.duplicateKey, "duplicate member name \"\(key)\"", at: keyStart)
+            }
+            skipWhitespace()
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected ':'") }
+            guard buf[i] == UInt8(ascii: ":") else {
+                throw fail(.unexpectedCharacter, "expected ':' after member name, found \(describe(at: i))")
+            }
+            i += 1
+            skipWhitespace()
+            let value = try parseValue()
+            members.append((key: key, value: value))
+            skipWhitespace()
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
+            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+            if buf[i] == UInt8(ascii: "}") { i += 1; break }
+            throw fail(.unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(at: i))")
+        }
+        depth -= 1
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enter()
+        i += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if i < buf.count, buf[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an array") }
+            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+            if buf[i] == UInt8(ascii: "]") { i += 1; break }
+            throw fail(.unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(at: i))")
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let start = i
+        if buf[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < buf.count else { throw fail(.invalidNumber, "number ends after '-'", at: start) }
+        if buf[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < buf.count, isDigit(buf[i]) { throw fail(.invalidNumber, "leading zeros are not allowed in numbers", at: start) }
+        } else if isDigit(buf[i]) {
+            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        } else {
+            throw fail(.invalidNumber, "expected a digit", at: i)
+        }
+        if i < buf.count, buf[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < buf.count, isDigit(buf[i]) else { throw fail(.invalidNumber, "expected a digit after the decimal point") }
+            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        }
+        if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < buf.count, isDigit(buf[i]) else { throw fail(.invalidNumber, "expected a digit in the exponent") }
+            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        }
+        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self))
+    }
+
+    @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        let open = i
+        i += 1
+        let start = i
+        // Fast path: no escapes. Validate UTF-8 and control characters in one scan.
+        var needsSlowPath = false
+        while i < buf.count {
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") { needsSlowPath = true; break }
+            if c < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(c, radix: 16)) must be escaped in a string") }
+            if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
+        }
+        if !needsSlowPath {
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
+            let s = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+            i += 1
+            return s
+        }
+        var bytes = Array(UnsafeBufferPointer(rebasing: buf[start..<i]))
+        while true {
+            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(c, radix: 16)) must be escaped in a string") }
+            if c == UInt8(ascii: "\\") {
+                let escStart = i
+                i += 1
+                guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated escape", at: escStart) }
+                let e = buf[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "\""): bytes.append(0x22)
+                case UInt8(ascii: "\\"): bytes.append(0x5C)
+                case UInt8(ascii: "/"): bytes.append(0x2F)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0C)
+                case UInt8(ascii: "n"): bytes.append(0x0A)
+                case UInt8(ascii: "r"): bytes.append(0x0D)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4(at: escStart)
+                    if scalar >= 0xD800 && scalar <= 0xDBFF {
+                        guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else {
+                            throw fail(.loneSurrogate, "lone high surrogate \\u\(String(scalar, radix: 16, uppercase: true))", at: escStart)
+                        }
+                        let lowStart = i
+                        i += 2
+                        let low = try hex4(at: lowStart)
+                        guard low >= 0xDC00 && low <= 0xDFFF else {
+                            throw fail(.loneSurrogate, "high surrogate not followed by a low surrogate", at: escStart)
+                        }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+                        throw fail(.loneSurrogate, "lone low surrogate \\u\(String(scalar, radix: 16, uppercase: true))", at: escStart)
+                    }
+                    appendUTF8(scalar, to: &bytes)
+                default:
+                    throw fail(.invalidEscape, "invalid escape sequence '\\\(Character(UnicodeScalar(e)))'", at: escStart)
+                }
+                continue
+            }
+            let scalarStart = i
+            if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[scalarStart..<i]))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    mutating func hex4(at escStart: Int) throws(JSONParseError) -> UInt32 {
+        guard i + 4 <= buf.count else { throw fail(.invalidEscape, "incomplete \\u escape", at: escStart) }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = buf[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw fail(.invalidEscape, "invalid hex digit in \\u escape", at: escStart)
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+
+    func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80: bytes.append(UInt8(scalar))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xC0 | (scalar >> 6)))
+            bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xE0 | (scalar >> 12)))
+            bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            bytes.append(UInt8(0xF0 | (scalar >> 18)))
+            bytes.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+
+    /// Advances over one multi-byte UTF-8 scalar, rejecting overlong forms, surrogates and values above U+10FFFF.
+    mutating func skipUTF8Scalar() throws(JSONParseError) {
+        let c0 = buf[i]
+        let start = i
+        func cont(_ k: Int) -> UInt8? { k < buf.count && buf[k] & 0xC0 == 0x80 ? buf[k] : nil }
+        switch c0 {
+        case 0xC2...0xDF:
+            guard cont(i + 1) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
+            i += 2
+        case 0xE0...0xEF:
+            guard let c1 = cont(i + 1), cont(i + 2) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
+            if c0 == 0xE0 && c1 < 0xA0 { throw fail(.invalidUTF8, "overlong UTF-8 sequence", at: start) }
+            if c0 == 0xED && c1 >= 0xA0 { throw fail(.invalidUTF8, "UTF-8 encoded surrogate", at: start) }
+            i += 3
+        case 0xF0...0xF4:
+            guard let c1 = cont(i + 1), cont(i + 2) != nil, cont(i + 3) != nil else {
+                throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start)
+            }
+            if c0 == 0xF0 && c1 < 0x90 { throw fail(.invalidUTF8, "overlong UTF-8 sequence", at: start) }
+            if c0 == 0xF4 && c1 >= 0x90 { throw fail(.invalidUTF8, "code point above U+10FFFF", at: start) }
+            i += 4
+        default:
+            throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(String(c0, radix: 16, uppercase: true))", at: start)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+/// A JSON value that keeps what a signature depends on: member order, the exact lexical
+/// form of numbers, and the distinction between `true` and `1`.
+///
+/// Foundation's JSON types lose all three (see the project's notes), which would let a
+/// canonicalizer rewrite `1.0` as `1` and break signatures made by other implementations.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+}
+
+/// A JSON number kept as its lexeme (`1.0`, `1E2`, `12345678901234567890` stay as written).
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The number exactly as it appeared in the input (or as produced by ``init(_:)-(Int)``).
+    public let lexeme: String
+
+    /// Wraps a lexeme that the caller guarantees to match the RFC 8259 number grammar.
+    public init(unchecked lexeme: String) { self.lexeme = lexeme }
+
+    /// A number from an integer.
+    public init(_ value: Int) { self.lexeme = String(value) }
+
+    /// A number from a double, written in the ECMAScript form (the one RFC 8785 uses).
+    public init(_ value: Double) { self.lexeme = ECMAScriptNumber.format(value) ?? "0" }
+
+    /// Whether the lexeme has no fraction and no exponent.
+    public var isIntegerLexeme: Bool {
+        !lexeme.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+    }
+
+    /// The value as `Int64` when the lexeme is an integer that fits.
+    public var int64Value: Int64? { isIntegerLexeme ? Int64(lexeme) : nil }
+
+    /// The value as `Int` when the lexeme is an integer that fits.
+    public var intValue: Int? { isIntegerLexeme ? Int(lexeme) : nil }
+
+    /// The nearest `Double` (may round large or long numbers).
+    public var doubleValue: Double { Double(lexeme) ?? .nan }
+
+    /// Whether the value is mathematically an integer (`1.0` and `1E2` are; `1.5` is not).
+    public var hasIntegralValue: Bool {
+        if isIntegerLexeme { return true }
+        let d = doubleValue
+        return d.isFinite && d.rounded(.towardZero) == d
+    }
+
+    public var description: String { lexeme }
+}
+
+/// A JSON object whose members keep their input order.
+///
+/// Lookups are linear: credential objects are small, and a dictionary per object would cost
+/// more to build than it saves. Equality ignores member order, as JSON's data model does.
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Member = (key: String, value: JSONValue)
+
+    /// The members in order.
+    public private(set) var members: [Member]
+
+    /// An empty object.
+    public init() { members = [] }
+
+    /// An object with these members; later duplicates replace earlier ones.
+    public init(_ members: [Member]) {
+        self.members = []
+        self.members.reserveCapacity(members.count)
+        for m in members { self[m.key] = m.value }
+    }
+
+    /// Builds an object from members already known to have distinct keys (the parser checks).
+    init(uniqueMembers: [Member]) { self.members = uniqueMembers }
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements.map { (key: $0.0, value: $0.1) })
+    }
+
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+
+    /// The member's value; setting `nil` removes it, setting a new key appends it.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            for m in members where m.key == key { return m.value }
+            return nil
+        }
+        set {
+            if let i = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+            } else if let newValue {
+                members.append((key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Removes a member and returns its value.
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> JSONValue? {
+        guard let i = members.firstIndex(where: { $0.key == key }) else { return nil }
+        return members.remove(at: i).value
+    }
+
+    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        for m in lhs.members {
+            guard let other = rhs[m.key], other == m.value else { return false }
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent: combine member hashes commutatively.
+        var acc = 0
+        for m in members {
+            var h = Hasher()
+            h.combine(m.key)
+            h.combine(m.value)
+            acc = acc &+ h.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(acc)
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// The string, when this is a string.
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The boolean, when this is a boolean (never for numbers).
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The number, when this is a number.
+    public var numberValue: JSONNumber? { if case .number(let n) = self { return n } else { return nil } }
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The object, when this is an object.
+    public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    /// Whether this is `null`.
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+    /// Whether this is a string.
+    public var isString: Bool { stringValue != nil }
+    /// Whether this is an object.
+    public var isObject: Bool { objectValue != nil }
+    /// Whether this is an array.
+    public var isArray: Bool { arrayValue != nil }
+
+    /// The member's value when this is an object.
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+
+    /// The value itself when it is an array, otherwise a one-element array (JSON-LD's "as array").
+    public var asArray: [JSONValue] {
+        if case .array(let a) = self { return a }
+        return [self]
+    }
+
+    /// A short name of the kind, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}

@@ -1,0 +1,201 @@
+/// Serializes ``JSONValue``s.
+///
+/// The plain form keeps member order and number lexemes exactly; it never escapes `/`.
+/// The canonical form is RFC 8785 (JCS), which the `*-jcs` cryptosuites sign.
+public enum JSONWriter {
+    /// How to lay out plain output.
+    public enum Style: Sendable {
+        /// No whitespace at all.
+        case compact
+        /// Two-space indentation, one member or element per line.
+        case pretty
+    }
+
+    /// Plain JSON text, member order and number lexemes as they are.
+    public static func string(_ value: JSONValue, style: Style = .compact) -> String {
+        var out = ""
+        write(value, to: &out, style: style, indent: 0)
+        return out
+    }
+
+    /// Plain JSON text as UTF-8 bytes.
+    public static func data(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
+        Array(string(value, style: style).utf8)
+    }
+
+    private static func write(_ value: JSONValue, to out: inout String, style: Style, indent: Int) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n.lexeme
+        case .string(let s): writeString(s, to: &out)
+        case .array(let a):
+            if a.isEmpty { out += "[]"; return }
+            out += "["
+            for (k, e) in a.enumerated() {
+                if k > 0 { out += "," }
+                if style == .pretty { newline(&out, indent + 1) }
+                write(e, to: &out, style: style, indent: indent + 1)
+            }
+            if style == .pretty { newline(&out, indent) }
+            out += "]"
+        case .object(let o):
+            if o.isEmpty { out += "{}"; return }
+            out += "{"
+            for (k, m) in o.members.enumerated() {
+                if k > 0 { out += "," }
+                if style == .pretty { newline(&out, indent + 1) }
+                writeString(m.key, to: &out)
+                out += style == .pretty ? ": " : ":"
+                write(m.value, to: &out, style: style, indent: indent + 1)
+            }
+            if style == .pretty { newline(&out, indent) }
+            out += "}"
+        }
+    }
+
+    private static func newline(_ out: inout String, _ indent: Int) {
+        out += "\n"
+        out += String(repeating: "  ", count: indent)
+    }
+
+    /// Writes a string with the escapes RFC 8785 §3.2.2.2 prescribes (the same as ECMAScript's
+    /// `JSON.stringify`): `\b \t \n \f \r \" \\`, other controls as lowercase `\u00xx`, nothing else.
+    static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        var needsEscape = false
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { needsEscape = true; break }
+        if !needsEscape {
+            out += s
+            out += "\""
+            return
+        }
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x08: out += "\\b"
+            case 0x09: out += "\\t"
+            case 0x0A: out += "\\n"
+            case 0x0C: out += "\\f"
+            case 0x0D: out += "\\r"
+            case 0..<0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+/// An error from RFC 8785 canonicalization.
+public struct JCSError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// RFC 8785 JSON Canonicalization Scheme.
+public enum JCS {
+    /// The canonical text: members sorted by UTF-16 code units, numbers in ECMAScript form,
+    /// minimal string escapes, no whitespace.
+    public static func canonicalize(_ value: JSONValue) throws(JCSError) -> String {
+        var out = ""
+        try write(value, to: &out)
+        return out
+    }
+
+    /// The canonical text as UTF-8 bytes (what gets hashed).
+    public static func canonicalData(_ value: JSONValue) throws(JCSError) -> [UInt8] {
+        Array(try canonicalize(value).utf8)
+    }
+
+    private static func write(_ value: JSONValue, to out: inout String) throws(JCSError) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n):
+            let d = n.doubleValue
+            guard let text = ECMAScriptNumber.format(d) else {
+                throw JCSError(message: "number \(n.lexeme) cannot be represented as an IEEE 754 double")
+            }
+            out += text
+        case .string(let s): JSONWriter.writeString(s, to: &out)
+        case .array(let a):
+            out += "["
+            for (k, e) in a.enumerated() {
+                if k > 0 { out += "," }
+                try write(e, to: &out)
+            }
+            out += "]"
+        case .object(let o):
+            out += "{"
+            let sorted = o.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            for (k, m) in sorted.enumerated() {
+                if k > 0 { out += "," }
+                JSONWriter.writeString(m.key, to: &out)
+                out += ":"
+                try write(m.value, to: &out)
+            }
+            out += "}"
+        }
+    }
+}
+
+/// ECMAScript's Number::toString (ECMA-262 §6.1.6.1.20), which RFC 8785 adopts for numbers.
+public enum ECMAScriptNumber {
+    /// The shortest round-trip decimal form in ECMAScript notation, or `nil` for NaN and infinities.
+    public static func format(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
+        if value == 0 { return "0" }  // also -0
+        let negative = value < 0
+        // Swift's description yields the shortest digits that round-trip, like ECMAScript requires;
+        // only the notation differs, so extract digits and the decimal exponent and re-lay them out.
+        let (digits, pointPosition) = shortestDigits(abs(value))
+        let k = digits.count
+        let n = pointPosition
+        var s = negative ? "-" : ""
+        if k <= n && n <= 21 {
+            s += digits + String(repeating: "0", count: n - k)
+        } else if 0 < n && n <= 21 {
+            s += String(digits.prefix(n)) + "." + String(digits.dropFirst(n))
+        } else if -6 < n && n <= 0 {
+            s += "0." + String(repeating: "0", count: -n) + digits
+        } else {
+            let e = n - 1
+            let sign = e < 0 ? "-" : "+"
+            if k == 1 {
+                s += digits + "e" + sign + String(abs(e))
+            } else {
+                s += String(digits.prefix(1)) + "." + String(digits.dropFirst()) + "e" + sign + String(abs(e))
+            }
+        }
+        return s
+    }
+
+    /// Significant digits (no leading or trailing zeros) and n such that value = 0.d1d2… × 10^n.
+    static func shortestDigits(_ value: Double) -> (String, Int) {
+        let text = value.description  // e.g. "123.456", "1e-07", "1.5e+20", "100000.0"
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let eIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<eIndex]
+            exponent = Int(text[text.index(after: eIndex)...]) ?? 0
+        }
+        var intPart = mantissa
+        var fracPart: Substring = ""
+        if let dot = mantissa.firstIndex(of: ".") {
+            intPart = mantissa[..<dot]
+            fracPart = mantissa[mantissa.index(after: dot)...]
+        }
+        var all = String(intPart) + String(fracPart)
+        var point = intPart.count + exponent
+        // Strip leading zeros (each moves the point left) and trailing zeros.
+        while all.hasPrefix("0") && all.count > 1 {
+            all.removeFirst()
+            point -= 1
+        }
+        while all.hasSuffix("0") && all.count > 1 { all.removeLast() }
+        return (all, point)
+    }
+}

@@ -1,0 +1,1 @@
+// The DIDResolution module; see Package.swift for its job.

@@ -1,0 +1,1 @@
+// The DataIntegrity module; see Package.swift for its job.

@@ -1,0 +1,1 @@
+// The JAdES module; see Package.swift for its job.

@@ -1,0 +1,1 @@
+// The JSONLD module; see Package.swift for its job.

@@ -1,0 +1,1 @@
+// The JSONLDToRDF module; see Package.swift for its job.

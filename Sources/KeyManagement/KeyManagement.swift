@@ -1,0 +1,1 @@
+// The KeyManagement module; see Package.swift for its job.

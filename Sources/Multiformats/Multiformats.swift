@@ -1,0 +1,1 @@
+// The Multiformats module; see Package.swift for its job.

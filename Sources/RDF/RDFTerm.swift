@@ -1,0 +1,87 @@
+/// An RDF term as RDF 1.1 Concepts defines it.
+///
+/// IRIs and blank node labels are kept as plain strings (blank node labels without `_:`),
+/// so that the N-Quads writer and the canonicalizer decide the escaping, not the producer.
+public enum RDFTerm: Sendable, Hashable {
+    case iri(String)
+    case blankNode(String)
+    case literal(RDFLiteral)
+
+    /// Whether this is a blank node.
+    public var isBlankNode: Bool { if case .blankNode = self { return true } else { return false } }
+    /// Whether this is an IRI.
+    public var isIRI: Bool { if case .iri = self { return true } else { return false } }
+    /// Whether this is a literal.
+    public var isLiteral: Bool { if case .literal = self { return true } else { return false } }
+}
+
+/// An RDF literal: a lexical form with a datatype IRI and, for `rdf:langString`, a language tag.
+public struct RDFLiteral: Sendable, Hashable {
+    public var lexicalForm: String
+    public var datatype: String
+    public var language: String?
+
+    /// A literal; `language` set implies `datatype` is `rdf:langString`.
+    public init(_ lexicalForm: String, datatype: String = RDFVocabulary.xsdString, language: String? = nil) {
+        self.lexicalForm = lexicalForm
+        self.language = language
+        self.datatype = language == nil ? datatype : RDFVocabulary.rdfLangString
+    }
+}
+
+/// An RDF quad; `graph == nil` is the default graph.
+public struct RDFQuad: Sendable, Hashable {
+    public var subject: RDFTerm
+    public var predicate: RDFTerm
+    public var object: RDFTerm
+    public var graph: RDFTerm?
+
+    public init(subject: RDFTerm, predicate: RDFTerm, object: RDFTerm, graph: RDFTerm? = nil) {
+        self.subject = subject
+        self.predicate = predicate
+        self.object = object
+        self.graph = graph
+    }
+}
+
+/// An RDF dataset: a set of quads kept in insertion order (duplicates are dropped).
+public struct RDFDataset: Sendable, Hashable {
+    public private(set) var quads: [RDFQuad] = []
+    private var seen: Set<RDFQuad> = []
+
+    public init() {}
+
+    public init<S: Sequence>(_ quads: S) where S.Element == RDFQuad {
+        for q in quads { insert(q) }
+    }
+
+    /// Adds a quad unless the dataset already has it.
+    public mutating func insert(_ quad: RDFQuad) {
+        if seen.insert(quad).inserted { quads.append(quad) }
+    }
+
+    public var count: Int { quads.count }
+    public var isEmpty: Bool { quads.isEmpty }
+
+    public static func == (lhs: RDFDataset, rhs: RDFDataset) -> Bool { lhs.seen == rhs.seen }
+    public func hash(into hasher: inout Hasher) { hasher.combine(seen) }
+}
+
+/// IRIs the RDF and JSON-LD algorithms refer to.
+public enum RDFVocabulary {
+    public static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    public static let xsd = "http://www.w3.org/2001/XMLSchema#"
+    public static let rdfType = rdf + "type"
+    public static let rdfFirst = rdf + "first"
+    public static let rdfRest = rdf + "rest"
+    public static let rdfNil = rdf + "nil"
+    public static let rdfValue = rdf + "value"
+    public static let rdfLanguage = rdf + "language"
+    public static let rdfDirection = rdf + "direction"
+    public static let rdfJSON = rdf + "JSON"
+    public static let rdfLangString = rdf + "langString"
+    public static let xsdString = xsd + "string"
+    public static let xsdBoolean = xsd + "boolean"
+    public static let xsdInteger = xsd + "integer"
+    public static let xsdDouble = xsd + "double"
+}

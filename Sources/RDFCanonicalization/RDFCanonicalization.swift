@@ -1,0 +1,1 @@
+// The RDFCanonicalization module; see Package.swift for its job.

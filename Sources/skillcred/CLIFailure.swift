@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// A failure the CLI reports as one line on standard error with a chosen exit status.
+///
+/// Exit statuses: 1 means "checked and found wrong" (e.g. a proof that does not verify),
+/// 2 means the input could not be used (unreadable file, bad JSON, bad option).
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    let status: Int32
+
+    init(_ message: String, status: Int32 = 2) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { message }
+}
+
+extension CLIFailure {
+    /// Prints the message and exits with the failure's status.
+    func exit() -> Never {
+        FileHandle.standardError.write(Data(("skillcred: " + message + "\n").utf8))
+        Foundation.exit(status)
+    }
+}
+
+/// Reads a file, or standard input for `-`, naming the file when it cannot be read.
+func readInput(_ path: String) throws(CLIFailure) -> [UInt8] {
+    if path == "-" {
+        return Array(FileHandle.standardInput.readDataToEndOfFile())
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw CLIFailure("\(path): cannot read file")
+    }
+    return Array(data)
+}

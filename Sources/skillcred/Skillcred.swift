@@ -1,0 +1,13 @@
+import ArgumentParser
+import Foundation
+
+/// The `skillcred` command: a thin shell over the library targets.
+@main
+struct Skillcred: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skillcred",
+        abstract: "Issue and verify learning credentials: Europass EDC (JAdES-sealed) and W3C VC 2.0 (Data Integrity).",
+        version: "0.1.0",
+        subcommands: []
+    )
+}
