@@ -16,7 +16,7 @@ let package = Package(
         .executable(name: "skillcred", targets: ["skillcred"]),
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
-            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
         ]),
     ],
     dependencies: [
@@ -65,6 +65,10 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // The system zlib, for the GZIP inside Bitstring Status Lists.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib"], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
@@ -90,6 +94,7 @@ let package = Package(
         .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
