@@ -16,7 +16,7 @@ let package = Package(
         .executable(name: "skillcred", targets: ["skillcred"]),
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
-            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
         ]),
     ],
     dependencies: [
@@ -69,6 +69,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
         .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib"], swiftSettings: strict),
+        // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
+        .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
