@@ -325,6 +325,20 @@ struct OpenSSLTests {
             let result = try openssl(arguments)
             #expect(result.status == 0, "\(type): \(result.stderr)")
         }
+        // RS256 and PS256 (salt length = hash length, as RFC 7518 §3.5 requires).
+        let rsa = try PrivateKey.generate(.rsa2048)
+        let pubPath = directory.appendingPathComponent("rsa.pub").path
+        try Data(rsa.publicKey.pem.utf8).write(to: URL(fileURLWithPath: pubPath))
+        for algorithm in [SignatureAlgorithm.rs256, .ps256] {
+            let sigPath = directory.appendingPathComponent("\(algorithm).sig").path
+            try Data(try rsa.signature(for: message, algorithm: algorithm)).write(to: URL(fileURLWithPath: sigPath))
+            var arguments = ["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath]
+            if algorithm == .ps256 {
+                arguments += ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt", "rsa_mgf1_md:sha256"]
+            }
+            let result = try openssl(arguments + [messagePath])
+            #expect(result.status == 0, "\(algorithm): \(result.stderr)")
+        }
     }
 }
 
