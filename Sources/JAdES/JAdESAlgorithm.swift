@@ -124,7 +124,7 @@ public enum JAdESPrivateKey: Sendable {
         do {
             self = .rsa(try _RSA.Signing.PrivateKey(pemRepresentation: pem))
         } catch {
-            throw JAdESError(.invalidKey, "not an RSA (≥ 2048 bits) or EC P-256/P-384/P-521 private key in PEM: \(error)")
+            throw JAdESError(.invalidKey, "not an unencrypted RSA (≥ 2048 bits) or EC P-256/P-384/P-521 private key in PEM")
         }
     }
 

@@ -253,11 +253,4 @@ struct SealerTests {
         let ca = try JAdESPEM.certificates(contentsOf: DemoSeal.caURL)[0]
         #expect(throws: JAdESError(.invalidCertificate, "")) { try JAdESSealIdentity(certificate: ca) }
     }
-
-    @Test("The demo key file is private (mode 0600)")
-    func demoKeyIsPrivate() throws {
-        let attributes = try FileManager.default.attributesOfItem(atPath: DemoSeal.keyURL.path)
-        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
-        #expect(mode & 0o077 == 0, "keys/demo-seal.pem has mode \(String(mode, radix: 8))")
-    }
 }
