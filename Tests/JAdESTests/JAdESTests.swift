@@ -4,6 +4,8 @@ import JAdES
 import Testing
 import TestSupport
 import X509
+import Crypto
+import SwiftASN1
 
 /// The six signed files of ../shared/edc-samples (README.txt there, oracle A).
 let signedSamples = [
@@ -258,5 +260,91 @@ struct SampleTests {
         let date = Date(timeIntervalSince1970: 1_695_816_421)
         #expect(JAdESVerifier.formatSigningTime(date) == "2023-09-27T12:07:01Z")
         #expect(JAdESVerifier.parseSigningTime(JAdESVerifier.formatSigningTime(date)) == date)
+    }
+}
+
+@Suite("JWS JSON forms")
+struct FormTests {
+    @Test("A sample rewritten in flattened serialization still verifies")
+    func flattenedVerifies() throws {
+        guard let bytes = try sampleBytes(signedSamples[0]) else { return }
+        let document = try #require(try JSONParser.parse(bytes).objectValue)
+        let entry = try #require(document["signatures"]?.arrayValue?.first?.objectValue)
+        var flattened = JSONObject()
+        flattened["payload"] = document["payload"]
+        for member in entry { flattened[member.key] = member.value }
+        let result = JAdESVerifier().verify(JSONWriter.data(.object(flattened)))
+        #expect(result.isValid, "\(result.firstError.map(String.init(describing:)) ?? "")")
+        #expect(result.serialization == .flattened)
+    }
+
+    @Test("A base64url-encoded payload (b64 absent) verifies and yields the decoded payload")
+    func encodedPayloadVerifies() throws {
+        let key = P256.Signing.PrivateKey()
+        let (leaf, _) = try makeChain(leafKey: Certificate.PrivateKey(key))
+        var serializer = DER.Serializer()
+        try serializer.serialize(leaf)
+        let der = serializer.serializedBytes
+        let header: JSONValue = .object([
+            "alg": "ES256",
+            "x5c": [.string(Data(der).base64EncodedString())],
+            "x5t#S256": .string(base64URLEncode(Array(SHA256.hash(data: der)))),
+            "sigT": "2026-01-01T00:00:00Z",
+        ])
+        let protected = base64URLEncode(JSONWriter.data(header))
+        let payload = base64URLEncode(Array(#"{"hello":"world"}"#.utf8))
+        let signature = try key.signature(for: SHA256.hash(data: Array((protected + "." + payload).utf8)))
+        let document: JSONValue = .object([
+            "payload": .string(payload), "protected": .string(protected),
+            "signature": .string(base64URLEncode(Array(signature.rawRepresentation))),
+        ])
+        let result = JAdESVerifier().verify(JSONWriter.data(document))
+        // The certificate in this test is valid from an hour ago, so the 2026-01-01 claim may precede it.
+        #expect(status(result, .signature) == .ok)
+        #expect(status(result, .issuerSerial) == .skipped)
+        #expect(result.payload == Array(#"{"hello":"world"}"#.utf8))
+    }
+
+    @Test("A protected header with a duplicate member is refused")
+    func duplicateHeaderMemberFails() throws {
+        guard let bytes = try sampleBytes(signedSamples[0]) else { return }
+        var document = try #require(try JSONParser.parse(bytes).objectValue)
+        var signatures = try #require(document["signatures"]?.arrayValue)
+        var entry = try #require(signatures[0].objectValue)
+        entry["protected"] = .string(base64URLEncode(Array(#"{"alg":"RS256","alg":"none"}"#.utf8)))
+        signatures[0] = .object(entry)
+        document["signatures"] = .array(signatures)
+        let result = JAdESVerifier().verify(JSONWriter.data(.object(document)))
+        #expect(status(result, .protectedHeader) == .error)
+        #expect(!result.isValid)
+    }
+
+    @Test("A member in both protected and unprotected headers is refused")
+    func overlappingHeadersFail() throws {
+        guard let bytes = try sampleBytes(signedSamples[2]) else { return }
+        var document = try #require(try JSONParser.parse(bytes).objectValue)
+        var signatures = try #require(document["signatures"]?.arrayValue)
+        var entry = try #require(signatures[0].objectValue)
+        var header = try #require(entry["header"]?.objectValue)
+        header["alg"] = "RS256"
+        entry["header"] = .object(header)
+        signatures[0] = .object(entry)
+        document["signatures"] = .array(signatures)
+        #expect(status(JAdESVerifier().verify(JSONWriter.data(.object(document))), .protectedHeader) == .error)
+    }
+
+    @Test("With its issuing CA from xVals as anchor, a real e-seal certificate validates at its signing time but not today")
+    func realChainWithIssuingCA() async throws {
+        guard let bytes = try sampleBytes(signedSamples[0]) else { return }
+        let signature = try #require(JAdESVerifier().verify(bytes).signatures.first)
+        let leaf = try #require(signature.signingCertificate)
+        // xVals holds the issuing CA but not the ANF root, so the issuing CA stands in as the anchor.
+        let anchors = signature.unsignedCertificates.filter { $0.subject == leaf.issuer }
+        try #require(!anchors.isEmpty)
+        let validator = JAdESChainValidator(trustAnchors: anchors)
+        let atSigning = await validator.validate(signature, validationTime: signature.signingTime)
+        #expect(atSigning.isTrusted, "\(atSigning)")
+        // The test seal certificate expired in 2025.
+        #expect(!(await validator.validate(signature)).isTrusted)
     }
 }
