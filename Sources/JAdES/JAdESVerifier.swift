@@ -128,9 +128,9 @@ public struct JAdESVerificationResult: Sendable {
 /// It does not decide whether the certificate is trusted; see ``JAdESChainValidator`` for that.
 /// Time-stamps and validation data of B-T/B-LT/B-LTA seals are recognised and reported as skipped.
 public struct JAdESVerifier: Sendable {
-    /// `crit` entries this verifier understands. `b64` and `sigT` are processed; `adoTst` (a content
-    /// time-stamp, which the EU's files list) is recognised and reported as not validated.
-    public static let understoodCriticalHeaders: Set<String> = ["b64", "sigT", "adoTst"]
+    /// The default `crit` entries understood: `b64` and `sigT` are processed; `adoTst` (a content
+    /// time-stamp, which the EU's files list) is recognised and reported as a skipped ``JAdESCheck/Code/timestamps`` check.
+    public static let defaultUnderstoodCriticalHeaders: Set<String> = ["b64", "sigT", "adoTst"]
 
     /// Header parameters RFC 7515 §4.1.11 forbids in `crit` (they must be understood anyway).
     static let registeredHeaders: Set<String> = [
@@ -144,11 +144,17 @@ public struct JAdESVerifier: Sendable {
     /// Most signatures checked in a general-serialization document.
     public var maxSignatures: Int
 
+    /// `crit` entries accepted; any other entry fails the ``JAdESCheck/Code/critical`` check. Remove
+    /// `adoTst` to refuse seals whose content time-stamp cannot be validated here.
+    public var understoodCriticalHeaders: Set<String>
+
     /// Creates a verifier.
-    public init(limits: JSONParseLimits = .default, maxCertificates: Int = 10, maxSignatures: Int = 16) {
+    public init(limits: JSONParseLimits = .default, maxCertificates: Int = 10, maxSignatures: Int = 16,
+                understoodCriticalHeaders: Set<String> = JAdESVerifier.defaultUnderstoodCriticalHeaders) {
         self.limits = limits
         self.maxCertificates = maxCertificates
         self.maxSignatures = maxSignatures
+        self.understoodCriticalHeaders = understoodCriticalHeaders
     }
 
     /// Verifies a JWS JSON document given as bytes.
@@ -276,7 +282,7 @@ public struct JAdESVerifier: Sendable {
             if let bad = crit.first(where: { Self.registeredHeaders.contains($0) }) {
                 critOK = false
                 checks.append(JAdESCheck(.critical, .error, "\"crit\" lists \(bad), a registered JWS header that must not appear there"))
-            } else if let unknown = crit.first(where: { !Self.understoodCriticalHeaders.contains($0) }) {
+            } else if let unknown = crit.first(where: { !understoodCriticalHeaders.contains($0) }) {
                 critOK = false
                 checks.append(JAdESCheck(.critical, .error, "\"crit\" lists \(unknown), which this verifier does not understand"))
             } else if let missing = crit.first(where: { h[$0] == nil }) {

@@ -78,6 +78,31 @@ struct SampleTests {
         #expect(try JSONParser.parse(payload).objectValue != nil)
     }
 
+    @Test("EU sample suite summary: every signed sample verifies")
+    func sampleSummary() throws {
+        var passed = 0, failed = 0, skipped = 0
+        for path in signedSamples {
+            guard let bytes = try sampleBytes(path) else { skipped += 1; continue }
+            let result = JAdESVerifier().verify(bytes)
+            if result.isValid { passed += 1 } else {
+                failed += 1
+                print("FAILED \(path): \(result.firstError.map(String.init(describing:)) ?? "")")
+            }
+        }
+        print("JAdES signed samples: \(passed) passed, \(failed) failed, \(skipped) skipped")
+        #expect(failed == 0)
+        #expect(passed + skipped == signedSamples.count)
+    }
+
+    @Test("A verifier that does not accept adoTst refuses the EC samples' crit")
+    func strictCritRefusesContentTimestamp() throws {
+        guard let bytes = try sampleBytes(signedSamples[0]) else { return }
+        let strict = JAdESVerifier(understoodCriticalHeaders: ["b64", "sigT"])
+        let result = strict.verify(bytes)
+        #expect(!result.isValid)
+        #expect(status(result, .critical) == .error)
+    }
+
     @Test("Signer summary of the EC sample seal reads the eIDAS organisation identifier")
     func signerSummary() throws {
         guard let bytes = try sampleBytes(signedSamples[0]) else { return }
