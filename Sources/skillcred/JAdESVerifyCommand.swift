@@ -27,6 +27,16 @@ extension Skillcred {
         }
 
         private func verify() async throws(CLIFailure) {
+            let validator: JAdESChainValidator
+            if let trustAnchors {
+                do {
+                    validator = try JAdESChainValidator(trustAnchorDirectory: URL(fileURLWithPath: trustAnchors))
+                } catch {
+                    throw CLIFailure("\(error)")
+                }
+            } else {
+                validator = JAdESChainValidator(trustAnchors: [])
+            }
             let bytes = try readInput(file)
             let result = JAdESVerifier().verify(bytes)
             var lines: [String] = []
@@ -40,16 +50,6 @@ extension Skillcred {
                 if let signer = signature.signer {
                     lines.append("  signer: \(signer.subject)")
                     lines.append("  organizationIdentifier: \(signer.organizationIdentifier ?? "-"), serial \(signer.serialNumber), issuer \(signer.issuer)")
-                }
-                let validator: JAdESChainValidator
-                if let trustAnchors {
-                    do {
-                        validator = try JAdESChainValidator(trustAnchorDirectory: URL(fileURLWithPath: trustAnchors))
-                    } catch {
-                        throw CLIFailure("\(error)")
-                    }
-                } else {
-                    validator = JAdESChainValidator(trustAnchors: [])
                 }
                 let chain = await validator.validate(signature)
                 trusted = trusted && chain.isTrusted

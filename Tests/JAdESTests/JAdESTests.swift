@@ -290,6 +290,16 @@ struct SampleTests {
 
 @Suite("JWS JSON forms")
 struct FormTests {
+    @Test("Sealed files are recognised as JWS JSON; plain credentials are not")
+    func detection() throws {
+        guard let signed = try sampleBytes(signedSamples[0]),
+              let unsigned = try sampleBytes("edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld") else { return }
+        #expect(JWSJSONDocument.looksLikeJWS(try JSONParser.parse(signed)))
+        #expect(!JWSJSONDocument.looksLikeJWS(try JSONParser.parse(unsigned)))
+        #expect(try JWSJSONDocument(parsing: signed).signatures.count == 1)
+        #expect(throws: JAdESError(.malformedDocument, "")) { try JWSJSONDocument(parsing: unsigned) }
+    }
+
     @Test("A sample rewritten in flattened serialization still verifies")
     func flattenedVerifies() throws {
         guard let bytes = try sampleBytes(signedSamples[0]) else { return }
