@@ -413,6 +413,8 @@ public struct JAdESVerifier: Sendable {
                 input.append(contentsOf: unencoded ? payloadBytes : Array(payloadMember.utf8))
                 switch alg.verify(signature: signature, input: input, key: leaf.publicKey) {
                 case .keyMismatch(let reason)?:
+                    // The algorithm was fine on its own; it is the pairing with this key that fails.
+                    checks.removeAll { $0.code == .algorithm && $0.status == .ok }
                     checks.append(JAdESCheck(.algorithm, .error, reason))
                     checks.append(JAdESCheck(.signature, .error, "not checked: the certificate's key does not fit \(alg.rawValue)"))
                 case .invalid(let reason)?:

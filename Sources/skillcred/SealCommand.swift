@@ -25,6 +25,9 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512.", valueName: "ALG"))
         var alg: String?
 
+        @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. With RS256 a fixed time makes the output reproducible.", valueName: "TIME"))
+        var signingTime: String?
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the sealed document to this file instead of standard output.", valueName: "FILE"))
         var output: String?
 
@@ -49,6 +52,13 @@ extension Skillcred {
             } else {
                 algorithm = nil
             }
+            var sigT = Date()
+            if let signingTime {
+                guard let date = JAdESVerifier.parseSigningTime(signingTime) else {
+                    throw CLIFailure("--signing-time \(signingTime): not a UTC date-time like 2026-01-31T12:00:00Z")
+                }
+                sigT = date
+            }
             let keyPEM = try readText(key)
             warnIfReadableByOthers(key)
             let certPEM = try readText(cert)
@@ -70,7 +80,7 @@ extension Skillcred {
             }
             let sealed: [UInt8]
             do {
-                sealed = try sealer.sealedData(payload: JSONWriter.data(credential))
+                sealed = try sealer.sealedData(payload: JSONWriter.data(credential), signingTime: sigT)
             } catch {
                 throw CLIFailure("\(file): \(error.message)", status: 1)
             }

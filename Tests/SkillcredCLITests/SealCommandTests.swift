@@ -67,6 +67,21 @@ struct SealCommandTests {
         #expect(tErr.contains("signature"))
     }
 
+    @Test("seal with a fixed --signing-time is reproducible (RS256 is deterministic)")
+    func reproducibleSeal() throws {
+        guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
+        let arguments = ["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+                         "--signing-time", "2026-01-31T12:00:00Z", credential.path]
+        guard let (s1, first, e1) = try runSkillcred(arguments), let (s2, second, _) = try runSkillcred(arguments) else { return }
+        #expect(s1 == 0 && s2 == 0, "\(e1)")
+        #expect(first == second)
+        #expect(String(decoding: first, as: UTF8.self).contains("\"protected\""))
+        guard let (s3, _, e3) = try runSkillcred(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+                                                  "--signing-time", "yesterday", credential.path]) else { return }
+        #expect(s3 == 2)
+        #expect(e3.contains("--signing-time"))
+    }
+
     @Test("seal reports bad JSON with file and line:column and exit status 2")
     func sealBadJSON() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-seal-\(UUID().uuidString)")
