@@ -51,7 +51,17 @@ public struct JAdESSealer: Sendable {
         self.privateKey = privateKey
         self.certificateChain = certificateChain
         self.algorithm = chosen
+        // The certificate-derived header members are the same for every seal: compute them once,
+        // since bulk issuing seals thousands of credentials with one sealer.
+        let leafDER = leaf.derBytes
+        kid = Base64.encode(JAdESIssuerSerial(certificate: leaf).derBytes)
+        x5tS256 = Base64.urlEncode(SHA256.hash(data: leafDER))
+        x5c = certificateChain.map { .string(Base64.encode($0.derBytes)) }
     }
+
+    private let kid: String
+    private let x5tS256: String
+    private let x5c: [JSONValue]
 
     /// Creates a sealer from PEM texts: a private key and a certificate chain (seal certificate first).
     public init(privateKeyPEM: String, certificateChainPEM: String, algorithm: JAdESAlgorithm? = nil) throws(JAdESError) {
@@ -62,14 +72,12 @@ public struct JAdESSealer: Sendable {
 
     /// The protected header for a signing time, members in the EU's order.
     public func protectedHeader(signingTime: Date) -> JSONObject {
-        let leaf = certificateChain[0]
-        let leafDER = leaf.derBytes
-        return JSONObject([
+        JSONObject([
             ("alg", .string(algorithm.rawValue)),
             ("cty", .string(contentType)),
-            ("kid", .string(Base64.encode(JAdESIssuerSerial(certificate: leaf).derBytes))),
-            ("x5t#S256", .string(Base64.urlEncode(SHA256.hash(data: leafDER)))),
-            ("x5c", .array(certificateChain.map { .string(Base64.encode($0.derBytes)) })),
+            ("kid", .string(kid)),
+            ("x5t#S256", .string(x5tS256)),
+            ("x5c", .array(x5c)),
             ("typ", .string(type)),
             ("b64", .bool(false)),
             ("sigT", .string(JAdESVerifier.formatSigningTime(signingTime))),

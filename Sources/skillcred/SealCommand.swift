@@ -25,7 +25,7 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512.", valueName: "ALG"))
         var alg: String?
 
-        @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. With RS256 a fixed time makes the output reproducible.", valueName: "TIME"))
+        @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. A fixed time makes the signed bytes repeat (the whole output too with RS algorithms; PS and ES signatures are randomized).", valueName: "TIME"))
         var signingTime: String?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the sealed document to this file instead of standard output.", valueName: "FILE"))

@@ -1,5 +1,6 @@
 import CredentialJSON
 import Crypto
+import CryptoExtras
 import Foundation
 import JAdES
 import Testing
@@ -86,7 +87,7 @@ struct SealerTests {
     @Test("A demo seal verifies with our verifier and has the EU's header shape")
     func demoSealVerifies() throws {
         let sealer = try DemoSeal.sealer()
-        #expect(sealer.algorithm == .rs256)
+        #expect(sealer.algorithm == .es256)
         let sealed = try sealer.sealedData(payload: samplePayload)
         let result = JAdESVerifier().verify(sealed)
         #expect(result.isValid, "\(result.firstError.map(String.init(describing:)) ?? "")")
@@ -125,35 +126,62 @@ struct SealerTests {
         #expect(!JAdESVerifier().verify(JSONWriter.data(.object(document))).isValid)
     }
 
-    @Test("A demo seal verifies with the openssl command-line tool")
-    func opensslVerifiesDemoSeal() throws {
+    /// Checks a seal with `openssl dgst`, rebuilding the signing input independently of the verifier.
+    /// Returns nil (with a message) when openssl is missing.
+    func opensslVerifies(_ sealed: [UInt8], publicKeyPEM: String?, certificateFile: URL?, derSignature: ([UInt8]) throws -> [UInt8]) throws -> Bool? {
         guard let openssl = executable("openssl") else {
-            print("SKIPPED opensslVerifiesDemoSeal: openssl not found on PATH")
-            return
+            print("SKIPPED openssl check: openssl not found on PATH")
+            return nil
         }
-        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
         let document = try #require(try JSONParser.parse(sealed).objectValue)
         let entry = try #require(document["signatures"]?.arrayValue?.first?.objectValue)
         let protected = try #require(entry["protected"]?.stringValue)
         let payload = try #require(document["payload"]?.stringValue)
         let signatureText = try #require(entry["signature"]?.stringValue)
-        let signature = try #require(base64URLDecode(signatureText))
+        let signature = try derSignature(try #require(base64URLDecode(signatureText)))
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jades-openssl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        // The signing input rebuilt independently: ASCII(protected) '.' payload bytes (RFC 7797).
-        try Data(Array(protected.utf8) + [UInt8(ascii: ".")] + Array(payload.utf8)).write(to: dir.appendingPathComponent("input.bin"))
+        // The signing input: ASCII(protected) '.' payload bytes (RFC 7797 unencoded payload).
+        let input = Array(protected.utf8) + [UInt8(ascii: ".")] + Array(payload.utf8)
+        try Data(input).write(to: dir.appendingPathComponent("input.bin"))
         try Data(signature).write(to: dir.appendingPathComponent("sig.bin"))
-        let (s1, o1) = try run(openssl, ["x509", "-in", DemoSeal.chainURL.path, "-noout", "-pubkey", "-out", "pubkey.pem"], in: dir)
-        #expect(s1 == 0, "\(o1)")
-        let (s2, o2) = try run(openssl, ["dgst", "-sha256", "-verify", "pubkey.pem", "-signature", "sig.bin", "input.bin"], in: dir)
-        #expect(s2 == 0, "\(o2)")
-        #expect(o2.contains("Verified OK"))
-        // And openssl rejects a changed input, so the check above can fail.
-        try Data(Array(protected.utf8) + [UInt8(ascii: ".")] + Array(payload.utf8) + [0x20]).write(to: dir.appendingPathComponent("input.bin"))
-        let (s3, _) = try run(openssl, ["dgst", "-sha256", "-verify", "pubkey.pem", "-signature", "sig.bin", "input.bin"], in: dir)
-        #expect(s3 != 0)
+        if let certificateFile {
+            let (status, output) = try run(openssl, ["x509", "-in", certificateFile.path, "-noout", "-pubkey", "-out", "pubkey.pem"], in: dir)
+            #expect(status == 0, "\(output)")
+        } else if let publicKeyPEM {
+            try Data(publicKeyPEM.utf8).write(to: dir.appendingPathComponent("pubkey.pem"))
+        }
+        let verify = ["dgst", "-sha256", "-verify", "pubkey.pem", "-signature", "sig.bin", "input.bin"]
+        let (status, output) = try run(openssl, verify, in: dir)
+        // openssl must also reject a changed input, or the check above proves nothing.
+        try Data(input + [0x20]).write(to: dir.appendingPathComponent("input.bin"))
+        let (tamperedStatus, _) = try run(openssl, verify, in: dir)
+        #expect(tamperedStatus != 0)
+        return status == 0 && output.contains("Verified OK")
+    }
+
+    @Test("A demo (ES256) seal verifies with the openssl command-line tool")
+    func opensslVerifiesDemoSeal() throws {
+        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
+        // JWS carries ECDSA signatures as r || s; openssl wants DER.
+        let ok = try opensslVerifies(sealed, publicKeyPEM: nil, certificateFile: DemoSeal.chainURL) { raw in
+            Array(try P256.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation)
+        }
+        if let ok { #expect(ok) }
+    }
+
+    @Test("An RS256 seal (the EU's algorithm) verifies with the openssl command-line tool")
+    func opensslVerifiesRS256Seal() throws {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let (leaf, ca) = try makeChain(leafKey: Certificate.PrivateKey(key))
+        let sealer = try JAdESSealer(privateKey: .rsa(key), certificateChain: [leaf, ca])
+        #expect(sealer.algorithm == .rs256)
+        let sealed = try sealer.sealedData(payload: samplePayload)
+        #expect(JAdESVerifier().verify(sealed).isValid)
+        let ok = try opensslVerifies(sealed, publicKeyPEM: key.publicKey.pemRepresentation, certificateFile: nil) { $0 }
+        if let ok { #expect(ok) }
     }
 
     @Test("The demo seal chains to the demo CA; without anchors it is untrusted")
@@ -192,27 +220,23 @@ struct SealerTests {
             .validate(leaf: dsOnly, intermediates: []).isTrusted))
     }
 
-    @Test("ES256, ES384 and PS256 seals verify", arguments: [JAdESAlgorithm.es256, .es384, .ps256])
+    @Test("ES256, ES384, PS256 and PS512 seals verify", arguments: [JAdESAlgorithm.es256, .es384, .ps256, .ps512])
     func otherAlgorithms(algorithm: JAdESAlgorithm) throws {
         let privateKey: JAdESPrivateKey
         switch algorithm {
         case .es256: privateKey = try JAdESPrivateKey(pemRepresentation: P256.Signing.PrivateKey().pemRepresentation)
         case .es384: privateKey = try JAdESPrivateKey(pemRepresentation: P384.Signing.PrivateKey().pemRepresentation)
-        default: privateKey = try JAdESPrivateKey(pemRepresentation: String(contentsOf: DemoSeal.keyURL, encoding: .utf8))
+        default: privateKey = try JAdESPrivateKey(pemRepresentation: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
         }
-        let chain: [Certificate]
-        if algorithm == .ps256 {
-            chain = try JAdESPEM.certificates(contentsOf: DemoSeal.chainURL)
-        } else {
-            let key: Certificate.PrivateKey
-            switch privateKey {
-            case .p256(let k): key = Certificate.PrivateKey(k)
-            case .p384(let k): key = Certificate.PrivateKey(k)
-            default: Issue.record("unexpected key"); return
-            }
-            let (leaf, ca) = try makeChain(leafKey: key)
-            chain = [leaf, ca]
+        let key: Certificate.PrivateKey
+        switch privateKey {
+        case .p256(let k): key = Certificate.PrivateKey(k)
+        case .p384(let k): key = Certificate.PrivateKey(k)
+        case .rsa(let k): key = Certificate.PrivateKey(k)
+        case .p521(let k): key = Certificate.PrivateKey(k)
         }
+        let (leaf, ca) = try makeChain(leafKey: key)
+        let chain = [leaf, ca]
         let sealer = try JAdESSealer(privateKey: privateKey, certificateChain: chain, algorithm: algorithm)
         let result = JAdESVerifier().verify(try sealer.sealedData(payload: samplePayload))
         #expect(result.isValid, "\(result.firstError.map(String.init(describing:)) ?? "")")
@@ -224,7 +248,7 @@ struct SealerTests {
         let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
         let edited = try withEditedHeader(sealed) { header in
             var h = header
-            h["alg"] = "ES256"
+            h["alg"] = "RS256"
             return h
         }
         let result = JAdESVerifier().verify(edited)
@@ -237,7 +261,8 @@ struct SealerTests {
         let chain = try JAdESPEM.certificates(contentsOf: DemoSeal.chainURL)
         let otherKey = try JAdESPrivateKey(pemRepresentation: P256.Signing.PrivateKey().pemRepresentation)
         #expect(throws: JAdESError(.keyMismatch, "")) { try JAdESSealer(privateKey: otherKey, certificateChain: chain) }
-        #expect(throws: JAdESError(.keyMismatch, "")) { try DemoSeal.sealer(algorithm: .es256) }
+        #expect(throws: JAdESError(.keyMismatch, "")) { try DemoSeal.sealer(algorithm: .rs256) }
+        #expect(throws: JAdESError(.keyMismatch, "")) { try DemoSeal.sealer(algorithm: .es384) }
         #expect(throws: JAdESError(.invalidKey, "")) { try JAdESPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
         #expect(throws: JAdESError(.invalidPayload, "")) { try DemoSeal.sealer().seal(payload: [0xFF, 0xFE]) }
     }
