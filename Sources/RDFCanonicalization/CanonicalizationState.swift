@@ -50,6 +50,7 @@ struct CanonicalizationState {
     var callsTotal = 0
     var callsForCurrentNode = 0
     var permutationsTotal = 0
+    var maxCallsForOneNode = 0
 
     init(dataset: RDFDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
         self.algorithm = algorithm
@@ -337,6 +338,7 @@ struct CanonicalizationState {
                 _ = issuer.issue(node)
                 callsForCurrentNode = 0
                 let hash = try hashNDegree(node, issuer: &issuer)
+                maxCallsForOneNode = max(maxCallsForOneNode, callsForCurrentNode)
                 results.append((hash, issuer))
             }
             // Stable sort: equal hashes keep the order of first appearance.
@@ -383,6 +385,8 @@ struct CanonicalizationState {
             nquads: String(decoding: document, as: UTF8.self),
             quads: relabelled,
             issuedIdentifiers: map,
-            issueOrder: canonicalOrder.map { blankLabels[Int($0)] })
+            issueOrder: canonicalOrder.map { blankLabels[Int($0)] },
+            work: CanonicalizationWork(nDegreeCalls: callsTotal, maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+                                       permutations: permutationsTotal))
     }
 }

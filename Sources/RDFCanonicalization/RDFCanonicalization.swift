@@ -71,11 +71,23 @@ public struct CanonicalizedDataset: Sendable, Hashable {
     public let issuedIdentifiers: [String: String]
     /// The input blank node labels in the order their canonical labels were issued.
     public let issueOrder: [String]
+    /// How much work the Hash N-Degree Quads step did, to compare against ``CanonicalizationLimits``.
+    public let work: CanonicalizationWork
 
     /// The issued-identifier map as pairs in issue order (`c14n0` first), as the rdf-canon map tests list it.
     public var issuedIdentifierPairs: [(input: String, canonical: String)] {
         issueOrder.map { ($0, issuedIdentifiers[$0]!) }
     }
+}
+
+/// Counters of the potentially exponential part of RDFC-1.0 for one run.
+public struct CanonicalizationWork: Sendable, Hashable {
+    /// Calls of Hash N-Degree Quads in total.
+    public var nDegreeCalls: Int
+    /// The most calls of Hash N-Degree Quads spent on one blank node of step 5.
+    public var maxNDegreeCallsForOneBlankNode: Int
+    /// Permutations tried in total.
+    public var permutations: Int
 }
 
 /// RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 21 May 2024).

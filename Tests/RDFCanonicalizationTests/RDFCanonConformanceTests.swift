@@ -86,3 +86,22 @@ struct RDFCanonConformanceTests {
         #expect(failed == 0)
     }
 }
+
+@Suite("rdf-canon work measurements")
+struct RDFCanonWorkTests {
+    @Test("print the work each eval input needs (for choosing the default limits)")
+    func measure() throws {
+        guard let (folder, entries) = try RDFCanonConformanceTests.loadManifest() else { return }
+        var worst = (calls: 0, perNode: 0, permutations: 0)
+        for entry in entries where entry.type == "rdfc:RDFC10EvalTest" {
+            let input = try NQuads.parse(utf8: try SharedData.data(folder.appendingPathComponent(entry.action)))
+            let start = ContinuousClock.now
+            let result = try RDFCanonicalizer(hashAlgorithm: entry.hashAlgorithm).canonicalize(input)
+            let elapsed = ContinuousClock.now - start
+            let w = result.work
+            if w.nDegreeCalls > 0 { print("\(entry.id): \(w) \(elapsed)") }
+            worst = (max(worst.calls, w.nDegreeCalls), max(worst.perNode, w.maxNDegreeCallsForOneBlankNode), max(worst.permutations, w.permutations))
+        }
+        print("worst: \(worst)")
+    }
+}
