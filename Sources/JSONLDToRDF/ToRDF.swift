@@ -29,8 +29,13 @@ public struct ToRDFOptions: Sendable, Hashable {
     }
 }
 
-/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": node map generation, then each node's properties
-/// as quads (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": every node object's types and properties as quads
+/// (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+///
+/// The specification goes through a node map, which merges all objects with one `@id` before
+/// writing triples. A dataset is a set, so writing each node object's triples as they are met
+/// gives the same dataset without building the map (and its hashing and sorting); the
+/// node-map version is kept for tests, which check both agree on the W3C suite.
 public enum JSONLDToRDF {
     /// The RDF dataset of a document in JSON-LD expanded form.
     ///
@@ -39,10 +44,24 @@ public enum JSONLDToRDF {
     /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
+        let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        do {
+            try converter.convert(expanded)
+            return converter.dataset
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
+        }
+    }
+
+    /// The same dataset built the way the specification describes: Node Map Generation, then
+    /// serialization of the sorted node map. Kept as the reference the streaming conversion is
+    /// tested against; it allocates a node map, so ``toRDF(expanded:options:)`` does not use it.
+    static func toRDFViaNodeMap(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
         var nodeMap = NodeMap()
         do {
             for element in expanded { try nodeMap.add(element) }
-            var serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
+            let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
             return serializer.dataset
         } catch {
@@ -53,10 +72,12 @@ public enum JSONLDToRDF {
 }
 
 /// Turns a node map into quads (JSON-LD 1.1 API §8.1, Object to RDF §8.2, List Conversion §8.3).
-struct DatasetSerializer {
+final class DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
     var dataset = RDFDataset()
+    /// `@index` per node identifier, to report conflicting indexes as the node map would.
+    var nodeIndexes: [String: JSONValue] = [:]
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
     private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
     private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
@@ -67,7 +88,7 @@ struct DatasetSerializer {
         self.issuer = issuer
     }
 
-    mutating func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
+    func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
         for graphName in nodeMap.graphs.keys.sorted() {
             let graphTerm: RDFTerm?
             if graphName == "@default" {
@@ -102,7 +123,7 @@ struct DatasetSerializer {
     typealias Role = DropHint.Role
 
     /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
-    private func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
+    func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
         switch Lexical.classify(id) {
         case .absolute: return .iri(id)
         case .blankNode: return .blankNode(String(id.utf8.dropFirst(2))!)
@@ -124,7 +145,7 @@ struct DatasetSerializer {
         }
     }
 
-    private func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
+    func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
         switch Lexical.classify(property) {
         case .absolute: return .iri(property)
         case .blankNode:
@@ -141,7 +162,7 @@ struct DatasetSerializer {
     }
 
     /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
-    private mutating func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         switch item {
         case .node(let id): return try resource(id, role: .object)
         case .list(let items): return try list(items, graph: graph)
@@ -150,7 +171,7 @@ struct DatasetSerializer {
     }
 
     /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
-    private mutating func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+    private func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
         if items.isEmpty { return Self.rdfNil }
         var nodes: [RDFTerm] = []
         nodes.reserveCapacity(items.count)
@@ -165,7 +186,7 @@ struct DatasetSerializer {
         return nodes[0]
     }
 
-    private mutating func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         var datatype = v.type
         if let type = datatype, type != "@json" {
             guard try resource(type, role: .datatype) != nil else { return nil }

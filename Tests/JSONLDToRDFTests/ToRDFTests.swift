@@ -52,15 +52,15 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         ])
     }
 
-    @Test func blankNodesAreRelabelledInDocumentOrderWithTypesFirst() throws {
+    @Test func blankNodesAreRelabelledInDocumentOrder() throws {
         let out = try quads(#"""
         [{"@id": "_:x", "@type": ["_:t"], "http://ex/p": [{"@id": "_:y"}, {"http://ex/q": [{"@value": "v"}]}]}]
         """#)
-        // _:t → b0 (types first), _:x → b1, _:y → b2, the anonymous node → b3.
+        // _:x → b0, _:t → b1, _:y → b2, the anonymous node → b3.
         #expect(out == [
-            "_:b1 <http://ex/p> _:b2",
-            "_:b1 <http://ex/p> _:b3",
-            "_:b1 <\(rdf)type> _:b0",
+            "_:b0 <http://ex/p> _:b2",
+            "_:b0 <http://ex/p> _:b3",
+            "_:b0 <\(rdf)type> _:b1",
             "_:b3 <http://ex/q> \"v\"",
         ])
     }
