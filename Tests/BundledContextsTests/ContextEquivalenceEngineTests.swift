@@ -24,6 +24,25 @@ struct ContextEquivalenceEngineTests {
         print("\(url): \(comparison.termsCompared) term definitions compared in \(comparison.scopesCompared) scopes")
     }
 
+    /// One line for CI logs, like the conformance suites: how many contexts were proven equivalent.
+    @Test func equivalenceSummaryOverAllContexts() throws {
+        var passed = 0, failed = 0, skipped = 0
+        for (url, path) in officialContexts {
+            guard let officialURL = SharedData.vector(path) else { skipped += 1; continue }
+            let official = try JSONParser.parse(Data(contentsOf: officialURL))
+            let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader([url: official]))
+            let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+            var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
+            comparison.compare(
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: ours), parent: nil, path: url, depth: 0)
+            if comparison.differences.isEmpty { passed += 1 } else { failed += 1 }
+        }
+        print("bundled contexts vs official: \(passed) passed, \(failed) failed, \(skipped) skipped")
+        #expect(failed == 0)
+        #expect(passed + skipped == officialContexts.count)
+    }
+
     /// The engine comparison must notice each kind of difference (so the suite above can fail).
     @Test(arguments: [
         #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#x", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#,
