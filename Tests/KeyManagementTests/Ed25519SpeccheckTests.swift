@@ -7,7 +7,7 @@ import Testing
 ///
 /// The expected outcomes were measured on swift-crypto 4.5.2 / Linux, and match the
 /// BoringSSL row of the paper's table (`../shared/vectors/ed25519-speccheck/results.md`).
-/// See `ed25519-speccheck.md` beside this file for what each case means and why the
+/// See `Tests/ed25519-speccheck.md` for what each case means and why the
 /// outcome is acceptable. If swift-crypto changes behaviour this test fails, which is the point:
 /// a verifier change must be a deliberate, documented decision.
 @Suite("ed25519-speccheck")
