@@ -153,3 +153,17 @@ func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
+
+@Suite("Samples name only bundled contexts")
+struct SampleContextTests {
+    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json"])
+    func sampleUsesOnlyBundledContexts(file: String) throws {
+        let url = SharedData.packageRoot.appendingPathComponent("samples").appendingPathComponent(file)
+        let document = try JSONParser.parse(Data(contentsOf: url))
+        let contexts = try #require(document.objectValue?["@context"]?.arrayValue, "\(file): @context must be an array")
+        for context in contexts {
+            let reference = try #require(context.stringValue, "\(file): inline contexts would not be cached")
+            #expect(BundledContexts.document(for: reference) != nil, "\(file): \(reference) is not bundled")
+        }
+    }
+}
