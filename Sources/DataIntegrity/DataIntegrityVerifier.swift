@@ -174,7 +174,7 @@ public struct DataIntegrityVerifier: Sendable {
             }
             input["proof"] = .array(matching)
         }
-        let method: ResolvedVerificationMethod
+        let method: ProofVerificationMethod
         do {
             method = try await resolver.resolve(verificationMethod: proof.verificationMethod, relationship: purpose)
         } catch {
