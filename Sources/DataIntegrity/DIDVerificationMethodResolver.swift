@@ -11,6 +11,7 @@ import KeyManagement
 /// as a flag. A `did:key` without a fragment names the DID's only key, as the VC 2.0 and Bitstring Status
 /// List spec examples write it.
 public struct DIDVerificationMethodResolver: VerificationMethodResolving {
+    /// The DID resolver the verification method's controller document comes from.
     public let didResolver: any DIDResolver
 
     /// Resolves with `didResolver` (for example `MultiMethodDIDResolver.offline`).
@@ -25,6 +26,7 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
         self.didResolver = controllerDocuments.isEmpty ? methods : ControllerDocumentResolver(controllerDocuments, fallback: methods)
     }
 
+    /// Resolves `verificationMethod` and checks that its controller lists it under `relationship`.
     public func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
         var url = verificationMethod
         if url.hasPrefix("did:key:"), !url.contains("#") {
@@ -48,7 +50,9 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
 /// Controller documents known up front (for example embedded in a verification request), by DID,
 /// consulted before `fallback`.
 public struct ControllerDocumentResolver: DIDResolver {
+    /// The supplied controller documents by DID.
     public let documents: [String: DIDDocument]
+    /// Consulted for any other DID; `nil` makes other DIDs unresolvable.
     public let fallback: (any DIDResolver)?
 
     public init(_ documents: [DIDDocument], fallback: (any DIDResolver)? = nil) {
@@ -58,6 +62,7 @@ public struct ControllerDocumentResolver: DIDResolver {
         self.fallback = fallback
     }
 
+    /// The supplied document for `did`, else the fallback's.
     public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
         if let document = documents[did] { return document }
         guard let fallback else {

@@ -31,6 +31,7 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
         self.limits = limits
     }
 
+    /// Expands `document` (safe mode, null base), converts it to RDF and canonicalizes it with RDFC-1.0.
     public func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String {
         let expanded: [JSONValue]
         do {

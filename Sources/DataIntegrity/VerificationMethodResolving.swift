@@ -4,6 +4,7 @@ public struct ProofVerificationMethod: Sendable {
     public let id: String
     /// The controller whose document lists the method under the requested relationship.
     public let controller: String
+    /// The public key to check the signature with.
     public let key: ProofVerificationKey
 
     public init(id: String, controller: String, key: ProofVerificationKey) {

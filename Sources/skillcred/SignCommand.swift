@@ -11,7 +11,7 @@ extension Skillcred {
             abstract: "Add a Data Integrity proof to a credential and print the secured credential.",
             discussion: """
                 The verification method is the key's did:key (did:key:z…#z…) unless --verification-method is given. \
-                A credential without `issuer` gets the key's DID as issuer. Contexts come only from the bundled \
+                A credential without `issuer` (a presentation without `holder`) gets the key's DID there. Contexts come only from the bundled \
                 copies; a term the contexts do not define is an error, never silently dropped.
                 """
         )
@@ -31,8 +31,20 @@ extension Skillcred {
         @Option(help: "Verification method URL to put in the proof (default: the key's did:key verification method).")
         var verificationMethod: String?
 
-        @Option(help: "Proof purpose (default: assertionMethod).")
+        @Option(help: "Proof purpose (default: assertionMethod; use authentication for presentations).")
         var purpose = "assertionMethod"
+
+        @Option(help: "Security domain the proof is for (repeat for several; presentations).")
+        var domain: [String] = []
+
+        @Option(help: "The verifier's challenge to include (presentations).")
+        var challenge: String?
+
+        @Option(help: "Id of an existing proof this proof chains to (repeat for several); without it a second proof joins a proof set.")
+        var previousProof: [String] = []
+
+        @Option(help: "An id (URL) for the new proof, so later proofs can chain to it.")
+        var proofId: String?
 
         @Argument(help: "Credential JSON file, or '-' for standard input.")
         var file: String
@@ -79,19 +91,23 @@ extension Skillcred {
                 CLIFailure("\(file): \(error)").exit()
             }
 
-            if let issuer = document["issuer"] {
-                let issuerID = issuer.stringValue ?? issuer["id"]?.stringValue
-                if issuerCheck, issuerID != did {
-                    CLIFailure("\(file): $.issuer: `\(issuerID ?? issuer.kindName)` is not the key's controller `\(did)`", status: 1).exit()
+            // A presentation is bound to its holder, a credential to its issuer.
+            let isPresentation = document["type"]?.asArray.contains(.string("VerifiablePresentation")) ?? false
+            let role = isPresentation ? "holder" : "issuer"
+            if let party = document[role] {
+                let partyID = party.stringValue ?? party["id"]?.stringValue
+                if issuerCheck, partyID != did {
+                    CLIFailure("\(file): $.\(role): `\(partyID ?? party.kindName)` is not the key's controller `\(did)`", status: 1).exit()
                 }
             } else {
-                document["issuer"] = .string(did)
+                document[role] = .string(did)
             }
 
             let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
             let options = ProofOptions(
                 cryptosuite: cryptosuite, verificationMethod: verificationMethod ?? defaultMethod,
-                proofPurpose: ProofPurpose(rawValue: purpose))
+                proofPurpose: ProofPurpose(rawValue: purpose), domain: domain.isEmpty ? nil : domain,
+                challenge: challenge, id: proofId, previousProof: previousProof.isEmpty ? nil : previousProof)
             do {
                 let secured = try signer.addProof(to: .object(document), options: options, key: signingKey)
                 print(JSONWriter.string(secured, style: .pretty))

@@ -30,7 +30,7 @@ extension Skillcred {
         @Option(help: "Expected proof challenge.")
         var challenge: String?
 
-        @Option(help: "Folder of did:web documents: did:web:example.com resolves to DIR/example.com/did.json.")
+        @Option(help: "Folder of did:web documents: did:web:example.com resolves to DIR/example.com/.well-known/did.json.")
         var didWebDir: String?
 
         func run() async throws {
