@@ -1,2 +1,6 @@
 // Benchmarks run in release: `swift run -c release skillcred-bench`.
-print("no benchmarks yet")
+do {
+    try CanonicalizationBench.run()
+} catch {
+    print("benchmark failed: \(error)")
+}
