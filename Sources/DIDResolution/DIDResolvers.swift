@@ -141,41 +141,58 @@ public struct DIDJWKResolver: DIDResolver {
 
 // MARK: - did:web
 
-/// did:web resolved from a local directory that mirrors the HTTPS layout.
+/// did:web, resolved from a local directory that mirrors the HTTPS layout and, only when
+/// explicitly enabled, over HTTPS.
 ///
-/// Mapping (did:web §3.2, with the HTTPS origin replaced by the directory):
+/// Local mapping (did:web §3.2, with the HTTPS origin replaced by the directory):
 ///
-/// | DID | file |
-/// |---|---|
-/// | `did:web:example.com` | `DIR/example.com/.well-known/did.json` |
-/// | `did:web:example.com:issuers:42` | `DIR/example.com/issuers/42/did.json` |
-/// | `did:web:example.com%3A8443` | `DIR/example.com:8443/.well-known/did.json` |
+/// | DID | file | HTTPS URL |
+/// |---|---|---|
+/// | `did:web:example.com` | `DIR/example.com/.well-known/did.json` | `https://example.com/.well-known/did.json` |
+/// | `did:web:example.com:issuers:42` | `DIR/example.com/issuers/42/did.json` | `https://example.com/issuers/42/did.json` |
+/// | `did:web:example.com%3A8443` | `DIR/example.com:8443/.well-known/did.json` | `https://example.com:8443/.well-known/did.json` |
 ///
 /// Colon-separated parts are percent-decoded; a part that decodes to empty, `.`, `..`, or
 /// contains `/`, `\` or NUL is refused, so a DID can never name a file outside the directory.
-/// The document must be at most ``maxDocumentSize`` bytes and its `id` must equal the DID.
+/// The host must be a DNS name with an optional numeric port.
 ///
-/// Resolution over HTTPS is not implemented yet: with ``allowHTTPS`` set, a DID missing from
-/// the directory fails with ``DIDError/Code/networkNotEnabled`` saying so; without it, the
-/// error says that network resolution is disabled. Mirror `did.json` files into the directory
-/// to use them.
+/// The local directory is consulted first. With ``allowHTTPS`` set, a DID not found there is
+/// fetched with the ``fetcher`` (HTTPS only, ``timeout`` seconds, at most ``maxDocumentSize``
+/// bytes) and kept in the ``cache``. Without it, no network access ever happens. Either way the
+/// document must be at most ``maxDocumentSize`` bytes and its `id` must equal the DID.
 public struct DIDWebResolver: DIDResolver {
-    /// The directory mirroring the web (may be nil to resolve nothing locally).
+    /// The directory mirroring the web (nil: no local lookup).
     public let directory: URL?
-    /// Whether network resolution was requested (not yet available; see the type's discussion).
+    /// Whether DIDs missing locally may be fetched over HTTPS.
     public let allowHTTPS: Bool
     /// The largest accepted `did.json`, in bytes (default 1 MiB).
     public let maxDocumentSize: Int
+    /// The network deadline per document, in seconds (default 10).
+    public let timeout: Double
+    /// The HTTPS transport.
+    public let fetcher: any DIDWebFetcher
+    /// Documents fetched over HTTPS, reused until they expire.
+    public let cache: DIDDocumentCache
 
     /// Creates the resolver.
-    public init(directory: URL?, allowHTTPS: Bool = false, maxDocumentSize: Int = 1 << 20) {
+    public init(
+        directory: URL?,
+        allowHTTPS: Bool = false,
+        maxDocumentSize: Int = 1 << 20,
+        timeout: Double = 10,
+        fetcher: any DIDWebFetcher = URLSessionDIDWebFetcher(),
+        cache: DIDDocumentCache = DIDDocumentCache()
+    ) {
         self.directory = directory
         self.allowHTTPS = allowHTTPS
         self.maxDocumentSize = maxDocumentSize
+        self.timeout = timeout
+        self.fetcher = fetcher
+        self.cache = cache
     }
 
-    /// The `did.json` path of a did:web DID relative to the directory (e.g. `example.com/.well-known/did.json`).
-    public static func relativePath(for did: String) throws(DIDError) -> String {
+    /// The decoded host and path parts of a did:web DID, checked for safety.
+    private static func parts(of did: String) throws(DIDError) -> [String] {
         let (method, specific) = try didMethod(did)
         guard method == "web" else {
             throw DIDError(.methodNotSupported, "DIDWebResolver resolves only did:web", location: did)
@@ -184,7 +201,8 @@ public struct DIDWebResolver: DIDResolver {
         for raw in specific.split(separator: ":", omittingEmptySubsequences: false) {
             guard let decoded = String(raw).removingPercentEncoding,
                   !decoded.isEmpty, decoded != ".", decoded != "..",
-                  !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0") else {
+                  !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0"),
+                  !decoded.contains("?"), !decoded.contains("#") else {
                 throw DIDError(.invalidDID, "did:web part \"\(raw)\" is empty or not a safe path segment", location: did)
             }
             parts.append(decoded)
@@ -193,25 +211,59 @@ public struct DIDWebResolver: DIDResolver {
         let hostOK = host.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).enumerated().allSatisfy { index, piece in
             index == 0
                 ? !piece.isEmpty && piece.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
-                : !piece.isEmpty && piece.allSatisfy { $0.isASCII && $0.isNumber }
+                : !piece.isEmpty && piece.count <= 5 && piece.allSatisfy { $0.isASCII && $0.isNumber }
         }
         guard hostOK else {
             throw DIDError(.invalidDID, "did:web host \"\(host)\" is not a host name with an optional %3A port", location: did)
         }
-        if parts.count == 1 { return host + "/.well-known/did.json" }
+        return parts
+    }
+
+    /// The `did.json` path of a did:web DID relative to the directory (e.g. `example.com/.well-known/did.json`).
+    public static func relativePath(for did: String) throws(DIDError) -> String {
+        let parts = try parts(of: did)
+        if parts.count == 1 { return parts[0] + "/.well-known/did.json" }
         return parts.joined(separator: "/") + "/did.json"
+    }
+
+    /// The HTTPS URL of a did:web DID's document (did:web §3.2 "Read").
+    public static func httpsURL(for did: String) throws(DIDError) -> URL {
+        let path = try relativePath(for: did)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let host = String(parts[0])
+        let encodedPath = parts.dropFirst().map { String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }
+        guard let url = URL(string: "https://" + host + "/" + encodedPath.joined(separator: "/")) else {
+            throw DIDError(.invalidDID, "did:web does not map to a valid HTTPS URL", location: did)
+        }
+        return url
     }
 
     public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
         let relative = try Self.relativePath(for: did)
-        guard let directory else {
-            throw networkError(did)
+        if let directory {
+            let url = directory.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: url.path) {
+                return try readLocal(url, did: did)
+            }
+            guard allowHTTPS else {
+                throw DIDError(.notFound, "no DID document at \(url.path) (network resolution is disabled)", location: did)
+            }
         }
-        let url = directory.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            if allowHTTPS { throw networkError(did) }
-            throw DIDError(.notFound, "no DID document at \(url.path) (network resolution is disabled)", location: did)
+        guard allowHTTPS else {
+            throw DIDError(.networkNotEnabled, "did:web resolution over HTTPS is disabled and no local directory is configured", location: did)
         }
+        if let cached = cache.document(for: did) { return cached }
+        let url = try Self.httpsURL(for: did)
+        let bytes = try fetcher.fetch(url, maxBytes: maxDocumentSize, timeout: timeout)
+        guard bytes.count <= maxDocumentSize else {
+            throw DIDError(.documentTooLarge, "\(url.absoluteString) is larger than \(maxDocumentSize) bytes", location: did)
+        }
+        let document = try parse(bytes, source: url.absoluteString, did: did)
+        cache.store(document, for: did)
+        return document
+    }
+
+    private func readLocal(_ url: URL, did: String) throws(DIDError) -> DIDDocument {
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maxDocumentSize {
             throw DIDError(.documentTooLarge, "\(url.path) is \(size) bytes; the limit is \(maxDocumentSize)", location: did)
@@ -222,32 +274,29 @@ public struct DIDWebResolver: DIDResolver {
         guard data.count <= maxDocumentSize else {
             throw DIDError(.documentTooLarge, "\(url.path) is larger than \(maxDocumentSize) bytes", location: did)
         }
+        return try parse(Array(data), source: url.path, did: did)
+    }
+
+    private func parse(_ bytes: [UInt8], source: String, did: String) throws(DIDError) -> DIDDocument {
         let json: JSONObject
         do {
-            guard let object = try JSONParser.parse(Array(data)).objectValue else {
-                throw DIDError(.invalidDocument, "\(url.path) is not a JSON object", location: did)
+            guard let object = try JSONParser.parse(bytes).objectValue else {
+                throw DIDError(.invalidDocument, "\(source) is not a JSON object", location: did)
             }
             json = object
         } catch let error as DIDError {
             throw error
         } catch {
-            throw DIDError(.invalidDocument, "\(url.path): \(error)", location: did)
+            throw DIDError(.invalidDocument, "\(source): \(error)", location: did)
         }
         let document: DIDDocument
         do { document = try DIDDocument(json: json) } catch {
-            throw DIDError(error.code, "\(url.path): \(error.message)", location: error.location ?? did)
+            throw DIDError(error.code, "\(source): \(error.message)", location: error.location ?? did)
         }
         guard document.id == did else {
-            throw DIDError(.documentIDMismatch, "\(url.path) has id \"\(document.id)\", not the DID it was resolved for", location: did)
+            throw DIDError(.documentIDMismatch, "\(source) has id \"\(document.id)\", not the DID it was resolved for", location: did)
         }
         return document
-    }
-
-    private func networkError(_ did: String) -> DIDError {
-        if allowHTTPS {
-            return DIDError(.networkNotEnabled, "did:web resolution over HTTPS is not implemented yet; put the did.json under the local did:web directory", location: did)
-        }
-        return DIDError(.networkNotEnabled, "did:web resolution over HTTPS is disabled and no local directory has this DID", location: did)
     }
 }
 

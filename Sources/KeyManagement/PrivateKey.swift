@@ -12,9 +12,13 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     /// The underlying swift-crypto key, for callers that need the library type directly
     /// (e.g. `Certificate.PrivateKey` in swift-certificates).
     public enum Material: Sendable {
+        /// An Ed25519 private key.
         case ed25519(Curve25519.Signing.PrivateKey)
+        /// A P-256 ECDSA private key.
         case p256(P256.Signing.PrivateKey)
+        /// A P-384 ECDSA private key.
         case p384(P384.Signing.PrivateKey)
+        /// An RSA private key.
         case rsa(_RSA.Signing.PrivateKey)
     }
 

@@ -11,9 +11,13 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The underlying swift-crypto key, for callers that need the library type directly
     /// (e.g. to build an X.509 certificate).
     public enum Material: Sendable {
+        /// An Ed25519 public key.
         case ed25519(Curve25519.Signing.PublicKey)
+        /// A P-256 ECDSA public key.
         case p256(P256.Signing.PublicKey)
+        /// A P-384 ECDSA public key.
         case p384(P384.Signing.PublicKey)
+        /// An RSA public key.
         case rsa(_RSA.Signing.PublicKey)
     }
 

@@ -22,6 +22,27 @@ private func write(_ json: JSONObject, to url: URL) throws {
     try Data(JSONWriter.string(.object(json)).utf8).write(to: url)
 }
 
+/// Serves canned bodies by URL and records what was asked, so no test touches the network.
+final class FakeFetcher: DIDWebFetcher, @unchecked Sendable {
+    let body: [String: [UInt8]]
+    private let lock = NSLock()
+    private var _requests: [String] = []
+    private var _limits: [Int] = []
+    var requests: [String] { lock.withLock { _requests } }
+    var limits: [Int] { lock.withLock { _limits } }
+
+    init(body: [String: [UInt8]]) { self.body = body }
+
+    func fetch(_ url: URL, maxBytes: Int, timeout: Double) throws(DIDError) -> [UInt8] {
+        lock.withLock {
+            _requests.append(url.absoluteString)
+            _limits.append(maxBytes)
+        }
+        guard let bytes = body[url.absoluteString] else { throw DIDError(.notFound, "HTTP status 404", location: url.absoluteString) }
+        return bytes
+    }
+}
+
 @Suite("did:key")
 struct DIDKeyTests {
     /// The Ed25519 document for the W3C di-eddsa vector key, written out in full.
@@ -174,13 +195,74 @@ struct DIDWebTests {
         #expect(throws: DIDError(.notFound, "")) { try resolver.resolve("did:web:issuer.example:missing") }
     }
 
-    @Test func networkResolutionIsNotPerformed() throws {
+    @Test func withoutOptInNothingIsFetched() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let error = try #require(throws: DIDError.self) { try DIDWebResolver(directory: root, allowHTTPS: true).resolve("did:web:example.com") }
+        let fetcher = FakeFetcher(body: [:])
+        #expect(throws: DIDError(.notFound, "")) { try DIDWebResolver(directory: root, fetcher: fetcher).resolve("did:web:example.com") }
+        #expect(throws: DIDError(.networkNotEnabled, "")) { try DIDWebResolver(directory: nil, fetcher: fetcher).resolve("did:web:example.com") }
+        #expect(fetcher.requests.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("did:web:example.com", "https://example.com/.well-known/did.json"),
+        ("did:web:example.com:issuers:42", "https://example.com/issuers/42/did.json"),
+        ("did:web:example.com%3A8443:a%20b", "https://example.com:8443/a%20b/did.json"),
+    ])
+    func httpsURLsFollowTheDidWebSpec(did: String, url: String) throws {
+        #expect(try DIDWebResolver.httpsURL(for: did).absoluteString == url)
+    }
+
+    @Test func optInFetchesOnceThenUsesTheCache() throws {
+        let did = "did:web:net.example:issuer"
+        let key = try PrivateKey.generate(.ed25519).publicKey
+        let document: JSONObject = [
+            "id": .string(did),
+            "verificationMethod": [["id": "#k", "type": "Multikey", "controller": .string(did), "publicKeyMultibase": .string(try key.publicKeyMultibase())]],
+            "assertionMethod": ["#k"],
+        ]
+        let fetcher = FakeFetcher(body: ["https://net.example/issuer/did.json": Array(JSONWriter.string(.object(document)).utf8)])
+        let resolver = DIDWebResolver(directory: nil, allowHTTPS: true, maxDocumentSize: 4096, timeout: 3, fetcher: fetcher)
+        let vm = try VerificationMethodResolver(resolver: resolver).resolve(did + "#k", relationship: .assertionMethod, expectedController: did)
+        #expect(vm.publicKey == key)
+        _ = try resolver.resolve(did)
+        #expect(fetcher.requests == ["https://net.example/issuer/did.json"])
+        #expect(fetcher.limits == [4096])
+        #expect(resolver.cache.count == 1)
+        #expect(throws: DIDError(.notFound, "")) { try resolver.resolve("did:web:net.example:missing") }
+        #expect(resolver.cache.count == 1)
+    }
+
+    @Test func fetchedDocumentsAreCheckedLikeLocalOnes() throws {
+        let big = Array(JSONWriter.string(["id": "did:web:a.example", "x": .string(String(repeating: "x", count: 500))]).utf8)
+        let wrongID = Array(JSONWriter.string(["id": "did:web:evil.example"]).utf8)
+        let fetcher = FakeFetcher(body: [
+            "https://a.example/.well-known/did.json": big,
+            "https://b.example/.well-known/did.json": wrongID,
+        ])
+        let resolver = DIDWebResolver(directory: nil, allowHTTPS: true, maxDocumentSize: 100, fetcher: fetcher)
+        #expect(throws: DIDError(.documentTooLarge, "")) { try resolver.resolve("did:web:a.example") }
+        #expect(throws: DIDError(.documentIDMismatch, "")) { try resolver.resolve("did:web:b.example") }
+        #expect(resolver.cache.count == 0)
+    }
+
+    @Test func cacheEntriesExpireAndAreBounded() throws {
+        let cache = DIDDocumentCache(timeToLive: 10, maxEntries: 2)
+        let now = Date()
+        for i in 0..<3 {
+            cache.store(try DIDDocument(json: ["id": .string("did:web:\(i).example")]), for: "did:web:\(i).example", now: now)
+        }
+        #expect(cache.count == 2)
+        #expect(cache.document(for: "did:web:0.example", now: now) == nil)
+        #expect(cache.document(for: "did:web:2.example", now: now) != nil)
+        #expect(cache.document(for: "did:web:2.example", now: now.addingTimeInterval(11)) == nil)
+    }
+
+    @Test func theURLSessionFetcherRefusesPlainHTTP() throws {
+        let error = try #require(throws: DIDError.self) {
+            try URLSessionDIDWebFetcher().fetch(URL(string: "http://127.0.0.1:9/did.json")!, maxBytes: 10, timeout: 1)
+        }
         #expect(error.code == .networkNotEnabled)
-        #expect(error.message.contains("not implemented"))
-        #expect(throws: DIDError(.networkNotEnabled, "")) { try DIDWebResolver(directory: nil).resolve("did:web:example.com") }
     }
 
     @Test func oversizedAndMalformedDocumentsAreRefused() throws {

@@ -232,6 +232,32 @@ struct PEMTests {
         #expect(key.publicKey.pem.contains("MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="))
     }
 
+    /// RFC 5958 OneAsymmetricKey v2 (with the public key), using RFC 8032 §7.1 TEST 2's key pair.
+    @Test func pkcs8Version2IsReadAndItsPublicKeyMustMatch() throws {
+        let seed = hexBytes("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")
+        let pub = hexBytes("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")
+        let prefix: [UInt8] = [0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+        let der = prefix + seed + [0x81, 0x21, 0x00] + pub
+        let key = try PrivateKey(pkcs8DER: der)
+        #expect(key.publicKey.jwk["x"]?.stringValue == Base64URL.encode(pub))
+        var wrong = pub
+        wrong[0] ^= 1
+        #expect(throws: KeyError(.invalidKey, "")) { try PrivateKey(pkcs8DER: prefix + seed + [0x81, 0x21, 0x00] + wrong) }
+        // Version 2 is not defined.
+        var badVersion = der
+        badVersion[4] = 2
+        #expect(throws: KeyError(.invalidDER, "")) { try PrivateKey(pkcs8DER: badVersion) }
+    }
+
+    @Test func unsupportedAlgorithmsAreNamed() throws {
+        // X25519 PKCS#8 (RFC 8410 OID 1.3.101.110) cannot sign.
+        let x25519: [UInt8] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]
+            + [UInt8](repeating: 7, count: 32)
+        let error = try #require(throws: KeyError.self) { try PrivateKey(pkcs8DER: x25519) }
+        #expect(error.code == .unsupportedKeyType)
+        #expect(error.message.contains("X25519"))
+    }
+
     @Test func encryptedAndUnknownPEMAreRefusedWithoutEchoingContent() throws {
         let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n"
         let e1 = try #require(throws: KeyError.self) { try PrivateKey(pem: encrypted) }
@@ -298,6 +324,20 @@ struct OpenSSLTests {
                 : ["dgst", type == .p256 ? "-sha256" : "-sha384", "-verify", pubPath, "-signature", sigPath, messagePath]
             let result = try openssl(arguments)
             #expect(result.status == 0, "\(type): \(result.stderr)")
+        }
+        // RS256 and PS256 (salt length = hash length, as RFC 7518 §3.5 requires).
+        let rsa = try PrivateKey.generate(.rsa2048)
+        let pubPath = directory.appendingPathComponent("rsa.pub").path
+        try Data(rsa.publicKey.pem.utf8).write(to: URL(fileURLWithPath: pubPath))
+        for algorithm in [SignatureAlgorithm.rs256, .ps256] {
+            let sigPath = directory.appendingPathComponent("\(algorithm).sig").path
+            try Data(try rsa.signature(for: message, algorithm: algorithm)).write(to: URL(fileURLWithPath: sigPath))
+            var arguments = ["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath]
+            if algorithm == .ps256 {
+                arguments += ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt", "rsa_mgf1_md:sha256"]
+            }
+            let result = try openssl(arguments + [messagePath])
+            #expect(result.status == 0, "\(algorithm): \(result.stderr)")
         }
     }
 }
