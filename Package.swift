@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            "LearningModel", "ProfileValidation",
         ]),
     ],
     dependencies: [
@@ -65,10 +66,17 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // The ELM 3.x / EDC generic-profile learning model: typed, lossless, deterministic JSON.
+        .target(name: "LearningModel", dependencies: [
+            "CredentialJSON", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
+        .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            "LearningModel", "ProfileValidation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
@@ -90,6 +98,8 @@ let package = Package(
         .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
