@@ -8,6 +8,6 @@ struct Skillcred: AsyncParsableCommand {
         commandName: "skillcred",
         abstract: "Issue and verify learning credentials: Europass EDC (JAdES-sealed) and W3C VC 2.0 (Data Integrity).",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [Validate.self]
     )
 }
