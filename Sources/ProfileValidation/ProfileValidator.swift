@@ -144,7 +144,9 @@ private struct Walk {
     }
 
     mutating func visit(_ object: JSONObject, at path: JSONPath, role: Role) {
-        let types = Walk.types(of: object)
+        var types = Walk.types(of: object)
+        // The root is checked as a credential even when its type is wrong, so every problem shows at once.
+        if role == .credential && !types.contains("EuropeanDigitalCredential") { types.append("EuropeanDigitalCredential") }
         let isReference = object["id"]?.stringValue.map { object.count < (fullestByID[$0] ?? 0) } ?? false
         if !isReference {
             for t in types {
