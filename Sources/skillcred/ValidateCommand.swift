@@ -27,6 +27,9 @@ extension Skillcred {
         @Flag(name: .customLong("warnings"), help: "Also print warnings (findings the profile allows).")
         var showWarnings = false
 
+        @Flag(name: .customLong("skills"), help: "List each learning outcome's ESCO skills with their labels (from --esco when given).")
+        var listSkills = false
+
         @Argument(help: ArgumentHelp("Credential files (plain JSON, {\"credential\": …} uploads, or JAdES JWS JSON); - for standard input.", valueName: "FILE"))
         var files: [String]
 
@@ -64,8 +67,18 @@ extension Skillcred {
                         "packaging": .string(document.packaging.rawValue),
                         "conforms": .bool(report.conforms),
                         "findings": .array(shown.map(\.jsonValue)),
+                        "skills": .array(listSkills ? OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog).map {
+                            ["path": .string($0.path.description), "uri": .string($0.skillURI), "labels": $0.labels.jsonValue]
+                        } : []),
                     ])
                 } else {
+                    if listSkills {
+                        for s in OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog) {
+                            let labels = s.labels.entries.map { "\($0.language) \"\($0.text)\"" }.joined(separator: "; ")
+                            let outcome = s.outcomeTitle?.text() ?? "learning outcome"
+                            out += "\(file): \(s.path): skill: \(outcome) → \(s.skillURI) \(labels)\(s.labelsFromCatalog || catalog == nil ? "" : " (not in the ESCO export)")\n"
+                        }
+                    }
                     for f in shown {
                         let tag = f.severity == .warning ? "warning: " : ""
                         out += "\(file): \(f.path): \(tag)\(f.rule): \(f.message)\n"
