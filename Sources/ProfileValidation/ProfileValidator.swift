@@ -117,6 +117,10 @@ private struct Walk {
     var typesByID: [String: Set<String>] = [:]
     /// id → the most members any object with that id has; sparser copies are references.
     var fullestByID: [String: Int] = [:]
+    /// id → every object with that id (JSON-LD merges them into one node).
+    var copiesByID: [String: [JSONObject]] = [:]
+    /// Ids whose merged copies were already checked.
+    var mergedChecked: Set<String> = []
 
     init(validator: ProfileValidator) { self.validator = validator }
 
@@ -135,6 +139,7 @@ private struct Walk {
             if let id = o["id"]?.stringValue {
                 typesByID[id, default: []].formUnion(Walk.types(of: o))
                 fullestByID[id] = max(fullestByID[id] ?? 0, o.count)
+                copiesByID[id, default: []].append(o)
             }
             for m in o where m.key != "@context" { index(m.value) }
         case .array(let a):
@@ -155,6 +160,10 @@ private struct Walk {
             if role == .issuer {
                 for rule in issuerRules { check(rule, in: object, className: "Issuer", at: path) }
             }
+        }
+        if let id = object["id"]?.stringValue, (copiesByID[id]?.count ?? 0) > 1, !mergedChecked.contains(id) {
+            mergedChecked.insert(id)
+            checkMerged(id: id, types: types, at: path)
         }
         for m in object {
             switch m.key {
@@ -188,7 +197,7 @@ private struct Walk {
         var count = 0
         switch rule.kind {
         case .langString:
-            count = checkLangString(value, at: memberPath, rule: ruleBase)
+            count = checkLangString(value, at: memberPath, rule: ruleBase, uniqueLang: rule.uniqueLang)
         case .literal(let datatype):
             for (p, v) in elements(value, at: memberPath) {
                 count += 1
@@ -213,6 +222,50 @@ private struct Walk {
         }
     }
 
+    /// Copies of one id are one node in RDF: their values add up, which can break maxCount or uniqueLang
+    /// even when each copy alone is fine (EDC files repeat nodes, sometimes with different content).
+    mutating func checkMerged(id: String, types: [String], at path: JSONPath) {
+        let copies = copiesByID[id] ?? []
+        let allTypes = Set(types).union(copies.flatMap(Walk.types(of:)))
+        for t in allTypes.sorted() {
+            for rule in profileShapes[t] ?? [] {
+                let perCopy = copies.map { valueCount($0[rule.term], rule) }
+                if rule.uniqueLang {
+                    var texts: [String: Set<String>] = [:]
+                    for c in copies {
+                        for m in c[rule.term]?.objectValue ?? JSONObject() {
+                            for v in m.value.asArray { if let s = v.stringValue { texts[m.key, default: []].insert(s) } }
+                        }
+                    }
+                    for (language, set) in texts.sorted(by: { $0.key < $1.key }) where set.count > 1 {
+                        if copies.allSatisfy({ ($0[rule.term]?[language]?.asArray.count ?? 0) <= 1 }) {
+                            add(path.appending(rule.term).appending(language), "\(t).\(rule.term).uniqueLang",
+                                "\(id) appears \(copies.count) times with different \(language) \(rule.term) texts; JSON-LD merges them into one node, which may have one text per language")
+                        }
+                    }
+                    continue
+                }
+                guard let max = rule.max, perCopy.allSatisfy({ $0 <= max }) else { continue }
+                var distinct: Set<JSONValue> = []
+                for c in copies {
+                    guard let v = c[rule.term] else { continue }
+                    for e in v.asArray where !e.isNull {
+                        if let o = e.objectValue, let eid = o["id"]?.stringValue { distinct.insert(.string(eid)) } else { distinct.insert(e) }
+                    }
+                }
+                if distinct.count > max {
+                    add(path.appending(rule.term), "\(t).\(rule.term).maxCount",
+                        "\(id) appears \(copies.count) times with \(distinct.count) different \(rule.term) values; JSON-LD merges them into one node, which may have at most \(max)")
+                }
+            }
+        }
+    }
+
+    func valueCount(_ value: JSONValue?, _ rule: PropertyRule) -> Int {
+        guard let value, !value.isNull else { return 0 }
+        return value.asArray.filter { !$0.isNull }.count
+    }
+
     func missingMessage(_ rule: PropertyRule, className: String) -> String {
         let who = className == "Issuer" ? "the issuer" : "\(className)"
         var m = "\(who) must have \(rule.term)"
@@ -235,11 +288,11 @@ private struct Walk {
         return value.isNull ? [] : [(path, value)]
     }
 
-    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String) -> Int {
+    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String, uniqueLang: Bool) -> Int {
         guard let value, !value.isNull else { return 0 }
         guard let map = value.objectValue else {
             add(path, rule + ".datatype", "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
-            return value.isString ? 0 : 0
+            return 0
         }
         var count = 0
         for m in map {
@@ -250,6 +303,9 @@ private struct Walk {
                 } else {
                     add(path.appending(m.key), rule + ".datatype", "the \(m.key) text must be a string, found a JSON \(t.kindName)")
                 }
+            }
+            if uniqueLang && texts.filter({ $0.isString }).count > 1 {
+                add(path.appending(m.key), rule + ".uniqueLang", "only one \(m.key) text is allowed")
             }
             if !isLanguageTag(m.key) {
                 add(path.appending(m.key), rule + ".languageTag", "\"\(m.key)\" is not a BCP 47 language tag")

@@ -36,7 +36,13 @@ struct PropertyRule: Sendable {
     let kind: ValueKind
     /// `sh:nodeKind sh:IRI`: the value must have an IRI (not be a blank node).
     let iri: Bool
+    /// `sh:uniqueLang`: at most one text per language (the profile sets it on title, description,
+    /// legalName and prefLabel).
+    var uniqueLang: Bool { if case .langString = kind { return uniqueLangTerms.contains(term) } else { return false } }
 }
+
+/// The language-map terms whose shapes say `sh:uniqueLang true`.
+let uniqueLangTerms: Set<String> = ["title", "description", "legalName", "prefLabel"]
 
 private func req(_ term: String, _ kind: ValueKind, max: Int? = nil, iri: Bool = false) -> PropertyRule {
     PropertyRule(term: term, min: 1, max: max, kind: kind, iri: iri)
@@ -265,7 +271,7 @@ let profileShapes: [String: [PropertyRule]] = [
         req("verificationStatus", .concept(.verificationStatus), max: 1),
         req("elmSubject", .node(["EuropeanDigitalCredential"]), max: 1),
     ],
-    "Concept": [opt("notation", string, max: 1)],
+    "Concept": [opt("notation", string, max: 1), opt("prefLabel", lang)],
 ]
 
 /// The issuer's extra shape (`edc:IssuerNodeShape`): the eIDAS legal identifier.
