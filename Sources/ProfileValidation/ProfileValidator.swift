@@ -160,6 +160,7 @@ private struct Walk {
             if role == .issuer {
                 for rule in issuerRules { check(rule, in: object, className: "Issuer", at: path) }
             }
+            if types.contains("DisplayParameter") { checkDisplayLanguages(object, at: path) }
         }
         if let id = object["id"]?.stringValue, (copiesByID[id]?.count ?? 0) > 1, !mergedChecked.contains(id) {
             mergedChecked.insert(id)
@@ -258,6 +259,27 @@ private struct Walk {
                         "\(id) appears \(copies.count) times with \(distinct.count) different \(rule.term) values; JSON-LD merges them into one node, which may have at most \(max)")
                 }
             }
+        }
+    }
+
+    /// EDC shows a credential in each of its languages: one individual display per declared language.
+    /// The shapes do not require it, so a gap is a warning.
+    mutating func checkDisplayLanguages(_ display: JSONObject, at path: JSONPath) {
+        func conceptID(_ v: JSONValue) -> String? { v.stringValue ?? v["id"]?.stringValue }
+        let declared = (display["language"]?.asArray ?? []).compactMap(conceptID)
+        let shown = Set((display["individualDisplay"]?.asArray ?? []).compactMap { d -> String? in
+            // A display given by reference is found among the document's objects with that id.
+            let object = d.objectValue ?? d.stringValue.flatMap { copiesByID[$0]?.first }
+            return object?["language"].flatMap(conceptID)
+        })
+        guard display["individualDisplay"] != nil else { return }
+        for lang in declared where !shown.contains(lang) {
+            add(path.appending("individualDisplay"), "DisplayParameter.individualDisplay.perLanguage",
+                "the credential declares language \(lang) but has no individual display in it", .warning)
+        }
+        if let primary = display["primaryLanguage"].flatMap(conceptID), !declared.isEmpty, !declared.contains(primary) {
+            add(path.appending("primaryLanguage"), "DisplayParameter.primaryLanguage.declared",
+                "the primary language \(primary) is not among the credential's languages", .warning)
         }
     }
 

@@ -68,6 +68,28 @@ struct ModelConformanceTests {
         #expect(report.conforms, "\(report.violations)")
         #expect(report.warnings.isEmpty, "\(report.warnings)")
     }
+
+    @Test func aDeclaredLanguageWithoutItsOwnDisplayIsAWarning() {
+        var c = makeCompleteCredential()
+        c.displayParameter?.language.append(.language("FRA"))
+        let report = ProfileValidator().validate(c)
+        #expect(report.conforms)
+        #expect(report.warnings.map(\.rule) == ["DisplayParameter.individualDisplay.perLanguage"])
+        #expect(report.warnings.first?.path.description == "$.displayParameter.individualDisplay")
+    }
+
+    @Test func aPrimaryLanguageOutsideTheDeclaredOnesIsAWarning() {
+        var c = makeCompleteCredential()
+        c.displayParameter?.primaryLanguage = .language("DEU")
+        let rules = ProfileValidator().validate(c).warnings.map(\.rule)
+        #expect(rules.contains("DisplayParameter.primaryLanguage.declared"))
+    }
+
+    @Test func encodingIsDeterministicForAFullCredential() {
+        #expect(makeCompleteCredential().jsonData() == makeCompleteCredential().jsonData())
+        let json = makeCompleteCredential().jsonValue()
+        #expect(EuropeanDigitalCredential.decode(json)?.jsonValue() == json)
+    }
 }
 
 /// The same verdicts from an independent SHACL engine over the EU's own shapes.
