@@ -42,6 +42,8 @@ for block in spec.strip().split('\n\n'):
     out.append("    public var extra = JSONObject()")
     out.append("    /// Multi-valued members that were written as arrays.")
     out.append("    public var arrayKeys: Set<String> = []")
+    out.append("    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).")
+    out.append("    public var omitsID = false")
     out.append("")
     out.append("    /// An empty node.")
     out.append("    public init() {}")

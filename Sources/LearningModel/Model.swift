@@ -22,6 +22,8 @@ public struct Concept: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -54,6 +56,8 @@ public struct ConceptScheme: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -82,6 +86,8 @@ public struct Note: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -122,6 +128,8 @@ public struct Identifier: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -166,6 +174,8 @@ public struct LegalIdentifier: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -212,6 +222,8 @@ public struct MediaObject: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -254,6 +266,8 @@ public struct WebResource: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -282,6 +296,8 @@ public struct Mailbox: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -310,6 +326,8 @@ public struct ContactPoint: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -342,6 +360,8 @@ public struct Address: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -376,6 +396,8 @@ public struct Location: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -410,6 +432,8 @@ public struct Group: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -462,6 +486,8 @@ public struct Organisation: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -514,6 +540,8 @@ public struct PeriodOfTime: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -544,6 +572,8 @@ public struct CreditPoint: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -574,6 +604,8 @@ public struct GradingScheme: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -610,6 +642,8 @@ public struct LearningOutcome: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -687,6 +721,8 @@ public struct LearningAchievementSpecification: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -771,6 +807,8 @@ public struct LearningActivitySpecification: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -825,6 +863,8 @@ public struct LearningAssessmentSpecification: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -875,6 +915,8 @@ public struct LearningEntitlementSpecification: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -921,6 +963,8 @@ public struct AwardingProcess: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -971,6 +1015,8 @@ public struct LearningAssessment: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1029,6 +1075,8 @@ public struct LearningActivity: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1081,6 +1129,8 @@ public struct LearningEntitlement: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1135,6 +1185,8 @@ public struct LearningAchievement: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1187,6 +1239,8 @@ public struct GenericClaim: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1223,6 +1277,8 @@ public struct IndividualDisplay: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1253,6 +1309,8 @@ public struct DisplayDetail: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1291,6 +1349,8 @@ public struct DisplayParameter: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1331,6 +1391,8 @@ public struct Evidence: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}
@@ -1359,6 +1421,8 @@ public struct CredentialSchema: EDCNode {
     public var extra = JSONObject()
     /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
     /// An empty node.
     public init() {}

@@ -26,6 +26,9 @@ public protocol EDCNode: EDCCodable {
     var extra: JSONObject { get set }
     /// Multi-valued members that were written as a JSON array even with one element.
     var arrayKeys: Set<String> { get set }
+    /// Whether a missing `id` stays missing when encoding; set for nodes read without one, so that
+    /// re-encoding a file does not add ids it did not have.
+    var omitsID: Bool { get set }
     /// An empty node of this class.
     init()
     /// Reads the modelled members (the reader keeps the rest).
@@ -46,6 +49,7 @@ extension EDCNode {
         node.type = type
         _ = reader.remaining.removeValue(forKey: "type")
         node.id = reader.string("id")
+        node.omitsID = node.id == nil && object["id"] == nil
         node.read(&reader)
         node.extra = reader.remaining
         node.arrayKeys = reader.arrayKeys
@@ -54,7 +58,7 @@ extension EDCNode {
 
     public func encode(_ context: EncodingContext, at path: JSONPath) -> JSONValue {
         var writer = NodeWriter(context: context, path: path, arrayKeys: arrayKeys)
-        writer.string("id", id ?? context.makeID(className: type, path: path))
+        writer.string("id", id ?? (omitsID ? nil : context.makeID(className: type, path: path)))
         writer.string("type", type)
         write(&writer)
         return .object(writer.finish(extra: extra))

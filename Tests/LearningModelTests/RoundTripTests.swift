@@ -75,6 +75,11 @@ struct RoundTripTests {
         #expect(c.credentialSubject?.extra["favourite"] == "blue")
         #expect(c.credentialSubject?.extra["hasClaim"] == "urn:epass:claim:9")
         #expect(c.jsonValue(options: EDCEncodingOptions(generateMissingIDs: false)) == doc.credentialJSON)
+        // Nodes read without an id stay without one; new nodes get one.
+        #expect(c.jsonValue() == doc.credentialJSON)
+        var changed = c
+        changed.credentialSubject?.identifier = [Identifier()]
+        #expect(changed.jsonValue()["credentialSubject"]?["identifier"]?["id"]?.stringValue?.hasPrefix("urn:epass:identifier:") == true)
     }
 
     @Test func notACredentialIsAnError() {
