@@ -345,7 +345,7 @@ private struct Walk {
             switch datatype {
             case .dateTime: ok = LexicalForms.isDateTime(s)
             case .duration: ok = LexicalForms.isDuration(s)
-            case .string, .anyURI: ok = true
+            case .string, .anyURI, .anyLiteral: ok = true
             case .boolean: ok = s == "true" || s == "false" || s == "1" || s == "0"
             case .integer: ok = LexicalForms.isInteger(s, positive: false)
             case .positiveInteger: ok = LexicalForms.isInteger(s, positive: true)
@@ -357,11 +357,12 @@ private struct Walk {
             case .integer: ok = n.hasIntegralValue
             case .positiveInteger: ok = n.hasIntegralValue && n.doubleValue > 0
             case .decimal: ok = n.doubleValue.isFinite
+            case .anyLiteral: ok = true
             default: ok = false
             }
         case .bool(let b):
             shown = String(b)
-            ok = datatype == .boolean
+            ok = datatype == .boolean || datatype == .anyLiteral
         default:
             add(path, rule + ".datatype", "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
             return
@@ -396,7 +397,7 @@ private struct Walk {
     }
 
     mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at path: JSONPath, rule: String, term: String, className: String) {
-        checkNode(value, classes: ["Concept"], iri: true, at: path, rule: rule)
+        checkNode(value, classes: ["Concept"], iri: list != nil, at: path, rule: rule)
         let conceptID: String?
         var schemes: [String] = []
         switch value {

@@ -12,7 +12,8 @@ enum ValueKind: Sendable {
     case literal(Datatype)
     /// A node of one of these classes (empty: any class).
     case node(Set<String>)
-    /// A `skos:Concept` with an IRI; with a list, `inScheme` must be the list's scheme.
+    /// A `skos:Concept`; with a list (a generic-full restriction) it must also have an IRI and
+    /// `inScheme` must be the list's scheme.
     case concept(ControlledList?)
 }
 
@@ -26,6 +27,8 @@ enum Datatype: String, Sendable {
     case positiveInteger = "xsd:positiveInteger"
     case decimal = "xsd:decimal"
     case anyURI = "xsd:anyURI"
+    /// Any literal (`sh:nodeKind sh:Literal` without a datatype).
+    case anyLiteral = "literal"
 }
 
 /// One property constraint of a shape.
@@ -62,6 +65,7 @@ private let awardingProcess: ValueKind = .node(["AwardingProcess"])
 private let dateTime: ValueKind = .literal(.dateTime)
 private let duration: ValueKind = .literal(.duration)
 private let string: ValueKind = .literal(.string)
+private let literal: ValueKind = .literal(.anyLiteral)
 private let lang: ValueKind = .langString
 private let languageConcept: ValueKind = .concept(.language)
 
@@ -221,13 +225,13 @@ let profileShapes: [String: [PropertyRule]] = [
     "Address": [req("countryCode", .concept(.country), max: 1), opt("fullAddress", note, max: 1)],
     "ContactPoint": [opt("emailAddress", .node(["Mailbox"])), opt("address", .node(["Address"]))],
     "LegalIdentifier": [
-        req("notation", string, max: 1),
+        req("notation", literal, max: 1),
         req("spatial", .concept(.country), max: 1),
         opt("schemeName", string, max: 1),
         opt("dateIssued", dateTime, max: 1),
     ],
     "Identifier": [
-        req("notation", string, max: 1),
+        req("notation", literal, max: 1),
         opt("schemeName", string, max: 1),
         opt("dateIssued", dateTime, max: 1),
     ],
@@ -271,7 +275,7 @@ let profileShapes: [String: [PropertyRule]] = [
         req("verificationStatus", .concept(.verificationStatus), max: 1),
         req("elmSubject", .node(["EuropeanDigitalCredential"]), max: 1),
     ],
-    "Concept": [opt("notation", string, max: 1), opt("prefLabel", lang)],
+    "Concept": [opt("notation", literal, max: 1), opt("prefLabel", lang)],
 ]
 
 /// The issuer's extra shape (`edc:IssuerNodeShape`): the eIDAS legal identifier.

@@ -127,6 +127,9 @@ struct SHACLOracleTests {
             ("two issued dates", [.key("issued")], ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"]),
             ("bad duration", qualification + [.key("volumeOfLearning")], "60 hours"),
             ("undefined extra member", [.key("x-note")], "ignored by JSON-LD"),
+            ("uncontrolled concept without id", achievement + [.key("influencedBy"), .key("specifiedBy"), .key("dcType"), .key("id")], nil),
+            ("numeric identifier notation", [.key("identifier"), .key("notation")], 12),
+            ("language concept without id", [.key("displayParameter"), .key("primaryLanguage"), .key("id")], nil),
         ]
         for (name, path, v) in mutations { result.append((name, setting(base, path, to: v))) }
         return result
