@@ -17,6 +17,7 @@ struct Skillcred: AsyncParsableCommand {
             ToRDF.self,
             Sign.self,
             Verify.self,
+            Validate.self,
         ]
     )
 }
