@@ -17,7 +17,7 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "LearningModel", "ProfileValidation",
+            "CredentialRegistry", "RegistrySQLite", "LearningModel", "ProfileValidation", "CredentialIssuance",
         ]),
     ],
     dependencies: [
@@ -82,20 +82,26 @@ let package = Package(
         // The ELM 3.x / EDC generic-profile learning model: typed, lossless, deterministic JSON.
         .target(name: "LearningModel", dependencies: [
             "CredentialJSON", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
+        // Templates + recipients CSV → registry-backed bulk issuing (EDC sealed with JAdES, or VC 2.0 with Data Integrity).
+        .target(name: "CredentialIssuance", dependencies: [
+            "CredentialJSON", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
+            "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
+        ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite",
-            "LearningModel", "ProfileValidation",
+            "LearningModel", "ProfileValidation", "CredentialIssuance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialIssuance", "RegistrySQLite",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -116,6 +122,10 @@ let package = Package(
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialIssuanceTests", dependencies: [
+            "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
+            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
+        ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

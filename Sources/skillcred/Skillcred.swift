@@ -18,6 +18,7 @@ struct Skillcred: AsyncParsableCommand {
             Sign.self,
             Verify.self,
             Validate.self,
+            Issue.self,
         ]
     )
 }
