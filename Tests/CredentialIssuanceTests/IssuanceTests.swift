@@ -223,7 +223,7 @@ struct BatchIssuingTests {
         let ws = try Workspace()
         defer { ws.remove() }
         var template = try Samples.template("micro-credential")
-        template.awardingBody.country = "XXX"
+        template.volumeOfLearning = "60 hours"
         let issuer = BatchIssuer(template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
                                  registry: try ws.store(), outputDirectory: ws.out)
         await #expect {
