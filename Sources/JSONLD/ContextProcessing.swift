@@ -31,6 +31,7 @@ final class Processor {
     @inline(__always)
     func unsafe(_ code: JSONLDError.Code, _ message: @autoclosure () -> String, key: String? = nil) throws(JSONLDError) {
         if safeMode { throw fail(code, message(), key: key) }
+        if let handler = options.warningHandler { handler(fail(code, message(), key: key)) }
     }
 
     // MARK: Context processing (spec §4.1)

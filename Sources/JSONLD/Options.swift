@@ -54,6 +54,10 @@ public struct JSONLDOptions: Sendable {
     public var contextCache: ContextCache?
     /// Work bounds.
     public var limits: JSONLDLimits
+    /// Receives what safe mode would have rejected when ``safeMode`` is off (e.g. to print warnings
+    /// for `--unsafe` runs); never called in safe mode, where those events throw instead. Warnings from
+    /// context processing come once, when a context is first processed; cached results do not repeat them.
+    public var warningHandler: (@Sendable (JSONLDError) -> Void)?
 
     /// Options with safe mode on, json-ld-1.1, default limits and, unless given, a loader that knows no documents.
     public init(documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,

@@ -89,6 +89,24 @@ func temporaryDirectory() throws -> URL {
         #expect(error?.path?.description == "$[\"https://ex.org/p\"].@context")
     }
 
+    @Test func aLoaderSuppliedContextURLAppliesToTheDocument() throws {
+        struct LinkLoader: DocumentLoader {
+            func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
+                switch url {
+                case "https://ex.org/doc.json":
+                    return RemoteDocument(documentURL: url, document: ["@id": "item", "name": "x"],
+                                          contextURL: "https://ex.org/ctx")
+                case "https://ex.org/ctx":
+                    return RemoteDocument(documentURL: url, document: ["@context": ["name": "https://ex.org/name"]])
+                default:
+                    throw JSONLDError(.loadingDocumentFailed, "no \(url)")
+                }
+            }
+        }
+        let out = try JSONLDProcessor.expand(documentAt: "https://ex.org/doc.json", options: JSONLDOptions(documentLoader: LinkLoader()))
+        #expect(out == [["@id": "https://ex.org/item", "https://ex.org/name": [["@value": "x"]]]])
+    }
+
     @Test func directoryLoaderReadsItsManifestWithExactAndPrefixMappings() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
