@@ -11,6 +11,7 @@ final class Processor {
     var remoteURLs: Set<String> = []
     var path: [JSONPath.Component] = []
     var contextNesting = 0
+    var termDepth = 0
     var expansionDepth = 0
 
     init(options: JSONLDOptions) {
@@ -294,6 +295,11 @@ final class Processor {
             throw fail(.cyclicIRIMapping, "the definition of \"\(term)\" depends on itself", key: term)
         }
         guard !term.isEmpty else { throw fail(.invalidTermDefinition, "a term must not be the empty string", key: term) }
+        termDepth += 1
+        defer { termDepth -= 1 }
+        guard termDepth <= limits.maxTermDependencyDepth else {
+            throw fail(.limitExceeded, "term definitions depend on each other more than \(limits.maxTermDependencyDepth) levels deep", key: term)
+        }
         defined[term] = false
         let value = scope.local[term] ?? .null
 
