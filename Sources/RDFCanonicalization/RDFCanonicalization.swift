@@ -60,23 +60,55 @@ public struct CanonicalizationError: Error, Sendable, Hashable, CustomStringConv
 }
 
 /// The result of canonicalizing a dataset.
-public struct CanonicalizedDataset: Sendable, Hashable {
+///
+/// Only ``nquads`` is built eagerly (it is what gets hashed and signed); the relabelled quads and the
+/// identifier map are derived on access.
+public struct CanonicalizedDataset: Sendable, Equatable {
     /// The canonical N-Quads document: relabelled quads, sorted by code point, each line ending in `\n`.
     ///
     /// This is what eddsa-rdfc-2022 and ecdsa-rdfc-2019 hash (as UTF-8).
     public let nquads: String
-    /// The quads with canonical blank node labels, in the order of ``nquads``.
-    public let quads: [RDFQuad]
-    /// Input blank node label (as in the input, without `_:`) → canonical label (`c14n0`, `c14n1`, …).
-    public let issuedIdentifiers: [String: String]
-    /// The input blank node labels in the order their canonical labels were issued.
-    public let issueOrder: [String]
     /// How much work the Hash N-Degree Quads step did, to compare against ``CanonicalizationLimits``.
     public let work: CanonicalizationWork
 
+    let source: [RDFQuad]
+    let slots: [InternedQuad]
+    let order: [Int]
+    let blankLabels: [String]
+    let canonicalNumbers: [Int32]
+    let canonicalOrder: [Int32]
+
+    /// The quads with canonical blank node labels, in the order of ``nquads``.
+    public var quads: [RDFQuad] {
+        let labels = canonicalNumbers.map { "c14n\($0)" }
+        func relabel(_ term: RDFTerm, _ slot: Int32) -> RDFTerm {
+            isBlank(slot) ? .blankNode(labels[Int(blankID(slot))]) : term
+        }
+        return order.map { k in
+            let original = source[k], slot = slots[k]
+            return RDFQuad(subject: relabel(original.subject, slot.s), predicate: original.predicate,
+                           object: relabel(original.object, slot.o), graph: original.graph.map { relabel($0, slot.g) })
+        }
+    }
+
+    /// Input blank node label (as in the input, without `_:`) → canonical label (`c14n0`, `c14n1`, …).
+    public var issuedIdentifiers: [String: String] {
+        var map: [String: String] = [:]
+        map.reserveCapacity(blankLabels.count)
+        for (id, label) in blankLabels.enumerated() { map[label] = "c14n\(canonicalNumbers[id])" }
+        return map
+    }
+
+    /// The input blank node labels in the order their canonical labels were issued.
+    public var issueOrder: [String] { canonicalOrder.map { blankLabels[Int($0)] } }
+
     /// The issued-identifier map as pairs in issue order (`c14n0` first), as the rdf-canon map tests list it.
     public var issuedIdentifierPairs: [(input: String, canonical: String)] {
-        issueOrder.map { ($0, issuedIdentifiers[$0]!) }
+        canonicalOrder.map { (blankLabels[Int($0)], "c14n\(canonicalNumbers[Int($0)])") }
+    }
+
+    public static func == (lhs: CanonicalizedDataset, rhs: CanonicalizedDataset) -> Bool {
+        lhs.nquads == rhs.nquads && lhs.issuedIdentifiers == rhs.issuedIdentifiers
     }
 }
 
