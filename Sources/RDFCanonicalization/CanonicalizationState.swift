@@ -166,6 +166,7 @@ struct CanonicalizationState {
     var canonicalOrder: [Int32] = []
 
     var callsTotal = 0
+    var recursiveCalls = 0
     var callsForCurrentNode = 0
     var permutationsTotal = 0
     var maxCallsForOneNode = 0
@@ -351,8 +352,11 @@ struct CanonicalizationState {
         if callsForCurrentNode > limits.maxNDegreeCallsPerBlankNode {
             throw limitError("more than \(limits.maxNDegreeCallsPerBlankNode) calls of Hash N-Degree Quads for one blank node")
         }
-        if callsTotal > limits.maxNDegreeCallsTotal {
-            throw limitError("more than \(limits.maxNDegreeCallsTotal) calls of Hash N-Degree Quads in total")
+        if callsForCurrentNode > 1 {
+            recursiveCalls += 1
+            if recursiveCalls > limits.maxRecursiveNDegreeCallsTotal {
+                throw limitError("more than \(limits.maxRecursiveNDegreeCallsTotal) recursive calls of Hash N-Degree Quads in total")
+            }
         }
 
         // Steps 1–3: related blank nodes grouped by their related hash.
@@ -496,7 +500,8 @@ struct CanonicalizationState {
         }
         return CanonicalizedDataset(
             nquads: String(decoding: document, as: UTF8.self),
-            work: CanonicalizationWork(nDegreeCalls: callsTotal, maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+            work: CanonicalizationWork(nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
+                                       maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
                                        permutations: permutationsTotal),
             source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
             canonicalNumbers: canonical, canonicalOrder: canonicalOrder)

@@ -112,7 +112,7 @@ struct CanonicalizationLimitTests {
 
     @Test("the total bound on Hash N-Degree Quads calls is enforced")
     func totalCallLimit() throws {
-        try expectLimit(cycle, CanonicalizationLimits(maxNDegreeCallsTotal: 3), mentioning: "in total")
+        try expectLimit(cycle, CanonicalizationLimits(maxRecursiveNDegreeCallsTotal: 3), mentioning: "recursive calls")
     }
 
     @Test("the bound on permutations is enforced")
