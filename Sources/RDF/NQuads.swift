@@ -152,22 +152,24 @@ public enum NQuads {
     /// Parses an N-Quads document into a dataset (duplicate quads collapse, first occurrence order kept).
     ///
     /// Blank node labels are kept as written (without `_:`); they are scoped to this document.
-    public static func parse(_ text: String) throws(NQuadsError) -> RDFDataset {
+    /// `allowBlankNodePredicates` accepts generalized RDF (JSON-LD's `produceGeneralizedRdf` output),
+    /// which the N-Quads grammar itself does not.
+    public static func parse(_ text: String, allowBlankNodePredicates: Bool = false) throws(NQuadsError) -> RDFDataset {
         var text = text
         // withUTF8 only rethrows untyped errors, so the typed error travels out in a Result.
         let result = text.withUTF8 { buffer -> Result<RDFDataset, NQuadsError> in
-            var parser = NQuadsParser(buffer: buffer)
+            var parser = NQuadsParser(buffer: buffer, allowBlankNodePredicates: allowBlankNodePredicates)
             do throws(NQuadsError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
     /// Parses an N-Quads document given as UTF-8 bytes; invalid UTF-8 is an error with its position.
-    public static func parse<Bytes: Collection>(utf8 bytes: Bytes) throws(NQuadsError) -> RDFDataset
+    public static func parse<Bytes: Collection>(utf8 bytes: Bytes, allowBlankNodePredicates: Bool = false) throws(NQuadsError) -> RDFDataset
     where Bytes.Element == UInt8 {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(NQuadsError) -> RDFDataset in
-            var parser = NQuadsParser(buffer: buffer)
+            var parser = NQuadsParser(buffer: buffer, allowBlankNodePredicates: allowBlankNodePredicates)
             return try parser.parseDocument()
         }
     }

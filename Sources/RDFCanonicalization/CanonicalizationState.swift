@@ -308,25 +308,41 @@ struct CanonicalizationState {
         return hash
     }
 
+    /// The identifier Hash Related Blank Node uses for `node`: canonical label, else temporary label,
+    /// else its first-degree hash. Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`),
+    /// as the suite requires.
+    @inline(__always) func appendRelatedIdentifier(_ node: Int32, issuer: TemporaryIssuer, to input: inout [UInt8]) {
+        let c = canonical[Int(node)]
+        if c >= 0 {
+            appendCanonicalLabel(c, to: &input)
+        } else if let t = issuer.issued(node) {
+            appendTemporaryLabel(t, to: &input)
+        } else {
+            firstDegree[Int(node)].appendHex(to: &input)
+        }
+    }
+
     /// Hash Related Blank Node (§4.7.3).
+    ///
+    /// Beyond RDFC-1.0, for generalized RDF: a blank node predicate is written as `<` + its related identifier
+    /// + `>`, and a blank node related through the predicate position uses position `p` (like `g`, without
+    /// a predicate). Both depend only on the graph's shape, so isomorphic datasets still agree.
     mutating func hashRelated(_ related: Int32, quad: InternedQuad, issuer: TemporaryIssuer, position: UInt8) -> HashValue {
         var input = scratch
         scratch = []
         input.removeAll(keepingCapacity: true)
         input.append(position)
-        if position != 0x67 {  // 'g'
-            // The predicate is always an IRI, already serialized as `<iri>`.
-            appendTerm(quad.p, to: &input)
+        if position != 0x67 && position != 0x70 {  // 'g', 'p'
+            if isBlank(quad.p) {
+                input.append(0x3C)
+                appendRelatedIdentifier(blankID(quad.p), issuer: issuer, to: &input)
+                input.append(0x3E)
+            } else {
+                // An IRI predicate is already serialized as `<iri>`.
+                appendTerm(quad.p, to: &input)
+            }
         }
-        let c = canonical[Int(related)]
-        // Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`), as the suite requires.
-        if c >= 0 {
-            appendCanonicalLabel(c, to: &input)
-        } else if let t = issuer.issued(related) {
-            appendTemporaryLabel(t, to: &input)
-        } else {
-            firstDegree[Int(related)].appendHex(to: &input)
-        }
+        appendRelatedIdentifier(related, issuer: issuer, to: &input)
         let hash = digest(input)
         scratch = input
         return hash
@@ -373,6 +389,9 @@ struct CanonicalizationState {
             }
             if isBlank(quad.g) && blankID(quad.g) != identifier {
                 groups[hashRelated(blankID(quad.g), quad: quad, issuer: issuer, position: 0x67), default: []].append(blankID(quad.g))
+            }
+            if isBlank(quad.p) && blankID(quad.p) != identifier {  // generalized RDF only
+                groups[hashRelated(blankID(quad.p), quad: quad, issuer: issuer, position: 0x70), default: []].append(blankID(quad.p))
             }
         }
 
