@@ -26,8 +26,9 @@ struct LineBuffer {
     func sortedOrder() -> [Int] {
         let count = starts.count
         var order = Array(0..<count)
+        guard count > 1 else { return order }
         bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
+            guard let base = buffer.baseAddress else { return }
             func range(_ k: Int) -> (Int, Int) { (starts[k], (k + 1 < count ? starts[k + 1] : buffer.count)) }
             order.sort { a, b in
                 let (sa, ea) = range(a), (sb, eb) = range(b)
