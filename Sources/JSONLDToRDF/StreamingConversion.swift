@@ -61,7 +61,7 @@ extension DatasetSerializer {
                     if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
                     guard let s = try resolve(&subject, id) else { continue }
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    dataset.insert(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
+                    quads.append(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
                 }
             case "@index":
                 if let existing = nodeIndexes[id], existing != value {
@@ -83,7 +83,7 @@ extension DatasetSerializer {
                               let p = try predicate(name),
                               let object = try resource(id, role: .object)
                         else { continue }
-                        dataset.insert(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
+                        quads.append(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
                     }
                 }
             case "@graph":
@@ -112,7 +112,7 @@ extension DatasetSerializer {
             guard let s = try resolve(&subject, id) else { continue }
             if p == nil { p = .some(try predicate(name)) }
             guard let predicate = p!, let object else { continue }
-            dataset.insert(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
+            quads.append(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
         }
     }
 
@@ -150,10 +150,10 @@ extension DatasetSerializer {
         var current = first
         for (i, item) in items.enumerated() {
             if let object = try objectTerm(item, graph: graph) {
-                dataset.insert(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
+                quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
             }
             let rest: RDFTerm = i + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
-            dataset.insert(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
+            quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
             current = rest
         }
         return first

@@ -47,7 +47,7 @@ public enum JSONLDToRDF {
         let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         do {
             try converter.convert(expanded)
-            return converter.dataset
+            return converter.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
             throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
@@ -63,7 +63,7 @@ public enum JSONLDToRDF {
             for element in expanded { try nodeMap.add(element) }
             let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
-            return serializer.dataset
+            return serializer.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
             throw ErrorLocator.locate(error, in: expanded, issuer: nodeMap.issuer)
@@ -75,7 +75,8 @@ public enum JSONLDToRDF {
 final class DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
-    var dataset = RDFDataset()
+    /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
+    var quads: [RDFQuad] = []
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
@@ -86,6 +87,16 @@ final class DatasetSerializer {
     init(options: ToRDFOptions, issuer: BlankNodeIssuer) {
         self.options = options
         self.issuer = issuer
+    }
+
+    /// The dataset of the written quads, built in one place once their number is known.
+    ///
+    /// Most of the conversion's time is the dataset's hash set growing one quad at a time;
+    /// an `RDFDataset` capacity reservation here (the RDF module has none yet) would remove it.
+    func makeDataset() -> RDFDataset {
+        var dataset = RDFDataset()
+        for quad in quads { dataset.insert(quad) }
+        return dataset
     }
 
     func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
@@ -105,7 +116,7 @@ final class DatasetSerializer {
                 guard let subjectTerm = try resource(subject, role: .subject) else { continue }
                 for type in node.types {
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    dataset.insert(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
                 }
                 for property in node.properties.keys.sorted() {
                     let items = node.properties[property]!
@@ -113,7 +124,7 @@ final class DatasetSerializer {
                     guard let predicate = try predicate(property) else { continue }
                     for item in items {
                         guard let object = try object(item, graph: graphTerm) else { continue }
-                        dataset.insert(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
                     }
                 }
             }
@@ -178,10 +189,10 @@ final class DatasetSerializer {
         for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
         for (i, item) in items.enumerated() {
             if let object = try object(item, graph: graph) {
-                dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+                quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
             }
             let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
-            dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+            quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
         }
         return nodes[0]
     }
@@ -228,12 +239,12 @@ final class DatasetSerializer {
                 return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
             case .compoundLiteral?:
                 let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
                 if let language = v.language {
-                    dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                    quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
                                            object: .literal(RDFLiteral(language.lowercased())), graph: graph))
                 }
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
                 return node
             case nil:
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
