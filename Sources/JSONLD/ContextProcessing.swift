@@ -39,8 +39,15 @@ final class Processor {
         "@base", "@direction", "@import", "@language", "@propagate", "@protected", "@version", "@vocab",
     ]
 
-    func processContext(_ active: ActiveContext, _ local: JSONValue, baseURL: String?, remoteContexts: [String] = [],
-                        overrideProtected: Bool = false, propagate: Bool = true,
+    /// Applies a term definition's scoped context (property- or type-scoped).
+    func processScoped(_ active: ActiveContext, _ scoped: ScopedContext, baseURL: String?, overrideProtected: Bool = false,
+                       propagate: Bool = true) throws(JSONLDError) -> ActiveContext {
+        try processContext(active, scoped.value, scoped: scoped, baseURL: baseURL, overrideProtected: overrideProtected,
+                           propagate: propagate)
+    }
+
+    func processContext(_ active: ActiveContext, _ local: JSONValue, scoped: ScopedContext? = nil, baseURL: String?,
+                        remoteContexts: [String] = [], overrideProtected: Bool = false, propagate: Bool = true,
                         validateScoped: Bool = true) throws(JSONLDError) -> ActiveContext {
         // Validation runs (validateScoped == false) see a context still being built, whose identity
         // does not yet describe its content, so they bypass the cache.
@@ -52,7 +59,8 @@ final class Processor {
             if mode == .jsonLD10 { flags |= 4 }
             if safeMode { flags |= 8 }
             let k = ContextCache.ProcessedKey(activeIdentity: active.identity, activeBase: active.baseIRI,
-                                              localContext: local, baseURL: baseURL, flags: flags)
+                                              localContext: scoped.map { .scoped($0) } ?? .value(local),
+                                              baseURL: baseURL, flags: flags)
             if let hit = cache.processed(k) { return hit }
             key = k
         }
@@ -493,7 +501,7 @@ final class Processor {
                 throw fail(.invalidScopedContext, "the scoped context of \"\(term)\" is invalid: \(error.code.rawValue): \(error.message)", key: term)
             }
             path.removeLast()
-            definition.localContext = scoped
+            definition.scopedContext = ScopedContext(scoped)
             definition.baseURL = scope.baseURL
         }
 

@@ -2,7 +2,9 @@ import CredentialJSON
 
 /// The JSON-LD processing mode: which version's rules apply.
 public enum ProcessingMode: String, Sendable, Hashable {
+    /// JSON-LD 1.0 rules: 1.1 features are errors.
     case jsonLD10 = "json-ld-1.0"
+    /// JSON-LD 1.1 rules (the default).
     case jsonLD11 = "json-ld-1.1"
 }
 
@@ -20,6 +22,7 @@ public struct JSONLDLimits: Sendable, Hashable {
     /// Most term definitions one local context may contain.
     public var maxTermsPerContext: Int
 
+    /// Limits with the given bounds (each defaults to the value in ``default``).
     public init(maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
                 maxExpansionDepth: Int = 512, maxTermsPerContext: Int = 10_000) {
         self.maxRemoteContextDepth = maxRemoteContextDepth
@@ -52,6 +55,7 @@ public struct JSONLDOptions: Sendable {
     /// Work bounds.
     public var limits: JSONLDLimits
 
+    /// Options with safe mode on, json-ld-1.1, default limits and, unless given, a loader that knows no documents.
     public init(documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,
                 expandContext: JSONValue? = nil, processingMode: ProcessingMode = .jsonLD11, safeMode: Bool = true,
                 contextCache: ContextCache? = nil, limits: JSONLDLimits = .default) {

@@ -1,2 +1,9 @@
-// Benchmarks run in release: `swift run -c release skillcred-bench`.
-print("no benchmarks yet")
+// Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
+// Areas: status (more are added as the engine grows). Medians, in microseconds.
+import Foundation
+
+let requested = Set(CommandLine.arguments.dropFirst())
+func wants(_ area: String) -> Bool { requested.isEmpty || requested.contains(area) }
+
+print("skillcred benchmarks (release build expected; medians on this machine)")
+if wants("status") { try runStatusListBenchmarks() }
