@@ -39,8 +39,9 @@ public struct ToRDFOptions: Sendable, Hashable {
 public enum JSONLDToRDF {
     /// The RDF dataset of a document in JSON-LD expanded form.
     ///
-    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in the order jsonld.js assigns them, so
-    /// outputs are deterministic; compare datasets with blank nodes by isomorphism, not labels.
+    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in document order, so the output is
+    /// deterministic and input labels cannot collide with generated ones; compare datasets with
+    /// blank nodes by isomorphism (or canonicalize them), not by labels.
     /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
@@ -71,7 +72,9 @@ public enum JSONLDToRDF {
     }
 }
 
-/// Turns a node map into quads (JSON-LD 1.1 API §8.1, Object to RDF §8.2, List Conversion §8.3).
+/// Writes quads for expanded JSON-LD (the streaming conversion) or for a node map (the reference):
+/// JSON-LD 1.1 API §8.1 Deserialize JSON-LD to RDF, §8.2 Object to RDF, §8.3 List Conversion.
+/// A class so that the recursive walk appends to one quad buffer without copy-on-write copies.
 final class DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
