@@ -11,6 +11,7 @@ final class Processor {
     var remoteURLs: Set<String> = []
     var path: [JSONPath.Component] = []
     var contextNesting = 0
+    var termDepth = 0
     var expansionDepth = 0
 
     init(options: JSONLDOptions) {
@@ -31,6 +32,7 @@ final class Processor {
     @inline(__always)
     func unsafe(_ code: JSONLDError.Code, _ message: @autoclosure () -> String, key: String? = nil) throws(JSONLDError) {
         if safeMode { throw fail(code, message(), key: key) }
+        if let handler = options.warningHandler { handler(fail(code, message(), key: key)) }
     }
 
     // MARK: Context processing (spec §4.1)
@@ -293,6 +295,11 @@ final class Processor {
             throw fail(.cyclicIRIMapping, "the definition of \"\(term)\" depends on itself", key: term)
         }
         guard !term.isEmpty else { throw fail(.invalidTermDefinition, "a term must not be the empty string", key: term) }
+        termDepth += 1
+        defer { termDepth -= 1 }
+        guard termDepth <= limits.maxTermDependencyDepth else {
+            throw fail(.limitExceeded, "term definitions depend on each other more than \(limits.maxTermDependencyDepth) levels deep", key: term)
+        }
         defined[term] = false
         let value = scope.local[term] ?? .null
 

@@ -360,7 +360,8 @@ extension Processor {
                 continue
             }
 
-            if safeMode && !IRI.isAbsolute(expandedProperty) && !IRI.isBlankNode(expandedProperty) {
+            if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
+                && !IRI.isBlankNode(expandedProperty) {
                 try unsafe(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let def = active.termDefinitions[key]
