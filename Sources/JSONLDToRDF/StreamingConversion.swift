@@ -45,6 +45,11 @@ extension DatasetSerializer {
         var subject = Subject.unresolved
 
         for (key, value) in o.members {
+            // Properties far outnumber keywords; one byte test keeps them out of the keyword switch.
+            if key.utf8.first != UInt8(ascii: "@") {
+                try property(key, value, subject: &subject, id: id, graph: graph)
+                continue
+            }
             switch key {
             case "@id", "@context":
                 continue
@@ -56,7 +61,7 @@ extension DatasetSerializer {
                     if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
                     guard let s = try resolve(&subject, id) else { continue }
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    dataset.insert(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
+                    quads.append(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
                 }
             case "@index":
                 if let existing = nodeIndexes[id], existing != value {
@@ -78,7 +83,7 @@ extension DatasetSerializer {
                               let p = try predicate(name),
                               let object = try resource(id, role: .object)
                         else { continue }
-                        dataset.insert(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
+                        quads.append(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
                     }
                 }
             case "@graph":
@@ -90,22 +95,25 @@ extension DatasetSerializer {
                 try subjects(value, graph: graph)
             default:
                 // Other keywords (e.g. @explicit in framing) carry nothing for RDF.
-                if key.utf8.first == UInt8(ascii: "@") { continue }
-                let items = value.asArray
-                if items.isEmpty { continue }
-                let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
-                // Nested nodes are written even when this node's own triple is dropped.
-                var p: RDFTerm?? = .none
-                for item in items {
-                    let object = try objectTerm(item, graph: graph)
-                    guard let s = try resolve(&subject, id) else { continue }
-                    if p == nil { p = .some(try predicate(name)) }
-                    guard let predicate = p!, let object else { continue }
-                    dataset.insert(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
-                }
+                continue
             }
         }
         return id
+    }
+
+    private func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: RDFTerm?) throws(JSONLDToRDFError) {
+        let items = value.asArray
+        if items.isEmpty { return }
+        let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
+        // Nested nodes are written even when this node's own triple is dropped.
+        var p: RDFTerm?? = .none
+        for item in items {
+            let object = try objectTerm(item, graph: graph)
+            guard let s = try resolve(&subject, id) else { continue }
+            if p == nil { p = .some(try predicate(name)) }
+            guard let predicate = p!, let object else { continue }
+            quads.append(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
+        }
     }
 
     private func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
@@ -127,11 +135,10 @@ extension DatasetSerializer {
         guard case .object(let o) = item else {
             throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
         }
-        if let value = o["@value"] {
-            return try literal(try NodeMap.valueObject(o, value: value), graph: graph)
-        }
-        if let list = o["@list"] {
-            return try listTerm(list.asArray, graph: graph)
+        // One pass to tell value, list and node objects apart.
+        for (key, value) in o.members where key.utf8.first == UInt8(ascii: "@") {
+            if key == "@value" { return try literal(try NodeMap.valueObject(o, value: value), graph: graph) }
+            if key == "@list" { return try listTerm(value.asArray, graph: graph) }
         }
         return try resource(try node(o, graph: graph), role: .object)
     }
@@ -143,10 +150,10 @@ extension DatasetSerializer {
         var current = first
         for (i, item) in items.enumerated() {
             if let object = try objectTerm(item, graph: graph) {
-                dataset.insert(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
+                quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
             }
             let rest: RDFTerm = i + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
-            dataset.insert(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
+            quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
             current = rest
         }
         return first

@@ -39,15 +39,16 @@ public struct ToRDFOptions: Sendable, Hashable {
 public enum JSONLDToRDF {
     /// The RDF dataset of a document in JSON-LD expanded form.
     ///
-    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in the order jsonld.js assigns them, so
-    /// outputs are deterministic; compare datasets with blank nodes by isomorphism, not labels.
+    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in document order, so the output is
+    /// deterministic and input labels cannot collide with generated ones; compare datasets with
+    /// blank nodes by isomorphism (or canonicalize them), not by labels.
     /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
         let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         do {
             try converter.convert(expanded)
-            return converter.dataset
+            return converter.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
             throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
@@ -63,7 +64,7 @@ public enum JSONLDToRDF {
             for element in expanded { try nodeMap.add(element) }
             let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
-            return serializer.dataset
+            return serializer.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
             throw ErrorLocator.locate(error, in: expanded, issuer: nodeMap.issuer)
@@ -71,11 +72,14 @@ public enum JSONLDToRDF {
     }
 }
 
-/// Turns a node map into quads (JSON-LD 1.1 API §8.1, Object to RDF §8.2, List Conversion §8.3).
+/// Writes quads for expanded JSON-LD (the streaming conversion) or for a node map (the reference):
+/// JSON-LD 1.1 API §8.1 Deserialize JSON-LD to RDF, §8.2 Object to RDF, §8.3 List Conversion.
+/// A class so that the recursive walk appends to one quad buffer without copy-on-write copies.
 final class DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
-    var dataset = RDFDataset()
+    /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
+    var quads: [RDFQuad] = []
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
@@ -86,6 +90,16 @@ final class DatasetSerializer {
     init(options: ToRDFOptions, issuer: BlankNodeIssuer) {
         self.options = options
         self.issuer = issuer
+    }
+
+    /// The dataset of the written quads, built in one place once their number is known.
+    ///
+    /// Most of the conversion's time is the dataset's hash set growing one quad at a time;
+    /// an `RDFDataset` capacity reservation here (the RDF module has none yet) would remove it.
+    func makeDataset() -> RDFDataset {
+        var dataset = RDFDataset()
+        for quad in quads { dataset.insert(quad) }
+        return dataset
     }
 
     func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
@@ -105,7 +119,7 @@ final class DatasetSerializer {
                 guard let subjectTerm = try resource(subject, role: .subject) else { continue }
                 for type in node.types {
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    dataset.insert(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
                 }
                 for property in node.properties.keys.sorted() {
                     let items = node.properties[property]!
@@ -113,7 +127,7 @@ final class DatasetSerializer {
                     guard let predicate = try predicate(property) else { continue }
                     for item in items {
                         guard let object = try object(item, graph: graphTerm) else { continue }
-                        dataset.insert(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
                     }
                 }
             }
@@ -178,10 +192,10 @@ final class DatasetSerializer {
         for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
         for (i, item) in items.enumerated() {
             if let object = try object(item, graph: graph) {
-                dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+                quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
             }
             let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
-            dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+            quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
         }
         return nodes[0]
     }
@@ -228,12 +242,12 @@ final class DatasetSerializer {
                 return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
             case .compoundLiteral?:
                 let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
                 if let language = v.language {
-                    dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                    quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
                                            object: .literal(RDFLiteral(language.lowercased())), graph: graph))
                 }
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
                 return node
             case nil:
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }

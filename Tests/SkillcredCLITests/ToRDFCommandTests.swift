@@ -112,4 +112,22 @@ struct ToRDFCommandTests {
         #expect(with.status == 0, "\(with.stderr)")
         #expect(with.stdout == "<urn:x:1> <https://schema.example/title> \"Stats\" .\n")
     }
+
+    @Test("@direction needs --rdf-direction in safe mode; the error names the source member")
+    func directionNeedsAMode() throws {
+        let doc = #"""
+        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+         "name": {"@value": "Example", "@language": "en", "@direction": "rtl"},
+         "credentialSubject": {"id": "did:example:subject"}}
+        """#
+        let refused = try ToRDFCLI.run(["-"], stdin: doc)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("$.name.@direction"), "\(refused.stderr)")
+        let kept = try ToRDFCLI.run(["--rdf-direction", "i18n-datatype", "-"], stdin: doc)
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(kept.stdout.contains("\"Example\"^^<https://www.w3.org/ns/i18n#en_rtl>"))
+        let bad = try ToRDFCLI.run(["--rdf-direction", "sideways", "-"], stdin: doc)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--rdf-direction sideways"))
+    }
 }
