@@ -8,6 +8,14 @@ struct Skillcred: AsyncParsableCommand {
         commandName: "skillcred",
         abstract: "Issue and verify learning credentials: Europass EDC (JAdES-sealed) and W3C VC 2.0 (Data Integrity).",
         version: "0.1.0",
-        subcommands: [Keys.self, Canonicalize.self, Sign.self, Verify.self]
+        // One command type per verb; keep one per line so parallel work merges cleanly.
+        subcommands: [
+            Keys.self,
+            Seal.self,
+            JAdESVerify.self,
+            Canonicalize.self,
+            Sign.self,
+            Verify.self,
+        ]
     )
 }
