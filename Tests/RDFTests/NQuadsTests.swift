@@ -180,3 +180,19 @@ struct NQuadsRoundTripTests {
         }
     }
 }
+
+@Suite("RDF term equality")
+struct RDFTermEqualityTests {
+    @Test("terms compare by code points: precomposed and decomposed é are different literals")
+    func codePointEquality() throws {
+        let precomposed = RDFTerm.literal(RDFLiteral("caf\u{E9}"))
+        let decomposed = RDFTerm.literal(RDFLiteral("cafe\u{301}"))
+        #expect(precomposed != decomposed)
+        #expect(RDFTerm.iri("urn:\u{E9}") != RDFTerm.iri("urn:e\u{301}"))
+        #expect(Set([precomposed, decomposed]).count == 2)
+        let dataset = try NQuads.parse("<urn:s> <urn:p> \"caf\\u00E9\" .\n<urn:s> <urn:p> \"cafe\\u0301\" .\n")
+        #expect(dataset.count == 2)
+        #expect(RDFLiteral("a", language: "en") == RDFLiteral("a", language: "en"))
+        #expect(RDFLiteral("a", language: "en") != RDFLiteral("a"))
+    }
+}
