@@ -53,6 +53,7 @@ public struct JSONLDToRDFError: Error, Sendable, Hashable, CustomStringConvertib
     /// What a safe-mode refusal was about, so that ``ErrorLocator`` can find it in the input.
     let hint: DropHint?
 
+    /// An error with a code, a message naming the offending value, and where it is when known.
     public init(_ code: Code, _ message: String, path: JSONPath? = nil) {
         self.code = code
         self.message = message
