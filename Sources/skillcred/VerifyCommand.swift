@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundledContexts
 import CredentialJSON
 import DataIntegrity
 import Foundation
@@ -14,6 +15,9 @@ extension Skillcred {
                 Status lists, validity dates and schemas are not checked here.
                 """
         )
+
+        @Option(help: "Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.")
+        var contextDir: String?
 
         @Argument(help: "Files to verify ('-' reads standard input).")
         var files: [String]
@@ -35,7 +39,7 @@ extension Skillcred {
 
         func run() async throws {
             let verifier = DataIntegrityVerifier(
-                canonicalizer: JSONLDCanonicalizer(),
+                canonicalizer: makeCanonicalizer(contextDir: contextDir),
                 resolver: DIDVerificationMethodResolver(didWebDirectory: didWebDir.map { URL(fileURLWithPath: $0) }))
             let options = ProofVerificationOptions(
                 expectedProofPurpose: purpose.map { ProofPurpose(rawValue: $0) },
@@ -72,5 +76,17 @@ extension Skillcred {
             }
             if !allVerified { throw ExitCode(1) }
         }
+    }
+}
+
+/// The RDFC canonicalizer for `--context-dir`: bundled contexts only (with the shared cache), or bundled
+/// plus the directory's (with a cache of its own, since a cache is valid for one loader).
+func makeCanonicalizer(contextDir: String?) -> JSONLDCanonicalizer {
+    guard let contextDir else { return JSONLDCanonicalizer() }
+    do {
+        let loader = try BundledContexts.loader(contextDirectory: URL(fileURLWithPath: contextDir))
+        return JSONLDCanonicalizer(documentLoader: loader)
+    } catch {
+        CLIFailure("--context-dir: \(error)").exit()
     }
 }
