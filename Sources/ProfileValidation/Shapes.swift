@@ -275,7 +275,12 @@ let profileShapes: [String: [PropertyRule]] = [
         req("verificationStatus", .concept(.verificationStatus), max: 1),
         req("elmSubject", .node(["EuropeanDigitalCredential"]), max: 1),
     ],
-    "Concept": [opt("notation", literal, max: 1), opt("prefLabel", lang)],
+    "Concept": [
+        opt("prefLabel", lang),
+        opt("notation", literal, max: 1),
+        opt("inScheme", .node(["ConceptScheme"])),
+        opt("definition", lang),
+    ],
 ]
 
 /// The issuer's extra shape (`edc:IssuerNodeShape`): the eIDAS legal identifier.

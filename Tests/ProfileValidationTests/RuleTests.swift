@@ -144,7 +144,7 @@ struct RuleTests {
     @Test func theSchemeMustBeAConceptScheme() throws {
         guard try conformingCredential() != nil else { return }
         let f = try findings(after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("type")], set: nil,
-                             rule: "Qualification.eqfLevel.schemeClass")
+                             rule: "Concept.inScheme.class")
         #expect(f.count == 1)
     }
 
