@@ -73,6 +73,10 @@ public struct ProfileValidator: Sendable {
         if !types.contains("EuropeanDigitalCredential") {
             walk.add(basePath.appending("type"), "EuropeanDigitalCredential.type", "type must include EuropeanDigitalCredential")
         }
+        if !types.contains("VerifiableCredential") {
+            walk.add(basePath.appending("type"), "VerifiableCredential.type",
+                     "type must include VerifiableCredential; without it the VC context does not define issuer, credentialSubject, issued or validFrom")
+        }
         walk.visit(root, at: basePath, role: .credential)
         return ProfileReport(findings: walk.findings)
     }
@@ -157,6 +161,11 @@ private struct Walk {
         // rules apply once, to the union of the copies.
         let id = object["id"]?.stringValue
         let firstVisit = id.map { checkedIDs.insert($0).inserted } ?? true
+        if let id, firstVisit, !id.hasPrefix("_:"), !isAbsoluteIRI(id) {
+            add(path.appending("id"), "jsonld.relativeIRI",
+                "\"\(id)\" is not an absolute IRI; JSON-LD resolves it against the file's location, so it means different things in different places",
+                .warning)
+        }
         let node = merged(object)
         let copies = id.flatMap { copiesByID[$0]?.count } ?? 1
         mergeNote = copies > 1 ? " (\(id!) appears \(copies) times in the file; JSON-LD merges the copies into one node)" : ""
@@ -204,17 +213,17 @@ private struct Walk {
         case .langString:
             count = checkLangString(value, at: memberPath, rule: ruleBase, uniqueLang: rule.uniqueLang)
         case .literal(let datatype):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkLiteral(v, datatype, at: p, rule: ruleBase)
             }
         case .node(let classes):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkNode(v, classes: classes, iri: rule.iri, at: p, rule: ruleBase)
             }
         case .concept(let list):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkConcept(v, list: list, at: p, rule: ruleBase, term: rule.term, className: className)
             }
@@ -315,12 +324,35 @@ private struct Walk {
         return m
     }
 
+    /// The values of a member with their paths; nested arrays are flattened, as JSON-LD expansion does.
     func elements(_ value: JSONValue?, at path: JSONPath) -> [(JSONPath, JSONValue)] {
         guard let value else { return [] }
         if let array = value.arrayValue {
-            return array.enumerated().compactMap { $1.isNull ? nil : (path.appending($0), $1) }
+            var result: [(JSONPath, JSONValue)] = []
+            for (i, e) in array.enumerated() { result += elements(e, at: path.appending(i)) }
+            return result
         }
         return value.isNull ? [] : [(path, value)]
+    }
+
+    /// Values without repeats: RDF has no duplicate triples (nodes compare by id).
+    func distinct(_ values: [(JSONPath, JSONValue)]) -> [(JSONPath, JSONValue)] {
+        guard values.count > 1 else { return values }
+        var seen: Set<JSONValue> = []
+        var result: [(JSONPath, JSONValue)] = []
+        for (p, v) in values {
+            let key: JSONValue
+            switch v {
+            case .object(let o): key = o["id"]?.stringValue.map { .string("@id:" + $0) } ?? v
+            // A typed term gives "1" and 1 the same literal.
+            case .number(let n): key = .string("@lit:" + n.lexeme)
+            case .bool(let b): key = .string("@lit:" + String(b))
+            case .string(let s): key = .string("@lit:" + s)
+            default: key = v
+            }
+            if seen.insert(key).inserted { result.append((p, v)) }
+        }
+        return result
     }
 
     mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String, uniqueLang: Bool) -> Int {
@@ -399,7 +431,7 @@ private struct Walk {
             return
         }
         if let id { declared.formUnion(typesByID[id] ?? []) }
-        if iri && !(id.map(isAbsoluteIRI) ?? false) {
+        if iri && !(id.map(isIRIReference) ?? false) {
             add(path, rule + ".nodeKind", "must be identified by an IRI (an \"id\")")
         }
         if !classes.isEmpty && declared.isDisjoint(with: classes) {
@@ -462,11 +494,15 @@ private struct Walk {
     /// The restriction's `sh:nodeKind sh:IRI` on `inScheme` (its class is checked by the Concept shape).
     mutating func checkSchemeClass(iri: String?, object: JSONObject?, at path: JSONPath, rule: String, restricted: Bool) {
         guard restricted else { return }
-        if !(iri.map(isAbsoluteIRI) ?? false) {
+        if !(iri.map(isIRIReference) ?? false) {
             add(path, rule + ".schemeNodeKind", "the concept's inScheme must be identified by an IRI")
         }
     }
 }
+
+/// Whether a JSON-LD `id` denotes an IRI: anything but a blank node identifier (`_:…`); a relative
+/// reference resolves against the document's location.
+func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
 
 func isAbsoluteIRI(_ s: String) -> Bool {
     guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
