@@ -82,6 +82,16 @@ struct RoundTripTests {
         #expect(changed.jsonValue()["credentialSubject"]?["identifier"]?["id"]?.stringValue?.hasPrefix("urn:epass:identifier:") == true)
     }
 
+    @Test func base64urlPayloadsAreDecodedWhenTheHeaderDoesNotSayB64False() throws {
+        // {"type":["VerifiableCredential","EuropeanDigitalCredential"]} and {"alg":"RS256"}, base64url.
+        let jws = #"{"payload":"eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiRXVyb3BlYW5EaWdpdGFsQ3JlZGVudGlhbCJdfQ","signatures":[{"protected":"eyJhbGciOiJSUzI1NiJ9","signature":"AA"}]}"#
+        let doc = try EDCDocument(bytes: Array(jws.utf8))
+        #expect(doc.packaging == .sealed)
+        #expect(doc.credentialJSON["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"])
+        let unencoded = #"{"payload":"{\"a\":1}","signatures":[{"protected":"eyJiNjQiOmZhbHNlfQ","signature":"AA"}]}"#
+        #expect(try EDCDocument(bytes: Array(unencoded.utf8)).credentialJSON == ["a": 1])
+    }
+
     @Test func notACredentialIsAnError() {
         #expect(throws: EDCDocumentError.self) { try EDCDocument(bytes: Array("[1]".utf8)) }
         #expect(throws: EDCDocumentError.self) { try EDCDocument(bytes: Array("{\"a\":".utf8)) }
