@@ -70,6 +70,7 @@ public struct ProfileValidator: Sendable {
             return ProfileReport(findings: [ProfileFinding(path: basePath, rule: "credential.object", message: "the credential is not a JSON object")])
         }
         let types = Walk.types(of: root)
+        checkContext(root["@context"], at: basePath.appending("@context"), walk: &walk)
         if !types.contains("EuropeanDigitalCredential") {
             walk.add(basePath.appending("type"), "EuropeanDigitalCredential.type", "type must include EuropeanDigitalCredential")
         }
@@ -79,6 +80,28 @@ public struct ProfileValidator: Sendable {
         }
         walk.visit(root, at: basePath, role: .credential)
         return ProfileReport(findings: walk.findings)
+    }
+
+    /// The rules are those of the `edc-ap` context on top of VC 1.1: another context gives the terms
+    /// other meanings (or, with VC 2.0, cannot be combined with `edc-ap` at all).
+    private func checkContext(_ context: JSONValue?, at path: JSONPath, walk: inout Walk) {
+        let vc1 = "https://www.w3.org/2018/credentials/v1"
+        let vc2 = "https://www.w3.org/ns/credentials/v2"
+        let edcAP = "http://data.europa.eu/snb/model/context/edc-ap"
+        let entries = context?.asArray ?? []
+        let iris = entries.compactMap(\.stringValue)
+        if iris.first == vc2 {
+            walk.add(path, "credential.context",
+                     "a VC 2.0 credential cannot use the edc-ap context (it redefines the protected term description); EDC uses \(vc1) then \(edcAP)")
+        } else if iris.first != vc1 {
+            walk.add(path, "credential.context", "the first @context must be \(vc1)")
+        }
+        if !iris.contains(edcAP) {
+            walk.add(path, "credential.context", "@context must include \(edcAP); the profile's terms are defined there")
+        } else if entries.count > iris.count {
+            walk.add(path, "credential.contextExtension",
+                     "an embedded @context object can redefine EDC terms; the profile rules assume the published contexts only", .warning)
+        }
     }
 
     /// Validates a document read from a file (the payload of a sealed one).

@@ -179,6 +179,18 @@ struct RuleTests {
         #expect(f.map(\.severity) == [.warning])
     }
 
+    @Test func theContextMustBeVC11ThenEDCAP() throws {
+        guard let base = try conformingCredential() else { return }
+        let vc2 = try findings(after: [.key("@context")], set: ["https://www.w3.org/ns/credentials/v2", "http://data.europa.eu/snb/model/context/edc-ap"],
+                               rule: "credential.context")
+        #expect(vc2.count == 1)
+        #expect(vc2.first?.message.contains("protected") == true)
+        let dev = try findings(after: [.key("@context")], set: ["https://www.w3.org/2018/credentials/v1", "http://dev.everisdx.io/datamodel/edc-ap-context.jsonld"],
+                               rule: "credential.context")
+        #expect(dev.map(\.path.description) == ["$.@context"])
+        _ = base
+    }
+
     @Test func allViolationsAreReportedTogether() throws {
         guard var json = try conformingCredential() else { return }
         json = setting(json, [.key("issued")], to: nil)
