@@ -52,6 +52,23 @@ extension Concept {
     }
 }
 
+/// A qualification: a learning achievement specification whose `type` is `Qualification`
+/// (it may carry EQF/NQF levels and the other qualification members).
+public typealias Qualification = LearningAchievementSpecification
+
+extension LearningAchievementSpecification {
+    /// Whether this specification is a `Qualification`.
+    public var isQualification: Bool { type == "Qualification" }
+
+    /// An empty qualification (`type` `Qualification`).
+    public static func qualification(title: LanguageMap) -> LearningAchievementSpecification {
+        var q = LearningAchievementSpecification()
+        q.type = "Qualification"
+        q.title = title
+        return q
+    }
+}
+
 extension CredentialSchema {
     /// The EDC generic-full SHACL profile as credential schema.
     public static var genericFull: CredentialSchema {

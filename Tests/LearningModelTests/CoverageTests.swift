@@ -36,6 +36,8 @@ struct CoverageTests {
         "Person.degreeProgramme", "Person.studentNumber", "Organisation.eIDASΙdentifier",
         // mynextid/edc-mc-signed links a Qualification here, which the profile rejects; it stays as read.
         "LearningAssessment.specifiedBy",
+        // ec-edci-code/credential-signed is from the EDCI dev era, before legalName replaced prefLabel.
+        "Organisation.prefLabel",
     ]
 
     @Test(arguments: edcSampleFiles)
