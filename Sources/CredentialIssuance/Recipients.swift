@@ -30,7 +30,22 @@ public struct RecipientRow: Sendable, Hashable {
 public struct RowProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, stable across releases.
     public enum Code: String, Sendable, Hashable {
-        case missingValue, invalidID, duplicateID, invalidDate, futureDate, invalidEmail, fieldCount, tooLong
+        /// A required column, or one a placeholder uses, is empty.
+        case missingValue
+        /// The row id has characters a file name must not have, or is longer than 64.
+        case invalidID
+        /// Another row has the same id.
+        case duplicateID
+        /// Not a calendar date `YYYY-MM-DD` (or a birth date before 1900).
+        case invalidDate
+        /// A date after today.
+        case futureDate
+        /// Not an e-mail address.
+        case invalidEmail
+        /// The row has more or fewer fields than the header.
+        case fieldCount
+        /// A value longer than 1000 characters.
+        case tooLong
     }
     /// 1-based line in the file.
     public let line: Int
