@@ -53,6 +53,9 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Stop after this many row problems and issue nothing.", valueName: "N"))
         var maxErrors: Int = 100
 
+        @Option(name: .long, help: ArgumentHelp("An ESCO skills export (skills_<lang>.csv, repeatable): every template skill must be in it.", valueName: "CSV"))
+        var esco: [String] = []
+
         @Flag(name: .long, help: "Only validate the rows; write nothing.")
         var dryRun = false
 
@@ -75,6 +78,18 @@ extension Skillcred {
             guard maxErrors >= 1 else { throw CLIFailure("--max-errors must be at least 1") }
             let tpl: CredentialTemplate
             do { tpl = try CredentialTemplate.load(path: template) } catch { throw fail(error) }
+            if !esco.isEmpty {
+                var catalog = ESCOCatalog()
+                for file in esco {
+                    let bytes = try readInput(file)
+                    do {
+                        try catalog.load(csv: bytes, language: ESCOCatalog.language(ofFileName: file) ?? "en", source: file)
+                    } catch { throw CLIFailure("\(file):\(error.line):\(error.column): \(error.message)") }
+                }
+                let missing = tpl.skillsMissing(from: catalog, templateName: template)
+                for problem in missing.dropLast() { FileHandle.standardError.write(Data("skillcred: \(problem)\n".utf8)) }
+                if let last = missing.last { throw fail(last) }
+            }
             let csv = try readInput(recipients)
             let validation: RecipientValidation
             do {
