@@ -14,6 +14,8 @@ struct Skillcred: AsyncParsableCommand {
             Seal.self,
             JAdESVerify.self,
             Validate.self,
+            Canonicalize.self,
+            ToRDF.self,
         ]
     )
 }

@@ -1,0 +1,182 @@
+import CredentialJSON
+import Foundation
+
+/// The well-formedness checks and canonical lexical forms the RDF serialization needs.
+enum Lexical {
+    /// How an identifier from the node map classifies.
+    enum IRIKind { case absolute, blankNode, relative, malformed }
+
+    /// Absolute IRI, blank node identifier, relative reference, or malformed absolute IRI.
+    ///
+    /// An absolute IRI is `scheme ":" rest` (RFC 3987 §2.2) where `rest` uses only IRI characters:
+    /// unreserved, sub-delims, `:@/?`, one `#`, `%` with two hex digits, `[ ]` inside the authority,
+    /// and non-ASCII characters other than C1 controls. Anything else (a space, `<`, a second `#`, …)
+    /// is malformed and cannot be written as an N-Quads IRIREF that means the same thing.
+    static func classify(_ s: String) -> IRIKind {
+        if let kind = s.utf8.withContiguousStorageIfAvailable({ classify($0) }) { return kind }
+        return classify(Array(s.utf8))
+    }
+
+    /// Whether a string starts with `_:` (cheaper than a full classification).
+    @inline(__always) static func isBlankNodeIdentifier(_ s: String) -> Bool {
+        var it = s.utf8.makeIterator()
+        return it.next() == UInt8(ascii: "_") && it.next() == UInt8(ascii: ":")
+    }
+
+    private static func classify(_ bytes: [UInt8]) -> IRIKind {
+        bytes.withUnsafeBufferPointer { classify($0) }
+    }
+
+    private static func classify(_ utf8: UnsafeBufferPointer<UInt8>) -> IRIKind {
+        let n = utf8.count
+        guard n > 0 else { return .relative }
+        let first = utf8[0]
+        if first == UInt8(ascii: "_") {
+            return n >= 2 && utf8[1] == UInt8(ascii: ":") ? .blankNode : .relative
+        }
+        guard isAlpha(first) else { return .relative }
+        var i = 1
+        while true {
+            guard i < n else { return .relative }
+            let c = utf8[i]
+            if c == UInt8(ascii: ":") { break }
+            guard isAlpha(c) || isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            else { return .relative }
+            i += 1
+        }
+        return isWellFormedIRIRest(UnsafeBufferPointer(rebasing: utf8[(i + 1)...])) ? .absolute : .malformed
+    }
+
+    /// ASCII bytes allowed anywhere after the scheme (digits, letters, `-._~`, sub-delims, `:@/?`),
+    /// as bit masks over 0–63 and 64–127: literal constants, so no table and no lazy initialisation.
+    private static let plainLowMask: UInt64 = 0xAFFFFFD200000000
+    private static let plainHighMask: UInt64 = 0x47FFFFFE87FFFFFF
+
+    private static func isWellFormedIRIRest(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+        // One pass for the common case (plain ASCII, at most one '#'); anything else takes the full check.
+        var hashes = 0
+        for c in rest {
+            if c < 64 {
+                if (Self.plainLowMask >> UInt64(c)) & 1 == 1 { continue }
+                if c == UInt8(ascii: "#") { hashes += 1; if hashes > 1 { return false }; continue }
+                return isWellFormedIRIRestSlow(rest)
+            } else if c < 128 {
+                if (Self.plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
+                return isWellFormedIRIRestSlow(rest)
+            } else {
+                return isWellFormedIRIRestSlow(rest)
+            }
+        }
+        return true
+    }
+
+    private static func isWellFormedIRIRestSlow(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+        var sawHash = false
+        var inAuthority = rest.count >= 2 && rest[0] == UInt8(ascii: "/") && rest[1] == UInt8(ascii: "/")
+        var slashes = 0
+        var pendingHex = 0
+        var afterC2 = false
+        for c in rest {
+            if pendingHex > 0 {
+                guard isHex(c) else { return false }
+                pendingHex -= 1
+                continue
+            }
+            if afterC2 {
+                afterC2 = false
+                if c >= 0x80 && c <= 0x9F { return false }  // U+0080…U+009F, C1 controls
+            }
+            if c >= 0x80 {
+                if c == 0xC2 { afterC2 = true }
+                continue
+            }
+            if c < 64 ? (plainLowMask >> UInt64(c)) & 1 == 1 && c != UInt8(ascii: "/") && c != UInt8(ascii: "?")
+                : (plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
+            switch c {
+            case UInt8(ascii: "/"):
+                if inAuthority {
+                    slashes += 1
+                    if slashes > 2 { inAuthority = false }
+                }
+            case UInt8(ascii: "?"):
+                inAuthority = false
+            case UInt8(ascii: "#"):
+                if sawHash { return false }
+                sawHash = true
+                inAuthority = false
+            case UInt8(ascii: "%"):
+                pendingHex = 2
+            case UInt8(ascii: "["), UInt8(ascii: "]"):
+                if !inAuthority { return false }
+            default:
+                return false
+            }
+        }
+        return pendingHex == 0 && !afterC2
+    }
+
+    @inline(__always) static func isHex(_ c: UInt8) -> Bool {
+        isDigit(c) || ((c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f"))
+    }
+
+    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    /// BCP 47 well-formedness in the form JSON-LD processors check: `1*8ALPHA *("-" 1*8alphanum)`.
+    static func isWellFormedLanguageTag(_ tag: String) -> Bool {
+        var length = 0
+        var first = true
+        for c in tag.utf8 {
+            if c == UInt8(ascii: "-") {
+                guard length > 0 else { return false }
+                length = 0
+                first = false
+                continue
+            }
+            guard isAlpha(c) || (!first && isDigit(c)) else { return false }
+            length += 1
+            if length > 8 { return false }
+        }
+        return length > 0
+    }
+
+    /// The canonical `xsd:double` form JSON-LD uses (jsonld.js's `toExponential(15)` with the mantissa's
+    /// trailing zeros trimmed to one decimal): `1.1` → `1.1E0`, `1e21` → `1.0E21`, `0.1` → `1.0E-1`.
+    static func canonicalDouble(_ value: Double) -> String {
+        let d = value == 0 ? 0 : value  // ECMAScript's toExponential prints no sign for -0
+        let text = String(format: "%.15E", d)  // e.g. "-1.100000000000000E+00"
+        guard let e = text.firstIndex(of: "E") else { return text }
+        var mantissa = text[..<e]
+        while mantissa.hasSuffix("0") && !mantissa.hasSuffix(".0") { mantissa = mantissa.dropLast() }
+        let exponent = Int(text[text.index(after: e)...]) ?? 0
+        return String(mantissa) + "E" + String(exponent)
+    }
+
+    /// The canonical `xsd:integer` form of a number with an integral value below 10^21 in magnitude.
+    ///
+    /// Up to 15 digits the lexeme is exact and used as written. Longer integers go through a
+    /// double, as in jsonld.js (`toFixed(0)`): JavaScript signers see `12345678901234567890` as
+    /// `12345678901234567168`, and a verifier must reproduce the bytes they signed.
+    static func canonicalInteger(_ number: JSONNumber) -> String {
+        let lexeme = number.lexeme
+        if number.isIntegerLexeme && lexeme.utf8.count <= 15 {
+            return lexeme == "-0" ? "0" : lexeme
+        }
+        let d = number.doubleValue
+        if d == 0 { return "0" }
+        if let i = Int64(exactly: d) { return String(i) }
+        return String(format: "%.0f", d)
+    }
+
+    /// Whether a JSON number must be written as `xsd:double`: a non-zero fraction or a magnitude of at least 10^21.
+    static func needsDouble(_ number: JSONNumber) -> Bool {
+        if number.isIntegerLexeme {
+            var digits = number.lexeme.utf8.count
+            if number.lexeme.utf8.first == UInt8(ascii: "-") { digits -= 1 }
+            if digits < 21 { return false }
+        }
+        let d = number.doubleValue
+        if !d.isFinite { return true }
+        return d.rounded(.towardZero) != d || d.magnitude >= 1e21
+    }
+}

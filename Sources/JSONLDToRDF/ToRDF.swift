@@ -1,0 +1,261 @@
+import CredentialJSON
+import RDF
+
+/// How a value's base direction (`@direction`) is carried into RDF (JSON-LD 1.1 API `rdfDirection`).
+public enum RDFDirectionMode: String, Sendable, Hashable {
+    /// The literal's datatype becomes `https://www.w3.org/ns/i18n#{language}_{direction}`.
+    case i18nDatatype = "i18n-datatype"
+    /// The literal becomes a blank node with `rdf:value`, `rdf:language` and `rdf:direction`.
+    case compoundLiteral = "compound-literal"
+}
+
+/// Options of the Deserialize JSON-LD to RDF algorithm.
+public struct ToRDFOptions: Sendable, Hashable {
+    /// How to keep `@direction`; `nil` (the default, as in the spec) drops it — which safe mode refuses.
+    public var rdfDirection: RDFDirectionMode?
+    /// Whether blank nodes may be predicates (generalized RDF); off by default, as in the spec.
+    public var produceGeneralizedRDF: Bool
+    /// Whether to throw where the algorithm would silently drop data (relative or malformed IRIs,
+    /// blank node predicates, invalid language tags, `@direction` without `rdfDirection`).
+    ///
+    /// On by default: a signature should never cover less than the document says. The W3C
+    /// conformance suite runs with it off, because the spec defines those drops.
+    public var safeMode: Bool
+
+    public init(rdfDirection: RDFDirectionMode? = nil, produceGeneralizedRDF: Bool = false, safeMode: Bool = true) {
+        self.rdfDirection = rdfDirection
+        self.produceGeneralizedRDF = produceGeneralizedRDF
+        self.safeMode = safeMode
+    }
+}
+
+/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": every node object's types and properties as quads
+/// (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+///
+/// The specification goes through a node map, which merges all objects with one `@id` before
+/// writing triples. A dataset is a set, so writing each node object's triples as they are met
+/// gives the same dataset without building the map (and its hashing and sorting); the
+/// node-map version is kept for tests, which check both agree on the W3C suite.
+public enum JSONLDToRDF {
+    /// The RDF dataset of a document in JSON-LD expanded form.
+    ///
+    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in document order, so the output is
+    /// deterministic and input labels cannot collide with generated ones; compare datasets with
+    /// blank nodes by isomorphism (or canonicalize them), not by labels.
+    /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
+    ///   and, in safe mode, for anything the algorithm would drop.
+    public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
+        let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        do {
+            try converter.convert(expanded)
+            return converter.makeDataset()
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
+        }
+    }
+
+    /// The same dataset built the way the specification describes: Node Map Generation, then
+    /// serialization of the sorted node map. Kept as the reference the streaming conversion is
+    /// tested against; it allocates a node map, so ``toRDF(expanded:options:)`` does not use it.
+    static func toRDFViaNodeMap(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
+        var nodeMap = NodeMap()
+        do {
+            for element in expanded { try nodeMap.add(element) }
+            let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
+            try serializer.serialize(nodeMap)
+            return serializer.makeDataset()
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: nodeMap.issuer)
+        }
+    }
+}
+
+/// Writes quads for expanded JSON-LD (the streaming conversion) or for a node map (the reference):
+/// JSON-LD 1.1 API §8.1 Deserialize JSON-LD to RDF, §8.2 Object to RDF, §8.3 List Conversion.
+/// A class so that the recursive walk appends to one quad buffer without copy-on-write copies.
+final class DatasetSerializer {
+    let options: ToRDFOptions
+    var issuer: BlankNodeIssuer
+    /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
+    var quads: [RDFQuad] = []
+    /// `@index` per node identifier, to report conflicting indexes as the node map would.
+    var nodeIndexes: [String: JSONValue] = [:]
+    private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
+    private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
+    private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
+    private static let rdfNil = RDFTerm.iri(RDFVocabulary.rdfNil)
+
+    init(options: ToRDFOptions, issuer: BlankNodeIssuer) {
+        self.options = options
+        self.issuer = issuer
+    }
+
+    /// The dataset of the written quads, built in one place once their number is known.
+    ///
+    /// Most of the conversion's time is the dataset's hash set growing one quad at a time;
+    /// an `RDFDataset` capacity reservation here (the RDF module has none yet) would remove it.
+    func makeDataset() -> RDFDataset {
+        var dataset = RDFDataset()
+        for quad in quads { dataset.insert(quad) }
+        return dataset
+    }
+
+    func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
+        for graphName in nodeMap.graphs.keys.sorted() {
+            let graphTerm: RDFTerm?
+            if graphName == "@default" {
+                graphTerm = nil
+            } else {
+                guard let term = try resource(graphName, role: .graph) else { continue }
+                graphTerm = term
+            }
+            let graph = nodeMap.graphs[graphName]!
+            for subject in graph.nodes.keys.sorted() {
+                let node = graph.nodes[subject]!
+                // A subject with nothing to say produces no triple, so it is not a drop.
+                if node.types.isEmpty && node.properties.values.allSatisfy(\.isEmpty) { continue }
+                guard let subjectTerm = try resource(subject, role: .subject) else { continue }
+                for type in node.types {
+                    guard let typeTerm = try resource(type, role: .type) else { continue }
+                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                }
+                for property in node.properties.keys.sorted() {
+                    let items = node.properties[property]!
+                    if items.isEmpty { continue }
+                    guard let predicate = try predicate(property) else { continue }
+                    for item in items {
+                        guard let object = try object(item, graph: graphTerm) else { continue }
+                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                    }
+                }
+            }
+        }
+    }
+
+    typealias Role = DropHint.Role
+
+    /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
+    func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch Lexical.classify(id) {
+        case .absolute: return .iri(id)
+        case .blankNode: return .blankNode(String(id.utf8.dropFirst(2))!)
+        case .relative:
+            guard options.safeMode else { return nil }
+            let code: JSONLDToRDFError.Code = switch role {
+            case .graph: .relativeGraphReference
+            case .subject: .relativeSubjectReference
+            case .type: .relativeTypeReference
+            case .object: .relativeObjectReference
+            case .datatype: .relativeDatatypeReference
+            case .predicate: .relativePredicateReference
+            case .language, .direction: .invalidExpandedInput
+            }
+            throw JSONLDToRDFError.drop(code, value: id, role: role)
+        case .malformed:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.malformedIRI, value: id, role: role)
+        }
+    }
+
+    func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch Lexical.classify(property) {
+        case .absolute: return .iri(property)
+        case .blankNode:
+            if options.produceGeneralizedRDF { return .blankNode(String(property.utf8.dropFirst(2))!) }
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.blankNodePredicate, value: property, role: .predicate)
+        case .relative:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.relativePredicateReference, value: property, role: .predicate)
+        case .malformed:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.malformedIRI, value: property, role: .predicate)
+        }
+    }
+
+    /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
+    private func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch item {
+        case .node(let id): return try resource(id, role: .object)
+        case .list(let items): return try list(items, graph: graph)
+        case .value(let v): return try literal(v, graph: graph)
+        }
+    }
+
+    /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
+    private func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+        if items.isEmpty { return Self.rdfNil }
+        var nodes: [RDFTerm] = []
+        nodes.reserveCapacity(items.count)
+        for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
+        for (i, item) in items.enumerated() {
+            if let object = try object(item, graph: graph) {
+                quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+            }
+            let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
+            quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+        }
+        return nodes[0]
+    }
+
+    func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        var datatype = v.type
+        if let type = datatype, type != "@json" {
+            guard try resource(type, role: .datatype) != nil else { return nil }
+        }
+        if let language = v.language, !Lexical.isWellFormedLanguageTag(language) {
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.invalidLanguageTag, value: language, role: .language)
+        }
+        let lexical: String
+        if datatype == "@json" {
+            do { lexical = try JCS.canonicalize(v.value) } catch {
+                throw JSONLDToRDFError(.invalidJSONLiteral, "the @json value cannot be canonicalized: \(error.message)")
+            }
+            datatype = RDFVocabulary.rdfJSON
+        } else {
+            switch v.value {
+            case .bool(let b):
+                lexical = b ? "true" : "false"
+                if datatype == nil { datatype = RDFVocabulary.xsdBoolean }
+            case .number(let n):
+                if datatype == RDFVocabulary.xsdDouble || Lexical.needsDouble(n) {
+                    lexical = Lexical.canonicalDouble(n.doubleValue)
+                    if datatype == nil { datatype = RDFVocabulary.xsdDouble }
+                } else {
+                    lexical = Lexical.canonicalInteger(n)
+                    if datatype == nil { datatype = RDFVocabulary.xsdInteger }
+                }
+            case .string(let s):
+                lexical = s
+            default:
+                throw JSONLDToRDFError(.invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(v.value.kindName)")
+            }
+        }
+
+        if let direction = v.direction {
+            switch options.rdfDirection {
+            case .i18nDatatype?:
+                let language = v.language?.lowercased() ?? ""
+                return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
+            case .compoundLiteral?:
+                let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                if let language = v.language {
+                    quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                                           object: .literal(RDFLiteral(language.lowercased())), graph: graph))
+                }
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                return node
+            case nil:
+                if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
+            }
+        }
+        if let language = v.language, datatype == nil {
+            return .literal(RDFLiteral(lexical, language: language))
+        }
+        return .literal(RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString))
+    }
+}
