@@ -82,6 +82,7 @@ let package = Package(
         // The ELM 3.x / EDC generic-profile learning model: typed, lossless, deterministic JSON.
         .target(name: "LearningModel", dependencies: [
             "CredentialJSON", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
         // The command-line shell over the library.
