@@ -11,12 +11,13 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "skillcred",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "skillcred", targets: ["skillcred"]),
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
-            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
+            "CredentialRegistry", "RegistrySQLite",
         ]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
@@ -65,20 +67,33 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // The system zlib, for the GZIP inside Bitstring Status Lists.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib"], swiftSettings: strict),
+        // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
+        .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
+        // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).
+        .target(name: "CredentialRegistry", dependencies: ["StatusList"], swiftSettings: strict),
+        // The registry on SQLite (GRDB): the embedded default.
+        .target(name: "RegistrySQLite", dependencies: [
+            "CredentialRegistry", "StatusList", .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
+            "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity",
+            "KeyManagement", "DataIntegrity", "StatusList",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
@@ -90,6 +105,9 @@ let package = Package(
         .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialRegistryTests", dependencies: ["CredentialRegistry", "RegistrySQLite", "StatusList", "TestSupport"]),
+        .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,12 @@
-// Benchmarks run in release: `swift run -c release skillcred-bench`.
-do {
-    try CanonicalizationBench.run()
-} catch {
-    print("benchmark failed: \(error)")
+// Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
+// Areas: status, rdfc (more are added as the engine grows). Medians, in microseconds.
+import Foundation
+
+let requested = Set(CommandLine.arguments.dropFirst())
+func wants(_ area: String) -> Bool { requested.isEmpty || requested.contains(area) }
+
+print("skillcred benchmarks (release build expected; medians on this machine)")
+if wants("status") { try runStatusListBenchmarks() }
+if wants("rdfc") || requested.contains("--credential-runs") {
+    do { try CanonicalizationBench.run() } catch { print("rdfc benchmark failed: \(error)") }
 }

@@ -8,6 +8,12 @@ struct Skillcred: AsyncParsableCommand {
         commandName: "skillcred",
         abstract: "Issue and verify learning credentials: Europass EDC (JAdES-sealed) and W3C VC 2.0 (Data Integrity).",
         version: "0.1.0",
-        subcommands: [Canonicalize.self]
+        // One command type per verb; keep one per line so parallel work merges cleanly.
+        subcommands: [
+            Keys.self,
+            Seal.self,
+            JAdESVerify.self,
+            Canonicalize.self,
+        ]
     )
 }

@@ -1,0 +1,58 @@
+/// A registry failure.
+public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+        public var description: String { name }
+        /// No credential with that id.
+        public static let notFound = Code(name: "notFound")
+        /// The change is not allowed (e.g. reinstating a revoked credential).
+        public static let notAllowed = Code(name: "notAllowed")
+        /// The credential has no status entry for the purpose the action needs.
+        public static let noStatusEntry = Code(name: "noStatusEntry")
+        /// The database refused or failed; the message says what it said.
+        public static let storage = Code(name: "storage")
+        /// The database was written by a newer skillcred.
+        public static let schema = Code(name: "schema")
+        /// A constraint that guards consistency fired (an index would be used twice).
+        public static let conflict = Code(name: "conflict")
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+    public static func == (lhs: RegistryError, rhs: RegistryError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+/// The issuer's registry. SQLite and PostgreSQL implement it with the same schema and behaviour.
+///
+/// Every method is one transaction: it either happens completely and durably, or not at all.
+public protocol RegistryStore: Sendable {
+    /// Reserves a credential (id and status indexes) for each request, or returns the existing
+    /// reservation or issued record for a row seen before, so that re-running a batch never duplicates.
+    func reserve(_ requests: [ReservationRequest], policy: StatusAllocationPolicy) async throws(RegistryError) -> [CredentialRecord]
+
+    /// Stores the secured documents of reserved credentials and marks them issued.
+    func complete(_ documents: [(credentialID: String, document: [UInt8])], actor: String) async throws(RegistryError)
+
+    /// The record of a credential, if the registry has it.
+    func credential(id: String) async throws(RegistryError) -> CredentialRecord?
+
+    /// A credential with its current revocation and suspension bits.
+    func statusState(credentialID: String) async throws(RegistryError) -> CredentialStatusState
+
+    /// Revokes, suspends or reinstates; returns once the change is durably committed.
+    func changeStatus(credentialID: String, action: StatusAction, reason: String?, actor: String) async throws(RegistryError) -> StatusChangeResult
+
+    /// The status lists with their current bits (all issuers when `issuer` is nil).
+    func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot]
+
+    /// The audit log of a credential, oldest first.
+    func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry]
+}

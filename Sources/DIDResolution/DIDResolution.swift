@@ -1,1 +1,0 @@
-// The DIDResolution module; see Package.swift for its job.

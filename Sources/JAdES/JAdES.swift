@@ -1,1 +1,0 @@
-// The JAdES module; see Package.swift for its job.

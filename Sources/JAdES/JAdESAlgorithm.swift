@@ -1,0 +1,172 @@
+import Crypto
+import CryptoExtras
+import Foundation
+import X509
+
+/// The JWS signature algorithms a JAdES seal may use here (RFC 7518 §3).
+///
+/// This is an allow-list: `none` and the HMAC algorithms are not representable, so a header
+/// naming them fails the algorithm check instead of being half-supported.
+public enum JAdESAlgorithm: String, Sendable, Hashable, CaseIterable {
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (what the EU's sealing service uses).
+    case rs256 = "RS256"
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    case rs384 = "RS384"
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    case rs512 = "RS512"
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt.
+    case ps256 = "PS256"
+    /// RSASSA-PSS with SHA-384.
+    case ps384 = "PS384"
+    /// RSASSA-PSS with SHA-512.
+    case ps512 = "PS512"
+    /// ECDSA P-256 with SHA-256, signature as raw `r || s`.
+    case es256 = "ES256"
+    /// ECDSA P-384 with SHA-384.
+    case es384 = "ES384"
+    /// ECDSA P-521 with SHA-512.
+    case es512 = "ES512"
+
+    /// Whether the algorithm uses an RSA key.
+    public var isRSA: Bool {
+        switch self {
+        case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512: return true
+        case .es256, .es384, .es512: return false
+        }
+    }
+
+    /// The algorithm a seal should use by default for a certificate's key: RS256 for RSA (as the EU does),
+    /// ES256/ES384/ES512 for the matching curve; `nil` for keys JAdES sealing here does not support.
+    public static func defaultAlgorithm(for key: Certificate.PublicKey) -> JAdESAlgorithm? {
+        if _RSA.Signing.PublicKey(key) != nil { return .rs256 }
+        if P256.Signing.PublicKey(key) != nil { return .es256 }
+        if P384.Signing.PublicKey(key) != nil { return .es384 }
+        if P521.Signing.PublicKey(key) != nil { return .es512 }
+        return nil
+    }
+
+    /// Checks a signature over `input` with a certificate's public key.
+    ///
+    /// Returns `nil` when the signature is valid, otherwise the reason it is not. A key that does not fit
+    /// the algorithm is a failure (``SignatureFailure/keyMismatch``), never a fallback to another algorithm.
+    func verify(signature: [UInt8], input: [UInt8], key: Certificate.PublicKey) -> SignatureFailure? {
+        switch self {
+        case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512:
+            guard let rsa = _RSA.Signing.PublicKey(key) else {
+                return .keyMismatch("\(rawValue) needs an RSA key but the certificate's key is not RSA")
+            }
+            guard signature.count == rsa.keySizeInBits / 8 || signature.count == (rsa.keySizeInBits + 7) / 8 else {
+                return .invalid("signature is \(signature.count) bytes; an RSA-\(rsa.keySizeInBits) signature has \((rsa.keySizeInBits + 7) / 8)")
+            }
+            let sig = _RSA.Signing.RSASignature(rawRepresentation: signature)
+            let padding: _RSA.Signing.Padding = (self == .rs256 || self == .rs384 || self == .rs512) ? .insecurePKCS1v1_5 : .PSS
+            let ok: Bool
+            switch self {
+            case .rs256, .ps256: ok = rsa.isValidSignature(sig, for: SHA256.hash(data: input), padding: padding)
+            case .rs384, .ps384: ok = rsa.isValidSignature(sig, for: SHA384.hash(data: input), padding: padding)
+            default: ok = rsa.isValidSignature(sig, for: SHA512.hash(data: input), padding: padding)
+            }
+            return ok ? nil : .invalid("\(rawValue) signature does not verify with the certificate's key")
+        case .es256:
+            guard let ec = P256.Signing.PublicKey(key) else { return .keyMismatch("ES256 needs a P-256 key but the certificate's key is not P-256") }
+            guard signature.count == 64, let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else {
+                return .invalid("ES256 signature must be 64 bytes (r || s), found \(signature.count)")
+            }
+            return ec.isValidSignature(sig, for: SHA256.hash(data: input)) ? nil : .invalid("ES256 signature does not verify with the certificate's key")
+        case .es384:
+            guard let ec = P384.Signing.PublicKey(key) else { return .keyMismatch("ES384 needs a P-384 key but the certificate's key is not P-384") }
+            guard signature.count == 96, let sig = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else {
+                return .invalid("ES384 signature must be 96 bytes (r || s), found \(signature.count)")
+            }
+            return ec.isValidSignature(sig, for: SHA384.hash(data: input)) ? nil : .invalid("ES384 signature does not verify with the certificate's key")
+        case .es512:
+            guard let ec = P521.Signing.PublicKey(key) else { return .keyMismatch("ES512 needs a P-521 key but the certificate's key is not P-521") }
+            guard signature.count == 132, let sig = try? P521.Signing.ECDSASignature(rawRepresentation: signature) else {
+                return .invalid("ES512 signature must be 132 bytes (r || s), found \(signature.count)")
+            }
+            return ec.isValidSignature(sig, for: SHA512.hash(data: input)) ? nil : .invalid("ES512 signature does not verify with the certificate's key")
+        }
+    }
+}
+
+/// Why a signature check failed.
+enum SignatureFailure: Sendable {
+    /// The certificate's key cannot be used with the header's algorithm.
+    case keyMismatch(String)
+    /// The signature is malformed or does not verify.
+    case invalid(String)
+}
+
+/// A private key that can make JAdES seals: RSA (2048 bits or more) or ECDSA P-256/P-384/P-521.
+public enum JAdESPrivateKey: Sendable {
+    /// An RSA key, for RS256/RS384/RS512/PS256/PS384/PS512.
+    case rsa(_RSA.Signing.PrivateKey)
+    /// A P-256 key, for ES256.
+    case p256(P256.Signing.PrivateKey)
+    /// A P-384 key, for ES384.
+    case p384(P384.Signing.PrivateKey)
+    /// A P-521 key, for ES512.
+    case p521(P521.Signing.PrivateKey)
+
+    /// Loads a key from PEM with swift-crypto's PEM initializers.
+    ///
+    /// Accepts PKCS#8 (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) and SEC1 (`EC PRIVATE KEY`).
+    /// Encrypted PEM is refused with a hint: decrypt it first (see `samples/demo-seal/README.md`).
+    public init(pemRepresentation pem: String) throws(JAdESError) {
+        if pem.contains("ENCRYPTED") {
+            throw JAdESError(.invalidKey, "the private key PEM is encrypted; export it unencrypted (openssl pkey -in key.pem -out plain.pem) and keep the file mode 0600")
+        }
+        // Try the EC curves first: an RSA parser never accepts an EC key, but the reverse order
+        // would cost an RSA parse attempt per EC key.
+        if let k = try? P256.Signing.PrivateKey(pemRepresentation: pem) { self = .p256(k); return }
+        if let k = try? P384.Signing.PrivateKey(pemRepresentation: pem) { self = .p384(k); return }
+        if let k = try? P521.Signing.PrivateKey(pemRepresentation: pem) { self = .p521(k); return }
+        do {
+            self = .rsa(try _RSA.Signing.PrivateKey(pemRepresentation: pem))
+        } catch {
+            throw JAdESError(.invalidKey, "not an unencrypted RSA (≥ 2048 bits) or EC P-256/P-384/P-521 private key in PEM")
+        }
+    }
+
+    /// The matching public key in certificate form, to compare with the seal certificate.
+    public var publicKey: Certificate.PublicKey {
+        switch self {
+        case .rsa(let k): return Certificate.PublicKey(k.publicKey)
+        case .p256(let k): return Certificate.PublicKey(k.publicKey)
+        case .p384(let k): return Certificate.PublicKey(k.publicKey)
+        case .p521(let k): return Certificate.PublicKey(k.publicKey)
+        }
+    }
+
+    /// Signs the JWS signing input with the algorithm, returning the JWS signature bytes.
+    func sign(_ input: [UInt8], algorithm: JAdESAlgorithm) throws(JAdESError) -> [UInt8] {
+        do {
+            switch (self, algorithm) {
+            case (.rsa(let k), .rs256): return Array(try k.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let k), .rs384): return Array(try k.signature(for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let k), .rs512): return Array(try k.signature(for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let k), .ps256): return Array(try k.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.rsa(let k), .ps384): return Array(try k.signature(for: SHA384.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.rsa(let k), .ps512): return Array(try k.signature(for: SHA512.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.p256(let k), .es256): return Array(try k.signature(for: SHA256.hash(data: input)).rawRepresentation)
+            case (.p384(let k), .es384): return Array(try k.signature(for: SHA384.hash(data: input)).rawRepresentation)
+            case (.p521(let k), .es512): return Array(try k.signature(for: SHA512.hash(data: input)).rawRepresentation)
+            default:
+                throw JAdESError(.keyMismatch, "\(algorithm.rawValue) cannot be used with a \(kindName) key")
+            }
+        } catch let error as JAdESError {
+            throw error
+        } catch {
+            throw JAdESError(.signingFailed, "signing with \(algorithm.rawValue) failed: \(error)")
+        }
+    }
+
+    var kindName: String {
+        switch self {
+        case .rsa(let k): return "RSA-\(k.keySizeInBits)"
+        case .p256: return "P-256"
+        case .p384: return "P-384"
+        case .p521: return "P-521"
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CredentialJSON
+import Crypto
+import Foundation
+import X509
+
+/// Makes JAdES baseline-B seals in the shape of the EU's EDC files.
+///
+/// Output: JWS JSON general serialization, `{"payload": <credential text>, "signatures": [{"protected": …,
+/// "signature": …}]}`, with the unencoded payload (`b64: false`, RFC 7797) and a protected header whose
+/// members and order follow the EU's sealing service: `alg`, `cty`, `kid` (IssuerSerial), `x5t#S256`, `x5c`,
+/// `typ`, `b64`, `sigT`, `crit`. B-T/B-LT/B-LTA properties (time-stamps, `etsiU`) are not added: they need a
+/// time-stamping authority and revocation data, which are network services.
+public struct JAdESSealer: Sendable {
+    /// The seal key.
+    public let privateKey: JAdESPrivateKey
+    /// The seal certificate first, then its CA certificates (they all go into `x5c`).
+    public let certificateChain: [Certificate]
+    /// The signature algorithm.
+    public let algorithm: JAdESAlgorithm
+    /// The `cty` header; the EU writes `octet-stream`.
+    public var contentType: String = "octet-stream"
+    /// The `typ` header; the EU writes `jose+json`.
+    public var type: String = "jose+json"
+
+    /// Creates a sealer, checking that the key belongs to the seal certificate and suits the algorithm.
+    ///
+    /// - Parameters:
+    ///   - privateKey: the seal key.
+    ///   - certificateChain: the seal certificate first, optionally followed by its CAs.
+    ///   - algorithm: defaults to RS256 for RSA keys (as the EU does) and ES256/ES384/ES512 for EC keys.
+    public init(privateKey: JAdESPrivateKey, certificateChain: [Certificate], algorithm: JAdESAlgorithm? = nil) throws(JAdESError) {
+        guard let leaf = certificateChain.first else {
+            throw JAdESError(.invalidCertificate, "the seal certificate chain is empty")
+        }
+        guard privateKey.publicKey == leaf.publicKey else {
+            throw JAdESError(.keyMismatch, "the private key does not belong to the seal certificate \(leaf.subject)")
+        }
+        guard let chosen = algorithm ?? JAdESAlgorithm.defaultAlgorithm(for: leaf.publicKey) else {
+            throw JAdESError(.unsupportedAlgorithm, "no JAdES algorithm for the seal certificate's key")
+        }
+        switch (privateKey, chosen) {
+        case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512),
+             (.p256, .es256), (.p384, .es384), (.p521, .es512):
+            break
+        default:
+            throw JAdESError(.keyMismatch, "\(chosen.rawValue) cannot be used with a \(privateKey.kindName) key")
+        }
+        if let usage = try? leaf.extensions.keyUsage, !usage.digitalSignature && !usage.nonRepudiation {
+            throw JAdESError(.invalidCertificate, "the seal certificate's key usage allows neither digitalSignature nor nonRepudiation")
+        }
+        self.privateKey = privateKey
+        self.certificateChain = certificateChain
+        self.algorithm = chosen
+        // The certificate-derived header members are the same for every seal: compute them once,
+        // since bulk issuing seals thousands of credentials with one sealer.
+        let leafDER = leaf.derBytes
+        kid = Base64.encode(JAdESIssuerSerial(certificate: leaf).derBytes)
+        x5tS256 = Base64.urlEncode(SHA256.hash(data: leafDER))
+        x5c = certificateChain.map { .string(Base64.encode($0.derBytes)) }
+    }
+
+    private let kid: String
+    private let x5tS256: String
+    private let x5c: [JSONValue]
+
+    /// Creates a sealer from PEM texts: a private key and a certificate chain (seal certificate first).
+    public init(privateKeyPEM: String, certificateChainPEM: String, algorithm: JAdESAlgorithm? = nil) throws(JAdESError) {
+        try self.init(privateKey: try JAdESPrivateKey(pemRepresentation: privateKeyPEM),
+                      certificateChain: try JAdESPEM.certificates(fromPEM: certificateChainPEM),
+                      algorithm: algorithm)
+    }
+
+    /// The protected header for a signing time, members in the EU's order.
+    public func protectedHeader(signingTime: Date) -> JSONObject {
+        JSONObject([
+            ("alg", .string(algorithm.rawValue)),
+            ("cty", .string(contentType)),
+            ("kid", .string(kid)),
+            ("x5t#S256", .string(x5tS256)),
+            ("x5c", .array(x5c)),
+            ("typ", .string(type)),
+            ("b64", .bool(false)),
+            ("sigT", .string(JAdESVerifier.formatSigningTime(signingTime))),
+            ("crit", .array(["b64", "sigT"])),
+        ])
+    }
+
+    /// Seals a payload and returns the JWS JSON document as a value.
+    ///
+    /// - Parameters:
+    ///   - payload: the exact bytes to seal (for an EDC, the credential as `JSONWriter` wrote it). They must be
+    ///     UTF-8, because an unencoded payload travels as a JSON string.
+    ///   - signingTime: the claimed signing time (`sigT`), whole seconds.
+    public func seal(payload: [UInt8], signingTime: Date = Date()) throws(JAdESError) -> JSONValue {
+        guard let text = String(validating: payload, as: UTF8.self) else {
+            throw JAdESError(.invalidPayload, "the payload is not valid UTF-8, so it cannot be carried unencoded")
+        }
+        let headerBytes = JSONWriter.data(.object(protectedHeader(signingTime: signingTime)))
+        let protected = Base64.urlEncode(headerBytes)
+        var input: [UInt8] = []
+        input.reserveCapacity(protected.utf8.count + 1 + payload.count)
+        input.append(contentsOf: protected.utf8)
+        input.append(UInt8(ascii: "."))
+        input.append(contentsOf: payload)
+        let signature = try privateKey.sign(input, algorithm: algorithm)
+        let entry = JSONObject([
+            ("protected", .string(protected)),
+            ("signature", .string(Base64.urlEncode(signature))),
+        ])
+        return .object(JSONObject([
+            ("payload", .string(text)),
+            ("signatures", .array([.object(entry)])),
+        ]))
+    }
+
+    /// Seals a payload and returns the JWS JSON document's bytes (compact JSON, as the EU's files are).
+    public func sealedData(payload: [UInt8], signingTime: Date = Date()) throws(JAdESError) -> [UInt8] {
+        JSONWriter.data(try seal(payload: payload, signingTime: signingTime))
+    }
+
+    /// The identity to copy into the EDC issuer before sealing (eIDAS identifier, legal name, country).
+    public func sealIdentity() throws(JAdESError) -> JAdESSealIdentity {
+        try JAdESSealIdentity(certificate: certificateChain[0])
+    }
+}

@@ -1,1 +1,0 @@
-// The KeyManagement module; see Package.swift for its job.

@@ -1,0 +1,81 @@
+/// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5), as JOSE and multibase `u` use it.
+///
+/// Decoding is strict so that each byte string has exactly one accepted text form: `=` padding,
+/// the standard-alphabet characters `+` and `/`, whitespace, a length of 4n+1, and non-zero
+/// unused trailing bits are all rejected. That matters for signatures and key ids, where two
+/// spellings of one value would let a document change without its bytes changing.
+public enum Base64URL {
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let reverse: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
+        return table
+    }()
+
+    /// Encodes bytes as unpadded base64url text.
+    public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let input = Array(bytes)
+        var out = [UInt8]()
+        out.reserveCapacity((input.count * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= input.count {
+            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+            out.append(alphabet[Int(n & 63)])
+            i += 3
+        }
+        switch input.count - i {
+        case 1:
+            let n = UInt32(input[i]) << 16
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+        case 2:
+            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+        default:
+            break
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes unpadded base64url text strictly (see the type's discussion for what is rejected).
+    public static func decode(_ text: String) throws(MultiformatsError) -> [UInt8] {
+        try decode(utf8: Array(text.utf8))
+    }
+
+    /// Decodes unpadded base64url from UTF-8 bytes.
+    public static func decode(utf8 input: [UInt8]) throws(MultiformatsError) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(input.count * 3 / 4)
+        var acc: UInt32 = 0
+        var bits = 0
+        for (index, c) in input.enumerated() {
+            let v = reverse[Int(c)]
+            guard v >= 0 else {
+                if c == UInt8(ascii: "=") {
+                    throw MultiformatsError(.nonCanonicalEncoding, "base64url must not be padded with '='", offset: index)
+                }
+                throw MultiformatsError(.invalidCharacter, "character not in the base64url alphabet", offset: index)
+            }
+            acc = acc << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+                acc &= (1 << UInt32(bits)) - 1
+            }
+        }
+        if input.count % 4 == 1 {
+            throw MultiformatsError(.nonCanonicalEncoding, "base64url text of length \(input.count) cannot be valid (length 4n+1)")
+        }
+        if acc != 0 {
+            throw MultiformatsError(.nonCanonicalEncoding, "base64url text has non-zero unused trailing bits", offset: input.count - 1)
+        }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// The Multiformats module; see Package.swift for its job.

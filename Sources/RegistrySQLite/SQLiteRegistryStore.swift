@@ -1,0 +1,294 @@
+import CredentialRegistry
+import Foundation
+import GRDB
+import StatusList
+
+/// The registry in a SQLite file (GRDB): WAL journal, full-sync commits, and a busy timeout so that
+/// the CLI and a running server can share one database.
+public final class SQLiteRegistryStore: RegistryStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// - Parameter busyTimeout: how long a writer waits for another process's transaction.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws(RegistryError) {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // FULL makes each commit durable on power loss, not only on a process crash: a revocation
+            // reported done must survive both.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.storage, "cannot open the registry at \(path): \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: credentials, status lists, audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE status_list (
+                    url TEXT PRIMARY KEY,
+                    issuer TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    allocated BLOB NOT NULL,
+                    allocated_count INTEGER NOT NULL,
+                    bits BLOB NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    UNIQUE (issuer, purpose, sequence)
+                );
+                CREATE TABLE credential (
+                    id TEXT PRIMARY KEY,
+                    issuer TEXT NOT NULL,
+                    batch TEXT NOT NULL,
+                    row_key TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('reserved', 'issued')),
+                    document BLOB,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (batch, row_key, format)
+                );
+                CREATE TABLE credential_status (
+                    credential_id TEXT NOT NULL REFERENCES credential(id),
+                    purpose TEXT NOT NULL,
+                    list_url TEXT NOT NULL REFERENCES status_list(url),
+                    list_index INTEGER NOT NULL,
+                    PRIMARY KEY (credential_id, purpose),
+                    UNIQUE (list_url, list_index)
+                );
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at DATETIME NOT NULL,
+                    credential_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    reason TEXT,
+                    actor TEXT NOT NULL
+                );
+                CREATE INDEX audit_log_credential ON audit_log(credential_id);
+                """)
+        }
+        return m
+    }
+
+    // MARK: - RegistryStore
+
+    public func reserve(_ requests: [ReservationRequest], policy: StatusAllocationPolicy) async throws(RegistryError) -> [CredentialRecord] {
+        try await write { db in try Self.reserve(db, requests, policy: policy) }
+    }
+
+    public func complete(_ documents: [(credentialID: String, document: [UInt8])], actor: String) async throws(RegistryError) {
+        let docs = documents.map { (id: $0.credentialID, doc: Data($0.document)) }
+        try await write { db in
+            let now = Date()
+            for d in docs {
+                try db.execute(sql: "UPDATE credential SET document = ?, state = 'issued' WHERE id = ?", arguments: [d.doc, d.id])
+                guard db.changesCount == 1 else { throw RegistryError(.notFound, "no reserved credential \(d.id)") }
+                try db.execute(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, 'issue', NULL, ?)",
+                               arguments: [now, d.id, actor])
+            }
+        }
+    }
+
+    public func credential(id: String) async throws(RegistryError) -> CredentialRecord? {
+        try await read { db in try Self.fetchCredential(db, where: "id = ?", [id]) }
+    }
+
+    public func statusState(credentialID: String) async throws(RegistryError) -> CredentialStatusState {
+        try await read { db in
+            guard let record = try Self.fetchCredential(db, where: "id = ?", [credentialID]) else {
+                throw RegistryError(.notFound, "no credential \(credentialID) in the registry")
+            }
+            func bit(_ purpose: String) throws -> Bool {
+                guard let s = record.status(for: purpose) else { return false }
+                guard let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [s.listURL]) else {
+                    return false
+                }
+                return Bitstring(bytes: Array(blob)).bit(at: s.index) ?? false
+            }
+            return CredentialStatusState(record: record, revoked: try bit("revocation"), suspended: try bit("suspension"))
+        }
+    }
+
+    public func changeStatus(credentialID: String, action: StatusAction, reason: String?, actor: String) async throws(RegistryError) -> StatusChangeResult {
+        try await write { db in
+            guard let record = try Self.fetchCredential(db, where: "id = ?", [credentialID]) else {
+                throw RegistryError(.notFound, "no credential \(credentialID) in the registry")
+            }
+            let purpose = action == .revoke ? "revocation" : "suspension"
+            guard let assignment = record.status(for: purpose) else {
+                throw RegistryError(.noStatusEntry, "credential \(credentialID) has no \(purpose) status entry")
+            }
+            if action == .reinstate, let rev = record.status(for: "revocation"),
+               let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [rev.listURL]),
+               Bitstring(bytes: Array(blob)).bit(at: rev.index) == true {
+                throw RegistryError(.notAllowed, "credential \(credentialID) is revoked; revocation is final and cannot be reinstated")
+            }
+            guard let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [assignment.listURL]) else {
+                throw RegistryError(.storage, "status list \(assignment.listURL) is missing")
+            }
+            var bits = Bitstring(bytes: Array(blob))
+            let target = action != .reinstate
+            let changed = bits.bit(at: assignment.index) != target
+            if changed {
+                try bits.setBit(at: assignment.index, to: target)
+                try db.execute(sql: "UPDATE status_list SET bits = ?, updated_at = ? WHERE url = ?",
+                               arguments: [Data(bits.bytes), Date(), assignment.listURL])
+            }
+            try db.execute(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Date(), credentialID, action.rawValue + (changed ? "" : " (no change)"), reason, actor])
+            return StatusChangeResult(credentialID: credentialID, action: action, changed: changed,
+                                      listURL: assignment.listURL, index: assignment.index)
+        }
+    }
+
+    public func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list
+                WHERE ? IS NULL OR issuer = ? ORDER BY issuer, purpose, sequence
+                """, arguments: [issuer, issuer])
+            return rows.map { r in
+                StatusListSnapshot(url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
+                                   bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
+            }
+        }
+    }
+
+    public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = ? ORDER BY id",
+                             arguments: [credentialID]).map { r in
+                AuditEntry(at: r["at"], credentialID: r["credential_id"], action: r["action"], reason: r["reason"], actor: r["actor"])
+            }
+        }
+    }
+
+    // MARK: - Transactions
+
+    private static func reserve(_ db: Database, _ requests: [ReservationRequest], policy: StatusAllocationPolicy) throws -> [CredentialRecord] {
+        var result: [CredentialRecord?] = Array(repeating: nil, count: requests.count)
+        var fresh: [Int] = []
+        for (k, r) in requests.enumerated() {
+            if let existing = try fetchCredential(db, where: "batch = ? AND row_key = ? AND format = ?", [r.batch, r.rowKey, r.format]) {
+                result[k] = existing
+            } else {
+                fresh.append(k)
+            }
+        }
+        let now = Date()
+        // Draw all indexes for one issuer and purpose at once: one read and one write of each list.
+        let byIssuer = Dictionary(grouping: fresh, by: { requests[$0].issuer })
+        var assignments: [Int: [StatusAssignment]] = [:]
+        for (issuer, members) in byIssuer {
+            for purpose in policy.purposes {
+                var pending = members[...]
+                while !pending.isEmpty {
+                    var list = try openList(db, issuer: issuer, purpose: purpose, policy: policy, now: now)
+                    let room = policy.capacityPerList - list.allocatedCount
+                    let indexes = IndexAllocator.draw(min(room, pending.count), size: list.size, allocated: &list.allocated)
+                    for index in indexes {
+                        let k = pending.removeFirst()
+                        assignments[k, default: []].append(StatusAssignment(purpose: purpose, listURL: list.url, index: index))
+                    }
+                    try db.execute(sql: "UPDATE status_list SET allocated = ?, allocated_count = ?, updated_at = ? WHERE url = ?",
+                                   arguments: [Data(list.allocated), list.allocatedCount + indexes.count, now, list.url])
+                }
+            }
+        }
+        for k in fresh {
+            let r = requests[k]
+            try db.execute(sql: """
+                INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
+                VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
+                """, arguments: [r.newCredentialID, r.issuer, r.batch, r.rowKey, r.format, now])
+            let statuses = assignments[k] ?? []
+            for s in statuses {
+                try db.execute(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)",
+                               arguments: [r.newCredentialID, s.purpose, s.listURL, s.index])
+            }
+            result[k] = CredentialRecord(id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
+                                         state: .reserved, statuses: statuses, document: nil, createdAt: now)
+        }
+        return result.map { $0! }
+    }
+
+    private struct OpenList {
+        var url: String
+        var size: Int
+        var allocated: [UInt8]
+        var allocatedCount: Int
+    }
+
+    /// The newest list for (issuer, purpose) that still has room, creating the next one when it is full.
+    private static func openList(_ db: Database, issuer: String, purpose: String, policy: StatusAllocationPolicy, now: Date) throws -> OpenList {
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT url, size, allocated, allocated_count, sequence FROM status_list
+            WHERE issuer = ? AND purpose = ? ORDER BY sequence DESC LIMIT 1
+            """, arguments: [issuer, purpose]) {
+            let count: Int = row["allocated_count"]
+            if count < policy.capacityPerList {
+                return OpenList(url: row["url"], size: row["size"], allocated: Array(row["allocated"] as Data), allocatedCount: count)
+            }
+            return try createList(db, issuer: issuer, purpose: purpose, sequence: (row["sequence"] as Int) + 1, policy: policy, now: now)
+        }
+        return try createList(db, issuer: issuer, purpose: purpose, sequence: 1, policy: policy, now: now)
+    }
+
+    private static func createList(_ db: Database, issuer: String, purpose: String, sequence: Int,
+                                   policy: StatusAllocationPolicy, now: Date) throws -> OpenList {
+        let url = policy.listURL(purpose: purpose, sequence: sequence)
+        let empty = Data(count: (policy.listSize + 7) / 8)
+        try db.execute(sql: """
+            INSERT INTO status_list (url, issuer, purpose, sequence, size, allocated, allocated_count, bits, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """, arguments: [url, issuer, purpose, sequence, policy.listSize, empty, empty, now])
+        return OpenList(url: url, size: policy.listSize, allocated: Array(empty), allocatedCount: 0)
+    }
+
+    private static func fetchCredential(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialRecord? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE \(condition)
+            """, arguments: arguments)
+        else { return nil }
+        let id: String = row["id"]
+        let statuses = try Row.fetchAll(db, sql: "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = ? ORDER BY purpose",
+                                        arguments: [id]).map { StatusAssignment(purpose: $0["purpose"], listURL: $0["list_url"], index: $0["list_index"]) }
+        let document: Data? = row["document"]
+        return CredentialRecord(id: id, issuer: row["issuer"], batch: row["batch"], rowKey: row["row_key"], format: row["format"],
+                                state: CredentialRecord.State(rawValue: row["state"]) ?? .reserved, statuses: statuses,
+                                document: document.map { Array($0) }, createdAt: row["created_at"])
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as RegistryError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw RegistryError(.conflict, "the registry refused a change that would break its consistency: \(error.message ?? "\(error)")")
+        } catch {
+            throw RegistryError(.storage, "registry write failed: \(error)")
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.storage, "registry read failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import CZlib
+
+/// GZIP (RFC 1952) through the system zlib, with decompression bounded in advance.
+enum GZip {
+    /// Compresses with the gzip wrapper; the header has no name and mtime 0, so output is deterministic.
+    static func compress(_ input: [UInt8], level: Int32 = 9) throws(StatusListError) -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits + 16 selects the gzip wrapper instead of zlib's.
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, zlibVersion(),
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else { throw StatusListError(.encodingFailed, "zlib could not start compressing") }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+        var output = [UInt8](repeating: 0, count: bound)
+        var input = input
+        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = inBuf.baseAddress
+                stream.avail_in = uInt(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = uInt(outBuf.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else { throw StatusListError(.encodingFailed, "zlib could not compress the list") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+
+    /// Decompresses a single gzip member whose size, declared in its trailer, must be at most `maxBytes`.
+    ///
+    /// The declared size is checked before inflating and the output buffer never grows past it,
+    /// so a decompression bomb costs at most `maxBytes` of memory and one pass over its input.
+    static func decompress(_ input: [UInt8], maxBytes: Int) throws(StatusListError) -> [UInt8] {
+        guard input.count >= 18, input[0] == 0x1F, input[1] == 0x8B else {
+            throw StatusListError(.malformedValue, "the encoded list is not GZIP data")
+        }
+        let n = input.count
+        let declared = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        guard declared <= maxBytes else {
+            throw StatusListError(.listTooLarge, "the list declares \(declared) bytes, more than the limit of \(maxBytes)")
+        }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw StatusListError(.malformedValue, "zlib could not start decompressing")
+        }
+        defer { inflateEnd(&stream) }
+        // One spare byte reveals output beyond the declared size.
+        var output = [UInt8](repeating: 0, count: declared + 1)
+        var input = input
+        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = inBuf.baseAddress
+                stream.avail_in = uInt(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = uInt(outBuf.count)
+                return inflate(&stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else {
+            if result == Z_BUF_ERROR || stream.avail_out == 0 {
+                throw StatusListError(.malformedValue, "the list decompresses to more than its declared \(declared) bytes")
+            }
+            throw StatusListError(.malformedValue, "the encoded list is corrupt GZIP data")
+        }
+        guard Int(stream.total_out) == declared else {
+            throw StatusListError(.malformedValue, "the list decompresses to \(stream.total_out) bytes, not the declared \(declared)")
+        }
+        guard stream.avail_in == 0 else {
+            throw StatusListError(.malformedValue, "unexpected data after the GZIP member")
+        }
+        output.removeLast()
+        return output
+    }
+}

@@ -1,0 +1,120 @@
+import CredentialJSON
+
+/// A `BitstringStatusListEntry` found in a credential's `credentialStatus` (Bitstring Status List §2.1).
+public struct StatusListEntry: Sendable, Hashable {
+    public var id: String?
+    /// `revocation`, `suspension`, `refresh`, `message` or an ecosystem's own purpose.
+    public var statusPurpose: String
+    /// The entry's position in the list, counted in entries (not bits).
+    public var statusListIndex: Int
+    /// The URL of the `BitstringStatusListCredential`.
+    public var statusListCredential: String
+    /// Bits per entry, 1 unless stated.
+    public var statusSize: Int
+    /// The meaning of each status value, required when `statusSize` > 1.
+    public var statusMessages: [StatusMessage]
+
+    /// One `statusMessage` element: a hex status value and what it means.
+    public struct StatusMessage: Sendable, Hashable {
+        public var status: UInt64
+        public var message: String
+    }
+
+    public init(id: String? = nil, statusPurpose: String, statusListIndex: Int, statusListCredential: String,
+                statusSize: Int = 1, statusMessages: [StatusMessage] = []) {
+        self.id = id
+        self.statusPurpose = statusPurpose
+        self.statusListIndex = statusListIndex
+        self.statusListCredential = statusListCredential
+        self.statusSize = statusSize
+        self.statusMessages = statusMessages
+    }
+
+    /// Reads an entry, reporting the first malformed member by its JSON path.
+    public init(json: JSONValue, path: JSONPath = .root.appending("credentialStatus")) throws(StatusListError) {
+        guard let o = json.objectValue else {
+            throw StatusListError(.malformedValue, "\(path) must be an object")
+        }
+        let types = o["type"]?.asArray.compactMap(\.stringValue) ?? []
+        guard types.contains("BitstringStatusListEntry") else {
+            throw StatusListError(.malformedValue, "\(path.appending("type")) must be BitstringStatusListEntry")
+        }
+        guard let purpose = o["statusPurpose"]?.stringValue, !purpose.isEmpty else {
+            throw StatusListError(.malformedValue, "\(path.appending("statusPurpose")) must be a non-empty string")
+        }
+        // The spec makes the index a base-10 string; a JSON number is accepted too, as several issuers emit one.
+        let indexValue = o["statusListIndex"]
+        let indexText = indexValue?.stringValue ?? indexValue?.numberValue.flatMap { $0.isIntegerLexeme ? $0.lexeme : nil }
+        guard let indexText, !indexText.isEmpty, indexText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let index = Int(indexText)
+        else {
+            throw StatusListError(.malformedValue, "\(path.appending("statusListIndex")) must be a non-negative base-10 integer string")
+        }
+        guard let listURL = o["statusListCredential"]?.stringValue, listURL.contains(":") else {
+            throw StatusListError(.malformedValue, "\(path.appending("statusListCredential")) must be a URL")
+        }
+        let id = o["id"]?.stringValue
+        if let id, id == listURL {
+            throw StatusListError(.malformedValue, "\(path.appending("id")) must not be the status list's URL")
+        }
+        var size = 1
+        if let sizeValue = o["statusSize"] {
+            guard let n = sizeValue.numberValue?.intValue, n >= 1, n <= 64 else {
+                throw StatusListError(.malformedValue, "\(path.appending("statusSize")) must be an integer from 1 to 64")
+            }
+            size = n
+        }
+        var messages: [StatusMessage] = []
+        if let list = o["statusMessage"] {
+            for (k, m) in list.asArray.enumerated() {
+                let mp = path.appending("statusMessage").appending(k)
+                guard let hex = m["status"]?.stringValue, hex.hasPrefix("0x"),
+                      let status = UInt64(hex.dropFirst(2), radix: 16),
+                      let text = m["message"]?.stringValue
+                else {
+                    throw StatusListError(.malformedValue, "\(mp) must have a hex `status` (0x…) and a `message`")
+                }
+                messages.append(StatusMessage(status: status, message: text))
+            }
+        }
+        if size > 1 {
+            guard size < 63, messages.count == 1 << size else {
+                throw StatusListError(.malformedValue,
+                                      "\(path.appending("statusMessage")) must have exactly 2^statusSize (\(size > 20 ? "many" : String(1 << size))) entries when statusSize > 1")
+            }
+        }
+        self.init(id: id, statusPurpose: purpose, statusListIndex: index, statusListCredential: listURL,
+                  statusSize: size, statusMessages: messages)
+    }
+
+    /// The JSON form skillcred writes into credentials.
+    public var json: JSONValue {
+        var o = JSONObject()
+        if let id { o["id"] = .string(id) }
+        o["type"] = "BitstringStatusListEntry"
+        o["statusPurpose"] = .string(statusPurpose)
+        o["statusListIndex"] = .string(String(statusListIndex))
+        o["statusListCredential"] = .string(statusListCredential)
+        if statusSize != 1 {
+            o["statusSize"] = .number(JSONNumber(statusSize))
+            o["statusMessage"] = .array(statusMessages.map {
+                ["status": .string("0x" + String($0.status, radix: 16)), "message": .string($0.message)]
+            })
+        }
+        return .object(o)
+    }
+
+    /// All `BitstringStatusListEntry` values of a credential (its `credentialStatus` may be one or many).
+    public static func entries(in credential: JSONValue) throws(StatusListError) -> [StatusListEntry] {
+        guard let status = credential["credentialStatus"] else { return [] }
+        var result: [StatusListEntry] = []
+        let many = status.isArray
+        for (k, e) in status.asArray.enumerated() {
+            let types = e["type"]?.asArray.compactMap(\.stringValue) ?? []
+            guard types.contains("BitstringStatusListEntry") else { continue }
+            let path = many ? JSONPath.root.appending("credentialStatus").appending(k) : .root.appending("credentialStatus")
+            result.append(try StatusListEntry(json: e, path: path))
+        }
+        return result
+    }
+}

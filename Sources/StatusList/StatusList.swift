@@ -1,0 +1,2 @@
+// Bitstring Status List (W3C Recommendation 2025): see Bitstring, StatusListEntry,
+// StatusListCredentialBuilder and StatusListChecker.

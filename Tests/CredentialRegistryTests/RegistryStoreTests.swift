@@ -1,0 +1,191 @@
+import CredentialRegistry
+import Foundation
+import RegistrySQLite
+import StatusList
+import Testing
+
+/// The behaviour every registry engine must have. Each test takes a fresh store from `makeStore`,
+/// so the PostgreSQL engine runs the same checks.
+struct RegistryBehaviour {
+    let makeStore: @Sendable () async throws -> any RegistryStore
+
+    func request(_ row: Int, batch: String = "batch-1", issuer: String = "did:example:issuer") -> ReservationRequest {
+        ReservationRequest(issuer: issuer, batch: batch, rowKey: "row-\(row)", format: "vc2", newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
+    }
+
+    func reservesOneEntryPerPurposeInDistinctLists() async throws {
+        let store = try await makeStore()
+        let records = try await store.reserve([request(1), request(2)], policy: StatusAllocationPolicy())
+        #expect(records.count == 2)
+        for r in records {
+            #expect(r.state == .reserved)
+            #expect(r.statuses.map(\.purpose).sorted() == ["revocation", "suspension"])
+            #expect(r.status(for: "revocation")?.listURL == "http://localhost:8080/status-lists/revocation/1")
+            #expect(r.statuses.allSatisfy { (0..<131_072).contains($0.index) })
+        }
+        #expect(records[0].status(for: "revocation")?.index != records[1].status(for: "revocation")?.index)
+    }
+
+    func reReservingARowReturnsTheSameCredential() async throws {
+        let store = try await makeStore()
+        let first = try await store.reserve([request(1)], policy: StatusAllocationPolicy())
+        let again = try await store.reserve([request(1), request(2)], policy: StatusAllocationPolicy())
+        #expect(again[0].id == first[0].id)
+        #expect(again[0].statuses == first[0].statuses)
+        #expect(again[1].id != first[0].id)
+        let lists = try await store.statusLists(issuer: nil)
+        #expect(lists.first { $0.purpose == "revocation" }?.allocatedCount == 2)
+    }
+
+    func completingStoresTheDocument() async throws {
+        let store = try await makeStore()
+        let r = try await store.reserve([request(1)], policy: StatusAllocationPolicy())[0]
+        try await store.complete([(credentialID: r.id, document: Array("{}".utf8))], actor: "test")
+        let stored = try #require(try await store.credential(id: r.id))
+        #expect(stored.state == .issued)
+        #expect(stored.document == Array("{}".utf8))
+        let unknown = await #expect(throws: RegistryError.self) {
+            try await store.complete([(credentialID: "urn:uuid:none", document: [])], actor: "test")
+        }
+        #expect(unknown?.code == .notFound)
+    }
+
+    func revocationIsFinalAndSuspensionRoundTrips() async throws {
+        let store = try await makeStore()
+        let r = try await store.reserve([request(1), request(2)], policy: StatusAllocationPolicy())
+        let suspended = try await store.changeStatus(credentialID: r[0].id, action: .suspend, reason: "inquiry", actor: "op")
+        #expect(suspended.changed)
+        #expect(try await store.statusState(credentialID: r[0].id).suspended)
+        _ = try await store.changeStatus(credentialID: r[0].id, action: .reinstate, reason: "cleared", actor: "op")
+        #expect(try await store.statusState(credentialID: r[0].id).suspended == false)
+
+        let revoked = try await store.changeStatus(credentialID: r[1].id, action: .revoke, reason: "fraud", actor: "op")
+        #expect(revoked.changed)
+        let twice = try await store.changeStatus(credentialID: r[1].id, action: .revoke, reason: nil, actor: "op")
+        #expect(twice.changed == false)
+        let error = await #expect(throws: RegistryError.self) {
+            try await store.changeStatus(credentialID: r[1].id, action: .reinstate, reason: nil, actor: "op")
+        }
+        #expect(error?.code == .notAllowed)
+        let state = try await store.statusState(credentialID: r[1].id)
+        #expect(state.revoked && !state.suspended)
+
+        let list = try #require(try await store.statusLists(issuer: "did:example:issuer").first { $0.purpose == "revocation" })
+        let bits = Bitstring(bytes: list.bits)
+        #expect(bits.bit(at: try #require(r[1].status(for: "revocation")).index) == true)
+        #expect(bits.bit(at: try #require(r[0].status(for: "revocation")).index) == false)
+
+        let audit = try await store.auditLog(credentialID: r[1].id).map(\.action)
+        #expect(audit == ["revoke", "revoke (no change)"])
+        #expect(try await store.auditLog(credentialID: r[0].id).map(\.reason) == ["inquiry", "cleared"])
+    }
+
+    func unknownCredentialIsNamed() async throws {
+        let store = try await makeStore()
+        let error = await #expect(throws: RegistryError.self) {
+            try await store.changeStatus(credentialID: "urn:uuid:missing", action: .revoke, reason: nil, actor: "op")
+        }
+        #expect(error?.code == .notFound)
+        #expect(error?.message.contains("urn:uuid:missing") == true)
+    }
+
+    func fullListsRollOverAndNoIndexRepeats() async throws {
+        let store = try await makeStore()
+        let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 64, fillThreshold: 0.5)
+        var seen = Set<String>()
+        for chunk in 0..<5 {
+            let records = try await store.reserve((0..<20).map { request(chunk * 20 + $0) }, policy: policy)
+            for r in records {
+                let s = try #require(r.status(for: "revocation"))
+                #expect(seen.insert("\(s.listURL)#\(s.index)").inserted, "index used twice: \(s)")
+            }
+        }
+        let lists = try await store.statusLists(issuer: nil)
+        #expect(lists.count == 4)  // 100 credentials, 32 per list
+        #expect(lists.allSatisfy { $0.allocatedCount <= 32 })
+        #expect(lists.map(\.allocatedCount).reduce(0, +) == 100)
+    }
+
+    func concurrentReservationsNeverShareAnIndex(_ second: any RegistryStore, _ first: any RegistryStore) async throws {
+        let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 4096, fillThreshold: 1)
+        let results = try await withThrowingTaskGroup(of: [CredentialRecord].self) { group in
+            for worker in 0..<8 {
+                let store = worker.isMultiple(of: 2) ? first : second
+                group.addTask {
+                    var out: [CredentialRecord] = []
+                    for k in 0..<10 {
+                        out += try await store.reserve((0..<20).map { self.request(worker * 1000 + k * 20 + $0, batch: "w") }, policy: policy)
+                    }
+                    return out
+                }
+            }
+            var all: [CredentialRecord] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(results.count == 1600)
+        #expect(Set(results.compactMap { $0.status(for: "revocation")?.index }).count == 1600)
+    }
+}
+
+@Suite("SQLite registry")
+struct SQLiteRegistryTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-registry-\(UUID().uuidString)/registry.sqlite").path
+    }
+
+    let behaviour = RegistryBehaviour { try SQLiteRegistryStore(path: SQLiteRegistryTests.temporaryPath()) }
+
+    @Test func reservesOneEntryPerPurposeInDistinctLists() async throws { try await behaviour.reservesOneEntryPerPurposeInDistinctLists() }
+    @Test func reReservingARowReturnsTheSameCredential() async throws { try await behaviour.reReservingARowReturnsTheSameCredential() }
+    @Test func completingStoresTheDocument() async throws { try await behaviour.completingStoresTheDocument() }
+    @Test func revocationIsFinalAndSuspensionRoundTrips() async throws { try await behaviour.revocationIsFinalAndSuspensionRoundTrips() }
+    @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
+    @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
+
+    @Test func twoConnectionsToOneFileNeverShareAnIndex() async throws {
+        let path = Self.temporaryPath()
+        let a = try SQLiteRegistryStore(path: path)
+        let b = try SQLiteRegistryStore(path: path)
+        try await behaviour.concurrentReservationsNeverShareAnIndex(a, b)
+    }
+
+    @Test func reopeningKeepsEverything() async throws {
+        let path = Self.temporaryPath()
+        let id: String
+        do {
+            let store = try SQLiteRegistryStore(path: path)
+            id = try await store.reserve([behaviour.request(1)], policy: StatusAllocationPolicy())[0].id
+            _ = try await store.changeStatus(credentialID: id, action: .revoke, reason: nil, actor: "op")
+        }
+        let reopened = try SQLiteRegistryStore(path: path)
+        #expect(try await reopened.statusState(credentialID: id).revoked)
+    }
+}
+
+@Suite("Index allocation")
+struct IndexAllocatorTests {
+    @Test func drawsDistinctUnusedIndexesUntilFull() {
+        var bitmap = [UInt8](repeating: 0, count: 2)
+        bitmap[0] = 0b1010_0000  // 0 and 2 already used
+        let drawn = IndexAllocator.draw(20, size: 16, allocated: &bitmap)
+        #expect(drawn.count == 14)
+        #expect(Set(drawn).count == 14)
+        #expect(!drawn.contains(0) && !drawn.contains(2))
+        #expect(bitmap == [0xFF, 0xFF])
+    }
+
+    @Test func indexesDoNotRevealIssueOrder() {
+        var bitmap = [UInt8](repeating: 0, count: 131_072 / 8)
+        let drawn = IndexAllocator.draw(1000, size: 131_072, allocated: &bitmap)
+        #expect(drawn != drawn.sorted())
+        // Spread over the whole list, not clustered at its start.
+        #expect(drawn.contains { $0 > 100_000 } && drawn.contains { $0 < 30_000 })
+    }
+
+    @Test func respectsASizeThatIsNotAMultipleOfEight() {
+        var bitmap = [UInt8](repeating: 0, count: 2)
+        let drawn = IndexAllocator.draw(100, size: 11, allocated: &bitmap)
+        #expect(drawn.sorted() == Array(0..<11))
+    }
+}

@@ -1,0 +1,104 @@
+import CredentialJSON
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `skillcred` executable beside the test bundle, or nil.
+func skillcredExecutable() -> URL? {
+    var candidates: [URL] = []
+    if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() {
+        candidates.append(bundle.appendingPathComponent("skillcred"))
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("skillcred"))
+    }
+    candidates.append(SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred"))
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// Runs the CLI; returns status, standard output and standard error.
+func runSkillcred(_ arguments: [String]) throws -> (Int32, [UInt8], String)? {
+    guard let tool = skillcredExecutable() else {
+        print("SKIPPED: skillcred executable not found (build it with swift build)")
+        return nil
+    }
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    process.currentDirectoryURL = SharedData.packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, Array(stdout), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("skillcred seal / jades-verify")
+struct SealCommandTests {
+    @Test("seal prints a JWS JSON document whose payload is the credential, and jades-verify accepts it")
+    func sealAndVerify() throws {
+        guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
+        guard let (status, stdout, stderr) = try runSkillcred([
+            "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", credential.path,
+        ]) else { return }
+        #expect(status == 0, "\(stderr)")
+        let document = try #require(try JSONParser.parse(stdout).objectValue)
+        let payload = try #require(document["payload"]?.stringValue)
+        let original = try JSONParser.parse(Array(try SharedData.data(credential)))
+        #expect(try JSONParser.parse(payload) == original)
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-seal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sealed = dir.appendingPathComponent("sealed.json")
+        try Data(stdout).write(to: sealed)
+        guard let (vStatus, vOut, vErr) = try runSkillcred(["jades-verify", "--trust-anchors", "samples/demo-seal", sealed.path]) else { return }
+        #expect(vStatus == 0, "\(vErr)")
+        let text = String(decoding: vOut, as: UTF8.self)
+        #expect(text.contains("chain: trusted"))
+        #expect(text.contains("seal: valid"))
+
+        // One changed payload byte: jades-verify exits 1.
+        let tampered = String(decoding: stdout, as: UTF8.self).replacingOccurrences(of: "credential132", with: "credential133")
+        try Data(tampered.utf8).write(to: sealed)
+        guard let (tStatus, _, tErr) = try runSkillcred(["jades-verify", sealed.path]) else { return }
+        #expect(tStatus == 1)
+        #expect(tErr.contains("signature"))
+    }
+
+    @Test("seal with a fixed --signing-time signs the same payload and header every time")
+    func reproducibleSeal() throws {
+        guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
+        let arguments = ["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+                         "--signing-time", "2026-01-31T12:00:00Z", credential.path]
+        guard let (s1, first, e1) = try runSkillcred(arguments), let (s2, second, _) = try runSkillcred(arguments) else { return }
+        #expect(s1 == 0 && s2 == 0, "\(e1)")
+        // ECDSA signatures are randomized, so only the signed parts repeat exactly for the ES256 demo seal.
+        func signedParts(_ bytes: [UInt8]) throws -> [JSONValue?] {
+            let document = try JSONParser.parse(bytes)
+            return [document["payload"], document["signatures"]?.arrayValue?.first?["protected"]]
+        }
+        let (a, b) = (try signedParts(first), try signedParts(second))
+        #expect(a[0] != nil && a[1] != nil)
+        #expect(a == b, "the payload and protected header differ between two runs")
+        guard let (s3, _, e3) = try runSkillcred(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+                                                  "--signing-time", "yesterday", credential.path]) else { return }
+        #expect(s3 == 2)
+        #expect(e3.contains("--signing-time"))
+    }
+
+    @Test("seal reports bad JSON with file and line:column and exit status 2")
+    func sealBadJSON() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-seal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data("{\n  \"id\": tru\n}".utf8).write(to: bad)
+        guard let (status, _, stderr) = try runSkillcred([
+            "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", bad.path,
+        ]) else { return }
+        #expect(status == 2)
+        #expect(stderr.contains("bad.json: line 2:"))
+    }
+}
