@@ -63,15 +63,20 @@ public enum NQuads {
     /// since the parser rejects them) are written as UCHAR so the output always parses back.
     public static func appendIRI(_ iri: String, to out: inout [UInt8]) {
         out.append(0x3C)
-        appendRuns(iri, to: &out, needsEscape: { byte in
-            byte <= 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x7B || byte == 0x7D
-                || byte == 0x7C || byte == 0x5E || byte == 0x60 || byte == 0x5C
-        }, escape: { utf8, i, out in
+        appendRuns(iri, to: &out, needsEscape: { iriEscapes[Int($0)] }, escape: { utf8, i, out in
             appendUCHAR(UInt32(utf8[i]), to: &out)
             return i + 1
         })
         out.append(0x3E)
     }
+
+    /// Bytes an IRIREF cannot hold raw: controls, space, and `<>"{}|^`\`.
+    static let iriEscapes: [Bool] = (0..<256).map { b in
+        b <= 0x20 || [0x3C, 0x3E, 0x22, 0x7B, 0x7D, 0x7C, 0x5E, 0x60, 0x5C].contains(b)
+    }
+
+    /// Bytes that start an escape in a canonical string literal (0xEF may begin U+FFFE/U+FFFF).
+    static let stringEscapes: [Bool] = (0..<256).map { b in b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xEF }
 
     /// Copies `s` to `out` in runs of bytes that need no escaping (one bulk copy each), escaping the rest.
     ///
@@ -114,9 +119,7 @@ public enum NQuads {
     /// Canonical string escaping (RDF 1.2 N-Triples §4): ECHAR for `\b \t \n \f \r " \`, UCHAR with upper-case
     /// hex for the other C0 controls, DEL, and U+FFFE/U+FFFF (not XML 1.1 `Char`), every other character raw.
     static func appendEscapedString(_ s: String, to out: inout [UInt8]) {
-        appendRuns(s, to: &out, needsEscape: { byte in
-            byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xEF
-        }, escape: { utf8, i, out in
+        appendRuns(s, to: &out, needsEscape: { stringEscapes[Int($0)] }, escape: { utf8, i, out in
             let byte = utf8[i]
             switch byte {
             case 0x08: out.append(0x5C); out.append(0x62)  // \b

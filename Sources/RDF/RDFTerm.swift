@@ -58,8 +58,11 @@ func hashCodePoints(_ s: String, into hasher: inout Hasher) {
 
 /// An RDF literal: a lexical form with a datatype IRI and, for `rdf:langString`, a language tag.
 public struct RDFLiteral: Sendable, Hashable {
+    /// The literal's string, unescaped.
     public var lexicalForm: String
+    /// The datatype IRI (`xsd:string` for plain literals, `rdf:langString` with a language tag).
     public var datatype: String
+    /// The language tag as written, or `nil`.
     public var language: String?
 
     /// A literal; `language` set implies `datatype` is `rdf:langString`.

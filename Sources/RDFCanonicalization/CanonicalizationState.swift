@@ -26,8 +26,9 @@ struct LineBuffer {
     func sortedOrder() -> [Int] {
         let count = starts.count
         var order = Array(0..<count)
+        guard count > 1 else { return order }
         bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
+            guard let base = buffer.baseAddress else { return }
             func range(_ k: Int) -> (Int, Int) { (starts[k], (k + 1 < count ? starts[k + 1] : buffer.count)) }
             order.sort { a, b in
                 let (sa, ea) = range(a), (sb, eb) = range(b)
@@ -61,6 +62,12 @@ struct InternedQuad {
 let noGraph = Int32.max
 
 @inline(__always) func isBlank(_ slot: Int32) -> Bool { slot < 0 }
+
+/// Appends the decimal digits of a non-negative number.
+func appendDecimal(_ n: Int32, to out: inout [UInt8]) {
+    if n >= 10 { appendDecimal(n / 10, to: &out) }
+    out.append(0x30 + UInt8(n % 10))
+}
 @inline(__always) func blankID(_ slot: Int32) -> Int32 { -1 - slot }
 
 /// A SHA-256 or SHA-384 digest held inline (no allocation), ordered like its lower-case hex form.
@@ -175,18 +182,18 @@ struct CanonicalizationState {
         self.algorithm = algorithm
         self.limits = limits
         var blankIndex: [LabelKey: Int32] = [:]
+        blankIndex.reserveCapacity(64)
         quads.reserveCapacity(dataset.count)
         termBytes.reserveCapacity(dataset.count * 96)
         termOffsets.reserveCapacity(dataset.count * 3 + 1)
 
         func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
             if case .blankNode(let label) = term {
-                let id: Int32
-                if let existing = blankIndex[LabelKey(label: label)] {
-                    id = existing
-                } else {
-                    id = Int32(blankLabels.count)
-                    blankIndex[LabelKey(label: label)] = id
+                // One hash lookup: the default is stored when the label is new.
+                let next = Int32(blankLabels.count)
+                func value(_ v: inout Int32) -> Int32 { v }
+                let id = value(&blankIndex[LabelKey(label: label), default: next])
+                if id == next {
                     blankLabels.append(label)
                     blankQuads.append([])
                 }
@@ -242,10 +249,7 @@ struct CanonicalizationState {
 
     // MARK: serialization
 
-    @inline(__always) func appendNumber(_ n: Int32, to out: inout [UInt8]) {
-        if n >= 10 { appendNumber(n / 10, to: &out) }
-        out.append(0x30 + UInt8(n % 10))
-    }
+    @inline(__always) func appendNumber(_ n: Int32, to out: inout [UInt8]) { appendDecimal(n, to: &out) }
 
     /// `_:c14nN`
     @inline(__always) func appendCanonicalLabel(_ number: Int32, to out: inout [UInt8]) {
@@ -508,9 +512,14 @@ struct CanonicalizationState {
         var lines = LineBuffer()
         lines.bytes.reserveCapacity(termBytes.count + quads.count * 16)
         lines.starts.reserveCapacity(quads.count)
+        // Capture only the label table: a closure capturing `self` would copy the whole state per quad.
+        let canonical = self.canonical
         for quad in quads {
             lines.beginLine()
-            appendQuad(quad, to: &lines.bytes) { id, out in appendCanonicalLabel(canonical[Int(id)], to: &out) }
+            appendQuad(quad, to: &lines.bytes) { id, out in
+                out.append(contentsOf: [0x5F, 0x3A, 0x63, 0x31, 0x34, 0x6E])  // _:c14n
+                appendDecimal(canonical[Int(id)], to: &out)
+            }
         }
         let order = lines.sortedOrder()
         var document: [UInt8] = []

@@ -28,6 +28,7 @@ public struct CanonicalizationLimits: Sendable, Hashable {
     /// Permutations tried (RDFC-1.0 §4.8.3 step 5.4) for the whole dataset.
     public var maxPermutationsTotal: Int
 
+    /// Limits; every argument left out takes its default.
     public init(maxNDegreeCallsPerBlankNode: Int = 1_000, maxRecursiveNDegreeCallsTotal: Int = 10_000,
                 maxPermutationsTotal: Int = 100_000) {
         self.maxNDegreeCallsPerBlankNode = maxNDegreeCallsPerBlankNode
@@ -53,14 +54,18 @@ public struct CanonicalizationError: Error, Sendable, Hashable, CustomStringConv
         public static let workLimitExceeded = Code(name: "workLimitExceeded")
     }
 
+    /// The kind of problem, for programs.
     public let code: Code
+    /// What happened and which limit was reached, for people.
     public let message: String
 
+    /// An error with a code and message.
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -128,6 +133,7 @@ public struct CanonicalizationWork: Sendable, Hashable {
     /// Permutations tried in total.
     public var permutations: Int
 
+    /// Counters with the given values (zero by default).
     public init(nDegreeCalls: Int = 0, recursiveNDegreeCalls: Int = 0, maxNDegreeCallsForOneBlankNode: Int = 0,
                 permutations: Int = 0) {
         self.nDegreeCalls = nDegreeCalls
@@ -143,9 +149,12 @@ public struct CanonicalizationWork: Sendable, Hashable {
 /// writes the result as sorted canonical N-Quads, so two parties holding the same dataset produce the same
 /// bytes to sign. Work on "poison" graphs is bounded by ``CanonicalizationLimits``.
 public struct RDFCanonicalizer: Sendable {
+    /// The hash RDFC-1.0 runs with (SHA-256 unless P-384 ECDSA asks for SHA-384).
     public let hashAlgorithm: HashAlgorithm
+    /// The work bounds that stop poison graphs.
     public let limits: CanonicalizationLimits
 
+    /// A canonicalizer; the defaults are RDFC-1.0's SHA-256 and ``CanonicalizationLimits/default``.
     public init(hashAlgorithm: HashAlgorithm = .sha256, limits: CanonicalizationLimits = .default) {
         self.hashAlgorithm = hashAlgorithm
         self.limits = limits

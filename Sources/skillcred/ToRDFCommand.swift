@@ -29,6 +29,9 @@ extension Skillcred {
         @Option(name: .customLong("context-dir"), help: ArgumentHelp("A folder with manifest.json (context URL → file name) and the context files, used besides the bundled contexts.", valueName: "DIR"))
         var contextDir: String?
 
+        @Option(name: .customLong("rdf-direction"), help: ArgumentHelp("Keep @direction in RDF: i18n-datatype or compound-literal (default: none, so a value with @direction is an error in safe mode).", valueName: "MODE"))
+        var rdfDirection: String?
+
         @Flag(name: .long, help: "Follow the JSON-LD algorithms exactly: drop what they drop instead of failing.")
         var unsafe = false
 
@@ -61,16 +64,21 @@ extension Skillcred {
             }
             var jsonld = JSONLDOptions(documentLoader: StaticDocumentLoader(documents), safeMode: !unsafe)
             jsonld.base = base
-            let options = ToRDFOptions(safeMode: !unsafe)
+            var options = ToRDFOptions(safeMode: !unsafe)
+            if let rdfDirection {
+                guard let mode = RDFDirectionMode(rawValue: rdfDirection) else {
+                    throw CLIFailure("--rdf-direction \(rdfDirection): not one of i18n-datatype, compound-literal")
+                }
+                options.rdfDirection = mode
+            }
             let dataset: RDFDataset
             do {
-                let expanded = try JSONLDProcessor.expand(document, options: jsonld)
-                dataset = try JSONLDToRDF.toRDF(expanded: expanded, options: options)
+                dataset = try JSONLDToRDF.toRDF(document: document, jsonld: jsonld, options: options)
             } catch let error as JSONLDError {
                 let at = error.path.map { "\($0): " } ?? ""
                 throw CLIFailure("\(name): \(at)\(error.message) [\(error.code.rawValue)]")
             } catch let error as JSONLDToRDFError {
-                let at = error.path.map { "\($0) (in expanded form): " } ?? ""
+                let at = error.location.map { "\($0): " } ?? ""
                 throw CLIFailure("\(name): \(at)\(error.message) [\(error.code.name)]")
             } catch {
                 throw CLIFailure("\(name): \(error)")
