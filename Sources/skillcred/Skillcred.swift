@@ -13,6 +13,9 @@ struct Skillcred: AsyncParsableCommand {
             Keys.self,
             Seal.self,
             JAdESVerify.self,
+            Canonicalize.self,
+            Sign.self,
+            Verify.self,
         ]
     )
 }
