@@ -16,6 +16,10 @@ struct Skillcred: AsyncParsableCommand {
             Canonicalize.self,
             Sign.self,
             Verify.self,
+            Revoke.self,
+            Suspend.self,
+            Reinstate.self,
+            Status.self,
         ]
     )
 }
