@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, canon, to-rdf (more are added as the engine grows). Medians, in microseconds.
+// Areas: status, rdfc, to-rdf, di, registry. Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -7,11 +7,9 @@ func wants(_ area: String) -> Bool { requested.isEmpty || requested.contains(are
 
 print("skillcred benchmarks (release build expected; medians on this machine)")
 if wants("status") { try runStatusListBenchmarks() }
-if wants("canon") {
-    do {
-        try CanonicalizationBench.run()
-    } catch {
-        print("benchmark failed: \(error)")
-    }
+if wants("rdfc") || requested.contains("--credential-runs") {
+    do { try CanonicalizationBench.run() } catch { print("rdfc benchmark failed: \(error)") }
 }
 if wants("to-rdf") { try runToRDFBenchmarks() }
+if wants("di") { await runDataIntegrityBenchmarks() }
+if wants("registry") { try await runRegistryBenchmarks() }

@@ -4,7 +4,6 @@ import Foundation
 import JAdES
 import KeyManagement
 import LearningModel
-import RegistrySQLite
 
 extension Skillcred {
     /// `skillcred issue`: bulk issuing from a template and a recipients CSV, recorded in the registry.
@@ -47,8 +46,7 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("The URL prefix of the status lists (<URL>/<purpose>/<n>).", valueName: "URL"))
         var statusBaseURL: String = "https://skillcred.example/status-lists"
 
-        @Option(name: .long, help: ArgumentHelp("The registry database (SQLite file; created when missing).", valueName: "PATH"))
-        var database: String = "skillcred-data/registry.sqlite"
+        @OptionGroup var database: DatabaseOptions
 
         @Option(name: .long, help: ArgumentHelp("Stop after this many row problems and issue nothing.", valueName: "N"))
         var maxErrors: Int = 100
@@ -110,16 +108,7 @@ extension Skillcred {
             }
             guard let out else { throw CLIFailure("--out DIR is required unless --dry-run is given") }
             let securing = try makeSecuring(chosen, template: tpl)
-            let dbURL = URL(fileURLWithPath: database)
-            do {
-                try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            } catch {
-                throw CLIFailure("\(database): cannot create its folder: \(error.localizedDescription)")
-            }
-            let store: SQLiteRegistryStore
-            do { store = try SQLiteRegistryStore(path: database) } catch {
-                throw CLIFailure("\(database): \(error)")
-            }
+            let store = await database.open()
             let issuer = BatchIssuer(template: tpl, securing: securing, registry: store,
                                      outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
             let bar = ProgressReporter(total: validation.validRows.count)
@@ -132,7 +121,7 @@ extension Skillcred {
             }
             bar.finish()
             let rate = summary.elapsedSeconds > 0 ? Double(summary.issued) / summary.elapsedSeconds : 0
-            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database)")
+            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database.spec.hasPrefix("postgres") ? "postgres" : database.spec)")
             if validation.invalidRowCount > 0 {
                 throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
             }

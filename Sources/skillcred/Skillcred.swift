@@ -13,12 +13,20 @@ struct Skillcred: AsyncParsableCommand {
             Keys.self,
             Seal.self,
             JAdESVerify.self,
+            Validate.self,
             Canonicalize.self,
             ToRDF.self,
             Sign.self,
             Verify.self,
+<<<<<<< HEAD
             Validate.self,
             Issue.self,
+=======
+            Revoke.self,
+            Suspend.self,
+            Reinstate.self,
+            Status.self,
+>>>>>>> main
         ]
     )
 }

@@ -16,6 +16,9 @@ extension Skillcred {
                 """
         )
 
+        @Option(help: "A controller (DID) document JSON file to take verification methods from before any DID method (repeatable).")
+        var controllerDocument: [String] = []
+
         @Option(help: "Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.")
         var contextDir: String?
 
@@ -38,9 +41,30 @@ extension Skillcred {
         var didWebDir: String?
 
         func run() async throws {
-            let verifier = DataIntegrityVerifier(
-                canonicalizer: makeCanonicalizer(contextDir: contextDir),
-                resolver: DIDVerificationMethodResolver(didWebDirectory: didWebDir.map { URL(fileURLWithPath: $0) }))
+            var controllerDocuments: [JSONObject] = []
+            for path in controllerDocument {
+                do {
+                    let value = try JSONParser.parse(try readInput(path))
+                    guard let object = value.objectValue else {
+                        throw CLIFailure("\(path): $: a controller document must be a JSON object")
+                    }
+                    controllerDocuments.append(object)
+                } catch let failure as CLIFailure {
+                    failure.exit()
+                } catch let error as JSONParseError {
+                    CLIFailure("\(path): line \(error.line):\(error.column): \(error.message)").exit()
+                } catch {
+                    CLIFailure("\(path): \(error)").exit()
+                }
+            }
+            let resolver: DIDVerificationMethodResolver
+            do {
+                resolver = try DIDVerificationMethodResolver(
+                    didWebDirectory: didWebDir.map { URL(fileURLWithPath: $0) }, controllerDocumentsJSON: controllerDocuments)
+            } catch {
+                CLIFailure("--controller-document: \(error.message)").exit()
+            }
+            let verifier = DataIntegrityVerifier(canonicalizer: makeCanonicalizer(contextDir: contextDir), resolver: resolver)
             let options = ProofVerificationOptions(
                 expectedProofPurpose: purpose.map { ProofPurpose(rawValue: $0) },
                 domain: domain.isEmpty ? nil : domain, challenge: challenge, issuerCheck: issuerCheck)

@@ -43,6 +43,18 @@ import TestSupport
         #expect(dataset.quads.contains { $0.object == .literal(RDFLiteral("Example", datatype: "https://www.w3.org/ns/i18n#en_ltr")) })
     }
 
+    @Test func sourceSearchPrefersIdentifierMembers() throws {
+        // "rel" also appears as a plain string earlier; the @id member is the one reported.
+        let document = try JSONParser.parse(#"{"@context": {"@vocab": "http://ex.org/"}, "note": "rel", "knows": {"@id": "rel", "name": "x"}}"#)
+        do {
+            _ = try JSONLDToRDF.toRDF(document: document, jsonld: JSONLDOptions(safeMode: false))
+            Issue.record("expected a relative subject refusal")
+        } catch let error as JSONLDToRDFError {
+            #expect(error.code == .relativeSubjectReference || error.code == .relativeObjectReference)
+            #expect(error.location == "$.knows.@id")
+        }
+    }
+
     @Test func valueNotWrittenVerbatimKeepsTheExpandedPath() throws {
         // "ex:a b" expands to a malformed IRI that the source never spells out.
         let document = try JSONParser.parse(#"{"@context": {"ex": "http://ex.org/"}, "@id": "ex:a b", "ex:p": "v"}"#)

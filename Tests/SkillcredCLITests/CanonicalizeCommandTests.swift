@@ -3,47 +3,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs the built `skillcred` binary, which sits beside the test bundle in the build folder.
-struct CanonicalizeCLI {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static var binary: URL? {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("skillcred")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        let fallback = SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred")
-        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
-    }
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var description: String { "the skillcred binary is not built next to the tests" }
-    }
-
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
-        let process = Process()
-        guard let binary else { throw MissingBinary() }
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+/// The `canonicalize` tests run the CLI from the package root.
+enum CanonicalizeCLI {
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIOutput {
+        try SkillcredCLI.run(arguments, stdin: stdin)
     }
 }
 
@@ -118,5 +81,24 @@ struct CanonicalizeCommandTests {
         let output = try CanonicalizeCLI.run(["canonicalize", "data.txt"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("--input"))
+    }
+}
+
+@Suite("skillcred canonicalize, JSON-LD input")
+struct CanonicalizeJSONLDTests {
+    @Test("canonicalizes a sample credential from JSON-LD with the bundled contexts")
+    func sampleCredential() throws {
+        let out = try SkillcredCLI.run(["canonicalize", "samples/vc2-large.json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.count == 310)
+        #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
+    @Test("an undefined term fails naming its JSON path, as in to-rdf")
+    func undefinedTermFails() throws {
+        let out = try SkillcredCLI.run(["canonicalize", "samples/undefined-term.json"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("$.credentialSubject.finalGrade"))
     }
 }

@@ -2,47 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs the built `skillcred` binary (beside the test bundle) for the `to-rdf` tests.
+/// Runs `skillcred to-rdf` from the package root.
 private enum ToRDFCLI {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var description: String { "the skillcred binary is not built next to the tests" }
-    }
-
-    static var binary: URL? {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("skillcred")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        let fallback = SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred")
-        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
-    }
-
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Output {
-        guard let binary else { throw MissingBinary() }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["to-rdf"] + arguments
-        process.currentDirectoryURL = SharedData.packageRoot
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> CLIOutput {
+        try SkillcredCLI.run(["to-rdf"] + arguments, stdin: stdin.map { Data($0.utf8) })
     }
 
     static func temporaryFolder() throws -> URL {
