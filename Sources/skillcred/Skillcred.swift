@@ -18,15 +18,11 @@ struct Skillcred: AsyncParsableCommand {
             ToRDF.self,
             Sign.self,
             Verify.self,
-<<<<<<< HEAD
-            Validate.self,
             Issue.self,
-=======
             Revoke.self,
             Suspend.self,
             Reinstate.self,
             Status.self,
->>>>>>> main
         ]
     )
 }
