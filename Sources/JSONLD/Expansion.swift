@@ -62,6 +62,17 @@ extension Processor {
         }
     }
 
+    /// `Character.isWhitespace` over a string, with a byte scan for ASCII text (typed values' datatype
+    /// IRIs), which would otherwise pay for grapheme breaking and a Unicode property lookup per character.
+    static func containsWhitespace(_ s: String) -> Bool {
+        var ascii = true
+        for byte in s.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+        }
+        return ascii ? false : s.contains(where: \.isWhitespace)
+    }
+
     static func excerpt(_ v: JSONValue) -> String {
         let s = JSONWriter.string(v)
         return s.count > 40 ? String(s.prefix(40)) + "…" : s
@@ -134,7 +145,7 @@ extension Processor {
             } else if !value.isString && result["@language"] != nil {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
             } else if let t = result["@type"] {
-                guard case .string(let ts) = t, IRI.isAbsolute(ts), !ts.contains(where: \.isWhitespace) else {
+                guard case .string(let ts) = t, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(t))")
                 }
             }
