@@ -40,21 +40,20 @@ public enum RDFTerm: Sendable, Hashable {
 /// Code point (UTF-8 byte) equality of two strings, not Swift's canonical equivalence.
 @inline(__always)
 func sameCodePoints(_ a: String, _ b: String) -> Bool {
-    let x = a.utf8, y = b.utf8
-    guard x.count == y.count else { return false }
-    if let equal = x.withContiguousStorageIfAvailable({ p in
-        y.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
-    }), let equal { return equal }
-    return x.elementsEqual(y)
+    guard a.utf8.count == b.utf8.count else { return false }
+    // `withUTF8` also serves small (inline) strings, which `withContiguousStorageIfAvailable` refuses,
+    // sending blank node labels and short literals down a byte-at-a-time generic path.
+    var a = a, b = b
+    return a.withUTF8 { p in b.withUTF8 { q in p.elementsEqual(q) } }
 }
 
 /// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).
 @inline(__always)
 func hashCodePoints(_ s: String, into hasher: inout Hasher) {
-    let utf8 = s.utf8
-    hasher.combine(utf8.count)
-    if utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-        for byte in utf8 { hasher.combine(byte) }
+    var s = s
+    s.withUTF8 { bytes in
+        hasher.combine(bytes.count)
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
     }
 }
 

@@ -10,7 +10,8 @@ import RDFCanonicalization
 /// expand + toRDF of the 310-triple credential), split so each stage's share is visible, plus the
 /// whole path a Data Integrity proof takes before hashing: expand + toRDF + RDFC-1.0.
 ///
-/// `--to-rdf-runs N` only runs expand + toRDF + canonicalize of vc2-large N times (for callgrind).
+/// `--to-rdf-runs N` only runs expand + toRDF + canonicalize of vc2-large N times, `--expand-runs N` only
+/// its expansion (for profilers).
 func runToRDFBenchmarks() throws {
     let cache = ContextCache()
     let options = JSONLDOptions(documentLoader: StaticDocumentLoader(BundledContexts.documents), contextCache: cache)
@@ -21,6 +22,12 @@ func runToRDFBenchmarks() throws {
         for _ in 0..<runs {
             _ = try canonicalizer.canonicalize(try JSONLDToRDF.toRDF(document: document, jsonld: options))
         }
+        return
+    }
+    if let flag = CommandLine.arguments.firstIndex(of: "--expand-runs"), flag + 1 < CommandLine.arguments.count,
+       let runs = Int(CommandLine.arguments[flag + 1]) {
+        let document = try JSONParser.parse(sampleBytes("samples/vc2-large.json"))
+        for _ in 0..<runs { _ = try JSONLDProcessor.expand(document, options: options) }
         return
     }
     for (name, expectedTriples) in [("vc2-small", 49), ("vc2-large", 310)] {
