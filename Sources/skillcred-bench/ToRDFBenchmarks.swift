@@ -11,7 +11,7 @@ import RDFCanonicalization
 /// whole path a Data Integrity proof takes before hashing: expand + toRDF + RDFC-1.0.
 ///
 /// `--to-rdf-runs N` only runs expand + toRDF + canonicalize of vc2-large N times, `--expand-runs N` only
-/// its expansion (for profilers).
+/// its expansion, `--rdfc-runs N` only RDFC-1.0 of its dataset (for profilers).
 func runToRDFBenchmarks() throws {
     let cache = ContextCache()
     let options = JSONLDOptions(documentLoader: StaticDocumentLoader(BundledContexts.documents), contextCache: cache)
@@ -28,6 +28,12 @@ func runToRDFBenchmarks() throws {
        let runs = Int(CommandLine.arguments[flag + 1]) {
         let document = try JSONParser.parse(sampleBytes("samples/vc2-large.json"))
         for _ in 0..<runs { _ = try JSONLDProcessor.expand(document, options: options) }
+        return
+    }
+    if let flag = CommandLine.arguments.firstIndex(of: "--rdfc-runs"), flag + 1 < CommandLine.arguments.count,
+       let runs = Int(CommandLine.arguments[flag + 1]) {
+        let dataset = try JSONLDToRDF.toRDF(document: try JSONParser.parse(sampleBytes("samples/vc2-large.json")), jsonld: options)
+        for _ in 0..<runs { _ = try canonicalizer.canonicalize(dataset) }
         return
     }
     for (name, expectedTriples) in [("vc2-small", 49), ("vc2-large", 310)] {
