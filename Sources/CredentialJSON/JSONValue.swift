@@ -71,7 +71,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     /// Builds an object from members already known to have distinct keys (the parser checks).
-    init(uniqueMembers: [Member]) { self.members = uniqueMembers }
+    package init(uniqueMembers: [Member]) { self.members = uniqueMembers }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements.map { (key: $0.0, value: $0.1) })

@@ -40,41 +40,124 @@ public struct ContainerSet: OptionSet, Sendable, Hashable {
 /// One term's definition in an active context (spec §4.2 "Create Term Definition").
 ///
 /// Everything is readable so that tests can compare processed contexts term by term.
+///
+/// The fields live in one copy-on-write box: expansion looks definitions up several times per
+/// member, and copying a dozen strings (a retain and release each) out of the dictionary every
+/// time was a measurable share of expansion.
 public struct TermDefinition: Sendable, Hashable {
+    struct Fields: Hashable {
+        var iri: String?
+        var prefix = false
+        var isProtected = false
+        var isReverse = false
+        var typeMapping: String?
+        var container: ContainerSet = []
+        var language: String?
+        var hasLanguageMapping = false
+        var direction: String?
+        var hasDirectionMapping = false
+        var nestValue: String?
+        var indexMapping: String?
+        var scopedContext: ScopedContext?
+        var baseURL: String?
+    }
+
+    // Mutated only through `mutate`, which copies it first unless this value holds the only reference.
+    final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    @inline(__always)
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        change(&box.fields)
+    }
+
     /// The IRI mapping: an absolute IRI, blank node identifier or keyword; nil for a null-mapped term.
-    public internal(set) var iri: String?
+    public internal(set) var iri: String? {
+        get { box.fields.iri }
+        set { mutate { $0.iri = newValue } }
+    }
     /// Whether the term may be used as the prefix of a compact IRI.
-    public internal(set) var prefix: Bool = false
+    public internal(set) var prefix: Bool {
+        get { box.fields.prefix }
+        set { mutate { $0.prefix = newValue } }
+    }
     /// Whether redefining the term is an error (`@protected`).
-    public internal(set) var isProtected: Bool = false
+    public internal(set) var isProtected: Bool {
+        get { box.fields.isProtected }
+        set { mutate { $0.isProtected = newValue } }
+    }
     /// Whether the term is a reverse property (`@reverse`).
-    public internal(set) var isReverse: Bool = false
+    public internal(set) var isReverse: Bool {
+        get { box.fields.isReverse }
+        set { mutate { $0.isReverse = newValue } }
+    }
     /// The expanded `@type` coercion: an IRI or `@id`, `@vocab`, `@json`, `@none`.
-    public internal(set) var typeMapping: String?
+    public internal(set) var typeMapping: String? {
+        get { box.fields.typeMapping }
+        set { mutate { $0.typeMapping = newValue } }
+    }
     /// The container kinds.
-    public internal(set) var container: ContainerSet = []
+    public internal(set) var container: ContainerSet {
+        get { box.fields.container }
+        set { mutate { $0.container = newValue } }
+    }
     /// `@language` when the definition has one; nil when absent or null (see ``hasLanguageMapping``).
-    public internal(set) var language: String?
+    public internal(set) var language: String? {
+        get { box.fields.language }
+        set { mutate { $0.language = newValue } }
+    }
     /// Whether the definition sets `@language` (possibly to null, which overrides the default language).
-    public internal(set) var hasLanguageMapping: Bool = false
+    public internal(set) var hasLanguageMapping: Bool {
+        get { box.fields.hasLanguageMapping }
+        set { mutate { $0.hasLanguageMapping = newValue } }
+    }
     /// `@direction` (`ltr`/`rtl`) when the definition has one; nil when absent or null.
-    public internal(set) var direction: String?
+    public internal(set) var direction: String? {
+        get { box.fields.direction }
+        set { mutate { $0.direction = newValue } }
+    }
     /// Whether the definition sets `@direction` (possibly to null).
-    public internal(set) var hasDirectionMapping: Bool = false
+    public internal(set) var hasDirectionMapping: Bool {
+        get { box.fields.hasDirectionMapping }
+        set { mutate { $0.hasDirectionMapping = newValue } }
+    }
     /// The `@nest` value.
-    public internal(set) var nestValue: String?
+    public internal(set) var nestValue: String? {
+        get { box.fields.nestValue }
+        set { mutate { $0.nestValue = newValue } }
+    }
     /// The `@index` property (unexpanded) of an index map.
-    public internal(set) var indexMapping: String?
+    public internal(set) var indexMapping: String? {
+        get { box.fields.indexMapping }
+        set { mutate { $0.indexMapping = newValue } }
+    }
     /// The scoped context (`@context`), unprocessed.
     public var localContext: JSONValue? { scopedContext?.value }
     /// The scoped context in a shared box: its identity keys the context cache, so applying it
     /// costs no hashing of the context's JSON.
-    var scopedContext: ScopedContext?
+    var scopedContext: ScopedContext? {
+        get { box.fields.scopedContext }
+        set { mutate { $0.scopedContext = newValue } }
+    }
     /// The base URL the scoped context is resolved against.
-    public internal(set) var baseURL: String?
+    public internal(set) var baseURL: String? {
+        get { box.fields.baseURL }
+        set { mutate { $0.baseURL = newValue } }
+    }
 
     /// An empty definition (no IRI mapping).
-    public init() {}
+    public init() { box = Box(Fields()) }
+
+    public static func == (lhs: TermDefinition, rhs: TermDefinition) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
 
     /// The `@container` keywords, nil when the definition has none.
     public var containerMapping: [String]? { container.isEmpty ? nil : container.keywords }
@@ -83,7 +166,7 @@ public struct TermDefinition: Sendable, Hashable {
 
     /// Equality ignoring `@protected`, as the protected-term check needs (spec §4.2.2 step 27).
     func sameDefinition(as other: TermDefinition) -> Bool {
-        var a = self, b = other
+        var a = box.fields, b = other.box.fields
         a.isProtected = false
         b.isProtected = false
         return a == b

@@ -620,6 +620,53 @@ func expandIRI(_ active: ActiveContext, _ value: String, documentRelative: Bool 
         if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
         if vocab { return def.iri }
     }
+    return expandIRIPastTerms(active, value, documentRelative: documentRelative, vocab: vocab)
+}
+
+/// ``expandIRI(_:_:documentRelative:vocab:)`` with `vocab: true` when the caller has already looked up
+/// `value`'s term definition (`definition` is `active.termDefinitions[value]`).
+@inline(__always)
+func expandVocabIRI(_ active: ActiveContext, _ value: String, definition: TermDefinition?) -> String? {
+    if value.utf8.first == UInt8(ascii: "@") {
+        if Keywords.isKeyword(value) { return value }
+        if Keywords.hasKeywordForm(value) { return nil }
+    }
+    if let def = definition {
+        if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
+        return def.iri
+    }
+    return expandIRIPastTerms(active, value, documentRelative: false, vocab: true)
+}
+
+/// The keyword that `expandIRI(active, value, vocab: true)` gives, or nil when it gives anything else.
+///
+/// Expansion asks this of every key several times (is it `@type`? `@value`? `@id`?); answering from the
+/// term definition avoids building the expanded IRI (a string concatenation for `@vocab` terms).
+func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
+    let first = value.utf8.first
+    if first == UInt8(ascii: "@") {
+        if Keywords.isKeyword(value) { return value }
+        if Keywords.hasKeywordForm(value) { return nil }
+    }
+    if let def = active.termDefinitions[value] {
+        if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
+        return nil
+    }
+    // Without a term, the result is the value itself, a prefix's IRI plus a suffix, the vocabulary
+    // mapping plus the value, or a resolved reference: only the first two can be keyword-like, so only
+    // a value with a colon, or an "@"-prefixed vocabulary mapping, needs the full expansion.
+    if first != UInt8(ascii: "@"), !value.utf8.dropFirst().contains(UInt8(ascii: ":")),
+       active.vocabularyMapping?.utf8.first != UInt8(ascii: "@") {
+        return nil
+    }
+    guard let e = expandIRIPastTerms(active, value, documentRelative: false, vocab: true),
+          e.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(e) else { return nil }
+    return e
+}
+
+/// The steps of IRI expansion after the term lookup: compact IRIs, absolute IRIs, `@vocab`, the base.
+@inline(__always)
+private func expandIRIPastTerms(_ active: ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool) -> String? {
     if let colon = value.utf8.dropFirst().firstIndex(of: UInt8(ascii: ":")) {
         let prefix = value[..<colon]
         let suffix = value[value.index(after: colon)...]

@@ -15,8 +15,11 @@ extension Processor {
     // MARK: Expansion (spec §5.1)
 
     /// Expands `element`; nil stands for the spec's null (the element is dropped).
+    ///
+    /// `definition` is `activeProperty`'s definition in `active` when the caller has already looked it up:
+    /// each dictionary lookup hashes the term, and a property's value used to look it up several times.
     func expand(_ active: ActiveContext, _ activeProperty: String?, _ element: JSONValue, baseURL: String?,
-                fromMap: Bool = false) throws(JSONLDError) -> JSONValue? {
+                fromMap: Bool = false, definition: DefinitionLookup = .unknown) throws(JSONLDError) -> JSONValue? {
         switch element {
         case .null:
             return nil
@@ -25,21 +28,24 @@ extension Processor {
                 try unsafe(.safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
                 return nil
             }
-            var context = active
-            if let def = active.termDefinitions[activeProperty], let scoped = def.scopedContext {
-                context = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+            let def = definition.resolve(active, activeProperty)
+            if let def, let scoped = def.scopedContext {
+                let context = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+                return try expandValue(context, activeProperty, element)
             }
-            return try expandValue(context, activeProperty, element)
+            return try expandValue(active, activeProperty, element, definition: .known(def))
         case .array(let items):
             try enter()
             defer { leave() }
             var result: [JSONValue] = []
             result.reserveCapacity(items.count)
-            let isList = activeProperty.flatMap { active.termDefinitions[$0] }?.container.contains(.list) ?? false
+            let def = definition.resolve(active, activeProperty)
+            let isList = def?.container.contains(.list) ?? false
             for (i, item) in items.enumerated() {
                 path.append(.index(i))
                 defer { path.removeLast() }
-                guard let expanded = try expand(active, activeProperty, item, baseURL: baseURL, fromMap: fromMap) else { continue }
+                guard let expanded = try expand(active, activeProperty, item, baseURL: baseURL, fromMap: fromMap,
+                                                definition: .known(def)) else { continue }
                 if case .array(let a) = expanded {
                     if isList {
                         if mode == .jsonLD10 { throw fail(.listOfLists, "lists of lists need json-ld-1.1") }
@@ -58,8 +64,20 @@ extension Processor {
         case .object(let object):
             try enter()
             defer { leave() }
-            return try expandObject(active, activeProperty, object, baseURL: baseURL, fromMap: fromMap)
+            return try expandObject(active, activeProperty, object, baseURL: baseURL, fromMap: fromMap,
+                                    propertyDefinition: definition.resolve(active, activeProperty))
         }
+    }
+
+    /// `Character.isWhitespace` over a string, with a byte scan for ASCII text (typed values' datatype
+    /// IRIs), which would otherwise pay for grapheme breaking and a Unicode property lookup per character.
+    static func containsWhitespace(_ s: String) -> Bool {
+        var ascii = true
+        for byte in s.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+        }
+        return ascii ? false : s.contains(where: \.isWhitespace)
     }
 
     static func excerpt(_ v: JSONValue) -> String {
@@ -68,14 +86,13 @@ extension Processor {
     }
 
     private func expandObject(_ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
-                              baseURL: String?, fromMap: Bool) throws(JSONLDError) -> JSONValue? {
+                              baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?) throws(JSONLDError) -> JSONValue? {
         var active = activeIn
-        let propertyDefinition = activeProperty.flatMap { activeIn.termDefinitions[$0] }
         // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
         if let previous = active.previous, !fromMap {
             var revert = true
             for (k, _) in element {
-                let e = expandIRI(active, k, vocab: true)
+                let e = keywordExpansion(active, k)
                 if e == "@value" || (element.count == 1 && e == "@id") {
                     revert = false
                     break
@@ -93,7 +110,7 @@ extension Processor {
         }
         let typeScoped = active
         var typeKeys: [String] = []
-        for (k, _) in element where k == "@type" || expandIRI(active, k, vocab: true) == "@type" {
+        for (k, _) in element where k == "@type" || keywordExpansion(active, k) == "@type" {
             typeKeys.append(k)
         }
         var inputType: String?
@@ -120,8 +137,11 @@ extension Processor {
 
         var final: JSONValue
         if let value = result["@value"] {
-            for k in result.keys where !["@direction", "@index", "@language", "@type", "@value"].contains(k) {
-                throw fail(.invalidValueObject, "a value object cannot contain \"\(k)\"")
+            for (k, _) in result {
+                switch k {
+                case "@direction", "@index", "@language", "@type", "@value": continue
+                default: throw fail(.invalidValueObject, "a value object cannot contain \"\(k)\"")
+                }
             }
             if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
                 throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
@@ -134,7 +154,7 @@ extension Processor {
             } else if !value.isString && result["@language"] != nil {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
             } else if let t = result["@type"] {
-                guard case .string(let ts) = t, IRI.isAbsolute(ts), !ts.contains(where: \.isWhitespace) else {
+                guard case .string(let ts) = t, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(t))")
                 }
             }
@@ -203,7 +223,8 @@ extension Processor {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            guard let expandedProperty = expandIRI(active, key, vocab: true),
+            let def = active.termDefinitions[key]
+            guard let expandedProperty = expandVocabIRI(active, key, definition: def),
                   expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty) else {
                 try unsafe(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
@@ -364,7 +385,6 @@ extension Processor {
                 && !IRI.isBlankNode(expandedProperty) {
                 try unsafe(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
-            let def = active.termDefinitions[key]
             let container = def?.container ?? []
             var expandedValue: JSONValue?
             if def?.typeMapping == "@json" {
@@ -396,7 +416,7 @@ extension Processor {
                 expandedValue = .array(try expandMap(active: active, key: key, definition: def, container: container,
                                                      map: map, baseURL: baseURL))
             } else {
-                expandedValue = try expand(active, key, value, baseURL: baseURL)
+                expandedValue = try expand(active, key, value, baseURL: baseURL, definition: .known(def))
             }
             guard var ev = expandedValue else { continue }
             if container.contains(.list) {
@@ -427,7 +447,7 @@ extension Processor {
                 path.append(.index(i))
                 defer { path.removeLast() }
                 guard case .object(let nestedObject) = nested,
-                      !nestedObject.keys.contains(where: { expandIRI(active, $0, vocab: true) == "@value" }) else {
+                      !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" }) else {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
                 var nestedActive = active
@@ -503,8 +523,9 @@ extension Processor {
 
     // MARK: Value expansion (spec §5.3)
 
-    func expandValue(_ active: ActiveContext, _ property: String, _ value: JSONValue) throws(JSONLDError) -> JSONValue {
-        let def = active.termDefinitions[property]
+    func expandValue(_ active: ActiveContext, _ property: String, _ value: JSONValue,
+                     definition: DefinitionLookup = .unknown) throws(JSONLDError) -> JSONValue {
+        let def = definition.resolve(active, property)
         if case .string(let s) = value, let typeMapping = def?.typeMapping,
            typeMapping == "@id" || typeMapping == "@vocab" {
             let e = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
@@ -512,20 +533,36 @@ extension Processor {
                 if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
                     try unsafe(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
                 }
-                return .object(["@id": .string(e)])
+                return .object(JSONObject(uniqueMembers: [(key: "@id", value: .string(e))]))
             }
             try unsafe(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
             return .object(["@id": .null])
         }
-        var result: JSONObject = ["@value": value]
+        // Built as a member list: the keys are distinct, so no per-key search is needed.
+        var members: [JSONObject.Member] = [(key: "@value", value: value)]
         if let typeMapping = def?.typeMapping, typeMapping != "@id", typeMapping != "@vocab", typeMapping != "@none" {
-            result["@type"] = .string(typeMapping)
+            members.append((key: "@type", value: .string(typeMapping)))
         } else if value.isString {
             let language = def?.hasLanguageMapping == true ? def?.language : active.defaultLanguage
             let direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
-            if let language { result["@language"] = .string(language) }
-            if let direction { result["@direction"] = .string(direction) }
+            if let language { members.append((key: "@language", value: .string(language))) }
+            if let direction { members.append((key: "@direction", value: .string(direction))) }
         }
-        return .object(result)
+        return .object(JSONObject(uniqueMembers: members))
+    }
+}
+
+/// A property's term definition, when the caller already has it (``Processor/expand(_:_:_:baseURL:fromMap:definition:)``).
+enum DefinitionLookup {
+    case unknown
+    /// The definition of the property in the same active context (nil: the term has none).
+    case known(TermDefinition?)
+
+    @inline(__always)
+    func resolve(_ active: ActiveContext, _ property: String?) -> TermDefinition? {
+        switch self {
+        case .known(let definition): return definition
+        case .unknown: return property.flatMap { active.termDefinitions[$0] }
+        }
     }
 }

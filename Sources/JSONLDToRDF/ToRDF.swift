@@ -92,14 +92,10 @@ final class DatasetSerializer {
         self.issuer = issuer
     }
 
-    /// The dataset of the written quads, built in one place once their number is known.
-    ///
-    /// Most of the conversion's time is the dataset's hash set growing one quad at a time;
-    /// an `RDFDataset` capacity reservation here (the RDF module has none yet) would remove it.
+    /// The dataset of the written quads, built in one place once their number is known: the
+    /// array initializer indexes the buffer in place instead of copying each quad into a set.
     func makeDataset() -> RDFDataset {
-        var dataset = RDFDataset()
-        for quad in quads { dataset.insert(quad) }
-        return dataset
+        RDFDataset(quads)
     }
 
     func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
@@ -140,7 +136,7 @@ final class DatasetSerializer {
     func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
         switch Lexical.classify(id) {
         case .absolute: return .iri(id)
-        case .blankNode: return .blankNode(String(id.utf8.dropFirst(2))!)
+        case .blankNode: return .blankNode(String(id.dropFirst(2)))
         case .relative:
             guard options.safeMode else { return nil }
             let code: JSONLDToRDFError.Code = switch role {
@@ -163,7 +159,7 @@ final class DatasetSerializer {
         switch Lexical.classify(property) {
         case .absolute: return .iri(property)
         case .blankNode:
-            if options.produceGeneralizedRDF { return .blankNode(String(property.utf8.dropFirst(2))!) }
+            if options.produceGeneralizedRDF { return .blankNode(String(property.dropFirst(2))) }
             guard options.safeMode else { return nil }
             throw JSONLDToRDFError.drop(.blankNodePredicate, value: property, role: .predicate)
         case .relative:

@@ -5,7 +5,9 @@
 public enum RDFTerm: Sendable, Hashable {
     case iri(String)
     case blankNode(String)
-    case literal(RDFLiteral)
+    // Boxed: a literal is three strings, and inline it would triple the size of every term and quad
+    // (~217 bytes per quad), which the dataset and the canonicalizer copy around.
+    indirect case literal(RDFLiteral)
 
     /// Whether this is a blank node.
     public var isBlankNode: Bool { if case .blankNode = self { return true } else { return false } }
@@ -38,21 +40,20 @@ public enum RDFTerm: Sendable, Hashable {
 /// Code point (UTF-8 byte) equality of two strings, not Swift's canonical equivalence.
 @inline(__always)
 func sameCodePoints(_ a: String, _ b: String) -> Bool {
-    let x = a.utf8, y = b.utf8
-    guard x.count == y.count else { return false }
-    if let equal = x.withContiguousStorageIfAvailable({ p in
-        y.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
-    }), let equal { return equal }
-    return x.elementsEqual(y)
+    guard a.utf8.count == b.utf8.count else { return false }
+    // `withUTF8` also serves small (inline) strings, which `withContiguousStorageIfAvailable` refuses,
+    // sending blank node labels and short literals down a byte-at-a-time generic path.
+    var a = a, b = b
+    return a.withUTF8 { p in b.withUTF8 { q in p.elementsEqual(q) } }
 }
 
 /// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).
 @inline(__always)
 func hashCodePoints(_ s: String, into hasher: inout Hasher) {
-    let utf8 = s.utf8
-    hasher.combine(utf8.count)
-    if utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-        for byte in utf8 { hasher.combine(byte) }
+    var s = s
+    s.withUTF8 { bytes in
+        hasher.combine(bytes.count)
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
     }
 }
 
@@ -105,26 +106,110 @@ public struct RDFQuad: Sendable, Hashable {
 }
 
 /// An RDF dataset: a set of quads kept in insertion order (duplicates are dropped).
+///
+/// The quads are stored once, in order; duplicate detection goes through an open-addressing
+/// table of indexes into that array (with each quad's hash kept beside it), so an insertion
+/// copies the quad once instead of also storing it in a hash set.
 public struct RDFDataset: Sendable, Hashable {
     public private(set) var quads: [RDFQuad] = []
-    private var seen: Set<RDFQuad> = []
+    /// `hashes[i]` is `quads[i].hashValue`: compared before the quads, and reused when the table grows.
+    private var hashes: [Int] = []
+    /// Open addressing with linear probing; 0 is an empty slot, otherwise an index into `quads` plus one.
+    /// The count is zero or a power of two, and stays at most 3/4 full.
+    private var slots: [Int32] = []
 
     public init() {}
 
     public init<S: Sequence>(_ quads: S) where S.Element == RDFQuad {
+        reserveCapacity(quads.underestimatedCount)
         for q in quads { insert(q) }
+    }
+
+    /// A dataset of these quads in order, dropping repeats; takes the array as it is when it has none
+    /// (the common case for a converter's output), so no quad is copied.
+    public init(_ quads: [RDFQuad]) {
+        reserveCapacity(quads.count)
+        var hashes: [Int] = []
+        hashes.reserveCapacity(quads.count)
+        for (i, quad) in quads.enumerated() {
+            let hash = quad.hashValue
+            guard let slot = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes) else {
+                // A repeat: fall back to one insertion at a time from here.
+                self.quads = Array(quads[..<i])
+                self.hashes = hashes
+                for q in quads[i...] { insert(q) }
+                return
+            }
+            slots[slot] = Int32(truncatingIfNeeded: i + 1)
+            hashes.append(hash)
+        }
+        self.quads = quads
+        self.hashes = hashes
+    }
+
+    /// Makes room for `minimumCapacity` quads without regrowing the index.
+    public mutating func reserveCapacity(_ minimumCapacity: Int) {
+        quads.reserveCapacity(minimumCapacity)
+        hashes.reserveCapacity(minimumCapacity)
+        if minimumCapacity * 4 > slots.count * 3 { rehash(minimumSlots: minimumCapacity * 4 / 3 + 1) }
     }
 
     /// Adds a quad unless the dataset already has it.
     public mutating func insert(_ quad: RDFQuad) {
-        if seen.insert(quad).inserted { quads.append(quad) }
+        if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
+        let hash = quad.hashValue
+        guard let slot = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes) else { return }
+        quads.append(quad)
+        hashes.append(hash)
+        slots[slot] = Int32(truncatingIfNeeded: quads.count)
+    }
+
+    /// Whether the dataset has this quad.
+    public func contains(_ quad: RDFQuad) -> Bool {
+        guard !slots.isEmpty else { return false }
+        return Self.emptySlot(for: quad, hash: quad.hashValue, slots: slots, quads: quads, hashes: hashes) == nil
+    }
+
+    /// The free slot where `quad` would go, or nil when an equal quad is already there.
+    @inline(__always)
+    private static func emptySlot(for quad: RDFQuad, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]) -> Int? {
+        let mask = slots.count - 1
+        var i = hash & mask
+        while true {
+            let entry = Int(slots[i])
+            if entry == 0 { return i }
+            if hashes[entry - 1] == hash && quads[entry - 1] == quad { return nil }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func rehash(minimumSlots: Int) {
+        var size = max(16, slots.count)
+        while size < minimumSlots { size *= 2 }
+        var table = [Int32](repeating: 0, count: size)
+        let mask = size - 1
+        for (index, hash) in hashes.enumerated() {
+            var i = hash & mask
+            while table[i] != 0 { i = (i + 1) & mask }
+            table[i] = Int32(truncatingIfNeeded: index + 1)
+        }
+        slots = table
     }
 
     public var count: Int { quads.count }
     public var isEmpty: Bool { quads.isEmpty }
 
-    public static func == (lhs: RDFDataset, rhs: RDFDataset) -> Bool { lhs.seen == rhs.seen }
-    public func hash(into hasher: inout Hasher) { hasher.combine(seen) }
+    /// Set equality: the same quads, in any order.
+    public static func == (lhs: RDFDataset, rhs: RDFDataset) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.quads.allSatisfy(rhs.contains)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, as equality is.
+        hasher.combine(quads.count)
+        hasher.combine(hashes.reduce(0, &+))
+    }
 }
 
 /// IRIs the RDF and JSON-LD algorithms refer to.
