@@ -211,6 +211,31 @@ struct BatchIssuingTests {
         #expect(again.issued == 0 && again.alreadyIssued == 2)
     }
 
+    @Test func anInterruptedRunIsResumedWithTheReservedIDsAndIndexes() async throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let template = try Samples.template("micro-credential")
+        let securing = try CredentialSecuring.jades(try Samples.sealer())
+        let store = try ws.store()
+        let issuer = BatchIssuer(template: template, securing: securing, registry: store, outputDirectory: ws.out)
+        let rows = try Self.rows(2)
+        // A run that reserved both rows, then died before signing.
+        let reserved = try await store.reserve(rows.map {
+            ReservationRequest(issuer: securing.registryIssuer, batch: template.id, rowKey: $0.id, format: "edc-jades",
+                               newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+        }, policy: issuer.statusPolicy)
+        try await Task.sleep(for: .milliseconds(1100))
+        let summary = try await issuer.issue(rows)
+        #expect(summary.issued == 2 && summary.resumed == 2 && summary.alreadyIssued == 0)
+        for (k, row) in rows.enumerated() {
+            let document = try EDCDocument(bytes: Array(try Data(contentsOf: issuer.outputURL(rowID: row.id))))
+            #expect(document.credentialJSON["id"]?.stringValue == reserved[k].id)
+            let entry = try #require(try StatusListEntry.entries(in: document.credentialJSON).first)
+            #expect(entry.statusListIndex == reserved[k].statuses[0].index)
+            #expect(entry.statusListCredential == reserved[k].statuses[0].listURL)
+        }
+    }
+
     @Test func theCertificateOfParticipationTemplateIssuesAValidEDC() async throws {
         let ws = try Workspace()
         defer { ws.remove() }
