@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, rdfc, to-rdf, di, registry. Medians, in microseconds.
+// Areas: status, rdfc, to-rdf, di, registry, issue. Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -13,3 +13,4 @@ if wants("rdfc") || requested.contains("--credential-runs") {
 if wants("to-rdf") { try runToRDFBenchmarks() }
 if wants("di") { await runDataIntegrityBenchmarks() }
 if wants("registry") { try await runRegistryBenchmarks() }
+if wants("issue") { try await runIssuanceBenchmarks() }
