@@ -13,6 +13,7 @@ struct Skillcred: AsyncParsableCommand {
             Keys.self,
             Seal.self,
             JAdESVerify.self,
+            Canonicalize.self,
         ]
     )
 }

@@ -1,1 +1,169 @@
+import BundledContexts
+import CredentialJSON
+import Foundation
 import Testing
+import TestSupport
+
+/// Each bundled context URL and the official document (under ../shared) it must mean the same as.
+let officialContexts: [(url: String, official: String)] = [
+    ("http://data.europa.eu/snb/model/context/edc-ap", "contexts/edc-ap-context.jsonld"),
+    ("https://w3id.org/citizenship/v4rc1", "contexts/citizenship-v4rc1.jsonld"),
+    ("https://w3id.org/security/data-integrity/v1", "contexts/data-integrity-v1.jsonld"),
+    ("https://w3id.org/security/data-integrity/v2", "contexts/data-integrity-v2.jsonld"),
+    ("https://w3id.org/security/jwk/v1", "contexts/jwk-v1.jsonld"),
+    ("https://w3id.org/security/multikey/v1", "contexts/multikey-v1.jsonld"),
+    ("https://w3id.org/security/suites/ed25519-2020/v1", "contexts/ed25519-signature-2020-v1.jsonld"),
+    ("https://www.w3.org/2018/credentials/v1", "contexts/credentials-v1.jsonld"),
+    ("https://www.w3.org/ns/credentials/examples/v2", "contexts/credentials-examples-v2.jsonld"),
+    ("https://www.w3.org/ns/credentials/status/v1", "contexts/bitstring-status-list-v1.jsonld"),
+    ("https://www.w3.org/ns/credentials/undefined-terms/v2", "contexts/credentials-undefined-terms-v2.jsonld"),
+    ("https://www.w3.org/ns/credentials/v2", "contexts/credentials-v2.jsonld"),
+    ("https://www.w3.org/ns/did/v1", "contexts/did-v1.jsonld"),
+]
+
+@Suite("Bundled contexts: the compiled-in documents")
+struct BundledContextsTests {
+    @Test func everyBundledContextHasAnOfficialCounterpartInTheTable() {
+        #expect(BundledContexts.urls == officialContexts.map(\.url).sorted())
+    }
+
+    @Test func everyBundledDocumentParsesAsAContextDocument() throws {
+        for url in BundledContexts.urls {
+            let document = try #require(BundledContexts.document(for: url), "\(url)")
+            #expect(document.objectValue?["@context"] != nil, "\(url)")
+        }
+        #expect(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v3") == nil)
+        #expect(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2/") == nil)
+    }
+
+    /// The generated Swift file must hold exactly what contexts/ holds, so nobody ships stale contexts
+    /// after editing contexts/ and forgetting `scripts/embed-contexts`.
+    @Test func generatedSwiftMatchesContextsFolder() throws {
+        let folder = SharedData.packageRoot.appendingPathComponent("contexts")
+        let manifestData = try Data(contentsOf: folder.appendingPathComponent("manifest.json"))
+        let manifest = try #require(try JSONParser.parse(manifestData).objectValue)
+        #expect(manifest.keys.sorted() == BundledContexts.urls, "contexts/manifest.json and the generated file list different URLs: run scripts/embed-contexts")
+        for (url, value) in manifest {
+            let fileName = try #require(value.stringValue)
+            let text = try String(contentsOf: folder.appendingPathComponent(fileName), encoding: .utf8)
+            let embedded = BundledContexts.context(for: url)
+            #expect(embedded?.fileName == fileName, "\(url)")
+            #expect(embedded?.text == text, "\(fileName) changed since the last scripts/embed-contexts")
+        }
+    }
+
+    /// The generator's own check also covers the digests and the file's layout.
+    @Test func embedScriptFindsGeneratedFileUpToDate() throws {
+        let result = try runScript("scripts/embed-contexts", ["--check"])
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    @Test func contextsFolderIsInHouseStyle() throws {
+        let result = try runScript("scripts/format-contexts", ["--check"])
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    @Test func digestsAreLowercaseHexOfThirtyTwoBytes() {
+        for context in BundledContexts.contexts {
+            #expect(context.sha256.count == 64 && context.sha256.allSatisfy { "0123456789abcdef".contains($0) }, "\(context.url)")
+        }
+    }
+}
+
+@Suite("Bundled contexts: same meaning as the official documents (JSON level)")
+struct ContextEquivalenceJSONLevelTests {
+    @Test(arguments: officialContexts.map(\.url))
+    func bundledContextDefinesEveryOfficialTermIdentically(url: String) throws {
+        guard let officialURL = SharedData.vector(officialContexts.first { $0.url == url }!.official) else { return }
+        let officialData = try Data(contentsOf: officialURL)
+        let official = try JSONParser.parse(officialData)
+        let ours = try #require(BundledContexts.context(for: url))
+        #expect(Array(ours.text.utf8) != Array(officialData), "ours must be our own rendering, not a copy")
+        let differences = try compareShapes(
+            ContextShaper.documentShape(official), ContextShaper.documentShape(try JSONParser.parse(ours.text)), path: url)
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+
+    /// The comparison must notice a changed IRI, a lost coercion, a lost protection and a missing term.
+    @Test func comparisonDetectsEachKindOfDifference() throws {
+        let base = #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#
+        let variants = [
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:x", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
+            #"{"@context": {"ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:d"}}}}"#,
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}}}"#,
+            #"{"@context": {"@protected": true, "ex": {"@id": "https://e.example/#"}, "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id", "@container": "@set"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
+        ]
+        let expected = try ContextShaper.documentShape(JSONParser.parse(base))
+        for variant in variants {
+            let differences = try compareShapes(expected, ContextShaper.documentShape(JSONParser.parse(variant)), path: "test")
+            #expect(!differences.isEmpty, "not detected: \(variant)")
+        }
+        // Layout and order do not matter, and compact vs absolute IRIs that expand the same are equal.
+        let reordered = #"{"@context": {"b": {"@context": {"c": "https://e.example/#c"}, "@id": "ex:b"}, "a": {"@type": "@id", "@id": "https://e.example/#a"}, "ex": "https://e.example/#", "@protected": true}}"#
+        #expect(try compareShapes(expected, ContextShaper.documentShape(JSONParser.parse(reordered)), path: "test").isEmpty)
+    }
+}
+
+/// Human-readable differences between two context shapes: missing, extra and differing terms.
+func compareShapes(_ official: [ContextShape], _ ours: [ContextShape], path: String) -> [String] {
+    guard official.count == ours.count else {
+        return ["\(path): \(official.count) context(s) in the official document, \(ours.count) in ours"]
+    }
+    var differences: [String] = []
+    for (index, (expected, actual)) in zip(official, ours).enumerated() {
+        let here = official.count == 1 ? path : "\(path)[\(index)]"
+        if expected.keywords != actual.keywords {
+            differences.append("\(here): context keywords \(expected.keywords) vs ours \(actual.keywords)")
+        }
+        for term in Set(expected.terms.keys).union(actual.terms.keys).sorted() {
+            switch (expected.terms[term], actual.terms[term]) {
+            case (nil, _?): differences.append("\(here).\(term): extra term in ours")
+            case (_?, nil): differences.append("\(here).\(term): missing in ours")
+            case (let e?, let a?):
+                if case .inline(let eScoped) = e.scopedContext, case .inline(let aScoped) = a.scopedContext {
+                    var eFlat = e, aFlat = a
+                    eFlat.scopedContext = nil
+                    aFlat.scopedContext = nil
+                    if eFlat != aFlat { differences.append("\(here).\(term): \(eFlat) vs ours \(aFlat)") }
+                    differences += compareShapes(eScoped, aScoped, path: "\(here).\(term).@context")
+                } else if e != a {
+                    differences.append("\(here).\(term): \(e) vs ours \(a)")
+                }
+            case (nil, nil): break
+            }
+        }
+    }
+    return differences
+}
+
+/// Runs one of the project's scripts with python3 and returns its exit status and combined output.
+func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", SharedData.packageRoot.appendingPathComponent(script).path] + arguments
+    process.currentDirectoryURL = SharedData.packageRoot
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+@Suite("Samples name only bundled contexts")
+struct SampleContextTests {
+    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json"])
+    func sampleUsesOnlyBundledContexts(file: String) throws {
+        let url = SharedData.packageRoot.appendingPathComponent("samples").appendingPathComponent(file)
+        let document = try JSONParser.parse(Data(contentsOf: url))
+        let contexts = try #require(document.objectValue?["@context"]?.arrayValue, "\(file): @context must be an array")
+        for context in contexts {
+            let reference = try #require(context.stringValue, "\(file): inline contexts would not be cached")
+            #expect(BundledContexts.document(for: reference) != nil, "\(file): \(reference) is not bundled")
+        }
+    }
+}

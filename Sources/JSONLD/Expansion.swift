@@ -1,0 +1,530 @@
+import CredentialJSON
+
+extension Processor {
+    @inline(__always)
+    func enter() throws(JSONLDError) {
+        expansionDepth += 1
+        if expansionDepth > limits.maxExpansionDepth {
+            throw fail(.limitExceeded, "the document nests deeper than the limit of \(limits.maxExpansionDepth)")
+        }
+    }
+
+    @inline(__always)
+    func leave() { expansionDepth -= 1 }
+
+    // MARK: Expansion (spec §5.1)
+
+    /// Expands `element`; nil stands for the spec's null (the element is dropped).
+    func expand(_ active: ActiveContext, _ activeProperty: String?, _ element: JSONValue, baseURL: String?,
+                fromMap: Bool = false) throws(JSONLDError) -> JSONValue? {
+        switch element {
+        case .null:
+            return nil
+        case .bool, .number, .string:
+            guard let activeProperty, activeProperty != "@graph" else {
+                try unsafe(.safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
+                return nil
+            }
+            var context = active
+            if let def = active.termDefinitions[activeProperty], let scoped = def.localContext {
+                context = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+            }
+            return try expandValue(context, activeProperty, element)
+        case .array(let items):
+            try enter()
+            defer { leave() }
+            var result: [JSONValue] = []
+            result.reserveCapacity(items.count)
+            let isList = activeProperty.flatMap { active.termDefinitions[$0] }?.container.contains(.list) ?? false
+            for (i, item) in items.enumerated() {
+                path.append(.index(i))
+                defer { path.removeLast() }
+                guard let expanded = try expand(active, activeProperty, item, baseURL: baseURL, fromMap: fromMap) else { continue }
+                if case .array(let a) = expanded {
+                    if isList {
+                        if mode == .jsonLD10 { throw fail(.listOfLists, "lists of lists need json-ld-1.1") }
+                        result.append(.object(["@list": expanded]))
+                    } else {
+                        result.append(contentsOf: a)
+                    }
+                } else {
+                    if isList && mode == .jsonLD10, expanded.objectValue?["@list"] != nil {
+                        throw fail(.listOfLists, "lists of lists need json-ld-1.1")
+                    }
+                    result.append(expanded)
+                }
+            }
+            return .array(result)
+        case .object(let object):
+            try enter()
+            defer { leave() }
+            return try expandObject(active, activeProperty, object, baseURL: baseURL, fromMap: fromMap)
+        }
+    }
+
+    static func excerpt(_ v: JSONValue) -> String {
+        let s = JSONWriter.string(v)
+        return s.count > 40 ? String(s.prefix(40)) + "…" : s
+    }
+
+    private func expandObject(_ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
+                              baseURL: String?, fromMap: Bool) throws(JSONLDError) -> JSONValue? {
+        var active = activeIn
+        let propertyDefinition = activeProperty.flatMap { activeIn.termDefinitions[$0] }
+        // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
+        if let previous = active.previous, !fromMap {
+            var revert = true
+            for (k, _) in element {
+                let e = expandIRI(active, k, vocab: true)
+                if e == "@value" || (element.count == 1 && e == "@id") {
+                    revert = false
+                    break
+                }
+            }
+            if revert { active = previous.context }
+        }
+        if let def = propertyDefinition, let scoped = def.localContext {
+            active = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+        }
+        if let local = element["@context"] {
+            path.append(.key("@context"))
+            active = try processContext(active, local, baseURL: baseURL)
+            path.removeLast()
+        }
+        let typeScoped = active
+        var typeKeys: [String] = []
+        for (k, _) in element where k == "@type" || expandIRI(active, k, vocab: true) == "@type" {
+            typeKeys.append(k)
+        }
+        var inputType: String?
+        if !typeKeys.isEmpty {
+            typeKeys.sort()
+            for key in typeKeys {
+                let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
+                for term in terms {
+                    if let def = typeScoped.termDefinitions[term], let scoped = def.localContext {
+                        path.append(.key(key))
+                        active = try processContext(active, scoped, baseURL: def.baseURL, propagate: false)
+                        path.removeLast()
+                    }
+                }
+            }
+            if let last = element[typeKeys[0]]?.asArray.last, case .string(let s) = last {
+                inputType = expandIRI(active, s, vocab: true)
+            }
+        }
+
+        var result = JSONObject()
+        try expandEntries(active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
+                          inputType: inputType, baseURL: baseURL, result: &result)
+
+        var final: JSONValue
+        if let value = result["@value"] {
+            for k in result.keys where !["@direction", "@index", "@language", "@type", "@value"].contains(k) {
+                throw fail(.invalidValueObject, "a value object cannot contain \"\(k)\"")
+            }
+            if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
+                throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
+            }
+            if result["@type"] == .string("@json") {
+                // Any JSON is a valid JSON literal.
+            } else if value == .null || value == .array([]) {
+                try unsafe(.safeModeNullValue, "a value object whose @value is null would be dropped")
+                return nil
+            } else if !value.isString && result["@language"] != nil {
+                throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
+            } else if let t = result["@type"] {
+                guard case .string(let ts) = t, IRI.isAbsolute(ts), !ts.contains(where: \.isWhitespace) else {
+                    throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(t))")
+                }
+            }
+            final = .object(result)
+        } else if let t = result["@type"], !t.isArray {
+            result["@type"] = .array([t])
+            final = .object(result)
+        } else if result["@set"] != nil || result["@list"] != nil {
+            guard result.count == 1 || (result.count == 2 && result["@index"] != nil) else {
+                throw fail(.invalidSetOrListObject, "a @set or @list object may only have @index besides it")
+            }
+            final = result["@set"] ?? .object(result)
+        } else {
+            final = .object(result)
+        }
+
+        if case .object(let o) = final, o.count == 1, o["@language"] != nil {
+            try unsafe(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
+            return nil
+        }
+        if activeProperty == nil || activeProperty == "@graph", case .object(let o) = final {
+            if o.isEmpty {
+                try unsafe(.safeModeEmptyObject, "an empty object outside any property would be dropped")
+                return nil
+            }
+            if o["@value"] != nil || o["@list"] != nil {
+                try unsafe(.safeModeFreeFloatingValue, "a \(o["@value"] != nil ? "value" : "list") object outside any property would be dropped")
+                return nil
+            }
+            if o.count == 1, o["@id"] != nil {
+                try unsafe(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
+                return nil
+            }
+        }
+        return final
+    }
+
+    @inline(__always)
+    static func append(_ object: inout JSONObject, _ key: String, _ values: [JSONValue]) {
+        if let old = object.removeValue(forKey: key) {
+            var all = old.asArray
+            all.append(contentsOf: values)
+            object[key] = .array(all)
+        } else {
+            object[key] = .array(values)
+        }
+    }
+
+    @inline(__always)
+    static func isValueOrList(_ v: JSONValue) -> Bool {
+        guard case .object(let o) = v else { return false }
+        return o["@value"] != nil || o["@list"] != nil
+    }
+
+    static func isGraphObject(_ v: JSONValue) -> Bool {
+        guard case .object(let o) = v, o["@graph"] != nil else { return false }
+        return o.keys.allSatisfy { $0 == "@graph" || $0 == "@id" || $0 == "@index" || $0 == "@context" }
+    }
+
+    /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
+    private func expandEntries(active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
+                               element: JSONObject, inputType: String?, baseURL: String?,
+                               result: inout JSONObject) throws(JSONLDError) {
+        var nests: [String] = []
+        for (key, value) in element {
+            if key == "@context" { continue }
+            path.append(.key(key))
+            defer { path.removeLast() }
+            guard let expandedProperty = expandIRI(active, key, vocab: true),
+                  expandedProperty.contains(":") || Keywords.isKeyword(expandedProperty) else {
+                try unsafe(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
+                continue
+            }
+            if Keywords.isKeyword(expandedProperty) {
+                if activeProperty == "@reverse" {
+                    throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
+                }
+                if result[expandedProperty] != nil
+                    && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type")) {
+                    throw fail(.collidingKeywords, "\(expandedProperty) appears more than once (through aliases)")
+                }
+                var expandedValue: JSONValue?
+                switch expandedProperty {
+                case "@id":
+                    guard case .string(let s) = value else {
+                        throw fail(.invalidIdValue, "@id must be a string, not \(value.kindName)")
+                    }
+                    if let e = expandIRI(active, s, documentRelative: true) {
+                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+                            try unsafe(.safeModeRelativeId, "@id \"\(s)\" stays a relative IRI because there is no base IRI")
+                        }
+                        expandedValue = .string(e)
+                    } else {
+                        try unsafe(.safeModeReservedId, "@id \"\(s)\" has the form of a keyword and would be dropped")
+                        expandedValue = .null
+                    }
+                case "@type":
+                    var strings: [String] = []
+                    let isArray: Bool
+                    switch value {
+                    case .string(let s):
+                        strings = [s]
+                        isArray = false
+                    case .array(let items):
+                        for item in items {
+                            guard case .string(let s) = item else {
+                                throw fail(.invalidTypeValue, "@type values must be strings, not \(item.kindName)")
+                            }
+                            strings.append(s)
+                        }
+                        isArray = true
+                    default:
+                        throw fail(.invalidTypeValue, "@type must be a string or an array of strings, not \(value.kindName)")
+                    }
+                    var expanded: [JSONValue] = []
+                    for s in strings {
+                        guard let e = expandIRI(typeScoped, s, documentRelative: true, vocab: true) else {
+                            try unsafe(.safeModeReservedType, "@type \"\(s)\" has the form of a keyword and would be dropped")
+                            continue
+                        }
+                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) && !Keywords.isKeyword(e) {
+                            try unsafe(.safeModeRelativeType, "@type \"\(s)\" is not defined by the context and expands to the relative IRI \"\(e)\"")
+                        }
+                        expanded.append(.string(e))
+                    }
+                    if let existing = result["@type"] {
+                        expandedValue = .array(existing.asArray + expanded)
+                    } else if isArray {
+                        expandedValue = .array(expanded)
+                    } else {
+                        expandedValue = expanded.first
+                    }
+                case "@graph":
+                    let e = try expand(active, "@graph", value, baseURL: baseURL)
+                    expandedValue = .array(e?.asArray ?? [])
+                case "@included":
+                    if mode == .jsonLD10 { continue }
+                    let e = try expand(active, "@included", value, baseURL: baseURL)?.asArray ?? []
+                    for item in e {
+                        guard case .object(let o) = item, o["@value"] == nil, o["@list"] == nil, o["@set"] == nil else {
+                            throw fail(.invalidIncludedValue, "@included values must be node objects")
+                        }
+                    }
+                    expandedValue = .array((result["@included"]?.asArray ?? []) + e)
+                case "@value":
+                    if inputType == "@json" {
+                        if mode == .jsonLD10 {
+                            throw fail(.invalidValueObjectValue, "JSON literals need json-ld-1.1")
+                        }
+                        expandedValue = value
+                    } else {
+                        switch value {
+                        case .object, .array:
+                            throw fail(.invalidValueObjectValue, "@value must be a string, number, boolean or null, not \(value.kindName)")
+                        case .null:
+                            result["@value"] = .null
+                            continue
+                        default:
+                            expandedValue = value
+                        }
+                    }
+                case "@language":
+                    guard case .string(let s) = value else {
+                        throw fail(.invalidLanguageTaggedString, "@language must be a string, not \(value.kindName)")
+                    }
+                    if !Keywords.isWellFormedLanguageTag(s) {
+                        try unsafe(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag")
+                    }
+                    expandedValue = value
+                case "@direction":
+                    if mode == .jsonLD10 { continue }
+                    guard value == .string("ltr") || value == .string("rtl") else {
+                        throw fail(.invalidBaseDirection, "@direction must be \"ltr\" or \"rtl\"")
+                    }
+                    expandedValue = value
+                case "@index":
+                    guard value.isString else {
+                        throw fail(.invalidIndexValue, "@index must be a string, not \(value.kindName)")
+                    }
+                    expandedValue = value
+                case "@list":
+                    guard let activeProperty, activeProperty != "@graph" else {
+                        try unsafe(.safeModeFreeFloatingValue, "a list outside any property would be dropped")
+                        continue
+                    }
+                    let e = try expand(active, activeProperty, value, baseURL: baseURL)
+                    let items = e?.asArray ?? []
+                    if mode == .jsonLD10, items.contains(where: { $0.objectValue?["@list"] != nil }) {
+                        throw fail(.listOfLists, "lists of lists need json-ld-1.1")
+                    }
+                    expandedValue = .array(items)
+                case "@set":
+                    expandedValue = try expand(active, activeProperty, value, baseURL: baseURL)
+                case "@reverse":
+                    guard case .object = value else {
+                        throw fail(.invalidReverseValue, "@reverse must be an object, not \(value.kindName)")
+                    }
+                    guard case .object(let e)? = try expand(active, "@reverse", value, baseURL: baseURL) else { continue }
+                    if case .object(let doubleReversed)? = e["@reverse"] {
+                        for (property, items) in doubleReversed {
+                            Processor.append(&result, property, items.asArray)
+                        }
+                    }
+                    if e.keys.contains(where: { $0 != "@reverse" }) {
+                        var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
+                        for (property, items) in e where property != "@reverse" {
+                            let list = items.asArray
+                            for item in list where Processor.isValueOrList(item) {
+                                throw fail(.invalidReversePropertyValue, "a reverse property value must be a node object")
+                            }
+                            Processor.append(&reverseMap, property, list)
+                        }
+                        result["@reverse"] = .object(reverseMap)
+                    }
+                    continue
+                case "@nest":
+                    nests.append(key)
+                    continue
+                default:
+                    break
+                }
+                if let expandedValue { result[expandedProperty] = expandedValue }
+                continue
+            }
+
+            if safeMode && !IRI.isAbsolute(expandedProperty) && !IRI.isBlankNode(expandedProperty) {
+                try unsafe(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
+            }
+            let def = active.termDefinitions[key]
+            let container = def?.container ?? []
+            var expandedValue: JSONValue?
+            if def?.typeMapping == "@json" {
+                expandedValue = .object(["@value": value, "@type": "@json"])
+            } else if container.contains(.language), case .object(let map) = value {
+                var out: [JSONValue] = []
+                let direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
+                for (language, languageValue) in map {
+                    path.append(.key(language))
+                    defer { path.removeLast() }
+                    for item in languageValue.asArray {
+                        if item == .null { continue }
+                        guard item.isString else {
+                            throw fail(.invalidLanguageMapValue, "language map values must be strings, not \(item.kindName)")
+                        }
+                        var v: JSONObject = ["@value": item]
+                        if language != "@none" && expandIRI(active, language, vocab: true) != "@none" {
+                            if !Keywords.isWellFormedLanguageTag(language) {
+                                try unsafe(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
+                            }
+                            v["@language"] = .string(language)
+                        }
+                        if let direction { v["@direction"] = .string(direction) }
+                        out.append(.object(v))
+                    }
+                }
+                expandedValue = .array(out)
+            } else if !container.isDisjoint(with: [.index, .type, .id]), case .object(let map) = value {
+                expandedValue = .array(try expandMap(active: active, key: key, definition: def, container: container,
+                                                     map: map, baseURL: baseURL))
+            } else {
+                expandedValue = try expand(active, key, value, baseURL: baseURL)
+            }
+            guard var ev = expandedValue else { continue }
+            if container.contains(.list) {
+                var isList = false
+                if case .object(let o) = ev, o["@list"] != nil { isList = true }
+                if !isList { ev = .object(["@list": .array(ev.asArray)]) }
+            }
+            if container.contains(.graph) && !container.contains(.id) && !container.contains(.index) {
+                ev = .array(ev.asArray.map { .object(["@graph": .array($0.asArray)]) })
+            }
+            if def?.isReverse == true {
+                var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
+                let list = ev.asArray
+                for item in list where Processor.isValueOrList(item) {
+                    throw fail(.invalidReversePropertyValue, "a reverse property value must be a node object")
+                }
+                Processor.append(&reverseMap, expandedProperty, list)
+                result["@reverse"] = .object(reverseMap)
+            } else {
+                Processor.append(&result, expandedProperty, ev.asArray)
+            }
+        }
+
+        for nestKey in nests {
+            path.append(.key(nestKey))
+            defer { path.removeLast() }
+            for (i, nested) in (element[nestKey] ?? .null).asArray.enumerated() {
+                path.append(.index(i))
+                defer { path.removeLast() }
+                guard case .object(let nestedObject) = nested,
+                      !nestedObject.keys.contains(where: { expandIRI(active, $0, vocab: true) == "@value" }) else {
+                    throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
+                }
+                var nestedActive = active
+                if let def = active.termDefinitions[nestKey], let scoped = def.localContext {
+                    nestedActive = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+                }
+                try expandEntries(active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
+                                  element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
+            }
+        }
+    }
+
+    /// Step 13.8: index, id and type maps.
+    private func expandMap(active: ActiveContext, key: String, definition: TermDefinition?, container: ContainerSet,
+                           map: JSONObject, baseURL: String?) throws(JSONLDError) -> [JSONValue] {
+        var out: [JSONValue] = []
+        let indexKey = definition?.indexMapping ?? "@index"
+        for (index, indexValue) in map {
+            path.append(.key(index))
+            defer { path.removeLast() }
+            var mapContext = active
+            if container.contains(.id) || container.contains(.type) {
+                mapContext = active.previousContext ?? active
+            }
+            if container.contains(.type), let def = mapContext.termDefinitions[index], let scoped = def.localContext {
+                mapContext = try processContext(mapContext, scoped, baseURL: def.baseURL)
+            }
+            let expandedIndex = expandIRI(active, index, vocab: true)
+            guard let items = try expand(mapContext, key, .array(indexValue.asArray), baseURL: baseURL, fromMap: true) else {
+                continue
+            }
+            for var item in items.asArray {
+                if container.contains(.graph) && !Processor.isGraphObject(item) {
+                    item = .object(["@graph": .array(item.asArray)])
+                }
+                guard case .object(var o) = item else {
+                    out.append(item)
+                    continue
+                }
+                if container.contains(.index) && indexKey != "@index" && expandedIndex != "@none" {
+                    let reExpanded = try expandValue(active, indexKey, .string(index))
+                    guard let expandedIndexKey = expandIRI(active, indexKey, vocab: true) else {
+                        throw fail(.invalidTermDefinition, "the @index property \"\(indexKey)\" does not expand to an IRI")
+                    }
+                    let values = [reExpanded] + (o.removeValue(forKey: expandedIndexKey)?.asArray ?? [])
+                    o[expandedIndexKey] = .array(values)
+                    if o["@value"] != nil {
+                        throw fail(.invalidValueObject, "a value in a property-valued index map cannot get the index property")
+                    }
+                } else if container.contains(.index) && o["@index"] == nil && expandedIndex != "@none" {
+                    o["@index"] = .string(index)
+                } else if container.contains(.id) && o["@id"] == nil && expandedIndex != "@none" {
+                    if let e = expandIRI(active, index, documentRelative: true) {
+                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+                            try unsafe(.safeModeRelativeId, "the id map key \"\(index)\" stays a relative IRI because there is no base IRI")
+                        }
+                        o["@id"] = .string(e)
+                    } else {
+                        try unsafe(.safeModeReservedId, "the id map key \"\(index)\" has the form of a keyword and would be dropped")
+                    }
+                } else if container.contains(.type), let expandedIndex, expandedIndex != "@none" {
+                    if !IRI.isAbsolute(expandedIndex) && !IRI.isBlankNode(expandedIndex) {
+                        try unsafe(.safeModeRelativeType, "the type map key \"\(index)\" expands to the relative IRI \"\(expandedIndex)\"")
+                    }
+                    let types = [JSONValue.string(expandedIndex)] + (o.removeValue(forKey: "@type")?.asArray ?? [])
+                    o["@type"] = .array(types)
+                }
+                out.append(.object(o))
+            }
+        }
+        return out
+    }
+
+    // MARK: Value expansion (spec §5.3)
+
+    func expandValue(_ active: ActiveContext, _ property: String, _ value: JSONValue) throws(JSONLDError) -> JSONValue {
+        let def = active.termDefinitions[property]
+        if case .string(let s) = value, let typeMapping = def?.typeMapping,
+           typeMapping == "@id" || typeMapping == "@vocab" {
+            let e = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
+            if let e {
+                if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+                    try unsafe(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
+                }
+                return .object(["@id": .string(e)])
+            }
+            try unsafe(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
+            return .object(["@id": .null])
+        }
+        var result: JSONObject = ["@value": value]
+        if let typeMapping = def?.typeMapping, typeMapping != "@id", typeMapping != "@vocab", typeMapping != "@none" {
+            result["@type"] = .string(typeMapping)
+        } else if value.isString {
+            let language = def?.hasLanguageMapping == true ? def?.language : active.defaultLanguage
+            let direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
+            if let language { result["@language"] = .string(language) }
+            if let direction { result["@direction"] = .string(direction) }
+        }
+        return .object(result)
+    }
+}

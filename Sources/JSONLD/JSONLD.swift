@@ -1,1 +1,0 @@
-// The JSONLD module; see Package.swift for its job.

@@ -1,0 +1,66 @@
+import CredentialJSON
+
+/// The JSON-LD processing mode: which version's rules apply.
+public enum ProcessingMode: String, Sendable, Hashable {
+    case jsonLD10 = "json-ld-1.0"
+    case jsonLD11 = "json-ld-1.1"
+}
+
+/// Bounds on the work one expansion may cause, so that a hostile document or context
+/// cannot make the processor loop, recurse without end or fetch without end.
+public struct JSONLDLimits: Sendable, Hashable {
+    /// Longest chain of remote contexts loading one another (the spec's "context overflow").
+    public var maxRemoteContextDepth: Int
+    /// Most distinct remote context URLs one expansion may dereference.
+    public var maxRemoteContextsPerDocument: Int
+    /// Deepest nesting of context processing (scoped contexts inside scoped contexts, imports).
+    public var maxContextNesting: Int
+    /// Deepest nesting of arrays and objects that expansion will descend into.
+    public var maxExpansionDepth: Int
+    /// Most term definitions one local context may contain.
+    public var maxTermsPerContext: Int
+
+    public init(maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
+                maxExpansionDepth: Int = 512, maxTermsPerContext: Int = 10_000) {
+        self.maxRemoteContextDepth = maxRemoteContextDepth
+        self.maxRemoteContextsPerDocument = maxRemoteContextsPerDocument
+        self.maxContextNesting = maxContextNesting
+        self.maxExpansionDepth = maxExpansionDepth
+        self.maxTermsPerContext = maxTermsPerContext
+    }
+
+    /// 32 remote levels, 64 remote contexts per document, 64 context levels, 512 expansion levels, 10,000 terms.
+    public static let `default` = JSONLDLimits()
+}
+
+/// Options for context processing and expansion (the spec's `JsonLdOptions`, restricted to what
+/// an offline processor needs, plus safe mode, a cache and limits).
+public struct JSONLDOptions: Sendable {
+    /// The base IRI; when nil the document URL is used.
+    public var base: String?
+    /// A context applied before the document's own (`expandContext`); a map with `@context` is unwrapped.
+    public var expandContext: JSONValue?
+    /// Which version's rules apply; json-ld-1.1 by default.
+    public var processingMode: ProcessingMode
+    /// When true (the default), expansion throws a `safe mode: …` ``JSONLDError`` instead of
+    /// silently dropping data; a signature over the expanded form would otherwise not cover it.
+    public var safeMode: Bool
+    /// Where remote contexts come from; there is no network loader.
+    public var documentLoader: any DocumentLoader
+    /// Shared cache of loaded and processed contexts; when nil each call uses a private one.
+    public var contextCache: ContextCache?
+    /// Work bounds.
+    public var limits: JSONLDLimits
+
+    public init(documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,
+                expandContext: JSONValue? = nil, processingMode: ProcessingMode = .jsonLD11, safeMode: Bool = true,
+                contextCache: ContextCache? = nil, limits: JSONLDLimits = .default) {
+        self.documentLoader = documentLoader
+        self.base = base
+        self.expandContext = expandContext
+        self.processingMode = processingMode
+        self.safeMode = safeMode
+        self.contextCache = contextCache
+        self.limits = limits
+    }
+}

@@ -1,0 +1,117 @@
+import CredentialJSON
+import Foundation
+
+/// The offending value of a safe-mode refusal and the role it played.
+struct DropHint: Sendable, Hashable {
+    enum Role: Sendable, Hashable { case graph, subject, predicate, type, object, datatype, language, direction }
+    let role: Role
+    let value: String
+}
+
+extension JSONLDToRDFError {
+    /// A safe-mode refusal; the message is written here so every drop reads the same way.
+    static func drop(_ code: Code, value: String, role: DropHint.Role) -> JSONLDToRDFError {
+        let what: String = switch role {
+        case .graph: "graph name \(quoted(value))"
+        case .subject: "node @id \(quoted(value))"
+        case .predicate: "property \(quoted(value))"
+        case .type: "@type \(quoted(value))"
+        case .object: "node reference @id \(quoted(value))"
+        case .datatype: "datatype \(quoted(value))"
+        case .language: "language tag \(quoted(value))"
+        case .direction: "@direction \(quoted(value))"
+        }
+        let why: String = switch code {
+        case .blankNodePredicate: "is a blank node, which RDF does not allow as a predicate (generalized RDF is off)"
+        case .malformedIRI: "is not a well-formed IRI (it contains a character IRIs do not allow, such as a space)"
+        case .invalidLanguageTag: "is not a well-formed BCP 47 language tag"
+        case .rdfDirectionNotSet: "cannot be expressed in RDF without an rdfDirection mode"
+        default: "is a relative IRI reference and there is no base IRI to resolve it against"
+        }
+        let effect: String = switch role {
+        case .graph: "the whole named graph would be dropped"
+        case .direction: "the direction would be dropped"
+        case .subject, .predicate: "its statements would be dropped"
+        default: "the statement would be dropped"
+        }
+        return JSONLDToRDFError(code, "\(what) \(why); \(effect)", path: nil, hint: DropHint(role: role, value: value))
+    }
+
+    private static func quoted(_ s: String) -> String {
+        JSONWriter.string(.string(s))
+    }
+}
+
+/// Finds where a refused value sits in the expanded input; runs only after a failure, so the
+/// conversion itself carries no path bookkeeping.
+enum ErrorLocator {
+    static func locate(_ error: JSONLDToRDFError, in expanded: [JSONValue], issuer: BlankNodeIssuer) -> JSONLDToRDFError {
+        guard var hint = error.hint else { return error }
+        // Blank node labels were relabelled; search for (and report) the label the input used.
+        var message = error.message
+        if hint.value.hasPrefix("_:b"), let original = issuer.original(of: hint.value) {
+            message = message.replacingFirst(JSONWriter.string(.string(hint.value)), with: JSONWriter.string(.string(original)))
+            hint = DropHint(role: hint.role, value: original)
+        }
+        var path = JSONPath.root
+        for (i, element) in expanded.enumerated() {
+            if let found = search(element, for: hint, at: path.appending(i)) {
+                path = found
+                return JSONLDToRDFError(error.code, message, path: path, hint: error.hint)
+            }
+        }
+        return JSONLDToRDFError(error.code, message, path: nil, hint: error.hint)
+    }
+
+    private static func search(_ value: JSONValue, for hint: DropHint, at path: JSONPath) -> JSONPath? {
+        switch value {
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let p = search(item, for: hint, at: path.appending(i)) { return p }
+            }
+            return nil
+        case .object(let o):
+            if let p = match(o, hint, path) { return p }
+            for m in o.members {
+                if let p = search(m.value, for: hint, at: path.appending(m.key)) { return p }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private static func match(_ o: JSONObject, _ hint: DropHint, _ path: JSONPath) -> JSONPath? {
+        let isValue = o["@value"] != nil
+        switch hint.role {
+        case .graph:
+            if o["@graph"] != nil, o["@id"]?.stringValue == hint.value { return path.appending("@id") }
+        case .subject, .object:
+            if !isValue, o["@id"]?.stringValue == hint.value { return path.appending("@id") }
+        case .predicate:
+            if !isValue, o[hint.value] != nil { return path.appending(hint.value) }
+            if let reverse = o["@reverse"]?.objectValue, reverse[hint.value] != nil {
+                return path.appending("@reverse").appending(hint.value)
+            }
+        case .type:
+            if !isValue, let types = o["@type"] {
+                if types.stringValue == hint.value { return path.appending("@type") }
+                if let i = types.arrayValue?.firstIndex(of: .string(hint.value)) { return path.appending("@type").appending(i) }
+            }
+        case .datatype:
+            if isValue, o["@type"]?.stringValue == hint.value { return path.appending("@type") }
+        case .language:
+            if o["@language"]?.stringValue == hint.value { return path.appending("@language") }
+        case .direction:
+            if o["@direction"]?.stringValue == hint.value { return path.appending("@direction") }
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = range(of: target) else { return self }
+        return replacingCharacters(in: r, with: replacement)
+    }
+}

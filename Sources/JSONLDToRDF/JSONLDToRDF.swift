@@ -1,1 +1,0 @@
-// The JSONLDToRDF module; see Package.swift for its job.

@@ -1,0 +1,226 @@
+import CredentialJSON
+import RDF
+
+/// How a value's base direction (`@direction`) is carried into RDF (JSON-LD 1.1 API `rdfDirection`).
+public enum RDFDirectionMode: String, Sendable, Hashable {
+    /// The literal's datatype becomes `https://www.w3.org/ns/i18n#{language}_{direction}`.
+    case i18nDatatype = "i18n-datatype"
+    /// The literal becomes a blank node with `rdf:value`, `rdf:language` and `rdf:direction`.
+    case compoundLiteral = "compound-literal"
+}
+
+/// Options of the Deserialize JSON-LD to RDF algorithm.
+public struct ToRDFOptions: Sendable, Hashable {
+    /// How to keep `@direction`; `nil` (the default, as in the spec) drops it — which safe mode refuses.
+    public var rdfDirection: RDFDirectionMode?
+    /// Whether blank nodes may be predicates (generalized RDF); off by default, as in the spec.
+    public var produceGeneralizedRDF: Bool
+    /// Whether to throw where the algorithm would silently drop data (relative or malformed IRIs,
+    /// blank node predicates, invalid language tags, `@direction` without `rdfDirection`).
+    ///
+    /// On by default: a signature should never cover less than the document says. The W3C
+    /// conformance suite runs with it off, because the spec defines those drops.
+    public var safeMode: Bool
+
+    public init(rdfDirection: RDFDirectionMode? = nil, produceGeneralizedRDF: Bool = false, safeMode: Bool = true) {
+        self.rdfDirection = rdfDirection
+        self.produceGeneralizedRDF = produceGeneralizedRDF
+        self.safeMode = safeMode
+    }
+}
+
+/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": node map generation, then each node's properties
+/// as quads (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+public enum JSONLDToRDF {
+    /// The RDF dataset of a document in JSON-LD expanded form.
+    ///
+    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in the order jsonld.js assigns them, so
+    /// outputs are deterministic; compare datasets with blank nodes by isomorphism, not labels.
+    /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
+    ///   and, in safe mode, for anything the algorithm would drop.
+    public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
+        var nodeMap = NodeMap()
+        do {
+            for element in expanded { try nodeMap.add(element) }
+            var serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
+            try serializer.serialize(nodeMap)
+            return serializer.dataset
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: nodeMap.issuer)
+        }
+    }
+}
+
+/// Turns a node map into quads (JSON-LD 1.1 API §8.1, Object to RDF §8.2, List Conversion §8.3).
+struct DatasetSerializer {
+    let options: ToRDFOptions
+    var issuer: BlankNodeIssuer
+    var dataset = RDFDataset()
+    private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
+    private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
+    private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
+    private static let rdfNil = RDFTerm.iri(RDFVocabulary.rdfNil)
+
+    init(options: ToRDFOptions, issuer: BlankNodeIssuer) {
+        self.options = options
+        self.issuer = issuer
+    }
+
+    mutating func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
+        for graphName in nodeMap.graphs.keys.sorted() {
+            let graphTerm: RDFTerm?
+            if graphName == "@default" {
+                graphTerm = nil
+            } else {
+                guard let term = try resource(graphName, role: .graph) else { continue }
+                graphTerm = term
+            }
+            let graph = nodeMap.graphs[graphName]!
+            for subject in graph.nodes.keys.sorted() {
+                let node = graph.nodes[subject]!
+                // A subject with nothing to say produces no triple, so it is not a drop.
+                if node.types.isEmpty && node.properties.values.allSatisfy(\.isEmpty) { continue }
+                guard let subjectTerm = try resource(subject, role: .subject) else { continue }
+                for type in node.types {
+                    guard let typeTerm = try resource(type, role: .type) else { continue }
+                    dataset.insert(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                }
+                for property in node.properties.keys.sorted() {
+                    let items = node.properties[property]!
+                    if items.isEmpty { continue }
+                    guard let predicate = try predicate(property) else { continue }
+                    for item in items {
+                        guard let object = try object(item, graph: graphTerm) else { continue }
+                        dataset.insert(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                    }
+                }
+            }
+        }
+    }
+
+    typealias Role = DropHint.Role
+
+    /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
+    private func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch Lexical.classify(id) {
+        case .absolute: return .iri(id)
+        case .blankNode: return .blankNode(String(id.utf8.dropFirst(2))!)
+        case .relative:
+            guard options.safeMode else { return nil }
+            let code: JSONLDToRDFError.Code = switch role {
+            case .graph: .relativeGraphReference
+            case .subject: .relativeSubjectReference
+            case .type: .relativeTypeReference
+            case .object: .relativeObjectReference
+            case .datatype: .relativeDatatypeReference
+            case .predicate: .relativePredicateReference
+            case .language, .direction: .invalidExpandedInput
+            }
+            throw JSONLDToRDFError.drop(code, value: id, role: role)
+        case .malformed:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.malformedIRI, value: id, role: role)
+        }
+    }
+
+    private func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch Lexical.classify(property) {
+        case .absolute: return .iri(property)
+        case .blankNode:
+            if options.produceGeneralizedRDF { return .blankNode(String(property.utf8.dropFirst(2))!) }
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.blankNodePredicate, value: property, role: .predicate)
+        case .relative:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.relativePredicateReference, value: property, role: .predicate)
+        case .malformed:
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.malformedIRI, value: property, role: .predicate)
+        }
+    }
+
+    /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
+    private mutating func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch item {
+        case .node(let id): return try resource(id, role: .object)
+        case .list(let items): return try list(items, graph: graph)
+        case .value(let v): return try literal(v, graph: graph)
+        }
+    }
+
+    /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
+    private mutating func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+        if items.isEmpty { return Self.rdfNil }
+        var nodes: [RDFTerm] = []
+        nodes.reserveCapacity(items.count)
+        for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
+        for (i, item) in items.enumerated() {
+            if let object = try object(item, graph: graph) {
+                dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+            }
+            let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
+            dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+        }
+        return nodes[0]
+    }
+
+    private mutating func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        var datatype = v.type
+        if let type = datatype, type != "@json" {
+            guard try resource(type, role: .datatype) != nil else { return nil }
+        }
+        if let language = v.language, !Lexical.isWellFormedLanguageTag(language) {
+            guard options.safeMode else { return nil }
+            throw JSONLDToRDFError.drop(.invalidLanguageTag, value: language, role: .language)
+        }
+        let lexical: String
+        if datatype == "@json" {
+            do { lexical = try JCS.canonicalize(v.value) } catch {
+                throw JSONLDToRDFError(.invalidJSONLiteral, "the @json value cannot be canonicalized: \(error.message)")
+            }
+            datatype = RDFVocabulary.rdfJSON
+        } else {
+            switch v.value {
+            case .bool(let b):
+                lexical = b ? "true" : "false"
+                if datatype == nil { datatype = RDFVocabulary.xsdBoolean }
+            case .number(let n):
+                if datatype == RDFVocabulary.xsdDouble || Lexical.needsDouble(n) {
+                    lexical = Lexical.canonicalDouble(n.doubleValue)
+                    if datatype == nil { datatype = RDFVocabulary.xsdDouble }
+                } else {
+                    lexical = Lexical.canonicalInteger(n)
+                    if datatype == nil { datatype = RDFVocabulary.xsdInteger }
+                }
+            case .string(let s):
+                lexical = s
+            default:
+                throw JSONLDToRDFError(.invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(v.value.kindName)")
+            }
+        }
+
+        if let direction = v.direction {
+            switch options.rdfDirection {
+            case .i18nDatatype?:
+                let language = v.language?.lowercased() ?? ""
+                return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
+            case .compoundLiteral?:
+                let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
+                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                if let language = v.language {
+                    dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                                           object: .literal(RDFLiteral(language.lowercased())), graph: graph))
+                }
+                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                return node
+            case nil:
+                if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
+            }
+        }
+        if let language = v.language, datatype == nil {
+            return .literal(RDFLiteral(lexical, language: language))
+        }
+        return .literal(RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString))
+    }
+}

@@ -1,0 +1,60 @@
+import BundledContexts
+import CredentialJSON
+import Foundation
+import JSONLD
+import Testing
+import TestSupport
+
+@Suite("Bundled contexts as a JSON-LD document loader")
+struct BundledLoaderTests {
+    private func sample(_ name: String) throws -> JSONValue {
+        try JSONParser.parse(Data(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/\(name)")))
+    }
+
+    @Test func loadsEveryBundledURLFromMemory() throws {
+        for url in BundledContexts.urls {
+            let remote = try BundledContexts.loader.loadDocument(url: url)
+            #expect(remote.documentURL == url)
+            #expect(remote.document == BundledContexts.document(for: url))
+        }
+    }
+
+    @Test func unknownURLFailsNamingIt() {
+        let url = "https://www.w3.org/ns/credentials/v3"
+        let error = #expect(throws: JSONLDError.self) { try BundledContexts.loader.loadDocument(url: url) }
+        #expect(error?.code == .loadingDocumentFailed)
+        #expect(error?.message.contains(url) == true)
+    }
+
+    @Test func directoryContextsAreAddedToTheBundledOnes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-ctx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(#"{"https://ctx.example/extra/v1": "extra.jsonld"}"#.utf8).write(to: folder.appendingPathComponent("manifest.json"))
+        try Data(#"{"@context": {"finalGrade": "https://ctx.example/extra#finalGrade"}}"#.utf8)
+            .write(to: folder.appendingPathComponent("extra.jsonld"))
+
+        let loader = try BundledContexts.loader(contextDirectory: folder)
+        #expect(try loader.loadDocument(url: "https://ctx.example/extra/v1").document.objectValue?["@context"] != nil)
+        #expect(try loader.loadDocument(url: "https://www.w3.org/ns/credentials/v2").document == BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2"))
+        #expect(throws: JSONLDError.self) { try BundledContexts.loader.loadDocument(url: "https://ctx.example/extra/v1") }
+        #expect(try BundledContexts.loader(contextDirectory: nil).urls.sorted() == BundledContexts.urls)
+    }
+
+    @Test(arguments: ["vc2-small.json", "vc2-large.json"])
+    func samplesExpandInSafeModeWithBundledContextsOnly(file: String) throws {
+        let expanded = try JSONLDProcessor.expand(try sample(file), options: BundledContexts.options())
+        #expect(expanded.count == 1)
+    }
+
+    @Test func undefinedTermSampleFailsInSafeModeNamingItsPath() throws {
+        let document = try sample("undefined-term.json")
+        let error = #expect(throws: JSONLDError.self) {
+            try JSONLDProcessor.expand(document, options: BundledContexts.options())
+        }
+        #expect(error?.code == .safeModeDroppedTerm)
+        #expect(error?.path?.description.contains("finalGrade") == true, "\(String(describing: error))")
+        let unsafe = try JSONLDProcessor.expand(document, options: BundledContexts.options(safeMode: false))
+        #expect(JSONWriter.string(.array(unsafe)).contains("finalGrade") == false)
+    }
+}

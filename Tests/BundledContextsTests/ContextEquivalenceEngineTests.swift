@@ -1,0 +1,133 @@
+import BundledContexts
+import CredentialJSON
+import Foundation
+import JSONLD
+import Testing
+import TestSupport
+
+/// Processes our context and the official one with the JSON-LD engine and compares the resulting
+/// active contexts term by term, then each scoped context the same way, recursively.
+@Suite("Bundled contexts: same meaning as the official documents (JSON-LD engine)")
+struct ContextEquivalenceEngineTests {
+    @Test(arguments: officialContexts.map(\.url))
+    func processedContextsAgreeTermByTerm(url: String) throws {
+        guard let officialURL = SharedData.vector(officialContexts.first { $0.url == url }!.official) else { return }
+        let official = try JSONParser.parse(Data(contentsOf: officialURL))
+        let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader([url: official]))
+        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        let expected = try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs)
+        let actual = try JSONLDProcessor.processContext(.string(url), base: nil, options: ours)
+        #expect(!actual.termDefinitions.isEmpty || actual.vocabularyMapping != nil, "\(url) defines nothing")
+        var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
+        comparison.compare(expected, actual, parent: nil, path: url, depth: 0)
+        #expect(comparison.differences.isEmpty, "\(comparison.differences.joined(separator: "\n"))")
+        print("\(url): \(comparison.termsCompared) term definitions compared in \(comparison.scopesCompared) scopes")
+    }
+
+    /// The engine comparison must notice each kind of difference (so the suite above can fail).
+    @Test(arguments: [
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#x", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#,
+        #"{"@context": {"a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#d"}}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id", "@container": "@set"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c", "e": "https://e.example/#e"}}}}"#,
+        #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": {"@id": "https://e.example/#c", "@language": "en"}}}}}"#,
+    ])
+    func comparisonDetectsADifference(variant: String) throws {
+        let url = "https://e.example/context"
+        let base = #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#
+        let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader([url: try JSONParser.parse(base)]))
+        let ours = JSONLDOptions(documentLoader: StaticDocumentLoader([url: try JSONParser.parse(variant)]))
+        var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
+        comparison.compare(
+            try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
+            try JSONLDProcessor.processContext(.string(url), base: nil, options: ours), parent: nil, path: url, depth: 0)
+        #expect(!comparison.differences.isEmpty)
+
+        var same = ActiveContextComparison(theirs: theirs, ours: theirs)
+        same.compare(
+            try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
+            try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs), parent: nil, path: url, depth: 0)
+        #expect(same.differences.isEmpty)
+    }
+}
+
+struct ActiveContextComparison {
+    let theirs: JSONLDOptions
+    let ours: JSONLDOptions
+    var differences: [String] = []
+    var termsCompared = 0
+    var scopesCompared = 0
+    /// Scoped contexts nest (a type inside a property inside a type); deeper than this is a cycle.
+    let maxDepth = 8
+
+    init(theirs: JSONLDOptions, ours: JSONLDOptions) {
+        self.theirs = theirs
+        self.ours = ours
+    }
+
+    private func process(
+        _ local: JSONValue, onto context: ActiveContext, base: String?, options: JSONLDOptions
+    ) -> Result<ActiveContext, JSONLDError> {
+        Result { () throws(JSONLDError) in try JSONLDProcessor.processContext(local, onto: context, base: base, options: options) }
+    }
+
+    /// The definition's meaning, without the unprocessed scoped context (compared by processing it).
+    private func flat(_ definition: TermDefinition) -> String {
+        [
+            "iri=\(definition.iri ?? "null")", "prefix=\(definition.prefix)", "protected=\(definition.isProtected)",
+            "reverse=\(definition.isReverse)", "type=\(definition.typeMapping ?? "-")",
+            "container=\(definition.container.keywords)",
+            "language=\(definition.hasLanguageMapping ? (definition.language ?? "null") : "-")",
+            "direction=\(definition.hasDirectionMapping ? (definition.direction ?? "null") : "-")",
+            "nest=\(definition.nestValue ?? "-")", "index=\(definition.indexMapping ?? "-")",
+            "scoped=\(definition.hasLocalContext)",
+        ].joined(separator: " ")
+    }
+
+    mutating func compare(_ expected: ActiveContext, _ actual: ActiveContext, parent: ActiveContext?, path: String, depth: Int) {
+        scopesCompared += 1
+        if expected.vocabularyMapping != actual.vocabularyMapping {
+            differences.append("\(path): @vocab \(expected.vocabularyMapping ?? "none") vs ours \(actual.vocabularyMapping ?? "none")")
+        }
+        if expected.defaultLanguage != actual.defaultLanguage || expected.defaultBaseDirection != actual.defaultBaseDirection {
+            differences.append("\(path): default language/direction differ")
+        }
+        if expected.baseIRI != actual.baseIRI {
+            differences.append("\(path): @base \(expected.baseIRI ?? "none") vs ours \(actual.baseIRI ?? "none")")
+        }
+        let terms = Set(expected.termDefinitions.keys).union(actual.termDefinitions.keys).sorted()
+        for term in terms {
+            let here = "\(path) › \(term)"
+            guard let e = expected[term] else { differences.append("\(here): extra term in ours"); continue }
+            guard let a = actual[term] else { differences.append("\(here): missing in ours"); continue }
+            termsCompared += 1
+            if flat(e) != flat(a) { differences.append("\(here): \(flat(e))\n    vs ours \(flat(a))") }
+            // Recurse only into scoped contexts this scope introduced; inherited ones were compared above.
+            guard let eLocal = e.localContext, let aLocal = a.localContext, parent?[term] != e else { continue }
+            guard depth < maxDepth else { differences.append("\(here): scoped contexts nest deeper than \(maxDepth)"); continue }
+            var eScoped = process(eLocal, onto: expected, base: e.baseURL, options: theirs)
+            var aScoped = process(aLocal, onto: actual, base: a.baseURL, options: ours)
+            // A property-scoped context may override protected terms and may be null during
+            // expansion, but the public processContext does not take the override flag: when both
+            // sides fail for that reason, compare the scoped contexts on their own instead.
+            if case .failure(let eError) = eScoped, case .failure(let aError) = aScoped, eError.code == aError.code,
+               [JSONLDError.Code.protectedTermRedefinition, .invalidContextNullification].contains(eError.code) {
+                eScoped = process(eLocal, onto: ActiveContext(base: nil), base: e.baseURL, options: theirs)
+                aScoped = process(aLocal, onto: ActiveContext(base: nil), base: a.baseURL, options: ours)
+            }
+            switch (eScoped, aScoped) {
+            case (.success(let eContext), .success(let aContext)):
+                compare(eContext, aContext, parent: expected, path: "\(here) › @context", depth: depth + 1)
+            case (.failure(let eError), .failure(let aError)):
+                if eError.code != aError.code { differences.append("\(here) › @context: fails with \(eError.code) vs ours \(aError.code)") }
+            case (.failure(let eError), .success):
+                differences.append("\(here) › @context: official fails (\(eError.code)), ours processes")
+            case (.success, .failure(let aError)):
+                differences.append("\(here) › @context: ours fails (\(aError))")
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+import CredentialJSON
+import RDF
+import Testing
+
+@testable import JSONLDToRDF
+
+/// Expanded JSON-LD text to a dataset, rendered as sorted N-Quads-like lines for comparison.
+private func quads(_ expandedJSON: String, _ options: ToRDFOptions = ToRDFOptions(safeMode: false)) throws -> [String] {
+    let value = try JSONParser.parse(expandedJSON)
+    let dataset = try JSONLDToRDF.toRDF(expanded: value.asArray, options: options)
+    return dataset.quads.map(render).sorted()
+}
+
+private func render(_ q: RDFQuad) -> String {
+    var parts = [term(q.subject), term(q.predicate), term(q.object)]
+    if let g = q.graph { parts.append(term(g)) }
+    return parts.joined(separator: " ")
+}
+
+private func term(_ t: RDFTerm) -> String {
+    switch t {
+    case .iri(let s): return "<\(s)>"
+    case .blankNode(let s): return "_:\(s)"
+    case .literal(let l):
+        if let lang = l.language { return "\"\(l.lexicalForm)\"@\(lang)" }
+        if l.datatype == RDFVocabulary.xsdString { return "\"\(l.lexicalForm)\"" }
+        return "\"\(l.lexicalForm)\"^^<\(l.datatype)>"
+    }
+}
+
+private func toRDFError(_ expandedJSON: String, _ options: ToRDFOptions = ToRDFOptions()) throws -> JSONLDToRDFError? {
+    let value = try JSONParser.parse(expandedJSON)
+    do {
+        _ = try JSONLDToRDF.toRDF(expanded: value.asArray, options: options)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+private let xsd = "http://www.w3.org/2001/XMLSchema#"
+private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+@Suite struct NodeMapAndTriples {
+    @Test func plainLiteralAndIRIObjectBecomeTriples() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "http://ex/name": [{"@value": "Ann"}], "http://ex/knows": [{"@id": "http://ex/o"}]}]
+        """#)
+        #expect(out == [
+            "<http://ex/s> <http://ex/knows> <http://ex/o>",
+            "<http://ex/s> <http://ex/name> \"Ann\"",
+        ])
+    }
+
+    @Test func blankNodesAreRelabelledInDocumentOrderWithTypesFirst() throws {
+        let out = try quads(#"""
+        [{"@id": "_:x", "@type": ["_:t"], "http://ex/p": [{"@id": "_:y"}, {"http://ex/q": [{"@value": "v"}]}]}]
+        """#)
+        // _:t → b0 (types first), _:x → b1, _:y → b2, the anonymous node → b3.
+        #expect(out == [
+            "_:b1 <http://ex/p> _:b2",
+            "_:b1 <http://ex/p> _:b3",
+            "_:b1 <\(rdf)type> _:b0",
+            "_:b3 <http://ex/q> \"v\"",
+        ])
+    }
+
+    @Test func sameBlankNodeLabelIsOneNodeAcrossTheDocument() throws {
+        let out = try quads(#"""
+        [{"@id": "_:a", "http://ex/p": [{"@id": "_:b"}]}, {"@id": "_:b", "http://ex/p": [{"@id": "_:a"}]}]
+        """#)
+        #expect(out == ["_:b0 <http://ex/p> _:b1", "_:b1 <http://ex/p> _:b0"])
+    }
+
+    @Test func duplicateValuesCollapseToOneTriple() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}, {"@value": "v"}]},
+         {"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]
+        """#)
+        #expect(out == ["<http://ex/s> <http://ex/p> \"v\""])
+    }
+
+    @Test func namedGraphsGetTheirNodesQuads() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/g", "http://ex/p": [{"@value": "outer"}],
+          "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "inner"}]}]},
+         {"@id": "_:bg", "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "blank"}]}]}]
+        """#)
+        #expect(out == [
+            "<http://ex/g> <http://ex/p> \"outer\"",
+            "<http://ex/s> <http://ex/q> \"blank\" _:b0",
+            "<http://ex/s> <http://ex/q> \"inner\" <http://ex/g>",
+        ])
+    }
+
+    @Test func reversePropertiesPointFromTheReferencingNode() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/homer", "@reverse": {"http://ex/parent": [{"@id": "http://ex/bart", "http://ex/name": [{"@value": "Bart"}]}]}}]
+        """#)
+        #expect(out == [
+            "<http://ex/bart> <http://ex/name> \"Bart\"",
+            "<http://ex/bart> <http://ex/parent> <http://ex/homer>",
+        ])
+    }
+
+    @Test func includedNodesJoinTheSameGraph() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "@included": [{"@id": "http://ex/i", "http://ex/p": [{"@value": "x"}]}]}]
+        """#)
+        #expect(out == ["<http://ex/i> <http://ex/p> \"x\""])
+    }
+
+    @Test func conflictingIndexesAreAnError() throws {
+        let error = try toRDFError(#"""
+        [{"@id": "http://ex/s", "@index": "a", "http://ex/p": [{"@value": "1"}]}, {"@id": "http://ex/s", "@index": "b"}]
+        """#, ToRDFOptions(safeMode: false))
+        #expect(error?.code == .conflictingIndexes)
+    }
+
+    @Test func nonExpandedInputIsRejectedNotTrapped() throws {
+        #expect(try toRDFError(#"[{"@id": 5}]"#)?.code == .invalidExpandedInput)
+        #expect(try toRDFError(#"["plain"]"#)?.code == .invalidExpandedInput)
+        #expect(try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": {"a": 1}}]}]"#)?.code == .invalidExpandedInput)
+    }
+}
+
+@Suite struct Lists {
+    @Test func emptyListIsRDFNil() throws {
+        let out = try quads(#"[{"@id": "http://ex/s", "http://ex/p": [{"@list": []}]}]"#)
+        #expect(out == ["<http://ex/s> <http://ex/p> <\(rdf)nil>"])
+    }
+
+    @Test func listBecomesFirstRestChainWithFreshBlankNodes() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@value": "a"}, {"@id": "http://ex/b"}]}]}]
+        """#)
+        #expect(out == [
+            "<http://ex/s> <http://ex/p> _:b0",
+            "_:b0 <\(rdf)first> \"a\"",
+            "_:b0 <\(rdf)rest> _:b1",
+            "_:b1 <\(rdf)first> <http://ex/b>",
+            "_:b1 <\(rdf)rest> <\(rdf)nil>",
+        ])
+    }
+
+    @Test func listsAreNeverDeduplicatedAndNestedListsNest() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@list": [{"@value": "x"}]}]}, {"@list": []}, {"@list": []}]}]
+        """#)
+        #expect(out == [
+            "<http://ex/s> <http://ex/p> <\(rdf)nil>",
+            "<http://ex/s> <http://ex/p> _:b0",
+            "_:b0 <\(rdf)first> _:b1",
+            "_:b0 <\(rdf)rest> <\(rdf)nil>",
+            "_:b1 <\(rdf)first> \"x\"",
+            "_:b1 <\(rdf)rest> <\(rdf)nil>",
+        ])
+    }
+}
+
+@Suite struct Literals {
+    private func literal(_ valueObject: String, _ options: ToRDFOptions = ToRDFOptions(safeMode: false)) throws -> String {
+        let out = try quads(#"[{"@id": "http://ex/s", "http://ex/p": ["# + valueObject + "]}]", options)
+        #expect(out.count == 1)
+        return String(out.first?.dropFirst("<http://ex/s> <http://ex/p> ".count) ?? "")
+    }
+
+    @Test(arguments: [
+        ("1", "\"1\"^^<\(xsd)integer>"),
+        ("-0", "\"0\"^^<\(xsd)integer>"),
+        ("1.0", "\"1\"^^<\(xsd)integer>"),
+        ("-0.0", "\"0\"^^<\(xsd)integer>"),
+        ("1E2", "\"100\"^^<\(xsd)integer>"),
+        ("1.1", "\"1.1E0\"^^<\(xsd)double>"),
+        ("0.1", "\"1.0E-1\"^^<\(xsd)double>"),
+        ("-2.5", "\"-2.5E0\"^^<\(xsd)double>"),
+        ("1e21", "\"1.0E21\"^^<\(xsd)double>"),
+        ("1000000000000000000000", "\"1.0E21\"^^<\(xsd)double>"),
+        ("0.30000000000000004", "\"3.0E-1\"^^<\(xsd)double>"),
+        ("5e-324", "\"4.940656458412465E-324\"^^<\(xsd)double>"),
+        ("123456789012345", "\"123456789012345\"^^<\(xsd)integer>"),
+        ("12345678901234567890", "\"12345678901234567168\"^^<\(xsd)integer>"),
+    ])
+    func numbersUseJSONLDCanonicalForms(lexeme: String, expected: String) throws {
+        #expect(try literal(#"{"@value": "# + lexeme + "}") == expected)
+    }
+
+    @Test func integralNumberTypedDoubleIsWrittenAsDouble() throws {
+        #expect(try literal(#"{"@value": 5, "@type": "http://www.w3.org/2001/XMLSchema#double"}"#) == "\"5.0E0\"^^<\(xsd)double>")
+    }
+
+    @Test func numberWithOtherDatatypeKeepsThatDatatype() throws {
+        #expect(try literal(#"{"@value": 5, "@type": "http://ex/dt"}"#) == "\"5\"^^<http://ex/dt>")
+    }
+
+    @Test func booleansAreXSDBoolean() throws {
+        #expect(try literal(#"{"@value": true}"#) == "\"true\"^^<\(xsd)boolean>")
+        #expect(try literal(#"{"@value": false}"#) == "\"false\"^^<\(xsd)boolean>")
+    }
+
+    @Test func jsonLiteralsAreJCSCanonicalAndTypedRDFJSON() throws {
+        let out = try literal(#"{"@value": {"b": [1.0, 1e2, "x"], "a": null}, "@type": "@json"}"#)
+        #expect(out == #""{"a":null,"b":[1,100,"x"]}"^^<\#(rdf)JSON>"#)
+        #expect(try literal(#"{"@value": true, "@type": "@json"}"#) == "\"true\"^^<\(rdf)JSON>")
+    }
+
+    @Test func languageTaggedStringsKeepTheirTag() throws {
+        #expect(try literal(#"{"@value": "chat", "@language": "fr-BE"}"#) == "\"chat\"@fr-BE")
+    }
+
+    @Test func i18nDatatypeModeLowercasesTheLanguage() throws {
+        let o = ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: false)
+        #expect(try literal(#"{"@value": "x", "@language": "en-US", "@direction": "rtl"}"#, o)
+            == "\"x\"^^<https://www.w3.org/ns/i18n#en-us_rtl>")
+        #expect(try literal(#"{"@value": "x", "@direction": "ltr"}"#, o) == "\"x\"^^<https://www.w3.org/ns/i18n#_ltr>")
+    }
+
+    @Test func compoundLiteralModeMakesABlankNodeWithValueLanguageDirection() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@language": "en-US", "@direction": "rtl"}]}]
+        """#, ToRDFOptions(rdfDirection: .compoundLiteral, safeMode: false))
+        #expect(out == [
+            "<http://ex/s> <http://ex/p> _:b0",
+            "_:b0 <\(rdf)direction> \"rtl\"",
+            "_:b0 <\(rdf)language> \"en-us\"",
+            "_:b0 <\(rdf)value> \"x\"",
+        ])
+    }
+
+    @Test func directionWithoutModeIsDroppedOutsideSafeMode() throws {
+        #expect(try literal(#"{"@value": "x", "@language": "en", "@direction": "rtl"}"#) == "\"x\"@en")
+    }
+}
+
+@Suite struct SafeMode {
+    @Test func unsafeModeDropsWhatTheSpecDrops() throws {
+        let out = try quads(#"""
+        [{"@id": "rel", "http://ex/p": [{"@value": "1"}]},
+         {"@id": "http://ex/s", "@type": ["relType", "http://ex/T"], "relProp": [{"@value": "2"}],
+          "_:bp": [{"@value": "3"}], "http://ex/q": [{"@id": "relObj"}, {"@value": "4", "@language": "not a tag"},
+          {"@value": "5", "@type": "relDatatype"}, {"@id": "http://ex/a b"}]}]
+        """#)
+        #expect(out == ["<http://ex/s> <\(rdf)type> <http://ex/T>"])
+    }
+
+    @Test func relativeSubjectIsRefusedWithItsExpandedPath() throws {
+        let error = try #require(try toRDFError(#"[{"@id": "http://ex/a"}, {"@id": "rel", "http://ex/p": [{"@value": "1"}]}]"#))
+        #expect(error.code == .relativeSubjectReference)
+        #expect(error.path?.description == "$[1].@id")
+        #expect(error.message.contains("\"rel\""))
+    }
+
+    @Test func relativePredicateIsRefused() throws {
+        let error = try #require(try toRDFError(#"[{"@id": "http://ex/s", "name": [{"@value": "1"}]}]"#))
+        #expect(error.code == .relativePredicateReference)
+        #expect(error.path?.description == "$[0].name")
+    }
+
+    @Test func relativeObjectTypeDatatypeAndGraphAreRefused() throws {
+        #expect(try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@id": "o"}]}]"#)?.code == .relativeObjectReference)
+        let typeError = try toRDFError(#"[{"@id": "http://ex/s", "@type": ["http://ex/A", "T"]}]"#)
+        #expect(typeError?.code == .relativeTypeReference)
+        #expect(typeError?.path?.description == "$[0].@type[1]")
+        #expect(try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "v", "@type": "dt"}]}]"#)?.code
+            == .relativeDatatypeReference)
+        #expect(try toRDFError(#"[{"@id": "g", "@graph": [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]}]"#)?.code
+            == .relativeGraphReference)
+    }
+
+    @Test func blankNodePredicateIsRefusedNamingTheInputLabel() throws {
+        let error = try #require(try toRDFError(#"[{"@id": "http://ex/s", "_:prop": [{"@value": "1"}]}]"#))
+        #expect(error.code == .blankNodePredicate)
+        #expect(error.message.contains("_:prop"))
+        #expect(error.path?.description == "$[0][\"_:prop\"]")
+    }
+
+    @Test func blankNodePredicateIsKeptWithGeneralizedRDF() throws {
+        let out = try quads(#"[{"@id": "http://ex/s", "_:prop": [{"@value": "1"}]}]"#, ToRDFOptions(produceGeneralizedRDF: true))
+        #expect(out == ["<http://ex/s> _:b0 \"1\""])
+    }
+
+    @Test func malformedIRIAndLanguageTagAreRefused() throws {
+        #expect(try toRDFError(#"[{"@id": "http://ex/a b", "http://ex/p": [{"@value": "1"}]}]"#)?.code == .malformedIRI)
+        let error = try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "1", "@language": "en_US"}]}]"#)
+        #expect(error?.code == .invalidLanguageTag)
+        #expect(error?.path?.description == "$[0][\"http://ex/p\"][0].@language")
+    }
+
+    @Test func directionWithoutRDFDirectionIsRefused() throws {
+        let error = try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@direction": "rtl"}]}]"#)
+        #expect(error?.code == .rdfDirectionNotSet)
+        let ok = try quads(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@direction": "rtl"}]}]"#,
+                           ToRDFOptions(rdfDirection: .i18nDatatype))
+        #expect(ok.count == 1)
+    }
+
+    @Test func referencedNodeWithoutStatementsNeedsNoAbsoluteSubject() throws {
+        // The object reference is absolute, so nothing is dropped even though the node has no properties.
+        let out = try quads(#"[{"@id": "http://ex/s", "http://ex/p": [{"@id": "_:o"}]}]"#, ToRDFOptions())
+        #expect(out == ["<http://ex/s> <http://ex/p> _:b0"])
+    }
+}
+
+@Suite struct LexicalChecks {
+    @Test(arguments: ["en", "en-US", "zh-Hant-TW", "x-private1", "sgn-BE-FR"])
+    func wellFormedLanguageTags(tag: String) { #expect(Lexical.isWellFormedLanguageTag(tag)) }
+
+    @Test(arguments: ["", "en-", "-en", "en--US", "a b", "en_US", "toolongtag", "1en"])
+    func malformedLanguageTags(tag: String) { #expect(!Lexical.isWellFormedLanguageTag(tag)) }
+
+    @Test func iriClassification() {
+        #expect(Lexical.classify("http://ex/a") == .absolute)
+        #expect(Lexical.classify("urn:uuid:1") == .absolute)
+        #expect(Lexical.classify("_:b0") == .blankNode)
+        #expect(Lexical.classify("rel/path") == .relative)
+        #expect(Lexical.classify("#frag") == .relative)
+        #expect(Lexical.classify("1http:x") == .relative)
+        #expect(Lexical.classify("http://ex/a b") == .malformed)
+        #expect(Lexical.classify("http://ex/<a>") == .malformed)
+    }
+}
