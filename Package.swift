@@ -18,6 +18,7 @@ let package = Package(
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite",
+            "LearningModel", "ProfileValidation",
         ]),
     ],
     dependencies: [
@@ -79,11 +80,18 @@ let package = Package(
         .target(name: "RegistrySQLite", dependencies: [
             "CredentialRegistry", "StatusList", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
+        // The ELM 3.x / EDC generic-profile learning model: typed, lossless, deterministic JSON.
+        .target(name: "LearningModel", dependencies: [
+            "CredentialJSON", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
+        .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite",
+            "LearningModel", "ProfileValidation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
@@ -108,6 +116,8 @@ let package = Package(
         .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialRegistryTests", dependencies: ["CredentialRegistry", "RegistrySQLite", "StatusList", "TestSupport"]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,7 @@ struct Skillcred: AsyncParsableCommand {
             Seal.self,
             JAdESVerify.self,
             Canonicalize.self,
+            Validate.self,
         ]
     )
 }

@@ -1,0 +1,141 @@
+/// A CSV syntax error with the line and column where it was found.
+public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+        public var description: String { name }
+        /// A quoted field is not closed before the end of the input.
+        public static let unterminatedQuote = Code(name: "unterminatedQuote")
+        /// A quote inside an unquoted field, or text after a closing quote.
+        public static let unexpectedQuote = Code(name: "unexpectedQuote")
+        /// The input is not UTF-8.
+        public static let invalidUTF8 = Code(name: "invalidUTF8")
+        /// The input is larger than the limit.
+        public static let tooLarge = Code(name: "tooLarge")
+        /// A required column is missing from the header.
+        public static let missingColumn = Code(name: "missingColumn")
+    }
+
+    public let code: Code
+    public let message: String
+    /// 1-based line and column (in characters) of the problem.
+    public let line: Int
+    public let column: Int
+
+    public var description: String { "line \(line):\(column): \(message)" }
+}
+
+/// A small RFC 4180 CSV reader: quoted fields with `""` escapes and embedded line breaks,
+/// CRLF or LF line ends, and a leading UTF-8 byte order mark ignored.
+public enum CSVReader {
+    /// The default size limit (the full ESCO skills export is about 30 MB per language).
+    public static let defaultMaxBytes = 512 * 1024 * 1024
+
+    /// Every record as fields; an empty last line is not a record.
+    public static func records<Bytes: Collection>(_ bytes: Bytes, separator: UInt8 = UInt8(ascii: ","),
+                                                  maxBytes: Int = defaultMaxBytes) throws(CSVError) -> [[String]]
+    where Bytes.Element == UInt8 {
+        var input = Array(bytes)
+        guard input.count <= maxBytes else {
+            throw CSVError(code: .tooLarge, message: "the CSV is larger than \(maxBytes) bytes", line: 1, column: 1)
+        }
+        if input.starts(with: [0xEF, 0xBB, 0xBF]) { input.removeFirst(3) }
+        var records: [[String]] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1
+        var lineStart = 0
+        var i = 0
+        let n = input.count
+        let quote = UInt8(ascii: "\"")
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
+        func finishField() throws(CSVError) {
+            guard let s = String(validating: field, as: UTF8.self) else {
+                throw CSVError(code: .invalidUTF8, message: "the text is not UTF-8", line: line, column: 1)
+            }
+            fields.append(s)
+            field.removeAll(keepingCapacity: true)
+        }
+
+        while i < n {
+            // Start of a field.
+            if input[i] == quote {
+                let openLine = line, openColumn = i - lineStart + 1
+                i += 1
+                var closed = false
+                while i < n {
+                    let c = input[i]
+                    if c == quote {
+                        if i + 1 < n && input[i + 1] == quote {
+                            field.append(quote)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        closed = true
+                        break
+                    }
+                    if c == lf { line += 1; lineStart = i + 1 }
+                    field.append(c)
+                    i += 1
+                }
+                if !closed {
+                    throw CSVError(code: .unterminatedQuote, message: "a quoted field is not closed", line: openLine, column: openColumn)
+                }
+                if i < n && input[i] != separator && input[i] != cr && input[i] != lf {
+                    throw CSVError(code: .unexpectedQuote, message: "text after a closing quote", line: line, column: i - lineStart + 1)
+                }
+            } else {
+                while i < n && input[i] != separator && input[i] != cr && input[i] != lf {
+                    if input[i] == quote {
+                        throw CSVError(code: .unexpectedQuote, message: "a quote inside an unquoted field", line: line, column: i - lineStart + 1)
+                    }
+                    field.append(input[i])
+                    i += 1
+                }
+            }
+            try finishField()
+            if i >= n { break }
+            if input[i] == separator {
+                i += 1
+                if i == n { fields.append("") }
+                continue
+            }
+            // Line end: CRLF, LF or a lone CR.
+            if input[i] == cr && i + 1 < n && input[i + 1] == lf { i += 1 }
+            i += 1
+            records.append(fields)
+            fields.removeAll(keepingCapacity: true)
+            line += 1
+            lineStart = i
+        }
+        if !fields.isEmpty { records.append(fields) }
+        return records
+    }
+
+    /// Records as dictionaries keyed by the header row's names, with their 1-based line numbers.
+    public static func table<Bytes: Collection>(_ bytes: Bytes, required: [String] = [],
+                                                maxBytes: Int = defaultMaxBytes) throws(CSVError) -> [(line: Int, row: [String: String])]
+    where Bytes.Element == UInt8 {
+        let all = try records(bytes, maxBytes: maxBytes)
+        guard let header = all.first else {
+            if let missing = required.first {
+                throw CSVError(code: .missingColumn, message: "the CSV is empty; expected a header with \(missing)", line: 1, column: 1)
+            }
+            return []
+        }
+        for r in required where !header.contains(r) {
+            throw CSVError(code: .missingColumn, message: "the header has no \(r) column", line: 1, column: 1)
+        }
+        var result: [(line: Int, row: [String: String])] = []
+        result.reserveCapacity(all.count - 1)
+        // Line numbers are approximate for records with embedded line breaks; rows are counted instead.
+        for (index, record) in all.dropFirst().enumerated() {
+            if record.count == 1 && record[0].isEmpty { continue }
+            var row: [String: String] = [:]
+            for (k, name) in header.enumerated() where k < record.count { row[name] = record[k] }
+            result.append((index + 2, row))
+        }
+        return result
+    }
+}

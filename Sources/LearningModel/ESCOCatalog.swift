@@ -1,0 +1,101 @@
+/// One ESCO skill or knowledge concept from an ESCO export, with its labels per language.
+public struct ESCOSkill: Sendable, Hashable {
+    /// The concept URI, `http://data.europa.eu/esco/skill/<uuid>`.
+    public let uri: String
+    /// `skill/competence` or `knowledge` (ESCO's `skillType` column).
+    public var skillType: String?
+    /// `transversal`, `cross-sector`, `sector-specific` or `occupation-specific`.
+    public var reuseLevel: String?
+    /// Preferred label per language, in the order the files were loaded.
+    public var preferredLabel = LanguageMap()
+    /// Alternative labels per language.
+    public var altLabels: [String: [String]] = [:]
+    /// `released` for current concepts.
+    public var status: String?
+
+    public init(uri: String) { self.uri = uri }
+
+    /// The skill as an EDC `relatedESCOSkill` concept (scheme `http://data.europa.eu/esco/concept-scheme/skills`).
+    public func concept(languages: [String]? = nil) -> Concept {
+        var c = Concept()
+        c.id = uri
+        var scheme = ConceptScheme()
+        scheme.id = ESCOCatalog.skillsScheme
+        c.inScheme = scheme
+        if let languages {
+            c.prefLabel = LanguageMap(preferredLabel.entries.filter { languages.contains($0.language) })
+        } else {
+            c.prefLabel = preferredLabel
+        }
+        return c
+    }
+}
+
+/// ESCO skills read from the official ESCO CSV download (`skills_<lang>.csv`, one file per language).
+///
+/// The columns used are `conceptUri`, `preferredLabel`, `altLabels` (one label per line),
+/// `skillType`, `reuseLevel` and `status`; others are ignored. Loading the files of several
+/// languages merges their labels.
+public struct ESCOCatalog: Sendable {
+    /// The ESCO skills concept scheme.
+    public static let skillsScheme = "http://data.europa.eu/esco/concept-scheme/skills"
+
+    /// What was loaded, for messages (file names).
+    public private(set) var source: String = ""
+    private var skills: [String: ESCOSkill] = [:]
+    /// URIs in first-seen order, for listing.
+    public private(set) var uris: [String] = []
+
+    public init() {}
+
+    /// The number of skills.
+    public var count: Int { skills.count }
+
+    /// The skill with this URI.
+    public func skill(_ uri: String) -> ESCOSkill? { skills[uri] }
+
+    /// The preferred label of a skill in the first available preferred language.
+    public func label(of uri: String, preferring languages: [String] = ["en"]) -> String? {
+        skills[uri]?.preferredLabel.text(preferring: languages)
+    }
+
+    /// Adds one ESCO CSV file's skills; `language` is the labels' language (e.g. `en` for `skills_en.csv`).
+    public mutating func load<Bytes: Collection>(csv bytes: Bytes, language: String, source name: String) throws(CSVError)
+    where Bytes.Element == UInt8 {
+        let rows = try CSVReader.table(bytes, required: ["conceptUri", "preferredLabel"])
+        for (_, row) in rows {
+            guard let uri = row["conceptUri"]?.trimmingSpaces, !uri.isEmpty else { continue }
+            if let type = row["conceptType"], !type.isEmpty, type != "KnowledgeSkillCompetence" { continue }
+            var skill = skills[uri] ?? ESCOSkill(uri: uri)
+            if skills[uri] == nil { uris.append(uri) }
+            if let label = row["preferredLabel"], !label.isEmpty { skill.preferredLabel[language] = label }
+            if let alt = row["altLabels"], !alt.isEmpty {
+                skill.altLabels[language] = alt.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                    .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+            }
+            if let t = row["skillType"], !t.isEmpty { skill.skillType = t }
+            if let r = row["reuseLevel"], !r.isEmpty { skill.reuseLevel = r }
+            if let s = row["status"], !s.isEmpty { skill.status = s }
+            skills[uri] = skill
+        }
+        source = source.isEmpty ? name : source + ", " + name
+    }
+
+    /// The language of an official ESCO file name (`skills_fr.csv` → `fr`), or `nil`.
+    public static func language(ofFileName name: String) -> String? {
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        guard base.hasSuffix(".csv"), let underscore = base.lastIndex(of: "_") else { return nil }
+        let lang = base[base.index(after: underscore)..<base.index(base.endIndex, offsetBy: -4)]
+        guard (2...3).contains(lang.count), lang.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        return String(lang).lowercased()
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
