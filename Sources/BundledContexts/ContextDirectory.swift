@@ -5,6 +5,7 @@ import Foundation
 public struct ContextDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable error codes.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The code's stable name, e.g. `overridesBundled`.
         public let name: String
         public var description: String { name }
         /// `manifest.json` is missing or unreadable.
@@ -23,14 +24,18 @@ public struct ContextDirectoryError: Error, Sendable, Hashable, CustomStringConv
         public static let overridesBundled = Code(name: "overridesBundled")
     }
 
+    /// What kind of failure this is.
     public let code: Code
+    /// A human-readable explanation.
     public let message: String
     /// The file the error is about.
     public let file: String
-    /// 1-based line and column of a JSON syntax error, when there is one.
+    /// 1-based line of a JSON syntax error, when there is one.
     public let line: Int?
+    /// 1-based column of a JSON syntax error, when there is one.
     public let column: Int?
 
+    /// `file:line:column: message`, or `file: message` when there is no position.
     public var description: String {
         if let line, let column { return "\(file):\(line):\(column): \(message)" }
         return "\(file): \(message)"
@@ -59,12 +64,14 @@ public struct ContextDirectory: Sendable {
         /// Nesting depth limit for the JSON parser.
         public var maxDepth: Int
 
+        /// Limits with the given values; the defaults are 1,000 entries, 1 MiB per file, depth 64.
         public init(maxEntries: Int = 1_000, maxFileBytes: Int = 1 << 20, maxDepth: Int = 64) {
             self.maxEntries = maxEntries
             self.maxFileBytes = maxFileBytes
             self.maxDepth = maxDepth
         }
 
+        /// 1,000 entries, 1 MiB per file, depth 64.
         public static let `default` = Limits()
     }
 

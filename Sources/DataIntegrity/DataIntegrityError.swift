@@ -39,7 +39,9 @@ public struct DataIntegrityError: Error, Sendable, Hashable, CustomStringConvert
         public static let issuerMismatch = Code(name: "ISSUER_MISMATCH")
     }
 
+    /// What went wrong, as a stable code.
     public let code: Code
+    /// A readable explanation naming the field or value concerned (never key material).
     public let message: String
     /// The JSON location concerned, e.g. `$.proof[1].created`, when there is one.
     public let path: JSONPath?

@@ -4,15 +4,21 @@ import Multiformats
 
 /// The proof options a signer puts into a new proof (DI §2.1).
 public struct ProofOptions: Sendable {
+    /// The cryptosuite; it must suit the signing key (Ed25519 → eddsa-*, P-256/P-384 → ecdsa-*).
     public var cryptosuite: Cryptosuite
     /// The verification method URL, e.g. `did:key:z6Mk…#z6Mk…`.
     public var verificationMethod: String
+    /// `assertionMethod` for credentials, `authentication` for presentations.
     public var proofPurpose: ProofPurpose
     /// `created` as written into the proof; `nil` leaves it out. Defaults to now, in whole seconds UTC.
     public var created: String?
+    /// When the proof stops being valid (a dateTimeStamp), if ever.
     public var expires: String?
+    /// The security domain(s) the proof is meant for (presentations).
     public var domain: [String]?
+    /// The verifier's challenge, echoed back (presentations).
     public var challenge: String?
+    /// An optional random value.
     public var nonce: String?
     /// The proof's own `id`, needed when later proofs chain to it.
     public var id: String?
@@ -65,6 +71,7 @@ public struct ProofOptions: Sendable {
 
 /// Creates Data Integrity proofs (DI §4.2 Add Proof, §4.3 Add Proof Set/Chain).
 public struct DataIntegritySigner: Sendable {
+    /// The transformation and hashing steps the signer runs.
     public let hashing: ProofHashing
 
     /// A signer canonicalizing RDFC suites with `canonicalizer` (use ``JSONLDCanonicalizer`` for bundled contexts).

@@ -33,10 +33,13 @@ public struct ProofVerificationOptions: Sendable {
 public struct ProofVerificationResult: Sendable {
     /// The proof's position in `proof` (0 for a single proof object).
     public let index: Int
+    /// Where the proof is, e.g. `$.proof[1]`.
     public let path: JSONPath
+    /// The proof's `id`, if it has one.
     public let id: String?
     /// The proof's suite, when the proof could be read.
     public let suite: ProofSuite?
+    /// The proof's `verificationMethod`, if it could be read.
     public let verificationMethod: String?
     /// The controller that authorized the verification method, once resolved.
     public let controller: String?
@@ -45,11 +48,13 @@ public struct ProofVerificationResult: Sendable {
     /// Why the proof does not verify; empty when it does.
     public let errors: [DataIntegrityError]
 
+    /// Whether this proof verified.
     public var verified: Bool { errors.isEmpty }
 }
 
 /// The outcome for a whole document: every proof must verify (DI §4.5).
 public struct DocumentVerificationResult: Sendable {
+    /// One result per proof, in document order.
     public let proofs: [ProofVerificationResult]
     /// Failures that concern the document rather than one proof (not an object, no proof at all).
     public let errors: [DataIntegrityError]
@@ -65,7 +70,9 @@ public struct DocumentVerificationResult: Sendable {
 ///
 /// A wrong signature, an unauthorized key or a tampered value is reported in the result, not thrown.
 public struct DataIntegrityVerifier: Sendable {
+    /// The transformation and hashing steps the verifier recomputes.
     public let hashing: ProofHashing
+    /// Where verification methods come from.
     public let resolver: any VerificationMethodResolving
 
     public init(canonicalizer: any DocumentCanonicalizer, resolver: any VerificationMethodResolving) {
@@ -174,7 +181,7 @@ public struct DataIntegrityVerifier: Sendable {
             }
             input["proof"] = .array(matching)
         }
-        let method: ResolvedVerificationMethod
+        let method: ProofVerificationMethod
         do {
             method = try await resolver.resolve(verificationMethod: proof.verificationMethod, relationship: purpose)
         } catch {

@@ -4,6 +4,7 @@ import Multiformats
 
 /// Why a proof was made; it must match the verification relationship the key is listed under.
 public struct ProofPurpose: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The purpose as written in `proofPurpose`.
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
@@ -12,8 +13,11 @@ public struct ProofPurpose: RawRepresentable, Sendable, Hashable, CustomStringCo
     public static let assertionMethod = ProofPurpose(rawValue: "assertionMethod")
     /// Presentations and logins (the verification method must be under `authentication`).
     public static let authentication = ProofPurpose(rawValue: "authentication")
+    /// Invoking a capability.
     public static let capabilityInvocation = ProofPurpose(rawValue: "capabilityInvocation")
+    /// Delegating a capability.
     public static let capabilityDelegation = ProofPurpose(rawValue: "capabilityDelegation")
+    /// Key agreement.
     public static let keyAgreement = ProofPurpose(rawValue: "keyAgreement")
 }
 
@@ -25,14 +29,21 @@ public struct EmbeddedProof: Sendable {
     public let object: JSONObject
     /// Where the proof sits in the document, e.g. `$.proof[1]`.
     public let path: JSONPath
+    /// The proof's type and cryptosuite.
     public let suite: ProofSuite
+    /// The proof's `id`, which chained proofs refer to.
     public let id: String?
+    /// The verification method URL.
     public let verificationMethod: String
+    /// Why the proof was made.
     public let proofPurpose: ProofPurpose
+    /// `created`, parsed (a value without offset is read as UTC).
     public let created: Date?
+    /// `expires`, parsed.
     public let expires: Date?
     /// `domain` as a set of strings (DI allows a string or a list).
     public let domain: [String]?
+    /// The verifier's challenge, if any.
     public let challenge: String?
     /// `previousProof` ids (a string or a list in JSON).
     public let previousProof: [String]

@@ -19,6 +19,7 @@ public struct ProofHashInput: Sendable, Hashable {
     public let canonicalDocument: String
     /// The canonical proof configuration (N-Quads or JCS text).
     public let canonicalProofConfig: String
+    /// The hash used for both hashes (and inside RDFC-1.0).
     public let hashAlgorithm: ProofHashAlgorithm
     /// H(canonicalDocument).
     public let documentHash: [UInt8]
@@ -30,6 +31,7 @@ public struct ProofHashInput: Sendable, Hashable {
 
 /// The transformation, proof-configuration and hashing steps shared by signing and verifying.
 public struct ProofHashing: Sendable {
+    /// The RDFC canonicalizer (unused by the JCS suites).
     public let canonicalizer: any DocumentCanonicalizer
 
     public init(canonicalizer: any DocumentCanonicalizer) {

@@ -98,8 +98,17 @@ final class Processor {
                 var remotes = remoteContexts
                 remotes.append(url)
                 let (loaded, documentURL) = try dereference(url, forImport: false)
-                result = try processContext(result, loaded, baseURL: documentURL, remoteContexts: remotes,
-                                            validateScoped: validateScoped)
+                let depth = path.count
+                do {
+                    result = try processContext(result, loaded, baseURL: documentURL, remoteContexts: remotes,
+                                                validateScoped: validateScoped)
+                } catch {
+                    // Keys inside the remote context are not in the document: point at the reference and name the URL.
+                    path.removeSubrange(depth...)
+                    if error.code == .contextOverflow || error.code == .recursiveContextInclusion { throw error }
+                    throw JSONLDError(error.code, "in remote context \(url): \(error.message)",
+                                      path: JSONPath(components: path))
+                }
             case .object(let object):
                 try processContextObject(object, into: &result, baseURL: baseURL, remoteContexts: remoteContexts,
                                          overrideProtected: overrideProtected, validateScoped: validateScoped)
@@ -347,7 +356,7 @@ final class Processor {
                 return
             }
             guard let iri = try expandIRIDefining(&active, rs, documentRelative: false, vocab: true, scope: scope,
-                                                  defined: &defined), iri.contains(":") else {
+                                                  defined: &defined), iri.utf8.contains(UInt8(ascii: ":")) else {
                 throw fail(.invalidIRIMapping, "@reverse \"\(rs)\" does not expand to an IRI", key: term)
             }
             definition.iri = iri
@@ -383,7 +392,7 @@ final class Processor {
                                                       defined: &defined) else {
                     throw fail(.invalidIRIMapping, "@id \"\(ids)\" does not expand to an IRI", key: term)
                 }
-                if !Keywords.isKeyword(iri) && !iri.contains(":") {
+                if !Keywords.isKeyword(iri) && !iri.utf8.contains(UInt8(ascii: ":")) {
                     throw fail(.invalidIRIMapping, "\"\(term)\" maps to \"\(iri)\", which is not an IRI, blank node or keyword", key: term)
                 }
                 if iri == "@context" {
@@ -399,7 +408,7 @@ final class Processor {
                         throw fail(.invalidIRIMapping, "the term \"\(term)\" looks like an IRI but maps to a different IRI \"\(iri)\"", key: term)
                     }
                 }
-                if !term.contains(":") && !term.contains("/") && simpleTerm
+                if !term.utf8.contains(UInt8(ascii: ":")) && !term.utf8.contains(UInt8(ascii: "/")) && simpleTerm
                     && (IRI.endsWithGenDelim(iri) || IRI.isBlankNode(iri)) {
                     definition.prefix = true
                 }
@@ -417,7 +426,7 @@ final class Processor {
             } else {
                 definition.iri = term
             }
-        } else if term.contains("/") {
+        } else if term.utf8.contains(UInt8(ascii: "/")) {
             guard let iri = expandIRI(active, term, vocab: true), IRI.isAbsolute(iri) else {
                 throw fail(.invalidIRIMapping, "the relative term \"\(term)\" does not expand to an absolute IRI", key: term)
             }
@@ -520,7 +529,7 @@ final class Processor {
         }
 
         if let prefix = object["@prefix"] {
-            if mode == .jsonLD10 || term.contains(":") || term.contains("/") {
+            if mode == .jsonLD10 || term.utf8.contains(UInt8(ascii: ":")) || term.utf8.contains(UInt8(ascii: "/")) {
                 throw fail(.invalidTermDefinition, "@prefix needs json-ld-1.1 and a term without ':' or '/'", key: term)
             }
             guard case .bool(let b) = prefix else {

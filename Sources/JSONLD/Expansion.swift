@@ -204,7 +204,7 @@ extension Processor {
             path.append(.key(key))
             defer { path.removeLast() }
             guard let expandedProperty = expandIRI(active, key, vocab: true),
-                  expandedProperty.contains(":") || Keywords.isKeyword(expandedProperty) else {
+                  expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty) else {
                 try unsafe(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
             }

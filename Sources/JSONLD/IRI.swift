@@ -52,7 +52,7 @@ enum IRI {
         }
         var scheme: Substring?
         if let colon = rest.firstIndex(of: ":"), colon != rest.startIndex,
-           !rest[..<colon].contains("/") {
+           !rest[..<colon].utf8.contains(UInt8(ascii: "/")) {
             scheme = rest[..<colon]
             rest = rest[rest.index(after: colon)...]
         }
@@ -67,7 +67,7 @@ enum IRI {
     }
 
     static func removeDotSegments(_ path: Substring) -> String {
-        if !path.contains(".") { return String(path) }
+        if !path.utf8.contains(UInt8(ascii: ".")) { return String(path) }
         var input = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let absolute = path.hasPrefix("/")
         if absolute { input.removeFirst() }

@@ -11,6 +11,10 @@ struct DropHint: Sendable, Hashable {
 extension JSONLDToRDFError {
     /// A safe-mode refusal; the message is written here so every drop reads the same way.
     static func drop(_ code: Code, value: String, role: DropHint.Role) -> JSONLDToRDFError {
+        if value == NodeMap.nullIdentifier, role == .subject || role == .object || role == .graph {
+            return JSONLDToRDFError(code, "a node's @id is null (expansion discarded a keyword-like @id), so it cannot be named in RDF; "
+                                    + "its statements would be dropped", path: nil, hint: DropHint(role: role, value: value))
+        }
         let what: String = switch role {
         case .graph: "graph name \(quoted(value))"
         case .subject: "node @id \(quoted(value))"
@@ -87,7 +91,9 @@ enum ErrorLocator {
         case .graph:
             if o["@graph"] != nil, o["@id"]?.stringValue == hint.value { return path.appending("@id") }
         case .subject, .object:
-            if !isValue, o["@id"]?.stringValue == hint.value { return path.appending("@id") }
+            if !isValue, let id = o["@id"] {
+                if id.stringValue == hint.value || (id.isNull && hint.value == NodeMap.nullIdentifier) { return path.appending("@id") }
+            }
         case .predicate:
             if !isValue, o[hint.value] != nil { return path.appending(hint.value) }
             if let reverse = o["@reverse"]?.objectValue, reverse[hint.value] != nil {

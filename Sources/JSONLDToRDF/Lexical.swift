@@ -6,40 +6,90 @@ enum Lexical {
     /// How an identifier from the node map classifies.
     enum IRIKind { case absolute, blankNode, relative, malformed }
 
-    /// Absolute IRI (scheme ":" rest, RFC 3987 §2.2), blank node identifier, relative reference, or
-    /// an absolute IRI with characters N-Quads' IRIREF forbids (controls, space, `<>"{}|\^` and backtick).
+    /// Absolute IRI, blank node identifier, relative reference, or malformed absolute IRI.
+    ///
+    /// An absolute IRI is `scheme ":" rest` (RFC 3987 §2.2) where `rest` uses only IRI characters:
+    /// unreserved, sub-delims, `:@/?`, one `#`, `%` with two hex digits, `[ ]` inside the authority,
+    /// and non-ASCII characters other than C1 controls. Anything else (a space, `<`, a second `#`, …)
+    /// is malformed and cannot be written as an N-Quads IRIREF that means the same thing.
     static func classify(_ s: String) -> IRIKind {
-        var utf8 = s.utf8.makeIterator()
-        guard let first = utf8.next() else { return .relative }
+        let utf8 = s.utf8
+        var i = utf8.startIndex
+        guard i != utf8.endIndex else { return .relative }
+        let first = utf8[i]
         if first == UInt8(ascii: "_") {
-            if s.utf8.count >= 2, s.utf8.dropFirst().first == UInt8(ascii: ":") { return .blankNode }
-            return .relative
+            let next = utf8.index(after: i)
+            return next != utf8.endIndex && utf8[next] == UInt8(ascii: ":") ? .blankNode : .relative
         }
         guard isAlpha(first) else { return .relative }
-        var sawColon = false
-        while let c = utf8.next() {
-            if c == UInt8(ascii: ":") { sawColon = true; break }
+        i = utf8.index(after: i)
+        while true {
+            guard i != utf8.endIndex else { return .relative }
+            let c = utf8[i]
+            if c == UInt8(ascii: ":") { break }
             guard isAlpha(c) || isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
             else { return .relative }
+            i = utf8.index(after: i)
         }
-        guard sawColon else { return .relative }
-        while let c = utf8.next() {
-            if isForbiddenInIRI(c) { return .malformed }
+        i = utf8.index(after: i)
+        return isWellFormedIRIRest(utf8[i...]) ? .absolute : .malformed
+    }
+
+    private static func isWellFormedIRIRest(_ rest: Substring.UTF8View) -> Bool {
+        var sawHash = false
+        var inAuthority = rest.starts(with: "//".utf8)
+        var slashes = 0
+        var pendingHex = 0
+        var afterC2 = false
+        for c in rest {
+            if pendingHex > 0 {
+                guard isHex(c) else { return false }
+                pendingHex -= 1
+                continue
+            }
+            if afterC2 {
+                afterC2 = false
+                if c >= 0x80 && c <= 0x9F { return false }  // U+0080…U+009F, C1 controls
+            }
+            if c >= 0x80 {
+                if c == 0xC2 { afterC2 = true }
+                continue
+            }
+            if isAlpha(c) || isDigit(c) { continue }
+            switch c {
+            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+                continue
+            case UInt8(ascii: "/"):
+                if inAuthority {
+                    slashes += 1
+                    if slashes > 2 { inAuthority = false }
+                }
+            case UInt8(ascii: "?"):
+                inAuthority = false
+            case UInt8(ascii: "#"):
+                if sawHash { return false }
+                sawHash = true
+                inAuthority = false
+            case UInt8(ascii: "%"):
+                pendingHex = 2
+            case UInt8(ascii: "["), UInt8(ascii: "]"):
+                if !inAuthority { return false }
+            default:
+                return false
+            }
         }
-        return .absolute
+        return pendingHex == 0 && !afterC2
+    }
+
+    @inline(__always) static func isHex(_ c: UInt8) -> Bool {
+        isDigit(c) || ((c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f"))
     }
 
     @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-
-    @inline(__always) static func isForbiddenInIRI(_ c: UInt8) -> Bool {
-        switch c {
-        case 0x00...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
-            UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
-            return true
-        default: return false
-        }
-    }
 
     /// BCP 47 well-formedness in the form JSON-LD processors check: `1*8ALPHA *("-" 1*8alphanum)`.
     static func isWellFormedLanguageTag(_ tag: String) -> Bool {

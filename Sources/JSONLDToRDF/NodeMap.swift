@@ -49,6 +49,9 @@ struct NodeMap {
 
     init() {}
 
+    /// The identifier given to nodes whose `@id` is null: keyword-like, so never an IRI or blank node.
+    static let nullIdentifier = "@null"
+
     /// Where a recursive call attaches what it finds.
     private enum ActiveSubject {
         case none
@@ -125,6 +128,8 @@ struct NodeMap {
         switch object["@id"] {
         case .string(let s)?: id = Lexical.classify(s) == .blankNode ? issuer.relabel(s) : s
         case nil: id = issuer.fresh()
+        // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
+        case .null?: id = NodeMap.nullIdentifier
         case let other?:
             throw JSONLDToRDFError(.invalidExpandedInput, "@id must be a string in expanded JSON-LD, found a \(other.kindName)")
         }

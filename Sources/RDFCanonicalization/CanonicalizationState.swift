@@ -15,17 +15,80 @@ let noGraph = Int32.max
 @inline(__always) func isBlank(_ slot: Int32) -> Bool { slot < 0 }
 @inline(__always) func blankID(_ slot: Int32) -> Int32 { -1 - slot }
 
-/// The temporary identifier issuer of RDFC-1.0 §4.5 (prefix `b`), kept small because it is copied per permutation.
+/// A SHA-256 or SHA-384 digest held inline (no allocation), ordered like its lower-case hex form.
+///
+/// Big-endian words compare like the digest bytes, and hex digits keep byte order, so sorting these
+/// sorts the hex strings RDFC-1.0 sorts in code point order.
+struct HashValue: Hashable, Comparable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0, w4: UInt64 = 0, w5: UInt64 = 0
+    var byteCount: Int = 0
+
+    init(_ raw: UnsafeRawBufferPointer) {
+        byteCount = raw.count
+        func word(_ k: Int) -> UInt64 {
+            guard k * 8 < raw.count else { return 0 }
+            return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))
+        }
+        w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3); w4 = word(4); w5 = word(5)
+    }
+
+    static func < (a: HashValue, b: HashValue) -> Bool {
+        if a.w0 != b.w0 { return a.w0 < b.w0 }
+        if a.w1 != b.w1 { return a.w1 < b.w1 }
+        if a.w2 != b.w2 { return a.w2 < b.w2 }
+        if a.w3 != b.w3 { return a.w3 < b.w3 }
+        if a.w4 != b.w4 { return a.w4 < b.w4 }
+        return a.w5 < b.w5
+    }
+
+    /// Appends the lower-case hex form.
+    func appendHex(to out: inout [UInt8]) {
+        @inline(__always) func word(_ w: UInt64) {
+            var shift: UInt64 = 64
+            while shift > 0 {
+                shift -= 4
+                let nibble = UInt8(truncatingIfNeeded: (w >> shift) & 0xF)
+                out.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            }
+        }
+        word(w0); word(w1); word(w2); word(w3)
+        if byteCount > 32 { word(w4); word(w5) }
+    }
+}
+
+/// The temporary identifier issuer of RDFC-1.0 §4.5 (prefix `b`).
+///
+/// Copied for every permutation tried, so it is one small array (issue order, the issued number is the
+/// index) searched linearly while short; a dictionary index is added only once it grows.
 struct TemporaryIssuer {
-    var issued: [Int32: Int32] = [:]
-    var order: [Int32] = []
+    private(set) var order: [Int32] = []
+    private var index: [Int32: Int32]? = nil
+    private static let indexThreshold = 24
+
+    /// The number of `node`'s `b` label, if one was issued.
+    @inline(__always) func issued(_ node: Int32) -> Int32? {
+        if let index { return index[node] }
+        var k = 0
+        let count = order.count
+        while k < count {
+            if order[k] == node { return Int32(k) }
+            k += 1
+        }
+        return nil
+    }
 
     /// Issues (or returns) the number of `node`'s `b` label.
     @inline(__always) mutating func issue(_ node: Int32) -> Int32 {
-        if let existing = issued[node] { return existing }
+        if let existing = issued(node) { return existing }
         let number = Int32(order.count)
-        issued[node] = number
         order.append(node)
+        if index != nil {
+            index![node] = number
+        } else if order.count > Self.indexThreshold {
+            var built: [Int32: Int32] = [:]
+            for (k, n) in order.enumerated() { built[n] = Int32(k) }
+            index = built
+        }
         return number
     }
 }
@@ -41,8 +104,10 @@ struct CanonicalizationState {
     var blankLabels: [String] = []
     /// Blank node to quads map (§4.4.3 step 2): quad indexes mentioning each blank node, in input order.
     var blankQuads: [[Int32]] = []
-    /// First-degree hash (lower-case hex) of each blank node.
-    var firstDegree: [[UInt8]] = []
+    /// First-degree hash of each blank node.
+    var firstDegree: [HashValue] = []
+    /// Reused for Hash Related Blank Node inputs.
+    var scratch: [UInt8] = []
     /// Canonical issuer (§4.5, prefix `c14n`): number issued to each blank node, or -1.
     var canonical: [Int32] = []
     var canonicalOrder: [Int32] = []
@@ -96,43 +161,30 @@ struct CanonicalizationState {
 
     // MARK: hashing
 
-    func hexDigest(_ parts: [[UInt8]]) -> [UInt8] {
+    func digest(_ parts: [[UInt8]]) -> HashValue {
         switch algorithm {
         case .sha256:
             var h = SHA256()
             for part in parts { part.withUnsafeBytes { h.update(bufferPointer: $0) } }
-            return hex(h.finalize())
+            return h.finalize().withUnsafeBytes { HashValue($0) }
         case .sha384:
             var h = SHA384()
             for part in parts { part.withUnsafeBytes { h.update(bufferPointer: $0) } }
-            return hex(h.finalize())
+            return h.finalize().withUnsafeBytes { HashValue($0) }
         }
     }
 
-    func hexDigest(_ bytes: [UInt8]) -> [UInt8] {
+    func digest(_ bytes: [UInt8]) -> HashValue {
         switch algorithm {
         case .sha256:
             var h = SHA256()
             bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-            return hex(h.finalize())
+            return h.finalize().withUnsafeBytes { HashValue($0) }
         case .sha384:
             var h = SHA384()
             bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-            return hex(h.finalize())
+            return h.finalize().withUnsafeBytes { HashValue($0) }
         }
-    }
-
-    func hex(_ digest: some Digest) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(SHA384.byteCount * 2)
-        digest.withUnsafeBytes { raw in
-            for byte in raw {
-                let hi = byte >> 4, lo = byte & 0xF
-                out.append(hi < 10 ? 0x30 + hi : 0x57 + hi)
-                out.append(lo < 10 ? 0x30 + lo : 0x57 + lo)
-            }
-        }
-        return out
     }
 
     // MARK: serialization
@@ -172,7 +224,7 @@ struct CanonicalizationState {
     }
 
     /// Hash First Degree Quads (§4.6.3): `_:a` for the reference node, `_:z` for any other blank node.
-    func hashFirstDegree(_ node: Int32) -> [UInt8] {
+    func hashFirstDegree(_ node: Int32) -> HashValue {
         var lines: [[UInt8]] = []
         lines.reserveCapacity(blankQuads[Int(node)].count)
         for q in blankQuads[Int(node)] {
@@ -184,13 +236,15 @@ struct CanonicalizationState {
             lines.append(line)
         }
         lines.sort { $0.lexicographicallyPrecedes($1) }
-        return hexDigest(lines)
+        return digest(lines)
     }
 
     /// Hash Related Blank Node (§4.7.3).
-    func hashRelated(_ related: Int32, quad: InternedQuad, issuer: TemporaryIssuer, position: UInt8) -> [UInt8] {
-        var input: [UInt8] = [position]
-        input.reserveCapacity(160)
+    mutating func hashRelated(_ related: Int32, quad: InternedQuad, issuer: TemporaryIssuer, position: UInt8) -> HashValue {
+        var input = scratch
+        scratch = []
+        input.removeAll(keepingCapacity: true)
+        input.append(position)
         if position != 0x67 {  // 'g'
             // The predicate is always an IRI, already serialized as `<iri>`.
             input.append(contentsOf: terms[Int(quad.p)])
@@ -199,12 +253,14 @@ struct CanonicalizationState {
         // Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`), as the suite requires.
         if c >= 0 {
             appendCanonicalLabel(c, to: &input)
-        } else if let t = issuer.issued[related] {
+        } else if let t = issuer.issued(related) {
             appendTemporaryLabel(t, to: &input)
         } else {
-            input.append(contentsOf: firstDegree[Int(related)])
+            firstDegree[Int(related)].appendHex(to: &input)
         }
-        return hexDigest(input)
+        let hash = digest(input)
+        scratch = input
+        return hash
     }
 
     // MARK: Hash N-Degree Quads (§4.8.3)
@@ -222,7 +278,7 @@ struct CanonicalizationState {
     }
 
     /// Returns the N-degree hash of `identifier`; `issuer` is updated to the spec's returned issuer.
-    mutating func hashNDegree(_ identifier: Int32, issuer: inout TemporaryIssuer) throws(CanonicalizationError) -> [UInt8] {
+    mutating func hashNDegree(_ identifier: Int32, issuer: inout TemporaryIssuer) throws(CanonicalizationError) -> HashValue {
         callsTotal += 1
         callsForCurrentNode += 1
         if callsForCurrentNode > limits.maxNDegreeCallsPerBlankNode {
@@ -233,20 +289,25 @@ struct CanonicalizationState {
         }
 
         // Steps 1–3: related blank nodes grouped by their related hash.
-        var groups: [[UInt8]: [Int32]] = [:]
+        var groups: [HashValue: [Int32]] = [:]
         for q in blankQuads[Int(identifier)] {
             let quad = quads[Int(q)]
-            for (slot, position) in [(quad.s, UInt8(0x73)), (quad.o, 0x6F), (quad.g, 0x67)]
-            where slot != noGraph && isBlank(slot) && blankID(slot) != identifier {
-                let related = blankID(slot)
-                let hash = hashRelated(related, quad: quad, issuer: issuer, position: position)
-                groups[hash, default: []].append(related)
+            // quad.g is never blank for the default graph (noGraph is positive).
+            if isBlank(quad.s) && blankID(quad.s) != identifier {
+                groups[hashRelated(blankID(quad.s), quad: quad, issuer: issuer, position: 0x73), default: []].append(blankID(quad.s))
+            }
+            if isBlank(quad.o) && blankID(quad.o) != identifier {
+                groups[hashRelated(blankID(quad.o), quad: quad, issuer: issuer, position: 0x6F), default: []].append(blankID(quad.o))
+            }
+            if isBlank(quad.g) && blankID(quad.g) != identifier {
+                groups[hashRelated(blankID(quad.g), quad: quad, issuer: issuer, position: 0x67), default: []].append(blankID(quad.g))
             }
         }
 
         var dataToHash: [UInt8] = []
-        for hash in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            dataToHash.append(contentsOf: hash)
+        dataToHash.reserveCapacity(groups.count * 160)
+        for hash in groups.keys.sorted() {
+            hash.appendHex(to: &dataToHash)
             var chosenPath: [UInt8]? = nil
             var chosenIssuer = issuer
             // Permutations in lexicographic order of the input labels, starting from the sorted list.
@@ -265,7 +326,7 @@ struct CanonicalizationState {
                     if c >= 0 {
                         appendCanonicalLabel(c, to: &path)
                     } else {
-                        if issuerCopy.issued[related] == nil { recursionList.append(related) }
+                        if issuerCopy.issued(related) == nil { recursionList.append(related) }
                         appendTemporaryLabel(issuerCopy.issue(related), to: &path)
                     }
                     if cannotWin(path, chosenPath) { skip = true; break }
@@ -275,7 +336,7 @@ struct CanonicalizationState {
                         let result = try hashNDegree(related, issuer: &issuerCopy)
                         appendTemporaryLabel(issuerCopy.issue(related), to: &path)
                         path.append(0x3C)
-                        path.append(contentsOf: result)
+                        result.appendHex(to: &path)
                         path.append(0x3E)
                         if cannotWin(path, chosenPath) { skip = true; break }
                     }
@@ -288,7 +349,7 @@ struct CanonicalizationState {
             dataToHash.append(contentsOf: chosenPath ?? [])
             issuer = chosenIssuer
         }
-        return hexDigest(dataToHash)
+        return digest(dataToHash)
     }
 
     /// Advances to the next permutation in lexicographic order of input labels; false after the last one.
@@ -317,13 +378,13 @@ struct CanonicalizationState {
         let count = blankLabels.count
         // Step 3: first-degree hashes, grouped; group order follows first appearance of the nodes.
         firstDegree.reserveCapacity(count)
-        var byHash: [[UInt8]: [Int32]] = [:]
+        var byHash: [HashValue: [Int32]] = [:]
         for node in 0..<Int32(count) {
             let hash = hashFirstDegree(node)
             firstDegree.append(hash)
             byHash[hash, default: []].append(node)
         }
-        let sortedHashes = byHash.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let sortedHashes = byHash.keys.sorted()
         // Step 4: nodes with a unique first-degree hash get canonical labels in hash order.
         var shared: [[Int32]] = []
         for hash in sortedHashes {
@@ -332,7 +393,7 @@ struct CanonicalizationState {
         }
         // Step 5: the rest, by N-degree hash.
         for nodes in shared {
-            var results: [(hash: [UInt8], issuer: TemporaryIssuer)] = []
+            var results: [(hash: HashValue, issuer: TemporaryIssuer)] = []
             for node in nodes where canonical[Int(node)] < 0 {
                 var issuer = TemporaryIssuer()
                 _ = issuer.issue(node)
@@ -344,7 +405,7 @@ struct CanonicalizationState {
             // Stable sort: equal hashes keep the order of first appearance.
             let ordered = results.enumerated().sorted { a, b in
                 if a.element.hash == b.element.hash { return a.offset < b.offset }
-                return a.element.hash.lexicographicallyPrecedes(b.element.hash)
+                return a.element.hash < b.element.hash
             }
             for (_, result) in ordered {
                 for node in result.issuer.order { issueCanonical(node) }

@@ -88,6 +88,12 @@ public struct CanonicalizationWork: Sendable, Hashable {
     public var maxNDegreeCallsForOneBlankNode: Int
     /// Permutations tried in total.
     public var permutations: Int
+
+    public init(nDegreeCalls: Int = 0, maxNDegreeCallsForOneBlankNode: Int = 0, permutations: Int = 0) {
+        self.nDegreeCalls = nDegreeCalls
+        self.maxNDegreeCallsForOneBlankNode = maxNDegreeCallsForOneBlankNode
+        self.permutations = permutations
+    }
 }
 
 /// RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 21 May 2024).

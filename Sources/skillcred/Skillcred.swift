@@ -15,6 +15,8 @@ struct Skillcred: AsyncParsableCommand {
             JAdESVerify.self,
             Canonicalize.self,
             Validate.self,
+            Sign.self,
+            Verify.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import BundledContexts
 import CredentialJSON
 import Foundation
+import JSONLD
 import Testing
 import TestSupport
 
@@ -13,12 +14,14 @@ let officialContexts: [(url: String, official: String)] = [
     ("https://w3id.org/security/jwk/v1", "contexts/jwk-v1.jsonld"),
     ("https://w3id.org/security/multikey/v1", "contexts/multikey-v1.jsonld"),
     ("https://w3id.org/security/suites/ed25519-2020/v1", "contexts/ed25519-signature-2020-v1.jsonld"),
+    ("https://www.w3.org/2018/credentials/examples/v1", "contexts/credentials-examples-v1.jsonld"),
     ("https://www.w3.org/2018/credentials/v1", "contexts/credentials-v1.jsonld"),
     ("https://www.w3.org/ns/credentials/examples/v2", "contexts/credentials-examples-v2.jsonld"),
     ("https://www.w3.org/ns/credentials/status/v1", "contexts/bitstring-status-list-v1.jsonld"),
     ("https://www.w3.org/ns/credentials/undefined-terms/v2", "contexts/credentials-undefined-terms-v2.jsonld"),
     ("https://www.w3.org/ns/credentials/v2", "contexts/credentials-v2.jsonld"),
     ("https://www.w3.org/ns/did/v1", "contexts/did-v1.jsonld"),
+    ("https://www.w3.org/ns/odrl.jsonld", "contexts/odrl.jsonld"),
 ]
 
 @Suite("Bundled contexts: the compiled-in documents")
@@ -166,4 +169,16 @@ struct SampleContextTests {
             #expect(BundledContexts.document(for: reference) != nil, "\(file): \(reference) is not bundled")
         }
     }
+}
+
+/// A loader over the official documents of every context in the table, so that an official context
+/// that names another (examples/v1 imports ODRL) is processed against official documents only.
+/// `nil` when the shared folder is missing.
+func officialLoader() throws -> StaticDocumentLoader? {
+    var documents: [String: JSONValue] = [:]
+    for (url, path) in officialContexts {
+        guard let file = SharedData.vector(path) else { return nil }
+        documents[url] = try JSONParser.parse(Data(contentsOf: file))
+    }
+    return StaticDocumentLoader(documents)
 }

@@ -57,4 +57,18 @@ struct BundledLoaderTests {
         let unsafe = try JSONLDProcessor.expand(document, options: BundledContexts.options(safeMode: false))
         #expect(JSONWriter.string(.array(unsafe)).contains("finalGrade") == false)
     }
+
+    /// EDC credentials use VC v1 with edc-ap; edc-ap after the protected VC v2 context cannot work
+    /// because it redefines `description` and other protected terms (as in every JSON-LD processor).
+    @Test func edcContextCombinesWithVC1ButNotWithProtectedVC2() throws {
+        let edc = JSONValue.string("http://data.europa.eu/snb/model/context/edc-ap")
+        let withV1 = try JSONLDProcessor.processContext(
+            .array([.string("https://www.w3.org/2018/credentials/v1"), edc]), base: nil, options: BundledContexts.options())
+        #expect(withV1["LearningAchievement"]?.iri == "http://data.europa.eu/snb/model/elm/LearningAchievement")
+        let error = #expect(throws: JSONLDError.self) {
+            try JSONLDProcessor.processContext(
+                .array([.string("https://www.w3.org/ns/credentials/v2"), edc]), base: nil, options: BundledContexts.options())
+        }
+        #expect(error?.code == .protectedTermRedefinition)
+    }
 }

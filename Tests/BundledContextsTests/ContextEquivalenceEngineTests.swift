@@ -11,9 +11,8 @@ import TestSupport
 struct ContextEquivalenceEngineTests {
     @Test(arguments: officialContexts.map(\.url))
     func processedContextsAgreeTermByTerm(url: String) throws {
-        guard let officialURL = SharedData.vector(officialContexts.first { $0.url == url }!.official) else { return }
-        let official = try JSONParser.parse(Data(contentsOf: officialURL))
-        let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader([url: official]))
+        guard let loader = try officialLoader() else { return }
+        let theirs = JSONLDOptions(documentLoader: loader)
         let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
         let expected = try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs)
         let actual = try JSONLDProcessor.processContext(.string(url), base: nil, options: ours)
@@ -22,6 +21,25 @@ struct ContextEquivalenceEngineTests {
         comparison.compare(expected, actual, parent: nil, path: url, depth: 0)
         #expect(comparison.differences.isEmpty, "\(comparison.differences.joined(separator: "\n"))")
         print("\(url): \(comparison.termsCompared) term definitions compared in \(comparison.scopesCompared) scopes")
+    }
+
+    /// One line for CI logs, like the conformance suites: how many contexts were proven equivalent.
+    @Test func equivalenceSummaryOverAllContexts() throws {
+        var passed = 0, failed = 0, skipped = 0
+        let loader = try officialLoader()
+        for (url, _) in officialContexts {
+            guard let loader else { skipped += 1; continue }
+            let theirs = JSONLDOptions(documentLoader: loader)
+            let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+            var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
+            comparison.compare(
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: ours), parent: nil, path: url, depth: 0)
+            if comparison.differences.isEmpty { passed += 1 } else { failed += 1 }
+        }
+        print("bundled contexts vs official: \(passed) passed, \(failed) failed, \(skipped) skipped")
+        #expect(failed == 0)
+        #expect(passed + skipped == officialContexts.count)
     }
 
     /// The engine comparison must notice each kind of difference (so the suite above can fail).

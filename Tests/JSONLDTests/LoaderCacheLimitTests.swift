@@ -78,6 +78,17 @@ func temporaryDirectory() throws -> URL {
         #expect(error?.path?.description == "$.@context")
     }
 
+    @Test func errorsInsideARemoteContextNameItsURL() throws {
+        let loader = StaticDocumentLoader(["https://ex.org/bad": ["@context": ["t": ["@id": 5]]]])
+        let input: JSONValue = ["https://ex.org/p": ["@context": "https://ex.org/bad", "@id": "https://ex.org/a"]]
+        let error = #expect(throws: JSONLDError.self) {
+            try JSONLDProcessor.expand(input, options: JSONLDOptions(documentLoader: loader))
+        }
+        #expect(error?.code == .invalidIRIMapping)
+        #expect(error?.message.contains("https://ex.org/bad") == true)
+        #expect(error?.path?.description == "$[\"https://ex.org/p\"].@context")
+    }
+
     @Test func directoryLoaderReadsItsManifestWithExactAndPrefixMappings() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -319,3 +319,28 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         #expect(Lexical.classify("http://ex/<a>") == .malformed)
     }
 }
+
+@Suite struct IRIWellFormedness {
+    @Test(arguments: [
+        "http://ex/a", "urn:uuid:1234", "http://[::1]:80/p", "http://ex/p?q=1#frag", "http://ex/%20", "http://ex/é",
+        "did:key:z6Mk", "tag:a,b:c", "ex:node1",
+    ])
+    func absoluteIRIsAreWellFormed(iri: String) { #expect(Lexical.classify(iri) == .absolute) }
+
+    @Test(arguments: [
+        "http://ex/a b", "http://ex/<a>", "http://ex/a#b#c", "http://ex/%zz", "http://ex/%2", "http://ex/a[1]",
+        "http://ex/\u{85}", "http://ex/a\"b", "http://ex/{x}", "http://ex/a|b", "http://ex/a\\b", "http://ex/^", "http://ex/`",
+    ])
+    func malformedIRIsAreDetected(iri: String) { #expect(Lexical.classify(iri) == .malformed) }
+
+    @Test(arguments: ["rel", "#frag", "../up", "//host/p", "1http:x", "", "_x", "@null"])
+    func relativeReferencesAreNotAbsolute(iri: String) { #expect(Lexical.classify(iri) == .relative) }
+
+    @Test func nodeWithNullIdIsDroppedOrRefused() throws {
+        let input = #"[{"@id": "http://ex/s", "http://ex/p": [{"@id": null}], "http://ex/q": [{"@value": "kept"}]}]"#
+        #expect(try quads(input) == ["<http://ex/s> <http://ex/q> \"kept\""])
+        let error = try toRDFError(input)
+        #expect(error?.code == .relativeObjectReference)
+        #expect(error?.path?.description == "$[0][\"http://ex/p\"][0].@id")
+    }
+}
