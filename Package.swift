@@ -18,7 +18,7 @@ let package = Package(
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite",
-            "LearningModel", "ProfileValidation",
+            "LearningModel", "ProfileValidation", "CredentialVerification",
         ]),
     ],
     dependencies: [
@@ -86,12 +86,20 @@ let package = Package(
         ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
+        // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
+        // Validity) as small values, reports and their terminal/JSON/HTML renderers.
+        .target(name: "CredentialVerification", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialDataModel", "LearningModel", "ProfileValidation",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite",
-            "LearningModel", "ProfileValidation",
+            "LearningModel", "ProfileValidation", "CredentialVerification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
@@ -118,6 +126,10 @@ let package = Package(
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialVerificationTests", dependencies: [
+            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON", "TestSupport",
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
