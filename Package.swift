@@ -127,8 +127,10 @@ let package = Package(
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
-            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON", "TestSupport",
+            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
+            "CredentialDataModel", "TestSupport",
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
     ],

@@ -20,7 +20,8 @@ public struct FormatCheck: VerificationCheck {
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         if let problem = subject.input.problem { return .error(.format, "The file is not readable as a credential: \(problem.detail)", [problem]) }
-        guard let document = subject.document else { return .error(.format, "Nothing to check", [.vc(.parsingError, "no document")]) }
+        guard var document = subject.document else { return .error(.format, "Nothing to check", [.vc(.parsingError, "no document")]) }
+        if subject.isPresentation { document = Self.withoutSealedItems(document) }
         var problems: [ProblemDetail] = []
         let validator = DataModelValidator()
         let violations = subject.isPresentation ? validator.validatePresentation(document) : validator.validateCredential(document)
@@ -45,6 +46,16 @@ public struct FormatCheck: VerificationCheck {
         if subject.isEDC { parts.append("the EDC application profile") }
         if context.policy.jsonLDFormatCheck { parts.append("every term is defined (JSON-LD safe mode)") }
         return .ok(.format, "The \(subject.isPresentation ? "presentation" : "credential") is well formed: " + parts.joined(separator: ", "))
+    }
+
+    /// A presentation from a wallet may carry JAdES-sealed EDCs (JWS JSON objects) among its credentials.
+    /// They are not JSON-LD; each is verified as its own item, so the presentation's own format is judged without them.
+    static func withoutSealedItems(_ presentation: JSONValue) -> JSONValue {
+        guard var o = presentation.objectValue, let items = o["verifiableCredential"] else { return presentation }
+        let kept = items.asArray.filter { !JWSJSONDocument.looksLikeJWS($0) }
+        if kept.count == items.asArray.count { return presentation }
+        if kept.isEmpty { o["verifiableCredential"] = nil } else { o["verifiableCredential"] = .array(kept) }
+        return .object(o)
     }
 
     /// EDC 3.x puts `validFrom` (not `issuanceDate`) next to the VC 1.1 context, as the EDC profile requires;

@@ -69,6 +69,12 @@ public struct PresentationContext: Sendable {
     public let proofVerified: Bool?
     /// Why the presentation proof failed, when it did.
     public let proofProblems: [ProblemDetail]
+
+    public init(holder: String?, proofVerified: Bool?, proofProblems: [ProblemDetail] = []) {
+        self.holder = holder
+        self.proofVerified = proofVerified
+        self.proofProblems = proofProblems
+    }
 }
 
 /// One item under verification: its document, what sealed it, and where it was presented.
@@ -76,6 +82,12 @@ public struct VerificationSubject: Sendable {
     public let input: DetectedInput
     public let seal: SealEvidence
     public let presentation: PresentationContext?
+
+    public init(input: DetectedInput, seal: SealEvidence = .unsealed, presentation: PresentationContext? = nil) {
+        self.input = input
+        self.seal = seal
+        self.presentation = presentation
+    }
 
     /// The credential (or presentation) JSON.
     public var document: JSONValue? { input.document }

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Runs the built `skillcred` executable (it sits beside the test bundle in the build folder).
-func runSkillcred(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runValidateSkillcred(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let buildDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     var candidates = [buildDir.appendingPathComponent("skillcred")]
     // On macOS the test bundle is a directory one level deeper.
@@ -28,14 +28,14 @@ func runSkillcred(_ arguments: [String]) throws -> (status: Int32, stdout: Strin
 struct ValidateCommandTests {
     @Test func sealedOfficialSampleIsValid() throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }
-        let r = try runSkillcred(["validate", file.path])
+        let r = try runValidateSkillcred(["validate", file.path])
         #expect(r.status == 0)
         #expect(r.stdout.contains("valid (0 violations"))
     }
 
     @Test func unsignedSampleIsInvalidWithOneLinePerViolation() throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld") else { return }
-        let r = try runSkillcred(["validate", file.path])
+        let r = try runValidateSkillcred(["validate", file.path])
         #expect(r.status == 1)
         #expect(r.stdout.contains("\(file.path): $: EuropeanDigitalCredential.issued.minCount: "))
         #expect(r.stdout.contains("\(file.path): $.issuer: Issuer.eIDASIdentifier.minCount: "))
@@ -43,14 +43,14 @@ struct ValidateCommandTests {
 
     @Test func unreadableFileExitsWithTwo() throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-signed.jsonld") else { return }
-        let r = try runSkillcred(["validate", file.path, "/nonexistent/credential.json"])
+        let r = try runValidateSkillcred(["validate", file.path, "/nonexistent/credential.json"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("/nonexistent/credential.json"))
     }
 
     @Test func jsonOutputListsFindings() throws {
         guard let file = SharedData.shared("edc-samples/mynextid/edc-mc-signed.jsonld") else { return }
-        let r = try runSkillcred(["validate", "--json", file.path])
+        let r = try runValidateSkillcred(["validate", "--json", file.path])
         #expect(r.status == 1)
         #expect(r.stdout.contains("\"rule\": \"esco.skillURI\""))
         #expect(r.stdout.contains("\"conforms\": false"))
@@ -59,7 +59,7 @@ struct ValidateCommandTests {
     @Test func escoExportChecksSkillsAndShowsLabels() throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }
         let esco = SharedData.packageRoot.appendingPathComponent("samples/esco")
-        let r = try runSkillcred(["validate", "--skills",
+        let r = try runValidateSkillcred(["validate", "--skills",
                                   "--esco", esco.appendingPathComponent("skills_en.csv").path,
                                   "--esco", esco.appendingPathComponent("skills_fr.csv").path, file.path])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
@@ -72,7 +72,7 @@ struct ValidateCommandTests {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("skills_en-\(UUID().uuidString).csv")
         try Data("conceptUri,preferredLabel\nx,\"open\n".utf8).write(to: bad)
         defer { try? FileManager.default.removeItem(at: bad) }
-        let r = try runSkillcred(["validate", "--esco", bad.path, file.path])
+        let r = try runValidateSkillcred(["validate", "--esco", bad.path, file.path])
         #expect(r.status == 2)
         #expect(r.stderr.contains("line 2:3"))
     }
