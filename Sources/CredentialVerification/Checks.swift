@@ -86,15 +86,24 @@ public struct FormatCheck: VerificationCheck {
 
     /// Safe-mode expansion and RDF conversion with the bundled contexts only: an undefined term, a
     /// redefined protected term, an unknown context or an IRI that is not a URL is a format error.
+    ///
+    /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
+    /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
+    /// i18n datatype, so `@direction` counts as representable, not as lost data.
     static func jsonLDProblem(_ document: JSONValue) -> ProblemDetail? {
+        var unsecured = document
+        if case .object(var o) = document, o["proof"] != nil {
+            o["proof"] = nil
+            unsecured = .object(o)
+        }
         let expanded: [JSONValue]
         do {
-            expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: BundledContexts.options(safeMode: true, base: nil))
+            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: BundledContexts.options(safeMode: true, base: nil))
         } catch {
             return .vc(.malformedValueError, "JSON-LD: \(error)")
         }
         do {
-            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(safeMode: true))
+            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
         } catch {
             return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
         }

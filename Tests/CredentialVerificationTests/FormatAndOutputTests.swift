@@ -24,6 +24,7 @@ struct FormatAndOutputTests {
             + (try fixtures("test-suites/vc-data-model-2.0/tests/input/names-and-descriptions"))
         guard !all.isEmpty else { return }
         let context = Verifier().context
+        let suiteIssuer = try DemoIssuer()
         var passed = 0, failed = 0
         for (name, json) in all {
             let shouldFail = name.hasSuffix("-fail") || name.hasSuffix("-fail-or-inject") || name.contains("-mismatch") || name.hasSuffix("-no-holder")
@@ -41,6 +42,19 @@ struct FormatAndOutputTests {
                     o["issuer"] = .object(issuer)
                 }
                 doc = .object(o)
+            }
+            if name.hasPrefix("presentation"), !name.contains("self-asserted"), case .object(var vp) = doc,
+               let items = vp["verifiableCredential"]?.arrayValue {
+                // The suite issues each credential with the implementation under test before presenting it;
+                // only the self-asserted fixtures present unsigned credentials.
+                vp["verifiableCredential"] = .array(items.map { item in
+                    guard case .object(var c) = item, c["issuer"] != nil,
+                          !(c["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false) else { return item }
+                    c["issuer"] = .string(suiteIssuer.did)
+                    // An issuer refuses what it cannot sign; such fixtures are "-fail" ones and stay unsigned.
+                    return (try? suiteIssuer.sign(.object(c))) ?? .object(c)
+                })
+                doc = .object(vp)
             }
             let result = await format(doc, context)
             if (result.status == .error) == shouldFail { passed += 1 } else {
