@@ -62,7 +62,7 @@ public enum InputDetector {
             json = try JSONParser.parse(bytes, limits: limits)
         } catch {
             return [DetectedInput(source: source, kind: .unknown, document: nil, bytes: bytes,
-                                  problem: .vc(.parsingError, "not valid JSON at line \(error.line):\(error.column): \(error.message)"))]
+                                  problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))]
         }
         if let array = json.arrayValue {
             return array.enumerated().map { i, element in

@@ -44,7 +44,7 @@ public struct TerminalRenderer: Sendable {
             lines.append("\(indent)  \(mark) \(c.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.status.rawValue): \(c.reason)")
             for d in c.details { lines.append("\(indent)      \(paint(d, "2"))") }
             if c.status == .error {
-                for p in c.problems.dropFirst().prefix(9) { lines.append("\(indent)      \(p.description)") }
+                for p in c.problems.prefix(10) { lines.append("\(indent)      \(p.description)") }
             }
         }
         for e in r.embedded { lines.append(render(e, indent: indent + "    ")) }

@@ -216,7 +216,7 @@ public struct Verifier: Sendable {
             let problem = input.problem ?? .vc(.parsingError, "not a credential I know")
             let unreadable = input.document == nil
             return VerificationReport(source: input.source, kind: .unknown, checks: [
-                .error(.format, (unreadable ? "Unreadable: " : "Not a credential I know: ") + problem.detail, [problem]),
+                .error(.format, unreadable ? "Unreadable: not valid JSON: " + problem.detail : problem.detail.prefix(1).uppercased() + problem.detail.dropFirst(), [problem]),
             ], summary: nil, isUnreadable: unreadable)
         }
         let seal = await sealEvidence(for: input)
