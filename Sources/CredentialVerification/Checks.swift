@@ -253,11 +253,15 @@ public struct OwnerCheck: VerificationCheck {
         guard let document = subject.document else { return .skipped(.owner, "Nothing to check", limitsTrust: false) }
         if subject.isPresentation {
             let holder = CredentialText.id(of: document["holder"])
-            guard case .dataIntegrity(let r) = subject.seal else {
+            let verified: Bool
+            switch subject.seal {
+            case .dataIntegrity(let r): verified = r.verified
+            case .jwt(let r): verified = r.errors.isEmpty
+            default:
                 return .skipped(.owner, "The presentation is not signed, so who presents it is not proven", limitsTrust: false)
             }
             guard let holder else { return .skipped(.owner, "The presentation names no holder", limitsTrust: false) }
-            return r.verified
+            return verified
                 ? .ok(.owner, "The presentation is signed by its holder \(holder)")
                 : .error(.owner, "The presentation's proof does not verify, so it is not shown to come from \(holder)",
                          [.vc(.cryptographicSecurityError, "presentation proof failed")])

@@ -16,6 +16,8 @@ public enum InputKind: String, Sendable, Hashable {
     case presentation = "verifiable presentation"
     /// A VC-JOSE credential: compact JWS `application/vc+jwt`, or an `EnvelopedVerifiableCredential`.
     case envelopedJWT = "enveloped credential (JWT)"
+    /// An `EnvelopedVerifiableCredential` secured with a mechanism this verifier does not open (SD-JWT, COSE).
+    case envelopedUnsupported = "enveloped credential (unsupported securing mechanism)"
     /// Something else.
     case unknown = "unknown"
 }
@@ -94,6 +96,11 @@ public enum InputDetector {
             return DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
                                  problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
         }
+        if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
+            let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
+            return DetectedInput(source: source, kind: .envelopedUnsupported, document: json, bytes: bytes,
+                                 problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt)"))
+        }
         if types.contains("VerifiablePresentation") {
             return DetectedInput(source: source, kind: .presentation, document: json, bytes: bytes)
         }
@@ -117,7 +124,7 @@ public enum InputDetector {
 
     /// The token of a `data:application/vc+jwt,…` URL.
     static func envelopedToken(_ id: String) -> String? {
-        for prefix in ["data:application/vc+jwt,", "data:application/vc+sd-jwt,", "data:application/jwt,"] where id.hasPrefix(prefix) {
+        for prefix in ["data:application/vc+jwt,", "data:application/vp+jwt,", "data:application/jwt,"] where id.hasPrefix(prefix) {
             return String(id.dropFirst(prefix.count))
         }
         return nil

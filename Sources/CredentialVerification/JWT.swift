@@ -40,19 +40,23 @@ struct JWTVerifier: Sendable {
         if claims["vc"] != nil || claims["vp"] != nil {
             return fail(.malformedValueError, "the payload uses the VC-JWT 1.1 \"vc\"/\"vp\" claims, which VC-JOSE-COSE forbids")
         }
-        let issuer = CredentialText.issuerID(claims)
+        // A presentation is bound to its holder as a credential is to its issuer (VC-JOSE-COSE §3.1.2).
+        let isPresentation = claims["type"]?.asArray.contains("VerifiablePresentation") ?? false
+        let role = isPresentation ? "holder" : "issuer"
+        let issuer = isPresentation ? CredentialText.id(of: claims["holder"]) : CredentialText.issuerID(claims)
         if let iss = claims["iss"]?.stringValue, iss != issuer {
-            return fail(.malformedValueError, "iss \(iss) differs from the credential's issuer \(issuer ?? "(none)")")
+            return fail(.malformedValueError, "iss \(iss) differs from the \(role) \(issuer ?? "(none)")")
         }
+        let relationship: ProofPurpose = isPresentation ? .authentication : .assertionMethod
         guard var kid = header["kid"]?.stringValue else { return fail(.cryptographicSecurityError, "the JWS header has no kid to find the issuer's key") }
         if kid.hasPrefix("#"), let issuer { kid = issuer + kid }
         out.keyID = kid
         let method: ProofVerificationMethod
-        do { method = try await resolver.resolve(verificationMethod: kid, relationship: .assertionMethod) } catch {
+        do { method = try await resolver.resolve(verificationMethod: kid, relationship: relationship) } catch {
             return fail(.cryptographicSecurityError, "kid \(kid) cannot be resolved: \(error.message)")
         }
         if let issuer, method.controller != issuer {
-            return fail(.cryptographicSecurityError, "the key \(kid) is controlled by \(method.controller), not the issuer \(issuer)")
+            return fail(.cryptographicSecurityError, "the key \(kid) is controlled by \(method.controller), not the \(role) \(issuer)")
         }
         let keyFits: Bool = {
             switch (alg, method.key) {

@@ -91,7 +91,10 @@ public struct VerificationSubject: Sendable {
 
     /// The credential (or presentation) JSON.
     public var document: JSONValue? { input.document }
-    public var isPresentation: Bool { input.kind == .presentation }
+    /// A presentation, embedded (JSON-LD) or enveloped (a `vp+jwt`).
+    public var isPresentation: Bool {
+        input.kind == .presentation || (document?["type"]?.asArray.contains("VerifiablePresentation") ?? false)
+    }
     /// Whether the document is a Europass EDC (ELM context or type).
     public var isEDC: Bool {
         guard let d = document else { return false }
@@ -219,14 +222,27 @@ public struct Verifier: Sendable {
                 .error(.format, unreadable ? "Unreadable: not valid JSON: " + problem.detail : problem.detail.prefix(1).uppercased() + problem.detail.dropFirst(), [problem]),
             ], summary: nil, isUnreadable: unreadable)
         }
+        if input.kind == .envelopedUnsupported {
+            let why = input.problem?.detail ?? "unsupported envelope"
+            return VerificationReport(source: input.source, kind: input.kind, checks: [
+                .skipped(.format, "Not opened: \(why)", limitsTrust: true),
+                .skipped(.seal, "Not checked: \(why)", limitsTrust: true),
+            ], summary: nil)
+        }
         let seal = await sealEvidence(for: input)
         let subject = VerificationSubject(input: input, seal: seal, presentation: presentation)
-        if input.kind == .presentation {
+        if subject.isPresentation {
             var checks: [CheckResult] = []
             for check in presentationChecks { checks.append(await check.run(subject, context: context)) }
             let embeddedContext = PresentationContext(
                 holder: input.document.flatMap { CredentialText.id(of: $0["holder"]) },
-                proofVerified: { if case .dataIntegrity(let r) = seal { return r.verified } else { return nil } }(),
+                proofVerified: {
+                    switch seal {
+                    case .dataIntegrity(let r): return r.verified
+                    case .jwt(let r): return r.errors.isEmpty
+                    default: return nil
+                    }
+                }(),
                 proofProblems: checks.first { $0.name == .seal }?.problems ?? [])
             var embedded: [VerificationReport] = []
             let credentials = input.document?["verifiableCredential"]?.asArray ?? []
@@ -234,7 +250,7 @@ public struct Verifier: Sendable {
                 let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]", bytes: JSONWriter.data(vc))
                 embedded.append(await verify(item, presentation: embeddedContext))
             }
-            return VerificationReport(source: input.source, kind: .presentation, checks: checks, summary: nil, embedded: embedded)
+            return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: nil, embedded: embedded)
         }
         var checks: [CheckResult] = []
         for check in credentialChecks { checks.append(await check.run(subject, context: context)) }
@@ -260,7 +276,7 @@ public struct Verifier: Sendable {
             return .dataIntegrity(await context.dataIntegrity.verify(document, options: options))
         case .envelopedJWT:
             return .jwt(await JWTVerifier(resolver: context.dataIntegrity.resolver).verify(input.compactJWS ?? "", envelope: input.document))
-        case .uploadable, .unsecuredCredential, .unknown:
+        case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:
             return .unsealed
         }
     }
