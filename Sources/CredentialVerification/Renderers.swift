@@ -62,6 +62,9 @@ public enum JSONReportRenderer {
             "kind": .string(r.kind.rawValue),
             "problemDetails": .array(r.problems.map(\.jsonValue)),
         ]
+        // Why a result is only partial: the checks that limit trust, in words (VC API "warnings").
+        let warnings = r.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }
+        if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
         o["results"] = .array(r.checks.map { c in
             var e: JSONObject = [
                 "name": .string(c.name.rawValue), "check": .string(c.name.conceptURI),
