@@ -105,7 +105,7 @@ let package = Package(
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialVerification",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.

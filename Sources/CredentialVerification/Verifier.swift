@@ -261,7 +261,12 @@ public struct Verifier: Sendable {
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
         switch input.kind {
         case .jadesSealed:
-            let result = jadesVerifier.verify(input.bytes)
+            let result: JAdESVerificationResult
+            if let envelope = input.envelope, let document = try? JWSJSONDocument(envelope) {
+                result = jadesVerifier.verify(document)
+            } else {
+                result = jadesVerifier.verify(input.bytes)
+            }
             guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
             // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.
             let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors)

@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, canonicalize (more are added as the engine grows). Medians, in microseconds.
+// Areas: status, canonicalize, verify (more are added as the engine grows). Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -8,3 +8,4 @@ func wants(_ area: String) -> Bool { requested.isEmpty || requested.contains(are
 print("skillcred benchmarks (release build expected; medians on this machine)")
 if wants("status") { try runStatusListBenchmarks() }
 if wants("canonicalize") { try CanonicalizationBench.run() }
+if wants("verify") { try await runVerifyBenchmarks() }
