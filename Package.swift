@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
-        .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "RDFCanonicalization", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "BundledContextsTests", dependencies: ["BundledContexts", "JSONLD", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "RDFCanonicalizationTests", dependencies: ["RDFCanonicalization", "RDF", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "MultiformatsTests", dependencies: ["Multiformats", "TestSupport"]),

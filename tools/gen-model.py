@@ -28,17 +28,24 @@ for block in spec.strip().split('\n\n'):
     out.append(f"    public static let className = \"{cls}\"")
     if accepted:
         out.append(f"    public static let acceptedTypes: Set<String> = [{', '.join(repr(a).replace(chr(39), chr(34)) for a in [cls]+accepted)}]")
+    out.append("    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.")
     out.append("    public var id: String?")
+    out.append("    /// The ELM class written in `type`.")
     out.append(f"    public var type: String = {name}.className")
     for k, t, prop, fdoc in fields:
-        if fdoc: out.append(f"    /// {fdoc}")
+        out.append(f"    /// {fdoc}" if fdoc else f"    /// The EDC `{k}` member.")
         if t in kinds: ty, dflt = kinds[t][0], kinds[t][1]
         elif t.startswith('['): ty, dflt = t, '[]'
         else: ty, dflt = t + '?', 'nil'
         out.append(f"    public var {prop}: {ty} = {dflt}")
+    out.append("    /// Members this type does not model, kept as read.")
     out.append("    public var extra = JSONObject()")
+    out.append("    /// Multi-valued members that were written as arrays.")
     out.append("    public var arrayKeys: Set<String> = []")
+    out.append("    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).")
+    out.append("    public var omitsID = false")
     out.append("")
+    out.append("    /// An empty node.")
     out.append("    public init() {}")
     out.append("")
     out.append("    public mutating func read(_ r: inout NodeReader) {")

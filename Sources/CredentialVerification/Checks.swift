@@ -37,7 +37,7 @@ public struct FormatCheck: VerificationCheck {
                 problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
             }
         }
-        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document) { problems.append(p) }
+        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document, options: context.jsonLDOptions) { problems.append(p) }
         if !problems.isEmpty {
             let first = problems[0]
             let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
@@ -92,7 +92,7 @@ public struct FormatCheck: VerificationCheck {
     /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
     /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
     /// i18n datatype, so `@direction` counts as representable, not as lost data.
-    static func jsonLDProblem(_ document: JSONValue) -> ProblemDetail? {
+    static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = BundledContexts.options(safeMode: true, base: nil)) -> ProblemDetail? {
         var unsecured = document
         if case .object(var o) = document, o["proof"] != nil {
             o["proof"] = nil
@@ -100,7 +100,7 @@ public struct FormatCheck: VerificationCheck {
         }
         let expanded: [JSONValue]
         do {
-            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: BundledContexts.options(safeMode: true, base: nil))
+            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: options)
         } catch {
             return .vc(.malformedValueError, "JSON-LD: \(error)")
         }

@@ -2,6 +2,7 @@ import CredentialJSON
 import DataIntegrity
 import Foundation
 import JAdES
+import JSONLD
 import LearningModel
 import StatusList
 import X509
@@ -128,6 +129,8 @@ public struct VerificationContext: Sendable {
     public let dataIntegrity: DataIntegrityVerifier
     /// Status list credentials already fetched and verified in this batch.
     public let statusCache: StatusListCache
+    /// JSON-LD options for the Format check (safe mode, null base, the same loader and cache as the proofs).
+    public let jsonLDOptions: JSONLDOptions
 }
 
 /// The report for one item (a credential, or a presentation with its credentials).
@@ -191,12 +194,14 @@ public struct Verifier: Sendable {
 
     /// Creates a verifier. `resolver` resolves Data Integrity verification methods and JWT `kid`s
     /// (default: did:key, did:jwk and, when given, a local did:web directory), cached across a batch.
+    /// `canonicalizer` decides which JSON-LD contexts are known (default: the bundled, hash-pinned ones).
     public init(policy: VerificationPolicy = VerificationPolicy(), resolver: (any VerificationMethodResolving)? = nil,
-                didWebDirectory: URL? = nil) {
+                didWebDirectory: URL? = nil, canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()) {
         self.policy = policy
         let base = resolver ?? DIDVerificationMethodResolver(didWebDirectory: didWebDirectory)
-        let di = DataIntegrityVerifier(canonicalizer: JSONLDCanonicalizer(), resolver: CachingMethodResolver(base))
-        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache())
+        let di = DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: CachingMethodResolver(base))
+        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache(),
+                                           jsonLDOptions: canonicalizer.jsonldOptions)
         self.credentialChecks = [FormatCheck(), SealCheck(), OwnerCheck(), RevocationCheck(), AccreditationCheck(), ValidityCheck()]
         self.presentationChecks = [FormatCheck(), SealCheck(), OwnerCheck()]
         self.jadesVerifier = JAdESVerifier()

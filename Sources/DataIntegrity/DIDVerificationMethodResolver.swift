@@ -27,6 +27,20 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
     }
 
     /// Resolves `verificationMethod` and checks that its controller lists it under `relationship`.
+    /// Like ``init(didWebDirectory:controllerDocuments:)``, with the controller documents as JSON
+    /// (for example embedded in a request or given on the command line).
+    public init(didWebDirectory: URL? = nil, controllerDocumentsJSON: [JSONObject]) throws(DataIntegrityError) {
+        var documents: [DIDDocument] = []
+        for (i, json) in controllerDocumentsJSON.enumerated() {
+            do {
+                documents.append(try DIDDocument(json: json))
+            } catch {
+                throw DataIntegrityError(.invalidVerificationMethod, "controller document \(i + 1): \(error)")
+            }
+        }
+        self.init(didWebDirectory: didWebDirectory, controllerDocuments: documents)
+    }
+
     public func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
         var url = verificationMethod
         if url.hasPrefix("did:key:"), !url.contains("#") {

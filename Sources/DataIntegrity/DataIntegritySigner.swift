@@ -75,7 +75,7 @@ public struct DataIntegritySigner: Sendable {
     public let hashing: ProofHashing
 
     /// A signer canonicalizing RDFC suites with `canonicalizer` (use ``JSONLDCanonicalizer`` for bundled contexts).
-    public init(canonicalizer: any DocumentCanonicalizer) {
+    public init(canonicalizer: any DocumentCanonicalizer = JSONLDCanonicalizer()) {
         self.hashing = ProofHashing(canonicalizer: canonicalizer)
     }
 

@@ -75,7 +75,11 @@ public struct DataIntegrityVerifier: Sendable {
     /// Where verification methods come from.
     public let resolver: any VerificationMethodResolving
 
-    public init(canonicalizer: any DocumentCanonicalizer, resolver: any VerificationMethodResolving) {
+    /// A verifier; the defaults use the bundled contexts and resolve did:key and did:jwk offline.
+    public init(
+        canonicalizer: any DocumentCanonicalizer = JSONLDCanonicalizer(),
+        resolver: any VerificationMethodResolving = DIDVerificationMethodResolver()
+    ) {
         self.hashing = ProofHashing(canonicalizer: canonicalizer)
         self.resolver = resolver
     }

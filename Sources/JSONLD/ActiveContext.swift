@@ -3,15 +3,24 @@ import Synchronization
 
 /// The container kinds a term may declare (`@container`).
 public struct ContainerSet: OptionSet, Sendable, Hashable {
+    /// The bit set.
     public let rawValue: UInt8
+    /// A set from its bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// `@container: @graph`.
     public static let graph = ContainerSet(rawValue: 1 << 0)
+    /// `@container: @id`.
     public static let id = ContainerSet(rawValue: 1 << 1)
+    /// `@container: @index`.
     public static let index = ContainerSet(rawValue: 1 << 2)
+    /// `@container: @language`.
     public static let language = ContainerSet(rawValue: 1 << 3)
+    /// `@container: @list`.
     public static let list = ContainerSet(rawValue: 1 << 4)
+    /// `@container: @set`.
     public static let set = ContainerSet(rawValue: 1 << 5)
+    /// `@container: @type`.
     public static let type = ContainerSet(rawValue: 1 << 6)
 
     static let all: [(ContainerSet, String)] = [
@@ -57,10 +66,14 @@ public struct TermDefinition: Sendable, Hashable {
     /// The `@index` property (unexpanded) of an index map.
     public internal(set) var indexMapping: String?
     /// The scoped context (`@context`), unprocessed.
-    public internal(set) var localContext: JSONValue?
+    public var localContext: JSONValue? { scopedContext?.value }
+    /// The scoped context in a shared box: its identity keys the context cache, so applying it
+    /// costs no hashing of the context's JSON.
+    var scopedContext: ScopedContext?
     /// The base URL the scoped context is resolved against.
     public internal(set) var baseURL: String?
 
+    /// An empty definition (no IRI mapping).
     public init() {}
 
     /// The `@container` keywords, nil when the definition has none.
@@ -75,6 +88,14 @@ public struct TermDefinition: Sendable, Hashable {
         b.isProtected = false
         return a == b
     }
+}
+
+/// A scoped context shared by every copy of the term definition that holds it.
+final class ScopedContext: Sendable, Hashable {
+    let value: JSONValue
+    init(_ value: JSONValue) { self.value = value }
+    static func == (lhs: ScopedContext, rhs: ScopedContext) -> Bool { lhs === rhs || lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 private let contextIdentities = Atomic<UInt64>(1)

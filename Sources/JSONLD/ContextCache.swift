@@ -23,10 +23,31 @@ public final class ContextCache: Sendable {
         public var contextMisses = 0
     }
 
+    /// A local context: by value, or by the identity of a term definition's scoped context.
+    enum LocalContextKey: Hashable {
+        case value(JSONValue)
+        case scoped(ScopedContext)
+
+        static func == (lhs: LocalContextKey, rhs: LocalContextKey) -> Bool {
+            switch (lhs, rhs) {
+            case (.value(let a), .value(let b)): return a == b
+            case (.scoped(let a), .scoped(let b)): return a === b
+            default: return false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .value(let v): hasher.combine(v)
+            case .scoped(let box): hasher.combine(ObjectIdentifier(box))
+            }
+        }
+    }
+
     struct ProcessedKey: Hashable {
         var activeIdentity: UInt64
         var activeBase: String?
-        var localContext: JSONValue
+        var localContext: LocalContextKey
         var baseURL: String?
         var flags: UInt8
     }

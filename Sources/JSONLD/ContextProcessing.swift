@@ -11,6 +11,7 @@ final class Processor {
     var remoteURLs: Set<String> = []
     var path: [JSONPath.Component] = []
     var contextNesting = 0
+    var termDepth = 0
     var expansionDepth = 0
 
     init(options: JSONLDOptions) {
@@ -31,6 +32,7 @@ final class Processor {
     @inline(__always)
     func unsafe(_ code: JSONLDError.Code, _ message: @autoclosure () -> String, key: String? = nil) throws(JSONLDError) {
         if safeMode { throw fail(code, message(), key: key) }
+        if let handler = options.warningHandler { handler(fail(code, message(), key: key)) }
     }
 
     // MARK: Context processing (spec §4.1)
@@ -39,8 +41,15 @@ final class Processor {
         "@base", "@direction", "@import", "@language", "@propagate", "@protected", "@version", "@vocab",
     ]
 
-    func processContext(_ active: ActiveContext, _ local: JSONValue, baseURL: String?, remoteContexts: [String] = [],
-                        overrideProtected: Bool = false, propagate: Bool = true,
+    /// Applies a term definition's scoped context (property- or type-scoped).
+    func processScoped(_ active: ActiveContext, _ scoped: ScopedContext, baseURL: String?, overrideProtected: Bool = false,
+                       propagate: Bool = true) throws(JSONLDError) -> ActiveContext {
+        try processContext(active, scoped.value, scoped: scoped, baseURL: baseURL, overrideProtected: overrideProtected,
+                           propagate: propagate)
+    }
+
+    func processContext(_ active: ActiveContext, _ local: JSONValue, scoped: ScopedContext? = nil, baseURL: String?,
+                        remoteContexts: [String] = [], overrideProtected: Bool = false, propagate: Bool = true,
                         validateScoped: Bool = true) throws(JSONLDError) -> ActiveContext {
         // Validation runs (validateScoped == false) see a context still being built, whose identity
         // does not yet describe its content, so they bypass the cache.
@@ -52,7 +61,8 @@ final class Processor {
             if mode == .jsonLD10 { flags |= 4 }
             if safeMode { flags |= 8 }
             let k = ContextCache.ProcessedKey(activeIdentity: active.identity, activeBase: active.baseIRI,
-                                              localContext: local, baseURL: baseURL, flags: flags)
+                                              localContext: scoped.map { .scoped($0) } ?? .value(local),
+                                              baseURL: baseURL, flags: flags)
             if let hit = cache.processed(k) { return hit }
             key = k
         }
@@ -285,6 +295,11 @@ final class Processor {
             throw fail(.cyclicIRIMapping, "the definition of \"\(term)\" depends on itself", key: term)
         }
         guard !term.isEmpty else { throw fail(.invalidTermDefinition, "a term must not be the empty string", key: term) }
+        termDepth += 1
+        defer { termDepth -= 1 }
+        guard termDepth <= limits.maxTermDependencyDepth else {
+            throw fail(.limitExceeded, "term definitions depend on each other more than \(limits.maxTermDependencyDepth) levels deep", key: term)
+        }
         defined[term] = false
         let value = scope.local[term] ?? .null
 
@@ -493,7 +508,7 @@ final class Processor {
                 throw fail(.invalidScopedContext, "the scoped context of \"\(term)\" is invalid: \(error.code.rawValue): \(error.message)", key: term)
             }
             path.removeLast()
-            definition.localContext = scoped
+            definition.scopedContext = ScopedContext(scoped)
             definition.baseURL = scope.baseURL
         }
 

@@ -10,6 +10,7 @@ public struct RemoteDocument: Sendable {
     /// A context URL supplied out of band (an HTTP `Link` header in the spec); nil offline.
     public var contextURL: String?
 
+    /// A document retrieved from `documentURL`.
     public init(documentURL: String, document: JSONValue, contextURL: String? = nil) {
         self.documentURL = documentURL
         self.document = document
@@ -24,6 +25,7 @@ public struct RemoteDocument: Sendable {
 /// URL when it has no such document; context processing reports that as
 /// ``JSONLDError/Code/loadingRemoteContextFailed``.
 public protocol DocumentLoader: Sendable {
+    /// The document at `url`, or a ``JSONLDError`` naming the URL.
     func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument
 }
 
@@ -58,6 +60,7 @@ public struct StaticDocumentLoader: DocumentLoader {
     /// Adds or replaces a document given as JSON bytes.
     public mutating func add(url: String, rawDocument: [UInt8]) { entries[url] = .raw(rawDocument) }
 
+    /// The document registered for `url`, parsing raw bytes now.
     public func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
         switch entries[url] {
         case .parsed(let doc):
@@ -148,6 +151,7 @@ public struct DirectoryDocumentLoader: DocumentLoader {
         return (directory as NSString).appendingPathComponent(relative)
     }
 
+    /// The parsed file `url` maps to.
     public func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
         guard let path = filePath(for: url) else {
             throw JSONLDError(.loadingDocumentFailed, "no document is available offline for \(url)")
@@ -170,10 +174,13 @@ public struct DirectoryDocumentLoader: DocumentLoader {
 
 /// Tries several loaders in order; the first that has the document wins.
 public struct ChainedDocumentLoader: DocumentLoader {
+    /// The loaders, in the order they are asked.
     public let loaders: [any DocumentLoader]
 
+    /// A loader asking `loaders` in order.
     public init(_ loaders: [any DocumentLoader]) { self.loaders = loaders }
 
+    /// The first successful load; when all fail, an error listing every loader's reason.
     public func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
         var reasons: [String] = []
         for loader in loaders {

@@ -26,8 +26,8 @@ extension Processor {
                 return nil
             }
             var context = active
-            if let def = active.termDefinitions[activeProperty], let scoped = def.localContext {
-                context = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+            if let def = active.termDefinitions[activeProperty], let scoped = def.scopedContext {
+                context = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
             }
             return try expandValue(context, activeProperty, element)
         case .array(let items):
@@ -83,8 +83,8 @@ extension Processor {
             }
             if revert { active = previous.context }
         }
-        if let def = propertyDefinition, let scoped = def.localContext {
-            active = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+        if let def = propertyDefinition, let scoped = def.scopedContext {
+            active = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
         }
         if let local = element["@context"] {
             path.append(.key("@context"))
@@ -102,9 +102,9 @@ extension Processor {
             for key in typeKeys {
                 let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
                 for term in terms {
-                    if let def = typeScoped.termDefinitions[term], let scoped = def.localContext {
+                    if let def = typeScoped.termDefinitions[term], let scoped = def.scopedContext {
                         path.append(.key(key))
-                        active = try processContext(active, scoped, baseURL: def.baseURL, propagate: false)
+                        active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
                         path.removeLast()
                     }
                 }
@@ -360,7 +360,8 @@ extension Processor {
                 continue
             }
 
-            if safeMode && !IRI.isAbsolute(expandedProperty) && !IRI.isBlankNode(expandedProperty) {
+            if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
+                && !IRI.isBlankNode(expandedProperty) {
                 try unsafe(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let def = active.termDefinitions[key]
@@ -430,8 +431,8 @@ extension Processor {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
                 var nestedActive = active
-                if let def = active.termDefinitions[nestKey], let scoped = def.localContext {
-                    nestedActive = try processContext(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+                if let def = active.termDefinitions[nestKey], let scoped = def.scopedContext {
+                    nestedActive = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
                 }
                 try expandEntries(active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
                                   element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
@@ -451,8 +452,8 @@ extension Processor {
             if container.contains(.id) || container.contains(.type) {
                 mapContext = active.previousContext ?? active
             }
-            if container.contains(.type), let def = mapContext.termDefinitions[index], let scoped = def.localContext {
-                mapContext = try processContext(mapContext, scoped, baseURL: def.baseURL)
+            if container.contains(.type), let def = mapContext.termDefinitions[index], let scoped = def.scopedContext {
+                mapContext = try processScoped(mapContext, scoped, baseURL: def.baseURL)
             }
             let expandedIndex = expandIRI(active, index, vocab: true)
             guard let items = try expand(mapContext, key, .array(indexValue.asArray), baseURL: baseURL, fromMap: true) else {

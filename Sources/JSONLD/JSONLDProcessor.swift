@@ -16,11 +16,27 @@ public enum JSONLDProcessor {
     ///   - options: loader, cache, safe mode, processing mode, limits.
     public static func expand(_ input: JSONValue, documentURL: String? = nil,
                               options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
+        try expand(input, documentURL: documentURL, contextURL: nil, options: options)
+    }
+
+    /// Loads a document through the options' loader and expands it, applying the loader's
+    /// out-of-band ``RemoteDocument/contextURL`` when it supplies one.
+    public static func expand(documentAt url: String, options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
+        let document = try options.documentLoader.loadDocument(url: url)
+        return try expand(document.document, documentURL: document.documentURL, contextURL: document.contextURL,
+                          options: options)
+    }
+
+    static func expand(_ input: JSONValue, documentURL: String?, contextURL: String?,
+                       options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
         let processor = Processor(options: options)
         var active = ActiveContext(base: options.base ?? documentURL)
         if let expandContext = options.expandContext {
             let local = expandContext.objectValue?["@context"] ?? expandContext
             active = try processor.processContext(active, local, baseURL: options.base ?? documentURL)
+        }
+        if let contextURL {
+            active = try processor.processContext(active, .string(contextURL), baseURL: contextURL)
         }
         guard var expanded = try processor.expand(active, nil, input, baseURL: documentURL ?? options.base) else {
             return []
@@ -31,11 +47,6 @@ public enum JSONLDProcessor {
         return expanded.asArray
     }
 
-    /// Loads a document through the options' loader and expands it.
-    public static func expand(documentAt url: String, options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
-        let document = try options.documentLoader.loadDocument(url: url)
-        return try expand(document.document, documentURL: document.documentURL, options: options)
-    }
 
     /// Processes a local context (an object, an IRI string, null, or an array of those) on top of
     /// an empty active context whose base IRI is `base`.

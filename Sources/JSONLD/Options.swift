@@ -2,7 +2,9 @@ import CredentialJSON
 
 /// The JSON-LD processing mode: which version's rules apply.
 public enum ProcessingMode: String, Sendable, Hashable {
+    /// JSON-LD 1.0 rules: 1.1 features are errors.
     case jsonLD10 = "json-ld-1.0"
+    /// JSON-LD 1.1 rules (the default).
     case jsonLD11 = "json-ld-1.1"
 }
 
@@ -15,21 +17,28 @@ public struct JSONLDLimits: Sendable, Hashable {
     public var maxRemoteContextsPerDocument: Int
     /// Deepest nesting of context processing (scoped contexts inside scoped contexts, imports).
     public var maxContextNesting: Int
-    /// Deepest nesting of arrays and objects that expansion will descend into.
+    /// Deepest nesting of arrays and objects that expansion will descend into. The default matches
+    /// the JSON parser's and keeps recursion within a 512 KiB task stack even in debug builds.
     public var maxExpansionDepth: Int
     /// Most term definitions one local context may contain.
     public var maxTermsPerContext: Int
+    /// Longest chain of terms whose definitions depend on one another (`a` → `b:x` → `c:y` …),
+    /// each link being a nested call.
+    public var maxTermDependencyDepth: Int
 
+    /// Limits with the given bounds (each defaults to the value in ``default``).
     public init(maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
-                maxExpansionDepth: Int = 512, maxTermsPerContext: Int = 10_000) {
+                maxExpansionDepth: Int = 256, maxTermsPerContext: Int = 10_000, maxTermDependencyDepth: Int = 128) {
         self.maxRemoteContextDepth = maxRemoteContextDepth
         self.maxRemoteContextsPerDocument = maxRemoteContextsPerDocument
         self.maxContextNesting = maxContextNesting
         self.maxExpansionDepth = maxExpansionDepth
         self.maxTermsPerContext = maxTermsPerContext
+        self.maxTermDependencyDepth = maxTermDependencyDepth
     }
 
-    /// 32 remote levels, 64 remote contexts per document, 64 context levels, 512 expansion levels, 10,000 terms.
+    /// 32 remote levels, 64 remote contexts per document, 64 context levels, 256 expansion levels,
+    /// 10,000 terms per context, 128 levels of term dependencies.
     public static let `default` = JSONLDLimits()
 }
 
@@ -51,7 +60,12 @@ public struct JSONLDOptions: Sendable {
     public var contextCache: ContextCache?
     /// Work bounds.
     public var limits: JSONLDLimits
+    /// Receives what safe mode would have rejected when ``safeMode`` is off (e.g. to print warnings
+    /// for `--unsafe` runs); never called in safe mode, where those events throw instead. Warnings from
+    /// context processing come once, when a context is first processed; cached results do not repeat them.
+    public var warningHandler: (@Sendable (JSONLDError) -> Void)?
 
+    /// Options with safe mode on, json-ld-1.1, default limits and, unless given, a loader that knows no documents.
     public init(documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,
                 expandContext: JSONValue? = nil, processingMode: ProcessingMode = .jsonLD11, safeMode: Bool = true,
                 contextCache: ContextCache? = nil, limits: JSONLDLimits = .default) {

@@ -67,6 +67,61 @@ enum ErrorLocator {
         return JSONLDToRDFError(error.code, message, path: nil, hint: error.hint)
     }
 
+    /// Re-locates an RDF-step refusal in the source document by its offending value, so that a
+    /// person sees the member they wrote; keeps the expanded path when the value is not found
+    /// verbatim (e.g. a compact IRI that expanded into a malformed one).
+    static func locateInSource(_ error: JSONLDToRDFError, document: JSONValue) -> JSONLDToRDFError {
+        guard let hint = error.hint,
+              let found = searchSource(document, for: hint, strict: true, at: .root)
+                ?? searchSource(document, for: hint, strict: false, at: .root)
+        else { return error }
+        return JSONLDToRDFError(error.code, error.message, path: found, pathDocument: .source, hint: error.hint)
+    }
+
+    /// `strict` accepts identifiers only under `@id`/`id` and types only under `@type`/`type`; the loose
+    /// pass then accepts any member (aliases such as `"issuer": "did:…"` hold identifiers too).
+    private static func searchSource(_ value: JSONValue, for hint: DropHint, strict: Bool, at path: JSONPath) -> JSONPath? {
+        switch value {
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let p = searchSource(item, for: hint, strict: strict, at: path.appending(i)) { return p }
+            }
+        case .object(let o):
+            for (key, member) in o.members where key != "@context" {
+                if matchesSource(key: key, member, hint, strict: strict) {
+                    if case .array(let a) = member, let i = a.firstIndex(of: .string(hint.value)) {
+                        return path.appending(key).appending(i)
+                    }
+                    return path.appending(key)
+                }
+                if let p = searchSource(member, for: hint, strict: strict, at: path.appending(key)) { return p }
+            }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Whether a source member is where the refused value was written, by role.
+    private static func matchesSource(key: String, _ member: JSONValue, _ hint: DropHint, strict: Bool) -> Bool {
+        switch hint.role {
+        case .predicate:
+            return key == hint.value
+        case .direction:
+            return key == "@direction" && member.stringValue == hint.value
+        case .language:
+            return key == "@language" && member.stringValue == hint.value
+        case .subject, .object, .graph, .type, .datatype:
+            if hint.value == NodeMap.nullIdentifier { return false }
+            if strict {
+                let keys: Set<String> = hint.role == .type || hint.role == .datatype ? ["@type", "type"] : ["@id", "id"]
+                guard keys.contains(key) else { return false }
+            }
+            if member.stringValue == hint.value { return true }
+            return member.arrayValue?.contains(.string(hint.value)) == true
+        }
+    }
+
     private static func search(_ value: JSONValue, for hint: DropHint, at path: JSONPath) -> JSONPath? {
         switch value {
         case .array(let items):

@@ -44,31 +44,49 @@ public struct JSONLDToRDFError: Error, Sendable, Hashable, CustomStringConvertib
     public let code: Code
     /// A readable explanation naming the offending value.
     public let message: String
-    /// Where in the expanded document the offending value sits, when it could be found.
-    ///
-    /// The path is into the *expanded* form (full IRIs as member names), which differs from the
-    /// source document's shape; expansion-time problems carry source paths from the JSONLD module.
+    /// Where the offending value sits, when it could be found; ``pathDocument`` says in which document.
     public let path: JSONPath?
+
+    /// Which document ``path`` points into.
+    public enum PathDocument: Sendable, Hashable {
+        /// The expanded form the RDF step read (full IRIs as member names, arrays everywhere).
+        case expanded
+        /// The source document given to ``JSONLDToRDF/toRDF(document:documentURL:jsonld:options:)``,
+        /// located by the offending value itself (the first place it occurs in that role).
+        case source
+    }
+
+    /// Which document ``path`` points into.
+    public let pathDocument: PathDocument
 
     /// What a safe-mode refusal was about, so that ``ErrorLocator`` can find it in the input.
     let hint: DropHint?
 
+    /// An error with a code, a message naming the offending value, and where it is when known.
     public init(_ code: Code, _ message: String, path: JSONPath? = nil) {
         self.code = code
         self.message = message
         self.path = path
+        self.pathDocument = .expanded
         self.hint = nil
     }
 
-    init(_ code: Code, _ message: String, path: JSONPath?, hint: DropHint?) {
+    init(_ code: Code, _ message: String, path: JSONPath?, pathDocument: PathDocument = .expanded, hint: DropHint?) {
         self.code = code
         self.message = message
         self.path = path
+        self.pathDocument = pathDocument
         self.hint = hint
     }
 
+    /// The path as text, marked when it is into the expanded form.
+    public var location: String? {
+        guard let path else { return nil }
+        return pathDocument == .expanded ? "\(path) (in expanded form)" : "\(path)"
+    }
+
     public var description: String {
-        if let path { return "\(path) (expanded form): \(message) [\(code)]" }
+        if let location { return "\(location): \(message) [\(code)]" }
         return "\(message) [\(code)]"
     }
 

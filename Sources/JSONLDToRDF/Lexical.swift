@@ -13,31 +13,66 @@ enum Lexical {
     /// and non-ASCII characters other than C1 controls. Anything else (a space, `<`, a second `#`, …)
     /// is malformed and cannot be written as an N-Quads IRIREF that means the same thing.
     static func classify(_ s: String) -> IRIKind {
-        let utf8 = s.utf8
-        var i = utf8.startIndex
-        guard i != utf8.endIndex else { return .relative }
-        let first = utf8[i]
+        if let kind = s.utf8.withContiguousStorageIfAvailable({ classify($0) }) { return kind }
+        return classify(Array(s.utf8))
+    }
+
+    /// Whether a string starts with `_:` (cheaper than a full classification).
+    @inline(__always) static func isBlankNodeIdentifier(_ s: String) -> Bool {
+        var it = s.utf8.makeIterator()
+        return it.next() == UInt8(ascii: "_") && it.next() == UInt8(ascii: ":")
+    }
+
+    private static func classify(_ bytes: [UInt8]) -> IRIKind {
+        bytes.withUnsafeBufferPointer { classify($0) }
+    }
+
+    private static func classify(_ utf8: UnsafeBufferPointer<UInt8>) -> IRIKind {
+        let n = utf8.count
+        guard n > 0 else { return .relative }
+        let first = utf8[0]
         if first == UInt8(ascii: "_") {
-            let next = utf8.index(after: i)
-            return next != utf8.endIndex && utf8[next] == UInt8(ascii: ":") ? .blankNode : .relative
+            return n >= 2 && utf8[1] == UInt8(ascii: ":") ? .blankNode : .relative
         }
         guard isAlpha(first) else { return .relative }
-        i = utf8.index(after: i)
+        var i = 1
         while true {
-            guard i != utf8.endIndex else { return .relative }
+            guard i < n else { return .relative }
             let c = utf8[i]
             if c == UInt8(ascii: ":") { break }
             guard isAlpha(c) || isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
             else { return .relative }
-            i = utf8.index(after: i)
+            i += 1
         }
-        i = utf8.index(after: i)
-        return isWellFormedIRIRest(utf8[i...]) ? .absolute : .malformed
+        return isWellFormedIRIRest(UnsafeBufferPointer(rebasing: utf8[(i + 1)...])) ? .absolute : .malformed
     }
 
-    private static func isWellFormedIRIRest(_ rest: Substring.UTF8View) -> Bool {
+    /// ASCII bytes allowed anywhere after the scheme (digits, letters, `-._~`, sub-delims, `:@/?`),
+    /// as bit masks over 0–63 and 64–127: literal constants, so no table and no lazy initialisation.
+    private static let plainLowMask: UInt64 = 0xAFFFFFD200000000
+    private static let plainHighMask: UInt64 = 0x47FFFFFE87FFFFFF
+
+    private static func isWellFormedIRIRest(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+        // One pass for the common case (plain ASCII, at most one '#'); anything else takes the full check.
+        var hashes = 0
+        for c in rest {
+            if c < 64 {
+                if (Self.plainLowMask >> UInt64(c)) & 1 == 1 { continue }
+                if c == UInt8(ascii: "#") { hashes += 1; if hashes > 1 { return false }; continue }
+                return isWellFormedIRIRestSlow(rest)
+            } else if c < 128 {
+                if (Self.plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
+                return isWellFormedIRIRestSlow(rest)
+            } else {
+                return isWellFormedIRIRestSlow(rest)
+            }
+        }
+        return true
+    }
+
+    private static func isWellFormedIRIRestSlow(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
         var sawHash = false
-        var inAuthority = rest.starts(with: "//".utf8)
+        var inAuthority = rest.count >= 2 && rest[0] == UInt8(ascii: "/") && rest[1] == UInt8(ascii: "/")
         var slashes = 0
         var pendingHex = 0
         var afterC2 = false
@@ -55,13 +90,9 @@ enum Lexical {
                 if c == 0xC2 { afterC2 = true }
                 continue
             }
-            if isAlpha(c) || isDigit(c) { continue }
+            if c < 64 ? (plainLowMask >> UInt64(c)) & 1 == 1 && c != UInt8(ascii: "/") && c != UInt8(ascii: "?")
+                : (plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
             switch c {
-            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
-                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
-                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
-                UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
-                continue
             case UInt8(ascii: "/"):
                 if inAuthority {
                     slashes += 1

@@ -121,12 +121,12 @@ struct NodeMap {
                 guard case .string(let type) = t else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
                 }
-                types.append(Lexical.classify(type) == .blankNode ? issuer.relabel(type) : type)
+                types.append(Lexical.isBlankNodeIdentifier(type) ? issuer.relabel(type) : type)
             }
         }
         let id: String
         switch object["@id"] {
-        case .string(let s)?: id = Lexical.classify(s) == .blankNode ? issuer.relabel(s) : s
+        case .string(let s)?: id = Lexical.isBlankNodeIdentifier(s) ? issuer.relabel(s) : s
         case nil: id = issuer.fresh()
         // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
         case .null?: id = NodeMap.nullIdentifier
@@ -175,7 +175,7 @@ struct NodeMap {
             default:
                 // Other keywords (e.g. @explicit in framing) carry nothing for RDF.
                 if key.utf8.first == UInt8(ascii: "@") { continue }
-                let property = Lexical.classify(key) == .blankNode ? issuer.relabel(key) : key
+                let property = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
                 if node.properties[property] == nil { node.properties[property] = [] }
                 var noList: [Item]? = nil
                 try generate(value, graphName: graphName, subject: .subject(id), property: property, list: &noList)
@@ -193,7 +193,7 @@ struct NodeMap {
         node.properties[property, default: []].append(item)
     }
 
-    private static func valueObject(_ o: JSONObject, value: JSONValue) throws(JSONLDToRDFError) -> ValueObject {
+    static func valueObject(_ o: JSONObject, value: JSONValue) throws(JSONLDToRDFError) -> ValueObject {
         var v = ValueObject(value: value)
         for member in o.members {
             switch member.key {
@@ -230,6 +230,12 @@ struct BlankNodeIssuer {
     mutating func fresh() -> String {
         defer { counter += 1 }
         return "_:b" + String(counter)
+    }
+
+    /// A fresh label without the `_:` prefix, as ``RDFTerm/blankNode(_:)`` wants it.
+    mutating func freshLabel() -> String {
+        defer { counter += 1 }
+        return "b" + String(counter)
     }
 
     mutating func relabel(_ label: String) -> String {

@@ -29,22 +29,42 @@ public struct ToRDFOptions: Sendable, Hashable {
     }
 }
 
-/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": node map generation, then each node's properties
-/// as quads (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+/// JSON-LD 1.1 "Deserialize JSON-LD to RDF": every node object's types and properties as quads
+/// (lists as `rdf:first`/`rdf:rest` chains, `@json` as JCS text typed `rdf:JSON`).
+///
+/// The specification goes through a node map, which merges all objects with one `@id` before
+/// writing triples. A dataset is a set, so writing each node object's triples as they are met
+/// gives the same dataset without building the map (and its hashing and sorting); the
+/// node-map version is kept for tests, which check both agree on the W3C suite.
 public enum JSONLDToRDF {
     /// The RDF dataset of a document in JSON-LD expanded form.
     ///
-    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in the order jsonld.js assigns them, so
-    /// outputs are deterministic; compare datasets with blank nodes by isomorphism, not labels.
+    /// Blank nodes are relabelled `_:b0`, `_:b1`, … in document order, so the output is
+    /// deterministic and input labels cannot collide with generated ones; compare datasets with
+    /// blank nodes by isomorphism (or canonicalize them), not by labels.
     /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
+        let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        do {
+            try converter.convert(expanded)
+            return converter.makeDataset()
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
+        }
+    }
+
+    /// The same dataset built the way the specification describes: Node Map Generation, then
+    /// serialization of the sorted node map. Kept as the reference the streaming conversion is
+    /// tested against; it allocates a node map, so ``toRDF(expanded:options:)`` does not use it.
+    static func toRDFViaNodeMap(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
         var nodeMap = NodeMap()
         do {
             for element in expanded { try nodeMap.add(element) }
-            var serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
+            let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
-            return serializer.dataset
+            return serializer.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
             throw ErrorLocator.locate(error, in: expanded, issuer: nodeMap.issuer)
@@ -52,11 +72,16 @@ public enum JSONLDToRDF {
     }
 }
 
-/// Turns a node map into quads (JSON-LD 1.1 API §8.1, Object to RDF §8.2, List Conversion §8.3).
-struct DatasetSerializer {
+/// Writes quads for expanded JSON-LD (the streaming conversion) or for a node map (the reference):
+/// JSON-LD 1.1 API §8.1 Deserialize JSON-LD to RDF, §8.2 Object to RDF, §8.3 List Conversion.
+/// A class so that the recursive walk appends to one quad buffer without copy-on-write copies.
+final class DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
-    var dataset = RDFDataset()
+    /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
+    var quads: [RDFQuad] = []
+    /// `@index` per node identifier, to report conflicting indexes as the node map would.
+    var nodeIndexes: [String: JSONValue] = [:]
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
     private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
     private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
@@ -67,7 +92,17 @@ struct DatasetSerializer {
         self.issuer = issuer
     }
 
-    mutating func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
+    /// The dataset of the written quads, built in one place once their number is known.
+    ///
+    /// Most of the conversion's time is the dataset's hash set growing one quad at a time;
+    /// an `RDFDataset` capacity reservation here (the RDF module has none yet) would remove it.
+    func makeDataset() -> RDFDataset {
+        var dataset = RDFDataset()
+        for quad in quads { dataset.insert(quad) }
+        return dataset
+    }
+
+    func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
         for graphName in nodeMap.graphs.keys.sorted() {
             let graphTerm: RDFTerm?
             if graphName == "@default" {
@@ -84,7 +119,7 @@ struct DatasetSerializer {
                 guard let subjectTerm = try resource(subject, role: .subject) else { continue }
                 for type in node.types {
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    dataset.insert(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
                 }
                 for property in node.properties.keys.sorted() {
                     let items = node.properties[property]!
@@ -92,7 +127,7 @@ struct DatasetSerializer {
                     guard let predicate = try predicate(property) else { continue }
                     for item in items {
                         guard let object = try object(item, graph: graphTerm) else { continue }
-                        dataset.insert(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
                     }
                 }
             }
@@ -102,7 +137,7 @@ struct DatasetSerializer {
     typealias Role = DropHint.Role
 
     /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
-    private func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
+    func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
         switch Lexical.classify(id) {
         case .absolute: return .iri(id)
         case .blankNode: return .blankNode(String(id.utf8.dropFirst(2))!)
@@ -124,7 +159,7 @@ struct DatasetSerializer {
         }
     }
 
-    private func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
+    func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
         switch Lexical.classify(property) {
         case .absolute: return .iri(property)
         case .blankNode:
@@ -141,7 +176,7 @@ struct DatasetSerializer {
     }
 
     /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
-    private mutating func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         switch item {
         case .node(let id): return try resource(id, role: .object)
         case .list(let items): return try list(items, graph: graph)
@@ -150,22 +185,22 @@ struct DatasetSerializer {
     }
 
     /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
-    private mutating func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+    private func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
         if items.isEmpty { return Self.rdfNil }
         var nodes: [RDFTerm] = []
         nodes.reserveCapacity(items.count)
         for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
         for (i, item) in items.enumerated() {
             if let object = try object(item, graph: graph) {
-                dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+                quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
             }
             let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
-            dataset.insert(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+            quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
         }
         return nodes[0]
     }
 
-    private mutating func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         var datatype = v.type
         if let type = datatype, type != "@json" {
             guard try resource(type, role: .datatype) != nil else { return nil }
@@ -207,12 +242,12 @@ struct DatasetSerializer {
                 return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
             case .compoundLiteral?:
                 let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
                 if let language = v.language {
-                    dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                    quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
                                            object: .literal(RDFLiteral(language.lowercased())), graph: graph))
                 }
-                dataset.insert(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
                 return node
             case nil:
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }

@@ -65,6 +65,7 @@ public struct Person: EDCNode {
     public var hasClaim: [ClaimNode] = []
     public var extra = JSONObject()
     public var arrayKeys: Set<String> = []
+    public var omitsID = false
 
     public init() {}
 
@@ -133,6 +134,7 @@ public struct EuropeanDigitalCredential: EDCNode {
     public var evidence: [Evidence] = []
     public var extra = JSONObject()
     public var arrayKeys: Set<String> = []
+    public var omitsID = false
 
     public init() {}
 
@@ -163,6 +165,7 @@ public struct EuropeanDigitalCredential: EDCNode {
         var node = EuropeanDigitalCredential()
         reader.remaining.removeValue(forKey: "type")
         node.id = reader.string("id")
+        node.omitsID = node.id == nil && object["id"] == nil
         node.read(&reader)
         node.extra = reader.remaining
         node.arrayKeys = reader.arrayKeys
@@ -172,7 +175,7 @@ public struct EuropeanDigitalCredential: EDCNode {
     public func encode(_ context: EncodingContext, at path: JSONPath) -> JSONValue {
         var writer = NodeWriter(context: context, path: path, arrayKeys: arrayKeys)
         if !self.context.isEmpty { writer.raw("@context", .array(self.context.map(JSONValue.string))) }
-        writer.string("id", id ?? context.makeID(className: type, path: path))
+        writer.string("id", id ?? (omitsID ? nil : context.makeID(className: type, path: path)))
         writer.raw("type", .array(types.map(JSONValue.string)))
         write(&writer)
         return .object(writer.finish(extra: extra))

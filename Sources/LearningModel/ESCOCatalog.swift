@@ -62,20 +62,37 @@ public struct ESCOCatalog: Sendable {
     /// Adds one ESCO CSV file's skills; `language` is the labels' language (e.g. `en` for `skills_en.csv`).
     public mutating func load<Bytes: Collection>(csv bytes: Bytes, language: String, source name: String) throws(CSVError)
     where Bytes.Element == UInt8 {
-        let rows = try CSVReader.table(bytes, required: ["conceptUri", "preferredLabel"])
-        for (_, row) in rows {
-            guard let uri = row["conceptUri"]?.trimmingSpaces, !uri.isEmpty else { continue }
-            if let type = row["conceptType"], !type.isEmpty, type != "KnowledgeSkillCompetence" { continue }
+        let records = try CSVReader.records(bytes)
+        guard let header = records.first else {
+            throw CSVError(code: .missingColumn, message: "the ESCO file is empty; expected a header with conceptUri", line: 1, column: 1)
+        }
+        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+        guard let uriColumn = column("conceptUri") else {
+            throw CSVError(code: .missingColumn, message: "the header has no conceptUri column (is this an ESCO skills_<lang>.csv?)", line: 1, column: 1)
+        }
+        guard let labelColumn = column("preferredLabel") else {
+            throw CSVError(code: .missingColumn, message: "the header has no preferredLabel column", line: 1, column: 1)
+        }
+        let typeColumn = column("conceptType"), altColumn = column("altLabels"), skillTypeColumn = column("skillType")
+        let reuseColumn = column("reuseLevel"), statusColumn = column("status")
+        func field(_ record: [String], _ index: Int?) -> String? {
+            guard let index, index < record.count, !record[index].isEmpty else { return nil }
+            return record[index]
+        }
+        skills.reserveCapacity(skills.count + records.count)
+        for record in records.dropFirst() {
+            guard let uri = field(record, uriColumn)?.trimmingSpaces, !uri.isEmpty else { continue }
+            if let type = field(record, typeColumn), type != "KnowledgeSkillCompetence" { continue }
             var skill = skills[uri] ?? ESCOSkill(uri: uri)
             if skills[uri] == nil { uris.append(uri) }
-            if let label = row["preferredLabel"], !label.isEmpty { skill.preferredLabel[language] = label }
-            if let alt = row["altLabels"], !alt.isEmpty {
+            if let label = field(record, labelColumn) { skill.preferredLabel[language] = label }
+            if let alt = field(record, altColumn) {
                 skill.altLabels[language] = alt.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
                     .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
             }
-            if let t = row["skillType"], !t.isEmpty { skill.skillType = t }
-            if let r = row["reuseLevel"], !r.isEmpty { skill.reuseLevel = r }
-            if let s = row["status"], !s.isEmpty { skill.status = s }
+            if let t = field(record, skillTypeColumn) { skill.skillType = t }
+            if let r = field(record, reuseColumn) { skill.reuseLevel = r }
+            if let st = field(record, statusColumn) { skill.status = st }
             skills[uri] = skill
         }
         source = source.isEmpty ? name : source + ", " + name

@@ -4,19 +4,28 @@ import CredentialJSON
 /// A SKOS concept, usually from a controlled list (`inScheme`); its `id` is the code's IRI.
 public struct Concept: EDCNode {
     public static let className = "Concept"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Concept.className
     /// The controlled list the concept belongs to.
     public var inScheme: ConceptScheme? = nil
     /// The preferred label per language.
     public var prefLabel: LanguageMap? = nil
+    /// The EDC `altLabel` member.
     public var altLabel: LanguageMap? = nil
     /// The list's short name or the code (as EDCI writes it).
     public var notation: String? = nil
+    /// The EDC `definition` member.
     public var definition: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -39,11 +48,18 @@ public struct Concept: EDCNode {
 /// A controlled list, identified by its IRI.
 public struct ConceptScheme: EDCNode {
     public static let className = "ConceptScheme"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = ConceptScheme.className
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -56,14 +72,24 @@ public struct ConceptScheme: EDCNode {
 /// A free text note (`noteLiteral`) per language.
 public struct Note: EDCNode {
     public static let className = "Note"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Note.className
+    /// The EDC `noteLiteral` member.
     public var noteLiteral: LanguageMap? = nil
+    /// The EDC `noteFormat` member.
     public var noteFormat: Concept? = nil
+    /// The EDC `subject` member.
     public var subject: Concept? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -82,18 +108,30 @@ public struct Note: EDCNode {
 /// An identifier with a scheme name, e.g. a certificate number.
 public struct Identifier: EDCNode {
     public static let className = "Identifier"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Identifier.className
     /// The identifier itself.
     public var notation: String? = nil
+    /// The EDC `schemeName` member.
     public var schemeName: String? = nil
+    /// The EDC `schemeAgency` member.
     public var schemeAgency: LanguageMap? = nil
+    /// The EDC `schemeID` member.
     public var schemeID: String? = nil
+    /// The EDC `schemeVersion` member.
     public var schemeVersion: String? = nil
+    /// The EDC `dateIssued` member.
     public var dateIssued: String? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -118,18 +156,28 @@ public struct Identifier: EDCNode {
 /// A legal identifier registered in a country (eIDAS identifier, VAT, registration, national id).
 public struct LegalIdentifier: EDCNode {
     public static let className = "LegalIdentifier"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LegalIdentifier.className
     /// The identifier itself, e.g. `VATES-A00000000`.
     public var notation: String? = nil
     /// The country (authority table `country`).
     public var spatial: Concept? = nil
+    /// The EDC `schemeName` member.
     public var schemeName: String? = nil
+    /// The EDC `schemeAgency` member.
     public var schemeAgency: LanguageMap? = nil
+    /// The EDC `dateIssued` member.
     public var dateIssued: String? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -152,20 +200,32 @@ public struct LegalIdentifier: EDCNode {
 /// An embedded file: `content` (base64) with its encoding and file type.
 public struct MediaObject: EDCNode {
     public static let className = "MediaObject"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = MediaObject.className
+    /// The EDC `content` member.
     public var content: String? = nil
     /// Encoding, e.g. `http://data.europa.eu/snb/encoding/6146cde7dd` (base64).
     public var contentEncoding: Concept? = nil
     /// File type, e.g. `http://publications.europa.eu/resource/authority/file-type/PNG`.
     public var contentType: Concept? = nil
+    /// The EDC `contentURL` member.
     public var contentURL: String? = nil
+    /// The EDC `contentSize` member.
     public var contentSize: Int? = nil
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `attachmentType` member.
     public var attachmentType: Concept? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -192,14 +252,24 @@ public struct MediaObject: EDCNode {
 /// A web page or document by URL.
 public struct WebResource: EDCNode {
     public static let className = "WebResource"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = WebResource.className
+    /// The EDC `contentURL` member.
     public var contentURL: String? = nil
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `language` member.
     public var language: Concept? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -218,11 +288,18 @@ public struct WebResource: EDCNode {
 /// An e-mail address, its `id` a `mailto:` IRI.
 public struct Mailbox: EDCNode {
     public static let className = "Mailbox"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Mailbox.className
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -235,14 +312,24 @@ public struct Mailbox: EDCNode {
 /// Ways to contact a person or organisation.
 public struct ContactPoint: EDCNode {
     public static let className = "ContactPoint"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = ContactPoint.className
+    /// The EDC `emailAddress` member.
     public var emailAddress: [Mailbox] = []
+    /// The EDC `address` member.
     public var address: [Address] = []
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -261,14 +348,22 @@ public struct ContactPoint: EDCNode {
 /// A postal address with its country.
 public struct Address: EDCNode {
     public static let className = "Address"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Address.className
     /// Country (authority table `country`).
     public var countryCode: Concept? = nil
+    /// The EDC `fullAddress` member.
     public var fullAddress: Note? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -285,15 +380,26 @@ public struct Address: EDCNode {
 /// A place, with at least one address.
 public struct Location: EDCNode {
     public static let className = "Location"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Location.className
+    /// The EDC `address` member.
     public var address: [Address] = []
+    /// The EDC `spatialCode` member.
     public var spatialCode: [Concept] = []
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `geographicName` member.
     public var geographicName: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -314,13 +420,22 @@ public struct Location: EDCNode {
 /// A group of organisations or people (e.g. an alliance).
 public struct Group: EDCNode {
     public static let className = "Group"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Group.className
+    /// The EDC `prefLabel` member.
     public var prefLabel: LanguageMap? = nil
+    /// The EDC `contactPoint` member.
     public var contactPoint: [ContactPoint] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -337,27 +452,44 @@ public struct Group: EDCNode {
 /// An organisation: issuer, awarding body, provider.
 public struct Organisation: EDCNode {
     public static let className = "Organisation"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Organisation.className
     /// The legal name per language (mandatory).
     public var legalName: LanguageMap? = nil
+    /// The EDC `altLabel` member.
     public var altLabel: LanguageMap? = nil
     /// The eIDAS legal identifier, mandatory for the issuer (filled from the seal certificate).
     public var eIDASIdentifier: LegalIdentifier? = nil
+    /// The EDC `registration` member.
     public var registration: LegalIdentifier? = nil
+    /// The EDC `vatIdentifier` member.
     public var vatIdentifier: [LegalIdentifier] = []
+    /// The EDC `taxIdentifier` member.
     public var taxIdentifier: [LegalIdentifier] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
     /// Where the organisation is (mandatory, one or more).
     public var location: [Location] = []
+    /// The EDC `homepage` member.
     public var homepage: [WebResource] = []
+    /// The EDC `logo` member.
     public var logo: MediaObject? = nil
+    /// The EDC `contactPoint` member.
     public var contactPoint: [ContactPoint] = []
+    /// The EDC `groupMemberOf` member.
     public var groupMemberOf: [Group] = []
+    /// The EDC `dcType` member.
     public var dcType: [Concept] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -396,13 +528,22 @@ public struct Organisation: EDCNode {
 /// A period with start and end date-times.
 public struct PeriodOfTime: EDCNode {
     public static let className = "PeriodOfTime"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = PeriodOfTime.className
+    /// The EDC `startDate` member.
     public var startDate: String? = nil
+    /// The EDC `endDate` member.
     public var endDate: String? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -419,14 +560,22 @@ public struct PeriodOfTime: EDCNode {
 /// Credits in a framework (e.g. ECTS): `point` is the amount as text.
 public struct CreditPoint: EDCNode {
     public static let className = "CreditPoint"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = CreditPoint.className
     /// Credit framework, e.g. ECTS `http://data.europa.eu/snb/education-credit/6fcec5c5af`.
     public var framework: Concept? = nil
+    /// The EDC `point` member.
     public var point: String? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -443,13 +592,22 @@ public struct CreditPoint: EDCNode {
 /// How grades are given.
 public struct GradingScheme: EDCNode {
     public static let className = "GradingScheme"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = GradingScheme.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -466,8 +624,11 @@ public struct GradingScheme: EDCNode {
 /// A learning outcome, linked to ESCO skills.
 public struct LearningOutcome: EDCNode {
     public static let className = "LearningOutcome"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningOutcome.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
     /// Outcome type (list `skill-type`).
     public var dcType: Concept? = nil
@@ -477,9 +638,14 @@ public struct LearningOutcome: EDCNode {
     public var relatedSkill: [Concept] = []
     /// Skill reuse level (list `skill-reuse-level`).
     public var reusabilityLevel: Concept? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -503,12 +669,19 @@ public struct LearningOutcome: EDCNode {
 public struct LearningAchievementSpecification: EDCNode {
     public static let className = "LearningAchievementSpecification"
     public static let acceptedTypes: Set<String> = ["LearningAchievementSpecification", "Qualification"]
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningAchievementSpecification.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `altLabel` member.
     public var altLabel: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `definition` member.
     public var definition: LanguageMap? = nil
+    /// The EDC `dcType` member.
     public var dcType: [Concept] = []
     /// EQF level (list `eqf`, e.g. `http://data.europa.eu/snb/eqf/6`).
     public var eqfLevel: Concept? = nil
@@ -516,25 +689,42 @@ public struct LearningAchievementSpecification: EDCNode {
     public var nqfLevel: [Concept] = []
     /// ISCED-F fields (list `isced-f`).
     public var thematicArea: [Concept] = []
+    /// The EDC `creditPoint` member.
     public var creditPoint: [CreditPoint] = []
     /// ISO 8601 duration, e.g. `PT60H`.
     public var volumeOfLearning: String? = nil
+    /// The EDC `maximumDuration` member.
     public var maximumDuration: String? = nil
+    /// The EDC `mode` member.
     public var mode: [Concept] = []
     /// Formal / non-formal / informal (list `learning-setting`).
     public var learningSetting: Concept? = nil
+    /// The EDC `language` member.
     public var language: [Concept] = []
+    /// The EDC `entryRequirement` member.
     public var entryRequirement: Note? = nil
+    /// The EDC `learningOutcomeSummary` member.
     public var learningOutcomeSummary: Note? = nil
+    /// The EDC `isPartialQualification` member.
     public var isPartialQualification: Bool? = nil
+    /// The EDC `learningOutcome` member.
     public var learningOutcome: [LearningOutcome] = []
+    /// The EDC `homepage` member.
     public var homepage: [WebResource] = []
+    /// The EDC `supplementaryDocument` member.
     public var supplementaryDocument: [WebResource] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// The EDC `additionalNote` member.
     public var additionalNote: [Note] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -591,20 +781,36 @@ public struct LearningAchievementSpecification: EDCNode {
 /// What a learning activity consists of.
 public struct LearningActivitySpecification: EDCNode {
     public static let className = "LearningActivitySpecification"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningActivitySpecification.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `dcType` member.
     public var dcType: [Concept] = []
+    /// The EDC `mode` member.
     public var mode: [Concept] = []
+    /// The EDC `language` member.
     public var language: [Concept] = []
+    /// The EDC `volumeOfLearning` member.
     public var volumeOfLearning: String? = nil
+    /// The EDC `homepage` member.
     public var homepage: [WebResource] = []
+    /// The EDC `supplementaryDocument` member.
     public var supplementaryDocument: [WebResource] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -635,18 +841,32 @@ public struct LearningActivitySpecification: EDCNode {
 /// How an assessment is made.
 public struct LearningAssessmentSpecification: EDCNode {
     public static let className = "LearningAssessmentSpecification"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningAssessmentSpecification.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `dcType` member.
     public var dcType: Concept? = nil
+    /// The EDC `mode` member.
     public var mode: [Concept] = []
+    /// The EDC `language` member.
     public var language: [Concept] = []
+    /// The EDC `gradingScheme` member.
     public var gradingScheme: GradingScheme? = nil
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -673,20 +893,32 @@ public struct LearningAssessmentSpecification: EDCNode {
 /// What an entitlement grants.
 public struct LearningEntitlementSpecification: EDCNode {
     public static let className = "LearningEntitlementSpecification"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningEntitlementSpecification.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `dcType` member.
     public var dcType: [Concept] = []
     /// Status (list `entitlement-status`).
     public var entitlementStatus: Concept? = nil
     /// ESCO occupations.
     public var limitOccupation: [Concept] = []
+    /// The EDC `limitJurisdiction` member.
     public var limitJurisdiction: [Concept] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -713,17 +945,28 @@ public struct LearningEntitlementSpecification: EDCNode {
 /// Who awarded a claim, when and where.
 public struct AwardingProcess: EDCNode {
     public static let className = "AwardingProcess"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = AwardingProcess.className
     /// The awarding bodies (mandatory).
     public var awardingBody: [Organisation] = []
+    /// The EDC `awardingDate` member.
     public var awardingDate: String? = nil
+    /// The EDC `educationalSystemNote` member.
     public var educationalSystemNote: Concept? = nil
+    /// The EDC `location` member.
     public var location: Location? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -746,21 +989,36 @@ public struct AwardingProcess: EDCNode {
 /// A claim: an assessment with its grade.
 public struct LearningAssessment: EDCNode {
     public static let className = "LearningAssessment"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningAssessment.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `awardedBy` member.
     public var awardedBy: AwardingProcess? = nil
     /// The grade as text (mandatory).
     public var grade: Note? = nil
+    /// The EDC `specifiedBy` member.
     public var specifiedBy: LearningAssessmentSpecification? = nil
+    /// The EDC `assessedBy` member.
     public var assessedBy: [Organisation] = []
+    /// The EDC `idVerification` member.
     public var idVerification: Concept? = nil
+    /// The EDC `dateIssued` member.
     public var dateIssued: String? = nil
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -791,20 +1049,36 @@ public struct LearningAssessment: EDCNode {
 /// A claim: participation in a learning activity.
 public struct LearningActivity: EDCNode {
     public static let className = "LearningActivity"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningActivity.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `awardedBy` member.
     public var awardedBy: AwardingProcess? = nil
+    /// The EDC `specifiedBy` member.
     public var specifiedBy: LearningActivitySpecification? = nil
+    /// The EDC `temporal` member.
     public var temporal: [PeriodOfTime] = []
+    /// The EDC `directedBy` member.
     public var directedBy: [Organisation] = []
+    /// The EDC `workload` member.
     public var workload: String? = nil
+    /// The EDC `levelOfCompletion` member.
     public var levelOfCompletion: Int? = nil
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -835,17 +1109,30 @@ public struct LearningActivity: EDCNode {
 /// A claim: a right or entitlement gained.
 public struct LearningEntitlement: EDCNode {
     public static let className = "LearningEntitlement"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningEntitlement.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `awardedBy` member.
     public var awardedBy: AwardingProcess? = nil
+    /// The EDC `specifiedBy` member.
     public var specifiedBy: LearningEntitlementSpecification? = nil
+    /// The EDC `expiryDate` member.
     public var expiryDate: String? = nil
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -870,21 +1157,38 @@ public struct LearningEntitlement: EDCNode {
 /// A claim: a learning achievement (e.g. an awarded micro-credential).
 public struct LearningAchievement: EDCNode {
     public static let className = "LearningAchievement"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = LearningAchievement.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `awardedBy` member.
     public var awardedBy: AwardingProcess? = nil
+    /// The EDC `specifiedBy` member.
     public var specifiedBy: LearningAchievementSpecification? = nil
+    /// The EDC `influencedBy` member.
     public var influencedBy: [LearningActivity] = []
+    /// The EDC `provenBy` member.
     public var provenBy: [LearningAssessment] = []
+    /// The EDC `entitlesTo` member.
     public var entitlesTo: [LearningEntitlement] = []
+    /// The EDC `creditReceived` member.
     public var creditReceived: [CreditPoint] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// The EDC `additionalNote` member.
     public var additionalNote: [Note] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -917,16 +1221,28 @@ public struct LearningAchievement: EDCNode {
 /// A claim of no more specific class; EDC then requires its `dcType` (list `claim-type`).
 public struct GenericClaim: EDCNode {
     public static let className = "Claim"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = GenericClaim.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
+    /// The EDC `awardedBy` member.
     public var awardedBy: AwardingProcess? = nil
+    /// The EDC `dcType` member.
     public var dcType: [Concept] = []
+    /// The EDC `identifier` member.
     public var identifier: [Identifier] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -949,13 +1265,22 @@ public struct GenericClaim: EDCNode {
 /// The rendering of the credential in one language.
 public struct IndividualDisplay: EDCNode {
     public static let className = "IndividualDisplay"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = IndividualDisplay.className
+    /// The EDC `language` member.
     public var language: Concept? = nil
+    /// The EDC `displayDetail` member.
     public var displayDetail: [DisplayDetail] = []
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -972,13 +1297,22 @@ public struct IndividualDisplay: EDCNode {
 /// One page image of a rendering.
 public struct DisplayDetail: EDCNode {
     public static let className = "DisplayDetail"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = DisplayDetail.className
+    /// The EDC `page` member.
     public var page: Int? = nil
+    /// The EDC `image` member.
     public var image: MediaObject? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -995,19 +1329,30 @@ public struct DisplayDetail: EDCNode {
 /// How the credential is shown: languages, primary language, one individual display per language.
 public struct DisplayParameter: EDCNode {
     public static let className = "DisplayParameter"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = DisplayParameter.className
+    /// The EDC `title` member.
     public var title: LanguageMap? = nil
+    /// The EDC `description` member.
     public var description: LanguageMap? = nil
     /// The primary language (authority table `language`, e.g. `…/language/ENG`).
     public var primaryLanguage: Concept? = nil
     /// Every language the credential is written in.
     public var language: [Concept] = []
+    /// The EDC `individualDisplay` member.
     public var individualDisplay: [IndividualDisplay] = []
+    /// The EDC `summaryDisplay` member.
     public var summaryDisplay: String? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -1032,15 +1377,24 @@ public struct DisplayParameter: EDCNode {
 /// Evidence about the issuing process (e.g. mandate).
 public struct Evidence: EDCNode {
     public static let className = "Evidence"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = Evidence.className
     /// Evidence type (list `evidence-type`).
     public var dcType: Concept? = nil
+    /// The EDC `evidenceStatement` member.
     public var evidenceStatement: String? = nil
+    /// The EDC `prefLabel` member.
     public var prefLabel: LanguageMap? = nil
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {
@@ -1059,11 +1413,18 @@ public struct Evidence: EDCNode {
 /// The credential schema (for EDC a SHACL profile IRI).
 public struct CredentialSchema: EDCNode {
     public static let className = "ShaclValidator2017"
+    /// The node's IRI (`urn:epass:…` or a controlled-list IRI); generated when `nil`.
     public var id: String?
+    /// The ELM class written in `type`.
     public var type: String = CredentialSchema.className
+    /// Members this type does not model, kept as read.
     public var extra = JSONObject()
+    /// Multi-valued members that were written as arrays.
     public var arrayKeys: Set<String> = []
+    /// Whether a missing `id` stays missing when encoding (true for nodes read without one).
+    public var omitsID = false
 
+    /// An empty node.
     public init() {}
 
     public mutating func read(_ r: inout NodeReader) {

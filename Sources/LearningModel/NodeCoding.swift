@@ -26,6 +26,9 @@ public protocol EDCNode: EDCCodable {
     var extra: JSONObject { get set }
     /// Multi-valued members that were written as a JSON array even with one element.
     var arrayKeys: Set<String> { get set }
+    /// Whether a missing `id` stays missing when encoding; set for nodes read without one, so that
+    /// re-encoding a file does not add ids it did not have.
+    var omitsID: Bool { get set }
     /// An empty node of this class.
     init()
     /// Reads the modelled members (the reader keeps the rest).
@@ -46,6 +49,7 @@ extension EDCNode {
         node.type = type
         _ = reader.remaining.removeValue(forKey: "type")
         node.id = reader.string("id")
+        node.omitsID = node.id == nil && object["id"] == nil
         node.read(&reader)
         node.extra = reader.remaining
         node.arrayKeys = reader.arrayKeys
@@ -54,7 +58,7 @@ extension EDCNode {
 
     public func encode(_ context: EncodingContext, at path: JSONPath) -> JSONValue {
         var writer = NodeWriter(context: context, path: path, arrayKeys: arrayKeys)
-        writer.string("id", id ?? context.makeID(className: type, path: path))
+        writer.string("id", id ?? (omitsID ? nil : context.makeID(className: type, path: path)))
         writer.string("type", type)
         write(&writer)
         return .object(writer.finish(extra: extra))
@@ -68,6 +72,7 @@ public struct NodeReader {
     /// Multi-valued members that were arrays.
     public private(set) var arrayKeys: Set<String> = []
 
+    /// A reader over an object's members.
     public init(_ object: JSONObject) { remaining = object }
 
     /// Takes a string member.
@@ -131,7 +136,9 @@ public struct NodeReader {
 
 /// A JSON string as an ``EDCCodable`` value (for multi-valued string members such as `type`).
 public struct JSONString: EDCCodable {
+    /// The string.
     public var value: String
+    /// Wraps a string.
     public init(_ value: String) { self.value = value }
     public static func decode(_ value: JSONValue) -> JSONString? { value.stringValue.map(JSONString.init) }
     public func encode(_ context: EncodingContext, at path: JSONPath) -> JSONValue { .string(value) }
@@ -150,26 +157,32 @@ public struct NodeWriter {
         self.arrayKeys = arrayKeys
     }
 
+    /// Writes a JSON value as it is.
     public mutating func raw(_ key: String, _ value: JSONValue?) {
         if let value { members.append((key, value)) }
     }
 
+    /// Writes a string member (nothing for `nil`).
     public mutating func string(_ key: String, _ value: String?) {
         if let value { members.append((key, .string(value))) }
     }
 
+    /// Writes a boolean member (nothing for `nil`).
     public mutating func bool(_ key: String, _ value: Bool?) {
         if let value { members.append((key, .bool(value))) }
     }
 
+    /// Writes an integer member (nothing for `nil`).
     public mutating func int(_ key: String, _ value: Int?) {
         if let value { members.append((key, .number(JSONNumber(value)))) }
     }
 
+    /// Writes a language map member (nothing for `nil`).
     public mutating func languageMap(_ key: String, _ value: LanguageMap?) {
         if let value { members.append((key, value.jsonValue)) }
     }
 
+    /// Writes a single-valued member of a modelled type (nothing for `nil`).
     public mutating func one<T: EDCCodable>(_ key: String, _ value: T?) {
         if let value { members.append((key, value.encode(context, at: path.appending(key)))) }
     }
@@ -186,6 +199,7 @@ public struct NodeWriter {
         }
     }
 
+    /// Writes a multi-valued string member.
     public mutating func strings(_ key: String, _ values: [String]) {
         many(key, values.map(JSONString.init))
     }

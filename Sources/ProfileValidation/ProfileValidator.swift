@@ -70,11 +70,38 @@ public struct ProfileValidator: Sendable {
             return ProfileReport(findings: [ProfileFinding(path: basePath, rule: "credential.object", message: "the credential is not a JSON object")])
         }
         let types = Walk.types(of: root)
+        checkContext(root["@context"], at: basePath.appending("@context"), walk: &walk)
         if !types.contains("EuropeanDigitalCredential") {
             walk.add(basePath.appending("type"), "EuropeanDigitalCredential.type", "type must include EuropeanDigitalCredential")
         }
+        if !types.contains("VerifiableCredential") {
+            walk.add(basePath.appending("type"), "VerifiableCredential.type",
+                     "type must include VerifiableCredential; without it the VC context does not define issuer, credentialSubject, issued or validFrom")
+        }
         walk.visit(root, at: basePath, role: .credential)
         return ProfileReport(findings: walk.findings)
+    }
+
+    /// The rules are those of the `edc-ap` context on top of VC 1.1: another context gives the terms
+    /// other meanings (or, with VC 2.0, cannot be combined with `edc-ap` at all).
+    private func checkContext(_ context: JSONValue?, at path: JSONPath, walk: inout Walk) {
+        let vc1 = "https://www.w3.org/2018/credentials/v1"
+        let vc2 = "https://www.w3.org/ns/credentials/v2"
+        let edcAP = "http://data.europa.eu/snb/model/context/edc-ap"
+        let entries = context?.asArray ?? []
+        let iris = entries.compactMap(\.stringValue)
+        if iris.first == vc2 {
+            walk.add(path, "credential.context",
+                     "a VC 2.0 credential cannot use the edc-ap context (it redefines the protected term description); EDC uses \(vc1) then \(edcAP)")
+        } else if iris.first != vc1 {
+            walk.add(path, "credential.context", "the first @context must be \(vc1)")
+        }
+        if !iris.contains(edcAP) {
+            walk.add(path, "credential.context", "@context must include \(edcAP); the profile's terms are defined there")
+        } else if entries.count > iris.count {
+            walk.add(path, "credential.contextExtension",
+                     "an embedded @context object can redefine EDC terms; the profile rules assume the published contexts only", .warning)
+        }
     }
 
     /// Validates a document read from a file (the payload of a sealed one).
@@ -115,8 +142,14 @@ private struct Walk {
     var findings: [ProfileFinding] = []
     /// id → the classes every object with that id declares (JSON-LD merges them into one node).
     var typesByID: [String: Set<String>] = [:]
-    /// id → the most members any object with that id has; sparser copies are references.
-    var fullestByID: [String: Int] = [:]
+    /// id → every object with that id (JSON-LD merges them into one node).
+    var copiesByID: [String: [JSONObject]] = [:]
+    /// id → the union of its copies, built on first use.
+    var mergedByID: [String: JSONObject] = [:]
+    /// Ids whose node was already checked (once, on the merged copies).
+    var checkedIDs: Set<String> = []
+    /// Said after a finding on a node that the file repeats.
+    var mergeNote = ""
 
     init(validator: ProfileValidator) { self.validator = validator }
 
@@ -134,7 +167,7 @@ private struct Walk {
         case .object(let o):
             if let id = o["id"]?.stringValue {
                 typesByID[id, default: []].formUnion(Walk.types(of: o))
-                fullestByID[id] = max(fullestByID[id] ?? 0, o.count)
+                copiesByID[id, default: []].append(o)
             }
             for m in o where m.key != "@context" { index(m.value) }
         case .array(let a):
@@ -147,15 +180,28 @@ private struct Walk {
         var types = Walk.types(of: object)
         // The root is checked as a credential even when its type is wrong, so every problem shows at once.
         if role == .credential && !types.contains("EuropeanDigitalCredential") { types.append("EuropeanDigitalCredential") }
-        let isReference = object["id"]?.stringValue.map { object.count < (fullestByID[$0] ?? 0) } ?? false
-        if !isReference {
-            for t in types {
-                for rule in profileShapes[t] ?? [] { check(rule, in: object, className: t, at: path) }
-            }
-            if role == .issuer {
-                for rule in issuerRules { check(rule, in: object, className: "Issuer", at: path) }
-            }
+        // EDC files repeat nodes (same id) in several places; in RDF they are one node, so the
+        // rules apply once, to the union of the copies.
+        let id = object["id"]?.stringValue
+        let firstVisit = id.map { checkedIDs.insert($0).inserted } ?? true
+        if let id, firstVisit, !id.hasPrefix("_:"), !isAbsoluteIRI(id) {
+            add(path.appending("id"), "jsonld.relativeIRI",
+                "\"\(id)\" is not an absolute IRI; JSON-LD resolves it against the file's location, so it means different things in different places",
+                .warning)
         }
+        let node = merged(object)
+        let copies = id.flatMap { copiesByID[$0]?.count } ?? 1
+        mergeNote = copies > 1 ? " (\(id!) appears \(copies) times in the file; JSON-LD merges the copies into one node)" : ""
+        if firstVisit {
+            for t in types {
+                for rule in profileShapes[t] ?? [] { check(rule, in: node, className: t, at: path) }
+            }
+            if types.contains("DisplayParameter") { checkDisplayLanguages(node, at: path) }
+        }
+        if role == .issuer {
+            for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
+        }
+        mergeNote = ""
         for m in object {
             switch m.key {
             case "@context", "id", "type": continue
@@ -188,19 +234,19 @@ private struct Walk {
         var count = 0
         switch rule.kind {
         case .langString:
-            count = checkLangString(value, at: memberPath, rule: ruleBase)
+            count = checkLangString(value, at: memberPath, rule: ruleBase, uniqueLang: rule.uniqueLang)
         case .literal(let datatype):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkLiteral(v, datatype, at: p, rule: ruleBase)
             }
         case .node(let classes):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkNode(v, classes: classes, iri: rule.iri, at: p, rule: ruleBase)
             }
         case .concept(let list):
-            for (p, v) in elements(value, at: memberPath) {
+            for (p, v) in distinct(elements(value, at: memberPath)) {
                 count += 1
                 checkConcept(v, list: list, at: p, rule: ruleBase, term: rule.term, className: className)
             }
@@ -209,8 +255,82 @@ private struct Walk {
             add(value == nil ? path : memberPath, ruleBase + ".minCount", missingMessage(rule, className: className))
         }
         if let max = rule.max, count > max {
-            add(memberPath, ruleBase + ".maxCount", "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)")
+            add(memberPath, ruleBase + ".maxCount", "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
         }
+    }
+
+    /// The union of all objects with this object's id, as JSON-LD would merge them: values of a
+    /// member are collected without duplicates (nodes by id), language maps merge per language.
+    mutating func merged(_ object: JSONObject) -> JSONObject {
+        guard let id = object["id"]?.stringValue, let copies = copiesByID[id], copies.count > 1 else { return object }
+        if let m = mergedByID[id] { return m }
+        var order: [String] = []
+        var values: [String: [JSONValue]] = [:]
+        for c in copies {
+            for m in c {
+                if values[m.key] == nil { order.append(m.key) }
+                values[m.key, default: []].append(contentsOf: m.value.asArray)
+            }
+        }
+        var result = JSONObject()
+        for key in order {
+            let vs = values[key] ?? []
+            if key == "id" { result[key] = .string(id); continue }
+            if TermTable.languageTerms.contains(key), vs.allSatisfy(\.isObject) {
+                var texts: [(String, [JSONValue])] = []
+                for v in vs {
+                    for m in v.objectValue ?? JSONObject() {
+                        for t in m.value.asArray {
+                            if let i = texts.firstIndex(where: { $0.0 == m.key }) {
+                                if !texts[i].1.contains(t) { texts[i].1.append(t) }
+                            } else {
+                                texts.append((m.key, [t]))
+                            }
+                        }
+                    }
+                }
+                result[key] = .object(JSONObject(texts.map { (key: $0.0, value: $0.1.count == 1 ? $0.1[0] : .array($0.1)) }))
+                continue
+            }
+            var distinct: [JSONValue] = []
+            var seenIDs: Set<String> = []
+            for v in vs {
+                if let nid = v.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? v.stringValue : nil) {
+                    if seenIDs.insert(nid).inserted { distinct.append(v) }
+                } else if !distinct.contains(v) {
+                    distinct.append(v)
+                }
+            }
+            result[key] = distinct.count == 1 ? distinct[0] : .array(distinct)
+        }
+        mergedByID[id] = result
+        return result
+    }
+
+    /// EDC shows a credential in each of its languages: one individual display per declared language.
+    /// The shapes do not require it, so a gap is a warning.
+    mutating func checkDisplayLanguages(_ display: JSONObject, at path: JSONPath) {
+        func conceptID(_ v: JSONValue) -> String? { v.stringValue ?? v["id"]?.stringValue }
+        let declared = (display["language"]?.asArray ?? []).compactMap(conceptID)
+        let shown = Set((display["individualDisplay"]?.asArray ?? []).compactMap { d -> String? in
+            // A display given by reference is found among the document's objects with that id.
+            let object = d.objectValue ?? d.stringValue.flatMap { copiesByID[$0]?.first }
+            return object?["language"].flatMap(conceptID)
+        })
+        guard display["individualDisplay"] != nil else { return }
+        for lang in declared where !shown.contains(lang) {
+            add(path.appending("individualDisplay"), "DisplayParameter.individualDisplay.perLanguage",
+                "the credential declares language \(lang) but has no individual display in it", .warning)
+        }
+        if let primary = display["primaryLanguage"].flatMap(conceptID), !declared.isEmpty, !declared.contains(primary) {
+            add(path.appending("primaryLanguage"), "DisplayParameter.primaryLanguage.declared",
+                "the primary language \(primary) is not among the credential's languages", .warning)
+        }
+    }
+
+    func valueCount(_ value: JSONValue?, _ rule: PropertyRule) -> Int {
+        guard let value, !value.isNull else { return 0 }
+        return value.asArray.filter { !$0.isNull }.count
     }
 
     func missingMessage(_ rule: PropertyRule, className: String) -> String {
@@ -227,19 +347,42 @@ private struct Walk {
         return m
     }
 
+    /// The values of a member with their paths; nested arrays are flattened, as JSON-LD expansion does.
     func elements(_ value: JSONValue?, at path: JSONPath) -> [(JSONPath, JSONValue)] {
         guard let value else { return [] }
         if let array = value.arrayValue {
-            return array.enumerated().compactMap { $1.isNull ? nil : (path.appending($0), $1) }
+            var result: [(JSONPath, JSONValue)] = []
+            for (i, e) in array.enumerated() { result += elements(e, at: path.appending(i)) }
+            return result
         }
         return value.isNull ? [] : [(path, value)]
     }
 
-    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String) -> Int {
+    /// Values without repeats: RDF has no duplicate triples (nodes compare by id).
+    func distinct(_ values: [(JSONPath, JSONValue)]) -> [(JSONPath, JSONValue)] {
+        guard values.count > 1 else { return values }
+        var seen: Set<JSONValue> = []
+        var result: [(JSONPath, JSONValue)] = []
+        for (p, v) in values {
+            let key: JSONValue
+            switch v {
+            case .object(let o): key = o["id"]?.stringValue.map { .string("@id:" + $0) } ?? v
+            // A typed term gives "1" and 1 the same literal.
+            case .number(let n): key = .string("@lit:" + n.lexeme)
+            case .bool(let b): key = .string("@lit:" + String(b))
+            case .string(let s): key = .string("@lit:" + s)
+            default: key = v
+            }
+            if seen.insert(key).inserted { result.append((p, v)) }
+        }
+        return result
+    }
+
+    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String, uniqueLang: Bool) -> Int {
         guard let value, !value.isNull else { return 0 }
         guard let map = value.objectValue else {
             add(path, rule + ".datatype", "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
-            return value.isString ? 0 : 0
+            return 0
         }
         var count = 0
         for m in map {
@@ -250,6 +393,9 @@ private struct Walk {
                 } else {
                     add(path.appending(m.key), rule + ".datatype", "the \(m.key) text must be a string, found a JSON \(t.kindName)")
                 }
+            }
+            if uniqueLang && texts.filter({ $0.isString }).count > 1 {
+                add(path.appending(m.key), rule + ".uniqueLang", "only one \(m.key) text is allowed" + mergeNote)
             }
             if !isLanguageTag(m.key) {
                 add(path.appending(m.key), rule + ".languageTag", "\"\(m.key)\" is not a BCP 47 language tag")
@@ -267,7 +413,7 @@ private struct Walk {
             switch datatype {
             case .dateTime: ok = LexicalForms.isDateTime(s)
             case .duration: ok = LexicalForms.isDuration(s)
-            case .string, .anyURI: ok = true
+            case .string, .anyURI, .anyLiteral: ok = true
             case .boolean: ok = s == "true" || s == "false" || s == "1" || s == "0"
             case .integer: ok = LexicalForms.isInteger(s, positive: false)
             case .positiveInteger: ok = LexicalForms.isInteger(s, positive: true)
@@ -279,11 +425,12 @@ private struct Walk {
             case .integer: ok = n.hasIntegralValue
             case .positiveInteger: ok = n.hasIntegralValue && n.doubleValue > 0
             case .decimal: ok = n.doubleValue.isFinite
+            case .anyLiteral: ok = true
             default: ok = false
             }
         case .bool(let b):
             shown = String(b)
-            ok = datatype == .boolean
+            ok = datatype == .boolean || datatype == .anyLiteral
         default:
             add(path, rule + ".datatype", "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
             return
@@ -307,7 +454,7 @@ private struct Walk {
             return
         }
         if let id { declared.formUnion(typesByID[id] ?? []) }
-        if iri && !(id.map(isAbsoluteIRI) ?? false) {
+        if iri && !(id.map(isIRIReference) ?? false) {
             add(path, rule + ".nodeKind", "must be identified by an IRI (an \"id\")")
         }
         if !classes.isEmpty && declared.isDisjoint(with: classes) {
@@ -318,24 +465,33 @@ private struct Walk {
     }
 
     mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at path: JSONPath, rule: String, term: String, className: String) {
-        checkNode(value, classes: ["Concept"], iri: true, at: path, rule: rule)
+        checkNode(value, classes: ["Concept"], iri: list != nil, at: path, rule: rule)
         let conceptID: String?
         var schemes: [String] = []
+        let node: JSONObject?
         switch value {
-        case .string(let s): conceptID = s
-        case .object(let o):
-            conceptID = o["id"]?.stringValue
-            for (i, s) in (o["inScheme"]?.asArray ?? []).enumerated() {
-                let schemePath = o["inScheme"]?.isArray == true ? path.appending("inScheme").appending(i) : path.appending("inScheme")
+        case .string(let s):
+            conceptID = s
+            node = copiesByID[s]?.first.map { merged($0) }
+        case .object(let inline):
+            conceptID = inline["id"]?.stringValue
+            node = merged(inline)
+        default: return
+        }
+        if let o = node {
+            let schemeValue = o["inScheme"]
+            for (i, s) in (schemeValue?.asArray ?? []).enumerated() {
+                let schemePath = schemeValue?.isArray == true ? path.appending("inScheme").appending(i) : path.appending("inScheme")
                 switch s {
-                case .string(let iri): schemes.append(iri); checkSchemeClass(iri: iri, object: nil, at: schemePath, rule: rule, restricted: list != nil)
+                case .string(let iri):
+                    schemes.append(iri)
+                    checkSchemeClass(iri: iri, object: nil, at: schemePath, rule: rule, restricted: list != nil)
                 case .object(let so):
                     if let iri = so["id"]?.stringValue { schemes.append(iri) }
                     checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: schemePath, rule: rule, restricted: list != nil)
                 default: break
                 }
             }
-        default: return
         }
         guard let list else { return }
         let isESCOSkill = list.scheme == ControlledList.escoSkills.scheme
@@ -358,18 +514,18 @@ private struct Walk {
         }
     }
 
+    /// The restriction's `sh:nodeKind sh:IRI` on `inScheme` (its class is checked by the Concept shape).
     mutating func checkSchemeClass(iri: String?, object: JSONObject?, at path: JSONPath, rule: String, restricted: Bool) {
         guard restricted else { return }
-        var declared = Set(object.map(Walk.types(of:)) ?? [])
-        if let iri { declared.formUnion(typesByID[iri] ?? []) }
-        if !declared.contains("ConceptScheme") {
-            add(path, rule + ".schemeClass", "the concept's inScheme must be a ConceptScheme")
-        }
-        if !(iri.map(isAbsoluteIRI) ?? false) {
+        if !(iri.map(isIRIReference) ?? false) {
             add(path, rule + ".schemeNodeKind", "the concept's inScheme must be identified by an IRI")
         }
     }
 }
+
+/// Whether a JSON-LD `id` denotes an IRI: anything but a blank node identifier (`_:…`); a relative
+/// reference resolves against the document's location.
+func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
 
 func isAbsoluteIRI(_ s: String) -> Bool {
     guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }

@@ -40,4 +40,10 @@ enum TermTable {
         "reviewDate", "schemeAgency", "schemeId", "schemeName", "schemeVersion", "score", "startDate", "status",
         "summaryDisplay", "title", "valid", "validFrom", "validUntil", "value", "volumeOfLearning", "workload",
     ]
+
+    /// Terms whose values are language maps (`@container: @language`).
+    static let languageTerms: Set<String> = [
+        "altLabel", "birthName", "category", "definition", "description", "familyName", "fullName", "geographicName",
+        "givenName", "legalName", "noteLiteral", "patronymicName", "prefLabel", "schemeAgency", "title",
+    ]
 }

@@ -84,7 +84,8 @@ extension ControlledList {
     /// Skill reuse levels (`http://data.europa.eu/snb/skill-reuse-level/25831c2`), ESCO's four levels.
     public static let skillReuseLevel = ControlledList(
         name: "skill-reuse-level", scheme: "http://data.europa.eu/snb/skill-reuse-level/25831c2",
-        codeBase: "http://data.europa.eu/snb/skill-reuse-level/", version: "ESCO v1.1 reuse levels", completeness: .complete,
+        codeBase: "http://data.europa.eu/snb/skill-reuse-level/", version: "ESCO v1.1 reuse levels (codes by ESCO's names)",
+        completeness: .partial,
         codes: [
             ("transversal", "transversal skills and competences"), ("cross-sector", "cross-sector skills and competences"),
             ("sector-specific", "sector-specific skills and competences"),

@@ -63,15 +63,43 @@ public enum NQuads {
     /// since the parser rejects them) are written as UCHAR so the output always parses back.
     public static func appendIRI(_ iri: String, to out: inout [UInt8]) {
         out.append(0x3C)
-        for byte in iri.utf8 {
-            if byte <= 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x7B || byte == 0x7D
-                || byte == 0x7C || byte == 0x5E || byte == 0x60 || byte == 0x5C {
-                appendUCHAR(UInt32(byte), to: &out)
-            } else {
-                out.append(byte)
-            }
-        }
+        appendRuns(iri, to: &out, needsEscape: { iriEscapes[Int($0)] }, escape: { utf8, i, out in
+            appendUCHAR(UInt32(utf8[i]), to: &out)
+            return i + 1
+        })
         out.append(0x3E)
+    }
+
+    /// Bytes an IRIREF cannot hold raw: controls, space, and `<>"{}|^`\`.
+    static let iriEscapes: [Bool] = (0..<256).map { b in
+        b <= 0x20 || [0x3C, 0x3E, 0x22, 0x7B, 0x7D, 0x7C, 0x5E, 0x60, 0x5C].contains(b)
+    }
+
+    /// Bytes that start an escape in a canonical string literal (0xEF may begin U+FFFE/U+FFFF).
+    static let stringEscapes: [Bool] = (0..<256).map { b in b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xEF }
+
+    /// Copies `s` to `out` in runs of bytes that need no escaping (one bulk copy each), escaping the rest.
+    ///
+    /// `escape` writes the escape for the byte at an index and returns the index after what it consumed.
+    @inline(__always)
+    static func appendRuns(_ s: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
+                           escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int) {
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            var i = 0
+            let count = utf8.count
+            while i < count {
+                if needsEscape(utf8[i]) {
+                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                    i = escape(utf8, i, &out)
+                    runStart = i
+                } else {
+                    i += 1
+                }
+            }
+            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+        }
     }
 
     /// Appends a literal: the quoted lexical form, then `@lang`, or `^^<datatype>` unless it is `xsd:string`.
@@ -91,9 +119,7 @@ public enum NQuads {
     /// Canonical string escaping (RDF 1.2 N-Triples §4): ECHAR for `\b \t \n \f \r " \`, UCHAR with upper-case
     /// hex for the other C0 controls, DEL, and U+FFFE/U+FFFF (not XML 1.1 `Char`), every other character raw.
     static func appendEscapedString(_ s: String, to out: inout [UInt8]) {
-        let utf8 = s.utf8
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
+        appendRuns(s, to: &out, needsEscape: { stringEscapes[Int($0)] }, escape: { utf8, i, out in
             let byte = utf8[i]
             switch byte {
             case 0x08: out.append(0x5C); out.append(0x62)  // \b
@@ -103,25 +129,18 @@ public enum NQuads {
             case 0x0D: out.append(0x5C); out.append(0x72)  // \r
             case 0x22: out.append(0x5C); out.append(0x22)
             case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x00...0x1F, 0x7F:
-                appendUCHAR(UInt32(byte), to: &out)
             case 0xEF:
-                // U+FFFE and U+FFFF are EF BF BE / EF BF BF.
-                let j = utf8.index(after: i)
-                if j != utf8.endIndex, utf8[j] == 0xBF {
-                    let k = utf8.index(after: j)
-                    if k != utf8.endIndex, utf8[k] == 0xBE || utf8[k] == 0xBF {
-                        appendUCHAR(utf8[k] == 0xBE ? 0xFFFE : 0xFFFF, to: &out)
-                        i = utf8.index(after: k)
-                        continue
-                    }
+                // U+FFFE and U+FFFF are EF BF BE / EF BF BF; other EF sequences are copied as they are.
+                if i + 2 < utf8.count, utf8[i + 1] == 0xBF, utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF {
+                    appendUCHAR(utf8[i + 2] == 0xBE ? 0xFFFE : 0xFFFF, to: &out)
+                    return i + 3
                 }
                 out.append(byte)
             default:
-                out.append(byte)
+                appendUCHAR(UInt32(byte), to: &out)  // the other C0 controls and DEL
             }
-            i = utf8.index(after: i)
-        }
+            return i + 1
+        })
     }
 
     static func appendUCHAR(_ value: UInt32, to out: inout [UInt8]) {
@@ -136,22 +155,24 @@ public enum NQuads {
     /// Parses an N-Quads document into a dataset (duplicate quads collapse, first occurrence order kept).
     ///
     /// Blank node labels are kept as written (without `_:`); they are scoped to this document.
-    public static func parse(_ text: String) throws(NQuadsError) -> RDFDataset {
+    /// `allowBlankNodePredicates` accepts generalized RDF (JSON-LD's `produceGeneralizedRdf` output),
+    /// which the N-Quads grammar itself does not.
+    public static func parse(_ text: String, allowBlankNodePredicates: Bool = false) throws(NQuadsError) -> RDFDataset {
         var text = text
         // withUTF8 only rethrows untyped errors, so the typed error travels out in a Result.
         let result = text.withUTF8 { buffer -> Result<RDFDataset, NQuadsError> in
-            var parser = NQuadsParser(buffer: buffer)
+            var parser = NQuadsParser(buffer: buffer, allowBlankNodePredicates: allowBlankNodePredicates)
             do throws(NQuadsError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
     /// Parses an N-Quads document given as UTF-8 bytes; invalid UTF-8 is an error with its position.
-    public static func parse<Bytes: Collection>(utf8 bytes: Bytes) throws(NQuadsError) -> RDFDataset
+    public static func parse<Bytes: Collection>(utf8 bytes: Bytes, allowBlankNodePredicates: Bool = false) throws(NQuadsError) -> RDFDataset
     where Bytes.Element == UInt8 {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(NQuadsError) -> RDFDataset in
-            var parser = NQuadsParser(buffer: buffer)
+            var parser = NQuadsParser(buffer: buffer, allowBlankNodePredicates: allowBlankNodePredicates)
             return try parser.parseDocument()
         }
     }

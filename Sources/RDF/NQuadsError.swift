@@ -22,13 +22,16 @@ public struct NQuadsError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidUTF8 = Code(name: "invalidUTF8")
     }
 
+    /// The kind of problem, for programs.
     public let code: Code
+    /// What is wrong, for people (without the position; ``description`` adds it).
     public let message: String
     /// 1-based line number.
     public let line: Int
     /// 1-based column, counted in Unicode scalars from the start of the line.
     public let column: Int
 
+    /// An error at `line`:`column`.
     public init(code: Code, message: String, line: Int, column: Int) {
         self.code = code
         self.message = message
@@ -36,5 +39,6 @@ public struct NQuadsError: Error, Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
+    /// `line L:C: message`.
     public var description: String { "line \(line):\(column): \(message)" }
 }

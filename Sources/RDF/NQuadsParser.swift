@@ -7,8 +7,12 @@ struct NQuadsParser {
     /// Reused for lexical forms and IRIs that contain escapes.
     var scratch: [UInt8] = []
 
-    init(buffer: UnsafeBufferPointer<UInt8>) {
+    /// Generalized RDF: accept blank nodes as predicates.
+    let allowBlankNodePredicates: Bool
+
+    init(buffer: UnsafeBufferPointer<UInt8>, allowBlankNodePredicates: Bool = false) {
         self.buf = buffer
+        self.allowBlankNodePredicates = allowBlankNodePredicates
     }
 
     // MARK: errors
@@ -103,6 +107,7 @@ struct NQuadsParser {
         let predicate: RDFTerm
         switch peek() {
         case 0x3C: predicate = .iri(try parseIRI())
+        case 0x5F where allowBlankNodePredicates: predicate = .blankNode(try parseBlankNode())
         case 0x5F: throw fail(.termNotAllowed, "a blank node cannot be the predicate")
         case 0x22: throw fail(.termNotAllowed, "a literal cannot be the predicate")
         default: throw fail(.unexpectedCharacter, "expected a predicate IRI, found \(describe(i))")

@@ -13,12 +13,56 @@ public enum RDFTerm: Sendable, Hashable {
     public var isIRI: Bool { if case .iri = self { return true } else { return false } }
     /// Whether this is a literal.
     public var isLiteral: Bool { if case .literal = self { return true } else { return false } }
+
+    // RDF terms are equal when their strings have the same code points (RDF 1.1 Concepts §3.2), whereas Swift
+    // `String` equality uses canonical equivalence ("é" == "e\u{301}"). Comparing UTF-8 bytes keeps two such
+    // literals distinct, as every other RDF implementation does, and skips normalization in hashing.
+    public static func == (lhs: RDFTerm, rhs: RDFTerm) -> Bool {
+        switch (lhs, rhs) {
+        case (.iri(let a), .iri(let b)): return sameCodePoints(a, b)
+        case (.blankNode(let a), .blankNode(let b)): return sameCodePoints(a, b)
+        case (.literal(let a), .literal(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .iri(let s): hasher.combine(0 as UInt8); hashCodePoints(s, into: &hasher)
+        case .blankNode(let s): hasher.combine(1 as UInt8); hashCodePoints(s, into: &hasher)
+        case .literal(let l): hasher.combine(2 as UInt8); l.hash(into: &hasher)
+        }
+    }
+}
+
+/// Code point (UTF-8 byte) equality of two strings, not Swift's canonical equivalence.
+@inline(__always)
+func sameCodePoints(_ a: String, _ b: String) -> Bool {
+    let x = a.utf8, y = b.utf8
+    guard x.count == y.count else { return false }
+    if let equal = x.withContiguousStorageIfAvailable({ p in
+        y.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
+    }), let equal { return equal }
+    return x.elementsEqual(y)
+}
+
+/// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).
+@inline(__always)
+func hashCodePoints(_ s: String, into hasher: inout Hasher) {
+    let utf8 = s.utf8
+    hasher.combine(utf8.count)
+    if utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+        for byte in utf8 { hasher.combine(byte) }
+    }
 }
 
 /// An RDF literal: a lexical form with a datatype IRI and, for `rdf:langString`, a language tag.
 public struct RDFLiteral: Sendable, Hashable {
+    /// The literal's string, unescaped.
     public var lexicalForm: String
+    /// The datatype IRI (`xsd:string` for plain literals, `rdf:langString` with a language tag).
     public var datatype: String
+    /// The language tag as written, or `nil`.
     public var language: String?
 
     /// A literal; `language` set implies `datatype` is `rdf:langString`.
@@ -26,6 +70,22 @@ public struct RDFLiteral: Sendable, Hashable {
         self.lexicalForm = lexicalForm
         self.language = language
         self.datatype = language == nil ? datatype : RDFVocabulary.rdfLangString
+    }
+
+    /// Equal when lexical form, datatype and language have the same code points (see ``RDFTerm``).
+    public static func == (lhs: RDFLiteral, rhs: RDFLiteral) -> Bool {
+        guard sameCodePoints(lhs.lexicalForm, rhs.lexicalForm), sameCodePoints(lhs.datatype, rhs.datatype) else { return false }
+        switch (lhs.language, rhs.language) {
+        case (nil, nil): return true
+        case (let a?, let b?): return sameCodePoints(a, b)
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hashCodePoints(lexicalForm, into: &hasher)
+        hashCodePoints(datatype, into: &hasher)
+        if let language { hashCodePoints(language, into: &hasher) } else { hasher.combine(-1) }
     }
 }
 

@@ -1,7 +1,56 @@
 import Crypto
 import RDF
 
-/// One quad with interned terms: a value ≥ 0 indexes `terms` (pre-serialized IRIs and literals),
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lines written back to back into one buffer, sorted by code point without a per-line allocation.
+struct LineBuffer {
+    var bytes: [UInt8] = []
+    var starts: [Int] = []
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+    }
+
+    /// Marks the start of a new line; write its bytes to `bytes` next.
+    mutating func beginLine() { starts.append(bytes.count) }
+
+    /// Line indexes in code point (UTF-8 byte) order.
+    func sortedOrder() -> [Int] {
+        let count = starts.count
+        var order = Array(0..<count)
+        guard count > 1 else { return order }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            func range(_ k: Int) -> (Int, Int) { (starts[k], (k + 1 < count ? starts[k + 1] : buffer.count)) }
+            order.sort { a, b in
+                let (sa, ea) = range(a), (sb, eb) = range(b)
+                let la = ea - sa, lb = eb - sb
+                let c = memcmp(base + sa, base + sb, min(la, lb))
+                return c != 0 ? c < 0 : la < lb
+            }
+        }
+        return order
+    }
+
+    func line(_ k: Int) -> Range<Int> { starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count) }
+}
+
+/// A blank node label keyed by its code points (Swift `String` hashing would normalize to NFC first).
+struct LabelKey: Hashable {
+    let label: String
+    static func == (a: LabelKey, b: LabelKey) -> Bool { RDFTerm.blankNode(a.label) == RDFTerm.blankNode(b.label) }
+    func hash(into hasher: inout Hasher) { RDFTerm.blankNode(label).hash(into: &hasher) }
+}
+
+/// One quad over integer slots: a value ≥ 0 indexes the pre-serialized IRIs and literals,
 /// a value < 0 is blank node `-1 - value`, and `noGraph` marks the default graph.
 struct InternedQuad {
     var s: Int32
@@ -13,6 +62,12 @@ struct InternedQuad {
 let noGraph = Int32.max
 
 @inline(__always) func isBlank(_ slot: Int32) -> Bool { slot < 0 }
+
+/// Appends the decimal digits of a non-negative number.
+func appendDecimal(_ n: Int32, to out: inout [UInt8]) {
+    if n >= 10 { appendDecimal(n / 10, to: &out) }
+    out.append(0x30 + UInt8(n % 10))
+}
 @inline(__always) func blankID(_ slot: Int32) -> Int32 { -1 - slot }
 
 /// A SHA-256 or SHA-384 digest held inline (no allocation), ordered like its lower-case hex form.
@@ -97,8 +152,11 @@ struct TemporaryIssuer {
 struct CanonicalizationState {
     let algorithm: HashAlgorithm
     let limits: CanonicalizationLimits
-    /// Canonical N-Quads bytes of every distinct IRI and literal.
-    var terms: [[UInt8]] = []
+    /// Canonical N-Quads bytes of every IRI and literal occurrence, back to back in one buffer
+    /// (term k is `termBytes[termOffsets[k]..<termOffsets[k + 1]]`). Not deduplicated: hashing a term
+    /// to look it up costs as much as writing it again.
+    var termBytes: [UInt8] = []
+    var termOffsets: [Int] = [0]
     var quads: [InternedQuad] = []
     /// Input label of each blank node id, ids given in order of first appearance.
     var blankLabels: [String] = []
@@ -108,11 +166,14 @@ struct CanonicalizationState {
     var firstDegree: [HashValue] = []
     /// Reused for Hash Related Blank Node inputs.
     var scratch: [UInt8] = []
+    /// Reused for Hash First Degree Quads lines.
+    var lineScratch = LineBuffer()
     /// Canonical issuer (§4.5, prefix `c14n`): number issued to each blank node, or -1.
     var canonical: [Int32] = []
     var canonicalOrder: [Int32] = []
 
     var callsTotal = 0
+    var recursiveCalls = 0
     var callsForCurrentNode = 0
     var permutationsTotal = 0
     var maxCallsForOneNode = 0
@@ -120,31 +181,30 @@ struct CanonicalizationState {
     init(dataset: RDFDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
         self.algorithm = algorithm
         self.limits = limits
-        var termIndex: [RDFTerm: Int32] = [:]
-        var blankIndex: [String: Int32] = [:]
+        var blankIndex: [LabelKey: Int32] = [:]
+        blankIndex.reserveCapacity(64)
         quads.reserveCapacity(dataset.count)
+        termBytes.reserveCapacity(dataset.count * 96)
+        termOffsets.reserveCapacity(dataset.count * 3 + 1)
 
         func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
             if case .blankNode(let label) = term {
-                let id: Int32
-                if let existing = blankIndex[label] {
-                    id = existing
-                } else {
-                    id = Int32(blankLabels.count)
-                    blankIndex[label] = id
+                // One hash lookup: the default is stored when the label is new.
+                let next = Int32(blankLabels.count)
+                func value(_ v: inout Int32) -> Int32 { v }
+                let id = value(&blankIndex[LabelKey(label: label), default: next])
+                if id == next {
                     blankLabels.append(label)
                     blankQuads.append([])
                 }
-                // A quad naming the same blank node twice is listed once.
+                // A quad naming the same blank node twice is listed once (the spec adds a reference per blank
+                // node, and rdf-canonize keeps a set); pyld 3.3 lists it twice and so differs on self-loops.
                 if blankQuads[Int(id)].last != quad { blankQuads[Int(id)].append(quad) }
                 return -1 - id
             }
-            if let existing = termIndex[term] { return existing }
-            let index = Int32(terms.count)
-            var bytes: [UInt8] = []
-            NQuads.append(term, to: &bytes)
-            terms.append(bytes)
-            termIndex[term] = index
+            let index = Int32(termOffsets.count - 1)
+            NQuads.append(term, to: &termBytes)
+            termOffsets.append(termBytes.count)
             return index
         }
 
@@ -189,10 +249,7 @@ struct CanonicalizationState {
 
     // MARK: serialization
 
-    @inline(__always) func appendNumber(_ n: Int32, to out: inout [UInt8]) {
-        if n >= 10 { appendNumber(n / 10, to: &out) }
-        out.append(0x30 + UInt8(n % 10))
-    }
+    @inline(__always) func appendNumber(_ n: Int32, to out: inout [UInt8]) { appendDecimal(n, to: &out) }
 
     /// `_:c14nN`
     @inline(__always) func appendCanonicalLabel(_ number: Int32, to out: inout [UInt8]) {
@@ -206,10 +263,15 @@ struct CanonicalizationState {
         appendNumber(number, to: &out)
     }
 
+    @inline(__always) func appendTerm(_ slot: Int32, to out: inout [UInt8]) {
+        let range = termOffsets[Int(slot)]..<termOffsets[Int(slot) + 1]
+        termBytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     /// Serializes `quad` with each blank node written by `label`.
     func appendQuad(_ quad: InternedQuad, to out: inout [UInt8], label: (Int32, inout [UInt8]) -> Void) {
         @inline(__always) func term(_ slot: Int32) {
-            if isBlank(slot) { label(blankID(slot), &out) } else { out.append(contentsOf: terms[Int(slot)]) }
+            if isBlank(slot) { label(blankID(slot), &out) } else { appendTerm(slot, to: &out) }
         }
         term(quad.s)
         out.append(0x20)
@@ -224,40 +286,67 @@ struct CanonicalizationState {
     }
 
     /// Hash First Degree Quads (§4.6.3): `_:a` for the reference node, `_:z` for any other blank node.
-    func hashFirstDegree(_ node: Int32) -> HashValue {
-        var lines: [[UInt8]] = []
-        lines.reserveCapacity(blankQuads[Int(node)].count)
+    mutating func hashFirstDegree(_ node: Int32) -> HashValue {
+        var lines = lineScratch
+        lineScratch = LineBuffer()
+        lines.removeAll()
         for q in blankQuads[Int(node)] {
-            var line: [UInt8] = []
-            line.reserveCapacity(128)
-            appendQuad(quads[Int(q)], to: &line) { id, out in
-                out.append(contentsOf: [0x5F, 0x3A, id == node ? 0x61 : 0x7A])
+            lines.beginLine()
+            appendQuad(quads[Int(q)], to: &lines.bytes) { id, out in
+                out.append(0x5F); out.append(0x3A); out.append(id == node ? 0x61 : 0x7A)
             }
-            lines.append(line)
         }
-        lines.sort { $0.lexicographicallyPrecedes($1) }
-        return digest(lines)
+        let order = lines.sortedOrder()
+        let hash: HashValue
+        switch algorithm {
+        case .sha256:
+            var h = SHA256()
+            lines.bytes.withUnsafeBytes { raw in for k in order { h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(k)])) } }
+            hash = h.finalize().withUnsafeBytes { HashValue($0) }
+        case .sha384:
+            var h = SHA384()
+            lines.bytes.withUnsafeBytes { raw in for k in order { h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(k)])) } }
+            hash = h.finalize().withUnsafeBytes { HashValue($0) }
+        }
+        lineScratch = lines
+        return hash
+    }
+
+    /// The identifier Hash Related Blank Node uses for `node`: canonical label, else temporary label,
+    /// else its first-degree hash. Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`),
+    /// as the suite requires.
+    @inline(__always) func appendRelatedIdentifier(_ node: Int32, issuer: TemporaryIssuer, to input: inout [UInt8]) {
+        let c = canonical[Int(node)]
+        if c >= 0 {
+            appendCanonicalLabel(c, to: &input)
+        } else if let t = issuer.issued(node) {
+            appendTemporaryLabel(t, to: &input)
+        } else {
+            firstDegree[Int(node)].appendHex(to: &input)
+        }
     }
 
     /// Hash Related Blank Node (§4.7.3).
+    ///
+    /// Beyond RDFC-1.0, for generalized RDF: a blank node predicate is written as `<` + its related identifier
+    /// + `>`, and a blank node related through the predicate position uses position `p` (like `g`, without
+    /// a predicate). Both depend only on the graph's shape, so isomorphic datasets still agree.
     mutating func hashRelated(_ related: Int32, quad: InternedQuad, issuer: TemporaryIssuer, position: UInt8) -> HashValue {
         var input = scratch
         scratch = []
         input.removeAll(keepingCapacity: true)
         input.append(position)
-        if position != 0x67 {  // 'g'
-            // The predicate is always an IRI, already serialized as `<iri>`.
-            input.append(contentsOf: terms[Int(quad.p)])
+        if position != 0x67 && position != 0x70 {  // 'g', 'p'
+            if isBlank(quad.p) {
+                input.append(0x3C)
+                appendRelatedIdentifier(blankID(quad.p), issuer: issuer, to: &input)
+                input.append(0x3E)
+            } else {
+                // An IRI predicate is already serialized as `<iri>`.
+                appendTerm(quad.p, to: &input)
+            }
         }
-        let c = canonical[Int(related)]
-        // Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`), as the suite requires.
-        if c >= 0 {
-            appendCanonicalLabel(c, to: &input)
-        } else if let t = issuer.issued(related) {
-            appendTemporaryLabel(t, to: &input)
-        } else {
-            firstDegree[Int(related)].appendHex(to: &input)
-        }
+        appendRelatedIdentifier(related, issuer: issuer, to: &input)
         let hash = digest(input)
         scratch = input
         return hash
@@ -284,8 +373,11 @@ struct CanonicalizationState {
         if callsForCurrentNode > limits.maxNDegreeCallsPerBlankNode {
             throw limitError("more than \(limits.maxNDegreeCallsPerBlankNode) calls of Hash N-Degree Quads for one blank node")
         }
-        if callsTotal > limits.maxNDegreeCallsTotal {
-            throw limitError("more than \(limits.maxNDegreeCallsTotal) calls of Hash N-Degree Quads in total")
+        if callsForCurrentNode > 1 {
+            recursiveCalls += 1
+            if recursiveCalls > limits.maxRecursiveNDegreeCallsTotal {
+                throw limitError("more than \(limits.maxRecursiveNDegreeCallsTotal) recursive calls of Hash N-Degree Quads in total")
+            }
         }
 
         // Steps 1–3: related blank nodes grouped by their related hash.
@@ -301,6 +393,9 @@ struct CanonicalizationState {
             }
             if isBlank(quad.g) && blankID(quad.g) != identifier {
                 groups[hashRelated(blankID(quad.g), quad: quad, issuer: issuer, position: 0x67), default: []].append(blankID(quad.g))
+            }
+            if isBlank(quad.p) && blankID(quad.p) != identifier {  // generalized RDF only
+                groups[hashRelated(blankID(quad.p), quad: quad, issuer: issuer, position: 0x70), default: []].append(blankID(quad.p))
             }
         }
 
@@ -414,40 +509,30 @@ struct CanonicalizationState {
     }
 
     func result(dataset: RDFDataset) -> CanonicalizedDataset {
-        var lines: [(line: [UInt8], quad: Int)] = []
-        lines.reserveCapacity(quads.count)
-        for (index, quad) in quads.enumerated() {
-            var line: [UInt8] = []
-            line.reserveCapacity(128)
-            appendQuad(quad, to: &line) { id, out in appendCanonicalLabel(canonical[Int(id)], to: &out) }
-            lines.append((line, index))
+        var lines = LineBuffer()
+        lines.bytes.reserveCapacity(termBytes.count + quads.count * 16)
+        lines.starts.reserveCapacity(quads.count)
+        // Capture only the label table: a closure capturing `self` would copy the whole state per quad.
+        let canonical = self.canonical
+        for quad in quads {
+            lines.beginLine()
+            appendQuad(quad, to: &lines.bytes) { id, out in
+                out.append(contentsOf: [0x5F, 0x3A, 0x63, 0x31, 0x34, 0x6E])  // _:c14n
+                appendDecimal(canonical[Int(id)], to: &out)
+            }
         }
-        lines.sort { $0.line.lexicographicallyPrecedes($1.line) }
+        let order = lines.sortedOrder()
         var document: [UInt8] = []
-        document.reserveCapacity(lines.reduce(0) { $0 + $1.line.count })
-        for entry in lines { document.append(contentsOf: entry.line) }
-
-        let labels = canonical.map { "c14n\($0)" }
-        func relabel(_ term: RDFTerm, _ slot: Int32) -> RDFTerm {
-            isBlank(slot) ? .blankNode(labels[Int(blankID(slot))]) : term
+        document.reserveCapacity(lines.bytes.count)
+        lines.bytes.withUnsafeBufferPointer { buffer in
+            for k in order { document.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lines.line(k)])) }
         }
-        let source = dataset.quads
-        let relabelled = lines.map { entry -> RDFQuad in
-            let original = source[entry.quad]
-            let slots = quads[entry.quad]
-            return RDFQuad(subject: relabel(original.subject, slots.s), predicate: original.predicate,
-                           object: relabel(original.object, slots.o),
-                           graph: original.graph.map { relabel($0, slots.g) })
-        }
-        var map: [String: String] = [:]
-        map.reserveCapacity(blankLabels.count)
-        for (id, label) in blankLabels.enumerated() { map[label] = labels[id] }
         return CanonicalizedDataset(
             nquads: String(decoding: document, as: UTF8.self),
-            quads: relabelled,
-            issuedIdentifiers: map,
-            issueOrder: canonicalOrder.map { blankLabels[Int($0)] },
-            work: CanonicalizationWork(nDegreeCalls: callsTotal, maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
-                                       permutations: permutationsTotal))
+            work: CanonicalizationWork(nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
+                                       maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+                                       permutations: permutationsTotal),
+            source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
+            canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
     }
 }

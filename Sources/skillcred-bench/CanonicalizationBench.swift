@@ -72,6 +72,12 @@ enum CanonicalizationBench {
         let credential = credentialLikeDataset()
         let canonicalizer = RDFCanonicalizer()
         _ = try canonicalizer.canonicalize(credential)
+        // `--credential-runs N`: only canonicalize the credential N times (for profilers and heap counters).
+        if let flag = CommandLine.arguments.firstIndex(of: "--credential-runs"), flag + 1 < CommandLine.arguments.count,
+           let runs = Int(CommandLine.arguments[flag + 1]) {
+            for _ in 0..<runs { _ = try canonicalizer.canonicalize(credential) }
+            return
+        }
         let credentialTime = try time(2000) { _ = try canonicalizer.canonicalize(credential) }
         print("credential-like dataset (\(credential.count) quads, 42 blank nodes): median \(format(credentialTime)) per canonicalization")
 
@@ -99,5 +105,37 @@ enum CanonicalizationBench {
         let poison = try NQuads.parse(try String(contentsOf: folder.appendingPathComponent("test074-in.nq"), encoding: .utf8))
         let poisonTime = time(20) { _ = try? canonicalizer.canonicalize(poison) }
         print("test074 (10-node clique) rejected by the default work limit after: median \(format(poisonTime))")
+
+        // Crafted graphs beyond the suite: each must finish or be refused quickly with the default limits.
+        for (name, dataset) in adversarialDatasets() {
+            let start = ContinuousClock.now
+            var outcome = "finished"
+            do { _ = try canonicalizer.canonicalize(dataset) } catch { outcome = "refused" }
+            print("adversarial \(name) (\(dataset.count) quads): \(outcome) after \(format(ContinuousClock.now - start))")
+        }
+    }
+
+    /// Graphs of indistinguishable blank nodes built to make Hash N-Degree Quads explode.
+    static func adversarialDatasets() -> [(String, RDFDataset)] {
+        let p = RDFTerm.iri("urn:p")
+        func clique(_ n: Int, prefix: String, into dataset: inout RDFDataset) {
+            for a in 0..<n { for b in 0..<n where a != b {
+                dataset.insert(RDFQuad(subject: .blankNode("\(prefix)\(a)"), predicate: p, object: .blankNode("\(prefix)\(b)")))
+            } }
+        }
+        var result: [(String, RDFDataset)] = []
+        var big = RDFDataset(); clique(40, prefix: "k", into: &big)
+        result.append(("40-node clique", big))
+        var many = RDFDataset(); for c in 0..<30 { clique(6, prefix: "c\(c)-", into: &many) }
+        result.append(("30 disjoint 6-node cliques", many))
+        var bipartite = RDFDataset()
+        for a in 0..<60 { for b in 0..<60 {
+            bipartite.insert(RDFQuad(subject: .blankNode("l\(a)"), predicate: p, object: .blankNode("r\(b)")))
+        } }
+        result.append(("complete bipartite 60x60", bipartite))
+        var star = RDFDataset()
+        for leaf in 0..<5000 { star.insert(RDFQuad(subject: .iri("urn:hub"), predicate: p, object: .blankNode("s\(leaf)"))) }
+        result.append(("5000 look-alike leaves", star))
+        return result
     }
 }

@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, canonicalize, verify (more are added as the engine grows). Medians, in microseconds.
+// Areas: status, rdfc, to-rdf, verify. Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -7,5 +7,8 @@ func wants(_ area: String) -> Bool { requested.isEmpty || requested.contains(are
 
 print("skillcred benchmarks (release build expected; medians on this machine)")
 if wants("status") { try runStatusListBenchmarks() }
-if wants("canonicalize") { try CanonicalizationBench.run() }
+if wants("rdfc") || requested.contains("--credential-runs") {
+    do { try CanonicalizationBench.run() } catch { print("rdfc benchmark failed: \(error)") }
+}
+if wants("to-rdf") { try runToRDFBenchmarks() }
 if wants("verify") { try await runVerifyBenchmarks() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundledContexts
 import CredentialJSON
 import DataIntegrity
 import Foundation
@@ -45,6 +46,9 @@ extension Skillcred {
 
         @Option(help: "An id (URL) for the new proof, so later proofs can chain to it.")
         var proofId: String?
+
+        @Option(help: "Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.")
+        var contextDir: String?
 
         @Argument(help: "Credential JSON file, or '-' for standard input.")
         var file: String
@@ -103,7 +107,7 @@ extension Skillcred {
                 document[role] = .string(did)
             }
 
-            let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
+            let signer = DataIntegritySigner(canonicalizer: makeCanonicalizer(contextDir: contextDir))
             let options = ProofOptions(
                 cryptosuite: cryptosuite, verificationMethod: verificationMethod ?? defaultMethod,
                 proofPurpose: ProofPurpose(rawValue: purpose), domain: domain.isEmpty ? nil : domain,

@@ -13,8 +13,9 @@ struct Skillcred: AsyncParsableCommand {
             Keys.self,
             Seal.self,
             JAdESVerify.self,
-            Canonicalize.self,
             Validate.self,
+            Canonicalize.self,
+            ToRDF.self,
             Sign.self,
             Verify.self,
         ]

@@ -106,4 +106,27 @@ import Testing
         let asCredentialProof = await verifier.verify(signed, options: ProofVerificationOptions(expectedProofPurpose: .assertionMethod))
         #expect(asCredentialProof.allErrors.map(\.code) == [.mismatchedProofPurposeError])
     }
+
+    @Test func aSuppliedControllerDocumentResolvesItsKeys() async throws {
+        let key = try PrivateKey.generate(.p384)
+        let did = "did:example:registrar"
+        let controller: JSONObject = [
+            "id": .string(did),
+            "verificationMethod": [[
+                "id": .string(did + "#seal"), "type": "Multikey", "controller": .string(did),
+                "publicKeyMultibase": .string(try key.publicKey.publicKeyMultibase()),
+            ]],
+            "assertionMethod": [.string(did + "#seal")],
+        ]
+        let signed = try DataIntegritySigner(canonicalizer: canonicalizer).addProof(
+            to: credential(issuer: did), options: ProofOptions(cryptosuite: .ecdsaRdfc2019, verificationMethod: did + "#seal"),
+            key: try ProofSigningKey(key))
+        let resolver = try DIDVerificationMethodResolver(controllerDocumentsJSON: [controller])
+        let result = await DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: resolver).verify(signed)
+        #expect(result.verified, "\(result.allErrors)")
+        #expect(result.proofs.first?.controller == did)
+        #expect(result.proofs.first?.issuerMatches == true)
+        // Without the document, did:example resolves to nothing.
+        #expect(await DataIntegrityVerifier(canonicalizer: canonicalizer).verify(signed).allErrors.map(\.code) == [.invalidVerificationMethod])
+    }
 }

@@ -89,6 +89,24 @@ func temporaryDirectory() throws -> URL {
         #expect(error?.path?.description == "$[\"https://ex.org/p\"].@context")
     }
 
+    @Test func aLoaderSuppliedContextURLAppliesToTheDocument() throws {
+        struct LinkLoader: DocumentLoader {
+            func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
+                switch url {
+                case "https://ex.org/doc.json":
+                    return RemoteDocument(documentURL: url, document: ["@id": "item", "name": "x"],
+                                          contextURL: "https://ex.org/ctx")
+                case "https://ex.org/ctx":
+                    return RemoteDocument(documentURL: url, document: ["@context": ["name": "https://ex.org/name"]])
+                default:
+                    throw JSONLDError(.loadingDocumentFailed, "no \(url)")
+                }
+            }
+        }
+        let out = try JSONLDProcessor.expand(documentAt: "https://ex.org/doc.json", options: JSONLDOptions(documentLoader: LinkLoader()))
+        #expect(out == [["@id": "https://ex.org/item", "https://ex.org/name": [["@value": "x"]]]])
+    }
+
     @Test func directoryLoaderReadsItsManifestWithExactAndPrefixMappings() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -325,6 +343,38 @@ func temporaryDirectory() throws -> URL {
         #expect(error?.code == .contextOverflow)
         options.limits.maxContextNesting = 64
         #expect(try JSONLDProcessor.expand(doc, options: options)[0]["https://ex.org/n"] == [["@value": "v"]])
+    }
+
+    @Test func longTermDependencyChainsAreRefused() throws {
+        var terms = JSONObject()
+        for i in 0..<2000 { terms["t\(i)"] = .string("t\(i + 1):x") }
+        terms["t2000"] = "https://ex.org/"
+        let error = #expect(throws: JSONLDError.self) {
+            try JSONLDProcessor.processContext(.object(terms), base: nil, options: JSONLDOptions())
+        }
+        #expect(error?.code == .limitExceeded)
+        var short = JSONObject()
+        for i in 0..<50 { short["t\(i)"] = .string("t\(i + 1):a/") }
+        short["t50"] = "https://ex.org/"
+        let context = try JSONLDProcessor.processContext(.object(short), base: nil, options: JSONLDOptions())
+        #expect(context["t0"]?.iri == "https://ex.org/" + String(repeating: "a/", count: 50))
+    }
+
+    @Test func deepDocumentsExpandOnATaskStack() async throws {
+        var value: JSONValue = ["https://ex.org/leaf": "x"]
+        for _ in 0..<127 { value = ["https://ex.org/p": [value]] }
+        let input = value
+        let out = try await Task { try JSONLDProcessor.expand(input, options: JSONLDOptions()) }.value
+        #expect(out.count == 1)
+        // Twice as deep: refused by the default limit instead of overflowing the stack.
+        let deeper: JSONValue = ["https://ex.org/p": [input]]
+        var deepest = deeper
+        for _ in 0..<128 { deepest = ["https://ex.org/p": [deepest]] }
+        let nested = deepest
+        let result = await Task { () -> JSONLDError? in
+            do { _ = try JSONLDProcessor.expand(nested, options: JSONLDOptions()); return nil } catch let error as JSONLDError { return error } catch { return nil }
+        }.value
+        #expect(result?.code == .limitExceeded)
     }
 
     @Test func hugeContextsAreRefused() throws {

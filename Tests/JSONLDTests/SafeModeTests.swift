@@ -1,5 +1,6 @@
 import CredentialJSON
 import JSONLD
+import Synchronization
 import Testing
 
 /// One input that the spec would process with silent data loss, and the safe-mode error it must raise.
@@ -79,6 +80,19 @@ struct SafeModeCase: Sendable, CustomStringConvertible {
         var options = JSONLDOptions()
         options.safeMode = false
         _ = try JSONLDProcessor.expand(input, documentURL: c.documentURL, options: options)
+    }
+
+    @Test func unsafeModeReportsWhatSafeModeWouldReject() throws {
+        let collected = Mutex<[JSONLDError]>([])
+        var options = JSONLDOptions()
+        options.safeMode = false
+        options.warningHandler = { error in collected.withLock { $0.append(error) } }
+        let input = try JSONParser.parse(#"{"@id": "http://ex.org/a", "name": "x", "@type": "T", "http://ex.org/p": 1}"#)
+        let out = try JSONLDProcessor.expand(input, options: options)
+        #expect(out[0]["@type"] == ["T"])
+        let codes = collected.withLock { $0.map(\.code) }
+        #expect(codes.contains(.safeModeDroppedTerm))
+        #expect(codes.contains(.safeModeRelativeType))
     }
 
     @Test func safeModeAcceptsCompleteDocuments() throws {

@@ -1,5 +1,6 @@
 import CredentialJSON
 import RDF
+import RDFCanonicalization
 import Testing
 
 @testable import JSONLDToRDF
@@ -52,15 +53,15 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         ])
     }
 
-    @Test func blankNodesAreRelabelledInDocumentOrderWithTypesFirst() throws {
+    @Test func blankNodesAreRelabelledInDocumentOrder() throws {
         let out = try quads(#"""
         [{"@id": "_:x", "@type": ["_:t"], "http://ex/p": [{"@id": "_:y"}, {"http://ex/q": [{"@value": "v"}]}]}]
         """#)
-        // _:t → b0 (types first), _:x → b1, _:y → b2, the anonymous node → b3.
+        // _:x → b0, _:t → b1, _:y → b2, the anonymous node → b3.
         #expect(out == [
-            "_:b1 <http://ex/p> _:b2",
-            "_:b1 <http://ex/p> _:b3",
-            "_:b1 <\(rdf)type> _:b0",
+            "_:b0 <http://ex/p> _:b2",
+            "_:b0 <http://ex/p> _:b3",
+            "_:b0 <\(rdf)type> _:b1",
             "_:b3 <http://ex/q> \"v\"",
         ])
     }
@@ -342,5 +343,64 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         let error = try toRDFError(input)
         #expect(error?.code == .relativeObjectReference)
         #expect(error?.path?.description == "$[0][\"http://ex/p\"][0].@id")
+    }
+}
+
+@Suite struct StreamingEdgeCases {
+    @Test func droppedListItemKeepsTheChain() throws {
+        let input = #"[{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@id": "rel"}, {"@value": "b"}]}]}]"#
+        #expect(try quads(input) == [
+            "<http://ex/s> <http://ex/p> _:b0",
+            "_:b0 <\(rdf)rest> _:b1",
+            "_:b1 <\(rdf)first> \"b\"",
+            "_:b1 <\(rdf)rest> <\(rdf)nil>",
+        ])
+        let error = try toRDFError(input)
+        #expect(error?.code == .relativeObjectReference)
+        #expect(error?.path?.description == "$[0][\"http://ex/p\"][0].@list[0].@id")
+    }
+
+    @Test func nestedNodeTriplesSurviveADroppedParentTriple() throws {
+        // The parent's subject is relative: its own triple goes, the nested node's triples stay.
+        let input = #"[{"@id": "rel", "http://ex/p": [{"@id": "http://ex/o", "http://ex/q": [{"@value": "kept"}]}]}]"#
+        #expect(try quads(input) == ["<http://ex/o> <http://ex/q> \"kept\""])
+        #expect(try toRDFError(input)?.code == .relativeSubjectReference)
+    }
+
+    @Test func reversePropertyWithRelativeIdIsRefusedAtItsPath() throws {
+        let input = #"[{"@id": "http://ex/s", "@reverse": {"rel": [{"@id": "http://ex/o"}]}}]"#
+        #expect(try quads(input).isEmpty)
+        let error = try toRDFError(input)
+        #expect(error?.code == .relativePredicateReference)
+        #expect(error?.path?.description == "$[0].@reverse.rel")
+    }
+
+    @Test func emptyNamedGraphWithRelativeNameLosesNothing() throws {
+        #expect(try quads(#"[{"@id": "g", "@graph": []}]"#, ToRDFOptions()).isEmpty)
+    }
+
+    @Test func sameNodeInTwoPlacesGivesOneSetOfTriples() throws {
+        let out = try quads(#"""
+        [{"@id": "http://ex/a", "http://ex/p": [{"@id": "http://ex/b", "http://ex/n": [{"@value": 1}]}]},
+         {"@id": "http://ex/b", "http://ex/n": [{"@value": 1}], "@type": ["http://ex/T"]}]
+        """#)
+        #expect(out == [
+            "<http://ex/a> <http://ex/p> <http://ex/b>",
+            "<http://ex/b> <http://ex/n> \"1\"^^<\(xsd)integer>",
+            "<http://ex/b> <\(rdf)type> <http://ex/T>",
+        ])
+    }
+
+    @Test func streamingAndNodeMapAgreeOnTheUnitInputs() throws {
+        let input = try JSONParser.parse(#"""
+        [{"@id": "_:a", "@type": ["_:t"], "http://ex/p": [{"@list": [{"@id": "_:a"}, {"@value": 2.5}]}],
+          "@reverse": {"http://ex/r": [{"@id": "http://ex/x"}]},
+          "@graph": [{"@id": "_:a", "http://ex/q": [{"@value": "in graph", "@language": "en"}]}],
+          "@included": [{"@id": "http://ex/i", "http://ex/j": [{"@value": {"k": [1, 2]}, "@type": "@json"}]}]}]
+        """#).asArray
+        let streaming = try JSONLDToRDF.toRDF(expanded: input)
+        let nodeMap = try JSONLDToRDF.toRDFViaNodeMap(expanded: input)
+        #expect(streaming.count == nodeMap.count)
+        #expect(try streaming.isIsomorphic(to: nodeMap))
     }
 }

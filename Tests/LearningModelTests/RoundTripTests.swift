@@ -16,6 +16,17 @@ let edcSampleFiles = [
     "ec-elm/v3.2-lts/credential-sample.jsonld",
     "mynextid/edc-dc-signed.jsonld",
     "mynextid/edc-mc-signed.jsonld",
+    "ec-edci-code/credential-signed.jsonld",
+]
+
+/// EBSI's VCDM 2.0 EDC examples (ELM 3.2 JSON Schema variant): read and re-encoded losslessly too.
+let ebsiExampleFiles = [
+    "ebsi-vcdm2-edc/examples/Bengales_highSchoolDiploma.json",
+    "ebsi-vcdm2-edc/examples/DigiComp_Generic.json",
+    "ebsi-vcdm2-edc/examples/Diploma_rntuo_credential.json",
+    "ebsi-vcdm2-edc/examples/Francisco_Cruz_Argudo_Certificate_of_Completion.json",
+    "ebsi-vcdm2-edc/examples/Microcredential_Data_and_software_business.json",
+    "ebsi-vcdm2-edc/examples/Transcript_of_records_generic.json",
 ]
 
 func loadSample(_ name: String) throws -> EDCDocument? {
@@ -31,6 +42,14 @@ struct RoundTripTests {
         let credential = try doc.credential()
         let encoded = credential.jsonValue()
         #expect(encoded == doc.credentialJSON, "\(name) changed in a round trip")
+    }
+
+    @Test(arguments: ebsiExampleFiles)
+    func ebsiExamplesRoundTrip(_ name: String) throws {
+        guard let doc = try loadSample(name) else { return }
+        let credential = try doc.credential()
+        #expect(credential.jsonValue() == doc.credentialJSON, "\(name) changed in a round trip")
+        #expect(credential.types.contains("VerifiableAttestation"))
     }
 
     @Test(arguments: edcSampleFiles)
@@ -75,6 +94,21 @@ struct RoundTripTests {
         #expect(c.credentialSubject?.extra["favourite"] == "blue")
         #expect(c.credentialSubject?.extra["hasClaim"] == "urn:epass:claim:9")
         #expect(c.jsonValue(options: EDCEncodingOptions(generateMissingIDs: false)) == doc.credentialJSON)
+        // Nodes read without an id stay without one; new nodes get one.
+        #expect(c.jsonValue() == doc.credentialJSON)
+        var changed = c
+        changed.credentialSubject?.identifier = [Identifier()]
+        #expect(changed.jsonValue()["credentialSubject"]?["identifier"]?["id"]?.stringValue?.hasPrefix("urn:epass:identifier:") == true)
+    }
+
+    @Test func base64urlPayloadsAreDecodedWhenTheHeaderDoesNotSayB64False() throws {
+        // {"type":["VerifiableCredential","EuropeanDigitalCredential"]} and {"alg":"RS256"}, base64url.
+        let jws = #"{"payload":"eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiRXVyb3BlYW5EaWdpdGFsQ3JlZGVudGlhbCJdfQ","signatures":[{"protected":"eyJhbGciOiJSUzI1NiJ9","signature":"AA"}]}"#
+        let doc = try EDCDocument(bytes: Array(jws.utf8))
+        #expect(doc.packaging == .sealed)
+        #expect(doc.credentialJSON["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"])
+        let unencoded = #"{"payload":"{\"a\":1}","signatures":[{"protected":"eyJiNjQiOmZhbHNlfQ","signature":"AA"}]}"#
+        #expect(try EDCDocument(bytes: Array(unencoded.utf8)).credentialJSON == ["a": 1])
     }
 
     @Test func notACredentialIsAnError() {

@@ -52,6 +52,18 @@ struct ESCOTests {
         #expect(unknown.allSatisfy { $0.message.contains("one-skill.csv") })
     }
 
+    @Test func outcomeSkillsCarryCatalogLabelsOrTheCredentialsOwn() throws {
+        guard let doc = try loadDocument("ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }
+        let withCatalog = OutcomeSkill.all(in: doc.credentialJSON, catalog: try sampleCatalog())
+        try #require(withCatalog.count == 4)
+        #expect(withCatalog.allSatisfy { $0.labelsFromCatalog })
+        #expect(withCatalog.contains { $0.labels["fr"] == "développer des contenus numériques" })
+        #expect(withCatalog.first?.path.description == "$.credentialSubject.hasClaim.specifiedBy.learningOutcome[0].relatedESCOSkill[0]")
+        let own = OutcomeSkill.all(in: doc.credentialJSON)
+        #expect(own.map(\.skillURI) == withCatalog.map(\.skillURI))
+        #expect(own.contains { $0.labels["en"] == "develop digital content" && !$0.labelsFromCatalog })
+    }
+
     @Test func languageComesFromTheOfficialFileName() {
         #expect(ESCOCatalog.language(ofFileName: "/data/esco/skills_fr.csv") == "fr")
         #expect(ESCOCatalog.language(ofFileName: "skills_pt.csv") == "pt")

@@ -144,7 +144,7 @@ struct RuleTests {
     @Test func theSchemeMustBeAConceptScheme() throws {
         guard try conformingCredential() != nil else { return }
         let f = try findings(after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("type")], set: nil,
-                             rule: "Qualification.eqfLevel.schemeClass")
+                             rule: "Concept.inScheme.class")
         #expect(f.count == 1)
     }
 
@@ -177,6 +177,18 @@ struct RuleTests {
         guard try conformingCredential() != nil else { return }
         let f = try findings(after: [.key("issuer"), .key("eIDASΙdentifier")], set: "x", rule: "jsonld.undefinedTerm")
         #expect(f.map(\.severity) == [.warning])
+    }
+
+    @Test func theContextMustBeVC11ThenEDCAP() throws {
+        guard let base = try conformingCredential() else { return }
+        let vc2 = try findings(after: [.key("@context")], set: ["https://www.w3.org/ns/credentials/v2", "http://data.europa.eu/snb/model/context/edc-ap"],
+                               rule: "credential.context")
+        #expect(vc2.count == 1)
+        #expect(vc2.first?.message.contains("protected") == true)
+        let dev = try findings(after: [.key("@context")], set: ["https://www.w3.org/2018/credentials/v1", "http://dev.everisdx.io/datamodel/edc-ap-context.jsonld"],
+                               rule: "credential.context")
+        #expect(dev.map(\.path.description) == ["$.@context"])
+        _ = base
     }
 
     @Test func allViolationsAreReportedTogether() throws {

@@ -180,3 +180,66 @@ struct NQuadsRoundTripTests {
         }
     }
 }
+
+@Suite("RDF term equality")
+struct RDFTermEqualityTests {
+    @Test("terms compare by code points: precomposed and decomposed é are different literals")
+    func codePointEquality() throws {
+        let precomposed = RDFTerm.literal(RDFLiteral("caf\u{E9}"))
+        let decomposed = RDFTerm.literal(RDFLiteral("cafe\u{301}"))
+        #expect(precomposed != decomposed)
+        #expect(RDFTerm.iri("urn:\u{E9}") != RDFTerm.iri("urn:e\u{301}"))
+        #expect(Set([precomposed, decomposed]).count == 2)
+        let dataset = try NQuads.parse("<urn:s> <urn:p> \"caf\\u00E9\" .\n<urn:s> <urn:p> \"cafe\\u0301\" .\n")
+        #expect(dataset.count == 2)
+        #expect(RDFLiteral("a", language: "en") == RDFLiteral("a", language: "en"))
+        #expect(RDFLiteral("a", language: "en") != RDFLiteral("a"))
+    }
+}
+
+@Suite("N-Quads parser robustness")
+struct NQuadsRobustnessTests {
+    /// A small deterministic generator, so failures reproduce.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("mutated inputs either parse and round-trip, or fail with a position inside the input")
+    func mutations() throws {
+        guard let url = SharedData.vector("rdf-canon/tests/rdfc10/test060-in.nq") else { return }
+        let original = Array(try SharedData.data(url))
+        let alphabet = Array("<>\"\\_:.@^# \t\n\ruU0aZ-é".utf8) + [0x00, 0xC3, 0xFF, 0xE2]
+        var rng = SplitMix(state: 60)
+        var parsed = 0, rejected = 0
+        for _ in 0..<500 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[at] = alphabet.randomElement(using: &rng)!
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: at)
+                }
+            }
+            do {
+                let dataset = try NQuads.parse(utf8: bytes)
+                let again = try NQuads.parse(NQuads.serialize(dataset.quads))
+                #expect(again.quads == dataset.quads)
+                parsed += 1
+            } catch {
+                let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                #expect(error.line >= 1 && error.line <= lines + bytes.filter { $0 == 0x0D }.count)
+                #expect(error.column >= 1)
+                rejected += 1
+            }
+        }
+        #expect(parsed > 0 && rejected > 0)
+    }
+}

@@ -3,47 +3,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs the built `skillcred` binary, which sits beside the test bundle in the build folder.
-struct CanonicalizeCLI {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static var binary: URL? {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("skillcred")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        let fallback = SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred")
-        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
-    }
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var description: String { "the skillcred binary is not built next to the tests" }
-    }
-
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
-        let process = Process()
-        guard let binary else { throw MissingBinary() }
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+/// The `canonicalize` tests run the CLI from the package root.
+enum CanonicalizeCLI {
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIOutput {
+        try SkillcredCLI.run(arguments, stdin: stdin)
     }
 }
 

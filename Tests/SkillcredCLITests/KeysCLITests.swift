@@ -3,31 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The debug `skillcred` binary that `swift build` / `swift test` produce.
-private let skillcredBinary: URL? = {
-    let url = SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-}()
+private let skillcredBinary = SkillcredCLI.binary
 
-private struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-private func skillcred(_ arguments: [String], in directory: URL) throws -> Run {
-    let process = Process()
-    process.executableURL = skillcredBinary!
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+private func skillcred(_ arguments: [String], in directory: URL) throws -> CLIOutput {
+    try SkillcredCLI.run(arguments, in: directory)
 }
 
 @Suite("skillcred keys", .enabled(if: skillcredBinary != nil, "build the skillcred binary first (swift build)"))

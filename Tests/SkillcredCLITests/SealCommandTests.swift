@@ -3,35 +3,14 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The built `skillcred` executable beside the test bundle, or nil.
-func skillcredExecutable() -> URL? {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() {
-        candidates.append(bundle.appendingPathComponent("skillcred"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("skillcred"))
-    }
-    candidates.append(SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}
-
-/// Runs the CLI; returns status, standard output and standard error.
-func runSkillcred(_ arguments: [String]) throws -> (Int32, [UInt8], String)? {
-    guard let tool = skillcredExecutable() else {
+/// Runs the CLI from the package root; returns status, standard output and standard error.
+private func runSealCLI(_ arguments: [String]) throws -> (Int32, [UInt8], String)? {
+    guard SkillcredCLI.binary != nil else {
         print("SKIPPED: skillcred executable not found (build it with swift build)")
         return nil
     }
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = SharedData.packageRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, Array(stdout), String(decoding: stderr, as: UTF8.self))
+    let out = try SkillcredCLI.run(arguments)
+    return (out.status, Array(out.stdoutData), out.stderr)
 }
 
 @Suite("skillcred seal / jades-verify")
@@ -39,7 +18,7 @@ struct SealCommandTests {
     @Test("seal prints a JWS JSON document whose payload is the credential, and jades-verify accepts it")
     func sealAndVerify() throws {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
-        guard let (status, stdout, stderr) = try runSkillcred([
+        guard let (status, stdout, stderr) = try runSealCLI([
             "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", credential.path,
         ]) else { return }
         #expect(status == 0, "\(stderr)")
@@ -53,7 +32,7 @@ struct SealCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let sealed = dir.appendingPathComponent("sealed.json")
         try Data(stdout).write(to: sealed)
-        guard let (vStatus, vOut, vErr) = try runSkillcred(["jades-verify", "--trust-anchors", "samples/demo-seal", sealed.path]) else { return }
+        guard let (vStatus, vOut, vErr) = try runSealCLI(["jades-verify", "--trust-anchors", "samples/demo-seal", sealed.path]) else { return }
         #expect(vStatus == 0, "\(vErr)")
         let text = String(decoding: vOut, as: UTF8.self)
         #expect(text.contains("chain: trusted"))
@@ -62,7 +41,7 @@ struct SealCommandTests {
         // One changed payload byte: jades-verify exits 1.
         let tampered = String(decoding: stdout, as: UTF8.self).replacingOccurrences(of: "credential132", with: "credential133")
         try Data(tampered.utf8).write(to: sealed)
-        guard let (tStatus, _, tErr) = try runSkillcred(["jades-verify", sealed.path]) else { return }
+        guard let (tStatus, _, tErr) = try runSealCLI(["jades-verify", sealed.path]) else { return }
         #expect(tStatus == 1)
         #expect(tErr.contains("signature"))
     }
@@ -72,7 +51,7 @@ struct SealCommandTests {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
         let arguments = ["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
                          "--signing-time", "2026-01-31T12:00:00Z", credential.path]
-        guard let (s1, first, e1) = try runSkillcred(arguments), let (s2, second, _) = try runSkillcred(arguments) else { return }
+        guard let (s1, first, e1) = try runSealCLI(arguments), let (s2, second, _) = try runSealCLI(arguments) else { return }
         #expect(s1 == 0 && s2 == 0, "\(e1)")
         // ECDSA signatures are randomized, so only the signed parts repeat exactly for the ES256 demo seal.
         func signedParts(_ bytes: [UInt8]) throws -> [JSONValue?] {
@@ -82,7 +61,7 @@ struct SealCommandTests {
         let (a, b) = (try signedParts(first), try signedParts(second))
         #expect(a[0] != nil && a[1] != nil)
         #expect(a == b, "the payload and protected header differ between two runs")
-        guard let (s3, _, e3) = try runSkillcred(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        guard let (s3, _, e3) = try runSealCLI(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
                                                   "--signing-time", "yesterday", credential.path]) else { return }
         #expect(s3 == 2)
         #expect(e3.contains("--signing-time"))
@@ -95,7 +74,7 @@ struct SealCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.json")
         try Data("{\n  \"id\": tru\n}".utf8).write(to: bad)
-        guard let (status, _, stderr) = try runSkillcred([
+        guard let (status, _, stderr) = try runSealCLI([
             "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", bad.path,
         ]) else { return }
         #expect(status == 2)

@@ -106,4 +106,29 @@ struct SignVerifyCLITests {
         #expect(result.stderr.contains("broken.json: line 2:"))
         #expect(try run(["sign", "--key", "missing", "vc.json"], in: directory).status == 2)
     }
+
+    @Test func extraContextsComeFromTheContextDirectory() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
+        let contexts = directory.appendingPathComponent("contexts")
+        try FileManager.default.createDirectory(at: contexts, withIntermediateDirectories: true)
+        try #"{"https://skills.example/ctx/v1": "skills.jsonld"}"#.write(to: contexts.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        try #"{"@context": {"SkillCredential": "https://skills.example/vocab#SkillCredential", "skill": "https://skills.example/vocab#skill"}}"#
+            .write(to: contexts.appendingPathComponent("skills.jsonld"), atomically: true, encoding: .utf8)
+        try write("""
+            {"@context": ["https://www.w3.org/ns/credentials/v2", "https://skills.example/ctx/v1"],
+             "type": ["VerifiableCredential", "SkillCredential"],
+             "credentialSubject": {"id": "did:example:abc", "skill": "Welding"}}
+            """, "skill.json")
+        let unknown = try run(["sign", "--key", "issuer", "skill.json"], in: directory)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("https://skills.example/ctx/v1"))
+        let signed = try run(["sign", "--key", "issuer", "--context-dir", "contexts", "skill.json"], in: directory)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        try write(signed.stdout, "signed.json")
+        // With the context the proof verifies (partially verified: the did:key issuer is not in a trusted list);
+        // without it the credential is not even well formed.
+        #expect(try run(["verify", "--context-dir", "contexts", "signed.json"], in: directory).status == 3)
+        #expect(try run(["verify", "signed.json"], in: directory).status == 1)
+    }
 }

@@ -1,0 +1,161 @@
+import CredentialJSON
+import RDF
+
+/// Writes quads straight from the expanded tree (see ``JSONLDToRDF`` for why this equals the
+/// node-map algorithm's dataset). Blank node labels are relabelled to `_:bN` as in the spec.
+extension DatasetSerializer {
+    private static let rdfTypeTerm = RDFTerm.iri(RDFVocabulary.rdfType)
+
+    func convert(_ expanded: [JSONValue]) throws(JSONLDToRDFError) {
+        for element in expanded { try subjects(element, graph: nil) }
+    }
+
+    /// Elements outside any property: node objects become subjects; free-floating values and
+    /// lists say nothing (expansion drops them anyway).
+    private func subjects(_ element: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) {
+        switch element {
+        case .array(let items):
+            for item in items { try subjects(item, graph: graph) }
+        case .object(let o):
+            if o["@value"] != nil || o["@list"] != nil { return }
+            _ = try node(o, graph: graph)
+        default:
+            throw JSONLDToRDFError(.invalidExpandedInput, "expected an object in expanded JSON-LD, found a \(element.kindName)")
+        }
+    }
+
+    /// The subject term, resolved on the first triple: a node that states nothing loses nothing.
+    private enum Subject {
+        case unresolved
+        case term(RDFTerm)
+        case dropped
+    }
+
+    /// Writes a node object's triples and returns its (relabelled) identifier.
+    private func node(_ o: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
+        let id: String
+        switch o["@id"] {
+        case .string(let s)?: id = Lexical.isBlankNodeIdentifier(s) ? issuer.relabel(s) : s
+        case nil: id = issuer.fresh()
+        // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
+        case .null?: id = NodeMap.nullIdentifier
+        case let other?:
+            throw JSONLDToRDFError(.invalidExpandedInput, "@id must be a string in expanded JSON-LD, found a \(other.kindName)")
+        }
+        var subject = Subject.unresolved
+
+        for (key, value) in o.members {
+            // Properties far outnumber keywords; one byte test keeps them out of the keyword switch.
+            if key.utf8.first != UInt8(ascii: "@") {
+                try property(key, value, subject: &subject, id: id, graph: graph)
+                continue
+            }
+            switch key {
+            case "@id", "@context":
+                continue
+            case "@type":
+                for t in value.asArray {
+                    guard case .string(var type) = t else {
+                        throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
+                    }
+                    if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
+                    guard let s = try resolve(&subject, id) else { continue }
+                    guard let typeTerm = try resource(type, role: .type) else { continue }
+                    quads.append(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
+                }
+            case "@index":
+                if let existing = nodeIndexes[id], existing != value {
+                    throw JSONLDToRDFError(.conflictingIndexes, "node \(id) has two different @index values")
+                }
+                nodeIndexes[id] = value
+            case "@reverse":
+                guard case .object(let reverseMap) = value else {
+                    throw JSONLDToRDFError(.invalidExpandedInput, "@reverse must be an object in expanded JSON-LD")
+                }
+                for (property, values) in reverseMap.members {
+                    let name = Lexical.isBlankNodeIdentifier(property) ? issuer.relabel(property) : property
+                    for item in values.asArray {
+                        guard case .object(let referencing) = item, referencing["@value"] == nil, referencing["@list"] == nil else {
+                            throw JSONLDToRDFError(.invalidExpandedInput, "@reverse values must be node objects in expanded JSON-LD")
+                        }
+                        let referencingID = try node(referencing, graph: graph)
+                        guard let s = try resource(referencingID, role: .subject),
+                              let p = try predicate(name),
+                              let object = try resource(id, role: .object)
+                        else { continue }
+                        quads.append(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
+                    }
+                }
+            case "@graph":
+                let content = value.asArray
+                if content.isEmpty { continue }
+                guard let graphTerm = try resource(id, role: .graph) else { continue }
+                for item in content { try subjects(item, graph: graphTerm) }
+            case "@included":
+                try subjects(value, graph: graph)
+            default:
+                // Other keywords (e.g. @explicit in framing) carry nothing for RDF.
+                continue
+            }
+        }
+        return id
+    }
+
+    private func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: RDFTerm?) throws(JSONLDToRDFError) {
+        let items = value.asArray
+        if items.isEmpty { return }
+        let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
+        // Nested nodes are written even when this node's own triple is dropped.
+        var p: RDFTerm?? = .none
+        for item in items {
+            let object = try objectTerm(item, graph: graph)
+            guard let s = try resolve(&subject, id) else { continue }
+            if p == nil { p = .some(try predicate(name)) }
+            guard let predicate = p!, let object else { continue }
+            quads.append(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
+        }
+    }
+
+    private func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch subject {
+        case .term(let t): return t
+        case .dropped: return nil
+        case .unresolved:
+            if let t = try resource(id, role: .subject) {
+                subject = .term(t)
+                return t
+            }
+            subject = .dropped
+            return nil
+        }
+    }
+
+    /// Object to RDF for an element of a property's array (writing a nested node's own triples first).
+    private func objectTerm(_ item: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        guard case .object(let o) = item else {
+            throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
+        }
+        // One pass to tell value, list and node objects apart.
+        for (key, value) in o.members where key.utf8.first == UInt8(ascii: "@") {
+            if key == "@value" { return try literal(try NodeMap.valueObject(o, value: value), graph: graph) }
+            if key == "@list" { return try listTerm(value.asArray, graph: graph) }
+        }
+        return try resource(try node(o, graph: graph), role: .object)
+    }
+
+    /// List Conversion over expanded list items.
+    private func listTerm(_ items: [JSONValue], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+        if items.isEmpty { return .iri(RDFVocabulary.rdfNil) }
+        let first = RDFTerm.blankNode(issuer.freshLabel())
+        var current = first
+        for (i, item) in items.enumerated() {
+            if let object = try objectTerm(item, graph: graph) {
+                quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
+            }
+            let rest: RDFTerm = i + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
+            quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
+            current = rest
+        }
+        return first
+    }
+}

@@ -1,0 +1,117 @@
+import CredentialJSON
+import Foundation
+import JSONLD
+import RDF
+import RDFCanonicalization
+import Testing
+import TestSupport
+
+@testable import JSONLDToRDF
+
+/// The W3C JSON-LD 1.1 toRdf suite: expand, then deserialize, safe mode off (the spec's drops are expected).
+@Suite struct ToRDFConformance {
+    enum Outcome { case passed, failed(String) }
+
+    @Test func w3cToRdfSuite() throws {
+        guard let manifest = try JSONLDTestManifest.load("toRdf-manifest.jsonld") else { return }
+        let folder = SharedData.packageRoot.appendingPathComponent("Tests/JSONLDToRDFTests")
+        let skips = loadSkipList(folder.appendingPathComponent("toRdf-skips.txt"))
+        let loader = manifest.documentLoader
+        var passed = 0, failed: [String] = [], skipped = 0
+        for test in manifest.tests {
+            // Skip-list ids have no leading `#`, which starts a comment there.
+            let key = String(test.id.drop(while: { $0 == "#" }))
+            if skips[key] != nil {
+                skipped += 1
+                continue
+            }
+            switch run(test, manifest: manifest, loader: loader) {
+            case .passed: passed += 1
+            case .failed(let why): failed.append("\(test.id) \(test.name): \(why)")
+            }
+        }
+        print("toRdf: \(passed) passed, \(failed.count) failed, \(skipped) skipped")
+        for f in failed { print("  FAIL " + f) }
+        #expect(failed.isEmpty, "\(failed.count) toRdf tests failed")
+        #expect(Double(skipped) < Double(manifest.tests.count) * 0.03, "skips must stay under 3%")
+    }
+
+    /// Safe mode may refuse, but never change the result: whenever the RDF step succeeds in safe
+    /// mode on a suite input, its dataset is exactly the unsafe one (same quads, same labels).
+    @Test func safeModeOnlyRefusesNeverAlters() throws {
+        guard let manifest = try JSONLDTestManifest.load("toRdf-manifest.jsonld") else { return }
+        let loader = manifest.documentLoader
+        let dropCodes: Set<JSONLDToRDFError.Code> = [
+            .relativeSubjectReference, .relativePredicateReference, .relativeObjectReference, .relativeTypeReference,
+            .relativeDatatypeReference, .relativeGraphReference, .blankNodePredicate, .malformedIRI,
+            .invalidLanguageTag, .rdfDirectionNotSet,
+        ]
+        var same = 0, refused = 0
+        for test in manifest.tests where test.isPositiveEvaluation || test.isSyntaxTest {
+            guard let jsonld = try? manifest.options(for: test, loader: loader),
+                  let input = try? manifest.json(test.input),
+                  let expanded = try? JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
+            else { continue }
+            var unsafe = ToRDFOptions(safeMode: false)
+            if let mode = test.options["rdfDirection"]?.stringValue { unsafe.rdfDirection = RDFDirectionMode(rawValue: mode) }
+            unsafe.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
+            var safe = unsafe
+            safe.safeMode = true
+            guard let lenient = try? JSONLDToRDF.toRDF(expanded: expanded, options: unsafe) else { continue }
+            do {
+                let strict = try JSONLDToRDF.toRDF(expanded: expanded, options: safe)
+                #expect(strict.quads == lenient.quads, "\(test.id): safe mode changed the dataset")
+                same += 1
+            } catch {
+                #expect(dropCodes.contains(error.code), "\(test.id): unexpected \(error)")
+                #expect(error.path != nil, "\(test.id): refusal without a path: \(error)")
+                refused += 1
+            }
+        }
+        print("toRdf safe mode: \(same) identical, \(refused) refused")
+        #expect(same > 300 && refused > 0)
+    }
+
+    private func run(_ test: JSONLDTestCase, manifest: JSONLDTestManifest, loader: any DocumentLoader) -> Outcome {
+        var rdfOptions = ToRDFOptions(safeMode: false)
+        if let mode = test.options["rdfDirection"]?.stringValue { rdfOptions.rdfDirection = RDFDirectionMode(rawValue: mode) }
+        rdfOptions.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
+        let result: Result<RDFDataset, any Error>
+        var reference: RDFDataset?
+        do {
+            let jsonld = try manifest.options(for: test, loader: loader)
+            let input = try manifest.json(test.input)
+            let expanded = try JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
+            result = .success(try JSONLDToRDF.toRDF(expanded: expanded, options: rdfOptions))
+            reference = try? JSONLDToRDF.toRDFViaNodeMap(expanded: expanded, options: rdfOptions)
+        } catch {
+            result = .failure(error)
+        }
+        if test.isNegative {
+            switch result {
+            case .success: return .failed("expected error \(test.expectErrorCode ?? "?"), got a dataset")
+            case .failure(let error):
+                let code = (error as? JSONLDError)?.code.rawValue ?? (error as? JSONLDToRDFError)?.code.name ?? "\(error)"
+                return code == test.expectErrorCode ? .passed : .failed("expected \(test.expectErrorCode ?? "?"), got \(code): \(error)")
+            }
+        }
+        let dataset: RDFDataset
+        switch result {
+        case .success(let d): dataset = d
+        case .failure(let error): return .failed("unexpected error \(error)")
+        }
+        // The streaming conversion must give the spec's node-map algorithm's dataset.
+        guard let reference else { return .failed("the node-map reference conversion failed") }
+        let agrees = (try? dataset.isIsomorphic(to: reference)) ?? false
+        if !agrees { return .failed("streaming and node-map conversions differ") }
+        guard test.isPositiveEvaluation, let expectPath = test.expect else { return .passed }
+        do {
+            let text = try manifest.text(expectPath)
+            let expected = try NQuads.parse(text, allowBlankNodePredicates: rdfOptions.produceGeneralizedRDF)
+            if try dataset.isIsomorphic(to: expected) { return .passed }
+            return .failed("not isomorphic; got:\n" + NQuads.serialize(dataset.quads) + "expected:\n" + text)
+        } catch {
+            return .failed("comparison failed: \(error)")
+        }
+    }
+}
