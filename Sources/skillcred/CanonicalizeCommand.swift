@@ -36,6 +36,8 @@ extension Skillcred {
         @Argument(help: "The file to canonicalize, or - for standard input.")
         var file: String
 
+        @OptionGroup(title: "JSON-LD input") var jsonld: JSONLDInputOptions
+
         func run() async throws {
             do {
                 let output = try canonicalize()
@@ -58,8 +60,7 @@ extension Skillcred {
                     throw CLIFailure("\(file):\(error.line):\(error.column): \(error.message)")
                 }
             case .jsonld:
-                // TODO(merge): wire the JSON-LD → RDF engine (JSONLDToRDF with BundledContexts, safe mode) here.
-                throw CLIFailure("\(file): JSON-LD input not yet available")
+                dataset = try jsonld.dataset(of: bytes, name: file == "-" ? "<stdin>" : file)
             }
             let result: CanonicalizedDataset
             do {

@@ -83,3 +83,22 @@ struct CanonicalizeCommandTests {
         #expect(output.stderr.contains("--input"))
     }
 }
+
+@Suite("skillcred canonicalize, JSON-LD input")
+struct CanonicalizeJSONLDTests {
+    @Test("canonicalizes a sample credential from JSON-LD with the bundled contexts")
+    func sampleCredential() throws {
+        let out = try SkillcredCLI.run(["canonicalize", "samples/vc2-large.json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.count == 310)
+        #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
+    @Test("an undefined term fails naming its JSON path, as in to-rdf")
+    func undefinedTermFails() throws {
+        let out = try SkillcredCLI.run(["canonicalize", "samples/undefined-term.json"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("$.credentialSubject.finalGrade"))
+    }
+}
