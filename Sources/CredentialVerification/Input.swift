@@ -57,8 +57,11 @@ public enum InputDetector {
     /// Never throws: unreadable JSON comes back as an item of kind ``InputKind/unknown`` with a
     /// `PARSING_ERROR` naming line and column.
     public static func detect(_ bytes: [UInt8], source: String, limits: JSONParseLimits = .default) -> [DetectedInput] {
-        let trimmed = String(decoding: bytes.prefix(64 * 1024 * 1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if isCompactJWS(trimmed) {
+        // Only text that starts like a JWS header ("ey…") is decoded as a token; JSON goes straight to the parser.
+        let first = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        if let first, bytes[first] == UInt8(ascii: "e"),
+           case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+           isCompactJWS(trimmed) {
             let claims = JWTVerifier.claims(trimmed)
             return [DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
                                   problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)]
