@@ -17,7 +17,8 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "LearningModel", "ProfileValidation", "CredentialIssuance",
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "LearningModel", "ProfileValidation",
+            "CredentialIssuance", "CredentialVerification",
         ]),
     ],
     dependencies: [
@@ -86,6 +87,14 @@ let package = Package(
         ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
+        // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
+        // Validity) as small values, reports and their terminal/JSON/HTML renderers.
+        .target(name: "CredentialVerification", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialDataModel", "LearningModel", "ProfileValidation",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
         // The registry on PostgreSQL (postgres-nio): several skillcred instances share one database.
         // The only target that imports postgres-nio.
         .target(name: "RegistryPostgres", dependencies: [
@@ -106,13 +115,14 @@ let package = Package(
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
-            "LearningModel", "ProfileValidation", "CredentialIssuance",
+            "LearningModel", "ProfileValidation", "CredentialIssuance", "CredentialVerification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
             "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "RegistrySQLite", "CredentialIssuance",
+            "CredentialVerification",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -138,6 +148,12 @@ let package = Package(
         .testTarget(name: "CredentialIssuanceTests", dependencies: [
             "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
             "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
+        ]),
+        .testTarget(name: "CredentialVerificationTests", dependencies: [
+            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
+            "CredentialDataModel", "TestSupport",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],
