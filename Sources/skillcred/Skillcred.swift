@@ -16,6 +16,8 @@ struct Skillcred: AsyncParsableCommand {
             Validate.self,
             Canonicalize.self,
             ToRDF.self,
+            Sign.self,
+            Verify.self,
         ]
     )
 }

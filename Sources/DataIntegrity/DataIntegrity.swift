@@ -1,1 +1,0 @@
-// The DataIntegrity module; see Package.swift for its job.

@@ -1,0 +1,63 @@
+import BundledContexts
+import CredentialJSON
+import JSONLD
+import JSONLDToRDF
+import RDF
+import RDFCanonicalization
+
+/// RDFC-1.0 canonical N-Quads of JSON-LD documents, with the checks Data Integrity requires.
+///
+/// Expansion and RDF conversion run in safe mode with a null base (DI §2.4.3), so an undefined term, a
+/// dropped value or a relative IRI is a ``DataIntegrityError/Code/dataLossDetectionError`` naming the
+/// JSON path, never a claim silently left out of the signature. Contexts come only from the document
+/// loader (by default the bundled, hash-pinned copies); processed contexts are cached across calls.
+public struct JSONLDCanonicalizer: DocumentCanonicalizer {
+    /// The JSON-LD options used for expansion (safe mode on, base null).
+    public let jsonldOptions: JSONLDOptions
+    /// Work bounds for RDFC-1.0 against "poison" graphs.
+    public let limits: CanonicalizationLimits
+
+    /// A canonicalizer over the bundled contexts, sharing the process-wide context cache so repeated
+    /// signing and verification process each context once.
+    public init(limits: CanonicalizationLimits = .default) {
+        self.jsonldOptions = BundledContexts.options(safeMode: true, base: nil)
+        self.limits = limits
+    }
+
+    /// A canonicalizer over another loader (for example `BundledContexts.loader(adding:)` for an
+    /// application's own contexts); give it its own cache, since a cache is valid for one loader only.
+    public init(documentLoader: any DocumentLoader, contextCache: ContextCache = ContextCache(), limits: CanonicalizationLimits = .default) {
+        self.jsonldOptions = JSONLDOptions(documentLoader: documentLoader, base: nil, safeMode: true, contextCache: contextCache)
+        self.limits = limits
+    }
+
+    /// Expands `document` (safe mode, null base), converts it to RDF and canonicalizes it with RDFC-1.0.
+    public func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String {
+        let expanded: [JSONValue]
+        do {
+            expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: jsonldOptions)
+        } catch {
+            let code: DataIntegrityError.Code = error.code.isSafeMode ? .dataLossDetectionError : .proofTransformationError
+            throw DataIntegrityError(code, "JSON-LD expansion: \(error)")
+        }
+        let dataset: RDFDataset
+        do {
+            dataset = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(safeMode: true))
+        } catch {
+            let dataLoss: Set<JSONLDToRDFError.Code> = [
+                .relativeSubjectReference, .relativePredicateReference, .relativeObjectReference,
+                .relativeTypeReference, .relativeDatatypeReference, .relativeGraphReference,
+                .blankNodePredicate, .malformedIRI, .invalidLanguageTag,
+            ]
+            throw DataIntegrityError(
+                dataLoss.contains(error.code) ? .dataLossDetectionError : .proofTransformationError,
+                "JSON-LD to RDF: \(error)", path: error.path)
+        }
+        do {
+            let algorithm: HashAlgorithm = hashAlgorithm == .sha384 ? .sha384 : .sha256
+            return try RDFCanonicalizer(hashAlgorithm: algorithm, limits: limits).canonicalize(dataset).nquads
+        } catch {
+            throw DataIntegrityError(.proofTransformationError, "RDFC-1.0: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import KeyManagement
+
+extension ProofSigningKey {
+    /// The Data Integrity view of a managed key; RSA keys have no Data Integrity cryptosuite and are refused.
+    public init(_ key: PrivateKey) throws(DataIntegrityError) {
+        switch key.material {
+        case .ed25519(let k): self = .ed25519(k)
+        case .p256(let k): self = .p256(k)
+        case .p384(let k): self = .p384(k)
+        case .rsa:
+            throw DataIntegrityError(.proofGenerationError, "RSA keys cannot make Data Integrity proofs; use an Ed25519, P-256 or P-384 key")
+        }
+    }
+}
+
+extension ProofVerificationKey {
+    /// The Data Integrity view of a managed public key; RSA keys are refused.
+    public init(_ key: PublicKey) throws(DataIntegrityError) {
+        switch key.material {
+        case .ed25519(let k): self = .ed25519(k)
+        case .p256(let k): self = .p256(k)
+        case .p384(let k): self = .p384(k)
+        case .rsa:
+            throw DataIntegrityError(.invalidVerificationMethod, "an RSA key cannot check Data Integrity proofs")
+        }
+    }
+}

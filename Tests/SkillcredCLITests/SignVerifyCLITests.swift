@@ -1,0 +1,125 @@
+import CredentialJSON
+import Foundation
+import TestSupport
+import Testing
+
+private let binary: URL? = {
+    let url = SharedData.packageRoot.appendingPathComponent(".build/debug/skillcred")
+    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+}()
+
+private struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+private func run(_ arguments: [String], in directory: URL) throws -> Output {
+    let process = Process()
+    process.executableURL = binary!
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+private let credential = """
+    {
+      "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+      "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+      "validFrom": "2024-01-01T00:00:00Z",
+      "credentialSubject": {"id": "did:example:abc", "alumniOf": "The School of Examples"}
+    }
+    """
+
+@Suite("skillcred sign / verify", .enabled(if: binary != nil, "build the skillcred binary first (swift build)"))
+struct SignVerifyCLITests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-di-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try credential.write(to: directory.appendingPathComponent("vc.json"), atomically: true, encoding: .utf8)
+    }
+
+    func write(_ text: String, _ name: String) throws {
+        try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @Test(arguments: [("ed25519", "eddsa-rdfc-2022"), ("ed25519", "eddsa-jcs-2022"), ("p256", "ecdsa-rdfc-2019"), ("p384", "ecdsa-jcs-2019")])
+    func generateSignVerifyAndDetectTampering(_ keyType: String, _ suite: String) throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["keys", "generate", "--type", keyType, "--name", "issuer"], in: directory).status == 0)
+        let signed = try run(["sign", "--key", "issuer", "--suite", suite, "vc.json"], in: directory)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let document = try JSONParser.parse(signed.stdout)
+        #expect(document["issuer"]?.stringValue?.hasPrefix("did:key:z") == true)
+        #expect(document["proof"]?["cryptosuite"]?.stringValue == suite)
+        try write(signed.stdout, "signed.json")
+
+        let verified = try run(["verify", "signed.json"], in: directory)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.hasPrefix("✓ signed.json"))
+
+        try write(signed.stdout.replacingOccurrences(of: "The School of Examples", with: "The School of Examplez"), "tampered.json")
+        let tampered = try run(["verify", "signed.json", "tampered.json"], in: directory)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("✗ tampered.json"))
+        #expect(tampered.stdout.contains("PROOF_VERIFICATION_ERROR"))
+    }
+
+    @Test func issuerCheckRefusesACredentialFromSomeoneElse() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
+        try write(credential.replacingOccurrences(of: "\"validFrom\"", with: "\"issuer\": \"did:example:other\", \"validFrom\""), "other.json")
+        let refused = try run(["sign", "--key", "issuer", "--issuer-check", "other.json"], in: directory)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("$.issuer"))
+        // Without the check it signs, and the default verifier reports the broken binding.
+        let signed = try run(["sign", "--key", "issuer", "other.json"], in: directory)
+        #expect(signed.status == 0)
+        try write(signed.stdout, "signed.json")
+        let verified = try run(["verify", "signed.json"], in: directory)
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains("ISSUER_MISMATCH"))
+        #expect(try run(["verify", "--no-issuer-check", "signed.json"], in: directory).status == 0)
+    }
+
+    @Test func badInputExitsWithStatusTwoNamingTheLine() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try write("{\n  \"a\": tru\n}", "broken.json")
+        let result = try run(["verify", "broken.json"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("broken.json: line 2:"))
+        #expect(try run(["sign", "--key", "missing", "vc.json"], in: directory).status == 2)
+    }
+
+    @Test func extraContextsComeFromTheContextDirectory() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
+        let contexts = directory.appendingPathComponent("contexts")
+        try FileManager.default.createDirectory(at: contexts, withIntermediateDirectories: true)
+        try #"{"https://skills.example/ctx/v1": "skills.jsonld"}"#.write(to: contexts.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        try #"{"@context": {"SkillCredential": "https://skills.example/vocab#SkillCredential", "skill": "https://skills.example/vocab#skill"}}"#
+            .write(to: contexts.appendingPathComponent("skills.jsonld"), atomically: true, encoding: .utf8)
+        try write("""
+            {"@context": ["https://www.w3.org/ns/credentials/v2", "https://skills.example/ctx/v1"],
+             "type": ["VerifiableCredential", "SkillCredential"],
+             "credentialSubject": {"id": "did:example:abc", "skill": "Welding"}}
+            """, "skill.json")
+        let unknown = try run(["sign", "--key", "issuer", "skill.json"], in: directory)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("https://skills.example/ctx/v1"))
+        let signed = try run(["sign", "--key", "issuer", "--context-dir", "contexts", "skill.json"], in: directory)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        try write(signed.stdout, "signed.json")
+        #expect(try run(["verify", "--context-dir", "contexts", "signed.json"], in: directory).status == 0)
+        #expect(try run(["verify", "signed.json"], in: directory).status == 1)
+    }
+}
