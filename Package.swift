@@ -17,7 +17,7 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "LearningModel", "ProfileValidation",
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "LearningModel", "ProfileValidation",
         ]),
     ],
     dependencies: [
@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
@@ -85,18 +86,28 @@ let package = Package(
         ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
+        // The registry on PostgreSQL (postgres-nio): several skillcred instances share one database.
+        // The only target that imports postgres-nio.
+        .target(name: "RegistryPostgres", dependencies: [
+            "CredentialRegistry", "StatusList", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], swiftSettings: strict),
+        // Opens a registry from a spec: a SQLite path or a postgres:// URL.
+        .target(name: "RegistryStores", dependencies: ["CredentialRegistry", "RegistrySQLite", "RegistryPostgres"], swiftSettings: strict),
+        // Test-only helper (not a product): reserves and completes a batch in its own OS process, so the
+        // tests can run two at once or SIGKILL one mid-batch.
+        .executableTarget(name: "registry-worker", dependencies: ["CredentialRegistry", "RegistryStores"], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
-            "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite",
+            "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "RegistrySQLite",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -113,11 +124,13 @@ let package = Package(
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
-        .testTarget(name: "CredentialRegistryTests", dependencies: ["CredentialRegistry", "RegistrySQLite", "StatusList", "TestSupport"]),
+        .testTarget(name: "CredentialRegistryTests", dependencies: [
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "StatusList", "TestSupport",
+        ]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
-        .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "TestSupport"]),
+        .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -179,3 +179,45 @@ public struct CredentialStatusState: Sendable, Hashable {
         self.suspended = suspended
     }
 }
+
+/// One status list's allocation as stored: the bitmap of drawn indexes beside the indexes that
+/// credentials actually hold, so that a check can prove the two agree.
+public struct ListAllocation: Sendable, Hashable {
+    public var url: String
+    public var size: Int
+    /// One bit per entry, most significant bit first, set when the index was drawn.
+    public var allocated: [UInt8]
+    /// The counter kept beside the bitmap.
+    public var allocatedCount: Int
+    /// The indexes `credential_status` rows hold on this list (with repeats, if any).
+    public var usedIndexes: [Int]
+
+    public init(url: String, size: Int, allocated: [UInt8], allocatedCount: Int, usedIndexes: [Int]) {
+        self.url = url
+        self.size = size
+        self.allocated = allocated
+        self.allocatedCount = allocatedCount
+        self.usedIndexes = usedIndexes
+    }
+
+    /// Every way the list breaks the registry's invariants, one readable line each (empty when consistent):
+    /// an index held by a credential but free in the bitmap (it could be drawn again), an index held twice,
+    /// an index marked drawn that no credential holds (a leak), or a counter that disagrees with the bitmap.
+    public var problems: [String] {
+        var out: [String] = []
+        var seen = Set<Int>()
+        func isAllocated(_ i: Int) -> Bool { i >= 0 && i < size && allocated[i >> 3] & (UInt8(0x80) >> UInt8(i & 7)) != 0 }
+        for i in usedIndexes {
+            if !seen.insert(i).inserted { out.append("\(url): index \(i) is used twice") }
+            if !isAllocated(i) { out.append("\(url): index \(i) is used but free in the allocation bitmap") }
+        }
+        let marked = IndexAllocator.popcount(allocated, size: size)
+        if marked != seen.count {
+            out.append("\(url): \(marked) indexes marked drawn but \(seen.count) held by credentials")
+        }
+        if marked != allocatedCount {
+            out.append("\(url): allocated_count \(allocatedCount) disagrees with the bitmap (\(marked))")
+        }
+        return out
+    }
+}

@@ -15,6 +15,8 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let schema = Code(name: "schema")
         /// A constraint that guards consistency fired (an index would be used twice).
         public static let conflict = Code(name: "conflict")
+        /// A status list credential could not be built, signed or written.
+        public static let publishing = Code(name: "publishing")
     }
 
     public let code: Code
@@ -55,4 +57,15 @@ public protocol RegistryStore: Sendable {
 
     /// The audit log of a credential, oldest first.
     func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry]
+
+    /// Each list's allocation bitmap with the indexes credentials hold, read in one transaction,
+    /// for consistency checks (after a crash, or in `skillcred status check`).
+    func allocations() async throws(RegistryError) -> [ListAllocation]
+}
+
+extension RegistryStore {
+    /// Every invariant violation across all lists; empty when the registry is consistent.
+    public func consistencyProblems() async throws(RegistryError) -> [String] {
+        try await allocations().flatMap(\.problems)
+    }
 }

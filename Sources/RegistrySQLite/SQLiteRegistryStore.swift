@@ -174,6 +174,18 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    public func allocations() async throws(RegistryError) -> [ListAllocation] {
+        try await read { db in
+            let used = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT list_url, list_index FROM credential_status"),
+                                  by: { $0["list_url"] as String })
+            return try Row.fetchAll(db, sql: "SELECT url, size, allocated, allocated_count FROM status_list ORDER BY url").map { r in
+                let url: String = r["url"]
+                return ListAllocation(url: url, size: r["size"], allocated: Array(r["allocated"] as Data),
+                                      allocatedCount: r["allocated_count"], usedIndexes: (used[url] ?? []).map { $0["list_index"] })
+            }
+        }
+    }
+
     // MARK: - Transactions
 
     private static func reserve(_ db: Database, _ requests: [ReservationRequest], policy: StatusAllocationPolicy) throws -> [CredentialRecord] {

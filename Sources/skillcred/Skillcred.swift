@@ -18,6 +18,10 @@ struct Skillcred: AsyncParsableCommand {
             ToRDF.self,
             Sign.self,
             Verify.self,
+            Revoke.self,
+            Suspend.self,
+            Reinstate.self,
+            Status.self,
         ]
     )
 }

@@ -106,6 +106,30 @@ struct RegistryBehaviour {
         #expect(lists.map(\.allocatedCount).reduce(0, +) == 100)
     }
 
+    func reservationsLeaveTheAllocationConsistent() async throws {
+        let store = try await makeStore()
+        let policy = StatusAllocationPolicy(listSize: 256, fillThreshold: 0.5)
+        for chunk in 0..<4 {
+            _ = try await store.reserve((0..<50).map { request(chunk * 50 + $0) }, policy: policy)
+        }
+        let allocations = try await store.allocations()
+        #expect(allocations.count == 2 * 2)  // 200 credentials, 128 per list, two purposes
+        #expect(allocations.map(\.usedIndexes.count).reduce(0, +) == 400)
+        #expect(try await store.consistencyProblems() == [])
+    }
+
+    func racingForTheSameRowsGivesOneCredentialPerRow(_ first: any RegistryStore, _ second: any RegistryStore) async throws {
+        let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 1024, fillThreshold: 1)
+        let rows = (0..<30).map { request($0, batch: "race") }
+        async let a = first.reserve(rows, policy: policy)
+        async let b = second.reserve(rows.map { var r = $0; r.newCredentialID = "urn:uuid:\(UUID().uuidString.lowercased())"; return r }, policy: policy)
+        let (ra, rb) = try await (a, b)
+        #expect(ra.map(\.id) == rb.map(\.id))
+        #expect(ra.map(\.statuses) == rb.map(\.statuses))
+        #expect(try await first.consistencyProblems() == [])
+        #expect(try await first.allocations().first?.allocatedCount == 30)
+    }
+
     func concurrentReservationsNeverShareAnIndex(_ second: any RegistryStore, _ first: any RegistryStore) async throws {
         let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 4096, fillThreshold: 1)
         let results = try await withThrowingTaskGroup(of: [CredentialRecord].self) { group in
@@ -142,12 +166,32 @@ struct SQLiteRegistryTests {
     @Test func revocationIsFinalAndSuspensionRoundTrips() async throws { try await behaviour.revocationIsFinalAndSuspensionRoundTrips() }
     @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
     @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
+    @Test func reservationsLeaveTheAllocationConsistent() async throws { try await behaviour.reservationsLeaveTheAllocationConsistent() }
 
     @Test func twoConnectionsToOneFileNeverShareAnIndex() async throws {
         let path = Self.temporaryPath()
         let a = try SQLiteRegistryStore(path: path)
         let b = try SQLiteRegistryStore(path: path)
         try await behaviour.concurrentReservationsNeverShareAnIndex(a, b)
+        #expect(try await a.consistencyProblems() == [])
+    }
+
+    @Test func twoConnectionsRacingForTheSameRowsAgreeOnOneCredentialEach() async throws {
+        let path = Self.temporaryPath()
+        try await behaviour.racingForTheSameRowsGivesOneCredentialPerRow(try SQLiteRegistryStore(path: path), try SQLiteRegistryStore(path: path))
+    }
+
+    @Test func aBitmapThatDisagreesWithTheRowsIsReported() {
+        var bitmap = [UInt8](repeating: 0, count: 2)
+        bitmap[0] = 0b1100_0000  // 0 and 1 drawn
+        let broken = ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [1, 5, 5])
+        let problems = broken.problems
+        #expect(problems.contains("u: index 5 is used twice"))
+        #expect(problems.contains("u: index 5 is used but free in the allocation bitmap"))
+        #expect(problems.contains { $0.contains("2 indexes marked drawn but 2 held") } == false)
+        #expect(ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [0, 1]).problems == [])
+        #expect(ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [0]).problems
+            == ["u: 2 indexes marked drawn but 1 held by credentials"])
     }
 
     @Test func reopeningKeepsEverything() async throws {

@@ -1,0 +1,168 @@
+import ArgumentParser
+import CredentialJSON
+import CredentialRegistry
+import DataIntegrity
+import Foundation
+import KeyManagement
+import StatusList
+
+extension Skillcred {
+    /// `skillcred status show|publish`: a credential's status, and the status list credentials verifiers read.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show a credential's revocation and suspension status, or publish the status lists.",
+            subcommands: [Show.self, Publish.self]
+        )
+    }
+}
+
+extension Skillcred.Status {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a credential's status entries (list and index), whether it is revoked or suspended, and its audit log, as JSON."
+        )
+
+        @Argument(help: "The credential's id (urn:uuid:…).")
+        var credentialID: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let store = await database.open()
+            let state: CredentialStatusState
+            let audit: [AuditEntry]
+            do {
+                state = try await store.statusState(credentialID: credentialID)
+                audit = try await store.auditLog(credentialID: credentialID)
+            } catch {
+                CLIFailure(error.message).exit()
+            }
+            let r = state.record
+            var o: JSONObject = [
+                "id": .string(r.id),
+                "issuer": .string(r.issuer),
+                "state": .string(r.state.rawValue),
+                "batch": .string(r.batch),
+                "row": .string(r.rowKey),
+                "format": .string(r.format),
+                "revoked": .bool(state.revoked),
+                "suspended": .bool(state.suspended),
+            ]
+            o["credentialStatus"] = .array(r.statuses.map {
+                ["statusPurpose": .string($0.purpose), "statusListCredential": .string($0.listURL), "statusListIndex": .string(String($0.index))]
+            })
+            o["audit"] = .array(audit.map { e in
+                var entry: JSONObject = ["at": .string(StatusListPublisher.timestamp(e.at)), "action": .string(e.action), "actor": .string(e.actor)]
+                if let reason = e.reason { entry["reason"] = .string(reason) }
+                return .object(entry)
+            })
+            print(JSONWriter.string(.object(o), style: .pretty))
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write every status list as a BitstringStatusListCredential to DIR/<host>/<path>.json, each file replaced atomically.",
+            discussion: """
+                Lists are signed with --key (a Data Integrity proof; the key's did:key must be the list's issuer unless \
+                --verification-method names the issuer's method). Publishing unsigned lists needs --unsigned, since \
+                verifiers reject them. Serve DIR as it is, or sync it to the host the list URLs name.
+                """
+        )
+
+        @Option(help: "Directory to write the lists into (the layout a local mirror reads).")
+        var out: String
+
+        @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
+        var statusBaseURL: String?
+
+        @Option(help: "Name of the issuer's signing key in the keys folder.")
+        var key: String?
+
+        @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
+        var keysDir = KeyStore.defaultDirectory
+
+        @Option(help: "Cryptosuite (default: the key type's default, e.g. eddsa-rdfc-2022 or ecdsa-rdfc-2019).")
+        var suite: String?
+
+        @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
+        var verificationMethod: String?
+
+        @Flag(help: "Publish without a proof (verifiers that check list proofs will reject them).")
+        var unsigned = false
+
+        @Option(help: "Seconds each list stays valid (validUntil = now + this).")
+        var validFor: Int = 7 * 24 * 3600
+
+        @Option(help: "Cache lifetime advertised to verifiers, in milliseconds (the list's ttl).")
+        var ttl: Int = 300_000
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard validFor > 0 else { CLIFailure("--valid-for: must be a positive number of seconds").exit() }
+            guard ttl >= 0 else { CLIFailure("--ttl: must not be negative").exit() }
+            let signer: StatusListPublisher.Signer?
+            switch (key, unsigned) {
+            case (nil, false): CLIFailure("give --key NAME to sign the lists, or --unsigned to publish them without a proof").exit()
+            case (.some, true): CLIFailure("--key and --unsigned contradict each other").exit()
+            case (nil, true): signer = nil
+            case (let name?, false): signer = makeSigner(keyName: name)
+            }
+            let store = await database.open()
+            var lists: [StatusListSnapshot]
+            do {
+                lists = try await store.statusLists(issuer: nil)
+            } catch {
+                CLIFailure(error.message).exit()
+            }
+            if let base = statusBaseURL { lists = lists.filter { $0.url.hasPrefix(base) } }
+            let publisher = StatusListPublisher(directory: URL(fileURLWithPath: out), validity: TimeInterval(validFor), ttl: ttl, signer: signer)
+            do {
+                for written in try publisher.publish(lists) {
+                    print("\(written.url) -> \(written.file.path) (\(written.bytes) bytes)")
+                }
+            } catch {
+                CLIFailure(error.message).exit()
+            }
+            print("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(signer == nil ? " (unsigned)" : "")")
+        }
+
+        private func makeSigner(keyName: String) -> StatusListPublisher.Signer {
+            let privateKey: PrivateKey
+            let signingKey: ProofSigningKey
+            let did: String
+            let defaultMethod: String
+            do {
+                privateKey = try KeyStore(path: keysDir).load(keyName)
+                signingKey = try ProofSigningKey(privateKey)
+                did = try privateKey.publicKey.didKey()
+                defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
+            } catch {
+                CLIFailure("--key \(keyName): \(error)").exit()
+            }
+            let cryptosuite: Cryptosuite
+            if let suite {
+                guard let s = Cryptosuite(rawValue: suite) else {
+                    CLIFailure("--suite: unknown cryptosuite `\(suite)` (use \(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", ")))").exit()
+                }
+                cryptosuite = s
+            } else {
+                cryptosuite = signingKey.defaultCryptosuite
+            }
+            let method = verificationMethod ?? defaultMethod
+            let explicitMethod = verificationMethod != nil
+            let options = ProofOptions(cryptosuite: cryptosuite, verificationMethod: method, proofPurpose: ProofPurpose(rawValue: "assertionMethod"))
+            return { unsigned, list in
+                // A verifier requires the list's issuer to be the credential's issuer, so a list signed by a key
+                // the issuer does not control would be rejected; refuse rather than publish it.
+                if !explicitMethod && list.issuer != did {
+                    throw RegistryError(.publishing, "status list \(list.url) belongs to issuer \(list.issuer), but key `\(keyName)` is \(did); "
+                        + "pass --verification-method with the issuer's method, or use the issuer's key")
+                }
+                return try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(to: unsigned, options: options, key: signingKey)
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import CredentialRegistry
+import Foundation
+import RegistryStores
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The test-only `registry-worker` executable that `swift build` / `swift test` build beside the test bundle.
+enum RegistryWorker {
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug"))
+        return candidates.map { $0.appendingPathComponent("registry-worker") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// One `reserved` line: a row and what it got.
+    struct Reservation: Hashable {
+        var rowKey: String
+        var id: String
+        var statuses: [String]  // purpose=url#index
+    }
+
+    /// A running worker whose output is collected line by line on a background thread.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var buffer = ""
+        private var lines: [String] = []
+        private let finished = DispatchSemaphore(value: 0)
+        private var errorText = Data()
+
+        init(_ arguments: [String]) throws {
+            let binary = try #require(RegistryWorker.binary, "registry-worker is not built: run swift build first")
+            process.executableURL = binary
+            process.arguments = arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self else { return }
+                self.lock.lock()
+                self.buffer += String(decoding: data, as: UTF8.self)
+                while let newline = self.buffer.firstIndex(of: "\n") {
+                    self.lines.append(String(self.buffer[..<newline]))
+                    self.buffer.removeSubrange(...newline)
+                }
+                self.lock.unlock()
+                if data.isEmpty { handle.readabilityHandler = nil }
+            }
+            err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                if data.isEmpty { handle.readabilityHandler = nil; return }
+                self?.lock.lock()
+                self?.errorText.append(data)
+                self?.lock.unlock()
+            }
+            process.terminationHandler = { [finished] _ in finished.signal() }
+            try process.run()
+        }
+
+        var output: [String] {
+            lock.lock(); defer { lock.unlock() }
+            return lines
+        }
+
+        var standardError: String {
+            lock.lock(); defer { lock.unlock() }
+            return String(decoding: errorText, as: UTF8.self)
+        }
+
+        /// Polls until `condition` holds on the output so far or the worker exits; false on timeout.
+        func wait(upTo seconds: Double, until condition: ([String]) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition(output) { return true }
+                if !process.isRunning { return condition(output) }
+                usleep(2_000)
+            }
+            return false
+        }
+
+        /// Waits for exit (bounded) and returns the status.
+        @discardableResult
+        func waitForExit(seconds: Double = 60) -> Int32? {
+            guard finished.wait(timeout: .now() + seconds) == .success else {
+                process.terminate()
+                return nil
+            }
+            // Let the readers drain what the pipe still holds.
+            usleep(50_000)
+            return process.terminationStatus
+        }
+
+        func kill() {
+            #if canImport(Glibc)
+            _ = Glibc.kill(process.processIdentifier, SIGKILL)
+            #else
+            _ = Darwin.kill(process.processIdentifier, SIGKILL)
+            #endif
+        }
+    }
+
+    static func reservations(in lines: [String]) -> [Reservation] {
+        lines.compactMap { line in
+            let parts = line.split(separator: " ").map(String.init)
+            guard parts.first == "reserved", parts.count >= 3 else { return nil }
+            return Reservation(rowKey: parts[1], id: parts[2], statuses: Array(parts.dropFirst(3)))
+        }
+    }
+}
+
+/// Separate OS processes against one registry: two reserving at once, and one SIGKILLed mid-batch.
+/// Engine-neutral; each engine's suite passes a fresh spec.
+struct RegistryProcessBehaviour {
+    let freshSpec: @Sendable () throws -> String
+
+    func twoProcessesReservingAtOnceNeverShareAnIndex() async throws {
+        let spec = try freshSpec()
+        // Small lists, so both processes also race to start new lists.
+        let common = ["--count", "120", "--chunk", "4", "--list-size", "128", "--purposes", "revocation"]
+        let a = try RegistryWorker.Running([spec, "--batch", "a"] + common)
+        let b = try RegistryWorker.Running([spec, "--batch", "b"] + common)
+        #expect(a.waitForExit() == 0, "\(a.standardError)")
+        #expect(b.waitForExit() == 0, "\(b.standardError)")
+        let all = RegistryWorker.reservations(in: a.output) + RegistryWorker.reservations(in: b.output)
+        #expect(all.count == 240)
+        let slots = all.flatMap(\.statuses)
+        #expect(Set(slots).count == 240, "an index was handed out twice")
+        let store = try await RegistryConnection.openReady(spec)
+        #expect(try await store.consistencyProblems() == [])
+        let allocations = try await store.allocations()
+        #expect(allocations.map(\.usedIndexes.count).reduce(0, +) == 240)
+        #expect(allocations.count == 2)  // 240 of 128 per list
+    }
+
+    func aBatchKilledMidwayIsConsistentAndResumes() async throws {
+        let spec = try freshSpec()
+        let arguments = [spec, "--batch", "bulk", "--count", "300", "--chunk", "3", "--complete", "--list-size", "1024"]
+        // A short pause between chunks makes sure the kill lands mid-batch even on a fast machine.
+        let first = try RegistryWorker.Running(arguments + ["--delay-ms", "2"])
+        let gotFar = first.wait(upTo: 60) { RegistryWorker.reservations(in: $0).count >= 30 }
+        first.kill()
+        first.waitForExit()
+        #expect(gotFar, "the worker never got going: \(first.standardError)")
+        #expect(first.process.terminationReason == .uncaughtSignal, "the worker finished before it was killed")
+        let before = RegistryWorker.reservations(in: first.output)
+        #expect(before.count < 300)
+
+        let store = try await RegistryConnection.openReady(spec)
+        #expect(try await store.consistencyProblems() == [])
+        for r in before {
+            let record = try #require(try await store.credential(id: r.id), "reported reservation \(r.id) is missing after the crash")
+            #expect(record.statuses.map { "\($0.purpose)=\($0.listURL)#\($0.index)" } == r.statuses)
+        }
+
+        let rerun = try RegistryWorker.Running(arguments)
+        #expect(rerun.waitForExit() == 0, "\(rerun.standardError)")
+        #expect(rerun.output.last == "done 300")
+        let after = RegistryWorker.reservations(in: rerun.output)
+        #expect(after.count == 300)
+        let byRow = Dictionary(uniqueKeysWithValues: after.map { ($0.rowKey, $0) })
+        for r in before {
+            #expect(byRow[r.rowKey] == r, "row \(r.rowKey) did not come back with its credential and indexes")
+        }
+        #expect(Set(after.map(\.id)).count == 300)
+        #expect(Set(after.flatMap(\.statuses)).count == 600)
+        #expect(try await store.consistencyProblems() == [])
+        let allocations = try await store.allocations()
+        #expect(allocations.map(\.usedIndexes.count).reduce(0, +) == 600)
+        for r in after {
+            #expect(try await store.credential(id: r.id)?.state == .issued)
+        }
+    }
+}
+
+@Suite("SQLite registry across processes", .enabled(if: RegistryWorker.binary != nil || PostgresTestServer.isRequired,
+                                                     "build registry-worker first (swift build)"))
+struct SQLiteProcessTests {
+    let behaviour = RegistryProcessBehaviour { SQLiteRegistryTests.temporaryPath() }
+
+    @Test func twoProcessesReservingAtOnceNeverShareAnIndex() async throws { try await behaviour.twoProcessesReservingAtOnceNeverShareAnIndex() }
+    @Test func aBatchKilledMidwayIsConsistentAndResumes() async throws { try await behaviour.aBatchKilledMidwayIsConsistentAndResumes() }
+}
+
+@Suite("PostgreSQL registry across processes", .enabled(if: PostgresTestServer.enabled, "SKILLCRED_TEST_POSTGRES_URL is not set"))
+struct PostgresProcessTests {
+    let behaviour = RegistryProcessBehaviour { try PostgresTestServer.freshSpec() }
+
+    @Test func twoProcessesReservingAtOnceNeverShareAnIndex() async throws { try await behaviour.twoProcessesReservingAtOnceNeverShareAnIndex() }
+    @Test func aBatchKilledMidwayIsConsistentAndResumes() async throws { try await behaviour.aBatchKilledMidwayIsConsistentAndResumes() }
+}
