@@ -17,7 +17,8 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "LearningModel", "ProfileValidation",
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
+            "LearningModel", "ProfileValidation", "CredentialVerification",
         ]),
     ],
     dependencies: [
@@ -96,12 +97,20 @@ let package = Package(
         // Test-only helper (not a product): reserves and completes a batch in its own OS process, so the
         // tests can run two at once or SIGKILL one mid-batch.
         .executableTarget(name: "registry-worker", dependencies: ["CredentialRegistry", "RegistryStores"], swiftSettings: strict),
+        // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
+        // Validity) as small values, reports and their terminal/JSON/HTML renderers.
+        .target(name: "CredentialVerification", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialDataModel", "LearningModel", "ProfileValidation",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
-            "LearningModel", "ProfileValidation",
+            "LearningModel", "ProfileValidation", "CredentialVerification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
@@ -130,6 +139,12 @@ let package = Package(
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "CredentialVerificationTests", dependencies: [
+            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
+            "CredentialDataModel", "TestSupport",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

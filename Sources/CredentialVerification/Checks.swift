@@ -1,0 +1,558 @@
+import BundledContexts
+import CredentialDataModel
+import CredentialJSON
+import DataIntegrity
+import Foundation
+import JAdES
+import JSONLD
+import JSONLDToRDF
+import ProfileValidation
+import StatusList
+import SwiftASN1
+import X509
+
+// MARK: - Format
+
+/// Format: strict JSON, the VC data model rules (2.0 or 1.1), safe-mode JSON-LD, and the EDC profile for EDCs.
+public struct FormatCheck: VerificationCheck {
+    public let name = CheckName.format
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        if let problem = subject.input.problem { return .error(.format, "The file is not readable as a credential: \(problem.detail)", [problem]) }
+        guard var document = subject.document else { return .error(.format, "Nothing to check", [.vc(.parsingError, "no document")]) }
+        if subject.isPresentation { document = Self.withoutSealedItems(document) }
+        var problems: [ProblemDetail] = []
+        let validator = DataModelValidator()
+        let violations = subject.isPresentation ? validator.validatePresentation(document) : validator.validateCredential(document)
+        for v in violations where !(subject.isEDC && Self.edcAllowed(v, document)) {
+            problems.append(.vc(.malformedValueError, "\(v.rule): \(v.message)", path: v.path.description))
+        }
+        if subject.isPresentation { problems += Self.selfAssertedProblems(document) }
+        if subject.isEDC {
+            let report = ProfileValidator(escoCatalog: context.policy.escoCatalog).validate(document)
+            for f in report.violations {
+                problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
+            }
+        }
+        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document) { problems.append(p) }
+        if !problems.isEmpty {
+            let first = problems[0]
+            let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
+            return .error(.format, "The data is not in the correct format: \(first.detail)\(first.path.map { " at \($0)" } ?? "")\(more)", problems)
+        }
+        let model = DataModelVersion.of(document).map { $0 == .v2_0 ? "VC Data Model 2.0" : "VC Data Model 1.1" } ?? "VC data model"
+        var parts = ["conforms to \(model)"]
+        if subject.isEDC { parts.append("the EDC application profile") }
+        if context.policy.jsonLDFormatCheck { parts.append("every term is defined (JSON-LD safe mode)") }
+        return .ok(.format, "The \(subject.isPresentation ? "presentation" : "credential") is well formed: " + parts.joined(separator: ", "))
+    }
+
+    /// A presentation from a wallet may carry JAdES-sealed EDCs (JWS JSON objects) among its credentials.
+    /// They are not JSON-LD; each is verified as its own item, so the presentation's own format is judged without them.
+    static func withoutSealedItems(_ presentation: JSONValue) -> JSONValue {
+        guard var o = presentation.objectValue, let items = o["verifiableCredential"] else { return presentation }
+        let kept = items.asArray.filter { !JWSJSONDocument.looksLikeJWS($0) }
+        if kept.count == items.asArray.count { return presentation }
+        if kept.isEmpty { o["verifiableCredential"] = nil } else { o["verifiableCredential"] = .array(kept) }
+        return .object(o)
+    }
+
+    /// EDC 3.x puts `validFrom` (not `issuanceDate`) next to the VC 1.1 context, as the EDC profile requires;
+    /// the profile, not VC 1.1 §4.6, decides dates for EDCs.
+    static func edcAllowed(_ v: DataModelViolation, _ document: JSONValue) -> Bool {
+        v.rule == .validityPeriod && document["issuanceDate"] == nil && document["validFrom"] != nil && v.message.contains("issuanceDate")
+    }
+
+    /// VC 2.0 §4.13: a credential without a proof inside a presentation is self-asserted: the presentation
+    /// needs a `holder`, and the credential's issuer must be that holder.
+    static func selfAssertedProblems(_ presentation: JSONValue) -> [ProblemDetail] {
+        let holder = CredentialText.id(of: presentation["holder"])
+        var problems: [ProblemDetail] = []
+        for (i, vc) in (presentation["verifiableCredential"]?.asArray ?? []).enumerated() {
+            guard vc.isObject, vc["proof"] == nil,
+                  !(vc["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false) else { continue }
+            let path = "$.verifiableCredential[\(i)]"
+            guard let holder else {
+                problems.append(.vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but the presentation names no holder", path: path))
+                continue
+            }
+            if let issuer = CredentialText.issuerID(vc), issuer != holder {
+                problems.append(.vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but its issuer \(issuer) is not the holder \(holder)", path: path + ".issuer"))
+            }
+        }
+        return problems
+    }
+
+    /// Safe-mode expansion and RDF conversion with the bundled contexts only: an undefined term, a
+    /// redefined protected term, an unknown context or an IRI that is not a URL is a format error.
+    ///
+    /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
+    /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
+    /// i18n datatype, so `@direction` counts as representable, not as lost data.
+    static func jsonLDProblem(_ document: JSONValue) -> ProblemDetail? {
+        var unsecured = document
+        if case .object(var o) = document, o["proof"] != nil {
+            o["proof"] = nil
+            unsecured = .object(o)
+        }
+        let expanded: [JSONValue]
+        do {
+            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: BundledContexts.options(safeMode: true, base: nil))
+        } catch {
+            return .vc(.malformedValueError, "JSON-LD: \(error)")
+        }
+        do {
+            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+        } catch {
+            return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
+        }
+        return nil
+    }
+}
+
+// MARK: - Seal
+
+/// Seal: the JAdES seal, Data Integrity proof(s) or JWS verifies and its key is bound to the issuer.
+public struct SealCheck: VerificationCheck {
+    public let name = CheckName.seal
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        switch subject.seal {
+        case .unsealed:
+            if subject.isPresentation {
+                return .skipped(.seal, "The presentation is not signed; each credential in it is checked on its own", limitsTrust: false)
+            }
+            let what = subject.input.kind == .uploadable ? "This is an unsealed EDC upload file" : "The credential carries no seal or proof"
+            return .skipped(.seal, "\(what), so nothing shows it is unchanged since it was issued", limitsTrust: true)
+        case .jades(let result, let chain):
+            return jades(result, chain: chain)
+        case .dataIntegrity(let result):
+            return dataIntegrity(result, subject: subject)
+        case .jwt(let result):
+            return result.errors.isEmpty
+                ? .ok(.seal, "The JWS signature (\(result.algorithm ?? "?")) verifies with the issuer's key \(result.keyID ?? "")", details: result.details)
+                : .error(.seal, "The JWS does not verify: \(result.errors[0].detail)", result.errors, details: result.details)
+        }
+    }
+
+    func jades(_ result: JAdESVerificationResult, chain: JAdESChainValidation?) -> CheckResult {
+        var details: [String] = []
+        let signature = result.signatures.first
+        if let signer = signature?.signer {
+            details.append("Sealed by: \(signer.organizationName ?? signer.commonName ?? signer.subject)" + (signer.organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? ""))
+            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber)")
+            details.append("Key usage: \(signer.keyUsage.isEmpty ? "none stated" : signer.keyUsage.joined(separator: ", "))")
+        }
+        if let alg = signature?.algorithm { details.append("Algorithm: \(alg)") }
+        if let t = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(t)") }
+        if let leaf = signature?.signingCertificate { details.append("Qualification: \(QualifiedStatus(certificate: leaf).text)") }
+        if let chain {
+            switch chain {
+            case .trusted(let c): details.append("Certificate chain: trusted (anchor \(c.last.map { String(describing: $0.subject) } ?? "?"))")
+            case .untrusted(let reason): details.append("Certificate chain: not trusted — \(reason)")
+            }
+        }
+        for check in result.checks where check.status == .skipped { details.append("\(check.code): skipped — \(check.reason)") }
+        guard result.isValid, let signature else {
+            let failures = result.checks.filter { $0.status == .error }
+            let problems = failures.map { f in
+                ProblemDetail.vc(f.code == .format || f.code == .protectedHeader ? .parsingError : .cryptographicSecurityError, "\(f.code): \(f.reason)")
+            }
+            let first = failures.first.map { "\($0.reason)" } ?? "no signature"
+            return .error(.seal, "The seal is broken: \(first)", problems.isEmpty ? [.vc(.cryptographicSecurityError, first)] : problems, details: details)
+        }
+        // Key usage: an e-seal certificate must allow digitalSignature or nonRepudiation (EN 319 412-3).
+        if let leaf = signature.signingCertificate, let usage = try? leaf.extensions.keyUsage, !usage.digitalSignature && !usage.nonRepudiation {
+            return .error(.seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
+                          [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
+        }
+        let who = signature.signer.map { $0.organizationName ?? $0.commonName ?? $0.subject } ?? "the certificate holder"
+        let when = signature.signingTimeText.map { " on \($0)" } ?? ""
+        return .ok(.seal, "The seal is intact: not changed since it was sealed by \(who)\(when)", details: details)
+    }
+
+    func dataIntegrity(_ result: DocumentVerificationResult, subject: VerificationSubject) -> CheckResult {
+        var details: [String] = []
+        for p in result.proofs {
+            details.append("Proof \(p.index): \(p.suite.map { "\($0)" } ?? "?") by \(p.verificationMethod ?? "?")" + (p.controller.map { ", key controlled by \($0)" } ?? "") + (p.verified ? " — verified" : " — failed"))
+        }
+        if result.verified {
+            let controllers = Set(result.proofs.compactMap(\.controller)).sorted().joined(separator: ", ")
+            let role = subject.isPresentation ? "holder" : "issuer"
+            return .ok(.seal, "The \(subject.isPresentation ? "presentation" : "credential")'s proof\(result.proofs.count == 1 ? "" : "s") verif\(result.proofs.count == 1 ? "ies" : "y"), signed with a key of the \(role) \(controllers)", details: details)
+        }
+        let problems = result.allErrors.map { e in
+            ProblemDetail(code: e.code.name, type: e.typeURL, title: "Proof verification", detail: e.message, path: e.path?.description)
+        }
+        return .error(.seal, "The proof does not verify: \(result.allErrors.first?.message ?? "no proof")", problems, details: details)
+    }
+}
+
+/// Whether a seal certificate claims to be qualified (ETSI EN 319 412-5 QcStatements).
+public struct QualifiedStatus: Sendable, Hashable {
+    public let qcCompliance: Bool
+    public let qcSSCD: Bool
+    public let qcTypes: [String]
+
+    static let qcStatementsOID: ASN1ObjectIdentifier = [1, 3, 6, 1, 5, 5, 7, 1, 3]
+    static let compliance: ASN1ObjectIdentifier = [0, 4, 0, 1862, 1, 1]
+    static let sscd: ASN1ObjectIdentifier = [0, 4, 0, 1862, 1, 4]
+    static let qcType: ASN1ObjectIdentifier = [0, 4, 0, 1862, 1, 6]
+
+    public init(certificate: Certificate) {
+        var compliance = false, sscd = false
+        var types: [String] = []
+        if let ext = certificate.extensions[oid: Self.qcStatementsOID], let root = try? DER.parse(ext.value),
+           case .constructed(let statements) = root.content {
+            for statement in statements {
+                guard case .constructed(let parts) = statement.content else { continue }
+                var it = parts.makeIterator()
+                guard let idNode = it.next(), let id = try? ASN1ObjectIdentifier(derEncoded: idNode) else { continue }
+                if id == Self.compliance { compliance = true }
+                if id == Self.sscd { sscd = true }
+                if id == Self.qcType, let info = it.next(), case .constructed(let typeNodes) = info.content {
+                    for t in typeNodes {
+                        guard let oid = try? ASN1ObjectIdentifier(derEncoded: t) else { continue }
+                        switch oid.description {
+                        case "0.4.0.1862.1.6.1": types.append("e-signature")
+                        case "0.4.0.1862.1.6.2": types.append("e-seal")
+                        case "0.4.0.1862.1.6.3": types.append("website authentication")
+                        default: types.append(oid.description)
+                        }
+                    }
+                }
+            }
+        }
+        qcCompliance = compliance
+        qcSSCD = sscd
+        qcTypes = types
+    }
+
+    /// "qualified" (QcCompliance), "advanced" (a certificate-based seal without it).
+    public var level: String { qcCompliance ? "qualified" : "advanced" }
+
+    public var text: String {
+        var s = qcCompliance ? "qualified (the certificate states QcCompliance" : "advanced (the certificate states no QcCompliance"
+        if qcSSCD { s += ", key in a qualified device" }
+        if !qcTypes.isEmpty { s += ", type \(qcTypes.joined(separator: ", "))" }
+        return s + "; not checked against the EU trusted lists)"
+    }
+}
+
+// MARK: - Owner
+
+/// Owner: when a presentation is given, the holder is the credential's subject (or, for a self-asserted
+/// credential, its issuer) and the presentation's proof verifies with the holder's key.
+public struct OwnerCheck: VerificationCheck {
+    public let name = CheckName.owner
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        guard let document = subject.document else { return .skipped(.owner, "Nothing to check", limitsTrust: false) }
+        if subject.isPresentation {
+            let holder = CredentialText.id(of: document["holder"])
+            let verified: Bool
+            switch subject.seal {
+            case .dataIntegrity(let r): verified = r.verified
+            case .jwt(let r): verified = r.errors.isEmpty
+            default:
+                return .skipped(.owner, "The presentation is not signed, so who presents it is not proven", limitsTrust: false)
+            }
+            guard let holder else { return .skipped(.owner, "The presentation names no holder", limitsTrust: false) }
+            return verified
+                ? .ok(.owner, "The presentation is signed by its holder \(holder)")
+                : .error(.owner, "The presentation's proof does not verify, so it is not shown to come from \(holder)",
+                         [.vc(.cryptographicSecurityError, "presentation proof failed")])
+        }
+        guard let presentation = subject.presentation else {
+            return .skipped(.owner, "Not presented: the credential was given on its own, so there is no holder to bind", limitsTrust: false)
+        }
+        guard let verified = presentation.proofVerified else {
+            return .skipped(.owner, "The presentation is not signed, so it does not prove who holds this credential", limitsTrust: false)
+        }
+        guard verified else {
+            return .error(.owner, "The presentation's proof does not verify", presentation.proofProblems.isEmpty ? [.vc(.cryptographicSecurityError, "presentation proof failed")] : presentation.proofProblems)
+        }
+        guard let holder = presentation.holder else {
+            return .skipped(.owner, "The presentation names no holder to compare with the credential's subject", limitsTrust: false)
+        }
+        if document["proof"] == nil, subject.input.kind != .envelopedJWT, subject.input.kind != .jadesSealed {
+            let issuer = subject.issuerID
+            return issuer == holder
+                ? .ok(.owner, "Self-asserted by its holder \(holder)")
+                : .error(.owner, "The credential is self-asserted but its issuer \(issuer ?? "(none)") is not the holder \(holder)",
+                         [.vc(.malformedValueError, "self-asserted credential issuer ≠ holder", path: "$.issuer")])
+        }
+        let subjects = CredentialText.subjectIDs(document)
+        if subjects.contains(holder) { return .ok(.owner, "Presented by its subject \(holder), who signed the presentation") }
+        if let other = subjects.first(where: { $0.hasPrefix("did:") }) {
+            return .error(.owner, "Presented by \(holder), but the credential was issued to \(other)",
+                          [.vc(.malformedValueError, "holder \(holder) is not the credential subject \(other)", path: "$.credentialSubject.id")])
+        }
+        let named = subjects.first.map { "names its subject \($0), which no key can prove" } ?? "does not name its subject"
+        return .skipped(.owner, "The credential \(named), so the holder \(holder) cannot be bound to it", limitsTrust: false)
+    }
+}
+
+// MARK: - Revocation
+
+/// Revocation: every Bitstring Status List entry is read from the configured source.
+public struct RevocationCheck: VerificationCheck {
+    public let name = CheckName.revocation
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        guard let document = subject.document else { return .skipped(.revocation, "Nothing to check", limitsTrust: false) }
+        guard document["credentialStatus"] != nil else {
+            return .skipped(.revocation, "The credential has no status entry, so it cannot be revoked", limitsTrust: false)
+        }
+        let entries: [StatusListEntry]
+        do { entries = try StatusListEntry.entries(in: document) } catch {
+            return .error(.revocation, "The status entry is malformed: \(error.message)", [problem(error)])
+        }
+        guard !entries.isEmpty else {
+            let types = document["credentialStatus"]?.asArray.flatMap { $0["type"]?.asArray.compactMap(\.stringValue) ?? [] } ?? []
+            return .skipped(.revocation, "Status unknown: the status type \(types.joined(separator: ", ")) is not supported", limitsTrust: true)
+        }
+        guard let source = context.policy.statusSource else {
+            return .skipped(.revocation, "Status unknown: no status list source is configured", limitsTrust: true)
+        }
+        let now = context.policy.now
+        var details: [String] = []
+        var unknown: [ProblemDetail] = []
+        for entry in entries {
+            let list: JSONValue
+            do {
+                list = try await fetchList(entry.statusListCredential, source: source, context: context, issuer: subject.issuerID, now: now)
+            } catch {
+                unknown.append(problem(error))
+                continue
+            }
+            let result: StatusResult
+            do { result = try StatusListChecker().check(entry, against: list, expectedIssuer: subject.issuerID) } catch {
+                if error.code == .retrieval { unknown.append(problem(error)); continue }
+                return .error(.revocation, "The status list cannot be used: \(error.message)", [problem(error)], details: details)
+            }
+            let where_ = "\(entry.statusListCredential) index \(entry.statusListIndex)"
+            switch (entry.statusPurpose, result.status) {
+            case ("revocation", let s) where s != 0:
+                return .error(.revocation, "The credential has been revoked by its issuer" + (result.message.map { ": \($0)" } ?? ""),
+                              [.vc(.malformedValueError, "revoked (\(where_))")], details: details)
+            case ("suspension", let s) where s != 0:
+                return .error(.revocation, "The credential is suspended" + (result.message.map { ": \($0)" } ?? ""),
+                              [.vc(.malformedValueError, "suspended (\(where_))")], details: details)
+            default:
+                details.append("\(entry.statusPurpose): \(result.status == 0 ? "not set" : "0x" + String(result.status, radix: 16))\(result.message.map { " (\($0))" } ?? "") — \(where_)")
+            }
+        }
+        if !unknown.isEmpty {
+            return .skipped(.revocation, "Status unknown: \(unknown[0].detail)", limitsTrust: true, problems: unknown, details: details)
+        }
+        return .ok(.revocation, "Not revoked or suspended (status list checked)", details: details)
+    }
+
+    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, issuer: String?, now: Date) async throws(StatusListError) -> JSONValue {
+        if let cached = context.statusCache.credential(for: url, now: now) { return cached }
+        let bytes = try await source.fetch(url: url)
+        let list: JSONValue
+        do { list = try JSONParser.parse(bytes) } catch {
+            throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
+        }
+        if list["proof"] != nil {
+            let r = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
+            guard r.verified else {
+                throw StatusListError(.verification, "the status list's proof does not verify: \(r.allErrors.first?.message ?? "")")
+            }
+        } else if context.policy.requireSignedStatusLists {
+            throw StatusListError(.retrieval, "the status list \(url) carries no proof, so it cannot be trusted")
+        }
+        if let until = list["validUntil"]?.stringValue, let d = XSDDateTime(dateTimeStamp: until),
+           d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
+            throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
+        }
+        context.statusCache.store(list, for: url, now: now)
+        return list
+    }
+
+    func problem(_ e: StatusListError) -> ProblemDetail {
+        ProblemDetail(code: e.code.name, type: e.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + e.code.name,
+                      title: "Status list", detail: e.message)
+    }
+}
+
+// MARK: - Accreditation
+
+/// Accreditation: the issuer is in the configured trusted-issuer list (within its scope), or its seal
+/// certificate chains to a configured X.509 trust anchor.
+public struct AccreditationCheck: VerificationCheck {
+    public let name = CheckName.accreditation
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        guard let document = subject.document else { return .skipped(.accreditation, "Nothing to check", limitsTrust: true) }
+        let policy = context.policy
+        var chainTrusted = false
+        var chainText: String?
+        var orgID: String?
+        if case .jades(let result, let chain) = subject.seal, result.isValid {
+            orgID = result.signatures.first?.signer?.organizationIdentifier
+            if case .trusted(let c)? = chain {
+                chainTrusted = true
+                chainText = "its seal certificate chains to the trust anchor \(c.last.map { String(describing: $0.subject) } ?? "?")"
+            } else if case .untrusted(let reason)? = chain {
+                chainText = "its seal certificate is not trusted (\(reason))"
+            }
+        }
+        let sealed: Bool = {
+            switch subject.seal {
+            case .unsealed: return false
+            case .jades(let r, _): return r.isValid
+            case .dataIntegrity(let r): return r.verified
+            case .jwt(let r): return r.errors.isEmpty
+            }
+        }()
+        if policy.trustedIssuers == nil && policy.trustAnchors.isEmpty {
+            return .skipped(.accreditation, "Issuer not checked: no trusted issuers or trust anchors are configured", limitsTrust: true,
+                            details: chainText.map { [$0] } ?? [])
+        }
+        let issuer = subject.issuerID
+        if let entry = policy.trustedIssuers?.entry(issuerID: issuer, organizationIdentifier: orgID) {
+            guard sealed else {
+                return .skipped(.accreditation, "\(entry.name) is a trusted issuer, but nothing proves this credential comes from it", limitsTrust: true)
+            }
+            let now = policy.now.timeIntervalSince1970
+            if let from = entry.validFrom, from.secondsSinceEpoch > now {
+                return .error(.accreditation, "\(entry.name) is trusted only from \(from)", [.vc(.rangeError, "trusted-issuer entry not yet valid")])
+            }
+            if let until = entry.validUntil, until.secondsSinceEpoch < now {
+                return .error(.accreditation, "\(entry.name) was trusted only until \(until)", [.vc(.rangeError, "trusted-issuer entry expired")])
+            }
+            if let levels = entry.eqfLevels {
+                let found = CredentialText.eqfLevels(document)
+                if let bad = found.first(where: { !levels.contains($0) }) {
+                    return .error(.accreditation, "\(entry.name) is not accredited for EQF level \(bad) (allowed: \(levels.map(String.init).joined(separator: ", ")))",
+                                  [.vc(.rangeError, "EQF level \(bad) outside the issuer's accreditation")])
+                }
+            }
+            if let allowed = entry.credentialTypes {
+                let types = document["type"]?.asArray.compactMap(\.stringValue) ?? []
+                if !types.contains(where: allowed.contains) {
+                    return .error(.accreditation, "\(entry.name) is not accredited for credentials of type \(types.joined(separator: ", "))",
+                                  [.vc(.rangeError, "credential type outside the issuer's accreditation")])
+                }
+            }
+            let by = entry.id == issuer && issuer != nil ? "issuer id \(issuer!)" : "organisation identifier \(orgID ?? "")"
+            return .ok(.accreditation, "\(entry.name) is a trusted issuer (\(by)) for this credential", details: chainText.map { [$0] } ?? [])
+        }
+        if chainTrusted, let chainText {
+            return .ok(.accreditation, "The issuer is trusted: \(chainText)")
+        }
+        let who = issuer ?? orgID ?? "the issuer"
+        let why = chainText.map { "; \($0)" } ?? ""
+        return .skipped(.accreditation, "Issuer not trusted: \(who) is not in the trusted-issuer list\(why)", limitsTrust: true)
+    }
+}
+
+// MARK: - Validity
+
+/// Validity: `validFrom`/`validUntil` (VC 2.0, EDC) or `issuanceDate`/`expirationDate` (VC 1.1), with clock skew.
+public struct ValidityCheck: VerificationCheck {
+    public let name = CheckName.validity
+    public init() {}
+
+    public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        guard let document = subject.document else { return .skipped(.validity, "Nothing to check", limitsTrust: false) }
+        let now = context.policy.now.timeIntervalSince1970
+        let skew = context.policy.clockSkew
+        func date(_ key: String) -> (String, XSDDateTime?)? {
+            guard let v = document[key] else { return nil }
+            guard let s = v.stringValue else { return (key, nil) }
+            return (s, XSDDateTime(dateTimeStamp: s) ?? XSDDateTime(dateTimeStamp: s + "Z"))
+        }
+        let start = date("validFrom") ?? date("issuanceDate")
+        let end = date("validUntil") ?? date("expirationDate")
+        let startKey = document["validFrom"] != nil ? "validFrom" : "issuanceDate"
+        let endKey = document["validUntil"] != nil ? "validUntil" : "expirationDate"
+        if let start, start.1 == nil {
+            return .error(.validity, "\(startKey) is not a valid date-time: \(start.0)", [.vc(.malformedValueError, "\(startKey) is not an XML Schema dateTimeStamp", path: "$.\(startKey)")])
+        }
+        if let end, end.1 == nil {
+            return .error(.validity, "\(endKey) is not a valid date-time: \(end.0)", [.vc(.malformedValueError, "\(endKey) is not an XML Schema dateTimeStamp", path: "$.\(endKey)")])
+        }
+        if let s = start?.1, let e = end?.1, e < s {
+            return .error(.validity, "The credential ends (\(e)) before it starts (\(s))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
+        }
+        if let s = start?.1, s.secondsSinceEpoch > now + skew {
+            return .error(.validity, "Not yet valid: valid from \(s)", [.vc(.rangeError, "\(startKey) \(s) is in the future", path: "$.\(startKey)")])
+        }
+        if let e = end?.1, e.secondsSinceEpoch < now - skew {
+            return .error(.validity, "Expired on \(e)", [.vc(.rangeError, "\(endKey) \(e) has passed", path: "$.\(endKey)")])
+        }
+        switch (start?.1, end?.1) {
+        case (let s?, let e?): return .ok(.validity, "Valid from \(s) until \(e)")
+        case (let s?, nil): return .ok(.validity, "Valid since \(s), with no end date")
+        case (nil, let e?): return .ok(.validity, "Valid until \(e)")
+        default: return .ok(.validity, "The credential states no validity period, so it does not expire")
+        }
+    }
+}
+
+// MARK: - Reading credentials
+
+/// Small, generic readers over credential JSON (VC 1.1, 2.0 and EDC).
+enum CredentialText {
+    /// `value` as an id: a string, or an object's `id`.
+    static func id(of value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        return value.stringValue ?? value["id"]?.stringValue
+    }
+
+    static func issuerID(_ document: JSONValue) -> String? { id(of: document["issuer"]) }
+
+    static func subjectIDs(_ document: JSONValue) -> [String] {
+        (document["credentialSubject"]?.asArray ?? []).compactMap { $0["id"]?.stringValue }
+    }
+
+    /// Every EQF level the credential states (`eqfLevel` as a string or concept; the level is the last path segment).
+    static func eqfLevels(_ document: JSONValue) -> [Int] {
+        var levels: [Int] = []
+        func walk(_ v: JSONValue, depth: Int) {
+            guard depth < 64 else { return }
+            switch v {
+            case .object(let o):
+                for m in o {
+                    if m.key == "eqfLevel", let id = id(of: m.value.asArray.first), let n = Int(id.split(separator: "/").last ?? ""), !levels.contains(n) {
+                        levels.append(n)
+                    } else {
+                        walk(m.value, depth: depth + 1)
+                    }
+                }
+            case .array(let a): for e in a { walk(e, depth: depth + 1) }
+            default: break
+            }
+        }
+        walk(document, depth: 0)
+        return levels
+    }
+
+    /// A person-readable string from a plain string, a language map `{"en": "…"}`, a value object or an array of those.
+    static func text(_ value: JSONValue?, preferring languages: [String] = ["en"]) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .string(let s): return s
+        case .array(let a):
+            if a.allSatisfy({ $0["@language"] != nil }) {
+                for l in languages { if let hit = a.first(where: { $0["@language"]?.stringValue == l }) { return text(hit) } }
+            }
+            return a.lazy.compactMap { text($0, preferring: languages) }.first
+        case .object(let o):
+            if let v = o["@value"]?.stringValue { return v }
+            for l in languages { if let s = o[l]?.stringValue ?? o[l]?.asArray.first?.stringValue { return s } }
+            if o["id"] != nil || o["type"] != nil { return nil }
+            return o.lazy.compactMap { $0.value.stringValue ?? $0.value.asArray.first?.stringValue }.first
+        default: return nil
+        }
+    }
+}

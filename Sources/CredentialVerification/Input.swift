@@ -1,0 +1,154 @@
+import CredentialJSON
+import Foundation
+import JAdES
+
+/// What a piece of input turned out to be.
+public enum InputKind: String, Sendable, Hashable {
+    /// A JAdES-sealed EDC: JWS JSON serialization whose payload is the credential.
+    case jadesSealed = "JAdES-sealed credential"
+    /// An EDC upload wrapper `{"credential": …}`.
+    case uploadable = "EDC upload wrapper"
+    /// A JSON-LD credential with embedded Data Integrity proof(s).
+    case dataIntegrityCredential = "credential with Data Integrity proof"
+    /// A JSON-LD credential with no proof at all.
+    case unsecuredCredential = "credential without proof"
+    /// A verifiable presentation (a wallet export).
+    case presentation = "verifiable presentation"
+    /// A VC-JOSE credential: compact JWS `application/vc+jwt`, or an `EnvelopedVerifiableCredential`.
+    case envelopedJWT = "enveloped credential (JWT)"
+    /// An `EnvelopedVerifiableCredential` secured with a mechanism this verifier does not open (SD-JWT, COSE).
+    case envelopedUnsupported = "enveloped credential (unsupported securing mechanism)"
+    /// Something else.
+    case unknown = "unknown"
+}
+
+/// One item to verify, after detection (a file, an element of a JSON array, a credential inside a presentation).
+public struct DetectedInput: Sendable {
+    /// Where it came from, for the report (`file.json`, `file.json[2]`, `wallet.json › verifiableCredential[0]`).
+    public let source: String
+    public let kind: InputKind
+    /// The credential or presentation JSON (for a sealed file, the parsed payload; for a JWT, its claims).
+    public let document: JSONValue?
+    /// The original bytes (needed to verify a JAdES seal over the exact payload).
+    public let bytes: [UInt8]
+    /// Why the input is not usable, when it is not (unreadable JSON, unknown shape).
+    public let problem: ProblemDetail?
+    /// For a compact JWS: the token text.
+    public let compactJWS: String?
+
+    public init(source: String, kind: InputKind, document: JSONValue?, bytes: [UInt8], problem: ProblemDetail? = nil, compactJWS: String? = nil) {
+        self.source = source
+        self.kind = kind
+        self.document = document
+        self.bytes = bytes
+        self.problem = problem
+        self.compactJWS = compactJWS
+    }
+}
+
+/// Recognises every input form the verifier accepts.
+public enum InputDetector {
+    /// Splits `bytes` into items: a JSON array gives one item per element, anything else one item.
+    ///
+    /// Never throws: unreadable JSON comes back as an item of kind ``InputKind/unknown`` with a
+    /// `PARSING_ERROR` naming line and column.
+    public static func detect(_ bytes: [UInt8], source: String, limits: JSONParseLimits = .default) -> [DetectedInput] {
+        let trimmed = String(decoding: bytes.prefix(64 * 1024 * 1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if isCompactJWS(trimmed) {
+            let claims = JWTVerifier.claims(trimmed)
+            return [DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
+                                  problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)]
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes, limits: limits)
+        } catch {
+            return [DetectedInput(source: source, kind: .unknown, document: nil, bytes: bytes,
+                                  problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))]
+        }
+        if let array = json.arrayValue {
+            return array.enumerated().map { i, element in
+                classify(element, source: "\(source)[\(i)]", bytes: JSONWriter.data(element))
+            }
+        }
+        return [classify(json, source: source, bytes: bytes)]
+    }
+
+    /// Classifies one parsed JSON value.
+    public static func classify(_ json: JSONValue, source: String, bytes: [UInt8]) -> DetectedInput {
+        guard let object = json.objectValue else {
+            return DetectedInput(source: source, kind: .unknown, document: json, bytes: bytes,
+                                 problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
+        }
+        if JWSJSONDocument.looksLikeJWS(json) {
+            // The payload is parsed by the seal verifier; here only to show what was sealed.
+            let payload = sealedPayload(object)
+            return DetectedInput(source: source, kind: .jadesSealed, document: payload, bytes: bytes,
+                                 problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil)
+        }
+        if object["@context"] == nil, let credential = object["credential"], credential.isObject {
+            return DetectedInput(source: source, kind: .uploadable, document: credential, bytes: JSONWriter.data(credential))
+        }
+        let types = Set(object["type"]?.asArray.compactMap(\.stringValue) ?? [])
+        if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue,
+           let token = envelopedToken(id) {
+            let claims = JWTVerifier.claims(token)
+            return DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
+                                 problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
+        }
+        if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
+            let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
+            return DetectedInput(source: source, kind: .envelopedUnsupported, document: json, bytes: bytes,
+                                 problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt)"))
+        }
+        if types.contains("VerifiablePresentation") {
+            return DetectedInput(source: source, kind: .presentation, document: json, bytes: bytes)
+        }
+        if types.contains("VerifiableCredential") || object["credentialSubject"] != nil {
+            let hasProof = object["proof"] != nil
+            return DetectedInput(source: source, kind: hasProof ? .dataIntegrityCredential : .unsecuredCredential, document: json, bytes: bytes)
+        }
+        let found = object.keys.prefix(8).joined(separator: ", ")
+        let typeText = types.isEmpty ? "no type" : "type \(types.sorted().joined(separator: ", "))"
+        return DetectedInput(source: source, kind: .unknown, document: json, bytes: bytes,
+                             problem: .vc(.parsingError, "not a credential I know: a JSON object with \(typeText) and members \(found)\(object.count > 8 ? ", …" : "")"))
+    }
+
+    /// `header.payload.signature` in base64url, as VC-JOSE `application/vc+jwt`.
+    static func isCompactJWS(_ s: String) -> Bool {
+        guard s.hasPrefix("ey"), s.count < 16 * 1024 * 1024 else { return false }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
+        return parts.allSatisfy { $0.allSatisfy { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" } }
+    }
+
+    /// The token of a `data:application/vc+jwt,…` URL.
+    static func envelopedToken(_ id: String) -> String? {
+        for prefix in ["data:application/vc+jwt,", "data:application/vp+jwt,", "data:application/jwt,"] where id.hasPrefix(prefix) {
+            return String(id.dropFirst(prefix.count))
+        }
+        return nil
+    }
+
+    static func sealedPayload(_ object: JSONObject) -> JSONValue? {
+        guard let payload = object["payload"]?.stringValue else { return nil }
+        if let parsed = try? JSONParser.parse(Array(payload.utf8)), parsed.isObject { return parsed }
+        if let decoded = Base64URLText.decode(payload), let parsed = try? JSONParser.parse(decoded), parsed.isObject { return parsed }
+        return nil
+    }
+}
+
+/// base64url without padding (RFC 7515 §2).
+enum Base64URLText {
+    static func decode(_ s: String) -> [UInt8]? {
+        var t = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard !t.contains("=") || s.contains("=") == false else { return nil }
+        while t.count % 4 != 0 { t += "=" }
+        return Data(base64Encoded: t).map(Array.init)
+    }
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

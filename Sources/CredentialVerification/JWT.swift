@@ -1,0 +1,81 @@
+import CredentialJSON
+import DataIntegrity
+import Foundation
+
+/// The outcome of checking a VC-JOSE compact JWS (`application/vc+jwt`).
+public struct JWTVerification: Sendable {
+    public var algorithm: String?
+    public var keyID: String?
+    public var errors: [ProblemDetail]
+    public var details: [String]
+}
+
+/// Verifies VC-JOSE-COSE §3 compact JWS credentials: `alg` on an allow-list (never `none`), `kid` resolved
+/// through the DID resolver to a key the issuer controls, `iss` (when present) equal to `issuer`, no `vc`/`vp` claims.
+struct JWTVerifier: Sendable {
+    static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519"]
+    let resolver: any VerificationMethodResolving
+
+    func verify(_ token: String, envelope: JSONValue?) async -> JWTVerification {
+        var out = JWTVerification(algorithm: nil, keyID: nil, errors: [], details: [])
+        func fail(_ code: VCErrorCode, _ text: String) -> JWTVerification {
+            out.errors.append(.vc(code, text))
+            return out
+        }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let headerBytes = Base64URLText.decode(parts[0]), let payloadBytes = Base64URLText.decode(parts[1]),
+              let signature = Base64URLText.decode(parts[2]) else {
+            return fail(.parsingError, "not a compact JWS (three base64url parts)")
+        }
+        guard let header = try? JSONParser.parse(headerBytes), header.isObject else { return fail(.parsingError, "the JWS header is not a JSON object") }
+        guard let claims = try? JSONParser.parse(payloadBytes), claims.isObject else { return fail(.parsingError, "the JWS payload is not a JSON object") }
+        let alg = header["alg"]?.stringValue
+        out.algorithm = alg
+        guard let alg, Self.allowedAlgorithms.contains(alg) else {
+            return fail(.cryptographicSecurityError, "algorithm \(alg ?? "(missing)") is not allowed (allowed: ES256, ES384, EdDSA; never none)")
+        }
+        if let typ = header["typ"]?.stringValue, !["vc+jwt", "vp+jwt", "application/vc+jwt", "application/vp+jwt", "JWT"].contains(typ) {
+            return fail(.parsingError, "typ \(typ) is not vc+jwt")
+        }
+        if claims["vc"] != nil || claims["vp"] != nil {
+            return fail(.malformedValueError, "the payload uses the VC-JWT 1.1 \"vc\"/\"vp\" claims, which VC-JOSE-COSE forbids")
+        }
+        // A presentation is bound to its holder as a credential is to its issuer (VC-JOSE-COSE §3.1.2).
+        let isPresentation = claims["type"]?.asArray.contains("VerifiablePresentation") ?? false
+        let role = isPresentation ? "holder" : "issuer"
+        let issuer = isPresentation ? CredentialText.id(of: claims["holder"]) : CredentialText.issuerID(claims)
+        if let iss = claims["iss"]?.stringValue, iss != issuer {
+            return fail(.malformedValueError, "iss \(iss) differs from the \(role) \(issuer ?? "(none)")")
+        }
+        let relationship: ProofPurpose = isPresentation ? .authentication : .assertionMethod
+        guard var kid = header["kid"]?.stringValue else { return fail(.cryptographicSecurityError, "the JWS header has no kid to find the issuer's key") }
+        if kid.hasPrefix("#"), let issuer { kid = issuer + kid }
+        out.keyID = kid
+        let method: ProofVerificationMethod
+        do { method = try await resolver.resolve(verificationMethod: kid, relationship: relationship) } catch {
+            return fail(.cryptographicSecurityError, "kid \(kid) cannot be resolved: \(error.message)")
+        }
+        if let issuer, method.controller != issuer {
+            return fail(.cryptographicSecurityError, "the key \(kid) is controlled by \(method.controller), not the \(role) \(issuer)")
+        }
+        let keyFits: Bool = {
+            switch (alg, method.key) {
+            case ("ES256", .p256), ("ES384", .p384), ("EdDSA", .ed25519), ("Ed25519", .ed25519): return true
+            default: return false
+            }
+        }()
+        guard keyFits else { return fail(.cryptographicSecurityError, "algorithm \(alg) does not fit the \(method.key.algorithmName) key \(kid)") }
+        guard method.key.isValidSignature(signature, for: Array((parts[0] + "." + parts[1]).utf8)) else {
+            return fail(.cryptographicSecurityError, "the JWS signature does not verify")
+        }
+        out.details.append("JWS \(alg), key \(kid) controlled by \(method.controller)")
+        return out
+    }
+
+    /// The claims of a compact JWS (the credential), without verifying it.
+    static func claims(_ token: String) -> JSONValue? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let bytes = Base64URLText.decode(String(parts[1])) else { return nil }
+        return try? JSONParser.parse(bytes)
+    }
+}

@@ -1,0 +1,170 @@
+import CredentialJSON
+import Foundation
+
+/// Renders reports for a person at a terminal: ✓/✗ per check, the credential summarised, colour only when asked.
+public struct TerminalRenderer: Sendable {
+    public var colour: Bool
+    public init(colour: Bool) { self.colour = colour }
+
+    public func render(_ reports: [VerificationReport]) -> String {
+        reports.map { render($0, indent: "") }.joined(separator: "\n")
+    }
+
+    func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    func badge(_ status: OverallStatus) -> String {
+        switch status {
+        case .verified: return paint("✓ Verified", "1;32")
+        case .partiallyVerified: return paint("◐ Partially verified", "1;33")
+        case .failed: return paint("✗ Failed", "1;31")
+        }
+    }
+
+    func render(_ r: VerificationReport, indent: String) -> String {
+        var lines = ["\(indent)\(badge(r.status))  \(r.source)  (\(r.kind.rawValue))"]
+        if let s = r.summary {
+            func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(value)") } }
+            row("Learner:", s.learner)
+            row("Achievement:", s.achievement)
+            row("Awarding body:", s.awardingBody)
+            row("Date:", s.date)
+            row("EQF level:", s.eqfLevel.map(String.init))
+            for o in s.outcomes {
+                let skill = [o.skillLabel.map { "“\($0)”" }, o.skillURI].compactMap { $0 }.joined(separator: " ")
+                lines.append("\(indent)  • \(o.title ?? "Learning outcome")\(skill.isEmpty ? "" : " → ESCO \(skill)")")
+            }
+        }
+        for c in r.checks {
+            let mark: String
+            switch c.status {
+            case .ok: mark = paint("✓", "32")
+            case .error: mark = paint("✗", "31")
+            case .skipped: mark = paint(c.limitsTrust ? "!" : "–", c.limitsTrust ? "33" : "2")
+            }
+            lines.append("\(indent)  \(mark) \(c.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.status.rawValue): \(c.reason)")
+            for d in c.details { lines.append("\(indent)      \(paint(d, "2"))") }
+            if c.status == .error {
+                for p in c.problems.prefix(10) { lines.append("\(indent)      \(p.description)") }
+            }
+        }
+        for e in r.embedded { lines.append(render(e, indent: indent + "    ")) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Renders the VC API's VerificationResult shape: `verified`, `problemDetails`, per-check `results`.
+public enum JSONReportRenderer {
+    public static func json(_ r: VerificationReport) -> JSONValue {
+        var o: JSONObject = [
+            "verified": .bool(r.verified),
+            "status": .string(r.status.rawValue),
+            "source": .string(r.source),
+            "kind": .string(r.kind.rawValue),
+            "problemDetails": .array(r.problems.map(\.jsonValue)),
+        ]
+        // Why a result is only partial: the checks that limit trust, in words (VC API "warnings").
+        let warnings = r.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }
+        if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
+        o["results"] = .array(r.checks.map { c in
+            var e: JSONObject = [
+                "name": .string(c.name.rawValue), "check": .string(c.name.conceptURI),
+                "status": .string(c.status.rawValue), "reason": .string(c.reason),
+            ]
+            if c.limitsTrust { e["limitsTrust"] = .bool(true) }
+            if !c.details.isEmpty { e["details"] = .array(c.details.map { .string($0) }) }
+            if !c.problems.isEmpty { e["problemDetails"] = .array(c.problems.map(\.jsonValue)) }
+            return .object(e)
+        })
+        if let s = r.summary { o["credential"] = s.jsonValue }
+        if !r.embedded.isEmpty { o["credentials"] = .array(r.embedded.map(json)) }
+        return .object(o)
+    }
+
+    /// One object for one report, an array for several.
+    public static func render(_ reports: [VerificationReport]) -> String {
+        let value: JSONValue = reports.count == 1 ? json(reports[0]) : .array(reports.map(json))
+        return JSONWriter.string(value, style: .pretty)
+    }
+}
+
+/// A self-contained, accessible HTML report (inline CSS, headings, labelled data, AA contrast; everything escaped).
+public enum HTMLReportRenderer {
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "&#\(ch.value);" } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
+    static let css = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
+    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}
+    .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;font-weight:700;color:#fff}
+    .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
+    section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
+    dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+    table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b0b0b0;padding:.4rem}
+    .st-ok{color:#1b6e20;font-weight:700}.st-error{color:#a4161a;font-weight:700}.st-skipped{color:#5c4400;font-weight:700}
+    .detail{color:#3d3d3d;font-size:.9rem}code{word-break:break-all}
+    """
+
+    public static func render(_ reports: [VerificationReport], generated: Date = Date()) -> String {
+        let overall = reports.map(\.status).max() ?? .failed
+        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
+        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(reports.count) item\(reports.count == 1 ? "" : "s") · generated \(escape(ISO8601DateFormatter().string(from: generated)))</p>\n"
+        for r in reports { h += item(r, level: 2) }
+        h += "</main>\n</body>\n</html>\n"
+        return h
+    }
+
+    static func cls(_ s: OverallStatus) -> String { s.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
+
+    static func item(_ r: VerificationReport, level: Int) -> String {
+        let hl = min(level, 6)
+        var h = "<section class=\"item\" aria-label=\"\(escape(r.source))\">\n<h\(hl)>\(escape(r.summary?.achievement ?? r.source))</h\(hl)>\n"
+        h += "<p><span class=\"verdict \(cls(r.status))\">\(escape(r.status.rawValue))</span> <span class=\"detail\">\(escape(r.source)) — \(escape(r.kind.rawValue))</span></p>\n"
+        if let s = r.summary {
+            h += "<dl>\n"
+            func row(_ label: String, _ value: String?) { if let value { h += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" } }
+            row("Learner", s.learner)
+            row("Achievement", s.achievement)
+            row("Awarding body", s.awardingBody)
+            row("Date", s.date)
+            row("EQF level", s.eqfLevel.map(String.init))
+            row("Issuer", s.issuer)
+            h += "</dl>\n"
+            if !s.outcomes.isEmpty {
+                h += "<h\(min(hl + 1, 6))>Learning outcomes</h\(min(hl + 1, 6))>\n<ul>\n"
+                for o in s.outcomes {
+                    h += "<li>\(escape(o.title ?? "Learning outcome"))"
+                    if let u = o.skillURI { h += " — ESCO skill \(escape(o.skillLabel ?? "")) <code>\(escape(u))</code>" }
+                    h += "</li>\n"
+                }
+                h += "</ul>\n"
+            }
+        }
+        h += "<table>\n<caption class=\"detail\">Checks</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n"
+        for c in r.checks {
+            h += "<tr><th scope=\"row\">\(escape(c.name.rawValue))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(c.status == .ok ? "✓ " : c.status == .error ? "✗ " : "")\(escape(c.status.rawValue))</td><td>\(escape(c.reason))"
+            let extra = c.details + (c.status == .error ? c.problems.map(\.description) : [])
+            if !extra.isEmpty {
+                h += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+            }
+            h += "</td></tr>\n"
+        }
+        h += "</tbody>\n</table>\n"
+        for e in r.embedded { h += item(e, level: level + 1) }
+        return h + "</section>\n"
+    }
+}

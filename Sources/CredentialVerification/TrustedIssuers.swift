@@ -1,0 +1,121 @@
+import CredentialDataModel
+import CredentialJSON
+import Foundation
+
+/// A local list of issuers the verifier trusts, with the scope of that trust.
+///
+/// File format (JSON, documented in `docs/trusted-issuers.md`):
+/// ```json
+/// { "trustedIssuers": [
+///   { "id": "did:web:uni.example",                  // the credential's issuer id, or
+///     "organizationIdentifier": "VATBE-0123456789",  // the eIDAS organisationIdentifier of the seal certificate
+///     "name": "University of Example",
+///     "eqfLevels": [5, 6, 7],                         // optional: allowed EQF levels
+///     "credentialTypes": ["EuropeanDigitalCredential"], // optional: at least one must be among the credential's types
+///     "validFrom": "2024-01-01T00:00:00Z", "validUntil": "2030-01-01T00:00:00Z" } ] }
+/// ```
+/// An entry needs `id` or `organizationIdentifier` (or both) and a `name`; unknown members are errors, so a
+/// typo cannot silently widen trust.
+public struct TrustedIssuerList: Sendable, Hashable {
+    /// One trusted issuer and its scope.
+    public struct Entry: Sendable, Hashable {
+        public var id: String?
+        public var organizationIdentifier: String?
+        public var name: String
+        public var eqfLevels: [Int]?
+        public var credentialTypes: [String]?
+        public var validFrom: XSDDateTime?
+        public var validUntil: XSDDateTime?
+
+        public init(id: String? = nil, organizationIdentifier: String? = nil, name: String, eqfLevels: [Int]? = nil,
+                    credentialTypes: [String]? = nil, validFrom: XSDDateTime? = nil, validUntil: XSDDateTime? = nil) {
+            self.id = id
+            self.organizationIdentifier = organizationIdentifier
+            self.name = name
+            self.eqfLevels = eqfLevels
+            self.credentialTypes = credentialTypes
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+    }
+
+    /// A problem reading the list, naming the JSON path.
+    public struct ReadError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let path: String
+        public let message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public var entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// Reads the JSON file format above.
+    public init(json: JSONValue) throws(ReadError) {
+        guard let list = json["trustedIssuers"]?.arrayValue, json.objectValue?.count == 1 else {
+            throw ReadError(path: "$", message: "expected an object with one member \"trustedIssuers\" (an array)")
+        }
+        let known: Set<String> = ["id", "organizationIdentifier", "name", "eqfLevels", "credentialTypes", "validFrom", "validUntil"]
+        var entries: [Entry] = []
+        for (i, item) in list.enumerated() {
+            let at = "$.trustedIssuers[\(i)]"
+            guard let o = item.objectValue else { throw ReadError(path: at, message: "expected an object") }
+            if let unknown = o.keys.first(where: { !known.contains($0) }) {
+                throw ReadError(path: "\(at).\(unknown)", message: "unknown member (allowed: \(known.sorted().joined(separator: ", ")))")
+            }
+            func string(_ key: String) throws(ReadError) -> String? {
+                guard let v = o[key] else { return nil }
+                guard let s = v.stringValue, !s.isEmpty else { throw ReadError(path: "\(at).\(key)", message: "expected a non-empty string") }
+                return s
+            }
+            func date(_ key: String) throws(ReadError) -> XSDDateTime? {
+                guard let s = try string(key) else { return nil }
+                guard let d = XSDDateTime(dateTimeStamp: s) else { throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z") }
+                return d
+            }
+            var entry = Entry(id: try string("id"), organizationIdentifier: try string("organizationIdentifier"), name: "")
+            guard let name = try string("name") else { throw ReadError(path: "\(at).name", message: "missing: every trusted issuer needs a name") }
+            entry.name = name
+            guard entry.id != nil || entry.organizationIdentifier != nil else {
+                throw ReadError(path: at, message: "needs \"id\" or \"organizationIdentifier\"")
+            }
+            if let levels = o["eqfLevels"] {
+                guard let a = levels.arrayValue, let ints = Optional(a.compactMap { $0.numberValue?.intValue }), ints.count == a.count,
+                      ints.allSatisfy({ (1...8).contains($0) }) else {
+                    throw ReadError(path: "\(at).eqfLevels", message: "expected an array of integers 1–8")
+                }
+                entry.eqfLevels = ints
+            }
+            if let types = o["credentialTypes"] {
+                guard let a = types.arrayValue, let strings = Optional(a.compactMap(\.stringValue)), strings.count == a.count, !strings.isEmpty else {
+                    throw ReadError(path: "\(at).credentialTypes", message: "expected a non-empty array of strings")
+                }
+                entry.credentialTypes = strings
+            }
+            entry.validFrom = try date("validFrom")
+            entry.validUntil = try date("validUntil")
+            entries.append(entry)
+        }
+        self.entries = entries
+    }
+
+    /// Reads a trusted-issuer file.
+    public init(contentsOf url: URL) throws(ReadError) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ReadError(path: url.path, message: "cannot read: \(error.localizedDescription)")
+        }
+        let json: JSONValue
+        do { json = try JSONParser.parse(Array(data)) } catch {
+            throw ReadError(path: "\(url.path):\(error.line):\(error.column)", message: error.message)
+        }
+        try self.init(json: json)
+    }
+
+    /// The entry naming this issuer id or eIDAS organisation identifier.
+    public func entry(issuerID: String?, organizationIdentifier: String?) -> Entry? {
+        entries.first { e in
+            (issuerID != nil && e.id == issuerID) || (organizationIdentifier != nil && e.organizationIdentifier == organizationIdentifier)
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import CredentialJSON
+import DataIntegrity
+import Foundation
+import JAdES
+import LearningModel
+import StatusList
+import X509
+
+/// What the verifier is told to trust and when to verify (the deployment's policy).
+public struct VerificationPolicy: Sendable {
+    /// The moment to verify as of; `nil` means now.
+    public var at: Date?
+    /// Tolerance, in seconds, for validity-period comparisons (default 300).
+    public var clockSkew: TimeInterval
+    /// X.509 trust anchors for JAdES seal certificates (empty: no chain is trusted).
+    public var trustAnchors: [Certificate]
+    /// The trusted-issuer list; `nil` when none is configured.
+    public var trustedIssuers: TrustedIssuerList?
+    /// Where status lists come from; `nil` means the revocation status cannot be learnt.
+    public var statusSource: (any StatusListSource)?
+    /// Whether a status list credential must carry a valid Data Integrity proof by the credential's issuer.
+    public var requireSignedStatusLists: Bool
+    /// An ESCO skills catalogue for labels and EDC profile checks.
+    public var escoCatalog: ESCOCatalog?
+    /// The challenge a presentation's proof must carry, when the verifier issued one.
+    public var challenge: String?
+    /// The domain(s) a presentation's proof must carry, when the verifier expects one.
+    public var domain: [String]?
+    /// Whether the Format check runs safe-mode JSON-LD expansion and RDF conversion.
+    public var jsonLDFormatCheck: Bool
+
+    public init(at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
+                trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
+                requireSignedStatusLists: Bool = true, escoCatalog: ESCOCatalog? = nil,
+                challenge: String? = nil, domain: [String]? = nil, jsonLDFormatCheck: Bool = true) {
+        self.at = at
+        self.clockSkew = clockSkew
+        self.trustAnchors = trustAnchors
+        self.trustedIssuers = trustedIssuers
+        self.statusSource = statusSource
+        self.requireSignedStatusLists = requireSignedStatusLists
+        self.escoCatalog = escoCatalog
+        self.challenge = challenge
+        self.domain = domain
+        self.jsonLDFormatCheck = jsonLDFormatCheck
+    }
+
+    /// The verification time.
+    public var now: Date { at ?? Date() }
+}
+
+/// The seal or proof found on an item, verified once and shared by the checks that need it.
+public enum SealEvidence: Sendable {
+    /// No seal, no proof.
+    case unsealed
+    /// A JAdES seal, with the first signature's chain validation against the configured anchors.
+    case jades(JAdESVerificationResult, chain: JAdESChainValidation?)
+    /// Embedded Data Integrity proof(s).
+    case dataIntegrity(DocumentVerificationResult)
+    /// A VC-JOSE compact JWS.
+    case jwt(JWTVerification)
+}
+
+/// The presentation an embedded credential arrived in, for the Owner check.
+public struct PresentationContext: Sendable {
+    /// The presentation's `holder` id.
+    public let holder: String?
+    /// `nil` when the presentation has no proof; otherwise whether its proof verified (with the holder's key).
+    public let proofVerified: Bool?
+    /// Why the presentation proof failed, when it did.
+    public let proofProblems: [ProblemDetail]
+
+    public init(holder: String?, proofVerified: Bool?, proofProblems: [ProblemDetail] = []) {
+        self.holder = holder
+        self.proofVerified = proofVerified
+        self.proofProblems = proofProblems
+    }
+}
+
+/// One item under verification: its document, what sealed it, and where it was presented.
+public struct VerificationSubject: Sendable {
+    public let input: DetectedInput
+    public let seal: SealEvidence
+    public let presentation: PresentationContext?
+
+    public init(input: DetectedInput, seal: SealEvidence = .unsealed, presentation: PresentationContext? = nil) {
+        self.input = input
+        self.seal = seal
+        self.presentation = presentation
+    }
+
+    /// The credential (or presentation) JSON.
+    public var document: JSONValue? { input.document }
+    /// A presentation, embedded (JSON-LD) or enveloped (a `vp+jwt`).
+    public var isPresentation: Bool {
+        input.kind == .presentation || (document?["type"]?.asArray.contains("VerifiablePresentation") ?? false)
+    }
+    /// Whether the document is a Europass EDC (ELM context or type).
+    public var isEDC: Bool {
+        guard let d = document else { return false }
+        let contexts = d["@context"]?.asArray.compactMap(\.stringValue) ?? []
+        let types = d["type"]?.asArray.compactMap(\.stringValue) ?? []
+        return contexts.contains { $0.contains("data.europa.eu/snb/model/context") } || types.contains("EuropeanDigitalCredential")
+    }
+    /// The issuer's id (`issuer` as a string or `issuer.id`).
+    public var issuerID: String? { document.flatMap(CredentialText.issuerID) }
+}
+
+/// One check of the verifier. Checks are small values; a failure is a ``CheckResult``, never a throw.
+public protocol VerificationCheck: Sendable {
+    var name: CheckName { get }
+    func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult
+}
+
+/// Shared, batch-wide services the checks use (caches live here).
+public struct VerificationContext: Sendable {
+    public let policy: VerificationPolicy
+    public let dataIntegrity: DataIntegrityVerifier
+    public let statusCache: StatusListCache
+}
+
+/// The report for one item (a credential, or a presentation with its credentials).
+public struct VerificationReport: Sendable {
+    public let source: String
+    public let kind: InputKind
+    /// The checks, in the EU viewer's order.
+    public let checks: [CheckResult]
+    /// The credential summarised for a person (nil for unknown input and presentations).
+    public let summary: CredentialSummary?
+    /// For a presentation: one report per embedded credential.
+    public let embedded: [VerificationReport]
+
+    public init(source: String, kind: InputKind, checks: [CheckResult], summary: CredentialSummary?, embedded: [VerificationReport] = [], isUnreadable: Bool = false) {
+        self.isUnreadable = isUnreadable
+        self.source = source
+        self.kind = kind
+        self.checks = checks
+        self.summary = summary
+        self.embedded = embedded
+    }
+
+    /// The overall result: the worst of this item's checks and its embedded credentials'.
+    public var status: OverallStatus {
+        embedded.reduce(OverallStatus.of(checks)) { max($0, $1.status) }
+    }
+
+    public var verified: Bool { status == .verified }
+
+    /// Every problem, this item's first, each embedded credential's after.
+    public var problems: [ProblemDetail] { checks.flatMap(\.problems) + embedded.flatMap(\.problems) }
+
+    /// The result of a named check.
+    public func check(_ name: CheckName) -> CheckResult? { checks.first { $0.name == name } }
+
+    /// Whether the input could not be read as JSON at all (the CLI exits 2 for these).
+    public let isUnreadable: Bool
+}
+
+/// Verifies credentials in every supported form and reports each check.
+///
+/// ```swift
+/// let verifier = Verifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: LocalStatusListMirror(directory: dir)))
+/// let reports = await verifier.verify(bytes: data, source: "diploma.json")
+/// ```
+public struct Verifier: Sendable {
+    public let policy: VerificationPolicy
+    /// The checks run on each credential, in order.
+    public var credentialChecks: [any VerificationCheck]
+    /// The checks run on a presentation itself.
+    public var presentationChecks: [any VerificationCheck]
+    public let context: VerificationContext
+    public var jadesVerifier: JAdESVerifier
+
+    /// Creates a verifier. `resolver` resolves Data Integrity verification methods and JWT `kid`s
+    /// (default: did:key, did:jwk and, when given, a local did:web directory), cached across a batch.
+    public init(policy: VerificationPolicy = VerificationPolicy(), resolver: (any VerificationMethodResolving)? = nil,
+                didWebDirectory: URL? = nil) {
+        self.policy = policy
+        let base = resolver ?? DIDVerificationMethodResolver(didWebDirectory: didWebDirectory)
+        let di = DataIntegrityVerifier(canonicalizer: JSONLDCanonicalizer(), resolver: CachingMethodResolver(base))
+        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache())
+        self.credentialChecks = [FormatCheck(), SealCheck(), OwnerCheck(), RevocationCheck(), AccreditationCheck(), ValidityCheck()]
+        self.presentationChecks = [FormatCheck(), SealCheck(), OwnerCheck()]
+        self.jadesVerifier = JAdESVerifier()
+    }
+
+    /// Verifies every item in `bytes` (one credential, a presentation, or a JSON array of them).
+    public func verify(bytes: [UInt8], source: String) async -> [VerificationReport] {
+        var reports: [VerificationReport] = []
+        for item in InputDetector.detect(bytes, source: source) {
+            reports.append(await verify(item))
+        }
+        return reports
+    }
+
+    /// Verifies many files in parallel (at most `maxConcurrency` at once), keeping their order.
+    public func verifyBatch(_ items: [(source: String, bytes: [UInt8])], maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount * 2) async -> [[VerificationReport]] {
+        var results = [[VerificationReport]](repeating: [], count: items.count)
+        await withTaskGroup(of: (Int, [VerificationReport]).self) { group in
+            var next = 0
+            func add() {
+                let i = next
+                next += 1
+                let item = items[i]
+                group.addTask { (i, await self.verify(bytes: item.bytes, source: item.source)) }
+            }
+            while next < items.count && next < max(1, maxConcurrency) { add() }
+            while let (i, reports) = await group.next() {
+                results[i] = reports
+                if next < items.count { add() }
+            }
+        }
+        return results
+    }
+
+    /// Verifies one detected item.
+    public func verify(_ input: DetectedInput, presentation: PresentationContext? = nil) async -> VerificationReport {
+        if input.kind == .unknown {
+            let problem = input.problem ?? .vc(.parsingError, "not a credential I know")
+            let unreadable = input.document == nil
+            return VerificationReport(source: input.source, kind: .unknown, checks: [
+                .error(.format, unreadable ? "Unreadable: not valid JSON: " + problem.detail : problem.detail.prefix(1).uppercased() + problem.detail.dropFirst(), [problem]),
+            ], summary: nil, isUnreadable: unreadable)
+        }
+        if input.kind == .envelopedUnsupported {
+            let why = input.problem?.detail ?? "unsupported envelope"
+            return VerificationReport(source: input.source, kind: input.kind, checks: [
+                .skipped(.format, "Not opened: \(why)", limitsTrust: true),
+                .skipped(.seal, "Not checked: \(why)", limitsTrust: true),
+            ], summary: nil)
+        }
+        let seal = await sealEvidence(for: input)
+        let subject = VerificationSubject(input: input, seal: seal, presentation: presentation)
+        if subject.isPresentation {
+            var checks: [CheckResult] = []
+            for check in presentationChecks { checks.append(await check.run(subject, context: context)) }
+            let embeddedContext = PresentationContext(
+                holder: input.document.flatMap { CredentialText.id(of: $0["holder"]) },
+                proofVerified: {
+                    switch seal {
+                    case .dataIntegrity(let r): return r.verified
+                    case .jwt(let r): return r.errors.isEmpty
+                    default: return nil
+                    }
+                }(),
+                proofProblems: checks.first { $0.name == .seal }?.problems ?? [])
+            var embedded: [VerificationReport] = []
+            let credentials = input.document?["verifiableCredential"]?.asArray ?? []
+            for (i, vc) in credentials.enumerated() {
+                let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]", bytes: JSONWriter.data(vc))
+                embedded.append(await verify(item, presentation: embeddedContext))
+            }
+            return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: nil, embedded: embedded)
+        }
+        var checks: [CheckResult] = []
+        for check in credentialChecks { checks.append(await check.run(subject, context: context)) }
+        let summary = input.document.map { CredentialSummary(credential: $0, catalog: policy.escoCatalog) }
+        return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: summary)
+    }
+
+    func sealEvidence(for input: DetectedInput) async -> SealEvidence {
+        switch input.kind {
+        case .jadesSealed:
+            let result = jadesVerifier.verify(input.bytes)
+            guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
+            // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.
+            let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors)
+                .validate(signature, validationTime: signature.signingTime ?? policy.now)
+            return .jades(result, chain: chain)
+        case .dataIntegrityCredential, .presentation:
+            guard let document = input.document, document["proof"] != nil else { return .unsealed }
+            let options = ProofVerificationOptions(
+                domain: input.kind == .presentation ? policy.domain : nil,
+                challenge: input.kind == .presentation ? policy.challenge : nil,
+                now: policy.now, issuerCheck: true)
+            return .dataIntegrity(await context.dataIntegrity.verify(document, options: options))
+        case .envelopedJWT:
+            return .jwt(await JWTVerifier(resolver: context.dataIntegrity.resolver).verify(input.compactJWS ?? "", envelope: input.document))
+        case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:
+            return .unsealed
+        }
+    }
+}
+
+/// Caches resolved verification methods across a batch (did:key decoding, did:web file reads).
+final class CachingMethodResolver: VerificationMethodResolving, @unchecked Sendable {
+    private let base: any VerificationMethodResolving
+    private let lock = NSLock()
+    private var cache: [String: ProofVerificationMethod] = [:]
+
+    init(_ base: any VerificationMethodResolving) { self.base = base }
+
+    func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
+        let key = relationship.rawValue + " " + verificationMethod
+        if let hit = lock.withLock({ cache[key] }) { return hit }
+        let resolved = try await base.resolve(verificationMethod: verificationMethod, relationship: relationship)
+        lock.withLock {
+            if cache.count > 4096 { cache.removeAll() }
+            cache[key] = resolved
+        }
+        return resolved
+    }
+}

@@ -1,0 +1,223 @@
+import CredentialJSON
+import CredentialVerification
+import Crypto
+import DataIntegrity
+import Foundation
+import KeyManagement
+import StatusList
+import Testing
+
+@Suite("Data Integrity credentials through the verifier")
+struct DataIntegrityCredentialTests {
+    let issuer: DemoIssuer
+    init() throws { issuer = try DemoIssuer() }
+
+    func trustingIssuer(_ extra: VerificationPolicy = VerificationPolicy()) -> VerificationPolicy {
+        var p = extra
+        p.trustedIssuers = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo University")])
+        return p
+    }
+
+    @Test("A signed VC 2.0 credential from an unknown issuer is partially verified; trusted, it is verified")
+    func signedCredential() async throws {
+        let signed = try issuer.sign(issuer.credential())
+        let unknown = try await verifyOne(Verifier(), signed)
+        #expect(unknown.kind == .dataIntegrityCredential)
+        #expect(unknown.check(.format)?.status == .ok, "\(unknown.check(.format)?.reason ?? "")")
+        #expect(unknown.check(.seal)?.status == .ok)
+        #expect(unknown.status == .partiallyVerified)
+        let trusted = try await verifyOne(Verifier(policy: trustingIssuer()), signed)
+        #expect(trusted.status == .verified, "\(trusted.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+    }
+
+    @Test("Every single value changed in a signed credential makes it Failed on Seal")
+    func anySingleChangeFails() async throws {
+        let signed = try issuer.sign(issuer.credential())
+        let text = JSONWriter.string(signed)
+        let proofStart = try #require(text.range(of: "\"proof\""))
+        let leaves = leafLexemes(signed).filter { text.range(of: $0).map { $0.lowerBound < proofStart.lowerBound } ?? false }
+        let verifier = Verifier(policy: trustingIssuer())
+        var passed = 0
+        for lexeme in leaves {
+            let range = try #require(text.range(of: lexeme))
+            let mutated = text.replacingCharacters(in: range, with: mutate(lexeme))
+            let report = try await verifyOne(verifier, Array(mutated.utf8))
+            if report.status == .failed { passed += 1 } else { Issue.record("changing \(lexeme) was not detected") }
+        }
+        summary("tamper DI credential", passed: passed, failed: leaves.count - passed, skipped: 0)
+        #expect(passed == leaves.count && passed >= 5)
+    }
+
+    @Test("A key that is not the issuer's fails the Seal check")
+    func wrongIssuerKey() async throws {
+        let other = try DemoIssuer()
+        let signed = try other.sign(issuer.credential())
+        let report = try await verifyOne(Verifier(), signed)
+        #expect(report.check(.seal)?.status == .error)
+        #expect(report.problems.contains { $0.code == "ISSUER_MISMATCH" || $0.code == "INVALID_VERIFICATION_METHOD" || $0.code == "PROOF_VERIFICATION_ERROR" })
+    }
+
+    /// Builds a signed revocation list with `revoked` set, in a temporary mirror, and a credential pointing at `index`.
+    func revocationSetup(index: Int, revoked: Int) throws -> (mirror: URL, credential: JSONValue) {
+        let url = "https://status.example/lists/1"
+        var bits = Bitstring()
+        try bits.setBit(at: revoked, to: true)
+        let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: "revocation").credential(for: bits)
+        let signedList = try issuer.sign(list)
+        let mirror = try temporaryDirectory()
+        let file = try #require(LocalStatusListMirror(directory: mirror).fileURL(for: url))
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(JSONWriter.data(signedList)).write(to: file)
+        let entry = StatusListEntry(id: url + "#\(index)", statusPurpose: "revocation", statusListIndex: index, statusListCredential: url)
+        let credential = try issuer.sign(issuer.credential(extra: ["credentialStatus": entry.json]))
+        return (mirror, credential)
+    }
+
+    @Test("A revoked credential is Failed on Revocation; one not revoked passes")
+    func revocation() async throws {
+        let (mirror, revoked) = try revocationSetup(index: 42, revoked: 42)
+        defer { try? FileManager.default.removeItem(at: mirror) }
+        let policy = trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
+        let report = try await verifyOne(Verifier(policy: policy), revoked)
+        #expect(report.check(.revocation)?.status == .error, "\(report.check(.revocation)?.reason ?? "")")
+        #expect(report.status == .failed)
+        #expect(report.check(.revocation)?.reason.contains("revoked") == true)
+
+        let (mirror2, fine) = try revocationSetup(index: 7, revoked: 42)
+        defer { try? FileManager.default.removeItem(at: mirror2) }
+        let ok = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror2)))), fine)
+        #expect(ok.check(.revocation)?.status == .ok, "\(ok.check(.revocation)?.reason ?? "")")
+        #expect(ok.status == .verified)
+
+        // No source configured, or the list missing from the mirror: status unknown → partially verified.
+        let unknown = try await verifyOne(Verifier(policy: trustingIssuer()), fine)
+        #expect(unknown.check(.revocation)?.status == .skipped)
+        #expect(unknown.status == .partiallyVerified)
+        let empty = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let missing = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: empty)))), fine)
+        #expect(missing.check(.revocation)?.status == .skipped)
+        #expect(missing.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
+    }
+
+    @Test("A status list signed by someone else is not believed")
+    func foreignStatusList() async throws {
+        let (mirror, credential) = try revocationSetup(index: 7, revoked: 42)
+        defer { try? FileManager.default.removeItem(at: mirror) }
+        let url = "https://status.example/lists/1"
+        let file = try #require(LocalStatusListMirror(directory: mirror).fileURL(for: url))
+        let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: "revocation").credential(for: Bitstring())
+        try Data(JSONWriter.data(try DemoIssuer().sign(list))).write(to: file)
+        let report = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), credential)
+        #expect(report.check(.revocation)?.status != .ok)
+        #expect(report.status != .verified)
+    }
+
+    @Test("An expired credential is Failed on Validity; --at before expiry and clock skew are honoured")
+    func validity() async throws {
+        let expired = try issuer.sign(issuer.credential(extra: ["validUntil": "2025-06-01T00:00:00Z"]))
+        let report = try await verifyOne(Verifier(policy: trustingIssuer()), expired)
+        #expect(report.check(.validity)?.status == .error)
+        #expect(report.check(.validity)?.reason.hasPrefix("Expired") == true)
+        #expect(report.status == .failed)
+        let then = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: ISO8601DateFormatter().date(from: "2025-03-01T00:00:00Z")))), expired)
+        #expect(then.check(.validity)?.status == .ok)
+        #expect(then.status == .verified)
+        // 100 s after expiry: within the default 300 s skew, outside a 10 s one.
+        let justAfter = ISO8601DateFormatter().date(from: "2025-06-01T00:01:40Z")
+        #expect(try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: justAfter))), expired).check(.validity)?.status == .ok)
+        #expect(try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: justAfter, clockSkew: 10))), expired).check(.validity)?.status == .error)
+        let future = try issuer.sign(issuer.credential(extra: ["validFrom": "2099-01-01T00:00:00Z"]))
+        #expect(try await verifyOne(Verifier(policy: trustingIssuer()), future).check(.validity)?.reason.hasPrefix("Not yet valid") == true)
+    }
+
+    @Test("Accreditation scope: an EQF level or type outside the trusted issuer's entry is an Error")
+    func accreditationScope() async throws {
+        let signed = try issuer.sign(issuer.credential(extra: ["credentialSubject": [
+            "id": "did:example:learner",
+            "achievement": ["type": "Achievement", "name": "Master of Data", "eqfLevel": "http://data.europa.eu/snb/eqf/7"],
+        ]]))
+        let narrow = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo College", eqfLevels: [4, 5])])
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: narrow)), signed)
+        #expect(report.check(.accreditation)?.status == .error, "\(report.check(.accreditation)?.reason ?? "")")
+        #expect(report.summary?.eqfLevel == 7)
+        let typed = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo College", credentialTypes: ["OtherCredential"])])
+        #expect(try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: typed)), signed).check(.accreditation)?.status == .error)
+    }
+
+    @Test("A wallet export (signed presentation with a DI credential, a sealed EDC and a self-asserted one) is one report")
+    func walletExport() async throws {
+        let holder = try DemoIssuer()
+        let vc = try issuer.sign(issuer.credential(subject: holder.did))
+        var members: [JSONValue] = [vc]
+        if let sealed = try sharedBytes(officialSamples[0]) { members.append(try JSONParser.parse(sealed)) }
+        members.append([
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["VerifiableCredential", "ExampleSelfCredential"],
+            "issuer": .string(holder.did),
+            "credentialSubject": ["id": .string(holder.did), "name": "Alex Example"],
+        ])
+        let vp: JSONValue = [
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": .string(holder.did),
+            "verifiableCredential": .array(members),
+        ]
+        let signedVP = try holder.sign(vp, suite: .eddsaJcs2022, purpose: .authentication, challenge: "c-123", domain: ["employer.example"])
+        let policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo University")]),
+                                        challenge: "c-123", domain: ["employer.example"])
+        let report = try await verifyOne(Verifier(policy: policy), signedVP)
+        #expect(report.kind == .presentation)
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
+        #expect(report.check(.owner)?.status == .ok)
+        #expect(report.embedded.count == members.count)
+        #expect(report.embedded[0].check(.owner)?.status == .ok, "\(report.embedded[0].check(.owner)?.reason ?? "")")
+        #expect(report.embedded[0].status == .verified)
+        #expect(report.embedded.last?.check(.owner)?.status == .ok)
+        if members.count == 3 { #expect(report.embedded[1].kind == .jadesSealed && report.embedded[1].check(.seal)?.status == .ok) }
+        #expect(report.status == .partiallyVerified)  // the EDC's seal certificate and the self-asserted issuer are not trusted
+
+        // A wrong challenge fails the presentation's proof, and with it every Owner check.
+        var wrong = policy
+        wrong.challenge = "other"
+        let refused = try await verifyOne(Verifier(policy: wrong), signedVP)
+        #expect(refused.check(.seal)?.status == .error)
+        #expect(refused.embedded[0].check(.owner)?.status == .error)
+        #expect(refused.status == .failed)
+
+        // Presented by someone who is not the subject.
+        let stranger = try DemoIssuer()
+        let stolen = try stranger.sign(["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                                        "holder": .string(stranger.did), "verifiableCredential": [vc]],
+                                       suite: .eddsaJcs2022, purpose: .authentication)
+        let theft = try await verifyOne(Verifier(policy: VerificationPolicy()), stolen)
+        #expect(theft.embedded[0].check(.owner)?.status == .error)
+        #expect(theft.status == .failed)
+    }
+
+    @Test("VC-JOSE compact JWS: ES256 with a did:key kid verifies; alg none and a changed payload fail")
+    func compactJWS() async throws {
+        let p256 = try DemoIssuer(.p256)
+        guard case .p256(let key) = p256.key.material else { Issue.record("not P-256"); return }
+        let claims = JSONWriter.data(p256.credential())
+        func token(header: JSONValue, payload: [UInt8]) throws -> String {
+            let h = base64URLEncode(JSONWriter.data(header)), p = base64URLEncode(payload)
+            let sig = try key.signature(for: Array((h + "." + p).utf8))
+            return h + "." + p + "." + base64URLEncode(Array(sig.rawRepresentation))
+        }
+        let good = try token(header: ["alg": "ES256", "typ": "vc+jwt", "kid": .string(p256.method)], payload: claims)
+        let report = try await verifyOne(Verifier(), Array(good.utf8))
+        #expect(report.kind == .envelopedJWT)
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
+        #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
+        let enveloped: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+                                    "id": .string("data:application/vc+jwt," + good)]
+        #expect(try await verifyOne(Verifier(), enveloped).check(.seal)?.status == .ok)
+        let parts = good.split(separator: ".")
+        let none = base64URLEncode(JSONWriter.data(["alg": "none"])) + "." + parts[1] + "."
+        let noneReport = try await verifyOne(Verifier(), Array((none + "x").utf8))
+        #expect(noneReport.status == .failed)
+        let changed = parts[0] + "." + base64URLEncode(JSONWriter.data(p256.credential(subject: "did:example:mallory"))) + "." + parts[2]
+        #expect(try await verifyOne(Verifier(), Array(changed.utf8)).check(.seal)?.status == .error)
+    }
+}

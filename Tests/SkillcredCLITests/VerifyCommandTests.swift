@@ -1,0 +1,65 @@
+import CredentialJSON
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("skillcred verify")
+struct VerifyCommandTests {
+    let official = "edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-signed.jsonld"
+
+    @Test("An official EU sample: partially verified (exit 3), summarised for a person")
+    func officialSample() throws {
+        guard let sample = SharedData.shared(official), let (status, out, err) = try runSkillcred(["verify", sample.path]) else { return }
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(status == 3, "\(err)")
+        #expect(text.contains("Partially verified"))
+        #expect(text.contains("Learner:        Ana Andromeda"))
+        #expect(text.contains("✓ Seal"))
+        #expect(!text.contains("\u{1B}["), "no colour when standard output is not a terminal")
+    }
+
+    @Test("--json is a VC API VerificationResult; --html writes a self-contained report")
+    func jsonAndHTML() throws {
+        guard let sample = SharedData.shared(official) else { return }
+        let html = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: html) }
+        guard let (status, out, _) = try runSkillcred(["verify", "--json", "--html", html.path, sample.path]) else { return }
+        #expect(status == 3)
+        let json = try JSONParser.parse(out)
+        #expect(json["verified"] == .bool(false))
+        #expect(json["status"] == "Partially verified")
+        #expect(json["results"]?.arrayValue?.count == 6)
+        #expect(json["results"]?.arrayValue?.first?["name"] == "Format")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.contains("<style>") && !page.contains("<link") && !page.contains("<script"))
+    }
+
+    @Test("Exit codes: 1 for a broken seal, 2 for unreadable input or a bad option, directories expand")
+    func exitCodes() throws {
+        guard let sample = SharedData.shared(official) else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try String(contentsOf: sample, encoding: .utf8)
+        let tampered = original.replacingOccurrences(of: "Ana Andromeda", with: "Ana Andromedb")
+        #expect(tampered != original)
+        try tampered.write(to: dir.appendingPathComponent("tampered.json"), atomically: true, encoding: .utf8)
+        guard let (status, out, _) = try runSkillcred(["verify", dir.appendingPathComponent("tampered.json").path]) else { return }
+        #expect(status == 1)
+        #expect(String(decoding: out, as: UTF8.self).contains("✗ Seal"))
+
+        try "{\n  \"a\": tru\n}".write(to: dir.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        let broken = try #require(try runSkillcred(["verify", dir.appendingPathComponent("broken.json").path]))
+        #expect(broken.0 == 2)
+        #expect(broken.2.contains("broken.json: line 2:"))
+
+        // A directory: both files, worst result wins (unreadable → 2).
+        let both = try #require(try runSkillcred(["verify", dir.path]))
+        #expect(both.0 == 2)
+        #expect(String(decoding: both.1, as: UTF8.self).contains("tampered.json"))
+
+        #expect(try #require(try runSkillcred(["verify", "--at", "yesterday", sample.path])).0 == 2)
+        #expect(try #require(try runSkillcred(["verify", dir.appendingPathComponent("missing.json").path])).0 == 2)
+    }
+}
