@@ -18,7 +18,7 @@ let package = Package(
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
-            "LearningModel", "ProfileValidation", "CredentialVerification",
+            "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
         ]),
     ],
     dependencies: [
@@ -105,18 +105,23 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // Templates + recipients CSV → registry-backed bulk issuing (EDC sealed with JAdES, or VC 2.0 with Data Integrity).
+        .target(name: "CredentialIssuance", dependencies: [
+            "CredentialJSON", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
+            "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
+        ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
-            "LearningModel", "ProfileValidation", "CredentialVerification",
+            "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "RegistrySQLite",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -144,6 +149,10 @@ let package = Package(
             "CredentialDataModel", "TestSupport",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CredentialIssuanceTests", dependencies: [
+            "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
+            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],

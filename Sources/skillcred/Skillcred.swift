@@ -22,6 +22,7 @@ struct Skillcred: AsyncParsableCommand {
             Suspend.self,
             Reinstate.self,
             Status.self,
+            Issue.self,
         ]
     )
 }

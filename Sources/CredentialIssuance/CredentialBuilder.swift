@@ -1,0 +1,255 @@
+import CredentialJSON
+import Foundation
+import LearningModel
+import StatusList
+
+/// The organisation that issues (and seals or signs) the credentials.
+public struct IssuerProfile: Sendable, Hashable {
+    /// The issuer's `id`: a DID for VC 2.0; `nil` for EDC (a `urn:epass:org:` id is generated, as EDCI does).
+    public var id: String?
+    public var legalName: LanguageMap
+    /// ISO 3166-1 alpha-3, e.g. `BEL`.
+    public var country: String
+    /// The eIDAS legal identifier (organizationIdentifier of the seal certificate, e.g. `NTRBE-0000000000`).
+    public var eIDASIdentifier: String?
+    /// A short name (the seal certificate's CN, as EDCI writes it into `altLabel`).
+    public var altLabel: String?
+
+    public init(id: String? = nil, legalName: LanguageMap, country: String, eIDASIdentifier: String? = nil, altLabel: String? = nil) {
+        self.id = id
+        self.legalName = legalName
+        self.country = country
+        self.eIDASIdentifier = eIDASIdentifier
+        self.altLabel = altLabel
+    }
+}
+
+/// Output formats of `skillcred issue`.
+public enum IssueFormat: String, Sendable, Hashable, CaseIterable {
+    /// Europass EDC: VC 1.1 + `edc-ap` context, JAdES baseline-B e-seal (JWS JSON, unencoded payload).
+    case edcJAdES = "edc-jades"
+    /// VC 2.0 with the ELM terms from skillcred's `elm-vc2` context, secured with a Data Integrity proof.
+    case vc2
+}
+
+/// Builds one learner's credential from a template and a recipients row.
+public struct CredentialBuilder: Sendable {
+    /// skillcred's context for ELM terms in VC 2.0 credentials (`contexts/elm-vc2-v1.jsonld`).
+    public static let elmVC2Context = "https://skillcred.example/contexts/elm-vc2/v1"
+    public static let vc2Context = "https://www.w3.org/ns/credentials/v2"
+
+    public let template: CredentialTemplate
+
+    public init(template: CredentialTemplate) {
+        self.template = template
+    }
+
+    /// The credential in the ELM model (EDC shape, no status, not secured).
+    ///
+    /// - Parameters:
+    ///   - credentialID: the registry's id for the row (`urn:credential:<uuid>`); it also seeds every node id,
+    ///     so the same row gives the same document.
+    ///   - issued: the issuing time (`issued`, `issuanceDate`, `validFrom`).
+    public func model(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date) -> EuropeanDigitalCredential {
+        let t = template
+        func text(_ map: LanguageMap) -> LanguageMap {
+            LanguageMap(map.entries.map { ($0.language, Placeholders.render($0.text, row.value)) })
+        }
+        let primary = t.languages[0]
+        var c = EuropeanDigitalCredential()
+        c.id = credentialID
+        c.credentialProfiles = [.genericProfile]
+        c.credentialSchema = [.genericFull]
+
+        var display = DisplayParameter()
+        display.title = text(t.displayTitle)
+        display.description = t.displayDescription.map(text)
+        display.primaryLanguage = .language(LanguageCodes.authorityCode(for: primary)!)
+        display.language = t.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
+        display.individualDisplay = t.languages.map { lang in
+            var detail = DisplayDetail()
+            detail.page = 1
+            detail.image = MediaObject(base64: t.displayImageBase64, fileType: t.displayImageType)
+            var individual = IndividualDisplay()
+            individual.language = .language(LanguageCodes.authorityCode(for: lang)!)
+            individual.displayDetail = [detail]
+            return individual
+        }
+        c.displayParameter = display
+
+        if let scheme = t.identifierScheme {
+            var identifier = Identifier()
+            identifier.schemeName = scheme
+            identifier.notation = row.id
+            c.identifier = [identifier]
+        }
+
+        var person = Person()
+        let given = row.values["givenName"] ?? "", family = row.values["familyName"] ?? ""
+        person.givenName = LanguageMap(primary, given)
+        person.familyName = LanguageMap(primary, family)
+        person.fullName = LanguageMap(primary, row.value("fullName") ?? "")
+        if let dob = row.values["dateOfBirth"], !dob.isEmpty { person.dateOfBirth = DateText.midnight(dob) }
+        if let email = row.values["email"], !email.isEmpty {
+            var mailbox = Mailbox()
+            mailbox.id = "mailto:" + email
+            var contact = ContactPoint()
+            contact.emailAddress = [mailbox]
+            person.contactPoint = [contact]
+        }
+
+        var body = Organisation(legalName: t.awardingBody.legalName, country: t.awardingBody.country)
+        if let homepage = t.awardingBody.homepage {
+            var page = WebResource()
+            page.contentURL = homepage
+            body.homepage = [page]
+        }
+        if let eidas = t.awardingBody.eIDASIdentifier {
+            body.eIDASIdentifier = LegalIdentifier(notation: eidas, country: t.awardingBody.country)
+        }
+        var awarding = AwardingProcess()
+        awarding.awardingBody = [body]
+        if let date = row.values["date"], !date.isEmpty { awarding.awardingDate = DateText.midnight(date) }
+
+        var period: PeriodOfTime?
+        if t.periodStart != nil || t.periodEnd != nil {
+            var p = PeriodOfTime()
+            p.startDate = t.periodStart.map { DateText.midnight(Placeholders.render($0, row.value)) }
+            p.endDate = t.periodEnd.map { DateText.midnight(Placeholders.render($0, row.value)) }
+            period = p
+        }
+        let languageConcepts: [Concept] = t.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
+
+        switch t.kind {
+        case .achievement:
+            var spec = LearningAchievementSpecification()
+            if t.eqfLevel != nil { spec.type = "Qualification" }
+            spec.title = text(t.title)
+            spec.description = t.description.map(text)
+            spec.eqfLevel = t.eqfLevel.map { .eqfLevel($0) }
+            if let ects = t.ectsCredits {
+                var credit = CreditPoint()
+                credit.framework = Concept(id: "http://data.europa.eu/snb/education-credit/6fcec5c5af",
+                                           scheme: "http://data.europa.eu/snb/education-credit/25831c2",
+                                           prefLabel: LanguageMap("en", "European Credit Transfer System"))
+                credit.point = ects
+                spec.creditPoint = [credit]
+            }
+            spec.volumeOfLearning = t.volumeOfLearning
+            spec.language = languageConcepts
+            spec.learningOutcome = t.learningOutcomes.map { o in
+                var outcome = LearningOutcome()
+                outcome.title = o.title
+                outcome.relatedESCOSkill = [.escoSkill(o.escoSkill, label: o.skillLabel)]
+                return outcome
+            }
+            var achievement = LearningAchievement()
+            achievement.title = text(t.title)
+            achievement.description = t.description.map(text)
+            achievement.awardedBy = awarding
+            achievement.specifiedBy = spec
+            if let grade = t.grade {
+                var assessment = LearningAssessment()
+                assessment.title = t.assessmentTitle.map(text) ?? text(t.title)
+                assessment.grade = Note(text(grade))
+                assessment.awardedBy = awarding
+                achievement.provenBy = [assessment]
+            }
+            if let period {
+                var activity = LearningActivity()
+                activity.title = text(t.title)
+                activity.awardedBy = awarding
+                activity.temporal = [period]
+                achievement.influencedBy = [activity]
+            }
+            if let note = t.note { achievement.additionalNote = [Note(text(note))] }
+            person.hasClaim = [.achievement(achievement)]
+        case .activity:
+            var spec = LearningActivitySpecification()
+            spec.title = text(t.title)
+            spec.description = t.description.map(text)
+            spec.volumeOfLearning = t.volumeOfLearning
+            spec.language = languageConcepts
+            var activity = LearningActivity()
+            activity.title = text(t.title)
+            activity.description = t.description.map(text)
+            activity.awardedBy = awarding
+            activity.specifiedBy = spec
+            if let period { activity.temporal = [period] }
+            person.hasClaim = [.activity(activity)]
+        }
+        c.credentialSubject = person
+
+        var org = Organisation(legalName: issuer.legalName, country: issuer.country)
+        org.id = issuer.id
+        if let eidas = issuer.eIDASIdentifier { org.eIDASIdentifier = LegalIdentifier(notation: eidas, country: issuer.country) }
+        if let alt = issuer.altLabel { org.altLabel = LanguageMap(primary, alt) }
+        c.issuer = org
+
+        let time = DateText.dateTime(issued)
+        c.issuanceDate = time
+        c.issued = time
+        c.validFrom = time
+        if let days = t.validForDays {
+            let until = DateText.dateTime(issued.addingTimeInterval(Double(days) * 86_400))
+            c.validUntil = until
+            c.expirationDate = until
+        }
+        return c
+    }
+
+    /// The unsecured EDC JSON (VC 1.1 + `edc-ap`) with its `credentialStatus`.
+    ///
+    /// The EDC shapes allow at most one `credentialStatus` (an IRI of class `CredentialStatus`), so an EDC
+    /// carries one entry, typed both `CredentialStatus` and `BitstringStatusListEntry`.
+    public func edcJSON(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
+                        status: StatusListEntry?) -> JSONValue {
+        var credential = model(row: row, credentialID: credentialID, issuer: issuer, issued: issued)
+        if let status {
+            var entry = status.json.objectValue ?? JSONObject()
+            entry["type"] = .array(["CredentialStatus", "BitstringStatusListEntry"])
+            credential.extra["credentialStatus"] = .object(entry)
+        }
+        return credential.jsonValue(options: EDCEncodingOptions(idSeed: credentialID))
+    }
+
+    /// The unsecured VC 2.0 JSON: the same model under the VC 2.0 context and skillcred's ELM context.
+    ///
+    /// VC 1.1-only members (`issuanceDate`, `issued`, `expirationDate`) and the EDC SHACL
+    /// `credentialSchema` are left out; ELM `description` language maps become VC 2.0 language value
+    /// objects, because VC 2.0 protects `description`.
+    public func vc2JSON(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
+                        statuses: [StatusListEntry]) -> JSONValue {
+        let edc = model(row: row, credentialID: credentialID, issuer: issuer, issued: issued)
+            .jsonValue(options: EDCEncodingOptions(idSeed: credentialID))
+        guard let object = edc.objectValue else { return edc }
+        var out = JSONObject()
+        out["@context"] = .array([.string(Self.vc2Context), .string(Self.elmVC2Context)])
+        let dropped: Set<String> = ["@context", "issuanceDate", "issued", "expirationDate", "credentialSchema"]
+        for m in object where !dropped.contains(m.key) {
+            out[m.key] = Self.vc2Descriptions(m.value)
+        }
+        if !statuses.isEmpty {
+            out["credentialStatus"] = statuses.count == 1 ? statuses[0].json : .array(statuses.map(\.json))
+        }
+        return .object(out)
+    }
+
+    /// Rewrites every `description` language map as an array of `{"@value", "@language"}` objects.
+    static func vc2Descriptions(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .array(let a): return .array(a.map(vc2Descriptions))
+        case .object(let o):
+            var out = JSONObject()
+            for m in o {
+                if m.key == "description", let map = LanguageMap(json: m.value) {
+                    out[m.key] = .array(map.entries.map { .object(JSONObject([("@value", .string($0.text)), ("@language", .string($0.language))])) })
+                } else {
+                    out[m.key] = vc2Descriptions(m.value)
+                }
+            }
+            return .object(out)
+        default: return value
+        }
+    }
+}

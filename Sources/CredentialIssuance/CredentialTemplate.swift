@@ -1,0 +1,309 @@
+import CredentialJSON
+import Crypto
+import Foundation
+import LearningModel
+
+/// A credential template: what every credential of a batch says, with `{{column}}` placeholders that
+/// take each learner's values from the recipients CSV.
+///
+/// Templates are JSON (see `samples/templates/`). Text members are language maps (`{"en": "…", "fr": "…"}`);
+/// any string may contain placeholders naming a recipients column (`{{grade}}`, `{{project}}`) or
+/// `{{fullName}}` (given name and family name).
+public struct CredentialTemplate: Sendable {
+    /// The kind of claim the credential makes about the learner.
+    public enum ClaimKind: String, Sendable, Hashable {
+        /// A learning achievement (micro-credential, course certificate), specified by a qualification.
+        case achievement = "LearningAchievement"
+        /// A learning activity (certificate of participation).
+        case activity = "LearningActivity"
+    }
+
+    /// One learning outcome and the ESCO skill it relates to.
+    public struct Outcome: Sendable, Hashable {
+        public var title: LanguageMap
+        /// `http://data.europa.eu/esco/skill/<uuid>`.
+        public var escoSkill: String
+        public var skillLabel: LanguageMap
+    }
+
+    /// The organisation that awards the credential.
+    public struct AwardingBody: Sendable, Hashable {
+        public var legalName: LanguageMap
+        /// ISO 3166-1 alpha-3 code of the EU country authority table, e.g. `BEL`.
+        public var country: String
+        public var homepage: String?
+        /// The eIDAS legal identifier (VC 2.0 output; EDC output takes it from the seal certificate).
+        public var eIDASIdentifier: String?
+    }
+
+    /// Names the batch in the registry: re-running a template with the same id never duplicates.
+    public var id: String
+    public var version: String
+    public var kind: ClaimKind
+    /// BCP 47 tags of the credential's languages, primary first (`en`, `fr`, …).
+    public var languages: [String]
+    public var title: LanguageMap
+    public var description: LanguageMap?
+    public var eqfLevel: Int?
+    /// ECTS credit points, as a decimal string.
+    public var ectsCredits: String?
+    /// ISO 8601 duration of the learning, e.g. `PT125H`.
+    public var volumeOfLearning: String?
+    public var learningOutcomes: [Outcome]
+    public var awardingBody: AwardingBody
+    /// Text of the learner's grade (usually `{{grade}}`); present ⇒ the claim is proven by an assessment.
+    public var grade: LanguageMap?
+    public var assessmentTitle: LanguageMap?
+    /// A free note added to the claim (`additionalNote`), e.g. `{"en": "Capstone project: {{project}}"}`.
+    public var note: LanguageMap?
+    /// The identifier scheme name shown with the row id (e.g. "Certificate number").
+    public var identifierScheme: String?
+    /// Start and end dates (YYYY-MM-DD, placeholders allowed) of the activity or learning period.
+    public var periodStart: String?
+    public var periodEnd: String?
+    public var displayTitle: LanguageMap
+    public var displayDescription: LanguageMap?
+    /// The page image shown by Europass viewers (PNG or JPEG), base64.
+    public var displayImageBase64: String
+    /// `PNG` or `JPEG`.
+    public var displayImageType: String
+    /// Days from issuing to `validUntil`; `nil` means no expiry.
+    public var validForDays: Int?
+    /// Every column name the placeholders use, sorted.
+    public var placeholders: [String]
+    /// Lowercase hex SHA-256 of the template file, recorded for provenance.
+    public var digest: String
+
+    /// The placeholder that needs no column.
+    public static let derivedPlaceholders: Set<String> = ["fullName"]
+
+    /// Reads a template file; a relative `display.image` is resolved against the template's folder.
+    public static func load(path: String) throws(IssuanceError) -> CredentialTemplate {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IssuanceError(.invalidTemplate, "cannot read the template", location: path)
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return try parse(Array(data), name: path) { (image: String) throws(IssuanceError) -> [UInt8] in
+            let url = image.hasPrefix("/") ? URL(fileURLWithPath: image) : folder.appendingPathComponent(image)
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw IssuanceError(.invalidTemplate, "cannot read the display image \(url.path)", location: "\(path): $.display.image")
+            }
+            return Array(bytes)
+        }
+    }
+
+    /// Reads a template from JSON bytes; `readImage` returns the bytes of `display.image`.
+    public static func parse(_ bytes: [UInt8], name: String,
+                             readImage: (String) throws(IssuanceError) -> [UInt8]) throws(IssuanceError) -> CredentialTemplate {
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes, limits: .default) } catch {
+            throw IssuanceError(.invalidTemplate, error.message, location: "\(name):\(error.line):\(error.column)")
+        }
+        let r = TemplateReader(name: name)
+        guard let root = json.objectValue else { throw r.fail(.root, "the template must be a JSON object") }
+        let p = JSONPath.root
+        let id = try r.string(root, "id", p)
+        guard !id.isEmpty, id.utf8.count <= 128 else { throw r.fail(p.appending("id"), "must be 1–128 characters") }
+        let version = try r.optionalString(root, "version", p) ?? "1"
+        let kindText = try r.optionalString(root, "claimType", p) ?? ClaimKind.achievement.rawValue
+        guard let kind = ClaimKind(rawValue: kindText) else {
+            throw r.fail(p.appending("claimType"), "must be LearningAchievement or LearningActivity")
+        }
+        guard let langValues = root["languages"]?.arrayValue, !langValues.isEmpty else {
+            throw r.fail(p.appending("languages"), "must be a non-empty array of language tags, primary first")
+        }
+        var languages: [String] = []
+        for (i, v) in langValues.enumerated() {
+            guard let tag = v.stringValue, LanguageCodes.authorityCode(for: tag) != nil else {
+                throw r.fail(p.appending("languages").appending(i), "not a supported language tag (\(LanguageCodes.supportedTags))")
+            }
+            languages.append(tag)
+        }
+        let title = try r.languageMap(root, "title", p, languages: languages)
+        let description = try r.optionalLanguageMap(root, "description", p, languages: languages)
+        var eqf: Int?
+        if let v = root["eqfLevel"] {
+            guard let n = v.numberValue?.intValue, (1...8).contains(n) else { throw r.fail(p.appending("eqfLevel"), "must be an integer from 1 to 8") }
+            eqf = n
+        }
+        var ects: String?
+        if let v = root["ectsCredits"] {
+            let text = v.stringValue ?? v.numberValue?.lexeme
+            guard let text, let d = Double(text), d > 0, d <= 600 else {
+                throw r.fail(p.appending("ectsCredits"), "must be a positive number of credits (at most 600)")
+            }
+            ects = text
+        }
+        let volume = try r.optionalString(root, "volumeOfLearning", p)
+        if let volume, !(volume.hasPrefix("P") && volume.count > 1) {
+            throw r.fail(p.appending("volumeOfLearning"), "must be an ISO 8601 duration such as PT125H")
+        }
+        var outcomes: [Outcome] = []
+        if let list = root["learningOutcomes"] {
+            guard let items = list.arrayValue else { throw r.fail(p.appending("learningOutcomes"), "must be an array") }
+            for (i, item) in items.enumerated() {
+                let op = p.appending("learningOutcomes").appending(i)
+                guard let o = item.objectValue else { throw r.fail(op, "must be an object") }
+                let skill = try r.string(o, "escoSkill", op)
+                guard ESCOSkillURI.isValid(skill) else {
+                    throw r.fail(op.appending("escoSkill"), "must be an ESCO skill URI http://data.europa.eu/esco/skill/<uuid>")
+                }
+                outcomes.append(Outcome(title: try r.languageMap(o, "title", op, languages: languages), escoSkill: skill,
+                                        skillLabel: try r.languageMap(o, "skillLabel", op, languages: nil)))
+            }
+        }
+        guard let bodyValue = root["awardingBody"]?.objectValue else {
+            throw r.fail(p.appending("awardingBody"), "must be an object with legalName and country")
+        }
+        let bp = p.appending("awardingBody")
+        let country = try r.string(bodyValue, "country", bp)
+        guard Countries.isAlpha3(country) else {
+            throw r.fail(bp.appending("country"), "must be an ISO 3166-1 alpha-3 country code such as BEL")
+        }
+        let body = AwardingBody(legalName: try r.languageMap(bodyValue, "legalName", bp, languages: nil), country: country,
+                                homepage: try r.optionalString(bodyValue, "homepage", bp),
+                                eIDASIdentifier: try r.optionalString(bodyValue, "eIDASIdentifier", bp))
+        let grade = try r.optionalLanguageMap(root, "grade", p, languages: nil)
+        let assessmentTitle = try r.optionalLanguageMap(root, "assessmentTitle", p, languages: nil)
+        let note = try r.optionalLanguageMap(root, "note", p, languages: nil)
+        let identifierScheme = try r.optionalString(root, "identifierScheme", p)
+        var periodStart: String?, periodEnd: String?
+        if let period = root["period"] {
+            guard let o = period.objectValue else { throw r.fail(p.appending("period"), "must be an object with startDate and/or endDate") }
+            periodStart = try r.optionalString(o, "startDate", p.appending("period"))
+            periodEnd = try r.optionalString(o, "endDate", p.appending("period"))
+        }
+        guard let display = root["display"]?.objectValue else {
+            throw r.fail(p.appending("display"), "must be an object with title and image (Europass viewers show the image)")
+        }
+        let dp = p.appending("display")
+        let displayTitle = try r.languageMap(display, "title", dp, languages: languages)
+        let displayDescription = try r.optionalLanguageMap(display, "description", dp, languages: nil)
+        let imagePath = try r.string(display, "image", dp)
+        let image = try readImage(imagePath)
+        let imageType: String
+        if image.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            imageType = "PNG"
+        } else if image.starts(with: [0xFF, 0xD8, 0xFF]) {
+            imageType = "JPEG"
+        } else {
+            throw r.fail(dp.appending("image"), "the image must be a PNG or JPEG file")
+        }
+        guard image.count <= 2 * 1024 * 1024 else { throw r.fail(dp.appending("image"), "the image is larger than 2 MiB; every credential carries it") }
+        var validForDays: Int?
+        if let validity = root["validity"] {
+            guard let n = validity["validForDays"]?.numberValue?.intValue, n > 0, n <= 36_500 else {
+                throw r.fail(p.appending("validity").appending("validForDays"), "must be a number of days from 1 to 36500")
+            }
+            validForDays = n
+        }
+        let known: Set<String> = ["id", "version", "claimType", "languages", "title", "description", "eqfLevel", "ectsCredits",
+                                  "volumeOfLearning", "learningOutcomes", "awardingBody", "grade", "assessmentTitle", "note",
+                                  "identifierScheme", "period", "display", "validity", "$comment"]
+        for key in root.keys where !known.contains(key) {
+            throw r.fail(p.appending(key), "unknown template member (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        var placeholders = Set<String>()
+        for m in root where m.key != "$comment" { Placeholders.collect(m.value, into: &placeholders) }
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return CredentialTemplate(
+            id: id, version: version, kind: kind, languages: languages, title: title, description: description,
+            eqfLevel: eqf, ectsCredits: ects, volumeOfLearning: volume, learningOutcomes: outcomes, awardingBody: body,
+            grade: grade, assessmentTitle: assessmentTitle, note: note, identifierScheme: identifierScheme,
+            periodStart: periodStart, periodEnd: periodEnd, displayTitle: displayTitle, displayDescription: displayDescription,
+            displayImageBase64: Data(image).base64EncodedString(), displayImageType: imageType, validForDays: validForDays,
+            placeholders: placeholders.subtracting(derivedPlaceholders).sorted(), digest: digest)
+    }
+}
+
+/// ESCO skill URIs: `http://data.europa.eu/esco/skill/` followed by a UUID.
+enum ESCOSkillURI {
+    static let prefix = "http://data.europa.eu/esco/skill/"
+    static func isValid(_ uri: String) -> Bool {
+        guard uri.hasPrefix(prefix) else { return false }
+        return UUID(uuidString: String(uri.dropFirst(prefix.count))) != nil
+    }
+}
+
+/// `{{name}}` placeholders in template strings.
+enum Placeholders {
+    /// Adds every placeholder name in `value` (recursively) to `names`.
+    static func collect(_ value: JSONValue, into names: inout Set<String>) {
+        switch value {
+        case .string(let s): names.formUnion(self.names(in: s))
+        case .array(let a): for v in a { collect(v, into: &names) }
+        case .object(let o): for m in o { collect(m.value, into: &names) }
+        default: break
+        }
+    }
+
+    static func names(in text: String) -> [String] {
+        guard text.contains("{{") else { return [] }
+        var result: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            result.append(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return result
+    }
+
+    /// `text` with every placeholder replaced by `lookup(name)`; unknown names become empty.
+    static func render(_ text: String, _ lookup: (String) -> String?) -> String {
+        guard text.contains("{{") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            out += lookup(name) ?? ""
+            rest = rest[close.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+/// Reads template members with errors naming the JSON path.
+struct TemplateReader {
+    let name: String
+
+    func fail(_ path: JSONPath, _ message: String) -> IssuanceError {
+        IssuanceError(.invalidTemplate, message, location: "\(name): \(path)")
+    }
+
+    func string(_ o: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String {
+        guard let s = o[key]?.stringValue else { throw fail(path.appending(key), "must be a string") }
+        return s
+    }
+
+    func optionalString(_ o: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String? {
+        guard let v = o[key] else { return nil }
+        guard let s = v.stringValue else { throw fail(path.appending(key), "must be a string") }
+        return s
+    }
+
+    /// A language map; with `languages`, it must have a text for each of them.
+    func languageMap(_ o: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap {
+        guard let v = o[key] else { throw fail(path.appending(key), "is required (a language map such as {\"en\": \"…\"})") }
+        guard let map = LanguageMap(json: v), !map.isEmpty, map.allSatisfy({ !$0.text.isEmpty }) else {
+            throw fail(path.appending(key), "must be a language map of non-empty texts such as {\"en\": \"…\"}")
+        }
+        for entry in map where LanguageCodes.authorityCode(for: entry.language) == nil {
+            throw fail(path.appending(key).appending(entry.language), "not a supported language tag")
+        }
+        if let languages {
+            for l in languages where map[l] == nil {
+                throw fail(path.appending(key), "has no \"\(l)\" text, but the template's languages include \(l)")
+            }
+        }
+        return map
+    }
+
+    func optionalLanguageMap(_ o: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap? {
+        guard o[key] != nil else { return nil }
+        return try languageMap(o, key, path, languages: languages)
+    }
+}

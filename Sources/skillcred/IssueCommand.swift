@@ -1,0 +1,193 @@
+import ArgumentParser
+import CredentialIssuance
+import Foundation
+import JAdES
+import KeyManagement
+import LearningModel
+import RegistrySQLite
+
+extension Skillcred {
+    /// `skillcred issue`: bulk issuing from a template and a recipients CSV, recorded in the registry.
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue",
+            abstract: "Issue one credential per recipients row: validate, reserve in the registry, build, seal or sign, write DIR/<id>.json.",
+            discussion: """
+                Every row is checked first; problems are listed with line, column and reason. Valid rows are \
+                issued (exit status 1 if some rows were skipped); more than --max-errors problems stops the \
+                run before anything is issued (exit status 2). Running the same template and recipients \
+                again issues nothing new: rows the registry has issued are written again from the stored \
+                document, and an interrupted run continues where it stopped.
+                Demo material: the demo e-seal (keys/demo-seal.pem + samples/demo-seal/demo-seal-cert.pem) \
+                and the demo Ed25519 issuer key (keys/demo-issuer.pem). Never use them for real credentials.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The credential template (JSON, see samples/templates/).", valueName: "FILE"))
+        var template: String
+
+        @Option(name: .long, help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
+        var recipients: String
+
+        @Option(name: .long, help: ArgumentHelp("The folder for the issued credentials (one <id>.json per row).", valueName: "DIR"))
+        var out: String?
+
+        @Option(name: .long, help: ArgumentHelp("edc-jades (Europass EDC with a JAdES e-seal) or vc2 (VC 2.0 with an eddsa-rdfc-2022 proof).", valueName: "FORMAT"))
+        var format: String = IssueFormat.edcJAdES.rawValue
+
+        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem (default demo-seal for edc-jades, demo-issuer for vc2).", valueName: "NAME"))
+        var key: String?
+
+        @Option(name: .long, help: ArgumentHelp("The key directory.", valueName: "DIR"))
+        var keysDir: String = KeyStore.defaultDirectory
+
+        @Option(name: .long, help: ArgumentHelp("edc-jades: the seal certificate chain, PEM, seal certificate first.", valueName: "PEM"))
+        var sealCert: String = "samples/demo-seal/demo-seal-cert.pem"
+
+        @Option(name: .long, help: ArgumentHelp("The URL prefix of the status lists (<URL>/<purpose>/<n>).", valueName: "URL"))
+        var statusBaseURL: String = "https://skillcred.example/status-lists"
+
+        @Option(name: .long, help: ArgumentHelp("The registry database (SQLite file; created when missing).", valueName: "PATH"))
+        var database: String = "skillcred-data/registry.sqlite"
+
+        @Option(name: .long, help: ArgumentHelp("Stop after this many row problems and issue nothing.", valueName: "N"))
+        var maxErrors: Int = 100
+
+        @Flag(name: .long, help: "Only validate the rows; write nothing.")
+        var dryRun = false
+
+        func run() async throws {
+            do {
+                try await issue()
+            } catch {
+                error.exit()
+            }
+        }
+
+        private func fail(_ e: IssuanceError, status: Int32 = 2) -> CLIFailure {
+            CLIFailure(e.description, status: status)
+        }
+
+        private func issue() async throws(CLIFailure) {
+            guard let chosen = IssueFormat(rawValue: format) else {
+                throw CLIFailure("--format \(format): not one of \(IssueFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard maxErrors >= 1 else { throw CLIFailure("--max-errors must be at least 1") }
+            let tpl: CredentialTemplate
+            do { tpl = try CredentialTemplate.load(path: template) } catch { throw fail(error) }
+            let csv = try readInput(recipients)
+            let validation: RecipientValidation
+            do {
+                validation = try Recipients.validate(csv: csv, name: recipients, template: tpl, maxErrors: maxErrors)
+            } catch { throw fail(error) }
+            for p in validation.problems {
+                FileHandle.standardError.write(Data("\(recipients):\(p.line): \(p.rowID.map { "id \($0), " } ?? "")column \(p.column): \(p.reason)\n".utf8))
+            }
+            let tooMany = validation.problems.count >= maxErrors
+            if tooMany {
+                throw CLIFailure("\(recipients): stopped at \(maxErrors) problems (--max-errors); nothing was issued")
+            }
+            print("\(recipients): \(validation.rowCount) rows, \(validation.validRows.count) valid, \(validation.invalidRowCount) with problems")
+            if dryRun {
+                if validation.invalidRowCount > 0 { throw CLIFailure("dry run: fix the rows above before issuing", status: 1) }
+                print("dry run: nothing written")
+                return
+            }
+            guard let out else { throw CLIFailure("--out DIR is required unless --dry-run is given") }
+            let securing = try makeSecuring(chosen, template: tpl)
+            let dbURL = URL(fileURLWithPath: database)
+            do {
+                try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw CLIFailure("\(database): cannot create its folder: \(error.localizedDescription)")
+            }
+            let store: SQLiteRegistryStore
+            do { store = try SQLiteRegistryStore(path: database) } catch {
+                throw CLIFailure("\(database): \(error)")
+            }
+            let issuer = BatchIssuer(template: tpl, securing: securing, registry: store,
+                                     outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
+            let bar = ProgressReporter(total: validation.validRows.count)
+            let summary: IssueSummary
+            do {
+                summary = try await issuer.issue(validation.validRows) { bar.report($0) }
+            } catch {
+                bar.finish()
+                throw fail(error, status: error.code == .profileViolation ? 1 : 2)
+            }
+            bar.finish()
+            let rate = summary.elapsedSeconds > 0 ? Double(summary.issued) / summary.elapsedSeconds : 0
+            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database)")
+            if validation.invalidRowCount > 0 {
+                throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
+            }
+        }
+
+        private func makeSecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
+            let name = key ?? (format == .vc2 ? "demo-issuer" : "demo-seal")
+            do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--key \(name): \(error)") }
+            let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
+            let keyBytes = try readInput(keyPath)
+            guard let pem = String(validating: keyBytes, as: UTF8.self) else { throw CLIFailure("\(keyPath): not UTF-8 PEM text") }
+            warnIfReadableByOthers(keyPath)
+            switch format {
+            case .edcJAdES:
+                guard let chain = String(validating: try readInput(sealCert), as: UTF8.self) else { throw CLIFailure("\(sealCert): not UTF-8 PEM text") }
+                let sealer: JAdESSealer
+                do { sealer = try JAdESSealer(privateKeyPEM: pem, certificateChainPEM: chain) } catch {
+                    throw CLIFailure("\(error.code == .invalidKey ? keyPath : sealCert): \(error.message)")
+                }
+                do { return try CredentialSecuring.jades(sealer) } catch { throw CLIFailure("\(sealCert): \(error.message)") }
+            case .vc2:
+                let privateKey: PrivateKey
+                do { privateKey = try PrivateKey(pem: pem) } catch { throw CLIFailure("\(keyPath): \(error)") }
+                do {
+                    return try CredentialSecuring.dataIntegrity(key: privateKey, issuerName: template.awardingBody.legalName,
+                                                                country: template.awardingBody.country,
+                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                } catch { throw CLIFailure("\(keyPath): \(error.message)") }
+            }
+        }
+
+        /// A key readable by other users is a leak waiting to happen; say so, but do not refuse
+        /// (a fresh git clone gives the demo keys mode 0644).
+        private func warnIfReadableByOthers(_ path: String) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
+            FileHandle.standardError.write(Data("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)\n".utf8))
+        }
+    }
+}
+
+/// A progress bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).
+final class ProgressReporter: @unchecked Sendable {
+    private let total: Int
+    private let isTerminal = isatty(2) == 1
+    private let lock = NSLock()
+    private var drewBar = false
+    private var lastLine = Date.distantPast
+
+    init(total: Int) { self.total = total }
+
+    func report(_ p: IssueProgress) {
+        lock.lock(); defer { lock.unlock() }
+        let rate = p.elapsed > 0 ? Double(p.done) / p.elapsed : 0
+        let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
+        let figures = "\(p.done)/\(p.total)  \(String(format: "%.0f", rate))/s  ETA \(String(format: "%.0f", eta)) s"
+        if isTerminal {
+            let width = 30
+            let filled = p.total > 0 ? width * p.done / p.total : width
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(figures)   ".utf8))
+            drewBar = true
+        } else if p.done == p.total || Date().timeIntervalSince(lastLine) >= 2 {
+            lastLine = Date()
+            FileHandle.standardError.write(Data("issued \(figures)\n".utf8))
+        }
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if drewBar { FileHandle.standardError.write(Data("\n".utf8)); drewBar = false }
+    }
+}

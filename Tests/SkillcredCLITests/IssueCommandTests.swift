@@ -1,0 +1,85 @@
+import CredentialJSON
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `skillcred` in the package root; nil (and a SKIPPED line) when it is not built.
+private func issueCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)? {
+    guard let tool = skillcredExecutable() else {
+        print("SKIPPED: skillcred executable not found (build it with swift build)")
+        return nil
+    }
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    process.currentDirectoryURL = SharedData.packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("skillcred issue", .serialized)
+struct IssueCommandTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-issue-cli-\(UUID().uuidString)")
+
+    func files(_ folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)) ?? []).sorted()
+    }
+
+    @Test("the broken CSV is reported row by row and nothing is written by a dry run")
+    func brokenCSVDryRun() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard let run = try issueCLI([
+            "issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients-broken.csv",
+            "--out", dir.appendingPathComponent("out").path, "--database", dir.appendingPathComponent("db.sqlite").path, "--dry-run",
+        ]) else { return }
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("samples/recipients-broken.csv:3: id L-0002, column email: \"bram.at.learner.example\" is not an e-mail address"), "\(run.stderr)")
+        #expect(run.stderr.contains("samples/recipients-broken.csv:7: id L-0006, column *: the row has 7 fields, the header 8"))
+        #expect(run.stdout.contains("6 rows, 1 valid, 5 with problems"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
+    }
+
+    @Test("--max-errors stops before issuing anything")
+    func maxErrors() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard let run = try issueCLI([
+            "issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients-broken.csv",
+            "--out", dir.appendingPathComponent("out").path, "--database", dir.appendingPathComponent("db.sqlite").path, "--max-errors", "3",
+        ]) else { return }
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("stopped at 3 problems"))
+        #expect(files("out").isEmpty)
+    }
+
+    @Test("issue in both formats, then re-run without duplicates")
+    func issueBothFormatsAndRerun() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db.sqlite").path
+        for format in ["edc-jades", "vc2"] {
+            let out = dir.appendingPathComponent(format).path
+            let args = ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
+                        "--out", out, "--format", format, "--database", db]
+            guard let first = try issueCLI(args) else { return }
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("20 issued"), "\(first.stdout)")
+            #expect(files(format).count == 20)
+            let before = try Data(contentsOf: dir.appendingPathComponent(format).appendingPathComponent("L-0007.json"))
+            guard let second = try issueCLI(args) else { return }
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stdout.contains("0 issued (0 resumed), 20 already issued"), "\(second.stdout)")
+            #expect(try Data(contentsOf: dir.appendingPathComponent(format).appendingPathComponent("L-0007.json")) == before)
+        }
+        // The sealed EDC verifies with the CLI's own JAdES verifier against the demo CA.
+        guard let verify = try issueCLI(["jades-verify", "--trust-anchors", "samples/demo-seal",
+                                         dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
+        #expect(verify.status == 0, "\(verify.stderr)")
+        guard let validate = try issueCLI(["validate", dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
+        #expect(validate.status == 0, "\(validate.stdout) \(validate.stderr)")
+    }
+}
