@@ -23,6 +23,8 @@ struct Skillcred: AsyncParsableCommand {
             Reinstate.self,
             Status.self,
             Issue.self,
+            Serve.self,
+            TokensCommand.self,
         ]
     )
 }
