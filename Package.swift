@@ -136,7 +136,7 @@ let package = Package(
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite", "CredentialVerification",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.

@@ -43,6 +43,7 @@ public struct ProblemDetail: Sendable, Hashable, CustomStringConvertible {
     /// Where in the document, when known (a JSON path such as `$.credentialSubject.id`).
     public let path: String?
 
+    /// Creates a problem detail.
     public init(code: String, type: String, title: String, detail: String, path: String? = nil) {
         self.code = code
         self.type = type
@@ -86,7 +87,9 @@ public enum VCErrorCode: String, Sendable, Hashable {
 
 /// The outcome of one check: a value, never a thrown error.
 public struct CheckResult: Sendable, Hashable {
+    /// Which check.
     public let name: CheckName
+    /// OK, Error or Skipped.
     public let status: CheckStatus
     /// Why, in plain words a person understands.
     public let reason: String
@@ -98,6 +101,7 @@ public struct CheckResult: Sendable, Hashable {
     /// (e.g. the issuer is unknown, the revocation status could not be learnt, nothing is sealed).
     public let limitsTrust: Bool
 
+    /// Creates a result; an Error never limits trust (it fails outright).
     public init(_ name: CheckName, _ status: CheckStatus, _ reason: String, problems: [ProblemDetail] = [],
                 details: [String] = [], limitsTrust: Bool = false) {
         self.name = name
@@ -108,10 +112,12 @@ public struct CheckResult: Sendable, Hashable {
         self.limitsTrust = limitsTrust && status != .error
     }
 
+    /// A passed check.
     public static func ok(_ name: CheckName, _ reason: String, details: [String] = []) -> CheckResult {
         CheckResult(name, .ok, reason, details: details)
     }
 
+    /// A failed check with its problems.
     public static func error(_ name: CheckName, _ reason: String, _ problems: [ProblemDetail], details: [String] = []) -> CheckResult {
         CheckResult(name, .error, reason, problems: problems, details: details)
     }

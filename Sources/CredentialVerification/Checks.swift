@@ -15,7 +15,9 @@ import X509
 
 /// Format: strict JSON, the VC data model rules (2.0 or 1.1), safe-mode JSON-LD, and the EDC profile for EDCs.
 public struct FormatCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.format
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
@@ -35,7 +37,7 @@ public struct FormatCheck: VerificationCheck {
                 problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
             }
         }
-        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document) { problems.append(p) }
+        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document, options: context.jsonLDOptions) { problems.append(p) }
         if !problems.isEmpty {
             let first = problems[0]
             let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
@@ -90,7 +92,7 @@ public struct FormatCheck: VerificationCheck {
     /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
     /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
     /// i18n datatype, so `@direction` counts as representable, not as lost data.
-    static func jsonLDProblem(_ document: JSONValue) -> ProblemDetail? {
+    static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = BundledContexts.options(safeMode: true, base: nil)) -> ProblemDetail? {
         var unsecured = document
         if case .object(var o) = document, o["proof"] != nil {
             o["proof"] = nil
@@ -98,7 +100,7 @@ public struct FormatCheck: VerificationCheck {
         }
         let expanded: [JSONValue]
         do {
-            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: BundledContexts.options(safeMode: true, base: nil))
+            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: options)
         } catch {
             return .vc(.malformedValueError, "JSON-LD: \(error)")
         }
@@ -115,7 +117,9 @@ public struct FormatCheck: VerificationCheck {
 
 /// Seal: the JAdES seal, Data Integrity proof(s) or JWS verifies and its key is bound to the issuer.
 public struct SealCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.seal
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
@@ -246,7 +250,9 @@ public struct QualifiedStatus: Sendable, Hashable {
 /// Owner: when a presentation is given, the holder is the credential's subject (or, for a self-asserted
 /// credential, its issuer) and the presentation's proof verifies with the holder's key.
 public struct OwnerCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.owner
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
@@ -300,7 +306,9 @@ public struct OwnerCheck: VerificationCheck {
 
 /// Revocation: every Bitstring Status List entry is read from the configured source.
 public struct RevocationCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.revocation
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
@@ -387,7 +395,9 @@ public struct RevocationCheck: VerificationCheck {
 /// Accreditation: the issuer is in the configured trusted-issuer list (within its scope), or its seal
 /// certificate chains to a configured X.509 trust anchor.
 public struct AccreditationCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.accreditation
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
@@ -459,7 +469,9 @@ public struct AccreditationCheck: VerificationCheck {
 
 /// Validity: `validFrom`/`validUntil` (VC 2.0, EDC) or `issuanceDate`/`expirationDate` (VC 1.1), with clock skew.
 public struct ValidityCheck: VerificationCheck {
+    /// The EU name of the check.
     public let name = CheckName.validity
+    /// Creates the check.
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {

@@ -35,8 +35,12 @@ public struct DetectedInput: Sendable {
     public let problem: ProblemDetail?
     /// For a compact JWS: the token text.
     public let compactJWS: String?
+    /// For a JAdES seal: the parsed JWS JSON object (so the seal verifier need not parse it again).
+    public let envelope: JSONValue?
 
-    public init(source: String, kind: InputKind, document: JSONValue?, bytes: [UInt8], problem: ProblemDetail? = nil, compactJWS: String? = nil) {
+    public init(source: String, kind: InputKind, document: JSONValue?, bytes: [UInt8], problem: ProblemDetail? = nil,
+                compactJWS: String? = nil, envelope: JSONValue? = nil) {
+        self.envelope = envelope
         self.source = source
         self.kind = kind
         self.document = document
@@ -84,7 +88,8 @@ public enum InputDetector {
             // The payload is parsed by the seal verifier; here only to show what was sealed.
             let payload = sealedPayload(object)
             return DetectedInput(source: source, kind: .jadesSealed, document: payload, bytes: bytes,
-                                 problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil)
+                                 problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil,
+                                 envelope: json)
         }
         if object["@context"] == nil, let credential = object["credential"], credential.isObject {
             return DetectedInput(source: source, kind: .uploadable, document: credential, bytes: JSONWriter.data(credential))

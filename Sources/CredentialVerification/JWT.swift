@@ -4,9 +4,13 @@ import Foundation
 
 /// The outcome of checking a VC-JOSE compact JWS (`application/vc+jwt`).
 public struct JWTVerification: Sendable {
+    /// The header's `alg`.
     public var algorithm: String?
+    /// The resolved `kid` (absolute).
     public var keyID: String?
+    /// Why the JWS does not verify; empty when it does.
     public var errors: [ProblemDetail]
+    /// Facts for the report (algorithm, key, controller).
     public var details: [String]
 }
 

@@ -3,9 +3,12 @@ import Foundation
 
 /// Renders reports for a person at a terminal: ✓/✗ per check, the credential summarised, colour only when asked.
 public struct TerminalRenderer: Sendable {
+    /// Whether to use ANSI colours (only for a TTY, or when asked).
     public var colour: Bool
+    /// Creates a renderer.
     public init(colour: Bool) { self.colour = colour }
 
+    /// The report text, one block per item.
     public func render(_ reports: [VerificationReport]) -> String {
         reports.map { render($0, indent: "") }.joined(separator: "\n")
     }
@@ -54,6 +57,7 @@ public struct TerminalRenderer: Sendable {
 
 /// Renders the VC API's VerificationResult shape: `verified`, `problemDetails`, per-check `results`.
 public enum JSONReportRenderer {
+    /// One report as a VerificationResult object.
     public static func json(_ r: VerificationReport) -> JSONValue {
         var o: JSONObject = [
             "verified": .bool(r.verified),
@@ -89,6 +93,7 @@ public enum JSONReportRenderer {
 
 /// A self-contained, accessible HTML report (inline CSS, headings, labelled data, AA contrast; everything escaped).
 public enum HTMLReportRenderer {
+    /// Escapes text for HTML element content and attribute values.
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -118,6 +123,7 @@ public enum HTMLReportRenderer {
     .detail{color:#3d3d3d;font-size:.9rem}code{word-break:break-all}
     """
 
+    /// The whole page.
     public static func render(_ reports: [VerificationReport], generated: Date = Date()) -> String {
         let overall = reports.map(\.status).max() ?? .failed
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -13,16 +13,26 @@ public struct CredentialSummary: Sendable, Hashable {
         public let skillLabel: String?
     }
 
+    /// The credential id.
     public let id: String?
+    /// The credential types.
     public let types: [String]
+    /// The learner's name (or subject id).
     public let learner: String?
+    /// What was achieved (EDC claim title, VC 2.0 achievement name).
     public let achievement: String?
+    /// Who awarded it (EDC awarding body, else the issuer).
     public let awardingBody: String?
+    /// When (awarding date, else validFrom / issuanceDate).
     public let date: String?
+    /// The first EQF level stated.
     public let eqfLevel: Int?
+    /// The issuer id.
     public let issuer: String?
+    /// Learning outcomes with their ESCO skills.
     public let outcomes: [Outcome]
 
+    /// Reads the summary from credential JSON; `catalog` supplies ESCO labels.
     public init(credential c: JSONValue, catalog: ESCOCatalog? = nil) {
         id = c["id"]?.stringValue
         types = c["type"]?.asArray.compactMap(\.stringValue) ?? []
@@ -59,6 +69,7 @@ public struct CredentialSummary: Sendable, Hashable {
         self.outcomes = outcomes
     }
 
+    /// The summary as JSON (the `credential` member of the JSON report).
     public var jsonValue: JSONValue {
         var o = JSONObject()
         func put(_ k: String, _ v: String?) { if let v { o[k] = .string(v) } }

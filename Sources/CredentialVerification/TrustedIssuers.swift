@@ -19,14 +19,22 @@ import Foundation
 public struct TrustedIssuerList: Sendable, Hashable {
     /// One trusted issuer and its scope.
     public struct Entry: Sendable, Hashable {
+        /// The issuer id (DID or URL) as the credential states it.
         public var id: String?
+        /// The eIDAS organisation identifier of the seal certificate.
         public var organizationIdentifier: String?
+        /// The name shown in reports.
         public var name: String
+        /// Allowed EQF levels; `nil` allows any.
         public var eqfLevels: [Int]?
+        /// Allowed credential types (at least one must match); `nil` allows any.
         public var credentialTypes: [String]?
+        /// When the trust starts.
         public var validFrom: XSDDateTime?
+        /// When the trust ends.
         public var validUntil: XSDDateTime?
 
+        /// Creates an entry.
         public init(id: String? = nil, organizationIdentifier: String? = nil, name: String, eqfLevels: [Int]? = nil,
                     credentialTypes: [String]? = nil, validFrom: XSDDateTime? = nil, validUntil: XSDDateTime? = nil) {
             self.id = id
@@ -41,13 +49,17 @@ public struct TrustedIssuerList: Sendable, Hashable {
 
     /// A problem reading the list, naming the JSON path.
     public struct ReadError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The JSON path (or file path) of the problem.
         public let path: String
+        /// What is wrong.
         public let message: String
         public var description: String { "\(path): \(message)" }
     }
 
+    /// The trusted issuers.
     public var entries: [Entry]
 
+    /// Creates a list in code.
     public init(entries: [Entry]) { self.entries = entries }
 
     /// Reads the JSON file format above.

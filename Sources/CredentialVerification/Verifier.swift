@@ -2,6 +2,7 @@ import CredentialJSON
 import DataIntegrity
 import Foundation
 import JAdES
+import JSONLD
 import LearningModel
 import StatusList
 import X509
@@ -33,6 +34,7 @@ public struct VerificationPolicy: Sendable {
                 trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
                 requireSignedStatusLists: Bool = true, escoCatalog: ESCOCatalog? = nil,
                 challenge: String? = nil, domain: [String]? = nil, jsonLDFormatCheck: Bool = true) {
+        // Defaults: verify now, 300 s skew, trust nothing, no status source, signed status lists only.
         self.at = at
         self.clockSkew = clockSkew
         self.trustAnchors = trustAnchors
@@ -70,6 +72,7 @@ public struct PresentationContext: Sendable {
     /// Why the presentation proof failed, when it did.
     public let proofProblems: [ProblemDetail]
 
+    /// Creates a presentation context.
     public init(holder: String?, proofVerified: Bool?, proofProblems: [ProblemDetail] = []) {
         self.holder = holder
         self.proofVerified = proofVerified
@@ -79,10 +82,14 @@ public struct PresentationContext: Sendable {
 
 /// One item under verification: its document, what sealed it, and where it was presented.
 public struct VerificationSubject: Sendable {
+    /// The detected input.
     public let input: DetectedInput
+    /// The seal or proof, verified once.
     public let seal: SealEvidence
+    /// The presentation the item arrived in, if any.
     public let presentation: PresentationContext?
 
+    /// Creates a subject (checks can be run on their own, e.g. Format on a fixture).
     public init(input: DetectedInput, seal: SealEvidence = .unsealed, presentation: PresentationContext? = nil) {
         self.input = input
         self.seal = seal
@@ -108,20 +115,29 @@ public struct VerificationSubject: Sendable {
 
 /// One check of the verifier. Checks are small values; a failure is a ``CheckResult``, never a throw.
 public protocol VerificationCheck: Sendable {
+    /// The EU name of the check.
     var name: CheckName { get }
+    /// Runs the check; every outcome, failure included, is a ``CheckResult``.
     func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult
 }
 
 /// Shared, batch-wide services the checks use (caches live here).
 public struct VerificationContext: Sendable {
+    /// The deployment's policy.
     public let policy: VerificationPolicy
+    /// The Data Integrity verifier (shared JSON-LD context cache, cached key resolution).
     public let dataIntegrity: DataIntegrityVerifier
+    /// Status list credentials already fetched and verified in this batch.
     public let statusCache: StatusListCache
+    /// JSON-LD options for the Format check (safe mode, null base, the same loader and cache as the proofs).
+    public let jsonLDOptions: JSONLDOptions
 }
 
 /// The report for one item (a credential, or a presentation with its credentials).
 public struct VerificationReport: Sendable {
+    /// Where the item came from (file, array index, position in a presentation).
     public let source: String
+    /// What the item was recognised as.
     public let kind: InputKind
     /// The checks, in the EU viewer's order.
     public let checks: [CheckResult]
@@ -130,6 +146,7 @@ public struct VerificationReport: Sendable {
     /// For a presentation: one report per embedded credential.
     public let embedded: [VerificationReport]
 
+    /// Creates a report.
     public init(source: String, kind: InputKind, checks: [CheckResult], summary: CredentialSummary?, embedded: [VerificationReport] = [], isUnreadable: Bool = false) {
         self.isUnreadable = isUnreadable
         self.source = source
@@ -144,6 +161,7 @@ public struct VerificationReport: Sendable {
         embedded.reduce(OverallStatus.of(checks)) { max($0, $1.status) }
     }
 
+    /// `true` only for ``OverallStatus/verified``.
     public var verified: Bool { status == .verified }
 
     /// Every problem, this item's first, each embedded credential's after.
@@ -163,22 +181,27 @@ public struct VerificationReport: Sendable {
 /// let reports = await verifier.verify(bytes: data, source: "diploma.json")
 /// ```
 public struct Verifier: Sendable {
+    /// What to trust and when.
     public let policy: VerificationPolicy
     /// The checks run on each credential, in order.
     public var credentialChecks: [any VerificationCheck]
     /// The checks run on a presentation itself.
     public var presentationChecks: [any VerificationCheck]
+    /// Batch-wide services and caches handed to every check.
     public let context: VerificationContext
+    /// The JAdES verifier (limits, understood `crit` headers).
     public var jadesVerifier: JAdESVerifier
 
     /// Creates a verifier. `resolver` resolves Data Integrity verification methods and JWT `kid`s
     /// (default: did:key, did:jwk and, when given, a local did:web directory), cached across a batch.
+    /// `canonicalizer` decides which JSON-LD contexts are known (default: the bundled, hash-pinned ones).
     public init(policy: VerificationPolicy = VerificationPolicy(), resolver: (any VerificationMethodResolving)? = nil,
-                didWebDirectory: URL? = nil) {
+                didWebDirectory: URL? = nil, canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()) {
         self.policy = policy
         let base = resolver ?? DIDVerificationMethodResolver(didWebDirectory: didWebDirectory)
-        let di = DataIntegrityVerifier(canonicalizer: JSONLDCanonicalizer(), resolver: CachingMethodResolver(base))
-        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache())
+        let di = DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: CachingMethodResolver(base))
+        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache(),
+                                           jsonLDOptions: canonicalizer.jsonldOptions)
         self.credentialChecks = [FormatCheck(), SealCheck(), OwnerCheck(), RevocationCheck(), AccreditationCheck(), ValidityCheck()]
         self.presentationChecks = [FormatCheck(), SealCheck(), OwnerCheck()]
         self.jadesVerifier = JAdESVerifier()
@@ -261,7 +284,12 @@ public struct Verifier: Sendable {
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
         switch input.kind {
         case .jadesSealed:
-            let result = jadesVerifier.verify(input.bytes)
+            let result: JAdESVerificationResult
+            if let envelope = input.envelope, let document = try? JWSJSONDocument(envelope) {
+                result = jadesVerifier.verify(document)
+            } else {
+                result = jadesVerifier.verify(input.bytes)
+            }
             guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
             // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.
             let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors)

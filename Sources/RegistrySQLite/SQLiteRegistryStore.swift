@@ -92,10 +92,10 @@ public final class SQLiteRegistryStore: RegistryStore {
         try await write { db in
             let now = Date()
             for d in docs {
-                try db.execute(sql: "UPDATE credential SET document = ?, state = 'issued' WHERE id = ?", arguments: [d.doc, d.id])
+                try db.cachedStatement(sql: "UPDATE credential SET document = ?, state = 'issued' WHERE id = ?").execute(arguments: [d.doc, d.id])
                 guard db.changesCount == 1 else { throw RegistryError(.notFound, "no reserved credential \(d.id)") }
-                try db.execute(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, 'issue', NULL, ?)",
-                               arguments: [now, d.id, actor])
+                try db.cachedStatement(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, 'issue', NULL, ?)")
+                    .execute(arguments: [now, d.id, actor])
             }
         }
     }
@@ -220,14 +220,14 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         for k in fresh {
             let r = requests[k]
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
                 VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
-                """, arguments: [r.newCredentialID, r.issuer, r.batch, r.rowKey, r.format, now])
+                """).execute(arguments: [r.newCredentialID, r.issuer, r.batch, r.rowKey, r.format, now])
             let statuses = assignments[k] ?? []
             for s in statuses {
-                try db.execute(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)",
-                               arguments: [r.newCredentialID, s.purpose, s.listURL, s.index])
+                try db.cachedStatement(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [r.newCredentialID, s.purpose, s.listURL, s.index])
             }
             result[k] = CredentialRecord(id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
                                          state: .reserved, statuses: statuses, document: nil, createdAt: now)
@@ -269,12 +269,12 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     private static func fetchCredential(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialRecord? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE \(condition)
-            """, arguments: arguments)
+            """), arguments: arguments)
         else { return nil }
         let id: String = row["id"]
-        let statuses = try Row.fetchAll(db, sql: "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = ? ORDER BY purpose",
+        let statuses = try Row.fetchAll(db.cachedStatement(sql: "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = ? ORDER BY purpose"),
                                         arguments: [id]).map { StatusAssignment(purpose: $0["purpose"], listURL: $0["list_url"], index: $0["list_index"]) }
         let document: Data? = row["document"]
         return CredentialRecord(id: id, issuer: row["issuer"], batch: row["batch"], rowKey: row["row_key"], format: row["format"],

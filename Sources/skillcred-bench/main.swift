@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, rdfc, to-rdf, registry. Medians, in microseconds.
+// Areas: status, rdfc, to-rdf, di, registry, verify. Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -11,4 +11,6 @@ if wants("rdfc") || requested.contains("--credential-runs") {
     do { try CanonicalizationBench.run() } catch { print("rdfc benchmark failed: \(error)") }
 }
 if wants("to-rdf") { try runToRDFBenchmarks() }
+if wants("di") { await runDataIntegrityBenchmarks() }
 if wants("registry") { try await runRegistryBenchmarks() }
+if wants("verify") { try await runVerifyBenchmarks() }

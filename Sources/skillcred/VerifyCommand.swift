@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredentialJSON
 import CredentialVerification
+import DataIntegrity
 import Foundation
 import JAdES
 import LearningModel
@@ -50,6 +51,12 @@ extension Skillcred {
 
         @Option(name: .long, help: ArgumentHelp("Folder of did:web documents: did:web:example.com → DIR/example.com/.well-known/did.json.", valueName: "DIR"))
         var didWebDir: String?
+
+        @Option(name: .long, help: ArgumentHelp("A controller (DID) document JSON file to take verification methods from before any DID method (repeatable).", valueName: "FILE"))
+        var controllerDocument: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.", valueName: "DIR"))
+        var contextDir: String?
 
         @Option(name: .long, help: "The challenge a presentation's proof must carry.")
         var challenge: String?
@@ -131,7 +138,24 @@ extension Skillcred {
         /// Verifies everything and returns the exit status (0 verified, 1 failed, 3 partially verified).
         private func verify() async throws(CLIFailure) -> Int32 {
             let policy = try policy()
-            let verifier = Verifier(policy: policy, didWebDirectory: didWebDir.map { URL(fileURLWithPath: $0) })
+            var controllerDocuments: [JSONObject] = []
+            for path in controllerDocument {
+                let bytes = try readInput(path)
+                let value: JSONValue
+                do { value = try JSONParser.parse(bytes) } catch {
+                    throw CLIFailure("\(path): line \(error.line):\(error.column): \(error.message)")
+                }
+                guard let object = value.objectValue else { throw CLIFailure("\(path): $: a controller document must be a JSON object") }
+                controllerDocuments.append(object)
+            }
+            let resolver: DIDVerificationMethodResolver
+            do {
+                resolver = try DIDVerificationMethodResolver(
+                    didWebDirectory: didWebDir.map { URL(fileURLWithPath: $0) }, controllerDocumentsJSON: controllerDocuments)
+            } catch {
+                throw CLIFailure("--controller-document: \(error.message)")
+            }
+            let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: makeCanonicalizer(contextDir: contextDir))
             var items: [(source: String, bytes: [UInt8])] = []
             for file in try files() { items.append((file == "-" ? "(standard input)" : file, try readInput(file))) }
             let reports = await verifier.verifyBatch(items).flatMap { $0 }

@@ -126,7 +126,9 @@ struct SignVerifyCLITests {
         let signed = try run(["sign", "--key", "issuer", "--context-dir", "contexts", "skill.json"], in: directory)
         #expect(signed.status == 0, "\(signed.stderr)")
         try write(signed.stdout, "signed.json")
-        #expect(try run(["verify", "--context-dir", "contexts", "signed.json"], in: directory).status == 0)
+        // With the context the proof verifies (partially verified: the did:key issuer is not in a trusted list);
+        // without it the credential is not even well formed.
+        #expect(try run(["verify", "--context-dir", "contexts", "signed.json"], in: directory).status == 3)
         #expect(try run(["verify", "signed.json"], in: directory).status == 1)
     }
 }

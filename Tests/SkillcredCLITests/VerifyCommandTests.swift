@@ -9,7 +9,9 @@ struct VerifyCommandTests {
 
     @Test("An official EU sample: partially verified (exit 3), summarised for a person")
     func officialSample() throws {
-        guard let sample = SharedData.shared(official), let (status, out, err) = try runSkillcred(["verify", sample.path]) else { return }
+        guard let sample = SharedData.shared(official) else { return }
+        let r = try SkillcredCLI.run(["verify", sample.path])
+        let (status, out, err) = (r.status, Array(r.stdoutData), r.stderr)
         let text = String(decoding: out, as: UTF8.self)
         #expect(status == 3, "\(err)")
         #expect(text.contains("Partially verified"))
@@ -23,7 +25,8 @@ struct VerifyCommandTests {
         guard let sample = SharedData.shared(official) else { return }
         let html = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).html")
         defer { try? FileManager.default.removeItem(at: html) }
-        guard let (status, out, _) = try runSkillcred(["verify", "--json", "--html", html.path, sample.path]) else { return }
+        let r = try SkillcredCLI.run(["verify", "--json", "--html", html.path, sample.path])
+        let (status, out) = (r.status, Array(r.stdoutData))
         #expect(status == 3)
         let json = try JSONParser.parse(out)
         #expect(json["verified"] == .bool(false))
@@ -45,21 +48,22 @@ struct VerifyCommandTests {
         let tampered = original.replacingOccurrences(of: "Ana Andromeda", with: "Ana Andromedb")
         #expect(tampered != original)
         try tampered.write(to: dir.appendingPathComponent("tampered.json"), atomically: true, encoding: .utf8)
-        guard let (status, out, _) = try runSkillcred(["verify", dir.appendingPathComponent("tampered.json").path]) else { return }
+        let r = try SkillcredCLI.run(["verify", dir.appendingPathComponent("tampered.json").path])
+        let (status, out) = (r.status, Array(r.stdoutData))
         #expect(status == 1)
         #expect(String(decoding: out, as: UTF8.self).contains("✗ Seal"))
 
         try "{\n  \"a\": tru\n}".write(to: dir.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
-        let broken = try #require(try runSkillcred(["verify", dir.appendingPathComponent("broken.json").path]))
-        #expect(broken.0 == 2)
-        #expect(broken.2.contains("broken.json: line 2:"))
+        let broken = try SkillcredCLI.run(["verify", dir.appendingPathComponent("broken.json").path])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("broken.json: line 2:"))
 
         // A directory: both files, worst result wins (unreadable → 2).
-        let both = try #require(try runSkillcred(["verify", dir.path]))
-        #expect(both.0 == 2)
-        #expect(String(decoding: both.1, as: UTF8.self).contains("tampered.json"))
+        let both = try SkillcredCLI.run(["verify", dir.path])
+        #expect(both.status == 2)
+        #expect(both.stdout.contains("tampered.json"))
 
-        #expect(try #require(try runSkillcred(["verify", "--at", "yesterday", sample.path])).0 == 2)
-        #expect(try #require(try runSkillcred(["verify", dir.appendingPathComponent("missing.json").path])).0 == 2)
+        #expect(try SkillcredCLI.run(["verify", "--at", "yesterday", sample.path]).status == 2)
+        #expect(try SkillcredCLI.run(["verify", dir.appendingPathComponent("missing.json").path]).status == 2)
     }
 }
