@@ -307,3 +307,15 @@ struct TemplateReader {
         return try languageMap(o, key, path, languages: languages)
     }
 }
+
+extension CredentialTemplate {
+    /// The learning outcomes whose ESCO skill is not in `catalog` (a full ESCO export), as template errors.
+    public func skillsMissing(from catalog: ESCOCatalog, templateName: String) -> [IssuanceError] {
+        learningOutcomes.enumerated().compactMap { index, outcome in
+            catalog.skill(outcome.escoSkill) == nil
+                ? IssuanceError(.invalidTemplate, "\(outcome.escoSkill) is not a skill of the ESCO export (\(catalog.source))",
+                                location: "\(templateName): $.learningOutcomes[\(index)].escoSkill")
+                : nil
+        }
+    }
+}

@@ -4,7 +4,6 @@ import Foundation
 import JAdES
 import KeyManagement
 import LearningModel
-import RegistrySQLite
 
 extension Skillcred {
     /// `skillcred issue`: bulk issuing from a template and a recipients CSV, recorded in the registry.
@@ -47,11 +46,13 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("The URL prefix of the status lists (<URL>/<purpose>/<n>).", valueName: "URL"))
         var statusBaseURL: String = "https://skillcred.example/status-lists"
 
-        @Option(name: .long, help: ArgumentHelp("The registry database (SQLite file; created when missing).", valueName: "PATH"))
-        var database: String = "skillcred-data/registry.sqlite"
+        @OptionGroup var database: DatabaseOptions
 
         @Option(name: .long, help: ArgumentHelp("Stop after this many row problems and issue nothing.", valueName: "N"))
         var maxErrors: Int = 100
+
+        @Option(name: .long, help: ArgumentHelp("An ESCO skills export (skills_<lang>.csv, repeatable): every template skill must be in it.", valueName: "CSV"))
+        var esco: [String] = []
 
         @Flag(name: .long, help: "Only validate the rows; write nothing.")
         var dryRun = false
@@ -75,6 +76,18 @@ extension Skillcred {
             guard maxErrors >= 1 else { throw CLIFailure("--max-errors must be at least 1") }
             let tpl: CredentialTemplate
             do { tpl = try CredentialTemplate.load(path: template) } catch { throw fail(error) }
+            if !esco.isEmpty {
+                var catalog = ESCOCatalog()
+                for file in esco {
+                    let bytes = try readInput(file)
+                    do {
+                        try catalog.load(csv: bytes, language: ESCOCatalog.language(ofFileName: file) ?? "en", source: file)
+                    } catch { throw CLIFailure("\(file):\(error.line):\(error.column): \(error.message)") }
+                }
+                let missing = tpl.skillsMissing(from: catalog, templateName: template)
+                for problem in missing.dropLast() { FileHandle.standardError.write(Data("skillcred: \(problem)\n".utf8)) }
+                if let last = missing.last { throw fail(last) }
+            }
             let csv = try readInput(recipients)
             let validation: RecipientValidation
             do {
@@ -95,16 +108,7 @@ extension Skillcred {
             }
             guard let out else { throw CLIFailure("--out DIR is required unless --dry-run is given") }
             let securing = try makeSecuring(chosen, template: tpl)
-            let dbURL = URL(fileURLWithPath: database)
-            do {
-                try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            } catch {
-                throw CLIFailure("\(database): cannot create its folder: \(error.localizedDescription)")
-            }
-            let store: SQLiteRegistryStore
-            do { store = try SQLiteRegistryStore(path: database) } catch {
-                throw CLIFailure("\(database): \(error)")
-            }
+            let store = await database.open()
             let issuer = BatchIssuer(template: tpl, securing: securing, registry: store,
                                      outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
             let bar = ProgressReporter(total: validation.validRows.count)
@@ -117,7 +121,7 @@ extension Skillcred {
             }
             bar.finish()
             let rate = summary.elapsedSeconds > 0 ? Double(summary.issued) / summary.elapsedSeconds : 0
-            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database)")
+            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database.spec.hasPrefix("postgres") ? "postgres" : database.spec)")
             if validation.invalidRowCount > 0 {
                 throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
             }

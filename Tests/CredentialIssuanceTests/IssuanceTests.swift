@@ -120,6 +120,12 @@ struct TemplateTests {
             #expect(skill.preferredLabel["en"] == outcome.skillLabel["en"])
         }
         #expect(template.placeholders == ["grade", "project"])
+        #expect(template.skillsMissing(from: catalog, templateName: "t").isEmpty)
+        var partial = ESCOCatalog()
+        try partial.load(csv: Array(try Samples.bytes("samples/esco/skills_en.csv").split(separator: 0x0A).prefix(3).joined(separator: [0x0A])),
+                         language: "en", source: "partial.csv")
+        let missing = template.skillsMissing(from: partial, templateName: "t")
+        #expect(missing.map { $0.location ?? "" } == ["t: $.learningOutcomes[0].escoSkill", "t: $.learningOutcomes[2].escoSkill", "t: $.learningOutcomes[3].escoSkill"])
     }
 }
 

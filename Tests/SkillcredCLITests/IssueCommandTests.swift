@@ -5,22 +5,12 @@ import TestSupport
 
 /// Runs the built `skillcred` in the package root; nil (and a SKIPPED line) when it is not built.
 private func issueCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)? {
-    guard let tool = skillcredExecutable() else {
+    guard SkillcredCLI.binary != nil else {
         print("SKIPPED: skillcred executable not found (build it with swift build)")
         return nil
     }
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = SharedData.packageRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let out = try SkillcredCLI.run(arguments)
+    return (out.status, out.stdout, out.stderr)
 }
 
 @Suite("skillcred issue", .serialized)
