@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundledContexts
 import CredentialJSON
 import CredentialVerification
 import DataIntegrity
@@ -181,5 +182,17 @@ extension Skillcred {
             case .partiallyVerified: return 3
             }
         }
+    }
+}
+
+/// The RDFC canonicalizer for `--context-dir`: bundled contexts only (with the shared cache), or bundled
+/// plus the directory's (with a cache of its own, since a cache is valid for one loader).
+func makeCanonicalizer(contextDir: String?) -> JSONLDCanonicalizer {
+    guard let contextDir else { return JSONLDCanonicalizer() }
+    do {
+        let loader = try BundledContexts.loader(contextDirectory: URL(fileURLWithPath: contextDir))
+        return JSONLDCanonicalizer(documentLoader: loader)
+    } catch {
+        CLIFailure("--context-dir: \(error)").exit()
     }
 }
