@@ -173,6 +173,7 @@ let package = Package(
             "CredentialService", "CredentialJSON", "KeyManagement", "RegistrySQLite", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],

@@ -40,7 +40,7 @@ public enum OpenAPIDocument {
                 type: object
                 properties:
                   name: {type: string, enum: [Format, Seal, Owner, Revocation, Accreditation, Validity]}
-                  status: {type: string, enum: [ok, error, skipped]}
+                  status: {type: string, enum: [OK, Error, Skipped]}
                   reason: {type: string}
             credential: {type: object, description: the credential summarised for a person}
             credentials: {type: array, items: {type: object}, description: per credential of a presentation}

@@ -182,7 +182,7 @@ enum WebPage {
                 case .error: st = text(.error, lang)
                 case .skipped: st = text(.skipped, lang)
                 }
-                h += "<tr><th scope=\"row\">\(e(checkName(c.name, lang)))</th><td class=\"st-\(c.status.rawValue)\">\(e(st))</td><td>\(e(c.reason))</td></tr>\n"
+                h += "<tr><th scope=\"row\">\(e(checkName(c.name, lang)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(e(st))</td><td>\(e(c.reason))</td></tr>\n"
             }
             h += "</tbody>\n</table>\n"
         }

@@ -75,7 +75,7 @@ extension Skillcred {
             }
             let state = prepared.state
             if prepared.createdIssuerKey || prepared.demoToken != nil {
-                print("""
+                say("""
                     ================================================================================
                     skillcred: first start — created a DEMO set-up in \(config.dataDirectory.path)
                     These are for trying things out, not for real credentials.
@@ -84,19 +84,24 @@ extension Skillcred {
                       issuer:       \(state.issuerDID)
                     """)
                 if let token = prepared.demoToken {
-                    print("""
+                    say("""
                           demo token:   \(token)
                                         (scopes issue + status; shown only now, stored as a SHA-256 hash;
                                          revoke with `skillcred tokens revoke demo`)
                         """)
                 }
-                print("================================================================================")
+                say("================================================================================")
             } else {
-                print("skillcred: issuer \(state.issuerDID), registry \(config.databaseSpec)")
+                say("skillcred: issuer \(state.issuerDID), registry \(config.databaseSpec)")
             }
             try await CredentialServiceRunner.run(state: state, logger: logger) { port in
-                print("skillcred: listening on http://\(config.host):\(port)  (web page at /, API description at /openapi.yaml)")
+                say("skillcred: listening on http://\(config.host):\(port)  (web page at /, API description at /openapi.yaml)")
             }
         }
     }
+}
+
+/// Writes a line to standard output unbuffered, so the banner and the demo token reach a log file or pipe at once.
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -24,7 +24,7 @@ struct EndToEndTests {
                 #expect(r.status == .unprocessableContent)
                 let result = try parse(r.body)
                 let revocation = result["results"]?.asArray.first { $0["name"]?.stringValue == "Revocation" }
-                #expect(revocation?["status"]?.stringValue == "error")
+                #expect(revocation?["status"]?.stringValue?.lowercased() == "error")
                 #expect(revocation?["reason"]?.stringValue?.contains("revoked") == true)
             }
             try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),

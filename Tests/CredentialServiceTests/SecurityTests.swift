@@ -50,7 +50,7 @@ struct SecurityTests {
         try await s.app.test(.router) { client in
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(statusOnly), body: json(issueBody())) { r in
                 #expect(r.status == .forbidden)
-                #expect(try parse(r.body)["code"]?.stringValue == "insufficientScope")
+                #expect((try? parse(r.body))?["code"]?.stringValue == "insufficientScope")
             }
             try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(issueOnly),
                                      body: json("{\"credentialId\":\"x\",\"action\":\"revoke\"}")) { r in
@@ -65,7 +65,7 @@ struct SecurityTests {
         try await s.app.test(.router) { client in
             try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: json(big)) { r in
                 #expect(r.status == .contentTooLarge)
-                #expect(try parse(r.body)["code"]?.stringValue == "bodyTooLarge")
+                #expect((try? parse(r.body))?["code"]?.stringValue == "bodyTooLarge")
             }
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(s.demoToken), body: json(big)) { r in
                 #expect(r.status == .contentTooLarge)
@@ -79,7 +79,7 @@ struct SecurityTests {
         try await s.app.test(.router) { client in
             try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: json(deep)) { r in
                 #expect(r.status == .badRequest)
-                #expect(try parse(r.body)["code"]?.stringValue == "jsonTooDeep")
+                #expect((try? parse(r.body))?["code"]?.stringValue == "jsonTooDeep")
             }
         }
     }

@@ -3,6 +3,7 @@ import CredentialService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// A service on a fresh temporary data directory, as the first `skillcred serve` creates it.
@@ -21,7 +22,9 @@ struct TestService {
     }
 
     var app: some ApplicationProtocol {
-        Application(router: CredentialServiceRoutes.router(state: state))
+        var logger = Logger(label: "skillcred-test")
+        logger.logLevel = .warning
+        return Application(router: CredentialServiceRoutes.router(state: state), logger: logger)
     }
 
     func token(_ name: String, _ scopes: Set<TokenScope>) throws -> String {
