@@ -55,21 +55,28 @@ public final class CredentialServiceState: Sendable {
         StatusAllocationPolicy(statusBaseURL: configuration.statusBaseURL)
     }
 
-    /// Builds and signs the status list credential for a registry snapshot.
-    func statusListCredential(_ snapshot: StatusListSnapshot) throws -> JSONValue {
+    /// Builds the status list credential for a registry snapshot, signed unless `signed` is false.
+    func statusListCredential(_ snapshot: StatusListSnapshot, signed: Bool = true) throws -> JSONValue {
         let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
         let key = proofKey, vm = verificationMethod
-        let publisher = StatusListPublisher(directory: configuration.dataDirectory.appendingPathComponent("status-lists"),
-                                            ttl: configuration.statusListTTLMilliseconds) { unsigned, _ in
-            try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: vm), key: key)
+        var sign: StatusListPublisher.Signer?
+        if signed {
+            sign = { unsigned, _ in
+                try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: vm), key: key)
+            }
         }
+        let publisher = StatusListPublisher(directory: configuration.dataDirectory.appendingPathComponent("status-lists"),
+                                            ttl: configuration.statusListTTLMilliseconds, signer: sign)
         return try publisher.credential(for: snapshot)
     }
 
     /// A verifier for one request: fresh status cache, so a revocation shows at once.
     func verifier(challenge: String? = nil, domain: [String]? = nil) -> Verifier {
         var policy = basePolicy
+        // The only status source is this service's own registry (foreign lists are refused, nothing is fetched),
+        // so its lists need no proof: signing one per verification and checking it again would prove nothing.
         policy.statusSource = RegistryStatusSource(state: self)
+        policy.requireSignedStatusLists = false
         policy.challenge = challenge
         policy.domain = domain
         return Verifier(policy: policy)
@@ -102,7 +109,7 @@ struct RegistryStatusSource: StatusListSource {
         guard let list = lists.first(where: { $0.url == url }) else {
             throw StatusListError(.retrieval, "no status list \(url)")
         }
-        do { return JSONWriter.data(try state.statusListCredential(list)) } catch {
+        do { return JSONWriter.data(try state.statusListCredential(list, signed: false)) } catch {
             throw StatusListError(.retrieval, "the status list \(url) could not be built")
         }
     }
