@@ -17,8 +17,8 @@ let package = Package(
         .library(name: "SkillcredCore", targets: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "LearningModel", "ProfileValidation",
-            "CredentialIssuance", "CredentialVerification",
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
+            "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
         ]),
     ],
     dependencies: [
@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
@@ -87,14 +90,6 @@ let package = Package(
         ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
-        // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
-        // Validity) as small values, reports and their terminal/JSON/HTML renderers.
-        .target(name: "CredentialVerification", dependencies: [
-            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
-            "CredentialDataModel", "LearningModel", "ProfileValidation",
-            .product(name: "X509", package: "swift-certificates"),
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-        ], swiftSettings: strict),
         // The registry on PostgreSQL (postgres-nio): several skillcred instances share one database.
         // The only target that imports postgres-nio.
         .target(name: "RegistryPostgres", dependencies: [
@@ -105,24 +100,43 @@ let package = Package(
         // Test-only helper (not a product): reserves and completes a batch in its own OS process, so the
         // tests can run two at once or SIGKILL one mid-batch.
         .executableTarget(name: "registry-worker", dependencies: ["CredentialRegistry", "RegistryStores"], swiftSettings: strict),
+        // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
+        // Validity) as small values, reports and their terminal/JSON/HTML renderers.
+        .target(name: "CredentialVerification", dependencies: [
+            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialDataModel", "LearningModel", "ProfileValidation",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
         // Templates + recipients CSV → registry-backed bulk issuing (EDC sealed with JAdES, or VC 2.0 with Data Integrity).
         .target(name: "CredentialIssuance", dependencies: [
             "CredentialJSON", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
             "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
+        ], swiftSettings: strict),
+        // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
+        .target(name: "CredentialService", dependencies: [
+            "CredentialJSON", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialRegistry", "RegistrySQLite", "RegistryStores", "CredentialVerification", "LearningModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [
             "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
-            "LearningModel", "ProfileValidation", "CredentialIssuance", "CredentialVerification",
+            "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
+            "CredentialService",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Release-build benchmarks: `swift run -c release skillcred-bench`.
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
-            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "RegistrySQLite", "CredentialIssuance",
-            "CredentialVerification",
+            "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite", "CredentialVerification",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -145,15 +159,21 @@ let package = Package(
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
-        .testTarget(name: "CredentialIssuanceTests", dependencies: [
-            "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
-            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
-        ]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "TestSupport",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CredentialIssuanceTests", dependencies: [
+            "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
+            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
+        ]),
+        .testTarget(name: "CredentialServiceTests", dependencies: [
+            "CredentialService", "CredentialJSON", "KeyManagement", "RegistrySQLite", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],

@@ -23,6 +23,8 @@ struct Skillcred: AsyncParsableCommand {
             Suspend.self,
             Reinstate.self,
             Status.self,
+            Serve.self,
+            TokensCommand.self,
         ]
     )
 }

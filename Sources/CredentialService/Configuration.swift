@@ -1,0 +1,49 @@
+import Foundation
+
+/// How the service runs. Every limit has a default; flags and `SKILLCRED_*` environment variables override them.
+public struct ServiceConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Holds the embedded default: the SQLite registry, the issuer key, the token table.
+    public var dataDirectory: URL
+    /// The registry spec (a SQLite path or a postgres:// URL); default `DATA_DIR/registry.sqlite`.
+    public var databaseSpec: String
+    /// The origin clients reach the service at, used in status list URLs (default `http://HOST:PORT`).
+    public var publicBaseURL: String?
+    /// Largest accepted request body (default 10 MB); larger bodies get 413.
+    public var maxBodyBytes: Int
+    /// Deepest accepted JSON nesting (default 64); deeper bodies get 400.
+    public var maxJSONDepth: Int
+    /// Verification requests per second a client may sustain on the public verify endpoints.
+    public var verifyRatePerSecond: Double
+    /// How many verification requests a client may send in a burst.
+    public var verifyBurst: Double
+    /// The `ttl` (milliseconds) of served status list credentials; it also sets Cache-Control.
+    public var statusListTTLMilliseconds: Int
+    /// PEM trust anchors for JAdES seals (default: the demo CA in samples/demo-seal when present).
+    public var trustAnchorDirectory: URL?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "skillcred-data"),
+                databaseSpec: String? = nil, publicBaseURL: String? = nil, maxBodyBytes: Int = 10 * 1024 * 1024,
+                maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
+                statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.databaseSpec = databaseSpec ?? dataDirectory.appendingPathComponent("registry.sqlite").path
+        self.publicBaseURL = publicBaseURL
+        self.maxBodyBytes = maxBodyBytes
+        self.maxJSONDepth = maxJSONDepth
+        self.verifyRatePerSecond = verifyRatePerSecond
+        self.verifyBurst = verifyBurst
+        self.statusListTTLMilliseconds = statusListTTLMilliseconds
+        self.trustAnchorDirectory = trustAnchorDirectory
+    }
+
+    /// Where status lists are served: `BASE/status-lists/{purpose}/{n}`.
+    public var statusBaseURL: String {
+        var base = publicBaseURL ?? "http://\(host):\(port)"
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/status-lists"
+    }
+}

@@ -1,0 +1,101 @@
+import CredentialJSON
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem detail the service answers with (`application/problem+json`).
+///
+/// Every refusal the service makes is one of these, with a stable `code` so that clients can branch on it
+/// without parsing the English `detail`. Nothing internal (stack traces, key material, SQL) goes into one.
+public struct ServiceProblem: Error, Sendable, Hashable {
+    /// The HTTP status.
+    public let status: Int
+    /// A stable, machine-readable name such as `unauthorized` or `bodyTooLarge`.
+    public let code: String
+    /// A short, human-readable summary of the problem type.
+    public let title: String
+    /// What went wrong with this request.
+    public let detail: String
+    /// Where in the request, when it is about one member (a JSON path).
+    public let path: String?
+    /// Extra members (e.g. the VC API `verified: false` body of a failed verification).
+    public let extra: JSONObject
+
+    public init(status: Int, code: String, title: String, detail: String, path: String? = nil, extra: JSONObject = [:]) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.path = path
+        self.extra = extra
+    }
+
+    /// The problem as JSON; `type` is a stable URI under the project's namespace.
+    public var json: JSONValue {
+        var o: JSONObject = [
+            "type": .string("https://skillcred.example/problems/\(code)"),
+            "title": .string(title),
+            "status": .number(JSONNumber(status)),
+            "code": .string(code),
+            "detail": .string(detail),
+        ]
+        if let path { o["instance"] = .string(path) }
+        for m in extra { o[m.key] = m.value }
+        return .object(o)
+    }
+
+    /// The response: problem JSON with the matching content type.
+    public func response(headers extraHeaders: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: .init(code: status), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(json, style: .pretty))))
+    }
+
+    static func badRequest(_ code: String, _ detail: String, path: String? = nil) -> ServiceProblem {
+        ServiceProblem(status: 400, code: code, title: "Bad request", detail: detail, path: path)
+    }
+    static func unprocessable(_ code: String, _ detail: String, path: String? = nil) -> ServiceProblem {
+        ServiceProblem(status: 422, code: code, title: "Unprocessable content", detail: detail, path: path)
+    }
+    static let unauthorized = ServiceProblem(status: 401, code: "unauthorized", title: "Unauthorized",
+                                             detail: "a valid bearer token is required (Authorization: Bearer …)")
+    static func forbidden(_ scope: String) -> ServiceProblem {
+        ServiceProblem(status: 403, code: "insufficientScope", title: "Forbidden", detail: "the token does not have the \(scope) scope")
+    }
+    static func tooLarge(_ limit: Int) -> ServiceProblem {
+        ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large", detail: "the request body is larger than \(limit) bytes")
+    }
+    static let rateLimited = ServiceProblem(status: 429, code: "rateLimited", title: "Too many requests",
+                                            detail: "too many verification requests from this client; retry later")
+    static let notFound = ServiceProblem(status: 404, code: "notFound", title: "Not found", detail: "no such resource")
+    static let internalError = ServiceProblem(status: 500, code: "internalError", title: "Internal error",
+                                              detail: "the service could not complete the request; the log has the request id")
+}
+
+/// Turns every error into problem details and logs it by code only (never the message of an unexpected error,
+/// which could quote input or internals).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as ServiceProblem {
+            context.logger.info("refused", metadata: ["status": "\(problem.status)", "code": "\(problem.code)"])
+            var headers: HTTPFields = [:]
+            if problem.status == 429 { headers[.retryAfter] = "1" }
+            if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+            return problem.response(headers: headers)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            context.logger.info("refused", metadata: ["status": "413", "code": "bodyTooLarge"])
+            return ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large",
+                                  detail: "the request body is larger than the limit").response()
+        } catch let error as any HTTPResponseError {
+            let status = error.status
+            let problem = ServiceProblem(status: status.code, code: status.code == 404 ? "notFound" : "http\(status.code)",
+                                         title: status.reasonPhrase, detail: status.code == 404 ? "no such resource" : status.reasonPhrase)
+            return problem.response()
+        } catch {
+            context.logger.error("unexpected failure", metadata: ["type": "\(type(of: error))"])
+            return ServiceProblem.internalError.response()
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Synchronization
+
+/// A token bucket per client: `rate` requests a second sustained, `burst` at once.
+/// Idle buckets are dropped when the table grows, so memory stays bounded under many clients.
+final class RateLimiter: Sendable {
+    private struct Bucket { var tokens: Double; var last: Double }
+    private let table = Mutex<[String: Bucket]>([:])
+    let rate: Double
+    let burst: Double
+    let maxClients: Int
+
+    init(rate: Double, burst: Double, maxClients: Int = 10_000) {
+        self.rate = rate
+        self.burst = burst
+        self.maxClients = maxClients
+    }
+
+    /// Takes one token for `client`; false when its bucket is empty.
+    func allow(_ client: String, now: Double = ProcessInfo.processInfo.systemUptime) -> Bool {
+        table.withLock { t in
+            if t.count >= maxClients && t[client] == nil {
+                t = t.filter { now - $0.value.last < burst / max(rate, 0.001) }
+                if t.count >= maxClients { t.removeAll() }
+            }
+            var b = t[client] ?? Bucket(tokens: burst, last: now)
+            b.tokens = min(burst, b.tokens + (now - b.last) * rate)
+            b.last = now
+            guard b.tokens >= 1 else { t[client] = b; return false }
+            b.tokens -= 1
+            t[client] = b
+            return true
+        }
+    }
+}

@@ -1,0 +1,308 @@
+import CredentialJSON
+import CredentialRegistry
+import CredentialVerification
+import DataIntegrity
+import Foundation
+import Hummingbird
+import Logging
+import StatusList
+
+/// The HTTP routes (VC API shapes) and the web page.
+public enum CredentialServiceRoutes {
+    /// Builds the router. The same router serves `skillcred serve` and the in-process tests.
+    public static func router(state: CredentialServiceState) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: PublicCORSMiddleware())
+        let h = Handlers(state: state)
+
+        router.get("/healthz") { _, _ in
+            jsonResponse(.object(["status": .string("ok")]))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        router.post("/credentials/issue") { request, context in try await h.issue(request, context) }
+        router.post("/credentials/verify") { request, context in try await h.verify(request, context, presentation: false) }
+        router.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
+        router.post("/credentials/status") { request, context in try await h.updateStatus(request, context) }
+        router.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
+        router.post("/") { request, context in try await h.page(request, context) }
+        return router
+    }
+}
+
+func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
+    Response(status: status, headers: [.contentType: contentType],
+             body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value, style: .pretty))))
+}
+
+/// Logs each request once, with its id (Hummingbird puts `hb.request.id` in the context's logger), method,
+/// path, status and duration; never bodies, headers or query strings (tokens, credentials).
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let ms = (ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000
+            + (ContinuousClock.now - start).components.seconds * 1000
+        context.logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
+            "status": "\(response.status.code)", "ms": "\(ms)",
+        ])
+        return response
+    }
+}
+
+/// CORS for the public endpoints only (verify, status lists, health, OpenAPI); issuing and status changes
+/// get no CORS headers, so browsers on other origins cannot drive them with a user's token.
+let publicPrefixes = ["/credentials/verify", "/presentations/verify", "/status-lists/", "/healthz", "/openapi.yaml"]
+
+struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let isPublic = publicPrefixes.contains { path == $0 || path.hasPrefix($0) }
+        guard isPublic, request.headers[.origin] != nil else { return try await next(request, context) }
+        if request.method == .options {
+            return Response(status: .noContent, headers: [
+                .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",
+                .accessControlAllowHeaders: "Content-Type, Accept", .accessControlMaxAge: "600",
+            ])
+        }
+        var response = try await next(request, context)
+        response.headers[.accessControlAllowOrigin] = "*"
+        return response
+    }
+}
+
+struct Handlers: Sendable {
+    let state: CredentialServiceState
+
+    var limits: JSONParseLimits {
+        JSONParseLimits(maxDepth: state.configuration.maxJSONDepth, maxBytes: state.configuration.maxBodyBytes)
+    }
+
+    /// Reads the body within the size limit (413 beyond it) and parses it within the depth limit (400 beyond it).
+    func body(_ request: Request) async throws -> JSONValue {
+        let bytes = try await readBody(request)
+        do { return try JSONParser.parse(bytes.readableBytesView, limits: limits) } catch {
+            if error.code == .tooLarge { throw ServiceProblem.tooLarge(state.configuration.maxBodyBytes) }
+            throw ServiceProblem.badRequest(error.code == .tooDeep ? "jsonTooDeep" : "invalidJSON",
+                                            "the body is not acceptable JSON: line \(error.line):\(error.column): \(error.message)")
+        }
+    }
+
+    func readBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = state.configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw ServiceProblem.tooLarge(limit) }
+        var request = request
+        do { return try await request.collectBody(upTo: limit) } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ServiceProblem.tooLarge(limit)
+        }
+    }
+
+    // MARK: issue
+
+    func issue(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let token = try state.authorize(request, scope: .issue)
+        let body = try await body(request)
+        guard case .object(var credential)? = body["credential"] else {
+            throw ServiceProblem.badRequest("missingCredential", "the body must be {\"credential\": {…}, \"options\": {…}}", path: "$.credential")
+        }
+        if let options = body["options"], options.objectValue == nil {
+            throw ServiceProblem.badRequest("invalidOptions", "options must be an object", path: "$.options")
+        }
+        for member in body["options"]?.objectValue ?? [:] where ["cryptosuite", "type", "proofType"].contains(member.key) {
+            guard let s = member.value.stringValue, ["eddsa-rdfc-2022", "DataIntegrityProof"].contains(s) else {
+                throw ServiceProblem.unprocessable("unsupportedSuite", "this service secures credentials with eddsa-rdfc-2022 only", path: "$.options.\(member.key)")
+            }
+        }
+        guard credential["@context"]?.asArray.first?.stringValue == "https://www.w3.org/ns/credentials/v2" else {
+            throw ServiceProblem.unprocessable("unsupportedContext", "the credential's first @context must be https://www.w3.org/ns/credentials/v2", path: "$.credential['@context']")
+        }
+        if credential["proof"] != nil {
+            throw ServiceProblem.unprocessable("alreadySecured", "the credential already has a proof", path: "$.credential.proof")
+        }
+        if credential["credentialStatus"] != nil {
+            throw ServiceProblem.unprocessable("statusAssignedByService", "the service assigns credentialStatus itself; leave it out", path: "$.credential.credentialStatus")
+        }
+        switch credential["issuer"] {
+        case nil, .null?:
+            credential["issuer"] = .string(state.issuerDID)
+        case .string(let s)?:
+            guard s == state.issuerDID else {
+                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues only as \(state.issuerDID), not \(s)", path: "$.credential.issuer")
+            }
+        case .object(var o)?:
+            switch o["id"] {
+            case nil: o["id"] = .string(state.issuerDID); credential["issuer"] = .object(o)
+            case .string(let s)? where s == state.issuerDID: break
+            default:
+                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues only as \(state.issuerDID)", path: "$.credential.issuer.id")
+            }
+        default:
+            throw ServiceProblem.unprocessable("invalidIssuer", "issuer must be a string or an object", path: "$.credential.issuer")
+        }
+        let id: String
+        switch credential["id"] {
+        case nil: id = "urn:uuid:" + UUID().uuidString.lowercased(); credential["id"] = .string(id)
+        case .string(let s)?: id = s
+        default: throw ServiceProblem.unprocessable("invalidId", "id must be a string (a URL)", path: "$.credential.id")
+        }
+        let records: [CredentialRecord]
+        do {
+            records = try await state.registry.reserve(
+                [ReservationRequest(issuer: state.issuerDID, batch: "api", rowKey: id, format: "vc2", newCredentialID: id)],
+                policy: state.allocationPolicy)
+        } catch {
+            context.logger.error("registry reserve failed", metadata: ["code": "\(error.code)"])
+            throw ServiceProblem(status: error.code == .conflict ? 409 : 503, code: "registry", title: "Registry", detail: "the registry could not reserve the credential")
+        }
+        guard let record = records.first else { throw ServiceProblem.internalError }
+        if record.state == .issued {
+            throw ServiceProblem(status: 409, code: "alreadyIssued", title: "Conflict", detail: "a credential with id \(id) was already issued", path: "$.credential.id")
+        }
+        let entries: [JSONValue] = record.statuses.map { s in
+            .object([
+                "id": .string("\(s.listURL)#\(s.index)"), "type": .string("BitstringStatusListEntry"),
+                "statusPurpose": .string(s.purpose), "statusListIndex": .string(String(s.index)),
+                "statusListCredential": .string(s.listURL),
+            ])
+        }
+        credential["credentialStatus"] = entries.count == 1 ? entries[0] : .array(entries)
+        let signed: JSONValue
+        do {
+            signed = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
+                to: .object(credential),
+                options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: state.verificationMethod, created: DateTimeStamp.format(Date())),
+                key: state.proofKey)
+        } catch {
+            throw ServiceProblem.unprocessable("cannotSecure", "the credential cannot be secured: \(error.message)", path: "$.credential")
+        }
+        do {
+            try await state.registry.complete([(credentialID: id, document: JSONWriter.data(signed))], actor: "api:\(token.name)")
+        } catch {
+            context.logger.error("registry complete failed", metadata: ["code": "\(error.code)"])
+            throw ServiceProblem(status: 503, code: "registry", title: "Registry", detail: "the registry could not record the credential")
+        }
+        context.logger.info("issued", metadata: ["credential": "\(id)", "token": "\(token.name)"])
+        return jsonResponse(.object(["verifiableCredential": signed]), status: .created)
+    }
+
+    // MARK: verify
+
+    func verify(_ request: Request, _ context: ServiceRequestContext, presentation: Bool) async throws -> Response {
+        guard state.limiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
+        let body = try await body(request)
+        let member = presentation ? "verifiablePresentation" : "verifiableCredential"
+        guard let item = body[member], item.objectValue != nil || item.stringValue != nil else {
+            throw ServiceProblem.badRequest("missing\(member.prefix(1).uppercased() + member.dropFirst())",
+                                            "the body must be {\"\(member)\": …, \"options\": {…}}", path: "$.\(member)")
+        }
+        let options = body["options"]
+        let challenge = options?["challenge"]?.stringValue
+        let domain: [String]? = options?["domain"].flatMap { d in d.stringValue.map { [$0] } ?? d.arrayValue?.compactMap(\.stringValue) }
+        let bytes: [UInt8] = item.stringValue.map { Array($0.utf8) } ?? JSONWriter.data(item)
+        let reports = await state.verifier(challenge: challenge, domain: domain).verify(bytes: bytes, source: member)
+        guard let report = reports.first else { throw ServiceProblem.badRequest("nothingToVerify", "nothing to verify", path: "$.\(member)") }
+        if presentation && report.kind != .presentation {
+            throw ServiceProblem.badRequest("notAPresentation", "verifiablePresentation is not a presentation", path: "$.\(member)")
+        }
+        var result = JSONReportRenderer.json(report)
+        if report.status == .failed {
+            var o = result.objectValue ?? [:]
+            let first = report.problems.first?.detail ?? report.checks.first { $0.status == .error }?.reason ?? "verification failed"
+            o["type"] = .string("https://skillcred.example/problems/verificationFailed")
+            o["title"] = .string("Verification failed")
+            o["status"] = .number(JSONNumber(422))
+            o["code"] = .string("verificationFailed")
+            o["detail"] = .string(first)
+            o["errors"] = .array(report.problems.map(\.jsonValue))
+            result = .object(o)
+            return jsonResponse(result, status: .unprocessableContent, contentType: "application/problem+json")
+        }
+        return jsonResponse(result)
+    }
+
+    // MARK: status
+
+    func updateStatus(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let token = try state.authorize(request, scope: .status)
+        let body = try await body(request)
+        guard let id = body["credentialId"]?.stringValue else {
+            throw ServiceProblem.badRequest("missingCredentialId", "credentialId is required", path: "$.credentialId")
+        }
+        let action: StatusAction
+        if let a = body["action"]?.stringValue {
+            guard let parsed = StatusAction(rawValue: a) else {
+                throw ServiceProblem.badRequest("invalidAction", "action must be revoke, suspend or reinstate", path: "$.action")
+            }
+            action = parsed
+        } else if let purpose = body["credentialStatus"]?["statusPurpose"]?.stringValue, let set = body["status"]?.boolValue {
+            switch (purpose, set) {
+            case ("revocation", true): action = .revoke
+            case ("suspension", true): action = .suspend
+            case ("suspension", false): action = .reinstate
+            case ("revocation", false):
+                throw ServiceProblem.unprocessable("revocationIsFinal", "a revoked credential cannot be reinstated", path: "$.status")
+            default:
+                throw ServiceProblem.badRequest("invalidStatusPurpose", "statusPurpose must be revocation or suspension", path: "$.credentialStatus.statusPurpose")
+            }
+        } else {
+            throw ServiceProblem.badRequest("missingAction", "give action (revoke|suspend|reinstate) or credentialStatus.statusPurpose with status (true|false)", path: "$")
+        }
+        let reason = body["reason"]?.stringValue
+        let result: StatusChangeResult
+        do {
+            result = try await state.registry.changeStatus(credentialID: id, action: action, reason: reason, actor: "api:\(token.name)")
+        } catch {
+            switch error.code {
+            case .notFound: throw ServiceProblem(status: 404, code: "unknownCredential", title: "Not found", detail: "no credential \(id) in the registry", path: "$.credentialId")
+            case .notAllowed, .noStatusEntry: throw ServiceProblem.unprocessable(error.code.name, error.message, path: "$.credentialId")
+            default:
+                context.logger.error("registry status change failed", metadata: ["code": "\(error.code)"])
+                throw ServiceProblem(status: 503, code: "registry", title: "Registry", detail: "the registry could not change the status")
+            }
+        }
+        context.logger.info("status changed", metadata: ["credential": "\(id)", "action": "\(action.rawValue)", "token": "\(token.name)"])
+        return jsonResponse(.object([
+            "credentialId": .string(id), "action": .string(action.rawValue), "changed": .bool(result.changed),
+            "statusListCredential": .string(result.listURL), "statusListIndex": .string(String(result.index)),
+        ]))
+    }
+
+    func statusList(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        guard let purpose = context.parameters.get("purpose"), let number = context.parameters.get("number"),
+              ["revocation", "suspension"].contains(purpose), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
+        let url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
+        let lists: [StatusListSnapshot]
+        do { lists = try await state.registry.statusLists(issuer: state.issuerDID) } catch { throw ServiceProblem.internalError }
+        guard let list = lists.first(where: { $0.url == url }) else { throw ServiceProblem.notFound }
+        let credential = try state.statusListCredential(list)
+        var response = jsonResponse(credential, contentType: "application/vc+ld+json")
+        response.headers[.cacheControl] = "public, max-age=\(state.configuration.statusListTTLMilliseconds / 1000)"
+        return response
+    }
+
+    // MARK: web page
+
+    func page(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let language = WebPage.language(for: request)
+        guard state.limiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
+        let raw = try await readBody(request)
+        let contentType = request.headers[.contentType] ?? ""
+        let form = try WebPage.decodeForm(Array(raw.readableBytesView), contentType: contentType)
+        guard let bytes = form, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            return WebPage.form(language: language, message: WebPage.text(.nothingGiven, language), status: .badRequest)
+        }
+        do { _ = try JSONParser.parse(bytes, limits: limits) } catch {
+            if error.code == .tooDeep {
+                return WebPage.form(language: language, message: WebPage.text(.tooDeep, language), status: .badRequest)
+            }
+        }
+        let reports = await state.verifier().verify(bytes: bytes, source: "upload")
+        return WebPage.result(reports, language: language)
+    }
+}

@@ -1,0 +1,257 @@
+import CredentialJSON
+import CredentialVerification
+import Foundation
+import Hummingbird
+
+/// The page people use: upload or paste a credential (or a wallet export) and read the report.
+/// Server-rendered, works without JavaScript, English and French.
+enum WebPage {
+    enum Language: String, CaseIterable { case en, fr }
+
+    enum Key {
+        case title, intro, fileLabel, pasteLabel, submit, nothingGiven, tooDeep, overall, check, result, reason
+        case learner, achievement, awardingBody, date, outcomes, skill, another, items, credentialN, language, noSummary
+        case verified, partial, failed, ok, error, skipped
+        case format, seal, owner, revocation, accreditation, validity
+    }
+
+    static func text(_ key: Key, _ lang: Language) -> String {
+        let en: String, fr: String
+        switch key {
+        case .title: en = "Check a learning credential"; fr = "Vérifier un titre d’apprentissage"
+        case .intro: en = "Upload a credential file or a wallet export, or paste its JSON. Nothing is stored."
+            fr = "Déposez un fichier de titre ou un export de portefeuille, ou collez son JSON. Rien n’est conservé."
+        case .fileLabel: en = "Credential file"; fr = "Fichier du titre"
+        case .pasteLabel: en = "Or paste the credential (JSON)"; fr = "Ou collez le titre (JSON)"
+        case .submit: en = "Verify"; fr = "Vérifier"
+        case .nothingGiven: en = "Choose a file or paste a credential first."; fr = "Choisissez d’abord un fichier ou collez un titre."
+        case .tooDeep: en = "The JSON is nested too deeply to be a credential."; fr = "Le JSON est trop imbriqué pour être un titre."
+        case .overall: en = "Result"; fr = "Résultat"
+        case .check: en = "Check"; fr = "Contrôle"
+        case .result: en = "Outcome"; fr = "Issue"
+        case .reason: en = "Why"; fr = "Motif"
+        case .learner: en = "Learner"; fr = "Apprenant"
+        case .achievement: en = "Achievement"; fr = "Acquis"
+        case .awardingBody: en = "Awarding body"; fr = "Organisme de délivrance"
+        case .date: en = "Date"; fr = "Date"
+        case .outcomes: en = "Learning outcomes"; fr = "Acquis d’apprentissage"
+        case .skill: en = "ESCO skill"; fr = "Compétence ESCO"
+        case .another: en = "Check another credential"; fr = "Vérifier un autre titre"
+        case .items: en = "credentials in this file"; fr = "titres dans ce fichier"
+        case .credentialN: en = "Credential"; fr = "Titre"
+        case .language: en = "Language"; fr = "Langue"
+        case .noSummary: en = "The content could not be read."; fr = "Le contenu n’a pas pu être lu."
+        case .verified: en = "Verified"; fr = "Vérifié"
+        case .partial: en = "Partially verified"; fr = "Partiellement vérifié"
+        case .failed: en = "Failed"; fr = "Échec"
+        case .ok: en = "Passed"; fr = "Réussi"
+        case .error: en = "Failed"; fr = "Échec"
+        case .skipped: en = "Not checked"; fr = "Non contrôlé"
+        case .format: en = "Format"; fr = "Format"
+        case .seal: en = "Seal"; fr = "Cachet"
+        case .owner: en = "Owner"; fr = "Titulaire"
+        case .revocation: en = "Revocation"; fr = "Révocation"
+        case .accreditation: en = "Accreditation"; fr = "Accréditation"
+        case .validity: en = "Validity"; fr = "Validité"
+        }
+        return lang == .fr ? fr : en
+    }
+
+    /// `?lang=` first, then the best `Accept-Language` match, else English.
+    static func language(for request: Request) -> Language {
+        if let q = request.uri.queryParameters.get("lang"), let l = Language(rawValue: q) { return l }
+        let header = request.headers[.acceptLanguage] ?? ""
+        var best: (Language, Double)?
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first?.lowercased() else { continue }
+            let q = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            guard let l = Language(rawValue: String(tag.prefix(2))) else { continue }
+            if best == nil || q > best!.1 { best = (l, q) }
+        }
+        return best?.0 ?? .en
+    }
+
+    static let css = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
+    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:1.5rem}h3{font-size:1.1rem}
+    label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:10rem;font-family:monospace}
+    button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem;background:#0b4f8a;color:#fff;border:0;border-radius:.3rem}
+    button:focus,a:focus,textarea:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
+    .ribbon{padding:.6rem 1rem;border-radius:.3rem;font-weight:700;font-size:1.2rem;color:#fff}
+    .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
+    section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
+    dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+    table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b0b0b0;padding:.4rem}
+    .st-ok{color:#1b6e20;font-weight:700}.st-error{color:#a4161a;font-weight:700}.st-skipped{color:#5c4400;font-weight:700}
+    .message{background:#fff3cd;border:1px solid #7a4b00;padding:.5rem}nav a{margin-right:1rem}
+    """
+
+    static func e(_ s: String) -> String { HTMLReportRenderer.escape(s) }
+
+    static func page(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+        var h = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(e(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
+        h += "<nav aria-label=\"\(e(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
+        h += "<main>\n\(body)</main>\n</body>\n</html>\n"
+        return Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: h)))
+    }
+
+    static func formHTML(_ lang: Language) -> String {
+        """
+        <form method="post" action="/?lang=\(lang.rawValue)" enctype="multipart/form-data">
+        <label for="file">\(e(text(.fileLabel, lang)))</label>
+        <input type="file" id="file" name="file" accept=".json,.jsonld,application/json,application/ld+json">
+        <label for="json">\(e(text(.pasteLabel, lang)))</label>
+        <textarea id="json" name="json" spellcheck="false"></textarea>
+        <button type="submit">\(e(text(.submit, lang)))</button>
+        </form>
+
+        """
+    }
+
+    static func form(language lang: Language, message: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        var b = "<h1>\(e(text(.title, lang)))</h1>\n<p>\(e(text(.intro, lang)))</p>\n"
+        if let message { b += "<p class=\"message\" role=\"alert\">\(e(message))</p>\n" }
+        b += formHTML(lang)
+        return page(lang, title: text(.title, lang), body: b, status: status)
+    }
+
+    static func label(_ s: OverallStatus, _ lang: Language) -> String {
+        switch s {
+        case .verified: return text(.verified, lang)
+        case .partiallyVerified: return text(.partial, lang)
+        case .failed: return text(.failed, lang)
+        }
+    }
+
+    static func cls(_ s: OverallStatus) -> String {
+        switch s {
+        case .verified: return "verified"
+        case .partiallyVerified: return "partially-verified"
+        case .failed: return "failed"
+        }
+    }
+
+    static func checkName(_ n: CheckName, _ lang: Language) -> String {
+        switch n {
+        case .format: return text(.format, lang)
+        case .seal: return text(.seal, lang)
+        case .owner: return text(.owner, lang)
+        case .revocation: return text(.revocation, lang)
+        case .accreditation: return text(.accreditation, lang)
+        case .validity: return text(.validity, lang)
+        }
+    }
+
+    static func item(_ r: VerificationReport, _ lang: Language, heading: String, level: Int) -> String {
+        var h = "<section class=\"item\" aria-labelledby=\"h-\(heading.hashValue & 0xffffff)\">\n"
+        h += "<h\(level) id=\"h-\(heading.hashValue & 0xffffff)\">\(e(heading))</h\(level)>\n"
+        h += "<p class=\"ribbon \(cls(r.status))\" role=\"status\">\(e(label(r.status, lang)))</p>\n"
+        if let s = r.summary {
+            h += "<dl>\n"
+            func row(_ k: Key, _ v: String?) { if let v, !v.isEmpty { h += "<dt>\(e(text(k, lang)))</dt><dd>\(e(v))</dd>\n" } }
+            row(.learner, s.learner)
+            row(.achievement, s.achievement)
+            row(.awardingBody, s.awardingBody ?? s.issuer)
+            row(.date, s.date)
+            h += "</dl>\n"
+            if !s.outcomes.isEmpty {
+                h += "<h\(level + 1)>\(e(text(.outcomes, lang)))</h\(level + 1)>\n<ul>\n"
+                for o in s.outcomes {
+                    h += "<li>\(e(o.title ?? "—"))"
+                    if let uri = o.skillURI {
+                        h += " — \(e(text(.skill, lang))): \(e(o.skillLabel ?? "")) <code>\(e(uri))</code>"
+                    }
+                    h += "</li>\n"
+                }
+                h += "</ul>\n"
+            }
+        }
+        if !r.checks.isEmpty {
+            h += "<table>\n<caption>\(e(text(.overall, lang))): \(e(label(r.status, lang)))</caption>\n"
+            h += "<thead><tr><th scope=\"col\">\(e(text(.check, lang)))</th><th scope=\"col\">\(e(text(.result, lang)))</th><th scope=\"col\">\(e(text(.reason, lang)))</th></tr></thead>\n<tbody>\n"
+            for c in r.checks {
+                let st: String
+                switch c.status {
+                case .ok: st = text(.ok, lang)
+                case .error: st = text(.error, lang)
+                case .skipped: st = text(.skipped, lang)
+                }
+                h += "<tr><th scope=\"row\">\(e(checkName(c.name, lang)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(e(st))</td><td>\(e(c.reason))</td></tr>\n"
+            }
+            h += "</tbody>\n</table>\n"
+        }
+        for (i, sub) in r.embedded.enumerated() {
+            h += item(sub, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: min(level + 1, 6))
+        }
+        h += "</section>\n"
+        return h
+    }
+
+    static func result(_ reports: [VerificationReport], language lang: Language) -> Response {
+        let overall = reports.map(\.status).max() ?? .failed
+        var b = "<h1>\(e(text(.title, lang)))</h1>\n"
+        b += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(e(text(.overall, lang))): \(e(label(overall, lang)))</p>\n"
+        let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
+        if count > 1 { b += "<p>\(count) \(e(text(.items, lang)))</p>\n" }
+        for (i, r) in reports.enumerated() {
+            b += item(r, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2)
+        }
+        b += "<h2>\(e(text(.another, lang)))</h2>\n" + formHTML(lang)
+        return page(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)
+    }
+
+    /// The submitted credential: the uploaded file when one was chosen, else the pasted text.
+    /// Accepts `multipart/form-data` and `application/x-www-form-urlencoded`; a JSON body is taken as it is.
+    static func decodeForm(_ body: [UInt8], contentType: String) throws -> [UInt8]? {
+        let lower = contentType.lowercased()
+        if lower.hasPrefix("application/json") || lower.hasPrefix("application/ld+json") { return body }
+        if lower.hasPrefix("application/x-www-form-urlencoded") {
+            for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1)
+                if kv.first == "json", kv.count == 2 {
+                    return Array((String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "").utf8)
+                }
+            }
+            return nil
+        }
+        guard lower.hasPrefix("multipart/form-data"),
+              let b = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
+        else { throw ServiceProblem(status: 415, code: "unsupportedMediaType", title: "Unsupported media type", detail: "send the form as multipart/form-data") }
+        var boundary = String(b.dropFirst("boundary=".count))
+        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
+        let delimiter = Array(("--" + boundary).utf8)
+        var parts: [String: [UInt8]] = [:]
+        var positions: [Int] = []
+        var i = 0
+        while i + delimiter.count <= body.count {
+            if body[i] == delimiter[0] && Array(body[i..<i + delimiter.count]) == delimiter { positions.append(i); i += delimiter.count } else { i += 1 }
+        }
+        for (k, start) in positions.enumerated() where k + 1 < positions.count {
+            var from = start + delimiter.count
+            // Skip the CRLF after the delimiter.
+            if from + 1 < body.count, body[from] == 0x0D, body[from + 1] == 0x0A { from += 2 }
+            var to = positions[k + 1]
+            if to >= 2, body[to - 2] == 0x0D, body[to - 1] == 0x0A { to -= 2 }
+            guard from <= to else { continue }
+            let part = Array(body[from..<to])
+            guard let split = find([0x0D, 0x0A, 0x0D, 0x0A], in: part) else { continue }
+            let headers = String(decoding: part[0..<split], as: UTF8.self).lowercased()
+            let content = Array(part[(split + 4)...])
+            for name in ["file", "json"] where headers.contains("name=\"\(name)\"") { parts[name] = content }
+        }
+        if let f = parts["file"], !f.isEmpty { return f }
+        return parts["json"]
+    }
+
+    static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<i + needle.count]) == needle { return i }
+        return nil
+    }
+}

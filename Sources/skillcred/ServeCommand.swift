@@ -1,0 +1,107 @@
+import ArgumentParser
+import CredentialService
+import Foundation
+import Logging
+
+extension Skillcred {
+    /// `skillcred serve`: the HTTP API and web page. The first start creates a working demo set-up.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the HTTP service (VC API issue/verify/status, status lists, web page) until SIGINT/SIGTERM.",
+            discussion: """
+                With no configuration the first start creates, in the data directory, a SQLite registry, an Ed25519 \
+                issuer key (did:key, mode 0600) and a demo API token printed once. These are for trying things out.
+                """
+        )
+
+        @Option(help: "Address to listen on (env SKILLCRED_HOST; default 127.0.0.1).")
+        var host: String?
+
+        @Option(help: "Port to listen on (env SKILLCRED_PORT; default 8080; 0 picks a free port).")
+        var port: Int?
+
+        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer key and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
+        var dataDir: String?
+
+        @Option(help: "Registry: SQLite path or postgres:// URL (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).")
+        var database: String?
+
+        @Option(name: .customLong("public-url"), help: "The origin clients use, for status list URLs (env SKILLCRED_PUBLIC_URL; default http://HOST:PORT).")
+        var publicURL: String?
+
+        @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default 10485760).")
+        var maxBodyBytes: Int = 10 * 1024 * 1024
+
+        @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted (default 64).")
+        var maxJSONDepth: Int = 64
+
+        @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints (default 50; burst 2×).")
+        var verifyRate: Double = 50
+
+        @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals (default samples/demo-seal when present).")
+        var trustAnchors: String?
+
+        @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+        var logLevel: String = "info"
+
+        func configuration() throws(CLIFailure) -> ServiceConfiguration {
+            let env = ProcessInfo.processInfo.environment
+            let host = host ?? env["SKILLCRED_HOST"] ?? "127.0.0.1"
+            let portText = port.map(String.init) ?? env["SKILLCRED_PORT"] ?? "8080"
+            guard let port = Int(portText), (0...65535).contains(port) else { throw CLIFailure("--port: \(portText) is not a port number") }
+            let dataDir = URL(fileURLWithPath: dataDir ?? env["SKILLCRED_DATA_DIR"] ?? "skillcred-data")
+            let database = database ?? env["SKILLCRED_DATABASE"]
+            guard maxBodyBytes > 0 else { throw CLIFailure("--max-body-bytes must be positive") }
+            guard maxJSONDepth > 0 else { throw CLIFailure("--max-json-depth must be positive") }
+            var anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
+            if anchors == nil, FileManager.default.fileExists(atPath: "samples/demo-seal/demo-ca.pem") {
+                anchors = URL(fileURLWithPath: "samples/demo-seal")
+            }
+            return ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
+                                        publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
+                                        maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
+                                        trustAnchorDirectory: anchors)
+        }
+
+        func run() async throws {
+            let config: ServiceConfiguration
+            do { config = try configuration() } catch { error.exit() }
+            guard let level = Logger.Level(rawValue: logLevel) else { CLIFailure("--log-level: unknown level \(logLevel)").exit() }
+            var logger = Logger(label: "skillcred")
+            logger.logLevel = level
+            let prepared: ServiceSetup.Prepared
+            do { prepared = try await ServiceSetup.prepare(config) } catch {
+                CLIFailure("cannot prepare \(config.dataDirectory.path): \(error)").exit()
+            }
+            let state = prepared.state
+            if prepared.createdIssuerKey || prepared.demoToken != nil {
+                say("""
+                    ================================================================================
+                    skillcred: first start — created a DEMO set-up in \(config.dataDirectory.path)
+                    These are for trying things out, not for real credentials.
+                      registry:     \(config.databaseSpec)
+                      issuer key:   \(config.dataDirectory.appendingPathComponent("keys/\(ServiceSetup.issuerKeyName).pem").path) (Ed25519, mode 0600)
+                      issuer:       \(state.issuerDID)
+                    """)
+                if let token = prepared.demoToken {
+                    say("""
+                          demo token:   \(token)
+                                        (scopes issue + status; shown only now, stored as a SHA-256 hash;
+                                         revoke with `skillcred tokens revoke demo`)
+                        """)
+                }
+                say("================================================================================")
+            } else {
+                say("skillcred: issuer \(state.issuerDID), registry \(config.databaseSpec)")
+            }
+            try await CredentialServiceRunner.run(state: state, logger: logger) { port in
+                say("skillcred: listening on http://\(config.host):\(port)  (web page at /, API description at /openapi.yaml)")
+            }
+        }
+    }
+}
+
+/// Writes a line to standard output unbuffered, so the banner and the demo token reach a log file or pipe at once.
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
