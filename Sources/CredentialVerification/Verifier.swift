@@ -102,12 +102,17 @@ public struct VerificationSubject: Sendable {
     public var isPresentation: Bool {
         input.kind == .presentation || (document?["type"]?.asArray.contains("VerifiablePresentation") ?? false)
     }
-    /// Whether the document is a Europass EDC (ELM context or type).
+    /// Whether the document is a Europass EDC: the `edc-ap` context, or the EDC type in a VC 1.1 document.
+    ///
+    /// The ELM model in VC 2.0 form (skillcred's `--format vc2`, EBSI's VCDM 2.0 variant) carries the same
+    /// type but not the EDC application profile, whose shapes require VC 1.1 and `edc-ap`; judging it by
+    /// that profile would fail every such credential on rules it never claimed to follow.
     public var isEDC: Bool {
         guard let d = document else { return false }
         let contexts = d["@context"]?.asArray.compactMap(\.stringValue) ?? []
         let types = d["type"]?.asArray.compactMap(\.stringValue) ?? []
-        return contexts.contains { $0.contains("data.europa.eu/snb/model/context") } || types.contains("EuropeanDigitalCredential")
+        if contexts.contains(where: { $0.contains("data.europa.eu/snb/model/context") }) { return true }
+        return types.contains("EuropeanDigitalCredential") && contexts.first != "https://www.w3.org/ns/credentials/v2"
     }
     /// The issuer's id (`issuer` as a string or `issuer.id`).
     public var issuerID: String? { document.flatMap(CredentialText.issuerID) }

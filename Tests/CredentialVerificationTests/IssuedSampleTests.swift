@@ -1,0 +1,23 @@
+import CredentialJSON
+import CredentialVerification
+import Foundation
+import Testing
+import TestSupport
+
+/// What `skillcred issue` produced for the samples must pass the verifier's checks in its own format.
+@Suite("Issued samples")
+struct IssuedSampleTests {
+    static let vc2Samples = [
+        "samples/issued/vc2/micro-credential/L-0001.json",
+        "samples/issued/vc2/certificate-of-participation/L-0001.json",
+    ]
+
+    @Test("an ELM credential in VC 2.0 form is not judged by the EDC (VC 1.1) profile", arguments: vc2Samples)
+    func vc2OutputPassesFormatAndSeal(_ path: String) async throws {
+        let bytes = try Array(Data(contentsOf: SharedData.packageRoot.appendingPathComponent(path)))
+        let report = try await verifyOne(Verifier(), bytes, source: path)
+        #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
+        #expect(report.status != .failed)
+    }
+}
