@@ -1,0 +1,76 @@
+import CredentialJSON
+import Foundation
+import Testing
+import TestSupport
+
+/// The issuer's whole loop through the CLI, as a user runs it: issue → revoke → publish → verify,
+/// and suspend → reinstate, each verification reading the published lists from a local mirror.
+@Suite("skillcred issue → revoke → publish → verify")
+struct LifecycleCLITests {
+    /// A scratch folder with the samples and a private copy of the demo issuer key (git does not keep 0600).
+    func workspace() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-lifecycle-\(UUID().uuidString)")
+        let keys = dir.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("samples"), to: dir.appendingPathComponent("samples"))
+        for name in ["demo-issuer.pem", "demo-issuer.pub.json"] {
+            try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("keys/\(name)"), to: keys.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent("demo-issuer.pem").path)
+        return dir
+    }
+
+    func credentialID(_ file: URL) throws -> String {
+        try #require(try JSONParser.parse(try Data(contentsOf: file))["id"]?.stringValue)
+    }
+
+    @Test func revokedCredentialFailsOnRevocationAfterPublishing() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
+                                           "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2"], in: dir)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let first = dir.appendingPathComponent("out/L-0001.json")
+        let second = dir.appendingPathComponent("out/L-0002.json")
+
+        let revoked = try SkillcredCLI.run(["revoke", try credentialID(first), "--reason", "issued in error"], in: dir)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir)
+        #expect(published.status == 0, "\(published.stderr)")
+
+        let revokedReport = try SkillcredCLI.run(["verify", "--status-mirror", "site", first.path], in: dir)
+        #expect(revokedReport.status == 1)
+        #expect(revokedReport.stdout.contains("Revocation    Error: The credential has been revoked"), "\(revokedReport.stdout)")
+
+        let other = try SkillcredCLI.run(["verify", "--status-mirror", "site", second.path], in: dir)
+        #expect(other.status == 3)  // intact and not revoked; only the demo issuer is not on a trusted list
+        #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
+    }
+
+    @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
+                                           "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2"], in: dir)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let file = dir.appendingPathComponent("out/L-0003.json")
+        let id = try credentialID(file)
+
+        #expect(try SkillcredCLI.run(["suspend", id, "--reason", "inquiry"], in: dir).status == 0)
+        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir).status == 0)
+        let suspended = try SkillcredCLI.run(["verify", "--status-mirror", "site", file.path], in: dir)
+        #expect(suspended.status == 1)
+        #expect(suspended.stdout.lowercased().contains("suspended"), "\(suspended.stdout)")
+
+        #expect(try SkillcredCLI.run(["reinstate", id], in: dir).status == 0)
+        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir).status == 0)
+        let reinstated = try SkillcredCLI.run(["verify", "--status-mirror", "site", file.path], in: dir)
+        #expect(reinstated.status == 3)
+        #expect(reinstated.stdout.contains("Revocation    OK"), "\(reinstated.stdout)")
+
+        #expect(try SkillcredCLI.run(["revoke", id], in: dir).status == 0)
+        let again = try SkillcredCLI.run(["reinstate", id], in: dir)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("final"), "\(again.stderr)")
+    }
+}
