@@ -37,7 +37,10 @@ public struct FormatCheck: VerificationCheck {
                 problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
             }
         }
-        if context.policy.jsonLDFormatCheck && problems.isEmpty, let p = Self.jsonLDProblem(document, options: context.jsonLDOptions) { problems.append(p) }
+        if context.policy.jsonLDFormatCheck && problems.isEmpty,
+           let p = Self.jsonLDProblem(subject.isEDC ? Self.withoutStatusEntries(document) : document, options: context.jsonLDOptions) {
+            problems.append(p)
+        }
         if !problems.isEmpty {
             let first = problems[0]
             let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
@@ -57,6 +60,15 @@ public struct FormatCheck: VerificationCheck {
         let kept = items.asArray.filter { !JWSJSONDocument.looksLikeJWS($0) }
         if kept.count == items.asArray.count { return presentation }
         if kept.isEmpty { o["verifiableCredential"] = nil } else { o["verifiableCredential"] = .array(kept) }
+        return .object(o)
+    }
+
+    /// The EDC context (`edc-ap`) has no terms for status entries: ELM 3.2 only says `credentialStatus`
+    /// points to a `CredentialStatus`, with no mechanism. EDCs that carry a Bitstring Status List entry are
+    /// therefore judged by JSON-LD without it; the Revocation check reads and validates the entry itself.
+    static func withoutStatusEntries(_ document: JSONValue) -> JSONValue {
+        guard case .object(var o) = document, o["credentialStatus"] != nil else { return document }
+        o["credentialStatus"] = nil
         return .object(o)
     }
 

@@ -21,3 +21,18 @@ struct IssuedSampleTests {
         #expect(report.status != .failed)
     }
 }
+
+@Suite("Issued EDC samples")
+struct IssuedEDCSampleTests {
+    @Test("a sealed EDC with a Bitstring status entry passes Format and Seal", arguments: [
+        "samples/issued/edc/micro-credential/L-0001.json",
+        "samples/issued/edc/certificate-of-participation/L-0001.json",
+    ])
+    func sealedEDCPassesFormatAndSeal(_ path: String) async throws {
+        let bytes = try Array(Data(contentsOf: SharedData.packageRoot.appendingPathComponent(path)))
+        let report = try await verifyOne(Verifier(), bytes, source: path)
+        #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
+        #expect(report.status != .failed)
+    }
+}
