@@ -75,7 +75,7 @@ let package = Package(
         // The system zlib, for the GZIP inside Bitstring Status Lists.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
-        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib"], swiftSettings: strict),
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib", "Multiformats"], swiftSettings: strict),
         // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
         .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).

@@ -1,4 +1,4 @@
-import Foundation
+import Multiformats
 
 /// A Bitstring Status List: a fixed-length sequence of status entries, each `statusSize` bits wide.
 ///
@@ -60,7 +60,7 @@ public struct Bitstring: Sendable, Hashable {
 
     /// The `encodedList` form: GZIP, then base64url without padding, with the multibase prefix `u`.
     public func encoded() throws(StatusListError) -> String {
-        "u" + Base64URL.encode(try GZip.compress(bytes))
+        Multibase.encode(try GZip.compress(bytes), as: .base64url)
     }
 
     /// Decodes an `encodedList`, refusing lists larger than `maximumBytes` before inflating them.
@@ -75,27 +75,9 @@ public struct Bitstring: Sendable, Hashable {
         } else if !allowMissingPrefix {
             throw StatusListError(.malformedValue, "encodedList must start with the multibase prefix 'u' (base64url)")
         }
-        guard let compressed = Base64URL.decode(text) else {
+        guard let compressed = try? Base64URL.decode(String(text)) else {
             throw StatusListError(.malformedValue, "encodedList is not base64url without padding")
         }
         bytes = try GZip.decompress(compressed, maxBytes: maximumBytes)
-    }
-}
-
-/// base64url without padding (RFC 4648 §5), strict on decode.
-enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var s = Data(bytes).base64EncodedString()
-        while s.hasSuffix("=") { s.removeLast() }
-        return String(s.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
-    }
-
-    static func decode(_ text: Substring) -> [UInt8]? {
-        guard text.count % 4 != 1,
-              text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        else { return nil }
-        var s = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map { Array($0) }
     }
 }
