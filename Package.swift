@@ -86,7 +86,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The ELM 3.x / EDC generic-profile learning model: typed, lossless, deterministic JSON.
         .target(name: "LearningModel", dependencies: [
-            "CredentialJSON", .product(name: "Crypto", package: "swift-crypto"),
+            "CredentialJSON", "Multiformats", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         // EDC generic-full profile validation (SHACL-equivalent rules, bundled vocabularies, ESCO).
         .target(name: "ProfileValidation", dependencies: ["LearningModel", "CredentialJSON"], swiftSettings: strict),
@@ -104,7 +104,7 @@ let package = Package(
         // Validity) as small values, reports and their terminal/JSON/HTML renderers.
         .target(name: "CredentialVerification", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
-            "CredentialDataModel", "LearningModel", "ProfileValidation",
+            "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),

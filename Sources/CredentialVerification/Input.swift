@@ -1,4 +1,5 @@
 import CredentialJSON
+import Multiformats
 import Foundation
 import JAdES
 
@@ -146,17 +147,8 @@ public enum InputDetector {
     }
 }
 
-/// base64url without padding (RFC 7515 §2).
+/// base64url without padding (RFC 7515 §2), through Multiformats' strict codec.
 enum Base64URLText {
-    static func decode(_ s: String) -> [UInt8]? {
-        var t = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !t.contains("=") || s.contains("=") == false else { return nil }
-        while t.count % 4 != 0 { t += "=" }
-        return Data(base64Encoded: t).map(Array.init)
-    }
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func decode(_ s: String) -> [UInt8]? { try? Base64URL.decode(s) }
+    static func encode(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
 }

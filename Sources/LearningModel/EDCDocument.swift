@@ -1,4 +1,5 @@
 import CredentialJSON
+import Multiformats
 
 /// A failure to read an EDC file, with a stable code and where it happened.
 public struct EDCDocumentError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -69,7 +70,7 @@ public struct EDCDocument: Sendable {
             let raw: [UInt8]
             if EDCDocument.isUnencoded(object) {
                 raw = Array(payload.utf8)
-            } else if let decoded = Base64URL.decode(payload) {
+            } else if let decoded = PaddedBase64URL.decode(payload) {
                 raw = decoded
             } else {
                 throw EDCDocumentError(code: .invalidJWS, message: "the JWS payload is not base64url and the header does not say b64:false", path: JSONPath.root.appending("payload"), line: nil, column: nil)
@@ -116,37 +117,17 @@ public struct EDCDocument: Sendable {
         }
         guard !headers.isEmpty else { return false }
         return headers.allSatisfy { h in
-            guard let bytes = Base64URL.decode(h), let header = try? JSONParser.parse(bytes) else { return false }
+            guard let bytes = PaddedBase64URL.decode(h), let header = try? JSONParser.parse(bytes) else { return false }
             return header["b64"]?.boolValue == false
         }
     }
 }
 
-/// base64url without padding (RFC 4648 §5), tolerant of padding on input.
-enum Base64URL {
+/// base64url (RFC 4648 §5) through Multiformats' strict codec, tolerating the padding some sealers add.
+enum PaddedBase64URL {
     static func decode(_ text: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
-        var acc: UInt32 = 0
-        var bits = 0
-        for c in text.utf8 {
-            let v: UInt8
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a") + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
-            case UInt8(ascii: "-"): v = 62
-            case UInt8(ascii: "_"): v = 63
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-            acc = (acc << 6) | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((acc >> UInt32(bits)) & 0xff))
-            }
-        }
-        return out
+        var unpadded = Substring(text)
+        while unpadded.hasSuffix("=") { unpadded.removeLast() }
+        return try? Base64URL.decode(String(unpadded))
     }
 }
