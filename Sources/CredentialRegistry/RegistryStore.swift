@@ -55,6 +55,10 @@ public protocol RegistryStore: Sendable {
     /// The status lists with their current bits (all issuers when `issuer` is nil).
     func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot]
 
+    /// One status list with its current bits, or `nil` when the registry has no list at `url`
+    /// (what a verifier reads for every status entry, so engines answer it with one indexed lookup).
+    func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot?
+
     /// The audit log of a credential, oldest first.
     func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry]
 

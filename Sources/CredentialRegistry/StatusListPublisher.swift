@@ -110,9 +110,6 @@ public struct StatusListPublisher: Sendable {
 
     /// An XML Schema dateTimeStamp in UTC without fractions, as `validFrom`/`validUntil` take.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        DateTimeStamp.format(date)
     }
 }

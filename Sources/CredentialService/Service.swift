@@ -32,6 +32,10 @@ public final class CredentialServiceState: Sendable {
     public let verificationMethod: String
     let proofKey: ProofSigningKey
     let limiter: RateLimiter
+    /// did:key / did:jwk resolutions, shared by every request's verifier.
+    let methodResolver = CachingMethodResolver(DIDVerificationMethodResolver())
+    /// Status list credentials built for the service's own verifications.
+    let builtLists = BuiltStatusLists()
     /// Trust anchors and the trusted issuer (this service's own DID); each request adds its challenge/domain.
     let basePolicy: VerificationPolicy
 
@@ -79,7 +83,7 @@ public final class CredentialServiceState: Sendable {
         policy.requireSignedStatusLists = false
         policy.challenge = challenge
         policy.domain = domain
-        return Verifier(policy: policy)
+        return Verifier(policy: policy, resolver: methodResolver)
     }
 
     /// The active token for an `Authorization: Bearer` header, or the 401/403 problem.
@@ -102,15 +106,57 @@ struct RegistryStatusSource: StatusListSource {
         guard url.hasPrefix(state.configuration.statusBaseURL + "/") else {
             throw StatusListError(.retrieval, "the status list \(url) is not served by this service, and it fetches nothing from the network")
         }
-        let lists: [StatusListSnapshot]
-        do { lists = try await state.registry.statusLists(issuer: nil) } catch {
+        let found: StatusListSnapshot?
+        do { found = try await state.registry.statusList(url: url) } catch {
             throw StatusListError(.retrieval, "the registry could not be read")
         }
-        guard let list = lists.first(where: { $0.url == url }) else {
+        guard let list = found else {
             throw StatusListError(.retrieval, "no status list \(url)")
         }
-        do { return JSONWriter.data(try state.statusListCredential(list, signed: false)) } catch {
+        if let bytes = state.builtLists.bytes(for: list) { return bytes }
+        let bytes: [UInt8]
+        do { bytes = JSONWriter.data(try state.statusListCredential(list, signed: false)) } catch {
             throw StatusListError(.retrieval, "the status list \(url) could not be built")
+        }
+        state.builtLists.store(bytes, for: list)
+        return bytes
+    }
+}
+
+/// Unsigned list credentials already built from the registry, reused while the list's bits are unchanged.
+///
+/// Every verification reads the list from the registry (so a revocation by this service or by the CLI on the
+/// same database shows at once), but compressing and encoding it again would cost more than the rest of the
+/// status check; comparing the bits is cheap. Entries are rebuilt after `maximumAge` so `validFrom` stays recent.
+final class BuiltStatusLists: @unchecked Sendable {
+    private struct Entry { var bits: [UInt8]; var bytes: [UInt8]; var built: Date }
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+    private let maximumAge: TimeInterval
+    /// Bounds memory when a registry holds very many lists (each entry is about the size of its bitstring).
+    private let capacity: Int
+
+    init(maximumAge: TimeInterval = 60, capacity: Int = 256) {
+        self.maximumAge = maximumAge
+        self.capacity = capacity
+    }
+
+    func bytes(for list: StatusListSnapshot, now: Date = Date()) -> [UInt8]? {
+        lock.withLock {
+            guard let e = entries[list.url], Self.same(e.bits, list.bits), now.timeIntervalSince(e.built) < maximumAge else { return nil }
+            return e.bytes
+        }
+    }
+
+    /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
+    private static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.isEmpty || a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
+    }
+
+    func store(_ bytes: [UInt8], for list: StatusListSnapshot, now: Date = Date()) {
+        lock.withLock {
+            if entries.count >= capacity, entries[list.url] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[list.url] = Entry(bits: list.bits, bytes: bytes, built: now)
         }
     }
 }

@@ -128,7 +128,7 @@ public enum HTMLReportRenderer {
         let overall = reports.map(\.status).max() ?? .failed
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
-        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(reports.count) item\(reports.count == 1 ? "" : "s") · generated \(escape(ISO8601DateFormatter().string(from: generated)))</p>\n"
+        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(reports.count) item\(reports.count == 1 ? "" : "s") · generated \(escape(DateTimeStamp.format(generated)))</p>\n"
         for r in reports { h += item(r, level: 2) }
         h += "</main>\n</body>\n</html>\n"
         return h

@@ -204,7 +204,8 @@ public struct Verifier: Sendable {
                 didWebDirectory: URL? = nil, canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()) {
         self.policy = policy
         let base = resolver ?? DIDVerificationMethodResolver(didWebDirectory: didWebDirectory)
-        let di = DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: CachingMethodResolver(base))
+        let caching = base as? CachingMethodResolver ?? CachingMethodResolver(base)
+        let di = DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: caching)
         self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache(),
                                            jsonLDOptions: canonicalizer.jsonldOptions)
         self.credentialChecks = [FormatCheck(), SealCheck(), OwnerCheck(), RevocationCheck(), AccreditationCheck(), ValidityCheck()]
@@ -315,15 +316,18 @@ public struct Verifier: Sendable {
     }
 }
 
-/// Caches resolved verification methods across a batch (did:key decoding, did:web file reads).
-final class CachingMethodResolver: VerificationMethodResolving, @unchecked Sendable {
+/// Caches resolved verification methods across a batch (did:key decoding, did:web file reads), at most
+/// 4,096 of them. A long-running service can share one across requests by passing it to ``Verifier/init(policy:resolver:didWebDirectory:canonicalizer:)``
+/// (safe for did:key and did:jwk, whose documents are derived from the identifier and never change).
+public final class CachingMethodResolver: VerificationMethodResolving, @unchecked Sendable {
     private let base: any VerificationMethodResolving
     private let lock = NSLock()
     private var cache: [String: ProofVerificationMethod] = [:]
 
-    init(_ base: any VerificationMethodResolving) { self.base = base }
+    /// Wraps `base`.
+    public init(_ base: any VerificationMethodResolving) { self.base = base }
 
-    func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
+    public func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
         let key = relationship.rawValue + " " + verificationMethod
         if let hit = lock.withLock({ cache[key] }) { return hit }
         let resolved = try await base.resolve(verificationMethod: verificationMethod, relationship: relationship)

@@ -312,6 +312,18 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
+    public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
+        try await transaction("read a status list") { conn, log in
+            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
+                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = \(url)", logger: log)
+                .decode((String, String, String, Int, Data, Int, Date).self) {
+                return StatusListSnapshot(url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
+                                          allocatedCount: count, updatedAt: updated)
+            }
+            return nil
+        }
+    }
+
     public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
         try await transaction("read the audit log") { conn, log in
             var out: [AuditEntry] = []

@@ -165,6 +165,19 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
+        try await read { db in
+            // A cached statement: verification reads a list per status entry, and preparing costs more than the lookup.
+            let statement = try db.cachedStatement(sql: """
+                SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ?
+                """)
+            return try Row.fetchOne(statement, arguments: [url]).map { r in
+                StatusListSnapshot(url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
+                                   bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
+            }
+        }
+    }
+
     public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = ? ORDER BY id",

@@ -1,4 +1,5 @@
 import CredentialJSON
+import Synchronization
 
 /// Builds the unsigned `BitstringStatusListCredential` for a list (Bitstring Status List §2.2).
 ///
@@ -98,7 +99,7 @@ public struct StatusListChecker: Sendable {
         guard let encoded = subject["encodedList"]?.stringValue else {
             throw StatusListError(.malformedValue, "credentialSubject.encodedList must be a string")
         }
-        return try Bitstring(encoded: encoded, maximumBytes: maximumBytes)
+        return try DecodedListCache.shared.bitstring(encoded: encoded, maximumBytes: maximumBytes)
     }
 
     /// The status of `entry` in `list`.
@@ -116,5 +117,35 @@ public struct StatusListChecker: Sendable {
     public func check(_ entry: StatusListEntry, against listCredential: JSONValue, expectedIssuer: String?) throws(StatusListError) -> StatusResult {
         let list = try bitstring(from: listCredential, purpose: entry.statusPurpose, expectedIssuer: expectedIssuer)
         return try status(of: entry, in: list)
+    }
+}
+
+/// Lists already inflated, by their `encodedList` text.
+///
+/// A verifier reads the same few lists for every credential of an issuer; inflating 16 KiB or more per
+/// status entry would cost more than the rest of the status check. The text determines the bits, so a hit
+/// is exact; the cache holds at most `capacity` lists of at most `maximumEntryBytes` each (32 × 1 MiB).
+final class DecodedListCache: Sendable {
+    static let shared = DecodedListCache()
+
+    private let lists = Mutex<[String: Bitstring]>([:])
+    let capacity: Int
+    let maximumEntryBytes: Int
+
+    init(capacity: Int = 32, maximumEntryBytes: Int = 1024 * 1024) {
+        self.capacity = capacity
+        self.maximumEntryBytes = maximumEntryBytes
+    }
+
+    func bitstring(encoded: String, maximumBytes: Int) throws(StatusListError) -> Bitstring {
+        if let hit = lists.withLock({ $0[encoded] }), hit.bytes.count <= maximumBytes { return hit }
+        let decoded = try Bitstring(encoded: encoded, maximumBytes: maximumBytes)
+        if decoded.bytes.count <= maximumEntryBytes {
+            lists.withLock { table in
+                if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+                table[encoded] = decoded
+            }
+        }
+        return decoded
     }
 }

@@ -145,7 +145,7 @@ public final class StatusListCache: Sendable {
         if let ttl = credential["credentialSubject"]?.asArray.first?["ttl"]?.numberValue?.doubleValue, ttl >= 0 {
             expires = now.addingTimeInterval(ttl / 1000)
         }
-        if let until = credential["validUntil"]?.stringValue, let date = ISO8601DateFormatter().date(from: until), date < expires {
+        if let until = credential["validUntil"]?.stringValue, let date = DateTimeStamp.parse(until), date < expires {
             expires = date
         }
         guard expires > now else { return }

@@ -74,6 +74,9 @@ struct RegistryBehaviour {
         let bits = Bitstring(bytes: list.bits)
         #expect(bits.bit(at: try #require(r[1].status(for: "revocation")).index) == true)
         #expect(bits.bit(at: try #require(r[0].status(for: "revocation")).index) == false)
+        // The single-list read a verifier uses sees the same bits; an unknown URL is nil, not an error.
+        #expect(try await store.statusList(url: list.url) == list)
+        #expect(try await store.statusList(url: list.url + "-missing") == nil)
 
         let audit = try await store.auditLog(credentialID: r[1].id).map(\.action)
         #expect(audit == ["revoke", "revoke (no change)"])

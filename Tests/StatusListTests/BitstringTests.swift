@@ -130,6 +130,18 @@ struct StatusCheckTests {
         #expect(try checker.check(entry(index: 94_566), against: list, expectedIssuer: issuer).isValid == true)
     }
 
+    @Test func aListDecodedBeforeIsStillHeldToASmallerSizeLimit() throws {
+        var bits = Bitstring(bitCount: 8 * 65_536)
+        try bits.setBit(at: 7, to: true)
+        let list = try StatusListCredentialBuilder(url: listURL, issuer: issuer, statusPurpose: "revocation").credential(for: bits)
+        // The first read inflates the list and keeps it; the second, with a lower limit, must not get it from the cache.
+        #expect(try StatusListChecker().check(entry(index: 7), against: list, expectedIssuer: issuer).isValid == false)
+        let error = #expect(throws: StatusListError.self) {
+            try StatusListChecker(maximumBytes: 16_384).check(entry(index: 7), against: list, expectedIssuer: issuer)
+        }
+        #expect(error?.code == .listTooLarge)
+    }
+
     @Test func refusesAListFromAnotherIssuer() throws {
         let list = try StatusListCredentialBuilder(url: listURL, issuer: "did:example:other", statusPurpose: "revocation")
             .credential(for: Bitstring())
