@@ -1,5 +1,9 @@
+import CredentialIssuance
+import DataIntegrity
+
 /// The service's own OpenAPI 3 document, served at `/openapi.yaml`. A test checks that its paths and the
-/// router's routes are the same set, so the document cannot drift from what the server does.
+/// router's routes are the same set, and the issue options' enums are written from the types the service parses
+/// them with, so the document cannot drift from what the server does.
 public enum OpenAPIDocument {
     public static let yaml = """
     openapi: 3.0.3
@@ -34,12 +38,12 @@ public enum OpenAPIDocument {
           properties:
             format:
               type: string
-              enum: [vc2, edc-jades]
+              enum: [\(IssueFormat.allCases.map(\.rawValue).joined(separator: ", "))]
               default: vc2
               description: edc-jades only with template + recipient (a posted credential with edc-jades → 422).
             cryptosuite:
               type: string
-              enum: [eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019]
+              enum: [\(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", "))]
               default: eddsa-rdfc-2022
               description: vc2 only; unknown → 422 with instance $.options.cryptosuite.
             type: {type: string, enum: [DataIntegrityProof]}

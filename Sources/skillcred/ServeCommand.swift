@@ -23,7 +23,7 @@ extension Skillcred {
         @Option(help: "Port to listen on (env SKILLCRED_PORT; default 8080; 0 picks a free port).")
         var port: Int?
 
-        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer key and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
+        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer keys, e-seal, templates and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
         var dataDir: String?
 
         @Option(help: "Registry: SQLite path or postgres:// URL (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).")
