@@ -100,15 +100,17 @@ extension ServiceSetup {
             try Data(demo.chainPEM.utf8).write(to: chainURL, options: .atomic)
             createdSubject = demo.sealSubject
         case (true, false):
-            throw ServiceSetupError("\(chainURL.path) exists but the seal key \(keys.privateKeyPath(sealKeyName)) does not; add the key or remove the certificate to get a demo seal")
+            throw ServiceSetupError(.incompleteSeal, "the seal certificate chain exists but the seal key \(keys.privateKeyPath(sealKeyName)) does not; add the key, or remove the chain to get a demo seal",
+                                    location: chainURL.path)
         case (false, true):
-            throw ServiceSetupError("the seal key \(keys.privateKeyPath(sealKeyName)) exists but \(chainURL.path) does not; add the certificate chain or remove the key to get a demo seal")
+            throw ServiceSetupError(.incompleteSeal, "the seal key exists but its certificate chain \(chainURL.path) does not; add the chain, or remove the key to get a demo seal",
+                                    location: keys.privateKeyPath(sealKeyName))
         case (true, true):
             break
         }
         let sealKey = try keys.load(sealKeyName)
         guard let chain = String(data: try Data(contentsOf: chainURL), encoding: .utf8) else {
-            throw ServiceSetupError("\(chainURL.path) is not UTF-8 PEM text")
+            throw ServiceSetupError(.unreadableSeal, "not UTF-8 PEM text", location: chainURL.path)
         }
         let sealer = try JAdESSealer(privateKeyPEM: sealKey.pkcs8PEM(), certificateChainPEM: chain)
         let anchors = fm.fileExists(atPath: caURL.path) ? try JAdESPEM.certificates(contentsOf: caURL) : []

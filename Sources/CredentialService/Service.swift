@@ -219,9 +219,27 @@ public enum ServiceSetup {
     }
 }
 
-/// A data directory that cannot be set up as it is (the message names the file and what to do).
-public struct ServiceSetupError: Error, Sendable, CustomStringConvertible {
+/// A data directory that cannot be set up as it is.
+public struct ServiceSetupError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, stable across releases.
+    public enum Code: String, Sendable, Hashable {
+        /// The seal certificate chain exists without the seal key, or the key without the chain.
+        case incompleteSeal
+        /// The seal certificate chain is not PEM text.
+        case unreadableSeal
+    }
+
+    public let code: Code
+    /// What is wrong and what to do, naming the file.
     public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    /// The file concerned.
+    public let location: String
+
+    public init(_ code: Code, _ message: String, location: String) {
+        self.code = code
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { "\(location): \(message)" }
 }

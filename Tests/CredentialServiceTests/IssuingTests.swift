@@ -232,4 +232,14 @@ struct IssuingTests {
         #expect(again.state.ecdsaIssuerDID == s.state.ecdsaIssuerDID)
         #expect(try Data(contentsOf: chain) == chainBytes)
     }
+
+    @Test func aSealKeyWithoutItsCertificateIsRefusedNotReplaced() async throws {
+        let s = try await TestService.make()
+        let chain = s.directory.appendingPathComponent("seal/seal-cert.pem")
+        try FileManager.default.removeItem(at: chain)
+        await #expect {
+            _ = try await ServiceSetup.prepare(s.state.configuration)
+        } throws: { ($0 as? ServiceSetupError)?.code == .incompleteSeal }
+        #expect(!FileManager.default.fileExists(atPath: chain.path))
+    }
 }
