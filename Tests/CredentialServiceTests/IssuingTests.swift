@@ -108,6 +108,14 @@ struct IssuingTests {
                 let result = try await verify(client, credential)
                 #expect(result["status"]?.stringValue == "Verified", "\(why(result))")
             }
+            // Each issuer's status lists are served signed by that issuer's key.
+            let list = try #require(fromTemplate["credentialStatus"]?.asArray.first?["statusListCredential"]?.stringValue)
+            try await client.execute(uri: String(list[list.range(of: "/status-lists/")!.lowerBound...]), method: .get) { r in
+                #expect(r.status == .ok)
+                let served = try parse(r.body)
+                #expect(served["issuer"]?.stringValue == expectedIssuer)
+                #expect(served["proof"]?["cryptosuite"]?.stringValue == (ecdsa ? "ecdsa-rdfc-2019" : "eddsa-rdfc-2022"))
+            }
         }
     }
 
@@ -196,7 +204,9 @@ struct IssuingTests {
             let list = try #require(edc["credentialStatus"]?["statusListCredential"]?.stringValue)
             try await client.execute(uri: String(list[list.range(of: "/status-lists/")!.lowerBound...]), method: .get) { r in
                 #expect(r.status == .ok)
-                #expect((try? parse(r.body))?["issuer"] == edc["issuer"]?["id"])
+                let served = try parse(r.body)
+                #expect(served["issuer"] == edc["issuer"]?["id"])
+                #expect(served["proof"] == nil)
             }
             try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
                                      body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\"}")) { r in
