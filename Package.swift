@@ -117,11 +117,14 @@ let package = Package(
         .target(name: "CredentialService", dependencies: [
             "CredentialJSON", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistrySQLite", "RegistryStores", "CredentialVerification", "LearningModel",
+            "CredentialIssuance",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
         // The command-line shell over the library.
         .executableTarget(name: "skillcred", dependencies: [

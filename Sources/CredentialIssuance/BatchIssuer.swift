@@ -1,5 +1,6 @@
 import CredentialJSON
 import CredentialRegistry
+import Crypto
 import DataIntegrity
 import Foundation
 import JAdES
@@ -12,7 +13,7 @@ import StatusList
 public struct CredentialSecuring: Sendable {
     enum Method: Sendable {
         case jades(JAdESSealer)
-        case dataIntegrity(DataIntegritySigner, ProofSigningKey, verificationMethod: String)
+        case dataIntegrity(DataIntegritySigner, ProofSigningKey, verificationMethod: String, suite: Cryptosuite)
     }
 
     let method: Method
@@ -23,7 +24,13 @@ public struct CredentialSecuring: Sendable {
     public let format: IssueFormat
 
     /// EDC sealing: the issuer's eIDAS identifier, legal name and country come from the seal certificate.
-    public static func jades(_ sealer: JAdESSealer) throws(IssuanceError) -> CredentialSecuring {
+    ///
+    /// - Parameter issuerID: the EDC issuer's `id`, also its key in the registry and the issuer of its status
+    ///   lists. A verifier accepts a status list only from the credential's issuer, so a service that checks the
+    ///   status of its EDCs gives them one stable id (``stableEDCIssuerID(organizationIdentifier:)``). `nil`
+    ///   (the CLI) generates a `urn:epass:org:` id per credential, as EDCI does, and keys the registry by the
+    ///   eIDAS identifier.
+    public static func jades(_ sealer: JAdESSealer, issuerID: String? = nil) throws(IssuanceError) -> CredentialSecuring {
         let identity: JAdESSealIdentity
         do { identity = try sealer.sealIdentity() } catch {
             throw IssuanceError(.invalidKey, error.message, location: "seal certificate")
@@ -31,20 +38,39 @@ public struct CredentialSecuring: Sendable {
         guard let country = Countries.alpha3(fromAlpha2: identity.countryCode) else {
             throw IssuanceError(.invalidKey, "the seal certificate's country \(identity.countryCode) is not one skillcred maps to an EU country code", location: "seal certificate")
         }
-        let issuer = IssuerProfile(legalName: LanguageMap("en", identity.legalName), country: country,
+        let issuer = IssuerProfile(id: issuerID, legalName: LanguageMap("en", identity.legalName), country: country,
                                    eIDASIdentifier: identity.organizationIdentifier, altLabel: identity.commonName)
-        return CredentialSecuring(method: .jades(sealer), issuer: issuer, registryIssuer: identity.organizationIdentifier, format: .edcJAdES)
+        return CredentialSecuring(method: .jades(sealer), issuer: issuer, registryIssuer: issuerID ?? identity.organizationIdentifier, format: .edcJAdES)
     }
 
-    /// VC 2.0 with an eddsa-rdfc-2022 (Ed25519) or ecdsa-rdfc-2019 (P-256/P-384) proof; the issuer is the key's did:key.
+    /// A `urn:epass:org:<uuid>` id that is the same for every EDC sealed for one organisation: the UUID
+    /// (version 8, RFC 9562 §5.8) is taken from the SHA-256 of the eIDAS identifier.
+    public static func stableEDCIssuerID(organizationIdentifier: String) -> String {
+        var b = Array(SHA256.hash(data: Array("skillcred EDC issuer \(organizationIdentifier)".utf8)).prefix(16))
+        b[6] = (b[6] & 0x0F) | 0x80
+        b[8] = (b[8] & 0x3F) | 0x80
+        let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let u = Array(hex)
+        return "urn:epass:org:" + [String(u[0..<8]), String(u[8..<12]), String(u[12..<16]), String(u[16..<20]), String(u[20..<32])].joined(separator: "-")
+    }
+
+    /// VC 2.0 with a Data Integrity proof; the issuer is the key's did:key.
+    ///
+    /// - Parameter cryptosuite: the proof's suite; `nil` takes the key's default (eddsa-rdfc-2022 for Ed25519,
+    ///   ecdsa-rdfc-2019 for P-256/P-384). A suite the key cannot sign (an ECDSA suite with an Ed25519 key, or
+    ///   the reverse) is refused with ``IssuanceError/Code/invalidKey``.
     public static func dataIntegrity(key: PrivateKey, issuerName: LanguageMap, country: String,
-                                     eIDASIdentifier: String? = nil) throws(IssuanceError) -> CredentialSecuring {
+                                     eIDASIdentifier: String? = nil, cryptosuite: Cryptosuite? = nil) throws(IssuanceError) -> CredentialSecuring {
         let proofKey: ProofSigningKey
         let did: String, vm: String
         do {
             proofKey = try ProofSigningKey(key)
         } catch {
             throw IssuanceError(.invalidKey, error.message, location: "--key")
+        }
+        let suite = cryptosuite ?? proofKey.defaultCryptosuite
+        guard proofKey.publicKey.supports(.dataIntegrity(suite)) else {
+            throw IssuanceError(.invalidKey, "\(suite.rawValue) cannot be used with a \(proofKey.publicKey.algorithmName) key", location: "--key")
         }
         do {
             did = try key.publicKey.didKey()
@@ -53,16 +79,14 @@ public struct CredentialSecuring: Sendable {
             throw IssuanceError(.invalidKey, error.message, location: "--key")
         }
         let issuer = IssuerProfile(id: did, legalName: issuerName, country: country, eIDASIdentifier: eIDASIdentifier)
-        return CredentialSecuring(method: .dataIntegrity(DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()), proofKey, verificationMethod: vm),
+        return CredentialSecuring(method: .dataIntegrity(DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()), proofKey, verificationMethod: vm, suite: suite),
                                   issuer: issuer, registryIssuer: did, format: .vc2)
     }
 
-    var cryptosuite: Cryptosuite? {
-        guard case .dataIntegrity(_, let key, _) = method else { return nil }
-        switch key {
-        case .ed25519: return .eddsaRdfc2022
-        default: return .ecdsaRdfc2019
-        }
+    /// The Data Integrity suite of VC 2.0 credentials; `nil` for EDC sealing.
+    public var cryptosuite: Cryptosuite? {
+        guard case .dataIntegrity(_, _, _, let suite) = method else { return nil }
+        return suite
     }
 }
 
@@ -122,13 +146,62 @@ public struct BatchIssuer: Sendable {
     /// The status purposes each credential gets. The EDC shapes allow one `credentialStatus`, so EDCs get
     /// a revocation entry only; VC 2.0 credentials get revocation and suspension.
     public var statusPolicy: StatusAllocationPolicy {
+        Self.statusPolicy(registryIssuer: securing.registryIssuer, format: securing.format, statusBaseURL: statusBaseURL)
+    }
+
+    /// The allocation policy for an issuer's credentials of one format: lists at
+    /// `<statusBaseURL>/<issuer slug>/<purpose>/<n>`, revocation only for EDC, revocation and suspension for VC 2.0.
+    public static func statusPolicy(registryIssuer: String, format: IssueFormat, statusBaseURL: String) -> StatusAllocationPolicy {
         var base = statusBaseURL
         while base.hasSuffix("/") { base.removeLast() }
-        let slug = String(String.UnicodeScalarView(securing.registryIssuer.unicodeScalars.map { c in
+        let slug = String(String.UnicodeScalarView(registryIssuer.unicodeScalars.map { c in
             (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")) ? c : "-"
         }))
-        return StatusAllocationPolicy(purposes: securing.format == .vc2 ? ["revocation", "suspension"] : ["revocation"],
-                                      statusBaseURL: base + "/" + slug)
+        return StatusAllocationPolicy(purposes: statusPurposes(format), statusBaseURL: base + "/" + slug)
+    }
+
+    /// The status purposes a credential of `format` gets.
+    public static func statusPurposes(_ format: IssueFormat) -> [String] {
+        format == .vc2 ? ["revocation", "suspension"] : ["revocation"]
+    }
+
+    /// What ``issueOne(_:policy:now:)`` did.
+    public struct SingleIssue: Sendable {
+        /// The registry's id of the credential.
+        public var credentialID: String
+        /// The secured credential (for EDC, the JAdES document).
+        public var document: [UInt8]
+        /// `true` when the registry had issued this row before: `document` is the stored one, not re-signed.
+        public var alreadyIssued: Bool
+    }
+
+    /// Issues one row without writing a file (for a service answering one request): reserve (or find) the
+    /// row's registry record, build and secure its credential, record it as issued.
+    ///
+    /// Idempotent like ``issue(_:progress:)``: a row the registry has issued (same template id, row id and
+    /// format) gives back the stored document; a reservation left by an interrupted request is completed with
+    /// its status indexes.
+    ///
+    /// - Parameter policy: where status lists go; `nil` is ``statusPolicy``. Lists are per issuer, so a
+    ///   different base only decides the URL of the issuer's next new list.
+    public func issueOne(_ row: RecipientRow, policy: StatusAllocationPolicy? = nil, now: Date = Date()) async throws(IssuanceError) -> SingleIssue {
+        let request = ReservationRequest(issuer: securing.registryIssuer, batch: template.id, rowKey: row.id, format: securing.format.rawValue,
+                                         newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+        let records: [CredentialRecord]
+        do { records = try await registry.reserve([request], policy: policy ?? statusPolicy) } catch {
+            throw IssuanceError(.registry, error.message, location: "registry")
+        }
+        guard let record = records.first else {
+            throw IssuanceError(.registry, "the registry returned no reservation for row \(row.id)", location: "registry")
+        }
+        if record.state == .issued, let document = record.document {
+            return SingleIssue(credentialID: record.id, document: document, alreadyIssued: true)
+        }
+        let document = try secure(row: row, record: record, now: now)
+        do { try await registry.complete([(credentialID: record.id, document: document)], actor: actor) } catch {
+            throw IssuanceError(.registry, error.message, location: "registry")
+        }
+        return SingleIssue(credentialID: record.id, document: document, alreadyIssued: false)
     }
 
     /// The output file of a row.
@@ -250,9 +323,9 @@ public struct BatchIssuer: Sendable {
             } catch {
                 throw IssuanceError(.securing, error.message, location: "line \(row.line)")
             }
-        case .dataIntegrity(let signer, let key, let vm):
+        case .dataIntegrity(let signer, let key, let vm, let suite):
             let json = builder.vc2JSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now, statuses: entries)
-            let options = ProofOptions(cryptosuite: securing.cryptosuite ?? .eddsaRdfc2022, verificationMethod: vm,
+            let options = ProofOptions(cryptosuite: suite, verificationMethod: vm,
                                        created: DateTimeStamp.format(now))
             do {
                 return JSONWriter.data(try signer.addProof(to: json, options: options, key: key), style: .pretty)

@@ -126,43 +126,18 @@ public enum Recipients {
             let line = index + 2
             result.rowCount += 1
             var problems: [RowProblem] = []
-            let rowID = record.first.flatMap { $0.isEmpty ? nil : $0 }
-            func problem(_ column: String, _ code: RowProblem.Code, _ reason: String) {
-                problems.append(RowProblem(line: line, rowID: rowID, column: column, code: code, reason: reason))
-            }
             if record.count != header.count {
-                problem("*", .fieldCount, "the row has \(record.count) fields, the header \(header.count)")
+                problems.append(RowProblem(line: line, rowID: record.first.flatMap { $0.isEmpty ? nil : $0 }, column: "*", code: .fieldCount,
+                                           reason: "the row has \(record.count) fields, the header \(header.count)"))
             }
             var values = [String: String](minimumCapacity: header.count)
             for (k, column) in header.enumerated() {
-                let value = k < record.count ? record[k].trimmingCharacters(in: .whitespaces) : ""
-                values[column] = value
-                if value.count > maxFieldLength { problem(column, .tooLong, "longer than \(maxFieldLength) characters") }
+                values[column] = k < record.count ? record[k].trimmingCharacters(in: .whitespaces) : ""
             }
-            for column in needed where (values[column] ?? "").isEmpty {
-                problem(column, .missingValue, requiredColumns.contains(column) ? "is empty; every row needs it" : "is empty, but the template uses {{\(column)}}")
-            }
-            if let id = values[idColumn], !id.isEmpty {
-                if !isValidID(id) {
-                    problem(idColumn, .invalidID, "\"\(id)\" must be 1–64 letters, digits, '.', '_' or '-' (it names the output file)")
-                } else if let first = ids[id] {
-                    problem(idColumn, .duplicateID, "\"\(id)\" is already the id of line \(first)")
-                } else {
-                    ids[id] = line
-                }
-            }
-            for column in ["dateOfBirth", "date"] {
-                guard let v = values[column], !v.isEmpty else { continue }
-                if !DateText.isValidDay(v) {
-                    problem(column, .invalidDate, "\"\(v)\" is not a date YYYY-MM-DD")
-                } else if v > todayText {
-                    problem(column, .futureDate, "\(v) is in the future")
-                } else if column == "dateOfBirth" && v < "1900-01-01" {
-                    problem(column, .invalidDate, "\(v) is before 1900")
-                }
-            }
-            if let email = values["email"], !email.isEmpty, !isPlausibleEmail(email) {
-                problem("email", .invalidEmail, "\"\(email)\" is not an e-mail address")
+            problems += check(values, columns: header, needed: needed, line: line, todayText: todayText) { id in
+                if let first = ids[id] { return first }
+                ids[id] = line
+                return nil
             }
             if problems.isEmpty {
                 result.validRows.append(RecipientRow(line: line, values: values))
@@ -177,6 +152,63 @@ public enum Recipients {
             }
         }
         return result
+    }
+
+    /// Checks one recipient given as named values (e.g. a JSON object posted to the service) with the rules
+    /// of a CSV row: required and placeholder columns present and non-empty, a valid `id`, dates, e-mail,
+    /// field length.
+    ///
+    /// - Returns: a validation with the row in ``RecipientValidation/validRows`` when it has no problem,
+    ///   else its problems (`column` names the field; `line` is 1).
+    public static func validate(values: [String: String], template: CredentialTemplate?, today: Date = Date()) -> RecipientValidation {
+        var needed = requiredColumns
+        for p in template?.placeholders ?? [] where !needed.contains(p) { needed.append(p) }
+        var trimmed = [String: String](minimumCapacity: values.count)
+        for (k, v) in values { trimmed[k] = v.trimmingCharacters(in: .whitespaces) }
+        let columns = needed + trimmed.keys.filter { !needed.contains($0) }.sorted()
+        let problems = check(trimmed, columns: columns, needed: needed, line: 1, todayText: DateText.day(today)) { _ in nil }
+        var result = RecipientValidation(validRows: [], problems: problems, invalidRowCount: problems.isEmpty ? 0 : 1, stoppedEarly: false, rowCount: 1)
+        if problems.isEmpty { result.validRows = [RecipientRow(line: 1, values: trimmed)] }
+        return result
+    }
+
+    /// The problems of one row's values, in the order a reader fixes them: lengths, missing values, id, dates, e-mail.
+    ///
+    /// - Parameter seenID: returns the line that already has this id (and records it otherwise).
+    static func check(_ values: [String: String], columns: [String], needed: [String], line: Int, todayText: String,
+                      seenID: (String) -> Int?) -> [RowProblem] {
+        var problems: [RowProblem] = []
+        let rowID = values[idColumn].flatMap { $0.isEmpty ? nil : $0 }
+        func problem(_ column: String, _ code: RowProblem.Code, _ reason: String) {
+            problems.append(RowProblem(line: line, rowID: rowID, column: column, code: code, reason: reason))
+        }
+        for column in columns where (values[column]?.count ?? 0) > maxFieldLength {
+            problem(column, .tooLong, "longer than \(maxFieldLength) characters")
+        }
+        for column in needed where (values[column] ?? "").isEmpty {
+            problem(column, .missingValue, requiredColumns.contains(column) ? "is empty; every row needs it" : "is empty, but the template uses {{\(column)}}")
+        }
+        if let id = rowID {
+            if !isValidID(id) {
+                problem(idColumn, .invalidID, "\"\(id)\" must be 1–64 letters, digits, '.', '_' or '-' (it names the output file)")
+            } else if let first = seenID(id) {
+                problem(idColumn, .duplicateID, "\"\(id)\" is already the id of line \(first)")
+            }
+        }
+        for column in ["dateOfBirth", "date"] {
+            guard let v = values[column], !v.isEmpty else { continue }
+            if !DateText.isValidDay(v) {
+                problem(column, .invalidDate, "\"\(v)\" is not a date YYYY-MM-DD")
+            } else if v > todayText {
+                problem(column, .futureDate, "\(v) is in the future")
+            } else if column == "dateOfBirth" && v < "1900-01-01" {
+                problem(column, .invalidDate, "\(v) is before 1900")
+            }
+        }
+        if let email = values["email"], !email.isEmpty, !isPlausibleEmail(email) {
+            problem("email", .invalidEmail, "\"\(email)\" is not an e-mail address")
+        }
+        return problems
     }
 
     static func isValidID(_ id: String) -> Bool {

@@ -4,7 +4,7 @@ import Foundation
 public struct ServiceConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// Holds the embedded default: the SQLite registry, the issuer key, the token table.
+    /// Holds the embedded default: the SQLite registry, the issuer keys, the e-seal, the templates, the token table.
     public var dataDirectory: URL
     /// The registry spec (a SQLite path or a postgres:// URL); default `DATA_DIR/registry.sqlite`.
     public var databaseSpec: String
@@ -22,11 +22,15 @@ public struct ServiceConfiguration: Sendable {
     public var statusListTTLMilliseconds: Int
     /// PEM trust anchors for JAdES seals (default: the demo CA in samples/demo-seal when present).
     public var trustAnchorDirectory: URL?
+    /// Templates copied into the template folder when the first start creates it (`skillcred serve` passes
+    /// `samples/templates` when it exists in the working directory).
+    public var templateSeedDirectory: URL?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "skillcred-data"),
                 databaseSpec: String? = nil, publicBaseURL: String? = nil, maxBodyBytes: Int = 10 * 1024 * 1024,
                 maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
-                statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil) {
+                statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil,
+                templateSeedDirectory: URL? = nil) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -38,7 +42,11 @@ public struct ServiceConfiguration: Sendable {
         self.verifyBurst = verifyBurst
         self.statusListTTLMilliseconds = statusListTTLMilliseconds
         self.trustAnchorDirectory = trustAnchorDirectory
+        self.templateSeedDirectory = templateSeedDirectory
     }
+
+    /// The named templates of `POST /credentials/issue`: `DATA_DIR/templates/NAME.json`.
+    public var templateDirectory: URL { dataDirectory.appendingPathComponent("templates") }
 
     /// Where status lists are served: `BASE/status-lists/{purpose}/{n}`.
     public var statusBaseURL: String {

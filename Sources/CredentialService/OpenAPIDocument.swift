@@ -1,5 +1,9 @@
+import CredentialIssuance
+import DataIntegrity
+
 /// The service's own OpenAPI 3 document, served at `/openapi.yaml`. A test checks that its paths and the
-/// router's routes are the same set, so the document cannot drift from what the server does.
+/// router's routes are the same set, and the issue options' enums are written from the types the service parses
+/// them with, so the document cannot drift from what the server does.
 public enum OpenAPIDocument {
     public static let yaml = """
     openapi: 3.0.3
@@ -7,7 +11,9 @@ public enum OpenAPIDocument {
       title: skillcred service
       version: 0.1.0
       description: >-
-        Issues W3C VC 2.0 credentials secured with eddsa-rdfc-2022 as the configured issuer, verifies credentials
+        Issues W3C VC 2.0 credentials with a Data Integrity proof (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
+        ecdsa-jcs-2019) and Europass EDCs sealed with JAdES, from a credential or from a template and a recipient
+        record; verifies credentials
         and presentations (Europass EDC with JAdES seals, Data Integrity, VC-JOSE), changes credential status and
         serves Bitstring Status List credentials. Request and response shapes follow the W3C VC API (VCALM).
         Errors are RFC 9457 problem details (application/problem+json).
@@ -27,6 +33,20 @@ public enum OpenAPIDocument {
             code: {type: string}
             detail: {type: string}
             instance: {type: string, description: JSON path of the member concerned}
+        IssueOptions:
+          type: object
+          properties:
+            format:
+              type: string
+              enum: [\(IssueFormat.allCases.map(\.rawValue).joined(separator: ", "))]
+              default: vc2
+              description: edc-jades only with template + recipient (a posted credential with edc-jades → 422).
+            cryptosuite:
+              type: string
+              enum: [\(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", "))]
+              default: eddsa-rdfc-2022
+              description: vc2 only; unknown → 422 with instance $.options.cryptosuite.
+            type: {type: string, enum: [DataIntegrityProof]}
         VerificationResult:
           type: object
           properties:
@@ -53,27 +73,70 @@ public enum OpenAPIDocument {
     paths:
       /credentials/issue:
         post:
-          summary: Issue a credential as the service's issuer (eddsa-rdfc-2022), with revocation and suspension status entries.
+          summary: >-
+            Issue a credential from a posted VC 2.0 credential, or from a template and one recipient record, with
+            status entries served by this service (VC 2.0 revocation + suspension; EDC revocation).
+          description: >-
+            EdDSA suites issue as the service's Ed25519 did:key, ECDSA suites as its P-256 did:key; EDCs are
+            sealed with the service's e-seal (the issuer's name, country and eIDAS identifier come from the seal
+            certificate). Issuing from a template is idempotent per template id + recipient id + format: the
+            first request answers 201, a repeat 200 with the stored credential unchanged.
           security: [{bearer: [issue]}]
           requestBody:
             required: true
             content:
               application/json:
                 schema:
-                  type: object
-                  required: [credential]
-                  properties:
-                    credential: {type: object, description: "A VC 2.0 credential without proof or credentialStatus; issuer absent or equal to the service's issuer."}
-                    options: {type: object, properties: {cryptosuite: {type: string, enum: [eddsa-rdfc-2022]}}}
+                  oneOf:
+                    - type: object
+                      required: [credential]
+                      properties:
+                        credential: {type: object, description: "A VC 2.0 credential without proof or credentialStatus; issuer absent or equal to the did:key of the suite's key."}
+                        options: {$ref: '#/components/schemas/IssueOptions'}
+                    - type: object
+                      required: [template, recipient]
+                      properties:
+                        template:
+                          description: >-
+                            A template object (the format of samples/templates/*.json; display.image a data: URI or
+                            the file name of an image in the service's template folder), or the name of a template
+                            in DATA_DIR/templates (NAME.json; NAME matches [A-Za-z0-9._-]+, unknown → 404).
+                          oneOf:
+                            - {type: object}
+                            - {type: string, pattern: '^[A-Za-z0-9._-]{1,128}$'}
+                        recipient:
+                          type: object
+                          description: >-
+                            One recipient, with the columns of a recipients CSV row (string or number values). A bad
+                            field → 422 whose instance names it, e.g. $.recipient.dateOfBirth; errors lists every problem.
+                          required: [id, givenName, familyName]
+                          properties:
+                            id: {type: string, pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$'}
+                            givenName: {type: string}
+                            familyName: {type: string}
+                            dateOfBirth: {type: string, format: date}
+                            email: {type: string, format: email}
+                            grade: {type: string}
+                            date: {type: string, format: date, description: the awarding date}
+                          additionalProperties: {type: string, description: "free columns the template's {{placeholders}} use"}
+                        options: {$ref: '#/components/schemas/IssueOptions'}
           responses:
+            '200':
+              description: This template + recipient id + format was issued before; the stored credential, unchanged.
+              content:
+                application/json:
+                  schema: {type: object, properties: {verifiableCredential: {type: object}}}
             '201':
-              description: The issued credential.
+              description: >-
+                The issued credential: a VC 2.0 credential with its proof, or for edc-jades the JAdES document
+                (JWS JSON with the EDC as unencoded payload) exactly as `skillcred issue` writes it.
               content:
                 application/json:
                   schema: {type: object, properties: {verifiableCredential: {type: object}}}
             '400': {$ref: '#/components/responses/Problem'}
             '401': {$ref: '#/components/responses/Problem'}
             '403': {$ref: '#/components/responses/Problem'}
+            '404': {$ref: '#/components/responses/Problem'}
             '409': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '422': {$ref: '#/components/responses/Problem'}
@@ -168,8 +231,24 @@ public enum OpenAPIDocument {
             '422': {$ref: '#/components/responses/Problem'}
       /status-lists/{purpose}/{number}:
         get:
-          summary: The signed BitstringStatusListCredential; Cache-Control max-age follows its ttl.
+          summary: The Ed25519 issuer's signed BitstringStatusListCredential; Cache-Control max-age follows its ttl.
           parameters:
+            - {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
+            - {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
+          responses:
+            '200':
+              description: The status list credential.
+              content:
+                application/vc+ld+json:
+                  schema: {type: object}
+            '404': {$ref: '#/components/responses/Problem'}
+      /status-lists/issuers/{issuer}/{purpose}/{number}:
+        get:
+          summary: >-
+            A status list of the service's other issuers (P-256 did:key, signed with ecdsa-rdfc-2019; the EDC seal's
+            organisation, served without a proof as it has no Data Integrity key).
+          parameters:
+            - {name: issuer, in: path, required: true, schema: {type: string}, description: "the issuer's id with characters other than letters, digits, '.', '_', '-' replaced by '-'"}
             - {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
             - {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
           responses:

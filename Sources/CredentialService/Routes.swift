@@ -1,3 +1,4 @@
+import CredentialIssuance
 import CredentialJSON
 import CredentialRegistry
 import CredentialVerification
@@ -29,6 +30,7 @@ public enum CredentialServiceRoutes {
         router.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
         router.post("/credentials/status") { request, context in try await h.updateStatus(request, context) }
         router.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        router.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
         router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
         router.post("/") { request, context in try await h.page(request, context) }
         return router
@@ -108,17 +110,19 @@ struct Handlers: Sendable {
     func issue(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let token = try state.authorize(request, scope: .issue)
         let body = try await body(request)
+        let options = try IssueOptions.parse(body["options"])
+        if body["template"] != nil || body["recipient"] != nil {
+            return try await issueFromTemplate(body, options: options, token: token, context)
+        }
         guard case .object(var credential)? = body["credential"] else {
-            throw ServiceProblem.badRequest("missingCredential", "the body must be {\"credential\": {…}, \"options\": {…}}", path: "$.credential")
+            throw ServiceProblem.badRequest("missingCredential", "the body must be {\"credential\": {…}, \"options\": {…}} or {\"template\": …, \"recipient\": {…}, \"options\": {…}}", path: "$.credential")
         }
-        if let options = body["options"], options.objectValue == nil {
-            throw ServiceProblem.badRequest("invalidOptions", "options must be an object", path: "$.options")
+        guard options.format == .vc2 else {
+            throw ServiceProblem.unprocessable("unsupportedFormat", "a posted credential is secured as vc2; edc-jades is issued from a template and a recipient", path: "$.options.format")
         }
-        for member in body["options"]?.objectValue ?? [:] where ["cryptosuite", "type", "proofType"].contains(member.key) {
-            guard let s = member.value.stringValue, ["eddsa-rdfc-2022", "DataIntegrityProof"].contains(s) else {
-                throw ServiceProblem.unprocessable("unsupportedSuite", "this service secures credentials with eddsa-rdfc-2022 only", path: "$.options.\(member.key)")
-            }
-        }
+        let suite = options.suite
+        let signer = try state.signingIdentity(for: suite)
+        let issuerDID = signer.did
         guard credential["@context"]?.asArray.first?.stringValue == "https://www.w3.org/ns/credentials/v2" else {
             throw ServiceProblem.unprocessable("unsupportedContext", "the credential's first @context must be https://www.w3.org/ns/credentials/v2", path: "$.credential['@context']")
         }
@@ -130,17 +134,17 @@ struct Handlers: Sendable {
         }
         switch credential["issuer"] {
         case nil, .null?:
-            credential["issuer"] = .string(state.issuerDID)
+            credential["issuer"] = .string(issuerDID)
         case .string(let s)?:
-            guard s == state.issuerDID else {
-                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues only as \(state.issuerDID), not \(s)", path: "$.credential.issuer")
+            guard s == issuerDID else {
+                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID), not \(s)", path: "$.credential.issuer")
             }
         case .object(var o)?:
             switch o["id"] {
-            case nil: o["id"] = .string(state.issuerDID); credential["issuer"] = .object(o)
-            case .string(let s)? where s == state.issuerDID: break
+            case nil: o["id"] = .string(issuerDID); credential["issuer"] = .object(o)
+            case .string(let s)? where s == issuerDID: break
             default:
-                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues only as \(state.issuerDID)", path: "$.credential.issuer.id")
+                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID)", path: "$.credential.issuer.id")
             }
         default:
             throw ServiceProblem.unprocessable("invalidIssuer", "issuer must be a string or an object", path: "$.credential.issuer")
@@ -154,8 +158,8 @@ struct Handlers: Sendable {
         let records: [CredentialRecord]
         do {
             records = try await state.registry.reserve(
-                [ReservationRequest(issuer: state.issuerDID, batch: "api", rowKey: id, format: "vc2", newCredentialID: id)],
-                policy: state.allocationPolicy)
+                [ReservationRequest(issuer: issuerDID, batch: "api", rowKey: id, format: "vc2", newCredentialID: id)],
+                policy: state.statusPolicy(registryIssuer: issuerDID, format: .vc2))
         } catch {
             context.logger.error("registry reserve failed", metadata: ["code": "\(error.code)"])
             throw ServiceProblem(status: error.code == .conflict ? 409 : 503, code: "registry", title: "Registry", detail: "the registry could not reserve the credential")
@@ -176,8 +180,8 @@ struct Handlers: Sendable {
         do {
             signed = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
                 to: .object(credential),
-                options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: state.verificationMethod, created: DateTimeStamp.format(Date())),
-                key: state.proofKey)
+                options: ProofOptions(cryptosuite: suite, verificationMethod: signer.verificationMethod, created: DateTimeStamp.format(Date())),
+                key: signer.proofKey)
         } catch {
             throw ServiceProblem.unprocessable("cannotSecure", "the credential cannot be secured: \(error.message)", path: "$.credential")
         }
@@ -276,9 +280,23 @@ struct Handlers: Sendable {
     func statusList(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), let number = context.parameters.get("number"),
               ["revocation", "suspension"].contains(purpose), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
-        let url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
+        // `/status-lists/{purpose}/{n}` holds the Ed25519 issuer's lists; `/status-lists/issuers/{issuer}/{purpose}/{n}`
+        // those of the service's other issuers (P-256 did:key, the EDC seal's organisation).
+        let issuer: String
+        let url: String
+        if let slug = context.parameters.get("issuer") {
+            let base = state.otherIssuersStatusBaseURL + "/" + slug
+            guard let owner = state.otherIssuers.first(where: {
+                BatchIssuer.statusPolicy(registryIssuer: $0, format: .vc2, statusBaseURL: state.otherIssuersStatusBaseURL).statusBaseURL == base
+            }) else { throw ServiceProblem.notFound }
+            issuer = owner
+            url = "\(base)/\(purpose)/\(n)"
+        } else {
+            issuer = state.issuerDID
+            url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
+        }
         let lists: [StatusListSnapshot]
-        do { lists = try await state.registry.statusLists(issuer: state.issuerDID) } catch { throw ServiceProblem.internalError }
+        do { lists = try await state.registry.statusLists(issuer: issuer) } catch { throw ServiceProblem.internalError }
         guard let list = lists.first(where: { $0.url == url }) else { throw ServiceProblem.notFound }
         let credential = try state.statusListCredential(list)
         var response = jsonResponse(credential, contentType: "application/vc+ld+json")

@@ -1,3 +1,4 @@
+import CredentialIssuance
 import CredentialJSON
 import CredentialRegistry
 import CredentialVerification
@@ -36,20 +37,40 @@ public final class CredentialServiceState: Sendable {
     let methodResolver = CachingMethodResolver(DIDVerificationMethodResolver())
     /// Status list credentials built for the service's own verifications.
     let builtLists = BuiltStatusLists()
-    /// Trust anchors and the trusted issuer (this service's own DID); each request adds its challenge/domain.
+    /// Trust anchors and the trusted issuers (this service's own DIDs); each request adds its challenge/domain.
     let basePolicy: VerificationPolicy
+    /// The Ed25519 issuer (EdDSA suites and the service's status lists).
+    let eddsaIdentity: SigningIdentity
+    /// The P-256 issuer (ECDSA suites), when the service has that key.
+    let ecdsaIdentity: SigningIdentity?
+    /// The did:key the ECDSA suites issue as (the P-256 key's), when the service has that key.
+    public var ecdsaIssuerDID: String? { ecdsaIdentity?.did }
+    /// EDC sealing with the service's e-seal, when it has one; the EDC issuer has one stable id.
+    let edcSecuring: CredentialSecuring?
+    /// Named templates: `NAME.json` (and its images) in `DATA_DIR/templates`.
+    public var templateDirectory: URL { configuration.templateDirectory }
 
-    public init(configuration: ServiceConfiguration, registry: any RegistryStore, tokens: any TokenStore, issuerKey: PrivateKey) throws {
+    public init(configuration: ServiceConfiguration, registry: any RegistryStore, tokens: any TokenStore, issuerKey: PrivateKey,
+                issuing: IssuingMaterial = IssuingMaterial()) throws {
         self.configuration = configuration
         self.registry = registry
         self.tokens = tokens
         self.issuerDID = try issuerKey.publicKey.didKey()
         self.verificationMethod = try issuerKey.publicKey.didKeyVerificationMethod()
         self.proofKey = try ProofSigningKey(issuerKey)
-        var policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issuerDID, name: "this service's issuer")]))
+        self.eddsaIdentity = try SigningIdentity(issuerKey)
+        self.ecdsaIdentity = try issuing.ecdsaKey.map(SigningIdentity.init)
+        self.edcSecuring = try issuing.sealer.map { sealer in
+            try CredentialSecuring.jades(sealer, issuerID: CredentialSecuring.stableEDCIssuerID(
+                organizationIdentifier: try sealer.sealIdentity().organizationIdentifier))
+        }
+        var trusted: [TrustedIssuerList.Entry] = [.init(id: issuerDID, name: "this service's issuer")]
+        if let ecdsa = ecdsaIdentity { trusted.append(.init(id: ecdsa.did, name: "this service's issuer (P-256)")) }
+        var policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: trusted))
         if let dir = configuration.trustAnchorDirectory {
             policy.trustAnchors = (try? JAdESChainValidator(trustAnchorDirectory: dir).trustAnchors) ?? []
         }
+        policy.trustAnchors += issuing.sealTrustAnchors
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
     }
@@ -60,13 +81,16 @@ public final class CredentialServiceState: Sendable {
     }
 
     /// Builds the status list credential for a registry snapshot, signed unless `signed` is false.
+    ///
+    /// A list is signed by the key of its issuer (Ed25519 or P-256 did:key). EDC lists belong to the seal's
+    /// organisation, which has no Data Integrity key, so they are served without a proof.
     func statusListCredential(_ snapshot: StatusListSnapshot, signed: Bool = true) throws -> JSONValue {
         let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
-        let key = proofKey, vm = verificationMethod
         var sign: StatusListPublisher.Signer?
-        if signed {
+        if signed, let identity = signingIdentity(forIssuer: snapshot.issuer) {
+            let key = identity.proofKey, vm = identity.verificationMethod
             sign = { unsigned, _ in
-                try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: vm), key: key)
+                try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: key.defaultCryptosuite, verificationMethod: vm), key: key)
             }
         }
         let publisher = StatusListPublisher(directory: configuration.dataDirectory.appendingPathComponent("status-lists"),
@@ -170,26 +194,38 @@ public enum ServiceSetup {
         public let demoToken: String?
         /// Whether this start created the issuer key.
         public let createdIssuerKey: Bool
+        /// Whether this start created the P-256 issuer key (ECDSA suites).
+        public var createdECDSAKey = false
+        /// The subject of the demo seal certificate, on the start that created it.
+        public var createdSealSubject: String?
+        /// The templates this start copied into `DATA_DIR/templates` (names without `.json`).
+        public var seededTemplates: [String] = []
     }
 
     /// The name of the issuer key in `DATA_DIR/keys`.
     public static let issuerKeyName = "issuer"
+    /// The name of the P-256 issuer key (ECDSA suites) in `DATA_DIR/keys`.
+    public static let ecdsaKeyName = "issuer-p256"
+    /// The name of the e-seal's private key in `DATA_DIR/keys`.
+    public static let sealKeyName = "seal"
+    /// The seal certificate chain (seal certificate first), in `DATA_DIR/seal`.
+    public static let sealChainFile = "seal-cert.pem"
+    /// The demo CA certificate, in `DATA_DIR/seal`; the service trusts it when present.
+    public static let demoCAFile = "demo-ca.pem"
 
-    /// Opens (creating on first start) the registry, the issuer key (Ed25519, mode 0600) and the token table;
-    /// when no token exists yet, creates the `demo` token with both scopes.
+    /// Opens (creating on first start) the registry, the issuer keys (Ed25519 and P-256, mode 0600), the
+    /// e-seal (a demo CA and seal certificate when there is none), the template folder (seeded from
+    /// ``ServiceConfiguration/templateSeedDirectory``) and the token table; when no token exists yet, creates
+    /// the `demo` token with both scopes. Each missing piece is created on its own, so a data directory from
+    /// an earlier version gains what it lacks and keeps what it has.
     public static func prepare(_ configuration: ServiceConfiguration) async throws -> Prepared {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         let registry = try await RegistryConnection.openReady(configuration.databaseSpec)
         let keys = KeyStore(directory: configuration.dataDirectory.appendingPathComponent("keys"))
-        var created = false
-        let key: PrivateKey
-        if keys.contains(issuerKeyName) {
-            key = try keys.load(issuerKeyName)
-        } else {
-            key = try PrivateKey.generate(.ed25519)
-            try keys.save(key, name: issuerKeyName)
-            created = true
-        }
+        let (key, created) = try loadOrCreate(keys, issuerKeyName, .ed25519)
+        let (ecdsaKey, createdECDSA) = try loadOrCreate(keys, ecdsaKeyName, .p256)
+        let seal = try loadOrCreateSeal(configuration, keys: keys)
+        let seeded = try seedTemplates(configuration)
         let tokens = try Tokens.store(databaseSpec: configuration.databaseSpec, dataDirectory: configuration.dataDirectory)
         var demo: String?
         if try tokens.all().isEmpty {
@@ -197,7 +233,59 @@ public enum ServiceSetup {
             try tokens.insert(APIToken(name: "demo", scopes: [.issue, .status], hash: Tokens.hash(secret), createdAt: Date()))
             demo = secret
         }
-        let state = try CredentialServiceState(configuration: configuration, registry: registry, tokens: tokens, issuerKey: key)
-        return Prepared(state: state, demoToken: demo, createdIssuerKey: created)
+        let state = try CredentialServiceState(configuration: configuration, registry: registry, tokens: tokens, issuerKey: key,
+                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: seal.sealer, sealTrustAnchors: seal.anchors))
+        var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
+        prepared.createdECDSAKey = createdECDSA
+        prepared.createdSealSubject = seal.createdSubject
+        prepared.seededTemplates = seeded
+        return prepared
     }
+
+    private static func loadOrCreate(_ keys: KeyStore, _ name: String, _ type: KeyType) throws -> (PrivateKey, Bool) {
+        if keys.contains(name) { return (try keys.load(name), false) }
+        let key = try PrivateKey.generate(type)
+        try keys.save(key, name: name)
+        return (key, true)
+    }
+
+    /// Creates `DATA_DIR/templates` when missing, with a copy of the seed folder's templates and images.
+    private static func seedTemplates(_ configuration: ServiceConfiguration) throws -> [String] {
+        let fm = FileManager.default
+        let target = configuration.templateDirectory
+        guard !fm.fileExists(atPath: target.path) else { return [] }
+        try fm.createDirectory(at: target, withIntermediateDirectories: true)
+        guard let seed = configuration.templateSeedDirectory,
+              let files = try? fm.contentsOfDirectory(atPath: seed.path) else { return [] }
+        let kinds = [".json", ".png", ".jpg", ".jpeg"]
+        for file in files.sorted() where kinds.contains(where: { file.lowercased().hasSuffix($0) }) && !file.hasPrefix(".") {
+            try fm.copyItem(at: seed.appendingPathComponent(file), to: target.appendingPathComponent(file))
+        }
+        return TemplateNames.list(target)
+    }
+}
+
+/// A data directory that cannot be set up as it is.
+public struct ServiceSetupError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, stable across releases.
+    public enum Code: String, Sendable, Hashable {
+        /// The seal certificate chain exists without the seal key, or the key without the chain.
+        case incompleteSeal
+        /// The seal certificate chain is not PEM text.
+        case unreadableSeal
+    }
+
+    public let code: Code
+    /// What is wrong and what to do, naming the file.
+    public let message: String
+    /// The file concerned.
+    public let location: String
+
+    public init(_ code: Code, _ message: String, location: String) {
+        self.code = code
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { "\(location): \(message)" }
 }

@@ -10,7 +10,10 @@ extension Skillcred {
             abstract: "Run the HTTP service (VC API issue/verify/status, status lists, web page) until SIGINT/SIGTERM.",
             discussion: """
                 With no configuration the first start creates, in the data directory, a SQLite registry, an Ed25519 \
-                issuer key (did:key, mode 0600) and a demo API token printed once. These are for trying things out.
+                issuer key and a P-256 issuer key for the ECDSA suites (did:key, mode 0600), a demo e-seal (a demo CA \
+                and seal certificate in DATA_DIR/seal, key in DATA_DIR/keys/seal.pem) for Europass EDCs, the template \
+                folder DATA_DIR/templates (a copy of samples/templates when run from the repository) and a demo API \
+                token printed once. These are for trying things out.
                 """
         )
 
@@ -20,7 +23,7 @@ extension Skillcred {
         @Option(help: "Port to listen on (env SKILLCRED_PORT; default 8080; 0 picks a free port).")
         var port: Int?
 
-        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer key and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
+        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer keys, e-seal, templates and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
         var dataDir: String?
 
         @Option(help: "Registry: SQLite path or postgres:// URL (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).")
@@ -57,10 +60,11 @@ extension Skillcred {
             if anchors == nil, FileManager.default.fileExists(atPath: "samples/demo-seal/demo-ca.pem") {
                 anchors = URL(fileURLWithPath: "samples/demo-seal")
             }
+            let seed = FileManager.default.fileExists(atPath: "samples/templates") ? URL(fileURLWithPath: "samples/templates") : nil
             return ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
                                         publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
                                         maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
-                                        trustAnchorDirectory: anchors)
+                                        trustAnchorDirectory: anchors, templateSeedDirectory: seed)
         }
 
         func run() async throws {
@@ -74,15 +78,35 @@ extension Skillcred {
                 CLIFailure("cannot prepare \(config.dataDirectory.path): \(error)").exit()
             }
             let state = prepared.state
-            if prepared.createdIssuerKey || prepared.demoToken != nil {
+            let firstStart = prepared.createdIssuerKey || prepared.demoToken != nil || prepared.createdECDSAKey
+                || prepared.createdSealSubject != nil || !prepared.seededTemplates.isEmpty
+            if firstStart {
+                let keys = config.dataDirectory.appendingPathComponent("keys")
                 say("""
                     ================================================================================
                     skillcred: first start — created a DEMO set-up in \(config.dataDirectory.path)
                     These are for trying things out, not for real credentials.
                       registry:     \(config.databaseSpec)
-                      issuer key:   \(config.dataDirectory.appendingPathComponent("keys/\(ServiceSetup.issuerKeyName).pem").path) (Ed25519, mode 0600)
+                      issuer key:   \(keys.appendingPathComponent("\(ServiceSetup.issuerKeyName).pem").path) (Ed25519, mode 0600)
                       issuer:       \(state.issuerDID)
                     """)
+                if prepared.createdECDSAKey, let did = state.ecdsaIssuerDID {
+                    say("""
+                          P-256 key:    \(keys.appendingPathComponent("\(ServiceSetup.ecdsaKeyName).pem").path) (ecdsa-* suites, mode 0600)
+                          P-256 issuer: \(did)
+                        """)
+                }
+                if let subject = prepared.createdSealSubject {
+                    let seal = config.dataDirectory.appendingPathComponent("seal")
+                    say("""
+                          demo e-seal:  \(subject)
+                                        \(seal.appendingPathComponent(ServiceSetup.sealChainFile).path) (signed by the demo CA \(seal.appendingPathComponent(ServiceSetup.demoCAFile).path),
+                                         which this service trusts), key \(keys.appendingPathComponent("\(ServiceSetup.sealKeyName).pem").path) (mode 0600)
+                        """)
+                }
+                if !prepared.seededTemplates.isEmpty {
+                    say("  templates:    \(prepared.seededTemplates.joined(separator: ", ")) (copied from samples/templates into \(state.templateDirectory.path))")
+                }
                 if let token = prepared.demoToken {
                     say("""
                           demo token:   \(token)

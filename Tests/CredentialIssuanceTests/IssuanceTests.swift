@@ -86,6 +86,25 @@ struct RecipientValidationTests {
         } throws: { ($0 as? IssuanceError)?.message.contains("no project column (the template uses {{project}})") == true }
     }
 
+    @Test func aSingleRecordIsCheckedByTheCSVRules() throws {
+        let template = try Samples.template("micro-credential")
+        let today = ISO8601DateFormatter().date(from: "2026-11-28T00:00:00Z")!
+        let good = ["id": "L-0001", "givenName": "Amira", "familyName": " Haddad ", "grade": "Merit", "project": "P", "date": "2026-06-11"]
+        let ok = Recipients.validate(values: good, template: template, today: today)
+        #expect(ok.problems.isEmpty)
+        #expect(ok.validRows.first?.values["familyName"] == "Haddad")
+        var bad = good
+        bad["id"] = "../x"
+        bad["dateOfBirth"] = "1985-02-30"
+        bad["date"] = "2027-01-01"
+        bad["project"] = nil
+        let result = Recipients.validate(values: bad, template: template, today: today)
+        #expect(result.validRows.isEmpty)
+        #expect(result.problems.map { "\($0.column) \($0.code.rawValue)" } == [
+            "project missingValue", "id invalidID", "dateOfBirth invalidDate", "date futureDate",
+        ])
+    }
+
     @Test func theSampleRecipientsAreAllValid() throws {
         let result = try Recipients.validate(csv: try Samples.bytes("samples/recipients.csv"), name: "recipients.csv",
                                              template: try Samples.template("micro-credential"))

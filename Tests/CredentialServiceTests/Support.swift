@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TestSupport
 import Testing
 
 /// A service on a fresh temporary data directory, as the first `skillcred serve` creates it.
@@ -15,7 +16,8 @@ struct TestService {
     static func make(maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000) async throws -> TestService {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-service-\(UUID().uuidString)")
         let config = ServiceConfiguration(dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
-                                          verifyRatePerSecond: verifyRate, verifyBurst: burst)
+                                          verifyRatePerSecond: verifyRate, verifyBurst: burst,
+                                          templateSeedDirectory: SharedData.packageRoot.appendingPathComponent("samples/templates"))
         let prepared = try await ServiceSetup.prepare(config)
         let token = try #require(prepared.demoToken)
         return TestService(state: prepared.state, demoToken: token, directory: dir)
