@@ -295,9 +295,9 @@ struct Handlers: Sendable {
             issuer = state.issuerDID
             url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
         }
-        let lists: [StatusListSnapshot]
-        do { lists = try await state.registry.statusLists(issuer: issuer) } catch { throw ServiceProblem.internalError }
-        guard let list = lists.first(where: { $0.url == url }) else { throw ServiceProblem.notFound }
+        let found: StatusListSnapshot?
+        do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }
+        guard let list = found, list.issuer == issuer else { throw ServiceProblem.notFound }
         let credential = try state.statusListCredential(list)
         var response = jsonResponse(credential, contentType: "application/vc+ld+json")
         response.headers[.cacheControl] = "public, max-age=\(state.configuration.statusListTTLMilliseconds / 1000)"
