@@ -208,8 +208,13 @@ struct Handlers: Sendable {
         let options = body["options"]
         let challenge = options?["challenge"]?.stringValue
         let domain: [String]? = options?["domain"].flatMap { d in d.stringValue.map { [$0] } ?? d.arrayValue?.compactMap(\.stringValue) }
-        let bytes: [UInt8] = item.stringValue.map { Array($0.utf8) } ?? JSONWriter.data(item)
-        let reports = await state.verifier(challenge: challenge, domain: domain).verify(bytes: bytes, source: member)
+        let verifier = state.verifier(challenge: challenge, domain: domain)
+        // A string is a compact JWT (or JSON text); an object was parsed within the body limits already.
+        let reports = if let text = item.stringValue {
+            await verifier.verify(bytes: Array(text.utf8), source: member)
+        } else {
+            await verifier.verify(json: item, source: member)
+        }
         guard let report = reports.first else { throw ServiceProblem.badRequest("nothingToVerify", "nothing to verify", path: "$.\(member)") }
         if presentation && report.kind != .presentation {
             throw ServiceProblem.badRequest("notAPresentation", "verifiablePresentation is not a presentation", path: "$.\(member)")

@@ -30,7 +30,8 @@ public struct DetectedInput: Sendable {
     public let kind: InputKind
     /// The credential or presentation JSON (for a sealed file, the parsed payload; for a JWT, its claims).
     public let document: JSONValue?
-    /// The original bytes (needed to verify a JAdES seal over the exact payload).
+    /// The original bytes, when the input was read from bytes (empty when it was given parsed); the JAdES
+    /// seal is verified over the payload inside the envelope, so they are only a fallback.
     public let bytes: [UInt8]
     /// Why the input is not usable, when it is not (unreadable JSON, unknown shape).
     public let problem: ProblemDetail?

@@ -222,6 +222,21 @@ public struct Verifier: Sendable {
         return reports
     }
 
+    /// Verifies an already-parsed value (one credential, a presentation, or an array of them), as
+    /// ``verify(bytes:source:)`` does; a service that has parsed a request body within its limits uses this
+    /// rather than writing the value out and parsing it again.
+    public func verify(json: JSONValue, source: String) async -> [VerificationReport] {
+        let items: [DetectedInput]
+        if case .array(let elements) = json {
+            items = elements.enumerated().map { InputDetector.classify($1, source: "\(source)[\($0)]", bytes: []) }
+        } else {
+            items = [InputDetector.classify(json, source: source, bytes: [])]
+        }
+        var reports: [VerificationReport] = []
+        for item in items { reports.append(await verify(item)) }
+        return reports
+    }
+
     /// Verifies many files in parallel (at most `maxConcurrency` at once), keeping their order.
     public func verifyBatch(_ items: [(source: String, bytes: [UInt8])], maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount * 2) async -> [[VerificationReport]] {
         var results = [[VerificationReport]](repeating: [], count: items.count)
@@ -294,7 +309,8 @@ public struct Verifier: Sendable {
             if let envelope = input.envelope, let document = try? JWSJSONDocument(envelope) {
                 result = jadesVerifier.verify(document)
             } else {
-                result = jadesVerifier.verify(input.bytes)
+                // Input given parsed carries no bytes; the envelope written out gives the seal verifier's own error.
+                result = jadesVerifier.verify(input.bytes.isEmpty ? input.envelope.map { JSONWriter.data($0) } ?? [] : input.bytes)
             }
             guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
             // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.

@@ -17,6 +17,22 @@ struct SealedSampleTests {
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
     }
 
+    @Test("A sealed sample given already parsed gets the same checks as from its bytes", arguments: officialSamples)
+    func parsedInputIsVerifiedLikeBytes(path: String) async throws {
+        guard let bytes = try sharedBytes(path) else { return }
+        let fromBytes = try await verifyOne(Verifier(), bytes)
+        let parsed = try #require(await Verifier().verify(json: try JSONParser.parse(bytes), source: "test").first)
+        #expect(parsed.kind == .jadesSealed)
+        #expect(parsed.checks.map(\.status) == fromBytes.checks.map(\.status))
+        #expect(parsed.checks.map(\.reason) == fromBytes.checks.map(\.reason))
+        // A parsed envelope whose signature cannot be read still reports a seal error (no bytes to fall back on).
+        guard case .object(var envelope) = try JSONParser.parse(bytes) else { Issue.record("not an object"); return }
+        envelope["signatures"] = .array([.string("not a signature")])
+        let broken = try #require(await Verifier().verify(json: .object(envelope), source: "test").first)
+        #expect(broken.status == .failed)
+        #expect(broken.check(.seal)?.status == .error)
+    }
+
     @Test("The official EU samples are partially verified: seal intact, chain not trusted", arguments: officialSamples)
     func officialSamplesArePartiallyVerified(path: String) async throws {
         guard let bytes = try sharedBytes(path) else { return }
