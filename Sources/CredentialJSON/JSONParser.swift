@@ -279,6 +279,15 @@ private struct Parser {
         }
         var bytes = Array(UnsafeBufferPointer(rebasing: buf[start..<i]))
         while true {
+            // Copy each run of plain characters at once: a JAdES payload is a whole credential inside one
+            // string, escaped quote after escaped quote, and copying it a character at a time dominated parsing.
+            let runStart = i
+            while i < buf.count {
+                let c = buf[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
+            }
+            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
             guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
             let c = buf[i]
             if c == UInt8(ascii: "\"") { i += 1; break }
@@ -320,9 +329,6 @@ private struct Parser {
                 }
                 continue
             }
-            let scalarStart = i
-            if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[scalarStart..<i]))
         }
         return String(decoding: bytes, as: UTF8.self)
     }

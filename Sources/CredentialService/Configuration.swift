@@ -18,6 +18,10 @@ public struct ServiceConfiguration: Sendable {
     public var verifyRatePerSecond: Double
     /// How many verification requests a client may send in a burst.
     public var verifyBurst: Double
+    /// How many verifications run at once (default: twice the processor count); the rest queue in arrival order.
+    public var verifyConcurrency: Int
+    /// How many verifications may queue (default 1,024); beyond it the service answers 503 with Retry-After.
+    public var verifyQueueLimit: Int
     /// The `ttl` (milliseconds) of served status list credentials; it also sets Cache-Control.
     public var statusListTTLMilliseconds: Int
     /// PEM trust anchors for JAdES seals (default: the demo CA in samples/demo-seal when present).
@@ -30,6 +34,7 @@ public struct ServiceConfiguration: Sendable {
                 databaseSpec: String? = nil, publicBaseURL: String? = nil, maxBodyBytes: Int = 10 * 1024 * 1024,
                 maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
                 statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil,
+                verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount, verifyQueueLimit: Int = 1024,
                 templateSeedDirectory: URL? = nil) {
         self.host = host
         self.port = port
@@ -41,6 +46,8 @@ public struct ServiceConfiguration: Sendable {
         self.verifyRatePerSecond = verifyRatePerSecond
         self.verifyBurst = verifyBurst
         self.statusListTTLMilliseconds = statusListTTLMilliseconds
+        self.verifyConcurrency = verifyConcurrency
+        self.verifyQueueLimit = verifyQueueLimit
         self.trustAnchorDirectory = trustAnchorDirectory
         self.templateSeedDirectory = templateSeedDirectory
     }

@@ -67,6 +67,8 @@ public struct ServiceProblem: Error, Sendable, Hashable {
     }
     static let rateLimited = ServiceProblem(status: 429, code: "rateLimited", title: "Too many requests",
                                             detail: "too many verification requests from this client; retry later")
+    static let busy = ServiceProblem(status: 503, code: "busy", title: "Busy",
+                                     detail: "too many verifications are waiting; retry in a moment")
     static let notFound = ServiceProblem(status: 404, code: "notFound", title: "Not found", detail: "no such resource")
     static let internalError = ServiceProblem(status: 500, code: "internalError", title: "Internal error",
                                               detail: "the service could not complete the request; the log has the request id")
@@ -81,7 +83,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as ServiceProblem {
             context.logger.info("refused", metadata: ["status": "\(problem.status)", "code": "\(problem.code)"])
             var headers: HTTPFields = [:]
-            if problem.status == 429 { headers[.retryAfter] = "1" }
+            if problem.status == 429 || problem.status == 503 { headers[.retryAfter] = "1" }
             if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
             return problem.response(headers: headers)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {

@@ -210,11 +210,16 @@ struct Handlers: Sendable {
         let domain: [String]? = options?["domain"].flatMap { d in d.stringValue.map { [$0] } ?? d.arrayValue?.compactMap(\.stringValue) }
         let verifier = state.verifier(challenge: challenge, domain: domain)
         // A string is a compact JWT (or JSON text); an object was parsed within the body limits already.
-        let reports = if let text = item.stringValue {
-            await verifier.verify(bytes: Array(text.utf8), source: member)
-        } else {
-            await verifier.verify(json: item, source: member)
+        let admitted = await state.verifyGate.run {
+            await withTaskExecutorPreference(VerificationExecutor.shared) {
+                if let text = item.stringValue {
+                    await verifier.verify(bytes: Array(text.utf8), source: member)
+                } else {
+                    await verifier.verify(json: item, source: member)
+                }
+            }
         }
+        guard let reports = admitted else { throw ServiceProblem.busy }
         guard let report = reports.first else { throw ServiceProblem.badRequest("nothingToVerify", "nothing to verify", path: "$.\(member)") }
         if presentation && report.kind != .presentation {
             throw ServiceProblem.badRequest("notAPresentation", "verifiablePresentation is not a presentation", path: "$.\(member)")
@@ -325,7 +330,12 @@ struct Handlers: Sendable {
                 return WebPage.form(language: language, message: WebPage.text(.tooDeep, language), status: .badRequest)
             }
         }
-        let reports = await state.verifier().verify(bytes: bytes, source: "upload")
+        let verifier = state.verifier()
+        guard let reports = await state.verifyGate.run({
+            await withTaskExecutorPreference(VerificationExecutor.shared) { await verifier.verify(bytes: bytes, source: "upload") }
+        }) else {
+            throw ServiceProblem.busy
+        }
         return WebPage.result(reports, language: language)
     }
 }

@@ -33,6 +33,8 @@ public final class CredentialServiceState: Sendable {
     public let verificationMethod: String
     let proofKey: ProofSigningKey
     let limiter: RateLimiter
+    /// Verifications in arrival order, a few at a time.
+    let verifyGate: WorkGate
     /// did:key / did:jwk resolutions, shared by every request's verifier.
     let methodResolver = CachingMethodResolver(DIDVerificationMethodResolver())
     /// Status list credentials built for the service's own verifications.
@@ -73,6 +75,7 @@ public final class CredentialServiceState: Sendable {
         policy.trustAnchors += issuing.sealTrustAnchors
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
+        self.verifyGate = WorkGate(width: configuration.verifyConcurrency, maxQueued: configuration.verifyQueueLimit)
     }
 
     /// The allocation policy: revocation and suspension lists served by this service.

@@ -26,6 +26,21 @@ struct JSONParserTests {
         #expect(v.stringValue == "a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}")
     }
 
+    @Test func escapedTextBetweenLongPlainRunsKeepsEveryCharacter() throws {
+        // A sealed payload: a JSON document inside one string, plain runs (with multi-byte UTF-8) between escapes.
+        let inner = #"{"name":"Zoë Ångström — 学习","id":"urn:x:1","note":"line"}"# + "\t\n"
+        let value: JSONValue = .object(["payload": .string(String(repeating: inner, count: 200))])
+        let text = JSONWriter.string(value)
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed == value)
+        // A control character inside a run is still refused, at its position.
+        let error = #expect(throws: JSONParseError.self) { try JSONParser.parse("\"ab\\\"cd\u{01}e\"") }
+        #expect(error?.code == .controlCharacter)
+        #expect(error?.column == 8)
+        let unterminated = #expect(throws: JSONParseError.self) { try JSONParser.parse("\"ab\\\"cd") }
+        #expect(unterminated?.code == .unexpectedEnd)
+    }
+
     @Test func rejectsDuplicateMemberNamesWithPosition() {
         let error = #expect(throws: JSONParseError.self) { try JSONParser.parse("{\n  \"a\": 1,\n  \"a\": 2\n}") }
         #expect(error?.code == .duplicateKey)
