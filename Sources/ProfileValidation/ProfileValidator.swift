@@ -217,7 +217,7 @@ private struct Walk {
                 } else if let o = m.value.objectValue {
                     visit(o, at: childPath, role: childRole)
                 }
-            } else if !TermTable.literalTerms.contains(m.key) && !m.key.contains(":") && !m.key.hasPrefix("@") {
+            } else if !TermTable.literalTerms.contains(m.key) && !m.key.utf8.contains(UInt8(ascii: ":")) && !m.key.hasPrefix("@") {
                 add(childPath, "jsonld.undefinedTerm",
                     "\"\(m.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
                     .warning)
@@ -528,11 +528,21 @@ private struct Walk {
 func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
 
 func isAbsoluteIRI(_ s: String) -> Bool {
-    guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
-    let scheme = s[..<colon]
-    guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-    return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
-        && !s.contains(" ")
+    // On UTF-8 bytes: called for every IRI of every credential, and `String.contains(" ")` goes through Foundation.
+    let u = s.utf8
+    guard let colon = u.firstIndex(of: UInt8(ascii: ":")), colon != u.startIndex else { return false }
+    var first = true
+    for c in u[..<colon] {
+        let isLetter = (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z")
+        if first {
+            guard isLetter else { return false }
+            first = false
+        } else {
+            guard isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") else { return false }
+        }
+    }
+    return !u.contains(UInt8(ascii: " "))
 }
 
 func isLanguageTag(_ s: String) -> Bool {

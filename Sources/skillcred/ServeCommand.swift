@@ -41,6 +41,12 @@ extension Skillcred {
         @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints (default 50; burst 2×).")
         var verifyRate: Double = 50
 
+        @Option(name: .customLong("verify-concurrency"), help: "Verifications run at once; the rest queue in arrival order (default: 2 × processors).")
+        var verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After (default 1024).")
+        var verifyQueue: Int = 1024
+
         @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals (default samples/demo-seal when present).")
         var trustAnchors: String?
 
@@ -56,6 +62,8 @@ extension Skillcred {
             let database = database ?? env["SKILLCRED_DATABASE"]
             guard maxBodyBytes > 0 else { throw CLIFailure("--max-body-bytes must be positive") }
             guard maxJSONDepth > 0 else { throw CLIFailure("--max-json-depth must be positive") }
+            guard verifyConcurrency > 0 else { throw CLIFailure("--verify-concurrency must be positive") }
+            guard verifyQueue >= 0 else { throw CLIFailure("--verify-queue must not be negative") }
             var anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
             if anchors == nil, FileManager.default.fileExists(atPath: "samples/demo-seal/demo-ca.pem") {
                 anchors = URL(fileURLWithPath: "samples/demo-seal")
@@ -64,7 +72,8 @@ extension Skillcred {
             return ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
                                         publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
                                         maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
-                                        trustAnchorDirectory: anchors, templateSeedDirectory: seed)
+                                        trustAnchorDirectory: anchors, verifyConcurrency: verifyConcurrency,
+                                        verifyQueueLimit: verifyQueue, templateSeedDirectory: seed)
         }
 
         func run() async throws {
