@@ -1,3 +1,5 @@
+import CredentialJSON
+
 /// The URL test the data model applies to `id`, `issuer`, `@context` entries and the like.
 public enum URLSyntax {
     /// Whether `s` is an absolute URI (RFC 3986 §4.3): a scheme, `:`, and no characters that a URI
@@ -87,12 +89,12 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             return nil
         }
         guard i == u.count else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= XSDDateTime.daysIn(month: month, year: year),
+        guard (1...12).contains(month), day >= 1, Int64(day) <= DateTimeStamp.daysIn(month: Int64(month), year: Int64(year)),
               minute <= 59, second <= 59
         else { return nil }
         // 24:00:00 is allowed by XML Schema and means the end of the day.
         guard hour <= 23 || (hour == 24 && minute == 0 && second == 0 && fraction == 0) else { return nil }
-        let days = XSDDateTime.daysFromCivil(year: year, month: month, day: day)
+        let days = Int(DateTimeStamp.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day)))
         let seconds = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second) + fraction - Double(offsetMinutes * 60)
         self.secondsSinceEpoch = seconds
         self.lexicalForm = text
@@ -103,23 +105,4 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     public static func < (lhs: XSDDateTime, rhs: XSDDateTime) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
     public static func == (lhs: XSDDateTime, rhs: XSDDateTime) -> Bool { lhs.secondsSinceEpoch == rhs.secondsSinceEpoch }
     public func hash(into hasher: inout Hasher) { hasher.combine(secondsSinceEpoch) }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's civil-from-days inverse).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }
