@@ -170,7 +170,8 @@ let package = Package(
             "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
-            "CredentialService", "CredentialJSON", "KeyManagement", "RegistrySQLite", "TestSupport",
+            "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -22,11 +22,10 @@ public struct ServiceRequestContext: RequestContext {
     }
 }
 
-/// Everything the handlers share: configuration, registry, tokens and the issuer's key.
+/// Everything the handlers share: configuration, registry (with the API tokens) and the issuer's key.
 public final class CredentialServiceState: Sendable {
     public let configuration: ServiceConfiguration
     public let registry: any RegistryStore
-    public let tokens: any TokenStore
     /// The issuer's did:key (the service issues only as this issuer).
     public let issuerDID: String
     public let verificationMethod: String
@@ -35,10 +34,9 @@ public final class CredentialServiceState: Sendable {
     /// Trust anchors and the trusted issuer (this service's own DID); each request adds its challenge/domain.
     let basePolicy: VerificationPolicy
 
-    public init(configuration: ServiceConfiguration, registry: any RegistryStore, tokens: any TokenStore, issuerKey: PrivateKey) throws {
+    public init(configuration: ServiceConfiguration, registry: any RegistryStore, issuerKey: PrivateKey) throws {
         self.configuration = configuration
         self.registry = registry
-        self.tokens = tokens
         self.issuerDID = try issuerKey.publicKey.didKey()
         self.verificationMethod = try issuerKey.publicKey.didKeyVerificationMethod()
         self.proofKey = try ProofSigningKey(issuerKey)
@@ -82,13 +80,13 @@ public final class CredentialServiceState: Sendable {
         return Verifier(policy: policy)
     }
 
-    /// The active token for an `Authorization: Bearer` header, or the 401/403 problem.
-    func authorize(_ request: Request, scope: TokenScope) throws(ServiceProblem) -> APIToken {
+    /// The active token for an `Authorization: Bearer` header, looked up in the registry, or the 401/403 problem.
+    func authorize(_ request: Request, scope: TokenScope) async throws(ServiceProblem) -> APIToken {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw .unauthorized }
         let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        let all: [APIToken]
-        do { all = try tokens.all() } catch { throw .internalError }
-        guard let token = Tokens.authenticate(secret, in: all) else { throw .unauthorized }
+        let found: APIToken?
+        do { found = try await Tokens.authenticate(secret, registry: registry) } catch { throw .internalError }
+        guard let token = found else { throw .unauthorized }
         guard token.scopes.contains(scope) else { throw .forbidden(scope.rawValue) }
         return token
     }
@@ -129,8 +127,8 @@ public enum ServiceSetup {
     /// The name of the issuer key in `DATA_DIR/keys`.
     public static let issuerKeyName = "issuer"
 
-    /// Opens (creating on first start) the registry, the issuer key (Ed25519, mode 0600) and the token table;
-    /// when no token exists yet, creates the `demo` token with both scopes.
+    /// Opens (creating on first start) the registry and the issuer key (Ed25519, mode 0600); when the registry
+    /// has no token yet, creates the `demo` token with both scopes.
     public static func prepare(_ configuration: ServiceConfiguration) async throws -> Prepared {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         let registry = try await RegistryConnection.openReady(configuration.databaseSpec)
@@ -144,14 +142,18 @@ public enum ServiceSetup {
             try keys.save(key, name: issuerKeyName)
             created = true
         }
-        let tokens = try Tokens.store(databaseSpec: configuration.databaseSpec, dataDirectory: configuration.dataDirectory)
         var demo: String?
-        if try tokens.all().isEmpty {
+        if try await registry.apiTokens().isEmpty {
             let secret = Tokens.generateSecret()
-            try tokens.insert(APIToken(name: "demo", scopes: [.issue, .status], hash: Tokens.hash(secret), createdAt: Date()))
-            demo = secret
+            do {
+                try await registry.insertAPIToken(APIToken(name: "demo", scopes: [.issue, .status], hash: Tokens.hash(secret), createdAt: Date()))
+                demo = secret
+            } catch {
+                // Another instance on the same database made its demo token first; that one is the demo token.
+                guard error.code == .alreadyExists else { throw error }
+            }
         }
-        let state = try CredentialServiceState(configuration: configuration, registry: registry, tokens: tokens, issuerKey: key)
+        let state = try CredentialServiceState(configuration: configuration, registry: registry, issuerKey: key)
         return Prepared(state: state, demoToken: demo, createdIssuerKey: created)
     }
 }

@@ -1,0 +1,74 @@
+import CredentialRegistry
+import CredentialService
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import RegistrySQLite
+import Testing
+
+/// Tokens live in the registry: a registry file written before the registry owned them keeps its tokens.
+@Suite("Service tokens in the registry")
+struct TokenRegistryTests {
+    /// A data directory whose SQLite registry looks as an earlier skillcred left it: only the v1 migration
+    /// recorded, and the `api_tokens` table the service used to create for itself, holding `tokens`.
+    func legacyDataDirectory(tokens: [(name: String, scopes: String, secret: String, revokedAt: Double?)]) async throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-legacy-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("registry.sqlite").path
+        do { _ = try SQLiteRegistryStore(path: path) }
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP TABLE api_tokens; DELETE FROM grdb_migrations WHERE identifier <> 'v1: credentials, status lists, audit log'")
+            // The table exactly as the service's former SQLiteTokenStore created it.
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS api_tokens (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    scopes TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    revoked_at REAL)
+                """)
+            for t in tokens {
+                try db.execute(sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [t.name, t.scopes, Tokens.hash(t.secret), 1_700_000_000.5, t.revokedAt])
+            }
+        }
+        try queue.close()
+        return dir
+    }
+
+    @Test func tokensFromBeforeTheMigrationStillAuthenticate() async throws {
+        let active = Tokens.generateSecret(), revoked = Tokens.generateSecret()
+        let dir = try await legacyDataDirectory(tokens: [("old-sis", "issue,status", active, nil), ("old-ci", "issue", revoked, 1_700_000_100)])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let prepared = try await ServiceSetup.prepare(ServiceConfiguration(dataDirectory: dir))
+        #expect(prepared.demoToken == nil, "the registry already had tokens, so no demo token is made")
+
+        let listed = try await prepared.state.registry.apiTokens()
+        #expect(listed.map(\.name) == ["old-ci", "old-sis"])
+        let sis = try #require(listed.last)
+        #expect(sis.scopes == [.issue, .status] && sis.isActive)
+        #expect(sis.createdAt == Date(timeIntervalSince1970: 1_700_000_000.5))
+        #expect(listed.first?.revokedAt == Date(timeIntervalSince1970: 1_700_000_100))
+
+        let app = Application(router: CredentialServiceRoutes.router(state: prepared.state))
+        try await app.test(.router) { client in
+            _ = try await issue(client, token: active)
+            try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(revoked), body: json(issueBody())) { r in
+                #expect(r.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func aTokenCreatedThroughOneRegistryConnectionAuthenticatesThroughAnother() async throws {
+        let s = try await TestService.make()
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        let other = try SQLiteRegistryStore(path: s.state.configuration.databaseSpec)
+        let secret = Tokens.generateSecret()
+        try await other.insertAPIToken(APIToken(name: "second-instance", scopes: [.status], hash: Tokens.hash(secret), createdAt: Date()))
+        #expect(try await Tokens.authenticate(secret, registry: s.state.registry)?.name == "second-instance")
+        try await other.revokeAPIToken(name: "second-instance", at: Date())
+        #expect(try await Tokens.authenticate(secret, registry: s.state.registry) == nil)
+        #expect(try await Tokens.authenticate(secret + "x", registry: s.state.registry) == nil)
+    }
+}
