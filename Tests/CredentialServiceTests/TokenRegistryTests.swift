@@ -60,6 +60,38 @@ struct TokenRegistryTests {
         }
     }
 
+    static let postgresURL = ProcessInfo.processInfo.environment["SKILLCRED_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The reason tokens moved into the registry: two instances on one PostgreSQL database (each with its own
+    /// data directory) accept the same tokens, and a revocation through one is refused by the other.
+    @Test(.enabled(if: postgresURL != nil, "SKILLCRED_TEST_POSTGRES_URL is not set"))
+    func twoInstancesOnOnePostgreSQLRegistryShareTokens() async throws {
+        let base = try #require(Self.postgresURL)
+        let spec = base + (base.contains("?") ? "&" : "?") + "schema=t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        func instance() async throws -> ServiceSetup.Prepared {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-pg-service-\(UUID().uuidString)")
+            return try await ServiceSetup.prepare(ServiceConfiguration(dataDirectory: dir, databaseSpec: spec))
+        }
+        let a = try await instance()
+        let b = try await instance()
+        defer {
+            try? FileManager.default.removeItem(at: a.state.configuration.dataDirectory)
+            try? FileManager.default.removeItem(at: b.state.configuration.dataDirectory)
+        }
+        let demo = try #require(a.demoToken)
+        #expect(b.demoToken == nil, "the second instance finds the first one's demo token in the database")
+        #expect(!FileManager.default.fileExists(atPath: a.state.configuration.dataDirectory.appendingPathComponent("tokens.json").path))
+
+        let appB = Application(router: CredentialServiceRoutes.router(state: b.state))
+        try await appB.test(.router) { client in
+            _ = try await issue(client, token: demo)
+            try await a.state.registry.revokeAPIToken(name: "demo", at: Date())
+            try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(demo), body: json(issueBody())) { r in
+                #expect(r.status == .unauthorized)
+            }
+        }
+    }
+
     @Test func aTokenCreatedThroughOneRegistryConnectionAuthenticatesThroughAnother() async throws {
         let s = try await TestService.make()
         defer { try? FileManager.default.removeItem(at: s.directory) }
