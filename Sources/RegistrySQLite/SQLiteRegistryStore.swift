@@ -23,12 +23,32 @@ public final class SQLiteRegistryStore: RegistryStore {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
+            pool = try Self.openMigrated(path: path, configuration: config)
         } catch let error as RegistryError {
             throw error
         } catch {
             throw RegistryError(.storage, "cannot open the registry at \(path): \(error)")
+        }
+    }
+
+    /// Opens the pool and brings the schema up to date, also when several processes open a new or older file at once.
+    ///
+    /// Two first opens race in two places: switching a new file to WAL needs a lock the busy timeout does not
+    /// wait for, and GRDB's migrator reads which migrations are applied before it takes the write lock, so the
+    /// loser fails on a table (or migration row) the winner has just committed. Each migration is its own
+    /// transaction, so trying again after a short pause sees the winner's work and applies only what is left.
+    static func openMigrated(path: String, configuration: Configuration, attempts: Int = 5) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch {
+                if attempt >= attempts { throw error }
+                usleep(UInt32.random(in: 5_000...(20_000 * UInt32(attempt))))
+            }
         }
     }
 
