@@ -122,7 +122,6 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
@@ -173,7 +172,8 @@ let package = Package(
             "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
-            "CredentialService", "CredentialJSON", "KeyManagement", "RegistrySQLite", "TestSupport",
+            "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

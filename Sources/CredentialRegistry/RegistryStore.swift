@@ -1,3 +1,5 @@
+import Foundation
+
 /// A registry failure.
 public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -17,6 +19,10 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let conflict = Code(name: "conflict")
         /// A status list credential could not be built, signed or written.
         public static let publishing = Code(name: "publishing")
+        /// Something with that name already exists (e.g. an API token).
+        public static let alreadyExists = Code(name: "alreadyExists")
+        /// A value the caller gave is not acceptable (e.g. a token name with characters outside the allowed set).
+        public static let invalidInput = Code(name: "invalidInput")
     }
 
     public let code: Code
@@ -65,6 +71,19 @@ public protocol RegistryStore: Sendable {
     /// Each list's allocation bitmap with the indexes credentials hold, read in one transaction,
     /// for consistency checks (after a crash, or in `skillcred status check`).
     func allocations() async throws(RegistryError) -> [ListAllocation]
+
+    /// Every API token, active and revoked, ordered by name.
+    func apiTokens() async throws(RegistryError) -> [APIToken]
+
+    /// The unrevoked token whose stored hash equals `hash`, if any: an indexed lookup, safe because the hash of
+    /// a 256-bit random secret cannot be guessed. The caller still compares the hash in constant time.
+    func activeAPIToken(hash: String) async throws(RegistryError) -> APIToken?
+
+    /// Stores a new token; `alreadyExists` when its name is taken, `invalidInput` for a bad name.
+    func insertAPIToken(_ token: APIToken) async throws(RegistryError)
+
+    /// Revokes the token `name` from `at` on (a second revocation keeps the first time); `notFound` when there is none.
+    func revokeAPIToken(name: String, at: Date) async throws(RegistryError)
 }
 
 extension RegistryStore {

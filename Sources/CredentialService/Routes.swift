@@ -108,7 +108,7 @@ struct Handlers: Sendable {
     // MARK: issue
 
     func issue(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let token = try state.authorize(request, scope: .issue)
+        let token = try await state.authorize(request, scope: .issue)
         let body = try await body(request)
         let options = try IssueOptions.parse(body["options"])
         if body["template"] != nil || body["recipient"] != nil {
@@ -243,7 +243,7 @@ struct Handlers: Sendable {
     // MARK: status
 
     func updateStatus(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let token = try state.authorize(request, scope: .status)
+        let token = try await state.authorize(request, scope: .status)
         let body = try await body(request)
         guard let id = body["credentialId"]?.stringValue else {
             throw ServiceProblem.badRequest("missingCredentialId", "credentialId is required", path: "$.credentialId")

@@ -23,11 +23,10 @@ public struct ServiceRequestContext: RequestContext {
     }
 }
 
-/// Everything the handlers share: configuration, registry, tokens and the issuer's key.
+/// Everything the handlers share: configuration, registry (with the API tokens) and the issuer's key.
 public final class CredentialServiceState: Sendable {
     public let configuration: ServiceConfiguration
     public let registry: any RegistryStore
-    public let tokens: any TokenStore
     /// The issuer's did:key (the service issues only as this issuer).
     public let issuerDID: String
     public let verificationMethod: String
@@ -52,11 +51,10 @@ public final class CredentialServiceState: Sendable {
     /// Named templates: `NAME.json` (and its images) in `DATA_DIR/templates`.
     public var templateDirectory: URL { configuration.templateDirectory }
 
-    public init(configuration: ServiceConfiguration, registry: any RegistryStore, tokens: any TokenStore, issuerKey: PrivateKey,
+    public init(configuration: ServiceConfiguration, registry: any RegistryStore, issuerKey: PrivateKey,
                 issuing: IssuingMaterial = IssuingMaterial()) throws {
         self.configuration = configuration
         self.registry = registry
-        self.tokens = tokens
         self.issuerDID = try issuerKey.publicKey.didKey()
         self.verificationMethod = try issuerKey.publicKey.didKeyVerificationMethod()
         self.proofKey = try ProofSigningKey(issuerKey)
@@ -113,13 +111,13 @@ public final class CredentialServiceState: Sendable {
         return Verifier(policy: policy, resolver: methodResolver)
     }
 
-    /// The active token for an `Authorization: Bearer` header, or the 401/403 problem.
-    func authorize(_ request: Request, scope: TokenScope) throws(ServiceProblem) -> APIToken {
+    /// The active token for an `Authorization: Bearer` header, looked up in the registry, or the 401/403 problem.
+    func authorize(_ request: Request, scope: TokenScope) async throws(ServiceProblem) -> APIToken {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw .unauthorized }
         let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        let all: [APIToken]
-        do { all = try tokens.all() } catch { throw .internalError }
-        guard let token = Tokens.authenticate(secret, in: all) else { throw .unauthorized }
+        let found: APIToken?
+        do { found = try await Tokens.authenticate(secret, registry: registry) } catch { throw .internalError }
+        guard let token = found else { throw .unauthorized }
         guard token.scopes.contains(scope) else { throw .forbidden(scope.rawValue) }
         return token
     }
@@ -218,8 +216,8 @@ public enum ServiceSetup {
 
     /// Opens (creating on first start) the registry, the issuer keys (Ed25519 and P-256, mode 0600), the
     /// e-seal (a demo CA and seal certificate when there is none), the template folder (seeded from
-    /// ``ServiceConfiguration/templateSeedDirectory``) and the token table; when no token exists yet, creates
-    /// the `demo` token with both scopes. Each missing piece is created on its own, so a data directory from
+    /// ``ServiceConfiguration/templateSeedDirectory``); when the registry has no token yet, creates the `demo`
+    /// token with both scopes. Each missing piece is created on its own, so a data directory from
     /// an earlier version gains what it lacks and keeps what it has.
     public static func prepare(_ configuration: ServiceConfiguration) async throws -> Prepared {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -229,14 +227,18 @@ public enum ServiceSetup {
         let (ecdsaKey, createdECDSA) = try loadOrCreate(keys, ecdsaKeyName, .p256)
         let seal = try loadOrCreateSeal(configuration, keys: keys)
         let seeded = try seedTemplates(configuration)
-        let tokens = try Tokens.store(databaseSpec: configuration.databaseSpec, dataDirectory: configuration.dataDirectory)
         var demo: String?
-        if try tokens.all().isEmpty {
+        if try await registry.apiTokens().isEmpty {
             let secret = Tokens.generateSecret()
-            try tokens.insert(APIToken(name: "demo", scopes: [.issue, .status], hash: Tokens.hash(secret), createdAt: Date()))
-            demo = secret
+            do {
+                try await registry.insertAPIToken(APIToken(name: "demo", scopes: [.issue, .status], hash: Tokens.hash(secret), createdAt: Date()))
+                demo = secret
+            } catch {
+                // Another instance on the same database made its demo token first; that one is the demo token.
+                guard error.code == .alreadyExists else { throw error }
+            }
         }
-        let state = try CredentialServiceState(configuration: configuration, registry: registry, tokens: tokens, issuerKey: key,
+        let state = try CredentialServiceState(configuration: configuration, registry: registry, issuerKey: key,
                                                issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: seal.sealer, sealTrustAnchors: seal.anchors))
         var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
         prepared.createdECDSAKey = createdECDSA

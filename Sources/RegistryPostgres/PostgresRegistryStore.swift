@@ -138,6 +138,10 @@ public final class PostgresRegistryStore: RegistryStore {
     // MARK: - Schema
 
     static let migrationV1 = "v1: credentials, status lists, audit log"
+    static let migrationV2 = "v2: api tokens"
+
+    /// Every migration in order, with its statements; the identifiers match the SQLite engine's.
+    static let migrations: [(id: String, statements: [String])] = [(migrationV1, schemaV1), (migrationV2, schemaV2)]
 
     private static func migrate(_ client: PostgresClient, schema: String?, logger: Logger) async throws {
         try await client.withConnection { conn in
@@ -153,14 +157,14 @@ public final class PostgresRegistryStore: RegistryStore {
                 for try await (id) in try await conn.query("SELECT identifier FROM grdb_migrations", logger: logger).decode(String.self) {
                     applied.insert(id)
                 }
-                if let unknown = applied.subtracting([migrationV1]).first {
+                if let unknown = applied.subtracting(migrations.map(\.id)).first {
                     throw RegistryError(.schema, "the registry was written by a newer skillcred (migration `\(unknown)`)")
                 }
-                if !applied.contains(migrationV1) {
-                    for statement in schemaV1 {
+                for migration in migrations where !applied.contains(migration.id) {
+                    for statement in migration.statements {
                         try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await conn.query("INSERT INTO grdb_migrations (identifier) VALUES (\(migrationV1))", logger: logger)
+                    try await conn.query("INSERT INTO grdb_migrations (identifier) VALUES (\(migration.id))", logger: logger)
                 }
                 try await conn.query("COMMIT", logger: logger)
             } catch {
@@ -220,6 +224,20 @@ public final class PostgresRegistryStore: RegistryStore {
         )
         """,
         "CREATE INDEX audit_log_credential ON audit_log(credential_id)",
+    ]
+
+    /// API tokens, shared by every service instance on the database (the SQLite engine's v2 in PostgreSQL types).
+    static let schemaV2 = [
+        """
+        CREATE TABLE api_tokens (
+            name TEXT PRIMARY KEY,
+            scopes TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            revoked_at TIMESTAMPTZ
+        )
+        """,
+        "CREATE INDEX api_tokens_hash ON api_tokens(hash)",
     ]
 
     // MARK: - RegistryStore
@@ -350,6 +368,53 @@ public final class PostgresRegistryStore: RegistryStore {
             }
             return out
         }
+    }
+
+    // MARK: - API tokens
+
+    public func apiTokens() async throws(RegistryError) -> [APIToken] {
+        try await transaction("read API tokens") { conn, log in
+            try await Self.apiTokens(conn, log, "SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens ORDER BY name")
+        }
+    }
+
+    public func activeAPIToken(hash: String) async throws(RegistryError) -> APIToken? {
+        try await transaction("look up an API token") { conn, log in
+            try await Self.apiTokens(conn, log, """
+                SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens WHERE hash = \(hash) AND revoked_at IS NULL LIMIT 1
+                """).first
+        }
+    }
+
+    public func insertAPIToken(_ token: APIToken) async throws(RegistryError) {
+        try APIToken.validate(name: token.name)
+        try await transaction("store an API token") { conn, log in
+            // ON CONFLICT instead of a prior SELECT: two instances creating the same name cannot both succeed.
+            let inserted = try await conn.query("""
+                INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at)
+                VALUES (\(token.name), \(token.storedScopes), \(token.hash), \(token.createdAt), \(token.revokedAt))
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """, logger: log).collect()
+            if inserted.isEmpty { throw RegistryError(.alreadyExists, "a token named \(token.name) already exists") }
+        }
+    }
+
+    public func revokeAPIToken(name: String, at: Date) async throws(RegistryError) {
+        try await transaction("revoke an API token") { conn, log in
+            let updated = try await conn.query("""
+                UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(at)) WHERE name = \(name) RETURNING name
+                """, logger: log).collect()
+            if updated.isEmpty { throw RegistryError(.notFound, "no token named \(name)") }
+        }
+    }
+
+    private static func apiTokens(_ conn: PostgresConnection, _ log: Logger, _ query: PostgresQuery) async throws -> [APIToken] {
+        var out: [APIToken] = []
+        for try await (name, scopes, hash, created, revoked) in try await conn.query(query, logger: log)
+            .decode((String, String, String, Date, Date?).self) {
+            out.append(APIToken(name: name, scopes: APIToken.scopes(stored: scopes), hash: hash, createdAt: created, revokedAt: revoked))
+        }
+        return out
     }
 
     // MARK: - Transactions

@@ -23,12 +23,32 @@ public final class SQLiteRegistryStore: RegistryStore {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
+            pool = try Self.openMigrated(path: path, configuration: config)
         } catch let error as RegistryError {
             throw error
         } catch {
             throw RegistryError(.storage, "cannot open the registry at \(path): \(error)")
+        }
+    }
+
+    /// Opens the pool and brings the schema up to date, also when several processes open a new or older file at once.
+    ///
+    /// Two first opens race in two places: switching a new file to WAL needs a lock the busy timeout does not
+    /// wait for, and GRDB's migrator reads which migrations are applied before it takes the write lock, so the
+    /// loser fails on a table (or migration row) the winner has just committed. Each migration is its own
+    /// transaction, so trying again after a short pause sees the winner's work and applies only what is left.
+    static func openMigrated(path: String, configuration: Configuration, attempts: Int = 5) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch {
+                if attempt >= attempts { throw error }
+                usleep(UInt32.random(in: 5_000...(20_000 * UInt32(attempt))))
+            }
         }
     }
 
@@ -78,8 +98,25 @@ public final class SQLiteRegistryStore: RegistryStore {
                 CREATE INDEX audit_log_credential ON audit_log(credential_id);
                 """)
         }
+        // Before this migration the service kept tokens in an `api_tokens` table it created itself, with exactly
+        // these columns (times as Unix seconds); IF NOT EXISTS adopts that table so its tokens keep working.
+        m.registerMigration(apiTokensMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS api_tokens (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    scopes TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    revoked_at REAL
+                );
+                CREATE INDEX IF NOT EXISTS api_tokens_hash ON api_tokens(hash);
+                """)
+        }
         return m
     }
+
+    /// The identifier of the migration that adds API tokens (the PostgreSQL engine records the same one).
+    static let apiTokensMigration = "v2: api tokens"
 
     // MARK: - RegistryStore
 
@@ -197,6 +234,49 @@ public final class SQLiteRegistryStore: RegistryStore {
                                       allocatedCount: r["allocated_count"], usedIndexes: (used[url] ?? []).map { $0["list_index"] })
             }
         }
+    }
+
+    // MARK: - API tokens
+
+    public func apiTokens() async throws(RegistryError) -> [APIToken] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens ORDER BY name").map(Self.apiToken)
+        }
+    }
+
+    public func activeAPIToken(hash: String) async throws(RegistryError) -> APIToken? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL LIMIT 1
+                """), arguments: [hash]).map(Self.apiToken)
+        }
+    }
+
+    public func insertAPIToken(_ token: APIToken) async throws(RegistryError) {
+        try APIToken.validate(name: token.name)
+        try await write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ?", arguments: [token.name]) != nil {
+                throw RegistryError(.alreadyExists, "a token named \(token.name) already exists")
+            }
+            try db.execute(sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [token.name, token.storedScopes, token.hash, token.createdAt.timeIntervalSince1970,
+                                       token.revokedAt?.timeIntervalSince1970])
+        }
+    }
+
+    public func revokeAPIToken(name: String, at: Date) async throws(RegistryError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?",
+                           arguments: [at.timeIntervalSince1970, name])
+            if db.changesCount == 0 { throw RegistryError(.notFound, "no token named \(name)") }
+        }
+    }
+
+    /// Times are Unix seconds (REAL), as the service's own table stored them before the registry owned it.
+    private static func apiToken(_ row: Row) -> APIToken {
+        let revoked: Double? = row["revoked_at"]
+        return APIToken(name: row["name"], scopes: APIToken.scopes(stored: row["scopes"]), hash: row["hash"],
+                        createdAt: Date(timeIntervalSince1970: row["created_at"]), revokedAt: revoked.map { Date(timeIntervalSince1970: $0) })
     }
 
     // MARK: - Transactions

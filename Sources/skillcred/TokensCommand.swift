@@ -1,9 +1,10 @@
 import ArgumentParser
+import CredentialRegistry
 import CredentialService
 import Foundation
 import RegistryStores
 
-/// Where the service keeps its tokens: `--data-dir` and `--database`, as `serve` takes them.
+/// Which registry holds the service's tokens: `--data-dir` and `--database`, resolved as `serve` resolves them.
 struct ServiceStorageOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The service's data directory (env SKILLCRED_DATA_DIR; default skillcred-data).")
     var dataDir: String?
@@ -16,8 +17,9 @@ struct ServiceStorageOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment["SKILLCRED_DATABASE"] ?? dataDirectory.appendingPathComponent("registry.sqlite").path
     }
 
-    func store() -> any TokenStore {
-        do { return try Tokens.store(databaseSpec: spec, dataDirectory: dataDirectory) } catch { CLIFailure(error.message).exit() }
+    /// Opens the registry (either engine), or exits with status 2 naming the option.
+    func open() async -> any RegistryStore {
+        do { return try await RegistryConnection.openReady(spec) } catch { CLIFailure("--database: \(error.message)").exit() }
     }
 }
 
@@ -26,7 +28,7 @@ extension Skillcred {
     struct TokensCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tokens",
-            abstract: "Create, revoke and list the service's API tokens (stored only as SHA-256 hashes).",
+            abstract: "Create, revoke and list the service's API tokens (kept in the registry, only as SHA-256 hashes).",
             subcommands: [Create.self, RevokeToken.self, List.self]
         )
     }
@@ -36,8 +38,9 @@ extension Skillcred.TokensCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
 
+        // Parsed here rather than by ArgumentParser, so that a bad value exits 2 like every other bad input.
         @Option(help: "What the token may do: issue or status (repeat for both).")
-        var scope: [TokenScope] = []
+        var scope: [String] = []
 
         @Option(help: "A unique name (A–Z a–z 0–9 . _ -), used to revoke it.")
         var name: String
@@ -45,16 +48,24 @@ extension Skillcred.TokensCommand {
         @OptionGroup var storage: ServiceStorageOptions
 
         func run() async throws {
-            guard !scope.isEmpty else { CLIFailure("--scope: give issue or status").exit() }
-            do { try Tokens.validate(name: name) } catch { CLIFailure("--name: \(error.message)").exit() }
+            let allowed = TokenScope.allCases.map(\.rawValue).joined(separator: " or ")
+            guard !scope.isEmpty else { CLIFailure("--scope: give \(allowed)").exit() }
+            var scopes = Set<TokenScope>()
+            for value in scope {
+                guard let parsed = TokenScope(rawValue: value) else { CLIFailure("--scope: unknown scope `\(value)` (use \(allowed))").exit() }
+                scopes.insert(parsed)
+            }
+            do { try APIToken.validate(name: name) } catch { CLIFailure("--name: \(error.message)").exit() }
+            let registry = await storage.open()
             let secret = Tokens.generateSecret()
             do {
-                try storage.store().insert(APIToken(name: name, scopes: Set(scope), hash: Tokens.hash(secret), createdAt: Date()))
+                try await registry.insertAPIToken(APIToken(name: name, scopes: scopes, hash: Tokens.hash(secret), createdAt: Date()))
             } catch {
-                CLIFailure(error.message, status: error.code == .duplicateName ? 1 : 2).exit()
+                CLIFailure(error.message, status: error.code == .alreadyExists ? 1 : 2).exit()
             }
             print(secret)
-            FileHandle.standardError.write(Data("token \(name) (\(scope.map(\.rawValue).sorted().joined(separator: ", "))) created; it is shown only now\n".utf8))
+            let listed = scopes.map(\.rawValue).sorted().joined(separator: ", ")
+            FileHandle.standardError.write(Data("token \(name) (\(listed)) created; it is shown only now\n".utf8))
         }
     }
 
@@ -67,7 +78,8 @@ extension Skillcred.TokensCommand {
         @OptionGroup var storage: ServiceStorageOptions
 
         func run() async throws {
-            do { try storage.store().revoke(name: name, at: Date()) } catch {
+            let registry = await storage.open()
+            do { try await registry.revokeAPIToken(name: name, at: Date()) } catch {
                 CLIFailure(error.message, status: error.code == .notFound ? 1 : 2).exit()
             }
             print("revoked token \(name)")
@@ -80,14 +92,13 @@ extension Skillcred.TokensCommand {
         @OptionGroup var storage: ServiceStorageOptions
 
         func run() async throws {
+            let registry = await storage.open()
             let tokens: [APIToken]
-            do { tokens = try storage.store().all() } catch { CLIFailure(error.message).exit() }
+            do { tokens = try await registry.apiTokens() } catch { CLIFailure(error.message).exit() }
             let f = ISO8601DateFormatter()
             for t in tokens {
-                print("\(t.name)\t\(t.scopes.map(\.rawValue).sorted().joined(separator: ","))\tcreated \(f.string(from: t.createdAt))\t\(t.revokedAt.map { "revoked " + f.string(from: $0) } ?? "active")")
+                print("\(t.name)\t\(t.storedScopes)\tcreated \(f.string(from: t.createdAt))\t\(t.revokedAt.map { "revoked " + f.string(from: $0) } ?? "active")")
             }
         }
     }
 }
-
-extension TokenScope: ExpressibleByArgument {}

@@ -56,6 +56,10 @@ struct PostgresRegistryTests {
     @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
     @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
     @Test func reservationsLeaveTheAllocationConsistent() async throws { try await behaviour.reservationsLeaveTheAllocationConsistent() }
+    @Test func apiTokensAreStoredAndListedByName() async throws { try await behaviour.apiTokensAreStoredAndListedByName() }
+    @Test func aDuplicateTokenNameIsRefused() async throws { try await behaviour.aDuplicateTokenNameIsRefused() }
+    @Test func aBadTokenNameIsRefused() async throws { try await behaviour.aBadTokenNameIsRefused() }
+    @Test func aTokenIsFoundByHashUntilRevoked() async throws { try await behaviour.aTokenIsFoundByHashUntilRevoked() }
 
     @Test func twoInstancesOnOneDatabaseNeverShareAnIndex() async throws {
         let spec = try PostgresTestServer.freshSpec()
@@ -70,6 +74,28 @@ struct PostgresRegistryTests {
         let a = try PostgresRegistryStore(url: spec)
         let b = try PostgresRegistryStore(url: spec)
         try await behaviour.racingForTheSameRowsGivesOneCredentialPerRow(a, b)
+    }
+
+    @Test func twoInstancesOnOneDatabaseShareTokensAndAgreeOnAName() async throws {
+        let spec = try PostgresTestServer.freshSpec()
+        let a = try PostgresRegistryStore(url: spec)
+        let b = try PostgresRegistryStore(url: spec)
+        let hash = String(repeating: "f", count: 64)
+        try await a.insertAPIToken(behaviour.token("shared", [.issue], hash: hash))
+        #expect(try await b.activeAPIToken(hash: hash)?.name == "shared")
+        try await b.revokeAPIToken(name: "shared", at: Date())
+        #expect(try await a.activeAPIToken(hash: hash) == nil)
+
+        // Both instances create the same name at once: exactly one wins, the other is told the name is taken.
+        @Sendable func insert(_ store: PostgresRegistryStore, _ scope: TokenScope) async -> RegistryError? {
+            do { try await store.insertAPIToken(behaviour.token("race", [scope])) } catch { return error }
+            return nil
+        }
+        async let first = insert(a, .issue)
+        async let second = insert(b, .status)
+        let outcomes = await [first, second]
+        #expect(outcomes.filter { $0 == nil }.count == 1)
+        #expect(outcomes.compactMap { $0?.code } == [.alreadyExists])
     }
 
     @Test func reopeningKeepsEverything() async throws {

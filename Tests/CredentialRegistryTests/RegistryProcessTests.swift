@@ -38,6 +38,8 @@ enum RegistryWorker {
         private var buffer = ""
         private var lines: [String] = []
         private let finished = DispatchSemaphore(value: 0)
+        /// Signalled when standard output reaches end of file, i.e. every line the worker wrote has been read.
+        private let drained = DispatchSemaphore(value: 0)
         private var errorText = Data()
 
         init(_ arguments: [String]) throws {
@@ -57,7 +59,10 @@ enum RegistryWorker {
                     self.buffer.removeSubrange(...newline)
                 }
                 self.lock.unlock()
-                if data.isEmpty { handle.readabilityHandler = nil }
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                    self.drained.signal()
+                }
             }
             err.fileHandleForReading.readabilityHandler = { [weak self] handle in
                 let data = handle.availableData
@@ -98,8 +103,8 @@ enum RegistryWorker {
                 process.terminate()
                 return nil
             }
-            // Let the readers drain what the pipe still holds.
-            usleep(50_000)
+            // The exit can be seen before the reader has drained the pipe; wait for its end of file.
+            if drained.wait(timeout: .now() + 5) == .success { drained.signal() }  // later calls need not wait again
             return process.terminationStatus
         }
 

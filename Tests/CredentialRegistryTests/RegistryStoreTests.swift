@@ -121,6 +121,63 @@ struct RegistryBehaviour {
         #expect(try await store.consistencyProblems() == [])
     }
 
+    func token(_ name: String, _ scopes: Set<TokenScope>, hash: String? = nil) -> APIToken {
+        // Whole seconds, so every engine's time type round-trips the value exactly.
+        APIToken(name: name, scopes: scopes, hash: hash ?? String(repeating: "ab", count: 32), createdAt: Date(timeIntervalSince1970: 1_760_000_000))
+    }
+
+    func apiTokensAreStoredAndListedByName() async throws {
+        let store = try await makeStore()
+        #expect(try await store.apiTokens().isEmpty)
+        try await store.insertAPIToken(token("sis", [.issue], hash: String(repeating: "1", count: 64)))
+        try await store.insertAPIToken(token("registrar", [.issue, .status], hash: String(repeating: "2", count: 64)))
+        let listed = try await store.apiTokens()
+        #expect(listed == [token("registrar", [.issue, .status], hash: String(repeating: "2", count: 64)),
+                           token("sis", [.issue], hash: String(repeating: "1", count: 64))])
+    }
+
+    func aDuplicateTokenNameIsRefused() async throws {
+        let store = try await makeStore()
+        try await store.insertAPIToken(token("sis", [.issue], hash: String(repeating: "1", count: 64)))
+        let error = await #expect(throws: RegistryError.self) {
+            try await store.insertAPIToken(token("sis", [.status], hash: String(repeating: "2", count: 64)))
+        }
+        #expect(error?.code == .alreadyExists)
+        #expect(error?.message.contains("sis") == true)
+        #expect(try await store.apiTokens().map(\.scopes) == [[.issue]])
+    }
+
+    func aBadTokenNameIsRefused() async throws {
+        let store = try await makeStore()
+        for name in ["", "has space", "semi;colon", "ünï", String(repeating: "a", count: 65)] {
+            let error = await #expect(throws: RegistryError.self) { try await store.insertAPIToken(token(name, [.issue])) }
+            #expect(error?.code == .invalidInput)
+        }
+        #expect(try await store.apiTokens().isEmpty)
+    }
+
+    func aTokenIsFoundByHashUntilRevoked() async throws {
+        let store = try await makeStore()
+        let hash = String(repeating: "c", count: 64)
+        try await store.insertAPIToken(token("ci", [.issue], hash: hash))
+        try await store.insertAPIToken(token("other", [.status], hash: String(repeating: "d", count: 64)))
+        #expect(try await store.activeAPIToken(hash: hash)?.name == "ci")
+        #expect(try await store.activeAPIToken(hash: String(repeating: "e", count: 64)) == nil)
+
+        let revokedAt = Date(timeIntervalSince1970: 1_760_000_100)
+        try await store.revokeAPIToken(name: "ci", at: revokedAt)
+        #expect(try await store.activeAPIToken(hash: hash) == nil)
+        #expect(try await store.activeAPIToken(hash: String(repeating: "d", count: 64))?.name == "other")
+        // Revoking again keeps the first time.
+        try await store.revokeAPIToken(name: "ci", at: revokedAt.addingTimeInterval(60))
+        let listed = try await store.apiTokens()
+        #expect(listed.first { $0.name == "ci" }?.revokedAt == revokedAt)
+        #expect(listed.first { $0.name == "other" }?.isActive == true)
+
+        let unknown = await #expect(throws: RegistryError.self) { try await store.revokeAPIToken(name: "nobody", at: revokedAt) }
+        #expect(unknown?.code == .notFound)
+    }
+
     func racingForTheSameRowsGivesOneCredentialPerRow(_ first: any RegistryStore, _ second: any RegistryStore) async throws {
         let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 1024, fillThreshold: 1)
         let rows = (0..<30).map { request($0, batch: "race") }
@@ -170,6 +227,10 @@ struct SQLiteRegistryTests {
     @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
     @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
     @Test func reservationsLeaveTheAllocationConsistent() async throws { try await behaviour.reservationsLeaveTheAllocationConsistent() }
+    @Test func apiTokensAreStoredAndListedByName() async throws { try await behaviour.apiTokensAreStoredAndListedByName() }
+    @Test func aDuplicateTokenNameIsRefused() async throws { try await behaviour.aDuplicateTokenNameIsRefused() }
+    @Test func aBadTokenNameIsRefused() async throws { try await behaviour.aBadTokenNameIsRefused() }
+    @Test func aTokenIsFoundByHashUntilRevoked() async throws { try await behaviour.aTokenIsFoundByHashUntilRevoked() }
 
     @Test func twoConnectionsToOneFileNeverShareAnIndex() async throws {
         let path = Self.temporaryPath()

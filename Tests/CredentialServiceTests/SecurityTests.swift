@@ -1,4 +1,5 @@
 import CredentialJSON
+import CredentialRegistry
 import CredentialService
 import Foundation
 import Hummingbird
@@ -33,10 +34,10 @@ struct SecurityTests {
 
     @Test func revokedTokenIs401() async throws {
         let s = try await TestService.make()
-        let token = try s.token("ci", [.issue])
+        let token = try await s.token("ci", [.issue])
         try await s.app.test(.router) { client in
             _ = try await issue(client, token: token)
-            try s.state.tokens.revoke(name: "ci", at: Date())
+            try await s.state.registry.revokeAPIToken(name: "ci", at: Date())
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(token), body: json(issueBody())) { r in
                 #expect(r.status == .unauthorized)
             }
@@ -45,8 +46,8 @@ struct SecurityTests {
 
     @Test func wrongScopeIs403() async throws {
         let s = try await TestService.make()
-        let statusOnly = try s.token("registrar", [.status])
-        let issueOnly = try s.token("sis", [.issue])
+        let statusOnly = try await s.token("registrar", [.status])
+        let issueOnly = try await s.token("sis", [.issue])
         try await s.app.test(.router) { client in
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(statusOnly), body: json(issueBody())) { r in
                 #expect(r.status == .forbidden)

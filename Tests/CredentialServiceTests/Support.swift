@@ -1,4 +1,5 @@
 import CredentialJSON
+import CredentialRegistry
 import CredentialService
 import Foundation
 import Hummingbird
@@ -29,9 +30,9 @@ struct TestService {
         return Application(router: CredentialServiceRoutes.router(state: state), logger: logger)
     }
 
-    func token(_ name: String, _ scopes: Set<TokenScope>) throws -> String {
+    func token(_ name: String, _ scopes: Set<TokenScope>) async throws -> String {
         let secret = Tokens.generateSecret()
-        try state.tokens.insert(APIToken(name: name, scopes: scopes, hash: Tokens.hash(secret), createdAt: Date()))
+        try await state.registry.insertAPIToken(APIToken(name: name, scopes: scopes, hash: Tokens.hash(secret), createdAt: Date()))
         return secret
     }
 }
