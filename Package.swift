@@ -116,7 +116,7 @@ let package = Package(
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
             "CredentialJSON", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
-            "CredentialRegistry", "RegistrySQLite", "RegistryStores", "CredentialVerification", "LearningModel",
+            "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
