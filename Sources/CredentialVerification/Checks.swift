@@ -320,8 +320,12 @@ public struct OwnerCheck: VerificationCheck {
 public struct RevocationCheck: VerificationCheck {
     /// The EU name of the check.
     public let name = CheckName.revocation
+    /// Verifies the seals of JAdES-sealed status lists (EDC issuers').
+    public var jadesVerifier: JAdESVerifier
     /// Creates the check.
-    public init() {}
+    public init(jadesVerifier: JAdESVerifier = JAdESVerifier()) {
+        self.jadesVerifier = jadesVerifier
+    }
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         guard let document = subject.document else { return .skipped(.revocation, "Nothing to check", limitsTrust: false) }
@@ -345,7 +349,7 @@ public struct RevocationCheck: VerificationCheck {
         for entry in entries {
             let list: JSONValue
             do {
-                list = try await fetchList(entry.statusListCredential, source: source, context: context, issuer: subject.issuerID, now: now)
+                list = try await fetchList(entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now)
             } catch {
                 unknown.append(problem(error))
                 continue
@@ -373,14 +377,32 @@ public struct RevocationCheck: VerificationCheck {
         return .ok(.revocation, "Not revoked or suspended (status list checked)", details: details)
     }
 
-    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, issuer: String?, now: Date) async throws(StatusListError) -> JSONValue {
-        if let cached = context.statusCache.credential(for: url, now: now) { return cached }
+    /// Fetches, checks and caches one status list credential.
+    ///
+    /// A list is either a credential with a Data Integrity proof (by its issuer), a credential without a proof
+    /// (accepted only when the policy allows unsigned lists), or — for EDCs, whose issuer is an organisation
+    /// identified by its e-seal — a JAdES JWS JSON document whose payload is the list credential. A sealed list
+    /// vouches for a credential only through the sealing organisation, so `seal` (the credential's own seal
+    /// evidence) decides whether it may be used: see ``SealedStatusList``.
+    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence, now: Date) async throws(StatusListError) -> JSONValue {
+        if let cached = context.statusCache.cached(for: url, now: now) {
+            if let sealedBy = cached.sealedBy {
+                try SealedStatusList.Binding(encoded: sealedBy).accept(for: seal, url: url)
+            }
+            return cached.credential
+        }
         let bytes = try await source.fetch(url: url)
-        let list: JSONValue
+        var list: JSONValue
         do { list = try JSONParser.parse(bytes) } catch {
             throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
         }
-        if list["proof"] != nil {
+        var sealedBy: String?
+        if JWSJSONDocument.looksLikeJWS(list) {
+            let opened = try await SealedStatusList.open(list, url: url, credentialSeal: seal, verifier: jadesVerifier,
+                                                         trustAnchors: context.policy.trustAnchors, now: now)
+            list = opened.credential
+            sealedBy = opened.binding.encoded
+        } else if list["proof"] != nil {
             let r = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
             guard r.verified else {
                 throw StatusListError(.verification, "the status list's proof does not verify: \(r.allErrors.first?.message ?? "")")
@@ -392,7 +414,7 @@ public struct RevocationCheck: VerificationCheck {
            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
-        context.statusCache.store(list, for: url, now: now)
+        context.statusCache.store(list, for: url, now: now, sealedBy: sealedBy)
         return list
     }
 
