@@ -349,7 +349,9 @@ public struct RevocationCheck: VerificationCheck {
         for entry in entries {
             let list: JSONValue
             do {
-                list = try await fetchList(entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now)
+                let fetched = try await fetchList(entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now)
+                list = fetched.credential
+                if let sealer = fetched.sealer, !details.contains(sealer) { details.append(sealer) }
             } catch {
                 unknown.append(problem(error))
                 continue
@@ -384,24 +386,27 @@ public struct RevocationCheck: VerificationCheck {
     /// identified by its e-seal — a JAdES JWS JSON document whose payload is the list credential. A sealed list
     /// vouches for a credential only through the sealing organisation, so `seal` (the credential's own seal
     /// evidence) decides whether it may be used: see ``SealedStatusList``.
-    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence, now: Date) async throws(StatusListError) -> JSONValue {
+    ///
+    /// - Returns: the list credential and, for a sealed list, a line saying who sealed it (for the details).
+    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
+                   now: Date) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
         if let cached = context.statusCache.cached(for: url, now: now) {
-            if let sealedBy = cached.sealedBy {
-                try SealedStatusList.Binding(encoded: sealedBy).accept(for: seal, url: url)
-            }
-            return cached.credential
+            guard let sealedBy = cached.sealedBy else { return (cached.credential, nil) }
+            let binding = try SealedStatusList.Binding(encoded: sealedBy)
+            try binding.accept(for: seal, url: url)
+            return (cached.credential, binding.detail(url: url))
         }
         let bytes = try await source.fetch(url: url)
         var list: JSONValue
         do { list = try JSONParser.parse(bytes) } catch {
             throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
         }
-        var sealedBy: String?
+        var binding: SealedStatusList.Binding?
         if JWSJSONDocument.looksLikeJWS(list) {
             let opened = try await SealedStatusList.open(list, url: url, credentialSeal: seal, verifier: jadesVerifier,
                                                          trustAnchors: context.policy.trustAnchors, now: now)
             list = opened.credential
-            sealedBy = opened.binding.encoded
+            binding = opened.binding
         } else if list["proof"] != nil {
             let r = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
             guard r.verified else {
@@ -414,8 +419,8 @@ public struct RevocationCheck: VerificationCheck {
            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
-        context.statusCache.store(list, for: url, now: now, sealedBy: sealedBy)
-        return list
+        context.statusCache.store(list, for: url, now: now, sealedBy: binding?.encoded)
+        return (list, binding?.detail(url: url))
     }
 
     func problem(_ e: StatusListError) -> ProblemDetail {

@@ -53,6 +53,12 @@ enum SealedStatusList {
                       sealer: o["by"]?.stringValue ?? "?", chainTrusted: o["trusted"]?.boolValue ?? false)
         }
 
+        /// The line the Revocation check shows for a list read under this seal.
+        func detail(url: String) -> String {
+            "Status list \(url) sealed (JAdES) by \(sealer)" + (organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? "")
+                + (chainTrusted ? ", certificate chain trusted" : "")
+        }
+
         /// Throws unless a list sealed as this binding says may be used for a credential with seal evidence `seal`.
         func accept(for seal: SealEvidence, url: String) throws(StatusListError) {
             guard case .jades(let result, _) = seal else {

@@ -74,7 +74,8 @@ public struct HTTPStatusListSource: StatusListSource {
             throw StatusListError(.retrieval, "\(url) is not an http(s) URL")
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8", forHTTPHeaderField: "Accept")
+        // EDC issuers' lists come sealed with JAdES (a JWS JSON document, application/jose+json).
+        request.setValue("application/vc+ld+json, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8", forHTTPHeaderField: "Accept")
         let data: Data
         let response: URLResponse
         do {

@@ -100,6 +100,7 @@ struct SealedStatusListTests {
         #expect(revoked.reason.contains("has been revoked"), "\(revoked.reason)")
         let fine = try await revocation(of: try seal.seal(edc(index: 4)), list: sealedList)
         #expect(fine.status == .ok, "\(fine.reason)")
+        #expect(fine.details.contains { $0.contains("sealed (JAdES) by Example University (organisationIdentifier VATBE-0123456789)") }, "\(fine.details)")
     }
 
     @Test func listSealedByAnotherOrganisationIsNotTrusted() async throws {

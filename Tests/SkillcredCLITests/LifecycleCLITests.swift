@@ -61,6 +61,14 @@ struct LifecycleCLITests {
         #expect(other.status == 0, "\(other.stdout)")
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
 
+        // A seal certificate that is not the seal key's is refused, naming the file; --unsigned excludes sealing.
+        let mismatch = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", "samples/demo-seal/demo-ca.pem"], in: dir)
+        #expect(mismatch.status == 2)
+        #expect(mismatch.stderr.hasPrefix("skillcred: samples/demo-seal/demo-ca.pem:"), "\(mismatch.stderr)")
+        let contradiction = try SkillcredCLI.run(["status", "publish", "--out", "other", "--unsigned", "--seal-key", "demo-seal"], in: dir)
+        #expect(contradiction.status == 2)
+        #expect(contradiction.stderr.contains("contradict"), "\(contradiction.stderr)")
+
         // Unsigned lists are still refused by a verifier, as before.
         #expect(try SkillcredCLI.run(["status", "publish", "--out", "bare", "--unsigned"], in: dir).status == 0)
         let bare = try SkillcredCLI.run(["verify", "--status-mirror", "bare", first.path, "--trust-anchors", "samples/demo-seal"], in: dir)
