@@ -98,6 +98,27 @@ struct LifecycleCLITests {
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
     }
 
+    @Test func oneRegistryWithEDCAndVC2ListsGetsSealsAndProofsInOnePublish() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (format, out) in [("edc-jades", "edc"), ("vc2", "vc2")] {
+            let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
+                                               "--recipients", "samples/recipients.csv", "--out", out, "--format", format], in: dir)
+            #expect(issued.status == 0, "\(issued.stderr)")
+        }
+        // The VC 2.0 issuer's lists need --key; without it nothing is published.
+        let refused = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--key") && refused.stderr.contains("did:key:"), "\(refused.stderr)")
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("published 3 status lists (1 sealed with JAdES, 2 with a Data Integrity proof)"), "\(published.stdout)")
+        for file in ["edc/L-0005.json", "vc2/L-0005.json"] {
+            let report = try SkillcredCLI.run(["verify", "--status-mirror", "site", file, "--trust-anchors", "samples/demo-seal"], in: dir)
+            #expect(report.stdout.contains("Revocation    OK"), "\(file): \(report.stdout)")
+        }
+    }
+
     @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
