@@ -19,17 +19,16 @@ public struct CredentialSecuring: Sendable {
     let method: Method
     /// The issuer written into every credential.
     public let issuer: IssuerProfile
-    /// The issuer's key in the registry (the eIDAS identifier or the DID).
+    /// The issuer's key in the registry (the EDC issuer's `urn:epass:org:` id or the DID).
     public let registryIssuer: String
     public let format: IssueFormat
 
     /// EDC sealing: the issuer's eIDAS identifier, legal name and country come from the seal certificate.
     ///
     /// - Parameter issuerID: the EDC issuer's `id`, also its key in the registry and the issuer of its status
-    ///   lists. A verifier accepts a status list only from the credential's issuer, so a service that checks the
-    ///   status of its EDCs gives them one stable id (``stableEDCIssuerID(organizationIdentifier:)``). `nil`
-    ///   (the CLI) generates a `urn:epass:org:` id per credential, as EDCI does, and keys the registry by the
-    ///   eIDAS identifier.
+    ///   lists. A verifier accepts a status list only from the credential's issuer, so every EDC of one
+    ///   organisation needs the same id: `nil` takes ``stableEDCIssuerID(organizationIdentifier:)`` of the seal
+    ///   certificate's eIDAS identifier.
     public static func jades(_ sealer: JAdESSealer, issuerID: String? = nil) throws(IssuanceError) -> CredentialSecuring {
         let identity: JAdESSealIdentity
         do { identity = try sealer.sealIdentity() } catch {
@@ -38,9 +37,16 @@ public struct CredentialSecuring: Sendable {
         guard let country = Countries.alpha3(fromAlpha2: identity.countryCode) else {
             throw IssuanceError(.invalidKey, "the seal certificate's country \(identity.countryCode) is not one skillcred maps to an EU country code", location: "seal certificate")
         }
-        let issuer = IssuerProfile(id: issuerID, legalName: LanguageMap("en", identity.legalName), country: country,
+        let id = issuerID ?? stableEDCIssuerID(organizationIdentifier: identity.organizationIdentifier)
+        let issuer = IssuerProfile(id: id, legalName: LanguageMap("en", identity.legalName), country: country,
                                    eIDASIdentifier: identity.organizationIdentifier, altLabel: identity.commonName)
-        return CredentialSecuring(method: .jades(sealer), issuer: issuer, registryIssuer: issuerID ?? identity.organizationIdentifier, format: .edcJAdES)
+        return CredentialSecuring(method: .jades(sealer), issuer: issuer, registryIssuer: id, format: .edcJAdES)
+    }
+
+    /// The e-seal, when this securing seals EDCs (it also seals their issuer's status lists).
+    public var jadesSealer: JAdESSealer? {
+        if case .jades(let sealer) = method { return sealer }
+        return nil
     }
 
     /// A `urn:epass:org:<uuid>` id that is the same for every EDC sealed for one organisation: the UUID
@@ -122,8 +128,8 @@ public struct BatchIssuer: Sendable {
     /// Where `<rowid>.json` files go; created when missing.
     public let outputDirectory: URL
     /// Status lists are `<statusBaseURL>/<issuer>/<purpose>/<n>`, `<issuer>` being the registry issuer
-    /// (eIDAS identifier or DID) with characters other than letters, digits, `.`, `_`, `-` replaced by `-`:
-    /// each issuer signs its own lists, so two issuers never share one.
+    /// (the EDC issuer's `urn:epass:org:` id or the DID) with characters other than letters, digits, `.`, `_`, `-` replaced by `-`:
+    /// each issuer signs or seals its own lists, so two issuers never share one.
     public var statusBaseURL: String
     /// Rows per registry transaction.
     public var chunkSize = 256

@@ -5,7 +5,7 @@ import StatusList
 
 /// The organisation that issues (and seals or signs) the credentials.
 public struct IssuerProfile: Sendable, Hashable {
-    /// The issuer's `id`: a DID for VC 2.0; `nil` for EDC (a `urn:epass:org:` id is generated, as EDCI does).
+    /// The issuer's `id`: a DID for VC 2.0, the stable `urn:epass:org:` id for EDC; `nil` generates a fresh `urn:epass:org:` id per credential.
     public var id: String?
     public var legalName: LanguageMap
     /// ISO 3166-1 alpha-3, e.g. `BEL`.

@@ -11,10 +11,12 @@ import Darwin
 /// Turns the registry's lists into `BitstringStatusListCredential` files in the layout
 /// ``LocalStatusListMirror`` reads (`DIR/<host>/<path>.json`), which a web server can serve as they are.
 ///
-/// Signing is injected (the CLI passes a Data Integrity signer) so this type stays free of key handling,
-/// and an HTTP service can reuse ``credential(for:now:)`` to serve lists without writing files.
+/// Signing is injected (the CLI passes a Data Integrity signer for DID issuers' lists and a JAdES sealer for EDC
+/// issuers') so this type stays free of key handling, and an HTTP service can reuse ``credential(for:now:)`` to
+/// serve lists without writing files.
 public struct StatusListPublisher: Sendable {
-    /// Adds a proof to an unsigned list credential; `nil` publishes unsigned lists.
+    /// Adds a proof to an unsigned list credential, or wraps it in a seal (a JAdES JWS JSON document whose payload
+    /// is the list credential); `nil` publishes unsigned lists.
     public typealias Signer = @Sendable (_ unsigned: JSONValue, _ list: StatusListSnapshot) throws -> JSONValue
 
     public var directory: URL

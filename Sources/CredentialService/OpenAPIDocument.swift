@@ -246,16 +246,19 @@ public enum OpenAPIDocument {
         get:
           summary: >-
             A status list of the service's other issuers (P-256 did:key, signed with ecdsa-rdfc-2019; the EDC seal's
-            organisation, served without a proof as it has no Data Integrity key).
+            organisation, which has no Data Integrity key: sealed with JAdES by the service's e-seal, as its EDCs are,
+            served as the JWS JSON document whose payload is the list credential).
           parameters:
             - {name: issuer, in: path, required: true, schema: {type: string}, description: "the issuer's id with characters other than letters, digits, '.', '_', '-' replaced by '-'"}
             - {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
             - {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
           responses:
             '200':
-              description: The status list credential.
+              description: The status list credential (a DID issuer's), or the JAdES document sealing it (the EDC issuer's).
               content:
                 application/vc+ld+json:
+                  schema: {type: object}
+                application/jose+json:
                   schema: {type: object}
             '404': {$ref: '#/components/responses/Problem'}
       /healthz:

@@ -309,7 +309,9 @@ struct Handlers: Sendable {
         do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }
         guard let list = found, list.issuer == issuer else { throw ServiceProblem.notFound }
         let credential = try state.statusListCredential(list)
-        var response = jsonResponse(credential, contentType: "application/vc+ld+json")
+        // An EDC issuer's list comes sealed: a JWS JSON document (RFC 7515 §7.2), not a bare credential.
+        let sealed = credential["signatures"] != nil && credential["payload"] != nil
+        var response = jsonResponse(credential, contentType: sealed ? "application/jose+json" : "application/vc+ld+json")
         response.headers[.cacheControl] = "public, max-age=\(state.configuration.statusListTTLMilliseconds / 1000)"
         return response
     }

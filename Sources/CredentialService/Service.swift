@@ -84,11 +84,14 @@ public final class CredentialServiceState: Sendable {
     /// Builds the status list credential for a registry snapshot, signed unless `signed` is false.
     ///
     /// A list is signed by the key of its issuer (Ed25519 or P-256 did:key). EDC lists belong to the seal's
-    /// organisation, which has no Data Integrity key, so they are served without a proof.
+    /// organisation, which has no Data Integrity key: they are sealed with JAdES by the service's e-seal, as its
+    /// EDCs are, and the result is then the JWS JSON document whose payload is the list credential.
     func statusListCredential(_ snapshot: StatusListSnapshot, signed: Bool = true) throws -> JSONValue {
         let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
         var sign: StatusListPublisher.Signer?
-        if signed, let identity = signingIdentity(forIssuer: snapshot.issuer) {
+        if signed, let edc = edcSecuring, snapshot.issuer == edc.registryIssuer, let sealer = edc.jadesSealer {
+            sign = StatusListSealing.sealingSigner(sealer)
+        } else if signed, let identity = signingIdentity(forIssuer: snapshot.issuer) {
             let key = identity.proofKey, vm = identity.verificationMethod
             sign = { unsigned, _ in
                 try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: key.defaultCryptosuite, verificationMethod: vm), key: key)

@@ -320,8 +320,12 @@ public struct OwnerCheck: VerificationCheck {
 public struct RevocationCheck: VerificationCheck {
     /// The EU name of the check.
     public let name = CheckName.revocation
+    /// Verifies the seals of JAdES-sealed status lists (EDC issuers').
+    public var jadesVerifier: JAdESVerifier
     /// Creates the check.
-    public init() {}
+    public init(jadesVerifier: JAdESVerifier = JAdESVerifier()) {
+        self.jadesVerifier = jadesVerifier
+    }
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         guard let document = subject.document else { return .skipped(.revocation, "Nothing to check", limitsTrust: false) }
@@ -345,7 +349,9 @@ public struct RevocationCheck: VerificationCheck {
         for entry in entries {
             let list: JSONValue
             do {
-                list = try await fetchList(entry.statusListCredential, source: source, context: context, issuer: subject.issuerID, now: now)
+                let fetched = try await fetchList(entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now)
+                list = fetched.credential
+                if let sealer = fetched.sealer, !details.contains(sealer) { details.append(sealer) }
             } catch {
                 unknown.append(problem(error))
                 continue
@@ -373,14 +379,35 @@ public struct RevocationCheck: VerificationCheck {
         return .ok(.revocation, "Not revoked or suspended (status list checked)", details: details)
     }
 
-    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, issuer: String?, now: Date) async throws(StatusListError) -> JSONValue {
-        if let cached = context.statusCache.credential(for: url, now: now) { return cached }
+    /// Fetches, checks and caches one status list credential.
+    ///
+    /// A list is either a credential with a Data Integrity proof (by its issuer), a credential without a proof
+    /// (accepted only when the policy allows unsigned lists), or — for EDCs, whose issuer is an organisation
+    /// identified by its e-seal — a JAdES JWS JSON document whose payload is the list credential. A sealed list
+    /// vouches for a credential only through the sealing organisation, so `seal` (the credential's own seal
+    /// evidence) decides whether it may be used: see ``SealedStatusList``.
+    ///
+    /// - Returns: the list credential and, for a sealed list, a line saying who sealed it (for the details).
+    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
+                   now: Date) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
+        if let cached = context.statusCache.cached(for: url, now: now) {
+            guard let sealedBy = cached.sealedBy else { return (cached.credential, nil) }
+            let binding = try SealedStatusList.Binding(encoded: sealedBy)
+            try binding.accept(for: seal, url: url)
+            return (cached.credential, binding.detail(url: url))
+        }
         let bytes = try await source.fetch(url: url)
-        let list: JSONValue
+        var list: JSONValue
         do { list = try JSONParser.parse(bytes) } catch {
             throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
         }
-        if list["proof"] != nil {
+        var binding: SealedStatusList.Binding?
+        if JWSJSONDocument.looksLikeJWS(list) {
+            let opened = try await SealedStatusList.open(list, url: url, credentialSeal: seal, verifier: jadesVerifier,
+                                                         trustAnchors: context.policy.trustAnchors, now: now)
+            list = opened.credential
+            binding = opened.binding
+        } else if list["proof"] != nil {
             let r = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
             guard r.verified else {
                 throw StatusListError(.verification, "the status list's proof does not verify: \(r.allErrors.first?.message ?? "")")
@@ -392,8 +419,8 @@ public struct RevocationCheck: VerificationCheck {
            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
-        context.statusCache.store(list, for: url, now: now)
-        return list
+        context.statusCache.store(list, for: url, now: now, sealedBy: binding?.encoded)
+        return (list, binding?.detail(url: url))
     }
 
     func problem(_ e: StatusListError) -> ProblemDetail {

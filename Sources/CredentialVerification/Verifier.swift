@@ -19,7 +19,9 @@ public struct VerificationPolicy: Sendable {
     public var trustedIssuers: TrustedIssuerList?
     /// Where status lists come from; `nil` means the revocation status cannot be learnt.
     public var statusSource: (any StatusListSource)?
-    /// Whether a status list credential must carry a valid Data Integrity proof by the credential's issuer.
+    /// Whether a status list credential must carry a valid Data Integrity proof by the credential's issuer, or come
+    /// sealed with JAdES by the organisation that sealed the credential (EDCs). A proof or seal that is present is
+    /// always checked.
     public var requireSignedStatusLists: Bool
     /// An ESCO skills catalogue for labels and EDC profile checks.
     public var escoCatalog: ESCOCatalog?

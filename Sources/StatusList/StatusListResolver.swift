@@ -74,7 +74,8 @@ public struct HTTPStatusListSource: StatusListSource {
             throw StatusListError(.retrieval, "\(url) is not an http(s) URL")
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8", forHTTPHeaderField: "Accept")
+        // EDC issuers' lists come sealed with JAdES (a JWS JSON document, application/jose+json).
+        request.setValue("application/vc+ld+json, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8", forHTTPHeaderField: "Accept")
         let data: Data
         let response: URLResponse
         do {
@@ -114,6 +115,7 @@ public final class StatusListCache: Sendable {
     private struct Entry {
         var credential: JSONValue
         var expires: Date
+        var sealedBy: String?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -129,18 +131,29 @@ public final class StatusListCache: Sendable {
 
     /// The cached credential for `url`, when it is still fresh at `now`.
     public func credential(for url: String, now: Date = Date()) -> JSONValue? {
+        cached(for: url, now: now)?.credential
+    }
+
+    /// The cached credential for `url` with what vouched for it when it was stored, when it is still fresh at `now`.
+    ///
+    /// A list sealed with JAdES is bound to the credential being checked only through the sealing organisation,
+    /// so a cache hit must be judged again for each credential; `sealedBy` carries what that needs.
+    public func cached(for url: String, now: Date = Date()) -> (credential: JSONValue, sealedBy: String?)? {
         entries.withLock { table in
             guard let e = table[url] else { return nil }
             if e.expires <= now {
                 table[url] = nil
                 return nil
             }
-            return e.credential
+            return (e.credential, e.sealedBy)
         }
     }
 
     /// Stores a credential that was fetched (and proof-checked) at `now`.
-    public func store(_ credential: JSONValue, for url: String, now: Date = Date()) {
+    ///
+    /// - Parameter sealedBy: for a list that came inside a seal (JAdES), an opaque description of the seal
+    ///   that ``cached(for:now:)`` hands back; `nil` for a list that carries its own proof or none.
+    public func store(_ credential: JSONValue, for url: String, now: Date = Date(), sealedBy: String? = nil) {
         var expires = now.addingTimeInterval(defaultTTL)
         if let ttl = credential["credentialSubject"]?.asArray.first?["ttl"]?.numberValue?.doubleValue, ttl >= 0 {
             expires = now.addingTimeInterval(ttl / 1000)
@@ -154,7 +167,7 @@ public final class StatusListCache: Sendable {
                let oldest = table.min(by: { $0.value.expires < $1.value.expires })?.key {
                 table[oldest] = nil
             }
-            table[url] = Entry(credential: credential, expires: expires)
+            table[url] = Entry(credential: credential, expires: expires, sealedBy: sealedBy)
         }
     }
 }

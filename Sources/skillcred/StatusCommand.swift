@@ -1,8 +1,10 @@
 import ArgumentParser
+import CredentialIssuance
 import CredentialJSON
 import CredentialRegistry
 import DataIntegrity
 import Foundation
+import JAdES
 import KeyManagement
 import StatusList
 
@@ -65,9 +67,12 @@ extension Skillcred.Status {
         static let configuration = CommandConfiguration(
             abstract: "Write every status list as a BitstringStatusListCredential to DIR/<host>/<path>.json, each file replaced atomically.",
             discussion: """
-                Lists are signed with --key (a Data Integrity proof; the key's did:key must be the list's issuer unless \
-                --verification-method names the issuer's method). Publishing unsigned lists needs --unsigned, since \
-                verifiers reject them. Serve DIR as it is, or sync it to the host the list URLs name.
+                A DID issuer's lists are signed with --key (a Data Integrity proof; the key's did:key must be the list's \
+                issuer unless --verification-method names the issuer's method). An EDC issuer's lists (issuer \
+                urn:epass:org:…) are sealed with JAdES by the organisation's e-seal, --seal-key and --seal-cert, as its \
+                EDCs are: the file is then the JWS JSON document whose payload is the list credential. Publishing \
+                unsigned lists needs --unsigned, since verifiers reject them. Serve DIR as it is, or sync it to the host \
+                the list URLs name.
                 """
         )
 
@@ -77,7 +82,7 @@ extension Skillcred.Status {
         @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
         var statusBaseURL: String?
 
-        @Option(help: "Name of the issuer's signing key in the keys folder.")
+        @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists).")
         var key: String?
 
         @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
@@ -89,7 +94,13 @@ extension Skillcred.Status {
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
 
-        @Flag(help: "Publish without a proof (verifiers that check list proofs will reject them).")
+        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem (default demo-seal).", valueName: "NAME"))
+        var sealKey: String?
+
+        @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain, PEM, seal certificate first (default samples/demo-seal/demo-seal-cert.pem).", valueName: "PEM"))
+        var sealCert: String?
+
+        @Flag(help: "Publish without a proof or seal (verifiers that check lists will reject them).")
         var unsigned = false
 
         @Option(help: "Seconds each list stays valid (validUntil = now + this).")
@@ -103,12 +114,9 @@ extension Skillcred.Status {
         func run() async throws {
             guard validFor > 0 else { CLIFailure("--valid-for: must be a positive number of seconds").exit() }
             guard ttl >= 0 else { CLIFailure("--ttl: must not be negative").exit() }
-            let signer: StatusListPublisher.Signer?
-            switch (key, unsigned) {
-            case (nil, false): CLIFailure("give --key NAME to sign the lists, or --unsigned to publish them without a proof").exit()
-            case (.some, true): CLIFailure("--key and --unsigned contradict each other").exit()
-            case (nil, true): signer = nil
-            case (let name?, false): signer = makeSigner(keyName: name)
+            if unsigned {
+                if key != nil { CLIFailure("--key and --unsigned contradict each other").exit() }
+                if sealKey != nil || sealCert != nil { CLIFailure("--seal-key/--seal-cert and --unsigned contradict each other").exit() }
             }
             let store = await database.open()
             var lists: [StatusListSnapshot]
@@ -118,6 +126,23 @@ extension Skillcred.Status {
                 CLIFailure(error.message).exit()
             }
             if let base = statusBaseURL { lists = lists.filter { $0.url.hasPrefix(base) } }
+            let sealedCount = lists.filter { StatusListSealing.isSealedIssuer($0.issuer) }.count
+            let provedCount = lists.count - sealedCount
+            var signer: StatusListPublisher.Signer?
+            if !unsigned {
+                if provedCount > 0 && key == nil {
+                    let issuers = Set(lists.map(\.issuer).filter { !StatusListSealing.isSealedIssuer($0) }).sorted().joined(separator: ", ")
+                    CLIFailure("the lists of \(issuers) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof").exit()
+                }
+                let prove = key.map { makeSigner(keyName: $0) }
+                let seal = sealedCount > 0 ? StatusListSealing.sealingSigner(makeSealer()) : nil
+                signer = { unsigned, list in
+                    // Checked above: every list has the signer its issuer needs.
+                    if StatusListSealing.isSealedIssuer(list.issuer), let seal { return try seal(unsigned, list) }
+                    guard let prove else { throw RegistryError(.publishing, "no --key for the lists of \(list.issuer)") }
+                    return try prove(unsigned, list)
+                }
+            }
             let publisher = StatusListPublisher(directory: URL(fileURLWithPath: out), validity: TimeInterval(validFor), ttl: ttl, signer: signer)
             do {
                 for written in try publisher.publish(lists) {
@@ -126,7 +151,35 @@ extension Skillcred.Status {
             } catch {
                 CLIFailure(error.message).exit()
             }
-            print("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(signer == nil ? " (unsigned)" : "")")
+            let how: String
+            if signer == nil {
+                how = " (unsigned)"
+            } else {
+                how = " (" + [sealedCount > 0 ? "\(sealedCount) sealed with JAdES" : nil, provedCount > 0 ? "\(provedCount) with a Data Integrity proof" : nil]
+                    .compactMap { $0 }.joined(separator: ", ") + ")"
+            }
+            print("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(lists.isEmpty ? "" : how)")
+        }
+
+        /// The e-seal for EDC issuers' lists: the same key and certificate chain `skillcred issue` seals EDCs with.
+        private func makeSealer() -> JAdESSealer {
+            let name = sealKey ?? "demo-seal"
+            let certPath = sealCert ?? "samples/demo-seal/demo-seal-cert.pem"
+            do { try KeyStore.validate(name: name) } catch { CLIFailure("--seal-key \(name): \(error)").exit() }
+            let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
+            let pem: String
+            let chain: String
+            do throws(CLIFailure) {
+                guard let k = String(validating: try readInput(keyPath), as: UTF8.self) else { throw CLIFailure("\(keyPath): not UTF-8 PEM text") }
+                guard let c = String(validating: try readInput(certPath), as: UTF8.self) else { throw CLIFailure("\(certPath): not UTF-8 PEM text") }
+                pem = k
+                chain = c
+            } catch {
+                error.exit()
+            }
+            do { return try JAdESSealer(privateKeyPEM: pem, certificateChainPEM: chain) } catch {
+                CLIFailure("\(error.code == .invalidKey ? keyPath : certPath): \(error.message)").exit()
+            }
         }
 
         private func makeSigner(keyName: String) -> StatusListPublisher.Signer {

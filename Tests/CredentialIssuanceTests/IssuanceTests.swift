@@ -156,6 +156,11 @@ struct BatchIssuingTests {
         return Array(result.validRows.prefix(n))
     }
 
+    /// The status list URL of a credential's first status entry.
+    func status(of credential: JSONValue) -> String {
+        (try? StatusListEntry.entries(in: credential))?.first?.statusListCredential ?? ""
+    }
+
     @Test func edcIssuingSealsVerifiesConformsAndRerunsWithoutDuplicates() async throws {
         let ws = try Workspace()
         defer { ws.remove() }
@@ -180,6 +185,9 @@ struct BatchIssuingTests {
             let credential = document.credentialJSON
             ids.append(try #require(credential["id"]?.stringValue))
             #expect(credential["issuer"]?["eIDASIdentifier"]?["notation"]?.stringValue == "NTRBE-0000000000")
+            // One stable issuer id per seal organisation, so the issuer of the EDCs' status lists can match it.
+            #expect(credential["issuer"]?["id"]?.stringValue == CredentialSecuring.stableEDCIssuerID(organizationIdentifier: "NTRBE-0000000000"))
+            #expect(status(of: credential).hasPrefix("http://localhost:8080/status-lists/urn-epass-org-"), "\(status(of: credential))")
             #expect(credential["issuer"]?["legalName"]?["en"]?.stringValue == "DEMO ONLY Example Academy")
             #expect(credential["issued"] != nil && credential["issuanceDate"] != nil)
             let status = try StatusListEntry.entries(in: credential)

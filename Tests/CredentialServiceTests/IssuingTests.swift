@@ -202,12 +202,25 @@ struct IssuingTests {
             let edc = try JSONParser.parse(Array(try #require(sealed["payload"]?.stringValue).utf8))
             let id = try #require(edc["id"]?.stringValue)
             let list = try #require(edc["credentialStatus"]?["statusListCredential"]?.stringValue)
-            try await client.execute(uri: String(list[list.range(of: "/status-lists/")!.lowerBound...]), method: .get) { r in
+            let served = try await client.execute(uri: String(list[list.range(of: "/status-lists/")!.lowerBound...]), method: .get) { r in
                 #expect(r.status == .ok)
-                let served = try parse(r.body)
-                #expect(served["issuer"] == edc["issuer"]?["id"])
-                #expect(served["proof"] == nil)
+                #expect(r.headers[.contentType] == "application/jose+json")
+                return try parse(r.body)
             }
+            // The EDC issuer's list is sealed with JAdES by the service's e-seal: a JWS JSON document whose payload
+            // is the list credential of the EDC's issuer.
+            #expect(served["signatures"]?.asArray.count == 1)
+            let listCredential = try JSONParser.parse(Array(try #require(served["payload"]?.stringValue).utf8))
+            #expect(listCredential["issuer"] == edc["issuer"]?["id"])
+            #expect(listCredential["type"]?.asArray.contains("BitstringStatusListCredential") == true)
+            #expect(listCredential["proof"] == nil)
+            // Its seal verifies, by the same e-seal as the EDC (the service's verifier reports the sealer).
+            let listSeal = try await verify(client, served)["results"]?.asArray.first { $0["name"]?.stringValue == "Seal" }
+            let edcSeal = try await verify(client, sealed)["results"]?.asArray.first { $0["name"]?.stringValue == "Seal" }
+            #expect(listSeal?["status"]?.stringValue == "OK", "\(listSeal.map { JSONWriter.string($0) } ?? "no Seal result")")
+            #expect(listSeal?["reason"]?.stringValue?.contains("The seal is intact") == true)
+            let sealer = { (r: JSONValue?) in r?["details"]?.asArray.first { $0.stringValue?.hasPrefix("Sealed by:") == true } }
+            #expect(sealer(listSeal) != nil && sealer(listSeal) == sealer(edcSeal))
             try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
                                      body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\"}")) { r in
                 #expect(r.status == .ok)

@@ -13,15 +13,66 @@ struct LifecycleCLITests {
         let keys = dir.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("samples"), to: dir.appendingPathComponent("samples"))
-        for name in ["demo-issuer.pem", "demo-issuer.pub.json"] {
+        for name in ["demo-issuer.pem", "demo-issuer.pub.json", "demo-seal.pem"] {
             try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("keys/\(name)"), to: keys.appendingPathComponent(name))
         }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent("demo-issuer.pem").path)
+        for name in ["demo-issuer.pem", "demo-seal.pem"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent(name).path)
+        }
         return dir
     }
 
     func credentialID(_ file: URL) throws -> String {
         try #require(try JSONParser.parse(try Data(contentsOf: file))["id"]?.stringValue)
+    }
+
+    /// The id of a JAdES-sealed EDC: its payload's.
+    func sealedCredentialID(_ file: URL) throws -> String {
+        let payload = try #require(try JSONParser.parse(try Data(contentsOf: file))["payload"]?.stringValue)
+        return try #require(try JSONParser.parse(payload)["id"]?.stringValue)
+    }
+
+    @Test func revokedEDCFailsOnRevocationAfterPublishingSealedLists() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
+                                           "--recipients", "samples/recipients.csv", "--out", "out"], in: dir)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let first = dir.appendingPathComponent("out/L-0001.json")
+        let second = dir.appendingPathComponent("out/L-0002.json")
+
+        let revoked = try SkillcredCLI.run(["revoke", try sealedCredentialID(first), "--reason", "issued in error"], in: dir)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        // No --key: every list belongs to the EDC issuer, so the e-seal (demo-seal by default) is all it needs.
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("(1 sealed with JAdES)"), "\(published.stdout)")
+        let site = dir.appendingPathComponent("site")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: site.path).filter { $0.hasSuffix(".json") }
+        try #require(files.count == 1)
+        let listDocument = try JSONParser.parse(try Data(contentsOf: site.appendingPathComponent(files[0])))
+        #expect(listDocument["signatures"] != nil && listDocument["payload"]?.stringValue?.contains("BitstringStatusListCredential") == true)
+
+        let revokedReport = try SkillcredCLI.run(["verify", "--status-mirror", "site", first.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        #expect(revokedReport.status == 1)
+        #expect(revokedReport.stdout.contains("Revocation    Error: The credential has been revoked"), "\(revokedReport.stdout)")
+
+        let other = try SkillcredCLI.run(["verify", "--status-mirror", "site", second.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        #expect(other.status == 0, "\(other.stdout)")
+        #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
+
+        // A seal certificate that is not the seal key's is refused, naming the file; --unsigned excludes sealing.
+        let mismatch = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", "samples/demo-seal/demo-ca.pem"], in: dir)
+        #expect(mismatch.status == 2)
+        #expect(mismatch.stderr.hasPrefix("skillcred: samples/demo-seal/demo-ca.pem:"), "\(mismatch.stderr)")
+        let contradiction = try SkillcredCLI.run(["status", "publish", "--out", "other", "--unsigned", "--seal-key", "demo-seal"], in: dir)
+        #expect(contradiction.status == 2)
+        #expect(contradiction.stderr.contains("contradict"), "\(contradiction.stderr)")
+
+        // Unsigned lists are still refused by a verifier, as before.
+        #expect(try SkillcredCLI.run(["status", "publish", "--out", "bare", "--unsigned"], in: dir).status == 0)
+        let bare = try SkillcredCLI.run(["verify", "--status-mirror", "bare", first.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        #expect(bare.stdout.contains("carries no proof"), "\(bare.stdout)")
     }
 
     @Test func revokedCredentialFailsOnRevocationAfterPublishing() throws {
@@ -45,6 +96,27 @@ struct LifecycleCLITests {
         let other = try SkillcredCLI.run(["verify", "--status-mirror", "site", second.path], in: dir)
         #expect(other.status == 3)  // intact and not revoked; only the demo issuer is not on a trusted list
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
+    }
+
+    @Test func oneRegistryWithEDCAndVC2ListsGetsSealsAndProofsInOnePublish() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (format, out) in [("edc-jades", "edc"), ("vc2", "vc2")] {
+            let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
+                                               "--recipients", "samples/recipients.csv", "--out", out, "--format", format], in: dir)
+            #expect(issued.status == 0, "\(issued.stderr)")
+        }
+        // The VC 2.0 issuer's lists need --key; without it nothing is published.
+        let refused = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--key") && refused.stderr.contains("did:key:"), "\(refused.stderr)")
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("published 3 status lists (1 sealed with JAdES, 2 with a Data Integrity proof)"), "\(published.stdout)")
+        for file in ["edc/L-0005.json", "vc2/L-0005.json"] {
+            let report = try SkillcredCLI.run(["verify", "--status-mirror", "site", file, "--trust-anchors", "samples/demo-seal"], in: dir)
+            #expect(report.stdout.contains("Revocation    OK"), "\(file): \(report.stdout)")
+        }
     }
 
     @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() throws {
