@@ -64,9 +64,12 @@ public enum OpenAPIDocument {
                   reason: {type: string}
             credential: {type: object, description: the credential summarised for a person}
             credentials: {type: array, items: {type: object}, description: per credential of a presentation}
+      parameters:
+        ListPurpose: {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
+        ListNumber: {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
       responses:
         Problem:
-          description: A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 422 refused, 429 rate limited).
+          description: A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 422 refused, 429 rate limited, 503 too many verifications waiting).
           content:
             application/problem+json:
               schema: {$ref: '#/components/schemas/Problem'}
@@ -167,6 +170,7 @@ public enum OpenAPIDocument {
                 application/problem+json:
                   schema: {$ref: '#/components/schemas/VerificationResult'}
             '429': {$ref: '#/components/responses/Problem'}
+            '503': {$ref: '#/components/responses/Problem'}
       /presentations/verify:
         post:
           summary: Verify a presentation and each credential in it. 200 unless Failed (422).
@@ -194,6 +198,7 @@ public enum OpenAPIDocument {
                 application/problem+json:
                   schema: {$ref: '#/components/schemas/VerificationResult'}
             '429': {$ref: '#/components/responses/Problem'}
+            '503': {$ref: '#/components/responses/Problem'}
       /credentials/status:
         post:
           summary: Revoke, suspend or reinstate a credential this service issued.
@@ -233,8 +238,8 @@ public enum OpenAPIDocument {
         get:
           summary: The Ed25519 issuer's signed BitstringStatusListCredential; Cache-Control max-age follows its ttl.
           parameters:
-            - {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
-            - {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
+            - {$ref: '#/components/parameters/ListPurpose'}
+            - {$ref: '#/components/parameters/ListNumber'}
           responses:
             '200':
               description: The status list credential.
@@ -250,8 +255,8 @@ public enum OpenAPIDocument {
             served as the JWS JSON document whose payload is the list credential).
           parameters:
             - {name: issuer, in: path, required: true, schema: {type: string}, description: "the issuer's id with characters other than letters, digits, '.', '_', '-' replaced by '-'"}
-            - {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
-            - {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
+            - {$ref: '#/components/parameters/ListPurpose'}
+            - {$ref: '#/components/parameters/ListNumber'}
           responses:
             '200':
               description: The status list credential (a DID issuer's), or the JAdES document sealing it (the EDC issuer's).
@@ -314,6 +319,7 @@ public enum OpenAPIDocument {
                   schema: {type: string}
             '413': {$ref: '#/components/responses/Problem'}
             '429': {$ref: '#/components/responses/Problem'}
+            '503': {$ref: '#/components/responses/Problem'}
 
     """
 }
