@@ -327,14 +327,19 @@ struct Handlers: Sendable {
         guard let bytes = form, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             return WebPage.form(language: language, message: WebPage.text(.nothingGiven, language), status: .badRequest)
         }
-        do { _ = try JSONParser.parse(bytes, limits: limits) } catch {
+        // Parsed once, within the service's limits; what is not JSON (a compact JWT, broken text) goes to the
+        // verifier as bytes, which reports it.
+        var parsed: JSONValue?
+        do { parsed = try JSONParser.parse(bytes, limits: limits) } catch {
             if error.code == .tooDeep {
                 return WebPage.form(language: language, message: WebPage.text(.tooDeep, language), status: .badRequest)
             }
         }
         let verifier = state.verifier()
         guard let reports = await state.verifyGate.run({
-            await withTaskExecutorPreference(VerificationExecutor.shared) { await verifier.verify(bytes: bytes, source: "upload") }
+            await withTaskExecutorPreference(VerificationExecutor.shared) {
+                if let parsed { await verifier.verify(json: parsed, source: "upload") } else { await verifier.verify(bytes: bytes, source: "upload") }
+            }
         }) else {
             throw ServiceProblem.busy
         }

@@ -30,9 +30,6 @@ public struct DetectedInput: Sendable {
     public let kind: InputKind
     /// The credential or presentation JSON (for a sealed file, the parsed payload; for a JWT, its claims).
     public let document: JSONValue?
-    /// The original bytes, when the input was read from bytes (empty when it was given parsed); the JAdES
-    /// seal is verified over the payload inside the envelope, so they are only a fallback.
-    public let bytes: [UInt8]
     /// Why the input is not usable, when it is not (unreadable JSON, unknown shape).
     public let problem: ProblemDetail?
     /// For a compact JWS: the token text.
@@ -40,13 +37,12 @@ public struct DetectedInput: Sendable {
     /// For a JAdES seal: the parsed JWS JSON object (so the seal verifier need not parse it again).
     public let envelope: JSONValue?
 
-    public init(source: String, kind: InputKind, document: JSONValue?, bytes: [UInt8], problem: ProblemDetail? = nil,
+    public init(source: String, kind: InputKind, document: JSONValue?, problem: ProblemDetail? = nil,
                 compactJWS: String? = nil, envelope: JSONValue? = nil) {
         self.envelope = envelope
         self.source = source
         self.kind = kind
         self.document = document
-        self.bytes = bytes
         self.problem = problem
         self.compactJWS = compactJWS
     }
@@ -65,62 +61,65 @@ public enum InputDetector {
            case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
            isCompactJWS(trimmed) {
             let claims = JWTVerifier.claims(trimmed)
-            return [DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
+            return [DetectedInput(source: source, kind: .envelopedJWT, document: claims,
                                   problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)]
         }
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes, limits: limits)
         } catch {
-            return [DetectedInput(source: source, kind: .unknown, document: nil, bytes: bytes,
+            return [DetectedInput(source: source, kind: .unknown, document: nil,
                                   problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))]
         }
+        return detect(json: json, source: source)
+    }
+
+    /// Splits an already-parsed value into items, as ``detect(_:source:limits:)`` does after parsing.
+    public static func detect(json: JSONValue, source: String) -> [DetectedInput] {
         if let array = json.arrayValue {
-            return array.enumerated().map { i, element in
-                classify(element, source: "\(source)[\(i)]", bytes: JSONWriter.data(element))
-            }
+            return array.enumerated().map { i, element in classify(element, source: "\(source)[\(i)]") }
         }
-        return [classify(json, source: source, bytes: bytes)]
+        return [classify(json, source: source)]
     }
 
     /// Classifies one parsed JSON value.
-    public static func classify(_ json: JSONValue, source: String, bytes: [UInt8]) -> DetectedInput {
+    public static func classify(_ json: JSONValue, source: String) -> DetectedInput {
         guard let object = json.objectValue else {
-            return DetectedInput(source: source, kind: .unknown, document: json, bytes: bytes,
+            return DetectedInput(source: source, kind: .unknown, document: json,
                                  problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
         }
         if JWSJSONDocument.looksLikeJWS(json) {
             // The payload is parsed by the seal verifier; here only to show what was sealed.
             let payload = sealedPayload(object)
-            return DetectedInput(source: source, kind: .jadesSealed, document: payload, bytes: bytes,
+            return DetectedInput(source: source, kind: .jadesSealed, document: payload,
                                  problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil,
                                  envelope: json)
         }
         if object["@context"] == nil, let credential = object["credential"], credential.isObject {
-            return DetectedInput(source: source, kind: .uploadable, document: credential, bytes: JSONWriter.data(credential))
+            return DetectedInput(source: source, kind: .uploadable, document: credential)
         }
         let types = Set(object["type"]?.asArray.compactMap(\.stringValue) ?? [])
         if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue,
            let token = envelopedToken(id) {
             let claims = JWTVerifier.claims(token)
-            return DetectedInput(source: source, kind: .envelopedJWT, document: claims, bytes: bytes,
+            return DetectedInput(source: source, kind: .envelopedJWT, document: claims,
                                  problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
         }
         if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
             let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
-            return DetectedInput(source: source, kind: .envelopedUnsupported, document: json, bytes: bytes,
+            return DetectedInput(source: source, kind: .envelopedUnsupported, document: json,
                                  problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt)"))
         }
         if types.contains("VerifiablePresentation") {
-            return DetectedInput(source: source, kind: .presentation, document: json, bytes: bytes)
+            return DetectedInput(source: source, kind: .presentation, document: json)
         }
         if types.contains("VerifiableCredential") || object["credentialSubject"] != nil {
             let hasProof = object["proof"] != nil
-            return DetectedInput(source: source, kind: hasProof ? .dataIntegrityCredential : .unsecuredCredential, document: json, bytes: bytes)
+            return DetectedInput(source: source, kind: hasProof ? .dataIntegrityCredential : .unsecuredCredential, document: json)
         }
         let found = object.keys.prefix(8).joined(separator: ", ")
         let typeText = types.isEmpty ? "no type" : "type \(types.sorted().joined(separator: ", "))"
-        return DetectedInput(source: source, kind: .unknown, document: json, bytes: bytes,
+        return DetectedInput(source: source, kind: .unknown, document: json,
                              problem: .vc(.parsingError, "not a credential I know: a JSON object with \(typeText) and members \(found)\(object.count > 8 ? ", …" : "")"))
     }
 

@@ -217,23 +217,17 @@ public struct Verifier: Sendable {
 
     /// Verifies every item in `bytes` (one credential, a presentation, or a JSON array of them).
     public func verify(bytes: [UInt8], source: String) async -> [VerificationReport] {
-        var reports: [VerificationReport] = []
-        for item in InputDetector.detect(bytes, source: source) {
-            reports.append(await verify(item))
-        }
-        return reports
+        await verify(items: InputDetector.detect(bytes, source: source))
     }
 
     /// Verifies an already-parsed value (one credential, a presentation, or an array of them), as
     /// ``verify(bytes:source:)`` does; a service that has parsed a request body within its limits uses this
     /// rather than writing the value out and parsing it again.
     public func verify(json: JSONValue, source: String) async -> [VerificationReport] {
-        let items: [DetectedInput]
-        if case .array(let elements) = json {
-            items = elements.enumerated().map { InputDetector.classify($1, source: "\(source)[\($0)]", bytes: []) }
-        } else {
-            items = [InputDetector.classify(json, source: source, bytes: [])]
-        }
+        await verify(items: InputDetector.detect(json: json, source: source))
+    }
+
+    private func verify(items: [DetectedInput]) async -> [VerificationReport] {
         var reports: [VerificationReport] = []
         for item in items { reports.append(await verify(item)) }
         return reports
@@ -293,7 +287,7 @@ public struct Verifier: Sendable {
             var embedded: [VerificationReport] = []
             let credentials = input.document?["verifiableCredential"]?.asArray ?? []
             for (i, vc) in credentials.enumerated() {
-                let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]", bytes: JSONWriter.data(vc))
+                let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]")
                 embedded.append(await verify(item, presentation: embeddedContext))
             }
             return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: nil, embedded: embedded)
@@ -307,13 +301,7 @@ public struct Verifier: Sendable {
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
         switch input.kind {
         case .jadesSealed:
-            let result: JAdESVerificationResult
-            if let envelope = input.envelope, let document = try? JWSJSONDocument(envelope) {
-                result = jadesVerifier.verify(document)
-            } else {
-                // Input given parsed carries no bytes; the envelope written out gives the seal verifier's own error.
-                result = jadesVerifier.verify(input.bytes.isEmpty ? input.envelope.map { JSONWriter.data($0) } ?? [] : input.bytes)
-            }
+            let result = jadesVerifier.verify(envelope: input.envelope ?? .null)
             guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
             // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.
             let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors)

@@ -159,14 +159,17 @@ public struct JAdESVerifier: Sendable {
 
     /// Verifies a JWS JSON document given as bytes.
     public func verify<Bytes: Collection>(_ bytes: Bytes) -> JAdESVerificationResult where Bytes.Element == UInt8 {
-        let document: JWSJSONDocument
-        do {
-            document = try JWSJSONDocument(parsing: bytes, limits: limits)
-        } catch {
-            return JAdESVerificationResult(documentChecks: [JAdESCheck(.format, .error, error.description)],
-                                           serialization: nil, payload: nil, signatures: [])
-        }
-        return verify(document)
+        do { return verify(try JWSJSONDocument(parsing: bytes, limits: limits)) } catch { return Self.unreadable(error) }
+    }
+
+    /// Verifies a JWS JSON document already parsed as JSON (a verifier that has read the input once).
+    public func verify(envelope: JSONValue) -> JAdESVerificationResult {
+        do { return verify(try JWSJSONDocument(envelope)) } catch { return Self.unreadable(error) }
+    }
+
+    private static func unreadable(_ error: JAdESError) -> JAdESVerificationResult {
+        JAdESVerificationResult(documentChecks: [JAdESCheck(.format, .error, error.description)],
+                                serialization: nil, payload: nil, signatures: [])
     }
 
     /// Verifies a parsed JWS JSON document.

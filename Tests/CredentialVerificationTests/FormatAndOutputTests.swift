@@ -14,7 +14,7 @@ struct FormatAndOutputTests {
     }
 
     func format(_ json: JSONValue, _ context: VerificationContext) async -> CheckResult {
-        let input = InputDetector.classify(json, source: "fixture", bytes: JSONWriter.data(json))
+        let input = InputDetector.classify(json, source: "fixture")
         return await FormatCheck().run(VerificationSubject(input: input), context: context)
     }
 
