@@ -36,27 +36,38 @@ struct ActorOptions: ParsableArguments {
     }
 }
 
-/// Runs one status change and reports it; shared by `revoke`, `suspend` and `reinstate`.
-///
-/// The message is printed only after the store returns, which is after the change is durably committed.
-func runStatusChange(_ action: StatusAction, credentialID: String, reason: String?, actor: ActorOptions, database: DatabaseOptions) async {
-    let store = await database.open()
-    let result: StatusChangeResult
-    do {
-        result = try await store.changeStatus(credentialID: credentialID, action: action, reason: reason, actor: actor.resolved)
-    } catch {
-        switch error.code {
-        case .notAllowed: CLIFailure(error.message, status: 1).exit()
-        default: CLIFailure(error.message).exit()
+/// What `revoke`, `suspend` and `reinstate` take: the credential, why, who, and the registry.
+struct StatusChangeArguments: ParsableArguments {
+    @Argument(help: "The credential's id (urn:uuid:…), as issued.")
+    var credentialID: String
+
+    @Option(help: "Why, for the audit log.")
+    var reason: String?
+
+    @OptionGroup var actor: ActorOptions
+    @OptionGroup var database: DatabaseOptions
+
+    /// Runs one status change and reports it. The message is printed only after the store returns, which is
+    /// after the change is durably committed.
+    func apply(_ action: StatusAction) async {
+        let store = await database.open()
+        let result: StatusChangeResult
+        do {
+            result = try await store.changeStatus(credentialID: credentialID, action: action, reason: reason, actor: actor.resolved)
+        } catch {
+            switch error.code {
+            case .notAllowed: CLIFailure(error.message, status: 1).exit()
+            default: CLIFailure(error.message).exit()
+            }
         }
-    }
-    let slot = "\(result.listURL) index \(result.index)"
-    switch (action, result.changed) {
-    case (.revoke, true): print("revoked \(credentialID) (\(slot)); revocation is final. Run `skillcred status publish` to update the published list.")
-    case (.revoke, false): print("\(credentialID) was already revoked (\(slot)); nothing changed.")
-    case (.suspend, true): print("suspended \(credentialID) (\(slot)). Run `skillcred status publish` to update the published list.")
-    case (.suspend, false): print("\(credentialID) was already suspended (\(slot)); nothing changed.")
-    case (.reinstate, true): print("reinstated \(credentialID): suspension lifted (\(slot)). Run `skillcred status publish` to update the published list.")
-    case (.reinstate, false): print("\(credentialID) was not suspended (\(slot)); nothing changed.")
+        let slot = "\(result.listURL) index \(result.index)"
+        switch (action, result.changed) {
+        case (.revoke, true): print("revoked \(credentialID) (\(slot)); revocation is final. Run `skillcred status publish` to update the published list.")
+        case (.revoke, false): print("\(credentialID) was already revoked (\(slot)); nothing changed.")
+        case (.suspend, true): print("suspended \(credentialID) (\(slot)). Run `skillcred status publish` to update the published list.")
+        case (.suspend, false): print("\(credentialID) was already suspended (\(slot)); nothing changed.")
+        case (.reinstate, true): print("reinstated \(credentialID): suspension lifted (\(slot)). Run `skillcred status publish` to update the published list.")
+        case (.reinstate, false): print("\(credentialID) was not suspended (\(slot)); nothing changed.")
+        }
     }
 }

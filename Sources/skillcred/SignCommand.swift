@@ -60,25 +60,8 @@ extension Skillcred {
             } catch {
                 CLIFailure("key \(key): \(error)").exit()
             }
-            let signingKey: ProofSigningKey
-            let did: String
-            let defaultMethod: String
-            do {
-                signingKey = try ProofSigningKey(privateKey)
-                did = try privateKey.publicKey.didKey()
-                defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
-            } catch {
-                CLIFailure("key \(key): \(error)").exit()
-            }
-            let cryptosuite: Cryptosuite
-            if let suite {
-                guard let s = Cryptosuite(rawValue: suite) else {
-                    CLIFailure("--suite: unknown cryptosuite `\(suite)` (use \(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", ")))").exit()
-                }
-                cryptosuite = s
-            } else {
-                cryptosuite = signingKey.defaultCryptosuite
-            }
+            let choice = ProofKeyChoice(privateKey, suite: suite, label: "key \(key)")
+            let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
 
             var document: JSONObject
             do {
@@ -118,6 +101,33 @@ extension Skillcred {
             } catch {
                 CLIFailure("\(file): \(error)").exit()
             }
+        }
+    }
+}
+
+/// A Data Integrity key as `sign` and `status publish` use it: the signing key, its did:key and verification
+/// method, and the suite from `--suite` (the key type's default when absent). Exits with status 2 on a bad key or suite.
+struct ProofKeyChoice {
+    let signingKey: ProofSigningKey
+    let did: String
+    let defaultMethod: String
+    let cryptosuite: Cryptosuite
+
+    init(_ privateKey: PrivateKey, suite: String?, label: String) {
+        do {
+            signingKey = try ProofSigningKey(privateKey)
+            did = try privateKey.publicKey.didKey()
+            defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
+        } catch {
+            CLIFailure("\(label): \(error)").exit()
+        }
+        if let suite {
+            guard let s = Cryptosuite(rawValue: suite) else {
+                CLIFailure("--suite: unknown cryptosuite `\(suite)` (use \(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", ")))").exit()
+            }
+            cryptosuite = s
+        } else {
+            cryptosuite = signingKey.defaultCryptosuite
         }
     }
 }

@@ -184,26 +184,9 @@ extension Skillcred.Status {
 
         private func makeSigner(keyName: String) -> StatusListPublisher.Signer {
             let privateKey: PrivateKey
-            let signingKey: ProofSigningKey
-            let did: String
-            let defaultMethod: String
-            do {
-                privateKey = try KeyStore(path: keysDir).load(keyName)
-                signingKey = try ProofSigningKey(privateKey)
-                did = try privateKey.publicKey.didKey()
-                defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
-            } catch {
-                CLIFailure("--key \(keyName): \(error)").exit()
-            }
-            let cryptosuite: Cryptosuite
-            if let suite {
-                guard let s = Cryptosuite(rawValue: suite) else {
-                    CLIFailure("--suite: unknown cryptosuite `\(suite)` (use \(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", ")))").exit()
-                }
-                cryptosuite = s
-            } else {
-                cryptosuite = signingKey.defaultCryptosuite
-            }
+            do { privateKey = try KeyStore(path: keysDir).load(keyName) } catch { CLIFailure("--key \(keyName): \(error)").exit() }
+            let choice = ProofKeyChoice(privateKey, suite: suite, label: "--key \(keyName)")
+            let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
             let method = verificationMethod ?? defaultMethod
             let explicitMethod = verificationMethod != nil
             let options = ProofOptions(cryptosuite: cryptosuite, verificationMethod: method, proofPurpose: ProofPurpose(rawValue: "assertionMethod"))

@@ -9,17 +9,10 @@ extension Skillcred {
             discussion: "The change and its reason go to the registry's audit log; it is reported only once durably committed."
         )
 
-        @Argument(help: "The credential's id (urn:uuid:…), as issued.")
-        var credentialID: String
-
-        @Option(help: "Why, for the audit log.")
-        var reason: String?
-
-        @OptionGroup var actor: ActorOptions
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var arguments: StatusChangeArguments
 
         func run() async throws {
-            await runStatusChange(.suspend, credentialID: credentialID, reason: reason, actor: actor, database: database)
+            await arguments.apply(.suspend)
         }
     }
 }
