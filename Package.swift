@@ -115,7 +115,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
-            "CredentialJSON", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance",
             .product(name: "Hummingbird", package: "hummingbird"),

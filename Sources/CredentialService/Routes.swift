@@ -210,16 +210,8 @@ struct Handlers: Sendable {
         let domain: [String]? = options?["domain"].flatMap { d in d.stringValue.map { [$0] } ?? d.arrayValue?.compactMap(\.stringValue) }
         let verifier = state.verifier(challenge: challenge, domain: domain)
         // A string is a compact JWT (or JSON text); an object was parsed within the body limits already.
-        let admitted = await state.verifyGate.run {
-            await withTaskExecutorPreference(VerificationExecutor.shared) {
-                if let text = item.stringValue {
-                    await verifier.verify(bytes: Array(text.utf8), source: member)
-                } else {
-                    await verifier.verify(json: item, source: member)
-                }
-            }
-        }
-        guard let reports = admitted else { throw ServiceProblem.busy }
+        let reports = try await verifyQueued(verifier, json: item.stringValue == nil ? item : nil,
+                                             bytes: Array((item.stringValue ?? "").utf8), source: member)
         guard let report = reports.first else { throw ServiceProblem.badRequest("nothingToVerify", "nothing to verify", path: "$.\(member)") }
         if presentation && report.kind != .presentation {
             throw ServiceProblem.badRequest("notAPresentation", "verifiablePresentation is not a presentation", path: "$.\(member)")
@@ -336,13 +328,19 @@ struct Handlers: Sendable {
             }
         }
         let verifier = state.verifier()
-        guard let reports = await state.verifyGate.run({
-            await withTaskExecutorPreference(VerificationExecutor.shared) {
-                if let parsed { await verifier.verify(json: parsed, source: "upload") } else { await verifier.verify(bytes: bytes, source: "upload") }
-            }
-        }) else {
-            throw ServiceProblem.busy
-        }
+        let reports = try await verifyQueued(verifier, json: parsed, bytes: bytes, source: "upload")
         return WebPage.result(reports, language: language)
+    }
+
+    /// Verifies in the queue, on the verification threads: a parsed value as it is, otherwise `bytes` (a compact
+    /// JWT, or text that is not JSON, which the verifier reports). 503 when too many verifications wait.
+    func verifyQueued(_ verifier: Verifier, json: JSONValue?, bytes: [UInt8], source: String) async throws -> [VerificationReport] {
+        let reports = await state.verifyGate.run {
+            await withTaskExecutorPreference(VerificationExecutor.shared) {
+                if let json { await verifier.verify(json: json, source: source) } else { await verifier.verify(bytes: bytes, source: source) }
+            }
+        }
+        guard let reports else { throw ServiceProblem.busy }
+        return reports
     }
 }

@@ -1,6 +1,7 @@
 import CredentialRegistry
 import Crypto
 import Foundation
+import Multiformats
 
 /// Creating, hashing and checking API tokens. The tokens themselves (``APIToken``, ``TokenScope``) live in the
 /// registry, so every instance sharing one database accepts the same tokens.
@@ -9,9 +10,7 @@ public enum Tokens {
     public static func generateSecret() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let b64 = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "sc_" + b64
+        return "sc_" + Base64URL.encode(bytes)
     }
 
     /// Lower-case hex SHA-256 of a token string.
