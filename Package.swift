@@ -173,7 +173,11 @@ let package = Package(
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
             "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "TestSupport",
+            "CredentialVerification", "DataIntegrity", "JAdES",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -52,12 +52,7 @@ public struct CredentialSecuring: Sendable {
     /// A `urn:epass:org:<uuid>` id that is the same for every EDC sealed for one organisation: the UUID
     /// (version 8, RFC 9562 §5.8) is taken from the SHA-256 of the eIDAS identifier.
     public static func stableEDCIssuerID(organizationIdentifier: String) -> String {
-        var b = Array(SHA256.hash(data: Array("skillcred EDC issuer \(organizationIdentifier)".utf8)).prefix(16))
-        b[6] = (b[6] & 0x0F) | 0x80
-        b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let u = Array(hex)
-        return "urn:epass:org:" + [String(u[0..<8]), String(u[8..<12]), String(u[12..<16]), String(u[16..<20]), String(u[20..<32])].joined(separator: "-")
+        EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: organizationIdentifier)
     }
 
     /// VC 2.0 with a Data Integrity proof; the issuer is the key's did:key.

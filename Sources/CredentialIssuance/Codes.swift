@@ -1,3 +1,4 @@
+import JAdES
 import ProfileValidation
 
 /// Language tags of language maps and the EU language authority codes EDC display parameters use.
@@ -20,15 +21,5 @@ public enum Countries {
     }
 
     /// The alpha-3 code for an alpha-2 code (EU/EEA, candidate countries and frequent partners).
-    public static func alpha3(fromAlpha2 code: String) -> String? { alpha2To3[code.uppercased()] }
-
-    // The countries an EU e-seal certificate realistically names; extend when a user needs another.
-    static let alpha2To3: [String: String] = [
-        "AT": "AUT", "BE": "BEL", "BG": "BGR", "HR": "HRV", "CY": "CYP", "CZ": "CZE", "DK": "DNK", "EE": "EST",
-        "FI": "FIN", "FR": "FRA", "DE": "DEU", "GR": "GRC", "EL": "GRC", "HU": "HUN", "IE": "IRL", "IT": "ITA",
-        "LV": "LVA", "LT": "LTU", "LU": "LUX", "MT": "MLT", "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU",
-        "SK": "SVK", "SI": "SVN", "ES": "ESP", "SE": "SWE", "IS": "ISL", "LI": "LIE", "NO": "NOR", "CH": "CHE",
-        "GB": "GBR", "UK": "GBR", "AL": "ALB", "BA": "BIH", "ME": "MNE", "MK": "MKD", "RS": "SRB", "TR": "TUR",
-        "UA": "UKR", "MD": "MDA", "GE": "GEO", "XK": "XKX", "US": "USA", "CA": "CAN", "AU": "AUS", "JP": "JPN",
-    ]
+    public static func alpha3(fromAlpha2 code: String) -> String? { ISO3166.alpha3(fromAlpha2: code) }
 }

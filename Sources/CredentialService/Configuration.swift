@@ -24,8 +24,12 @@ public struct ServiceConfiguration: Sendable {
     public var verifyQueueLimit: Int
     /// The `ttl` (milliseconds) of served status list credentials; it also sets Cache-Control.
     public var statusListTTLMilliseconds: Int
-    /// PEM trust anchors for JAdES seals (default: the demo CA in samples/demo-seal when present).
+    /// PEM trust anchors for JAdES seals, chosen by the operator (never taken from the working directory).
     public var trustAnchorDirectory: URL?
+    /// PEM trust anchors for time-stamping authorities: a seal's time-stamp proves its time only under one of them.
+    public var timeStampAnchorDirectory: URL?
+    /// A trusted-issuer list (`docs/trusted-issuers.md`) added to the service's own issuers.
+    public var trustedIssuersFile: URL?
     /// Templates copied into the template folder when the first start creates it (`skillcred serve` passes
     /// `samples/templates` when it exists in the working directory).
     public var templateSeedDirectory: URL?
@@ -35,7 +39,9 @@ public struct ServiceConfiguration: Sendable {
                 maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
                 statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil,
                 verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount, verifyQueueLimit: Int = 1024,
-                templateSeedDirectory: URL? = nil) {
+                templateSeedDirectory: URL? = nil, timeStampAnchorDirectory: URL? = nil, trustedIssuersFile: URL? = nil) {
+        self.timeStampAnchorDirectory = timeStampAnchorDirectory
+        self.trustedIssuersFile = trustedIssuersFile
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

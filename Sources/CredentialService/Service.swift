@@ -66,9 +66,21 @@ public final class CredentialServiceState: Sendable {
         }
         var trusted: [TrustedIssuerList.Entry] = [.init(id: issuerDID, name: "this service's issuer")]
         if let ecdsa = ecdsaIdentity { trusted.append(.init(id: ecdsa.did, name: "this service's issuer (P-256)")) }
+        if let file = configuration.trustedIssuersFile {
+            do { trusted += try TrustedIssuerList(contentsOf: file).entries } catch {
+                throw ServiceSetupError(.unreadableTrust, error.description, location: file.path)
+            }
+        }
         var policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: trusted))
+        if let dir = configuration.timeStampAnchorDirectory {
+            do { policy.timeStampAnchors = try JAdESPEM.trustAnchors(directory: dir) } catch {
+                throw ServiceSetupError(.unreadableTrust, "the time-stamping trust anchors cannot be read: \(error.message)", location: dir.path)
+            }
+        }
         if let dir = configuration.trustAnchorDirectory {
-            policy.trustAnchors = (try? JAdESChainValidator(trustAnchorDirectory: dir).trustAnchors) ?? []
+            do { policy.trustAnchors = try JAdESPEM.trustAnchors(directory: dir) } catch {
+                throw ServiceSetupError(.unreadableTrust, "the trust anchors cannot be read: \(error.message)", location: dir.path)
+            }
         }
         policy.trustAnchors += issuing.sealTrustAnchors
         self.basePolicy = policy
@@ -281,6 +293,8 @@ public struct ServiceSetupError: Error, Sendable, Hashable, CustomStringConverti
         case incompleteSeal
         /// The seal certificate chain is not PEM text.
         case unreadableSeal
+        /// A trust-anchor folder or trusted-issuer list the operator named cannot be read.
+        case unreadableTrust
     }
 
     public let code: Code

@@ -37,9 +37,20 @@ public struct FormatCheck: VerificationCheck {
                 problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
             }
         }
-        if context.policy.jsonLDFormatCheck && problems.isEmpty,
-           let p = Self.jsonLDProblem(subject.isEDC ? Self.withoutStatusEntries(document) : document, options: context.jsonLDOptions) {
-            problems.append(p)
+        var undefinedButSealed: [String] = []
+        if context.policy.jsonLDFormatCheck && problems.isEmpty {
+            let judged = subject.isEDC ? Self.withoutStatusEntries(document) : document
+            if subject.input.kind == .jadesSealed {
+                // A JAdES seal covers the payload's bytes, so members the contexts do not define are still sealed:
+                // worth naming, not a failure. (Under a Data Integrity proof they are unsigned, and safe mode fails them.)
+                switch Self.sealedJSONLDProblems(judged, options: context.jsonLDOptions) {
+                case .problem(let p): problems.append(p)
+                case .undefined(let paths): undefinedButSealed = paths
+                case .none: break
+                }
+            } else if let p = Self.jsonLDProblem(judged, options: context.jsonLDOptions) {
+                problems.append(p)
+            }
         }
         if !problems.isEmpty {
             let first = problems[0]
@@ -49,8 +60,70 @@ public struct FormatCheck: VerificationCheck {
         let model = DataModelVersion.of(document).map { $0 == .v2_0 ? "VC Data Model 2.0" : "VC Data Model 1.1" } ?? "VC data model"
         var parts = ["conforms to \(model)"]
         if subject.isEDC { parts.append("the EDC application profile") }
-        if context.policy.jsonLDFormatCheck { parts.append("every term is defined (JSON-LD safe mode)") }
-        return .ok(.format, "The \(subject.isPresentation ? "presentation" : "credential") is well formed: " + parts.joined(separator: ", "))
+        if context.policy.jsonLDFormatCheck && undefinedButSealed.isEmpty { parts.append("every term is defined (JSON-LD safe mode)") }
+        let wellFormed = "The \(subject.isPresentation ? "presentation" : "credential") is well formed: " + parts.joined(separator: ", ")
+        if !undefinedButSealed.isEmpty {
+            let listed = undefinedButSealed.prefix(8).joined(separator: ", ") + (undefinedButSealed.count > 8 ? " and \(undefinedButSealed.count - 8) more" : "")
+            let model = subject.isEDC ? "the EDC model" : "the credential's contexts"
+            return .ok(.format, "\(wellFormed); warning: sealed, but not part of \(model): \(listed)",
+                       details: ["Members the JSON-LD contexts do not define are covered by the seal but carry no meaning a verifier can rely on: \(undefinedButSealed.joined(separator: ", "))"])
+        }
+        return .ok(.format, wellFormed)
+    }
+
+    enum SealedJSONLDOutcome {
+        case none
+        case undefined([String])
+        case problem(ProblemDetail)
+    }
+
+    /// The JSON-LD judgement of a sealed payload: undefined terms are collected (at most 64), anything else that
+    /// safe mode refuses is still a problem.
+    static func sealedJSONLDProblems(_ document: JSONValue, options: JSONLDOptions) -> SealedJSONLDOutcome {
+        guard let strict = jsonLDProblem(document, options: options) else { return .none }
+        final class Collected: @unchecked Sendable {
+            let lock = NSLock()
+            var dropped: [String] = []
+            var relativeTypes = false
+            var other: JSONLDError?
+        }
+        let collected = Collected()
+        var lenient = options
+        lenient.safeMode = false
+        lenient.warningHandler = { warning in
+            collected.lock.withLock {
+                if warning.code == .safeModeDroppedTerm || warning.code == .safeModeRelativeType, let path = warning.path {
+                    // An undefined member, or an undefined type name (which names the object it types).
+                    var shown = path.description
+                    if warning.code == .safeModeRelativeType, shown.hasSuffix(".type") { shown.removeLast(5) }
+                    if collected.dropped.count < 64 && !collected.dropped.contains(shown) { collected.dropped.append(shown) }
+                    if warning.code == .safeModeRelativeType { collected.relativeTypes = true }
+                } else if collected.other == nil {
+                    collected.other = warning
+                }
+            }
+        }
+        var unsecured = document
+        if case .object(var o) = document, o["proof"] != nil {
+            o["proof"] = nil
+            unsecured = .object(o)
+        }
+        let expanded: [JSONValue]
+        do { expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: lenient) } catch { return .problem(strict) }
+        let (dropped, relativeTypes, other) = collected.lock.withLock { (collected.dropped, collected.relativeTypes, collected.other) }
+        if let other { return .problem(.vc(.malformedValueError, "JSON-LD: \(other)")) }
+        guard !dropped.isEmpty else { return .problem(strict) }
+        // Name each undefined object once: members inside an object already named add nothing.
+        let named = dropped.filter { path in
+            !dropped.contains { other in other != path && (path.hasPrefix(other + ".") || path.hasPrefix(other + "[")) }
+        }
+        do {
+            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+        } catch where !relativeTypes {
+            // The undefined type names kept by lenient expansion are what RDF refuses; anything else is a real problem.
+            return .problem(.vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description))
+        } catch {}
+        return .undefined(named)
     }
 
     /// A presentation from a wallet may carry JAdES-sealed EDCs (JWS JSON objects) among its credentials.
@@ -138,12 +211,16 @@ public struct SealCheck: VerificationCheck {
         switch subject.seal {
         case .unsealed:
             if subject.isPresentation {
+                if let required = Self.requiredPresentationBinding(context.policy) {
+                    return .error(.seal, "The presentation carries no proof, but \(required) was required: without a proof over it, anyone could replay this presentation",
+                                  [.vc(.cryptographicSecurityError, "\(required) required, but the presentation is not signed")])
+                }
                 return .skipped(.seal, "The presentation is not signed; each credential in it is checked on its own", limitsTrust: false)
             }
             let what = subject.input.kind == .uploadable ? "This is an unsealed EDC upload file" : "The credential carries no seal or proof"
             return .skipped(.seal, "\(what), so nothing shows it is unchanged since it was issued", limitsTrust: true)
-        case .jades(let result, let chain):
-            return jades(result, chain: chain)
+        case .jades(let result, let trust):
+            return jades(result, trust: trust)
         case .dataIntegrity(let result):
             return dataIntegrity(result, subject: subject)
         case .jwt(let result):
@@ -153,24 +230,40 @@ public struct SealCheck: VerificationCheck {
         }
     }
 
-    func jades(_ result: JAdESVerificationResult, chain: JAdESChainValidation?) -> CheckResult {
+    /// "a challenge", "a domain" or "a challenge and a domain" when the verifier requires them of a presentation.
+    static func requiredPresentationBinding(_ policy: VerificationPolicy) -> String? {
+        switch (policy.challenge != nil, policy.domain != nil) {
+        case (true, true): return "a challenge and a domain"
+        case (true, false): return "a challenge"
+        case (false, true): return "a domain"
+        case (false, false): return nil
+        }
+    }
+
+    func jades(_ result: JAdESVerificationResult, trust: SealTrust) -> CheckResult {
         var details: [String] = []
         let signature = result.signatures.first
         if let signer = signature?.signer {
             details.append("Sealed by: \(signer.organizationName ?? signer.commonName ?? signer.subject)" + (signer.organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? ""))
-            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber)")
+            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber); valid \(DateTimeStamp.format(signer.notValidBefore)) to \(DateTimeStamp.format(signer.notValidAfter))")
             details.append("Key usage: \(signer.keyUsage.isEmpty ? "none stated" : signer.keyUsage.joined(separator: ", "))")
         }
         if let alg = signature?.algorithm { details.append("Algorithm: \(alg)") }
         if let t = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(t)") }
+        if let proven = trust.provenTime {
+            details.append("Time proven by a time-stamp: \(DateTimeStamp.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
+        }
+        details.append(contentsOf: trust.timeStampNotes.map { "Time-stamp: \($0)" })
         if let leaf = signature?.signingCertificate { details.append("Qualification: \(QualifiedStatus(certificate: leaf).text)") }
-        if let chain {
+        if let chain = trust.chain {
+            let at = trust.provenTime == nil ? "judged now" : "judged at the time-stamp's time"
             switch chain {
-            case .trusted(let c): details.append("Certificate chain: trusted (anchor \(c.last.map { String(describing: $0.subject) } ?? "?"))")
-            case .untrusted(let reason): details.append("Certificate chain: not trusted — \(reason)")
+            case .trusted(let c): details.append("Certificate chain: trusted, \(at) (anchor \(c.last.map { String(describing: $0.subject) } ?? "?"))")
+            case .untrusted(let reason): details.append("Certificate chain: not trusted, \(at) — \(reason)")
             }
         }
-        for check in result.checks where check.status == .skipped { details.append("\(check.code): skipped — \(check.reason)") }
+        if case .bound(let how) = trust.binding { details.append("Issuer binding: \(how)") }
+        for check in result.checks where check.status == .skipped && check.code != .timestamps { details.append("\(check.code): skipped — \(check.reason)") }
         guard result.isValid, let signature else {
             let failures = result.checks.filter { $0.status == .error }
             let problems = failures.map { f in
@@ -184,15 +277,41 @@ public struct SealCheck: VerificationCheck {
             return .error(.seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
                           [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
         }
+        if let broken = trust.brokenTimeStamp {
+            return .error(.seal, "The seal is not valid as presented: \(broken)", [.vc(.cryptographicSecurityError, broken)], details: details)
+        }
+        if case .unbound(let why) = trust.binding {
+            return .error(.seal, why, [.vc(.cryptographicSecurityError, why, path: "$.issuer")], details: details)
+        }
         let who = signature.signer.map { $0.organizationName ?? $0.commonName ?? $0.subject } ?? "the certificate holder"
-        let when = signature.signingTimeText.map { " on \($0)" } ?? ""
-        return .ok(.seal, "The seal is intact: not changed since it was sealed by \(who)\(when)", details: details)
+        let when = trust.provenTime.map { " before \(DateTimeStamp.format($0.time)) (time-stamped)" }
+            ?? signature.signingTimeText.map { " on \($0) (claimed)" } ?? ""
+        let intact = "The seal is intact: not changed since it was sealed by \(who)\(when)"
+        switch trust.chain {
+        case .trusted(let c)?:
+            let anchor = c.last.map { String(describing: $0.subject) } ?? "?"
+            if trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false) {
+                return .ok(.seal, "DEMO: \(intact); its certificate chains to the demo anchor \(anchor), whose trust proves nothing outside a demo", details: details)
+            }
+            return .ok(.seal, "\(intact); its certificate chains to the trust anchor \(anchor)", details: details)
+        case .untrusted(let reason)?:
+            if let unproven = trust.unprovenTime {
+                return CheckResult(.seal, .ok, "\(intact), but \(unproven)", details: details, limitsTrust: true)
+            }
+            return CheckResult(.seal, .ok, "\(intact), but its certificate is not trusted: \(reason)", details: details, limitsTrust: true)
+        case nil:
+            return CheckResult(.seal, .ok, "\(intact), but its certificate could not be judged", details: details, limitsTrust: true)
+        }
     }
 
     func dataIntegrity(_ result: DocumentVerificationResult, subject: VerificationSubject) -> CheckResult {
         var details: [String] = []
         for p in result.proofs {
             details.append("Proof \(p.index): \(p.suite.map { "\($0)" } ?? "?") by \(p.verificationMethod ?? "?")" + (p.controller.map { ", key controlled by \($0)" } ?? "") + (p.verified ? " — verified" : " — failed"))
+        }
+        if result.verified, !subject.isPresentation, let unbound = result.proofs.first(where: { $0.issuerMatches != true }) {
+            let why = "the proof by \(unbound.verificationMethod ?? "?") was not bound to an issuer: the document does not say it is a VerifiableCredential, so nothing ties its key to \(subject.issuerID ?? "an issuer")"
+            return .error(.seal, "The proof verifies, but \(why)", [.vc(.cryptographicSecurityError, why, path: "$.type")], details: details)
         }
         if result.verified {
             let controllers = Set(result.proofs.compactMap(\.controller)).sorted().joined(separator: ", ")
@@ -442,35 +561,50 @@ public struct AccreditationCheck: VerificationCheck {
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         guard let document = subject.document else { return .skipped(.accreditation, "Nothing to check", limitsTrust: true) }
         let policy = context.policy
-        var chainTrusted = false
+        let issuer = subject.issuerID
+        // The evidence that ties the credential to someone: a seal certificate's organisation under a trusted chain,
+        // or a proof key bound to the issuer id. What the credential says about itself ties it to no one.
+        var sealOrganisation: String?
         var chainText: String?
-        var orgID: String?
-        if case .jades(let result, let chain) = subject.seal, result.isValid {
-            orgID = result.signatures.first?.signer?.organizationIdentifier
-            if case .trusted(let c)? = chain {
-                chainTrusted = true
+        var demo = false
+        var keyBoundIssuer: String?
+        var missing = "nothing proves this credential comes from it"
+        switch subject.seal {
+        case .jades(let result, let trust):
+            let signer = result.signatures.first?.signer
+            if case .trusted(let c)? = trust.chain {
                 chainText = "its seal certificate chains to the trust anchor \(c.last.map { String(describing: $0.subject) } ?? "?")"
-            } else if case .untrusted(let reason)? = chain {
-                chainText = "its seal certificate is not trusted (\(reason))"
+                demo = trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false)
+            } else if case .untrusted(let reason)? = trust.chain {
+                chainText = "its seal certificate is not trusted (\(trust.unprovenTime ?? reason))"
             }
+            if result.isValid, trust.chainTrusted, trust.binding.isBound, trust.brokenTimeStamp == nil {
+                sealOrganisation = signer?.organizationIdentifier
+            } else {
+                missing = "the seal does not show it: " + (chainText ?? "the seal is not valid")
+            }
+        case .dataIntegrity(let r):
+            if r.verified && r.proofs.allSatisfy({ $0.issuerMatches == true }) { keyBoundIssuer = issuer }
+        case .jwt(let r):
+            if r.errors.isEmpty { keyBoundIssuer = issuer }
+        case .unsealed:
+            break
         }
-        let sealed: Bool = {
-            switch subject.seal {
-            case .unsealed: return false
-            case .jades(let r, _): return r.isValid
-            case .dataIntegrity(let r): return r.verified
-            case .jwt(let r): return r.errors.isEmpty
-            }
-        }()
+        let label = demo ? "DEMO: " : ""
         if policy.trustedIssuers == nil && policy.trustAnchors.isEmpty {
             return .skipped(.accreditation, "Issuer not checked: no trusted issuers or trust anchors are configured", limitsTrust: true,
                             details: chainText.map { [$0] } ?? [])
         }
-        let issuer = subject.issuerID
-        if let entry = policy.trustedIssuers?.entry(issuerID: issuer, organizationIdentifier: orgID) {
-            guard sealed else {
-                return .skipped(.accreditation, "\(entry.name) is a trusted issuer, but nothing proves this credential comes from it", limitsTrust: true)
+        let entries = policy.trustedIssuers?.entries ?? []
+        let matched = entries.first { e in
+            if let org = sealOrganisation {
+                // A sealed credential matches through its certificate's organisation (chain trusted, issuer bound);
+                // an entry that also names an id must name this credential's issuer.
+                return e.organizationIdentifier == org && (e.id == nil || e.id == issuer)
             }
+            return keyBoundIssuer != nil && e.id == keyBoundIssuer
+        }
+        if let entry = matched {
             let now = policy.now.timeIntervalSince1970
             if let from = entry.validFrom, from.secondsSinceEpoch > now {
                 return .error(.accreditation, "\(entry.name) is trusted only from \(from)", [.vc(.rangeError, "trusted-issuer entry not yet valid")])
@@ -492,13 +626,21 @@ public struct AccreditationCheck: VerificationCheck {
                                   [.vc(.rangeError, "credential type outside the issuer's accreditation")])
                 }
             }
-            let by = entry.id == issuer && issuer != nil ? "issuer id \(issuer!)" : "organisation identifier \(orgID ?? "")"
-            return .ok(.accreditation, "\(entry.name) is a trusted issuer (\(by)) for this credential", details: chainText.map { [$0] } ?? [])
+            let by = sealOrganisation.map { "organisation identifier \($0) in a trusted seal certificate" } ?? "issuer id \(issuer ?? "") bound to the proof's key"
+            return .ok(.accreditation, "\(label)\(entry.name) is a trusted issuer (\(by)) for this credential", details: chainText.map { [$0] } ?? [])
         }
-        if chainTrusted, let chainText {
-            return .ok(.accreditation, "The issuer is trusted: \(chainText)")
+        if sealOrganisation != nil, let chainText {
+            return .ok(.accreditation, "\(label)The issuer is trusted: \(chainText)")
         }
-        let who = issuer ?? orgID ?? "the issuer"
+        // Listed, but the evidence is missing: say so rather than "not listed".
+        let listed = entries.first { e in
+            (issuer != nil && e.id == issuer)
+                || (e.organizationIdentifier != nil && e.organizationIdentifier == subject.sealSignerOrganisation)
+        }
+        if let listed {
+            return .skipped(.accreditation, "\(listed.name) is a trusted issuer, but \(missing)", limitsTrust: true)
+        }
+        let who = issuer ?? subject.sealSignerOrganisation ?? "the issuer"
         let why = chainText.map { "; \($0)" } ?? ""
         return .skipped(.accreditation, "Issuer not trusted: \(who) is not in the trusted-issuer list\(why)", limitsTrust: true)
     }

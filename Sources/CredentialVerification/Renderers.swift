@@ -24,9 +24,12 @@ public struct TerminalRenderer: Sendable {
     }
 
     func render(_ r: VerificationReport, indent: String) -> String {
-        var lines = ["\(indent)\(badge(r.status))  \(r.source)  (\(r.kind.rawValue))"]
+        // Everything that comes from the input (file names, credential text, reasons quoting it) goes through
+        // `visible`, so only this renderer ever writes control sequences to the terminal.
+        let v = Self.visible
+        var lines = ["\(indent)\(badge(r.status))  \(v(r.source))  (\(r.kind.rawValue))"]
         if let s = r.summary {
-            func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(value)") } }
+            func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") } }
             row("Learner:", s.learner)
             row("Achievement:", s.achievement)
             row("Awarding body:", s.awardingBody)
@@ -34,24 +37,54 @@ public struct TerminalRenderer: Sendable {
             row("EQF level:", s.eqfLevel.map(String.init))
             for o in s.outcomes {
                 let skill = [o.skillLabel.map { "“\($0)”" }, o.skillURI].compactMap { $0 }.joined(separator: " ")
-                lines.append("\(indent)  • \(o.title ?? "Learning outcome")\(skill.isEmpty ? "" : " → ESCO \(skill)")")
+                lines.append("\(indent)  • \(v(o.title ?? "Learning outcome"))\(skill.isEmpty ? "" : " → ESCO \(v(skill))")")
             }
         }
         for c in r.checks {
             let mark: String
             switch c.status {
+            case .ok where c.limitsTrust: mark = paint("!", "33")
             case .ok: mark = paint("✓", "32")
             case .error: mark = paint("✗", "31")
             case .skipped: mark = paint(c.limitsTrust ? "!" : "–", c.limitsTrust ? "33" : "2")
             }
-            lines.append("\(indent)  \(mark) \(c.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.status.rawValue): \(c.reason)")
-            for d in c.details { lines.append("\(indent)      \(paint(d, "2"))") }
+            lines.append("\(indent)  \(mark) \(c.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.status.rawValue): \(v(c.reason))")
+            for d in c.details { lines.append("\(indent)      \(paint(v(d), "2"))") }
             if c.status == .error {
-                for p in c.problems.prefix(10) { lines.append("\(indent)      \(p.description)") }
+                for p in c.problems.prefix(10) { lines.append("\(indent)      \(v(p.description))") }
             }
         }
         for e in r.embedded { lines.append(render(e, indent: indent + "    ")) }
         return lines.joined(separator: "\n")
+    }
+
+    /// Text safe to print on a terminal: C0 controls (line breaks and tabs included), DEL and C1 controls, and the
+    /// Unicode bidirectional overrides and isolates are shown as visible stand-ins (`␛`, `␊`, `␡`, `\u{9B}`,
+    /// `\u{202E}`), so a credential cannot move the cursor, recolour, retitle or hide lines, or reorder what is shown.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsStandIn) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            default:
+                if needsStandIn(scalar) {
+                    out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+                } else {
+                    out.append(scalar)
+                }
+            }
+        }
+        return String(out)
+    }
+
+    /// C0, DEL, C1, and the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI).
+    static func needsStandIn(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }
 
@@ -105,7 +138,14 @@ public enum HTMLReportRenderer {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "&#\(ch.value);" } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" {
+                    out += "&#\(ch.value);"
+                } else if ch.value >= 0x7F && TerminalRenderer.needsStandIn(ch) {
+                    // DEL, C1 and bidi overrides: shown, never obeyed, so text cannot be reordered on the page.
+                    out += "\\u{\(String(ch.value, radix: 16, uppercase: true))}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out

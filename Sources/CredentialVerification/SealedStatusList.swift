@@ -101,8 +101,8 @@ enum SealedStatusList {
             let why = result.firstError?.reason ?? "no valid signature"
             throw StatusListError(.verification, "the status list \(url)'s seal is broken: \(why)")
         }
-        let chain = await JAdESChainValidator(trustAnchors: trustAnchors)
-            .validate(signature, validationTime: signature.signingTime ?? now)
+        // A status list speaks for now: its certificate must be valid now, whatever sigT claims.
+        let chain = await JAdESChainValidator(trustAnchors: trustAnchors).validate(signature, validationTime: now)
         let binding = Binding(organizationIdentifier: summary.organizationIdentifier, certificateFingerprint: summary.sha256Fingerprint,
                               sealer: summary.organizationName ?? summary.commonName ?? summary.subject,
                               chainTrusted: !trustAnchors.isEmpty && chain.isTrusted)

@@ -15,6 +15,9 @@ public struct VerificationPolicy: Sendable {
     public var clockSkew: TimeInterval
     /// X.509 trust anchors for JAdES seal certificates (empty: no chain is trusted).
     public var trustAnchors: [Certificate]
+    /// X.509 trust anchors for time-stamping authorities (empty: no time-stamp proves a time). Kept apart from
+    /// ``trustAnchors``: trusting a CA for e-seals is not trusting it to tell the time.
+    public var timeStampAnchors: [Certificate]
     /// The trusted-issuer list; `nil` when none is configured.
     public var trustedIssuers: TrustedIssuerList?
     /// Where status lists come from; `nil` means the revocation status cannot be learnt.
@@ -33,13 +36,14 @@ public struct VerificationPolicy: Sendable {
     public var jsonLDFormatCheck: Bool
 
     public init(at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
-                trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
+                timeStampAnchors: [Certificate] = [], trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
                 requireSignedStatusLists: Bool = true, escoCatalog: ESCOCatalog? = nil,
                 challenge: String? = nil, domain: [String]? = nil, jsonLDFormatCheck: Bool = true) {
         // Defaults: verify now, 300 s skew, trust nothing, no status source, signed status lists only.
         self.at = at
         self.clockSkew = clockSkew
         self.trustAnchors = trustAnchors
+        self.timeStampAnchors = timeStampAnchors
         self.trustedIssuers = trustedIssuers
         self.statusSource = statusSource
         self.requireSignedStatusLists = requireSignedStatusLists
@@ -57,8 +61,8 @@ public struct VerificationPolicy: Sendable {
 public enum SealEvidence: Sendable {
     /// No seal, no proof.
     case unsealed
-    /// A JAdES seal, with the first signature's chain validation against the configured anchors.
-    case jades(JAdESVerificationResult, chain: JAdESChainValidation?)
+    /// A JAdES seal, with what the evidence around its first signature shows (binding, chain, time).
+    case jades(JAdESVerificationResult, trust: SealTrust)
     /// Embedded Data Integrity proof(s).
     case dataIntegrity(DocumentVerificationResult)
     /// A VC-JOSE compact JWS.
@@ -118,6 +122,11 @@ public struct VerificationSubject: Sendable {
     }
     /// The issuer's id (`issuer` as a string or `issuer.id`).
     public var issuerID: String? { document.flatMap(CredentialText.issuerID) }
+    /// The organisation identifier of the certificate that made the item's JAdES seal, if it has one.
+    public var sealSignerOrganisation: String? {
+        if case .jades(let result, _) = seal { return result.signatures.first?.signer?.organizationIdentifier }
+        return nil
+    }
 }
 
 /// One check of the verifier. Checks are small values; a failure is a ``CheckResult``, never a throw.
@@ -301,12 +310,15 @@ public struct Verifier: Sendable {
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
         switch input.kind {
         case .jadesSealed:
-            let result = jadesVerifier.verify(envelope: input.envelope ?? .null)
-            guard let signature = result.signatures.first, signature.signingCertificate != nil else { return .jades(result, chain: nil) }
-            // Baseline-B seals carry a claimed signing time (sigT); the chain is judged as it stood then.
-            let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors)
-                .validate(signature, validationTime: signature.signingTime ?? policy.now)
-            return .jades(result, chain: chain)
+            let envelope = input.envelope ?? .null
+            let result = jadesVerifier.verify(envelope: envelope)
+            guard result.isValid, let signature = result.signatures.first, signature.signingCertificate != nil else {
+                return .jades(result, trust: .unusable)
+            }
+            let entry = (try? JWSJSONDocument(envelope))?.signatures.first
+            let isEDC = VerificationSubject(input: input).isEDC
+            return .jades(result, trust: await SealTrust.evaluate(signature, entry: entry, payload: input.document,
+                                                                   isEDC: isEDC, policy: policy))
         case .dataIntegrityCredential, .presentation:
             guard let document = input.document, document["proof"] != nil else { return .unsealed }
             let options = ProofVerificationOptions(
@@ -315,7 +327,21 @@ public struct Verifier: Sendable {
                 now: policy.now, issuerCheck: true)
             return .dataIntegrity(await context.dataIntegrity.verify(document, options: options))
         case .envelopedJWT:
-            return .jwt(await JWTVerifier(resolver: context.dataIntegrity.resolver).verify(input.compactJWS ?? "", envelope: input.document))
+            var result = await JWTVerifier(resolver: context.dataIntegrity.resolver).verify(input.compactJWS ?? "", envelope: input.document)
+            if let claims = input.document, claims["type"]?.asArray.contains("VerifiablePresentation") ?? false {
+                // A presentation JWT answers a verifier's challenge in `nonce` and names its audience in `aud`.
+                if let challenge = policy.challenge, claims["nonce"]?.stringValue != challenge {
+                    let found = claims["nonce"] == nil ? "has no nonce" : "answers another challenge (nonce)"
+                    result.errors.append(.vc(.cryptographicSecurityError, "a challenge was required, but the presentation \(found)"))
+                }
+                if let domain = policy.domain {
+                    let audience = claims["aud"]?.asArray.compactMap(\.stringValue) ?? []
+                    if !audience.contains(where: domain.contains) {
+                        result.errors.append(.vc(.cryptographicSecurityError, "a domain was required, but the presentation's aud \(audience.isEmpty ? "is missing" : audience.joined(separator: ", ") + " does not name it")"))
+                    }
+                }
+            }
+            return .jwt(result)
         case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:
             return .unsealed
         }

@@ -16,23 +16,24 @@ public struct ESealKeyUsagePolicy: VerifierPolicy, Sendable {
     }
 
     public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) -> PolicyEvaluationResult {
-        let leaf = chain.leaf
+        if let reason = problem(with: chain.leaf) { return .failsToMeetPolicy(reason: reason) }
+        return .meetsPolicy
+    }
+
+    /// Why `leaf` cannot make seals under this policy, or `nil` when it can.
+    public func problem(with leaf: Certificate) -> String? {
         let usage: KeyUsage?
         do {
             usage = try leaf.extensions.keyUsage
         } catch {
-            return .failsToMeetPolicy(reason: "the seal certificate's key usage extension is malformed: \(error)")
+            return "the seal certificate's key usage extension is malformed: \(error)"
         }
-        guard let usage else {
-            return .failsToMeetPolicy(reason: "the seal certificate has no key usage extension")
-        }
-        if requireNonRepudiation && !usage.nonRepudiation {
-            return .failsToMeetPolicy(reason: "the seal certificate's key usage lacks nonRepudiation")
-        }
+        guard let usage else { return "the seal certificate has no key usage extension" }
+        if requireNonRepudiation && !usage.nonRepudiation { return "the seal certificate's key usage lacks nonRepudiation" }
         if !usage.digitalSignature && !usage.nonRepudiation {
-            return .failsToMeetPolicy(reason: "the seal certificate's key usage allows neither digitalSignature nor nonRepudiation")
+            return "the seal certificate's key usage allows neither digitalSignature nor nonRepudiation"
         }
-        return .meetsPolicy
+        return nil
     }
 }
 
@@ -85,6 +86,16 @@ public struct JAdESChainValidator: Sendable {
         if trustAnchors.isEmpty {
             return .untrusted(reason: "no trust anchors configured")
         }
+        if trustAnchors.contains(leaf) {
+            // The user trusts this very certificate (often a self-signed leaf, which path validation would refuse as a
+            // root because it is no CA): it needs only to be valid then and fit for sealing.
+            let at = validationTime ?? Date()
+            guard leaf.notValidBefore <= at, at <= leaf.notValidAfter else {
+                return .untrusted(reason: "the trusted certificate \(leaf.subject) is not valid at \(at)")
+            }
+            if let reason = keyUsagePolicy.problem(with: leaf) { return .untrusted(reason: reason) }
+            return .trusted(chain: [leaf])
+        }
         let roots = CertificateStore(trustAnchors)
         let store = CertificateStore(intermediates.filter { $0 != leaf })
         let usagePolicy = keyUsagePolicy
@@ -106,8 +117,11 @@ public struct JAdESChainValidator: Sendable {
         case .validCertificate(let chain):
             return .trusted(chain: Array(chain))
         case .couldNotValidate(let failures):
+            if leaf.subject == leaf.issuer && !trustAnchors.contains(leaf) {
+                return .untrusted(reason: "the certificate \(leaf.subject) is self-signed and is not one of the trust anchors")
+            }
             if let failure = failures.first {
-                return .untrusted(reason: failure.policyFailureReason.description)
+                return .untrusted(reason: Self.readable(failure.policyFailureReason.description))
             }
             return .untrusted(reason: "no chain from \(leaf.issuer) to a trust anchor")
         }
@@ -120,5 +134,31 @@ public struct JAdESChainValidator: Sendable {
         }
         return await validate(leaf: leaf, intermediates: Array(signature.certificateChain.dropFirst()) + signature.unsignedCertificates,
                               validationTime: validationTime)
+    }
+
+    /// A policy failure as a sentence: swift-certificates' reasons embed whole certificate dumps, which say nothing
+    /// to a reader that the certificate's subject does not.
+    static func readable(_ reason: String) -> String {
+        var out = ""
+        var rest = Substring(reason)
+        while let start = rest.range(of: "Certificate(version:") {
+            out += rest[..<start.lowerBound]
+            var depth = 0
+            var end = start.lowerBound
+            for index in rest[start.lowerBound...].indices {
+                if rest[index] == "(" { depth += 1 }
+                if rest[index] == ")" { depth -= 1; if depth == 0 { end = index; break } }
+            }
+            let dump = rest[start.lowerBound...end]
+            if let subject = dump.range(of: "subject: \""), let close = dump[subject.upperBound...].firstIndex(of: "\"") {
+                out += "certificate " + dump[subject.upperBound..<close]
+            } else {
+                out += "a certificate"
+            }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+            if depth != 0 { break }
+        }
+        out += rest
+        return out.count > 400 ? String(out.prefix(400)) + "…" : out
     }
 }

@@ -30,4 +30,6 @@ extension LocatedError.Code where Domain == JAdESErrors {
     public static var signingFailed: Self { Self(name: "signingFailed") }
     /// A file or folder could not be read.
     public static var unreadable: Self { Self(name: "unreadable") }
+    /// An RFC 3161 time-stamp token or reply is malformed, does not verify, or does not fit the signature it stamps.
+    public static var invalidTimeStamp: Self { Self(name: "invalidTimeStamp") }
 }

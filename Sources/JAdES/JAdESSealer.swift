@@ -8,8 +8,9 @@ import X509
 /// Output: JWS JSON general serialization, `{"payload": <credential text>, "signatures": [{"protected": …,
 /// "signature": …}]}`, with the unencoded payload (`b64: false`, RFC 7797) and a protected header whose
 /// members and order follow the EU's sealing service: `alg`, `cty`, `kid` (IssuerSerial), `x5t#S256`, `x5c`,
-/// `typ`, `b64`, `sigT`, `crit`. B-T/B-LT/B-LTA properties (time-stamps, `etsiU`) are not added: they need a
-/// time-stamping authority and revocation data, which are network services.
+/// `typ`, `b64`, `sigT`, `crit`. A signature time-stamp (baseline-B-T) is added afterwards with
+/// ``JAdESTimeStamps/addSignatureTimeStamp(_:to:expectedNonce:)`` from a TSA's reply; B-LT/B-LTA validation data
+/// (`xVals`, `rVals`, `arcTst`) is not added.
 public struct JAdESSealer: Sendable {
     /// The seal key.
     public let privateKey: JAdESPrivateKey

@@ -32,7 +32,7 @@ public struct JAdESCheck: Sendable, Hashable, CustomStringConvertible {
         public static let signingTime = Code(name: "signingTime")
         /// The signing certificate was within its validity period at `sigT`.
         public static let certificateValidityAtSigningTime = Code(name: "certificateValidityAtSigningTime")
-        /// Time-stamps (`adoTst`, `etsiU` sigTst/arcTst): recognised, not validated at baseline-B.
+        /// Time-stamps (`adoTst`, `etsiU` sigTst/arcTst): recognised here; `sigTst` is verified by ``TimeStampToken``.
         public static let timestamps = Code(name: "timestamps")
     }
 
@@ -469,7 +469,7 @@ public struct JAdESVerifier: Sendable {
             }
         }
         if !stamps.isEmpty {
-            checks.append(JAdESCheck(.timestamps, .skipped, "\(stamps.joined(separator: ", ")) present; time-stamps and validation data are not validated at baseline-B"))
+            checks.append(JAdESCheck(.timestamps, .skipped, "\(stamps.joined(separator: ", ")) present; this check covers baseline-B only: sigTst is judged by TimeStampToken against time-stamping anchors (skillcred verify --tsa-anchors), and adoTst, xVals, rVals and arcTst are not validated"))
         }
         return finish()
     }

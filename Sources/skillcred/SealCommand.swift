@@ -2,25 +2,38 @@ import ArgumentParser
 import CredentialJSON
 import Foundation
 import JAdES
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 extension Skillcred {
-    /// `skillcred seal`: wraps a credential in a JAdES baseline-B e-seal, as Europass EDCs are sealed.
+    /// `skillcred seal`: wraps a credential in a JAdES baseline-B e-seal, as Europass EDCs are sealed, and
+    /// optionally adds an RFC 3161 signature time-stamp (baseline-B-T).
     struct Seal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "seal",
-            abstract: "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload).",
+            abstract: "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload); optionally time-stamp it (B-T).",
             discussion: """
                 The credential is parsed, written back as compact JSON, and sealed in the shape of the EU's \
                 Europass EDC files. The sealed JWS JSON goes to standard output (or --output). \
                 Demo material: --key keys/demo-seal.pem --cert samples/demo-seal/demo-seal-cert.pem.
+
+                Baseline-B-T seals carry an RFC 3161 time-stamp over the signature value (a sigTst in the \
+                unprotected header's etsiU). Two ways to make one:
+                  • Online: --tsa-url https://tsa.example/ posts the time-stamp query to that TSA and embeds \
+                the reply (checked: granted, signature, imprint, nonce).
+                  • Offline: seal with --tsa-query-out query.tsq, have a TSA answer it (for example \
+                openssl ts -reply -queryfile query.tsq -config tsa.cnf -inkey tsa.key -signer tsa.pem -out reply.tsr), \
+                then run skillcred seal --tsa-reply reply.tsr --add-to sealed.json -o sealed-bt.json (no key needed).
+                Whether the TSA is trusted is decided when verifying, not here.
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521).", valueName: "PEM"))
-        var key: String
+        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521). Required when sealing.", valueName: "PEM"))
+        var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c).", valueName: "PEM"))
-        var cert: String
+        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c). Required when sealing.", valueName: "PEM"))
+        var cert: String?
 
         @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512.", valueName: "ALG"))
         var alg: String?
@@ -28,21 +41,89 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. A fixed time makes the signed bytes repeat (the whole output too with RS algorithms; PS and ES signatures are randomized).", valueName: "TIME"))
         var signingTime: String?
 
+        @Option(name: .long, help: ArgumentHelp("Also write the RFC 3161 time-stamp query (DER TimeStampReq, SHA-256 of the signature value, certReq, random nonce) for the new seal to this file, for any TSA to answer.", valueName: "FILE"))
+        var tsaQueryOut: String?
+
+        @Option(name: .customLong("tsa-url"), help: ArgumentHelp("Time-stamp the new seal online: POST the query to this TSA (https; http only for 127.0.0.1, ::1 or localhost) and embed the reply as a sigTst (B-T). 30 s timeout, replies up to 64 KiB, no redirects.", valueName: "URL"))
+        var tsaURL: String?
+
+        @Option(name: .long, help: ArgumentHelp("A TSA's reply (DER TimeStampResp, or a bare token) to add to the seal given with --add-to. No key is needed.", valueName: "REPLY"))
+        var tsaReply: String?
+
+        @Option(name: .long, help: ArgumentHelp("An already sealed JWS JSON document to add the --tsa-reply time-stamp to (its first signature); the result goes to standard output or --output.", valueName: "SEALED"))
+        var addTo: String?
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the sealed document to this file instead of standard output.", valueName: "FILE"))
         var output: String?
 
-        @Argument(help: ArgumentHelp("The credential JSON file to seal, or - for standard input.", valueName: "FILE"))
-        var file: String
+        @Argument(help: ArgumentHelp("The credential JSON file to seal, or - for standard input (not used with --add-to).", valueName: "FILE"))
+        var file: String?
+
+        func validate() throws {
+            if let addTo {
+                guard tsaReply != nil else {
+                    throw ValidationError("--add-to \(addTo) needs --tsa-reply REPLY: the time-stamp reply to add")
+                }
+                var extra: [String] = []
+                if key != nil { extra.append("--key") }
+                if cert != nil { extra.append("--cert") }
+                if alg != nil { extra.append("--alg") }
+                if signingTime != nil { extra.append("--signing-time") }
+                if tsaQueryOut != nil { extra.append("--tsa-query-out") }
+                if tsaURL != nil { extra.append("--tsa-url") }
+                if file != nil { extra.append("the credential FILE argument") }
+                guard extra.isEmpty else {
+                    throw ValidationError("--tsa-reply --add-to adds a time-stamp to an existing seal; \(extra.joined(separator: ", ")) cannot be used with it")
+                }
+                return
+            }
+            if tsaReply != nil {
+                throw ValidationError("--tsa-reply needs --add-to SEALED.json: the sealed document the reply answers (its query came from --tsa-query-out)")
+            }
+            guard key != nil, cert != nil else {
+                throw ValidationError("sealing needs --key PEM and --cert PEM (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)")
+            }
+            guard file != nil else {
+                throw ValidationError("missing the credential FILE to seal (or - for standard input)")
+            }
+            if let tsaURL {
+                _ = try Self.checkedTSAURL(tsaURL)
+            }
+        }
+
+        /// The TSA URL, if it is https, or http to a loopback host.
+        static func checkedTSAURL(_ text: String) throws(ValidationError) -> URL {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+                throw ValidationError("--tsa-url \(text): not an absolute URL")
+            }
+            switch scheme {
+            case "https":
+                return url
+            case "http":
+                let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+                guard ["127.0.0.1", "::1", "localhost"].contains(bare) else {
+                    throw ValidationError("--tsa-url \(text): use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)")
+                }
+                return url
+            default:
+                throw ValidationError("--tsa-url \(text): use an https URL")
+            }
+        }
 
         func run() async throws {
             do {
-                try seal()
+                if let addTo, let tsaReply {
+                    try addTimeStamp(reply: tsaReply, to: addTo)
+                } else {
+                    try await seal()
+                }
             } catch {
                 error.exit()
             }
         }
 
-        private func seal() throws(CLIFailure) {
+        private func seal() async throws(CLIFailure) {
+            guard let key, let cert, let file else { throw CLIFailure("sealing needs --key, --cert and a credential FILE") }
             let algorithm: JAdESAlgorithm?
             if let alg {
                 guard let a = JAdESAlgorithm(rawValue: alg.uppercased()) else {
@@ -78,12 +159,65 @@ extension Skillcred {
             } catch {
                 throw CLIFailure("\(file): \(error)")
             }
-            let sealed: [UInt8]
+            var sealed: JSONValue
             do {
-                sealed = try sealer.sealedData(payload: JSONWriter.data(credential), signingTime: sigT)
+                sealed = try sealer.seal(payload: JSONWriter.data(credential), signingTime: sigT)
             } catch {
                 throw CLIFailure("\(file): \(error.message)", status: 1)
             }
+            if tsaQueryOut != nil || tsaURL != nil {
+                let request: (der: [UInt8], nonce: [UInt8])
+                do {
+                    request = try JAdESTimeStamps.request(forSealed: sealed)
+                } catch {
+                    throw CLIFailure("time-stamp query: \(error.message)", status: 1)
+                }
+                if let tsaQueryOut {
+                    guard FileManager.default.createFile(atPath: tsaQueryOut, contents: Data(request.der)) else {
+                        throw CLIFailure("\(tsaQueryOut): cannot write file")
+                    }
+                }
+                if let tsaURL {
+                    let url: URL
+                    do {
+                        url = try Self.checkedTSAURL(tsaURL)
+                    } catch {
+                        throw CLIFailure(error.description)
+                    }
+                    let reply = try await TSAClient.post(query: request.der, to: url)
+                    do {
+                        sealed = try JAdESTimeStamps.addSignatureTimeStamp(reply, to: sealed, expectedNonce: request.nonce)
+                    } catch {
+                        throw CLIFailure("--tsa-url \(tsaURL): \(error.message)", status: 1)
+                    }
+                }
+            }
+            try write(JSONWriter.data(sealed))
+        }
+
+        private func addTimeStamp(reply replyPath: String, to sealedPath: String) throws(CLIFailure) {
+            let reply = try readInput(replyPath)
+            let document: JSONValue
+            do {
+                document = try JSONParser.parse(try readInput(sealedPath))
+            } catch let error as JSONParseError {
+                throw CLIFailure("\(sealedPath): \(error)")
+            } catch let failure as CLIFailure {
+                throw failure
+            } catch {
+                throw CLIFailure("\(sealedPath): \(error)")
+            }
+            let stamped: JSONValue
+            do {
+                stamped = try JAdESTimeStamps.addSignatureTimeStamp(reply, to: document)
+            } catch {
+                let status: Int32 = error.code == .invalidTimeStamp ? 1 : 2
+                throw CLIFailure("\(error.code == .invalidTimeStamp ? replyPath : sealedPath): \(error.message)", status: status)
+            }
+            try write(JSONWriter.data(stamped))
+        }
+
+        private func write(_ sealed: [UInt8]) throws(CLIFailure) {
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: Data(sealed + [0x0A])) else {
                     throw CLIFailure("\(output): cannot write file")
@@ -108,5 +242,92 @@ extension Skillcred {
                   let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
             FileHandle.standardError.write(Data("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)\n".utf8))
         }
+    }
+}
+
+/// Posts an RFC 3161 query to a TSA over HTTP (RFC 3161 §3.4): Content-Type application/timestamp-query,
+/// 30 s timeout, at most 64 KiB of reply, redirects refused.
+enum TSAClient {
+    static let maximumReply = 64 * 1024
+
+    static func post(query: [UInt8], to url: URL) async throws(CLIFailure) -> [UInt8] {
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 30)
+        request.httpMethod = "POST"
+        request.setValue("application/timestamp-query", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/timestamp-reply", forHTTPHeaderField: "Accept")
+        request.httpBody = Data(query)
+        let fetch = TSAFetch()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        configuration.timeoutIntervalForResource = 30
+        let session = URLSession(configuration: configuration, delegate: fetch, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        let outcome: TSAFetch.Outcome = await withCheckedContinuation { continuation in
+            fetch.start(session.dataTask(with: request), continuation)
+        }
+        switch outcome {
+        case .failed(let reason):
+            throw CLIFailure("--tsa-url \(url.absoluteString): \(reason)", status: 1)
+        case .reply(let status, let contentType, let body):
+            guard status == 200 else {
+                throw CLIFailure("--tsa-url \(url.absoluteString): the TSA answered HTTP \(status)", status: 1)
+            }
+            if let contentType, !contentType.lowercased().hasPrefix("application/timestamp-reply") {
+                FileHandle.standardError.write(Data("skillcred: warning: the TSA's reply has Content-Type \(contentType), not application/timestamp-reply\n".utf8))
+            }
+            return body
+        }
+    }
+}
+
+/// The URLSession delegate of one TSA request: collects the body up to the limit and refuses redirects.
+final class TSAFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    enum Outcome: Sendable {
+        case reply(status: Int, contentType: String?, body: [UInt8])
+        case failed(String)
+    }
+
+    private let lock = NSLock()
+    private var body: [UInt8] = []
+    private var failure: String?
+    private var continuation: CheckedContinuation<Outcome, Never>?
+
+    func start(_ task: URLSessionDataTask, _ continuation: CheckedContinuation<Outcome, Never>) {
+        lock.withLock { self.continuation = continuation }
+        task.resume()
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        lock.withLock { failure = "the TSA redirected (HTTP \(response.statusCode)); redirects are not followed" }
+        completionHandler(nil)
+        task.cancel()
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let tooLarge: Bool = lock.withLock {
+            body.append(contentsOf: data)
+            if body.count > TSAClient.maximumReply {
+                failure = "the TSA's reply exceeds \(TSAClient.maximumReply / 1024) KiB"
+                return true
+            }
+            return false
+        }
+        if tooLarge { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        let (continuation, outcome): (CheckedContinuation<Outcome, Never>?, Outcome) = lock.withLock {
+            let pending = self.continuation
+            self.continuation = nil
+            if let failure { return (pending, .failed(failure)) }
+            if let error { return (pending, .failed("the request failed: \(error.localizedDescription)")) }
+            guard let http = task.response as? HTTPURLResponse else { return (pending, .failed("no HTTP response")) }
+            if let requested = task.originalRequest?.url, let answered = http.url, requested != answered {
+                return (pending, .failed("the TSA answered from another URL (\(answered.absoluteString)); redirects are not followed"))
+            }
+            return (pending, .reply(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: body))
+        }
+        continuation?.resume(returning: outcome)
     }
 }

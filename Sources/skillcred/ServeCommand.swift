@@ -47,8 +47,14 @@ extension Skillcred {
         @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After (default 1024).")
         var verifyQueue: Int = 1024
 
-        @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals (default samples/demo-seal when present).")
+        @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals; besides them the service trusts only the demo CA it made itself, for its own seal.")
         var trustAnchors: String?
+
+        @Option(name: .customLong("tsa-anchors"), help: "Folder of PEM trust anchors for time-stamping authorities (a seal's time-stamp proves its time only under one of them).")
+        var tsaAnchors: String?
+
+        @Option(name: .customLong("trusted-issuers"), help: "A trusted-issuer list (docs/trusted-issuers.md), trusted besides this service's own issuers.")
+        var trustedIssuers: String?
 
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
         var logLevel: String = "info"
@@ -64,16 +70,16 @@ extension Skillcred {
             guard maxJSONDepth > 0 else { throw CLIFailure("--max-json-depth must be positive") }
             guard verifyConcurrency > 0 else { throw CLIFailure("--verify-concurrency must be positive") }
             guard verifyQueue >= 0 else { throw CLIFailure("--verify-queue must not be negative") }
-            var anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
-            if anchors == nil, FileManager.default.fileExists(atPath: "samples/demo-seal/demo-ca.pem") {
-                anchors = URL(fileURLWithPath: "samples/demo-seal")
-            }
+            // Trust is chosen, never found: no anchor is taken from the working directory.
+            let anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
             let seed = FileManager.default.fileExists(atPath: "samples/templates") ? URL(fileURLWithPath: "samples/templates") : nil
             return ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
                                         publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
                                         maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
                                         trustAnchorDirectory: anchors, verifyConcurrency: verifyConcurrency,
-                                        verifyQueueLimit: verifyQueue, templateSeedDirectory: seed)
+                                        verifyQueueLimit: verifyQueue, templateSeedDirectory: seed,
+                                        timeStampAnchorDirectory: tsaAnchors.map { URL(fileURLWithPath: $0) },
+                                        trustedIssuersFile: trustedIssuers.map { URL(fileURLWithPath: $0) })
         }
 
         func run() async throws {

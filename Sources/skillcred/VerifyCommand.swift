@@ -29,8 +29,11 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report to FILE.", valueName: "FILE"))
         var html: String?
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors (*.pem, *.crt, *.cer) for JAdES seal certificates.", valueName: "DIR"))
+        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors (*.pem, *.crt, *.cer) for JAdES seal certificates. Nothing is trusted without one.", valueName: "DIR"))
         var trustAnchors: String?
+
+        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors for time-stamping authorities: a seal's RFC 3161 time-stamp proves when it was made only if its authority chains to one.", valueName: "DIR"))
+        var tsaAnchors: String?
 
         @Option(name: .long, help: ArgumentHelp("A trusted-issuer list (JSON; see docs/trusted-issuers.md).", valueName: "FILE"))
         var trustedIssuers: String?
@@ -93,6 +96,11 @@ extension Skillcred {
             if let trustAnchors {
                 do { policy.trustAnchors = try JAdESChainValidator(trustAnchorDirectory: URL(fileURLWithPath: trustAnchors)).trustAnchors } catch {
                     throw CLIFailure("--trust-anchors \(trustAnchors): \(error)")
+                }
+            }
+            if let tsaAnchors {
+                do { policy.timeStampAnchors = try JAdESPEM.trustAnchors(directory: URL(fileURLWithPath: tsaAnchors)) } catch {
+                    throw CLIFailure("--tsa-anchors \(tsaAnchors): \(error)")
                 }
             }
             if let trustedIssuers {

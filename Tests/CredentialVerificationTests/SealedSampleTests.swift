@@ -9,12 +9,35 @@ import X509
 
 @Suite("EU signed samples through the verifier")
 struct SealedSampleTests {
-    @Test("Every signed sample's seal is intact (Seal OK)", arguments: signedSamples)
+    @Test("Every signed sample's signature verifies; the EDCs' seals bind to their issuers", arguments: signedSamples)
     func sealIsIntact(path: String) async throws {
         guard let bytes = try sharedBytes(path) else { return }
         let report = try await verifyOne(Verifier(), bytes)
         #expect(report.kind == .jadesSealed)
+        if path.hasSuffix("ec-edci-code/credential-signed.jsonld") {
+            // A dev-era file: its issuer claims the eIDAS identifier "eidasIdentifier123", its seal VATES-B00000000.
+            #expect(report.check(.seal)?.status == .error)
+            #expect(report.check(.seal)?.reason.contains("sealed by Certificado TEST Sello Electronico (VATES-B00000000), but the credential claims to be issued by http://example.org/issuer565049 with eIDAS identifier eidasIdentifier123") == true,
+                    "\(report.check(.seal)?.reason ?? "")")
+            return
+        }
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
+        // Nothing is trusted without anchors: the seal limits trust and says why on its own line.
+        #expect(report.check(.seal)?.limitsTrust == true)
+        #expect(report.status != .verified)
+    }
+
+    @Test("A genuine third-party EDC (mynextid degree certificate) is not Failed: its sealed extras are a Format warning")
+    func mynextidIsNotFailed() async throws {
+        guard let bytes = try sharedBytes("edc-samples/mynextid/edc-dc-signed.jsonld") else { return }
+        let report = try await verifyOne(Verifier(), bytes)
+        #expect(report.status == .partiallyVerified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+        let format = try #require(report.check(.format))
+        #expect(format.status == .ok)
+        #expect(format.reason.contains("warning: sealed, but not part of the EDC model: $.cnf"), "\(format.reason)")
+        #expect(format.reason.contains("$.status[0]"))
+        #expect(report.check(.seal)?.details.contains("Issuer binding: the issuer's eIDAS identifier 17207834 (EST) is the seal's organisation identifier NTREE-17207834") == true)
+        #expect(report.check(.seal)?.reason.contains("but its certificate is not trusted: no trust anchors configured") == true)
     }
 
     @Test("A sealed sample given already parsed gets the same checks as from its bytes", arguments: officialSamples)
@@ -47,36 +70,80 @@ struct SealedSampleTests {
         #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Qualification: qualified") && $0.contains("e-seal") } == true)
     }
 
-    @Test("With the issuing CA (from the seal's own xVals) as anchor, the chain check passes", arguments: officialSamples)
-    func chainPassesWithTheirCA(path: String) async throws {
-        guard let bytes = try sharedBytes(path) else { return }
+    /// The highest certificates a sealed sample carries (x5c, xVals, its time-stamp tokens), split into the seal's CA
+    /// side and the time-stamping side: the anchors a user who trusts those PKIs would configure.
+    static func ownAnchors(_ bytes: [UInt8]) throws -> (seal: [Certificate], tsa: [Certificate]) {
+        let envelope = try JSONParser.parse(bytes)
+        let entry = try #require(try JWSJSONDocument(envelope).signatures.first)
         let signature = try #require(JAdESVerifier().verify(bytes).signatures.first)
-        let leaf = try #require(signature.signingCertificate)
-        let anchors = signature.unsignedCertificates.filter { $0.subject == leaf.issuer }
-        guard !anchors.isEmpty else {
-            print("SKIPPED \(path): the seal carries no issuing CA certificate to use as an anchor")
-            return
+        let tokens = try JAdESTimeStamps.signatureTimeStampTokens(in: entry.unprotectedHeader).map { try TimeStampToken(derEncoded: $0) }
+        let all = signature.certificateChain + signature.unsignedCertificates
+        var current = try #require(signature.signingCertificate)
+        while let parent = all.first(where: { $0.subject == current.issuer && $0 != current }) { current = parent }
+        let seal = current == signature.signingCertificate ? [] : [current]
+        var tsa: [Certificate] = []
+        for token in tokens {
+            var top = token.signerCertificate
+            let pool = token.certificates + signature.unsignedCertificates
+            while let parent = pool.first(where: { $0.subject == top.issuer && $0 != top }) { top = parent }
+            if !tsa.contains(top) { tsa.append(top) }
         }
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors)), bytes)
-        #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Certificate chain: trusted") } == true)
+        return (seal, tsa)
+    }
+
+    @Test("With their own roots as anchors (seal CA and TSA), the EU samples are Verified; with the seal CA alone, partially", arguments: officialSamples)
+    func verifiedWithTheirOwnRoots(path: String) async throws {
+        guard let bytes = try sharedBytes(path) else { return }
+        let anchors = try Self.ownAnchors(bytes)
+        try #require(!anchors.seal.isEmpty && !anchors.tsa.isEmpty)
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
+        #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+        #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Certificate chain: trusted, judged at the time-stamp's time") } == true)
+        #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2023-09-27") } == true)
         #expect(report.check(.accreditation)?.status == .ok, "\(report.check(.accreditation)?.reason ?? "")")
+        // The seal certificate expired in 2025: without a trusted time-stamp nothing shows it was valid when used.
+        let noTSA = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal)), bytes)
+        #expect(noTSA.status == .partiallyVerified)
+        #expect(noTSA.check(.seal)?.reason.contains("the seal cannot be shown to predate the certificate's expiry on 2025-05-10T14:31:15Z (no time-stamp from a trusted authority)") == true,
+                "\(noTSA.check(.seal)?.reason ?? "")")
+        // The TSA's anchor alone trusts no seal.
+        let tsaOnly = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.tsa)), bytes)
+        #expect(tsaOnly.status == .partiallyVerified)
         // Anchor from a different PKI: still not trusted.
         let demoCA = try JAdESPEM.certificates(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-ca.pem"))
-        let other = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: demoCA)), bytes)
+        let other = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: demoCA, timeStampAnchors: anchors.tsa)), bytes)
         #expect(other.check(.accreditation)?.status == .skipped)
         #expect(other.status == .partiallyVerified)
     }
 
-    @Test("A seal whose organisation identifier is in the trusted-issuer list is accredited within its EQF scope")
+    @Test("The mynextid degree certificate is Verified under its own Halcom root and DSS test TSA")
+    func mynextidVerifiedWithItsOwnRoots() async throws {
+        guard let bytes = try sharedBytes("edc-samples/mynextid/edc-dc-signed.jsonld") else { return }
+        let anchors = try Self.ownAnchors(bytes)
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
+        #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+        #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2026-01-12") } == true,
+                "\(report.check(.seal)?.details ?? [])")
+    }
+
+    @Test("A seal whose organisation identifier is in the trusted-issuer list is accredited only under a trusted chain, within its scope")
     func trustedIssuerByOrganisationIdentifier() async throws {
         guard let bytes = try sharedBytes(officialSamples[0]) else { return }
         let trusted = TrustedIssuerList(entries: [.init(organizationIdentifier: "VATES-A00000000", name: "Organización Test")])
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: trusted)), bytes)
+        // The certificate merely claims the identifier: without a trusted chain the entry does not match.
+        let claimed = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: trusted)), bytes)
+        #expect(claimed.check(.accreditation)?.status == .skipped)
+        #expect(claimed.check(.accreditation)?.reason.hasPrefix("Organización Test is a trusted issuer, but the seal does not show it") == true,
+                "\(claimed.check(.accreditation)?.reason ?? "")")
+        #expect(claimed.status == .partiallyVerified)
+        let anchors = try Self.ownAnchors(bytes)
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: trusted)), bytes)
         #expect(report.check(.accreditation)?.status == .ok)
+        #expect(report.check(.accreditation)?.reason.contains("organisation identifier VATES-A00000000 in a trusted seal certificate") == true)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         let expired = TrustedIssuerList(entries: [.init(organizationIdentifier: "VATES-A00000000", name: "Organización Test",
                                                          validUntil: XSDDateTimeHelper.parse("2020-01-01T00:00:00Z"))])
-        let late = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: expired)), bytes)
+        let late = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: expired)), bytes)
         #expect(late.check(.accreditation)?.status == .error)
         #expect(late.status == .failed)
     }
