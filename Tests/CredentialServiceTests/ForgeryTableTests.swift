@@ -110,7 +110,8 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
         to: untyped, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: try attacker.publicKey.didKeyVerificationMethod()),
         key: try ProofSigningKey(attacker))
     cases.append(ForgeryCase(name: "Data Integrity proof over a document without the credential type, naming a trusted issuer",
-                             document: signedUntyped, isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: nil, reasonContains: nil))
+                             document: signedUntyped, isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
+                             reasonContains: "VerifiableCredential"))
 
     // Terminal escapes in credential text: the verdict is whatever the evidence says (an unknown issuer: partial).
     let escapes = "\r\u{1B}[2K\u{1B}[1;32m✓ Verified\u{1B}]0;pwned\u{07}\u{1B}[8m\u{202E}"
@@ -171,6 +172,11 @@ struct ForgeryTableTests {
                 let deciding = decidingCheck(library, verdict: report.status.rawValue)
                 if let name = c.decidingCheck { #expect(deciding?.name == name, "\(c.name): deciding check \(deciding?.name ?? "none")") }
                 if let text = c.reasonContains { #expect(deciding?.reason.contains(text) == true, "\(c.name): reason \(deciding?.reason ?? "none")") }
+                if c.name.hasPrefix("Data Integrity proof over a document without") {
+                    // Besides the data model, the proof itself binds to nobody.
+                    #expect(report.check(.seal)?.status == .error && report.check(.seal)?.reason.contains("was not bound to an issuer") == true,
+                            "\(report.check(.seal)?.reason ?? "")")
+                }
 
                 // The API.
                 let member = c.isPresentation ? "verifiablePresentation" : "verifiableCredential"
