@@ -19,6 +19,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
+            "SecureFetch",
         ]),
     ],
     dependencies: [
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
@@ -56,8 +59,14 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // The one HTTP(S) fetcher for everything that leaves the machine: https only, public addresses only
+        // (pinned against DNS rebinding), redirects re-checked, a streaming byte cap and a deadline.
+        // The only target that imports AsyncHTTPClient.
+        .target(name: "SecureFetch", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: strict),
         // did:key, did:jwk, did:web (local directory first) and verification-method binding.
-        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "Multiformats", "KeyManagement"], swiftSettings: strict),
+        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "Multiformats", "KeyManagement", "SecureFetch"], swiftSettings: strict),
         // Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020.
         .target(name: "DataIntegrity", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "RDF", "RDFCanonicalization", "BundledContexts",
@@ -75,7 +84,7 @@ let package = Package(
         // The system zlib, for the GZIP inside Bitstring Status Lists.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
-        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib", "Multiformats"], swiftSettings: strict),
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
         // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
         .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).
@@ -119,6 +128,7 @@ let package = Package(
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -158,6 +168,7 @@ let package = Package(
         .testTarget(name: "CredentialRegistryTests", dependencies: [
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "StatusList", "TestSupport",
         ]),
+        .testTarget(name: "SecureFetchTests", dependencies: ["SecureFetch"]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),

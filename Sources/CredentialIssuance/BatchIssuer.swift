@@ -208,6 +208,30 @@ public struct BatchIssuer: Sendable {
     /// The output file of a row.
     public func outputURL(rowID: String) -> URL { outputDirectory.appendingPathComponent(rowID + ".json") }
 
+    /// The hidden folder of the output directory where files are written before being renamed into place.
+    public static let partialFolderName = ".skillcred-partial"
+
+    /// Where a file is written before it is renamed into place: `<output>/.skillcred-partial/`. Inside the
+    /// output directory so the rename stays on one file system (and so is atomic); in a folder of its own so a
+    /// crash leaves nothing among the credentials, and the next run knows what to sweep.
+    public var partialDirectory: URL { outputDirectory.appendingPathComponent(Self.partialFolderName, isDirectory: true) }
+
+    /// Removes what an interrupted run left: everything in ``partialDirectory``, and the `.dat.nosync…` temporary
+    /// files that Foundation's atomic writes (used by earlier versions) left in the output directory itself.
+    ///
+    /// Always safe: the registry, not the files, records what was issued, and every issued row's file is
+    /// written again from the registry by the next run. A run going on at the same moment in the same folder
+    /// loses at most a temporary file, which its ``write(_:to:)`` notices and writes again.
+    public func removeLeftoverTemporaryFiles() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: partialDirectory.path)) ?? [] {
+            try? fm.removeItem(at: partialDirectory.appendingPathComponent(name))
+        }
+        for name in (try? fm.contentsOfDirectory(atPath: outputDirectory.path)) ?? [] where name.hasPrefix(".dat.nosync") {
+            try? fm.removeItem(at: outputDirectory.appendingPathComponent(name))
+        }
+    }
+
     /// Issues every row; safe to run again (issued rows are rewritten from the registry, not re-signed).
     public func issue(_ rows: [RecipientRow], progress: @Sendable (IssueProgress) -> Void = { _ in }) async throws(IssuanceError) -> IssueSummary {
         let start = Date()
@@ -216,6 +240,7 @@ public struct BatchIssuer: Sendable {
         } catch {
             throw IssuanceError(.output, "cannot create the output folder: \(error.localizedDescription)", location: outputDirectory.path)
         }
+        removeLeftoverTemporaryFiles()
         var summary = IssueSummary()
         var done = 0
         let policy = statusPolicy
@@ -255,6 +280,9 @@ public struct BatchIssuer: Sendable {
             done += chunk.count
             progress(IssueProgress(done: done, total: rows.count, elapsed: Date().timeIntervalSince(start)))
         }
+        // Leave only credentials behind. rmdir, not a recursive removal: it fails, harmlessly, while another
+        // run in the same folder has a file in there.
+        rmdir(partialDirectory.path)
         summary.elapsedSeconds = Date().timeIntervalSince(start)
         return summary
     }
@@ -336,10 +364,45 @@ public struct BatchIssuer: Sendable {
         }
     }
 
-    /// Writes a file atomically (temporary file + rename), so a crash never leaves half a credential.
+    /// Writes a file atomically, so a crash never leaves half a credential, nor a stray temporary file among
+    /// the credentials: the bytes go to a uniquely named file in ``partialDirectory``, are flushed to disk
+    /// (fsync) and only then renamed to `url`.
+    ///
+    /// The directory itself is not synced after the rename: should the rename be lost in a power cut, the row
+    /// is in the registry and the next run writes its file again.
     func write(_ bytes: [UInt8], to url: URL) throws(IssuanceError) {
-        do { try Data(bytes).write(to: url, options: .atomic) } catch {
-            throw IssuanceError(.output, "cannot write: \(error.localizedDescription)", location: url.path)
+        // A second attempt covers a temporary file (or the folder) removed under us by another run's start-up sweep.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let temp = partialDirectory.appendingPathComponent("\(url.lastPathComponent).\(UUID().uuidString.prefix(8).lowercased()).tmp")
+            let failure = Self.writeDurably(bytes, to: temp.path, folder: partialDirectory)
+                ?? (rename(temp.path, url.path) == 0 ? nil : errno)
+            guard let failure else { return }
+            unlink(temp.path)
+            if failure == ENOENT && attempt < 3 { continue }
+            throw IssuanceError(.output, "cannot write: \(String(cString: strerror(failure)))", location: url.path)
         }
+    }
+
+    /// Creates `path` (creating `folder` when missing), writes all of `bytes` and fsyncs; the errno on failure.
+    private static func writeDurably(_ bytes: [UInt8], to path: String, folder: URL) -> Int32? {
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd < 0 && errno == ENOENT {
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        }
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += n
+        }
+        return fsync(fd) == 0 ? nil : errno
     }
 }

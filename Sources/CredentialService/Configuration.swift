@@ -30,6 +30,19 @@ public struct ServiceConfiguration: Sendable {
     public var timeStampAnchorDirectory: URL?
     /// A trusted-issuer list (`docs/trusted-issuers.md`) added to the service's own issuers.
     public var trustedIssuersFile: URL?
+    /// Most credentials verified for one request: array elements plus the credentials inside presentations
+    /// (default 100); beyond it the request is refused before any work, naming the limit.
+    public var maxItemsPerRequest: Int = 100
+    /// Largest answer the verify endpoints and the web page send (default 4 MiB); a larger report is replaced by a
+    /// problem naming the limit, so a small request cannot become a huge answer.
+    public var maxAnswerBytes: Int = 4 * 1024 * 1024
+    /// Seconds a connection may sit without a request in progress (including one whose headers never complete)
+    /// before it is closed (default 30, as common reverse proxies use).
+    public var idleTimeoutSeconds: Int = 30
+    /// Seconds a request body may take to arrive (default 30); a slower body gets 408 and the connection closes.
+    public var bodyTimeoutSeconds: Int = 30
+    /// Most open client connections (default 512); further connections are closed at once.
+    public var maxConnections: Int = 512
     /// Templates copied into the template folder when the first start creates it (`skillcred serve` passes
     /// `samples/templates` when it exists in the working directory).
     public var templateSeedDirectory: URL?

@@ -29,6 +29,11 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         self.extra = extra
     }
 
+    /// The same problem with another detail text.
+    func replacing(detail: String) -> ServiceProblem {
+        ServiceProblem(status: status, code: code, title: title, detail: detail, path: path, extra: extra)
+    }
+
     /// The problem as JSON; `type` is a stable URI under the project's namespace.
     public var json: JSONValue {
         var o: JSONObject = [
@@ -65,6 +70,20 @@ public struct ServiceProblem: Error, Sendable, Hashable {
     static func tooLarge(_ limit: Int) -> ServiceProblem {
         ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large", detail: "the request body is larger than \(limit) bytes")
     }
+    static func tooManyItems(_ count: Int, limit: Int, path: String) -> ServiceProblem {
+        ServiceProblem(status: 413, code: "tooManyItems", title: "Too many items",
+                       detail: "the request holds \(count) credentials to verify; the limit is \(limit) per request (--max-items)",
+                       path: path, extra: ["limit": .number(JSONNumber(limit))])
+    }
+    static func answerTooLarge(_ size: Int, limit: Int) -> ServiceProblem {
+        ServiceProblem(status: 413, code: "answerTooLarge", title: "Answer too large",
+                       detail: "the report would be \(size) bytes; the limit is \(limit) (--max-answer-bytes): verify fewer or smaller credentials per request",
+                       extra: ["limit": .number(JSONNumber(limit))])
+    }
+    static func bodyTimeout(_ seconds: Int) -> ServiceProblem {
+        ServiceProblem(status: 408, code: "bodyTimeout", title: "Request timeout",
+                       detail: "the request body did not arrive within \(seconds) s (--body-timeout)")
+    }
     static let rateLimited = ServiceProblem(status: 429, code: "rateLimited", title: "Too many requests",
                                             detail: "too many verification requests from this client; retry later")
     static let busy = ServiceProblem(status: 503, code: "busy", title: "Busy",
@@ -77,10 +96,18 @@ public struct ServiceProblem: Error, Sendable, Hashable {
 /// Turns every error into problem details and logs it by code only (never the message of an unexpected error,
 /// which could quote input or internals).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Absolute server paths and what to show instead (the data directory, the working directory): a problem tells
+    /// a client what was wrong with its request, never where the server keeps its files.
+    var hiddenPaths: [(path: String, shownAs: String)] = []
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as ServiceProblem {
+        } catch let raw as ServiceProblem {
+            var problem = raw
+            for hidden in hiddenPaths where !hidden.path.isEmpty && hidden.path != "/" && problem.detail.contains(hidden.path) {
+                problem = problem.replacing(detail: problem.detail.replacingOccurrences(of: hidden.path, with: hidden.shownAs))
+            }
             context.logger.info("refused", metadata: ["status": "\(problem.status)", "code": "\(problem.code)"])
             var headers: HTTPFields = [:]
             if problem.status == 429 || problem.status == 503 { headers[.retryAfter] = "1" }

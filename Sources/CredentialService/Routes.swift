@@ -14,7 +14,10 @@ public enum CredentialServiceRoutes {
     public static func router(state: CredentialServiceState) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: ProblemMiddleware())
+        let dataDirectory = state.configuration.dataDirectory.standardizedFileURL.path
+        router.add(middleware: ProblemMiddleware(hiddenPaths: [
+            (dataDirectory, "DATA_DIR"), (FileManager.default.currentDirectoryPath, "."),
+        ]))
         router.add(middleware: PublicCORSMiddleware())
         let h = Handlers(state: state)
 
@@ -96,13 +99,41 @@ struct Handlers: Sendable {
         }
     }
 
+    /// Reads the body within the size limit (413) and the body timeout (408): a client that sends its body a byte
+    /// at a time holds a connection and a task, so it gets a deadline.
     func readBody(_ request: Request) async throws -> ByteBuffer {
         let limit = state.configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw ServiceProblem.tooLarge(limit) }
-        var request = request
-        do { return try await request.collectBody(upTo: limit) } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw ServiceProblem.tooLarge(limit)
+        let seconds = state.configuration.bodyTimeoutSeconds
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var request = request
+                do { return try await request.collectBody(upTo: limit) } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                    throw ServiceProblem.tooLarge(limit)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let body = first else { throw ServiceProblem.bodyTimeout(seconds) }
+            return body
         }
+    }
+
+    /// Refuses, before any work, a value that holds more credentials than one request may verify.
+    func checkItemCount(_ json: JSONValue, path: String) throws {
+        let limit = state.configuration.maxItemsPerRequest
+        let count = InputDetector.itemCount(json, limit: limit)
+        if count > limit { throw ServiceProblem.tooManyItems(count, limit: limit, path: path) }
+    }
+
+    /// An answer within the configured size, or the problem saying it would not be.
+    func bounded(_ response: Response, size: Int) throws -> Response {
+        let limit = state.configuration.maxAnswerBytes
+        guard size <= limit else { throw ServiceProblem.answerTooLarge(size, limit: limit) }
+        return response
     }
 
     // MARK: issue
@@ -208,10 +239,12 @@ struct Handlers: Sendable {
         let options = body["options"]
         let challenge = options?["challenge"]?.stringValue
         let domain: [String]? = options?["domain"].flatMap { d in d.stringValue.map { [$0] } ?? d.arrayValue?.compactMap(\.stringValue) }
+        try checkItemCount(item, path: "$.\(member)")
         let verifier = state.verifier(challenge: challenge, domain: domain)
-        // A string is a compact JWT (or JSON text); an object was parsed within the body limits already.
-        let reports = try await verifyQueued(verifier, json: item.stringValue == nil ? item : nil,
-                                             bytes: Array((item.stringValue ?? "").utf8), source: member)
+        // A string is a compact JWT (the VC API's string form), checked by the verifier with the body's limits; an
+        // object was parsed within the body limits already. (`nil` spelled out: JSONValue takes a nil literal as null.)
+        let parsed: JSONValue? = item.stringValue == nil ? item : Optional<JSONValue>.none
+        let reports = try await verifyQueued(verifier, json: parsed, bytes: Array((item.stringValue ?? "").utf8), source: member)
         guard let report = reports.first else { throw ServiceProblem.badRequest("nothingToVerify", "nothing to verify", path: "$.\(member)") }
         if presentation && report.kind != .presentation {
             throw ServiceProblem.badRequest("notAPresentation", "verifiablePresentation is not a presentation", path: "$.\(member)")
@@ -227,9 +260,15 @@ struct Handlers: Sendable {
             o["detail"] = .string(first)
             o["errors"] = .array(report.problems.map(\.jsonValue))
             result = .object(o)
-            return jsonResponse(result, status: .unprocessableContent, contentType: "application/problem+json")
+            return try boundedJSON(result, status: .unprocessableContent, contentType: "application/problem+json")
         }
-        return jsonResponse(result)
+        return try boundedJSON(result)
+    }
+
+    func boundedJSON(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") throws -> Response {
+        let text = JSONWriter.string(value, style: .pretty)
+        return try bounded(Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text))),
+                           size: text.utf8.count)
     }
 
     // MARK: status
@@ -319,17 +358,41 @@ struct Handlers: Sendable {
         guard let bytes = form, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             return WebPage.form(language: language, message: WebPage.text(.nothingGiven, language), status: .badRequest)
         }
-        // Parsed once, within the service's limits; what is not JSON (a compact JWT, broken text) goes to the
-        // verifier as bytes, which reports it.
-        var parsed: JSONValue?
-        do { parsed = try JSONParser.parse(bytes, limits: limits) } catch {
-            if error.code == .tooDeep {
-                return WebPage.form(language: language, message: WebPage.text(.tooDeep, language), status: .badRequest)
+        // Parsed once, within the service's limits and inside the verification gate (parsing is work too); what is
+        // not JSON (a compact JWT, broken text) goes to the verifier as bytes, which reports it.
+        let verifier = state.verifier()
+        let limits = self.limits
+        let maxItems = state.configuration.maxItemsPerRequest
+        let outcome: PageOutcome? = await state.verifyGate.run {
+            await withTaskExecutorPreference(VerificationExecutor.shared) {
+                var parsed: JSONValue?
+                do { parsed = try JSONParser.parse(bytes, limits: limits) } catch let error as JSONParseError {
+                    if error.code == .tooDeep { return .tooDeep }
+                } catch {}
+                if let parsed {
+                    let count = InputDetector.itemCount(parsed, limit: maxItems)
+                    if count > maxItems { return .tooMany(count) }
+                    return .reports(await verifier.verify(json: parsed, source: "upload"))
+                }
+                return .reports(await verifier.verify(bytes: bytes, source: "upload"))
             }
         }
-        let verifier = state.verifier()
-        let reports = try await verifyQueued(verifier, json: parsed, bytes: bytes, source: "upload")
-        return WebPage.result(reports, language: language)
+        switch outcome {
+        case nil: throw ServiceProblem.busy
+        case .tooDeep?:
+            return WebPage.form(language: language, message: WebPage.text(.tooDeep, language), status: .badRequest)
+        case .tooMany(let count)?:
+            throw ServiceProblem.tooManyItems(count, limit: maxItems, path: "upload")
+        case .reports(let reports)?:
+            let (response, size) = WebPage.result(reports, language: language)
+            return try bounded(response, size: size)
+        }
+    }
+
+    enum PageOutcome: Sendable {
+        case tooDeep
+        case tooMany(Int)
+        case reports([VerificationReport])
     }
 
     /// Verifies in the queue, on the verification threads: a parsed value as it is, otherwise `bytes` (a compact

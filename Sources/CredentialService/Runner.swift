@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -7,13 +9,27 @@ import ServiceLifecycle
 public enum CredentialServiceRunner {
     /// Builds the application for `state`; `onRunning` gets the bound port (useful with port 0).
     public static func run(state: CredentialServiceState, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = CredentialServiceRoutes.router(state: state)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "skillcred"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? state.configuration.port) },
-            logger: logger)
+        let app = application(state: state, logger: logger, onRunning: onRunning)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// The application `skillcred serve` runs: the routes behind the connection limits (idle and header timeout,
+    /// connection cap) of ``ServiceConfiguration``.
+    public static func application(state: CredentialServiceState, logger: Logger,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = CredentialServiceRoutes.router(state: state)
+        let configuration = state.configuration
+        let limiter = ConnectionLimiter(limit: configuration.maxConnections)
+        // The idle timeout also closes a connection whose request head never completes (a slow-headers client).
+        let server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [limiter.handler()],
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "skillcred"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
     }
 }

@@ -66,6 +66,11 @@ public final class CredentialServiceState: Sendable {
         }
         var trusted: [TrustedIssuerList.Entry] = [.init(id: issuerDID, name: "this service's issuer")]
         if let ecdsa = ecdsaIdentity { trusted.append(.init(id: ecdsa.did, name: "this service's issuer (P-256)")) }
+        // The service's own e-seal organisation, for the EDCs it seals (matched only under a trusted chain, like any).
+        if let sealer = issuing.sealer, let identity = try? sealer.sealIdentity() {
+            trusted.append(.init(id: CredentialSecuring.stableEDCIssuerID(organizationIdentifier: identity.organizationIdentifier),
+                                 organizationIdentifier: identity.organizationIdentifier, name: "this service's e-seal organisation (\(identity.legalName))"))
+        }
         if let file = configuration.trustedIssuersFile {
             do { trusted += try TrustedIssuerList(contentsOf: file).entries } catch {
                 throw ServiceSetupError(.unreadableTrust, error.description, location: file.path)
@@ -216,6 +221,25 @@ public enum ServiceSetup {
         public var createdSealSubject: String?
         /// The templates this start copied into `DATA_DIR/templates` (names without `.json`).
         public var seededTemplates: [String] = []
+        /// Files or folders of the data directory that other users can read, each with the command that fixes it.
+        public var permissionWarnings: [String] = []
+    }
+
+    /// The data directory and a SQLite registry must be private to the service's user: they hold token hashes,
+    /// keys and learners' personal data. New ones are made so (`serve` sets umask 077); existing wider ones are named.
+    static func permissionWarnings(_ configuration: ServiceConfiguration) -> [String] {
+        var paths = [(configuration.dataDirectory.path, "700")]
+        if !RegistryConnection.isPostgres(configuration.databaseSpec) {
+            let file = configuration.databaseSpec.hasPrefix("sqlite:") ? String(configuration.databaseSpec.dropFirst(7)) : configuration.databaseSpec
+            paths.append((file, "600"))
+        }
+        var warnings: [String] = []
+        for (path, wanted) in paths {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { continue }
+            warnings.append("\(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod \(wanted) \(path)")
+        }
+        return warnings
     }
 
     /// The name of the issuer key in `DATA_DIR/keys`.
@@ -235,7 +259,8 @@ public enum ServiceSetup {
     /// token with both scopes. Each missing piece is created on its own, so a data directory from
     /// an earlier version gains what it lacks and keeps what it has.
     public static func prepare(_ configuration: ServiceConfiguration) async throws -> Prepared {
-        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let registry = try await RegistryConnection.openReady(configuration.databaseSpec)
         let keys = KeyStore(directory: configuration.dataDirectory.appendingPathComponent("keys"))
         let (key, created) = try loadOrCreate(keys, issuerKeyName, .ed25519)
@@ -258,6 +283,7 @@ public enum ServiceSetup {
         var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
         prepared.createdECDSAKey = createdECDSA
         prepared.createdSealSubject = seal.createdSubject
+        prepared.permissionWarnings = permissionWarnings(configuration)
         prepared.seededTemplates = seeded
         return prepared
     }

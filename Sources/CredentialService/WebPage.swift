@@ -2,6 +2,7 @@ import CredentialJSON
 import CredentialVerification
 import Foundation
 import Hummingbird
+import MultipartKit
 
 /// The page people use: upload or paste a credential (or a wallet export) and read the report.
 /// Server-rendered, works without JavaScript, English and French.
@@ -90,15 +91,21 @@ enum WebPage {
     static func e(_ s: String) -> String { HTMLReportRenderer.escape(s) }
 
     static func page(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+        sizedPage(lang, title: title, body: body, status: status).response
+    }
+
+    /// The page and its size in bytes (the service bounds the size of what it answers).
+    static func sizedPage(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> (response: Response, size: Int) {
         var h = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(e(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
         h += "<nav aria-label=\"\(e(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
         h += "<main>\n\(body)</main>\n</body>\n</html>\n"
-        return Response(status: status, headers: [
+        let response = Response(status: status, headers: [
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             .init("X-Content-Type-Options")!: "nosniff",
         ], body: .init(byteBuffer: ByteBuffer(string: h)))
+        return (response, h.utf8.count)
     }
 
     static func formHTML(_ lang: Language) -> String {
@@ -193,17 +200,18 @@ enum WebPage {
         return h
     }
 
-    static func result(_ reports: [VerificationReport], language lang: Language) -> Response {
+    static func result(_ reports: [VerificationReport], language lang: Language) -> (response: Response, size: Int) {
         let overall = reports.map(\.status).max() ?? .failed
         var b = "<h1>\(e(text(.title, lang)))</h1>\n"
-        b += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(e(text(.overall, lang))): \(e(label(overall, lang)))</p>\n"
+        let demo = reports.contains(where: \.restsOnDemo) ? " — DEMO: trust rests on public demo keys" : ""
+        b += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(e(text(.overall, lang))): \(e(label(overall, lang)))\(e(demo))</p>\n"
         let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
         if count > 1 { b += "<p>\(count) \(e(text(.items, lang)))</p>\n" }
         for (i, r) in reports.enumerated() {
             b += item(r, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2)
         }
         b += "<h2>\(e(text(.another, lang)))</h2>\n" + formHTML(lang)
-        return page(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)
+        return sizedPage(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)
     }
 
     /// The submitted credential: the uploaded file when one was chosen, else the pasted text.
@@ -225,33 +233,50 @@ enum WebPage {
         else { throw ServiceProblem(status: 415, code: "unsupportedMediaType", title: "Unsupported media type", detail: "send the form as multipart/form-data") }
         var boundary = String(b.dropFirst("boundary=".count))
         if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
-        let delimiter = Array(("--" + boundary).utf8)
-        var parts: [String: [UInt8]] = [:]
-        var positions: [Int] = []
-        var i = 0
-        while i + delimiter.count <= body.count {
-            if body[i] == delimiter[0] && Array(body[i..<i + delimiter.count]) == delimiter { positions.append(i); i += delimiter.count } else { i += 1 }
+        // RFC 2046 §5.1.1: 1 to 70 characters. A longer one is no boundary a browser sends, only a way to make
+        // matching expensive.
+        guard (1...70).contains(boundary.utf8.count) else {
+            throw ServiceProblem.badRequest("invalidBoundary", "the multipart boundary must be 1 to 70 characters (RFC 2046), found \(boundary.utf8.count)")
         }
-        for (k, start) in positions.enumerated() where k + 1 < positions.count {
-            var from = start + delimiter.count
-            // Skip the CRLF after the delimiter.
-            if from + 1 < body.count, body[from] == 0x0D, body[from + 1] == 0x0A { from += 2 }
-            var to = positions[k + 1]
-            if to >= 2, body[to - 2] == 0x0D, body[to - 1] == 0x0A { to -= 2 }
-            guard from <= to else { continue }
-            let part = Array(body[from..<to])
-            guard let split = find([0x0D, 0x0A, 0x0D, 0x0A], in: part) else { continue }
-            let headers = String(decoding: part[0..<split], as: UTF8.self).lowercased()
-            let content = Array(part[(split + 4)...])
-            for name in ["file", "json"] where headers.contains("name=\"\(name)\"") { parts[name] = content }
+        return try FormFields.parse(body, boundary: boundary)
+    }
+}
+
+/// The `file` and `json` fields of a multipart form, read by vapor's MultipartKit parser (one pass over the body,
+/// the boundary matched byte by byte).
+enum FormFields {
+    static func parse(_ body: [UInt8], boundary: String) throws -> [UInt8]? {
+        final class Collected {
+            var name: String?
+            var fields: [String: [UInt8]] = [:]
         }
-        if let f = parts["file"], !f.isEmpty { return f }
-        return parts["json"]
+        let collected = Collected()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { field, value in
+            guard field.lowercased() == "content-disposition" else { return }
+            collected.name = Self.fieldName(value)
+        }
+        parser.onBody = { buffer in
+            guard let name = collected.name, name == "file" || name == "json" else { return }
+            collected.fields[name, default: []].append(contentsOf: buffer.readableBytesView)
+        }
+        parser.onPartComplete = { collected.name = nil }
+        do { try parser.execute(body) } catch {
+            throw ServiceProblem.badRequest("invalidMultipart", "the form is not well-formed multipart/form-data")
+        }
+        if let file = collected.fields["file"], !file.isEmpty { return file }
+        return collected.fields["json"]
     }
 
-    static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<i + needle.count]) == needle { return i }
+    /// `name` of `form-data; name="file"; filename="c.json"`.
+    static func fieldName(_ disposition: String) -> String? {
+        for parameter in disposition.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == "name" else { continue }
+            var value = pair[1]
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
         return nil
     }
 }

@@ -277,9 +277,6 @@ public struct SealCheck: VerificationCheck {
             return .error(.seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
                           [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
         }
-        if let broken = trust.brokenTimeStamp {
-            return .error(.seal, "The seal is not valid as presented: \(broken)", [.vc(.cryptographicSecurityError, broken)], details: details)
-        }
         if case .unbound(let why) = trust.binding {
             return .error(.seal, why, [.vc(.cryptographicSecurityError, why, path: "$.issuer")], details: details)
         }
@@ -578,7 +575,7 @@ public struct AccreditationCheck: VerificationCheck {
             } else if case .untrusted(let reason)? = trust.chain {
                 chainText = "its seal certificate is not trusted (\(trust.unprovenTime ?? reason))"
             }
-            if result.isValid, trust.chainTrusted, trust.binding.isBound, trust.brokenTimeStamp == nil {
+            if result.isValid, trust.chainTrusted, trust.binding.isBound {
                 sealOrganisation = signer?.organizationIdentifier
             } else {
                 missing = "the seal does not show it: " + (chainText ?? "the seal is not valid")
@@ -597,14 +594,16 @@ public struct AccreditationCheck: VerificationCheck {
         }
         let entries = policy.trustedIssuers?.entries ?? []
         let matched = entries.first { e in
-            if let org = sealOrganisation {
-                // A sealed credential matches through its certificate's organisation (chain trusted, issuer bound);
-                // an entry that also names an id must name this credential's issuer.
-                return e.organizationIdentifier == org && (e.id == nil || e.id == issuer)
-            }
+            // A sealed credential matches through its certificate's organisation (chain trusted, issuer bound), so the
+            // entry's scope applies whatever id the credential states; a proof through the key bound to the id.
+            if let org = sealOrganisation { return e.organizationIdentifier == org }
             return keyBoundIssuer != nil && e.id == keyBoundIssuer
         }
         if let entry = matched {
+            if sealOrganisation != nil, let listedID = entry.id, listedID != issuer {
+                return .error(.accreditation, "\(label)\(entry.name) is trusted as the issuer \(listedID), but this credential names the issuer \(issuer ?? "(none)")",
+                              [.vc(.rangeError, "issuer id differs from the trusted-issuer entry of the sealing organisation", path: "$.issuer")])
+            }
             let now = policy.now.timeIntervalSince1970
             if let from = entry.validFrom, from.secondsSinceEpoch > now {
                 return .error(.accreditation, "\(entry.name) is trusted only from \(from)", [.vc(.rangeError, "trusted-issuer entry not yet valid")])
@@ -613,7 +612,11 @@ public struct AccreditationCheck: VerificationCheck {
                 return .error(.accreditation, "\(entry.name) was trusted only until \(until)", [.vc(.rangeError, "trusted-issuer entry expired")])
             }
             if let levels = entry.eqfLevels {
-                let found = CredentialText.eqfLevels(document)
+                let (found, unreadable) = CredentialText.eqfLevelValues(document)
+                if let odd = unreadable.first {
+                    return .error(.accreditation, "\(entry.name) is accredited only for EQF levels \(levels.map(String.init).joined(separator: ", ")), and the credential states an EQF level that is not one: \(odd)",
+                                  [.vc(.rangeError, "unreadable EQF level \(odd)")])
+                }
                 if let bad = found.first(where: { !levels.contains($0) }) {
                     return .error(.accreditation, "\(entry.name) is not accredited for EQF level \(bad) (allowed: \(levels.map(String.init).joined(separator: ", ")))",
                                   [.vc(.rangeError, "EQF level \(bad) outside the issuer's accreditation")])
@@ -629,7 +632,9 @@ public struct AccreditationCheck: VerificationCheck {
             let by = sealOrganisation.map { "organisation identifier \($0) in a trusted seal certificate" } ?? "issuer id \(issuer ?? "") bound to the proof's key"
             return .ok(.accreditation, "\(label)\(entry.name) is a trusted issuer (\(by)) for this credential", details: chainText.map { [$0] } ?? [])
         }
-        if sealOrganisation != nil, let chainText {
+        // Without a trusted-issuer list, the anchors are the whole policy: a bound seal under one is trusted. With a
+        // list, the user named the issuers they accept, and a CA's other customers are not among them.
+        if sealOrganisation != nil, policy.trustedIssuers == nil, let chainText {
             return .ok(.accreditation, "\(label)The issuer is trusted: \(chainText)")
         }
         // Listed, but the evidence is missing: say so rather than "not listed".
@@ -708,16 +713,26 @@ enum CredentialText {
         (document["credentialSubject"]?.asArray ?? []).compactMap { $0["id"]?.stringValue }
     }
 
-    /// Every EQF level the credential states (`eqfLevel` as a string or concept; the level is the last path segment).
-    static func eqfLevels(_ document: JSONValue) -> [Int] {
+    /// Every EQF level the credential states, each value of every `eqfLevel` (a string or a concept whose IRI ends
+    /// in the level, `…/eqf/6`), and the values that are not a level 1–8 (which an accreditation scope must refuse).
+    static func eqfLevelValues(_ document: JSONValue) -> (levels: [Int], unreadable: [String]) {
         var levels: [Int] = []
+        var unreadable: [String] = []
         func walk(_ v: JSONValue, depth: Int) {
             guard depth < 64 else { return }
             switch v {
             case .object(let o):
                 for m in o {
-                    if m.key == "eqfLevel", let id = id(of: m.value.asArray.first), let n = Int(id.split(separator: "/").last ?? ""), !levels.contains(n) {
-                        levels.append(n)
+                    if m.key == "eqfLevel" {
+                        for value in m.value.asArray {
+                            let text = id(of: value) ?? JSONWriter.string(value)
+                            let last = text.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? text
+                            if let n = Int(last), (1...8).contains(n), String(n) == last {
+                                if !levels.contains(n) { levels.append(n) }
+                            } else if !unreadable.contains(text) {
+                                unreadable.append(text)
+                            }
+                        }
                     } else {
                         walk(m.value, depth: depth + 1)
                     }
@@ -727,8 +742,11 @@ enum CredentialText {
             }
         }
         walk(document, depth: 0)
-        return levels
+        return (levels, unreadable)
     }
+
+    /// Every readable EQF level the credential states.
+    static func eqfLevels(_ document: JSONValue) -> [Int] { eqfLevelValues(document).levels }
 
     /// A person-readable string from a plain string, a language map `{"en": "…"}`, a value object or an array of those.
     static func text(_ value: JSONValue?, preferring languages: [String] = ["en"]) -> String? {

@@ -82,6 +82,26 @@ public enum InputDetector {
         return [classify(json, source: source)]
     }
 
+    /// How many credentials verifying `json` means, counted before any work: each element of a top-level array,
+    /// and each credential inside a presentation (an array element or the whole value), the presentation included.
+    /// Stops counting once `limit` is passed.
+    public static func itemCount(_ json: JSONValue, limit: Int = .max) -> Int {
+        func count(_ value: JSONValue) -> Int {
+            let types = value["type"]?.asArray ?? []
+            if types.contains("VerifiablePresentation") {
+                return 1 + (value["verifiableCredential"]?.asArray.count ?? 0)
+            }
+            return 1
+        }
+        guard let array = json.arrayValue else { return count(json) }
+        var total = 0
+        for element in array {
+            total += count(element)
+            if total > limit { break }
+        }
+        return total
+    }
+
     /// Classifies one parsed JSON value.
     public static func classify(_ json: JSONValue, source: String) -> DetectedInput {
         guard let object = json.objectValue else {
@@ -109,6 +129,11 @@ public enum InputDetector {
             let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
             return DetectedInput(source: source, kind: .envelopedUnsupported, document: json,
                                  problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt)"))
+        }
+        if types.contains("VerifiablePresentation") && types.contains("VerifiableCredential") {
+            // Checked as a presentation it would escape the issuer's checks; as a credential, the holder's. Neither.
+            return DetectedInput(source: source, kind: .unknown, document: json,
+                                 problem: .vc(.malformedValueError, "the document is typed both VerifiablePresentation and VerifiableCredential, so it cannot be verified as either"))
         }
         if types.contains("VerifiablePresentation") {
             return DetectedInput(source: source, kind: .presentation, document: json)

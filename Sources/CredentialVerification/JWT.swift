@@ -19,6 +19,9 @@ public struct JWTVerification: Sendable {
 struct JWTVerifier: Sendable {
     static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519"]
     let resolver: any VerificationMethodResolving
+    /// The verification time and the tolerance for `exp` and `nbf` (RFC 7519 §4.1.4, §4.1.5).
+    var now = Date()
+    var clockSkew: TimeInterval = 300
 
     func verify(_ token: String, envelope: JSONValue?) async -> JWTVerification {
         var out = JWTVerification(algorithm: nil, keyID: nil, errors: [], details: [])
@@ -40,6 +43,24 @@ struct JWTVerifier: Sendable {
         }
         if let typ = header["typ"]?.stringValue, !["vc+jwt", "vp+jwt", "application/vc+jwt", "application/vp+jwt", "JWT"].contains(typ) {
             return fail(.parsingError, "typ \(typ) is not vc+jwt")
+        }
+        // RFC 7515 §4.1.11: a critical header this verifier does not process makes the JWS invalid.
+        if let crit = header["crit"] {
+            let names = crit.arrayValue?.compactMap(\.stringValue) ?? []
+            return fail(.cryptographicSecurityError, names.isEmpty ? "the JWS header's crit is malformed"
+                        : "the JWS header marks \(names.joined(separator: ", ")) critical, which this verifier does not process")
+        }
+        if let exp = claims["exp"] {
+            guard let seconds = exp.numberValue?.doubleValue, seconds.isFinite else { return fail(.malformedValueError, "exp is not a NumericDate") }
+            if seconds < now.timeIntervalSince1970 - clockSkew {
+                return fail(.rangeError, "the JWT expired at \(DateTimeStamp.format(Date(timeIntervalSince1970: seconds))) (exp)")
+            }
+        }
+        if let nbf = claims["nbf"] {
+            guard let seconds = nbf.numberValue?.doubleValue, seconds.isFinite else { return fail(.malformedValueError, "nbf is not a NumericDate") }
+            if seconds > now.timeIntervalSince1970 + clockSkew {
+                return fail(.rangeError, "the JWT is not valid before \(DateTimeStamp.format(Date(timeIntervalSince1970: seconds))) (nbf)")
+            }
         }
         if claims["vc"] != nil || claims["vp"] != nil {
             return fail(.malformedValueError, "the payload uses the VC-JWT 1.1 \"vc\"/\"vp\" claims, which VC-JOSE-COSE forbids")

@@ -27,7 +27,8 @@ public struct TerminalRenderer: Sendable {
         // Everything that comes from the input (file names, credential text, reasons quoting it) goes through
         // `visible`, so only this renderer ever writes control sequences to the terminal.
         let v = Self.visible
-        var lines = ["\(indent)\(badge(r.status))  \(v(r.source))  (\(r.kind.rawValue))"]
+        let demo = r.restsOnDemo ? "  " + paint("DEMO: trust rests on public demo keys", "1;33") : ""
+        var lines = ["\(indent)\(badge(r.status))\(demo)  \(v(r.source))  (\(r.kind.rawValue))"]
         if let s = r.summary {
             func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") } }
             row("Learner:", s.learner)
@@ -79,10 +80,10 @@ public struct TerminalRenderer: Sendable {
         return String(out)
     }
 
-    /// C0, DEL, C1, and the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI).
+    /// C0, DEL, C1, the line and paragraph separators, and the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI).
     static func needsStandIn(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false
         }
     }
@@ -112,6 +113,7 @@ public enum JSONReportRenderer {
             if !c.problems.isEmpty { e["problemDetails"] = .array(c.problems.map(\.jsonValue)) }
             return .object(e)
         })
+        if r.restsOnDemo { o["demo"] = .bool(true) }
         if let s = r.summary { o["credential"] = s.jsonValue }
         if !r.embedded.isEmpty { o["credentials"] = .array(r.embedded.map(json)) }
         return .object(o)

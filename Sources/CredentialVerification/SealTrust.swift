@@ -18,8 +18,6 @@ public struct SealTrust: Sendable {
     public let provenTime: ProvenSealTime?
     /// Why a time-stamp counts for nothing (its authority is not trusted, …), one line each.
     public let timeStampNotes: [String]
-    /// A time-stamp that is broken or belongs to another signature: the seal is not valid as presented.
-    public let brokenTimeStamp: String?
     /// Set when the chain fails only because it is judged now: the certificate expired (or is not yet valid), and no
     /// trusted time-stamp shows the seal was made while it was valid.
     public let unprovenTime: String?
@@ -37,7 +35,7 @@ public struct SealTrust: Sendable {
 
     /// A seal that could not be evaluated (no usable signature or certificate).
     static let unusable = SealTrust(chain: nil, judgedAt: Date(timeIntervalSince1970: 0), provenTime: nil, timeStampNotes: [],
-                                    brokenTimeStamp: nil, unprovenTime: nil, binding: .notApplicable)
+                                    unprovenTime: nil, binding: .notApplicable)
 }
 
 /// A time proven by an RFC 3161 time-stamp whose authority chains to a time-stamping anchor.
@@ -84,26 +82,27 @@ extension SealTrust {
         guard let leaf = signature.signingCertificate else { return .unusable }
         let now = policy.now
         var notes: [String] = []
-        var broken: String?
         var proven: ProvenSealTime?
         if let entry {
             let tokens = JAdESTimeStamps.signatureTimeStampTokens(in: entry.unprotectedHeader)
             let imprintInput = JAdESTimeStamps.signatureTimeStampInput(signatureEncoded: entry.signatureEncoded)
             let validator = TimeStampAuthorityValidator(trustAnchors: policy.timeStampAnchors)
-            // A handful is plenty: JAdES seals carry one signature time-stamp, rarely two.
-            for der in tokens.prefix(4) {
+            // Time-stamps sit in the unsigned header, so anyone can add or spoil one: a bad one proves nothing and is
+            // noted, but never fails a seal that is otherwise genuine. Sixteen is far more than a real seal carries.
+            if tokens.count > 16 { notes.append("\(tokens.count - 16) further time-stamps were not examined") }
+            for der in tokens.prefix(16) {
                 let token: TimeStampToken
                 do { token = try TimeStampToken(derEncoded: der) } catch {
-                    broken = "its signature time-stamp does not verify: \(error.message)"
-                    break
+                    notes.append("a time-stamp does not verify, so it proves nothing: \(error.message)")
+                    continue
                 }
                 guard token.imprintMatches(imprintInput) else {
-                    broken = "its signature time-stamp is not over this seal's signature (the message imprint differs)"
-                    break
+                    notes.append("a time-stamp of \(DateTimeStamp.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing")
+                    continue
                 }
                 if let claimed = signature.signingTime, token.genTime < claimed.addingTimeInterval(-policy.clockSkew) {
-                    broken = "its signature time-stamp (\(DateTimeStamp.format(token.genTime))) is earlier than the claimed signing time \(signature.signingTimeText ?? "")"
-                    break
+                    notes.append("a time-stamp of \(DateTimeStamp.format(token.genTime)) is earlier than the claimed signing time \(signature.signingTimeText ?? ""), so it proves nothing")
+                    continue
                 }
                 let authority = String(describing: token.signerCertificate.subject)
                 switch await validator.validate(token, intermediates: signature.unsignedCertificates) {
@@ -124,6 +123,7 @@ extension SealTrust {
         var unproven: String?
         if proven == nil {
             let stamped = notes.isEmpty ? "no time-stamp" : "no time-stamp from a trusted authority"
+                + (notes.first { $0.hasPrefix("a time-stamp") }.map { "; \($0)" } ?? "")
             if leaf.notValidAfter < now.addingTimeInterval(-policy.clockSkew) {
                 unproven = "the seal cannot be shown to predate the certificate's expiry on \(DateTimeStamp.format(leaf.notValidAfter)) (\(stamped))"
             } else if leaf.notValidBefore > now.addingTimeInterval(policy.clockSkew) {
@@ -137,7 +137,7 @@ extension SealTrust {
         let binding = SealBinding.evaluate(payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
                                            chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
         return SealTrust(chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
-                         brokenTimeStamp: broken, unprovenTime: unproven, binding: binding)
+                         unprovenTime: unproven, binding: binding)
     }
 }
 
@@ -157,6 +157,14 @@ extension SealBinding {
         let sealedBy = "sealed by \(sealer)" + (org.map { " (\($0))" } ?? " (no organisationIdentifier)")
         guard let org else {
             return .unbound("The seal does not bind to the issuer: \(sealedBy), and a certificate without an organisation identifier cannot vouch for the issuer \(issuerID ?? "named in the credential")")
+        }
+        // An issuer id that the trusted-issuer list (or skillcred's derived-id rule applied to a listed organisation)
+        // gives to another organisation cannot be claimed by this one, whatever its eIDAS identifier says.
+        if let issuerID, let owner = trustedIssuers?.entries.first(where: { entry in
+            guard let listed = entry.organizationIdentifier, listed != org else { return false }
+            return entry.id == issuerID || EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: listed) == issuerID
+        }) {
+            return .unbound("The seal does not bind to the issuer: \(sealedBy), but the credential claims the issuer id \(issuerID), which the trusted-issuer list gives to \(owner.name) (\(owner.organizationIdentifier ?? ""))")
         }
         if let issuerID, issuerID == EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: org) {
             return .bound("the issuer id \(issuerID) is derived from the seal's organisation identifier \(org)")

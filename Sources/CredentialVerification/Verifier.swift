@@ -180,6 +180,10 @@ public struct VerificationReport: Sendable {
     /// `true` only for ``OverallStatus/verified``.
     public var verified: Bool { status == .verified }
 
+    /// Whether any trust behind this verdict rests on public demo material (a check says `DEMO:`): renderers show it
+    /// beside the verdict, so a demo-key Verified is never mistaken for a real one.
+    public var restsOnDemo: Bool { checks.contains { $0.reason.hasPrefix("DEMO:") } || embedded.contains(where: \.restsOnDemo) }
+
     /// Every problem, this item's first, each embedded credential's after.
     public var problems: [ProblemDetail] { checks.flatMap(\.problems) + embedded.flatMap(\.problems) }
 
@@ -327,7 +331,10 @@ public struct Verifier: Sendable {
                 now: policy.now, issuerCheck: true)
             return .dataIntegrity(await context.dataIntegrity.verify(document, options: options))
         case .envelopedJWT:
-            var result = await JWTVerifier(resolver: context.dataIntegrity.resolver).verify(input.compactJWS ?? "", envelope: input.document)
+            var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
+            jwt.now = policy.now
+            jwt.clockSkew = policy.clockSkew
+            var result = await jwt.verify(input.compactJWS ?? "", envelope: input.document)
             if let claims = input.document, claims["type"]?.asArray.contains("VerifiablePresentation") ?? false {
                 // A presentation JWT answers a verifier's challenge in `nonce` and names its audience in `aud`.
                 if let challenge = policy.challenge, claims["nonce"]?.stringValue != challenge {
@@ -368,5 +375,143 @@ public final class CachingMethodResolver: VerificationMethodResolving, @unchecke
             cache[key] = resolved
         }
         return resolved
+    }
+}
+
+// MARK: - Streaming many inputs in flat memory
+
+extension Verifier {
+    /// Why a ``StreamSource`` could not be read (missing, unreadable, or over the size limit).
+    public struct SourceReadError: Error, Sendable, CustomStringConvertible {
+        /// What went wrong, in words (e.g. "larger than the 16 MiB limit (17000001 bytes)").
+        public let message: String
+        /// Creates a read error.
+        public init(_ message: String) { self.message = message }
+        public var description: String { message }
+    }
+
+    /// One input of ``verifyStream(_:maxConcurrency:isolation:handle:)``: its name and how to read its bytes.
+    /// The bytes are read only when the input's turn comes, so a long list of sources costs a name each.
+    public struct StreamSource: Sendable {
+        /// The name used in the reports (a file path, `(standard input)`).
+        public let source: String
+        /// Reads the bytes; a thrown error becomes an unreadable report for this source, not a failed stream.
+        public let read: @Sendable () throws(SourceReadError) -> [UInt8]
+
+        /// A source read by `read`.
+        public init(source: String, read: @escaping @Sendable () throws(SourceReadError) -> [UInt8]) {
+            self.source = source
+            self.read = read
+        }
+
+        /// A file, refused unread when its size is over `maxBytes` (default: the JSON parser's 16 MiB limit),
+        /// so one huge file costs a `stat`, not its size in memory.
+        public static func file(_ path: String, source: String? = nil, maxBytes: Int = JSONParseLimits.default.maxBytes) -> StreamSource {
+            StreamSource(source: source ?? path) { () throws(SourceReadError) -> [UInt8] in
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw SourceReadError("cannot read file (\(String(cString: strerror(errno))))") }
+                defer { close(fd) }
+                return try readCapped(fd, maxBytes: maxBytes)
+            }
+        }
+
+        /// Standard input, read to its end but never past `maxBytes`.
+        public static func standardInput(source: String = "(standard input)", maxBytes: Int = JSONParseLimits.default.maxBytes) -> StreamSource {
+            StreamSource(source: source) { () throws(SourceReadError) -> [UInt8] in try readCapped(STDIN_FILENO, maxBytes: maxBytes) }
+        }
+
+        /// Reads `fd` to its end. A regular file's size is checked before anything is read (the stat of the open
+        /// descriptor, so the file cannot be swapped in between); any input is also cut off once it passes the
+        /// limit, for pipes and for files that grow while being read.
+        static func readCapped(_ fd: Int32, maxBytes: Int) throws(SourceReadError) -> [UInt8] {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw SourceReadError("cannot read file (\(String(cString: strerror(errno))))") }
+            let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw SourceReadError("cannot read file (it is a directory)") }
+            if isRegular && Int(info.st_size) > maxBytes { throw tooLarge(Int(info.st_size), maxBytes) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(isRegular ? Int(info.st_size) : 64 * 1024)
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SourceReadError("cannot read file (\(String(cString: strerror(errno))))")
+                }
+                if n == 0 { return bytes }
+                bytes.append(contentsOf: chunk[0..<n])
+                if bytes.count > maxBytes { throw tooLarge(nil, maxBytes) }
+            }
+        }
+
+        static func tooLarge(_ size: Int?, _ maxBytes: Int) -> SourceReadError {
+            let limit = maxBytes % (1024 * 1024) == 0 ? "\(maxBytes / (1024 * 1024)) MiB" : "\(maxBytes) bytes"
+            return SourceReadError("larger than the \(limit) limit for one input" + (size.map { " (\($0) bytes)" } ?? ""))
+        }
+    }
+
+    /// Verifies a long run of inputs in flat memory: each is read when its turn comes, at most `maxConcurrency`
+    /// are verified at once, and `handle` gets each input's reports (with its position) in input order as soon
+    /// as it and every input before it are done.
+    ///
+    /// Unlike ``verifyBatch(_:maxConcurrency:)``, nothing is kept once `handle` returns: finished inputs wait only
+    /// while an earlier one is still running, and no new input is started while `2 × maxConcurrency` are read but
+    /// not yet handed back, so memory is bounded by the concurrency, not by the number of inputs.
+    /// An input that cannot be read gets one report with ``VerificationReport/isUnreadable`` set.
+    ///
+    /// ```swift
+    /// let sources = paths.lazy.map { Verifier.StreamSource.file($0) }
+    /// await verifier.verifyStream(sources) { index, reports in print(JSONReportRenderer.render(reports)) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - sources: iterated on the caller's isolation, one element per started input (a lazy sequence stays lazy).
+    ///   - handle: called on the caller's isolation, one call at a time, never concurrently with itself.
+    public func verifyStream<Sources: Sequence<StreamSource>>(
+        _ sources: Sources,
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount * 2,
+        isolation: isolated (any Actor)? = #isolation,
+        handle: (Int, [VerificationReport]) async -> Void
+    ) async {
+        let lanes = max(1, maxConcurrency)
+        var iterator = sources.makeIterator()
+        await withTaskGroup(of: (Int, [VerificationReport]).self) { group in
+            var started = 0, handed = 0, running = 0
+            var exhausted = false
+            // Finished inputs waiting for an earlier, slower one. The window of 2 × lanes lets the other lanes
+            // keep working past one slow input without letting the buffer grow with the batch.
+            var waiting: [Int: [VerificationReport]] = [:]
+            func startMore() {
+                while !exhausted && running < lanes && started - handed < 2 * lanes {
+                    guard let source = iterator.next() else { exhausted = true; return }
+                    let index = started
+                    started += 1
+                    running += 1
+                    group.addTask { (index, await self.verifyStreamItem(source)) }
+                }
+            }
+            startMore()
+            while let (index, reports) = await group.next() {
+                running -= 1
+                waiting[index] = reports
+                while let next = waiting.removeValue(forKey: handed) {
+                    await handle(handed, next)
+                    handed += 1
+                }
+                startMore()
+            }
+        }
+    }
+
+    /// Reads and verifies one streamed input; a read failure is reported like unreadable JSON.
+    private func verifyStreamItem(_ source: StreamSource) async -> [VerificationReport] {
+        let bytes: [UInt8]
+        do { bytes = try source.read() } catch {
+            let problem = ProblemDetail.vc(.parsingError, error.message)
+            return [VerificationReport(source: source.source, kind: .unknown,
+                                       checks: [.error(.format, "Unreadable: " + error.message, [problem])],
+                                       summary: nil, isUnreadable: true)]
+        }
+        return await verify(bytes: bytes, source: source.source)
     }
 }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import SecureFetch
 
 /// Fetches a did:web document over HTTPS. A protocol so tests (and deployments with their own
 /// HTTP stack) can substitute the transport; the default is ``URLSessionDIDWebFetcher``.
@@ -10,100 +8,51 @@ public protocol DIDWebFetcher: Sendable {
     func fetch(_ url: URL, maxBytes: Int, timeout: Double) throws(DIDError) -> [UInt8]
 }
 
-/// HTTPS GET with Foundation's `URLSession`: no cookies or cache (ephemeral session), only
-/// `https` URLs and redirects, the body capped at `maxBytes` while it streams in, and an
-/// overall deadline of `timeout` seconds.
+/// The default did:web transport: a ``SecureFetch/HTTPFetching`` fetcher (``SecureFetch/SecureFetcher``
+/// unless injected) under a ``SecureFetch/FetchPolicy``.
+///
+/// The name is kept for its callers; it no longer uses `URLSession`. The network rules live in the
+/// fetcher: https only, public addresses only (a did:web host that resolves to loopback, a private network
+/// or a cloud metadata address is refused before connecting), redirects only to https and re-checked, the
+/// body capped at `maxBytes` while it streams in, and one deadline of `timeout` seconds for all of it.
 public struct URLSessionDIDWebFetcher: DIDWebFetcher {
+    /// The transport.
+    public let fetcher: any HTTPFetching
+    /// The rules for each fetch; ``fetch(_:maxBytes:timeout:)`` replaces its byte cap and deadline with
+    /// the resolver's.
+    public let policy: FetchPolicy
+
+    /// The policy for DID documents: production rules and the DID media types.
+    public static let defaultPolicy = FetchPolicy(accept: "application/did+json, application/json;q=0.9")
+
     /// Creates the fetcher.
-    public init() {}
+    public init(fetcher: any HTTPFetching = SecureFetcher(), policy: FetchPolicy = URLSessionDIDWebFetcher.defaultPolicy) {
+        self.fetcher = fetcher
+        self.policy = policy
+    }
 
     public func fetch(_ url: URL, maxBytes: Int, timeout: Double) throws(DIDError) -> [UInt8] {
-        guard url.scheme == "https" else {
-            throw DIDError(.networkNotEnabled, "refusing to fetch a non-https URL", location: url.absoluteString)
-        }
-        let state = FetchState(maxBytes: maxBytes)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        let session = URLSession(configuration: configuration, delegate: state, delegateQueue: nil)
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("application/did+json, application/json;q=0.9", forHTTPHeaderField: "Accept")
-        let task = session.dataTask(with: request)
-        task.resume()
-        let finished = state.done.wait(timeout: .now() + timeout + 1) == .success
-        if !finished { task.cancel() }
-        session.invalidateAndCancel()
-        guard finished else {
-            throw DIDError(.notFound, "no response within \(timeout) s", location: url.absoluteString)
-        }
-        return try state.result(for: url)
-    }
-}
-
-/// Collects one response; touched from URLSession's delegate queue and read after `done`.
-private final class FetchState: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    let maxBytes: Int
-    let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var body: [UInt8] = []
-    private var status: Int?
-    private var failure: DIDError?
-
-    init(maxBytes: Int) { self.maxBytes = maxBytes }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
-        lock.withLock { status = code }
-        if response.expectedContentLength > Int64(maxBytes) {
-            lock.withLock { failure = DIDError(.documentTooLarge, "the server announces \(response.expectedContentLength) bytes; the limit is \(maxBytes)") }
-            completionHandler(.cancel)
-            return
-        }
-        completionHandler(code == 200 ? .allow : .cancel)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let tooLarge: Bool = lock.withLock {
-            body.append(contentsOf: data)
-            if body.count > maxBytes {
-                failure = DIDError(.documentTooLarge, "the document is larger than \(maxBytes) bytes")
-                return true
+        var policy = self.policy
+        policy.maxBytes = maxBytes
+        policy.deadline = .milliseconds(Int64((max(timeout, 0) * 1000).rounded()))
+        let document: FetchedDocument
+        do {
+            // DID resolution is synchronous; the blocking bridge keeps the fetch off the cooperative pool.
+            document = try fetcher.fetchBlocking(url.absoluteString, policy: policy)
+        } catch {
+            let code: DIDError.Code
+            switch error.code {
+            case .notHTTPS, .forbiddenAddress, .invalidURL: code = .networkNotEnabled
+            case .tooLarge: code = .documentTooLarge
+            default: code = .notFound
             }
-            return false
+            let detail = error.url == url.absoluteString ? error.message : "\(error.message) (at \(error.url))"
+            throw DIDError(code, "[\(error.code)] \(detail)", location: url.absoluteString)
         }
-        if tooLarge { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        // A redirect to plain http would let a network attacker substitute the document.
-        if request.url?.scheme == "https" {
-            completionHandler(request)
-        } else {
-            lock.withLock { failure = DIDError(.networkNotEnabled, "refusing a redirect to a non-https URL") }
-            completionHandler(nil)
+        guard document.status == 200 else {
+            throw DIDError(.notFound, "HTTP status \(document.status) (expected 200)", location: url.absoluteString)
         }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if let error {
-            lock.withLock {
-                if failure == nil { failure = DIDError(.notFound, "request failed: \(error.localizedDescription)") }
-            }
-        }
-        done.signal()
-    }
-
-    func result(for url: URL) throws(DIDError) -> [UInt8] {
-        let (body, status, failure) = lock.withLock { (self.body, self.status, self.failure) }
-        if let failure { throw DIDError(failure.code, failure.message, location: url.absoluteString) }
-        guard status == 200 else {
-            throw DIDError(.notFound, "HTTP status \(status.map(String.init) ?? "none") (expected 200)", location: url.absoluteString)
-        }
-        return body
+        return document.bytes
     }
 }
 

@@ -37,6 +37,30 @@ public struct ESealKeyUsagePolicy: VerifierPolicy, Sendable {
     }
 }
 
+/// RFC 5280 §4.2.1.3 and §6.1.4 (n): a CA certificate whose key usage extension is present must allow keyCertSign
+/// for its signatures on certificates to count. swift-certificates' RFC5280Policy does not check this, so every
+/// chain skillcred validates adds this policy.
+public struct CAKeyUsagePolicy: VerifierPolicy, Sendable {
+    /// Key usage is read here too.
+    public let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = [.X509ExtensionID.keyUsage]
+
+    /// Creates the policy.
+    public init() {}
+
+    public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) -> PolicyEvaluationResult {
+        for certificate in chain.dropFirst() {
+            let usage: KeyUsage?
+            do { usage = try certificate.extensions.keyUsage } catch {
+                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject) has a malformed key usage extension")
+            }
+            if let usage, !usage.keyCertSign {
+                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject) may not sign certificates (its key usage lacks keyCertSign)")
+            }
+        }
+        return .meetsPolicy
+    }
+}
+
 /// Whether a seal certificate chains to a trust anchor.
 public enum JAdESChainValidation: Sendable, Hashable, CustomStringConvertible {
     /// A valid chain from the leaf to an anchor (leaf first, anchor last).
@@ -104,12 +128,14 @@ public struct JAdESChainValidator: Sendable {
             var verifier = Verifier(rootCertificates: roots) {
                 RFC5280Policy(fixedExpiryValidationTime: validationTime)
                 usagePolicy
+                CAKeyUsagePolicy()
             }
             result = await verifier.validate(leaf: leaf, intermediates: store)
         } else {
             var verifier = Verifier(rootCertificates: roots) {
                 RFC5280Policy()
                 usagePolicy
+                CAKeyUsagePolicy()
             }
             result = await verifier.validate(leaf: leaf, intermediates: store)
         }

@@ -127,6 +127,7 @@ public struct TimeStampAuthorityValidator: Sendable {
         var verifier = Verifier(rootCertificates: roots) {
             RFC5280Policy(fixedExpiryValidationTime: token.genTime)
             TimeStampingUsagePolicy()
+            CAKeyUsagePolicy()
         }
         switch await verifier.validate(leaf: leaf, intermediates: store) {
         case .validCertificate(let chain):

@@ -18,6 +18,25 @@ public enum RegistryConnection {
         return defaultSpec
     }
 
+    /// The spec as it may be shown (logs, start-up lines, errors): a PostgreSQL URL's password replaced by `***`.
+    public static func redacted(_ spec: String) -> String {
+        guard isPostgres(spec), let at = spec.range(of: "@"), let scheme = spec.range(of: "://"),
+              scheme.upperBound < at.lowerBound else { return spec }
+        let userInfo = spec[scheme.upperBound..<at.lowerBound]
+        guard let colon = userInfo.firstIndex(of: ":") else { return spec }
+        return String(spec[..<spec.index(after: colon)]) + "***" + String(spec[at.lowerBound...])
+    }
+
+    /// `text` (an error message, say) with the password of `spec`, if it has one, replaced by `***` wherever it appears.
+    public static func redact(_ text: String, spec: String) -> String {
+        let shown = redacted(spec)
+        guard shown != spec, let scheme = spec.range(of: "://"), let at = spec.range(of: "@"),
+              let colon = spec[scheme.upperBound..<at.lowerBound].firstIndex(of: ":") else { return text }
+        let password = String(spec[spec.index(after: colon)..<at.lowerBound])
+        guard !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: spec, with: shown).replacingOccurrences(of: password, with: "***")
+    }
+
     /// Whether a spec selects PostgreSQL rather than a SQLite file.
     public static func isPostgres(_ spec: String) -> Bool {
         let lower = spec.lowercased()

@@ -1,10 +1,7 @@
 import CredentialJSON
 import Foundation
+import SecureFetch
 import Synchronization
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Where status list credentials come from.
 ///
@@ -18,6 +15,11 @@ public protocol StatusListSource: Sendable {
 /// Status list credentials from a directory, laid out as `DIR/<host>/<path>` (with `.json`
 /// appended when the path has no extension), which is what `skillcred status publish` writes
 /// and what `wget -x` or a CDN sync produces.
+///
+/// The URL comes from the credential being verified, so it is hostile input: a host or path that
+/// could name anything outside `DIR` (`..`, `.`, encoded dots or slashes, backslashes, NUL) is refused,
+/// the built path is checked to stay inside `DIR` after symlinks are resolved, and errors name the URL,
+/// never the absolute path on this machine.
 public struct LocalStatusListMirror: StatusListSource {
     public let directory: URL
     /// Files larger than this are refused (a status list of 16 KiB compresses to well under 1 KiB).
@@ -28,68 +30,136 @@ public struct LocalStatusListMirror: StatusListSource {
         self.maximumFileBytes = maximumFileBytes
     }
 
-    /// The file that holds `url`'s list, or `nil` when `url` is not an http(s) URL with a host.
-    public func fileURL(for url: String) -> URL? {
+    /// The path of `url`'s file relative to the mirror directory (`issuer.example/status/3.json`), or `nil`
+    /// when `url` is not an http(s) URL whose host and path map safely onto a file inside the directory.
+    public static func relativePath(for url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+              scheme == "https" || scheme == "http", let rawHost = components.percentEncodedHost
         else { return nil }
-        let segments = components.path.split(separator: "/").map(String.init)
-        guard !segments.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
-        var file = directory.appendingPathComponent(host.lowercased())
-        for s in segments { file.appendPathComponent(s) }
-        if file.pathExtension.isEmpty { file.appendPathExtension("json") }
+        // The host becomes a directory name: only the characters of DNS names and IP literals, and never a
+        // name made of dots alone. Percent escapes are refused rather than decoded (`%2e%2e` is `..`).
+        let host = rawHost.lowercased()
+        guard !host.isEmpty, host.contains(where: { $0 != "." }),
+              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_[]:".contains($0)) })
+        else { return nil }
+        var segments: [String] = []
+        for raw in components.percentEncodedPath.split(separator: "/") {
+            // Decode each segment on its own, so an encoded slash stays inside the segment and is caught here.
+            guard !raw.contains("\\"), let segment = String(raw).removingPercentEncoding,
+                  segment != ".", segment != "..", !segment.isEmpty,
+                  !segment.contains("/"), !segment.contains("\\"), !segment.contains("\0")
+            else { return nil }
+            segments.append(segment)
+        }
+        guard let last = segments.last else { return nil }  // a bare host names a directory, not a list
+        var path = ([host] + segments).joined(separator: "/")
+        if (last as NSString).pathExtension.isEmpty { path += ".json" }
+        return path
+    }
+
+    /// The file that holds `url`'s list, or `nil` when `url` cannot name a file inside the directory
+    /// (see ``relativePath(for:)``).
+    public func fileURL(for url: String) -> URL? {
+        guard let relative = Self.relativePath(for: url) else { return nil }
+        var file = directory
+        for part in relative.split(separator: "/") { file.appendPathComponent(String(part)) }
+        // Belt and braces: the lexical path must still be inside the directory.
+        guard Self.isInside(file.standardizedFileURL.path, directory.standardizedFileURL.path) else { return nil }
         return file
     }
 
     public func fetch(url: String) async throws(StatusListError) -> [UInt8] {
-        guard let file = fileURL(for: url) else {
-            throw StatusListError(.retrieval, "\(url) is not an http(s) URL that a local mirror can hold")
+        guard let relative = Self.relativePath(for: url), let file = fileURL(for: url) else {
+            throw StatusListError(.retrieval, "\(url) cannot name a file in a local mirror (only http(s) URLs whose host and path have no "
+                + "dot-only, encoded-slash, backslash or NUL parts)")
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-        guard let size = attributes?[.size] as? Int else {
-            throw StatusListError(.retrieval, "status list \(url) is not in the local mirror (\(file.path))")
+        let missing = StatusListError(.retrieval, "the mirror has no file for \(url) (expected \(relative) in the mirror directory)")
+        // Symlinks inside the mirror may not lead out of it.
+        let root = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let resolved = file.standardizedFileURL.resolvingSymlinksInPath().path
+        guard Self.isInside(resolved, root) else {
+            throw StatusListError(.retrieval, "the mirror's file for \(url) leads outside the mirror directory")
         }
-        guard size <= maximumFileBytes else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else { throw missing }
+        // A directory, FIFO or device is not a published list (and a FIFO would block the read forever).
+        guard (attributes[.type] as? FileAttributeType) == .typeRegular else { throw missing }
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > maximumFileBytes {
             throw StatusListError(.retrieval, "status list \(url) is \(size) bytes, more than the limit of \(maximumFileBytes)")
         }
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw StatusListError(.retrieval, "cannot read \(file.path)")
+        // Read at most one byte past the cap, so a file that grew since the size check is still bounded.
+        guard let handle = FileHandle(forReadingAtPath: resolved) else {
+            throw StatusListError(.retrieval, "the mirror's file for \(url) cannot be read")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data() } catch {
+            throw StatusListError(.retrieval, "the mirror's file for \(url) cannot be read")
+        }
+        guard data.count <= maximumFileBytes else {
+            throw StatusListError(.retrieval, "status list \(url) is more than the limit of \(maximumFileBytes) bytes")
         }
         return Array(data)
+    }
+
+    private static func isInside(_ path: String, _ root: String) -> Bool {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) && path.count > prefix.count
     }
 }
 
-/// Status list credentials over HTTP(S), with a timeout and a size cap. Only used when enabled.
+/// Status list credentials over HTTPS through a ``SecureFetch/HTTPFetching`` fetcher. Only used when enabled.
+///
+/// The network rules (https only, public addresses only, redirects re-checked, the byte cap and the
+/// deadline) belong to the fetcher and its ``SecureFetch/FetchPolicy``; this type only says what it accepts.
 public struct HTTPStatusListSource: StatusListSource {
-    public var timeout: TimeInterval
-    public var maximumBytes: Int
+    /// The transport (``SecureFetch/SecureFetcher`` unless a test or deployment injects its own).
+    public let fetcher: any HTTPFetching
+    /// The rules for each fetch.
+    public var policy: FetchPolicy
 
-    public init(timeout: TimeInterval = 10, maximumBytes: Int = 4 * 1024 * 1024) {
-        self.timeout = timeout
-        self.maximumBytes = maximumBytes
+    /// The fetch policy for status lists: production rules, 4 MiB, 10 s, and the media types issuers use
+    /// (EDC issuers' lists come sealed with JAdES, a JWS JSON document, `application/jose+json`).
+    public static let defaultPolicy = FetchPolicy(
+        maxBytes: 4 * 1024 * 1024,
+        deadline: .seconds(10),
+        accept: "application/vc+ld+json, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8")
+
+    /// Creates the source with an injected fetcher and policy.
+    public init(fetcher: any HTTPFetching = SecureFetcher(), policy: FetchPolicy = HTTPStatusListSource.defaultPolicy) {
+        self.fetcher = fetcher
+        self.policy = policy
+    }
+
+    /// Creates the source with the default policy but another deadline (seconds) and byte cap.
+    public init(timeout: TimeInterval, maximumBytes: Int = 4 * 1024 * 1024, fetcher: any HTTPFetching = SecureFetcher()) {
+        var policy = Self.defaultPolicy
+        policy.deadline = .milliseconds(Int64((timeout * 1000).rounded()))
+        policy.maxBytes = maximumBytes
+        self.init(fetcher: fetcher, policy: policy)
+    }
+
+    /// The deadline for one fetch, in seconds.
+    public var timeout: TimeInterval {
+        get {
+            let (seconds, attoseconds) = policy.deadline.components
+            return Double(seconds) + Double(attoseconds) / 1e18
+        }
+        set { policy.deadline = .milliseconds(Int64((newValue * 1000).rounded())) }
+    }
+
+    /// The largest list accepted, in bytes.
+    public var maximumBytes: Int {
+        get { policy.maxBytes }
+        set { policy.maxBytes = newValue }
     }
 
     public func fetch(url: String) async throws(StatusListError) -> [UInt8] {
-        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
-            throw StatusListError(.retrieval, "\(url) is not an http(s) URL")
-        }
-        var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        // EDC issuers' lists come sealed with JAdES (a JWS JSON document, application/jose+json).
-        request.setValue("application/vc+ld+json, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8", forHTTPHeaderField: "Accept")
-        let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            return try await fetcher.fetch(url, policy: policy).bytes
         } catch {
-            throw StatusListError(.retrieval, "fetching \(url) failed: \(error.localizedDescription)")
+            let detail = error.url == url ? error.message : "\(error.message) (at \(error.url))"
+            throw StatusListError(.retrieval, "fetching \(url) failed [\(error.code)]: \(detail)")
         }
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            throw StatusListError(.retrieval, "fetching \(url) answered HTTP \(http.statusCode)")
-        }
-        guard data.count <= maximumBytes else {
-            throw StatusListError(.retrieval, "\(url) sent \(data.count) bytes, more than the limit of \(maximumBytes)")
-        }
-        return Array(data)
     }
 }
 

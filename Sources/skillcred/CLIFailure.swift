@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredentialVerification
 import Foundation
 
 /// A failure the CLI reports as one line on standard error with a chosen exit status.
@@ -20,7 +21,8 @@ struct CLIFailure: Error, CustomStringConvertible {
 extension CLIFailure {
     /// Prints the message and exits with the failure's status.
     func exit() -> Never {
-        FileHandle.standardError.write(Data(("skillcred: " + message + "\n").utf8))
+        // File names and messages can quote input: control characters are shown, never sent to the terminal.
+        FileHandle.standardError.write(Data(("skillcred: " + TerminalRenderer.visible(message) + "\n").utf8))
         Foundation.exit(status)
     }
 }

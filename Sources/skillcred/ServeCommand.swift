@@ -2,6 +2,7 @@ import ArgumentParser
 import CredentialService
 import Foundation
 import Logging
+import RegistryStores
 
 extension Skillcred {
     /// `skillcred serve`: the HTTP API and web page. The first start creates a working demo set-up.
@@ -56,6 +57,21 @@ extension Skillcred {
         @Option(name: .customLong("trusted-issuers"), help: "A trusted-issuer list (docs/trusted-issuers.md), trusted besides this service's own issuers.")
         var trustedIssuers: String?
 
+        @Option(name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations; default 100).")
+        var maxItems: Int = 100
+
+        @Option(name: .customLong("max-answer-bytes"), help: "Largest report the verify endpoints and the web page send, in bytes (default 4 MiB).")
+        var maxAnswerBytes: Int = 4 * 1024 * 1024
+
+        @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed (default 30).")
+        var idleTimeout: Int = 30
+
+        @Option(name: .customLong("body-timeout"), help: "Seconds a request body may take to arrive before 408 (default 30).")
+        var bodyTimeout: Int = 30
+
+        @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (default 512; the open-file limit is raised to its hard maximum at start).")
+        var maxConnections: Int = 512
+
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
         var logLevel: String = "info"
 
@@ -70,16 +86,26 @@ extension Skillcred {
             guard maxJSONDepth > 0 else { throw CLIFailure("--max-json-depth must be positive") }
             guard verifyConcurrency > 0 else { throw CLIFailure("--verify-concurrency must be positive") }
             guard verifyQueue >= 0 else { throw CLIFailure("--verify-queue must not be negative") }
+            guard maxItems > 0 else { throw CLIFailure("--max-items must be positive") }
+            guard maxAnswerBytes >= 64 * 1024 else { throw CLIFailure("--max-answer-bytes must be at least 65536") }
+            guard idleTimeout > 0, bodyTimeout > 0 else { throw CLIFailure("--idle-timeout and --body-timeout must be positive") }
+            guard maxConnections > 0 else { throw CLIFailure("--max-connections must be positive") }
             // Trust is chosen, never found: no anchor is taken from the working directory.
             let anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
             let seed = FileManager.default.fileExists(atPath: "samples/templates") ? URL(fileURLWithPath: "samples/templates") : nil
-            return ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
+            var configuration = ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
                                         publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
                                         maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
                                         trustAnchorDirectory: anchors, verifyConcurrency: verifyConcurrency,
                                         verifyQueueLimit: verifyQueue, templateSeedDirectory: seed,
                                         timeStampAnchorDirectory: tsaAnchors.map { URL(fileURLWithPath: $0) },
                                         trustedIssuersFile: trustedIssuers.map { URL(fileURLWithPath: $0) })
+            configuration.maxItemsPerRequest = maxItems
+            configuration.maxAnswerBytes = maxAnswerBytes
+            configuration.idleTimeoutSeconds = idleTimeout
+            configuration.bodyTimeoutSeconds = bodyTimeout
+            configuration.maxConnections = maxConnections
+            return configuration
         }
 
         func run() async throws {
@@ -89,10 +115,15 @@ extension Skillcred {
             var logger = Logger(label: "skillcred")
             logger.logLevel = level
             let prepared: ServiceSetup.Prepared
+            // The data directory holds token hashes and learners' personal data: new files and folders are for this
+            // user only (0600/0700), whatever the shell's umask.
+            umask(0o077)
+            raiseOpenFileLimit()
             do { prepared = try await ServiceSetup.prepare(config) } catch {
-                CLIFailure("cannot prepare \(config.dataDirectory.path): \(error)").exit()
+                CLIFailure("cannot prepare \(config.dataDirectory.path): \(RegistryConnection.redact(String(describing: error), spec: config.databaseSpec))").exit()
             }
             let state = prepared.state
+            for warning in prepared.permissionWarnings { say("skillcred: warning: \(warning)") }
             let firstStart = prepared.createdIssuerKey || prepared.demoToken != nil || prepared.createdECDSAKey
                 || prepared.createdSealSubject != nil || !prepared.seededTemplates.isEmpty
             if firstStart {
@@ -101,7 +132,7 @@ extension Skillcred {
                     ================================================================================
                     skillcred: first start — created a DEMO set-up in \(config.dataDirectory.path)
                     These are for trying things out, not for real credentials.
-                      registry:     \(config.databaseSpec)
+                      registry:     \(RegistryConnection.redacted(config.databaseSpec))
                       issuer key:   \(keys.appendingPathComponent("\(ServiceSetup.issuerKeyName).pem").path) (Ed25519, mode 0600)
                       issuer:       \(state.issuerDID)
                     """)
@@ -131,7 +162,7 @@ extension Skillcred {
                 }
                 say("================================================================================")
             } else {
-                say("skillcred: issuer \(state.issuerDID), registry \(config.databaseSpec)")
+                say("skillcred: issuer \(state.issuerDID), registry \(RegistryConnection.redacted(config.databaseSpec))")
             }
             try await CredentialServiceRunner.run(state: state, logger: logger) { port in
                 say("skillcred: listening on http://\(config.host):\(port)  (web page at /, API description at /openapi.yaml)")

@@ -20,11 +20,21 @@ extension Skillcred {
                 standard input; a JSON array is verified item by item. Nothing is fetched from the network unless \
                 --allow-http-status is given. Exit status: 0 all verified, 1 some failed, 3 some only partially \
                 verified, 2 usage error or unreadable input.
+                Large batches: files are read one at a time as their turn comes and each report is printed as \
+                soon as it and the ones before it are done, so memory stays flat whatever the number of files. \
+                Use --json-lines rather than --json for them: one line per item that a consumer can process as it \
+                arrives, instead of one document it has to hold whole. At most --max-files files per run.
                 """
         )
 
-        @Flag(name: .long, help: "Print the VC API VerificationResult JSON instead of the terminal report.")
+        @Flag(name: .long, help: "Print the VC API VerificationResult JSON instead of the terminal report: one document, an object for one item or an array for several (for large batches, use --json-lines).")
         var json = false
+
+        @Flag(name: .long, help: "Print one compact VerificationResult JSON object per line instead of the terminal report, each as soon as its item is done, in input order: the form for large batches.")
+        var jsonLines = false
+
+        @Option(name: .long, help: ArgumentHelp("Refuse to start when the inputs, directories expanded, are more files than this.", valueName: "N"))
+        var maxFiles: Int = 100_000
 
         @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report to FILE.", valueName: "FILE"))
         var html: String?
@@ -124,8 +134,13 @@ extension Skillcred {
             return policy
         }
 
-        /// Files named on the command line, with directories expanded (sorted, non-recursive).
+        /// Files named on the command line, with directories expanded (sorted, non-recursive), at most `--max-files`.
+        ///
+        /// Only names are gathered here; each file is read when its turn comes. A file named on the command line
+        /// that does not exist is refused before anything runs (a typo), a directory entry that vanishes or
+        /// cannot be read is reported as unreadable in its place.
         private func files() throws(CLIFailure) -> [String] {
+            guard maxFiles >= 1 else { throw CLIFailure("--max-files must be at least 1") }
             var out: [String] = []
             for input in inputs {
                 var isDir: ObjCBool = false
@@ -136,8 +151,17 @@ extension Skillcred {
                     }
                     let picked = names.filter { ["json", "jsonld", "jwt"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                     if picked.isEmpty { throw CLIFailure("\(input): no .json, .jsonld or .jwt files in this directory") }
+                    if out.count + picked.count > maxFiles {
+                        throw CLIFailure("\(input): \(picked.count) files to verify\(out.isEmpty ? "" : " after \(out.count) others"), more than the limit of \(maxFiles) files per run (--max-files); verify the folder in parts or raise --max-files")
+                    }
                     out += picked.map { (input as NSString).appendingPathComponent($0) }
                 } else {
+                    if input != "-" && !isDir.boolValue && !FileManager.default.isReadableFile(atPath: input) {
+                        throw CLIFailure("\(input): cannot read file")
+                    }
+                    if out.count + 1 > maxFiles {
+                        throw CLIFailure("\(inputs.count) inputs name more than the limit of \(maxFiles) files per run (--max-files)")
+                    }
                     out.append(input)
                 }
             }
@@ -145,7 +169,11 @@ extension Skillcred {
         }
 
         /// Verifies everything and returns the exit status (0 verified, 1 failed, 3 partially verified).
+        ///
+        /// Reports are written as they come (in input order) and then dropped, so a run over 100,000 files
+        /// holds a few reports at a time; only counts and the worst status are kept for the exit status.
         private func verify() async throws(CLIFailure) -> Int32 {
+            if json && jsonLines { throw CLIFailure("--json and --json-lines: choose one") }
             let policy = try policy()
             var controllerDocuments: [JSONObject] = []
             for path in controllerDocument {
@@ -165,30 +193,179 @@ extension Skillcred {
                 throw CLIFailure("--controller-document: \(error.message)")
             }
             let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: makeCanonicalizer(contextDir: contextDir))
-            var items: [(source: String, bytes: [UInt8])] = []
-            for file in try files() { items.append((file == "-" ? "(standard input)" : file, try readInput(file))) }
-            let reports = await verifier.verifyBatch(items).flatMap { $0 }
-            let unreadable = reports.filter(\.isUnreadable)
-            for r in unreadable {
-                FileHandle.standardError.write(Data("skillcred: \(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")\n".utf8))
+            let paths = try files()
+            let htmlReport = try html.map { path throws(CLIFailure) in try HTMLReportStream(path: path) }
+            var output = ReportStream(form: jsonLines ? .jsonLines : json ? .json : .terminal(colour: colour || isatty(STDOUT_FILENO) == 1))
+            var unreadable = 0
+            var worst: OverallStatus?
+            // Lazy: a source is made (and its file read) only when the stream starts that input.
+            let sources = paths.lazy.map { path in
+                path == "-" ? Verifier.StreamSource.standardInput() : Verifier.StreamSource.file(path)
             }
-            if json {
-                print(JSONReportRenderer.render(reports))
-            } else {
-                print(TerminalRenderer(colour: colour || isatty(STDOUT_FILENO) == 1).render(reports))
-            }
-            if let html {
-                do { try HTMLReportRenderer.render(reports).write(toFile: html, atomically: true, encoding: .utf8) } catch {
-                    throw CLIFailure("--html \(html): cannot write: \(error.localizedDescription)")
+            await verifier.verifyStream(sources) { _, reports in
+                for r in reports {
+                    if r.isUnreadable {
+                        unreadable += 1
+                        FileHandle.standardError.write(Data("skillcred: \(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")\n".utf8))
+                    }
+                    worst = max(worst ?? r.status, r.status)
+                    htmlReport?.append(r)
                 }
+                output.write(reports)
             }
-            if !unreadable.isEmpty { throw CLIFailure("\(unreadable.count) input\(unreadable.count == 1 ? "" : "s") could not be read", status: 2) }
-            let worst = reports.map(\.status).max() ?? .failed
-            switch worst {
+            output.finish()
+            if let htmlReport { try htmlReport.finish(overall: worst ?? .failed) }
+            if unreadable > 0 { throw CLIFailure("\(unreadable) input\(unreadable == 1 ? "" : "s") could not be read", status: 2) }
+            switch worst ?? .failed {
             case .verified: return 0
             case .failed: return 1
             case .partiallyVerified: return 3
             }
+        }
+    }
+}
+
+/// Writes reports to standard output as they arrive, in the chosen form, keeping none of them.
+struct ReportStream {
+    enum Form {
+        case terminal(colour: Bool)
+        /// One document, byte for byte what ``JSONReportRenderer/render(_:)`` gives for all the reports.
+        case json
+        case jsonLines
+    }
+
+    let form: Form
+    /// Reports written so far.
+    private(set) var count = 0
+    /// With `--json`, the first report's pretty JSON: one report is printed as an object, several as an
+    /// array, and which it is shows only when a second arrives (or the run ends).
+    private var firstJSON: String?
+
+    init(form: Form) { self.form = form }
+
+    mutating func write(_ reports: [VerificationReport]) {
+        guard !reports.isEmpty else { return }
+        var text = ""
+        switch form {
+        case .terminal(let colour):
+            // One print per report, as the collected report joined them with newlines.
+            text = TerminalRenderer(colour: colour).render(reports) + "\n"
+            count += reports.count
+        case .jsonLines:
+            for r in reports {
+                text += JSONWriter.string(JSONReportRenderer.json(r), style: .compact) + "\n"
+            }
+            count += reports.count
+        case .json:
+            for r in reports {
+                // An array element is the report's pretty form indented one level; JSON strings escape line
+                // breaks, so every newline in the pretty text is layout and indenting after each is exact.
+                let pretty = JSONWriter.string(JSONReportRenderer.json(r), style: .pretty)
+                if count == 0 {
+                    firstJSON = pretty
+                } else {
+                    if let first = firstJSON {
+                        text += "[\n  " + first.replacingOccurrences(of: "\n", with: "\n  ")
+                        firstJSON = nil
+                    }
+                    text += ",\n  " + pretty.replacingOccurrences(of: "\n", with: "\n  ")
+                }
+                count += 1
+            }
+        }
+        emit(text)
+    }
+
+    /// Ends the output (closes the `--json` array; an empty run prints what the collected renderers printed).
+    mutating func finish() {
+        switch form {
+        case .json:
+            if count == 0 { emit("[]\n") } else if let first = firstJSON { emit(first + "\n") } else { emit("\n]\n") }
+        case .terminal:
+            if count == 0 { emit("\n") }
+        case .jsonLines:
+            break
+        }
+    }
+
+    /// Writes straight to the descriptor (no buffer), so a reader of a pipe sees each item when it is done.
+    private func emit(_ text: String) {
+        guard !text.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// The `--html` report written as it goes: each item's section is appended to a temporary file, and at the end
+/// the page is put together (its heading names the overall result and the count, known only then) and moved
+/// into place in one rename, as the atomic write of the collected report did.
+///
+/// The sections and the page frame come from ``HTMLReportRenderer``: a section is cut from the page of one
+/// report, the frame from the page of none. The cuts are at `<section` and `</main>`, which escaped
+/// credential text can never contain.
+final class HTMLReportStream {
+    let path: String
+    private let bodyURL: URL
+    private let body: FileHandle
+    private var count = 0
+
+    init(path: String) throws(CLIFailure) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            throw CLIFailure("--html \(path): cannot write: the folder does not exist or is not writable")
+        }
+        bodyURL = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-html-\(UUID().uuidString).part")
+        guard FileManager.default.createFile(atPath: bodyURL.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: bodyURL.path) else {
+            throw CLIFailure("--html \(path): cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
+        }
+        body = handle
+    }
+
+    deinit {
+        try? body.close()
+        try? FileManager.default.removeItem(at: bodyURL)
+    }
+
+    func append(_ report: VerificationReport) {
+        let page = HTMLReportRenderer.render([report])
+        guard let start = page.range(of: "<section"), let end = page.range(of: "</main>", options: .backwards) else { return }
+        body.write(Data(page[start.lowerBound..<end.lowerBound].utf8))
+        count += 1
+    }
+
+    /// Writes the page: the frame's heading with the overall result and count, every section, the frame's end.
+    func finish(overall: OverallStatus) throws(CLIFailure) {
+        let frame = HTMLReportRenderer.render([])
+        guard let main = frame.range(of: "</main>", options: .backwards) else {
+            throw CLIFailure("--html \(path): the HTML renderer's page has no </main>")
+        }
+        let cls = overall.rawValue.lowercased().replacingOccurrences(of: " ", with: "-")
+        let head = String(frame[..<main.lowerBound])
+            .replacingOccurrences(of: "<title>Credential verification: Failed</title>",
+                                  with: "<title>Credential verification: \(overall.rawValue)</title>")
+            .replacingOccurrences(of: "<span class=\"verdict failed\">Failed</span> · 0 items",
+                                  with: "<span class=\"verdict \(cls)\">\(overall.rawValue)</span> · \(count) item\(count == 1 ? "" : "s")")
+        let tail = String(frame[main.lowerBound...])
+        let target = URL(fileURLWithPath: path)
+        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try body.synchronize()
+            guard FileManager.default.createFile(atPath: temp.path, contents: Data(head.utf8)),
+                  let out = FileHandle(forWritingAtPath: temp.path) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            defer { try? out.close() }
+            try out.seekToEnd()
+            let reader = try FileHandle(forReadingFrom: bodyURL)
+            defer { try? reader.close() }
+            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+            try out.write(contentsOf: Data(tail.utf8))
+            try out.synchronize()
+            guard rename(temp.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw CLIFailure("--html \(path): cannot write: \(error.localizedDescription)")
         }
     }
 }

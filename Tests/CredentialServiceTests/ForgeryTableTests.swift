@@ -55,6 +55,23 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
                              isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
                              reasonContains: "but the credential claims to be issued by urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef with eIDAS identifier VATBE-0555555555"))
 
+    // Another customer of the same trusted CA: its own seal and eIDAS identifier, but University's derived issuer id.
+    let other = try pki.seal(organization: "Evil Corp", identifier: "VATBE-0999999999")
+    var spoofed = try edcPayload(eIDASIdentifier: "VATBE-0999999999")
+    if case .object(var o) = spoofed, case .object(var issuer)? = o["issuer"] {
+        issuer["id"] = .string(EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: ForgeryPKI.universityOrg))
+        o["issuer"] = .object(issuer)
+        spoofed = .object(o)
+    }
+    cases.append(ForgeryCase(name: "another customer of the trusted CA claiming the listed organisation's issuer id",
+                             document: try other.seal(payload: JSONWriter.data(spoofed)),
+                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
+                             reasonContains: "which the trusted-issuer list gives to University of Example (e-seal) (VATBE-0123456789)"))
+    cases.append(ForgeryCase(name: "another customer of the trusted CA, not in the trusted-issuer list",
+                             document: try other.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "VATBE-0999999999"))),
+                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
+                             reasonContains: "Issuer not trusted: urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef is not in the trusted-issuer list"))
+
     let demoKey = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("keys/demo-seal.pem"), encoding: .utf8)
     let demoChain = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-seal-cert.pem"), encoding: .utf8)
     let demo = try JAdESSealer(privateKeyPEM: demoKey, certificateChainPEM: demoChain)
@@ -79,10 +96,11 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
                              document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: rogue, at: stampTime), to: expiredSeal),
                              isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
                              reasonContains: "no time-stamp from a trusted authority"))
+    // Anyone may add to a seal's unsigned header: junk there proves nothing, and does not fail a genuine seal.
     cases.append(ForgeryCase(name: "expired certificate, time-stamp whose imprint does not match",
                              document: try addingSignatureTimeStamp(try pki.timeStampToken(over: Array("another signature".utf8), by: trustedTSA, at: stampTime), to: expiredSeal),
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "not over this seal's signature"))
+                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+                             reasonContains: "is not over this seal's signature (its message imprint differs), so it proves nothing"))
     cases.append(ForgeryCase(name: "expired certificate, trusted time-stamp inside its validity",
                              document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: trustedTSA, at: stampTime), to: expiredSeal),
                              isPresentation: false, challenge: nil, verdict: "Verified", decidingCheck: nil, reasonContains: nil))
@@ -101,6 +119,17 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
     cases.append(ForgeryCase(name: "unsigned presentation where a challenge is required", document: presentation,
                              isPresentation: true, challenge: "c-8f3a", verdict: "Failed", decidingCheck: "Seal",
                              reasonContains: "The presentation carries no proof, but a challenge was required"))
+
+    // A document typed both as a presentation and a credential, signed by its "holder".
+    var both = vc2Payload(issuer: ForgeryPKI.universityDID)
+    if case .object(var o) = both { o["type"] = ["VerifiablePresentation", "VerifiableCredential"]; o["holder"] = .string(issuerDID); both = .object(o) }
+    let signedBoth = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
+        to: both, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: try holder.publicKey.didKeyVerificationMethod(),
+                                        proofPurpose: .authentication),
+        key: try ProofSigningKey(holder))
+    cases.append(ForgeryCase(name: "a document typed both VerifiablePresentation and VerifiableCredential", document: signedBoth,
+                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
+                             reasonContains: "typed both VerifiablePresentation and VerifiableCredential"))
 
     // A proof over a document that does not say it is a credential: the key binds to no issuer.
     var untyped = vc2Payload(issuer: ForgeryPKI.universityDID)

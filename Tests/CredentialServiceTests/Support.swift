@@ -14,11 +14,13 @@ struct TestService {
     let demoToken: String
     let directory: URL
 
-    static func make(maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000) async throws -> TestService {
+    static func make(maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000,
+                     adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> TestService {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-service-\(UUID().uuidString)")
-        let config = ServiceConfiguration(dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
+        var config = ServiceConfiguration(dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
                                           verifyRatePerSecond: verifyRate, verifyBurst: burst,
                                           templateSeedDirectory: SharedData.packageRoot.appendingPathComponent("samples/templates"))
+        adjust(&config)
         let prepared = try await ServiceSetup.prepare(config)
         let token = try #require(prepared.demoToken)
         return TestService(state: prepared.state, demoToken: token, directory: dir)

@@ -1,0 +1,105 @@
+import CredentialJSON
+import Foundation
+import Testing
+import TestSupport
+
+/// `skillcred issue` after a crash: temporary files live only in OUT/.skillcred-partial, the next run sweeps
+/// them, and the output folder ends up holding exactly one complete credential per registry row.
+@Suite("skillcred issue leaves no debris (IssueCommand)", .serialized)
+struct IssueCommandDebrisTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-issue-debris-\(UUID().uuidString)")
+    var out: URL { dir.appendingPathComponent("out") }
+    var database: String { dir.appendingPathComponent("db.sqlite").path }
+
+    func issue(recipients: String, format: String = "vc2") -> [String] {
+        ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", recipients,
+         "--out", out.path, "--format", format, "--database", database]
+    }
+
+    /// Everything in the output folder, hidden entries included.
+    func entries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+    }
+
+    @Test("A re-run removes the temporary files a crashed run left, in the partial folder and Foundation's old ones")
+    func rerunSweepsLeftovers() throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
+        #expect(first.status == 0, "\(first.stderr)")
+        let issued = try entries()
+        #expect(issued.count == 20 && issued.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(issued)")
+
+        // What a SIGKILL between write and rename leaves, and what the Foundation atomic writes of earlier versions left.
+        let partial = out.appendingPathComponent(".skillcred-partial")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        try Data("{\"@context\": [\"https://www.w3.org/ns/cred".utf8).write(to: partial.appendingPathComponent("L-0003.json.1a2b3c4d.tmp"))
+        try Data("{".utf8).write(to: out.appendingPathComponent(".dat.nosyncA1B2.XyZ9"))
+
+        let second = try SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("0 issued (0 resumed), 20 already issued"), "\(second.stdout)")
+        let after = try entries()
+        #expect(after.count == 20 && after.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(after)")
+        for name in after { _ = try JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name))) }
+    }
+
+    @Test("SIGKILL mid-batch, then re-run: no temporary file among the credentials, every registry row has its file")
+    func killedMidBatch() throws {
+        guard let binary = SkillcredCLI.binary else { throw SkillcredCLI.MissingBinary() }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 600 rows: more than two registry chunks of 256, so a kill lands with rows reserved and not completed.
+        let rows = 600
+        var csv = "id,givenName,familyName,dateOfBirth,email,grade,date,project\n"
+        for i in 1...rows { csv += String(format: "K-%04d,Ada,Lovelace,1990-01-02,ada.%d@learner.example,Merit,2026-06-11,Analytical engine\n", i, i) }
+        let recipients = dir.appendingPathComponent("recipients.csv")
+        try Data(csv.utf8).write(to: recipients)
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = issue(recipients: recipients.path)
+        process.currentDirectoryURL = SharedData.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill once some credentials are on disk (the batch is then past its first registry reservation).
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            let written = (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.filter { $0.hasSuffix(".json") }.count ?? 0
+            if written >= 40 { break }
+            usleep(5_000)
+        }
+        let killedMidway = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }
+
+        // Straight after the kill: only whole credentials in the folder itself; anything half-written is in the partial folder.
+        for name in try entries() where name != ".skillcred-partial" {
+            #expect(name.hasSuffix(".json") && !name.hasPrefix("."), "a stray file in the output folder: \(name)")
+            #expect((try? JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name)))) != nil, "\(name) is not complete JSON")
+        }
+
+        let rerun = try SkillcredCLI.run(issue(recipients: recipients.path))
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let after = try entries()
+        #expect(!after.contains(".skillcred-partial"), "the partial folder is removed once empty")
+        #expect(after.count == rows && after.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(after.count) entries")
+        // Every row is in the registry once: issued now or before, and its file carries a distinct credential id.
+        let summary = try #require(rerun.stdout.firstMatch(of: /(\d+) issued \((\d+) resumed\), (\d+) already issued/))
+        #expect(Int(summary.1)! + Int(summary.3)! == rows, "\(rerun.stdout)")
+        var ids = Set<String>()
+        for name in after {
+            let credential = try JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name)))
+            ids.insert(try #require(credential["id"]?.stringValue))
+        }
+        #expect(ids.count == rows)
+        // The registry knows the files' credentials (a sample: first, middle, last).
+        for name in [after.first!, after[after.count / 2], after.last!] {
+            let id = try #require(try JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name)))["id"]?.stringValue)
+            let shown = try SkillcredCLI.run(["status", "show", id, "--database", database])
+            #expect(shown.status == 0, "\(name): \(shown.stderr)")
+        }
+    }
+}
