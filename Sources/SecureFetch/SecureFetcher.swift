@@ -153,7 +153,9 @@ public struct SecureFetcher: HTTPFetching {
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.dnsOverride = Dictionary(uniqueKeysWithValues: hop.overrideKeys.map { ($0, address.description) })
-        configuration.timeout = .init(connect: .milliseconds(remaining), read: .milliseconds(remaining))
+        // AsyncHTTPClient retries failed connects until the connect timeout and then reports the last connect
+        // error; half the time left keeps "connection refused" from turning into a timeout at the deadline.
+        configuration.timeout = .init(connect: .milliseconds(max(remaining / 2, 1)), read: .milliseconds(remaining))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let result: Result<Outcome, any Error>
         do {

@@ -16,7 +16,9 @@ extension Skillcred {
                 issued (exit status 1 if some rows were skipped); more than --max-errors problems stops the \
                 run before anything is issued (exit status 2). Running the same template and recipients \
                 again issues nothing new: rows the registry has issued are written again from the stored \
-                document, and an interrupted run continues where it stopped.
+                document, and an interrupted run continues where it stopped. Each file is written under \
+                DIR/.skillcred-partial, flushed to disk and renamed into place, so a crash never leaves a partial \
+                or temporary file among the credentials; the next run removes what is left in that folder.
                 Demo material: the demo e-seal (keys/demo-seal.pem + samples/demo-seal/demo-seal-cert.pem) \
                 and the demo Ed25519 issuer key (keys/demo-issuer.pem). Never use them for real credentials.
                 """

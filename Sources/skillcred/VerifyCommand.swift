@@ -206,7 +206,9 @@ extension Skillcred {
                 for r in reports {
                     if r.isUnreadable {
                         unreadable += 1
-                        FileHandle.standardError.write(Data("skillcred: \(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")\n".utf8))
+                        // File names come from the directory listing: shown, never obeyed, like every other message.
+                        let why = "\(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")"
+                        FileHandle.standardError.write(Data("skillcred: \(TerminalRenderer.visible(why))\n".utf8))
                     }
                     worst = max(worst ?? r.status, r.status)
                     htmlReport?.append(r)

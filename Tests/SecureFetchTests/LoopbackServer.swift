@@ -124,8 +124,8 @@ final class LoopbackServer: @unchecked Sendable {
             redirect(fd, "https://127.0.0.1:\(otherPort)/small")
         case "/redirect-https-unspecified":
             redirect(fd, "https://0.0.0.0:\(port)/small")
-        case "/redirect-https-metadata":
-            redirect(fd, "https://[::ffff:169.254.169.254]/latest/meta-data/")
+        case "/redirect-https-mapped-multicast":
+            redirect(fd, "https://[::ffff:224.0.0.1]/x")
         default:
             respond(fd, "404 Not Found", ["Content-Length: 0"], body: [])
         }

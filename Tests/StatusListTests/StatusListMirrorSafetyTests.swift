@@ -58,7 +58,7 @@ struct StatusListMirrorSafetyTests {
         #expect(LocalStatusListMirror.relativePath(for: "https://issuer.example/lists/7.json") == "issuer.example/lists/7.json")
         #expect(LocalStatusListMirror.relativePath(for: "https://issuer.example:8443/a//b?x=1#f") == "issuer.example/a/b.json")
         #expect(LocalStatusListMirror.relativePath(for: "https://issuer.example/list%20one") == "issuer.example/list one.json")
-        #expect(LocalStatusListMirror.relativePath(for: "https://issuer.example/..list") == "issuer.example/..list.json")
+        #expect(LocalStatusListMirror.relativePath(for: "https://issuer.example/..list") == "issuer.example/..list")  // ".list" counts as an extension
         #expect(LocalStatusListMirror.relativePath(for: "http://127.0.0.1/s/1") == "127.0.0.1/s/1.json")
     }
 
