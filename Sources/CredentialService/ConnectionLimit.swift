@@ -1,65 +1,107 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import NIOCore
+import NIOHTTPTypes
 
-/// Counts open client connections across the server and closes those beyond the limit as they arrive, so one
-/// client holding many idle sockets cannot starve everyone else of file descriptors.
+/// Bounds the open client connections across the server. When the limit is reached, a new connection takes the
+/// place of the connection that has been idle longest (no request in progress, or a request head that never
+/// completed); only when every connection is busy is the newcomer closed. One client holding many idle sockets
+/// therefore cannot lock everyone else out, and the server keeps its file descriptors.
 public final class ConnectionLimiter: @unchecked Sendable {
     /// The most connections served at once.
     public let limit: Int
-    // Guarded by `lock`.
-    private var openCount = 0
+    // Guarded by `lock`: every admitted connection, with whether a request is in progress and when it last was.
+    private var connections: [ObjectIdentifier: Entry] = [:]
     private let lock = NSLock()
+
+    struct Entry {
+        let channel: any Channel
+        var busy: Bool
+        var lastActive: ContinuousClock.Instant
+    }
 
     /// Creates a limiter for `limit` connections.
     public init(limit: Int) { self.limit = limit }
 
     /// Connections open now.
-    public var current: Int { lock.withLock { openCount } }
+    public var current: Int { lock.withLock { connections.count } }
 
-    func admit() -> Bool {
+    /// Admits a connection, evicting the longest-idle one when full; `false` when every connection is busy.
+    func admit(_ id: ObjectIdentifier, channel: any Channel) -> Bool {
+        let evicted: (any Channel)? = lock.withLock {
+            var victim: (any Channel)?
+            if connections.count >= limit {
+                guard let oldest = connections.filter({ !$0.value.busy }).min(by: { $0.value.lastActive < $1.value.lastActive }) else {
+                    return nil
+                }
+                connections[oldest.key] = nil
+                victim = oldest.value.channel
+            }
+            connections[id] = Entry(channel: channel, busy: false, lastActive: .now)
+            return victim
+        }
+        evicted?.close(promise: nil)
+        return lock.withLock { connections[id] != nil }
+    }
+
+    func mark(_ id: ObjectIdentifier, busy: Bool) {
         lock.withLock {
-            guard openCount < limit else { return false }
-            openCount += 1
-            return true
+            connections[id]?.busy = busy
+            connections[id]?.lastActive = .now
         }
     }
 
-    func release() { lock.withLock { openCount -= 1 } }
+    func release(_ id: ObjectIdentifier) { lock.withLock { connections[id] = nil } }
 
     /// A handler for one connection's pipeline.
     func handler() -> ConnectionLimitHandler { ConnectionLimitHandler(limiter: self) }
 }
 
-/// One connection's slot: taken when the handler joins an active channel, given back when it leaves.
-final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
+/// One connection's slot: taken when the handler joins the channel, marked busy from a request head to the end of
+/// its response, given back when the channel goes.
+final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
     let limiter: ConnectionLimiter
     private var admitted = false
 
     init(limiter: ConnectionLimiter) { self.limiter = limiter }
 
+    private var id: ObjectIdentifier { ObjectIdentifier(self) }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        if limiter.admit() {
+        if limiter.admit(id, channel: context.channel) {
             admitted = true
         } else {
             context.close(promise: nil)
         }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        if admitted {
-            admitted = false
-            limiter.release()
-        }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { limiter.mark(id, busy: true) }
+        context.fireChannelRead(data)
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { limiter.mark(id, busy: false) }
+        context.write(data, promise: promise)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { leave() }
+
     func channelInactive(context: ChannelHandlerContext) {
+        leave()
+        context.fireChannelInactive()
+    }
+
+    private func leave() {
         if admitted {
             admitted = false
-            limiter.release()
+            limiter.release(id)
         }
-        context.fireChannelInactive()
     }
 }
 

@@ -141,7 +141,7 @@ struct AbuseTests {
         #expect(RegistryConnection.redacted("postgres://nopassword@db/registry") == "postgres://nopassword@db/registry")
     }
 
-    @Test("A live server closes a connection whose headers never complete, and refuses connections beyond the cap")
+    @Test("A live server closes a connection whose headers never complete; at the cap a newcomer replaces the longest-idle connection")
     func connectionsAreBounded() async throws {
         let s = try await TestService.make { config in
             config.port = 0
@@ -159,12 +159,25 @@ struct AbuseTests {
             let start = Date()
             #expect(slow.waitForClose(seconds: 5))
             #expect(Date().timeIntervalSince(start) < 10, "closed by the 1 s idle timeout, not by the client")
-            // Three idle connections fill the cap; a fourth is closed at once; once they go, service resumes.
+            // Three idle connections fill the cap; a fourth takes the place of the longest idle, and is served.
             let held = try (0..<3).map { _ in try RawConnection(port: port) }
             try await Task.sleep(for: .milliseconds(200))
-            let extra = try RawConnection(port: port)
-            #expect(extra.waitForClose(seconds: 2))
+            let newcomer = try RawConnection(port: port)
+            #expect(held[0].waitForClose(seconds: 2), "the longest-idle connection makes room")
+            try newcomer.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(newcomer.readResponse(seconds: 5).hasPrefix("HTTP/1.1 200"))
             held.forEach { $0.close() }
+            // Three connections each in the middle of a request body are busy: a fourth is closed at once.
+            try await Task.sleep(for: .milliseconds(300))
+            let busy = try (0..<3).map { _ -> RawConnection in
+                let c = try RawConnection(port: port)
+                try c.send("POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                return c
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let refused = try RawConnection(port: port)
+            #expect(refused.waitForClose(seconds: 2), "every connection is busy, so the newcomer is closed")
+            busy.forEach { $0.close() }
             try await Task.sleep(for: .milliseconds(300))
             // (The test client's own keep-alive connection has been idle-closed too: ask on a fresh one.)
             let probe = try RawConnection(port: port)
