@@ -37,3 +37,20 @@ func readInput(_ path: String) throws(CLIFailure) -> [UInt8] {
     }
     return Array(data)
 }
+
+/// Writes a command's output file. A regular file (or a new one) is replaced in one rename, so readers never see half
+/// of it; anything else that exists — `/dev/null`, `/dev/stdout`, a FIFO — is written to in place, because a rename
+/// would replace the device node itself (as root, `/dev/null` would become a plain file).
+func writeOutput(_ bytes: [UInt8], to path: String) throws(CLIFailure) {
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+    var info = stat()
+    if stat(target.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        guard let handle = FileHandle(forWritingAtPath: target.path) else { throw CLIFailure("\(path): cannot write") }
+        defer { try? handle.close() }
+        do { try handle.write(contentsOf: Data(bytes)) } catch { throw CLIFailure("\(path): cannot write: \(error.localizedDescription)") }
+        return
+    }
+    do { try Data(bytes).write(to: target, options: .atomic) } catch {
+        throw CLIFailure("\(path): cannot write file")
+    }
+}

@@ -173,9 +173,7 @@ extension Skillcred {
                     throw CLIFailure("time-stamp query: \(error.message)", status: 1)
                 }
                 if let tsaQueryOut {
-                    guard FileManager.default.createFile(atPath: tsaQueryOut, contents: Data(request.der)) else {
-                        throw CLIFailure("\(tsaQueryOut): cannot write file")
-                    }
+                    try writeOutput(request.der, to: tsaQueryOut)
                 }
                 if let tsaURL {
                     let url: URL
@@ -219,9 +217,7 @@ extension Skillcred {
 
         private func write(_ sealed: [UInt8]) throws(CLIFailure) {
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(sealed + [0x0A])) else {
-                    throw CLIFailure("\(output): cannot write file")
-                }
+                try writeOutput(sealed + [0x0A], to: output)
             } else {
                 FileHandle.standardOutput.write(Data(sealed + [0x0A]))
             }

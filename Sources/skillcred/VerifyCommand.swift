@@ -349,7 +349,25 @@ final class HTMLReportStream {
             .replacingOccurrences(of: "<span class=\"verdict failed\">Failed</span> · 0 items",
                                   with: "<span class=\"verdict \(cls)\">\(overall.rawValue)</span> · \(count) item\(count == 1 ? "" : "s")")
         let tail = String(frame[main.lowerBound...])
-        let target = URL(fileURLWithPath: path)
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        // A rename replaces whatever is at the target: fine for a file, ruinous for /dev/null, a FIFO or
+        // /dev/stdout. Anything that exists and is not a regular file is written to in place.
+        var info = stat()
+        if stat(target.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            do {
+                try body.synchronize()
+                guard let out = FileHandle(forWritingAtPath: target.path) else { throw CocoaError(.fileWriteNoPermission) }
+                defer { try? out.close() }
+                try out.write(contentsOf: Data(head.utf8))
+                let reader = try FileHandle(forReadingFrom: bodyURL)
+                defer { try? reader.close() }
+                while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+                try out.write(contentsOf: Data(tail.utf8))
+            } catch {
+                throw CLIFailure("--html \(path): cannot write: \(error.localizedDescription)")
+            }
+            return
+        }
         let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             try body.synchronize()
