@@ -234,14 +234,16 @@ struct ForgeryTableTests {
                 var arguments = ["verify", "--json", "--trust-anchors", pki.anchorDirectory.path, "--tsa-anchors", pki.tsaAnchorDirectory.path,
                                  "--trusted-issuers", pki.trustedIssuersFile.path]
                 if let challenge = c.challenge { arguments += ["--challenge", challenge] }
-                let cli = try CLIProcess.run(arguments + [file.path])
+                let cliArguments = arguments + [file.path]
+                let cli = try await offPool { Result { try CLIProcess.run(cliArguments) } }.get()
                 let cliResult = try JSONParser.parse(Array(cli.stdout.utf8))
                 #expect(cliResult["status"]?.stringValue == c.verdict, "\(c.name): CLI says \(cliResult["status"]?.stringValue ?? cli.stderr)")
                 #expect(cli.status == (c.verdict == "Verified" ? 0 : c.verdict == "Failed" ? 1 : 3))
                 let cliDeciding = decidingCheck(cliResult, verdict: c.verdict)
                 #expect(cliDeciding?.name == deciding?.name && cliDeciding?.reason == deciding?.reason, "\(c.name): CLI decides by \(cliDeciding?.reason ?? "none")")
                 if c.name.contains("terminal escapes") {
-                    let terminal = try CLIProcess.run(arguments.filter { $0 != "--json" } + [file.path])
+                    let terminalArguments = arguments.filter { $0 != "--json" } + [file.path]
+                    let terminal = try await offPool { Result { try CLIProcess.run(terminalArguments) } }.get()
                     #expect(!terminal.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || $0.value == 0x202E },
                             "control characters reached the terminal")
                     #expect(terminal.stdout.contains("␛[1;32m✓ Verified") && terminal.stdout.contains("\\u{202E}"))
