@@ -167,7 +167,7 @@ def slow_body():
     elapsed = time.monotonic() - start
     s.close()
     status = int(data.split(b" ")[1]) if data.startswith(b"HTTP/1.1") else 0
-    return status, len(data), elapsed, f"answered after {elapsed:.1f} s of a byte every 2 s"
+    return status, len(data), elapsed, f"closed after {elapsed:.1f} s of a byte every 2 s"
 
 
 probe("POST / with a JSON array of 200,000 zeros", huge_array, lambda s: s == 413)

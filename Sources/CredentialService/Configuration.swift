@@ -39,7 +39,8 @@ public struct ServiceConfiguration: Sendable {
     /// Seconds a connection may sit without a request in progress (including one whose headers never complete)
     /// before it is closed (default 30, as common reverse proxies use).
     public var idleTimeoutSeconds: Int = 30
-    /// Seconds a request body may take to arrive (default 30); a slower body gets 408 and the connection closes.
+    /// Seconds a request may take from its head to the end of its body (default 30); a slower one has its
+    /// connection closed.
     public var bodyTimeoutSeconds: Int = 30
     /// Most open client connections (default 512); further connections are closed at once.
     public var maxConnections: Int = 512

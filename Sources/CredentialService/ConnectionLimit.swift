@@ -11,6 +11,8 @@ import NIOHTTPTypes
 public final class ConnectionLimiter: @unchecked Sendable {
     /// The most connections served at once.
     public let limit: Int
+    /// How long a request may take from its head to the end of its body; a slower one has its connection closed.
+    public let bodyTimeout: TimeAmount
     // Guarded by `lock`: every admitted connection, with whether a request is in progress and when it last was.
     private var connections: [ObjectIdentifier: Entry] = [:]
     private let lock = NSLock()
@@ -21,8 +23,11 @@ public final class ConnectionLimiter: @unchecked Sendable {
         var lastActive: ContinuousClock.Instant
     }
 
-    /// Creates a limiter for `limit` connections.
-    public init(limit: Int) { self.limit = limit }
+    /// Creates a limiter for `limit` connections whose request bodies must arrive within `bodyTimeout`.
+    public init(limit: Int, bodyTimeout: TimeAmount = .seconds(30)) {
+        self.limit = limit
+        self.bodyTimeout = bodyTimeout
+    }
 
     /// Connections open now.
     public var current: Int { lock.withLock { connections.count } }
@@ -80,8 +85,23 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
+    /// Closes the connection when a request's body has not fully arrived in time. A timer on the event loop, cancelled
+    /// at the body's end, costs nothing once cancelled (unlike a sleeping task per request).
+    private var bodyDeadline: Scheduled<Void>?
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { limiter.mark(id, busy: true) }
+        switch unwrapInboundIn(data) {
+        case .head:
+            limiter.mark(id, busy: true)
+            bodyDeadline?.cancel()
+            let channel = context.channel
+            bodyDeadline = context.eventLoop.scheduleTask(in: limiter.bodyTimeout) { channel.close(promise: nil) }
+        case .end:
+            bodyDeadline?.cancel()
+            bodyDeadline = nil
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 
@@ -98,6 +118,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func leave() {
+        bodyDeadline?.cancel()
+        bodyDeadline = nil
         if admitted {
             admitted = false
             limiter.release(id)

@@ -141,7 +141,6 @@ public enum OpenAPIDocument {
             '403': {$ref: '#/components/responses/Problem'}
             '404': {$ref: '#/components/responses/Problem'}
             '409': {$ref: '#/components/responses/Problem'}
-            '408': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '422': {$ref: '#/components/responses/Problem'}
       /credentials/verify:
@@ -164,7 +163,6 @@ public enum OpenAPIDocument {
                 application/json:
                   schema: {$ref: '#/components/schemas/VerificationResult'}
             '400': {$ref: '#/components/responses/Problem'}
-            '408': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '422':
               description: Verification failed; the problem carries the VerificationResult members and `errors`.
@@ -193,7 +191,6 @@ public enum OpenAPIDocument {
                 application/json:
                   schema: {$ref: '#/components/schemas/VerificationResult'}
             '400': {$ref: '#/components/responses/Problem'}
-            '408': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '422':
               description: Verification failed.
@@ -320,7 +317,6 @@ public enum OpenAPIDocument {
               content:
                 text/html:
                   schema: {type: string}
-            '408': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '429': {$ref: '#/components/responses/Problem'}
             '503': {$ref: '#/components/responses/Problem'}

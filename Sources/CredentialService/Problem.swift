@@ -80,10 +80,6 @@ public struct ServiceProblem: Error, Sendable, Hashable {
                        detail: "the report would be \(size) bytes; the limit is \(limit) (--max-answer-bytes): verify fewer or smaller credentials per request",
                        extra: ["limit": .number(JSONNumber(limit))])
     }
-    static func bodyTimeout(_ seconds: Int) -> ServiceProblem {
-        ServiceProblem(status: 408, code: "bodyTimeout", title: "Request timeout",
-                       detail: "the request body did not arrive within \(seconds) s (--body-timeout)")
-    }
     static let rateLimited = ServiceProblem(status: 429, code: "rateLimited", title: "Too many requests",
                                             detail: "too many verification requests from this client; retry later")
     static let busy = ServiceProblem(status: 503, code: "busy", title: "Busy",

@@ -99,26 +99,13 @@ struct Handlers: Sendable {
         }
     }
 
-    /// Reads the body within the size limit (413) and the body timeout (408): a client that sends its body a byte
-    /// at a time holds a connection and a task, so it gets a deadline.
+    /// Reads the body within the size limit (413). (The body deadline is the connection's: see ``ConnectionLimiter``.)
     func readBody(_ request: Request) async throws -> ByteBuffer {
         let limit = state.configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw ServiceProblem.tooLarge(limit) }
-        let seconds = state.configuration.bodyTimeoutSeconds
-        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                var request = request
-                do { return try await request.collectBody(upTo: limit) } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                    throw ServiceProblem.tooLarge(limit)
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let body = first else { throw ServiceProblem.bodyTimeout(seconds) }
-            return body
+        var request = request
+        do { return try await request.collectBody(upTo: limit) } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ServiceProblem.tooLarge(limit)
         }
     }
 

@@ -20,7 +20,8 @@ public enum CredentialServiceRunner {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = CredentialServiceRoutes.router(state: state)
         let configuration = state.configuration
-        let limiter = ConnectionLimiter(limit: configuration.maxConnections)
+        let limiter = ConnectionLimiter(limit: configuration.maxConnections,
+                                        bodyTimeout: .seconds(Int64(configuration.bodyTimeoutSeconds)))
         // The idle timeout also closes a connection whose request head never completes (a slow-headers client).
         let server = HTTPServerBuilder.http1(configuration: .init(
             additionalChannelHandlers: [limiter.handler()],

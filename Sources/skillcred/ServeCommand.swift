@@ -66,7 +66,7 @@ extension Skillcred {
         @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed (default 30).")
         var idleTimeout: Int = 30
 
-        @Option(name: .customLong("body-timeout"), help: "Seconds a request body may take to arrive before 408 (default 30).")
+        @Option(name: .customLong("body-timeout"), help: "Seconds a request may take from its head to the end of its body before the connection is closed (default 30).")
         var bodyTimeout: Int = 30
 
         @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (default 512; the open-file limit is raised to its hard maximum at start).")

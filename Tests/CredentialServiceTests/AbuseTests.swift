@@ -141,11 +141,12 @@ struct AbuseTests {
         #expect(RegistryConnection.redacted("postgres://nopassword@db/registry") == "postgres://nopassword@db/registry")
     }
 
-    @Test("A live server closes a connection whose headers never complete; at the cap a newcomer replaces the longest-idle connection")
+    @Test("A live server closes connections whose headers or body never complete; at the cap a newcomer replaces the longest-idle one")
     func connectionsAreBounded() async throws {
         let s = try await TestService.make { config in
             config.port = 0
             config.idleTimeoutSeconds = 1
+            config.bodyTimeoutSeconds = 2
             config.maxConnections = 3
         }
         var logger = Logger(label: "skillcred-abuse")
@@ -177,6 +178,8 @@ struct AbuseTests {
             try await Task.sleep(for: .milliseconds(300))
             let refused = try RawConnection(port: port)
             #expect(await offPool { refused.waitForClose(seconds: 2) }, "every connection is busy, so the newcomer is closed")
+            // A body that never completes: the connection is closed at the body deadline, not held.
+            #expect(await offPool { busy[0].waitForClose(seconds: 10) }, "closed by the 2 s body timeout")
             busy.forEach { $0.close() }
             try await Task.sleep(for: .milliseconds(300))
             // (The test client's own keep-alive connection has been idle-closed too: ask on a fresh one.)
