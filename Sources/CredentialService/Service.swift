@@ -77,6 +77,8 @@ public final class CredentialServiceState: Sendable {
             }
         }
         var policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: trusted))
+        // The list always holds the service's own issuers; only an operator's list limits trust to listed issuers.
+        policy.listedIssuersOnly = configuration.trustedIssuersFile != nil
         if let dir = configuration.timeStampAnchorDirectory {
             do { policy.timeStampAnchors = try JAdESPEM.trustAnchors(directory: dir) } catch {
                 throw ServiceSetupError(.unreadableTrust, "the time-stamping trust anchors cannot be read: \(error.message)", location: dir.path)

@@ -634,7 +634,7 @@ public struct AccreditationCheck: VerificationCheck {
         }
         // Without a trusted-issuer list, the anchors are the whole policy: a bound seal under one is trusted. With a
         // list, the user named the issuers they accept, and a CA's other customers are not among them.
-        if sealOrganisation != nil, policy.trustedIssuers == nil, let chainText {
+        if sealOrganisation != nil, !(policy.listedIssuersOnly ?? (policy.trustedIssuers != nil)), let chainText {
             return .ok(.accreditation, "\(label)The issuer is trusted: \(chainText)")
         }
         // Listed, but the evidence is missing: say so rather than "not listed".

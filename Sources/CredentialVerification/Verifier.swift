@@ -20,6 +20,10 @@ public struct VerificationPolicy: Sendable {
     public var timeStampAnchors: [Certificate]
     /// The trusted-issuer list; `nil` when none is configured.
     public var trustedIssuers: TrustedIssuerList?
+    /// Whether only issuers in ``trustedIssuers`` are accredited, or also any bound seal under a trust anchor;
+    /// `nil` means "only listed ones when a list is configured". A service whose list holds just its own issuers
+    /// sets `false`, so its operator's anchors keep their meaning.
+    public var listedIssuersOnly: Bool?
     /// Where status lists come from; `nil` means the revocation status cannot be learnt.
     public var statusSource: (any StatusListSource)?
     /// Whether a status list credential must carry a valid Data Integrity proof by the credential's issuer, or come

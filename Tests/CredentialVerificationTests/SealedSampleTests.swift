@@ -116,6 +116,21 @@ struct SealedSampleTests {
         #expect(other.status == .partiallyVerified)
     }
 
+    @Test("With a trusted-issuer list, a trusted CA's other customers are not accredited unless the list is not limiting")
+    func listedIssuersOnly() async throws {
+        guard let bytes = try sharedBytes(officialSamples[0]) else { return }
+        let anchors = try Self.ownAnchors(bytes)
+        let unrelated = TrustedIssuerList(entries: [.init(id: "did:web:other.example", name: "Someone else")])
+        var policy = VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: unrelated)
+        let limited = try await verifyOne(Verifier(policy: policy), bytes)
+        #expect(limited.check(.accreditation)?.status == .skipped)
+        #expect(limited.status == .partiallyVerified)
+        policy.listedIssuersOnly = false
+        let open = try await verifyOne(Verifier(policy: policy), bytes)
+        #expect(open.check(.accreditation)?.status == .ok)
+        #expect(open.status == .verified)
+    }
+
     @Test("The mynextid degree certificate is Verified under its own Halcom root and DSS test TSA")
     func mynextidVerifiedWithItsOwnRoots() async throws {
         guard let bytes = try sharedBytes("edc-samples/mynextid/edc-dc-signed.jsonld") else { return }
