@@ -4,7 +4,7 @@ import JSONLD
 import JSONLDToRDF
 
 // Bundled contexts only: the shared loader never touches the network.
-nonisolated(unsafe) let options = BundledContexts.options(safeMode: true, base: nil)
+let options = BundledContexts.options(safeMode: true, base: nil)
 
 /// Parse JSON, then JSON-LD expansion and toRDF in safe mode, as FormatCheck.jsonLDProblem does.
 @_cdecl("LLVMFuzzerTestOneInput")
