@@ -167,14 +167,24 @@ public enum HTMLReportRenderer {
 
     /// The whole page.
     public static func render(_ reports: [VerificationReport], generated: Date = Date()) -> String {
-        let overall = reports.map(\.status).max() ?? .failed
+        head(overall: reports.map(\.status).max() ?? .failed, count: reports.count, generated: generated)
+            + reports.map(section).joined() + tail
+    }
+
+    /// The page up to its first item: title and heading with the overall result and the number of items. With
+    /// ``section(_:)`` and ``tail``, a caller that verifies a long batch writes the page as it goes.
+    public static func head(overall: OverallStatus, count: Int, generated: Date = Date()) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
-        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(reports.count) item\(reports.count == 1 ? "" : "s") · generated \(escape(DateTimeStamp.format(generated)))</p>\n"
-        for r in reports { h += item(r, level: 2) }
-        h += "</main>\n</body>\n</html>\n"
+        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(count) item\(count == 1 ? "" : "s") · generated \(escape(DateTimeStamp.format(generated)))</p>\n"
         return h
     }
+
+    /// One item's section of the page.
+    public static func section(_ report: VerificationReport) -> String { item(report, level: 2) }
+
+    /// The end of the page.
+    public static let tail = "</main>\n</body>\n</html>\n"
 
     static func cls(_ s: OverallStatus) -> String { s.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
 

@@ -318,12 +318,16 @@ public struct Verifier: Sendable {
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
         switch input.kind {
         case .jadesSealed:
-            let envelope = input.envelope ?? .null
-            let result = jadesVerifier.verify(envelope: envelope)
+            // The envelope is read once: the seal checks and the time-stamps (in the unprotected header) share it.
+            let document: JWSJSONDocument
+            do { document = try JWSJSONDocument(input.envelope ?? .null) } catch {
+                return .jades(jadesVerifier.verify(envelope: input.envelope ?? .null), trust: .unusable)
+            }
+            let result = jadesVerifier.verify(document)
             guard result.isValid, let signature = result.signatures.first, signature.signingCertificate != nil else {
                 return .jades(result, trust: .unusable)
             }
-            let entry = (try? JWSJSONDocument(envelope))?.signatures.first
+            let entry = document.signatures.first
             let isEDC = VerificationSubject(input: input).isEDC
             return .jades(result, trust: await SealTrust.evaluate(signature, entry: entry, payload: input.document,
                                                                    isEDC: isEDC, policy: policy))

@@ -38,19 +38,30 @@ func readInput(_ path: String) throws(CLIFailure) -> [UInt8] {
     return Array(data)
 }
 
-/// Writes a command's output file. A regular file (or a new one) is replaced in one rename, so readers never see half
-/// of it; anything else that exists — `/dev/null`, `/dev/stdout`, a FIFO — is written to in place, because a rename
-/// would replace the device node itself (as root, `/dev/null` would become a plain file).
+/// Writes a command's output file. A regular file (or a new one) is written beside it and renamed into place, so
+/// readers never see half of it; anything else that exists — `/dev/null`, `/dev/stdout`, a FIFO — is written to in
+/// place, because a rename would replace the device node itself (as root, `/dev/null` would become a plain file).
 func writeOutput(_ bytes: [UInt8], to path: String) throws(CLIFailure) {
+    try writeOutput(to: path) { try $0.write(contentsOf: Data(bytes)) }
+}
+
+/// Writes a command's output file through `write`, by the rules of ``writeOutput(_:to:)``.
+func writeOutput(to path: String, _ write: (FileHandle) throws -> Void) throws(CLIFailure) {
     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
     var info = stat()
-    if stat(target.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-        guard let handle = FileHandle(forWritingAtPath: target.path) else { throw CLIFailure("\(path): cannot write") }
+    let inPlace = stat(target.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+    let file = inPlace ? target : target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+        if !inPlace { guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) } }
+        guard let handle = FileHandle(forWritingAtPath: file.path) else { throw CocoaError(.fileWriteNoPermission) }
         defer { try? handle.close() }
-        do { try handle.write(contentsOf: Data(bytes)) } catch { throw CLIFailure("\(path): cannot write: \(error.localizedDescription)") }
-        return
-    }
-    do { try Data(bytes).write(to: target, options: .atomic) } catch {
-        throw CLIFailure("\(path): cannot write file")
+        try write(handle)
+        if !inPlace {
+            try handle.synchronize()
+            guard rename(file.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        }
+    } catch {
+        if !inPlace { try? FileManager.default.removeItem(at: file) }
+        throw CLIFailure("\(path): cannot write: \(error.localizedDescription)")
     }
 }

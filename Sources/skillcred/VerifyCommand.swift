@@ -298,12 +298,8 @@ struct ReportStream {
 }
 
 /// The `--html` report written as it goes: each item's section is appended to a temporary file, and at the end
-/// the page is put together (its heading names the overall result and the count, known only then) and moved
-/// into place in one rename, as the atomic write of the collected report did.
-///
-/// The sections and the page frame come from ``HTMLReportRenderer``: a section is cut from the page of one
-/// report, the frame from the page of none. The cuts are at `<section` and `</main>`, which escaped
-/// credential text can never contain.
+/// the page is put together (its heading names the overall result and the count, known only then) and written with
+/// ``writeOutput(to:_:)``.
 final class HTMLReportStream {
     let path: String
     private let bodyURL: URL
@@ -330,62 +326,24 @@ final class HTMLReportStream {
     }
 
     func append(_ report: VerificationReport) {
-        let page = HTMLReportRenderer.render([report])
-        guard let start = page.range(of: "<section"), let end = page.range(of: "</main>", options: .backwards) else { return }
-        body.write(Data(page[start.lowerBound..<end.lowerBound].utf8))
+        body.write(Data(HTMLReportRenderer.section(report).utf8))
         count += 1
     }
 
-    /// Writes the page: the frame's heading with the overall result and count, every section, the frame's end.
+    /// Writes the page: the heading with the overall result and count, every section, the end.
     func finish(overall: OverallStatus) throws(CLIFailure) {
-        let frame = HTMLReportRenderer.render([])
-        guard let main = frame.range(of: "</main>", options: .backwards) else {
-            throw CLIFailure("--html \(path): the HTML renderer's page has no </main>")
-        }
-        let cls = overall.rawValue.lowercased().replacingOccurrences(of: " ", with: "-")
-        let head = String(frame[..<main.lowerBound])
-            .replacingOccurrences(of: "<title>Credential verification: Failed</title>",
-                                  with: "<title>Credential verification: \(overall.rawValue)</title>")
-            .replacingOccurrences(of: "<span class=\"verdict failed\">Failed</span> · 0 items",
-                                  with: "<span class=\"verdict \(cls)\">\(overall.rawValue)</span> · \(count) item\(count == 1 ? "" : "s")")
-        let tail = String(frame[main.lowerBound...])
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        // A rename replaces whatever is at the target: fine for a file, ruinous for /dev/null, a FIFO or
-        // /dev/stdout. Anything that exists and is not a regular file is written to in place.
-        var info = stat()
-        if stat(target.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            do {
-                try body.synchronize()
-                guard let out = FileHandle(forWritingAtPath: target.path) else { throw CocoaError(.fileWriteNoPermission) }
-                defer { try? out.close() }
+        do { try body.synchronize() } catch { throw CLIFailure("--html \(path): cannot write: \(error.localizedDescription)") }
+        let (head, bodyURL) = (HTMLReportRenderer.head(overall: overall, count: count), self.bodyURL)
+        do {
+            try writeOutput(to: path) { out in
                 try out.write(contentsOf: Data(head.utf8))
                 let reader = try FileHandle(forReadingFrom: bodyURL)
                 defer { try? reader.close() }
                 while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
-                try out.write(contentsOf: Data(tail.utf8))
-            } catch {
-                throw CLIFailure("--html \(path): cannot write: \(error.localizedDescription)")
+                try out.write(contentsOf: Data(HTMLReportRenderer.tail.utf8))
             }
-            return
-        }
-        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try body.synchronize()
-            guard FileManager.default.createFile(atPath: temp.path, contents: Data(head.utf8)),
-                  let out = FileHandle(forWritingAtPath: temp.path) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            defer { try? out.close() }
-            try out.seekToEnd()
-            let reader = try FileHandle(forReadingFrom: bodyURL)
-            defer { try? reader.close() }
-            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
-            try out.write(contentsOf: Data(tail.utf8))
-            try out.synchronize()
-            guard rename(temp.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw CLIFailure("--html \(path): cannot write: \(error.localizedDescription)")
+            throw CLIFailure("--html \(error.message)")
         }
     }
 }

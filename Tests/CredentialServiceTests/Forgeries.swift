@@ -153,22 +153,7 @@ struct ForgeryPKI {
     }
 
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let message = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(description: "\(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
-        }
+        try ExternalTool.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, in: directory, environment: environment)
     }
 
     struct ToolFailure: Error, CustomStringConvertible { let description: String }

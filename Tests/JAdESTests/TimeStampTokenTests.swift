@@ -25,25 +25,7 @@ func requireOpenSSL(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
 /// Runs openssl in `directory`; throws with its output when it fails.
 @discardableResult
 func opensslRun(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = openssl
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw OpenSSLFailure(description: "openssl \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(output)")
-    }
-    return output
-}
-
-struct OpenSSLFailure: Error, CustomStringConvertible {
-    let description: String
+    try ExternalTool.run(openssl, arguments, in: directory)
 }
 
 /// A throwaway time-stamping authority made with openssl in a temporary folder: a root CA and a TSA

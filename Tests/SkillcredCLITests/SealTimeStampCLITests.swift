@@ -83,21 +83,7 @@ private final class TSAWorkspace: Sendable {
 
     @discardableResult
     func openssl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = openssl
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OpenSSLError(description: "openssl \(arguments.joined(separator: " ")): \(output)")
-        }
-        return output
+        try ExternalTool.run(openssl, arguments, in: dir)
     }
 
     /// Answers a query file with the TSA, writing the reply file.
