@@ -22,6 +22,9 @@ struct JWTVerifier: Sendable {
     /// The verification time and the tolerance for `exp` and `nbf` (RFC 7519 §4.1.4, §4.1.5).
     var now = Date()
     var clockSkew: TimeInterval = 300
+    /// What a presentation must answer: the verifier's challenge in `nonce`, its domain in `aud`.
+    var challenge: String?
+    var domain: [String]?
 
     func verify(_ token: String, envelope: JSONValue?) async -> JWTVerification {
         var out = JWTVerification(algorithm: nil, keyID: nil, errors: [], details: [])
@@ -71,6 +74,16 @@ struct JWTVerifier: Sendable {
         let issuer = isPresentation ? CredentialText.id(of: claims["holder"]) : CredentialText.issuerID(claims)
         if let iss = claims["iss"]?.stringValue, iss != issuer {
             return fail(.malformedValueError, "iss \(iss) differs from the \(role) \(issuer ?? "(none)")")
+        }
+        if isPresentation, let challenge, claims["nonce"]?.stringValue != challenge {
+            let found = claims["nonce"] == nil ? "has no nonce" : "answers another challenge (nonce)"
+            return fail(.cryptographicSecurityError, "a challenge was required, but the presentation \(found)")
+        }
+        if isPresentation, let domain {
+            let audience = claims["aud"]?.asArray.compactMap(\.stringValue) ?? []
+            if !audience.contains(where: domain.contains) {
+                return fail(.cryptographicSecurityError, "a domain was required, but the presentation's aud \(audience.isEmpty ? "is missing" : audience.joined(separator: ", ") + " does not name it")")
+            }
         }
         let relationship: ProofPurpose = isPresentation ? .authentication : .assertionMethod
         guard var kid = header["kid"]?.stringValue else { return fail(.cryptographicSecurityError, "the JWS header has no kid to find the issuer's key") }

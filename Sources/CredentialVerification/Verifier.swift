@@ -342,21 +342,9 @@ public struct Verifier: Sendable {
             var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
             jwt.now = policy.now
             jwt.clockSkew = policy.clockSkew
-            var result = await jwt.verify(input.compactJWS ?? "", envelope: input.document)
-            if let claims = input.document, claims["type"]?.asArray.contains("VerifiablePresentation") ?? false {
-                // A presentation JWT answers a verifier's challenge in `nonce` and names its audience in `aud`.
-                if let challenge = policy.challenge, claims["nonce"]?.stringValue != challenge {
-                    let found = claims["nonce"] == nil ? "has no nonce" : "answers another challenge (nonce)"
-                    result.errors.append(.vc(.cryptographicSecurityError, "a challenge was required, but the presentation \(found)"))
-                }
-                if let domain = policy.domain {
-                    let audience = claims["aud"]?.asArray.compactMap(\.stringValue) ?? []
-                    if !audience.contains(where: domain.contains) {
-                        result.errors.append(.vc(.cryptographicSecurityError, "a domain was required, but the presentation's aud \(audience.isEmpty ? "is missing" : audience.joined(separator: ", ") + " does not name it")"))
-                    }
-                }
-            }
-            return .jwt(result)
+            jwt.challenge = policy.challenge
+            jwt.domain = policy.domain
+            return .jwt(await jwt.verify(input.compactJWS ?? "", envelope: input.document))
         case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:
             return .unsealed
         }

@@ -19,7 +19,8 @@ struct TrustRuleTests {
         var header: JSONObject = ["alg": "EdDSA", "typ": "vc+jwt", "kid": .string(method)]
         for m in extra { header[m.key] = m.value }
         var body = claims
-        body["issuer"] = .string(did)
+        let isPresentation = claims["type"]?.asArray.contains("VerifiablePresentation") ?? false
+        body[isPresentation ? "holder" : "issuer"] = .string(did)
         func b64(_ bytes: [UInt8]) -> String {
             Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
@@ -56,6 +57,23 @@ struct TrustRuleTests {
             #expect(report.status == .failed, "\(name)")
             #expect(report.check(.seal)?.reason.contains(reason) == true, "\(name): \(report.check(.seal)?.reason ?? "")")
         }
+    }
+
+    @Test("A presentation JWT must answer a required challenge (nonce) and domain (aud)")
+    func presentationJWTChallenge() async throws {
+        let vp: JSONObject = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]]
+        let unanswered = try Self.jwt(vp).token
+        let policy = VerificationPolicy(challenge: "c-1", domain: ["verifier.example"])
+        let refused = try #require(await Verifier(policy: policy).verify(bytes: Array(unanswered.utf8), source: "vp").first)
+        #expect(refused.status == .failed)
+        #expect(refused.check(.seal)?.reason.contains("a challenge was required, but the presentation has no nonce") == true,
+                "\(refused.check(.seal)?.reason ?? "")")
+        var answered = vp
+        answered["nonce"] = "c-1"
+        answered["aud"] = "verifier.example"
+        let token = try Self.jwt(answered).token
+        let accepted = try #require(await Verifier(policy: policy).verify(bytes: Array(token.utf8), source: "vp").first)
+        #expect(accepted.check(.seal)?.status == .ok, "\(accepted.check(.seal)?.reason ?? "")")
     }
 
     @Test("Every EQF level a credential states must be within the issuer's accreditation; an unreadable one fails it")
