@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,16 +13,19 @@ import Darwin
 enum HostResolution {
     /// All addresses `host` resolves to, in the resolver's preference order, without duplicates.
     ///
-    /// `getaddrinfo` blocks and cannot be cancelled, so it runs on a Dispatch queue; a cancelled caller
+    /// A canonical IP literal is its own answer and never reaches the resolver. Otherwise `getaddrinfo`
+    /// blocks and cannot be cancelled, so it runs on a thread of its own (not Dispatch's shared pool, which a
+    /// busy process can exhaust, turning a refusal that needs no network into a timeout); a cancelled caller
     /// (the fetch deadline) is answered at once and the late result is dropped.
     static func addresses(of host: String) async throws -> [IPAddress] {
+        if let literal = IPAddress(host) { return [literal] }
         let once = OnceContinuation<[IPAddress]>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 once.install(continuation)
-                DispatchQueue.global().async {
-                    once.resume(with: Result { try lookup(host) })
-                }
+                let thread = Thread { once.resume(with: Result { try lookup(host) }) }
+                thread.name = "skillcred.getaddrinfo"
+                thread.start()
             }
         } onCancel: {
             once.resume(with: .failure(CancellationError()))
