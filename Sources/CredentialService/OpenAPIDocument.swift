@@ -47,11 +47,10 @@ public enum OpenAPIDocument {
               default: eddsa-rdfc-2022
               description: vc2 only; unknown → 422 with instance $.options.cryptosuite.
             type: {type: string, enum: [DataIntegrityProof]}
-        VerificationResult:
+        VerificationMembers:
           type: object
           properties:
             verified: {type: boolean}
-            status: {type: string, enum: [Verified, Partially verified, Failed]}
             problemDetails: {type: array, items: {type: object}}
             warnings: {type: array, items: {type: string}}
             results:
@@ -64,12 +63,34 @@ public enum OpenAPIDocument {
                   reason: {type: string}
             credential: {type: object, description: the credential summarised for a person}
             credentials: {type: array, items: {type: object}, description: per credential of a presentation}
+        VerificationResult:
+          allOf:
+            - $ref: '#/components/schemas/VerificationMembers'
+            - type: object
+              properties:
+                status: {type: string, enum: [Verified, Partially verified, Failed]}
+        FailedVerification:
+          description: >-
+            The result of a Failed verification as an RFC 9457 problem: `status` is the HTTP status (422), as
+            RFC 9457 wants it, and the verdict is `verified: false`.
+          allOf:
+            - $ref: '#/components/schemas/VerificationMembers'
+            - type: object
+              properties:
+                verified: {type: boolean, enum: [false]}
+                status: {type: integer, enum: [422]}
+                type: {type: string}
+                title: {type: string}
+                detail: {type: string}
       parameters:
         ListPurpose: {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
         ListNumber: {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
       responses:
         Problem:
-          description: A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 422 refused, 429 rate limited, 503 too many verifications waiting).
+          description: >-
+            A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 415 not
+            the documented media type, 422 refused, 429 rate limited, 503 too many verifications waiting). A routed
+            path asked with a method it does not have answers 405 with Allow.
           content:
             application/problem+json:
               schema: {$ref: '#/components/schemas/Problem'}
@@ -94,7 +115,13 @@ public enum OpenAPIDocument {
                     - type: object
                       required: [credential]
                       properties:
-                        credential: {type: object, description: "A VC 2.0 credential without proof or credentialStatus; issuer absent or equal to the did:key of the suite's key."}
+                        credential:
+                          type: object
+                          description: "A VC 2.0 credential without proof or credentialStatus; issuer absent or equal to the did:key of the suite's key."
+                          required: ['@context', type, credentialSubject]
+                          properties:
+                            '@context': {type: array, minItems: 1, description: "https://www.w3.org/ns/credentials/v2 first"}
+                            type: {type: array, minItems: 1, description: VerifiableCredential and more}
                         options: {$ref: '#/components/schemas/IssueOptions'}
                     - type: object
                       required: [template, recipient]
@@ -168,7 +195,7 @@ public enum OpenAPIDocument {
               description: Verification failed; the problem carries the VerificationResult members and `errors`.
               content:
                 application/problem+json:
-                  schema: {$ref: '#/components/schemas/VerificationResult'}
+                  schema: {$ref: '#/components/schemas/FailedVerification'}
             '429': {$ref: '#/components/responses/Problem'}
             '503': {$ref: '#/components/responses/Problem'}
       /presentations/verify:
@@ -182,7 +209,12 @@ public enum OpenAPIDocument {
                   type: object
                   required: [verifiablePresentation]
                   properties:
-                    verifiablePresentation: {type: object}
+                    verifiablePresentation:
+                      type: object
+                      required: ['@context', type]
+                      properties:
+                        '@context': {type: array, minItems: 1}
+                        type: {description: VerifiablePresentation, alone or in an array}
                     options: {type: object, properties: {challenge: {type: string}, domain: {type: string}}}
           responses:
             '200':
@@ -196,7 +228,7 @@ public enum OpenAPIDocument {
               description: Verification failed.
               content:
                 application/problem+json:
-                  schema: {$ref: '#/components/schemas/VerificationResult'}
+                  schema: {$ref: '#/components/schemas/FailedVerification'}
             '429': {$ref: '#/components/responses/Problem'}
             '503': {$ref: '#/components/responses/Problem'}
       /credentials/status:
@@ -210,10 +242,16 @@ public enum OpenAPIDocument {
                 schema:
                   type: object
                   required: [credentialId]
+                  anyOf:
+                    - required: [action]
+                    - required: [credentialStatus, status]
                   properties:
                     credentialId: {type: string}
                     action: {type: string, enum: [revoke, suspend, reinstate]}
-                    credentialStatus: {type: object, properties: {statusPurpose: {type: string, enum: [revocation, suspension]}}}
+                    credentialStatus:
+                      type: object
+                      required: [statusPurpose]
+                      properties: {statusPurpose: {type: string, enum: [revocation, suspension]}}
                     status: {type: boolean, description: "VC API form: with credentialStatus.statusPurpose, true sets and false clears the bit"}
                     reason: {type: string}
           responses:
@@ -288,7 +326,11 @@ public enum OpenAPIDocument {
         get:
           summary: The web page (HTML form; `?lang=en|fr`, else Accept-Language).
           parameters:
-            - {name: lang, in: query, required: false, schema: {type: string, enum: [en, fr]}}
+            - name: lang
+              in: query
+              required: false
+              description: en or fr; any other value is a preference the page cannot meet, and Accept-Language decides.
+              schema: {type: string}
           responses:
             '200':
               description: HTML.
@@ -313,11 +355,16 @@ public enum OpenAPIDocument {
                 text/html:
                   schema: {type: string}
             '400':
-              description: Nothing submitted, or JSON nested too deeply (HTML).
+              description: >-
+                Nothing submitted, or JSON nested too deeply (the page again, with the message); a body that is not
+                well-formed multipart, or a boundary over RFC 2046's 70 characters (a problem).
               content:
                 text/html:
                   schema: {type: string}
+                application/problem+json:
+                  schema: {$ref: '#/components/schemas/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
+            '415': {$ref: '#/components/responses/Problem'}
             '429': {$ref: '#/components/responses/Problem'}
             '503': {$ref: '#/components/responses/Problem'}
 

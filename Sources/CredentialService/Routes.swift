@@ -36,7 +36,36 @@ public enum CredentialServiceRoutes {
         router.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
         router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
         router.post("/") { request, context in try await h.page(request, context) }
+        // Added after the routes, so it wraps only the router's "not found": a known path asked with another
+        // method is a 405 naming the methods it has, not a 404 that says the path does not exist.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router
+    }
+}
+
+/// Answers a request whose path is routed but whose method is not: 405 with `Allow` (RFC 9110 §15.5.6), and
+/// `OPTIONS` with 204 and `Allow` (RFC 9110 §9.3.7). A path no route matches stays a 404.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The router's routes (paths as the router matches them).
+    let routes: [(path: RouterPath, method: HTTPRequest.Method)]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            let asked = request.uri.path.split(separator: "/")
+            let methods = routes.filter { route in
+                route.path.components.count == asked.count && zip(route.path.components, asked).allSatisfy { $0 ~= $1 }
+            }.map(\.method.rawValue)
+            guard !methods.isEmpty else { throw error }
+            let allow = (Array(Set(methods)).sorted() + ["OPTIONS"]).joined(separator: ", ")
+            if request.method == .options {
+                return Response(status: .noContent, headers: [.allow: allow])
+            }
+            return ServiceProblem(status: 405, code: "methodNotAllowed", title: "Method not allowed",
+                                  detail: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)")
+                .response(headers: [.allow: allow])
+        }
     }
 }
 

@@ -5,11 +5,11 @@ import Multiformats
 
 /// Turns a DID into its DID document.
 ///
-/// Resolvers are synchronous and never touch the network unless a resolver is explicitly
-/// configured to (see ``DIDWebResolver``).
+/// Resolvers never touch the network unless a resolver is explicitly configured to (see ``DIDWebResolver``);
+/// resolution is async because that one may wait for a fetch, which must not hold a thread while it waits.
 public protocol DIDResolver: Sendable {
     /// Resolves a DID (without fragment) to its document, whose `id` equals `did`.
-    func resolve(_ did: String) throws(DIDError) -> DIDDocument
+    func resolve(_ did: String) async throws(DIDError) -> DIDDocument
 }
 
 /// The DID method name of `did:METHOD:…`, or an error when the text is not a DID.
@@ -37,7 +37,7 @@ public struct DIDKeyResolver: DIDResolver {
     /// Creates the resolver.
     public init() {}
 
-    public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
+    public func resolve(_ did: String) async throws(DIDError) -> DIDDocument {
         let (method, specific) = try didMethod(did)
         guard method == "key" else {
             throw DIDError(.methodNotSupported, "DIDKeyResolver resolves only did:key", location: did)
@@ -87,7 +87,7 @@ public struct DIDJWKResolver: DIDResolver {
         self.maxIdentifierLength = maxIdentifierLength
     }
 
-    public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
+    public func resolve(_ did: String) async throws(DIDError) -> DIDDocument {
         let (method, specific) = try didMethod(did)
         guard method == "jwk" else {
             throw DIDError(.methodNotSupported, "DIDJWKResolver resolves only did:jwk", location: did)
@@ -238,7 +238,7 @@ public struct DIDWebResolver: DIDResolver {
         return url
     }
 
-    public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
+    public func resolve(_ did: String) async throws(DIDError) -> DIDDocument {
         let relative = try Self.relativePath(for: did)
         if let directory {
             let url = directory.appendingPathComponent(relative)
@@ -254,7 +254,7 @@ public struct DIDWebResolver: DIDResolver {
         }
         if let cached = cache.document(for: did) { return cached }
         let url = try Self.httpsURL(for: did)
-        let bytes = try fetcher.fetch(url, maxBytes: maxDocumentSize, timeout: timeout)
+        let bytes = try await fetcher.fetch(url, maxBytes: maxDocumentSize, timeout: timeout)
         guard bytes.count <= maxDocumentSize else {
             throw DIDError(.documentTooLarge, "\(url.absoluteString) is larger than \(maxDocumentSize) bytes", location: did)
         }
@@ -326,12 +326,12 @@ public struct MultiMethodDIDResolver: DIDResolver {
     /// did:key and did:jwk only: needs no files and no network.
     public static let offline = MultiMethodDIDResolver(webDirectory: nil)
 
-    public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
+    public func resolve(_ did: String) async throws(DIDError) -> DIDDocument {
         let (method, _) = try didMethod(did)
         guard let resolver = resolvers[method] else {
             let known = resolvers.keys.sorted().map { "did:" + $0 }.joined(separator: ", ")
             throw DIDError(.methodNotSupported, "DID method did:\(method) is not supported here (configured: \(known))", location: did)
         }
-        return try resolver.resolve(did)
+        return try await resolver.resolve(did)
     }
 }

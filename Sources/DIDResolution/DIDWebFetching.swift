@@ -5,7 +5,7 @@ import SecureFetch
 /// HTTP stack) can substitute the transport; the default is ``URLSessionDIDWebFetcher``.
 public protocol DIDWebFetcher: Sendable {
     /// The body of a successful (200) GET of `url`, at most `maxBytes` long, within `timeout` seconds.
-    func fetch(_ url: URL, maxBytes: Int, timeout: Double) throws(DIDError) -> [UInt8]
+    func fetch(_ url: URL, maxBytes: Int, timeout: Double) async throws(DIDError) -> [UInt8]
 }
 
 /// The default did:web transport: a ``SecureFetch/HTTPFetching`` fetcher (``SecureFetch/SecureFetcher``
@@ -31,14 +31,13 @@ public struct URLSessionDIDWebFetcher: DIDWebFetcher {
         self.policy = policy
     }
 
-    public func fetch(_ url: URL, maxBytes: Int, timeout: Double) throws(DIDError) -> [UInt8] {
+    public func fetch(_ url: URL, maxBytes: Int, timeout: Double) async throws(DIDError) -> [UInt8] {
         var policy = self.policy
         policy.maxBytes = maxBytes
         policy.deadline = .milliseconds(Int64((max(timeout, 0) * 1000).rounded()))
         let document: FetchedDocument
         do {
-            // DID resolution is synchronous; the blocking bridge keeps the fetch off the cooperative pool.
-            document = try fetcher.fetchBlocking(url.absoluteString, policy: policy)
+            document = try await fetcher.fetch(url.absoluteString, policy: policy)
         } catch {
             let code: DIDError.Code
             switch error.code {

@@ -43,7 +43,7 @@ public struct VerificationMethodResolver: Sendable {
         _ verificationMethodURL: String,
         relationship: VerificationRelationship,
         expectedController: String?
-    ) throws(DIDError) -> ResolvedVerificationMethod {
+    ) async throws(DIDError) -> ResolvedVerificationMethod {
         guard verificationMethodURL.hasPrefix("did:") else {
             throw DIDError(.methodNotSupported, "only DID URL verification methods can be resolved offline; \"\(verificationMethodURL)\" is not a DID URL", location: verificationMethodURL)
         }
@@ -51,7 +51,7 @@ public struct VerificationMethodResolver: Sendable {
             throw DIDError(.invalidDID, "a verification method URL needs a #fragment naming the key", location: verificationMethodURL)
         }
         let did = String(verificationMethodURL[..<hash])
-        let document = try resolver.resolve(did)
+        let document = try await resolver.resolve(did)
         guard document.id == did else {
             throw DIDError(.documentIDMismatch, "the document resolved for \(did) has id \(document.id)", location: verificationMethodURL)
         }

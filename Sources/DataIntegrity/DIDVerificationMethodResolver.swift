@@ -50,7 +50,7 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
             throw DataIntegrityError(.invalidVerificationMethod, "the proof purpose `\(relationship)` names no verification relationship")
         }
         do {
-            let resolved = try VerificationMethodResolver(resolver: didResolver).resolve(url, relationship: required, expectedController: nil)
+            let resolved = try await VerificationMethodResolver(resolver: didResolver).resolve(url, relationship: required, expectedController: nil)
             return ProofVerificationMethod(
                 id: resolved.method.id, controller: resolved.method.controller, key: try ProofVerificationKey(resolved.publicKey))
         } catch let error as DataIntegrityError {
@@ -77,11 +77,11 @@ public struct ControllerDocumentResolver: DIDResolver {
     }
 
     /// The supplied document for `did`, else the fallback's.
-    public func resolve(_ did: String) throws(DIDError) -> DIDDocument {
+    public func resolve(_ did: String) async throws(DIDError) -> DIDDocument {
         if let document = documents[did] { return document }
         guard let fallback else {
             throw DIDError(.methodNotSupported, "no controller document for \(did)", location: did)
         }
-        return try fallback.resolve(did)
+        return try await fallback.resolve(did)
     }
 }

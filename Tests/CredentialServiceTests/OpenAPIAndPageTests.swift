@@ -120,3 +120,43 @@ struct OpenAPIAndPageTests {
         }
     }
 }
+
+@Suite("Methods a route does not have")
+struct MethodNotAllowedTests {
+    @Test func aRoutedPathAskedWithAnotherMethodIs405NamingTheMethodsItHas() async throws {
+        let s = try await TestService.make()
+        try await s.app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .delete) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "GET, OPTIONS")
+                #expect(r.headers[.contentType] == "application/problem+json")
+                #expect(String(buffer: r.body).contains("\"methodNotAllowed\""))
+            }
+            try await client.execute(uri: "/status-lists/revocation/0", method: .put) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "GET, OPTIONS")
+            }
+            try await client.execute(uri: "/", method: .patch) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "GET, POST, OPTIONS")
+            }
+            try await client.execute(uri: "/credentials/issue", method: .options) { r in
+                #expect(r.status == .noContent)
+                #expect(r.headers[.allow] == "POST, OPTIONS")
+            }
+        }
+    }
+
+    @Test func aPathNoRouteHasStays404() async throws {
+        let s = try await TestService.make()
+        try await s.app.test(.router) { client in
+            try await client.execute(uri: "/credentials/nothing", method: .delete) { r in
+                #expect(r.status == .notFound)
+                #expect(r.headers[.allow] == nil)
+            }
+            try await client.execute(uri: "/status-lists/revocation/0/extra", method: .get) { r in
+                #expect(r.status == .notFound)
+            }
+        }
+    }
+}

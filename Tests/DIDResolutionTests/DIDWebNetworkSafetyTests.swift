@@ -11,18 +11,18 @@ struct DIDWebNetworkSafetyTests {
         "https://[::1]/did.json", "https://10.0.0.1/did.json", "https://169.254.169.254/latest/meta-data",
         "https://[::ffff:192.168.1.1]/did.json",
     ])
-    func localAddressesAreRefusedBeforeConnecting(_ url: String) throws {
-        let error = try #require(throws: DIDError.self) {
-            try URLSessionDIDWebFetcher().fetch(URL(string: url)!, maxBytes: 1000, timeout: 2)
+    func localAddressesAreRefusedBeforeConnecting(_ url: String) async throws {
+        let error = try await #require(throws: DIDError.self) {
+            try await URLSessionDIDWebFetcher().fetch(URL(string: url)!, maxBytes: 1000, timeout: 2)
         }
         #expect(error.code == .networkNotEnabled)
         #expect(error.message.contains("forbiddenAddress"))
     }
 
     @Test(arguments: ["did:web:127.0.0.1", "did:web:localhost%3A8443", "did:web:192.168.0.10:issuers:1"])
-    func theResolverRefusesDIDsThatNameLocalHosts(_ did: String) throws {
+    func theResolverRefusesDIDsThatNameLocalHosts(_ did: String) async throws {
         let resolver = DIDWebResolver(directory: nil, allowHTTPS: true, timeout: 2)
-        let error = try #require(throws: DIDError.self) { try resolver.resolve(did) }
+        let error = try await #require(throws: DIDError.self) { try await resolver.resolve(did) }
         #expect(error.code == .networkNotEnabled)
     }
 }

@@ -188,16 +188,4 @@ struct SecureFetcherTests {
         #expect(error?.code == .transport, "\(String(describing: error))")
         #expect(ContinuousClock.now - started < .seconds(20), "the deadline bounds the fetch")
     }
-
-    // MARK: the blocking bridge
-
-    @Test func theBlockingBridgeFetchesFromSynchronousCode() throws {
-        let server = try LoopbackServer()
-        defer { server.stop() }
-        let document = try SecureFetcher().fetchBlocking(server.url("/small"), policy: testPolicy)
-        #expect(document.bytes.count == 11)
-        #expect(throws: FetchError(.forbiddenAddress, "", url: "")) {
-            try SecureFetcher().fetchBlocking(server.url("/small"), policy: FetchPolicy(allowPlainHTTP: true))
-        }
-    }
 }
