@@ -245,15 +245,15 @@ public enum ServiceSetup {
     }
 
     /// The name of the issuer key in `DATA_DIR/keys`.
-    public static let issuerKeyName = "issuer"
+    public static let issuerKeyName = IssuingDataDirectory.issuerKeyName
     /// The name of the P-256 issuer key (ECDSA suites) in `DATA_DIR/keys`.
-    public static let ecdsaKeyName = "issuer-p256"
+    public static let ecdsaKeyName = IssuingDataDirectory.ecdsaKeyName
     /// The name of the e-seal's private key in `DATA_DIR/keys`.
-    public static let sealKeyName = "seal"
+    public static let sealKeyName = IssuingDataDirectory.sealKeyName
     /// The seal certificate chain (seal certificate first), in `DATA_DIR/seal`.
-    public static let sealChainFile = "seal-cert.pem"
+    public static let sealChainFile = IssuingDataDirectory.sealChainFile
     /// The demo CA certificate, in `DATA_DIR/seal`; the service trusts it when present.
-    public static let demoCAFile = "demo-ca.pem"
+    public static let demoCAFile = IssuingDataDirectory.demoCAFile
 
     /// Opens (creating on first start) the registry, the issuer keys (Ed25519 and P-256, mode 0600), the
     /// e-seal (a demo CA and seal certificate when there is none), the template folder (seeded from
@@ -264,10 +264,21 @@ public enum ServiceSetup {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let registry = try await RegistryConnection.openReady(configuration.databaseSpec)
-        let keys = KeyStore(directory: configuration.dataDirectory.appendingPathComponent("keys"))
-        let (key, created) = try loadOrCreate(keys, issuerKeyName, .ed25519)
-        let (ecdsaKey, createdECDSA) = try loadOrCreate(keys, ecdsaKeyName, .p256)
-        let seal = try loadOrCreateSeal(configuration, keys: keys)
+        // The issuer keys and the e-seal: the same code as the CLI's first use (`skillcred issue`, `seal`, `status publish`).
+        let data = IssuingDataDirectory(configuration.dataDirectory)
+        let issuer: IssuingDataDirectory.Key
+        let ecdsa: IssuingDataDirectory.Key
+        let seal: IssuingDataDirectory.Seal
+        do {
+            issuer = try data.loadOrCreateKey(issuerKeyName, type: .ed25519)
+            ecdsa = try data.loadOrCreateKey(ecdsaKeyName, type: .p256)
+            seal = try data.loadOrCreateSeal()
+        } catch {
+            throw ServiceSetupError(error)
+        }
+        // The service trusts its own demo CA, for what it seals itself (and labels it DEMO).
+        let anchors = try seal.demoCAURL.map { try JAdESPEM.certificates(contentsOf: $0) } ?? []
+        let (key, created, ecdsaKey, createdECDSA) = (issuer.key, issuer.created, ecdsa.key, ecdsa.created)
         let seeded = try seedTemplates(configuration)
         var demo: String?
         if try await registry.apiTokens().isEmpty {
@@ -281,20 +292,13 @@ public enum ServiceSetup {
             }
         }
         let state = try CredentialServiceState(configuration: configuration, registry: registry, issuerKey: key,
-                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: seal.sealer, sealTrustAnchors: seal.anchors))
+                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: seal.sealer, sealTrustAnchors: anchors))
         var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
         prepared.createdECDSAKey = createdECDSA
-        prepared.createdSealSubject = seal.createdSubject
+        prepared.createdSealSubject = seal.created?.sealSubject
         prepared.permissionWarnings = permissionWarnings(configuration)
         prepared.seededTemplates = seeded
         return prepared
-    }
-
-    private static func loadOrCreate(_ keys: KeyStore, _ name: String, _ type: KeyType) throws -> (PrivateKey, Bool) {
-        if keys.contains(name) { return (try keys.load(name), false) }
-        let key = try PrivateKey.generate(type)
-        try keys.save(key, name: name)
-        return (key, true)
     }
 
     /// Creates `DATA_DIR/templates` when missing, with a copy of the seed folder's templates and images.
@@ -323,6 +327,10 @@ public struct ServiceSetupError: Error, Sendable, Hashable, CustomStringConverti
         case unreadableSeal
         /// A trust-anchor folder or trusted-issuer list the operator named cannot be read.
         case unreadableTrust
+        /// An issuer or seal key cannot be made or loaded (its file's mode, its PEM).
+        case unusableKey
+        /// A file or folder of the data directory cannot be made.
+        case unwritable
     }
 
     public let code: Code
@@ -338,4 +346,16 @@ public struct ServiceSetupError: Error, Sendable, Hashable, CustomStringConverti
     }
 
     public var description: String { "\(location): \(message)" }
+
+    /// The service's view of a data directory problem.
+    init(_ error: DataDirectoryError) {
+        let code: Code
+        switch error.code {
+        case .incompleteSeal: code = .incompleteSeal
+        case .unreadableSeal: code = .unreadableSeal
+        case .key: code = .unusableKey
+        default: code = .unwritable
+        }
+        self.init(code, error.message, location: error.location ?? "")
+    }
 }

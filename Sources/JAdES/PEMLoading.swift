@@ -43,11 +43,16 @@ public enum JAdESPEM {
         return try certificates(fromPEM: text, source: url.path)
     }
 
-    /// Trust anchors from a folder: every `*.pem`, `*.crt` and `*.cer` file holding PEM certificates, in name order.
+    /// Trust anchors from a folder: every `*.pem`, `*.crt` and `*.cer` file holding PEM certificates, in name order;
+    /// or from one PEM file, when `directory` names a file (`--trust-anchors skillcred-data/seal/demo-ca.pem`).
     ///
     /// A file that is not PEM fails the whole load, so a broken anchor is noticed rather than silently
     /// shrinking the trust set.
     public static func trustAnchors(directory: URL) throws(JAdESError) -> [Certificate] {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return try certificates(contentsOf: directory)
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()

@@ -78,11 +78,13 @@ public struct KeyStore: Sendable {
         FileManager.default.fileExists(atPath: privateKeyPath(name)) || FileManager.default.fileExists(atPath: publicPartsPath(name))
     }
 
-    /// Saves a key as `NAME.pem` (0600) and `NAME.pub.json` (0644).
+    /// Saves a key as `NAME.pem` (0600) and `NAME.pub.json` (0644, or `publicPartsMode`).
     ///
-    /// - Parameter overwrite: replace an existing key of that name; without it an existing
-    ///   `NAME.pem` or `NAME.pub.json` is an error (``KeyError/Code/keyExists``) and nothing is written.
-    public func save(_ key: PrivateKey, name: String, overwrite: Bool = false) throws(KeyError) {
+    /// - Parameters:
+    ///   - overwrite: replace an existing key of that name; without it an existing
+    ///     `NAME.pem` or `NAME.pub.json` is an error (``KeyError/Code/keyExists``) and nothing is written.
+    ///   - publicPartsMode: the mode of `NAME.pub.json` (a data directory keeps even public files private: 0600).
+    public func save(_ key: PrivateKey, name: String, overwrite: Bool = false, publicPartsMode: mode_t = 0o644) throws(KeyError) {
         try Self.validate(name: name)
         try createDirectory()
         let pemPath = privateKeyPath(name)
@@ -92,7 +94,7 @@ public struct KeyStore: Sendable {
         }
         try Self.writeAtomically(Array(key.pkcs8PEM().utf8), to: pemPath, mode: 0o600, overwrite: overwrite)
         let json = JSONWriter.string(.object(key.publicKey.publicParts(name: name)), style: .pretty) + "\n"
-        try Self.writeAtomically(Array(json.utf8), to: pubPath, mode: 0o644, overwrite: true)
+        try Self.writeAtomically(Array(json.utf8), to: pubPath, mode: publicPartsMode, overwrite: true)
     }
 
     /// Loads `NAME.pem`, refusing it when group or others can read or write it.
@@ -170,7 +172,7 @@ public struct KeyStore: Sendable {
 
     /// Writes through a temporary file created with the final mode, then renames (overwrite) or
     /// hard-links (no overwrite, which fails atomically if the target appeared meanwhile).
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t, overwrite: Bool) throws(KeyError) {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t, overwrite: Bool) throws(KeyError) {
         let directory = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         let temp = (directory.isEmpty ? "." : directory) + "/." + base + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)

@@ -21,10 +21,9 @@ func runIssuanceBenchmarks() async throws {
             return RecipientRow(line: i + 2, values: values)
         }
     }
-    let sealPEM = String(decoding: sampleBytes("keys/demo-seal.pem"), as: UTF8.self)
-    let chainPEM = String(decoding: sampleBytes("samples/demo-seal/demo-seal-cert.pem"), as: UTF8.self)
-    let edc = try CredentialSecuring.jades(try JAdESSealer(privateKeyPEM: sealPEM, certificateChainPEM: chainPEM))
-    let key = try PrivateKey(pem: String(decoding: sampleBytes("keys/demo-issuer.pem"), as: UTF8.self))
+    // Keys made for this run (a demo seal under a throwaway CA, an Ed25519 issuer key); none is stored anywhere.
+    let edc = try CredentialSecuring.jades(try DemoSeal.make().sealer())
+    let key = try PrivateKey.generate(.ed25519)
     let vc2 = try CredentialSecuring.dataIntegrity(key: key, issuerName: template.awardingBody.legalName, country: template.awardingBody.country)
 
     print("issue: \(count) credentials from samples/templates/micro-credential.json, registry in a temporary SQLite file, \(ProcessInfo.processInfo.activeProcessorCount) cores")

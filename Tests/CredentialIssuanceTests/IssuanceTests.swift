@@ -22,14 +22,14 @@ enum Samples {
     }
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: url(path))) }
 
-    static func sealer() throws -> JAdESSealer {
-        try JAdESSealer(privateKeyPEM: String(decoding: try bytes("keys/demo-seal.pem"), as: UTF8.self),
-                        certificateChainPEM: String(decoding: try bytes("samples/demo-seal/demo-seal-cert.pem"), as: UTF8.self))
-    }
+    /// A demo seal (its own throwaway CA) and an Ed25519 issuer key, made for this test run: the repository holds no
+    /// private key.
+    static let demoSeal: Result<DemoSeal.Material, any Error> = Result { try DemoSeal.make() }
+    static let demoIssuerKey: Result<PrivateKey, any Error> = Result { try PrivateKey.generate(.ed25519) }
 
-    static func issuerKey() throws -> PrivateKey {
-        try PrivateKey(pem: String(decoding: try bytes("keys/demo-issuer.pem"), as: UTF8.self))
-    }
+    static func sealer() throws -> JAdESSealer { try demoSeal.get().sealer() }
+
+    static func issuerKey() throws -> PrivateKey { try demoIssuerKey.get() }
 }
 
 /// A temporary folder with a registry file, removed at the end.
@@ -188,7 +188,7 @@ struct BatchIssuingTests {
             // One stable issuer id per seal organisation, so the issuer of the EDCs' status lists can match it.
             #expect(credential["issuer"]?["id"]?.stringValue == CredentialSecuring.stableEDCIssuerID(organizationIdentifier: "NTRBE-0000000000"))
             #expect(status(of: credential).hasPrefix("http://localhost:8080/status-lists/urn-epass-org-"), "\(status(of: credential))")
-            #expect(credential["issuer"]?["legalName"]?["en"]?.stringValue == "DEMO ONLY Example Academy")
+            #expect(credential["issuer"]?["legalName"]?["en"]?.stringValue == DemoSeal.organizationName)
             #expect(credential["issued"] != nil && credential["issuanceDate"] != nil)
             let status = try StatusListEntry.entries(in: credential)
             #expect(status.map(\.statusPurpose) == ["revocation"])

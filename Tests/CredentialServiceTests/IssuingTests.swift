@@ -3,6 +3,7 @@ import CredentialService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JAdES
 import TestSupport
 import Testing
 

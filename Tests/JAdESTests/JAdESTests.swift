@@ -270,7 +270,7 @@ struct SampleTests {
     func samplesUntrustedByDemoCA() async throws {
         guard let bytes = try sampleBytes(signedSamples[0]) else { return }
         let signature = try #require(JAdESVerifier().verify(bytes).signatures.first)
-        let anchors = try JAdESPEM.certificates(contentsOf: DemoSeal.caURL)
+        let anchors = try TestDemoSeal.anchors()
         let validation = await JAdESChainValidator(trustAnchors: anchors).validate(signature, validationTime: signature.signingTime)
         #expect(!validation.isTrusted)
     }

@@ -3,20 +3,35 @@ import Crypto
 import CryptoExtras
 import Foundation
 import JAdES
+import KeyManagement
 import Testing
 import TestSupport
 import X509
 
-/// The committed demo seal material (samples/demo-seal, keys/demo-seal.pem).
-enum DemoSeal {
-    static let caURL = SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-ca.pem")
-    static let chainURL = SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-seal-cert.pem")
-    static let keyURL = SharedData.packageRoot.appendingPathComponent("keys/demo-seal.pem")
+/// A demo seal made at test time with ``DemoSeal`` (a throwaway CA whose key is discarded): the repository holds no
+/// private key.
+enum TestDemoSeal {
+    static let material: DemoSeal.Material = {
+        do { return try DemoSeal.make() } catch { fatalError("cannot make the demo seal: \(error)") }
+    }()
+
+    /// The demo CA certificate.
+    static func anchors() throws -> [Certificate] { try JAdESPEM.certificates(fromPEM: material.caPEM) }
 
     static func sealer(algorithm: JAdESAlgorithm? = nil) throws -> JAdESSealer {
-        try JAdESSealer(privateKeyPEM: String(contentsOf: keyURL, encoding: .utf8),
-                        certificateChainPEM: String(contentsOf: chainURL, encoding: .utf8),
-                        algorithm: algorithm)
+        try JAdESSealer(privateKeyPEM: material.sealKey.pkcs8PEM(), certificateChainPEM: material.chainPEM, algorithm: algorithm)
+    }
+
+    /// The material as files in a new temporary folder (remove it when done): the chain, and an anchor folder
+    /// holding the demo CA alone.
+    static func files() throws -> (folder: URL, chain: URL, anchors: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jades-demo-seal-\(UUID().uuidString)")
+        let anchors = folder.appendingPathComponent("anchors")
+        try FileManager.default.createDirectory(at: anchors, withIntermediateDirectories: true)
+        let chain = folder.appendingPathComponent("demo-seal-cert.pem")
+        try Data(material.chainPEM.utf8).write(to: chain)
+        try Data(material.caPEM.utf8).write(to: anchors.appendingPathComponent("demo-ca.pem"))
+        return (folder, chain, anchors)
     }
 }
 
@@ -86,7 +101,7 @@ func makeChain(leafKey: Certificate.PrivateKey, keyUsage: KeyUsage = KeyUsage(di
 struct SealerTests {
     @Test("A demo seal verifies with our verifier and has the EU's header shape")
     func demoSealVerifies() throws {
-        let sealer = try DemoSeal.sealer()
+        let sealer = try TestDemoSeal.sealer()
         #expect(sealer.algorithm == .es256)
         let sealed = try sealer.sealedData(payload: samplePayload)
         let result = JAdESVerifier().verify(sealed)
@@ -113,13 +128,13 @@ struct SealerTests {
     func headerOrderMatchesEU() throws {
         guard let bytes = try sampleBytes(signedSamples[2]) else { return }
         let euHeader = try #require(JAdESVerifier().verify(bytes).signatures.first?.protectedHeader)
-        let ours = try DemoSeal.sealer().protectedHeader(signingTime: Date())
+        let ours = try TestDemoSeal.sealer().protectedHeader(signingTime: Date())
         #expect(ours.keys == euHeader.keys)
     }
 
     @Test("Tampering with our own seal fails")
     func ownSealTamperFails() throws {
-        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
+        let sealed = try TestDemoSeal.sealer().sealedData(payload: samplePayload)
         var document = try #require(try JSONParser.parse(sealed).objectValue)
         let payload = try #require(document["payload"]?.stringValue)
         document["payload"] = .string(payload.replacingOccurrences(of: "Zoë", with: "Zoe"))
@@ -164,9 +179,11 @@ struct SealerTests {
 
     @Test("A demo (ES256) seal verifies with the openssl command-line tool")
     func opensslVerifiesDemoSeal() throws {
-        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
+        let sealed = try TestDemoSeal.sealer().sealedData(payload: samplePayload)
+        let files = try TestDemoSeal.files()
+        defer { try? FileManager.default.removeItem(at: files.folder) }
         // JWS carries ECDSA signatures as r || s; openssl wants DER.
-        let ok = try opensslVerifies(sealed, publicKeyPEM: nil, certificateFile: DemoSeal.chainURL) { raw in
+        let ok = try opensslVerifies(sealed, publicKeyPEM: nil, certificateFile: files.chain) { raw in
             Array(try P256.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation)
         }
         if let ok { #expect(ok) }
@@ -186,19 +203,22 @@ struct SealerTests {
 
     @Test("The demo seal chains to the demo CA; without anchors it is untrusted")
     func demoChainValidation() async throws {
-        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
+        let sealed = try TestDemoSeal.sealer().sealedData(payload: samplePayload)
         let signature = try #require(JAdESVerifier().verify(sealed).signatures.first)
-        let anchors = try JAdESPEM.certificates(contentsOf: DemoSeal.caURL)
+        let anchors = try TestDemoSeal.anchors()
         let trusted = await JAdESChainValidator(trustAnchors: anchors).validate(signature)
         #expect(trusted.isTrusted, "\(trusted)")
         #expect(trusted.description == "trusted")
         if case .trusted(let chain) = trusted { #expect(chain.count == 2) }
         let untrusted = await JAdESChainValidator(trustAnchors: []).validate(signature)
         #expect(untrusted == .untrusted(reason: "no trust anchors configured"))
-        // A folder of anchors works the same way.
-        let folder = SharedData.packageRoot.appendingPathComponent("samples/demo-seal")
-        let fromFolder = await (try JAdESChainValidator(trustAnchorDirectory: folder)).validate(signature)
+        // A folder of anchors works the same way, and so does one PEM file.
+        let files = try TestDemoSeal.files()
+        defer { try? FileManager.default.removeItem(at: files.folder) }
+        let fromFolder = await (try JAdESChainValidator(trustAnchorDirectory: files.anchors)).validate(signature)
         #expect(fromFolder.isTrusted)
+        let fromFile = await (try JAdESChainValidator(trustAnchorDirectory: files.anchors.appendingPathComponent("demo-ca.pem"))).validate(signature)
+        #expect(fromFile == trusted)
         // Validity is checked at the requested time: long after the demo certificates expire, untrusted.
         let late = await JAdESChainValidator(trustAnchors: anchors).validate(signature, validationTime: Date() + 20 * 365 * 86400)
         #expect(!late.isTrusted)
@@ -245,7 +265,7 @@ struct SealerTests {
 
     @Test("A seal whose alg does not fit the certificate key fails the algorithm check")
     func algorithmKeyMismatchFails() throws {
-        let sealed = try DemoSeal.sealer().sealedData(payload: samplePayload)
+        let sealed = try TestDemoSeal.sealer().sealedData(payload: samplePayload)
         let edited = try withEditedHeader(sealed) { header in
             var h = header
             h["alg"] = "RS256"
@@ -258,24 +278,24 @@ struct SealerTests {
 
     @Test("The sealer refuses a key that is not the certificate's, and a key unfit for the algorithm")
     func sealerRefusesMismatches() throws {
-        let chain = try JAdESPEM.certificates(contentsOf: DemoSeal.chainURL)
+        let chain = try JAdESPEM.certificates(fromPEM: TestDemoSeal.material.chainPEM)
         let otherKey = try JAdESPrivateKey(pemRepresentation: P256.Signing.PrivateKey().pemRepresentation)
         #expect(throws: JAdESError(.keyMismatch, "")) { try JAdESSealer(privateKey: otherKey, certificateChain: chain) }
-        #expect(throws: JAdESError(.keyMismatch, "")) { try DemoSeal.sealer(algorithm: .rs256) }
-        #expect(throws: JAdESError(.keyMismatch, "")) { try DemoSeal.sealer(algorithm: .es384) }
+        #expect(throws: JAdESError(.keyMismatch, "")) { try TestDemoSeal.sealer(algorithm: .rs256) }
+        #expect(throws: JAdESError(.keyMismatch, "")) { try TestDemoSeal.sealer(algorithm: .es384) }
         #expect(throws: JAdESError(.invalidKey, "")) { try JAdESPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
-        #expect(throws: JAdESError(.invalidPayload, "")) { try DemoSeal.sealer().seal(payload: [0xFF, 0xFE]) }
+        #expect(throws: JAdESError(.invalidPayload, "")) { try TestDemoSeal.sealer().seal(payload: [0xFF, 0xFE]) }
     }
 
     @Test("The seal identity comes from the certificate: organizationIdentifier, O, C, CN")
     func sealIdentity() throws {
-        let identity = try DemoSeal.sealer().sealIdentity()
+        let identity = try TestDemoSeal.sealer().sealIdentity()
         #expect(identity.organizationIdentifier == "NTRBE-0000000000")
-        #expect(identity.legalName == "DEMO ONLY Example Academy")
+        #expect(identity.legalName == "DEMO ONLY skillcred service")
         #expect(identity.countryCode == "BE")
-        #expect(identity.commonName == "DEMO ONLY Example Academy e-seal")
+        #expect(identity.commonName == "DEMO ONLY skillcred service e-seal")
         // A CA certificate has no organizationIdentifier: filling the EDC issuer from it must fail.
-        let ca = try JAdESPEM.certificates(contentsOf: DemoSeal.caURL)[0]
+        let ca = try TestDemoSeal.anchors()[0]
         #expect(throws: JAdESError(.invalidCertificate, "")) { try JAdESSealIdentity(certificate: ca) }
     }
 }

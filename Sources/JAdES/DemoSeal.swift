@@ -1,23 +1,29 @@
 import Crypto
 import Foundation
-import JAdES
 import KeyManagement
 import SwiftASN1
 import X509
 
-/// The demo e-seal the first start creates when the data directory has none: a demo root CA and a seal
-/// certificate it signed, shaped like an eIDAS e-seal certificate (C, O, organizationIdentifier, CN; key usage
-/// digitalSignature + nonRepudiation), so the service can issue Europass EDCs that its own verifier accepts.
+/// A demo e-seal made on the spot: a demo root CA and a seal certificate it signed, shaped like an eIDAS e-seal
+/// certificate (C, O, organizationIdentifier, CN; key usage digitalSignature + nonRepudiation), so Europass EDCs can
+/// be issued and checked without a real e-seal. `skillcred serve` makes one on its first start, and `skillcred issue`,
+/// `seal` and `status publish` on first use, in the data directory (see `IssuingDataDirectory`).
 ///
-/// Nobody else trusts it: every name says DEMO ONLY, and the CA's private key is discarded once the seal
-/// certificate is signed, so no further certificate can ever chain to it.
+/// Nobody trusts it: every name says DEMO ONLY (``marker``), which verifiers report, and the CA's private key is
+/// discarded once the seal certificate is signed, so no further certificate can ever chain to it.
 public enum DemoSeal {
+    /// What every name of the demo material contains, so a verifier can tell it apart (`DemoMaterial` says DEMO).
+    public static let marker = "DEMO ONLY"
     /// The subject's organisation (the EDC issuer's legal name).
     public static let organizationName = "DEMO ONLY skillcred service"
     /// The subject's eIDAS identifier (the EDC issuer's `eIDASIdentifier`).
     public static let organizationIdentifier = "NTRBE-0000000000"
     /// ISO 3166-1 alpha-2.
     public static let countryName = "BE"
+    /// The demo CA's organisation.
+    public static let caOrganizationName = "skillcred DEMO ONLY CA"
+    /// The demo CA's common name.
+    public static let caCommonName = "skillcred service DEMO ONLY Root CA - not trusted"
 
     /// What ``make(now:)`` creates.
     public struct Material: Sendable {
@@ -29,10 +35,17 @@ public enum DemoSeal {
         public let caPEM: String
         /// The seal certificate's subject, RFC 4514.
         public let sealSubject: String
+        /// The CA certificate's subject, RFC 4514.
+        public let caSubject: String
+
+        /// A sealer over this material.
+        public func sealer() throws(JAdESError) -> JAdESSealer {
+            try JAdESSealer(privateKeyPEM: sealKey.pkcs8PEM(), certificateChainPEM: chainPEM)
+        }
     }
 
     /// Creates a fresh CA (valid 10 years) and seal certificate (valid 5 years), both from one hour ago
-    /// to absorb clock skew between machines.
+    /// to absorb clock skew between machines. The CA's private key exists only inside this call.
     public static func make(now: Date = Date()) throws -> Material {
         let caKey = P256.Signing.PrivateKey()
         let sealKey = P256.Signing.PrivateKey()
@@ -40,8 +53,8 @@ public enum DemoSeal {
         let year = 365.0 * 86_400
         let caName = try DistinguishedName {
             CountryName(countryName)
-            OrganizationName("skillcred DEMO ONLY CA")
-            CommonName("skillcred service DEMO ONLY Root CA - not trusted")
+            OrganizationName(caOrganizationName)
+            CommonName(caCommonName)
         }
         let caPublic = Certificate.PublicKey(caKey.publicKey)
         let caKeyID = SubjectKeyIdentifier(hash: caPublic)
@@ -78,43 +91,6 @@ public enum DemoSeal {
         let caPEM = try ca.serializeAsPEM().pemString + "\n"
         let sealPEM = try seal.serializeAsPEM().pemString + "\n"
         return Material(sealKey: try PrivateKey(.p256(sealKey)), chainPEM: sealPEM + caPEM, caPEM: caPEM,
-                        sealSubject: String(describing: seal.subject))
+                        sealSubject: String(describing: seal.subject), caSubject: String(describing: ca.subject))
     }
-}
-
-extension ServiceSetup {
-    /// The e-seal in `DATA_DIR/seal` + `DATA_DIR/keys/seal.pem`, a demo one made when neither exists.
-    static func loadOrCreateSeal(_ configuration: ServiceConfiguration, keys: KeyStore) throws
-        -> (sealer: JAdESSealer, anchors: [Certificate], createdSubject: String?) {
-        let folder = configuration.dataDirectory.appendingPathComponent("seal")
-        let chainURL = folder.appendingPathComponent(sealChainFile)
-        let caURL = folder.appendingPathComponent(demoCAFile)
-        let fm = FileManager.default
-        var createdSubject: String?
-        switch (fm.fileExists(atPath: chainURL.path), keys.contains(sealKeyName)) {
-        case (false, false):
-            let demo = try DemoSeal.make()
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            try keys.save(demo.sealKey, name: sealKeyName)
-            try Data(demo.caPEM.utf8).write(to: caURL, options: .atomic)
-            try Data(demo.chainPEM.utf8).write(to: chainURL, options: .atomic)
-            createdSubject = demo.sealSubject
-        case (true, false):
-            throw ServiceSetupError(.incompleteSeal, "the seal certificate chain exists but the seal key \(keys.privateKeyPath(sealKeyName)) does not; add the key, or remove the chain to get a demo seal",
-                                    location: chainURL.path)
-        case (false, true):
-            throw ServiceSetupError(.incompleteSeal, "the seal key exists but its certificate chain \(chainURL.path) does not; add the chain, or remove the key to get a demo seal",
-                                    location: keys.privateKeyPath(sealKeyName))
-        case (true, true):
-            break
-        }
-        let sealKey = try keys.load(sealKeyName)
-        guard let chain = String(data: try Data(contentsOf: chainURL), encoding: .utf8) else {
-            throw ServiceSetupError(.unreadableSeal, "not UTF-8 PEM text", location: chainURL.path)
-        }
-        let sealer = try JAdESSealer(privateKeyPEM: sealKey.pkcs8PEM(), certificateChainPEM: chain)
-        let anchors = fm.fileExists(atPath: caURL.path) ? try JAdESPEM.certificates(contentsOf: caURL) : []
-        return (sealer, anchors, createdSubject)
-    }
-
 }
