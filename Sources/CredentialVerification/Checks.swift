@@ -292,10 +292,14 @@ public struct SealCheck: VerificationCheck {
             }
             return .ok(.seal, "\(intact); its certificate chains to the trust anchor \(anchor)", details: details)
         case .untrusted(let reason)?:
+            // Demo material (a data directory's demo seal, say) is never trusted unless its CA is given as an anchor;
+            // its names say DEMO, and so does the verdict, so a demo seal is not mistaken for an unknown real one.
+            let demo = trust.demoName == nil ? "" : "DEMO: "
+            let demoNote = trust.demoName.map { ". It is demo material (\($0) says DEMO): anyone can make such a seal, so it shows nothing about who issued the credential" } ?? ""
             if let unproven = trust.unprovenTime {
-                return CheckResult(.seal, .ok, "\(intact), but \(unproven)", details: details, limitsTrust: true)
+                return CheckResult(.seal, .ok, "\(demo)\(intact), but \(unproven)\(demoNote)", details: details, limitsTrust: true)
             }
-            return CheckResult(.seal, .ok, "\(intact), but its certificate is not trusted: \(reason)", details: details, limitsTrust: true)
+            return CheckResult(.seal, .ok, "\(demo)\(intact), but its certificate is not trusted: \(reason)\(demoNote)", details: details, limitsTrust: true)
         case nil:
             return CheckResult(.seal, .ok, "\(intact), but its certificate could not be judged", details: details, limitsTrust: true)
         }

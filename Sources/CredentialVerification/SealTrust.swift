@@ -23,6 +23,9 @@ public struct SealTrust: Sendable {
     public let unprovenTime: String?
     /// Whether the payload's issuer is the sealing organisation.
     public let binding: SealBinding
+    /// A name in the seal's own certificates that says DEMO (the seal certificate's subject or issuer, a CA certificate
+    /// of `x5c`): demo material such as skillcred's data-directory demo seal, however the chain is judged.
+    public let demoName: String?
 
     /// Whether the chain reached an anchor.
     public var chainTrusted: Bool { chain?.isTrusted ?? false }
@@ -35,7 +38,7 @@ public struct SealTrust: Sendable {
 
     /// A seal that could not be evaluated (no usable signature or certificate).
     static let unusable = SealTrust(chain: nil, judgedAt: Date(timeIntervalSince1970: 0), provenTime: nil, timeStampNotes: [],
-                                    unprovenTime: nil, binding: .notApplicable)
+                                    unprovenTime: nil, binding: .notApplicable, demoName: nil)
 }
 
 /// A time proven by an RFC 3161 time-stamp whose authority chains to a time-stamping anchor.
@@ -61,12 +64,28 @@ public enum SealBinding: Sendable, Hashable {
     public var isBound: Bool { if case .unbound = self { return false } else { return true } }
 }
 
-/// Public demo material: certificates whose subject says DEMO, like the repository's `samples/demo-seal` CA and the CA
-/// the service makes on its first start. Trust resting on them is labelled DEMO wherever it is reported.
+/// Public demo material: certificates whose subject says DEMO, like the CA of `samples/demo-seal` and the demo CA that
+/// `skillcred serve`, `issue`, `seal` and `status publish` make in their data directory at first use (``DemoSeal``,
+/// every name "DEMO ONLY", the CA key discarded). It is never trusted by default: trust resting on it (its CA given as
+/// an anchor) is labelled DEMO wherever it is reported, and so is an untrusted seal whose certificates say DEMO.
 public enum DemoMaterial {
+    /// What a demo certificate's name contains.
+    public static let marker = "DEMO"
+
     /// Whether a certificate is demo material by its own name.
     public static func isDemo(_ certificate: Certificate) -> Bool {
-        String(describing: certificate.subject).contains("DEMO")
+        String(describing: certificate.subject).contains(marker)
+    }
+
+    /// The first name in a seal's certificate chain (each certificate's subject, then its issuer) that says DEMO.
+    public static func name(in chain: [Certificate]) -> String? {
+        for certificate in chain {
+            for name in [certificate.subject, certificate.issuer] {
+                let text = String(describing: name)
+                if text.contains(marker) { return text }
+            }
+        }
+        return nil
     }
 }
 
@@ -137,7 +156,7 @@ extension SealTrust {
         let binding = SealBinding.evaluate(payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
                                            chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
         return SealTrust(chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
-                         unprovenTime: unproven, binding: binding)
+                         unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
     }
 }
 

@@ -72,10 +72,10 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
                              isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
                              reasonContains: "Issuer not trusted: urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef is not in the trusted-issuer list"))
 
-    let demoKey = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("keys/demo-seal.pem"), encoding: .utf8)
-    let demoChain = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-seal-cert.pem"), encoding: .utf8)
-    let demo = try JAdESSealer(privateKeyPEM: demoKey, certificateChainPEM: demoChain)
-    cases.append(ForgeryCase(name: "sealed with the repository's public demo key under default settings",
+    // The demo seal a fresh data directory gets at first use (`skillcred issue`, `seal`, `status publish`, `serve`): its
+    // own demo CA, whose key is discarded. Nobody trusts it by default, and the verdict says DEMO (checked below).
+    let demo = try DemoSeal.make().sealer()
+    cases.append(ForgeryCase(name: "sealed with a generated demo seal (a data directory's first use) under default settings",
                              document: try demo.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "NTRBE-0000000000"))),
                              isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
                              reasonContains: "but its certificate is not trusted"))
@@ -201,6 +201,9 @@ struct ForgeryTableTests {
                 let deciding = decidingCheck(library, verdict: report.status.rawValue)
                 if let name = c.decidingCheck { #expect(deciding?.name == name, "\(c.name): deciding check \(deciding?.name ?? "none")") }
                 if let text = c.reasonContains { #expect(deciding?.reason.contains(text) == true, "\(c.name): reason \(deciding?.reason ?? "none")") }
+                if c.name.hasPrefix("sealed with a generated demo seal") {
+                    #expect(deciding?.reason.hasPrefix("DEMO: ") == true && report.restsOnDemo, "\(deciding?.reason ?? "")")
+                }
                 if c.name.hasPrefix("Data Integrity proof over a document without") {
                     // Besides the data model, the proof itself binds to nobody.
                     #expect(report.check(.seal)?.status == .error && report.check(.seal)?.reason.contains("was not bound to an issuer") == true,
