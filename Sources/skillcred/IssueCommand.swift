@@ -19,8 +19,11 @@ extension Skillcred {
                 document, and an interrupted run continues where it stopped. Each file is written under \
                 DIR/.skillcred-partial, flushed to disk and renamed into place, so a crash never leaves a partial \
                 or temporary file among the credentials; the next run removes what is left in that folder.
-                Demo material: the demo e-seal (keys/demo-seal.pem + samples/demo-seal/demo-seal-cert.pem) \
-                and the demo Ed25519 issuer key (keys/demo-issuer.pem). Never use them for real credentials.
+                Without --key the data directory's material is used (--data-dir, default skillcred-data, the \
+                same as skillcred serve's): its e-seal for edc-jades (keys/seal.pem + seal/seal-cert.pem), its \
+                Ed25519 issuer key for vc2 (keys/issuer.pem). What is missing is made at first use as DEMO \
+                material — a demo e-seal under its own demo CA, whose key is discarded; a new did:key issuer — \
+                announced on standard error and reused afterwards. Never use it for real credentials.
                 """
         )
 
@@ -36,14 +39,16 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("edc-jades (Europass EDC with a JAdES e-seal) or vc2 (VC 2.0 with an eddsa-rdfc-2022 proof).", valueName: "FORMAT"))
         var format: String = IssueFormat.edcJAdES.rawValue
 
-        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem (default demo-seal for edc-jades, demo-issuer for vc2).", valueName: "NAME"))
+        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).", valueName: "NAME"))
         var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The key directory.", valueName: "DIR"))
+        @Option(name: .long, help: ArgumentHelp("The key directory of --key.", valueName: "DIR"))
         var keysDir: String = KeyStore.defaultDirectory
 
-        @Option(name: .long, help: ArgumentHelp("edc-jades: the seal certificate chain, PEM, seal certificate first.", valueName: "PEM"))
-        var sealCert: String = "samples/demo-seal/demo-seal-cert.pem"
+        @Option(name: .long, help: ArgumentHelp("edc-jades with --key: the seal certificate chain, PEM, seal certificate first.", valueName: "PEM"))
+        var sealCert: String?
+
+        @OptionGroup var data: DataDirectoryOptions
 
         @Option(name: .long, help: ArgumentHelp("The URL prefix of the status lists (<URL>/<purpose>/<n>).", valueName: "URL"))
         var statusBaseURL: String = "https://skillcred.example/status-lists"
@@ -130,7 +135,7 @@ extension Skillcred {
         }
 
         private func makeSecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
-            let name = key ?? (format == .vc2 ? "demo-issuer" : "demo-seal")
+            guard let name = key else { return try dataDirectorySecuring(format, template: template) }
             do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--key \(name): \(error)") }
             let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
             let keyBytes = try readInput(keyPath)
@@ -138,6 +143,9 @@ extension Skillcred {
             warnIfReadableByOthers(keyPath)
             switch format {
             case .edcJAdES:
+                guard let sealCert else {
+                    throw CLIFailure("--key \(name) needs --seal-cert PEM: its seal certificate chain, seal certificate first")
+                }
                 guard let chain = String(validating: try readInput(sealCert), as: UTF8.self) else { throw CLIFailure("\(sealCert): not UTF-8 PEM text") }
                 let sealer: JAdESSealer
                 do { sealer = try JAdESSealer(privateKeyPEM: pem, certificateChainPEM: chain) } catch {
@@ -155,8 +163,26 @@ extension Skillcred {
             }
         }
 
-        /// A key readable by other users is a leak waiting to happen; say so, but do not refuse
-        /// (a fresh git clone gives the demo keys mode 0644).
+        /// The data directory's e-seal or issuer key, made as DEMO material at first use.
+        private func dataDirectorySecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
+            if let sealCert {
+                throw CLIFailure("--seal-cert \(sealCert) needs --key NAME, its private key; without --key the data directory's own e-seal is used")
+            }
+            switch format {
+            case .edcJAdES:
+                let seal = try data.seal()
+                do { return try CredentialSecuring.jades(seal.sealer) } catch { throw CLIFailure("\(seal.chainURL.path): \(error.message)") }
+            case .vc2:
+                let issuer = try data.issuerKey()
+                do {
+                    return try CredentialSecuring.dataIntegrity(key: issuer.key, issuerName: template.awardingBody.legalName,
+                                                                country: template.awardingBody.country,
+                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                } catch { throw CLIFailure("\(issuer.path): \(error.message)") }
+            }
+        }
+
+        /// A key readable by other users is a leak waiting to happen; say so, but do not refuse.
         private func warnIfReadableByOthers(_ path: String) {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                   let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }

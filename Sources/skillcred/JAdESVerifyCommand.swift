@@ -12,7 +12,7 @@ extension Skillcred {
             discussion: "Without --trust-anchors the certificate chain is reported as untrusted."
         )
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust-anchor certificates (*.pem, *.crt, *.cer) to validate the seal certificate's chain against.", valueName: "DIR"))
+        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust-anchor certificates (*.pem, *.crt, *.cer), or one PEM file, to validate the seal certificate's chain against.", valueName: "DIR"))
         var trustAnchors: String?
 
         @Argument(help: ArgumentHelp("The sealed JWS JSON file, or - for standard input.", valueName: "FILE"))

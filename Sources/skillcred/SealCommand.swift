@@ -16,7 +16,10 @@ extension Skillcred {
             discussion: """
                 The credential is parsed, written back as compact JSON, and sealed in the shape of the EU's \
                 Europass EDC files. The sealed JWS JSON goes to standard output (or --output). \
-                Demo material: --key keys/demo-seal.pem --cert samples/demo-seal/demo-seal-cert.pem.
+                Without --key and --cert the data directory's e-seal is used (--data-dir, default skillcred-data, \
+                as skillcred serve's); when it has none, a DEMO e-seal is made there at first use (a demo CA whose \
+                key is discarded, a seal certificate and key, mode 0600), announced on standard error and reused \
+                afterwards. Verifiers label it DEMO and never trust it by default.
 
                 Baseline-B-T seals carry an RFC 3161 time-stamp over the signature value (a sigTst in the \
                 unprotected header's etsiU). Two ways to make one:
@@ -29,10 +32,10 @@ extension Skillcred {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521). Required when sealing.", valueName: "PEM"))
+        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521); with --cert. Default: the data directory's e-seal.", valueName: "PEM"))
         var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c). Required when sealing.", valueName: "PEM"))
+        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c); with --key.", valueName: "PEM"))
         var cert: String?
 
         @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512.", valueName: "ALG"))
@@ -59,6 +62,8 @@ extension Skillcred {
         @Argument(help: ArgumentHelp("The credential JSON file to seal, or - for standard input (not used with --add-to).", valueName: "FILE"))
         var file: String?
 
+        @OptionGroup var data: DataDirectoryOptions
+
         func validate() throws {
             if let addTo {
                 guard tsaReply != nil else {
@@ -72,6 +77,7 @@ extension Skillcred {
                 if tsaQueryOut != nil { extra.append("--tsa-query-out") }
                 if tsaURL != nil { extra.append("--tsa-url") }
                 if file != nil { extra.append("the credential FILE argument") }
+                if data.dataDir != nil { extra.append("--data-dir") }
                 guard extra.isEmpty else {
                     throw ValidationError("--tsa-reply --add-to adds a time-stamp to an existing seal; \(extra.joined(separator: ", ")) cannot be used with it")
                 }
@@ -80,8 +86,11 @@ extension Skillcred {
             if tsaReply != nil {
                 throw ValidationError("--tsa-reply needs --add-to SEALED.json: the sealed document the reply answers (its query came from --tsa-query-out)")
             }
-            guard key != nil, cert != nil else {
-                throw ValidationError("sealing needs --key PEM and --cert PEM (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)")
+            guard (key == nil) == (cert == nil) else {
+                throw ValidationError("sealing needs both --key PEM and --cert PEM, or neither for the data directory's e-seal (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)")
+            }
+            if data.dataDir != nil && key != nil {
+                throw ValidationError("--data-dir and --key/--cert contradict each other: the data directory's e-seal is used only without --key and --cert")
             }
             guard file != nil else {
                 throw ValidationError("missing the credential FILE to seal (or - for standard input)")
@@ -123,7 +132,7 @@ extension Skillcred {
         }
 
         private func seal() async throws(CLIFailure) {
-            guard let key, let cert, let file else { throw CLIFailure("sealing needs --key, --cert and a credential FILE") }
+            guard let file else { throw CLIFailure("sealing needs a credential FILE") }
             let algorithm: JAdESAlgorithm?
             if let alg {
                 guard let a = JAdESAlgorithm(rawValue: alg.uppercased()) else {
@@ -140,15 +149,6 @@ extension Skillcred {
                 }
                 sigT = date
             }
-            let keyPEM = try readText(key)
-            warnIfReadableByOthers(key)
-            let certPEM = try readText(cert)
-            let sealer: JAdESSealer
-            do {
-                sealer = try JAdESSealer(privateKeyPEM: keyPEM, certificateChainPEM: certPEM, algorithm: algorithm)
-            } catch {
-                throw CLIFailure("\(error.code == .invalidKey ? key : cert): \(error.message)")
-            }
             let credential: JSONValue
             do {
                 credential = try JSONParser.parse(try readInput(file))
@@ -158,6 +158,23 @@ extension Skillcred {
                 throw failure
             } catch {
                 throw CLIFailure("\(file): \(error)")
+            }
+            // The credential is read first, so a missing file makes no demo seal.
+            let key: String, cert: String
+            if let given = self.key, let chain = self.cert {
+                (key, cert) = (given, chain)
+            } else {
+                let seal = try data.seal()
+                (key, cert) = (seal.keyPath, seal.chainURL.path)
+            }
+            let keyPEM = try readText(key)
+            warnIfReadableByOthers(key)
+            let certPEM = try readText(cert)
+            let sealer: JAdESSealer
+            do {
+                sealer = try JAdESSealer(privateKeyPEM: keyPEM, certificateChainPEM: certPEM, algorithm: algorithm)
+            } catch {
+                throw CLIFailure("\(error.code == .invalidKey ? key : cert): \(error.message)")
             }
             var sealed: JSONValue
             do {
@@ -231,8 +248,7 @@ extension Skillcred {
             return text
         }
 
-        /// A seal key readable by other users is a leak waiting to happen; say so, but do not refuse
-        /// (a fresh git clone gives the demo key mode 0644).
+        /// A seal key readable by other users is a leak waiting to happen; say so, but do not refuse.
         private func warnIfReadableByOthers(_ path: String) {
             guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                   let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }

@@ -68,9 +68,11 @@ extension Skillcred.Status {
             abstract: "Write every status list as a BitstringStatusListCredential to DIR/<host>/<path>.json, each file replaced atomically.",
             discussion: """
                 A DID issuer's lists are signed with --key (a Data Integrity proof; the key's did:key must be the list's \
-                issuer unless --verification-method names the issuer's method). An EDC issuer's lists (issuer \
+                issuer unless --verification-method names the issuer's method); without --key, with the data \
+                directory's issuer key (--data-dir) when the lists are its own. An EDC issuer's lists (issuer \
                 urn:epass:org:…) are sealed with JAdES by the organisation's e-seal, --seal-key and --seal-cert, as its \
-                EDCs are: the file is then the JWS JSON document whose payload is the list credential. Publishing \
+                EDCs are (default: the data directory's e-seal, a DEMO one made at first use, as skillcred issue \
+                does): the file is then the JWS JSON document whose payload is the list credential. Publishing \
                 unsigned lists needs --unsigned, since verifiers reject them. Serve DIR as it is, or sync it to the host \
                 the list URLs name.
                 """
@@ -82,7 +84,7 @@ extension Skillcred.Status {
         @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
         var statusBaseURL: String?
 
-        @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists).")
+        @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
         var key: String?
 
         @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
@@ -94,11 +96,13 @@ extension Skillcred.Status {
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
 
-        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem (default demo-seal).", valueName: "NAME"))
+        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME"))
         var sealKey: String?
 
-        @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain, PEM, seal certificate first (default samples/demo-seal/demo-seal-cert.pem).", valueName: "PEM"))
+        @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain of --seal-key, PEM, seal certificate first.", valueName: "PEM"))
         var sealCert: String?
+
+        @OptionGroup var data: DataDirectoryOptions
 
         @Flag(help: "Publish without a proof or seal (verifiers that check lists will reject them).")
         var unsigned = false
@@ -118,6 +122,9 @@ extension Skillcred.Status {
                 if key != nil { CLIFailure("--key and --unsigned contradict each other").exit() }
                 if sealKey != nil || sealCert != nil { CLIFailure("--seal-key/--seal-cert and --unsigned contradict each other").exit() }
             }
+            if (sealKey == nil) != (sealCert == nil) {
+                CLIFailure("--seal-key and --seal-cert go together (without both, the data directory's e-seal is used)").exit()
+            }
             let store = await database.open()
             var lists: [StatusListSnapshot]
             do {
@@ -130,11 +137,17 @@ extension Skillcred.Status {
             let provedCount = lists.count - sealedCount
             var signer: StatusListPublisher.Signer?
             if !unsigned {
+                var chosen = key.map { makeSigner(keyName: $0) }
                 if provedCount > 0 && key == nil {
-                    let issuers = Set(lists.map(\.issuer).filter { !StatusListSealing.isSealedIssuer($0) }).sorted().joined(separator: ", ")
-                    CLIFailure("the lists of \(issuers) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof").exit()
+                    let issuers = Set(lists.map(\.issuer).filter { !StatusListSealing.isSealedIssuer($0) }).sorted()
+                    // The data directory's issuer key signs its own lists (those `skillcred issue --format vc2` made).
+                    if let own = dataDirectoryIssuerKey(), issuers == [own.did] {
+                        chosen = makeSigner(own.key.key, label: own.key.path, keyName: own.key.path)
+                    } else {
+                        CLIFailure("the lists of \(issuers.joined(separator: ", ")) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof").exit()
+                    }
                 }
-                let prove = key.map { makeSigner(keyName: $0) }
+                let prove = chosen
                 let seal = sealedCount > 0 ? StatusListSealing.sealingSigner(makeSealer()) : nil
                 signer = { unsigned, list in
                     // Checked above: every list has the signer its issuer needs.
@@ -161,10 +174,19 @@ extension Skillcred.Status {
             print("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(lists.isEmpty ? "" : how)")
         }
 
+        /// The data directory's issuer key and its did:key, when it has one.
+        private func dataDirectoryIssuerKey() -> (key: IssuingDataDirectory.Key, did: String)? {
+            let found: IssuingDataDirectory.Key?
+            do { found = try data.existingIssuerKey() } catch { error.exit() }
+            guard let found, let did = try? found.key.publicKey.didKey() else { return nil }
+            return (found, did)
+        }
+
         /// The e-seal for EDC issuers' lists: the same key and certificate chain `skillcred issue` seals EDCs with.
         private func makeSealer() -> JAdESSealer {
-            let name = sealKey ?? "demo-seal"
-            let certPath = sealCert ?? "samples/demo-seal/demo-seal-cert.pem"
+            guard let name = sealKey, let certPath = sealCert else {
+                do { return try data.seal().sealer } catch { error.exit() }
+            }
             do { try KeyStore.validate(name: name) } catch { CLIFailure("--seal-key \(name): \(error)").exit() }
             let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
             let pem: String
@@ -185,7 +207,11 @@ extension Skillcred.Status {
         private func makeSigner(keyName: String) -> StatusListPublisher.Signer {
             let privateKey: PrivateKey
             do { privateKey = try KeyStore(path: keysDir).load(keyName) } catch { CLIFailure("--key \(keyName): \(error)").exit() }
-            let choice = ProofKeyChoice(privateKey, suite: suite, label: "--key \(keyName)")
+            return makeSigner(privateKey, label: "--key \(keyName)", keyName: keyName)
+        }
+
+        private func makeSigner(_ privateKey: PrivateKey, label: String, keyName: String) -> StatusListPublisher.Signer {
+            let choice = ProofKeyChoice(privateKey, suite: suite, label: label)
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
             let method = verificationMethod ?? defaultMethod
             let explicitMethod = verificationMethod != nil

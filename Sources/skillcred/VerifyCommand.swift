@@ -39,7 +39,7 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report to FILE.", valueName: "FILE"))
         var html: String?
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors (*.pem, *.crt, *.cer) for JAdES seal certificates. Nothing is trusted without one.", valueName: "DIR"))
+        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors (*.pem, *.crt, *.cer), or one PEM file, for JAdES seal certificates. Nothing is trusted without one.", valueName: "DIR"))
         var trustAnchors: String?
 
         @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors for time-stamping authorities: a seal's RFC 3161 time-stamp proves when it was made only if its authority chains to one.", valueName: "DIR"))

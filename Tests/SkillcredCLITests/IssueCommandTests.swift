@@ -53,8 +53,9 @@ struct IssueCommandTests {
         let db = dir.appendingPathComponent("db.sqlite").path
         for format in ["edc-jades", "vc2"] {
             let out = dir.appendingPathComponent(format).path
+            // No --key: the demo e-seal and issuer key are made in the data directory at first use.
             let args = ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
-                        "--out", out, "--format", format, "--database", db]
+                        "--out", out, "--format", format, "--database", db, "--data-dir", dir.appendingPathComponent("data").path]
             guard let first = try issueCLI(args) else { return }
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("20 issued"), "\(first.stdout)")
@@ -65,8 +66,8 @@ struct IssueCommandTests {
             #expect(second.stdout.contains("0 issued (0 resumed), 20 already issued"), "\(second.stdout)")
             #expect(try Data(contentsOf: dir.appendingPathComponent(format).appendingPathComponent("L-0007.json")) == before)
         }
-        // The sealed EDC verifies with the CLI's own JAdES verifier against the demo CA.
-        guard let verify = try issueCLI(["jades-verify", "--trust-anchors", "samples/demo-seal",
+        // The sealed EDC verifies with the CLI's own JAdES verifier against the data directory's demo CA.
+        guard let verify = try issueCLI(["jades-verify", "--trust-anchors", dir.appendingPathComponent("data/seal/demo-ca.pem").path,
                                          dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
         #expect(verify.status == 0, "\(verify.stderr)")
         guard let validate = try issueCLI(["validate", dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }

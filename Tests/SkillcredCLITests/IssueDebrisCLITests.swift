@@ -13,7 +13,7 @@ struct IssueCommandDebrisTests {
 
     func issue(recipients: String, format: String = "vc2") -> [String] {
         ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", recipients,
-         "--out", out.path, "--format", format, "--database", database]
+         "--out", out.path, "--format", format, "--database", database, "--data-dir", dir.appendingPathComponent("data").path]
     }
 
     /// Everything in the output folder, hidden entries included.

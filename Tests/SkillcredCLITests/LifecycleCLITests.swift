@@ -7,20 +7,17 @@ import TestSupport
 /// and suspend → reinstate, each verification reading the published lists from a local mirror.
 @Suite("skillcred issue → revoke → publish → verify")
 struct LifecycleCLITests {
-    /// A scratch folder with the samples and a private copy of the demo issuer key (git does not keep 0600).
+    /// A scratch folder with the samples, as a fresh clone has them: no key. The first `issue` makes the demo e-seal and
+    /// issuer key in `skillcred-data/`, as it does for a new user.
     func workspace() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-lifecycle-\(UUID().uuidString)")
-        let keys = dir.appendingPathComponent("keys")
-        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("samples"), to: dir.appendingPathComponent("samples"))
-        for name in ["demo-issuer.pem", "demo-issuer.pub.json", "demo-seal.pem"] {
-            try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("keys/\(name)"), to: keys.appendingPathComponent(name))
-        }
-        for name in ["demo-issuer.pem", "demo-seal.pem"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent(name).path)
-        }
         return dir
     }
+
+    /// The demo CA the first `issue` made, as the one trust anchor.
+    let demoCA = "skillcred-data/seal/demo-ca.pem"
 
     func credentialID(_ file: URL) throws -> String {
         try #require(try JSONParser.parse(try Data(contentsOf: file))["id"]?.stringValue)
@@ -43,7 +40,7 @@ struct LifecycleCLITests {
 
         let revoked = try SkillcredCLI.run(["revoke", try sealedCredentialID(first), "--reason", "issued in error"], in: dir)
         #expect(revoked.status == 0, "\(revoked.stderr)")
-        // No --key: every list belongs to the EDC issuer, so the e-seal (demo-seal by default) is all it needs.
+        // No --key: every list belongs to the EDC issuer, so the e-seal (the data directory's by default) is all it needs.
         let published = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.contains("(1 sealed with JAdES)"), "\(published.stdout)")
@@ -53,25 +50,28 @@ struct LifecycleCLITests {
         let listDocument = try JSONParser.parse(try Data(contentsOf: site.appendingPathComponent(files[0])))
         #expect(listDocument["signatures"] != nil && listDocument["payload"]?.stringValue?.contains("BitstringStatusListCredential") == true)
 
-        let revokedReport = try SkillcredCLI.run(["verify", "--status-mirror", "site", first.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        let revokedReport = try SkillcredCLI.run(["verify", "--status-mirror", "site", first.path, "--trust-anchors", demoCA], in: dir)
         #expect(revokedReport.status == 1)
         #expect(revokedReport.stdout.contains("Revocation    Error: The credential has been revoked"), "\(revokedReport.stdout)")
 
-        let other = try SkillcredCLI.run(["verify", "--status-mirror", "site", second.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        let other = try SkillcredCLI.run(["verify", "--status-mirror", "site", second.path, "--trust-anchors", demoCA], in: dir)
         #expect(other.status == 0, "\(other.stdout)")
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
 
         // A seal certificate that is not the seal key's is refused, naming the file; --unsigned excludes sealing.
-        let mismatch = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", "samples/demo-seal/demo-ca.pem"], in: dir)
+        let mismatch = try SkillcredCLI.run(["status", "publish", "--out", "other", "--keys-dir", "skillcred-data/keys", "--seal-key", "seal",
+                                             "--seal-cert", demoCA], in: dir)
         #expect(mismatch.status == 2)
-        #expect(mismatch.stderr.hasPrefix("skillcred: samples/demo-seal/demo-ca.pem:"), "\(mismatch.stderr)")
-        let contradiction = try SkillcredCLI.run(["status", "publish", "--out", "other", "--unsigned", "--seal-key", "demo-seal"], in: dir)
+        #expect(mismatch.stderr.hasPrefix("skillcred: \(demoCA):"), "\(mismatch.stderr)")
+        let half = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", demoCA], in: dir)
+        #expect(half.status == 2 && half.stderr.contains("go together"), "\(half.stderr)")
+        let contradiction = try SkillcredCLI.run(["status", "publish", "--out", "other", "--unsigned", "--seal-key", "seal"], in: dir)
         #expect(contradiction.status == 2)
         #expect(contradiction.stderr.contains("contradict"), "\(contradiction.stderr)")
 
         // Unsigned lists are still refused by a verifier, as before.
         #expect(try SkillcredCLI.run(["status", "publish", "--out", "bare", "--unsigned"], in: dir).status == 0)
-        let bare = try SkillcredCLI.run(["verify", "--status-mirror", "bare", first.path, "--trust-anchors", "samples/demo-seal"], in: dir)
+        let bare = try SkillcredCLI.run(["verify", "--status-mirror", "bare", first.path, "--trust-anchors", demoCA], in: dir)
         #expect(bare.stdout.contains("carries no proof"), "\(bare.stdout)")
     }
 
@@ -86,7 +86,8 @@ struct LifecycleCLITests {
 
         let revoked = try SkillcredCLI.run(["revoke", try credentialID(first), "--reason", "issued in error"], in: dir)
         #expect(revoked.status == 0, "\(revoked.stderr)")
-        let published = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir)
+        // No --key: the lists are those of the data directory's issuer key, which signs them.
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
         #expect(published.status == 0, "\(published.stderr)")
 
         let revokedReport = try SkillcredCLI.run(["verify", "--status-mirror", "site", first.path], in: dir)
@@ -106,15 +107,17 @@ struct LifecycleCLITests {
                                                "--recipients", "samples/recipients.csv", "--out", out, "--format", format], in: dir)
             #expect(issued.status == 0, "\(issued.stderr)")
         }
-        // The VC 2.0 issuer's lists need --key; without it nothing is published.
-        let refused = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
+        // A key that is not the VC 2.0 issuer's is refused, naming both; without --key the data directory's issuer
+        // key signs its own lists and the e-seal seals the EDC issuer's.
+        #expect(try SkillcredCLI.run(["keys", "generate", "--type", "ed25519", "--name", "other"], in: dir).status == 0)
+        let refused = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "other"], in: dir)
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("--key") && refused.stderr.contains("did:key:"), "\(refused.stderr)")
-        let published = try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir)
+        #expect(refused.stderr.contains("but key `other` is did:key:"), "\(refused.stderr)")
+        let published = try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir)
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.contains("published 3 status lists (1 sealed with JAdES, 2 with a Data Integrity proof)"), "\(published.stdout)")
         for file in ["edc/L-0005.json", "vc2/L-0005.json"] {
-            let report = try SkillcredCLI.run(["verify", "--status-mirror", "site", file, "--trust-anchors", "samples/demo-seal"], in: dir)
+            let report = try SkillcredCLI.run(["verify", "--status-mirror", "site", file, "--trust-anchors", demoCA], in: dir)
             #expect(report.stdout.contains("Revocation    OK"), "\(file): \(report.stdout)")
         }
     }
@@ -129,13 +132,13 @@ struct LifecycleCLITests {
         let id = try credentialID(file)
 
         #expect(try SkillcredCLI.run(["suspend", id, "--reason", "inquiry"], in: dir).status == 0)
-        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir).status == 0)
+        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir).status == 0)
         let suspended = try SkillcredCLI.run(["verify", "--status-mirror", "site", file.path], in: dir)
         #expect(suspended.status == 1)
         #expect(suspended.stdout.lowercased().contains("suspended"), "\(suspended.stdout)")
 
         #expect(try SkillcredCLI.run(["reinstate", id], in: dir).status == 0)
-        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site", "--key", "demo-issuer"], in: dir).status == 0)
+        #expect(try SkillcredCLI.run(["status", "publish", "--out", "site"], in: dir).status == 0)
         let reinstated = try SkillcredCLI.run(["verify", "--status-mirror", "site", file.path], in: dir)
         #expect(reinstated.status == 3)
         #expect(reinstated.stdout.contains("Revocation    OK"), "\(reinstated.stdout)")

@@ -29,7 +29,8 @@ struct OutputFileTests {
 
     @Test("seal -o and verify --html write into a FIFO and leave it a FIFO")
     func fifoStaysAFIFO() throws {
-        let (sealed, sealedText, sealFIFO) = try throughFIFO(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        let demo = try DemoDataDirectory()
+        let (sealed, sealedText, sealFIFO) = try throughFIFO(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
                                                               "-o", "{}", "samples/vc2-small.json"])
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealedText.contains("\"signatures\""))

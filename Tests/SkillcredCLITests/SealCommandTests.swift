@@ -18,8 +18,10 @@ struct SealCommandTests {
     @Test("seal prints a JWS JSON document whose payload is the credential, and jades-verify accepts it")
     func sealAndVerify() throws {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
+        guard SkillcredCLI.binary != nil else { print("SKIPPED: skillcred executable not found"); return }
+        let demo = try DemoDataDirectory()
         guard let (status, stdout, stderr) = try runSealCLI([
-            "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", credential.path,
+            "seal", "--key", demo.sealKey, "--cert", demo.sealCert, credential.path,
         ]) else { return }
         #expect(status == 0, "\(stderr)")
         let document = try #require(try JSONParser.parse(stdout).objectValue)
@@ -32,7 +34,7 @@ struct SealCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let sealed = dir.appendingPathComponent("sealed.json")
         try Data(stdout).write(to: sealed)
-        guard let (vStatus, vOut, vErr) = try runSealCLI(["jades-verify", "--trust-anchors", "samples/demo-seal", sealed.path]) else { return }
+        guard let (vStatus, vOut, vErr) = try runSealCLI(["jades-verify", "--trust-anchors", demo.demoCA, sealed.path]) else { return }
         #expect(vStatus == 0, "\(vErr)")
         let text = String(decoding: vOut, as: UTF8.self)
         #expect(text.contains("chain: trusted"))
@@ -49,7 +51,9 @@ struct SealCommandTests {
     @Test("seal with a fixed --signing-time signs the same payload and header every time")
     func reproducibleSeal() throws {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
-        let arguments = ["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        guard SkillcredCLI.binary != nil else { print("SKIPPED: skillcred executable not found"); return }
+        let demo = try DemoDataDirectory()
+        let arguments = ["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
                          "--signing-time", "2026-01-31T12:00:00Z", credential.path]
         guard let (s1, first, e1) = try runSealCLI(arguments), let (s2, second, _) = try runSealCLI(arguments) else { return }
         #expect(s1 == 0 && s2 == 0, "\(e1)")
@@ -61,7 +65,7 @@ struct SealCommandTests {
         let (a, b) = (try signedParts(first), try signedParts(second))
         #expect(a[0] != nil && a[1] != nil)
         #expect(a == b, "the payload and protected header differ between two runs")
-        guard let (s3, _, e3) = try runSealCLI(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        guard let (s3, _, e3) = try runSealCLI(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
                                                   "--signing-time", "yesterday", credential.path]) else { return }
         #expect(s3 == 2)
         #expect(e3.contains("--signing-time"))
@@ -74,10 +78,11 @@ struct SealCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.json")
         try Data("{\n  \"id\": tru\n}".utf8).write(to: bad)
-        guard let (status, _, stderr) = try runSealCLI([
-            "seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem", bad.path,
-        ]) else { return }
+        // With the data directory's seal: the credential is read first, so a broken one makes no demo seal.
+        let data = dir.appendingPathComponent("data")
+        guard let (status, _, stderr) = try runSealCLI(["seal", "--data-dir", data.path, bad.path]) else { return }
         #expect(status == 2)
         #expect(stderr.contains("bad.json: line 2:"))
+        #expect(!FileManager.default.fileExists(atPath: data.path))
     }
 }

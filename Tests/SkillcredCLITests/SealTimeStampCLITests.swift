@@ -92,10 +92,9 @@ private final class TSAWorkspace: Sendable {
                      "-chain", "ca.pem", "-out", out])
     }
 
-    /// Seals credential.json with the demo seal, writing the query too.
+    /// Seals credential.json with the workspace data directory's demo seal (made at first use), writing the query too.
     func seal(to sealed: String, query: String, extra: [String] = []) throws -> CLIOutput {
-        try SkillcredCLI.run(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
-                              "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
+        try SkillcredCLI.run(["seal", "--data-dir", path("data"), "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
     }
 
     func json(_ name: String) throws -> JSONValue {
@@ -170,12 +169,15 @@ struct SealTimeStampCLITests {
         let cases: [([String], String)] = [
             (["seal", "--tsa-reply", "reply.tsr"], "--add-to"),
             (["seal", "--add-to", "sealed.json"], "--tsa-reply"),
-            (["seal", "credential.json"], "--key"),
-            (["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem"], "FILE"),
-            (["seal", "--tsa-reply", "r.tsr", "--add-to", "s.json", "--key", "keys/demo-seal.pem"], "--key"),
-            (["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+            (["seal", "--key", "seal.pem", "credential.json"], "--cert"),
+            (["seal", "--cert", "seal-cert.pem", "credential.json"], "--key"),
+            (["seal", "--data-dir", "data", "--key", "seal.pem", "--cert", "seal-cert.pem", "credential.json"], "contradict"),
+            (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem"], "FILE"),
+            (["seal", "--tsa-reply", "r.tsr", "--add-to", "s.json", "--key", "seal.pem"], "--key"),
+            (["seal", "--tsa-reply", "r.tsr", "--add-to", "s.json", "--data-dir", "data"], "--data-dir"),
+            (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
               "--tsa-url", "http://tsa.example.com/", "credential.json"], "https"),
-            (["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+            (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
               "--tsa-url", "ftp://127.0.0.1/", "credential.json"], "https"),
         ]
         for (arguments, expected) in cases {
@@ -202,7 +204,7 @@ struct SealTimeStampCLITests {
             return LoopbackHTTPServer.response(status: "200 OK", headers: ["Content-Type: application/timestamp-reply"], body: Array(reply))
         }
         defer { server.stop() }
-        let out = try SkillcredCLI.run(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        let out = try SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
                                         "--tsa-url", "http://127.0.0.1:\(server.port)/tsa", ws.path("credential.json")])
         #expect(out.status == 0, "\(out.stderr)")
         let request = try #require(server.requests.first)
@@ -214,7 +216,7 @@ struct SealTimeStampCLITests {
             LoopbackHTTPServer.response(status: "302 Found", headers: ["Location: http://127.0.0.1:\(server.port)/tsa"], body: [])
         }
         defer { redirecting.stop() }
-        let redirected = try SkillcredCLI.run(["seal", "--key", "keys/demo-seal.pem", "--cert", "samples/demo-seal/demo-seal-cert.pem",
+        let redirected = try SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
                                                "--tsa-url", "http://127.0.0.1:\(redirecting.port)/", ws.path("credential.json")])
         #expect(redirected.status != 0)
         #expect(redirected.stderr.contains("redirect"), "\(redirected.stderr)")
