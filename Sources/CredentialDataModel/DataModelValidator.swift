@@ -288,7 +288,7 @@ public struct DataModelValidator: Sendable {
         var until: XSDDateTime?
         for key in ["validFrom", "validUntil"] {
             guard let v = o[key] else { continue }
-            guard let s = v.stringValue, let t = XSDDateTime(dateTimeStamp: s) else {
+            guard let s = v.stringValue, let t = XSDDateTime(s, syntax: .dateTimeStamp) else {
                 out.append(DataModelViolation(.validityPeriod, path.appending(key),
                                               "\(key) must be an XML Schema dateTimeStamp such as 2025-01-01T00:00:00Z (with a time zone)"))
                 continue
@@ -308,7 +308,7 @@ public struct DataModelValidator: Sendable {
         }
         for key in ["issuanceDate", "expirationDate", "validFrom", "validUntil"] {
             guard let v = o[key] else { continue }
-            guard let s = v.stringValue, let t = XSDDateTime(dateTimeStamp: s) else {
+            guard let s = v.stringValue, let t = XSDDateTime(s, syntax: .dateTimeStamp) else {
                 out.append(DataModelViolation(.validityPeriod, path.appending(key), "\(key) must be a single RFC 3339 date-time with a time zone"))
                 continue
             }

@@ -355,7 +355,7 @@ public struct BatchIssuer: Sendable {
         case .dataIntegrity(let signer, let key, let vm, let suite):
             let json = builder.vc2JSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now, statuses: entries)
             let options = ProofOptions(cryptosuite: suite, verificationMethod: vm,
-                                       created: DateTimeStamp.format(now))
+                                       created: XSDDateTime.format(now))
             do {
                 return JSONWriter.data(try signer.addProof(to: json, options: options, key: key), style: .pretty)
             } catch {

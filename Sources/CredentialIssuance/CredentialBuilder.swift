@@ -186,12 +186,12 @@ public struct CredentialBuilder: Sendable {
         if let alt = issuer.altLabel { org.altLabel = LanguageMap(primary, alt) }
         c.issuer = org
 
-        let time = DateText.dateTime(issued)
+        let time = XSDDateTime.format(issued)
         c.issuanceDate = time
         c.issued = time
         c.validFrom = time
         if let days = t.validForDays {
-            let until = DateText.dateTime(issued.addingTimeInterval(Double(days) * 86_400))
+            let until = XSDDateTime.format(issued.addingTimeInterval(Double(days) * 86_400))
             c.validUntil = until
             c.expirationDate = until
         }

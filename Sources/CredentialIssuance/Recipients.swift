@@ -1,3 +1,4 @@
+import CredentialJSON
 import Foundation
 import LearningModel
 
@@ -240,16 +241,7 @@ enum DateText {
     }
 
     /// `YYYY-MM-DD` of a date in UTC.
-    static func day(_ date: Date) -> String { String(dateTime(date).prefix(10)) }
-
-    /// `YYYY-MM-DDThh:mm:ssZ` in UTC, whole seconds.
-    static func dateTime(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-    }
+    static func day(_ date: Date) -> String { String(XSDDateTime.format(date).prefix(10)) }
 
     /// A day as an xsd:dateTime at midnight UTC.
     static func midnight(_ day: String) -> String { day + "T00:00:00Z" }

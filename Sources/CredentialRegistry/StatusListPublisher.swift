@@ -112,6 +112,6 @@ public struct StatusListPublisher: Sendable {
 
     /// An XML Schema dateTimeStamp in UTC without fractions, as `validFrom`/`validUntil` take.
     public static func timestamp(_ date: Date) -> String {
-        DateTimeStamp.format(date)
+        XSDDateTime.format(date)
     }
 }

@@ -3,19 +3,19 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
 
 /// Bounds the open client connections across the server. When the limit is reached, a new connection takes the
 /// place of the connection that has been idle longest (no request in progress, or a request head that never
 /// completed); only when every connection is busy is the newcomer closed. One client holding many idle sockets
 /// therefore cannot lock everyone else out, and the server keeps its file descriptors.
-public final class ConnectionLimiter: @unchecked Sendable {
+public final class ConnectionLimiter: Sendable {
     /// The most connections served at once.
     public let limit: Int
     /// How long a request may take from its head to the end of its body; a slower one has its connection closed.
     public let bodyTimeout: TimeAmount
-    // Guarded by `lock`: every admitted connection, with whether a request is in progress and when it last was.
-    private var connections: [ObjectIdentifier: Entry] = [:]
-    private let lock = NSLock()
+    /// Every admitted connection, with whether a request is in progress and when it last was.
+    private let connections = Mutex<[ObjectIdentifier: Entry]>([:])
 
     struct Entry {
         let channel: any Channel
@@ -30,34 +30,35 @@ public final class ConnectionLimiter: @unchecked Sendable {
     }
 
     /// Connections open now.
-    public var current: Int { lock.withLock { connections.count } }
+    public var current: Int { connections.withLock { $0.count } }
 
     /// Admits a connection, evicting the longest-idle one when full; `false` when every connection is busy.
     func admit(_ id: ObjectIdentifier, channel: any Channel) -> Bool {
-        let evicted: (any Channel)? = lock.withLock {
+        let (admitted, evicted): (Bool, (any Channel)?) = connections.withLock { table in
             var victim: (any Channel)?
-            if connections.count >= limit {
-                guard let oldest = connections.filter({ !$0.value.busy }).min(by: { $0.value.lastActive < $1.value.lastActive }) else {
-                    return nil
+            if table.count >= limit {
+                guard let oldest = table.filter({ !$0.value.busy }).min(by: { $0.value.lastActive < $1.value.lastActive }) else {
+                    return (false, nil)
                 }
-                connections[oldest.key] = nil
+                table[oldest.key] = nil
                 victim = oldest.value.channel
             }
-            connections[id] = Entry(channel: channel, busy: false, lastActive: .now)
-            return victim
+            table[id] = Entry(channel: channel, busy: false, lastActive: .now)
+            return (true, victim)
         }
+        // Closed outside the lock: closing runs channel callbacks that may come back here (release).
         evicted?.close(promise: nil)
-        return lock.withLock { connections[id] != nil }
+        return admitted
     }
 
     func mark(_ id: ObjectIdentifier, busy: Bool) {
-        lock.withLock {
-            connections[id]?.busy = busy
-            connections[id]?.lastActive = .now
+        connections.withLock { table in
+            table[id]?.busy = busy
+            table[id]?.lastActive = .now
         }
     }
 
-    func release(_ id: ObjectIdentifier) { lock.withLock { connections[id] = nil } }
+    func release(_ id: ObjectIdentifier) { _ = connections.withLock { $0.removeValue(forKey: id) } }
 
     /// A handler for one connection's pipeline.
     func handler() -> ConnectionLimitHandler { ConnectionLimitHandler(limiter: self) }

@@ -227,7 +227,7 @@ struct Handlers: Sendable {
         do {
             signed = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
                 to: .object(credential),
-                options: ProofOptions(cryptosuite: suite, verificationMethod: signer.verificationMethod, created: DateTimeStamp.format(Date())),
+                options: ProofOptions(cryptosuite: suite, verificationMethod: signer.verificationMethod, created: XSDDateTime.format(Date())),
                 key: signer.proofKey)
         } catch {
             throw ServiceProblem.unprocessable("cannotSecure", "the credential cannot be secured: \(error.message)", path: "$.credential")

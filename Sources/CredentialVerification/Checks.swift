@@ -10,6 +10,7 @@ import ProfileValidation
 import StatusList
 import SwiftASN1
 import X509
+import Synchronization
 
 // MARK: - Format
 
@@ -81,17 +82,17 @@ public struct FormatCheck: VerificationCheck {
     /// safe mode refuses is still a problem.
     static func sealedJSONLDProblems(_ document: JSONValue, options: JSONLDOptions) -> SealedJSONLDOutcome {
         guard let strict = jsonLDProblem(document, options: options) else { return .none }
-        final class Collected: @unchecked Sendable {
-            let lock = NSLock()
+        struct Found {
             var dropped: [String] = []
             var relativeTypes = false
             var other: JSONLDError?
         }
+        final class Collected: Sendable { let found = Mutex(Found()) }
         let collected = Collected()
         var lenient = options
         lenient.safeMode = false
         lenient.warningHandler = { warning in
-            collected.lock.withLock {
+            collected.found.withLock { collected in
                 if warning.code == .safeModeDroppedTerm || warning.code == .safeModeRelativeType, let path = warning.path {
                     // An undefined member, or an undefined type name (which names the object it types).
                     var shown = path.description
@@ -110,7 +111,7 @@ public struct FormatCheck: VerificationCheck {
         }
         let expanded: [JSONValue]
         do { expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: lenient) } catch { return .problem(strict) }
-        let (dropped, relativeTypes, other) = collected.lock.withLock { (collected.dropped, collected.relativeTypes, collected.other) }
+        let (dropped, relativeTypes, other) = collected.found.withLock { ($0.dropped, $0.relativeTypes, $0.other) }
         if let other { return .problem(.vc(.malformedValueError, "JSON-LD: \(other)")) }
         guard !dropped.isEmpty else { return .problem(strict) }
         // Name each undefined object once: members inside an object already named add nothing.
@@ -245,13 +246,13 @@ public struct SealCheck: VerificationCheck {
         let signature = result.signatures.first
         if let signer = signature?.signer {
             details.append("Sealed by: \(signer.organizationName ?? signer.commonName ?? signer.subject)" + (signer.organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? ""))
-            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber); valid \(DateTimeStamp.format(signer.notValidBefore)) to \(DateTimeStamp.format(signer.notValidAfter))")
+            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber); valid \(XSDDateTime.format(signer.notValidBefore)) to \(XSDDateTime.format(signer.notValidAfter))")
             details.append("Key usage: \(signer.keyUsage.isEmpty ? "none stated" : signer.keyUsage.joined(separator: ", "))")
         }
         if let alg = signature?.algorithm { details.append("Algorithm: \(alg)") }
         if let t = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(t)") }
         if let proven = trust.provenTime {
-            details.append("Time proven by a time-stamp: \(DateTimeStamp.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
+            details.append("Time proven by a time-stamp: \(XSDDateTime.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
         }
         details.append(contentsOf: trust.timeStampNotes.map { "Time-stamp: \($0)" })
         if let leaf = signature?.signingCertificate { details.append("Qualification: \(QualifiedStatus(certificate: leaf).text)") }
@@ -281,7 +282,7 @@ public struct SealCheck: VerificationCheck {
             return .error(.seal, why, [.vc(.cryptographicSecurityError, why, path: "$.issuer")], details: details)
         }
         let who = signature.signer.map { $0.organizationName ?? $0.commonName ?? $0.subject } ?? "the certificate holder"
-        let when = trust.provenTime.map { " before \(DateTimeStamp.format($0.time)) (time-stamped)" }
+        let when = trust.provenTime.map { " before \(XSDDateTime.format($0.time)) (time-stamped)" }
             ?? signature.signingTimeText.map { " on \($0) (claimed)" } ?? ""
         let intact = "The seal is intact: not changed since it was sealed by \(who)\(when)"
         switch trust.chain {
@@ -535,7 +536,7 @@ public struct RevocationCheck: VerificationCheck {
         } else if context.policy.requireSignedStatusLists {
             throw StatusListError(.retrieval, "the status list \(url) carries no proof, so it cannot be trusted")
         }
-        if let until = list["validUntil"]?.stringValue, let d = XSDDateTime(dateTimeStamp: until),
+        if let until = list["validUntil"]?.stringValue, let d = XSDDateTime(until, syntax: .dateTimeStamp),
            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
@@ -671,7 +672,7 @@ public struct ValidityCheck: VerificationCheck {
         func date(_ key: String) -> (String, XSDDateTime?)? {
             guard let v = document[key] else { return nil }
             guard let s = v.stringValue else { return (key, nil) }
-            return (s, XSDDateTime(dateTimeStamp: s) ?? XSDDateTime(dateTimeStamp: s + "Z"))
+            return (s, XSDDateTime(s, syntax: .dateTimeStamp) ?? XSDDateTime(s + "Z", syntax: .dateTimeStamp))
         }
         let start = date("validFrom") ?? date("issuanceDate")
         let end = date("validUntil") ?? date("expirationDate")

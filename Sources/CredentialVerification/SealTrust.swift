@@ -116,11 +116,11 @@ extension SealTrust {
                     continue
                 }
                 guard token.imprintMatches(imprintInput) else {
-                    notes.append("a time-stamp of \(DateTimeStamp.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing")
+                    notes.append("a time-stamp of \(XSDDateTime.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing")
                     continue
                 }
                 if let claimed = signature.signingTime, token.genTime < claimed.addingTimeInterval(-policy.clockSkew) {
-                    notes.append("a time-stamp of \(DateTimeStamp.format(token.genTime)) is earlier than the claimed signing time \(signature.signingTimeText ?? ""), so it proves nothing")
+                    notes.append("a time-stamp of \(XSDDateTime.format(token.genTime)) is earlier than the claimed signing time \(signature.signingTimeText ?? ""), so it proves nothing")
                     continue
                 }
                 let authority = String(describing: token.signerCertificate.subject)
@@ -132,7 +132,7 @@ extension SealTrust {
                     }
                 case .untrusted(let reason):
                     let why = policy.timeStampAnchors.isEmpty ? "no time-stamping trust anchors are configured" : reason
-                    notes.append("the time-stamp of \(DateTimeStamp.format(token.genTime)) by \(authority) does not prove the time: \(why)")
+                    notes.append("the time-stamp of \(XSDDateTime.format(token.genTime)) by \(authority) does not prove the time: \(why)")
                 }
             }
         }
@@ -144,9 +144,9 @@ extension SealTrust {
             let stamped = notes.isEmpty ? "no time-stamp" : "no time-stamp from a trusted authority"
                 + (notes.first { $0.hasPrefix("a time-stamp") }.map { "; \($0)" } ?? "")
             if leaf.notValidAfter < now.addingTimeInterval(-policy.clockSkew) {
-                unproven = "the seal cannot be shown to predate the certificate's expiry on \(DateTimeStamp.format(leaf.notValidAfter)) (\(stamped))"
+                unproven = "the seal cannot be shown to predate the certificate's expiry on \(XSDDateTime.format(leaf.notValidAfter)) (\(stamped))"
             } else if leaf.notValidBefore > now.addingTimeInterval(policy.clockSkew) {
-                unproven = "the seal certificate is not valid until \(DateTimeStamp.format(leaf.notValidBefore)) (\(stamped))"
+                unproven = "the seal certificate is not valid until \(XSDDateTime.format(leaf.notValidBefore)) (\(stamped))"
             } else if !chain.isTrusted, let claimed = signature.signingTime, !policy.trustAnchors.isEmpty,
                       await validator.validate(signature, validationTime: claimed).isTrusted {
                 // A CA certificate of the chain has expired since: the claimed time would pass, nothing proves it.

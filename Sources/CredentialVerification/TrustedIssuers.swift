@@ -82,7 +82,7 @@ public struct TrustedIssuerList: Sendable, Hashable {
             }
             func date(_ key: String) throws(ReadError) -> XSDDateTime? {
                 guard let s = try string(key) else { return nil }
-                guard let d = XSDDateTime(dateTimeStamp: s) else { throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z") }
+                guard let d = XSDDateTime(s, syntax: .dateTimeStamp) else { throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z") }
                 return d
             }
             var entry = Entry(id: try string("id"), organizationIdentifier: try string("organizationIdentifier"), name: "")

@@ -1,3 +1,4 @@
+import BoundedCache
 import CredentialJSON
 import DataIntegrity
 import Foundation
@@ -354,22 +355,18 @@ public struct Verifier: Sendable {
 /// Caches resolved verification methods across a batch (did:key decoding, did:web file reads), at most
 /// 4,096 of them. A long-running service can share one across requests by passing it to ``Verifier/init(policy:resolver:didWebDirectory:canonicalizer:)``
 /// (safe for did:key and did:jwk, whose documents are derived from the identifier and never change).
-public final class CachingMethodResolver: VerificationMethodResolving, @unchecked Sendable {
+public final class CachingMethodResolver: VerificationMethodResolving, Sendable {
     private let base: any VerificationMethodResolving
-    private let lock = NSLock()
-    private var cache: [String: ProofVerificationMethod] = [:]
+    private let cache = BoundedCache<String, ProofVerificationMethod>(capacity: 4096)
 
     /// Wraps `base`.
     public init(_ base: any VerificationMethodResolving) { self.base = base }
 
     public func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
         let key = relationship.rawValue + " " + verificationMethod
-        if let hit = lock.withLock({ cache[key] }) { return hit }
+        if let hit = cache.value(for: key) { return hit }
         let resolved = try await base.resolve(verificationMethod: verificationMethod, relationship: relationship)
-        lock.withLock {
-            if cache.count > 4096 { cache.removeAll() }
-            cache[key] = resolved
-        }
+        cache.store(resolved, for: key)
         return resolved
     }
 }

@@ -1,3 +1,4 @@
+import BoundedCache
 import Foundation
 import SecureFetch
 
@@ -55,48 +56,32 @@ public struct URLSessionDIDWebFetcher: DIDWebFetcher {
     }
 }
 
-/// A small time-bounded cache of DID documents fetched over the network.
-///
-/// Shared between resolver copies (it is a class); safe to use from several threads.
-public final class DIDDocumentCache: @unchecked Sendable {
+/// DID documents fetched over the network, each kept for ``timeToLive`` seconds, at most ``maxEntries`` of them
+/// (a ``BoundedCache``). Shared between resolver copies (it is a class); safe to use from several threads.
+public final class DIDDocumentCache: Sendable {
     /// How long an entry stays valid, in seconds.
     public let timeToLive: Double
-    /// The most entries kept; the oldest is dropped beyond this.
-    public let maxEntries: Int
-    private let lock = NSLock()
-    private var entries: [String: (document: DIDDocument, expires: Date)] = [:]
-    private var order: [String] = []
+    private let entries: BoundedCache<String, DIDDocument>
+
+    /// The most entries kept.
+    public var maxEntries: Int { entries.capacity }
 
     /// Creates an empty cache (default: 5 minutes, 256 entries).
     public init(timeToLive: Double = 300, maxEntries: Int = 256) {
         self.timeToLive = timeToLive
-        self.maxEntries = maxEntries
+        self.entries = BoundedCache(capacity: maxEntries)
     }
 
     /// The cached document for a DID, if still fresh.
     public func document(for did: String, now: Date = Date()) -> DIDDocument? {
-        lock.withLock {
-            guard let entry = entries[did] else { return nil }
-            if entry.expires <= now {
-                entries[did] = nil
-                order.removeAll { $0 == did }
-                return nil
-            }
-            return entry.document
-        }
+        entries.value(for: did, now: now)
     }
 
     /// Stores a document.
     public func store(_ document: DIDDocument, for did: String, now: Date = Date()) {
-        lock.withLock {
-            if entries[did] == nil { order.append(did) }
-            entries[did] = (document, now.addingTimeInterval(timeToLive))
-            while order.count > maxEntries {
-                entries[order.removeFirst()] = nil
-            }
-        }
+        entries.store(document, for: did, expires: now.addingTimeInterval(timeToLive), now: now)
     }
 
     /// The number of entries (fresh or not yet evicted).
-    public var count: Int { lock.withLock { entries.count } }
+    public var count: Int { entries.count }
 }

@@ -29,7 +29,7 @@ public struct ProofOptions: Sendable {
         cryptosuite: Cryptosuite = .eddsaRdfc2022,
         verificationMethod: String,
         proofPurpose: ProofPurpose = .assertionMethod,
-        created: String? = DateTimeStamp.format(Date()),
+        created: String? = XSDDateTime.format(Date()),
         expires: String? = nil,
         domain: [String]? = nil,
         challenge: String? = nil,
@@ -113,7 +113,7 @@ public struct DataIntegritySigner: Sendable {
             throw DataIntegrityError(.proofGenerationError, "a \(key.publicKey.algorithmName) key cannot make \(options.cryptosuite) proofs")
         }
         for (name, value) in [("created", options.created), ("expires", options.expires)] {
-            if let value, DateTimeStamp.parse(value) == nil {
+            if let value, XSDDateTime.parse(value, syntax: .dateTime) == nil {
                 throw DataIntegrityError(.proofGenerationError, "`\(name)` `\(value)` is not an XML Schema dateTime")
             }
         }

@@ -119,7 +119,7 @@ public struct EmbeddedProof: Sendable {
 
     private static func dateMember(_ object: JSONObject, _ key: String, path: JSONPath) throws(DataIntegrityError) -> Date? {
         guard let v = object[key] else { return nil }
-        guard let s = v.stringValue, let date = DateTimeStamp.parse(s) else {
+        guard let s = v.stringValue, let date = XSDDateTime.parse(s, syntax: .dateTime) else {
             throw DataIntegrityError(.malformedProofError, "`\(key)` must be an XML Schema dateTimeStamp", path: path.appending(key))
         }
         return date

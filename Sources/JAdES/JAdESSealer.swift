@@ -81,7 +81,7 @@ public struct JAdESSealer: Sendable {
             ("x5c", .array(x5c)),
             ("typ", .string(type)),
             ("b64", .bool(false)),
-            ("sigT", .string(JAdESVerifier.formatSigningTime(signingTime))),
+            ("sigT", .string(XSDDateTime.format(signingTime))),
             ("crit", .array(["b64", "sigT"])),
         ])
     }

@@ -436,7 +436,7 @@ public struct JAdESVerifier: Sendable {
         switch h["sigT"] {
         case .string(let text)?:
             sigTText = text
-            if let date = Self.parseSigningTime(text) {
+            if let date = XSDDateTime.parse(text, syntax: .rfc3339UTC) {
                 sigTDate = date
                 checks.append(JAdESCheck(.signingTime, .ok, "sigT \(text)"))
             } else {
@@ -496,51 +496,5 @@ public struct JAdESVerifier: Sendable {
         guard let text = item.stringValue, let bytes = Base64.urlDecode(text),
               let value = try? JSONParser.parse(bytes) else { return nil }
         return value.objectValue
-    }
-
-    /// Parses `sigT`: RFC 3339 in UTC (`Z`), optional fractional seconds.
-    public static func parseSigningTime(_ text: String) -> Date? {
-        let u = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= u.count else { return nil }
-            var n = 0
-            for i in range {
-                guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }
-                n = n * 10 + Int(u[i] - 0x30)
-            }
-            return n
-        }
-        guard u.count >= 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A,
-              let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-              let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        var i = 19
-        var fraction = 0.0
-        if u[i] == 0x2E {
-            i += 1
-            var scale = 0.1
-            let start = i
-            while i < u.count, u[i] >= 0x30 && u[i] <= 0x39 { fraction += Double(u[i] - 0x30) * scale; scale /= 10; i += 1 }
-            if i == start { return nil }
-        }
-        guard i == u.count - 1, u[i] == 0x5A else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day else { return nil }
-        return date.addingTimeInterval(fraction)
-    }
-
-    /// Formats a date as `sigT` (seconds precision, UTC).
-    public static func formatSigningTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ n: Int?, _ width: Int) -> String {
-            let s = String(n ?? 0)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
     }
 }

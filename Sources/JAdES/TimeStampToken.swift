@@ -468,12 +468,11 @@ enum TimeStampParser {
     }
 
     static func date(_ time: GeneralizedTime) throws -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: time.year, month: time.month, day: time.day,
-                                        hour: time.hours, minute: time.minutes, second: time.seconds)
-        guard let date = calendar.date(from: components) else { throw TimeStampFailure("genTime is not a calendar date") }
-        return date.addingTimeInterval(time.fractionalSeconds)
+        guard let date = XSDDateTime.date(year: time.year, month: time.month, day: time.day, hour: time.hours,
+                                          minute: time.minutes, second: time.seconds, fraction: time.fractionalSeconds) else {
+            throw TimeStampFailure("genTime is not a calendar date")
+        }
+        return date
     }
 
     // MARK: The token

@@ -1,4 +1,6 @@
+import BoundedCache
 import CredentialJSON
+import Foundation
 import Synchronization
 
 /// A thread-safe cache of loaded remote contexts and of processed contexts.
@@ -8,8 +10,7 @@ import Synchronization
 /// contexts met during expansion) once. Share one cache across calls that use the same document
 /// loader; a cache filled through one loader would otherwise answer for another.
 ///
-/// When an area holds ``maxEntries`` entries it is emptied before the next insertion, which
-/// bounds memory without bookkeeping on the hot path.
+/// Each area keeps at most ``maxEntries`` entries (a ``BoundedCache``: the oldest stored goes first).
 public final class ContextCache: Sendable {
     /// Counters for tests and benchmarks.
     public struct Statistics: Sendable, Hashable {
@@ -52,68 +53,52 @@ public final class ContextCache: Sendable {
         var flags: UInt8
     }
 
-    private struct State {
-        var documents: [String: RemoteDocument] = [:]
-        var processed: [ProcessedKey: ActiveContext] = [:]
-        var statistics = Statistics()
-    }
-
-    private let state = Mutex(State())
+    private let documents: BoundedCache<String, RemoteDocument>
+    private let processedContexts: BoundedCache<ProcessedKey, ActiveContext>
+    private let documentLoads = Atomic<Int>(0)
     /// Largest number of entries kept per area (documents, processed contexts).
     public let maxEntries: Int
 
     /// A cache holding at most `maxEntries` documents and `maxEntries` processed contexts.
     public init(maxEntries: Int = 2048) {
         self.maxEntries = max(1, maxEntries)
+        self.documents = BoundedCache(capacity: self.maxEntries)
+        self.processedContexts = BoundedCache(capacity: self.maxEntries)
     }
 
     /// The counters so far.
-    public var statistics: Statistics { state.withLock { $0.statistics } }
+    public var statistics: Statistics {
+        let d = documents.statistics, p = processedContexts.statistics
+        return Statistics(documentHits: d.hits, documentLoads: documentLoads.load(ordering: .relaxed),
+                          contextHits: p.hits, contextMisses: p.misses)
+    }
 
     /// Empties the cache and resets the counters.
     public func removeAll() {
-        state.withLock { $0 = State() }
+        documents.removeAll()
+        processedContexts.removeAll()
+        documentLoads.store(0, ordering: .relaxed)
     }
 
     /// Puts a document in the cache ahead of use (e.g. bundled contexts).
     public func preload(_ document: RemoteDocument, for url: String) {
-        state.withLock { s in
-            if s.documents.count >= maxEntries { s.documents.removeAll() }
-            s.documents[url] = document
-        }
+        documents.store(document, for: url)
     }
 
     func document(for url: String) -> RemoteDocument? {
-        state.withLock { s in
-            let d = s.documents[url]
-            if d != nil { s.statistics.documentHits += 1 }
-            return d
-        }
+        documents.value(for: url)
     }
 
     func storeLoaded(_ document: RemoteDocument, for url: String) {
-        state.withLock { s in
-            s.statistics.documentLoads += 1
-            if s.documents.count >= maxEntries { s.documents.removeAll() }
-            s.documents[url] = document
-        }
+        documentLoads.add(1, ordering: .relaxed)
+        documents.store(document, for: url)
     }
 
     func processed(_ key: ProcessedKey) -> ActiveContext? {
-        state.withLock { s in
-            if let c = s.processed[key] {
-                s.statistics.contextHits += 1
-                return c
-            }
-            s.statistics.contextMisses += 1
-            return nil
-        }
+        processedContexts.value(for: key)
     }
 
     func storeProcessed(_ context: ActiveContext, for key: ProcessedKey) {
-        state.withLock { s in
-            if s.processed.count >= maxEntries { s.processed.removeAll() }
-            s.processed[key] = context
-        }
+        processedContexts.store(context, for: key)
     }
 }

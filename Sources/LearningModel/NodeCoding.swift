@@ -216,7 +216,7 @@ public struct NodeWriter {
 ///
 /// Ids are `urn:epass:<class>:<uuid>` with a name-based UUID (RFC 9562 version 5) over the seed
 /// and the node's JSON path, so the same credential and seed always give the same ids.
-public final class EncodingContext: @unchecked Sendable {
+public final class EncodingContext: Sendable {
     /// The seed that makes generated ids unique to one credential; `nil` leaves ids out.
     public let seed: String?
 

@@ -1,23 +1,5 @@
 /// Lexical-form checks for the XML Schema datatypes the profile uses (XSD 1.1 Part 2).
 enum LexicalForms {
-    /// `xsd:dateTime`: `YYYY-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?`, with field ranges checked.
-    static func isDateTime(_ s: String) -> Bool {
-        var u = Array(s.utf8)[...]
-        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
-        guard let year = digits(&u, min: 4, max: 9), !(year.count > 4 && year.first == UInt8(ascii: "0")),
-              take(&u, "-"), let month = number(&u, 2), (1...12).contains(month),
-              take(&u, "-"), let day = number(&u, 2), (1...31).contains(day),
-              take(&u, "T"), let hour = number(&u, 2), take(&u, ":"), let minute = number(&u, 2), minute < 60,
-              take(&u, ":"), let second = number(&u, 2), second < 60
-        else { return false }
-        if take(&u, ".") {
-            guard digits(&u, min: 1, max: 32) != nil else { return false }
-        }
-        if hour == 24 && (minute != 0 || second != 0) { return false }
-        if hour > 24 { return false }
-        return timezone(&u) && u.isEmpty && day <= daysIn(month: month, yearDigits: year)
-    }
-
     /// `xsd:duration`: `-?P(nY)?(nM)?(nD)?(T(nH)?(nM)?(n(.n)?S)?)?` with at least one field.
     static func isDuration(_ s: String) -> Bool {
         var u = Array(s.utf8)[...]
@@ -107,25 +89,5 @@ enum LexicalForms {
         }
         u = u.dropFirst(width)
         return v
-    }
-
-    private static func timezone(_ u: inout ArraySlice<UInt8>) -> Bool {
-        if u.isEmpty { return true }
-        if take(&u, "Z") { return true }
-        guard u.first == UInt8(ascii: "+") || u.first == UInt8(ascii: "-") else { return false }
-        u = u.dropFirst()
-        guard let h = number(&u, 2), take(&u, ":"), let m = number(&u, 2) else { return false }
-        return (h < 14 && m < 60) || (h == 14 && m == 0)
-    }
-
-    private static func daysIn(month: Int, yearDigits: ArraySlice<UInt8>) -> Int {
-        switch month {
-        case 4, 6, 9, 11: return 30
-        case 2:
-            let lastFour = yearDigits.suffix(4).reduce(0) { $0 * 10 + Int($1 - 48) }
-            let leap = (lastFour % 4 == 0 && lastFour % 100 != 0) || lastFour % 400 == 0
-            return leap ? 29 : 28
-        default: return 31
-        }
     }
 }

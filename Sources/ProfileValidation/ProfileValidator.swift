@@ -411,7 +411,7 @@ private struct Walk {
         case .string(let s):
             shown = s
             switch datatype {
-            case .dateTime: ok = LexicalForms.isDateTime(s)
+            case .dateTime: ok = (XSDDateTime(s, syntax: .dateTime) != nil)
             case .duration: ok = LexicalForms.isDuration(s)
             case .string, .anyURI, .anyLiteral: ok = true
             case .boolean: ok = s == "true" || s == "false" || s == "1" || s == "0"

@@ -1,7 +1,7 @@
+import BoundedCache
 import CredentialJSON
 import Foundation
 import SecureFetch
-import Synchronization
 
 /// Where status list credentials come from.
 ///
@@ -184,19 +184,18 @@ public struct ChainedStatusListSource: StatusListSource {
 public final class StatusListCache: Sendable {
     private struct Entry {
         var credential: JSONValue
-        var expires: Date
         var sealedBy: String?
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries: BoundedCache<String, Entry>
     /// How long a list without `ttl` is kept.
     public let defaultTTL: TimeInterval
-    /// The most lists kept; the oldest-expiring is dropped first.
-    public let capacity: Int
+    /// The most lists kept; expired ones are dropped first, then the oldest stored.
+    public var capacity: Int { entries.capacity }
 
     public init(defaultTTL: TimeInterval = 300, capacity: Int = 1024) {
         self.defaultTTL = defaultTTL
-        self.capacity = capacity
+        self.entries = BoundedCache(capacity: capacity)
     }
 
     /// The cached credential for `url`, when it is still fresh at `now`.
@@ -209,14 +208,7 @@ public final class StatusListCache: Sendable {
     /// A list sealed with JAdES is bound to the credential being checked only through the sealing organisation,
     /// so a cache hit must be judged again for each credential; `sealedBy` carries what that needs.
     public func cached(for url: String, now: Date = Date()) -> (credential: JSONValue, sealedBy: String?)? {
-        entries.withLock { table in
-            guard let e = table[url] else { return nil }
-            if e.expires <= now {
-                table[url] = nil
-                return nil
-            }
-            return (e.credential, e.sealedBy)
-        }
+        entries.value(for: url, now: now).map { ($0.credential, $0.sealedBy) }
     }
 
     /// Stores a credential that was fetched (and proof-checked) at `now`.
@@ -228,16 +220,10 @@ public final class StatusListCache: Sendable {
         if let ttl = credential["credentialSubject"]?.asArray.first?["ttl"]?.numberValue?.doubleValue, ttl >= 0 {
             expires = now.addingTimeInterval(ttl / 1000)
         }
-        if let until = credential["validUntil"]?.stringValue, let date = DateTimeStamp.parse(until), date < expires {
+        if let until = credential["validUntil"]?.stringValue, let date = XSDDateTime.parse(until, syntax: .dateTime), date < expires {
             expires = date
         }
         guard expires > now else { return }
-        entries.withLock { table in
-            if table.count >= capacity, table[url] == nil,
-               let oldest = table.min(by: { $0.value.expires < $1.value.expires })?.key {
-                table[oldest] = nil
-            }
-            table[url] = Entry(credential: credential, expires: expires, sealedBy: sealedBy)
-        }
+        entries.store(Entry(credential: credential, sealedBy: sealedBy), for: url, expires: expires, now: now)
     }
 }

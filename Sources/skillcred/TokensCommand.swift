@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredentialJSON
 import CredentialRegistry
 import CredentialService
 import Foundation
@@ -95,9 +96,8 @@ extension Skillcred.TokensCommand {
             let registry = await storage.open()
             let tokens: [APIToken]
             do { tokens = try await registry.apiTokens() } catch { CLIFailure(error.message).exit() }
-            let f = ISO8601DateFormatter()
             for t in tokens {
-                print("\(t.name)\t\(t.storedScopes)\tcreated \(f.string(from: t.createdAt))\t\(t.revokedAt.map { "revoked " + f.string(from: $0) } ?? "active")")
+                print("\(t.name)\t\(t.storedScopes)\tcreated \(XSDDateTime.format(t.createdAt))\t\(t.revokedAt.map { "revoked " + XSDDateTime.format($0) } ?? "active")")
             }
         }
     }

@@ -98,7 +98,7 @@ extension Skillcred {
             var policy = VerificationPolicy(clockSkew: clockSkew)
             guard clockSkew >= 0 else { throw CLIFailure("--clock-skew must not be negative") }
             if let at {
-                guard let date = ISO8601DateFormatter().date(from: at) ?? JAdESVerifier.parseSigningTime(at) else {
+                guard let date = XSDDateTime.parse(at, syntax: .dateTimeStamp) else {
                     throw CLIFailure("--at \(at): expected an RFC 3339 date-time such as 2026-01-01T00:00:00Z")
                 }
                 policy.at = date

@@ -194,7 +194,7 @@ struct SealedSampleTests {
 }
 
 enum XSDDateTimeHelper {
-    static func parse(_ s: String) -> XSDDateTime? { XSDDateTime(dateTimeStamp: s) }
+    static func parse(_ s: String) -> XSDDateTime? { XSDDateTime(s, syntax: .dateTimeStamp) }
 }
 
 /// The JSON lexeme of each string and number leaf (strings quoted, as they appear in compact JSON).

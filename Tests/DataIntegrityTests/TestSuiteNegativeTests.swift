@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func generatedCasesThatMustBeAcceptedVerify() async throws {
-        let oneYearAgo = DateTimeStamp.format(Date().addingTimeInterval(-365 * 86_400))
+        let oneYearAgo = XSDDateTime.format(Date().addingTimeInterval(-365 * 86_400))
         let cases: [(String, (inout ProofOptions) -> Void)] = [
             ("noOffsetCreated", { $0.created = "2024-05-01T10:00:00" }),
             ("noOffsetExpires", { $0.expires = "2099-05-01T10:00:00" }),

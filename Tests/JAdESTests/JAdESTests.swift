@@ -274,18 +274,6 @@ struct SampleTests {
         let validation = await JAdESChainValidator(trustAnchors: anchors).validate(signature, validationTime: signature.signingTime)
         #expect(!validation.isTrusted)
     }
-
-    @Test("Signing time parsing accepts RFC 3339 UTC and rejects other forms")
-    func signingTimeParsing() {
-        #expect(JAdESVerifier.parseSigningTime("2023-09-27T12:07:01Z") != nil)
-        #expect(JAdESVerifier.parseSigningTime("2023-09-27T12:07:01.250Z") != nil)
-        #expect(JAdESVerifier.parseSigningTime("2023-09-27T12:07:01+02:00") == nil)
-        #expect(JAdESVerifier.parseSigningTime("2023-02-30T12:07:01Z") == nil)
-        #expect(JAdESVerifier.parseSigningTime("2023-09-27 12:07:01Z") == nil)
-        let date = Date(timeIntervalSince1970: 1_695_816_421)
-        #expect(JAdESVerifier.formatSigningTime(date) == "2023-09-27T12:07:01Z")
-        #expect(JAdESVerifier.parseSigningTime(JAdESVerifier.formatSigningTime(date)) == date)
-    }
 }
 
 @Suite("JWS JSON forms")
