@@ -354,6 +354,12 @@ public struct BatchIssuer: Sendable {
             }
         case .dataIntegrity(let signer, let key, let vm, let suite):
             let json = builder.vc2JSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now, statuses: entries)
+            do throws(IssuerChecks.Refusal) {
+                try IssuerChecks.check(json, cryptosuite: suite)
+            } catch {
+                throw IssuanceError(.dataModelViolation, "the credential for row \(row.id) breaks the VC data model: \(error)",
+                                    location: "line \(row.line)")
+            }
             let options = ProofOptions(cryptosuite: suite, verificationMethod: vm,
                                        created: XSDDateTime.format(now))
             do {

@@ -17,6 +17,8 @@ extension LocatedError.Code where Domain == IssuanceErrors {
     public static var invalidKey: Self { Self(name: "invalidKey") }
     /// A built credential failed the EDC profile rules (a template problem).
     public static var profileViolation: Self { Self(name: "profileViolation") }
+    /// A built credential breaks a VC data model rule (a template problem); see ``IssuerChecks``.
+    public static var dataModelViolation: Self { Self(name: "dataModelViolation") }
     /// Signing or sealing failed.
     public static var securing: Self { Self(name: "securing") }
     /// The registry refused or failed.

@@ -202,6 +202,15 @@ struct Handlers: Sendable {
         case .string(let s)?: id = s
         default: throw ServiceProblem.unprocessable("invalidId", "id must be a string (a URL)", path: "$.credential.id")
         }
+        // Before the registry reserves anything: a refused credential leaves no row behind.
+        do throws(IssuerChecks.Refusal) {
+            try IssuerChecks.check(.object(credential), cryptosuite: suite)
+        } catch {
+            let first = error.problems.first
+            throw ServiceProblem.unprocessable(
+                "dataModelViolation", "the credential breaks the VC data model: \(error)",
+                path: first.map { "$.credential" + $0.path.dropFirst() } ?? "$.credential")
+        }
         let records: [CredentialRecord]
         do {
             records = try await state.registry.reserve(

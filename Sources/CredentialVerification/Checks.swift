@@ -22,6 +22,7 @@ public struct FormatCheck: VerificationCheck {
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        if case .sdJWT(let v) = subject.seal { return SDJWTChecks.format(v, subject: subject) }
         if let problem = subject.input.problem { return .error(.format, "The file is not readable as a credential: \(problem.detail)", [problem]) }
         guard var document = subject.document else { return .error(.format, "Nothing to check", [.vc(.parsingError, "no document")]) }
         if subject.isPresentation { document = Self.withoutSealedItems(document) }
@@ -228,6 +229,8 @@ public struct SealCheck: VerificationCheck {
             return result.errors.isEmpty
                 ? .ok(.seal, "The JWS signature (\(result.algorithm ?? "?")) verifies with the issuer's key \(result.keyID ?? "")", details: result.details)
                 : .error(.seal, "The JWS does not verify: \(result.errors[0].detail)", result.errors, details: result.details)
+        case .sdJWT(let result):
+            return SDJWTChecks.seal(result)
         }
     }
 
@@ -323,6 +326,14 @@ public struct SealCheck: VerificationCheck {
         let problems = result.allErrors.map { e in
             ProblemDetail(code: e.code.name, type: e.typeURL, title: "Proof verification", detail: e.message, path: e.path?.description)
         }
+        // In a proof set every proof must verify (DI §4.5): name the one that did not, and say the others did.
+        if result.proofs.count > 1, result.errors.isEmpty, let bad = result.proofs.first(where: { !$0.verified }) {
+            let good = result.proofs.filter(\.verified).count
+            let suite = bad.suite.map { "\($0), " } ?? ""
+            let message = bad.errors.first?.message ?? "it does not verify"
+            return .error(.seal, "Proof \(bad.index + 1) of \(result.proofs.count) (\(suite)\(bad.path)) does not verify: \(message); "
+                          + "\(good) of the others verif\(good == 1 ? "ies" : "y"), but every proof of a set must", problems, details: details)
+        }
         return .error(.seal, "The proof does not verify: \(result.allErrors.first?.message ?? "no proof")", problems, details: details)
     }
 }
@@ -389,6 +400,8 @@ public struct OwnerCheck: VerificationCheck {
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        // An SD-JWT proves its holder with its own key binding JWT, presented or not inside a presentation.
+        if case .sdJWT(let v) = subject.seal { return SDJWTChecks.owner(v) }
         guard let document = subject.document else { return .skipped(.owner, "Nothing to check", limitsTrust: false) }
         if subject.isPresentation {
             let holder = CredentialText.id(of: document["holder"])
@@ -449,6 +462,7 @@ public struct RevocationCheck: VerificationCheck {
     }
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
+        if subject.input.kind == .sdJWT { return await TokenStatusCheck().run(subject, context: context) }
         guard let document = subject.document else { return .skipped(.revocation, "Nothing to check", limitsTrust: false) }
         guard document["credentialStatus"] != nil else {
             return .skipped(.revocation, "The credential has no status entry, so it cannot be revoked", limitsTrust: false)
@@ -571,6 +585,7 @@ public struct AccreditationCheck: VerificationCheck {
         var demo = false
         var keyBoundIssuer: String?
         var missing = "nothing proves this credential comes from it"
+        var anchoredSDJWTIssuer = false
         switch subject.seal {
         case .jades(let result, let trust):
             let signer = result.signatures.first?.signer
@@ -589,6 +604,19 @@ public struct AccreditationCheck: VerificationCheck {
             if r.verified && r.proofs.allSatisfy({ $0.issuerMatches == true }) { keyBoundIssuer = issuer }
         case .jwt(let r):
             if r.errors.isEmpty { keyBoundIssuer = issuer }
+        case .sdJWT(let v):
+            switch v.issuerKey {
+            case .did? where v.signatureVerified: keyBoundIssuer = issuer
+            case .x5c(.trusted(let c), _, true)? where v.signatureVerified:
+                // The anchor vouches for the certificate, and the certificate names iss: the issuer is bound.
+                keyBoundIssuer = issuer
+                anchoredSDJWTIssuer = true
+                chainText = "its x5c certificate chains to the trust anchor \(c.last.map { String(describing: $0.subject) } ?? "?")"
+                demo = c.last.map(DemoMaterial.isDemo) ?? false
+            case .x5c(.untrusted(let reason), _, _)?:
+                chainText = "its x5c certificate is not trusted (\(reason))"
+            default: break
+            }
         case .unsealed:
             break
         }
@@ -628,7 +656,8 @@ public struct AccreditationCheck: VerificationCheck {
                 }
             }
             if let allowed = entry.credentialTypes {
-                let types = document["type"]?.asArray.compactMap(\.stringValue) ?? []
+                // An SD-JWT VC's type is its vct.
+                let types = document["type"]?.asArray.compactMap(\.stringValue) ?? document["vct"].map { $0.asArray.compactMap(\.stringValue) } ?? []
                 if !types.contains(where: allowed.contains) {
                     return .error(.accreditation, "\(entry.name) is not accredited for credentials of type \(types.joined(separator: ", "))",
                                   [.vc(.rangeError, "credential type outside the issuer's accreditation")])
@@ -639,7 +668,7 @@ public struct AccreditationCheck: VerificationCheck {
         }
         // Without a trusted-issuer list, the anchors are the whole policy: a bound seal under one is trusted. With a
         // list, the user named the issuers they accept, and a CA's other customers are not among them.
-        if sealOrganisation != nil, !(policy.listedIssuersOnly ?? (policy.trustedIssuers != nil)), let chainText {
+        if sealOrganisation != nil || anchoredSDJWTIssuer, !(policy.listedIssuersOnly ?? (policy.trustedIssuers != nil)), let chainText {
             return .ok(.accreditation, "\(label)The issuer is trusted: \(chainText)")
         }
         // Listed, but the evidence is missing: say so rather than "not listed".
@@ -667,6 +696,7 @@ public struct ValidityCheck: VerificationCheck {
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         guard let document = subject.document else { return .skipped(.validity, "Nothing to check", limitsTrust: false) }
+        if subject.input.kind == .sdJWT { return SDJWTChecks.validity(document, context: context) }
         let now = context.policy.now.timeIntervalSince1970
         let skew = context.policy.clockSkew
         func date(_ key: String) -> (String, XSDDateTime?)? {

@@ -9,7 +9,8 @@ import RDFCanonicalization
 ///
 /// Expansion and RDF conversion run in safe mode with a null base (DI §2.4.3), so an undefined term, a
 /// dropped value or a relative IRI is a ``DataIntegrityError/Code/dataLossDetectionError`` naming the
-/// JSON path, never a claim silently left out of the signature. Contexts come only from the document
+/// JSON path, never a claim silently left out of the signature. A base direction (`@direction`) is carried
+/// with `rdfDirection: i18n-datatype`. Contexts come only from the document
 /// loader (by default the bundled, hash-pinned copies); processed contexts are cached across calls.
 public struct JSONLDCanonicalizer: DocumentCanonicalizer {
     /// The JSON-LD options used for expansion (safe mode on, base null).
@@ -42,7 +43,9 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
         }
         let dataset: RDFDataset
         do {
-            dataset = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(safeMode: true))
+            // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
+            // part of what is signed, never dropped (safe mode refuses what it cannot carry).
+            dataset = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
         } catch {
             let dataLoss: Set<JSONLDToRDFError.Code> = [
                 .relativeSubjectReference, .relativePredicateReference, .relativeObjectReference,

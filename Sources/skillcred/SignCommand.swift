@@ -1,5 +1,6 @@
 import ArgumentParser
 import BundledContexts
+import CredentialIssuance
 import CredentialJSON
 import DataIntegrity
 import Foundation
@@ -28,6 +29,9 @@ extension Skillcred {
 
         @Flag(help: "Refuse to sign when the credential's issuer is not the key's controller (its DID).")
         var issuerCheck = false
+
+        @Flag(help: "Sign even when the credential breaks a VC data model rule (for diagnostics only; an issuer must refuse such a credential).")
+        var noCheck = false
 
         @Option(help: "Verification method URL to put in the proof (default: the key's did:key verification method).")
         var verificationMethod: String?
@@ -90,7 +94,16 @@ extension Skillcred {
                 document[role] = .string(did)
             }
 
-            let signer = DataIntegritySigner(canonicalizer: makeCanonicalizer(contextDir: contextDir))
+            let canonicalizer = makeCanonicalizer(contextDir: contextDir)
+            if !isPresentation, !noCheck {
+                do throws(IssuerChecks.Refusal) {
+                    try IssuerChecks.check(.object(document), cryptosuite: cryptosuite, canonicalizer: canonicalizer)
+                } catch {
+                    let lines = error.problems.map { "\(file): \($0.path): \($0.message)" }
+                    CLIFailure("refused to sign (an issuer must not secure this credential; --no-check signs it anyway):\n" + lines.joined(separator: "\n"), status: 1).exit()
+                }
+            }
+            let signer = DataIntegritySigner(canonicalizer: canonicalizer)
             let options = ProofOptions(
                 cryptosuite: cryptosuite, verificationMethod: verificationMethod ?? defaultMethod,
                 proofPurpose: ProofPurpose(rawValue: purpose), domain: domain.isEmpty ? nil : domain,

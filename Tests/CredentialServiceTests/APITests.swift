@@ -29,6 +29,22 @@ struct APITests {
         }
     }
 
+    @Test func issueRefusesACredentialBreakingTheDataModelBeforeTheRegistryIsTouched() async throws {
+        let s = try await TestService.make()
+        let bad = unsignedCredential.replacingOccurrences(of: "\"name\":\"Data", with: "\"validFrom\":\"soon\",\"name\":\"Data")
+        try await s.app.test(.router) { client in
+            try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(s.demoToken), body: json(issueBody(bad))) { r in
+                #expect(r.status == .unprocessableContent)
+                let problem = try? parse(r.body)
+                #expect(problem?["code"]?.stringValue == "dataModelViolation")
+                #expect(problem?["instance"]?.stringValue == "$.credential.validFrom", "\(String(buffer: r.body))")
+            }
+            // The refusal reserved nothing: the next credential is issued as the first would have been.
+            let vc = try await issue(client, token: s.demoToken)
+            #expect(vc["proof"] != nil)
+        }
+    }
+
     @Test func issueRefusesAnotherIssuer() async throws {
         let s = try await TestService.make()
         let other = unsignedCredential.replacingOccurrences(of: "\"name\":\"Data", with: "\"issuer\":\"did:example:someone-else\",\"name\":\"Data")

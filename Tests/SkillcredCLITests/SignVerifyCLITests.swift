@@ -82,6 +82,25 @@ struct SignVerifyCLITests {
         #expect(tampered.stdout.contains("PROOF_VERIFICATION_ERROR"))
     }
 
+    @Test func aCredentialBreakingTheDataModelIsRefusedWithItsPathAndNoCheckSignsItForDiagnosis() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
+        try write(credential.replacingOccurrences(of: "2024-01-01T00:00:00Z", with: "yesterday"), "bad-date.json")
+        let refused = try run(["sign", "--key", "issuer", "bad-date.json"], in: directory)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("bad-date.json: $.validFrom:"), "\(refused.stderr)")
+        let forced = try run(["sign", "--key", "issuer", "--no-check", "bad-date.json"], in: directory)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        // A JCS proof is refused for a context that redefines a protected term, as the RDFC suites refuse it while
+        // signing (JCS itself never expands the document).
+        try write(credential.replacingOccurrences(of: "\"https://www.w3.org/ns/credentials/examples/v2\"",
+                                                  with: "{\"VerifiableCredential\": \"https://example.com/NotAVC\"}"), "redefined.json")
+        let jcs = try run(["sign", "--key", "issuer", "--suite", "eddsa-jcs-2022", "redefined.json"], in: directory)
+        #expect(jcs.status == 1)
+        #expect(jcs.stderr.contains("protected"), "\(jcs.stderr)")
+    }
+
     @Test func issuerCheckRefusesACredentialFromSomeoneElse() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
