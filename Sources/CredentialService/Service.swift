@@ -1,3 +1,4 @@
+import BoundedCache
 import CredentialIssuance
 import CredentialJSON
 import CredentialRegistry
@@ -175,24 +176,20 @@ struct RegistryStatusSource: StatusListSource {
 /// Every verification reads the list from the registry (so a revocation by this service or by the CLI on the
 /// same database shows at once), but compressing and encoding it again would cost more than the rest of the
 /// status check; comparing the bits is cheap. Entries are rebuilt after `maximumAge` so `validFrom` stays recent.
-final class BuiltStatusLists: @unchecked Sendable {
-    private struct Entry { var bits: [UInt8]; var bytes: [UInt8]; var built: Date }
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+final class BuiltStatusLists: Sendable {
+    private struct Entry { var bits: [UInt8]; var bytes: [UInt8] }
+    /// Bounded because a registry may hold very many lists (each entry is about the size of its bitstring).
+    private let entries: BoundedCache<String, Entry>
     private let maximumAge: TimeInterval
-    /// Bounds memory when a registry holds very many lists (each entry is about the size of its bitstring).
-    private let capacity: Int
 
     init(maximumAge: TimeInterval = 60, capacity: Int = 256) {
         self.maximumAge = maximumAge
-        self.capacity = capacity
+        self.entries = BoundedCache(capacity: capacity)
     }
 
     func bytes(for list: StatusListSnapshot, now: Date = Date()) -> [UInt8]? {
-        lock.withLock {
-            guard let e = entries[list.url], Self.same(e.bits, list.bits), now.timeIntervalSince(e.built) < maximumAge else { return nil }
-            return e.bytes
-        }
+        guard let e = entries.value(for: list.url, now: now), Self.same(e.bits, list.bits) else { return nil }
+        return e.bytes
     }
 
     /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
@@ -201,10 +198,7 @@ final class BuiltStatusLists: @unchecked Sendable {
     }
 
     func store(_ bytes: [UInt8], for list: StatusListSnapshot, now: Date = Date()) {
-        lock.withLock {
-            if entries.count >= capacity, entries[list.url] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[list.url] = Entry(bits: list.bits, bytes: bytes, built: now)
-        }
+        entries.store(Entry(bits: list.bits, bytes: bytes), for: list.url, expires: now.addingTimeInterval(maximumAge), now: now)
     }
 }
 

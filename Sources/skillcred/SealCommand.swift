@@ -144,7 +144,7 @@ extension Skillcred {
             }
             var sigT = Date()
             if let signingTime {
-                guard let date = JAdESVerifier.parseSigningTime(signingTime) else {
+                guard let date = XSDDateTime.parse(signingTime, syntax: .rfc3339UTC) else {
                     throw CLIFailure("--signing-time \(signingTime): not a UTC date-time like 2026-01-31T12:00:00Z")
                 }
                 sigT = date
