@@ -15,7 +15,7 @@ let package = Package(
     products: [
         .executable(name: "skillcred", targets: ["skillcred"]),
         .library(name: "SkillcredCore", targets: [
-            "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
+            "CredentialJSON", "BoundedCache", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
@@ -38,10 +38,12 @@ let package = Package(
     targets: [
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
         .target(name: "CredentialJSON", swiftSettings: strict),
+        // The one thread-safe cache with a capacity and per-entry expiry (contexts, DID documents, status lists).
+        .target(name: "BoundedCache", swiftSettings: strict),
         // RDF terms, datasets and N-Quads.
         .target(name: "RDF", swiftSettings: strict),
         // JSON-LD 1.1 context processing and expansion, offline document loading, safe mode.
-        .target(name: "JSONLD", dependencies: ["CredentialJSON"], swiftSettings: strict),
+        .target(name: "JSONLD", dependencies: ["CredentialJSON", "BoundedCache"], swiftSettings: strict),
         // JSON-LD 1.1 deserialization to an RDF dataset.
         .target(name: "JSONLDToRDF", dependencies: ["JSONLD", "RDF", "CredentialJSON"], swiftSettings: strict),
         // The project's contexts/ compiled into the binary.
@@ -66,7 +68,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
         // did:key, did:jwk, did:web (local directory first) and verification-method binding.
-        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "Multiformats", "KeyManagement", "SecureFetch"], swiftSettings: strict),
+        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "BoundedCache", "Multiformats", "KeyManagement", "SecureFetch"], swiftSettings: strict),
         // Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020.
         .target(name: "DataIntegrity", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "RDF", "RDFCanonicalization", "BundledContexts",
@@ -84,7 +86,7 @@ let package = Package(
         // The system zlib, for the GZIP inside Bitstring Status Lists.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
-        .target(name: "StatusList", dependencies: ["CredentialJSON", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "BoundedCache", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
         // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
         .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).
@@ -112,19 +114,19 @@ let package = Package(
         // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
         // Validity) as small values, reports and their terminal/JSON/HTML renderers.
         .target(name: "CredentialVerification", dependencies: [
-            "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "BoundedCache", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
             "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
         // Templates + recipients CSV → registry-backed bulk issuing (EDC sealed with JAdES, or VC 2.0 with Data Integrity).
         .target(name: "CredentialIssuance", dependencies: [
-            "CredentialJSON", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
+            "CredentialJSON", "CredentialDataModel", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
             "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
         ], swiftSettings: strict),
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
-            "CredentialJSON", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "BoundedCache", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -154,6 +156,7 @@ let package = Package(
         // Locating ../shared test data; shared by the test targets only.
         .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
+        .testTarget(name: "BoundedCacheTests", dependencies: ["BoundedCache"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "RDFCanonicalization", "CredentialJSON", "TestSupport"]),
@@ -174,7 +177,7 @@ let package = Package(
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
-            "CredentialDataModel", "TestSupport",
+            "CredentialDataModel", "CredentialIssuance", "TestSupport",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
