@@ -891,6 +891,50 @@ extension BundledContexts {
 """#
         ),
         BundledContext(
+            url: "https://w3id.org/vc/status-list/2021/v1",
+            fileName: "status-list-2021-v1.jsonld",
+            sha256: "6b97262c0badc0a82fe8ce6d83b989c48e4c09c252c1d906e0b548ec9be11c38",
+            text: #"""
+{
+  "@context": {
+    "@protected": true,
+    "StatusList2021": {
+      "@id": "https://w3id.org/vc/status-list#StatusList2021",
+      "@context": {
+        "@protected": true,
+        "encodedList": "https://w3id.org/vc/status-list#encodedList",
+        "id": "@id",
+        "statusPurpose": "https://w3id.org/vc/status-list#statusPurpose",
+        "type": "@type"
+      }
+    },
+    "StatusList2021Credential": {
+      "@id": "https://w3id.org/vc/status-list#StatusList2021Credential",
+      "@context": {
+        "@protected": true,
+        "description": "http://schema.org/description",
+        "id": "@id",
+        "name": "http://schema.org/name",
+        "type": "@type"
+      }
+    },
+    "StatusList2021Entry": {
+      "@id": "https://w3id.org/vc/status-list#StatusList2021Entry",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "statusListCredential": {"@id": "https://w3id.org/vc/status-list#statusListCredential", "@type": "@id"},
+        "statusListIndex": "https://w3id.org/vc/status-list#statusListIndex",
+        "statusPurpose": "https://w3id.org/vc/status-list#statusPurpose",
+        "type": "@type"
+      }
+    }
+  }
+}
+
+"""#
+        ),
+        BundledContext(
             url: "https://www.w3.org/2018/credentials/examples/v1",
             fileName: "credentials-examples-v1.jsonld",
             sha256: "8933f85a07f697c5e051b311010e3410bd2bd6463c6eea8f942e8346b5577a6a",

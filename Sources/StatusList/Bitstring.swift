@@ -65,18 +65,22 @@ public struct Bitstring: Sendable, Hashable {
 
     /// Decodes an `encodedList`, refusing lists larger than `maximumBytes` before inflating them.
     ///
-    /// The multibase prefix `u` is required by the spec; a value without it is accepted only when
-    /// `allowMissingPrefix` is set, because the 2021 drafts and some deployed lists omit it.
-    public init(encoded: String, maximumBytes: Int = Bitstring.defaultMaximumBytes,
-                allowMissingPrefix: Bool = false) throws(StatusListError) {
-        var text = Substring(encoded)
-        if text.first == "u" {
-            text = text.dropFirst()
-        } else if !allowMissingPrefix {
+    /// The multibase prefix `u` is required by the spec (a StatusList2021 list, which has none, is read with
+    /// ``init(base64URLGZip:maximumBytes:)``).
+    public init(encoded: String, maximumBytes: Int = Bitstring.defaultMaximumBytes) throws(StatusListError) {
+        guard encoded.first == "u" else {
             throw StatusListError(.malformedValue, "encodedList must start with the multibase prefix 'u' (base64url)")
         }
-        guard let compressed = try? Base64URL.decode(String(text)) else {
-            throw StatusListError(.malformedValue, "encodedList is not base64url without padding")
+        try self.init(base64URLGZip: String(encoded.dropFirst()), maximumBytes: maximumBytes)
+    }
+
+    /// Decodes a StatusList2021 `encodedList`: GZIP, then base64url with no multibase prefix (padding tolerated,
+    /// as some 2021 issuers wrote it), refusing lists larger than `maximumBytes` before inflating them.
+    public init(base64URLGZip text: String, maximumBytes: Int = Bitstring.defaultMaximumBytes) throws(StatusListError) {
+        var unpadded = Substring(text)
+        while unpadded.last == "=" { unpadded = unpadded.dropLast() }
+        guard let compressed = try? Base64URL.decode(String(unpadded)) else {
+            throw StatusListError(.malformedValue, "encodedList is not base64url")
         }
         bytes = try GZip.decompress(compressed, maxBytes: maximumBytes)
     }

@@ -1,7 +1,19 @@
 import CredentialJSON
 
-/// A `BitstringStatusListEntry` found in a credential's `credentialStatus` (Bitstring Status List §2.1).
+/// A `BitstringStatusListEntry` found in a credential's `credentialStatus` (Bitstring Status List §2.1), or its
+/// predecessor `StatusList2021Entry` (VC Status List 2021, still used by VC 1.1 credentials and Open Badges 3.0).
 public struct StatusListEntry: Sendable, Hashable {
+    /// Which specification an entry (and the list it points to) follows.
+    public enum Format: String, Sendable, Hashable {
+        /// W3C Bitstring Status List v1.0: `BitstringStatusListEntry`, lists with a multibase `encodedList`.
+        case bitstring = "BitstringStatusListEntry"
+        /// VC Status List 2021: `StatusList2021Entry`, `StatusList2021Credential` lists whose `encodedList` is
+        /// base64url without a multibase prefix; one bit per entry, purpose `revocation` or `suspension`.
+        case statusList2021 = "StatusList2021Entry"
+    }
+
+    /// The entry's specification.
+    public var format: Format = .bitstring
     public var id: String?
     /// `revocation`, `suspension`, `refresh`, `message` or an ecosystem's own purpose.
     public var statusPurpose: String
@@ -36,8 +48,8 @@ public struct StatusListEntry: Sendable, Hashable {
             throw StatusListError(.malformedValue, "\(path) must be an object")
         }
         let types = o["type"]?.asArray.compactMap(\.stringValue) ?? []
-        guard types.contains("BitstringStatusListEntry") else {
-            throw StatusListError(.malformedValue, "\(path.appending("type")) must be BitstringStatusListEntry")
+        guard let format = Format.allKnown.first(where: { types.contains($0.rawValue) }) else {
+            throw StatusListError(.malformedValue, "\(path.appending("type")) must be BitstringStatusListEntry or StatusList2021Entry")
         }
         guard let purpose = o["statusPurpose"]?.stringValue, !purpose.isEmpty else {
             throw StatusListError(.malformedValue, "\(path.appending("statusPurpose")) must be a non-empty string")
@@ -83,8 +95,12 @@ public struct StatusListEntry: Sendable, Hashable {
                                       "\(path.appending("statusMessage")) must have exactly 2^statusSize (\(size > 20 ? "many" : String(1 << size))) entries when statusSize > 1")
             }
         }
+        if format == .statusList2021, size != 1 || !messages.isEmpty {
+            throw StatusListError(.malformedValue, "\(path): a StatusList2021Entry has one bit per entry (no statusSize or statusMessage)")
+        }
         self.init(id: id, statusPurpose: purpose, statusListIndex: index, statusListCredential: listURL,
                   statusSize: size, statusMessages: messages)
+        self.format = format
     }
 
     /// The JSON form skillcred writes into credentials.
@@ -104,17 +120,28 @@ public struct StatusListEntry: Sendable, Hashable {
         return .object(o)
     }
 
-    /// All `BitstringStatusListEntry` values of a credential (its `credentialStatus` may be one or many).
+    /// All `BitstringStatusListEntry` and `StatusList2021Entry` values of a credential (its `credentialStatus` may
+    /// be one or many); entries of other types are left to the caller.
     public static func entries(in credential: JSONValue) throws(StatusListError) -> [StatusListEntry] {
         guard let status = credential["credentialStatus"] else { return [] }
         var result: [StatusListEntry] = []
         let many = status.isArray
         for (k, e) in status.asArray.enumerated() {
             let types = e["type"]?.asArray.compactMap(\.stringValue) ?? []
-            guard types.contains("BitstringStatusListEntry") else { continue }
+            guard Format.allKnown.contains(where: { types.contains($0.rawValue) }) else { continue }
             let path = many ? JSONPath.root.appending("credentialStatus").appending(k) : .root.appending("credentialStatus")
             result.append(try StatusListEntry(json: e, path: path))
         }
         return result
     }
+}
+
+extension StatusListEntry.Format {
+    /// Every format, newest first.
+    static let allKnown: [Self] = [.bitstring, .statusList2021]
+
+    /// The type a list credential of this format has.
+    var listCredentialType: String { self == .bitstring ? "BitstringStatusListCredential" : "StatusList2021Credential" }
+    /// The type of the list credential's subject.
+    var listType: String { self == .bitstring ? "BitstringStatusList" : "StatusList2021" }
 }

@@ -1,3 +1,4 @@
+import BoundedCache
 import CredentialJSON
 import Synchronization
 
@@ -72,10 +73,11 @@ public struct StatusListChecker: Sendable {
     ///
     /// - Parameter expectedIssuer: the credential's issuer; the list must come from the same issuer
     ///   (pass `nil` only where an ecosystem allows a separate status issuer).
-    public func bitstring(from listCredential: JSONValue, purpose: String, expectedIssuer: String?) throws(StatusListError) -> Bitstring {
+    public func bitstring(from listCredential: JSONValue, purpose: String, expectedIssuer: String?,
+                          format: StatusListEntry.Format = .bitstring) throws(StatusListError) -> Bitstring {
         let types = listCredential["type"]?.asArray.compactMap(\.stringValue) ?? []
-        guard types.contains("BitstringStatusListCredential") else {
-            throw StatusListError(.verification, "the status list credential's type is not BitstringStatusListCredential")
+        guard types.contains(format.listCredentialType) else {
+            throw StatusListError(.verification, "the status list credential's type is not \(format.listCredentialType)")
         }
         if let expectedIssuer {
             let issuer = listCredential["issuer"]?.stringValue ?? listCredential["issuer"]?["id"]?.stringValue
@@ -88,8 +90,8 @@ public struct StatusListChecker: Sendable {
             throw StatusListError(.malformedValue, "the status list credential has no credentialSubject")
         }
         let subjectTypes = subject["type"]?.asArray.compactMap(\.stringValue) ?? []
-        guard subjectTypes.contains("BitstringStatusList") else {
-            throw StatusListError(.malformedValue, "credentialSubject.type must be BitstringStatusList")
+        guard subjectTypes.contains(format.listType) else {
+            throw StatusListError(.malformedValue, "credentialSubject.type must be \(format.listType)")
         }
         let purposes = subject["statusPurpose"]?.asArray.compactMap(\.stringValue) ?? []
         guard purposes.contains(purpose) else {
@@ -99,7 +101,7 @@ public struct StatusListChecker: Sendable {
         guard let encoded = subject["encodedList"]?.stringValue else {
             throw StatusListError(.malformedValue, "credentialSubject.encodedList must be a string")
         }
-        return try DecodedListCache.shared.bitstring(encoded: encoded, maximumBytes: maximumBytes)
+        return try DecodedListCache.shared.bitstring(encoded: encoded, format: format, maximumBytes: maximumBytes)
     }
 
     /// The status of `entry` in `list`.
@@ -115,7 +117,7 @@ public struct StatusListChecker: Sendable {
 
     /// Steps 2–5 in one call: decode the list credential, check it, read the entry.
     public func check(_ entry: StatusListEntry, against listCredential: JSONValue, expectedIssuer: String?) throws(StatusListError) -> StatusResult {
-        let list = try bitstring(from: listCredential, purpose: entry.statusPurpose, expectedIssuer: expectedIssuer)
+        let list = try bitstring(from: listCredential, purpose: entry.statusPurpose, expectedIssuer: expectedIssuer, format: entry.format)
         return try status(of: entry, in: list)
     }
 }
@@ -128,24 +130,29 @@ public struct StatusListChecker: Sendable {
 final class DecodedListCache: Sendable {
     static let shared = DecodedListCache()
 
-    private let lists = Mutex<[String: Bitstring]>([:])
-    let capacity: Int
+    /// The same text decodes differently with and without a multibase prefix, so the format is part of the key.
+    private struct Key: Hashable, Sendable {
+        var encoded: String
+        var format: StatusListEntry.Format
+    }
+
+    private let lists: BoundedCache<Key, Bitstring>
     let maximumEntryBytes: Int
 
     init(capacity: Int = 32, maximumEntryBytes: Int = 1024 * 1024) {
-        self.capacity = capacity
+        self.lists = BoundedCache(capacity: capacity)
         self.maximumEntryBytes = maximumEntryBytes
     }
 
-    func bitstring(encoded: String, maximumBytes: Int) throws(StatusListError) -> Bitstring {
-        if let hit = lists.withLock({ $0[encoded] }), hit.bytes.count <= maximumBytes { return hit }
-        let decoded = try Bitstring(encoded: encoded, maximumBytes: maximumBytes)
-        if decoded.bytes.count <= maximumEntryBytes {
-            lists.withLock { table in
-                if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-                table[encoded] = decoded
-            }
+    func bitstring(encoded: String, format: StatusListEntry.Format, maximumBytes: Int) throws(StatusListError) -> Bitstring {
+        let key = Key(encoded: encoded, format: format)
+        if let hit = lists.value(for: key), hit.bytes.count <= maximumBytes { return hit }
+        let decoded: Bitstring
+        switch format {
+        case .bitstring: decoded = try Bitstring(encoded: encoded, maximumBytes: maximumBytes)
+        case .statusList2021: decoded = try Bitstring(base64URLGZip: encoded, maximumBytes: maximumBytes)
         }
+        if decoded.bytes.count <= maximumEntryBytes { lists.store(decoded, for: key) }
         return decoded
     }
 }

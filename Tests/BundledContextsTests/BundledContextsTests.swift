@@ -14,6 +14,7 @@ let officialContexts: [(url: String, official: String)] = [
     ("https://w3id.org/security/jwk/v1", "contexts/jwk-v1.jsonld"),
     ("https://w3id.org/security/multikey/v1", "contexts/multikey-v1.jsonld"),
     ("https://w3id.org/security/suites/ed25519-2020/v1", "contexts/ed25519-signature-2020-v1.jsonld"),
+    ("https://w3id.org/vc/status-list/2021/v1", "contexts/status-list-2021-v1.jsonld"),
     ("https://www.w3.org/2018/credentials/examples/v1", "contexts/credentials-examples-v1.jsonld"),
     ("https://www.w3.org/2018/credentials/v1", "contexts/credentials-v1.jsonld"),
     ("https://www.w3.org/ns/credentials/examples/v2", "contexts/credentials-examples-v2.jsonld"),

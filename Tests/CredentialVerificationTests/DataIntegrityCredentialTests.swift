@@ -100,6 +100,47 @@ struct DataIntegrityCredentialTests {
         #expect(missing.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
     }
 
+    @Test("A VC 1.1 credential with a StatusList2021 entry: revoked is Failed on Revocation, its neighbour passes")
+    func statusList2021() async throws {
+        let url = "https://status.example/2021/3"
+        var bits = Bitstring()
+        try bits.setBit(at: 42, to: true)
+        let v1Contexts: JSONValue = ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1",
+                                     "https://w3id.org/security/data-integrity/v2"]
+        // The 2021 form: base64url GZIP with no multibase prefix.
+        let list: JSONValue = [
+            "@context": v1Contexts, "id": .string(url), "type": ["VerifiableCredential", "StatusList2021Credential"],
+            "issuer": .string(issuer.did), "issuanceDate": "2024-01-01T00:00:00Z",
+            "credentialSubject": ["id": .string(url + "#list"), "type": "StatusList2021", "statusPurpose": "revocation",
+                                  "encodedList": .string(String(try bits.encoded().dropFirst()))],
+        ]
+        let mirror = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: mirror) }
+        let file = try #require(LocalStatusListMirror(directory: mirror).fileURL(for: url))
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(JSONWriter.data(try issuer.sign(list))).write(to: file)
+        func credential(index: Int) throws -> JSONValue {
+            try issuer.sign([
+                "@context": ["https://www.w3.org/2018/credentials/v1", "https://www.w3.org/2018/credentials/examples/v1",
+                             "https://w3id.org/vc/status-list/2021/v1", "https://w3id.org/security/data-integrity/v2"],
+                "id": "urn:uuid:0b5f6a4e-0000-4000-8000-000000002021", "type": ["VerifiableCredential", "UniversityDegreeCredential"],
+                "issuer": .string(issuer.did), "issuanceDate": "2025-01-01T00:00:00Z",
+                "credentialSubject": ["id": "did:example:learner", "alumniOf": "Example University"],
+                "credentialStatus": ["id": .string("\(url)#\(index)"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
+                                     "statusListIndex": .string(String(index)), "statusListCredential": .string(url)],
+            ])
+        }
+        let verifier = Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))))
+        let revoked = try await verifyOne(verifier, try credential(index: 42))
+        #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
+        #expect(revoked.check(.revocation)?.reason.contains("revoked") == true)
+        #expect(revoked.status == .failed)
+        let neighbour = try await verifyOne(verifier, try credential(index: 43))
+        #expect(neighbour.check(.revocation)?.status == .ok, "\(neighbour.check(.revocation)?.reason ?? "")")
+        #expect(neighbour.check(.seal)?.status == .ok, "\(neighbour.check(.seal)?.reason ?? "")")
+        #expect(neighbour.check(.format)?.status == .ok, "\(neighbour.check(.format)?.reason ?? "")")
+    }
+
     @Test("A suspended credential is Failed on Revocation with the word suspended")
     func suspension() async throws {
         let (mirror, suspended) = try revocationSetup(index: 3, revoked: 3, purpose: "suspension")

@@ -189,7 +189,7 @@ struct StatusCheckTests {
         (#"{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1"}"#, "statusListCredential"),
         (#"{"id":"https://x/1","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "id"),
         (#"{"type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"1","statusListCredential":"https://x/1","statusSize":2,"statusMessage":[{"status":"0x0","message":"ok"}]}"#, "statusMessage"),
-        (#"{"type":"StatusList2021Entry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "type"),
+        (#"{"type":"RevocationList2020Status","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "type"),
     ])
     func malformedEntriesNameTheirField(_ text: String, _ field: String) throws {
         let error = #expect(throws: StatusListError.self) { try StatusListEntry(json: try JSONParser.parse(text)) }
