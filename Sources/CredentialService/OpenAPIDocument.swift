@@ -51,7 +51,7 @@ public enum OpenAPIDocument {
           type: object
           properties:
             verified: {type: boolean}
-            problemDetails: {type: array, items: {type: object}}
+            errors: {type: array, items: {$ref: '#/components/schemas/Problem'}, description: why it is not Verified, as RFC 9457 problem details}
             warnings: {type: array, items: {type: string}}
             results:
               type: array
@@ -68,16 +68,18 @@ public enum OpenAPIDocument {
             - $ref: '#/components/schemas/VerificationMembers'
             - type: object
               properties:
-                status: {type: string, enum: [Verified, Partially verified, Failed]}
+                verdict: {type: string, enum: [Verified, Partially verified, Failed]}
         FailedVerification:
           description: >-
-            The result of a Failed verification as an RFC 9457 problem: `status` is the HTTP status (422), as
-            RFC 9457 wants it, and the verdict is `verified: false`.
+            The result of a Failed verification as an RFC 9457 problem: the same members as a VerificationResult,
+            with the problem's own (`type`, `title`, `status` 422, `detail`) beside them; the verdict is always
+            `verdict`, never `status`.
           allOf:
             - $ref: '#/components/schemas/VerificationMembers'
             - type: object
               properties:
                 verified: {type: boolean, enum: [false]}
+                verdict: {type: string, enum: [Failed]}
                 status: {type: integer, enum: [422]}
                 type: {type: string}
                 title: {type: string}
@@ -192,7 +194,7 @@ public enum OpenAPIDocument {
             '400': {$ref: '#/components/responses/Problem'}
             '413': {$ref: '#/components/responses/Problem'}
             '422':
-              description: Verification failed; the problem carries the VerificationResult members and `errors`.
+              description: Verification failed; the problem carries the VerificationResult members.
               content:
                 application/problem+json:
                   schema: {$ref: '#/components/schemas/FailedVerification'}

@@ -283,7 +283,6 @@ struct Handlers: Sendable {
             o["status"] = .number(JSONNumber(422))
             o["code"] = .string("verificationFailed")
             o["detail"] = .string(first)
-            o["errors"] = .array(report.problems.map(\.jsonValue))
             result = .object(o)
             return try boundedJSON(result, status: .unprocessableContent, contentType: "application/problem+json")
         }

@@ -89,16 +89,20 @@ public struct TerminalRenderer: Sendable {
     }
 }
 
-/// Renders the VC API's VerificationResult shape: `verified`, `problemDetails`, per-check `results`.
+/// Renders the VC API's VerificationResult shape: `verified`, `errors` (RFC 9457 problem details), `warnings`,
+/// per-check `results`, and skillcred's `verdict` in words.
+///
+/// The verdict is `verdict`, never `status`: the service sends a Failed result as an RFC 9457 problem document,
+/// whose `status` is the HTTP status number, so one member name never carries two types.
 public enum JSONReportRenderer {
     /// One report as a VerificationResult object.
     public static func json(_ r: VerificationReport) -> JSONValue {
         var o: JSONObject = [
             "verified": .bool(r.verified),
-            "status": .string(r.status.rawValue),
+            "verdict": .string(r.status.rawValue),
             "source": .string(r.source),
             "kind": .string(r.kind.rawValue),
-            "problemDetails": .array(r.problems.map(\.jsonValue)),
+            "errors": .array(r.problems.map(\.jsonValue)),
         ]
         // Why a result is only partial: the checks that limit trust, in words (VC API "warnings").
         let warnings = r.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }

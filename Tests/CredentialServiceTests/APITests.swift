@@ -87,7 +87,7 @@ struct APITests {
                 #expect(r.status == .ok, "\(String(buffer: r.body))")
                 let result = try parse(r.body)
                 #expect(result["verified"]?.boolValue == true)
-                #expect(result["status"]?.stringValue == "Verified")
+                #expect(result["verdict"]?.stringValue == "Verified")
             }
             let tampered = body.replacingOccurrences(of: "Alice Example", with: "Mallory Example")
             try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: json(tampered)) { r in

@@ -218,7 +218,7 @@ struct ForgeryTableTests {
                                                    headers: jsonHeaders, body: ByteBuffer(bytes: JSONWriter.data(.object(body)))) { r in
                     (r.status, try parse(r.body))
                 }
-                let apiVerdict = api.0 == .unprocessableContent ? "Failed" : (api.1["status"]?.stringValue ?? "?")
+                let apiVerdict = api.0 == .unprocessableContent ? "Failed" : (api.1["verdict"]?.stringValue ?? "?")
                 #expect(apiVerdict == c.verdict, "\(c.name): API says \(apiVerdict) (\(api.0))")
                 let apiDeciding = decidingCheck(api.1, verdict: apiVerdict)
                 #expect(apiDeciding?.name == deciding?.name && apiDeciding?.reason == deciding?.reason, "\(c.name): API decides by \(apiDeciding?.reason ?? "none")")
@@ -240,7 +240,7 @@ struct ForgeryTableTests {
                 let cliArguments = arguments + [file.path]
                 let cli = try await offPool { Result { try CLIProcess.run(cliArguments) } }.get()
                 let cliResult = try JSONParser.parse(Array(cli.stdout.utf8))
-                #expect(cliResult["status"]?.stringValue == c.verdict, "\(c.name): CLI says \(cliResult["status"]?.stringValue ?? cli.stderr)")
+                #expect(cliResult["verdict"]?.stringValue == c.verdict, "\(c.name): CLI says \(cliResult["verdict"]?.stringValue ?? cli.stderr)")
                 #expect(cli.status == (c.verdict == "Verified" ? 0 : c.verdict == "Failed" ? 1 : 3))
                 let cliDeciding = decidingCheck(cliResult, verdict: c.verdict)
                 #expect(cliDeciding?.name == deciding?.name && cliDeciding?.reason == deciding?.reason, "\(c.name): CLI decides by \(cliDeciding?.reason ?? "none")")

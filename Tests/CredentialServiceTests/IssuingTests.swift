@@ -74,7 +74,7 @@ struct IssuingTests {
                 #expect(issued["signatures"]?.asArray.count == 1)
             }
             let result = try await verify(client, issued)
-            #expect(result["status"]?.stringValue == "Verified", "\(why(result))")
+            #expect(result["verdict"]?.stringValue == "Verified", "\(why(result))")
             let revocation = result["results"]?.asArray.first { $0["name"]?.stringValue == "Revocation" }
             #expect(revocation?["status"]?.stringValue == "OK", "\(why(result))")
         }
@@ -87,7 +87,7 @@ struct IssuingTests {
         try await s.app.test(.router) { client in
             let issued = try await issue(client, token: s.demoToken, body: templateBody(template: template, options: "{\"format\": \"\(format)\"}"))
             let result = try await verify(client, issued)
-            #expect(result["status"]?.stringValue == "Verified", "\(why(result))")
+            #expect(result["verdict"]?.stringValue == "Verified", "\(why(result))")
         }
     }
 
@@ -107,7 +107,7 @@ struct IssuingTests {
             #expect(posted["issuer"]?.stringValue == expectedIssuer)
             for credential in [fromTemplate, posted] {
                 let result = try await verify(client, credential)
-                #expect(result["status"]?.stringValue == "Verified", "\(why(result))")
+                #expect(result["verdict"]?.stringValue == "Verified", "\(why(result))")
             }
             // Each issuer's status lists are served signed by that issuer's key.
             let list = try #require(fromTemplate["credentialStatus"]?.asArray.first?["statusListCredential"]?.stringValue)

@@ -144,7 +144,7 @@ struct FormatAndOutputTests {
         let json = try JSONParser.parse(JSONReportRenderer.render([report]))
         #expect(json["verified"] == .bool(false))
         #expect(json["results"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == CheckName.allCases.map(\.rawValue))
-        #expect(json["problemDetails"]?.arrayValue != nil)
+        #expect(json["errors"]?.arrayValue != nil)
         let html = HTMLReportRenderer.render([report])
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.contains("<script>"))

@@ -260,7 +260,7 @@ struct DIDWebTests {
 
     @Test func theURLSessionFetcherRefusesPlainHTTP() async throws {
         let error = try await #require(throws: DIDError.self) {
-            try await URLSessionDIDWebFetcher().fetch(URL(string: "http://127.0.0.1:9/did.json")!, maxBytes: 10, timeout: 1)
+            try await URLSessionDIDWebFetcher().fetch(URL(string: "http://127.0.0.1:9/did.json")!, maxBytes: 10, timeout: 60)
         }
         #expect(error.code == .networkNotEnabled)
     }

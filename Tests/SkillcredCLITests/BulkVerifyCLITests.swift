@@ -49,10 +49,10 @@ struct BulkVerifyCLITests {
         for (i, result) in results.enumerated() {
             #expect(result["source"]?.stringValue == dir.appendingPathComponent(files[i].name).path)
             #expect(result["verified"] == .bool(false))
-            #expect(result["status"]?.stringValue == (i % 5 == 3 ? "Failed" : "Partially verified"))
+            #expect(result["verdict"]?.stringValue == (i % 5 == 3 ? "Failed" : "Partially verified"))
             #expect(result["results"]?.arrayValue?.count == 6)
             #expect(result["results"]?.arrayValue?.first?["name"] == "Format")
-            #expect(result["problemDetails"]?.arrayValue != nil)
+            #expect(result["errors"]?.arrayValue != nil)
             #expect(result["kind"]?.stringValue != nil)
         }
     }
@@ -75,7 +75,7 @@ struct BulkVerifyCLITests {
             #expect(bad.stdout.contains("c.json"), "the files after the unreadable one are still verified")
         }
         let streamed = try lines(try SkillcredCLI.run(["verify", "--json-lines", unreadable.path]))
-        #expect(streamed.map { $0["status"]?.stringValue } == ["Partially verified", "Failed", "Failed"])
+        #expect(streamed.map { $0["verdict"]?.stringValue } == ["Partially verified", "Failed", "Failed"])
     }
 
     @Test("--json keeps its shape: an object for one item, an array of every item for several")
@@ -91,7 +91,7 @@ struct BulkVerifyCLITests {
         #expect(several.stdout.hasSuffix("\n  }\n]\n"))
 
         let one = try SkillcredCLI.run(["verify", "--json", dir.appendingPathComponent("a.json").path])
-        #expect(try JSONParser.parse(Array(one.stdoutData))["status"] == "Partially verified")
+        #expect(try JSONParser.parse(Array(one.stdoutData))["verdict"] == "Partially verified")
         #expect(one.stdout.hasPrefix("{\n  \"verified\": false,"))
 
         let none = try SkillcredCLI.run(["verify", "--json", dir.appendingPathComponent("c.json").path])
@@ -156,7 +156,7 @@ struct BulkVerifyCLITests {
         #expect(run.status == 2)
         #expect(run.stderr.contains("b.json: larger than the 16 MiB limit for one input (16777217 bytes)"), "\(run.stderr)")
         let results = try lines(run)
-        #expect(results.map { $0["status"]?.stringValue } == ["Partially verified", "Failed"])
-        #expect(results.last?["problemDetails"]?.arrayValue?.first?["code"] == "PARSING_ERROR")
+        #expect(results.map { $0["verdict"]?.stringValue } == ["Partially verified", "Failed"])
+        #expect(results.last?["errors"]?.arrayValue?.first?["code"] == "PARSING_ERROR")
     }
 }

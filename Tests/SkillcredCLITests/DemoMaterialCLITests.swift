@@ -113,7 +113,7 @@ struct DemoMaterialCLITests {
         let byDefault = try SkillcredCLI.run(["verify", "--json", "--status-mirror", site, file])
         #expect(byDefault.status == 3, "\(byDefault.stdout)")
         let report = try JSONParser.parse(Array(byDefault.stdoutData))
-        #expect(report["status"]?.stringValue == "Partially verified")
+        #expect(report["verdict"]?.stringValue == "Partially verified")
         #expect(report["demo"] == .bool(true))
         let seal = try #require(report["results"]?.arrayValue?.first { $0["name"]?.stringValue == "Seal" })
         let reason = try #require(seal["reason"]?.stringValue)
@@ -126,7 +126,7 @@ struct DemoMaterialCLITests {
                                              data.appendingPathComponent("seal/demo-ca.pem").path, file])
         #expect(anchored.status == 0, "\(anchored.stdout)")
         let trusted = try JSONParser.parse(Array(anchored.stdoutData))
-        #expect(trusted["status"]?.stringValue == "Verified" && trusted["demo"] == .bool(true), "\(anchored.stdout)")
+        #expect(trusted["verdict"]?.stringValue == "Verified" && trusted["demo"] == .bool(true), "\(anchored.stdout)")
     }
 }
 

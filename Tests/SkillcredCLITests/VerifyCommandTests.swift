@@ -32,7 +32,7 @@ struct VerifyCommandTests {
         #expect(status == 3)
         let json = try JSONParser.parse(out)
         #expect(json["verified"] == .bool(false))
-        #expect(json["status"] == "Partially verified")
+        #expect(json["verdict"] == "Partially verified")
         #expect(json["results"]?.arrayValue?.count == 6)
         #expect(json["results"]?.arrayValue?.first?["name"] == "Format")
         let page = try String(contentsOf: html, encoding: .utf8)
