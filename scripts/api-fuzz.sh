@@ -7,11 +7,10 @@
 # Environment: SKILLCRED_BIN (default .build/debug/skillcred, built if missing), API_FUZZ_VENV (default
 # .venv-api; schemathesis is installed there from PyPI on first use), API_FUZZ_SEED (a fixed seed, to replay).
 #
-# Checks: every response is not a 5xx, has a documented status code, content type, headers and body schema;
-# a request that violates the schema is refused; a method the document does not declare gets 405 with Allow.
-# Not checked: positive_data_acceptance, which expects every schema-valid body to be accepted. A schema cannot
-# say what makes a credential genuine or a template complete, so schema-valid but untrue input (an unsigned
-# credential, an unknown credential id) is refused with a documented 4xx, which is the point of the service.
+# Checks: all of schemathesis's, except those scripts/api-fuzz.toml turns off and says why: every response is
+# not a 5xx, has a documented status code, content type, headers and body schema; a request that violates the
+# schema is refused; a method the document does not declare gets 405 with Allow; a request without the token an
+# operation needs is refused.
 # Exits non-zero on any failure; the failures are printed with a curl command that reproduces each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,15 +45,14 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
-CHECKS=$CHECKS,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance
 SEED_ARGS=()
 if [ -n "${API_FUZZ_SEED:-}" ]; then SEED_ARGS=(--seed "$API_FUZZ_SEED"); fi
 
 set +e
-"$VENV/bin/st" run "http://127.0.0.1:$PORT/openapi.yaml" \
-    --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --phases examples,coverage,fuzzing \
-    -H "Authorization: Bearer $TOKEN" --workers 2 "${SEED_ARGS[@]}" --no-color
+# One worker: with several, hypothesis's shared caches have raised internal errors (not findings) on this machine.
+"$VENV/bin/st" --config-file scripts/api-fuzz.toml run "http://127.0.0.1:$PORT/openapi.yaml" \
+    --max-examples "$MAX_EXAMPLES" --phases examples,coverage,fuzzing \
+    -H "Authorization: Bearer $TOKEN" --workers 1 "${SEED_ARGS[@]}"
 STATUS=$?
 set -e
 if grep -q "unexpected failure" "$WORK/serve.log"; then
