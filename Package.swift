@@ -20,6 +20,7 @@ let package = Package(
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
             "SecureFetch",
+            "SDJWT",
         ]),
     ],
     dependencies: [
@@ -87,6 +88,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
         .target(name: "StatusList", dependencies: ["CredentialJSON", "BoundedCache", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
+        // SD-JWT (RFC 9901) and SD-JWT VC: parsing, disclosure digests, rebuilding the claims, key binding. Pure: no
+        // network and no trust decisions (the verifier finds and judges the issuer's key).
+        .target(name: "SDJWT", dependencies: [
+            "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
         .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).
@@ -116,6 +123,8 @@ let package = Package(
         .target(name: "CredentialVerification", dependencies: [
             "CredentialJSON", "BoundedCache", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
             "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
+            "SDJWT", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
@@ -178,6 +187,7 @@ let package = Package(
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "CredentialIssuance", "TestSupport",
+            "SDJWT",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -195,6 +205,10 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SDJWTTests", dependencies: [
+            "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
     ],

@@ -2,6 +2,7 @@ import CredentialJSON
 import Multiformats
 import Foundation
 import JAdES
+import SDJWT
 
 /// What a piece of input turned out to be.
 public enum InputKind: String, Sendable, Hashable {
@@ -17,7 +18,10 @@ public enum InputKind: String, Sendable, Hashable {
     case presentation = "verifiable presentation"
     /// A VC-JOSE credential: compact JWS `application/vc+jwt`, or an `EnvelopedVerifiableCredential`.
     case envelopedJWT = "enveloped credential (JWT)"
-    /// An `EnvelopedVerifiableCredential` secured with a mechanism this verifier does not open (SD-JWT, COSE).
+    /// An SD-JWT VC (`dc+sd-jwt`, or the earlier `vc+sd-jwt`): `<issuer JWT>~<disclosure>~…~[<key binding JWT>]`,
+    /// as a file, a string in the API, or `data:application/dc+sd-jwt,…` in an `EnvelopedVerifiableCredential`.
+    case sdJWT = "SD-JWT VC"
+    /// An `EnvelopedVerifiableCredential` secured with a mechanism this verifier does not open (COSE).
     case envelopedUnsupported = "enveloped credential (unsupported securing mechanism)"
     /// Something else.
     case unknown = "unknown"
@@ -32,7 +36,7 @@ public struct DetectedInput: Sendable {
     public let document: JSONValue?
     /// Why the input is not usable, when it is not (unreadable JSON, unknown shape).
     public let problem: ProblemDetail?
-    /// For a compact JWS: the token text.
+    /// For a compact JWS or an SD-JWT: the token text.
     public let compactJWS: String?
     /// For a JAdES seal: the parsed JWS JSON object (so the seal verifier need not parse it again).
     public let envelope: JSONValue?
@@ -57,6 +61,11 @@ public enum InputDetector {
     public static func detect(_ bytes: [UInt8], source: String, limits: JSONParseLimits = .default) -> [DetectedInput] {
         // Only text that starts like a JWS header ("ey…") is decoded as a token; JSON goes straight to the parser.
         let first = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        if let first, bytes[first] == UInt8(ascii: "e"),
+           case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+           SDJWT.looksLikeSDJWT(trimmed) {
+            return [sdJWTInput(trimmed, source: source)]
+        }
         if let first, bytes[first] == UInt8(ascii: "e"),
            case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
            isCompactJWS(trimmed) {
@@ -104,6 +113,13 @@ public enum InputDetector {
 
     /// Classifies one parsed JSON value.
     public static func classify(_ json: JSONValue, source: String) -> DetectedInput {
+        // The string form (VC API, a presentation's verifiableCredential array): an SD-JWT or a compact JWS.
+        if let text = json.stringValue, SDJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source) }
+        if let text = json.stringValue, isCompactJWS(text) {
+            let claims = JWTVerifier.claims(text)
+            return DetectedInput(source: source, kind: .envelopedJWT, document: claims,
+                                 problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: text)
+        }
         guard let object = json.objectValue else {
             return DetectedInput(source: source, kind: .unknown, document: json,
                                  problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
@@ -119,6 +135,9 @@ public enum InputDetector {
             return DetectedInput(source: source, kind: .uploadable, document: credential)
         }
         let types = Set(object["type"]?.asArray.compactMap(\.stringValue) ?? [])
+        if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue, let token = envelopedSDJWT(id) {
+            return sdJWTInput(token, source: source)
+        }
         if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue,
            let token = envelopedToken(id) {
             let claims = JWTVerifier.claims(token)
@@ -128,7 +147,7 @@ public enum InputDetector {
         if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
             let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
             return DetectedInput(source: source, kind: .envelopedUnsupported, document: json,
-                                 problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt)"))
+                                 problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt and data:application/dc+sd-jwt)"))
         }
         if types.contains("VerifiablePresentation") && types.contains("VerifiableCredential") {
             // Checked as a presentation it would escape the issuer's checks; as a credential, the holder's. Neither.
@@ -162,6 +181,24 @@ public enum InputDetector {
             return String(id.dropFirst(prefix.count))
         }
         return nil
+    }
+
+    /// The token of a `data:application/dc+sd-jwt,…` (or the earlier `vc+sd-jwt`) URL.
+    static func envelopedSDJWT(_ id: String) -> String? {
+        for prefix in ["data:application/dc+sd-jwt,", "data:application/vc+sd-jwt,"] where id.hasPrefix(prefix) {
+            return String(id.dropFirst(prefix.count))
+        }
+        return nil
+    }
+
+    /// An SD-JWT item. Only the issuer JWT's payload is read here (the claims before disclosure); the verifier parses,
+    /// rebuilds and checks the whole token, and reports what is wrong on the check it concerns.
+    static func sdJWTInput(_ text: String, source: String) -> DetectedInput {
+        let first = text.prefix { $0 != "~" }
+        let claims = JWTVerifier.claims(String(first))
+        return DetectedInput(source: source, kind: .sdJWT, document: claims,
+                             problem: claims == nil ? .vc(.parsingError, "the SD-JWT's issuer-signed JWT is not a compact JWS with a JSON payload") : nil,
+                             compactJWS: text)
     }
 
     static func sealedPayload(_ object: JSONObject) -> JSONValue? {

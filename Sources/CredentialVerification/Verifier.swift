@@ -5,6 +5,7 @@ import Foundation
 import JAdES
 import JSONLD
 import LearningModel
+import SDJWT
 import StatusList
 import X509
 
@@ -72,6 +73,8 @@ public enum SealEvidence: Sendable {
     case dataIntegrity(DocumentVerificationResult)
     /// A VC-JOSE compact JWS.
     case jwt(JWTVerification)
+    /// An SD-JWT VC: issuer signature, disclosures, key binding.
+    case sdJWT(SDJWTVerification)
 }
 
 /// The presentation an embedded credential arrived in, for the Owner check.
@@ -126,7 +129,11 @@ public struct VerificationSubject: Sendable {
         return types.contains("EuropeanDigitalCredential") && contexts.first != "https://www.w3.org/ns/credentials/v2"
     }
     /// The issuer's id (`issuer` as a string or `issuer.id`).
-    public var issuerID: String? { document.flatMap(CredentialText.issuerID) }
+    public var issuerID: String? {
+        // An SD-JWT VC names its issuer in the JWT claim iss.
+        if input.kind == .sdJWT { return document?["iss"]?.stringValue }
+        return document.flatMap(CredentialText.issuerID)
+    }
     /// The organisation identifier of the certificate that made the item's JAdES seal, if it has one.
     public var sealSignerOrganisation: String? {
         if case .jades(let result, _) = seal { return result.signatures.first?.signer?.organizationIdentifier }
@@ -288,6 +295,11 @@ public struct Verifier: Sendable {
             ], summary: nil)
         }
         let seal = await sealEvidence(for: input)
+        // An SD-JWT's checks judge the claims as disclosed, not the digests the issuer signed.
+        var input = input
+        if case .sdJWT(let v) = seal, let claims = v.claims {
+            input = DetectedInput(source: input.source, kind: input.kind, document: claims.claims, problem: input.problem, compactJWS: input.compactJWS)
+        }
         let subject = VerificationSubject(input: input, seal: seal, presentation: presentation)
         if subject.isPresentation {
             var checks: [CheckResult] = []
@@ -346,6 +358,8 @@ public struct Verifier: Sendable {
             jwt.challenge = policy.challenge
             jwt.domain = policy.domain
             return .jwt(await jwt.verify(input.compactJWS ?? "", envelope: input.document))
+        case .sdJWT:
+            return .sdJWT(await verifySDJWT(input.compactJWS ?? ""))
         case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:
             return .unsealed
         }
