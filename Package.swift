@@ -19,8 +19,15 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "SecureFetch",
+            "SecureFetch", "WebForm",
             "SDJWT",
+        ]),
+        // What the libFuzzer harnesses in Fuzz/ import (and what those need): the parsers and verifiers without
+        // the SQLite/PostgreSQL registry stores or the HTTP service, so the instrumented build stays small.
+        .library(name: "SkillcredParsers", targets: [
+            "CredentialJSON", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "LearningModel", "CredentialVerification", "CredentialIssuance", "WebForm",
         ]),
     ],
     dependencies: [
@@ -133,13 +140,17 @@ let package = Package(
             "CredentialJSON", "CredentialDataModel", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
             "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
         ], swiftSettings: strict),
+        // The web page's form: the multipart/form-data boundary and fields (vapor's MultipartKit), with no HTTP
+        // server, so it can be fuzzed on its own. The only target that imports MultipartKit.
+        .target(name: "WebForm", dependencies: [
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ], swiftSettings: strict),
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
             "CredentialJSON", "BoundedCache", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
-            "CredentialIssuance",
+            "CredentialIssuance", "WebForm",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -206,6 +217,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "WebFormTests", dependencies: ["WebForm"]),
         .testTarget(name: "SDJWTTests", dependencies: [
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -2,36 +2,28 @@
 import PackageDescription
 
 // libFuzzer harnesses for skillcred's parsers. A separate package so the root package stays untouched;
-// it depends on the root by path and uses its "SkillcredCore" library product.
+// it depends on the root by path and uses its "SkillcredParsers" library product (the parsers and verifiers,
+// without the SQLite/PostgreSQL registry stores and the HTTP service, which no harness needs).
 //
-// Build and run through ../scripts/fuzz.sh, which does:
-//   swift build -c release --scratch-path Fuzz/.build --product FuzzX \
+// Build and run through ../scripts/fuzz.sh (one target) or ../scripts/ci-fuzz.sh (all, one build), which do:
+//   swift build -c release --scratch-path Fuzz/.build [--product FuzzX] \
 //       --sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library
 // Each harness defines LLVMFuzzerTestOneInput; libFuzzer provides main.
 
-let core: [Target.Dependency] = [.product(name: "SkillcredCore", package: "main")]
+let parsers: [Target.Dependency] = [.product(name: "SkillcredParsers", package: "main")]
+
+let harnesses = [
+    "FuzzJSON", "FuzzNQuads", "FuzzJSONLD", "FuzzJAdES", "FuzzRDFC", "FuzzStatusList",
+    "FuzzJWT", "FuzzRecipients", "FuzzMultipart", "FuzzDIDDocument",
+]
 
 let package = Package(
     name: "skillcred-fuzz",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "FuzzJSON", targets: ["FuzzJSON"]),
-        .executable(name: "FuzzNQuads", targets: ["FuzzNQuads"]),
-        .executable(name: "FuzzJSONLD", targets: ["FuzzJSONLD"]),
-        .executable(name: "FuzzJAdES", targets: ["FuzzJAdES"]),
-        .executable(name: "FuzzRDFC", targets: ["FuzzRDFC"]),
-        .executable(name: "FuzzStatusList", targets: ["FuzzStatusList"]),
-    ],
+    products: harnesses.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(name: "main", path: ".."),
     ],
-    targets: [
-        .executableTarget(name: "FuzzJSON", dependencies: core),
-        .executableTarget(name: "FuzzNQuads", dependencies: core),
-        .executableTarget(name: "FuzzJSONLD", dependencies: core),
-        .executableTarget(name: "FuzzJAdES", dependencies: core),
-        .executableTarget(name: "FuzzRDFC", dependencies: core),
-        .executableTarget(name: "FuzzStatusList", dependencies: core),
-    ],
+    targets: harnesses.map { .executableTarget(name: $0, dependencies: parsers) },
     swiftLanguageModes: [.v6]
 )

@@ -3,8 +3,10 @@
 # separate SwiftPM package that depends on this one by path).
 #
 # Usage: scripts/fuzz.sh TARGET SECONDS
-#   TARGET: FuzzJSON | FuzzNQuads | FuzzJSONLD | FuzzJAdES | FuzzRDFC | FuzzStatusList | all
-#           (the "Fuzz" prefix may be left off: json, nquads, jsonld, jades, rdfc, statuslist)
+#   TARGET: FuzzJSON | FuzzNQuads | FuzzJSONLD | FuzzJAdES | FuzzRDFC | FuzzStatusList | FuzzJWT | FuzzRecipients
+#           | FuzzMultipart | FuzzDIDDocument | all
+#           (the "Fuzz" prefix may be left off: json, nquads, jsonld, jades, rdfc, statuslist, jwt, recipients,
+#           multipart, diddocument)
 #   SECONDS: how long each target runs (all: each target gets SECONDS).
 #
 # Builds Fuzz/ in release mode with --sanitize=fuzzer --sanitize=address into Fuzz/.build, seeds a working
@@ -14,7 +16,8 @@
 # Fuzz/artifacts/<target>/ and its path is printed. Reproduce with: <binary> <crash-file>.
 #
 # Environment: FUZZ_NICE (default 10), FUZZ_ARGS (extra libFuzzer flags), FUZZ_NO_BUILD=1 (reuse binaries),
-# FUZZ_DETECT_LEAKS=1 (turn LeakSanitizer back on; off by default, see below).
+# FUZZ_DETECT_LEAKS=1 (turn LeakSanitizer back on; off by default, see below), FUZZ_SCRATCH (build directory,
+# default Fuzz/.build). scripts/ci-fuzz.sh builds every target in one go and then runs this with FUZZ_NO_BUILD=1.
 # Fuzz/.build, Fuzz/corpus-work and Fuzz/artifacts are git-ignored.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +25,8 @@ ROOT="$PWD"
 FUZZ="$ROOT/Fuzz"
 SHARED="$(cd "$ROOT/.." && pwd)/shared"
 NICE="${FUZZ_NICE:-10}"
-ALL=(FuzzJSON FuzzNQuads FuzzJSONLD FuzzJAdES FuzzRDFC FuzzStatusList)
+ALL=(FuzzJSON FuzzNQuads FuzzJSONLD FuzzJAdES FuzzRDFC FuzzStatusList FuzzJWT FuzzRecipients FuzzMultipart FuzzDIDDocument)
+SCRATCH="${FUZZ_SCRATCH:-$FUZZ/.build}"
 
 usage() { echo "usage: $0 {${ALL[*]}|all} SECONDS" | tr ' ' '|' >&2; exit 2; }
 [ $# -eq 2 ] || usage
@@ -47,6 +51,10 @@ max_len() {
         FuzzJAdES) echo 24576 ;;   # a sealed sample credential is ~18 KB
         FuzzRDFC) echo 2048 ;;
         FuzzStatusList) echo 4096 ;;
+        FuzzJWT) echo 4096 ;;
+        FuzzRecipients) echo 4096 ;;
+        FuzzMultipart) echo 4096 ;;
+        FuzzDIDDocument) echo 4096 ;;
     esac
 }
 
@@ -68,6 +76,14 @@ seed_files() {
         FuzzRDFC)
             find "$SHARED/vectors/rdf-canon" -name '*-in.nq' 2>/dev/null ;;
         FuzzStatusList) ;;   # encodedList values are extracted below
+        FuzzJWT)
+            find "$SHARED/vectors/test-suites/vc-jose-cose" -name '*-jose-*.txt' 2>/dev/null
+            find "$SHARED/vectors/vc-jose-cose" -name '*.jose.txt' 2>/dev/null ;;
+        FuzzRecipients)
+            find "$ROOT/samples" -maxdepth 1 -name '*.csv' ;;
+        FuzzMultipart) ;;    # hand-written forms only (Fuzz/seeds/FuzzMultipart)
+        FuzzDIDDocument)
+            find "$SHARED/vectors/vc-jose-cose" -name '*controlled-identifier-document*.json' 2>/dev/null ;;
     esac
 }
 
@@ -76,13 +92,13 @@ build() {
     # Pin the same dependency versions as the root package (Package.resolved is git-ignored).
     [ -f "$FUZZ/Package.resolved" ] || cp "$ROOT/Package.resolved" "$FUZZ/Package.resolved"
     echo "== building $1 (release, fuzzer+address)" >&2
-    nice -n "$NICE" swift build -c release --package-path "$FUZZ" --scratch-path "$FUZZ/.build" \
+    nice -n "$NICE" swift build -c release --package-path "$FUZZ" --scratch-path "$SCRATCH" \
         --product "$1" --sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library \
         2>&1 | grep -E 'error|Build of|Compiling Fuzz' >&2
     return "${PIPESTATUS[0]}"
 }
 
-BIN_DIR="$FUZZ/.build/release"
+BIN_DIR="$SCRATCH/release"
 STATUS=0
 SUMMARY=()
 for TARGET in "${TARGETS[@]}"; do
@@ -131,7 +147,7 @@ for TARGET in "${TARGETS[@]}"; do
     if [ "$RC" -ne 0 ]; then
         STATUS=1
         LINE="$LINE — FAILED"
-        for f in $FOUND; do LINE="$LINE"$'\n'"    input: $f"; done
+        for f in $FOUND; do LINE="$LINE"$'\n'"    input: $f"$'\n'"    reproduce: $BIN_DIR/$TARGET $f"; done
         echo "---- $TARGET failure (from $LOG) ----" >&2
         grep -E 'ERROR|Fatal error|#[0-9]+ 0x|SUMMARY|Test unit written|==[0-9]+==' "$LOG" | head -40 >&2
     fi

@@ -2,7 +2,7 @@ import CredentialJSON
 import CredentialVerification
 import Foundation
 import Hummingbird
-import MultipartKit
+import WebForm
 
 /// The page people use: upload or paste a credential (or a wallet export) and read the report.
 /// Server-rendered, works without JavaScript, English and French.
@@ -228,55 +228,19 @@ enum WebPage {
             }
             return nil
         }
-        guard lower.hasPrefix("multipart/form-data"),
-              let b = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
-        else { throw ServiceProblem(status: 415, code: "unsupportedMediaType", title: "Unsupported media type", detail: "send the form as multipart/form-data") }
-        var boundary = String(b.dropFirst("boundary=".count))
-        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
-        // RFC 2046 §5.1.1: 1 to 70 characters. A longer one is no boundary a browser sends, only a way to make
-        // matching expensive.
-        guard (1...70).contains(boundary.utf8.count) else {
-            throw ServiceProblem.badRequest("invalidBoundary", "the multipart boundary must be 1 to 70 characters (RFC 2046), found \(boundary.utf8.count)")
+        // The boundary and the multipart body are read by WebForm (a small target the fuzzer can build);
+        // its errors become the same 400 problems.
+        do {
+            guard let boundary = try FormFields.boundary(contentType: contentType) else {
+                throw ServiceProblem(status: 415, code: "unsupportedMediaType", title: "Unsupported media type", detail: "send the form as multipart/form-data")
+            }
+            return try FormFields.parse(body, boundary: boundary)
+        } catch let error as WebFormError {
+            switch error.code {
+            case .invalidBoundary: throw ServiceProblem.badRequest("invalidBoundary", error.message)
+            case .invalidMultipart: throw ServiceProblem.badRequest("invalidMultipart", error.message)
+            case .duplicateField: throw ServiceProblem.badRequest("duplicateField", error.message)
+            }
         }
-        return try FormFields.parse(body, boundary: boundary)
-    }
-}
-
-/// The `file` and `json` fields of a multipart form, read by vapor's MultipartKit parser (one pass over the body,
-/// the boundary matched byte by byte).
-enum FormFields {
-    static func parse(_ body: [UInt8], boundary: String) throws -> [UInt8]? {
-        final class Collected {
-            var name: String?
-            var fields: [String: [UInt8]] = [:]
-        }
-        let collected = Collected()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { field, value in
-            guard field.lowercased() == "content-disposition" else { return }
-            collected.name = Self.fieldName(value)
-        }
-        parser.onBody = { buffer in
-            guard let name = collected.name, name == "file" || name == "json" else { return }
-            collected.fields[name, default: []].append(contentsOf: buffer.readableBytesView)
-        }
-        parser.onPartComplete = { collected.name = nil }
-        do { try parser.execute(body) } catch {
-            throw ServiceProblem.badRequest("invalidMultipart", "the form is not well-formed multipart/form-data")
-        }
-        if let file = collected.fields["file"], !file.isEmpty { return file }
-        return collected.fields["json"]
-    }
-
-    /// `name` of `form-data; name="file"; filename="c.json"`.
-    static func fieldName(_ disposition: String) -> String? {
-        for parameter in disposition.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].lowercased() == "name" else { continue }
-            var value = pair[1]
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value
-        }
-        return nil
     }
 }

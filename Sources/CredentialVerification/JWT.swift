@@ -16,17 +16,29 @@ public struct JWTVerification: Sendable {
 
 /// Verifies VC-JOSE-COSE §3 compact JWS credentials: `alg` on an allow-list (never `none`), `kid` resolved
 /// through the DID resolver to a key the issuer controls, `iss` (when present) equal to `issuer`, no `vc`/`vp` claims.
-struct JWTVerifier: Sendable {
-    static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519"]
-    let resolver: any VerificationMethodResolving
+///
+/// ``Verifier`` uses it for every ``InputKind/envelopedJWT`` item (its Seal check); it is public so the token
+/// handling can be exercised on its own (the libFuzzer harness `FuzzJWT` does, after ``InputDetector/detect(_:source:limits:)``).
+public struct JWTVerifier: Sendable {
+    /// The `alg` values accepted (never `none`).
+    public static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519"]
+    /// Resolves the header's `kid` to a key and its controller.
+    public let resolver: any VerificationMethodResolving
     /// The verification time and the tolerance for `exp` and `nbf` (RFC 7519 §4.1.4, §4.1.5).
-    var now = Date()
-    var clockSkew: TimeInterval = 300
+    public var now = Date()
+    public var clockSkew: TimeInterval = 300
     /// What a presentation must answer: the verifier's challenge in `nonce`, its domain in `aud`.
-    var challenge: String?
-    var domain: [String]?
+    public var challenge: String?
+    public var domain: [String]?
 
-    func verify(_ token: String, envelope: JSONValue?) async -> JWTVerification {
+    /// A verifier resolving `kid`s with `resolver`, as of now, with 300 s of clock skew and no challenge or domain.
+    public init(resolver: any VerificationMethodResolving) {
+        self.resolver = resolver
+    }
+
+    /// Checks a compact JWS (`header.payload.signature`). Never throws: every problem is in
+    /// ``JWTVerification/errors``, and the token verified when that is empty.
+    public func verify(_ token: String, envelope: JSONValue? = nil) async -> JWTVerification {
         var out = JWTVerification(algorithm: nil, keyID: nil, errors: [], details: [])
         func fail(_ code: VCErrorCode, _ text: String) -> JWTVerification {
             out.errors.append(.vc(code, text))
@@ -56,13 +68,13 @@ struct JWTVerifier: Sendable {
         if let exp = claims["exp"] {
             guard let seconds = exp.numberValue?.doubleValue, seconds.isFinite else { return fail(.malformedValueError, "exp is not a NumericDate") }
             if seconds < now.timeIntervalSince1970 - clockSkew {
-                return fail(.rangeError, "the JWT expired at \(DateTimeStamp.format(Date(timeIntervalSince1970: seconds))) (exp)")
+                return fail(.rangeError, "the JWT expired at \(XSDDateTime.format(Date(timeIntervalSince1970: seconds))) (exp)")
             }
         }
         if let nbf = claims["nbf"] {
             guard let seconds = nbf.numberValue?.doubleValue, seconds.isFinite else { return fail(.malformedValueError, "nbf is not a NumericDate") }
             if seconds > now.timeIntervalSince1970 + clockSkew {
-                return fail(.rangeError, "the JWT is not valid before \(DateTimeStamp.format(Date(timeIntervalSince1970: seconds))) (nbf)")
+                return fail(.rangeError, "the JWT is not valid before \(XSDDateTime.format(Date(timeIntervalSince1970: seconds))) (nbf)")
             }
         }
         if claims["vc"] != nil || claims["vp"] != nil {
@@ -111,7 +123,7 @@ struct JWTVerifier: Sendable {
     }
 
     /// The claims of a compact JWS (the credential), without verifying it.
-    static func claims(_ token: String) -> JSONValue? {
+    public static func claims(_ token: String) -> JSONValue? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let bytes = Base64URLText.decode(String(parts[1])) else { return nil }
         return try? JSONParser.parse(bytes)
