@@ -122,7 +122,7 @@ public struct HTTPStatusListSource: StatusListSource {
     public static let defaultPolicy = FetchPolicy(
         maxBytes: 4 * 1024 * 1024,
         deadline: .seconds(10),
-        accept: "application/vc+ld+json, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8")
+        accept: "application/vc+ld+json, application/statuslist+jwt, application/jose+json, application/ld+json;q=0.9, application/json;q=0.8")
 
     /// Creates the source with an injected fetcher and policy.
     public init(fetcher: any HTTPFetching = SecureFetcher(), policy: FetchPolicy = HTTPStatusListSource.defaultPolicy) {
