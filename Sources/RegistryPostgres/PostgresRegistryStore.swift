@@ -109,9 +109,11 @@ public final class PostgresRegistryStore: RegistryStore {
         let schema = location.schema
         let endpoint = "\(location.host):\(location.port)"
         ready = Task {
-            // The pool retries refused connections forever; bound the wait so a wrong URL fails promptly.
+            // The pool retries refused connections forever; bound the wait so a wrong URL fails promptly. Only
+            // reaching the server is bounded: migrations take turns under an advisory lock, so on a busy
+            // database a migration may wait for others well past the connect timeout without anything being wrong.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await Self.migrate(client, schema: schema, logger: logger) }
+                group.addTask { try await client.withConnection { conn in _ = try await conn.query("SELECT 1", logger: logger) } }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(max(0.1, connectTimeout) * 1e9))
                     throw RegistryError(.storage, "cannot reach PostgreSQL at \(endpoint) within \(Int(connectTimeout.rounded(.up))) s")
@@ -119,6 +121,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 defer { group.cancelAll() }
                 try await group.next()
             }
+            try await Self.migrate(client, schema: schema, logger: logger)
         }
     }
 
