@@ -4,9 +4,14 @@ import CZlib
 enum GZip {
     /// Compresses with the gzip wrapper; the header has no name and mtime 0, so output is deterministic.
     static func compress(_ input: [UInt8], level: Int32 = 9) throws(StatusListError) -> [UInt8] {
-        var stream = z_stream()
         // 15 window bits + 16 selects the gzip wrapper instead of zlib's.
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, zlibVersion(),
+        try deflate(input, windowBits: 15 + 16, level: level)
+    }
+
+    /// Deflates `input` in one pass with the wrapper `windowBits` selects (15: zlib, RFC 1950; 15 + 16: gzip).
+    static func deflate(_ input: [UInt8], windowBits: Int32, level: Int32 = 9) throws(StatusListError) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, zlibVersion(),
                             Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw StatusListError(.encodingFailed, "zlib could not start compressing") }
         defer { deflateEnd(&stream) }
@@ -19,7 +24,7 @@ enum GZip {
                 stream.avail_in = uInt(inBuf.count)
                 stream.next_out = outBuf.baseAddress
                 stream.avail_out = uInt(outBuf.count)
-                return deflate(&stream, Z_FINISH)
+                return CZlib.deflate(&stream, Z_FINISH)
             }
         }
         guard result == Z_STREAM_END else { throw StatusListError(.encodingFailed, "zlib could not compress the list") }

@@ -71,25 +71,7 @@ public struct TokenStatusList: Sendable, Hashable {
 /// zlib-wrapped deflate (RFC 1950) through the system zlib; GZIP lives in ``GZip``.
 enum ZLib {
     static func deflate(_ input: [UInt8]) throws(StatusListError) -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit_(&stream, 9, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw StatusListError(.encodingFailed, "zlib could not start compressing")
-        }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        var input = input
-        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
-        }
-        guard result == Z_STREAM_END else { throw StatusListError(.encodingFailed, "zlib could not compress the list") }
-        output.removeSubrange(Int(stream.total_out)...)
-        return output
+        try GZip.deflate(input, windowBits: 15)
     }
 
     /// Inflates one zlib stream. zlib declares no size, so the output grows chunk by chunk and stops as soon as it

@@ -10,18 +10,9 @@ import TestSupport
 private let pyld: String? = ProcessInfo.processInfo.environment["SKILLCRED_PYLD"].flatMap { $0.isEmpty ? nil : $0 }
 
 /// Runs `tools/di-crosscheck.py` (an independent eddsa-rdfc-2022 over PyLD) and returns its status and output.
-private func crosscheck(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(pyld))
-    process.arguments = [SharedData.packageRoot.appendingPathComponent("tools/di-crosscheck.py").path] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+private func crosscheck(_ arguments: [String]) throws -> ExternalTool.Outcome {
+    try ExternalTool.capture(URL(fileURLWithPath: try #require(pyld)),
+                             [SharedData.packageRoot.appendingPathComponent("tools/di-crosscheck.py").path] + arguments)
 }
 
 /// Values with a base direction, signed by skillcred and by PyLD (`rdfDirection: i18n-datatype`, as Digital
