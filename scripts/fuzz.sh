@@ -91,9 +91,14 @@ build() {
     [ "${FUZZ_NO_BUILD:-0}" = 1 ] && return 0
     # Pin the same dependency versions as the root package (Package.resolved is git-ignored).
     [ -f "$FUZZ/Package.resolved" ] || cp "$ROOT/Package.resolved" "$FUZZ/Package.resolved"
+    # SwiftPM keeps the build plan of a path dependency until the manifest changes, so a source file added to or
+    # removed from the root package would otherwise fail the build ("missing inputs", "cannot find … in scope").
+    touch "$FUZZ/Package.swift"
     echo "== building $1 (release, fuzzer+address)" >&2
+    # The extra -Xswiftc flag: SwiftPM's two -sanitize flags come in a varying order and swiftc keeps the last one,
+    # which left some builds without coverage instrumentation (see scripts/ci-fuzz.sh).
     nice -n "$NICE" swift build -c release --package-path "$FUZZ" --scratch-path "$SCRATCH" \
-        --product "$1" --sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library \
+        --product "$1" --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
         2>&1 | grep -E 'error|Build of|Compiling Fuzz' >&2
     return "${PIPESTATUS[0]}"
 }
