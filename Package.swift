@@ -222,7 +222,7 @@ let package = Package(
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
+        .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,17 +5,16 @@ import RegistrySQLite
 
 /// Opens the registry a spec names, so that every command and service takes one `--database` value.
 public enum RegistryConnection {
-    /// The spec used when none is given: a SQLite file under the working directory.
-    public static let defaultSpec = "skillcred-data/registry.sqlite"
-
-    /// The environment variable that overrides ``defaultSpec``.
+    /// The environment variable that names the registry when no `--database` is given.
     public static let environmentVariable = "SKILLCRED_DATABASE"
 
-    /// The spec to use: the explicit one, else `$SKILLCRED_DATABASE`, else ``defaultSpec``.
-    public static func resolvedSpec(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// The spec to use: the explicit one, else `$SKILLCRED_DATABASE`, else `registry.sqlite` in the data directory
+    /// — so that moving the data directory moves the registry with it, in every command and in the service.
+    public static func resolvedSpec(_ explicit: String?, dataDirectory: String,
+                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
-        return defaultSpec
+        return URL(fileURLWithPath: dataDirectory).appendingPathComponent("registry.sqlite").path
     }
 
     /// The spec as it may be shown (logs, start-up lines, errors): a PostgreSQL URL's password replaced by `***`.

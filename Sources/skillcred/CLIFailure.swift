@@ -1,11 +1,14 @@
 import ArgumentParser
+import CredentialJSON
 import CredentialVerification
 import Foundation
 
 /// A failure the CLI reports as one line on standard error with a chosen exit status.
 ///
-/// Exit statuses: 1 means "checked and found wrong" (e.g. a proof that does not verify),
-/// 2 means the input could not be used (unreadable file, bad JSON, bad option).
+/// Commands throw it; only ``Skillcred/main()`` turns it into a message and an exit status, so `defer` blocks run
+/// and a test can run a command in-process. Exit statuses: 1 means "checked and found wrong" (e.g. a proof that
+/// does not verify), 2 means the input could not be used (unreadable file, bad JSON, a key that does not load).
+/// Options the command line itself gets wrong are ArgumentParser's usage errors (64, with the usage line).
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     let status: Int32
@@ -19,23 +22,32 @@ struct CLIFailure: Error, CustomStringConvertible {
 }
 
 extension CLIFailure {
-    /// Prints the message and exits with the failure's status.
-    func exit() -> Never {
+    /// Prints the message as the one line `skillcred:` reports a failure with.
+    func report() {
         // File names and messages can quote input: control characters are shown, never sent to the terminal.
-        FileHandle.standardError.write(Data(("skillcred: " + TerminalRenderer.visible(message) + "\n").utf8))
-        Foundation.exit(status)
+        note("skillcred: " + TerminalRenderer.visible(message))
     }
 }
 
 /// Reads a file, or standard input for `-`, naming the file when it cannot be read.
 func readInput(_ path: String) throws(CLIFailure) -> [UInt8] {
     if path == "-" {
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
+        return Console.current.readInput()
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw CLIFailure("\(path): cannot read file")
     }
     return Array(data)
+}
+
+/// Reads and parses a JSON file (or `-`), naming the file and the line of a syntax error.
+func readJSON(_ path: String) throws(CLIFailure) -> JSONValue {
+    let bytes = try readInput(path)
+    do {
+        return try JSONParser.parse(bytes)
+    } catch {
+        throw CLIFailure("\(path): line \(error.line):\(error.column): \(error.message)")
+    }
 }
 
 /// Writes a command's output file. A regular file (or a new one) is written beside it and renamed into place, so
@@ -64,4 +76,11 @@ func writeOutput(to path: String, _ write: (FileHandle) throws -> Void) throws(C
         if !inPlace { try? FileManager.default.removeItem(at: file) }
         throw CLIFailure("\(path): cannot write: \(error.localizedDescription)")
     }
+}
+
+/// A key readable by other users is a leak waiting to happen; say so, but do not refuse.
+func warnIfReadableByOthers(_ path: String) {
+    guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
+    note("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
 }

@@ -39,12 +39,7 @@ extension Skillcred {
         @OptionGroup(title: "JSON-LD input") var jsonld: JSONLDInputOptions
 
         func run() async throws {
-            do {
-                let output = try canonicalize()
-                FileHandle.standardOutput.write(Data(output.utf8))
-            } catch {
-                error.exit()
-            }
+            emit(try canonicalize())
         }
 
         /// Does the work; separated from `run` so every failure leaves as one CLIFailure line.

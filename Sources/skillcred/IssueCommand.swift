@@ -4,6 +4,7 @@ import Foundation
 import JAdES
 import KeyManagement
 import LearningModel
+import Synchronization
 
 extension Skillcred {
     /// `skillcred issue`: bulk issuing from a template and a recipients CSV, recorded in the registry.
@@ -36,24 +37,21 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("The folder for the issued credentials (one <id>.json per row).", valueName: "DIR"))
         var out: String?
 
-        @Option(name: .long, help: ArgumentHelp("edc-jades (Europass EDC with a JAdES e-seal) or vc2 (VC 2.0 with an eddsa-rdfc-2022 proof).", valueName: "FORMAT"))
-        var format: String = IssueFormat.edcJAdES.rawValue
+        @Option(name: .long, help: ArgumentHelp("edc-jades: a Europass EDC with a JAdES e-seal; vc2: VC 2.0 with an eddsa-rdfc-2022 proof."))
+        var format: IssueFormat = .edcJAdES
 
         @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).", valueName: "NAME"))
         var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The key directory of --key.", valueName: "DIR"))
-        var keysDir: String = KeyStore.defaultDirectory
+        @OptionGroup var keys: KeyDirectoryOptions
 
         @Option(name: .long, help: ArgumentHelp("edc-jades with --key: the seal certificate chain, PEM, seal certificate first.", valueName: "PEM"))
         var sealCert: String?
 
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var storage: StorageOptions
 
         @Option(name: .long, help: ArgumentHelp("The URL prefix of the status lists (<URL>/<purpose>/<n>).", valueName: "URL"))
         var statusBaseURL: String = "https://skillcred.example/status-lists"
-
-        @OptionGroup var database: DatabaseOptions
 
         @Option(name: .long, help: ArgumentHelp("Stop after this many row problems and issue nothing.", valueName: "N"))
         var maxErrors: Int = 100
@@ -64,11 +62,11 @@ extension Skillcred {
         @Flag(name: .long, help: "Only validate the rows; write nothing.")
         var dryRun = false
 
-        func run() async throws {
-            do {
-                try await issue()
-            } catch {
-                error.exit()
+        func validate() throws {
+            guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
+            guard dryRun || out != nil else { throw ValidationError("--out DIR is required unless --dry-run is given") }
+            if key == nil, let sealCert {
+                throw ValidationError("--seal-cert \(sealCert) needs --key NAME, its private key; without --key the data directory's own e-seal is used")
             }
         }
 
@@ -76,11 +74,8 @@ extension Skillcred {
             CLIFailure(e.description, status: status)
         }
 
-        private func issue() async throws(CLIFailure) {
-            guard let chosen = IssueFormat(rawValue: format) else {
-                throw CLIFailure("--format \(format): not one of \(IssueFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard maxErrors >= 1 else { throw CLIFailure("--max-errors must be at least 1") }
+        func run() async throws {
+            let chosen = format
             let tpl: CredentialTemplate
             do { tpl = try CredentialTemplate.load(path: template) } catch { throw fail(error) }
             if !esco.isEmpty {
@@ -92,7 +87,7 @@ extension Skillcred {
                     } catch { throw CLIFailure("\(file):\(error.line):\(error.column): \(error.message)") }
                 }
                 let missing = tpl.skillsMissing(from: catalog, templateName: template)
-                for problem in missing.dropLast() { FileHandle.standardError.write(Data("skillcred: \(problem)\n".utf8)) }
+                for problem in missing.dropLast() { note("skillcred: \(problem)") }
                 if let last = missing.last { throw fail(last) }
             }
             let csv = try readInput(recipients)
@@ -101,21 +96,21 @@ extension Skillcred {
                 validation = try Recipients.validate(csv: csv, name: recipients, template: tpl, maxErrors: maxErrors)
             } catch { throw fail(error) }
             for p in validation.problems {
-                FileHandle.standardError.write(Data("\(recipients):\(p.line): \(p.rowID.map { "id \($0), " } ?? "")column \(p.column): \(p.reason)\n".utf8))
+                note("\(recipients):\(p.line): \(p.rowID.map { "id \($0), " } ?? "")column \(p.column): \(p.reason)")
             }
             let tooMany = validation.problems.count >= maxErrors
             if tooMany {
                 throw CLIFailure("\(recipients): stopped at \(maxErrors) problems (--max-errors); nothing was issued")
             }
-            print("\(recipients): \(validation.rowCount) rows, \(validation.validRows.count) valid, \(validation.invalidRowCount) with problems")
+            say("\(recipients): \(validation.rowCount) rows, \(validation.validRows.count) valid, \(validation.invalidRowCount) with problems")
             if dryRun {
                 if validation.invalidRowCount > 0 { throw CLIFailure("dry run: fix the rows above before issuing", status: 1) }
-                print("dry run: nothing written")
+                say("dry run: nothing written")
                 return
             }
-            guard let out else { throw CLIFailure("--out DIR is required unless --dry-run is given") }
+            guard let out else { return }  // validate() requires --out unless --dry-run
             let securing = try makeSecuring(chosen, template: tpl)
-            let store = await database.open()
+            let store = try await storage.openRegistry()
             let issuer = BatchIssuer(template: tpl, securing: securing, registry: store,
                                      outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
             let bar = ProgressReporter(total: validation.validRows.count)
@@ -128,7 +123,7 @@ extension Skillcred {
             }
             bar.finish()
             let rate = summary.elapsedSeconds > 0 ? Double(summary.issued) / summary.elapsedSeconds : 0
-            print("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(database.spec.hasPrefix("postgres") ? "postgres" : database.spec)")
+            say("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(storage.spec.hasPrefix("postgres") ? "postgres" : storage.spec)")
             if validation.invalidRowCount > 0 {
                 throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
             }
@@ -137,7 +132,7 @@ extension Skillcred {
         private func makeSecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
             guard let name = key else { return try dataDirectorySecuring(format, template: template) }
             do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--key \(name): \(error)") }
-            let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
+            let keyPath = keys.store.privateKeyPath(name)
             let keyBytes = try readInput(keyPath)
             guard let pem = String(validating: keyBytes, as: UTF8.self) else { throw CLIFailure("\(keyPath): not UTF-8 PEM text") }
             warnIfReadableByOthers(keyPath)
@@ -165,15 +160,12 @@ extension Skillcred {
 
         /// The data directory's e-seal or issuer key, made as DEMO material at first use.
         private func dataDirectorySecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
-            if let sealCert {
-                throw CLIFailure("--seal-cert \(sealCert) needs --key NAME, its private key; without --key the data directory's own e-seal is used")
-            }
             switch format {
             case .edcJAdES:
-                let seal = try data.seal()
+                let seal = try storage.data.seal()
                 do { return try CredentialSecuring.jades(seal.sealer) } catch { throw CLIFailure("\(seal.chainURL.path): \(error.message)") }
             case .vc2:
-                let issuer = try data.issuerKey()
+                let issuer = try storage.data.issuerKey()
                 do {
                     return try CredentialSecuring.dataIntegrity(key: issuer.key, issuerName: template.awardingBody.legalName,
                                                                 country: template.awardingBody.country,
@@ -182,44 +174,45 @@ extension Skillcred {
             }
         }
 
-        /// A key readable by other users is a leak waiting to happen; say so, but do not refuse.
-        private func warnIfReadableByOthers(_ path: String) {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
-            FileHandle.standardError.write(Data("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)\n".utf8))
-        }
     }
 }
 
 /// A progress bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).
-final class ProgressReporter: @unchecked Sendable {
+/// The console is taken when the bar is made: progress arrives from the issuer's worker threads, where the
+/// command's task-local console is not bound.
+final class ProgressReporter: Sendable {
+    private struct State { var drewBar = false; var lastLine = Date.distantPast }
     private let total: Int
-    private let isTerminal = isatty(2) == 1
-    private let lock = NSLock()
-    private var drewBar = false
-    private var lastLine = Date.distantPast
+    private let console = Console.current
+    private let state = Mutex(State())
 
     init(total: Int) { self.total = total }
 
     func report(_ p: IssueProgress) {
-        lock.lock(); defer { lock.unlock() }
+        state.withLock { state in draw(p, &state) }
+    }
+
+    private func draw(_ p: IssueProgress, _ state: inout State) {
         let rate = p.elapsed > 0 ? Double(p.done) / p.elapsed : 0
         let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
         let figures = "\(p.done)/\(p.total)  \(String(format: "%.0f", rate))/s  ETA \(String(format: "%.0f", eta)) s"
-        if isTerminal {
+        if console.errorIsTerminal {
             let width = 30
             let filled = p.total > 0 ? width * p.done / p.total : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(figures)   ".utf8))
-            drewBar = true
-        } else if p.done == p.total || Date().timeIntervalSince(lastLine) >= 2 {
-            lastLine = Date()
-            FileHandle.standardError.write(Data("issued \(figures)\n".utf8))
+            console.writeError(Array("\r[\(bar)] \(figures)   ".utf8))
+            state.drewBar = true
+        } else if p.done == p.total || Date().timeIntervalSince(state.lastLine) >= 2 {
+            state.lastLine = Date()
+            console.writeError(Array("issued \(figures)\n".utf8))
         }
     }
 
     func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if drewBar { FileHandle.standardError.write(Data("\n".utf8)); drewBar = false }
+        state.withLock { state in
+            if state.drewBar { console.writeError([0x0A]); state.drewBar = false }
+        }
     }
 }
+
+extension IssueFormat: ExpressibleByArgument {}

@@ -19,11 +19,7 @@ extension Skillcred {
         var file: String
 
         func run() async throws {
-            do {
-                try await verify()
-            } catch {
-                error.exit()
-            }
+            try await verify()
         }
 
         private func verify() async throws(CLIFailure) {
@@ -56,7 +52,7 @@ extension Skillcred {
                 lines.append("  chain: \(chain)")
             }
             lines.append(result.isValid ? "seal: valid" + (trusted ? "" : " (certificate not trusted)") : "seal: INVALID")
-            print(lines.joined(separator: "\n"))
+            say(lines.joined(separator: "\n"))
             if !result.isValid {
                 throw CLIFailure("\(file): seal invalid: \(result.firstError.map { "\($0.code): \($0.reason)" } ?? "no signature")", status: 1)
             }

@@ -14,22 +14,20 @@ extension Skillcred {
     }
 }
 
-/// Options every `keys` subcommand shares.
+/// `--keys-dir DIR`: the key folder, under one name in every command that reads or writes named keys
+/// (`keys …`, `sign`, `issue`, `status publish`).
 struct KeyDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("dir"), help: "Directory holding the keys.")
+    @Option(name: .customLong("keys-dir"), help: ArgumentHelp("The folder holding NAME.pem (mode 0600) and NAME.pub.json.", valueName: "DIR"))
     var directory: String = KeyStore.defaultDirectory
 
     var store: KeyStore { KeyStore(path: directory) }
 }
 
-/// Turns a key error into the CLI's one-line failure (exit status 2).
-private func fail(_ error: KeyError) -> Never {
-    CLIFailure(error.description).exit()
+private func printPublicParts(_ key: PublicKey, name: String) {
+    say(JSONWriter.string(.object(key.publicParts(name: name)), style: .pretty))
 }
 
-private func printPublicParts(_ key: PublicKey, name: String) {
-    print(JSONWriter.string(.object(key.publicParts(name: name)), style: .pretty))
-}
+extension KeyType: ExpressibleByArgument {}
 
 extension Skillcred.Keys {
     struct Generate: AsyncParsableCommand {
@@ -37,8 +35,8 @@ extension Skillcred.Keys {
             abstract: "Generate a key and write NAME.pem (mode 0600) and NAME.pub.json; prints the public parts."
         )
 
-        @Option(help: "Key type: ed25519, p256, p384, rsa2048, rsa3072 (or rsa4096).")
-        var type: String
+        @Option(help: "Key type.")
+        var type: KeyType
 
         @Option(help: "Key name (A–Z a–z 0–9 . _ -); files are NAME.pem and NAME.pub.json.")
         var name: String
@@ -49,9 +47,7 @@ extension Skillcred.Keys {
         var force = false
 
         func run() async throws {
-            guard let keyType = KeyType(rawValue: type) else {
-                CLIFailure("--type: unknown key type \"\(type)\" (expected ed25519, p256, p384, rsa2048, rsa3072 or rsa4096)").exit()
-            }
+            let keyType = type
             let store = options.store
             do {
                 try KeyStore.validate(name: name)
@@ -60,10 +56,10 @@ extension Skillcred.Keys {
                 }
                 let key = try PrivateKey.generate(keyType)
                 try store.save(key, name: name, overwrite: force)
-                FileHandle.standardError.write(Data("wrote \(store.privateKeyPath(name)) (mode 0600) and \(store.publicPartsPath(name))\n".utf8))
+                note("wrote \(store.privateKeyPath(name)) (mode 0600) and \(store.publicPartsPath(name))")
                 printPublicParts(key.publicKey, name: name)
             } catch let error as KeyError {
-                fail(error)
+                throw CLIFailure(error.description)
             }
         }
     }
@@ -82,7 +78,7 @@ extension Skillcred.Keys {
             do {
                 printPublicParts(try options.store.loadPublic(name), name: name)
             } catch {
-                fail(error)
+                throw CLIFailure(error.description)
             }
         }
     }
@@ -104,10 +100,8 @@ extension Skillcred.Keys {
         var force = false
 
         func run() async throws {
-            let bytes: [UInt8]
-            do { bytes = try readInput(pem) } catch { error.exit() }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                CLIFailure("\(pem): not a text PEM file").exit()
+            guard let text = String(validating: try readInput(pem), as: UTF8.self) else {
+                throw CLIFailure("\(pem): not a text PEM file")
             }
             let store = options.store
             do {
@@ -116,10 +110,10 @@ extension Skillcred.Keys {
                     throw KeyError(error.code, error.message, location: pem)
                 }
                 try store.save(key, name: name, overwrite: force)
-                FileHandle.standardError.write(Data("imported \(key.type) key as \(store.privateKeyPath(name)) (mode 0600)\n".utf8))
+                note("imported \(key.type) key as \(store.privateKeyPath(name)) (mode 0600)")
                 printPublicParts(key.publicKey, name: name)
             } catch let error as KeyError {
-                fail(error)
+                throw CLIFailure(error.description)
             }
         }
     }

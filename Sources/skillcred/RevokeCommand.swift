@@ -12,7 +12,7 @@ extension Skillcred {
         @OptionGroup var arguments: StatusChangeArguments
 
         func run() async throws {
-            await arguments.apply(.revoke)
+            try await arguments.apply(.revoke)
         }
     }
 }

@@ -120,14 +120,10 @@ extension Skillcred {
         }
 
         func run() async throws {
-            do {
-                if let addTo, let tsaReply {
-                    try addTimeStamp(reply: tsaReply, to: addTo)
-                } else {
-                    try await seal()
-                }
-            } catch {
-                error.exit()
+            if let addTo, let tsaReply {
+                try addTimeStamp(reply: tsaReply, to: addTo)
+            } else {
+                try await seal()
             }
         }
 
@@ -236,7 +232,7 @@ extension Skillcred {
             if let output {
                 try writeOutput(sealed + [0x0A], to: output)
             } else {
-                FileHandle.standardOutput.write(Data(sealed + [0x0A]))
+                Console.current.writeOutput(sealed + [0x0A])
             }
         }
 
@@ -248,12 +244,6 @@ extension Skillcred {
             return text
         }
 
-        /// A seal key readable by other users is a leak waiting to happen; say so, but do not refuse.
-        private func warnIfReadableByOthers(_ path: String) {
-            guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
-            FileHandle.standardError.write(Data("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)\n".utf8))
-        }
     }
 }
 
@@ -285,7 +275,7 @@ enum TSAClient {
                 throw CLIFailure("--tsa-url \(url.absoluteString): the TSA answered HTTP \(status)", status: 1)
             }
             if let contentType, !contentType.lowercased().hasPrefix("application/timestamp-reply") {
-                FileHandle.standardError.write(Data("skillcred: warning: the TSA's reply has Content-Type \(contentType), not application/timestamp-reply\n".utf8))
+                note("skillcred: warning: the TSA's reply has Content-Type \(contentType), not application/timestamp-reply")
             }
             return body
         }

@@ -24,28 +24,24 @@ extension Skillcred {
         @Option(help: "Port to listen on (env SKILLCRED_PORT; default 8080; 0 picks a free port).")
         var port: Int?
 
-        @Option(name: .customLong("data-dir"), help: "Directory for the registry, issuer keys, e-seal, templates and tokens (env SKILLCRED_DATA_DIR; default skillcred-data).")
-        var dataDir: String?
-
-        @Option(help: "Registry: SQLite path or postgres:// URL (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).")
-        var database: String?
+        @OptionGroup var storage: StorageOptions
 
         @Option(name: .customLong("public-url"), help: "The origin clients use, for status list URLs (env SKILLCRED_PUBLIC_URL; default http://HOST:PORT).")
         var publicURL: String?
 
-        @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default 10485760).")
+        @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.")
         var maxBodyBytes: Int = 10 * 1024 * 1024
 
-        @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted (default 64).")
+        @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted.")
         var maxJSONDepth: Int = 64
 
-        @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints (default 50; burst 2×).")
+        @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints.")
         var verifyRate: Double = 50
 
         @Option(name: .customLong("verify-concurrency"), help: "Verifications run at once; the rest queue in arrival order (default: 2 × processors).")
         var verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
 
-        @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After (default 1024).")
+        @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After.")
         var verifyQueue: Int = 1024
 
         @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals; besides them the service trusts only the demo CA it made itself, for its own seal.")
@@ -57,39 +53,45 @@ extension Skillcred {
         @Option(name: .customLong("trusted-issuers"), help: "A trusted-issuer list (docs/trusted-issuers.md), trusted besides this service's own issuers.")
         var trustedIssuers: String?
 
-        @Option(name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations; default 100).")
+        @Option(name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations).")
         var maxItems: Int = 100
 
-        @Option(name: .customLong("max-answer-bytes"), help: "Largest report the verify endpoints and the web page send, in bytes (default 4 MiB).")
+        @Option(name: .customLong("max-answer-bytes"), help: "Largest report the verify endpoints and the web page send, in bytes.")
         var maxAnswerBytes: Int = 4 * 1024 * 1024
 
-        @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed (default 30).")
+        @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed.")
         var idleTimeout: Int = 30
 
-        @Option(name: .customLong("body-timeout"), help: "Seconds a request may take from its head to the end of its body before the connection is closed (default 30).")
+        @Option(name: .customLong("body-timeout"), help: "Seconds a request may take from its head to the end of its body before the connection is closed.")
         var bodyTimeout: Int = 30
 
-        @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (default 512; the open-file limit is raised to its hard maximum at start).")
+        @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (the open-file limit is raised to its hard maximum at start).")
         var maxConnections: Int = 512
 
-        @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
-        var logLevel: String = "info"
+        @Option(name: .customLong("log-level"), help: "How much the service logs.")
+        var logLevel: Logger.Level = .info
 
+        func validate() throws {
+            guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+            guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
+            guard verifyRate > 0 else { throw ValidationError("--verify-rate must be positive") }
+            guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be positive") }
+            guard verifyQueue >= 0 else { throw ValidationError("--verify-queue must not be negative") }
+            guard maxItems > 0 else { throw ValidationError("--max-items must be positive") }
+            guard maxAnswerBytes >= 64 * 1024 else { throw ValidationError("--max-answer-bytes must be at least 65536") }
+            guard idleTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--idle-timeout and --body-timeout must be positive") }
+            guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+            if let port, !(0...65535).contains(port) { throw ValidationError("--port: \(port) is not a port number") }
+        }
+
+        /// The service configuration the options and the environment describe.
         func configuration() throws(CLIFailure) -> ServiceConfiguration {
             let env = ProcessInfo.processInfo.environment
             let host = host ?? env["SKILLCRED_HOST"] ?? "127.0.0.1"
             let portText = port.map(String.init) ?? env["SKILLCRED_PORT"] ?? "8080"
-            guard let port = Int(portText), (0...65535).contains(port) else { throw CLIFailure("--port: \(portText) is not a port number") }
-            let dataDir = URL(fileURLWithPath: dataDir ?? env["SKILLCRED_DATA_DIR"] ?? "skillcred-data")
-            let database = database ?? env["SKILLCRED_DATABASE"]
-            guard maxBodyBytes > 0 else { throw CLIFailure("--max-body-bytes must be positive") }
-            guard maxJSONDepth > 0 else { throw CLIFailure("--max-json-depth must be positive") }
-            guard verifyConcurrency > 0 else { throw CLIFailure("--verify-concurrency must be positive") }
-            guard verifyQueue >= 0 else { throw CLIFailure("--verify-queue must not be negative") }
-            guard maxItems > 0 else { throw CLIFailure("--max-items must be positive") }
-            guard maxAnswerBytes >= 64 * 1024 else { throw CLIFailure("--max-answer-bytes must be at least 65536") }
-            guard idleTimeout > 0, bodyTimeout > 0 else { throw CLIFailure("--idle-timeout and --body-timeout must be positive") }
-            guard maxConnections > 0 else { throw CLIFailure("--max-connections must be positive") }
+            guard let port = Int(portText), (0...65535).contains(port) else { throw CLIFailure("SKILLCRED_PORT: \(portText) is not a port number") }
+            let dataDir = URL(fileURLWithPath: storage.data.path)
+            let database = storage.spec
             // Trust is chosen, never found: no anchor is taken from the working directory.
             let anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
             let seed = FileManager.default.fileExists(atPath: "samples/templates") ? URL(fileURLWithPath: "samples/templates") : nil
@@ -109,18 +111,16 @@ extension Skillcred {
         }
 
         func run() async throws {
-            let config: ServiceConfiguration
-            do { config = try configuration() } catch { error.exit() }
-            guard let level = Logger.Level(rawValue: logLevel) else { CLIFailure("--log-level: unknown level \(logLevel)").exit() }
+            let config = try configuration()
             var logger = Logger(label: "skillcred")
-            logger.logLevel = level
+            logger.logLevel = logLevel
             let prepared: ServiceSetup.Prepared
             // The data directory holds token hashes and learners' personal data: new files and folders are for this
             // user only (0600/0700), whatever the shell's umask.
             umask(0o077)
             raiseOpenFileLimit()
             do { prepared = try await ServiceSetup.prepare(config) } catch {
-                CLIFailure("cannot prepare \(config.dataDirectory.path): \(RegistryConnection.redact(String(describing: error), spec: config.databaseSpec))").exit()
+                throw CLIFailure("cannot prepare \(config.dataDirectory.path): \(RegistryConnection.redact(String(describing: error), spec: config.databaseSpec))")
             }
             let state = prepared.state
             for warning in prepared.permissionWarnings { say("skillcred: warning: \(warning)") }
@@ -171,7 +171,5 @@ extension Skillcred {
     }
 }
 
-/// Writes a line to standard output unbuffered, so the banner and the demo token reach a log file or pipe at once.
-private func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -21,11 +21,10 @@ extension Skillcred {
         @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`).")
         var key: String
 
-        @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
-        var keysDir = KeyStore.defaultDirectory
+        @OptionGroup var keys: KeyDirectoryOptions
 
-        @Option(help: "Cryptosuite: eddsa-rdfc-2022 (default for Ed25519), eddsa-jcs-2022, ecdsa-rdfc-2019 (default for P-256/P-384), ecdsa-jcs-2019.")
-        var suite: String?
+        @Option(help: "Cryptosuite (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384).")
+        var suite: Cryptosuite?
 
         @Flag(help: "Refuse to sign when the credential's issuer is not the key's controller (its DID).")
         var issuerCheck = false
@@ -60,26 +59,16 @@ extension Skillcred {
         func run() async throws {
             let privateKey: PrivateKey
             do {
-                privateKey = try KeyStore(path: keysDir).load(key)
+                privateKey = try keys.store.load(key)
             } catch {
-                CLIFailure("key \(key): \(error)").exit()
+                throw CLIFailure("key \(key): \(error)")
             }
-            let choice = ProofKeyChoice(privateKey, suite: suite, label: "key \(key)")
+            let choice = try ProofKeyChoice(privateKey, suite: suite, label: "key \(key)")
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
 
-            var document: JSONObject
-            do {
-                let value = try JSONParser.parse(try readInput(file))
-                guard let object = value.objectValue else {
-                    throw CLIFailure("\(file): $: the credential must be a JSON object, found \(value.kindName)")
-                }
-                document = object
-            } catch let failure as CLIFailure {
-                failure.exit()
-            } catch let error as JSONParseError {
-                CLIFailure("\(file): line \(error.line):\(error.column): \(error.message)").exit()
-            } catch {
-                CLIFailure("\(file): \(error)").exit()
+            let value = try readJSON(file)
+            guard var document = value.objectValue else {
+                throw CLIFailure("\(file): $: the credential must be a JSON object, found \(value.kindName)")
             }
 
             // A presentation is bound to its holder, a credential to its issuer.
@@ -88,19 +77,19 @@ extension Skillcred {
             if let party = document[role] {
                 let partyID = party.stringValue ?? party["id"]?.stringValue
                 if issuerCheck, partyID != did {
-                    CLIFailure("\(file): $.\(role): `\(partyID ?? party.kindName)` is not the key's controller `\(did)`", status: 1).exit()
+                    throw CLIFailure("\(file): $.\(role): `\(partyID ?? party.kindName)` is not the key's controller `\(did)`", status: 1)
                 }
             } else {
                 document[role] = .string(did)
             }
 
-            let canonicalizer = makeCanonicalizer(contextDir: contextDir)
+            let canonicalizer = try makeCanonicalizer(contextDir: contextDir)
             if !isPresentation, !noCheck {
                 do throws(IssuerChecks.Refusal) {
                     try IssuerChecks.check(.object(document), cryptosuite: cryptosuite, canonicalizer: canonicalizer)
                 } catch {
                     let lines = error.problems.map { "\(file): \($0.path): \($0.message)" }
-                    CLIFailure("refused to sign (an issuer must not secure this credential; --no-check signs it anyway):\n" + lines.joined(separator: "\n"), status: 1).exit()
+                    throw CLIFailure("refused to sign (an issuer must not secure this credential; --no-check signs it anyway):\n" + lines.joined(separator: "\n"), status: 1)
                 }
             }
             let signer = DataIntegritySigner(canonicalizer: canonicalizer)
@@ -110,37 +99,32 @@ extension Skillcred {
                 challenge: challenge, id: proofId, previousProof: previousProof.isEmpty ? nil : previousProof)
             do {
                 let secured = try signer.addProof(to: .object(document), options: options, key: signingKey)
-                print(JSONWriter.string(secured, style: .pretty))
+                say(JSONWriter.string(secured, style: .pretty))
             } catch {
-                CLIFailure("\(file): \(error)").exit()
+                throw CLIFailure("\(file): \(error)")
             }
         }
     }
 }
 
 /// A Data Integrity key as `sign` and `status publish` use it: the signing key, its did:key and verification
-/// method, and the suite from `--suite` (the key type's default when absent). Exits with status 2 on a bad key or suite.
+/// method, and the suite from `--suite` (the key type's default when absent).
 struct ProofKeyChoice {
     let signingKey: ProofSigningKey
     let did: String
     let defaultMethod: String
     let cryptosuite: Cryptosuite
 
-    init(_ privateKey: PrivateKey, suite: String?, label: String) {
+    init(_ privateKey: PrivateKey, suite: Cryptosuite?, label: String) throws(CLIFailure) {
         do {
             signingKey = try ProofSigningKey(privateKey)
             did = try privateKey.publicKey.didKey()
             defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
         } catch {
-            CLIFailure("\(label): \(error)").exit()
+            throw CLIFailure("\(label): \(error)")
         }
-        if let suite {
-            guard let s = Cryptosuite(rawValue: suite) else {
-                CLIFailure("--suite: unknown cryptosuite `\(suite)` (use \(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", ")))").exit()
-            }
-            cryptosuite = s
-        } else {
-            cryptosuite = signingKey.defaultCryptosuite
-        }
+        cryptosuite = suite ?? signingKey.defaultCryptosuite
     }
 }
+
+extension Cryptosuite: ExpressibleByArgument {}

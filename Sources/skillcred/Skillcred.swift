@@ -27,4 +27,34 @@ struct Skillcred: AsyncParsableCommand {
             TokensCommand.self,
         ]
     )
+
+    /// Runs the command the arguments name and exits with its status: the only place the process exits, so
+    /// commands throw (their `defer` blocks run) and tests can run them in-process through ``run(_:)``.
+    static func main() async {
+        let status = await run(Array(CommandLine.arguments.dropFirst()))
+        exit(withError: status == 0 ? nil : ExitCode(status))
+    }
+
+    /// Runs a command in this process and returns the status it exits with; output goes to ``Console/current``.
+    /// A ``CLIFailure`` becomes its one-line message; every other error is ArgumentParser's to word (usage errors
+    /// with the usage line, `--help` and `--version` on standard output).
+    static func run(_ arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let failure as CLIFailure {
+            failure.report()
+            return failure.status
+        } catch {
+            let status = exitCode(for: error).rawValue
+            let text = fullMessage(for: error)
+            if !text.isEmpty { status == 0 ? say(text) : note(text) }
+            return status
+        }
+    }
 }

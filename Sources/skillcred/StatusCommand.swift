@@ -28,17 +28,17 @@ extension Skillcred.Status {
         @Argument(help: "The credential's id (urn:uuid:…).")
         var credentialID: String
 
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            let store = await database.open()
+            let store = try await storage.openRegistry()
             let state: CredentialStatusState
             let audit: [AuditEntry]
             do {
                 state = try await store.statusState(credentialID: credentialID)
                 audit = try await store.auditLog(credentialID: credentialID)
             } catch {
-                CLIFailure(error.message).exit()
+                throw CLIFailure(error.message)
             }
             let r = state.record
             var o: JSONObject = [
@@ -59,7 +59,7 @@ extension Skillcred.Status {
                 if let reason = e.reason { entry["reason"] = .string(reason) }
                 return .object(entry)
             })
-            print(JSONWriter.string(.object(o), style: .pretty))
+            say(JSONWriter.string(.object(o), style: .pretty))
         }
     }
 
@@ -87,11 +87,10 @@ extension Skillcred.Status {
         @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
         var key: String?
 
-        @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
-        var keysDir = KeyStore.defaultDirectory
+        @OptionGroup var keys: KeyDirectoryOptions
 
-        @Option(help: "Cryptosuite (default: the key type's default, e.g. eddsa-rdfc-2022 or ecdsa-rdfc-2019).")
-        var suite: String?
+        @Option(help: "Cryptosuite (default: the key type's: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384).")
+        var suite: Cryptosuite?
 
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
@@ -102,7 +101,7 @@ extension Skillcred.Status {
         @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain of --seal-key, PEM, seal certificate first.", valueName: "PEM"))
         var sealCert: String?
 
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var storage: StorageOptions
 
         @Flag(help: "Publish without a proof or seal (verifiers that check lists will reject them).")
         var unsigned = false
@@ -113,42 +112,43 @@ extension Skillcred.Status {
         @Option(help: "Cache lifetime advertised to verifiers, in milliseconds (the list's ttl).")
         var ttl: Int = 300_000
 
-        @OptionGroup var database: DatabaseOptions
-
-        func run() async throws {
-            guard validFor > 0 else { CLIFailure("--valid-for: must be a positive number of seconds").exit() }
-            guard ttl >= 0 else { CLIFailure("--ttl: must not be negative").exit() }
+        func validate() throws {
+            guard validFor > 0 else { throw ValidationError("--valid-for: must be a positive number of seconds") }
+            guard ttl >= 0 else { throw ValidationError("--ttl: must not be negative") }
             if unsigned {
-                if key != nil { CLIFailure("--key and --unsigned contradict each other").exit() }
-                if sealKey != nil || sealCert != nil { CLIFailure("--seal-key/--seal-cert and --unsigned contradict each other").exit() }
+                if key != nil { throw ValidationError("--key and --unsigned contradict each other") }
+                if sealKey != nil || sealCert != nil { throw ValidationError("--seal-key/--seal-cert and --unsigned contradict each other") }
             }
             if (sealKey == nil) != (sealCert == nil) {
-                CLIFailure("--seal-key and --seal-cert go together (without both, the data directory's e-seal is used)").exit()
+                throw ValidationError("--seal-key and --seal-cert go together (without both, the data directory's e-seal is used)")
             }
-            let store = await database.open()
+        }
+
+        func run() async throws {
+            let store = try await storage.openRegistry()
             var lists: [StatusListSnapshot]
             do {
                 lists = try await store.statusLists(issuer: nil)
             } catch {
-                CLIFailure(error.message).exit()
+                throw CLIFailure(error.message)
             }
             if let base = statusBaseURL { lists = lists.filter { $0.url.hasPrefix(base) } }
             let sealedCount = lists.filter { StatusListSealing.isSealedIssuer($0.issuer) }.count
             let provedCount = lists.count - sealedCount
             var signer: StatusListPublisher.Signer?
             if !unsigned {
-                var chosen = key.map { makeSigner(keyName: $0) }
+                var chosen = try key.map { name throws(CLIFailure) in try makeSigner(keyName: name) }
                 if provedCount > 0 && key == nil {
                     let issuers = Set(lists.map(\.issuer).filter { !StatusListSealing.isSealedIssuer($0) }).sorted()
                     // The data directory's issuer key signs its own lists (those `skillcred issue --format vc2` made).
-                    if let own = dataDirectoryIssuerKey(), issuers == [own.did] {
-                        chosen = makeSigner(own.key.key, label: own.key.path, keyName: own.key.path)
+                    if let own = try dataDirectoryIssuerKey(), issuers == [own.did] {
+                        chosen = try makeSigner(own.key.key, label: own.key.path, keyName: own.key.path)
                     } else {
-                        CLIFailure("the lists of \(issuers.joined(separator: ", ")) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof").exit()
+                        throw CLIFailure("the lists of \(issuers.joined(separator: ", ")) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof")
                     }
                 }
                 let prove = chosen
-                let seal = sealedCount > 0 ? StatusListSealing.sealingSigner(makeSealer()) : nil
+                let seal = sealedCount > 0 ? StatusListSealing.sealingSigner(try makeSealer()) : nil
                 signer = { unsigned, list in
                     // Checked above: every list has the signer its issuer needs.
                     if StatusListSealing.isSealedIssuer(list.issuer), let seal { return try seal(unsigned, list) }
@@ -159,10 +159,10 @@ extension Skillcred.Status {
             let publisher = StatusListPublisher(directory: URL(fileURLWithPath: out), validity: TimeInterval(validFor), ttl: ttl, signer: signer)
             do {
                 for written in try publisher.publish(lists) {
-                    print("\(written.url) -> \(written.file.path) (\(written.bytes) bytes)")
+                    say("\(written.url) -> \(written.file.path) (\(written.bytes) bytes)")
                 }
             } catch {
-                CLIFailure(error.message).exit()
+                throw CLIFailure(error.message)
             }
             let how: String
             if signer == nil {
@@ -171,47 +171,37 @@ extension Skillcred.Status {
                 how = " (" + [sealedCount > 0 ? "\(sealedCount) sealed with JAdES" : nil, provedCount > 0 ? "\(provedCount) with a Data Integrity proof" : nil]
                     .compactMap { $0 }.joined(separator: ", ") + ")"
             }
-            print("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(lists.isEmpty ? "" : how)")
+            say("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(lists.isEmpty ? "" : how)")
         }
 
         /// The data directory's issuer key and its did:key, when it has one.
-        private func dataDirectoryIssuerKey() -> (key: IssuingDataDirectory.Key, did: String)? {
-            let found: IssuingDataDirectory.Key?
-            do { found = try data.existingIssuerKey() } catch { error.exit() }
-            guard let found, let did = try? found.key.publicKey.didKey() else { return nil }
+        private func dataDirectoryIssuerKey() throws(CLIFailure) -> (key: IssuingDataDirectory.Key, did: String)? {
+            guard let found = try storage.data.existingIssuerKey(), let did = try? found.key.publicKey.didKey() else { return nil }
             return (found, did)
         }
 
         /// The e-seal for EDC issuers' lists: the same key and certificate chain `skillcred issue` seals EDCs with.
-        private func makeSealer() -> JAdESSealer {
+        private func makeSealer() throws(CLIFailure) -> JAdESSealer {
             guard let name = sealKey, let certPath = sealCert else {
-                do { return try data.seal().sealer } catch { error.exit() }
+                return try storage.data.seal().sealer
             }
-            do { try KeyStore.validate(name: name) } catch { CLIFailure("--seal-key \(name): \(error)").exit() }
-            let keyPath = KeyStore(path: keysDir).privateKeyPath(name)
-            let pem: String
-            let chain: String
-            do throws(CLIFailure) {
-                guard let k = String(validating: try readInput(keyPath), as: UTF8.self) else { throw CLIFailure("\(keyPath): not UTF-8 PEM text") }
-                guard let c = String(validating: try readInput(certPath), as: UTF8.self) else { throw CLIFailure("\(certPath): not UTF-8 PEM text") }
-                pem = k
-                chain = c
-            } catch {
-                error.exit()
-            }
+            do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--seal-key \(name): \(error)") }
+            let keyPath = keys.store.privateKeyPath(name)
+            guard let pem = String(validating: try readInput(keyPath), as: UTF8.self) else { throw CLIFailure("\(keyPath): not UTF-8 PEM text") }
+            guard let chain = String(validating: try readInput(certPath), as: UTF8.self) else { throw CLIFailure("\(certPath): not UTF-8 PEM text") }
             do { return try JAdESSealer(privateKeyPEM: pem, certificateChainPEM: chain) } catch {
-                CLIFailure("\(error.code == .invalidKey ? keyPath : certPath): \(error.message)").exit()
+                throw CLIFailure("\(error.code == .invalidKey ? keyPath : certPath): \(error.message)")
             }
         }
 
-        private func makeSigner(keyName: String) -> StatusListPublisher.Signer {
+        private func makeSigner(keyName: String) throws(CLIFailure) -> StatusListPublisher.Signer {
             let privateKey: PrivateKey
-            do { privateKey = try KeyStore(path: keysDir).load(keyName) } catch { CLIFailure("--key \(keyName): \(error)").exit() }
-            return makeSigner(privateKey, label: "--key \(keyName)", keyName: keyName)
+            do { privateKey = try keys.store.load(keyName) } catch { throw CLIFailure("--key \(keyName): \(error)") }
+            return try makeSigner(privateKey, label: "--key \(keyName)", keyName: keyName)
         }
 
-        private func makeSigner(_ privateKey: PrivateKey, label: String, keyName: String) -> StatusListPublisher.Signer {
-            let choice = ProofKeyChoice(privateKey, suite: suite, label: label)
+        private func makeSigner(_ privateKey: PrivateKey, label: String, keyName: String) throws(CLIFailure) -> StatusListPublisher.Signer {
+            let choice = try ProofKeyChoice(privateKey, suite: suite, label: label)
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
             let method = verificationMethod ?? defaultMethod
             let explicitMethod = verificationMethod != nil

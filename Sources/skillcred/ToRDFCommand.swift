@@ -26,12 +26,7 @@ extension Skillcred {
         @OptionGroup var jsonld: JSONLDInputOptions
 
         func run() async throws {
-            do {
-                let text = try convert()
-                FileHandle.standardOutput.write(Data(text.utf8))
-            } catch {
-                error.exit()
-            }
+            emit(try convert())
         }
 
         private func convert() throws(CLIFailure) -> String {

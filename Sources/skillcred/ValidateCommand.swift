@@ -1,5 +1,6 @@
 import ArgumentParser
 import CredentialJSON
+import CredentialVerification
 import Foundation
 import LearningModel
 import ProfileValidation
@@ -34,12 +35,7 @@ extension Skillcred {
         var files: [String]
 
         func run() async throws {
-            var catalog: ESCOCatalog?
-            do {
-                catalog = try Validate.loadCatalog(escoFiles)
-            } catch {
-                error.exit()
-            }
+            let catalog = try Validate.loadCatalog(escoFiles)
             let validator = ProfileValidator(escoCatalog: catalog)
             var status: Int32 = 0
             var reports: [JSONValue] = []
@@ -89,7 +85,7 @@ extension Skillcred {
             if json {
                 out = JSONWriter.string(.object(["results": .array(reports)]), style: .pretty) + "\n"
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            emit(out)
             if status != 0 { throw ExitCode(status) }
         }
 
@@ -97,7 +93,7 @@ extension Skillcred {
             if json {
                 reports.append(["file": .string(file), "error": .string(message)])
             } else {
-                FileHandle.standardError.write(Data(("skillcred: " + message + "\n").utf8))
+                note("skillcred: " + TerminalRenderer.visible(message))
             }
         }
 

@@ -85,12 +85,7 @@ extension Skillcred {
         var inputs: [String]
 
         func run() async throws {
-            let status: Int32
-            do {
-                status = try await verify()
-            } catch {
-                error.exit()
-            }
+            let status = try await verify()
             if status != 0 { throw ExitCode(status) }
         }
 
@@ -192,10 +187,11 @@ extension Skillcred {
             } catch {
                 throw CLIFailure("--controller-document: \(error.message)")
             }
-            let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: makeCanonicalizer(contextDir: contextDir))
+            let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: try makeCanonicalizer(contextDir: contextDir))
             let paths = try files()
             let htmlReport = try html.map { path throws(CLIFailure) in try HTMLReportStream(path: path) }
-            var output = ReportStream(form: jsonLines ? .jsonLines : json ? .json : .terminal(colour: colour || isatty(STDOUT_FILENO) == 1))
+            var output = ReportStream(form: jsonLines ? .jsonLines : json ? .json : .terminal(colour: colour || Console.current.outputIsTerminal))
+            let console = Console.current
             var unreadable = 0
             var worst: OverallStatus?
             // Lazy: a source is made (and its file read) only when the stream starts that input.
@@ -208,7 +204,7 @@ extension Skillcred {
                         unreadable += 1
                         // File names come from the directory listing: shown, never obeyed, like every other message.
                         let why = "\(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")"
-                        FileHandle.standardError.write(Data("skillcred: \(TerminalRenderer.visible(why))\n".utf8))
+                        console.writeError(Array("skillcred: \(TerminalRenderer.visible(why))\n".utf8))
                     }
                     worst = max(worst ?? r.status, r.status)
                     htmlReport?.append(r)
@@ -237,6 +233,8 @@ struct ReportStream {
     }
 
     let form: Form
+    /// Taken when the stream is made: reports arrive from the verifier's threads, outside the command's task.
+    private let console = Console.current
     /// Reports written so far.
     private(set) var count = 0
     /// With `--json`, the first report's pretty JSON: one report is printed as an object, several as an
@@ -293,7 +291,7 @@ struct ReportStream {
     /// Writes straight to the descriptor (no buffer), so a reader of a pipe sees each item when it is done.
     private func emit(_ text: String) {
         guard !text.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        console.writeOutput(Array(text.utf8))
     }
 }
 
@@ -350,12 +348,12 @@ final class HTMLReportStream {
 
 /// The RDFC canonicalizer for `--context-dir`: bundled contexts only (with the shared cache), or bundled
 /// plus the directory's (with a cache of its own, since a cache is valid for one loader).
-func makeCanonicalizer(contextDir: String?) -> JSONLDCanonicalizer {
+func makeCanonicalizer(contextDir: String?) throws(CLIFailure) -> JSONLDCanonicalizer {
     guard let contextDir else { return JSONLDCanonicalizer() }
     do {
         let loader = try BundledContexts.loader(contextDirectory: URL(fileURLWithPath: contextDir))
         return JSONLDCanonicalizer(documentLoader: loader)
     } catch {
-        CLIFailure("--context-dir: \(error)").exit()
+        throw CLIFailure("--context-dir: \(error)")
     }
 }

@@ -143,8 +143,8 @@ struct RegistryConnectionTests {
     }
 
     @Test func explicitSpecBeatsTheEnvironmentWhichBeatsTheDefault() {
-        #expect(RegistryConnection.resolvedSpec("a.sqlite", environment: ["SKILLCRED_DATABASE": "b.sqlite"]) == "a.sqlite")
-        #expect(RegistryConnection.resolvedSpec(nil, environment: ["SKILLCRED_DATABASE": "b.sqlite"]) == "b.sqlite")
-        #expect(RegistryConnection.resolvedSpec(nil, environment: [:]) == "skillcred-data/registry.sqlite")
+        #expect(RegistryConnection.resolvedSpec("a.sqlite", dataDirectory: "/d", environment: ["SKILLCRED_DATABASE": "b.sqlite"]) == "a.sqlite")
+        #expect(RegistryConnection.resolvedSpec(nil, dataDirectory: "/d", environment: ["SKILLCRED_DATABASE": "b.sqlite"]) == "b.sqlite")
+        #expect(RegistryConnection.resolvedSpec(nil, dataDirectory: "/d", environment: [:]) == "/d/registry.sqlite")
     }
 }

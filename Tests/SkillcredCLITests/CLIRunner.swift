@@ -1,5 +1,7 @@
 import Foundation
+import Synchronization
 import TestSupport
+@testable import skillcred
 
 /// What one run of the `skillcred` executable printed.
 struct CLIOutput {
@@ -9,8 +11,23 @@ struct CLIOutput {
     var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
 }
 
-/// Runs the built `skillcred` executable, as a user would, for the end-to-end tests.
+/// Runs `skillcred` commands: in this process (the default), or as the built executable in a directory of the
+/// test's own when a command depends on the working directory.
 enum SkillcredCLI {
+    /// Runs `skillcred ARGUMENTS` in this process, as `main` would, with standard output, standard error and
+    /// standard input bound to buffers: the exit status is what the command returns or throws, never an exit.
+    static func run(_ arguments: [String], stdin: Data? = nil) async throws -> CLIOutput {
+        let out = Mutex([UInt8]()), err = Mutex([UInt8]())
+        let input = Array(stdin ?? Data())
+        let console = Console(
+            writeOutput: { bytes in out.withLock { $0 += bytes } },
+            writeError: { bytes in err.withLock { $0 += bytes } },
+            readInput: { input }, outputIsTerminal: false, errorIsTerminal: false)
+        let status = await Console.$current.withValue(console) { await Skillcred.run(arguments) }
+        return CLIOutput(status: status, stdoutData: Data(out.withLock { $0 }),
+                         stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
+    }
+
     struct MissingBinary: Error, CustomStringConvertible {
         var description: String { "the skillcred executable is not built next to the tests (run swift build)" }
     }
@@ -27,13 +44,13 @@ enum SkillcredCLI {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }()
 
-    /// Runs `skillcred ARGUMENTS` in `directory` (the package root by default), feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> CLIOutput {
+    /// Runs the built executable, `skillcred ARGUMENTS`, in `directory`, feeding `stdin` if given.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL) throws -> CLIOutput {
         guard let binary else { throw MissingBinary() }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? SharedData.packageRoot
+        process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -51,14 +68,12 @@ enum SkillcredCLI {
         return CLIOutput(status: process.terminationStatus, stdoutData: stdout, stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
-    private final class ErrorBuffer: @unchecked Sendable {
-        private let lock = NSLock()
-        private var _data = Data()
-        private var _done = false
+    private final class ErrorBuffer: Sendable {
+        private let state = Mutex((data: Data(), done: false))
         var data: Data {
-            get { lock.withLock { _data } }
-            set { lock.withLock { _data = newValue; _done = true } }
+            get { state.withLock { $0.data } }
+            set { state.withLock { $0 = (newValue, true) } }
         }
-        var done: Bool { lock.withLock { _done } }
+        var done: Bool { state.withLock { $0.done } }
     }
 }

@@ -5,15 +5,15 @@ import TestSupport
 
 /// The `canonicalize` tests run the CLI from the package root.
 enum CanonicalizeCLI {
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIOutput {
-        try SkillcredCLI.run(arguments, stdin: stdin)
+    static func run(_ arguments: [String], stdin: Data? = nil) async throws -> CLIOutput {
+        try await SkillcredCLI.run(arguments, stdin: stdin)
     }
 }
 
 @Suite("skillcred canonicalize")
 struct CanonicalizeCommandTests {
     @Test("prints the expected canonical N-Quads for every rdf-canon eval input")
-    func everyEvalInput() throws {
+    func everyEvalInput() async throws {
         guard let manifestURL = SharedData.vector("rdf-canon/tests/manifest.jsonld") else { return }
         let folder = manifestURL.deletingLastPathComponent()
         let manifest = try JSONParser.parse(try SharedData.data(manifestURL))
@@ -23,7 +23,7 @@ struct CanonicalizeCommandTests {
             let result = try #require(entry["result"]?.stringValue)
             var arguments = ["canonicalize", folder.appendingPathComponent(action).path]
             if entry["hashAlgorithm"]?.stringValue == "SHA384" { arguments += ["--hash", "sha384"] }
-            let output = try CanonicalizeCLI.run(arguments)
+            let output = try await CanonicalizeCLI.run(arguments)
             let expected = String(decoding: try SharedData.data(folder.appendingPathComponent(result)), as: UTF8.self)
             #expect(output.status == 0, "\(action): \(output.stderr)")
             #expect(output.stdout == expected, "\(action)")
@@ -33,9 +33,9 @@ struct CanonicalizeCommandTests {
     }
 
     @Test("--map prints the issued identifier map the rdf-canon map test expects")
-    func map() throws {
+    func map() async throws {
         guard let folder = SharedData.vector("rdf-canon/tests/rdfc10") else { return }
-        let output = try CanonicalizeCLI.run(["canonicalize", "--map", folder.appendingPathComponent("test020-in.nq").path])
+        let output = try await CanonicalizeCLI.run(["canonicalize", "--map", folder.appendingPathComponent("test020-in.nq").path])
         #expect(output.status == 0)
         let actual = try JSONParser.parse(output.stdout)
         let expected = try JSONParser.parse(try SharedData.data(folder.appendingPathComponent("test020-rdfc10map.json")))
@@ -43,22 +43,22 @@ struct CanonicalizeCommandTests {
     }
 
     @Test("reads standard input and honours --hash sha384")
-    func stdinAndSHA384() throws {
+    func stdinAndSHA384() async throws {
         guard let folder = SharedData.vector("rdf-canon/tests/rdfc10") else { return }
         let input = try SharedData.data(folder.appendingPathComponent("test075-in.nq"))
-        let output = try CanonicalizeCLI.run(["canonicalize", "--hash", "sha384", "-"], stdin: input)
+        let output = try await CanonicalizeCLI.run(["canonicalize", "--hash", "sha384", "-"], stdin: input)
         let expected = String(decoding: try SharedData.data(folder.appendingPathComponent("test075-rdfc10.nq")), as: UTF8.self)
         #expect(output.stdout == expected)
-        let sha256 = try CanonicalizeCLI.run(["canonicalize", "-"], stdin: input)
+        let sha256 = try await CanonicalizeCLI.run(["canonicalize", "-"], stdin: input)
         #expect(sha256.stdout != expected)
     }
 
     @Test("the poison graph exits 2 with a work-limit message in well under a second")
-    func poison() throws {
+    func poison() async throws {
         guard let folder = SharedData.vector("rdf-canon/tests/rdfc10") else { return }
         let path = folder.appendingPathComponent("test074-in.nq").path
         let start = ContinuousClock.now
-        let output = try CanonicalizeCLI.run(["canonicalize", path])
+        let output = try await CanonicalizeCLI.run(["canonicalize", path])
         #expect(ContinuousClock.now - start < .seconds(2))
         #expect(output.status == 2)
         #expect(output.stdout.isEmpty)
@@ -67,18 +67,18 @@ struct CanonicalizeCommandTests {
     }
 
     @Test("malformed N-Quads exit 2 with one line naming file and line:column")
-    func badInput() throws {
+    func badInput() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bad-\(UUID().uuidString).nq")
         try Data("<urn:s> <urn:p> <urn:o> .\n<urn:s> <urn:p> \"x\"@ .\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let output = try CanonicalizeCLI.run(["canonicalize", file.path])
+        let output = try await CanonicalizeCLI.run(["canonicalize", file.path])
         #expect(output.status == 2)
         #expect(output.stderr == "skillcred: \(file.path):2:21: a language tag must start with a letter, found space\n")
     }
 
     @Test("an unknown extension without --input is refused with exit 2")
-    func unknownExtension() throws {
-        let output = try CanonicalizeCLI.run(["canonicalize", "data.txt"])
+    func unknownExtension() async throws {
+        let output = try await CanonicalizeCLI.run(["canonicalize", "data.txt"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("--input"))
     }
@@ -87,8 +87,8 @@ struct CanonicalizeCommandTests {
 @Suite("skillcred canonicalize, JSON-LD input")
 struct CanonicalizeJSONLDTests {
     @Test("canonicalizes a sample credential from JSON-LD with the bundled contexts")
-    func sampleCredential() throws {
-        let out = try SkillcredCLI.run(["canonicalize", "samples/vc2-large.json"])
+    func sampleCredential() async throws {
+        let out = try await SkillcredCLI.run(["canonicalize", "samples/vc2-large.json"])
         #expect(out.status == 0, "\(out.stderr)")
         let lines = out.stdout.split(separator: "\n")
         #expect(lines.count == 310)
@@ -96,8 +96,8 @@ struct CanonicalizeJSONLDTests {
     }
 
     @Test("an undefined term fails naming its JSON path, as in to-rdf")
-    func undefinedTermFails() throws {
-        let out = try SkillcredCLI.run(["canonicalize", "samples/undefined-term.json"])
+    func undefinedTermFails() async throws {
+        let out = try await SkillcredCLI.run(["canonicalize", "samples/undefined-term.json"])
         #expect(out.status == 2)
         #expect(out.stderr.contains("$.credentialSubject.finalGrade"))
     }

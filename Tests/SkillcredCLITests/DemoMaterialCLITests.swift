@@ -14,10 +14,10 @@ final class DemoDataDirectory: @unchecked Sendable {
     var sealCert: String { url.appendingPathComponent("seal/seal-cert.pem").path }
     var demoCA: String { url.appendingPathComponent("seal/demo-ca.pem").path }
 
-    init() throws {
+    init() async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-demo-data-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let made = try SkillcredCLI.run(["seal", "--data-dir", url.path, "samples/vc2-small.json"])
+        let made = try await SkillcredCLI.run(["seal", "--data-dir", url.path, "samples/vc2-small.json"])
         guard made.status == 0 else {
             throw ToolFailure(description: "skillcred seal --data-dir could not make the demo seal: \(made.stderr)")
         }
@@ -41,24 +41,24 @@ struct DemoMaterialCLITests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-first-use-\(UUID().uuidString)")
     var data: URL { root.appendingPathComponent("data") }
 
-    func issue(_ format: String, out: String, extra: [String] = []) throws -> CLIOutput {
-        try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
+    func issue(_ format: String, out: String, extra: [String] = []) async throws -> CLIOutput {
+        try await SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
                               "--out", root.appendingPathComponent(out).path, "--format", format,
                               "--database", root.appendingPathComponent("registry.sqlite").path, "--data-dir", data.path] + extra)
     }
 
     @Test("A fresh data directory gets the demo e-seal and issuer key, files 0600 and folders 0700, with a DEMO notice; later runs reuse them")
-    func firstUseMakesThenReuses() throws {
+    func firstUseMakesThenReuses() async throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let edc = try issue("edc-jades", out: "edc")
+        let edc = try await issue("edc-jades", out: "edc")
         #expect(edc.status == 0, "\(edc.stderr)")
         #expect(edc.stderr.contains("skillcred: DEMO — first use: made a demo e-seal in \(data.path)"), "\(edc.stderr)")
         for file in ["keys/seal.pem", "seal/seal-cert.pem", "seal/demo-ca.pem"] {
             #expect(edc.stderr.contains(data.appendingPathComponent(file).path), "the notice does not name \(file): \(edc.stderr)")
         }
         #expect(edc.stderr.contains("O=DEMO ONLY skillcred service"), "\(edc.stderr)")
-        let vc2 = try issue("vc2", out: "vc2")
+        let vc2 = try await issue("vc2", out: "vc2")
         #expect(vc2.status == 0, "\(vc2.stderr)")
         #expect(vc2.stderr.contains("skillcred: DEMO — first use: made an issuer key in \(data.path)"), "\(vc2.stderr)")
         #expect(vc2.stderr.contains(data.appendingPathComponent("keys/issuer.pem").path) && vc2.stderr.contains("did:key:z6Mk"), "\(vc2.stderr)")
@@ -81,11 +81,11 @@ struct DemoMaterialCLITests {
 
         // Later runs reuse it all, without a notice: issuing again, sealing, publishing.
         for format in ["edc-jades", "vc2"] {
-            let again = try issue(format, out: "again-\(format)")
+            let again = try await issue(format, out: "again-\(format)")
             #expect(again.status == 0, "\(again.stderr)")
             #expect(!again.stderr.contains("DEMO"), "\(again.stderr)")
         }
-        let sealed = try SkillcredCLI.run(["seal", "--data-dir", data.path, "samples/vc2-small.json"])
+        let sealed = try await SkillcredCLI.run(["seal", "--data-dir", data.path, "samples/vc2-small.json"])
         #expect(sealed.status == 0 && !sealed.stderr.contains("DEMO"), "\(sealed.stderr)")
         let chain = try String(contentsOf: data.appendingPathComponent("seal/seal-cert.pem"), encoding: .utf8)
         let protected = try #require(try JSONParser.parse(Array(sealed.stdoutData))["signatures"]?.arrayValue?.first?["protected"]?.stringValue)
@@ -95,22 +95,22 @@ struct DemoMaterialCLITests {
         #expect(try files.map { try Data(contentsOf: data.appendingPathComponent($0)) } == before, "a later run changed the material")
 
         // A seal certificate needs its own key: alone, it is refused before anything is issued.
-        let half = try issue("edc-jades", out: "half", extra: ["--seal-cert", data.appendingPathComponent("seal/seal-cert.pem").path])
-        #expect(half.status == 2 && half.stderr.contains("--seal-cert") && half.stderr.contains("--key"), "\(half.stderr)")
+        let half = try await issue("edc-jades", out: "half", extra: ["--seal-cert", data.appendingPathComponent("seal/seal-cert.pem").path])
+        #expect(half.status == 64 && half.stderr.contains("--seal-cert") && half.stderr.contains("--key"), "\(half.stderr)")
     }
 
     @Test("A credential sealed with the demo e-seal is Partially verified with a DEMO reason by default; Verified, still DEMO, only with its CA as anchor")
-    func demoSealIsLabelledAndNeverTrustedByDefault() throws {
+    func demoSealIsLabelledAndNeverTrustedByDefault() async throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        #expect(try issue("edc-jades", out: "edc").status == 0)
+        #expect(try await issue("edc-jades", out: "edc").status == 0)
         let site = root.appendingPathComponent("site").path
-        let published = try SkillcredCLI.run(["status", "publish", "--out", site, "--database", root.appendingPathComponent("registry.sqlite").path,
+        let published = try await SkillcredCLI.run(["status", "publish", "--out", site, "--database", root.appendingPathComponent("registry.sqlite").path,
                                               "--data-dir", data.path])
         #expect(published.status == 0 && published.stdout.contains("(1 sealed with JAdES)"), "\(published.stdout)\(published.stderr)")
         let file = root.appendingPathComponent("edc/L-0001.json").path
 
-        let byDefault = try SkillcredCLI.run(["verify", "--json", "--status-mirror", site, file])
+        let byDefault = try await SkillcredCLI.run(["verify", "--json", "--status-mirror", site, file])
         #expect(byDefault.status == 3, "\(byDefault.stdout)")
         let report = try JSONParser.parse(Array(byDefault.stdoutData))
         #expect(report["verdict"]?.stringValue == "Partially verified")
@@ -119,10 +119,10 @@ struct DemoMaterialCLITests {
         let reason = try #require(seal["reason"]?.stringValue)
         #expect(reason.hasPrefix("DEMO: The seal is intact") && reason.contains("but its certificate is not trusted"), "\(reason)")
         #expect(reason.contains("It is demo material") && reason.contains("DEMO ONLY"), "\(reason)")
-        let terminal = try SkillcredCLI.run(["verify", "--status-mirror", site, file])
+        let terminal = try await SkillcredCLI.run(["verify", "--status-mirror", site, file])
         #expect(terminal.stdout.hasPrefix("◐ Partially verified  DEMO"), "\(terminal.stdout)")
 
-        let anchored = try SkillcredCLI.run(["verify", "--json", "--status-mirror", site, "--trust-anchors",
+        let anchored = try await SkillcredCLI.run(["verify", "--json", "--status-mirror", site, "--trust-anchors",
                                              data.appendingPathComponent("seal/demo-ca.pem").path, file])
         #expect(anchored.status == 0, "\(anchored.stdout)")
         let trusted = try JSONParser.parse(Array(anchored.stdoutData))

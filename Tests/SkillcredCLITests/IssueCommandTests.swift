@@ -3,13 +3,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs the built `skillcred` in the package root; nil (and a SKIPPED line) when it is not built.
-private func issueCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)? {
-    guard SkillcredCLI.binary != nil else {
-        print("SKIPPED: skillcred executable not found (build it with swift build)")
-        return nil
-    }
-    let out = try SkillcredCLI.run(arguments)
+/// Runs `skillcred` in-process.
+private func issueCLI(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String)? {
+    let out = try await SkillcredCLI.run(arguments)
     return (out.status, out.stdout, out.stderr)
 }
 
@@ -22,9 +18,9 @@ struct IssueCommandTests {
     }
 
     @Test("the broken CSV is reported row by row and nothing is written by a dry run")
-    func brokenCSVDryRun() throws {
+    func brokenCSVDryRun() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
-        guard let run = try issueCLI([
+        guard let run = try await issueCLI([
             "issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients-broken.csv",
             "--out", dir.appendingPathComponent("out").path, "--database", dir.appendingPathComponent("db.sqlite").path, "--dry-run",
         ]) else { return }
@@ -36,9 +32,9 @@ struct IssueCommandTests {
     }
 
     @Test("--max-errors stops before issuing anything")
-    func maxErrors() throws {
+    func maxErrors() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
-        guard let run = try issueCLI([
+        guard let run = try await issueCLI([
             "issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients-broken.csv",
             "--out", dir.appendingPathComponent("out").path, "--database", dir.appendingPathComponent("db.sqlite").path, "--max-errors", "3",
         ]) else { return }
@@ -48,7 +44,7 @@ struct IssueCommandTests {
     }
 
     @Test("issue in both formats, then re-run without duplicates")
-    func issueBothFormatsAndRerun() throws {
+    func issueBothFormatsAndRerun() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("db.sqlite").path
         for format in ["edc-jades", "vc2"] {
@@ -56,21 +52,21 @@ struct IssueCommandTests {
             // No --key: the demo e-seal and issuer key are made in the data directory at first use.
             let args = ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
                         "--out", out, "--format", format, "--database", db, "--data-dir", dir.appendingPathComponent("data").path]
-            guard let first = try issueCLI(args) else { return }
+            guard let first = try await issueCLI(args) else { return }
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("20 issued"), "\(first.stdout)")
             #expect(files(format).count == 20)
             let before = try Data(contentsOf: dir.appendingPathComponent(format).appendingPathComponent("L-0007.json"))
-            guard let second = try issueCLI(args) else { return }
+            guard let second = try await issueCLI(args) else { return }
             #expect(second.status == 0, "\(second.stderr)")
             #expect(second.stdout.contains("0 issued (0 resumed), 20 already issued"), "\(second.stdout)")
             #expect(try Data(contentsOf: dir.appendingPathComponent(format).appendingPathComponent("L-0007.json")) == before)
         }
         // The sealed EDC verifies with the CLI's own JAdES verifier against the data directory's demo CA.
-        guard let verify = try issueCLI(["jades-verify", "--trust-anchors", dir.appendingPathComponent("data/seal/demo-ca.pem").path,
+        guard let verify = try await issueCLI(["jades-verify", "--trust-anchors", dir.appendingPathComponent("data/seal/demo-ca.pem").path,
                                          dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
         #expect(verify.status == 0, "\(verify.stderr)")
-        guard let validate = try issueCLI(["validate", dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
+        guard let validate = try await issueCLI(["validate", dir.appendingPathComponent("edc-jades/L-0001.json").path]) else { return }
         #expect(validate.status == 0, "\(validate.stdout) \(validate.stderr)")
     }
 }

@@ -22,10 +22,10 @@ struct IssueCommandDebrisTests {
     }
 
     @Test("A re-run removes the temporary files a crashed run left, in the partial folder and Foundation's old ones")
-    func rerunSweepsLeftovers() throws {
+    func rerunSweepsLeftovers() async throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
+        let first = try await SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
         #expect(first.status == 0, "\(first.stderr)")
         let issued = try entries()
         #expect(issued.count == 20 && issued.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(issued)")
@@ -36,7 +36,7 @@ struct IssueCommandDebrisTests {
         try Data("{\"@context\": [\"https://www.w3.org/ns/cred".utf8).write(to: partial.appendingPathComponent("L-0003.json.1a2b3c4d.tmp"))
         try Data("{".utf8).write(to: out.appendingPathComponent(".dat.nosyncA1B2.XyZ9"))
 
-        let second = try SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
+        let second = try await SkillcredCLI.run(issue(recipients: "samples/recipients.csv"))
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("0 issued (0 resumed), 20 already issued"), "\(second.stdout)")
         let after = try entries()
@@ -45,7 +45,7 @@ struct IssueCommandDebrisTests {
     }
 
     @Test("SIGKILL mid-batch, then re-run: no temporary file among the credentials, every registry row has its file")
-    func killedMidBatch() throws {
+    func killedMidBatch() async throws {
         guard let binary = SkillcredCLI.binary else { throw SkillcredCLI.MissingBinary() }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -81,7 +81,7 @@ struct IssueCommandDebrisTests {
             #expect((try? JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name)))) != nil, "\(name) is not complete JSON")
         }
 
-        let rerun = try SkillcredCLI.run(issue(recipients: recipients.path))
+        let rerun = try await SkillcredCLI.run(issue(recipients: recipients.path))
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let after = try entries()
         #expect(!after.contains(".skillcred-partial"), "the partial folder is removed once empty")
@@ -98,7 +98,7 @@ struct IssueCommandDebrisTests {
         // The registry knows the files' credentials (a sample: first, middle, last).
         for name in [after.first!, after[after.count / 2], after.last!] {
             let id = try #require(try JSONParser.parse(try Data(contentsOf: out.appendingPathComponent(name)))["id"]?.stringValue)
-            let shown = try SkillcredCLI.run(["status", "show", id, "--database", database])
+            let shown = try await SkillcredCLI.run(["status", "show", id, "--database", database])
             #expect(shown.status == 0, "\(name): \(shown.stderr)")
         }
     }

@@ -39,8 +39,9 @@ struct KeysCLITests {
         #expect(try JSONParser.parse(forced.stdout)["type"] == "ed25519")
 
         let badType = try skillcred(["keys", "generate", "--type", "dsa", "--name", "x"], in: directory)
-        #expect(badType.status == 2)
+        #expect(badType.status == 64)
         #expect(badType.stderr.contains("--type"))
+        #expect(badType.stderr.contains("ed25519"), "the usage error lists the key types: \(badType.stderr)")
     }
 
     @Test func importReadsAPEMAndStoresItPrivately() throws {
@@ -50,7 +51,7 @@ struct KeysCLITests {
         // RFC 8410 §10.3 example key.
         let pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n"
         try Data(pem.utf8).write(to: directory.appendingPathComponent("in.pem"))
-        let imported = try skillcred(["keys", "import", "--name", "rfc", "--pem", "in.pem", "--dir", "store"], in: directory)
+        let imported = try skillcred(["keys", "import", "--name", "rfc", "--pem", "in.pem", "--keys-dir", "store"], in: directory)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(try JSONParser.parse(imported.stdout)["type"] == "ed25519")
         #expect(!imported.stdout.contains("MC4CAQAw"))

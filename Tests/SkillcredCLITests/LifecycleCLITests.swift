@@ -29,7 +29,7 @@ struct LifecycleCLITests {
         return try #require(try JSONParser.parse(payload)["id"]?.stringValue)
     }
 
-    @Test func revokedEDCFailsOnRevocationAfterPublishingSealedLists() throws {
+    @Test func revokedEDCFailsOnRevocationAfterPublishingSealedLists() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
@@ -64,9 +64,9 @@ struct LifecycleCLITests {
         #expect(mismatch.status == 2)
         #expect(mismatch.stderr.hasPrefix("skillcred: \(demoCA):"), "\(mismatch.stderr)")
         let half = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", demoCA], in: dir)
-        #expect(half.status == 2 && half.stderr.contains("go together"), "\(half.stderr)")
+        #expect(half.status == 64 && half.stderr.contains("go together"), "\(half.stderr)")
         let contradiction = try SkillcredCLI.run(["status", "publish", "--out", "other", "--unsigned", "--seal-key", "seal"], in: dir)
-        #expect(contradiction.status == 2)
+        #expect(contradiction.status == 64)
         #expect(contradiction.stderr.contains("contradict"), "\(contradiction.stderr)")
 
         // Unsigned lists are still refused by a verifier, as before.
@@ -75,7 +75,7 @@ struct LifecycleCLITests {
         #expect(bare.stdout.contains("carries no proof"), "\(bare.stdout)")
     }
 
-    @Test func revokedCredentialFailsOnRevocationAfterPublishing() throws {
+    @Test func revokedCredentialFailsOnRevocationAfterPublishing() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
@@ -99,7 +99,7 @@ struct LifecycleCLITests {
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
     }
 
-    @Test func oneRegistryWithEDCAndVC2ListsGetsSealsAndProofsInOnePublish() throws {
+    @Test func oneRegistryWithEDCAndVC2ListsGetsSealsAndProofsInOnePublish() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (format, out) in [("edc-jades", "edc"), ("vc2", "vc2")] {
@@ -122,7 +122,7 @@ struct LifecycleCLITests {
         }
     }
 
-    @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() throws {
+    @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",

@@ -7,7 +7,7 @@ import Testing
 @Suite("Output files: devices and FIFOs are written to, never replaced")
 struct OutputFileTests {
     /// Runs `arguments` (with `{}` replaced by a FIFO's path) while another thread drains the FIFO; returns what it read.
-    func throughFIFO(_ arguments: [String]) throws -> (CLIOutput, String, Bool) {
+    func throughFIFO(_ arguments: [String]) async throws -> (CLIOutput, String, Bool) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-fifo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -20,7 +20,7 @@ struct OutputFileTests {
             box.done.signal()
         }
         reader.start()
-        let output = try SkillcredCLI.run(arguments.map { $0 == "{}" ? fifo : $0 })
+        let output = try await SkillcredCLI.run(arguments.map { $0 == "{}" ? fifo : $0 })
         _ = box.done.wait(timeout: .now() + 30)
         var info = stat()
         let stillFIFO = stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
@@ -28,14 +28,14 @@ struct OutputFileTests {
     }
 
     @Test("seal -o and verify --html write into a FIFO and leave it a FIFO")
-    func fifoStaysAFIFO() throws {
-        let demo = try DemoDataDirectory()
-        let (sealed, sealedText, sealFIFO) = try throughFIFO(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
+    func fifoStaysAFIFO() async throws {
+        let demo = try await DemoDataDirectory()
+        let (sealed, sealedText, sealFIFO) = try await throughFIFO(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
                                                               "-o", "{}", "samples/vc2-small.json"])
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealedText.contains("\"signatures\""))
         #expect(sealFIFO)
-        let (verified, html, htmlFIFO) = try throughFIFO(["verify", "--html", "{}", "samples/vc2-small.json"])
+        let (verified, html, htmlFIFO) = try await throughFIFO(["verify", "--html", "{}", "samples/vc2-small.json"])
         #expect(verified.status != 2, "\(verified.stderr)")
         #expect(html.contains("<!DOCTYPE html>") && html.contains("</html>"))
         #expect(htmlFIFO)

@@ -30,10 +30,7 @@ private final class TSAWorkspace: Sendable {
     let dir: URL
 
     static func make() throws -> TSAWorkspace? {
-        guard let openssl = openSSL(), SkillcredCLI.binary != nil else {
-            if SkillcredCLI.binary == nil { print("SKIPPED: skillcred executable not found (build it with swift build)") }
-            return nil
-        }
+        guard let openssl = openSSL() else { return nil }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-seal-tsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let workspace = TSAWorkspace(openssl: openssl, dir: dir)
@@ -93,8 +90,8 @@ private final class TSAWorkspace: Sendable {
     }
 
     /// Seals credential.json with the workspace data directory's demo seal (made at first use), writing the query too.
-    func seal(to sealed: String, query: String, extra: [String] = []) throws -> CLIOutput {
-        try SkillcredCLI.run(["seal", "--data-dir", path("data"), "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
+    func seal(to sealed: String, query: String, extra: [String] = []) async throws -> CLIOutput {
+        try await SkillcredCLI.run(["seal", "--data-dir", path("data"), "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
     }
 
     func json(_ name: String) throws -> JSONValue {
@@ -111,9 +108,9 @@ private func sigTstValues(_ document: JSONValue) -> [String] {
 @Suite("skillcred seal: RFC 3161 time-stamps (B-T)")
 struct SealTimeStampCLITests {
     @Test("--tsa-query-out, openssl ts -reply, then --tsa-reply --add-to embeds the token")
-    func offlineRoundTrip() throws {
+    func offlineRoundTrip() async throws {
         guard let ws = try TSAWorkspace.make() else { return }
-        let sealedRun = try ws.seal(to: "sealed.json", query: "query.tsq")
+        let sealedRun = try await ws.seal(to: "sealed.json", query: "query.tsq")
         #expect(sealedRun.status == 0, "\(sealedRun.stderr)")
         let queryText = try ws.openssl(["ts", "-query", "-in", "query.tsq", "-text"])
         #expect(queryText.contains("Hash Algorithm: sha256"))
@@ -121,7 +118,7 @@ struct SealTimeStampCLITests {
         #expect(queryText.contains("Nonce: 0x"))
         try ws.reply(query: "query.tsq", out: "reply.tsr")
 
-        let added = try SkillcredCLI.run(["seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("sealed.json"),
+        let added = try await SkillcredCLI.run(["seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("sealed.json"),
                                           "-o", ws.path("stamped.json")])
         #expect(added.status == 0, "\(added.stderr)")
         let sealed = try ws.json("sealed.json")
@@ -140,32 +137,31 @@ struct SealTimeStampCLITests {
         #expect(values.first.flatMap { Data(base64Encoded: $0) } == token)
 
         // Standard output when no -o; a second reply appends.
-        let again = try SkillcredCLI.run(["seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("stamped.json")])
+        let again = try await SkillcredCLI.run(["seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("stamped.json")])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(sigTstValues(try JSONParser.parse(Array(again.stdoutData))).count == 2)
 
         // The stamped seal still verifies (etsiU is unsigned).
-        let verify = try SkillcredCLI.run(["jades-verify", ws.path("stamped.json")])
+        let verify = try await SkillcredCLI.run(["jades-verify", ws.path("stamped.json")])
         #expect(verify.stdout.contains("seal: valid"), "\(verify.stdout)\(verify.stderr)")
     }
 
     @Test("A reply for another seal is refused with exit status 1")
-    func replyForAnotherSeal() throws {
+    func replyForAnotherSeal() async throws {
         guard let ws = try TSAWorkspace.make() else { return }
-        #expect(try ws.seal(to: "one.json", query: "one.tsq").status == 0)
-        #expect(try ws.seal(to: "two.json", query: "two.tsq").status == 0)
+        #expect(try await ws.seal(to: "one.json", query: "one.tsq").status == 0)
+        #expect(try await ws.seal(to: "two.json", query: "two.tsq").status == 0)
         try ws.reply(query: "one.tsq", out: "one.tsr")
-        let wrong = try SkillcredCLI.run(["seal", "--tsa-reply", ws.path("one.tsr"), "--add-to", ws.path("two.json")])
+        let wrong = try await SkillcredCLI.run(["seal", "--tsa-reply", ws.path("one.tsr"), "--add-to", ws.path("two.json")])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("imprint"), "\(wrong.stderr)")
-        let garbage = try SkillcredCLI.run(["seal", "--tsa-reply", ws.path("credential.json"), "--add-to", ws.path("two.json")])
+        let garbage = try await SkillcredCLI.run(["seal", "--tsa-reply", ws.path("credential.json"), "--add-to", ws.path("two.json")])
         #expect(garbage.status == 1)
         #expect(garbage.stderr.contains("time-stamp"), "\(garbage.stderr)")
     }
 
     @Test("Option combinations are checked with clear errors")
-    func optionValidation() throws {
-        guard SkillcredCLI.binary != nil else { print("SKIPPED: skillcred executable not found"); return }
+    func optionValidation() async throws {
         let cases: [([String], String)] = [
             (["seal", "--tsa-reply", "reply.tsr"], "--add-to"),
             (["seal", "--add-to", "sealed.json"], "--tsa-reply"),
@@ -181,18 +177,18 @@ struct SealTimeStampCLITests {
               "--tsa-url", "ftp://127.0.0.1/", "credential.json"], "https"),
         ]
         for (arguments, expected) in cases {
-            let out = try SkillcredCLI.run(arguments)
+            let out = try await SkillcredCLI.run(arguments)
             #expect(out.status != 0, "\(arguments)")
             #expect(out.stderr.contains(expected), "\(arguments): \(out.stderr)")
         }
-        let help = try SkillcredCLI.run(["seal", "--help"])
+        let help = try await SkillcredCLI.run(["seal", "--help"])
         for option in ["--tsa-query-out", "--tsa-url", "--tsa-reply", "--add-to", "B-T"] {
             #expect(help.stdout.contains(option), "help lacks \(option)")
         }
     }
 
     @Test("--tsa-url posts the query to a loopback TSA and embeds its reply; redirects are refused")
-    func onlineLoopback() throws {
+    func onlineLoopback() async throws {
         guard let ws = try TSAWorkspace.make() else { return }
         let server = try LoopbackHTTPServer { request in
             let name = UUID().uuidString
@@ -204,7 +200,7 @@ struct SealTimeStampCLITests {
             return LoopbackHTTPServer.response(status: "200 OK", headers: ["Content-Type: application/timestamp-reply"], body: Array(reply))
         }
         defer { server.stop() }
-        let out = try SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
+        let out = try await SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
                                         "--tsa-url", "http://127.0.0.1:\(server.port)/tsa", ws.path("credential.json")])
         #expect(out.status == 0, "\(out.stderr)")
         let request = try #require(server.requests.first)
@@ -216,7 +212,7 @@ struct SealTimeStampCLITests {
             LoopbackHTTPServer.response(status: "302 Found", headers: ["Location: http://127.0.0.1:\(server.port)/tsa"], body: [])
         }
         defer { redirecting.stop() }
-        let redirected = try SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
+        let redirected = try await SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
                                                "--tsa-url", "http://127.0.0.1:\(redirecting.port)/", ws.path("credential.json")])
         #expect(redirected.status != 0)
         #expect(redirected.stderr.contains("redirect"), "\(redirected.stderr)")

@@ -8,9 +8,9 @@ struct VerifyCommandTests {
     let official = "edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-signed.jsonld"
 
     @Test("An official EU sample: partially verified (exit 3), summarised for a person")
-    func officialSample() throws {
+    func officialSample() async throws {
         guard let sample = SharedData.shared(official) else { return }
-        let r = try SkillcredCLI.run(["verify", sample.path])
+        let r = try await SkillcredCLI.run(["verify", sample.path])
         let (status, out, err) = (r.status, Array(r.stdoutData), r.stderr)
         let text = String(decoding: out, as: UTF8.self)
         #expect(status == 3, "\(err)")
@@ -23,11 +23,11 @@ struct VerifyCommandTests {
     }
 
     @Test("--json is a VC API VerificationResult; --html writes a self-contained report")
-    func jsonAndHTML() throws {
+    func jsonAndHTML() async throws {
         guard let sample = SharedData.shared(official) else { return }
         let html = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).html")
         defer { try? FileManager.default.removeItem(at: html) }
-        let r = try SkillcredCLI.run(["verify", "--json", "--html", html.path, sample.path])
+        let r = try await SkillcredCLI.run(["verify", "--json", "--html", html.path, sample.path])
         let (status, out) = (r.status, Array(r.stdoutData))
         #expect(status == 3)
         let json = try JSONParser.parse(out)
@@ -41,7 +41,7 @@ struct VerifyCommandTests {
     }
 
     @Test("Exit codes: 1 for a broken seal, 2 for unreadable input or a bad option, directories expand")
-    func exitCodes() throws {
+    func exitCodes() async throws {
         guard let sample = SharedData.shared(official) else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -50,22 +50,22 @@ struct VerifyCommandTests {
         let tampered = original.replacingOccurrences(of: "Ana Andromeda", with: "Ana Andromedb")
         #expect(tampered != original)
         try tampered.write(to: dir.appendingPathComponent("tampered.json"), atomically: true, encoding: .utf8)
-        let r = try SkillcredCLI.run(["verify", dir.appendingPathComponent("tampered.json").path])
+        let r = try await SkillcredCLI.run(["verify", dir.appendingPathComponent("tampered.json").path])
         let (status, out) = (r.status, Array(r.stdoutData))
         #expect(status == 1)
         #expect(String(decoding: out, as: UTF8.self).contains("✗ Seal"))
 
         try "{\n  \"a\": tru\n}".write(to: dir.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
-        let broken = try SkillcredCLI.run(["verify", dir.appendingPathComponent("broken.json").path])
+        let broken = try await SkillcredCLI.run(["verify", dir.appendingPathComponent("broken.json").path])
         #expect(broken.status == 2)
         #expect(broken.stderr.contains("broken.json: line 2:"))
 
         // A directory: both files, worst result wins (unreadable → 2).
-        let both = try SkillcredCLI.run(["verify", dir.path])
+        let both = try await SkillcredCLI.run(["verify", dir.path])
         #expect(both.status == 2)
         #expect(both.stdout.contains("tampered.json"))
 
-        #expect(try SkillcredCLI.run(["verify", "--at", "yesterday", sample.path]).status == 2)
-        #expect(try SkillcredCLI.run(["verify", dir.appendingPathComponent("missing.json").path]).status == 2)
+        #expect(try await SkillcredCLI.run(["verify", "--at", "yesterday", sample.path]).status == 2)
+        #expect(try await SkillcredCLI.run(["verify", dir.appendingPathComponent("missing.json").path]).status == 2)
     }
 }

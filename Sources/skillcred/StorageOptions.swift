@@ -1,13 +1,34 @@
 import ArgumentParser
 import CredentialIssuance
+import CredentialRegistry
 import Foundation
 import JAdES
 import KeyManagement
+import RegistryStores
+
+/// `--data-dir DIR` and `--database SPEC`: the one place every command finds the issuer's state — the registry,
+/// which lives in the data directory unless `--database` puts it elsewhere, and the default issuer key and e-seal.
+/// `issue`, `status`, `revoke`, `tokens` and `serve` resolve them the same way, so `--data-dir X` alone moves
+/// everything.
+struct StorageOptions: ParsableArguments {
+    @OptionGroup var data: DataDirectoryOptions
+
+    @Option(name: .customLong("database"), help: ArgumentHelp("The registry: a SQLite file or postgres://user:pass@host:port/db (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).", valueName: "SPEC"))
+    var database: String?
+
+    /// The registry spec in force: `--database`, else the environment, else the data directory's SQLite file.
+    var spec: String { RegistryConnection.resolvedSpec(database, dataDirectory: data.path) }
+
+    /// Opens the registry (either engine), migrated; a failure names the option and never shows the password.
+    func openRegistry() async throws(CLIFailure) -> any RegistryStore {
+        do { return try await RegistryConnection.openReady(spec) } catch { throw CLIFailure("--database: \(error.message)") }
+    }
+}
 
 /// `--data-dir DIR`: where the default issuer key and e-seal live — those of `skillcred serve`, made as DEMO material
 /// at first use and reused afterwards. No key is committed to the repository: every clone makes its own.
 struct DataDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the default issuer key and e-seal live (those of skillcred serve): made as DEMO material at first use, files 0600 and folders 0700, reused afterwards (env SKILLCRED_DATA_DIR; default skillcred-data).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the issuer's state lives: the registry and the default issuer key and e-seal (made as DEMO material at first use, files 0600, folders 0700) (env SKILLCRED_DATA_DIR; default skillcred-data).", valueName: "DIR"))
     var dataDir: String?
 
     /// The data directory in force after the environment and the default are applied.
@@ -68,6 +89,6 @@ struct DataDirectoryOptions: ParsableArguments {
     }
 
     private func announce(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        note(text)
     }
 }
