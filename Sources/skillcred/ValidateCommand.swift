@@ -31,8 +31,8 @@ extension Skillcred {
         @Flag(name: .customLong("skills"), help: "List each learning outcome's ESCO skills with their labels (from --esco when given).")
         var listSkills = false
 
-        @Argument(help: ArgumentHelp("Credential files (plain JSON, {\"credential\": …} uploads, or JAdES JWS JSON); - for standard input.", valueName: "FILE"))
-        var files: [String]
+        /// Plain JSON, `{"credential": …}` uploads, or JAdES JWS JSON.
+        @OptionGroup var inputs: CredentialInputs
 
         func run() async throws {
             let catalog = try Validate.loadCatalog(escoFiles)
@@ -40,7 +40,8 @@ extension Skillcred {
             var status: Int32 = 0
             var reports: [JSONValue] = []
             var out = ""
-            for file in files {
+            // An unreadable file is reported among the others (status 2), not instead of them.
+            for file in try inputs.files(checkReadable: false) {
                 let document: EDCDocument
                 do {
                     let bytes = try readInput(file)

@@ -33,9 +33,6 @@ extension Skillcred {
         @Flag(name: .long, help: "Print one compact VerificationResult JSON object per line instead of the terminal report, each as soon as its item is done, in input order: the form for large batches.")
         var jsonLines = false
 
-        @Option(name: .long, help: ArgumentHelp("Refuse to start when the inputs, directories expanded, are more files than this.", valueName: "N"))
-        var maxFiles: Int = 100_000
-
         @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report to FILE.", valueName: "FILE"))
         var html: String?
 
@@ -81,8 +78,7 @@ extension Skillcred {
         @Flag(name: .long, help: "Colour the terminal report even when standard output is not a terminal.")
         var colour = false
 
-        @Argument(help: ArgumentHelp("Credential files, a directory, or - for standard input.", valueName: "FILE|DIR|-"))
-        var inputs: [String]
+        @OptionGroup var inputs: CredentialInputs
 
         func run() async throws {
             let status = try await verify()
@@ -134,35 +130,6 @@ extension Skillcred {
         /// Only names are gathered here; each file is read when its turn comes. A file named on the command line
         /// that does not exist is refused before anything runs (a typo), a directory entry that vanishes or
         /// cannot be read is reported as unreadable in its place.
-        private func files() throws(CLIFailure) -> [String] {
-            guard maxFiles >= 1 else { throw CLIFailure("--max-files must be at least 1") }
-            var out: [String] = []
-            for input in inputs {
-                var isDir: ObjCBool = false
-                if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue {
-                    let names: [String]
-                    do { names = try FileManager.default.contentsOfDirectory(atPath: input) } catch {
-                        throw CLIFailure("\(input): cannot list directory")
-                    }
-                    let picked = names.filter { ["json", "jsonld", "jwt"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-                    if picked.isEmpty { throw CLIFailure("\(input): no .json, .jsonld or .jwt files in this directory") }
-                    if out.count + picked.count > maxFiles {
-                        throw CLIFailure("\(input): \(picked.count) files to verify\(out.isEmpty ? "" : " after \(out.count) others"), more than the limit of \(maxFiles) files per run (--max-files); verify the folder in parts or raise --max-files")
-                    }
-                    out += picked.map { (input as NSString).appendingPathComponent($0) }
-                } else {
-                    if input != "-" && !isDir.boolValue && !FileManager.default.isReadableFile(atPath: input) {
-                        throw CLIFailure("\(input): cannot read file")
-                    }
-                    if out.count + 1 > maxFiles {
-                        throw CLIFailure("\(inputs.count) inputs name more than the limit of \(maxFiles) files per run (--max-files)")
-                    }
-                    out.append(input)
-                }
-            }
-            return out
-        }
-
         /// Verifies everything and returns the exit status (0 verified, 1 failed, 3 partially verified).
         ///
         /// Reports are written as they come (in input order) and then dropped, so a run over 100,000 files
@@ -188,7 +155,7 @@ extension Skillcred {
                 throw CLIFailure("--controller-document: \(error.message)")
             }
             let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: try makeCanonicalizer(contextDir: contextDir))
-            let paths = try files()
+            let paths = try inputs.files()
             let htmlReport = try html.map { path throws(CLIFailure) in try HTMLReportStream(path: path) }
             var output = ReportStream(form: jsonLines ? .jsonLines : json ? .json : .terminal(colour: colour || Console.current.outputIsTerminal))
             let console = Console.current

@@ -49,3 +49,20 @@ struct InProcessCLITests {
                 "--data-dir without --database puts the registry in the data directory, as serve does")
     }
 }
+
+@Suite("skillcred validate and verify read the same inputs")
+struct CredentialInputsCLITests {
+    @Test func validateTakesADirectoryAsVerifyDoes() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-inputs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(#"{"not": "an EDC"}"#.utf8).write(to: dir.appendingPathComponent("a.json"))
+        try Data("ignored".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let validated = try await SkillcredCLI.run(["validate", dir.path])
+        #expect(validated.status == 1, "\(validated.stderr)")
+        #expect(validated.stdout.contains("a.json: INVALID"), "\(validated.stdout)")
+        #expect(!validated.stdout.contains("notes.txt"))
+        let capped = try await SkillcredCLI.run(["validate", "--max-files", "0", dir.path])
+        #expect(capped.status == 64)
+    }
+}
