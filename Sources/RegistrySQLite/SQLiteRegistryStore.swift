@@ -146,46 +146,31 @@ public final class SQLiteRegistryStore: RegistryStore {
             guard let record = try Self.fetchCredential(db, where: "id = ?", [credentialID]) else {
                 throw RegistryError(.notFound, "no credential \(credentialID) in the registry")
             }
-            func bit(_ purpose: String) throws -> Bool {
-                guard let s = record.status(for: purpose) else { return false }
-                guard let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [s.listURL]) else {
-                    return false
-                }
-                return Bitstring(bytes: Array(blob)).bit(at: s.index) ?? false
-            }
-            return CredentialStatusState(record: record, revoked: try bit("revocation"), suspended: try bit("suspension"))
+            return try StatusChangeRules.state(of: record) { entry in try Self.bits(db, url: entry.listURL)?.bit(at: entry.index) }
         }
     }
 
     public func changeStatus(credentialID: String, action: StatusAction, reason: String?, actor: String) async throws(RegistryError) -> StatusChangeResult {
         try await write { db in
-            guard let record = try Self.fetchCredential(db, where: "id = ?", [credentialID]) else {
-                throw RegistryError(.notFound, "no credential \(credentialID) in the registry")
+            let record = try Self.fetchCredential(db, where: "id = ?", [credentialID])
+            let entry = try StatusChangeRules.entry(for: action, of: record, credentialID: credentialID)
+            if let record, let revocation = StatusChangeRules.revocationToCheck(before: action, of: record) {
+                let revoked = try Self.bits(db, url: revocation.listURL)?.bit(at: revocation.index) ?? false
+                try StatusChangeRules.check(revoked: revoked, before: action, credentialID: credentialID)
             }
-            let purpose = action == .revoke ? "revocation" : "suspension"
-            guard let assignment = record.status(for: purpose) else {
-                throw RegistryError(.noStatusEntry, "credential \(credentialID) has no \(purpose) status entry")
+            // The write transaction is the lock: SQLite runs one writer at a time.
+            guard var bits = try Self.bits(db, url: entry.listURL) else {
+                throw RegistryError(.storage, "status list \(entry.listURL) is missing")
             }
-            if action == .reinstate, let rev = record.status(for: "revocation"),
-               let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [rev.listURL]),
-               Bitstring(bytes: Array(blob)).bit(at: rev.index) == true {
-                throw RegistryError(.notAllowed, "credential \(credentialID) is revoked; revocation is final and cannot be reinstated")
-            }
-            guard let blob = try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [assignment.listURL]) else {
-                throw RegistryError(.storage, "status list \(assignment.listURL) is missing")
-            }
-            var bits = Bitstring(bytes: Array(blob))
-            let target = action != .reinstate
-            let changed = bits.bit(at: assignment.index) != target
+            let changed = try StatusChangeRules.apply(action, to: &bits, at: entry)
+            let now = Date()
             if changed {
-                try bits.setBit(at: assignment.index, to: target)
                 try db.execute(sql: "UPDATE status_list SET bits = ?, updated_at = ? WHERE url = ?",
-                               arguments: [Data(bits.bytes), Date(), assignment.listURL])
+                               arguments: [Data(bits.bytes), now, entry.listURL])
             }
             try db.execute(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Date(), credentialID, action.rawValue + (changed ? "" : " (no change)"), reason, actor])
-            return StatusChangeResult(credentialID: credentialID, action: action, changed: changed,
-                                      listURL: assignment.listURL, index: assignment.index)
+                           arguments: [now, credentialID, StatusChangeRules.auditAction(action, changed: changed), reason, actor])
+            return StatusChangeRules.result(action, credentialID: credentialID, entry: entry, changed: changed)
         }
     }
 
@@ -282,83 +267,54 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: - Transactions
 
     private static func reserve(_ db: Database, _ requests: [ReservationRequest], policy: StatusAllocationPolicy) throws -> [CredentialRecord] {
-        var result: [CredentialRecord?] = Array(repeating: nil, count: requests.count)
-        var fresh: [Int] = []
-        for (k, r) in requests.enumerated() {
-            if let existing = try fetchCredential(db, where: "batch = ? AND row_key = ? AND format = ?", [r.batch, r.rowKey, r.format]) {
-                result[k] = existing
-            } else {
-                fresh.append(k)
-            }
+        let found = try requests.map { r in
+            try fetchCredential(db, where: "batch = ? AND row_key = ? AND format = ?", [r.batch, r.rowKey, r.format])
         }
+        var plan = ReservationPlan(requests, existing: found, policy: policy)
         let now = Date()
-        // Draw all indexes for one issuer and purpose at once: one read and one write of each list.
-        let byIssuer = Dictionary(grouping: fresh, by: { requests[$0].issuer })
-        var assignments: [Int: [StatusAssignment]] = [:]
-        for (issuer, members) in byIssuer {
-            for purpose in policy.purposes {
-                var pending = members[...]
-                while !pending.isEmpty {
-                    var list = try openList(db, issuer: issuer, purpose: purpose, policy: policy, now: now)
-                    let room = policy.capacityPerList - list.allocatedCount
-                    let indexes = IndexAllocator.draw(min(room, pending.count), size: list.size, allocated: &list.allocated)
-                    for index in indexes {
-                        let k = pending.removeFirst()
-                        assignments[k, default: []].append(StatusAssignment(purpose: purpose, listURL: list.url, index: index))
-                    }
-                    try db.execute(sql: "UPDATE status_list SET allocated = ?, allocated_count = ?, updated_at = ? WHERE url = ?",
-                                   arguments: [Data(list.allocated), list.allocatedCount + indexes.count, now, list.url])
-                }
+        for step in plan.steps {
+            while plan.needsEntries(step) {
+                var list = try openList(db, issuer: step.issuer, purpose: step.purpose, policy: policy, now: now)
+                let drawn = plan.draw(step, from: &list, policy: policy)
+                try db.execute(sql: "UPDATE status_list SET allocated = ?, allocated_count = ?, updated_at = ? WHERE url = ?",
+                               arguments: [Data(list.allocated), list.allocatedCount, now, list.url])
+                if drawn == 0 { throw RegistryError(.conflict, "status list \(list.url) has room by its count but no free index") }
             }
         }
-        for k in fresh {
-            let r = requests[k]
+        for (_, record) in plan.newRecords(now: now) {
             try db.cachedStatement(sql: """
                 INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
                 VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
-                """).execute(arguments: [r.newCredentialID, r.issuer, r.batch, r.rowKey, r.format, now])
-            let statuses = assignments[k] ?? []
-            for s in statuses {
+                """).execute(arguments: [record.id, record.issuer, record.batch, record.rowKey, record.format, now])
+            for s in record.statuses {
                 try db.cachedStatement(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [r.newCredentialID, s.purpose, s.listURL, s.index])
+                    .execute(arguments: [record.id, s.purpose, s.listURL, s.index])
             }
-            result[k] = CredentialRecord(id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
-                                         state: .reserved, statuses: statuses, document: nil, createdAt: now)
         }
-        return result.map { $0! }
-    }
-
-    private struct OpenList {
-        var url: String
-        var size: Int
-        var allocated: [UInt8]
-        var allocatedCount: Int
+        return plan.records(now: now)
     }
 
     /// The newest list for (issuer, purpose) that still has room, creating the next one when it is full.
-    private static func openList(_ db: Database, issuer: String, purpose: String, policy: StatusAllocationPolicy, now: Date) throws -> OpenList {
+    private static func openList(_ db: Database, issuer: String, purpose: String, policy: StatusAllocationPolicy, now: Date) throws -> OpenStatusList {
+        var sequence = 1
         if let row = try Row.fetchOne(db, sql: """
             SELECT url, size, allocated, allocated_count, sequence FROM status_list
             WHERE issuer = ? AND purpose = ? ORDER BY sequence DESC LIMIT 1
             """, arguments: [issuer, purpose]) {
-            let count: Int = row["allocated_count"]
-            if count < policy.capacityPerList {
-                return OpenList(url: row["url"], size: row["size"], allocated: Array(row["allocated"] as Data), allocatedCount: count)
-            }
-            return try createList(db, issuer: issuer, purpose: purpose, sequence: (row["sequence"] as Int) + 1, policy: policy, now: now)
+            let list = OpenStatusList(url: row["url"], size: row["size"], allocated: Array(row["allocated"] as Data), allocatedCount: row["allocated_count"])
+            if list.hasRoom(under: policy) { return list }
+            sequence = (row["sequence"] as Int) + 1
         }
-        return try createList(db, issuer: issuer, purpose: purpose, sequence: 1, policy: policy, now: now)
-    }
-
-    private static func createList(_ db: Database, issuer: String, purpose: String, sequence: Int,
-                                   policy: StatusAllocationPolicy, now: Date) throws -> OpenList {
-        let url = policy.listURL(purpose: purpose, sequence: sequence)
-        let empty = Data(count: (policy.listSize + 7) / 8)
+        let list = OpenStatusList.empty(url: policy.listURL(purpose: purpose, sequence: sequence), policy: policy)
         try db.execute(sql: """
             INSERT INTO status_list (url, issuer, purpose, sequence, size, allocated, allocated_count, bits, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-            """, arguments: [url, issuer, purpose, sequence, policy.listSize, empty, empty, now])
-        return OpenList(url: url, size: policy.listSize, allocated: Array(empty), allocatedCount: 0)
+            """, arguments: [list.url, issuer, purpose, sequence, list.size, Data(list.allocated), Data(policy.emptyBitmap), now])
+        return list
+    }
+
+    private static func bits(_ db: Database, url: String) throws -> Bitstring? {
+        try Data.fetchOne(db, sql: "SELECT bits FROM status_list WHERE url = ?", arguments: [url]).map { Bitstring(bytes: Array($0)) }
     }
 
     private static func fetchCredential(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialRecord? {

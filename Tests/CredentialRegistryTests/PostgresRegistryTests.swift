@@ -49,17 +49,6 @@ struct PostgresRegistryTests {
         #expect(try await store.statusLists(issuer: nil).isEmpty)
     }
 
-    @Test func reservesOneEntryPerPurposeInDistinctLists() async throws { try await behaviour.reservesOneEntryPerPurposeInDistinctLists() }
-    @Test func reReservingARowReturnsTheSameCredential() async throws { try await behaviour.reReservingARowReturnsTheSameCredential() }
-    @Test func completingStoresTheDocument() async throws { try await behaviour.completingStoresTheDocument() }
-    @Test func revocationIsFinalAndSuspensionRoundTrips() async throws { try await behaviour.revocationIsFinalAndSuspensionRoundTrips() }
-    @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
-    @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
-    @Test func reservationsLeaveTheAllocationConsistent() async throws { try await behaviour.reservationsLeaveTheAllocationConsistent() }
-    @Test func apiTokensAreStoredAndListedByName() async throws { try await behaviour.apiTokensAreStoredAndListedByName() }
-    @Test func aDuplicateTokenNameIsRefused() async throws { try await behaviour.aDuplicateTokenNameIsRefused() }
-    @Test func aBadTokenNameIsRefused() async throws { try await behaviour.aBadTokenNameIsRefused() }
-    @Test func aTokenIsFoundByHashUntilRevoked() async throws { try await behaviour.aTokenIsFoundByHashUntilRevoked() }
 
     @Test func twoInstancesOnOneDatabaseNeverShareAnIndex() async throws {
         let spec = try PostgresTestServer.freshSpec()

@@ -1,5 +1,6 @@
 import CredentialRegistry
 import Foundation
+import RegistryPostgres
 import RegistrySQLite
 import StatusList
 import Testing
@@ -212,6 +213,60 @@ struct RegistryBehaviour {
     }
 }
 
+/// The engines under test: SQLite always, PostgreSQL when a server is given (required under CI).
+enum RegistryEngine: String, CaseIterable, Sendable {
+    case sqlite
+    case postgres
+
+    static var available: [RegistryEngine] { PostgresTestServer.enabled ? allCases : [.sqlite] }
+
+    func makeStore() async throws -> any RegistryStore {
+        switch self {
+        case .sqlite: return try SQLiteRegistryStore(path: SQLiteRegistryTests.temporaryPath())
+        case .postgres: return try PostgresRegistryStore(url: try PostgresTestServer.freshSpec())
+        }
+    }
+}
+
+/// Each behaviour every engine must have, run against every available engine.
+@Suite("Registry engines: one behaviour")
+struct RegistryEngineTests {
+    enum Behaviour: String, CaseIterable, Sendable {
+        case reservesOneEntryPerPurposeInDistinctLists
+        case reReservingARowReturnsTheSameCredential
+        case completingStoresTheDocument
+        case revocationIsFinalAndSuspensionRoundTrips
+        case unknownCredentialIsNamed
+        case fullListsRollOverAndNoIndexRepeats
+        case reservationsLeaveTheAllocationConsistent
+        case apiTokensAreStoredAndListedByName
+        case aDuplicateTokenNameIsRefused
+        case aBadTokenNameIsRefused
+        case aTokenIsFoundByHashUntilRevoked
+
+        func run(_ behaviour: RegistryBehaviour) async throws {
+            switch self {
+        case .reservesOneEntryPerPurposeInDistinctLists: try await behaviour.reservesOneEntryPerPurposeInDistinctLists()
+        case .reReservingARowReturnsTheSameCredential: try await behaviour.reReservingARowReturnsTheSameCredential()
+        case .completingStoresTheDocument: try await behaviour.completingStoresTheDocument()
+        case .revocationIsFinalAndSuspensionRoundTrips: try await behaviour.revocationIsFinalAndSuspensionRoundTrips()
+        case .unknownCredentialIsNamed: try await behaviour.unknownCredentialIsNamed()
+        case .fullListsRollOverAndNoIndexRepeats: try await behaviour.fullListsRollOverAndNoIndexRepeats()
+        case .reservationsLeaveTheAllocationConsistent: try await behaviour.reservationsLeaveTheAllocationConsistent()
+        case .apiTokensAreStoredAndListedByName: try await behaviour.apiTokensAreStoredAndListedByName()
+        case .aDuplicateTokenNameIsRefused: try await behaviour.aDuplicateTokenNameIsRefused()
+        case .aBadTokenNameIsRefused: try await behaviour.aBadTokenNameIsRefused()
+        case .aTokenIsFoundByHashUntilRevoked: try await behaviour.aTokenIsFoundByHashUntilRevoked()
+            }
+        }
+    }
+
+    @Test(arguments: RegistryEngine.available, Behaviour.allCases)
+    func behaves(_ engine: RegistryEngine, _ behaviour: Behaviour) async throws {
+        try await behaviour.run(RegistryBehaviour { try await engine.makeStore() })
+    }
+}
+
 @Suite("SQLite registry")
 struct SQLiteRegistryTests {
     static func temporaryPath() -> String {
@@ -220,17 +275,6 @@ struct SQLiteRegistryTests {
 
     let behaviour = RegistryBehaviour { try SQLiteRegistryStore(path: SQLiteRegistryTests.temporaryPath()) }
 
-    @Test func reservesOneEntryPerPurposeInDistinctLists() async throws { try await behaviour.reservesOneEntryPerPurposeInDistinctLists() }
-    @Test func reReservingARowReturnsTheSameCredential() async throws { try await behaviour.reReservingARowReturnsTheSameCredential() }
-    @Test func completingStoresTheDocument() async throws { try await behaviour.completingStoresTheDocument() }
-    @Test func revocationIsFinalAndSuspensionRoundTrips() async throws { try await behaviour.revocationIsFinalAndSuspensionRoundTrips() }
-    @Test func unknownCredentialIsNamed() async throws { try await behaviour.unknownCredentialIsNamed() }
-    @Test func fullListsRollOverAndNoIndexRepeats() async throws { try await behaviour.fullListsRollOverAndNoIndexRepeats() }
-    @Test func reservationsLeaveTheAllocationConsistent() async throws { try await behaviour.reservationsLeaveTheAllocationConsistent() }
-    @Test func apiTokensAreStoredAndListedByName() async throws { try await behaviour.apiTokensAreStoredAndListedByName() }
-    @Test func aDuplicateTokenNameIsRefused() async throws { try await behaviour.aDuplicateTokenNameIsRefused() }
-    @Test func aBadTokenNameIsRefused() async throws { try await behaviour.aBadTokenNameIsRefused() }
-    @Test func aTokenIsFoundByHashUntilRevoked() async throws { try await behaviour.aTokenIsFoundByHashUntilRevoked() }
 
     @Test func twoConnectionsToOneFileNeverShareAnIndex() async throws {
         let path = Self.temporaryPath()
