@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Generates Sources/ProfileValidation/GeneratedShapes.swift from the EU's SHACL shapes (ELM 3.2 LTS).
+"""Generates Sources/ProfileValidation/Shapes.generated.swift from the EU's SHACL shapes (ELM 3.2 LTS).
 
 Run once when the shapes change (needs rdflib):
-  python3 tools/gen-shapes.py ../shared/edc-samples > Sources/ProfileValidation/GeneratedShapes.swift
+  python3 tools/gen-shapes.py ../shared/edc-samples > Sources/ProfileValidation/Shapes.generated.swift
 Reads EDC-generic-no-cv.ttl (cardinalities, datatypes, classes) and EDC-generic-full.ttl (vocabulary
 restrictions) and the edc-ap context (IRI -> JSON term). skillcred does not parse Turtle at run time.
 """

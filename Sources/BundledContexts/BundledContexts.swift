@@ -15,7 +15,7 @@ public struct BundledContext: Sendable, Hashable {
 
 /// The JSON-LD contexts that skillcred resolves without any network access.
 ///
-/// The documents live in the binary itself (see `scripts/embed-contexts`), so a copied `skillcred`
+/// The documents live in the binary itself (see `tools/embed-contexts`), so a copied `skillcred`
 /// executable needs no resource files. Users can add more contexts from a directory with
 /// ``ContextDirectory``.
 public enum BundledContexts {
@@ -35,7 +35,7 @@ public enum BundledContexts {
             do {
                 result[context.url] = try JSONParser.parse(context.text)
             } catch {
-                // contexts/ is checked by scripts/embed-contexts and by BundledContextsTests, so a
+                // contexts/ is checked by tools/embed-contexts and by BundledContextsTests, so a
                 // parse failure here means the binary was built from a corrupted source tree.
                 fatalError("bundled context \(context.fileName) does not parse: \(error)")
             }

@@ -29,7 +29,7 @@ let officialContexts: [(url: String, official: String)] = [
 /// target that uses it (elm-vc2: CredentialIssuanceTests, safe-mode expansion of issued credentials).
 let projectContexts: [String] = ["https://skillcred.example/contexts/elm-vc2/v1"]
 
-@Suite("Bundled contexts: the compiled-in documents")
+@Suite("Bundled contexts: the compiled-in documents", .needsSharedData)
 struct BundledContextsTests {
     @Test func everyBundledContextHasAnOfficialCounterpartInTheTable() {
         #expect(BundledContexts.urls == (officialContexts.map(\.url) + projectContexts).sorted())
@@ -45,29 +45,29 @@ struct BundledContextsTests {
     }
 
     /// The generated Swift file must hold exactly what contexts/ holds, so nobody ships stale contexts
-    /// after editing contexts/ and forgetting `scripts/embed-contexts`.
+    /// after editing contexts/ and forgetting `tools/embed-contexts`.
     @Test func generatedSwiftMatchesContextsFolder() throws {
         let folder = SharedData.packageRoot.appendingPathComponent("contexts")
         let manifestData = try Data(contentsOf: folder.appendingPathComponent("manifest.json"))
         let manifest = try #require(try JSONParser.parse(manifestData).objectValue)
-        #expect(manifest.keys.sorted() == BundledContexts.urls, "contexts/manifest.json and the generated file list different URLs: run scripts/embed-contexts")
+        #expect(manifest.keys.sorted() == BundledContexts.urls, "contexts/manifest.json and the generated file list different URLs: run tools/embed-contexts")
         for (url, value) in manifest {
             let fileName = try #require(value.stringValue)
             let text = try String(contentsOf: folder.appendingPathComponent(fileName), encoding: .utf8)
             let embedded = BundledContexts.context(for: url)
             #expect(embedded?.fileName == fileName, "\(url)")
-            #expect(embedded?.text == text, "\(fileName) changed since the last scripts/embed-contexts")
+            #expect(embedded?.text == text, "\(fileName) changed since the last tools/embed-contexts")
         }
     }
 
     /// The generator's own check also covers the digests and the file's layout.
     @Test func embedScriptFindsGeneratedFileUpToDate() throws {
-        let result = try runScript("scripts/embed-contexts", ["--check"])
+        let result = try runScript("tools/embed-contexts", ["--check"])
         #expect(result.status == 0, "\(result.output)")
     }
 
     @Test func contextsFolderIsInHouseStyle() throws {
-        let result = try runScript("scripts/format-contexts", ["--check"])
+        let result = try runScript("tools/format-contexts", ["--check"])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -78,7 +78,7 @@ struct BundledContextsTests {
     }
 }
 
-@Suite("Bundled contexts: same meaning as the official documents (JSON level)")
+@Suite("Bundled contexts: same meaning as the official documents (JSON level)", .needsSharedData)
 struct ContextEquivalenceJSONLevelTests {
     @Test(arguments: officialContexts.map(\.url))
     func bundledContextDefinesEveryOfficialTermIdentically(url: String) throws {
@@ -162,7 +162,7 @@ func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
 
-@Suite("Samples name only bundled contexts")
+@Suite("Samples name only bundled contexts", .needsSharedData)
 struct SampleContextTests {
     @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json"])
     func sampleUsesOnlyBundledContexts(file: String) throws {

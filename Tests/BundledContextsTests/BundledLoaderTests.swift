@@ -5,7 +5,7 @@ import JSONLD
 import Testing
 import TestSupport
 
-@Suite("Bundled contexts as a JSON-LD document loader")
+@Suite("Bundled contexts as a JSON-LD document loader", .needsSharedData)
 struct BundledLoaderTests {
     private func sample(_ name: String) throws -> JSONValue {
         try JSONParser.parse(Data(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/\(name)")))

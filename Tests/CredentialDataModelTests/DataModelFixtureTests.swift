@@ -6,7 +6,7 @@ import TestSupport
 
 /// The W3C VC test-suite fixtures, checked the way the suites use them: credentials are issue
 /// requests (the suite fills `issuer` unless the fixture sets it), presentations are verified.
-@Suite("VC data model fixtures")
+@Suite("VC data model fixtures", .needsSharedData)
 struct DataModelFixtureTests {
     /// Fixtures whose failure only shows after JSON-LD processing (undefined or redefined terms,
     /// IRIs that are not URLs once expanded) or after checking proofs; the verifier's Format and

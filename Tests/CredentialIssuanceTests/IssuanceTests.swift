@@ -292,7 +292,7 @@ struct BatchIssuingTests {
 }
 
 /// The EU's own SHACL shapes over skillcred's sealed EDCs, with pyshacl (independent engine).
-@Suite("Issued EDCs conform to the EU SHACL shapes (pyshacl)")
+@Suite("Issued EDCs conform to the EU SHACL shapes (pyshacl)", .needsSharedData)
 struct IssuedEDCSHACLTests {
     @Test func issuedEDCsConformToTheOfficialShapes() async throws {
         guard let python = ProcessInfo.processInfo.environment["SKILLCRED_PYSHACL"].flatMap({ $0.isEmpty ? nil : $0 }) else {

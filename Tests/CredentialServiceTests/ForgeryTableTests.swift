@@ -167,7 +167,7 @@ func decidingCheck(_ result: JSONValue, verdict: String) -> (name: String, reaso
     return (name, reason)
 }
 
-@Suite("Forgeries: one verdict from the library, the CLI, the API and the web page")
+@Suite("Forgeries: one verdict from the library, the CLI, the API and the web page", .needsSharedData)
 struct ForgeryTableTests {
     @Test("Every forgery gets the exact verdict, deciding check and reason, and the four interfaces agree")
     func forgeryTable() async throws {

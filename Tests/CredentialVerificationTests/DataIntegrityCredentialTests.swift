@@ -7,7 +7,7 @@ import KeyManagement
 import StatusList
 import Testing
 
-@Suite("Data Integrity credentials through the verifier")
+@Suite("Data Integrity credentials through the verifier", .needsSharedData)
 struct DataIntegrityCredentialTests {
     let issuer: DemoIssuer
     init() throws { issuer = try DemoIssuer() }

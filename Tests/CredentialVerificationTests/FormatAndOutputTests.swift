@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("Format check over the W3C fixtures, input detection and renderers")
+@Suite("Format check over the W3C fixtures, input detection and renderers", .needsSharedData)
 struct FormatAndOutputTests {
     func fixtures(_ folder: String) throws -> [(name: String, json: JSONValue)] {
         guard let dir = SharedData.vector(folder) else { return [] }

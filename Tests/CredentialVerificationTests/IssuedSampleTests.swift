@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// What `skillcred issue` produced for the samples must pass the verifier's checks in its own format.
-@Suite("Issued samples")
+@Suite("Issued samples", .needsSharedData)
 struct IssuedSampleTests {
     static let vc2Samples = [
         "samples/issued/vc2/micro-credential/L-0001.json",
@@ -22,7 +22,7 @@ struct IssuedSampleTests {
     }
 }
 
-@Suite("Issued EDC samples")
+@Suite("Issued EDC samples", .needsSharedData)
 struct IssuedEDCSampleTests {
     @Test("a sealed EDC with a Bitstring status entry passes Format and Seal", arguments: [
         "samples/issued/edc/micro-credential/L-0001.json",

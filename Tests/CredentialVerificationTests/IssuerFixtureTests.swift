@@ -9,7 +9,7 @@ import TestSupport
 /// The W3C VC Data Model 2.0 suite's credential fixtures, driven the way that suite drives an issuer: the issuer
 /// is filled in, the credential is secured (here with eddsa-rdfc-2022 and eddsa-jcs-2022, after
 /// ``IssuerChecks``), and what was issued is verified. `-fail` and `-fail-or-inject` fixtures must be refused.
-@Suite("VC DM 2.0 fixtures driven as the suite drives an issuer")
+@Suite("VC DM 2.0 fixtures driven as the suite drives an issuer", .needsSharedData)
 struct IssuerFixtureTests {
     static func fixtures() throws -> [(name: String, json: JSONValue)] {
         var out: [(String, JSONValue)] = []

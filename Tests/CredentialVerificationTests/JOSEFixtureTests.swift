@@ -28,7 +28,7 @@ struct SuiteKeyResolver: VerificationMethodResolving {
     }
 }
 
-@Suite("VC-JOSE-COSE test-suite fixtures (JWT cases)")
+@Suite("VC-JOSE-COSE test-suite fixtures (JWT cases)", .needsSharedData)
 struct JOSEFixtureTests {
     @Test("JWT verification cases 6–16 come out as the suite's mapping says")
     func jwtCases() async throws {

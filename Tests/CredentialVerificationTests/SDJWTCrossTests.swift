@@ -11,7 +11,7 @@ import TestSupport
 ///
 /// Runs only when `SKILLCRED_SDJWT_PYTHON` names a Python with sd-jwt installed (`scripts/sdjwt-vectors.sh` makes
 /// `.venv-sdjwt`); otherwise it says SKIPPED, as the pyshacl comparisons do.
-@Suite("SD-JWT VC agrees with the reference implementation")
+@Suite("SD-JWT VC agrees with the reference implementation", .needsSharedData)
 struct SDJWTCrossTests {
     @Test func referenceVectors() async throws {
         guard let python = ProcessInfo.processInfo.environment["SKILLCRED_SDJWT_PYTHON"].flatMap({ $0.isEmpty ? nil : $0 }) else {

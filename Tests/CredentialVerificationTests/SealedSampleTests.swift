@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 import X509
 
-@Suite("EU signed samples through the verifier")
+@Suite("EU signed samples through the verifier", .needsSharedData)
 struct SealedSampleTests {
     @Test("Every signed sample's signature verifies; the EDCs' seals bind to their issuers", arguments: signedSamples)
     func sealIsIntact(path: String) async throws {

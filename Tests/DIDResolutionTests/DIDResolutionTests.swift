@@ -43,7 +43,7 @@ final class FakeFetcher: DIDWebFetcher, @unchecked Sendable {
     }
 }
 
-@Suite("did:key")
+@Suite("did:key", .needsSharedData)
 struct DIDKeyTests {
     /// The Ed25519 document for the W3C di-eddsa vector key, written out in full.
     @Test func ed25519DocumentMatchesTheExpectedJSON() async throws {
@@ -276,7 +276,7 @@ struct DIDWebTests {
     }
 }
 
-@Suite("verification method binding")
+@Suite("verification method binding", .needsSharedData)
 struct VerificationMethodBindingTests {
     static let vectorVM = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
     let resolver = VerificationMethodResolver(resolver: MultiMethodDIDResolver.offline)

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The W3C vc-di-eddsa and vc-di-ecdsa step-by-step vectors, every step compared.
-@Suite struct DIVectorConformanceTests {
+@Suite(.needsSharedData) struct DIVectorConformanceTests {
     let canonicalizer = JSONLDCanonicalizer()
 
     /// Reproduces one vector: canonical document, canonical proof configuration, both hashes, the signature.
@@ -62,7 +62,6 @@ import TestSupport
     }
 
     @Test func everyEdDSAAndECDSAVectorReproducesStepByStep() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let tally = ConformanceTally("di-vectors")
         for vector in DIVector.all {
             do {
@@ -79,7 +78,7 @@ import TestSupport
 }
 
 /// The legacy Ed25519Signature2020 suite, verify only, in both the forms found in the wild.
-@Suite struct Ed25519Signature2020Tests {
+@Suite(.needsSharedData) struct Ed25519Signature2020Tests {
     let verifier = DataIntegrityVerifier(canonicalizer: JSONLDCanonicalizer(), resolver: DIDVerificationMethodResolver())
     let proofOnly = ProofVerificationOptions(issuerCheck: false)
 
@@ -90,7 +89,6 @@ import TestSupport
     }
 
     @Test func aProofCarryingItsOwnContextVerifies() async throws {
-        guard SharedData.vectorsAvailable else { return }
         // Open Badges 3.0 style: the suite context sits on the proof, not on the credential.
         var doc = try signedVector()
         let contexts = try #require(doc["@context"]?.arrayValue)
@@ -104,7 +102,6 @@ import TestSupport
     }
 
     @Test func aTamperedLegacyProofFails() async throws {
-        guard SharedData.vectorsAvailable else { return }
         var doc = try signedVector()
         doc["name"] = "Alumni Credential (edited)"
         let result = await verifier.verify(.object(doc), options: proofOnly)

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// di-eddsa/TestVectors/proof-set-chain: two proof sets and two proof chains (DI §2.1.1–2.1.2, §4.3, §4.5).
-@Suite struct ProofSetChainTests {
+@Suite(.needsSharedData) struct ProofSetChainTests {
     let folder = "di-eddsa/TestVectors/proof-set-chain"
     let canonicalizer = JSONLDCanonicalizer()
     var verifier: DataIntegrityVerifier { DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: DIDVerificationMethodResolver()) }
@@ -22,7 +22,6 @@ import TestSupport
     }
 
     @Test func everySignedProofSetAndChainVerifies() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let tally = ConformanceTally("di-proof-set-chain")
         for name in ["signedProofSet1.json", "signedProofSet2.json", "signedProofChain1.json", "signedProofChain2.json"] {
             let result = await verifier.verify(try load(name), options: proofOnly)
@@ -33,7 +32,6 @@ import TestSupport
     }
 
     @Test func addingProofsReproducesTheSetAndChainVectorsByteForByte() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let signer = DataIntegritySigner(canonicalizer: canonicalizer)
         func options(_ name: String) throws -> ProofOptions {
             try ProofOptions(proofConfiguration: try #require(try load(name).objectValue))
@@ -49,7 +47,6 @@ import TestSupport
     }
 
     @Test func aPreviousProofThatIsMissingIsAVerificationError() async throws {
-        guard SharedData.vectorsAvailable else { return }
         var doc = try #require(try load("signedProofChain2.json").objectValue)
         // Drop the proof the last one chains to (urn:uuid:d94f…).
         let proofs = try #require(doc["proof"]?.arrayValue)
@@ -60,7 +57,6 @@ import TestSupport
     }
 
     @Test func aChainedProofFailsWhenTheProofItBuildsOnFails() async throws {
-        guard SharedData.vectorsAvailable else { return }
         var doc = try #require(try load("signedProofChain1.json").objectValue)
         var proofs = try #require(doc["proof"]?.arrayValue)
         var first = try #require(proofs[0].objectValue)
@@ -72,7 +68,6 @@ import TestSupport
     }
 
     @Test func aPreviousProofNamingAnUnknownIdIsRefusedWhenSigning() throws {
-        guard SharedData.vectorsAvailable else { return }
         let signer = DataIntegritySigner(canonicalizer: canonicalizer)
         var options = try ProofOptions(proofConfiguration: try #require(try load("proofChainConfig1.json").objectValue))
         options.previousProof = ["urn:uuid:nope"]

@@ -18,7 +18,7 @@ private func crosscheck(_ arguments: [String]) throws -> ExternalTool.Outcome {
 /// Values with a base direction, signed by skillcred and by PyLD (`rdfDirection: i18n-datatype`, as Digital
 /// Bazaar's stack behind the W3C suites canonicalizes): the canonical forms are the same, and each verifies the
 /// other's signature. Without this, a credential with `@direction` signed elsewhere could not be verified here.
-@Suite("@direction: skillcred and PyLD agree", .enabled(if: pyld != nil || SharedData.isRequired, "set SKILLCRED_PYLD to a Python with pyld and cryptography"))
+@Suite("@direction: skillcred and PyLD agree", .enabled(if: pyld != nil || SharedData.isRequired, "set SKILLCRED_PYLD to a Python with pyld and cryptography"), .needsSharedData)
 struct PyLDCrossTests {
     static let directionFixtures = [
         "credential-name-language-direction-en-ok", "credential-description-language-direction-en-ok",

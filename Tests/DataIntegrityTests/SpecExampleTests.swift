@@ -6,7 +6,7 @@ import TestSupport
 
 /// The signed examples of the VC Data Model 2.0 and Bitstring Status List RECs (eddsa-rdfc-2022 and
 /// ecdsa-rdfc-2019 proofs): each verifies, and each with any one leaf value changed does not.
-@Suite struct SpecExampleTests {
+@Suite(.needsSharedData) struct SpecExampleTests {
     /// Example 15 of VCDM 2.0 is illustrative: its `proofValue` is elided (`…`) and its key is an https URL.
     /// Listed in Tests/SKIPPED-DataIntegrity.md.
     static let skipped: Set<String> = ["example-015-a-verifiable-credential-using-an-embedded-proof.json"]
@@ -32,7 +32,6 @@ import TestSupport
     let proofOnly = ProofVerificationOptions(issuerCheck: false)
 
     @Test func everySignedSpecExampleVerifiesProofOnly() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let tally = ConformanceTally("di-spec-examples")
         let examples = Self.signedExamples()
         for (name, path) in examples {
@@ -47,7 +46,6 @@ import TestSupport
     }
 
     @Test func issuerBindingFlagsTheSpecExamplesWhoseIssuerIsNotTheKeyController() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let doc = try #require(try vectorJSON("bitstring-status-list/spec-examples-REC/example-004-a-revocable-verifiable-credential.eddsa-rdfc-2022.json"))
         let result = await verifier.verify(doc)
         #expect(!result.verified)
@@ -56,7 +54,6 @@ import TestSupport
     }
 
     @Test func changingAnyOneValueOfASignedSpecExampleBreaksVerification() async throws {
-        guard SharedData.vectorsAvailable else { return }
         let tally = ConformanceTally("di-spec-example-mutations")
         for (name, path) in Self.signedExamples() where !Self.skipped.contains(name) {
             let doc = try #require(try vectorJSON(path))

@@ -54,7 +54,7 @@ func base64URLEncode(_ bytes: [UInt8]) -> String {
         .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
 }
 
-@Suite("EU and third-party JAdES samples")
+@Suite("EU and third-party JAdES samples", .needsSharedData)
 struct SampleTests {
     @Test("All six signed samples verify: signature, x5t#S256, kid, crit, signing time", arguments: signedSamples)
     func signedSampleVerifies(path: String) throws {
@@ -276,7 +276,7 @@ struct SampleTests {
     }
 }
 
-@Suite("JWS JSON forms")
+@Suite("JWS JSON forms", .needsSharedData)
 struct FormTests {
     @Test("Sealed files are recognised as JWS JSON; plain credentials are not")
     func detection() throws {

@@ -97,7 +97,7 @@ func makeChain(leafKey: Certificate.PrivateKey, keyUsage: KeyUsage = KeyUsage(di
     return (leaf, ca)
 }
 
-@Suite("Sealing")
+@Suite("Sealing", .needsSharedData)
 struct SealerTests {
     @Test("A demo seal verifies with our verifier and has the EU's header shape")
     func demoSealVerifies() throws {

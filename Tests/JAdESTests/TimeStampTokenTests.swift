@@ -356,7 +356,7 @@ struct OpenSSLTimeStampTests {
     }
 }
 
-@Suite("The EU samples' sigTst time-stamps")
+@Suite("The EU samples' sigTst time-stamps", .needsSharedData)
 struct SampleTimeStampTests {
     @Test("Each sample's sigTst verifies, stamps its signature value, follows sigT, and chains to the root in the token",
           arguments: signedSamples)

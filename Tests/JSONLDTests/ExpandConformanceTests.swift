@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The W3C JSON-LD 1.1 expansion suite, run offline with safe mode off (the suite expects spec behaviour).
-@Suite struct ExpandConformanceTests {
+@Suite(.needsSharedData) struct ExpandConformanceTests {
     @Test func expandManifestPassesWithRecordedSkips() throws {
         guard let manifest = try JSONLDTestManifest.load("expand-manifest.jsonld") else { return }
         let skips = loadSkipList(SharedData.packageRoot.appendingPathComponent("Tests/JSONLDTests/expand-skips.txt"))

@@ -50,7 +50,7 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-@Suite struct DocumentLoaderTests {
+@Suite(.needsSharedData) struct DocumentLoaderTests {
     @Test func staticLoaderServesKnownURLsAndNamesUnknownOnes() throws {
         let loader = StaticDocumentLoader(["https://ex.org/ctx": ["@context": ["name": "https://ex.org/name"]]])
         #expect(try loader.loadDocument(url: "https://ex.org/ctx").document["@context"]?["name"] == "https://ex.org/name")

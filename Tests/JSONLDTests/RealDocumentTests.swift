@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Safe mode against real credentials: no false alarms on the W3C examples, real findings on flawed samples.
-@Suite struct RealDocumentTests {
+@Suite(.needsSharedData) struct RealDocumentTests {
     @Test func vcDataModelExamplesExpandInSafeMode() throws {
         guard let contexts = sharedContextLoader(),
               let folder = SharedData.vector("vc-data-model-2.0/spec-examples-REC") else { return }

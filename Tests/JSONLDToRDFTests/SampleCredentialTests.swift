@@ -9,7 +9,7 @@ import TestSupport
 @testable import JSONLDToRDF
 
 /// The project's VC 2.0 samples against N-Quads PyLD produced independently (samples/expected).
-@Suite struct SampleCredentials {
+@Suite(.needsSharedData) struct SampleCredentials {
     private func loader() throws -> any DocumentLoader {
         try DirectoryDocumentLoader(directory: SharedData.packageRoot.appendingPathComponent("contexts").path)
     }

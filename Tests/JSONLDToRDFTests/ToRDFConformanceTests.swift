@@ -9,7 +9,7 @@ import TestSupport
 @testable import JSONLDToRDF
 
 /// The W3C JSON-LD 1.1 toRdf suite: expand, then deserialize, safe mode off (the spec's drops are expected).
-@Suite struct ToRDFConformance {
+@Suite(.needsSharedData) struct ToRDFConformance {
     enum Outcome { case passed, failed(String) }
 
     @Test func w3cToRdfSuite() throws {

@@ -10,7 +10,7 @@ import Testing
 /// See `Tests/ed25519-speccheck.md` for what each case means and why the
 /// outcome is acceptable. If swift-crypto changes behaviour this test fails, which is the point:
 /// a verifier change must be a deliberate, documented decision.
-@Suite("ed25519-speccheck")
+@Suite("ed25519-speccheck", .needsSharedData)
 struct Ed25519SpeccheckTests {
     /// true = accepted, false = rejected; index = case number.
     static let expected: [Bool] = [

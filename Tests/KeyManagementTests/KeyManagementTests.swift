@@ -4,7 +4,7 @@ import KeyManagement
 import Multiformats
 import Testing
 
-@Suite("Multikey vectors (W3C di-eddsa / di-ecdsa)")
+@Suite("Multikey vectors (W3C di-eddsa / di-ecdsa)", .needsSharedData)
 struct MultikeyVectorTests {
     /// (file, member holding the secret key): the EdDSA vectors call it `privateKeyMultibase`.
     static let files: [(String, String)] = [

@@ -26,7 +26,7 @@ func untypedMembers(_ value: Any) -> Set<String> {
     return result
 }
 
-@Suite("EDC model: coverage of real files")
+@Suite("EDC model: coverage of real files", .needsSharedData)
 struct CoverageTests {
     /// Members the model leaves untyped on purpose: non-EDC extras of third-party files and rarely used
     /// ELM members; anything else in a real file should be modelled.

@@ -34,7 +34,7 @@ func loadSample(_ name: String) throws -> EDCDocument? {
     return try EDCDocument(bytes: try SharedData.data(url))
 }
 
-@Suite("EDC model: decoding real files")
+@Suite("EDC model: decoding real files", .needsSharedData)
 struct RoundTripTests {
     @Test(arguments: edcSampleFiles)
     func decodeThenEncodeGivesAnEqualDocument(_ name: String) throws {

@@ -15,7 +15,7 @@ func sampleCatalog(languages: [String] = ["en", "fr", "de"]) throws -> ESCOCatal
     return catalog
 }
 
-@Suite("ESCO catalog")
+@Suite("ESCO catalog", .needsSharedData)
 struct ESCOTests {
     @Test func loadsTheSampleExportWithLabelsPerLanguage() throws {
         let catalog = try sampleCatalog()

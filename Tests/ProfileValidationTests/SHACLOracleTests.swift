@@ -96,7 +96,7 @@ struct ModelConformanceTests {
 ///
 /// Runs `tools/shacl-oracle.py` with the Python named by `SKILLCRED_PYSHACL` (a Python with pyshacl
 /// installed). Without it the comparison is skipped, as listed in Tests/SKIPPED-profile-validation.md.
-@Suite("Profile validation agrees with pyshacl")
+@Suite("Profile validation agrees with pyshacl", .needsSharedData)
 struct SHACLOracleTests {
     static var python: String? {
         ProcessInfo.processInfo.environment["SKILLCRED_PYSHACL"].flatMap { $0.isEmpty ? nil : $0 }

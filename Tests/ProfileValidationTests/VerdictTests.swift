@@ -29,7 +29,7 @@ let recordedVerdicts: [(file: String, conforms: Bool, mustReport: [String])] = [
     ("mynextid/edc-mc-signed.jsonld", false, ["LearningOutcome.relatedESCOSkill.scheme", "esco.skillURI"]),
 ]
 
-@Suite("Profile validation: recorded verdicts")
+@Suite("Profile validation: recorded verdicts", .needsSharedData)
 struct VerdictTests {
     @Test(arguments: recordedVerdicts.map(\.file))
     func verdictMatchesTheRecordedOne(_ file: String) throws {

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// The W3C rdf-canon test suite (RDFC-1.0), driven by its manifest.
-@Suite("rdf-canon conformance")
+@Suite("rdf-canon conformance", .needsSharedData)
 struct RDFCanonConformanceTests {
     struct Entry: Sendable {
         let id: String
@@ -87,7 +87,7 @@ struct RDFCanonConformanceTests {
     }
 }
 
-@Suite("rdf-canon work measurements")
+@Suite("rdf-canon work measurements", .needsSharedData)
 struct RDFCanonWorkTests {
     /// The defaults must leave legitimate inputs (the evil tests 044–046 are the heaviest) far from the bounds,
     /// so that a slightly larger real dataset is not refused.

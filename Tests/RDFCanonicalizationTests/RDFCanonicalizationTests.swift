@@ -22,7 +22,7 @@ let cycle = """
 
     """
 
-@Suite("RDFC-1.0 canonicalizer")
+@Suite("RDFC-1.0 canonicalizer", .needsSharedData)
 struct RDFCanonicalizerTests {
     @Test("no blank nodes: the output is the quads sorted by code point, each with a newline")
     func sortsGroundQuads() throws {
@@ -92,7 +92,7 @@ struct RDFCanonicalizerTests {
     }
 }
 
-@Suite("RDFC-1.0 work limits")
+@Suite("RDFC-1.0 work limits", .needsSharedData)
 struct CanonicalizationLimitTests {
     func expectLimit(_ text: String, _ limits: CanonicalizationLimits, mentioning phrase: String) throws {
         let dataset = try NQuads.parse(text)
@@ -148,7 +148,7 @@ struct CanonicalizationLimitTests {
     }
 }
 
-@Suite("Generalized RDF (blank node predicates)")
+@Suite("Generalized RDF (blank node predicates)", .needsSharedData)
 struct GeneralizedRDFTests {
     static func relabelled(_ dataset: RDFDataset) -> RDFDataset {
         func rename(_ term: RDFTerm) -> RDFTerm {

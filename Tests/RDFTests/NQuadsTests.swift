@@ -134,7 +134,7 @@ struct NQuadsParserTests {
     }
 }
 
-@Suite("N-Quads round trips")
+@Suite("N-Quads round trips", .needsSharedData)
 struct NQuadsRoundTripTests {
     @Test("serialize then parse gives the same dataset, including every escaped character")
     func roundTrip() throws {
@@ -197,7 +197,7 @@ struct RDFTermEqualityTests {
     }
 }
 
-@Suite("N-Quads parser robustness")
+@Suite("N-Quads parser robustness", .needsSharedData)
 struct NQuadsRobustnessTests {
     /// A small deterministic generator, so failures reproduce.
     struct SplitMix: RandomNumberGenerator {

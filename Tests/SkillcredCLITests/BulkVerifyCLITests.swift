@@ -5,7 +5,7 @@ import TestSupport
 
 /// `skillcred verify` over folders of many files: streamed output in input order, the exit status
 /// aggregated over every item, and the per-run file limit.
-@Suite("skillcred verify, bulk")
+@Suite("skillcred verify, bulk", .needsSharedData)
 struct BulkVerifyCLITests {
     /// A fresh folder of files: each gets a copy of `sample` when it names one under samples/, else `sample` as text.
     func folder(_ files: [(name: String, sample: String)]) throws -> URL {

@@ -10,7 +10,7 @@ enum CanonicalizeCLI {
     }
 }
 
-@Suite("skillcred canonicalize")
+@Suite("skillcred canonicalize", .needsSharedData)
 struct CanonicalizeCommandTests {
     @Test("prints the expected canonical N-Quads for every rdf-canon eval input")
     func everyEvalInput() async throws {

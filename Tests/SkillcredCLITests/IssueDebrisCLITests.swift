@@ -5,7 +5,7 @@ import TestSupport
 
 /// `skillcred issue` after a crash: temporary files live only in OUT/.skillcred-partial, the next run sweeps
 /// them, and the output folder ends up holding exactly one complete credential per registry row.
-@Suite("skillcred issue leaves no debris (IssueCommand)", .serialized)
+@Suite("skillcred issue leaves no debris (IssueCommand)", .serialized, .needsSharedData)
 struct IssueCommandDebrisTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-issue-debris-\(UUID().uuidString)")
     var out: URL { dir.appendingPathComponent("out") }

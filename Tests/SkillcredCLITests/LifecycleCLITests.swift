@@ -5,7 +5,7 @@ import TestSupport
 
 /// The issuer's whole loop through the CLI, as a user runs it: issue → revoke → publish → verify,
 /// and suspend → reinstate, each verification reading the published lists from a local mirror.
-@Suite("skillcred issue → revoke → publish → verify")
+@Suite("skillcred issue → revoke → publish → verify", .needsSharedData)
 struct LifecycleCLITests {
     /// A scratch folder with the samples, as a fresh clone has them: no key. The first `issue` makes the demo e-seal and
     /// issuer key in `skillcred-data/`, as it does for a new user.

@@ -9,7 +9,7 @@ private func runSealCLI(_ arguments: [String]) async throws -> (Int32, [UInt8], 
     return (out.status, Array(out.stdoutData), out.stderr)
 }
 
-@Suite("skillcred seal / jades-verify")
+@Suite("skillcred seal / jades-verify", .needsSharedData)
 struct SealCommandTests {
     @Test("seal prints a JWS JSON document whose payload is the credential, and jades-verify accepts it")
     func sealAndVerify() async throws {

@@ -52,7 +52,7 @@ private func temporaryDirectory() throws -> URL {
     return directory
 }
 
-@Suite("skillcred revoke / suspend / reinstate / status", .enabled(if: binariesBuilt || SharedData.isRequired, "build first (swift build)"))
+@Suite("skillcred revoke / suspend / reinstate / status", .enabled(if: binariesBuilt || SharedData.isRequired, "build first (swift build)"), .needsSharedData)
 struct StatusCommandTests {
     @Test func revokeIsFinalAndSuspendReinstateRoundTrips() throws {
         let directory = try temporaryDirectory()

@@ -15,7 +15,7 @@ private enum ToRDFCLI {
     }
 }
 
-@Suite("skillcred to-rdf")
+@Suite("skillcred to-rdf", .needsSharedData)
 struct ToRDFCommandTests {
     @Test("prints the N-Quads PyLD produces for the small VC 2.0 sample")
     func smallSampleMatchesPyLD() async throws {

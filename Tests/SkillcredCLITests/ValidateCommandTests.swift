@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("skillcred validate")
+@Suite("skillcred validate", .needsSharedData)
 struct ValidateCommandTests {
     @Test func sealedOfficialSampleIsValid() async throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("skillcred verify")
+@Suite("skillcred verify", .needsSharedData)
 struct VerifyCommandTests {
     let official = "edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-signed.jsonld"
 

@@ -4,7 +4,7 @@ import StatusList
 import Testing
 import TestSupport
 
-@Suite("Bitstring Status List encoding")
+@Suite("Bitstring Status List encoding", .needsSharedData)
 struct BitstringTests {
     @Test func bitZeroIsTheMostSignificantBitOfByteZero() throws {
         var list = Bitstring(bitCount: 16)

@@ -1,10 +1,12 @@
 import Foundation
+import Testing
 
 /// Where the third-party test data lives.
 ///
 /// The data is read from `../shared` beside the project's root, never copied into the project.
 /// `SKILLCRED_SHARED` overrides the folder and `SKILLCRED_VECTORS` the vectors folder inside it.
-/// When `SKILLCRED_REQUIRE_SHARED=1` (set by `.ci/run`) a missing folder is a failure, not a skip.
+/// Suites that read it carry ``Testing/Trait/needsSharedData``: without the folder they show as skipped, never as
+/// passed; when `SKILLCRED_REQUIRE_SHARED=1` (set by `.ci/run`) they run anyway and a missing file fails the test.
 public enum SharedData {
     /// The package root, found from this file's location so tests work from any working directory.
     public static let packageRoot: URL = {
@@ -35,10 +37,14 @@ public enum SharedData {
         ProcessInfo.processInfo.environment["SKILLCRED_REQUIRE_SHARED"] == "1"
     }
 
-    /// A file or folder under the vectors root, or `nil` (with a loud message) when the data is absent.
-    ///
-    /// Callers skip their test on `nil`; under `SKILLCRED_REQUIRE_SHARED=1` this traps instead,
-    /// so CI cannot pass by silently skipping conformance suites.
+    /// Whether the shared folder (with its vectors) is here.
+    public static var present: Bool {
+        FileManager.default.fileExists(atPath: sharedRoot.path) && FileManager.default.fileExists(atPath: vectorsRoot.path)
+    }
+
+    /// A file or folder under the vectors root, or `nil` when it is absent — which, in a suite that
+    /// ``Testing/Trait/needsSharedData`` let run, records a failure: the folder is there (or required) but this
+    /// file is not.
     public static func vector(_ relativePath: String) -> URL? {
         locate(vectorsRoot.appendingPathComponent(relativePath))
     }
@@ -48,23 +54,25 @@ public enum SharedData {
         locate(sharedRoot.appendingPathComponent(relativePath))
     }
 
-    /// Whether the vectors folder exists; prints the reason when it does not.
-    public static var vectorsAvailable: Bool { vector("") != nil }
-
-    /// Whether the shared folder exists; prints the reason when it does not.
-    public static var sharedAvailable: Bool { shared("") != nil }
-
     private static func locate(_ url: URL) -> URL? {
         if FileManager.default.fileExists(atPath: url.path) { return url }
         let message = "SHARED TEST DATA MISSING: \(url.path) does not exist. "
             + "Set SKILLCRED_SHARED (default ../shared) to the folder with docs/, vectors/ and edc-samples/."
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        if isRequired { fatalError(message) }
+        Issue.record(Comment(rawValue: message))
         return nil
     }
 
     /// The bytes of a shared file; throws a readable error when it cannot be read.
     public static func data(_ url: URL) throws -> Data {
         try Data(contentsOf: url)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs a suite only where the shared test data is (or, under `SKILLCRED_REQUIRE_SHARED=1`, must be): a
+    /// missing `../shared` shows as skipped with the reason, never as passed.
+    public static var needsSharedData: Self {
+        .enabled(if: SharedData.present || SharedData.isRequired,
+                 "the shared test data is missing: set SKILLCRED_SHARED (default ../shared) to the folder with docs/, vectors/ and edc-samples/")
     }
 }
