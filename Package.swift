@@ -14,14 +14,25 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "skillcred", targets: ["skillcred"]),
-        .library(name: "SkillcredCore", targets: [
+        // One library product per layer, so a user of the JSON-LD layer links neither X509 nor PostgreSQL.
+        // JSON → JSON-LD → RDF → RDFC-1.0 (no cryptography).
+        .library(name: "SkillcredJSONLD", targets: [
             "CredentialJSON", "BoundedCache", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
-            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList", "CredentialDataModel",
-            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
-            "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "SecureFetch", "WebForm",
-            "SDJWT",
         ]),
+        // Keys, DIDs and the proofs and seals made with them, and the status lists they protect.
+        .library(name: "SkillcredProofs", targets: [
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "SDJWT", "StatusList",
+        ]),
+        // Verifying what an employer receives: the data models, the EDC profile, the verifier and its fetcher.
+        .library(name: "SkillcredVerification", targets: [
+            "CredentialDataModel", "LearningModel", "ProfileValidation", "CredentialVerification", "SecureFetch",
+        ]),
+        // The issuer's registry and its engines (SQLite, PostgreSQL).
+        .library(name: "SkillcredRegistry", targets: [
+            "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
+        ]),
+        // Issuing from templates and recipients, and the HTTP service.
+        .library(name: "SkillcredIssuance", targets: ["CredentialIssuance", "WebForm", "CredentialService"]),
         // What the libFuzzer harnesses in Fuzz/ import (and what those need): the parsers and verifiers without
         // the SQLite/PostgreSQL registry stores or the HTTP service, so the instrumented build stays small.
         .library(name: "SkillcredParsers", targets: [
@@ -104,7 +115,7 @@ let package = Package(
         // VC 1.1 and 2.0 data model rules (the verifier's "Format" check before any JSON-LD or proof work).
         .target(name: "CredentialDataModel", dependencies: ["CredentialJSON"], swiftSettings: strict),
         // The issuer's registry: credentials, status-list allocation, revocation state, audit log (storage-neutral).
-        .target(name: "CredentialRegistry", dependencies: ["StatusList"], swiftSettings: strict),
+        .target(name: "CredentialRegistry", dependencies: ["StatusList", "CredentialJSON"], swiftSettings: strict),
         // The registry on SQLite (GRDB): the embedded default.
         .target(name: "RegistrySQLite", dependencies: [
             "CredentialRegistry", "StatusList", .product(name: "GRDB", package: "GRDB.swift"),
@@ -171,6 +182,7 @@ let package = Package(
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
             "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite", "CredentialVerification",
+            "LearningModel", "ProfileValidation", "JAdES",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -184,7 +196,7 @@ let package = Package(
         .testTarget(name: "RDFCanonicalizationTests", dependencies: ["RDFCanonicalization", "RDF", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "MultiformatsTests", dependencies: ["Multiformats", "TestSupport"]),
         .testTarget(name: "KeyManagementTests", dependencies: ["KeyManagement", "Multiformats", "CredentialJSON", "TestSupport"]),
-        .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "Multiformats", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
         .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
@@ -197,17 +209,17 @@ let package = Package(
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
-            "CredentialDataModel", "CredentialIssuance", "TestSupport",
+            "CredentialDataModel", "CredentialIssuance", "TestSupport", "Multiformats",
             "SDJWT",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CredentialIssuanceTests", dependencies: [
             "CredentialIssuance", "RegistrySQLite", "CredentialRegistry", "JAdES", "DataIntegrity", "KeyManagement",
-            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport",
+            "LearningModel", "ProfileValidation", "JSONLD", "BundledContexts", "CredentialJSON", "TestSupport", "StatusList",
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
-            "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "TestSupport",
+            "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "RegistryStores", "TestSupport",
             "CredentialVerification", "DataIntegrity", "JAdES",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "X509", package: "swift-certificates"),
