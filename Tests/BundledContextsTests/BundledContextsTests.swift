@@ -189,7 +189,7 @@ func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32
 
 @Suite("Samples name only bundled contexts")
 struct SampleContextTests {
-    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json"])
+    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json", "open-badges/data-analysis.json"])
     func sampleUsesOnlyBundledContexts(file: String) throws {
         let url = SharedData.packageRoot.appendingPathComponent("samples").appendingPathComponent(file)
         let document = try JSONParser.parse(Data(contentsOf: url))
