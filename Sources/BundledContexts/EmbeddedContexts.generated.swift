@@ -267,6 +267,706 @@ extension BundledContexts {
 """#
         ),
         BundledContext(
+            url: "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            fileName: "clr-v2p0-2.0.1.jsonld",
+            sha256: "d41a2567ff7b4f150910569f0c84b72a6de713d68f0a1becd9c7765513fbd44c",
+            text: #"""
+{
+  "@context": {
+    "Association": {
+      "@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#Association",
+      "@context": {
+        "associationType": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#AssociationType"},
+        "sourceId": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#sourceId", "@type": "xsd:anyURI"},
+        "targetId": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#targetId", "@type": "xsd:anyURI"}
+      }
+    },
+    "ClrCredential": {
+      "@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrCredential",
+      "@context": {
+        "id": "@id",
+        "partial": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#partial", "@type": "xsd:boolean"},
+        "type": "@type"
+      }
+    },
+    "ClrSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrSubject",
+      "@context": {
+        "achievement": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#achievement", "@type": "obi:Achievement", "@container": "@set"},
+        "association": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#association", "@type": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#Association", "@container": "@set"},
+        "cred": "https://www.w3.org/2018/credentials#",
+        "id": "@id",
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#identifier-1", "@type": "obi:Identifier", "@container": "@set"},
+        "obi": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
+        "type": "@type",
+        "verifiableCredential": {"@id": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#verifiableCredential", "@type": "cred:verifiableCredential", "@container": "@set"}
+      }
+    },
+    "id": "@id",
+    "type": "@type"
+  }
+}
+
+"""#
+        ),
+        BundledContext(
+            url: "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+            fileName: "open-badges-v3p0-3.0.1.jsonld",
+            sha256: "8da7237bcdf507050989b999af701b36b80733ec7df57ed561b5ed6eaceb4e15",
+            text: #"""
+{
+  "@context": {
+    "Achievement": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
+      "@context": {
+        "achievementType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievementType", "@type": "xsd:string"},
+        "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+        "creator": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creator"},
+        "creditsAvailable": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsAvailable", "@type": "xsd:float"},
+        "criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria", "@type": "@id"},
+        "fieldOfStudy": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#fieldOfStudy", "@type": "xsd:string"},
+        "humanCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#humanCode", "@type": "xsd:string"},
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "related": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#related", "@container": "@set"},
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@container": "@set"},
+        "specialization": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#specialization", "@type": "xsd:string"},
+        "tag": {"@id": "https://schema.org/keywords", "@type": "xsd:string", "@container": "@set"},
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version", "@type": "xsd:string"}
+      }
+    },
+    "AchievementCredential": {"@id": "OpenBadgeCredential"},
+    "AchievementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementSubject",
+      "@context": {
+        "achievement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement-0"},
+        "activityEndDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityEndDate", "@type": "xsd:date"},
+        "activityStartDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityStartDate", "@type": "xsd:date"},
+        "creditsEarned": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsEarned", "@type": "xsd:float"},
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier", "@container": "@set"},
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "licenseNumber": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#licenseNumber", "@type": "xsd:string"},
+        "result": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#result", "@container": "@set"},
+        "role": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#role", "@type": "xsd:string"},
+        "source": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#source", "@type": "@id"},
+        "term": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#term", "@type": "xsd:string"}
+      }
+    },
+    "Address": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Address",
+      "@context": {
+        "addressCountry": {"@id": "https://schema.org/addressCountry", "@type": "xsd:string"},
+        "addressCountryCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#CountryCode", "@type": "xsd:string"},
+        "addressLocality": {"@id": "https://schema.org/addressLocality", "@type": "xsd:string"},
+        "addressRegion": {"@id": "https://schema.org/addressRegion", "@type": "xsd:string"},
+        "geo": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates"},
+        "postOfficeBoxNumber": {"@id": "https://schema.org/postOfficeBoxNumber", "@type": "xsd:string"},
+        "postalCode": {"@id": "https://schema.org/postalCode", "@type": "xsd:string"},
+        "streetAddress": {"@id": "https://schema.org/streetAddress", "@type": "xsd:string"}
+      }
+    },
+    "Alignment": {
+      "@id": "https://schema.org/AlignmentObject",
+      "@context": {
+        "targetCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetCode", "@type": "xsd:string"},
+        "targetDescription": {"@id": "https://schema.org/targetDescription", "@type": "xsd:string"},
+        "targetFramework": {"@id": "https://schema.org/targetFramework", "@type": "xsd:string"},
+        "targetName": {"@id": "https://schema.org/targetName", "@type": "xsd:string"},
+        "targetType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetType", "@type": "xsd:string"},
+        "targetUrl": {"@id": "https://schema.org/targetUrl", "@type": "xsd:anyURI"}
+      }
+    },
+    "Criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria"},
+    "EndorsementCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementCredential"},
+    "EndorsementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementSubject",
+      "@context": {
+        "endorsementComment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementComment", "@type": "xsd:string"}
+      }
+    },
+    "Evidence": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Evidence",
+      "@context": {
+        "audience": {"@id": "https://schema.org/audience", "@type": "xsd:string"},
+        "genre": {"@id": "https://schema.org/genre", "@type": "xsd:string"}
+      }
+    },
+    "GeoCoordinates": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates",
+      "@context": {
+        "latitude": {"@id": "https://schema.org/latitude", "@type": "xsd:string"},
+        "longitude": {"@id": "https://schema.org/longitude", "@type": "xsd:string"}
+      }
+    },
+    "IdentifierEntry": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentifierEntry",
+      "@context": {
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier", "@type": "xsd:string"},
+        "identifierType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifierType", "@type": "xsd:string"}
+      }
+    },
+    "IdentityObject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentityObject",
+      "@context": {
+        "hashed": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#hashed", "@type": "xsd:boolean"},
+        "identityHash": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityHash", "@type": "xsd:string"},
+        "identityType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityType", "@type": "xsd:string"},
+        "salt": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#salt", "@type": "xsd:string"}
+      }
+    },
+    "Image": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image",
+      "@context": {
+        "caption": {"@id": "https://schema.org/caption", "@type": "xsd:string"}
+      }
+    },
+    "OpenBadgeCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"},
+    "Profile": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Profile",
+      "@context": {
+        "additionalName": {"@id": "https://schema.org/additionalName", "@type": "xsd:string"},
+        "address": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#address", "@type": "@id"},
+        "dateOfBirth": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#dateOfBirth", "@type": "xsd:date"},
+        "email": {"@id": "https://schema.org/email", "@type": "xsd:string"},
+        "familyName": {"@id": "https://schema.org/familyName", "@type": "xsd:string"},
+        "familyNamePrefix": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#familyNamePrefix", "@type": "xsd:string"},
+        "givenName": {"@id": "https://schema.org/givenName", "@type": "xsd:string"},
+        "honorificPrefix": {"@id": "https://schema.org/honorificPrefix", "@type": "xsd:string"},
+        "honorificSuffix": {"@id": "https://schema.org/honorificSuffix", "@type": "xsd:string"},
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "official": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#official", "@type": "xsd:string"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "parentOrg": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#parentOrg", "@type": "@id"},
+        "patronymicName": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#patronymicName", "@type": "xsd:string"},
+        "phone": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#phone", "@type": "xsd:string"}
+      }
+    },
+    "Related": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Related",
+      "@context": {
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version", "@type": "xsd:string"}
+      }
+    },
+    "Result": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Result",
+      "@context": {
+        "achievedLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievedLevel", "@type": "xsd:anyURI"},
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@type": "xsd:anyURI"},
+        "status": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#status", "@type": "xsd:string"},
+        "value": {"@id": "https://schema.org/value", "@type": "xsd:string"}
+      }
+    },
+    "ResultDescription": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#ResultDescription",
+      "@context": {
+        "allowedValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#allowedValue", "@type": "xsd:string", "@container": "@set"},
+        "requiredLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredLevel", "@type": "xsd:anyURI"},
+        "requiredValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredValue", "@type": "xsd:string"},
+        "resultType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultType", "@type": "xsd:string"},
+        "rubricCriterionLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#rubricCriterionLevel", "@container": "@set"},
+        "valueMax": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMax", "@type": "xsd:string"},
+        "valueMin": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMin", "@type": "xsd:string"}
+      }
+    },
+    "RubricCriterionLevel": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#RubricCriterionLevel",
+      "@context": {
+        "level": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#level", "@type": "xsd:string"},
+        "points": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#points", "@type": "xsd:string"}
+      }
+    },
+    "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+    "awardedDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#awardedDate", "@type": "xsd:dateTime"},
+    "description": {"@id": "https://schema.org/description", "@type": "xsd:string"},
+    "endorsement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsement", "@container": "@set"},
+    "id": "@id",
+    "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#image", "@type": "@id"},
+    "name": {"@id": "https://schema.org/name", "@type": "xsd:string"},
+    "narrative": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative", "@type": "xsd:string"},
+    "type": "@type",
+    "url": {"@id": "https://schema.org/url", "@type": "xsd:anyURI"},
+    "xsd": "https://www.w3.org/2001/XMLSchema#"
+  }
+}
+
+"""#
+        ),
+        BundledContext(
+            url: "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+            fileName: "open-badges-v3p0-3.0.2.jsonld",
+            sha256: "e23093e5b8c3254379fee35af66b0786885028774f2a8513cfc1876b375d566d",
+            text: #"""
+{
+  "@context": {
+    "@protected": true,
+    "Achievement": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
+      "@context": {
+        "@protected": true,
+        "achievementType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievementType"},
+        "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+        "creator": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creator"},
+        "creditsAvailable": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsAvailable", "@type": "https://www.w3.org/2001/XMLSchema#float"},
+        "criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria", "@type": "@id"},
+        "fieldOfStudy": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#fieldOfStudy"},
+        "humanCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#humanCode"},
+        "id": "@id",
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "related": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#related", "@container": "@set"},
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@container": "@set"},
+        "specialization": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#specialization"},
+        "tag": {"@id": "https://schema.org/keywords", "@container": "@set"},
+        "type": "@type",
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version"}
+      }
+    },
+    "AchievementCredential": {"@id": "OpenBadgeCredential"},
+    "AchievementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementSubject",
+      "@context": {
+        "@protected": true,
+        "achievement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement-0"},
+        "activityEndDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityEndDate", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "activityStartDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityStartDate", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "creditsEarned": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsEarned", "@type": "https://www.w3.org/2001/XMLSchema#float"},
+        "id": "@id",
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier", "@container": "@set"},
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "licenseNumber": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#licenseNumber"},
+        "result": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#result", "@container": "@set"},
+        "role": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#role"},
+        "source": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#source", "@type": "@id"},
+        "term": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#term"},
+        "type": "@type"
+      }
+    },
+    "Address": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Address",
+      "@context": {
+        "@protected": true,
+        "addressCountry": {"@id": "https://schema.org/addressCountry"},
+        "addressCountryCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#CountryCode"},
+        "addressLocality": {"@id": "https://schema.org/addressLocality"},
+        "addressRegion": {"@id": "https://schema.org/addressRegion"},
+        "geo": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates"},
+        "id": "@id",
+        "postOfficeBoxNumber": {"@id": "https://schema.org/postOfficeBoxNumber"},
+        "postalCode": {"@id": "https://schema.org/postalCode"},
+        "streetAddress": {"@id": "https://schema.org/streetAddress"},
+        "type": "@type"
+      }
+    },
+    "Alignment": {
+      "@id": "https://schema.org/AlignmentObject",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "targetCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetCode"},
+        "targetDescription": {"@id": "https://schema.org/targetDescription"},
+        "targetFramework": {"@id": "https://schema.org/targetFramework"},
+        "targetName": {"@id": "https://schema.org/targetName"},
+        "targetType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetType"},
+        "targetUrl": {"@id": "https://schema.org/targetUrl", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "type": "@type"
+      }
+    },
+    "Criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria"},
+    "EndorsementCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementCredential"},
+    "EndorsementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementSubject",
+      "@context": {
+        "@protected": true,
+        "endorsementComment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementComment"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "Evidence": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Evidence",
+      "@context": {
+        "@protected": true,
+        "audience": {"@id": "https://schema.org/audience"},
+        "genre": {"@id": "https://schema.org/genre"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "GeoCoordinates": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "latitude": {"@id": "https://schema.org/latitude"},
+        "longitude": {"@id": "https://schema.org/longitude"},
+        "type": "@type"
+      }
+    },
+    "IdentifierEntry": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentifierEntry",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier"},
+        "identifierType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifierType"},
+        "type": "@type"
+      }
+    },
+    "IdentityObject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentityObject",
+      "@context": {
+        "@protected": true,
+        "hashed": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#hashed", "@type": "https://www.w3.org/2001/XMLSchema#boolean"},
+        "id": "@id",
+        "identityHash": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityHash"},
+        "identityType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityType"},
+        "salt": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#salt"},
+        "type": "@type"
+      }
+    },
+    "Image": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image",
+      "@context": {
+        "@protected": true,
+        "caption": {"@id": "https://schema.org/caption"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "OpenBadgeCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"},
+    "Profile": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Profile",
+      "@context": {
+        "@protected": true,
+        "additionalName": {"@id": "https://schema.org/additionalName"},
+        "address": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#address", "@type": "@id"},
+        "dateOfBirth": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#dateOfBirth", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "email": {"@id": "https://schema.org/email"},
+        "familyName": {"@id": "https://schema.org/familyName"},
+        "familyNamePrefix": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#familyNamePrefix"},
+        "givenName": {"@id": "https://schema.org/givenName"},
+        "honorificPrefix": {"@id": "https://schema.org/honorificPrefix"},
+        "honorificSuffix": {"@id": "https://schema.org/honorificSuffix"},
+        "id": "@id",
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+        "official": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#official"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "parentOrg": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#parentOrg", "@type": "@id"},
+        "patronymicName": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#patronymicName"},
+        "phone": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#phone"},
+        "type": "@type"
+      }
+    },
+    "Related": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Related",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "type": "@type",
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version"}
+      }
+    },
+    "Result": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Result",
+      "@context": {
+        "@protected": true,
+        "achievedLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievedLevel", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "id": "@id",
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "status": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#status"},
+        "type": "@type",
+        "value": {"@id": "https://schema.org/value"}
+      }
+    },
+    "ResultDescription": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#ResultDescription",
+      "@context": {
+        "@protected": true,
+        "allowedValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#allowedValue", "@container": "@list"},
+        "id": "@id",
+        "requiredLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredLevel", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "requiredValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredValue"},
+        "resultType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultType"},
+        "rubricCriterionLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#rubricCriterionLevel", "@container": "@set"},
+        "type": "@type",
+        "valueMax": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMax"},
+        "valueMin": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMin"}
+      }
+    },
+    "RubricCriterionLevel": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#RubricCriterionLevel",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "level": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#level"},
+        "points": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#points"},
+        "type": "@type"
+      }
+    },
+    "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+    "description": {"@id": "https://schema.org/description"},
+    "endorsement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsement", "@container": "@set"},
+    "id": "@id",
+    "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image", "@type": "@id"},
+    "name": {"@id": "https://schema.org/name"},
+    "narrative": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative"},
+    "type": "@type",
+    "url": {"@id": "https://schema.org/url", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"}
+  }
+}
+
+"""#
+        ),
+        BundledContext(
+            url: "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            fileName: "open-badges-v3p0-3.0.3.jsonld",
+            sha256: "dbbef96b2e185445898d35a1bc8d55f7cef82302476abfe5bd0632903806cd72",
+            text: #"""
+{
+  "@context": {
+    "@protected": true,
+    "Achievement": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
+      "@context": {
+        "@protected": true,
+        "achievementType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievementType"},
+        "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+        "creator": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creator"},
+        "creditsAvailable": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsAvailable", "@type": "https://www.w3.org/2001/XMLSchema#float"},
+        "criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria", "@type": "@id"},
+        "fieldOfStudy": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#fieldOfStudy"},
+        "humanCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#humanCode"},
+        "id": "@id",
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#image", "@type": "@id"},
+        "inLanguage": {"@id": "https://schema.org/inLanguage"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "related": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#related", "@container": "@set"},
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@container": "@set"},
+        "specialization": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#specialization"},
+        "tag": {"@id": "https://schema.org/keywords", "@container": "@set"},
+        "type": "@type",
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version"}
+      }
+    },
+    "AchievementCredential": {"@id": "OpenBadgeCredential"},
+    "AchievementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementSubject",
+      "@context": {
+        "@protected": true,
+        "achievement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement"},
+        "activityEndDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityEndDate", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "activityStartDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#activityStartDate", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "creditsEarned": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsEarned", "@type": "https://www.w3.org/2001/XMLSchema#float"},
+        "id": "@id",
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier", "@container": "@set"},
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#image", "@type": "@id"},
+        "licenseNumber": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#licenseNumber"},
+        "result": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#result", "@container": "@set"},
+        "role": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#role"},
+        "source": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#source", "@type": "@id"},
+        "term": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#term"},
+        "type": "@type"
+      }
+    },
+    "Address": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Address",
+      "@context": {
+        "@protected": true,
+        "addressCountry": {"@id": "https://schema.org/addressCountry"},
+        "addressCountryCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#CountryCode"},
+        "addressLocality": {"@id": "https://schema.org/addressLocality"},
+        "addressRegion": {"@id": "https://schema.org/addressRegion"},
+        "geo": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates"},
+        "id": "@id",
+        "postOfficeBoxNumber": {"@id": "https://schema.org/postOfficeBoxNumber"},
+        "postalCode": {"@id": "https://schema.org/postalCode"},
+        "streetAddress": {"@id": "https://schema.org/streetAddress"},
+        "type": "@type"
+      }
+    },
+    "Alignment": {
+      "@id": "https://schema.org/AlignmentObject",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "targetCode": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetCode"},
+        "targetDescription": {"@id": "https://schema.org/targetDescription"},
+        "targetFramework": {"@id": "https://schema.org/targetFramework"},
+        "targetName": {"@id": "https://schema.org/targetName"},
+        "targetType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetType"},
+        "targetUrl": {"@id": "https://schema.org/targetUrl", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "type": "@type"
+      }
+    },
+    "Criteria": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria"},
+    "EndorsementCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementCredential"},
+    "EndorsementSubject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementSubject",
+      "@context": {
+        "@protected": true,
+        "endorsementComment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementComment"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "Evidence": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Evidence",
+      "@context": {
+        "@protected": true,
+        "audience": {"@id": "https://schema.org/audience"},
+        "genre": {"@id": "https://schema.org/genre"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "GeoCoordinates": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#GeoCoordinates",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "latitude": {"@id": "https://schema.org/latitude"},
+        "longitude": {"@id": "https://schema.org/longitude"},
+        "type": "@type"
+      }
+    },
+    "IdentifierEntry": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentifierEntry",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "identifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifier"},
+        "identifierType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identifierType"},
+        "type": "@type"
+      }
+    },
+    "IdentityObject": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#IdentityObject",
+      "@context": {
+        "@protected": true,
+        "hashed": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#hashed", "@type": "https://www.w3.org/2001/XMLSchema#boolean"},
+        "id": "@id",
+        "identityHash": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityHash"},
+        "identityType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#identityType"},
+        "salt": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#salt"},
+        "type": "@type"
+      }
+    },
+    "Image": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Image",
+      "@context": {
+        "@protected": true,
+        "caption": {"@id": "https://schema.org/caption"},
+        "id": "@id",
+        "type": "@type"
+      }
+    },
+    "OpenBadgeCredential": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"},
+    "Profile": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Profile",
+      "@context": {
+        "@protected": true,
+        "additionalName": {"@id": "https://schema.org/additionalName"},
+        "address": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#address", "@type": "@id"},
+        "dateOfBirth": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#dateOfBirth", "@type": "https://www.w3.org/2001/XMLSchema#date"},
+        "email": {"@id": "https://schema.org/email"},
+        "familyName": {"@id": "https://schema.org/familyName"},
+        "familyNamePrefix": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#familyNamePrefix"},
+        "givenName": {"@id": "https://schema.org/givenName"},
+        "honorificPrefix": {"@id": "https://schema.org/honorificPrefix"},
+        "honorificSuffix": {"@id": "https://schema.org/honorificSuffix"},
+        "id": "@id",
+        "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#image", "@type": "@id"},
+        "official": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#official"},
+        "otherIdentifier": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#otherIdentifier", "@container": "@set"},
+        "parentOrg": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#parentOrg", "@type": "@id"},
+        "patronymicName": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#patronymicName"},
+        "phone": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#phone"},
+        "type": "@type"
+      }
+    },
+    "Related": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Related",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "inLanguage": {"@id": "https://schema.org/inLanguage"},
+        "type": "@type",
+        "version": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#version"}
+      }
+    },
+    "Result": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Result",
+      "@context": {
+        "@protected": true,
+        "achievedLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievedLevel", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "id": "@id",
+        "resultDescription": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultDescription", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "status": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#status"},
+        "type": "@type",
+        "value": {"@id": "https://schema.org/value"}
+      }
+    },
+    "ResultDescription": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#ResultDescription",
+      "@context": {
+        "@protected": true,
+        "allowedValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#allowedValue", "@container": "@list"},
+        "id": "@id",
+        "requiredLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredLevel", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"},
+        "requiredValue": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#requiredValue"},
+        "resultType": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#resultType"},
+        "rubricCriterionLevel": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#rubricCriterionLevel", "@container": "@set"},
+        "type": "@type",
+        "valueMax": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMax"},
+        "valueMin": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#valueMin"}
+      }
+    },
+    "RubricCriterionLevel": {
+      "@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#RubricCriterionLevel",
+      "@context": {
+        "@protected": true,
+        "id": "@id",
+        "level": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#level"},
+        "points": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#points"},
+        "type": "@type"
+      }
+    },
+    "alignment": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment", "@container": "@set"},
+    "awardedDate": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#awardedDate", "@type": "xsd:dateTime"},
+    "description": {"@id": "https://schema.org/description"},
+    "endorsement": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsement", "@container": "@set"},
+    "endorsementJwt": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementJwt", "@container": "@set"},
+    "id": "@id",
+    "image": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#image", "@type": "@id"},
+    "inLanguage": {"@id": "https://schema.org/inLanguage"},
+    "jti": {"@id": "https://www.iana.org/assignments/jwt#jti", "@type": "@id"},
+    "name": {"@id": "https://schema.org/name"},
+    "narrative": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative"},
+    "type": "@type",
+    "url": {"@id": "https://schema.org/url", "@type": "https://www.w3.org/2001/XMLSchema#anyURI"}
+  }
+}
+
+"""#
+        ),
+        BundledContext(
+            url: "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+            fileName: "open-badges-v3p0-extensions.jsonld",
+            sha256: "a88f9da1d2b49d1b400494684acc81caa2360b779602093e2a28c1d3cef87759",
+            text: #"""
+{
+  "@context": {
+    "1EdTechCredentialRefresh": "https://purl.imsglobal.org/spec/vccr/v1p0/context.json#1EdTechCredentialRefresh",
+    "1EdTechJsonSchemaValidator2019": "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019",
+    "1EdTechRevocationList": "https://purl.imsglobal.org/spec/vcrl/v1p0/context.json#1EdTechRevocationList",
+    "id": "@id",
+    "type": "@type"
+  }
+}
+
+"""#
+        ),
+        BundledContext(
             url: "https://skillcred.example/contexts/elm-vc2/v1",
             fileName: "elm-vc2-v1.jsonld",
             sha256: "c03ab609441756514f8f2f71786cd117ea2e2c12d4ccabdc43915b39d75f3f7b",

@@ -11,7 +11,7 @@ enum WebPage {
 
     enum Key {
         case title, intro, fileLabel, pasteLabel, submit, nothingGiven, tooDeep, overall, check, result, reason
-        case learner, achievement, awardingBody, date, outcomes, skill, another, items, credentialN, language, noSummary
+        case learner, achievement, description, criteria, alignment, awardingBody, date, outcomes, skill, another, items, credentialN, language, noSummary
         case verified, partial, failed, ok, error, skipped
         case format, seal, owner, revocation, accreditation, validity
     }
@@ -37,6 +37,9 @@ enum WebPage {
         case .date: en = "Date"; fr = "Date"
         case .outcomes: en = "Learning outcomes"; fr = "Acquis d’apprentissage"
         case .skill: en = "ESCO skill"; fr = "Compétence ESCO"
+        case .description: en = "Description"; fr = "Description"
+        case .criteria: en = "Criteria"; fr = "Critères"
+        case .alignment: en = "Aligned to"; fr = "Aligné sur"
         case .another: en = "Check another credential"; fr = "Vérifier un autre titre"
         case .items: en = "credentials in this file"; fr = "titres dans ce fichier"
         case .credentialN: en = "Credential"; fr = "Titre"
@@ -164,6 +167,9 @@ enum WebPage {
             func row(_ k: Key, _ v: String?) { if let v, !v.isEmpty { h += "<dt>\(e(text(k, lang)))</dt><dd>\(e(v))</dd>\n" } }
             row(.learner, s.learner)
             row(.achievement, s.achievement)
+            row(.description, s.achievementDescription)
+            row(.criteria, s.criteria)
+            for a in s.alignments { row(.alignment, CredentialSummary.line(for: a)) }
             row(.awardingBody, s.awardingBody ?? s.issuer)
             row(.date, s.date)
             h += "</dl>\n"

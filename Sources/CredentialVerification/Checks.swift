@@ -533,11 +533,31 @@ public struct RevocationCheck: VerificationCheck {
         }
         let bytes = try await source.fetch(url: url)
         var list: JSONValue
-        do { list = try JSONParser.parse(bytes) } catch {
-            throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
-        }
         var binding: SealedStatusList.Binding?
-        if JWSJSONDocument.looksLikeJWS(list) {
+        var securedAsJWT = false
+        if bytes.first == UInt8(ascii: "e"),
+           case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+           InputDetector.isCompactJWS(text) {
+            // A list published as a VC-JWT (Bitstring Status List §3.2 allows any securing mechanism; openbadgeslib
+            // publishes its lists so): the same JOSE rules as a VC-JWT credential, and the signer must be the list's
+            // issuer, which StatusListChecker then holds to the credential's issuer.
+            var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
+            jwt.now = now
+            jwt.clockSkew = context.policy.clockSkew
+            let checked = await jwt.verify(text)
+            guard checked.errors.isEmpty, let claims = JWTVerifier.claims(text), claims.isObject else {
+                throw StatusListError(.verification, "the status list's JWT does not verify: \(checked.errors.first?.detail ?? "its payload is not a JSON object")")
+            }
+            list = claims
+            securedAsJWT = true
+        } else {
+            do { list = try JSONParser.parse(bytes) } catch {
+                throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
+            }
+        }
+        if securedAsJWT {
+            // Verified above.
+        } else if JWSJSONDocument.looksLikeJWS(list) {
             let opened = try await SealedStatusList.open(list, url: url, credentialSeal: seal, verifier: jadesVerifier,
                                                          trustAnchors: context.policy.trustAnchors, now: now)
             list = opened.credential

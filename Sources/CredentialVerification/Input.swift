@@ -19,7 +19,8 @@ public enum InputKind: String, Sendable, Hashable {
     /// A VC-JOSE credential: compact JWS `application/vc+jwt`, or an `EnvelopedVerifiableCredential`.
     case envelopedJWT = "enveloped credential (JWT)"
     /// An SD-JWT VC (`dc+sd-jwt`, or the earlier `vc+sd-jwt`): `<issuer JWT>~<disclosure>~…~[<key binding JWT>]`,
-    /// as a file, a string in the API, or `data:application/dc+sd-jwt,…` in an `EnvelopedVerifiableCredential`.
+    /// as a file, a string in the API, or `data:application/dc+sd-jwt,…` in an `EnvelopedVerifiableCredential`;
+    /// or in RFC 9901 §8 JSON serialization (flattened or general), as a file or a JSON object in the API.
     case sdJWT = "SD-JWT VC"
     /// An `EnvelopedVerifiableCredential` secured with a mechanism this verifier does not open (COSE).
     case envelopedUnsupported = "enveloped credential (unsupported securing mechanism)"
@@ -123,6 +124,14 @@ public enum InputDetector {
         guard let object = json.objectValue else {
             return DetectedInput(source: source, kind: .unknown, document: json,
                                  problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
+        }
+        // RFC 9901 §8: an SD-JWT in JWS JSON serialization (its disclosures in the unprotected header) is checked as
+        // the compact SD-JWT it stands for. Before the JAdES test: both are JWS JSON, only an SD-JWT has disclosures.
+        if SDJWT.looksLikeJSONSerialization(json) {
+            do { return sdJWTInput(try SDJWT.compactForm(ofJSONSerialization: json), source: source) } catch {
+                return DetectedInput(source: source, kind: .unknown, document: json,
+                                     problem: .vc(.parsingError, "an SD-JWT in JSON serialization that cannot be read: \(error.message)"))
+            }
         }
         if JWSJSONDocument.looksLikeJWS(json) {
             // The payload is parsed by the seal verifier; here only to show what was sealed.

@@ -1,6 +1,7 @@
 import CredentialJSON
 import DataIntegrity
 import Foundation
+import KeyManagement
 
 /// The outcome of checking a VC-JOSE compact JWS (`application/vc+jwt`).
 public struct JWTVerification: Sendable {
@@ -15,7 +16,8 @@ public struct JWTVerification: Sendable {
 }
 
 /// Verifies VC-JOSE-COSE §3 compact JWS credentials: `alg` on an allow-list (never `none`), `kid` resolved
-/// through the DID resolver to a key the issuer controls, `iss` (when present) equal to `issuer`, no `vc`/`vp` claims.
+/// through the DID resolver to a key the issuer controls (without a `kid`, the one key of a did:key or did:jwk
+/// issuer, as Open Badges 3.0 platforms that send a `jwk` header instead are read; a header `jwk` must be that key), `iss` (when present) equal to `issuer`, no `vc`/`vp` claims.
 ///
 /// ``Verifier`` uses it for every ``InputKind/envelopedJWT`` item (its Seal check); it is public so the token
 /// handling can be exercised on its own (the libFuzzer harness `FuzzJWT` does, after ``InputDetector/detect(_:source:limits:)``).
@@ -98,8 +100,19 @@ public struct JWTVerifier: Sendable {
             }
         }
         let relationship: ProofPurpose = isPresentation ? .authentication : .assertionMethod
-        guard var kid = header["kid"]?.stringValue else { return fail(.cryptographicSecurityError, "the JWS header has no kid to find the issuer's key") }
-        if kid.hasPrefix("#"), let issuer { kid = issuer + kid }
+        var kid: String
+        if let named = header["kid"]?.stringValue {
+            kid = named
+            if kid.hasPrefix("#"), let issuer { kid = issuer + kid }
+        } else if let issuer, issuer.hasPrefix("did:key:") || issuer.hasPrefix("did:jwk:") {
+            // Open Badges 3.0 §8.2.3 lets a VC-JWT carry its key as a `jwk` header instead of a `kid` (openbadgeslib
+            // does). A key a token carries about itself proves nothing; a self-certifying issuer DID does, so its one
+            // key is used, and a header jwk must be that same key (checked below).
+            kid = SDJWTKeyFinder.defaultKeyID(issuer)
+        } else {
+            let carried = header["jwk"] != nil ? "; the jwk in its header is a key the token carries about itself, which proves nothing" : ""
+            return fail(.cryptographicSecurityError, "the JWS header has no kid to find the \(role)'s key, and the \(role) \(issuer ?? "(none)") is not a did:key or did:jwk\(carried)")
+        }
         out.keyID = kid
         let method: ProofVerificationMethod
         do { method = try await resolver.resolve(verificationMethod: kid, relationship: relationship) } catch {
@@ -115,11 +128,27 @@ public struct JWTVerifier: Sendable {
             }
         }()
         guard keyFits else { return fail(.cryptographicSecurityError, "algorithm \(alg) does not fit the \(method.key.algorithmName) key \(kid)") }
+        // A header jwk that is not the key used would let the token show one key and be checked with another.
+        if let carried = header["jwk"] {
+            guard let object = carried.objectValue, let key = try? PublicKey(jwk: object), Self.sameKey(key, method.key) else {
+                return fail(.cryptographicSecurityError, "the jwk in the JWS header is not the \(role)'s key \(kid)")
+            }
+        }
         guard method.key.isValidSignature(signature, for: Array((parts[0] + "." + parts[1]).utf8)) else {
             return fail(.cryptographicSecurityError, "the JWS signature does not verify")
         }
         out.details.append("JWS \(alg), key \(kid) controlled by \(method.controller)")
         return out
+    }
+
+    /// Whether a managed public key and a verification key are the same key (same curve, same point).
+    static func sameKey(_ a: PublicKey, _ b: ProofVerificationKey) -> Bool {
+        switch (a.material, b) {
+        case (.ed25519(let x), .ed25519(let y)): return x.rawRepresentation == y.rawRepresentation
+        case (.p256(let x), .p256(let y)): return x.x963Representation == y.x963Representation
+        case (.p384(let x), .p384(let y)): return x.x963Representation == y.x963Representation
+        default: return false
+        }
     }
 
     /// The claims of a compact JWS (the credential), without verifying it.

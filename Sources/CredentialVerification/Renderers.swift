@@ -33,6 +33,9 @@ public struct TerminalRenderer: Sendable {
             func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") } }
             row("Learner:", s.learner)
             row("Achievement:", s.achievement)
+            row("Description:", s.achievementDescription)
+            row("Criteria:", s.criteria)
+            for a in s.alignments { row("Aligned to:", CredentialSummary.line(for: a)) }
             row("Awarding body:", s.awardingBody)
             row("Date:", s.date)
             row("EQF level:", s.eqfLevel.map(String.init))
@@ -201,6 +204,9 @@ public enum HTMLReportRenderer {
             func row(_ label: String, _ value: String?) { if let value { h += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" } }
             row("Learner", s.learner)
             row("Achievement", s.achievement)
+            row("Description", s.achievementDescription)
+            row("Criteria", s.criteria)
+            for a in s.alignments { row("Aligned to", CredentialSummary.line(for: a)) }
             row("Awarding body", s.awardingBody)
             row("Date", s.date)
             row("EQF level", s.eqfLevel.map(String.init))

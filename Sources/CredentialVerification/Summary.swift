@@ -13,6 +13,21 @@ public struct CredentialSummary: Sendable, Hashable {
         public let skillLabel: String?
     }
 
+    /// An Open Badges 3.0 `Alignment` of the achievement: a node of an educational framework it maps to.
+    public struct Alignment: Sendable, Hashable {
+        /// `targetName`: the node's name as the issuer states it.
+        public let targetName: String?
+        /// `targetUrl`: the node's URL.
+        public let targetURL: String?
+        /// `targetFramework`: the framework's name (e.g. ESCO, DigComp).
+        public let targetFramework: String?
+        /// `targetCode`: the node's code in its framework.
+        public let targetCode: String?
+        /// The ESCO preferred label of `targetUrl`, when the catalogue knows that URL (so a reader sees what the
+        /// framework calls the skill, not only what the issuer named it).
+        public let escoLabel: String?
+    }
+
     /// The credential id.
     public let id: String?
     /// The credential types.
@@ -31,6 +46,12 @@ public struct CredentialSummary: Sendable, Hashable {
     public let issuer: String?
     /// Learning outcomes with their ESCO skills.
     public let outcomes: [Outcome]
+    /// The achievement's description (Open Badges 3.0 / VC 2.0 `achievement.description`).
+    public let achievementDescription: String?
+    /// What earning the achievement required: `criteria.narrative`, else the criteria page's `id`.
+    public let criteria: String?
+    /// The achievement's `alignment` entries.
+    public let alignments: [Alignment]
 
     /// Reads the summary from credential JSON; `catalog` supplies ESCO labels.
     public init(credential c: JSONValue, catalog: ESCOCatalog? = nil) {
@@ -57,16 +78,22 @@ public struct CredentialSummary: Sendable, Hashable {
             ?? CredentialText.text(issuerNode?["legalName"]) ?? CredentialText.text(issuerNode?["name"]) ?? issuer
         date = awardedBy?["awardingDate"]?.stringValue ?? c["validFrom"]?.stringValue ?? c["issuanceDate"]?.stringValue
         eqfLevel = CredentialText.eqfLevels(c).first
-        var outcomes = OutcomeSkill.all(in: c, catalog: catalog).map {
+        outcomes = OutcomeSkill.all(in: c, catalog: catalog).map {
             Outcome(title: $0.outcomeTitle?.text(), skillURI: $0.skillURI, skillLabel: $0.labels.text())
         }
-        // VC 2.0 / Open Badges 3: achievement alignments to ESCO.
-        for a in achievementNode?["alignment"]?.asArray ?? [] {
-            guard let url = a["targetUrl"]?.stringValue else { continue }
-            let label = catalog?.label(of: url) ?? CredentialText.text(a["targetName"])
-            outcomes.append(Outcome(title: CredentialText.text(a["targetDescription"]) ?? CredentialText.text(a["targetName"]), skillURI: url, skillLabel: label))
+        // Open Badges 3.0 / CLR 2.0: what the achievement is, what it took, and the framework nodes it maps to. An
+        // alignment is not a learning outcome (its target may be any framework), so it is listed apart; a targetUrl
+        // the ESCO catalogue knows gets ESCO's own label beside the issuer's targetName.
+        achievementDescription = CredentialText.text(achievementNode?["description"])
+        let criteriaNode = achievementNode?["criteria"]?.asArray.first
+        criteria = CredentialText.text(criteriaNode?["narrative"]) ?? criteriaNode?["id"]?.stringValue ?? criteriaNode?.stringValue
+        alignments = (achievementNode?["alignment"]?.asArray ?? []).compactMap { a in
+            guard a.isObject else { return nil }
+            let url = a["targetUrl"]?.stringValue
+            return Alignment(targetName: CredentialText.text(a["targetName"]), targetURL: url,
+                             targetFramework: CredentialText.text(a["targetFramework"]), targetCode: a["targetCode"]?.stringValue,
+                             escoLabel: url.flatMap { catalog?.label(of: $0) })
         }
-        self.outcomes = outcomes
     }
 
     /// The summary as JSON (the `credential` member of the JSON report).
@@ -88,6 +115,28 @@ public struct CredentialSummary: Sendable, Hashable {
             if let l = out.skillLabel { e["skillLabel"] = .string(l) }
             return .object(e)
         })
+        put("achievementDescription", achievementDescription)
+        put("criteria", criteria)
+        if !alignments.isEmpty {
+            o["alignments"] = .array(alignments.map { a in
+                var e = JSONObject()
+                if let v = a.targetName { e["targetName"] = .string(v) }
+                if let v = a.targetURL { e["targetUrl"] = .string(v) }
+                if let v = a.targetFramework { e["targetFramework"] = .string(v) }
+                if let v = a.targetCode { e["targetCode"] = .string(v) }
+                if let v = a.escoLabel { e["escoLabel"] = .string(v) }
+                return .object(e)
+            })
+        }
         return .object(o)
+    }
+
+    /// One line for an alignment: `Digital content creation (ESCO S5.6.1) → ESCO “develop digital content” URL`.
+    public static func line(for a: Alignment) -> String {
+        let framework = [a.targetFramework, a.targetCode].compactMap { $0 }.joined(separator: " ")
+        var text = (a.targetName ?? a.targetURL ?? "(unnamed)") + (framework.isEmpty ? "" : " (\(framework))")
+        if let label = a.escoLabel { text += " → ESCO “\(label)”" }
+        if let url = a.targetURL, a.targetName != nil || a.escoLabel != nil { text += " " + url }
+        return text
     }
 }

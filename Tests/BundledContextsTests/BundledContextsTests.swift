@@ -25,6 +25,18 @@ let officialContexts: [(url: String, official: String)] = [
     ("https://www.w3.org/ns/odrl.jsonld", "contexts/odrl.jsonld"),
 ]
 
+/// Each bundled Open Badges 3.0 / CLR 2.0 context URL and the official document openbadgeslib ships for it
+/// (`openbadgeslib/ob3/contexts/FILE`; ../shared has no copy). The three OB 3.0 revisions are not term-equivalent
+/// (3.0.2 protects every term and drops the `xsd:string` coercions of 3.0.1; 3.0.3 renames the `image` and
+/// `achievement` IRIs and adds `endorsementJwt`, `inLanguage`, `awardedDate`, `jti`), so each is its own file.
+let openBadgesContexts: [(url: String, official: String)] = [
+    ("https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", "clr_context_2.0.1.json"),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json", "ob-v3p0-context-3.0.1.json"),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", "ob-v3p0-context-3.0.2.json"),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "ob-v3p0-context-3.0.3.json"),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", "ob-v3p0-extensions.json"),
+]
+
 /// Contexts skillcred itself publishes (no official document to compare with); each is tested by the
 /// target that uses it (elm-vc2: CredentialIssuanceTests, safe-mode expansion of issued credentials).
 let projectContexts: [String] = ["https://skillcred.example/contexts/elm-vc2/v1"]
@@ -32,7 +44,7 @@ let projectContexts: [String] = ["https://skillcred.example/contexts/elm-vc2/v1"
 @Suite("Bundled contexts: the compiled-in documents", .needsSharedData)
 struct BundledContextsTests {
     @Test func everyBundledContextHasAnOfficialCounterpartInTheTable() {
-        #expect(BundledContexts.urls == (officialContexts.map(\.url) + projectContexts).sorted())
+        #expect(BundledContexts.urls == (officialContexts.map(\.url) + openBadgesContexts.map(\.url) + projectContexts).sorted())
     }
 
     @Test func everyBundledDocumentParsesAsAContextDocument() throws {
@@ -83,7 +95,10 @@ struct ContextEquivalenceJSONLevelTests {
     @Test(arguments: officialContexts.map(\.url))
     func bundledContextDefinesEveryOfficialTermIdentically(url: String) throws {
         guard let officialURL = SharedData.vector(officialContexts.first { $0.url == url }!.official) else { return }
-        let officialData = try Data(contentsOf: officialURL)
+        try compareWithOfficial(url: url, officialData: Data(contentsOf: officialURL))
+    }
+
+    func compareWithOfficial(url: String, officialData: Data) throws {
         let official = try JSONParser.parse(officialData)
         let ours = try #require(BundledContexts.context(for: url))
         #expect(Array(ours.text.utf8) != Array(officialData), "ours must be our own rendering, not a copy")
@@ -112,6 +127,16 @@ struct ContextEquivalenceJSONLevelTests {
         // Layout and order do not matter, and compact vs absolute IRIs that expand the same are equal.
         let reordered = #"{"@context": {"b": {"@context": {"c": "https://e.example/#c"}, "@id": "ex:b"}, "a": {"@type": "@id", "@id": "https://e.example/#a"}, "ex": "https://e.example/#", "@protected": true}}"#
         #expect(try compareShapes(expected, ContextShaper.documentShape(JSONParser.parse(reordered)), path: "test").isEmpty)
+    }
+}
+
+@Suite("Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON level)",
+       .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
+struct OpenBadgesContextJSONLevelTests {
+    @Test(arguments: openBadgesContexts.map(\.url))
+    func bundledContextDefinesEveryOfficialTermIdentically(url: String) throws {
+        let file = try OpenBadgesLib.officialContext(openBadgesContexts.first { $0.url == url }!.official)
+        try ContextEquivalenceJSONLevelTests().compareWithOfficial(url: url, officialData: Data(contentsOf: file))
     }
 }
 
@@ -164,7 +189,7 @@ func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32
 
 @Suite("Samples name only bundled contexts", .needsSharedData)
 struct SampleContextTests {
-    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json"])
+    @Test(arguments: ["vc2-small.json", "vc2-large.json", "undefined-term.json", "open-badges/data-analysis.json"])
     func sampleUsesOnlyBundledContexts(file: String) throws {
         let url = SharedData.packageRoot.appendingPathComponent("samples").appendingPathComponent(file)
         let document = try JSONParser.parse(Data(contentsOf: url))
@@ -174,6 +199,15 @@ struct SampleContextTests {
             #expect(BundledContexts.document(for: reference) != nil, "\(file): \(reference) is not bundled")
         }
     }
+}
+
+/// A loader over openbadgeslib's official copies of the Open Badges / CLR contexts (they name no other context).
+func openBadgesOfficialDocuments() throws -> [String: JSONValue] {
+    var documents: [String: JSONValue] = [:]
+    for (url, file) in openBadgesContexts {
+        documents[url] = try JSONParser.parse(Data(contentsOf: try OpenBadgesLib.officialContext(file)))
+    }
+    return documents
 }
 
 /// A loader over the official documents of every context in the table, so that an official context

@@ -72,6 +72,50 @@ struct ContextEquivalenceEngineTests {
     }
 }
 
+/// The Open Badges 3.0 and CLR 2.0 contexts against the official copies openbadgeslib ships, processed by the engine.
+@Suite("Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON-LD engine)",
+       .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
+struct OpenBadgesContextEngineTests {
+    @Test func processedContextsAgreeTermByTerm() throws {
+        let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader(try openBadgesOfficialDocuments()))
+        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        var passed = 0, terms = 0
+        for (url, _) in openBadgesContexts {
+            var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
+            comparison.compare(
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
+                try JSONLDProcessor.processContext(.string(url), base: nil, options: ours), parent: nil, path: url, depth: 0)
+            #expect(comparison.differences.isEmpty, "\(comparison.differences.joined(separator: "\n"))")
+            #expect(comparison.termsCompared > 0, "\(url) defines nothing")
+            if comparison.differences.isEmpty { passed += 1 }
+            terms += comparison.termsCompared
+            print("\(url): \(comparison.termsCompared) term definitions compared in \(comparison.scopesCompared) scopes")
+        }
+        print("bundled Open Badges contexts vs openbadgeslib's official copies: \(passed) passed, \(openBadgesContexts.count - passed) failed, \(terms) term definitions")
+    }
+
+    /// Used after the VC 2.0 context (which protects `name`, `description`, `id`, `type`), each revision must
+    /// process the way the official one does: 3.0.2 and 3.0.3 redefine nothing protected, 3.0.1 (written for
+    /// VC 1.1) redefines `name` with an `xsd:string` coercion and so fails in both.
+    @Test func eachRevisionAfterTheVC2ContextBehavesAsTheOfficialOne() throws {
+        // The VC 2.0 context itself is proven equivalent by the suite above; the bundled one stands in for it.
+        var official = try openBadgesOfficialDocuments()
+        official["https://www.w3.org/ns/credentials/v2"] = try #require(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2"))
+        let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader(official))
+        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        for (url, _) in openBadgesContexts {
+            let context: JSONValue = ["https://www.w3.org/ns/credentials/v2", .string(url)]
+            let expected = Result { () throws(JSONLDError) in try JSONLDProcessor.processContext(context, base: nil, options: theirs) }
+            let actual = Result { () throws(JSONLDError) in try JSONLDProcessor.processContext(context, base: nil, options: ours) }
+            switch (expected, actual) {
+            case (.success, .success): break
+            case (.failure(let e), .failure(let a)): #expect(e.code == a.code, "\(url)")
+            default: Issue.record("\(url): official \(expected), ours \(actual)")
+            }
+        }
+    }
+}
+
 struct ActiveContextComparison {
     let theirs: JSONLDOptions
     let ours: JSONLDOptions

@@ -140,7 +140,7 @@ struct FormatAndOutputTests {
         let report = try await verifyOne(Verifier(), credential)
         #expect(report.summary?.learner == "<script>alert(1)</script> & Co")
         #expect(report.summary?.achievement == "Data \"Analysis\"")
-        #expect(report.summary?.outcomes.first?.skillURI == "http://data.europa.eu/esco/skill/abc")
+        #expect(report.summary?.alignments.first?.targetURL == "http://data.europa.eu/esco/skill/abc")
         let json = try JSONParser.parse(JSONReportRenderer.render([report]))
         #expect(json["verified"] == .bool(false))
         #expect(json["results"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == CheckName.allCases.map(\.rawValue))

@@ -1,0 +1,173 @@
+import CredentialJSON
+import CredentialVerification
+import Crypto
+import DataIntegrity
+import Foundation
+import KeyManagement
+import StatusList
+import Testing
+import TestSupport
+
+/// Open Badges 3.0 as badge platforms send it, made here (the openbadgeslib cross-test does the same with credentials
+/// from another implementation when its Python is configured): VC-JWTs that carry their key as a `jwk` header and no
+/// `kid`, Data Integrity badges, status lists published as VC-JWTs, and what the summary shows of the achievement.
+@Suite("Open Badges 3.0: VC-JWT key rules, Data Integrity badges, JWT status lists, the achievement summary")
+struct OpenBadgesTests {
+    /// A VC-JWT the way openbadgeslib's OB3Signer makes one: the credential at the top of the payload, `iss`/`jti`/
+    /// `nbf` beside it, the header naming `alg` and carrying `jwk`, without `kid`.
+    static func badgeJWT(_ credential: JSONValue, signedBy signer: PrivateKey, headerKey: PublicKey? = nil,
+                         kid: String? = nil) throws -> String {
+        var header: JSONObject = ["alg": "EdDSA", "typ": "JWT", "jwk": .object((headerKey ?? signer.publicKey).jwk)]
+        if let kid { header["kid"] = .string(kid) }
+        guard case .object(var payload) = credential else { throw BadgeTestError("not an object") }
+        payload["iss"] = credential["issuer"]?["id"] ?? credential["issuer"]
+        payload["jti"] = credential["id"]
+        payload["nbf"] = 1_735_689_600
+        let input = base64URLEncode(JSONWriter.data(.object(header))) + "." + base64URLEncode(JSONWriter.data(.object(payload)))
+        guard case .ed25519(let key) = signer.material else { throw BadgeTestError("not Ed25519") }
+        return input + "." + base64URLEncode(Array(try key.signature(for: Array(input.utf8))))
+    }
+
+    // MARK: Forgeries first
+
+    @Test("A kid-less VC-JWT signed by another key than the issuer's did:key fails, whatever jwk its header shows")
+    func kidlessJWTByAnotherKeyFails() async throws {
+        let issuer = try DemoIssuer(), mallory = try DemoIssuer()
+        let badge = openBadge(issuer: issuer.did)
+        // Mallory's key in the header, and a signature that matches it: the issuer's DID names another key.
+        let ownKey = try Self.badgeJWT(badge, signedBy: mallory.key)
+        let report = try await verifyOne(Verifier(), Array(ownKey.utf8))
+        #expect(report.kind == .envelopedJWT)
+        #expect(report.check(.seal)?.status == .error, "\(report.check(.seal)?.reason ?? "")")
+        #expect(report.status == .failed)
+        // The issuer's key shown in the header, Mallory's signature.
+        let shownKey = try Self.badgeJWT(badge, signedBy: mallory.key, headerKey: issuer.key.publicKey)
+        #expect(try await verifyOne(Verifier(), Array(shownKey.utf8)).check(.seal)?.status == .error)
+    }
+
+    @Test("A VC-JWT whose header jwk is not the key its kid resolves to fails, though the signature fits the kid")
+    func headerJWKOtherThanTheIssuersKeyFails() async throws {
+        let issuer = try DemoIssuer(), other = try DemoIssuer()
+        let token = try Self.badgeJWT(openBadge(issuer: issuer.did), signedBy: issuer.key, headerKey: other.key.publicKey, kid: issuer.method)
+        let seal = try await verifyOne(Verifier(), Array(token.utf8)).check(.seal)
+        #expect(seal?.status == .error)
+        #expect(seal?.problems.first?.detail.contains("jwk in the JWS header is not the issuer's key") == true, "\(seal?.problems.map(\.detail) ?? [])")
+    }
+
+    @Test("A kid-less VC-JWT by an https issuer fails: a jwk the token carries about itself proves no issuer")
+    func kidlessJWTByAnHTTPSIssuerFails() async throws {
+        let key = try PrivateKey.generate(.ed25519)
+        let token = try Self.badgeJWT(openBadge(issuer: "https://academy.example/issuer"), signedBy: key)
+        let seal = try await verifyOne(Verifier(), Array(token.utf8)).check(.seal)
+        #expect(seal?.status == .error)
+        #expect(seal?.problems.first?.detail.contains("proves nothing") == true)
+    }
+
+    @Test("A changed achievement name fails a Data Integrity badge's Seal")
+    func changedAchievementNameFailsTheProof() async throws {
+        let issuer = try DemoIssuer()
+        let changed = try renamingAchievement(try issuer.sign(openBadge(issuer: issuer.did)))
+        let report = try await verifyOne(Verifier(), changed)
+        #expect(report.check(.seal)?.status == .error)
+        #expect(report.status == .failed)
+    }
+
+    // MARK: What verifies
+
+    @Test("A kid-less VC-JWT by a did:key issuer verifies with the DID's key, and the header jwk is that key")
+    func kidlessJWTByTheIssuersDIDKeyVerifies() async throws {
+        let issuer = try DemoIssuer()
+        let token = try Self.badgeJWT(openBadge(issuer: issuer.did), signedBy: issuer.key)
+        let report = try await verifyOne(Verifier(), Array(token.utf8))
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.problems.map(\.detail) ?? [])")
+        #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.problems.map(\.detail) ?? [])")
+    }
+
+    @Test("OpenBadgeCredential and AchievementCredential with eddsa-rdfc-2022 verify, the OB 3.0.3 context bundled",
+          arguments: ["OpenBadgeCredential", "AchievementCredential"])
+    func dataIntegrityBadgeVerifies(type: String) async throws {
+        let issuer = try DemoIssuer()
+        let signed = try issuer.sign(openBadge(issuer: issuer.did, type: type))
+        let trusted = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Example Academy")])
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: trusted, escoCatalog: try sampleESCOCatalog())), signed)
+        let lines = report.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason) \($0.problems.map(\.detail))" }
+        #expect(report.status == .verified, "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test("The committed sample badge (scripts/make-open-badge-sample.sh) verifies: well formed, its proof by its issuer's did:key")
+    func committedSampleVerifies() async throws {
+        let url = SharedData.packageRoot.appendingPathComponent("samples/open-badges/data-analysis.json")
+        let report = try await verifyOne(Verifier(), Array(try Data(contentsOf: url)), source: "data-analysis.json")
+        #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.problems.map(\.detail) ?? [])")
+        #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.problems.map(\.detail) ?? [])")
+        #expect(report.summary?.types == ["VerifiableCredential", "OpenBadgeCredential"])
+    }
+
+    @Test("The summary shows the achievement, its description and criteria, and each alignment, ESCO's label beside an ESCO one")
+    func summaryShowsTheAchievement() async throws {
+        let issuer = try DemoIssuer()
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(escoCatalog: try sampleESCOCatalog())), try issuer.sign(openBadge(issuer: issuer.did)))
+        let summary = try #require(report.summary)
+        #expect(summary.achievement == "Data Analysis with Python")
+        #expect(summary.achievementDescription == "Cleans, analyses and visualises tabular data with pandas.")
+        #expect(summary.criteria == "Completed the four graded notebooks and the final project with at least 70%.")
+        #expect(summary.alignments.map(\.escoLabel) == ["develop digital content", nil])
+        #expect(summary.alignments.map(\.targetFramework) == ["ESCO", "DigComp 2.2"])
+        let text = TerminalRenderer(colour: false).render([report])
+        #expect(text.contains("Criteria:       Completed the four graded notebooks"))
+        #expect(text.contains("Aligned to:     Digital content creation (ESCO) → ESCO “develop digital content” http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"))
+        #expect(text.contains("Aligned to:     Data literacy (DigComp 2.2) https://example.org/frameworks/digcomp/1.1"))
+        #expect(summary.jsonValue["alignments"]?.arrayValue?.first?["escoLabel"] == "develop digital content")
+        #expect(summary.jsonValue["criteria"] == .string("Completed the four graded notebooks and the final project with at least 70%."))
+        #expect(HTMLReportRenderer.render([report]).contains("<dt>Criteria</dt><dd>Completed the four graded notebooks"))
+
+        // A criteria page instead of a narrative is shown by its URL.
+        var badge = openBadge(issuer: issuer.did)
+        if case .object(var root) = badge, case .object(var subject)? = root["credentialSubject"], case .object(var achievement)? = subject["achievement"] {
+            achievement["criteria"] = ["id": "https://academy.example/criteria/data-analysis"]
+            subject["achievement"] = .object(achievement)
+            root["credentialSubject"] = .object(subject)
+            badge = .object(root)
+        }
+        #expect(CredentialSummary(credential: badge).criteria == "https://academy.example/criteria/data-analysis")
+    }
+
+    @Test("A status list published as a VC-JWT by the issuer: the revoked entry fails on Revocation, its neighbour passes; a list signed by another key is not used")
+    func jwtStatusList() async throws {
+        let issuer = try DemoIssuer(), mallory = try DemoIssuer()
+        let listURL = "https://academy.example/status/1"
+        var bits = Bitstring()
+        try bits.setBit(at: 7, to: true)
+        let list: JSONValue = [
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "id": .string(listURL),
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": .string(issuer.did),
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": ["id": .string(listURL + "#list"), "type": "BitstringStatusList", "statusPurpose": "revocation",
+                                  "encodedList": .string(try bits.encoded())],
+        ]
+        let mirror = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: mirror) }
+        let file = mirror.appendingPathComponent(try #require(LocalStatusListMirror.relativePath(for: listURL)))
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        func badge(index: Int) throws -> JSONValue {
+            guard case .object(var o) = openBadge(issuer: issuer.did) else { throw BadgeTestError("not an object") }
+            o["credentialStatus"] = ["id": .string("\(listURL)#\(index)"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                     "statusListIndex": .string(String(index)), "statusListCredential": .string(listURL)]
+            return try issuer.sign(.object(o))
+        }
+        let verifier = Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
+
+        // Signed by Mallory, claiming the issuer: not used, so the status is unknown rather than "not revoked".
+        try Data(try Self.badgeJWT(list, signedBy: mallory.key).utf8).write(to: file)
+        let forged = try await verifyOne(verifier, try badge(index: 3))
+        #expect(forged.check(.revocation)?.status == .skipped, "\(forged.check(.revocation)?.reason ?? "")")
+        #expect(forged.check(.revocation)?.reason.contains("does not verify") == true, "\(forged.check(.revocation)?.reason ?? "")")
+
+        try Data(try Self.badgeJWT(list, signedBy: issuer.key).utf8).write(to: file)
+        let revoked = try await verifyOne(Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 7))
+        #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
+        #expect(revoked.status == .failed)
+        let neighbour = try await verifyOne(Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 3))
+        #expect(neighbour.check(.revocation)?.status == .ok, "\(neighbour.check(.revocation)?.reason ?? "")")
+    }
+}
