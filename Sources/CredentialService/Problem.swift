@@ -5,10 +5,12 @@ import Hummingbird
 /// An RFC 9457 problem detail the service answers with (`application/problem+json`).
 ///
 /// Every refusal the service makes is one of these, with a stable `code` so that clients can branch on it
-/// without parsing the English `detail`. Nothing internal (stack traces, key material, SQL) goes into one.
+/// without parsing the English `detail`. Nothing internal (stack traces, key material, SQL) goes into one. It is
+/// Hummingbird's `HTTPResponseError`, so a handler just throws it; ``ProblemMiddleware`` only hides server paths
+/// and logs it.
 public struct ServiceProblem: Error, Sendable, Hashable {
     /// The HTTP status.
-    public let status: Int
+    public let status: HTTPResponse.Status
     /// A stable, machine-readable name such as `unauthorized` or `bodyTooLarge`.
     public let code: String
     /// A short, human-readable summary of the problem type.
@@ -21,7 +23,7 @@ public struct ServiceProblem: Error, Sendable, Hashable {
     public let extra: JSONObject
 
     public init(status: Int, code: String, title: String, detail: String, path: String? = nil, extra: JSONObject = [:]) {
-        self.status = status
+        self.status = HTTPResponse.Status(code: status)
         self.code = code
         self.title = title
         self.detail = detail
@@ -31,7 +33,7 @@ public struct ServiceProblem: Error, Sendable, Hashable {
 
     /// The same problem with another detail text.
     func replacing(detail: String) -> ServiceProblem {
-        ServiceProblem(status: status, code: code, title: title, detail: detail, path: path, extra: extra)
+        ServiceProblem(status: status.code, code: code, title: title, detail: detail, path: path, extra: extra)
     }
 
     /// The problem as JSON; `type` is a stable URI under the project's namespace.
@@ -39,7 +41,7 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         var o: JSONObject = [
             "type": .string("https://skillcred.example/problems/\(code)"),
             "title": .string(title),
-            "status": .number(JSONNumber(status)),
+            "status": .number(JSONNumber(status.code)),
             "code": .string(code),
             "detail": .string(detail),
         ]
@@ -48,11 +50,14 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         return .object(o)
     }
 
-    /// The response: problem JSON with the matching content type.
+    /// The response: problem JSON with the matching content type, and the headers its status calls for
+    /// (`Retry-After` on 429 and 503, `WWW-Authenticate` on 401).
     public func response(headers extraHeaders: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .tooManyRequests || status == .serviceUnavailable { headers[.retryAfter] = "1" }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         headers.append(contentsOf: extraHeaders)
-        return Response(status: .init(code: status), headers: headers,
+        return Response(status: status, headers: headers,
                         body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(json, style: .pretty))))
     }
 
@@ -104,11 +109,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             for hidden in hiddenPaths where !hidden.path.isEmpty && hidden.path != "/" && problem.detail.contains(hidden.path) {
                 problem = problem.replacing(detail: problem.detail.replacingOccurrences(of: hidden.path, with: hidden.shownAs))
             }
-            context.logger.info("refused", metadata: ["status": "\(problem.status)", "code": "\(problem.code)"])
-            var headers: HTTPFields = [:]
-            if problem.status == 429 || problem.status == 503 { headers[.retryAfter] = "1" }
-            if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
-            return problem.response(headers: headers)
+            context.logger.info("refused", metadata: ["status": "\(problem.status.code)", "code": "\(problem.code)"])
+            return problem.response()
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             context.logger.info("refused", metadata: ["status": "413", "code": "bodyTooLarge"])
             return ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large",
@@ -122,5 +124,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unexpected failure", metadata: ["type": "\(type(of: error))"])
             return ServiceProblem.internalError.response()
         }
+    }
+}
+
+extension ServiceProblem: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response()
     }
 }

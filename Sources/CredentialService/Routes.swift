@@ -18,22 +18,33 @@ public enum CredentialServiceRoutes {
         router.add(middleware: ProblemMiddleware(hiddenPaths: [
             (dataDirectory, "DATA_DIR"), (FileManager.default.currentDirectoryPath, "."),
         ]))
-        router.add(middleware: PublicCORSMiddleware())
         let h = Handlers(state: state)
 
-        router.get("/healthz") { _, _ in
+        // Public: no token, callable from any origin (CORS on this group only). Each route also answers the CORS
+        // preflight, OPTIONS, with the methods it has.
+        let open = router.group().add(middleware: PublicCORSMiddleware())
+        open.get("/healthz") { _, _ in
             jsonResponse(.object(["status": .string("ok")]))
         }
-        router.get("/openapi.yaml") { _, _ in
+        open.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        open.post("/credentials/verify") { request, context in try await h.verify(request, context, presentation: false) }
+        open.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
+        open.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        open.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        for (path, method) in [("/healthz", "GET"), ("/openapi.yaml", "GET"), ("/credentials/verify", "POST"), ("/presentations/verify", "POST"),
+                               ("/status-lists/:purpose/:number", "GET"), ("/status-lists/issuers/:issuer/:purpose/:number", "GET")] {
+            open.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: "\(method), OPTIONS"]) }
+        }
+
+        // Issuer: a bearer token with the right scope; no CORS, so a page on another origin cannot drive them
+        // with a user's token.
         router.post("/credentials/issue") { request, context in try await h.issue(request, context) }
-        router.post("/credentials/verify") { request, context in try await h.verify(request, context, presentation: false) }
-        router.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
         router.post("/credentials/status") { request, context in try await h.updateStatus(request, context) }
-        router.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
-        router.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
+
+        // The web page: same-origin form posts.
         router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
         router.post("/") { request, context in try await h.page(request, context) }
         // Added after the routes, so it wraps only the router's "not found": a known path asked with another
@@ -57,8 +68,9 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             let methods = routes.filter { route in
                 route.path.components.count == asked.count && zip(route.path.components, asked).allSatisfy { $0 ~= $1 }
             }.map(\.method.rawValue)
-            guard !methods.isEmpty else { throw error }
-            let allow = (Array(Set(methods)).sorted() + ["OPTIONS"]).joined(separator: ", ")
+            // A handler's own 404 (an unknown status list, say) is not a wrong method: the path has this one.
+            guard !methods.isEmpty, !methods.contains(request.method.rawValue) else { throw error }
+            let allow = (Set(methods).subtracting(["OPTIONS"]).sorted() + ["OPTIONS"]).joined(separator: ", ")
             if request.method == .options {
                 return Response(status: .noContent, headers: [.allow: allow])
             }
@@ -80,8 +92,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let ms = (ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000
-            + (ContinuousClock.now - start).components.seconds * 1000
+        let elapsed = (ContinuousClock.now - start).components
+        let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         context.logger.info("request", metadata: [
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
             "status": "\(response.status.code)", "ms": "\(ms)",
@@ -90,15 +102,11 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// CORS for the public endpoints only (verify, status lists, health, OpenAPI); issuing and status changes
-/// get no CORS headers, so browsers on other origins cannot drive them with a user's token.
-let publicPrefixes = ["/credentials/verify", "/presentations/verify", "/status-lists/", "/healthz", "/openapi.yaml"]
-
+/// CORS for the public route group (verify, status lists, health, OpenAPI): any origin may read them and send
+/// the preflight. The issuing and status-change routes are outside the group and get no CORS headers.
 struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        let isPublic = publicPrefixes.contains { path == $0 || path.hasPrefix($0) }
-        guard isPublic, request.headers[.origin] != nil else { return try await next(request, context) }
+        guard request.headers[.origin] != nil else { return try await next(request, context) }
         if request.method == .options {
             return Response(status: .noContent, headers: [
                 .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",

@@ -158,9 +158,14 @@ enum WebPage {
         }
     }
 
-    static func item(_ r: VerificationReport, _ lang: Language, heading: String, level: Int) -> String {
-        var h = "<section class=\"item\" aria-labelledby=\"h-\(heading.hashValue & 0xffffff)\">\n"
-        h += "<h\(level) id=\"h-\(heading.hashValue & 0xffffff)\">\(e(heading))</h\(level)>\n"
+    /// One report's section. Headings get ids in document order (`item-1`, `item-2`, …) from `nextID`, so every
+    /// id on the page is unique and the same report renders the same page (a nested "Credential 1" is not its
+    /// parent's "Credential 1").
+    static func item(_ r: VerificationReport, _ lang: Language, heading: String, level: Int, nextID: inout Int) -> String {
+        nextID += 1
+        let id = "item-\(nextID)"
+        var h = "<section class=\"item\" aria-labelledby=\"\(id)\">\n"
+        h += "<h\(level) id=\"\(id)\">\(e(heading))</h\(level)>\n"
         h += "<p class=\"ribbon \(cls(r.status))\" role=\"status\">\(e(label(r.status, lang)))</p>\n"
         if let s = r.summary {
             h += "<dl>\n"
@@ -200,7 +205,7 @@ enum WebPage {
             h += "</tbody>\n</table>\n"
         }
         for (i, sub) in r.embedded.enumerated() {
-            h += item(sub, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: min(level + 1, 6))
+            h += item(sub, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: min(level + 1, 6), nextID: &nextID)
         }
         h += "</section>\n"
         return h
@@ -213,8 +218,9 @@ enum WebPage {
         b += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(e(text(.overall, lang))): \(e(label(overall, lang)))\(e(demo))</p>\n"
         let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
         if count > 1 { b += "<p>\(count) \(e(text(.items, lang)))</p>\n" }
+        var nextID = 0
         for (i, r) in reports.enumerated() {
-            b += item(r, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2)
+            b += item(r, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2, nextID: &nextID)
         }
         b += "<h2>\(e(text(.another, lang)))</h2>\n" + formHTML(lang)
         return sizedPage(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)

@@ -30,7 +30,8 @@ struct OpenAPIAndPageTests {
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let s = try await TestService.make()
         let router = CredentialServiceRoutes.router(state: s.state)
-        let routes = Set(router.routes.map { route -> String in
+        // OPTIONS routes are the CORS preflight answers of the public group, not operations.
+        let routes = Set(router.routes.filter { $0.method != .options }.map { route -> String in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             return "\(route.method.rawValue) /\(path)"
         })
@@ -116,6 +117,11 @@ struct OpenAPIAndPageTests {
                 let html = String(buffer: r.body)
                 #expect(html.contains("2 credentials in this file"))
                 #expect(html.components(separatedBy: "class=\"ribbon verified\"").count >= 3)
+                // Every heading id is unique (a nested "Credential 1" is not its parent's) and in document order.
+                let ids = html.components(separatedBy: " id=\"item-").dropFirst().map { $0.prefix { $0 != "\"" } }
+                #expect(ids.count >= 3)
+                #expect(ids == (1...ids.count).map { Substring(String($0)) }, "\(ids)")
+                #expect(html.components(separatedBy: "aria-labelledby=\"item-").count == ids.count + 1)
             }
         }
     }
