@@ -146,20 +146,19 @@ public final class CredentialServiceState: Sendable {
     }
 }
 
-/// Status lists straight from the registry, for the lists this service serves (no network).
+/// Status lists straight from the registry (no network): every list the registry holds, whichever instance made
+/// it — instances that share a registry behind different public URLs each answer for all of its lists.
 struct RegistryStatusSource: StatusListSource {
     let state: CredentialServiceState
 
     func fetch(url: String) async throws(StatusListError) -> [UInt8] {
-        guard url.hasPrefix(state.configuration.statusBaseURL + "/") else {
-            throw StatusListError(.retrieval, "the status list \(url) is not served by this service, and it fetches nothing from the network")
-        }
         let found: StatusListSnapshot?
         do { found = try await state.registry.statusList(url: url) } catch {
             throw StatusListError(.retrieval, "the registry could not be read")
         }
         guard let list = found else {
-            throw StatusListError(.retrieval, "no status list \(url)")
+            if url.hasPrefix(state.configuration.statusBaseURL + "/") { throw StatusListError(.retrieval, "no status list \(url)") }
+            throw StatusListError(.retrieval, "the status list \(url) is not in this service's registry, and it fetches nothing from the network")
         }
         if let bytes = state.builtLists.bytes(for: list) { return bytes }
         let bytes: [UInt8]

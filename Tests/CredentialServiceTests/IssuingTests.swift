@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JAdES
+import Logging
 import TestSupport
 import Testing
 
@@ -265,5 +266,32 @@ struct IssuingTests {
             _ = try await ServiceSetup.prepare(s.state.configuration)
         } throws: { ($0 as? ServiceSetupError)?.code == .incompleteSeal }
         #expect(!FileManager.default.fileExists(atPath: chain.path))
+    }
+}
+
+@Suite("Instances sharing a registry")
+struct SharedRegistryInstanceTests {
+    /// Two instances on one registry behind different public URLs: each answers for the other's status lists from
+    /// the registry, so a credential issued by one is fully verified — and shown revoked — by the other.
+    @Test func anInstanceVerifiesTheStatusOfListsAnotherInstanceMade() async throws {
+        let a = try await TestService.make { $0.publicBaseURL = "https://a.skillcred.example" }
+        defer { try? FileManager.default.removeItem(at: a.directory) }
+        var config = a.state.configuration
+        config.publicBaseURL = "https://b.skillcred.example"
+        let b = TestService(state: try await ServiceSetup.prepare(config).state, demoToken: a.demoToken, directory: a.directory)
+        var logger = Logger(label: "skillcred-test")
+        logger.logLevel = .warning
+        let appB = Application(router: CredentialServiceRoutes.router(state: b.state), logger: logger)
+
+        let credential = try await a.app.test(.router) { client in try await issue(client, token: a.demoToken) }
+        let statusURL = try #require(credential["credentialStatus"]?.asArray.first?["statusListCredential"]?.stringValue)
+        #expect(statusURL.hasPrefix("https://a.skillcred.example/"))
+        let onB = try await appB.test(.router) { client in try await verify(client, credential) }
+        #expect(onB["verdict"]?.stringValue == "Verified", "\(JSONWriter.string(onB))")
+
+        let id = try #require(credential["id"]?.stringValue)
+        _ = try await b.state.registry.changeStatus(credentialID: id, action: .revoke, reason: nil, actor: "test")
+        let revoked = try await appB.test(.router) { client in try await verify(client, credential) }
+        #expect(revoked["verdict"]?.stringValue == "Failed", "\(JSONWriter.string(revoked))")
     }
 }
