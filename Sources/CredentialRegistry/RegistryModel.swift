@@ -82,7 +82,10 @@ public struct StatusAllocationPolicy: Sendable, Hashable {
     /// The URL prefix of status list credentials; lists are `<base>/<purpose>/<n>`.
     public var statusBaseURL: String
 
-    public init(purposes: [String] = ["revocation", "suspension"], listSize: Int = 131_072,
+    /// The purposes every credential gets a status entry for unless a policy says otherwise.
+    public static let standardPurposes = ["revocation", "suspension"]
+
+    public init(purposes: [String] = StatusAllocationPolicy.standardPurposes, listSize: Int = 131_072,
                 fillThreshold: Double = 0.9375, statusBaseURL: String = "http://localhost:8080/status-lists") {
         self.purposes = purposes
         self.listSize = listSize

@@ -1,10 +1,15 @@
 import CredentialIssuance
+import CredentialRegistry
+import CredentialVerification
 import DataIntegrity
 
 /// The service's own OpenAPI 3 document, served at `/openapi.yaml`. A test checks that its paths and the
-/// router's routes are the same set, and the issue options' enums are written from the types the service parses
-/// them with, so the document cannot drift from what the server does.
+/// router's routes are the same set, and every enum is written from the Swift type the service parses or answers
+/// it with, so the document cannot drift from what the server does.
 public enum OpenAPIDocument {
+    /// A YAML flow list's items.
+    private static func list(_ values: [String]) -> String { values.joined(separator: ", ") }
+
     public static let yaml = """
     openapi: 3.0.3
     info:
@@ -46,7 +51,7 @@ public enum OpenAPIDocument {
               enum: [\(Cryptosuite.allCases.map(\.rawValue).joined(separator: ", "))]
               default: eddsa-rdfc-2022
               description: vc2 only; unknown → 422 with instance $.options.cryptosuite.
-            type: {type: string, enum: [DataIntegrityProof]}
+            type: {type: string, enum: [\(ProofSuite.dataIntegrity(.eddsaRdfc2022).proofType)]}
         VerificationMembers:
           type: object
           properties:
@@ -58,8 +63,8 @@ public enum OpenAPIDocument {
               items:
                 type: object
                 properties:
-                  name: {type: string, enum: [Format, Seal, Owner, Revocation, Accreditation, Validity]}
-                  status: {type: string, enum: [OK, Error, Skipped]}
+                  name: {type: string, enum: [\(list(CheckName.allCases.map(\.rawValue)))]}
+                  status: {type: string, enum: [\(list(CheckStatus.allCases.map(\.rawValue)))]}
                   reason: {type: string}
             credential: {type: object, description: the credential summarised for a person}
             credentials: {type: array, items: {type: object}, description: per credential of a presentation}
@@ -68,7 +73,7 @@ public enum OpenAPIDocument {
             - $ref: '#/components/schemas/VerificationMembers'
             - type: object
               properties:
-                verdict: {type: string, enum: [Verified, Partially verified, Failed]}
+                verdict: {type: string, enum: [\(list(OverallStatus.allCases.map(\.rawValue)))]}
         FailedVerification:
           description: >-
             The result of a Failed verification as an RFC 9457 problem: the same members as a VerificationResult,
@@ -79,13 +84,13 @@ public enum OpenAPIDocument {
             - type: object
               properties:
                 verified: {type: boolean, enum: [false]}
-                verdict: {type: string, enum: [Failed]}
+                verdict: {type: string, enum: [\(OverallStatus.failed.rawValue)]}
                 status: {type: integer, enum: [422]}
                 type: {type: string}
                 title: {type: string}
                 detail: {type: string}
       parameters:
-        ListPurpose: {name: purpose, in: path, required: true, schema: {type: string, enum: [revocation, suspension]}}
+        ListPurpose: {name: purpose, in: path, required: true, schema: {type: string, enum: [\(list(StatusAllocationPolicy.standardPurposes))]}}
         ListNumber: {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
       responses:
         Problem:
@@ -249,11 +254,11 @@ public enum OpenAPIDocument {
                     - required: [credentialStatus, status]
                   properties:
                     credentialId: {type: string}
-                    action: {type: string, enum: [revoke, suspend, reinstate]}
+                    action: {type: string, enum: [\(list(StatusAction.allCases.map(\.rawValue)))]}
                     credentialStatus:
                       type: object
                       required: [statusPurpose]
-                      properties: {statusPurpose: {type: string, enum: [revocation, suspension]}}
+                      properties: {statusPurpose: {type: string, enum: [\(list(StatusAllocationPolicy.standardPurposes))]}}
                     status: {type: boolean, description: "VC API form: with credentialStatus.statusPurpose, true sets and false clears the bit"}
                     reason: {type: string}
           responses:

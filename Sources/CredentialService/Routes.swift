@@ -352,7 +352,7 @@ struct Handlers: Sendable {
 
     func statusList(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), let number = context.parameters.get("number"),
-              ["revocation", "suspension"].contains(purpose), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
+              StatusAllocationPolicy.standardPurposes.contains(purpose), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
         // `/status-lists/{purpose}/{n}` holds the Ed25519 issuer's lists; `/status-lists/issuers/{issuer}/{purpose}/{n}`
         // those of the service's other issuers (P-256 did:key, the EDC seal's organisation).
         let issuer: String

@@ -24,7 +24,7 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable {
 }
 
 /// How one check came out (the EU viewer's OK / Error / Skipped).
-public enum CheckStatus: String, Sendable, Hashable {
+public enum CheckStatus: String, Sendable, Hashable, CaseIterable {
     case ok = "OK"
     case error = "Error"
     case skipped = "Skipped"
@@ -129,7 +129,7 @@ public struct CheckResult: Sendable, Hashable {
 }
 
 /// The overall verdict, as the EU viewer's ribbon shows it.
-public enum OverallStatus: String, Sendable, Hashable, Comparable {
+public enum OverallStatus: String, Sendable, Hashable, Comparable, CaseIterable {
     case verified = "Verified"
     case partiallyVerified = "Partially verified"
     case failed = "Failed"
