@@ -17,7 +17,7 @@ let package = Package(
         // One library product per layer, so a user of the JSON-LD layer links neither X509 nor PostgreSQL.
         // JSON → JSON-LD → RDF → RDFC-1.0 (no cryptography).
         .library(name: "SkillcredJSONLD", targets: [
-            "CredentialJSON", "BoundedCache", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
+            "CredentialJSON", "Caching", "RDF", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization",
         ]),
         // Keys, DIDs and the proofs and seals made with them, and the status lists they protect.
         .library(name: "SkillcredProofs", targets: [
@@ -58,11 +58,11 @@ let package = Package(
         // Strict JSON: ordered objects, lexeme-preserving numbers, limits, plain and RFC 8785 writers.
         .target(name: "CredentialJSON", swiftSettings: strict),
         // The one thread-safe cache with a capacity and per-entry expiry (contexts, DID documents, status lists).
-        .target(name: "BoundedCache", swiftSettings: strict),
+        .target(name: "Caching", swiftSettings: strict),
         // RDF terms, datasets and N-Quads.
         .target(name: "RDF", swiftSettings: strict),
         // JSON-LD 1.1 context processing and expansion, offline document loading, safe mode.
-        .target(name: "JSONLD", dependencies: ["CredentialJSON", "BoundedCache"], swiftSettings: strict),
+        .target(name: "JSONLD", dependencies: ["CredentialJSON", "Caching"], swiftSettings: strict),
         // JSON-LD 1.1 deserialization to an RDF dataset.
         .target(name: "JSONLDToRDF", dependencies: ["JSONLD", "RDF", "CredentialJSON"], swiftSettings: strict),
         // The project's contexts/ compiled into the binary.
@@ -87,7 +87,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
         // did:key, did:jwk, did:web (local directory first) and verification-method binding.
-        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "BoundedCache", "Multiformats", "KeyManagement", "SecureFetch"], swiftSettings: strict),
+        .target(name: "DIDResolution", dependencies: ["CredentialJSON", "Caching", "Multiformats", "KeyManagement", "SecureFetch"], swiftSettings: strict),
         // Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020.
         .target(name: "DataIntegrity", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "RDF", "RDFCanonicalization", "BundledContexts",
@@ -105,7 +105,7 @@ let package = Package(
         // The system zlib, for the GZIP inside Bitstring Status Lists.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
-        .target(name: "StatusList", dependencies: ["CredentialJSON", "BoundedCache", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
+        .target(name: "StatusList", dependencies: ["CredentialJSON", "Caching", "CZlib", "Multiformats", "SecureFetch"], swiftSettings: strict),
         // SD-JWT (RFC 9901) and SD-JWT VC: parsing, disclosure digests, rebuilding the claims, key binding. Pure: no
         // network and no trust decisions (the verifier finds and judges the issuer's key).
         .target(name: "SDJWT", dependencies: [
@@ -139,7 +139,7 @@ let package = Package(
         // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
         // Validity) as small values, reports and their terminal/JSON/HTML renderers.
         .target(name: "CredentialVerification", dependencies: [
-            "CredentialJSON", "BoundedCache", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "Caching", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
             "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
             "SDJWT", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -158,7 +158,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
-            "CredentialJSON", "BoundedCache", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "Caching", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance", "WebForm",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -188,7 +188,7 @@ let package = Package(
         // Locating ../shared test data; shared by the test targets only.
         .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
-        .testTarget(name: "BoundedCacheTests", dependencies: ["BoundedCache"]),
+        .testTarget(name: "CachingTests", dependencies: ["Caching"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "RDFCanonicalization", "CredentialJSON", "TestSupport"]),

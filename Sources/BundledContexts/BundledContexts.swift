@@ -18,7 +18,7 @@ public struct BundledContext: Sendable, Hashable {
 /// The documents live in the binary itself (see `tools/embed-contexts`), so a copied `skillcred`
 /// executable needs no resource files. Users can add more contexts from a directory with
 /// ``ContextDirectory``.
-public enum BundledContexts {
+public enum ContextBundle {
     /// Every bundled context, sorted by URL.
     public static var contexts: [BundledContext] { embedded }
 

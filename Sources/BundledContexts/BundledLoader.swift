@@ -2,7 +2,7 @@ import CredentialJSON
 import Foundation
 import JSONLD
 
-extension BundledContexts {
+extension ContextBundle {
     private static let sharedLoader = StaticDocumentLoader(documents)
 
     /// A document loader that answers every bundled URL from memory and fails, naming the URL, for
@@ -29,7 +29,7 @@ extension BundledContexts {
     }
 }
 
-extension BundledContexts {
+extension ContextBundle {
     /// One context cache for the process, valid with ``loader`` alone: the bundled documents never
     /// change, so every credential naming them pays for context processing once. Do not use it with a
     /// loader that adds a context directory (a cache filled through one loader would answer for another).

@@ -111,7 +111,7 @@ public struct ContextDirectory: Sendable {
                     message: "entry \(JSONPath.root.appending(url)): the value must be a file name in the same directory",
                     file: manifestURL.path, line: nil, column: nil)
             }
-            if !allowOverridingBundled, BundledContexts.context(for: url) != nil {
+            if !allowOverridingBundled, ContextBundle.context(for: url) != nil {
                 throw ContextDirectoryError(
                     code: .overridesBundled,
                     message: "\(url) is bundled with skillcred; overriding it is not allowed here",

@@ -429,7 +429,7 @@ struct Handlers: Sendable {
 
     /// Verifies in the queue, on the verification threads: a parsed value as it is, otherwise `bytes` (a compact
     /// JWT, or text that is not JSON, which the verifier reports). 503 when too many verifications wait.
-    func verifyQueued(_ verifier: Verifier, json: JSONValue?, bytes: [UInt8], source: String) async throws -> [VerificationReport] {
+    func verifyQueued(_ verifier: CredentialVerifier, json: JSONValue?, bytes: [UInt8], source: String) async throws -> [VerificationReport] {
         let reports = await state.verifyGate.run {
             await withTaskExecutorPreference(VerificationExecutor.shared) {
                 if let json { await verifier.verify(json: json, source: source) } else { await verifier.verify(bytes: bytes, source: source) }

@@ -1,4 +1,4 @@
-import BoundedCache
+import Caching
 import CredentialIssuance
 import CredentialJSON
 import CredentialRegistry
@@ -123,7 +123,7 @@ public final class CredentialServiceState: Sendable {
     }
 
     /// A verifier for one request: fresh status cache, so a revocation shows at once.
-    func verifier(challenge: String? = nil, domain: [String]? = nil) -> Verifier {
+    func verifier(challenge: String? = nil, domain: [String]? = nil) -> CredentialVerifier {
         var policy = basePolicy
         // The only status source is this service's own registry (foreign lists are refused, nothing is fetched),
         // so its lists need no proof: signing one per verification and checking it again would prove nothing.
@@ -131,7 +131,7 @@ public final class CredentialServiceState: Sendable {
         policy.requireSignedStatusLists = false
         policy.challenge = challenge
         policy.domain = domain
-        return Verifier(policy: policy, resolver: methodResolver)
+        return CredentialVerifier(policy: policy, resolver: methodResolver)
     }
 
     /// The active token for an `Authorization: Bearer` header, looked up in the registry, or the 401/403 problem.

@@ -120,7 +120,7 @@ public struct FormatCheck: VerificationCheck {
             !dropped.contains { other in other != path && (path.hasPrefix(other + ".") || path.hasPrefix(other + "[")) }
         }
         do {
-            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+            _ = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
         } catch where !relativeTypes {
             // The undefined type names kept by lenient expansion are what RDF refuses; anything else is a real problem.
             return .problem(.vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description))
@@ -179,7 +179,7 @@ public struct FormatCheck: VerificationCheck {
     /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
     /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
     /// i18n datatype, so `@direction` counts as representable, not as lost data.
-    static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = BundledContexts.options(safeMode: true, base: nil)) -> ProblemDetail? {
+    static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = ContextBundle.options(safeMode: true, base: nil)) -> ProblemDetail? {
         var unsecured = document
         if case .object(var o) = document, o["proof"] != nil {
             o["proof"] = nil
@@ -192,7 +192,7 @@ public struct FormatCheck: VerificationCheck {
             return .vc(.malformedValueError, "JSON-LD: \(error)")
         }
         do {
-            _ = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+            _ = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
         } catch {
             return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
         }

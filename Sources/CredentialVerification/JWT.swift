@@ -19,7 +19,7 @@ public struct JWTVerification: Sendable {
 /// through the DID resolver to a key the issuer controls (without a `kid`, the one key of a did:key or did:jwk
 /// issuer, as Open Badges 3.0 platforms that send a `jwk` header instead are read; a header `jwk` must be that key), `iss` (when present) equal to `issuer`, no `vc`/`vp` claims.
 ///
-/// ``Verifier`` uses it for every ``InputKind/envelopedJWT`` item (its Seal check); it is public so the token
+/// ``CredentialVerifier`` uses it for every ``InputKind/envelopedJWT`` item (its Seal check); it is public so the token
 /// handling can be exercised on its own (the libFuzzer harness `FuzzJWT` does, after ``InputDetector/detect(_:source:limits:)``).
 public struct JWTVerifier: Sendable {
     /// The `alg` values accepted (never `none`).

@@ -149,7 +149,7 @@ struct SDJWTKeyFinder {
     }
 }
 
-extension Verifier {
+extension CredentialVerifier {
     /// Parses, rebuilds and verifies an SD-JWT VC under the policy (see ``SDJWTVerification``).
     func verifySDJWT(_ text: String) async -> SDJWTVerification {
         var out = SDJWTVerification()

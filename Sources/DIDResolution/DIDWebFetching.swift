@@ -1,4 +1,4 @@
-import BoundedCache
+import Caching
 import Foundation
 import SecureFetch
 

@@ -21,11 +21,11 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
     /// A canonicalizer over the bundled contexts, sharing the process-wide context cache so repeated
     /// signing and verification process each context once.
     public init(limits: CanonicalizationLimits = .default) {
-        self.jsonldOptions = BundledContexts.options(safeMode: true, base: nil)
+        self.jsonldOptions = ContextBundle.options(safeMode: true, base: nil)
         self.limits = limits
     }
 
-    /// A canonicalizer over another loader (for example `BundledContexts.loader(adding:)` for an
+    /// A canonicalizer over another loader (for example `ContextBundle.loader(adding:)` for an
     /// application's own contexts); give it its own cache, since a cache is valid for one loader only.
     public init(documentLoader: any DocumentLoader, contextCache: ContextCache = ContextCache(), limits: CanonicalizationLimits = .default) {
         self.jsonldOptions = JSONLDOptions(documentLoader: documentLoader, base: nil, safeMode: true, contextCache: contextCache)
@@ -45,7 +45,7 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
         do {
             // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
             // part of what is signed, never dropped (safe mode refuses what it cannot carry).
-            dataset = try JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+            dataset = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
         } catch {
             let dataLoss: Set<JSONLDToRDFError.Code> = [
                 .relativeSubjectReference, .relativePredicateReference, .relativeObjectReference,

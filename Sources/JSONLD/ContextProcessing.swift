@@ -30,7 +30,7 @@ final class Processor {
 
     /// Reports data that the spec would drop or keep with only a warning; an error in safe mode.
     @inline(__always)
-    func unsafe(_ code: JSONLDError.Code, _ message: @autoclosure () -> String, key: String? = nil) throws(JSONLDError) {
+    func refuseInSafeMode(_ code: JSONLDError.Code, _ message: @autoclosure () -> String, key: String? = nil) throws(JSONLDError) {
         if safeMode { throw fail(code, message(), key: key) }
         if let handler = options.warningHandler { handler(fail(code, message(), key: key)) }
     }
@@ -217,7 +217,7 @@ final class Processor {
                     if mode == .jsonLD10 {
                         throw fail(.invalidVocabMapping, "@vocab \"\(s)\" must be an absolute IRI in json-ld-1.0", key: "@vocab")
                     }
-                    try unsafe(.safeModeRelativeVocab, "@vocab \"\(s)\" is relative and would be resolved against the base IRI", key: "@vocab")
+                    try refuseInSafeMode(.safeModeRelativeVocab, "@vocab \"\(s)\" is relative and would be resolved against the base IRI", key: "@vocab")
                 }
                 var defined: [String: Bool] = [:]
                 let scope = DefinitionScope(local: context, baseURL: baseURL, overrideProtected: overrideProtected,
@@ -237,7 +237,7 @@ final class Processor {
             case .null: result.defaultLanguage = nil
             case .string(let s):
                 if !Keywords.isWellFormedLanguageTag(s) {
-                    try unsafe(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: "@language")
+                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: "@language")
                 }
                 result.defaultLanguage = s
             default:
@@ -312,7 +312,7 @@ final class Processor {
         } else if Keywords.isKeyword(term) {
             throw fail(.keywordRedefinition, "the keyword \(term) cannot be redefined", key: term)
         } else if Keywords.hasKeywordForm(term) {
-            try unsafe(.safeModeReservedTerm, "\"\(term)\" has the form of a keyword and is ignored", key: term)
+            try refuseInSafeMode(.safeModeReservedTerm, "\"\(term)\" has the form of a keyword and is ignored", key: term)
             defined[term] = true
             return
         }
@@ -366,7 +366,7 @@ final class Processor {
                 throw fail(.invalidIRIMapping, "@reverse must be a string", key: term)
             }
             if Keywords.hasKeywordForm(rs) {
-                try unsafe(.safeModeReservedReverse, "@reverse \"\(rs)\" has the form of a keyword and is ignored", key: term)
+                try refuseInSafeMode(.safeModeReservedReverse, "@reverse \"\(rs)\" has the form of a keyword and is ignored", key: term)
                 defined[term] = true
                 return
             }
@@ -399,7 +399,7 @@ final class Processor {
                 definition.iri = nil
             case .string(let ids):
                 if !Keywords.isKeyword(ids) && Keywords.hasKeywordForm(ids) {
-                    try unsafe(.safeModeReservedId, "@id \"\(ids)\" has the form of a keyword; the term \"\(term)\" is ignored", key: term)
+                    try refuseInSafeMode(.safeModeReservedId, "@id \"\(ids)\" has the form of a keyword; the term \"\(term)\" is ignored", key: term)
                     defined[term] = true
                     return
                 }
@@ -517,7 +517,7 @@ final class Processor {
             case .null: definition.language = nil
             case .string(let s):
                 if !Keywords.isWellFormedLanguageTag(s) {
-                    try unsafe(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: term)
+                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: term)
                 }
                 definition.language = s
             default:

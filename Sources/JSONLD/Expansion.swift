@@ -25,7 +25,7 @@ extension Processor {
             return nil
         case .bool, .number, .string:
             guard let activeProperty, activeProperty != "@graph" else {
-                try unsafe(.safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
+                try refuseInSafeMode(.safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
                 return nil
             }
             let def = definition.resolve(active, activeProperty)
@@ -149,7 +149,7 @@ extension Processor {
             if result["@type"] == .string("@json") {
                 // Any JSON is a valid JSON literal.
             } else if value == .null || value == .array([]) {
-                try unsafe(.safeModeNullValue, "a value object whose @value is null would be dropped")
+                try refuseInSafeMode(.safeModeNullValue, "a value object whose @value is null would be dropped")
                 return nil
             } else if !value.isString && result["@language"] != nil {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
@@ -172,20 +172,20 @@ extension Processor {
         }
 
         if case .object(let o) = final, o.count == 1, o["@language"] != nil {
-            try unsafe(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
+            try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
             return nil
         }
         if activeProperty == nil || activeProperty == "@graph", case .object(let o) = final {
             if o.isEmpty {
-                try unsafe(.safeModeEmptyObject, "an empty object outside any property would be dropped")
+                try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
                 return nil
             }
             if o["@value"] != nil || o["@list"] != nil {
-                try unsafe(.safeModeFreeFloatingValue, "a \(o["@value"] != nil ? "value" : "list") object outside any property would be dropped")
+                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(o["@value"] != nil ? "value" : "list") object outside any property would be dropped")
                 return nil
             }
             if o.count == 1, o["@id"] != nil {
-                try unsafe(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
+                try refuseInSafeMode(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
                 return nil
             }
         }
@@ -226,7 +226,7 @@ extension Processor {
             let def = active.termDefinitions[key]
             guard let expandedProperty = expandVocabIRI(active, key, definition: def),
                   expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty) else {
-                try unsafe(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
+                try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
             }
             if Keywords.isKeyword(expandedProperty) {
@@ -245,11 +245,11 @@ extension Processor {
                     }
                     if let e = expandIRI(active, s, documentRelative: true) {
                         if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
-                            try unsafe(.safeModeRelativeId, "@id \"\(s)\" stays a relative IRI because there is no base IRI")
+                            try refuseInSafeMode(.safeModeRelativeId, "@id \"\(s)\" stays a relative IRI because there is no base IRI")
                         }
                         expandedValue = .string(e)
                     } else {
-                        try unsafe(.safeModeReservedId, "@id \"\(s)\" has the form of a keyword and would be dropped")
+                        try refuseInSafeMode(.safeModeReservedId, "@id \"\(s)\" has the form of a keyword and would be dropped")
                         expandedValue = .null
                     }
                 case "@type":
@@ -273,11 +273,11 @@ extension Processor {
                     var expanded: [JSONValue] = []
                     for s in strings {
                         guard let e = expandIRI(typeScoped, s, documentRelative: true, vocab: true) else {
-                            try unsafe(.safeModeReservedType, "@type \"\(s)\" has the form of a keyword and would be dropped")
+                            try refuseInSafeMode(.safeModeReservedType, "@type \"\(s)\" has the form of a keyword and would be dropped")
                             continue
                         }
                         if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) && !Keywords.isKeyword(e) {
-                            try unsafe(.safeModeRelativeType, "@type \"\(s)\" is not defined by the context and expands to the relative IRI \"\(e)\"")
+                            try refuseInSafeMode(.safeModeRelativeType, "@type \"\(s)\" is not defined by the context and expands to the relative IRI \"\(e)\"")
                         }
                         expanded.append(.string(e))
                     }
@@ -322,7 +322,7 @@ extension Processor {
                         throw fail(.invalidLanguageTaggedString, "@language must be a string, not \(value.kindName)")
                     }
                     if !Keywords.isWellFormedLanguageTag(s) {
-                        try unsafe(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag")
+                        try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag")
                     }
                     expandedValue = value
                 case "@direction":
@@ -338,7 +338,7 @@ extension Processor {
                     expandedValue = value
                 case "@list":
                     guard let activeProperty, activeProperty != "@graph" else {
-                        try unsafe(.safeModeFreeFloatingValue, "a list outside any property would be dropped")
+                        try refuseInSafeMode(.safeModeFreeFloatingValue, "a list outside any property would be dropped")
                         continue
                     }
                     let e = try expand(active, activeProperty, value, baseURL: baseURL)
@@ -383,7 +383,7 @@ extension Processor {
 
             if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
                 && !IRI.isBlankNode(expandedProperty) {
-                try unsafe(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
+                try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let container = def?.container ?? []
             var expandedValue: JSONValue?
@@ -403,7 +403,7 @@ extension Processor {
                         var v: JSONObject = ["@value": item]
                         if language != "@none" && expandIRI(active, language, vocab: true) != "@none" {
                             if !Keywords.isWellFormedLanguageTag(language) {
-                                try unsafe(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
+                                try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
                             }
                             v["@language"] = .string(language)
                         }
@@ -502,15 +502,15 @@ extension Processor {
                 } else if container.contains(.id) && o["@id"] == nil && expandedIndex != "@none" {
                     if let e = expandIRI(active, index, documentRelative: true) {
                         if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
-                            try unsafe(.safeModeRelativeId, "the id map key \"\(index)\" stays a relative IRI because there is no base IRI")
+                            try refuseInSafeMode(.safeModeRelativeId, "the id map key \"\(index)\" stays a relative IRI because there is no base IRI")
                         }
                         o["@id"] = .string(e)
                     } else {
-                        try unsafe(.safeModeReservedId, "the id map key \"\(index)\" has the form of a keyword and would be dropped")
+                        try refuseInSafeMode(.safeModeReservedId, "the id map key \"\(index)\" has the form of a keyword and would be dropped")
                     }
                 } else if container.contains(.type), let expandedIndex, expandedIndex != "@none" {
                     if !IRI.isAbsolute(expandedIndex) && !IRI.isBlankNode(expandedIndex) {
-                        try unsafe(.safeModeRelativeType, "the type map key \"\(index)\" expands to the relative IRI \"\(expandedIndex)\"")
+                        try refuseInSafeMode(.safeModeRelativeType, "the type map key \"\(index)\" expands to the relative IRI \"\(expandedIndex)\"")
                     }
                     let types = [JSONValue.string(expandedIndex)] + (o.removeValue(forKey: "@type")?.asArray ?? [])
                     o["@type"] = .array(types)
@@ -531,11 +531,11 @@ extension Processor {
             let e = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
             if let e {
                 if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
-                    try unsafe(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
+                    try refuseInSafeMode(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
                 }
                 return .object(JSONObject(uniqueMembers: [(key: "@id", value: .string(e))]))
             }
-            try unsafe(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
+            try refuseInSafeMode(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
             return .object(["@id": .null])
         }
         // Built as a member list: the keys are distinct, so no per-key search is needed.

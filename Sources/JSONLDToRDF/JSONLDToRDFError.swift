@@ -51,7 +51,7 @@ public struct JSONLDToRDFError: Error, Sendable, Hashable, CustomStringConvertib
     public enum PathDocument: Sendable, Hashable {
         /// The expanded form the RDF step read (full IRIs as member names, arrays everywhere).
         case expanded
-        /// The source document given to ``JSONLDToRDF/toRDF(document:documentURL:jsonld:options:)``,
+        /// The source document given to ``RDFConversion/toRDF(document:documentURL:jsonld:options:)``,
         /// located by the offending value itself (the first place it occurs in that role).
         case source
     }

@@ -1,7 +1,7 @@
 import CredentialJSON
 import RDF
 
-/// Writes quads straight from the expanded tree (see ``JSONLDToRDF`` for why this equals the
+/// Writes quads straight from the expanded tree (see ``RDFConversion`` for why this equals the
 /// node-map algorithm's dataset). Blank node labels are relabelled to `_:bN` as in the spec.
 extension DatasetSerializer {
     private static let rdfTypeTerm = RDFTerm.iri(RDFVocabulary.rdfType)

@@ -36,7 +36,7 @@ public struct ToRDFOptions: Sendable, Hashable {
 /// writing triples. A dataset is a set, so writing each node object's triples as they are met
 /// gives the same dataset without building the map (and its hashing and sorting); the
 /// node-map version is kept for tests, which check both agree on the W3C suite.
-public enum JSONLDToRDF {
+public enum RDFConversion {
     /// The RDF dataset of a document in JSON-LD expanded form.
     ///
     /// Blank nodes are relabelled `_:b0`, `_:b1`, … in document order, so the output is

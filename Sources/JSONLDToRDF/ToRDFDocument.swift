@@ -2,7 +2,7 @@ import CredentialJSON
 import JSONLD
 import RDF
 
-extension JSONLDToRDF {
+extension RDFConversion {
     /// Expands a JSON-LD document (``JSONLDProcessor/expand(_:documentURL:options:)``) and returns its RDF dataset.
     ///
     /// Safe mode is two switches: `jsonld.safeMode` guards expansion (undefined terms, relative

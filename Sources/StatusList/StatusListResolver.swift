@@ -1,4 +1,4 @@
-import BoundedCache
+import Caching
 import CredentialJSON
 import Foundation
 import SecureFetch

@@ -85,7 +85,7 @@ func runDataIntegrityBenchmarks(runs: Int = 200) async {
         rawVerify.append(ms(clock.measure { _ = publicKey.isValidSignature(signature, for: message) }))
     }
     // Where the time goes: the three steps of canonicalizing the credential, done once per sign or verify.
-    let jsonld = BundledContexts.options()
+    let jsonld = ContextBundle.options()
     var expandTimes: [Double] = [], toRDFTimes: [Double] = [], rdfcTimes: [Double] = []
     var quadCount = 0
     for _ in 0..<runs {
@@ -93,7 +93,7 @@ func runDataIntegrityBenchmarks(runs: Int = 200) async {
         guard let expanded = try? JSONLDProcessor.expand(.object(credential), options: jsonld) else { break }
         expandTimes.append(ms(clock.now - start))
         start = clock.now
-        guard let dataset = try? JSONLDToRDF.toRDF(expanded: expanded) else { break }
+        guard let dataset = try? RDFConversion.toRDF(expanded: expanded) else { break }
         toRDFTimes.append(ms(clock.now - start))
         quadCount = dataset.count
         start = clock.now

@@ -14,13 +14,13 @@ import RDFCanonicalization
 /// its expansion, `--rdfc-runs N` only RDFC-1.0 of its dataset (for profilers).
 func runToRDFBenchmarks() throws {
     let cache = ContextCache()
-    let options = JSONLDOptions(documentLoader: StaticDocumentLoader(BundledContexts.documents), contextCache: cache)
+    let options = JSONLDOptions(documentLoader: StaticDocumentLoader(ContextBundle.documents), contextCache: cache)
     let canonicalizer = RDFCanonicalizer()
     if let flag = CommandLine.arguments.firstIndex(of: "--to-rdf-runs"), flag + 1 < CommandLine.arguments.count,
        let runs = Int(CommandLine.arguments[flag + 1]) {
         let document = try JSONParser.parse(sampleBytes("samples/vc2-large.json"))
         for _ in 0..<runs {
-            _ = try canonicalizer.canonicalize(try JSONLDToRDF.toRDF(document: document, jsonld: options))
+            _ = try canonicalizer.canonicalize(try RDFConversion.toRDF(document: document, jsonld: options))
         }
         return
     }
@@ -32,14 +32,14 @@ func runToRDFBenchmarks() throws {
     }
     if let flag = CommandLine.arguments.firstIndex(of: "--rdfc-runs"), flag + 1 < CommandLine.arguments.count,
        let runs = Int(CommandLine.arguments[flag + 1]) {
-        let dataset = try JSONLDToRDF.toRDF(document: try JSONParser.parse(sampleBytes("samples/vc2-large.json")), jsonld: options)
+        let dataset = try RDFConversion.toRDF(document: try JSONParser.parse(sampleBytes("samples/vc2-large.json")), jsonld: options)
         for _ in 0..<runs { _ = try canonicalizer.canonicalize(dataset) }
         return
     }
     for (name, expectedTriples) in [("vc2-small", 49), ("vc2-large", 310)] {
         let document = try JSONParser.parse(sampleBytes("samples/\(name).json"))
         let expanded = try JSONLDProcessor.expand(document, options: options)
-        let dataset = try JSONLDToRDF.toRDF(expanded: expanded)
+        let dataset = try RDFConversion.toRDF(expanded: expanded)
         guard dataset.count == expectedTriples else {
             FileHandle.standardError.write(Data("skillcred-bench: \(name) gave \(dataset.count) triples, expected \(expectedTriples)\n".utf8))
             exit(1)
@@ -48,22 +48,22 @@ func runToRDFBenchmarks() throws {
             _ = try? JSONLDProcessor.expand(document, options: options)
         }
         Benchmark("to-rdf \(name): toRDF(expanded:)", iterations: 500, warmup: 50).run {
-            _ = try? JSONLDToRDF.toRDF(expanded: expanded)
+            _ = try? RDFConversion.toRDF(expanded: expanded)
         }
         Benchmark("to-rdf \(name): expand + toRDF", iterations: 500, warmup: 50).run {
-            _ = try? JSONLDToRDF.toRDF(document: document, jsonld: options)
+            _ = try? RDFConversion.toRDF(document: document, jsonld: options)
         }
         // What the CLI and the Data Integrity code use: the process-wide bundled loader and cache.
-        let shared = BundledContexts.options(safeMode: true)
-        _ = try JSONLDToRDF.toRDF(document: document, jsonld: shared)
-        let missesBefore = BundledContexts.sharedCache.statistics.contextMisses
-        Benchmark("to-rdf \(name): expand + toRDF, BundledContexts.options()", iterations: 500, warmup: 50).run {
-            _ = try? JSONLDToRDF.toRDF(document: document, jsonld: shared)
+        let shared = ContextBundle.options(safeMode: true)
+        _ = try RDFConversion.toRDF(document: document, jsonld: shared)
+        let missesBefore = ContextBundle.sharedCache.statistics.contextMisses
+        Benchmark("to-rdf \(name): expand + toRDF, ContextBundle.options()", iterations: 500, warmup: 50).run {
+            _ = try? RDFConversion.toRDF(document: document, jsonld: shared)
         }
-        let misses = BundledContexts.sharedCache.statistics.contextMisses - missesBefore
-        if misses != 0 { print("  warning: \(misses) context cache misses on repeat runs with BundledContexts.options()") }
+        let misses = ContextBundle.sharedCache.statistics.contextMisses - missesBefore
+        if misses != 0 { print("  warning: \(misses) context cache misses on repeat runs with ContextBundle.options()") }
         Benchmark("rdfc \(name): canonicalize from JSON-LD (expand + toRDF + RDFC-1.0)", iterations: 500, warmup: 50).run {
-            _ = try? canonicalizer.canonicalize(try JSONLDToRDF.toRDF(document: document, jsonld: options))
+            _ = try? canonicalizer.canonicalize(try RDFConversion.toRDF(document: document, jsonld: options))
         }
         Benchmark("rdfc \(name): RDFC-1.0 of the dataset", iterations: 500, warmup: 50).run {
             _ = try? canonicalizer.canonicalize(dataset)

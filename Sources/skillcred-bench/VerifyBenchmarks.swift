@@ -36,10 +36,10 @@ func runVerifyBenchmarks(runs: Int = 3) async throws {
     Benchmark("verify parts: summary", iterations: 20, warmup: 2).run { _ = CredentialSummary(credential: payload) }
     let clock = ContinuousClock()
     // The third run shows what the safe-mode JSON-LD pass of the Format check costs on large EDCs.
-    let runsToDo: [(String, [(source: String, bytes: [UInt8])], Verifier)] = [
-        (batches[0].0, batches[0].1, Verifier()),
-        (batches[1].0, batches[1].1, Verifier()),
-        (batches[0].0 + ", Format without JSON-LD", batches[0].1, Verifier(policy: VerificationPolicy(jsonLDFormatCheck: false))),
+    let runsToDo: [(String, [(source: String, bytes: [UInt8])], CredentialVerifier)] = [
+        (batches[0].0, batches[0].1, CredentialVerifier()),
+        (batches[1].0, batches[1].1, CredentialVerifier()),
+        (batches[0].0 + ", Format without JSON-LD", batches[0].1, CredentialVerifier(policy: VerificationPolicy(jsonLDFormatCheck: false))),
     ]
     for (name, items, verifier) in runsToDo {
         _ = await verifier.verifyBatch(Array(items.prefix(20)))  // warm the context and key caches

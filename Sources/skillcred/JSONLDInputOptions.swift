@@ -31,14 +31,14 @@ struct JSONLDInputOptions: ParsableArguments {
         var jsonld: JSONLDOptions
         if let contextDir {
             do {
-                let loader = try BundledContexts.loader(contextDirectory: URL(fileURLWithPath: contextDir))
+                let loader = try ContextBundle.loader(contextDirectory: URL(fileURLWithPath: contextDir))
                 jsonld = JSONLDOptions(documentLoader: loader, safeMode: !unsafe)
             } catch {
                 throw CLIFailure("--context-dir: \(error)")
             }
         } else {
             // The bundled contexts never change, so their processed form is shared across the process.
-            jsonld = BundledContexts.options(safeMode: !unsafe)
+            jsonld = ContextBundle.options(safeMode: !unsafe)
         }
         jsonld.base = base
         var options = ToRDFOptions(safeMode: !unsafe)
@@ -49,7 +49,7 @@ struct JSONLDInputOptions: ParsableArguments {
             options.rdfDirection = mode
         }
         do {
-            return try JSONLDToRDF.toRDF(document: document, jsonld: jsonld, options: options)
+            return try RDFConversion.toRDF(document: document, jsonld: jsonld, options: options)
         } catch let error as JSONLDError {
             let at = error.path.map { "\($0): " } ?? ""
             throw CLIFailure("\(name): \(at)\(error.message) [\(error.code.rawValue)]")

@@ -154,7 +154,7 @@ extension Skillcred {
             } catch {
                 throw CLIFailure("--controller-document: \(error.message)")
             }
-            let verifier = Verifier(policy: policy, resolver: resolver, canonicalizer: try makeCanonicalizer(contextDir: contextDir))
+            let verifier = CredentialVerifier(policy: policy, resolver: resolver, canonicalizer: try makeCanonicalizer(contextDir: contextDir))
             let paths = try inputs.files()
             let htmlReport = try html.map { path throws(CLIFailure) in try HTMLReportStream(path: path) }
             var output = ReportStream(form: jsonLines ? .jsonLines : json ? .json : .terminal(colour: colour || Console.current.outputIsTerminal))
@@ -163,7 +163,7 @@ extension Skillcred {
             var worst: OverallStatus?
             // Lazy: a source is made (and its file read) only when the stream starts that input.
             let sources = paths.lazy.map { path in
-                path == "-" ? Verifier.StreamSource.standardInput() : Verifier.StreamSource.file(path)
+                path == "-" ? CredentialVerifier.StreamSource.standardInput() : CredentialVerifier.StreamSource.file(path)
             }
             await verifier.verifyStream(sources) { _, reports in
                 for r in reports {
@@ -318,7 +318,7 @@ final class HTMLReportStream {
 func makeCanonicalizer(contextDir: String?) throws(CLIFailure) -> JSONLDCanonicalizer {
     guard let contextDir else { return JSONLDCanonicalizer() }
     do {
-        let loader = try BundledContexts.loader(contextDirectory: URL(fileURLWithPath: contextDir))
+        let loader = try ContextBundle.loader(contextDirectory: URL(fileURLWithPath: contextDir))
         return JSONLDCanonicalizer(documentLoader: loader)
     } catch {
         throw CLIFailure("--context-dir: \(error)")

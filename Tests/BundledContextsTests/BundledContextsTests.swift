@@ -44,16 +44,16 @@ let projectContexts: [String] = ["https://skillcred.example/contexts/elm-vc2/v1"
 @Suite("Bundled contexts: the compiled-in documents", .needsSharedData)
 struct BundledContextsTests {
     @Test func everyBundledContextHasAnOfficialCounterpartInTheTable() {
-        #expect(BundledContexts.urls == (officialContexts.map(\.url) + openBadgesContexts.map(\.url) + projectContexts).sorted())
+        #expect(ContextBundle.urls == (officialContexts.map(\.url) + openBadgesContexts.map(\.url) + projectContexts).sorted())
     }
 
     @Test func everyBundledDocumentParsesAsAContextDocument() throws {
-        for url in BundledContexts.urls {
-            let document = try #require(BundledContexts.document(for: url), "\(url)")
+        for url in ContextBundle.urls {
+            let document = try #require(ContextBundle.document(for: url), "\(url)")
             #expect(document.objectValue?["@context"] != nil, "\(url)")
         }
-        #expect(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v3") == nil)
-        #expect(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2/") == nil)
+        #expect(ContextBundle.document(for: "https://www.w3.org/ns/credentials/v3") == nil)
+        #expect(ContextBundle.document(for: "https://www.w3.org/ns/credentials/v2/") == nil)
     }
 
     /// The generated Swift file must hold exactly what contexts/ holds, so nobody ships stale contexts
@@ -62,11 +62,11 @@ struct BundledContextsTests {
         let folder = SharedData.packageRoot.appendingPathComponent("contexts")
         let manifestData = try Data(contentsOf: folder.appendingPathComponent("manifest.json"))
         let manifest = try #require(try JSONParser.parse(manifestData).objectValue)
-        #expect(manifest.keys.sorted() == BundledContexts.urls, "contexts/manifest.json and the generated file list different URLs: run tools/embed-contexts")
+        #expect(manifest.keys.sorted() == ContextBundle.urls, "contexts/manifest.json and the generated file list different URLs: run tools/embed-contexts")
         for (url, value) in manifest {
             let fileName = try #require(value.stringValue)
             let text = try String(contentsOf: folder.appendingPathComponent(fileName), encoding: .utf8)
-            let embedded = BundledContexts.context(for: url)
+            let embedded = ContextBundle.context(for: url)
             #expect(embedded?.fileName == fileName, "\(url)")
             #expect(embedded?.text == text, "\(fileName) changed since the last tools/embed-contexts")
         }
@@ -84,7 +84,7 @@ struct BundledContextsTests {
     }
 
     @Test func digestsAreLowercaseHexOfThirtyTwoBytes() {
-        for context in BundledContexts.contexts {
+        for context in ContextBundle.contexts {
             #expect(context.sha256.count == 64 && context.sha256.allSatisfy { "0123456789abcdef".contains($0) }, "\(context.url)")
         }
     }
@@ -100,7 +100,7 @@ struct ContextEquivalenceJSONLevelTests {
 
     func compareWithOfficial(url: String, officialData: Data) throws {
         let official = try JSONParser.parse(officialData)
-        let ours = try #require(BundledContexts.context(for: url))
+        let ours = try #require(ContextBundle.context(for: url))
         #expect(Array(ours.text.utf8) != Array(officialData), "ours must be our own rendering, not a copy")
         let differences = try compareShapes(
             ContextShaper.documentShape(official), ContextShaper.documentShape(try JSONParser.parse(ours.text)), path: url)
@@ -196,7 +196,7 @@ struct SampleContextTests {
         let contexts = try #require(document.objectValue?["@context"]?.arrayValue, "\(file): @context must be an array")
         for context in contexts {
             let reference = try #require(context.stringValue, "\(file): inline contexts would not be cached")
-            #expect(BundledContexts.document(for: reference) != nil, "\(file): \(reference) is not bundled")
+            #expect(ContextBundle.document(for: reference) != nil, "\(file): \(reference) is not bundled")
         }
     }
 }

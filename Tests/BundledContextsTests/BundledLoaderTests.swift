@@ -12,16 +12,16 @@ struct BundledLoaderTests {
     }
 
     @Test func loadsEveryBundledURLFromMemory() throws {
-        for url in BundledContexts.urls {
-            let remote = try BundledContexts.loader.loadDocument(url: url)
+        for url in ContextBundle.urls {
+            let remote = try ContextBundle.loader.loadDocument(url: url)
             #expect(remote.documentURL == url)
-            #expect(remote.document == BundledContexts.document(for: url))
+            #expect(remote.document == ContextBundle.document(for: url))
         }
     }
 
     @Test func unknownURLFailsNamingIt() {
         let url = "https://www.w3.org/ns/credentials/v3"
-        let error = #expect(throws: JSONLDError.self) { try BundledContexts.loader.loadDocument(url: url) }
+        let error = #expect(throws: JSONLDError.self) { try ContextBundle.loader.loadDocument(url: url) }
         #expect(error?.code == .loadingDocumentFailed)
         #expect(error?.message.contains(url) == true)
     }
@@ -34,27 +34,27 @@ struct BundledLoaderTests {
         try Data(#"{"@context": {"finalGrade": "https://ctx.example/extra#finalGrade"}}"#.utf8)
             .write(to: folder.appendingPathComponent("extra.jsonld"))
 
-        let loader = try BundledContexts.loader(contextDirectory: folder)
+        let loader = try ContextBundle.loader(contextDirectory: folder)
         #expect(try loader.loadDocument(url: "https://ctx.example/extra/v1").document.objectValue?["@context"] != nil)
-        #expect(try loader.loadDocument(url: "https://www.w3.org/ns/credentials/v2").document == BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2"))
-        #expect(throws: JSONLDError.self) { try BundledContexts.loader.loadDocument(url: "https://ctx.example/extra/v1") }
-        #expect(try BundledContexts.loader(contextDirectory: nil).urls.sorted() == BundledContexts.urls)
+        #expect(try loader.loadDocument(url: "https://www.w3.org/ns/credentials/v2").document == ContextBundle.document(for: "https://www.w3.org/ns/credentials/v2"))
+        #expect(throws: JSONLDError.self) { try ContextBundle.loader.loadDocument(url: "https://ctx.example/extra/v1") }
+        #expect(try ContextBundle.loader(contextDirectory: nil).urls.sorted() == ContextBundle.urls)
     }
 
     @Test(arguments: ["vc2-small.json", "vc2-large.json"])
     func samplesExpandInSafeModeWithBundledContextsOnly(file: String) throws {
-        let expanded = try JSONLDProcessor.expand(try sample(file), options: BundledContexts.options())
+        let expanded = try JSONLDProcessor.expand(try sample(file), options: ContextBundle.options())
         #expect(expanded.count == 1)
     }
 
     @Test func undefinedTermSampleFailsInSafeModeNamingItsPath() throws {
         let document = try sample("undefined-term.json")
         let error = #expect(throws: JSONLDError.self) {
-            try JSONLDProcessor.expand(document, options: BundledContexts.options())
+            try JSONLDProcessor.expand(document, options: ContextBundle.options())
         }
         #expect(error?.code == .safeModeDroppedTerm)
         #expect(error?.path?.description.contains("finalGrade") == true, "\(String(describing: error))")
-        let unsafe = try JSONLDProcessor.expand(document, options: BundledContexts.options(safeMode: false))
+        let unsafe = try JSONLDProcessor.expand(document, options: ContextBundle.options(safeMode: false))
         #expect(JSONWriter.string(.array(unsafe)).contains("finalGrade") == false)
     }
 
@@ -63,11 +63,11 @@ struct BundledLoaderTests {
     @Test func edcContextCombinesWithVC1ButNotWithProtectedVC2() throws {
         let edc = JSONValue.string("http://data.europa.eu/snb/model/context/edc-ap")
         let withV1 = try JSONLDProcessor.processContext(
-            .array([.string("https://www.w3.org/2018/credentials/v1"), edc]), base: nil, options: BundledContexts.options())
+            .array([.string("https://www.w3.org/2018/credentials/v1"), edc]), base: nil, options: ContextBundle.options())
         #expect(withV1["LearningAchievement"]?.iri == "http://data.europa.eu/snb/model/elm/LearningAchievement")
         let error = #expect(throws: JSONLDError.self) {
             try JSONLDProcessor.processContext(
-                .array([.string("https://www.w3.org/ns/credentials/v2"), edc]), base: nil, options: BundledContexts.options())
+                .array([.string("https://www.w3.org/ns/credentials/v2"), edc]), base: nil, options: ContextBundle.options())
         }
         #expect(error?.code == .protectedTermRedefinition)
     }

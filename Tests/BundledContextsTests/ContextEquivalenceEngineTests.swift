@@ -13,7 +13,7 @@ struct ContextEquivalenceEngineTests {
     func processedContextsAgreeTermByTerm(url: String) throws {
         guard let loader = try officialLoader() else { return }
         let theirs = JSONLDOptions(documentLoader: loader)
-        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        let ours = JSONLDOptions(documentLoader: ContextBundle.loader)
         let expected = try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs)
         let actual = try JSONLDProcessor.processContext(.string(url), base: nil, options: ours)
         #expect(!actual.termDefinitions.isEmpty || actual.vocabularyMapping != nil, "\(url) defines nothing")
@@ -30,7 +30,7 @@ struct ContextEquivalenceEngineTests {
         for (url, _) in officialContexts {
             guard let loader else { skipped += 1; continue }
             let theirs = JSONLDOptions(documentLoader: loader)
-            let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+            let ours = JSONLDOptions(documentLoader: ContextBundle.loader)
             var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
             comparison.compare(
                 try JSONLDProcessor.processContext(.string(url), base: nil, options: theirs),
@@ -78,7 +78,7 @@ struct ContextEquivalenceEngineTests {
 struct OpenBadgesContextEngineTests {
     @Test func processedContextsAgreeTermByTerm() throws {
         let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader(try openBadgesOfficialDocuments()))
-        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        let ours = JSONLDOptions(documentLoader: ContextBundle.loader)
         var passed = 0, terms = 0
         for (url, _) in openBadgesContexts {
             var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
@@ -100,9 +100,9 @@ struct OpenBadgesContextEngineTests {
     @Test func eachRevisionAfterTheVC2ContextBehavesAsTheOfficialOne() throws {
         // The VC 2.0 context itself is proven equivalent by the suite above; the bundled one stands in for it.
         var official = try openBadgesOfficialDocuments()
-        official["https://www.w3.org/ns/credentials/v2"] = try #require(BundledContexts.document(for: "https://www.w3.org/ns/credentials/v2"))
+        official["https://www.w3.org/ns/credentials/v2"] = try #require(ContextBundle.document(for: "https://www.w3.org/ns/credentials/v2"))
         let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader(official))
-        let ours = JSONLDOptions(documentLoader: BundledContexts.loader)
+        let ours = JSONLDOptions(documentLoader: ContextBundle.loader)
         for (url, _) in openBadgesContexts {
             let context: JSONValue = ["https://www.w3.org/ns/credentials/v2", .string(url)]
             let expected = Result { () throws(JSONLDError) in try JSONLDProcessor.processContext(context, base: nil, options: theirs) }

@@ -228,7 +228,7 @@ struct BatchIssuingTests {
             let result = await verifier.verify(json)
             #expect(result.verified, "\(result.allErrors)")
             // Safe mode: an undefined term or dropped value would throw.
-            let expanded = try JSONLDProcessor.expand(json, options: BundledContexts.options(safeMode: true))
+            let expanded = try JSONLDProcessor.expand(json, options: ContextBundle.options(safeMode: true))
             #expect(!expanded.isEmpty)
             let statuses = try StatusListEntry.entries(in: json)
             #expect(statuses.map(\.statusPurpose) == ["revocation", "suspension"])

@@ -195,7 +195,7 @@ struct ForgeryTableTests {
                 // The library.
                 let policy = VerificationPolicy(trustAnchors: [pki.ca], timeStampAnchors: [pki.tsaRoot], trustedIssuers: trusted,
                                                 challenge: c.challenge)
-                let report = try #require(await Verifier(policy: policy).verify(json: c.document, source: c.name).first)
+                let report = try #require(await CredentialVerifier(policy: policy).verify(json: c.document, source: c.name).first)
                 let library = JSONReportRenderer.json(report)
                 #expect(report.status.rawValue == c.verdict, "\(c.name): library says \(report.status.rawValue): \(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
                 let deciding = decidingCheck(library, verdict: report.status.rawValue)

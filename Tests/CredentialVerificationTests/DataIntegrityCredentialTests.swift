@@ -21,12 +21,12 @@ struct DataIntegrityCredentialTests {
     @Test("A signed VC 2.0 credential from an unknown issuer is partially verified; trusted, it is verified")
     func signedCredential() async throws {
         let signed = try issuer.sign(issuer.credential())
-        let unknown = try await verifyOne(Verifier(), signed)
+        let unknown = try await verifyOne(CredentialVerifier(), signed)
         #expect(unknown.kind == .dataIntegrityCredential)
         #expect(unknown.check(.format)?.status == .ok, "\(unknown.check(.format)?.reason ?? "")")
         #expect(unknown.check(.seal)?.status == .ok)
         #expect(unknown.status == .partiallyVerified)
-        let trusted = try await verifyOne(Verifier(policy: trustingIssuer()), signed)
+        let trusted = try await verifyOne(CredentialVerifier(policy: trustingIssuer()), signed)
         #expect(trusted.status == .verified, "\(trusted.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
     }
 
@@ -36,7 +36,7 @@ struct DataIntegrityCredentialTests {
         let text = JSONWriter.string(signed)
         let proofStart = try #require(text.range(of: "\"proof\""))
         let leaves = leafLexemes(signed).filter { text.range(of: $0).map { $0.lowerBound < proofStart.lowerBound } ?? false }
-        let verifier = Verifier(policy: trustingIssuer())
+        let verifier = CredentialVerifier(policy: trustingIssuer())
         var passed = 0
         for lexeme in leaves {
             let range = try #require(text.range(of: lexeme))
@@ -52,7 +52,7 @@ struct DataIntegrityCredentialTests {
     func wrongIssuerKey() async throws {
         let other = try DemoIssuer()
         let signed = try other.sign(issuer.credential())
-        let report = try await verifyOne(Verifier(), signed)
+        let report = try await verifyOne(CredentialVerifier(), signed)
         #expect(report.check(.seal)?.status == .error)
         #expect(report.problems.contains { $0.code == "ISSUER_MISMATCH" }, "\(report.problems)")
     }
@@ -78,24 +78,24 @@ struct DataIntegrityCredentialTests {
         let (mirror, revoked) = try revocationSetup(index: 42, revoked: 42)
         defer { try? FileManager.default.removeItem(at: mirror) }
         let policy = trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
-        let report = try await verifyOne(Verifier(policy: policy), revoked)
+        let report = try await verifyOne(CredentialVerifier(policy: policy), revoked)
         #expect(report.check(.revocation)?.status == .error, "\(report.check(.revocation)?.reason ?? "")")
         #expect(report.status == .failed)
         #expect(report.check(.revocation)?.reason.contains("revoked") == true)
 
         let (mirror2, fine) = try revocationSetup(index: 7, revoked: 42)
         defer { try? FileManager.default.removeItem(at: mirror2) }
-        let ok = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror2)))), fine)
+        let ok = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror2)))), fine)
         #expect(ok.check(.revocation)?.status == .ok, "\(ok.check(.revocation)?.reason ?? "")")
         #expect(ok.status == .verified)
 
         // No source configured, or the list missing from the mirror: status unknown → partially verified.
-        let unknown = try await verifyOne(Verifier(policy: trustingIssuer()), fine)
+        let unknown = try await verifyOne(CredentialVerifier(policy: trustingIssuer()), fine)
         #expect(unknown.check(.revocation)?.status == .skipped)
         #expect(unknown.status == .partiallyVerified)
         let empty = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: empty) }
-        let missing = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: empty)))), fine)
+        let missing = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: empty)))), fine)
         #expect(missing.check(.revocation)?.status == .skipped)
         #expect(missing.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
     }
@@ -130,7 +130,7 @@ struct DataIntegrityCredentialTests {
                                      "statusListIndex": .string(String(index)), "statusListCredential": .string(url)],
             ])
         }
-        let verifier = Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))))
+        let verifier = CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))))
         let revoked = try await verifyOne(verifier, try credential(index: 42))
         #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
         #expect(revoked.check(.revocation)?.reason.contains("revoked") == true)
@@ -145,7 +145,7 @@ struct DataIntegrityCredentialTests {
     func suspension() async throws {
         let (mirror, suspended) = try revocationSetup(index: 3, revoked: 3, purpose: "suspension")
         defer { try? FileManager.default.removeItem(at: mirror) }
-        let report = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), suspended)
+        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), suspended)
         #expect(report.check(.revocation)?.status == .error)
         #expect(report.check(.revocation)?.reason.contains("suspended") == true)
     }
@@ -158,7 +158,7 @@ struct DataIntegrityCredentialTests {
         let file = try #require(LocalStatusListMirror(directory: mirror).fileURL(for: url))
         let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: "revocation").credential(for: Bitstring())
         try Data(JSONWriter.data(try DemoIssuer().sign(list))).write(to: file)
-        let report = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), credential)
+        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), credential)
         #expect(report.check(.revocation)?.status != .ok)
         #expect(report.status != .verified)
     }
@@ -166,19 +166,19 @@ struct DataIntegrityCredentialTests {
     @Test("An expired credential is Failed on Validity; --at before expiry and clock skew are honoured")
     func validity() async throws {
         let expired = try issuer.sign(issuer.credential(extra: ["validUntil": "2025-06-01T00:00:00Z"]))
-        let report = try await verifyOne(Verifier(policy: trustingIssuer()), expired)
+        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer()), expired)
         #expect(report.check(.validity)?.status == .error)
         #expect(report.check(.validity)?.reason.hasPrefix("Expired") == true)
         #expect(report.status == .failed)
-        let then = try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: ISO8601DateFormatter().date(from: "2025-03-01T00:00:00Z")))), expired)
+        let then = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: ISO8601DateFormatter().date(from: "2025-03-01T00:00:00Z")))), expired)
         #expect(then.check(.validity)?.status == .ok)
         #expect(then.status == .verified)
         // 100 s after expiry: within the default 300 s skew, outside a 10 s one.
         let justAfter = ISO8601DateFormatter().date(from: "2025-06-01T00:01:40Z")
-        #expect(try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: justAfter))), expired).check(.validity)?.status == .ok)
-        #expect(try await verifyOne(Verifier(policy: trustingIssuer(VerificationPolicy(at: justAfter, clockSkew: 10))), expired).check(.validity)?.status == .error)
+        #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: justAfter))), expired).check(.validity)?.status == .ok)
+        #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: justAfter, clockSkew: 10))), expired).check(.validity)?.status == .error)
         let future = try issuer.sign(issuer.credential(extra: ["validFrom": "2099-01-01T00:00:00Z"]))
-        #expect(try await verifyOne(Verifier(policy: trustingIssuer()), future).check(.validity)?.reason.hasPrefix("Not yet valid") == true)
+        #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer()), future).check(.validity)?.reason.hasPrefix("Not yet valid") == true)
     }
 
     @Test("Accreditation scope: an EQF level or type outside the trusted issuer's entry is an Error")
@@ -188,11 +188,11 @@ struct DataIntegrityCredentialTests {
             "achievement": ["type": "Achievement", "name": "Master of Data", "eqfLevel": "http://data.europa.eu/snb/eqf/7"],
         ]]))
         let narrow = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo College", eqfLevels: [4, 5])])
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: narrow)), signed)
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: narrow)), signed)
         #expect(report.check(.accreditation)?.status == .error, "\(report.check(.accreditation)?.reason ?? "")")
         #expect(report.summary?.eqfLevel == 7)
         let typed = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo College", credentialTypes: ["OtherCredential"])])
-        #expect(try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: typed)), signed).check(.accreditation)?.status == .error)
+        #expect(try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: typed)), signed).check(.accreditation)?.status == .error)
     }
 
     @Test("A wallet export (signed presentation with a DI credential, a sealed EDC and a self-asserted one) is one report")
@@ -216,7 +216,7 @@ struct DataIntegrityCredentialTests {
         let signedVP = try holder.sign(vp, suite: .eddsaJcs2022, purpose: .authentication, challenge: "c-123", domain: ["employer.example"])
         let policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo University")]),
                                         challenge: "c-123", domain: ["employer.example"])
-        let report = try await verifyOne(Verifier(policy: policy), signedVP)
+        let report = try await verifyOne(CredentialVerifier(policy: policy), signedVP)
         #expect(report.kind == .presentation)
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.check(.owner)?.status == .ok)
@@ -230,7 +230,7 @@ struct DataIntegrityCredentialTests {
         // A wrong challenge fails the presentation's proof, and with it every Owner check.
         var wrong = policy
         wrong.challenge = "other"
-        let refused = try await verifyOne(Verifier(policy: wrong), signedVP)
+        let refused = try await verifyOne(CredentialVerifier(policy: wrong), signedVP)
         #expect(refused.check(.seal)?.status == .error)
         #expect(refused.embedded[0].check(.owner)?.status == .error)
         #expect(refused.status == .failed)
@@ -240,7 +240,7 @@ struct DataIntegrityCredentialTests {
         let stolen = try stranger.sign(["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
                                         "holder": .string(stranger.did), "verifiableCredential": [vc]],
                                        suite: .eddsaJcs2022, purpose: .authentication)
-        let theft = try await verifyOne(Verifier(policy: VerificationPolicy()), stolen)
+        let theft = try await verifyOne(CredentialVerifier(policy: VerificationPolicy()), stolen)
         #expect(theft.embedded[0].check(.owner)?.status == .error)
         #expect(theft.status == .failed)
     }
@@ -256,18 +256,18 @@ struct DataIntegrityCredentialTests {
             return h + "." + p + "." + base64URLEncode(Array(sig.rawRepresentation))
         }
         let good = try token(header: ["alg": "ES256", "typ": "vc+jwt", "kid": .string(p256.method)], payload: claims)
-        let report = try await verifyOne(Verifier(), Array(good.utf8))
+        let report = try await verifyOne(CredentialVerifier(), Array(good.utf8))
         #expect(report.kind == .envelopedJWT)
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
         let enveloped: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
                                     "id": .string("data:application/vc+jwt," + good)]
-        #expect(try await verifyOne(Verifier(), enveloped).check(.seal)?.status == .ok)
+        #expect(try await verifyOne(CredentialVerifier(), enveloped).check(.seal)?.status == .ok)
         let parts = good.split(separator: ".")
         let none = base64URLEncode(JSONWriter.data(["alg": "none"])) + "." + parts[1] + "."
-        let noneReport = try await verifyOne(Verifier(), Array((none + "x").utf8))
+        let noneReport = try await verifyOne(CredentialVerifier(), Array((none + "x").utf8))
         #expect(noneReport.status == .failed)
         let changed = parts[0] + "." + base64URLEncode(JSONWriter.data(p256.credential(subject: "did:example:mallory"))) + "." + parts[2]
-        #expect(try await verifyOne(Verifier(), Array(changed.utf8)).check(.seal)?.status == .error)
+        #expect(try await verifyOne(CredentialVerifier(), Array(changed.utf8)).check(.seal)?.status == .error)
     }
 }

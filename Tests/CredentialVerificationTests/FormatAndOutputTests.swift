@@ -23,7 +23,7 @@ struct FormatAndOutputTests {
         let all = try fixtures("test-suites/vc-data-model-2.0/tests/input")
             + (try fixtures("test-suites/vc-data-model-2.0/tests/input/names-and-descriptions"))
         guard !all.isEmpty else { return }
-        let context = Verifier().context
+        let context = CredentialVerifier().context
         let suiteIssuer = try DemoIssuer()
         var passed = 0, failed = 0
         for (name, json) in all {
@@ -72,7 +72,7 @@ struct FormatAndOutputTests {
         guard !all.isEmpty else { return }
         // The 1.1 fixtures use https://www.w3.org/2018/credentials/examples/v1, which is not bundled; the
         // JSON-LD part is not applicable to them (see Tests/CredentialVerificationTests/skips.md).
-        let context = Verifier(policy: VerificationPolicy(jsonLDFormatCheck: false)).context
+        let context = CredentialVerifier(policy: VerificationPolicy(jsonLDFormatCheck: false)).context
         var passed = 0, failed = 0
         for (name, json) in all {
             let shouldFail = name.contains("-bad-")
@@ -91,12 +91,12 @@ struct FormatAndOutputTests {
 
     @Test("Unknown input is 'not a credential I know' naming what was found; bad JSON names line and column")
     func unknownInput() async throws {
-        let report = try await verifyOne(Verifier(), Array(#"{"name":"shopping list","items":[1,2]}"#.utf8))
+        let report = try await verifyOne(CredentialVerifier(), Array(#"{"name":"shopping list","items":[1,2]}"#.utf8))
         #expect(report.kind == .unknown)
         #expect(report.status == .failed)
         #expect(report.check(.format)?.reason.hasPrefix("Not a credential I know: a JSON object with no type") == true)
         #expect(report.check(.format)?.reason.contains("name, items") == true)
-        let broken = try await verifyOne(Verifier(), Array("{\n \"a\": tru\n}".utf8))
+        let broken = try await verifyOne(CredentialVerifier(), Array("{\n \"a\": tru\n}".utf8))
         #expect(broken.isUnreadable)
         #expect(broken.problems.first?.detail.contains("line 2:") == true)
         #expect(broken.problems.first?.code == "PARSING_ERROR")
@@ -106,7 +106,7 @@ struct FormatAndOutputTests {
     func arraysAndWrappers() async throws {
         let issuer = try DemoIssuer()
         let signed = try issuer.sign(issuer.credential())
-        let reports = await Verifier().verify(bytes: JSONWriter.data([signed, ["credential": signed], 5]), source: "batch.json")
+        let reports = await CredentialVerifier().verify(bytes: JSONWriter.data([signed, ["credential": signed], 5]), source: "batch.json")
         #expect(reports.map(\.kind) == [.dataIntegrityCredential, .uploadable, .unknown])
         #expect(reports.map(\.source) == ["batch.json[0]", "batch.json[1]", "batch.json[2]"])
         #expect(reports[1].check(.seal)?.status == .skipped)
@@ -121,7 +121,7 @@ struct FormatAndOutputTests {
             if i % 3 == 0 { c = try issuer.sign(c) }
             items.append(("c\(i)", JSONWriter.data(c)))
         }
-        let results = await Verifier().verifyBatch(items, maxConcurrency: 4)
+        let results = await CredentialVerifier().verifyBatch(items, maxConcurrency: 4)
         #expect(results.map { $0.first?.source } == items.map(\.source))
         #expect(results.enumerated().allSatisfy { i, r in r.first?.check(.seal)?.status == (i % 3 == 0 ? .ok : .skipped) })
     }
@@ -137,7 +137,7 @@ struct FormatAndOutputTests {
                 ]],
             ],
         ]))
-        let report = try await verifyOne(Verifier(), credential)
+        let report = try await verifyOne(CredentialVerifier(), credential)
         #expect(report.summary?.learner == "<script>alert(1)</script> & Co")
         #expect(report.summary?.achievement == "Data \"Analysis\"")
         #expect(report.summary?.alignments.first?.targetURL == "http://data.europa.eu/esco/skill/abc")

@@ -15,7 +15,7 @@ struct IssuedSampleTests {
     @Test("an ELM credential in VC 2.0 form is not judged by the EDC (VC 1.1) profile", arguments: vc2Samples)
     func vc2OutputPassesFormatAndSeal(_ path: String) async throws {
         let bytes = try Array(Data(contentsOf: SharedData.packageRoot.appendingPathComponent(path)))
-        let report = try await verifyOne(Verifier(), bytes, source: path)
+        let report = try await verifyOne(CredentialVerifier(), bytes, source: path)
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.status != .failed)
@@ -30,7 +30,7 @@ struct IssuedEDCSampleTests {
     ])
     func sealedEDCPassesFormatAndSeal(_ path: String) async throws {
         let bytes = try Array(Data(contentsOf: SharedData.packageRoot.appendingPathComponent(path)))
-        let report = try await verifyOne(Verifier(), bytes, source: path)
+        let report = try await verifyOne(CredentialVerifier(), bytes, source: path)
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.status != .failed)

@@ -46,7 +46,7 @@ struct IssuerFixtureTests {
         try #require(!fixtures.isEmpty || !SharedData.isRequired)
         let issuer = try DemoIssuer()
         let signer = DataIntegritySigner(canonicalizer: JSONLDCanonicalizer())
-        let verifier = Verifier()
+        let verifier = CredentialVerifier()
         var right = 0
         for (name, json) in fixtures {
             let mustRefuse = name.hasSuffix("-fail") || name.hasSuffix("-fail-or-inject")

@@ -34,7 +34,7 @@ struct JOSEFixtureTests {
     func jwtCases() async throws {
         guard let mappingURL = SharedData.vector("test-suites/vc-jose-cose/tests/test-mapping.transcribed.json") else { return }
         let folder = mappingURL.deletingLastPathComponent().appendingPathComponent("input")
-        let verifier = Verifier(resolver: try SuiteKeyResolver(folder: folder))
+        let verifier = CredentialVerifier(resolver: try SuiteKeyResolver(folder: folder))
         let mapping = try JSONParser.parse(try Data(contentsOf: mappingURL))
         var passed = 0, failed = 0, skipped = 0
         for test in mapping["tests"]?.arrayValue ?? [] {

@@ -46,7 +46,7 @@ struct OpenBadgesCrossTests {
         let issuers = vectors["issuers"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(issuers.count == 2)
         let trusted = TrustedIssuerList(entries: issuers.map { .init(id: $0, name: "openbadgeslib cross-check issuer") })
-        let verifier = Verifier(policy: VerificationPolicy(trustedIssuers: trusted, statusSource: LocalStatusListMirror(directory: mirror),
+        let verifier = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, statusSource: LocalStatusListMirror(directory: mirror),
                                                            escoCatalog: try sampleESCOCatalog()))
         let cases = vectors["cases"]?.arrayValue ?? []
         #expect(cases.count >= 17)

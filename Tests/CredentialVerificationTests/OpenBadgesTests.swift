@@ -36,20 +36,20 @@ struct OpenBadgesTests {
         let badge = openBadge(issuer: issuer.did)
         // Mallory's key in the header, and a signature that matches it: the issuer's DID names another key.
         let ownKey = try Self.badgeJWT(badge, signedBy: mallory.key)
-        let report = try await verifyOne(Verifier(), Array(ownKey.utf8))
+        let report = try await verifyOne(CredentialVerifier(), Array(ownKey.utf8))
         #expect(report.kind == .envelopedJWT)
         #expect(report.check(.seal)?.status == .error, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.status == .failed)
         // The issuer's key shown in the header, Mallory's signature.
         let shownKey = try Self.badgeJWT(badge, signedBy: mallory.key, headerKey: issuer.key.publicKey)
-        #expect(try await verifyOne(Verifier(), Array(shownKey.utf8)).check(.seal)?.status == .error)
+        #expect(try await verifyOne(CredentialVerifier(), Array(shownKey.utf8)).check(.seal)?.status == .error)
     }
 
     @Test("A VC-JWT whose header jwk is not the key its kid resolves to fails, though the signature fits the kid")
     func headerJWKOtherThanTheIssuersKeyFails() async throws {
         let issuer = try DemoIssuer(), other = try DemoIssuer()
         let token = try Self.badgeJWT(openBadge(issuer: issuer.did), signedBy: issuer.key, headerKey: other.key.publicKey, kid: issuer.method)
-        let seal = try await verifyOne(Verifier(), Array(token.utf8)).check(.seal)
+        let seal = try await verifyOne(CredentialVerifier(), Array(token.utf8)).check(.seal)
         #expect(seal?.status == .error)
         #expect(seal?.problems.first?.detail.contains("jwk in the JWS header is not the issuer's key") == true, "\(seal?.problems.map(\.detail) ?? [])")
     }
@@ -58,7 +58,7 @@ struct OpenBadgesTests {
     func kidlessJWTByAnHTTPSIssuerFails() async throws {
         let key = try PrivateKey.generate(.ed25519)
         let token = try Self.badgeJWT(openBadge(issuer: "https://academy.example/issuer"), signedBy: key)
-        let seal = try await verifyOne(Verifier(), Array(token.utf8)).check(.seal)
+        let seal = try await verifyOne(CredentialVerifier(), Array(token.utf8)).check(.seal)
         #expect(seal?.status == .error)
         #expect(seal?.problems.first?.detail.contains("proves nothing") == true)
     }
@@ -67,7 +67,7 @@ struct OpenBadgesTests {
     func changedAchievementNameFailsTheProof() async throws {
         let issuer = try DemoIssuer()
         let changed = try renamingAchievement(try issuer.sign(openBadge(issuer: issuer.did)))
-        let report = try await verifyOne(Verifier(), changed)
+        let report = try await verifyOne(CredentialVerifier(), changed)
         #expect(report.check(.seal)?.status == .error)
         #expect(report.status == .failed)
     }
@@ -78,7 +78,7 @@ struct OpenBadgesTests {
     func kidlessJWTByTheIssuersDIDKeyVerifies() async throws {
         let issuer = try DemoIssuer()
         let token = try Self.badgeJWT(openBadge(issuer: issuer.did), signedBy: issuer.key)
-        let report = try await verifyOne(Verifier(), Array(token.utf8))
+        let report = try await verifyOne(CredentialVerifier(), Array(token.utf8))
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.problems.map(\.detail) ?? [])")
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.problems.map(\.detail) ?? [])")
     }
@@ -89,7 +89,7 @@ struct OpenBadgesTests {
         let issuer = try DemoIssuer()
         let signed = try issuer.sign(openBadge(issuer: issuer.did, type: type))
         let trusted = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Example Academy")])
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: trusted, escoCatalog: try sampleESCOCatalog())), signed)
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, escoCatalog: try sampleESCOCatalog())), signed)
         let lines = report.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason) \($0.problems.map(\.detail))" }
         #expect(report.status == .verified, "\(lines.joined(separator: "\n"))")
     }
@@ -97,7 +97,7 @@ struct OpenBadgesTests {
     @Test("The committed sample badge (scripts/make-open-badge-sample.sh) verifies: well formed, its proof by its issuer's did:key")
     func committedSampleVerifies() async throws {
         let url = SharedData.packageRoot.appendingPathComponent("samples/open-badges/data-analysis.json")
-        let report = try await verifyOne(Verifier(), Array(try Data(contentsOf: url)), source: "data-analysis.json")
+        let report = try await verifyOne(CredentialVerifier(), Array(try Data(contentsOf: url)), source: "data-analysis.json")
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.problems.map(\.detail) ?? [])")
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.problems.map(\.detail) ?? [])")
         #expect(report.summary?.types == ["VerifiableCredential", "OpenBadgeCredential"])
@@ -106,7 +106,7 @@ struct OpenBadgesTests {
     @Test("The summary shows the achievement, its description and criteria, and each alignment, ESCO's label beside an ESCO one")
     func summaryShowsTheAchievement() async throws {
         let issuer = try DemoIssuer()
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(escoCatalog: try sampleESCOCatalog())), try issuer.sign(openBadge(issuer: issuer.did)))
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(escoCatalog: try sampleESCOCatalog())), try issuer.sign(openBadge(issuer: issuer.did)))
         let summary = try #require(report.summary)
         #expect(summary.achievement == "Data Analysis with Python")
         #expect(summary.achievementDescription == "Cleans, analyses and visualises tabular data with pandas.")
@@ -155,7 +155,7 @@ struct OpenBadgesTests {
                                      "statusListIndex": .string(String(index)), "statusListCredential": .string(listURL)]
             return try issuer.sign(.object(o))
         }
-        let verifier = Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
+        let verifier = CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
 
         // Signed by Mallory, claiming the issuer: not used, so the status is unknown rather than "not revoked".
         try Data(try Self.badgeJWT(list, signedBy: mallory.key).utf8).write(to: file)
@@ -164,10 +164,10 @@ struct OpenBadgesTests {
         #expect(forged.check(.revocation)?.reason.contains("does not verify") == true, "\(forged.check(.revocation)?.reason ?? "")")
 
         try Data(try Self.badgeJWT(list, signedBy: issuer.key).utf8).write(to: file)
-        let revoked = try await verifyOne(Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 7))
+        let revoked = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 7))
         #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
         #expect(revoked.status == .failed)
-        let neighbour = try await verifyOne(Verifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 3))
+        let neighbour = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 3))
         #expect(neighbour.check(.revocation)?.status == .ok, "\(neighbour.check(.revocation)?.reason ?? "")")
     }
 }

@@ -30,9 +30,9 @@ struct SDJWTCrossTests {
         let vectors = try JSONParser.parse(Array(data))
         let issuer = try #require(vectors["issuer"]?.stringValue)
         let trusted = TrustedIssuerList(entries: [.init(id: issuer, name: "sd-jwt reference issuer")])
-        let challenged = Verifier(policy: VerificationPolicy(trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
+        let challenged = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
                                                              domain: vectors["aud"]?.stringValue.map { [$0] }))
-        let plain = Verifier(policy: VerificationPolicy(trustedIssuers: trusted))
+        let plain = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted))
         let cases = vectors["cases"]?.arrayValue ?? []
         #expect(cases.count >= 10)
         var passed = 0

@@ -30,7 +30,7 @@ struct SDJWTJSONSerializationTests {
     }
 
     static func verify(_ value: JSONValue, _ policy: VerificationPolicy) async throws -> VerificationReport {
-        try await verifyOne(Verifier(policy: policy), value)
+        try await verifyOne(CredentialVerifier(policy: policy), value)
     }
 
     // MARK: Forgeries first
@@ -112,9 +112,9 @@ struct SDJWTJSONSerializationTests {
         let challenged = issuer.policy(VerificationPolicy(challenge: "challenge-1", domain: ["https://verifier.example"]))
         for (compact, policy) in [(presented, issuer.policy()), (try issuer.withKB(presented), challenged)] {
             let value = Self.json(compact, form)
-            let fromFile = try await verifyOne(Verifier(policy: policy), JSONWriter.data(value), source: "token.json")
+            let fromFile = try await verifyOne(CredentialVerifier(policy: policy), JSONWriter.data(value), source: "token.json")
             #expect(fromFile.kind == .sdJWT && fromFile.status == .verified, "\(form):\n\(why(fromFile))")
-            let fromAPI = try #require(await Verifier(policy: policy).verify(json: value, source: "verifiableCredential").first)
+            let fromAPI = try #require(await CredentialVerifier(policy: policy).verify(json: value, source: "verifiableCredential").first)
             #expect(fromAPI.status == .verified, "\(form):\n\(why(fromAPI))")
             let reference = try await verifySD(compact, policy)
             #expect(fromFile.checks.map(\.status) == reference.checks.map(\.status))

@@ -61,7 +61,7 @@ struct SDJWTIssuer {
 }
 
 func verifySD(_ text: String, _ policy: VerificationPolicy) async throws -> VerificationReport {
-    try await verifyOne(Verifier(policy: policy), Array(text.utf8), source: "token.sd-jwt")
+    try await verifyOne(CredentialVerifier(policy: policy), Array(text.utf8), source: "token.sd-jwt")
 }
 
 func why(_ r: VerificationReport) -> String { r.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason)" }.joined(separator: "\n") }
@@ -245,7 +245,7 @@ struct SDJWTVerifierTests {
     func detection() async throws {
         let issuer = try SDJWTIssuer()
         let text = issuer.presented(try issuer.make())
-        let verifier = Verifier(policy: issuer.policy())
+        let verifier = CredentialVerifier(policy: issuer.policy())
         let file = try await verifyOne(verifier, Array(("\n  " + text + "\n").utf8))
         #expect(file.kind == .sdJWT && file.status == .verified, "\(why(file))")
         #expect(InputDetector.classify(.string(text), source: "api").kind == .sdJWT)

@@ -12,7 +12,7 @@ struct SealedSampleTests {
     @Test("Every signed sample's signature verifies; the EDCs' seals bind to their issuers", arguments: signedSamples)
     func sealIsIntact(path: String) async throws {
         guard let bytes = try sharedBytes(path) else { return }
-        let report = try await verifyOne(Verifier(), bytes)
+        let report = try await verifyOne(CredentialVerifier(), bytes)
         #expect(report.kind == .jadesSealed)
         if path.hasSuffix("ec-edci-code/credential-signed.jsonld") {
             // A dev-era file: its issuer claims the eIDAS identifier "eidasIdentifier123", its seal VATES-B00000000.
@@ -30,7 +30,7 @@ struct SealedSampleTests {
     @Test("A genuine third-party EDC (mynextid degree certificate) is not Failed: its sealed extras are a Format warning")
     func mynextidIsNotFailed() async throws {
         guard let bytes = try sharedBytes("edc-samples/mynextid/edc-dc-signed.jsonld") else { return }
-        let report = try await verifyOne(Verifier(), bytes)
+        let report = try await verifyOne(CredentialVerifier(), bytes)
         #expect(report.status == .partiallyVerified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         let format = try #require(report.check(.format))
         #expect(format.status == .ok)
@@ -43,15 +43,15 @@ struct SealedSampleTests {
     @Test("A sealed sample given already parsed gets the same checks as from its bytes", arguments: officialSamples)
     func parsedInputIsVerifiedLikeBytes(path: String) async throws {
         guard let bytes = try sharedBytes(path) else { return }
-        let fromBytes = try await verifyOne(Verifier(), bytes)
-        let parsed = try #require(await Verifier().verify(json: try JSONParser.parse(bytes), source: "test").first)
+        let fromBytes = try await verifyOne(CredentialVerifier(), bytes)
+        let parsed = try #require(await CredentialVerifier().verify(json: try JSONParser.parse(bytes), source: "test").first)
         #expect(parsed.kind == .jadesSealed)
         #expect(parsed.checks.map(\.status) == fromBytes.checks.map(\.status))
         #expect(parsed.checks.map(\.reason) == fromBytes.checks.map(\.reason))
         // A parsed envelope whose signature cannot be read still reports a seal error (no bytes to fall back on).
         guard case .object(var envelope) = try JSONParser.parse(bytes) else { Issue.record("not an object"); return }
         envelope["signatures"] = .array([.string("not a signature")])
-        let broken = try #require(await Verifier().verify(json: .object(envelope), source: "test").first)
+        let broken = try #require(await CredentialVerifier().verify(json: .object(envelope), source: "test").first)
         #expect(broken.status == .failed)
         #expect(broken.check(.seal)?.status == .error)
     }
@@ -59,7 +59,7 @@ struct SealedSampleTests {
     @Test("The official EU samples are partially verified: seal intact, chain not trusted", arguments: officialSamples)
     func officialSamplesArePartiallyVerified(path: String) async throws {
         guard let bytes = try sharedBytes(path) else { return }
-        let report = try await verifyOne(Verifier(), bytes)
+        let report = try await verifyOne(CredentialVerifier(), bytes)
         #expect(report.status == .partiallyVerified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         #expect(report.check(.format)?.status == .ok)
         #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Certificate chain: not trusted") } == true)
@@ -96,22 +96,22 @@ struct SealedSampleTests {
         guard let bytes = try sharedBytes(path) else { return }
         let anchors = try Self.ownAnchors(bytes)
         try #require(!anchors.seal.isEmpty && !anchors.tsa.isEmpty)
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Certificate chain: trusted, judged at the time-stamp's time") } == true)
         #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2023-09-27") } == true)
         #expect(report.check(.accreditation)?.status == .ok, "\(report.check(.accreditation)?.reason ?? "")")
         // The seal certificate expired in 2025: without a trusted time-stamp nothing shows it was valid when used.
-        let noTSA = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal)), bytes)
+        let noTSA = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal)), bytes)
         #expect(noTSA.status == .partiallyVerified)
         #expect(noTSA.check(.seal)?.reason.contains("the seal cannot be shown to predate the certificate's expiry on 2025-05-10T14:31:15Z (no time-stamp from a trusted authority)") == true,
                 "\(noTSA.check(.seal)?.reason ?? "")")
         // The TSA's anchor alone trusts no seal.
-        let tsaOnly = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.tsa)), bytes)
+        let tsaOnly = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.tsa)), bytes)
         #expect(tsaOnly.status == .partiallyVerified)
         // Anchor from a different PKI: still not trusted.
         let demoCA = try JAdESPEM.certificates(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/demo-seal/demo-ca.pem"))
-        let other = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: demoCA, timeStampAnchors: anchors.tsa)), bytes)
+        let other = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: demoCA, timeStampAnchors: anchors.tsa)), bytes)
         #expect(other.check(.accreditation)?.status == .skipped)
         #expect(other.status == .partiallyVerified)
     }
@@ -122,11 +122,11 @@ struct SealedSampleTests {
         let anchors = try Self.ownAnchors(bytes)
         let unrelated = TrustedIssuerList(entries: [.init(id: "did:web:other.example", name: "Someone else")])
         var policy = VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: unrelated)
-        let limited = try await verifyOne(Verifier(policy: policy), bytes)
+        let limited = try await verifyOne(CredentialVerifier(policy: policy), bytes)
         #expect(limited.check(.accreditation)?.status == .skipped)
         #expect(limited.status == .partiallyVerified)
         policy.listedIssuersOnly = false
-        let open = try await verifyOne(Verifier(policy: policy), bytes)
+        let open = try await verifyOne(CredentialVerifier(policy: policy), bytes)
         #expect(open.check(.accreditation)?.status == .ok)
         #expect(open.status == .verified)
     }
@@ -135,7 +135,7 @@ struct SealedSampleTests {
     func mynextidVerifiedWithItsOwnRoots() async throws {
         guard let bytes = try sharedBytes("edc-samples/mynextid/edc-dc-signed.jsonld") else { return }
         let anchors = try Self.ownAnchors(bytes)
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2026-01-12") } == true,
                 "\(report.check(.seal)?.details ?? [])")
@@ -146,19 +146,19 @@ struct SealedSampleTests {
         guard let bytes = try sharedBytes(officialSamples[0]) else { return }
         let trusted = TrustedIssuerList(entries: [.init(organizationIdentifier: "VATES-A00000000", name: "Organización Test")])
         // The certificate merely claims the identifier: without a trusted chain the entry does not match.
-        let claimed = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: trusted)), bytes)
+        let claimed = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted)), bytes)
         #expect(claimed.check(.accreditation)?.status == .skipped)
         #expect(claimed.check(.accreditation)?.reason.hasPrefix("Organización Test is a trusted issuer, but the seal does not show it") == true,
                 "\(claimed.check(.accreditation)?.reason ?? "")")
         #expect(claimed.status == .partiallyVerified)
         let anchors = try Self.ownAnchors(bytes)
-        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: trusted)), bytes)
+        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: trusted)), bytes)
         #expect(report.check(.accreditation)?.status == .ok)
         #expect(report.check(.accreditation)?.reason.contains("organisation identifier VATES-A00000000 in a trusted seal certificate") == true)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
         let expired = TrustedIssuerList(entries: [.init(organizationIdentifier: "VATES-A00000000", name: "Organización Test",
                                                          validUntil: XSDDateTimeHelper.parse("2020-01-01T00:00:00Z"))])
-        let late = try await verifyOne(Verifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: expired)), bytes)
+        let late = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: expired)), bytes)
         #expect(late.check(.accreditation)?.status == .error)
         #expect(late.status == .failed)
     }
@@ -176,7 +176,7 @@ struct SealedSampleTests {
         try #require(!leaves.isEmpty)
         // Spread the mutations over the document; every mutated copy must fail.
         let step = max(1, leaves.count / 40)
-        let verifier = Verifier(policy: VerificationPolicy(jsonLDFormatCheck: false))
+        let verifier = CredentialVerifier(policy: VerificationPolicy(jsonLDFormatCheck: false))
         var tried = 0, failedAsExpected = 0
         for lexeme in stride(from: 0, to: leaves.count, by: step).map({ leaves[$0] }) {
             guard let range = payload.range(of: lexeme) ?? payload.range(of: lexeme.replacingOccurrences(of: ":", with: ": ")) else { continue }

@@ -85,8 +85,8 @@ private func list(revoked: [Int], issuer: String = edcIssuer) throws -> JSONValu
 }
 
 private func revocation(of credential: JSONValue, list: JSONValue, anchors: [Certificate] = [],
-                        verifier: CredentialVerification.Verifier? = nil) async throws -> CheckResult {
-    let v = verifier ?? CredentialVerification.Verifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: FixedSource(documents: [listURL: JSONWriter.data(list)])))
+                        verifier: CredentialVerification.CredentialVerifier? = nil) async throws -> CheckResult {
+    let v = verifier ?? CredentialVerification.CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: FixedSource(documents: [listURL: JSONWriter.data(list)])))
     return try #require(try await verifyOne(v, credential).check(.revocation))
 }
 
@@ -155,7 +155,7 @@ struct SealedStatusListTests {
         let university = try TestSeal(organization: "Example University", identifier: "VATBE-0123456789")
         let intruder = try TestSeal(organization: "Someone Else", identifier: "VATFR-99999999999")
         let sealedList = try university.seal(try list(revoked: []))
-        let verifier = CredentialVerification.Verifier(policy: VerificationPolicy(statusSource: FixedSource(documents: [listURL: JSONWriter.data(sealedList)])))
+        let verifier = CredentialVerification.CredentialVerifier(policy: VerificationPolicy(statusSource: FixedSource(documents: [listURL: JSONWriter.data(sealedList)])))
         let first = try await revocation(of: try university.seal(edc(index: 3)), list: sealedList, verifier: verifier)
         #expect(first.status == .ok, "\(first.reason)")
         // Same verifier (the list is now cached): a credential sealed by another organisation, naming the same

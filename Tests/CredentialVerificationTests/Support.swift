@@ -25,12 +25,12 @@ func sharedBytes(_ path: String) throws -> [UInt8]? {
 }
 
 /// Verifies one document and returns its single report.
-func verifyOne(_ verifier: Verifier, _ bytes: [UInt8], source: String = "test") async throws -> VerificationReport {
+func verifyOne(_ verifier: CredentialVerifier, _ bytes: [UInt8], source: String = "test") async throws -> VerificationReport {
     let reports = await verifier.verify(bytes: bytes, source: source)
     return try #require(reports.first)
 }
 
-func verifyOne(_ verifier: Verifier, _ json: JSONValue) async throws -> VerificationReport {
+func verifyOne(_ verifier: CredentialVerifier, _ json: JSONValue) async throws -> VerificationReport {
     try await verifyOne(verifier, JSONWriter.data(json))
 }
 

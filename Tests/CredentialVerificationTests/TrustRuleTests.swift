@@ -40,7 +40,7 @@ struct TrustRuleTests {
     @Test("A JWT credential is refused when expired, not yet valid, or carrying a critical header")
     func jwtTimeClaimsAndCrit() async throws {
         let good = try Self.jwt(Self.credential)
-        let ok = try #require(await Verifier().verify(bytes: Array(good.token.utf8), source: "good").first)
+        let ok = try #require(await CredentialVerifier().verify(bytes: Array(good.token.utf8), source: "good").first)
         #expect(ok.check(.seal)?.status == .ok, "\(ok.check(.seal)?.reason ?? "")")
         var expired = Self.credential
         expired["exp"] = 1_600_000_000
@@ -53,7 +53,7 @@ struct TrustRuleTests {
         ]
         for (name, claims, header, reason) in cases {
             let token = try Self.jwt(claims, header: header).token
-            let report = try #require(await Verifier().verify(bytes: Array(token.utf8), source: name).first)
+            let report = try #require(await CredentialVerifier().verify(bytes: Array(token.utf8), source: name).first)
             #expect(report.status == .failed, "\(name)")
             #expect(report.check(.seal)?.reason.contains(reason) == true, "\(name): \(report.check(.seal)?.reason ?? "")")
         }
@@ -64,7 +64,7 @@ struct TrustRuleTests {
         let vp: JSONObject = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]]
         let unanswered = try Self.jwt(vp).token
         let policy = VerificationPolicy(challenge: "c-1", domain: ["verifier.example"])
-        let refused = try #require(await Verifier(policy: policy).verify(bytes: Array(unanswered.utf8), source: "vp").first)
+        let refused = try #require(await CredentialVerifier(policy: policy).verify(bytes: Array(unanswered.utf8), source: "vp").first)
         #expect(refused.status == .failed)
         #expect(refused.check(.seal)?.reason.contains("a challenge was required, but the presentation has no nonce") == true,
                 "\(refused.check(.seal)?.reason ?? "")")
@@ -72,7 +72,7 @@ struct TrustRuleTests {
         answered["nonce"] = "c-1"
         answered["aud"] = "verifier.example"
         let token = try Self.jwt(answered).token
-        let accepted = try #require(await Verifier(policy: policy).verify(bytes: Array(token.utf8), source: "vp").first)
+        let accepted = try #require(await CredentialVerifier(policy: policy).verify(bytes: Array(token.utf8), source: "vp").first)
         #expect(accepted.check(.seal)?.status == .ok, "\(accepted.check(.seal)?.reason ?? "")")
     }
 
@@ -80,7 +80,7 @@ struct TrustRuleTests {
     func everyEQFLevelCounts() async throws {
         let issuer = try DemoIssuer()
         let trusted = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Level-5 college", eqfLevels: [5])])
-        let verifier = Verifier(policy: VerificationPolicy(trustedIssuers: trusted))
+        let verifier = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted))
         func report(_ level: JSONValue) async throws -> VerificationReport {
             let credential = try issuer.sign(issuer.credential(extra: ["eqfLevel": level]))
             return try await verifyOne(verifier, credential)

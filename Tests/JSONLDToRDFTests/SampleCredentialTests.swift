@@ -18,7 +18,7 @@ import TestSupport
     func sampleIsIsomorphicToPyLDOutput(name: String) throws {
         let root = SharedData.packageRoot.appendingPathComponent("samples")
         let document = try JSONParser.parse(try Data(contentsOf: root.appendingPathComponent("\(name).json")))
-        let dataset = try JSONLDToRDF.toRDF(document: document, jsonld: JSONLDOptions(documentLoader: try loader()))
+        let dataset = try RDFConversion.toRDF(document: document, jsonld: JSONLDOptions(documentLoader: try loader()))
         let expected = try NQuads.parse(try String(contentsOf: root.appendingPathComponent("expected/\(name).nq"), encoding: .utf8))
         #expect(dataset.count == expected.count)
         #expect(try dataset.isIsomorphic(to: expected))
@@ -32,14 +32,14 @@ import TestSupport
         """#)
         let jsonld = JSONLDOptions(documentLoader: try loader())
         do {
-            _ = try JSONLDToRDF.toRDF(document: document, jsonld: jsonld)
+            _ = try RDFConversion.toRDF(document: document, jsonld: jsonld)
             Issue.record("expected a refusal for @direction without rdfDirection")
         } catch let error as JSONLDToRDFError {
             #expect(error.code == .rdfDirectionNotSet)
             #expect(error.pathDocument == .source)
             #expect(error.location == "$.name.@direction")
         }
-        let dataset = try JSONLDToRDF.toRDF(document: document, jsonld: jsonld, options: ToRDFOptions(rdfDirection: .i18nDatatype))
+        let dataset = try RDFConversion.toRDF(document: document, jsonld: jsonld, options: ToRDFOptions(rdfDirection: .i18nDatatype))
         #expect(dataset.quads.contains { $0.object == .literal(RDFLiteral("Example", datatype: "https://www.w3.org/ns/i18n#en_ltr")) })
     }
 
@@ -47,7 +47,7 @@ import TestSupport
         // "rel" also appears as a plain string earlier; the @id member is the one reported.
         let document = try JSONParser.parse(#"{"@context": {"@vocab": "http://ex.org/"}, "note": "rel", "knows": {"@id": "rel", "name": "x"}}"#)
         do {
-            _ = try JSONLDToRDF.toRDF(document: document, jsonld: JSONLDOptions(safeMode: false))
+            _ = try RDFConversion.toRDF(document: document, jsonld: JSONLDOptions(safeMode: false))
             Issue.record("expected a relative subject refusal")
         } catch let error as JSONLDToRDFError {
             #expect(error.code == .relativeSubjectReference || error.code == .relativeObjectReference)
@@ -59,7 +59,7 @@ import TestSupport
         // "ex:a b" expands to a malformed IRI that the source never spells out.
         let document = try JSONParser.parse(#"{"@context": {"ex": "http://ex.org/"}, "@id": "ex:a b", "ex:p": "v"}"#)
         do {
-            _ = try JSONLDToRDF.toRDF(document: document, jsonld: JSONLDOptions())
+            _ = try RDFConversion.toRDF(document: document, jsonld: JSONLDOptions())
             Issue.record("expected a malformed IRI refusal")
         } catch let error as JSONLDToRDFError {
             #expect(error.code == .malformedIRI)
@@ -73,9 +73,9 @@ import TestSupport
         let document = try JSONParser.parse(#"{"@id": "rel", "https://ex.org/p": "v"}"#)
         let lenient = JSONLDOptions(safeMode: false)
         #expect(throws: JSONLDToRDFError.self) {
-            try JSONLDToRDF.toRDF(document: document, jsonld: lenient, options: ToRDFOptions(safeMode: true))
+            try RDFConversion.toRDF(document: document, jsonld: lenient, options: ToRDFOptions(safeMode: true))
         }
-        let dataset = try JSONLDToRDF.toRDF(document: document, jsonld: lenient, options: ToRDFOptions(safeMode: false))
+        let dataset = try RDFConversion.toRDF(document: document, jsonld: lenient, options: ToRDFOptions(safeMode: false))
         #expect(dataset.isEmpty)
     }
 }

@@ -57,9 +57,9 @@ import TestSupport
             unsafe.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
             var safe = unsafe
             safe.safeMode = true
-            guard let lenient = try? JSONLDToRDF.toRDF(expanded: expanded, options: unsafe) else { continue }
+            guard let lenient = try? RDFConversion.toRDF(expanded: expanded, options: unsafe) else { continue }
             do {
-                let strict = try JSONLDToRDF.toRDF(expanded: expanded, options: safe)
+                let strict = try RDFConversion.toRDF(expanded: expanded, options: safe)
                 #expect(strict.quads == lenient.quads, "\(test.id): safe mode changed the dataset")
                 same += 1
             } catch {
@@ -82,8 +82,8 @@ import TestSupport
             let jsonld = try manifest.options(for: test, loader: loader)
             let input = try manifest.json(test.input)
             let expanded = try JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
-            result = .success(try JSONLDToRDF.toRDF(expanded: expanded, options: rdfOptions))
-            reference = try? JSONLDToRDF.toRDFViaNodeMap(expanded: expanded, options: rdfOptions)
+            result = .success(try RDFConversion.toRDF(expanded: expanded, options: rdfOptions))
+            reference = try? RDFConversion.toRDFViaNodeMap(expanded: expanded, options: rdfOptions)
         } catch {
             result = .failure(error)
         }

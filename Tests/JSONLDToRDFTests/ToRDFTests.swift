@@ -8,7 +8,7 @@ import Testing
 /// Expanded JSON-LD text to a dataset, rendered as sorted N-Quads-like lines for comparison.
 private func quads(_ expandedJSON: String, _ options: ToRDFOptions = ToRDFOptions(safeMode: false)) throws -> [String] {
     let value = try JSONParser.parse(expandedJSON)
-    let dataset = try JSONLDToRDF.toRDF(expanded: value.asArray, options: options)
+    let dataset = try RDFConversion.toRDF(expanded: value.asArray, options: options)
     return dataset.quads.map(render).sorted()
 }
 
@@ -32,7 +32,7 @@ private func term(_ t: RDFTerm) -> String {
 private func toRDFError(_ expandedJSON: String, _ options: ToRDFOptions = ToRDFOptions()) throws -> JSONLDToRDFError? {
     let value = try JSONParser.parse(expandedJSON)
     do {
-        _ = try JSONLDToRDF.toRDF(expanded: value.asArray, options: options)
+        _ = try RDFConversion.toRDF(expanded: value.asArray, options: options)
         return nil
     } catch {
         return error
@@ -398,8 +398,8 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
           "@graph": [{"@id": "_:a", "http://ex/q": [{"@value": "in graph", "@language": "en"}]}],
           "@included": [{"@id": "http://ex/i", "http://ex/j": [{"@value": {"k": [1, 2]}, "@type": "@json"}]}]}]
         """#).asArray
-        let streaming = try JSONLDToRDF.toRDF(expanded: input)
-        let nodeMap = try JSONLDToRDF.toRDFViaNodeMap(expanded: input)
+        let streaming = try RDFConversion.toRDF(expanded: input)
+        let nodeMap = try RDFConversion.toRDFViaNodeMap(expanded: input)
         #expect(streaming.count == nodeMap.count)
         #expect(try streaming.isIsomorphic(to: nodeMap))
     }

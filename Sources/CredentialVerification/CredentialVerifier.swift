@@ -1,4 +1,4 @@
-import BoundedCache
+import Caching
 import CredentialJSON
 import DataIntegrity
 import Foundation
@@ -209,10 +209,10 @@ public struct VerificationReport: Sendable {
 /// Verifies credentials in every supported form and reports each check.
 ///
 /// ```swift
-/// let verifier = Verifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: LocalStatusListMirror(directory: dir)))
+/// let verifier = CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: LocalStatusListMirror(directory: dir)))
 /// let reports = await verifier.verify(bytes: data, source: "diploma.json")
 /// ```
-public struct Verifier: Sendable {
+public struct CredentialVerifier: Sendable {
     /// What to trust and when.
     public let policy: VerificationPolicy
     /// The checks run on each credential, in order.
@@ -367,7 +367,7 @@ public struct Verifier: Sendable {
 }
 
 /// Caches resolved verification methods across a batch (did:key decoding, did:web file reads), at most
-/// 4,096 of them. A long-running service can share one across requests by passing it to ``Verifier/init(policy:resolver:didWebDirectory:canonicalizer:)``
+/// 4,096 of them. A long-running service can share one across requests by passing it to ``CredentialVerifier/init(policy:resolver:didWebDirectory:canonicalizer:)``
 /// (safe for did:key and did:jwk, whose documents are derived from the identifier and never change).
 public final class CachingMethodResolver: VerificationMethodResolving, Sendable {
     private let base: any VerificationMethodResolving
@@ -387,7 +387,7 @@ public final class CachingMethodResolver: VerificationMethodResolving, Sendable 
 
 // MARK: - Streaming many inputs in flat memory
 
-extension Verifier {
+extension CredentialVerifier {
     /// Why a ``StreamSource`` could not be read (missing, unreadable, or over the size limit).
     public struct SourceReadError: Error, Sendable, CustomStringConvertible {
         /// What went wrong, in words (e.g. "larger than the 16 MiB limit (17000001 bytes)").
@@ -467,7 +467,7 @@ extension Verifier {
     /// An input that cannot be read gets one report with ``VerificationReport/isUnreadable`` set.
     ///
     /// ```swift
-    /// let sources = paths.lazy.map { Verifier.StreamSource.file($0) }
+    /// let sources = paths.lazy.map { CredentialVerifier.StreamSource.file($0) }
     /// await verifier.verifyStream(sources) { index, reports in print(JSONReportRenderer.render(reports)) }
     /// ```
     ///
