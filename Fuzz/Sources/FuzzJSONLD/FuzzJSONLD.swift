@@ -4,7 +4,7 @@ import JSONLD
 import JSONLDToRDF
 
 // Bundled contexts only: the shared loader never touches the network.
-let options = BundledContexts.options(safeMode: true, base: nil)
+let options = ContextBundle.options(safeMode: true, base: nil)
 
 /// Parse JSON, then JSON-LD expansion and toRDF in safe mode, as FormatCheck.jsonLDProblem does.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -16,6 +16,6 @@ public func fuzzJSONLD(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         document = .object(o)
     }
     guard let expanded = try? JSONLDProcessor.expand(document, documentURL: nil, options: options) else { return 0 }
-    _ = try? JSONLDToRDF.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
+    _ = try? RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
     return 0
 }
