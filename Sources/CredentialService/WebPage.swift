@@ -12,6 +12,7 @@ enum WebPage {
     enum Key {
         case title, intro, fileLabel, pasteLabel, submit, nothingGiven, tooDeep, overall, check, result, reason
         case learner, achievement, description, criteria, alignment, awardingBody, date, outcomes, skill, another, items, credentialN, language, noSummary
+        case eqfLevel, issuer, learningOutcome
         case verified, partial, failed, ok, error, skipped
         case format, seal, owner, revocation, accreditation, validity
     }
@@ -35,6 +36,9 @@ enum WebPage {
         case .achievement: en = "Achievement"; fr = "Acquis"
         case .awardingBody: en = "Awarding body"; fr = "Organisme de délivrance"
         case .date: en = "Date"; fr = "Date"
+        case .eqfLevel: en = "EQF level"; fr = "Niveau CEC"
+        case .issuer: en = "Issuer"; fr = "Émetteur"
+        case .learningOutcome: en = "Learning outcome"; fr = "Acquis d’apprentissage"
         case .outcomes: en = "Learning outcomes"; fr = "Acquis d’apprentissage"
         case .skill: en = "ESCO skill"; fr = "Compétence ESCO"
         case .description: en = "Description"; fr = "Description"
@@ -76,18 +80,12 @@ enum WebPage {
         return best?.0 ?? .en
     }
 
-    static let css = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:1.5rem}h3{font-size:1.1rem}
+    /// The form's styles, after the report's (``HTMLReportRenderer/css``), which the result sections use.
+    static let css = HTMLReportRenderer.css + """
+
     label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:10rem;font-family:monospace}
     button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem;background:#0b4f8a;color:#fff;border:0;border-radius:.3rem}
     button:focus,a:focus,textarea:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
-    .ribbon{padding:.6rem 1rem;border-radius:.3rem;font-weight:700;font-size:1.2rem;color:#fff}
-    .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
-    section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
-    dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
-    table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b0b0b0;padding:.4rem}
-    .st-ok{color:#1b6e20;font-weight:700}.st-error{color:#a4161a;font-weight:700}.st-skipped{color:#5c4400;font-weight:700}
     .message{background:#fff3cd;border:1px solid #7a4b00;padding:.5rem}nav a{margin-right:1rem}
     """
 
@@ -139,13 +137,7 @@ enum WebPage {
         }
     }
 
-    static func cls(_ s: OverallStatus) -> String {
-        switch s {
-        case .verified: return "verified"
-        case .partiallyVerified: return "partially-verified"
-        case .failed: return "failed"
-        }
-    }
+    static func cls(_ s: OverallStatus) -> String { HTMLReportRenderer.cls(s) }
 
     static func checkName(_ n: CheckName, _ lang: Language) -> String {
         switch n {
@@ -158,57 +150,25 @@ enum WebPage {
         }
     }
 
-    /// One report's section. Headings get ids in document order (`item-1`, `item-2`, …) from `nextID`, so every
-    /// id on the page is unique and the same report renders the same page (a nested "Credential 1" is not its
-    /// parent's "Credential 1").
-    static func item(_ r: VerificationReport, _ lang: Language, heading: String, level: Int, nextID: inout Int) -> String {
-        nextID += 1
-        let id = "item-\(nextID)"
-        var h = "<section class=\"item\" aria-labelledby=\"\(id)\">\n"
-        h += "<h\(level) id=\"\(id)\">\(e(heading))</h\(level)>\n"
-        h += "<p class=\"ribbon \(cls(r.status))\" role=\"status\">\(e(label(r.status, lang)))</p>\n"
-        if let s = r.summary {
-            h += "<dl>\n"
-            func row(_ k: Key, _ v: String?) { if let v, !v.isEmpty { h += "<dt>\(e(text(k, lang)))</dt><dd>\(e(v))</dd>\n" } }
-            row(.learner, s.learner)
-            row(.achievement, s.achievement)
-            row(.description, s.achievementDescription)
-            row(.criteria, s.criteria)
-            for a in s.alignments { row(.alignment, CredentialSummary.line(for: a)) }
-            row(.awardingBody, s.awardingBody ?? s.issuer)
-            row(.date, s.date)
-            h += "</dl>\n"
-            if !s.outcomes.isEmpty {
-                h += "<h\(level + 1)>\(e(text(.outcomes, lang)))</h\(level + 1)>\n<ul>\n"
-                for o in s.outcomes {
-                    h += "<li>\(e(o.title ?? "—"))"
-                    if let uri = o.skillURI {
-                        h += " — \(e(text(.skill, lang))): \(e(o.skillLabel ?? "")) <code>\(e(uri))</code>"
-                    }
-                    h += "</li>\n"
-                }
-                h += "</ul>\n"
+    /// The report's words in the page's language.
+    static func labels(_ lang: Language) -> HTMLReportLabels {
+        var l = HTMLReportLabels()
+        l.learner = text(.learner, lang); l.achievement = text(.achievement, lang); l.description = text(.description, lang)
+        l.criteria = text(.criteria, lang); l.alignment = text(.alignment, lang); l.awardingBody = text(.awardingBody, lang)
+        l.date = text(.date, lang); l.eqfLevel = text(.eqfLevel, lang); l.issuer = text(.issuer, lang)
+        l.outcomes = text(.outcomes, lang); l.learningOutcome = text(.learningOutcome, lang); l.skill = text(.skill, lang)
+        l.overall = text(.overall, lang); l.check = text(.check, lang); l.result = text(.result, lang); l.reason = text(.reason, lang)
+        l.credentialN = text(.credentialN, lang)
+        l.verdict = { label($0, lang) }
+        l.checkName = { checkName($0, lang) }
+        l.checkStatus = { status in
+            switch status {
+            case .ok: return text(.ok, lang)
+            case .error: return text(.error, lang)
+            case .skipped: return text(.skipped, lang)
             }
         }
-        if !r.checks.isEmpty {
-            h += "<table>\n<caption>\(e(text(.overall, lang))): \(e(label(r.status, lang)))</caption>\n"
-            h += "<thead><tr><th scope=\"col\">\(e(text(.check, lang)))</th><th scope=\"col\">\(e(text(.result, lang)))</th><th scope=\"col\">\(e(text(.reason, lang)))</th></tr></thead>\n<tbody>\n"
-            for c in r.checks {
-                let st: String
-                switch c.status {
-                case .ok: st = text(.ok, lang)
-                case .error: st = text(.error, lang)
-                case .skipped: st = text(.skipped, lang)
-                }
-                h += "<tr><th scope=\"row\">\(e(checkName(c.name, lang)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(e(st))</td><td>\(e(c.reason))</td></tr>\n"
-            }
-            h += "</tbody>\n</table>\n"
-        }
-        for (i, sub) in r.embedded.enumerated() {
-            h += item(sub, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: min(level + 1, 6), nextID: &nextID)
-        }
-        h += "</section>\n"
-        return h
+        return l
     }
 
     static func result(_ reports: [VerificationReport], language lang: Language) -> (response: Response, size: Int) {
@@ -219,8 +179,9 @@ enum WebPage {
         let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
         if count > 1 { b += "<p>\(count) \(e(text(.items, lang)))</p>\n" }
         var nextID = 0
+        let words = labels(lang)
         for (i, r) in reports.enumerated() {
-            b += item(r, lang, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2, nextID: &nextID)
+            b += HTMLReportRenderer.item(r, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2, labels: words, nextID: &nextID)
         }
         b += "<h2>\(e(text(.another, lang)))</h2>\n" + formHTML(lang)
         return sizedPage(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)

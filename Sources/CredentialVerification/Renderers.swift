@@ -160,9 +160,11 @@ public enum HTMLReportRenderer {
         return out
     }
 
-    static let css = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}
+    /// The report's styles; a page that embeds report sections (the service's web page) adds its own after them.
+    public static let css = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
+    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:1.5rem}h3{font-size:1.1rem}
+    .ribbon{padding:.6rem 1rem;border-radius:.3rem;font-weight:700;font-size:1.2rem;color:#fff}
     .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;font-weight:700;color:#fff}
     .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
     section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
@@ -174,12 +176,13 @@ public enum HTMLReportRenderer {
 
     /// The whole page.
     public static func render(_ reports: [VerificationReport], generated: Date = Date()) -> String {
-        head(overall: reports.map(\.status).max() ?? .failed, count: reports.count, generated: generated)
-            + reports.map(section).joined() + tail
+        var nextID = 0
+        return head(overall: reports.map(\.status).max() ?? .failed, count: reports.count, generated: generated)
+            + reports.map { section($0, nextID: &nextID) }.joined() + tail
     }
 
     /// The page up to its first item: title and heading with the overall result and the number of items. With
-    /// ``section(_:)`` and ``tail``, a caller that verifies a long batch writes the page as it goes.
+    /// ``section(_:nextID:)`` and ``tail``, a caller that verifies a long batch writes the page as it goes.
     public static func head(overall: OverallStatus, count: Int, generated: Date = Date()) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
@@ -187,52 +190,90 @@ public enum HTMLReportRenderer {
         return h
     }
 
-    /// One item's section of the page.
-    public static func section(_ report: VerificationReport) -> String { item(report, level: 2) }
+    /// One item's section of the report file, headed by its achievement (or its source) and naming its source.
+    public static func section(_ report: VerificationReport, nextID: inout Int) -> String {
+        item(report, heading: report.summary?.achievement ?? report.source, level: 2, labels: .english, showSource: true, nextID: &nextID)
+    }
 
     /// The end of the page.
     public static let tail = "</main>\n</body>\n</html>\n"
 
-    static func cls(_ s: OverallStatus) -> String { s.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
+    /// The CSS class of a verdict.
+    public static func cls(_ s: OverallStatus) -> String { s.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
 
-    static func item(_ r: VerificationReport, level: Int) -> String {
+    /// One report as a `<section>`: verdict, what the credential says, every check with its reason and details, and
+    /// the credentials it holds (a presentation's) as nested sections. The one renderer behind both the report
+    /// file (`verify --html`) and the service's web page, in the language `labels` speaks. Headings get ids in
+    /// document order from `nextID` (`item-1`, `item-2`, …), so ids are unique and a report renders the same page.
+    public static func item(_ r: VerificationReport, heading: String, level: Int, labels: HTMLReportLabels,
+                            showSource: Bool = false, nextID: inout Int) -> String {
         let hl = min(level, 6)
-        var h = "<section class=\"item\" aria-label=\"\(escape(r.source))\">\n<h\(hl)>\(escape(r.summary?.achievement ?? r.source))</h\(hl)>\n"
-        h += "<p><span class=\"verdict \(cls(r.status))\">\(escape(r.status.rawValue))</span> <span class=\"detail\">\(escape(r.source)) — \(escape(r.kind.rawValue))</span></p>\n"
+        nextID += 1
+        let id = "item-\(nextID)"
+        var h = "<section class=\"item\" aria-labelledby=\"\(id)\">\n<h\(hl) id=\"\(id)\">\(escape(heading))</h\(hl)>\n"
+        h += "<p class=\"ribbon \(cls(r.status))\" role=\"status\">\(escape(labels.verdict(r.status)))</p>\n"
+        if showSource { h += "<p class=\"detail\">\(escape(r.source)) — \(escape(r.kind.rawValue))</p>\n" }
         if let s = r.summary {
             h += "<dl>\n"
-            func row(_ label: String, _ value: String?) { if let value { h += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" } }
-            row("Learner", s.learner)
-            row("Achievement", s.achievement)
-            row("Description", s.achievementDescription)
-            row("Criteria", s.criteria)
-            for a in s.alignments { row("Aligned to", CredentialSummary.line(for: a)) }
-            row("Awarding body", s.awardingBody)
-            row("Date", s.date)
-            row("EQF level", s.eqfLevel.map(String.init))
-            row("Issuer", s.issuer)
+            func row(_ label: String, _ value: String?) {
+                if let value, !value.isEmpty { h += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" }
+            }
+            row(labels.learner, s.learner)
+            row(labels.achievement, s.achievement)
+            row(labels.description, s.achievementDescription)
+            row(labels.criteria, s.criteria)
+            for a in s.alignments { row(labels.alignment, CredentialSummary.line(for: a)) }
+            row(labels.awardingBody, s.awardingBody ?? s.issuer)
+            row(labels.date, s.date)
+            row(labels.eqfLevel, s.eqfLevel.map(String.init))
+            if s.awardingBody != nil { row(labels.issuer, s.issuer) }
             h += "</dl>\n"
             if !s.outcomes.isEmpty {
-                h += "<h\(min(hl + 1, 6))>Learning outcomes</h\(min(hl + 1, 6))>\n<ul>\n"
+                h += "<h\(min(hl + 1, 6))>\(escape(labels.outcomes))</h\(min(hl + 1, 6))>\n<ul>\n"
                 for o in s.outcomes {
-                    h += "<li>\(escape(o.title ?? "Learning outcome"))"
-                    if let u = o.skillURI { h += " — ESCO skill \(escape(o.skillLabel ?? "")) <code>\(escape(u))</code>" }
+                    h += "<li>\(escape(o.title ?? labels.learningOutcome))"
+                    if let u = o.skillURI { h += " — \(escape(labels.skill)): \(escape(o.skillLabel ?? "")) <code>\(escape(u))</code>" }
                     h += "</li>\n"
                 }
                 h += "</ul>\n"
             }
         }
-        h += "<table>\n<caption class=\"detail\">Checks</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n"
-        for c in r.checks {
-            h += "<tr><th scope=\"row\">\(escape(c.name.rawValue))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(c.status == .ok ? "✓ " : c.status == .error ? "✗ " : "")\(escape(c.status.rawValue))</td><td>\(escape(c.reason))"
-            let extra = c.details + (c.status == .error ? c.problems.map(\.description) : [])
-            if !extra.isEmpty {
-                h += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        if !r.checks.isEmpty {
+            h += "<table>\n<caption>\(escape(labels.overall)): \(escape(labels.verdict(r.status)))</caption>\n"
+            h += "<thead><tr><th scope=\"col\">\(escape(labels.check))</th><th scope=\"col\">\(escape(labels.result))</th><th scope=\"col\">\(escape(labels.reason))</th></tr></thead>\n<tbody>\n"
+            for c in r.checks {
+                let mark = c.status == .ok ? "✓ " : c.status == .error ? "✗ " : ""
+                h += "<tr><th scope=\"row\">\(escape(labels.checkName(c.name)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(mark)\(escape(labels.checkStatus(c.status)))</td><td>\(escape(c.reason))"
+                let extra = c.details + (c.status == .error ? c.problems.map(\.description) : [])
+                if !extra.isEmpty {
+                    h += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+                }
+                h += "</td></tr>\n"
             }
-            h += "</td></tr>\n"
+            h += "</tbody>\n</table>\n"
         }
-        h += "</tbody>\n</table>\n"
-        for e in r.embedded { h += item(e, level: level + 1) }
+        for (i, sub) in r.embedded.enumerated() {
+            h += item(sub, heading: "\(labels.credentialN) \(i + 1)", level: level + 1, labels: labels, showSource: false, nextID: &nextID)
+        }
         return h + "</section>\n"
     }
+}
+
+/// The words of an HTML report, so the web page can show the same report in other languages (English here).
+public struct HTMLReportLabels: Sendable {
+    public var learner = "Learner", achievement = "Achievement", description = "Description", criteria = "Criteria"
+    public var alignment = "Aligned to", awardingBody = "Awarding body", date = "Date", eqfLevel = "EQF level", issuer = "Issuer"
+    public var outcomes = "Learning outcomes", learningOutcome = "Learning outcome", skill = "ESCO skill"
+    public var overall = "Result", check = "Check", result = "Outcome", reason = "Why", credentialN = "Credential"
+    /// A verdict in words.
+    public var verdict: @Sendable (OverallStatus) -> String = { $0.rawValue }
+    /// A check's name in words.
+    public var checkName: @Sendable (CheckName) -> String = { $0.rawValue }
+    /// A check's outcome in words.
+    public var checkStatus: @Sendable (CheckStatus) -> String = { $0.rawValue }
+
+    public init() {}
+
+    /// The report file's words.
+    public static let english = HTMLReportLabels()
 }

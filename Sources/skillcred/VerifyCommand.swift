@@ -270,6 +270,8 @@ final class HTMLReportStream {
     private let bodyURL: URL
     private let body: FileHandle
     private var count = 0
+    /// Heading ids continue across sections, so every id in the file is unique.
+    private var nextID = 0
 
     init(path: String) throws(CLIFailure) {
         self.path = path
@@ -291,7 +293,7 @@ final class HTMLReportStream {
     }
 
     func append(_ report: VerificationReport) {
-        body.write(Data(HTMLReportRenderer.section(report).utf8))
+        body.write(Data(HTMLReportRenderer.section(report, nextID: &nextID).utf8))
         count += 1
     }
 
