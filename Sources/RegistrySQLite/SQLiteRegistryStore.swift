@@ -22,7 +22,17 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: directory.path) {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
+            // The registry holds learners' personal data and token hashes: a new file is for its owner only, whatever
+            // the umask, and SQLite gives its -wal and -shm files the database file's mode. An empty file is an
+            // empty database. O_EXCL: two processes creating it at once both find one file.
+            if !FileManager.default.fileExists(atPath: path) {
+                let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+                if fd >= 0 { close(fd) }
+            }
             pool = try Self.openMigrated(path: path, configuration: config)
         } catch let error as RegistryError {
             throw error

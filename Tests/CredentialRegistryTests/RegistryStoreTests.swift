@@ -275,6 +275,20 @@ struct SQLiteRegistryTests {
 
     let behaviour = RegistryBehaviour { try SQLiteRegistryStore(path: SQLiteRegistryTests.temporaryPath()) }
 
+    /// Learners' data and token hashes: a new registry and its WAL are for the owner only, its folder too.
+    @Test func aNewRegistryIsReadableByItsOwnerOnly() async throws {
+        let path = Self.temporaryPath()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteRegistryStore(path: path)
+        _ = try await store.reserve([behaviour.request(1)], policy: StatusAllocationPolicy())
+        func mode(_ p: String) throws -> Int {
+            try #require((try FileManager.default.attributesOfItem(atPath: p)[.posixPermissions] as? NSNumber)?.intValue)
+        }
+        #expect(try mode(path) == 0o600)
+        #expect(try mode(path + "-wal") & 0o077 == 0)
+        #expect(try mode(folder.path) == 0o700)
+    }
 
     @Test func twoConnectionsToOneFileNeverShareAnIndex() async throws {
         let path = Self.temporaryPath()
