@@ -20,7 +20,7 @@ let package = Package(
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
             "SecureFetch", "WebForm",
-            "SDJWT",
+            "SDJWT", "PKCS11Keys",
         ]),
         // What the libFuzzer harnesses in Fuzz/ import (and what those need): the parsers and verifiers without
         // the SQLite/PostgreSQL registry stores or the HTTP service, so the instrumented build stays small.
@@ -86,6 +86,17 @@ let package = Package(
         // JAdES baseline-B sealing and verification (JWS JSON serialization, unencoded payload, x5c).
         .target(name: "JAdES", dependencies: [
             "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
+        // The PKCS#11 (Cryptoki 2.40) header, p11-kit's. Modules are loaded at run time (dlopen), never linked.
+        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"]), .brew(["p11-kit"])]),
+        // Keys held on a PKCS#11 token (HSM, smart card, SoftHSM): RFC 7512 URIs, module loading, login and a
+        // session pool, signing as a KeyManagement.SigningKey. The only target that imports CPKCS11.
+        .target(name: "PKCS11Keys", dependencies: [
+            "CPKCS11", "CredentialJSON", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
@@ -163,7 +174,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "CredentialService",
+            "CredentialService", "PKCS11Keys",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -220,6 +231,11 @@ let package = Package(
         .testTarget(name: "WebFormTests", dependencies: ["WebForm"]),
         .testTarget(name: "SDJWTTests", dependencies: [
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "PKCS11KeysTests", dependencies: [
+            "PKCS11Keys", "KeyManagement", "JAdES", "DataIntegrity", "CredentialJSON", "Multiformats", "TestSupport",
+            .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["CredentialJSON", "StatusList", "TestSupport"]),
