@@ -18,8 +18,10 @@ extension Skillcred {
                 """
         )
 
-        @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`).")
+        @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`), or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md).")
         var key: String
+
+        @OptionGroup var pkcs11: PKCS11Options
 
         @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
         var keysDir = KeyStore.defaultDirectory
@@ -58,11 +60,15 @@ extension Skillcred {
         var file: String
 
         func run() async throws {
-            let privateKey: PrivateKey
-            do {
-                privateKey = try KeyStore(path: keysDir).load(key)
-            } catch {
-                CLIFailure("key \(key): \(error)").exit()
+            let privateKey: any SigningKey
+            if PKCS11Options.isTokenKey(key) {
+                do { privateKey = try pkcs11.signingKey(key) } catch { error.exit() }
+            } else {
+                do {
+                    privateKey = try KeyStore(path: keysDir).load(key)
+                } catch {
+                    CLIFailure("key \(key): \(error)").exit()
+                }
             }
             let choice = ProofKeyChoice(privateKey, suite: suite, label: "key \(key)")
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
@@ -126,9 +132,9 @@ struct ProofKeyChoice {
     let defaultMethod: String
     let cryptosuite: Cryptosuite
 
-    init(_ privateKey: PrivateKey, suite: String?, label: String) {
+    init(_ privateKey: any SigningKey, suite: String?, label: String) {
         do {
-            signingKey = try ProofSigningKey(privateKey)
+            signingKey = try ProofSigningKey(signingKey: privateKey)
             did = try privateKey.publicKey.didKey()
             defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
         } catch {

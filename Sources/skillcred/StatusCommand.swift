@@ -84,8 +84,10 @@ extension Skillcred.Status {
         @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
         var statusBaseURL: String?
 
-        @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
+        @Option(help: "Name of the issuer's signing key in the keys folder, or a pkcs11: URI of a key on a token (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
         var key: String?
+
+        @OptionGroup var pkcs11: PKCS11Options
 
         @Option(help: "Folder holding NAME.pem and NAME.pub.json.")
         var keysDir = KeyStore.defaultDirectory
@@ -96,7 +98,7 @@ extension Skillcred.Status {
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
 
-        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME"))
+        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert, or a pkcs11: URI (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME|URI"))
         var sealKey: String?
 
         @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain of --seal-key, PEM, seal certificate first.", valueName: "PEM"))
@@ -122,7 +124,7 @@ extension Skillcred.Status {
                 if key != nil { CLIFailure("--key and --unsigned contradict each other").exit() }
                 if sealKey != nil || sealCert != nil { CLIFailure("--seal-key/--seal-cert and --unsigned contradict each other").exit() }
             }
-            if (sealKey == nil) != (sealCert == nil) {
+            if (sealKey == nil) != (sealCert == nil) && !PKCS11Options.isTokenKey(sealKey) {
                 CLIFailure("--seal-key and --seal-cert go together (without both, the data directory's e-seal is used)").exit()
             }
             let store = await database.open()
@@ -184,6 +186,9 @@ extension Skillcred.Status {
 
         /// The e-seal for EDC issuers' lists: the same key and certificate chain `skillcred issue` seals EDCs with.
         private func makeSealer() -> JAdESSealer {
+            if let name = sealKey, PKCS11Options.isTokenKey(name) {
+                do { return try pkcs11.sealer(name, chainPEMPath: sealCert) } catch { error.exit() }
+            }
             guard let name = sealKey, let certPath = sealCert else {
                 do { return try data.seal().sealer } catch { error.exit() }
             }
@@ -205,12 +210,16 @@ extension Skillcred.Status {
         }
 
         private func makeSigner(keyName: String) -> StatusListPublisher.Signer {
-            let privateKey: PrivateKey
-            do { privateKey = try KeyStore(path: keysDir).load(keyName) } catch { CLIFailure("--key \(keyName): \(error)").exit() }
+            let privateKey: any SigningKey
+            if PKCS11Options.isTokenKey(keyName) {
+                do { privateKey = try pkcs11.signingKey(keyName) } catch { error.exit() }
+            } else {
+                do { privateKey = try KeyStore(path: keysDir).load(keyName) } catch { CLIFailure("--key \(keyName): \(error)").exit() }
+            }
             return makeSigner(privateKey, label: "--key \(keyName)", keyName: keyName)
         }
 
-        private func makeSigner(_ privateKey: PrivateKey, label: String, keyName: String) -> StatusListPublisher.Signer {
+        private func makeSigner(_ privateKey: any SigningKey, label: String, keyName: String) -> StatusListPublisher.Signer {
             let choice = ProofKeyChoice(privateKey, suite: suite, label: label)
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
             let method = verificationMethod ?? defaultMethod

@@ -28,11 +28,14 @@ enum SkillcredCLI {
     }()
 
     /// Runs `skillcred ARGUMENTS` in `directory` (the package root by default), feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> CLIOutput {
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIOutput {
         guard let binary else { throw MissingBinary() }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory ?? SharedData.packageRoot
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
