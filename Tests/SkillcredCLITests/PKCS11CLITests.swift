@@ -1,5 +1,8 @@
 import CredentialJSON
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 import TestSupport
 
@@ -120,6 +123,68 @@ struct PKCS11CLITests {
         #expect(files.count == 20)
         let verified = try bench.run(["verify", "--trust-anchors", "seal-ca.pem", "out/L-0007.json"])
         #expect(verified.stdout.contains("✓ Seal"), "\(verified.stdout)\(verified.stderr)")
+    }
+
+    @Test("status publish signs a DID issuer's lists with a token key and seals an EDC issuer's lists with a token seal")
+    func statusPublishWithTokenKeys() throws {
+        guard SkillcredCLI.binary != nil else { return }
+        let bench = try Bench()
+        defer { bench.fixture.remove() }
+        let seal = try bench.generate("p256", label: "seal")
+        let issuerKey = try bench.generate("ed25519", label: "issuer", seal: false)
+        let root = SharedData.packageRoot.appendingPathComponent("samples").path
+        for (format, key) in [("edc-jades", seal), ("vc2", issuerKey)] {
+            let issued = try bench.run(["issue", "--format", format, "--template", root + "/templates/micro-credential.json",
+                                        "--recipients", root + "/recipients.csv", "--out", format, "--database", "registry.sqlite",
+                                        "--key", key, "--pin-source", bench.pinSource])
+            #expect(issued.status == 0, "\(issued.stderr)")
+        }
+        let published = try bench.run(["status", "publish", "--out", "lists", "--database", "registry.sqlite",
+                                       "--key", issuerKey, "--seal-key", seal, "--pin-source", bench.pinSource])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("published 3 status lists (1 sealed with JAdES, 2 with a Data Integrity proof)"), "\(published.stdout)")
+    }
+
+    @Test("serve seals the EDCs it issues with the token's seal key and makes no demo seal")
+    func serveWithTokenSeal() async throws {
+        guard let binary = SkillcredCLI.binary else { return }
+        let bench = try Bench()
+        defer { bench.fixture.remove() }
+        let seal = try bench.generate("p256", label: "seal")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--data-dir", bench.folder.appendingPathComponent("data").path,
+                             "--seal-key", seal, "--pin-source", bench.pinSource]
+        process.currentDirectoryURL = SharedData.packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(bench.fixture.environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        // The banner: the demo API token, then the port.
+        var banner = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !banner.contains("listening on"), Date() < deadline, process.isRunning {
+            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let tokenLine = banner.split(separator: "\n").first { $0.contains("demo token:") }
+        let token = try #require(tokenLine?.split(separator: " ").last.map(String.init), "\(banner)")
+        let address = banner.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(banner[$0]) }
+        let port = try #require(address?.split(separator: ":").last.map(String.init), "\(banner)")
+        #expect(!banner.contains("demo e-seal"), "a demo seal was made beside the token's: \(banner)")
+        #expect(!FileManager.default.fileExists(atPath: bench.folder.appendingPathComponent("data/seal").path))
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/credentials/issue")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"template": "micro-credential", "recipient": {"id": "L-0001", "givenName": "Amira", "familyName": "Haddad", "dateOfBirth": "1985-03-13", "email": "amira.1@learner.example", "grade": "Merit", "date": "2026-06-11", "project": "Library loans forecast"}, "options": {"format": "edc-jades"}}"#.utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201 || (response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
+        let sealed = try #require(try JSONParser.parse(Array(body))["verifiableCredential"])
+        try Data(JSONWriter.data(sealed)).write(to: bench.folder.appendingPathComponent("served.json"))
+        let checked = try bench.run(["jades-verify", "--trust-anchors", "seal-ca.pem", "served.json"])
+        #expect(checked.stdout.contains("seal: valid") && checked.stdout.contains("chain: trusted"), "\(checked.stdout)\(checked.stderr)")
     }
 
     @Test("A wrong PIN is one line naming CKR_PIN_INCORRECT, shows no PIN, and nothing is written")
