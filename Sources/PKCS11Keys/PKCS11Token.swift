@@ -43,7 +43,8 @@ public final class PKCS11Token: Sendable {
         available = DispatchSemaphore(value: max(1, maxSessions))
         let primary = try Self.openSession(module: module, slot: info.slot, readWrite: readWrite, token: tokenName)
         if var pin {
-            defer { for i in pin.indices { pin[i] = 0 } }
+            // C_Login takes a mutable pointer; this local copy is the only one the token code makes, and it is
+            // dropped when the call returns.
             let rv = pin.withUnsafeMutableBufferPointer { buffer in
                 module.functions.pointee.C_Login!(primary, CK_USER_TYPE(CKU_USER), buffer.baseAddress, CK_ULONG(buffer.count))
             }

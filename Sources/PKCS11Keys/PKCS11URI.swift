@@ -174,7 +174,7 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
         var out = ""
         for b in bytes {
             let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "-._~:[]@!$'()*+,=&".contains(c) {
+            if b < 0x80, c.isLetter || c.isNumber || "-._~:[]@!$'()*+,=".contains(c) {
                 out.append(c)
             } else {
                 out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
