@@ -209,7 +209,8 @@ struct SealerTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(input).write(to: dir.appendingPathComponent("input.bin"))
-        try Data(try #require(base64URLDecode(try #require(entry["signature"]?.stringValue)))).write(to: dir.appendingPathComponent("sig.bin"))
+        let signatureText = try #require(entry["signature"]?.stringValue)
+        try Data(try #require(base64URLDecode(signatureText))).write(to: dir.appendingPathComponent("sig.bin"))
         try Data(key.publicKey.pem.utf8).write(to: dir.appendingPathComponent("pub.pem"))
         let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "input.bin", "-sigfile", "sig.bin"]
         let (status, output) = try run(openssl, verify, in: dir)
