@@ -87,8 +87,21 @@ public final class PKCS11Token: Sendable {
         } else {
             session = try Self.openSession(module: module, slot: info.slot, readWrite: readWrite, token: name)
         }
-        defer { idle.withLock { $0.append(session) } }
-        return try body(session)
+        do {
+            let result = try body(session)
+            idle.withLock { $0.append(session) }
+            return result
+        } catch {
+            // A session the token has dropped (token pulled out and back, HSM fail-over) is not reused: the next
+            // caller opens a fresh one. Any other failure leaves the session usable.
+            let dead = ["CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT"]
+            if dead.contains(where: error.message.contains) {
+                _ = module.functions.pointee.C_CloseSession!(session)
+            } else {
+                idle.withLock { $0.append(session) }
+            }
+            throw error
+        }
     }
 
     // MARK: Objects
