@@ -22,8 +22,13 @@ enum SoftHSM {
     static let fixture: Result<SoftHSMFixture, any Error> = Result {
         let made = try SoftHSMFixture.make(tokens: [keysToken, abuseToken])
         setenv("SOFTHSM2_CONF", made.configuration.path, 1)
+        // The tokens live as long as the test process (the module stays loaded): remove them when it exits.
+        folderToRemove = made.directory.path
+        atexit { if let folder = SoftHSM.folderToRemove { try? FileManager.default.removeItem(atPath: folder) } }
         return made
     }
+
+    nonisolated(unsafe) static var folderToRemove: String?
 
     static func get() throws -> SoftHSMFixture { try fixture.get() }
 
