@@ -91,7 +91,8 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
-        // The PKCS#11 (Cryptoki 2.40) header, p11-kit's. Modules are loaded at run time (dlopen), never linked.
+        // The PKCS#11 (Cryptoki 2.40) header, p11-kit's; pkg-config gives its include path (and links libp11-kit,
+        // which nothing calls). The token's module is loaded at run time (dlopen), never linked.
         .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"]), .brew(["p11-kit"])]),
         // Keys held on a PKCS#11 token (HSM, smart card, SoftHSM): RFC 7512 URIs, module loading, login and a
         // session pool, signing as a KeyManagement.SigningKey. The only target that imports CPKCS11.
