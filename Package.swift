@@ -21,7 +21,7 @@ let package = Package(
         ]),
         // Keys, DIDs and the proofs and seals made with them, and the status lists they protect.
         .library(name: "SkillcredProofs", targets: [
-            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "SDJWT", "StatusList",
+            "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "SDJWT", "StatusList", "PKCS11Keys",
         ]),
         // Verifying what an employer receives: the data models, the EDC profile, the verifier and its fetcher.
         .library(name: "SkillcredVerification", targets: [
@@ -102,6 +102,18 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
+        // The PKCS#11 (Cryptoki 2.40) header, p11-kit's; pkg-config gives its include path (and links libp11-kit,
+        // which nothing calls). The token's module is loaded at run time (dlopen), never linked.
+        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"]), .brew(["p11-kit"])]),
+        // Keys held on a PKCS#11 token (HSM, smart card, SoftHSM): RFC 7512 URIs, module loading, login and a
+        // session pool, signing as a KeyManagement.SigningKey. The only target that imports CPKCS11.
+        .target(name: "PKCS11Keys", dependencies: [
+            "CPKCS11", "CredentialJSON", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
         // The system zlib, for the GZIP inside Bitstring Status Lists.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Bitstring Status List: bit access, GZIP + multibase encoding, bounded decoding, entries.
@@ -174,7 +186,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "CredentialService",
+            "CredentialService", "PKCS11Keys",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -232,6 +244,11 @@ let package = Package(
         .testTarget(name: "WebFormTests", dependencies: ["WebForm"]),
         .testTarget(name: "SDJWTTests", dependencies: [
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "PKCS11KeysTests", dependencies: [
+            "PKCS11Keys", "KeyManagement", "JAdES", "DataIntegrity", "CredentialJSON", "Multiformats", "TestSupport",
+            .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport"]),

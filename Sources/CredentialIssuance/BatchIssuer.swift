@@ -60,12 +60,12 @@ public struct CredentialSecuring: Sendable {
     /// - Parameter cryptosuite: the proof's suite; `nil` takes the key's default (eddsa-rdfc-2022 for Ed25519,
     ///   ecdsa-rdfc-2019 for P-256/P-384). A suite the key cannot sign (an ECDSA suite with an Ed25519 key, or
     ///   the reverse) is refused with ``IssuanceError/Code/invalidKey``.
-    public static func dataIntegrity(key: PrivateKey, issuerName: LanguageMap, country: String,
+    public static func dataIntegrity(key: any SigningKey, issuerName: LanguageMap, country: String,
                                      eIDASIdentifier: String? = nil, cryptosuite: Cryptosuite? = nil) throws(IssuanceError) -> CredentialSecuring {
         let proofKey: ProofSigningKey
         let did: String, vm: String
         do {
-            proofKey = try ProofSigningKey(key)
+            proofKey = try ProofSigningKey(signingKey: key)
         } catch {
             throw IssuanceError(.invalidKey, error.message, location: "--key")
         }

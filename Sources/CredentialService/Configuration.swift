@@ -1,4 +1,5 @@
 import Foundation
+import JAdES
 
 /// How the service runs. Every limit has a default; flags and `SKILLCRED_*` environment variables override them.
 public struct ServiceConfiguration: Sendable {
@@ -44,6 +45,9 @@ public struct ServiceConfiguration: Sendable {
     public var bodyTimeoutSeconds: Int = 30
     /// Most open client connections (default 512); further connections are closed at once.
     public var maxConnections: Int = 512
+    /// The e-seal to seal EDCs and their status lists with instead of the data directory's (for example one whose
+    /// key is on a PKCS#11 token); `nil` uses (and on first start makes) `DATA_DIR/keys/seal.pem` with its chain.
+    public var sealer: JAdESSealer?
     /// Templates copied into the template folder when the first start creates it (`skillcred serve` passes
     /// `samples/templates` when it exists in the working directory).
     public var templateSeedDirectory: URL?

@@ -261,16 +261,17 @@ public enum ServiceSetup {
         let data = IssuingDataDirectory(configuration.dataDirectory)
         let issuer: IssuingDataDirectory.Key
         let ecdsa: IssuingDataDirectory.Key
-        let seal: IssuingDataDirectory.Seal
+        let seal: IssuingDataDirectory.Seal?
         do {
             issuer = try data.loadOrCreateKey(issuerKeyName, type: .ed25519)
             ecdsa = try data.loadOrCreateKey(ecdsaKeyName, type: .p256)
-            seal = try data.loadOrCreateSeal()
+            // A configured seal (a token's) replaces the data directory's: no demo seal is made beside it.
+            seal = configuration.sealer == nil ? try data.loadOrCreateSeal() : nil
         } catch {
             throw ServiceSetupError(error)
         }
         // The service trusts its own demo CA, for what it seals itself (and labels it DEMO).
-        let anchors = try seal.demoCAURL.map { try JAdESPEM.certificates(contentsOf: $0) } ?? []
+        let anchors = try seal?.demoCAURL.map { try JAdESPEM.certificates(contentsOf: $0) } ?? []
         let (key, created, ecdsaKey, createdECDSA) = (issuer.key, issuer.created, ecdsa.key, ecdsa.created)
         let seeded = try seedTemplates(configuration)
         var demo: String?
@@ -285,10 +286,10 @@ public enum ServiceSetup {
             }
         }
         let state = try CredentialServiceState(configuration: configuration, registry: registry, issuerKey: key,
-                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: seal.sealer, sealTrustAnchors: anchors))
+                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: configuration.sealer ?? seal?.sealer, sealTrustAnchors: anchors))
         var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
         prepared.createdECDSAKey = createdECDSA
-        prepared.createdSealSubject = seal.created?.sealSubject
+        prepared.createdSealSubject = seal?.created?.sealSubject
         prepared.permissionWarnings = permissionWarnings(configuration)
         prepared.seededTemplates = seeded
         return prepared

@@ -13,6 +13,20 @@ extension ProofSigningKey {
     }
 }
 
+extension ProofSigningKey {
+    /// The Data Integrity view of any signing key: in-memory keys directly, others (a PKCS#11 token key) as
+    /// ``ProofSigningKey/external(_:)``; RSA keys are refused.
+    public init(signingKey key: any SigningKey) throws(DataIntegrityError) {
+        if let inMemory = key as? PrivateKey {
+            try self.init(inMemory)
+        } else if key.type.isRSA {
+            throw DataIntegrityError(.proofGenerationError, "RSA keys cannot make Data Integrity proofs; use an Ed25519, P-256 or P-384 key (\(key.keyDescription))")
+        } else {
+            self = .external(try ExternalProofKey(key))
+        }
+    }
+}
+
 extension ProofVerificationKey {
     /// The Data Integrity view of a managed public key; RSA keys are refused.
     public init(_ key: PublicKey) throws(DataIntegrityError) {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KeyManagement
 
 /// A public key a proof can be checked with.
 ///
@@ -54,6 +55,8 @@ public enum ProofSigningKey: Sendable {
     case ed25519(Curve25519.Signing.PrivateKey)
     case p256(P256.Signing.PrivateKey)
     case p384(P384.Signing.PrivateKey)
+    /// A key that signs elsewhere, such as a PKCS#11 token (Ed25519, P-256 or P-384).
+    case external(ExternalProofKey)
 
     /// The matching public key.
     public var publicKey: ProofVerificationKey {
@@ -61,6 +64,7 @@ public enum ProofSigningKey: Sendable {
         case .ed25519(let k): return .ed25519(k.publicKey)
         case .p256(let k): return .p256(k.publicKey)
         case .p384(let k): return .p384(k.publicKey)
+        case .external(let k): return k.publicKey
         }
     }
 
@@ -69,6 +73,9 @@ public enum ProofSigningKey: Sendable {
         switch self {
         case .ed25519: return .eddsaRdfc2022
         case .p256, .p384: return .ecdsaRdfc2019
+        case .external(let k):
+            if case .ed25519 = k.publicKey { return .eddsaRdfc2022 }
+            return .ecdsaRdfc2019
         }
     }
 
@@ -80,6 +87,21 @@ public enum ProofSigningKey: Sendable {
         case .ed25519(let k): return Array(try k.signature(for: message))
         case .p256(let k): return Array(try k.signature(for: message).rawRepresentation)
         case .p384(let k): return Array(try k.signature(for: message).rawRepresentation)
+        case .external(let k): return try k.key.sign(message, algorithm: k.key.type.defaultAlgorithm)
         }
+    }
+}
+
+/// A ``SigningKey`` usable for Data Integrity proofs: Ed25519, P-256 or P-384 (RSA has no cryptosuite).
+public struct ExternalProofKey: Sendable {
+    /// The key; it signs the whole hash data, hashing it again for ECDSA as the ecdsa suites require.
+    public let key: any SigningKey
+    /// The key's public half, as proofs are checked with it.
+    public let publicKey: ProofVerificationKey
+
+    /// Wraps a key, refusing RSA keys.
+    public init(_ key: any SigningKey) throws(DataIntegrityError) {
+        self.key = key
+        self.publicKey = try ProofVerificationKey(key.publicKey)
     }
 }

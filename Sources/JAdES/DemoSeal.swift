@@ -47,8 +47,17 @@ public enum DemoSeal {
     /// Creates a fresh CA (valid 10 years) and seal certificate (valid 5 years), both from one hour ago
     /// to absorb clock skew between machines. The CA's private key exists only inside this call.
     public static func make(now: Date = Date()) throws -> Material {
-        let caKey = P256.Signing.PrivateKey()
         let sealKey = P256.Signing.PrivateKey()
+        let made = try certificates(for: Certificate.PublicKey(sealKey.publicKey), now: now)
+        return Material(sealKey: try PrivateKey(.p256(sealKey)), chainPEM: made.chainPEM, caPEM: made.caPEM,
+                        sealSubject: String(describing: made.seal.subject), caSubject: String(describing: made.ca.subject))
+    }
+
+    /// A demo CA and a demo seal certificate it signed for a seal key made elsewhere (for example on a PKCS#11
+    /// token, whose key never leaves it). The CA's private key exists only inside this call.
+    public static func certificates(for sealPublic: Certificate.PublicKey, now: Date = Date()) throws
+        -> (seal: Certificate, ca: Certificate, chainPEM: String, caPEM: String) {
+        let caKey = P256.Signing.PrivateKey()
         let start = now.addingTimeInterval(-3600)
         let year = 365.0 * 86_400
         let caName = try DistinguishedName {
@@ -76,7 +85,6 @@ public enum DemoSeal {
             RelativeDistinguishedName.Attribute(type: .RDNAttributeType.organizationIdentifier, utf8String: organizationIdentifier),
             RelativeDistinguishedName.Attribute(type: .RDNAttributeType.commonName, utf8String: organizationName + " e-seal"),
         ])
-        let sealPublic = Certificate.PublicKey(sealKey.publicKey)
         let seal = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: sealPublic,
             notValidBefore: start, notValidAfter: start.addingTimeInterval(5 * year),
@@ -90,7 +98,6 @@ public enum DemoSeal {
             issuerPrivateKey: Certificate.PrivateKey(caKey))
         let caPEM = try ca.serializeAsPEM().pemString + "\n"
         let sealPEM = try seal.serializeAsPEM().pemString + "\n"
-        return Material(sealKey: try PrivateKey(.p256(sealKey)), chainPEM: sealPEM + caPEM, caPEM: caPEM,
-                        sealSubject: String(describing: seal.subject), caSubject: String(describing: ca.subject))
+        return (seal, ca, sealPEM + caPEM, caPEM)
     }
 }

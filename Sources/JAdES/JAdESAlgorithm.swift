@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import KeyManagement
 import X509
 
 /// The JWS signature algorithms a JAdES seal may use here (RFC 7518 §3).
@@ -26,12 +27,27 @@ public enum JAdESAlgorithm: String, Sendable, Hashable, CaseIterable {
     case es384 = "ES384"
     /// ECDSA P-521 with SHA-512.
     case es512 = "ES512"
+    /// Ed25519 (RFC 8037), as ETSI TS 119 312 lists it for seals; 64-byte signatures over the whole input.
+    case edDSA = "EdDSA"
 
     /// Whether the algorithm uses an RSA key.
     public var isRSA: Bool {
         switch self {
         case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512: return true
-        case .es256, .es384, .es512: return false
+        case .es256, .es384, .es512, .edDSA: return false
+        }
+    }
+
+    /// The same algorithm as KeyManagement names it, for the algorithms a ``SigningKey`` (a key file or a PKCS#11
+    /// token key) signs with; `nil` for the SHA-384/512 RSA variants and ES512.
+    public var signatureAlgorithm: SignatureAlgorithm? {
+        switch self {
+        case .rs256: return .rs256
+        case .ps256: return .ps256
+        case .es256: return .es256
+        case .es384: return .es384
+        case .edDSA: return .eddsa
+        case .rs384, .rs512, .ps384, .ps512, .es512: return nil
         }
     }
 
@@ -42,6 +58,7 @@ public enum JAdESAlgorithm: String, Sendable, Hashable, CaseIterable {
         if P256.Signing.PublicKey(key) != nil { return .es256 }
         if P384.Signing.PublicKey(key) != nil { return .es384 }
         if P521.Signing.PublicKey(key) != nil { return .es512 }
+        if Curve25519.Signing.PublicKey(key) != nil { return .edDSA }
         return nil
     }
 
@@ -85,6 +102,10 @@ public enum JAdESAlgorithm: String, Sendable, Hashable, CaseIterable {
                 return .invalid("ES512 signature must be 132 bytes (r || s), found \(signature.count)")
             }
             return ec.isValidSignature(sig, for: SHA512.hash(data: input)) ? nil : .invalid("ES512 signature does not verify with the certificate's key")
+        case .edDSA:
+            guard let ed = Curve25519.Signing.PublicKey(key) else { return .keyMismatch("EdDSA needs an Ed25519 key but the certificate's key is not Ed25519") }
+            guard signature.count == 64 else { return .invalid("EdDSA signature must be 64 bytes, found \(signature.count)") }
+            return ed.isValidSignature(signature, for: input) ? nil : .invalid("EdDSA signature does not verify with the certificate's key")
         }
     }
 }
@@ -97,7 +118,8 @@ enum SignatureFailure: Sendable {
     case invalid(String)
 }
 
-/// A private key that can make JAdES seals: RSA (2048 bits or more) or ECDSA P-256/P-384/P-521.
+/// A private key that can make JAdES seals: RSA (2048 bits or more) or ECDSA P-256/P-384/P-521 in memory, or any
+/// ``SigningKey`` (a key held on a PKCS#11 token: RSA, P-256, P-384 or Ed25519).
 public enum JAdESPrivateKey: Sendable {
     /// An RSA key, for RS256/RS384/RS512/PS256/PS384/PS512.
     case rsa(_RSA.Signing.PrivateKey)
@@ -107,6 +129,8 @@ public enum JAdESPrivateKey: Sendable {
     case p384(P384.Signing.PrivateKey)
     /// A P-521 key, for ES512.
     case p521(P521.Signing.PrivateKey)
+    /// A key that signs elsewhere (a PKCS#11 token), for RS256, PS256, ES256, ES384 or EdDSA by its type.
+    case signingKey(any SigningKey)
 
     /// Loads a key from PEM with swift-crypto's PEM initializers.
     ///
@@ -135,6 +159,26 @@ public enum JAdESPrivateKey: Sendable {
         case .p256(let k): return Certificate.PublicKey(k.publicKey)
         case .p384(let k): return Certificate.PublicKey(k.publicKey)
         case .p521(let k): return Certificate.PublicKey(k.publicKey)
+        case .signingKey(let k):
+            switch k.publicKey.material {
+            case .rsa(let p): return Certificate.PublicKey(p)
+            case .p256(let p): return Certificate.PublicKey(p)
+            case .p384(let p): return Certificate.PublicKey(p)
+            case .ed25519(let p): return Certificate.PublicKey(p)
+            }
+        }
+    }
+
+    /// Whether the key can sign with `algorithm`.
+    func fits(_ algorithm: JAdESAlgorithm) -> Bool {
+        switch (self, algorithm) {
+        case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512),
+             (.p256, .es256), (.p384, .es384), (.p521, .es512):
+            return true
+        case (.signingKey(let k), _):
+            return algorithm.signatureAlgorithm?.isCompatible(with: k.type) ?? false
+        default:
+            return false
         }
     }
 
@@ -151,12 +195,18 @@ public enum JAdESPrivateKey: Sendable {
             case (.p256(let k), .es256): return Array(try k.signature(for: SHA256.hash(data: input)).rawRepresentation)
             case (.p384(let k), .es384): return Array(try k.signature(for: SHA384.hash(data: input)).rawRepresentation)
             case (.p521(let k), .es512): return Array(try k.signature(for: SHA512.hash(data: input)).rawRepresentation)
+            case (.signingKey(let k), _):
+                guard let a = algorithm.signatureAlgorithm, a.isCompatible(with: k.type) else {
+                    throw JAdESError(.keyMismatch, "\(algorithm.rawValue) cannot be used with a \(kindName) key")
+                }
+                return try k.sign(input, algorithm: a)
             default:
                 throw JAdESError(.keyMismatch, "\(algorithm.rawValue) cannot be used with a \(kindName) key")
             }
         } catch let error as JAdESError {
             throw error
         } catch {
+            // A device's error names its cause (wrong PIN, mechanism, CKR_…) in one line: pass it on as it is.
             throw JAdESError(.signingFailed, "signing with \(algorithm.rawValue) failed: \(error)")
         }
     }
@@ -167,6 +217,7 @@ public enum JAdESPrivateKey: Sendable {
         case .p256: return "P-256"
         case .p384: return "P-384"
         case .p521: return "P-521"
+        case .signingKey(let k): return k.keyDescription
         }
     }
 }

@@ -39,11 +39,7 @@ public struct JAdESSealer: Sendable {
         guard let chosen = algorithm ?? JAdESAlgorithm.defaultAlgorithm(for: leaf.publicKey) else {
             throw JAdESError(.unsupportedAlgorithm, "no JAdES algorithm for the seal certificate's key")
         }
-        switch (privateKey, chosen) {
-        case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512),
-             (.p256, .es256), (.p384, .es384), (.p521, .es512):
-            break
-        default:
+        guard privateKey.fits(chosen) else {
             throw JAdESError(.keyMismatch, "\(chosen.rawValue) cannot be used with a \(privateKey.kindName) key")
         }
         if let usage = try? leaf.extensions.keyUsage, !usage.digitalSignature && !usage.nonRepudiation {

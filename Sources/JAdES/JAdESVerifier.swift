@@ -252,7 +252,7 @@ public struct JAdESVerifier: Sendable {
             } else {
                 let why = name == "none" ? "alg \"none\" is never accepted"
                     : name.hasPrefix("HS") ? "alg \(name) is an HMAC, which cannot seal"
-                    : "alg \(name) is not on the allow-list (RS256/384/512, PS256/384/512, ES256/384/512)"
+                    : "alg \(name) is not on the allow-list (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)"
                 checks.append(JAdESCheck(.algorithm, .error, why))
             }
         case nil:

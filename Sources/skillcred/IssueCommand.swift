@@ -40,12 +40,14 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("edc-jades: a Europass EDC with a JAdES e-seal; vc2: VC 2.0 with an eddsa-rdfc-2022 proof."))
         var format: IssueFormat = .edcJAdES
 
-        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).", valueName: "NAME"))
+        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem, or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md) (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).", valueName: "NAME|URI"))
         var key: String?
 
         @OptionGroup var keys: KeyDirectoryOptions
 
-        @Option(name: .long, help: ArgumentHelp("edc-jades with --key: the seal certificate chain, PEM, seal certificate first.", valueName: "PEM"))
+        @OptionGroup var pkcs11: PKCS11Options
+
+        @Option(name: .long, help: ArgumentHelp("edc-jades with --key: the seal certificate chain, PEM, seal certificate first (optional for a pkcs11: key whose token holds its certificate).", valueName: "PEM"))
         var sealCert: String?
 
         @OptionGroup var storage: StorageOptions
@@ -131,6 +133,21 @@ extension Skillcred {
 
         private func makeSecuring(_ format: IssueFormat, template: CredentialTemplate) throws(CLIFailure) -> CredentialSecuring {
             guard let name = key else { return try dataDirectorySecuring(format, template: template) }
+            if PKCS11Options.isTokenKey(name) {
+                // Opened (and test-signed) here, before the registry or the output folder is touched.
+                switch format {
+                case .edcJAdES:
+                    let sealer = try pkcs11.sealer(name, chainPEMPath: sealCert)
+                    do { return try CredentialSecuring.jades(sealer) } catch { throw CLIFailure("\(name): \(error.message)") }
+                case .vc2:
+                    let tokenKey = try pkcs11.signingKey(name)
+                    do {
+                        return try CredentialSecuring.dataIntegrity(key: tokenKey, issuerName: template.awardingBody.legalName,
+                                                                    country: template.awardingBody.country,
+                                                                    eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                    } catch { throw CLIFailure("\(name): \(error.message)") }
+                }
+            }
             do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--key \(name): \(error)") }
             let keyPath = keys.store.privateKeyPath(name)
             let keyBytes = try readInput(keyPath)

@@ -32,14 +32,16 @@ extension Skillcred {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521); with --cert. Default: the data directory's e-seal.", valueName: "PEM"))
+        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521), with --cert; or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md). Default: the data directory's e-seal.", valueName: "PEM|URI"))
         var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c); with --key.", valueName: "PEM"))
+        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c); with --key (optional for a pkcs11: key whose token holds its certificate).", valueName: "PEM"))
         var cert: String?
 
-        @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512.", valueName: "ALG"))
+        @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.", valueName: "ALG"))
         var alg: String?
+
+        @OptionGroup var pkcs11: PKCS11Options
 
         @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. A fixed time makes the signed bytes repeat (the whole output too with RS algorithms; PS and ES signatures are randomized).", valueName: "TIME"))
         var signingTime: String?
@@ -86,7 +88,7 @@ extension Skillcred {
             if tsaReply != nil {
                 throw ValidationError("--tsa-reply needs --add-to SEALED.json: the sealed document the reply answers (its query came from --tsa-query-out)")
             }
-            guard (key == nil) == (cert == nil) else {
+            guard (key == nil) == (cert == nil) || PKCS11Options.isTokenKey(key) else {
                 throw ValidationError("sealing needs both --key PEM and --cert PEM, or neither for the data directory's e-seal (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)")
             }
             if data.dataDir != nil && key != nil {
@@ -131,7 +133,7 @@ extension Skillcred {
             guard let file else { throw CLIFailure("sealing needs a credential FILE") }
             let algorithm: JAdESAlgorithm?
             if let alg {
-                guard let a = JAdESAlgorithm(rawValue: alg.uppercased()) else {
+                guard let a = JAdESAlgorithm.allCases.first(where: { $0.rawValue.uppercased() == alg.uppercased() }) else {
                     throw CLIFailure("--alg \(alg): not one of \(JAdESAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 algorithm = a
@@ -156,21 +158,25 @@ extension Skillcred {
                 throw CLIFailure("\(file): \(error)")
             }
             // The credential is read first, so a missing file makes no demo seal.
-            let key: String, cert: String
-            if let given = self.key, let chain = self.cert {
-                (key, cert) = (given, chain)
-            } else {
-                let seal = try data.seal()
-                (key, cert) = (seal.keyPath, seal.chainURL.path)
-            }
-            let keyPEM = try readText(key)
-            warnIfReadableByOthers(key)
-            let certPEM = try readText(cert)
             let sealer: JAdESSealer
-            do {
-                sealer = try JAdESSealer(privateKeyPEM: keyPEM, certificateChainPEM: certPEM, algorithm: algorithm)
-            } catch {
-                throw CLIFailure("\(error.code == .invalidKey ? key : cert): \(error.message)")
+            if let given = self.key, PKCS11Options.isTokenKey(given) {
+                sealer = try pkcs11.sealer(given, chainPEMPath: cert, algorithm: algorithm)
+            } else {
+                let key: String, cert: String
+                if let given = self.key, let chain = self.cert {
+                    (key, cert) = (given, chain)
+                } else {
+                    let seal = try data.seal()
+                    (key, cert) = (seal.keyPath, seal.chainURL.path)
+                }
+                let keyPEM = try readText(key)
+                warnIfReadableByOthers(key)
+                let certPEM = try readText(cert)
+                do {
+                    sealer = try JAdESSealer(privateKeyPEM: keyPEM, certificateChainPEM: certPEM, algorithm: algorithm)
+                } catch {
+                    throw CLIFailure("\(error.code == .invalidKey ? key : cert): \(error.message)")
+                }
             }
             var sealed: JSONValue
             do {

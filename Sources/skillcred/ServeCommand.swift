@@ -68,6 +68,14 @@ extension Skillcred {
         @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (the open-file limit is raised to its hard maximum at start).")
         var maxConnections: Int = 512
 
+        @Option(name: .customLong("seal-key"), help: ArgumentHelp("Seal EDCs with this key on a PKCS#11 token instead of the data directory's e-seal: pkcs11:token=…;object=… (docs/pkcs11.md).", valueName: "URI"))
+        var sealKey: String?
+
+        @Option(name: .customLong("seal-cert"), help: ArgumentHelp("With --seal-key: the seal certificate chain, PEM, seal certificate first (default: read from the token).", valueName: "PEM"))
+        var sealCert: String?
+
+        @OptionGroup var pkcs11: PKCS11Options
+
         @Option(name: .customLong("log-level"), help: "How much the service logs.")
         var logLevel: Logger.Level = .info
 
@@ -107,6 +115,12 @@ extension Skillcred {
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
+            if let sealKey {
+                guard PKCS11Options.isTokenKey(sealKey) else { throw CLIFailure("--seal-key \(sealKey): expected a pkcs11: URI (a key file e-seal goes in DATA_DIR/keys/seal.pem)") }
+                configuration.sealer = try pkcs11.sealer(sealKey, chainPEMPath: sealCert)
+            } else if sealCert != nil {
+                throw CLIFailure("--seal-cert needs --seal-key pkcs11:…")
+            }
             return configuration
         }
 

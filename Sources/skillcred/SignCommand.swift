@@ -18,10 +18,12 @@ extension Skillcred {
                 """
         )
 
-        @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`).")
+        @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`), or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md).")
         var key: String
 
         @OptionGroup var keys: KeyDirectoryOptions
+
+        @OptionGroup var pkcs11: PKCS11Options
 
         @Option(help: "Cryptosuite (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384).")
         var suite: Cryptosuite?
@@ -57,11 +59,15 @@ extension Skillcred {
         var file: String
 
         func run() async throws {
-            let privateKey: PrivateKey
-            do {
-                privateKey = try keys.store.load(key)
-            } catch {
-                throw CLIFailure("key \(key): \(error)")
+            let privateKey: any SigningKey
+            if PKCS11Options.isTokenKey(key) {
+                privateKey = try pkcs11.signingKey(key)
+            } else {
+                do {
+                    privateKey = try keys.store.load(key)
+                } catch {
+                    throw CLIFailure("key \(key): \(error)")
+                }
             }
             let choice = try ProofKeyChoice(privateKey, suite: suite, label: "key \(key)")
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
@@ -115,9 +121,9 @@ struct ProofKeyChoice {
     let defaultMethod: String
     let cryptosuite: Cryptosuite
 
-    init(_ privateKey: PrivateKey, suite: Cryptosuite?, label: String) throws(CLIFailure) {
+    init(_ privateKey: any SigningKey, suite: Cryptosuite?, label: String) throws(CLIFailure) {
         do {
-            signingKey = try ProofSigningKey(privateKey)
+            signingKey = try ProofSigningKey(signingKey: privateKey)
             did = try privateKey.publicKey.didKey()
             defaultMethod = try privateKey.publicKey.didKeyVerificationMethod()
         } catch {

@@ -84,10 +84,12 @@ extension Skillcred.Status {
         @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
         var statusBaseURL: String?
 
-        @Option(help: "Name of the issuer's signing key in the keys folder (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
+        @Option(help: "Name of the issuer's signing key in the keys folder, or a pkcs11: URI of a key on a token (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
         var key: String?
 
         @OptionGroup var keys: KeyDirectoryOptions
+
+        @OptionGroup var pkcs11: PKCS11Options
 
         @Option(help: "Cryptosuite (default: the key type's: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384).")
         var suite: Cryptosuite?
@@ -95,7 +97,7 @@ extension Skillcred.Status {
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
 
-        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME"))
+        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert, or a pkcs11: URI (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME|URI"))
         var sealKey: String?
 
         @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain of --seal-key, PEM, seal certificate first.", valueName: "PEM"))
@@ -119,7 +121,7 @@ extension Skillcred.Status {
                 if key != nil { throw ValidationError("--key and --unsigned contradict each other") }
                 if sealKey != nil || sealCert != nil { throw ValidationError("--seal-key/--seal-cert and --unsigned contradict each other") }
             }
-            if (sealKey == nil) != (sealCert == nil) {
+            if (sealKey == nil) != (sealCert == nil) && !PKCS11Options.isTokenKey(sealKey) {
                 throw ValidationError("--seal-key and --seal-cert go together (without both, the data directory's e-seal is used)")
             }
         }
@@ -182,6 +184,9 @@ extension Skillcred.Status {
 
         /// The e-seal for EDC issuers' lists: the same key and certificate chain `skillcred issue` seals EDCs with.
         private func makeSealer() throws(CLIFailure) -> JAdESSealer {
+            if let name = sealKey, PKCS11Options.isTokenKey(name) {
+                return try pkcs11.sealer(name, chainPEMPath: sealCert)
+            }
             guard let name = sealKey, let certPath = sealCert else {
                 return try storage.data.seal().sealer
             }
@@ -195,12 +200,16 @@ extension Skillcred.Status {
         }
 
         private func makeSigner(keyName: String) throws(CLIFailure) -> StatusListPublisher.Signer {
-            let privateKey: PrivateKey
-            do { privateKey = try keys.store.load(keyName) } catch { throw CLIFailure("--key \(keyName): \(error)") }
+            let privateKey: any SigningKey
+            if PKCS11Options.isTokenKey(keyName) {
+                privateKey = try pkcs11.signingKey(keyName)
+            } else {
+                do { privateKey = try keys.store.load(keyName) } catch { throw CLIFailure("--key \(keyName): \(error)") }
+            }
             return try makeSigner(privateKey, label: "--key \(keyName)", keyName: keyName)
         }
 
-        private func makeSigner(_ privateKey: PrivateKey, label: String, keyName: String) throws(CLIFailure) -> StatusListPublisher.Signer {
+        private func makeSigner(_ privateKey: any SigningKey, label: String, keyName: String) throws(CLIFailure) -> StatusListPublisher.Signer {
             let choice = try ProofKeyChoice(privateKey, suite: suite, label: label)
             let (signingKey, did, defaultMethod, cryptosuite) = (choice.signingKey, choice.did, choice.defaultMethod, choice.cryptosuite)
             let method = verificationMethod ?? defaultMethod

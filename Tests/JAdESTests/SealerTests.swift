@@ -189,6 +189,36 @@ struct SealerTests {
         if let ok { #expect(ok) }
     }
 
+    @Test("An EdDSA seal by any SigningKey (here an Ed25519 key in memory) verifies, with skillcred and with openssl")
+    func edDSASealBySigningKey() throws {
+        let key = try KeyManagement.PrivateKey.generate(.ed25519)
+        guard case .ed25519(let raw) = key.material else { Issue.record("not Ed25519"); return }
+        let (leaf, ca) = try makeChain(leafKey: Certificate.PrivateKey(raw))
+        let sealer = try JAdESSealer(privateKey: .signingKey(key), certificateChain: [leaf, ca])
+        #expect(sealer.algorithm == .edDSA)
+        let sealed = try sealer.sealedData(payload: samplePayload)
+        let result = JAdESVerifier().verify(sealed)
+        #expect(result.isValid, "\(result.firstError.map(String.init(describing:)) ?? "")")
+        // ES256 does not fit an Ed25519 key.
+        #expect(throws: JAdESError.self) { try JAdESSealer(privateKey: .signingKey(key), certificateChain: [leaf, ca], algorithm: .es256) }
+        guard let openssl = executable("openssl") else { print("SKIPPED openssl check: openssl not found on PATH"); return }
+        let document = try #require(try JSONParser.parse(sealed).objectValue)
+        let entry = try #require(document["signatures"]?.arrayValue?.first?.objectValue)
+        let input = Array(try #require(entry["protected"]?.stringValue).utf8) + [UInt8(ascii: ".")] + Array(try #require(document["payload"]?.stringValue).utf8)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jades-eddsa-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(input).write(to: dir.appendingPathComponent("input.bin"))
+        let signatureText = try #require(entry["signature"]?.stringValue)
+        try Data(try #require(base64URLDecode(signatureText))).write(to: dir.appendingPathComponent("sig.bin"))
+        try Data(key.publicKey.pem.utf8).write(to: dir.appendingPathComponent("pub.pem"))
+        let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "input.bin", "-sigfile", "sig.bin"]
+        let (status, output) = try run(openssl, verify, in: dir)
+        #expect(status == 0 && output.contains("Signature Verified Successfully"), "\(output)")
+        try Data(input + [0x20]).write(to: dir.appendingPathComponent("input.bin"))
+        #expect(try run(openssl, verify, in: dir).0 != 0)
+    }
+
     @Test("An RS256 seal (the EU's algorithm) verifies with the openssl command-line tool")
     func opensslVerifiesRS256Seal() throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -254,6 +284,9 @@ struct SealerTests {
         case .p384(let k): key = Certificate.PrivateKey(k)
         case .rsa(let k): key = Certificate.PrivateKey(k)
         case .p521(let k): key = Certificate.PrivateKey(k)
+        case .signingKey:
+            Issue.record("a PEM key is read into a swift-crypto key, never into a SigningKey")
+            return
         }
         let (leaf, ca) = try makeChain(leafKey: key)
         let chain = [leaf, ca]

@@ -44,12 +44,16 @@ enum SkillcredCLI {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }()
 
-    /// Runs the built executable, `skillcred ARGUMENTS`, in `directory`, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL) throws -> CLIOutput {
+    /// Runs the built executable, `skillcred ARGUMENTS`, in `directory` (with `environment` added), feeding `stdin`
+    /// if given: for what depends on the working directory or the process (a token module, exit on signals).
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL, environment: [String: String] = [:]) throws -> CLIOutput {
         guard let binary else { throw MissingBinary() }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
