@@ -40,6 +40,10 @@ public struct VerificationPolicy: Sendable {
     public var domain: [String]?
     /// Whether the Format check runs safe-mode JSON-LD expansion and RDF conversion.
     public var jsonLDFormatCheck: Bool
+    /// Where an SD-JWT VC issuer with an https `iss` (and neither `x5c` nor a DID `kid`) has its keys found: its JWT VC
+    /// Issuer Metadata from a local folder and, when the deployment enables fetching, its origin. `nil`: not consulted,
+    /// so such a token's signature is not checked (Partially verified).
+    public var issuerMetadata: JWTIssuerMetadataResolver?
 
     public init(at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
                 timeStampAnchors: [Certificate] = [], trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
