@@ -4,6 +4,7 @@ import Foundation
 import KeyManagement
 import SDJWT
 import SecureFetch
+import StatusList
 import Testing
 import TestSupport
 
@@ -203,6 +204,39 @@ struct SDJWTIssuerMetadataTests {
         let production = JWTIssuerMetadataResolver(fetcher: SecureFetcher())
         let refused = try await verifySD(try token(issuer, iss: iss), policy(issuer, production, trusted: iss))
         #expect(refused.status != .verified && refused.check(.seal)?.status == .skipped, "\(why(refused))")
+    }
+
+    @Test("A Token Status List of an https issuer is checked with the key in the same metadata: revoked fails, the neighbour passes, a list by another key is refused")
+    func statusListSignedWithMetadataKey() async throws {
+        let issuer = try SDJWTIssuer()
+        let uri = "https://issuer.example/status/1"
+        var list = try TokenStatusList(bits: 1, count: 16)
+        try list.setStatus(1, at: 3)
+        func listToken(_ key: PrivateKey) throws -> String {
+            try SDJWTIssuing.sign(header: ["typ": "statuslist+jwt", "kid": "key-1"], payload: .object([
+                "sub": .string(uri), "iat": .number(JSONNumber(Int(issuer.now.timeIntervalSince1970))),
+                "status_list": ["bits": 1, "lst": .string(try list.encoded())],
+            ]), key: key)
+        }
+        // One folder serves as status mirror and metadata folder: both mirror the HTTPS layout.
+        let dir = try folder([
+            "issuer.example/.well-known/jwt-vc-issuer.json": metadata(keys: [jwk(issuer.key.publicKey)]),
+            "issuer.example/status/1.json": try listToken(issuer.key),
+        ])
+        var p = policy(issuer, JWTIssuerMetadataResolver(directory: dir))
+        p.statusSource = LocalStatusListMirror(directory: dir)
+        func credential(_ idx: Int) throws -> String {
+            issuer.presented(try issuer.make(issuer: Self.iss, header: ["typ": "dc+sd-jwt", "kid": "key-1"]) { payload, _ in
+                payload["status"] = ["status_list": ["idx": .number(JSONNumber(idx)), "uri": .string(uri)]]
+            })
+        }
+        let revoked = try await verifySD(try credential(3), p)
+        #expect(revoked.status == .failed && revoked.check(.revocation)?.reason.contains("revoked") == true, "\(why(revoked))")
+        let neighbour = try await verifySD(try credential(4), p)
+        #expect(neighbour.status == .verified, "\(why(neighbour))")
+        try Data(try listToken(try PrivateKey.generate(.p256)).utf8).write(to: dir.appendingPathComponent("issuer.example/status/1.json"))
+        let forged = try await verifySD(try credential(4), p)
+        #expect(forged.status == .failed && forged.check(.revocation)?.status == .error, "\(why(forged))")
     }
 
     /// The real fetcher, loosened only as a loopback test needs (SecureFetch's own test allowance).
