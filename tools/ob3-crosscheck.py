@@ -144,6 +144,36 @@ def issue():
         [member], credential_id="urn:uuid:8a4a2f5e-5a71-4d0e-9a3b-0c1d2e3f4a5b",
         valid_from=datetime.now(timezone.utc) - timedelta(days=1))
     add("clr-eddsa-rdfc-2022", "ldp", ob3.sign_clr_credential(clr, pem(ed), did_key_vm(ed_did)), "verified")
+    cases[-1]["members"] = ["Data Analysis with Python"]
+
+    # CLR 2.0 with members of both securing forms: a Data Integrity badge and a VC-JWT badge (a string in
+    # verifiableCredential, added after build_clr_credential, which takes objects only), each checked on its own.
+    def clr_of(members, cid):
+        document = ob3.build_clr_credential(
+            {"id": ed_did, "type": ["Profile"], "name": "OB3 Cross-check Academy"},
+            [{"type": "IdentityObject", "hashed": False, "identityHash": "ada@example.org", "identityType": "emailAddress"}],
+            [m for m in members if isinstance(m, dict)], credential_id=cid,
+            valid_from=datetime.now(timezone.utc) - timedelta(days=1))
+        document["credentialSubject"]["verifiableCredential"] = list(members)
+        return ob3.sign_clr_credential(document, pem(ed), did_key_vm(ed_did))
+
+    statistics = ldp.sign(credential(ed_did, name="Statistics for Data Science"))
+    add("clr-ldp-and-jwt-members", "ldp",
+        clr_of([statistics, eddsa.sign(credential(ed_did, name="Machine Learning Basics"))],
+               "urn:uuid:0b7e3c1a-2f4d-4e5b-8c6d-7e8f9a0b1c2d"), "verified")
+    cases[-1]["members"] = ["Statistics for Data Science", "Machine Learning Basics"]
+    # A member changed after its issuer signed it, then wrapped in a CLR the CLR issuer signs: the CLR's proof holds,
+    # the member's does not, and the verdict must say which member.
+    renamed = ldp.sign(credential(ed_did))
+    rename(renamed)
+    add("clr-member-tampered", "ldp",
+        clr_of([statistics, renamed], "urn:uuid:3c9d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"), "failed", "Seal",
+        note="member 1 renamed after signing; the CLR's own proof is intact")
+    cases[-1]["failedMember"] = 1
+    add("clr-jwt-member-tampered", "ldp",
+        clr_of([statistics, retouch_jwt(eddsa.sign(credential(ed_did)), rename)], "urn:uuid:5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"),
+        "failed", "Seal", note="the VC-JWT member (1) changed after signing")
+    cases[-1]["failedMember"] = 1
 
     # Rejected: a changed achievement name, a wrong key, expired, revoked.
     add("jwt-changed-achievement-name", "jwt", retouch_jwt(eddsa.sign(credential(ed_did)), rename), "failed", "Seal")

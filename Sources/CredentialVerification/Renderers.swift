@@ -36,6 +36,7 @@ public struct TerminalRenderer: Sendable {
             row("Description:", s.achievementDescription)
             row("Criteria:", s.criteria)
             for a in s.alignments { row("Aligned to:", CredentialSummary.line(for: a)) }
+            for m in s.members { row("Includes:", "\(m.achievement) (\(m.verdict.rawValue))") }
             row("Awarding body:", s.awardingBody)
             row("Date:", s.date)
             row("EQF level:", s.eqfLevel.map(String.init))
@@ -207,6 +208,7 @@ public enum HTMLReportRenderer {
             row("Description", s.achievementDescription)
             row("Criteria", s.criteria)
             for a in s.alignments { row("Aligned to", CredentialSummary.line(for: a)) }
+            for m in s.members { row("Includes", "\(m.achievement) (\(m.verdict.rawValue))") }
             row("Awarding body", s.awardingBody)
             row("Date", s.date)
             row("EQF level", s.eqfLevel.map(String.init))

@@ -30,6 +30,73 @@ struct OpenBadgesTests {
 
     // MARK: Forgeries first
 
+    /// A CLR 2.0 `ClrCredential` by `issuer` holding `members` (signed badges, objects or JWT strings), signed by it.
+    static func clr(_ members: [JSONValue], issuer: DemoIssuer) throws -> JSONValue {
+        try issuer.sign([
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                         "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"],
+            "id": "urn:uuid:7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "type": ["VerifiableCredential", "ClrCredential"],
+            "issuer": ["id": .string(issuer.did), "type": ["Profile"], "name": "Example Academy"],
+            "name": "Ada's learner record",
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": [
+                "type": ["ClrSubject"],
+                "identifier": [["type": "IdentityObject", "hashed": false, "identityHash": "ada@example.org", "identityType": "emailAddress"]],
+                "verifiableCredential": .array(members),
+            ],
+        ])
+    }
+
+    @Test("A CLR whose inner badge was changed after its issuer signed it is Failed, naming that badge, though the CLR's own proof holds")
+    func clrWithTamperedMemberFails() async throws {
+        let school = try DemoIssuer()
+        let first = try school.sign(openBadge(issuer: school.did))
+        let second = try renamingAchievement(try school.sign(openBadge(issuer: school.did)))
+        let report = try await verifyOne(Verifier(), try Self.clr([first, second], issuer: school))
+        let lines = report.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason)" }.joined(separator: "\n")
+        #expect(report.status == .failed, "\(lines)")
+        #expect(report.check(.seal)?.status == .ok, "the CLR's own proof: \(lines)")
+        #expect(report.embedded.count == 2)
+        #expect(report.embedded[0].check(.seal)?.status == .ok)
+        #expect(report.embedded[1].status == .failed && report.embedded[1].check(.seal)?.status == .error)
+        #expect(report.embedded[1].source.hasSuffix("› credentialSubject.verifiableCredential[1]"), "\(report.embedded[1].source)")
+        // The terminal report shows which member failed, under the CLR's one verdict.
+        let text = TerminalRenderer(colour: false).render([report])
+        #expect(text.contains("credentialSubject.verifiableCredential[1]"), "\(text)")
+        // The CLR's summary marks the changed member as failed, never as an achievement the CLR vouches for.
+        #expect(report.summary?.members.map(\.verdict) == [.partiallyVerified, .failed])
+        #expect(text.contains("Includes:       Advanced Data Science (Distinction) (Failed)"), "\(text)")
+    }
+
+    @Test("A CLR whose inner VC-JWT badge was signed by another key than its issuer's is Failed on that member's Seal")
+    func clrWithForgedJWTMemberFails() async throws {
+        let school = try DemoIssuer()
+        let forger = try PrivateKey.generate(.ed25519)
+        let forged = try Self.badgeJWT(openBadge(issuer: school.did), signedBy: forger)
+        let report = try await verifyOne(Verifier(), try Self.clr([.string(forged)], issuer: school))
+        #expect(report.status == .failed && report.embedded.first?.kind == .envelopedJWT, "\(report.embedded.first?.checks.map(\.reason) ?? [])")
+        #expect(report.embedded.first?.check(.seal)?.status == .error)
+    }
+
+    @Test("A CLR's inner badges (Data Integrity and VC-JWT) are each verified with their own issuers, and the summary lists their achievements")
+    func clrMembersVerified() async throws {
+        let school = try DemoIssuer(), other = try DemoIssuer()
+        let statistics = try school.sign(try renamingAchievement(openBadge(issuer: school.did), to: "Statistics for Data Science"))
+        let jwt = try Self.badgeJWT(try renamingAchievement(openBadge(issuer: other.did), to: "Machine Learning Basics"), signedBy: other.key)
+        let clr = try Self.clr([statistics, .string(jwt)], issuer: school)
+        let both = TrustedIssuerList(entries: [.init(id: school.did, name: "Example Academy"), .init(id: other.did, name: "Other Academy")])
+        let report = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: both)), clr)
+        let lines = ([report] + report.embedded).flatMap { r in r.checks.map { "\(r.source) \($0.name.rawValue) \($0.status.rawValue): \($0.reason)" } }
+        #expect(report.status == .verified, "\(lines.joined(separator: "\n"))")
+        #expect(report.summary?.memberAchievements == ["Statistics for Data Science", "Machine Learning Basics"])
+        #expect(JSONReportRenderer.json(report)["credential"]?["members"]?.arrayValue?.compactMap { $0["verdict"]?.stringValue } == ["Verified", "Verified"])
+        // The inner badge's own issuer is judged: trusting only the CLR's issuer leaves the other badge unaccredited.
+        let onlySchool = TrustedIssuerList(entries: [.init(id: school.did, name: "Example Academy")])
+        let partial = try await verifyOne(Verifier(policy: VerificationPolicy(trustedIssuers: onlySchool)), clr)
+        #expect(partial.status == .partiallyVerified && partial.embedded[1].check(.accreditation)?.status == .skipped)
+    }
+
     @Test("A kid-less VC-JWT signed by another key than the issuer's did:key fails, whatever jwk its header shows")
     func kidlessJWTByAnotherKeyFails() async throws {
         let issuer = try DemoIssuer(), mallory = try DemoIssuer()
