@@ -79,6 +79,27 @@ struct OpenBadgesTests {
         #expect(report.embedded.first?.check(.seal)?.status == .error)
     }
 
+    @Test("A CLR with more than 256 members, or nested more than 3 deep, is never Verified: the rest is reported as not opened")
+    func clrLimits() async throws {
+        let school = try DemoIssuer()
+        let badge = openBadge(issuer: school.did)
+        func unsignedCLR(_ members: [JSONValue]) throws -> JSONValue {
+            guard case .object(var clr) = try Self.clr(members, issuer: school) else { throw BadgeTestError("not an object") }
+            clr["proof"] = nil
+            return .object(clr)
+        }
+        // Members without proofs keep this cheap; the count is what is tested.
+        let wide = try await verifyOne(Verifier(), try unsignedCLR(Array(repeating: badge, count: 257)))
+        #expect(wide.embedded.count == 257)
+        #expect(wide.embedded.last?.check(.format)?.reason.contains("the 1 after the first 256 were not verified") == true)
+        #expect(wide.embedded.last?.check(.format)?.limitsTrust == true && wide.status != .verified)
+        var nested = try unsignedCLR([badge])
+        for _ in 0..<3 { nested = try unsignedCLR([nested]) }
+        let deep = try await verifyOne(Verifier(), nested)
+        let innermost = deep.embedded.first?.embedded.first?.embedded.first?.embedded.first
+        #expect(innermost?.check(.format)?.reason.contains("nested more than 3 deep") == true, "\(innermost?.checks.map(\.reason) ?? [])")
+    }
+
     @Test("A CLR's inner badges (Data Integrity and VC-JWT) are each verified with their own issuers, and the summary lists their achievements")
     func clrMembersVerified() async throws {
         let school = try DemoIssuer(), other = try DemoIssuer()
