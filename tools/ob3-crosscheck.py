@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import metadata
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 import openbadgeslib.ob3 as ob3
 
@@ -117,6 +117,17 @@ def issue():
         status_lists[url] = ob3.sign_status_list_credential(vc, signer_pem, alg)
     list_url = f"{STATUS_HOST}/status/revocation-1"
 
+    # RS256, OB3Signer's default algorithm (OB 3.0 §8.2.3 makes it the one every verifier must accept): an RSA-2048
+    # key, its did:jwk from the JWK OB3Signer puts in its header.
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rs256 = ob3.OB3Signer(pem(rsa_key))
+    rsa_did = ob3.did_jwk_from_jwk(rs256._public_jwk())
+    add("jwt-rs256", "jwt", rs256.sign(credential(rsa_did)), "verified", note="OB3Signer default RS256, issuer did:jwk (RSA)")
+    add("jwt-rs256-changed-achievement-name", "jwt", retouch_jwt(rs256.sign(credential(rsa_did)), rename), "failed", "Seal")
+    add("jwt-rs256-wrong-key", "jwt",
+        ob3.OB3Signer(pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))).sign(credential(rsa_did)),
+        "failed", "Seal", note="another RSA key, naming the RSA did:jwk issuer")
+
     # Verified: JWT-VC (EdDSA by a did:key, ES256 by a did:jwk) and Data Integrity eddsa-rdfc-2022.
     add("jwt-eddsa", "jwt", eddsa.sign(credential(ed_did)), "verified", note="OB3Signer EdDSA, issuer did:key")
     add("jwt-es256", "jwt", es256.sign(credential(p256_did)), "verified", note="OB3Signer ES256, issuer did:jwk")
@@ -194,7 +205,7 @@ def issue():
         "failed", "Revocation")
 
     json.dump({"library": "openbadgeslib " + metadata.version("openbadgeslib") + ", pyld " + metadata.version("pyld"),
-               "issuers": [ed_did, p256_did], "statusLists": status_lists, "cases": cases}, sys.stdout)
+               "issuers": [ed_did, p256_did, rsa_did], "statusLists": status_lists, "cases": cases}, sys.stdout)
 
 
 def verify(path):

@@ -417,6 +417,7 @@ public struct Verifier: Sendable {
 public final class CachingMethodResolver: VerificationMethodResolving, Sendable {
     private let base: any VerificationMethodResolving
     private let cache = BoundedCache<String, ProofVerificationMethod>(capacity: 4096)
+    private let joseCache = BoundedCache<String, JOSEVerificationMethod>(capacity: 1024)
 
     /// Wraps `base`.
     public init(_ base: any VerificationMethodResolving) { self.base = base }
@@ -426,6 +427,14 @@ public final class CachingMethodResolver: VerificationMethodResolving, Sendable 
         if let hit = cache.value(for: key) { return hit }
         let resolved = try await base.resolve(verificationMethod: verificationMethod, relationship: relationship)
         cache.store(resolved, for: key)
+        return resolved
+    }
+
+    public func resolveJOSE(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> JOSEVerificationMethod {
+        let key = "jose " + relationship.rawValue + " " + verificationMethod
+        if let hit = joseCache.value(for: key) { return hit }
+        let resolved = try await base.resolveJOSE(verificationMethod: verificationMethod, relationship: relationship)
+        joseCache.store(resolved, for: key)
         return resolved
     }
 }

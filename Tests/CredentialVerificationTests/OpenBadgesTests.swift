@@ -4,6 +4,7 @@ import Crypto
 import DataIntegrity
 import Foundation
 import KeyManagement
+import Multiformats
 import StatusList
 import Testing
 import TestSupport
@@ -29,6 +30,47 @@ struct OpenBadgesTests {
     }
 
     // MARK: Forgeries first
+
+    /// A VC-JWT badge signed with `alg` by `signer`, its issuer `issuer` (a did:jwk), the key in a `jwk` header.
+    static func joseBadge(issuer: String, alg: String, signedBy signer: PrivateKey, headerKey: PublicKey? = nil) throws -> String {
+        let header: JSONObject = ["alg": .string(alg), "typ": "JWT", "jwk": .object((headerKey ?? signer.publicKey).jwk)]
+        guard case .object(var payload) = openBadge(issuer: issuer) else { throw BadgeTestError("not an object") }
+        payload["iss"] = .string(issuer)
+        let input = base64URLEncode(JSONWriter.data(.object(header))) + "." + base64URLEncode(JSONWriter.data(.object(payload)))
+        let algorithm = SignatureAlgorithm(rawValue: alg) ?? signer.type.defaultAlgorithm
+        return input + "." + base64URLEncode(try signer.signature(for: Array(input.utf8), algorithm: algorithm))
+    }
+
+    static func didJWK(_ key: PublicKey) -> String {
+        "did:jwk:" + base64URLEncode(JSONWriter.data(.object(key.jwk)))
+    }
+
+    @Test("RS256 VC-JWT badges: another RSA key, an alg swapped to fit another key type, a changed payload and a header jwk that is not the issuer's key all fail the Seal; an RSA key never checks a Data Integrity proof")
+    func rs256Forgeries() async throws {
+        let rsa = try PrivateKey.generate(.rsa2048), other = try PrivateKey.generate(.rsa2048), ec = try PrivateKey.generate(.p256)
+        let issuer = Self.didJWK(rsa.publicKey)
+        let verifier = Verifier(policy: VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issuer, name: "RSA Academy")])))
+        func seal(_ token: String) async throws -> CheckResult? { try await verifyOne(verifier, Array(token.utf8)).check(.seal) }
+        let good = try Self.joseBadge(issuer: issuer, alg: "RS256", signedBy: rsa)
+        let verified = try await verifyOne(verifier, Array(good.utf8))
+        #expect(verified.status == .verified, "\(verified.checks.map(\.reason))")
+        #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "RS256", signedBy: other, headerKey: rsa.publicKey))?.status == .error)
+        #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "RS256", signedBy: other))?.reason.contains("not the issuer's key") == true)
+        // RS256 over a P-256 issuer, ES256 over the RSA issuer: the header's alg must fit the issuer's key type.
+        #expect(try await seal(Self.joseBadge(issuer: Self.didJWK(ec.publicKey), alg: "RS256", signedBy: rsa, headerKey: ec.publicKey))?.reason.contains("does not fit") == true)
+        #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "ES256", signedBy: ec, headerKey: rsa.publicKey))?.reason.contains("does not fit") == true)
+        // PS256 and RS512 are not on the list.
+        #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "PS256", signedBy: rsa))?.reason.contains("not allowed") == true)
+        let parts = good.split(separator: ".").map(String.init)
+        guard case .object(var payload) = try JSONParser.parse(Array(try Base64URL.decode(parts[1]))) else { throw BadgeTestError("payload") }
+        payload["name"] = "Advanced Data Science (Distinction)"
+        let changed = parts[0] + "." + base64URLEncode(JSONWriter.data(.object(payload))) + "." + parts[2]
+        #expect(try await seal(changed)?.reason.contains("does not verify") == true)
+        // Data Integrity has no RSA cryptosuite: a proof naming the RSA did:jwk's key is refused, not checked with RSA.
+        let resolver = DIDVerificationMethodResolver()
+        await #expect(throws: DataIntegrityError.self) { try await resolver.resolve(verificationMethod: issuer + "#0", relationship: .assertionMethod) }
+        #expect(try await resolver.resolveJOSE(verificationMethod: issuer + "#0", relationship: .assertionMethod).key == rsa.publicKey)
+    }
 
     /// A CLR 2.0 `ClrCredential` by `issuer` holding `members` (signed badges, objects or JWT strings), signed by it.
     static func clr(_ members: [JSONValue], issuer: DemoIssuer) throws -> JSONValue {
