@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(name: "CredentialRegistryTests", dependencies: [
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "StatusList", "TestSupport",
         ]),
-        .testTarget(name: "SecureFetchTests", dependencies: ["SecureFetch"]),
+        .testTarget(name: "SecureFetchTests", dependencies: ["SecureFetch", "TestSupport"]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),

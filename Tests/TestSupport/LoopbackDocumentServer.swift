@@ -28,42 +28,20 @@ public final class LoopbackDocumentServer: @unchecked Sendable {
         }
     }
 
-    /// The port it listens on (chosen by the kernel).
-    public let port: Int
-    private let listener: Int32
+    private var listener: LoopbackListener?
     private let lock = NSLock()
     private var routes: [String: Response] = [:]
     private var _requests: [String] = []
+
+    /// The port it listens on (chosen by the kernel).
+    public var port: Int { listener?.port ?? 0 }
 
     /// The paths requested so far, in order.
     public var requests: [String] { lock.withLock { _requests } }
 
     /// Starts listening on an ephemeral loopback port.
     public init() throws {
-        #if canImport(Darwin)
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #else
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #endif
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        Thread.detachNewThread { [self] in acceptLoop() }
+        listener = try LoopbackListener { [weak self] fd in self?.answer(fd) }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -80,21 +58,7 @@ public final class LoopbackDocumentServer: @unchecked Sendable {
     }
 
     /// Stops accepting connections.
-    public func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            Thread.detachNewThread { [self] in
-                answer(client)
-                close(client)
-            }
-        }
-    }
+    public func stop() { listener?.stop() }
 
     private func answer(_ fd: Int32) {
         var received: [UInt8] = []
@@ -114,15 +78,6 @@ public final class LoopbackDocumentServer: @unchecked Sendable {
         }
         let head = "HTTP/1.1 \(response.status)\r\n"
             + (response.headers + ["Content-Length: \(response.body.count)", "Connection: close"]).map { $0 + "\r\n" }.joined() + "\r\n"
-        var bytes = Array(head.utf8) + response.body
-        while !bytes.isEmpty {
-            #if canImport(Darwin)
-            let n = bytes.withUnsafeBytes { Darwin.send(fd, $0.baseAddress, $0.count, 0) }
-            #else
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            #endif
-            guard n > 0 else { return }
-            bytes.removeFirst(n)
-        }
+        _ = LoopbackListener.send(fd, Array(head.utf8) + response.body)
     }
 }
