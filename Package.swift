@@ -234,7 +234,7 @@ let package = Package(
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport"]),
+        .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport", "SDJWT", "KeyManagement"]),
     ],
     swiftLanguageModes: [.v6]
 )
