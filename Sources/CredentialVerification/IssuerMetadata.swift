@@ -46,7 +46,8 @@ public struct IssuerMetadataError: Error, Sendable, CustomStringConvertible {
 ///
 /// A `jwks_uri` must be on the same origin as `iss` (scheme, host and port): the draft allows any https URL, but a key
 /// served by another origin is not bound to the issuer's origin by that origin's TLS, and following it would let a
-/// token's issuer send the verifier to any host. Fetched key sets are cached for ``timeToLive`` seconds.
+/// token's issuer send the verifier to any host. Fetched key sets are cached for ``timeToLive`` seconds, and a failed
+/// fetch for a minute (or ``timeToLive`` when shorter).
 public struct JWTIssuerMetadataResolver: Sendable {
     /// The local folder of mirrored documents, or `nil`.
     public let directory: URL?
@@ -58,6 +59,7 @@ public struct JWTIssuerMetadataResolver: Sendable {
     /// How long fetched keys are reused, in seconds.
     public let timeToLive: TimeInterval
     private let cache: BoundedCache<String, [JSONObject]>
+    private let failures: BoundedCache<String, IssuerMetadataError>
 
     /// The fetch rules for metadata and key sets: production rules, 256 KiB (a key set of a few dozen RSA keys is
     /// under 32 KiB), 10 s, no redirects, JSON.
@@ -75,6 +77,7 @@ public struct JWTIssuerMetadataResolver: Sendable {
         self.policy = policy
         self.timeToLive = timeToLive
         self.cache = BoundedCache(capacity: maxEntries)
+        self.failures = BoundedCache(capacity: maxEntries)
     }
 
     /// The metadata URL for `iss`: `/.well-known/jwt-vc-issuer` inserted between the origin and the path (a
@@ -97,6 +100,19 @@ public struct JWTIssuerMetadataResolver: Sendable {
         let url = try metadataURL(for: issuer)
         // Keyed by the issuer, not the URL: `…/x` and `…/x/` share a URL, and each must pass the issuer comparison.
         if let hit = cache.value(for: issuer) { return (hit, url + " (cached)") }
+        // A failed fetch is remembered for a minute, so a batch of tokens from an unreachable issuer waits once.
+        if let failure = failures.value(for: issuer) { throw failure }
+        do {
+            let keys = try await fetchKeys(issuer, url)
+            if fetcher != nil { cache.store(keys, for: issuer, expires: Date().addingTimeInterval(timeToLive)) }
+            return (keys, url)
+        } catch {
+            if fetcher != nil { failures.store(error, for: issuer, expires: Date().addingTimeInterval(min(60, timeToLive))) }
+            throw error
+        }
+    }
+
+    private func fetchKeys(_ issuer: String, _ url: String) async throws(IssuerMetadataError) -> [JSONObject] {
         let metadata = try await document(url, what: "JWT VC Issuer Metadata")
         guard let stated = metadata["issuer"]?.stringValue else {
             throw IssuerMetadataError(.refused, "the JWT VC Issuer Metadata at \(url) has no issuer string")
@@ -114,7 +130,8 @@ public struct JWTIssuerMetadataResolver: Sendable {
                 throw IssuerMetadataError(.refused, "the JWT VC Issuer Metadata at \(url) has a jwks_uri that is not a string")
             }
             guard let target = URLComponents(string: uri), let source = URLComponents(string: url),
-                  target.scheme != nil, target.percentEncodedHost?.isEmpty == false, Self.origin(target) == Self.origin(source) else {
+                  target.scheme != nil, target.percentEncodedHost?.isEmpty == false, target.user == nil, target.password == nil,
+                  Self.origin(target) == Self.origin(source) else {
                 throw IssuerMetadataError(.refused, "the jwks_uri \(uri) is not on the issuer's origin \(URLComponents(string: url).map(Self.origin) ?? "?"); keys served by another origin are not bound to this issuer")
             }
             jwkSet = try await document(uri, what: "JWK set")
@@ -130,8 +147,7 @@ public struct JWTIssuerMetadataResolver: Sendable {
         guard keys.count == entries.count, !keys.isEmpty, keys.count <= 100 else {
             throw IssuerMetadataError(.refused, "the issuer's JWK set (\(url)) must hold 1–100 JWK objects")
         }
-        if fetcher != nil { cache.store(keys, for: issuer, expires: Date().addingTimeInterval(timeToLive)) }
-        return (keys, url)
+        return keys
     }
 
     /// The key for a JWS: the JWK whose `kid` is the header's, or the only key when the header names none. A key

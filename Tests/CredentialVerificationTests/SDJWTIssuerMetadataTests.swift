@@ -65,7 +65,8 @@ struct SDJWTIssuerMetadataTests {
     func offOriginJWKSURIRefused() async throws {
         let issuer = try SDJWTIssuer()
         let keys = JSONWriter.string(["keys": [jwk(issuer.key.publicKey)]])
-        for uri in ["https://keys.example/jwks.json", "https://issuer.example:8443/jwks.json", "http://issuer.example/jwks.json"] {
+        for uri in ["https://keys.example/jwks.json", "https://issuer.example:8443/jwks.json", "http://issuer.example/jwks.json",
+                    "https://keys.example@issuer.example/jwks.json", "/jwks.json"] {
             let dir = try folder([
                 "issuer.example/.well-known/jwt-vc-issuer.json": JSONWriter.string(["issuer": .string(Self.iss), "jwks_uri": .string(uri)]),
                 "keys.example/jwks.json": keys, "issuer.example/jwks.json": keys,
@@ -200,6 +201,13 @@ struct SDJWTIssuerMetadataTests {
         let second = try await verifySD(try token(issuer, iss: iss), policy(issuer, resolver, trusted: iss))
         #expect(second.status == .verified, "\(why(second))")
         #expect(server.requests == ["/.well-known/jwt-vc-issuer/school", "/school/jwks"], "\(server.requests)")
+        // An issuer whose metadata is missing (404): Partially verified, and asked once for a batch, not per token.
+        let missing = server.origin + "/gone"
+        for _ in 0..<2 {
+            let r = try await verifySD(try token(issuer, iss: missing), policy(issuer, resolver, trusted: missing))
+            #expect(r.status == .partiallyVerified && r.check(.seal)?.reason.contains("HTTP 404") == true, "\(why(r))")
+        }
+        #expect(server.requests.filter { $0 == "/.well-known/jwt-vc-issuer/gone" }.count == 1, "\(server.requests)")
         // The production policy refuses this very server: plain http, and a loopback address.
         let production = JWTIssuerMetadataResolver(fetcher: SecureFetcher())
         let refused = try await verifySD(try token(issuer, iss: iss), policy(issuer, production, trusted: iss))
