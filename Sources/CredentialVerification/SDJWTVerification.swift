@@ -110,6 +110,10 @@ struct SDJWTKeyFinder {
                 }
                 return await fromMetadata(jws, issuer: issuer, kid: kid, metadata: metadata)
             }
+            if let kid, kid.hasPrefix("did:") {
+                // A DID key says nothing about a web issuer: only its own metadata (without a DID kid) would.
+                return .unverifiable("the kid \(kid) is a DID URL, but the issuer \(issuer ?? "(no iss)") is not that DID, so no trusted way leads from the issuer to the key\(carried)")
+            }
             return .unverifiable("the issuer \(issuer ?? "(no iss)") is not a DID or an https URL and the token has no x5c, so no trusted way leads to its key\(carried)")
         }
         var kid = jws.header["kid"]?.stringValue ?? Self.defaultKeyID(issuer)

@@ -121,6 +121,11 @@ struct SDJWTIssuerMetadataTests {
         #expect(emptyFolder.check(.seal)?.reason.contains("fetching is not enabled") == true, "\(why(emptyFolder))")
         // And the issuer is not accredited on a key nobody checked.
         #expect(emptyFolder.check(.accreditation)?.status != .ok, "\(why(emptyFolder))")
+        // A DID kid under an https iss: the metadata is not asked (the draft's rule), and a DID key binds no web issuer.
+        let didKid = try await verifySD(try token(issuer, kid: issuer.did + "#0"), policy(issuer, JWTIssuerMetadataResolver(directory: try folder([
+            "issuer.example/.well-known/jwt-vc-issuer.json": metadata(keys: [jwk(issuer.key.publicKey, kid: issuer.did + "#0")]),
+        ]))))
+        #expect(didKid.status == .partiallyVerified && didKid.check(.seal)?.reason.contains("is a DID URL") == true, "\(why(didKid))")
     }
 
     @Test("An http (not https) iss has no issuer metadata: its key is never taken from one, so it is not Verified")
