@@ -153,7 +153,7 @@ let package = Package(
         .target(name: "CredentialVerification", dependencies: [
             "CredentialJSON", "Caching", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
             "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
-            "SDJWT", "KeyManagement",
+            "SDJWT", "KeyManagement", "SecureFetch",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -186,7 +186,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "CredentialService", "PKCS11Keys",
+            "CredentialService", "PKCS11Keys", "SecureFetch",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -215,14 +215,14 @@ let package = Package(
         .testTarget(name: "CredentialRegistryTests", dependencies: [
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "StatusList", "TestSupport",
         ]),
-        .testTarget(name: "SecureFetchTests", dependencies: ["SecureFetch"]),
+        .testTarget(name: "SecureFetchTests", dependencies: ["SecureFetch", "TestSupport"]),
         .testTarget(name: "StatusListTests", dependencies: ["StatusList", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "CredentialIssuance", "TestSupport", "Multiformats",
-            "SDJWT", "LearningModel",
+            "SDJWT", "LearningModel", "SecureFetch",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -251,7 +251,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport"]),
+        .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport", "SDJWT", "KeyManagement"]),
     ],
     swiftLanguageModes: [.v6]
 )

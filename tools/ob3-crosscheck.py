@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import metadata
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 import openbadgeslib.ob3 as ob3
 
@@ -117,6 +117,17 @@ def issue():
         status_lists[url] = ob3.sign_status_list_credential(vc, signer_pem, alg)
     list_url = f"{STATUS_HOST}/status/revocation-1"
 
+    # RS256, OB3Signer's default algorithm (OB 3.0 §8.2.3 makes it the one every verifier must accept): an RSA-2048
+    # key, its did:jwk from the JWK OB3Signer puts in its header.
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rs256 = ob3.OB3Signer(pem(rsa_key))
+    rsa_did = ob3.did_jwk_from_jwk(rs256._public_jwk())
+    add("jwt-rs256", "jwt", rs256.sign(credential(rsa_did)), "verified", note="OB3Signer default RS256, issuer did:jwk (RSA)")
+    add("jwt-rs256-changed-achievement-name", "jwt", retouch_jwt(rs256.sign(credential(rsa_did)), rename), "failed", "Seal")
+    add("jwt-rs256-wrong-key", "jwt",
+        ob3.OB3Signer(pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))).sign(credential(rsa_did)),
+        "failed", "Seal", note="another RSA key, naming the RSA did:jwk issuer")
+
     # Verified: JWT-VC (EdDSA by a did:key, ES256 by a did:jwk) and Data Integrity eddsa-rdfc-2022.
     add("jwt-eddsa", "jwt", eddsa.sign(credential(ed_did)), "verified", note="OB3Signer EdDSA, issuer did:key")
     add("jwt-es256", "jwt", es256.sign(credential(p256_did)), "verified", note="OB3Signer ES256, issuer did:jwk")
@@ -144,6 +155,36 @@ def issue():
         [member], credential_id="urn:uuid:8a4a2f5e-5a71-4d0e-9a3b-0c1d2e3f4a5b",
         valid_from=datetime.now(timezone.utc) - timedelta(days=1))
     add("clr-eddsa-rdfc-2022", "ldp", ob3.sign_clr_credential(clr, pem(ed), did_key_vm(ed_did)), "verified")
+    cases[-1]["members"] = ["Data Analysis with Python"]
+
+    # CLR 2.0 with members of both securing forms: a Data Integrity badge and a VC-JWT badge (a string in
+    # verifiableCredential, added after build_clr_credential, which takes objects only), each checked on its own.
+    def clr_of(members, cid):
+        document = ob3.build_clr_credential(
+            {"id": ed_did, "type": ["Profile"], "name": "OB3 Cross-check Academy"},
+            [{"type": "IdentityObject", "hashed": False, "identityHash": "ada@example.org", "identityType": "emailAddress"}],
+            [m for m in members if isinstance(m, dict)], credential_id=cid,
+            valid_from=datetime.now(timezone.utc) - timedelta(days=1))
+        document["credentialSubject"]["verifiableCredential"] = list(members)
+        return ob3.sign_clr_credential(document, pem(ed), did_key_vm(ed_did))
+
+    statistics = ldp.sign(credential(ed_did, name="Statistics for Data Science"))
+    add("clr-ldp-and-jwt-members", "ldp",
+        clr_of([statistics, eddsa.sign(credential(ed_did, name="Machine Learning Basics"))],
+               "urn:uuid:0b7e3c1a-2f4d-4e5b-8c6d-7e8f9a0b1c2d"), "verified")
+    cases[-1]["members"] = ["Statistics for Data Science", "Machine Learning Basics"]
+    # A member changed after its issuer signed it, then wrapped in a CLR the CLR issuer signs: the CLR's proof holds,
+    # the member's does not, and the verdict must say which member.
+    renamed = ldp.sign(credential(ed_did))
+    rename(renamed)
+    add("clr-member-tampered", "ldp",
+        clr_of([statistics, renamed], "urn:uuid:3c9d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"), "failed", "Seal",
+        note="member 1 renamed after signing; the CLR's own proof is intact")
+    cases[-1]["failedMember"] = 1
+    add("clr-jwt-member-tampered", "ldp",
+        clr_of([statistics, retouch_jwt(eddsa.sign(credential(ed_did)), rename)], "urn:uuid:5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"),
+        "failed", "Seal", note="the VC-JWT member (1) changed after signing")
+    cases[-1]["failedMember"] = 1
 
     # Rejected: a changed achievement name, a wrong key, expired, revoked.
     add("jwt-changed-achievement-name", "jwt", retouch_jwt(eddsa.sign(credential(ed_did)), rename), "failed", "Seal")
@@ -164,7 +205,7 @@ def issue():
         "failed", "Revocation")
 
     json.dump({"library": "openbadgeslib " + metadata.version("openbadgeslib") + ", pyld " + metadata.version("pyld"),
-               "issuers": [ed_did, p256_did], "statusLists": status_lists, "cases": cases}, sys.stdout)
+               "issuers": [ed_did, p256_did, rsa_did], "statusLists": status_lists, "cases": cases}, sys.stdout)
 
 
 def verify(path):

@@ -105,4 +105,21 @@ case("key binding over other disclosures (sd_hash)", "~".join([jwt] + disclosure
 case("a disclosure removed after key binding (sd_hash)", "~".join([jwt] + disclosures[1:] + [kb]), "failed", "Owner")
 case("the library's default typ example+sd-jwt", present(issue({"kid": did + "#0"}), everything), "failed", "Format")
 
-print(json.dumps({"library": "sd-jwt 0.10.4", "issuer": did, "nonce": nonce, "aud": aud, "cases": cases}))
+# An https issuer whose key is published as JWT VC Issuer Metadata (SD-JWT VC draft): the library signs with the key
+# the metadata lists under kid "web-1"; skillcred reads the metadata from a folder the test writes (never fetched).
+web_iss = "https://issuer.sdjwt-crosscheck.example/university"
+web_key = JWK.generate(kty="EC", crv="P-256")
+web_public = {k: v for k, v in web_key.export_public(as_dict=True).items() if k in ("kty", "crv", "x", "y")}
+metadata = {"issuer": web_iss, "jwks": {"keys": [dict(web_public, kid="web-1", use="sig", alg="ES256")]}}
+web_claims = dict(claims, iss=web_iss)
+web_issuance = SDJWTIssuer(web_claims, web_key, holder_key=holder_key, sign_alg="ES256", add_decoy_claims=True,
+                           extra_header_parameters={"typ": "dc+sd-jwt", "kid": "web-1"}).sd_jwt_issuance
+case("https issuer, key from its JWT VC Issuer Metadata, key binding", present(web_issuance, everything), "verified", None)
+cases[-1]["issuerMetadata"] = True
+forged_web = SDJWTIssuer(web_claims, stranger_key, holder_key=holder_key, sign_alg="ES256",
+                         extra_header_parameters={"typ": "dc+sd-jwt", "kid": "web-1"}).sd_jwt_issuance
+case("https issuer, signed by another key under the published kid", present(forged_web, everything), "failed", "Seal")
+cases[-1]["issuerMetadata"] = True
+
+print(json.dumps({"library": "sd-jwt 0.10.4", "issuer": did, "nonce": nonce, "aud": aud, "cases": cases,
+                  "webIssuer": web_iss, "issuerMetadata": metadata}))

@@ -12,7 +12,7 @@ enum WebPage {
     enum Key {
         case title, intro, fileLabel, pasteLabel, submit, nothingGiven, tooDeep, overall, check, result, reason
         case learner, achievement, description, criteria, alignment, awardingBody, date, outcomes, skill, another, items, credentialN, language, noSummary
-        case eqfLevel, issuer, learningOutcome
+        case eqfLevel, issuer, learningOutcome, includes
         case verified, partial, failed, ok, error, skipped
         case format, seal, owner, revocation, accreditation, validity
     }
@@ -37,6 +37,7 @@ enum WebPage {
         case .awardingBody: en = "Awarding body"; fr = "Organisme de délivrance"
         case .date: en = "Date"; fr = "Date"
         case .eqfLevel: en = "EQF level"; fr = "Niveau CEC"
+        case .includes: en = "Includes"; fr = "Comprend"
         case .issuer: en = "Issuer"; fr = "Émetteur"
         case .learningOutcome: en = "Learning outcome"; fr = "Acquis d’apprentissage"
         case .outcomes: en = "Learning outcomes"; fr = "Acquis d’apprentissage"
@@ -154,7 +155,7 @@ enum WebPage {
     static func labels(_ lang: Language) -> HTMLReportLabels {
         var l = HTMLReportLabels()
         l.learner = text(.learner, lang); l.achievement = text(.achievement, lang); l.description = text(.description, lang)
-        l.criteria = text(.criteria, lang); l.alignment = text(.alignment, lang); l.awardingBody = text(.awardingBody, lang)
+        l.criteria = text(.criteria, lang); l.alignment = text(.alignment, lang); l.includes = text(.includes, lang); l.awardingBody = text(.awardingBody, lang)
         l.date = text(.date, lang); l.eqfLevel = text(.eqfLevel, lang); l.issuer = text(.issuer, lang)
         l.outcomes = text(.outcomes, lang); l.learningOutcome = text(.learningOutcome, lang); l.skill = text(.skill, lang)
         l.overall = text(.overall, lang); l.check = text(.check, lang); l.result = text(.result, lang); l.reason = text(.reason, lang)

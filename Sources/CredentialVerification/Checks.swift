@@ -626,7 +626,8 @@ public struct AccreditationCheck: VerificationCheck {
             if r.errors.isEmpty { keyBoundIssuer = issuer }
         case .sdJWT(let v):
             switch v.issuerKey {
-            case .did? where v.signatureVerified: keyBoundIssuer = issuer
+            // A DID key, or a key the issuer's https origin publishes in its metadata: bound to iss, trusted only if listed.
+            case .did? where v.signatureVerified, .issuerMetadata? where v.signatureVerified: keyBoundIssuer = issuer
             case .x5c(.trusted(let c), _, true)? where v.signatureVerified:
                 // The anchor vouches for the certificate, and the certificate names iss: the issuer is bound.
                 keyBoundIssuer = issuer

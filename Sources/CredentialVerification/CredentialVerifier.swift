@@ -40,6 +40,10 @@ public struct VerificationPolicy: Sendable {
     public var domain: [String]?
     /// Whether the Format check runs safe-mode JSON-LD expansion and RDF conversion.
     public var jsonLDFormatCheck: Bool
+    /// Where an SD-JWT VC issuer with an https `iss` (and neither `x5c` nor a DID `kid`) has its keys found: its JWT VC
+    /// Issuer Metadata from a local folder and, when the deployment enables fetching, its origin. `nil`: not consulted,
+    /// so such a token's signature is not checked (Partially verified).
+    public var issuerMetadata: JWTIssuerMetadataResolver?
 
     public init(at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
                 timeStampAnchors: [Certificate] = [], trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
@@ -280,6 +284,15 @@ public struct CredentialVerifier: Sendable {
 
     /// Verifies one detected item.
     public func verify(_ input: DetectedInput, presentation: PresentationContext? = nil) async -> VerificationReport {
+        await verify(input, presentation: presentation, depth: 0)
+    }
+
+    /// How many credentials inside one CLR are verified one by one, and how deep CLRs inside CLRs are opened: each
+    /// member costs a proof verification (RDFC for most), so a 16 MiB CLR of tiny members must not cost thousands.
+    static let clrMemberLimit = 256
+    static let clrDepthLimit = 3
+
+    private func verify(_ input: DetectedInput, presentation: PresentationContext?, depth: Int) async -> VerificationReport {
         if input.kind == .unknown {
             let problem = input.problem ?? .vc(.parsingError, "not a credential I know")
             let unreadable = input.document == nil
@@ -318,14 +331,46 @@ public struct CredentialVerifier: Sendable {
             let credentials = input.document?["verifiableCredential"]?.asArray ?? []
             for (i, vc) in credentials.enumerated() {
                 let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]")
-                embedded.append(await verify(item, presentation: embeddedContext))
+                embedded.append(await verify(item, presentation: embeddedContext, depth: depth + 1))
             }
             return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: nil, embedded: embedded)
         }
         var checks: [CheckResult] = []
         for check in credentialChecks { checks.append(await check.run(subject, context: context)) }
-        let summary = input.document.map { CredentialSummary(credential: $0, catalog: policy.escoCatalog) }
-        return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: summary)
+        var summary = input.document.map { CredentialSummary(credential: $0, catalog: policy.escoCatalog) }
+        let members = await clrMembers(of: input, depth: depth)
+        if !members.isEmpty {
+            summary?.members = members.map { .init(achievement: $0.summary?.achievement ?? $0.source, verdict: $0.status) }
+        }
+        return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: summary, embedded: members)
+    }
+
+    /// A CLR 2.0 `ClrCredential`'s own credentials (`credentialSubject.verifiableCredential`: AchievementCredentials as
+    /// JSON-LD or as JWT strings), each verified as a credential in its own right (its proof or JWT, its issuer, its
+    /// status and dates). The CLR's proof covers them as data, but it is the CLR issuer's word: a member's own
+    /// issuer is who vouches for the achievement, so a member whose proof fails makes the whole CLR Failed.
+    private func clrMembers(of input: DetectedInput, depth: Int) async -> [VerificationReport] {
+        guard let document = input.document, document["type"]?.asArray.contains("ClrCredential") == true else { return [] }
+        let subjects = document["credentialSubject"]?.asArray ?? []
+        let path = subjects.count == 1 ? "credentialSubject.verifiableCredential" : "credentialSubject[0].verifiableCredential"
+        let members = subjects.first?["verifiableCredential"]?.asArray ?? []
+        guard !members.isEmpty else { return [] }
+        guard depth < Self.clrDepthLimit else {
+            return [VerificationReport(source: "\(input.source) › \(path)", kind: .unknown, checks: [
+                .skipped(.format, "Not opened: a CLR nested more than \(Self.clrDepthLimit) deep; its \(members.count) credentials were not verified one by one", limitsTrust: true),
+            ], summary: nil)]
+        }
+        var reports: [VerificationReport] = []
+        for (i, member) in members.prefix(Self.clrMemberLimit).enumerated() {
+            let item = InputDetector.classify(member, source: "\(input.source) › \(path)[\(i)]")
+            reports.append(await verify(item, presentation: nil, depth: depth + 1))
+        }
+        if members.count > Self.clrMemberLimit {
+            reports.append(VerificationReport(source: "\(input.source) › \(path)[\(Self.clrMemberLimit)…]", kind: .unknown, checks: [
+                .skipped(.format, "Not opened: the CLR holds \(members.count) credentials; the \(members.count - Self.clrMemberLimit) after the first \(Self.clrMemberLimit) were not verified one by one", limitsTrust: true),
+            ], summary: nil))
+        }
+        return reports
     }
 
     func sealEvidence(for input: DetectedInput) async -> SealEvidence {
@@ -372,6 +417,7 @@ public struct CredentialVerifier: Sendable {
 public final class CachingMethodResolver: VerificationMethodResolving, Sendable {
     private let base: any VerificationMethodResolving
     private let cache = BoundedCache<String, ProofVerificationMethod>(capacity: 4096)
+    private let joseCache = BoundedCache<String, JOSEVerificationMethod>(capacity: 1024)
 
     /// Wraps `base`.
     public init(_ base: any VerificationMethodResolving) { self.base = base }
@@ -381,6 +427,14 @@ public final class CachingMethodResolver: VerificationMethodResolving, Sendable 
         if let hit = cache.value(for: key) { return hit }
         let resolved = try await base.resolve(verificationMethod: verificationMethod, relationship: relationship)
         cache.store(resolved, for: key)
+        return resolved
+    }
+
+    public func resolveJOSE(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> JOSEVerificationMethod {
+        let key = "jose " + relationship.rawValue + " " + verificationMethod
+        if let hit = joseCache.value(for: key) { return hit }
+        let resolved = try await base.resolveJOSE(verificationMethod: verificationMethod, relationship: relationship)
+        joseCache.store(resolved, for: key)
         return resolved
     }
 }

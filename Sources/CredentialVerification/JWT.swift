@@ -23,7 +23,9 @@ public struct JWTVerification: Sendable {
 /// handling can be exercised on its own (the libFuzzer harness `FuzzJWT` does, after ``InputDetector/detect(_:source:limits:)``).
 public struct JWTVerifier: Sendable {
     /// The `alg` values accepted (never `none`).
-    public static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519"]
+    /// `RS256` (RSASSA-PKCS1-v1_5 with SHA-256, RSA keys of 2048–4096 bits) is here because Open Badges 3.0 §8.2.3
+    /// makes it the one algorithm every verifier must accept, and badge platforms (openbadgeslib by default) issue it.
+    public static let allowedAlgorithms: Set<String> = ["ES256", "ES384", "EdDSA", "Ed25519", "RS256"]
     /// Resolves the header's `kid` to a key and its controller.
     public let resolver: any VerificationMethodResolving
     /// The verification time and the tolerance for `exp` and `nbf` (RFC 7519 §4.1.4, §4.1.5).
@@ -56,7 +58,7 @@ public struct JWTVerifier: Sendable {
         let alg = header["alg"]?.stringValue
         out.algorithm = alg
         guard let alg, Self.allowedAlgorithms.contains(alg) else {
-            return fail(.cryptographicSecurityError, "algorithm \(alg ?? "(missing)") is not allowed (allowed: ES256, ES384, EdDSA; never none)")
+            return fail(.cryptographicSecurityError, "algorithm \(alg ?? "(missing)") is not allowed (allowed: ES256, ES384, EdDSA, RS256; never none)")
         }
         if let typ = header["typ"]?.stringValue, !["vc+jwt", "vp+jwt", "application/vc+jwt", "application/vp+jwt", "JWT"].contains(typ) {
             return fail(.parsingError, "typ \(typ) is not vc+jwt")
@@ -114,41 +116,29 @@ public struct JWTVerifier: Sendable {
             return fail(.cryptographicSecurityError, "the JWS header has no kid to find the \(role)'s key, and the \(role) \(issuer ?? "(none)") is not a did:key or did:jwk\(carried)")
         }
         out.keyID = kid
-        let method: ProofVerificationMethod
-        do { method = try await resolver.resolve(verificationMethod: kid, relationship: relationship) } catch {
+        let method: JOSEVerificationMethod
+        do { method = try await resolver.resolveJOSE(verificationMethod: kid, relationship: relationship) } catch {
             return fail(.cryptographicSecurityError, "kid \(kid) cannot be resolved: \(error.message)")
         }
         if let issuer, method.controller != issuer {
             return fail(.cryptographicSecurityError, "the key \(kid) is controlled by \(method.controller), not the \(role) \(issuer)")
         }
-        let keyFits: Bool = {
-            switch (alg, method.key) {
-            case ("ES256", .p256), ("ES384", .p384), ("EdDSA", .ed25519), ("Ed25519", .ed25519): return true
-            default: return false
-            }
-        }()
-        guard keyFits else { return fail(.cryptographicSecurityError, "algorithm \(alg) does not fit the \(method.key.algorithmName) key \(kid)") }
+        // The header's alg must fit the resolved key's type, so alg cannot be swapped (RS256 only over an RSA key).
+        let algorithm = SignatureAlgorithm(rawValue: alg == "Ed25519" ? "EdDSA" : alg)
+        guard let algorithm, algorithm.isCompatible(with: method.key.type) else {
+            return fail(.cryptographicSecurityError, "algorithm \(alg) does not fit the \(method.key.type) key \(kid)")
+        }
         // A header jwk that is not the key used would let the token show one key and be checked with another.
         if let carried = header["jwk"] {
-            guard let object = carried.objectValue, let key = try? PublicKey(jwk: object), Self.sameKey(key, method.key) else {
+            guard let object = carried.objectValue, let key = try? PublicKey(jwk: object), key == method.key else {
                 return fail(.cryptographicSecurityError, "the jwk in the JWS header is not the \(role)'s key \(kid)")
             }
         }
-        guard method.key.isValidSignature(signature, for: Array((parts[0] + "." + parts[1]).utf8)) else {
+        guard method.key.isValidSignature(signature, for: Array((parts[0] + "." + parts[1]).utf8), algorithm: algorithm) else {
             return fail(.cryptographicSecurityError, "the JWS signature does not verify")
         }
         out.details.append("JWS \(alg), key \(kid) controlled by \(method.controller)")
         return out
-    }
-
-    /// Whether a managed public key and a verification key are the same key (same curve, same point).
-    static func sameKey(_ a: PublicKey, _ b: ProofVerificationKey) -> Bool {
-        switch (a.material, b) {
-        case (.ed25519(let x), .ed25519(let y)): return x.rawRepresentation == y.rawRepresentation
-        case (.p256(let x), .p256(let y)): return x.x963Representation == y.x963Representation
-        case (.p384(let x), .p384(let y)): return x.x963Representation == y.x963Representation
-        default: return false
-        }
     }
 
     /// The claims of a compact JWS (the credential), without verifying it.

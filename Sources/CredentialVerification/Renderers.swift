@@ -36,6 +36,7 @@ public struct TerminalRenderer: Sendable {
             row("Description:", s.achievementDescription)
             row("Criteria:", s.criteria)
             for a in s.alignments { row("Aligned to:", CredentialSummary.line(for: a)) }
+            for m in s.members { row("Includes:", "\(m.achievement) (\(m.verdict.rawValue))") }
             row("Awarding body:", s.awardingBody)
             row("Date:", s.date)
             row("EQF level:", s.eqfLevel.map(String.init))
@@ -223,6 +224,7 @@ public enum HTMLReportRenderer {
             row(labels.description, s.achievementDescription)
             row(labels.criteria, s.criteria)
             for a in s.alignments { row(labels.alignment, CredentialSummary.line(for: a)) }
+            for m in s.members { row(labels.includes, "\(m.achievement) (\(labels.verdict(m.verdict)))") }
             row(labels.awardingBody, s.awardingBody ?? s.issuer)
             row(labels.date, s.date)
             row(labels.eqfLevel, s.eqfLevel.map(String.init))
@@ -262,7 +264,7 @@ public enum HTMLReportRenderer {
 /// The words of an HTML report, so the web page can show the same report in other languages (English here).
 public struct HTMLReportLabels: Sendable {
     public var learner = "Learner", achievement = "Achievement", description = "Description", criteria = "Criteria"
-    public var alignment = "Aligned to", awardingBody = "Awarding body", date = "Date", eqfLevel = "EQF level", issuer = "Issuer"
+    public var alignment = "Aligned to", includes = "Includes", awardingBody = "Awarding body", date = "Date", eqfLevel = "EQF level", issuer = "Issuer"
     public var outcomes = "Learning outcomes", learningOutcome = "Learning outcome", skill = "ESCO skill"
     public var overall = "Result", check = "Check", result = "Outcome", reason = "Why", credentialN = "Credential"
     /// A verdict in words.

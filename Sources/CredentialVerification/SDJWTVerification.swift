@@ -15,6 +15,9 @@ public struct SDJWTVerification: Sendable {
         case did(keyID: String, controller: String)
         /// The `x5c` chain, judged against the policy's trust anchors; `bound` says whether `iss` is named in the leaf.
         case x5c(chain: JAdESChainValidation, leafSubject: String, bound: Bool)
+        /// A key from the JWT VC Issuer Metadata of an https `iss` (`issuer` equal to `iss`): bound to the issuer's web
+        /// origin by TLS, as a did:web key is. `keyID` is the JWK's `kid`; `source` where the metadata was found.
+        case issuerMetadata(keyID: String?, issuer: String, source: String)
     }
 
     /// The parsed SD-JWT (nil when it could not be parsed).
@@ -98,7 +101,20 @@ struct SDJWTKeyFinder {
         }
         guard let issuer, issuer.hasPrefix("did:") else {
             let carried = jws.header["jwk"] != nil ? "; the jwk in its header is a key the token carries about itself, which proves nothing" : ""
-            return .unverifiable("the issuer \(issuer ?? "(no iss)") is not a DID and the token has no x5c, so no trusted way leads to its key (JWT VC Issuer Metadata is not fetched)\(carried)")
+            let kid = jws.header["kid"]?.stringValue
+            // An http(s) iss whose kid is not a DID URL names its key in its JWT VC Issuer Metadata (SD-JWT VC draft).
+            if let issuer, let scheme = URLComponents(string: issuer)?.scheme?.lowercased(), scheme == "https" || scheme == "http",
+               !(kid?.hasPrefix("did:") ?? false) {
+                guard let metadata = policy.issuerMetadata else {
+                    return .unverifiable("the issuer \(issuer) publishes its keys as JWT VC Issuer Metadata, which this verifier does not consult (give --issuer-metadata-dir, or enable fetching with --allow-http-status) and the token has no x5c\(carried)")
+                }
+                return await fromMetadata(jws, issuer: issuer, kid: kid, metadata: metadata)
+            }
+            if let kid, kid.hasPrefix("did:") {
+                // A DID key says nothing about a web issuer: only its own metadata (without a DID kid) would.
+                return .unverifiable("the kid \(kid) is a DID URL, but the issuer \(issuer ?? "(no iss)") is not that DID, so no trusted way leads from the issuer to the key\(carried)")
+            }
+            return .unverifiable("the issuer \(issuer ?? "(no iss)") is not a DID or an https URL and the token has no x5c, so no trusted way leads to its key\(carried)")
         }
         var kid = jws.header["kid"]?.stringValue ?? Self.defaultKeyID(issuer)
         if kid.hasPrefix("#") { kid = issuer + kid }
@@ -119,6 +135,27 @@ struct SDJWTKeyFinder {
             return .failed(.vc(.cryptographicSecurityError, "the signature (\(alg)) does not verify with the issuer's key \(kid)"))
         }
         return .verified(.did(keyID: kid, controller: method.controller), detail: "JWS \(alg), key \(kid) controlled by \(method.controller)")
+    }
+
+    /// The key from the issuer's JWT VC Issuer Metadata: missing metadata leaves the signature unchecked; metadata
+    /// that does not back the token (another issuer, no such kid, a bad signature) fails it.
+    private func fromMetadata(_ jws: CompactJWS, issuer: String, kid: String?, metadata: JWTIssuerMetadataResolver) async -> Outcome {
+        let alg = jws.algorithm ?? "?"
+        do {
+            let (keys, source) = try await metadata.keys(for: issuer)
+            let (key, keyID) = try JWTIssuerMetadataResolver.select(keys, kid: kid, alg: jws.algorithm)
+            let name = keyID.map { "key \($0)" } ?? "the only key"
+            guard jws.isSigned(by: key) else {
+                return .failed(.vc(.cryptographicSecurityError, "the signature (\(alg)) does not verify with \(name) of the issuer's JWT VC Issuer Metadata (\(source))"))
+            }
+            return .verified(.issuerMetadata(keyID: keyID, issuer: issuer, source: source),
+                             detail: "JWS \(alg), \(name) from the JWT VC Issuer Metadata of \(issuer) (\(source))")
+        } catch {
+            switch error.kind {
+            case .unavailable: return .unverifiable(error.message)
+            case .refused: return .failed(.vc(.cryptographicSecurityError, error.message, path: "$.iss"))
+            }
+        }
     }
 
     /// The leaf's key as a KeyManagement key (the JOSE algorithms: P-256, P-384, Ed25519).
@@ -245,6 +282,9 @@ enum SDJWTChecks {
             let anchor = chain.last.map { String(describing: $0.subject) } ?? "?"
             let demo = chain.last.map(DemoMaterial.isDemo) ?? false
             return .ok(.seal, "\(demo ? "DEMO: " : "")The issuer's signature (\(alg)) verifies with the certificate \(subject), which chains to the trust anchor \(anchor); \(disclosures)", details: v.details)
+        case .issuerMetadata(let kid, let issuer, _):
+            // Bound to the origin by TLS, like did:web; trust in the issuer is the Accreditation check's.
+            return .ok(.seal, "The issuer's signature (\(alg)) verifies with \(kid.map { "the key \($0)" } ?? "the key") that \(issuer) publishes in its JWT VC Issuer Metadata; \(disclosures)", details: v.details)
         case .x5c(.untrusted(let reason), let subject, _):
             return CheckResult(.seal, .ok, "The SD-JWT is intact (signed with the certificate \(subject)), but its certificate is not trusted: \(reason)",
                                details: v.details, limitsTrust: true)

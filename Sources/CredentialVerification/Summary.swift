@@ -52,6 +52,21 @@ public struct CredentialSummary: Sendable, Hashable {
     public let criteria: String?
     /// The achievement's `alignment` entries.
     public let alignments: [Alignment]
+    /// One credential inside a CLR: its achievement and the verdict on it alone, so a reader never takes a member
+    /// that failed its own checks for one the CLR vouches for.
+    public struct Member: Sendable, Hashable {
+        /// The member's achievement (or its name, else its source).
+        public let achievement: String
+        /// The member's own verdict.
+        public let verdict: OverallStatus
+    }
+
+    /// For a CLR 2.0 `ClrCredential`: the credentials inside it, in their order (set by the verifier from each
+    /// member's own report; empty otherwise).
+    public internal(set) var members: [Member] = []
+
+    /// The members' achievements, in order.
+    public var memberAchievements: [String] { members.map(\.achievement) }
 
     /// Reads the summary from credential JSON; `catalog` supplies ESCO labels.
     public init(credential c: JSONValue, catalog: ESCOCatalog? = nil) {
@@ -127,6 +142,9 @@ public struct CredentialSummary: Sendable, Hashable {
                 if let v = a.escoLabel { e["escoLabel"] = .string(v) }
                 return .object(e)
             })
+        }
+        if !members.isEmpty {
+            o["members"] = .array(members.map { ["achievement": .string($0.achievement), "verdict": .string($0.verdict.rawValue)] })
         }
         return .object(o)
     }

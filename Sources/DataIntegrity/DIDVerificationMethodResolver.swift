@@ -42,6 +42,13 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
     }
 
     public func resolve(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> ProofVerificationMethod {
+        let method = try await resolveJOSE(verificationMethod: verificationMethod, relationship: relationship)
+        // RSA keys stop here: no Data Integrity cryptosuite uses them.
+        return ProofVerificationMethod(id: method.id, controller: method.controller, key: try ProofVerificationKey(method.key))
+    }
+
+    /// The method's key as the DID document states it, RSA included (for VC-JWT `RS256`).
+    public func resolveJOSE(verificationMethod: String, relationship: ProofPurpose) async throws(DataIntegrityError) -> JOSEVerificationMethod {
         var url = verificationMethod
         if url.hasPrefix("did:key:"), !url.contains("#") {
             url += "#" + url.dropFirst("did:key:".count)
@@ -51,10 +58,7 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
         }
         do {
             let resolved = try await VerificationMethodResolver(resolver: didResolver).resolve(url, relationship: required, expectedController: nil)
-            return ProofVerificationMethod(
-                id: resolved.method.id, controller: resolved.method.controller, key: try ProofVerificationKey(resolved.publicKey))
-        } catch let error as DataIntegrityError {
-            throw error
+            return JOSEVerificationMethod(id: resolved.method.id, controller: resolved.method.controller, key: resolved.publicKey)
         } catch {
             throw DataIntegrityError(.invalidVerificationMethod, "verification method \(verificationMethod): \(error)")
         }

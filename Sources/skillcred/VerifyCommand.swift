@@ -6,6 +6,7 @@ import DataIntegrity
 import Foundation
 import JAdES
 import LearningModel
+import SecureFetch
 import StatusList
 
 extension Skillcred {
@@ -48,8 +49,11 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("A local mirror of status list credentials, laid out DIR/<host>/<path>.", valueName: "DIR"))
         var statusMirror: String?
 
-        @Flag(name: .long, help: "Fetch status lists over HTTPS when the mirror lacks them (off by default).")
+        @Flag(name: .long, help: "Fetch status lists, and SD-JWT VC issuers' JWT VC Issuer Metadata, over HTTPS when the local folders lack them (off by default).")
         var allowHttpStatus = false
+
+        @Option(name: .long, help: ArgumentHelp("Folder of JWT VC Issuer Metadata for SD-JWT VC issuers with an https iss, mirroring the HTTPS layout: https://issuer.example/tenant → DIR/issuer.example/.well-known/jwt-vc-issuer/tenant.json (see docs/sd-jwt.md).", valueName: "DIR"))
+        var issuerMetadataDir: String?
 
         @Option(name: .long, help: ArgumentHelp("Verify as of this moment (an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z).", valueName: "TIME"))
         var at: String?
@@ -119,6 +123,17 @@ extension Skillcred {
             }
             if allowHttpStatus { sources.append(HTTPStatusListSource()) }
             if !sources.isEmpty { policy.statusSource = sources.count == 1 ? sources[0] : ChainedStatusListSource(sources) }
+            if let issuerMetadataDir {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: issuerMetadataDir, isDirectory: &isDir), isDir.boolValue else {
+                    throw CLIFailure("--issuer-metadata-dir \(issuerMetadataDir): not a directory")
+                }
+            }
+            if issuerMetadataDir != nil || allowHttpStatus {
+                // The same network opt-in as status lists: without --allow-http-status nothing is fetched.
+                policy.issuerMetadata = JWTIssuerMetadataResolver(directory: issuerMetadataDir.map { URL(fileURLWithPath: $0) },
+                                                                  fetcher: allowHttpStatus ? SecureFetcher() : nil)
+            }
             if !esco.isEmpty { policy.escoCatalog = try Validate.loadCatalog(esco) }
             policy.challenge = challenge
             policy.domain = domain.isEmpty ? nil : domain

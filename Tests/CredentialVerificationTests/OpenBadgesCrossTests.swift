@@ -44,12 +44,12 @@ struct OpenBadgesCrossTests {
             try Data(try #require(token.stringValue).utf8).write(to: file)
         }
         let issuers = vectors["issuers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(issuers.count == 2)
+        #expect(issuers.count == 3)
         let trusted = TrustedIssuerList(entries: issuers.map { .init(id: $0, name: "openbadgeslib cross-check issuer") })
         let verifier = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, statusSource: LocalStatusListMirror(directory: mirror),
                                                            escoCatalog: try sampleESCOCatalog()))
         let cases = vectors["cases"]?.arrayValue ?? []
-        #expect(cases.count >= 17)
+        #expect(cases.count >= 23)
         var passed = 0
         for c in cases {
             let name = c["name"]?.stringValue ?? "?"
@@ -60,6 +60,11 @@ struct OpenBadgesCrossTests {
             if c["expect"]?.stringValue == "verified" {
                 #expect(report.status == .verified, "\(name):\n\(lines)")
                 if report.status == .verified { passed += 1 }
+                if let members = c["members"]?.arrayValue?.compactMap(\.stringValue) {
+                    // A CLR: each credential inside is verified on its own, and the summary lists their achievements.
+                    #expect(report.embedded.count == members.count && report.embedded.allSatisfy { $0.status == .verified }, "\(name):\n\(lines)")
+                    #expect(report.summary?.memberAchievements == members, "\(name): \(report.summary?.memberAchievements ?? [])")
+                }
                 guard report.summary?.types.contains("ClrCredential") == false else { continue }
                 // What an employer reads: the achievement, its criteria and its alignments, ESCO's own label beside one.
                 let summary = try #require(report.summary, "\(name)")
@@ -72,8 +77,17 @@ struct OpenBadgesCrossTests {
             } else {
                 let check = try #require(c["check"]?.stringValue.flatMap(CheckName.init(rawValue:)), "\(name)")
                 #expect(report.status == .failed, "\(name):\n\(lines)")
-                #expect(report.check(check)?.status == .error, "\(name) should fail on \(check.rawValue):\n\(lines)")
-                if report.status == .failed && report.check(check)?.status == .error { passed += 1 }
+                // A CLR whose member was changed: the CLR's own proof holds; the member fails, named by its position.
+                var failing = report
+                if let index = c["failedMember"]?.numberValue?.intValue {
+                    #expect(report.check(.seal)?.status == .ok, "\(name): the CLR's own proof is intact:\n\(lines)")
+                    try #require(report.embedded.count > index, "\(name): \(report.embedded.count) members reported")
+                    failing = report.embedded[index]
+                    #expect(failing.source.hasSuffix("credentialSubject.verifiableCredential[\(index)]"), "\(failing.source)")
+                    #expect(report.embedded.enumerated().allSatisfy { $0.offset == index || $0.element.status == .verified }, "\(name)")
+                }
+                #expect(failing.check(check)?.status == .error, "\(name) should fail on \(check.rawValue):\n\(lines)")
+                if report.status == .failed && failing.check(check)?.status == .error { passed += 1 }
             }
         }
         print("openbadgeslib cross-test (\(vectors["library"]?.stringValue ?? "?")): \(passed) passed, \(cases.count - passed) failed, 0 skipped")

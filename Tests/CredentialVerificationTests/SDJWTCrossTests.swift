@@ -1,6 +1,7 @@
 import CredentialJSON
 import CredentialVerification
 import Foundation
+import StatusList
 import Testing
 import TestSupport
 
@@ -29,9 +30,21 @@ struct SDJWTCrossTests {
         try #require(process.terminationStatus == 0)
         let vectors = try JSONParser.parse(Array(data))
         let issuer = try #require(vectors["issuer"]?.stringValue)
-        let trusted = TrustedIssuerList(entries: [.init(id: issuer, name: "sd-jwt reference issuer")])
-        let challenged = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
-                                                             domain: vectors["aud"]?.stringValue.map { [$0] }))
+        let webIssuer = try #require(vectors["webIssuer"]?.stringValue)
+        let trusted = TrustedIssuerList(entries: [.init(id: issuer, name: "sd-jwt reference issuer"), .init(id: webIssuer, name: "sd-jwt https issuer")])
+        // The https issuer's JWT VC Issuer Metadata, as the library's key was published: a folder mirroring the
+        // HTTPS layout, /.well-known/jwt-vc-issuer inserted before the issuer's path (nothing is fetched).
+        let metadataFolder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: metadataFolder) }
+        let resolver = JWTIssuerMetadataResolver(directory: metadataFolder)
+        let metadataURL = try resolver.metadataURL(for: webIssuer)
+        let file = metadataFolder.appendingPathComponent(try #require(LocalStatusListMirror.relativePath(for: metadataURL)))
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(JSONWriter.data(try #require(vectors["issuerMetadata"]))).write(to: file)
+        var challengedPolicy = VerificationPolicy(trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
+                                                  domain: vectors["aud"]?.stringValue.map { [$0] })
+        challengedPolicy.issuerMetadata = resolver
+        let challenged = CredentialVerifier(policy: challengedPolicy)
         let plain = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted))
         let cases = vectors["cases"]?.arrayValue ?? []
         #expect(cases.count >= 10)
@@ -44,6 +57,9 @@ struct SDJWTCrossTests {
             let report = try #require(await verifier.verify(bytes: Array(token.utf8), source: name).first)
             let lines = report.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason)" }.joined(separator: "\n")
             #expect(report.kind == .sdJWT, "\(name)")
+            if c["issuerMetadata"]?.boolValue == true, expect.hasPrefix("verified") {
+                #expect(report.check(.seal)?.reason.contains("JWT VC Issuer Metadata") == true, "\(name):\n\(lines)")
+            }
             if expect.hasPrefix("verified") {
                 #expect(report.status == .verified, "\(name):\n\(lines)")
                 if report.status == .verified { passed += 1 }

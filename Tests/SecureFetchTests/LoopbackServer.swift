@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -10,16 +11,16 @@ import Darwin
 /// tested against a real socket without ever touching the network. Each connection gets its own thread;
 /// every response closes the connection.
 final class LoopbackServer: @unchecked Sendable {
-    /// The port it listens on (chosen by the kernel).
-    let port: Int
     /// Where `/redirect-other-port` and `/redirect-https-loopback` point (another server's port).
     let otherPort: Int
-    private let listener: Int32
+    private var listener: LoopbackListener?
     private let lock = NSLock()
     private var _connections = 0
     private var _bodyBytesSent = 0
     private var _open = 0
 
+    /// The port it listens on (chosen by the kernel).
+    var port: Int { listener?.port ?? 0 }
     /// Connections accepted so far.
     var connections: Int { lock.withLock { _connections } }
     /// Body bytes written by the streaming routes (`/endless`, `/announced-huge`, `/slow`).
@@ -29,39 +30,19 @@ final class LoopbackServer: @unchecked Sendable {
 
     init(otherPort: Int = 9) throws {
         self.otherPort = otherPort
-        #if canImport(Darwin)
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #else
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #endif
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        listener = try LoopbackListener { [weak self] fd in
+            guard let self else { return }
+            lock.withLock {
+                _connections += 1
+                _open += 1
+            }
+            serve(fd)
+            lock.withLock { _open -= 1 }
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        self.listener = fd
-        self.port = Int(UInt16(bigEndian: address.sin_port))
-        Thread.detachNewThread { [self] in acceptLoop() }
     }
 
     /// Stops accepting; connections being served end on their own when the client goes away.
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    func stop() { listener?.stop() }
 
     /// `http://127.0.0.1:PORT` + `path`.
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -70,26 +51,6 @@ final class LoopbackServer: @unchecked Sendable {
     func settle(timeout: TimeInterval = 5) {
         let end = Date().addingTimeInterval(timeout)
         while openConnections > 0, Date() < end { usleep(10_000) }
-    }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            #if canImport(Darwin)
-            var one: Int32 = 1
-            setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-            #endif
-            lock.withLock {
-                _connections += 1
-                _open += 1
-            }
-            Thread.detachNewThread { [self] in
-                serve(client)
-                close(client)
-                lock.withLock { _open -= 1 }
-            }
-        }
     }
 
     private func serve(_ fd: Int32) {
@@ -170,17 +131,5 @@ final class LoopbackServer: @unchecked Sendable {
         }
     }
 
-    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Darwin)
-            let n = bytes[offset...].withUnsafeBytes { Darwin.send(fd, $0.baseAddress, $0.count, 0) }
-            #else
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            #endif
-            guard n > 0 else { return false }
-            offset += n
-        }
-        return true
-    }
+    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool { LoopbackListener.send(fd, bytes) }
 }

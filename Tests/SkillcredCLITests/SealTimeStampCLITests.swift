@@ -220,17 +220,17 @@ struct SealTimeStampCLITests {
     }
 }
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 (an ephemeral port) for the --tsa-url test: one thread, one request per
-/// connection, `Connection: close`.
+/// A tiny HTTP/1.1 server on 127.0.0.1 (an ephemeral port, TestSupport's ``LoopbackListener``) for the --tsa-url
+/// test: one request per connection, `Connection: close`.
 private final class LoopbackHTTPServer: @unchecked Sendable {
     struct Request { let head: String; let body: [UInt8] }
 
-    let port: UInt16
-    private let socketFD: Int32
+    private var listener: LoopbackListener?
     private let handler: @Sendable (Request) -> [UInt8]
     private let lock = NSLock()
     private var _requests: [Request] = []
     var requests: [Request] { lock.withLock { _requests } }
+    var port: UInt16 { UInt16(listener?.port ?? 0) }
 
     static func response(status: String, headers: [String], body: [UInt8]) -> [UInt8] {
         let head = (["HTTP/1.1 \(status)", "Content-Length: \(body.count)", "Connection: close"] + headers).joined(separator: "\r\n")
@@ -239,68 +239,34 @@ private final class LoopbackHTTPServer: @unchecked Sendable {
 
     init(handler: @escaping @Sendable (Request) -> [UInt8]) throws {
         self.handler = handler
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw OpenSSLError(description: "socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { close(fd); throw OpenSSLError(description: "bind/listen failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        socketFD = fd
-        port = UInt16(bigEndian: address.sin_port)
-        let thread = Thread { [self] in self.serve() }
-        thread.start()
+        listener = try LoopbackListener(backlog: 8) { [weak self] connection in self?.serve(connection) }
     }
 
-    /// Stops accepting connections (the serving thread then ends).
-    func stop() {
-        #if canImport(Glibc)
-        shutdown(socketFD, Int32(SHUT_RDWR))
-        #else
-        shutdown(socketFD, SHUT_RDWR)
-        #endif
-        close(socketFD)
-    }
+    /// Stops accepting connections.
+    func stop() { listener?.stop() }
 
-    private func serve() {
-        while true {
-            let connection = accept(socketFD, nil, nil)
-            guard connection >= 0 else { return }
-            var buffer: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            var request: Request?
-            while request == nil {
-                let n = read(connection, &chunk, chunk.count)
-                guard n > 0 else { break }
-                buffer += chunk[0..<n]
-                guard let end = Self.headerEnd(buffer) else { continue }
-                let head = String(decoding: buffer[0..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
-                }.first ?? 0
-                if buffer.count - (end + 4) >= length {
-                    request = Request(head: head, body: Array(buffer[(end + 4)..<(end + 4 + length)]))
-                }
+    private func serve(_ connection: Int32) {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var request: Request?
+        while request == nil {
+            let n = read(connection, &chunk, chunk.count)
+            guard n > 0 else { break }
+            buffer += chunk[0..<n]
+            guard let end = Self.headerEnd(buffer) else { continue }
+            let head = String(decoding: buffer[0..<end], as: UTF8.self)
+            let length = head.split(separator: "\r\n").compactMap { line -> Int? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                return Int(parts[1].trimmingCharacters(in: .whitespaces))
+            }.first ?? 0
+            if buffer.count - (end + 4) >= length {
+                request = Request(head: head, body: Array(buffer[(end + 4)..<(end + 4 + length)]))
             }
-            if let request {
-                lock.withLock { _requests.append(request) }
-                let response = handler(request)
-                _ = response.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
-            }
-            close(connection)
+        }
+        if let request {
+            lock.withLock { _requests.append(request) }
+            _ = LoopbackListener.send(connection, handler(request))
         }
     }
 
