@@ -64,7 +64,7 @@ public enum InputDetector {
         let first = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         if let first, bytes[first] == UInt8(ascii: "e"),
            case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-           SDJWT.looksLikeSDJWT(trimmed) {
+           SelectiveDisclosureJWT.looksLikeSDJWT(trimmed) {
             return [sdJWTInput(trimmed, source: source)]
         }
         if let first, bytes[first] == UInt8(ascii: "e"),
@@ -115,7 +115,7 @@ public enum InputDetector {
     /// Classifies one parsed JSON value.
     public static func classify(_ json: JSONValue, source: String) -> DetectedInput {
         // The string form (VC API, a presentation's verifiableCredential array): an SD-JWT or a compact JWS.
-        if let text = json.stringValue, SDJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source) }
+        if let text = json.stringValue, SelectiveDisclosureJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source) }
         if let text = json.stringValue, isCompactJWS(text) {
             let claims = JWTVerifier.claims(text)
             return DetectedInput(source: source, kind: .envelopedJWT, document: claims,
@@ -127,8 +127,8 @@ public enum InputDetector {
         }
         // RFC 9901 §8: an SD-JWT in JWS JSON serialization (its disclosures in the unprotected header) is checked as
         // the compact SD-JWT it stands for. Before the JAdES test: both are JWS JSON, only an SD-JWT has disclosures.
-        if SDJWT.looksLikeJSONSerialization(json) {
-            do { return sdJWTInput(try SDJWT.compactForm(ofJSONSerialization: json), source: source) } catch {
+        if SelectiveDisclosureJWT.looksLikeJSONSerialization(json) {
+            do { return sdJWTInput(try SelectiveDisclosureJWT.compactForm(ofJSONSerialization: json), source: source) } catch {
                 return DetectedInput(source: source, kind: .unknown, document: json,
                                      problem: .vc(.parsingError, "an SD-JWT in JSON serialization that cannot be read: \(error.message)"))
             }

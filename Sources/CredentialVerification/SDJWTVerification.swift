@@ -21,7 +21,7 @@ public struct SDJWTVerification: Sendable {
     }
 
     /// The parsed SD-JWT (nil when it could not be parsed).
-    public var sdJWT: SDJWT?
+    public var sdJWT: SelectiveDisclosureJWT?
     /// The rebuilt claims (nil when the disclosures do not check out).
     public var claims: SDJWTClaims?
     /// Problems with the form: parsing, `typ`, limits, a missing `vct` (the Format check).
@@ -190,8 +190,8 @@ extension CredentialVerifier {
     /// Parses, rebuilds and verifies an SD-JWT VC under the policy (see ``SDJWTVerification``).
     func verifySDJWT(_ text: String) async -> SDJWTVerification {
         var out = SDJWTVerification()
-        let sd: SDJWT
-        do { sd = try SDJWT(parsing: text) } catch {
+        let sd: SelectiveDisclosureJWT
+        do { sd = try SelectiveDisclosureJWT(parsing: text) } catch {
             // An unknown _sd_alg means the digests cannot be checked: integrity, not form.
             if error.code == .unsupportedAlgorithm { out.sealErrors.append(.sdJWT(error)) } else { out.formatErrors.append(.sdJWT(error)) }
             return out

@@ -19,7 +19,7 @@ public struct SDJWTClaims: Sendable {
     public let undisclosedDigests: Int
 }
 
-extension SDJWT {
+extension SelectiveDisclosureJWT {
     /// Puts the disclosures back into the issuer-signed payload.
     ///
     /// Fails when a disclosure is not referenced by any digest (it was not issued: tampered or invented), when a

@@ -9,7 +9,7 @@ import CredentialJSON
 // signature, key binding) serves every serialization: what the compact verifier accepts is exactly what is accepted
 // here, and the `sd_hash` a holder computed over the compact form (§8.3) matches it.
 
-extension SDJWT {
+extension SelectiveDisclosureJWT {
     /// Whether `json` has the shape of an SD-JWT in JSON serialization: a JWS JSON object (flattened or general)
     /// whose unprotected header carries `disclosures`. Cheap, for input detection; ``compactForm(ofJSONSerialization:)``
     /// decides. A JAdES seal (also JWS JSON) has no `disclosures` member and is not mistaken for one.

@@ -37,7 +37,7 @@ public struct KeyBindingResult: Sendable, Hashable {
     public let algorithm: String
 }
 
-extension SDJWT {
+extension SelectiveDisclosureJWT {
     /// The holder's key: the issuer-signed payload's `cnf.jwk` (RFC 7800), or `nil` when there is none.
     ///
     /// The key says who may present the credential; it proves nothing about who issued it.

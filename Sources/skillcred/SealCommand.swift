@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredentialJSON
 import Foundation
+import Synchronization
 import JAdES
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -289,34 +290,38 @@ enum TSAClient {
 }
 
 /// The URLSession delegate of one TSA request: collects the body up to the limit and refuses redirects.
-final class TSAFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+final class TSAFetch: NSObject, URLSessionDataDelegate, Sendable {
     enum Outcome: Sendable {
         case reply(status: Int, contentType: String?, body: [UInt8])
         case failed(String)
     }
 
-    private let lock = NSLock()
-    private var body: [UInt8] = []
-    private var failure: String?
-    private var continuation: CheckedContinuation<Outcome, Never>?
+    /// What the delegate callbacks (on URLSession's queue) collect for the one waiting request.
+    private struct State {
+        var body: [UInt8] = []
+        var failure: String?
+        var continuation: CheckedContinuation<Outcome, Never>?
+    }
+
+    private let state = Mutex(State())
 
     func start(_ task: URLSessionDataTask, _ continuation: CheckedContinuation<Outcome, Never>) {
-        lock.withLock { self.continuation = continuation }
+        state.withLock { $0.continuation = continuation }
         task.resume()
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        lock.withLock { failure = "the TSA redirected (HTTP \(response.statusCode)); redirects are not followed" }
+        state.withLock { $0.failure = "the TSA redirected (HTTP \(response.statusCode)); redirects are not followed" }
         completionHandler(nil)
         task.cancel()
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let tooLarge: Bool = lock.withLock {
-            body.append(contentsOf: data)
-            if body.count > TSAClient.maximumReply {
-                failure = "the TSA's reply exceeds \(TSAClient.maximumReply / 1024) KiB"
+        let tooLarge: Bool = state.withLock { state in
+            state.body.append(contentsOf: data)
+            if state.body.count > TSAClient.maximumReply {
+                state.failure = "the TSA's reply exceeds \(TSAClient.maximumReply / 1024) KiB"
                 return true
             }
             return false
@@ -325,16 +330,18 @@ final class TSAFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, outcome): (CheckedContinuation<Outcome, Never>?, Outcome) = lock.withLock {
-            let pending = self.continuation
-            self.continuation = nil
-            if let failure { return (pending, .failed(failure)) }
+        let http = task.response as? HTTPURLResponse
+        let requested = task.originalRequest?.url
+        let (continuation, outcome): (CheckedContinuation<Outcome, Never>?, Outcome) = state.withLock { state in
+            let pending = state.continuation
+            state.continuation = nil
+            if let failure = state.failure { return (pending, .failed(failure)) }
             if let error { return (pending, .failed("the request failed: \(error.localizedDescription)")) }
-            guard let http = task.response as? HTTPURLResponse else { return (pending, .failed("no HTTP response")) }
-            if let requested = task.originalRequest?.url, let answered = http.url, requested != answered {
+            guard let http else { return (pending, .failed("no HTTP response")) }
+            if let requested, let answered = http.url, requested != answered {
                 return (pending, .failed("the TSA answered from another URL (\(answered.absoluteString)); redirects are not followed"))
             }
-            return (pending, .reply(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: body))
+            return (pending, .reply(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: state.body))
         }
         continuation?.resume(returning: outcome)
     }

@@ -46,7 +46,7 @@ struct Made {
 struct SDJWTProcessingTests {
     @Test func rebuildsObjectNestedAndArrayDisclosures() throws {
         let made = try Made()
-        let sd = try SDJWT(parsing: made.presented)
+        let sd = try SelectiveDisclosureJWT(parsing: made.presented)
         #expect(sd.keyBindingJWT == nil)
         #expect(sd.issuerJWT.isSigned(by: made.issuerKey.publicKey))
         let claims = try sd.processedClaims()
@@ -61,7 +61,7 @@ struct SDJWTProcessingTests {
 
     @Test func withheldDisclosuresAreLeftOut() throws {
         let made = try Made()
-        let sd = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
+        let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
         let claims = try sd.processedClaims()
         #expect(claims.claims["address"] == nil)
         #expect(claims.claims["nationalities"] == ["DE"])
@@ -71,7 +71,7 @@ struct SDJWTProcessingTests {
     @Test func tamperedDisclosureIsNotReferenced() throws {
         let made = try Made()
         let forged = SDJWTIssuing.disclosure(name: "given_name", value: "Eve", salt: made.disclosures[0].salt)
-        let sd = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [forged.encoded]))
+        let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [forged.encoded]))
         let err = try #require(throws: SDJWTError.self) { try sd.processedClaims() }
         #expect(err.code == .unreferencedDisclosure)
     }
@@ -79,17 +79,17 @@ struct SDJWTProcessingTests {
     @Test func droppedDigestMakesItsDisclosureUnreferenced() throws {
         // The issuer's payload without the given_name digest: its disclosure then proves nothing and is refused.
         let made = try Made { payload, d in payload["_sd"] = [.string(d[1].digest)] }
-        let sd = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
+        let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
         let err = try #require(throws: SDJWTError.self) { try sd.processedClaims() }
         #expect(err.code == .unreferencedDisclosure)
     }
 
     @Test func duplicatedDigestIsRefused() throws {
         let made = try Made { payload, d in payload["_sd"] = [.string(d[0].digest), .string(d[0].digest)] }
-        let sd = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
+        let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
         #expect((try #require(throws: SDJWTError.self) { try sd.processedClaims() }).code == .duplicateDigest)
         // The same disclosure presented twice.
-        let twice = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: try Made().issuerJWT, disclosures: [made.disclosures[0].encoded, made.disclosures[0].encoded]))
+        let twice = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: try Made().issuerJWT, disclosures: [made.disclosures[0].encoded, made.disclosures[0].encoded]))
         #expect((try #require(throws: SDJWTError.self) { try twice.processedClaims() }).code == .duplicateDigest)
     }
 
@@ -100,41 +100,41 @@ struct SDJWTProcessingTests {
         #expect((try #require(throws: SDJWTError.self) { try Disclosure(encoded: dots, algorithm: .sha256) }).code == .invalidDisclosure)
         let clash = SDJWTIssuing.disclosure(name: "vct", value: "https://evil.example")
         let made = try Made { payload, _ in payload["_sd"] = [.string(clash.digest)] }
-        let sd = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [clash.encoded]))
+        let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [clash.encoded]))
         #expect((try #require(throws: SDJWTError.self) { try sd.processedClaims() }).code == .claimNameCollision)
         // An array-element disclosure referenced from an object.
         let element = SDJWTIssuing.disclosure(name: nil, value: "x")
         let wrongPlace = try Made { payload, _ in payload["_sd"] = [.string(element.digest)] }
-        let sd2 = try SDJWT(parsing: SDJWTIssuing.combine(issuerJWT: wrongPlace.issuerJWT, disclosures: [element.encoded]))
+        let sd2 = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: wrongPlace.issuerJWT, disclosures: [element.encoded]))
         #expect((try #require(throws: SDJWTError.self) { try sd2.processedClaims() }).code == .invalidDisclosure)
     }
 
     @Test func malformedPartsAndLimits() throws {
         let made = try Made()
         for bad in ["eyJhbGciOiJFUzI1NiJ9.e30", made.issuerJWT + "~!!~", made.issuerJWT + "~~", "eyJ4~", made.issuerJWT + "~" + Base64URL.encode(Array("{}".utf8)) + "~"] {
-            #expect(throws: SDJWTError.self) { try SDJWT(parsing: bad).processedClaims() }
+            #expect(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: bad).processedClaims() }
         }
         var limits = SDJWTLimits.default
         limits.maxDisclosures = 2
-        #expect((try #require(throws: SDJWTError.self) { try SDJWT(parsing: made.presented, limits: limits) }).code == .limitExceeded)
+        #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented, limits: limits) }).code == .limitExceeded)
         limits = .default
         limits.maxDepth = 1
-        #expect((try #require(throws: SDJWTError.self) { try SDJWT(parsing: made.presented).processedClaims(limits: limits) }).code == .limitExceeded)
+        #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented).processedClaims(limits: limits) }).code == .limitExceeded)
         let unknownHash = try Made { payload, _ in payload["_sd_alg"] = "md5" }
-        #expect((try #require(throws: SDJWTError.self) { try SDJWT(parsing: unknownHash.presented) }).code == .unsupportedAlgorithm)
+        #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: unknownHash.presented) }).code == .unsupportedAlgorithm)
     }
 
     @Test func algNoneAndWrongKeyDoNotVerify() throws {
         let made = try Made()
         let parts = made.issuerJWT.split(separator: ".")
         let none = Base64URL.encode(Array(#"{"alg":"none","typ":"dc+sd-jwt"}"#.utf8)) + "." + parts[1] + "."
-        let sd = try SDJWT(parsing: none + "~")
+        let sd = try SelectiveDisclosureJWT(parsing: none + "~")
         #expect(!sd.issuerJWT.isSigned(by: made.issuerKey.publicKey))
         #expect((try #require(throws: SDJWTError.self) { try sd.issuerJWT.requireAllowedAlgorithm(what: "issuer-signed JWT") }).code == .unsupportedAlgorithm)
-        #expect(try !SDJWT(parsing: made.presented).issuerJWT.isSigned(by: made.holderKey.publicKey))
+        #expect(try !SelectiveDisclosureJWT(parsing: made.presented).issuerJWT.isSigned(by: made.holderKey.publicKey))
         // One changed payload byte breaks the signature.
         let tampered = String(parts[0]) + "." + Base64URL.encode(Array(JSONWriter.data(.object(made.payload.replacing("iss", with: "https://evil.example"))))) + "." + String(parts[2])
-        #expect(try !SDJWT(parsing: tampered + "~").issuerJWT.isSigned(by: made.issuerKey.publicKey))
+        #expect(try !SelectiveDisclosureJWT(parsing: tampered + "~").issuerJWT.isSigned(by: made.issuerKey.publicKey))
     }
 }
 
@@ -144,14 +144,14 @@ struct SDJWTKeyBindingTests {
 
     @Test func verifiesNonceAudienceAndSDHash() throws {
         let made = try Made()
-        let sd = try SDJWT(parsing: try made.withKB())
+        let sd = try SelectiveDisclosureJWT(parsing: try made.withKB())
         let result = try sd.verifyKeyBinding(KeyBindingExpectations(nonce: "n-1", audience: ["https://verifier.example"], now: now))
         #expect(result.nonce == "n-1" && result.audience == "https://verifier.example")
     }
 
     @Test func wrongNonceAudienceStaleOrFuture() throws {
         let made = try Made()
-        let sd = try SDJWT(parsing: try made.withKB())
+        let sd = try SelectiveDisclosureJWT(parsing: try made.withKB())
         for expected in [KeyBindingExpectations(nonce: "other", now: now),
                          KeyBindingExpectations(audience: ["https://other.example"], now: now),
                          KeyBindingExpectations(now: now.addingTimeInterval(3600)),
@@ -165,7 +165,7 @@ struct SDJWTKeyBindingTests {
         // A KB over fewer disclosures, then one more disclosure slipped in front of it.
         let fewer = SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded])
         let kb = try made.withKB(presented: fewer).dropFirst(fewer.count)
-        let swapped = try SDJWT(parsing: made.presented + kb)
+        let swapped = try SelectiveDisclosureJWT(parsing: made.presented + kb)
         let err = try #require(throws: SDJWTError.self) { try swapped.verifyKeyBinding(KeyBindingExpectations(now: now)) }
         #expect(err.message.contains("sd_hash"))
     }
@@ -174,9 +174,9 @@ struct SDJWTKeyBindingTests {
         let made = try Made()
         let stranger = try PrivateKey.generate(.p256)
         let kb = try SDJWTIssuing.keyBinding(presented: made.presented, nonce: "n-1", audience: "a", issuedAt: now, key: stranger)
-        let sd = try SDJWT(parsing: made.presented + kb)
+        let sd = try SelectiveDisclosureJWT(parsing: made.presented + kb)
         #expect(throws: SDJWTError.self) { try sd.verifyKeyBinding(KeyBindingExpectations(now: now)) }
-        #expect(throws: SDJWTError.self) { try SDJWT(parsing: made.presented).verifyKeyBinding(KeyBindingExpectations(now: now)) }
+        #expect(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented).verifyKeyBinding(KeyBindingExpectations(now: now)) }
     }
 }
 

@@ -197,7 +197,7 @@ public struct Disclosure: Sendable, Hashable {
 /// Parsing decodes every part and computes the disclosure digests but verifies nothing: the issuer's signature
 /// needs a key the caller trusts (``CompactJWS/isSigned(by:)``), the disclosures need ``processedClaims(limits:)``,
 /// and the key binding needs ``verifyKeyBinding(_:)``.
-public struct SDJWT: Sendable {
+public struct SelectiveDisclosureJWT: Sendable {
     /// The issuer-signed JWT.
     public let issuerJWT: CompactJWS
     /// The disclosures, in presentation order.
