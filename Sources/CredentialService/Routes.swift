@@ -36,6 +36,7 @@ public enum CredentialServiceRoutes {
         router.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
         router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
         router.post("/") { request, context in try await h.page(request, context) }
+        OpenID4VCIRoutes.add(to: router, state: state)
         // Added after the routes, so it wraps only the router's "not found": a known path asked with another
         // method is a 405 naming the methods it has, not a 404 that says the path does not exist.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
@@ -92,7 +93,10 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// CORS for the public endpoints only (verify, status lists, health, OpenAPI); issuing and status changes
 /// get no CORS headers, so browsers on other origins cannot drive them with a user's token.
-let publicPrefixes = ["/credentials/verify", "/presentations/verify", "/status-lists/", "/healthz", "/openapi.yaml"]
+let publicPrefixes = ["/credentials/verify", "/presentations/verify", "/status-lists/", "/healthz", "/openapi.yaml",
+                      // A wallet in a browser reads the metadata and offers and calls the OpenID4VCI endpoints (bearer tokens
+                      // it holds, no cookies); creating offers (POST /openid4vci/offers) stays without CORS.
+                      "/.well-known/", "/openid4vci/offers/", "/openid4vci/token", "/openid4vci/nonce", "/openid4vci/credential", "/vct/"]
 
 struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -102,7 +106,7 @@ struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options {
             return Response(status: .noContent, headers: [
                 .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",
-                .accessControlAllowHeaders: "Content-Type, Accept", .accessControlMaxAge: "600",
+                .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
             ])
         }
         var response = try await next(request, context)
