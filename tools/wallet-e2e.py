@@ -32,6 +32,7 @@ from sd_jwt.verifier import SDJWTVerifier
 
 SD_JWT_CONFIG = "learning_achievement_dc_sd_jwt"
 LDP_CONFIG = "learning_achievement_ldp_vc"
+JWT_CONFIG = "learning_achievement_jwt_vc_json"
 PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 results = []
 
@@ -145,7 +146,7 @@ def main():
 
     # --- The learner's path ---
     w = Wallet(args.offer)
-    check("offer names both configurations", set(w.offer["credential_configuration_ids"]) == {SD_JWT_CONFIG, LDP_CONFIG})
+    check("offer names the three configurations", set(w.offer["credential_configuration_ids"]) == {SD_JWT_CONFIG, LDP_CONFIG, JWT_CONFIG})
     check("issuer metadata lists the offered configurations",
           all(c in w.metadata["credential_configurations_supported"] for c in w.offer["credential_configuration_ids"]))
     check("issuer metadata is for the offer's issuer", w.metadata["credential_issuer"] == w.issuer)
@@ -244,6 +245,17 @@ def main():
         vc_path = f.name
     out = subprocess.run([args.skillcred, "verify", vc_path], capture_output=True, text=True)
     check("skillcred verify verifies the ldp_vc's proof", out.returncode in (0, 3), f"exit {out.returncode}: {out.stdout[-300:]}")
+
+    # jwt_vc_json with a did:jwk kid: the signature checked with jwcrypto against the issuer's did:key
+    r = w.credential(JWT_CONFIG, w.proof(w.nonce(), kid_did_jwk=True))
+    check("credential endpoint issues the jwt_vc_json", r.status_code == 200, r.text[:300])
+    jwt_vc = JWS()
+    jwt_vc.deserialize(r.json()["credentials"][0]["credential"])
+    jwt_vc.verify(issuer_key)
+    jwt_claims = json.loads(jwt_vc.payload)
+    check("jwt_vc_json verifies with jwcrypto and is for the holder's DID",
+          jwt_claims["sub"] == w.did_jwk() and jwt_claims["vc"]["credentialSubject"]["id"] == w.did_jwk()
+          and jwt_claims["iss"] == payload["iss"], json.dumps(jwt_claims)[:300])
 
     # --- Refusals on other offers ---
     expired = Wallet(args.expired_offer)

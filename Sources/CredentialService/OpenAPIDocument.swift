@@ -19,7 +19,7 @@ public enum OpenAPIDocument {
         Errors are RFC 9457 problem details (application/problem+json), except at the OpenID4VCI 1.0 endpoints
         (/openid4vci/token, /nonce, /credential), which answer OAuth errors ({"error", "error_description"}) as that
         specification requires. The service is also an OpenID4VCI 1.0 credential issuer (pre-authorized code flow)
-        delivering SD-JWT VCs (dc+sd-jwt) and VC 2.0 (ldp_vc) to wallets from credential offers.
+        delivering SD-JWT VCs (dc+sd-jwt), VC 2.0 (ldp_vc) and VC 1.1 JWTs (jwt_vc_json) to wallets from credential offers.
     components:
       securitySchemes:
         bearer:
@@ -423,7 +423,7 @@ public enum OpenAPIDocument {
                   type: object
                   required: [credential_configuration_id]
                   properties:
-                    credential_configuration_id: {type: string, enum: [learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc]}
+                    credential_configuration_id: {type: string, enum: [learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc, learning_achievement_jwt_vc_json]}
                     proofs:
                       type: object
                       required: [jwt]
@@ -431,7 +431,7 @@ public enum OpenAPIDocument {
                         jwt: {type: array, minItems: 1, maxItems: 1, items: {type: string}}
           responses:
             '200':
-              description: The credential (an SD-JWT VC string, or a VC 2.0 object).
+              description: The credential (an SD-JWT VC or a jwt_vc_json string, or a VC 2.0 object).
               content:
                 application/json:
                   schema:
@@ -463,7 +463,7 @@ public enum OpenAPIDocument {
                         - {type: string}
                         - {type: object}
                     recipient: {type: object, additionalProperties: {type: string}}
-                    formats: {type: array, minItems: 1, items: {type: string, enum: [dc+sd-jwt, ldp_vc, learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc]}}
+                    formats: {type: array, minItems: 1, items: {type: string, enum: [dc+sd-jwt, ldp_vc, jwt_vc_json, learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc, learning_achievement_jwt_vc_json]}}
                     txCode: {type: boolean}
           responses:
             '200': {$ref: '#/components/responses/Offer'}

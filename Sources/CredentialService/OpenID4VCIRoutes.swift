@@ -195,12 +195,12 @@ struct OpenID4VCIHandlers: Sendable {
         var configurations = CredentialConfiguration.allCases
         if let formats = body["formats"] {
             guard let names = formats.arrayValue?.compactMap(\.stringValue), !names.isEmpty, names.count == formats.arrayValue?.count else {
-                throw ServiceProblem.badRequest("invalidFormats", "formats must be a non-empty array of dc+sd-jwt, ldp_vc (or configuration ids)", path: "$.formats")
+                throw ServiceProblem.badRequest("invalidFormats", "formats must be a non-empty array of dc+sd-jwt, ldp_vc, jwt_vc_json (or configuration ids)", path: "$.formats")
             }
             configurations = []
             for name in names {
                 guard let c = CredentialConfiguration(name: name) else {
-                    throw ServiceProblem.unprocessable("unsupportedFormat", "\(name) is not one of dc+sd-jwt, ldp_vc", path: "$.formats")
+                    throw ServiceProblem.unprocessable("unsupportedFormat", "\(name) is not one of dc+sd-jwt, ldp_vc, jwt_vc_json", path: "$.formats")
                 }
                 if !configurations.contains(c) { configurations.append(c) }
             }

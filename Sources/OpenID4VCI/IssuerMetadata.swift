@@ -7,12 +7,16 @@ public enum CredentialConfiguration: String, Sendable, Hashable, CaseIterable {
     case sdJWT = "learning_achievement_dc_sd_jwt"
     /// W3C VC 2.0 with an eddsa-rdfc-2022 Data Integrity proof (`ldp_vc`), the holder's DID as subject.
     case ldpVC = "learning_achievement_ldp_vc"
+    /// A VC Data Model 1.1 credential as a JWT (`jwt_vc_json`, the `vc` claim, no JSON-LD processing), EdDSA, the
+    /// holder's DID as `sub` and subject.
+    case jwtVC = "learning_achievement_jwt_vc_json"
 
     /// The `format` the configuration has.
     public var format: String {
         switch self {
         case .sdJWT: return "dc+sd-jwt"
         case .ldpVC: return "ldp_vc"
+        case .jwtVC: return "jwt_vc_json"
         }
     }
 
@@ -87,6 +91,15 @@ public struct CredentialIssuerDescription: Sendable {
             "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
             "proof_types_supported": proofTypes,
             "credential_metadata": .object(["display": display]),
+        ])
+        configurations[CredentialConfiguration.jwtVC.rawValue] = .object([
+            "format": "jwt_vc_json",
+            "scope": "learning_achievement_jwt_vc_json",
+            "credential_definition": .object(["type": .array(LearningAchievementSDJWT.jwtVCTypes.map(JSONValue.string))]),
+            "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
+            "credential_signing_alg_values_supported": ["EdDSA"],
+            "proof_types_supported": proofTypes,
+            "credential_metadata": .object(["display": display, "claims": LearningAchievementSDJWT.claimsMetadata(prefix: ["credentialSubject"])]),
         ])
         return .object([
             "credential_issuer": .string(issuer),

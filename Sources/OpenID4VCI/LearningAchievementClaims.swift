@@ -86,10 +86,31 @@ public enum LearningAchievementSDJWT {
         (["achievement", "learning_outcomes", .null, "esco_skill", "label"], "ESCO skill", "Compétence ESCO"),
     ]
 
+    /// The `type` of the `jwt_vc_json` credential.
+    public static let jwtVCTypes = ["VerifiableCredential", "LearningAchievementCredential"]
+
+    /// The claims as plain JSON (what `jwt_vc_json` carries in `credentialSubject`: no selective disclosure).
+    public static func plain(_ members: [SDMember]) -> JSONObject {
+        var out = JSONObject()
+        for m in members { out[m.name] = plain(m.value) }
+        return out
+    }
+
+    static func plain(_ value: SDClaimValue) -> JSONValue {
+        switch value {
+        case .value(let v): return v
+        case .object(let members): return .object(plain(members))
+        case .array(let elements): return .array(elements.map { plain($0.value) })
+        }
+    }
+
     /// The `claims` array of the credential metadata (OpenID4VCI 1.0 Appendix B.2 claims description).
-    public static var claimsMetadata: JSONValue {
+    public static var claimsMetadata: JSONValue { claimsMetadata(prefix: []) }
+
+    /// The same, each path under `prefix` (`credentialSubject` for `jwt_vc_json`).
+    public static func claimsMetadata(prefix: [JSONValue]) -> JSONValue {
         .array(claimDisplay.map { c in
-            .object(["path": .array(c.path), "display": .array([
+            .object(["path": .array(prefix + c.path), "display": .array([
                 .object(["name": .string(c.en), "locale": "en"]), .object(["name": .string(c.fr), "locale": "fr"]),
             ])])
         })

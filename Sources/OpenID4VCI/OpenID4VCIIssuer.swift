@@ -236,6 +236,10 @@ public struct OpenID4VCIIssuer: Sendable {
                 throw OpenID4VCIError(.serverError, "the credential cannot be secured: \(error.message)")
             }
             do { credential = try JSONParser.parse(document) } catch { throw OpenID4VCIError(.serverError, "the credential cannot be read back") }
+        case .jwtVC:
+            let jwt = try jwtVC(template: template, row: row, record: state.record, holderDID: holder.did, now: now)
+            credential = .string(jwt)
+            document = Array(jwt.utf8)
         }
         // Each delivery is recorded (audit log: issue by openid4vci:<configuration>); the record keeps the latest.
         try await lookup { () async throws(RegistryError) in
@@ -243,6 +247,36 @@ public struct OpenID4VCIIssuer: Sendable {
         }
         return Delivered(response: .object(["credentials": .array([.object(["credential": credential])])]),
                          configuration: configuration, credentialID: offer.credentialID)
+    }
+
+    /// A `jwt_vc_json` credential (VC Data Model 1.1 as a JWT, the `vc` claim): `iss` the issuer's did:key, `sub` and
+    /// `credentialSubject.id` the holder's DID, `jti` the record's id, `nbf`/`iat`/`exp`, and the record's revocation
+    /// entry as a `BitstringStatusListEntry`, so revoking the record revokes this form too.
+    func jwtVC(template: CredentialTemplate, row: RecipientRow, record: CredentialRecord, holderDID: String, now: Date) throws(OpenID4VCIError) -> String {
+        var subject: JSONObject = ["id": .string(holderDID)]
+        for m in LearningAchievementSDJWT.plain(LearningAchievementSDJWT.claims(template: template, row: row)) { subject[m.key] = m.value }
+        var vc: JSONObject = [
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": .array(LearningAchievementSDJWT.jwtVCTypes.map(JSONValue.string)),
+            "credentialSubject": .object(subject),
+        ]
+        if let revocation = record.status(for: "revocation") {
+            vc["credentialStatus"] = .object([
+                "id": .string("\(revocation.listURL)#\(revocation.index)"), "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation", "statusListIndex": .string(String(revocation.index)),
+                "statusListCredential": .string(revocation.listURL),
+            ])
+        }
+        let t = Int(now.timeIntervalSince1970)
+        var payload: JSONObject = [
+            "iss": .string(issuerDID), "sub": .string(holderDID), "jti": .string(record.id),
+            "nbf": .number(JSONNumber(t)), "iat": .number(JSONNumber(t)),
+        ]
+        if let days = template.validForDays { payload["exp"] = .number(JSONNumber(t + days * 86_400)) }
+        payload["vc"] = .object(vc)
+        do { return try SDJWTIssuing.sign(header: ["typ": "JWT", "kid": .string(verificationMethod)], payload: .object(payload), key: key) } catch {
+            throw OpenID4VCIError(.serverError, "the jwt_vc_json credential cannot be signed")
+        }
     }
 
     /// The one `jwt` proof of a request: `proofs.jwt` (1.0) or the older single `proof` object.

@@ -41,7 +41,7 @@ extension Skillcred.OffersCommand {
         @Option(name: .long, help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
         var recipients: String
 
-        @Option(name: .long, help: ArgumentHelp("A format the wallet may ask for (repeat for several; default all): dc+sd-jwt (SD-JWT VC), ldp_vc (VC 2.0, eddsa-rdfc-2022).", valueName: "FORMAT"))
+        @Option(name: .long, help: ArgumentHelp("A format the wallet may ask for (repeat for several; default all): dc+sd-jwt (SD-JWT VC), ldp_vc (VC 2.0, eddsa-rdfc-2022), jwt_vc_json (VC 1.1 as a JWT).", valueName: "FORMAT"))
         var format: [CredentialConfiguration] = []
 
         @Flag(name: .long, help: "Protect each offer with a 6-digit transaction code, printed once here for you to send the learner apart from the link.")

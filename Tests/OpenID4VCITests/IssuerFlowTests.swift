@@ -170,6 +170,26 @@ struct IssuerFlowTests {
         #expect(statuses.compactMap { $0["statusListIndex"]?.stringValue }.sorted() == record.statuses.map { String($0.index) }.sorted())
     }
 
+    @Test func theJWTVCIsSignedByTheIssuerForTheHoldersDIDWithTheRecordsStatus() async throws {
+        let f = try Fixture()
+        let w = try Wallet(.p256)
+        let token = try await f.accessToken(try await f.offer())
+        let delivered = try await f.issuer.credential(accessToken: token, body: w.request(.jwtVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didJWK)))
+        let jwt = try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"]?.stringValue)
+        let jws = try CompactJWS(jwt, what: "jwt_vc_json")
+        #expect(jws.algorithm == "EdDSA")
+        #expect(jws.isSigned(by: f.issuer.key.publicKey))
+        let holderDID = DIDJWK.did(w.key.publicKey)
+        #expect(jws.payload["sub"]?.stringValue == holderDID)
+        #expect(jws.payload["iss"]?.stringValue == f.issuer.issuerDID)
+        #expect(jws.payload["jti"]?.stringValue == delivered.credentialID)
+        let vc = try #require(jws.payload["vc"])
+        #expect(vc["credentialSubject"]?["id"]?.stringValue == holderDID)
+        #expect(vc["credentialSubject"]?["achievement"]?["learning_outcomes"]?.arrayValue?.count == 4)
+        let record = try #require(try await f.registry.credential(id: delivered.credentialID))
+        #expect(vc["credentialStatus"]?["statusListIndex"]?.stringValue == record.status(for: "revocation").map { String($0.index) })
+    }
+
     @Test func revokingTheLearnersRecordRevokesEveryFormatAndStopsDelivery() async throws {
         let f = try Fixture()
         let w = try Wallet()
@@ -210,6 +230,7 @@ struct IssuerFlowTests {
         let configs = m["credential_configurations_supported"]?.objectValue
         #expect(configs?[CredentialConfiguration.sdJWT.rawValue]?["format"]?.stringValue == "dc+sd-jwt")
         #expect(configs?[CredentialConfiguration.ldpVC.rawValue]?["format"]?.stringValue == "ldp_vc")
+        #expect(configs?[CredentialConfiguration.jwtVC.rawValue]?["format"]?.stringValue == "jwt_vc_json")
         #expect(d.offerLink("abc") == "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example%2Ftenant%2Fopenid4vci%2Foffers%2Fabc")
     }
 }
