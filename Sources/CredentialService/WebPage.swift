@@ -259,7 +259,7 @@ extension WebPage {
         var b = "<h1>\(fr ? "Votre attestation pour votre portefeuille" : "Your credential for your wallet")</h1>\n"
         b += "<p>\(e(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
         b += "<figure class=\"offer-qr\" role=\"img\" aria-label=\"\(e(fr ? "Code QR de l’offre" : "QR code of the offer"))\">\(svg)</figure>\n"
-        b += "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\">\(e(link))</a></p>\n"
+        b += "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(e(link))</a></p>\n"
         if needsTxCode {
             b += "<p>\(e(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
         }
