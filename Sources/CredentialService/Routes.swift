@@ -76,15 +76,24 @@ func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, content
 }
 
 /// Logs each request once, with its id (Hummingbird puts `hb.request.id` in the context's logger), method,
-/// path, status and duration; never bodies, headers or query strings (tokens, credentials).
+/// path, status and duration; never bodies, headers or query strings (tokens, credentials), nor an offer's id (whoever
+/// has it has the offer's pre-authorized code).
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The path with the segment after `offers/` replaced by `{id}`.
+    static func loggable(_ path: String) -> String {
+        guard let range = path.range(of: "/offers/") else { return path }
+        let rest = path[range.upperBound...]
+        let tail = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
+        return String(path[..<range.upperBound]) + "{id}" + tail
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let ms = (ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000
             + (ContinuousClock.now - start).components.seconds * 1000
         context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
+            "method": "\(request.method.rawValue)", "path": "\(Self.loggable(request.uri.path))",
             "status": "\(response.status.code)", "ms": "\(ms)",
         ])
         return response
