@@ -32,7 +32,7 @@ let package = Package(
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores",
         ]),
         // Issuing from templates and recipients, and the HTTP service.
-        .library(name: "SkillcredIssuance", targets: ["CredentialIssuance", "WebForm", "CredentialService"]),
+        .library(name: "SkillcredIssuance", targets: ["CredentialIssuance", "WebForm", "OpenID4VCI", "QRCode", "CredentialService"]),
         // What the libFuzzer harnesses in Fuzz/ import (and what those need): the parsers and verifiers without
         // the SQLite/PostgreSQL registry stores or the HTTP service, so the instrumented build stays small.
         .library(name: "SkillcredParsers", targets: [
@@ -163,6 +163,18 @@ let package = Package(
             "CredentialJSON", "CredentialDataModel", "LearningModel", "ProfileValidation", "JAdES", "DataIntegrity", "KeyManagement",
             "StatusList", "CredentialRegistry", "BundledContexts", "JSONLD",
         ], swiftSettings: strict),
+        // Debian's libqrencode (libqrencode-dev), for the offer QR codes.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        // QR codes through libqrencode, drawn as SVG or PNG (zlib).
+        .target(name: "QRCode", dependencies: ["CQRencode", "CZlib"], swiftSettings: strict),
+        // OpenID4VCI 1.0 credential issuer logic, free of HTTP: issuer and authorization-server metadata, offers
+        // (pre-authorized code, transaction code), token, nonce and credential endpoints, jwt key proofs, the
+        // SD-JWT VC of a learning achievement and its Token Status List. State lives in the registry.
+        .target(name: "OpenID4VCI", dependencies: [
+            "CredentialJSON", "Multiformats", "KeyManagement", "DIDResolution", "SDJWT", "StatusList",
+            "CredentialRegistry", "CredentialIssuance", "LearningModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // The web page's form: the multipart/form-data boundary and fields (vapor's MultipartKit), with no HTTP
         // server, so it can be fuzzed on its own. The only target that imports MultipartKit.
         .target(name: "WebForm", dependencies: [
@@ -172,7 +184,7 @@ let package = Package(
         .target(name: "CredentialService", dependencies: [
             "CredentialJSON", "Caching", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
-            "CredentialIssuance", "WebForm",
+            "CredentialIssuance", "WebForm", "OpenID4VCI", "QRCode", "SDJWT",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -186,7 +198,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "CredentialService", "PKCS11Keys", "SecureFetch",
+            "CredentialService", "PKCS11Keys", "SecureFetch", "OpenID4VCI", "QRCode",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -232,7 +244,7 @@ let package = Package(
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
             "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "RegistryStores", "TestSupport",
-            "CredentialVerification", "DataIntegrity", "JAdES",
+            "CredentialVerification", "DataIntegrity", "JAdES", "SDJWT", "OpenID4VCI",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -242,6 +254,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "WebFormTests", dependencies: ["WebForm"]),
+        .testTarget(name: "OpenID4VCITests", dependencies: [
+            "OpenID4VCI", "QRCode", "SDJWT", "CredentialJSON", "CredentialRegistry", "RegistrySQLite", "CredentialIssuance",
+            "KeyManagement", "Multiformats", "StatusList", "TestSupport",
+        ]),
         .testTarget(name: "SDJWTTests", dependencies: [
             "SDJWT", "CredentialJSON", "Multiformats", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),

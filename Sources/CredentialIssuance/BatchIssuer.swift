@@ -331,7 +331,10 @@ public struct BatchIssuer: Sendable {
     }
 
     /// Builds and secures one row's credential.
-    public func secure(row: RecipientRow, record: CredentialRecord, now: Date = Date()) throws(IssuanceError) -> [UInt8] {
+    ///
+    /// - Parameter subjectID: for VC 2.0, the `credentialSubject.id` (a wallet's DID, when the credential is
+    ///   delivered over OpenID4VCI); `nil` keeps the learner's generated id.
+    public func secure(row: RecipientRow, record: CredentialRecord, now: Date = Date(), subjectID: String? = nil) throws(IssuanceError) -> [UInt8] {
         let builder = CredentialBuilder(template: template)
         let entries = record.statuses.map {
             StatusListEntry(id: "\($0.listURL)#\($0.index)", statusPurpose: $0.purpose, statusListIndex: $0.index, statusListCredential: $0.listURL)
@@ -353,7 +356,12 @@ public struct BatchIssuer: Sendable {
                 throw IssuanceError(.securing, error.message, location: "line \(row.line)")
             }
         case .dataIntegrity(let signer, let key, let vm, let suite):
-            let json = builder.vc2JSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now, statuses: entries)
+            var json = builder.vc2JSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now, statuses: entries)
+            if let subjectID, case .object(var object) = json, case .object(var subject)? = object["credentialSubject"] {
+                subject["id"] = .string(subjectID)
+                object["credentialSubject"] = .object(subject)
+                json = .object(object)
+            }
             do throws(IssuerChecks.Refusal) {
                 try IssuerChecks.check(json, cryptosuite: suite)
             } catch {

@@ -44,6 +44,14 @@ public struct CredentialBuilder: Sendable {
         self.template = template
     }
 
+    /// A template text with the row's placeholders filled in (what every format of the row shows).
+    public func rendered(_ text: String, for row: RecipientRow) -> String { Placeholders.render(text, row.value) }
+
+    /// A template language map with the row's placeholders filled in.
+    public func rendered(_ map: LanguageMap, for row: RecipientRow) -> LanguageMap {
+        LanguageMap(map.entries.map { ($0.language, Placeholders.render($0.text, row.value)) })
+    }
+
     /// The credential in the ELM model (EDC shape, no status, not secured).
     ///
     /// - Parameters:

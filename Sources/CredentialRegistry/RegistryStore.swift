@@ -41,7 +41,7 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
 /// The issuer's registry. SQLite and PostgreSQL implement it with the same schema and behaviour.
 ///
 /// Every method is one transaction: it either happens completely and durably, or not at all.
-public protocol RegistryStore: Sendable {
+public protocol RegistryStore: CredentialOfferStore {
     /// Reserves a credential (id and status indexes) for each request, or returns the existing
     /// reservation or issued record for a row seen before, so that re-running a batch never duplicates.
     func reserve(_ requests: [ReservationRequest], policy: StatusAllocationPolicy) async throws(RegistryError) -> [CredentialRecord]

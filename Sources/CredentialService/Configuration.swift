@@ -1,5 +1,6 @@
 import Foundation
 import JAdES
+import OpenID4VCI
 
 /// How the service runs. Every limit has a default; flags and `SKILLCRED_*` environment variables override them.
 public struct ServiceConfiguration: Sendable {
@@ -74,6 +75,16 @@ public struct ServiceConfiguration: Sendable {
         self.verifyQueueLimit = verifyQueueLimit
         self.trustAnchorDirectory = trustAnchorDirectory
         self.templateSeedDirectory = templateSeedDirectory
+    }
+
+    /// Lifetimes and bounds of the OpenID4VCI endpoints (offer codes 7 days, access tokens and nonces 300 s, …).
+    public var openID4VCILimits = OpenID4VCILimits()
+
+    /// The credential issuer identifier: the public base URL (default `http://HOST:PORT`), no trailing slash.
+    public var issuerIdentifier: String {
+        var base = publicBaseURL ?? "http://\(host):\(port)"
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 
     /// The named templates of `POST /credentials/issue`: `DATA_DIR/templates/NAME.json`.

@@ -21,14 +21,32 @@ public enum OpenAPIDocument {
         record; verifies credentials
         and presentations (Europass EDC with JAdES seals, Data Integrity, VC-JOSE), changes credential status and
         serves Bitstring Status List credentials. Request and response shapes follow the W3C VC API (VCALM).
-        Errors are RFC 9457 problem details (application/problem+json).
+        Errors are RFC 9457 problem details (application/problem+json), except at the OpenID4VCI 1.0 endpoints
+        (/openid4vci/token, /nonce, /credential), which answer OAuth errors ({"error", "error_description"}) as that
+        specification requires. The service is also an OpenID4VCI 1.0 credential issuer (pre-authorized code flow)
+        delivering SD-JWT VCs (dc+sd-jwt), VC 2.0 (ldp_vc) and VC 1.1 JWTs (jwt_vc_json) to wallets from credential offers.
     components:
       securitySchemes:
         bearer:
           type: http
           scheme: bearer
           description: A token from `skillcred tokens create --scope issue|status`.
+        accessToken:
+          type: http
+          scheme: bearer
+          description: An OpenID4VCI access token from /openid4vci/token.
       schemas:
+        OAuthError:
+          type: object
+          description: An OAuth 2.0 / OpenID4VCI 1.0 error (RFC 6749 §5.2, OpenID4VCI §6.3, §8.3.1.2).
+          required: [error]
+          properties:
+            error:
+              type: string
+              enum: [invalid_request, invalid_grant, unsupported_grant_type, invalid_token, invalid_credential_request,
+                     unknown_credential_configuration, unknown_credential_identifier, invalid_proof, invalid_nonce,
+                     credential_request_denied, server_error]
+            error_description: {type: string}
         Problem:
           type: object
           properties:
@@ -92,7 +110,33 @@ public enum OpenAPIDocument {
       parameters:
         ListPurpose: {name: purpose, in: path, required: true, schema: {type: string, enum: [\(list(StatusAllocationPolicy.standardPurposes))]}}
         ListNumber: {name: number, in: path, required: true, schema: {type: integer, minimum: 0}}
+        OfferID: {name: id, in: path, required: true, schema: {type: string}}
       responses:
+        OAuthError:
+          description: An OAuth 2.0 / OpenID4VCI error; 401 invalid_token carries WWW-Authenticate.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OAuthError'}
+        Offer:
+          description: The learner's offer (the transaction code only on creation).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [learner, offerId, credentialOfferURI, offerLink, page, configurations, credentialId, expiresAt, created]
+                properties:
+                  learner: {type: string}
+                  offerId: {type: string}
+                  credentialOfferURI: {type: string}
+                  offerLink: {type: string}
+                  page: {type: string}
+                  qrSVG: {type: string}
+                  qrPNG: {type: string}
+                  configurations: {type: array, items: {type: string}}
+                  credentialId: {type: string}
+                  expiresAt: {type: string}
+                  created: {type: boolean}
+                  txCode: {type: string}
         Problem:
           description: >-
             A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 415 not
@@ -311,6 +355,204 @@ public enum OpenAPIDocument {
                 application/jose+json:
                   schema: {type: object}
             '404': {$ref: '#/components/responses/Problem'}
+      /.well-known/openid-credential-issuer:
+        get:
+          summary: >-
+            OpenID4VCI 1.0 credential issuer metadata (the issuer identifier is the service's public URL). For a public
+            URL with a path, it is also served at /.well-known/openid-credential-issuer/<path> (well-known segment
+            inserted before the path).
+          responses:
+            '200':
+              description: Credential issuer metadata.
+              content:
+                application/json:
+                  schema: {type: object, required: [credential_issuer, credential_endpoint, credential_configurations_supported]}
+      /.well-known/oauth-authorization-server:
+        get:
+          summary: RFC 8414 metadata of the issuer's own authorization server (pre-authorized code grant only); path insertion as above.
+          responses:
+            '200':
+              description: Authorization server metadata.
+              content:
+                application/json:
+                  schema: {type: object, required: [issuer, token_endpoint]}
+      /openid4vci/token:
+        post:
+          summary: Token endpoint, pre-authorized code grant (single use code, optional tx_code; the access token is bound to the offer).
+          requestBody:
+            required: true
+            content:
+              application/x-www-form-urlencoded:
+                schema:
+                  type: object
+                  required: [grant_type, pre-authorized_code]
+                  properties:
+                    grant_type: {type: string, enum: ['urn:ietf:params:oauth:grant-type:pre-authorized_code']}
+                    pre-authorized_code: {type: string}
+                    tx_code: {type: string}
+          responses:
+            '200':
+              description: Access token.
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [access_token, token_type, expires_in]
+                    properties:
+                      access_token: {type: string}
+                      token_type: {type: string}
+                      expires_in: {type: integer}
+            '400': {$ref: '#/components/responses/OAuthError'}
+            '503': {$ref: '#/components/responses/OAuthError'}
+      /openid4vci/nonce:
+        post:
+          summary: A fresh c_nonce for key proofs (single use, stored in the registry).
+          responses:
+            '200':
+              description: The nonce.
+              content:
+                application/json:
+                  schema: {type: object, required: [c_nonce], properties: {c_nonce: {type: string}}}
+            '503': {$ref: '#/components/responses/OAuthError'}
+      /openid4vci/credential:
+        post:
+          summary: >-
+            Credential endpoint: one credential of an offered configuration, bound to the key of a jwt proof
+            (typ openid4vci-proof+jwt, ES256 or EdDSA, jwk or did:key/did:jwk kid, aud = issuer, fresh iat, a c_nonce).
+          security: [{accessToken: []}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [credential_configuration_id]
+                  properties:
+                    credential_configuration_id: {type: string, enum: [learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc, learning_achievement_jwt_vc_json]}
+                    proofs:
+                      type: object
+                      required: [jwt]
+                      properties:
+                        jwt: {type: array, minItems: 1, maxItems: 1, items: {type: string}}
+          responses:
+            '200':
+              description: The credential (an SD-JWT VC or a jwt_vc_json string, or a VC 2.0 object).
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [credentials]
+                    properties:
+                      credentials:
+                        type: array
+                        items: {type: object, required: [credential], properties: {credential: {}}}
+            '400': {$ref: '#/components/responses/OAuthError'}
+            '401': {$ref: '#/components/responses/OAuthError'}
+            '503': {$ref: '#/components/responses/OAuthError'}
+      /openid4vci/offers:
+        post:
+          summary: >-
+            One learner's credential offer from a template and a recipient record (as POST /credentials/issue takes
+            them); idempotent per template id and learner id (201 made, 200 the stored offer).
+          security: [{bearer: []}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [template, recipient]
+                  properties:
+                    template:
+                      oneOf:
+                        - {type: string}
+                        - {type: object}
+                    recipient: {type: object, additionalProperties: {type: string}}
+                    formats: {type: array, minItems: 1, items: {type: string, enum: [dc+sd-jwt, ldp_vc, jwt_vc_json, learning_achievement_dc_sd_jwt, learning_achievement_ldp_vc, learning_achievement_jwt_vc_json]}}
+                    txCode: {type: boolean}
+          responses:
+            '200': {$ref: '#/components/responses/Offer'}
+            '201': {$ref: '#/components/responses/Offer'}
+            '400': {$ref: '#/components/responses/Problem'}
+            '401': {$ref: '#/components/responses/Problem'}
+            '403': {$ref: '#/components/responses/Problem'}
+            '404': {$ref: '#/components/responses/Problem'}
+            '413': {$ref: '#/components/responses/Problem'}
+            '422': {$ref: '#/components/responses/Problem'}
+            '503': {$ref: '#/components/responses/Problem'}
+      /openid4vci/offers/{id}:
+        get:
+          summary: The credential offer behind credential_offer_uri (it carries the pre-authorized code; never cached).
+          parameters:
+            - {$ref: '#/components/parameters/OfferID'}
+          responses:
+            '200':
+              description: Credential offer.
+              content:
+                application/json:
+                  schema: {type: object, required: [credential_issuer, credential_configuration_ids, grants]}
+            '404': {$ref: '#/components/responses/Problem'}
+      /openid4vci/offers/{id}/qr.svg:
+        get:
+          summary: The offer link as a QR code (SVG, libqrencode).
+          parameters:
+            - {$ref: '#/components/parameters/OfferID'}
+          responses:
+            '200':
+              description: SVG.
+              content:
+                image/svg+xml:
+                  schema: {type: string}
+            '404': {$ref: '#/components/responses/Problem'}
+      /openid4vci/offers/{id}/qr.png:
+        get:
+          summary: The offer link as a QR code (PNG, libqrencode).
+          parameters:
+            - {$ref: '#/components/parameters/OfferID'}
+          responses:
+            '200':
+              description: PNG.
+              content:
+                image/png:
+                  schema: {type: string, format: binary}
+            '404': {$ref: '#/components/responses/Problem'}
+      /offers/{id}:
+        get:
+          summary: The learner's page for an offer, the QR code with the link under it (`?lang=en|fr`).
+          parameters:
+            - {$ref: '#/components/parameters/OfferID'}
+            - {name: lang, in: query, required: false, schema: {type: string}}
+          responses:
+            '200':
+              description: HTML.
+              content:
+                text/html:
+                  schema: {type: string}
+            '404': {$ref: '#/components/responses/Problem'}
+      /status-lists/token/{purpose}/{number}:
+        get:
+          summary: >-
+            The IETF Token Status List (statuslist+jwt) of the SD-JWT VCs, mirroring the Ed25519 issuer's revocation
+            list bit for bit (1 bit per entry).
+          parameters:
+            - {$ref: '#/components/parameters/ListPurpose'}
+            - {$ref: '#/components/parameters/ListNumber'}
+          responses:
+            '200':
+              description: The status list token.
+              content:
+                application/statuslist+jwt:
+                  schema: {type: string}
+            '404': {$ref: '#/components/responses/Problem'}
+      /vct/learning-achievement/v1:
+        get:
+          summary: SD-JWT VC Type Metadata of skillcred's learning achievement type (the vct of its SD-JWT VCs).
+          responses:
+            '200':
+              description: Type metadata.
+              content:
+                application/json:
+                  schema: {type: object, required: [vct]}
       /healthz:
         get:
           summary: Liveness.

@@ -34,8 +34,10 @@ public enum CredentialServiceRoutes {
         open.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
         open.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
         open.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        // The wallet side of OpenID4VCI is public too; creating offers is an issuer's (see OpenID4VCIRoutes).
+        let wallet = OpenID4VCIRoutes.add(to: router, public: open, state: state)
         for (path, method) in [("/healthz", "GET"), ("/openapi.yaml", "GET"), ("/credentials/verify", "POST"), ("/presentations/verify", "POST"),
-                               ("/status-lists/:purpose/:number", "GET"), ("/status-lists/issuers/:issuer/:purpose/:number", "GET")] {
+                               ("/status-lists/:purpose/:number", "GET"), ("/status-lists/issuers/:issuer/:purpose/:number", "GET")] + wallet {
             open.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: "\(method), OPTIONS"]) }
         }
 
@@ -87,15 +89,24 @@ func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, content
 }
 
 /// Logs each request once, with its id (Hummingbird puts `hb.request.id` in the context's logger), method,
-/// path, status and duration; never bodies, headers or query strings (tokens, credentials).
+/// path, status and duration; never bodies, headers or query strings (tokens, credentials), nor an offer's id (whoever
+/// has it has the offer's pre-authorized code).
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The path with the segment after `offers/` replaced by `{id}`.
+    static func loggable(_ path: String) -> String {
+        guard let range = path.range(of: "/offers/") else { return path }
+        let rest = path[range.upperBound...]
+        let tail = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
+        return String(path[..<range.upperBound]) + "{id}" + tail
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = (ContinuousClock.now - start).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
+            "method": "\(request.method.rawValue)", "path": "\(Self.loggable(request.uri.path))",
             "status": "\(response.status.code)", "ms": "\(ms)",
         ])
         return response
@@ -110,7 +121,7 @@ struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options {
             return Response(status: .noContent, headers: [
                 .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",
-                .accessControlAllowHeaders: "Content-Type, Accept", .accessControlMaxAge: "600",
+                .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
             ])
         }
         var response = try await next(request, context)

@@ -9,6 +9,7 @@ import Hummingbird
 import JAdES
 import KeyManagement
 import Logging
+import OpenID4VCI
 import RegistryStores
 import StatusList
 
@@ -49,6 +50,8 @@ public final class CredentialServiceState: Sendable {
     public var ecdsaIssuerDID: String? { ecdsaIdentity?.did }
     /// EDC sealing with the service's e-seal, when it has one; the EDC issuer has one stable id.
     let edcSecuring: CredentialSecuring?
+    /// The OpenID4VCI credential issuer (offers, token, nonce, credential endpoints), issuing as the Ed25519 did:key.
+    public let openID4VCI: OpenID4VCIIssuer
     /// Named templates: `NAME.json` (and its images) in `DATA_DIR/templates`.
     public var templateDirectory: URL { configuration.templateDirectory }
 
@@ -60,6 +63,8 @@ public final class CredentialServiceState: Sendable {
         self.verificationMethod = try issuerKey.publicKey.didKeyVerificationMethod()
         self.proofKey = try ProofSigningKey(issuerKey)
         self.eddsaIdentity = try SigningIdentity(issuerKey)
+        self.openID4VCI = try OpenID4VCIIssuer(issuer: configuration.issuerIdentifier, registry: registry, key: issuerKey,
+                                               statusBaseURL: configuration.statusBaseURL, limits: configuration.openID4VCILimits)
         self.ecdsaIdentity = try issuing.ecdsaKey.map(SigningIdentity.init)
         self.edcSecuring = try issuing.sealer.map { sealer in
             try CredentialSecuring.jades(sealer, issuerID: CredentialSecuring.stableEDCIssuerID(
@@ -152,6 +157,15 @@ struct RegistryStatusSource: StatusListSource {
     let state: CredentialServiceState
 
     func fetch(url: String) async throws(StatusListError) -> [UInt8] {
+        // The Token Status List of an SD-JWT VC mirrors the registry's Bitstring Status List: build its token.
+        if let mirrored = state.openID4VCI.bitstringListURL(forTokenList: url) {
+            let found: StatusListSnapshot?
+            do { found = try await state.registry.statusList(url: mirrored) } catch { throw StatusListError(.retrieval, "the registry could not be read") }
+            guard let list = found else { throw StatusListError(.retrieval, "no status list \(url)") }
+            do { return Array(try state.openID4VCI.statusListToken(for: list).utf8) } catch {
+                throw StatusListError(.retrieval, "the status list \(url) could not be built")
+            }
+        }
         let found: StatusListSnapshot?
         do { found = try await state.registry.statusList(url: url) } catch {
             throw StatusListError(.retrieval, "the registry could not be read")

@@ -218,3 +218,24 @@ enum WebPage {
         }
     }
 }
+
+extension WebPage {
+    /// A learner's offer: the QR code a wallet scans, the link under it (for a wallet on the same phone), and
+    /// what the learner needs to know (the transaction code, the expiry).
+    static func offerPage(link: String, svg: String, expiresAt: Date, redeemed: Bool, needsTxCode: Bool, language lang: Language) -> Response {
+        let fr = lang == .fr
+        var b = "<h1>\(fr ? "Votre attestation pour votre portefeuille" : "Your credential for your wallet")</h1>\n"
+        b += "<p>\(e(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
+        b += "<figure class=\"offer-qr\" role=\"img\" aria-label=\"\(e(fr ? "Code QR de l’offre" : "QR code of the offer"))\">\(svg)</figure>\n"
+        b += "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(e(link))</a></p>\n"
+        if needsTxCode {
+            b += "<p>\(e(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
+        }
+        if redeemed {
+            b += "<p class=\"message\">\(e(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"
+        } else {
+            b += "<p>\(e((fr ? "Valable jusqu’au " : "Valid until ") + XSDDateTime.format(expiresAt)))</p>\n"
+        }
+        return page(lang, title: fr ? "Offre d’attestation" : "Credential offer", body: b)
+    }
+}

@@ -9,9 +9,10 @@ extension PostgresRegistryStore {
 
     static let migrationV1 = "v1: credentials, status lists, audit log"
     static let migrationV2 = "v2: api tokens"
+    static let migrationV3 = "v3: openid4vci offers, access tokens, nonces"
 
     /// Every migration in order, with its statements; the identifiers match the SQLite engine's.
-    static let migrations: [(id: String, statements: [String])] = [(migrationV1, schemaV1), (migrationV2, schemaV2)]
+    static let migrations: [(id: String, statements: [String])] = [(migrationV1, schemaV1), (migrationV2, schemaV2), (migrationV3, schemaV3)]
 
     static func migrate(_ client: PostgresClient, schema: String?, logger: Logger) async throws {
         try await client.withConnection { conn in
@@ -108,5 +109,38 @@ extension PostgresRegistryStore {
         )
         """,
         "CREATE INDEX api_tokens_hash ON api_tokens(hash)",
+    ]
+
+    /// OpenID4VCI offers, access tokens and nonces (the SQLite engine's v3 in PostgreSQL types).
+    static let schemaV3 = [
+        """
+        CREATE TABLE openid4vci_offer (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL,
+            batch TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            credential_id TEXT NOT NULL REFERENCES credential(id),
+            configurations TEXT NOT NULL,
+            template BYTEA NOT NULL,
+            recipient BYTEA NOT NULL,
+            pre_authorized_code TEXT NOT NULL UNIQUE,
+            tx_code_hash TEXT,
+            tx_code_length BIGINT,
+            expires_at TIMESTAMPTZ NOT NULL,
+            redeemed_at TIMESTAMPTZ,
+            failed_attempts BIGINT NOT NULL DEFAULT 0,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (issuer, batch, row_key)
+        )
+        """,
+        """
+        CREATE TABLE openid4vci_access_token (
+            hash TEXT PRIMARY KEY,
+            offer_id TEXT NOT NULL REFERENCES openid4vci_offer(id),
+            expires_at TIMESTAMPTZ NOT NULL
+        )
+        """,
+        "CREATE TABLE openid4vci_nonce (nonce TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
+        "CREATE INDEX openid4vci_nonce_expiry ON openid4vci_nonce(expires_at)",
     ]
 }

@@ -122,11 +122,45 @@ public final class SQLiteRegistryStore: RegistryStore {
                 CREATE INDEX IF NOT EXISTS api_tokens_hash ON api_tokens(hash);
                 """)
         }
+        m.registerMigration(offersMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE openid4vci_offer (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    issuer TEXT NOT NULL,
+                    batch TEXT NOT NULL,
+                    row_key TEXT NOT NULL,
+                    credential_id TEXT NOT NULL REFERENCES credential(id),
+                    configurations TEXT NOT NULL,
+                    template BLOB NOT NULL,
+                    recipient BLOB NOT NULL,
+                    pre_authorized_code TEXT NOT NULL UNIQUE,
+                    tx_code_hash TEXT,
+                    tx_code_length INTEGER,
+                    expires_at DATETIME NOT NULL,
+                    redeemed_at DATETIME,
+                    failed_attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (issuer, batch, row_key)
+                );
+                CREATE TABLE openid4vci_access_token (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    offer_id TEXT NOT NULL REFERENCES openid4vci_offer(id),
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE TABLE openid4vci_nonce (
+                    nonce TEXT PRIMARY KEY NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE INDEX openid4vci_nonce_expiry ON openid4vci_nonce(expires_at);
+                """)
+        }
         return m
     }
 
     /// The identifier of the migration that adds API tokens (the PostgreSQL engine records the same one).
     static let apiTokensMigration = "v2: api tokens"
+    /// The identifier of the migration that adds OpenID4VCI offers, access tokens and nonces (both engines).
+    static let offersMigration = "v3: openid4vci offers, access tokens, nonces"
 
     // MARK: - RegistryStore
 
@@ -341,7 +375,7 @@ public final class SQLiteRegistryStore: RegistryStore {
                                 document: document.map { Array($0) }, createdAt: row["created_at"])
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
         do {
             return try await pool.write(body)
         } catch let error as RegistryError {
@@ -353,7 +387,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
         do {
             return try await pool.read(body)
         } catch let error as RegistryError {

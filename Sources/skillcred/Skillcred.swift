@@ -25,6 +25,7 @@ struct Skillcred: AsyncParsableCommand {
             Status.self,
             Serve.self,
             TokensCommand.self,
+            OffersCommand.self,
         ]
     )
 

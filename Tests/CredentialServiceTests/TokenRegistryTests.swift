@@ -18,7 +18,11 @@ struct TokenRegistryTests {
         do { _ = try SQLiteRegistryStore(path: path) }
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
-            try db.execute(sql: "DROP TABLE api_tokens; DELETE FROM grdb_migrations WHERE identifier <> 'v1: credentials, status lists, audit log'")
+            // Later migrations' tables (OpenID4VCI offers) did not exist then either.
+            try db.execute(sql: """
+                DROP TABLE api_tokens; DROP TABLE openid4vci_access_token; DROP TABLE openid4vci_nonce; DROP TABLE openid4vci_offer;
+                DELETE FROM grdb_migrations WHERE identifier <> 'v1: credentials, status lists, audit log'
+                """)
             // The table exactly as the service's former SQLiteTokenStore created it.
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS api_tokens (

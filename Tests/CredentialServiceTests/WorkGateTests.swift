@@ -46,3 +46,15 @@ struct WorkGateTests {
         #expect(await gate.run { 42 } == 42)
     }
 }
+
+/// The request log never holds an offer's id: whoever has it has the offer's pre-authorized code.
+@Suite("Request log")
+struct RequestLogTests {
+    @Test func offerIDsAreLeftOutOfLoggedPaths() {
+        #expect(RequestLogMiddleware<ServiceRequestContext>.loggable("/openid4vci/offers/AbC123_-x") == "/openid4vci/offers/{id}")
+        #expect(RequestLogMiddleware<ServiceRequestContext>.loggable("/openid4vci/offers/AbC123/qr.png") == "/openid4vci/offers/{id}/qr.png")
+        #expect(RequestLogMiddleware<ServiceRequestContext>.loggable("/offers/secret") == "/offers/{id}")
+        #expect(RequestLogMiddleware<ServiceRequestContext>.loggable("/openid4vci/offers") == "/openid4vci/offers")
+        #expect(RequestLogMiddleware<ServiceRequestContext>.loggable("/credentials/verify") == "/credentials/verify")
+    }
+}
