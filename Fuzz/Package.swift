@@ -22,7 +22,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: harnesses.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
-        .package(name: "main", path: ".."),
+        .package(name: "main", path: "..")
     ],
     targets: harnesses.map { .executableTarget(name: $0, dependencies: parsers) },
     swiftLanguageModes: [.v6]

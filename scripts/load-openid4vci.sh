@@ -29,7 +29,7 @@ trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; 
 head -2 samples/recipients.csv > "$WORK/one.csv"
 LINK="$("$BIN" offers create --template samples/templates/micro-credential.json --recipients "$WORK/one.csv" \
     --public-url "$BASE" --data-dir "$WORK/data" 2>/dev/null | awk 'NR==1{print $2}')"
-"$BIN" serve --port "$PORT" --data-dir "$WORK/data" --public-url "$BASE" --log-level warning >"$WORK/serve.log" 2>&1 &
+"$BIN" serve --port "$PORT" --data-dir "$WORK/data" --public-url "$BASE" --wallet-rate 1000000 --log-level warning >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 

@@ -48,7 +48,7 @@ echo "ok   offers create again gives the learner the same offer"
 EXPIRED="$(awk 'NR==1{print $2}' "$WORK/expired.txt")"
 
 TOKEN="$("$BIN" tokens create --scope issue --scope status --name wallet-e2e --data-dir "$DATA" | grep -Eo '[A-Za-z0-9_-]{32,}' | tail -1)"
-"$BIN" serve --port "$PORT" --data-dir "$DATA" --public-url "$BASE" >"$WORK/serve.log" 2>&1 &
+"$BIN" serve --port "$PORT" --data-dir "$DATA" --public-url "$BASE" --wallet-rate 200 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
     if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi

@@ -138,8 +138,10 @@ public struct DataModelValidator: Sendable {
                     continue
                 }
                 guard vc.isObject else {
-                    out.append(DataModelViolation(.presentation, vp,
-                                                  "verifiableCredential entries must be credential objects, not \(vc.kindName)s"))
+                    out.append(
+                        DataModelViolation(
+                            .presentation, vp,
+                            "verifiableCredential entries must be credential objects, not \(vc.kindName)s"))
                     continue
                 }
                 out += validateCredential(vc, at: vp)
@@ -160,8 +162,10 @@ public struct DataModelValidator: Sendable {
         }
         let items = context.asArray
         guard let first = items.first?.stringValue, let version = DataModelVersion(rawValue: first) else {
-            out.append(DataModelViolation(.context, cp.appending(0),
-                                          "the first @context entry must be \(DataModelVersion.v2_0.rawValue) (or \(DataModelVersion.v1_1.rawValue) for VC 1.1)"))
+            out.append(
+                DataModelViolation(
+                    .context, cp.appending(0),
+                    "the first @context entry must be \(DataModelVersion.v2_0.rawValue) (or \(DataModelVersion.v1_1.rawValue) for VC 1.1)"))
             return nil
         }
         for (k, item) in items.enumerated().dropFirst() {
@@ -224,8 +228,10 @@ public struct DataModelValidator: Sendable {
                         out.append(DataModelViolation(.nameAndDescription, vp, "a language value object needs a string @value"))
                     }
                     for m in lv where !allowed.contains(m.key) {
-                        out.append(DataModelViolation(.nameAndDescription, vp.appending(m.key),
-                                                      "a language value object may only have @value, @language and @direction"))
+                        out.append(
+                            DataModelViolation(
+                                .nameAndDescription, vp.appending(m.key),
+                                "a language value object may only have @value, @language and @direction"))
                     }
                     if let dir = lv["@direction"], dir != "ltr", dir != "rtl" {
                         out.append(DataModelViolation(.nameAndDescription, vp.appending("@direction"), "@direction must be \"ltr\" or \"rtl\""))
@@ -289,8 +295,10 @@ public struct DataModelValidator: Sendable {
         for key in ["validFrom", "validUntil"] {
             guard let v = o[key] else { continue }
             guard let s = v.stringValue, let t = XSDDateTime(s, syntax: .dateTimeStamp) else {
-                out.append(DataModelViolation(.validityPeriod, path.appending(key),
-                                              "\(key) must be an XML Schema dateTimeStamp such as 2025-01-01T00:00:00Z (with a time zone)"))
+                out.append(
+                    DataModelViolation(
+                        .validityPeriod, path.appending(key),
+                        "\(key) must be an XML Schema dateTimeStamp such as 2025-01-01T00:00:00Z (with a time zone)"))
                 continue
             }
             if key == "validFrom" { from = t } else { until = t }

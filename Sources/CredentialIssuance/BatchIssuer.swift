@@ -35,11 +35,14 @@ public struct CredentialSecuring: Sendable {
             throw IssuanceError(.invalidKey, error.message, location: "seal certificate")
         }
         guard let country = Countries.alpha3(fromAlpha2: identity.countryCode) else {
-            throw IssuanceError(.invalidKey, "the seal certificate's country \(identity.countryCode) is not one skillcred maps to an EU country code", location: "seal certificate")
+            throw IssuanceError(
+                .invalidKey, "the seal certificate's country \(identity.countryCode) is not one skillcred maps to an EU country code",
+                location: "seal certificate")
         }
         let id = issuerID ?? stableEDCIssuerID(organizationIdentifier: identity.organizationIdentifier)
-        let issuer = IssuerProfile(id: id, legalName: LanguageMap("en", identity.legalName), country: country,
-                                   eIDASIdentifier: identity.organizationIdentifier, altLabel: identity.commonName)
+        let issuer = IssuerProfile(
+            id: id, legalName: LanguageMap("en", identity.legalName), country: country,
+            eIDASIdentifier: identity.organizationIdentifier, altLabel: identity.commonName)
         return CredentialSecuring(method: .jades(sealer), issuer: issuer, registryIssuer: id, format: .edcJAdES)
     }
 
@@ -60,8 +63,10 @@ public struct CredentialSecuring: Sendable {
     /// - Parameter cryptosuite: the proof's suite; `nil` takes the key's default (eddsa-rdfc-2022 for Ed25519,
     ///   ecdsa-rdfc-2019 for P-256/P-384). A suite the key cannot sign (an ECDSA suite with an Ed25519 key, or
     ///   the reverse) is refused with ``IssuanceError/Code/invalidKey``.
-    public static func dataIntegrity(key: any SigningKey, issuerName: LanguageMap, country: String,
-                                     eIDASIdentifier: String? = nil, cryptosuite: Cryptosuite? = nil) throws(IssuanceError) -> CredentialSecuring {
+    public static func dataIntegrity(
+        key: any SigningKey, issuerName: LanguageMap, country: String,
+        eIDASIdentifier: String? = nil, cryptosuite: Cryptosuite? = nil
+    ) throws(IssuanceError) -> CredentialSecuring {
         let proofKey: ProofSigningKey
         let did: String, vm: String
         do {
@@ -80,8 +85,9 @@ public struct CredentialSecuring: Sendable {
             throw IssuanceError(.invalidKey, error.message, location: "--key")
         }
         let issuer = IssuerProfile(id: did, legalName: issuerName, country: country, eIDASIdentifier: eIDASIdentifier)
-        return CredentialSecuring(method: .dataIntegrity(DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()), proofKey, verificationMethod: vm, suite: suite),
-                                  issuer: issuer, registryIssuer: did, format: .vc2)
+        return CredentialSecuring(
+            method: .dataIntegrity(DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()), proofKey, verificationMethod: vm, suite: suite),
+            issuer: issuer, registryIssuer: did, format: .vc2)
     }
 
     /// The Data Integrity suite of VC 2.0 credentials; `nil` for EDC sealing.
@@ -135,8 +141,10 @@ public struct BatchIssuer: Sendable {
     /// Who is recorded in the audit log.
     public var actor = "skillcred issue"
 
-    public init(template: CredentialTemplate, securing: CredentialSecuring, registry: any RegistryStore,
-                outputDirectory: URL, statusBaseURL: String = StatusAllocationPolicy().statusBaseURL) {
+    public init(
+        template: CredentialTemplate, securing: CredentialSecuring, registry: any RegistryStore,
+        outputDirectory: URL, statusBaseURL: String = StatusAllocationPolicy().statusBaseURL
+    ) {
         self.template = template
         self.securing = securing
         self.registry = registry
@@ -155,9 +163,11 @@ public struct BatchIssuer: Sendable {
     public static func statusPolicy(registryIssuer: String, format: IssueFormat, statusBaseURL: String) -> StatusAllocationPolicy {
         var base = statusBaseURL
         while base.hasSuffix("/") { base.removeLast() }
-        let slug = String(String.UnicodeScalarView(registryIssuer.unicodeScalars.map { c in
-            (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")) ? c : "-"
-        }))
+        let slug = String(
+            String.UnicodeScalarView(
+                registryIssuer.unicodeScalars.map { c in
+                    (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")) ? c : "-"
+                }))
         return StatusAllocationPolicy(purposes: statusPurposes(format), statusBaseURL: base + "/" + slug)
     }
 
@@ -186,8 +196,9 @@ public struct BatchIssuer: Sendable {
     /// - Parameter policy: where status lists go; `nil` is ``statusPolicy``. Lists are per issuer, so a
     ///   different base only decides the URL of the issuer's next new list.
     public func issueOne(_ row: RecipientRow, policy: StatusAllocationPolicy? = nil, now: Date = Date()) async throws(IssuanceError) -> SingleIssue {
-        let request = ReservationRequest(issuer: securing.registryIssuer, batch: template.id, rowKey: row.id, format: securing.format.rawValue,
-                                         newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+        let request = ReservationRequest(
+            issuer: securing.registryIssuer, batch: template.id, rowKey: row.id, format: securing.format.rawValue,
+            newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
         let records: [CredentialRecord]
         do { records = try await registry.reserve([request], policy: policy ?? statusPolicy) } catch {
             throw IssuanceError(.registry, error.message, location: "registry")
@@ -249,8 +260,9 @@ public struct BatchIssuer: Sendable {
             let chunk = Array(rows[offset..<min(rows.count, offset + max(1, chunkSize))])
             offset += chunk.count
             let requests = chunk.map {
-                ReservationRequest(issuer: securing.registryIssuer, batch: template.id, rowKey: $0.id, format: securing.format.rawValue,
-                                   newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+                ReservationRequest(
+                    issuer: securing.registryIssuer, batch: template.id, rowKey: $0.id, format: securing.format.rawValue,
+                    newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
             }
             let records: [CredentialRecord]
             do { records = try await registry.reserve(requests, policy: policy) } catch {
@@ -287,7 +299,9 @@ public struct BatchIssuer: Sendable {
         return summary
     }
 
-    private func secureInParallel(_ work: [(row: RecipientRow, record: CredentialRecord)]) async throws(IssuanceError) -> [(credentialID: String, document: [UInt8])] {
+    private func secureInParallel(
+        _ work: [(row: RecipientRow, record: CredentialRecord)]
+    ) async throws(IssuanceError) -> [(credentialID: String, document: [UInt8])] {
         guard !work.isEmpty else { return [] }
         let lanes = max(1, min(concurrency, work.count))
         let me = self
@@ -341,13 +355,15 @@ public struct BatchIssuer: Sendable {
         }
         switch securing.method {
         case .jades(let sealer):
-            let json = builder.edcJSON(row: row, credentialID: record.id, issuer: securing.issuer, issued: now,
-                                       status: entries.first { $0.statusPurpose == "revocation" })
+            let json = builder.edcJSON(
+                row: row, credentialID: record.id, issuer: securing.issuer, issued: now,
+                status: entries.first { $0.statusPurpose == "revocation" })
             if validateProfile {
                 let report = ProfileValidator().validate(json)
                 if let first = report.violations.first {
-                    throw IssuanceError(.profileViolation, "the credential for row \(row.id) breaks the EDC profile (\(report.violations.count) violation(s)); first: \(first)",
-                                        location: "line \(row.line)")
+                    throw IssuanceError(
+                        .profileViolation, "the credential for row \(row.id) breaks the EDC profile (\(report.violations.count) violation(s)); first: \(first)",
+                        location: "line \(row.line)")
                 }
             }
             do {
@@ -365,11 +381,13 @@ public struct BatchIssuer: Sendable {
             do throws(IssuerChecks.Refusal) {
                 try IssuerChecks.check(json, cryptosuite: suite)
             } catch {
-                throw IssuanceError(.dataModelViolation, "the credential for row \(row.id) breaks the VC data model: \(error)",
-                                    location: "line \(row.line)")
+                throw IssuanceError(
+                    .dataModelViolation, "the credential for row \(row.id) breaks the VC data model: \(error)",
+                    location: "line \(row.line)")
             }
-            let options = ProofOptions(cryptosuite: suite, verificationMethod: vm,
-                                       created: XSDDateTime.format(now))
+            let options = ProofOptions(
+                cryptosuite: suite, verificationMethod: vm,
+                created: XSDDateTime.format(now))
             do {
                 return JSONWriter.data(try signer.addProof(to: json, options: options, key: key), style: .pretty)
             } catch {
@@ -390,7 +408,8 @@ public struct BatchIssuer: Sendable {
         while true {
             attempt += 1
             let temp = partialDirectory.appendingPathComponent("\(url.lastPathComponent).\(UUID().uuidString.prefix(8).lowercased()).tmp")
-            let failure = Self.writeDurably(bytes, to: temp.path, folder: partialDirectory)
+            let failure =
+                Self.writeDurably(bytes, to: temp.path, folder: partialDirectory)
                 ?? (rename(temp.path, url.path) == 0 ? nil : errno)
             guard let failure else { return }
             unlink(temp.path)

@@ -137,9 +137,10 @@ public struct CredentialBuilder: Sendable {
             spec.eqfLevel = t.eqfLevel.map { .eqfLevel($0) }
             if let ects = t.ectsCredits {
                 var credit = CreditPoint()
-                credit.framework = Concept(id: "http://data.europa.eu/snb/education-credit/6fcec5c5af",
-                                           scheme: "http://data.europa.eu/snb/education-credit/25831c2",
-                                           prefLabel: LanguageMap("en", "European Credit Transfer System"))
+                credit.framework = Concept(
+                    id: "http://data.europa.eu/snb/education-credit/6fcec5c5af",
+                    scheme: "http://data.europa.eu/snb/education-credit/25831c2",
+                    prefLabel: LanguageMap("en", "European Credit Transfer System"))
                 credit.point = ects
                 spec.creditPoint = [credit]
             }
@@ -210,8 +211,10 @@ public struct CredentialBuilder: Sendable {
     ///
     /// The EDC shapes allow at most one `credentialStatus` (an IRI of class `CredentialStatus`), so an EDC
     /// carries one entry, typed both `CredentialStatus` and `BitstringStatusListEntry`.
-    public func edcJSON(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
-                        status: StatusListEntry?) -> JSONValue {
+    public func edcJSON(
+        row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
+        status: StatusListEntry?
+    ) -> JSONValue {
         var credential = model(row: row, credentialID: credentialID, issuer: issuer, issued: issued)
         if let status {
             var entry = status.json.objectValue ?? JSONObject()
@@ -226,8 +229,10 @@ public struct CredentialBuilder: Sendable {
     /// VC 1.1-only members (`issuanceDate`, `issued`, `expirationDate`) and the EDC SHACL
     /// `credentialSchema` are left out; ELM `description` language maps become VC 2.0 language value
     /// objects, because VC 2.0 protects `description`.
-    public func vc2JSON(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
-                        statuses: [StatusListEntry]) -> JSONValue {
+    public func vc2JSON(
+        row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date,
+        statuses: [StatusListEntry]
+    ) -> JSONValue {
         let edc = model(row: row, credentialID: credentialID, issuer: issuer, issued: issued)
             .jsonValue(options: EDCEncodingOptions(idSeed: credentialID))
         guard let object = edc.objectValue else { return edc }

@@ -93,8 +93,10 @@ public struct CredentialTemplate: Sendable {
     }
 
     /// Reads a template from JSON bytes; `readImage` returns the bytes of `display.image`.
-    public static func parse(_ bytes: [UInt8], name: String,
-                             readImage: (String) throws(IssuanceError) -> [UInt8]) throws(IssuanceError) -> CredentialTemplate {
+    public static func parse(
+        _ bytes: [UInt8], name: String,
+        readImage: (String) throws(IssuanceError) -> [UInt8]
+    ) throws(IssuanceError) -> CredentialTemplate {
         let json: JSONValue
         do { json = try JSONParser.parse(bytes, limits: .default) } catch {
             throw IssuanceError(.invalidTemplate, error.message, location: "\(name):\(error.line):\(error.column)")
@@ -148,8 +150,10 @@ public struct CredentialTemplate: Sendable {
                 guard ESCOSkillURI.isValid(skill) else {
                     throw r.fail(op.appending("escoSkill"), "must be an ESCO skill URI http://data.europa.eu/esco/skill/<uuid>")
                 }
-                outcomes.append(Outcome(title: try r.languageMap(o, "title", op, languages: languages), escoSkill: skill,
-                                        skillLabel: try r.languageMap(o, "skillLabel", op, languages: nil)))
+                outcomes.append(
+                    Outcome(
+                        title: try r.languageMap(o, "title", op, languages: languages), escoSkill: skill,
+                        skillLabel: try r.languageMap(o, "skillLabel", op, languages: nil)))
             }
         }
         guard let bodyValue = root["awardingBody"]?.objectValue else {
@@ -160,9 +164,10 @@ public struct CredentialTemplate: Sendable {
         guard Countries.isAlpha3(country) else {
             throw r.fail(bp.appending("country"), "must be an ISO 3166-1 alpha-3 country code such as BEL")
         }
-        let body = AwardingBody(legalName: try r.languageMap(bodyValue, "legalName", bp, languages: nil), country: country,
-                                homepage: try r.optionalString(bodyValue, "homepage", bp),
-                                eIDASIdentifier: try r.optionalString(bodyValue, "eIDASIdentifier", bp))
+        let body = AwardingBody(
+            legalName: try r.languageMap(bodyValue, "legalName", bp, languages: nil), country: country,
+            homepage: try r.optionalString(bodyValue, "homepage", bp),
+            eIDASIdentifier: try r.optionalString(bodyValue, "eIDASIdentifier", bp))
         let grade = try r.optionalLanguageMap(root, "grade", p, languages: nil)
         let assessmentTitle = try r.optionalLanguageMap(root, "assessmentTitle", p, languages: nil)
         let note = try r.optionalLanguageMap(root, "note", p, languages: nil)
@@ -197,9 +202,11 @@ public struct CredentialTemplate: Sendable {
             }
             validForDays = n
         }
-        let known: Set<String> = ["id", "version", "claimType", "languages", "title", "description", "eqfLevel", "ectsCredits",
-                                  "volumeOfLearning", "learningOutcomes", "awardingBody", "grade", "assessmentTitle", "note",
-                                  "identifierScheme", "period", "display", "validity", "$comment"]
+        let known: Set<String> = [
+            "id", "version", "claimType", "languages", "title", "description", "eqfLevel", "ectsCredits",
+            "volumeOfLearning", "learningOutcomes", "awardingBody", "grade", "assessmentTitle", "note",
+            "identifierScheme", "period", "display", "validity", "$comment",
+        ]
         for key in root.keys where !known.contains(key) {
             throw r.fail(p.appending(key), "unknown template member (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -313,8 +320,9 @@ extension CredentialTemplate {
     public func skillsMissing(from catalog: ESCOCatalog, templateName: String) -> [IssuanceError] {
         learningOutcomes.enumerated().compactMap { index, outcome in
             catalog.skill(outcome.escoSkill) == nil
-                ? IssuanceError(.invalidTemplate, "\(outcome.escoSkill) is not a skill of the ESCO export (\(catalog.source))",
-                                location: "\(templateName): $.learningOutcomes[\(index)].escoSkill")
+                ? IssuanceError(
+                    .invalidTemplate, "\(outcome.escoSkill) is not a skill of the ESCO export (\(catalog.source))",
+                    location: "\(templateName): $.learningOutcomes[\(index)].escoSkill")
                 : nil
         }
     }

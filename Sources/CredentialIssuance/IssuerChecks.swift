@@ -31,8 +31,10 @@ public enum IssuerChecks {
     /// Refuses `credential` when an issuer must not secure it with `cryptosuite`.
     ///
     /// - Parameter canonicalizer: the JSON-LD engine the RDFC suites would use (its contexts and limits).
-    public static func check(_ credential: JSONValue, cryptosuite: Cryptosuite,
-                             canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()) throws(Refusal) {
+    public static func check(
+        _ credential: JSONValue, cryptosuite: Cryptosuite,
+        canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()
+    ) throws(Refusal) {
         let violations = DataModelValidator().validateCredential(credential)
         guard violations.isEmpty else {
             throw Refusal(problems: violations.map { Problem(path: $0.path.description, message: "\($0.rule): \($0.message)") })

@@ -2,6 +2,7 @@ import CredentialJSON
 import Foundation
 import JAdES
 import KeyManagement
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -167,11 +168,15 @@ public struct IssuingDataDirectory: Sendable {
         case (false, false):
             return false
         case (true, false):
-            throw DataDirectoryError(.incompleteSeal, "the seal certificate chain exists but the seal key \(sealKeyPath) does not; add the key, or remove the chain to get a demo seal",
-                                     location: sealChainURL.path)
+            throw DataDirectoryError(
+                .incompleteSeal,
+                "the seal certificate chain exists but the seal key \(sealKeyPath) does not; add the key, or remove the chain to get a demo seal",
+                location: sealChainURL.path)
         case (false, true):
-            throw DataDirectoryError(.incompleteSeal, "the seal key exists but its certificate chain \(sealChainURL.path) does not; add the chain, or remove the key to get a demo seal",
-                                     location: sealKeyPath)
+            throw DataDirectoryError(
+                .incompleteSeal,
+                "the seal key exists but its certificate chain \(sealChainURL.path) does not; add the chain, or remove the key to get a demo seal",
+                location: sealKeyPath)
         case (true, true):
             return true
         }

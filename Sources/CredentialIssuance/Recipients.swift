@@ -95,14 +95,17 @@ public enum Recipients {
     /// Validates every row; stops once `maxErrors` problems are found.
     ///
     /// Throws only for file-level problems (not CSV, missing column); row problems are in the result.
-    public static func validate(csv bytes: [UInt8], name: String, template: CredentialTemplate?,
-                                maxErrors: Int = defaultMaxErrors, today: Date = Date()) throws(IssuanceError) -> RecipientValidation {
+    public static func validate(
+        csv bytes: [UInt8], name: String, template: CredentialTemplate?,
+        maxErrors: Int = defaultMaxErrors, today: Date = Date()
+    ) throws(IssuanceError) -> RecipientValidation {
         let records: [[String]]
         do { records = try CSVReader.records(bytes, maxBytes: maxBytes) } catch {
             throw IssuanceError(.invalidRecipients, error.message, location: "\(name):\(error.line):\(error.column)")
         }
         guard let header = records.first else {
-            throw IssuanceError(.invalidRecipients, "the file is empty; expected a header line with \(requiredColumns.joined(separator: ","))", location: "\(name):1")
+            throw IssuanceError(
+                .invalidRecipients, "the file is empty; expected a header line with \(requiredColumns.joined(separator: ","))", location: "\(name):1")
         }
         var seenHeader = Set<String>()
         for (k, column) in header.enumerated() {
@@ -128,8 +131,10 @@ public enum Recipients {
             result.rowCount += 1
             var problems: [RowProblem] = []
             if record.count != header.count {
-                problems.append(RowProblem(line: line, rowID: record.first.flatMap { $0.isEmpty ? nil : $0 }, column: "*", code: .fieldCount,
-                                           reason: "the row has \(record.count) fields, the header \(header.count)"))
+                problems.append(
+                    RowProblem(
+                        line: line, rowID: record.first.flatMap { $0.isEmpty ? nil : $0 }, column: "*", code: .fieldCount,
+                        reason: "the row has \(record.count) fields, the header \(header.count)"))
             }
             var values = [String: String](minimumCapacity: header.count)
             for (k, column) in header.enumerated() {
@@ -176,8 +181,10 @@ public enum Recipients {
     /// The problems of one row's values, in the order a reader fixes them: lengths, missing values, id, dates, e-mail.
     ///
     /// - Parameter seenID: returns the line that already has this id (and records it otherwise).
-    static func check(_ values: [String: String], columns: [String], needed: [String], line: Int, todayText: String,
-                      seenID: (String) -> Int?) -> [RowProblem] {
+    static func check(
+        _ values: [String: String], columns: [String], needed: [String], line: Int, todayText: String,
+        seenID: (String) -> Int?
+    ) -> [RowProblem] {
         var problems: [RowProblem] = []
         let rowID = values[idColumn].flatMap { $0.isEmpty ? nil : $0 }
         func problem(_ column: String, _ code: RowProblem.Code, _ reason: String) {
@@ -231,9 +238,9 @@ enum DateText {
     static func isValidDay(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
-              let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)),
-              u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }),
-              (1...12).contains(m), d >= 1
+            let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)),
+            u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }),
+            (1...12).contains(m), d >= 1
         else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]

@@ -100,8 +100,9 @@ private struct Parser {
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         guard buf.count <= limits.maxBytes else {
-            throw JSONParseError(code: .tooLarge, message: "input of \(buf.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
-                                 offset: 0, line: 1, column: 1)
+            throw JSONParseError(
+                code: .tooLarge, message: "input of \(buf.count) bytes exceeds the limit of \(limits.maxBytes) bytes",
+                offset: 0, line: 1, column: 1)
         }
         // A UTF-8 byte order mark is not JSON (RFC 8259 §8.1) but is common in exported files.
         if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { i = 3 }

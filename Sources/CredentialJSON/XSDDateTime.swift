@@ -76,7 +76,8 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     public static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double = 0) -> Date? {
         let (y, m, d) = (Int64(year), Int64(month), Int64(day))
         guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y), (0...23).contains(hour),
-              (0...59).contains(minute), (0...59).contains(second), fraction >= 0, fraction < 1 else { return nil }
+            (0...59).contains(minute), (0...59).contains(second), fraction >= 0, fraction < 1
+        else { return nil }
         let seconds = daysFromCivil(year: y, month: m, day: d) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
@@ -140,7 +141,8 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             guard var year = digits(yearDigits) else { return nil }
             if negative { year = -year }
             guard take("-"), let month = digits(2), take("-"), let day = digits(2), take("T"),
-                  let hour = digits(2), take(":"), let minute = digits(2), take(":"), var second = digits(2) else { return nil }
+                let hour = digits(2), take(":"), let minute = digits(2), take(":"), var second = digits(2)
+            else { return nil }
             var fraction = 0.0
             if take(".") {
                 var scale = 0.1

@@ -39,9 +39,11 @@ public struct APIToken: Sendable, Hashable {
     /// Refuses a name that is not 1–64 characters from `A–Z a–z 0–9 . _ -` (code `invalidInput`), so names
     /// stay safe to print in one line of `tokens list` and in logs.
     public static func validate(name: String) throws(RegistryError) {
-        let ok = !name.isEmpty && name.utf8.count <= maximumNameLength && name.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
-        }
+        let ok =
+            !name.isEmpty && name.utf8.count <= maximumNameLength
+            && name.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+            }
         if !ok { throw RegistryError(.invalidInput, "a token name is 1–64 characters from A–Z a–z 0–9 . _ -") }
     }
 

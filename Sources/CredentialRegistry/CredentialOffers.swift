@@ -36,9 +36,11 @@ public struct CredentialOfferRecord: Sendable, Hashable {
     public var failedAttempts: Int
     public var createdAt: Date
 
-    public init(id: String, issuer: String, batch: String, rowKey: String, credentialID: String, configurations: [String],
-                template: [UInt8], recipient: [UInt8], preAuthorizedCode: String, txCodeHash: String?, txCodeLength: Int?,
-                expiresAt: Date, redeemedAt: Date? = nil, failedAttempts: Int = 0, createdAt: Date) {
+    public init(
+        id: String, issuer: String, batch: String, rowKey: String, credentialID: String, configurations: [String],
+        template: [UInt8], recipient: [UInt8], preAuthorizedCode: String, txCodeHash: String?, txCodeLength: Int?,
+        expiresAt: Date, redeemedAt: Date? = nil, failedAttempts: Int = 0, createdAt: Date
+    ) {
         self.id = id
         self.issuer = issuer
         self.batch = batch
@@ -95,8 +97,10 @@ public protocol CredentialOfferStore: Sendable {
 
     /// Exchanges a pre-authorized code, in one transaction: checks expiry, single use and the transaction code
     /// (by its hash), and on success marks the code used and stores the access token's hash until `tokenExpiresAt`.
-    func redeemPreAuthorizedCode(_ code: String, txCodeHash: String?, accessTokenHash: String, tokenExpiresAt: Date,
-                                 now: Date) async throws(RegistryError) -> CodeRedemption
+    func redeemPreAuthorizedCode(
+        _ code: String, txCodeHash: String?, accessTokenHash: String, tokenExpiresAt: Date,
+        now: Date
+    ) async throws(RegistryError) -> CodeRedemption
 
     /// The offer an unexpired access token (by its hash) is bound to.
     func offer(accessTokenHash: String, now: Date) async throws(RegistryError) -> CredentialOfferRecord?

@@ -8,8 +8,10 @@ public enum IndexAllocator {
     ///
     /// Each draw starts at a uniformly random position and takes the first unused index from there
     /// (wrapping), skipping whole used bytes at once. Returns fewer than `count` when the list fills.
-    public static func draw<R: RandomNumberGenerator>(_ count: Int, size: Int, allocated: inout [UInt8],
-                                                      using rng: inout R) -> [Int] {
+    public static func draw<R: RandomNumberGenerator>(
+        _ count: Int, size: Int, allocated: inout [UInt8],
+        using rng: inout R
+    ) -> [Int] {
         precondition(allocated.count * 8 >= size, "allocation bitmap shorter than the list")
         var result: [Int] = []
         result.reserveCapacity(count)

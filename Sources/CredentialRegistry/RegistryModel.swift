@@ -33,8 +33,10 @@ public struct CredentialRecord: Sendable, Hashable {
     public var document: [UInt8]?
     public var createdAt: Date
 
-    public init(id: String, issuer: String, batch: String, rowKey: String, format: String, state: State,
-                statuses: [StatusAssignment], document: [UInt8]?, createdAt: Date) {
+    public init(
+        id: String, issuer: String, batch: String, rowKey: String, format: String, state: State,
+        statuses: [StatusAssignment], document: [UInt8]?, createdAt: Date
+    ) {
         self.id = id
         self.issuer = issuer
         self.batch = batch
@@ -85,8 +87,10 @@ public struct StatusAllocationPolicy: Sendable, Hashable {
     /// The purposes every credential gets a status entry for unless a policy says otherwise.
     public static let standardPurposes = ["revocation", "suspension"]
 
-    public init(purposes: [String] = StatusAllocationPolicy.standardPurposes, listSize: Int = 131_072,
-                fillThreshold: Double = 0.9375, statusBaseURL: String = "http://localhost:8080/status-lists") {
+    public init(
+        purposes: [String] = StatusAllocationPolicy.standardPurposes, listSize: Int = 131_072,
+        fillThreshold: Double = 0.9375, statusBaseURL: String = "http://localhost:8080/status-lists"
+    ) {
         self.purposes = purposes
         self.listSize = listSize
         self.fillThreshold = fillThreshold

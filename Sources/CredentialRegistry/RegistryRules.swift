@@ -94,8 +94,12 @@ public struct ReservationPlan: Sendable {
         fresh.map { k in
             let r = requests[k]
             let statuses = (assignments[k] ?? []).sorted { $0.purpose < $1.purpose }
-            return (k, CredentialRecord(id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
-                                        state: .reserved, statuses: statuses, document: nil, createdAt: now))
+            return (
+                k,
+                CredentialRecord(
+                    id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
+                    state: .reserved, statuses: statuses, document: nil, createdAt: now)
+            )
         }
     }
 

@@ -42,9 +42,10 @@ public struct StatusListPublisher: Sendable {
 
     /// The list credential for a snapshot: built, encoded and (when a signer is set) signed.
     public func credential(for list: StatusListSnapshot, now: Date = Date()) throws(RegistryError) -> JSONValue {
-        let builder = StatusListCredentialBuilder(url: list.url, issuer: list.issuer, statusPurpose: list.purpose,
-                                                  validFrom: Self.timestamp(now), validUntil: Self.timestamp(now.addingTimeInterval(validity)),
-                                                  ttl: ttl)
+        let builder = StatusListCredentialBuilder(
+            url: list.url, issuer: list.issuer, statusPurpose: list.purpose,
+            validFrom: Self.timestamp(now), validUntil: Self.timestamp(now.addingTimeInterval(validity)),
+            ttl: ttl)
         let unsigned: JSONValue
         do {
             unsigned = try builder.credential(for: Bitstring(bytes: list.bits))

@@ -20,6 +20,9 @@ public struct ServiceConfiguration: Sendable {
     public var verifyRatePerSecond: Double
     /// How many verification requests a client may send in a burst.
     public var verifyBurst: Double
+    /// Requests per second a client may send to the wallet endpoints that write to the registry or sign (OpenID4VCI
+    /// token, nonce and credential); twice as many in a burst. One wallet needs three per credential.
+    public var walletRatePerSecond: Double = 20
     /// How many verifications run at once (default: twice the processor count); the rest queue in arrival order.
     public var verifyConcurrency: Int
     /// How many verifications may queue (default 1,024); beyond it the service answers 503 with Retry-After.
@@ -53,12 +56,14 @@ public struct ServiceConfiguration: Sendable {
     /// `samples/templates` when it exists in the working directory).
     public var templateSeedDirectory: URL?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "skillcred-data"),
-                databaseSpec: String? = nil, publicBaseURL: String? = nil, maxBodyBytes: Int = 10 * 1024 * 1024,
-                maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
-                statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil,
-                verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount, verifyQueueLimit: Int = 1024,
-                templateSeedDirectory: URL? = nil, timeStampAnchorDirectory: URL? = nil, trustedIssuersFile: URL? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "skillcred-data"),
+        databaseSpec: String? = nil, publicBaseURL: String? = nil, maxBodyBytes: Int = 10 * 1024 * 1024,
+        maxJSONDepth: Int = 64, verifyRatePerSecond: Double = 50, verifyBurst: Double = 100,
+        statusListTTLMilliseconds: Int = 300_000, trustAnchorDirectory: URL? = nil,
+        verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount, verifyQueueLimit: Int = 1024,
+        templateSeedDirectory: URL? = nil, timeStampAnchorDirectory: URL? = nil, trustedIssuersFile: URL? = nil
+    ) {
         self.timeStampAnchorDirectory = timeStampAnchorDirectory
         self.trustedIssuersFile = trustedIssuersFile
         self.host = host

@@ -61,16 +61,19 @@ struct IssueOptions: Sendable {
         }
         if let f = o["format"] {
             guard let s = f.stringValue, let format = IssueFormat(rawValue: s) else {
-                throw ServiceProblem.unprocessable("unsupportedFormat", "options.format must be one of \(formats.joined(separator: ", "))", path: "$.options.format")
+                throw ServiceProblem.unprocessable(
+                    "unsupportedFormat", "options.format must be one of \(formats.joined(separator: ", "))", path: "$.options.format")
             }
             options.format = format
         }
         if let c = o["cryptosuite"] {
             guard let s = c.stringValue, let suite = Cryptosuite(rawValue: s) else {
-                throw ServiceProblem.unprocessable("unsupportedSuite", "options.cryptosuite must be one of \(suites.joined(separator: ", "))", path: "$.options.cryptosuite")
+                throw ServiceProblem.unprocessable(
+                    "unsupportedSuite", "options.cryptosuite must be one of \(suites.joined(separator: ", "))", path: "$.options.cryptosuite")
             }
             guard options.format == .vc2 else {
-                throw ServiceProblem.unprocessable("unsupportedSuite", "edc-jades credentials are sealed with JAdES; options.cryptosuite applies to vc2 only", path: "$.options.cryptosuite")
+                throw ServiceProblem.unprocessable(
+                    "unsupportedSuite", "edc-jades credentials are sealed with JAdES; options.cryptosuite applies to vc2 only", path: "$.options.cryptosuite")
             }
             options.cryptosuite = suite
         }
@@ -89,7 +92,8 @@ extension CredentialServiceState {
     func signingIdentity(for suite: Cryptosuite) throws(ServiceProblem) -> SigningIdentity {
         if !suite.usesECDSA { return eddsaIdentity }
         guard let ecdsaIdentity else {
-            throw ServiceProblem.unprocessable("unsupportedSuite", "\(suite.rawValue) needs a P-256 key, and this service has none", path: "$.options.cryptosuite")
+            throw ServiceProblem.unprocessable(
+                "unsupportedSuite", "\(suite.rawValue) needs a P-256 key, and this service has none", path: "$.options.cryptosuite")
         }
         return ecdsaIdentity
     }
@@ -125,9 +129,10 @@ extension CredentialServiceState {
 /// Template names: a file `NAME.json` in the service's template folder.
 enum TemplateNames {
     static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 128 && name.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
-        }
+        !name.isEmpty && name.utf8.count <= 128
+            && name.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
+            }
     }
 
     /// The names of the templates in `directory`, sorted.
@@ -159,15 +164,17 @@ extension Handlers {
         case .vc2:
             let identity = try state.signingIdentity(for: options.suite)
             do {
-                securing = try CredentialSecuring.dataIntegrity(key: identity.privateKey, issuerName: template.awardingBody.legalName,
-                                                                country: template.awardingBody.country,
-                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier, cryptosuite: options.suite)
+                securing = try CredentialSecuring.dataIntegrity(
+                    key: identity.privateKey, issuerName: template.awardingBody.legalName,
+                    country: template.awardingBody.country,
+                    eIDASIdentifier: template.awardingBody.eIDASIdentifier, cryptosuite: options.suite)
             } catch {
                 throw ServiceProblem.unprocessable("unsupportedSuite", error.message, path: "$.options.cryptosuite")
             }
         }
-        var issuer = BatchIssuer(template: template, securing: securing, registry: state.registry,
-                                 outputDirectory: state.configuration.dataDirectory, statusBaseURL: state.configuration.statusBaseURL)
+        var issuer = BatchIssuer(
+            template: template, securing: securing, registry: state.registry,
+            outputDirectory: state.configuration.dataDirectory, statusBaseURL: state.configuration.statusBaseURL)
         issuer.actor = "api:\(token.name)"
         let issued: BatchIssuer.SingleIssue
         do {
@@ -185,10 +192,12 @@ extension Handlers {
         }
         let document: JSONValue
         do { document = try JSONParser.parse(issued.document) } catch { throw ServiceProblem.internalError }
-        context.logger.info("issued", metadata: [
-            "credential": "\(issued.credentialID)", "template": "\(template.id)", "format": "\(options.format.rawValue)",
-            "repeat": "\(issued.alreadyIssued)", "token": "\(token.name)",
-        ])
+        context.logger.info(
+            "issued",
+            metadata: [
+                "credential": "\(issued.credentialID)", "template": "\(template.id)", "format": "\(options.format.rawValue)",
+                "repeat": "\(issued.alreadyIssued)", "token": "\(token.name)",
+            ])
         return jsonResponse(.object(["verifiableCredential": document]), status: issued.alreadyIssued ? .ok : .created)
     }
 
@@ -203,9 +212,10 @@ extension Handlers {
             let path = folder.appendingPathComponent(name + ".json").path
             guard FileManager.default.fileExists(atPath: path) else {
                 let known = TemplateNames.list(folder)
-                throw ServiceProblem(status: 404, code: "unknownTemplate", title: "Not found",
-                                     detail: "the service has no template \(name) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))",
-                                     path: "$.template")
+                throw ServiceProblem(
+                    status: 404, code: "unknownTemplate", title: "Not found",
+                    detail: "the service has no template \(name) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))",
+                    path: "$.template")
             }
             do { return try CredentialTemplate.load(path: path) } catch {
                 let at = error.location.flatMap { l in l.range(of: ": $").map { " at $" + l[$0.upperBound...] } } ?? ""
@@ -223,8 +233,9 @@ extension Handlers {
                 throw ServiceProblem.unprocessable("invalidTemplate", error.message, path: path)
             }
         default:
-            throw ServiceProblem.badRequest("invalidTemplate", "template must be a template object (as in samples/templates) or the name of a template the service has",
-                                            path: "$.template")
+            throw ServiceProblem.badRequest(
+                "invalidTemplate", "template must be a template object (as in samples/templates) or the name of a template the service has",
+                path: "$.template")
         }
     }
 
@@ -234,15 +245,18 @@ extension Handlers {
         let location = "template: $.display.image"
         if image.hasPrefix("data:") {
             guard let comma = image.firstIndex(of: ","), image[..<comma].hasSuffix(";base64"),
-                  let bytes = Data(base64Encoded: String(image[image.index(after: comma)...])) else {
+                let bytes = Data(base64Encoded: String(image[image.index(after: comma)...]))
+            else {
                 throw IssuanceError(.invalidTemplate, "must be a base64 data: URI such as data:image/png;base64,…", location: location)
             }
             return Array(bytes)
         }
         guard TemplateNames.isValid(image), !image.hasPrefix("."),
-              let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(image).path) else {
-            throw IssuanceError(.invalidTemplate, "must be a data: URI (data:image/png;base64,…) or the file name of an image in the service's template folder",
-                                location: location)
+            let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(image).path)
+        else {
+            throw IssuanceError(
+                .invalidTemplate, "must be a data: URI (data:image/png;base64,…) or the file name of an image in the service's template folder",
+                location: location)
         }
         return Array(bytes)
     }
@@ -250,8 +264,9 @@ extension Handlers {
     /// `recipient`: one record with the columns of a recipients CSV row, checked by the same rules.
     func recipient(_ value: JSONValue?, template: CredentialTemplate) throws(ServiceProblem) -> RecipientRow {
         guard let object = value?.objectValue else {
-            throw ServiceProblem.badRequest("invalidRecipient", "recipient must be an object with id, givenName, familyName and the template's columns",
-                                            path: "$.recipient")
+            throw ServiceProblem.badRequest(
+                "invalidRecipient", "recipient must be an object with id, givenName, familyName and the template's columns",
+                path: "$.recipient")
         }
         let base = JSONPath.root.appending("recipient")
         var values: [String: String] = [:]
@@ -272,8 +287,11 @@ extension Handlers {
             status: 422, code: "invalidRecipient", title: "Unprocessable content",
             detail: problems.map { "\(path($0)): \($0.reason)" }.joined(separator: "; "),
             path: problems.first.map(path),
-            extra: ["errors": .array(problems.map { p in
-                .object(["instance": .string(path(p)), "code": .string(p.code.rawValue), "detail": .string(p.reason)])
-            })])
+            extra: [
+                "errors": .array(
+                    problems.map { p in
+                        .object(["instance": .string(path(p)), "code": .string(p.code.rawValue), "detail": .string(p.reason)])
+                    })
+            ])
     }
 }

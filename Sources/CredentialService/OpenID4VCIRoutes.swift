@@ -15,8 +15,10 @@ enum OpenID4VCIRoutes {
     /// type metadata) to the public group `open`, which answers CORS, since a wallet may run in a browser and
     /// holds only bearer tokens of its own; creating offers (an issuer's token) and the offer page to `router`.
     /// Returns the public routes' paths and methods, for their CORS preflight answers.
-    static func add(to router: Router<ServiceRequestContext>, public open: RouterGroup<ServiceRequestContext>,
-                    state: CredentialServiceState) -> [(path: String, method: String)] {
+    static func add(
+        to router: Router<ServiceRequestContext>, public open: RouterGroup<ServiceRequestContext>,
+        state: CredentialServiceState
+    ) -> [(path: String, method: String)] {
         let h = OpenID4VCIHandlers(state: state)
         var wallet: [(path: String, method: String)] = []
         let issuerPath = state.openID4VCI.description.issuerPath
@@ -29,9 +31,19 @@ enum OpenID4VCIRoutes {
                 wallet.append(("/.well-known/\(name)" + issuerPath, "GET"))
             }
         }
-        open.post("/openid4vci/token") { request, _ in await h.token(request) }
-        open.post("/openid4vci/nonce") { _, _ in await h.nonce() }
-        open.post("/openid4vci/credential") { request, context in await h.credential(request, context) }
+        // Each writes a row or signs: bounded per client (--wallet-rate), like verification.
+        open.post("/openid4vci/token") { request, context in
+            guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
+            return await h.token(request)
+        }
+        open.post("/openid4vci/nonce") { _, context in
+            guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
+            return await h.nonce()
+        }
+        open.post("/openid4vci/credential") { request, context in
+            guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
+            return await h.credential(request, context)
+        }
         open.get("/openid4vci/offers/:id") { _, context in try await h.offer(context) }
         open.get("/openid4vci/offers/:id/qr.svg") { _, context in try await h.qr(context, png: false) }
         open.get("/openid4vci/offers/:id/qr.png") { _, context in try await h.qr(context, png: true) }
@@ -39,9 +51,11 @@ enum OpenID4VCIRoutes {
         open.get(RouterPath(LearningAchievementSDJWT.vctPath)) { _, _ in
             jsonResponse(LearningAchievementSDJWT.typeMetadata(issuer: state.openID4VCI.description.issuer))
         }
-        wallet += [("/openid4vci/token", "POST"), ("/openid4vci/nonce", "POST"), ("/openid4vci/credential", "POST"),
-                   ("/openid4vci/offers/:id", "GET"), ("/openid4vci/offers/:id/qr.svg", "GET"), ("/openid4vci/offers/:id/qr.png", "GET"),
-                   ("/status-lists/token/:purpose/:number", "GET"), (LearningAchievementSDJWT.vctPath, "GET")]
+        wallet += [
+            ("/openid4vci/token", "POST"), ("/openid4vci/nonce", "POST"), ("/openid4vci/credential", "POST"),
+            ("/openid4vci/offers/:id", "GET"), ("/openid4vci/offers/:id/qr.svg", "GET"), ("/openid4vci/offers/:id/qr.png", "GET"),
+            ("/status-lists/token/:purpose/:number", "GET"), (LearningAchievementSDJWT.vctPath, "GET"),
+        ]
         // An issuer's bearer token creates offers: no CORS. The offer page is the learner's, same origin.
         router.post("/openid4vci/offers") { request, context in try await h.createOffer(request, context) }
         router.get("/offers/:id") { request, context in try await h.offerPage(request, context) }
@@ -141,9 +155,11 @@ struct OpenID4VCIHandlers: Sendable {
                 throw OpenID4VCIError(.invalidCredentialRequest, "the request body is not JSON: \(error.message)")
             }
             let delivered = try await issuer.credential(accessToken: token, body: json)
-            context.logger.info("openid4vci credential", metadata: [
-                "credential": "\(delivered.credentialID)", "configuration": "\(delivered.configuration.rawValue)",
-            ])
+            context.logger.info(
+                "openid4vci credential",
+                metadata: [
+                    "credential": "\(delivered.credentialID)", "configuration": "\(delivered.configuration.rawValue)",
+                ])
             return noStore(delivered.response)
         } catch {
             if error.code == .serverError { context.logger.error("openid4vci credential failed", metadata: ["reason": "\(error.message)"]) }
@@ -153,7 +169,7 @@ struct OpenID4VCIHandlers: Sendable {
 
     func offerID(_ context: ServiceRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty, id.utf8.count <= 64,
-              id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+            id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
         else { throw ServiceProblem.notFound }
         return id
     }
@@ -168,8 +184,9 @@ struct OpenID4VCIHandlers: Sendable {
 
     func offer(_ context: ServiceRequestContext) async throws -> Response {
         let offer = try await storedOffer(context)
-        let document = issuer.description.offer(configurations: offer.configurations, preAuthorizedCode: offer.preAuthorizedCode,
-                                                txCodeLength: offer.txCodeLength)
+        let document = issuer.description.offer(
+            configurations: offer.configurations, preAuthorizedCode: offer.preAuthorizedCode,
+            txCodeLength: offer.txCodeLength)
         return noStore(document)
     }
 
@@ -178,11 +195,13 @@ struct OpenID4VCIHandlers: Sendable {
         let code: QRCode
         do { code = try QRCode(issuer.description.offerLink(offer.id)) } catch { throw ServiceProblem.internalError }
         if png {
-            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: code.png())))
+            return Response(
+                status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: code.png())))
         }
-        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: code.svg())))
+        return Response(
+            status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: code.svg())))
     }
 
     func offerPage(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
@@ -190,8 +209,9 @@ struct OpenID4VCIHandlers: Sendable {
         let link = issuer.description.offerLink(offer.id)
         let code: QRCode
         do { code = try QRCode(link) } catch { throw ServiceProblem.internalError }
-        var response = WebPage.offerPage(link: link, svg: code.svg(scale: 6), expiresAt: offer.expiresAt, redeemed: offer.redeemedAt != nil,
-                                         needsTxCode: offer.txCodeLength != nil, language: WebPage.language(for: request))
+        var response = WebPage.offerPage(
+            link: link, svg: code.svg(scale: 6), expiresAt: offer.expiresAt, redeemed: offer.redeemedAt != nil,
+            needsTxCode: offer.txCodeLength != nil, language: WebPage.language(for: request))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -207,7 +227,8 @@ struct OpenID4VCIHandlers: Sendable {
         var configurations = CredentialConfiguration.allCases
         if let formats = body["formats"] {
             guard let names = formats.arrayValue?.compactMap(\.stringValue), !names.isEmpty, names.count == formats.arrayValue?.count else {
-                throw ServiceProblem.badRequest("invalidFormats", "formats must be a non-empty array of dc+sd-jwt, ldp_vc, jwt_vc_json (or configuration ids)", path: "$.formats")
+                throw ServiceProblem.badRequest(
+                    "invalidFormats", "formats must be a non-empty array of dc+sd-jwt, ldp_vc, jwt_vc_json (or configuration ids)", path: "$.formats")
             }
             configurations = []
             for name in names {
@@ -224,12 +245,15 @@ struct OpenID4VCIHandlers: Sendable {
         default: throw ServiceProblem.badRequest("invalidTxCode", "txCode must be true or false", path: "$.txCode")
         }
         let templateJSON: [UInt8]
-        do { templateJSON = try OpenID4VCIIssuer.templateForStorage(template, json: Self.templateJSON(body["template"], folder: state.templateDirectory)) } catch {
+        do {
+            templateJSON = try OpenID4VCIIssuer.templateForStorage(template, json: Self.templateJSON(body["template"], folder: state.templateDirectory))
+        } catch {
             throw ServiceProblem.unprocessable("invalidTemplate", "the template cannot be stored with the offer", path: "$.template")
         }
         let made: OpenID4VCIIssuer.CreatedOffer
         do {
-            made = try await issuer.createOffer(template: template, templateJSON: templateJSON, row: row, configurations: configurations, withTxCode: withTxCode)
+            made = try await issuer.createOffer(
+                template: template, templateJSON: templateJSON, row: row, configurations: configurations, withTxCode: withTxCode)
         } catch {
             context.logger.error("offer failed", metadata: ["reason": "\(error.message)"])
             throw ServiceProblem(status: 503, code: "registry", title: "Registry", detail: "the registry could not record the offer")
@@ -267,7 +291,8 @@ struct OpenID4VCIHandlers: Sendable {
 
     func tokenStatusList(_ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), purpose == "revocation",
-              let number = context.parameters.get("number"), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
+            let number = context.parameters.get("number"), let n = Int(number), n >= 0
+        else { throw ServiceProblem.notFound }
         let url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
         let found: StatusListSnapshot?
         do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }
@@ -275,8 +300,12 @@ struct OpenID4VCIHandlers: Sendable {
         let ttl = max(1, state.configuration.statusListTTLMilliseconds / 1000)
         let token: String
         do { token = try issuer.statusListToken(for: list, ttl: ttl) } catch { throw ServiceProblem.internalError }
-        return Response(status: .ok, headers: [.contentType: "application/statuslist+jwt", .cacheControl: "public, max-age=\(ttl)",
-                                               .accessControlAllowOrigin: "*"],
-                        body: .init(byteBuffer: ByteBuffer(string: token)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/statuslist+jwt", .cacheControl: "public, max-age=\(ttl)",
+                .accessControlAllowOrigin: "*",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: token)))
     }
 }

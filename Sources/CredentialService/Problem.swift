@@ -57,8 +57,9 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         if status == .tooManyRequests || status == .serviceUnavailable { headers[.retryAfter] = "1" }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         headers.append(contentsOf: extraHeaders)
-        return Response(status: status, headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(json, style: .pretty))))
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(json, style: .pretty))))
     }
 
     static func badRequest(_ code: String, _ detail: String, path: String? = nil) -> ServiceProblem {
@@ -67,8 +68,9 @@ public struct ServiceProblem: Error, Sendable, Hashable {
     static func unprocessable(_ code: String, _ detail: String, path: String? = nil) -> ServiceProblem {
         ServiceProblem(status: 422, code: code, title: "Unprocessable content", detail: detail, path: path)
     }
-    static let unauthorized = ServiceProblem(status: 401, code: "unauthorized", title: "Unauthorized",
-                                             detail: "a valid bearer token is required (Authorization: Bearer …)")
+    static let unauthorized = ServiceProblem(
+        status: 401, code: "unauthorized", title: "Unauthorized",
+        detail: "a valid bearer token is required (Authorization: Bearer …)")
     static func forbidden(_ scope: String) -> ServiceProblem {
         ServiceProblem(status: 403, code: "insufficientScope", title: "Forbidden", detail: "the token does not have the \(scope) scope")
     }
@@ -76,22 +78,27 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large", detail: "the request body is larger than \(limit) bytes")
     }
     static func tooManyItems(_ count: Int, limit: Int, path: String) -> ServiceProblem {
-        ServiceProblem(status: 413, code: "tooManyItems", title: "Too many items",
-                       detail: "the request holds \(count) credentials to verify; the limit is \(limit) per request (--max-items)",
-                       path: path, extra: ["limit": .number(JSONNumber(limit))])
+        ServiceProblem(
+            status: 413, code: "tooManyItems", title: "Too many items",
+            detail: "the request holds \(count) credentials to verify; the limit is \(limit) per request (--max-items)",
+            path: path, extra: ["limit": .number(JSONNumber(limit))])
     }
     static func answerTooLarge(_ size: Int, limit: Int) -> ServiceProblem {
-        ServiceProblem(status: 413, code: "answerTooLarge", title: "Answer too large",
-                       detail: "the report would be \(size) bytes; the limit is \(limit) (--max-answer-bytes): verify fewer or smaller credentials per request",
-                       extra: ["limit": .number(JSONNumber(limit))])
+        ServiceProblem(
+            status: 413, code: "answerTooLarge", title: "Answer too large",
+            detail: "the report would be \(size) bytes; the limit is \(limit) (--max-answer-bytes): verify fewer or smaller credentials per request",
+            extra: ["limit": .number(JSONNumber(limit))])
     }
-    static let rateLimited = ServiceProblem(status: 429, code: "rateLimited", title: "Too many requests",
-                                            detail: "too many verification requests from this client; retry later")
-    static let busy = ServiceProblem(status: 503, code: "busy", title: "Busy",
-                                     detail: "too many verifications are waiting; retry in a moment")
+    static let rateLimited = ServiceProblem(
+        status: 429, code: "rateLimited", title: "Too many requests",
+        detail: "too many verification requests from this client; retry later")
+    static let busy = ServiceProblem(
+        status: 503, code: "busy", title: "Busy",
+        detail: "too many verifications are waiting; retry in a moment")
     static let notFound = ServiceProblem(status: 404, code: "notFound", title: "Not found", detail: "no such resource")
-    static let internalError = ServiceProblem(status: 500, code: "internalError", title: "Internal error",
-                                              detail: "the service could not complete the request; the log has the request id")
+    static let internalError = ServiceProblem(
+        status: 500, code: "internalError", title: "Internal error",
+        detail: "the service could not complete the request; the log has the request id")
 }
 
 /// Turns every error into problem details and logs it by code only (never the message of an unexpected error,
@@ -113,12 +120,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem.response()
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             context.logger.info("refused", metadata: ["status": "413", "code": "bodyTooLarge"])
-            return ServiceProblem(status: 413, code: "bodyTooLarge", title: "Content too large",
-                                  detail: "the request body is larger than the limit").response()
+            return ServiceProblem(
+                status: 413, code: "bodyTooLarge", title: "Content too large",
+                detail: "the request body is larger than the limit"
+            ).response()
         } catch let error as any HTTPResponseError {
             let status = error.status
-            let problem = ServiceProblem(status: status.code, code: status.code == 404 ? "notFound" : "http\(status.code)",
-                                         title: status.reasonPhrase, detail: status.code == 404 ? "no such resource" : status.reasonPhrase)
+            let problem = ServiceProblem(
+                status: status.code, code: status.code == 404 ? "notFound" : "http\(status.code)",
+                title: status.reasonPhrase, detail: status.code == 404 ? "no such resource" : status.reasonPhrase)
             return problem.response()
         } catch {
             context.logger.error("unexpected failure", metadata: ["type": "\(type(of: error))"])

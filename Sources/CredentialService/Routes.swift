@@ -15,9 +15,10 @@ public enum CredentialServiceRoutes {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         let dataDirectory = state.configuration.dataDirectory.standardizedFileURL.path
-        router.add(middleware: ProblemMiddleware(hiddenPaths: [
-            (dataDirectory, "DATA_DIR"), (FileManager.default.currentDirectoryPath, "."),
-        ]))
+        router.add(
+            middleware: ProblemMiddleware(hiddenPaths: [
+                (dataDirectory, "DATA_DIR"), (FileManager.default.currentDirectoryPath, "."),
+            ]))
         let h = Handlers(state: state)
 
         // Public: no token, callable from any origin (CORS on this group only). Each route also answers the CORS
@@ -27,8 +28,9 @@ public enum CredentialServiceRoutes {
             jsonResponse(.object(["status": .string("ok")]))
         }
         open.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         open.post("/credentials/verify") { request, context in try await h.verify(request, context, presentation: false) }
         open.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
@@ -36,8 +38,10 @@ public enum CredentialServiceRoutes {
         open.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
         // The wallet side of OpenID4VCI is public too; creating offers is an issuer's (see OpenID4VCIRoutes).
         let wallet = OpenID4VCIRoutes.add(to: router, public: open, state: state)
-        for (path, method) in [("/healthz", "GET"), ("/openapi.yaml", "GET"), ("/credentials/verify", "POST"), ("/presentations/verify", "POST"),
-                               ("/status-lists/:purpose/:number", "GET"), ("/status-lists/issuers/:issuer/:purpose/:number", "GET")] + wallet {
+        for (path, method) in [
+            ("/healthz", "GET"), ("/openapi.yaml", "GET"), ("/credentials/verify", "POST"), ("/presentations/verify", "POST"),
+            ("/status-lists/:purpose/:number", "GET"), ("/status-lists/issuers/:issuer/:purpose/:number", "GET"),
+        ] + wallet {
             open.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: "\(method), OPTIONS"]) }
         }
 
@@ -76,16 +80,19 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             if request.method == .options {
                 return Response(status: .noContent, headers: [.allow: allow])
             }
-            return ServiceProblem(status: 405, code: "methodNotAllowed", title: "Method not allowed",
-                                  detail: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)")
-                .response(headers: [.allow: allow])
+            return ServiceProblem(
+                status: 405, code: "methodNotAllowed", title: "Method not allowed",
+                detail: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)"
+            )
+            .response(headers: [.allow: allow])
         }
     }
 }
 
 func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-    Response(status: status, headers: [.contentType: contentType],
-             body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value, style: .pretty))))
+    Response(
+        status: status, headers: [.contentType: contentType],
+        body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value, style: .pretty))))
 }
 
 /// Logs each request once, with its id (Hummingbird puts `hb.request.id` in the context's logger), method,
@@ -105,10 +112,12 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = (ContinuousClock.now - start).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
-        context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(Self.loggable(request.uri.path))",
-            "status": "\(response.status.code)", "ms": "\(ms)",
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(Self.loggable(request.uri.path))",
+                "status": "\(response.status.code)", "ms": "\(ms)",
+            ])
         return response
     }
 }
@@ -119,10 +128,12 @@ struct PublicCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.headers[.origin] != nil else { return try await next(request, context) }
         if request.method == .options {
-            return Response(status: .noContent, headers: [
-                .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",
-                .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
-            ])
+            return Response(
+                status: .noContent,
+                headers: [
+                    .accessControlAllowOrigin: "*", .accessControlAllowMethods: "GET, POST, OPTIONS",
+                    .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
+                ])
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = "*"
@@ -142,8 +153,9 @@ struct Handlers: Sendable {
         let bytes = try await readBody(request)
         do { return try JSONParser.parse(bytes.readableBytesView, limits: limits) } catch {
             if error.code == .tooLarge { throw ServiceProblem.tooLarge(state.configuration.maxBodyBytes) }
-            throw ServiceProblem.badRequest(error.code == .tooDeep ? "jsonTooDeep" : "invalidJSON",
-                                            "the body is not acceptable JSON: line \(error.line):\(error.column): \(error.message)")
+            throw ServiceProblem.badRequest(
+                error.code == .tooDeep ? "jsonTooDeep" : "invalidJSON",
+                "the body is not acceptable JSON: line \(error.line):\(error.column): \(error.message)")
         }
     }
 
@@ -181,36 +193,43 @@ struct Handlers: Sendable {
             return try await issueFromTemplate(body, options: options, token: token, context)
         }
         guard case .object(var credential)? = body["credential"] else {
-            throw ServiceProblem.badRequest("missingCredential", "the body must be {\"credential\": {…}, \"options\": {…}} or {\"template\": …, \"recipient\": {…}, \"options\": {…}}", path: "$.credential")
+            throw ServiceProblem.badRequest(
+                "missingCredential", "the body must be {\"credential\": {…}, \"options\": {…}} or {\"template\": …, \"recipient\": {…}, \"options\": {…}}",
+                path: "$.credential")
         }
         guard options.format == .vc2 else {
-            throw ServiceProblem.unprocessable("unsupportedFormat", "a posted credential is secured as vc2; edc-jades is issued from a template and a recipient", path: "$.options.format")
+            throw ServiceProblem.unprocessable(
+                "unsupportedFormat", "a posted credential is secured as vc2; edc-jades is issued from a template and a recipient", path: "$.options.format")
         }
         let suite = options.suite
         let signer = try state.signingIdentity(for: suite)
         let issuerDID = signer.did
         guard credential["@context"]?.asArray.first?.stringValue == "https://www.w3.org/ns/credentials/v2" else {
-            throw ServiceProblem.unprocessable("unsupportedContext", "the credential's first @context must be https://www.w3.org/ns/credentials/v2", path: "$.credential['@context']")
+            throw ServiceProblem.unprocessable(
+                "unsupportedContext", "the credential's first @context must be https://www.w3.org/ns/credentials/v2", path: "$.credential['@context']")
         }
         if credential["proof"] != nil {
             throw ServiceProblem.unprocessable("alreadySecured", "the credential already has a proof", path: "$.credential.proof")
         }
         if credential["credentialStatus"] != nil {
-            throw ServiceProblem.unprocessable("statusAssignedByService", "the service assigns credentialStatus itself; leave it out", path: "$.credential.credentialStatus")
+            throw ServiceProblem.unprocessable(
+                "statusAssignedByService", "the service assigns credentialStatus itself; leave it out", path: "$.credential.credentialStatus")
         }
         switch credential["issuer"] {
         case nil, .null?:
             credential["issuer"] = .string(issuerDID)
         case .string(let s)?:
             guard s == issuerDID else {
-                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID), not \(s)", path: "$.credential.issuer")
+                throw ServiceProblem.unprocessable(
+                    "issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID), not \(s)", path: "$.credential.issuer")
             }
         case .object(var o)?:
             switch o["id"] {
             case nil: o["id"] = .string(issuerDID); credential["issuer"] = .object(o)
             case .string(let s)? where s == issuerDID: break
             default:
-                throw ServiceProblem.unprocessable("issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID)", path: "$.credential.issuer.id")
+                throw ServiceProblem.unprocessable(
+                    "issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID)", path: "$.credential.issuer.id")
             }
         default:
             throw ServiceProblem.unprocessable("invalidIssuer", "issuer must be a string or an object", path: "$.credential.issuer")
@@ -237,11 +256,13 @@ struct Handlers: Sendable {
                 policy: state.statusPolicy(registryIssuer: issuerDID, format: .vc2))
         } catch {
             context.logger.error("registry reserve failed", metadata: ["code": "\(error.code)"])
-            throw ServiceProblem(status: error.code == .conflict ? 409 : 503, code: "registry", title: "Registry", detail: "the registry could not reserve the credential")
+            throw ServiceProblem(
+                status: error.code == .conflict ? 409 : 503, code: "registry", title: "Registry", detail: "the registry could not reserve the credential")
         }
         guard let record = records.first else { throw ServiceProblem.internalError }
         if record.state == .issued {
-            throw ServiceProblem(status: 409, code: "alreadyIssued", title: "Conflict", detail: "a credential with id \(id) was already issued", path: "$.credential.id")
+            throw ServiceProblem(
+                status: 409, code: "alreadyIssued", title: "Conflict", detail: "a credential with id \(id) was already issued", path: "$.credential.id")
         }
         let entries: [JSONValue] = record.statuses.map { s in
             .object([
@@ -277,8 +298,9 @@ struct Handlers: Sendable {
         let body = try await body(request)
         let member = presentation ? "verifiablePresentation" : "verifiableCredential"
         guard let item = body[member], item.objectValue != nil || item.stringValue != nil else {
-            throw ServiceProblem.badRequest("missing\(member.prefix(1).uppercased() + member.dropFirst())",
-                                            "the body must be {\"\(member)\": …, \"options\": {…}}", path: "$.\(member)")
+            throw ServiceProblem.badRequest(
+                "missing\(member.prefix(1).uppercased() + member.dropFirst())",
+                "the body must be {\"\(member)\": …, \"options\": {…}}", path: "$.\(member)")
         }
         let options = body["options"]
         let challenge = options?["challenge"]?.stringValue
@@ -310,8 +332,9 @@ struct Handlers: Sendable {
 
     func boundedJSON(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") throws -> Response {
         let text = JSONWriter.string(value, style: .pretty)
-        return try bounded(Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text))),
-                           size: text.utf8.count)
+        return try bounded(
+            Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text))),
+            size: text.utf8.count)
     }
 
     // MARK: status
@@ -336,10 +359,12 @@ struct Handlers: Sendable {
             case ("revocation", false):
                 throw ServiceProblem.unprocessable("revocationIsFinal", "a revoked credential cannot be reinstated", path: "$.status")
             default:
-                throw ServiceProblem.badRequest("invalidStatusPurpose", "statusPurpose must be revocation or suspension", path: "$.credentialStatus.statusPurpose")
+                throw ServiceProblem.badRequest(
+                    "invalidStatusPurpose", "statusPurpose must be revocation or suspension", path: "$.credentialStatus.statusPurpose")
             }
         } else {
-            throw ServiceProblem.badRequest("missingAction", "give action (revoke|suspend|reinstate) or credentialStatus.statusPurpose with status (true|false)", path: "$")
+            throw ServiceProblem.badRequest(
+                "missingAction", "give action (revoke|suspend|reinstate) or credentialStatus.statusPurpose with status (true|false)", path: "$")
         }
         let reason = body["reason"]?.stringValue
         let result: StatusChangeResult
@@ -347,7 +372,9 @@ struct Handlers: Sendable {
             result = try await state.registry.changeStatus(credentialID: id, action: action, reason: reason, actor: "api:\(token.name)")
         } catch {
             switch error.code {
-            case .notFound: throw ServiceProblem(status: 404, code: "unknownCredential", title: "Not found", detail: "no credential \(id) in the registry", path: "$.credentialId")
+            case .notFound:
+                throw ServiceProblem(
+                    status: 404, code: "unknownCredential", title: "Not found", detail: "no credential \(id) in the registry", path: "$.credentialId")
             case .notAllowed, .noStatusEntry: throw ServiceProblem.unprocessable(error.code.name, error.message, path: "$.credentialId")
             default:
                 context.logger.error("registry status change failed", metadata: ["code": "\(error.code)"])
@@ -355,24 +382,28 @@ struct Handlers: Sendable {
             }
         }
         context.logger.info("status changed", metadata: ["credential": "\(id)", "action": "\(action.rawValue)", "token": "\(token.name)"])
-        return jsonResponse(.object([
-            "credentialId": .string(id), "action": .string(action.rawValue), "changed": .bool(result.changed),
-            "statusListCredential": .string(result.listURL), "statusListIndex": .string(String(result.index)),
-        ]))
+        return jsonResponse(
+            .object([
+                "credentialId": .string(id), "action": .string(action.rawValue), "changed": .bool(result.changed),
+                "statusListCredential": .string(result.listURL), "statusListIndex": .string(String(result.index)),
+            ]))
     }
 
     func statusList(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), let number = context.parameters.get("number"),
-              StatusAllocationPolicy.standardPurposes.contains(purpose), let n = Int(number), n >= 0 else { throw ServiceProblem.notFound }
+            StatusAllocationPolicy.standardPurposes.contains(purpose), let n = Int(number), n >= 0
+        else { throw ServiceProblem.notFound }
         // `/status-lists/{purpose}/{n}` holds the Ed25519 issuer's lists; `/status-lists/issuers/{issuer}/{purpose}/{n}`
         // those of the service's other issuers (P-256 did:key, the EDC seal's organisation).
         let issuer: String
         let url: String
         if let slug = context.parameters.get("issuer") {
             let base = state.otherIssuersStatusBaseURL + "/" + slug
-            guard let owner = state.otherIssuers.first(where: {
-                BatchIssuer.statusPolicy(registryIssuer: $0, format: .vc2, statusBaseURL: state.otherIssuersStatusBaseURL).statusBaseURL == base
-            }) else { throw ServiceProblem.notFound }
+            guard
+                let owner = state.otherIssuers.first(where: {
+                    BatchIssuer.statusPolicy(registryIssuer: $0, format: .vc2, statusBaseURL: state.otherIssuersStatusBaseURL).statusBaseURL == base
+                })
+            else { throw ServiceProblem.notFound }
             issuer = owner
             url = "\(base)/\(purpose)/\(n)"
         } else {

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import NIOCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Runs the service until SIGINT or SIGTERM, then drains in-flight requests (service-lifecycle's graceful shutdown).
@@ -16,16 +16,20 @@ public enum CredentialServiceRunner {
 
     /// The application `skillcred serve` runs: the routes behind the connection limits (idle and header timeout,
     /// connection cap) of ``ServiceConfiguration``.
-    public static func application(state: CredentialServiceState, logger: Logger,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public static func application(
+        state: CredentialServiceState, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = CredentialServiceRoutes.router(state: state)
         let configuration = state.configuration
-        let limiter = ConnectionLimiter(limit: configuration.maxConnections,
-                                        bodyTimeout: .seconds(Int64(configuration.bodyTimeoutSeconds)))
+        let limiter = ConnectionLimiter(
+            limit: configuration.maxConnections,
+            bodyTimeout: .seconds(Int64(configuration.bodyTimeoutSeconds)))
         // The idle timeout also closes a connection whose request head never completes (a slow-headers client).
-        let server = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [limiter.handler()],
-            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+        let server = HTTPServerBuilder.http1(
+            configuration: .init(
+                additionalChannelHandlers: [limiter.handler()],
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
         return Application(
             router: router,
             server: server,

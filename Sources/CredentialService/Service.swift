@@ -34,6 +34,8 @@ public final class CredentialServiceState: Sendable {
     public let verificationMethod: String
     let proofKey: ProofSigningKey
     let limiter: RateLimiter
+    /// The wallet endpoints' own bucket: a nonce or token request writes a row, a credential request signs.
+    let walletLimiter: RateLimiter
     /// Verifications in arrival order, a few at a time.
     let verifyGate: WorkGate
     /// did:key / did:jwk resolutions, shared by every request's verifier.
@@ -55,27 +57,34 @@ public final class CredentialServiceState: Sendable {
     /// Named templates: `NAME.json` (and its images) in `DATA_DIR/templates`.
     public var templateDirectory: URL { configuration.templateDirectory }
 
-    public init(configuration: ServiceConfiguration, registry: any RegistryStore, issuerKey: PrivateKey,
-                issuing: IssuingMaterial = IssuingMaterial()) throws {
+    public init(
+        configuration: ServiceConfiguration, registry: any RegistryStore, issuerKey: PrivateKey,
+        issuing: IssuingMaterial = IssuingMaterial()
+    ) throws {
         self.configuration = configuration
         self.registry = registry
         self.issuerDID = try issuerKey.publicKey.didKey()
         self.verificationMethod = try issuerKey.publicKey.didKeyVerificationMethod()
         self.proofKey = try ProofSigningKey(issuerKey)
         self.eddsaIdentity = try SigningIdentity(issuerKey)
-        self.openID4VCI = try OpenID4VCIIssuer(issuer: configuration.issuerIdentifier, registry: registry, key: issuerKey,
-                                               statusBaseURL: configuration.statusBaseURL, limits: configuration.openID4VCILimits)
+        self.openID4VCI = try OpenID4VCIIssuer(
+            issuer: configuration.issuerIdentifier, registry: registry, key: issuerKey,
+            statusBaseURL: configuration.statusBaseURL, limits: configuration.openID4VCILimits)
         self.ecdsaIdentity = try issuing.ecdsaKey.map(SigningIdentity.init)
         self.edcSecuring = try issuing.sealer.map { sealer in
-            try CredentialSecuring.jades(sealer, issuerID: CredentialSecuring.stableEDCIssuerID(
-                organizationIdentifier: try sealer.sealIdentity().organizationIdentifier))
+            try CredentialSecuring.jades(
+                sealer,
+                issuerID: CredentialSecuring.stableEDCIssuerID(
+                    organizationIdentifier: try sealer.sealIdentity().organizationIdentifier))
         }
         var trusted: [TrustedIssuerList.Entry] = [.init(id: issuerDID, name: "this service's issuer")]
         if let ecdsa = ecdsaIdentity { trusted.append(.init(id: ecdsa.did, name: "this service's issuer (P-256)")) }
         // The service's own e-seal organisation, for the EDCs it seals (matched only under a trusted chain, like any).
         if let sealer = issuing.sealer, let identity = try? sealer.sealIdentity() {
-            trusted.append(.init(id: CredentialSecuring.stableEDCIssuerID(organizationIdentifier: identity.organizationIdentifier),
-                                 organizationIdentifier: identity.organizationIdentifier, name: "this service's e-seal organisation (\(identity.legalName))"))
+            trusted.append(
+                .init(
+                    id: CredentialSecuring.stableEDCIssuerID(organizationIdentifier: identity.organizationIdentifier),
+                    organizationIdentifier: identity.organizationIdentifier, name: "this service's e-seal organisation (\(identity.legalName))"))
         }
         if let file = configuration.trustedIssuersFile {
             do { trusted += try TrustedIssuerList(contentsOf: file).entries } catch {
@@ -98,6 +107,7 @@ public final class CredentialServiceState: Sendable {
         policy.trustAnchors += issuing.sealTrustAnchors
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
+        self.walletLimiter = RateLimiter(rate: configuration.walletRatePerSecond, burst: 2 * configuration.walletRatePerSecond)
         self.verifyGate = WorkGate(width: configuration.verifyConcurrency, maxQueued: configuration.verifyQueueLimit)
     }
 
@@ -122,8 +132,9 @@ public final class CredentialServiceState: Sendable {
                 try signer.addProof(to: unsigned, options: ProofOptions(cryptosuite: key.defaultCryptosuite, verificationMethod: vm), key: key)
             }
         }
-        let publisher = StatusListPublisher(directory: configuration.dataDirectory.appendingPathComponent("status-lists"),
-                                            ttl: configuration.statusListTTLMilliseconds, signer: sign)
+        let publisher = StatusListPublisher(
+            directory: configuration.dataDirectory.appendingPathComponent("status-lists"),
+            ttl: configuration.statusListTTLMilliseconds, signer: sign)
         return try publisher.credential(for: snapshot)
     }
 
@@ -245,7 +256,8 @@ public enum ServiceSetup {
         var warnings: [String] = []
         for (path, wanted) in paths {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { continue }
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0
+            else { continue }
             warnings.append("\(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod \(wanted) \(path)")
         }
         return warnings
@@ -268,8 +280,9 @@ public enum ServiceSetup {
     /// token with both scopes. Each missing piece is created on its own, so a data directory from
     /// an earlier version gains what it lacks and keeps what it has.
     public static func prepare(_ configuration: ServiceConfiguration) async throws -> Prepared {
-        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: configuration.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let registry = try await RegistryConnection.openReady(configuration.databaseSpec)
         // The issuer keys and the e-seal: the same code as the CLI's first use (`skillcred issue`, `seal`, `status publish`).
         let data = IssuingDataDirectory(configuration.dataDirectory)
@@ -299,8 +312,9 @@ public enum ServiceSetup {
                 guard error.code == .alreadyExists else { throw error }
             }
         }
-        let state = try CredentialServiceState(configuration: configuration, registry: registry, issuerKey: key,
-                                               issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: configuration.sealer ?? seal?.sealer, sealTrustAnchors: anchors))
+        let state = try CredentialServiceState(
+            configuration: configuration, registry: registry, issuerKey: key,
+            issuing: IssuingMaterial(ecdsaKey: ecdsaKey, sealer: configuration.sealer ?? seal?.sealer, sealTrustAnchors: anchors))
         var prepared = Prepared(state: state, demoToken: demo, createdIssuerKey: created)
         prepared.createdECDSAKey = createdECDSA
         prepared.createdSealSubject = seal?.created?.sealSubject
@@ -316,7 +330,8 @@ public enum ServiceSetup {
         guard !fm.fileExists(atPath: target.path) else { return [] }
         try fm.createDirectory(at: target, withIntermediateDirectories: true)
         guard let seed = configuration.templateSeedDirectory,
-              let files = try? fm.contentsOfDirectory(atPath: seed.path) else { return [] }
+            let files = try? fm.contentsOfDirectory(atPath: seed.path)
+        else { return [] }
         let kinds = [".json", ".png", ".jpg", ".jpeg"]
         for file in files.sorted() where kinds.contains(where: { file.lowercased().hasSuffix($0) }) && !file.hasPrefix(".") {
             try fm.copyItem(at: seed.appendingPathComponent(file), to: target.appendingPathComponent(file))

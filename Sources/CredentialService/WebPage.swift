@@ -21,7 +21,8 @@ enum WebPage {
         let en: String, fr: String
         switch key {
         case .title: en = "Check a learning credential"; fr = "Vérifier un titre d’apprentissage"
-        case .intro: en = "Upload a credential file or a wallet export, or paste its JSON. Nothing is stored."
+        case .intro:
+            en = "Upload a credential file or a wallet export, or paste its JSON. Nothing is stored."
             fr = "Déposez un fichier de titre ou un export de portefeuille, ou collez son JSON. Rien n’est conservé."
         case .fileLabel: en = "Credential file"; fr = "Fichier du titre"
         case .pasteLabel: en = "Or paste the credential (JSON)"; fr = "Ou collez le titre (JSON)"
@@ -82,13 +83,14 @@ enum WebPage {
     }
 
     /// The form's styles, after the report's (``HTMLReportRenderer/css``), which the result sections use.
-    static let css = HTMLReportRenderer.css + """
+    static let css =
+        HTMLReportRenderer.css + """
 
-    label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:10rem;font-family:monospace}
-    button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem;background:#0b4f8a;color:#fff;border:0;border-radius:.3rem}
-    button:focus,a:focus,textarea:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
-    .message{background:#fff3cd;border:1px solid #7a4b00;padding:.5rem}nav a{margin-right:1rem}
-    """
+            label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:10rem;font-family:monospace}
+            button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem;background:#0b4f8a;color:#fff;border:0;border-radius:.3rem}
+            button:focus,a:focus,textarea:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
+            .message{background:#fff3cd;border:1px solid #7a4b00;padding:.5rem}nav a{margin-right:1rem}
+            """
 
     static func e(_ s: String) -> String { HTMLReportRenderer.escape(s) }
 
@@ -100,13 +102,16 @@ enum WebPage {
     static func sizedPage(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> (response: Response, size: Int) {
         var h = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(e(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
-        h += "<nav aria-label=\"\(e(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
+        h +=
+            "<nav aria-label=\"\(e(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
         h += "<main>\n\(body)</main>\n</body>\n</html>\n"
-        let response = Response(status: status, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-            .init("X-Content-Type-Options")!: "nosniff",
-        ], body: .init(byteBuffer: ByteBuffer(string: h)))
+        let response = Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                .init("X-Content-Type-Options")!: "nosniff",
+            ], body: .init(byteBuffer: ByteBuffer(string: h)))
         return (response, h.utf8.count)
     }
 
@@ -225,11 +230,14 @@ extension WebPage {
     static func offerPage(link: String, svg: String, expiresAt: Date, redeemed: Bool, needsTxCode: Bool, language lang: Language) -> Response {
         let fr = lang == .fr
         var b = "<h1>\(fr ? "Votre attestation pour votre portefeuille" : "Your credential for your wallet")</h1>\n"
-        b += "<p>\(e(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
+        b +=
+            "<p>\(e(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
         b += "<figure class=\"offer-qr\" role=\"img\" aria-label=\"\(e(fr ? "Code QR de l’offre" : "QR code of the offer"))\">\(svg)</figure>\n"
-        b += "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(e(link))</a></p>\n"
+        b +=
+            "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(e(link))</a></p>\n"
         if needsTxCode {
-            b += "<p>\(e(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
+            b +=
+                "<p>\(e(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
         }
         if redeemed {
             b += "<p class=\"message\">\(e(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"

@@ -54,8 +54,9 @@ public struct ProblemDetail: Sendable, Hashable, CustomStringConvertible {
 
     /// A VC Data Model 2.0 §7.2 problem (`PARSING_ERROR`, `CRYPTOGRAPHIC_SECURITY_ERROR`, `MALFORMED_VALUE_ERROR`, `RANGE_ERROR`).
     public static func vc(_ code: VCErrorCode, _ detail: String, path: String? = nil) -> ProblemDetail {
-        ProblemDetail(code: code.rawValue, type: "https://www.w3.org/TR/vc-data-model#" + code.rawValue,
-                      title: code.title, detail: detail, path: path)
+        ProblemDetail(
+            code: code.rawValue, type: "https://www.w3.org/TR/vc-data-model#" + code.rawValue,
+            title: code.title, detail: detail, path: path)
     }
 
     public var description: String { "\(code): \(detail)" + (path.map { " at \($0)" } ?? "") }
@@ -102,8 +103,10 @@ public struct CheckResult: Sendable, Hashable {
     public let limitsTrust: Bool
 
     /// Creates a result; an Error never limits trust (it fails outright).
-    public init(_ name: CheckName, _ status: CheckStatus, _ reason: String, problems: [ProblemDetail] = [],
-                details: [String] = [], limitsTrust: Bool = false) {
+    public init(
+        _ name: CheckName, _ status: CheckStatus, _ reason: String, problems: [ProblemDetail] = [],
+        details: [String] = [], limitsTrust: Bool = false
+    ) {
         self.name = name
         self.status = status
         self.reason = reason

@@ -9,8 +9,8 @@ import JSONLDToRDF
 import ProfileValidation
 import StatusList
 import SwiftASN1
-import X509
 import Synchronization
+import X509
 
 // MARK: - Format
 
@@ -65,10 +65,14 @@ public struct FormatCheck: VerificationCheck {
         if context.policy.jsonLDFormatCheck && undefinedButSealed.isEmpty { parts.append("every term is defined (JSON-LD safe mode)") }
         let wellFormed = "The \(subject.isPresentation ? "presentation" : "credential") is well formed: " + parts.joined(separator: ", ")
         if !undefinedButSealed.isEmpty {
-            let listed = undefinedButSealed.prefix(8).joined(separator: ", ") + (undefinedButSealed.count > 8 ? " and \(undefinedButSealed.count - 8) more" : "")
+            let listed =
+                undefinedButSealed.prefix(8).joined(separator: ", ") + (undefinedButSealed.count > 8 ? " and \(undefinedButSealed.count - 8) more" : "")
             let model = subject.isEDC ? "the EDC model" : "the credential's contexts"
-            return .ok(.format, "\(wellFormed); warning: sealed, but not part of \(model): \(listed)",
-                       details: ["Members the JSON-LD contexts do not define are covered by the seal but carry no meaning a verifier can rely on: \(undefinedButSealed.joined(separator: ", "))"])
+            return .ok(
+                .format, "\(wellFormed); warning: sealed, but not part of \(model): \(listed)",
+                details: [
+                    "Members the JSON-LD contexts do not define are covered by the seal but carry no meaning a verifier can rely on: \(undefinedButSealed.joined(separator: ", "))"
+                ])
         }
         return .ok(.format, wellFormed)
     }
@@ -121,7 +125,7 @@ public struct FormatCheck: VerificationCheck {
         }
         do {
             _ = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
-        } catch where !relativeTypes {
+        } catch  where !relativeTypes {
             // The undefined type names kept by lenient expansion are what RDF refuses; anything else is a real problem.
             return .problem(.vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description))
         } catch {}
@@ -160,14 +164,19 @@ public struct FormatCheck: VerificationCheck {
         var problems: [ProblemDetail] = []
         for (i, vc) in (presentation["verifiableCredential"]?.asArray ?? []).enumerated() {
             guard vc.isObject, vc["proof"] == nil,
-                  !(vc["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false) else { continue }
+                !(vc["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false)
+            else { continue }
             let path = "$.verifiableCredential[\(i)]"
             guard let holder else {
-                problems.append(.vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but the presentation names no holder", path: path))
+                problems.append(
+                    .vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but the presentation names no holder", path: path))
                 continue
             }
             if let issuer = CredentialText.issuerID(vc), issuer != holder {
-                problems.append(.vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but its issuer \(issuer) is not the holder \(holder)", path: path + ".issuer"))
+                problems.append(
+                    .vc(
+                        .malformedValueError, "the credential has no proof, so it is self-asserted, but its issuer \(issuer) is not the holder \(holder)",
+                        path: path + ".issuer"))
             }
         }
         return problems
@@ -214,8 +223,10 @@ public struct SealCheck: VerificationCheck {
         case .unsealed:
             if subject.isPresentation {
                 if let required = Self.requiredPresentationBinding(context.policy) {
-                    return .error(.seal, "The presentation carries no proof, but \(required) was required: without a proof over it, anyone could replay this presentation",
-                                  [.vc(.cryptographicSecurityError, "\(required) required, but the presentation is not signed")])
+                    return .error(
+                        .seal,
+                        "The presentation carries no proof, but \(required) was required: without a proof over it, anyone could replay this presentation",
+                        [.vc(.cryptographicSecurityError, "\(required) required, but the presentation is not signed")])
                 }
                 return .skipped(.seal, "The presentation is not signed; each credential in it is checked on its own", limitsTrust: false)
             }
@@ -248,14 +259,19 @@ public struct SealCheck: VerificationCheck {
         var details: [String] = []
         let signature = result.signatures.first
         if let signer = signature?.signer {
-            details.append("Sealed by: \(signer.organizationName ?? signer.commonName ?? signer.subject)" + (signer.organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? ""))
-            details.append("Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber); valid \(XSDDateTime.format(signer.notValidBefore)) to \(XSDDateTime.format(signer.notValidAfter))")
+            details.append(
+                "Sealed by: \(signer.organizationName ?? signer.commonName ?? signer.subject)"
+                    + (signer.organizationIdentifier.map { " (organisationIdentifier \($0))" } ?? ""))
+            details.append(
+                "Certificate: \(signer.subject); issued by \(signer.issuer); serial \(signer.serialNumber); valid \(XSDDateTime.format(signer.notValidBefore)) to \(XSDDateTime.format(signer.notValidAfter))"
+            )
             details.append("Key usage: \(signer.keyUsage.isEmpty ? "none stated" : signer.keyUsage.joined(separator: ", "))")
         }
         if let alg = signature?.algorithm { details.append("Algorithm: \(alg)") }
         if let t = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(t)") }
         if let proven = trust.provenTime {
-            details.append("Time proven by a time-stamp: \(XSDDateTime.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
+            details.append(
+                "Time proven by a time-stamp: \(XSDDateTime.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
         }
         details.append(contentsOf: trust.timeStampNotes.map { "Time-stamp: \($0)" })
         if let leaf = signature?.signingCertificate { details.append("Qualification: \(QualifiedStatus(certificate: leaf).text)") }
@@ -278,28 +294,34 @@ public struct SealCheck: VerificationCheck {
         }
         // Key usage: an e-seal certificate must allow digitalSignature or nonRepudiation (EN 319 412-3).
         if let leaf = signature.signingCertificate, let usage = try? leaf.extensions.keyUsage, !usage.digitalSignature && !usage.nonRepudiation {
-            return .error(.seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
-                          [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
+            return .error(
+                .seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
+                [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
         }
         if case .unbound(let why) = trust.binding {
             return .error(.seal, why, [.vc(.cryptographicSecurityError, why, path: "$.issuer")], details: details)
         }
         let who = signature.signer.map { $0.organizationName ?? $0.commonName ?? $0.subject } ?? "the certificate holder"
-        let when = trust.provenTime.map { " before \(XSDDateTime.format($0.time)) (time-stamped)" }
+        let when =
+            trust.provenTime.map { " before \(XSDDateTime.format($0.time)) (time-stamped)" }
             ?? signature.signingTimeText.map { " on \($0) (claimed)" } ?? ""
         let intact = "The seal is intact: not changed since it was sealed by \(who)\(when)"
         switch trust.chain {
         case .trusted(let c)?:
             let anchor = c.last.map { String(describing: $0.subject) } ?? "?"
             if trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false) {
-                return .ok(.seal, "DEMO: \(intact); its certificate chains to the demo anchor \(anchor), whose trust proves nothing outside a demo", details: details)
+                return .ok(
+                    .seal, "DEMO: \(intact); its certificate chains to the demo anchor \(anchor), whose trust proves nothing outside a demo", details: details)
             }
             return .ok(.seal, "\(intact); its certificate chains to the trust anchor \(anchor)", details: details)
         case .untrusted(let reason)?:
             // Demo material (a data directory's demo seal, say) is never trusted unless its CA is given as an anchor;
             // its names say DEMO, and so does the verdict, so a demo seal is not mistaken for an unknown real one.
             let demo = trust.demoName == nil ? "" : "DEMO: "
-            let demoNote = trust.demoName.map { ". It is demo material (\($0) says DEMO): anyone can make such a seal, so it shows nothing about who issued the credential" } ?? ""
+            let demoNote =
+                trust.demoName.map {
+                    ". It is demo material (\($0) says DEMO): anyone can make such a seal, so it shows nothing about who issued the credential"
+                } ?? ""
             if let unproven = trust.unprovenTime {
                 return CheckResult(.seal, .ok, "\(demo)\(intact), but \(unproven)\(demoNote)", details: details, limitsTrust: true)
             }
@@ -312,16 +334,22 @@ public struct SealCheck: VerificationCheck {
     func dataIntegrity(_ result: DocumentVerificationResult, subject: VerificationSubject) -> CheckResult {
         var details: [String] = []
         for p in result.proofs {
-            details.append("Proof \(p.index): \(p.suite.map { "\($0)" } ?? "?") by \(p.verificationMethod ?? "?")" + (p.controller.map { ", key controlled by \($0)" } ?? "") + (p.verified ? " — verified" : " — failed"))
+            details.append(
+                "Proof \(p.index): \(p.suite.map { "\($0)" } ?? "?") by \(p.verificationMethod ?? "?")"
+                    + (p.controller.map { ", key controlled by \($0)" } ?? "") + (p.verified ? " — verified" : " — failed"))
         }
         if result.verified, !subject.isPresentation, let unbound = result.proofs.first(where: { $0.issuerMatches != true }) {
-            let why = "the proof by \(unbound.verificationMethod ?? "?") was not bound to an issuer: the document does not say it is a VerifiableCredential, so nothing ties its key to \(subject.issuerID ?? "an issuer")"
+            let why =
+                "the proof by \(unbound.verificationMethod ?? "?") was not bound to an issuer: the document does not say it is a VerifiableCredential, so nothing ties its key to \(subject.issuerID ?? "an issuer")"
             return .error(.seal, "The proof verifies, but \(why)", [.vc(.cryptographicSecurityError, why, path: "$.type")], details: details)
         }
         if result.verified {
             let controllers = Set(result.proofs.compactMap(\.controller)).sorted().joined(separator: ", ")
             let role = subject.isPresentation ? "holder" : "issuer"
-            return .ok(.seal, "The \(subject.isPresentation ? "presentation" : "credential")'s proof\(result.proofs.count == 1 ? "" : "s") verif\(result.proofs.count == 1 ? "ies" : "y"), signed with a key of the \(role) \(controllers)", details: details)
+            return .ok(
+                .seal,
+                "The \(subject.isPresentation ? "presentation" : "credential")'s proof\(result.proofs.count == 1 ? "" : "s") verif\(result.proofs.count == 1 ? "ies" : "y"), signed with a key of the \(role) \(controllers)",
+                details: details)
         }
         let problems = result.allErrors.map { e in
             ProblemDetail(code: e.code.name, type: e.typeURL, title: "Proof verification", detail: e.message, path: e.path?.description)
@@ -331,8 +359,10 @@ public struct SealCheck: VerificationCheck {
             let good = result.proofs.filter(\.verified).count
             let suite = bad.suite.map { "\($0), " } ?? ""
             let message = bad.errors.first?.message ?? "it does not verify"
-            return .error(.seal, "Proof \(bad.index + 1) of \(result.proofs.count) (\(suite)\(bad.path)) does not verify: \(message); "
-                          + "\(good) of the others verif\(good == 1 ? "ies" : "y"), but every proof of a set must", problems, details: details)
+            return .error(
+                .seal,
+                "Proof \(bad.index + 1) of \(result.proofs.count) (\(suite)\(bad.path)) does not verify: \(message); "
+                    + "\(good) of the others verif\(good == 1 ? "ies" : "y"), but every proof of a set must", problems, details: details)
         }
         return .error(.seal, "The proof does not verify: \(result.allErrors.first?.message ?? "no proof")", problems, details: details)
     }
@@ -353,7 +383,8 @@ public struct QualifiedStatus: Sendable, Hashable {
         var compliance = false, sscd = false
         var types: [String] = []
         if let ext = certificate.extensions[oid: Self.qcStatementsOID], let root = try? DER.parse(ext.value),
-           case .constructed(let statements) = root.content {
+            case .constructed(let statements) = root.content
+        {
             for statement in statements {
                 guard case .constructed(let parts) = statement.content else { continue }
                 var it = parts.makeIterator()
@@ -415,8 +446,9 @@ public struct OwnerCheck: VerificationCheck {
             guard let holder else { return .skipped(.owner, "The presentation names no holder", limitsTrust: false) }
             return verified
                 ? .ok(.owner, "The presentation is signed by its holder \(holder)")
-                : .error(.owner, "The presentation's proof does not verify, so it is not shown to come from \(holder)",
-                         [.vc(.cryptographicSecurityError, "presentation proof failed")])
+                : .error(
+                    .owner, "The presentation's proof does not verify, so it is not shown to come from \(holder)",
+                    [.vc(.cryptographicSecurityError, "presentation proof failed")])
         }
         guard let presentation = subject.presentation else {
             return .skipped(.owner, "Not presented: the credential was given on its own, so there is no holder to bind", limitsTrust: false)
@@ -425,7 +457,9 @@ public struct OwnerCheck: VerificationCheck {
             return .skipped(.owner, "The presentation is not signed, so it does not prove who holds this credential", limitsTrust: false)
         }
         guard verified else {
-            return .error(.owner, "The presentation's proof does not verify", presentation.proofProblems.isEmpty ? [.vc(.cryptographicSecurityError, "presentation proof failed")] : presentation.proofProblems)
+            return .error(
+                .owner, "The presentation's proof does not verify",
+                presentation.proofProblems.isEmpty ? [.vc(.cryptographicSecurityError, "presentation proof failed")] : presentation.proofProblems)
         }
         guard let holder = presentation.holder else {
             return .skipped(.owner, "The presentation names no holder to compare with the credential's subject", limitsTrust: false)
@@ -434,14 +468,16 @@ public struct OwnerCheck: VerificationCheck {
             let issuer = subject.issuerID
             return issuer == holder
                 ? .ok(.owner, "Self-asserted by its holder \(holder)")
-                : .error(.owner, "The credential is self-asserted but its issuer \(issuer ?? "(none)") is not the holder \(holder)",
-                         [.vc(.malformedValueError, "self-asserted credential issuer ≠ holder", path: "$.issuer")])
+                : .error(
+                    .owner, "The credential is self-asserted but its issuer \(issuer ?? "(none)") is not the holder \(holder)",
+                    [.vc(.malformedValueError, "self-asserted credential issuer ≠ holder", path: "$.issuer")])
         }
         let subjects = CredentialText.subjectIDs(document)
         if subjects.contains(holder) { return .ok(.owner, "Presented by its subject \(holder), who signed the presentation") }
         if let other = subjects.first(where: { $0.hasPrefix("did:") }) {
-            return .error(.owner, "Presented by \(holder), but the credential was issued to \(other)",
-                          [.vc(.malformedValueError, "holder \(holder) is not the credential subject \(other)", path: "$.credentialSubject.id")])
+            return .error(
+                .owner, "Presented by \(holder), but the credential was issued to \(other)",
+                [.vc(.malformedValueError, "holder \(holder) is not the credential subject \(other)", path: "$.credentialSubject.id")])
         }
         let named = subjects.first.map { "names its subject \($0), which no key can prove" } ?? "does not name its subject"
         return .skipped(.owner, "The credential \(named), so the holder \(holder) cannot be bound to it", limitsTrust: false)
@@ -499,13 +535,17 @@ public struct RevocationCheck: VerificationCheck {
             let where_ = "\(entry.statusListCredential) index \(entry.statusListIndex)"
             switch (entry.statusPurpose, result.status) {
             case ("revocation", let s) where s != 0:
-                return .error(.revocation, "The credential has been revoked by its issuer" + (result.message.map { ": \($0)" } ?? ""),
-                              [.vc(.malformedValueError, "revoked (\(where_))")], details: details)
+                return .error(
+                    .revocation, "The credential has been revoked by its issuer" + (result.message.map { ": \($0)" } ?? ""),
+                    [.vc(.malformedValueError, "revoked (\(where_))")], details: details)
             case ("suspension", let s) where s != 0:
-                return .error(.revocation, "The credential is suspended" + (result.message.map { ": \($0)" } ?? ""),
-                              [.vc(.malformedValueError, "suspended (\(where_))")], details: details)
+                return .error(
+                    .revocation, "The credential is suspended" + (result.message.map { ": \($0)" } ?? ""),
+                    [.vc(.malformedValueError, "suspended (\(where_))")], details: details)
             default:
-                details.append("\(entry.statusPurpose): \(result.status == 0 ? "not set" : "0x" + String(result.status, radix: 16))\(result.message.map { " (\($0))" } ?? "") — \(where_)")
+                details.append(
+                    "\(entry.statusPurpose): \(result.status == 0 ? "not set" : "0x" + String(result.status, radix: 16))\(result.message.map { " (\($0))" } ?? "") — \(where_)"
+                )
             }
         }
         if !unknown.isEmpty {
@@ -523,8 +563,10 @@ public struct RevocationCheck: VerificationCheck {
     /// evidence) decides whether it may be used: see ``SealedStatusList``.
     ///
     /// - Returns: the list credential and, for a sealed list, a line saying who sealed it (for the details).
-    func fetchList(_ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
-                   now: Date) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
+    func fetchList(
+        _ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
+        now: Date
+    ) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
         if let cached = context.statusCache.cached(for: url, now: now) {
             guard let sealedBy = cached.sealedBy else { return (cached.credential, nil) }
             let binding = try SealedStatusList.Binding(encoded: sealedBy)
@@ -536,8 +578,9 @@ public struct RevocationCheck: VerificationCheck {
         var binding: SealedStatusList.Binding?
         var securedAsJWT = false
         if bytes.first == UInt8(ascii: "e"),
-           case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-           InputDetector.isCompactJWS(text) {
+            case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+            InputDetector.isCompactJWS(text)
+        {
             // A list published as a VC-JWT (Bitstring Status List §3.2 allows any securing mechanism; openbadgeslib
             // publishes its lists so): the same JOSE rules as a VC-JWT credential, and the signer must be the list's
             // issuer, which StatusListChecker then holds to the credential's issuer.
@@ -546,7 +589,8 @@ public struct RevocationCheck: VerificationCheck {
             jwt.clockSkew = context.policy.clockSkew
             let checked = await jwt.verify(text)
             guard checked.errors.isEmpty, let claims = JWTVerifier.claims(text), claims.isObject else {
-                throw StatusListError(.verification, "the status list's JWT does not verify: \(checked.errors.first?.detail ?? "its payload is not a JSON object")")
+                throw StatusListError(
+                    .verification, "the status list's JWT does not verify: \(checked.errors.first?.detail ?? "its payload is not a JSON object")")
             }
             list = claims
             securedAsJWT = true
@@ -558,8 +602,9 @@ public struct RevocationCheck: VerificationCheck {
         if securedAsJWT {
             // Verified above.
         } else if JWSJSONDocument.looksLikeJWS(list) {
-            let opened = try await SealedStatusList.open(list, url: url, credentialSeal: seal, verifier: jadesVerifier,
-                                                         trustAnchors: context.policy.trustAnchors, now: now)
+            let opened = try await SealedStatusList.open(
+                list, url: url, credentialSeal: seal, verifier: jadesVerifier,
+                trustAnchors: context.policy.trustAnchors, now: now)
             list = opened.credential
             binding = opened.binding
         } else if list["proof"] != nil {
@@ -571,7 +616,8 @@ public struct RevocationCheck: VerificationCheck {
             throw StatusListError(.retrieval, "the status list \(url) carries no proof, so it cannot be trusted")
         }
         if let until = list["validUntil"]?.stringValue, let d = XSDDateTime(until, syntax: .dateTimeStamp),
-           d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew {
+            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew
+        {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
         context.statusCache.store(list, for: url, now: now, sealedBy: binding?.encoded)
@@ -579,8 +625,9 @@ public struct RevocationCheck: VerificationCheck {
     }
 
     func problem(_ e: StatusListError) -> ProblemDetail {
-        ProblemDetail(code: e.code.name, type: e.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + e.code.name,
-                      title: "Status list", detail: e.message)
+        ProblemDetail(
+            code: e.code.name, type: e.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + e.code.name,
+            title: "Status list", detail: e.message)
     }
 }
 
@@ -643,8 +690,9 @@ public struct AccreditationCheck: VerificationCheck {
         }
         let label = demo ? "DEMO: " : ""
         if policy.trustedIssuers == nil && policy.trustAnchors.isEmpty {
-            return .skipped(.accreditation, "Issuer not checked: no trusted issuers or trust anchors are configured", limitsTrust: true,
-                            details: chainText.map { [$0] } ?? [])
+            return .skipped(
+                .accreditation, "Issuer not checked: no trusted issuers or trust anchors are configured", limitsTrust: true,
+                details: chainText.map { [$0] } ?? [])
         }
         let entries = policy.trustedIssuers?.entries ?? []
         let matched = entries.first { e in
@@ -655,8 +703,9 @@ public struct AccreditationCheck: VerificationCheck {
         }
         if let entry = matched {
             if sealOrganisation != nil, let listedID = entry.id, listedID != issuer {
-                return .error(.accreditation, "\(label)\(entry.name) is trusted as the issuer \(listedID), but this credential names the issuer \(issuer ?? "(none)")",
-                              [.vc(.rangeError, "issuer id differs from the trusted-issuer entry of the sealing organisation", path: "$.issuer")])
+                return .error(
+                    .accreditation, "\(label)\(entry.name) is trusted as the issuer \(listedID), but this credential names the issuer \(issuer ?? "(none)")",
+                    [.vc(.rangeError, "issuer id differs from the trusted-issuer entry of the sealing organisation", path: "$.issuer")])
             }
             let now = policy.now.timeIntervalSince1970
             if let from = entry.validFrom, from.secondsSinceEpoch > now {
@@ -668,23 +717,28 @@ public struct AccreditationCheck: VerificationCheck {
             if let levels = entry.eqfLevels {
                 let (found, unreadable) = CredentialText.eqfLevelValues(document)
                 if let odd = unreadable.first {
-                    return .error(.accreditation, "\(entry.name) is accredited only for EQF levels \(levels.map(String.init).joined(separator: ", ")), and the credential states an EQF level that is not one: \(odd)",
-                                  [.vc(.rangeError, "unreadable EQF level \(odd)")])
+                    return .error(
+                        .accreditation,
+                        "\(entry.name) is accredited only for EQF levels \(levels.map(String.init).joined(separator: ", ")), and the credential states an EQF level that is not one: \(odd)",
+                        [.vc(.rangeError, "unreadable EQF level \(odd)")])
                 }
                 if let bad = found.first(where: { !levels.contains($0) }) {
-                    return .error(.accreditation, "\(entry.name) is not accredited for EQF level \(bad) (allowed: \(levels.map(String.init).joined(separator: ", ")))",
-                                  [.vc(.rangeError, "EQF level \(bad) outside the issuer's accreditation")])
+                    return .error(
+                        .accreditation, "\(entry.name) is not accredited for EQF level \(bad) (allowed: \(levels.map(String.init).joined(separator: ", ")))",
+                        [.vc(.rangeError, "EQF level \(bad) outside the issuer's accreditation")])
                 }
             }
             if let allowed = entry.credentialTypes {
                 // An SD-JWT VC's type is its vct.
                 let types = document["type"]?.asArray.compactMap(\.stringValue) ?? document["vct"].map { $0.asArray.compactMap(\.stringValue) } ?? []
                 if !types.contains(where: allowed.contains) {
-                    return .error(.accreditation, "\(entry.name) is not accredited for credentials of type \(types.joined(separator: ", "))",
-                                  [.vc(.rangeError, "credential type outside the issuer's accreditation")])
+                    return .error(
+                        .accreditation, "\(entry.name) is not accredited for credentials of type \(types.joined(separator: ", "))",
+                        [.vc(.rangeError, "credential type outside the issuer's accreditation")])
                 }
             }
-            let by = sealOrganisation.map { "organisation identifier \($0) in a trusted seal certificate" } ?? "issuer id \(issuer ?? "") bound to the proof's key"
+            let by =
+                sealOrganisation.map { "organisation identifier \($0) in a trusted seal certificate" } ?? "issuer id \(issuer ?? "") bound to the proof's key"
             return .ok(.accreditation, "\(label)\(entry.name) is a trusted issuer (\(by)) for this credential", details: chainText.map { [$0] } ?? [])
         }
         // Without a trusted-issuer list, the anchors are the whole policy: a bound seal under one is trusted. With a
@@ -730,13 +784,18 @@ public struct ValidityCheck: VerificationCheck {
         let startKey = document["validFrom"] != nil ? "validFrom" : "issuanceDate"
         let endKey = document["validUntil"] != nil ? "validUntil" : "expirationDate"
         if let start, start.1 == nil {
-            return .error(.validity, "\(startKey) is not a valid date-time: \(start.0)", [.vc(.malformedValueError, "\(startKey) is not an XML Schema dateTimeStamp", path: "$.\(startKey)")])
+            return .error(
+                .validity, "\(startKey) is not a valid date-time: \(start.0)",
+                [.vc(.malformedValueError, "\(startKey) is not an XML Schema dateTimeStamp", path: "$.\(startKey)")])
         }
         if let end, end.1 == nil {
-            return .error(.validity, "\(endKey) is not a valid date-time: \(end.0)", [.vc(.malformedValueError, "\(endKey) is not an XML Schema dateTimeStamp", path: "$.\(endKey)")])
+            return .error(
+                .validity, "\(endKey) is not a valid date-time: \(end.0)",
+                [.vc(.malformedValueError, "\(endKey) is not an XML Schema dateTimeStamp", path: "$.\(endKey)")])
         }
         if let s = start?.1, let e = end?.1, e < s {
-            return .error(.validity, "The credential ends (\(e)) before it starts (\(s))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
+            return .error(
+                .validity, "The credential ends (\(e)) before it starts (\(s))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
         }
         if let s = start?.1, s.secondsSinceEpoch > now + skew {
             return .error(.validity, "Not yet valid: valid from \(s)", [.vc(.rangeError, "\(startKey) \(s) is in the future", path: "$.\(startKey)")])

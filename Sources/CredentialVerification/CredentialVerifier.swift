@@ -45,10 +45,12 @@ public struct VerificationPolicy: Sendable {
     /// so such a token's signature is not checked (Partially verified).
     public var issuerMetadata: JWTIssuerMetadataResolver?
 
-    public init(at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
-                timeStampAnchors: [Certificate] = [], trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
-                requireSignedStatusLists: Bool = true, escoCatalog: ESCOCatalog? = nil,
-                challenge: String? = nil, domain: [String]? = nil, jsonLDFormatCheck: Bool = true) {
+    public init(
+        at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
+        timeStampAnchors: [Certificate] = [], trustedIssuers: TrustedIssuerList? = nil, statusSource: (any StatusListSource)? = nil,
+        requireSignedStatusLists: Bool = true, escoCatalog: ESCOCatalog? = nil,
+        challenge: String? = nil, domain: [String]? = nil, jsonLDFormatCheck: Bool = true
+    ) {
         // Defaults: verify now, 300 s skew, trust nothing, no status source, signed status lists only.
         self.at = at
         self.clockSkew = clockSkew
@@ -179,7 +181,9 @@ public struct VerificationReport: Sendable {
     public let embedded: [VerificationReport]
 
     /// Creates a report.
-    public init(source: String, kind: InputKind, checks: [CheckResult], summary: CredentialSummary?, embedded: [VerificationReport] = [], isUnreadable: Bool = false) {
+    public init(
+        source: String, kind: InputKind, checks: [CheckResult], summary: CredentialSummary?, embedded: [VerificationReport] = [], isUnreadable: Bool = false
+    ) {
         self.isUnreadable = isUnreadable
         self.source = source
         self.kind = kind
@@ -231,14 +235,17 @@ public struct CredentialVerifier: Sendable {
     /// Creates a verifier. `resolver` resolves Data Integrity verification methods and JWT `kid`s
     /// (default: did:key, did:jwk and, when given, a local did:web directory), cached across a batch.
     /// `canonicalizer` decides which JSON-LD contexts are known (default: the bundled, hash-pinned ones).
-    public init(policy: VerificationPolicy = VerificationPolicy(), resolver: (any VerificationMethodResolving)? = nil,
-                didWebDirectory: URL? = nil, canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()) {
+    public init(
+        policy: VerificationPolicy = VerificationPolicy(), resolver: (any VerificationMethodResolving)? = nil,
+        didWebDirectory: URL? = nil, canonicalizer: JSONLDCanonicalizer = JSONLDCanonicalizer()
+    ) {
         self.policy = policy
         let base = resolver ?? DIDVerificationMethodResolver(didWebDirectory: didWebDirectory)
         let caching = base as? CachingMethodResolver ?? CachingMethodResolver(base)
         let di = DataIntegrityVerifier(canonicalizer: canonicalizer, resolver: caching)
-        self.context = VerificationContext(policy: policy, dataIntegrity: di, statusCache: StatusListCache(),
-                                           jsonLDOptions: canonicalizer.jsonldOptions)
+        self.context = VerificationContext(
+            policy: policy, dataIntegrity: di, statusCache: StatusListCache(),
+            jsonLDOptions: canonicalizer.jsonldOptions)
         self.credentialChecks = [FormatCheck(), SealCheck(), OwnerCheck(), RevocationCheck(), AccreditationCheck(), ValidityCheck()]
         self.presentationChecks = [FormatCheck(), SealCheck(), OwnerCheck()]
         self.jadesVerifier = JAdESVerifier()
@@ -263,7 +270,9 @@ public struct CredentialVerifier: Sendable {
     }
 
     /// Verifies many files in parallel (at most `maxConcurrency` at once), keeping their order.
-    public func verifyBatch(_ items: [(source: String, bytes: [UInt8])], maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount * 2) async -> [[VerificationReport]] {
+    public func verifyBatch(
+        _ items: [(source: String, bytes: [UInt8])], maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount * 2
+    ) async -> [[VerificationReport]] {
         var results = [[VerificationReport]](repeating: [], count: items.count)
         await withTaskGroup(of: (Int, [VerificationReport]).self) { group in
             var next = 0
@@ -296,16 +305,23 @@ public struct CredentialVerifier: Sendable {
         if input.kind == .unknown {
             let problem = input.problem ?? .vc(.parsingError, "not a credential I know")
             let unreadable = input.document == nil
-            return VerificationReport(source: input.source, kind: .unknown, checks: [
-                .error(.format, unreadable ? "Unreadable: not valid JSON: " + problem.detail : problem.detail.prefix(1).uppercased() + problem.detail.dropFirst(), [problem]),
-            ], summary: nil, isUnreadable: unreadable)
+            return VerificationReport(
+                source: input.source, kind: .unknown,
+                checks: [
+                    .error(
+                        .format,
+                        unreadable ? "Unreadable: not valid JSON: " + problem.detail : problem.detail.prefix(1).uppercased() + problem.detail.dropFirst(),
+                        [problem])
+                ], summary: nil, isUnreadable: unreadable)
         }
         if input.kind == .envelopedUnsupported {
             let why = input.problem?.detail ?? "unsupported envelope"
-            return VerificationReport(source: input.source, kind: input.kind, checks: [
-                .skipped(.format, "Not opened: \(why)", limitsTrust: true),
-                .skipped(.seal, "Not checked: \(why)", limitsTrust: true),
-            ], summary: nil)
+            return VerificationReport(
+                source: input.source, kind: input.kind,
+                checks: [
+                    .skipped(.format, "Not opened: \(why)", limitsTrust: true),
+                    .skipped(.seal, "Not checked: \(why)", limitsTrust: true),
+                ], summary: nil)
         }
         let seal = await sealEvidence(for: input)
         // An SD-JWT's checks judge the claims as disclosed, not the digests the issuer signed.
@@ -356,9 +372,16 @@ public struct CredentialVerifier: Sendable {
         let members = subjects.first?["verifiableCredential"]?.asArray ?? []
         guard !members.isEmpty else { return [] }
         guard depth < Self.clrDepthLimit else {
-            return [VerificationReport(source: "\(input.source) › \(path)", kind: .unknown, checks: [
-                .skipped(.format, "Not opened: a CLR nested more than \(Self.clrDepthLimit) deep; its \(members.count) credentials were not verified one by one", limitsTrust: true),
-            ], summary: nil)]
+            return [
+                VerificationReport(
+                    source: "\(input.source) › \(path)", kind: .unknown,
+                    checks: [
+                        .skipped(
+                            .format,
+                            "Not opened: a CLR nested more than \(Self.clrDepthLimit) deep; its \(members.count) credentials were not verified one by one",
+                            limitsTrust: true)
+                    ], summary: nil)
+            ]
         }
         var reports: [VerificationReport] = []
         for (i, member) in members.prefix(Self.clrMemberLimit).enumerated() {
@@ -366,9 +389,15 @@ public struct CredentialVerifier: Sendable {
             reports.append(await verify(item, presentation: nil, depth: depth + 1))
         }
         if members.count > Self.clrMemberLimit {
-            reports.append(VerificationReport(source: "\(input.source) › \(path)[\(Self.clrMemberLimit)…]", kind: .unknown, checks: [
-                .skipped(.format, "Not opened: the CLR holds \(members.count) credentials; the \(members.count - Self.clrMemberLimit) after the first \(Self.clrMemberLimit) were not verified one by one", limitsTrust: true),
-            ], summary: nil))
+            reports.append(
+                VerificationReport(
+                    source: "\(input.source) › \(path)[\(Self.clrMemberLimit)…]", kind: .unknown,
+                    checks: [
+                        .skipped(
+                            .format,
+                            "Not opened: the CLR holds \(members.count) credentials; the \(members.count - Self.clrMemberLimit) after the first \(Self.clrMemberLimit) were not verified one by one",
+                            limitsTrust: true)
+                    ], summary: nil))
         }
         return reports
     }
@@ -387,8 +416,11 @@ public struct CredentialVerifier: Sendable {
             }
             let entry = document.signatures.first
             let isEDC = VerificationSubject(input: input).isEDC
-            return .jades(result, trust: await SealTrust.evaluate(signature, entry: entry, payload: input.document,
-                                                                   isEDC: isEDC, policy: policy))
+            return .jades(
+                result,
+                trust: await SealTrust.evaluate(
+                    signature, entry: entry, payload: input.document,
+                    isEDC: isEDC, policy: policy))
         case .dataIntegrityCredential, .presentation:
             guard let document = input.document, document["proof"] != nil else { return .unsealed }
             let options = ProofVerificationOptions(
@@ -569,9 +601,12 @@ extension CredentialVerifier {
         let bytes: [UInt8]
         do { bytes = try source.read() } catch {
             let problem = ProblemDetail.vc(.parsingError, error.message)
-            return [VerificationReport(source: source.source, kind: .unknown,
-                                       checks: [.error(.format, "Unreadable: " + error.message, [problem])],
-                                       summary: nil, isUnreadable: true)]
+            return [
+                VerificationReport(
+                    source: source.source, kind: .unknown,
+                    checks: [.error(.format, "Unreadable: " + error.message, [problem])],
+                    summary: nil, isUnreadable: true)
+            ]
         }
         return await verify(bytes: bytes, source: source.source)
     }

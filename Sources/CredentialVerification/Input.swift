@@ -1,7 +1,7 @@
 import CredentialJSON
-import Multiformats
 import Foundation
 import JAdES
+import Multiformats
 import SDJWT
 
 /// What a piece of input turned out to be.
@@ -42,8 +42,10 @@ public struct DetectedInput: Sendable {
     /// For a JAdES seal: the parsed JWS JSON object (so the seal verifier need not parse it again).
     public let envelope: JSONValue?
 
-    public init(source: String, kind: InputKind, document: JSONValue?, problem: ProblemDetail? = nil,
-                compactJWS: String? = nil, envelope: JSONValue? = nil) {
+    public init(
+        source: String, kind: InputKind, document: JSONValue?, problem: ProblemDetail? = nil,
+        compactJWS: String? = nil, envelope: JSONValue? = nil
+    ) {
         self.envelope = envelope
         self.source = source
         self.kind = kind
@@ -63,23 +65,31 @@ public enum InputDetector {
         // Only text that starts like a JWS header ("ey…") is decoded as a token; JSON goes straight to the parser.
         let first = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         if let first, bytes[first] == UInt8(ascii: "e"),
-           case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-           SelectiveDisclosureJWT.looksLikeSDJWT(trimmed) {
+            case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+            SelectiveDisclosureJWT.looksLikeSDJWT(trimmed)
+        {
             return [sdJWTInput(trimmed, source: source)]
         }
         if let first, bytes[first] == UInt8(ascii: "e"),
-           case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-           isCompactJWS(trimmed) {
+            case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+            isCompactJWS(trimmed)
+        {
             let claims = JWTVerifier.claims(trimmed)
-            return [DetectedInput(source: source, kind: .envelopedJWT, document: claims,
-                                  problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)]
+            return [
+                DetectedInput(
+                    source: source, kind: .envelopedJWT, document: claims,
+                    problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)
+            ]
         }
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes, limits: limits)
         } catch {
-            return [DetectedInput(source: source, kind: .unknown, document: nil,
-                                  problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))]
+            return [
+                DetectedInput(
+                    source: source, kind: .unknown, document: nil,
+                    problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))
+            ]
         }
         return detect(json: json, source: source)
     }
@@ -118,27 +128,31 @@ public enum InputDetector {
         if let text = json.stringValue, SelectiveDisclosureJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source) }
         if let text = json.stringValue, isCompactJWS(text) {
             let claims = JWTVerifier.claims(text)
-            return DetectedInput(source: source, kind: .envelopedJWT, document: claims,
-                                 problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: text)
+            return DetectedInput(
+                source: source, kind: .envelopedJWT, document: claims,
+                problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: text)
         }
         guard let object = json.objectValue else {
-            return DetectedInput(source: source, kind: .unknown, document: json,
-                                 problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
+            return DetectedInput(
+                source: source, kind: .unknown, document: json,
+                problem: .vc(.parsingError, "not a credential I know: found a JSON \(json.kindName), expected an object"))
         }
         // RFC 9901 §8: an SD-JWT in JWS JSON serialization (its disclosures in the unprotected header) is checked as
         // the compact SD-JWT it stands for. Before the JAdES test: both are JWS JSON, only an SD-JWT has disclosures.
         if SelectiveDisclosureJWT.looksLikeJSONSerialization(json) {
             do { return sdJWTInput(try SelectiveDisclosureJWT.compactForm(ofJSONSerialization: json), source: source) } catch {
-                return DetectedInput(source: source, kind: .unknown, document: json,
-                                     problem: .vc(.parsingError, "an SD-JWT in JSON serialization that cannot be read: \(error.message)"))
+                return DetectedInput(
+                    source: source, kind: .unknown, document: json,
+                    problem: .vc(.parsingError, "an SD-JWT in JSON serialization that cannot be read: \(error.message)"))
             }
         }
         if JWSJSONDocument.looksLikeJWS(json) {
             // The payload is parsed by the seal verifier; here only to show what was sealed.
             let payload = sealedPayload(object)
-            return DetectedInput(source: source, kind: .jadesSealed, document: payload,
-                                 problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil,
-                                 envelope: json)
+            return DetectedInput(
+                source: source, kind: .jadesSealed, document: payload,
+                problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil,
+                envelope: json)
         }
         if object["@context"] == nil, let credential = object["credential"], credential.isObject {
             return DetectedInput(source: source, kind: .uploadable, document: credential)
@@ -148,20 +162,27 @@ public enum InputDetector {
             return sdJWTInput(token, source: source)
         }
         if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue,
-           let token = envelopedToken(id) {
+            let token = envelopedToken(id)
+        {
             let claims = JWTVerifier.claims(token)
-            return DetectedInput(source: source, kind: .envelopedJWT, document: claims,
-                                 problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
+            return DetectedInput(
+                source: source, kind: .envelopedJWT, document: claims,
+                problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
         }
         if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
             let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
-            return DetectedInput(source: source, kind: .envelopedUnsupported, document: json,
-                                 problem: .vc(.parsingError, "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt and data:application/dc+sd-jwt)"))
+            return DetectedInput(
+                source: source, kind: .envelopedUnsupported, document: json,
+                problem: .vc(
+                    .parsingError,
+                    "the envelope's media type \(media) is not one this verifier opens (it opens data:application/vc+jwt and data:application/dc+sd-jwt)"))
         }
         if types.contains("VerifiablePresentation") && types.contains("VerifiableCredential") {
             // Checked as a presentation it would escape the issuer's checks; as a credential, the holder's. Neither.
-            return DetectedInput(source: source, kind: .unknown, document: json,
-                                 problem: .vc(.malformedValueError, "the document is typed both VerifiablePresentation and VerifiableCredential, so it cannot be verified as either"))
+            return DetectedInput(
+                source: source, kind: .unknown, document: json,
+                problem: .vc(
+                    .malformedValueError, "the document is typed both VerifiablePresentation and VerifiableCredential, so it cannot be verified as either"))
         }
         if types.contains("VerifiablePresentation") {
             return DetectedInput(source: source, kind: .presentation, document: json)
@@ -172,8 +193,9 @@ public enum InputDetector {
         }
         let found = object.keys.prefix(8).joined(separator: ", ")
         let typeText = types.isEmpty ? "no type" : "type \(types.sorted().joined(separator: ", "))"
-        return DetectedInput(source: source, kind: .unknown, document: json,
-                             problem: .vc(.parsingError, "not a credential I know: a JSON object with \(typeText) and members \(found)\(object.count > 8 ? ", …" : "")"))
+        return DetectedInput(
+            source: source, kind: .unknown, document: json,
+            problem: .vc(.parsingError, "not a credential I know: a JSON object with \(typeText) and members \(found)\(object.count > 8 ? ", …" : "")"))
     }
 
     /// `header.payload.signature` in base64url, as VC-JOSE `application/vc+jwt`.
@@ -205,9 +227,10 @@ public enum InputDetector {
     static func sdJWTInput(_ text: String, source: String) -> DetectedInput {
         let first = text.prefix { $0 != "~" }
         let claims = JWTVerifier.claims(String(first))
-        return DetectedInput(source: source, kind: .sdJWT, document: claims,
-                             problem: claims == nil ? .vc(.parsingError, "the SD-JWT's issuer-signed JWT is not a compact JWS with a JSON payload") : nil,
-                             compactJWS: text)
+        return DetectedInput(
+            source: source, kind: .sdJWT, document: claims,
+            problem: claims == nil ? .vc(.parsingError, "the SD-JWT's issuer-signed JWT is not a compact JWS with a JSON payload") : nil,
+            compactJWS: text)
     }
 
     static func sealedPayload(_ object: JSONObject) -> JSONValue? {

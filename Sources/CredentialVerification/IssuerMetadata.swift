@@ -63,12 +63,15 @@ public struct JWTIssuerMetadataResolver: Sendable {
 
     /// The fetch rules for metadata and key sets: production rules, 256 KiB (a key set of a few dozen RSA keys is
     /// under 32 KiB), 10 s, no redirects, JSON.
-    public static let defaultPolicy = FetchPolicy(maxBytes: 256 * 1024, deadline: .seconds(10), maxRedirects: 0,
-                                                  accept: "application/json, application/jwk-set+json;q=0.9")
+    public static let defaultPolicy = FetchPolicy(
+        maxBytes: 256 * 1024, deadline: .seconds(10), maxRedirects: 0,
+        accept: "application/json, application/jwk-set+json;q=0.9")
 
     /// Creates a resolver; without a `directory` and a `fetcher` it finds nothing, and says why.
-    public init(directory: URL? = nil, fetcher: (any HTTPFetching)? = nil, policy: FetchPolicy = JWTIssuerMetadataResolver.defaultPolicy,
-                timeToLive: TimeInterval = 300, maxEntries: Int = 256) {
+    public init(
+        directory: URL? = nil, fetcher: (any HTTPFetching)? = nil, policy: FetchPolicy = JWTIssuerMetadataResolver.defaultPolicy,
+        timeToLive: TimeInterval = 300, maxEntries: Int = 256
+    ) {
         self.directory = directory
         self.fetcher = fetcher
         var policy = policy
@@ -84,8 +87,10 @@ public struct JWTIssuerMetadataResolver: Sendable {
     /// trailing `/` of the path dropped). Only an `https` issuer without query, fragment or user information has one.
     public func metadataURL(for issuer: String) throws(IssuerMetadataError) -> String {
         guard let c = URLComponents(string: issuer), let scheme = c.scheme?.lowercased(),
-              scheme == "https" || (scheme == "http" && policy.allowPlainHTTP) else {
-            throw IssuerMetadataError(.unavailable, "the issuer \(issuer) is not an https URL, so it has no JWT VC Issuer Metadata (only TLS binds a key to a web origin)")
+            scheme == "https" || (scheme == "http" && policy.allowPlainHTTP)
+        else {
+            throw IssuerMetadataError(
+                .unavailable, "the issuer \(issuer) is not an https URL, so it has no JWT VC Issuer Metadata (only TLS binds a key to a web origin)")
         }
         guard c.percentEncodedHost?.isEmpty == false, c.query == nil, c.fragment == nil, c.user == nil, c.password == nil else {
             throw IssuerMetadataError(.unavailable, "the issuer \(issuer) is not a plain https URL (host and path only), so it has no JWT VC Issuer Metadata")
@@ -130,9 +135,13 @@ public struct JWTIssuerMetadataResolver: Sendable {
                 throw IssuerMetadataError(.refused, "the JWT VC Issuer Metadata at \(url) has a jwks_uri that is not a string")
             }
             guard let target = URLComponents(string: uri), let source = URLComponents(string: url),
-                  target.scheme != nil, target.percentEncodedHost?.isEmpty == false, target.user == nil, target.password == nil,
-                  Self.origin(target) == Self.origin(source) else {
-                throw IssuerMetadataError(.refused, "the jwks_uri \(uri) is not on the issuer's origin \(URLComponents(string: url).map(Self.origin) ?? "?"); keys served by another origin are not bound to this issuer")
+                target.scheme != nil, target.percentEncodedHost?.isEmpty == false, target.user == nil, target.password == nil,
+                Self.origin(target) == Self.origin(source)
+            else {
+                throw IssuerMetadataError(
+                    .refused,
+                    "the jwks_uri \(uri) is not on the issuer's origin \(URLComponents(string: url).map(Self.origin) ?? "?"); keys served by another origin are not bound to this issuer"
+                )
             }
             jwkSet = try await document(uri, what: "JWK set")
         case (nil, nil):
@@ -156,7 +165,10 @@ public struct JWTIssuerMetadataResolver: Sendable {
         let candidates = kid.map { k in keys.filter { $0["kid"]?.stringValue == k } } ?? keys
         guard candidates.count == 1, let jwk = candidates.first else {
             if let kid {
-                throw IssuerMetadataError(.refused, candidates.isEmpty ? "the issuer's metadata publishes no key with kid \(kid)" : "the issuer's metadata publishes \(candidates.count) keys with kid \(kid)")
+                throw IssuerMetadataError(
+                    .refused,
+                    candidates.isEmpty
+                        ? "the issuer's metadata publishes no key with kid \(kid)" : "the issuer's metadata publishes \(candidates.count) keys with kid \(kid)")
             }
             throw IssuerMetadataError(.refused, "the token names no kid and the issuer's metadata publishes \(keys.count) keys, so none can be chosen")
         }

@@ -50,7 +50,8 @@ public struct JWTVerifier: Sendable {
         }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let headerBytes = Base64URLText.decode(parts[0]), let payloadBytes = Base64URLText.decode(parts[1]),
-              let signature = Base64URLText.decode(parts[2]) else {
+            let signature = Base64URLText.decode(parts[2])
+        else {
             return fail(.parsingError, "not a compact JWS (three base64url parts)")
         }
         guard let header = try? JSONParser.parse(headerBytes), header.isObject else { return fail(.parsingError, "the JWS header is not a JSON object") }
@@ -66,8 +67,11 @@ public struct JWTVerifier: Sendable {
         // RFC 7515 §4.1.11: a critical header this verifier does not process makes the JWS invalid.
         if let crit = header["crit"] {
             let names = crit.arrayValue?.compactMap(\.stringValue) ?? []
-            return fail(.cryptographicSecurityError, names.isEmpty ? "the JWS header's crit is malformed"
-                        : "the JWS header marks \(names.joined(separator: ", ")) critical, which this verifier does not process")
+            return fail(
+                .cryptographicSecurityError,
+                names.isEmpty
+                    ? "the JWS header's crit is malformed"
+                    : "the JWS header marks \(names.joined(separator: ", ")) critical, which this verifier does not process")
         }
         if let exp = claims["exp"] {
             guard let seconds = exp.numberValue?.doubleValue, seconds.isFinite else { return fail(.malformedValueError, "exp is not a NumericDate") }
@@ -98,7 +102,10 @@ public struct JWTVerifier: Sendable {
         if isPresentation, let domain {
             let audience = claims["aud"]?.asArray.compactMap(\.stringValue) ?? []
             if !audience.contains(where: domain.contains) {
-                return fail(.cryptographicSecurityError, "a domain was required, but the presentation's aud \(audience.isEmpty ? "is missing" : audience.joined(separator: ", ") + " does not name it")")
+                return fail(
+                    .cryptographicSecurityError,
+                    "a domain was required, but the presentation's aud \(audience.isEmpty ? "is missing" : audience.joined(separator: ", ") + " does not name it")"
+                )
             }
         }
         let relationship: ProofPurpose = isPresentation ? .authentication : .assertionMethod
@@ -113,7 +120,9 @@ public struct JWTVerifier: Sendable {
             kid = SDJWTKeyFinder.defaultKeyID(issuer)
         } else {
             let carried = header["jwk"] != nil ? "; the jwk in its header is a key the token carries about itself, which proves nothing" : ""
-            return fail(.cryptographicSecurityError, "the JWS header has no kid to find the \(role)'s key, and the \(role) \(issuer ?? "(none)") is not a did:key or did:jwk\(carried)")
+            return fail(
+                .cryptographicSecurityError,
+                "the JWS header has no kid to find the \(role)'s key, and the \(role) \(issuer ?? "(none)") is not a did:key or did:jwk\(carried)")
         }
         out.keyID = kid
         let method: JOSEVerificationMethod

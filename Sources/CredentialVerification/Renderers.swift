@@ -30,7 +30,9 @@ public struct TerminalRenderer: Sendable {
         let demo = r.restsOnDemo ? "  " + paint("DEMO: trust rests on public demo keys", "1;33") : ""
         var lines = ["\(indent)\(badge(r.status))\(demo)  \(v(r.source))  (\(r.kind.rawValue))"]
         if let s = r.summary {
-            func row(_ label: String, _ value: String?) { if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") } }
+            func row(_ label: String, _ value: String?) {
+                if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") }
+            }
             row("Learner:", s.learner)
             row("Achievement:", s.achievement)
             row("Description:", s.achievementDescription)
@@ -111,16 +113,17 @@ public enum JSONReportRenderer {
         // Why a result is only partial: the checks that limit trust, in words (VC API "warnings").
         let warnings = r.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }
         if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
-        o["results"] = .array(r.checks.map { c in
-            var e: JSONObject = [
-                "name": .string(c.name.rawValue), "check": .string(c.name.conceptURI),
-                "status": .string(c.status.rawValue), "reason": .string(c.reason),
-            ]
-            if c.limitsTrust { e["limitsTrust"] = .bool(true) }
-            if !c.details.isEmpty { e["details"] = .array(c.details.map { .string($0) }) }
-            if !c.problems.isEmpty { e["problemDetails"] = .array(c.problems.map(\.jsonValue)) }
-            return .object(e)
-        })
+        o["results"] = .array(
+            r.checks.map { c in
+                var e: JSONObject = [
+                    "name": .string(c.name.rawValue), "check": .string(c.name.conceptURI),
+                    "status": .string(c.status.rawValue), "reason": .string(c.reason),
+                ]
+                if c.limitsTrust { e["limitsTrust"] = .bool(true) }
+                if !c.details.isEmpty { e["details"] = .array(c.details.map { .string($0) }) }
+                if !c.problems.isEmpty { e["problemDetails"] = .array(c.problems.map(\.jsonValue)) }
+                return .object(e)
+            })
         if r.restsOnDemo { o["demo"] = .bool(true) }
         if let s = r.summary { o["credential"] = s.jsonValue }
         if !r.embedded.isEmpty { o["credentials"] = .array(r.embedded.map(json)) }
@@ -163,17 +166,17 @@ public enum HTMLReportRenderer {
 
     /// The report's styles; a page that embeds report sections (the service's web page) adds its own after them.
     public static let css = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-    h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:1.5rem}h3{font-size:1.1rem}
-    .ribbon{padding:.6rem 1rem;border-radius:.3rem;font-weight:700;font-size:1.2rem;color:#fff}
-    .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;font-weight:700;color:#fff}
-    .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
-    section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
-    dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
-    table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b0b0b0;padding:.4rem}
-    .st-ok{color:#1b6e20;font-weight:700}.st-error{color:#a4161a;font-weight:700}.st-skipped{color:#5c4400;font-weight:700}
-    .detail{color:#3d3d3d;font-size:.9rem}code{word-break:break-all}
-    """
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
+        h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:1.5rem}h3{font-size:1.1rem}
+        .ribbon{padding:.6rem 1rem;border-radius:.3rem;font-weight:700;font-size:1.2rem;color:#fff}
+        .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;font-weight:700;color:#fff}
+        .verified{background:#1b6e20}.partially-verified{background:#7a4b00}.failed{background:#a4161a}
+        section.item{border:1px solid #767676;border-radius:.4rem;padding:1rem;margin:1rem 0}
+        dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+        table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #b0b0b0;padding:.4rem}
+        .st-ok{color:#1b6e20;font-weight:700}.st-error{color:#a4161a;font-weight:700}.st-skipped{color:#5c4400;font-weight:700}
+        .detail{color:#3d3d3d;font-size:.9rem}code{word-break:break-all}
+        """
 
     /// The whole page.
     public static func render(_ reports: [VerificationReport], generated: Date = Date()) -> String {
@@ -185,9 +188,11 @@ public enum HTMLReportRenderer {
     /// The page up to its first item: title and heading with the overall result and the number of items. With
     /// ``section(_:nextID:)`` and ``tail``, a caller that verifies a long batch writes the page as it goes.
     public static func head(overall: OverallStatus, count: Int, generated: Date = Date()) -> String {
-        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        var h =
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
-        h += "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(count) item\(count == 1 ? "" : "s") · generated \(escape(XSDDateTime.format(generated)))</p>\n"
+        h +=
+            "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(count) item\(count == 1 ? "" : "s") · generated \(escape(XSDDateTime.format(generated)))</p>\n"
         return h
     }
 
@@ -206,8 +211,10 @@ public enum HTMLReportRenderer {
     /// the credentials it holds (a presentation's) as nested sections. The one renderer behind both the report
     /// file (`verify --html`) and the service's web page, in the language `labels` speaks. Headings get ids in
     /// document order from `nextID` (`item-1`, `item-2`, …), so ids are unique and a report renders the same page.
-    public static func item(_ r: VerificationReport, heading: String, level: Int, labels: HTMLReportLabels,
-                            showSource: Bool = false, nextID: inout Int) -> String {
+    public static func item(
+        _ r: VerificationReport, heading: String, level: Int, labels: HTMLReportLabels,
+        showSource: Bool = false, nextID: inout Int
+    ) -> String {
         let hl = min(level, 6)
         nextID += 1
         let id = "item-\(nextID)"
@@ -242,10 +249,12 @@ public enum HTMLReportRenderer {
         }
         if !r.checks.isEmpty {
             h += "<table>\n<caption>\(escape(labels.overall)): \(escape(labels.verdict(r.status)))</caption>\n"
-            h += "<thead><tr><th scope=\"col\">\(escape(labels.check))</th><th scope=\"col\">\(escape(labels.result))</th><th scope=\"col\">\(escape(labels.reason))</th></tr></thead>\n<tbody>\n"
+            h +=
+                "<thead><tr><th scope=\"col\">\(escape(labels.check))</th><th scope=\"col\">\(escape(labels.result))</th><th scope=\"col\">\(escape(labels.reason))</th></tr></thead>\n<tbody>\n"
             for c in r.checks {
                 let mark = c.status == .ok ? "✓ " : c.status == .error ? "✗ " : ""
-                h += "<tr><th scope=\"row\">\(escape(labels.checkName(c.name)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(mark)\(escape(labels.checkStatus(c.status)))</td><td>\(escape(c.reason))"
+                h +=
+                    "<tr><th scope=\"row\">\(escape(labels.checkName(c.name)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(mark)\(escape(labels.checkStatus(c.status)))</td><td>\(escape(c.reason))"
                 let extra = c.details + (c.status == .error ? c.problems.map(\.description) : [])
                 if !extra.isEmpty {
                     h += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"

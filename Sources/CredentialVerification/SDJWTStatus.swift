@@ -16,11 +16,14 @@ struct TokenStatusCheck {
             return .skipped(.revocation, "The credential has no status entry, so it cannot be revoked", limitsTrust: false)
         }
         guard let reference = status["status_list"] else {
-            return .skipped(.revocation, "Status unknown: the status mechanism \(status.objectValue?.keys.joined(separator: ", ") ?? "?") is not supported", limitsTrust: true)
+            return .skipped(
+                .revocation, "Status unknown: the status mechanism \(status.objectValue?.keys.joined(separator: ", ") ?? "?") is not supported",
+                limitsTrust: true)
         }
         guard let idx = reference["idx"]?.numberValue?.intValue, idx >= 0, let uri = reference["uri"]?.stringValue else {
-            return .error(.revocation, "The status entry is malformed: status.status_list needs a non-negative integer idx and a uri",
-                          [.vc(.malformedValueError, "malformed status_list reference", path: "$.status.status_list")])
+            return .error(
+                .revocation, "The status entry is malformed: status.status_list needs a non-negative integer idx and a uri",
+                [.vc(.malformedValueError, "malformed status_list reference", path: "$.status.status_list")])
         }
         guard let source = context.policy.statusSource else {
             return .skipped(.revocation, "Status unknown: no status list source is configured", limitsTrust: true)
@@ -28,8 +31,9 @@ struct TokenStatusCheck {
         let issuer = subject.issuerID
         let fetched: (TokenStatusList, String)
         do { fetched = try await fetch(uri, issuer: issuer, source: source, context: context) } catch {
-            let problem = ProblemDetail(code: error.code.name, type: error.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + error.code.name,
-                                        title: "Token Status List", detail: error.message)
+            let problem = ProblemDetail(
+                code: error.code.name, type: error.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + error.code.name,
+                title: "Token Status List", detail: error.message)
             if error.code == .retrieval {
                 return .skipped(.revocation, "Status unknown: \(error.message)", limitsTrust: true, problems: [problem])
             }
@@ -46,18 +50,22 @@ struct TokenStatusCheck {
         case 0:
             return .ok(.revocation, "Not revoked or suspended (Token Status List checked)", details: details + ["status: valid — \(where_)"])
         case 1:
-            return .error(.revocation, "The credential has been revoked by its issuer", [.vc(.malformedValueError, "revoked (status 1, \(where_))")], details: details)
+            return .error(
+                .revocation, "The credential has been revoked by its issuer", [.vc(.malformedValueError, "revoked (status 1, \(where_))")], details: details)
         case 2:
             return .error(.revocation, "The credential is suspended", [.vc(.malformedValueError, "suspended (status 2, \(where_))")], details: details)
         default:
             // Other values are application-specific; none of them says "valid", so none may pass as valid.
-            return .error(.revocation, "The credential's status is 0x\(String(value, radix: 16)), which is not valid",
-                          [.vc(.malformedValueError, "status 0x\(String(value, radix: 16)) (\(where_))")], details: details)
+            return .error(
+                .revocation, "The credential's status is 0x\(String(value, radix: 16)), which is not valid",
+                [.vc(.malformedValueError, "status 0x\(String(value, radix: 16)) (\(where_))")], details: details)
         }
     }
 
     /// Fetches (or takes from the batch cache) and verifies the list token.
-    func fetch(_ uri: String, issuer: String?, source: any StatusListSource, context: VerificationContext) async throws(StatusListError) -> (TokenStatusList, String) {
+    func fetch(
+        _ uri: String, issuer: String?, source: any StatusListSource, context: VerificationContext
+    ) async throws(StatusListError) -> (TokenStatusList, String) {
         let now = context.policy.now
         let cacheKey = "token-status-list " + uri
         let signer: String
@@ -86,7 +94,9 @@ struct TokenStatusCheck {
             case .verified(let key, let detail):
                 if case .x5c(let chain, let subject, let bound) = key {
                     guard chain.isTrusted else { throw StatusListError(.verification, "the status list's certificate \(subject) is not trusted: \(chain)") }
-                    guard bound else { throw StatusListError(.verification, "the status list's certificate \(subject) does not name the issuer \(issuer ?? "(no iss)")") }
+                    guard bound else {
+                        throw StatusListError(.verification, "the status list's certificate \(subject) does not name the issuer \(issuer ?? "(no iss)")")
+                    }
                 }
                 signer = detail
             case .failed(let problem): throw StatusListError(.verification, "the status list's signature: \(problem.detail)")
@@ -102,7 +112,8 @@ struct TokenStatusCheck {
             throw StatusListError(.retrieval, "the status list \(uri) expired at \(XSDDateTime.format(Date(timeIntervalSince1970: exp)))")
         }
         guard let statusList = payload["status_list"], let bits = statusList["bits"]?.numberValue?.intValue,
-              let lst = statusList["lst"]?.stringValue else {
+            let lst = statusList["lst"]?.stringValue
+        else {
             throw StatusListError(.malformedValue, "the status list token has no status_list {bits, lst}")
         }
         return (try TokenStatusList(bits: bits, lst: lst), signer)

@@ -53,8 +53,9 @@ extension ProblemDetail {
         case .claimNameCollision, .invalidDisclosure: code = .malformedValueError
         default: code = .cryptographicSecurityError
         }
-        return ProblemDetail(code: code.rawValue, type: "https://www.w3.org/TR/vc-data-model#" + code.rawValue,
-                             title: "SD-JWT", detail: error.message)
+        return ProblemDetail(
+            code: code.rawValue, type: "https://www.w3.org/TR/vc-data-model#" + code.rawValue,
+            title: "SD-JWT", detail: error.message)
     }
 }
 
@@ -96,25 +97,32 @@ struct SDJWTKeyFinder {
             let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors).validate(
                 leaf: leaf, intermediates: Array(certificates.dropFirst()), validationTime: policy.now)
             let subject = String(describing: leaf.subject)
-            return .verified(.x5c(chain: chain, leafSubject: subject, bound: bound),
-                             detail: "JWS \(alg), x5c certificate \(subject) (chain \(chain))")
+            return .verified(
+                .x5c(chain: chain, leafSubject: subject, bound: bound),
+                detail: "JWS \(alg), x5c certificate \(subject) (chain \(chain))")
         }
         guard let issuer, issuer.hasPrefix("did:") else {
             let carried = jws.header["jwk"] != nil ? "; the jwk in its header is a key the token carries about itself, which proves nothing" : ""
             let kid = jws.header["kid"]?.stringValue
             // An http(s) iss whose kid is not a DID URL names its key in its JWT VC Issuer Metadata (SD-JWT VC draft).
             if let issuer, let scheme = URLComponents(string: issuer)?.scheme?.lowercased(), scheme == "https" || scheme == "http",
-               !(kid?.hasPrefix("did:") ?? false) {
+                !(kid?.hasPrefix("did:") ?? false)
+            {
                 guard let metadata = policy.issuerMetadata else {
-                    return .unverifiable("the issuer \(issuer) publishes its keys as JWT VC Issuer Metadata, which this verifier does not consult (give --issuer-metadata-dir, or enable fetching with --allow-http-status) and the token has no x5c\(carried)")
+                    return .unverifiable(
+                        "the issuer \(issuer) publishes its keys as JWT VC Issuer Metadata, which this verifier does not consult (give --issuer-metadata-dir, or enable fetching with --allow-http-status) and the token has no x5c\(carried)"
+                    )
                 }
                 return await fromMetadata(jws, issuer: issuer, kid: kid, metadata: metadata)
             }
             if let kid, kid.hasPrefix("did:") {
                 // A DID key says nothing about a web issuer: only its own metadata (without a DID kid) would.
-                return .unverifiable("the kid \(kid) is a DID URL, but the issuer \(issuer ?? "(no iss)") is not that DID, so no trusted way leads from the issuer to the key\(carried)")
+                return .unverifiable(
+                    "the kid \(kid) is a DID URL, but the issuer \(issuer ?? "(no iss)") is not that DID, so no trusted way leads from the issuer to the key\(carried)"
+                )
             }
-            return .unverifiable("the issuer \(issuer ?? "(no iss)") is not a DID or an https URL and the token has no x5c, so no trusted way leads to its key\(carried)")
+            return .unverifiable(
+                "the issuer \(issuer ?? "(no iss)") is not a DID or an https URL and the token has no x5c, so no trusted way leads to its key\(carried)")
         }
         var kid = jws.header["kid"]?.stringValue ?? Self.defaultKeyID(issuer)
         if kid.hasPrefix("#") { kid = issuer + kid }
@@ -146,10 +154,12 @@ struct SDJWTKeyFinder {
             let (key, keyID) = try JWTIssuerMetadataResolver.select(keys, kid: kid, alg: jws.algorithm)
             let name = keyID.map { "key \($0)" } ?? "the only key"
             guard jws.isSigned(by: key) else {
-                return .failed(.vc(.cryptographicSecurityError, "the signature (\(alg)) does not verify with \(name) of the issuer's JWT VC Issuer Metadata (\(source))"))
+                return .failed(
+                    .vc(.cryptographicSecurityError, "the signature (\(alg)) does not verify with \(name) of the issuer's JWT VC Issuer Metadata (\(source))"))
             }
-            return .verified(.issuerMetadata(keyID: keyID, issuer: issuer, source: source),
-                             detail: "JWS \(alg), \(name) from the JWT VC Issuer Metadata of \(issuer) (\(source))")
+            return .verified(
+                .issuerMetadata(keyID: keyID, issuer: issuer, source: source),
+                detail: "JWS \(alg), \(name) from the JWT VC Issuer Metadata of \(issuer) (\(source))")
         } catch {
             switch error.kind {
             case .unavailable: return .unverifiable(error.message)
@@ -208,7 +218,10 @@ extension CredentialVerifier {
         // RFC 7515 §4.1.11: a critical header this verifier does not process makes the JWS invalid.
         if let crit = sd.issuerJWT.header["crit"] {
             let names = crit.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
-            out.sealErrors.append(.vc(.cryptographicSecurityError, "the issuer-signed JWT marks \(names.isEmpty ? "(malformed crit)" : names) critical, which this verifier does not process"))
+            out.sealErrors.append(
+                .vc(
+                    .cryptographicSecurityError,
+                    "the issuer-signed JWT marks \(names.isEmpty ? "(malformed crit)" : names) critical, which this verifier does not process"))
             return out
         }
         do { out.claims = try sd.processedClaims() } catch {
@@ -223,7 +236,11 @@ extension CredentialVerifier {
             out.issuerKey = key
             out.details.append(detail)
             if case .x5c(_, let subject, let bound) = key, !bound {
-                out.sealErrors.append(.vc(.cryptographicSecurityError, "the issuer \(issuer ?? "(no iss)") is not named in the x5c certificate \(subject) (a URI, or an https host as a DNS name)", path: "$.iss"))
+                out.sealErrors.append(
+                    .vc(
+                        .cryptographicSecurityError,
+                        "the issuer \(issuer ?? "(no iss)") is not named in the x5c certificate \(subject) (a URI, or an https host as a DNS name)",
+                        path: "$.iss"))
             }
         case .failed(let problem): out.sealErrors.append(problem)
         case .unverifiable(let why): out.unverifiedReason = why
@@ -233,8 +250,9 @@ extension CredentialVerifier {
             let expected = KeyBindingExpectations(nonce: policy.challenge, audience: policy.domain, now: policy.now, clockSkew: policy.clockSkew)
             do { out.keyBinding = .success(try sd.verifyKeyBinding(expected)) } catch {
                 let what = policy.challenge != nil ? "a challenge" : "a domain"
-                out.keyBinding = .failure(sd.keyBindingJWT == nil
-                    ? SDJWTError(.keyBinding, "\(what) was required, but the SD-JWT has no key binding JWT to answer it") : error)
+                out.keyBinding = .failure(
+                    sd.keyBindingJWT == nil
+                        ? SDJWTError(.keyBinding, "\(what) was required, but the SD-JWT has no key binding JWT to answer it") : error)
             }
         }
         return out
@@ -259,8 +277,13 @@ enum SDJWTChecks {
             details.append("Disclosed \(d.path) = \(text)")
         }
         if claims.disclosed.count > 64 { details.append("… and \(claims.disclosed.count - 64) more disclosed claims") }
-        details.append("Not disclosed: \(claims.undisclosedDigests) digest\(claims.undisclosedDigests == 1 ? "" : "s") (claims the holder withheld, or the issuer's decoys)")
-        return .ok(.format, "The SD-JWT VC (\(vct)) is well formed: \(claims.disclosed.count) claim\(claims.disclosed.count == 1 ? "" : "s") disclosed, \(claims.undisclosedDigests) digest\(claims.undisclosedDigests == 1 ? "" : "s") not disclosed", details: details)
+        details.append(
+            "Not disclosed: \(claims.undisclosedDigests) digest\(claims.undisclosedDigests == 1 ? "" : "s") (claims the holder withheld, or the issuer's decoys)"
+        )
+        return .ok(
+            .format,
+            "The SD-JWT VC (\(vct)) is well formed: \(claims.disclosed.count) claim\(claims.disclosed.count == 1 ? "" : "s") disclosed, \(claims.undisclosedDigests) digest\(claims.undisclosedDigests == 1 ? "" : "s") not disclosed",
+            details: details)
     }
 
     static func seal(_ v: SDJWTVerification) -> CheckResult {
@@ -281,26 +304,39 @@ enum SDJWTChecks {
         case .x5c(.trusted(let chain), let subject, _):
             let anchor = chain.last.map { String(describing: $0.subject) } ?? "?"
             let demo = chain.last.map(DemoMaterial.isDemo) ?? false
-            return .ok(.seal, "\(demo ? "DEMO: " : "")The issuer's signature (\(alg)) verifies with the certificate \(subject), which chains to the trust anchor \(anchor); \(disclosures)", details: v.details)
+            return .ok(
+                .seal,
+                "\(demo ? "DEMO: " : "")The issuer's signature (\(alg)) verifies with the certificate \(subject), which chains to the trust anchor \(anchor); \(disclosures)",
+                details: v.details)
         case .issuerMetadata(let kid, let issuer, _):
             // Bound to the origin by TLS, like did:web; trust in the issuer is the Accreditation check's.
-            return .ok(.seal, "The issuer's signature (\(alg)) verifies with \(kid.map { "the key \($0)" } ?? "the key") that \(issuer) publishes in its JWT VC Issuer Metadata; \(disclosures)", details: v.details)
+            return .ok(
+                .seal,
+                "The issuer's signature (\(alg)) verifies with \(kid.map { "the key \($0)" } ?? "the key") that \(issuer) publishes in its JWT VC Issuer Metadata; \(disclosures)",
+                details: v.details)
         case .x5c(.untrusted(let reason), let subject, _):
-            return CheckResult(.seal, .ok, "The SD-JWT is intact (signed with the certificate \(subject)), but its certificate is not trusted: \(reason)",
-                               details: v.details, limitsTrust: true)
+            return CheckResult(
+                .seal, .ok, "The SD-JWT is intact (signed with the certificate \(subject)), but its certificate is not trusted: \(reason)",
+                details: v.details, limitsTrust: true)
         }
     }
 
     static func owner(_ v: SDJWTVerification) -> CheckResult {
         switch v.keyBinding {
         case .success(let kb)?:
-            return .ok(.owner, "The holder proved possession of the credential's key (cnf) with a key binding JWT (\(kb.algorithm), nonce \(kb.nonce), audience \(kb.audience))")
+            return .ok(
+                .owner,
+                "The holder proved possession of the credential's key (cnf) with a key binding JWT (\(kb.algorithm), nonce \(kb.nonce), audience \(kb.audience))"
+            )
         case .failure(let error)?:
             return .error(.owner, "The key binding does not verify: \(error.message)", [.sdJWT(error)])
         case nil:
             let bound = v.sdJWT?.issuerJWT.payload["cnf"] != nil
-            return .skipped(.owner, bound ? "Not presented: the SD-JWT carries no key binding JWT, so nothing shows its holder has the key in cnf"
-                                          : "The SD-JWT is not bound to a holder key (no cnf), so anyone holding it can present it", limitsTrust: false)
+            return .skipped(
+                .owner,
+                bound
+                    ? "Not presented: the SD-JWT carries no key binding JWT, so nothing shows its holder has the key in cnf"
+                    : "The SD-JWT is not bound to a holder key (no cnf), so anyone holding it can present it", limitsTrust: false)
         }
     }
 

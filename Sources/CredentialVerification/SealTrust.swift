@@ -37,8 +37,9 @@ public struct SealTrust: Sendable {
     }
 
     /// A seal that could not be evaluated (no usable signature or certificate).
-    static let unusable = SealTrust(chain: nil, judgedAt: Date(timeIntervalSince1970: 0), provenTime: nil, timeStampNotes: [],
-                                    unprovenTime: nil, binding: .notApplicable, demoName: nil)
+    static let unusable = SealTrust(
+        chain: nil, judgedAt: Date(timeIntervalSince1970: 0), provenTime: nil, timeStampNotes: [],
+        unprovenTime: nil, binding: .notApplicable, demoName: nil)
 }
 
 /// A time proven by an RFC 3161 time-stamp whose authority chains to a time-stamping anchor.
@@ -96,8 +97,10 @@ extension SealTrust {
     ///   - signature: the seal's first signature, as ``JAdESVerifier`` checked it.
     ///   - entry: the same signature as it appears in the document (its unprotected header and signature value).
     ///   - payload: the parsed payload (for the issuer binding).
-    static func evaluate(_ signature: JAdESSignatureVerification, entry: JWSSignatureEntry?, payload: JSONValue?,
-                         isEDC: Bool, policy: VerificationPolicy) async -> SealTrust {
+    static func evaluate(
+        _ signature: JAdESSignatureVerification, entry: JWSSignatureEntry?, payload: JSONValue?,
+        isEDC: Bool, policy: VerificationPolicy
+    ) async -> SealTrust {
         guard let leaf = signature.signingCertificate else { return .unusable }
         let now = policy.now
         var notes: [String] = []
@@ -116,19 +119,24 @@ extension SealTrust {
                     continue
                 }
                 guard token.imprintMatches(imprintInput) else {
-                    notes.append("a time-stamp of \(XSDDateTime.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing")
+                    notes.append(
+                        "a time-stamp of \(XSDDateTime.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing"
+                    )
                     continue
                 }
                 if let claimed = signature.signingTime, token.genTime < claimed.addingTimeInterval(-policy.clockSkew) {
-                    notes.append("a time-stamp of \(XSDDateTime.format(token.genTime)) is earlier than the claimed signing time \(signature.signingTimeText ?? ""), so it proves nothing")
+                    notes.append(
+                        "a time-stamp of \(XSDDateTime.format(token.genTime)) is earlier than the claimed signing time \(signature.signingTimeText ?? ""), so it proves nothing"
+                    )
                     continue
                 }
                 let authority = String(describing: token.signerCertificate.subject)
                 switch await validator.validate(token, intermediates: signature.unsignedCertificates) {
                 case .trusted(let chain):
                     if proven == nil || token.genTime < proven!.time {
-                        proven = ProvenSealTime(time: token.genTime, authority: authority,
-                                                demoAnchor: chain.last.map(DemoMaterial.isDemo) ?? false)
+                        proven = ProvenSealTime(
+                            time: token.genTime, authority: authority,
+                            demoAnchor: chain.last.map(DemoMaterial.isDemo) ?? false)
                     }
                 case .untrusted(let reason):
                     let why = policy.timeStampAnchors.isEmpty ? "no time-stamping trust anchors are configured" : reason
@@ -141,22 +149,29 @@ extension SealTrust {
         let chain = await validator.validate(signature, validationTime: judgedAt)
         var unproven: String?
         if proven == nil {
-            let stamped = notes.isEmpty ? "no time-stamp" : "no time-stamp from a trusted authority"
-                + (notes.first { $0.hasPrefix("a time-stamp") }.map { "; \($0)" } ?? "")
+            let stamped =
+                notes.isEmpty
+                ? "no time-stamp"
+                : "no time-stamp from a trusted authority"
+                    + (notes.first { $0.hasPrefix("a time-stamp") }.map { "; \($0)" } ?? "")
             if leaf.notValidAfter < now.addingTimeInterval(-policy.clockSkew) {
                 unproven = "the seal cannot be shown to predate the certificate's expiry on \(XSDDateTime.format(leaf.notValidAfter)) (\(stamped))"
             } else if leaf.notValidBefore > now.addingTimeInterval(policy.clockSkew) {
                 unproven = "the seal certificate is not valid until \(XSDDateTime.format(leaf.notValidBefore)) (\(stamped))"
             } else if !chain.isTrusted, let claimed = signature.signingTime, !policy.trustAnchors.isEmpty,
-                      await validator.validate(signature, validationTime: claimed).isTrusted {
+                await validator.validate(signature, validationTime: claimed).isTrusted
+            {
                 // A CA certificate of the chain has expired since: the claimed time would pass, nothing proves it.
-                unproven = "the seal's certificate chain was valid at the claimed signing time \(signature.signingTimeText ?? "") but not now, and \(stamped) proves that time"
+                unproven =
+                    "the seal's certificate chain was valid at the claimed signing time \(signature.signingTimeText ?? "") but not now, and \(stamped) proves that time"
             }
         }
-        let binding = SealBinding.evaluate(payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
-                                           chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
-        return SealTrust(chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
-                         unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
+        let binding = SealBinding.evaluate(
+            payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
+            chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
+        return SealTrust(
+            chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
+            unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
     }
 }
 
@@ -167,23 +182,31 @@ extension SealBinding {
     ///   semantics of ``EIDASOrganizationIdentifier``), or when its id is the one skillcred derives from that identifier.
     /// - Any other payload's issuer is bound only by a trusted-issuer entry that names both the issuer id and the
     ///   organisation identifier, under a trusted chain (or by the derived id, as for EDCs).
-    static func evaluate(payload: JSONValue?, isEDC: Bool, signer: JAdESCertificateSummary, chainTrusted: Bool,
-                         trustedIssuers: TrustedIssuerList?) -> SealBinding {
+    static func evaluate(
+        payload: JSONValue?, isEDC: Bool, signer: JAdESCertificateSummary, chainTrusted: Bool,
+        trustedIssuers: TrustedIssuerList?
+    ) -> SealBinding {
         guard let payload, let issuerValue = payload["issuer"] else { return .notApplicable }
         let issuerID = CredentialText.id(of: issuerValue)
         let sealer = signer.organizationName ?? signer.commonName ?? signer.subject
         let org = signer.organizationIdentifier
         let sealedBy = "sealed by \(sealer)" + (org.map { " (\($0))" } ?? " (no organisationIdentifier)")
         guard let org else {
-            return .unbound("The seal does not bind to the issuer: \(sealedBy), and a certificate without an organisation identifier cannot vouch for the issuer \(issuerID ?? "named in the credential")")
+            return .unbound(
+                "The seal does not bind to the issuer: \(sealedBy), and a certificate without an organisation identifier cannot vouch for the issuer \(issuerID ?? "named in the credential")"
+            )
         }
         // An issuer id that the trusted-issuer list (or skillcred's derived-id rule applied to a listed organisation)
         // gives to another organisation cannot be claimed by this one, whatever its eIDAS identifier says.
-        if let issuerID, let owner = trustedIssuers?.entries.first(where: { entry in
-            guard let listed = entry.organizationIdentifier, listed != org else { return false }
-            return entry.id == issuerID || EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: listed) == issuerID
-        }) {
-            return .unbound("The seal does not bind to the issuer: \(sealedBy), but the credential claims the issuer id \(issuerID), which the trusted-issuer list gives to \(owner.name) (\(owner.organizationIdentifier ?? ""))")
+        if let issuerID,
+            let owner = trustedIssuers?.entries.first(where: { entry in
+                guard let listed = entry.organizationIdentifier, listed != org else { return false }
+                return entry.id == issuerID || EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: listed) == issuerID
+            })
+        {
+            return .unbound(
+                "The seal does not bind to the issuer: \(sealedBy), but the credential claims the issuer id \(issuerID), which the trusted-issuer list gives to \(owner.name) (\(owner.organizationIdentifier ?? ""))"
+            )
         }
         if let issuerID, issuerID == EIDASOrganizationIdentifier.stableIssuerID(organizationIdentifier: org) {
             return .bound("the issuer id \(issuerID) is derived from the seal's organisation identifier \(org)")
@@ -191,7 +214,8 @@ extension SealBinding {
         let legal = LegalIdentifierClaim(issuerValue.asArray.first ?? issuerValue)
         if isEDC {
             guard let legal else {
-                return .unbound("The seal does not bind to the issuer: \(sealedBy), but the credential's issuer \(issuerID ?? "(no id)") states no eIDAS identifier")
+                return .unbound(
+                    "The seal does not bind to the issuer: \(sealedBy), but the credential's issuer \(issuerID ?? "(no id)") states no eIDAS identifier")
             }
             if let parsed = EIDASOrganizationIdentifier(org), parsed.matches(notation: legal.notation, spatialAlpha3: legal.spatialAlpha3) {
                 return .bound("the issuer's eIDAS identifier \(legal.text) is the seal's organisation identifier \(org)")
@@ -199,13 +223,18 @@ extension SealBinding {
             if EIDASOrganizationIdentifier(org) == nil, legal.notation == org {
                 return .bound("the issuer's eIDAS identifier \(legal.text) is the seal's organisation identifier")
             }
-            return .unbound("The seal does not bind to the issuer: \(sealedBy), but the credential claims to be issued by \(issuerID ?? "an issuer") with eIDAS identifier \(legal.text)")
+            return .unbound(
+                "The seal does not bind to the issuer: \(sealedBy), but the credential claims to be issued by \(issuerID ?? "an issuer") with eIDAS identifier \(legal.text)"
+            )
         }
         if chainTrusted, let issuerID, let entry = trustedIssuers?.entries.first(where: { $0.id == issuerID && $0.organizationIdentifier == org }) {
             return .bound("the trusted-issuer entry \(entry.name) names both the issuer \(issuerID) and the organisation identifier \(org)")
         }
-        let why = chainTrusted ? "and no trusted-issuer entry names both" : "and only a trusted certificate chain with a trusted-issuer entry naming both could bind them"
-        return .unbound("The seal does not bind to the issuer: \(sealedBy), but the credential claims to be issued by \(issuerID ?? "an issuer without an id") (\(why))")
+        let why =
+            chainTrusted
+            ? "and no trusted-issuer entry names both" : "and only a trusted certificate chain with a trusted-issuer entry naming both could bind them"
+        return .unbound(
+            "The seal does not bind to the issuer: \(sealedBy), but the credential claims to be issued by \(issuerID ?? "an issuer without an id") (\(why))")
     }
 }
 

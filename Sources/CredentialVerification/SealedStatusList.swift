@@ -49,8 +49,9 @@ enum SealedStatusList {
             guard let o = try? JSONParser.parse(encoded), let cert = o["cert"]?.stringValue else {
                 throw StatusListError(.verification, "the cached status list's seal record is unreadable")
             }
-            self.init(organizationIdentifier: o["org"]?.stringValue, certificateFingerprint: cert,
-                      sealer: o["by"]?.stringValue ?? "?", chainTrusted: o["trusted"]?.boolValue ?? false)
+            self.init(
+                organizationIdentifier: o["org"]?.stringValue, certificateFingerprint: cert,
+                sealer: o["by"]?.stringValue ?? "?", chainTrusted: o["trusted"]?.boolValue ?? false)
         }
 
         /// The line the Revocation check shows for a list read under this seal.
@@ -62,34 +63,46 @@ enum SealedStatusList {
         /// Throws unless a list sealed as this binding says may be used for a credential with seal evidence `seal`.
         func accept(for seal: SealEvidence, url: String) throws(StatusListError) {
             guard case .jades(let result, _) = seal else {
-                throw StatusListError(.verification, "the status list \(url) is sealed with JAdES, but the credential is not, "
-                    + "so nothing ties the list's seal to the credential's issuer")
+                throw StatusListError(
+                    .verification,
+                    "the status list \(url) is sealed with JAdES, but the credential is not, "
+                        + "so nothing ties the list's seal to the credential's issuer")
             }
             guard result.isValid, let signer = result.signatures.first?.signer else {
-                throw StatusListError(.verification, "the status list \(url) is sealed with JAdES, but the credential's own seal is not intact, "
-                    + "so nothing ties the list's seal to the credential's issuer")
+                throw StatusListError(
+                    .verification,
+                    "the status list \(url) is sealed with JAdES, but the credential's own seal is not intact, "
+                        + "so nothing ties the list's seal to the credential's issuer")
             }
             guard let org = organizationIdentifier, org == signer.organizationIdentifier else {
                 let credentialOrg = signer.organizationIdentifier.map { "organisationIdentifier \($0)" } ?? "no organisationIdentifier"
                 let listOrg = organizationIdentifier.map { "organisationIdentifier \($0)" } ?? "no organisationIdentifier"
-                throw StatusListError(.verification, "the status list \(url) is sealed by \(sealer) (\(listOrg)), not by the organisation that sealed "
-                    + "the credential, \(signer.organizationName ?? signer.commonName ?? signer.subject) (\(credentialOrg))")
+                throw StatusListError(
+                    .verification,
+                    "the status list \(url) is sealed by \(sealer) (\(listOrg)), not by the organisation that sealed "
+                        + "the credential, \(signer.organizationName ?? signer.commonName ?? signer.subject) (\(credentialOrg))")
             }
             guard certificateFingerprint == signer.sha256Fingerprint || chainTrusted else {
-                throw StatusListError(.verification, "the status list \(url) is sealed with another certificate of \(org) than the credential, "
-                    + "and no trust anchor vouches for that certificate")
+                throw StatusListError(
+                    .verification,
+                    "the status list \(url) is sealed with another certificate of \(org) than the credential, "
+                        + "and no trust anchor vouches for that certificate")
             }
         }
     }
 
     /// Verifies a sealed list for the credential whose seal evidence is `credentialSeal`, and returns the list
     /// credential (the payload) with the binding to cache beside it.
-    static func open(_ document: JSONValue, url: String, credentialSeal: SealEvidence, verifier: JAdESVerifier,
-                     trustAnchors: [Certificate], now: Date) async throws(StatusListError) -> (credential: JSONValue, binding: Binding) {
+    static func open(
+        _ document: JSONValue, url: String, credentialSeal: SealEvidence, verifier: JAdESVerifier,
+        trustAnchors: [Certificate], now: Date
+    ) async throws(StatusListError) -> (credential: JSONValue, binding: Binding) {
         // Refuse before the work of verifying: a sealed list can never vouch for a credential that is not sealed.
         guard case .jades = credentialSeal else {
-            throw StatusListError(.verification, "the status list \(url) is sealed with JAdES, but the credential is not, "
-                + "so nothing ties the list's seal to the credential's issuer")
+            throw StatusListError(
+                .verification,
+                "the status list \(url) is sealed with JAdES, but the credential is not, "
+                    + "so nothing ties the list's seal to the credential's issuer")
         }
         let parsed: JWSJSONDocument
         do { parsed = try JWSJSONDocument(document) } catch {
@@ -97,15 +110,17 @@ enum SealedStatusList {
         }
         let result = verifier.verify(parsed)
         guard result.isValid, let signature = result.signatures.first, signature.signingCertificate != nil,
-              let summary = signature.signer, let payload = result.payload else {
+            let summary = signature.signer, let payload = result.payload
+        else {
             let why = result.firstError?.reason ?? "no valid signature"
             throw StatusListError(.verification, "the status list \(url)'s seal is broken: \(why)")
         }
         // A status list speaks for now: its certificate must be valid now, whatever sigT claims.
         let chain = await JAdESChainValidator(trustAnchors: trustAnchors).validate(signature, validationTime: now)
-        let binding = Binding(organizationIdentifier: summary.organizationIdentifier, certificateFingerprint: summary.sha256Fingerprint,
-                              sealer: summary.organizationName ?? summary.commonName ?? summary.subject,
-                              chainTrusted: !trustAnchors.isEmpty && chain.isTrusted)
+        let binding = Binding(
+            organizationIdentifier: summary.organizationIdentifier, certificateFingerprint: summary.sha256Fingerprint,
+            sealer: summary.organizationName ?? summary.commonName ?? summary.subject,
+            chainTrusted: !trustAnchors.isEmpty && chain.isTrusted)
         try binding.accept(for: credentialSeal, url: url)
         let credential: JSONValue
         do { credential = try JSONParser.parse(payload) } catch {

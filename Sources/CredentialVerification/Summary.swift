@@ -75,7 +75,8 @@ public struct CredentialSummary: Sendable, Hashable {
         let subject = c["credentialSubject"]?.asArray.first
         if let s = subject {
             let given = CredentialText.text(s["givenName"]), family = CredentialText.text(s["familyName"])
-            learner = CredentialText.text(s["fullName"])
+            learner =
+                CredentialText.text(s["fullName"])
                 ?? ((given != nil || family != nil) ? [given, family].compactMap { $0 }.joined(separator: " ") : nil)
                 ?? CredentialText.text(s["name"]) ?? s["id"]?.stringValue
         } else {
@@ -83,13 +84,15 @@ public struct CredentialSummary: Sendable, Hashable {
         }
         let claim = subject?["hasClaim"]?.asArray.first
         let achievementNode = subject?["achievement"]?.asArray.first
-        achievement = CredentialText.text(claim?["title"]) ?? CredentialText.text(achievementNode?["name"])
+        achievement =
+            CredentialText.text(claim?["title"]) ?? CredentialText.text(achievementNode?["name"])
             ?? CredentialText.text(claim?["specifiedBy"]?.asArray.first?["title"]) ?? CredentialText.text(c["name"])
         let awardedBy = claim?["awardedBy"]?.asArray.first
         let body = awardedBy?["awardingBody"]?.asArray.first
         let issuerNode = c["issuer"]
         issuer = CredentialText.issuerID(c)
-        awardingBody = CredentialText.text(body?["legalName"]) ?? CredentialText.text(body?["name"])
+        awardingBody =
+            CredentialText.text(body?["legalName"]) ?? CredentialText.text(body?["name"])
             ?? CredentialText.text(issuerNode?["legalName"]) ?? CredentialText.text(issuerNode?["name"]) ?? issuer
         date = awardedBy?["awardingDate"]?.stringValue ?? c["validFrom"]?.stringValue ?? c["issuanceDate"]?.stringValue
         eqfLevel = CredentialText.eqfLevels(c).first
@@ -105,9 +108,10 @@ public struct CredentialSummary: Sendable, Hashable {
         alignments = (achievementNode?["alignment"]?.asArray ?? []).compactMap { a in
             guard a.isObject else { return nil }
             let url = a["targetUrl"]?.stringValue
-            return Alignment(targetName: CredentialText.text(a["targetName"]), targetURL: url,
-                             targetFramework: CredentialText.text(a["targetFramework"]), targetCode: a["targetCode"]?.stringValue,
-                             escoLabel: url.flatMap { catalog?.label(of: $0) })
+            return Alignment(
+                targetName: CredentialText.text(a["targetName"]), targetURL: url,
+                targetFramework: CredentialText.text(a["targetFramework"]), targetCode: a["targetCode"]?.stringValue,
+                escoLabel: url.flatMap { catalog?.label(of: $0) })
         }
     }
 
@@ -123,25 +127,27 @@ public struct CredentialSummary: Sendable, Hashable {
         put("issuer", issuer)
         put("date", date)
         if let eqfLevel { o["eqfLevel"] = .number(JSONNumber(eqfLevel)) }
-        o["learningOutcomes"] = .array(outcomes.map { out in
-            var e = JSONObject()
-            if let t = out.title { e["title"] = .string(t) }
-            if let u = out.skillURI { e["escoSkill"] = .string(u) }
-            if let l = out.skillLabel { e["skillLabel"] = .string(l) }
-            return .object(e)
-        })
+        o["learningOutcomes"] = .array(
+            outcomes.map { out in
+                var e = JSONObject()
+                if let t = out.title { e["title"] = .string(t) }
+                if let u = out.skillURI { e["escoSkill"] = .string(u) }
+                if let l = out.skillLabel { e["skillLabel"] = .string(l) }
+                return .object(e)
+            })
         put("achievementDescription", achievementDescription)
         put("criteria", criteria)
         if !alignments.isEmpty {
-            o["alignments"] = .array(alignments.map { a in
-                var e = JSONObject()
-                if let v = a.targetName { e["targetName"] = .string(v) }
-                if let v = a.targetURL { e["targetUrl"] = .string(v) }
-                if let v = a.targetFramework { e["targetFramework"] = .string(v) }
-                if let v = a.targetCode { e["targetCode"] = .string(v) }
-                if let v = a.escoLabel { e["escoLabel"] = .string(v) }
-                return .object(e)
-            })
+            o["alignments"] = .array(
+                alignments.map { a in
+                    var e = JSONObject()
+                    if let v = a.targetName { e["targetName"] = .string(v) }
+                    if let v = a.targetURL { e["targetUrl"] = .string(v) }
+                    if let v = a.targetFramework { e["targetFramework"] = .string(v) }
+                    if let v = a.targetCode { e["targetCode"] = .string(v) }
+                    if let v = a.escoLabel { e["escoLabel"] = .string(v) }
+                    return .object(e)
+                })
         }
         if !members.isEmpty {
             o["members"] = .array(members.map { ["achievement": .string($0.achievement), "verdict": .string($0.verdict.rawValue)] })

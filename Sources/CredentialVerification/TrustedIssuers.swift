@@ -35,8 +35,10 @@ public struct TrustedIssuerList: Sendable, Hashable {
         public var validUntil: XSDDateTime?
 
         /// Creates an entry.
-        public init(id: String? = nil, organizationIdentifier: String? = nil, name: String, eqfLevels: [Int]? = nil,
-                    credentialTypes: [String]? = nil, validFrom: XSDDateTime? = nil, validUntil: XSDDateTime? = nil) {
+        public init(
+            id: String? = nil, organizationIdentifier: String? = nil, name: String, eqfLevels: [Int]? = nil,
+            credentialTypes: [String]? = nil, validFrom: XSDDateTime? = nil, validUntil: XSDDateTime? = nil
+        ) {
             self.id = id
             self.organizationIdentifier = organizationIdentifier
             self.name = name
@@ -82,7 +84,9 @@ public struct TrustedIssuerList: Sendable, Hashable {
             }
             func date(_ key: String) throws(ReadError) -> XSDDateTime? {
                 guard let s = try string(key) else { return nil }
-                guard let d = XSDDateTime(s, syntax: .dateTimeStamp) else { throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z") }
+                guard let d = XSDDateTime(s, syntax: .dateTimeStamp) else {
+                    throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z")
+                }
                 return d
             }
             var entry = Entry(id: try string("id"), organizationIdentifier: try string("organizationIdentifier"), name: "")
@@ -93,7 +97,8 @@ public struct TrustedIssuerList: Sendable, Hashable {
             }
             if let levels = o["eqfLevels"] {
                 guard let a = levels.arrayValue, let ints = Optional(a.compactMap { $0.numberValue?.intValue }), ints.count == a.count,
-                      ints.allSatisfy({ (1...8).contains($0) }) else {
+                    ints.allSatisfy({ (1...8).contains($0) })
+                else {
                     throw ReadError(path: "\(at).eqfLevels", message: "expected an array of integers 1–8")
                 }
                 entry.eqfLevels = ints

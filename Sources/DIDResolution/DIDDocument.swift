@@ -42,7 +42,9 @@ public struct VerificationMethod: Sendable, Hashable {
     public init(json: JSONObject, documentID: String?, path: JSONPath = .root) throws(DIDError) {
         func field(_ name: String) throws(DIDError) -> String {
             guard let value = json[name]?.stringValue, !value.isEmpty else {
-                throw DIDError(.invalidVerificationMethod, "verification method \"\(name)\" is missing or not a non-empty string", location: path.appending(name).description)
+                throw DIDError(
+                    .invalidVerificationMethod, "verification method \"\(name)\" is missing or not a non-empty string",
+                    location: path.appending(name).description)
             }
             return value
         }
@@ -55,20 +57,31 @@ public struct VerificationMethod: Sendable, Hashable {
         switch type {
         case "Multikey", "Ed25519VerificationKey2020":
             guard json["publicKeyMultibase"]?.stringValue != nil else {
-                throw DIDError(.invalidVerificationMethod, "a \(type) verification method needs a \"publicKeyMultibase\" string", location: path.appending("publicKeyMultibase").description)
+                throw DIDError(
+                    .invalidVerificationMethod, "a \(type) verification method needs a \"publicKeyMultibase\" string",
+                    location: path.appending("publicKeyMultibase").description)
             }
             if json["publicKeyJwk"] != nil {
-                throw DIDError(.invalidVerificationMethod, "a \(type) verification method must not also carry \"publicKeyJwk\"", location: path.appending("publicKeyJwk").description)
+                throw DIDError(
+                    .invalidVerificationMethod, "a \(type) verification method must not also carry \"publicKeyJwk\"",
+                    location: path.appending("publicKeyJwk").description)
             }
         case "JsonWebKey", "JsonWebKey2020":
             guard json["publicKeyJwk"]?.objectValue != nil else {
-                throw DIDError(.invalidVerificationMethod, "a \(type) verification method needs a \"publicKeyJwk\" object", location: path.appending("publicKeyJwk").description)
+                throw DIDError(
+                    .invalidVerificationMethod, "a \(type) verification method needs a \"publicKeyJwk\" object",
+                    location: path.appending("publicKeyJwk").description)
             }
             if json["publicKeyMultibase"] != nil {
-                throw DIDError(.invalidVerificationMethod, "a \(type) verification method must not also carry \"publicKeyMultibase\"", location: path.appending("publicKeyMultibase").description)
+                throw DIDError(
+                    .invalidVerificationMethod, "a \(type) verification method must not also carry \"publicKeyMultibase\"",
+                    location: path.appending("publicKeyMultibase").description)
             }
         default:
-            throw DIDError(.invalidVerificationMethod, "verification method type \"\(type)\" is not supported (Multikey, JsonWebKey, JsonWebKey2020, Ed25519VerificationKey2020)", location: path.appending("type").description)
+            throw DIDError(
+                .invalidVerificationMethod,
+                "verification method type \"\(type)\" is not supported (Multikey, JsonWebKey, JsonWebKey2020, Ed25519VerificationKey2020)",
+                location: path.appending("type").description)
         }
         if json["secretKeyMultibase"] != nil || json["privateKeyMultibase"] != nil || json["privateKeyJwk"] != nil {
             throw DIDError(.invalidVerificationMethod, "a published verification method must not contain private key material", location: path.description)
@@ -145,7 +158,11 @@ public struct DIDDocument: Sendable, Hashable {
         for relationship in VerificationRelationship.allCases {
             guard let value = json[relationship.rawValue] else { continue }
             let items: [JSONValue]
-            if let list = value.arrayValue { items = list } else if value.isString { items = [value] } else {
+            if let list = value.arrayValue {
+                items = list
+            } else if value.isString {
+                items = [value]
+            } else {
                 throw DIDError(.invalidDocument, "\"\(relationship)\" must be an array of references or verification methods", location: "$.\(relationship)")
             }
             var ids: [String] = []
@@ -194,7 +211,8 @@ private func absolute(_ reference: String, documentID: String?, path: JSONPath) 
         return documentID + reference
     }
     guard let colon = reference.firstIndex(of: ":"), colon != reference.startIndex,
-          reference[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) else {
+        reference[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+    else {
         throw DIDError(.invalidDocument, "\"\(reference)\" is neither an absolute URL nor a #fragment reference", location: path.description)
     }
     return reference

@@ -16,7 +16,8 @@ public protocol DIDResolver: Sendable {
 func didMethod(_ did: String) throws(DIDError) -> (method: String, specificID: Substring) {
     let parts = did.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0] == "did", !parts[1].isEmpty, !parts[2].isEmpty,
-          parts[1].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else {
+        parts[1].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
+    else {
         throw DIDError(.invalidDID, "not a DID (expected did:METHOD:IDENTIFIER)", location: did)
     }
     if did.contains("#") || did.contains("?") || did.contains("/") {
@@ -61,7 +62,7 @@ public struct DIDKeyResolver: DIDResolver {
             "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
             "id": .string(did),
             "verificationMethod": [
-                ["id": .string(vm), "type": "Multikey", "controller": .string(did), "publicKeyMultibase": .string(multibase)],
+                ["id": .string(vm), "type": "Multikey", "controller": .string(did), "publicKeyMultibase": .string(multibase)]
             ],
             "authentication": [.string(vm)],
             "assertionMethod": [.string(vm)],
@@ -200,9 +201,10 @@ public struct DIDWebResolver: DIDResolver {
         var parts: [String] = []
         for raw in specific.split(separator: ":", omittingEmptySubsequences: false) {
             guard let decoded = String(raw).removingPercentEncoding,
-                  !decoded.isEmpty, decoded != ".", decoded != "..",
-                  !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0"),
-                  !decoded.contains("?"), !decoded.contains("#") else {
+                !decoded.isEmpty, decoded != ".", decoded != "..",
+                !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0"),
+                !decoded.contains("?"), !decoded.contains("#")
+            else {
                 throw DIDError(.invalidDID, "did:web part \"\(raw)\" is empty or not a safe path segment", location: did)
             }
             parts.append(decoded)

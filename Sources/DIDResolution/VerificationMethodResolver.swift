@@ -45,7 +45,9 @@ public struct VerificationMethodResolver: Sendable {
         expectedController: String?
     ) async throws(DIDError) -> ResolvedVerificationMethod {
         guard verificationMethodURL.hasPrefix("did:") else {
-            throw DIDError(.methodNotSupported, "only DID URL verification methods can be resolved offline; \"\(verificationMethodURL)\" is not a DID URL", location: verificationMethodURL)
+            throw DIDError(
+                .methodNotSupported, "only DID URL verification methods can be resolved offline; \"\(verificationMethodURL)\" is not a DID URL",
+                location: verificationMethodURL)
         }
         guard let hash = verificationMethodURL.firstIndex(of: "#"), verificationMethodURL.index(after: hash) != verificationMethodURL.endIndex else {
             throw DIDError(.invalidDID, "a verification method URL needs a #fragment naming the key", location: verificationMethodURL)
@@ -56,18 +58,25 @@ public struct VerificationMethodResolver: Sendable {
             throw DIDError(.documentIDMismatch, "the document resolved for \(did) has id \(document.id)", location: verificationMethodURL)
         }
         guard let method = document.verificationMethod(id: verificationMethodURL) else {
-            throw DIDError(.verificationMethodNotFound, "the controller document \(did) has no verification method with this id", location: verificationMethodURL)
+            throw DIDError(
+                .verificationMethodNotFound, "the controller document \(did) has no verification method with this id", location: verificationMethodURL)
         }
         guard method.controller == document.id else {
-            throw DIDError(.controllerDocumentMismatch, "the verification method's controller \(method.controller) is not the document it was found in (\(document.id))", location: verificationMethodURL)
+            throw DIDError(
+                .controllerDocumentMismatch, "the verification method's controller \(method.controller) is not the document it was found in (\(document.id))",
+                location: verificationMethodURL)
         }
         guard document.authorizes(method.id, for: relationship) else {
             let listed = document.relationships.keys.filter { document.authorizes(method.id, for: $0) }.map(\.rawValue).sorted()
             let detail = listed.isEmpty ? "it is listed under no relationship" : "it is listed only under \(listed.joined(separator: ", "))"
-            throw DIDError(.relationshipNotAuthorized, "the controller document \(did) does not list this verification method under \(relationship) (\(detail))", location: verificationMethodURL)
+            throw DIDError(
+                .relationshipNotAuthorized, "the controller document \(did) does not list this verification method under \(relationship) (\(detail))",
+                location: verificationMethodURL)
         }
         if let expectedController, expectedController != method.controller {
-            throw DIDError(.controllerMismatch, "the verification method is controlled by \(method.controller), not by the expected controller \(expectedController)", location: verificationMethodURL)
+            throw DIDError(
+                .controllerMismatch, "the verification method is controlled by \(method.controller), not by the expected controller \(expectedController)",
+                location: verificationMethodURL)
         }
         let key = try method.publicKey()
         return ResolvedVerificationMethod(method: method, publicKey: key, document: document)

@@ -94,7 +94,8 @@ public struct DataIntegritySigner: Sendable {
             var matching: [JSONValue] = []
             for id in previous {
                 guard let p = existing.first(where: { $0["id"]?.stringValue == id }) else {
-                    throw DataIntegrityError(.proofGenerationError, "`previousProof` names `\(id)`, which is not a proof of the document", path: JSONPath.root.appending("proof"))
+                    throw DataIntegrityError(
+                        .proofGenerationError, "`previousProof` names `\(id)`, which is not a proof of the document", path: JSONPath.root.appending("proof"))
                 }
                 matching.append(p)
             }

@@ -87,22 +87,28 @@ public struct DataIntegrityVerifier: Sendable {
     /// Verifies every proof of `document`.
     public func verify(_ document: JSONValue, options: ProofVerificationOptions = ProofVerificationOptions()) async -> DocumentVerificationResult {
         guard let secured = document.objectValue else {
-            return DocumentVerificationResult(proofs: [], errors: [
-                DataIntegrityError(.parsingError, "the secured document must be a JSON object, found \(document.kindName)", path: .root),
-            ])
+            return DocumentVerificationResult(
+                proofs: [],
+                errors: [
+                    DataIntegrityError(.parsingError, "the secured document must be a JSON object, found \(document.kindName)", path: .root)
+                ])
         }
         guard let proofValue = secured["proof"] else {
-            return DocumentVerificationResult(proofs: [], errors: [
-                DataIntegrityError(.parsingError, "the document has no `proof`", path: JSONPath.root.appending("proof")),
-            ])
+            return DocumentVerificationResult(
+                proofs: [],
+                errors: [
+                    DataIntegrityError(.parsingError, "the document has no `proof`", path: JSONPath.root.appending("proof"))
+                ])
         }
         let proofPath = JSONPath.root.appending("proof")
         let isSet = proofValue.isArray
         let proofValues = proofValue.asArray
         if proofValues.isEmpty {
-            return DocumentVerificationResult(proofs: [], errors: [
-                DataIntegrityError(.parsingError, "`proof` is an empty list", path: proofPath),
-            ])
+            return DocumentVerificationResult(
+                proofs: [],
+                errors: [
+                    DataIntegrityError(.parsingError, "`proof` is an empty list", path: proofPath)
+                ])
         }
         var unsecured = secured
         unsecured.removeValue(forKey: "proof")
@@ -113,9 +119,10 @@ public struct DataIntegrityVerifier: Sendable {
         results.reserveCapacity(proofValues.count)
         for (index, value) in proofValues.enumerated() {
             let path = isSet ? proofPath.appending(index) : proofPath
-            results.append(await verifyOne(
-                value, index: index, path: path, allProofs: proofValues, unsecured: unsecured,
-                purpose: purpose, binding: binding, options: options))
+            results.append(
+                await verifyOne(
+                    value, index: index, path: path, allProofs: proofValues, unsecured: unsecured,
+                    purpose: purpose, binding: binding, options: options))
         }
         // A chained proof holds only if the proofs it builds on hold too (DI §4.5).
         var changed = true
@@ -128,7 +135,10 @@ public struct DataIntegrityVerifier: Sendable {
                         results[i] = ProofVerificationResult(
                             index: r.index, path: r.path, id: r.id, suite: r.suite, verificationMethod: r.verificationMethod,
                             controller: r.controller, issuerMatches: r.issuerMatches,
-                            errors: [DataIntegrityError(.proofVerificationError, "the previous proof `\(id)` does not verify", path: r.path.appending("previousProof"))])
+                            errors: [
+                                DataIntegrityError(
+                                    .proofVerificationError, "the previous proof `\(id)` does not verify", path: r.path.appending("previousProof"))
+                            ])
                         changed = true
                         break
                     }
@@ -142,7 +152,8 @@ public struct DataIntegrityVerifier: Sendable {
         _ value: JSONValue, index: Int, path: JSONPath, allProofs: [JSONValue], unsecured: JSONObject,
         purpose: ProofPurpose, binding: BindingTarget, options: ProofVerificationOptions
     ) async -> ProofVerificationResult {
-        func failure(_ error: DataIntegrityError, proof: EmbeddedProof? = nil, controller: String? = nil, issuerMatches: Bool? = nil) -> ProofVerificationResult {
+        func failure(_ error: DataIntegrityError, proof: EmbeddedProof? = nil, controller: String? = nil, issuerMatches: Bool? = nil) -> ProofVerificationResult
+        {
             ProofVerificationResult(
                 index: index, path: path, id: proof?.id ?? value["id"]?.stringValue, suite: proof?.suite,
                 verificationMethod: proof?.verificationMethod ?? value["verificationMethod"]?.stringValue,
@@ -156,20 +167,26 @@ public struct DataIntegrityVerifier: Sendable {
         }
         // DI §4.4 steps 4–6.
         if proof.proofPurpose != purpose {
-            return failure(DataIntegrityError(
-                .mismatchedProofPurposeError, "`proofPurpose` is `\(proof.proofPurpose)`, expected `\(purpose)`",
-                path: path.appending("proofPurpose")), proof: proof)
+            return failure(
+                DataIntegrityError(
+                    .mismatchedProofPurposeError, "`proofPurpose` is `\(proof.proofPurpose)`, expected `\(purpose)`",
+                    path: path.appending("proofPurpose")), proof: proof)
         }
         if let expected = options.domain {
             guard let domain = proof.domain, Set(domain) == Set(expected) else {
-                return failure(DataIntegrityError(.invalidDomainError, "`domain` does not match the expected domain", path: path.appending("domain")), proof: proof)
+                return failure(
+                    DataIntegrityError(.invalidDomainError, "`domain` does not match the expected domain", path: path.appending("domain")), proof: proof)
             }
         }
         if let expected = options.challenge, proof.challenge != expected {
-            return failure(DataIntegrityError(.invalidChallengeError, "`challenge` does not match the expected challenge", path: path.appending("challenge")), proof: proof)
+            return failure(
+                DataIntegrityError(.invalidChallengeError, "`challenge` does not match the expected challenge", path: path.appending("challenge")), proof: proof
+            )
         }
         if let expires = proof.expires, expires < (options.now ?? Date()) {
-            return failure(DataIntegrityError(.proofExpiredError, "the proof expired at \(value["expires"]?.stringValue ?? "")", path: path.appending("expires")), proof: proof)
+            return failure(
+                DataIntegrityError(.proofExpiredError, "the proof expired at \(value["expires"]?.stringValue ?? "")", path: path.appending("expires")),
+                proof: proof)
         }
         // DI §4.5: a chained proof signs the document together with the proofs it names.
         var input = unsecured
@@ -177,9 +194,10 @@ public struct DataIntegrityVerifier: Sendable {
             var matching: [JSONValue] = []
             for id in proof.previousProof {
                 guard let p = allProofs.first(where: { $0["id"]?.stringValue == id }) else {
-                    return failure(DataIntegrityError(
-                        .proofVerificationError, "`previousProof` names `\(id)`, which is not a proof of the document",
-                        path: path.appending("previousProof")), proof: proof)
+                    return failure(
+                        DataIntegrityError(
+                            .proofVerificationError, "`previousProof` names `\(id)`, which is not a proof of the document",
+                            path: path.appending("previousProof")), proof: proof)
                 }
                 matching.append(p)
             }
@@ -198,22 +216,25 @@ public struct DataIntegrityVerifier: Sendable {
             if !matches {
                 let role = binding.isPresentation ? "holder" : "issuer"
                 let found = binding.id.map { "`\($0)`" } ?? "absent"
-                return failure(DataIntegrityError(
-                    .issuerMismatch, "the verification method's controller `\(method.controller)` is not the \(role) (\(found))",
-                    path: JSONPath.root.appending(role)), proof: proof, controller: method.controller, issuerMatches: false)
+                return failure(
+                    DataIntegrityError(
+                        .issuerMismatch, "the verification method's controller `\(method.controller)` is not the \(role) (\(found))",
+                        path: JSONPath.root.appending(role)), proof: proof, controller: method.controller, issuerMatches: false)
             }
         }
         guard method.key.supports(proof.suite) else {
-            return failure(DataIntegrityError(
-                .invalidVerificationMethod, "a \(method.key.algorithmName) key cannot check \(proof.suite) proofs",
-                path: path.appending("verificationMethod")), proof: proof, controller: method.controller, issuerMatches: issuerMatches)
+            return failure(
+                DataIntegrityError(
+                    .invalidVerificationMethod, "a \(method.key.algorithmName) key cannot check \(proof.suite) proofs",
+                    path: path.appending("verificationMethod")), proof: proof, controller: method.controller, issuerMatches: issuerMatches)
         }
         do {
             let hashInput = try hashInputForVerification(proof: proof, document: input, key: method.key)
             guard method.key.isValidSignature(proof.signature, for: hashInput.hashData) else {
-                return failure(DataIntegrityError(
-                    .proofVerificationError, "the signature does not match the document and proof options",
-                    path: path.appending("proofValue")), proof: proof, controller: method.controller, issuerMatches: issuerMatches)
+                return failure(
+                    DataIntegrityError(
+                        .proofVerificationError, "the signature does not match the document and proof options",
+                        path: path.appending("proofValue")), proof: proof, controller: method.controller, issuerMatches: issuerMatches)
             }
         } catch {
             return failure(error, proof: proof, controller: method.controller, issuerMatches: issuerMatches)
@@ -234,7 +255,8 @@ public struct DataIntegrityVerifier: Sendable {
             let documentContexts = unsecured["@context"]?.asArray ?? []
             let proofContexts = proofContext.asArray
             guard documentContexts.count >= proofContexts.count,
-                  zip(documentContexts, proofContexts).allSatisfy({ $0 == $1 }) else {
+                zip(documentContexts, proofContexts).allSatisfy({ $0 == $1 })
+            else {
                 throw DataIntegrityError(
                     .proofVerificationError, "the document's `@context` does not start with the proof's `@context`",
                     path: proof.path.appending("@context"))

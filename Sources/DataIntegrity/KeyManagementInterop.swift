@@ -20,7 +20,8 @@ extension ProofSigningKey {
         if let inMemory = key as? PrivateKey {
             try self.init(inMemory)
         } else if key.type.isRSA {
-            throw DataIntegrityError(.proofGenerationError, "RSA keys cannot make Data Integrity proofs; use an Ed25519, P-256 or P-384 key (\(key.keyDescription))")
+            throw DataIntegrityError(
+                .proofGenerationError, "RSA keys cannot make Data Integrity proofs; use an Ed25519, P-256 or P-384 key (\(key.keyDescription))")
         } else {
             self = .external(try ExternalProofKey(key))
         }

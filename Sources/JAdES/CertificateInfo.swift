@@ -112,7 +112,10 @@ public struct JAdESSealIdentity: Sendable, Hashable {
     public init(certificate: Certificate) throws(JAdESError) {
         let subject = certificate.subject
         guard let orgID = subject.firstValue(.RDNAttributeType.organizationIdentifier), !orgID.isEmpty else {
-            throw JAdESError(.invalidCertificate, "the seal certificate's subject has no organizationIdentifier (2.5.4.97), so the issuer's eIDAS identifier cannot be filled", location: "subject")
+            throw JAdESError(
+                .invalidCertificate,
+                "the seal certificate's subject has no organizationIdentifier (2.5.4.97), so the issuer's eIDAS identifier cannot be filled",
+                location: "subject")
         }
         guard let name = subject.firstValue(.RDNAttributeType.organizationName), !name.isEmpty else {
             throw JAdESError(.invalidCertificate, "the seal certificate's subject has no organizationName (O), the issuer's legal name", location: "subject")

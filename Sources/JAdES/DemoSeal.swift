@@ -49,14 +49,18 @@ public enum DemoSeal {
     public static func make(now: Date = Date()) throws -> Material {
         let sealKey = P256.Signing.PrivateKey()
         let made = try certificates(for: Certificate.PublicKey(sealKey.publicKey), now: now)
-        return Material(sealKey: try PrivateKey(.p256(sealKey)), chainPEM: made.chainPEM, caPEM: made.caPEM,
-                        sealSubject: String(describing: made.seal.subject), caSubject: String(describing: made.ca.subject))
+        return Material(
+            sealKey: try PrivateKey(.p256(sealKey)), chainPEM: made.chainPEM, caPEM: made.caPEM,
+            sealSubject: String(describing: made.seal.subject), caSubject: String(describing: made.ca.subject))
     }
 
     /// A demo CA and a demo seal certificate it signed for a seal key made elsewhere (for example on a PKCS#11
     /// token, whose key never leaves it). The CA's private key exists only inside this call.
-    public static func certificates(for sealPublic: Certificate.PublicKey, now: Date = Date()) throws
-        -> (seal: Certificate, ca: Certificate, chainPEM: String, caPEM: String) {
+    public static func certificates(
+        for sealPublic: Certificate.PublicKey, now: Date = Date()
+    ) throws
+        -> (seal: Certificate, ca: Certificate, chainPEM: String, caPEM: String)
+    {
         let caKey = P256.Signing.PrivateKey()
         let start = now.addingTimeInterval(-3600)
         let year = 365.0 * 86_400

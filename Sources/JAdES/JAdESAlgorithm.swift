@@ -138,7 +138,8 @@ public enum JAdESPrivateKey: Sendable {
     /// Encrypted PEM is refused with a hint: decrypt it first (see `samples/demo-seal/README.md`).
     public init(pemRepresentation pem: String) throws(JAdESError) {
         if pem.contains("ENCRYPTED") {
-            throw JAdESError(.invalidKey, "the private key PEM is encrypted; export it unencrypted (openssl pkey -in key.pem -out plain.pem) and keep the file mode 0600")
+            throw JAdESError(
+                .invalidKey, "the private key PEM is encrypted; export it unencrypted (openssl pkey -in key.pem -out plain.pem) and keep the file mode 0600")
         }
         // Try the EC curves first: an RSA parser never accepts an EC key, but the reverse order
         // would cost an RSA parse attempt per EC key.
@@ -173,7 +174,7 @@ public enum JAdESPrivateKey: Sendable {
     func fits(_ algorithm: JAdESAlgorithm) -> Bool {
         switch (self, algorithm) {
         case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512),
-             (.p256, .es256), (.p384, .es384), (.p521, .es512):
+            (.p256, .es256), (.p384, .es384), (.p521, .es512):
             return true
         case (.signingKey(let k), _):
             return algorithm.signatureAlgorithm?.isCompatible(with: k.type) ?? false

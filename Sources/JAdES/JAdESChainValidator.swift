@@ -158,8 +158,9 @@ public struct JAdESChainValidator: Sendable {
         guard let leaf = signature.signingCertificate else {
             return .untrusted(reason: "the seal carries no usable signing certificate")
         }
-        return await validate(leaf: leaf, intermediates: Array(signature.certificateChain.dropFirst()) + signature.unsignedCertificates,
-                              validationTime: validationTime)
+        return await validate(
+            leaf: leaf, intermediates: Array(signature.certificateChain.dropFirst()) + signature.unsignedCertificates,
+            validationTime: validationTime)
     }
 
     /// A policy failure as a sentence: swift-certificates' reasons embed whole certificate dumps, which say nothing

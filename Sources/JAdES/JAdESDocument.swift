@@ -107,7 +107,8 @@ public struct JWSJSONDocument: Sendable, Hashable {
             }
             unprotected = h
         }
-        return JWSSignatureEntry(index: index, protectedEncoded: protected, unprotectedHeader: unprotected,
-                                 signatureEncoded: signature, path: path)
+        return JWSSignatureEntry(
+            index: index, protectedEncoded: protected, unprotectedHeader: unprotected,
+            signatureEncoded: signature, path: path)
     }
 }

@@ -62,9 +62,10 @@ public struct JAdESSealer: Sendable {
 
     /// Creates a sealer from PEM texts: a private key and a certificate chain (seal certificate first).
     public init(privateKeyPEM: String, certificateChainPEM: String, algorithm: JAdESAlgorithm? = nil) throws(JAdESError) {
-        try self.init(privateKey: try JAdESPrivateKey(pemRepresentation: privateKeyPEM),
-                      certificateChain: try JAdESPEM.certificates(fromPEM: certificateChainPEM),
-                      algorithm: algorithm)
+        try self.init(
+            privateKey: try JAdESPrivateKey(pemRepresentation: privateKeyPEM),
+            certificateChain: try JAdESPEM.certificates(fromPEM: certificateChainPEM),
+            algorithm: algorithm)
     }
 
     /// The protected header for a signing time, members in the EU's order.
@@ -104,10 +105,11 @@ public struct JAdESSealer: Sendable {
             ("protected", .string(protected)),
             ("signature", .string(Base64.urlEncode(signature))),
         ])
-        return .object(JSONObject([
-            ("payload", .string(text)),
-            ("signatures", .array([.object(entry)])),
-        ]))
+        return .object(
+            JSONObject([
+                ("payload", .string(text)),
+                ("signatures", .array([.object(entry)])),
+            ]))
     }
 
     /// Seals a payload and returns the JWS JSON document's bytes (compact JSON, as the EU's files are).

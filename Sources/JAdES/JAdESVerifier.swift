@@ -149,8 +149,10 @@ public struct JAdESVerifier: Sendable {
     public var understoodCriticalHeaders: Set<String>
 
     /// Creates a verifier.
-    public init(limits: JSONParseLimits = .default, maxCertificates: Int = 10, maxSignatures: Int = 16,
-                understoodCriticalHeaders: Set<String> = JAdESVerifier.defaultUnderstoodCriticalHeaders) {
+    public init(
+        limits: JSONParseLimits = .default, maxCertificates: Int = 10, maxSignatures: Int = 16,
+        understoodCriticalHeaders: Set<String> = JAdESVerifier.defaultUnderstoodCriticalHeaders
+    ) {
         self.limits = limits
         self.maxCertificates = maxCertificates
         self.maxSignatures = maxSignatures
@@ -168,8 +170,9 @@ public struct JAdESVerifier: Sendable {
     }
 
     private static func unreadable(_ error: JAdESError) -> JAdESVerificationResult {
-        JAdESVerificationResult(documentChecks: [JAdESCheck(.format, .error, error.description)],
-                                serialization: nil, payload: nil, signatures: [])
+        JAdESVerificationResult(
+            documentChecks: [JAdESCheck(.format, .error, error.description)],
+            serialization: nil, payload: nil, signatures: [])
     }
 
     /// Verifies a parsed JWS JSON document.
@@ -193,10 +196,12 @@ public struct JAdESVerifier: Sendable {
             }
         }
         if documentChecks.isEmpty {
-            documentChecks.append(JAdESCheck(.format, .ok, "JWS JSON \(document.serialization.rawValue) serialization with \(document.signatures.count) signature(s)"))
+            documentChecks.append(
+                JAdESCheck(.format, .ok, "JWS JSON \(document.serialization.rawValue) serialization with \(document.signatures.count) signature(s)"))
         }
-        return JAdESVerificationResult(documentChecks: documentChecks, serialization: document.serialization,
-                                       payload: payload, signatures: results)
+        return JAdESVerificationResult(
+            documentChecks: documentChecks, serialization: document.serialization,
+            payload: payload, signatures: results)
     }
 
     // The checks are a straight line on purpose: each appends its outcome and later checks
@@ -215,11 +220,13 @@ public struct JAdESVerifier: Sendable {
         let at = entry.path + ".protected"
 
         func finish() -> (JAdESSignatureVerification, [UInt8]?) {
-            (JAdESSignatureVerification(
-                index: entry.index, checks: checks, algorithm: algorithm, protectedHeader: header,
-                protectedHeaderBytes: protectedBytes, certificateChain: chain, unsignedCertificates: extraCertificates,
-                signer: chain.first.map(JAdESCertificateSummary.init), signingTimeText: sigTText, signingTime: sigTDate,
-                jadesProperties: properties), payloadBytes)
+            (
+                JAdESSignatureVerification(
+                    index: entry.index, checks: checks, algorithm: algorithm, protectedHeader: header,
+                    protectedHeaderBytes: protectedBytes, certificateChain: chain, unsignedCertificates: extraCertificates,
+                    signer: chain.first.map(JAdESCertificateSummary.init), signingTimeText: sigTText, signingTime: sigTDate,
+                    jadesProperties: properties), payloadBytes
+            )
         }
 
         // Protected header.
@@ -250,9 +257,12 @@ public struct JAdESVerifier: Sendable {
                 algorithm = alg
                 checks.append(JAdESCheck(.algorithm, .ok, "alg \(name)"))
             } else {
-                let why = name == "none" ? "alg \"none\" is never accepted"
-                    : name.hasPrefix("HS") ? "alg \(name) is an HMAC, which cannot seal"
-                    : "alg \(name) is not on the allow-list (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)"
+                let why =
+                    name == "none"
+                    ? "alg \"none\" is never accepted"
+                    : name.hasPrefix("HS")
+                        ? "alg \(name) is an HMAC, which cannot seal"
+                        : "alg \(name) is not on the allow-list (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)"
                 checks.append(JAdESCheck(.algorithm, .error, why))
             }
         case nil:
@@ -345,7 +355,9 @@ public struct JAdESVerifier: Sendable {
                     break
                 }
             }
-            if failed { chain = []; x5cDER = [] } else {
+            if failed {
+                chain = []; x5cDER = []
+            } else {
                 checks.append(JAdESCheck(.certificate, .ok, "x5c holds \(chain.count) certificate(s); signer \(chain[0].subject)"))
             }
         case nil:
@@ -367,7 +379,8 @@ public struct JAdESVerifier: Sendable {
                 }
             case nil:
                 if h["x5t#o"] != nil || h["sigX5ts"] != nil {
-                    checks.append(JAdESCheck(.certificateDigest, .error, "only x5t#S256 is supported as the signing-certificate reference (found x5t#o/sigX5ts)"))
+                    checks.append(
+                        JAdESCheck(.certificateDigest, .error, "only x5t#S256 is supported as the signing-certificate reference (found x5t#o/sigX5ts)"))
                 } else {
                     checks.append(JAdESCheck(.certificateDigest, .error, "missing x5t#S256: JAdES requires a signing-certificate digest"))
                 }
@@ -449,9 +462,14 @@ public struct JAdESVerifier: Sendable {
         }
         if let date = sigTDate, let leaf = chain.first {
             if date < leaf.notValidBefore {
-                checks.append(JAdESCheck(.certificateValidityAtSigningTime, .error, "signing time \(sigTText ?? "") is before the certificate's notBefore \(leaf.notValidBefore)"))
+                checks.append(
+                    JAdESCheck(
+                        .certificateValidityAtSigningTime, .error, "signing time \(sigTText ?? "") is before the certificate's notBefore \(leaf.notValidBefore)"
+                    ))
             } else if date > leaf.notValidAfter {
-                checks.append(JAdESCheck(.certificateValidityAtSigningTime, .error, "signing time \(sigTText ?? "") is after the certificate's notAfter \(leaf.notValidAfter)"))
+                checks.append(
+                    JAdESCheck(
+                        .certificateValidityAtSigningTime, .error, "signing time \(sigTText ?? "") is after the certificate's notAfter \(leaf.notValidAfter)"))
             } else {
                 checks.append(JAdESCheck(.certificateValidityAtSigningTime, .ok, "certificate valid at signing time"))
             }
@@ -469,7 +487,11 @@ public struct JAdESVerifier: Sendable {
             }
         }
         if !stamps.isEmpty {
-            checks.append(JAdESCheck(.timestamps, .skipped, "\(stamps.joined(separator: ", ")) present; this check covers baseline-B only: sigTst is judged by TimeStampToken against time-stamping anchors (skillcred verify --tsa-anchors), and adoTst, xVals, rVals and arcTst are not validated"))
+            checks.append(
+                JAdESCheck(
+                    .timestamps, .skipped,
+                    "\(stamps.joined(separator: ", ")) present; this check covers baseline-B only: sigTst is judged by TimeStampToken against time-stamping anchors (skillcred verify --tsa-anchors), and adoTst, xVals, rVals and arcTst are not validated"
+                ))
         }
         return finish()
     }
@@ -482,8 +504,9 @@ public struct JAdESVerifier: Sendable {
             guard let object = Self.etsiUItem(item), let values = object["xVals"]?.arrayValue else { continue }
             for value in values {
                 guard certificates.count < maxCertificates,
-                      let text = value["x509Cert"]?["val"]?.stringValue, let der = Base64.decode(text),
-                      let certificate = try? Certificate(derEncoded: der) else { continue }
+                    let text = value["x509Cert"]?["val"]?.stringValue, let der = Base64.decode(text),
+                    let certificate = try? Certificate(derEncoded: der)
+                else { continue }
                 certificates.append(certificate)
             }
         }
@@ -494,7 +517,8 @@ public struct JAdESVerifier: Sendable {
     static func etsiUItem(_ item: JSONValue) -> JSONObject? {
         if let object = item.objectValue { return object }
         guard let text = item.stringValue, let bytes = Base64.urlDecode(text),
-              let value = try? JSONParser.parse(bytes) else { return nil }
+            let value = try? JSONParser.parse(bytes)
+        else { return nil }
         return value.objectValue
     }
 }

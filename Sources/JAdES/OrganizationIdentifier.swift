@@ -29,7 +29,8 @@ public struct EIDASOrganizationIdentifier: Sendable, Hashable, CustomStringConve
             return nil
         }
         guard chars.count > typeLength + 3, isUpper(chars[typeLength]), isUpper(chars[typeLength + 1]),
-              chars[typeLength + 2] == "-" else { return nil }
+            chars[typeLength + 2] == "-"
+        else { return nil }
         let reference = String(chars[(typeLength + 3)...])
         guard !reference.isEmpty, !reference.contains(where: { $0.isWhitespace }) else { return nil }
         type = String(chars[0..<typeLength])

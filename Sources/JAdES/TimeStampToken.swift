@@ -42,8 +42,10 @@ public struct TimeStampToken: Sendable {
         }
     }
 
-    init(derEncoded: [UInt8], genTime: Date, hashAlgorithm: TimeStampHash, hashedMessage: [UInt8], serialNumber: String,
-         nonce: [UInt8]?, policy: String, signerCertificate: Certificate, certificates: [Certificate]) {
+    init(
+        derEncoded: [UInt8], genTime: Date, hashAlgorithm: TimeStampHash, hashedMessage: [UInt8], serialNumber: String,
+        nonce: [UInt8]?, policy: String, signerCertificate: Certificate, certificates: [Certificate]
+    ) {
         self.derEncoded = derEncoded
         self.genTime = genTime
         self.hashAlgorithm = hashAlgorithm
@@ -170,7 +172,8 @@ public enum JAdESTimeStamps {
         var tokens: [[UInt8]] = []
         for item in items {
             guard let object = JAdESVerifier.etsiUItem(item),
-                  let stamps = object["sigTst"]?["tstTokens"]?.arrayValue else { continue }
+                let stamps = object["sigTst"]?["tstTokens"]?.arrayValue
+            else { continue }
             for stamp in stamps {
                 guard tokens.count < 16 else { return tokens }
                 if let text = stamp["val"]?.stringValue, let der = Base64.decode(text) {
@@ -229,7 +232,9 @@ public enum JAdESTimeStamps {
         let token = try TimeStampToken(derEncoded: tokenBytes)
         let entry = parsed.signatures[0]
         guard token.imprintMatches(signatureTimeStampInput(signatureEncoded: entry.signatureEncoded)) else {
-            throw JAdESError(.invalidTimeStamp, "the time-stamp's message imprint is not the \(token.hashAlgorithmName) of this seal's signature value (a reply for another seal?)")
+            throw JAdESError(
+                .invalidTimeStamp,
+                "the time-stamp's message imprint is not the \(token.hashAlgorithmName) of this seal's signature value (a reply for another seal?)")
         }
         if let expectedNonce {
             guard let nonce = token.nonce else {
@@ -240,11 +245,16 @@ public enum JAdESTimeStamps {
             }
         }
 
-        let stamp: JSONValue = .object(JSONObject([
-            ("sigTst", .object(JSONObject([
-                ("tstTokens", .array([.object(JSONObject([("val", .string(Base64.encode(tokenBytes)))]))])),
-            ]))),
-        ]))
+        let stamp: JSONValue = .object(
+            JSONObject([
+                (
+                    "sigTst",
+                    .object(
+                        JSONObject([
+                            ("tstTokens", .array([.object(JSONObject([("val", .string(Base64.encode(tokenBytes)))]))]))
+                        ]))
+                )
+            ]))
         func stamped(_ signature: JSONObject) throws(JAdESError) -> JSONObject {
             var signature = signature
             var header = signature["header"]?.objectValue ?? JSONObject()
@@ -303,8 +313,9 @@ public enum JAdESTimeStamps {
                     text = strings.compactMap { try? String(ASN1UTF8String(derEncoded: $0)) }.joined(separator: "; ")
                 }
                 let names = [2: "rejection", 3: "waiting", 4: "revocationWarning", 5: "revocationNotification"]
-                throw TimeStampFailure("the TSA did not grant the time-stamp: status \(status) (\(names[status] ?? "unknown"))"
-                                       + (text.isEmpty ? "" : ": \(text)"))
+                throw TimeStampFailure(
+                    "the TSA did not grant the time-stamp: status \(status) (\(names[status] ?? "unknown"))"
+                        + (text.isEmpty ? "" : ": \(text)"))
             }
             guard fields.count == 2 else {
                 throw TimeStampFailure("the reply's status is granted but it carries \(fields.count == 1 ? "no token" : "extra fields")")
@@ -468,8 +479,11 @@ enum TimeStampParser {
     }
 
     static func date(_ time: GeneralizedTime) throws -> Date {
-        guard let date = XSDDateTime.date(year: time.year, month: time.month, day: time.day, hour: time.hours,
-                                          minute: time.minutes, second: time.seconds, fraction: time.fractionalSeconds) else {
+        guard
+            let date = XSDDateTime.date(
+                year: time.year, month: time.month, day: time.day, hour: time.hours,
+                minute: time.minutes, second: time.seconds, fraction: time.fractionalSeconds)
+        else {
             throw TimeStampFailure("genTime is not a calendar date")
         }
         return date
@@ -551,16 +565,19 @@ enum TimeStampParser {
             let issuer = try DistinguishedName(derEncoded: fields[0])
             let serial = Certificate.SerialNumber(bytes: try ArraySlice<UInt8>(derEncoded: fields[1]))
             guard let found = certificates.first(where: { $0.certificate.issuer == issuer && $0.certificate.serialNumber == serial }) else {
-                throw TimeStampFailure("the signer certificate (issuer \(issuer), serial \(serial)) is not among the token's \(certificates.count) certificate(s)")
+                throw TimeStampFailure(
+                    "the signer certificate (issuer \(issuer), serial \(serial)) is not among the token's \(certificates.count) certificate(s)")
             }
             signer = found
         } else if signerIdentifier.identifier == context(0) {
             guard case .primitive(let keyIdentifier) = signerIdentifier.content else {
                 throw TimeStampFailure("subjectKeyIdentifier SignerIdentifier is not primitive")
             }
-            guard let found = certificates.first(where: {
-                ((try? $0.certificate.extensions.subjectKeyIdentifier) ?? nil)?.keyIdentifier == keyIdentifier
-            }) else {
+            guard
+                let found = certificates.first(where: {
+                    ((try? $0.certificate.extensions.subjectKeyIdentifier) ?? nil)?.keyIdentifier == keyIdentifier
+                })
+            else {
                 throw TimeStampFailure("no certificate in the token has the signer's subjectKeyIdentifier \(hex(keyIdentifier))")
             }
             signer = found
@@ -625,8 +642,9 @@ enum TimeStampParser {
         // The signature over the signed attributes, re-tagged from [0] IMPLICIT to SET OF (RFC 5652 §5.4).
         var signedAttributes = Array(signedAttributesNode.encodedBytes)
         signedAttributes[0] = 0x31
-        try verify(signature: signature, over: signedAttributes, algorithm: signatureAlgorithm, digest: digestAlgorithm,
-                   key: signer.certificate.publicKey)
+        try verify(
+            signature: signature, over: signedAttributes, algorithm: signatureAlgorithm, digest: digestAlgorithm,
+            key: signer.certificate.publicKey)
 
         if let problem = timeStampingUsageProblem(signer.certificate) {
             throw TimeStampFailure(problem)
@@ -658,10 +676,11 @@ enum TimeStampParser {
         if k < tst.count, tst[k].identifier == context(1) { k += 1 }  // extensions
         guard k == tst.count else { throw TimeStampFailure("TSTInfo has unexpected fields") }
 
-        return TimeStampToken(derEncoded: bytes, genTime: genTime, hashAlgorithm: imprintAlgorithm, hashedMessage: hashedMessage,
-                              serialNumber: hex(stripLeadingZeros(serial).isEmpty ? [0] : stripLeadingZeros(serial)),
-                              nonce: nonce, policy: policy.description,
-                              signerCertificate: signer.certificate, certificates: certificates.map(\.certificate))
+        return TimeStampToken(
+            derEncoded: bytes, genTime: genTime, hashAlgorithm: imprintAlgorithm, hashedMessage: hashedMessage,
+            serialNumber: hex(stripLeadingZeros(serial).isEmpty ? [0] : stripLeadingZeros(serial)),
+            nonce: nonce, policy: policy.description,
+            signerCertificate: signer.certificate, certificates: certificates.map(\.certificate))
     }
 
     /// An ESSCertID's optional IssuerSerial must name the signer certificate.
@@ -679,8 +698,10 @@ enum TimeStampParser {
 
     // MARK: Signatures (swift-crypto does the arithmetic)
 
-    static func verify(signature: [UInt8], over data: [UInt8], algorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?),
-                       digest: TimeStampHash, key: Certificate.PublicKey) throws {
+    static func verify(
+        signature: [UInt8], over data: [UInt8], algorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?),
+        digest: TimeStampHash, key: Certificate.PublicKey
+    ) throws {
         enum Scheme { case pkcs1, pss, ecdsa }
         let scheme: Scheme
         let hash: TimeStampHash

@@ -69,8 +69,9 @@ public final class ContextCache: Sendable {
     /// The counters so far.
     public var statistics: Statistics {
         let d = documents.statistics, p = processedContexts.statistics
-        return Statistics(documentHits: d.hits, documentLoads: documentLoads.load(ordering: .relaxed),
-                          contextHits: p.hits, contextMisses: p.misses)
+        return Statistics(
+            documentHits: d.hits, documentLoads: documentLoads.load(ordering: .relaxed),
+            contextHits: p.hits, contextMisses: p.misses)
     }
 
     /// Empties the cache and resets the counters.

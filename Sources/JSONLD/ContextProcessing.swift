@@ -42,15 +42,20 @@ final class Processor {
     ]
 
     /// Applies a term definition's scoped context (property- or type-scoped).
-    func processScoped(_ active: ActiveContext, _ scoped: ScopedContext, baseURL: String?, overrideProtected: Bool = false,
-                       propagate: Bool = true) throws(JSONLDError) -> ActiveContext {
-        try processContext(active, scoped.value, scoped: scoped, baseURL: baseURL, overrideProtected: overrideProtected,
-                           propagate: propagate)
+    func processScoped(
+        _ active: ActiveContext, _ scoped: ScopedContext, baseURL: String?, overrideProtected: Bool = false,
+        propagate: Bool = true
+    ) throws(JSONLDError) -> ActiveContext {
+        try processContext(
+            active, scoped.value, scoped: scoped, baseURL: baseURL, overrideProtected: overrideProtected,
+            propagate: propagate)
     }
 
-    func processContext(_ active: ActiveContext, _ local: JSONValue, scoped: ScopedContext? = nil, baseURL: String?,
-                        remoteContexts: [String] = [], overrideProtected: Bool = false, propagate: Bool = true,
-                        validateScoped: Bool = true) throws(JSONLDError) -> ActiveContext {
+    func processContext(
+        _ active: ActiveContext, _ local: JSONValue, scoped: ScopedContext? = nil, baseURL: String?,
+        remoteContexts: [String] = [], overrideProtected: Bool = false, propagate: Bool = true,
+        validateScoped: Bool = true
+    ) throws(JSONLDError) -> ActiveContext {
         // Validation runs (validateScoped == false) see a context still being built, whose identity
         // does not yet describe its content, so they bypass the cache.
         var key: ContextCache.ProcessedKey?
@@ -60,9 +65,10 @@ final class Processor {
             if propagate { flags |= 2 }
             if mode == .jsonLD10 { flags |= 4 }
             if safeMode { flags |= 8 }
-            let k = ContextCache.ProcessedKey(activeIdentity: active.identity, activeBase: active.baseIRI,
-                                              localContext: scoped.map { .scoped($0) } ?? .value(local),
-                                              baseURL: baseURL, flags: flags)
+            let k = ContextCache.ProcessedKey(
+                activeIdentity: active.identity, activeBase: active.baseIRI,
+                localContext: scoped.map { .scoped($0) } ?? .value(local),
+                baseURL: baseURL, flags: flags)
             if let hit = cache.processed(k) { return hit }
             key = k
         }
@@ -110,18 +116,21 @@ final class Processor {
                 let (loaded, documentURL) = try dereference(url, forImport: false)
                 let depth = path.count
                 do {
-                    result = try processContext(result, loaded, baseURL: documentURL, remoteContexts: remotes,
-                                                validateScoped: validateScoped)
+                    result = try processContext(
+                        result, loaded, baseURL: documentURL, remoteContexts: remotes,
+                        validateScoped: validateScoped)
                 } catch {
                     // Keys inside the remote context are not in the document: point at the reference and name the URL.
                     path.removeSubrange(depth...)
                     if error.code == .contextOverflow || error.code == .recursiveContextInclusion { throw error }
-                    throw JSONLDError(error.code, "in remote context \(url): \(error.message)",
-                                      path: JSONPath(components: path))
+                    throw JSONLDError(
+                        error.code, "in remote context \(url): \(error.message)",
+                        path: JSONPath(components: path))
                 }
             case .object(let object):
-                try processContextObject(object, into: &result, baseURL: baseURL, remoteContexts: remoteContexts,
-                                         overrideProtected: overrideProtected, validateScoped: validateScoped)
+                try processContextObject(
+                    object, into: &result, baseURL: baseURL, remoteContexts: remoteContexts,
+                    overrideProtected: overrideProtected, validateScoped: validateScoped)
                 result.assignNewIdentity()
             default:
                 throw fail(.invalidLocalContext, "a context must be an object, a string or null, not \(context.kindName)")
@@ -160,9 +169,11 @@ final class Processor {
         return (context, document.documentURL)
     }
 
-    private func processContextObject(_ input: JSONObject, into result: inout ActiveContext, baseURL: String?,
-                                      remoteContexts: [String], overrideProtected: Bool,
-                                      validateScoped: Bool) throws(JSONLDError) {
+    private func processContextObject(
+        _ input: JSONObject, into result: inout ActiveContext, baseURL: String?,
+        remoteContexts: [String], overrideProtected: Bool,
+        validateScoped: Bool
+    ) throws(JSONLDError) {
         guard input.count <= limits.maxTermsPerContext else {
             throw fail(.limitExceeded, "a context with \(input.count) members exceeds the limit of \(limits.maxTermsPerContext)")
         }
@@ -220,11 +231,15 @@ final class Processor {
                     try refuseInSafeMode(.safeModeRelativeVocab, "@vocab \"\(s)\" is relative and would be resolved against the base IRI", key: "@vocab")
                 }
                 var defined: [String: Bool] = [:]
-                let scope = DefinitionScope(local: context, baseURL: baseURL, overrideProtected: overrideProtected,
-                                            remoteContexts: remoteContexts, validateScoped: validateScoped)
-                guard let expanded = try expandIRIDefining(&result, s, documentRelative: true, vocab: true,
-                                                           scope: scope, defined: &defined),
-                      !Keywords.isKeyword(expanded) else {
+                let scope = DefinitionScope(
+                    local: context, baseURL: baseURL, overrideProtected: overrideProtected,
+                    remoteContexts: remoteContexts, validateScoped: validateScoped)
+                guard
+                    let expanded = try expandIRIDefining(
+                        &result, s, documentRelative: true, vocab: true,
+                        scope: scope, defined: &defined),
+                    !Keywords.isKeyword(expanded)
+                else {
                     throw fail(.invalidVocabMapping, "@vocab \"\(s)\" is not an IRI or blank node identifier", key: "@vocab")
                 }
                 result.vocabularyMapping = expanded
@@ -266,8 +281,9 @@ final class Processor {
             }
         }
         var defined: [String: Bool] = [:]
-        let scope = DefinitionScope(local: context, baseURL: baseURL, overrideProtected: overrideProtected,
-                                    remoteContexts: remoteContexts, validateScoped: validateScoped)
+        let scope = DefinitionScope(
+            local: context, baseURL: baseURL, overrideProtected: overrideProtected,
+            remoteContexts: remoteContexts, validateScoped: validateScoped)
         for (term, _) in context where !Processor.contextKeywords.contains(term) {
             try createTermDefinition(&result, term, scope: scope, defined: &defined)
         }
@@ -288,8 +304,10 @@ final class Processor {
 
     // MARK: Create Term Definition (spec §4.2)
 
-    func createTermDefinition(_ active: inout ActiveContext, _ term: String, scope: DefinitionScope,
-                              defined: inout [String: Bool]) throws(JSONLDError) {
+    func createTermDefinition(
+        _ active: inout ActiveContext, _ term: String, scope: DefinitionScope,
+        defined: inout [String: Bool]
+    ) throws(JSONLDError) {
         if let state = defined[term] {
             if state { return }
             throw fail(.cyclicIRIMapping, "the definition of \"\(term)\" depends on itself", key: term)
@@ -305,8 +323,9 @@ final class Processor {
 
         if term == "@type" {
             guard mode != .jsonLD10, case .object(let o) = value, !o.isEmpty,
-                  o.keys.allSatisfy({ $0 == "@container" || $0 == "@protected" }),
-                  o["@container"] == nil || o["@container"] == .string("@set") else {
+                o.keys.allSatisfy({ $0 == "@container" || $0 == "@protected" }),
+                o["@container"] == nil || o["@container"] == .string("@set")
+            else {
                 throw fail(.keywordRedefinition, "@type may only be given {\"@container\": \"@set\"} and @protected", key: term)
             }
         } else if Keywords.isKeyword(term) {
@@ -345,8 +364,11 @@ final class Processor {
             guard case .string(let ts) = t else {
                 throw fail(.invalidTypeMapping, "@type in a term definition must be a string", key: term)
             }
-            guard let expanded = try expandIRIDefining(&active, ts, documentRelative: false, vocab: true, scope: scope,
-                                                       defined: &defined) else {
+            guard
+                let expanded = try expandIRIDefining(
+                    &active, ts, documentRelative: false, vocab: true, scope: scope,
+                    defined: &defined)
+            else {
                 throw fail(.invalidTypeMapping, "@type \"\(ts)\" does not expand to an IRI", key: term)
             }
             if (expanded == "@json" || expanded == "@none") && mode == .jsonLD10 {
@@ -370,8 +392,11 @@ final class Processor {
                 defined[term] = true
                 return
             }
-            guard let iri = try expandIRIDefining(&active, rs, documentRelative: false, vocab: true, scope: scope,
-                                                  defined: &defined), iri.utf8.contains(UInt8(ascii: ":")) else {
+            guard
+                let iri = try expandIRIDefining(
+                    &active, rs, documentRelative: false, vocab: true, scope: scope,
+                    defined: &defined), iri.utf8.contains(UInt8(ascii: ":"))
+            else {
                 throw fail(.invalidIRIMapping, "@reverse \"\(rs)\" does not expand to an IRI", key: term)
             }
             definition.iri = iri
@@ -403,8 +428,11 @@ final class Processor {
                     defined[term] = true
                     return
                 }
-                guard let iri = try expandIRIDefining(&active, ids, documentRelative: false, vocab: true, scope: scope,
-                                                      defined: &defined) else {
+                guard
+                    let iri = try expandIRIDefining(
+                        &active, ids, documentRelative: false, vocab: true, scope: scope,
+                        defined: &defined)
+                else {
                     throw fail(.invalidIRIMapping, "@id \"\(ids)\" does not expand to an IRI", key: term)
                 }
                 if !Keywords.isKeyword(iri) && !iri.utf8.contains(UInt8(ascii: ":")) {
@@ -417,14 +445,16 @@ final class Processor {
                 let inner = term.utf8.dropFirst().dropLast()
                 if mode != .jsonLD10, inner.contains(UInt8(ascii: ":")) || term.utf8.contains(UInt8(ascii: "/")) {
                     defined[term] = true
-                    let own = try expandIRIDefining(&active, term, documentRelative: false, vocab: true, scope: scope,
-                                                    defined: &defined)
+                    let own = try expandIRIDefining(
+                        &active, term, documentRelative: false, vocab: true, scope: scope,
+                        defined: &defined)
                     if own != iri {
                         throw fail(.invalidIRIMapping, "the term \"\(term)\" looks like an IRI but maps to a different IRI \"\(iri)\"", key: term)
                     }
                 }
                 if !term.utf8.contains(UInt8(ascii: ":")) && !term.utf8.contains(UInt8(ascii: "/")) && simpleTerm
-                    && (IRI.endsWithGenDelim(iri) || IRI.isBlankNode(iri)) {
+                    && (IRI.endsWithGenDelim(iri) || IRI.isBlankNode(iri))
+                {
                     definition.prefix = true
                 }
             default:
@@ -500,8 +530,9 @@ final class Processor {
             if mode == .jsonLD10 { throw fail(.invalidTermDefinition, "scoped contexts need json-ld-1.1", key: term) }
             path.append(.key(term))
             do {
-                _ = try processContext(active, scoped, baseURL: scope.baseURL, remoteContexts: scope.remoteContexts,
-                                       overrideProtected: true, validateScoped: false)
+                _ = try processContext(
+                    active, scoped, baseURL: scope.baseURL, remoteContexts: scope.remoteContexts,
+                    overrideProtected: true, validateScoped: false)
             } catch {
                 path.removeLast()
                 if error.code.isSafeMode || error.code == .limitExceeded { throw error }
@@ -570,15 +601,18 @@ final class Processor {
         defined[term] = true
     }
 
-    private func setIndexMapping(_ definition: inout TermDefinition, _ index: JSONValue, term: String,
-                                 active: inout ActiveContext, scope: DefinitionScope,
-                                 defined: inout [String: Bool]) throws(JSONLDError) {
+    private func setIndexMapping(
+        _ definition: inout TermDefinition, _ index: JSONValue, term: String,
+        active: inout ActiveContext, scope: DefinitionScope,
+        defined: inout [String: Bool]
+    ) throws(JSONLDError) {
         guard mode != .jsonLD10, definition.container.contains(.index) else {
             throw fail(.invalidTermDefinition, "@index needs json-ld-1.1 and an @index container", key: term)
         }
         guard case .string(let s) = index,
-              let e = try expandIRIDefining(&active, s, documentRelative: false, vocab: true, scope: scope, defined: &defined),
-              IRI.isAbsolute(e) else {
+            let e = try expandIRIDefining(&active, s, documentRelative: false, vocab: true, scope: scope, defined: &defined),
+            IRI.isAbsolute(e)
+        else {
             throw fail(.invalidTermDefinition, "@index must be a string that expands to an IRI", key: term)
         }
         definition.indexMapping = s
@@ -587,8 +621,10 @@ final class Processor {
     // MARK: IRI expansion (spec §5.2)
 
     /// IRI expansion during context processing: defines terms of the local context on demand.
-    func expandIRIDefining(_ active: inout ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool,
-                           scope: DefinitionScope, defined: inout [String: Bool]) throws(JSONLDError) -> String? {
+    func expandIRIDefining(
+        _ active: inout ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool,
+        scope: DefinitionScope, defined: inout [String: Bool]
+    ) throws(JSONLDError) -> String? {
         if Keywords.isKeyword(value) { return value }
         if Keywords.hasKeywordForm(value) { return nil }
         if scope.local[value] != nil, defined[value] != true {
@@ -656,11 +692,13 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
     // mapping plus the value, or a resolved reference: only the first two can be keyword-like, so only
     // a value with a colon, or an "@"-prefixed vocabulary mapping, needs the full expansion.
     if first != UInt8(ascii: "@"), !value.utf8.dropFirst().contains(UInt8(ascii: ":")),
-       active.vocabularyMapping?.utf8.first != UInt8(ascii: "@") {
+        active.vocabularyMapping?.utf8.first != UInt8(ascii: "@")
+    {
         return nil
     }
     guard let e = expandIRIPastTerms(active, value, documentRelative: false, vocab: true),
-          e.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(e) else { return nil }
+        e.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(e)
+    else { return nil }
     return e
 }
 

@@ -121,14 +121,16 @@ public struct DirectoryDocumentLoader: DocumentLoader {
             throw JSONLDError(.loadingDocumentFailed, "manifest \(manifestPath) is not valid JSON: \(error)")
         }
         guard case .object(let object) = parsed else {
-            throw JSONLDError(.loadingDocumentFailed, "manifest \(manifestPath) must be a JSON object of URL → path",
-                              path: .root)
+            throw JSONLDError(
+                .loadingDocumentFailed, "manifest \(manifestPath) must be a JSON object of URL → path",
+                path: .root)
         }
         var mappings: [String: String] = [:]
         for (url, value) in object {
             guard case .string(let path) = value else {
-                throw JSONLDError(.loadingDocumentFailed, "manifest \(manifestPath): the path for \(url) must be a string",
-                                  path: JSONPath.root.appending(url))
+                throw JSONLDError(
+                    .loadingDocumentFailed, "manifest \(manifestPath): the path for \(url) must be a string",
+                    path: JSONPath.root.appending(url))
             }
             mappings[url] = path
         }
@@ -158,8 +160,9 @@ public struct DirectoryDocumentLoader: DocumentLoader {
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attributes?[.size] as? Int, size > maxDocumentBytes {
-            throw JSONLDError(.loadingDocumentFailed,
-                              "document for \(url) (\(path)) is \(size) bytes, over the limit of \(maxDocumentBytes)")
+            throw JSONLDError(
+                .loadingDocumentFailed,
+                "document for \(url) (\(path)) is \(size) bytes, over the limit of \(maxDocumentBytes)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JSONLDError(.loadingDocumentFailed, "no document is available offline for \(url) (missing file \(path))")
@@ -187,7 +190,8 @@ public struct ChainedDocumentLoader: DocumentLoader {
             do { return try loader.loadDocument(url: url) } catch { reasons.append(error.message) }
         }
         if reasons.count == 1 { throw JSONLDError(.loadingDocumentFailed, reasons[0]) }
-        throw JSONLDError(.loadingDocumentFailed,
-                          "no loader has \(url)" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: "; ") + ")"))
+        throw JSONLDError(
+            .loadingDocumentFailed,
+            "no loader has \(url)" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: "; ") + ")"))
     }
 }

@@ -18,14 +18,17 @@ extension Processor {
     ///
     /// `definition` is `activeProperty`'s definition in `active` when the caller has already looked it up:
     /// each dictionary lookup hashes the term, and a property's value used to look it up several times.
-    func expand(_ active: ActiveContext, _ activeProperty: String?, _ element: JSONValue, baseURL: String?,
-                fromMap: Bool = false, definition: DefinitionLookup = .unknown) throws(JSONLDError) -> JSONValue? {
+    func expand(
+        _ active: ActiveContext, _ activeProperty: String?, _ element: JSONValue, baseURL: String?,
+        fromMap: Bool = false, definition: DefinitionLookup = .unknown
+    ) throws(JSONLDError) -> JSONValue? {
         switch element {
         case .null:
             return nil
         case .bool, .number, .string:
             guard let activeProperty, activeProperty != "@graph" else {
-                try refuseInSafeMode(.safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
+                try refuseInSafeMode(
+                    .safeModeFreeFloatingScalar, "the \(element.kindName) \(Processor.excerpt(element)) is not the value of any property and would be dropped")
                 return nil
             }
             let def = definition.resolve(active, activeProperty)
@@ -44,8 +47,11 @@ extension Processor {
             for (i, item) in items.enumerated() {
                 path.append(.index(i))
                 defer { path.removeLast() }
-                guard let expanded = try expand(active, activeProperty, item, baseURL: baseURL, fromMap: fromMap,
-                                                definition: .known(def)) else { continue }
+                guard
+                    let expanded = try expand(
+                        active, activeProperty, item, baseURL: baseURL, fromMap: fromMap,
+                        definition: .known(def))
+                else { continue }
                 if case .array(let a) = expanded {
                     if isList {
                         if mode == .jsonLD10 { throw fail(.listOfLists, "lists of lists need json-ld-1.1") }
@@ -64,8 +70,9 @@ extension Processor {
         case .object(let object):
             try enter()
             defer { leave() }
-            return try expandObject(active, activeProperty, object, baseURL: baseURL, fromMap: fromMap,
-                                    propertyDefinition: definition.resolve(active, activeProperty))
+            return try expandObject(
+                active, activeProperty, object, baseURL: baseURL, fromMap: fromMap,
+                propertyDefinition: definition.resolve(active, activeProperty))
         }
     }
 
@@ -85,8 +92,10 @@ extension Processor {
         return s.count > 40 ? String(s.prefix(40)) + "…" : s
     }
 
-    private func expandObject(_ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
-                              baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?) throws(JSONLDError) -> JSONValue? {
+    private func expandObject(
+        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
+        baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?
+    ) throws(JSONLDError) -> JSONValue? {
         var active = activeIn
         // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
         if let previous = active.previous, !fromMap {
@@ -132,8 +141,9 @@ extension Processor {
         }
 
         var result = JSONObject()
-        try expandEntries(active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
-                          inputType: inputType, baseURL: baseURL, result: &result)
+        try expandEntries(
+            active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
+            inputType: inputType, baseURL: baseURL, result: &result)
 
         var final: JSONValue
         if let value = result["@value"] {
@@ -215,9 +225,11 @@ extension Processor {
     }
 
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
-    private func expandEntries(active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
-                               element: JSONObject, inputType: String?, baseURL: String?,
-                               result: inout JSONObject) throws(JSONLDError) {
+    private func expandEntries(
+        active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
+        element: JSONObject, inputType: String?, baseURL: String?,
+        result: inout JSONObject
+    ) throws(JSONLDError) {
         var nests: [String] = []
         for (key, value) in element {
             if key == "@context" { continue }
@@ -225,7 +237,8 @@ extension Processor {
             defer { path.removeLast() }
             let def = active.termDefinitions[key]
             guard let expandedProperty = expandVocabIRI(active, key, definition: def),
-                  expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty) else {
+                expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty)
+            else {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
             }
@@ -234,7 +247,8 @@ extension Processor {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
                 if result[expandedProperty] != nil
-                    && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type")) {
+                    && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type"))
+                {
                     throw fail(.collidingKeywords, "\(expandedProperty) appears more than once (through aliases)")
                 }
                 var expandedValue: JSONValue?
@@ -382,7 +396,8 @@ extension Processor {
             }
 
             if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
-                && !IRI.isBlankNode(expandedProperty) {
+                && !IRI.isBlankNode(expandedProperty)
+            {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let container = def?.container ?? []
@@ -413,8 +428,10 @@ extension Processor {
                 }
                 expandedValue = .array(out)
             } else if !container.isDisjoint(with: [.index, .type, .id]), case .object(let map) = value {
-                expandedValue = .array(try expandMap(active: active, key: key, definition: def, container: container,
-                                                     map: map, baseURL: baseURL))
+                expandedValue = .array(
+                    try expandMap(
+                        active: active, key: key, definition: def, container: container,
+                        map: map, baseURL: baseURL))
             } else {
                 expandedValue = try expand(active, key, value, baseURL: baseURL, definition: .known(def))
             }
@@ -447,22 +464,26 @@ extension Processor {
                 path.append(.index(i))
                 defer { path.removeLast() }
                 guard case .object(let nestedObject) = nested,
-                      !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" }) else {
+                    !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" })
+                else {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
                 var nestedActive = active
                 if let def = active.termDefinitions[nestKey], let scoped = def.scopedContext {
                     nestedActive = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
                 }
-                try expandEntries(active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
-                                  element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
+                try expandEntries(
+                    active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
+                    element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
             }
         }
     }
 
     /// Step 13.8: index, id and type maps.
-    private func expandMap(active: ActiveContext, key: String, definition: TermDefinition?, container: ContainerSet,
-                           map: JSONObject, baseURL: String?) throws(JSONLDError) -> [JSONValue] {
+    private func expandMap(
+        active: ActiveContext, key: String, definition: TermDefinition?, container: ContainerSet,
+        map: JSONObject, baseURL: String?
+    ) throws(JSONLDError) -> [JSONValue] {
         var out: [JSONValue] = []
         let indexKey = definition?.indexMapping ?? "@index"
         for (index, indexValue) in map {
@@ -523,11 +544,14 @@ extension Processor {
 
     // MARK: Value expansion (spec §5.3)
 
-    func expandValue(_ active: ActiveContext, _ property: String, _ value: JSONValue,
-                     definition: DefinitionLookup = .unknown) throws(JSONLDError) -> JSONValue {
+    func expandValue(
+        _ active: ActiveContext, _ property: String, _ value: JSONValue,
+        definition: DefinitionLookup = .unknown
+    ) throws(JSONLDError) -> JSONValue {
         let def = definition.resolve(active, property)
         if case .string(let s) = value, let typeMapping = def?.typeMapping,
-           typeMapping == "@id" || typeMapping == "@vocab" {
+            typeMapping == "@id" || typeMapping == "@vocab"
+        {
             let e = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
             if let e {
                 if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {

@@ -10,7 +10,8 @@ enum IRI {
                 continue
             }
             if c == UInt8(ascii: ":") { return true }
-            let ok = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+            let ok =
+                (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
                 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
             if !ok { return false }
         }
@@ -24,7 +25,8 @@ enum IRI {
         guard let last = s.utf8.last else { return false }
         switch last {
         case UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"),
-             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "@"): return true
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "@"):
+            return true
         default: return false
         }
     }
@@ -52,7 +54,8 @@ enum IRI {
         }
         var scheme: Substring?
         if let colon = rest.firstIndex(of: ":"), colon != rest.startIndex,
-           !rest[..<colon].utf8.contains(UInt8(ascii: "/")) {
+            !rest[..<colon].utf8.contains(UInt8(ascii: "/"))
+        {
             scheme = rest[..<colon]
             rest = rest[rest.index(after: colon)...]
         }
@@ -91,8 +94,9 @@ enum IRI {
         guard let base else { return reference }
         let r = parse(reference)
         if r.scheme != nil {
-            return compose(scheme: r.scheme, authority: r.authority, path: removeDotSegments(r.path),
-                           query: r.query, fragment: r.fragment)
+            return compose(
+                scheme: r.scheme, authority: r.authority, path: removeDotSegments(r.path),
+                query: r.query, fragment: r.fragment)
         }
         let b = parse(base)
         var authority: Substring?
@@ -127,8 +131,10 @@ enum IRI {
         return compose(scheme: b.scheme, authority: authority, path: path, query: query, fragment: r.fragment)
     }
 
-    private static func compose(scheme: Substring?, authority: Substring?, path: String, query: Substring?,
-                                fragment: Substring?) -> String {
+    private static func compose(
+        scheme: Substring?, authority: Substring?, path: String, query: Substring?,
+        fragment: Substring?
+    ) -> String {
         var s = ""
         if let scheme { s += scheme; s += ":" }
         if let authority { s += "//"; s += authority }
@@ -170,10 +176,11 @@ enum Keywords {
     static func isWellFormedLanguageTag(_ s: String) -> Bool {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, (1...8).contains(first.utf8.count),
-              first.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else { return false }
+            first.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
+        else { return false }
         for p in parts.dropFirst() {
             guard (1...8).contains(p.utf8.count),
-                  p.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
+                p.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
             else { return false }
         }
         return true

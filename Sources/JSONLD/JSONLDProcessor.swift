@@ -14,8 +14,10 @@ public enum JSONLDProcessor {
     ///   - documentURL: where the document came from; relative context references resolve against
     ///     it and it is the base IRI unless ``JSONLDOptions/base`` is set.
     ///   - options: loader, cache, safe mode, processing mode, limits.
-    public static func expand(_ input: JSONValue, documentURL: String? = nil,
-                              options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
+    public static func expand(
+        _ input: JSONValue, documentURL: String? = nil,
+        options: JSONLDOptions
+    ) throws(JSONLDError) -> [JSONValue] {
         try expand(input, documentURL: documentURL, contextURL: nil, options: options)
     }
 
@@ -23,12 +25,15 @@ public enum JSONLDProcessor {
     /// out-of-band ``RemoteDocument/contextURL`` when it supplies one.
     public static func expand(documentAt url: String, options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
         let document = try options.documentLoader.loadDocument(url: url)
-        return try expand(document.document, documentURL: document.documentURL, contextURL: document.contextURL,
-                          options: options)
+        return try expand(
+            document.document, documentURL: document.documentURL, contextURL: document.contextURL,
+            options: options)
     }
 
-    static func expand(_ input: JSONValue, documentURL: String?, contextURL: String?,
-                       options: JSONLDOptions) throws(JSONLDError) -> [JSONValue] {
+    static func expand(
+        _ input: JSONValue, documentURL: String?, contextURL: String?,
+        options: JSONLDOptions
+    ) throws(JSONLDError) -> [JSONValue] {
         let processor = Processor(options: options)
         var active = ActiveContext(base: options.base ?? documentURL)
         if let expandContext = options.expandContext {
@@ -47,17 +52,20 @@ public enum JSONLDProcessor {
         return expanded.asArray
     }
 
-
     /// Processes a local context (an object, an IRI string, null, or an array of those) on top of
     /// an empty active context whose base IRI is `base`.
-    public static func processContext(_ localContext: JSONValue, base: String?,
-                                      options: JSONLDOptions) throws(JSONLDError) -> ActiveContext {
+    public static func processContext(
+        _ localContext: JSONValue, base: String?,
+        options: JSONLDOptions
+    ) throws(JSONLDError) -> ActiveContext {
         try processContext(localContext, onto: ActiveContext(base: base), base: base, options: options)
     }
 
     /// Processes a local context on top of an existing active context.
-    public static func processContext(_ localContext: JSONValue, onto activeContext: ActiveContext, base: String?,
-                                      options: JSONLDOptions) throws(JSONLDError) -> ActiveContext {
+    public static func processContext(
+        _ localContext: JSONValue, onto activeContext: ActiveContext, base: String?,
+        options: JSONLDOptions
+    ) throws(JSONLDError) -> ActiveContext {
         let processor = Processor(options: options)
         return try processor.processContext(activeContext, localContext, baseURL: base)
     }

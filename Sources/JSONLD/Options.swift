@@ -27,8 +27,10 @@ public struct JSONLDLimits: Sendable, Hashable {
     public var maxTermDependencyDepth: Int
 
     /// Limits with the given bounds (each defaults to the value in ``default``).
-    public init(maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
-                maxExpansionDepth: Int = 256, maxTermsPerContext: Int = 10_000, maxTermDependencyDepth: Int = 128) {
+    public init(
+        maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
+        maxExpansionDepth: Int = 256, maxTermsPerContext: Int = 10_000, maxTermDependencyDepth: Int = 128
+    ) {
         self.maxRemoteContextDepth = maxRemoteContextDepth
         self.maxRemoteContextsPerDocument = maxRemoteContextsPerDocument
         self.maxContextNesting = maxContextNesting
@@ -66,9 +68,11 @@ public struct JSONLDOptions: Sendable {
     public var warningHandler: (@Sendable (JSONLDError) -> Void)?
 
     /// Options with safe mode on, json-ld-1.1, default limits and, unless given, a loader that knows no documents.
-    public init(documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,
-                expandContext: JSONValue? = nil, processingMode: ProcessingMode = .jsonLD11, safeMode: Bool = true,
-                contextCache: ContextCache? = nil, limits: JSONLDLimits = .default) {
+    public init(
+        documentLoader: any DocumentLoader = StaticDocumentLoader([:]), base: String? = nil,
+        expandContext: JSONValue? = nil, processingMode: ProcessingMode = .jsonLD11, safeMode: Bool = true,
+        contextCache: ContextCache? = nil, limits: JSONLDLimits = .default
+    ) {
         self.documentLoader = documentLoader
         self.base = base
         self.expandContext = expandContext

@@ -12,32 +12,37 @@ extension JSONLDToRDFError {
     /// A safe-mode refusal; the message is written here so every drop reads the same way.
     static func drop(_ code: Code, value: String, role: DropHint.Role) -> JSONLDToRDFError {
         if value == NodeMap.nullIdentifier, role == .subject || role == .object || role == .graph {
-            return JSONLDToRDFError(code, "a node's @id is null (expansion discarded a keyword-like @id), so it cannot be named in RDF; "
-                                    + "its statements would be dropped", path: nil, hint: DropHint(role: role, value: value))
+            return JSONLDToRDFError(
+                code,
+                "a node's @id is null (expansion discarded a keyword-like @id), so it cannot be named in RDF; "
+                    + "its statements would be dropped", path: nil, hint: DropHint(role: role, value: value))
         }
-        let what: String = switch role {
-        case .graph: "graph name \(quoted(value))"
-        case .subject: "node @id \(quoted(value))"
-        case .predicate: "property \(quoted(value))"
-        case .type: "@type \(quoted(value))"
-        case .object: "node reference @id \(quoted(value))"
-        case .datatype: "datatype \(quoted(value))"
-        case .language: "language tag \(quoted(value))"
-        case .direction: "@direction \(quoted(value))"
-        }
-        let why: String = switch code {
-        case .blankNodePredicate: "is a blank node, which RDF does not allow as a predicate (generalized RDF is off)"
-        case .malformedIRI: "is not a well-formed IRI (it contains a character IRIs do not allow, such as a space)"
-        case .invalidLanguageTag: "is not a well-formed BCP 47 language tag"
-        case .rdfDirectionNotSet: "cannot be expressed in RDF without an rdfDirection mode"
-        default: "is a relative IRI reference and there is no base IRI to resolve it against"
-        }
-        let effect: String = switch role {
-        case .graph: "the whole named graph would be dropped"
-        case .direction: "the direction would be dropped"
-        case .subject, .predicate: "its statements would be dropped"
-        default: "the statement would be dropped"
-        }
+        let what: String =
+            switch role {
+            case .graph: "graph name \(quoted(value))"
+            case .subject: "node @id \(quoted(value))"
+            case .predicate: "property \(quoted(value))"
+            case .type: "@type \(quoted(value))"
+            case .object: "node reference @id \(quoted(value))"
+            case .datatype: "datatype \(quoted(value))"
+            case .language: "language tag \(quoted(value))"
+            case .direction: "@direction \(quoted(value))"
+            }
+        let why: String =
+            switch code {
+            case .blankNodePredicate: "is a blank node, which RDF does not allow as a predicate (generalized RDF is off)"
+            case .malformedIRI: "is not a well-formed IRI (it contains a character IRIs do not allow, such as a space)"
+            case .invalidLanguageTag: "is not a well-formed BCP 47 language tag"
+            case .rdfDirectionNotSet: "cannot be expressed in RDF without an rdfDirection mode"
+            default: "is a relative IRI reference and there is no base IRI to resolve it against"
+            }
+        let effect: String =
+            switch role {
+            case .graph: "the whole named graph would be dropped"
+            case .direction: "the direction would be dropped"
+            case .subject, .predicate: "its statements would be dropped"
+            default: "the statement would be dropped"
+            }
         return JSONLDToRDFError(code, "\(what) \(why); \(effect)", path: nil, hint: DropHint(role: role, value: value))
     }
 
@@ -72,7 +77,7 @@ enum ErrorLocator {
     /// verbatim (e.g. a compact IRI that expanded into a malformed one).
     static func locateInSource(_ error: JSONLDToRDFError, document: JSONValue) -> JSONLDToRDFError {
         guard let hint = error.hint,
-              let found = searchSource(document, for: hint, strict: true, at: .root)
+            let found = searchSource(document, for: hint, strict: true, at: .root)
                 ?? searchSource(document, for: hint, strict: false, at: .root)
         else { return error }
         return JSONLDToRDFError(error.code, error.message, path: found, pathDocument: .source, hint: error.hint)

@@ -90,8 +90,12 @@ enum Lexical {
                 if c == 0xC2 { afterC2 = true }
                 continue
             }
-            if c < 64 ? (plainLowMask >> UInt64(c)) & 1 == 1 && c != UInt8(ascii: "/") && c != UInt8(ascii: "?")
-                : (plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
+            if c < 64
+                ? (plainLowMask >> UInt64(c)) & 1 == 1 && c != UInt8(ascii: "/") && c != UInt8(ascii: "?")
+                : (plainHighMask >> UInt64(c - 64)) & 1 == 1
+            {
+                continue
+            }
             switch c {
             case UInt8(ascii: "/"):
                 if inAuthority {

@@ -80,8 +80,8 @@ extension DatasetSerializer {
                         }
                         let referencingID = try node(referencing, graph: graph)
                         guard let s = try resource(referencingID, role: .subject),
-                              let p = try predicate(name),
-                              let object = try resource(id, role: .object)
+                            let p = try predicate(name),
+                            let object = try resource(id, role: .object)
                         else { continue }
                         quads.append(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
                     }

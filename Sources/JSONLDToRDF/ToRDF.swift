@@ -139,15 +139,16 @@ final class DatasetSerializer {
         case .blankNode: return .blankNode(String(id.dropFirst(2)))
         case .relative:
             guard options.safeMode else { return nil }
-            let code: JSONLDToRDFError.Code = switch role {
-            case .graph: .relativeGraphReference
-            case .subject: .relativeSubjectReference
-            case .type: .relativeTypeReference
-            case .object: .relativeObjectReference
-            case .datatype: .relativeDatatypeReference
-            case .predicate: .relativePredicateReference
-            case .language, .direction: .invalidExpandedInput
-            }
+            let code: JSONLDToRDFError.Code =
+                switch role {
+                case .graph: .relativeGraphReference
+                case .subject: .relativeSubjectReference
+                case .type: .relativeTypeReference
+                case .object: .relativeObjectReference
+                case .datatype: .relativeDatatypeReference
+                case .predicate: .relativePredicateReference
+                case .language, .direction: .invalidExpandedInput
+                }
             throw JSONLDToRDFError.drop(code, value: id, role: role)
         case .malformed:
             guard options.safeMode else { return nil }
@@ -240,8 +241,10 @@ final class DatasetSerializer {
                 let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
                 quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
                 if let language = v.language {
-                    quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
-                                           object: .literal(RDFLiteral(language.lowercased())), graph: graph))
+                    quads.append(
+                        RDFQuad(
+                            subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
+                            object: .literal(RDFLiteral(language.lowercased())), graph: graph))
                 }
                 quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
                 return node

@@ -9,8 +9,10 @@ extension RDFConversion {
     /// `@id`s with source paths), `options.safeMode` guards the RDF step; keep both on for signing.
     /// - Throws: ``JSONLDError`` from expansion or ``JSONLDToRDFError`` from the RDF step; the
     ///   latter's path points into `document` when the offending value occurs there as written.
-    public static func toRDF(document: JSONValue, documentURL: String? = nil, jsonld: JSONLDOptions,
-                             options: ToRDFOptions = ToRDFOptions()) throws -> RDFDataset {
+    public static func toRDF(
+        document: JSONValue, documentURL: String? = nil, jsonld: JSONLDOptions,
+        options: ToRDFOptions = ToRDFOptions()
+    ) throws -> RDFDataset {
         let expanded = try JSONLDProcessor.expand(document, documentURL: documentURL, options: jsonld)
         do {
             return try toRDF(expanded: expanded, options: options)

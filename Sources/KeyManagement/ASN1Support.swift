@@ -66,7 +66,8 @@ enum ASN1Support {
         }
         if oid == rsaEncryptionOID { return .rsa }
         if oid == rsaPSSOID {
-            throw KeyError(.unsupportedKeyType, "\(what): RSASSA-PSS-restricted keys (OID 1.2.840.113549.1.1.10) are not supported; export the key as plain rsaEncryption")
+            throw KeyError(
+                .unsupportedKeyType, "\(what): RSASSA-PSS-restricted keys (OID 1.2.840.113549.1.1.10) are not supported; export the key as plain rsaEncryption")
         }
         if oid == x25519OID {
             throw KeyError(.unsupportedKeyType, "\(what): X25519 keys cannot sign; use an Ed25519 key")
@@ -206,9 +207,13 @@ enum ASN1Support {
         }
         let algorithm: Algorithm
         if let curve {
-            if curve == p256OID { algorithm = .ecP256 }
-            else if curve == p384OID { algorithm = .ecP384 }
-            else { throw KeyError(.unsupportedKeyType, "\(what): EC curve \(curve) is not supported (only P-256 and P-384)") }
+            if curve == p256OID {
+                algorithm = .ecP256
+            } else if curve == p384OID {
+                algorithm = .ecP384
+            } else {
+                throw KeyError(.unsupportedKeyType, "\(what): EC curve \(curve) is not supported (only P-256 and P-384)")
+            }
         } else if scalar.count == 32 {
             algorithm = .ecP256
         } else if scalar.count == 48 {

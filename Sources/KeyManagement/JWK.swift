@@ -1,6 +1,6 @@
+import CredentialJSON
 import Crypto
 import CryptoExtras
-import CredentialJSON
 import Foundation
 import Multiformats
 

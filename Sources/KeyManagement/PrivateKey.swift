@@ -84,7 +84,9 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         let privateLabels = ["PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]
         guard let block = blocks.first(where: { privateLabels.contains($0.type) }) else {
             let labels = blocks.map(\.type).joined(separator: ", ")
-            throw KeyError(.invalidPEM, "no private key block found (labels present: \(labels.isEmpty ? "none" : labels)); expected PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY")
+            throw KeyError(
+                .invalidPEM,
+                "no private key block found (labels present: \(labels.isEmpty ? "none" : labels)); expected PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY")
         }
         switch block.type {
         case "PRIVATE KEY":

@@ -172,7 +172,8 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         case .p256(let key):
             let sig: P256.Signing.ECDSASignature
             do {
-                sig = ecdsaFormat == .p1363
+                sig =
+                    ecdsaFormat == .p1363
                     ? try P256.Signing.ECDSASignature(rawRepresentation: signature)
                     : try P256.Signing.ECDSASignature(derRepresentation: signature)
             } catch { return false }
@@ -180,7 +181,8 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         case .p384(let key):
             let sig: P384.Signing.ECDSASignature
             do {
-                sig = ecdsaFormat == .p1363
+                sig =
+                    ecdsaFormat == .p1363
                     ? try P384.Signing.ECDSASignature(rawRepresentation: signature)
                     : try P384.Signing.ECDSASignature(derRepresentation: signature)
             } catch { return false }

@@ -31,8 +31,10 @@ public enum CSVReader {
     public static let defaultMaxBytes = 512 * 1024 * 1024
 
     /// Every record as fields; an empty last line is not a record.
-    public static func records<Bytes: Collection>(_ bytes: Bytes, separator: UInt8 = UInt8(ascii: ","),
-                                                  maxBytes: Int = defaultMaxBytes) throws(CSVError) -> [[String]]
+    public static func records<Bytes: Collection>(
+        _ bytes: Bytes, separator: UInt8 = UInt8(ascii: ","),
+        maxBytes: Int = defaultMaxBytes
+    ) throws(CSVError) -> [[String]]
     where Bytes.Element == UInt8 {
         var input = Array(bytes)
         guard input.count <= maxBytes else {
@@ -114,8 +116,10 @@ public enum CSVReader {
     }
 
     /// Records as dictionaries keyed by the header row's names, with their 1-based line numbers.
-    public static func table<Bytes: Collection>(_ bytes: Bytes, required: [String] = [],
-                                                maxBytes: Int = defaultMaxBytes) throws(CSVError) -> [(line: Int, row: [String: String])]
+    public static func table<Bytes: Collection>(
+        _ bytes: Bytes, required: [String] = [],
+        maxBytes: Int = defaultMaxBytes
+    ) throws(CSVError) -> [(line: Int, row: [String: String])]
     where Bytes.Element == UInt8 {
         let all = try records(bytes, maxBytes: maxBytes)
         guard let header = all.first else {

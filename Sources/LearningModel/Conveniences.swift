@@ -19,20 +19,23 @@ extension Concept {
 
     /// A language of the EU authority table, e.g. `ENG`.
     public static func language(_ code: String, label: LanguageMap? = nil) -> Concept {
-        Concept(id: "http://publications.europa.eu/resource/authority/language/" + code,
-                scheme: "http://publications.europa.eu/resource/authority/language", prefLabel: label)
+        Concept(
+            id: "http://publications.europa.eu/resource/authority/language/" + code,
+            scheme: "http://publications.europa.eu/resource/authority/language", prefLabel: label)
     }
 
     /// A country of the EU authority table (ISO 3166-1 alpha-3), e.g. `IRL`.
     public static func country(_ code: String, label: LanguageMap? = nil) -> Concept {
-        Concept(id: "http://publications.europa.eu/resource/authority/country/" + code,
-                scheme: "http://publications.europa.eu/resource/authority/country", prefLabel: label)
+        Concept(
+            id: "http://publications.europa.eu/resource/authority/country/" + code,
+            scheme: "http://publications.europa.eu/resource/authority/country", prefLabel: label)
     }
 
     /// An EQF level 1–8.
     public static func eqfLevel(_ level: Int) -> Concept {
-        Concept(id: "http://data.europa.eu/snb/eqf/\(level)", scheme: "http://data.europa.eu/snb/eqf/25831c2",
-                prefLabel: LanguageMap("en", "Level \(level)"))
+        Concept(
+            id: "http://data.europa.eu/snb/eqf/\(level)", scheme: "http://data.europa.eu/snb/eqf/25831c2",
+            prefLabel: LanguageMap("en", "Level \(level)"))
     }
 
     /// The Generic credential profile.
@@ -47,8 +50,9 @@ extension Concept {
 
     /// A file type of the EU authority table, e.g. `PNG` or `JPEG`.
     public static func fileType(_ code: String) -> Concept {
-        Concept(id: "http://publications.europa.eu/resource/authority/file-type/" + code,
-                scheme: "http://publications.europa.eu/resource/authority/file-type", prefLabel: LanguageMap("en", code))
+        Concept(
+            id: "http://publications.europa.eu/resource/authority/file-type/" + code,
+            scheme: "http://publications.europa.eu/resource/authority/file-type", prefLabel: LanguageMap("en", code))
     }
 }
 

@@ -141,8 +141,8 @@ public struct EuropeanDigitalCredential: EDCNode {
     /// Reads `@context` and the `type` array, which other nodes do not have.
     public static func decode(_ value: JSONValue) -> EuropeanDigitalCredential? {
         guard var object = value.objectValue,
-              let types = object["type"]?.arrayValue?.compactMap(\.stringValue),
-              types.contains(className)
+            let types = object["type"]?.arrayValue?.compactMap(\.stringValue),
+            types.contains(className)
         else { return nil }
         let contextValue = object["@context"]
         let context = contextValue?.arrayValue?.compactMap(\.stringValue)

@@ -65,7 +65,8 @@ public struct EDCDocument: Sendable {
         }
         if object["payload"] != nil && (object["signatures"] != nil || object["signature"] != nil) {
             guard let payload = object["payload"]?.stringValue else {
-                throw EDCDocumentError(code: .invalidJWS, message: "the JWS payload is not a string", path: JSONPath.root.appending("payload"), line: nil, column: nil)
+                throw EDCDocumentError(
+                    code: .invalidJWS, message: "the JWS payload is not a string", path: JSONPath.root.appending("payload"), line: nil, column: nil)
             }
             let raw: [UInt8]
             if EDCDocument.isUnencoded(object) {
@@ -73,11 +74,14 @@ public struct EDCDocument: Sendable {
             } else if let decoded = PaddedBase64URL.decode(payload) {
                 raw = decoded
             } else {
-                throw EDCDocumentError(code: .invalidJWS, message: "the JWS payload is not base64url and the header does not say b64:false", path: JSONPath.root.appending("payload"), line: nil, column: nil)
+                throw EDCDocumentError(
+                    code: .invalidJWS, message: "the JWS payload is not base64url and the header does not say b64:false",
+                    path: JSONPath.root.appending("payload"), line: nil, column: nil)
             }
             let inner: JSONValue
             do { inner = try JSONParser.parse(raw, limits: limits) } catch {
-                throw EDCDocumentError(code: .invalidJSON, message: "payload: " + error.message, path: JSONPath.root.appending("payload"), line: error.line, column: error.column)
+                throw EDCDocumentError(
+                    code: .invalidJSON, message: "payload: " + error.message, path: JSONPath.root.appending("payload"), line: error.line, column: error.column)
             }
             packaging = .sealed
             credentialJSON = inner
@@ -95,14 +99,18 @@ public struct EDCDocument: Sendable {
             credentialPath = .root
         }
         guard credentialJSON.isObject else {
-            throw EDCDocumentError(code: .notACredential, message: "the credential is a JSON \(credentialJSON.kindName), not an object", path: credentialPath, line: nil, column: nil)
+            throw EDCDocumentError(
+                code: .notACredential, message: "the credential is a JSON \(credentialJSON.kindName), not an object", path: credentialPath, line: nil,
+                column: nil)
         }
     }
 
     /// The credential as the model, or an error when the JSON is not an EDC.
     public func credential() throws(EDCDocumentError) -> EuropeanDigitalCredential {
         guard let c = EuropeanDigitalCredential.decode(credentialJSON) else {
-            throw EDCDocumentError(code: .notACredential, message: "type does not include EuropeanDigitalCredential", path: credentialPath.appending("type"), line: nil, column: nil)
+            throw EDCDocumentError(
+                code: .notACredential, message: "type does not include EuropeanDigitalCredential", path: credentialPath.appending("type"), line: nil,
+                column: nil)
         }
         return c
     }

@@ -42,7 +42,7 @@ extension EDCNode {
 
     public static func decode(_ value: JSONValue) -> Self? {
         guard let object = value.objectValue,
-              let type = object["type"]?.stringValue, acceptedTypes.contains(type)
+            let type = object["type"]?.stringValue, acceptedTypes.contains(type)
         else { return nil }
         var reader = NodeReader(object)
         var node = Self()

@@ -130,8 +130,10 @@ public struct CredentialIssuerDescription: Sendable {
     public func offer(configurations: [String], preAuthorizedCode: String, txCodeLength: Int?) -> JSONValue {
         var grant: JSONObject = ["pre-authorized_code": .string(preAuthorizedCode)]
         if let txCodeLength {
-            grant["tx_code"] = .object(["input_mode": "numeric", "length": .number(JSONNumber(txCodeLength)),
-                                        "description": "The code your school sent you apart from this link"])
+            grant["tx_code"] = .object([
+                "input_mode": "numeric", "length": .number(JSONNumber(txCodeLength)),
+                "description": "The code your school sent you apart from this link",
+            ])
         }
         return .object([
             "credential_issuer": .string(issuer),

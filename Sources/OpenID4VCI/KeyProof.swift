@@ -72,8 +72,9 @@ public struct KeyProofVerifier: Sendable {
             let base = String(kid.prefix { $0 != "#" })
             let resolver: any DIDResolver = base.hasPrefix("did:key:") ? DIDKeyResolver() : DIDJWKResolver()
             do {
-                let method = try await VerificationMethodResolver(resolver: resolver).resolve(kid.contains("#") ? kid : kid + "#" + Self.fragment(base),
-                                                                                             relationship: .authentication, expectedController: base)
+                let method = try await VerificationMethodResolver(resolver: resolver).resolve(
+                    kid.contains("#") ? kid : kid + "#" + Self.fragment(base),
+                    relationship: .authentication, expectedController: base)
                 key = method.publicKey
             } catch { throw refuse("the proof JWT's kid \(kid) cannot be resolved: \(error)") }
             jwk = key.jwk

@@ -109,11 +109,15 @@ public enum LearningAchievementSDJWT {
 
     /// The same, each path under `prefix` (`credentialSubject` for `jwt_vc_json`).
     public static func claimsMetadata(prefix: [JSONValue]) -> JSONValue {
-        .array(claimDisplay.map { c in
-            .object(["path": .array(prefix + c.path), "display": .array([
-                .object(["name": .string(c.en), "locale": "en"]), .object(["name": .string(c.fr), "locale": "fr"]),
-            ])])
-        })
+        .array(
+            claimDisplay.map { c in
+                .object([
+                    "path": .array(prefix + c.path),
+                    "display": .array([
+                        .object(["name": .string(c.en), "locale": "en"]), .object(["name": .string(c.fr), "locale": "fr"]),
+                    ]),
+                ])
+            })
     }
 
     /// SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc §6) of the type, served at the `vct` URL.
@@ -121,16 +125,21 @@ public enum LearningAchievementSDJWT {
         .object([
             "vct": .string(vct(issuer: issuer)),
             "name": "Learning achievement",
-            "description": "A learner's achievement (micro-credential, course, participation) with its learning outcomes and their ESCO skills, issued by skillcred from the same record as its Europass EDC and VC 2.0 forms.",
+            "description":
+                "A learner's achievement (micro-credential, course, participation) with its learning outcomes and their ESCO skills, issued by skillcred from the same record as its Europass EDC and VC 2.0 forms.",
             "display": .array([
                 .object(["locale": "en", "name": "Learning achievement", "description": "A learning achievement with its ESCO skills"]),
                 .object(["locale": "fr", "name": "Acquis d’apprentissage", "description": "Un acquis d’apprentissage et ses compétences ESCO"]),
             ]),
-            "claims": .array(claimDisplay.map { c in
-                .object(["path": .array(c.path), "display": .array([
-                    .object(["locale": "en", "label": .string(c.en)]), .object(["locale": "fr", "label": .string(c.fr)]),
-                ]), "sd": "always"])
-            }),
+            "claims": .array(
+                claimDisplay.map { c in
+                    .object([
+                        "path": .array(c.path),
+                        "display": .array([
+                            .object(["locale": "en", "label": .string(c.en)]), .object(["locale": "fr", "label": .string(c.fr)]),
+                        ]), "sd": "always",
+                    ])
+                }),
         ])
     }
 }

@@ -42,7 +42,9 @@ public struct OpenID4VCIIssuer: Sendable {
     public let statusBaseURL: String
     public var limits: OpenID4VCILimits
 
-    public init(issuer: String, registry: any RegistryStore, key: PrivateKey, statusBaseURL: String, limits: OpenID4VCILimits = OpenID4VCILimits()) throws(KeyError) {
+    public init(
+        issuer: String, registry: any RegistryStore, key: PrivateKey, statusBaseURL: String, limits: OpenID4VCILimits = OpenID4VCILimits()
+    ) throws(KeyError) {
         self.description = CredentialIssuerDescription(issuer: issuer)
         self.registry = registry
         self.key = key
@@ -79,14 +81,18 @@ public struct OpenID4VCIIssuer: Sendable {
 
     /// One learner's offer: reserves (or finds) the learner's registry record, whose status entries every format
     /// delivered from it shares, and stores the offer. Idempotent per issuer, template id and learner id.
-    public func createOffer(template: CredentialTemplate, templateJSON: [UInt8], row: RecipientRow, configurations: [CredentialConfiguration],
-                            withTxCode: Bool, now: Date = Date()) async throws(OpenID4VCIError) -> CreatedOffer {
-        if let existing = try await lookup({ () async throws(RegistryError) in try await registry.offer(issuer: issuerDID, batch: template.id, rowKey: row.id) }) {
+    public func createOffer(
+        template: CredentialTemplate, templateJSON: [UInt8], row: RecipientRow, configurations: [CredentialConfiguration],
+        withTxCode: Bool, now: Date = Date()
+    ) async throws(OpenID4VCIError) -> CreatedOffer {
+        if let existing = try await lookup({ () async throws(RegistryError) in try await registry.offer(issuer: issuerDID, batch: template.id, rowKey: row.id) }
+        ) {
             return CreatedOffer(record: existing, created: false, txCode: nil)
         }
         let policy = StatusAllocationPolicy(purposes: BatchIssuer.statusPurposes(.vc2), statusBaseURL: statusBaseURL)
-        let request = ReservationRequest(issuer: issuerDID, batch: template.id, rowKey: row.id, format: Self.registryFormat,
-                                         newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+        let request = ReservationRequest(
+            issuer: issuerDID, batch: template.id, rowKey: row.id, format: Self.registryFormat,
+            newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
         let record: CredentialRecord
         do {
             guard let r = try await registry.reserve([request], policy: policy).first else { throw OpenID4VCIError(.serverError, "no reservation") }
@@ -134,7 +140,8 @@ public struct OpenID4VCIIssuer: Sendable {
         let expires = now.addingTimeInterval(limits.accessTokenLifetime)
         let txHash = form["tx_code"].map(Self.sha256Hex)
         let outcome = try await lookup { () async throws(RegistryError) in
-            try await registry.redeemPreAuthorizedCode(code, txCodeHash: txHash, accessTokenHash: Self.sha256Hex(accessToken), tokenExpiresAt: expires, now: now)
+            try await registry.redeemPreAuthorizedCode(
+                code, txCodeHash: txHash, accessTokenHash: Self.sha256Hex(accessToken), tokenExpiresAt: expires, now: now)
         }
         switch outcome {
         case .redeemed:
@@ -172,9 +179,11 @@ public struct OpenID4VCIIssuer: Sendable {
 
     /// The credential endpoint: an access token from the token endpoint, and the request body.
     public func credential(accessToken: String, body: JSONValue, now: Date = Date()) async throws(OpenID4VCIError) -> Delivered {
-        guard let offer = try await lookup({ () async throws(RegistryError) in
-            try await registry.offer(accessTokenHash: Self.sha256Hex(accessToken), now: now)
-        }) else {
+        guard
+            let offer = try await lookup({ () async throws(RegistryError) in
+                try await registry.offer(accessTokenHash: Self.sha256Hex(accessToken), now: now)
+            })
+        else {
             throw OpenID4VCIError(.invalidToken, "the access token is unknown or has expired")
         }
         guard let request = body.objectValue else { throw OpenID4VCIError(.invalidCredentialRequest, "the request body must be a JSON object") }
@@ -213,25 +222,29 @@ public struct OpenID4VCIIssuer: Sendable {
             guard let revocation = state.record.status(for: "revocation") else {
                 throw OpenID4VCIError(.serverError, "the learner's record has no revocation entry")
             }
-            let issuer = SDJWTVCIssuer(key: key, issuer: issuerDID, keyID: verificationMethod,
-                                       payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: limits.decoysPerObject))
+            let issuer = SDJWTVCIssuer(
+                key: key, issuer: issuerDID, keyID: verificationMethod,
+                payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: limits.decoysPerObject))
             let token: String
             do {
-                token = try issuer.issue(vct: LearningAchievementSDJWT.vct(issuer: description.issuer),
-                                         claims: LearningAchievementSDJWT.claims(template: template, row: row), holderKey: holder.jwk,
-                                         status: .init(index: revocation.index, uri: tokenListURL(forBitstringList: revocation.listURL)),
-                                         issuedAt: now, expiresAt: template.validForDays.map { now.addingTimeInterval(Double($0) * 86_400) })
+                token = try issuer.issue(
+                    vct: LearningAchievementSDJWT.vct(issuer: description.issuer),
+                    claims: LearningAchievementSDJWT.claims(template: template, row: row), holderKey: holder.jwk,
+                    status: .init(index: revocation.index, uri: tokenListURL(forBitstringList: revocation.listURL)),
+                    issuedAt: now, expiresAt: template.validForDays.map { now.addingTimeInterval(Double($0) * 86_400) })
             } catch { throw OpenID4VCIError(.serverError, "the SD-JWT VC cannot be signed") }
             credential = .string(token)
             document = Array(token.utf8)
         case .ldpVC:
             let securing: CredentialSecuring
             do {
-                securing = try CredentialSecuring.dataIntegrity(key: key, issuerName: template.awardingBody.legalName, country: template.awardingBody.country,
-                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier, cryptosuite: .eddsaRdfc2022)
+                securing = try CredentialSecuring.dataIntegrity(
+                    key: key, issuerName: template.awardingBody.legalName, country: template.awardingBody.country,
+                    eIDASIdentifier: template.awardingBody.eIDASIdentifier, cryptosuite: .eddsaRdfc2022)
             } catch { throw OpenID4VCIError(.serverError, "the issuer key cannot sign eddsa-rdfc-2022") }
-            let batch = BatchIssuer(template: template, securing: securing, registry: registry, outputDirectory: FileManager.default.temporaryDirectory,
-                                    statusBaseURL: statusBaseURL)
+            let batch = BatchIssuer(
+                template: template, securing: securing, registry: registry, outputDirectory: FileManager.default.temporaryDirectory,
+                statusBaseURL: statusBaseURL)
             do { document = try batch.secure(row: row, record: state.record, now: now, subjectID: holder.did) } catch {
                 throw OpenID4VCIError(.serverError, "the credential cannot be secured: \(error.message)")
             }
@@ -245,8 +258,9 @@ public struct OpenID4VCIIssuer: Sendable {
         try await lookup { () async throws(RegistryError) in
             try await registry.complete([(credentialID: offer.credentialID, document: document)], actor: "openid4vci:" + configuration.rawValue)
         }
-        return Delivered(response: .object(["credentials": .array([.object(["credential": credential])])]),
-                         configuration: configuration, credentialID: offer.credentialID)
+        return Delivered(
+            response: .object(["credentials": .array([.object(["credential": credential])])]),
+            configuration: configuration, credentialID: offer.credentialID)
     }
 
     /// A `jwt_vc_json` credential (VC Data Model 1.1 as a JWT, the `vc` claim): `iss` the issuer's did:key, `sub` and
@@ -289,7 +303,8 @@ public struct OpenID4VCIIssuer: Sendable {
                 throw OpenID4VCIError(.invalidProof, "proofs must be {\"jwt\": [one proof JWT]}; only the jwt proof type is supported")
             }
             guard jwts.count <= limits.maximumProofs else {
-                throw OpenID4VCIError(.invalidProof, "proofs.jwt holds \(jwts.count) proofs; this issuer takes \(limits.maximumProofs) per request (no batch issuance)")
+                throw OpenID4VCIError(
+                    .invalidProof, "proofs.jwt holds \(jwts.count) proofs; this issuer takes \(limits.maximumProofs) per request (no batch issuance)")
             }
             guard let jwt = jwts.first?.stringValue else { throw OpenID4VCIError(.invalidProof, "proofs.jwt must hold one proof JWT string") }
             return jwt
@@ -312,7 +327,8 @@ public struct OpenID4VCIIssuer: Sendable {
     /// The image of a stored template: always a `data:` URI (``templateForStorage(_:)`` put it there).
     static func dataURIImage(_ image: String) throws(IssuanceError) -> [UInt8] {
         guard image.hasPrefix("data:"), let comma = image.firstIndex(of: ","), image[..<comma].hasSuffix(";base64"),
-              let bytes = Data(base64Encoded: String(image[image.index(after: comma)...])) else {
+            let bytes = Data(base64Encoded: String(image[image.index(after: comma)...]))
+        else {
             throw IssuanceError(.invalidTemplate, "the stored template's image is not a data: URI", location: "$.display.image")
         }
         return Array(bytes)
@@ -360,9 +376,10 @@ public struct OpenID4VCIIssuer: Sendable {
             for (i, byte) in reversed.enumerated() where byte != 0 {
                 for bit in 0..<8 where byte & (1 << bit) != 0 { try list.setStatus(1, at: i * 8 + bit) }
             }
-            return try SDJWTIssuing.statusListToken(uri: tokenListURL(forBitstringList: snapshot.url), bits: 1, lst: try list.encoded(), issuedAt: now,
-                                                    expiresAt: now.addingTimeInterval(Double(ttl) * 2), ttl: ttl, key: key, keyID: verificationMethod,
-                                                    issuer: issuerDID)
+            return try SDJWTIssuing.statusListToken(
+                uri: tokenListURL(forBitstringList: snapshot.url), bits: 1, lst: try list.encoded(), issuedAt: now,
+                expiresAt: now.addingTimeInterval(Double(ttl) * 2), ttl: ttl, key: key, keyID: verificationMethod,
+                issuer: issuerDID)
         } catch { throw OpenID4VCIError(.serverError, "the status list token cannot be built") }
     }
 }

@@ -110,7 +110,10 @@ public struct PKCS11ReturnValue: Sendable, Hashable, CustomStringConvertible {
             (CK_RV(CKR_KEY_CHANGED), "CKR_KEY_CHANGED", "the key changed", .tokenError),
             (CK_RV(CKR_KEY_NEEDED), "CKR_KEY_NEEDED", "a key is needed", .tokenError),
             (CK_RV(CKR_KEY_INDIGESTIBLE), "CKR_KEY_INDIGESTIBLE", "the key cannot be digested", .tokenError),
-            (CK_RV(CKR_KEY_FUNCTION_NOT_PERMITTED), "CKR_KEY_FUNCTION_NOT_PERMITTED", "the key is not allowed to sign (CKA_SIGN is false)", .mechanismNotSupported),
+            (
+                CK_RV(CKR_KEY_FUNCTION_NOT_PERMITTED), "CKR_KEY_FUNCTION_NOT_PERMITTED", "the key is not allowed to sign (CKA_SIGN is false)",
+                .mechanismNotSupported
+            ),
             (CK_RV(CKR_KEY_NOT_WRAPPABLE), "CKR_KEY_NOT_WRAPPABLE", "the key cannot be wrapped", .tokenError),
             (CK_RV(CKR_KEY_UNEXTRACTABLE), "CKR_KEY_UNEXTRACTABLE", "the key cannot leave the token", .tokenError),
             (CK_RV(CKR_MECHANISM_INVALID), "CKR_MECHANISM_INVALID", "the token does not support the mechanism for this key", .mechanismNotSupported),

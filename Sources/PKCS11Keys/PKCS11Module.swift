@@ -1,6 +1,7 @@
 import CPKCS11
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -36,7 +37,8 @@ public final class PKCS11Module: Sendable {
     public static func load(path: String) throws(PKCS11Error) -> PKCS11Module {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw PKCS11Error(.moduleNotFound, "no PKCS#11 module at this path (Debian's SoftHSM: /usr/lib/softhsm/libsofthsm2.so; see docs/pkcs11.md)", location: path)
+            throw PKCS11Error(
+                .moduleNotFound, "no PKCS#11 module at this path (Debian's SoftHSM: /usr/lib/softhsm/libsofthsm2.so; see docs/pkcs11.md)", location: path)
         }
         let key = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         return try loaded.withLock { (modules) throws(PKCS11Error) -> PKCS11Module in
@@ -65,7 +67,9 @@ public final class PKCS11Module: Sendable {
             throw PKCS11Error("C_GetFunctionList", returned: rv, location: path)
         }
         guard list.pointee.version.major == 2, let initialize = list.pointee.C_Initialize else {
-            throw PKCS11Error(.notAPKCS11Module, "the module implements Cryptoki \(list.pointee.version.major).\(list.pointee.version.minor); skillcred needs 2.x", location: path)
+            throw PKCS11Error(
+                .notAPKCS11Module, "the module implements Cryptoki \(list.pointee.version.major).\(list.pointee.version.minor); skillcred needs 2.x",
+                location: path)
         }
         // The OS's locking: signing runs on several threads at once.
         var args = CK_C_INITIALIZE_ARGS()
@@ -111,12 +115,13 @@ public final class PKCS11Module: Sendable {
             // A token pulled out between the two calls is simply not listed.
             if r == CKR_TOKEN_NOT_PRESENT || r == CKR_TOKEN_NOT_RECOGNIZED { continue }
             guard r == CKR_OK else { throw PKCS11Error("C_GetTokenInfo", returned: r, location: path) }
-            tokens.append(TokenInfo(
-                slot: UInt(slot), label: Self.blankPadded(info.label), manufacturer: Self.blankPadded(info.manufacturerID),
-                model: Self.blankPadded(info.model), serial: Self.blankPadded(info.serialNumber),
-                loginRequired: info.flags & CK_FLAGS(CKF_LOGIN_REQUIRED) != 0,
-                pinLocked: info.flags & CK_FLAGS(CKF_USER_PIN_LOCKED) != 0,
-                initialized: info.flags & CK_FLAGS(CKF_TOKEN_INITIALIZED) != 0))
+            tokens.append(
+                TokenInfo(
+                    slot: UInt(slot), label: Self.blankPadded(info.label), manufacturer: Self.blankPadded(info.manufacturerID),
+                    model: Self.blankPadded(info.model), serial: Self.blankPadded(info.serialNumber),
+                    loginRequired: info.flags & CK_FLAGS(CKF_LOGIN_REQUIRED) != 0,
+                    pinLocked: info.flags & CK_FLAGS(CKF_USER_PIN_LOCKED) != 0,
+                    initialized: info.flags & CK_FLAGS(CKF_TOKEN_INITIALIZED) != 0))
         }
         return tokens
     }
@@ -132,9 +137,11 @@ public final class PKCS11Module: Sendable {
         }
         let labels = all.map { "\"\($0.label)\"" }.joined(separator: ", ")
         guard let first = matching.first else {
-            throw PKCS11Error(.tokenNotFound, all.isEmpty
-                ? "no token is present in any slot of the module"
-                : "no token matches \(uri.token.map { "token=\($0)" } ?? "the URI") (tokens present: \(labels))", location: path)
+            throw PKCS11Error(
+                .tokenNotFound,
+                all.isEmpty
+                    ? "no token is present in any slot of the module"
+                    : "no token matches \(uri.token.map { "token=\($0)" } ?? "the URI") (tokens present: \(labels))", location: path)
         }
         guard matching.count == 1 else {
             throw PKCS11Error(.ambiguousToken, "\(matching.count) tokens match the URI (\(labels)); add token=LABEL or serial=…", location: path)

@@ -45,10 +45,13 @@ public struct PKCS11SigningKey: SigningKey {
                 let present = try token.findObjects([.init(UInt(CKA_CLASS), ulong: UInt(CKO_PRIVATE_KEY))], session: session)
                     .compactMap { try? token.attribute(UInt(CKA_LABEL), of: $0, session: session) }
                     .map { "\"" + String(decoding: $0, as: UTF8.self) + "\"" }
-                throw PKCS11Error(.objectNotFound, "no private key \(uri.keyDescription) (private keys there: \(present.isEmpty ? "none" : present.joined(separator: ", ")))", location: token.name)
+                throw PKCS11Error(
+                    .objectNotFound, "no private key \(uri.keyDescription) (private keys there: \(present.isEmpty ? "none" : present.joined(separator: ", ")))",
+                    location: token.name)
             }
             guard handles.count == 1 else {
-                throw PKCS11Error(.ambiguousObject, "\(handles.count) private keys match \(uri.keyDescription); name one with object=LABEL and id=…", location: token.name)
+                throw PKCS11Error(
+                    .ambiguousObject, "\(handles.count) private keys match \(uri.keyDescription); name one with object=LABEL and id=…", location: token.name)
             }
             let label = try token.attribute(UInt(CKA_LABEL), of: handle, session: session).map { String(decoding: $0, as: UTF8.self) }
             let id = try token.attribute(UInt(CKA_ID), of: handle, session: session) ?? []
@@ -84,7 +87,10 @@ public struct PKCS11SigningKey: SigningKey {
     public func checkSigning(_ algorithm: SignatureAlgorithm) throws {
         let plan = Self.mechanism(for: algorithm, message: [])
         guard token.module.supportsSigning(plan.mechanism, slot: token.info.slot) else {
-            throw PKCS11Error(.mechanismNotSupported, "the token does not offer \(plan.name) for signing, which \(algorithm) needs (check C_GetMechanismList, or choose another algorithm)", location: token.name)
+            throw PKCS11Error(
+                .mechanismNotSupported,
+                "the token does not offer \(plan.name) for signing, which \(algorithm) needs (check C_GetMechanismList, or choose another algorithm)",
+                location: token.name)
         }
         let probe = Array("skillcred PKCS#11 self-test".utf8)
         let signature: [UInt8]
@@ -92,15 +98,21 @@ public struct PKCS11SigningKey: SigningKey {
             signature = try sign(probe, algorithm: algorithm)
         } catch let error as PKCS11Error where error.code == .mechanismNotSupported {
             // The token lists the mechanism but refuses it for this key (a key or token policy): say which one.
-            throw PKCS11Error(.mechanismNotSupported, "the token refuses \(plan.name) with this key, which \(algorithm) needs (\(error.message))", location: token.name)
+            throw PKCS11Error(
+                .mechanismNotSupported, "the token refuses \(plan.name) with this key, which \(algorithm) needs (\(error.message))", location: token.name)
         }
         guard publicKey.isValidSignature(signature, for: probe, algorithm: algorithm) else {
-            throw PKCS11Error(.tokenError, "a test signature by \(uri.keyDescription) does not verify with its public key: the public key object does not belong to this private key", location: token.name)
+            throw PKCS11Error(
+                .tokenError,
+                "a test signature by \(uri.keyDescription) does not verify with its public key: the public key object does not belong to this private key",
+                location: token.name)
         }
     }
 
     /// The mechanism, its parameter and the bytes sent for an algorithm.
-    static func mechanism(for algorithm: SignatureAlgorithm, message: [UInt8]) -> (mechanism: CK_MECHANISM_TYPE, parameter: [UInt8]?, data: [UInt8], name: String) {
+    static func mechanism(
+        for algorithm: SignatureAlgorithm, message: [UInt8]
+    ) -> (mechanism: CK_MECHANISM_TYPE, parameter: [UInt8]?, data: [UInt8], name: String) {
         switch algorithm {
         case .es256: return (CK_MECHANISM_TYPE(CKM_ECDSA), nil, Array(SHA256.hash(data: message)), "CKM_ECDSA")
         case .es384: return (CK_MECHANISM_TYPE(CKM_ECDSA), nil, Array(SHA384.hash(data: message)), "CKM_ECDSA")
@@ -121,8 +133,10 @@ public struct PKCS11SigningKey: SigningKey {
 
     /// The key type and public key: from the public key object with the same `CKA_ID` (or label), else from the
     /// RSA private key's own public attributes, else from the certificate with the same `CKA_ID`.
-    static func publicKey(ofPrivate handle: CK_OBJECT_HANDLE, label: String?, id: [UInt8], token: PKCS11Token,
-                          session: CK_SESSION_HANDLE) throws(PKCS11Error) -> (KeyType, PublicKey) {
+    static func publicKey(
+        ofPrivate handle: CK_OBJECT_HANDLE, label: String?, id: [UInt8], token: PKCS11Token,
+        session: CK_SESSION_HANDLE
+    ) throws(PKCS11Error) -> (KeyType, PublicKey) {
         guard let keyType = try token.ulongAttribute(UInt(CKA_KEY_TYPE), of: handle, session: session) else {
             throw PKCS11Error(.unsupportedKeyType, "the private key has no CKA_KEY_TYPE", location: token.name)
         }
@@ -134,7 +148,8 @@ public struct PKCS11SigningKey: SigningKey {
         case UInt(CKK_RSA):
             let source = publicObject ?? handle
             guard let n = try token.attribute(UInt(CKA_MODULUS), of: source, session: session),
-                  let e = try token.attribute(UInt(CKA_PUBLIC_EXPONENT), of: source, session: session) else {
+                let e = try token.attribute(UInt(CKA_PUBLIC_EXPONENT), of: source, session: session)
+            else {
                 throw PKCS11Error(.objectNotFound, "the RSA key's modulus and public exponent cannot be read", location: token.name)
             }
             let bits = Self.bitLength(n)
@@ -149,17 +164,22 @@ public struct PKCS11SigningKey: SigningKey {
             if let publicObject { params = try token.attribute(UInt(CKA_EC_PARAMS), of: publicObject, session: session) }
             if params == nil { params = try token.attribute(UInt(CKA_EC_PARAMS), of: handle, session: session) }
             guard let params, let curve = ECCurve(params: params) else {
-                throw PKCS11Error(.unsupportedKeyType, "the key is on a curve skillcred does not sign with (supported: P-256, P-384, Ed25519)", location: token.name)
+                throw PKCS11Error(
+                    .unsupportedKeyType, "the key is on a curve skillcred does not sign with (supported: P-256, P-384, Ed25519)", location: token.name)
             }
             if let publicObject, let point = try token.attribute(UInt(CKA_EC_POINT), of: publicObject, session: session) {
                 key = try curve.publicKey(point: point, token: token.name)
             } else if let certificate = try certificateDER(id: id, token: token, session: session) {
                 key = try publicKey(certificate: certificate, token: token.name)
             } else {
-                throw PKCS11Error(.objectNotFound, "the key has neither a public key object nor a certificate with its CKA_ID, so its public key is unknown", location: token.name)
+                throw PKCS11Error(
+                    .objectNotFound, "the key has neither a public key object nor a certificate with its CKA_ID, so its public key is unknown",
+                    location: token.name)
             }
         default:
-            throw PKCS11Error(.unsupportedKeyType, "the key's type CKK 0x\(String(UInt(keyType), radix: 16)) is not one skillcred signs with (RSA, EC P-256/P-384, Ed25519)", location: token.name)
+            throw PKCS11Error(
+                .unsupportedKeyType, "the key's type CKK 0x\(String(UInt(keyType), radix: 16)) is not one skillcred signs with (RSA, EC P-256/P-384, Ed25519)",
+                location: token.name)
         }
         return (key.type, key)
     }
@@ -199,7 +219,8 @@ public struct PKCS11SigningKey: SigningKey {
             var others: [Certificate] = []
             for handle in try token.findObjects([.init(UInt(CKA_CLASS), ulong: UInt(CKO_CERTIFICATE))], session: session) {
                 if let value = try token.attribute(UInt(CKA_VALUE), of: handle, session: session), value != der,
-                   let certificate = try? Certificate(derEncoded: value) {
+                    let certificate = try? Certificate(derEncoded: value)
+                {
                     others.append(certificate)
                 }
             }
@@ -207,7 +228,8 @@ public struct PKCS11SigningKey: SigningKey {
             // Follow issuers up to a self-issued certificate (bounded, against loops). A token may hold several CAs
             // with one name (each demo seal has its own demo CA): the parent is the one whose key signed the child.
             while chain.count < 8, let last = chain.last, last.issuer != last.subject,
-                  let parent = others.first(where: { $0.subject == last.issuer && $0.publicKey.isValidSignature(last.signature, for: last) }) {
+                let parent = others.first(where: { $0.subject == last.issuer && $0.publicKey.isValidSignature(last.signature, for: last) })
+            {
                 chain.append(parent)
             }
             return chain

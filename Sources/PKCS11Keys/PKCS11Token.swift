@@ -29,8 +29,10 @@ public final class PKCS11Token: Sendable {
     ///   - maxSessions: the most sessions open at once (default: one per core plus one).
     /// - Throws: ``PKCS11Error/Code/wrongPIN``, ``PKCS11Error/Code/pinLocked`` and the other login failures;
     ///   ``PKCS11Error/Code/tokenNotFound`` when no token matches.
-    public init(module: PKCS11Module, uri: PKCS11URI, pin: [UInt8]?, readWrite: Bool = false,
-                maxSessions: Int = ProcessInfo.processInfo.activeProcessorCount + 1) throws(PKCS11Error) {
+    public init(
+        module: PKCS11Module, uri: PKCS11URI, pin: [UInt8]?, readWrite: Bool = false,
+        maxSessions: Int = ProcessInfo.processInfo.activeProcessorCount + 1
+    ) throws(PKCS11Error) {
         self.module = module
         self.readWrite = readWrite
         let info = try module.token(matching: uri)
@@ -38,7 +40,8 @@ public final class PKCS11Token: Sendable {
         let tokenName = "token \"\(info.label)\""
         if info.pinLocked {
             // Checked before trying the PIN: a locked token must not be asked again.
-            throw PKCS11Error(.pinLocked, "\(tokenName): the user PIN is locked (CKF_USER_PIN_LOCKED) after too many wrong attempts; the security officer must unblock it")
+            throw PKCS11Error(
+                .pinLocked, "\(tokenName): the user PIN is locked (CKF_USER_PIN_LOCKED) after too many wrong attempts; the security officer must unblock it")
         }
         available = DispatchSemaphore(value: max(1, maxSessions))
         let primary = try Self.openSession(module: module, slot: info.slot, readWrite: readWrite, token: tokenName)
@@ -182,8 +185,9 @@ public final class PKCS11Token: Sendable {
             let f = module.functions.pointee
             var parameterBytes = parameter ?? []
             let rv: CK_RV = parameterBytes.withUnsafeMutableBytes { raw in
-                var m = CK_MECHANISM(mechanism: mechanism, pParameter: parameter == nil ? nil : raw.baseAddress,
-                                     ulParameterLen: CK_ULONG(parameter?.count ?? 0))
+                var m = CK_MECHANISM(
+                    mechanism: mechanism, pParameter: parameter == nil ? nil : raw.baseAddress,
+                    ulParameterLen: CK_ULONG(parameter?.count ?? 0))
                 return f.C_SignInit!(session, &m, object)
             }
             guard rv == CKR_OK else { throw PKCS11Error("C_SignInit", returned: rv, location: name) }

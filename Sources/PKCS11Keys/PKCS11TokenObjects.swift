@@ -49,8 +49,10 @@ extension PKCS11Token {
                     uri.object = label
                     uri.id = id.isEmpty ? nil : id
                     uri.type = UInt(objectClass) == UInt(CKO_PRIVATE_KEY) ? "private" : UInt(objectClass) == UInt(CKO_PUBLIC_KEY) ? "public" : "cert"
-                    out.append(PKCS11ObjectSummary(kind: kind, label: label, idHex: id.map { String(format: "%02x", $0) }.joined(),
-                                                   keyType: keyType, subject: subject, extractable: extractable, uri: uri.description))
+                    out.append(
+                        PKCS11ObjectSummary(
+                            kind: kind, label: label, idHex: id.map { String(format: "%02x", $0) }.joined(),
+                            keyType: keyType, subject: subject, extractable: extractable, uri: uri.description))
                 }
             }
             return out
@@ -85,10 +87,11 @@ extension PKCS11Token {
         guard readWrite else { throw PKCS11Error(.writeProtected, "generating a key needs a read-write session", location: name) }
         let common: [Attribute] = [.init(UInt(CKA_TOKEN), bool: true), .init(UInt(CKA_LABEL), text: label), .init(UInt(CKA_ID), bytes: id)]
         var publicTemplate = common + [.init(UInt(CKA_VERIFY), bool: true), .init(UInt(CKA_PRIVATE), bool: false)]
-        let privateTemplate = common + [
-            .init(UInt(CKA_PRIVATE), bool: true), .init(UInt(CKA_SENSITIVE), bool: true), .init(UInt(CKA_EXTRACTABLE), bool: false),
-            .init(UInt(CKA_SIGN), bool: true), .init(UInt(CKA_DECRYPT), bool: false), .init(UInt(CKA_DERIVE), bool: false),
-        ]
+        let privateTemplate =
+            common + [
+                .init(UInt(CKA_PRIVATE), bool: true), .init(UInt(CKA_SENSITIVE), bool: true), .init(UInt(CKA_EXTRACTABLE), bool: false),
+                .init(UInt(CKA_SIGN), bool: true), .init(UInt(CKA_DECRYPT), bool: false), .init(UInt(CKA_DERIVE), bool: false),
+            ]
         let mechanism: CK_MECHANISM_TYPE
         let mechanismName: String
         switch type {
@@ -105,7 +108,8 @@ extension PKCS11Token {
         }
         var mechanismInfo = CK_MECHANISM_INFO()
         if module.functions.pointee.C_GetMechanismInfo!(CK_SLOT_ID(info.slot), mechanism, &mechanismInfo) != CKR_OK
-            || mechanismInfo.flags & CK_FLAGS(CKF_GENERATE_KEY_PAIR) == 0 {
+            || mechanismInfo.flags & CK_FLAGS(CKF_GENERATE_KEY_PAIR) == 0
+        {
             throw PKCS11Error(.mechanismNotSupported, "the token does not offer \(mechanismName), so it cannot generate \(type) keys", location: name)
         }
         try withSession { (session) throws(PKCS11Error) -> Void in

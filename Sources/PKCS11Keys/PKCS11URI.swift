@@ -79,7 +79,8 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
                 // Module and slot descriptions: accepted (the module is chosen by path), not matched.
                 continue
             default:
-                throw PKCS11Error(.invalidURI, "the PKCS#11 URI has an unknown attribute `\(name)` (known: token, object, id, type, serial, manufacturer, model, slot-id)")
+                throw PKCS11Error(
+                    .invalidURI, "the PKCS#11 URI has an unknown attribute `\(name)` (known: token, object, id, type, serial, manufacturer, model, slot-id)")
             }
         }
         if let queryPart {
@@ -87,7 +88,9 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
                 let (name, value) = try Self.pair(attribute)
                 switch name {
                 case "pin-value":
-                    throw PKCS11Error(.invalidURI, "the PKCS#11 URI carries pin-value; a PIN must not appear in a URI or on the command line: use --pin-source file:PATH or env:NAME")
+                    throw PKCS11Error(
+                        .invalidURI,
+                        "the PKCS#11 URI carries pin-value; a PIN must not appear in a URI or on the command line: use --pin-source file:PATH or env:NAME")
                 case "pin-source": pinSource = try Self.text(value, name)
                 case "module-path": modulePath = try Self.text(value, name)
                 case "module-name": continue

@@ -75,8 +75,9 @@ public struct ProfileValidator: Sendable {
             walk.add(basePath.appending("type"), "EuropeanDigitalCredential.type", "type must include EuropeanDigitalCredential")
         }
         if !types.contains("VerifiableCredential") {
-            walk.add(basePath.appending("type"), "VerifiableCredential.type",
-                     "type must include VerifiableCredential; without it the VC context does not define issuer, credentialSubject, issued or validFrom")
+            walk.add(
+                basePath.appending("type"), "VerifiableCredential.type",
+                "type must include VerifiableCredential; without it the VC context does not define issuer, credentialSubject, issued or validFrom")
         }
         walk.visit(root, at: basePath, role: .credential)
         return ProfileReport(findings: walk.findings)
@@ -91,16 +92,18 @@ public struct ProfileValidator: Sendable {
         let entries = context?.asArray ?? []
         let iris = entries.compactMap(\.stringValue)
         if iris.first == vc2 {
-            walk.add(path, "credential.context",
-                     "a VC 2.0 credential cannot use the edc-ap context (it redefines the protected term description); EDC uses \(vc1) then \(edcAP)")
+            walk.add(
+                path, "credential.context",
+                "a VC 2.0 credential cannot use the edc-ap context (it redefines the protected term description); EDC uses \(vc1) then \(edcAP)")
         } else if iris.first != vc1 {
             walk.add(path, "credential.context", "the first @context must be \(vc1)")
         }
         if !iris.contains(edcAP) {
             walk.add(path, "credential.context", "@context must include \(edcAP); the profile's terms are defined there")
         } else if entries.count > iris.count {
-            walk.add(path, "credential.contextExtension",
-                     "an embedded @context object can redefine EDC terms; the profile rules assume the published contexts only", .warning)
+            walk.add(
+                path, "credential.contextExtension",
+                "an embedded @context object can redefine EDC terms; the profile rules assume the published contexts only", .warning)
         }
     }
 
@@ -185,7 +188,8 @@ private struct Walk {
         let id = object["id"]?.stringValue
         let firstVisit = id.map { checkedIDs.insert($0).inserted } ?? true
         if let id, firstVisit, !id.hasPrefix("_:"), !isAbsoluteIRI(id) {
-            add(path.appending("id"), "jsonld.relativeIRI",
+            add(
+                path.appending("id"), "jsonld.relativeIRI",
                 "\"\(id)\" is not an absolute IRI; JSON-LD resolves it against the file's location, so it means different things in different places",
                 .warning)
         }
@@ -218,7 +222,8 @@ private struct Walk {
                     visit(o, at: childPath, role: childRole)
                 }
             } else if !TermTable.literalTerms.contains(m.key) && !m.key.utf8.contains(UInt8(ascii: ":")) && !m.key.hasPrefix("@") {
-                add(childPath, "jsonld.undefinedTerm",
+                add(
+                    childPath, "jsonld.undefinedTerm",
                     "\"\(m.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
                     .warning)
             }
@@ -312,18 +317,21 @@ private struct Walk {
     mutating func checkDisplayLanguages(_ display: JSONObject, at path: JSONPath) {
         func conceptID(_ v: JSONValue) -> String? { v.stringValue ?? v["id"]?.stringValue }
         let declared = (display["language"]?.asArray ?? []).compactMap(conceptID)
-        let shown = Set((display["individualDisplay"]?.asArray ?? []).compactMap { d -> String? in
-            // A display given by reference is found among the document's objects with that id.
-            let object = d.objectValue ?? d.stringValue.flatMap { copiesByID[$0]?.first }
-            return object?["language"].flatMap(conceptID)
-        })
+        let shown = Set(
+            (display["individualDisplay"]?.asArray ?? []).compactMap { d -> String? in
+                // A display given by reference is found among the document's objects with that id.
+                let object = d.objectValue ?? d.stringValue.flatMap { copiesByID[$0]?.first }
+                return object?["language"].flatMap(conceptID)
+            })
         guard display["individualDisplay"] != nil else { return }
         for lang in declared where !shown.contains(lang) {
-            add(path.appending("individualDisplay"), "DisplayParameter.individualDisplay.perLanguage",
+            add(
+                path.appending("individualDisplay"), "DisplayParameter.individualDisplay.perLanguage",
                 "the credential declares language \(lang) but has no individual display in it", .warning)
         }
         if let primary = display["primaryLanguage"].flatMap(conceptID), !declared.isEmpty, !declared.contains(primary) {
-            add(path.appending("primaryLanguage"), "DisplayParameter.primaryLanguage.declared",
+            add(
+                path.appending("primaryLanguage"), "DisplayParameter.primaryLanguage.declared",
                 "the primary language \(primary) is not among the credential's languages", .warning)
         }
     }
@@ -497,16 +505,19 @@ private struct Walk {
         let isESCOSkill = list.scheme == ControlledList.escoSkills.scheme
         if !schemes.contains(list.scheme) {
             let found = schemes.isEmpty ? "no inScheme" : "inScheme " + schemes.joined(separator: ", ")
-            add(path.appending("inScheme"), rule + ".scheme",
+            add(
+                path.appending("inScheme"), rule + ".scheme",
                 "\(term) must be a concept of the \(list.name) list (inScheme \(list.scheme)), found \(found)")
         } else if let conceptID, !list.codes.isEmpty, !list.contains(conceptID) {
             let severity: ProfileFinding.Severity = list.completeness == .complete ? .violation : .warning
-            add(path.appending("id"), "vocabulary.unknownCode",
+            add(
+                path.appending("id"), "vocabulary.unknownCode",
                 "\(conceptID) is not a code of the \(list.name) list (snapshot \(list.version))", severity)
         }
         if isESCOSkill, let conceptID {
             if !isESCOSkillURI(conceptID) {
-                add(path.appending("id"), "esco.skillURI",
+                add(
+                    path.appending("id"), "esco.skillURI",
                     "an ESCO skill must be identified as http://data.europa.eu/esco/skill/<uuid>, found \(conceptID)")
             } else if let catalog = validator.escoCatalog, catalog.skill(conceptID) == nil {
                 add(path.appending("id"), "esco.unknownSkill", "\(conceptID) is not a skill of the ESCO export \(catalog.source)")
@@ -538,8 +549,10 @@ func isAbsoluteIRI(_ s: String) -> Bool {
             guard isLetter else { return false }
             first = false
         } else {
-            guard isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
-                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") else { return false }
+            guard
+                isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                    || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            else { return false }
         }
     }
     return !u.contains(UInt8(ascii: " "))

@@ -61,5 +61,5 @@ let profileShapes: [String: [PropertyRule]] = {
 
 /// The issuer's extra shape (`edc:IssuerNodeShape`): the eIDAS legal identifier.
 let issuerRules: [PropertyRule] = [
-    PropertyRule(term: "eIDASIdentifier", min: 1, max: 1, kind: .node(["LegalIdentifier"]), iri: false, uniqueLang: false),
+    PropertyRule(term: "eIDASIdentifier", min: 1, max: 1, kind: .node(["LegalIdentifier"]), iri: false, uniqueLang: false)
 ]

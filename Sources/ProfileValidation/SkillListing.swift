@@ -29,7 +29,8 @@ public struct OutcomeSkill: Sendable, Hashable {
             if o["type"]?.asArray.contains("LearningOutcome") == true, let skills = o["relatedESCOSkill"] {
                 let title = o["title"].flatMap(LanguageMap.init(json:))
                 let skillPath = path.appending("relatedESCOSkill")
-                let elements: [(JSONPath, JSONValue)] = skills.isArray
+                let elements: [(JSONPath, JSONValue)] =
+                    skills.isArray
                     ? skills.asArray.enumerated().map { (skillPath.appending($0), $1) } : [(skillPath, skills)]
                 for (p, s) in elements {
                     guard let uri = s.stringValue ?? s["id"]?.stringValue else { continue }

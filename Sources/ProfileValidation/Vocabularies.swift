@@ -22,8 +22,10 @@ public struct ControlledList: Sendable, Hashable {
     public let codes: [(code: String, label: String?)]
     private let index: Set<String>
 
-    public init(name: String, scheme: String, codeBase: String?, version: String, completeness: Completeness,
-                codes: [(String, String?)]) {
+    public init(
+        name: String, scheme: String, codeBase: String?, version: String, completeness: Completeness,
+        codes: [(String, String?)]
+    ) {
         self.name = name
         self.scheme = scheme
         self.codeBase = codeBase

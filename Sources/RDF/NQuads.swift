@@ -63,10 +63,12 @@ public enum NQuads {
     /// since the parser rejects them) are written as UCHAR so the output always parses back.
     public static func appendIRI(_ iri: String, to out: inout [UInt8]) {
         out.append(0x3C)
-        appendRuns(iri, to: &out, needsEscape: { iriEscapes[Int($0)] }, escape: { utf8, i, out in
-            appendUCHAR(UInt32(utf8[i]), to: &out)
-            return i + 1
-        })
+        appendRuns(
+            iri, to: &out, needsEscape: { iriEscapes[Int($0)] },
+            escape: { utf8, i, out in
+                appendUCHAR(UInt32(utf8[i]), to: &out)
+                return i + 1
+            })
         out.append(0x3E)
     }
 
@@ -82,8 +84,10 @@ public enum NQuads {
     ///
     /// `escape` writes the escape for the byte at an index and returns the index after what it consumed.
     @inline(__always)
-    static func appendRuns(_ s: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
-                           escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int) {
+    static func appendRuns(
+        _ s: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
+        escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int
+    ) {
         var s = s
         s.withUTF8 { utf8 in
             var runStart = 0
@@ -119,28 +123,30 @@ public enum NQuads {
     /// Canonical string escaping (RDF 1.2 N-Triples §4): ECHAR for `\b \t \n \f \r " \`, UCHAR with upper-case
     /// hex for the other C0 controls, DEL, and U+FFFE/U+FFFF (not XML 1.1 `Char`), every other character raw.
     static func appendEscapedString(_ s: String, to out: inout [UInt8]) {
-        appendRuns(s, to: &out, needsEscape: { stringEscapes[Int($0)] }, escape: { utf8, i, out in
-            let byte = utf8[i]
-            switch byte {
-            case 0x08: out.append(0x5C); out.append(0x62)  // \b
-            case 0x09: out.append(0x5C); out.append(0x74)  // \t
-            case 0x0A: out.append(0x5C); out.append(0x6E)  // \n
-            case 0x0C: out.append(0x5C); out.append(0x66)  // \f
-            case 0x0D: out.append(0x5C); out.append(0x72)  // \r
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0xEF:
-                // U+FFFE and U+FFFF are EF BF BE / EF BF BF; other EF sequences are copied as they are.
-                if i + 2 < utf8.count, utf8[i + 1] == 0xBF, utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF {
-                    appendUCHAR(utf8[i + 2] == 0xBE ? 0xFFFE : 0xFFFF, to: &out)
-                    return i + 3
+        appendRuns(
+            s, to: &out, needsEscape: { stringEscapes[Int($0)] },
+            escape: { utf8, i, out in
+                let byte = utf8[i]
+                switch byte {
+                case 0x08: out.append(0x5C); out.append(0x62)  // \b
+                case 0x09: out.append(0x5C); out.append(0x74)  // \t
+                case 0x0A: out.append(0x5C); out.append(0x6E)  // \n
+                case 0x0C: out.append(0x5C); out.append(0x66)  // \f
+                case 0x0D: out.append(0x5C); out.append(0x72)  // \r
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0xEF:
+                    // U+FFFE and U+FFFF are EF BF BE / EF BF BF; other EF sequences are copied as they are.
+                    if i + 2 < utf8.count, utf8[i + 1] == 0xBF, utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF {
+                        appendUCHAR(utf8[i + 2] == 0xBE ? 0xFFFE : 0xFFFF, to: &out)
+                        return i + 3
+                    }
+                    out.append(byte)
+                default:
+                    appendUCHAR(UInt32(byte), to: &out)  // the other C0 controls and DEL
                 }
-                out.append(byte)
-            default:
-                appendUCHAR(UInt32(byte), to: &out)  // the other C0 controls and DEL
-            }
-            return i + 1
-        })
+                return i + 1
+            })
     }
 
     static func appendUCHAR(_ value: UInt32, to out: inout [UInt8]) {

@@ -355,9 +355,10 @@ struct CanonicalizationState {
     // MARK: Hash N-Degree Quads (§4.8.3)
 
     func limitError(_ what: String) -> CanonicalizationError {
-        CanonicalizationError(code: .workLimitExceeded,
-                              message: "RDFC-1.0 work limit reached: \(what); the dataset has too many "
-                                  + "indistinguishable blank nodes (a poison graph?)")
+        CanonicalizationError(
+            code: .workLimitExceeded,
+            message: "RDFC-1.0 work limit reached: \(what); the dataset has too many "
+                + "indistinguishable blank nodes (a poison graph?)")
     }
 
     /// Whether `path` can no longer become the chosen path (§4.8.3 steps 5.4.4.3 and 5.4.5.5).
@@ -529,9 +530,10 @@ struct CanonicalizationState {
         }
         return CanonicalizedDataset(
             nquads: String(decoding: document, as: UTF8.self),
-            work: CanonicalizationWork(nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
-                                       maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
-                                       permutations: permutationsTotal),
+            work: CanonicalizationWork(
+                nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
+                maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+                permutations: permutationsTotal),
             source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
             canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
     }

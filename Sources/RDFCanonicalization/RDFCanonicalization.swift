@@ -29,8 +29,10 @@ public struct CanonicalizationLimits: Sendable, Hashable {
     public var maxPermutationsTotal: Int
 
     /// Limits; every argument left out takes its default.
-    public init(maxNDegreeCallsPerBlankNode: Int = 1_000, maxRecursiveNDegreeCallsTotal: Int = 10_000,
-                maxPermutationsTotal: Int = 100_000) {
+    public init(
+        maxNDegreeCallsPerBlankNode: Int = 1_000, maxRecursiveNDegreeCallsTotal: Int = 10_000,
+        maxPermutationsTotal: Int = 100_000
+    ) {
         self.maxNDegreeCallsPerBlankNode = maxNDegreeCallsPerBlankNode
         self.maxRecursiveNDegreeCallsTotal = maxRecursiveNDegreeCallsTotal
         self.maxPermutationsTotal = maxPermutationsTotal
@@ -96,8 +98,9 @@ public struct CanonicalizedDataset: Sendable, Equatable {
         }
         return order.map { k in
             let original = source[k], slot = slots[k]
-            return RDFQuad(subject: relabel(original.subject, slot.s), predicate: relabel(original.predicate, slot.p),
-                           object: relabel(original.object, slot.o), graph: original.graph.map { relabel($0, slot.g) })
+            return RDFQuad(
+                subject: relabel(original.subject, slot.s), predicate: relabel(original.predicate, slot.p),
+                object: relabel(original.object, slot.o), graph: original.graph.map { relabel($0, slot.g) })
         }
     }
 
@@ -134,8 +137,10 @@ public struct CanonicalizationWork: Sendable, Hashable {
     public var permutations: Int
 
     /// Counters with the given values (zero by default).
-    public init(nDegreeCalls: Int = 0, recursiveNDegreeCalls: Int = 0, maxNDegreeCallsForOneBlankNode: Int = 0,
-                permutations: Int = 0) {
+    public init(
+        nDegreeCalls: Int = 0, recursiveNDegreeCalls: Int = 0, maxNDegreeCallsForOneBlankNode: Int = 0,
+        permutations: Int = 0
+    ) {
         self.nDegreeCalls = nDegreeCalls
         self.recursiveNDegreeCalls = recursiveNDegreeCalls
         self.maxNDegreeCallsForOneBlankNode = maxNDegreeCallsForOneBlankNode
@@ -168,8 +173,10 @@ public struct RDFCanonicalizer: Sendable {
     }
 
     /// Canonical N-Quads of `dataset` with the given options.
-    public static func canonicalNQuads(_ dataset: RDFDataset, hashAlgorithm: HashAlgorithm = .sha256,
-                                       limits: CanonicalizationLimits = .default) throws(CanonicalizationError) -> String {
+    public static func canonicalNQuads(
+        _ dataset: RDFDataset, hashAlgorithm: HashAlgorithm = .sha256,
+        limits: CanonicalizationLimits = .default
+    ) throws(CanonicalizationError) -> String {
         try RDFCanonicalizer(hashAlgorithm: hashAlgorithm, limits: limits).canonicalize(dataset).nquads
     }
 }

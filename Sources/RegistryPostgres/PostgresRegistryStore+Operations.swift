@@ -19,9 +19,11 @@ extension PostgresRegistryStore {
             let now = Date()
             for d in docs {
                 let updated = try await conn.query(
-                    "UPDATE credential SET document = \(d.doc), state = 'issued' WHERE id = \(d.id) RETURNING id", logger: log).collect()
+                    "UPDATE credential SET document = \(d.doc), state = 'issued' WHERE id = \(d.id) RETURNING id", logger: log
+                ).collect()
                 guard updated.count == 1 else { throw RegistryError(.notFound, "no reserved credential \(d.id)") }
-                try await conn.query("""
+                try await conn.query(
+                    """
                     INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (\(now), \(d.id), 'issue', NULL, \(actor))
                     """, logger: log)
             }
@@ -60,11 +62,13 @@ extension PostgresRegistryStore {
             let changed = try StatusChangeRules.apply(action, to: &bits, at: entry)
             let now = Date()
             if changed {
-                try await conn.query("UPDATE status_list SET bits = \(Data(bits.bytes)), updated_at = \(now) WHERE url = \(entry.listURL)",
-                                     logger: log)
+                try await conn.query(
+                    "UPDATE status_list SET bits = \(Data(bits.bytes)), updated_at = \(now) WHERE url = \(entry.listURL)",
+                    logger: log)
             }
             let recorded = StatusChangeRules.auditAction(action, changed: changed)
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (\(now), \(credentialID), \(recorded), \(reason), \(actor))
                 """, logger: log)
             return StatusChangeRules.result(action, credentialID: credentialID, entry: entry, changed: changed)
@@ -73,14 +77,18 @@ extension PostgresRegistryStore {
 
     public func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot] {
         try await transaction("read status lists") { conn, log in
-            let query: PostgresQuery = issuer.map {
-                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE issuer = \($0) ORDER BY issuer, purpose, sequence"
-            } ?? "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list ORDER BY issuer, purpose, sequence"
+            let query: PostgresQuery =
+                issuer.map {
+                    "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE issuer = \($0) ORDER BY issuer, purpose, sequence"
+                } ?? "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list ORDER BY issuer, purpose, sequence"
             var out: [StatusListSnapshot] = []
             for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(query, logger: log)
-                .decode((String, String, String, Int, Data, Int, Date).self) {
-                out.append(StatusListSnapshot(url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
-                                              allocatedCount: count, updatedAt: updated))
+                .decode((String, String, String, Int, Data, Int, Date).self)
+            {
+                out.append(
+                    StatusListSnapshot(
+                        url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
+                        allocatedCount: count, updatedAt: updated))
             }
             return out
         }
@@ -89,10 +97,12 @@ extension PostgresRegistryStore {
     public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
         try await transaction("read a status list") { conn, log in
             for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
-                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = \(url)", logger: log)
-                .decode((String, String, String, Int, Data, Int, Date).self) {
-                return StatusListSnapshot(url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
-                                          allocatedCount: count, updatedAt: updated)
+                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = \(url)", logger: log
+            )
+            .decode((String, String, String, Int, Data, Int, Date).self) {
+                return StatusListSnapshot(
+                    url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
+                    allocatedCount: count, updatedAt: updated)
             }
             return nil
         }
@@ -102,8 +112,9 @@ extension PostgresRegistryStore {
         try await transaction("read the audit log") { conn, log in
             var out: [AuditEntry] = []
             for try await (at, id, action, reason, actor) in try await conn.query(
-                "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = \(credentialID) ORDER BY id", logger: log)
-                .decode((Date, String, String, String?, String).self) {
+                "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = \(credentialID) ORDER BY id", logger: log
+            )
+            .decode((Date, String, String, String?, String).self) {
                 out.append(AuditEntry(at: at, credentialID: id, action: action, reason: reason, actor: actor))
             }
             return out
@@ -114,12 +125,14 @@ extension PostgresRegistryStore {
         try await transaction("read allocations", isolation: "REPEATABLE READ") { conn, log in
             var used: [String: [Int]] = [:]
             for try await (url, index) in try await conn.query("SELECT list_url, list_index FROM credential_status", logger: log)
-                .decode((String, Int).self) {
+                .decode((String, Int).self)
+            {
                 used[url, default: []].append(index)
             }
             var out: [ListAllocation] = []
             for try await (url, size, allocated, count) in try await conn.query(
-                "SELECT url, size, allocated, allocated_count FROM status_list ORDER BY url", logger: log).decode((String, Int, Data, Int).self) {
+                "SELECT url, size, allocated, allocated_count FROM status_list ORDER BY url", logger: log
+            ).decode((String, Int, Data, Int).self) {
                 out.append(ListAllocation(url: url, size: size, allocated: Array(allocated), allocatedCount: count, usedIndexes: used[url] ?? []))
             }
             return out
@@ -136,9 +149,12 @@ extension PostgresRegistryStore {
 
     public func activeAPIToken(hash: String) async throws(RegistryError) -> APIToken? {
         try await transaction("look up an API token") { conn, log in
-            try await Self.apiTokens(conn, log, """
+            try await Self.apiTokens(
+                conn, log,
+                """
                 SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens WHERE hash = \(hash) AND revoked_at IS NULL LIMIT 1
-                """).first
+                """
+            ).first
         }
     }
 
@@ -146,20 +162,24 @@ extension PostgresRegistryStore {
         try APIToken.validate(name: token.name)
         try await transaction("store an API token") { conn, log in
             // ON CONFLICT instead of a prior SELECT: two instances creating the same name cannot both succeed.
-            let inserted = try await conn.query("""
+            let inserted = try await conn.query(
+                """
                 INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at)
                 VALUES (\(token.name), \(token.storedScopes), \(token.hash), \(token.createdAt), \(token.revokedAt))
                 ON CONFLICT (name) DO NOTHING RETURNING name
-                """, logger: log).collect()
+                """, logger: log
+            ).collect()
             if inserted.isEmpty { throw RegistryError(.alreadyExists, "a token named \(token.name) already exists") }
         }
     }
 
     public func revokeAPIToken(name: String, at: Date) async throws(RegistryError) {
         try await transaction("revoke an API token") { conn, log in
-            let updated = try await conn.query("""
+            let updated = try await conn.query(
+                """
                 UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(at)) WHERE name = \(name) RETURNING name
-                """, logger: log).collect()
+                """, logger: log
+            ).collect()
             if updated.isEmpty { throw RegistryError(.notFound, "no token named \(name)") }
         }
     }
@@ -167,7 +187,8 @@ extension PostgresRegistryStore {
     static func apiTokens(_ conn: PostgresConnection, _ log: Logger, _ query: PostgresQuery) async throws -> [APIToken] {
         var out: [APIToken] = []
         for try await (name, scopes, hash, created, revoked) in try await conn.query(query, logger: log)
-            .decode((String, String, String, Date, Date?).self) {
+            .decode((String, String, String, Date, Date?).self)
+        {
             out.append(APIToken(name: name, scopes: APIToken.scopes(stored: scopes), hash: hash, createdAt: created, revokedAt: revoked))
         }
         return out

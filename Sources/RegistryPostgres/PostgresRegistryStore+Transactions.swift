@@ -7,8 +7,10 @@ import StatusList
 /// The reads and writes the operations are made of, and the transaction wrapper.
 extension PostgresRegistryStore {
 
-    static func reserve(_ conn: PostgresConnection, _ log: Logger, _ requests: [ReservationRequest],
-                                policy: StatusAllocationPolicy) async throws -> [CredentialRecord] {
+    static func reserve(
+        _ conn: PostgresConnection, _ log: Logger, _ requests: [ReservationRequest],
+        policy: StatusAllocationPolicy
+    ) async throws -> [CredentialRecord] {
         var found: [CredentialRecord?] = []
         for r in requests {
             found.append(try await fetchCredential(conn, log, batch: r.batch, rowKey: r.rowKey, format: r.format))
@@ -19,7 +21,8 @@ extension PostgresRegistryStore {
             while plan.needsEntries(step) {
                 var list = try await openList(conn, log, issuer: step.issuer, purpose: step.purpose, policy: policy, now: now)
                 let drawn = plan.draw(step, from: &list, policy: policy)
-                try await conn.query("""
+                try await conn.query(
+                    """
                     UPDATE status_list SET allocated = \(Data(list.allocated)), allocated_count = \(list.allocatedCount),
                     updated_at = \(now) WHERE url = \(list.url)
                     """, logger: log)
@@ -27,12 +30,14 @@ extension PostgresRegistryStore {
             }
         }
         for (_, record) in plan.newRecords(now: now) {
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
                 VALUES (\(record.id), \(record.issuer), \(record.batch), \(record.rowKey), \(record.format), 'reserved', NULL, \(now))
                 """, logger: log)
             for s in record.statuses {
-                try await conn.query("""
+                try await conn.query(
+                    """
                     INSERT INTO credential_status (credential_id, purpose, list_url, list_index)
                     VALUES (\(record.id), \(s.purpose), \(s.listURL), \(s.index))
                     """, logger: log)
@@ -45,16 +50,20 @@ extension PostgresRegistryStore {
     ///
     /// Creating uses `ON CONFLICT DO NOTHING` and then locks whatever row won, so two instances that both find
     /// the list full agree on one new list instead of failing.
-    static func openList(_ conn: PostgresConnection, _ log: Logger, issuer: String, purpose: String,
-                                 policy: StatusAllocationPolicy, now: Date) async throws -> OpenStatusList {
+    static func openList(
+        _ conn: PostgresConnection, _ log: Logger, issuer: String, purpose: String,
+        policy: StatusAllocationPolicy, now: Date
+    ) async throws -> OpenStatusList {
         var attempts = 0
         while true {
             attempts += 1
             var newest: (url: String, size: Int, allocated: Data, count: Int, sequence: Int)?
-            for try await row in try await conn.query("""
+            for try await row in try await conn.query(
+                """
                 SELECT url, size, allocated, allocated_count, sequence FROM status_list
                 WHERE issuer = \(issuer) AND purpose = \(purpose) ORDER BY sequence DESC LIMIT 1 FOR UPDATE
-                """, logger: log).decode((String, Int, Data, Int, Int).self) {
+                """, logger: log
+            ).decode((String, Int, Data, Int, Int).self) {
                 newest = (row.0, row.1, row.2, row.3, row.4)
             }
             if let newest {
@@ -67,16 +76,20 @@ extension PostgresRegistryStore {
             let sequence = (newest?.sequence ?? 0) + 1
             let url = policy.listURL(purpose: purpose, sequence: sequence)
             let empty = Data(policy.emptyBitmap)
-            let inserted = try await conn.query("""
+            let inserted = try await conn.query(
+                """
                 INSERT INTO status_list (url, issuer, purpose, sequence, size, allocated, allocated_count, bits, updated_at)
                 VALUES (\(url), \(issuer), \(purpose), \(sequence), \(policy.listSize), \(empty), 0, \(empty), \(now))
                 ON CONFLICT DO NOTHING RETURNING url
-                """, logger: log).collect()
+                """, logger: log
+            ).collect()
             if inserted.isEmpty {
                 // Another instance created it (fine: the loop locks it), or the URL belongs to another issuer.
-                let same = try await conn.query("""
+                let same = try await conn.query(
+                    """
                     SELECT url FROM status_list WHERE issuer = \(issuer) AND purpose = \(purpose) AND sequence = \(sequence)
-                    """, logger: log).collect()
+                    """, logger: log
+                ).collect()
                 if same.isEmpty {
                     throw RegistryError(.conflict, "status list URL \(url) is already used by another issuer or purpose")
                 }
@@ -93,31 +106,40 @@ extension PostgresRegistryStore {
     }
 
     static func fetchCredential(_ conn: PostgresConnection, _ log: Logger, id: String) async throws -> CredentialRecord? {
-        try await fetchCredential(conn, log, query: """
-            SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE id = \(id)
-            """)
+        try await fetchCredential(
+            conn, log,
+            query: """
+                SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE id = \(id)
+                """)
     }
 
-    static func fetchCredential(_ conn: PostgresConnection, _ log: Logger, batch: String, rowKey: String,
-                                        format: String) async throws -> CredentialRecord? {
-        try await fetchCredential(conn, log, query: """
-            SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential
-            WHERE batch = \(batch) AND row_key = \(rowKey) AND format = \(format)
-            """)
+    static func fetchCredential(
+        _ conn: PostgresConnection, _ log: Logger, batch: String, rowKey: String,
+        format: String
+    ) async throws -> CredentialRecord? {
+        try await fetchCredential(
+            conn, log,
+            query: """
+                SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential
+                WHERE batch = \(batch) AND row_key = \(rowKey) AND format = \(format)
+                """)
     }
 
     static func fetchCredential(_ conn: PostgresConnection, _ log: Logger, query: PostgresQuery) async throws -> CredentialRecord? {
         var found: CredentialRecord?
         for try await (id, issuer, batch, rowKey, format, state, document, created) in try await conn.query(query, logger: log)
-            .decode((String, String, String, String, String, String, Data?, Date).self) {
-            found = CredentialRecord(id: id, issuer: issuer, batch: batch, rowKey: rowKey, format: format,
-                                     state: CredentialRecord.State(rawValue: state) ?? .reserved, statuses: [],
-                                     document: document.map { Array($0) }, createdAt: created)
+            .decode((String, String, String, String, String, String, Data?, Date).self)
+        {
+            found = CredentialRecord(
+                id: id, issuer: issuer, batch: batch, rowKey: rowKey, format: format,
+                state: CredentialRecord.State(rawValue: state) ?? .reserved, statuses: [],
+                document: document.map { Array($0) }, createdAt: created)
         }
         guard var record = found else { return nil }
         for try await (purpose, url, index) in try await conn.query(
-            "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = \(record.id) ORDER BY purpose", logger: log)
-            .decode((String, String, Int).self) {
+            "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = \(record.id) ORDER BY purpose", logger: log
+        )
+        .decode((String, String, Int).self) {
             record.statuses.append(StatusAssignment(purpose: purpose, listURL: url, index: index))
         }
         return record
@@ -125,8 +147,10 @@ extension PostgresRegistryStore {
 
     /// Runs `body` in one transaction on a pooled connection: COMMIT returns only once PostgreSQL has made the
     /// change durable (synchronous_commit is on by default). Lost races are retried with a short random backoff.
-    func transaction<T: Sendable>(_ what: String, isolation: String = "READ COMMITTED", retryOnUniqueViolation: Bool = false,
-                                          _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws(RegistryError) -> T {
+    func transaction<T: Sendable>(
+        _ what: String, isolation: String = "READ COMMITTED", retryOnUniqueViolation: Bool = false,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws(RegistryError) -> T {
         try await waitUntilReady()
         var attempt = 0
         while true {

@@ -4,7 +4,6 @@ import Logging
 import PostgresNIO
 import StatusList
 
-
 /// The registry in PostgreSQL, for issuers that run several skillcred instances against one database.
 ///
 /// The schema matches the SQLite engine's table for table (bytea for blobs, timestamptz for times, and the same
@@ -35,8 +34,9 @@ public final class PostgresRegistryStore: RegistryStore {
         case "require": tls = .require(.makeClientConfiguration())
         default: tls = .prefer(.makeClientConfiguration())
         }
-        var config = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
-                                                  password: location.password, database: location.database, tls: tls)
+        var config = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database, tls: tls)
         config.options.maximumConnections = max(1, maximumConnections)
         config.options.connectTimeout = .milliseconds(Int64(max(0.1, connectTimeout) * 1000))
         if let schema = location.schema {

@@ -18,7 +18,7 @@ public struct PostgresRegistryURL: Sendable, Hashable {
     /// Parses a `postgres://` or `postgresql://` URL, naming what is wrong with it.
     public init(_ text: String) throws(RegistryError) {
         guard let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql"
+            let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql"
         else {
             throw RegistryError(.storage, "not a PostgreSQL URL (expected postgres://user:pass@host:port/db): \(Self.redacted(text))")
         }

@@ -10,13 +10,17 @@ extension SQLiteRegistryStore {
             if let existing = try Self.fetchOffer(db, where: "issuer = ? AND batch = ? AND row_key = ?", [offer.issuer, offer.batch, offer.rowKey]) {
                 return (existing, false)
             }
-            try db.execute(sql: """
-                INSERT INTO openid4vci_offer (id, issuer, batch, row_key, credential_id, configurations, template, recipient,
-                    pre_authorized_code, tx_code_hash, tx_code_length, expires_at, redeemed_at, failed_attempts, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [offer.id, offer.issuer, offer.batch, offer.rowKey, offer.credentialID, offer.storedConfigurations,
-                                 Data(offer.template), Data(offer.recipient), offer.preAuthorizedCode, offer.txCodeHash, offer.txCodeLength,
-                                 offer.expiresAt, offer.redeemedAt, offer.failedAttempts, offer.createdAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO openid4vci_offer (id, issuer, batch, row_key, credential_id, configurations, template, recipient,
+                        pre_authorized_code, tx_code_hash, tx_code_length, expires_at, redeemed_at, failed_attempts, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    offer.id, offer.issuer, offer.batch, offer.rowKey, offer.credentialID, offer.storedConfigurations,
+                    Data(offer.template), Data(offer.recipient), offer.preAuthorizedCode, offer.txCodeHash, offer.txCodeLength,
+                    offer.expiresAt, offer.redeemedAt, offer.failedAttempts, offer.createdAt,
+                ])
             return (offer, true)
         }
     }
@@ -29,8 +33,10 @@ extension SQLiteRegistryStore {
         try await read { db in try Self.fetchOffer(db, where: "issuer = ? AND batch = ? AND row_key = ?", [issuer, batch, rowKey]) }
     }
 
-    public func redeemPreAuthorizedCode(_ code: String, txCodeHash: String?, accessTokenHash: String, tokenExpiresAt: Date,
-                                        now: Date) async throws(RegistryError) -> CodeRedemption {
+    public func redeemPreAuthorizedCode(
+        _ code: String, txCodeHash: String?, accessTokenHash: String, tokenExpiresAt: Date,
+        now: Date
+    ) async throws(RegistryError) -> CodeRedemption {
         try await write { db in
             guard let offer = try Self.fetchOffer(db, where: "pre_authorized_code = ?", [code]) else { return .unknown }
             let verdict = OfferRules.redemption(offer, txCodeHash: txCodeHash, now: now)
@@ -38,8 +44,9 @@ extension SQLiteRegistryStore {
             case .redeemed:
                 try db.execute(sql: "UPDATE openid4vci_offer SET redeemed_at = ? WHERE id = ? AND redeemed_at IS NULL", arguments: [now, offer.id])
                 guard db.changesCount == 1 else { return .alreadyRedeemed }
-                try db.execute(sql: "INSERT INTO openid4vci_access_token (hash, offer_id, expires_at) VALUES (?, ?, ?)",
-                               arguments: [accessTokenHash, offer.id, tokenExpiresAt])
+                try db.execute(
+                    sql: "INSERT INTO openid4vci_access_token (hash, offer_id, expires_at) VALUES (?, ?, ?)",
+                    arguments: [accessTokenHash, offer.id, tokenExpiresAt])
                 var redeemed = offer
                 redeemed.redeemedAt = now
                 return .redeemed(redeemed)
@@ -54,9 +61,12 @@ extension SQLiteRegistryStore {
 
     public func offer(accessTokenHash: String, now: Date) async throws(RegistryError) -> CredentialOfferRecord? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT offer_id, expires_at FROM openid4vci_access_token WHERE hash = ?",
-                                             arguments: [accessTokenHash]),
-                  (row["expires_at"] as Date) > now else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT offer_id, expires_at FROM openid4vci_access_token WHERE hash = ?",
+                    arguments: [accessTokenHash]),
+                (row["expires_at"] as Date) > now
+            else { return nil }
             return try Self.fetchOffer(db, where: "id = ?", [row["offer_id"] as String])
         }
     }
@@ -80,10 +90,14 @@ extension SQLiteRegistryStore {
     }
 
     private static func fetchOffer(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialOfferRecord? {
-        guard let r = try Row.fetchOne(db, sql: """
-            SELECT id, issuer, batch, row_key, credential_id, configurations, template, recipient, pre_authorized_code, tx_code_hash,
-                   tx_code_length, expires_at, redeemed_at, failed_attempts, created_at FROM openid4vci_offer WHERE \(condition)
-            """, arguments: arguments) else { return nil }
+        guard
+            let r = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, issuer, batch, row_key, credential_id, configurations, template, recipient, pre_authorized_code, tx_code_hash,
+                           tx_code_length, expires_at, redeemed_at, failed_attempts, created_at FROM openid4vci_offer WHERE \(condition)
+                    """, arguments: arguments)
+        else { return nil }
         return CredentialOfferRecord(
             id: r["id"], issuer: r["issuer"], batch: r["batch"], rowKey: r["row_key"], credentialID: r["credential_id"],
             configurations: CredentialOfferRecord.configurations(stored: r["configurations"]),

@@ -23,8 +23,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             if !FileManager.default.fileExists(atPath: directory.path) {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    at: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             }
             // The registry holds learners' personal data and token hashes: a new file is for its owner only, whatever
             // the umask, and SQLite gives its -wal and -shm files the database file's mode. An empty file is an
@@ -65,94 +66,97 @@ public final class SQLiteRegistryStore: RegistryStore {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1: credentials, status lists, audit log") { db in
-            try db.execute(sql: """
-                CREATE TABLE status_list (
-                    url TEXT PRIMARY KEY,
-                    issuer TEXT NOT NULL,
-                    purpose TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    size INTEGER NOT NULL,
-                    allocated BLOB NOT NULL,
-                    allocated_count INTEGER NOT NULL,
-                    bits BLOB NOT NULL,
-                    updated_at DATETIME NOT NULL,
-                    UNIQUE (issuer, purpose, sequence)
-                );
-                CREATE TABLE credential (
-                    id TEXT PRIMARY KEY,
-                    issuer TEXT NOT NULL,
-                    batch TEXT NOT NULL,
-                    row_key TEXT NOT NULL,
-                    format TEXT NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('reserved', 'issued')),
-                    document BLOB,
-                    created_at DATETIME NOT NULL,
-                    UNIQUE (batch, row_key, format)
-                );
-                CREATE TABLE credential_status (
-                    credential_id TEXT NOT NULL REFERENCES credential(id),
-                    purpose TEXT NOT NULL,
-                    list_url TEXT NOT NULL REFERENCES status_list(url),
-                    list_index INTEGER NOT NULL,
-                    PRIMARY KEY (credential_id, purpose),
-                    UNIQUE (list_url, list_index)
-                );
-                CREATE TABLE audit_log (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at DATETIME NOT NULL,
-                    credential_id TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    reason TEXT,
-                    actor TEXT NOT NULL
-                );
-                CREATE INDEX audit_log_credential ON audit_log(credential_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE status_list (
+                        url TEXT PRIMARY KEY,
+                        issuer TEXT NOT NULL,
+                        purpose TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        allocated BLOB NOT NULL,
+                        allocated_count INTEGER NOT NULL,
+                        bits BLOB NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        UNIQUE (issuer, purpose, sequence)
+                    );
+                    CREATE TABLE credential (
+                        id TEXT PRIMARY KEY,
+                        issuer TEXT NOT NULL,
+                        batch TEXT NOT NULL,
+                        row_key TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('reserved', 'issued')),
+                        document BLOB,
+                        created_at DATETIME NOT NULL,
+                        UNIQUE (batch, row_key, format)
+                    );
+                    CREATE TABLE credential_status (
+                        credential_id TEXT NOT NULL REFERENCES credential(id),
+                        purpose TEXT NOT NULL,
+                        list_url TEXT NOT NULL REFERENCES status_list(url),
+                        list_index INTEGER NOT NULL,
+                        PRIMARY KEY (credential_id, purpose),
+                        UNIQUE (list_url, list_index)
+                    );
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at DATETIME NOT NULL,
+                        credential_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        reason TEXT,
+                        actor TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_log_credential ON audit_log(credential_id);
+                    """)
         }
         // Before this migration the service kept tokens in an `api_tokens` table it created itself, with exactly
         // these columns (times as Unix seconds); IF NOT EXISTS adopts that table so its tokens keep working.
         m.registerMigration(apiTokensMigration) { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS api_tokens (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    scopes TEXT NOT NULL,
-                    hash TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    revoked_at REAL
-                );
-                CREATE INDEX IF NOT EXISTS api_tokens_hash ON api_tokens(hash);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS api_tokens (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        scopes TEXT NOT NULL,
+                        hash TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    CREATE INDEX IF NOT EXISTS api_tokens_hash ON api_tokens(hash);
+                    """)
         }
         m.registerMigration(offersMigration) { db in
-            try db.execute(sql: """
-                CREATE TABLE openid4vci_offer (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    issuer TEXT NOT NULL,
-                    batch TEXT NOT NULL,
-                    row_key TEXT NOT NULL,
-                    credential_id TEXT NOT NULL REFERENCES credential(id),
-                    configurations TEXT NOT NULL,
-                    template BLOB NOT NULL,
-                    recipient BLOB NOT NULL,
-                    pre_authorized_code TEXT NOT NULL UNIQUE,
-                    tx_code_hash TEXT,
-                    tx_code_length INTEGER,
-                    expires_at DATETIME NOT NULL,
-                    redeemed_at DATETIME,
-                    failed_attempts INTEGER NOT NULL DEFAULT 0,
-                    created_at DATETIME NOT NULL,
-                    UNIQUE (issuer, batch, row_key)
-                );
-                CREATE TABLE openid4vci_access_token (
-                    hash TEXT PRIMARY KEY NOT NULL,
-                    offer_id TEXT NOT NULL REFERENCES openid4vci_offer(id),
-                    expires_at DATETIME NOT NULL
-                );
-                CREATE TABLE openid4vci_nonce (
-                    nonce TEXT PRIMARY KEY NOT NULL,
-                    expires_at DATETIME NOT NULL
-                );
-                CREATE INDEX openid4vci_nonce_expiry ON openid4vci_nonce(expires_at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE openid4vci_offer (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        issuer TEXT NOT NULL,
+                        batch TEXT NOT NULL,
+                        row_key TEXT NOT NULL,
+                        credential_id TEXT NOT NULL REFERENCES credential(id),
+                        configurations TEXT NOT NULL,
+                        template BLOB NOT NULL,
+                        recipient BLOB NOT NULL,
+                        pre_authorized_code TEXT NOT NULL UNIQUE,
+                        tx_code_hash TEXT,
+                        tx_code_length INTEGER,
+                        expires_at DATETIME NOT NULL,
+                        redeemed_at DATETIME,
+                        failed_attempts INTEGER NOT NULL DEFAULT 0,
+                        created_at DATETIME NOT NULL,
+                        UNIQUE (issuer, batch, row_key)
+                    );
+                    CREATE TABLE openid4vci_access_token (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        offer_id TEXT NOT NULL REFERENCES openid4vci_offer(id),
+                        expires_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE openid4vci_nonce (
+                        nonce TEXT PRIMARY KEY NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX openid4vci_nonce_expiry ON openid4vci_nonce(expires_at);
+                    """)
         }
         return m
     }
@@ -209,24 +213,29 @@ public final class SQLiteRegistryStore: RegistryStore {
             let changed = try StatusChangeRules.apply(action, to: &bits, at: entry)
             let now = Date()
             if changed {
-                try db.execute(sql: "UPDATE status_list SET bits = ?, updated_at = ? WHERE url = ?",
-                               arguments: [Data(bits.bytes), now, entry.listURL])
+                try db.execute(
+                    sql: "UPDATE status_list SET bits = ?, updated_at = ? WHERE url = ?",
+                    arguments: [Data(bits.bytes), now, entry.listURL])
             }
-            try db.execute(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [now, credentialID, StatusChangeRules.auditAction(action, changed: changed), reason, actor])
+            try db.execute(
+                sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, ?, ?, ?)",
+                arguments: [now, credentialID, StatusChangeRules.auditAction(action, changed: changed), reason, actor])
             return StatusChangeRules.result(action, credentialID: credentialID, entry: entry, changed: changed)
         }
     }
 
     public func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot] {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list
-                WHERE ? IS NULL OR issuer = ? ORDER BY issuer, purpose, sequence
-                """, arguments: [issuer, issuer])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list
+                    WHERE ? IS NULL OR issuer = ? ORDER BY issuer, purpose, sequence
+                    """, arguments: [issuer, issuer])
             return rows.map { r in
-                StatusListSnapshot(url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
-                                   bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
+                StatusListSnapshot(
+                    url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
+                    bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
             }
         }
     }
@@ -234,20 +243,24 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
         try await read { db in
             // A cached statement: verification reads a list per status entry, and preparing costs more than the lookup.
-            let statement = try db.cachedStatement(sql: """
-                SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ?
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ?
+                    """)
             return try Row.fetchOne(statement, arguments: [url]).map { r in
-                StatusListSnapshot(url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
-                                   bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
+                StatusListSnapshot(
+                    url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
+                    bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
             }
         }
     }
 
     public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = ? ORDER BY id",
-                             arguments: [credentialID]).map { r in
+            try Row.fetchAll(
+                db, sql: "SELECT at, credential_id, action, reason, actor FROM audit_log WHERE credential_id = ? ORDER BY id",
+                arguments: [credentialID]
+            ).map { r in
                 AuditEntry(at: r["at"], credentialID: r["credential_id"], action: r["action"], reason: r["reason"], actor: r["actor"])
             }
         }
@@ -255,12 +268,14 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func allocations() async throws(RegistryError) -> [ListAllocation] {
         try await read { db in
-            let used = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT list_url, list_index FROM credential_status"),
-                                  by: { $0["list_url"] as String })
+            let used = Dictionary(
+                grouping: try Row.fetchAll(db, sql: "SELECT list_url, list_index FROM credential_status"),
+                by: { $0["list_url"] as String })
             return try Row.fetchAll(db, sql: "SELECT url, size, allocated, allocated_count FROM status_list ORDER BY url").map { r in
                 let url: String = r["url"]
-                return ListAllocation(url: url, size: r["size"], allocated: Array(r["allocated"] as Data),
-                                      allocatedCount: r["allocated_count"], usedIndexes: (used[url] ?? []).map { $0["list_index"] })
+                return ListAllocation(
+                    url: url, size: r["size"], allocated: Array(r["allocated"] as Data),
+                    allocatedCount: r["allocated_count"], usedIndexes: (used[url] ?? []).map { $0["list_index"] })
             }
         }
     }
@@ -275,9 +290,12 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func activeAPIToken(hash: String) async throws(RegistryError) -> APIToken? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL LIMIT 1
-                """), arguments: [hash]).map(Self.apiToken)
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT name, scopes, hash, created_at, revoked_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL LIMIT 1
+                        """), arguments: [hash]
+            ).map(Self.apiToken)
         }
     }
 
@@ -287,16 +305,20 @@ public final class SQLiteRegistryStore: RegistryStore {
             if try Row.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ?", arguments: [token.name]) != nil {
                 throw RegistryError(.alreadyExists, "a token named \(token.name) already exists")
             }
-            try db.execute(sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [token.name, token.storedScopes, token.hash, token.createdAt.timeIntervalSince1970,
-                                       token.revokedAt?.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    token.name, token.storedScopes, token.hash, token.createdAt.timeIntervalSince1970,
+                    token.revokedAt?.timeIntervalSince1970,
+                ])
         }
     }
 
     public func revokeAPIToken(name: String, at: Date) async throws(RegistryError) {
         try await write { db in
-            try db.execute(sql: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?",
-                           arguments: [at.timeIntervalSince1970, name])
+            try db.execute(
+                sql: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?",
+                arguments: [at.timeIntervalSince1970, name])
             if db.changesCount == 0 { throw RegistryError(.notFound, "no token named \(name)") }
         }
     }
@@ -304,8 +326,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Times are Unix seconds (REAL), as the service's own table stored them before the registry owned it.
     private static func apiToken(_ row: Row) -> APIToken {
         let revoked: Double? = row["revoked_at"]
-        return APIToken(name: row["name"], scopes: APIToken.scopes(stored: row["scopes"]), hash: row["hash"],
-                        createdAt: Date(timeIntervalSince1970: row["created_at"]), revokedAt: revoked.map { Date(timeIntervalSince1970: $0) })
+        return APIToken(
+            name: row["name"], scopes: APIToken.scopes(stored: row["scopes"]), hash: row["hash"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), revokedAt: revoked.map { Date(timeIntervalSince1970: $0) })
     }
 
     // MARK: - Transactions
@@ -320,16 +343,19 @@ public final class SQLiteRegistryStore: RegistryStore {
             while plan.needsEntries(step) {
                 var list = try openList(db, issuer: step.issuer, purpose: step.purpose, policy: policy, now: now)
                 let drawn = plan.draw(step, from: &list, policy: policy)
-                try db.execute(sql: "UPDATE status_list SET allocated = ?, allocated_count = ?, updated_at = ? WHERE url = ?",
-                               arguments: [Data(list.allocated), list.allocatedCount, now, list.url])
+                try db.execute(
+                    sql: "UPDATE status_list SET allocated = ?, allocated_count = ?, updated_at = ? WHERE url = ?",
+                    arguments: [Data(list.allocated), list.allocatedCount, now, list.url])
                 if drawn == 0 { throw RegistryError(.conflict, "status list \(list.url) has room by its count but no free index") }
             }
         }
         for (_, record) in plan.newRecords(now: now) {
-            try db.cachedStatement(sql: """
-                INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
-                VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
-                """).execute(arguments: [record.id, record.issuer, record.batch, record.rowKey, record.format, now])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
+                    VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
+                    """
+            ).execute(arguments: [record.id, record.issuer, record.batch, record.rowKey, record.format, now])
             for s in record.statuses {
                 try db.cachedStatement(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [record.id, s.purpose, s.listURL, s.index])
@@ -341,19 +367,23 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// The newest list for (issuer, purpose) that still has room, creating the next one when it is full.
     private static func openList(_ db: Database, issuer: String, purpose: String, policy: StatusAllocationPolicy, now: Date) throws -> OpenStatusList {
         var sequence = 1
-        if let row = try Row.fetchOne(db, sql: """
-            SELECT url, size, allocated, allocated_count, sequence FROM status_list
-            WHERE issuer = ? AND purpose = ? ORDER BY sequence DESC LIMIT 1
-            """, arguments: [issuer, purpose]) {
+        if let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT url, size, allocated, allocated_count, sequence FROM status_list
+                WHERE issuer = ? AND purpose = ? ORDER BY sequence DESC LIMIT 1
+                """, arguments: [issuer, purpose])
+        {
             let list = OpenStatusList(url: row["url"], size: row["size"], allocated: Array(row["allocated"] as Data), allocatedCount: row["allocated_count"])
             if list.hasRoom(under: policy) { return list }
             sequence = (row["sequence"] as Int) + 1
         }
         let list = OpenStatusList.empty(url: policy.listURL(purpose: purpose, sequence: sequence), policy: policy)
-        try db.execute(sql: """
-            INSERT INTO status_list (url, issuer, purpose, sequence, size, allocated, allocated_count, bits, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-            """, arguments: [list.url, issuer, purpose, sequence, list.size, Data(list.allocated), Data(policy.emptyBitmap), now])
+        try db.execute(
+            sql: """
+                INSERT INTO status_list (url, issuer, purpose, sequence, size, allocated, allocated_count, bits, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+                """, arguments: [list.url, issuer, purpose, sequence, list.size, Data(list.allocated), Data(policy.emptyBitmap), now])
         return list
     }
 
@@ -362,17 +392,23 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     private static func fetchCredential(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialRecord? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE \(condition)
-            """), arguments: arguments)
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, issuer, batch, row_key, format, state, document, created_at FROM credential WHERE \(condition)
+                        """), arguments: arguments)
         else { return nil }
         let id: String = row["id"]
-        let statuses = try Row.fetchAll(db.cachedStatement(sql: "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = ? ORDER BY purpose"),
-                                        arguments: [id]).map { StatusAssignment(purpose: $0["purpose"], listURL: $0["list_url"], index: $0["list_index"]) }
+        let statuses = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT purpose, list_url, list_index FROM credential_status WHERE credential_id = ? ORDER BY purpose"),
+            arguments: [id]
+        ).map { StatusAssignment(purpose: $0["purpose"], listURL: $0["list_url"], index: $0["list_index"]) }
         let document: Data? = row["document"]
-        return CredentialRecord(id: id, issuer: row["issuer"], batch: row["batch"], rowKey: row["row_key"], format: row["format"],
-                                state: CredentialRecord.State(rawValue: row["state"]) ?? .reserved, statuses: statuses,
-                                document: document.map { Array($0) }, createdAt: row["created_at"])
+        return CredentialRecord(
+            id: id, issuer: row["issuer"], batch: row["batch"], rowKey: row["row_key"], format: row["format"],
+            state: CredentialRecord.State(rawValue: row["state"]) ?? .reserved, statuses: statuses,
+            document: document.map { Array($0) }, createdAt: row["created_at"])
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {

@@ -10,8 +10,10 @@ public enum RegistryConnection {
 
     /// The spec to use: the explicit one, else `$SKILLCRED_DATABASE`, else `registry.sqlite` in the data directory
     /// — so that moving the data directory moves the registry with it, in every command and in the service.
-    public static func resolvedSpec(_ explicit: String?, dataDirectory: String,
-                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func resolvedSpec(
+        _ explicit: String?, dataDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
         return URL(fileURLWithPath: dataDirectory).appendingPathComponent("registry.sqlite").path
@@ -20,7 +22,8 @@ public enum RegistryConnection {
     /// The spec as it may be shown (logs, start-up lines, errors): a PostgreSQL URL's password replaced by `***`.
     public static func redacted(_ spec: String) -> String {
         guard isPostgres(spec), let at = spec.range(of: "@"), let scheme = spec.range(of: "://"),
-              scheme.upperBound < at.lowerBound else { return spec }
+            scheme.upperBound < at.lowerBound
+        else { return spec }
         let userInfo = spec[scheme.upperBound..<at.lowerBound]
         guard let colon = userInfo.firstIndex(of: ":") else { return spec }
         return String(spec[..<spec.index(after: colon)]) + "***" + String(spec[at.lowerBound...])
@@ -30,7 +33,8 @@ public enum RegistryConnection {
     public static func redact(_ text: String, spec: String) -> String {
         let shown = redacted(spec)
         guard shown != spec, let scheme = spec.range(of: "://"), let at = spec.range(of: "@"),
-              let colon = spec[scheme.upperBound..<at.lowerBound].firstIndex(of: ":") else { return text }
+            let colon = spec[scheme.upperBound..<at.lowerBound].firstIndex(of: ":")
+        else { return text }
         let password = String(spec[spec.index(after: colon)..<at.lowerBound])
         guard !password.isEmpty else { return text }
         return text.replacingOccurrences(of: spec, with: shown).replacingOccurrences(of: password, with: "***")

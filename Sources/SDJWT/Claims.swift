@@ -35,7 +35,10 @@ extension SelectiveDisclosureJWT {
         var rebuilder = Rebuilder(disclosures: disclosures, byDigest: byDigest, limits: limits)
         let claims = try rebuilder.process(issuerJWT.payload, path: "$", depth: 0)
         if let unused = disclosures.first(where: { !rebuilder.used.contains($0.digest) }) {
-            throw SDJWTError(.unreferencedDisclosure, "the disclosure of \(unused.name.map { "\"\($0)\"" } ?? "an array element") (digest \(unused.digest)) is not referenced by the issuer-signed JWT, so the issuer did not issue it")
+            throw SDJWTError(
+                .unreferencedDisclosure,
+                "the disclosure of \(unused.name.map { "\"\($0)\"" } ?? "an array element") (digest \(unused.digest)) is not referenced by the issuer-signed JWT, so the issuer did not issue it"
+            )
         }
         return SDJWTClaims(claims: claims, disclosed: rebuilder.disclosed, undisclosedDigests: rebuilder.undisclosed)
     }
@@ -104,7 +107,9 @@ private struct Rebuilder {
                     guard let digest = placeholder.stringValue else { throw SDJWTError(.malformed, "an array placeholder in \(path) is not a digest string") }
                     guard let disclosure = try reference(digest) else { continue }  // withheld: the element is left out
                     guard disclosure.name == nil else {
-                        throw SDJWTError(.invalidDisclosure, "the object-property disclosure \(disclosure.name ?? "") (digest \(digest)) is referenced from the array \(path)")
+                        throw SDJWTError(
+                            .invalidDisclosure,
+                            "the object-property disclosure \(disclosure.name ?? "") (digest \(digest)) is referenced from the array \(path)")
                     }
                     let at = "\(path)[\(out.count)]"
                     let rebuilt = try process(disclosure.value, path: at, depth: depth + 1)

@@ -10,8 +10,10 @@ import Multiformats
 /// (swift-crypto), nothing here computes a signature by hand.
 public enum SDJWTIssuing {
     /// A new disclosure of an object property (`name` given) or an array element (`name` nil).
-    public static func disclosure(name: String?, value: JSONValue, salt: String? = nil,
-                                  algorithm: SDHashAlgorithm = .sha256) -> Disclosure {
+    public static func disclosure(
+        name: String?, value: JSONValue, salt: String? = nil,
+        algorithm: SDHashAlgorithm = .sha256
+    ) -> Disclosure {
         let salt = salt ?? Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
         let array: JSONValue = name.map { .array([.string(salt), .string($0), value]) } ?? .array([.string(salt), value])
         let encoded = Base64URL.encode(JSONWriter.data(array))
@@ -34,8 +36,10 @@ public enum SDJWTIssuing {
     }
 
     /// A key binding JWT over `presented` (which ends with `~`), signed by the holder's key.
-    public static func keyBinding(presented: String, nonce: String, audience: String, issuedAt: Date, key: PrivateKey,
-                                  algorithm: SDHashAlgorithm = .sha256) throws(KeyError) -> String {
+    public static func keyBinding(
+        presented: String, nonce: String, audience: String, issuedAt: Date, key: PrivateKey,
+        algorithm: SDHashAlgorithm = .sha256
+    ) throws(KeyError) -> String {
         let payload: JSONValue = .object([
             "iat": .number(JSONNumber(Int(issuedAt.timeIntervalSince1970))),
             "aud": .string(audience),

@@ -37,7 +37,9 @@ extension SelectiveDisclosureJWT {
                 throw SDJWTError(.malformed, "signatures is not a non-empty array of objects")
             }
             guard list.count == 1 else {
-                throw SDJWTError(.malformed, "the general JSON serialization holds \(list.count) signatures; only one (the issuer's) is read, so a further one would go unchecked")
+                throw SDJWTError(
+                    .malformed,
+                    "the general JSON serialization holds \(list.count) signatures; only one (the issuer's) is read, so a further one would go unchecked")
             }
             for member in ["protected", "signature", "header"] where object[member] != nil {
                 throw SDJWTError(.malformed, "the general JSON serialization also has a top-level \(member), which belongs in signatures[0]")

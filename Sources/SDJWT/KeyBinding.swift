@@ -79,7 +79,8 @@ extension SelectiveDisclosureJWT {
             throw SDJWTError(.keyBinding, "the key binding JWT's iat is in the future")
         }
         if iatNumber < now - expected.maxAge {
-            throw SDJWTError(.keyBinding, "the key binding JWT was made \(Int(now - iatNumber)) s ago, more than the \(Int(expected.maxAge)) s a fresh presentation may be")
+            throw SDJWTError(
+                .keyBinding, "the key binding JWT was made \(Int(now - iatNumber)) s ago, more than the \(Int(expected.maxAge)) s a fresh presentation may be")
         }
         guard let nonce = claims["nonce"]?.stringValue else { throw SDJWTError(.keyBinding, "the key binding JWT has no nonce") }
         if let wanted = expected.nonce, nonce != wanted {

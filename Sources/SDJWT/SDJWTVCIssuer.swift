@@ -92,13 +92,14 @@ public struct SDJWTPayloadBuilder: Sendable {
         case .value(let v): return v
         case .object(let members): return .object(buildObject(members, into: &disclosures))
         case .array(let elements):
-            return .array(elements.map { element in
-                let v = buildValue(element.value, into: &disclosures)
-                guard element.disclosable else { return v }
-                let d = SDJWTIssuing.disclosure(name: nil, value: v, algorithm: algorithm)
-                disclosures.append(d)
-                return .object(["...": .string(d.digest)])
-            })
+            return .array(
+                elements.map { element in
+                    let v = buildValue(element.value, into: &disclosures)
+                    guard element.disclosable else { return v }
+                    let d = SDJWTIssuing.disclosure(name: nil, value: v, algorithm: algorithm)
+                    disclosures.append(d)
+                    return .object(["...": .string(d.digest)])
+                })
         }
     }
 
@@ -146,8 +147,10 @@ public struct SDJWTVCIssuer: Sendable {
     /// - Parameters:
     ///   - claims: the credential's claims; a member named like a registered claim is refused.
     ///   - holderKey: the holder's public JWK for `cnf.jwk` (nil: no key binding possible).
-    public func issue(vct: String, claims: [SDMember], holderKey: JSONObject?, status: StatusReference?,
-                      issuedAt: Date, expiresAt: Date?) throws(SDJWTError) -> String {
+    public func issue(
+        vct: String, claims: [SDMember], holderKey: JSONObject?, status: StatusReference?,
+        issuedAt: Date, expiresAt: Date?
+    ) throws(SDJWTError) -> String {
         if let reserved = claims.first(where: { Self.registeredClaims.contains($0.name) }) {
             throw SDJWTError(.invalidDisclosure, "the claim \(reserved.name) is reserved for the issuer of an SD-JWT VC")
         }
@@ -177,8 +180,10 @@ extension SDJWTIssuing {
     /// A Token Status List token (draft-ietf-oauth-status-list §5): a `statuslist+jwt` whose `sub` is the list's
     /// own URI, with `status_list: {bits, lst}` (`lst` already zlib-compressed and base64url-encoded, as
     /// `TokenStatusList.encoded()` gives it), `iat`, and optionally `exp` and `ttl` (seconds).
-    public static func statusListToken(uri: String, bits: Int, lst: String, issuedAt: Date, expiresAt: Date?, ttl: Int?,
-                                       key: PrivateKey, keyID: String?, issuer: String?) throws(KeyError) -> String {
+    public static func statusListToken(
+        uri: String, bits: Int, lst: String, issuedAt: Date, expiresAt: Date?, ttl: Int?,
+        key: PrivateKey, keyID: String?, issuer: String?
+    ) throws(KeyError) -> String {
         var payload = JSONObject()
         if let issuer { payload["iss"] = .string(issuer) }
         payload["sub"] = .string(uri)

@@ -108,7 +108,8 @@ public struct CompactJWS: Sendable {
             throw SDJWTError(.malformed, "the \(what) is not a compact JWS (three base64url parts)")
         }
         guard let headerBytes = try? Base64URL.decode(String(parts[0])), let payloadBytes = try? Base64URL.decode(String(parts[1])),
-              let signature = try? Base64URL.decode(String(parts[2])) else {
+            let signature = try? Base64URL.decode(String(parts[2]))
+        else {
             throw SDJWTError(.malformed, "the \(what) has a part that is not base64url")
         }
         guard let header = (try? JSONParser.parse(headerBytes, limits: limits))?.objectValue else {
@@ -130,7 +131,8 @@ public struct CompactJWS: Sendable {
     /// Throws unless `alg` is on ``allowedAlgorithms`` (so `none` always fails, before any key is looked for).
     public func requireAllowedAlgorithm(what: String) throws(SDJWTError) {
         guard let alg = algorithm, Self.allowedAlgorithms.contains(alg) else {
-            throw SDJWTError(.unsupportedAlgorithm, "the \(what)'s algorithm \(algorithm ?? "(missing)") is not allowed (allowed: ES256, ES384, EdDSA; never none)")
+            throw SDJWTError(
+                .unsupportedAlgorithm, "the \(what)'s algorithm \(algorithm ?? "(missing)") is not allowed (allowed: ES256, ES384, EdDSA; never none)")
         }
     }
 

@@ -60,7 +60,8 @@ public struct SecureFetcher: HTTPFetching {
 
         init(_ text: String, isRedirect: Bool, policy: FetchPolicy) throws(FetchError) {
             guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-                  let parsed = URL(string: text) else {
+                let parsed = URL(string: text)
+            else {
                 throw FetchError(.invalidURL, "not an absolute URL", url: text)
             }
             switch scheme {
@@ -87,7 +88,8 @@ public struct SecureFetcher: HTTPFetching {
                 host = String(raw.dropFirst().dropLast())
             } else {
                 guard raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") }),
-                      raw.contains(where: { $0 != "." }) else {
+                    raw.contains(where: { $0 != "." })
+                else {
                     throw FetchError(.invalidURL, "the host is not a plain DNS name or IP address", url: text)
                 }
                 host = raw
@@ -97,7 +99,8 @@ public struct SecureFetcher: HTTPFetching {
             guard let foundationHost = parsed.host, !foundationHost.isEmpty else {
                 throw FetchError(.invalidURL, "the URL has no host", url: text)
             }
-            let trimmed = foundationHost.hasPrefix("[") && foundationHost.hasSuffix("]")
+            let trimmed =
+                foundationHost.hasPrefix("[") && foundationHost.hasSuffix("]")
                 ? String(foundationHost.dropFirst().dropLast()) : foundationHost
             guard trimmed.lowercased() == host.lowercased() else {
                 throw FetchError(.invalidURL, "the host is ambiguous", url: text)
@@ -146,8 +149,10 @@ public struct SecureFetcher: HTTPFetching {
     }
 
     /// One request on a client pinned to `address`, shut down before returning.
-    private static func exchange(_ hop: Hop, pinnedTo address: IPAddress, policy: FetchPolicy,
-                                 deadline: ContinuousClock.Instant) async throws -> Outcome {
+    private static func exchange(
+        _ hop: Hop, pinnedTo address: IPAddress, policy: FetchPolicy,
+        deadline: ContinuousClock.Instant
+    ) async throws -> Outcome {
         let remaining = try milliseconds(until: deadline, url: hop.url, policy: policy)
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
@@ -168,8 +173,10 @@ public struct SecureFetcher: HTTPFetching {
         return try result.get()
     }
 
-    private static func request(_ hop: Hop, on client: HTTPClient, policy: FetchPolicy,
-                                timeoutMilliseconds: Int64) async throws -> Outcome {
+    private static func request(
+        _ hop: Hop, on client: HTTPClient, policy: FetchPolicy,
+        timeoutMilliseconds: Int64
+    ) async throws -> Outcome {
         var request = HTTPClientRequest(url: hop.url)
         request.headers.add(name: "Accept", value: policy.accept)
         request.headers.add(name: "User-Agent", value: "skillcred")
@@ -201,8 +208,9 @@ public struct SecureFetcher: HTTPFetching {
         if let declared, declared != bytes.count {
             throw FetchError(.transport, "the body ended after \(bytes.count) of \(declared) bytes", url: hop.url)
         }
-        return .document(FetchedDocument(
-            bytes: bytes, url: hop.url, contentType: response.headers.first(name: "Content-Type"), status: status))
+        return .document(
+            FetchedDocument(
+                bytes: bytes, url: hop.url, contentType: response.headers.first(name: "Content-Type"), status: status))
     }
 
     // MARK: - Time and errors

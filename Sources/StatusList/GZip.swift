@@ -11,8 +11,10 @@ enum GZip {
     /// Deflates `input` in one pass with the wrapper `windowBits` selects (15: zlib, RFC 1950; 15 + 16: gzip).
     static func deflate(_ input: [UInt8], windowBits: Int32, level: Int32 = 9) throws(StatusListError) -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, zlibVersion(),
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        guard
+            deflateInit2_(
+                &stream, level, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, zlibVersion(),
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw StatusListError(.encodingFailed, "zlib could not start compressing") }
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count))) + 32

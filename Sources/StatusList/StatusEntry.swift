@@ -32,8 +32,10 @@ public struct StatusListEntry: Sendable, Hashable {
         public var message: String
     }
 
-    public init(id: String? = nil, statusPurpose: String, statusListIndex: Int, statusListCredential: String,
-                statusSize: Int = 1, statusMessages: [StatusMessage] = []) {
+    public init(
+        id: String? = nil, statusPurpose: String, statusListIndex: Int, statusListCredential: String,
+        statusSize: Int = 1, statusMessages: [StatusMessage] = []
+    ) {
         self.id = id
         self.statusPurpose = statusPurpose
         self.statusListIndex = statusListIndex
@@ -58,7 +60,7 @@ public struct StatusListEntry: Sendable, Hashable {
         let indexValue = o["statusListIndex"]
         let indexText = indexValue?.stringValue ?? indexValue?.numberValue.flatMap { $0.isIntegerLexeme ? $0.lexeme : nil }
         guard let indexText, !indexText.isEmpty, indexText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let index = Int(indexText)
+            let index = Int(indexText)
         else {
             throw StatusListError(.malformedValue, "\(path.appending("statusListIndex")) must be a non-negative base-10 integer string")
         }
@@ -81,8 +83,8 @@ public struct StatusListEntry: Sendable, Hashable {
             for (k, m) in list.asArray.enumerated() {
                 let mp = path.appending("statusMessage").appending(k)
                 guard let hex = m["status"]?.stringValue, hex.hasPrefix("0x"),
-                      let status = UInt64(hex.dropFirst(2), radix: 16),
-                      let text = m["message"]?.stringValue
+                    let status = UInt64(hex.dropFirst(2), radix: 16),
+                    let text = m["message"]?.stringValue
                 else {
                     throw StatusListError(.malformedValue, "\(mp) must have a hex `status` (0x…) and a `message`")
                 }
@@ -91,15 +93,17 @@ public struct StatusListEntry: Sendable, Hashable {
         }
         if size > 1 {
             guard size < 63, messages.count == 1 << size else {
-                throw StatusListError(.malformedValue,
-                                      "\(path.appending("statusMessage")) must have exactly 2^statusSize (\(size > 20 ? "many" : String(1 << size))) entries when statusSize > 1")
+                throw StatusListError(
+                    .malformedValue,
+                    "\(path.appending("statusMessage")) must have exactly 2^statusSize (\(size > 20 ? "many" : String(1 << size))) entries when statusSize > 1")
             }
         }
         if format == .statusList2021, size != 1 || !messages.isEmpty {
             throw StatusListError(.malformedValue, "\(path): a StatusList2021Entry has one bit per entry (no statusSize or statusMessage)")
         }
-        self.init(id: id, statusPurpose: purpose, statusListIndex: index, statusListCredential: listURL,
-                  statusSize: size, statusMessages: messages)
+        self.init(
+            id: id, statusPurpose: purpose, statusListIndex: index, statusListCredential: listURL,
+            statusSize: size, statusMessages: messages)
         self.format = format
     }
 
@@ -113,9 +117,10 @@ public struct StatusListEntry: Sendable, Hashable {
         o["statusListCredential"] = .string(statusListCredential)
         if statusSize != 1 {
             o["statusSize"] = .number(JSONNumber(statusSize))
-            o["statusMessage"] = .array(statusMessages.map {
-                ["status": .string("0x" + String($0.status, radix: 16)), "message": .string($0.message)]
-            })
+            o["statusMessage"] = .array(
+                statusMessages.map {
+                    ["status": .string("0x" + String($0.status, radix: 16)), "message": .string($0.message)]
+                })
         }
         return .object(o)
     }

@@ -14,8 +14,10 @@ public struct StatusListCredentialBuilder: Sendable {
     /// How long, in milliseconds, a verifier may cache the list.
     public var ttl: Int?
 
-    public init(url: String, issuer: String, statusPurpose: String, validFrom: String? = nil,
-                validUntil: String? = nil, ttl: Int? = nil) {
+    public init(
+        url: String, issuer: String, statusPurpose: String, validFrom: String? = nil,
+        validUntil: String? = nil, ttl: Int? = nil
+    ) {
         self.url = url
         self.issuer = issuer
         self.statusPurpose = statusPurpose
@@ -73,8 +75,10 @@ public struct StatusListChecker: Sendable {
     ///
     /// - Parameter expectedIssuer: the credential's issuer; the list must come from the same issuer
     ///   (pass `nil` only where an ecosystem allows a separate status issuer).
-    public func bitstring(from listCredential: JSONValue, purpose: String, expectedIssuer: String?,
-                          format: StatusListEntry.Format = .bitstring) throws(StatusListError) -> Bitstring {
+    public func bitstring(
+        from listCredential: JSONValue, purpose: String, expectedIssuer: String?,
+        format: StatusListEntry.Format = .bitstring
+    ) throws(StatusListError) -> Bitstring {
         let types = listCredential["type"]?.asArray.compactMap(\.stringValue) ?? []
         guard types.contains(format.listCredentialType) else {
             throw StatusListError(.verification, "the status list credential's type is not \(format.listCredentialType)")
@@ -82,8 +86,9 @@ public struct StatusListChecker: Sendable {
         if let expectedIssuer {
             let issuer = listCredential["issuer"]?.stringValue ?? listCredential["issuer"]?["id"]?.stringValue
             guard issuer == expectedIssuer else {
-                throw StatusListError(.verification,
-                                      "the status list was issued by \(issuer ?? "nobody"), not by the credential's issuer \(expectedIssuer)")
+                throw StatusListError(
+                    .verification,
+                    "the status list was issued by \(issuer ?? "nobody"), not by the credential's issuer \(expectedIssuer)")
             }
         }
         guard let subject = listCredential["credentialSubject"]?.asArray.first else {
@@ -95,8 +100,9 @@ public struct StatusListChecker: Sendable {
         }
         let purposes = subject["statusPurpose"]?.asArray.compactMap(\.stringValue) ?? []
         guard purposes.contains(purpose) else {
-            throw StatusListError(.verification,
-                                  "the entry's purpose '\(purpose)' is not among the list's purposes (\(purposes.joined(separator: ", ")))")
+            throw StatusListError(
+                .verification,
+                "the entry's purpose '\(purpose)' is not among the list's purposes (\(purposes.joined(separator: ", ")))")
         }
         guard let encoded = subject["encodedList"]?.stringValue else {
             throw StatusListError(.malformedValue, "credentialSubject.encodedList must be a string")
@@ -107,8 +113,9 @@ public struct StatusListChecker: Sendable {
     /// The status of `entry` in `list`.
     public func status(of entry: StatusListEntry, in list: Bitstring) throws(StatusListError) -> StatusResult {
         guard list.bitCount / entry.statusSize >= minimumBitCount else {
-            throw StatusListError(.listLength,
-                                  "the list has \(list.bitCount / entry.statusSize) entries, fewer than the minimum of \(minimumBitCount)")
+            throw StatusListError(
+                .listLength,
+                "the list has \(list.bitCount / entry.statusSize) entries, fewer than the minimum of \(minimumBitCount)")
         }
         let value = try list.status(at: entry.statusListIndex, statusSize: entry.statusSize)
         let message = entry.statusMessages.first(where: { $0.status == value })?.message

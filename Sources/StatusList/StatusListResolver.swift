@@ -34,20 +34,20 @@ public struct LocalStatusListMirror: StatusListSource {
     /// when `url` is not an http(s) URL whose host and path map safely onto a file inside the directory.
     public static func relativePath(for url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", let rawHost = components.percentEncodedHost
+            scheme == "https" || scheme == "http", let rawHost = components.percentEncodedHost
         else { return nil }
         // The host becomes a directory name: only the characters of DNS names and IP literals, and never a
         // name made of dots alone. Percent escapes are refused rather than decoded (`%2e%2e` is `..`).
         let host = rawHost.lowercased()
         guard !host.isEmpty, host.contains(where: { $0 != "." }),
-              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_[]:".contains($0)) })
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_[]:".contains($0)) })
         else { return nil }
         var segments: [String] = []
         for raw in components.percentEncodedPath.split(separator: "/") {
             // Decode each segment on its own, so an encoded slash stays inside the segment and is caught here.
             guard !raw.contains("\\"), let segment = String(raw).removingPercentEncoding,
-                  segment != ".", segment != "..", !segment.isEmpty,
-                  !segment.contains("/"), !segment.contains("\\"), !segment.contains("\0")
+                segment != ".", segment != "..", !segment.isEmpty,
+                !segment.contains("/"), !segment.contains("\\"), !segment.contains("\0")
             else { return nil }
             segments.append(segment)
         }
@@ -70,8 +70,10 @@ public struct LocalStatusListMirror: StatusListSource {
 
     public func fetch(url: String) async throws(StatusListError) -> [UInt8] {
         guard let relative = Self.relativePath(for: url), let file = fileURL(for: url) else {
-            throw StatusListError(.retrieval, "\(url) cannot name a file in a local mirror (only http(s) URLs whose host and path have no "
-                + "dot-only, encoded-slash, backslash or NUL parts)")
+            throw StatusListError(
+                .retrieval,
+                "\(url) cannot name a file in a local mirror (only http(s) URLs whose host and path have no "
+                    + "dot-only, encoded-slash, backslash or NUL parts)")
         }
         let missing = StatusListError(.retrieval, "the mirror has no file for \(url) (expected \(relative) in the mirror directory)")
         // Symlinks inside the mirror may not lead out of it.

@@ -39,7 +39,7 @@ public enum FormFields {
     /// - Throws: ``WebFormError/Code/invalidBoundary`` when the boundary is not 1 to 70 characters (bytes of UTF-8).
     public static func boundary(contentType: String) throws(WebFormError) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
-              let b = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
+            let b = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
         else { return nil }
         var boundary = String(b.dropFirst("boundary=".count))
         if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
@@ -80,7 +80,8 @@ public enum FormFields {
             throw WebFormError(.invalidMultipart, "the form is not well-formed multipart/form-data")
         }
         if let name = collected.duplicate {
-            throw WebFormError(.duplicateField, "the form has more than one \"\(name)\" field; send one file (a JSON array or a presentation holds several credentials)")
+            throw WebFormError(
+                .duplicateField, "the form has more than one \"\(name)\" field; send one file (a JSON array or a presentation holds several credentials)")
         }
         if let file = collected.fields["file"], !file.isEmpty { return file }
         return collected.fields["json"]
@@ -117,7 +118,8 @@ public enum FormFields {
         var place = Place.content
         for i in body.indices {
             if place == .content, i >= marker.count + 2, body[i - 1] == lf, body[i - 2] == cr,
-               body[(i - 2 - marker.count)..<(i - 2)].elementsEqual(marker) {
+                body[(i - 2 - marker.count)..<(i - 2)].elementsEqual(marker)
+            {
                 place = .lineStart
             }
             let byte = body[i]

@@ -39,7 +39,9 @@ struct Options {
 
     init(_ arguments: [String]) {
         guard let spec = arguments.first, !spec.hasPrefix("--") else {
-            fail("usage: registry-worker SPEC --batch NAME --count N [--chunk C] [--complete] [--list-size S] [--purposes a,b] [--issuer DID] [--delay-ms D]", status: 2)
+            fail(
+                "usage: registry-worker SPEC --batch NAME --count N [--chunk C] [--complete] [--list-size S] [--purposes a,b] [--issuer DID] [--delay-ms D]",
+                status: 2)
         }
         self.spec = spec
         var k = 1
@@ -81,8 +83,9 @@ do {
     while start < count {
         let rows = start..<min(count, start + chunk)
         let requests = rows.map {
-            ReservationRequest(issuer: issuer, batch: batch, rowKey: "row-\($0)", format: "vc2",
-                               newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
+            ReservationRequest(
+                issuer: issuer, batch: batch, rowKey: "row-\($0)", format: "vc2",
+                newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
         }
         let records = try await store.reserve(requests, policy: policy)
         for r in records {

@@ -46,11 +46,15 @@ enum CanonicalizationBench {
             dataset.insert(RDFQuad(subject: node == 0 ? credential : .blankNode("n\(node / 3)"), predicate: .iri(ex + "has\(node % 7)"), object: b))
             dataset.insert(RDFQuad(subject: b, predicate: .iri(RDFVocabulary.rdfType), object: .iri(ex + "Type\(node % 5)")))
             for property in 0..<5 {
-                dataset.insert(RDFQuad(subject: b, predicate: .iri(ex + "p\(property)"),
-                                       object: literal("value \(node)-\(property) – with some text to hash")))
+                dataset.insert(
+                    RDFQuad(
+                        subject: b, predicate: .iri(ex + "p\(property)"),
+                        object: literal("value \(node)-\(property) – with some text to hash")))
             }
-            dataset.insert(RDFQuad(subject: b, predicate: .iri(ex + "issued"),
-                                   object: .literal(RDFLiteral("2024-0\(1 + node % 9)-01T00:00:00Z", datatype: RDFVocabulary.xsd + "dateTime"))))
+            dataset.insert(
+                RDFQuad(
+                    subject: b, predicate: .iri(ex + "issued"),
+                    object: .literal(RDFLiteral("2024-0\(1 + node % 9)-01T00:00:00Z", datatype: RDFVocabulary.xsd + "dateTime"))))
         }
         for pair in 0..<3 {
             for twin in 0..<2 {
@@ -74,7 +78,8 @@ enum CanonicalizationBench {
         _ = try canonicalizer.canonicalize(credential)
         // `--credential-runs N`: only canonicalize the credential N times (for profilers and heap counters).
         if let flag = CommandLine.arguments.firstIndex(of: "--credential-runs"), flag + 1 < CommandLine.arguments.count,
-           let runs = Int(CommandLine.arguments[flag + 1]) {
+            let runs = Int(CommandLine.arguments[flag + 1])
+        {
             for _ in 0..<runs { _ = try canonicalizer.canonicalize(credential) }
             return
         }
@@ -99,8 +104,9 @@ enum CanonicalizationBench {
         }
         let suiteTime = try time(20) { try suite(skipping: []) }
         let suiteWithoutEvil = try time(50) { try suite(skipping: evil) }
-        print("rdf-canon eval inputs (\(inputs.count - 1) files, parse + canonicalize): median \(format(suiteTime)) per pass; "
-              + "without the evil tests 044–046: \(format(suiteWithoutEvil))")
+        print(
+            "rdf-canon eval inputs (\(inputs.count - 1) files, parse + canonicalize): median \(format(suiteTime)) per pass; "
+                + "without the evil tests 044–046: \(format(suiteWithoutEvil))")
 
         let poison = try NQuads.parse(try String(contentsOf: folder.appendingPathComponent("test074-in.nq"), encoding: .utf8))
         let poisonTime = time(20) { _ = try? canonicalizer.canonicalize(poison) }
@@ -119,9 +125,11 @@ enum CanonicalizationBench {
     static func adversarialDatasets() -> [(String, RDFDataset)] {
         let p = RDFTerm.iri("urn:p")
         func clique(_ n: Int, prefix: String, into dataset: inout RDFDataset) {
-            for a in 0..<n { for b in 0..<n where a != b {
-                dataset.insert(RDFQuad(subject: .blankNode("\(prefix)\(a)"), predicate: p, object: .blankNode("\(prefix)\(b)")))
-            } }
+            for a in 0..<n {
+                for b in 0..<n where a != b {
+                    dataset.insert(RDFQuad(subject: .blankNode("\(prefix)\(a)"), predicate: p, object: .blankNode("\(prefix)\(b)")))
+                }
+            }
         }
         var result: [(String, RDFDataset)] = []
         var big = RDFDataset(); clique(40, prefix: "k", into: &big)
@@ -129,9 +137,11 @@ enum CanonicalizationBench {
         var many = RDFDataset(); for c in 0..<30 { clique(6, prefix: "c\(c)-", into: &many) }
         result.append(("30 disjoint 6-node cliques", many))
         var bipartite = RDFDataset()
-        for a in 0..<60 { for b in 0..<60 {
-            bipartite.insert(RDFQuad(subject: .blankNode("l\(a)"), predicate: p, object: .blankNode("r\(b)")))
-        } }
+        for a in 0..<60 {
+            for b in 0..<60 {
+                bipartite.insert(RDFQuad(subject: .blankNode("l\(a)"), predicate: p, object: .blankNode("r\(b)")))
+            }
+        }
         result.append(("complete bipartite 60x60", bipartite))
         var star = RDFDataset()
         for leaf in 0..<5000 { star.insert(RDFQuad(subject: .iri("urn:hub"), predicate: p, object: .blankNode("s\(leaf)"))) }

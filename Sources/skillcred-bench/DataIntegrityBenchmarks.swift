@@ -4,8 +4,8 @@ import DataIntegrity
 import Foundation
 import JSONLD
 import JSONLDToRDF
-import RDFCanonicalization
 import KeyManagement
+import RDFCanonicalization
 
 /// Data Integrity benchmarks: eddsa-rdfc-2022 sign and verify of the sample credential, and raw Ed25519.
 ///
@@ -18,8 +18,9 @@ func runDataIntegrityBenchmarks(runs: Int = 200) async {
         "../shared/vectors/di-eddsa/TestVectors/employmentAuth.json",
     ]
     guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
-          let data = FileManager.default.contents(atPath: path),
-          var credential = try? JSONParser.parse(Array(data)).objectValue else {
+        let data = FileManager.default.contents(atPath: path),
+        var credential = try? JSONParser.parse(Array(data)).objectValue
+    else {
         print("di: no sample credential found (looked for \(candidates.joined(separator: ", ")))")
         return
     }
@@ -119,8 +120,10 @@ func runDataIntegrityBenchmarks(runs: Int = 200) async {
     print(String(format: "di:   verifier hash input %.3f ms", median(hashTimes)))
     print(String(format: "di:   did:key resolution %.3f ms", median(resolveTimes)))
     if !expandTimes.isEmpty, !toRDFTimes.isEmpty, !rdfcTimes.isEmpty {
-        print(String(format: "di:   expand %.3f ms, toRDF %.3f ms (%d quads), RDFC-1.0 %.3f ms",
-                     median(expandTimes), median(toRDFTimes), quadCount, median(rdfcTimes)))
+        print(
+            String(
+                format: "di:   expand %.3f ms, toRDF %.3f ms (%d quads), RDFC-1.0 %.3f ms",
+                median(expandTimes), median(toRDFTimes), quadCount, median(rdfcTimes)))
     }
     print(String(format: "di: eddsa-rdfc-2022 sign   %.3f ms", median(signTimes)))
     print(String(format: "di: eddsa-rdfc-2022 verify %.3f ms", median(verifyTimes)))

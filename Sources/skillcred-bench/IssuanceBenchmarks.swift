@@ -26,15 +26,18 @@ func runIssuanceBenchmarks() async throws {
     let key = try PrivateKey.generate(.ed25519)
     let vc2 = try CredentialSecuring.dataIntegrity(key: key, issuerName: template.awardingBody.legalName, country: template.awardingBody.country)
 
-    print("issue: \(count) credentials from samples/templates/micro-credential.json, registry in a temporary SQLite file, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print(
+        "issue: \(count) credentials from samples/templates/micro-credential.json, registry in a temporary SQLite file, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    )
     for (name, securing) in [("edc-jades (ES256 demo seal)", edc), ("vc2 (eddsa-rdfc-2022)", vc2)] {
         for n in [max(1, count / 10), count] {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-issue-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let store = try SQLiteRegistryStore(path: dir.appendingPathComponent("registry.sqlite").path)
-            let issuer = BatchIssuer(template: template, securing: securing, registry: store,
-                                     outputDirectory: dir.appendingPathComponent("out"))
+            let issuer = BatchIssuer(
+                template: template, securing: securing, registry: store,
+                outputDirectory: dir.appendingPathComponent("out"))
             let batch = rows(n, prefix: "B\(n)")
             let clock = ContinuousClock()
             let elapsed = try await clock.measure { _ = try await issuer.issue(batch) }
@@ -48,7 +51,7 @@ func runIssuanceBenchmarks() async throws {
 /// The process's peak resident set size from /proc/self/status (Linux), e.g. "52340 kB".
 func peakRSS() -> String {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
     else { return "n/a" }
     return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
 }

@@ -30,8 +30,9 @@ func runRegistryBenchmarks() async throws {
     var completing = Duration.zero
     for start in stride(from: 0, to: count, by: chunk) {
         let requests = (start..<min(count, start + chunk)).map {
-            ReservationRequest(issuer: "did:example:bench", batch: "bench", rowKey: "row-\($0)", format: "vc2",
-                               newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
+            ReservationRequest(
+                issuer: "did:example:bench", batch: "bench", rowKey: "row-\($0)", format: "vc2",
+                newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
         }
         var records: [CredentialRecord] = []
         reserving += try await clock.measure { records = try await store.reserve(requests, policy: policy) }

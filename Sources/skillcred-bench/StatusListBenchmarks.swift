@@ -5,8 +5,9 @@ func runStatusListBenchmarks() throws {
     var bits = Bitstring()
     for index in stride(from: 7, to: 131_072, by: 97) { try bits.setBit(at: index, to: true) }
     let encoded = try bits.encoded()
-    let entry = StatusListEntry(statusPurpose: "revocation", statusListIndex: 94_567,
-                                statusListCredential: "https://issuer.example/status/1")
+    let entry = StatusListEntry(
+        statusPurpose: "revocation", statusListIndex: 94_567,
+        statusListCredential: "https://issuer.example/status/1")
     let checker = StatusListChecker()
     var sink: UInt64 = 0
     Benchmark("status list: read one bit from a decoded (cached) list", iterations: 100_000).run {

@@ -17,7 +17,8 @@ func runToRDFBenchmarks() throws {
     let options = JSONLDOptions(documentLoader: StaticDocumentLoader(ContextBundle.documents), contextCache: cache)
     let canonicalizer = RDFCanonicalizer()
     if let flag = CommandLine.arguments.firstIndex(of: "--to-rdf-runs"), flag + 1 < CommandLine.arguments.count,
-       let runs = Int(CommandLine.arguments[flag + 1]) {
+        let runs = Int(CommandLine.arguments[flag + 1])
+    {
         let document = try JSONParser.parse(sampleBytes("samples/vc2-large.json"))
         for _ in 0..<runs {
             _ = try canonicalizer.canonicalize(try RDFConversion.toRDF(document: document, jsonld: options))
@@ -25,13 +26,15 @@ func runToRDFBenchmarks() throws {
         return
     }
     if let flag = CommandLine.arguments.firstIndex(of: "--expand-runs"), flag + 1 < CommandLine.arguments.count,
-       let runs = Int(CommandLine.arguments[flag + 1]) {
+        let runs = Int(CommandLine.arguments[flag + 1])
+    {
         let document = try JSONParser.parse(sampleBytes("samples/vc2-large.json"))
         for _ in 0..<runs { _ = try JSONLDProcessor.expand(document, options: options) }
         return
     }
     if let flag = CommandLine.arguments.firstIndex(of: "--rdfc-runs"), flag + 1 < CommandLine.arguments.count,
-       let runs = Int(CommandLine.arguments[flag + 1]) {
+        let runs = Int(CommandLine.arguments[flag + 1])
+    {
         let dataset = try RDFConversion.toRDF(document: try JSONParser.parse(sampleBytes("samples/vc2-large.json")), jsonld: options)
         for _ in 0..<runs { _ = try canonicalizer.canonicalize(dataset) }
         return

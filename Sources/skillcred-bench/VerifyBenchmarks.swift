@@ -53,8 +53,10 @@ func runVerifyBenchmarks(runs: Int = 3) async throws {
             sealOK = reports.filter { $0.first?.check(.seal)?.status == .ok }.count
         }
         seconds.sort()
-        print("verify: \(name)".padding(toLength: 60, withPad: " ", startingAt: 0)
-              + String(format: " median %8.3f s   (%d runs, %d/%d seals OK, %d cores)", seconds[seconds.count / 2], runs, sealOK, items.count,
-                       ProcessInfo.processInfo.activeProcessorCount))
+        print(
+            "verify: \(name)".padding(toLength: 60, withPad: " ", startingAt: 0)
+                + String(
+                    format: " median %8.3f s   (%d runs, %d/%d seals OK, %d cores)", seconds[seconds.count / 2], runs, sealOK, items.count,
+                    ProcessInfo.processInfo.activeProcessorCount))
     }
 }

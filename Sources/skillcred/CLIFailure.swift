@@ -81,6 +81,7 @@ func writeOutput(to path: String, _ write: (FileHandle) throws -> Void) throws(C
 /// A key readable by other users is a leak waiting to happen; say so, but do not refuse.
 func warnIfReadableByOthers(_ path: String) {
     guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-          let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0
+    else { return }
     note("skillcred: warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
 }

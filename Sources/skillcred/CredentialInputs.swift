@@ -29,7 +29,9 @@ struct CredentialInputs: ParsableArguments {
                 let picked = names.filter { ["json", "jsonld", "jwt"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                 if picked.isEmpty { throw CLIFailure("\(input): no .json, .jsonld or .jwt files in this directory") }
                 if out.count + picked.count > maxFiles {
-                    throw CLIFailure("\(input): \(picked.count) files\(out.isEmpty ? "" : " after \(out.count) others"), more than the limit of \(maxFiles) files per run (--max-files); take the folder in parts or raise --max-files")
+                    throw CLIFailure(
+                        "\(input): \(picked.count) files\(out.isEmpty ? "" : " after \(out.count) others"), more than the limit of \(maxFiles) files per run (--max-files); take the folder in parts or raise --max-files"
+                    )
                 }
                 out += picked.map { (input as NSString).appendingPathComponent($0) }
             } else {

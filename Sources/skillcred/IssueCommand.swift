@@ -31,7 +31,9 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("The credential template (JSON, see samples/templates/).", valueName: "FILE"))
         var template: String
 
-        @Option(name: .long, help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
         var recipients: String
 
         @Option(name: .long, help: ArgumentHelp("The folder for the issued credentials (one <id>.json per row).", valueName: "DIR"))
@@ -40,14 +42,22 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("edc-jades: a Europass EDC with a JAdES e-seal; vc2: VC 2.0 with an eddsa-rdfc-2022 proof."))
         var format: IssueFormat = .edcJAdES
 
-        @Option(name: .long, help: ArgumentHelp("The signing key: keys/NAME.pem, or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md) (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).", valueName: "NAME|URI"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The signing key: keys/NAME.pem, or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md) (default: the data directory's e-seal for edc-jades, its issuer key for vc2, made as DEMO material at first use).",
+                valueName: "NAME|URI"))
         var key: String?
 
         @OptionGroup var keys: KeyDirectoryOptions
 
         @OptionGroup var pkcs11: PKCS11Options
 
-        @Option(name: .long, help: ArgumentHelp("edc-jades with --key: the seal certificate chain, PEM, seal certificate first (optional for a pkcs11: key whose token holds its certificate).", valueName: "PEM"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "edc-jades with --key: the seal certificate chain, PEM, seal certificate first (optional for a pkcs11: key whose token holds its certificate).",
+                valueName: "PEM"))
         var sealCert: String?
 
         @OptionGroup var storage: StorageOptions
@@ -113,8 +123,9 @@ extension Skillcred {
             guard let out else { return }  // validate() requires --out unless --dry-run
             let securing = try makeSecuring(chosen, template: tpl)
             let store = try await storage.openRegistry()
-            let issuer = BatchIssuer(template: tpl, securing: securing, registry: store,
-                                     outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
+            let issuer = BatchIssuer(
+                template: tpl, securing: securing, registry: store,
+                outputDirectory: URL(fileURLWithPath: out), statusBaseURL: statusBaseURL)
             let bar = ProgressReporter(total: validation.validRows.count)
             let summary: IssueSummary
             do {
@@ -125,7 +136,9 @@ extension Skillcred {
             }
             bar.finish()
             let rate = summary.elapsedSeconds > 0 ? Double(summary.issued) / summary.elapsedSeconds : 0
-            say("\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(storage.spec.hasPrefix("postgres") ? "postgres" : storage.spec)")
+            say(
+                "\(out): \(summary.issued) issued (\(summary.resumed) resumed), \(summary.alreadyIssued) already issued (written again from the registry) in \(String(format: "%.1f", summary.elapsedSeconds)) s (\(String(format: "%.0f", rate))/s); registry \(storage.spec.hasPrefix("postgres") ? "postgres" : storage.spec)"
+            )
             if validation.invalidRowCount > 0 {
                 throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
             }
@@ -142,9 +155,10 @@ extension Skillcred {
                 case .vc2:
                     let tokenKey = try pkcs11.signingKey(name)
                     do {
-                        return try CredentialSecuring.dataIntegrity(key: tokenKey, issuerName: template.awardingBody.legalName,
-                                                                    country: template.awardingBody.country,
-                                                                    eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                        return try CredentialSecuring.dataIntegrity(
+                            key: tokenKey, issuerName: template.awardingBody.legalName,
+                            country: template.awardingBody.country,
+                            eIDASIdentifier: template.awardingBody.eIDASIdentifier)
                     } catch { throw CLIFailure("\(name): \(error.message)") }
                 }
             }
@@ -168,9 +182,10 @@ extension Skillcred {
                 let privateKey: PrivateKey
                 do { privateKey = try PrivateKey(pem: pem) } catch { throw CLIFailure("\(keyPath): \(error)") }
                 do {
-                    return try CredentialSecuring.dataIntegrity(key: privateKey, issuerName: template.awardingBody.legalName,
-                                                                country: template.awardingBody.country,
-                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                    return try CredentialSecuring.dataIntegrity(
+                        key: privateKey, issuerName: template.awardingBody.legalName,
+                        country: template.awardingBody.country,
+                        eIDASIdentifier: template.awardingBody.eIDASIdentifier)
                 } catch { throw CLIFailure("\(keyPath): \(error.message)") }
             }
         }
@@ -184,9 +199,10 @@ extension Skillcred {
             case .vc2:
                 let issuer = try storage.data.issuerKey()
                 do {
-                    return try CredentialSecuring.dataIntegrity(key: issuer.key, issuerName: template.awardingBody.legalName,
-                                                                country: template.awardingBody.country,
-                                                                eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+                    return try CredentialSecuring.dataIntegrity(
+                        key: issuer.key, issuerName: template.awardingBody.legalName,
+                        country: template.awardingBody.country,
+                        eIDASIdentifier: template.awardingBody.eIDASIdentifier)
                 } catch { throw CLIFailure("\(issuer.path): \(error.message)") }
             }
         }

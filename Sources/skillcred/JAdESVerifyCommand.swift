@@ -12,7 +12,11 @@ extension Skillcred {
             discussion: "Without --trust-anchors the certificate chain is reported as untrusted."
         )
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust-anchor certificates (*.pem, *.crt, *.cer), or one PEM file, to validate the seal certificate's chain against.", valueName: "DIR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A folder of PEM trust-anchor certificates (*.pem, *.crt, *.cer), or one PEM file, to validate the seal certificate's chain against.",
+                valueName: "DIR"))
         var trustAnchors: String?
 
         @Argument(help: ArgumentHelp("The sealed JWS JSON file, or - for standard input.", valueName: "FILE"))
@@ -36,7 +40,9 @@ extension Skillcred {
             let bytes = try readInput(file)
             let result = JAdESVerifier().verify(bytes)
             var lines: [String] = []
-            for check in result.documentChecks { lines.append("\(check.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(check.code): \(check.reason)") }
+            for check in result.documentChecks {
+                lines.append("\(check.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(check.code): \(check.reason)")
+            }
             var trusted = true
             for signature in result.signatures {
                 lines.append("signature \(signature.index):")

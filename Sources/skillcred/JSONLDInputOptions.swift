@@ -8,13 +8,21 @@ import RDF
 
 /// How a JSON-LD document is turned into RDF: the options `to-rdf` and `canonicalize` share.
 struct JSONLDInputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Base IRI that relative IRIs resolve against (default: none, so relative IRIs are errors in safe mode).", valueName: "IRI"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Base IRI that relative IRIs resolve against (default: none, so relative IRIs are errors in safe mode).", valueName: "IRI"))
     var base: String?
 
-    @Option(name: .customLong("context-dir"), help: ArgumentHelp("A folder with manifest.json (context URL → file name) and the context files, used besides the bundled contexts.", valueName: "DIR"))
+    @Option(
+        name: .customLong("context-dir"),
+        help: ArgumentHelp("A folder with manifest.json (context URL → file name) and the context files, used besides the bundled contexts.", valueName: "DIR"))
     var contextDir: String?
 
-    @Option(name: .customLong("rdf-direction"), help: ArgumentHelp("Keep @direction in RDF: i18n-datatype or compound-literal (default: none, so a value with @direction is an error in safe mode).", valueName: "MODE"))
+    @Option(
+        name: .customLong("rdf-direction"),
+        help: ArgumentHelp(
+            "Keep @direction in RDF: i18n-datatype or compound-literal (default: none, so a value with @direction is an error in safe mode).", valueName: "MODE"
+        ))
     var rdfDirection: String?
 
     @Flag(name: .long, help: "Follow the JSON-LD algorithms exactly: drop what they drop instead of failing (diagnostics only).")

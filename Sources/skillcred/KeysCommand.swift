@@ -10,7 +10,8 @@ extension Skillcred {
     struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "keys",
-            abstract: "Generate, import and show signing keys (NAME.pem is PKCS#8 with mode 0600; NAME.pub.json holds the public parts), or keys on a PKCS#11 token.",
+            abstract:
+                "Generate, import and show signing keys (NAME.pem is PKCS#8 with mode 0600; NAME.pub.json holds the public parts), or keys on a PKCS#11 token.",
             subcommands: [Generate.self, Show.self, Import.self, List.self]
         )
     }
@@ -48,12 +49,18 @@ extension Skillcred.Keys {
         @Flag(help: "Replace an existing key with the same name.")
         var force = false
 
-        @Option(help: ArgumentHelp("Generate the key on a PKCS#11 token instead, sensitive and non-extractable: pkcs11:token=LABEL;object=LABEL[;id=%XX…] (docs/pkcs11.md).", valueName: "URI"))
+        @Option(
+            help: ArgumentHelp(
+                "Generate the key on a PKCS#11 token instead, sensitive and non-extractable: pkcs11:token=LABEL;object=LABEL[;id=%XX…] (docs/pkcs11.md).",
+                valueName: "URI"))
         var pkcs11: String?
 
         @OptionGroup var token: PKCS11Options
 
-        @Option(help: ArgumentHelp("With --pkcs11: also store on the token a DEMO seal certificate for the new key (under a demo CA whose key is discarded) and write the demo CA certificate here, for --trust-anchors.", valueName: "CA.pem"))
+        @Option(
+            help: ArgumentHelp(
+                "With --pkcs11: also store on the token a DEMO seal certificate for the new key (under a demo CA whose key is discarded) and write the demo CA certificate here, for --trust-anchors.",
+                valueName: "CA.pem"))
         var demoSeal: String?
 
         func validate() throws {
@@ -198,9 +205,12 @@ extension Skillcred.Keys {
                 }
                 let opened = try PKCS11KeyReference.openToken(uri, modulePath: token.module, pinSource: token.pinSource)
                 let objects = try opened.objects()
-                say("\(opened.name) (\(opened.info.manufacturer) \(opened.info.model), serial \(opened.info.serial))\(token.pinSource == nil ? "; private keys need --pin-source" : "")")
+                say(
+                    "\(opened.name) (\(opened.info.manufacturer) \(opened.info.model), serial \(opened.info.serial))\(token.pinSource == nil ? "; private keys need --pin-source" : "")"
+                )
                 for o in objects {
-                    var line = "  \(o.kind.padding(toLength: 11, withPad: " ", startingAt: 0))  \(o.keyType ?? "-")  label=\(o.label ?? "-")  id=\(o.idHex.isEmpty ? "-" : o.idHex)"
+                    var line =
+                        "  \(o.kind.padding(toLength: 11, withPad: " ", startingAt: 0))  \(o.keyType ?? "-")  label=\(o.label ?? "-")  id=\(o.idHex.isEmpty ? "-" : o.idHex)"
                     if let extractable = o.extractable { line += extractable ? "  EXTRACTABLE" : "  non-extractable" }
                     if let subject = o.subject { line += "  subject=\(subject)" }
                     say(line)

@@ -38,10 +38,16 @@ extension Skillcred.OffersCommand {
         @Option(name: .long, help: ArgumentHelp("The credential template (JSON, see samples/templates/).", valueName: "FILE"))
         var template: String
 
-        @Option(name: .long, help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
         var recipients: String
 
-        @Option(name: .long, help: ArgumentHelp("A format the wallet may ask for (repeat for several; default all): dc+sd-jwt (SD-JWT VC), ldp_vc (VC 2.0, eddsa-rdfc-2022), jwt_vc_json (VC 1.1 as a JWT).", valueName: "FORMAT"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A format the wallet may ask for (repeat for several; default all): dc+sd-jwt (SD-JWT VC), ldp_vc (VC 2.0, eddsa-rdfc-2022), jwt_vc_json (VC 1.1 as a JWT).",
+                valueName: "FORMAT"))
         var format: [CredentialConfiguration] = []
 
         @Flag(name: .long, help: "Protect each offer with a 6-digit transaction code, printed once here for you to send the learner apart from the link.")
@@ -50,7 +56,11 @@ extension Skillcred.OffersCommand {
         @Option(name: .long, help: ArgumentHelp("Days the pre-authorized codes stay valid.", valueName: "DAYS"))
         var validDays: Double = 7
 
-        @Option(name: .customLong("public-url"), help: ArgumentHelp("The service's public URL, the credential issuer identifier (env SKILLCRED_PUBLIC_URL; default http://127.0.0.1:8080, as serve).", valueName: "URL"))
+        @Option(
+            name: .customLong("public-url"),
+            help: ArgumentHelp(
+                "The service's public URL, the credential issuer identifier (env SKILLCRED_PUBLIC_URL; default http://127.0.0.1:8080, as serve).",
+                valueName: "URL"))
         var publicURL: String?
 
         @Option(name: .long, help: ArgumentHelp("A folder for the QR codes: <id>.png and <id>.svg per learner.", valueName: "DIR"))
@@ -85,7 +95,9 @@ extension Skillcred.OffersCommand {
             var limits = OpenID4VCILimits()
             limits.offerLifetime = validDays * 86_400
             let issuer: OpenID4VCIIssuer
-            do { issuer = try OpenID4VCIIssuer(issuer: trimmed, registry: registry, key: key.key, statusBaseURL: trimmed + "/status-lists", limits: limits) } catch {
+            do {
+                issuer = try OpenID4VCIIssuer(issuer: trimmed, registry: registry, key: key.key, statusBaseURL: trimmed + "/status-lists", limits: limits)
+            } catch {
                 throw CLIFailure("the issuer key cannot be used: \(error.message)")
             }
             if let out {
@@ -97,7 +109,9 @@ extension Skillcred.OffersCommand {
             var created = 0, existing = 0
             for row in validation.validRows {
                 let made: OpenID4VCIIssuer.CreatedOffer
-                do { made = try await issuer.createOffer(template: tpl, templateJSON: stored, row: row, configurations: configurations, withTxCode: txCode) } catch {
+                do {
+                    made = try await issuer.createOffer(template: tpl, templateJSON: stored, row: row, configurations: configurations, withTxCode: txCode)
+                } catch {
                     throw CLIFailure("row \(row.id): \(error.message)")
                 }
                 if made.created { created += 1 } else { existing += 1 }
@@ -116,7 +130,9 @@ extension Skillcred.OffersCommand {
                     } catch { throw CLIFailure("\(out): cannot write the QR code of \(row.id)") }
                 }
             }
-            note("\(recipients): \(created) offer(s) made, \(existing) already offered; formats \(configurations.map(\.format).joined(separator: ", ")); issuer \(trimmed)")
+            note(
+                "\(recipients): \(created) offer(s) made, \(existing) already offered; formats \(configurations.map(\.format).joined(separator: ", ")); issuer \(trimmed)"
+            )
             if validation.invalidRowCount > 0 {
                 throw CLIFailure("\(validation.invalidRowCount) row(s) skipped because of the problems above", status: 1)
             }

@@ -10,10 +10,16 @@ import PKCS11Keys
 /// Every command that takes a key takes these too; only a reference starting with `pkcs11:` uses them. The PIN
 /// itself is never an option: it would show in `ps` and in shell histories.
 struct PKCS11Options: ParsableArguments {
-    @Option(name: .customLong("pkcs11-module"), help: ArgumentHelp("The PKCS#11 module (.so) of the token holding a --key pkcs11:… key (env SKILLCRED_PKCS11_MODULE; SoftHSM: /usr/lib/softhsm/libsofthsm2.so).", valueName: "PATH"))
+    @Option(
+        name: .customLong("pkcs11-module"),
+        help: ArgumentHelp(
+            "The PKCS#11 module (.so) of the token holding a --key pkcs11:… key (env SKILLCRED_PKCS11_MODULE; SoftHSM: /usr/lib/softhsm/libsofthsm2.so).",
+            valueName: "PATH"))
     var module: String?
 
-    @Option(name: .customLong("pin-source"), help: ArgumentHelp("Where the token's user PIN is: file:PATH (its first line) or env:NAME. Never the PIN itself.", valueName: "SOURCE"))
+    @Option(
+        name: .customLong("pin-source"),
+        help: ArgumentHelp("Where the token's user PIN is: file:PATH (its first line) or env:NAME. Never the PIN itself.", valueName: "SOURCE"))
     var pinSource: String?
 
     /// Whether a key reference names a key on a token.
@@ -46,7 +52,8 @@ struct PKCS11Options: ParsableArguments {
         if let chainPEMPath {
             guard let text = String(validating: try readInput(chainPEMPath), as: UTF8.self) else { throw CLIFailure("\(chainPEMPath): not UTF-8 PEM text") }
             do {
-                return try JAdESSealer(privateKey: .signingKey(key), certificateChain: JAdESPEM.certificates(fromPEM: text, source: chainPEMPath), algorithm: algorithm)
+                return try JAdESSealer(
+                    privateKey: .signingKey(key), certificateChain: JAdESPEM.certificates(fromPEM: text, source: chainPEMPath), algorithm: algorithm)
             } catch {
                 throw CLIFailure("\(error.location ?? chainPEMPath): \(error.message)")
             }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import CredentialJSON
 import Foundation
-import Synchronization
 import JAdES
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -33,30 +34,60 @@ extension Skillcred {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521), with --cert; or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md). Default: the data directory's e-seal.", valueName: "PEM|URI"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The e-seal's private key, PEM (RSA ≥ 2048 bits or EC P-256/P-384/P-521), with --cert; or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md). Default: the data directory's e-seal.",
+                valueName: "PEM|URI"))
         var key: String?
 
-        @Option(name: .long, help: ArgumentHelp("The certificate chain, PEM, seal certificate first (it goes into x5c); with --key (optional for a pkcs11: key whose token holds its certificate).", valueName: "PEM"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The certificate chain, PEM, seal certificate first (it goes into x5c); with --key (optional for a pkcs11: key whose token holds its certificate).",
+                valueName: "PEM"))
         var cert: String?
 
-        @Option(name: .long, help: ArgumentHelp("Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.", valueName: "ALG"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Signature algorithm: RS256 (default for RSA keys), RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.", valueName: "ALG"))
         var alg: String?
 
         @OptionGroup var pkcs11: PKCS11Options
 
-        @Option(name: .long, help: ArgumentHelp("The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. A fixed time makes the signed bytes repeat (the whole output too with RS algorithms; PS and ES signatures are randomized).", valueName: "TIME"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The claimed signing time (sigT), UTC like 2026-01-31T12:00:00Z; default now. A fixed time makes the signed bytes repeat (the whole output too with RS algorithms; PS and ES signatures are randomized).",
+                valueName: "TIME"))
         var signingTime: String?
 
-        @Option(name: .long, help: ArgumentHelp("Also write the RFC 3161 time-stamp query (DER TimeStampReq, SHA-256 of the signature value, certReq, random nonce) for the new seal to this file, for any TSA to answer.", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Also write the RFC 3161 time-stamp query (DER TimeStampReq, SHA-256 of the signature value, certReq, random nonce) for the new seal to this file, for any TSA to answer.",
+                valueName: "FILE"))
         var tsaQueryOut: String?
 
-        @Option(name: .customLong("tsa-url"), help: ArgumentHelp("Time-stamp the new seal online: POST the query to this TSA (https; http only for 127.0.0.1, ::1 or localhost) and embed the reply as a sigTst (B-T). 30 s timeout, replies up to 64 KiB, no redirects.", valueName: "URL"))
+        @Option(
+            name: .customLong("tsa-url"),
+            help: ArgumentHelp(
+                "Time-stamp the new seal online: POST the query to this TSA (https; http only for 127.0.0.1, ::1 or localhost) and embed the reply as a sigTst (B-T). 30 s timeout, replies up to 64 KiB, no redirects.",
+                valueName: "URL"))
         var tsaURL: String?
 
-        @Option(name: .long, help: ArgumentHelp("A TSA's reply (DER TimeStampResp, or a bare token) to add to the seal given with --add-to. No key is needed.", valueName: "REPLY"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A TSA's reply (DER TimeStampResp, or a bare token) to add to the seal given with --add-to. No key is needed.", valueName: "REPLY"))
         var tsaReply: String?
 
-        @Option(name: .long, help: ArgumentHelp("An already sealed JWS JSON document to add the --tsa-reply time-stamp to (its first signature); the result goes to standard output or --output.", valueName: "SEALED"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "An already sealed JWS JSON document to add the --tsa-reply time-stamp to (its first signature); the result goes to standard output or --output.",
+                valueName: "SEALED"))
         var addTo: String?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the sealed document to this file instead of standard output.", valueName: "FILE"))
@@ -90,7 +121,9 @@ extension Skillcred {
                 throw ValidationError("--tsa-reply needs --add-to SEALED.json: the sealed document the reply answers (its query came from --tsa-query-out)")
             }
             guard (key == nil) == (cert == nil) || PKCS11Options.isTokenKey(key) else {
-                throw ValidationError("sealing needs both --key PEM and --cert PEM, or neither for the data directory's e-seal (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)")
+                throw ValidationError(
+                    "sealing needs both --key PEM and --cert PEM, or neither for the data directory's e-seal (or use --tsa-reply REPLY --add-to SEALED.json to time-stamp an existing seal)"
+                )
             }
             if data.dataDir != nil && key != nil {
                 throw ValidationError("--data-dir and --key/--cert contradict each other: the data directory's e-seal is used only without --key and --cert")
@@ -310,8 +343,10 @@ final class TSAFetch: NSObject, URLSessionDataDelegate, Sendable {
         task.resume()
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         state.withLock { $0.failure = "the TSA redirected (HTTP \(response.statusCode)); redirects are not followed" }
         completionHandler(nil)
         task.cancel()

@@ -38,40 +38,58 @@ extension Skillcred {
         @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints.")
         var verifyRate: Double = 50
 
+        @Option(name: .customLong("wallet-rate"), help: "Requests per second per client to the OpenID4VCI token, nonce and credential endpoints (burst 2×).")
+        var walletRate: Double = 20
+
         @Option(name: .customLong("verify-concurrency"), help: "Verifications run at once; the rest queue in arrival order (default: 2 × processors).")
         var verifyConcurrency: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
 
         @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After.")
         var verifyQueue: Int = 1024
 
-        @Option(name: .customLong("trust-anchors"), help: "Folder of PEM trust anchors for JAdES seals; besides them the service trusts only the demo CA it made itself, for its own seal.")
+        @Option(
+            name: .customLong("trust-anchors"),
+            help: "Folder of PEM trust anchors for JAdES seals; besides them the service trusts only the demo CA it made itself, for its own seal.")
         var trustAnchors: String?
 
-        @Option(name: .customLong("tsa-anchors"), help: "Folder of PEM trust anchors for time-stamping authorities (a seal's time-stamp proves its time only under one of them).")
+        @Option(
+            name: .customLong("tsa-anchors"),
+            help: "Folder of PEM trust anchors for time-stamping authorities (a seal's time-stamp proves its time only under one of them).")
         var tsaAnchors: String?
 
         @Option(name: .customLong("trusted-issuers"), help: "A trusted-issuer list (docs/trusted-issuers.md), trusted besides this service's own issuers.")
         var trustedIssuers: String?
 
-        @Option(name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations).")
+        @Option(
+            name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations).")
         var maxItems: Int = 100
 
         @Option(name: .customLong("max-answer-bytes"), help: "Largest report the verify endpoints and the web page send, in bytes.")
         var maxAnswerBytes: Int = 4 * 1024 * 1024
 
-        @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed.")
+        @Option(
+            name: .customLong("idle-timeout"),
+            help: "Seconds before a connection with no request in progress, or whose request head never completes, is closed.")
         var idleTimeout: Int = 30
 
         @Option(name: .customLong("body-timeout"), help: "Seconds a request may take from its head to the end of its body before the connection is closed.")
         var bodyTimeout: Int = 30
 
-        @Option(name: .customLong("max-connections"), help: "Most open client connections; further ones are closed at once (the open-file limit is raised to its hard maximum at start).")
+        @Option(
+            name: .customLong("max-connections"),
+            help: "Most open client connections; further ones are closed at once (the open-file limit is raised to its hard maximum at start).")
         var maxConnections: Int = 512
 
-        @Option(name: .customLong("seal-key"), help: ArgumentHelp("Seal EDCs with this key on a PKCS#11 token instead of the data directory's e-seal: pkcs11:token=…;object=… (docs/pkcs11.md).", valueName: "URI"))
+        @Option(
+            name: .customLong("seal-key"),
+            help: ArgumentHelp(
+                "Seal EDCs with this key on a PKCS#11 token instead of the data directory's e-seal: pkcs11:token=…;object=… (docs/pkcs11.md).", valueName: "URI"
+            ))
         var sealKey: String?
 
-        @Option(name: .customLong("seal-cert"), help: ArgumentHelp("With --seal-key: the seal certificate chain, PEM, seal certificate first (default: read from the token).", valueName: "PEM"))
+        @Option(
+            name: .customLong("seal-cert"),
+            help: ArgumentHelp("With --seal-key: the seal certificate chain, PEM, seal certificate first (default: read from the token).", valueName: "PEM"))
         var sealCert: String?
 
         @OptionGroup var pkcs11: PKCS11Options
@@ -83,6 +101,7 @@ extension Skillcred {
             guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
             guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
             guard verifyRate > 0 else { throw ValidationError("--verify-rate must be positive") }
+            guard walletRate > 0 else { throw ValidationError("--wallet-rate must be positive") }
             guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be positive") }
             guard verifyQueue >= 0 else { throw ValidationError("--verify-queue must not be negative") }
             guard maxItems > 0 else { throw ValidationError("--max-items must be positive") }
@@ -103,20 +122,24 @@ extension Skillcred {
             // Trust is chosen, never found: no anchor is taken from the working directory.
             let anchors = trustAnchors.map { URL(fileURLWithPath: $0) }
             let seed = FileManager.default.fileExists(atPath: "samples/templates") ? URL(fileURLWithPath: "samples/templates") : nil
-            var configuration = ServiceConfiguration(host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
-                                        publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
-                                        maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
-                                        trustAnchorDirectory: anchors, verifyConcurrency: verifyConcurrency,
-                                        verifyQueueLimit: verifyQueue, templateSeedDirectory: seed,
-                                        timeStampAnchorDirectory: tsaAnchors.map { URL(fileURLWithPath: $0) },
-                                        trustedIssuersFile: trustedIssuers.map { URL(fileURLWithPath: $0) })
+            var configuration = ServiceConfiguration(
+                host: host, port: port, dataDirectory: dataDir, databaseSpec: database,
+                publicBaseURL: publicURL ?? env["SKILLCRED_PUBLIC_URL"], maxBodyBytes: maxBodyBytes,
+                maxJSONDepth: maxJSONDepth, verifyRatePerSecond: verifyRate, verifyBurst: verifyRate * 2,
+                trustAnchorDirectory: anchors, verifyConcurrency: verifyConcurrency,
+                verifyQueueLimit: verifyQueue, templateSeedDirectory: seed,
+                timeStampAnchorDirectory: tsaAnchors.map { URL(fileURLWithPath: $0) },
+                trustedIssuersFile: trustedIssuers.map { URL(fileURLWithPath: $0) })
+            configuration.walletRatePerSecond = walletRate
             configuration.maxItemsPerRequest = maxItems
             configuration.maxAnswerBytes = maxAnswerBytes
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
             if let sealKey {
-                guard PKCS11Options.isTokenKey(sealKey) else { throw CLIFailure("--seal-key \(sealKey): expected a pkcs11: URI (a key file e-seal goes in DATA_DIR/keys/seal.pem)") }
+                guard PKCS11Options.isTokenKey(sealKey) else {
+                    throw CLIFailure("--seal-key \(sealKey): expected a pkcs11: URI (a key file e-seal goes in DATA_DIR/keys/seal.pem)")
+                }
                 configuration.sealer = try pkcs11.sealer(sealKey, chainPEMPath: sealCert)
             } else if sealCert != nil {
                 throw CLIFailure("--seal-cert needs --seal-key pkcs11:…")
@@ -134,15 +157,18 @@ extension Skillcred {
             umask(0o077)
             raiseOpenFileLimit()
             do { prepared = try await ServiceSetup.prepare(config) } catch {
-                throw CLIFailure("cannot prepare \(config.dataDirectory.path): \(RegistryConnection.redact(String(describing: error), spec: config.databaseSpec))")
+                throw CLIFailure(
+                    "cannot prepare \(config.dataDirectory.path): \(RegistryConnection.redact(String(describing: error), spec: config.databaseSpec))")
             }
             let state = prepared.state
             for warning in prepared.permissionWarnings { say("skillcred: warning: \(warning)") }
-            let firstStart = prepared.createdIssuerKey || prepared.demoToken != nil || prepared.createdECDSAKey
+            let firstStart =
+                prepared.createdIssuerKey || prepared.demoToken != nil || prepared.createdECDSAKey
                 || prepared.createdSealSubject != nil || !prepared.seededTemplates.isEmpty
             if firstStart {
                 let keys = config.dataDirectory.appendingPathComponent("keys")
-                say("""
+                say(
+                    """
                     ================================================================================
                     skillcred: first start — created a DEMO set-up in \(config.dataDirectory.path)
                     These are for trying things out, not for real credentials.
@@ -151,24 +177,29 @@ extension Skillcred {
                       issuer:       \(state.issuerDID)
                     """)
                 if prepared.createdECDSAKey, let did = state.ecdsaIssuerDID {
-                    say("""
+                    say(
+                        """
                           P-256 key:    \(keys.appendingPathComponent("\(ServiceSetup.ecdsaKeyName).pem").path) (ecdsa-* suites, mode 0600)
                           P-256 issuer: \(did)
                         """)
                 }
                 if let subject = prepared.createdSealSubject {
                     let seal = config.dataDirectory.appendingPathComponent("seal")
-                    say("""
+                    say(
+                        """
                           demo e-seal:  \(subject)
                                         \(seal.appendingPathComponent(ServiceSetup.sealChainFile).path) (signed by the demo CA \(seal.appendingPathComponent(ServiceSetup.demoCAFile).path),
                                          which this service trusts), key \(keys.appendingPathComponent("\(ServiceSetup.sealKeyName).pem").path) (mode 0600)
                         """)
                 }
                 if !prepared.seededTemplates.isEmpty {
-                    say("  templates:    \(prepared.seededTemplates.joined(separator: ", ")) (copied from samples/templates into \(state.templateDirectory.path))")
+                    say(
+                        "  templates:    \(prepared.seededTemplates.joined(separator: ", ")) (copied from samples/templates into \(state.templateDirectory.path))"
+                    )
                 }
                 if let token = prepared.demoToken {
-                    say("""
+                    say(
+                        """
                           demo token:   \(token)
                                         (scopes issue + status; shown only now, stored as a SHA-256 hash;
                                          revoke with `skillcred tokens revoke demo`)
@@ -184,6 +215,5 @@ extension Skillcred {
         }
     }
 }
-
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

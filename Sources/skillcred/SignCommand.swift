@@ -18,7 +18,10 @@ extension Skillcred {
                 """
         )
 
-        @Option(help: "Name of the signing key in the keys folder (made with `skillcred keys generate`), or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md).")
+        @Option(
+            help:
+                "Name of the signing key in the keys folder (made with `skillcred keys generate`), or a key on a PKCS#11 token, pkcs11:token=…;object=… (docs/pkcs11.md)."
+        )
         var key: String
 
         @OptionGroup var keys: KeyDirectoryOptions
@@ -95,7 +98,8 @@ extension Skillcred {
                     try IssuerChecks.check(.object(document), cryptosuite: cryptosuite, canonicalizer: canonicalizer)
                 } catch {
                     let lines = error.problems.map { "\(file): \($0.path): \($0.message)" }
-                    throw CLIFailure("refused to sign (an issuer must not secure this credential; --no-check signs it anyway):\n" + lines.joined(separator: "\n"), status: 1)
+                    throw CLIFailure(
+                        "refused to sign (an issuer must not secure this credential; --no-check signs it anyway):\n" + lines.joined(separator: "\n"), status: 1)
                 }
             }
             let signer = DataIntegritySigner(canonicalizer: canonicalizer)

@@ -51,14 +51,16 @@ extension Skillcred.Status {
                 "revoked": .bool(state.revoked),
                 "suspended": .bool(state.suspended),
             ]
-            o["credentialStatus"] = .array(r.statuses.map {
-                ["statusPurpose": .string($0.purpose), "statusListCredential": .string($0.listURL), "statusListIndex": .string(String($0.index))]
-            })
-            o["audit"] = .array(audit.map { e in
-                var entry: JSONObject = ["at": .string(StatusListPublisher.timestamp(e.at)), "action": .string(e.action), "actor": .string(e.actor)]
-                if let reason = e.reason { entry["reason"] = .string(reason) }
-                return .object(entry)
-            })
+            o["credentialStatus"] = .array(
+                r.statuses.map {
+                    ["statusPurpose": .string($0.purpose), "statusListCredential": .string($0.listURL), "statusListIndex": .string(String($0.index))]
+                })
+            o["audit"] = .array(
+                audit.map { e in
+                    var entry: JSONObject = ["at": .string(StatusListPublisher.timestamp(e.at)), "action": .string(e.action), "actor": .string(e.actor)]
+                    if let reason = e.reason { entry["reason"] = .string(reason) }
+                    return .object(entry)
+                })
             say(JSONWriter.string(.object(o), style: .pretty))
         }
     }
@@ -84,7 +86,10 @@ extension Skillcred.Status {
         @Option(help: "Publish only the lists whose URL starts with this base (default: all lists).")
         var statusBaseURL: String?
 
-        @Option(help: "Name of the issuer's signing key in the keys folder, or a pkcs11: URI of a key on a token (for DID issuers' lists; default: the data directory's issuer key, for its own lists).")
+        @Option(
+            help:
+                "Name of the issuer's signing key in the keys folder, or a pkcs11: URI of a key on a token (for DID issuers' lists; default: the data directory's issuer key, for its own lists)."
+        )
         var key: String?
 
         @OptionGroup var keys: KeyDirectoryOptions
@@ -97,7 +102,10 @@ extension Skillcred.Status {
         @Option(help: "Verification method URL for the proof (default: the key's did:key method).")
         var verificationMethod: String?
 
-        @Option(help: ArgumentHelp("EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert, or a pkcs11: URI (default: the data directory's e-seal, made as DEMO material at first use).", valueName: "NAME|URI"))
+        @Option(
+            help: ArgumentHelp(
+                "EDC issuers' lists: the e-seal key, keys/NAME.pem, with --seal-cert, or a pkcs11: URI (default: the data directory's e-seal, made as DEMO material at first use).",
+                valueName: "NAME|URI"))
         var sealKey: String?
 
         @Option(help: ArgumentHelp("EDC issuers' lists: the seal certificate chain of --seal-key, PEM, seal certificate first.", valueName: "PEM"))
@@ -146,7 +154,9 @@ extension Skillcred.Status {
                     if let own = try dataDirectoryIssuerKey(), issuers == [own.did] {
                         chosen = try makeSigner(own.key.key, label: own.key.path, keyName: own.key.path)
                     } else {
-                        throw CLIFailure("the lists of \(issuers.joined(separator: ", ")) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof")
+                        throw CLIFailure(
+                            "the lists of \(issuers.joined(separator: ", ")) need a Data Integrity proof: give --key NAME to sign them, or --unsigned to publish without a proof"
+                        )
                     }
                 }
                 let prove = chosen
@@ -170,7 +180,9 @@ extension Skillcred.Status {
             if signer == nil {
                 how = " (unsigned)"
             } else {
-                how = " (" + [sealedCount > 0 ? "\(sealedCount) sealed with JAdES" : nil, provedCount > 0 ? "\(provedCount) with a Data Integrity proof" : nil]
+                how =
+                    " ("
+                    + [sealedCount > 0 ? "\(sealedCount) sealed with JAdES" : nil, provedCount > 0 ? "\(provedCount) with a Data Integrity proof" : nil]
                     .compactMap { $0 }.joined(separator: ", ") + ")"
             }
             say("published \(lists.count) status list\(lists.count == 1 ? "" : "s")\(lists.isEmpty ? "" : how)")
@@ -219,8 +231,10 @@ extension Skillcred.Status {
                 // A verifier requires the list's issuer to be the credential's issuer, so a list signed by a key
                 // the issuer does not control would be rejected; refuse rather than publish it.
                 if !explicitMethod && list.issuer != did {
-                    throw RegistryError(.publishing, "status list \(list.url) belongs to issuer \(list.issuer), but key `\(keyName)` is \(did); "
-                        + "pass --verification-method with the issuer's method, or use the issuer's key")
+                    throw RegistryError(
+                        .publishing,
+                        "status list \(list.url) belongs to issuer \(list.issuer), but key `\(keyName)` is \(did); "
+                            + "pass --verification-method with the issuer's method, or use the issuer's key")
                 }
                 return try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(to: unsigned, options: options, key: signingKey)
             }

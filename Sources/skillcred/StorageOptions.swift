@@ -13,7 +13,10 @@ import RegistryStores
 struct StorageOptions: ParsableArguments {
     @OptionGroup var data: DataDirectoryOptions
 
-    @Option(name: .customLong("database"), help: ArgumentHelp("The registry: a SQLite file or postgres://user:pass@host:port/db (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).", valueName: "SPEC"))
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "The registry: a SQLite file or postgres://user:pass@host:port/db (env SKILLCRED_DATABASE; default DATA_DIR/registry.sqlite).", valueName: "SPEC"))
     var database: String?
 
     /// The registry spec in force: `--database`, else the environment, else the data directory's SQLite file.
@@ -28,7 +31,11 @@ struct StorageOptions: ParsableArguments {
 /// `--data-dir DIR`: where the default issuer key and e-seal live — those of `skillcred serve`, made as DEMO material
 /// at first use and reused afterwards. No key is committed to the repository: every clone makes its own.
 struct DataDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the issuer's state lives: the registry and the default issuer key and e-seal (made as DEMO material at first use, files 0600, folders 0700) (env SKILLCRED_DATA_DIR; default skillcred-data).", valueName: "DIR"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Where the issuer's state lives: the registry and the default issuer key and e-seal (made as DEMO material at first use, files 0600, folders 0700) (env SKILLCRED_DATA_DIR; default skillcred-data).",
+            valueName: "DIR"))
     var dataDir: String?
 
     /// The data directory in force after the environment and the default are applied.
@@ -46,7 +53,8 @@ struct DataDirectoryOptions: ParsableArguments {
         let seal: IssuingDataDirectory.Seal
         do { seal = try data.loadOrCreateSeal() } catch { throw CLIFailure(error.description) }
         if let made = seal.created {
-            announce("""
+            announce(
+                """
                 skillcred: DEMO — first use: made a demo e-seal in \(path), for trying things out, never for real credentials:
                   seal key:     \(display(seal.keyPath)) (P-256, mode 0600)
                   certificate:  \(display(seal.chainURL.path)) (\(made.sealSubject))
@@ -66,7 +74,8 @@ struct DataDirectoryOptions: ParsableArguments {
         }
         if key.created {
             let did = (try? key.key.publicKey.didKey()) ?? "?"
-            announce("""
+            announce(
+                """
                 skillcred: DEMO — first use: made an issuer key in \(path), for trying things out:
                   issuer key:   \(display(key.path)) (Ed25519, mode 0600)
                   issuer:       \(did) (trusted by nobody unless a trusted-issuer list names it)

@@ -79,7 +79,9 @@ extension Skillcred.TokensCommand {
             let tokens: [APIToken]
             do { tokens = try await registry.apiTokens() } catch { throw CLIFailure(error.message) }
             for t in tokens {
-                say("\(t.name)\t\(t.storedScopes)\tcreated \(XSDDateTime.format(t.createdAt))\t\(t.revokedAt.map { "revoked " + XSDDateTime.format($0) } ?? "active")")
+                say(
+                    "\(t.name)\t\(t.storedScopes)\tcreated \(XSDDateTime.format(t.createdAt))\t\(t.revokedAt.map { "revoked " + XSDDateTime.format($0) } ?? "active")"
+                )
             }
         }
     }

@@ -11,15 +11,17 @@ extension Skillcred {
         static let configuration = CommandConfiguration(
             abstract: "Check EDC credentials against the EDC generic-full profile (ELM 3.2).",
             discussion: """
-            Reports every problem as FILE: $.path: rule: message. Sealed (JAdES) files are checked on \
-            their payload; the seal itself is not verified here. Exit status: 0 all valid, 1 some \
-            invalid, 2 some file unreadable.
-            """
+                Reports every problem as FILE: $.path: rule: message. Sealed (JAdES) files are checked on \
+                their payload; the seal itself is not verified here. Exit status: 0 all valid, 1 some \
+                invalid, 2 some file unreadable.
+                """
         )
 
-        @Option(name: .customLong("esco"), help: ArgumentHelp(
-            "An ESCO skills CSV export (skills_<lang>.csv); repeat for more languages. Skill URIs must then exist in it.",
-            valueName: "FILE"))
+        @Option(
+            name: .customLong("esco"),
+            help: ArgumentHelp(
+                "An ESCO skills CSV export (skills_<lang>.csv); repeat for more languages. Skill URIs must then exist in it.",
+                valueName: "FILE"))
         var escoFiles: [String] = []
 
         @Flag(name: .customLong("json"), help: "Print one JSON report per run instead of text lines.")
@@ -64,23 +66,27 @@ extension Skillcred {
                         "packaging": .string(document.packaging.rawValue),
                         "conforms": .bool(report.conforms),
                         "findings": .array(shown.map(\.jsonValue)),
-                        "skills": .array(listSkills ? OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog).map {
-                            ["path": .string($0.path.description), "uri": .string($0.skillURI), "labels": $0.labels.jsonValue]
-                        } : []),
+                        "skills": .array(
+                            listSkills
+                                ? OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog).map {
+                                    ["path": .string($0.path.description), "uri": .string($0.skillURI), "labels": $0.labels.jsonValue]
+                                } : []),
                     ])
                 } else {
                     if listSkills {
                         for s in OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog) {
                             let labels = s.labels.entries.map { "\($0.language) \"\($0.text)\"" }.joined(separator: "; ")
                             let outcome = s.outcomeTitle?.text() ?? "learning outcome"
-                            out += "\(file): \(s.path): skill: \(outcome) → \(s.skillURI) \(labels)\(s.labelsFromCatalog || catalog == nil ? "" : " (not in the ESCO export)")\n"
+                            out +=
+                                "\(file): \(s.path): skill: \(outcome) → \(s.skillURI) \(labels)\(s.labelsFromCatalog || catalog == nil ? "" : " (not in the ESCO export)")\n"
                         }
                     }
                     for f in shown {
                         let tag = f.severity == .warning ? "warning: " : ""
                         out += "\(file): \(f.path): \(tag)\(f.rule): \(f.message)\n"
                     }
-                    out += "\(file): \(report.conforms ? "valid" : "INVALID") (\(report.violations.count) violation\(report.violations.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s"))\n"
+                    out +=
+                        "\(file): \(report.conforms ? "valid" : "INVALID") (\(report.violations.count) violation\(report.violations.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s"))\n"
                 }
             }
             if json {

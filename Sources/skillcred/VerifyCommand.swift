@@ -28,19 +28,35 @@ extension Skillcred {
                 """
         )
 
-        @Flag(name: .long, help: "Print the VC API VerificationResult JSON instead of the terminal report: one document, an object for one item or an array for several (for large batches, use --json-lines).")
+        @Flag(
+            name: .long,
+            help:
+                "Print the VC API VerificationResult JSON instead of the terminal report: one document, an object for one item or an array for several (for large batches, use --json-lines)."
+        )
         var json = false
 
-        @Flag(name: .long, help: "Print one compact VerificationResult JSON object per line instead of the terminal report, each as soon as its item is done, in input order: the form for large batches.")
+        @Flag(
+            name: .long,
+            help:
+                "Print one compact VerificationResult JSON object per line instead of the terminal report, each as soon as its item is done, in input order: the form for large batches."
+        )
         var jsonLines = false
 
         @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report to FILE.", valueName: "FILE"))
         var html: String?
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors (*.pem, *.crt, *.cer), or one PEM file, for JAdES seal certificates. Nothing is trusted without one.", valueName: "DIR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A folder of PEM trust anchors (*.pem, *.crt, *.cer), or one PEM file, for JAdES seal certificates. Nothing is trusted without one.",
+                valueName: "DIR"))
         var trustAnchors: String?
 
-        @Option(name: .long, help: ArgumentHelp("A folder of PEM trust anchors for time-stamping authorities: a seal's RFC 3161 time-stamp proves when it was made only if its authority chains to one.", valueName: "DIR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A folder of PEM trust anchors for time-stamping authorities: a seal's RFC 3161 time-stamp proves when it was made only if its authority chains to one.",
+                valueName: "DIR"))
         var tsaAnchors: String?
 
         @Option(name: .long, help: ArgumentHelp("A trusted-issuer list (JSON; see docs/trusted-issuers.md).", valueName: "FILE"))
@@ -49,10 +65,16 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("A local mirror of status list credentials, laid out DIR/<host>/<path>.", valueName: "DIR"))
         var statusMirror: String?
 
-        @Flag(name: .long, help: "Fetch status lists, and SD-JWT VC issuers' JWT VC Issuer Metadata, over HTTPS when the local folders lack them (off by default).")
+        @Flag(
+            name: .long,
+            help: "Fetch status lists, and SD-JWT VC issuers' JWT VC Issuer Metadata, over HTTPS when the local folders lack them (off by default).")
         var allowHttpStatus = false
 
-        @Option(name: .long, help: ArgumentHelp("Folder of JWT VC Issuer Metadata for SD-JWT VC issuers with an https iss, mirroring the HTTPS layout: https://issuer.example/tenant → DIR/issuer.example/.well-known/jwt-vc-issuer/tenant.json (see docs/sd-jwt.md).", valueName: "DIR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Folder of JWT VC Issuer Metadata for SD-JWT VC issuers with an https iss, mirroring the HTTPS layout: https://issuer.example/tenant → DIR/issuer.example/.well-known/jwt-vc-issuer/tenant.json (see docs/sd-jwt.md).",
+                valueName: "DIR"))
         var issuerMetadataDir: String?
 
         @Option(name: .long, help: ArgumentHelp("Verify as of this moment (an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z).", valueName: "TIME"))
@@ -67,10 +89,15 @@ extension Skillcred {
         @Option(name: .long, help: ArgumentHelp("Folder of did:web documents: did:web:example.com → DIR/example.com/.well-known/did.json.", valueName: "DIR"))
         var didWebDir: String?
 
-        @Option(name: .long, help: ArgumentHelp("A controller (DID) document JSON file to take verification methods from before any DID method (repeatable).", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("A controller (DID) document JSON file to take verification methods from before any DID method (repeatable).", valueName: "FILE")
+        )
         var controllerDocument: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.", valueName: "DIR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Folder of extra JSON-LD contexts (manifest.json mapping URLs to files), used besides the bundled ones.", valueName: "DIR"))
         var contextDir: String?
 
         @Option(name: .long, help: "The challenge a presentation's proof must carry.")
@@ -131,8 +158,9 @@ extension Skillcred {
             }
             if issuerMetadataDir != nil || allowHttpStatus {
                 // The same network opt-in as status lists: without --allow-http-status nothing is fetched.
-                policy.issuerMetadata = JWTIssuerMetadataResolver(directory: issuerMetadataDir.map { URL(fileURLWithPath: $0) },
-                                                                  fetcher: allowHttpStatus ? SecureFetcher() : nil)
+                policy.issuerMetadata = JWTIssuerMetadataResolver(
+                    directory: issuerMetadataDir.map { URL(fileURLWithPath: $0) },
+                    fetcher: allowHttpStatus ? SecureFetcher() : nil)
             }
             if !esco.isEmpty { policy.escoCatalog = try Validate.loadCatalog(esco) }
             policy.challenge = challenge
@@ -296,7 +324,8 @@ final class HTMLReportStream {
         }
         bodyURL = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-html-\(UUID().uuidString).part")
         guard FileManager.default.createFile(atPath: bodyURL.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: bodyURL.path) else {
+            let handle = FileHandle(forWritingAtPath: bodyURL.path)
+        else {
             throw CLIFailure("--html \(path): cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
         }
         body = handle

@@ -2,8 +2,8 @@ import BundledContexts
 import CredentialJSON
 import Foundation
 import JSONLD
-import Testing
 import TestSupport
+import Testing
 
 /// Each bundled context URL and the official document (under ../shared) it must mean the same as.
 let officialContexts: [(url: String, official: String)] = [
@@ -109,7 +109,8 @@ struct ContextEquivalenceJSONLevelTests {
 
     /// The comparison must notice a changed IRI, a lost coercion, a lost protection and a missing term.
     @Test func comparisonDetectsEachKindOfDifference() throws {
-        let base = #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#
+        let base =
+            #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#
         let variants = [
             #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:x", "@type": "@id"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
             #"{"@context": {"@protected": true, "ex": "https://e.example/#", "a": {"@id": "ex:a"}, "b": {"@id": "ex:b", "@context": {"c": "ex:c"}}}}"#,
@@ -125,13 +126,15 @@ struct ContextEquivalenceJSONLevelTests {
             #expect(!differences.isEmpty, "not detected: \(variant)")
         }
         // Layout and order do not matter, and compact vs absolute IRIs that expand the same are equal.
-        let reordered = #"{"@context": {"b": {"@context": {"c": "https://e.example/#c"}, "@id": "ex:b"}, "a": {"@type": "@id", "@id": "https://e.example/#a"}, "ex": "https://e.example/#", "@protected": true}}"#
+        let reordered =
+            #"{"@context": {"b": {"@context": {"c": "https://e.example/#c"}, "@id": "ex:b"}, "a": {"@type": "@id", "@id": "https://e.example/#a"}, "ex": "https://e.example/#", "@protected": true}}"#
         #expect(try compareShapes(expected, ContextShaper.documentShape(JSONParser.parse(reordered)), path: "test").isEmpty)
     }
 }
 
-@Suite("Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON level)",
-       .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
+@Suite(
+    "Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON level)",
+    .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
 struct OpenBadgesContextJSONLevelTests {
     @Test(arguments: openBadgesContexts.map(\.url))
     func bundledContextDefinesEveryOfficialTermIdentically(url: String) throws {

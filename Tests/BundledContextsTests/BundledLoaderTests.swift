@@ -2,8 +2,8 @@ import BundledContexts
 import CredentialJSON
 import Foundation
 import JSONLD
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Bundled contexts as a JSON-LD document loader", .needsSharedData)
 struct BundledLoaderTests {
@@ -36,7 +36,9 @@ struct BundledLoaderTests {
 
         let loader = try ContextBundle.loader(contextDirectory: folder)
         #expect(try loader.loadDocument(url: "https://ctx.example/extra/v1").document.objectValue?["@context"] != nil)
-        #expect(try loader.loadDocument(url: "https://www.w3.org/ns/credentials/v2").document == ContextBundle.document(for: "https://www.w3.org/ns/credentials/v2"))
+        #expect(
+            try loader.loadDocument(url: "https://www.w3.org/ns/credentials/v2").document == ContextBundle.document(for: "https://www.w3.org/ns/credentials/v2")
+        )
         #expect(throws: JSONLDError.self) { try ContextBundle.loader.loadDocument(url: "https://ctx.example/extra/v1") }
         #expect(try ContextBundle.loader(contextDirectory: nil).urls.sorted() == ContextBundle.urls)
     }

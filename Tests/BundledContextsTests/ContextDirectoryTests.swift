@@ -48,13 +48,14 @@ struct ContextDirectoryTests {
         #expect(try ContextDirectory(directory: url, allowOverridingBundled: true).documents.count == 1)
     }
 
-    @Test(arguments: [
-        ([:], ContextDirectoryError.Code.missingManifest),
-        (["manifest.json": "[]"], .invalidManifest),
-        (["manifest.json": #"{"https://ctx.example/a": "../a.jsonld"}"#], .invalidManifest),
-        (["manifest.json": #"{"https://ctx.example/a": "missing.jsonld"}"#], .unreadableFile),
-        (["manifest.json": #"{"https://ctx.example/a": "a.jsonld"}"#, "a.jsonld": #"{"a": 1}"#], .invalidDocument),
-    ] as [([String: String], ContextDirectoryError.Code)])
+    @Test(
+        arguments: [
+            ([:], ContextDirectoryError.Code.missingManifest),
+            (["manifest.json": "[]"], .invalidManifest),
+            (["manifest.json": #"{"https://ctx.example/a": "../a.jsonld"}"#], .invalidManifest),
+            (["manifest.json": #"{"https://ctx.example/a": "missing.jsonld"}"#], .unreadableFile),
+            (["manifest.json": #"{"https://ctx.example/a": "a.jsonld"}"#, "a.jsonld": #"{"a": 1}"#], .invalidDocument),
+        ] as [([String: String], ContextDirectoryError.Code)])
     func rejectsMalformedDirectoriesWithACode(files: [String: String], code: ContextDirectoryError.Code) throws {
         let url = try directory(files)
         defer { try? FileManager.default.removeItem(at: url) }

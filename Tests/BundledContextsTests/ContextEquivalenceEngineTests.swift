@@ -2,8 +2,8 @@ import BundledContexts
 import CredentialJSON
 import Foundation
 import JSONLD
-import Testing
 import TestSupport
+import Testing
 
 /// Processes our context and the official one with the JSON-LD engine and compares the resulting
 /// active contexts term by term, then each scoped context the same way, recursively.
@@ -55,7 +55,8 @@ struct ContextEquivalenceEngineTests {
     ])
     func comparisonDetectsADifference(variant: String) throws {
         let url = "https://e.example/context"
-        let base = #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#
+        let base =
+            #"{"@context": {"@protected": true, "a": {"@id": "https://e.example/#a", "@type": "@id"}, "b": {"@id": "https://e.example/#b", "@context": {"c": "https://e.example/#c"}}}}"#
         let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader([url: try JSONParser.parse(base)]))
         let ours = JSONLDOptions(documentLoader: StaticDocumentLoader([url: try JSONParser.parse(variant)]))
         var comparison = ActiveContextComparison(theirs: theirs, ours: ours)
@@ -73,8 +74,9 @@ struct ContextEquivalenceEngineTests {
 }
 
 /// The Open Badges 3.0 and CLR 2.0 contexts against the official copies openbadgeslib ships, processed by the engine.
-@Suite("Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON-LD engine)",
-       .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
+@Suite(
+    "Bundled Open Badges contexts: same meaning as openbadgeslib's official copies (JSON-LD engine)",
+    .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
 struct OpenBadgesContextEngineTests {
     @Test func processedContextsAgreeTermByTerm() throws {
         let theirs = JSONLDOptions(documentLoader: StaticDocumentLoader(try openBadgesOfficialDocuments()))
@@ -91,7 +93,9 @@ struct OpenBadgesContextEngineTests {
             terms += comparison.termsCompared
             print("\(url): \(comparison.termsCompared) term definitions compared in \(comparison.scopesCompared) scopes")
         }
-        print("bundled Open Badges contexts vs openbadgeslib's official copies: \(passed) passed, \(openBadgesContexts.count - passed) failed, \(terms) term definitions")
+        print(
+            "bundled Open Badges contexts vs openbadgeslib's official copies: \(passed) passed, \(openBadgesContexts.count - passed) failed, \(terms) term definitions"
+        )
     }
 
     /// Used after the VC 2.0 context (which protects `name`, `description`, `id`, `type`), each revision must
@@ -176,7 +180,8 @@ struct ActiveContextComparison {
             // expansion, but the public processContext does not take the override flag: when both
             // sides fail for that reason, compare the scoped contexts on their own instead.
             if case .failure(let eError) = eScoped, case .failure(let aError) = aScoped, eError.code == aError.code,
-               [JSONLDError.Code.protectedTermRedefinition, .invalidContextNullification].contains(eError.code) {
+                [JSONLDError.Code.protectedTermRedefinition, .invalidContextNullification].contains(eError.code)
+            {
                 eScoped = process(eLocal, onto: ActiveContext(base: nil), base: e.baseURL, options: theirs)
                 aScoped = process(aLocal, onto: ActiveContext(base: nil), base: a.baseURL, options: ours)
             }

@@ -41,7 +41,9 @@ indirect enum ScopedShape: Equatable {
 enum ShapeError: Error, CustomStringConvertible {
     case unexpected(path: String, what: String)
     var description: String {
-        switch self { case .unexpected(let path, let what): "\(path): \(what)" }
+        switch self {
+        case .unexpected(let path, let what): "\(path): \(what)"
+        }
     }
 }
 

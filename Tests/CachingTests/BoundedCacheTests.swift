@@ -32,9 +32,9 @@ struct BoundedCacheTests {
     @Test func aFullCacheDropsTheOldestStoredAndAReplacedKeyCountsAsNew() {
         let cache = BoundedCache<Int, Int>(capacity: 3)
         for k in 0..<3 { cache.store(k, for: k) }
-        cache.store(10, for: 0)              // replacing does not evict and makes 0 the newest
+        cache.store(10, for: 0)  // replacing does not evict and makes 0 the newest
         #expect(cache.count == 3)
-        cache.store(3, for: 3)               // evicts 1, the oldest stored
+        cache.store(3, for: 3)  // evicts 1, the oldest stored
         #expect(cache.value(for: 1) == nil)
         #expect(cache.value(for: 0) == 10 && cache.value(for: 2) == 2 && cache.value(for: 3) == 3)
     }

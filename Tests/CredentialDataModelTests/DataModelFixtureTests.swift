@@ -1,8 +1,8 @@
 import CredentialDataModel
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The W3C VC test-suite fixtures, checked the way the suites use them: credentials are issue
 /// requests (the suite fills `issuer` unless the fixture sets it), presentations are verified.
@@ -31,7 +31,8 @@ struct DataModelFixtureTests {
     }
 
     @Test func vcDataModel2FixturesAreAcceptedOrRejectedAsNamed() throws {
-        let all = try fixtures("test-suites/vc-data-model-2.0/tests/input")
+        let all =
+            try fixtures("test-suites/vc-data-model-2.0/tests/input")
             + (try fixtures("test-suites/vc-data-model-2.0/tests/input/names-and-descriptions"))
         guard !all.isEmpty else { return }
         var passed = 0, failed = 0, deferred = 0

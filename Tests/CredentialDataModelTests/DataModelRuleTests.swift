@@ -36,10 +36,11 @@ struct DataModelRuleTests {
             o["validUntil"] = "2025-01-02T00:00:00+01:00"
         }
         #expect(v.map(\.rule) == [.validityPeriod])
-        #expect(violations { o in
-            o["validFrom"] = "2025-01-02T00:00:00Z"
-            o["validUntil"] = "2025-01-02T00:00:00-01:00"
-        }.isEmpty)
+        #expect(
+            violations { o in
+                o["validFrom"] = "2025-01-02T00:00:00Z"
+                o["validUntil"] = "2025-01-02T00:00:00-01:00"
+            }.isEmpty)
     }
 
     @Test(arguments: ["https ://x", "no-scheme", ":x", "1http://x", "http://exa mple", "http:"])
@@ -68,10 +69,15 @@ struct DataModelRuleTests {
         let vp: JSONValue = [
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiablePresentation"],
-            "verifiableCredential": [.object(base), ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]], "https://example.org/vc/1"],
+            "verifiableCredential": [
+                .object(base), ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]], "https://example.org/vc/1",
+            ],
         ]
         let v = DataModelValidator().validatePresentation(vp)
-        #expect(Set(v.map(\.path.description)) == ["$.verifiableCredential[1].issuer", "$.verifiableCredential[1].credentialSubject",
-                                                   "$.verifiableCredential[2]"])
+        #expect(
+            Set(v.map(\.path.description)) == [
+                "$.verifiableCredential[1].issuer", "$.verifiableCredential[1].credentialSubject",
+                "$.verifiableCredential[2]",
+            ])
     }
 }

@@ -11,8 +11,8 @@ import LearningModel
 import ProfileValidation
 import RegistrySQLite
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// Paths of the committed samples.
 enum Samples {
@@ -48,21 +48,23 @@ struct Workspace {
 struct RecipientValidationTests {
     @Test func brokenCSVReportsEveryProblemWithLineColumnAndReason() throws {
         let template = try Samples.template("micro-credential")
-        let result = try Recipients.validate(csv: try Samples.bytes("samples/recipients-broken.csv"), name: "broken.csv",
-                                             template: template, today: ISO8601DateFormatter().date(from: "2026-11-28T00:00:00Z")!)
+        let result = try Recipients.validate(
+            csv: try Samples.bytes("samples/recipients-broken.csv"), name: "broken.csv",
+            template: template, today: ISO8601DateFormatter().date(from: "2026-11-28T00:00:00Z")!)
         let found = result.problems.map { "\($0.line) \($0.column) \($0.code.rawValue)" }
-        #expect(found == [
-            "3 familyName missingValue",
-            "3 dateOfBirth invalidDate",
-            "3 email invalidEmail",
-            "4 grade missingValue",
-            "5 id duplicateID",
-            "5 date futureDate",
-            "6 id invalidID",
-            "6 dateOfBirth invalidDate",
-            "7 * fieldCount",
-            "7 project missingValue",
-        ])
+        #expect(
+            found == [
+                "3 familyName missingValue",
+                "3 dateOfBirth invalidDate",
+                "3 email invalidEmail",
+                "4 grade missingValue",
+                "5 id duplicateID",
+                "5 date futureDate",
+                "6 id invalidID",
+                "6 dateOfBirth invalidDate",
+                "7 * fieldCount",
+                "7 project missingValue",
+            ])
         #expect(result.validRows.map(\.id) == ["L-0001"])
         #expect(result.invalidRowCount == 5)
         #expect(!result.stoppedEarly)
@@ -72,8 +74,9 @@ struct RecipientValidationTests {
 
     @Test func maxErrorsStopsValidationEarly() throws {
         let template = try Samples.template("micro-credential")
-        let result = try Recipients.validate(csv: try Samples.bytes("samples/recipients-broken.csv"), name: "broken.csv",
-                                             template: template, maxErrors: 2)
+        let result = try Recipients.validate(
+            csv: try Samples.bytes("samples/recipients-broken.csv"), name: "broken.csv",
+            template: template, maxErrors: 2)
         #expect(result.problems.count == 2)
         #expect(result.stoppedEarly)
     }
@@ -100,14 +103,16 @@ struct RecipientValidationTests {
         bad["project"] = nil
         let result = Recipients.validate(values: bad, template: template, today: today)
         #expect(result.validRows.isEmpty)
-        #expect(result.problems.map { "\($0.column) \($0.code.rawValue)" } == [
-            "project missingValue", "id invalidID", "dateOfBirth invalidDate", "date futureDate",
-        ])
+        #expect(
+            result.problems.map { "\($0.column) \($0.code.rawValue)" } == [
+                "project missingValue", "id invalidID", "dateOfBirth invalidDate", "date futureDate",
+            ])
     }
 
     @Test func theSampleRecipientsAreAllValid() throws {
-        let result = try Recipients.validate(csv: try Samples.bytes("samples/recipients.csv"), name: "recipients.csv",
-                                             template: try Samples.template("micro-credential"))
+        let result = try Recipients.validate(
+            csv: try Samples.bytes("samples/recipients.csv"), name: "recipients.csv",
+            template: try Samples.template("micro-credential"))
         #expect(result.problems.isEmpty, "\(result.problems)")
         #expect(result.validRows.count == 20)
     }
@@ -116,7 +121,8 @@ struct RecipientValidationTests {
 @Suite("Credential templates")
 struct TemplateTests {
     @Test func templateErrorsNameTheJSONPath() throws {
-        let text = #"{"id": "t", "languages": ["en"], "title": {"en": "T"}, "learningOutcomes": [{"title": {"en": "x"}, "escoSkill": "http://example.org/skill", "skillLabel": {"en": "y"}}]}"#
+        let text =
+            #"{"id": "t", "languages": ["en"], "title": {"en": "T"}, "learningOutcomes": [{"title": {"en": "x"}, "escoSkill": "http://example.org/skill", "skillLabel": {"en": "y"}}]}"#
         #expect {
             _ = try CredentialTemplate.parse(Array(text.utf8), name: "t.json") { _ throws(IssuanceError) in [] }
         } throws: { ($0 as? IssuanceError)?.location == "t.json: $.learningOutcomes[0].escoSkill" }
@@ -141,18 +147,23 @@ struct TemplateTests {
         #expect(template.placeholders == ["grade", "project"])
         #expect(template.skillsMissing(from: catalog, templateName: "t").isEmpty)
         var partial = ESCOCatalog()
-        try partial.load(csv: Array(try Samples.bytes("samples/esco/skills_en.csv").split(separator: 0x0A).prefix(3).joined(separator: [0x0A])),
-                         language: "en", source: "partial.csv")
+        try partial.load(
+            csv: Array(try Samples.bytes("samples/esco/skills_en.csv").split(separator: 0x0A).prefix(3).joined(separator: [0x0A])),
+            language: "en", source: "partial.csv")
         let missing = template.skillsMissing(from: partial, templateName: "t")
-        #expect(missing.map { $0.location ?? "" } == ["t: $.learningOutcomes[0].escoSkill", "t: $.learningOutcomes[2].escoSkill", "t: $.learningOutcomes[3].escoSkill"])
+        #expect(
+            missing.map { $0.location ?? "" } == [
+                "t: $.learningOutcomes[0].escoSkill", "t: $.learningOutcomes[2].escoSkill", "t: $.learningOutcomes[3].escoSkill",
+            ])
     }
 }
 
 @Suite("Bulk issuing", .serialized)
 struct BatchIssuingTests {
     static func rows(_ n: Int) throws -> [RecipientRow] {
-        let result = try Recipients.validate(csv: try Samples.bytes("samples/recipients.csv"), name: "recipients.csv",
-                                             template: try Samples.template("micro-credential"))
+        let result = try Recipients.validate(
+            csv: try Samples.bytes("samples/recipients.csv"), name: "recipients.csv",
+            template: try Samples.template("micro-credential"))
         return Array(result.validRows.prefix(n))
     }
 
@@ -166,8 +177,9 @@ struct BatchIssuingTests {
         defer { ws.remove() }
         let template = try Samples.template("micro-credential")
         let rows = try Self.rows(3)
-        var issuer = BatchIssuer(template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
-                                 registry: try ws.store(), outputDirectory: ws.out)
+        var issuer = BatchIssuer(
+            template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
+            registry: try ws.store(), outputDirectory: ws.out)
         issuer.chunkSize = 2
         let first = try await issuer.issue(rows)
         #expect(first.issued == 3 && first.alreadyIssued == 0)
@@ -247,10 +259,12 @@ struct BatchIssuingTests {
         let issuer = BatchIssuer(template: template, securing: securing, registry: store, outputDirectory: ws.out)
         let rows = try Self.rows(2)
         // A run that reserved both rows, then died before signing.
-        let reserved = try await store.reserve(rows.map {
-            ReservationRequest(issuer: securing.registryIssuer, batch: template.id, rowKey: $0.id, format: "edc-jades",
-                               newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
-        }, policy: issuer.statusPolicy)
+        let reserved = try await store.reserve(
+            rows.map {
+                ReservationRequest(
+                    issuer: securing.registryIssuer, batch: template.id, rowKey: $0.id, format: "edc-jades",
+                    newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
+            }, policy: issuer.statusPolicy)
         try await Task.sleep(for: .milliseconds(1100))
         let summary = try await issuer.issue(rows)
         #expect(summary.issued == 2 && summary.resumed == 2 && summary.alreadyIssued == 0)
@@ -268,8 +282,9 @@ struct BatchIssuingTests {
         defer { ws.remove() }
         let template = try Samples.template("certificate-of-participation")
         let rows = try Recipients.validate(csv: try Samples.bytes("samples/recipients.csv"), name: "r.csv", template: template).validRows
-        let issuer = BatchIssuer(template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
-                                 registry: try ws.store(), outputDirectory: ws.out)
+        let issuer = BatchIssuer(
+            template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
+            registry: try ws.store(), outputDirectory: ws.out)
         let summary = try await issuer.issue(Array(rows.prefix(1)))
         #expect(summary.issued == 1)
         let document = try EDCDocument(bytes: Array(try Data(contentsOf: issuer.outputURL(rowID: rows[0].id))))
@@ -282,8 +297,9 @@ struct BatchIssuingTests {
         defer { ws.remove() }
         var template = try Samples.template("micro-credential")
         template.volumeOfLearning = "60 hours"
-        let issuer = BatchIssuer(template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
-                                 registry: try ws.store(), outputDirectory: ws.out)
+        let issuer = BatchIssuer(
+            template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
+            registry: try ws.store(), outputDirectory: ws.out)
         await #expect {
             _ = try await issuer.issue(try Self.rows(1))
         } throws: { ($0 as? IssuanceError)?.code == .profileViolation }
@@ -306,15 +322,19 @@ struct IssuedEDCSHACLTests {
             let template = try Samples.template(name)
             let rows = try Recipients.validate(csv: try Samples.bytes("samples/recipients.csv"), name: "r.csv", template: template).validRows
             let out = ws.out.appendingPathComponent(name)
-            let issuer = BatchIssuer(template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
-                                     registry: try ws.store(), outputDirectory: out)
+            let issuer = BatchIssuer(
+                template: template, securing: try CredentialSecuring.jades(try Samples.sealer()),
+                registry: try ws.store(), outputDirectory: out)
             _ = try await issuer.issue(Array(rows.prefix(2)))
             paths += rows.prefix(2).map { issuer.outputURL(rowID: $0.id).path }
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
-                             "--shared", SharedData.sharedRoot.path] + paths
+        process.arguments =
+            [
+                SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
+                "--shared", SharedData.sharedRoot.path,
+            ] + paths
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -43,12 +43,12 @@ struct JCSTests {
     /// RFC 8785 §3.2.2 example.
     @Test func canonicalizesTheRFCExample() throws {
         let input = #"""
-        {
-          "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
-          "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
-          "literals": [null, true, false]
-        }
-        """#
+            {
+              "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+              "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+              "literals": [null, true, false]
+            }
+            """#
         let expected = #"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#
         #expect(try JCS.canonicalize(try JSONParser.parse(input)) == expected)
     }
@@ -56,9 +56,9 @@ struct JCSTests {
     /// RFC 8785 §3.2.3: members sort by UTF-16 code units, so the emoji (a surrogate pair) sorts before U+FB33.
     @Test func sortsMembersByUTF16CodeUnits() throws {
         let input = #"""
-        {"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One",
-         "\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}
-        """#
+            {"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One",
+             "\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}
+            """#
         let out = try JCS.canonicalize(try JSONParser.parse(input))
         let order = try #require(try JSONParser.parse(out).objectValue).keys
         #expect(order == ["\r", "1", "\u{80}", "ö", "€", "😀", "\u{FB33}"])

@@ -20,14 +20,21 @@ struct CredentialOfferStoreTests {
         }
     }
 
-    static func offer(_ store: any RegistryStore, row: String = "L-1", expires: Date = Date().addingTimeInterval(3600),
-                      txCodeHash: String? = nil) async throws -> CredentialOfferRecord {
-        let record = try await store.reserve([ReservationRequest(issuer: "did:example:i", batch: "tpl", rowKey: row, format: "openid4vci",
-                                                                 newCredentialID: "urn:credential:\(UUID())")], policy: StatusAllocationPolicy())[0]
-        return CredentialOfferRecord(id: "offer-\(UUID())", issuer: "did:example:i", batch: "tpl", rowKey: row, credentialID: record.id,
-                                     configurations: ["a", "b"], template: Array("{}".utf8), recipient: Array("{\"id\":\"L-1\"}".utf8),
-                                     preAuthorizedCode: "code-\(UUID())", txCodeHash: txCodeHash, txCodeLength: txCodeHash == nil ? nil : 6,
-                                     expiresAt: expires, createdAt: Date())
+    static func offer(
+        _ store: any RegistryStore, row: String = "L-1", expires: Date = Date().addingTimeInterval(3600),
+        txCodeHash: String? = nil
+    ) async throws -> CredentialOfferRecord {
+        let record = try await store.reserve(
+            [
+                ReservationRequest(
+                    issuer: "did:example:i", batch: "tpl", rowKey: row, format: "openid4vci",
+                    newCredentialID: "urn:credential:\(UUID())")
+            ], policy: StatusAllocationPolicy())[0]
+        return CredentialOfferRecord(
+            id: "offer-\(UUID())", issuer: "did:example:i", batch: "tpl", rowKey: row, credentialID: record.id,
+            configurations: ["a", "b"], template: Array("{}".utf8), recipient: Array("{\"id\":\"L-1\"}".utf8),
+            preAuthorizedCode: "code-\(UUID())", txCodeHash: txCodeHash, txCodeLength: txCodeHash == nil ? nil : 6,
+            expiresAt: expires, createdAt: Date())
     }
 
     @Test(arguments: RegistryEngine.available)
@@ -55,8 +62,10 @@ struct CredentialOfferStoreTests {
         let (a, b) = try Self.pair(engine)
         let offer = try await a.createOffer(try await Self.offer(a)).offer
         let now = Date()
-        async let x = a.redeemPreAuthorizedCode(offer.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "hash-a", tokenExpiresAt: now.addingTimeInterval(300), now: now)
-        async let y = b.redeemPreAuthorizedCode(offer.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "hash-b", tokenExpiresAt: now.addingTimeInterval(300), now: now)
+        async let x = a.redeemPreAuthorizedCode(
+            offer.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "hash-a", tokenExpiresAt: now.addingTimeInterval(300), now: now)
+        async let y = b.redeemPreAuthorizedCode(
+            offer.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "hash-b", tokenExpiresAt: now.addingTimeInterval(300), now: now)
         let outcomes = try await [x, y]
         #expect(outcomes.filter { if case .redeemed = $0 { return true } else { return false } }.count == 1)
         #expect(outcomes.contains(.alreadyRedeemed))
@@ -73,14 +82,21 @@ struct CredentialOfferStoreTests {
         let (a, _) = try Self.pair(engine)
         let now = Date()
         let expired = try await a.createOffer(try await Self.offer(a, row: "L-2", expires: now.addingTimeInterval(-1))).offer
-        #expect(try await a.redeemPreAuthorizedCode(expired.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "h1", tokenExpiresAt: now, now: now) == .expired)
+        #expect(
+            try await a.redeemPreAuthorizedCode(expired.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "h1", tokenExpiresAt: now, now: now) == .expired)
         let guarded = try await a.createOffer(try await Self.offer(a, row: "L-3", txCodeHash: "right")).offer
-        #expect(try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "h2", tokenExpiresAt: now, now: now) == .wrongTransactionCode)
+        #expect(
+            try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: nil, accessTokenHash: "h2", tokenExpiresAt: now, now: now)
+                == .wrongTransactionCode)
         for _ in 0..<4 {
-            #expect(try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: "wrong", accessTokenHash: "h3", tokenExpiresAt: now, now: now) == .wrongTransactionCode)
+            #expect(
+                try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: "wrong", accessTokenHash: "h3", tokenExpiresAt: now, now: now)
+                    == .wrongTransactionCode)
         }
         #expect(try await a.offer(id: guarded.id)?.failedAttempts == 5)
-        #expect(try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: "right", accessTokenHash: "h4", tokenExpiresAt: now, now: now) == .locked)
+        #expect(
+            try await a.redeemPreAuthorizedCode(guarded.preAuthorizedCode, txCodeHash: "right", accessTokenHash: "h4", tokenExpiresAt: now, now: now) == .locked
+        )
     }
 
     @Test(arguments: RegistryEngine.available)

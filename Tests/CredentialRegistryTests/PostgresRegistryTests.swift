@@ -21,7 +21,8 @@ enum PostgresTestServer {
     /// Whether the PostgreSQL suites run; prints why not when they are skipped.
     static let enabled: Bool = {
         if url != nil || isRequired { return true }
-        print("""
+        print(
+            """
             ************************************************************************************
             POSTGRESQL TESTS SKIPPED: SKILLCRED_TEST_POSTGRES_URL is not set.
             Set it to postgres://user:pass@host:port/db (each test uses its own schema), or run
@@ -48,7 +49,6 @@ struct PostgresRegistryTests {
         try await store.waitUntilReady()
         #expect(try await store.statusLists(issuer: nil).isEmpty)
     }
-
 
     @Test func twoInstancesOnOneDatabaseNeverShareAnIndex() async throws {
         let spec = try PostgresTestServer.freshSpec()

@@ -190,8 +190,11 @@ struct RegistryProcessBehaviour {
     }
 }
 
-@Suite("SQLite registry across processes", .enabled(if: RegistryWorker.binary != nil || PostgresTestServer.isRequired,
-                                                     "build registry-worker first (swift build)"))
+@Suite(
+    "SQLite registry across processes",
+    .enabled(
+        if: RegistryWorker.binary != nil || PostgresTestServer.isRequired,
+        "build registry-worker first (swift build)"))
 struct SQLiteProcessTests {
     let behaviour = RegistryProcessBehaviour { SQLiteRegistryTests.temporaryPath() }
 

@@ -13,17 +13,20 @@ struct RegistryRulesTests {
     private func record(revocation: Int = 1, suspension: Int? = 2) -> CredentialRecord {
         var statuses = [StatusAssignment(purpose: "revocation", listURL: "https://l/revocation/1", index: revocation)]
         if let suspension { statuses.append(StatusAssignment(purpose: "suspension", listURL: "https://l/suspension/1", index: suspension)) }
-        return CredentialRecord(id: "urn:uuid:c", issuer: "did:example:i", batch: "b", rowKey: "r", format: "vc2",
-                                state: .issued, statuses: statuses, document: nil, createdAt: Date())
+        return CredentialRecord(
+            id: "urn:uuid:c", issuer: "did:example:i", batch: "b", rowKey: "r", format: "vc2",
+            state: .issued, statuses: statuses, document: nil, createdAt: Date())
     }
 
     @Test func listsAreTakenIssuerByIssuerThenPurposeByPurposeWhateverTheRequestOrder() {
         let policy = StatusAllocationPolicy()
-        let plan = ReservationPlan([request("did:z", 1), request("did:a", 2), request("did:z", 3)],
-                                   existing: [nil, nil, nil], policy: policy)
-        #expect(plan.steps.map { "\($0.issuer) \($0.purpose)" } == [
-            "did:a revocation", "did:a suspension", "did:z revocation", "did:z suspension",
-        ])
+        let plan = ReservationPlan(
+            [request("did:z", 1), request("did:a", 2), request("did:z", 3)],
+            existing: [nil, nil, nil], policy: policy)
+        #expect(
+            plan.steps.map { "\($0.issuer) \($0.purpose)" } == [
+                "did:a revocation", "did:a suspension", "did:z revocation", "did:z suspension",
+            ])
     }
 
     @Test func aRowSeenBeforeKeepsItsRecordAndDrawsNothing() {

@@ -133,8 +133,11 @@ struct RegistryBehaviour {
         try await store.insertAPIToken(token("sis", [.issue], hash: String(repeating: "1", count: 64)))
         try await store.insertAPIToken(token("registrar", [.issue, .status], hash: String(repeating: "2", count: 64)))
         let listed = try await store.apiTokens()
-        #expect(listed == [token("registrar", [.issue, .status], hash: String(repeating: "2", count: 64)),
-                           token("sis", [.issue], hash: String(repeating: "1", count: 64))])
+        #expect(
+            listed == [
+                token("registrar", [.issue, .status], hash: String(repeating: "2", count: 64)),
+                token("sis", [.issue], hash: String(repeating: "1", count: 64)),
+            ])
     }
 
     func aDuplicateTokenNameIsRefused() async throws {
@@ -183,7 +186,10 @@ struct RegistryBehaviour {
         let policy = StatusAllocationPolicy(purposes: ["revocation"], listSize: 1024, fillThreshold: 1)
         let rows = (0..<30).map { request($0, batch: "race") }
         async let a = first.reserve(rows, policy: policy)
-        async let b = second.reserve(rows.map { var r = $0; r.newCredentialID = "urn:uuid:\(UUID().uuidString.lowercased())"; return r }, policy: policy)
+        async let b = second.reserve(
+            rows.map {
+                var r = $0; r.newCredentialID = "urn:uuid:\(UUID().uuidString.lowercased())"; return r
+            }, policy: policy)
         let (ra, rb) = try await (a, b)
         #expect(ra.map(\.id) == rb.map(\.id))
         #expect(ra.map(\.statuses) == rb.map(\.statuses))
@@ -246,17 +252,17 @@ struct RegistryEngineTests {
 
         func run(_ behaviour: RegistryBehaviour) async throws {
             switch self {
-        case .reservesOneEntryPerPurposeInDistinctLists: try await behaviour.reservesOneEntryPerPurposeInDistinctLists()
-        case .reReservingARowReturnsTheSameCredential: try await behaviour.reReservingARowReturnsTheSameCredential()
-        case .completingStoresTheDocument: try await behaviour.completingStoresTheDocument()
-        case .revocationIsFinalAndSuspensionRoundTrips: try await behaviour.revocationIsFinalAndSuspensionRoundTrips()
-        case .unknownCredentialIsNamed: try await behaviour.unknownCredentialIsNamed()
-        case .fullListsRollOverAndNoIndexRepeats: try await behaviour.fullListsRollOverAndNoIndexRepeats()
-        case .reservationsLeaveTheAllocationConsistent: try await behaviour.reservationsLeaveTheAllocationConsistent()
-        case .apiTokensAreStoredAndListedByName: try await behaviour.apiTokensAreStoredAndListedByName()
-        case .aDuplicateTokenNameIsRefused: try await behaviour.aDuplicateTokenNameIsRefused()
-        case .aBadTokenNameIsRefused: try await behaviour.aBadTokenNameIsRefused()
-        case .aTokenIsFoundByHashUntilRevoked: try await behaviour.aTokenIsFoundByHashUntilRevoked()
+            case .reservesOneEntryPerPurposeInDistinctLists: try await behaviour.reservesOneEntryPerPurposeInDistinctLists()
+            case .reReservingARowReturnsTheSameCredential: try await behaviour.reReservingARowReturnsTheSameCredential()
+            case .completingStoresTheDocument: try await behaviour.completingStoresTheDocument()
+            case .revocationIsFinalAndSuspensionRoundTrips: try await behaviour.revocationIsFinalAndSuspensionRoundTrips()
+            case .unknownCredentialIsNamed: try await behaviour.unknownCredentialIsNamed()
+            case .fullListsRollOverAndNoIndexRepeats: try await behaviour.fullListsRollOverAndNoIndexRepeats()
+            case .reservationsLeaveTheAllocationConsistent: try await behaviour.reservationsLeaveTheAllocationConsistent()
+            case .apiTokensAreStoredAndListedByName: try await behaviour.apiTokensAreStoredAndListedByName()
+            case .aDuplicateTokenNameIsRefused: try await behaviour.aDuplicateTokenNameIsRefused()
+            case .aBadTokenNameIsRefused: try await behaviour.aBadTokenNameIsRefused()
+            case .aTokenIsFoundByHashUntilRevoked: try await behaviour.aTokenIsFoundByHashUntilRevoked()
             }
         }
     }
@@ -312,8 +318,9 @@ struct SQLiteRegistryTests {
         #expect(problems.contains("u: index 5 is used but free in the allocation bitmap"))
         #expect(problems.contains { $0.contains("2 indexes marked drawn but 2 held") } == false)
         #expect(ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [0, 1]).problems == [])
-        #expect(ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [0]).problems
-            == ["u: 2 indexes marked drawn but 1 held by credentials"])
+        #expect(
+            ListAllocation(url: "u", size: 16, allocated: bitmap, allocatedCount: 2, usedIndexes: [0]).problems
+                == ["u: 2 indexes marked drawn but 1 held by credentials"])
     }
 
     @Test func reopeningKeepsEverything() async throws {

@@ -60,8 +60,8 @@ struct APITests {
     @Test func issueRefusesUndefinedTermsAndMissingCredential() async throws {
         let s = try await TestService.make()
         let undefined = """
-        {"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"notDefinedAnywhere":"x"}}
-        """
+            {"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"notDefinedAnywhere":"x"}}
+            """
         try await s.app.test(.router) { client in
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer(s.demoToken), body: json(issueBody(undefined))) { r in
                 #expect(r.status == .unprocessableContent)
@@ -141,22 +141,32 @@ struct APITests {
                 #expect(credential["type"]?.asArray.contains(.string("BitstringStatusListCredential")) == true)
                 #expect(credential["proof"] != nil)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"credentialStatus\":{\"type\":\"BitstringStatusListEntry\",\"statusPurpose\":\"suspension\"},\"status\":true}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json(
+                    "{\"credentialId\":\"\(id)\",\"credentialStatus\":{\"type\":\"BitstringStatusListEntry\",\"statusPurpose\":\"suspension\"},\"status\":true}"
+                )
+            ) { r in
                 #expect(r.status == .ok)
                 #expect((try? parse(r.body))?["action"]?.stringValue == "suspend")
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"action\":\"reinstate\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"\(id)\",\"action\":\"reinstate\"}")
+            ) { r in
                 #expect(r.status == .ok)
                 #expect((try? parse(r.body))?["changed"]?.boolValue == true)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"urn:uuid:00000000-0000-0000-0000-000000000000\",\"action\":\"revoke\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"urn:uuid:00000000-0000-0000-0000-000000000000\",\"action\":\"revoke\"}")
+            ) { r in
                 #expect(r.status == .notFound)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"action\":\"explode\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"\(id)\",\"action\":\"explode\"}")
+            ) { r in
                 #expect(r.status == .badRequest)
             }
             try await client.execute(uri: "/status-lists/revocation/99", method: .get) { r in
@@ -186,8 +196,10 @@ struct APITests {
                 #expect(r.status == .noContent)
                 #expect(r.headers[.accessControlAllowOrigin] == "*")
             }
-            try await client.execute(uri: "/credentials/issue", method: .post,
-                                     headers: [.origin: "https://evil.example", .authorization: "Bearer \(s.demoToken)"], body: json(issueBody())) { r in
+            try await client.execute(
+                uri: "/credentials/issue", method: .post,
+                headers: [.origin: "https://evil.example", .authorization: "Bearer \(s.demoToken)"], body: json(issueBody())
+            ) { r in
                 #expect(r.headers[.accessControlAllowOrigin] == nil)
             }
         }

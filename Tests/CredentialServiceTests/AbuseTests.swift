@@ -23,20 +23,28 @@ struct AbuseTests {
                 #expect(r.body.readableBytes < 2_000)
             }
             // The same through the API: a presentation of 150 credentials.
-            let vc: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-                                 "issuer": "did:example:x", "credentialSubject": ["id": "did:example:y"]]
-            let vp: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
-                                 "verifiableCredential": .array(Array(repeating: vc, count: 150))]
+            let vc: JSONValue = [
+                "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                "issuer": "did:example:x", "credentialSubject": ["id": "did:example:y"],
+            ]
+            let vp: JSONValue = [
+                "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                "verifiableCredential": .array(Array(repeating: vc, count: 150)),
+            ]
             let body = JSONWriter.data(.object(["verifiablePresentation": vp]))
             try await client.execute(uri: "/presentations/verify", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: body)) { r in
                 #expect(r.status == .contentTooLarge)
                 #expect((try? parse(r.body))?["instance"]?.stringValue == "$.verifiablePresentation")
             }
             // Within the limit it is verified.
-            let small: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
-                                    "verifiableCredential": .array(Array(repeating: vc, count: 3))]
-            try await client.execute(uri: "/presentations/verify", method: .post, headers: jsonHeaders,
-                                     body: ByteBuffer(bytes: JSONWriter.data(.object(["verifiablePresentation": small])))) { r in
+            let small: JSONValue = [
+                "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                "verifiableCredential": .array(Array(repeating: vc, count: 3)),
+            ]
+            try await client.execute(
+                uri: "/presentations/verify", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(bytes: JSONWriter.data(.object(["verifiablePresentation": small])))
+            ) { r in
                 #expect(r.status == .ok || r.status == .unprocessableContent)
                 #expect((try? parse(r.body))?["credentials"]?.arrayValue?.count == 3)
             }
@@ -48,12 +56,16 @@ struct AbuseTests {
         let s = try await TestService.make { $0.maxAnswerBytes = 64 * 1024 }
         let long = String(repeating: "x", count: 3_000)
         let items = (0..<60).map { i -> JSONValue in
-            ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": .string("did:example:\(long)\(i)"),
-             "credentialSubject": ["id": "did:example:y"]]
+            [
+                "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": .string("did:example:\(long)\(i)"),
+                "credentialSubject": ["id": "did:example:y"],
+            ]
         }
         try await s.app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: [.contentType: "application/json"],
-                                     body: ByteBuffer(bytes: JSONWriter.data(.array(items)))) { r in
+            try await client.execute(
+                uri: "/", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(bytes: JSONWriter.data(.array(items)))
+            ) { r in
                 #expect(r.status == .contentTooLarge)
                 #expect((try? parse(r.body))?["code"]?.stringValue == "answerTooLarge")
             }
@@ -66,20 +78,26 @@ struct AbuseTests {
         let boundary = String(repeating: "b", count: 16_000)
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{}\r\n--\(boundary)--\r\n"
         try await s.app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
-                                     body: ByteBuffer(string: body)) { r in
+            try await client.execute(
+                uri: "/", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                body: ByteBuffer(string: body)
+            ) { r in
                 #expect(r.status == .badRequest)
                 #expect((try? parse(r.body))?["code"]?.stringValue == "invalidBoundary")
             }
             // A body full of near-boundaries is read in one pass and answered.
             let near = String(repeating: "\r\n--boundar", count: 100_000)
-            let (h, b) = ("multipart/form-data; boundary=boundary", "--boundary\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n\(near)\r\n--boundary--\r\n")
+            let (h, b) = (
+                "multipart/form-data; boundary=boundary", "--boundary\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n\(near)\r\n--boundary--\r\n"
+            )
             try await client.execute(uri: "/", method: .post, headers: [.contentType: h], body: ByteBuffer(string: b)) { r in
                 #expect(r.status == .ok)
                 #expect(String(buffer: r.body).contains("Result: Failed"))
             }
-            try await client.execute(uri: "/", method: .post, headers: [.contentType: "multipart/form-data; boundary=x"],
-                                     body: ByteBuffer(string: "--x\r\nBad Header\r\n\r\n")) { r in
+            try await client.execute(
+                uri: "/", method: .post, headers: [.contentType: "multipart/form-data; boundary=x"],
+                body: ByteBuffer(string: "--x\r\nBad Header\r\n\r\n")
+            ) { r in
                 #expect(r.status == .badRequest)
             }
         }

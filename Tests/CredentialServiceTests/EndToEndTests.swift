@@ -16,8 +16,10 @@ struct EndToEndTests {
             try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: body) { r in
                 #expect(r.status == .ok)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\",\"reason\":\"issued in error\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\",\"reason\":\"issued in error\"}")
+            ) { r in
                 #expect(r.status == .ok)
             }
             try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: body) { r in
@@ -27,8 +29,10 @@ struct EndToEndTests {
                 #expect(revocation?["status"]?.stringValue?.lowercased() == "error")
                 #expect(revocation?["reason"]?.stringValue?.contains("revoked") == true)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"credentialStatus\":{\"statusPurpose\":\"revocation\"},\"status\":false}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"\(id)\",\"credentialStatus\":{\"statusPurpose\":\"revocation\"},\"status\":false}")
+            ) { r in
                 #expect(r.status == .unprocessableContent)
             }
         }

@@ -25,9 +25,13 @@ struct ForgeryPKI {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-forgery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let start = now.addingTimeInterval(-10 * Self.year)
-        let caName = try DistinguishedName { CountryName("BE"); OrganizationName("Test Qualified CA"); CommonName("Test Qualified CA for e-seals") }
+        let caName = try DistinguishedName {
+            CountryName("BE"); OrganizationName("Test Qualified CA"); CommonName("Test Qualified CA for e-seals")
+        }
         ca = try Self.caCertificate(name: caName, key: caKey, from: start, until: now.addingTimeInterval(10 * Self.year))
-        let tsaName = try DistinguishedName { CountryName("BE"); OrganizationName("Test TSA Root"); CommonName("Test Time-Stamping Root") }
+        let tsaName = try DistinguishedName {
+            CountryName("BE"); OrganizationName("Test TSA Root"); CommonName("Test Time-Stamping Root")
+        }
         tsaRoot = try Self.caCertificate(name: tsaName, key: tsaRootKey, from: start, until: now.addingTimeInterval(10 * Self.year))
         try write(ca, to: "anchors/ca.pem")
         try write(tsaRoot, to: "tsa-anchors/tsa-root.pem")
@@ -64,8 +68,10 @@ struct ForgeryPKI {
     }
 
     /// An e-seal certificate for an organisation, issued by the trusted CA or, with `selfSigned`, by nobody.
-    func seal(organization: String, identifier: String, selfSigned: Bool = false,
-              from: Date? = nil, until: Date? = nil) throws -> JAdESSealer {
+    func seal(
+        organization: String, identifier: String, selfSigned: Bool = false,
+        from: Date? = nil, until: Date? = nil
+    ) throws -> JAdESSealer {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName([
             RelativeDistinguishedName.Attribute(type: .RDNAttributeType.countryName, printableString: "BE"),
@@ -96,11 +102,16 @@ struct ForgeryPKI {
         let folder = url("tsa-\(name)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let rootKey = rogue ? P256.Signing.PrivateKey() : tsaRootKey
-        let root = rogue ? try Self.caCertificate(name: try DistinguishedName { CommonName("Rogue TSA root \(name)") }, key: rootKey,
-                                                   from: now.addingTimeInterval(-10 * Self.year), until: now.addingTimeInterval(10 * Self.year))
-                         : tsaRoot
+        let root =
+            rogue
+            ? try Self.caCertificate(
+                name: try DistinguishedName { CommonName("Rogue TSA root \(name)") }, key: rootKey,
+                from: now.addingTimeInterval(-10 * Self.year), until: now.addingTimeInterval(10 * Self.year))
+            : tsaRoot
         let key = P256.Signing.PrivateKey()
-        let subject = try DistinguishedName { CountryName("BE"); OrganizationName(rogue ? "Rogue TSA" : "Test TSA"); CommonName("\(name) time-stamping unit") }
+        let subject = try DistinguishedName {
+            CountryName("BE"); OrganizationName(rogue ? "Rogue TSA" : "Test TSA"); CommonName("\(name) time-stamping unit")
+        }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
             notValidBefore: now.addingTimeInterval(-9 * Self.year), notValidAfter: now.addingTimeInterval(9 * Self.year),
@@ -147,8 +158,11 @@ struct ForgeryPKI {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        try Self.run(["faketime", "-f", "@" + formatter.string(from: time), "openssl", "ts", "-reply", "-config", tsa.config.path,
-                      "-queryfile", "q.tsq", "-token_out", "-out", "token.der"], in: work, environment: ["TZ": "UTC"])
+        try Self.run(
+            [
+                "faketime", "-f", "@" + formatter.string(from: time), "openssl", "ts", "-reply", "-config", tsa.config.path,
+                "-queryfile", "q.tsq", "-token_out", "-out", "token.der",
+            ], in: work, environment: ["TZ": "UTC"])
         return Array(try Data(contentsOf: work.appendingPathComponent("token.der")))
     }
 
@@ -183,7 +197,8 @@ func edcPayload(eIDASIdentifier identifier: String) throws -> JSONValue {
     let sealed = try JSONParser.parse(Array(try Data(contentsOf: file)))
     var payload = try JSONParser.parse(Array((sealed["payload"]?.stringValue ?? "").utf8))
     guard case .object(var o) = payload, case .object(var issuer)? = o["issuer"],
-          case .object(var legal)? = issuer["eIDASIdentifier"] else { throw ForgeryPKI.ToolFailure(description: "unexpected sample shape") }
+        case .object(var legal)? = issuer["eIDASIdentifier"]
+    else { throw ForgeryPKI.ToolFailure(description: "unexpected sample shape") }
     legal["notation"] = .string(identifier)
     issuer["eIDASIdentifier"] = .object(legal)
     issuer["id"] = .string("urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef")

@@ -31,29 +31,40 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
     var cases: [ForgeryCase] = []
     let university = try pki.seal(organization: "University of Example", identifier: ForgeryPKI.universityOrg)
     let genuine = try edcPayload(eIDASIdentifier: ForgeryPKI.universityOrg)
-    cases.append(ForgeryCase(name: "genuine EDC sealed under the trusted CA", document: try university.seal(payload: JSONWriter.data(genuine)),
-                             isPresentation: false, challenge: nil, verdict: "Verified", decidingCheck: nil, reasonContains: nil))
+    cases.append(
+        ForgeryCase(
+            name: "genuine EDC sealed under the trusted CA", document: try university.seal(payload: JSONWriter.data(genuine)),
+            isPresentation: false, challenge: nil, verdict: "Verified", decidingCheck: nil, reasonContains: nil))
 
     let evil = try pki.seal(organization: "Evil Corp", identifier: "VATBE-0999999999", selfSigned: true)
-    cases.append(ForgeryCase(name: "self-signed seal over a VC naming a trusted issuer by id",
-                             document: try evil.seal(payload: JSONWriter.data(vc2Payload(issuer: ForgeryPKI.universityDID))),
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "sealed by Evil Corp (VATBE-0999999999), but the credential claims to be issued by did:web:university.example"))
+    cases.append(
+        ForgeryCase(
+            name: "self-signed seal over a VC naming a trusted issuer by id",
+            document: try evil.seal(payload: JSONWriter.data(vc2Payload(issuer: ForgeryPKI.universityDID))),
+            isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
+            reasonContains: "sealed by Evil Corp (VATBE-0999999999), but the credential claims to be issued by did:web:university.example"))
 
     let impostor = try pki.seal(organization: "University of Example", identifier: ForgeryPKI.universityOrg, selfSigned: true)
-    cases.append(ForgeryCase(name: "self-signed certificate claiming a trusted organisationIdentifier, EDC naming it",
-                             document: try impostor.seal(payload: JSONWriter.data(genuine)),
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
-                             reasonContains: "but its certificate is not trusted"))
-    cases.append(ForgeryCase(name: "self-signed certificate claiming a trusted organisationIdentifier, VC naming the trusted id",
-                             document: try impostor.seal(payload: JSONWriter.data(vc2Payload(issuer: ForgeryPKI.universityDID))),
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "The seal does not bind to the issuer"))
+    cases.append(
+        ForgeryCase(
+            name: "self-signed certificate claiming a trusted organisationIdentifier, EDC naming it",
+            document: try impostor.seal(payload: JSONWriter.data(genuine)),
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+            reasonContains: "but its certificate is not trusted"))
+    cases.append(
+        ForgeryCase(
+            name: "self-signed certificate claiming a trusted organisationIdentifier, VC naming the trusted id",
+            document: try impostor.seal(payload: JSONWriter.data(vc2Payload(issuer: ForgeryPKI.universityDID))),
+            isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
+            reasonContains: "The seal does not bind to the issuer"))
 
-    cases.append(ForgeryCase(name: "trusted chain, but the EDC names another organisation",
-                             document: try university.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "VATBE-0555555555"))),
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "but the credential claims to be issued by urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef with eIDAS identifier VATBE-0555555555"))
+    cases.append(
+        ForgeryCase(
+            name: "trusted chain, but the EDC names another organisation",
+            document: try university.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "VATBE-0555555555"))),
+            isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
+            reasonContains:
+                "but the credential claims to be issued by urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef with eIDAS identifier VATBE-0555555555"))
 
     // Another customer of the same trusted CA: its own seal and eIDAS identifier, but University's derived issuer id.
     let other = try pki.seal(organization: "Evil Corp", identifier: "VATBE-0999999999")
@@ -63,47 +74,63 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
         o["issuer"] = .object(issuer)
         spoofed = .object(o)
     }
-    cases.append(ForgeryCase(name: "another customer of the trusted CA claiming the listed organisation's issuer id",
-                             document: try other.seal(payload: JSONWriter.data(spoofed)),
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "which the trusted-issuer list gives to University of Example (e-seal) (VATBE-0123456789)"))
-    cases.append(ForgeryCase(name: "another customer of the trusted CA, not in the trusted-issuer list",
-                             document: try other.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "VATBE-0999999999"))),
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
-                             reasonContains: "Issuer not trusted: urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef is not in the trusted-issuer list"))
+    cases.append(
+        ForgeryCase(
+            name: "another customer of the trusted CA claiming the listed organisation's issuer id",
+            document: try other.seal(payload: JSONWriter.data(spoofed)),
+            isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Seal",
+            reasonContains: "which the trusted-issuer list gives to University of Example (e-seal) (VATBE-0123456789)"))
+    cases.append(
+        ForgeryCase(
+            name: "another customer of the trusted CA, not in the trusted-issuer list",
+            document: try other.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "VATBE-0999999999"))),
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
+            reasonContains: "Issuer not trusted: urn:epass:org:6f1f7d3c-0000-4000-8000-00000000beef is not in the trusted-issuer list"))
 
     // The demo seal a fresh data directory gets at first use (`skillcred issue`, `seal`, `status publish`, `serve`): its
     // own demo CA, whose key is discarded. Nobody trusts it by default, and the verdict says DEMO (checked below).
     let demo = try DemoSeal.make().sealer()
-    cases.append(ForgeryCase(name: "sealed with a generated demo seal (a data directory's first use) under default settings",
-                             document: try demo.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "NTRBE-0000000000"))),
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
-                             reasonContains: "but its certificate is not trusted"))
+    cases.append(
+        ForgeryCase(
+            name: "sealed with a generated demo seal (a data directory's first use) under default settings",
+            document: try demo.seal(payload: JSONWriter.data(try edcPayload(eIDASIdentifier: "NTRBE-0000000000"))),
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+            reasonContains: "but its certificate is not trusted"))
 
     // Expired certificate: valid from 5 to 3 years ago, sigT back-dated into it.
     let year = ForgeryPKI.year
-    let expired = try pki.seal(organization: "University of Example", identifier: ForgeryPKI.universityOrg,
-                               from: pki.now.addingTimeInterval(-5 * year), until: pki.now.addingTimeInterval(-3 * year))
+    let expired = try pki.seal(
+        organization: "University of Example", identifier: ForgeryPKI.universityOrg,
+        from: pki.now.addingTimeInterval(-5 * year), until: pki.now.addingTimeInterval(-3 * year))
     let backdated = pki.now.addingTimeInterval(-4 * year)
     let expiredSeal = try expired.seal(payload: JSONWriter.data(genuine), signingTime: backdated)
-    cases.append(ForgeryCase(name: "expired certificate, back-dated sigT, no time-stamp", document: expiredSeal,
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
-                             reasonContains: "the seal cannot be shown to predate the certificate's expiry"))
+    cases.append(
+        ForgeryCase(
+            name: "expired certificate, back-dated sigT, no time-stamp", document: expiredSeal,
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+            reasonContains: "the seal cannot be shown to predate the certificate's expiry"))
     let rogue = try pki.tsa(named: "rogue", rogue: true)
     let trustedTSA = try pki.tsa(named: "trusted", rogue: false)
     let stampTime = backdated.addingTimeInterval(60)
-    cases.append(ForgeryCase(name: "expired certificate, time-stamp from an untrusted TSA",
-                             document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: rogue, at: stampTime), to: expiredSeal),
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
-                             reasonContains: "no time-stamp from a trusted authority"))
+    cases.append(
+        ForgeryCase(
+            name: "expired certificate, time-stamp from an untrusted TSA",
+            document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: rogue, at: stampTime), to: expiredSeal),
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+            reasonContains: "no time-stamp from a trusted authority"))
     // Anyone may add to a seal's unsigned header: junk there proves nothing, and does not fail a genuine seal.
-    cases.append(ForgeryCase(name: "expired certificate, time-stamp whose imprint does not match",
-                             document: try addingSignatureTimeStamp(try pki.timeStampToken(over: Array("another signature".utf8), by: trustedTSA, at: stampTime), to: expiredSeal),
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
-                             reasonContains: "is not over this seal's signature (its message imprint differs), so it proves nothing"))
-    cases.append(ForgeryCase(name: "expired certificate, trusted time-stamp inside its validity",
-                             document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: trustedTSA, at: stampTime), to: expiredSeal),
-                             isPresentation: false, challenge: nil, verdict: "Verified", decidingCheck: nil, reasonContains: nil))
+    cases.append(
+        ForgeryCase(
+            name: "expired certificate, time-stamp whose imprint does not match",
+            document: try addingSignatureTimeStamp(
+                try pki.timeStampToken(over: Array("another signature".utf8), by: trustedTSA, at: stampTime), to: expiredSeal),
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Seal",
+            reasonContains: "is not over this seal's signature (its message imprint differs), so it proves nothing"))
+    cases.append(
+        ForgeryCase(
+            name: "expired certificate, trusted time-stamp inside its validity",
+            document: try addingSignatureTimeStamp(try pki.timeStampToken(over: signatureValue(expiredSeal), by: trustedTSA, at: stampTime), to: expiredSeal),
+            isPresentation: false, challenge: nil, verdict: "Verified", decidingCheck: nil, reasonContains: nil))
 
     // A presentation with no proof, where the verifier requires a challenge.
     let holder = try PrivateKey.generate(.ed25519)
@@ -116,20 +143,26 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
         "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
         "holder": .string(issuerDID), "verifiableCredential": [selfIssued],
     ]
-    cases.append(ForgeryCase(name: "unsigned presentation where a challenge is required", document: presentation,
-                             isPresentation: true, challenge: "c-8f3a", verdict: "Failed", decidingCheck: "Seal",
-                             reasonContains: "The presentation carries no proof, but a challenge was required"))
+    cases.append(
+        ForgeryCase(
+            name: "unsigned presentation where a challenge is required", document: presentation,
+            isPresentation: true, challenge: "c-8f3a", verdict: "Failed", decidingCheck: "Seal",
+            reasonContains: "The presentation carries no proof, but a challenge was required"))
 
     // A document typed both as a presentation and a credential, signed by its "holder".
     var both = vc2Payload(issuer: ForgeryPKI.universityDID)
     if case .object(var o) = both { o["type"] = ["VerifiablePresentation", "VerifiableCredential"]; o["holder"] = .string(issuerDID); both = .object(o) }
     let signedBoth = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
-        to: both, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: try holder.publicKey.didKeyVerificationMethod(),
-                                        proofPurpose: .authentication),
+        to: both,
+        options: ProofOptions(
+            cryptosuite: .eddsaRdfc2022, verificationMethod: try holder.publicKey.didKeyVerificationMethod(),
+            proofPurpose: .authentication),
         key: try ProofSigningKey(holder))
-    cases.append(ForgeryCase(name: "a document typed both VerifiablePresentation and VerifiableCredential", document: signedBoth,
-                             isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
-                             reasonContains: "typed both VerifiablePresentation and VerifiableCredential"))
+    cases.append(
+        ForgeryCase(
+            name: "a document typed both VerifiablePresentation and VerifiableCredential", document: signedBoth,
+            isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
+            reasonContains: "typed both VerifiablePresentation and VerifiableCredential"))
 
     // A proof over a document that does not say it is a credential: the key binds to no issuer.
     var untyped = vc2Payload(issuer: ForgeryPKI.universityDID)
@@ -138,9 +171,11 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
     let signedUntyped = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
         to: untyped, options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: try attacker.publicKey.didKeyVerificationMethod()),
         key: try ProofSigningKey(attacker))
-    cases.append(ForgeryCase(name: "Data Integrity proof over a document without the credential type, naming a trusted issuer",
-                             document: signedUntyped, isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
-                             reasonContains: "VerifiableCredential"))
+    cases.append(
+        ForgeryCase(
+            name: "Data Integrity proof over a document without the credential type, naming a trusted issuer",
+            document: signedUntyped, isPresentation: false, challenge: nil, verdict: "Failed", decidingCheck: "Format",
+            reasonContains: "VerifiableCredential"))
 
     // Terminal escapes in credential text: the verdict is whatever the evidence says (an unknown issuer: partial).
     let escapes = "\r\u{1B}[2K\u{1B}[1;32m✓ Verified\u{1B}]0;pwned\u{07}\u{1B}[8m\u{202E}"
@@ -148,9 +183,11 @@ func forgeryCases(_ pki: ForgeryPKI) throws -> [ForgeryCase] {
         to: vc2Payload(issuer: issuerDID, name: "Course \(escapes)"),
         options: ProofOptions(cryptosuite: .eddsaRdfc2022, verificationMethod: try holder.publicKey.didKeyVerificationMethod()),
         key: try ProofSigningKey(holder))
-    cases.append(ForgeryCase(name: "terminal escapes in the credential's name", document: shouting,
-                             isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
-                             reasonContains: "Issuer not trusted"))
+    cases.append(
+        ForgeryCase(
+            name: "terminal escapes in the credential's name", document: shouting,
+            isPresentation: false, challenge: nil, verdict: "Partially verified", decidingCheck: "Accreditation",
+            reasonContains: "Issuer not trusted"))
     return cases
 }
 
@@ -171,8 +208,10 @@ func decidingCheck(_ result: JSONValue, verdict: String) -> (name: String, reaso
 struct ForgeryTableTests {
     @Test("Every forgery gets the exact verdict, deciding check and reason, and the four interfaces agree")
     func forgeryTable() async throws {
-        guard ProcessInfo.processInfo.environment["SKILLCRED_REQUIRE_SHARED"] == "1"
-                || FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") else {
+        guard
+            ProcessInfo.processInfo.environment["SKILLCRED_REQUIRE_SHARED"] == "1"
+                || FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")
+        else {
             print("SKIPPED forgery table: faketime is not installed (.ci/run installs it)")
             return
         }
@@ -193,11 +232,14 @@ struct ForgeryTableTests {
             var agreed = 0
             for c in cases {
                 // The library.
-                let policy = VerificationPolicy(trustAnchors: [pki.ca], timeStampAnchors: [pki.tsaRoot], trustedIssuers: trusted,
-                                                challenge: c.challenge)
+                let policy = VerificationPolicy(
+                    trustAnchors: [pki.ca], timeStampAnchors: [pki.tsaRoot], trustedIssuers: trusted,
+                    challenge: c.challenge)
                 let report = try #require(await CredentialVerifier(policy: policy).verify(json: c.document, source: c.name).first)
                 let library = JSONReportRenderer.json(report)
-                #expect(report.status.rawValue == c.verdict, "\(c.name): library says \(report.status.rawValue): \(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+                #expect(
+                    report.status.rawValue == c.verdict,
+                    "\(c.name): library says \(report.status.rawValue): \(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
                 let deciding = decidingCheck(library, verdict: report.status.rawValue)
                 if let name = c.decidingCheck { #expect(deciding?.name == name, "\(c.name): deciding check \(deciding?.name ?? "none")") }
                 if let text = c.reasonContains { #expect(deciding?.reason.contains(text) == true, "\(c.name): reason \(deciding?.reason ?? "none")") }
@@ -206,22 +248,27 @@ struct ForgeryTableTests {
                 }
                 if c.name.hasPrefix("Data Integrity proof over a document without") {
                     // Besides the data model, the proof itself binds to nobody.
-                    #expect(report.check(.seal)?.status == .error && report.check(.seal)?.reason.contains("was not bound to an issuer") == true,
-                            "\(report.check(.seal)?.reason ?? "")")
+                    #expect(
+                        report.check(.seal)?.status == .error && report.check(.seal)?.reason.contains("was not bound to an issuer") == true,
+                        "\(report.check(.seal)?.reason ?? "")")
                 }
 
                 // The API.
                 let member = c.isPresentation ? "verifiablePresentation" : "verifiableCredential"
                 var body: JSONObject = [member: c.document]
                 if let challenge = c.challenge { body["options"] = ["challenge": .string(challenge)] }
-                let api = try await client.execute(uri: c.isPresentation ? "/presentations/verify" : "/credentials/verify", method: .post,
-                                                   headers: jsonHeaders, body: ByteBuffer(bytes: JSONWriter.data(.object(body)))) { r in
+                let api = try await client.execute(
+                    uri: c.isPresentation ? "/presentations/verify" : "/credentials/verify", method: .post,
+                    headers: jsonHeaders, body: ByteBuffer(bytes: JSONWriter.data(.object(body)))
+                ) { r in
                     (r.status, try parse(r.body))
                 }
                 let apiVerdict = api.0 == .unprocessableContent ? "Failed" : (api.1["verdict"]?.stringValue ?? "?")
                 #expect(apiVerdict == c.verdict, "\(c.name): API says \(apiVerdict) (\(api.0))")
                 let apiDeciding = decidingCheck(api.1, verdict: apiVerdict)
-                #expect(apiDeciding?.name == deciding?.name && apiDeciding?.reason == deciding?.reason, "\(c.name): API decides by \(apiDeciding?.reason ?? "none")")
+                #expect(
+                    apiDeciding?.name == deciding?.name && apiDeciding?.reason == deciding?.reason, "\(c.name): API decides by \(apiDeciding?.reason ?? "none")"
+                )
 
                 // The web page.
                 if c.onWebPage {
@@ -234,8 +281,10 @@ struct ForgeryTableTests {
                 // The CLI.
                 let file = pki.url("case-\(agreed).json")
                 try Data(JSONWriter.data(c.document)).write(to: file)
-                var arguments = ["verify", "--json", "--trust-anchors", pki.anchorDirectory.path, "--tsa-anchors", pki.tsaAnchorDirectory.path,
-                                 "--trusted-issuers", pki.trustedIssuersFile.path]
+                var arguments = [
+                    "verify", "--json", "--trust-anchors", pki.anchorDirectory.path, "--tsa-anchors", pki.tsaAnchorDirectory.path,
+                    "--trusted-issuers", pki.trustedIssuersFile.path,
+                ]
                 if let challenge = c.challenge { arguments += ["--challenge", challenge] }
                 let cliArguments = arguments + [file.path]
                 let cli = try await offPool { Result { try CLIProcess.run(cliArguments) } }.get()
@@ -243,12 +292,15 @@ struct ForgeryTableTests {
                 #expect(cliResult["verdict"]?.stringValue == c.verdict, "\(c.name): CLI says \(cliResult["verdict"]?.stringValue ?? cli.stderr)")
                 #expect(cli.status == (c.verdict == "Verified" ? 0 : c.verdict == "Failed" ? 1 : 3))
                 let cliDeciding = decidingCheck(cliResult, verdict: c.verdict)
-                #expect(cliDeciding?.name == deciding?.name && cliDeciding?.reason == deciding?.reason, "\(c.name): CLI decides by \(cliDeciding?.reason ?? "none")")
+                #expect(
+                    cliDeciding?.name == deciding?.name && cliDeciding?.reason == deciding?.reason, "\(c.name): CLI decides by \(cliDeciding?.reason ?? "none")"
+                )
                 if c.name.contains("terminal escapes") {
                     let terminalArguments = arguments.filter { $0 != "--json" } + [file.path]
                     let terminal = try await offPool { Result { try CLIProcess.run(terminalArguments) } }.get()
-                    #expect(!terminal.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || $0.value == 0x202E },
-                            "control characters reached the terminal")
+                    #expect(
+                        !terminal.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || $0.value == 0x202E },
+                        "control characters reached the terminal")
                     #expect(terminal.stdout.contains("␛[1;32m✓ Verified") && terminal.stdout.contains("\\u{202E}"))
                     #expect(terminal.stdout.hasPrefix("◐ Partially verified"))
                 }
@@ -289,8 +341,9 @@ enum CLIProcess {
         reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: errData.wait(), as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 
     final class Box: @unchecked Sendable {

@@ -10,9 +10,9 @@ import Testing
 
 /// The first learner of samples/recipients.csv, as a JSON recipient record.
 let amira = """
-{"id":"L-0001","givenName":"Amira","familyName":"Haddad","dateOfBirth":"1985-03-13","email":"amira.1@learner.example",
- "grade":"Merit","date":"2026-06-11","project":"Library loans forecast"}
-"""
+    {"id":"L-0001","givenName":"Amira","familyName":"Haddad","dateOfBirth":"1985-03-13","email":"amira.1@learner.example",
+     "grade":"Merit","date":"2026-06-11","project":"Library loans forecast"}
+    """
 
 func templateBody(template: String, recipient: String = amira, options: String = "{}") -> String {
     "{\"template\": \(template), \"recipient\": \(recipient), \"options\": \(options)}"
@@ -62,8 +62,9 @@ struct IssuingTests {
     func namedTemplateIssuesVerifiedCredential(_ format: String) async throws {
         let s = try await TestService.make()
         try await s.app.test(.router) { client in
-            let issued = try await issue(client, token: s.demoToken,
-                                         body: templateBody(template: "\"micro-credential\"", options: "{\"format\": \"\(format)\"}"))
+            let issued = try await issue(
+                client, token: s.demoToken,
+                body: templateBody(template: "\"micro-credential\"", options: "{\"format\": \"\(format)\"}"))
             if format == "vc2" {
                 #expect(issued["issuer"]?["id"]?.stringValue == s.state.issuerDID)
                 #expect(issued["proof"]?["cryptosuite"]?.stringValue == "eddsa-rdfc-2022")
@@ -92,19 +93,22 @@ struct IssuingTests {
         }
     }
 
-    @Test("each cryptosuite issues as the did:key of its key and verifies as Verified",
-          arguments: ["ecdsa-rdfc-2019", "eddsa-jcs-2022", "ecdsa-jcs-2019"])
+    @Test(
+        "each cryptosuite issues as the did:key of its key and verifies as Verified",
+        arguments: ["ecdsa-rdfc-2019", "eddsa-jcs-2022", "ecdsa-jcs-2019"])
     func suitesIssueVerifiedCredentials(_ suite: String) async throws {
         let s = try await TestService.make()
         let ecdsa = suite.hasPrefix("ecdsa")
         let expectedIssuer = try #require(ecdsa ? s.state.ecdsaIssuerDID : s.state.issuerDID)
         try await s.app.test(.router) { client in
-            let fromTemplate = try await issue(client, token: s.demoToken,
-                                               body: templateBody(template: "\"micro-credential\"", options: "{\"cryptosuite\": \"\(suite)\"}"))
+            let fromTemplate = try await issue(
+                client, token: s.demoToken,
+                body: templateBody(template: "\"micro-credential\"", options: "{\"cryptosuite\": \"\(suite)\"}"))
             #expect(fromTemplate["issuer"]?["id"]?.stringValue == expectedIssuer)
             #expect(fromTemplate["proof"]?["cryptosuite"]?.stringValue == suite)
-            let posted = try await issue(client, token: s.demoToken,
-                                         body: "{\"credential\": \(unsignedCredential), \"options\": {\"cryptosuite\": \"\(suite)\"}}")
+            let posted = try await issue(
+                client, token: s.demoToken,
+                body: "{\"credential\": \(unsignedCredential), \"options\": {\"cryptosuite\": \"\(suite)\"}}")
             #expect(posted["issuer"]?.stringValue == expectedIssuer)
             for credential in [fromTemplate, posted] {
                 let result = try await verify(client, credential)
@@ -145,7 +149,8 @@ struct IssuingTests {
                 (amira.replacingOccurrences(of: "\"Merit\"", with: "[\"Merit\"]"), "$.recipient.grade"),
             ]
             for (recipient, path) in cases {
-                let (status, problem) = try await refusal(client, token: s.demoToken, body: templateBody(template: "\"micro-credential\"", recipient: recipient))
+                let (status, problem) = try await refusal(
+                    client, token: s.demoToken, body: templateBody(template: "\"micro-credential\"", recipient: recipient))
                 #expect(status == .unprocessableContent, "\(path)")
                 #expect(problem["code"]?.stringValue == "invalidRecipient")
                 #expect(problem["instance"]?.stringValue == path, "\(problem)")
@@ -184,7 +189,10 @@ struct IssuingTests {
             let cases: [(String, String)] = [
                 (templateBody(template: "\"micro-credential\"", options: "{\"cryptosuite\": \"rsa-2048\"}"), "$.options.cryptosuite"),
                 (templateBody(template: "\"micro-credential\"", options: "{\"format\": \"jwt\"}"), "$.options.format"),
-                (templateBody(template: "\"micro-credential\"", options: "{\"format\": \"edc-jades\", \"cryptosuite\": \"eddsa-rdfc-2022\"}"), "$.options.cryptosuite"),
+                (
+                    templateBody(template: "\"micro-credential\"", options: "{\"format\": \"edc-jades\", \"cryptosuite\": \"eddsa-rdfc-2022\"}"),
+                    "$.options.cryptosuite"
+                ),
                 ("{\"credential\": \(unsignedCredential), \"options\": {\"cryptosuite\": \"bbs-2023\"}}", "$.options.cryptosuite"),
                 ("{\"credential\": \(unsignedCredential), \"options\": {\"format\": \"edc-jades\"}}", "$.options.format"),
             ]
@@ -199,8 +207,9 @@ struct IssuingTests {
     @Test func edcStatusListIsServedAndRevocationShows() async throws {
         let s = try await TestService.make()
         try await s.app.test(.router) { client in
-            let sealed = try await issue(client, token: s.demoToken,
-                                         body: templateBody(template: "\"micro-credential\"", options: "{\"format\": \"edc-jades\"}"))
+            let sealed = try await issue(
+                client, token: s.demoToken,
+                body: templateBody(template: "\"micro-credential\"", options: "{\"format\": \"edc-jades\"}"))
             let edc = try JSONParser.parse(Array(try #require(sealed["payload"]?.stringValue).utf8))
             let id = try #require(edc["id"]?.stringValue)
             let list = try #require(edc["credentialStatus"]?["statusListCredential"]?.stringValue)
@@ -223,8 +232,10 @@ struct IssuingTests {
             #expect(listSeal?["reason"]?.stringValue?.contains("The seal is intact") == true)
             let sealer = { (r: JSONValue?) in r?["details"]?.asArray.first { $0.stringValue?.hasPrefix("Sealed by:") == true } }
             #expect(sealer(listSeal) != nil && sealer(listSeal) == sealer(edcSeal))
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"credentialId\":\"\(id)\",\"action\":\"revoke\"}")
+            ) { r in
                 #expect(r.status == .ok)
             }
             let result = try await verify(client, sealed)

@@ -31,10 +31,11 @@ struct OpenAPIAndPageTests {
         let s = try await TestService.make()
         let router = CredentialServiceRoutes.router(state: s.state)
         // OPTIONS routes are the CORS preflight answers of the public group, not operations.
-        let routes = Set(router.routes.filter { $0.method != .options }.map { route -> String in
-            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-            return "\(route.method.rawValue) /\(path)"
-        })
+        let routes = Set(
+            router.routes.filter { $0.method != .options }.map { route -> String in
+                let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                return "\(route.method.rawValue) /\(path)"
+            })
         let documented = Self.documentedOperations()
         #expect(routes.count >= 9)
         #expect(routes == documented, "only in router: \(routes.subtracting(documented)); only in document: \(documented.subtracting(routes))")
@@ -70,7 +71,8 @@ struct OpenAPIAndPageTests {
 
     static func multipart(file: String) -> (HTTPFields, ByteBuffer) {
         let boundary = "----skillcredtest"
-        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\"\r\nContent-Type: application/json\r\n\r\n\(file)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n\r\n--\(boundary)--\r\n"
+        let body =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\"\r\nContent-Type: application/json\r\n\r\n\(file)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n\r\n--\(boundary)--\r\n"
         return ([.contentType: "multipart/form-data; boundary=\(boundary)"], ByteBuffer(string: body))
     }
 
@@ -92,10 +94,12 @@ struct OpenAPIAndPageTests {
                 #expect(html.contains("Résultat: Échec"))
             }
             let pasted = "json=" + (vc.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            try await client.execute(uri: "/", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: pasted)) { r in
+            try await client.execute(uri: "/", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: pasted)) {
+                r in
                 #expect(String(buffer: r.body).contains("Result: Verified"))
             }
-            try await client.execute(uri: "/", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "json=")) { r in
+            try await client.execute(uri: "/", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "json=")) {
+                r in
                 #expect(r.status == .badRequest)
                 #expect(String(buffer: r.body).contains("role=\"alert\""))
             }

@@ -15,9 +15,10 @@ struct OpenID4VCIRouteTests {
     static let grant = CredentialIssuerDescription.preAuthorizedGrant
 
     func proof(_ key: PrivateKey, nonce: String, audience: String) throws -> String {
-        try SDJWTIssuing.sign(header: ["typ": "openid4vci-proof+jwt", "jwk": .object(key.publicKey.jwk)],
-                              payload: .object(["aud": .string(audience), "iat": .number(JSONNumber(Int(Date().timeIntervalSince1970))), "nonce": .string(nonce)]),
-                              key: key)
+        try SDJWTIssuing.sign(
+            header: ["typ": "openid4vci-proof+jwt", "jwk": .object(key.publicKey.jwk)],
+            payload: .object(["aud": .string(audience), "iat": .number(JSONNumber(Int(Date().timeIntervalSince1970))), "nonce": .string(nonce)]),
+            key: key)
     }
 
     func createOffer(_ client: some TestClientProtocol, token: String, body: String, status: HTTPResponse.Status = .created) async throws -> JSONValue {
@@ -32,10 +33,15 @@ struct OpenID4VCIRouteTests {
         let statusOnly = try await s.token("status-only", [.status])
         try await s.app.test(.router) { client in
             let body = "{\"template\": \"micro-credential\", \"recipient\": \(amira)}"
-            try await client.execute(uri: "/openid4vci/offers", method: .post, headers: jsonHeaders, body: json(body)) { r in #expect(r.status == .unauthorized) }
-            try await client.execute(uri: "/openid4vci/offers", method: .post, headers: bearer(statusOnly), body: json(body)) { r in #expect(r.status == .forbidden) }
-            try await client.execute(uri: "/openid4vci/offers", method: .post, headers: bearer(s.demoToken),
-                                     body: json("{\"template\": \"micro-credential\", \"recipient\": \(amira), \"formats\": [\"mso_mdoc\"]}")) { r in
+            try await client.execute(uri: "/openid4vci/offers", method: .post, headers: jsonHeaders, body: json(body)) { r in #expect(r.status == .unauthorized)
+            }
+            try await client.execute(uri: "/openid4vci/offers", method: .post, headers: bearer(statusOnly), body: json(body)) { r in
+                #expect(r.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/openid4vci/offers", method: .post, headers: bearer(s.demoToken),
+                body: json("{\"template\": \"micro-credential\", \"recipient\": \(amira), \"formats\": [\"mso_mdoc\"]}")
+            ) { r in
                 #expect(r.status == .unprocessableContent)
             }
         }
@@ -50,16 +56,22 @@ struct OpenID4VCIRouteTests {
                 #expect(r.headers[.cacheControl] == "no-store")
             }
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            try await client.execute(uri: "/openid4vci/token", method: .post, headers: form,
-                                     body: json("grant_type=\(Self.grant)&pre-authorized_code=a&pre-authorized_code=b")) { r in
+            try await client.execute(
+                uri: "/openid4vci/token", method: .post, headers: form,
+                body: json("grant_type=\(Self.grant)&pre-authorized_code=a&pre-authorized_code=b")
+            ) { r in
                 #expect((try? parse(r.body))?["error"]?.stringValue == "invalid_request")
             }
-            try await client.execute(uri: "/openid4vci/token", method: .post, headers: form,
-                                     body: json("grant_type=\(Self.grant)&pre-authorized_code=" + String(repeating: "x", count: 70_000))) { r in
+            try await client.execute(
+                uri: "/openid4vci/token", method: .post, headers: form,
+                body: json("grant_type=\(Self.grant)&pre-authorized_code=" + String(repeating: "x", count: 70_000))
+            ) { r in
                 #expect(r.status == .badRequest)
             }
-            try await client.execute(uri: "/openid4vci/credential", method: .post, headers: jsonHeaders,
-                                     body: json("{\"credential_configuration_id\": \"learning_achievement_dc_sd_jwt\"}")) { r in
+            try await client.execute(
+                uri: "/openid4vci/credential", method: .post, headers: jsonHeaders,
+                body: json("{\"credential_configuration_id\": \"learning_achievement_dc_sd_jwt\"}")
+            ) { r in
                 #expect(r.status == .unauthorized)
                 #expect((try? parse(r.body))?["error"]?.stringValue == "invalid_token")
                 #expect(r.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
@@ -71,7 +83,8 @@ struct OpenID4VCIRouteTests {
         let s = try await TestService.make()
         let issuer = s.state.openID4VCI.description.issuer
         try await s.app.test(.router) { client in
-            let made = try await createOffer(client, token: s.demoToken, body: "{\"template\": \"micro-credential\", \"recipient\": \(amira), \"txCode\": true}")
+            let made = try await createOffer(
+                client, token: s.demoToken, body: "{\"template\": \"micro-credential\", \"recipient\": \(amira), \"txCode\": true}")
             let again = try await createOffer(client, token: s.demoToken, body: "{\"template\": \"micro-credential\", \"recipient\": \(amira)}", status: .ok)
             #expect(again["offerId"] == made["offerId"])
             #expect(again["txCode"] == nil)
@@ -91,21 +104,26 @@ struct OpenID4VCIRouteTests {
             let code = try #require(offer["grants"]?[Self.grant]?["pre-authorized_code"]?.stringValue)
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let encoded = Self.grant.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            try await client.execute(uri: "/openid4vci/token", method: .post, headers: form,
-                                     body: json("grant_type=\(encoded)&pre-authorized_code=\(code)&tx_code=000000x")) { r in
+            try await client.execute(
+                uri: "/openid4vci/token", method: .post, headers: form,
+                body: json("grant_type=\(encoded)&pre-authorized_code=\(code)&tx_code=000000x")
+            ) { r in
                 #expect((try? parse(r.body))?["error"]?.stringValue == "invalid_grant")
             }
-            let accessToken = try await client.execute(uri: "/openid4vci/token", method: .post, headers: form,
-                                                       body: json("grant_type=\(encoded)&pre-authorized_code=\(code)&tx_code=\(tx)")) { r in
+            let accessToken = try await client.execute(
+                uri: "/openid4vci/token", method: .post, headers: form,
+                body: json("grant_type=\(encoded)&pre-authorized_code=\(code)&tx_code=\(tx)")
+            ) { r in
                 #expect(r.status == .ok, "\(String(buffer: r.body))")
                 return try #require(try parse(r.body)["access_token"]?.stringValue)
             }
             let nonce = try await client.execute(uri: "/openid4vci/nonce", method: .post) { r in try #require(try parse(r.body)["c_nonce"]?.stringValue) }
             let wallet = try PrivateKey.generate(.p256)
-            let request = JSONWriter.string(.object([
-                "credential_configuration_id": "learning_achievement_dc_sd_jwt",
-                "proofs": .object(["jwt": .array([.string(try proof(wallet, nonce: nonce, audience: issuer))])]),
-            ]))
+            let request = JSONWriter.string(
+                .object([
+                    "credential_configuration_id": "learning_achievement_dc_sd_jwt",
+                    "proofs": .object(["jwt": .array([.string(try proof(wallet, nonce: nonce, audience: issuer))])]),
+                ]))
             let sdJWT = try await client.execute(uri: "/openid4vci/credential", method: .post, headers: bearer(accessToken), body: json(request)) { r in
                 #expect(r.status == .ok, "\(String(buffer: r.body))")
                 return try #require(try parse(r.body)["credentials"]?.arrayValue?.first?["credential"]?.stringValue)
@@ -152,7 +170,9 @@ struct OpenID4VCIRouteTests {
                 #expect(r.headers[.contentType] == "image/png")
                 #expect(Array(r.body.readableBytesView.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
             }
-            for path in ["/offers/unknown", "/openid4vci/offers/unknown", "/openid4vci/offers/..%2F..%2Fetc/qr.png", "/offers/\(String(repeating: "a", count: 100))"] {
+            for path in [
+                "/offers/unknown", "/openid4vci/offers/unknown", "/openid4vci/offers/..%2F..%2Fetc/qr.png", "/offers/\(String(repeating: "a", count: 100))",
+            ] {
                 try await client.execute(uri: path, method: .get) { r in #expect(r.status == .notFound, "\(path)") }
             }
         }
@@ -168,6 +188,28 @@ struct OpenID4VCIRouteTests {
                     #expect((m["credential_issuer"] ?? m["issuer"])?.stringValue == "https://credentials.school.example/tenant")
                 }
                 try await client.execute(uri: "/.well-known/\(name)/other", method: .get) { r in #expect(r.status == .notFound) }
+            }
+        }
+    }
+
+    /// A client flooding the wallet endpoints (each nonce is a registry row) is slowed down like a verifier flood:
+    /// 429 with Retry-After once its bucket is empty, while another client is still served. CORS preflight answers.
+    @Test func theWalletEndpointsAreRateLimitedPerClient() async throws {
+        let s = try await TestService.make { $0.walletRatePerSecond = 1 }
+        try await s.app.test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 {
+                statuses.append(
+                    try await client.execute(uri: "/openid4vci/nonce", method: .post) { r in
+                        if r.status == .tooManyRequests { #expect(r.headers[.retryAfter] == "1") }
+                        return r.status
+                    })
+            }
+            #expect(statuses.prefix(2).allSatisfy { $0 == .ok }, "\(statuses)")
+            #expect(statuses.last == .tooManyRequests, "\(statuses)")
+            try await client.execute(uri: "/openid4vci/nonce", method: .options, headers: [.origin: "https://wallet.example"]) { r in
+                #expect(r.status == .noContent)
+                #expect(r.headers[.accessControlAllowOrigin] == "*")
             }
         }
     }

@@ -25,8 +25,10 @@ struct SecurityTests {
             try await client.execute(uri: "/credentials/issue", method: .post, headers: bearer("sc_not-a-real-token"), body: json(issueBody())) { r in
                 #expect(r.status == .unauthorized)
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(s.demoToken + "x"),
-                                     body: json("{\"credentialId\":\"x\",\"action\":\"revoke\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(s.demoToken + "x"),
+                body: json("{\"credentialId\":\"x\",\"action\":\"revoke\"}")
+            ) { r in
                 #expect(r.status == .unauthorized)
             }
         }
@@ -53,8 +55,10 @@ struct SecurityTests {
                 #expect(r.status == .forbidden)
                 #expect((try? parse(r.body))?["code"]?.stringValue == "insufficientScope")
             }
-            try await client.execute(uri: "/credentials/status", method: .post, headers: bearer(issueOnly),
-                                     body: json("{\"credentialId\":\"x\",\"action\":\"revoke\"}")) { r in
+            try await client.execute(
+                uri: "/credentials/status", method: .post, headers: bearer(issueOnly),
+                body: json("{\"credentialId\":\"x\",\"action\":\"revoke\"}")
+            ) { r in
                 #expect(r.status == .forbidden)
             }
         }

@@ -14,12 +14,15 @@ struct TestService {
     let demoToken: String
     let directory: URL
 
-    static func make(maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000,
-                     adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> TestService {
+    static func make(
+        maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000,
+        adjust: (inout ServiceConfiguration) -> Void = { _ in }
+    ) async throws -> TestService {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-service-\(UUID().uuidString)")
-        var config = ServiceConfiguration(dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
-                                          verifyRatePerSecond: verifyRate, verifyBurst: burst,
-                                          templateSeedDirectory: SharedData.packageRoot.appendingPathComponent("samples/templates"))
+        var config = ServiceConfiguration(
+            dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
+            verifyRatePerSecond: verifyRate, verifyBurst: burst,
+            templateSeedDirectory: SharedData.packageRoot.appendingPathComponent("samples/templates"))
         adjust(&config)
         let prepared = try await ServiceSetup.prepare(config)
         let token = try #require(prepared.demoToken)
@@ -51,11 +54,11 @@ func parse(_ buffer: ByteBuffer) throws -> JSONValue {
 
 /// A small VC 2.0 credential without issuer, proof or status, as a client sends it to be issued.
 let unsignedCredential = """
-{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],
- "type":["VerifiableCredential","ExampleAchievementCredential"],
- "name":"Data Analysis with Python",
- "credentialSubject":{"id":"did:example:learner-1","name":"Alice Example"}}
-"""
+    {"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],
+     "type":["VerifiableCredential","ExampleAchievementCredential"],
+     "name":"Data Analysis with Python",
+     "credentialSubject":{"id":"did:example:learner-1","name":"Alice Example"}}
+    """
 
 func issueBody(_ credential: String = unsignedCredential) -> String { "{\"credential\": \(credential), \"options\": {}}" }
 

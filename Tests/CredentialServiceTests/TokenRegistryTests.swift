@@ -19,22 +19,25 @@ struct TokenRegistryTests {
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
             // Later migrations' tables (OpenID4VCI offers) did not exist then either.
-            try db.execute(sql: """
-                DROP TABLE api_tokens; DROP TABLE openid4vci_access_token; DROP TABLE openid4vci_nonce; DROP TABLE openid4vci_offer;
-                DELETE FROM grdb_migrations WHERE identifier <> 'v1: credentials, status lists, audit log'
-                """)
+            try db.execute(
+                sql: """
+                    DROP TABLE api_tokens; DROP TABLE openid4vci_access_token; DROP TABLE openid4vci_nonce; DROP TABLE openid4vci_offer;
+                    DELETE FROM grdb_migrations WHERE identifier <> 'v1: credentials, status lists, audit log'
+                    """)
             // The table exactly as the service's former SQLiteTokenStore created it.
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS api_tokens (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    scopes TEXT NOT NULL,
-                    hash TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    revoked_at REAL)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS api_tokens (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        scopes TEXT NOT NULL,
+                        hash TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        revoked_at REAL)
+                    """)
             for t in tokens {
-                try db.execute(sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [t.name, t.scopes, Tokens.hash(t.secret), 1_700_000_000.5, t.revokedAt])
+                try db.execute(
+                    sql: "INSERT INTO api_tokens (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [t.name, t.scopes, Tokens.hash(t.secret), 1_700_000_000.5, t.revokedAt])
             }
         }
         try queue.close()

@@ -1,6 +1,7 @@
-@testable import CredentialService
 import Synchronization
 import Testing
+
+@testable import CredentialService
 
 /// The order requests got their slot in.
 final class Arrivals: Sendable {
@@ -40,7 +41,7 @@ struct WorkGateTests {
         let waiter = Task { await gate.enter() }
         await untilQueued(gate, 1)
         #expect(await gate.enter() == false)  // one running, one waiting: the third is refused, not queued
-        gate.leave()                           // hands the slot to the waiter
+        gate.leave()  // hands the slot to the waiter
         #expect(await waiter.value)
         gate.leave()
         #expect(await gate.run { 42 } == 42)

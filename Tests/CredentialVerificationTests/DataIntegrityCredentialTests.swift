@@ -85,7 +85,8 @@ struct DataIntegrityCredentialTests {
 
         let (mirror2, fine) = try revocationSetup(index: 7, revoked: 42)
         defer { try? FileManager.default.removeItem(at: mirror2) }
-        let ok = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror2)))), fine)
+        let ok = try await verifyOne(
+            CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror2)))), fine)
         #expect(ok.check(.revocation)?.status == .ok, "\(ok.check(.revocation)?.reason ?? "")")
         #expect(ok.status == .verified)
 
@@ -95,7 +96,8 @@ struct DataIntegrityCredentialTests {
         #expect(unknown.status == .partiallyVerified)
         let empty = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: empty) }
-        let missing = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: empty)))), fine)
+        let missing = try await verifyOne(
+            CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: empty)))), fine)
         #expect(missing.check(.revocation)?.status == .skipped)
         #expect(missing.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
     }
@@ -105,14 +107,18 @@ struct DataIntegrityCredentialTests {
         let url = "https://status.example/2021/3"
         var bits = Bitstring()
         try bits.setBit(at: 42, to: true)
-        let v1Contexts: JSONValue = ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1",
-                                     "https://w3id.org/security/data-integrity/v2"]
+        let v1Contexts: JSONValue = [
+            "https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1",
+            "https://w3id.org/security/data-integrity/v2",
+        ]
         // The 2021 form: base64url GZIP with no multibase prefix.
         let list: JSONValue = [
             "@context": v1Contexts, "id": .string(url), "type": ["VerifiableCredential", "StatusList2021Credential"],
             "issuer": .string(issuer.did), "issuanceDate": "2024-01-01T00:00:00Z",
-            "credentialSubject": ["id": .string(url + "#list"), "type": "StatusList2021", "statusPurpose": "revocation",
-                                  "encodedList": .string(String(try bits.encoded().dropFirst()))],
+            "credentialSubject": [
+                "id": .string(url + "#list"), "type": "StatusList2021", "statusPurpose": "revocation",
+                "encodedList": .string(String(try bits.encoded().dropFirst())),
+            ],
         ]
         let mirror = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: mirror) }
@@ -121,13 +127,17 @@ struct DataIntegrityCredentialTests {
         try Data(JSONWriter.data(try issuer.sign(list))).write(to: file)
         func credential(index: Int) throws -> JSONValue {
             try issuer.sign([
-                "@context": ["https://www.w3.org/2018/credentials/v1", "https://www.w3.org/2018/credentials/examples/v1",
-                             "https://w3id.org/vc/status-list/2021/v1", "https://w3id.org/security/data-integrity/v2"],
+                "@context": [
+                    "https://www.w3.org/2018/credentials/v1", "https://www.w3.org/2018/credentials/examples/v1",
+                    "https://w3id.org/vc/status-list/2021/v1", "https://w3id.org/security/data-integrity/v2",
+                ],
                 "id": "urn:uuid:0b5f6a4e-0000-4000-8000-000000002021", "type": ["VerifiableCredential", "UniversityDegreeCredential"],
                 "issuer": .string(issuer.did), "issuanceDate": "2025-01-01T00:00:00Z",
                 "credentialSubject": ["id": "did:example:learner", "alumniOf": "Example University"],
-                "credentialStatus": ["id": .string("\(url)#\(index)"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
-                                     "statusListIndex": .string(String(index)), "statusListCredential": .string(url)],
+                "credentialStatus": [
+                    "id": .string("\(url)#\(index)"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
+                    "statusListIndex": .string(String(index)), "statusListCredential": .string(url),
+                ],
             ])
         }
         let verifier = CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))))
@@ -145,7 +155,8 @@ struct DataIntegrityCredentialTests {
     func suspension() async throws {
         let (mirror, suspended) = try revocationSetup(index: 3, revoked: 3, purpose: "suspension")
         defer { try? FileManager.default.removeItem(at: mirror) }
-        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), suspended)
+        let report = try await verifyOne(
+            CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), suspended)
         #expect(report.check(.revocation)?.status == .error)
         #expect(report.check(.revocation)?.reason.contains("suspended") == true)
     }
@@ -158,7 +169,8 @@ struct DataIntegrityCredentialTests {
         let file = try #require(LocalStatusListMirror(directory: mirror).fileURL(for: url))
         let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: "revocation").credential(for: Bitstring())
         try Data(JSONWriter.data(try DemoIssuer().sign(list))).write(to: file)
-        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), credential)
+        let report = try await verifyOne(
+            CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))), credential)
         #expect(report.check(.revocation)?.status != .ok)
         #expect(report.status != .verified)
     }
@@ -170,23 +182,29 @@ struct DataIntegrityCredentialTests {
         #expect(report.check(.validity)?.status == .error)
         #expect(report.check(.validity)?.reason.hasPrefix("Expired") == true)
         #expect(report.status == .failed)
-        let then = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: ISO8601DateFormatter().date(from: "2025-03-01T00:00:00Z")))), expired)
+        let then = try await verifyOne(
+            CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: ISO8601DateFormatter().date(from: "2025-03-01T00:00:00Z")))), expired)
         #expect(then.check(.validity)?.status == .ok)
         #expect(then.status == .verified)
         // 100 s after expiry: within the default 300 s skew, outside a 10 s one.
         let justAfter = ISO8601DateFormatter().date(from: "2025-06-01T00:01:40Z")
         #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: justAfter))), expired).check(.validity)?.status == .ok)
-        #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: justAfter, clockSkew: 10))), expired).check(.validity)?.status == .error)
+        #expect(
+            try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(at: justAfter, clockSkew: 10))), expired).check(.validity)?.status
+                == .error)
         let future = try issuer.sign(issuer.credential(extra: ["validFrom": "2099-01-01T00:00:00Z"]))
         #expect(try await verifyOne(CredentialVerifier(policy: trustingIssuer()), future).check(.validity)?.reason.hasPrefix("Not yet valid") == true)
     }
 
     @Test("Accreditation scope: an EQF level or type outside the trusted issuer's entry is an Error")
     func accreditationScope() async throws {
-        let signed = try issuer.sign(issuer.credential(extra: ["credentialSubject": [
-            "id": "did:example:learner",
-            "achievement": ["type": "Achievement", "name": "Master of Data", "eqfLevel": "http://data.europa.eu/snb/eqf/7"],
-        ]]))
+        let signed = try issuer.sign(
+            issuer.credential(extra: [
+                "credentialSubject": [
+                    "id": "did:example:learner",
+                    "achievement": ["type": "Achievement", "name": "Master of Data", "eqfLevel": "http://data.europa.eu/snb/eqf/7"],
+                ]
+            ]))
         let narrow = TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo College", eqfLevels: [4, 5])])
         let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: narrow)), signed)
         #expect(report.check(.accreditation)?.status == .error, "\(report.check(.accreditation)?.reason ?? "")")
@@ -214,8 +232,9 @@ struct DataIntegrityCredentialTests {
             "verifiableCredential": .array(members),
         ]
         let signedVP = try holder.sign(vp, suite: .eddsaJcs2022, purpose: .authentication, challenge: "c-123", domain: ["employer.example"])
-        let policy = VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo University")]),
-                                        challenge: "c-123", domain: ["employer.example"])
+        let policy = VerificationPolicy(
+            trustedIssuers: TrustedIssuerList(entries: [.init(id: issuer.did, name: "Demo University")]),
+            challenge: "c-123", domain: ["employer.example"])
         let report = try await verifyOne(CredentialVerifier(policy: policy), signedVP)
         #expect(report.kind == .presentation)
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
@@ -237,9 +256,12 @@ struct DataIntegrityCredentialTests {
 
         // Presented by someone who is not the subject.
         let stranger = try DemoIssuer()
-        let stolen = try stranger.sign(["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
-                                        "holder": .string(stranger.did), "verifiableCredential": [vc]],
-                                       suite: .eddsaJcs2022, purpose: .authentication)
+        let stolen = try stranger.sign(
+            [
+                "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                "holder": .string(stranger.did), "verifiableCredential": [vc],
+            ],
+            suite: .eddsaJcs2022, purpose: .authentication)
         let theft = try await verifyOne(CredentialVerifier(policy: VerificationPolicy()), stolen)
         #expect(theft.embedded[0].check(.owner)?.status == .error)
         #expect(theft.status == .failed)
@@ -260,8 +282,10 @@ struct DataIntegrityCredentialTests {
         #expect(report.kind == .envelopedJWT)
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.reason ?? "")")
-        let enveloped: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
-                                    "id": .string("data:application/vc+jwt," + good)]
+        let enveloped: JSONValue = [
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+            "id": .string("data:application/vc+jwt," + good),
+        ]
         #expect(try await verifyOne(CredentialVerifier(), enveloped).check(.seal)?.status == .ok)
         let parts = good.split(separator: ".")
         let none = base64URLEncode(JSONWriter.data(["alg": "none"])) + "." + parts[1] + "."

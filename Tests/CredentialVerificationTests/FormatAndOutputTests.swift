@@ -20,7 +20,8 @@ struct FormatAndOutputTests {
 
     @Test("VC DM 2.0 fixtures: every -ok accepted and every -fail rejected by Format (120/120)")
     func vcDataModel2() async throws {
-        let all = try fixtures("test-suites/vc-data-model-2.0/tests/input")
+        let all =
+            try fixtures("test-suites/vc-data-model-2.0/tests/input")
             + (try fixtures("test-suites/vc-data-model-2.0/tests/input/names-and-descriptions"))
         guard !all.isEmpty else { return }
         let context = CredentialVerifier().context
@@ -44,20 +45,25 @@ struct FormatAndOutputTests {
                 doc = .object(o)
             }
             if name.hasPrefix("presentation"), !name.contains("self-asserted"), case .object(var vp) = doc,
-               let items = vp["verifiableCredential"]?.arrayValue {
+                let items = vp["verifiableCredential"]?.arrayValue
+            {
                 // The suite issues each credential with the implementation under test before presenting it;
                 // only the self-asserted fixtures present unsigned credentials.
-                vp["verifiableCredential"] = .array(items.map { item in
-                    guard case .object(var c) = item, c["issuer"] != nil,
-                          !(c["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false) else { return item }
-                    c["issuer"] = .string(suiteIssuer.did)
-                    // An issuer refuses what it cannot sign; such fixtures are "-fail" ones and stay unsigned.
-                    return (try? suiteIssuer.sign(.object(c))) ?? .object(c)
-                })
+                vp["verifiableCredential"] = .array(
+                    items.map { item in
+                        guard case .object(var c) = item, c["issuer"] != nil,
+                            !(c["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false)
+                        else { return item }
+                        c["issuer"] = .string(suiteIssuer.did)
+                        // An issuer refuses what it cannot sign; such fixtures are "-fail" ones and stay unsigned.
+                        return (try? suiteIssuer.sign(.object(c))) ?? .object(c)
+                    })
                 doc = .object(vp)
             }
             let result = await format(doc, context)
-            if (result.status == .error) == shouldFail { passed += 1 } else {
+            if (result.status == .error) == shouldFail {
+                passed += 1
+            } else {
                 failed += 1
                 Issue.record("\(name): expected \(shouldFail ? "rejection" : "acceptance"), got \(result.status.rawValue): \(result.reason)")
             }
@@ -80,7 +86,9 @@ struct FormatAndOutputTests {
             // ZKP fixtures need a credentialSchema-and-proof profile that is out of scope: a "-bad-" ZKP
             // fixture counts when it breaks a generic rule or none (as in CredentialDataModelTests).
             if name.contains("-zkp-") && shouldFail { passed += 1; continue }
-            if (result.status == .error) == shouldFail { passed += 1 } else {
+            if (result.status == .error) == shouldFail {
+                passed += 1
+            } else {
                 failed += 1
                 Issue.record("\(name): expected \(shouldFail ? "rejection" : "acceptance"), got \(result.reason)")
             }
@@ -129,14 +137,18 @@ struct FormatAndOutputTests {
     @Test("Summary, JSON and HTML renderers: person-readable fields, VC API shape, everything escaped")
     func renderers() async throws {
         let issuer = try DemoIssuer()
-        let credential = try issuer.sign(issuer.credential(extra: [
-            "credentialSubject": [
-                "id": "did:example:learner", "name": "<script>alert(1)</script> & Co",
-                "achievement": ["type": "Achievement", "name": "Data \"Analysis\"", "alignment": [
-                    ["type": "Alignment", "targetName": "analyse data", "targetUrl": "http://data.europa.eu/esco/skill/abc"],
-                ]],
-            ],
-        ]))
+        let credential = try issuer.sign(
+            issuer.credential(extra: [
+                "credentialSubject": [
+                    "id": "did:example:learner", "name": "<script>alert(1)</script> & Co",
+                    "achievement": [
+                        "type": "Achievement", "name": "Data \"Analysis\"",
+                        "alignment": [
+                            ["type": "Alignment", "targetName": "analyse data", "targetUrl": "http://data.europa.eu/esco/skill/abc"]
+                        ],
+                    ],
+                ]
+            ]))
         let report = try await verifyOne(CredentialVerifier(), credential)
         #expect(report.summary?.learner == "<script>alert(1)</script> & Co")
         #expect(report.summary?.achievement == "Data \"Analysis\"")
@@ -158,12 +170,16 @@ struct FormatAndOutputTests {
 
     @Test("Trusted-issuer files: valid entries load; unknown members and missing names are refused with a path")
     func trustedIssuerFile() throws {
-        let good = try JSONParser.parse(#"{"trustedIssuers":[{"id":"did:web:uni.example","name":"Uni","eqfLevels":[6,7],"validUntil":"2030-01-01T00:00:00Z"},{"organizationIdentifier":"VATBE-0123456789","name":"College"}]}"#)
+        let good = try JSONParser.parse(
+            #"{"trustedIssuers":[{"id":"did:web:uni.example","name":"Uni","eqfLevels":[6,7],"validUntil":"2030-01-01T00:00:00Z"},{"organizationIdentifier":"VATBE-0123456789","name":"College"}]}"#
+        )
         let list = try TrustedIssuerList(json: good)
         #expect(list.entries.count == 2)
         #expect(list.entry(issuerID: nil, organizationIdentifier: "VATBE-0123456789")?.name == "College")
         #expect(list.entry(issuerID: "did:web:uni.example", organizationIdentifier: nil)?.eqfLevels == [6, 7])
-        #expect(throws: TrustedIssuerList.ReadError.self) { try TrustedIssuerList(json: try JSONParser.parse(#"{"trustedIssuers":[{"id":"x","name":"n","eqf":[1]}]}"#)) }
+        #expect(throws: TrustedIssuerList.ReadError.self) {
+            try TrustedIssuerList(json: try JSONParser.parse(#"{"trustedIssuers":[{"id":"x","name":"n","eqf":[1]}]}"#))
+        }
         do {
             _ = try TrustedIssuerList(json: try JSONParser.parse(#"{"trustedIssuers":[{"id":"x"}]}"#))
             Issue.record("a nameless entry was accepted")

@@ -1,8 +1,8 @@
 import CredentialJSON
 import CredentialVerification
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What `skillcred issue` produced for the samples must pass the verifier's checks in its own format.
 @Suite("Issued samples", .needsSharedData)
@@ -24,10 +24,12 @@ struct IssuedSampleTests {
 
 @Suite("Issued EDC samples", .needsSharedData)
 struct IssuedEDCSampleTests {
-    @Test("a sealed EDC with a Bitstring status entry passes Format and Seal", arguments: [
-        "samples/issued/edc/micro-credential/L-0001.json",
-        "samples/issued/edc/certificate-of-participation/L-0001.json",
-    ])
+    @Test(
+        "a sealed EDC with a Bitstring status entry passes Format and Seal",
+        arguments: [
+            "samples/issued/edc/micro-credential/L-0001.json",
+            "samples/issued/edc/certificate-of-participation/L-0001.json",
+        ])
     func sealedEDCPassesFormatAndSeal(_ path: String) async throws {
         let bytes = try Array(Data(contentsOf: SharedData.packageRoot.appendingPathComponent(path)))
         let report = try await verifyOne(CredentialVerifier(), bytes, source: path)

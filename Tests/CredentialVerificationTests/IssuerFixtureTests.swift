@@ -3,8 +3,8 @@ import CredentialJSON
 import CredentialVerification
 import DataIntegrity
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The W3C VC Data Model 2.0 suite's credential fixtures, driven the way that suite drives an issuer: the issuer
 /// is filled in, the credential is secured (here with eddsa-rdfc-2022 and eddsa-jcs-2022, after
@@ -76,8 +76,10 @@ struct IssuerFixtureTests {
                 // The fixture already holds a proof (with no verification method): the new proof joins the set
                 // and the earlier one is reported by what is wrong with it.
                 #expect(secured["proof"]?.arrayValue?.count == 2, "\(name): a proof set of two")
-                #expect(seal?.status == .error && (seal?.reason.hasPrefix("Proof 1 of 2 ($.proof[0]) does not verify: the proof has no `verificationMethod`") ?? false),
-                        "\(name): \(seal?.reason ?? "")")
+                #expect(
+                    seal?.status == .error
+                        && (seal?.reason.hasPrefix("Proof 1 of 2 ($.proof[0]) does not verify: the proof has no `verificationMethod`") ?? false),
+                    "\(name): \(seal?.reason ?? "")")
                 right += 1
                 continue
             }

@@ -15,8 +15,9 @@ struct SuiteKeyResolver: VerificationMethodResolving {
         for name in ["vm-p256.json", "vm-p384.json", "vm-ed25519.json", "vm-p521.json"] {
             let vm = try JSONParser.parse(try Data(contentsOf: folder.appendingPathComponent(name)))
             guard let jwk = vm["publicKeyJwk"]?.objectValue, let kid = jwk["kid"]?.stringValue,
-                  let id = vm["id"]?.stringValue, let controller = vm["controller"]?.stringValue,
-                  let key = try? PublicKey(jwk: jwk), let proofKey = try? ProofVerificationKey(key) else { continue }
+                let id = vm["id"]?.stringValue, let controller = vm["controller"]?.stringValue,
+                let key = try? PublicKey(jwk: jwk), let proofKey = try? ProofVerificationKey(key)
+            else { continue }
             methods[kid] = ProofVerificationMethod(id: id, controller: controller, key: proofKey)
         }
         self.methods = methods
@@ -50,9 +51,13 @@ struct JOSEFixtureTests {
             // "success" = the signature and everything else check out (the suite's issuer is not in any
             // trusted list, so Partially verified is the best a fresh verifier can say); "failure" = anything less.
             let success = report.check(.seal)?.status == .ok && report.status != .failed
-            if success == expectSuccess { passed += 1 } else {
+            if success == expectSuccess {
+                passed += 1
+            } else {
                 failed += 1
-                Issue.record("\(test["name"]?.stringValue ?? file): expected \(expectSuccess ? "success" : "failure"), got \(report.status.rawValue): \(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
+                Issue.record(
+                    "\(test["name"]?.stringValue ?? file): expected \(expectSuccess ? "success" : "failure"), got \(report.status.rawValue): \(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })"
+                )
             }
         }
         summary("vc-jose-cose (JWT)", passed: passed, failed: failed, skipped: skipped)

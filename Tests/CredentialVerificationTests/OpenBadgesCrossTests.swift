@@ -5,8 +5,8 @@ import Foundation
 import KeyManagement
 import LearningModel
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// The ESCO demo catalogue of samples/esco (English), for the alignment labels.
 func sampleESCOCatalog() throws -> ESCOCatalog {
@@ -19,8 +19,9 @@ func sampleESCOCatalog() throws -> ESCOCatalog {
 /// Runs `tools/ob3-crosscheck.py` with openbadgeslib's Python.
 private func crosscheck(_ arguments: [String]) throws -> ExternalTool.Outcome {
     let python = try #require(OpenBadgesLib.python, "SKILLCRED_OPENBADGESLIB_PYTHON must name a Python with openbadgeslib[ldp]==4.6.3")
-    return try ExternalTool.capture(URL(fileURLWithPath: python),
-                                    [SharedData.packageRoot.appendingPathComponent("tools/ob3-crosscheck.py").path] + arguments)
+    return try ExternalTool.capture(
+        URL(fileURLWithPath: python),
+        [SharedData.packageRoot.appendingPathComponent("tools/ob3-crosscheck.py").path] + arguments)
 }
 
 /// Open Badges 3.0 credentials issued by openbadgeslib 4.6.3 (an independent implementation, PyPI, LGPL) through its
@@ -29,7 +30,9 @@ private func crosscheck(_ arguments: [String]) throws -> ExternalTool.Outcome {
 /// and Bitstring Status Lists published as VC-JWTs. skillcred must verify the intact ones (the issuers on a
 /// trusted-issuer list, so the verdict can be Verified) and fail the changed, wrongly keyed, expired and revoked
 /// ones on the check that concerns them. The other way, openbadgeslib must accept what `skillcred sign` makes.
-@Suite("Open Badges 3.0 agrees with openbadgeslib", .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
+@Suite(
+    "Open Badges 3.0 agrees with openbadgeslib",
+    .enabled(if: OpenBadgesLib.enabled, "set SKILLCRED_OPENBADGESLIB_PYTHON to a Python with openbadgeslib[ldp]==4.6.3"))
 struct OpenBadgesCrossTests {
     @Test func openbadgeslibCredentialsVerifyAndChangedOnesFail() async throws {
         let issued = try crosscheck(["issue"])
@@ -46,8 +49,10 @@ struct OpenBadgesCrossTests {
         let issuers = vectors["issuers"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(issuers.count == 3)
         let trusted = TrustedIssuerList(entries: issuers.map { .init(id: $0, name: "openbadgeslib cross-check issuer") })
-        let verifier = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted, statusSource: LocalStatusListMirror(directory: mirror),
-                                                           escoCatalog: try sampleESCOCatalog()))
+        let verifier = CredentialVerifier(
+            policy: VerificationPolicy(
+                trustedIssuers: trusted, statusSource: LocalStatusListMirror(directory: mirror),
+                escoCatalog: try sampleESCOCatalog()))
         let cases = vectors["cases"]?.arrayValue ?? []
         #expect(cases.count >= 23)
         var passed = 0
@@ -115,7 +120,8 @@ struct OpenBadgesCrossTests {
 /// The credential with its achievement renamed (a proof over it no longer holds).
 func renamingAchievement(_ credential: JSONValue, to name: String = "Advanced Data Science (Distinction)") throws -> JSONValue {
     guard case .object(var root) = credential, case .object(var subject)? = root["credentialSubject"],
-          case .object(var achievement)? = subject["achievement"] else { throw BadgeTestError("not an OpenBadgeCredential") }
+        case .object(var achievement)? = subject["achievement"]
+    else { throw BadgeTestError("not an OpenBadgeCredential") }
     achievement["name"] = .string(name)
     subject["achievement"] = .object(achievement)
     root["credentialSubject"] = .object(subject)
@@ -142,10 +148,14 @@ func openBadge(issuer: String, type: String = "OpenBadgeCredential") -> JSONValu
                 "description": "Cleans, analyses and visualises tabular data with pandas.",
                 "criteria": ["narrative": "Completed the four graded notebooks and the final project with at least 70%."],
                 "alignment": [
-                    ["type": ["Alignment"], "targetName": "Digital content creation",
-                     "targetUrl": "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a", "targetFramework": "ESCO"],
-                    ["type": ["Alignment"], "targetName": "Data literacy", "targetUrl": "https://example.org/frameworks/digcomp/1.1",
-                     "targetFramework": "DigComp 2.2"],
+                    [
+                        "type": ["Alignment"], "targetName": "Digital content creation",
+                        "targetUrl": "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a", "targetFramework": "ESCO",
+                    ],
+                    [
+                        "type": ["Alignment"], "targetName": "Data literacy", "targetUrl": "https://example.org/frameworks/digcomp/1.1",
+                        "targetFramework": "DigComp 2.2",
+                    ],
                 ],
             ],
         ],

@@ -6,8 +6,8 @@ import Foundation
 import KeyManagement
 import Multiformats
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// Open Badges 3.0 as badge platforms send it, made here (the openbadgeslib cross-test does the same with credentials
 /// from another implementation when its Python is configured): VC-JWTs that carry their key as a `jwk` header and no
@@ -16,8 +16,10 @@ import TestSupport
 struct OpenBadgesTests {
     /// A VC-JWT the way openbadgeslib's OB3Signer makes one: the credential at the top of the payload, `iss`/`jti`/
     /// `nbf` beside it, the header naming `alg` and carrying `jwk`, without `kid`.
-    static func badgeJWT(_ credential: JSONValue, signedBy signer: PrivateKey, headerKey: PublicKey? = nil,
-                         kid: String? = nil) throws -> String {
+    static func badgeJWT(
+        _ credential: JSONValue, signedBy signer: PrivateKey, headerKey: PublicKey? = nil,
+        kid: String? = nil
+    ) throws -> String {
         var header: JSONObject = ["alg": "EdDSA", "typ": "JWT", "jwk": .object((headerKey ?? signer.publicKey).jwk)]
         if let kid { header["kid"] = .string(kid) }
         guard case .object(var payload) = credential else { throw BadgeTestError("not an object") }
@@ -45,7 +47,9 @@ struct OpenBadgesTests {
         "did:jwk:" + base64URLEncode(JSONWriter.data(.object(key.jwk)))
     }
 
-    @Test("RS256 VC-JWT badges: another RSA key, an alg swapped to fit another key type, a changed payload and a header jwk that is not the issuer's key all fail the Seal; an RSA key never checks a Data Integrity proof")
+    @Test(
+        "RS256 VC-JWT badges: another RSA key, an alg swapped to fit another key type, a changed payload and a header jwk that is not the issuer's key all fail the Seal; an RSA key never checks a Data Integrity proof"
+    )
     func rs256Forgeries() async throws {
         let rsa = try PrivateKey.generate(.rsa2048), other = try PrivateKey.generate(.rsa2048), ec = try PrivateKey.generate(.p256)
         let issuer = Self.didJWK(rsa.publicKey)
@@ -57,7 +61,9 @@ struct OpenBadgesTests {
         #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "RS256", signedBy: other, headerKey: rsa.publicKey))?.status == .error)
         #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "RS256", signedBy: other))?.reason.contains("not the issuer's key") == true)
         // RS256 over a P-256 issuer, ES256 over the RSA issuer: the header's alg must fit the issuer's key type.
-        #expect(try await seal(Self.joseBadge(issuer: Self.didJWK(ec.publicKey), alg: "RS256", signedBy: rsa, headerKey: ec.publicKey))?.reason.contains("does not fit") == true)
+        #expect(
+            try await seal(Self.joseBadge(issuer: Self.didJWK(ec.publicKey), alg: "RS256", signedBy: rsa, headerKey: ec.publicKey))?.reason.contains(
+                "does not fit") == true)
         #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "ES256", signedBy: ec, headerKey: rsa.publicKey))?.reason.contains("does not fit") == true)
         // PS256 and RS512 are not on the list.
         #expect(try await seal(Self.joseBadge(issuer: issuer, alg: "PS256", signedBy: rsa))?.reason.contains("not allowed") == true)
@@ -75,8 +81,10 @@ struct OpenBadgesTests {
     /// A CLR 2.0 `ClrCredential` by `issuer` holding `members` (signed badges, objects or JWT strings), signed by it.
     static func clr(_ members: [JSONValue], issuer: DemoIssuer) throws -> JSONValue {
         try issuer.sign([
-            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-                         "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"],
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            ],
             "id": "urn:uuid:7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
             "type": ["VerifiableCredential", "ClrCredential"],
             "issuer": ["id": .string(issuer.did), "type": ["Profile"], "name": "Example Academy"],
@@ -213,8 +221,9 @@ struct OpenBadgesTests {
         #expect(report.check(.format)?.status == .ok, "\(report.check(.format)?.problems.map(\.detail) ?? [])")
     }
 
-    @Test("OpenBadgeCredential and AchievementCredential with eddsa-rdfc-2022 verify, the OB 3.0.3 context bundled",
-          arguments: ["OpenBadgeCredential", "AchievementCredential"])
+    @Test(
+        "OpenBadgeCredential and AchievementCredential with eddsa-rdfc-2022 verify, the OB 3.0.3 context bundled",
+        arguments: ["OpenBadgeCredential", "AchievementCredential"])
     func dataIntegrityBadgeVerifies(type: String) async throws {
         let issuer = try DemoIssuer()
         let signed = try issuer.sign(openBadge(issuer: issuer.did, type: type))
@@ -236,7 +245,8 @@ struct OpenBadgesTests {
     @Test("The summary shows the achievement, its description and criteria, and each alignment, ESCO's label beside an ESCO one")
     func summaryShowsTheAchievement() async throws {
         let issuer = try DemoIssuer()
-        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(escoCatalog: try sampleESCOCatalog())), try issuer.sign(openBadge(issuer: issuer.did)))
+        let report = try await verifyOne(
+            CredentialVerifier(policy: VerificationPolicy(escoCatalog: try sampleESCOCatalog())), try issuer.sign(openBadge(issuer: issuer.did)))
         let summary = try #require(report.summary)
         #expect(summary.achievement == "Data Analysis with Python")
         #expect(summary.achievementDescription == "Cleans, analyses and visualises tabular data with pandas.")
@@ -245,7 +255,10 @@ struct OpenBadgesTests {
         #expect(summary.alignments.map(\.targetFramework) == ["ESCO", "DigComp 2.2"])
         let text = TerminalRenderer(colour: false).render([report])
         #expect(text.contains("Criteria:       Completed the four graded notebooks"))
-        #expect(text.contains("Aligned to:     Digital content creation (ESCO) → ESCO “develop digital content” http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"))
+        #expect(
+            text.contains(
+                "Aligned to:     Digital content creation (ESCO) → ESCO “develop digital content” http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"
+            ))
         #expect(text.contains("Aligned to:     Data literacy (DigComp 2.2) https://example.org/frameworks/digcomp/1.1"))
         #expect(summary.jsonValue["alignments"]?.arrayValue?.first?["escoLabel"] == "develop digital content")
         #expect(summary.jsonValue["criteria"] == .string("Completed the four graded notebooks and the final project with at least 70%."))
@@ -262,7 +275,9 @@ struct OpenBadgesTests {
         #expect(CredentialSummary(credential: badge).criteria == "https://academy.example/criteria/data-analysis")
     }
 
-    @Test("A status list published as a VC-JWT by the issuer: the revoked entry fails on Revocation, its neighbour passes; a list signed by another key is not used")
+    @Test(
+        "A status list published as a VC-JWT by the issuer: the revoked entry fails on Revocation, its neighbour passes; a list signed by another key is not used"
+    )
     func jwtStatusList() async throws {
         let issuer = try DemoIssuer(), mallory = try DemoIssuer()
         let listURL = "https://academy.example/status/1"
@@ -272,8 +287,10 @@ struct OpenBadgesTests {
             "@context": ["https://www.w3.org/ns/credentials/v2"], "id": .string(listURL),
             "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": .string(issuer.did),
             "validFrom": "2025-01-01T00:00:00Z",
-            "credentialSubject": ["id": .string(listURL + "#list"), "type": "BitstringStatusList", "statusPurpose": "revocation",
-                                  "encodedList": .string(try bits.encoded())],
+            "credentialSubject": [
+                "id": .string(listURL + "#list"), "type": "BitstringStatusList", "statusPurpose": "revocation",
+                "encodedList": .string(try bits.encoded()),
+            ],
         ]
         let mirror = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: mirror) }
@@ -281,8 +298,10 @@ struct OpenBadgesTests {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         func badge(index: Int) throws -> JSONValue {
             guard case .object(var o) = openBadge(issuer: issuer.did) else { throw BadgeTestError("not an object") }
-            o["credentialStatus"] = ["id": .string("\(listURL)#\(index)"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                                     "statusListIndex": .string(String(index)), "statusListCredential": .string(listURL)]
+            o["credentialStatus"] = [
+                "id": .string("\(listURL)#\(index)"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": .string(String(index)), "statusListCredential": .string(listURL),
+            ]
             return try issuer.sign(.object(o))
         }
         let verifier = CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror)))
@@ -294,10 +313,12 @@ struct OpenBadgesTests {
         #expect(forged.check(.revocation)?.reason.contains("does not verify") == true, "\(forged.check(.revocation)?.reason ?? "")")
 
         try Data(try Self.badgeJWT(list, signedBy: issuer.key).utf8).write(to: file)
-        let revoked = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 7))
+        let revoked = try await verifyOne(
+            CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 7))
         #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
         #expect(revoked.status == .failed)
-        let neighbour = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 3))
+        let neighbour = try await verifyOne(
+            CredentialVerifier(policy: VerificationPolicy(statusSource: LocalStatusListMirror(directory: mirror))), try badge(index: 3))
         #expect(neighbour.check(.revocation)?.status == .ok, "\(neighbour.check(.revocation)?.reason ?? "")")
     }
 }

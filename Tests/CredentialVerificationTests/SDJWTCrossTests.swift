@@ -2,8 +2,8 @@ import CredentialJSON
 import CredentialVerification
 import Foundation
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// SD-JWT VCs made by the reference implementation, PyPI `sd-jwt` 0.10.4 (draft-ietf-oauth-selective-disclosure-jwt
 /// 07/08 era: `sd_hash` key binding, `typ: kb+jwt`, kept unchanged by RFC 9901), through `tools/sdjwt-vectors.py`:
@@ -41,8 +41,9 @@ struct SDJWTCrossTests {
         let file = metadataFolder.appendingPathComponent(try #require(LocalStatusListMirror.relativePath(for: metadataURL)))
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(JSONWriter.data(try #require(vectors["issuerMetadata"]))).write(to: file)
-        var challengedPolicy = VerificationPolicy(trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
-                                                  domain: vectors["aud"]?.stringValue.map { [$0] })
+        var challengedPolicy = VerificationPolicy(
+            trustedIssuers: trusted, challenge: vectors["nonce"]?.stringValue,
+            domain: vectors["aud"]?.stringValue.map { [$0] })
         challengedPolicy.issuerMetadata = resolver
         let challenged = CredentialVerifier(policy: challengedPolicy)
         let plain = CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted))

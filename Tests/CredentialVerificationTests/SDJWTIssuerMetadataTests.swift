@@ -5,8 +5,8 @@ import KeyManagement
 import SDJWT
 import SecureFetch
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// An https issuer's keys from its JWT VC Issuer Metadata (SD-JWT VC draft): a folder mirroring the HTTPS documents,
 /// or the issuer's origin through SecureFetch when fetching is enabled (a loopback server here).
@@ -65,8 +65,10 @@ struct SDJWTIssuerMetadataTests {
     func offOriginJWKSURIRefused() async throws {
         let issuer = try SDJWTIssuer()
         let keys = JSONWriter.string(["keys": [jwk(issuer.key.publicKey)]])
-        for uri in ["https://keys.example/jwks.json", "https://issuer.example:8443/jwks.json", "http://issuer.example/jwks.json",
-                    "https://keys.example@issuer.example/jwks.json", "/jwks.json"] {
+        for uri in [
+            "https://keys.example/jwks.json", "https://issuer.example:8443/jwks.json", "http://issuer.example/jwks.json",
+            "https://keys.example@issuer.example/jwks.json", "/jwks.json",
+        ] {
             let dir = try folder([
                 "issuer.example/.well-known/jwt-vc-issuer.json": JSONWriter.string(["issuer": .string(Self.iss), "jwks_uri": .string(uri)]),
                 "keys.example/jwks.json": keys, "issuer.example/jwks.json": keys,
@@ -122,9 +124,14 @@ struct SDJWTIssuerMetadataTests {
         // And the issuer is not accredited on a key nobody checked.
         #expect(emptyFolder.check(.accreditation)?.status != .ok, "\(why(emptyFolder))")
         // A DID kid under an https iss: the metadata is not asked (the draft's rule), and a DID key binds no web issuer.
-        let didKid = try await verifySD(try token(issuer, kid: issuer.did + "#0"), policy(issuer, JWTIssuerMetadataResolver(directory: try folder([
-            "issuer.example/.well-known/jwt-vc-issuer.json": metadata(keys: [jwk(issuer.key.publicKey, kid: issuer.did + "#0")]),
-        ]))))
+        let didKid = try await verifySD(
+            try token(issuer, kid: issuer.did + "#0"),
+            policy(
+                issuer,
+                JWTIssuerMetadataResolver(
+                    directory: try folder([
+                        "issuer.example/.well-known/jwt-vc-issuer.json": metadata(keys: [jwk(issuer.key.publicKey, kid: issuer.did + "#0")])
+                    ]))))
         #expect(didKid.status == .partiallyVerified && didKid.check(.seal)?.reason.contains("is a DID URL") == true, "\(why(didKid))")
     }
 
@@ -132,8 +139,9 @@ struct SDJWTIssuerMetadataTests {
     func plainHTTPIssuerRefused() async throws {
         let issuer = try SDJWTIssuer()
         let dir = try folder(["issuer.example/.well-known/jwt-vc-issuer.json": metadata(issuer: "http://issuer.example", keys: [jwk(issuer.key.publicKey)])])
-        let r = try await verifySD(try token(issuer, iss: "http://issuer.example"),
-                                   policy(issuer, JWTIssuerMetadataResolver(directory: dir), trusted: "http://issuer.example"))
+        let r = try await verifySD(
+            try token(issuer, iss: "http://issuer.example"),
+            policy(issuer, JWTIssuerMetadataResolver(directory: dir), trusted: "http://issuer.example"))
         #expect(r.status != .verified && r.check(.seal)?.status == .skipped, "\(why(r))")
         #expect(r.check(.seal)?.reason.contains("not an https URL") == true, "\(why(r))")
     }
@@ -167,14 +175,17 @@ struct SDJWTIssuerMetadataTests {
 
     // MARK: What verifies
 
-    @Test("Metadata from the folder: inline jwks and a same-origin jwks_uri verify; a path iss inserts the well-known segment before its path; listed → Verified, unlisted → Partially")
+    @Test(
+        "Metadata from the folder: inline jwks and a same-origin jwks_uri verify; a path iss inserts the well-known segment before its path; listed → Verified, unlisted → Partially"
+    )
     func folderVerifies() async throws {
         let issuer = try SDJWTIssuer()
         let keys = [jwk(issuer.key.publicKey, kid: "old"), jwk(issuer.key.publicKey)]
         let dir = try folder([
             "issuer.example/.well-known/jwt-vc-issuer.json": metadata(keys: keys),
             "issuer.example/.well-known/jwt-vc-issuer/tenants/7.json": JSONWriter.string([
-                "issuer": "https://issuer.example/tenants/7", "jwks_uri": "https://issuer.example/tenants/7/jwks.json"]),
+                "issuer": "https://issuer.example/tenants/7", "jwks_uri": "https://issuer.example/tenants/7/jwks.json",
+            ]),
             "issuer.example/tenants/7/jwks.json": JSONWriter.string(["keys": [jwk(issuer.key.publicKey, kid: nil)]]),
         ])
         let resolver = JWTIssuerMetadataResolver(directory: dir)
@@ -187,7 +198,9 @@ struct SDJWTIssuerMetadataTests {
         #expect(t.status == .verified, "\(why(t))")
         // Bound to the origin, but not trusted unless a trusted-issuer entry names it.
         let unlisted = try await verifySD(try token(issuer), policy(issuer, resolver, trusted: "https://someone-else.example"))
-        #expect(unlisted.status == .partiallyVerified && unlisted.check(.seal)?.status == .ok && unlisted.check(.accreditation)?.status == .skipped, "\(why(unlisted))")
+        #expect(
+            unlisted.status == .partiallyVerified && unlisted.check(.seal)?.status == .ok && unlisted.check(.accreditation)?.status == .skipped,
+            "\(why(unlisted))")
         #expect(try resolver.metadataURL(for: "https://issuer.example/tenants/7/") == "https://issuer.example/.well-known/jwt-vc-issuer/tenants/7")
     }
 
@@ -196,8 +209,11 @@ struct SDJWTIssuerMetadataTests {
         let issuer = try SDJWTIssuer()
         let server = try LoopbackDocumentServer()
         defer { server.stop() }
-        server.serve("/.well-known/jwt-vc-issuer/school", json: JSONWriter.string([
-            "issuer": .string(server.origin + "/school"), "jwks_uri": .string(server.origin + "/school/jwks")]))
+        server.serve(
+            "/.well-known/jwt-vc-issuer/school",
+            json: JSONWriter.string([
+                "issuer": .string(server.origin + "/school"), "jwks_uri": .string(server.origin + "/school/jwks"),
+            ]))
         server.serve("/school/jwks", json: JSONWriter.string(["keys": [jwk(issuer.key.publicKey)]]))
         let iss = server.origin + "/school"
         let resolver = loopbackResolver()
@@ -219,17 +235,21 @@ struct SDJWTIssuerMetadataTests {
         #expect(refused.status != .verified && refused.check(.seal)?.status == .skipped, "\(why(refused))")
     }
 
-    @Test("A Token Status List of an https issuer is checked with the key in the same metadata: revoked fails, the neighbour passes, a list by another key is refused")
+    @Test(
+        "A Token Status List of an https issuer is checked with the key in the same metadata: revoked fails, the neighbour passes, a list by another key is refused"
+    )
     func statusListSignedWithMetadataKey() async throws {
         let issuer = try SDJWTIssuer()
         let uri = "https://issuer.example/status/1"
         var list = try TokenStatusList(bits: 1, count: 16)
         try list.setStatus(1, at: 3)
         func listToken(_ key: PrivateKey) throws -> String {
-            try SDJWTIssuing.sign(header: ["typ": "statuslist+jwt", "kid": "key-1"], payload: .object([
-                "sub": .string(uri), "iat": .number(JSONNumber(Int(issuer.now.timeIntervalSince1970))),
-                "status_list": ["bits": 1, "lst": .string(try list.encoded())],
-            ]), key: key)
+            try SDJWTIssuing.sign(
+                header: ["typ": "statuslist+jwt", "kid": "key-1"],
+                payload: .object([
+                    "sub": .string(uri), "iat": .number(JSONNumber(Int(issuer.now.timeIntervalSince1970))),
+                    "status_list": ["bits": 1, "lst": .string(try list.encoded())],
+                ]), key: key)
         }
         // One folder serves as status mirror and metadata folder: both mirror the HTTPS layout.
         let dir = try folder([
@@ -239,9 +259,10 @@ struct SDJWTIssuerMetadataTests {
         var p = policy(issuer, JWTIssuerMetadataResolver(directory: dir))
         p.statusSource = LocalStatusListMirror(directory: dir)
         func credential(_ idx: Int) throws -> String {
-            issuer.presented(try issuer.make(issuer: Self.iss, header: ["typ": "dc+sd-jwt", "kid": "key-1"]) { payload, _ in
-                payload["status"] = ["status_list": ["idx": .number(JSONNumber(idx)), "uri": .string(uri)]]
-            })
+            issuer.presented(
+                try issuer.make(issuer: Self.iss, header: ["typ": "dc+sd-jwt", "kid": "key-1"]) { payload, _ in
+                    payload["status"] = ["status_list": ["idx": .number(JSONNumber(idx)), "uri": .string(uri)]]
+                })
         }
         let revoked = try await verifySD(try credential(3), p)
         #expect(revoked.status == .failed && revoked.check(.revocation)?.reason.contains("revoked") == true, "\(why(revoked))")

@@ -4,8 +4,8 @@ import Foundation
 import KeyManagement
 import SDJWT
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 /// A status list source holding one token, for the tests (no network).
 struct OneTokenSource: StatusListSource {
@@ -28,14 +28,26 @@ struct SDJWTIssuingCrossTests {
         [
             SDMember("given_name", .string("Bram")),
             SDMember("family_name", .string("Janssens")),
-            SDMember("achievement", .object([
-                SDMember("title", .string("Data Analysis")),
-                SDMember("learning_outcomes", .array([
-                    SDElement(.object([SDMember("title", .string("Applies statistics")),
-                                       SDMember("esco_skill", .object([SDMember("uri", .string("http://data.europa.eu/esco/skill/382c11ed-20d5-4ae7-b60e-15fec527fa6c"), disclosable: false)]))])),
-                    SDElement(.string("Publishes content")),
-                ]), disclosable: false),
-            ])),
+            SDMember(
+                "achievement",
+                .object([
+                    SDMember("title", .string("Data Analysis")),
+                    SDMember(
+                        "learning_outcomes",
+                        .array([
+                            SDElement(
+                                .object([
+                                    SDMember("title", .string("Applies statistics")),
+                                    SDMember(
+                                        "esco_skill",
+                                        .object([
+                                            SDMember(
+                                                "uri", .string("http://data.europa.eu/esco/skill/382c11ed-20d5-4ae7-b60e-15fec527fa6c"), disclosable: false)
+                                        ])),
+                                ])),
+                            SDElement(.string("Publishes content")),
+                        ]), disclosable: false),
+                ])),
         ]
     }
 
@@ -50,24 +62,29 @@ struct SDJWTIssuingCrossTests {
         let key = try PrivateKey.generate(type)
         let holder = try PrivateKey.generate(.p256)
         let did = try key.publicKey.didKey()
-        let issuer = SDJWTVCIssuer(key: key, issuer: did, keyID: try key.publicKey.didKeyVerificationMethod(),
-                                   payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: decoys))
-        let token = try issuer.issue(vct: vct, claims: claims(), holderKey: holder.publicKey.jwk, status: .init(index: index, uri: listURI),
-                                     issuedAt: Date().addingTimeInterval(-10), expiresAt: Date().addingTimeInterval(3600))
+        let issuer = SDJWTVCIssuer(
+            key: key, issuer: did, keyID: try key.publicKey.didKeyVerificationMethod(),
+            payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: decoys))
+        let token = try issuer.issue(
+            vct: vct, claims: claims(), holderKey: holder.publicKey.jwk, status: .init(index: index, uri: listURI),
+            issuedAt: Date().addingTimeInterval(-10), expiresAt: Date().addingTimeInterval(3600))
         return Issued(token: token, key: key, holder: holder, did: did)
     }
 
     static func statusToken(_ issued: Issued, revoked: [Int]) throws -> String {
         var list = try TokenStatusList(bits: 1, count: 1024)
         for i in revoked { try list.setStatus(1, at: i) }
-        return try SDJWTIssuing.statusListToken(uri: listURI, bits: 1, lst: try list.encoded(), issuedAt: Date(), expiresAt: Date().addingTimeInterval(600),
-                                                ttl: 300, key: issued.key, keyID: try issued.key.publicKey.didKeyVerificationMethod(), issuer: issued.did)
+        return try SDJWTIssuing.statusListToken(
+            uri: listURI, bits: 1, lst: try list.encoded(), issuedAt: Date(), expiresAt: Date().addingTimeInterval(600),
+            ttl: 300, key: issued.key, keyID: try issued.key.publicKey.didKeyVerificationMethod(), issuer: issued.did)
     }
 
     static func verifier(_ issued: Issued, revoked: [Int] = [], challenge: String? = nil) throws -> CredentialVerifier {
-        CredentialVerifier(policy: VerificationPolicy(trustedIssuers: TrustedIssuerList(entries: [.init(id: issued.did, name: "test issuer")]),
-                                            statusSource: OneTokenSource(url: listURI, token: try statusToken(issued, revoked: revoked)),
-                                            challenge: challenge, domain: challenge.map { _ in ["https://verifier.example"] }))
+        CredentialVerifier(
+            policy: VerificationPolicy(
+                trustedIssuers: TrustedIssuerList(entries: [.init(id: issued.did, name: "test issuer")]),
+                statusSource: OneTokenSource(url: listURI, token: try statusToken(issued, revoked: revoked)),
+                challenge: challenge, domain: challenge.map { _ in ["https://verifier.example"] }))
     }
 
     @Test func skillcredsVerifierAcceptsItsOwnSDJWTVCsWithStatusAndKeyBinding() async throws {
@@ -79,7 +96,8 @@ struct SDJWTIssuingCrossTests {
             #expect(report.status == .verified, "\(type):\n\(lines)")
             #expect(report.check(.revocation)?.status == .ok, "\(lines)")
 
-            let kb = try SDJWTIssuing.keyBinding(presented: issued.token, nonce: "c-1", audience: "https://verifier.example", issuedAt: Date(), key: issued.holder)
+            let kb = try SDJWTIssuing.keyBinding(
+                presented: issued.token, nonce: "c-1", audience: "https://verifier.example", issuedAt: Date(), key: issued.holder)
             let bound = try #require(await Self.verifier(issued, challenge: "c-1").verify(bytes: Array((issued.token + kb).utf8), source: "presented").first)
             #expect(bound.status == .verified, "\(bound.checks.map { "\($0.name.rawValue) \($0.status.rawValue): \($0.reason)" }.joined(separator: "\n"))")
         }
@@ -107,22 +125,36 @@ struct SDJWTIssuingCrossTests {
             let jwk = JSONValue.object(issued.key.publicKey.jwk)
             cases.append(.object(["name": .string("\(type) all disclosed"), "token": .string(issued.token), "issuer_jwk": jwk]))
             expected["\(type) all disclosed"] = true
-            let kb = try SDJWTIssuing.keyBinding(presented: issued.token, nonce: "n-1", audience: "https://verifier.example", issuedAt: Date(), key: issued.holder)
-            cases.append(.object(["name": .string("\(type) key bound"), "token": .string(issued.token + kb), "issuer_jwk": jwk,
-                                  "nonce": "n-1", "aud": "https://verifier.example"]))
+            let kb = try SDJWTIssuing.keyBinding(
+                presented: issued.token, nonce: "n-1", audience: "https://verifier.example", issuedAt: Date(), key: issued.holder)
+            cases.append(
+                .object([
+                    "name": .string("\(type) key bound"), "token": .string(issued.token + kb), "issuer_jwk": jwk,
+                    "nonce": "n-1", "aud": "https://verifier.example",
+                ]))
             expected["\(type) key bound"] = true
             // Forgeries the reference implementation must refuse too.
             let stranger = try PrivateKey.generate(type)
-            cases.append(.object(["name": .string("\(type) wrong issuer key"), "token": .string(issued.token),
-                                  "issuer_jwk": .object(stranger.publicKey.jwk)]))
+            cases.append(
+                .object([
+                    "name": .string("\(type) wrong issuer key"), "token": .string(issued.token),
+                    "issuer_jwk": .object(stranger.publicKey.jwk),
+                ]))
             expected["\(type) wrong issuer key"] = false
-            cases.append(.object(["name": .string("\(type) wrong nonce"), "token": .string(issued.token + kb), "issuer_jwk": jwk,
-                                  "nonce": "n-2", "aud": "https://verifier.example"]))
+            cases.append(
+                .object([
+                    "name": .string("\(type) wrong nonce"), "token": .string(issued.token + kb), "issuer_jwk": jwk,
+                    "nonce": "n-2", "aud": "https://verifier.example",
+                ]))
             expected["\(type) wrong nonce"] = false
-            let strangerKB = try SDJWTIssuing.keyBinding(presented: issued.token, nonce: "n-1", audience: "https://verifier.example", issuedAt: Date(),
-                                                         key: try PrivateKey.generate(.p256))
-            cases.append(.object(["name": .string("\(type) key binding by another key"), "token": .string(issued.token + strangerKB), "issuer_jwk": jwk,
-                                  "nonce": "n-1", "aud": "https://verifier.example"]))
+            let strangerKB = try SDJWTIssuing.keyBinding(
+                presented: issued.token, nonce: "n-1", audience: "https://verifier.example", issuedAt: Date(),
+                key: try PrivateKey.generate(.p256))
+            cases.append(
+                .object([
+                    "name": .string("\(type) key binding by another key"), "token": .string(issued.token + strangerKB), "issuer_jwk": jwk,
+                    "nonce": "n-1", "aud": "https://verifier.example",
+                ]))
             expected["\(type) key binding by another key"] = false
         }
         let process = Process()
@@ -151,7 +183,9 @@ struct SDJWTIssuingCrossTests {
                 let claims = r["claims"]
                 #expect(claims?["given_name"]?.stringValue == "Bram", "\(name)")
                 #expect(claims?["achievement"]?["learning_outcomes"]?.arrayValue?.count == 2, "\(name)")
-                #expect(claims?["achievement"]?["learning_outcomes"]?.arrayValue?.first?["esco_skill"]?["uri"]?.stringValue?.contains("esco/skill") == true, "\(name)")
+                #expect(
+                    claims?["achievement"]?["learning_outcomes"]?.arrayValue?.first?["esco_skill"]?["uri"]?.stringValue?.contains("esco/skill") == true,
+                    "\(name)")
                 #expect(claims?["status"]?["status_list"]?["idx"]?.numberValue?.intValue == 7)
             }
         }

@@ -42,15 +42,24 @@ struct SDJWTJSONSerializationTests {
         let compact = issuer.presented(made)
         let forged = SDJWTIssuing.disclosure(name: "degree", value: "PhD Computing").encoded
         let variants: [(String, JSONValue)] = [
-            ("changed disclosure", Self.json(compact, form) { s in
-                s["header"] = ["disclosures": .array([.string(forged)] + made.disclosures.dropFirst(2).map { .string($0.encoded) })]
-            }),
-            ("added disclosure", Self.json(compact, form) { s in
-                s["header"] = ["disclosures": .array(made.disclosures.map { .string($0.encoded) } + [.string(forged)])]
-            }),
-            ("changed signature", Self.json(compact, form) { s in
-                s["signature"] = .string(base64URLEncode(Array(repeating: 7, count: 64)))
-            }),
+            (
+                "changed disclosure",
+                Self.json(compact, form) { s in
+                    s["header"] = ["disclosures": .array([.string(forged)] + made.disclosures.dropFirst(2).map { .string($0.encoded) })]
+                }
+            ),
+            (
+                "added disclosure",
+                Self.json(compact, form) { s in
+                    s["header"] = ["disclosures": .array(made.disclosures.map { .string($0.encoded) } + [.string(forged)])]
+                }
+            ),
+            (
+                "changed signature",
+                Self.json(compact, form) { s in
+                    s["signature"] = .string(base64URLEncode(Array(repeating: 7, count: 64)))
+                }
+            ),
         ]
         for (name, value) in variants {
             let report = try await Self.verify(value, issuer.policy())
@@ -90,11 +99,14 @@ struct SDJWTJSONSerializationTests {
             ("a ~ inside a disclosure", Self.json(compact, .flattened) { s in s["header"] = ["disclosures": ["WyJh~IiwiYiJd"]] }),
             ("two signatures", ["payload": Self.json(compact, .general)["payload"] ?? .null, "signatures": [signatureValue, signatureValue]]),
             ("no protected header", Self.json(compact, .flattened) { s in s["protected"] = nil }),
-            ("general with a top-level header", {
-                guard case .object(var o) = Self.json(compact, .general) else { return .null }
-                o["header"] = ["kb_jwt": "eyJ.eyJ.sig"]
-                return .object(o)
-            }()),
+            (
+                "general with a top-level header",
+                {
+                    guard case .object(var o) = Self.json(compact, .general) else { return .null }
+                    o["header"] = ["kb_jwt": "eyJ.eyJ.sig"]
+                    return .object(o)
+                }()
+            ),
         ]
         for (name, value) in variants {
             let report = try await Self.verify(value, issuer.policy())
@@ -104,8 +116,9 @@ struct SDJWTJSONSerializationTests {
 
     // MARK: What verifies
 
-    @Test("Flattened and general forms verify like the compact form, with and without key binding, as a file and as a parsed object",
-          arguments: Form.allCases)
+    @Test(
+        "Flattened and general forms verify like the compact form, with and without key binding, as a file and as a parsed object",
+        arguments: Form.allCases)
     func verifiesLikeTheCompactForm(form: Form) async throws {
         let issuer = try SDJWTIssuer()
         let presented = issuer.presented(try issuer.make())

@@ -23,8 +23,10 @@ struct SDJWTIssuer {
     }
 
     /// `given_name` and `degree` disclosable, `address.locality` nested, one of two nationalities in an array, one decoy.
-    func make(issuer: String? = nil, header: JSONObject? = nil, key signer: PrivateKey? = nil,
-              edit: (inout JSONObject, [Disclosure]) -> Void = { _, _ in }) throws -> (issuerJWT: String, disclosures: [Disclosure]) {
+    func make(
+        issuer: String? = nil, header: JSONObject? = nil, key signer: PrivateKey? = nil,
+        edit: (inout JSONObject, [Disclosure]) -> Void = { _, _ in }
+    ) throws -> (issuerJWT: String, disclosures: [Disclosure]) {
         let given = SDJWTIssuing.disclosure(name: "given_name", value: "Ada")
         let degree = SDJWTIssuing.disclosure(name: "degree", value: "MSc Computing")
         let locality = SDJWTIssuing.disclosure(name: "locality", value: "Leuven")
@@ -208,10 +210,12 @@ struct SDJWTVerifierTests {
         try list.setStatus(1, at: 3)
         try list.setStatus(2, at: 5)
         func token(signedBy key: PrivateKey, kid: String) throws -> String {
-            try SDJWTIssuing.sign(header: ["typ": "statuslist+jwt", "kid": .string(kid)], payload: .object([
-                "sub": .string(uri), "iat": .number(JSONNumber(Int(issuer.now.timeIntervalSince1970))),
-                "status_list": ["bits": 2, "lst": .string(try list.encoded())],
-            ]), key: key)
+            try SDJWTIssuing.sign(
+                header: ["typ": "statuslist+jwt", "kid": .string(kid)],
+                payload: .object([
+                    "sub": .string(uri), "iat": .number(JSONNumber(Int(issuer.now.timeIntervalSince1970))),
+                    "status_list": ["bits": 2, "lst": .string(try list.encoded())],
+                ]), key: key)
         }
         let mirror = FileManager.default.temporaryDirectory.appendingPathComponent("sdjwt-tsl-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: mirror) }
@@ -249,12 +253,16 @@ struct SDJWTVerifierTests {
         let file = try await verifyOne(verifier, Array(("\n  " + text + "\n").utf8))
         #expect(file.kind == .sdJWT && file.status == .verified, "\(why(file))")
         #expect(InputDetector.classify(.string(text), source: "api").kind == .sdJWT)
-        let enveloped: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
-                                    "id": .string("data:application/dc+sd-jwt," + text)]
+        let enveloped: JSONValue = [
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+            "id": .string("data:application/dc+sd-jwt," + text),
+        ]
         let r = try await verifyOne(verifier, enveloped)
         #expect(r.kind == .sdJWT && r.status == .verified, "\(why(r))")
-        let vp: JSONValue = ["@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
-                             "verifiableCredential": [enveloped]]
+        let vp: JSONValue = [
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+            "verifiableCredential": [enveloped],
+        ]
         let p = try await verifyOne(verifier, vp)
         #expect(p.embedded.first?.kind == .sdJWT && p.embedded.first?.status == .verified, "\(p.embedded.map(why))")
         let broken = try await verifyOne(verifier, Array("eyJhbGciOiJFUzI1NiJ9.e30~".utf8))
@@ -271,31 +279,36 @@ struct TestCA {
 
     init() throws {
         name = try DistinguishedName { CommonName("SD-JWT Test CA") }
-        root = try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Self.start, notValidAfter: Self.end,
-                               issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-                               extensions: try Certificate.Extensions { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)); Critical(KeyUsage(keyCertSign: true)) },
-                               issuerPrivateKey: .init(key))
+        root = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Self.start, notValidAfter: Self.end,
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)); Critical(KeyUsage(keyCertSign: true))
+            },
+            issuerPrivateKey: .init(key))
     }
 
     func issue(_ leafKey: P256.Signing.PrivateKey, uri: String) throws -> Certificate {
-        try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(leafKey.publicKey), notValidBefore: Self.start, notValidAfter: Self.end,
-                        issuer: name, subject: try DistinguishedName { CommonName("SD-JWT Issuer") }, signatureAlgorithm: .ecdsaWithSHA256,
-                        extensions: try Certificate.Extensions {
-                            Critical(KeyUsage(digitalSignature: true))
-                            SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
-                        },
-                        issuerPrivateKey: .init(key))
+        try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(leafKey.publicKey), notValidBefore: Self.start, notValidAfter: Self.end,
+            issuer: name, subject: try DistinguishedName { CommonName("SD-JWT Issuer") }, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true))
+                SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
+            },
+            issuerPrivateKey: .init(key))
     }
 
     static func selfSigned(_ key: P256.Signing.PrivateKey, uri: String) throws -> Certificate {
         let name = try DistinguishedName { CommonName("SD-JWT Issuer") }
-        return try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: start, notValidAfter: end,
-                               issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-                               extensions: try Certificate.Extensions {
-                                   Critical(KeyUsage(digitalSignature: true))
-                                   SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
-                               },
-                               issuerPrivateKey: .init(key))
+        return try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: start, notValidAfter: end,
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true))
+                SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
+            },
+            issuerPrivateKey: .init(key))
     }
 }
 

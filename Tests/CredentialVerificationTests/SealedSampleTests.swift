@@ -17,8 +17,11 @@ struct SealedSampleTests {
         if path.hasSuffix("ec-edci-code/credential-signed.jsonld") {
             // A dev-era file: its issuer claims the eIDAS identifier "eidasIdentifier123", its seal VATES-B00000000.
             #expect(report.check(.seal)?.status == .error)
-            #expect(report.check(.seal)?.reason.contains("sealed by Certificado TEST Sello Electronico (VATES-B00000000), but the credential claims to be issued by http://example.org/issuer565049 with eIDAS identifier eidasIdentifier123") == true,
-                    "\(report.check(.seal)?.reason ?? "")")
+            #expect(
+                report.check(.seal)?.reason.contains(
+                    "sealed by Certificado TEST Sello Electronico (VATES-B00000000), but the credential claims to be issued by http://example.org/issuer565049 with eIDAS identifier eidasIdentifier123"
+                ) == true,
+                "\(report.check(.seal)?.reason ?? "")")
             return
         }
         #expect(report.check(.seal)?.status == .ok, "\(report.check(.seal)?.reason ?? "")")
@@ -36,7 +39,9 @@ struct SealedSampleTests {
         #expect(format.status == .ok)
         #expect(format.reason.contains("warning: sealed, but not part of the EDC model: $.cnf"), "\(format.reason)")
         #expect(format.reason.contains("$.status[0]"))
-        #expect(report.check(.seal)?.details.contains("Issuer binding: the issuer's eIDAS identifier 17207834 (EST) is the seal's organisation identifier NTREE-17207834") == true)
+        #expect(
+            report.check(.seal)?.details.contains(
+                "Issuer binding: the issuer's eIDAS identifier 17207834 (EST) is the seal's organisation identifier NTREE-17207834") == true)
         #expect(report.check(.seal)?.reason.contains("but its certificate is not trusted: no trust anchors configured") == true)
     }
 
@@ -104,8 +109,10 @@ struct SealedSampleTests {
         // The seal certificate expired in 2025: without a trusted time-stamp nothing shows it was valid when used.
         let noTSA = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal)), bytes)
         #expect(noTSA.status == .partiallyVerified)
-        #expect(noTSA.check(.seal)?.reason.contains("the seal cannot be shown to predate the certificate's expiry on 2025-05-10T14:31:15Z (no time-stamp from a trusted authority)") == true,
-                "\(noTSA.check(.seal)?.reason ?? "")")
+        #expect(
+            noTSA.check(.seal)?.reason.contains(
+                "the seal cannot be shown to predate the certificate's expiry on 2025-05-10T14:31:15Z (no time-stamp from a trusted authority)") == true,
+            "\(noTSA.check(.seal)?.reason ?? "")")
         // The TSA's anchor alone trusts no seal.
         let tsaOnly = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.tsa)), bytes)
         #expect(tsaOnly.status == .partiallyVerified)
@@ -137,8 +144,9 @@ struct SealedSampleTests {
         let anchors = try Self.ownAnchors(bytes)
         let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa)), bytes)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
-        #expect(report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2026-01-12") } == true,
-                "\(report.check(.seal)?.details ?? [])")
+        #expect(
+            report.check(.seal)?.details.contains { $0.hasPrefix("Time proven by a time-stamp: 2026-01-12") } == true,
+            "\(report.check(.seal)?.details ?? [])")
     }
 
     @Test("A seal whose organisation identifier is in the trusted-issuer list is accredited only under a trusted chain, within its scope")
@@ -148,17 +156,23 @@ struct SealedSampleTests {
         // The certificate merely claims the identifier: without a trusted chain the entry does not match.
         let claimed = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustedIssuers: trusted)), bytes)
         #expect(claimed.check(.accreditation)?.status == .skipped)
-        #expect(claimed.check(.accreditation)?.reason.hasPrefix("Organización Test is a trusted issuer, but the seal does not show it") == true,
-                "\(claimed.check(.accreditation)?.reason ?? "")")
+        #expect(
+            claimed.check(.accreditation)?.reason.hasPrefix("Organización Test is a trusted issuer, but the seal does not show it") == true,
+            "\(claimed.check(.accreditation)?.reason ?? "")")
         #expect(claimed.status == .partiallyVerified)
         let anchors = try Self.ownAnchors(bytes)
-        let report = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: trusted)), bytes)
+        let report = try await verifyOne(
+            CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: trusted)), bytes)
         #expect(report.check(.accreditation)?.status == .ok)
         #expect(report.check(.accreditation)?.reason.contains("organisation identifier VATES-A00000000 in a trusted seal certificate") == true)
         #expect(report.status == .verified, "\(report.checks.map { "\($0.name.rawValue) \($0.status.rawValue) \($0.reason)" })")
-        let expired = TrustedIssuerList(entries: [.init(organizationIdentifier: "VATES-A00000000", name: "Organización Test",
-                                                         validUntil: XSDDateTimeHelper.parse("2020-01-01T00:00:00Z"))])
-        let late = try await verifyOne(CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: expired)), bytes)
+        let expired = TrustedIssuerList(entries: [
+            .init(
+                organizationIdentifier: "VATES-A00000000", name: "Organización Test",
+                validUntil: XSDDateTimeHelper.parse("2020-01-01T00:00:00Z"))
+        ])
+        let late = try await verifyOne(
+            CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors.seal, timeStampAnchors: anchors.tsa, trustedIssuers: expired)), bytes)
         #expect(late.check(.accreditation)?.status == .error)
         #expect(late.status == .failed)
     }
@@ -184,7 +198,9 @@ struct SealedSampleTests {
             document["payload"] = .string(encoded ? base64URLEncode(Array(mutated.utf8)) : mutated)
             let report = try await verifyOne(verifier, JSONWriter.data(.object(document)))
             tried += 1
-            if report.status == .failed && report.check(.seal)?.status == .error { failedAsExpected += 1 } else {
+            if report.status == .failed && report.check(.seal)?.status == .error {
+                failedAsExpected += 1
+            } else {
                 Issue.record("\(path): changing \(lexeme.prefix(60)) was not detected")
             }
         }

@@ -17,7 +17,9 @@ private struct TestSeal {
         let caKey = P256.Signing.PrivateKey()
         let key = P256.Signing.PrivateKey()
         let start = Date().addingTimeInterval(-3600)
-        let caName = try DistinguishedName { CountryName("BE"); OrganizationName("Test CA for \(organization)"); CommonName("Test CA") }
+        let caName = try DistinguishedName {
+            CountryName("BE"); OrganizationName("Test CA for \(organization)"); CommonName("Test CA")
+        }
         let ca = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(caKey.publicKey),
             notValidBefore: start, notValidAfter: start.addingTimeInterval(86_400 * 30),
@@ -84,9 +86,14 @@ private func list(revoked: [Int], issuer: String = edcIssuer) throws -> JSONValu
     return try StatusListCredentialBuilder(url: listURL, issuer: issuer, statusPurpose: "revocation").credential(for: bits)
 }
 
-private func revocation(of credential: JSONValue, list: JSONValue, anchors: [Certificate] = [],
-                        verifier: CredentialVerification.CredentialVerifier? = nil) async throws -> CheckResult {
-    let v = verifier ?? CredentialVerification.CredentialVerifier(policy: VerificationPolicy(trustAnchors: anchors, statusSource: FixedSource(documents: [listURL: JSONWriter.data(list)])))
+private func revocation(
+    of credential: JSONValue, list: JSONValue, anchors: [Certificate] = [],
+    verifier: CredentialVerification.CredentialVerifier? = nil
+) async throws -> CheckResult {
+    let v =
+        verifier
+        ?? CredentialVerification.CredentialVerifier(
+            policy: VerificationPolicy(trustAnchors: anchors, statusSource: FixedSource(documents: [listURL: JSONWriter.data(list)])))
     return try #require(try await verifyOne(v, credential).check(.revocation))
 }
 
@@ -106,8 +113,9 @@ struct SealedStatusListTests {
     @Test func listSealedByAnotherOrganisationIsNotTrusted() async throws {
         let university = try TestSeal(organization: "Example University", identifier: "VATBE-0123456789")
         let intruder = try TestSeal(organization: "Someone Else", identifier: "VATFR-99999999999")
-        let result = try await revocation(of: try university.seal(edc(index: 3)), list: try intruder.seal(try list(revoked: [])),
-                                          anchors: [university.ca, intruder.ca])
+        let result = try await revocation(
+            of: try university.seal(edc(index: 3)), list: try intruder.seal(try list(revoked: [])),
+            anchors: [university.ca, intruder.ca])
         #expect(result.status == .skipped)
         #expect(result.limitsTrust)
         #expect(result.reason.contains("sealed by Someone Else"), "\(result.reason)")
@@ -129,10 +137,13 @@ struct SealedStatusListTests {
     @Test func credentialWithADataIntegrityProofDoesNotAcceptASealedList() async throws {
         let issuer = try DemoIssuer()
         let seal = try TestSeal(organization: "Example University", identifier: "VATBE-0123456789")
-        let credential = try issuer.sign(issuer.credential(extra: ["credentialStatus": [
-            "id": .string("\(listURL)#3"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": "3", "statusListCredential": .string(listURL),
-        ]]))
+        let credential = try issuer.sign(
+            issuer.credential(extra: [
+                "credentialStatus": [
+                    "id": .string("\(listURL)#3"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                    "statusListIndex": "3", "statusListCredential": .string(listURL),
+                ]
+            ]))
         let result = try await revocation(of: credential, list: try seal.seal(try list(revoked: [], issuer: issuer.did)))
         #expect(result.status == .skipped)
         #expect(result.reason.contains("sealed with JAdES, but the credential is not"), "\(result.reason)")
@@ -155,7 +166,8 @@ struct SealedStatusListTests {
         let university = try TestSeal(organization: "Example University", identifier: "VATBE-0123456789")
         let intruder = try TestSeal(organization: "Someone Else", identifier: "VATFR-99999999999")
         let sealedList = try university.seal(try list(revoked: []))
-        let verifier = CredentialVerification.CredentialVerifier(policy: VerificationPolicy(statusSource: FixedSource(documents: [listURL: JSONWriter.data(sealedList)])))
+        let verifier = CredentialVerification.CredentialVerifier(
+            policy: VerificationPolicy(statusSource: FixedSource(documents: [listURL: JSONWriter.data(sealedList)])))
         let first = try await revocation(of: try university.seal(edc(index: 3)), list: sealedList, verifier: verifier)
         #expect(first.status == .ok, "\(first.reason)")
         // Same verifier (the list is now cached): a credential sealed by another organisation, naming the same

@@ -46,12 +46,15 @@ struct DemoIssuer {
         method = try key.publicKey.didKeyVerificationMethod()
     }
 
-    func sign(_ document: JSONValue, suite: Cryptosuite = .eddsaRdfc2022, purpose: ProofPurpose = .assertionMethod,
-              challenge: String? = nil, domain: [String]? = nil) throws -> JSONValue {
+    func sign(
+        _ document: JSONValue, suite: Cryptosuite = .eddsaRdfc2022, purpose: ProofPurpose = .assertionMethod,
+        challenge: String? = nil, domain: [String]? = nil
+    ) throws -> JSONValue {
         try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
             to: document,
-            options: ProofOptions(cryptosuite: suite, verificationMethod: method, proofPurpose: purpose,
-                                  created: "2025-01-01T00:00:00Z", domain: domain, challenge: challenge),
+            options: ProofOptions(
+                cryptosuite: suite, verificationMethod: method, proofPurpose: purpose,
+                created: "2025-01-01T00:00:00Z", domain: domain, challenge: challenge),
             key: try ProofSigningKey(key))
     }
 

@@ -66,8 +66,9 @@ struct TrustRuleTests {
         let policy = VerificationPolicy(challenge: "c-1", domain: ["verifier.example"])
         let refused = try #require(await CredentialVerifier(policy: policy).verify(bytes: Array(unanswered.utf8), source: "vp").first)
         #expect(refused.status == .failed)
-        #expect(refused.check(.seal)?.reason.contains("a challenge was required, but the presentation has no nonce") == true,
-                "\(refused.check(.seal)?.reason ?? "")")
+        #expect(
+            refused.check(.seal)?.reason.contains("a challenge was required, but the presentation has no nonce") == true,
+            "\(refused.check(.seal)?.reason ?? "")")
         var answered = vp
         answered["nonce"] = "c-1"
         answered["aud"] = "verifier.example"
@@ -87,8 +88,10 @@ struct TrustRuleTests {
         }
         let five = try await report("http://data.europa.eu/snb/eqf/5")
         #expect(five.check(.accreditation)?.status == .ok, "\(five.check(.accreditation)?.reason ?? "")")
-        for level: JSONValue in [["http://data.europa.eu/snb/eqf/5", "http://data.europa.eu/snb/eqf/8"],
-                                 "http://data.europa.eu/snb/eqf/8#", "http://data.europa.eu/snb/eqf/8/x", "http://data.europa.eu/snb/eqf/08"] {
+        for level: JSONValue in [
+            ["http://data.europa.eu/snb/eqf/5", "http://data.europa.eu/snb/eqf/8"],
+            "http://data.europa.eu/snb/eqf/8#", "http://data.europa.eu/snb/eqf/8/x", "http://data.europa.eu/snb/eqf/08",
+        ] {
             let r = try await report(level)
             #expect(r.check(.accreditation)?.status == .error, "\(level): \(r.check(.accreditation)?.reason ?? "")")
         }
@@ -99,25 +102,30 @@ struct TrustRuleTests {
         let rootKey = P256.Signing.PrivateKey(), intermediateKey = P256.Signing.PrivateKey(), leafKey = P256.Signing.PrivateKey()
         let start = Date().addingTimeInterval(-3600), end = Date().addingTimeInterval(86_400)
         let rootName = try DistinguishedName { CommonName("Root") }
-        let root = try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey), notValidBefore: start, notValidAfter: end,
-                                   issuer: rootName, subject: rootName, signatureAlgorithm: .ecdsaWithSHA256,
-                                   extensions: try Certificate.Extensions { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)); Critical(KeyUsage(keyCertSign: true)) },
-                                   issuerPrivateKey: .init(rootKey))
+        let root = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey), notValidBefore: start, notValidAfter: end,
+            issuer: rootName, subject: rootName, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)); Critical(KeyUsage(keyCertSign: true))
+            },
+            issuerPrivateKey: .init(rootKey))
         func intermediate(keyCertSign: Bool) throws -> Certificate {
             let name = try DistinguishedName { CommonName("Intermediate") }
-            return try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(intermediateKey.publicKey), notValidBefore: start, notValidAfter: end,
-                                   issuer: rootName, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-                                   extensions: try Certificate.Extensions {
-                                       Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                                       Critical(keyCertSign ? KeyUsage(keyCertSign: true) : KeyUsage(digitalSignature: true))
-                                   },
-                                   issuerPrivateKey: .init(rootKey))
+            return try Certificate(
+                version: .v3, serialNumber: .init(), publicKey: .init(intermediateKey.publicKey), notValidBefore: start, notValidAfter: end,
+                issuer: rootName, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                    Critical(keyCertSign ? KeyUsage(keyCertSign: true) : KeyUsage(digitalSignature: true))
+                },
+                issuerPrivateKey: .init(rootKey))
         }
-        let leaf = try Certificate(version: .v3, serialNumber: .init(), publicKey: .init(leafKey.publicKey), notValidBefore: start, notValidAfter: end,
-                                   issuer: try DistinguishedName { CommonName("Intermediate") }, subject: try DistinguishedName { CommonName("Seal") },
-                                   signatureAlgorithm: .ecdsaWithSHA256,
-                                   extensions: try Certificate.Extensions { Critical(KeyUsage(digitalSignature: true, nonRepudiation: true)) },
-                                   issuerPrivateKey: .init(intermediateKey))
+        let leaf = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(leafKey.publicKey), notValidBefore: start, notValidAfter: end,
+            issuer: try DistinguishedName { CommonName("Intermediate") }, subject: try DistinguishedName { CommonName("Seal") },
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions { Critical(KeyUsage(digitalSignature: true, nonRepudiation: true)) },
+            issuerPrivateKey: .init(intermediateKey))
         let validator = JAdESChainValidator(trustAnchors: [root])
         #expect(await validator.validate(leaf: leaf, intermediates: [try intermediate(keyCertSign: true)]).isTrusted)
         let refused = await validator.validate(leaf: leaf, intermediates: [try intermediate(keyCertSign: false)])

@@ -52,12 +52,12 @@ struct DIDKeyTests {
         #expect(mb == "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2")
         let document = try await DIDKeyResolver().resolve("did:key:" + mb)
         let expected = """
-        {"@context":["https://www.w3.org/ns/did/v1","https://w3id.org/security/multikey/v1"],\
-        "id":"did:key:\(mb)",\
-        "verificationMethod":[{"id":"did:key:\(mb)#\(mb)","type":"Multikey","controller":"did:key:\(mb)","publicKeyMultibase":"\(mb)"}],\
-        "authentication":["did:key:\(mb)#\(mb)"],"assertionMethod":["did:key:\(mb)#\(mb)"],\
-        "capabilityDelegation":["did:key:\(mb)#\(mb)"],"capabilityInvocation":["did:key:\(mb)#\(mb)"]}
-        """
+            {"@context":["https://www.w3.org/ns/did/v1","https://w3id.org/security/multikey/v1"],\
+            "id":"did:key:\(mb)",\
+            "verificationMethod":[{"id":"did:key:\(mb)#\(mb)","type":"Multikey","controller":"did:key:\(mb)","publicKeyMultibase":"\(mb)"}],\
+            "authentication":["did:key:\(mb)#\(mb)"],"assertionMethod":["did:key:\(mb)#\(mb)"],\
+            "capabilityDelegation":["did:key:\(mb)#\(mb)"],"capabilityInvocation":["did:key:\(mb)#\(mb)"]}
+            """
         #expect(JSONWriter.string(.object(document.json)) == expected)
     }
 
@@ -81,9 +81,9 @@ struct DIDKeyTests {
     }
 
     @Test(arguments: [
-        "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", // secp256k1: not supported
-        "did:key:u7QGrq1Iq2F9h0R3gNn7nq4K0XmAqKhyH4ZVkP5G8JXgqRg", // base64url multibase
-        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ", // truncated
+        "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme",  // secp256k1: not supported
+        "did:key:u7QGrq1Iq2F9h0R3gNn7nq4K0XmAqKhyH4ZVkP5G8JXgqRg",  // base64url multibase
+        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",  // truncated
         "did:key:", "did:key", "did:KEY:z6Mk", "key:z6Mk",
         "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#frag",
     ])
@@ -101,7 +101,8 @@ struct DIDKeyTests {
 @Suite("did:jwk")
 struct DIDJWKTests {
     /// The P-256 example from the did:jwk specification.
-    static let specExample = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9"
+    static let specExample =
+        "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9"
 
     @Test func specExampleResolvesToAJsonWebKeyMethod() async throws {
         let document = try await DIDJWKResolver().resolve(Self.specExample)
@@ -178,7 +179,9 @@ struct DIDWebTests {
         let document: JSONObject = [
             "@context": ["https://www.w3.org/ns/did/v1"],
             "id": .string(did),
-            "verificationMethod": [["id": "#key-1", "type": "Multikey", "controller": .string(did), "publicKeyMultibase": .string(try key.publicKeyMultibase())]],
+            "verificationMethod": [
+                ["id": "#key-1", "type": "Multikey", "controller": .string(did), "publicKeyMultibase": .string(try key.publicKeyMultibase())]
+            ],
             "assertionMethod": ["#key-1"],
         ]
         try write(document, to: root.appendingPathComponent("issuer.example/org/did.json"))
@@ -270,7 +273,9 @@ struct DIDWebTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("big.example/.well-known/did.json")
         try write(["id": "did:web:big.example", "padding": .string(String(repeating: "x", count: 2000))], to: url)
-        await #expect(throws: DIDError(.documentTooLarge, "")) { try await DIDWebResolver(directory: root, maxDocumentSize: 1000).resolve("did:web:big.example") }
+        await #expect(throws: DIDError(.documentTooLarge, "")) {
+            try await DIDWebResolver(directory: root, maxDocumentSize: 1000).resolve("did:web:big.example")
+        }
         try Data("{\"id\": \"did:web:big.example\",}".utf8).write(to: url)
         await #expect(throws: DIDError(.invalidDocument, "")) { try await DIDWebResolver(directory: root).resolve("did:web:big.example") }
     }
@@ -345,14 +350,16 @@ struct VerificationMethodBindingTests {
 struct VerificationMethodObjectTests {
     @Test func embeddedMultikeyAndJsonWebKeyMethodsYieldTheirKeys() async throws {
         let key = try PrivateKey.generate(.p384).publicKey
-        let multikey = try VerificationMethod(json: [
-            "id": "https://issuer.example/keys#1", "type": "Multikey", "controller": "https://issuer.example/keys",
-            "publicKeyMultibase": .string(try key.publicKeyMultibase()),
-        ], documentID: nil)
+        let multikey = try VerificationMethod(
+            json: [
+                "id": "https://issuer.example/keys#1", "type": "Multikey", "controller": "https://issuer.example/keys",
+                "publicKeyMultibase": .string(try key.publicKeyMultibase()),
+            ], documentID: nil)
         #expect(try multikey.publicKey() == key)
-        let jwk = try VerificationMethod(json: [
-            "id": "#2", "type": "JsonWebKey", "controller": "https://issuer.example/keys", "publicKeyJwk": .object(key.jwk),
-        ], documentID: "https://issuer.example/keys")
+        let jwk = try VerificationMethod(
+            json: [
+                "id": "#2", "type": "JsonWebKey", "controller": "https://issuer.example/keys", "publicKeyJwk": .object(key.jwk),
+            ], documentID: "https://issuer.example/keys")
         #expect(jwk.id == "https://issuer.example/keys#2")
         #expect(try jwk.publicKey() == key)
     }
@@ -366,11 +373,19 @@ struct VerificationMethodObjectTests {
             for (k, v) in extra { object[k] = v }
             return try VerificationMethod(json: object, documentID: nil)
         }
-        await #expect(throws: DIDError(.invalidVerificationMethod, "")) { try make(["type": "EcdsaSecp256k1VerificationKey2019", "publicKeyMultibase": .string(mb)]) }
+        await #expect(throws: DIDError(.invalidVerificationMethod, "")) {
+            try make(["type": "EcdsaSecp256k1VerificationKey2019", "publicKeyMultibase": .string(mb)])
+        }
         await #expect(throws: DIDError(.invalidVerificationMethod, "")) { try make(["type": "Multikey"]) }
-        await #expect(throws: DIDError(.invalidVerificationMethod, "")) { try make(["type": "Multikey", "publicKeyMultibase": .string(mb), "publicKeyJwk": .object(p256.publicKey.jwk)]) }
-        await #expect(throws: DIDError(.invalidVerificationMethod, "")) { try make(["type": "Multikey", "publicKeyMultibase": .string(mb), "secretKeyMultibase": .string(try p256.secretKeyMultibase())]) }
-        await #expect(throws: DIDError(.invalidVerificationMethod, "")) { try VerificationMethod(json: ["id": "did:example:1#k", "type": "Multikey", "publicKeyMultibase": .string(mb)], documentID: nil) }
+        await #expect(throws: DIDError(.invalidVerificationMethod, "")) {
+            try make(["type": "Multikey", "publicKeyMultibase": .string(mb), "publicKeyJwk": .object(p256.publicKey.jwk)])
+        }
+        await #expect(throws: DIDError(.invalidVerificationMethod, "")) {
+            try make(["type": "Multikey", "publicKeyMultibase": .string(mb), "secretKeyMultibase": .string(try p256.secretKeyMultibase())])
+        }
+        await #expect(throws: DIDError(.invalidVerificationMethod, "")) {
+            try VerificationMethod(json: ["id": "did:example:1#k", "type": "Multikey", "publicKeyMultibase": .string(mb)], documentID: nil)
+        }
         // A legacy Ed25519VerificationKey2020 must hold an Ed25519 key.
         let legacy = try make(["type": "Ed25519VerificationKey2020", "publicKeyMultibase": .string(mb)])
         await #expect(throws: DIDError(.invalidKey, "")) { try legacy.publicKey() }

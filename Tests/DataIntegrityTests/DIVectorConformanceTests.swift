@@ -1,8 +1,8 @@
 import CredentialJSON
 import DataIntegrity
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The W3C vc-di-eddsa and vc-di-ecdsa step-by-step vectors, every step compared.
 @Suite(.needsSharedData) struct DIVectorConformanceTests {

@@ -123,7 +123,9 @@ import Testing
     }
 
     @Test func domainAndChallengeMustMatchWhenTheVerifierExpectsThem() async throws {
-        let signed = try sign(.eddsaRdfc2022) { $0.domain = ["example.org"]; $0.challenge = "abc123" }
+        let signed = try sign(.eddsaRdfc2022) {
+            $0.domain = ["example.org"]; $0.challenge = "abc123"
+        }
         let good = ProofVerificationOptions(domain: ["example.org"], challenge: "abc123")
         #expect(await codes(signed, good) == [])
         #expect(await codes(signed, ProofVerificationOptions(domain: ["other.example"], challenge: "abc123")) == [.invalidDomainError])

@@ -112,10 +112,12 @@ import Testing
         let did = "did:example:registrar"
         let controller: JSONObject = [
             "id": .string(did),
-            "verificationMethod": [[
-                "id": .string(did + "#seal"), "type": "Multikey", "controller": .string(did),
-                "publicKeyMultibase": .string(try key.publicKey.publicKeyMultibase()),
-            ]],
+            "verificationMethod": [
+                [
+                    "id": .string(did + "#seal"), "type": "Multikey", "controller": .string(did),
+                    "publicKeyMultibase": .string(try key.publicKey.publicKeyMultibase()),
+                ]
+            ],
             "assertionMethod": [.string(did + "#seal")],
         ]
         let signed = try DataIntegritySigner(canonicalizer: canonicalizer).addProof(

@@ -1,8 +1,8 @@
 import CredentialJSON
 import DataIntegrity
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// di-eddsa/TestVectors/proof-set-chain: two proof sets and two proof chains (DI §2.1.1–2.1.2, §4.3, §4.5).
 @Suite(.needsSharedData) struct ProofSetChainTests {

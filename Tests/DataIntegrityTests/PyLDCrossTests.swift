@@ -3,22 +3,25 @@ import CredentialJSON
 import DataIntegrity
 import Foundation
 import KeyManagement
-import Testing
 import TestSupport
+import Testing
 
 /// A Python with PyLD and `cryptography` (`.ci/run` makes one in `.venv-pyld`); `nil` when not configured.
 private let pyld: String? = ProcessInfo.processInfo.environment["SKILLCRED_PYLD"].flatMap { $0.isEmpty ? nil : $0 }
 
 /// Runs `tools/di-crosscheck.py` (an independent eddsa-rdfc-2022 over PyLD) and returns its status and output.
 private func crosscheck(_ arguments: [String]) throws -> ExternalTool.Outcome {
-    try ExternalTool.capture(URL(fileURLWithPath: try #require(pyld)),
-                             [SharedData.packageRoot.appendingPathComponent("tools/di-crosscheck.py").path] + arguments)
+    try ExternalTool.capture(
+        URL(fileURLWithPath: try #require(pyld)),
+        [SharedData.packageRoot.appendingPathComponent("tools/di-crosscheck.py").path] + arguments)
 }
 
 /// Values with a base direction, signed by skillcred and by PyLD (`rdfDirection: i18n-datatype`, as Digital
 /// Bazaar's stack behind the W3C suites canonicalizes): the canonical forms are the same, and each verifies the
 /// other's signature. Without this, a credential with `@direction` signed elsewhere could not be verified here.
-@Suite("@direction: skillcred and PyLD agree", .enabled(if: pyld != nil || SharedData.isRequired, "set SKILLCRED_PYLD to a Python with pyld and cryptography"), .needsSharedData)
+@Suite(
+    "@direction: skillcred and PyLD agree", .enabled(if: pyld != nil || SharedData.isRequired, "set SKILLCRED_PYLD to a Python with pyld and cryptography"),
+    .needsSharedData)
 struct PyLDCrossTests {
     static let directionFixtures = [
         "credential-name-language-direction-en-ok", "credential-description-language-direction-en-ok",
@@ -29,8 +32,10 @@ struct PyLDCrossTests {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],
         "name": ["@value": "شهادة تحليل البيانات", "@language": "ar", "@direction": "rtl"],
-        "description": [["@value": "Data analysis", "@language": "en", "@direction": "ltr"],
-                        ["@value": "تحليل البيانات", "@language": "ar-EG", "@direction": "rtl"]],
+        "description": [
+            ["@value": "Data analysis", "@language": "en", "@direction": "ltr"],
+            ["@value": "تحليل البيانات", "@language": "ar-EG", "@direction": "rtl"],
+        ],
         "credentialSubject": ["id": "did:example:learner", "name": ["@value": "ليلى", "@direction": "rtl"]],
     ]
 
@@ -99,7 +104,8 @@ struct PyLDCrossTests {
             #expect(result.verified, "\(name): skillcred refused PyLD's proof: \(result.allErrors)")
 
             // The same signatures over a turned direction: neither accepts.
-            let turned = try JSONParser.parse(theirs.stdout.replacingOccurrences(of: "\"rtl\"", with: "\"ltr\"").replacingOccurrences(of: "\"ltr\"", with: "\"rtl\""))
+            let turned = try JSONParser.parse(
+                theirs.stdout.replacingOccurrences(of: "\"rtl\"", with: "\"ltr\"").replacingOccurrences(of: "\"ltr\"", with: "\"rtl\""))
             #expect(!(await verifier.verify(turned)).verified, "\(name): a turned direction must not verify")
             let turnedFile = try file(turned)
             defer { try? FileManager.default.removeItem(at: turnedFile) }

@@ -1,8 +1,8 @@
 import CredentialJSON
 import DataIntegrity
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The signed examples of the VC Data Model 2.0 and Bitstring Status List RECs (eddsa-rdfc-2022 and
 /// ecdsa-rdfc-2019 proofs): each verifies, and each with any one leaf value changed does not.
@@ -15,10 +15,12 @@ import TestSupport
         var out: [(String, String)] = []
         for folder in ["vc-data-model-2.0/spec-examples-REC", "bitstring-status-list/spec-examples-REC"] {
             guard let url = SharedData.vector(folder),
-                  let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { continue }
+                let names = try? FileManager.default.contentsOfDirectory(atPath: url.path)
+            else { continue }
             for name in names.sorted() where name.hasSuffix(".json") && name != "index.json" {
                 guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path),
-                      let doc = try? JSONParser.parse(Array(data)) else { continue }
+                    let doc = try? JSONParser.parse(Array(data))
+                else { continue }
                 let suites = (doc["proof"]?.asArray ?? []).compactMap { $0["cryptosuite"]?.stringValue }
                 if suites.contains(where: { $0 == "eddsa-rdfc-2022" || $0 == "ecdsa-rdfc-2019" }) {
                     out.append((name, "\(folder)/\(name)"))
@@ -93,19 +95,23 @@ enum Mutations {
         switch value {
         case .object(let object):
             for member in object {
-                collect(member.value, path: path.appending(member.key), rebuild: { new in
-                    var copy = object
-                    copy[member.key] = new
-                    return rebuild(.object(copy))
-                }, into: &out)
+                collect(
+                    member.value, path: path.appending(member.key),
+                    rebuild: { new in
+                        var copy = object
+                        copy[member.key] = new
+                        return rebuild(.object(copy))
+                    }, into: &out)
             }
         case .array(let array):
             for (i, element) in array.enumerated() {
-                collect(element, path: path.appending(i), rebuild: { new in
-                    var copy = array
-                    copy[i] = new
-                    return rebuild(.array(copy))
-                }, into: &out)
+                collect(
+                    element, path: path.appending(i),
+                    rebuild: { new in
+                        var copy = array
+                        copy[i] = new
+                        return rebuild(.array(copy))
+                    }, into: &out)
             }
         default:
             if let changed = mutate(value) { out.append((path.description, rebuild(changed))) }

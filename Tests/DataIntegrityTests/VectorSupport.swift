@@ -57,16 +57,34 @@ struct DIVector: CustomStringConvertible, Sendable {
     }
 
     static let all: [DIVector] = [
-        DIVector(folder: "di-eddsa/TestVectors/eddsa-rdfc-2022", suffix: "DataInt", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .dataIntegrity(.eddsaRdfc2022)),
-        DIVector(folder: "di-eddsa/TestVectors/eddsa-rdfc-2022/employ", suffix: "DataInt", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .dataIntegrity(.eddsaRdfc2022)),
-        DIVector(folder: "di-eddsa/TestVectors/eddsa-jcs-2022", suffix: "JCS", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .dataIntegrity(.eddsaJcs2022)),
-        DIVector(folder: "di-eddsa/TestVectors/Ed25519Signature2020", suffix: "EdSig", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .ed25519Signature2020),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256", suffix: "ECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json", suite: .dataIntegrity(.ecdsaRdfc2019)),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/employ", suffix: "ECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json", suite: .dataIntegrity(.ecdsaRdfc2019)),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384", suffix: "ECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json", suite: .dataIntegrity(.ecdsaRdfc2019)),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384/employ", suffix: "ECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json", suite: .dataIntegrity(.ecdsaRdfc2019)),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-jcs-2019-p256", suffix: "JCSECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json", suite: .dataIntegrity(.ecdsaJcs2019)),
-        DIVector(folder: "di-ecdsa/TestVectors/ecdsa-jcs-2019-p384", suffix: "JCSECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json", suite: .dataIntegrity(.ecdsaJcs2019)),
+        DIVector(
+            folder: "di-eddsa/TestVectors/eddsa-rdfc-2022", suffix: "DataInt", keyFile: "di-eddsa/TestVectors/keyPair.json",
+            suite: .dataIntegrity(.eddsaRdfc2022)),
+        DIVector(
+            folder: "di-eddsa/TestVectors/eddsa-rdfc-2022/employ", suffix: "DataInt", keyFile: "di-eddsa/TestVectors/keyPair.json",
+            suite: .dataIntegrity(.eddsaRdfc2022)),
+        DIVector(
+            folder: "di-eddsa/TestVectors/eddsa-jcs-2022", suffix: "JCS", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .dataIntegrity(.eddsaJcs2022)),
+        DIVector(
+            folder: "di-eddsa/TestVectors/Ed25519Signature2020", suffix: "EdSig", keyFile: "di-eddsa/TestVectors/keyPair.json", suite: .ed25519Signature2020),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256", suffix: "ECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json",
+            suite: .dataIntegrity(.ecdsaRdfc2019)),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/employ", suffix: "ECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json",
+            suite: .dataIntegrity(.ecdsaRdfc2019)),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384", suffix: "ECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json",
+            suite: .dataIntegrity(.ecdsaRdfc2019)),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384/employ", suffix: "ECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json",
+            suite: .dataIntegrity(.ecdsaRdfc2019)),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-jcs-2019-p256", suffix: "JCSECDSAP256", keyFile: "di-ecdsa/TestVectors/p256KeyPair.json",
+            suite: .dataIntegrity(.ecdsaJcs2019)),
+        DIVector(
+            folder: "di-ecdsa/TestVectors/ecdsa-jcs-2019-p384", suffix: "JCSECDSAP384", keyFile: "di-ecdsa/TestVectors/p384KeyPair.json",
+            suite: .dataIntegrity(.ecdsaJcs2019)),
     ]
 }
 

@@ -1,11 +1,11 @@
 import CredentialJSON
+import Crypto
 import Foundation
 import JAdES
-import Testing
-import TestSupport
-import X509
-import Crypto
 import SwiftASN1
+import TestSupport
+import Testing
+import X509
 
 /// The six signed files of ../shared/edc-samples (README.txt there, oracle A).
 let signedSamples = [
@@ -63,8 +63,10 @@ struct SampleTests {
         for check in result.checks { print("\(path): \(check)") }
         #expect(result.isValid, "\(result.firstError.map(String.init(describing:)) ?? "")")
         #expect(result.serialization == .general)
-        for code in [JAdESCheck.Code.signature, .certificateDigest, .issuerSerial, .critical, .algorithm,
-                     .signingTime, .certificateValidityAtSigningTime] {
+        for code in [
+            JAdESCheck.Code.signature, .certificateDigest, .issuerSerial, .critical, .algorithm,
+            .signingTime, .certificateValidityAtSigningTime,
+        ] {
             #expect(status(result, code) == .ok, "\(code)")
         }
         let signature = try #require(result.signatures.first)
@@ -84,7 +86,9 @@ struct SampleTests {
         for path in signedSamples {
             guard let bytes = try sampleBytes(path) else { skipped += 1; continue }
             let result = JAdESVerifier().verify(bytes)
-            if result.isValid { passed += 1 } else {
+            if result.isValid {
+                passed += 1
+            } else {
                 failed += 1
                 print("FAILED \(path): \(result.firstError.map(String.init(describing:)) ?? "")")
             }
@@ -281,7 +285,8 @@ struct FormTests {
     @Test("Sealed files are recognised as JWS JSON; plain credentials are not")
     func detection() throws {
         guard let signed = try sampleBytes(signedSamples[0]),
-              let unsigned = try sampleBytes("edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld") else { return }
+            let unsigned = try sampleBytes("edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld")
+        else { return }
         #expect(JWSJSONDocument.looksLikeJWS(try JSONParser.parse(signed)))
         #expect(!JWSJSONDocument.looksLikeJWS(try JSONParser.parse(unsigned)))
         #expect(try JWSJSONDocument(parsing: signed).signatures.count == 1)

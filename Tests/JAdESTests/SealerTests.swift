@@ -4,8 +4,8 @@ import CryptoExtras
 import Foundation
 import JAdES
 import KeyManagement
-import Testing
 import TestSupport
+import Testing
 import X509
 
 /// A demo seal made at test time with ``DemoSeal`` (a throwaway CA whose key is discarded): the repository holds no
@@ -36,12 +36,13 @@ enum TestDemoSeal {
 }
 
 /// A small EDC-like credential written by CredentialJSON, with characters that need escaping in the payload string.
-let samplePayload: [UInt8] = JSONWriter.data(.object([
-    "@context": ["https://www.w3.org/2018/credentials/v1", "http://data.europa.eu/snb/model/context/edc-ap"],
-    "id": "urn:credential:5a1e0000-0000-4000-8000-000000000001",
-    "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
-    "credentialSubject": ["id": "urn:epass:person:1", "type": "Person", "note": "Zoë \"Z\" Ødegaard\\n\u{1F393}"],
-]))
+let samplePayload: [UInt8] = JSONWriter.data(
+    .object([
+        "@context": ["https://www.w3.org/2018/credentials/v1", "http://data.europa.eu/snb/model/context/edc-ap"],
+        "id": "urn:credential:5a1e0000-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        "credentialSubject": ["id": "urn:epass:person:1", "type": "Person", "note": "Zoë \"Z\" Ødegaard\\n\u{1F393}"],
+    ]))
 
 /// Finds an executable on PATH.
 func executable(_ name: String) -> URL? {
@@ -68,10 +69,15 @@ func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (Int32
 }
 
 /// A throwaway CA and seal certificate made with swift-certificates, for algorithms the demo seal does not use.
-func makeChain(leafKey: Certificate.PrivateKey, keyUsage: KeyUsage = KeyUsage(digitalSignature: true, nonRepudiation: true))
-    throws -> (leaf: Certificate, ca: Certificate) {
+func makeChain(
+    leafKey: Certificate.PrivateKey, keyUsage: KeyUsage = KeyUsage(digitalSignature: true, nonRepudiation: true)
+)
+    throws -> (leaf: Certificate, ca: Certificate)
+{
     let caKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-    let caName = try DistinguishedName { CountryName("BE"); OrganizationName("TEST CA"); CommonName("TEST CA") }
+    let caName = try DistinguishedName {
+        CountryName("BE"); OrganizationName("TEST CA"); CommonName("TEST CA")
+    }
     let now = Date()
     let ca = try Certificate(
         version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: caKey.publicKey,
@@ -266,8 +272,9 @@ struct SealerTests {
         let strict = JAdESChainValidator(trustAnchors: [goodCA], keyUsagePolicy: ESealKeyUsagePolicy(requireNonRepudiation: true))
         let (dsOnly, dsCA) = try makeChain(leafKey: key, keyUsage: KeyUsage(digitalSignature: true))
         #expect(await strict.validate(leaf: goodLeaf, intermediates: []).isTrusted)
-        #expect(!(await JAdESChainValidator(trustAnchors: [dsCA], keyUsagePolicy: ESealKeyUsagePolicy(requireNonRepudiation: true))
-            .validate(leaf: dsOnly, intermediates: []).isTrusted))
+        #expect(
+            !(await JAdESChainValidator(trustAnchors: [dsCA], keyUsagePolicy: ESealKeyUsagePolicy(requireNonRepudiation: true))
+                .validate(leaf: dsOnly, intermediates: []).isTrusted))
     }
 
     @Test("ES256, ES384, PS256 and PS512 seals verify", arguments: [JAdESAlgorithm.es256, .es384, .ps256, .ps512])
@@ -316,7 +323,9 @@ struct SealerTests {
         #expect(throws: JAdESError(.keyMismatch, "")) { try JAdESSealer(privateKey: otherKey, certificateChain: chain) }
         #expect(throws: JAdESError(.keyMismatch, "")) { try TestDemoSeal.sealer(algorithm: .rs256) }
         #expect(throws: JAdESError(.keyMismatch, "")) { try TestDemoSeal.sealer(algorithm: .es384) }
-        #expect(throws: JAdESError(.invalidKey, "")) { try JAdESPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
+        #expect(throws: JAdESError(.invalidKey, "")) {
+            try JAdESPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+        }
         #expect(throws: JAdESError(.invalidPayload, "")) { try TestDemoSeal.sealer().seal(payload: [0xFF, 0xFE]) }
     }
 

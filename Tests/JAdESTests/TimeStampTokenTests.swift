@@ -3,8 +3,8 @@ import Crypto
 import Foundation
 import JAdES
 import SwiftASN1
-import Testing
 import TestSupport
+import Testing
 import X509
 
 // RFC 3161 time-stamp tokens: tokens made by Debian's `openssl ts` at test time, the EU samples' sigTst
@@ -89,8 +89,11 @@ final class OpenSSLTSA: Sendable {
         try Data("01\n".utf8).write(to: dir.appendingPathComponent("tsaserial"))
         try Data("1000\n".utf8).write(to: dir.appendingPathComponent("caserial"))
         try Data().write(to: dir.appendingPathComponent("index.txt"))
-        try tsa.run(["req", "-x509", "-nodes"] + tsa.newKey + ["-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test TSA Root \(kind)",
-                     "-days", "3", "-config", "tsa.cnf", "-extensions", "ca_ext"])
+        try tsa.run(
+            ["req", "-x509", "-nodes"] + tsa.newKey + [
+                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test TSA Root \(kind)",
+                "-days", "3", "-config", "tsa.cnf", "-extensions", "ca_ext",
+            ])
         try tsa.issue("tsa", subject: "/CN=Test TSA \(kind)", extensions: "tsa_ext")
         return tsa
     }
@@ -121,11 +124,15 @@ final class OpenSSLTSA: Sendable {
     func issue(_ name: String, subject: String, extensions: String, dates: (String, String)? = nil) throws {
         try run(["req", "-new", "-nodes"] + newKey + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
         if let (start, end) = dates {
-            try run(["ca", "-batch", "-config", "tsa.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "\(name).csr",
-                     "-out", "\(name).pem", "-startdate", start, "-enddate", end, "-extfile", "tsa.cnf", "-extensions", extensions, "-notext"])
+            try run([
+                "ca", "-batch", "-config", "tsa.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "\(name).csr",
+                "-out", "\(name).pem", "-startdate", start, "-enddate", end, "-extfile", "tsa.cnf", "-extensions", extensions, "-notext",
+            ])
         } else {
-            try run(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "\(Int.random(in: 1000...999_999))",
-                     "-out", "\(name).pem", "-days", "2", "-extfile", "tsa.cnf", "-extensions", extensions])
+            try run([
+                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "\(Int.random(in: 1000...999_999))",
+                "-out", "\(name).pem", "-days", "2", "-extfile", "tsa.cnf", "-extensions", extensions,
+            ])
         }
     }
 
@@ -133,8 +140,10 @@ final class OpenSSLTSA: Sendable {
     func reply(query: [UInt8], signer: String = "tsa") throws -> [UInt8] {
         let name = UUID().uuidString
         try write(query, "\(name).tsq")
-        try run(["ts", "-reply", "-queryfile", "\(name).tsq", "-config", "tsa.cnf", "-inkey", "\(signer).key",
-                 "-signer", "\(signer).pem", "-chain", "ca.pem", "-out", "\(name).tsr"])
+        try run([
+            "ts", "-reply", "-queryfile", "\(name).tsq", "-config", "tsa.cnf", "-inkey", "\(signer).key",
+            "-signer", "\(signer).pem", "-chain", "ca.pem", "-out", "\(name).tsr",
+        ])
         return try bytes("\(name).tsr")
     }
 
@@ -154,9 +163,12 @@ final class OpenSSLTSA: Sendable {
         let name = UUID().uuidString
         try write(token, "\(name).tst")
         try run(["cms", "-verify", "-noverify", "-inform", "DER", "-in", "\(name).tst", "-binary", "-out", "\(name).tstinfo"])
-        try run(["cms", "-sign", "-binary", "-nodetach", "-in", "\(name).tstinfo", "-econtent_type", "1.2.840.113549.1.9.16.1.4",
-                 "-signer", "\(signer).pem", "-inkey", "\(signer).key", "-md", "sha256", "-nosmimecap", "-outform", "DER",
-                 "-out", "\(name).cms"] + options)
+        try run(
+            [
+                "cms", "-sign", "-binary", "-nodetach", "-in", "\(name).tstinfo", "-econtent_type", "1.2.840.113549.1.9.16.1.4",
+                "-signer", "\(signer).pem", "-inkey", "\(signer).key", "-md", "sha256", "-nosmimecap", "-outform", "DER",
+                "-out", "\(name).cms",
+            ] + options)
         return try bytes("\(name).cms")
     }
 
@@ -257,8 +269,9 @@ struct OpenSSLTimeStampTests {
     @Test("An RSASSA-PSS signed token verifies (salt length = digest length)")
     func pssToken() throws {
         guard let tsa = try OpenSSLTSA.make(.rsa) else { return }
-        let resigned = try tsa.cmsResign(try tsa.token(over: stampedData), signer: "tsa",
-                                         options: ["-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:digest"])
+        let resigned = try tsa.cmsResign(
+            try tsa.token(over: stampedData), signer: "tsa",
+            options: ["-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:digest"])
         let token = try TimeStampToken(derEncoded: resigned)
         #expect(token.imprintMatches(stampedData))
     }
@@ -358,8 +371,9 @@ struct OpenSSLTimeStampTests {
 
 @Suite("The EU samples' sigTst time-stamps", .needsSharedData)
 struct SampleTimeStampTests {
-    @Test("Each sample's sigTst verifies, stamps its signature value, follows sigT, and chains to the root in the token",
-          arguments: signedSamples)
+    @Test(
+        "Each sample's sigTst verifies, stamps its signature value, follows sigT, and chains to the root in the token",
+        arguments: signedSamples)
     func sampleSignatureTimeStamp(path: String) async throws {
         guard let bytes = try sampleBytes(path) else { return }
         let document = try JWSJSONDocument(parsing: bytes)
@@ -377,9 +391,10 @@ struct SampleTimeStampTests {
 
                 #expect(!(await TimeStampAuthorityValidator(trustAnchors: []).validate(token)).isTrusted)
                 let roots = token.certificates.filter { $0.subject == $0.issuer }
-                print("\(path): TSA \(token.signerCertificate.subject), genTime \(token.genTime) (+\(delay) s after sigT), "
-                      + "serial \(token.serialNumber), \(token.certificates.count) certificate(s), "
-                      + "roots in token: \(roots.map { "\($0.subject)" })")
+                print(
+                    "\(path): TSA \(token.signerCertificate.subject), genTime \(token.genTime) (+\(delay) s after sigT), "
+                        + "serial \(token.serialNumber), \(token.certificates.count) certificate(s), "
+                        + "roots in token: \(roots.map { "\($0.subject)" })")
                 if roots.isEmpty {
                     print("\(path): no self-signed TSA root in the token; trust not tested")
                 } else {

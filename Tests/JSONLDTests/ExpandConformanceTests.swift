@@ -1,8 +1,8 @@
 import CredentialJSON
 import Foundation
 import JSONLD
-import Testing
 import TestSupport
+import Testing
 
 /// The W3C JSON-LD 1.1 expansion suite, run offline with safe mode off (the suite expects spec behaviour).
 @Suite(.needsSharedData) struct ExpandConformanceTests {

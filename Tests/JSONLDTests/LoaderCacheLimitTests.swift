@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import JSONLD
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Counts loads so tests can see what the cache saved.
 final class CountingLoader: DocumentLoader {
@@ -94,8 +94,9 @@ func temporaryDirectory() throws -> URL {
             func loadDocument(url: String) throws(JSONLDError) -> RemoteDocument {
                 switch url {
                 case "https://ex.org/doc.json":
-                    return RemoteDocument(documentURL: url, document: ["@id": "item", "name": "x"],
-                                          contextURL: "https://ex.org/ctx")
+                    return RemoteDocument(
+                        documentURL: url, document: ["@id": "item", "name": "x"],
+                        contextURL: "https://ex.org/ctx")
                 case "https://ex.org/ctx":
                     return RemoteDocument(documentURL: url, document: ["@context": ["name": "https://ex.org/name"]])
                 default:
@@ -144,8 +145,10 @@ func temporaryDirectory() throws -> URL {
 
     @Test func chainedLoaderUsesTheFirstLoaderThatHasTheDocument() throws {
         let first = StaticDocumentLoader(["https://ex.org/a": ["@context": ["v": "https://first/"]]])
-        let second = StaticDocumentLoader(["https://ex.org/a": ["@context": ["v": "https://second/"]],
-                                           "https://ex.org/b": ["@context": ["v": "https://second/b"]]])
+        let second = StaticDocumentLoader([
+            "https://ex.org/a": ["@context": ["v": "https://second/"]],
+            "https://ex.org/b": ["@context": ["v": "https://second/b"]],
+        ])
         let chain = ChainedDocumentLoader([first, second])
         #expect(try chain.loadDocument(url: "https://ex.org/a").document["@context"]?["v"] == "https://first/")
         #expect(try chain.loadDocument(url: "https://ex.org/b").document["@context"]?["v"] == "https://second/b")
@@ -182,8 +185,11 @@ func temporaryDirectory() throws -> URL {
         #expect(loader.total == 2, "the second expansion must not load any context")
         #expect(cache.statistics.contextMisses == missesAfterFirst, "the second expansion must not process any context")
         #expect(cache.statistics.contextHits > 0)
-        #expect(first[0]["@type"] == ["https://www.w3.org/2018/credentials#VerifiableCredential",
-                                      "https://www.w3.org/ns/credentials/examples#ExampleDegreeCredential"])
+        #expect(
+            first[0]["@type"] == [
+                "https://www.w3.org/2018/credentials#VerifiableCredential",
+                "https://www.w3.org/ns/credentials/examples#ExampleDegreeCredential",
+            ])
     }
 
     @Test func concurrentExpansionsShareOneCache() async throws {
@@ -243,17 +249,18 @@ func temporaryDirectory() throws -> URL {
 
 @Suite struct TermDefinitionInspectionTests {
     @Test func termDefinitionsExposeEveryMapping() throws {
-        let context = try JSONParser.parse(#"""
-        {"@version": 1.1, "@vocab": "https://ex.org/v#", "@language": "en", "@direction": "ltr",
-         "ex": "https://ex.org/",
-         "tags": {"@id": "ex:tags", "@container": ["@index", "@set"], "@index": "ex:key", "@protected": true},
-         "label": {"@id": "ex:label", "@language": null, "@direction": "rtl", "@nest": "meta"},
-         "parent": {"@reverse": "ex:child"},
-         "data": {"@id": "ex:data", "@type": "@json"},
-         "Thing": {"@id": "ex:Thing", "@context": {"size": "ex:size"}},
-         "meta": "@nest",
-         "p": {"@id": "https://ex.org/p/", "@prefix": true}}
-        """#)
+        let context = try JSONParser.parse(
+            #"""
+            {"@version": 1.1, "@vocab": "https://ex.org/v#", "@language": "en", "@direction": "ltr",
+             "ex": "https://ex.org/",
+             "tags": {"@id": "ex:tags", "@container": ["@index", "@set"], "@index": "ex:key", "@protected": true},
+             "label": {"@id": "ex:label", "@language": null, "@direction": "rtl", "@nest": "meta"},
+             "parent": {"@reverse": "ex:child"},
+             "data": {"@id": "ex:data", "@type": "@json"},
+             "Thing": {"@id": "ex:Thing", "@context": {"size": "ex:size"}},
+             "meta": "@nest",
+             "p": {"@id": "https://ex.org/p/", "@prefix": true}}
+            """#)
         let active = try JSONLDProcessor.processContext(context, base: "https://base.example/", options: JSONLDOptions())
         #expect(active.vocabularyMapping == "https://ex.org/v#")
         #expect(active.defaultLanguage == "en")
@@ -278,9 +285,10 @@ func temporaryDirectory() throws -> URL {
     }
 
     @Test func protectedTermsCannotBeRedefined() throws {
-        let context = try JSONParser.parse(#"""
-        [{"@protected": true, "name": "https://ex.org/name"}, {"name": "https://other.org/name"}]
-        """#)
+        let context = try JSONParser.parse(
+            #"""
+            [{"@protected": true, "name": "https://ex.org/name"}, {"name": "https://other.org/name"}]
+            """#)
         let error = #expect(throws: JSONLDError.self) {
             try JSONLDProcessor.processContext(context, base: nil, options: JSONLDOptions())
         }
@@ -372,7 +380,9 @@ func temporaryDirectory() throws -> URL {
         for _ in 0..<128 { deepest = ["https://ex.org/p": [deepest]] }
         let nested = deepest
         let result = await Task { () -> JSONLDError? in
-            do { _ = try JSONLDProcessor.expand(nested, options: JSONLDOptions()); return nil } catch let error as JSONLDError { return error } catch { return nil }
+            do { _ = try JSONLDProcessor.expand(nested, options: JSONLDOptions()); return nil } catch let error as JSONLDError { return error } catch {
+                return nil
+            }
         }.value
         #expect(result?.code == .limitExceeded)
     }

@@ -1,14 +1,15 @@
 import CredentialJSON
 import Foundation
 import JSONLD
-import Testing
 import TestSupport
+import Testing
 
 /// Safe mode against real credentials: no false alarms on the W3C examples, real findings on flawed samples.
 @Suite(.needsSharedData) struct RealDocumentTests {
     @Test func vcDataModelExamplesExpandInSafeMode() throws {
         guard let contexts = sharedContextLoader(),
-              let folder = SharedData.vector("vc-data-model-2.0/spec-examples-REC") else { return }
+            let folder = SharedData.vector("vc-data-model-2.0/spec-examples-REC")
+        else { return }
         let options = JSONLDOptions(documentLoader: contexts, contextCache: ContextCache())
         var expanded = 0, missingContext = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".json") {
@@ -19,7 +20,7 @@ import TestSupport
                 let out = try JSONLDProcessor.expand(doc, options: options)
                 #expect(!out.isEmpty, "\(name)")
                 expanded += 1
-            } catch where error.code == .loadingRemoteContextFailed {
+            } catch  where error.code == .loadingRemoteContextFailed {
                 missingContext += 1  // an example-only context (e.g. https://extension.example/…) not in the offline set
             } catch {
                 Issue.record("\(name): \(error)")
@@ -31,9 +32,11 @@ import TestSupport
 
     @Test func safeModeFindsTheMisspelledTermInTheEDCSample() throws {
         guard let contexts = sharedContextLoader(),
-              let folder = SharedData.shared("edc-samples/ec-elm/v3.1-master") else { return }
-        let edc = DirectoryDocumentLoader(directory: folder.path,
-                                          mappings: ["http://data.europa.eu/snb/model/context/edc-ap": "edc-ap-context.jsonld"])
+            let folder = SharedData.shared("edc-samples/ec-elm/v3.1-master")
+        else { return }
+        let edc = DirectoryDocumentLoader(
+            directory: folder.path,
+            mappings: ["http://data.europa.eu/snb/model/context/edc-ap": "edc-ap-context.jsonld"])
         let loader = ChainedDocumentLoader([contexts, edc])
         let doc = try JSONParser.parse(try Data(contentsOf: folder.appendingPathComponent("credential-sample.jsonld")))
         let error = #expect(throws: JSONLDError.self) {

@@ -3,8 +3,8 @@ import Foundation
 import JSONLD
 import RDF
 import RDFCanonicalization
-import Testing
 import TestSupport
+import Testing
 
 @testable import JSONLDToRDF
 
@@ -25,11 +25,12 @@ import TestSupport
     }
 
     @Test func rdfStepRefusalPointsIntoTheSourceDocument() throws {
-        let document = try JSONParser.parse(#"""
-        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-         "name": {"@value": "Example", "@language": "en", "@direction": "ltr"},
-         "credentialSubject": {"id": "did:example:subject"}}
-        """#)
+        let document = try JSONParser.parse(
+            #"""
+            {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+             "name": {"@value": "Example", "@language": "en", "@direction": "ltr"},
+             "credentialSubject": {"id": "did:example:subject"}}
+            """#)
         let jsonld = JSONLDOptions(documentLoader: try loader())
         do {
             _ = try RDFConversion.toRDF(document: document, jsonld: jsonld)

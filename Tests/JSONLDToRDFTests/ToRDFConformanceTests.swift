@@ -3,8 +3,8 @@ import Foundation
 import JSONLD
 import RDF
 import RDFCanonicalization
-import Testing
 import TestSupport
+import Testing
 
 @testable import JSONLDToRDF
 
@@ -49,8 +49,8 @@ import TestSupport
         var same = 0, refused = 0
         for test in manifest.tests where test.isPositiveEvaluation || test.isSyntaxTest {
             guard let jsonld = try? manifest.options(for: test, loader: loader),
-                  let input = try? manifest.json(test.input),
-                  let expanded = try? JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
+                let input = try? manifest.json(test.input),
+                let expanded = try? JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
             else { continue }
             var unsafe = ToRDFOptions(safeMode: false)
             if let mode = test.options["rdfDirection"]?.stringValue { unsafe.rdfDirection = RDFDirectionMode(rawValue: mode) }

@@ -44,77 +44,89 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 @Suite struct NodeMapAndTriples {
     @Test func plainLiteralAndIRIObjectBecomeTriples() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "http://ex/name": [{"@value": "Ann"}], "http://ex/knows": [{"@id": "http://ex/o"}]}]
-        """#)
-        #expect(out == [
-            "<http://ex/s> <http://ex/knows> <http://ex/o>",
-            "<http://ex/s> <http://ex/name> \"Ann\"",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "http://ex/name": [{"@value": "Ann"}], "http://ex/knows": [{"@id": "http://ex/o"}]}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/s> <http://ex/knows> <http://ex/o>",
+                "<http://ex/s> <http://ex/name> \"Ann\"",
+            ])
     }
 
     @Test func blankNodesAreRelabelledInDocumentOrder() throws {
-        let out = try quads(#"""
-        [{"@id": "_:x", "@type": ["_:t"], "http://ex/p": [{"@id": "_:y"}, {"http://ex/q": [{"@value": "v"}]}]}]
-        """#)
+        let out = try quads(
+            #"""
+            [{"@id": "_:x", "@type": ["_:t"], "http://ex/p": [{"@id": "_:y"}, {"http://ex/q": [{"@value": "v"}]}]}]
+            """#)
         // _:x → b0, _:t → b1, _:y → b2, the anonymous node → b3.
-        #expect(out == [
-            "_:b0 <http://ex/p> _:b2",
-            "_:b0 <http://ex/p> _:b3",
-            "_:b0 <\(rdf)type> _:b1",
-            "_:b3 <http://ex/q> \"v\"",
-        ])
+        #expect(
+            out == [
+                "_:b0 <http://ex/p> _:b2",
+                "_:b0 <http://ex/p> _:b3",
+                "_:b0 <\(rdf)type> _:b1",
+                "_:b3 <http://ex/q> \"v\"",
+            ])
     }
 
     @Test func sameBlankNodeLabelIsOneNodeAcrossTheDocument() throws {
-        let out = try quads(#"""
-        [{"@id": "_:a", "http://ex/p": [{"@id": "_:b"}]}, {"@id": "_:b", "http://ex/p": [{"@id": "_:a"}]}]
-        """#)
+        let out = try quads(
+            #"""
+            [{"@id": "_:a", "http://ex/p": [{"@id": "_:b"}]}, {"@id": "_:b", "http://ex/p": [{"@id": "_:a"}]}]
+            """#)
         #expect(out == ["_:b0 <http://ex/p> _:b1", "_:b1 <http://ex/p> _:b0"])
     }
 
     @Test func duplicateValuesCollapseToOneTriple() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}, {"@value": "v"}]},
-         {"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]
-        """#)
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}, {"@value": "v"}]},
+             {"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]
+            """#)
         #expect(out == ["<http://ex/s> <http://ex/p> \"v\""])
     }
 
     @Test func namedGraphsGetTheirNodesQuads() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/g", "http://ex/p": [{"@value": "outer"}],
-          "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "inner"}]}]},
-         {"@id": "_:bg", "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "blank"}]}]}]
-        """#)
-        #expect(out == [
-            "<http://ex/g> <http://ex/p> \"outer\"",
-            "<http://ex/s> <http://ex/q> \"blank\" _:b0",
-            "<http://ex/s> <http://ex/q> \"inner\" <http://ex/g>",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/g", "http://ex/p": [{"@value": "outer"}],
+              "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "inner"}]}]},
+             {"@id": "_:bg", "@graph": [{"@id": "http://ex/s", "http://ex/q": [{"@value": "blank"}]}]}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/g> <http://ex/p> \"outer\"",
+                "<http://ex/s> <http://ex/q> \"blank\" _:b0",
+                "<http://ex/s> <http://ex/q> \"inner\" <http://ex/g>",
+            ])
     }
 
     @Test func reversePropertiesPointFromTheReferencingNode() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/homer", "@reverse": {"http://ex/parent": [{"@id": "http://ex/bart", "http://ex/name": [{"@value": "Bart"}]}]}}]
-        """#)
-        #expect(out == [
-            "<http://ex/bart> <http://ex/name> \"Bart\"",
-            "<http://ex/bart> <http://ex/parent> <http://ex/homer>",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/homer", "@reverse": {"http://ex/parent": [{"@id": "http://ex/bart", "http://ex/name": [{"@value": "Bart"}]}]}}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/bart> <http://ex/name> \"Bart\"",
+                "<http://ex/bart> <http://ex/parent> <http://ex/homer>",
+            ])
     }
 
     @Test func includedNodesJoinTheSameGraph() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "@included": [{"@id": "http://ex/i", "http://ex/p": [{"@value": "x"}]}]}]
-        """#)
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "@included": [{"@id": "http://ex/i", "http://ex/p": [{"@value": "x"}]}]}]
+            """#)
         #expect(out == ["<http://ex/i> <http://ex/p> \"x\""])
     }
 
     @Test func conflictingIndexesAreAnError() throws {
-        let error = try toRDFError(#"""
-        [{"@id": "http://ex/s", "@index": "a", "http://ex/p": [{"@value": "1"}]}, {"@id": "http://ex/s", "@index": "b"}]
-        """#, ToRDFOptions(safeMode: false))
+        let error = try toRDFError(
+            #"""
+            [{"@id": "http://ex/s", "@index": "a", "http://ex/p": [{"@value": "1"}]}, {"@id": "http://ex/s", "@index": "b"}]
+            """#, ToRDFOptions(safeMode: false))
         #expect(error?.code == .conflictingIndexes)
     }
 
@@ -132,30 +144,34 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     }
 
     @Test func listBecomesFirstRestChainWithFreshBlankNodes() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@value": "a"}, {"@id": "http://ex/b"}]}]}]
-        """#)
-        #expect(out == [
-            "<http://ex/s> <http://ex/p> _:b0",
-            "_:b0 <\(rdf)first> \"a\"",
-            "_:b0 <\(rdf)rest> _:b1",
-            "_:b1 <\(rdf)first> <http://ex/b>",
-            "_:b1 <\(rdf)rest> <\(rdf)nil>",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@value": "a"}, {"@id": "http://ex/b"}]}]}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/s> <http://ex/p> _:b0",
+                "_:b0 <\(rdf)first> \"a\"",
+                "_:b0 <\(rdf)rest> _:b1",
+                "_:b1 <\(rdf)first> <http://ex/b>",
+                "_:b1 <\(rdf)rest> <\(rdf)nil>",
+            ])
     }
 
     @Test func listsAreNeverDeduplicatedAndNestedListsNest() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@list": [{"@value": "x"}]}]}, {"@list": []}, {"@list": []}]}]
-        """#)
-        #expect(out == [
-            "<http://ex/s> <http://ex/p> <\(rdf)nil>",
-            "<http://ex/s> <http://ex/p> _:b0",
-            "_:b0 <\(rdf)first> _:b1",
-            "_:b0 <\(rdf)rest> <\(rdf)nil>",
-            "_:b1 <\(rdf)first> \"x\"",
-            "_:b1 <\(rdf)rest> <\(rdf)nil>",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@list": [{"@value": "x"}]}]}, {"@list": []}, {"@list": []}]}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/s> <http://ex/p> <\(rdf)nil>",
+                "<http://ex/s> <http://ex/p> _:b0",
+                "_:b0 <\(rdf)first> _:b1",
+                "_:b0 <\(rdf)rest> <\(rdf)nil>",
+                "_:b1 <\(rdf)first> \"x\"",
+                "_:b1 <\(rdf)rest> <\(rdf)nil>",
+            ])
     }
 }
 
@@ -211,21 +227,24 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
     @Test func i18nDatatypeModeLowercasesTheLanguage() throws {
         let o = ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: false)
-        #expect(try literal(#"{"@value": "x", "@language": "en-US", "@direction": "rtl"}"#, o)
-            == "\"x\"^^<https://www.w3.org/ns/i18n#en-us_rtl>")
+        #expect(
+            try literal(#"{"@value": "x", "@language": "en-US", "@direction": "rtl"}"#, o)
+                == "\"x\"^^<https://www.w3.org/ns/i18n#en-us_rtl>")
         #expect(try literal(#"{"@value": "x", "@direction": "ltr"}"#, o) == "\"x\"^^<https://www.w3.org/ns/i18n#_ltr>")
     }
 
     @Test func compoundLiteralModeMakesABlankNodeWithValueLanguageDirection() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@language": "en-US", "@direction": "rtl"}]}]
-        """#, ToRDFOptions(rdfDirection: .compoundLiteral, safeMode: false))
-        #expect(out == [
-            "<http://ex/s> <http://ex/p> _:b0",
-            "_:b0 <\(rdf)direction> \"rtl\"",
-            "_:b0 <\(rdf)language> \"en-us\"",
-            "_:b0 <\(rdf)value> \"x\"",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@language": "en-US", "@direction": "rtl"}]}]
+            """#, ToRDFOptions(rdfDirection: .compoundLiteral, safeMode: false))
+        #expect(
+            out == [
+                "<http://ex/s> <http://ex/p> _:b0",
+                "_:b0 <\(rdf)direction> \"rtl\"",
+                "_:b0 <\(rdf)language> \"en-us\"",
+                "_:b0 <\(rdf)value> \"x\"",
+            ])
     }
 
     @Test func directionWithoutModeIsDroppedOutsideSafeMode() throws {
@@ -235,12 +254,13 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 @Suite struct SafeMode {
     @Test func unsafeModeDropsWhatTheSpecDrops() throws {
-        let out = try quads(#"""
-        [{"@id": "rel", "http://ex/p": [{"@value": "1"}]},
-         {"@id": "http://ex/s", "@type": ["relType", "http://ex/T"], "relProp": [{"@value": "2"}],
-          "_:bp": [{"@value": "3"}], "http://ex/q": [{"@id": "relObj"}, {"@value": "4", "@language": "not a tag"},
-          {"@value": "5", "@type": "relDatatype"}, {"@id": "http://ex/a b"}]}]
-        """#)
+        let out = try quads(
+            #"""
+            [{"@id": "rel", "http://ex/p": [{"@value": "1"}]},
+             {"@id": "http://ex/s", "@type": ["relType", "http://ex/T"], "relProp": [{"@value": "2"}],
+              "_:bp": [{"@value": "3"}], "http://ex/q": [{"@id": "relObj"}, {"@value": "4", "@language": "not a tag"},
+              {"@value": "5", "@type": "relDatatype"}, {"@id": "http://ex/a b"}]}]
+            """#)
         #expect(out == ["<http://ex/s> <\(rdf)type> <http://ex/T>"])
     }
 
@@ -262,10 +282,12 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         let typeError = try toRDFError(#"[{"@id": "http://ex/s", "@type": ["http://ex/A", "T"]}]"#)
         #expect(typeError?.code == .relativeTypeReference)
         #expect(typeError?.path?.description == "$[0].@type[1]")
-        #expect(try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "v", "@type": "dt"}]}]"#)?.code
-            == .relativeDatatypeReference)
-        #expect(try toRDFError(#"[{"@id": "g", "@graph": [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]}]"#)?.code
-            == .relativeGraphReference)
+        #expect(
+            try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "v", "@type": "dt"}]}]"#)?.code
+                == .relativeDatatypeReference)
+        #expect(
+            try toRDFError(#"[{"@id": "g", "@graph": [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]}]"#)?.code
+                == .relativeGraphReference)
     }
 
     @Test func blankNodePredicateIsRefusedNamingTheInputLabel() throws {
@@ -290,8 +312,9 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     @Test func directionWithoutRDFDirectionIsRefused() throws {
         let error = try toRDFError(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@direction": "rtl"}]}]"#)
         #expect(error?.code == .rdfDirectionNotSet)
-        let ok = try quads(#"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@direction": "rtl"}]}]"#,
-                           ToRDFOptions(rdfDirection: .i18nDatatype))
+        let ok = try quads(
+            #"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@direction": "rtl"}]}]"#,
+            ToRDFOptions(rdfDirection: .i18nDatatype))
         #expect(ok.count == 1)
     }
 
@@ -349,12 +372,13 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 @Suite struct StreamingEdgeCases {
     @Test func droppedListItemKeepsTheChain() throws {
         let input = #"[{"@id": "http://ex/s", "http://ex/p": [{"@list": [{"@id": "rel"}, {"@value": "b"}]}]}]"#
-        #expect(try quads(input) == [
-            "<http://ex/s> <http://ex/p> _:b0",
-            "_:b0 <\(rdf)rest> _:b1",
-            "_:b1 <\(rdf)first> \"b\"",
-            "_:b1 <\(rdf)rest> <\(rdf)nil>",
-        ])
+        #expect(
+            try quads(input) == [
+                "<http://ex/s> <http://ex/p> _:b0",
+                "_:b0 <\(rdf)rest> _:b1",
+                "_:b1 <\(rdf)first> \"b\"",
+                "_:b1 <\(rdf)rest> <\(rdf)nil>",
+            ])
         let error = try toRDFError(input)
         #expect(error?.code == .relativeObjectReference)
         #expect(error?.path?.description == "$[0][\"http://ex/p\"][0].@list[0].@id")
@@ -380,24 +404,28 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     }
 
     @Test func sameNodeInTwoPlacesGivesOneSetOfTriples() throws {
-        let out = try quads(#"""
-        [{"@id": "http://ex/a", "http://ex/p": [{"@id": "http://ex/b", "http://ex/n": [{"@value": 1}]}]},
-         {"@id": "http://ex/b", "http://ex/n": [{"@value": 1}], "@type": ["http://ex/T"]}]
-        """#)
-        #expect(out == [
-            "<http://ex/a> <http://ex/p> <http://ex/b>",
-            "<http://ex/b> <http://ex/n> \"1\"^^<\(xsd)integer>",
-            "<http://ex/b> <\(rdf)type> <http://ex/T>",
-        ])
+        let out = try quads(
+            #"""
+            [{"@id": "http://ex/a", "http://ex/p": [{"@id": "http://ex/b", "http://ex/n": [{"@value": 1}]}]},
+             {"@id": "http://ex/b", "http://ex/n": [{"@value": 1}], "@type": ["http://ex/T"]}]
+            """#)
+        #expect(
+            out == [
+                "<http://ex/a> <http://ex/p> <http://ex/b>",
+                "<http://ex/b> <http://ex/n> \"1\"^^<\(xsd)integer>",
+                "<http://ex/b> <\(rdf)type> <http://ex/T>",
+            ])
     }
 
     @Test func streamingAndNodeMapAgreeOnTheUnitInputs() throws {
-        let input = try JSONParser.parse(#"""
-        [{"@id": "_:a", "@type": ["_:t"], "http://ex/p": [{"@list": [{"@id": "_:a"}, {"@value": 2.5}]}],
-          "@reverse": {"http://ex/r": [{"@id": "http://ex/x"}]},
-          "@graph": [{"@id": "_:a", "http://ex/q": [{"@value": "in graph", "@language": "en"}]}],
-          "@included": [{"@id": "http://ex/i", "http://ex/j": [{"@value": {"k": [1, 2]}, "@type": "@json"}]}]}]
-        """#).asArray
+        let input = try JSONParser.parse(
+            #"""
+            [{"@id": "_:a", "@type": ["_:t"], "http://ex/p": [{"@list": [{"@id": "_:a"}, {"@value": 2.5}]}],
+              "@reverse": {"http://ex/r": [{"@id": "http://ex/x"}]},
+              "@graph": [{"@id": "_:a", "http://ex/q": [{"@value": "in graph", "@language": "en"}]}],
+              "@included": [{"@id": "http://ex/i", "http://ex/j": [{"@value": {"k": [1, 2]}, "@type": "@json"}]}]}]
+            """#
+        ).asArray
         let streaming = try RDFConversion.toRDF(expanded: input)
         let nodeMap = try RDFConversion.toRDFViaNodeMap(expanded: input)
         #expect(streaming.count == nodeMap.count)

@@ -14,10 +14,10 @@ import Testing
 struct Ed25519SpeccheckTests {
     /// true = accepted, false = rejected; index = case number.
     static let expected: [Bool] = [
-        true,   // 0: small-order A and R, S = 0
-        true,   // 1: small-order A only
-        true,   // 2: small-order R only
-        true,   // 3: mixed-order A and R, passes cofactored and cofactorless
+        true,  // 0: small-order A and R, S = 0
+        true,  // 1: small-order A only
+        true,  // 2: small-order R only
+        true,  // 3: mixed-order A and R, passes cofactored and cofactorless
         false,  // 4: mixed-order A and R, passes only cofactored
         false,  // 5: passes cofactored only when 8h is pre-reduced
         false,  // 6: S > L (non-canonical S)
@@ -25,7 +25,7 @@ struct Ed25519SpeccheckTests {
         false,  // 8: non-canonical R, reduced for the hash
         false,  // 9: non-canonical R, not reduced for the hash
         false,  // 10: non-canonical A, reduced for the hash
-        true,   // 11: non-canonical A, not reduced for the hash
+        true,  // 11: non-canonical A, not reduced for the hash
     ]
 
     @Test func eachCaseHasItsDocumentedOutcome() throws {

@@ -36,7 +36,8 @@ struct MultikeyVectorTests {
             let reencodedPublic = try publicKey.publicKeyMultibase()
             let reencodedSecret = try privateKey.secretKeyMultibase()
             let derivedPublic = try privateKey.publicKey.publicKeyMultibase()
-            let ok = reencodedPublic == publicText && reencodedSecret == secretText
+            let ok =
+                reencodedPublic == publicText && reencodedSecret == secretText
                 && privateKey.publicKey == publicKey && derivedPublic == publicText
             #expect(ok, "\(name)")
             if ok { passed += 1 } else { failed += 1 }
@@ -47,8 +48,9 @@ struct MultikeyVectorTests {
 
     @Test func vectorKeysHaveTheExpectedTypesAndPrefixes() throws {
         guard let ed = try sharedJSON("di-eddsa/TestVectors/keyPair.json"),
-              let p256 = try sharedJSON("di-ecdsa/TestVectors/p256KeyPair.json"),
-              let p384 = try sharedJSON("di-ecdsa/TestVectors/p384KeyPair.json") else { return }
+            let p256 = try sharedJSON("di-ecdsa/TestVectors/p256KeyPair.json"),
+            let p384 = try sharedJSON("di-ecdsa/TestVectors/p384KeyPair.json")
+        else { return }
         #expect(try PublicKey(multibase: ed["publicKeyMultibase"]!.stringValue!).type == .ed25519)
         #expect(try PublicKey(multibase: p256["publicKeyMultibase"]!.stringValue!).type == .p256)
         #expect(try PublicKey(multibase: p384["publicKeyMultibase"]!.stringValue!).type == .p384)
@@ -112,9 +114,11 @@ struct SigningTests {
         let key = try PrivateKey(secretKeyMultibase: try MulticodecKey(codec: .ed25519Secret, keyBytes: seed).multibase)
         #expect(key.publicKey.jwk["x"]?.stringValue == Base64URL.encode(hexBytes("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")))
         let signature = try key.signature(for: [0x72])
-        #expect(signature == hexBytes(
-            "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
-        ))
+        #expect(
+            signature
+                == hexBytes(
+                    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+                ))
     }
 
     @Test(.timeLimit(.minutes(1)), arguments: [SignatureAlgorithm.rs256, .ps256])
@@ -159,7 +163,8 @@ struct JWKTests {
     @Test func rsaThumbprintMatchesRFC7638() throws {
         let jwk: JSONObject = [
             "kty": "RSA",
-            "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+            "n":
+                "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
             "e": "AQAB",
             "alg": "RS256",
             "kid": "2011-04-29",
@@ -222,10 +227,10 @@ struct PEMTests {
     @Test func ed25519PKCS8MatchesRFC8410Example() throws {
         // RFC 8410 §10.3.
         let pem = """
-        -----BEGIN PRIVATE KEY-----
-        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
-        -----END PRIVATE KEY-----
-        """
+            -----BEGIN PRIVATE KEY-----
+            MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
+            -----END PRIVATE KEY-----
+            """
         let key = try PrivateKey(pem: pem)
         #expect(key.type == .ed25519)
         #expect(key.pkcs8PEM() == pem + "\n")
@@ -251,7 +256,8 @@ struct PEMTests {
 
     @Test func unsupportedAlgorithmsAreNamed() throws {
         // X25519 PKCS#8 (RFC 8410 OID 1.3.101.110) cannot sign.
-        let x25519: [UInt8] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]
+        let x25519: [UInt8] =
+            [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]
             + [UInt8](repeating: 7, count: 32)
         let error = try #require(throws: KeyError.self) { try PrivateKey(pkcs8DER: x25519) }
         #expect(error.code == .unsupportedKeyType)
@@ -319,7 +325,8 @@ struct OpenSSLTests {
             let sigPath = directory.appendingPathComponent("\(type).sig").path
             try Data(key.publicKey.pem.utf8).write(to: URL(fileURLWithPath: pubPath))
             try Data(try key.signature(for: message, ecdsaFormat: format)).write(to: URL(fileURLWithPath: sigPath))
-            let arguments: [String] = type == .ed25519
+            let arguments: [String] =
+                type == .ed25519
                 ? ["pkeyutl", "-verify", "-pubin", "-inkey", pubPath, "-rawin", "-in", messagePath, "-sigfile", sigPath]
                 : ["dgst", type == .p256 ? "-sha256" : "-sha384", "-verify", pubPath, "-signature", sigPath, messagePath]
             let result = try openssl(arguments)

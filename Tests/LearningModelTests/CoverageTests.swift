@@ -1,7 +1,7 @@
 import CredentialJSON
 import LearningModel
-import Testing
 import TestSupport
+import Testing
 
 /// Every (class, member) pair left untyped in `extra` anywhere in a decoded credential.
 func untypedMembers(_ value: Any) -> Set<String> {

@@ -1,8 +1,8 @@
 import CredentialJSON
 import Foundation
 import LearningModel
-import Testing
 import TestSupport
+import Testing
 
 /// Every EDC file of the official ELM repository and MyNextID (plain, uploadable and sealed).
 let edcSampleFiles = [
@@ -87,7 +87,8 @@ struct RoundTripTests {
     }
 
     @Test func unknownMembersArePreserved() throws {
-        let text = #"{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential","EuropeanDigitalCredential"],"x-custom":{"a":[1.50,true]},"credentialSubject":{"id":"urn:epass:person:1","type":"Person","favourite":"blue","hasClaim":"urn:epass:claim:9"}}"#
+        let text =
+            #"{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential","EuropeanDigitalCredential"],"x-custom":{"a":[1.50,true]},"credentialSubject":{"id":"urn:epass:person:1","type":"Person","favourite":"blue","hasClaim":"urn:epass:claim:9"}}"#
         let doc = try EDCDocument(bytes: Array(text.utf8))
         let c = try doc.credential()
         #expect(c.extra["x-custom"] != nil)
@@ -103,7 +104,8 @@ struct RoundTripTests {
 
     @Test func base64urlPayloadsAreDecodedWhenTheHeaderDoesNotSayB64False() throws {
         // {"type":["VerifiableCredential","EuropeanDigitalCredential"]} and {"alg":"RS256"}, base64url.
-        let jws = #"{"payload":"eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiRXVyb3BlYW5EaWdpdGFsQ3JlZGVudGlhbCJdfQ","signatures":[{"protected":"eyJhbGciOiJSUzI1NiJ9","signature":"AA"}]}"#
+        let jws =
+            #"{"payload":"eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiRXVyb3BlYW5EaWdpdGFsQ3JlZGVudGlhbCJdfQ","signatures":[{"protected":"eyJhbGciOiJSUzI1NiJ9","signature":"AA"}]}"#
         let doc = try EDCDocument(bytes: Array(jws.utf8))
         #expect(doc.packaging == .sealed)
         #expect(doc.credentialJSON["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"])

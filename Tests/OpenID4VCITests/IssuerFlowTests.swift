@@ -41,7 +41,8 @@ struct IssuerFlowTests {
         #expect(offer.txCode?.count == 6)
         #expect(await errorCode { _ = try await f.issuer.token(["grant_type": grant, "pre-authorized_code": code]) } == "invalid_grant")
         for _ in 0..<4 {
-            #expect(await errorCode { _ = try await f.issuer.token(["grant_type": grant, "pre-authorized_code": code, "tx_code": "000000x"]) } == "invalid_grant")
+            #expect(
+                await errorCode { _ = try await f.issuer.token(["grant_type": grant, "pre-authorized_code": code, "tx_code": "000000x"]) } == "invalid_grant")
         }
         // Five wrong: even the right code no longer works.
         #expect(await errorCode { _ = try await f.accessToken(offer) } == "invalid_grant")
@@ -56,18 +57,24 @@ struct IssuerFlowTests {
         let f = try Fixture(limits: limits)
         let w = try Wallet()
         let nonce = try await f.issuer.nonce()
-        #expect(await errorCode { _ = try await f.issuer.credential(accessToken: "forged", body: w.request(.sdJWT, proof: try w.proof(nonce: nonce))) } == "invalid_token")
+        #expect(
+            await errorCode { _ = try await f.issuer.credential(accessToken: "forged", body: w.request(.sdJWT, proof: try w.proof(nonce: nonce))) }
+                == "invalid_token")
         let token = try await f.accessToken(try await f.offer())
-        #expect(await errorCode {
-            _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce)), now: Date().addingTimeInterval(5))
-        } == "invalid_token")
+        #expect(
+            await errorCode {
+                _ = try await f.issuer.credential(
+                    accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce)), now: Date().addingTimeInterval(5))
+            } == "invalid_token")
     }
 
     @Test func aReplayedProofOrAnUnknownNonceIsAnInvalidNonce() async throws {
         let f = try Fixture()
         let w = try Wallet()
         let token = try await f.accessToken(try await f.offer())
-        #expect(await errorCode { _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: "made-up"))) } == "invalid_nonce")
+        #expect(
+            await errorCode { _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: "made-up"))) }
+                == "invalid_nonce")
         let nonce = try await f.issuer.nonce()
         let proof = try w.proof(nonce: nonce)
         _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: proof))
@@ -81,7 +88,9 @@ struct IssuerFlowTests {
         let w = try Wallet()
         let token = try await f.accessToken(try await f.offer())
         let nonce = try await f.issuer.nonce(now: Date().addingTimeInterval(-5))
-        #expect(await errorCode { _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce))) } == "invalid_nonce")
+        #expect(
+            await errorCode { _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce))) }
+                == "invalid_nonce")
     }
 
     @Test func aForgedProofDoesNotBurnTheNonce() async throws {
@@ -89,7 +98,10 @@ struct IssuerFlowTests {
         let w = try Wallet(), stranger = try Wallet()
         let token = try await f.accessToken(try await f.offer())
         let nonce = try await f.issuer.nonce()
-        #expect(await errorCode { _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce, signer: stranger.key))) } == "invalid_proof")
+        #expect(
+            await errorCode {
+                _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce, signer: stranger.key)))
+            } == "invalid_proof")
         _ = try await f.issuer.credential(accessToken: token, body: w.request(.sdJWT, proof: try w.proof(nonce: nonce)))
     }
 
@@ -100,17 +112,27 @@ struct IssuerFlowTests {
         let nonce = try await f.issuer.nonce()
         let proof = try w.proof(nonce: nonce)
         func code(_ body: JSONValue) async -> String? { await errorCode { _ = try await f.issuer.credential(accessToken: token, body: body) } }
-        #expect(await code(.object(["credential_configuration_id": "mso_mdoc_thing", "proofs": .object(["jwt": .array([.string(proof)])])])) == "unknown_credential_configuration")
+        #expect(
+            await code(.object(["credential_configuration_id": "mso_mdoc_thing", "proofs": .object(["jwt": .array([.string(proof)])])]))
+                == "unknown_credential_configuration")
         // Offered configurations only: this offer has no ldp_vc.
         #expect(await code(w.request(.ldpVC, proof: proof)) == "unknown_credential_configuration")
         #expect(await code(.object(["credential_identifier": "x", "proofs": .object(["jwt": .array([.string(proof)])])])) == "unknown_credential_identifier")
         #expect(await code(.object(["proofs": .object(["jwt": .array([.string(proof)])])])) == "invalid_credential_request")
         #expect(await code(.array([])) == "invalid_credential_request")
         #expect(await code(.object(["credential_configuration_id": .string(CredentialConfiguration.sdJWT.rawValue)])) == "invalid_proof")
-        #expect(await code(.object(["credential_configuration_id": .string(CredentialConfiguration.sdJWT.rawValue),
-                                    "proofs": .object(["jwt": .array([.string(proof), .string(proof)])])])) == "invalid_proof")
-        #expect(await code(.object(["credential_configuration_id": .string(CredentialConfiguration.sdJWT.rawValue),
-                                    "proofs": .object(["ldp_vp": .array([])])])) == "invalid_proof")
+        #expect(
+            await code(
+                .object([
+                    "credential_configuration_id": .string(CredentialConfiguration.sdJWT.rawValue),
+                    "proofs": .object(["jwt": .array([.string(proof), .string(proof)])]),
+                ])) == "invalid_proof")
+        #expect(
+            await code(
+                .object([
+                    "credential_configuration_id": .string(CredentialConfiguration.sdJWT.rawValue),
+                    "proofs": .object(["ldp_vp": .array([])]),
+                ])) == "invalid_proof")
     }
 
     @Test func offersAreIdempotentPerLearnerAndTemplate() async throws {
@@ -160,7 +182,8 @@ struct IssuerFlowTests {
         let f = try Fixture()
         let w = try Wallet(.ed25519)
         let token = try await f.accessToken(try await f.offer())
-        let delivered = try await f.issuer.credential(accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didKey)))
+        let delivered = try await f.issuer.credential(
+            accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didKey)))
         let vc = try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"])
         #expect(vc["credentialSubject"]?["id"]?.stringValue == (try w.key.publicKey.didKey()))
         #expect(vc["proof"]?["cryptosuite"]?.stringValue == "eddsa-rdfc-2022")
@@ -174,7 +197,8 @@ struct IssuerFlowTests {
         let f = try Fixture()
         let w = try Wallet(.p256)
         let token = try await f.accessToken(try await f.offer())
-        let delivered = try await f.issuer.credential(accessToken: token, body: w.request(.jwtVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didJWK)))
+        let delivered = try await f.issuer.credential(
+            accessToken: token, body: w.request(.jwtVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didJWK)))
         let jwt = try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"]?.stringValue)
         let jws = try CompactJWS(jwt, what: "jwt_vc_json")
         #expect(jws.algorithm == "EdDSA")
@@ -213,9 +237,10 @@ struct IssuerFlowTests {
         #expect(try await tokenStatus() == 0)
         _ = try await f.registry.changeStatus(credentialID: offer.record.credentialID, action: .revoke, reason: "test", actor: "test")
         #expect(try await tokenStatus() == 1)
-        #expect(await errorCode {
-            _ = try await f.issuer.credential(accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce())))
-        } == "credential_request_denied")
+        #expect(
+            await errorCode {
+                _ = try await f.issuer.credential(accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce())))
+            } == "credential_request_denied")
     }
 
     @Test func metadataPutsTheWellKnownSegmentBeforeTheIssuersPath() {
@@ -223,7 +248,9 @@ struct IssuerFlowTests {
         #expect(d.issuer == "https://issuer.example/tenant")
         #expect(d.wellKnownURL("openid-credential-issuer") == "https://issuer.example/.well-known/openid-credential-issuer/tenant")
         #expect(d.wellKnownURL("oauth-authorization-server") == "https://issuer.example/.well-known/oauth-authorization-server/tenant")
-        #expect(CredentialIssuerDescription(issuer: "https://issuer.example").wellKnownURL("openid-credential-issuer") == "https://issuer.example/.well-known/openid-credential-issuer")
+        #expect(
+            CredentialIssuerDescription(issuer: "https://issuer.example").wellKnownURL("openid-credential-issuer")
+                == "https://issuer.example/.well-known/openid-credential-issuer")
         let m = d.metadata()
         #expect(m["credential_issuer"]?.stringValue == "https://issuer.example/tenant")
         #expect(m["nonce_endpoint"]?.stringValue == "https://issuer.example/tenant/openid4vci/nonce")

@@ -55,7 +55,9 @@ struct KeyProofTests {
 
     @Test func aKeyNamedTwiceOrNotAtAllIsRefused() async throws {
         let w = try Wallet()
-        #expect(await refusal(try w.proof(nonce: "n", keyHeader: .jwk, extraHeader: ["kid": .string(try w.key.publicKey.didKeyVerificationMethod())])) == "invalid_proof")
+        #expect(
+            await refusal(try w.proof(nonce: "n", keyHeader: .jwk, extraHeader: ["kid": .string(try w.key.publicKey.didKeyVerificationMethod())]))
+                == "invalid_proof")
         #expect(await refusal(try w.proof(nonce: "n", keyHeader: .none)) == "invalid_proof")
         #expect(await refusal(try w.proof(nonce: "n", keyHeader: .none, extraHeader: ["kid": "https://attacker.example/key"])) == "invalid_proof")
         #expect(await refusal(try w.proof(nonce: "n", keyHeader: .none, extraHeader: ["x5c": ["MIIB"]])) == "invalid_proof")
@@ -98,6 +100,7 @@ extension Data {
 
 enum Base64URLCoding {
     static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=", with: "")
     }
 }

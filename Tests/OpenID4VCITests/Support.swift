@@ -26,13 +26,18 @@ struct Fixture {
         let path = SharedData.packageRoot.appendingPathComponent("samples/templates/micro-credential.json").path
         template = try CredentialTemplate.load(path: path)
         templateJSON = try OpenID4VCIIssuer.templateForStorage(template, json: Array(FileManager.default.contents(atPath: path)!))
-        let validation = Recipients.validate(values: ["id": "L-0001", "givenName": "Amira", "familyName": "Haddad", "dateOfBirth": "1985-03-13",
-                                                      "email": "amira.1@learner.example", "grade": "Merit", "date": "2026-06-11",
-                                                      "project": "Library loans forecast"], template: template)
+        let validation = Recipients.validate(
+            values: [
+                "id": "L-0001", "givenName": "Amira", "familyName": "Haddad", "dateOfBirth": "1985-03-13",
+                "email": "amira.1@learner.example", "grade": "Merit", "date": "2026-06-11",
+                "project": "Library loans forecast",
+            ], template: template)
         row = validation.validRows[0]
     }
 
-    func offer(txCode: Bool = false, configurations: [CredentialConfiguration] = CredentialConfiguration.allCases, now: Date = Date()) async throws -> OpenID4VCIIssuer.CreatedOffer {
+    func offer(
+        txCode: Bool = false, configurations: [CredentialConfiguration] = CredentialConfiguration.allCases, now: Date = Date()
+    ) async throws -> OpenID4VCIIssuer.CreatedOffer {
         try await issuer.createOffer(template: template, templateJSON: templateJSON, row: row, configurations: configurations, withTxCode: txCode, now: now)
     }
 
@@ -49,8 +54,10 @@ struct Wallet {
     let key: PrivateKey
     init(_ type: KeyType = .p256) throws { key = try PrivateKey.generate(type) }
 
-    func proof(nonce: String?, audience: String = Fixture.issuerID, iat: Date = Date(), typ: String = "openid4vci-proof+jwt",
-               keyHeader: KeyHeader = .jwk, extraHeader: JSONObject = [:], signer: PrivateKey? = nil) throws -> String {
+    func proof(
+        nonce: String?, audience: String = Fixture.issuerID, iat: Date = Date(), typ: String = "openid4vci-proof+jwt",
+        keyHeader: KeyHeader = .jwk, extraHeader: JSONObject = [:], signer: PrivateKey? = nil
+    ) throws -> String {
         var header: JSONObject = ["typ": .string(typ)]
         switch keyHeader {
         case .jwk: header["jwk"] = .object(key.publicKey.jwk)
@@ -77,7 +84,6 @@ enum DIDJWK {
         "did:jwk:" + Base64URL.encode(JSONWriter.data(.object(key.jwk)))
     }
 }
-
 
 /// Awaits `body` and returns the OpenID4VCI error code it threw (nil when it did not throw).
 func errorCode(_ body: () async throws -> Void) async -> String? {

@@ -6,9 +6,10 @@ import JAdES
 import KeyManagement
 import Multiformats
 import PKCS11Keys
-import Testing
 import TestSupport
+import Testing
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,8 +72,9 @@ struct SoftHSMSigningTests {
         (.p256, [.es256]), (.p384, [.es384]), (.rsa3072, [.rs256, .ps256]), (.ed25519, [.edDSA]),
     ]
 
-    @Test("An EDC sealed with a token key verifies with skillcred's verifier and with openssl",
-          arguments: [KeyType.p256, .p384, .rsa3072, .ed25519])
+    @Test(
+        "An EDC sealed with a token key verifies with skillcred's verifier and with openssl",
+        arguments: [KeyType.p256, .p384, .rsa3072, .ed25519])
     func sealsAnEDC(type: KeyType) throws {
         let fixture = try SoftHSM.get()
         let reference = try SoftHSM.makeSealKey(type)
@@ -99,8 +101,9 @@ struct SoftHSMSigningTests {
         }
     }
 
-    @Test("A VC 2.0 credential signed with a token key carries a Data Integrity proof that verifies",
-          arguments: [KeyType.p256, .p384, .ed25519])
+    @Test(
+        "A VC 2.0 credential signed with a token key carries a Data Integrity proof that verifies",
+        arguments: [KeyType.p256, .p384, .ed25519])
     func signsAVC2Credential(type: KeyType) async throws {
         let token = try SoftHSM.token(readWrite: true)
         let key = try token.generateKey(type, label: "di-\(type)-\(UUID().uuidString.prefix(8))", id: Array(UUID().uuidString.utf8.prefix(6)))
@@ -191,7 +194,8 @@ struct PKCS11AbuseTests {
         let fixture = try SoftHSM.get()
         let existing = try SoftHSM.makeSealKey(.p256)
         let error = #expect(throws: PKCS11Error.self) {
-            try PKCS11KeyReference.open("pkcs11:token=\(SoftHSM.keysToken);object=no-such-key", modulePath: fixture.module, pinSource: "file:" + fixture.pinFile.path)
+            try PKCS11KeyReference.open(
+                "pkcs11:token=\(SoftHSM.keysToken);object=no-such-key", modulePath: fixture.module, pinSource: "file:" + fixture.pinFile.path)
         }
         #expect(error?.code == .objectNotFound)
         #expect(error?.description.contains("object=no-such-key") == true)
@@ -268,7 +272,11 @@ enum OpenSSLCheck {
         switch algorithm {
         case .edDSA: arguments = ["pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "input.bin", "-sigfile", "sig.bin"]
         case .es384: arguments = ["dgst", "-sha384", "-verify", "pub.pem", "-signature", "sig.bin", "input.bin"]
-        case .ps256: arguments = ["dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-verify", "pub.pem", "-signature", "sig.bin", "input.bin"]
+        case .ps256:
+            arguments = [
+                "dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-verify", "pub.pem", "-signature", "sig.bin",
+                "input.bin",
+            ]
         default: arguments = ["dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig.bin", "input.bin"]
         }
         let good = try ExternalTool.capture(openssl, arguments, in: dir, mergingErrors: true)

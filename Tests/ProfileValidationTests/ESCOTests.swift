@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import LearningModel
 import ProfileValidation
-import Testing
 import TestSupport
+import Testing
 
 /// The project's own small ESCO export (samples/esco), in the official per-language files.
 func sampleCatalog(languages: [String] = ["en", "fr", "de"]) throws -> ESCOCatalog {
@@ -41,10 +41,10 @@ struct ESCOTests {
         guard let doc = try loadDocument("ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }
         var catalog = ESCOCatalog()
         let csv = """
-        conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,scopeNote,definition,inScheme,description
-        KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a,skill/competence,cross-sector,develop digital content,,,released,,,,,
+            conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,scopeNote,definition,inScheme,description
+            KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a,skill/competence,cross-sector,develop digital content,,,released,,,,,
 
-        """
+            """
         try catalog.load(csv: Array(csv.utf8), language: "en", source: "one-skill.csv")
         let report = ProfileValidator(escoCatalog: catalog).validate(doc)
         let unknown = report.violations.filter { $0.rule == "esco.unknownSkill" }

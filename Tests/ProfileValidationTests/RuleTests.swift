@@ -1,8 +1,9 @@
 import CredentialJSON
 import LearningModel
-@testable import ProfileValidation
-import Testing
 import TestSupport
+import Testing
+
+@testable import ProfileValidation
 
 /// The official sealed micro-credential's payload: conformant, and rich enough to break each rule.
 func conformingCredential() throws -> JSONValue? {
@@ -52,8 +53,10 @@ let qualification: [Step] = achievement + [.key("specifiedBy")]
 let firstOutcome: [Step] = qualification + [.key("learningOutcome"), .index(0)]
 
 /// Validates the conformant credential after one change and returns the findings for `rule`.
-func findings(after path: [Step], set newValue: JSONValue?, rule: String,
-              validator: ProfileValidator = ProfileValidator()) throws -> [ProfileFinding] {
+func findings(
+    after path: [Step], set newValue: JSONValue?, rule: String,
+    validator: ProfileValidator = ProfileValidator()
+) throws -> [ProfileFinding] {
     guard let base = try conformingCredential() else { return [] }
     #expect(validator.validate(base).conforms, "the unchanged sample must conform")
     let changed = setting(base, path, to: newValue)
@@ -135,30 +138,34 @@ struct RuleTests {
 
     @Test func conceptsMustBeInTheProfilesScheme() throws {
         guard let base = try conformingCredential() else { return }
-        let f = try findings(after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("id")],
-                             set: "http://data.europa.eu/snb/qdr/25831c2", rule: "Qualification.eqfLevel.scheme")
+        let f = try findings(
+            after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("id")],
+            set: "http://data.europa.eu/snb/qdr/25831c2", rule: "Qualification.eqfLevel.scheme")
         #expect(f.map(\.path.description) == ["$.credentialSubject.hasClaim.specifiedBy.eqfLevel.inScheme"])
         _ = base
     }
 
     @Test func theSchemeMustBeAConceptScheme() throws {
         guard try conformingCredential() != nil else { return }
-        let f = try findings(after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("type")], set: nil,
-                             rule: "Concept.inScheme.class")
+        let f = try findings(
+            after: qualification + [.key("eqfLevel"), .key("inScheme"), .key("type")], set: nil,
+            rule: "Concept.inScheme.class")
         #expect(f.count == 1)
     }
 
     @Test func unknownCodeOfACompleteListIsAViolation() throws {
         guard try conformingCredential() != nil else { return }
-        let f = try findings(after: qualification + [.key("eqfLevel"), .key("id")], set: "http://data.europa.eu/snb/eqf/9",
-                             rule: "vocabulary.unknownCode")
+        let f = try findings(
+            after: qualification + [.key("eqfLevel"), .key("id")], set: "http://data.europa.eu/snb/eqf/9",
+            rule: "vocabulary.unknownCode")
         #expect(f.map(\.severity) == [.violation])
     }
 
     @Test func unknownCodeOfAPartialListIsOnlyAWarning() throws {
         guard try conformingCredential() != nil else { return }
-        let f = try findings(after: [.key("issuer"), .key("eIDASIdentifier"), .key("spatial"), .key("id")],
-                             set: "http://publications.europa.eu/resource/authority/country/XXX", rule: "vocabulary.unknownCode")
+        let f = try findings(
+            after: [.key("issuer"), .key("eIDASIdentifier"), .key("spatial"), .key("id")],
+            set: "http://publications.europa.eu/resource/authority/country/XXX", rule: "vocabulary.unknownCode")
         #expect(f.map(\.severity) == [.warning])
     }
 
@@ -169,7 +176,8 @@ struct RuleTests {
         let f = try findings(after: skill + [.key("id")], set: "urn:epass:skill:1", rule: "esco.skillURI")
         #expect(f.count == 1)
         #expect(f.first?.path.description.hasSuffix(".id") == true)
-        let uppercase = try findings(after: skill + [.key("id")], set: "http://data.europa.eu/esco/skill/5FD5C985-EAAA-47AA-8314-62359C54505A", rule: "esco.skillURI")
+        let uppercase = try findings(
+            after: skill + [.key("id")], set: "http://data.europa.eu/esco/skill/5FD5C985-EAAA-47AA-8314-62359C54505A", rule: "esco.skillURI")
         #expect(uppercase.count == 1)
     }
 
@@ -181,12 +189,14 @@ struct RuleTests {
 
     @Test func theContextMustBeVC11ThenEDCAP() throws {
         guard let base = try conformingCredential() else { return }
-        let vc2 = try findings(after: [.key("@context")], set: ["https://www.w3.org/ns/credentials/v2", "http://data.europa.eu/snb/model/context/edc-ap"],
-                               rule: "credential.context")
+        let vc2 = try findings(
+            after: [.key("@context")], set: ["https://www.w3.org/ns/credentials/v2", "http://data.europa.eu/snb/model/context/edc-ap"],
+            rule: "credential.context")
         #expect(vc2.count == 1)
         #expect(vc2.first?.message.contains("protected") == true)
-        let dev = try findings(after: [.key("@context")], set: ["https://www.w3.org/2018/credentials/v1", "http://dev.everisdx.io/datamodel/edc-ap-context.jsonld"],
-                               rule: "credential.context")
+        let dev = try findings(
+            after: [.key("@context")], set: ["https://www.w3.org/2018/credentials/v1", "http://dev.everisdx.io/datamodel/edc-ap-context.jsonld"],
+            rule: "credential.context")
         #expect(dev.map(\.path.description) == ["$.@context"])
         _ = base
     }
@@ -198,10 +208,11 @@ struct RuleTests {
         json = setting(json, [.key("validFrom")], to: "yesterday")
         json = setting(json, qualification + [.key("eqfLevel"), .key("id")], to: "http://data.europa.eu/snb/eqf/0")
         let rules = Set(ProfileValidator().validate(json).violations.map(\.rule))
-        #expect(rules.isSuperset(of: [
-            "EuropeanDigitalCredential.issued.minCount", "LearningAchievement.title.minCount",
-            "EuropeanDigitalCredential.validFrom.datatype", "vocabulary.unknownCode",
-        ]))
+        #expect(
+            rules.isSuperset(of: [
+                "EuropeanDigitalCredential.issued.minCount", "LearningAchievement.title.minCount",
+                "EuropeanDigitalCredential.validFrom.datatype", "vocabulary.unknownCode",
+            ]))
     }
 
     @Test func notACredentialAtAll() {

@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import LearningModel
 import ProfileValidation
-import Testing
 import TestSupport
+import Testing
 
 /// A complete generic EDC built with the model, as skillcred would issue it (before sealing fills
 /// the issuer from the certificate, which here is done by hand).
@@ -14,10 +14,14 @@ func makeCompleteCredential() -> EuropeanDigitalCredential {
 
     var outcome = LearningOutcome()
     outcome.title = ["en": "Develop digital content"]
-    outcome.relatedESCOSkill = [.escoSkill("http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a",
-                                           label: ["en": "develop digital content"])]
-    outcome.reusabilityLevel = Concept(id: "http://data.europa.eu/snb/skill-reuse-level/cross-sector",
-                                       scheme: "http://data.europa.eu/snb/skill-reuse-level/25831c2")
+    outcome.relatedESCOSkill = [
+        .escoSkill(
+            "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a",
+            label: ["en": "develop digital content"])
+    ]
+    outcome.reusabilityLevel = Concept(
+        id: "http://data.europa.eu/snb/skill-reuse-level/cross-sector",
+        scheme: "http://data.europa.eu/snb/skill-reuse-level/25831c2")
 
     var qualification = LearningAchievementSpecification()
     qualification.type = "Qualification"
@@ -152,8 +156,11 @@ struct SHACLOracleTests {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
-                             "--shared", SharedData.sharedRoot.path] + paths
+        process.arguments =
+            [
+                SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
+                "--shared", SharedData.sharedRoot.path,
+            ] + paths
         let out = Pipe()
         process.standardOutput = out
         try process.run()

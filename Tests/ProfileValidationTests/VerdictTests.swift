@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import LearningModel
 import ProfileValidation
-import Testing
 import TestSupport
+import Testing
 
 func loadDocument(_ name: String) throws -> EDCDocument? {
     guard let url = SharedData.shared("edc-samples/" + name) else { return nil }
@@ -16,16 +16,26 @@ let recordedVerdicts: [(file: String, conforms: Bool, mustReport: [String])] = [
     ("ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld", true, []),
     ("ec-elm/v3.2-lts/credential-sample.jsonld", true, []),
     ("mynextid/edc-dc-signed.jsonld", true, []),
-    ("ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld", false,
-     ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]),
-    ("ec-elm/v3.1-master/Sample-CertOfPart-unsigned-uploadable.json", false,
-     ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]),
-    ("ec-elm/v3.1-master/Sample-MC-Annex1-unsigned.jsonld", false,
-     ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]),
-    ("ec-elm/v3.1-master/Sample-MC-Annex1-unsigned-uploadable.json", false,
-     ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]),
-    ("ec-elm/v3.1-master/credential-sample.jsonld", false,
-     ["Issuer.eIDASIdentifier.minCount", "DisplayParameter.individualDisplay.minCount"]),
+    (
+        "ec-elm/v3.1-master/Sample-CertOfPart-unsigned.jsonld", false,
+        ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]
+    ),
+    (
+        "ec-elm/v3.1-master/Sample-CertOfPart-unsigned-uploadable.json", false,
+        ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]
+    ),
+    (
+        "ec-elm/v3.1-master/Sample-MC-Annex1-unsigned.jsonld", false,
+        ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]
+    ),
+    (
+        "ec-elm/v3.1-master/Sample-MC-Annex1-unsigned-uploadable.json", false,
+        ["EuropeanDigitalCredential.issued.minCount", "Issuer.eIDASIdentifier.minCount"]
+    ),
+    (
+        "ec-elm/v3.1-master/credential-sample.jsonld", false,
+        ["Issuer.eIDASIdentifier.minCount", "DisplayParameter.individualDisplay.minCount"]
+    ),
     ("mynextid/edc-mc-signed.jsonld", false, ["LearningOutcome.relatedESCOSkill.scheme", "esco.skillURI"]),
 ]
 

@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import RDF
 import RDFCanonicalization
-import Testing
 import TestSupport
+import Testing
 
 /// The W3C rdf-canon test suite (RDFC-1.0), driven by its manifest.
 @Suite("rdf-canon conformance", .needsSharedData)
@@ -20,15 +20,18 @@ struct RDFCanonConformanceTests {
         guard let url = SharedData.vector("rdf-canon/tests/manifest.jsonld") else { return nil }
         let manifest = try JSONParser.parse(try SharedData.data(url))
         let entries = try #require(manifest["entries"]?.arrayValue)
-        return (url.deletingLastPathComponent(), try entries.map { entry in
-            let algorithm = entry["hashAlgorithm"]?.stringValue ?? "SHA256"
-            return Entry(
-                id: try #require(entry["id"]?.stringValue),
-                type: try #require(entry["type"]?.stringValue),
-                action: try #require(entry["action"]?.stringValue),
-                result: entry["result"]?.stringValue,
-                hashAlgorithm: try #require(HashAlgorithm(rawValue: algorithm), "unknown hash \(algorithm)"))
-        })
+        return (
+            url.deletingLastPathComponent(),
+            try entries.map { entry in
+                let algorithm = entry["hashAlgorithm"]?.stringValue ?? "SHA256"
+                return Entry(
+                    id: try #require(entry["id"]?.stringValue),
+                    type: try #require(entry["type"]?.stringValue),
+                    action: try #require(entry["action"]?.stringValue),
+                    result: entry["result"]?.stringValue,
+                    hashAlgorithm: try #require(HashAlgorithm(rawValue: algorithm), "unknown hash \(algorithm)"))
+            }
+        )
     }
 
     /// Runs one entry; returns nil on success or the reason it failed.
@@ -40,7 +43,8 @@ struct RDFCanonConformanceTests {
             case "rdfc:RDFC10EvalTest":
                 let expected = try SharedData.data(folder.appendingPathComponent(entry.result ?? ""))
                 let actual = try canonicalizer.canonicalize(input).nquads
-                return Array(actual.utf8) == Array(expected) ? nil
+                return Array(actual.utf8) == Array(expected)
+                    ? nil
                     : "output differs:\n\(actual)\nexpected:\n\(String(decoding: expected, as: UTF8.self))"
             case "rdfc:RDFC10MapTest":
                 let expectedJSON = try JSONParser.parse(try SharedData.data(folder.appendingPathComponent(entry.result ?? "")))

@@ -1,8 +1,8 @@
 import Foundation
 import RDF
 import RDFCanonicalization
-import Testing
 import TestSupport
+import Testing
 
 /// The "diamond" of rdf-canon test020/test075: e0 and e1 are told apart only by their N-degree hashes.
 let diamond = """
@@ -66,8 +66,10 @@ struct RDFCanonicalizerTests {
                 if case .blankNode(let label) = term { return .blankNode("x" + String(label.reversed()) + "9") }
                 return term
             }
-            relabelled.insert(RDFQuad(subject: rename(quad.subject), predicate: quad.predicate,
-                                      object: rename(quad.object), graph: quad.graph.map(rename)))
+            relabelled.insert(
+                RDFQuad(
+                    subject: rename(quad.subject), predicate: quad.predicate,
+                    object: rename(quad.object), graph: quad.graph.map(rename)))
         }
         let a = try RDFCanonicalizer().canonicalize(original).nquads
         let b = try RDFCanonicalizer().canonicalize(relabelled).nquads
@@ -155,9 +157,10 @@ struct GeneralizedRDFTests {
             if case .blankNode(let label) = term { return .blankNode("renamed-" + label) }
             return term
         }
-        return RDFDataset(dataset.quads.reversed().map {
-            RDFQuad(subject: rename($0.subject), predicate: rename($0.predicate), object: rename($0.object), graph: $0.graph.map(rename))
-        })
+        return RDFDataset(
+            dataset.quads.reversed().map {
+                RDFQuad(subject: rename($0.subject), predicate: rename($0.predicate), object: rename($0.object), graph: $0.graph.map(rename))
+            })
     }
 
     @Test("the strict parser refuses blank node predicates unless generalized RDF is allowed")

@@ -1,7 +1,7 @@
 import Foundation
 import RDF
-import Testing
 import TestSupport
+import Testing
 
 @Suite("N-Quads writer")
 struct NQuadsWriterTests {
@@ -16,20 +16,23 @@ struct NQuadsWriterTests {
             RDFQuad(subject: s, predicate: p, object: .literal(RDFLiteral("chat", language: "fr-BE"))),
             RDFQuad(subject: .blankNode("b0"), predicate: p, object: .blankNode("b1"), graph: .iri("urn:g")),
         ]
-        #expect(NQuads.serialize(quads) == """
-            <http://example.org/s> <http://example.org/p> "plain" .
-            <http://example.org/s> <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
-            <http://example.org/s> <http://example.org/p> "chat"@fr-BE .
-            _:b0 <http://example.org/p> _:b1 <urn:g> .
+        #expect(
+            NQuads.serialize(quads) == """
+                <http://example.org/s> <http://example.org/p> "plain" .
+                <http://example.org/s> <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+                <http://example.org/s> <http://example.org/p> "chat"@fr-BE .
+                _:b0 <http://example.org/p> _:b1 <urn:g> .
 
-            """)
+                """)
     }
 
     @Test("literal escaping: ECHAR for b t n f r quote backslash, upper-case UCHAR for other controls, DEL and U+FFFE/F")
     func canonicalEscaping() {
         let lexical = "\u{0}\u{7}\u{8}\t\n\u{B}\u{C}\r\u{E}\u{1F} \"'\\\u{7F}\u{80}é∞🌃\u{FFFD}\u{FFFE}\u{FFFF}"
         let line = NQuads.serialize(RDFQuad(subject: s, predicate: p, object: .literal(RDFLiteral(lexical))))
-        #expect(line == #"<http://example.org/s> <http://example.org/p> "\u0000\u0007\b\t\n\u000B\f\r\u000E\u001F \"'\\\u007F"# + "\u{80}é∞🌃\u{FFFD}" + #"\uFFFE\uFFFF" ."# + "\n")
+        #expect(
+            line == #"<http://example.org/s> <http://example.org/p> "\u0000\u0007\b\t\n\u000B\f\r\u000E\u001F \"'\\\u007F"# + "\u{80}é∞🌃\u{FFFD}"
+                + #"\uFFFE\uFFFF" ."# + "\n")
     }
 
     @Test("characters an IRIREF cannot hold are written as UCHAR so the output parses back")
@@ -51,17 +54,19 @@ struct NQuadsWriterTests {
 struct NQuadsParserTests {
     @Test("parses every term form, comments, blank lines and CR LF line ends")
     func termForms() throws {
-        let text = "# header\r\n<urn:s> <urn:p> \"x\"@en-GB <urn:g> . # trailing\r\n\r\n"
+        let text =
+            "# header\r\n<urn:s> <urn:p> \"x\"@en-GB <urn:g> . # trailing\r\n\r\n"
             + "_:a.b <urn:p> \"1\"^^<urn:dt> .\n"
             + "<urn:s><urn:p>_:c.\n"
             + "\t<urn:s>  <urn:p>\t\"tab\\t\\u00e9\\U0001F303\" ."
         let dataset = try NQuads.parse(text)
-        #expect(dataset.quads == [
-            RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("x", language: "en-GB")), graph: .iri("urn:g")),
-            RDFQuad(subject: .blankNode("a.b"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("1", datatype: "urn:dt"))),
-            RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .blankNode("c")),
-            RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("tab\té🌃"))),
-        ])
+        #expect(
+            dataset.quads == [
+                RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("x", language: "en-GB")), graph: .iri("urn:g")),
+                RDFQuad(subject: .blankNode("a.b"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("1", datatype: "urn:dt"))),
+                RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .blankNode("c")),
+                RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("tab\té🌃"))),
+            ])
     }
 
     @Test("UCHAR in IRIs is decoded, and duplicates collapse")
@@ -144,7 +149,8 @@ struct NQuadsRoundTripTests {
             let lexical = "a" + String(Character(Unicode.Scalar(UInt8(value)))) + "z"
             quads.append(RDFQuad(subject: .blankNode("n\(value)"), predicate: p, object: .literal(RDFLiteral(lexical))))
         }
-        quads.append(RDFQuad(subject: .iri("urn:ex:∞"), predicate: p, object: .literal(RDFLiteral("\u{FFFE}\u{FFFF}🌃", language: "en")), graph: .blankNode("g")))
+        quads.append(
+            RDFQuad(subject: .iri("urn:ex:∞"), predicate: p, object: .literal(RDFLiteral("\u{FFFE}\u{FFFF}🌃", language: "en")), graph: .blankNode("g")))
         quads.append(RDFQuad(subject: .iri("urn:s"), predicate: p, object: .literal(RDFLiteral("", datatype: "urn:ex:ὃ"))))
         let dataset = RDFDataset(quads)
         let text = NQuads.serialize(dataset.quads)

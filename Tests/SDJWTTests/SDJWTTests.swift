@@ -35,8 +35,10 @@ struct Made {
         issuerJWT = try SDJWTIssuing.sign(header: header, payload: .object(payload), key: issuerKey)
     }
 
-    func withKB(nonce: String = "n-1", audience: String = "https://verifier.example", at: Date = Date(timeIntervalSince1970: 1_700_000_100),
-                presented override: String? = nil) throws -> String {
+    func withKB(
+        nonce: String = "n-1", audience: String = "https://verifier.example", at: Date = Date(timeIntervalSince1970: 1_700_000_100),
+        presented override: String? = nil
+    ) throws -> String {
         let p = override ?? presented
         return p + (try SDJWTIssuing.keyBinding(presented: p, nonce: nonce, audience: audience, issuedAt: at, key: holderKey))
     }
@@ -89,7 +91,8 @@ struct SDJWTProcessingTests {
         let sd = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: made.issuerJWT, disclosures: [made.disclosures[0].encoded]))
         #expect((try #require(throws: SDJWTError.self) { try sd.processedClaims() }).code == .duplicateDigest)
         // The same disclosure presented twice.
-        let twice = try SelectiveDisclosureJWT(parsing: SDJWTIssuing.combine(issuerJWT: try Made().issuerJWT, disclosures: [made.disclosures[0].encoded, made.disclosures[0].encoded]))
+        let twice = try SelectiveDisclosureJWT(
+            parsing: SDJWTIssuing.combine(issuerJWT: try Made().issuerJWT, disclosures: [made.disclosures[0].encoded, made.disclosures[0].encoded]))
         #expect((try #require(throws: SDJWTError.self) { try twice.processedClaims() }).code == .duplicateDigest)
     }
 
@@ -111,7 +114,10 @@ struct SDJWTProcessingTests {
 
     @Test func malformedPartsAndLimits() throws {
         let made = try Made()
-        for bad in ["eyJhbGciOiJFUzI1NiJ9.e30", made.issuerJWT + "~!!~", made.issuerJWT + "~~", "eyJ4~", made.issuerJWT + "~" + Base64URL.encode(Array("{}".utf8)) + "~"] {
+        for bad in [
+            "eyJhbGciOiJFUzI1NiJ9.e30", made.issuerJWT + "~!!~", made.issuerJWT + "~~", "eyJ4~",
+            made.issuerJWT + "~" + Base64URL.encode(Array("{}".utf8)) + "~",
+        ] {
             #expect(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: bad).processedClaims() }
         }
         var limits = SDJWTLimits.default
@@ -119,7 +125,9 @@ struct SDJWTProcessingTests {
         #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented, limits: limits) }).code == .limitExceeded)
         limits = .default
         limits.maxDepth = 1
-        #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented).processedClaims(limits: limits) }).code == .limitExceeded)
+        #expect(
+            (try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: made.presented).processedClaims(limits: limits) }).code
+                == .limitExceeded)
         let unknownHash = try Made { payload, _ in payload["_sd_alg"] = "md5" }
         #expect((try #require(throws: SDJWTError.self) { try SelectiveDisclosureJWT(parsing: unknownHash.presented) }).code == .unsupportedAlgorithm)
     }
@@ -133,7 +141,9 @@ struct SDJWTProcessingTests {
         #expect((try #require(throws: SDJWTError.self) { try sd.issuerJWT.requireAllowedAlgorithm(what: "issuer-signed JWT") }).code == .unsupportedAlgorithm)
         #expect(try !SelectiveDisclosureJWT(parsing: made.presented).issuerJWT.isSigned(by: made.holderKey.publicKey))
         // One changed payload byte breaks the signature.
-        let tampered = String(parts[0]) + "." + Base64URL.encode(Array(JSONWriter.data(.object(made.payload.replacing("iss", with: "https://evil.example"))))) + "." + String(parts[2])
+        let tampered =
+            String(parts[0]) + "." + Base64URL.encode(Array(JSONWriter.data(.object(made.payload.replacing("iss", with: "https://evil.example"))))) + "."
+            + String(parts[2])
         #expect(try !SelectiveDisclosureJWT(parsing: tampered + "~").issuerJWT.isSigned(by: made.issuerKey.publicKey))
     }
 }
@@ -152,10 +162,12 @@ struct SDJWTKeyBindingTests {
     @Test func wrongNonceAudienceStaleOrFuture() throws {
         let made = try Made()
         let sd = try SelectiveDisclosureJWT(parsing: try made.withKB())
-        for expected in [KeyBindingExpectations(nonce: "other", now: now),
-                         KeyBindingExpectations(audience: ["https://other.example"], now: now),
-                         KeyBindingExpectations(now: now.addingTimeInterval(3600)),
-                         KeyBindingExpectations(now: now.addingTimeInterval(-3600))] {
+        for expected in [
+            KeyBindingExpectations(nonce: "other", now: now),
+            KeyBindingExpectations(audience: ["https://other.example"], now: now),
+            KeyBindingExpectations(now: now.addingTimeInterval(3600)),
+            KeyBindingExpectations(now: now.addingTimeInterval(-3600)),
+        ] {
             #expect((try #require(throws: SDJWTError.self) { try sd.verifyKeyBinding(expected) }).code == .keyBinding)
         }
     }

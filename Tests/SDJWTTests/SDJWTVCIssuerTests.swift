@@ -14,14 +14,21 @@ struct SDJWTVCIssuerTests {
         [
             SDMember("given_name", .string("Amira")),
             SDMember("family_name", .string("Haddad")),
-            SDMember("achievement", .object([
-                SDMember("title", .string("Data Analysis")),
-                SDMember("learning_outcomes", .array([
-                    SDElement(.object([SDMember("title", .string("Applies statistics")),
-                                       SDMember("esco_skill", .string("http://data.europa.eu/esco/skill/382c11ed-20d5-4ae7-b60e-15fec527fa6c"))])),
-                    SDElement(.object([SDMember("title", .string("Publishes content"))])),
-                ]), disclosable: false),
-            ])),
+            SDMember(
+                "achievement",
+                .object([
+                    SDMember("title", .string("Data Analysis")),
+                    SDMember(
+                        "learning_outcomes",
+                        .array([
+                            SDElement(
+                                .object([
+                                    SDMember("title", .string("Applies statistics")),
+                                    SDMember("esco_skill", .string("http://data.europa.eu/esco/skill/382c11ed-20d5-4ae7-b60e-15fec527fa6c")),
+                                ])),
+                            SDElement(.object([SDMember("title", .string("Publishes content"))])),
+                        ]), disclosable: false),
+                ])),
             SDMember("country", .string("BEL"), disclosable: false),
         ]
     }
@@ -30,11 +37,13 @@ struct SDJWTVCIssuerTests {
         let key = try PrivateKey.generate(type)
         let holder = try holder ?? PrivateKey.generate(.p256)
         let did = try key.publicKey.didKey()
-        let issuer = SDJWTVCIssuer(key: key, issuer: did, keyID: try key.publicKey.didKeyVerificationMethod(),
-                                   payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: decoys))
-        let token = try issuer.issue(vct: "https://issuer.example/vct/learning-achievement/v1", claims: claims(),
-                                     holderKey: holder.publicKey.jwk, status: .init(index: 42, uri: "https://issuer.example/status-lists/token/1"),
-                                     issuedAt: now, expiresAt: now.addingTimeInterval(3600))
+        let issuer = SDJWTVCIssuer(
+            key: key, issuer: did, keyID: try key.publicKey.didKeyVerificationMethod(),
+            payloadBuilder: SDJWTPayloadBuilder(decoysPerObject: decoys))
+        let token = try issuer.issue(
+            vct: "https://issuer.example/vct/learning-achievement/v1", claims: claims(),
+            holderKey: holder.publicKey.jwk, status: .init(index: 42, uri: "https://issuer.example/status-lists/token/1"),
+            issuedAt: now, expiresAt: now.addingTimeInterval(3600))
         return (token, key, holder)
     }
 

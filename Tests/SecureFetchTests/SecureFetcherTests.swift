@@ -40,9 +40,11 @@ struct SecureFetcherTests {
             #expect(error?.code == .forbiddenAddress, "\(path): \(String(describing: error))")
         }
         // Other spellings of this machine go through the resolver and are refused too.
-        for url in ["http://localhost:\(server.port)/small", "http://127.1:\(server.port)/small",
-                    "http://[::1]:\(server.port)/small", "http://[::ffff:127.0.0.1]:\(server.port)/small",
-                    "http://0.0.0.0:\(server.port)/small", "https://127.0.0.1:\(server.port)/small"] {
+        for url in [
+            "http://localhost:\(server.port)/small", "http://127.1:\(server.port)/small",
+            "http://[::1]:\(server.port)/small", "http://[::ffff:127.0.0.1]:\(server.port)/small",
+            "http://0.0.0.0:\(server.port)/small", "https://127.0.0.1:\(server.port)/small",
+        ] {
             let error = await fetchError(url, policy)
             #expect(error?.code == .forbiddenAddress, "\(url): \(String(describing: error))")
         }
@@ -63,8 +65,10 @@ struct SecureFetcherTests {
     }
 
     @Test func hostsThatCouldDodgeThePinAreRefused() async throws {
-        for url in ["https://%31%32%37.0.0.1/x", "https://user:secret@example.com/x", "https:///x", "https://../x",
-                    "not a url", "https://exa mple.com/", "https://[::1/x", "https://[fe80::1%25lo]/x"] {
+        for url in [
+            "https://%31%32%37.0.0.1/x", "https://user:secret@example.com/x", "https:///x", "https://../x",
+            "not a url", "https://exa mple.com/", "https://[::1/x", "https://[fe80::1%25lo]/x",
+        ] {
             #expect(await fetchError(url, testPolicy)?.code == .invalidURL, "\(url)")
         }
     }

@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `skillcred verify` over folders of many files: streamed output in input order, the exit status
 /// aggregated over every item, and the per-run file limit.
@@ -61,8 +61,10 @@ struct BulkVerifyCLITests {
     func exitStatusAggregates() async throws {
         let partial = try folder([("a.json", "samples/vc2-small.json"), ("b.json", "samples/vc2-small.json")])
         let failed = try folder([("a.json", "samples/vc2-small.json"), ("b.json", "samples/undefined-term.json")])
-        let unreadable = try folder([("a.json", "samples/vc2-small.json"), ("b.json", "{\n  \"a\": tru\n}"),
-                                     ("c.json", "samples/undefined-term.json")])
+        let unreadable = try folder([
+            ("a.json", "samples/vc2-small.json"), ("b.json", "{\n  \"a\": tru\n}"),
+            ("c.json", "samples/undefined-term.json"),
+        ])
         defer { for dir in [partial, failed, unreadable] { try? FileManager.default.removeItem(at: dir) } }
 
         for form in [[], ["--json-lines"], ["--json"]] {
@@ -80,8 +82,10 @@ struct BulkVerifyCLITests {
 
     @Test("--json keeps its shape: an object for one item, an array of every item for several")
     func jsonDocumentShape() async throws {
-        let dir = try folder([("a.json", "samples/vc2-small.json"), ("b.json", "samples/undefined-term.json"),
-                              ("c.json", "[]"), ("d.json", "samples/vc2-small.json")])
+        let dir = try folder([
+            ("a.json", "samples/vc2-small.json"), ("b.json", "samples/undefined-term.json"),
+            ("c.json", "[]"), ("d.json", "samples/vc2-small.json"),
+        ])
         defer { try? FileManager.default.removeItem(at: dir) }
         let several = try await SkillcredCLI.run(["verify", "--json", dir.path])
         let array = try #require(try JSONParser.parse(Array(several.stdoutData)).arrayValue)
@@ -101,8 +105,10 @@ struct BulkVerifyCLITests {
 
     @Test("The terminal report and the HTML report are written as items finish and cover every item")
     func terminalAndHTML() async throws {
-        let dir = try folder([("a.json", "samples/vc2-small.json"), ("b.json", "samples/undefined-term.json"),
-                              ("c.json", "samples/vc2-small.json")])
+        let dir = try folder([
+            ("a.json", "samples/vc2-small.json"), ("b.json", "samples/undefined-term.json"),
+            ("c.json", "samples/vc2-small.json"),
+        ])
         let html = dir.appendingPathComponent("report.html")
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try await SkillcredCLI.run(["verify", "--html", html.path, dir.path])

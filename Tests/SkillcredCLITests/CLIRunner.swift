@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TestSupport
+
 @testable import skillcred
 
 /// What one run of the `skillcred` executable printed.
@@ -24,8 +25,9 @@ enum SkillcredCLI {
             writeError: { bytes in err.withLock { $0 += bytes } },
             readInput: { input }, outputIsTerminal: false, errorIsTerminal: false)
         let status = await Console.$current.withValue(console) { await Skillcred.run(arguments) }
-        return CLIOutput(status: status, stdoutData: Data(out.withLock { $0 }),
-                         stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
+        return CLIOutput(
+            status: status, stdoutData: Data(out.withLock { $0 }),
+            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 
     struct MissingBinary: Error, CustomStringConvertible {

@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `canonicalize` tests run the CLI from the package root.
 enum CanonicalizeCLI {

@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A fresh data directory in which the CLI itself made its demo e-seal at first use (`skillcred seal --data-dir`), as a
 /// new user's first `skillcred issue` or `seal` does: the tests' keys are made at test time, never committed.
@@ -42,9 +42,12 @@ struct DemoMaterialCLITests {
     var data: URL { root.appendingPathComponent("data") }
 
     func issue(_ format: String, out: String, extra: [String] = []) async throws -> CLIOutput {
-        try await SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
-                              "--out", root.appendingPathComponent(out).path, "--format", format,
-                              "--database", root.appendingPathComponent("registry.sqlite").path, "--data-dir", data.path] + extra)
+        try await SkillcredCLI.run(
+            [
+                "issue", "--template", "samples/templates/micro-credential.json", "--recipients", "samples/recipients.csv",
+                "--out", root.appendingPathComponent(out).path, "--format", format,
+                "--database", root.appendingPathComponent("registry.sqlite").path, "--data-dir", data.path,
+            ] + extra)
     }
 
     @Test("A fresh data directory gets the demo e-seal and issuer key, files 0600 and folders 0700, with a DEMO notice; later runs reuse them")
@@ -105,8 +108,10 @@ struct DemoMaterialCLITests {
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try await issue("edc-jades", out: "edc").status == 0)
         let site = root.appendingPathComponent("site").path
-        let published = try await SkillcredCLI.run(["status", "publish", "--out", site, "--database", root.appendingPathComponent("registry.sqlite").path,
-                                              "--data-dir", data.path])
+        let published = try await SkillcredCLI.run([
+            "status", "publish", "--out", site, "--database", root.appendingPathComponent("registry.sqlite").path,
+            "--data-dir", data.path,
+        ])
         #expect(published.status == 0 && published.stdout.contains("(1 sealed with JAdES)"), "\(published.stdout)\(published.stderr)")
         let file = root.appendingPathComponent("edc/L-0001.json").path
 
@@ -122,8 +127,10 @@ struct DemoMaterialCLITests {
         let terminal = try await SkillcredCLI.run(["verify", "--status-mirror", site, file])
         #expect(terminal.stdout.hasPrefix("◐ Partially verified  DEMO"), "\(terminal.stdout)")
 
-        let anchored = try await SkillcredCLI.run(["verify", "--json", "--status-mirror", site, "--trust-anchors",
-                                             data.appendingPathComponent("seal/demo-ca.pem").path, file])
+        let anchored = try await SkillcredCLI.run([
+            "verify", "--json", "--status-mirror", site, "--trust-anchors",
+            data.appendingPathComponent("seal/demo-ca.pem").path, file,
+        ])
         #expect(anchored.status == 0, "\(anchored.stdout)")
         let trusted = try JSONParser.parse(Array(anchored.stdoutData))
         #expect(trusted["verdict"]?.stringValue == "Verified" && trusted["demo"] == .bool(true), "\(anchored.stdout)")

@@ -32,8 +32,10 @@ struct InProcessCLITests {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data")
-        let out = try await SkillcredCLI.run(["status", "publish", "--out", dir.appendingPathComponent("lists").path,
-                                             "--unsigned", "--key", "issuer", "--data-dir", data.path])
+        let out = try await SkillcredCLI.run([
+            "status", "publish", "--out", dir.appendingPathComponent("lists").path,
+            "--unsigned", "--key", "issuer", "--data-dir", data.path,
+        ])
         #expect(out.status == 64)
         #expect(out.stderr.hasPrefix("Error: --key and --unsigned contradict each other"), "\(out.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data.path), "a refused command made the data directory")
@@ -45,8 +47,9 @@ struct InProcessCLITests {
         let data = dir.appendingPathComponent("elsewhere")
         let out = try await SkillcredCLI.run(["tokens", "list", "--data-dir", data.path])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("registry.sqlite").path),
-                "--data-dir without --database puts the registry in the data directory, as serve does")
+        #expect(
+            FileManager.default.fileExists(atPath: data.appendingPathComponent("registry.sqlite").path),
+            "--data-dir without --database puts the registry in the data directory, as serve does")
     }
 }
 

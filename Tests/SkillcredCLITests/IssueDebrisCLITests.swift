@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `skillcred issue` after a crash: temporary files live only in OUT/.skillcred-partial, the next run sweeps
 /// them, and the output folder ends up holding exactly one complete credential per registry row.
@@ -12,8 +12,10 @@ struct IssueCommandDebrisTests {
     var database: String { dir.appendingPathComponent("db.sqlite").path }
 
     func issue(recipients: String, format: String = "vc2") -> [String] {
-        ["issue", "--template", "samples/templates/micro-credential.json", "--recipients", recipients,
-         "--out", out.path, "--format", format, "--database", database, "--data-dir", dir.appendingPathComponent("data").path]
+        [
+            "issue", "--template", "samples/templates/micro-credential.json", "--recipients", recipients,
+            "--out", out.path, "--format", format, "--database", database, "--data-dir", dir.appendingPathComponent("data").path,
+        ]
     }
 
     /// Everything in the output folder, hidden entries included.

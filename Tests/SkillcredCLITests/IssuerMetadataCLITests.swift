@@ -2,8 +2,8 @@ import CredentialJSON
 import Foundation
 import KeyManagement
 import SDJWT
-import Testing
 import TestSupport
+import Testing
 
 /// `skillcred verify --issuer-metadata-dir`: an SD-JWT VC by an https issuer whose key is in a folder mirroring its
 /// JWT VC Issuer Metadata. Nothing is fetched (no --allow-http-status).
@@ -23,10 +23,12 @@ struct IssuerMetadataCLITests {
         try Data(JSONWriter.data(["trustedIssuers": [["id": "https://issuer.example/school", "name": "School"]]])).write(to: trusted)
         func token(_ signer: PrivateKey) throws -> URL {
             let now = Int(Date().timeIntervalSince1970)
-            let jwt = try SDJWTIssuing.sign(header: ["typ": "dc+sd-jwt", "kid": "k1"], payload: [
-                "iss": "https://issuer.example/school", "vct": "https://credentials.example/diploma",
-                "iat": .number(JSONNumber(now - 60)), "given_name": "Ada",
-            ], key: signer)
+            let jwt = try SDJWTIssuing.sign(
+                header: ["typ": "dc+sd-jwt", "kid": "k1"],
+                payload: [
+                    "iss": "https://issuer.example/school", "vct": "https://credentials.example/diploma",
+                    "iat": .number(JSONNumber(now - 60)), "given_name": "Ada",
+                ], key: signer)
             let file = dir.appendingPathComponent("\(UUID().uuidString).sd-jwt")
             try Data(SDJWTIssuing.combine(issuerJWT: jwt, disclosures: []).utf8).write(to: file)
             return file

@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The issuer's whole loop through the CLI, as a user runs it: issue → revoke → publish → verify,
 /// and suspend → reinstate, each verification reading the published lists from a local mirror.
@@ -32,8 +32,11 @@ struct LifecycleCLITests {
     @Test func revokedEDCFailsOnRevocationAfterPublishingSealedLists() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
-                                           "--recipients", "samples/recipients.csv", "--out", "out"], in: dir)
+        let issued = try SkillcredCLI.run(
+            [
+                "issue", "--template", "samples/templates/micro-credential.json",
+                "--recipients", "samples/recipients.csv", "--out", "out",
+            ], in: dir)
         #expect(issued.status == 0, "\(issued.stderr)")
         let first = dir.appendingPathComponent("out/L-0001.json")
         let second = dir.appendingPathComponent("out/L-0002.json")
@@ -59,8 +62,11 @@ struct LifecycleCLITests {
         #expect(other.stdout.contains("Revocation    OK"), "\(other.stdout)")
 
         // A seal certificate that is not the seal key's is refused, naming the file; --unsigned excludes sealing.
-        let mismatch = try SkillcredCLI.run(["status", "publish", "--out", "other", "--keys-dir", "skillcred-data/keys", "--seal-key", "seal",
-                                             "--seal-cert", demoCA], in: dir)
+        let mismatch = try SkillcredCLI.run(
+            [
+                "status", "publish", "--out", "other", "--keys-dir", "skillcred-data/keys", "--seal-key", "seal",
+                "--seal-cert", demoCA,
+            ], in: dir)
         #expect(mismatch.status == 2)
         #expect(mismatch.stderr.hasPrefix("skillcred: \(demoCA):"), "\(mismatch.stderr)")
         let half = try SkillcredCLI.run(["status", "publish", "--out", "other", "--seal-cert", demoCA], in: dir)
@@ -78,8 +84,11 @@ struct LifecycleCLITests {
     @Test func revokedCredentialFailsOnRevocationAfterPublishing() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
-                                           "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2"], in: dir)
+        let issued = try SkillcredCLI.run(
+            [
+                "issue", "--template", "samples/templates/micro-credential.json",
+                "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2",
+            ], in: dir)
         #expect(issued.status == 0, "\(issued.stderr)")
         let first = dir.appendingPathComponent("out/L-0001.json")
         let second = dir.appendingPathComponent("out/L-0002.json")
@@ -103,8 +112,11 @@ struct LifecycleCLITests {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (format, out) in [("edc-jades", "edc"), ("vc2", "vc2")] {
-            let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
-                                               "--recipients", "samples/recipients.csv", "--out", out, "--format", format], in: dir)
+            let issued = try SkillcredCLI.run(
+                [
+                    "issue", "--template", "samples/templates/micro-credential.json",
+                    "--recipients", "samples/recipients.csv", "--out", out, "--format", format,
+                ], in: dir)
             #expect(issued.status == 0, "\(issued.stderr)")
         }
         // A key that is not the VC 2.0 issuer's is refused, naming both; without --key the data directory's issuer
@@ -125,8 +137,11 @@ struct LifecycleCLITests {
     @Test func suspensionIsLiftedByReinstateButRevocationIsFinal() async throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let issued = try SkillcredCLI.run(["issue", "--template", "samples/templates/micro-credential.json",
-                                           "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2"], in: dir)
+        let issued = try SkillcredCLI.run(
+            [
+                "issue", "--template", "samples/templates/micro-credential.json",
+                "--recipients", "samples/recipients.csv", "--out", "out", "--format", "vc2",
+            ], in: dir)
         #expect(issued.status == 0, "\(issued.stderr)")
         let file = dir.appendingPathComponent("out/L-0003.json")
         let id = try credentialID(file)

@@ -12,8 +12,11 @@ struct OffersCLITests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-offers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         for extra in [["--format", "mso_mdoc"], ["--valid-days", "0"], ["--public-url", "not a url"]] {
-            let r = try await SkillcredCLI.run(["offers", "create", "--template", Self.template, "--recipients", Self.recipients,
-                                                "--data-dir", dir.path] + extra)
+            let r = try await SkillcredCLI.run(
+                [
+                    "offers", "create", "--template", Self.template, "--recipients", Self.recipients,
+                    "--data-dir", dir.path,
+                ] + extra)
             #expect(r.status == 64, "\(extra): \(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("registry.sqlite").path))
@@ -22,13 +25,20 @@ struct OffersCLITests {
     @Test func eachLearnerGetsOneOfferAndRunningAgainGivesTheSameOnes() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-offers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let args = ["offers", "create", "--template", Self.template, "--recipients", Self.recipients, "--data-dir", dir.path,
-                    "--public-url", "https://credentials.school.example", "--format", "dc+sd-jwt"]
+        let args = [
+            "offers", "create", "--template", Self.template, "--recipients", Self.recipients, "--data-dir", dir.path,
+            "--public-url", "https://credentials.school.example", "--format", "dc+sd-jwt",
+        ]
         let first = try await SkillcredCLI.run(args + ["--tx-code", "--out", dir.appendingPathComponent("qr").path])
         #expect(first.status == 0, "\(first.stderr)")
         let lines = first.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(lines.count == 20)
-        #expect(lines.allSatisfy { $0.count == 4 && $0[1].hasPrefix("openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fcredentials.school.example%2Fopenid4vci%2Foffers%2F") && $0[2] == "tx-code" && $0[3].count == 6 })
+        #expect(
+            lines.allSatisfy {
+                $0.count == 4
+                    && $0[1].hasPrefix("openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fcredentials.school.example%2Fopenid4vci%2Foffers%2F")
+                    && $0[2] == "tx-code" && $0[3].count == 6
+            })
         #expect(Set(lines.map { $0[1] }).count == 20)
         #expect(first.stderr.contains("20 offer(s) made, 0 already offered; formats dc+sd-jwt"))
         for learner in ["L-0001", "L-0020"] {

@@ -30,8 +30,10 @@ struct OutputFileTests {
     @Test("seal -o and verify --html write into a FIFO and leave it a FIFO")
     func fifoStaysAFIFO() async throws {
         let demo = try await DemoDataDirectory()
-        let (sealed, sealedText, sealFIFO) = try await throughFIFO(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
-                                                              "-o", "{}", "samples/vc2-small.json"])
+        let (sealed, sealedText, sealFIFO) = try await throughFIFO([
+            "seal", "--key", demo.sealKey, "--cert", demo.sealCert,
+            "-o", "{}", "samples/vc2-small.json",
+        ])
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealedText.contains("\"signatures\""))
         #expect(sealFIFO)

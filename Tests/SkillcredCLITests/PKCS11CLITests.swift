@@ -1,10 +1,11 @@
 import CredentialJSON
 import Foundation
+import TestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
 
 /// `skillcred` with keys on a SoftHSM token, end to end: each test makes its own SoftHSM set-up in a temporary
 /// directory and hands it to the CLI through `SOFTHSM2_CONF` and `SKILLCRED_PKCS11_MODULE`.
@@ -65,8 +66,9 @@ struct PKCS11CLITests {
         #expect(anonymous.stdout.contains("public key"))
     }
 
-    @Test("seal with a token key (certificate read from the token) gives a seal jades-verify and verify accept",
-          arguments: ["p256", "p384", "rsa3072", "ed25519"])
+    @Test(
+        "seal with a token key (certificate read from the token) gives a seal jades-verify and verify accept",
+        arguments: ["p256", "p384", "rsa3072", "ed25519"])
     func sealWithTokenKey(type: String) throws {
         guard SkillcredCLI.binary != nil else { return }
         let bench = try Bench()
@@ -95,12 +97,14 @@ struct PKCS11CLITests {
         defer { bench.fixture.remove() }
         let key = try bench.generate(type, label: "issuer", seal: false)
         // Without an issuer, so that sign makes the key's did:key the issuer.
-        var credential = try #require(try JSONParser.parse(Array(try Data(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/vc2-small.json")))).objectValue)
+        var credential = try #require(
+            try JSONParser.parse(Array(try Data(contentsOf: SharedData.packageRoot.appendingPathComponent("samples/vc2-small.json")))).objectValue)
         credential.removeValue(forKey: "issuer")
         try Data(JSONWriter.data(.object(credential))).write(to: bench.folder.appendingPathComponent("vc.json"))
         // The PIN from an environment variable this time.
-        let signed = try bench.run(["sign", "--key", key, "--pin-source", "env:TEST_TOKEN_PIN", "vc.json"],
-                                   environment: ["TEST_TOKEN_PIN": SoftHSMFixture.pin])
+        let signed = try bench.run(
+            ["sign", "--key", key, "--pin-source", "env:TEST_TOKEN_PIN", "vc.json"],
+            environment: ["TEST_TOKEN_PIN": SoftHSMFixture.pin])
         #expect(signed.status == 0, "\(signed.stderr)")
         try Data(signed.stdoutData).write(to: bench.folder.appendingPathComponent("signed.json"))
         let verified = try bench.run(["verify", "signed.json"])
@@ -115,8 +119,10 @@ struct PKCS11CLITests {
         defer { bench.fixture.remove() }
         let key = try bench.generate("p256", label: "seal")
         let root = SharedData.packageRoot.appendingPathComponent("samples").path
-        let issued = try bench.run(["issue", "--template", root + "/templates/micro-credential.json", "--recipients", root + "/recipients.csv",
-                                    "--out", "out", "--database", "registry.sqlite", "--key", key, "--pin-source", bench.pinSource])
+        let issued = try bench.run([
+            "issue", "--template", root + "/templates/micro-credential.json", "--recipients", root + "/recipients.csv",
+            "--out", "out", "--database", "registry.sqlite", "--key", key, "--pin-source", bench.pinSource,
+        ])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stdout.contains("20 issued"))
         let files = try FileManager.default.contentsOfDirectory(atPath: bench.folder.appendingPathComponent("out").path).filter { $0.hasSuffix(".json") }
@@ -134,13 +140,17 @@ struct PKCS11CLITests {
         let issuerKey = try bench.generate("ed25519", label: "issuer", seal: false)
         let root = SharedData.packageRoot.appendingPathComponent("samples").path
         for (format, key) in [("edc-jades", seal), ("vc2", issuerKey)] {
-            let issued = try bench.run(["issue", "--format", format, "--template", root + "/templates/micro-credential.json",
-                                        "--recipients", root + "/recipients.csv", "--out", format, "--database", "registry.sqlite",
-                                        "--key", key, "--pin-source", bench.pinSource])
+            let issued = try bench.run([
+                "issue", "--format", format, "--template", root + "/templates/micro-credential.json",
+                "--recipients", root + "/recipients.csv", "--out", format, "--database", "registry.sqlite",
+                "--key", key, "--pin-source", bench.pinSource,
+            ])
             #expect(issued.status == 0, "\(issued.stderr)")
         }
-        let published = try bench.run(["status", "publish", "--out", "lists", "--database", "registry.sqlite",
-                                       "--key", issuerKey, "--seal-key", seal, "--pin-source", bench.pinSource])
+        let published = try bench.run([
+            "status", "publish", "--out", "lists", "--database", "registry.sqlite",
+            "--key", issuerKey, "--seal-key", seal, "--pin-source", bench.pinSource,
+        ])
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.contains("published 3 status lists (1 sealed with JAdES, 2 with a Data Integrity proof)"), "\(published.stdout)")
     }
@@ -153,8 +163,10 @@ struct PKCS11CLITests {
         let seal = try bench.generate("p256", label: "seal")
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--data-dir", bench.folder.appendingPathComponent("data").path,
-                             "--seal-key", seal, "--pin-source", bench.pinSource]
+        process.arguments = [
+            "serve", "--port", "0", "--data-dir", bench.folder.appendingPathComponent("data").path,
+            "--seal-key", seal, "--pin-source", bench.pinSource,
+        ]
         process.currentDirectoryURL = SharedData.packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(bench.fixture.environment) { $1 }
         let output = Pipe()
@@ -178,9 +190,12 @@ struct PKCS11CLITests {
         request.httpMethod = "POST"
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(#"{"template": "micro-credential", "recipient": {"id": "L-0001", "givenName": "Amira", "familyName": "Haddad", "dateOfBirth": "1985-03-13", "email": "amira.1@learner.example", "grade": "Merit", "date": "2026-06-11", "project": "Library loans forecast"}, "options": {"format": "edc-jades"}}"#.utf8)
+        request.httpBody = Data(
+            #"{"template": "micro-credential", "recipient": {"id": "L-0001", "givenName": "Amira", "familyName": "Haddad", "dateOfBirth": "1985-03-13", "email": "amira.1@learner.example", "grade": "Merit", "date": "2026-06-11", "project": "Library loans forecast"}, "options": {"format": "edc-jades"}}"#
+                .utf8)
         let (body, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 201 || (response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
+        #expect(
+            (response as? HTTPURLResponse)?.statusCode == 201 || (response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
         let sealed = try #require(try JSONParser.parse(Array(body))["verifiableCredential"])
         try Data(JSONWriter.data(sealed)).write(to: bench.folder.appendingPathComponent("served.json"))
         let checked = try bench.run(["jades-verify", "--trust-anchors", "seal-ca.pem", "served.json"])
@@ -202,9 +217,12 @@ struct PKCS11CLITests {
         #expect(!sealed.stderr.contains(wrong))
         #expect(!bench.exists("sealed.json"))
         let root = SharedData.packageRoot.appendingPathComponent("samples").path
-        let issued = try bench.run(["issue", "--template", root + "/templates/micro-credential.json", "--recipients", root + "/recipients.csv",
-                                    "--out", "out", "--database", "registry.sqlite", "--key", key, "--pin-source", "env:BAD_PIN"],
-                                   environment: ["BAD_PIN": wrong])
+        let issued = try bench.run(
+            [
+                "issue", "--template", root + "/templates/micro-credential.json", "--recipients", root + "/recipients.csv",
+                "--out", "out", "--database", "registry.sqlite", "--key", key, "--pin-source", "env:BAD_PIN",
+            ],
+            environment: ["BAD_PIN": wrong])
         #expect(issued.status == 2)
         #expect(issued.stderr.contains("CKR_PIN_INCORRECT"), "\(issued.stderr)")
         #expect(!bench.exists("out") && !bench.exists("registry.sqlite"))
@@ -248,12 +266,16 @@ struct PKCS11CLITests {
         let bench = try Bench()
         defer { bench.fixture.remove() }
         let edc = try bench.edc()
-        let absent = try bench.run(["seal", "--key", "pkcs11:token=cli;object=seal", "--pkcs11-module", "/nonexistent/libp11.so",
-                                    "--pin-source", bench.pinSource, edc])
+        let absent = try bench.run([
+            "seal", "--key", "pkcs11:token=cli;object=seal", "--pkcs11-module", "/nonexistent/libp11.so",
+            "--pin-source", bench.pinSource, edc,
+        ])
         #expect(absent.status == 2)
         #expect(absent.stderr.contains("/nonexistent/libp11.so: no PKCS#11 module at this path"), "\(absent.stderr)")
-        let notModule = try bench.run(["seal", "--key", "pkcs11:token=cli;object=seal", "--pkcs11-module", bench.fixture.configuration.path,
-                                       "--pin-source", bench.pinSource, edc])
+        let notModule = try bench.run([
+            "seal", "--key", "pkcs11:token=cli;object=seal", "--pkcs11-module", bench.fixture.configuration.path,
+            "--pin-source", bench.pinSource, edc,
+        ])
         #expect(notModule.status == 2)
         #expect(notModule.stderr.contains("not a loadable shared library"), "\(notModule.stderr)")
         let bare = try bench.run(["seal", "--key", "pkcs11:token=cli;object=seal", "--pin-source", "246810", edc])

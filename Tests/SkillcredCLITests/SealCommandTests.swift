@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the CLI from the package root; returns status, standard output and standard error.
 private func runSealCLI(_ arguments: [String]) async throws -> (Int32, [UInt8], String)? {
@@ -15,9 +15,11 @@ struct SealCommandTests {
     func sealAndVerify() async throws {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
         let demo = try await DemoDataDirectory()
-        guard let (status, stdout, stderr) = try await runSealCLI([
-            "seal", "--key", demo.sealKey, "--cert", demo.sealCert, credential.path,
-        ]) else { return }
+        guard
+            let (status, stdout, stderr) = try await runSealCLI([
+                "seal", "--key", demo.sealKey, "--cert", demo.sealCert, credential.path,
+            ])
+        else { return }
         #expect(status == 0, "\(stderr)")
         let document = try #require(try JSONParser.parse(stdout).objectValue)
         let payload = try #require(document["payload"]?.stringValue)
@@ -47,8 +49,10 @@ struct SealCommandTests {
     func reproducibleSeal() async throws {
         guard let credential = SharedData.shared("edc-samples/ec-elm/v3.2-lts/credential-sample.jsonld") else { return }
         let demo = try await DemoDataDirectory()
-        let arguments = ["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
-                         "--signing-time", "2026-01-31T12:00:00Z", credential.path]
+        let arguments = [
+            "seal", "--key", demo.sealKey, "--cert", demo.sealCert,
+            "--signing-time", "2026-01-31T12:00:00Z", credential.path,
+        ]
         guard let (s1, first, e1) = try await runSealCLI(arguments), let (s2, second, _) = try await runSealCLI(arguments) else { return }
         #expect(s1 == 0 && s2 == 0, "\(e1)")
         // ECDSA signatures are randomized, so only the signed parts repeat exactly for the ES256 demo seal.
@@ -59,8 +63,12 @@ struct SealCommandTests {
         let (a, b) = (try signedParts(first), try signedParts(second))
         #expect(a[0] != nil && a[1] != nil)
         #expect(a == b, "the payload and protected header differ between two runs")
-        guard let (s3, _, e3) = try await runSealCLI(["seal", "--key", demo.sealKey, "--cert", demo.sealCert,
-                                                  "--signing-time", "yesterday", credential.path]) else { return }
+        guard
+            let (s3, _, e3) = try await runSealCLI([
+                "seal", "--key", demo.sealKey, "--cert", demo.sealCert,
+                "--signing-time", "yesterday", credential.path,
+            ])
+        else { return }
         #expect(s3 == 2)
         #expect(e3.contains("--signing-time"))
     }

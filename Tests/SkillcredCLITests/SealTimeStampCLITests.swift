@@ -1,7 +1,8 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,7 +35,8 @@ private final class TSAWorkspace: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-seal-tsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let workspace = TSAWorkspace(openssl: openssl, dir: dir)
-        try Data("""
+        try Data(
+            """
             [ tsa ]
             default_tsa = tsa_config
             [ tsa_config ]
@@ -56,16 +58,25 @@ private final class TSAWorkspace: Sendable {
             basicConstraints = critical, CA:true
             keyUsage = critical, keyCertSign, cRLSign
 
-            """.utf8).write(to: dir.appendingPathComponent("tsa.cnf"))
+            """.utf8
+        ).write(to: dir.appendingPathComponent("tsa.cnf"))
         try Data("01\n".utf8).write(to: dir.appendingPathComponent("tsaserial"))
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-        try workspace.openssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=CLI TSA Root",
-                                                      "-days", "2", "-config", "tsa.cnf", "-extensions", "ca_ext"])
+        try workspace.openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=CLI TSA Root",
+                "-days", "2", "-config", "tsa.cnf", "-extensions", "ca_ext",
+            ])
         try workspace.openssl(["req", "-new"] + ec + ["-keyout", "tsa.key", "-out", "tsa.csr", "-subj", "/CN=CLI TSA"])
-        try workspace.openssl(["x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "4242",
-                               "-out", "tsa.pem", "-days", "1", "-extfile", "tsa.cnf", "-extensions", "tsa_ext"])
-        try Data(#"{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"urn:credential:tsa-cli","type":["VerifiableCredential"],"credentialSubject":{"id":"urn:person:1"}}"#.utf8)
-            .write(to: dir.appendingPathComponent("credential.json"))
+        try workspace.openssl([
+            "x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "4242",
+            "-out", "tsa.pem", "-days", "1", "-extfile", "tsa.cnf", "-extensions", "tsa_ext",
+        ])
+        try Data(
+            #"{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"urn:credential:tsa-cli","type":["VerifiableCredential"],"credentialSubject":{"id":"urn:person:1"}}"#
+                .utf8
+        )
+        .write(to: dir.appendingPathComponent("credential.json"))
         return workspace
     }
 
@@ -85,13 +96,16 @@ private final class TSAWorkspace: Sendable {
 
     /// Answers a query file with the TSA, writing the reply file.
     func reply(query: String, out: String) throws {
-        try openssl(["ts", "-reply", "-queryfile", query, "-config", "tsa.cnf", "-inkey", "tsa.key", "-signer", "tsa.pem",
-                     "-chain", "ca.pem", "-out", out])
+        try openssl([
+            "ts", "-reply", "-queryfile", query, "-config", "tsa.cnf", "-inkey", "tsa.key", "-signer", "tsa.pem",
+            "-chain", "ca.pem", "-out", out,
+        ])
     }
 
     /// Seals credential.json with the workspace data directory's demo seal (made at first use), writing the query too.
     func seal(to sealed: String, query: String, extra: [String] = []) async throws -> CLIOutput {
-        try await SkillcredCLI.run(["seal", "--data-dir", path("data"), "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
+        try await SkillcredCLI.run(
+            ["seal", "--data-dir", path("data"), "--tsa-query-out", path(query), "-o", path(sealed)] + extra + [path("credential.json")])
     }
 
     func json(_ name: String) throws -> JSONValue {
@@ -118,8 +132,10 @@ struct SealTimeStampCLITests {
         #expect(queryText.contains("Nonce: 0x"))
         try ws.reply(query: "query.tsq", out: "reply.tsr")
 
-        let added = try await SkillcredCLI.run(["seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("sealed.json"),
-                                          "-o", ws.path("stamped.json")])
+        let added = try await SkillcredCLI.run([
+            "seal", "--tsa-reply", ws.path("reply.tsr"), "--add-to", ws.path("sealed.json"),
+            "-o", ws.path("stamped.json"),
+        ])
         #expect(added.status == 0, "\(added.stderr)")
         let sealed = try ws.json("sealed.json")
         let stamped = try ws.json("stamped.json")
@@ -171,10 +187,18 @@ struct SealTimeStampCLITests {
             (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem"], "FILE"),
             (["seal", "--tsa-reply", "r.tsr", "--add-to", "s.json", "--key", "seal.pem"], "--key"),
             (["seal", "--tsa-reply", "r.tsr", "--add-to", "s.json", "--data-dir", "data"], "--data-dir"),
-            (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
-              "--tsa-url", "http://tsa.example.com/", "credential.json"], "https"),
-            (["seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
-              "--tsa-url", "ftp://127.0.0.1/", "credential.json"], "https"),
+            (
+                [
+                    "seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
+                    "--tsa-url", "http://tsa.example.com/", "credential.json",
+                ], "https"
+            ),
+            (
+                [
+                    "seal", "--key", "seal.pem", "--cert", "seal-cert.pem",
+                    "--tsa-url", "ftp://127.0.0.1/", "credential.json",
+                ], "https"
+            ),
         ]
         for (arguments, expected) in cases {
             let out = try await SkillcredCLI.run(arguments)
@@ -194,14 +218,17 @@ struct SealTimeStampCLITests {
             let name = UUID().uuidString
             try? Data(request.body).write(to: ws.dir.appendingPathComponent("\(name).tsq"))
             guard (try? ws.reply(query: "\(name).tsq", out: "\(name).tsr")) != nil,
-                  let reply = try? Data(contentsOf: ws.dir.appendingPathComponent("\(name).tsr")) else {
+                let reply = try? Data(contentsOf: ws.dir.appendingPathComponent("\(name).tsr"))
+            else {
                 return LoopbackHTTPServer.response(status: "500 Internal Server Error", headers: [], body: [])
             }
             return LoopbackHTTPServer.response(status: "200 OK", headers: ["Content-Type: application/timestamp-reply"], body: Array(reply))
         }
         defer { server.stop() }
-        let out = try await SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
-                                        "--tsa-url", "http://127.0.0.1:\(server.port)/tsa", ws.path("credential.json")])
+        let out = try await SkillcredCLI.run([
+            "seal", "--data-dir", ws.path("data"),
+            "--tsa-url", "http://127.0.0.1:\(server.port)/tsa", ws.path("credential.json"),
+        ])
         #expect(out.status == 0, "\(out.stderr)")
         let request = try #require(server.requests.first)
         #expect(request.head.lowercased().contains("content-type: application/timestamp-query"))
@@ -212,8 +239,10 @@ struct SealTimeStampCLITests {
             LoopbackHTTPServer.response(status: "302 Found", headers: ["Location: http://127.0.0.1:\(server.port)/tsa"], body: [])
         }
         defer { redirecting.stop() }
-        let redirected = try await SkillcredCLI.run(["seal", "--data-dir", ws.path("data"),
-                                               "--tsa-url", "http://127.0.0.1:\(redirecting.port)/", ws.path("credential.json")])
+        let redirected = try await SkillcredCLI.run([
+            "seal", "--data-dir", ws.path("data"),
+            "--tsa-url", "http://127.0.0.1:\(redirecting.port)/", ws.path("credential.json"),
+        ])
         #expect(redirected.status != 0)
         #expect(redirected.stderr.contains("redirect"), "\(redirected.stderr)")
         #expect(server.requests.count == 1)
@@ -255,11 +284,12 @@ private final class LoopbackHTTPServer: @unchecked Sendable {
             buffer += chunk[0..<n]
             guard let end = Self.headerEnd(buffer) else { continue }
             let head = String(decoding: buffer[0..<end], as: UTF8.self)
-            let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-                let parts = line.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                return Int(parts[1].trimmingCharacters(in: .whitespaces))
-            }.first ?? 0
+            let length =
+                head.split(separator: "\r\n").compactMap { line -> Int? in
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
+                }.first ?? 0
             if buffer.count - (end + 4) >= length {
                 request = Request(head: head, body: Array(buffer[(end + 4)..<(end + 4 + length)]))
             }

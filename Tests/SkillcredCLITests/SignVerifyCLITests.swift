@@ -94,8 +94,10 @@ struct SignVerifyCLITests {
         #expect(forced.status == 0, "\(forced.stderr)")
         // A JCS proof is refused for a context that redefines a protected term, as the RDFC suites refuse it while
         // signing (JCS itself never expands the document).
-        try write(credential.replacingOccurrences(of: "\"https://www.w3.org/ns/credentials/examples/v2\"",
-                                                  with: "{\"VerifiableCredential\": \"https://example.com/NotAVC\"}"), "redefined.json")
+        try write(
+            credential.replacingOccurrences(
+                of: "\"https://www.w3.org/ns/credentials/examples/v2\"",
+                with: "{\"VerifiableCredential\": \"https://example.com/NotAVC\"}"), "redefined.json")
         let jcs = try run(["sign", "--key", "issuer", "--suite", "eddsa-jcs-2022", "redefined.json"], in: directory)
         #expect(jcs.status == 1)
         #expect(jcs.stderr.contains("protected"), "\(jcs.stderr)")
@@ -131,10 +133,12 @@ struct SignVerifyCLITests {
         #expect(try run(["keys", "generate", "--type", "ed25519", "--name", "issuer"], in: directory).status == 0)
         let contexts = directory.appendingPathComponent("contexts")
         try FileManager.default.createDirectory(at: contexts, withIntermediateDirectories: true)
-        try #"{"https://skills.example/ctx/v1": "skills.jsonld"}"#.write(to: contexts.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        try #"{"https://skills.example/ctx/v1": "skills.jsonld"}"#.write(
+            to: contexts.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
         try #"{"@context": {"SkillCredential": "https://skills.example/vocab#SkillCredential", "skill": "https://skills.example/vocab#skill"}}"#
             .write(to: contexts.appendingPathComponent("skills.jsonld"), atomically: true, encoding: .utf8)
-        try write("""
+        try write(
+            """
             {"@context": ["https://www.w3.org/ns/credentials/v2", "https://skills.example/ctx/v1"],
              "type": ["VerifiableCredential", "SkillCredential"],
              "credentialSubject": {"id": "did:example:abc", "skill": "Welding"}}

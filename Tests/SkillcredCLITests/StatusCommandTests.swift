@@ -7,7 +7,8 @@ import Testing
 private let buildDirectory = SharedData.packageRoot.appendingPathComponent(".build/debug")
 private let skillcredBinary = buildDirectory.appendingPathComponent("skillcred")
 private let workerBinary = buildDirectory.appendingPathComponent("registry-worker")
-private let binariesBuilt = FileManager.default.isExecutableFile(atPath: skillcredBinary.path)
+private let binariesBuilt =
+    FileManager.default.isExecutableFile(atPath: skillcredBinary.path)
     && FileManager.default.isExecutableFile(atPath: workerBinary.path)
 
 private struct Output {
@@ -37,8 +38,12 @@ private func run(_ binary: URL, _ arguments: [String], in directory: URL, enviro
 
 /// Reserves and completes `count` credentials in the default registry of `directory` with the test-only worker.
 private func seedRegistry(in directory: URL, count: Int, issuer: String) throws -> [String] {
-    let seeded = try run(workerBinary, ["skillcred-data/registry.sqlite", "--batch", "cli", "--count", String(count), "--complete",
-                                        "--issuer", issuer], in: directory)
+    let seeded = try run(
+        workerBinary,
+        [
+            "skillcred-data/registry.sqlite", "--batch", "cli", "--count", String(count), "--complete",
+            "--issuer", issuer,
+        ], in: directory)
     #expect(seeded.status == 0, "\(seeded.stderr)")
     return seeded.stdout.split(separator: "\n").compactMap { line in
         let parts = line.split(separator: " ")
@@ -98,8 +103,9 @@ struct StatusCommandTests {
         let badURL = try run(skillcredBinary, ["status", "show", "x", "--database", "postgres://nouser-host"], in: directory)
         #expect(badURL.status == 2)
         #expect(badURL.stderr.hasPrefix("skillcred: --database:"))
-        let fromEnvironment = try run(skillcredBinary, ["status", "show", "x"], in: directory,
-                                      environment: ["SKILLCRED_DATABASE": "mysql://u@h/db"])
+        let fromEnvironment = try run(
+            skillcredBinary, ["status", "show", "x"], in: directory,
+            environment: ["SKILLCRED_DATABASE": "mysql://u@h/db"])
         #expect(fromEnvironment.stderr.contains("unsupported registry URL"))
     }
 
@@ -118,9 +124,10 @@ struct StatusCommandTests {
         let mirror = LocalStatusListMirror(directory: directory.appendingPathComponent("site"))
         let state = try JSONParser.parse(try run(skillcredBinary, ["status", "show", ids[1]], in: directory).stdout)
         for status in state["credentialStatus"]?.asArray ?? [] {
-            let entry = StatusListEntry(statusPurpose: try #require(status["statusPurpose"]?.stringValue),
-                                        statusListIndex: try #require(Int(status["statusListIndex"]?.stringValue ?? "")),
-                                        statusListCredential: try #require(status["statusListCredential"]?.stringValue))
+            let entry = StatusListEntry(
+                statusPurpose: try #require(status["statusPurpose"]?.stringValue),
+                statusListIndex: try #require(Int(status["statusListIndex"]?.stringValue ?? "")),
+                statusListCredential: try #require(status["statusListCredential"]?.stringValue))
             let file = try #require(mirror.fileURL(for: entry.statusListCredential))
             let list = try JSONParser.parse(Array(try Data(contentsOf: file)))
             #expect(list["validUntil"] != nil && list["credentialSubject"]?["ttl"] == .number(JSONNumber(300_000)))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs `skillcred to-rdf` from the package root.
 private enum ToRDFCLI {
@@ -79,10 +79,10 @@ struct ToRDFCommandTests {
     @Test("@direction needs --rdf-direction in safe mode; the error names the source member")
     func directionNeedsAMode() async throws {
         let doc = #"""
-        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-         "name": {"@value": "Example", "@language": "en", "@direction": "rtl"},
-         "credentialSubject": {"id": "did:example:subject"}}
-        """#
+            {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+             "name": {"@value": "Example", "@language": "en", "@direction": "rtl"},
+             "credentialSubject": {"id": "did:example:subject"}}
+            """#
         let refused = try await ToRDFCLI.run(["-"], stdin: doc)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("$.name.@direction"), "\(refused.stderr)")

@@ -72,7 +72,8 @@ struct TokensCLITests {
 
         let bogus = try await SkillcredCLI.run(["tokens", "create", "--scope", "bogus", "--name", "ci"] + storage)
         #expect(bogus.status == 64)
-        #expect(bogus.stderr.hasPrefix("Error: The value 'bogus' is invalid for '--scope <scope>'. Please provide one of 'issue' and 'status'."), "\(bogus.stderr)")
+        #expect(
+            bogus.stderr.hasPrefix("Error: The value 'bogus' is invalid for '--scope <scope>'. Please provide one of 'issue' and 'status'."), "\(bogus.stderr)")
 
         let none = try await SkillcredCLI.run(["tokens", "create", "--name", "ci"] + storage)
         #expect(none.status == 64)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("skillcred validate", .needsSharedData)
 struct ValidateCommandTests {
@@ -37,9 +37,11 @@ struct ValidateCommandTests {
     @Test func escoExportChecksSkillsAndShowsLabels() async throws {
         guard let file = SharedData.shared("edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld") else { return }
         let esco = SharedData.packageRoot.appendingPathComponent("samples/esco")
-        let r = try await SkillcredCLI.run(["validate", "--skills",
-                                  "--esco", esco.appendingPathComponent("skills_en.csv").path,
-                                  "--esco", esco.appendingPathComponent("skills_fr.csv").path, file.path])
+        let r = try await SkillcredCLI.run([
+            "validate", "--skills",
+            "--esco", esco.appendingPathComponent("skills_en.csv").path,
+            "--esco", esco.appendingPathComponent("skills_fr.csv").path, file.path,
+        ])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("develop digital content"))
         #expect(r.stdout.contains("développer des contenus numériques"))

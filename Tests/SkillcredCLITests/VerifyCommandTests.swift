@@ -1,7 +1,7 @@
 import CredentialJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("skillcred verify", .needsSharedData)
 struct VerifyCommandTests {

@@ -1,8 +1,8 @@
 import CredentialJSON
 import Foundation
 import StatusList
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Bitstring Status List encoding", .needsSharedData)
 struct BitstringTests {
@@ -65,8 +65,12 @@ struct BitstringTests {
         guard let url = SharedData.vector("bitstring-status-list/spec-examples-REC/example-004-a-revocable-verifiable-credential.unsigned.json")
         else { return }
         let entries = try StatusListEntry.entries(in: try JSONParser.parse(try Data(contentsOf: url)))
-        #expect(entries == [StatusListEntry(id: "https://example.com/credentials/status/3#94567", statusPurpose: "revocation",
-                                            statusListIndex: 94_567, statusListCredential: "https://example.com/credentials/status/3")])
+        #expect(
+            entries == [
+                StatusListEntry(
+                    id: "https://example.com/credentials/status/3#94567", statusPurpose: "revocation",
+                    statusListIndex: 94_567, statusListCredential: "https://example.com/credentials/status/3")
+            ])
     }
 
     @Test func refusesAListThatDeclaresMoreThanTheLimitBeforeInflating() throws {
@@ -83,7 +87,9 @@ struct BitstringTests {
         // Claim 16 bytes in the ISIZE trailer: inflating must stop at 17 bytes and fail, not allocate 16 KiB.
         let n = gzip.count
         gzip[n - 4] = 16; gzip[n - 3] = 0; gzip[n - 2] = 0; gzip[n - 1] = 0
-        let forged = "u" + gzip.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        let forged =
+            "u"
+            + gzip.base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let error = #expect(throws: StatusListError.self) { try Bitstring(encoded: forged) }
         #expect(error?.code == .malformedValue)
@@ -187,8 +193,14 @@ struct StatusCheckTests {
         (#"{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1e3","statusListCredential":"https://x/1"}"#, "statusListIndex"),
         (#"{"type":"BitstringStatusListEntry","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "statusPurpose"),
         (#"{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1"}"#, "statusListCredential"),
-        (#"{"id":"https://x/1","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "id"),
-        (#"{"type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"1","statusListCredential":"https://x/1","statusSize":2,"statusMessage":[{"status":"0x0","message":"ok"}]}"#, "statusMessage"),
+        (
+            #"{"id":"https://x/1","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#,
+            "id"
+        ),
+        (
+            #"{"type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"1","statusListCredential":"https://x/1","statusSize":2,"statusMessage":[{"status":"0x0","message":"ok"}]}"#,
+            "statusMessage"
+        ),
         (#"{"type":"RevocationList2020Status","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://x/1"}"#, "type"),
     ])
     func malformedEntriesNameTheirField(_ text: String, _ field: String) throws {
@@ -198,7 +210,8 @@ struct StatusCheckTests {
     }
 
     @Test func multiBitEntryReportsItsMessage() throws {
-        let text = #"{"type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"1","statusListCredential":"https://issuer.example/status/1","statusSize":2,"statusMessage":[{"status":"0x0","message":"pending"},{"status":"0x1","message":"accepted"},{"status":"0x2","message":"rejected"},{"status":"0x3","message":"undefined"}]}"#
+        let text =
+            #"{"type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"1","statusListCredential":"https://issuer.example/status/1","statusSize":2,"statusMessage":[{"status":"0x0","message":"pending"},{"status":"0x1","message":"accepted"},{"status":"0x2","message":"rejected"},{"status":"0x3","message":"undefined"}]}"#
         let e = try StatusListEntry(json: try JSONParser.parse(text))
         var bits = Bitstring(bitCount: 2 * 131_072)
         try bits.setBit(at: 2, to: true)

@@ -89,7 +89,8 @@ struct StatusListMirrorSafetyTests {
         // A link that stays inside the mirror is fine.
         try fm.createDirectory(at: mirror.appendingPathComponent("c.example"), withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: mirror.appendingPathComponent("c.example/real.json"))
-        try fm.createSymbolicLink(at: mirror.appendingPathComponent("c.example/alias.json"), withDestinationURL: mirror.appendingPathComponent("c.example/real.json"))
+        try fm.createSymbolicLink(
+            at: mirror.appendingPathComponent("c.example/alias.json"), withDestinationURL: mirror.appendingPathComponent("c.example/real.json"))
         #expect(try await source.fetch(url: "https://c.example/alias") == Array("{}".utf8))
     }
 

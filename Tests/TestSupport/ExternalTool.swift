@@ -17,8 +17,10 @@ public enum ExternalTool {
 
     /// Runs `executable ARGUMENTS` in `directory`, standard input closed, standard output and error captured together.
     @discardableResult
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL,
-                           environment: [String: String] = [:]) throws -> String {
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL,
+        environment: [String: String] = [:]
+    ) throws -> String {
         let outcome = try capture(executable, arguments, in: directory, environment: environment, mergingErrors: true)
         guard outcome.status == 0 else {
             throw Failure(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stdout)")
@@ -28,8 +30,10 @@ public enum ExternalTool {
 
     /// Runs `executable ARGUMENTS` and returns its status and output whatever the status (standard error apart,
     /// unless `mergingErrors`), for tests that expect a tool to refuse something.
-    public static func capture(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                               environment: [String: String] = [:], mergingErrors: Bool = false) throws -> Outcome {
+    public static func capture(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String] = [:], mergingErrors: Bool = false
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -42,14 +42,15 @@ public struct JSONLDTestManifest: Sendable {
         var tests: [JSONLDTestCase] = []
         for entry in json["sequence"]?.arrayValue ?? [] {
             guard case .object(let o) = entry else { continue }
-            tests.append(JSONLDTestCase(
-                id: o["@id"]?.stringValue ?? "?",
-                name: o["name"]?.stringValue ?? "",
-                types: (o["@type"] ?? .null).asArray.compactMap(\.stringValue),
-                input: o["input"]?.stringValue ?? "",
-                expect: o["expect"]?.stringValue,
-                expectErrorCode: o["expectErrorCode"]?.stringValue,
-                options: o["option"]?.objectValue ?? JSONObject()))
+            tests.append(
+                JSONLDTestCase(
+                    id: o["@id"]?.stringValue ?? "?",
+                    name: o["name"]?.stringValue ?? "",
+                    types: (o["@type"] ?? .null).asArray.compactMap(\.stringValue),
+                    input: o["input"]?.stringValue ?? "",
+                    expect: o["expect"]?.stringValue,
+                    expectErrorCode: o["expectErrorCode"]?.stringValue,
+                    options: o["option"]?.objectValue ?? JSONObject()))
         }
         return JSONLDTestManifest(folder: url.deletingLastPathComponent(), baseIRI: base, tests: tests)
     }

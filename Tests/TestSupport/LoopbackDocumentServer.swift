@@ -76,7 +76,8 @@ public final class LoopbackDocumentServer: @unchecked Sendable {
             _requests.append(path)
             return routes[path] ?? Response(status: "404 Not Found", headers: [], body: [])
         }
-        let head = "HTTP/1.1 \(response.status)\r\n"
+        let head =
+            "HTTP/1.1 \(response.status)\r\n"
             + (response.headers + ["Content-Length: \(response.body.count)", "Connection: close"]).map { $0 + "\r\n" }.joined() + "\r\n"
         _ = LoopbackListener.send(fd, Array(head.utf8) + response.body)
     }

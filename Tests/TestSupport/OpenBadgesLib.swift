@@ -19,8 +19,9 @@ public enum OpenBadgesLib {
     /// The installed package's folder, asked of the Python itself so no site-packages layout is assumed.
     public static func packageFolder() throws -> URL {
         guard let python else { throw ExternalTool.Failure(description: "SKILLCRED_OPENBADGESLIB_PYTHON is not set (\(skipReason))") }
-        let output = try ExternalTool.capture(URL(fileURLWithPath: python),
-                                              ["-c", "import openbadgeslib, os; print(os.path.dirname(openbadgeslib.__file__))"])
+        let output = try ExternalTool.capture(
+            URL(fileURLWithPath: python),
+            ["-c", "import openbadgeslib, os; print(os.path.dirname(openbadgeslib.__file__))"])
         let path = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0, !path.isEmpty else {
             throw ExternalTool.Failure(description: "\(python) cannot import openbadgeslib: \(output.stderr)")

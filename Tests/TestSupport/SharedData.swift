@@ -56,7 +56,8 @@ public enum SharedData {
 
     private static func locate(_ url: URL) -> URL? {
         if FileManager.default.fileExists(atPath: url.path) { return url }
-        let message = "SHARED TEST DATA MISSING: \(url.path) does not exist. "
+        let message =
+            "SHARED TEST DATA MISSING: \(url.path) does not exist. "
             + "Set SKILLCRED_SHARED (default ../shared) to the folder with docs/, vectors/ and edc-samples/."
         Issue.record(Comment(rawValue: message))
         return nil
@@ -72,7 +73,8 @@ extension Trait where Self == ConditionTrait {
     /// Runs a suite only where the shared test data is (or, under `SKILLCRED_REQUIRE_SHARED=1`, must be): a
     /// missing `../shared` shows as skipped with the reason, never as passed.
     public static var needsSharedData: Self {
-        .enabled(if: SharedData.present || SharedData.isRequired,
-                 "the shared test data is missing: set SKILLCRED_SHARED (default ../shared) to the folder with docs/, vectors/ and edc-samples/")
+        .enabled(
+            if: SharedData.present || SharedData.isRequired,
+            "the shared test data is missing: set SKILLCRED_SHARED (default ../shared) to the folder with docs/, vectors/ and edc-samples/")
     }
 }

@@ -29,9 +29,11 @@ public struct SoftHSMFixture: Sendable {
     /// The module: `SKILLCRED_SOFTHSM_MODULE`, or where Debian/Ubuntu and Homebrew put it.
     public static let modulePath: String? = {
         if let path = ProcessInfo.processInfo.environment["SKILLCRED_SOFTHSM_MODULE"], !path.isEmpty { return path }
-        return ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so", "/opt/homebrew/lib/softhsm/libsofthsm2.so",
-                "/usr/local/lib/softhsm/libsofthsm2.so"].first { FileManager.default.fileExists(atPath: $0) }
+        return [
+            "/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+            "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so", "/opt/homebrew/lib/softhsm/libsofthsm2.so",
+            "/usr/local/lib/softhsm/libsofthsm2.so",
+        ].first { FileManager.default.fileExists(atPath: $0) }
     }()
 
     /// `softhsm2-util`.
@@ -61,7 +63,8 @@ public struct SoftHSMFixture: Sendable {
         let tokenDirectory = directory.appendingPathComponent("tokens")
         try FileManager.default.createDirectory(at: tokenDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let configuration = directory.appendingPathComponent("softhsm2.conf")
-        try Data("""
+        try Data(
+            """
             directories.tokendir = \(tokenDirectory.path)
             objectstore.backend = file
             log.level = ERROR
@@ -69,11 +72,13 @@ public struct SoftHSMFixture: Sendable {
             slots.mechanisms = \(mechanisms)
             library.reset_on_fork = false
 
-            """.utf8).write(to: configuration)
+            """.utf8
+        ).write(to: configuration)
         let environment = ["SOFTHSM2_CONF": configuration.path]
         for label in tokens {
-            try ExternalTool.run(utility, ["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", soPIN],
-                                 in: directory, environment: environment)
+            try ExternalTool.run(
+                utility, ["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", soPIN],
+                in: directory, environment: environment)
         }
         let pinFile = directory.appendingPathComponent("pin")
         _ = FileManager.default.createFile(atPath: pinFile.path, contents: Data((pin + "\n").utf8), attributes: [.posixPermissions: 0o600])

@@ -87,7 +87,8 @@ struct WebFormRegressionTests {
 
     @Test("Non-ASCII bytes in header values and in part content are still read")
     func nonASCIIElsewhere() throws {
-        let body = Array("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r\u{E9}sum\u{E9}.json\"\r\n\r\n{\"name\":\"Chlo\u{E9}\"}\r\n--x--\r\n".utf8)
+        let body = Array(
+            "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r\u{E9}sum\u{E9}.json\"\r\n\r\n{\"name\":\"Chlo\u{E9}\"}\r\n--x--\r\n".utf8)
         #expect(try FormFields.parse(body, boundary: "x") == Array("{\"name\":\"Chlo\u{E9}\"}".utf8))
         // Content that looks like header lines but follows no boundary line is content.
         let content = Array("--x\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n\u{E9}t\u{E9}: 1\r\n--x--\r\n".utf8)

@@ -19,7 +19,8 @@ func absolute(_ s: String) -> Bool {
 /// What VerificationMethodResolver must decide for a method of a document resolved for its own DID.
 func shouldResolve(_ m: VerificationMethod, in d: DIDDocument, for r: VerificationRelationship) -> Bool {
     guard m.id.hasPrefix("did:"), let hash = m.id.firstIndex(of: "#"), m.id.index(after: hash) != m.id.endIndex,
-          String(m.id[..<hash]) == d.id else { return false }
+        String(m.id[..<hash]) == d.id
+    else { return false }
     return m.controller == d.id && d.authorizes(m.id, for: r)
 }
 
@@ -36,8 +37,9 @@ func checkKeyForms(_ key: PublicKey, _ context: String) async {
     guard let multibase = try? key.publicKeyMultibase() else { return }  // RSA has no Multikey form
     guard (try? PublicKey(multibase: multibase)) == key else { fatalError("\(context): the Multikey \(multibase) reads back to another key") }
     guard let didKey = try? await DIDKeyResolver().resolve("did:key:" + multibase),
-          (try? didKey.verificationMethods.first?.publicKey()) == key,
-          didKey.authorizes("did:key:\(multibase)#\(multibase)", for: .assertionMethod) else {
+        (try? didKey.verificationMethods.first?.publicKey()) == key,
+        didKey.authorizes("did:key:\(multibase)#\(multibase)", for: .assertionMethod)
+    else {
         fatalError("\(context): did:key:\(multibase) does not resolve to the key")
     }
 }
@@ -132,7 +134,9 @@ func check(_ bytes: [UInt8]) async {
     } catch {
         if let direct {
             // Only the id check may refuse what DIDDocument(json:) accepts (or a DID with no HTTPS URL).
-            guard error.code == .documentIDMismatch && direct.id != did || (try? DIDWebResolver.httpsURL(for: did)) == nil else { fatalError("did:web refused a document DIDDocument(json:) reads: \(error)") }
+            guard error.code == .documentIDMismatch && direct.id != did || (try? DIDWebResolver.httpsURL(for: did)) == nil else {
+                fatalError("did:web refused a document DIDDocument(json:) reads: \(error)")
+            }
             await checkDocument(direct)
         }
     }

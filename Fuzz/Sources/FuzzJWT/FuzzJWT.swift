@@ -62,7 +62,10 @@ public func fuzzJWT(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for verifier in [plain, challenged] {
             let result = verify(verifier, token, item.document)
             if verbose {
-                FileHandle.standardError.write(Data("\(item.source) challenge=\(verifier.challenge != nil): \(result.errors.isEmpty ? "verified \(result.details)" : result.errors.map(\.detail).joined(separator: "; "))\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "\(item.source) challenge=\(verifier.challenge != nil): \(result.errors.isEmpty ? "verified \(result.details)" : result.errors.map(\.detail).joined(separator: "; "))\n"
+                            .utf8))
             }
             guard result.errors.isEmpty else {
                 guard result.details.isEmpty else { fatalError("a failed JWS has details \(result.details): \(token)") }
@@ -74,7 +77,8 @@ public func fuzzJWT(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             guard result.keyID != nil, result.details.count == 1 else { fatalError("verified without a key id or detail: \(token)") }
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, let header = try? Base64URL.decode(String(parts[0])), let payload = try? Base64URL.decode(String(parts[1])),
-                  var signature = try? Base64URL.decode(String(parts[2])), !signature.isEmpty else {
+                var signature = try? Base64URL.decode(String(parts[2])), !signature.isEmpty
+            else {
                 fatalError("verified a token that is not three base64url parts: \(token)")
             }
             signature[signature.count / 2] ^= 0x01

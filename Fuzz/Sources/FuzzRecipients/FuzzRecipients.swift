@@ -11,7 +11,8 @@ func csv(_ records: [[String]], quoteAll: Bool) -> [UInt8] {
     for record in records {
         for (k, field) in record.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
-            let needsQuotes = quoteAll || field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+            let needsQuotes =
+                quoteAll || field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
                 || field.hasPrefix("\u{FEFF}") || (record.count == 1 && field.isEmpty)
             if needsQuotes {
                 out.append(0x22)
@@ -31,7 +32,9 @@ func csv(_ records: [[String]], quoteAll: Bool) -> [UInt8] {
 
 func isValidID(_ id: String) -> Bool {
     !id.isEmpty && id.utf8.count <= 64 && !id.hasPrefix(".")
-        && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+        && id.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+        }
 }
 
 /// The recipients CSV: CSVReader.records, then Recipients.validate (no template) with the default cap on problems
@@ -54,7 +57,9 @@ public func fuzzRecipients(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for quoteAll in [true, false] {
         let text = csv(records, quoteAll: quoteAll)
         guard let again = try? CSVReader.records(text), again == records else {
-            fatalError("CSV round trip (quoteAll \(quoteAll)) changed \(records) into \((try? CSVReader.records(text)).map { "\($0)" } ?? "an error"): \(String(decoding: text, as: UTF8.self))")
+            fatalError(
+                "CSV round trip (quoteAll \(quoteAll)) changed \(records) into \((try? CSVReader.records(text)).map { "\($0)" } ?? "an error"): \(String(decoding: text, as: UTF8.self))"
+            )
         }
     }
     guard let full = try? Recipients.validate(csv: bytes, name: "fuzz.csv", template: nil, today: today) else { return 0 }
@@ -83,7 +88,8 @@ public func fuzzRecipients(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("validation failed with a cap of 2 but not without")
     }
     guard capped.problems.count == min(2, full.problems.count), capped.problems[...] == full.problems.prefix(capped.problems.count),
-          capped.validRows[...] == full.validRows.prefix(capped.validRows.count) else {
+        capped.validRows[...] == full.validRows.prefix(capped.validRows.count)
+    else {
         fatalError("the capped run is not a prefix of the full one: \(capped.problems) vs \(full.problems)")
     }
     if full.problems.count < 2 {
