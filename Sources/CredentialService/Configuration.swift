@@ -23,6 +23,8 @@ public struct ServiceConfiguration: Sendable {
     /// Requests per second a client may send to the wallet endpoints that write to the registry or sign (OpenID4VCI
     /// token, nonce and credential); twice as many in a burst. One wallet needs three per credential.
     public var walletRatePerSecond: Double = 20
+    /// How many of those requests a client may send at once.
+    public var walletBurst: Double = 40
     /// How many verifications run at once (default: twice the processor count); the rest queue in arrival order.
     public var verifyConcurrency: Int
     /// How many verifications may queue (default 1,024); beyond it the service answers 503 with Retry-After.

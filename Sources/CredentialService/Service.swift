@@ -107,7 +107,7 @@ public final class CredentialServiceState: Sendable {
         policy.trustAnchors += issuing.sealTrustAnchors
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
-        self.walletLimiter = RateLimiter(rate: configuration.walletRatePerSecond, burst: 2 * configuration.walletRatePerSecond)
+        self.walletLimiter = RateLimiter(rate: configuration.walletRatePerSecond, burst: configuration.walletBurst)
         self.verifyGate = WorkGate(width: configuration.verifyConcurrency, maxQueued: configuration.verifyQueueLimit)
     }
 

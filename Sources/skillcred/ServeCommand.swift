@@ -131,6 +131,7 @@ extension Skillcred {
                 timeStampAnchorDirectory: tsaAnchors.map { URL(fileURLWithPath: $0) },
                 trustedIssuersFile: trustedIssuers.map { URL(fileURLWithPath: $0) })
             configuration.walletRatePerSecond = walletRate
+            configuration.walletBurst = 2 * walletRate
             configuration.maxItemsPerRequest = maxItems
             configuration.maxAnswerBytes = maxAnswerBytes
             configuration.idleTimeoutSeconds = idleTimeout

@@ -195,7 +195,11 @@ struct OpenID4VCIRouteTests {
     /// A client flooding the wallet endpoints (each nonce is a registry row) is slowed down like a verifier flood:
     /// 429 with Retry-After once its bucket is empty, while another client is still served. CORS preflight answers.
     @Test func theWalletEndpointsAreRateLimitedPerClient() async throws {
-        let s = try await TestService.make { $0.walletRatePerSecond = 1 }
+        // A bucket of two that refills once in 1,000 s: the third request is refused however slow the machine is.
+        let s = try await TestService.make {
+            $0.walletRatePerSecond = 0.001
+            $0.walletBurst = 2
+        }
         try await s.app.test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<4 {
