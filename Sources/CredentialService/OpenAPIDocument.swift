@@ -403,6 +403,7 @@ public enum OpenAPIDocument {
                           token_type: {type: string}
                           expires_in: {type: integer}
                 '400': {$ref: '#/components/responses/OAuthError'}
+                '429': {$ref: '#/components/responses/Problem'}
                 '503': {$ref: '#/components/responses/OAuthError'}
           /openid4vci/nonce:
             post:
@@ -413,6 +414,7 @@ public enum OpenAPIDocument {
                   content:
                     application/json:
                       schema: {type: object, required: [c_nonce], properties: {c_nonce: {type: string}}}
+                '429': {$ref: '#/components/responses/Problem'}
                 '503': {$ref: '#/components/responses/OAuthError'}
           /openid4vci/credential:
             post:
@@ -448,6 +450,7 @@ public enum OpenAPIDocument {
                             items: {type: object, required: [credential], properties: {credential: {}}}
                 '400': {$ref: '#/components/responses/OAuthError'}
                 '401': {$ref: '#/components/responses/OAuthError'}
+                '429': {$ref: '#/components/responses/Problem'}
                 '503': {$ref: '#/components/responses/OAuthError'}
           /openid4vci/offers:
             post:

@@ -91,7 +91,7 @@ public struct ServiceProblem: Error, Sendable, Hashable {
     }
     static let rateLimited = ServiceProblem(
         status: 429, code: "rateLimited", title: "Too many requests",
-        detail: "too many verification requests from this client; retry later")
+        detail: "too many requests from this client; retry later")
     static let busy = ServiceProblem(
         status: 503, code: "busy", title: "Busy",
         detail: "too many verifications are waiting; retry in a moment")
