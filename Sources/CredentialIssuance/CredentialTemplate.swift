@@ -79,17 +79,25 @@ public struct CredentialTemplate: Sendable {
 
     /// Reads a template file; a relative `display.image` is resolved against the template's folder.
     public static func load(path: String) throws(IssuanceError) -> CredentialTemplate {
+        try loadWithSource(path: path).template
+    }
+
+    /// Reads a template file as ``load(path:)`` does, and returns the file's bytes too (for callers that store the
+    /// template as it was written), so the file is read once.
+    public static func loadWithSource(path: String) throws(IssuanceError) -> (template: CredentialTemplate, json: [UInt8]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IssuanceError(.invalidTemplate, "cannot read the template", location: path)
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return try parse(Array(data), name: path) { (image: String) throws(IssuanceError) -> [UInt8] in
+        let source = Array(data)
+        let template = try parse(source, name: path) { (image: String) throws(IssuanceError) -> [UInt8] in
             let url = image.hasPrefix("/") ? URL(fileURLWithPath: image) : folder.appendingPathComponent(image)
             guard let bytes = FileManager.default.contents(atPath: url.path) else {
                 throw IssuanceError(.invalidTemplate, "cannot read the display image \(url.path)", location: "\(path): $.display.image")
             }
             return Array(bytes)
         }
+        return (template, source)
     }
 
     /// Reads a template from JSON bytes; `readImage` returns the bytes of `display.image`.

@@ -154,12 +154,7 @@ extension Skillcred {
                     do { return try CredentialSecuring.jades(sealer) } catch { throw CLIFailure("\(name): \(error.message)") }
                 case .vc2:
                     let tokenKey = try pkcs11.signingKey(name)
-                    do {
-                        return try CredentialSecuring.dataIntegrity(
-                            key: tokenKey, issuerName: template.awardingBody.legalName,
-                            country: template.awardingBody.country,
-                            eIDASIdentifier: template.awardingBody.eIDASIdentifier)
-                    } catch { throw CLIFailure("\(name): \(error.message)") }
+                    return try proofSecuring(tokenKey, template: template, label: name)
                 }
             }
             do { try KeyStore.validate(name: name) } catch { throw CLIFailure("--key \(name): \(error)") }
@@ -181,13 +176,18 @@ extension Skillcred {
             case .vc2:
                 let privateKey: PrivateKey
                 do { privateKey = try PrivateKey(pem: pem) } catch { throw CLIFailure("\(keyPath): \(error)") }
-                do {
-                    return try CredentialSecuring.dataIntegrity(
-                        key: privateKey, issuerName: template.awardingBody.legalName,
-                        country: template.awardingBody.country,
-                        eIDASIdentifier: template.awardingBody.eIDASIdentifier)
-                } catch { throw CLIFailure("\(keyPath): \(error.message)") }
+                return try proofSecuring(privateKey, template: template, label: keyPath)
             }
+        }
+
+        /// VC 2.0 securing with a Data Integrity key, the issuer named as the template's awarding body; a failure
+        /// names `label` (the key's file or URI).
+        private func proofSecuring(_ key: any SigningKey, template: CredentialTemplate, label: String) throws(CLIFailure) -> CredentialSecuring {
+            do {
+                return try CredentialSecuring.dataIntegrity(
+                    key: key, issuerName: template.awardingBody.legalName, country: template.awardingBody.country,
+                    eIDASIdentifier: template.awardingBody.eIDASIdentifier)
+            } catch { throw CLIFailure("\(label): \(error.message)") }
         }
 
         /// The data directory's e-seal or issuer key, made as DEMO material at first use.
@@ -198,12 +198,7 @@ extension Skillcred {
                 do { return try CredentialSecuring.jades(seal.sealer) } catch { throw CLIFailure("\(seal.chainURL.path): \(error.message)") }
             case .vc2:
                 let issuer = try storage.data.issuerKey()
-                do {
-                    return try CredentialSecuring.dataIntegrity(
-                        key: issuer.key, issuerName: template.awardingBody.legalName,
-                        country: template.awardingBody.country,
-                        eIDASIdentifier: template.awardingBody.eIDASIdentifier)
-                } catch { throw CLIFailure("\(issuer.path): \(error.message)") }
+                return try proofSecuring(issuer.key, template: template, label: issuer.path)
             }
         }
 

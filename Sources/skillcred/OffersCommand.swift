@@ -77,10 +77,10 @@ extension Skillcred.OffersCommand {
 
         func run() async throws {
             let tpl: CredentialTemplate
-            do { tpl = try CredentialTemplate.load(path: template) } catch { throw CLIFailure(error.description) }
-            guard let templateBytes = FileManager.default.contents(atPath: template) else { throw CLIFailure("\(template): cannot read the template") }
+            let templateBytes: [UInt8]
+            do { (tpl, templateBytes) = try CredentialTemplate.loadWithSource(path: template) } catch { throw CLIFailure(error.description) }
             let stored: [UInt8]
-            do { stored = try OpenID4VCIIssuer.templateForStorage(tpl, json: Array(templateBytes)) } catch { throw CLIFailure("\(template): \(error.message)") }
+            do { stored = try OpenID4VCIIssuer.templateForStorage(tpl, json: templateBytes) } catch { throw CLIFailure("\(template): \(error.message)") }
             let csv = try readInput(recipients)
             let validation: RecipientValidation
             do { validation = try Recipients.validate(csv: csv, name: recipients, template: tpl) } catch { throw CLIFailure(error.description) }
