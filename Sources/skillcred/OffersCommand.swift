@@ -35,13 +35,9 @@ extension Skillcred.OffersCommand {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The credential template (JSON, see samples/templates/).", valueName: "FILE"))
-        var template: String
-
-        @Option(
-            name: .long,
-            help: ArgumentHelp("The recipients CSV: id, givenName, familyName, and dateOfBirth, email, grade, date, free columns.", valueName: "CSV"))
-        var recipients: String
+        @OptionGroup var learners: LearnerBatchOptions
+        private var template: String { learners.template }
+        private var recipients: String { learners.recipients }
 
         @Option(
             name: .long,
