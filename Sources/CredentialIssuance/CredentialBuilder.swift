@@ -59,37 +59,37 @@ public struct CredentialBuilder: Sendable {
     ///     so the same row gives the same document.
     ///   - issued: the issuing time (`issued`, `issuanceDate`, `validFrom`).
     public func model(row: RecipientRow, credentialID: String, issuer: IssuerProfile, issued: Date) -> EuropeanDigitalCredential {
-        let t = template
+        let template = template
         func text(_ map: LanguageMap) -> LanguageMap {
             LanguageMap(map.entries.map { ($0.language, Placeholders.render($0.text, row.value)) })
         }
-        let primary = t.languages[0]
-        var c = EuropeanDigitalCredential()
-        c.id = credentialID
-        c.credentialProfiles = [.genericProfile]
-        c.credentialSchema = [.genericFull]
+        let primary = template.languages[0]
+        var credential = EuropeanDigitalCredential()
+        credential.id = credentialID
+        credential.credentialProfiles = [.genericProfile]
+        credential.credentialSchema = [.genericFull]
 
         var display = DisplayParameter()
-        display.title = text(t.displayTitle)
-        display.description = t.displayDescription.map(text)
+        display.title = text(template.displayTitle)
+        display.description = template.displayDescription.map(text)
         display.primaryLanguage = .language(LanguageCodes.authorityCode(for: primary)!)
-        display.language = t.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
-        display.individualDisplay = t.languages.map { lang in
+        display.language = template.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
+        display.individualDisplay = template.languages.map { lang in
             var detail = DisplayDetail()
             detail.page = 1
-            detail.image = MediaObject(base64: t.displayImageBase64, fileType: t.displayImageType)
+            detail.image = MediaObject(base64: template.displayImageBase64, fileType: template.displayImageType)
             var individual = IndividualDisplay()
             individual.language = .language(LanguageCodes.authorityCode(for: lang)!)
             individual.displayDetail = [detail]
             return individual
         }
-        c.displayParameter = display
+        credential.displayParameter = display
 
-        if let scheme = t.identifierScheme {
+        if let scheme = template.identifierScheme {
             var identifier = Identifier()
             identifier.schemeName = scheme
             identifier.notation = row.id
-            c.identifier = [identifier]
+            credential.identifier = [identifier]
         }
 
         var person = Person()
@@ -106,36 +106,36 @@ public struct CredentialBuilder: Sendable {
             person.contactPoint = [contact]
         }
 
-        var body = Organisation(legalName: t.awardingBody.legalName, country: t.awardingBody.country)
-        if let homepage = t.awardingBody.homepage {
+        var body = Organisation(legalName: template.awardingBody.legalName, country: template.awardingBody.country)
+        if let homepage = template.awardingBody.homepage {
             var page = WebResource()
             page.contentURL = homepage
             body.homepage = [page]
         }
-        if let eidas = t.awardingBody.eIDASIdentifier {
-            body.eIDASIdentifier = LegalIdentifier(notation: eidas, country: t.awardingBody.country)
+        if let eidas = template.awardingBody.eIDASIdentifier {
+            body.eIDASIdentifier = LegalIdentifier(notation: eidas, country: template.awardingBody.country)
         }
         var awarding = AwardingProcess()
         awarding.awardingBody = [body]
         if let date = row.values["date"], !date.isEmpty { awarding.awardingDate = DateText.midnight(date) }
 
         var period: PeriodOfTime?
-        if t.periodStart != nil || t.periodEnd != nil {
-            var p = PeriodOfTime()
-            p.startDate = t.periodStart.map { DateText.midnight(Placeholders.render($0, row.value)) }
-            p.endDate = t.periodEnd.map { DateText.midnight(Placeholders.render($0, row.value)) }
-            period = p
+        if template.periodStart != nil || template.periodEnd != nil {
+            var periodOfTime = PeriodOfTime()
+            periodOfTime.startDate = template.periodStart.map { DateText.midnight(Placeholders.render($0, row.value)) }
+            periodOfTime.endDate = template.periodEnd.map { DateText.midnight(Placeholders.render($0, row.value)) }
+            period = periodOfTime
         }
-        let languageConcepts: [Concept] = t.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
+        let languageConcepts: [Concept] = template.languages.map { .language(LanguageCodes.authorityCode(for: $0)!) }
 
-        switch t.kind {
+        switch template.kind {
         case .achievement:
             var spec = LearningAchievementSpecification()
-            if t.eqfLevel != nil { spec.type = "Qualification" }
-            spec.title = text(t.title)
-            spec.description = t.description.map(text)
-            spec.eqfLevel = t.eqfLevel.map { .eqfLevel($0) }
-            if let ects = t.ectsCredits {
+            if template.eqfLevel != nil { spec.type = "Qualification" }
+            spec.title = text(template.title)
+            spec.description = template.description.map(text)
+            spec.eqfLevel = template.eqfLevel.map { .eqfLevel($0) }
+            if let ects = template.ectsCredits {
                 var credit = CreditPoint()
                 credit.framework = Concept(
                     id: "http://data.europa.eu/snb/education-credit/6fcec5c5af",
@@ -144,67 +144,67 @@ public struct CredentialBuilder: Sendable {
                 credit.point = ects
                 spec.creditPoint = [credit]
             }
-            spec.volumeOfLearning = t.volumeOfLearning
+            spec.volumeOfLearning = template.volumeOfLearning
             spec.language = languageConcepts
-            spec.learningOutcome = t.learningOutcomes.map { o in
+            spec.learningOutcome = template.learningOutcomes.map { o in
                 var outcome = LearningOutcome()
                 outcome.title = o.title
                 outcome.relatedESCOSkill = [.escoSkill(o.escoSkill, label: o.skillLabel)]
                 return outcome
             }
             var achievement = LearningAchievement()
-            achievement.title = text(t.title)
-            achievement.description = t.description.map(text)
+            achievement.title = text(template.title)
+            achievement.description = template.description.map(text)
             achievement.awardedBy = awarding
             achievement.specifiedBy = spec
-            if let grade = t.grade {
+            if let grade = template.grade {
                 var assessment = LearningAssessment()
-                assessment.title = t.assessmentTitle.map(text) ?? text(t.title)
+                assessment.title = template.assessmentTitle.map(text) ?? text(template.title)
                 assessment.grade = Note(text(grade))
                 assessment.awardedBy = awarding
                 achievement.provenBy = [assessment]
             }
             if let period {
                 var activity = LearningActivity()
-                activity.title = text(t.title)
+                activity.title = text(template.title)
                 activity.awardedBy = awarding
                 activity.temporal = [period]
                 achievement.influencedBy = [activity]
             }
-            if let note = t.note { achievement.additionalNote = [Note(text(note))] }
+            if let note = template.note { achievement.additionalNote = [Note(text(note))] }
             person.hasClaim = [.achievement(achievement)]
         case .activity:
             var spec = LearningActivitySpecification()
-            spec.title = text(t.title)
-            spec.description = t.description.map(text)
-            spec.volumeOfLearning = t.volumeOfLearning
+            spec.title = text(template.title)
+            spec.description = template.description.map(text)
+            spec.volumeOfLearning = template.volumeOfLearning
             spec.language = languageConcepts
             var activity = LearningActivity()
-            activity.title = text(t.title)
-            activity.description = t.description.map(text)
+            activity.title = text(template.title)
+            activity.description = template.description.map(text)
             activity.awardedBy = awarding
             activity.specifiedBy = spec
             if let period { activity.temporal = [period] }
             person.hasClaim = [.activity(activity)]
         }
-        c.credentialSubject = person
+        credential.credentialSubject = person
 
         var org = Organisation(legalName: issuer.legalName, country: issuer.country)
         org.id = issuer.id
         if let eidas = issuer.eIDASIdentifier { org.eIDASIdentifier = LegalIdentifier(notation: eidas, country: issuer.country) }
         if let alt = issuer.altLabel { org.altLabel = LanguageMap(primary, alt) }
-        c.issuer = org
+        credential.issuer = org
 
         let time = XSDDateTime.format(issued)
-        c.issuanceDate = time
-        c.issued = time
-        c.validFrom = time
-        if let days = t.validForDays {
+        credential.issuanceDate = time
+        credential.issued = time
+        credential.validFrom = time
+        if let days = template.validForDays {
             let until = XSDDateTime.format(issued.addingTimeInterval(Double(days) * 86_400))
-            c.validUntil = until
-            c.expirationDate = until
+            credential.validUntil = until
+            credential.expirationDate = until
         }
-        return c
+        return credential
     }
 
     /// The unsecured EDC JSON (VC 1.1 + `edc-ap`) with its `credentialStatus`.
@@ -239,8 +239,8 @@ public struct CredentialBuilder: Sendable {
         var out = JSONObject()
         out["@context"] = .array([.string(Self.vc2Context), .string(Self.elmVC2Context)])
         let dropped: Set<String> = ["@context", "issuanceDate", "issued", "expirationDate", "credentialSchema"]
-        for m in object where !dropped.contains(m.key) {
-            out[m.key] = Self.vc2Descriptions(m.value)
+        for member in object where !dropped.contains(member.key) {
+            out[member.key] = Self.vc2Descriptions(member.value)
         }
         if !statuses.isEmpty {
             out["credentialStatus"] = statuses.count == 1 ? statuses[0].json : .array(statuses.map(\.json))
@@ -251,14 +251,14 @@ public struct CredentialBuilder: Sendable {
     /// Rewrites every `description` language map as an array of `{"@value", "@language"}` objects.
     static func vc2Descriptions(_ value: JSONValue) -> JSONValue {
         switch value {
-        case .array(let a): return .array(a.map(vc2Descriptions))
-        case .object(let o):
+        case .array(let elements): return .array(elements.map(vc2Descriptions))
+        case .object(let object):
             var out = JSONObject()
-            for m in o {
-                if m.key == "description", let map = LanguageMap(json: m.value) {
-                    out[m.key] = .array(map.entries.map { .object(JSONObject([("@value", .string($0.text)), ("@language", .string($0.language))])) })
+            for member in object {
+                if member.key == "description", let map = LanguageMap(json: member.value) {
+                    out[member.key] = .array(map.entries.map { .object(JSONObject([("@value", .string($0.text)), ("@language", .string($0.language))])) })
                 } else {
-                    out[m.key] = vc2Descriptions(m.value)
+                    out[member.key] = vc2Descriptions(member.value)
                 }
             }
             return .object(out)

@@ -109,90 +109,90 @@ public struct CredentialTemplate: Sendable {
         do { json = try JSONParser.parse(bytes, limits: .default) } catch {
             throw IssuanceError(.invalidTemplate, error.message, location: "\(name):\(error.line):\(error.column)")
         }
-        let r = TemplateReader(name: name)
-        guard let root = json.objectValue else { throw r.fail(.root, "the template must be a JSON object") }
-        let p = JSONPath.root
-        let id = try r.string(root, "id", p)
-        guard !id.isEmpty, id.utf8.count <= 128 else { throw r.fail(p.appending("id"), "must be 1–128 characters") }
-        let version = try r.optionalString(root, "version", p) ?? "1"
-        let kindText = try r.optionalString(root, "claimType", p) ?? ClaimKind.achievement.rawValue
+        let reader = TemplateReader(name: name)
+        guard let root = json.objectValue else { throw reader.fail(.root, "the template must be a JSON object") }
+        let rootPath = JSONPath.root
+        let id = try reader.string(root, "id", rootPath)
+        guard !id.isEmpty, id.utf8.count <= 128 else { throw reader.fail(rootPath.appending("id"), "must be 1–128 characters") }
+        let version = try reader.optionalString(root, "version", rootPath) ?? "1"
+        let kindText = try reader.optionalString(root, "claimType", rootPath) ?? ClaimKind.achievement.rawValue
         guard let kind = ClaimKind(rawValue: kindText) else {
-            throw r.fail(p.appending("claimType"), "must be LearningAchievement or LearningActivity")
+            throw reader.fail(rootPath.appending("claimType"), "must be LearningAchievement or LearningActivity")
         }
         guard let langValues = root["languages"]?.arrayValue, !langValues.isEmpty else {
-            throw r.fail(p.appending("languages"), "must be a non-empty array of language tags, primary first")
+            throw reader.fail(rootPath.appending("languages"), "must be a non-empty array of language tags, primary first")
         }
         var languages: [String] = []
-        for (i, v) in langValues.enumerated() {
-            guard let tag = v.stringValue, LanguageCodes.authorityCode(for: tag) != nil else {
-                throw r.fail(p.appending("languages").appending(i), "not a supported language tag (\(LanguageCodes.supportedTags))")
+        for (position, language) in langValues.enumerated() {
+            guard let tag = language.stringValue, LanguageCodes.authorityCode(for: tag) != nil else {
+                throw reader.fail(rootPath.appending("languages").appending(position), "not a supported language tag (\(LanguageCodes.supportedTags))")
             }
             languages.append(tag)
         }
-        let title = try r.languageMap(root, "title", p, languages: languages)
-        let description = try r.optionalLanguageMap(root, "description", p, languages: languages)
+        let title = try reader.languageMap(root, "title", rootPath, languages: languages)
+        let description = try reader.optionalLanguageMap(root, "description", rootPath, languages: languages)
         var eqf: Int?
-        if let v = root["eqfLevel"] {
-            guard let n = v.numberValue?.intValue, (1...8).contains(n) else { throw r.fail(p.appending("eqfLevel"), "must be an integer from 1 to 8") }
-            eqf = n
+        if let levelValue = root["eqfLevel"] {
+            guard let level = levelValue.numberValue?.intValue, (1...8).contains(level) else { throw reader.fail(rootPath.appending("eqfLevel"), "must be an integer from 1 to 8") }
+            eqf = level
         }
         var ects: String?
-        if let v = root["ectsCredits"] {
-            let text = v.stringValue ?? v.numberValue?.lexeme
-            guard let text, let d = Double(text), d > 0, d <= 600 else {
-                throw r.fail(p.appending("ectsCredits"), "must be a positive number of credits (at most 600)")
+        if let creditsValue = root["ectsCredits"] {
+            let text = creditsValue.stringValue ?? creditsValue.numberValue?.lexeme
+            guard let text, let credits = Double(text), credits > 0, credits <= 600 else {
+                throw reader.fail(rootPath.appending("ectsCredits"), "must be a positive number of credits (at most 600)")
             }
             ects = text
         }
-        let volume = try r.optionalString(root, "volumeOfLearning", p)
+        let volume = try reader.optionalString(root, "volumeOfLearning", rootPath)
         if let volume, !(volume.hasPrefix("P") && volume.count > 1) {
-            throw r.fail(p.appending("volumeOfLearning"), "must be an ISO 8601 duration such as PT125H")
+            throw reader.fail(rootPath.appending("volumeOfLearning"), "must be an ISO 8601 duration such as PT125H")
         }
         var outcomes: [Outcome] = []
         if let list = root["learningOutcomes"] {
-            guard let items = list.arrayValue else { throw r.fail(p.appending("learningOutcomes"), "must be an array") }
-            for (i, item) in items.enumerated() {
-                let op = p.appending("learningOutcomes").appending(i)
-                guard let o = item.objectValue else { throw r.fail(op, "must be an object") }
-                let skill = try r.string(o, "escoSkill", op)
+            guard let items = list.arrayValue else { throw reader.fail(rootPath.appending("learningOutcomes"), "must be an array") }
+            for (index, item) in items.enumerated() {
+                let outcomePath = rootPath.appending("learningOutcomes").appending(index)
+                guard let outcome = item.objectValue else { throw reader.fail(outcomePath, "must be an object") }
+                let skill = try reader.string(outcome, "escoSkill", outcomePath)
                 guard ESCOSkillURI.isValid(skill) else {
-                    throw r.fail(op.appending("escoSkill"), "must be an ESCO skill URI http://data.europa.eu/esco/skill/<uuid>")
+                    throw reader.fail(outcomePath.appending("escoSkill"), "must be an ESCO skill URI http://data.europa.eu/esco/skill/<uuid>")
                 }
                 outcomes.append(
                     Outcome(
-                        title: try r.languageMap(o, "title", op, languages: languages), escoSkill: skill,
-                        skillLabel: try r.languageMap(o, "skillLabel", op, languages: nil)))
+                        title: try reader.languageMap(outcome, "title", outcomePath, languages: languages), escoSkill: skill,
+                        skillLabel: try reader.languageMap(outcome, "skillLabel", outcomePath, languages: nil)))
             }
         }
         guard let bodyValue = root["awardingBody"]?.objectValue else {
-            throw r.fail(p.appending("awardingBody"), "must be an object with legalName and country")
+            throw reader.fail(rootPath.appending("awardingBody"), "must be an object with legalName and country")
         }
-        let bp = p.appending("awardingBody")
-        let country = try r.string(bodyValue, "country", bp)
+        let bodyPath = rootPath.appending("awardingBody")
+        let country = try reader.string(bodyValue, "country", bodyPath)
         guard Countries.isAlpha3(country) else {
-            throw r.fail(bp.appending("country"), "must be an ISO 3166-1 alpha-3 country code such as BEL")
+            throw reader.fail(bodyPath.appending("country"), "must be an ISO 3166-1 alpha-3 country code such as BEL")
         }
         let body = AwardingBody(
-            legalName: try r.languageMap(bodyValue, "legalName", bp, languages: nil), country: country,
-            homepage: try r.optionalString(bodyValue, "homepage", bp),
-            eIDASIdentifier: try r.optionalString(bodyValue, "eIDASIdentifier", bp))
-        let grade = try r.optionalLanguageMap(root, "grade", p, languages: nil)
-        let assessmentTitle = try r.optionalLanguageMap(root, "assessmentTitle", p, languages: nil)
-        let note = try r.optionalLanguageMap(root, "note", p, languages: nil)
-        let identifierScheme = try r.optionalString(root, "identifierScheme", p)
+            legalName: try reader.languageMap(bodyValue, "legalName", bodyPath, languages: nil), country: country,
+            homepage: try reader.optionalString(bodyValue, "homepage", bodyPath),
+            eIDASIdentifier: try reader.optionalString(bodyValue, "eIDASIdentifier", bodyPath))
+        let grade = try reader.optionalLanguageMap(root, "grade", rootPath, languages: nil)
+        let assessmentTitle = try reader.optionalLanguageMap(root, "assessmentTitle", rootPath, languages: nil)
+        let note = try reader.optionalLanguageMap(root, "note", rootPath, languages: nil)
+        let identifierScheme = try reader.optionalString(root, "identifierScheme", rootPath)
         var periodStart: String?, periodEnd: String?
         if let period = root["period"] {
-            guard let o = period.objectValue else { throw r.fail(p.appending("period"), "must be an object with startDate and/or endDate") }
-            periodStart = try r.optionalString(o, "startDate", p.appending("period"))
-            periodEnd = try r.optionalString(o, "endDate", p.appending("period"))
+            guard let periodObject = period.objectValue else { throw reader.fail(rootPath.appending("period"), "must be an object with startDate and/or endDate") }
+            periodStart = try reader.optionalString(periodObject, "startDate", rootPath.appending("period"))
+            periodEnd = try reader.optionalString(periodObject, "endDate", rootPath.appending("period"))
         }
         guard let display = root["display"]?.objectValue else {
-            throw r.fail(p.appending("display"), "must be an object with title and image (Europass viewers show the image)")
+            throw reader.fail(rootPath.appending("display"), "must be an object with title and image (Europass viewers show the image)")
         }
-        let dp = p.appending("display")
-        let displayTitle = try r.languageMap(display, "title", dp, languages: languages)
-        let displayDescription = try r.optionalLanguageMap(display, "description", dp, languages: nil)
-        let imagePath = try r.string(display, "image", dp)
+        let displayPath = rootPath.appending("display")
+        let displayTitle = try reader.languageMap(display, "title", displayPath, languages: languages)
+        let displayDescription = try reader.optionalLanguageMap(display, "description", displayPath, languages: nil)
+        let imagePath = try reader.string(display, "image", displayPath)
         let image = try readImage(imagePath)
         let imageType: String
         if image.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
@@ -200,15 +200,15 @@ public struct CredentialTemplate: Sendable {
         } else if image.starts(with: [0xFF, 0xD8, 0xFF]) {
             imageType = "JPEG"
         } else {
-            throw r.fail(dp.appending("image"), "the image must be a PNG or JPEG file")
+            throw reader.fail(displayPath.appending("image"), "the image must be a PNG or JPEG file")
         }
-        guard image.count <= 2 * 1024 * 1024 else { throw r.fail(dp.appending("image"), "the image is larger than 2 MiB; every credential carries it") }
+        guard image.count <= 2 * 1024 * 1024 else { throw reader.fail(displayPath.appending("image"), "the image is larger than 2 MiB; every credential carries it") }
         var validForDays: Int?
         if let validity = root["validity"] {
-            guard let n = validity["validForDays"]?.numberValue?.intValue, n > 0, n <= 36_500 else {
-                throw r.fail(p.appending("validity").appending("validForDays"), "must be a number of days from 1 to 36500")
+            guard let days = validity["validForDays"]?.numberValue?.intValue, days > 0, days <= 36_500 else {
+                throw reader.fail(rootPath.appending("validity").appending("validForDays"), "must be a number of days from 1 to 36500")
             }
-            validForDays = n
+            validForDays = days
         }
         let known: Set<String> = [
             "id", "version", "claimType", "languages", "title", "description", "eqfLevel", "ectsCredits",
@@ -216,10 +216,10 @@ public struct CredentialTemplate: Sendable {
             "identifierScheme", "period", "display", "validity", "$comment",
         ]
         for key in root.keys where !known.contains(key) {
-            throw r.fail(p.appending(key), "unknown template member (known: \(known.sorted().joined(separator: ", ")))")
+            throw reader.fail(rootPath.appending(key), "unknown template member (known: \(known.sorted().joined(separator: ", ")))")
         }
         var placeholders = Set<String>()
-        for m in root where m.key != "$comment" { Placeholders.collect(m.value, into: &placeholders) }
+        for member in root where member.key != "$comment" { Placeholders.collect(member.value, into: &placeholders) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return CredentialTemplate(
             id: id, version: version, kind: kind, languages: languages, title: title, description: description,
@@ -245,9 +245,9 @@ enum Placeholders {
     /// Adds every placeholder name in `value` (recursively) to `names`.
     static func collect(_ value: JSONValue, into names: inout Set<String>) {
         switch value {
-        case .string(let s): names.formUnion(self.names(in: s))
-        case .array(let a): for v in a { collect(v, into: &names) }
-        case .object(let o): for m in o { collect(m.value, into: &names) }
+        case .string(let text): names.formUnion(self.names(in: text))
+        case .array(let elements): for element in elements { collect(element, into: &names) }
+        case .object(let object): for member in object { collect(member.value, into: &names) }
         default: break
         }
     }
@@ -289,37 +289,37 @@ struct TemplateReader {
         IssuanceError(.invalidTemplate, message, location: "\(name): \(path)")
     }
 
-    func string(_ o: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String {
-        guard let s = o[key]?.stringValue else { throw fail(path.appending(key), "must be a string") }
-        return s
+    func string(_ object: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String {
+        guard let text = object[key]?.stringValue else { throw fail(path.appending(key), "must be a string") }
+        return text
     }
 
-    func optionalString(_ o: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String? {
-        guard let v = o[key] else { return nil }
-        guard let s = v.stringValue else { throw fail(path.appending(key), "must be a string") }
-        return s
+    func optionalString(_ object: JSONObject, _ key: String, _ path: JSONPath) throws(IssuanceError) -> String? {
+        guard let value = object[key] else { return nil }
+        guard let text = value.stringValue else { throw fail(path.appending(key), "must be a string") }
+        return text
     }
 
     /// A language map; with `languages`, it must have a text for each of them.
-    func languageMap(_ o: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap {
-        guard let v = o[key] else { throw fail(path.appending(key), "is required (a language map such as {\"en\": \"…\"})") }
-        guard let map = LanguageMap(json: v), !map.isEmpty, map.allSatisfy({ !$0.text.isEmpty }) else {
+    func languageMap(_ object: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap {
+        guard let value = object[key] else { throw fail(path.appending(key), "is required (a language map such as {\"en\": \"…\"})") }
+        guard let map = LanguageMap(json: value), !map.isEmpty, map.allSatisfy({ !$0.text.isEmpty }) else {
             throw fail(path.appending(key), "must be a language map of non-empty texts such as {\"en\": \"…\"}")
         }
         for entry in map where LanguageCodes.authorityCode(for: entry.language) == nil {
             throw fail(path.appending(key).appending(entry.language), "not a supported language tag")
         }
         if let languages {
-            for l in languages where map[l] == nil {
-                throw fail(path.appending(key), "has no \"\(l)\" text, but the template's languages include \(l)")
+            for language in languages where map[language] == nil {
+                throw fail(path.appending(key), "has no \"\(language)\" text, but the template's languages include \(language)")
             }
         }
         return map
     }
 
-    func optionalLanguageMap(_ o: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap? {
-        guard o[key] != nil else { return nil }
-        return try languageMap(o, key, path, languages: languages)
+    func optionalLanguageMap(_ object: JSONObject, _ key: String, _ path: JSONPath, languages: [String]?) throws(IssuanceError) -> LanguageMap? {
+        guard object[key] != nil else { return nil }
+        return try languageMap(object, key, path, languages: languages)
     }
 }
 

@@ -115,7 +115,7 @@ public enum Recipients {
             }
         }
         var needed = requiredColumns
-        for p in template?.placeholders ?? [] where !needed.contains(p) { needed.append(p) }
+        for placeholder in template?.placeholders ?? [] where !needed.contains(placeholder) { needed.append(placeholder) }
         for column in needed where !seenHeader.contains(column) {
             let why = requiredColumns.contains(column) ? "every recipients file needs it" : "the template uses {{\(column)}}"
             throw IssuanceError(.invalidRecipients, "the header has no \(column) column (\(why))", location: "\(name):1")
@@ -168,9 +168,9 @@ public enum Recipients {
     ///   else its problems (`column` names the field; `line` is 1).
     public static func validate(values: [String: String], template: CredentialTemplate?, today: Date = Date()) -> RecipientValidation {
         var needed = requiredColumns
-        for p in template?.placeholders ?? [] where !needed.contains(p) { needed.append(p) }
+        for placeholder in template?.placeholders ?? [] where !needed.contains(placeholder) { needed.append(placeholder) }
         var trimmed = [String: String](minimumCapacity: values.count)
-        for (k, v) in values { trimmed[k] = v.trimmingCharacters(in: .whitespaces) }
+        for (column, value) in values { trimmed[column] = value.trimmingCharacters(in: .whitespaces) }
         let columns = needed + trimmed.keys.filter { !needed.contains($0) }.sorted()
         let problems = check(trimmed, columns: columns, needed: needed, line: 1, todayText: DateText.day(today)) { _ in nil }
         var result = RecipientValidation(validRows: [], problems: problems, invalidRowCount: problems.isEmpty ? 0 : 1, stoppedEarly: false, rowCount: 1)
@@ -204,11 +204,11 @@ public enum Recipients {
             }
         }
         for column in ["dateOfBirth", "date"] {
-            guard let v = values[column], !v.isEmpty else { continue }
-            if !DateText.isValidDay(v) {
-                problem(column, .invalidDate, "\"\(v)\" is not a date YYYY-MM-DD")
-            } else if v > todayText {
-                problem(column, .futureDate, "\(v) is in the future")
+            guard let date = values[column], !date.isEmpty else { continue }
+            if !DateText.isValidDay(date) {
+                problem(column, .invalidDate, "\"\(date)\" is not a date YYYY-MM-DD")
+            } else if date > todayText {
+                problem(column, .futureDate, "\(date) is in the future")
             } else if column == "dateOfBirth" && v < "1900-01-01" {
                 problem(column, .invalidDate, "\(v) is before 1900")
             }
@@ -226,25 +226,25 @@ public enum Recipients {
         }
     }
 
-    static func isPlausibleEmail(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+    static func isPlausibleEmail(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !s.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+        return !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
     }
 }
 
 /// Dates as credentials write them.
 enum DateText {
-    static func isValidDay(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
-            let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)),
-            u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }),
-            (1...12).contains(m), d >= 1
+    static func isValidDay(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8[4] == 0x2D, utf8[7] == 0x2D,
+            let year = Int(text.prefix(4)), let month = Int(text.dropFirst(5).prefix(2)), let day = Int(text.suffix(2)),
+            utf8.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }),
+            (1...12).contains(month), day >= 1
         else { return false }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        return d <= days
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 
     /// `YYYY-MM-DD` of a date in UTC.

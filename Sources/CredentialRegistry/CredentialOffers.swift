@@ -120,16 +120,8 @@ public enum OfferRules {
         if offer.expiresAt <= now { return .expired }
         if offer.failedAttempts >= CredentialOfferRecord.maximumTxCodeAttempts { return .locked }
         if let wanted = offer.txCodeHash {
-            guard let given = txCodeHash, constantTimeEqual(given, wanted) else { return .wrongTransactionCode }
+            guard let given = txCodeHash, SecretComparison.equal(given, wanted) else { return .wrongTransactionCode }
         }
         return .redeemed(offer)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
-        return diff == 0
     }
 }

@@ -34,25 +34,25 @@ public enum IndexAllocator {
 
     /// The number of used indexes below `size`.
     public static func popcount(_ allocated: [UInt8], size: Int) -> Int {
-        var n = 0
-        for i in 0..<(size / 8) { n += allocated[i].nonzeroBitCount }
-        for i in (size / 8 * 8)..<size where allocated[i >> 3] & (UInt8(0x80) >> UInt8(i & 7)) != 0 { n += 1 }
-        return n
+        var count = 0
+        for index in 0..<(size / 8) { count += allocated[index].nonzeroBitCount }
+        for index in (size / 8 * 8)..<size where allocated[index >> 3] & (UInt8(0x80) >> UInt8(index & 7)) != 0 { count += 1 }
+        return count
     }
 
     static func firstFree(from start: Int, size: Int, allocated: [UInt8]) -> Int? {
-        var i = start
+        var index = start
         var scanned = 0
         while scanned < size {
-            if i & 7 == 0, i + 8 <= size, allocated[i >> 3] == 0xFF {
-                i += 8
+            if index & 7 == 0, index + 8 <= size, allocated[index >> 3] == 0xFF {
+                index += 8
                 scanned += 8
             } else {
-                if allocated[i >> 3] & (UInt8(0x80) >> UInt8(i & 7)) == 0 { return i }
-                i += 1
+                if allocated[index >> 3] & (UInt8(0x80) >> UInt8(index & 7)) == 0 { return index }
+                index += 1
                 scanned += 1
             }
-            if i >= size { i = 0 }
+            if index >= size { index = 0 }
         }
         return nil
     }

@@ -213,10 +213,10 @@ public struct ListAllocation: Sendable, Hashable {
     public var problems: [String] {
         var out: [String] = []
         var seen = Set<Int>()
-        func isAllocated(_ i: Int) -> Bool { i >= 0 && i < size && allocated[i >> 3] & (UInt8(0x80) >> UInt8(i & 7)) != 0 }
-        for i in usedIndexes {
-            if !seen.insert(i).inserted { out.append("\(url): index \(i) is used twice") }
-            if !isAllocated(i) { out.append("\(url): index \(i) is used but free in the allocation bitmap") }
+        func isAllocated(_ index: Int) -> Bool { index >= 0 && index < size && allocated[index >> 3] & (UInt8(0x80) >> UInt8(index & 7)) != 0 }
+        for index in usedIndexes {
+            if !seen.insert(index).inserted { out.append("\(url): index \(index) is used twice") }
+            if !isAllocated(index) { out.append("\(url): index \(index) is used but free in the allocation bitmap") }
         }
         let marked = IndexAllocator.popcount(allocated, size: size)
         if marked != seen.count {

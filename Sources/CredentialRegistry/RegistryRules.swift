@@ -81,8 +81,8 @@ public struct ReservationPlan: Sendable {
         let room = max(0, policy.capacityPerList - list.allocatedCount)
         let indexes = IndexAllocator.draw(min(room, waiting.count), size: list.size, allocated: &list.allocated)
         for index in indexes {
-            let k = waiting.removeFirst()
-            assignments[k, default: []].append(StatusAssignment(purpose: step.purpose, listURL: list.url, index: index))
+            let position = waiting.removeFirst()
+            assignments[position, default: []].append(StatusAssignment(purpose: step.purpose, listURL: list.url, index: index))
         }
         list.allocatedCount += indexes.count
         pending[step] = waiting
@@ -91,13 +91,13 @@ public struct ReservationPlan: Sendable {
 
     /// The new records to store, by request position (statuses ordered by purpose, as engines read them back).
     public func newRecords(now: Date) -> [(position: Int, record: CredentialRecord)] {
-        fresh.map { k in
-            let r = requests[k]
-            let statuses = (assignments[k] ?? []).sorted { $0.purpose < $1.purpose }
+        fresh.map { position in
+            let request = requests[position]
+            let statuses = (assignments[position] ?? []).sorted { $0.purpose < $1.purpose }
             return (
-                k,
+                position,
                 CredentialRecord(
-                    id: r.newCredentialID, issuer: r.issuer, batch: r.batch, rowKey: r.rowKey, format: r.format,
+                    id: request.newCredentialID, issuer: request.issuer, batch: request.batch, rowKey: request.rowKey, format: request.format,
                     state: .reserved, statuses: statuses, document: nil, createdAt: now)
             )
         }

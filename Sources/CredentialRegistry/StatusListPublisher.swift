@@ -97,9 +97,9 @@ public struct StatusListPublisher: Sendable {
         var written = 0
         let ok: Bool = bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n <= 0 { return false }
-                written += n
+                let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if count <= 0 { return false }
+                written += count
             }
             return fsync(fd) == 0
         }

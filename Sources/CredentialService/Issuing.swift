@@ -56,18 +56,18 @@ struct IssueOptions: Sendable {
     static func parse(_ value: JSONValue?) throws(ServiceProblem) -> IssueOptions {
         var options = IssueOptions()
         guard let value, value != .null else { return options }
-        guard let o = value.objectValue else {
+        guard let object = value.objectValue else {
             throw ServiceProblem.badRequest("invalidOptions", "options must be an object", path: "$.options")
         }
-        if let f = o["format"] {
-            guard let s = f.stringValue, let format = IssueFormat(rawValue: s) else {
+        if let formatValue = object["format"] {
+            guard let name = formatValue.stringValue, let format = IssueFormat(rawValue: name) else {
                 throw ServiceProblem.unprocessable(
                     "unsupportedFormat", "options.format must be one of \(formats.joined(separator: ", "))", path: "$.options.format")
             }
             options.format = format
         }
-        if let c = o["cryptosuite"] {
-            guard let s = c.stringValue, let suite = Cryptosuite(rawValue: s) else {
+        if let suiteValue = object["cryptosuite"] {
+            guard let name = suiteValue.stringValue, let suite = Cryptosuite(rawValue: name) else {
                 throw ServiceProblem.unprocessable(
                     "unsupportedSuite", "options.cryptosuite must be one of \(suites.joined(separator: ", "))", path: "$.options.cryptosuite")
             }
@@ -79,7 +79,7 @@ struct IssueOptions: Sendable {
         }
         // VC API clients may name the proof type; Data Integrity is the only one this service makes.
         for key in ["type", "proofType"] {
-            if let t = o[key], t.stringValue != "DataIntegrityProof" {
+            if let proofType = object[key], proofType.stringValue != "DataIntegrityProof" {
                 throw ServiceProblem.unprocessable("unsupportedSuite", "options.\(key) must be DataIntegrityProof", path: "$.options.\(key)")
             }
         }
@@ -101,7 +101,7 @@ extension CredentialServiceState {
     /// The identity whose key signs status lists of `issuer`, when it is one of this service's DIDs.
     func signingIdentity(forIssuer issuer: String) -> SigningIdentity? {
         if issuer == eddsaIdentity.did { return eddsaIdentity }
-        if let e = ecdsaIdentity, issuer == e.did { return e }
+        if let ecdsaIdentity, issuer == ecdsaIdentity.did { return ecdsaIdentity }
         return nil
     }
 
@@ -229,7 +229,7 @@ extension Handlers {
                 }
             } catch {
                 var path = "$.template"
-                if let l = error.location, let r = l.range(of: ": $") { path += l[r.upperBound...] }
+                if let location = error.location, let range = location.range(of: ": $") { path += location[range.upperBound...] }
                 throw ServiceProblem.unprocessable("invalidTemplate", error.message, path: path)
             }
         default:
@@ -270,13 +270,13 @@ extension Handlers {
         }
         let base = JSONPath.root.appending("recipient")
         var values: [String: String] = [:]
-        for m in object {
-            switch m.value {
-            case .string(let s): values[m.key] = s
-            case .number(let n): values[m.key] = n.lexeme
+        for member in object {
+            switch member.value {
+            case .string(let text): values[member.key] = text
+            case .number(let number): values[member.key] = number.lexeme
             case .null: continue
             default:
-                throw ServiceProblem.unprocessable("invalidRecipient", "must be a string", path: base.appending(m.key).description)
+                throw ServiceProblem.unprocessable("invalidRecipient", "must be a string", path: base.appending(member.key).description)
             }
         }
         let validation = Recipients.validate(values: values, template: template)

@@ -19,7 +19,7 @@ public enum CredentialServiceRoutes {
             middleware: ProblemMiddleware(hiddenPaths: [
                 (dataDirectory, "DATA_DIR"), (FileManager.default.currentDirectoryPath, "."),
             ]))
-        let h = Handlers(state: state)
+        let handlers = Handlers(state: state)
 
         // Public: no token, callable from any origin (CORS on this group only). Each route also answers the CORS
         // preflight, OPTIONS, with the methods it has.
@@ -32,10 +32,10 @@ public enum CredentialServiceRoutes {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        open.post("/credentials/verify") { request, context in try await h.verify(request, context, presentation: false) }
-        open.post("/presentations/verify") { request, context in try await h.verify(request, context, presentation: true) }
-        open.get("/status-lists/:purpose/:number") { request, context in try await h.statusList(request, context) }
-        open.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await h.statusList(request, context) }
+        open.post("/credentials/verify") { request, context in try await handlers.verify(request, context, presentation: false) }
+        open.post("/presentations/verify") { request, context in try await handlers.verify(request, context, presentation: true) }
+        open.get("/status-lists/:purpose/:number") { request, context in try await handlers.statusList(request, context) }
+        open.get("/status-lists/issuers/:issuer/:purpose/:number") { request, context in try await handlers.statusList(request, context) }
         // The wallet side of OpenID4VCI is public too; creating offers is an issuer's (see OpenID4VCIRoutes).
         let wallet = OpenID4VCIRoutes.add(to: router, public: open, state: state)
         for (path, method) in [
@@ -47,12 +47,12 @@ public enum CredentialServiceRoutes {
 
         // Issuer: a bearer token with the right scope; no CORS, so a page on another origin cannot drive them
         // with a user's token.
-        router.post("/credentials/issue") { request, context in try await h.issue(request, context) }
-        router.post("/credentials/status") { request, context in try await h.updateStatus(request, context) }
+        router.post("/credentials/issue") { request, context in try await handlers.issue(request, context) }
+        router.post("/credentials/status") { request, context in try await handlers.updateStatus(request, context) }
 
         // The web page: same-origin form posts.
         router.get("/") { request, _ in WebPage.form(language: WebPage.language(for: request)) }
-        router.post("/") { request, context in try await h.page(request, context) }
+        router.post("/") { request, context in try await handlers.page(request, context) }
         // Added after the routes, so it wraps only the router's "not found": a known path asked with another
         // method is a 405 naming the methods it has, not a 404 that says the path does not exist.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
@@ -218,15 +218,15 @@ struct Handlers: Sendable {
         switch credential["issuer"] {
         case nil, .null?:
             credential["issuer"] = .string(issuerDID)
-        case .string(let s)?:
-            guard s == issuerDID else {
+        case .string(let named)?:
+            guard named == issuerDID else {
                 throw ServiceProblem.unprocessable(
-                    "issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID), not \(s)", path: "$.credential.issuer")
+                    "issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID), not \(named)", path: "$.credential.issuer")
             }
-        case .object(var o)?:
-            switch o["id"] {
-            case nil: o["id"] = .string(issuerDID); credential["issuer"] = .object(o)
-            case .string(let s)? where s == issuerDID: break
+        case .object(var issuerObject)?:
+            switch issuerObject["id"] {
+            case nil: issuerObject["id"] = .string(issuerDID); credential["issuer"] = .object(issuerObject)
+            case .string(let named)? where named == issuerDID: break
             default:
                 throw ServiceProblem.unprocessable(
                     "issuerMismatch", "this service issues \(suite.rawValue) credentials only as \(issuerDID)", path: "$.credential.issuer.id")
@@ -237,7 +237,7 @@ struct Handlers: Sendable {
         let id: String
         switch credential["id"] {
         case nil: id = "urn:uuid:" + UUID().uuidString.lowercased(); credential["id"] = .string(id)
-        case .string(let s)?: id = s
+        case .string(let text)?: id = text
         default: throw ServiceProblem.unprocessable("invalidId", "id must be a string (a URL)", path: "$.credential.id")
         }
         // Before the registry reserves anything: a refused credential leaves no row behind.
@@ -317,14 +317,14 @@ struct Handlers: Sendable {
         }
         var result = JSONReportRenderer.json(report)
         if report.status == .failed {
-            var o = result.objectValue ?? [:]
+            var problem = result.objectValue ?? [:]
             let first = report.problems.first?.detail ?? report.checks.first { $0.status == .error }?.reason ?? "verification failed"
-            o["type"] = .string("https://skillcred.example/problems/verificationFailed")
-            o["title"] = .string("Verification failed")
-            o["status"] = .number(JSONNumber(422))
-            o["code"] = .string("verificationFailed")
-            o["detail"] = .string(first)
-            result = .object(o)
+            problem["type"] = .string("https://skillcred.example/problems/verificationFailed")
+            problem["title"] = .string("Verification failed")
+            problem["status"] = .number(JSONNumber(422))
+            problem["code"] = .string("verificationFailed")
+            problem["detail"] = .string(first)
+            result = .object(problem)
             return try boundedJSON(result, status: .unprocessableContent, contentType: "application/problem+json")
         }
         return try boundedJSON(result)
@@ -346,8 +346,8 @@ struct Handlers: Sendable {
             throw ServiceProblem.badRequest("missingCredentialId", "credentialId is required", path: "$.credentialId")
         }
         let action: StatusAction
-        if let a = body["action"]?.stringValue {
-            guard let parsed = StatusAction(rawValue: a) else {
+        if let actionName = body["action"]?.stringValue {
+            guard let parsed = StatusAction(rawValue: actionName) else {
                 throw ServiceProblem.badRequest("invalidAction", "action must be revoke, suspend or reinstate", path: "$.action")
             }
             action = parsed
@@ -391,9 +391,9 @@ struct Handlers: Sendable {
 
     func statusList(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), let number = context.parameters.get("number"),
-            StatusAllocationPolicy.standardPurposes.contains(purpose), let n = Int(number), n >= 0
+            StatusAllocationPolicy.standardPurposes.contains(purpose), let listNumber = Int(number), listNumber >= 0
         else { throw ServiceProblem.notFound }
-        // `/status-lists/{purpose}/{n}` holds the Ed25519 issuer's lists; `/status-lists/issuers/{issuer}/{purpose}/{n}`
+        // `/status-lists/{purpose}/{number}` holds the Ed25519 issuer's lists; `/status-lists/issuers/{issuer}/{purpose}/{number}`
         // those of the service's other issuers (P-256 did:key, the EDC seal's organisation).
         let issuer: String
         let url: String
@@ -405,10 +405,10 @@ struct Handlers: Sendable {
                 })
             else { throw ServiceProblem.notFound }
             issuer = owner
-            url = "\(base)/\(purpose)/\(n)"
+            url = "\(base)/\(purpose)/\(listNumber)"
         } else {
             issuer = state.issuerDID
-            url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
+            url = state.allocationPolicy.listURL(purpose: purpose, sequence: listNumber)
         }
         let found: StatusListSnapshot?
         do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }

@@ -18,21 +18,12 @@ public enum Tokens {
         SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Compares two equal-length strings without an early exit, so timing does not reveal how much matched.
-    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
-
     /// The active token matching `secret`, checked against every active hash (no early exit on a match).
     public static func authenticate(_ secret: String, in tokens: [APIToken]) -> APIToken? {
-        let h = hash(secret)
+        let wanted = hash(secret)
         var found: APIToken?
-        for t in tokens where t.isActive {
-            if constantTimeEqual(t.hash, h) { found = t }
+        for token in tokens where token.isActive {
+            if SecretComparison.equal(token.hash, wanted) { found = token }
         }
         return found
     }

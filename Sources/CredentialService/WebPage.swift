@@ -69,15 +69,15 @@ enum WebPage {
 
     /// `?lang=` first, then the best `Accept-Language` match, else English.
     static func language(for request: Request) -> Language {
-        if let q = request.uri.queryParameters.get("lang"), let l = Language(rawValue: q) { return l }
+        if let requested = request.uri.queryParameters.get("lang"), let language = Language(rawValue: requested) { return language }
         let header = request.headers[.acceptLanguage] ?? ""
         var best: (Language, Double)?
         for part in header.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = pieces.first?.lowercased() else { continue }
-            let q = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            guard let l = Language(rawValue: String(tag.prefix(2))) else { continue }
-            if best == nil || q > best!.1 { best = (l, q) }
+            let weight = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            guard let language = Language(rawValue: String(tag.prefix(2))) else { continue }
+            if best == nil || weight > best!.1 { best = (language, weight) }
         }
         return best?.0 ?? .en
     }
@@ -92,7 +92,7 @@ enum WebPage {
             .message{background:#fff3cd;border:1px solid #7a4b00;padding:.5rem}nav a{margin-right:1rem}
             """
 
-    static func e(_ s: String) -> String { HTMLReportRenderer.escape(s) }
+    static func escaped(_ text: String) -> String { HTMLReportRenderer.escape(text) }
 
     static func page(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
         sizedPage(lang, title: title, body: body, status: status).response
@@ -100,53 +100,53 @@ enum WebPage {
 
     /// The page and its size in bytes (the service bounds the size of what it answers).
     static func sizedPage(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> (response: Response, size: Int) {
-        var h = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(e(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
-        h +=
-            "<nav aria-label=\"\(e(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
-        h += "<main>\n\(body)</main>\n</body>\n</html>\n"
+        var html = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
+        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(escaped(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
+        html +=
+            "<nav aria-label=\"\(escaped(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
+        html += "<main>\n\(body)</main>\n</body>\n</html>\n"
         let response = Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8",
                 .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
                 .init("X-Content-Type-Options")!: "nosniff",
-            ], body: .init(byteBuffer: ByteBuffer(string: h)))
-        return (response, h.utf8.count)
+            ], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return (response, html.utf8.count)
     }
 
     static func formHTML(_ lang: Language) -> String {
         """
         <form method="post" action="/?lang=\(lang.rawValue)" enctype="multipart/form-data">
-        <label for="file">\(e(text(.fileLabel, lang)))</label>
+        <label for="file">\(escaped(text(.fileLabel, lang)))</label>
         <input type="file" id="file" name="file" accept=".json,.jsonld,application/json,application/ld+json">
-        <label for="json">\(e(text(.pasteLabel, lang)))</label>
+        <label for="json">\(escaped(text(.pasteLabel, lang)))</label>
         <textarea id="json" name="json" spellcheck="false"></textarea>
-        <button type="submit">\(e(text(.submit, lang)))</button>
+        <button type="submit">\(escaped(text(.submit, lang)))</button>
         </form>
 
         """
     }
 
     static func form(language lang: Language, message: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        var b = "<h1>\(e(text(.title, lang)))</h1>\n<p>\(e(text(.intro, lang)))</p>\n"
-        if let message { b += "<p class=\"message\" role=\"alert\">\(e(message))</p>\n" }
-        b += formHTML(lang)
-        return page(lang, title: text(.title, lang), body: b, status: status)
+        var html = "<h1>\(escaped(text(.title, lang)))</h1>\n<p>\(escaped(text(.intro, lang)))</p>\n"
+        if let message { html += "<p class=\"message\" role=\"alert\">\(escaped(message))</p>\n" }
+        html += formHTML(lang)
+        return page(lang, title: text(.title, lang), body: html, status: status)
     }
 
-    static func label(_ s: OverallStatus, _ lang: Language) -> String {
-        switch s {
+    static func label(_ status: OverallStatus, _ lang: Language) -> String {
+        switch status {
         case .verified: return text(.verified, lang)
         case .partiallyVerified: return text(.partial, lang)
         case .failed: return text(.failed, lang)
         }
     }
 
-    static func cls(_ s: OverallStatus) -> String { HTMLReportRenderer.cls(s) }
+    static func cls(_ status: OverallStatus) -> String { HTMLReportRenderer.cls(status) }
 
-    static func checkName(_ n: CheckName, _ lang: Language) -> String {
-        switch n {
+    static func checkName(_ name: CheckName, _ lang: Language) -> String {
+        switch name {
         case .format: return text(.format, lang)
         case .seal: return text(.seal, lang)
         case .owner: return text(.owner, lang)
@@ -158,39 +158,39 @@ enum WebPage {
 
     /// The report's words in the page's language.
     static func labels(_ lang: Language) -> HTMLReportLabels {
-        var l = HTMLReportLabels()
-        l.learner = text(.learner, lang); l.achievement = text(.achievement, lang); l.description = text(.description, lang)
-        l.criteria = text(.criteria, lang); l.alignment = text(.alignment, lang); l.includes = text(.includes, lang); l.awardingBody = text(.awardingBody, lang)
-        l.date = text(.date, lang); l.eqfLevel = text(.eqfLevel, lang); l.issuer = text(.issuer, lang)
-        l.outcomes = text(.outcomes, lang); l.learningOutcome = text(.learningOutcome, lang); l.skill = text(.skill, lang)
-        l.overall = text(.overall, lang); l.check = text(.check, lang); l.result = text(.result, lang); l.reason = text(.reason, lang)
-        l.credentialN = text(.credentialN, lang)
-        l.verdict = { label($0, lang) }
-        l.checkName = { checkName($0, lang) }
-        l.checkStatus = { status in
+        var reportLabels = HTMLReportLabels()
+        reportLabels.learner = text(.learner, lang); reportLabels.achievement = text(.achievement, lang); reportLabels.description = text(.description, lang)
+        reportLabels.criteria = text(.criteria, lang); reportLabels.alignment = text(.alignment, lang); reportLabels.includes = text(.includes, lang); reportLabels.awardingBody = text(.awardingBody, lang)
+        reportLabels.date = text(.date, lang); reportLabels.eqfLevel = text(.eqfLevel, lang); reportLabels.issuer = text(.issuer, lang)
+        reportLabels.outcomes = text(.outcomes, lang); reportLabels.learningOutcome = text(.learningOutcome, lang); reportLabels.skill = text(.skill, lang)
+        reportLabels.overall = text(.overall, lang); reportLabels.check = text(.check, lang); reportLabels.result = text(.result, lang); reportLabels.reason = text(.reason, lang)
+        reportLabels.credentialN = text(.credentialN, lang)
+        reportLabels.verdict = { label($0, lang) }
+        reportLabels.checkName = { checkName($0, lang) }
+        reportLabels.checkStatus = { status in
             switch status {
             case .ok: return text(.ok, lang)
             case .error: return text(.error, lang)
             case .skipped: return text(.skipped, lang)
             }
         }
-        return l
+        return reportLabels
     }
 
     static func result(_ reports: [VerificationReport], language lang: Language) -> (response: Response, size: Int) {
         let overall = reports.map(\.status).max() ?? .failed
-        var b = "<h1>\(e(text(.title, lang)))</h1>\n"
+        var html = "<h1>\(escaped(text(.title, lang)))</h1>\n"
         let demo = reports.contains(where: \.restsOnDemo) ? " — DEMO: trust rests on public demo keys" : ""
-        b += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(e(text(.overall, lang))): \(e(label(overall, lang)))\(e(demo))</p>\n"
+        html += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(escaped(text(.overall, lang))): \(escaped(label(overall, lang)))\(escaped(demo))</p>\n"
         let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
-        if count > 1 { b += "<p>\(count) \(e(text(.items, lang)))</p>\n" }
+        if count > 1 { html += "<p>\(count) \(escaped(text(.items, lang)))</p>\n" }
         var nextID = 0
         let words = labels(lang)
-        for (i, r) in reports.enumerated() {
-            b += HTMLReportRenderer.item(r, heading: "\(text(.credentialN, lang)) \(i + 1)", level: 2, labels: words, nextID: &nextID)
+        for (index, report) in reports.enumerated() {
+            html += HTMLReportRenderer.item(report, heading: "\(text(.credentialN, lang)) \(index + 1)", level: 2, labels: words, nextID: &nextID)
         }
-        b += "<h2>\(e(text(.another, lang)))</h2>\n" + formHTML(lang)
-        return sizedPage(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: b)
+        html += "<h2>\(escaped(text(.another, lang)))</h2>\n" + formHTML(lang)
+        return sizedPage(lang, title: "\(label(overall, lang)) — \(text(.title, lang))", body: html)
     }
 
     /// The submitted credential: the uploaded file when one was chosen, else the pasted text.
@@ -229,21 +229,21 @@ extension WebPage {
     /// what the learner needs to know (the transaction code, the expiry).
     static func offerPage(link: String, svg: String, expiresAt: Date, redeemed: Bool, needsTxCode: Bool, language lang: Language) -> Response {
         let fr = lang == .fr
-        var b = "<h1>\(fr ? "Votre attestation pour votre portefeuille" : "Your credential for your wallet")</h1>\n"
-        b +=
-            "<p>\(e(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
-        b += "<figure class=\"offer-qr\" role=\"img\" aria-label=\"\(e(fr ? "Code QR de l’offre" : "QR code of the offer"))\">\(svg)</figure>\n"
-        b +=
-            "<p>\(e(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(e(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(e(link))</a></p>\n"
+        var html = "<h1>\(fr ? "Votre attestation pour votre portefeuille" : "Your credential for your wallet")</h1>\n"
+        html +=
+            "<p>\(escaped(fr ? "Scannez ce code avec votre portefeuille numérique (EUDI, Learner Credential Wallet, walt.id…)." : "Scan this code with your digital wallet (EUDI wallet, Learner Credential Wallet, walt.id…)."))</p>\n"
+        html += "<figure class=\"offer-qr\" role=\"img\" aria-label=\"\(escaped(fr ? "Code QR de l’offre" : "QR code of the offer"))\">\(svg)</figure>\n"
+        html +=
+            "<p>\(escaped(fr ? "Sur ce téléphone, ouvrez le lien :" : "On this phone, open the link:"))<br><a href=\"\(escaped(link))\" class=\"offer-link\" style=\"word-break: break-all\">\(escaped(link))</a></p>\n"
         if needsTxCode {
-            b +=
-                "<p>\(e(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
+            html +=
+                "<p>\(escaped(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
         }
         if redeemed {
-            b += "<p class=\"message\">\(e(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"
+            html += "<p class=\"message\">\(escaped(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"
         } else {
-            b += "<p>\(e((fr ? "Valable jusqu’au " : "Valid until ") + XSDDateTime.format(expiresAt)))</p>\n"
+            html += "<p>\(escaped((fr ? "Valable jusqu’au " : "Valid until ") + XSDDateTime.format(expiresAt)))</p>\n"
         }
-        return page(lang, title: fr ? "Offre d’attestation" : "Credential offer", body: b)
+        return page(lang, title: fr ? "Offre d’attestation" : "Credential offer", body: html)
     }
 }

@@ -170,9 +170,9 @@ struct SDJWTKeyFinder {
 
     /// The leaf's key as a KeyManagement key (the JOSE algorithms: P-256, P-384, Ed25519).
     static func publicKey(of certificate: Certificate) -> PublicKey? {
-        if let k = P256.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.p256(k)) }
-        if let k = P384.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.p384(k)) }
-        if let k = Curve25519.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.ed25519(k)) }
+        if let key = P256.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.p256(key)) }
+        if let key = P384.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.p384(key)) }
+        if let key = Curve25519.Signing.PublicKey(certificate.publicKey) { return try? PublicKey(.ed25519(key)) }
         return nil
     }
 
@@ -261,20 +261,20 @@ extension CredentialVerifier {
 
 /// The SD-JWT VC forms of the checks, called by ``FormatCheck``, ``SealCheck``, ``OwnerCheck``, ``RevocationCheck`` and ``ValidityCheck``.
 enum SDJWTChecks {
-    static func format(_ v: SDJWTVerification, subject: VerificationSubject) -> CheckResult {
-        if let problem = subject.input.problem, v.sdJWT == nil { return .error(.format, "The SD-JWT is not readable: \(problem.detail)", [problem]) }
-        if let first = v.formatErrors.first {
-            return .error(.format, "The SD-JWT VC is not in the correct format: \(first.detail)", v.formatErrors)
+    static func format(_ verification: SDJWTVerification, subject: VerificationSubject) -> CheckResult {
+        if let problem = subject.input.problem, verification.sdJWT == nil { return .error(.format, "The SD-JWT is not readable: \(problem.detail)", [problem]) }
+        if let first = verification.formatErrors.first {
+            return .error(.format, "The SD-JWT VC is not in the correct format: \(first.detail)", verification.formatErrors)
         }
-        guard let claims = v.claims else {
+        guard let claims = verification.claims else {
             return .skipped(.format, "The disclosures could not be put back (see Seal), so the claims are not known", limitsTrust: true)
         }
         let vct = claims.claims["vct"]?.stringValue ?? "?"
-        var details = ["Type (vct): \(vct)", "Typ: \(v.sdJWT?.type ?? "?"), digests \(v.sdJWT?.hashAlgorithm.rawValue ?? "?")"]
-        for d in claims.disclosed.prefix(64) {
-            var text = JSONWriter.string(d.value)
+        var details = ["Type (vct): \(vct)", "Typ: \(verification.sdJWT?.type ?? "?"), digests \(verification.sdJWT?.hashAlgorithm.rawValue ?? "?")"]
+        for disclosure in claims.disclosed.prefix(64) {
+            var text = JSONWriter.string(disclosure.value)
             if text.count > 120 { text = String(text.prefix(120)) + "…" }
-            details.append("Disclosed \(d.path) = \(text)")
+            details.append("Disclosed \(disclosure.path) = \(text)")
         }
         if claims.disclosed.count > 64 { details.append("… and \(claims.disclosed.count - 64) more disclosed claims") }
         details.append(
@@ -286,43 +286,43 @@ enum SDJWTChecks {
             details: details)
     }
 
-    static func seal(_ v: SDJWTVerification) -> CheckResult {
-        if let first = v.sealErrors.first {
-            return .error(.seal, "The SD-JWT does not verify: \(first.detail)", v.sealErrors, details: v.details)
+    static func seal(_ verification: SDJWTVerification) -> CheckResult {
+        if let first = verification.sealErrors.first {
+            return .error(.seal, "The SD-JWT does not verify: \(first.detail)", verification.sealErrors, details: verification.details)
         }
-        if let why = v.unverifiedReason {
-            return .skipped(.seal, "The issuer's signature was not checked: \(why)", limitsTrust: true, details: v.details)
+        if let why = verification.unverifiedReason {
+            return .skipped(.seal, "The issuer's signature was not checked: \(why)", limitsTrust: true, details: verification.details)
         }
-        guard v.formatErrors.isEmpty, let key = v.issuerKey else {
-            return .skipped(.seal, "The SD-JWT could not be read, so its signature was not checked", limitsTrust: true, details: v.details)
+        guard verification.formatErrors.isEmpty, let key = verification.issuerKey else {
+            return .skipped(.seal, "The SD-JWT could not be read, so its signature was not checked", limitsTrust: true, details: verification.details)
         }
-        let alg = v.sdJWT?.issuerJWT.algorithm ?? "?"
+        let alg = verification.sdJWT?.issuerJWT.algorithm ?? "?"
         let disclosures = "every disclosure presented was signed by the issuer (its digest is in the signed payload)"
         switch key {
         case .did(let kid, let controller):
-            return .ok(.seal, "The issuer's signature (\(alg)) verifies with its key \(kid) (controlled by \(controller)); \(disclosures)", details: v.details)
+            return .ok(.seal, "The issuer's signature (\(alg)) verifies with its key \(kid) (controlled by \(controller)); \(disclosures)", details: verification.details)
         case .x5c(.trusted(let chain), let subject, _):
             let anchor = chain.last.map { String(describing: $0.subject) } ?? "?"
             let demo = chain.last.map(DemoMaterial.isDemo) ?? false
             return .ok(
                 .seal,
                 "\(demo ? "DEMO: " : "")The issuer's signature (\(alg)) verifies with the certificate \(subject), which chains to the trust anchor \(anchor); \(disclosures)",
-                details: v.details)
+                details: verification.details)
         case .issuerMetadata(let kid, let issuer, _):
             // Bound to the origin by TLS, like did:web; trust in the issuer is the Accreditation check's.
             return .ok(
                 .seal,
                 "The issuer's signature (\(alg)) verifies with \(kid.map { "the key \($0)" } ?? "the key") that \(issuer) publishes in its JWT VC Issuer Metadata; \(disclosures)",
-                details: v.details)
+                details: verification.details)
         case .x5c(.untrusted(let reason), let subject, _):
             return CheckResult(
                 .seal, .ok, "The SD-JWT is intact (signed with the certificate \(subject)), but its certificate is not trusted: \(reason)",
-                details: v.details, limitsTrust: true)
+                details: verification.details, limitsTrust: true)
         }
     }
 
-    static func owner(_ v: SDJWTVerification) -> CheckResult {
-        switch v.keyBinding {
+    static func owner(_ verification: SDJWTVerification) -> CheckResult {
+        switch verification.keyBinding {
         case .success(let kb)?:
             return .ok(
                 .owner,
@@ -331,7 +331,7 @@ enum SDJWTChecks {
         case .failure(let error)?:
             return .error(.owner, "The key binding does not verify: \(error.message)", [.sdJWT(error)])
         case nil:
-            let bound = v.sdJWT?.issuerJWT.payload["cnf"] != nil
+            let bound = verification.sdJWT?.issuerJWT.payload["cnf"] != nil
             return .skipped(
                 .owner,
                 bound
@@ -351,7 +351,7 @@ enum SDJWTChecks {
             }
             dates[key] = seconds
         }
-        func text(_ s: Double) -> String { XSDDateTime.format(Date(timeIntervalSince1970: s)) }
+        func text(_ seconds: Double) -> String { XSDDateTime.format(Date(timeIntervalSince1970: seconds)) }
         if let exp = dates["exp"], exp < now - skew {
             return .error(.validity, "Expired on \(text(exp))", [.vc(.rangeError, "exp \(text(exp)) has passed", path: "$.exp")])
         }
@@ -363,9 +363,9 @@ enum SDJWTChecks {
         }
         let from = dates["nbf"] ?? dates["iat"]
         switch (from, dates["exp"]) {
-        case (let s?, let e?): return .ok(.validity, "Valid from \(text(s)) until \(text(e))")
-        case (let s?, nil): return .ok(.validity, "Valid since \(text(s)), with no end date")
-        case (nil, let e?): return .ok(.validity, "Valid until \(text(e))")
+        case (let start?, let end?): return .ok(.validity, "Valid from \(text(start)) until \(text(end))")
+        case (let start?, nil): return .ok(.validity, "Valid since \(text(start)), with no end date")
+        case (nil, let end?): return .ok(.validity, "Valid until \(text(end))")
         default: return .ok(.validity, "The credential states no validity period, so it does not expire")
         }
     }

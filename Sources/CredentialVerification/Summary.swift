@@ -69,16 +69,16 @@ public struct CredentialSummary: Sendable, Hashable {
     public var memberAchievements: [String] { members.map(\.achievement) }
 
     /// Reads the summary from credential JSON; `catalog` supplies ESCO labels.
-    public init(credential c: JSONValue, catalog: ESCOCatalog? = nil) {
-        id = c["id"]?.stringValue
-        types = c["type"]?.asArray.compactMap(\.stringValue) ?? []
-        let subject = c["credentialSubject"]?.asArray.first
-        if let s = subject {
-            let given = CredentialText.text(s["givenName"]), family = CredentialText.text(s["familyName"])
+    public init(credential: JSONValue, catalog: ESCOCatalog? = nil) {
+        id = credential["id"]?.stringValue
+        types = credential["type"]?.asArray.compactMap(\.stringValue) ?? []
+        let subject = credential["credentialSubject"]?.asArray.first
+        if let subject {
+            let given = CredentialText.text(subject["givenName"]), family = CredentialText.text(subject["familyName"])
             learner =
-                CredentialText.text(s["fullName"])
+                CredentialText.text(subject["fullName"])
                 ?? ((given != nil || family != nil) ? [given, family].compactMap { $0 }.joined(separator: " ") : nil)
-                ?? CredentialText.text(s["name"]) ?? s["id"]?.stringValue
+                ?? CredentialText.text(subject["name"]) ?? subject["id"]?.stringValue
         } else {
             learner = nil
         }
@@ -86,17 +86,17 @@ public struct CredentialSummary: Sendable, Hashable {
         let achievementNode = subject?["achievement"]?.asArray.first
         achievement =
             CredentialText.text(claim?["title"]) ?? CredentialText.text(achievementNode?["name"])
-            ?? CredentialText.text(claim?["specifiedBy"]?.asArray.first?["title"]) ?? CredentialText.text(c["name"])
+            ?? CredentialText.text(claim?["specifiedBy"]?.asArray.first?["title"]) ?? CredentialText.text(credential["name"])
         let awardedBy = claim?["awardedBy"]?.asArray.first
         let body = awardedBy?["awardingBody"]?.asArray.first
-        let issuerNode = c["issuer"]
-        issuer = CredentialText.issuerID(c)
+        let issuerNode = credential["issuer"]
+        issuer = CredentialText.issuerID(credential)
         awardingBody =
             CredentialText.text(body?["legalName"]) ?? CredentialText.text(body?["name"])
             ?? CredentialText.text(issuerNode?["legalName"]) ?? CredentialText.text(issuerNode?["name"]) ?? issuer
-        date = awardedBy?["awardingDate"]?.stringValue ?? c["validFrom"]?.stringValue ?? c["issuanceDate"]?.stringValue
-        eqfLevel = CredentialText.eqfLevels(c).first
-        outcomes = OutcomeSkill.all(in: c, catalog: catalog).map {
+        date = awardedBy?["awardingDate"]?.stringValue ?? credential["validFrom"]?.stringValue ?? credential["issuanceDate"]?.stringValue
+        eqfLevel = CredentialText.eqfLevels(credential).first
+        outcomes = OutcomeSkill.all(in: credential, catalog: catalog).map {
             Outcome(title: $0.outcomeTitle?.text(), skillURI: $0.skillURI, skillLabel: $0.labels.text())
         }
         // Open Badges 3.0 / CLR 2.0: what the achievement is, what it took, and the framework nodes it maps to. An
@@ -117,42 +117,42 @@ public struct CredentialSummary: Sendable, Hashable {
 
     /// The summary as JSON (the `credential` member of the JSON report).
     public var jsonValue: JSONValue {
-        var o = JSONObject()
-        func put(_ k: String, _ v: String?) { if let v { o[k] = .string(v) } }
+        var report = JSONObject()
+        func put(_ key: String, _ value: String?) { if let value { report[key] = .string(value) } }
         put("id", id)
-        o["type"] = .array(types.map { .string($0) })
+        report["type"] = .array(types.map { .string($0) })
         put("learner", learner)
         put("achievement", achievement)
         put("awardingBody", awardingBody)
         put("issuer", issuer)
         put("date", date)
-        if let eqfLevel { o["eqfLevel"] = .number(JSONNumber(eqfLevel)) }
-        o["learningOutcomes"] = .array(
+        if let eqfLevel { report["eqfLevel"] = .number(JSONNumber(eqfLevel)) }
+        report["learningOutcomes"] = .array(
             outcomes.map { out in
-                var e = JSONObject()
-                if let t = out.title { e["title"] = .string(t) }
-                if let u = out.skillURI { e["escoSkill"] = .string(u) }
-                if let l = out.skillLabel { e["skillLabel"] = .string(l) }
-                return .object(e)
+                var entry = JSONObject()
+                if let title = out.title { entry["title"] = .string(title) }
+                if let uri = out.skillURI { entry["escoSkill"] = .string(uri) }
+                if let label = out.skillLabel { entry["skillLabel"] = .string(label) }
+                return .object(entry)
             })
         put("achievementDescription", achievementDescription)
         put("criteria", criteria)
         if !alignments.isEmpty {
-            o["alignments"] = .array(
+            report["alignments"] = .array(
                 alignments.map { a in
-                    var e = JSONObject()
-                    if let v = a.targetName { e["targetName"] = .string(v) }
-                    if let v = a.targetURL { e["targetUrl"] = .string(v) }
-                    if let v = a.targetFramework { e["targetFramework"] = .string(v) }
-                    if let v = a.targetCode { e["targetCode"] = .string(v) }
-                    if let v = a.escoLabel { e["escoLabel"] = .string(v) }
-                    return .object(e)
+                    var entry = JSONObject()
+                    if let value = a.targetName { entry["targetName"] = .string(value) }
+                    if let value = a.targetURL { entry["targetUrl"] = .string(value) }
+                    if let value = a.targetFramework { entry["targetFramework"] = .string(value) }
+                    if let value = a.targetCode { entry["targetCode"] = .string(value) }
+                    if let value = a.escoLabel { entry["escoLabel"] = .string(value) }
+                    return .object(entry)
                 })
         }
         if !members.isEmpty {
-            o["members"] = .array(members.map { ["achievement": .string($0.achievement), "verdict": .string($0.verdict.rawValue)] })
+            report["members"] = .array(members.map { ["achievement": .string($0.achievement), "verdict": .string($0.verdict.rawValue)] })
         }
-        return .object(o)
+        return .object(report)
     }
 
     /// One line for an alignment: `Digital content creation (ESCO S5.6.1) → ESCO “develop digital content” URL`.

@@ -71,23 +71,23 @@ public struct TrustedIssuerList: Sendable, Hashable {
         }
         let known: Set<String> = ["id", "organizationIdentifier", "name", "eqfLevels", "credentialTypes", "validFrom", "validUntil"]
         var entries: [Entry] = []
-        for (i, item) in list.enumerated() {
-            let at = "$.trustedIssuers[\(i)]"
-            guard let o = item.objectValue else { throw ReadError(path: at, message: "expected an object") }
-            if let unknown = o.keys.first(where: { !known.contains($0) }) {
+        for (index, item) in list.enumerated() {
+            let at = "$.trustedIssuers[\(index)]"
+            guard let object = item.objectValue else { throw ReadError(path: at, message: "expected an object") }
+            if let unknown = object.keys.first(where: { !known.contains($0) }) {
                 throw ReadError(path: "\(at).\(unknown)", message: "unknown member (allowed: \(known.sorted().joined(separator: ", ")))")
             }
             func string(_ key: String) throws(ReadError) -> String? {
-                guard let v = o[key] else { return nil }
-                guard let s = v.stringValue, !s.isEmpty else { throw ReadError(path: "\(at).\(key)", message: "expected a non-empty string") }
-                return s
+                guard let value = object[key] else { return nil }
+                guard let text = value.stringValue, !text.isEmpty else { throw ReadError(path: "\(at).\(key)", message: "expected a non-empty string") }
+                return text
             }
             func date(_ key: String) throws(ReadError) -> XSDDateTime? {
-                guard let s = try string(key) else { return nil }
-                guard let d = XSDDateTime(s, syntax: .dateTimeStamp) else {
+                guard let text = try string(key) else { return nil }
+                guard let dateTime = XSDDateTime(text, syntax: .dateTimeStamp) else {
                     throw ReadError(path: "\(at).\(key)", message: "expected a date-time with a time zone, e.g. 2030-01-01T00:00:00Z")
                 }
-                return d
+                return dateTime
             }
             var entry = Entry(id: try string("id"), organizationIdentifier: try string("organizationIdentifier"), name: "")
             guard let name = try string("name") else { throw ReadError(path: "\(at).name", message: "missing: every trusted issuer needs a name") }
@@ -95,16 +95,16 @@ public struct TrustedIssuerList: Sendable, Hashable {
             guard entry.id != nil || entry.organizationIdentifier != nil else {
                 throw ReadError(path: at, message: "needs \"id\" or \"organizationIdentifier\"")
             }
-            if let levels = o["eqfLevels"] {
-                guard let a = levels.arrayValue, let ints = Optional(a.compactMap { $0.numberValue?.intValue }), ints.count == a.count,
+            if let levels = object["eqfLevels"] {
+                guard let items = levels.arrayValue, let ints = Optional(items.compactMap { $0.numberValue?.intValue }), ints.count == items.count,
                     ints.allSatisfy({ (1...8).contains($0) })
                 else {
                     throw ReadError(path: "\(at).eqfLevels", message: "expected an array of integers 1–8")
                 }
                 entry.eqfLevels = ints
             }
-            if let types = o["credentialTypes"] {
-                guard let a = types.arrayValue, let strings = Optional(a.compactMap(\.stringValue)), strings.count == a.count, !strings.isEmpty else {
+            if let types = object["credentialTypes"] {
+                guard let items = types.arrayValue, let strings = Optional(items.compactMap(\.stringValue)), strings.count == items.count, !strings.isEmpty else {
                     throw ReadError(path: "\(at).credentialTypes", message: "expected a non-empty array of strings")
                 }
                 entry.credentialTypes = strings

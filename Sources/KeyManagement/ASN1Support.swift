@@ -91,7 +91,7 @@ enum ASN1Support {
         }
         // An explicit NULL parameter is normal for RSA and harmless elsewhere; treat it as absent.
         var parameters = parsed.1
-        if let p = parameters, p.identifier == .null { parameters = nil }
+        if parameters?.identifier == .null { parameters = nil }
         return try algorithm(oid: parsed.0, parameters: parameters, what: what)
     }
 

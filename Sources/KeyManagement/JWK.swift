@@ -11,23 +11,23 @@ extension PublicKey {
     /// the thumbprint input when optional members are not added.
     public var jwk: JSONObject {
         switch material {
-        case .ed25519(let k):
-            return ["crv": "Ed25519", "kty": "OKP", "x": .string(Base64URL.encode(k.rawRepresentation))]
-        case .p256(let k):
-            let point = Array(k.x963Representation)
+        case .ed25519(let key):
+            return ["crv": "Ed25519", "kty": "OKP", "x": .string(Base64URL.encode(key.rawRepresentation))]
+        case .p256(let key):
+            let point = Array(key.x963Representation)
             return [
                 "crv": "P-256", "kty": "EC",
                 "x": .string(Base64URL.encode(point[1..<33])), "y": .string(Base64URL.encode(point[33..<65])),
             ]
-        case .p384(let k):
-            let point = Array(k.x963Representation)
+        case .p384(let key):
+            let point = Array(key.x963Representation)
             return [
                 "crv": "P-384", "kty": "EC",
                 "x": .string(Base64URL.encode(point[1..<49])), "y": .string(Base64URL.encode(point[49..<97])),
             ]
-        case .rsa(let k):
+        case .rsa(let key):
             // The primitives of a key that was valid on creation are always available.
-            let primitives = try! k.getKeyPrimitives()
+            let primitives = try! key.getKeyPrimitives()
             return [
                 "e": .string(Base64URL.encode(stripLeadingZeros(Array(primitives.publicExponent)))),
                 "kty": "RSA",
@@ -63,8 +63,8 @@ extension PublicKey {
             guard crv == "Ed25519" else {
                 throw KeyError(.unsupportedKeyType, "OKP curve \"\(crv)\" is not supported (only Ed25519)", location: "crv")
             }
-            let x = try Self.bytes(jwk, "x", length: 32)
-            do { try self.init(.ed25519(Curve25519.Signing.PublicKey(rawRepresentation: x))) } catch {
+            let publicBytes = try Self.bytes(jwk, "x", length: 32)
+            do { try self.init(.ed25519(Curve25519.Signing.PublicKey(rawRepresentation: publicBytes))) } catch {
                 throw KeyError(.invalidKey, "Ed25519 JWK \"x\" is not a valid public key", location: "x")
             }
         case "EC":
@@ -86,14 +86,14 @@ extension PublicKey {
                 throw KeyError(.invalidKey, "\(crv) JWK \"x\"/\"y\" is not a point on the curve", location: "x")
             }
         case "RSA":
-            let n = try Self.bytes(jwk, "n", length: nil)
-            let e = try Self.bytes(jwk, "e", length: nil)
-            guard n.first != 0, e.first != 0, !e.isEmpty else {
+            let modulus = try Self.bytes(jwk, "n", length: nil)
+            let exponent = try Self.bytes(jwk, "e", length: nil)
+            guard modulus.first != 0, exponent.first != 0, !exponent.isEmpty else {
                 throw KeyError(.invalidJWK, "RSA JWK \"n\" and \"e\" must be minimal big-endian integers (no leading zero octet)", location: "n")
             }
-            _ = try rsaType(bits: n.count * 8 - n[0].leadingZeroBitCount)
+            _ = try rsaType(bits: modulus.count * 8 - modulus[0].leadingZeroBitCount)
             let key: _RSA.Signing.PublicKey
-            do { key = try _RSA.Signing.PublicKey(n: n, e: e) } catch {
+            do { key = try _RSA.Signing.PublicKey(n: modulus, e: exponent) } catch {
                 throw KeyError(.invalidKey, "RSA JWK \"n\"/\"e\" do not form a valid public key", location: "n")
             }
             try self.init(.rsa(key))

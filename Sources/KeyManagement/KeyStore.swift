@@ -126,10 +126,10 @@ public struct KeyStore: Sendable {
         let bytes = try Self.readFile(path, descriptor: nil)
         let object: JSONObject
         do {
-            guard let o = try JSONParser.parse(bytes).objectValue else {
+            guard let parsed = try JSONParser.parse(bytes).objectValue else {
                 throw KeyError(.invalidJWK, "public parts file is not a JSON object", location: path)
             }
-            object = o
+            object = parsed
         } catch let error as KeyError {
             throw error
         } catch {
@@ -185,13 +185,13 @@ public struct KeyStore: Sendable {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
                     if errno == EINTR { continue }
                     ok = false
                     return
                 }
-                offset += n
+                offset += written
             }
         }
         // umask may have narrowed the mode; it can only remove bits, never add them, so a
@@ -266,13 +266,13 @@ public struct KeyStore: Sendable {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
                 if errno == EINTR { continue }
                 throw KeyError(.fileError, "cannot read: \(String(cString: strerror(errno)))", location: path)
             }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+            if count == 0 { break }
+            out.append(contentsOf: buffer[0..<count])
             if out.count > maxFileSize {
                 throw KeyError(.fileError, "file is larger than \(maxFileSize) bytes", location: path)
             }

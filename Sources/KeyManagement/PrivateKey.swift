@@ -60,10 +60,10 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     public var publicKey: PublicKey {
         // Sizes were checked on creation, so wrapping the public half cannot fail.
         switch material {
-        case .ed25519(let k): return try! PublicKey(.ed25519(k.publicKey))
-        case .p256(let k): return try! PublicKey(.p256(k.publicKey))
-        case .p384(let k): return try! PublicKey(.p384(k.publicKey))
-        case .rsa(let k): return try! PublicKey(.rsa(k.publicKey))
+        case .ed25519(let key): return try! PublicKey(.ed25519(key.publicKey))
+        case .p256(let key): return try! PublicKey(.p256(key.publicKey))
+        case .p384(let key): return try! PublicKey(.p384(key.publicKey))
+        case .rsa(let key): return try! PublicKey(.rsa(key.publicKey))
         }
     }
 
@@ -218,10 +218,10 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     /// PKCS#8 DER (`PrivateKeyInfo`), readable by `openssl pkey -inform DER`.
     public func pkcs8DER() -> [UInt8] {
         switch material {
-        case .ed25519(let k): return ASN1Support.ed25519PKCS8(seed: Array(k.rawRepresentation))
-        case .p256(let k): return Array(k.derRepresentation)
-        case .p384(let k): return Array(k.derRepresentation)
-        case .rsa(let k): return Array(k.pkcs8DERRepresentation)
+        case .ed25519(let key): return ASN1Support.ed25519PKCS8(seed: Array(key.rawRepresentation))
+        case .p256(let key): return Array(key.derRepresentation)
+        case .p384(let key): return Array(key.derRepresentation)
+        case .rsa(let key): return Array(key.pkcs8DERRepresentation)
         }
     }
 
@@ -235,9 +235,9 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         let codec: KeyCodec
         let bytes: Data
         switch material {
-        case .ed25519(let k): codec = .ed25519Secret; bytes = k.rawRepresentation
-        case .p256(let k): codec = .p256Secret; bytes = k.rawRepresentation
-        case .p384(let k): codec = .p384Secret; bytes = k.rawRepresentation
+        case .ed25519(let key): codec = .ed25519Secret; bytes = key.rawRepresentation
+        case .p256(let key): codec = .p256Secret; bytes = key.rawRepresentation
+        case .p384(let key): codec = .p384Secret; bytes = key.rawRepresentation
         case .rsa: throw KeyError(.unsupportedKeyType, "\(type) keys have no Multikey encoding")
         }
         return try! MulticodecKey(codec: codec, keyBytes: bytes).multibase

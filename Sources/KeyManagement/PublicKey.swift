@@ -80,9 +80,9 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         let codec: KeyCodec
         let bytes: Data
         switch material {
-        case .ed25519(let k): codec = .ed25519Public; bytes = k.rawRepresentation
-        case .p256(let k): codec = .p256Public; bytes = k.compressedRepresentation
-        case .p384(let k): codec = .p384Public; bytes = k.compressedRepresentation
+        case .ed25519(let key): codec = .ed25519Public; bytes = key.rawRepresentation
+        case .p256(let key): codec = .p256Public; bytes = key.compressedRepresentation
+        case .p384(let key): codec = .p384Public; bytes = key.compressedRepresentation
         case .rsa: throw KeyError(.unsupportedKeyType, "\(type) keys have no Multikey encoding (Multikey covers Ed25519, P-256 and P-384)")
         }
         // Lengths are fixed by the key types, so this cannot fail.
@@ -141,10 +141,10 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The SubjectPublicKeyInfo DER encoding.
     public var spkiDER: [UInt8] {
         switch material {
-        case .ed25519(let k): return ASN1Support.ed25519SPKI(Array(k.rawRepresentation))
-        case .p256(let k): return Array(k.derRepresentation)
-        case .p384(let k): return Array(k.derRepresentation)
-        case .rsa(let k): return Array(k.derRepresentation)
+        case .ed25519(let key): return ASN1Support.ed25519SPKI(Array(key.rawRepresentation))
+        case .p256(let key): return Array(key.derRepresentation)
+        case .p384(let key): return Array(key.derRepresentation)
+        case .rsa(let key): return Array(key.derRepresentation)
         }
     }
 

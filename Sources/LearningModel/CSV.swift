@@ -46,70 +46,70 @@ public enum CSVReader {
         var field: [UInt8] = []
         var line = 1
         var lineStart = 0
-        var i = 0
-        let n = input.count
+        var offset = 0
+        let count = input.count
         let quote = UInt8(ascii: "\"")
         let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
         func finishField() throws(CSVError) {
-            guard let s = String(validating: field, as: UTF8.self) else {
+            guard let text = String(validating: field, as: UTF8.self) else {
                 throw CSVError(code: .invalidUTF8, message: "the text is not UTF-8", line: line, column: 1)
             }
-            fields.append(s)
+            fields.append(text)
             field.removeAll(keepingCapacity: true)
         }
 
-        while i < n {
+        while offset < count {
             // Start of a field.
-            if input[i] == quote {
-                let openLine = line, openColumn = i - lineStart + 1
-                i += 1
+            if input[offset] == quote {
+                let openLine = line, openColumn = offset - lineStart + 1
+                offset += 1
                 var closed = false
-                while i < n {
-                    let c = input[i]
-                    if c == quote {
-                        if i + 1 < n && input[i + 1] == quote {
+                while offset < count {
+                    let byte = input[offset]
+                    if byte == quote {
+                        if offset + 1 < count && input[offset + 1] == quote {
                             field.append(quote)
-                            i += 2
+                            offset += 2
                             continue
                         }
-                        i += 1
+                        offset += 1
                         closed = true
                         break
                     }
-                    if c == lf { line += 1; lineStart = i + 1 }
-                    field.append(c)
-                    i += 1
+                    if byte == lf { line += 1; lineStart = offset + 1 }
+                    field.append(byte)
+                    offset += 1
                 }
                 if !closed {
                     throw CSVError(code: .unterminatedQuote, message: "a quoted field is not closed", line: openLine, column: openColumn)
                 }
-                if i < n && input[i] != separator && input[i] != cr && input[i] != lf {
-                    throw CSVError(code: .unexpectedQuote, message: "text after a closing quote", line: line, column: i - lineStart + 1)
+                if offset < count && input[offset] != separator && input[offset] != cr && input[offset] != lf {
+                    throw CSVError(code: .unexpectedQuote, message: "text after a closing quote", line: line, column: offset - lineStart + 1)
                 }
             } else {
-                while i < n && input[i] != separator && input[i] != cr && input[i] != lf {
-                    if input[i] == quote {
-                        throw CSVError(code: .unexpectedQuote, message: "a quote inside an unquoted field", line: line, column: i - lineStart + 1)
+                while offset < count && input[offset] != separator && input[offset] != cr && input[offset] != lf {
+                    if input[offset] == quote {
+                        throw CSVError(code: .unexpectedQuote, message: "a quote inside an unquoted field", line: line, column: offset - lineStart + 1)
                     }
-                    field.append(input[i])
-                    i += 1
+                    field.append(input[offset])
+                    offset += 1
                 }
             }
             try finishField()
-            if i >= n { break }
-            if input[i] == separator {
-                i += 1
-                if i == n { fields.append("") }
+            if offset >= count { break }
+            if input[offset] == separator {
+                offset += 1
+                if offset == count { fields.append("") }
                 continue
             }
             // Line end: CRLF, LF or a lone CR.
-            if input[i] == cr && i + 1 < n && input[i + 1] == lf { i += 1 }
-            i += 1
+            if input[offset] == cr && offset + 1 < count && input[offset + 1] == lf { offset += 1 }
+            offset += 1
             records.append(fields)
             fields.removeAll(keepingCapacity: true)
             line += 1
-            lineStart = i
+            lineStart = offset
         }
         if !fields.isEmpty { records.append(fields) }
         return records
@@ -128,8 +128,8 @@ public enum CSVReader {
             }
             return []
         }
-        for r in required where !header.contains(r) {
-            throw CSVError(code: .missingColumn, message: "the header has no \(r) column", line: 1, column: 1)
+        for column in required where !header.contains(column) {
+            throw CSVError(code: .missingColumn, message: "the header has no \(column) column", line: 1, column: 1)
         }
         var result: [(line: Int, row: [String: String])] = []
         result.reserveCapacity(all.count - 1)

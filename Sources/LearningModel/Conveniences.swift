@@ -5,9 +5,9 @@ extension Concept {
     public init(id: String, scheme: String, prefLabel: LanguageMap? = nil, notation: String? = nil) {
         self.init()
         self.id = id
-        var s = ConceptScheme()
-        s.id = scheme
-        inScheme = s
+        var conceptScheme = ConceptScheme()
+        conceptScheme.id = scheme
+        inScheme = conceptScheme
         self.prefLabel = prefLabel
         self.notation = notation
     }
@@ -66,19 +66,19 @@ extension LearningAchievementSpecification {
 
     /// An empty qualification (`type` `Qualification`).
     public static func qualification(title: LanguageMap) -> LearningAchievementSpecification {
-        var q = LearningAchievementSpecification()
-        q.type = "Qualification"
-        q.title = title
-        return q
+        var qualification = LearningAchievementSpecification()
+        qualification.type = "Qualification"
+        qualification.title = title
+        return qualification
     }
 }
 
 extension CredentialSchema {
     /// The EDC generic-full SHACL profile as credential schema.
     public static var genericFull: CredentialSchema {
-        var s = CredentialSchema()
-        s.id = EuropeanDigitalCredential.genericFullSchema
-        return s
+        var schema = CredentialSchema()
+        schema.id = EuropeanDigitalCredential.genericFullSchema
+        return schema
     }
 }
 

@@ -24,22 +24,22 @@ public enum ClaimNode: EDCCodable {
 
     public func encode(_ context: EncodingContext, at path: JSONPath) -> JSONValue {
         switch self {
-        case .achievement(let c): return c.encode(context, at: path)
-        case .activity(let c): return c.encode(context, at: path)
-        case .assessment(let c): return c.encode(context, at: path)
-        case .entitlement(let c): return c.encode(context, at: path)
-        case .generic(let c): return c.encode(context, at: path)
+        case .achievement(let claim): return claim.encode(context, at: path)
+        case .activity(let claim): return claim.encode(context, at: path)
+        case .assessment(let claim): return claim.encode(context, at: path)
+        case .entitlement(let claim): return claim.encode(context, at: path)
+        case .generic(let claim): return claim.encode(context, at: path)
         }
     }
 
     /// The claim's title.
     public var title: LanguageMap? {
         switch self {
-        case .achievement(let c): return c.title
-        case .activity(let c): return c.title
-        case .assessment(let c): return c.title
-        case .entitlement(let c): return c.title
-        case .generic(let c): return c.title
+        case .achievement(let claim): return claim.title
+        case .activity(let claim): return claim.title
+        case .assessment(let claim): return claim.title
+        case .entitlement(let claim): return claim.title
+        case .generic(let claim): return claim.title
         }
     }
 }
@@ -69,34 +69,34 @@ public struct Person: EDCNode {
 
     public init() {}
 
-    public mutating func read(_ r: inout NodeReader) {
-        givenName = r.languageMap("givenName")
-        familyName = r.languageMap("familyName")
-        fullName = r.languageMap("fullName")
-        birthName = r.languageMap("birthName")
-        dateOfBirth = r.string("dateOfBirth")
-        nationalID = r.one("nationalID")
-        identifier = r.many("identifier")
-        citizenshipCountry = r.many("citizenshipCountry")
-        gender = r.one("gender")
-        placeOfBirth = r.one("placeOfBirth")
-        contactPoint = r.many("contactPoint")
-        hasClaim = r.many("hasClaim")
+    public mutating func read(_ reader: inout NodeReader) {
+        givenName = reader.languageMap("givenName")
+        familyName = reader.languageMap("familyName")
+        fullName = reader.languageMap("fullName")
+        birthName = reader.languageMap("birthName")
+        dateOfBirth = reader.string("dateOfBirth")
+        nationalID = reader.one("nationalID")
+        identifier = reader.many("identifier")
+        citizenshipCountry = reader.many("citizenshipCountry")
+        gender = reader.one("gender")
+        placeOfBirth = reader.one("placeOfBirth")
+        contactPoint = reader.many("contactPoint")
+        hasClaim = reader.many("hasClaim")
     }
 
-    public func write(_ w: inout NodeWriter) {
-        w.languageMap("givenName", givenName)
-        w.languageMap("familyName", familyName)
-        w.languageMap("fullName", fullName)
-        w.languageMap("birthName", birthName)
-        w.string("dateOfBirth", dateOfBirth)
-        w.one("nationalID", nationalID)
-        w.many("identifier", identifier)
-        w.many("citizenshipCountry", citizenshipCountry)
-        w.one("gender", gender)
-        w.one("placeOfBirth", placeOfBirth)
-        w.many("contactPoint", contactPoint)
-        w.many("hasClaim", hasClaim)
+    public func write(_ writer: inout NodeWriter) {
+        writer.languageMap("givenName", givenName)
+        writer.languageMap("familyName", familyName)
+        writer.languageMap("fullName", fullName)
+        writer.languageMap("birthName", birthName)
+        writer.string("dateOfBirth", dateOfBirth)
+        writer.one("nationalID", nationalID)
+        writer.many("identifier", identifier)
+        writer.many("citizenshipCountry", citizenshipCountry)
+        writer.one("gender", gender)
+        writer.one("placeOfBirth", placeOfBirth)
+        writer.many("contactPoint", contactPoint)
+        writer.many("hasClaim", hasClaim)
     }
 }
 
@@ -181,34 +181,34 @@ public struct EuropeanDigitalCredential: EDCNode {
         return .object(writer.finish(extra: extra))
     }
 
-    public mutating func read(_ r: inout NodeReader) {
-        credentialProfiles = r.many("credentialProfiles")
-        displayParameter = r.one("displayParameter")
-        identifier = r.many("identifier")
-        credentialSchema = r.many("credentialSchema")
-        credentialSubject = r.one("credentialSubject")
-        issuer = r.one("issuer")
-        issuanceDate = r.string("issuanceDate")
-        issued = r.string("issued")
-        validFrom = r.string("validFrom")
-        validUntil = r.string("validUntil")
-        expirationDate = r.string("expirationDate")
-        evidence = r.many("evidence")
+    public mutating func read(_ reader: inout NodeReader) {
+        credentialProfiles = reader.many("credentialProfiles")
+        displayParameter = reader.one("displayParameter")
+        identifier = reader.many("identifier")
+        credentialSchema = reader.many("credentialSchema")
+        credentialSubject = reader.one("credentialSubject")
+        issuer = reader.one("issuer")
+        issuanceDate = reader.string("issuanceDate")
+        issued = reader.string("issued")
+        validFrom = reader.string("validFrom")
+        validUntil = reader.string("validUntil")
+        expirationDate = reader.string("expirationDate")
+        evidence = reader.many("evidence")
     }
 
-    public func write(_ w: inout NodeWriter) {
-        w.many("credentialProfiles", credentialProfiles)
-        w.one("displayParameter", displayParameter)
-        w.many("identifier", identifier)
-        w.many("credentialSchema", credentialSchema)
-        w.one("credentialSubject", credentialSubject)
-        w.one("issuer", issuer)
-        w.string("issuanceDate", issuanceDate)
-        w.string("issued", issued)
-        w.string("validFrom", validFrom)
-        w.string("validUntil", validUntil)
-        w.string("expirationDate", expirationDate)
-        w.many("evidence", evidence)
+    public func write(_ writer: inout NodeWriter) {
+        writer.many("credentialProfiles", credentialProfiles)
+        writer.one("displayParameter", displayParameter)
+        writer.many("identifier", identifier)
+        writer.many("credentialSchema", credentialSchema)
+        writer.one("credentialSubject", credentialSubject)
+        writer.one("issuer", issuer)
+        writer.string("issuanceDate", issuanceDate)
+        writer.string("issued", issued)
+        writer.string("validFrom", validFrom)
+        writer.string("validUntil", validUntil)
+        writer.string("expirationDate", expirationDate)
+        writer.many("evidence", evidence)
     }
 }
 
@@ -251,8 +251,8 @@ extension EuropeanDigitalCredential {
     public var learningOutcomes: [LearningOutcome] {
         var result: [LearningOutcome] = []
         for claim in credentialSubject?.hasClaim ?? [] {
-            if case .achievement(let a) = claim {
-                result += a.specifiedBy?.learningOutcome ?? []
+            if case .achievement(let achievement) = claim {
+                result += achievement.specifiedBy?.learningOutcome ?? []
             }
         }
         return result

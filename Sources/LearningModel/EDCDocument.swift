@@ -107,12 +107,12 @@ public struct EDCDocument: Sendable {
 
     /// The credential as the model, or an error when the JSON is not an EDC.
     public func credential() throws(EDCDocumentError) -> EuropeanDigitalCredential {
-        guard let c = EuropeanDigitalCredential.decode(credentialJSON) else {
+        guard let credential = EuropeanDigitalCredential.decode(credentialJSON) else {
             throw EDCDocumentError(
                 code: .notACredential, message: "type does not include EuropeanDigitalCredential", path: credentialPath.appending("type"), line: nil,
                 column: nil)
         }
-        return c
+        return credential
     }
 
     /// Whether every signature's protected header says `b64: false` (RFC 7797).
@@ -120,8 +120,8 @@ public struct EDCDocument: Sendable {
         var headers: [String] = []
         if let sigs = jws["signatures"]?.arrayValue {
             headers = sigs.compactMap { $0["protected"]?.stringValue }
-        } else if let p = jws["protected"]?.stringValue {
-            headers = [p]
+        } else if let header = jws["protected"]?.stringValue {
+            headers = [header]
         }
         guard !headers.isEmpty else { return false }
         return headers.allSatisfy { h in

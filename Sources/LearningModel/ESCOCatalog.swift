@@ -17,17 +17,17 @@ public struct ESCOSkill: Sendable, Hashable {
 
     /// The skill as an EDC `relatedESCOSkill` concept (scheme `http://data.europa.eu/esco/concept-scheme/skills`).
     public func concept(languages: [String]? = nil) -> Concept {
-        var c = Concept()
-        c.id = uri
+        var concept = Concept()
+        concept.id = uri
         var scheme = ConceptScheme()
         scheme.id = ESCOCatalog.skillsScheme
-        c.inScheme = scheme
+        concept.inScheme = scheme
         if let languages {
-            c.prefLabel = LanguageMap(preferredLabel.entries.filter { languages.contains($0.language) })
+            concept.prefLabel = LanguageMap(preferredLabel.entries.filter { languages.contains($0.language) })
         } else {
-            c.prefLabel = preferredLabel
+            concept.prefLabel = preferredLabel
         }
-        return c
+        return concept
     }
 }
 
@@ -90,8 +90,8 @@ public struct ESCOCatalog: Sendable {
                 skill.altLabels[language] = alt.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
                     .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
             }
-            if let t = field(record, skillTypeColumn) { skill.skillType = t }
-            if let r = field(record, reuseColumn) { skill.reuseLevel = r }
+            if let skillType = field(record, skillTypeColumn) { skill.skillType = skillType }
+            if let reuseLevel = field(record, reuseColumn) { skill.reuseLevel = reuseLevel }
             if let st = field(record, statusColumn) { skill.status = st }
             skills[uri] = skill
         }
@@ -110,9 +110,9 @@ public struct ESCOCatalog: Sendable {
 
 extension String {
     var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
+        var trimmed = Substring(self)
+        while let first = trimmed.first, first == " " || first == "\t" { trimmed = trimmed.dropFirst() }
+        while let last = trimmed.last, last == " " || last == "\t" { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 }

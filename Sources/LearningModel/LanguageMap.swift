@@ -16,7 +16,7 @@ public struct LanguageMap: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     /// A map from ordered entries; a later entry for the same language replaces the earlier one.
     public init(_ entries: [Entry]) {
         self.entries = []
-        for e in entries { self[e.language] = e.text }
+        for entry in entries { self[entry.language] = entry.text }
     }
 
     /// A map with a single text.
@@ -30,8 +30,8 @@ public struct LanguageMap: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     public subscript(language: String) -> String? {
         get { entries.first(where: { $0.language == language })?.text }
         set {
-            if let i = entries.firstIndex(where: { $0.language == language }) {
-                if let newValue { entries[i].text = newValue } else { entries.remove(at: i) }
+            if let position = entries.firstIndex(where: { $0.language == language }) {
+                if let newValue { entries[position].text = newValue } else { entries.remove(at: position) }
             } else if let newValue {
                 entries.append((language, newValue))
             }
@@ -45,7 +45,7 @@ public struct LanguageMap: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 
     /// The text in the first available of `preferred`, else the first entry.
     public func text(preferring preferred: [String] = ["en"]) -> String? {
-        for p in preferred { if let t = self[p] { return t } }
+        for language in preferred { if let text = self[language] { return text } }
         return entries.first?.text
     }
 
@@ -56,7 +56,7 @@ public struct LanguageMap: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     }
 
     public func hash(into hasher: inout Hasher) {
-        for e in entries { hasher.combine(e.language); hasher.combine(e.text) }
+        for entry in entries { hasher.combine(entry.language); hasher.combine(entry.text) }
     }
 
     /// The JSON-LD language map.
@@ -69,9 +69,9 @@ public struct LanguageMap: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
         guard let object = json.objectValue else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(object.count)
-        for m in object {
-            guard let s = m.value.stringValue else { return nil }
-            entries.append((m.key, s))
+        for member in object {
+            guard let text = member.value.stringValue else { return nil }
+            entries.append((member.key, text))
         }
         self.entries = entries
     }

@@ -87,9 +87,9 @@ public struct NodeReader {
 
     /// Takes an integer member written in plain integer form (so it re-encodes identically).
     public mutating func int(_ key: String) -> Int? {
-        take(key) { v in
-            guard let n = v.numberValue, let i = n.intValue, String(i) == n.lexeme else { return nil }
-            return i
+        take(key) { member in
+            guard let number = member.numberValue, let integer = number.intValue, String(integer) == number.lexeme else { return nil }
+            return integer
         }
     }
 
@@ -110,13 +110,13 @@ public struct NodeReader {
         if let array = value.arrayValue {
             result.reserveCapacity(array.count)
             for element in array {
-                guard let v = T.decode(element) else { return [] }
-                result.append(v)
+                guard let decoded = T.decode(element) else { return [] }
+                result.append(decoded)
             }
             arrayKeys.insert(key)
         } else {
-            guard let v = T.decode(value) else { return [] }
-            result = [v]
+            guard let decoded = T.decode(value) else { return [] }
+            result = [decoded]
         }
         remaining.removeValue(forKey: key)
         return result
@@ -192,8 +192,8 @@ public struct NodeWriter {
         let asArray = values.count != 1 || arrayKeys.contains(key)
         if values.isEmpty && !arrayKeys.contains(key) { return }
         if asArray {
-            let p = path.appending(key)
-            members.append((key, .array(values.enumerated().map { $1.encode(context, at: p.appending($0)) })))
+            let arrayPath = path.appending(key)
+            members.append((key, .array(values.enumerated().map { $1.encode(context, at: arrayPath.appending($0)) })))
         } else {
             members.append((key, values[0].encode(context, at: path.appending(key))))
         }
@@ -207,7 +207,7 @@ public struct NodeWriter {
     /// The object; an `extra` member with a modelled member's name replaces it.
     func finish(extra: JSONObject) -> JSONObject {
         var object = JSONObject(members)
-        for m in extra { object[m.key] = m.value }
+        for member in extra { object[member.key] = member.value }
         return object
     }
 }
@@ -230,9 +230,9 @@ public final class EncodingContext: Sendable {
         return "urn:epass:" + lowerFirst(className) + ":" + uuid
     }
 
-    private func lowerFirst(_ s: String) -> String {
-        guard let first = s.first else { return "node" }
-        return first.lowercased() + s.dropFirst()
+    private func lowerFirst(_ name: String) -> String {
+        guard let first = name.first else { return "node" }
+        return first.lowercased() + name.dropFirst()
     }
 }
 
@@ -265,13 +265,13 @@ public enum UUIDv5 {
     /// Lowercase hyphenated form of 16 bytes.
     public static func format(_ bytes: [UInt8]) -> String {
         let hex = Array("0123456789abcdef")
-        var s = ""
-        s.reserveCapacity(36)
-        for (i, b) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { s.append("-") }
-            s.append(hex[Int(b >> 4)])
-            s.append(hex[Int(b & 0x0f)])
+        var text = ""
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append("-") }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0f)])
         }
-        return s
+        return text
     }
 }

@@ -15,7 +15,7 @@ public enum Base58BTC {
 
     private static let reverse: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
+        for (position, character) in alphabet.enumerated() { table[Int(character)] = Int8(position) }
         return table
     }()
 
@@ -30,22 +30,22 @@ public enum Base58BTC {
         var length = 0
         for byte in input[zeros...] {
             var carry = Int(byte)
-            var i = 0
-            var k = size - 1
-            while (carry != 0 || i < length) && k >= 0 {
-                carry += 256 * Int(digits[k])
-                digits[k] = UInt8(carry % 58)
+            var position = 0
+            var digitIndex = size - 1
+            while (carry != 0 || position < length) && digitIndex >= 0 {
+                carry += 256 * Int(digits[digitIndex])
+                digits[digitIndex] = UInt8(carry % 58)
                 carry /= 58
-                i += 1
-                k -= 1
+                position += 1
+                digitIndex -= 1
             }
-            length = i
+            length = position
         }
         var start = size - length
         while start < size && digits[start] == 0 { start += 1 }
         var out = [UInt8](repeating: alphabet[0], count: zeros)
         out.reserveCapacity(zeros + size - start)
-        for d in digits[start...] { out.append(alphabet[Int(d)]) }
+        for digit in digits[start...] { out.append(alphabet[Int(digit)]) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -71,16 +71,16 @@ public enum Base58BTC {
                 throw MultiformatsError(.invalidCharacter, "character not in the base58btc alphabet", offset: index)
             }
             var carry = Int(value)
-            var i = 0
-            var k = size - 1
-            while (carry != 0 || i < length) && k >= 0 {
-                carry += 58 * Int(bytes[k])
-                bytes[k] = UInt8(carry & 0xff)
+            var position = 0
+            var byteIndex = size - 1
+            while (carry != 0 || position < length) && byteIndex >= 0 {
+                carry += 58 * Int(bytes[byteIndex])
+                bytes[byteIndex] = UInt8(carry & 0xff)
                 carry >>= 8
-                i += 1
-                k -= 1
+                position += 1
+                byteIndex -= 1
             }
-            length = i
+            length = position
         }
         var start = size - length
         while start < size && bytes[start] == 0 { start += 1 }

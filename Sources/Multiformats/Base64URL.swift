@@ -9,7 +9,7 @@ public enum Base64URL {
 
     private static let reverse: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
+        for (position, character) in alphabet.enumerated() { table[Int(character)] = Int8(position) }
         return table
     }()
 
@@ -18,25 +18,25 @@ public enum Base64URL {
         let input = Array(bytes)
         var out = [UInt8]()
         out.reserveCapacity((input.count * 4 + 2) / 3)
-        var i = 0
-        while i + 3 <= input.count {
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
+        var position = 0
+        while position + 3 <= input.count {
+            let group = UInt32(input[position]) << 16 | UInt32(input[position + 1]) << 8 | UInt32(input[position + 2])
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
+            out.append(alphabet[Int(group >> 6 & 63)])
+            out.append(alphabet[Int(group & 63)])
+            position += 3
         }
-        switch input.count - i {
+        switch input.count - position {
         case 1:
-            let n = UInt32(input[i]) << 16
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
+            let group = UInt32(input[position]) << 16
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
         case 2:
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
+            let group = UInt32(input[position]) << 16 | UInt32(input[position + 1]) << 8
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
+            out.append(alphabet[Int(group >> 6 & 63)])
         default:
             break
         }
@@ -54,15 +54,15 @@ public enum Base64URL {
         out.reserveCapacity(input.count * 3 / 4)
         var acc: UInt32 = 0
         var bits = 0
-        for (index, c) in input.enumerated() {
-            let v = reverse[Int(c)]
-            guard v >= 0 else {
-                if c == UInt8(ascii: "=") {
+        for (index, character) in input.enumerated() {
+            let sextet = reverse[Int(character)]
+            guard sextet >= 0 else {
+                if character == UInt8(ascii: "=") {
                     throw MultiformatsError(.nonCanonicalEncoding, "base64url must not be padded with '='", offset: index)
                 }
                 throw MultiformatsError(.invalidCharacter, "character not in the base64url alphabet", offset: index)
             }
-            acc = acc << 6 | UInt32(v)
+            acc = acc << 6 | UInt32(sextet)
             bits += 6
             if bits >= 8 {
                 bits -= 8

@@ -15,10 +15,10 @@ public enum LearningAchievementSDJWT {
     /// The `vct` for a credential issuer identifier.
     public static func vct(issuer: String) -> String { trimmed(issuer) + vctPath }
 
-    static func trimmed(_ s: String) -> String {
-        var s = s
-        while s.hasSuffix("/") { s.removeLast() }
-        return s
+    static func trimmed(_ identifier: String) -> String {
+        var trimmed = identifier
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
     }
 
     /// The claims of one learner's credential, texts in the template's first language.
@@ -32,31 +32,31 @@ public enum LearningAchievementSDJWT {
         func value(_ column: String) -> String? { row.values[column].flatMap { $0.isEmpty ? nil : $0 } }
 
         var person: [SDMember] = []
-        if let v = value("givenName") { person.append(SDMember("given_name", .string(v))) }
-        if let v = value("familyName") { person.append(SDMember("family_name", .string(v))) }
-        if let v = value("dateOfBirth") { person.append(SDMember("birthdate", .string(v))) }
-        if let v = value("email") { person.append(SDMember("email", .string(v))) }
+        if let claim = value("givenName") { person.append(SDMember("given_name", .string(claim))) }
+        if let claim = value("familyName") { person.append(SDMember("family_name", .string(claim))) }
+        if let claim = value("dateOfBirth") { person.append(SDMember("birthdate", .string(claim))) }
+        if let claim = value("email") { person.append(SDMember("email", .string(claim))) }
 
         var achievement: [SDMember] = []
-        if let v = text(template.title) { achievement.append(SDMember("title", .string(v))) }
-        if let v = text(template.description) { achievement.append(SDMember("description", .string(v))) }
-        if let v = template.eqfLevel { achievement.append(SDMember("eqf_level", .value(.number(JSONNumber(v))))) }
-        if let v = template.ectsCredits { achievement.append(SDMember("ects_credits", .string(v))) }
-        if let v = template.volumeOfLearning { achievement.append(SDMember("volume_of_learning", .string(v))) }
-        if let v = text(template.grade) { achievement.append(SDMember("grade", .string(v))) }
-        if let v = text(template.assessmentTitle) { achievement.append(SDMember("assessment", .string(v))) }
-        if let v = text(template.note) { achievement.append(SDMember("note", .string(v))) }
-        if let v = value("date") { achievement.append(SDMember("awarded_on", .string(v))) }
+        if let claim = text(template.title) { achievement.append(SDMember("title", .string(claim))) }
+        if let claim = text(template.description) { achievement.append(SDMember("description", .string(claim))) }
+        if let claim = template.eqfLevel { achievement.append(SDMember("eqf_level", .value(.number(JSONNumber(claim))))) }
+        if let claim = template.ectsCredits { achievement.append(SDMember("ects_credits", .string(claim))) }
+        if let claim = template.volumeOfLearning { achievement.append(SDMember("volume_of_learning", .string(claim))) }
+        if let claim = text(template.grade) { achievement.append(SDMember("grade", .string(claim))) }
+        if let claim = text(template.assessmentTitle) { achievement.append(SDMember("assessment", .string(claim))) }
+        if let claim = text(template.note) { achievement.append(SDMember("note", .string(claim))) }
+        if let claim = value("date") { achievement.append(SDMember("awarded_on", .string(claim))) }
         var body: [SDMember] = []
-        if let v = text(template.awardingBody.legalName) { body.append(SDMember("name", .string(v))) }
+        if let claim = text(template.awardingBody.legalName) { body.append(SDMember("name", .string(claim))) }
         body.append(SDMember("country", .string(template.awardingBody.country)))
-        if let v = template.awardingBody.homepage { body.append(SDMember("homepage", .string(v))) }
+        if let claim = template.awardingBody.homepage { body.append(SDMember("homepage", .string(claim))) }
         achievement.append(SDMember("awarding_body", .object(body)))
         // The array is always there (its length is not hidden by decoys); each outcome is its own disclosure, and
         // inside it the title and the ESCO skill are disclosed one by one.
         let outcomes: [SDElement] = template.learningOutcomes.map { outcome in
             var members: [SDMember] = []
-            if let v = text(outcome.title) { members.append(SDMember("title", .string(v))) }
+            if let claim = text(outcome.title) { members.append(SDMember("title", .string(claim))) }
             var skill: [SDMember] = [SDMember("uri", .string(outcome.escoSkill), disclosable: false)]
             if let label = text(outcome.skillLabel) { skill.append(SDMember("label", .string(label), disclosable: false)) }
             members.append(SDMember("esco_skill", .object(skill)))
@@ -92,13 +92,13 @@ public enum LearningAchievementSDJWT {
     /// The claims as plain JSON (what `jwt_vc_json` carries in `credentialSubject`: no selective disclosure).
     public static func plain(_ members: [SDMember]) -> JSONObject {
         var out = JSONObject()
-        for m in members { out[m.name] = plain(m.value) }
+        for member in members { out[member.name] = plain(member.value) }
         return out
     }
 
     static func plain(_ value: SDClaimValue) -> JSONValue {
         switch value {
-        case .value(let v): return v
+        case .value(let value): return value
         case .object(let members): return .object(plain(members))
         case .array(let elements): return .array(elements.map { plain($0.value) })
         }

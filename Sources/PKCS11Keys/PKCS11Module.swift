@@ -101,20 +101,20 @@ public final class PKCS11Module: Sendable {
 
     /// The tokens present in the module's slots.
     public func tokens() throws(PKCS11Error) -> [TokenInfo] {
-        let f = functions.pointee
+        let functions = functions.pointee
         var count: CK_ULONG = 0
-        var rv = f.C_GetSlotList(CK_BBOOL(CK_TRUE), nil, &count)
+        var rv = functions.C_GetSlotList(CK_BBOOL(CK_TRUE), nil, &count)
         guard rv == CKR_OK else { throw PKCS11Error("C_GetSlotList", returned: rv, location: path) }
         var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
-        rv = slots.withUnsafeMutableBufferPointer { f.C_GetSlotList(CK_BBOOL(CK_TRUE), $0.baseAddress, &count) }
+        rv = slots.withUnsafeMutableBufferPointer { functions.C_GetSlotList(CK_BBOOL(CK_TRUE), $0.baseAddress, &count) }
         guard rv == CKR_OK else { throw PKCS11Error("C_GetSlotList", returned: rv, location: path) }
         var tokens: [TokenInfo] = []
         for slot in slots.prefix(Int(count)) {
             var info = CK_TOKEN_INFO()
-            let r = f.C_GetTokenInfo(slot, &info)
+            let result = functions.C_GetTokenInfo(slot, &info)
             // A token pulled out between the two calls is simply not listed.
-            if r == CKR_TOKEN_NOT_PRESENT || r == CKR_TOKEN_NOT_RECOGNIZED { continue }
-            guard r == CKR_OK else { throw PKCS11Error("C_GetTokenInfo", returned: r, location: path) }
+            if result == CKR_TOKEN_NOT_PRESENT || result == CKR_TOKEN_NOT_RECOGNIZED { continue }
+            guard result == CKR_OK else { throw PKCS11Error("C_GetTokenInfo", returned: result, location: path) }
             tokens.append(
                 TokenInfo(
                     slot: UInt(slot), label: Self.blankPadded(info.label), manufacturer: Self.blankPadded(info.manufacturerID),
@@ -152,11 +152,11 @@ public final class PKCS11Module: Sendable {
     /// Whether the token in `slot` offers `mechanism` for signing: listed by `C_GetMechanismList` (which honours a
     /// token's mechanism policy, where `C_GetMechanismInfo` alone may not) with `CKF_SIGN`.
     func supportsSigning(_ mechanism: CK_MECHANISM_TYPE, slot: UInt) -> Bool {
-        let f = functions.pointee
+        let functions = functions.pointee
         var count: CK_ULONG = 0
-        guard f.C_GetMechanismList!(CK_SLOT_ID(slot), nil, &count) == CKR_OK else { return false }
+        guard functions.C_GetMechanismList!(CK_SLOT_ID(slot), nil, &count) == CKR_OK else { return false }
         var list = [CK_MECHANISM_TYPE](repeating: 0, count: Int(count))
-        let rv = list.withUnsafeMutableBufferPointer { f.C_GetMechanismList!(CK_SLOT_ID(slot), $0.baseAddress, &count) }
+        let rv = list.withUnsafeMutableBufferPointer { functions.C_GetMechanismList!(CK_SLOT_ID(slot), $0.baseAddress, &count) }
         guard rv == CKR_OK, list.prefix(Int(count)).contains(mechanism) else { return false }
         var info = CK_MECHANISM_INFO()
         guard functions.pointee.C_GetMechanismInfo(CK_SLOT_ID(slot), mechanism, &info) == CKR_OK else { return false }

@@ -73,8 +73,8 @@ public struct PKCS11SigningKey: SigningKey {
             let size = algorithm == .es256 ? 64 : 96
             if output.count == size { return output }
             // Some tokens answer CKM_ECDSA in DER although the standard says r‖s; accept that form too.
-            if algorithm == .es256, let s = try? P256.Signing.ECDSASignature(derRepresentation: output) { return Array(s.rawRepresentation) }
-            if algorithm == .es384, let s = try? P384.Signing.ECDSASignature(derRepresentation: output) { return Array(s.rawRepresentation) }
+            if algorithm == .es256, let signature = try? P256.Signing.ECDSASignature(derRepresentation: output) { return Array(signature.rawRepresentation) }
+            if algorithm == .es384, let signature = try? P384.Signing.ECDSASignature(derRepresentation: output) { return Array(signature.rawRepresentation) }
             throw PKCS11Error(.tokenError, "the token's \(algorithm) signature is \(output.count) bytes, neither r‖s (\(size)) nor DER", location: token.name)
         case .eddsa, .rs256, .ps256:
             return output
@@ -147,16 +147,16 @@ public struct PKCS11SigningKey: SigningKey {
         switch UInt(keyType) {
         case UInt(CKK_RSA):
             let source = publicObject ?? handle
-            guard let n = try token.attribute(UInt(CKA_MODULUS), of: source, session: session),
-                let e = try token.attribute(UInt(CKA_PUBLIC_EXPONENT), of: source, session: session)
+            guard let modulus = try token.attribute(UInt(CKA_MODULUS), of: source, session: session),
+                let exponent = try token.attribute(UInt(CKA_PUBLIC_EXPONENT), of: source, session: session)
             else {
                 throw PKCS11Error(.objectNotFound, "the RSA key's modulus and public exponent cannot be read", location: token.name)
             }
-            let bits = Self.bitLength(n)
+            let bits = Self.bitLength(modulus)
             guard [2048, 3072, 4096].contains(bits) else {
                 throw PKCS11Error(.unsupportedKeyType, "the key is RSA-\(bits); skillcred signs with RSA-2048, 3072 or 4096", location: token.name)
             }
-            do { key = try PublicKey(.rsa(_RSA.Signing.PublicKey(n: n, e: e))) } catch {
+            do { key = try PublicKey(.rsa(_RSA.Signing.PublicKey(n: modulus, e: exponent))) } catch {
                 throw PKCS11Error(.unsupportedKeyType, "the RSA public key is not usable: \(error)", location: token.name)
             }
         case UInt(CKK_EC), UInt(CKK_EC_EDWARDS):

@@ -35,8 +35,8 @@ extension PKCS11Token {
                     var subject: String?
                     var extractable: Bool?
                     if UInt(objectClass) == UInt(CKO_CERTIFICATE) {
-                        if let der = try attribute(UInt(CKA_VALUE), of: handle, session: session), let c = try? Certificate(derEncoded: der) {
-                            subject = String(describing: c.subject)
+                        if let der = try attribute(UInt(CKA_VALUE), of: handle, session: session), let certificate = try? Certificate(derEncoded: der) {
+                            subject = String(describing: certificate.subject)
                         }
                     } else {
                         keyType = try describeKeyType(handle, session: session)
@@ -63,8 +63,8 @@ extension PKCS11Token {
         guard let type = try ulongAttribute(UInt(CKA_KEY_TYPE), of: handle, session: session) else { return nil }
         switch type {
         case UInt(CKK_RSA):
-            guard let n = try attribute(UInt(CKA_MODULUS), of: handle, session: session) else { return "rsa" }
-            return "rsa\(PKCS11SigningKey.bitLength(n))"
+            guard let modulus = try attribute(UInt(CKA_MODULUS), of: handle, session: session) else { return "rsa" }
+            return "rsa\(PKCS11SigningKey.bitLength(modulus))"
         case UInt(CKK_EC), UInt(CKK_EC_EDWARDS):
             guard let params = try attribute(UInt(CKA_EC_PARAMS), of: handle, session: session) else { return "ec" }
             switch ECCurve(params: params) {
@@ -114,10 +114,10 @@ extension PKCS11Token {
         }
         try withSession { (session) throws(PKCS11Error) -> Void in
             var publicHandle: CK_OBJECT_HANDLE = 0, privateHandle: CK_OBJECT_HANDLE = 0
-            var m = CK_MECHANISM(mechanism: mechanism, pParameter: nil, ulParameterLen: 0)
+            var mechanismValue = CK_MECHANISM(mechanism: mechanism, pParameter: nil, ulParameterLen: 0)
             let rv = Self.withTemplate(publicTemplate) { pub, pubCount in
                 Self.withTemplate(privateTemplate) { priv, privCount in
-                    module.functions.pointee.C_GenerateKeyPair!(session, &m, pub, pubCount, priv, privCount, &publicHandle, &privateHandle)
+                    module.functions.pointee.C_GenerateKeyPair!(session, &mechanismValue, pub, pubCount, priv, privCount, &publicHandle, &privateHandle)
                 }
             }
             guard rv == CKR_OK else { throw PKCS11Error("C_GenerateKeyPair", returned: rv, location: name) }

@@ -44,9 +44,9 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
         let body = text.dropFirst("pkcs11:".count)
         let pathPart: Substring
         let queryPart: Substring?
-        if let q = body.firstIndex(of: "?") {
-            pathPart = body[..<q]
-            queryPart = body[body.index(after: q)...]
+        if let question = body.firstIndex(of: "?") {
+            pathPart = body[..<question]
+            queryPart = body[body.index(after: question)...]
         } else {
             pathPart = body
             queryPart = nil
@@ -65,16 +65,16 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
             case "object": object = try Self.text(value, name)
             case "id": id = try Self.decode(value, name)
             case "type":
-                let t = try Self.text(value, name)
-                guard ["private", "public", "cert", "secret-key", "data"].contains(t) else {
-                    throw PKCS11Error(.invalidURI, "the PKCS#11 URI's type=\(t) is not private, public, cert, secret-key or data")
+                let objectType = try Self.text(value, name)
+                guard ["private", "public", "cert", "secret-key", "data"].contains(objectType) else {
+                    throw PKCS11Error(.invalidURI, "the PKCS#11 URI's type=\(objectType) is not private, public, cert, secret-key or data")
                 }
-                type = t
+                type = objectType
             case "slot-id":
-                guard let n = UInt(try Self.text(value, name)) else {
+                guard let slot = UInt(try Self.text(value, name)) else {
                     throw PKCS11Error(.invalidURI, "the PKCS#11 URI's slot-id is not a number")
                 }
-                slotID = n
+                slotID = slot
             case "library-manufacturer", "library-description", "library-version", "slot-description", "slot-manufacturer":
                 // Module and slot descriptions: accepted (the module is chosen by path), not matched.
                 continue
@@ -149,25 +149,25 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
     private static func decode(_ value: Substring, _ name: String) throws(PKCS11Error) -> [UInt8] {
         var out: [UInt8] = []
         var bytes = Array(value.utf8)[...]
-        while let b = bytes.popFirst() {
-            if b == UInt8(ascii: "%") {
+        while let byte = bytes.popFirst() {
+            if byte == UInt8(ascii: "%") {
                 guard bytes.count >= 2, let hi = hexValue(bytes[bytes.startIndex]), let lo = hexValue(bytes[bytes.startIndex + 1]) else {
                     throw PKCS11Error(.invalidURI, "the PKCS#11 URI's \(name) has a bad percent escape")
                 }
                 out.append(hi << 4 | lo)
                 bytes = bytes.dropFirst(2)
             } else {
-                out.append(b)
+                out.append(byte)
             }
         }
         return out
     }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
         default: return nil
         }
     }
@@ -175,12 +175,12 @@ public struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
     /// Percent-encodes all but RFC 7512's `pk11-pchar` unreserved characters.
     private static func encode(_ bytes: [UInt8]) -> String {
         var out = ""
-        for b in bytes {
-            let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "-._~:[]@!$'()*+,=".contains(c) {
-                out.append(c)
+        for byte in bytes {
+            let character = Character(Unicode.Scalar(byte))
+            if byte < 0x80, character.isLetter || character.isNumber || "-._~:[]@!$'()*+,=".contains(character) {
+                out.append(character)
             } else {
-                out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }
         }
         return out

@@ -40,7 +40,7 @@ public struct QRCode: Sendable, Hashable {
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
         var modules = [Bool](repeating: false, count: width * width)
-        for i in 0..<(width * width) { modules[i] = code.pointee.data[i] & 1 == 1 }
+        for index in 0..<(width * width) { modules[index] = code.pointee.data[index] & 1 == 1 }
         self.size = width
         self.modules = modules
     }
@@ -52,8 +52,8 @@ public struct QRCode: Sendable, Hashable {
     public func svg(scale: Int = 8) -> String {
         let quiet = 4, side = size + 2 * quiet
         var path = ""
-        for y in 0..<size {
-            for x in 0..<size where isDark(x: x, y: y) { path += "M\(x + quiet) \(y + quiet)h1v1h-1z" }
+        for row in 0..<size {
+            for column in 0..<size where isDark(x: column, y: row) { path += "M\(column + quiet) \(row + quiet)h1v1h-1z" }
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * scale)" height="\(side * scale)" shape-rendering="crispEdges">\
@@ -68,10 +68,10 @@ public struct QRCode: Sendable, Hashable {
         raw.reserveCapacity((pixels + 1) * pixels)
         for py in 0..<pixels {
             raw.append(0)  // filter: none
-            let y = py / scale - quiet
+            let row = py / scale - quiet
             for px in 0..<pixels {
-                let x = px / scale - quiet
-                let dark = x >= 0 && y >= 0 && x < size && y < size && isDark(x: x, y: y)
+                let column = px / scale - quiet
+                let dark = column >= 0 && row >= 0 && column < size && row < size && isDark(x: column, y: row)
                 raw.append(dark ? 0 : 255)
             }
         }
@@ -85,7 +85,7 @@ public struct QRCode: Sendable, Hashable {
         return out
     }
 
-    static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+    static func bigEndian(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)] }
 
     static func chunk(_ type: String, _ data: [UInt8], into out: inout [UInt8]) {
         let typeBytes = Array(type.utf8)

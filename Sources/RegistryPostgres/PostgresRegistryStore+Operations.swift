@@ -17,14 +17,14 @@ extension PostgresRegistryStore {
         let docs = documents.map { (id: $0.credentialID, doc: Data($0.document)) }
         try await transaction("store issued credentials") { conn, log in
             let now = Date()
-            for d in docs {
+            for document in docs {
                 let updated = try await conn.query(
-                    "UPDATE credential SET document = \(d.doc), state = 'issued' WHERE id = \(d.id) RETURNING id", logger: log
+                    "UPDATE credential SET document = \(document.doc), state = 'issued' WHERE id = \(document.id) RETURNING id", logger: log
                 ).collect()
-                guard updated.count == 1 else { throw RegistryError(.notFound, "no reserved credential \(d.id)") }
+                guard updated.count == 1 else { throw RegistryError(.notFound, "no reserved credential \(document.id)") }
                 try await conn.query(
                     """
-                    INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (\(now), \(d.id), 'issue', NULL, \(actor))
+                    INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (\(now), \(document.id), 'issue', NULL, \(actor))
                     """, logger: log)
             }
         }

@@ -12,8 +12,8 @@ extension PostgresRegistryStore {
         policy: StatusAllocationPolicy
     ) async throws -> [CredentialRecord] {
         var found: [CredentialRecord?] = []
-        for r in requests {
-            found.append(try await fetchCredential(conn, log, batch: r.batch, rowKey: r.rowKey, format: r.format))
+        for request in requests {
+            found.append(try await fetchCredential(conn, log, batch: request.batch, rowKey: request.rowKey, format: request.format))
         }
         var plan = ReservationPlan(requests, existing: found, policy: policy)
         let now = Date()
@@ -35,11 +35,11 @@ extension PostgresRegistryStore {
                 INSERT INTO credential (id, issuer, batch, row_key, format, state, document, created_at)
                 VALUES (\(record.id), \(record.issuer), \(record.batch), \(record.rowKey), \(record.format), 'reserved', NULL, \(now))
                 """, logger: log)
-            for s in record.statuses {
+            for status in record.statuses {
                 try await conn.query(
                     """
                     INSERT INTO credential_status (credential_id, purpose, list_url, list_index)
-                    VALUES (\(record.id), \(s.purpose), \(s.listURL), \(s.index))
+                    VALUES (\(record.id), \(status.purpose), \(status.listURL), \(status.index))
                     """, logger: log)
             }
         }

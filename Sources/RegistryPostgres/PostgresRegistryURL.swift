@@ -51,13 +51,13 @@ public struct PostgresRegistryURL: Sendable, Hashable {
 
     /// The URL with its password hidden, for messages.
     public static func redacted(_ text: String) -> String {
-        guard var c = URLComponents(string: text), c.password != nil else { return text }
-        c.password = "***"
-        return c.string ?? text
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "***"
+        return components.string ?? text
     }
 
-    static func isPlainIdentifier(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, !(48...57).contains(first.value), s.utf8.count <= 63 else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !(48...57).contains(first.value), name.utf8.count <= 63 else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 }

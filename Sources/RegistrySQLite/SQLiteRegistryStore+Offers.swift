@@ -91,7 +91,7 @@ extension SQLiteRegistryStore {
 
     private static func fetchOffer(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> CredentialOfferRecord? {
         guard
-            let r = try Row.fetchOne(
+            let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT id, issuer, batch, row_key, credential_id, configurations, template, recipient, pre_authorized_code, tx_code_hash,
@@ -99,10 +99,10 @@ extension SQLiteRegistryStore {
                     """, arguments: arguments)
         else { return nil }
         return CredentialOfferRecord(
-            id: r["id"], issuer: r["issuer"], batch: r["batch"], rowKey: r["row_key"], credentialID: r["credential_id"],
-            configurations: CredentialOfferRecord.configurations(stored: r["configurations"]),
-            template: Array(r["template"] as Data), recipient: Array(r["recipient"] as Data),
-            preAuthorizedCode: r["pre_authorized_code"], txCodeHash: r["tx_code_hash"], txCodeLength: r["tx_code_length"],
-            expiresAt: r["expires_at"], redeemedAt: r["redeemed_at"], failedAttempts: r["failed_attempts"], createdAt: r["created_at"])
+            id: row["id"], issuer: row["issuer"], batch: row["batch"], rowKey: row["row_key"], credentialID: row["credential_id"],
+            configurations: CredentialOfferRecord.configurations(stored: row["configurations"]),
+            template: Array(row["template"] as Data), recipient: Array(row["recipient"] as Data),
+            preAuthorizedCode: row["pre_authorized_code"], txCodeHash: row["tx_code_hash"], txCodeLength: row["tx_code_length"],
+            expiresAt: row["expires_at"], redeemedAt: row["redeemed_at"], failedAttempts: row["failed_attempts"], createdAt: row["created_at"])
     }
 }

@@ -64,8 +64,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1: credentials, status lists, audit log") { db in
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: credentials, status lists, audit log") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE status_list (
@@ -112,7 +112,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         // Before this migration the service kept tokens in an `api_tokens` table it created itself, with exactly
         // these columns (times as Unix seconds); IF NOT EXISTS adopts that table so its tokens keep working.
-        m.registerMigration(apiTokensMigration) { db in
+        migrator.registerMigration(apiTokensMigration) { db in
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS api_tokens (
@@ -125,7 +125,7 @@ public final class SQLiteRegistryStore: RegistryStore {
                     CREATE INDEX IF NOT EXISTS api_tokens_hash ON api_tokens(hash);
                     """)
         }
-        m.registerMigration(offersMigration) { db in
+        migrator.registerMigration(offersMigration) { db in
             try db.execute(
                 sql: """
                     CREATE TABLE openid4vci_offer (
@@ -158,7 +158,7 @@ public final class SQLiteRegistryStore: RegistryStore {
                     CREATE INDEX openid4vci_nonce_expiry ON openid4vci_nonce(expires_at);
                     """)
         }
-        return m
+        return migrator
     }
 
     /// The identifier of the migration that adds API tokens (the PostgreSQL engine records the same one).
@@ -176,11 +176,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         let docs = documents.map { (id: $0.credentialID, doc: Data($0.document)) }
         try await write { db in
             let now = Date()
-            for d in docs {
-                try db.cachedStatement(sql: "UPDATE credential SET document = ?, state = 'issued' WHERE id = ?").execute(arguments: [d.doc, d.id])
-                guard db.changesCount == 1 else { throw RegistryError(.notFound, "no reserved credential \(d.id)") }
+            for document in docs {
+                try db.cachedStatement(sql: "UPDATE credential SET document = ?, state = 'issued' WHERE id = ?").execute(arguments: [document.doc, document.id])
+                guard db.changesCount == 1 else { throw RegistryError(.notFound, "no reserved credential \(document.id)") }
                 try db.cachedStatement(sql: "INSERT INTO audit_log (at, credential_id, action, reason, actor) VALUES (?, ?, 'issue', NULL, ?)")
-                    .execute(arguments: [now, d.id, actor])
+                    .execute(arguments: [now, document.id, actor])
             }
         }
     }
@@ -356,9 +356,9 @@ public final class SQLiteRegistryStore: RegistryStore {
                     VALUES (?, ?, ?, ?, ?, 'reserved', NULL, ?)
                     """
             ).execute(arguments: [record.id, record.issuer, record.batch, record.rowKey, record.format, now])
-            for s in record.statuses {
+            for status in record.statuses {
                 try db.cachedStatement(sql: "INSERT INTO credential_status (credential_id, purpose, list_url, list_index) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [record.id, s.purpose, s.listURL, s.index])
+                    .execute(arguments: [record.id, status.purpose, status.listURL, status.index])
             }
         }
         return plan.records(now: now)

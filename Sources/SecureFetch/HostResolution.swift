@@ -59,13 +59,13 @@ enum HostResolution {
                 switch Int32(sa.pointee.sa_family) {
                 case AF_INET:
                     address = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                        var a = sin.pointee.sin_addr
-                        return IPAddress(bytes: withUnsafeBytes(of: &a) { Array($0) })
+                        var raw = sin.pointee.sin_addr
+                        return IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) })
                     }
                 case AF_INET6:
                     address = sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
-                        var a = sin6.pointee.sin6_addr
-                        return IPAddress(bytes: withUnsafeBytes(of: &a) { Array($0) })
+                        var raw = sin6.pointee.sin6_addr
+                        return IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) })
                     }
                 default:
                     address = nil
@@ -108,9 +108,9 @@ final class OnceContinuation<Value: Sendable>: Sendable {
         let continuation: CheckedContinuation<Value, any Error>? = state.withLock { s in
             guard !s.done else { return nil }
             s.done = true
-            if let c = s.continuation {
+            if let waiting = s.continuation {
                 s.continuation = nil
-                return c
+                return waiting
             }
             s.early = result
             return nil

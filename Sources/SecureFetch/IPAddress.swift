@@ -115,8 +115,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return policy.allowLoopbackAndPrivate && restriction.isLocalNetwork
     }
 
-    private static func classify4(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> AddressRestriction? {
-        switch (a, b, c) {
+    private static func classify4(_ first: UInt8, _ second: UInt8, _ third: UInt8, _ fourth: UInt8) -> AddressRestriction? {
+        switch (first, second, third) {
         case (0, _, _): return .unspecified
         case (127, _, _): return .loopback
         case (10, _, _): return .privateNetwork
@@ -127,46 +127,46 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         case (192, 0, 2), (198, 51, 100), (203, 0, 113): return .documentation
         case (192, 0, 0), (192, 88, 99), (198, 18...19, _): return .reserved
         case (224...239, _, _): return .multicast
-        case (255, 255, 255) where d == 255: return .broadcast
+        case (255, 255, 255) where fourth == 255: return .broadcast
         case (240...255, _, _): return .reserved
         default: return nil
         }
     }
 
-    private static func classify6(_ b: [UInt8]) -> AddressRestriction? {
-        let firstTen = b[0..<10].allSatisfy { $0 == 0 }
-        if firstTen && b[10] == 0 && b[11] == 0 {
+    private static func classify6(_ bytes: [UInt8]) -> AddressRestriction? {
+        let firstTen = bytes[0..<10].allSatisfy { $0 == 0 }
+        if firstTen && bytes[10] == 0 && bytes[11] == 0 {
             // ::/96: the unspecified and loopback addresses, and the deprecated IPv4-compatible form.
-            if b[12..<15].allSatisfy({ $0 == 0 }) {
-                if b[15] == 0 { return .unspecified }
-                if b[15] == 1 { return .loopback }
+            if bytes[12..<15].allSatisfy({ $0 == 0 }) {
+                if bytes[15] == 0 { return .unspecified }
+                if bytes[15] == 1 { return .loopback }
             }
             return .reserved
         }
-        if firstTen && b[10] == 0xff && b[11] == 0xff {  // ::ffff:a.b.c.d, IPv4-mapped
-            return classify4(b[12], b[13], b[14], b[15])
+        if firstTen && bytes[10] == 0xff && bytes[11] == 0xff {  // ::ffff:a.b.c.d, IPv4-mapped
+            return classify4(bytes[12], bytes[13], bytes[14], bytes[15])
         }
-        if b[0..<8].allSatisfy({ $0 == 0 }) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0 {
-            return classify4(b[12], b[13], b[14], b[15])  // ::ffff:0:a.b.c.d, SIIT
+        if bytes[0..<8].allSatisfy({ $0 == 0 }) && bytes[8] == 0xff && bytes[9] == 0xff && bytes[10] == 0 && bytes[11] == 0 {
+            return classify4(bytes[12], bytes[13], bytes[14], bytes[15])  // ::ffff:0:a.b.c.d, SIIT
         }
-        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b {
-            if b[4] == 0 && b[5] == 1 { return .privateNetwork }  // 64:ff9b:1::/48, local-use NAT64
-            if b[4..<12].allSatisfy({ $0 == 0 }) { return classify4(b[12], b[13], b[14], b[15]) }
+        if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b {
+            if bytes[4] == 0 && bytes[5] == 1 { return .privateNetwork }  // 64:ff9b:1::/48, local-use NAT64
+            if bytes[4..<12].allSatisfy({ $0 == 0 }) { return classify4(bytes[12], bytes[13], bytes[14], bytes[15]) }
             return .reserved
         }
-        if b[0] == 0x20 && b[1] == 0x02 {  // 2002::/16, 6to4 (the IPv4 address is bytes 2...5)
-            return classify4(b[2], b[3], b[4], b[5])
+        if bytes[0] == 0x20 && bytes[1] == 0x02 {  // 2002::/16, 6to4 (the IPv4 address is bytes 2...5)
+            return classify4(bytes[2], bytes[3], bytes[4], bytes[5])
         }
-        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00 { return .reserved }  // Teredo
-        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8 { return .documentation }
-        if b[0] == 0x3f && b[1] == 0xff && b[2] & 0xf0 == 0 { return .documentation }  // 3fff::/20
-        if b[0] == 0xff { return .multicast }
-        if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return .linkLocal }  // fe80::/10
-        if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 { return .privateNetwork }  // fec0::/10, deprecated site-local
-        if b[0] & 0xfe == 0xfc { return .privateNetwork }  // fc00::/7
-        if b[0] == 0x01 && b[1] == 0x00 && b[2..<8].allSatisfy({ $0 == 0 }) { return .reserved }  // 100::/64, discard
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00 { return .reserved }  // Teredo
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return .documentation }
+        if bytes[0] == 0x3f && bytes[1] == 0xff && bytes[2] & 0xf0 == 0 { return .documentation }  // 3fff::/20
+        if bytes[0] == 0xff { return .multicast }
+        if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return .linkLocal }  // fe80::/10
+        if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0xc0 { return .privateNetwork }  // fec0::/10, deprecated site-local
+        if bytes[0] & 0xfe == 0xfc { return .privateNetwork }  // fc00::/7
+        if bytes[0] == 0x01 && bytes[1] == 0x00 && bytes[2..<8].allSatisfy({ $0 == 0 }) { return .reserved }  // 100::/64, discard
         // Only 2000::/3 is allocated for global unicast; the rest of the space names no server.
-        if b[0] & 0xe0 != 0x20 { return .reserved }
+        if bytes[0] & 0xe0 != 0x20 { return .reserved }
         return nil
     }
 }

@@ -52,8 +52,8 @@ public struct Bitstring: Sendable, Hashable {
             throw StatusListError(.range, "entry \(index) (statusSize \(statusSize)) is outside a list of \(bitCount) bits")
         }
         var value: UInt64 = 0
-        for k in 0..<statusSize {
-            value = value << 1 | (bit(at: start + k)! ? 1 : 0)
+        for offset in 0..<statusSize {
+            value = value << 1 | (bit(at: start + offset)! ? 1 : 0)
         }
         return value
     }

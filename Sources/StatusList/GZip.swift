@@ -42,8 +42,8 @@ enum GZip {
         guard input.count >= 18, input[0] == 0x1F, input[1] == 0x8B else {
             throw StatusListError(.malformedValue, "the encoded list is not GZIP data")
         }
-        let n = input.count
-        let declared = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        let count = input.count
+        let declared = Int(input[count - 4]) | Int(input[count - 3]) << 8 | Int(input[count - 2]) << 16 | Int(input[count - 1]) << 24
         guard declared <= maxBytes else {
             throw StatusListError(.listTooLarge, "the list declares \(declared) bytes, more than the limit of \(maxBytes)")
         }

@@ -46,47 +46,47 @@ public struct StatusListEntry: Sendable, Hashable {
 
     /// Reads an entry, reporting the first malformed member by its JSON path.
     public init(json: JSONValue, path: JSONPath = .root.appending("credentialStatus")) throws(StatusListError) {
-        guard let o = json.objectValue else {
+        guard let object = json.objectValue else {
             throw StatusListError(.malformedValue, "\(path) must be an object")
         }
-        let types = o["type"]?.asArray.compactMap(\.stringValue) ?? []
+        let types = object["type"]?.asArray.compactMap(\.stringValue) ?? []
         guard let format = Format.allKnown.first(where: { types.contains($0.rawValue) }) else {
             throw StatusListError(.malformedValue, "\(path.appending("type")) must be BitstringStatusListEntry or StatusList2021Entry")
         }
-        guard let purpose = o["statusPurpose"]?.stringValue, !purpose.isEmpty else {
+        guard let purpose = object["statusPurpose"]?.stringValue, !purpose.isEmpty else {
             throw StatusListError(.malformedValue, "\(path.appending("statusPurpose")) must be a non-empty string")
         }
         // The spec makes the index a base-10 string; a JSON number is accepted too, as several issuers emit one.
-        let indexValue = o["statusListIndex"]
+        let indexValue = object["statusListIndex"]
         let indexText = indexValue?.stringValue ?? indexValue?.numberValue.flatMap { $0.isIntegerLexeme ? $0.lexeme : nil }
         guard let indexText, !indexText.isEmpty, indexText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let index = Int(indexText)
         else {
             throw StatusListError(.malformedValue, "\(path.appending("statusListIndex")) must be a non-negative base-10 integer string")
         }
-        guard let listURL = o["statusListCredential"]?.stringValue, listURL.contains(":") else {
+        guard let listURL = object["statusListCredential"]?.stringValue, listURL.contains(":") else {
             throw StatusListError(.malformedValue, "\(path.appending("statusListCredential")) must be a URL")
         }
-        let id = o["id"]?.stringValue
+        let id = object["id"]?.stringValue
         if let id, id == listURL {
             throw StatusListError(.malformedValue, "\(path.appending("id")) must not be the status list's URL")
         }
         var size = 1
-        if let sizeValue = o["statusSize"] {
-            guard let n = sizeValue.numberValue?.intValue, n >= 1, n <= 64 else {
+        if let sizeValue = object["statusSize"] {
+            guard let size = sizeValue.numberValue?.intValue, size >= 1, size <= 64 else {
                 throw StatusListError(.malformedValue, "\(path.appending("statusSize")) must be an integer from 1 to 64")
             }
-            size = n
+            size = size
         }
         var messages: [StatusMessage] = []
-        if let list = o["statusMessage"] {
-            for (k, m) in list.asArray.enumerated() {
-                let mp = path.appending("statusMessage").appending(k)
-                guard let hex = m["status"]?.stringValue, hex.hasPrefix("0x"),
+        if let list = object["statusMessage"] {
+            for (index, message) in list.asArray.enumerated() {
+                let messagePath = path.appending("statusMessage").appending(index)
+                guard let hex = message["status"]?.stringValue, hex.hasPrefix("0x"),
                     let status = UInt64(hex.dropFirst(2), radix: 16),
-                    let text = m["message"]?.stringValue
+                    let text = message["message"]?.stringValue
                 else {
-                    throw StatusListError(.malformedValue, "\(mp) must have a hex `status` (0x…) and a `message`")
+                    throw StatusListError(.malformedValue, "\(messagePath) must have a hex `status` (0x…) and a `message`")
                 }
                 messages.append(StatusMessage(status: status, message: text))
             }
@@ -109,20 +109,20 @@ public struct StatusListEntry: Sendable, Hashable {
 
     /// The JSON form skillcred writes into credentials.
     public var json: JSONValue {
-        var o = JSONObject()
-        if let id { o["id"] = .string(id) }
-        o["type"] = "BitstringStatusListEntry"
-        o["statusPurpose"] = .string(statusPurpose)
-        o["statusListIndex"] = .string(String(statusListIndex))
-        o["statusListCredential"] = .string(statusListCredential)
+        var object = JSONObject()
+        if let id { object["id"] = .string(id) }
+        object["type"] = "BitstringStatusListEntry"
+        object["statusPurpose"] = .string(statusPurpose)
+        object["statusListIndex"] = .string(String(statusListIndex))
+        object["statusListCredential"] = .string(statusListCredential)
         if statusSize != 1 {
-            o["statusSize"] = .number(JSONNumber(statusSize))
-            o["statusMessage"] = .array(
+            object["statusSize"] = .number(JSONNumber(statusSize))
+            object["statusMessage"] = .array(
                 statusMessages.map {
                     ["status": .string("0x" + String($0.status, radix: 16)), "message": .string($0.message)]
                 })
         }
-        return .object(o)
+        return .object(object)
     }
 
     /// All `BitstringStatusListEntry` and `StatusList2021Entry` values of a credential (its `credentialStatus` may
@@ -131,11 +131,11 @@ public struct StatusListEntry: Sendable, Hashable {
         guard let status = credential["credentialStatus"] else { return [] }
         var result: [StatusListEntry] = []
         let many = status.isArray
-        for (k, e) in status.asArray.enumerated() {
-            let types = e["type"]?.asArray.compactMap(\.stringValue) ?? []
+        for (index, entry) in status.asArray.enumerated() {
+            let types = entry["type"]?.asArray.compactMap(\.stringValue) ?? []
             guard Format.allKnown.contains(where: { types.contains($0.rawValue) }) else { continue }
-            let path = many ? JSONPath.root.appending("credentialStatus").appending(k) : .root.appending("credentialStatus")
-            result.append(try StatusListEntry(json: e, path: path))
+            let path = many ? JSONPath.root.appending("credentialStatus").appending(index) : .root.appending("credentialStatus")
+            result.append(try StatusListEntry(json: entry, path: path))
         }
         return result
     }

@@ -35,16 +35,16 @@ public struct StatusListCredentialBuilder: Sendable {
             "encodedList": .string(try bits.encoded()),
         ]
         if let ttl { subject["ttl"] = .number(JSONNumber(ttl)) }
-        var o: JSONObject = [
+        var credential: JSONObject = [
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "id": .string(url),
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
             "issuer": .string(issuer),
         ]
-        if let validFrom { o["validFrom"] = .string(validFrom) }
-        if let validUntil { o["validUntil"] = .string(validUntil) }
-        o["credentialSubject"] = .object(subject)
-        return .object(o)
+        if let validFrom { credential["validFrom"] = .string(validFrom) }
+        if let validUntil { credential["validUntil"] = .string(validUntil) }
+        credential["credentialSubject"] = .object(subject)
+        return .object(credential)
     }
 }
 
