@@ -84,14 +84,14 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
     /// Reads that found a fresh entry, and reads that did not.
     public var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 
-    private static func evict(_ s: inout State, now: Date, capacity: Int) {
+    private static func evict(_ state: inout State, now: Date, capacity: Int) {
         // Expired entries go first: they are worth nothing. The scan happens only when the cache is full.
-        let expired = s.entries.compactMap { key, entry in entry.expires.map { $0 <= now } == true ? key : nil }
-        for key in expired { s.entries[key] = nil }
-        while s.entries.count >= capacity, s.head < s.order.count {
-            let slot = s.order[s.head]
-            s.head += 1
-            if s.entries[slot.key]?.serial == slot.serial { s.entries[slot.key] = nil }
+        let expired = state.entries.compactMap { key, entry in entry.expires.map { $0 <= now } == true ? key : nil }
+        for key in expired { state.entries[key] = nil }
+        while state.entries.count >= capacity, state.head < state.order.count {
+            let slot = state.order[state.head]
+            state.head += 1
+            if state.entries[slot.key]?.serial == slot.serial { state.entries[slot.key] = nil }
         }
     }
 }

@@ -4,17 +4,17 @@ import CredentialJSON
 public enum URLSyntax {
     /// Whether `s` is an absolute URI (RFC 3986 §4.3): a scheme, `:`, and no characters that a URI
     /// may never contain (whitespace, `<>"{}|\^` and backquote).
-    public static func isAbsoluteURL(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard let colon = u.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return false }
-        guard isAlpha(u[0]) else { return false }
-        for c in u[1..<colon] where !(isAlpha(c) || isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")) {
+    public static func isAbsoluteURL(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return false }
+        guard isAlpha(utf8[0]) else { return false }
+        for byte in utf8[1..<colon] where !(isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
             return false
         }
-        guard colon + 1 < u.count else { return false }
-        for c in u[(colon + 1)...] {
-            if c <= 0x20 || c == 0x7F { return false }
-            switch c {
+        guard colon + 1 < utf8.count else { return false }
+        for byte in utf8[(colon + 1)...] {
+            if byte <= 0x20 || byte == 0x7F { return false }
+            switch byte {
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"),
                 UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
                 return false
@@ -24,6 +24,6 @@ public enum URLSyntax {
         return true
     }
 
-    private static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    private static func isAlpha(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }

@@ -108,8 +108,8 @@ public enum Recipients {
                 .invalidRecipients, "the file is empty; expected a header line with \(requiredColumns.joined(separator: ","))", location: "\(name):1")
         }
         var seenHeader = Set<String>()
-        for (k, column) in header.enumerated() {
-            guard !column.isEmpty else { throw IssuanceError(.invalidRecipients, "header column \(k + 1) has no name", location: "\(name):1") }
+        for (position, column) in header.enumerated() {
+            guard !column.isEmpty else { throw IssuanceError(.invalidRecipients, "header column \(position + 1) has no name", location: "\(name):1") }
             guard seenHeader.insert(column).inserted else {
                 throw IssuanceError(.invalidRecipients, "the header names column \(column) twice", location: "\(name):1")
             }
@@ -137,8 +137,8 @@ public enum Recipients {
                         reason: "the row has \(record.count) fields, the header \(header.count)"))
             }
             var values = [String: String](minimumCapacity: header.count)
-            for (k, column) in header.enumerated() {
-                values[column] = k < record.count ? record[k].trimmingCharacters(in: .whitespaces) : ""
+            for (position, column) in header.enumerated() {
+                values[column] = position < record.count ? record[position].trimmingCharacters(in: .whitespaces) : ""
             }
             problems += check(values, columns: header, needed: needed, line: line, todayText: todayText) { id in
                 if let first = ids[id] { return first }
@@ -209,8 +209,8 @@ public enum Recipients {
                 problem(column, .invalidDate, "\"\(date)\" is not a date YYYY-MM-DD")
             } else if date > todayText {
                 problem(column, .futureDate, "\(date) is in the future")
-            } else if column == "dateOfBirth" && v < "1900-01-01" {
-                problem(column, .invalidDate, "\(v) is before 1900")
+            } else if column == "dateOfBirth" && date < "1900-01-01" {
+                problem(column, .invalidDate, "\(date) is before 1900")
             }
         }
         if let email = values["email"], !email.isEmpty, !isPlausibleEmail(email) {

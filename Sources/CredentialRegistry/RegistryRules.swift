@@ -58,8 +58,8 @@ public struct ReservationPlan: Sendable {
     public init(_ requests: [ReservationRequest], existing records: [CredentialRecord?], policy: StatusAllocationPolicy) {
         precondition(records.count == requests.count, "one lookup result per request")
         self.requests = requests
-        for (k, record) in records.enumerated() {
-            if let record { existing[k] = record } else { fresh.append(k) }
+        for (position, record) in records.enumerated() {
+            if let record { existing[position] = record } else { fresh.append(position) }
         }
         let byIssuer = Dictionary(grouping: fresh, by: { requests[$0].issuer })
         for issuer in byIssuer.keys.sorted() {
@@ -106,7 +106,7 @@ public struct ReservationPlan: Sendable {
     /// One record per request, in request order: the stored one for requests seen before, else the new one.
     public func records(now: Date) -> [CredentialRecord] {
         var out = existing
-        for (k, record) in newRecords(now: now) { out[k] = record }
+        for (position, record) in newRecords(now: now) { out[position] = record }
         return requests.indices.map { out[$0]! }
     }
 }

@@ -19,35 +19,35 @@ enum OpenID4VCIRoutes {
         to router: Router<ServiceRequestContext>, public open: RouterGroup<ServiceRequestContext>,
         state: CredentialServiceState
     ) -> [(path: String, method: String)] {
-        let h = OpenID4VCIHandlers(state: state)
+        let handlers = OpenID4VCIHandlers(state: state)
         var wallet: [(path: String, method: String)] = []
         let issuerPath = state.openID4VCI.description.issuerPath
         for name in ["openid-credential-issuer", "oauth-authorization-server"] {
-            open.get(RouterPath("/.well-known/\(name)")) { request, _ in try h.wellKnown(name, request) }
+            open.get(RouterPath("/.well-known/\(name)")) { request, _ in try handlers.wellKnown(name, request) }
             wallet.append(("/.well-known/\(name)", "GET"))
             // An issuer identifier with a path: the well-known segment goes before the path (OpenID4VCI 1.0 §12.2.2).
             if !issuerPath.isEmpty {
-                open.get(RouterPath("/.well-known/\(name)" + issuerPath)) { request, _ in try h.wellKnown(name, request) }
+                open.get(RouterPath("/.well-known/\(name)" + issuerPath)) { request, _ in try handlers.wellKnown(name, request) }
                 wallet.append(("/.well-known/\(name)" + issuerPath, "GET"))
             }
         }
         // Each writes a row or signs: bounded per client (--wallet-rate), like verification.
         open.post("/openid4vci/token") { request, context in
             guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
-            return await h.token(request)
+            return await handlers.token(request)
         }
         open.post("/openid4vci/nonce") { _, context in
             guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
-            return await h.nonce()
+            return await handlers.nonce()
         }
         open.post("/openid4vci/credential") { request, context in
             guard state.walletLimiter.allow(context.clientAddress) else { throw ServiceProblem.rateLimited }
-            return await h.credential(request, context)
+            return await handlers.credential(request, context)
         }
-        open.get("/openid4vci/offers/:id") { _, context in try await h.offer(context) }
-        open.get("/openid4vci/offers/:id/qr.svg") { _, context in try await h.qr(context, png: false) }
-        open.get("/openid4vci/offers/:id/qr.png") { _, context in try await h.qr(context, png: true) }
-        open.get("/status-lists/token/:purpose/:number") { _, context in try await h.tokenStatusList(context) }
+        open.get("/openid4vci/offers/:id") { _, context in try await handlers.offer(context) }
+        open.get("/openid4vci/offers/:id/qr.svg") { _, context in try await handlers.qr(context, png: false) }
+        open.get("/openid4vci/offers/:id/qr.png") { _, context in try await handlers.qr(context, png: true) }
+        open.get("/status-lists/token/:purpose/:number") { _, context in try await handlers.tokenStatusList(context) }
         open.get(RouterPath(LearningAchievementSDJWT.vctPath)) { _, _ in
             jsonResponse(LearningAchievementSDJWT.typeMetadata(issuer: state.openID4VCI.description.issuer))
         }
@@ -57,8 +57,8 @@ enum OpenID4VCIRoutes {
             ("/status-lists/token/:purpose/:number", "GET"), (LearningAchievementSDJWT.vctPath, "GET"),
         ]
         // An issuer's bearer token creates offers: no CORS. The offer page is the learner's, same origin.
-        router.post("/openid4vci/offers") { request, context in try await h.createOffer(request, context) }
-        router.get("/offers/:id") { request, context in try await h.offerPage(request, context) }
+        router.post("/openid4vci/offers") { request, context in try await handlers.createOffer(request, context) }
+        router.get("/offers/:id") { request, context in try await handlers.offerPage(request, context) }
         return wallet
     }
 }
@@ -220,10 +220,10 @@ struct OpenID4VCIHandlers: Sendable {
     /// learner's offer, idempotent per template id and learner id (201 on creation, 200 with the stored offer after).
     func createOffer(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let token = try await state.authorize(request, scope: .issue)
-        let h = Handlers(state: state)
-        let body = try await h.body(request)
-        let template = try h.template(body["template"])
-        let row = try h.recipient(body["recipient"], template: template)
+        let handlers = Handlers(state: state)
+        let body = try await handlers.body(request)
+        let template = try handlers.template(body["template"])
+        let row = try handlers.recipient(body["recipient"], template: template)
         var configurations = CredentialConfiguration.allCases
         if let formats = body["formats"] {
             guard let names = formats.arrayValue?.compactMap(\.stringValue), !names.isEmpty, names.count == formats.arrayValue?.count else {
@@ -232,16 +232,16 @@ struct OpenID4VCIHandlers: Sendable {
             }
             configurations = []
             for name in names {
-                guard let c = CredentialConfiguration(name: name) else {
+                guard let configuration = CredentialConfiguration(name: name) else {
                     throw ServiceProblem.unprocessable("unsupportedFormat", "\(name) is not one of dc+sd-jwt, ldp_vc, jwt_vc_json", path: "$.formats")
                 }
-                if !configurations.contains(c) { configurations.append(c) }
+                if !configurations.contains(configuration) { configurations.append(configuration) }
             }
         }
         let withTxCode: Bool
         switch body["txCode"] {
         case nil, .null?: withTxCode = false
-        case .bool(let b)?: withTxCode = b
+        case .bool(let wanted)?: withTxCode = wanted
         default: throw ServiceProblem.badRequest("invalidTxCode", "txCode must be true or false", path: "$.txCode")
         }
         let templateJSON: [UInt8]
@@ -291,9 +291,9 @@ struct OpenID4VCIHandlers: Sendable {
 
     func tokenStatusList(_ context: ServiceRequestContext) async throws -> Response {
         guard let purpose = context.parameters.get("purpose"), purpose == "revocation",
-            let number = context.parameters.get("number"), let n = Int(number), n >= 0
+            let number = context.parameters.get("number"), let listNumber = Int(number), listNumber >= 0
         else { throw ServiceProblem.notFound }
-        let url = state.allocationPolicy.listURL(purpose: purpose, sequence: n)
+        let url = state.allocationPolicy.listURL(purpose: purpose, sequence: listNumber)
         let found: StatusListSnapshot?
         do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }
         guard let list = found, list.issuer == state.issuerDID else { throw ServiceProblem.notFound }

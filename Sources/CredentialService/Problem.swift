@@ -38,16 +38,16 @@ public struct ServiceProblem: Error, Sendable, Hashable {
 
     /// The problem as JSON; `type` is a stable URI under the project's namespace.
     public var json: JSONValue {
-        var o: JSONObject = [
+        var problem: JSONObject = [
             "type": .string("https://skillcred.example/problems/\(code)"),
             "title": .string(title),
             "status": .number(JSONNumber(status.code)),
             "code": .string(code),
             "detail": .string(detail),
         ]
-        if let path { o["instance"] = .string(path) }
-        for m in extra { o[m.key] = m.value }
-        return .object(o)
+        if let path { problem["instance"] = .string(path) }
+        for member in extra { problem[member.key] = member.value }
+        return .object(problem)
     }
 
     /// The response: problem JSON with the matching content type, and the headers its status calls for

@@ -23,12 +23,12 @@ final class RateLimiter: Sendable {
                 t = t.filter { now - $0.value.last < burst / max(rate, 0.001) }
                 if t.count >= maxClients { t.removeAll() }
             }
-            var b = t[client] ?? Bucket(tokens: burst, last: now)
-            b.tokens = min(burst, b.tokens + (now - b.last) * rate)
-            b.last = now
-            guard b.tokens >= 1 else { t[client] = b; return false }
-            b.tokens -= 1
-            t[client] = b
+            var bucket = t[client] ?? Bucket(tokens: burst, last: now)
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.last) * rate)
+            bucket.last = now
+            guard bucket.tokens >= 1 else { t[client] = bucket; return false }
+            bucket.tokens -= 1
+            t[client] = bucket
             return true
         }
     }

@@ -212,13 +212,13 @@ final class BuiltStatusLists: Sendable {
     }
 
     func bytes(for list: StatusListSnapshot, now: Date = Date()) -> [UInt8]? {
-        guard let e = entries.value(for: list.url, now: now), Self.same(e.bits, list.bits) else { return nil }
-        return e.bytes
+        guard let entry = entries.value(for: list.url, now: now), Self.same(entry.bits, list.bits) else { return nil }
+        return entry.bytes
     }
 
     /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
-    private static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        a.count == b.count && (a.isEmpty || a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
+    private static func same(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        lhs.count == rhs.count && (lhs.isEmpty || lhs.withUnsafeBytes { x in rhs.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
     }
 
     func store(_ bytes: [UInt8], for list: StatusListSnapshot, now: Date = Date()) {

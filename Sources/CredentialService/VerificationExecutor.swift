@@ -15,9 +15,9 @@ final class VerificationExecutor: TaskExecutor, @unchecked Sendable {
     private var head = 0
 
     private init(threads: Int) {
-        for n in 0..<max(1, threads) {
+        for number in 0..<max(1, threads) {
             let thread = Thread { [unowned self] in self.work() }
-            thread.name = "skillcred-verify-\(n)"
+            thread.name = "skillcred-verify-\(number)"
             thread.start()
         }
     }

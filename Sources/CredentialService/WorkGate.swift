@@ -55,11 +55,11 @@ final class WorkGate: Sendable {
     func leave() {
         let next: CheckedContinuation<Void, Never>? = state.withLock { s in
             guard s.head < s.waiting.count else { s.running -= 1; return nil }
-            let c = s.waiting[s.head]
+            let waiting = s.waiting[s.head]
             s.head += 1
             // Compact now and then so the array does not grow for ever.
             if s.head > 64 && s.head * 2 > s.waiting.count { s.waiting.removeFirst(s.head); s.head = 0 }
-            return c
+            return waiting
         }
         next?.resume()
     }

@@ -63,9 +63,9 @@ public struct ProblemDetail: Sendable, Hashable, CustomStringConvertible {
 
     /// The problem as an RFC 9457 JSON object.
     public var jsonValue: JSONValue {
-        var o: JSONObject = ["type": .string(type), "code": .string(code), "title": .string(title), "detail": .string(detail)]
-        if let path { o["instance"] = .string(path) }
-        return .object(o)
+        var problem: JSONObject = ["type": .string(type), "code": .string(code), "title": .string(title), "detail": .string(detail)]
+        if let path { problem["instance"] = .string(path) }
+        return .object(problem)
     }
 }
 

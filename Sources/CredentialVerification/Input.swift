@@ -199,9 +199,9 @@ public enum InputDetector {
     }
 
     /// `header.payload.signature` in base64url, as VC-JOSE `application/vc+jwt`.
-    static func isCompactJWS(_ s: String) -> Bool {
-        guard s.hasPrefix("ey"), s.count < 16 * 1024 * 1024 else { return false }
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+    static func isCompactJWS(_ text: String) -> Bool {
+        guard text.hasPrefix("ey"), text.count < 16 * 1024 * 1024 else { return false }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
         return parts.allSatisfy { $0.allSatisfy { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" } }
     }
@@ -243,6 +243,6 @@ public enum InputDetector {
 
 /// base64url without padding (RFC 7515 §2), through Multiformats' strict codec.
 enum Base64URLText {
-    static func decode(_ s: String) -> [UInt8]? { try? Base64URL.decode(s) }
+    static func decode(_ text: String) -> [UInt8]? { try? Base64URL.decode(text) }
     static func encode(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
 }

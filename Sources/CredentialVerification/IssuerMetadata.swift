@@ -86,18 +86,18 @@ public struct JWTIssuerMetadataResolver: Sendable {
     /// The metadata URL for `iss`: `/.well-known/jwt-vc-issuer` inserted between the origin and the path (a
     /// trailing `/` of the path dropped). Only an `https` issuer without query, fragment or user information has one.
     public func metadataURL(for issuer: String) throws(IssuerMetadataError) -> String {
-        guard let c = URLComponents(string: issuer), let scheme = c.scheme?.lowercased(),
+        guard let components = URLComponents(string: issuer), let scheme = components.scheme?.lowercased(),
             scheme == "https" || (scheme == "http" && policy.allowPlainHTTP)
         else {
             throw IssuerMetadataError(
                 .unavailable, "the issuer \(issuer) is not an https URL, so it has no JWT VC Issuer Metadata (only TLS binds a key to a web origin)")
         }
-        guard c.percentEncodedHost?.isEmpty == false, c.query == nil, c.fragment == nil, c.user == nil, c.password == nil else {
+        guard components.percentEncodedHost?.isEmpty == false, components.query == nil, components.fragment == nil, components.user == nil, components.password == nil else {
             throw IssuerMetadataError(.unavailable, "the issuer \(issuer) is not a plain https URL (host and path only), so it has no JWT VC Issuer Metadata")
         }
-        var path = c.percentEncodedPath
+        var path = components.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
-        return Self.origin(c) + "/.well-known/jwt-vc-issuer" + path
+        return Self.origin(components) + "/.well-known/jwt-vc-issuer" + path
     }
 
     /// The issuer's public keys (JWKs), from the mirror or, when enabled, fetched; `issuer` checked against `iss`.
@@ -219,10 +219,10 @@ public struct JWTIssuerMetadataResolver: Sendable {
     }
 
     /// `scheme://host[:port]`, lower-cased, the default port dropped.
-    static func origin(_ c: URLComponents) -> String {
-        let scheme = c.scheme?.lowercased() ?? ""
-        let host = c.percentEncodedHost?.lowercased() ?? ""
-        let port = c.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
+    static func origin(_ components: URLComponents) -> String {
+        let scheme = components.scheme?.lowercased() ?? ""
+        let host = components.percentEncodedHost?.lowercased() ?? ""
+        let port = components.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
         return scheme + "://" + host + (port.map { ":\($0)" } ?? "")
     }
 }

@@ -40,18 +40,18 @@ enum SealedStatusList {
 
         /// Text for ``StatusListCache`` (which knows nothing of JAdES).
         var encoded: String {
-            var o: JSONObject = ["cert": .string(certificateFingerprint), "by": .string(sealer), "trusted": .bool(chainTrusted)]
-            if let organizationIdentifier { o["org"] = .string(organizationIdentifier) }
-            return JSONWriter.string(.object(o))
+            var record: JSONObject = ["cert": .string(certificateFingerprint), "by": .string(sealer), "trusted": .bool(chainTrusted)]
+            if let organizationIdentifier { record["org"] = .string(organizationIdentifier) }
+            return JSONWriter.string(.object(record))
         }
 
         init(encoded: String) throws(StatusListError) {
-            guard let o = try? JSONParser.parse(encoded), let cert = o["cert"]?.stringValue else {
+            guard let record = try? JSONParser.parse(encoded), let cert = record["cert"]?.stringValue else {
                 throw StatusListError(.verification, "the cached status list's seal record is unreadable")
             }
             self.init(
-                organizationIdentifier: o["org"]?.stringValue, certificateFingerprint: cert,
-                sealer: o["by"]?.stringValue ?? "?", chainTrusted: o["trusted"]?.boolValue ?? false)
+                organizationIdentifier: record["org"]?.stringValue, certificateFingerprint: cert,
+                sealer: record["by"]?.stringValue ?? "?", chainTrusted: record["trusted"]?.boolValue ?? false)
         }
 
         /// The line the Revocation check shows for a list read under this seal.

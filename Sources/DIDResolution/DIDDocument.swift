@@ -146,8 +146,8 @@ public struct DIDDocument: Sendable, Hashable {
             guard let list = value.arrayValue else {
                 throw DIDError(.invalidDocument, "\"verificationMethod\" must be an array", location: "$.verificationMethod")
             }
-            for (i, item) in list.enumerated() {
-                let path = JSONPath.root.appending("verificationMethod").appending(i)
+            for (index, item) in list.enumerated() {
+                let path = JSONPath.root.appending("verificationMethod").appending(index)
                 guard let object = item.objectValue else {
                     throw DIDError(.invalidDocument, "each verification method must be an object", location: path.description)
                 }
@@ -166,8 +166,8 @@ public struct DIDDocument: Sendable, Hashable {
                 throw DIDError(.invalidDocument, "\"\(relationship)\" must be an array of references or verification methods", location: "$.\(relationship)")
             }
             var ids: [String] = []
-            for (i, item) in items.enumerated() {
-                let path = JSONPath.root.appending(relationship.rawValue).appending(i)
+            for (index, item) in items.enumerated() {
+                let path = JSONPath.root.appending(relationship.rawValue).appending(index)
                 if let reference = item.stringValue {
                     ids.append(try absolute(reference, documentID: id, path: path))
                 } else if let object = item.objectValue {

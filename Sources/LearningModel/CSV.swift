@@ -137,7 +137,7 @@ public enum CSVReader {
         for (index, record) in all.dropFirst().enumerated() {
             if record.count == 1 && record[0].isEmpty { continue }
             var row: [String: String] = [:]
-            for (k, name) in header.enumerated() where k < record.count { row[name] = record[k] }
+            for (position, name) in header.enumerated() where position < record.count { row[name] = record[position] }
             result.append((index + 2, row))
         }
         return result

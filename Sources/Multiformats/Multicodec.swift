@@ -2,14 +2,14 @@
 public enum UnsignedVarint {
     /// The varint bytes of a value.
     public static func encode(_ value: UInt64) -> [UInt8] {
-        var v = value
+        var remaining = value
         var out: [UInt8] = []
         repeat {
-            var byte = UInt8(v & 0x7f)
-            v >>= 7
-            if v != 0 { byte |= 0x80 }
+            var byte = UInt8(remaining & 0x7f)
+            remaining >>= 7
+            if remaining != 0 { byte |= 0x80 }
             out.append(byte)
-        } while v != 0
+        } while remaining != 0
         return out
     }
 

@@ -22,9 +22,9 @@ public enum CredentialConfiguration: String, Sendable, Hashable, CaseIterable {
 
     /// The configuration for a `--format` name: the format (`dc+sd-jwt`, `ldp_vc`) or the configuration id.
     public init?(name: String) {
-        if let c = CredentialConfiguration(rawValue: name) { self = c; return }
-        guard let c = Self.allCases.first(where: { $0.format == name }) else { return nil }
-        self = c
+        if let configuration = CredentialConfiguration(rawValue: name) { self = configuration; return }
+        guard let configuration = Self.allCases.first(where: { $0.format == name }) else { return nil }
+        self = configuration
     }
 }
 
@@ -35,9 +35,9 @@ public struct CredentialIssuerDescription: Sendable {
     public let issuer: String
 
     public init(issuer: String) {
-        var s = issuer
-        while s.hasSuffix("/") { s.removeLast() }
-        self.issuer = s
+        var identifier = issuer
+        while identifier.hasSuffix("/") { identifier.removeLast() }
+        self.issuer = identifier
     }
 
     public var tokenEndpoint: String { issuer + "/openid4vci/token" }

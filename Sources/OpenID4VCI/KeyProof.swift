@@ -60,13 +60,13 @@ public struct KeyProofVerifier: Sendable {
         switch (jwkHeader, kidHeader) {
         case (.some, .some): throw refuse("the proof JWT names its key twice (jwk and kid); give exactly one")
         case (nil, nil): throw refuse("the proof JWT names no key (jwk or kid)")
-        case (let j?, nil):
-            guard let object = j.objectValue else { throw refuse("the proof JWT's jwk is not an object") }
+        case (let jwkValue?, nil):
+            guard let object = jwkValue.objectValue else { throw refuse("the proof JWT's jwk is not an object") }
             do { key = try PublicKey(jwk: object) } catch { throw refuse("the proof JWT's jwk is not a usable public key: \(error.message)") }
             jwk = key.jwk
             did = DIDJWKResolver.did(for: key)
-        case (nil, let k?):
-            guard let kid = k.stringValue, kid.hasPrefix("did:key:") || kid.hasPrefix("did:jwk:") else {
+        case (nil, let kidValue?):
+            guard let kid = kidValue.stringValue, kid.hasPrefix("did:key:") || kid.hasPrefix("did:jwk:") else {
                 throw refuse("the proof JWT's kid must be a did:key or did:jwk URL")
             }
             let base = String(kid.prefix { $0 != "#" })
@@ -88,9 +88,9 @@ public struct KeyProofVerifier: Sendable {
             throw refuse("the proof JWT is for \(audiences.joined(separator: ", ")), not this credential issuer \(issuerIdentifier)")
         }
         guard let iat = claims["iat"]?.numberValue?.doubleValue else { throw refuse("the proof JWT has no numeric iat") }
-        let t = now.timeIntervalSince1970
-        if iat > t + clockSkew { throw refuse("the proof JWT's iat is in the future") }
-        if iat < t - maximumAge { throw refuse("the proof JWT was made \(Int(t - iat)) s ago, more than the \(Int(maximumAge)) s allowed") }
+        let nowSeconds = now.timeIntervalSince1970
+        if iat > nowSeconds + clockSkew { throw refuse("the proof JWT's iat is in the future") }
+        if iat < nowSeconds - maximumAge { throw refuse("the proof JWT was made \(Int(nowSeconds - iat)) s ago, more than the \(Int(maximumAge)) s allowed") }
         guard let nonce = claims["nonce"]?.stringValue, !nonce.isEmpty else {
             throw OpenID4VCIError(.invalidNonce, "the proof JWT has no nonce; fetch a c_nonce from the nonce endpoint")
         }

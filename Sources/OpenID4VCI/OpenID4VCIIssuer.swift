@@ -95,9 +95,9 @@ public struct OpenID4VCIIssuer: Sendable {
             newCredentialID: "urn:credential:" + UUID().uuidString.lowercased())
         let record: CredentialRecord
         do {
-            guard let r = try await registry.reserve([request], policy: policy).first else { throw OpenID4VCIError(.serverError, "no reservation") }
-            record = r
-        } catch let e as OpenID4VCIError { throw e } catch let e as RegistryError { throw Self.storageError(e) } catch {
+            guard let reserved = try await registry.reserve([request], policy: policy).first else { throw OpenID4VCIError(.serverError, "no reservation") }
+            record = reserved
+        } catch let error as OpenID4VCIError { throw error } catch let error as RegistryError { throw Self.storageError(error) } catch {
             throw OpenID4VCIError(.serverError, "the registry could not be used")
         }
         let txCode = withTxCode ? String((0..<limits.txCodeLength).map { _ in Character(String(Int.random(in: 0...9))) }) : nil
@@ -268,7 +268,7 @@ public struct OpenID4VCIIssuer: Sendable {
     /// entry as a `BitstringStatusListEntry`, so revoking the record revokes this form too.
     func jwtVC(template: CredentialTemplate, row: RecipientRow, record: CredentialRecord, holderDID: String, now: Date) throws(OpenID4VCIError) -> String {
         var subject: JSONObject = ["id": .string(holderDID)]
-        for m in LearningAchievementSDJWT.plain(LearningAchievementSDJWT.claims(template: template, row: row)) { subject[m.key] = m.value }
+        for member in LearningAchievementSDJWT.plain(LearningAchievementSDJWT.claims(template: template, row: row)) { subject[member.key] = member.value }
         var vc: JSONObject = [
             "@context": ["https://www.w3.org/2018/credentials/v1"],
             "type": .array(LearningAchievementSDJWT.jwtVCTypes.map(JSONValue.string)),
@@ -281,12 +281,12 @@ public struct OpenID4VCIIssuer: Sendable {
                 "statusListCredential": .string(revocation.listURL),
             ])
         }
-        let t = Int(now.timeIntervalSince1970)
+        let issuedAt = Int(now.timeIntervalSince1970)
         var payload: JSONObject = [
             "iss": .string(issuerDID), "sub": .string(holderDID), "jti": .string(record.id),
-            "nbf": .number(JSONNumber(t)), "iat": .number(JSONNumber(t)),
+            "nbf": .number(JSONNumber(issuedAt)), "iat": .number(JSONNumber(issuedAt)),
         ]
-        if let days = template.validForDays { payload["exp"] = .number(JSONNumber(t + days * 86_400)) }
+        if let days = template.validForDays { payload["exp"] = .number(JSONNumber(issuedAt + days * 86_400)) }
         payload["vc"] = .object(vc)
         do { return try SDJWTIssuing.sign(header: ["typ": "JWT", "kid": .string(verificationMethod)], payload: .object(payload), key: key) } catch {
             throw OpenID4VCIError(.serverError, "the jwt_vc_json credential cannot be signed")
@@ -319,7 +319,7 @@ public struct OpenID4VCIIssuer: Sendable {
     static func values(_ bytes: [UInt8]) -> [String: String] {
         var out: [String: String] = [:]
         for member in (try? JSONParser.parse(bytes))?.objectValue ?? JSONObject() {
-            if let s = member.value.stringValue { out[member.key] = s }
+            if let text = member.value.stringValue { out[member.key] = text }
         }
         return out
     }
@@ -366,15 +366,15 @@ public struct OpenID4VCIIssuer: Sendable {
     /// packs them (least significant bit first), so revoking the record in the registry revokes the SD-JWT VC too.
     public func statusListToken(for snapshot: StatusListSnapshot, now: Date = Date(), ttl: Int = 300) throws(OpenID4VCIError) -> String {
         let reversed = snapshot.bits.map { b -> UInt8 in
-            var x = b, r: UInt8 = 0
-            for _ in 0..<8 { r = (r << 1) | (x & 1); x >>= 1 }
-            return r
+            var remaining = b, mirrored: UInt8 = 0
+            for _ in 0..<8 { mirrored = (mirrored << 1) | (remaining & 1); remaining >>= 1 }
+            return mirrored
         }
         var list: TokenStatusList
         do {
             list = try TokenStatusList(bits: 1, count: reversed.count * 8)
-            for (i, byte) in reversed.enumerated() where byte != 0 {
-                for bit in 0..<8 where byte & (1 << bit) != 0 { try list.setStatus(1, at: i * 8 + bit) }
+            for (position, byte) in reversed.enumerated() where byte != 0 {
+                for bit in 0..<8 where byte & (1 << bit) != 0 { try list.setStatus(1, at: position * 8 + bit) }
             }
             return try SDJWTIssuing.statusListToken(
                 uri: tokenListURL(forBitstringList: snapshot.url), bits: 1, lst: try list.encoded(), issuedAt: now,

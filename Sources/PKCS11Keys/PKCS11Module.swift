@@ -101,17 +101,17 @@ public final class PKCS11Module: Sendable {
 
     /// The tokens present in the module's slots.
     public func tokens() throws(PKCS11Error) -> [TokenInfo] {
-        let functions = functions.pointee
+        let table = functions.pointee
         var count: CK_ULONG = 0
-        var rv = functions.C_GetSlotList(CK_BBOOL(CK_TRUE), nil, &count)
+        var rv = table.C_GetSlotList(CK_BBOOL(CK_TRUE), nil, &count)
         guard rv == CKR_OK else { throw PKCS11Error("C_GetSlotList", returned: rv, location: path) }
         var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
-        rv = slots.withUnsafeMutableBufferPointer { functions.C_GetSlotList(CK_BBOOL(CK_TRUE), $0.baseAddress, &count) }
+        rv = slots.withUnsafeMutableBufferPointer { table.C_GetSlotList(CK_BBOOL(CK_TRUE), $0.baseAddress, &count) }
         guard rv == CKR_OK else { throw PKCS11Error("C_GetSlotList", returned: rv, location: path) }
         var tokens: [TokenInfo] = []
         for slot in slots.prefix(Int(count)) {
             var info = CK_TOKEN_INFO()
-            let result = functions.C_GetTokenInfo(slot, &info)
+            let result = table.C_GetTokenInfo(slot, &info)
             // A token pulled out between the two calls is simply not listed.
             if result == CKR_TOKEN_NOT_PRESENT || result == CKR_TOKEN_NOT_RECOGNIZED { continue }
             guard result == CKR_OK else { throw PKCS11Error("C_GetTokenInfo", returned: result, location: path) }
@@ -152,11 +152,11 @@ public final class PKCS11Module: Sendable {
     /// Whether the token in `slot` offers `mechanism` for signing: listed by `C_GetMechanismList` (which honours a
     /// token's mechanism policy, where `C_GetMechanismInfo` alone may not) with `CKF_SIGN`.
     func supportsSigning(_ mechanism: CK_MECHANISM_TYPE, slot: UInt) -> Bool {
-        let functions = functions.pointee
+        let table = functions.pointee
         var count: CK_ULONG = 0
-        guard functions.C_GetMechanismList!(CK_SLOT_ID(slot), nil, &count) == CKR_OK else { return false }
+        guard table.C_GetMechanismList!(CK_SLOT_ID(slot), nil, &count) == CKR_OK else { return false }
         var list = [CK_MECHANISM_TYPE](repeating: 0, count: Int(count))
-        let rv = list.withUnsafeMutableBufferPointer { functions.C_GetMechanismList!(CK_SLOT_ID(slot), $0.baseAddress, &count) }
+        let rv = list.withUnsafeMutableBufferPointer { table.C_GetMechanismList!(CK_SLOT_ID(slot), $0.baseAddress, &count) }
         guard rv == CKR_OK, list.prefix(Int(count)).contains(mechanism) else { return false }
         var info = CK_MECHANISM_INFO()
         guard functions.pointee.C_GetMechanismInfo(CK_SLOT_ID(slot), mechanism, &info) == CKR_OK else { return false }

@@ -64,9 +64,9 @@ public final class PKCS11Token: Sendable {
     }
 
     deinit {
-        let functions = module.functions.pointee
+        let table = module.functions.pointee
         // Closing the last session also ends the login.
-        for session in idle.withLock({ $0 }) { _ = functions.C_CloseSession!(session) }
+        for session in idle.withLock({ $0 }) { _ = table.C_CloseSession!(session) }
     }
 
     /// `token "LABEL"`, for messages.
@@ -136,15 +136,15 @@ public final class PKCS11Token: Sendable {
 
     /// The handles of the objects matching all `attributes`.
     func findObjects(_ attributes: [Attribute], session: CK_SESSION_HANDLE) throws(PKCS11Error) -> [CK_OBJECT_HANDLE] {
-        let functions = module.functions.pointee
-        var rv = Self.withTemplate(attributes) { functions.C_FindObjectsInit!(session, $0, $1) }
+        let table = module.functions.pointee
+        var rv = Self.withTemplate(attributes) { table.C_FindObjectsInit!(session, $0, $1) }
         guard rv == CKR_OK else { throw PKCS11Error("C_FindObjectsInit", returned: rv, location: name) }
-        defer { _ = functions.C_FindObjectsFinal!(session) }
+        defer { _ = table.C_FindObjectsFinal!(session) }
         var found: [CK_OBJECT_HANDLE] = []
         var batch = [CK_OBJECT_HANDLE](repeating: 0, count: 64)
         while true {
             var count: CK_ULONG = 0
-            rv = batch.withUnsafeMutableBufferPointer { functions.C_FindObjects!(session, $0.baseAddress, CK_ULONG($0.count), &count) }
+            rv = batch.withUnsafeMutableBufferPointer { table.C_FindObjects!(session, $0.baseAddress, CK_ULONG($0.count), &count) }
             guard rv == CKR_OK else { throw PKCS11Error("C_FindObjects", returned: rv, location: name) }
             if count == 0 { break }
             found += batch.prefix(Int(count))
@@ -156,16 +156,16 @@ public final class PKCS11Token: Sendable {
 
     /// One attribute's value; `nil` when the object has no such attribute or keeps it secret.
     func attribute(_ type: UInt, of object: CK_OBJECT_HANDLE, session: CK_SESSION_HANDLE) throws(PKCS11Error) -> [UInt8]? {
-        let functions = module.functions.pointee
+        let table = module.functions.pointee
         var probe = CK_ATTRIBUTE(type: CK_ATTRIBUTE_TYPE(type), pValue: nil, ulValueLen: 0)
-        var rv = functions.C_GetAttributeValue!(session, object, &probe, 1)
+        var rv = table.C_GetAttributeValue!(session, object, &probe, 1)
         if rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE { return nil }
         guard rv == CKR_OK else { throw PKCS11Error("C_GetAttributeValue", returned: rv, location: name) }
         if probe.ulValueLen == CK_ULONG.max { return nil }
         var value = [UInt8](repeating: 0, count: Int(probe.ulValueLen))
         rv = value.withUnsafeMutableBytes { buffer in
             var read = CK_ATTRIBUTE(type: CK_ATTRIBUTE_TYPE(type), pValue: buffer.baseAddress, ulValueLen: CK_ULONG(buffer.count))
-            return functions.C_GetAttributeValue!(session, object, &read, 1)
+            return table.C_GetAttributeValue!(session, object, &read, 1)
         }
         guard rv == CKR_OK else { throw PKCS11Error("C_GetAttributeValue", returned: rv, location: name) }
         return value
@@ -182,13 +182,13 @@ public final class PKCS11Token: Sendable {
     /// Signs `data` with the key `object` and `mechanism` (with its parameter bytes), returning the token's output.
     func sign(_ data: [UInt8], key object: CK_OBJECT_HANDLE, mechanism: CK_MECHANISM_TYPE, parameter: [UInt8]?) throws(PKCS11Error) -> [UInt8] {
         try withSession { (session) throws(PKCS11Error) -> [UInt8] in
-            let functions = module.functions.pointee
+            let table = module.functions.pointee
             var parameterBytes = parameter ?? []
             let rv: CK_RV = parameterBytes.withUnsafeMutableBytes { raw in
                 var mechanismValue = CK_MECHANISM(
                     mechanism: mechanism, pParameter: parameter == nil ? nil : raw.baseAddress,
                     ulParameterLen: CK_ULONG(parameter?.count ?? 0))
-                return functions.C_SignInit!(session, &mechanismValue, object)
+                return table.C_SignInit!(session, &mechanismValue, object)
             }
             guard rv == CKR_OK else { throw PKCS11Error("C_SignInit", returned: rv, location: name) }
             // One C_Sign with a buffer large enough for RSA-8192 (no length query first): one round trip less to
@@ -198,7 +198,7 @@ public final class PKCS11Token: Sendable {
             var input = data
             let signed = input.withUnsafeMutableBufferPointer { inBuffer in
                 signature.withUnsafeMutableBufferPointer { outBuffer in
-                    functions.C_Sign!(session, inBuffer.baseAddress, CK_ULONG(inBuffer.count), outBuffer.baseAddress, &length)
+                    table.C_Sign!(session, inBuffer.baseAddress, CK_ULONG(inBuffer.count), outBuffer.baseAddress, &length)
                 }
             }
             guard signed == CKR_OK else { throw PKCS11Error("C_Sign", returned: signed, location: name) }

@@ -27,9 +27,9 @@ extension SelectiveDisclosureJWT {
     /// array (or the reverse), when a disclosed name already exists in its object, and past the ``SDJWTLimits``.
     public func processedClaims(limits: SDJWTLimits = .default) throws(SDJWTError) -> SDJWTClaims {
         var byDigest: [String: Int] = [:]
-        for (i, d) in disclosures.enumerated() {
-            guard byDigest.updateValue(i, forKey: d.digest) == nil else {
-                throw SDJWTError(.duplicateDigest, "the disclosure of \(d.name ?? "an array element") is presented twice (digest \(d.digest))")
+        for (position, disclosure) in disclosures.enumerated() {
+            guard byDigest.updateValue(position, forKey: disclosure.digest) == nil else {
+                throw SDJWTError(.duplicateDigest, "the disclosure of \(disclosure.name ?? "an array element") is presented twice (digest \(disclosure.digest))")
             }
         }
         var rebuilder = Rebuilder(disclosures: disclosures, byDigest: byDigest, limits: limits)
@@ -61,12 +61,12 @@ private struct Rebuilder {
         }
         // A digest twice would let one disclosure fill two places; the spec says reject (§7.1 step 4).
         guard seen.insert(digest).inserted else { throw SDJWTError(.duplicateDigest, "the digest \(digest) appears more than once") }
-        guard let i = byDigest[digest] else {
+        guard let position = byDigest[digest] else {
             undisclosed += 1
             return nil
         }
         used.insert(digest)
-        return disclosures[i]
+        return disclosures[position]
     }
 
     mutating func process(_ value: JSONValue, path: String, depth: Int) throws(SDJWTError) -> JSONValue {

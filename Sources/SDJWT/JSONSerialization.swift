@@ -60,10 +60,10 @@ extension SelectiveDisclosureJWT {
             throw SDJWTError(.limitExceeded, "the SD-JWT has \(list.count) disclosures, more than the limit of \(limits.maxDisclosures)")
         }
         var disclosures: [String] = []
-        for (i, item) in list.enumerated() {
+        for (index, item) in list.enumerated() {
             // Each must be a non-empty base64url string: a `~` inside one would forge the compact form's structure.
             guard let text = item.stringValue, !text.isEmpty, text.utf8.allSatisfy(Self.isBase64URL) else {
-                throw SDJWTError(.malformed, "disclosures[\(i)] is not a base64url string")
+                throw SDJWTError(.malformed, "disclosures[\(index)] is not a base64url string")
             }
             disclosures.append(text)
         }
@@ -78,7 +78,7 @@ extension SelectiveDisclosureJWT {
         return ([protected + "." + payload + "." + value] + disclosures).joined(separator: "~") + "~" + keyBinding
     }
 
-    static func isBase64URL(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+    static func isBase64URL(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
     }
 }

@@ -17,7 +17,7 @@ public indirect enum SDClaimValue: Sendable {
     case array([SDElement])
 
     /// A string value.
-    public static func string(_ s: String) -> SDClaimValue { .value(.string(s)) }
+    public static func string(_ text: String) -> SDClaimValue { .value(.string(text)) }
 }
 
 /// An object member of an ``SDClaimValue``.
@@ -73,9 +73,9 @@ public struct SDJWTPayloadBuilder: Sendable {
         for member in members {
             let value = buildValue(member.value, into: &disclosures)
             if member.disclosable {
-                let d = SDJWTIssuing.disclosure(name: member.name, value: value, algorithm: algorithm)
-                disclosures.append(d)
-                digests.append(d.digest)
+                let disclosure = SDJWTIssuing.disclosure(name: member.name, value: value, algorithm: algorithm)
+                disclosures.append(disclosure)
+                digests.append(disclosure.digest)
             } else {
                 out[member.name] = value
             }
@@ -89,16 +89,16 @@ public struct SDJWTPayloadBuilder: Sendable {
 
     private func buildValue(_ value: SDClaimValue, into disclosures: inout [Disclosure]) -> JSONValue {
         switch value {
-        case .value(let v): return v
+        case .value(let plain): return plain
         case .object(let members): return .object(buildObject(members, into: &disclosures))
         case .array(let elements):
             return .array(
                 elements.map { element in
-                    let v = buildValue(element.value, into: &disclosures)
-                    guard element.disclosable else { return v }
-                    let d = SDJWTIssuing.disclosure(name: nil, value: v, algorithm: algorithm)
-                    disclosures.append(d)
-                    return .object(["...": .string(d.digest)])
+                    let built = buildValue(element.value, into: &disclosures)
+                    guard element.disclosable else { return built }
+                    let disclosure = SDJWTIssuing.disclosure(name: nil, value: built, algorithm: algorithm)
+                    disclosures.append(disclosure)
+                    return .object(["...": .string(disclosure.digest)])
                 })
         }
     }

@@ -191,7 +191,7 @@ public struct Disclosure: Sendable, Hashable {
         self.digest = algorithm.digest(of: encoded)
     }
 
-    static func short(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
+    static func short(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }
 }
 
 /// A parsed SD-JWT: `<issuer-signed JWT>~<disclosure>~…~[<key binding JWT>]`.

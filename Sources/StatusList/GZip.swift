@@ -19,16 +19,7 @@ enum GZip {
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
         var output = [UInt8](repeating: 0, count: bound)
-        var input = input
-        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
-        }
+        let result = finish(&stream, input: input, output: &output) { CZlib.deflate(&$0, Z_FINISH) }
         guard result == Z_STREAM_END else { throw StatusListError(.encodingFailed, "zlib could not compress the list") }
         output.removeSubrange(Int(stream.total_out)...)
         return output
@@ -54,16 +45,7 @@ enum GZip {
         defer { inflateEnd(&stream) }
         // One spare byte reveals output beyond the declared size.
         var output = [UInt8](repeating: 0, count: declared + 1)
-        var input = input
-        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
+        let result = finish(&stream, input: input, output: &output) { inflate(&$0, Z_FINISH) }
         guard result == Z_STREAM_END else {
             if result == Z_BUF_ERROR || stream.avail_out == 0 {
                 throw StatusListError(.malformedValue, "the list decompresses to more than its declared \(declared) bytes")
@@ -78,5 +60,21 @@ enum GZip {
         }
         output.removeLast()
         return output
+    }
+
+    /// Runs one zlib call over all of `input` into `output`'s room: both buffers stay pinned for the call only.
+    private static func finish(
+        _ stream: inout z_stream, input: [UInt8], output: inout [UInt8], _ step: (inout z_stream) -> Int32
+    ) -> Int32 {
+        var input = input
+        return input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = uInt(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = uInt(outBuffer.count)
+                return step(&stream)
+            }
+        }
     }
 }

@@ -73,10 +73,10 @@ public struct StatusListEntry: Sendable, Hashable {
         }
         var size = 1
         if let sizeValue = object["statusSize"] {
-            guard let size = sizeValue.numberValue?.intValue, size >= 1, size <= 64 else {
+            guard let declared = sizeValue.numberValue?.intValue, declared >= 1, declared <= 64 else {
                 throw StatusListError(.malformedValue, "\(path.appending("statusSize")) must be an integer from 1 to 64")
             }
-            size = size
+            size = declared
         }
         var messages: [StatusMessage] = []
         if let list = object["statusMessage"] {

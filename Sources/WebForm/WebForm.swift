@@ -39,9 +39,9 @@ public enum FormFields {
     /// - Throws: ``WebFormError/Code/invalidBoundary`` when the boundary is not 1 to 70 characters (bytes of UTF-8).
     public static func boundary(contentType: String) throws(WebFormError) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
-            let b = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
+            let parameter = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
         else { return nil }
-        var boundary = String(b.dropFirst("boundary=".count))
+        var boundary = String(parameter.dropFirst("boundary=".count))
         if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
         try checkBoundary(boundary)
         return boundary
@@ -116,13 +116,13 @@ public enum FormFields {
         let cr: UInt8 = 0x0D, lf: UInt8 = 0x0A, colon: UInt8 = 0x3A
         enum Place { case content, lineStart, name, value, lineEnd }
         var place = Place.content
-        for i in body.indices {
-            if place == .content, i >= marker.count + 2, body[i - 1] == lf, body[i - 2] == cr,
-                body[(i - 2 - marker.count)..<(i - 2)].elementsEqual(marker)
+        for index in body.indices {
+            if place == .content, index >= marker.count + 2, body[index - 1] == lf, body[index - 2] == cr,
+                body[(index - 2 - marker.count)..<(index - 2)].elementsEqual(marker)
             {
                 place = .lineStart
             }
-            let byte = body[i]
+            let byte = body[index]
             switch place {
             case .content:
                 continue

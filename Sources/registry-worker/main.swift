@@ -44,19 +44,19 @@ struct Options {
                 status: 2)
         }
         self.spec = spec
-        var k = 1
+        var position = 1
         func value(_ name: String) -> String {
-            guard k + 1 < arguments.count else { fail("\(name) needs a value", status: 2) }
-            k += 1
-            return arguments[k]
+            guard position + 1 < arguments.count else { fail("\(name) needs a value", status: 2) }
+            position += 1
+            return arguments[position]
         }
         func number(_ name: String) -> Int {
             let text = value(name)
-            guard let n = Int(text), n >= 0 else { fail("\(name) must be a non-negative integer, not `\(text)`", status: 2) }
-            return n
+            guard let count = Int(text), count >= 0 else { fail("\(name) must be a non-negative integer, not `\(text)`", status: 2) }
+            return count
         }
-        while k < arguments.count {
-            switch arguments[k] {
+        while position < arguments.count {
+            switch arguments[position] {
             case "--batch": batch = value("--batch")
             case "--count": count = number("--count")
             case "--chunk": chunk = max(1, number("--chunk"))
@@ -65,9 +65,9 @@ struct Options {
             case "--purposes": purposes = value("--purposes").split(separator: ",").map(String.init)
             case "--issuer": issuer = value("--issuer")
             case "--delay-ms": delayMilliseconds = number("--delay-ms")
-            default: fail("unknown option \(arguments[k])", status: 2)
+            default: fail("unknown option \(arguments[position])", status: 2)
             }
-            k += 1
+            position += 1
         }
     }
 }
@@ -88,14 +88,14 @@ do {
                 newCredentialID: "urn:uuid:\(UUID().uuidString.lowercased())")
         }
         let records = try await store.reserve(requests, policy: policy)
-        for r in records {
-            let statuses = r.statuses.map { "\($0.purpose)=\($0.listURL)#\($0.index)" }.joined(separator: " ")
-            emit("reserved \(r.rowKey) \(r.id) \(statuses)")
+        for record in records {
+            let statuses = record.statuses.map { "\($0.purpose)=\($0.listURL)#\($0.index)" }.joined(separator: " ")
+            emit("reserved \(record.rowKey) \(record.id) \(statuses)")
         }
         if complete {
             let pending = records.filter { $0.state == .reserved }
             try await store.complete(pending.map { (credentialID: $0.id, document: Array("{\"id\":\"\($0.id)\"}".utf8)) }, actor: "registry-worker")
-            for r in pending { emit("completed \(r.id)") }
+            for record in pending { emit("completed \(record.id)") }
         }
         if delayMilliseconds > 0 { try await Task.sleep(nanoseconds: UInt64(delayMilliseconds) * 1_000_000) }
         start = rows.upperBound

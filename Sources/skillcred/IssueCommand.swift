@@ -78,8 +78,8 @@ extension Skillcred {
             }
         }
 
-        private func fail(_ e: IssuanceError, status: Int32 = 2) -> CLIFailure {
-            CLIFailure(e.description, status: status)
+        private func fail(_ error: IssuanceError, status: Int32 = 2) -> CLIFailure {
+            CLIFailure(error.description, status: status)
         }
 
         func run() async throws {
@@ -103,8 +103,8 @@ extension Skillcred {
             do {
                 validation = try Recipients.validate(csv: csv, name: recipients, template: tpl, maxErrors: maxErrors)
             } catch { throw fail(error) }
-            for p in validation.problems {
-                note("\(recipients):\(p.line): \(p.rowID.map { "id \($0), " } ?? "")column \(p.column): \(p.reason)")
+            for problem in validation.problems {
+                note("\(recipients):\(problem.line): \(problem.rowID.map { "id \($0), " } ?? "")column \(problem.column): \(problem.reason)")
             }
             let tooMany = validation.problems.count >= maxErrors
             if tooMany {
@@ -212,21 +212,21 @@ final class ProgressReporter: Sendable {
 
     init(total: Int) { self.total = total }
 
-    func report(_ p: IssueProgress) {
-        state.withLock { state in draw(p, &state) }
+    func report(_ progress: IssueProgress) {
+        state.withLock { state in draw(progress, &state) }
     }
 
-    private func draw(_ p: IssueProgress, _ state: inout State) {
-        let rate = p.elapsed > 0 ? Double(p.done) / p.elapsed : 0
-        let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
-        let figures = "\(p.done)/\(p.total)  \(String(format: "%.0f", rate))/s  ETA \(String(format: "%.0f", eta)) s"
+    private func draw(_ progress: IssueProgress, _ state: inout State) {
+        let rate = progress.elapsed > 0 ? Double(progress.done) / progress.elapsed : 0
+        let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0
+        let figures = "\(progress.done)/\(progress.total)  \(String(format: "%.0f", rate))/s  ETA \(String(format: "%.0f", eta)) s"
         if console.errorIsTerminal {
             let width = 30
-            let filled = p.total > 0 ? width * p.done / p.total : width
+            let filled = progress.total > 0 ? width * progress.done / progress.total : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             console.writeError(Array("\r[\(bar)] \(figures)   ".utf8))
             state.drewBar = true
-        } else if p.done == p.total || Date().timeIntervalSince(state.lastLine) >= 2 {
+        } else if progress.done == progress.total || Date().timeIntervalSince(state.lastLine) >= 2 {
             state.lastLine = Date()
             console.writeError(Array("issued \(figures)\n".utf8))
         }

@@ -208,13 +208,13 @@ extension Skillcred.Keys {
                 say(
                     "\(opened.name) (\(opened.info.manufacturer) \(opened.info.model), serial \(opened.info.serial))\(token.pinSource == nil ? "; private keys need --pin-source" : "")"
                 )
-                for o in objects {
+                for object in objects {
                     var line =
-                        "  \(o.kind.padding(toLength: 11, withPad: " ", startingAt: 0))  \(o.keyType ?? "-")  label=\(o.label ?? "-")  id=\(o.idHex.isEmpty ? "-" : o.idHex)"
-                    if let extractable = o.extractable { line += extractable ? "  EXTRACTABLE" : "  non-extractable" }
-                    if let subject = o.subject { line += "  subject=\(subject)" }
+                        "  \(object.kind.padding(toLength: 11, withPad: " ", startingAt: 0))  \(object.keyType ?? "-")  label=\(object.label ?? "-")  id=\(object.idHex.isEmpty ? "-" : object.idHex)"
+                    if let extractable = object.extractable { line += extractable ? "  EXTRACTABLE" : "  non-extractable" }
+                    if let subject = object.subject { line += "  subject=\(subject)" }
                     say(line)
-                    say("      \(o.uri)")
+                    say("      \(object.uri)")
                 }
                 if objects.isEmpty { say("  (no objects)") }
             } catch {

@@ -80,8 +80,8 @@ extension Skillcred.OffersCommand {
             let csv = try readInput(recipients)
             let validation: RecipientValidation
             do { validation = try Recipients.validate(csv: csv, name: recipients, template: tpl) } catch { throw CLIFailure(error.description) }
-            for p in validation.problems {
-                note("\(recipients):\(p.line): \(p.rowID.map { "id \($0), " } ?? "")column \(p.column): \(p.reason)")
+            for problem in validation.problems {
+                note("\(recipients):\(problem.line): \(problem.rowID.map { "id \($0), " } ?? "")column \(problem.column): \(problem.reason)")
             }
             let base = publicURL ?? ProcessInfo.processInfo.environment["SKILLCRED_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
             var trimmed = base

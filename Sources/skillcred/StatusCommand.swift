@@ -40,28 +40,28 @@ extension Skillcred.Status {
             } catch {
                 throw CLIFailure(error.message)
             }
-            let r = state.record
-            var o: JSONObject = [
-                "id": .string(r.id),
-                "issuer": .string(r.issuer),
-                "state": .string(r.state.rawValue),
-                "batch": .string(r.batch),
-                "row": .string(r.rowKey),
-                "format": .string(r.format),
+            let record = state.record
+            var report: JSONObject = [
+                "id": .string(record.id),
+                "issuer": .string(record.issuer),
+                "state": .string(record.state.rawValue),
+                "batch": .string(record.batch),
+                "row": .string(record.rowKey),
+                "format": .string(record.format),
                 "revoked": .bool(state.revoked),
                 "suspended": .bool(state.suspended),
             ]
-            o["credentialStatus"] = .array(
-                r.statuses.map {
+            report["credentialStatus"] = .array(
+                record.statuses.map {
                     ["statusPurpose": .string($0.purpose), "statusListCredential": .string($0.listURL), "statusListIndex": .string(String($0.index))]
                 })
-            o["audit"] = .array(
+            report["audit"] = .array(
                 audit.map { e in
                     var entry: JSONObject = ["at": .string(StatusListPublisher.timestamp(e.at)), "action": .string(e.action), "actor": .string(e.actor)]
                     if let reason = e.reason { entry["reason"] = .string(reason) }
                     return .object(entry)
                 })
-            say(JSONWriter.string(.object(o), style: .pretty))
+            say(JSONWriter.string(.object(report), style: .pretty))
         }
     }
 

@@ -78,9 +78,9 @@ extension Skillcred.TokensCommand {
             let registry = try await storage.openRegistry()
             let tokens: [APIToken]
             do { tokens = try await registry.apiTokens() } catch { throw CLIFailure(error.message) }
-            for t in tokens {
+            for token in tokens {
                 say(
-                    "\(t.name)\t\(t.storedScopes)\tcreated \(XSDDateTime.format(t.createdAt))\t\(t.revokedAt.map { "revoked " + XSDDateTime.format($0) } ?? "active")"
+                    "\(token.name)\t\(token.storedScopes)\tcreated \(XSDDateTime.format(token.createdAt))\t\(token.revokedAt.map { "revoked " + XSDDateTime.format($0) } ?? "active")"
                 )
             }
         }

@@ -74,16 +74,16 @@ extension Skillcred {
                     ])
                 } else {
                     if listSkills {
-                        for s in OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog) {
-                            let labels = s.labels.entries.map { "\($0.language) \"\($0.text)\"" }.joined(separator: "; ")
-                            let outcome = s.outcomeTitle?.text() ?? "learning outcome"
+                        for skill in OutcomeSkill.all(in: document.credentialJSON, basePath: document.credentialPath, catalog: catalog) {
+                            let labels = skill.labels.entries.map { "\($0.language) \"\($0.text)\"" }.joined(separator: "; ")
+                            let outcome = skill.outcomeTitle?.text() ?? "learning outcome"
                             out +=
-                                "\(file): \(s.path): skill: \(outcome) → \(s.skillURI) \(labels)\(s.labelsFromCatalog || catalog == nil ? "" : " (not in the ESCO export)")\n"
+                                "\(file): \(skill.path): skill: \(outcome) → \(skill.skillURI) \(labels)\(skill.labelsFromCatalog || catalog == nil ? "" : " (not in the ESCO export)")\n"
                         }
                     }
-                    for f in shown {
-                        let tag = f.severity == .warning ? "warning: " : ""
-                        out += "\(file): \(f.path): \(tag)\(f.rule): \(f.message)\n"
+                    for finding in shown {
+                        let tag = finding.severity == .warning ? "warning: " : ""
+                        out += "\(file): \(finding.path): \(tag)\(finding.rule): \(finding.message)\n"
                     }
                     out +=
                         "\(file): \(report.conforms ? "valid" : "INVALID") (\(report.violations.count) violation\(report.violations.count == 1 ? "" : "s"), \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s"))\n"
