@@ -189,8 +189,9 @@ extension SealLongTermEvidence {
         return out
     }
 
-    /// CRLs named by the certificate, fetched (or from the cache while current).
-    static func fetchCRLs(for certificate: Certificate, fetcher: any HTTPFetching, maxBytes: Int, now: Date) async -> [RevocationInput] {
+    /// The CRLs a certificate names in its CRL distribution points (http or https, at most two), fetched through
+    /// `fetcher` within `maxBytes` (plain http allowed: CRLs are signed), or from a process-wide cache while current.
+    public static func fetchCRLs(for certificate: Certificate, fetcher: any HTTPFetching, maxBytes: Int, now: Date) async -> [RevocationInput] {
         var out: [RevocationInput] = []
         for url in crlDistributionPoints(certificate) {
             if let cached = SealRevocationPolicy.fetchedCRLs.value(for: url, now: now) {

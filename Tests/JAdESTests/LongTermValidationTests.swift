@@ -10,6 +10,9 @@ import X509
 
 let day = 86_400.0
 
+func base64Decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
+func base64Encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+
 /// A seal certificate, an OCSP responder, a TSA and two impostors under one openssl CA.
 struct RevocationFixture {
     let pki: OpenSSLPKI
@@ -203,11 +206,11 @@ struct ArchiveTimeStampTests {
     static func changingItem(_ sealed: JSONValue, at index: Int, _ change: (inout JSONValue) -> Void) throws -> JSONValue {
         guard case .object(var root) = sealed, case .array(var signatures)? = root["signatures"], case .object(var entry)? = signatures.first,
             case .object(var header)? = entry["header"], case .array(var etsiU)? = header["etsiU"],
-            let text = etsiU[index].stringValue, let bytes = Base64.urlDecode(text)
+            let text = etsiU[index].stringValue, let bytes = base64URLDecode(text)
         else { throw JAdESError(.malformedDocument, "unexpected shape") }
         var item = try JSONParser.parse(bytes)
         change(&item)
-        etsiU[index] = .string(Base64.urlEncode(JSONWriter.data(item)))
+        etsiU[index] = .string(base64URLEncode(JSONWriter.data(item)))
         header["etsiU"] = .array(etsiU)
         entry["header"] = .object(header)
         signatures[0] = .object(entry)
@@ -258,9 +261,9 @@ struct ArchiveTimeStampTests {
         }
         #expect(try Self.check(extraCertificate).first?.problem != nil)
         let spoiled = try Self.changingItem(sealed, at: 3) { item in
-            guard let text = item["arcTst"]?["tstTokens"]?.arrayValue?.first?["val"]?.stringValue, var der = Base64.decode(text) else { return }
+            guard let text = item["arcTst"]?["tstTokens"]?.arrayValue?.first?["val"]?.stringValue, var der = base64Decode(text) else { return }
             der[der.count / 3] ^= 0x40
-            item = ["arcTst": ["tstTokens": [["val": .string(Base64.encode(der))]]]]
+            item = ["arcTst": ["tstTokens": [["val": .string(base64Encode(der))]]]]
         }
         #expect(try Self.check(spoiled).first?.problem != nil)
     }
@@ -338,12 +341,12 @@ struct EUSampleLongTermTests {
         guard let (document, signature) = try Self.load("edc-samples/mynextid/edc-dc-signed.jsonld"), let leaf = signature.signingCertificate,
             let sigT = signature.signingTime
         else { return }
-        let sealed = try JSONParser.parse(try Data(contentsOf: SharedData.shared("edc-samples/mynextid/edc-dc-signed.jsonld")!))
+        let sealed = try JSONParser.parse(Array(try Data(contentsOf: SharedData.shared("edc-samples/mynextid/edc-dc-signed.jsonld")!)))
         let index = JAdESUnsignedProperties(unprotectedHeader: document.signatures[0].unprotectedHeader).components.firstIndex { $0.name == "rVals" }!
         let tampered = try ArchiveTimeStampTests.changingItem(sealed, at: index) { item in
-            guard let text = item["rVals"]?["crlVals"]?.arrayValue?.first?["val"]?.stringValue, var der = Base64.decode(text) else { return }
+            guard let text = item["rVals"]?["crlVals"]?.arrayValue?.first?["val"]?.stringValue, var der = base64Decode(text) else { return }
             der[der.count - 2] ^= 0x01
-            item = ["rVals": ["crlVals": [["val": .string(Base64.encode(der))]]]]
+            item = ["rVals": ["crlVals": [["val": .string(base64Encode(der))]]]]
         }
         #expect(try ArchiveTimeStampTests.check(tampered).first?.problem != nil)
         let header = try JWSJSONDocument(tampered).signatures[0].unprotectedHeader
