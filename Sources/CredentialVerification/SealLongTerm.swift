@@ -120,7 +120,8 @@ extension SealLongTermEvidence {
                 }
             }
             for finding in revocation.findings {
-                lines.append(finding.origin == RevocationDataOrigin.embedded ? "rVals: \(finding.text)" : "Revocation data (\(finding.origin)): \(finding.text)")
+                lines.append(
+                    finding.origin == RevocationDataOrigin.embedded ? "rVals: \(finding.text)" : "Revocation data (\(finding.origin)): \(finding.text)")
             }
         }
         switch revocation.status {

@@ -107,7 +107,9 @@ public enum JAdESArchiveTimeStamps {
     ///
     /// SHA-256 of this input equals the imprint of the EU samples' `arcTst` tokens (made by the EU's DSS library).
     /// Clear JSON items would need a canonicalization, which is refused here: skillcred writes base64url items.
-    public static func input(payloadMember: String, entry: JWSSignatureEntry, components: ArraySlice<JAdESUnsignedProperties.Component>) throws(JAdESError) -> [UInt8] {
+    public static func input(
+        payloadMember: String, entry: JWSSignatureEntry, components: ArraySlice<JAdESUnsignedProperties.Component>
+    ) throws(JAdESError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(payloadMember.utf8.count + entry.protectedEncoded.utf8.count + entry.signatureEncoded.utf8.count + 4096)
         out.append(contentsOf: payloadMember.utf8)

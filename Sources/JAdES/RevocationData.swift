@@ -493,7 +493,8 @@ public struct OCSPBasicResponse: Sendable {
         } else if let found = (certificates + candidates).first(where: { responderID.matches($0) }) {
             signer = found
         } else {
-            return .failure(RevocationRefusal("the responder \(responderID) is neither the issuing CA \(issuer.subject) nor a certificate the response or seal carries"))
+            return .failure(
+                RevocationRefusal("the responder \(responderID) is neither the issuing CA \(issuer.subject) nor a certificate the response or seal carries"))
         }
         do {
             try TimeStampParser.verify(signature: signature, over: signedBytes, algorithm: signatureAlgorithm, digest: .sha256, key: signer.publicKey)

@@ -170,7 +170,9 @@ public struct SealRevocationChecker: Sendable {
                 }
                 let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
                 if let entry = crl.entry(for: certificate.serialNumber) {
-                    note("CRL from \(crl.issuer), \(times): signature verified; lists the seal certificate as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")")
+                    note(
+                        "CRL from \(crl.issuer), \(times): signature verified; lists the seal certificate as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
+                    )
                     revoked.append((entry.revocationDate, entry.reason, source))
                     continue
                 }
@@ -268,7 +270,9 @@ public struct SealRevocationChecker: Sendable {
         if let nextUpdate, nextUpdate >= time.addingTimeInterval(-clockSkew) {
             return (true, "current at \(at)")
         }
-        var text = "stale for \(at) (issued \(XSDDateTime.format(thisUpdate))" + (nextUpdate.map { ", next update due \(XSDDateTime.format($0))" } ?? ", no nextUpdate") + ")"
+        var text =
+            "stale for \(at) (issued \(XSDDateTime.format(thisUpdate))"
+            + (nextUpdate.map { ", next update due \(XSDDateTime.format($0))" } ?? ", no nextUpdate") + ")"
         if let claimedTime, thisUpdate >= claimedTime.addingTimeInterval(-clockSkew) || (nextUpdate.map { $0 >= claimedTime } ?? false) {
             text += "; it covers the claimed signing time \(XSDDateTime.format(claimedTime)), which no trusted time-stamp proves"
         }

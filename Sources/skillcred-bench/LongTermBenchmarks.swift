@@ -40,6 +40,8 @@ func runLongTermBenchmarks() async {
             samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
         samples.sort()
-        print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + String(format: " median %10.2f µs   p90 %10.2f µs   (n=%d)", samples[50], samples[90], 100))
+        print(
+            name.padding(toLength: 60, withPad: " ", startingAt: 0)
+                + String(format: " median %10.2f µs   p90 %10.2f µs   (n=%d)", samples[50], samples[90], 100))
     }
 }

@@ -24,12 +24,16 @@ struct RevocationOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "Fail a JAdES seal whose certificate's revocation status is not established by a verified, current CRL or OCSP response (default: reported as not checked).")
+        help:
+            "Fail a JAdES seal whose certificate's revocation status is not established by a verified, current CRL or OCSP response (default: reported as not checked)."
+    )
     var requireRevocationData = false
 
     @Flag(
         name: .long,
-        help: "Fetch the CRLs a seal certificate names (CRL distribution points, http or https) when neither the seal nor --crl/--ocsp-response establishes its status (off by default; 16 MiB, 10 s, cached until nextUpdate).")
+        help:
+            "Fetch the CRLs a seal certificate names (CRL distribution points, http or https) when neither the seal nor --crl/--ocsp-response establishes its status (off by default; 16 MiB, 10 s, cached until nextUpdate)."
+    )
     var fetchRevocation = false
 
     /// The files, read and checked to parse.
@@ -94,7 +98,8 @@ struct SealLevelOptions: ParsableArguments {
             throw ValidationError("--crl, --ocsp-response and --fetch-revocation embed validation data, which needs --level b-lt or b-lta")
         }
         if (chosen == .bLT || chosen == .bLTA) && crl.isEmpty && ocspResponse.isEmpty && !fetchRevocation {
-            throw ValidationError("--level \(chosen.rawValue) needs revocation data for the seal certificate: --crl FILE, --ocsp-response FILE or --fetch-revocation")
+            throw ValidationError(
+                "--level \(chosen.rawValue) needs revocation data for the seal certificate: --crl FILE, --ocsp-response FILE or --fetch-revocation")
         }
     }
 
@@ -115,7 +120,8 @@ struct SealLevelOptions: ParsableArguments {
         switch check.status {
         case .good: break
         case .revokedBefore(let date, let reason, _), .revokedAfter(let date, let reason, _):
-            throw CLIFailure("the seal certificate is revoked (\(XSDDateTime.format(date))\(reason.map { ", \($0)" } ?? "")): refusing to seal with it", status: 1)
+            throw CLIFailure(
+                "the seal certificate is revoked (\(XSDDateTime.format(date))\(reason.map { ", \($0)" } ?? "")): refusing to seal with it", status: 1)
         case .notChecked(let why):
             throw CLIFailure(
                 "--level \(level.rawValue): the revocation data does not establish the seal certificate's status: \(why)"

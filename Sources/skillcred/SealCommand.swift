@@ -14,7 +14,8 @@ extension Skillcred {
     struct Seal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "seal",
-            abstract: "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload); optionally time-stamp it (B-T) and embed validation data (B-LT, B-LTA).",
+            abstract:
+                "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload); optionally time-stamp it (B-T) and embed validation data (B-LT, B-LTA).",
             discussion: """
                 The credential is parsed, written back as compact JSON, and sealed in the shape of the EU's \
                 Europass EDC files. The sealed JWS JSON goes to standard output (or --output). \

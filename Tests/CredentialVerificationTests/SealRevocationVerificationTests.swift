@@ -17,7 +17,8 @@ private struct RevocationWorld {
     let ca: Certificate
     let sealer: JAdESSealer
     let now = Date()
-    let payload = Array(#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"did:example:learner"}}"#.utf8)
+    let payload = Array(
+        #"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"did:example:learner"}}"#.utf8)
 
     static func make() throws -> RevocationWorld? {
         guard let pki = try OpenSSLPKI.make(name: "Test Qualified CA for revocation") else { return nil }
