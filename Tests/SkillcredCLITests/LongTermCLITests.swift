@@ -45,6 +45,8 @@ struct LongTermCLITests {
         try Data(#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"urn:person:1"}}"#.utf8)
             .write(to: pki.url("credential.json"))
         try Data(try pki.crl(at: now - 60)).write(to: pki.url("ca.crl"))
+        // The chain (seal certificate, then its CA): the CA's certificate verifies the CRL and goes into xVals.
+        try Data((try pki.text("seal.pem") + pki.text("ca.pem")).utf8).write(to: pki.url("chain.pem"))
         let server = try LoopbackHTTPServer { request in
             guard let reply = try? pki.timeStampReply(query: request.body, tsa: "tsa") else {
                 return LoopbackHTTPServer.response(status: "500 Internal Server Error", headers: [], body: [])
@@ -53,7 +55,7 @@ struct LongTermCLITests {
         }
         defer { server.stop() }
         let sealed = try await SkillcredCLI.run([
-            "seal", "--key", pki.url("seal.key").path, "--cert", pki.url("seal.pem").path, "--tsa-url", "http://127.0.0.1:\(server.port)/",
+            "seal", "--key", pki.url("seal.key").path, "--cert", pki.url("chain.pem").path, "--tsa-url", "http://127.0.0.1:\(server.port)/",
             "--level", "b-lta", "--crl", pki.url("ca.crl").path, "-o", pki.url("sealed.json").path, pki.url("credential.json").path,
         ])
         #expect(sealed.status == 0, "\(sealed.stderr)")
