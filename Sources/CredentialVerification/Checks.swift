@@ -284,6 +284,7 @@ public struct SealCheck: VerificationCheck {
         }
         if case .bound(let how) = trust.binding { details.append("Issuer binding: \(how)") }
         for check in result.checks where check.status == .skipped && check.code != .timestamps { details.append("\(check.code): skipped — \(check.reason)") }
+        details.append(contentsOf: trust.longTerm?.lines ?? [])
         guard result.isValid, let signature else {
             let failures = result.checks.filter { $0.status == .error }
             let problems = failures.map { f in
@@ -297,6 +298,10 @@ public struct SealCheck: VerificationCheck {
             return .error(
                 .seal, "The seal certificate is not meant for signing (its key usage allows neither digitalSignature nor nonRepudiation)",
                 [.vc(.cryptographicSecurityError, "seal certificate key usage forbids signing")], details: details)
+        }
+        // A seal certificate revoked before the seal is shown to have been made (or revocation data required but missing).
+        if let why = trust.longTerm?.failure {
+            return .error(.seal, why, [.vc(.cryptographicSecurityError, why)], details: details)
         }
         if case .unbound(let why) = trust.binding {
             return .error(.seal, why, [.vc(.cryptographicSecurityError, why, path: "$.issuer")], details: details)

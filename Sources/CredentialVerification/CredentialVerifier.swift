@@ -44,6 +44,9 @@ public struct VerificationPolicy: Sendable {
     /// Issuer Metadata from a local folder and, when the deployment enables fetching, its origin. `nil`: not consulted,
     /// so such a token's signature is not checked (Partially verified).
     public var issuerMetadata: JWTIssuerMetadataResolver?
+    /// Seal-certificate revocation: CRLs and OCSP responses supplied besides a seal's `rVals`, whether a status is
+    /// required, and whether CRLs may be fetched (default: nothing supplied, required or fetched).
+    public var sealRevocation = SealRevocationPolicy()
 
     public init(
         at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
@@ -420,7 +423,7 @@ public struct CredentialVerifier: Sendable {
                 result,
                 trust: await SealTrust.evaluate(
                     signature, entry: entry, payload: input.document,
-                    isEDC: isEDC, policy: policy))
+                    isEDC: isEDC, policy: policy, payloadMember: document.payloadMember))
         case .dataIntegrityCredential, .presentation:
             guard let document = input.document, document["proof"] != nil else { return .unsealed }
             let options = ProofVerificationOptions(

@@ -26,6 +26,8 @@ public struct SealTrust: Sendable {
     /// A name in the seal's own certificates that says DEMO (the seal certificate's subject or issuer, a CA certificate
     /// of `x5c`): demo material such as skillcred's data-directory demo seal, however the chain is judged.
     public let demoName: String?
+    /// The seal's time-stamps and long-term validation data (B-T/B-LT/B-LTA), and its certificate's revocation status.
+    public var longTerm: SealLongTermEvidence? = nil
 
     /// Whether the chain reached an anchor.
     public var chainTrusted: Bool { chain?.isTrusted ?? false }
@@ -99,7 +101,7 @@ extension SealTrust {
     ///   - payload: the parsed payload (for the issuer binding).
     static func evaluate(
         _ signature: JAdESSignatureVerification, entry: JWSSignatureEntry?, payload: JSONValue?,
-        isEDC: Bool, policy: VerificationPolicy
+        isEDC: Bool, policy: VerificationPolicy, payloadMember: String? = nil
     ) async -> SealTrust {
         guard let leaf = signature.signingCertificate else { return .unusable }
         let now = policy.now
@@ -169,9 +171,12 @@ extension SealTrust {
         let binding = SealBinding.evaluate(
             payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
             chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
-        return SealTrust(
+        var trust = SealTrust(
             chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
             unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
+        trust.longTerm = await SealLongTermEvidence.evaluate(
+            signature, entry: entry, payloadMember: payloadMember, chain: chain, judgedAt: judgedAt, proven: proven != nil, policy: policy)
+        return trust
     }
 }
 

@@ -189,7 +189,11 @@ public enum JAdESTimeStamps {
     /// (unsigned big-endian, no leading zeros) so the reply can be matched with ``addSignatureTimeStamp(_:to:expectedNonce:)``.
     public static func request(forSealed document: JSONValue) throws(JAdESError) -> (der: [UInt8], nonce: [UInt8]) {
         let parsed = try JWSJSONDocument(document)
-        let imprint = Array(SHA256.hash(data: signatureTimeStampInput(signatureEncoded: parsed.signatures[0].signatureEncoded)))
+        return try request(imprint: Array(SHA256.hash(data: signatureTimeStampInput(signatureEncoded: parsed.signatures[0].signatureEncoded))))
+    }
+
+    /// An RFC 3161 TimeStampReq (DER) for a SHA-256 imprint, certReq TRUE, with a random 64-bit nonce (returned too).
+    static func request(imprint: [UInt8]) throws(JAdESError) -> (der: [UInt8], nonce: [UInt8]) {
         var nonce = [UInt8](repeating: 0, count: 8)
         var generator = SystemRandomNumberGenerator()
         repeat {
@@ -236,14 +240,7 @@ public enum JAdESTimeStamps {
                 .invalidTimeStamp,
                 "the time-stamp's message imprint is not the \(token.hashAlgorithmName) of this seal's signature value (a reply for another seal?)")
         }
-        if let expectedNonce {
-            guard let nonce = token.nonce else {
-                throw JAdESError(.invalidTimeStamp, "the time-stamp has no nonce but the request sent one")
-            }
-            guard nonce == TimeStampParser.stripLeadingZeros(expectedNonce) else {
-                throw JAdESError(.invalidTimeStamp, "the time-stamp's nonce differs from the request's (a reply to another request?)")
-            }
-        }
+        try checkNonce(token, expected: expectedNonce)
 
         let stamp: JSONValue = .object(
             JSONObject([
@@ -288,6 +285,17 @@ public enum JAdESTimeStamps {
             object = try stamped(object)
         }
         return .object(object)
+    }
+
+    /// Refuses a token that does not carry the nonce its request sent.
+    static func checkNonce(_ token: TimeStampToken, expected: [UInt8]?) throws(JAdESError) {
+        guard let expected else { return }
+        guard let nonce = token.nonce else {
+            throw JAdESError(.invalidTimeStamp, "the time-stamp has no nonce but the request sent one")
+        }
+        guard nonce == TimeStampParser.stripLeadingZeros(expected) else {
+            throw JAdESError(.invalidTimeStamp, "the time-stamp's nonce differs from the request's (a reply to another request?)")
+        }
     }
 
     /// The token inside a TimeStampResp (refusing a status other than granted/grantedWithMods), or the input

@@ -14,7 +14,8 @@ extension Skillcred {
     struct Seal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "seal",
-            abstract: "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload); optionally time-stamp it (B-T).",
+            abstract:
+                "Seal a credential JSON file with a JAdES baseline-B e-seal (JWS JSON, unencoded payload); optionally time-stamp it (B-T) and embed validation data (B-LT, B-LTA).",
             discussion: """
                 The credential is parsed, written back as compact JSON, and sealed in the shape of the EU's \
                 Europass EDC files. The sealed JWS JSON goes to standard output (or --output). \
@@ -31,6 +32,11 @@ extension Skillcred {
                 openssl ts -reply -queryfile query.tsq -config tsa.cnf -inkey tsa.key -signer tsa.pem -out reply.tsr), \
                 then run skillcred seal --tsa-reply reply.tsr --add-to sealed.json -o sealed-bt.json (no key needed).
                 Whether the TSA is trusted is decided when verifying, not here.
+
+                Long-term levels (docs/long-term-validation.md): --level b-lt --tsa-url URL --crl ca.crl (or \
+                --ocsp-response resp.der, or --fetch-revocation) also embeds the CA and TSA certificates (xVals) and \
+                the revocation data (rVals), checked first against the seal certificate's CA; --level b-lta then adds \
+                an archive time-stamp (arcTst) over all of it from the same TSA.
                 """
         )
 
@@ -98,6 +104,8 @@ extension Skillcred {
 
         @OptionGroup var data: DataDirectoryOptions
 
+        @OptionGroup var longTerm: SealLevelOptions
+
         func validate() throws {
             if let addTo {
                 guard tsaReply != nil else {
@@ -112,6 +120,7 @@ extension Skillcred {
                 if tsaURL != nil { extra.append("--tsa-url") }
                 if file != nil { extra.append("the credential FILE argument") }
                 if data.dataDir != nil { extra.append("--data-dir") }
+                if longTerm.level != nil { extra.append("--level") }
                 guard extra.isEmpty else {
                     throw ValidationError("--tsa-reply --add-to adds a time-stamp to an existing seal; \(extra.joined(separator: ", ")) cannot be used with it")
                 }
@@ -134,6 +143,7 @@ extension Skillcred {
             if let tsaURL {
                 _ = try Self.checkedTSAURL(tsaURL)
             }
+            try longTerm.validate(tsaURL: tsaURL)
         }
 
         /// The TSA URL, if it is https, or http to a loopback host.
@@ -241,6 +251,7 @@ extension Skillcred {
                     } catch {
                         throw CLIFailure("--tsa-url \(tsaURL): \(error.message)", status: 1)
                     }
+                    sealed = try await longTerm.extend(sealed, sealer: sealer, tsaURL: url)
                 }
             }
             try write(JSONWriter.data(sealed))

@@ -109,6 +109,8 @@ extension Skillcred {
         @Flag(name: .long, help: "Colour the terminal report even when standard output is not a terminal.")
         var colour = false
 
+        @OptionGroup var revocation: RevocationOptions
+
         @OptionGroup var inputs: CredentialInputs
 
         func run() async throws {
@@ -165,6 +167,7 @@ extension Skillcred {
             if !esco.isEmpty { policy.escoCatalog = try Validate.loadCatalog(esco) }
             policy.challenge = challenge
             policy.domain = domain.isEmpty ? nil : domain
+            try revocation.apply(to: &policy)
             return policy
         }
 

@@ -251,7 +251,7 @@ struct SealTimeStampCLITests {
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (an ephemeral port, TestSupport's ``LoopbackListener``) for the --tsa-url
 /// test: one request per connection, `Connection: close`.
-private final class LoopbackHTTPServer: @unchecked Sendable {
+final class LoopbackHTTPServer: @unchecked Sendable {
     struct Request { let head: String; let body: [UInt8] }
 
     private var listener: LoopbackListener?

@@ -1,0 +1,289 @@
+import CredentialJSON
+import Foundation
+import X509
+
+/// Where a piece of revocation data came from.
+public enum RevocationDataOrigin: Sendable, Hashable, CustomStringConvertible {
+    /// The seal's own `etsiU` → `rVals`.
+    case embedded
+    /// A file the user gave (`--crl`, `--ocsp-response`).
+    case supplied(String)
+    /// Fetched, with the user's consent, from a URL the certificate names.
+    case fetched(String)
+
+    public var description: String {
+        switch self {
+        case .embedded: return "rVals"
+        case .supplied(let name): return "given \(name)"
+        case .fetched(let url): return "fetched from \(url)"
+        }
+    }
+}
+
+/// One CRL or OCSP response to consider, as bytes.
+public struct RevocationInput: Sendable, Hashable {
+    /// CRL or OCSP response.
+    public enum Kind: String, Sendable, Hashable {
+        /// An X.509 CRL (DER or PEM).
+        case crl = "CRL"
+        /// A DER OCSPResponse.
+        case ocsp = "OCSP response"
+    }
+
+    /// What the bytes are.
+    public let kind: Kind
+    /// The bytes.
+    public let bytes: [UInt8]
+    /// Where they came from.
+    public let origin: RevocationDataOrigin
+
+    /// Creates an input.
+    public init(_ kind: Kind, bytes: [UInt8], origin: RevocationDataOrigin) {
+        self.kind = kind
+        self.bytes = bytes
+        self.origin = origin
+    }
+
+    /// The CRLs (`crlVals`) and OCSP responses (`ocspVals`) of every `rVals` in an unprotected header's `etsiU`
+    /// (standard base64 DER in `val`); at most 32 of each.
+    public static func embedded(in unprotectedHeader: JSONObject?) -> [RevocationInput] {
+        var out: [RevocationInput] = []
+        for component in JAdESUnsignedProperties(unprotectedHeader: unprotectedHeader).components where component.name == "rVals" {
+            for (member, kind) in [("crlVals", Kind.crl), ("ocspVals", Kind.ocsp)] {
+                for item in (component.value[member]?.arrayValue ?? []).prefix(32) {
+                    if let text = item["val"]?.stringValue, let der = Base64.decode(text) {
+                        out.append(RevocationInput(kind, bytes: der, origin: .embedded))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// What one piece of revocation data showed, for the report.
+public struct RevocationFinding: Sendable, Hashable {
+    /// CRL or OCSP response.
+    public let kind: RevocationInput.Kind
+    /// Where it came from.
+    public let origin: RevocationDataOrigin
+    /// One line: who signed it, its times, what it says, and whether it was used (or why not).
+    public let text: String
+}
+
+/// The revocation status of a seal certificate at the time its seal is judged.
+public enum SealRevocationStatus: Sendable, Hashable {
+    /// Verified data current at (or issued after) the judging time says the certificate was not revoked.
+    case good(String)
+    /// The certificate was revoked at or before the judging time: the seal is not valid.
+    case revokedBefore(date: Date, reason: RevocationReason?, source: String)
+    /// The certificate was revoked after the time a trusted time-stamp proves the seal was made: the seal stands.
+    case revokedAfter(date: Date, reason: RevocationReason?, source: String)
+    /// No verified, current data: nothing is known about revocation.
+    case notChecked(String)
+
+    /// Whether the revocation makes the seal invalid.
+    public var isFailure: Bool { if case .revokedBefore = self { return true } else { return false } }
+}
+
+/// The outcome of checking a seal certificate's revocation: the status and one finding per piece examined.
+public struct SealRevocationCheck: Sendable, Hashable {
+    /// The status.
+    public let status: SealRevocationStatus
+    /// Every CRL and OCSP response examined, used or not.
+    public let findings: [RevocationFinding]
+
+    /// Creates an outcome.
+    public init(status: SealRevocationStatus, findings: [RevocationFinding]) {
+        self.status = status
+        self.findings = findings
+    }
+}
+
+/// Checks whether a seal certificate was revoked before the time its seal is judged at, from CRLs and OCSP responses.
+///
+/// Each piece must be signed by the certificate's issuing CA (a CRL: the CA itself with cRLSign; an OCSP response: the
+/// CA or a responder certificate the CA issued with id-kp-OCSPSigning) and say something about this very certificate.
+/// A revocation on or before the judging time fails the seal whatever the data's age; "not revoked" counts only from
+/// data current at the judging time (thisUpdate ≤ t ≤ nextUpdate) or issued after it while the certificate was valid.
+public struct SealRevocationChecker: Sendable {
+    /// Tolerance, in seconds, for time comparisons.
+    public var clockSkew: TimeInterval
+
+    /// Creates a checker.
+    public init(clockSkew: TimeInterval = 300) {
+        self.clockSkew = clockSkew
+    }
+
+    /// Checks `certificate`.
+    ///
+    /// - Parameters:
+    ///   - certificate: the seal certificate.
+    ///   - candidates: certificates that may include its issuing CA and OCSP responders (`x5c`, `xVals`, trust anchors).
+    ///   - inputs: the CRLs and OCSP responses.
+    ///   - time: when the seal is judged: a time proven by a trusted time-stamp, or the verification time.
+    ///   - proven: whether `time` is proven (only then can a revocation after it leave the seal standing).
+    ///   - claimedTime: the seal's claimed signing time, to say when stale data would have covered it.
+    public func check(
+        _ certificate: Certificate, candidates: [Certificate], inputs: [RevocationInput], at time: Date, proven: Bool,
+        claimedTime: Date? = nil
+    ) async -> SealRevocationCheck {
+        let issuer = Self.issuer(of: certificate, among: candidates)
+        var findings: [RevocationFinding] = []
+        var goodSources: [String] = []
+        var revoked: [(date: Date, reason: RevocationReason?, source: String)] = []
+        var unusable: [String] = []
+        let at = XSDDateTime.format(time)
+
+        for input in inputs.prefix(64) {
+            func note(_ text: String) { findings.append(RevocationFinding(kind: input.kind, origin: input.origin, text: text)) }
+            switch input.kind {
+            case .crl:
+                let crl: CertificateRevocationList
+                do { crl = try CertificateRevocationList(derEncoded: input.bytes) } catch {
+                    note("refused: \(error.message)")
+                    unusable.append("a CRL was refused")
+                    continue
+                }
+                let times = "thisUpdate \(XSDDateTime.format(crl.thisUpdate))" + (crl.nextUpdate.map { ", nextUpdate \(XSDDateTime.format($0))" } ?? "")
+                guard crl.issuer == certificate.issuer else {
+                    // rVals also carry data for the time-stamping chain: verify it against whichever CA it names.
+                    if let other = candidates.first(where: { $0.subject == crl.issuer }) {
+                        let problem = crl.problem(signedBy: other)
+                        note(
+                            "CRL from \(crl.issuer), \(times), \(crl.entries.count) revoked; "
+                                + (problem.map { "refused: \($0)" } ?? "signature verified; it is about another CA's certificates, not the seal certificate"))
+                    } else {
+                        note("CRL from \(crl.issuer), \(times): about another CA's certificates, whose certificate is not at hand (not verified)")
+                    }
+                    continue
+                }
+                guard let issuer else {
+                    note("CRL from \(crl.issuer), \(times): not verified, the issuing CA's certificate is not at hand (x5c, xVals, trust anchors)")
+                    unusable.append("the issuing CA's certificate is not at hand")
+                    continue
+                }
+                if let problem = crl.problem(signedBy: issuer) {
+                    note("CRL from \(crl.issuer), \(times): refused: \(problem)")
+                    unusable.append("a CRL's signature does not verify")
+                    continue
+                }
+                let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
+                if let entry = crl.entry(for: certificate.serialNumber) {
+                    note(
+                        "CRL from \(crl.issuer), \(times): signature verified; lists the seal certificate as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
+                    )
+                    revoked.append((entry.revocationDate, entry.reason, source))
+                    continue
+                }
+                if let limitation = crl.scopeLimitation {
+                    note("CRL from \(crl.issuer), \(times): signature verified, but \(limitation), so its silence proves nothing")
+                    unusable.append("a CRL's scope is limited")
+                    continue
+                }
+                let (usable, freshness) = self.freshness(
+                    thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: time, certificate: certificate, claimedTime: claimedTime)
+                note("CRL from \(crl.issuer), \(times): signature verified; does not list the seal certificate; \(freshness)")
+                if usable { goodSources.append(source) } else { unusable.append("a CRL is not current at \(at)") }
+            case .ocsp:
+                let response: OCSPBasicResponse
+                do { response = try OCSPBasicResponse(derEncoded: input.bytes) } catch {
+                    note("refused: \(error.message)")
+                    unusable.append("an OCSP response was refused")
+                    continue
+                }
+                let produced = "produced \(XSDDateTime.format(response.producedAt))"
+                guard let issuer else {
+                    note("OCSP response by \(response.responderID), \(produced): not verified, the issuing CA's certificate is not at hand")
+                    unusable.append("the issuing CA's certificate is not at hand")
+                    continue
+                }
+                guard let single = response.response(for: certificate, issuer: issuer) else {
+                    note("OCSP response by \(response.responderID), \(produced): about other certificates, not the seal certificate")
+                    continue
+                }
+                let signer: Certificate
+                switch await response.signer(authorisedBy: issuer, candidates: candidates) {
+                case .success(let found): signer = found
+                case .failure(let refusal):
+                    note("OCSP response by \(response.responderID), \(produced): refused: \(refusal)")
+                    unusable.append("an OCSP response is not signed by an authorised responder")
+                    continue
+                }
+                let who = signer == issuer ? "the issuing CA \(signer.subject)" : "responder \(signer.subject)"
+                let times =
+                    "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
+                    + (single.nextUpdate.map { ", nextUpdate \(XSDDateTime.format($0))" } ?? "")
+                let source = "OCSP response by \(who) (\(times), \(input.origin))"
+                switch single.state {
+                case .revoked(let date, let reason):
+                    note("OCSP response by \(who), \(times): signature verified; revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? "")")
+                    revoked.append((date, reason, source))
+                case .unknown:
+                    note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
+                    unusable.append("an OCSP response says unknown")
+                case .good:
+                    let (usable, freshness) = self.freshness(
+                        thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, at: time, certificate: certificate, claimedTime: claimedTime)
+                    note("OCSP response by \(who), \(times): signature verified; good; \(freshness)")
+                    if usable { goodSources.append(source) } else { unusable.append("an OCSP response is not current at \(at)") }
+                }
+            }
+        }
+        if inputs.count > 64 {
+            findings.append(RevocationFinding(kind: .crl, origin: .embedded, text: "\(inputs.count - 64) further pieces of revocation data were not examined"))
+        }
+
+        let status: SealRevocationStatus
+        if let earliest = revoked.min(by: { $0.date < $1.date }) {
+            // A revocation is effective from its date; skew does not excuse it.
+            if earliest.date <= time {
+                status = .revokedBefore(date: earliest.date, reason: earliest.reason, source: earliest.source)
+            } else {
+                status = .revokedAfter(date: earliest.date, reason: earliest.reason, source: earliest.source)
+            }
+        } else if let first = goodSources.first {
+            status = .good("not revoked at \(at)\(proven ? " (the time-stamped time)" : ""), per \(first)")
+        } else if inputs.isEmpty {
+            status = .notChecked("no revocation data (no rVals in the seal, none given)")
+        } else if issuer == nil {
+            status = .notChecked("the issuing CA's certificate (\(certificate.issuer)) is not at hand, so no revocation data could be verified")
+        } else {
+            let reasons = Array(Set(unusable)).sorted()
+            status = .notChecked(
+                reasons.isEmpty
+                    ? "none of the revocation data is about the seal certificate"
+                    : "no usable revocation data for \(at): \(reasons.joined(separator: "; "))")
+        }
+        return SealRevocationCheck(status: status, findings: findings)
+    }
+
+    /// Whether "not revoked" data counts for `time`, and the phrase that says why.
+    func freshness(thisUpdate: Date, nextUpdate: Date?, at time: Date, certificate: Certificate, claimedTime: Date?) -> (Bool, String) {
+        let at = XSDDateTime.format(time)
+        if thisUpdate >= time.addingTimeInterval(-clockSkew) {
+            if thisUpdate > certificate.notValidAfter.addingTimeInterval(clockSkew) {
+                return (false, "issued after the certificate expired, when the CA need no longer list it, so it proves nothing")
+            }
+            return (true, "issued after \(at), while the certificate was valid: current")
+        }
+        if let nextUpdate, nextUpdate >= time.addingTimeInterval(-clockSkew) {
+            return (true, "current at \(at)")
+        }
+        var text =
+            "stale for \(at) (issued \(XSDDateTime.format(thisUpdate))"
+            + (nextUpdate.map { ", next update due \(XSDDateTime.format($0))" } ?? ", no nextUpdate") + ")"
+        if let claimedTime, thisUpdate >= claimedTime.addingTimeInterval(-clockSkew) || (nextUpdate.map { $0 >= claimedTime } ?? false) {
+            text += "; it covers the claimed signing time \(XSDDateTime.format(claimedTime)), which no trusted time-stamp proves"
+        }
+        return (false, text)
+    }
+
+    /// The certificate among `candidates` that issued `certificate`: its subject is the issuer name and its key
+    /// verifies the certificate's signature.
+    public static func issuer(of certificate: Certificate, among candidates: [Certificate]) -> Certificate? {
+        candidates.first { candidate in
+            candidate.subject == certificate.issuer && candidate.publicKey.isValidSignature(certificate.signature, for: certificate)
+        }
+    }
+}

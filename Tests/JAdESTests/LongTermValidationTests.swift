@@ -1,0 +1,362 @@
+import CredentialJSON
+import Foundation
+import JAdES
+import TestSupport
+import Testing
+import X509
+
+// B-LT / B-LTA: revocation data (CRLs from `openssl ca -gencrl`, OCSP responses from `openssl ocsp`, back-dated with
+// faketime), archive time-stamps, and the EU samples' sigTst/xVals/rVals/arcTst as oracles.
+
+let day = 86_400.0
+
+func base64Decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
+func base64Encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+
+/// A seal certificate, an OCSP responder, a TSA and two impostors under one openssl CA.
+struct RevocationFixture {
+    let pki: OpenSSLPKI
+    let ca: Certificate
+    let seal: Certificate
+    let now = Date()
+
+    /// Nil when openssl or faketime is missing.
+    static func make() throws -> RevocationFixture? {
+        guard let pki = try OpenSSLPKI.make() else { return nil }
+        let now = Date()
+        try pki.issue(
+            "seal", subject: "/CN=Test Academy e-seal/O=Test Academy/organizationIdentifier=NTRBE-0123456789/C=BE", extensions: "seal_ext",
+            from: now - 365 * day, until: now + 365 * day)
+        try pki.issue("responder", subject: "/CN=Test OCSP responder", extensions: "ocsp_ext", from: now - 365 * day, until: now + 365 * day)
+        try pki.issue("plain", subject: "/CN=Test plain signer", extensions: "plain_ext", from: now - 365 * day, until: now + 365 * day)
+        try pki.issue("tsa", subject: "/CN=Test TSA unit", extensions: "tsa_ext", from: now - 365 * day, until: now + 365 * day)
+        return RevocationFixture(
+            pki: pki, ca: try Certificate(pemEncoded: try pki.text("ca.pem")), seal: try Certificate(pemEncoded: try pki.text("seal.pem")))
+    }
+
+    func certificate(_ name: String) throws -> Certificate { try Certificate(pemEncoded: try pki.text("\(name).pem")) }
+
+    func check(_ inputs: [RevocationInput], at time: Date, proven: Bool = true, candidates: [Certificate]? = nil) async -> SealRevocationCheck {
+        await SealRevocationChecker().check(seal, candidates: candidates ?? [ca], inputs: inputs, at: time, proven: proven)
+    }
+}
+
+func crl(_ bytes: [UInt8]) -> RevocationInput { RevocationInput(.crl, bytes: bytes, origin: .embedded) }
+func ocsp(_ bytes: [UInt8]) -> RevocationInput { RevocationInput(.ocsp, bytes: bytes, origin: .embedded) }
+
+@Suite("Seal certificate revocation (openssl ca -gencrl, openssl ocsp, faketime)")
+struct SealRevocationTests {
+    @Test("A certificate revoked before the judging time is revoked-before; after it, revoked-after (CRL)")
+    func crlRevocationAroundTheProvenTime() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.revoke("seal", at: fixture.now - 30 * day)
+        let list = try fixture.pki.crl(at: fixture.now - day)
+        let before = await fixture.check([crl(list)], at: fixture.now - 10 * day)
+        guard case .revokedBefore(let date, let reason, _) = before.status else {
+            Issue.record("expected revokedBefore, got \(before.status)")
+            return
+        }
+        #expect(abs(date.timeIntervalSince(fixture.now - 30 * day)) < 5)
+        #expect(reason?.description == "keyCompromise")
+        #expect(before.status.isFailure)
+        let after = await fixture.check([crl(list)], at: fixture.now - 40 * day)
+        guard case .revokedAfter = after.status else {
+            Issue.record("expected revokedAfter, got \(after.status)")
+            return
+        }
+        #expect(!after.status.isFailure)
+    }
+
+    @Test("OCSP: revoked before fails, after stands; good when current; by the CA itself or its delegated responder")
+    func ocspRevocationAroundTheProvenTime() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let good = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        let goodNow = await fixture.check([ocsp(good)], at: fixture.now, proven: false)
+        guard case .good = goodNow.status else {
+            Issue.record("expected good, got \(goodNow.status): \(goodNow.findings)")
+            return
+        }
+        let byCA = try fixture.pki.ocspResponse(for: "seal", responder: "ca", at: fixture.now - 60)
+        guard case .good = await fixture.check([ocsp(byCA)], at: fixture.now, proven: false).status else {
+            Issue.record("a response signed by the CA itself should count")
+            return
+        }
+        try fixture.pki.revoke("seal", reason: "superseded", at: fixture.now - 5 * day)
+        let revoked = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        #expect(await fixture.check([ocsp(revoked)], at: fixture.now - 2 * day).status.isFailure)
+        let after = await fixture.check([ocsp(revoked)], at: fixture.now - 9 * day)
+        guard case .revokedAfter(_, let reason, _) = after.status else {
+            Issue.record("expected revokedAfter, got \(after.status)")
+            return
+        }
+        #expect(reason?.description == "superseded")
+    }
+
+    @Test("A CRL with the CA's name but signed by another CA's key is refused")
+    func crlFromAnotherCARefused() async throws {
+        guard let fixture = try RevocationFixture.make(), let impostor = try OpenSSLPKI.make(name: fixture.pki.caName) else { return }
+        try impostor.issue("victim", subject: "/CN=victim", extensions: "plain_ext", from: fixture.now - day, until: fixture.now + day)
+        let forged = try impostor.crl(at: fixture.now - 60)
+        let outcome = await fixture.check([crl(forged)], at: fixture.now, proven: false)
+        guard case .notChecked = outcome.status else {
+            Issue.record("a forged CRL must not establish anything, got \(outcome.status)")
+            return
+        }
+        #expect(outcome.findings.first?.text.contains("refused") == true)
+        #expect(outcome.findings.first?.text.contains("does not verify") == true)
+    }
+
+    @Test("An OCSP response from a responder without id-kp-OCSPSigning, or from another CA's responder, is refused")
+    func unauthorisedResponderRefused() async throws {
+        guard let fixture = try RevocationFixture.make(), let other = try OpenSSLPKI.make(name: "Other CA") else { return }
+        let plain = try fixture.pki.ocspResponse(for: "seal", responder: "plain", at: fixture.now - 60)
+        let candidates = [fixture.ca, try fixture.certificate("plain")]
+        let outcome = await fixture.check([ocsp(plain)], at: fixture.now, proven: false, candidates: candidates)
+        guard case .notChecked = outcome.status else {
+            Issue.record("expected notChecked, got \(outcome.status)")
+            return
+        }
+        #expect(outcome.findings.first?.text.contains("OCSPSigning") == true)
+
+        // Another CA's genuine OCSP responder answering about our certificate (its index says nothing, so the
+        // response is for its own request): copy the seal certificate into the other CA's folder to ask about it.
+        try other.issue("responder", subject: "/CN=Other responder", extensions: "ocsp_ext", from: fixture.now - day, until: fixture.now + day)
+        try FileManager.default.copyItem(at: fixture.pki.url("seal.pem"), to: other.url("seal.pem"))
+        try FileManager.default.removeItem(at: other.url("ca.pem"))
+        try FileManager.default.copyItem(at: fixture.pki.url("ca.pem"), to: other.url("ca.pem"))
+        let foreign = try other.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        let refused = await fixture.check([ocsp(foreign)], at: fixture.now, proven: false)
+        #expect(!refused.status.isFailure)
+        guard case .notChecked = refused.status else {
+            Issue.record("expected notChecked, got \(refused.status)")
+            return
+        }
+        #expect(refused.findings.first?.text.contains("refused") == true)
+    }
+
+    @Test("A stale CRL is reported and does not count as 'not revoked'; a current one does")
+    func staleCRLReported() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let stale = try fixture.pki.crl(at: fixture.now - 10 * day, hours: 24)
+        let outcome = await fixture.check([crl(stale)], at: fixture.now, proven: false)
+        guard case .notChecked(let why) = outcome.status else {
+            Issue.record("expected notChecked, got \(outcome.status)")
+            return
+        }
+        #expect(why.contains("not current"))
+        #expect(outcome.findings.first?.text.contains("stale") == true)
+        let current = try fixture.pki.crl(at: fixture.now - 3600, hours: 24)
+        guard case .good = await fixture.check([crl(current)], at: fixture.now, proven: false).status else {
+            Issue.record("a current CRL should establish 'not revoked'")
+            return
+        }
+        // A stale CRL that lists the certificate still proves the revocation.
+        try fixture.pki.revoke("seal", at: fixture.now - 20 * day)
+        let old = try fixture.pki.crl(at: fixture.now - 15 * day, hours: 24)
+        #expect(await fixture.check([crl(old)], at: fixture.now, proven: false).status.isFailure)
+    }
+
+    @Test("Tampered or truncated revocation data is refused with a reason, never trusted")
+    func tamperedRevocationDataRefused() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        var list = try fixture.pki.crl(at: fixture.now - 60)
+        list[list.count - 3] ^= 0x01
+        let outcome = await fixture.check([crl(list)], at: fixture.now, proven: false)
+        #expect(outcome.findings.first?.text.contains("refused") == true)
+        var response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        response = Array(response.prefix(response.count / 2))
+        let truncated = await fixture.check([ocsp(response)], at: fixture.now, proven: false)
+        #expect(truncated.findings.first?.text.contains("refused") == true)
+        guard case .notChecked = truncated.status else {
+            Issue.record("expected notChecked, got \(truncated.status)")
+            return
+        }
+        #expect(await fixture.check([], at: fixture.now, proven: false).status == .notChecked("no revocation data (no rVals in the seal, none given)"))
+    }
+}
+
+@Suite("B-LTA seals made here: xVals, rVals, arcTst")
+struct ArchiveTimeStampTests {
+    /// A B-LTA seal of a small payload: sigTst, xVals (the CA and TSA), rVals (a CRL and an OCSP response), arcTst.
+    static func ltaSeal(_ fixture: RevocationFixture) throws -> JSONValue {
+        let sealer = try JAdESSealer(privateKeyPEM: try fixture.pki.text("seal.key"), certificateChainPEM: try fixture.pki.text("seal.pem"))
+        var sealed = try sealer.seal(payload: Array(#"{"type":["VerifiableCredential"],"name":"B-LTA test"}"#.utf8))
+        let query = try JAdESTimeStamps.request(forSealed: sealed)
+        sealed = try JAdESTimeStamps.addSignatureTimeStamp(
+            try fixture.pki.timeStampReply(query: query.der, tsa: "tsa"), to: sealed, expectedNonce: query.nonce)
+        sealed = try JAdESLongTermData.add(
+            to: sealed, certificates: [fixture.ca, try fixture.certificate("tsa")],
+            revocationData: [
+                crl(try fixture.pki.crl(at: fixture.now - 60)),
+                ocsp(try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)),
+            ])
+        let archive = try JAdESArchiveTimeStamps.request(forSealed: sealed)
+        return try JAdESArchiveTimeStamps.addArchiveTimeStamp(
+            try fixture.pki.timeStampReply(query: archive.der, tsa: "tsa"), to: sealed, expectedNonce: archive.nonce)
+    }
+
+    static func check(_ sealed: JSONValue) throws -> [JAdESArchiveTimeStampCheck] {
+        let document = try JWSJSONDocument(sealed)
+        let entry = document.signatures[0]
+        return JAdESArchiveTimeStamps.check(
+            payloadMember: document.payloadMember, entry: entry, properties: JAdESUnsignedProperties(unprotectedHeader: entry.unprotectedHeader))
+    }
+
+    /// The sealed document with its `etsiU` item `index` (base64url JSON) rewritten by `change`.
+    static func changingItem(_ sealed: JSONValue, at index: Int, _ change: (inout JSONValue) -> Void) throws -> JSONValue {
+        guard case .object(var root) = sealed, case .array(var signatures)? = root["signatures"], case .object(var entry)? = signatures.first,
+            case .object(var header)? = entry["header"], case .array(var etsiU)? = header["etsiU"],
+            let text = etsiU[index].stringValue, let bytes = base64URLDecode(text)
+        else { throw JAdESError(.malformedDocument, "unexpected shape") }
+        var item = try JSONParser.parse(bytes)
+        change(&item)
+        etsiU[index] = .string(base64URLEncode(JSONWriter.data(item)))
+        header["etsiU"] = .array(etsiU)
+        entry["header"] = .object(header)
+        signatures[0] = .object(entry)
+        root["signatures"] = .array(signatures)
+        return .object(root)
+    }
+
+    @Test("skillcred's B-LTA seal: the signature still verifies and the arcTst covers sigTst, xVals and rVals")
+    func ownLTASealVerifies() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let sealed = try Self.ltaSeal(fixture)
+        #expect(JAdESVerifier().verify(JSONWriter.data(sealed)).isValid)
+        let checks = try Self.check(sealed)
+        #expect(checks.count == 1)
+        #expect(checks.first?.problem == nil)
+        #expect(checks.first?.covered == ["sigTst", "xVals", "rVals"])
+        let document = try JWSJSONDocument(sealed)
+        let properties = JAdESUnsignedProperties(unprotectedHeader: document.signatures[0].unprotectedHeader)
+        #expect(properties.encoding == .base64url)
+        #expect(JAdESValidationValues.certificates(in: properties).certificates.count == 2)
+        let embedded = RevocationInput.embedded(in: document.signatures[0].unprotectedHeader)
+        #expect(embedded.map(\.kind) == [.crl, .ocsp])
+        guard case .good = await fixture.check(embedded, at: fixture.now, proven: false).status else {
+            Issue.record("the embedded revocation data should establish 'not revoked'")
+            return
+        }
+    }
+
+    @Test("Changing rVals or xVals after the archive time-stamp breaks its imprint; a spoiled token is refused")
+    func tamperedArchiveTimeStampRefused() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let sealed = try Self.ltaSeal(fixture)
+        let stripped = try Self.changingItem(sealed, at: 2) { item in
+            // Drop the OCSP response from rVals, keeping the CRL.
+            if case .object(var o) = item, case .object(var values)? = o["rVals"] {
+                values["ocspVals"] = nil
+                o["rVals"] = .object(values)
+                item = .object(o)
+            }
+        }
+        #expect(try Self.check(stripped).first?.problem?.contains("was changed") == true)
+        let extraCertificate = try Self.changingItem(sealed, at: 1) { item in
+            if case .object(var o) = item, case .array(var values)? = o["xVals"] {
+                values.append(values[0])
+                o["xVals"] = .array(values)
+                item = .object(o)
+            }
+        }
+        #expect(try Self.check(extraCertificate).first?.problem != nil)
+        let spoiled = try Self.changingItem(sealed, at: 3) { item in
+            guard let text = item["arcTst"]?["tstTokens"]?.arrayValue?.first?["val"]?.stringValue, var der = base64Decode(text) else { return }
+            der[der.count / 3] ^= 0x40
+            item = ["arcTst": ["tstTokens": [["val": .string(base64Encode(der))]]]]
+        }
+        #expect(try Self.check(spoiled).first?.problem != nil)
+    }
+
+    @Test("Adding an archive time-stamp answered for another document is refused")
+    func archiveReplyForAnotherSealRefused() throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let sealed = try Self.ltaSeal(fixture)
+        let other = try JAdESLongTermData.add(to: sealed, certificates: [fixture.seal], revocationData: [])
+        let query = try JAdESArchiveTimeStamps.request(forSealed: sealed)
+        let reply = try fixture.pki.timeStampReply(query: query.der, tsa: "tsa")
+        #expect(throws: JAdESError.self) { try JAdESArchiveTimeStamps.addArchiveTimeStamp(reply, to: other, expectedNonce: query.nonce) }
+        #expect(throws: JAdESError.self) { try JAdESArchiveTimeStamps.addArchiveTimeStamp(reply, to: sealed, expectedNonce: [1, 2, 3]) }
+    }
+}
+
+@Suite("EU samples: sigTst, xVals, rVals, arcTst made by DSS", .needsSharedData)
+struct EUSampleLongTermTests {
+    static let samples = [
+        "edc-samples/ec-elm/v3.1-master/Sample-CertOfPart-signed.jsonld",
+        "edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld",
+        "edc-samples/mynextid/edc-dc-signed.jsonld",
+        "edc-samples/mynextid/edc-mc-signed.jsonld",
+        "edc-samples/ec-edci-code/json_to_seal-signed-jades-baseline-lta.json",
+        "edc-samples/ec-edci-code/credential-signed.jsonld",
+    ]
+
+    static func load(_ path: String) throws -> (JWSJSONDocument, JAdESSignatureVerification)? {
+        guard let url = SharedData.shared(path) else { return nil }
+        let bytes = Array(try Data(contentsOf: url))
+        let document = try JWSJSONDocument(parsing: bytes)
+        let result = JAdESVerifier().verify(document)
+        #expect(result.isValid)
+        guard let signature = result.signatures.first else { return nil }
+        return (document, signature)
+    }
+
+    @Test("Each sample's arcTst imprint is what skillcred computes over payload, header, signature, sigTst, xVals, rVals", arguments: samples)
+    func archiveTimeStampCovers(path: String) throws {
+        guard let (document, _) = try Self.load(path) else { return }
+        let entry = document.signatures[0]
+        let checks = JAdESArchiveTimeStamps.check(
+            payloadMember: document.payloadMember, entry: entry, properties: JAdESUnsignedProperties(unprotectedHeader: entry.unprotectedHeader))
+        #expect(checks.count == 1)
+        #expect(checks.first?.problem == nil, "\(checks.first?.problem ?? "")")
+        #expect(checks.first?.covered == ["sigTst", "xVals", "rVals"])
+    }
+
+    @Test("Each sample's embedded CRL/OCSP verifies against the issuing CA from xVals and says 'good' at the claimed time", arguments: samples)
+    func revocationDataVerifies(path: String) async throws {
+        guard let (document, signature) = try Self.load(path), let leaf = signature.signingCertificate, let sigT = signature.signingTime else { return }
+        let header = document.signatures[0].unprotectedHeader
+        let values = JAdESValidationValues.certificates(in: JAdESUnsignedProperties(unprotectedHeader: header))
+        #expect(values.unreadable == 0)
+        let inputs = RevocationInput.embedded(in: header)
+        #expect(!inputs.isEmpty)
+        let checker = SealRevocationChecker()
+        let atSigning = await checker.check(leaf, candidates: signature.certificateChain + values.certificates, inputs: inputs, at: sigT, proven: true)
+        guard case .good = atSigning.status else {
+            Issue.record("\(path): expected good at sigT, got \(atSigning.status); \(atSigning.findings.map(\.text))")
+            return
+        }
+        #expect(atSigning.findings.allSatisfy { !$0.text.contains("refused") }, "\(atSigning.findings.map(\.text))")
+        // Judged now, without a trusted time-stamp, the same data is stale: reported, not a failure.
+        let now = await checker.check(leaf, candidates: signature.certificateChain + values.certificates, inputs: inputs, at: Date(), proven: false)
+        guard case .notChecked(let why) = now.status else {
+            Issue.record("\(path): expected notChecked now, got \(now.status)")
+            return
+        }
+        #expect(why.contains("not current"))
+    }
+
+    @Test("A flipped byte in the sample's CRL is refused and breaks its arcTst")
+    func tamperedSampleCRL() async throws {
+        guard let (document, signature) = try Self.load("edc-samples/mynextid/edc-dc-signed.jsonld"), let leaf = signature.signingCertificate,
+            let sigT = signature.signingTime
+        else { return }
+        let sealed = try JSONParser.parse(Array(try Data(contentsOf: SharedData.shared("edc-samples/mynextid/edc-dc-signed.jsonld")!)))
+        let index = JAdESUnsignedProperties(unprotectedHeader: document.signatures[0].unprotectedHeader).components.firstIndex { $0.name == "rVals" }!
+        let tampered = try ArchiveTimeStampTests.changingItem(sealed, at: index) { item in
+            guard let text = item["rVals"]?["crlVals"]?.arrayValue?.first?["val"]?.stringValue, var der = base64Decode(text) else { return }
+            der[der.count - 2] ^= 0x01
+            item = ["rVals": ["crlVals": [["val": .string(base64Encode(der))]]]]
+        }
+        #expect(try ArchiveTimeStampTests.check(tampered).first?.problem != nil)
+        let header = try JWSJSONDocument(tampered).signatures[0].unprotectedHeader
+        let values = JAdESValidationValues.certificates(in: JAdESUnsignedProperties(unprotectedHeader: header)).certificates
+        let outcome = await SealRevocationChecker().check(
+            leaf, candidates: values, inputs: RevocationInput.embedded(in: header), at: sigT, proven: true)
+        guard case .notChecked = outcome.status else {
+            Issue.record("a tampered CRL must establish nothing, got \(outcome.status)")
+            return
+        }
+        #expect(outcome.findings.first?.text.contains("does not verify") == true)
+    }
+}

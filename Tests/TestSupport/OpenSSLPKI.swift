@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// A throwaway PKI run by the openssl CLI in a temporary folder, with faketime for back-dated operations: a CA
+/// (`openssl ca` database, so it can revoke), certificates it issues, CRLs (`openssl ca -gencrl`), OCSP responses
+/// (`openssl ocsp -index … -reqin … -respout`) and RFC 3161 time-stamp tokens (`openssl ts -reply`).
+///
+/// Everything is EC P-256 and files; callers read DER or PEM bytes back. `make` returns nil when openssl or faketime
+/// is missing (recording a failure when shared data is required, as `.ci/run` sets it).
+public final class OpenSSLPKI: Sendable {
+    /// The folder holding every file.
+    public let directory: URL
+    /// The CA's subject common name.
+    public let caName: String
+
+    static let config = """
+        [ req ]
+        distinguished_name = dn
+        [ dn ]
+        [ ca ]
+        default_ca = ca_default
+        [ ca_default ]
+        database = ./index.txt
+        new_certs_dir = .
+        serial = ./serial
+        crlnumber = ./crlnumber
+        default_md = sha256
+        policy = policy_any
+        unique_subject = no
+        copy_extensions = none
+        [ policy_any ]
+        commonName = supplied
+        organizationName = optional
+        organizationIdentifier = optional
+        countryName = optional
+        [ ca_ext ]
+        basicConstraints = critical, CA:true
+        keyUsage = critical, keyCertSign, cRLSign, digitalSignature
+        subjectKeyIdentifier = hash
+        [ seal_ext ]
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature, nonRepudiation
+        subjectKeyIdentifier = hash
+        authorityKeyIdentifier = keyid
+        crlDistributionPoints = URI:http://crl.invalid/ca.crl
+        [ ocsp_ext ]
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = critical, OCSPSigning
+        subjectKeyIdentifier = hash
+        [ plain_ext ]
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature
+        [ tsa_ext ]
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = critical, timeStamping
+        [ tsa ]
+        default_tsa = tsa_config
+        [ tsa_config ]
+        serial = ./tsaserial
+        crypto_device = builtin
+        default_policy = 1.2.3.4.1
+        digests = sha256, sha384, sha512
+        accuracy = secs:1
+        ordering = no
+        tsa_name = no
+        ess_cert_id_chain = no
+        ess_cert_id_alg = sha256
+        signer_digest = sha256
+
+        """
+
+    /// Makes a CA named `name` (valid from ten years ago to ten years ahead); nil when openssl or faketime is absent.
+    public static func make(name: String = "Test Revocation CA") throws -> OpenSSLPKI? {
+        for tool in ["/usr/bin/openssl", "/usr/bin/faketime"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            if SharedData.isRequired {
+                Issue.record("\(tool) is missing but SKILLCRED_REQUIRE_SHARED=1 (.ci/run installs openssl and faketime)")
+            } else {
+                print("SKIPPED: \(tool) not found")
+            }
+            return nil
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-pki-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pki = OpenSSLPKI(directory: directory, caName: name)
+        try Data(config.utf8).write(to: pki.url("pki.cnf"))
+        try Data().write(to: pki.url("index.txt"))
+        try Data("1000\n".utf8).write(to: pki.url("serial"))
+        try Data("01\n".utf8).write(to: pki.url("crlnumber"))
+        try Data("01\n".utf8).write(to: pki.url("tsaserial"))
+        try pki.openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"])
+        try pki.openssl(
+            [
+                "req", "-x509", "-new", "-key", "ca.key", "-out", "ca.pem", "-subj", "/CN=\(name)", "-config", "pki.cnf",
+                "-extensions", "ca_ext", "-days", "7300",
+            ], at: Date().addingTimeInterval(-10 * 365 * 86_400))
+        return pki
+    }
+
+    private init(directory: URL, caName: String) {
+        self.directory = directory
+        self.caName = caName
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// A file in the folder.
+    public func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+    /// A file's bytes.
+    public func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: url(name))) }
+    /// A file's text.
+    public func text(_ name: String) throws -> String { try String(contentsOf: url(name), encoding: .utf8) }
+
+    /// Runs openssl in the folder, with the clock at `time` (faketime) when given.
+    @discardableResult
+    public func openssl(_ arguments: [String], at time: Date? = nil) throws -> String {
+        guard let time else {
+            return try ExternalTool.run(URL(fileURLWithPath: "/usr/bin/openssl"), arguments, in: directory)
+        }
+        return try ExternalTool.run(
+            URL(fileURLWithPath: "/usr/bin/faketime"), ["-f", "@" + Self.fakeTime(time), "/usr/bin/openssl"] + arguments, in: directory,
+            environment: ["TZ": "UTC"])
+    }
+
+    static func fakeTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    static func asn1Time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMddHHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// Issues `NAME.key` / `NAME.pem` from this CA, recorded in its database, with an extension section of the
+    /// configuration (`seal_ext`, `ocsp_ext`, `tsa_ext`, `plain_ext`), valid from `from` to `until`.
+    public func issue(_ name: String, subject: String, extensions: String, from: Date, until: Date) throws {
+        try openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "\(name).key"])
+        try openssl(["req", "-new", "-key", "\(name).key", "-out", "\(name).csr", "-subj", subject, "-config", "pki.cnf"])
+        try openssl([
+            "ca", "-batch", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "\(name).csr", "-out", "\(name).pem",
+            "-startdate", Self.asn1Time(from), "-enddate", Self.asn1Time(until), "-extfile", "pki.cnf", "-extensions", extensions, "-notext",
+        ])
+    }
+
+    /// Revokes `NAME.pem` with the clock at `time`, so that its revocation date is `time`.
+    public func revoke(_ name: String, reason: String = "keyCompromise", at time: Date) throws {
+        try openssl(["ca", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-revoke", "\(name).pem", "-crl_reason", reason], at: time)
+    }
+
+    /// A DER CRL issued at `time` (thisUpdate) with nextUpdate `hours` later, signed by the CA (or by the key and
+    /// certificate `signer` names, to forge one).
+    public func crl(at time: Date, hours: Int = 24, signer: String? = nil) throws -> [UInt8] {
+        let name = UUID().uuidString
+        let (cert, key) = signer.map { ("\($0).pem", "\($0).key") } ?? ("ca.pem", "ca.key")
+        try openssl(
+            ["ca", "-config", "pki.cnf", "-gencrl", "-cert", cert, "-keyfile", key, "-crlhours", String(hours), "-out", "\(name).crl"], at: time)
+        try openssl(["crl", "-in", "\(name).crl", "-outform", "DER", "-out", "\(name).der"])
+        return try bytes("\(name).der")
+    }
+
+    /// A DER OCSP response about `NAME.pem`, produced at `time` by the responder `responder` (a certificate and key
+    /// in the folder; "ca" for the CA itself), valid for `days`.
+    public func ocspResponse(for name: String, responder: String, at time: Date, days: Int = 1) throws -> [UInt8] {
+        let work = UUID().uuidString
+        try openssl(["ocsp", "-issuer", "ca.pem", "-cert", "\(name).pem", "-no_nonce", "-reqout", "\(work).req"])
+        try openssl(
+            [
+                "ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "\(responder).pem", "-rkey", "\(responder).key",
+                "-reqin", "\(work).req", "-respout", "\(work).resp", "-ndays", String(days),
+            ], at: time)
+        return try bytes("\(work).resp")
+    }
+
+    /// An RFC 3161 token (DER) over `data`, stamped at `time` by the TSA certificate `NAME.pem` (issued with `tsa_ext`).
+    public func timeStampToken(over data: [UInt8], tsa: String, at time: Date) throws -> [UInt8] {
+        let work = UUID().uuidString
+        try Data(data).write(to: url("\(work).dat"))
+        try openssl(["ts", "-query", "-data", "\(work).dat", "-sha256", "-cert", "-out", "\(work).tsq"])
+        try openssl(
+            [
+                "ts", "-reply", "-config", "pki.cnf", "-queryfile", "\(work).tsq", "-inkey", "\(tsa).key", "-signer", "\(tsa).pem",
+                "-chain", "ca.pem", "-token_out", "-out", "\(work).tst",
+            ], at: time)
+        return try bytes("\(work).tst")
+    }
+
+    /// A TimeStampResp (DER) answering a DER query, stamped at `time` by `NAME.pem`.
+    public func timeStampReply(query: [UInt8], tsa: String, at time: Date? = nil) throws -> [UInt8] {
+        let work = UUID().uuidString
+        try Data(query).write(to: url("\(work).tsq"))
+        try openssl(
+            [
+                "ts", "-reply", "-config", "pki.cnf", "-queryfile", "\(work).tsq", "-inkey", "\(tsa).key", "-signer", "\(tsa).pem",
+                "-chain", "ca.pem", "-out", "\(work).tsr",
+            ], at: time)
+        return try bytes("\(work).tsr")
+    }
+}
