@@ -1,4 +1,5 @@
 import Foundation
+import TrustedLists
 import JAdES
 import OpenID4VCI
 
@@ -37,6 +38,9 @@ public struct ServiceConfiguration: Sendable {
     public var timeStampAnchorDirectory: URL?
     /// A trusted-issuer list (`docs/trusted-issuers.md`) added to the service's own issuers.
     public var trustedIssuersFile: URL?
+    /// The EU trusted lists, loaded and verified once at start; seals are qualified against them and a CA/QC service
+    /// granted for e-seals counts as a trust anchor (`docs/trusted-lists.md`).
+    public var trustedLists: TrustedListSet?
     /// Most credentials verified for one request: array elements plus the credentials inside presentations
     /// (default 100); beyond it the request is refused before any work, naming the limit.
     public var maxItemsPerRequest: Int = 100

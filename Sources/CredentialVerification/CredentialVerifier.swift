@@ -7,6 +7,7 @@ import JSONLD
 import LearningModel
 import SDJWT
 import StatusList
+import TrustedLists
 import X509
 
 /// What the verifier is told to trust and when to verify (the deployment's policy).
@@ -44,6 +45,10 @@ public struct VerificationPolicy: Sendable {
     /// Issuer Metadata from a local folder and, when the deployment enables fetching, its origin. `nil`: not consulted,
     /// so such a token's signature is not checked (Partially verified).
     public var issuerMetadata: JWTIssuerMetadataResolver?
+    /// The EU trusted lists (LOTL and national lists) loaded and verified once; `nil`: seals are not qualified against
+    /// them, and only ``trustAnchors`` can make a seal's chain trusted. A CA/QC service granted for e-seals at the seal's
+    /// proven time acts as an anchor.
+    public var trustedLists: TrustedListSet?
 
     public init(
         at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],

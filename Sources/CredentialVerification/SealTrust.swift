@@ -1,6 +1,7 @@
 import CredentialJSON
 import Foundation
 import JAdES
+import TrustedLists
 import X509
 
 /// What the evidence around a JAdES seal shows, beyond its signature: which organisation sealed it and whether that
@@ -26,6 +27,8 @@ public struct SealTrust: Sendable {
     /// A name in the seal's own certificates that says DEMO (the seal certificate's subject or issuer, a CA certificate
     /// of `x5c`): demo material such as skillcred's data-directory demo seal, however the chain is judged.
     public let demoName: String?
+    /// The seal's qualification under the loaded EU trusted lists, judged at ``judgedAt``; `nil` when none are loaded.
+    public var qualification: SealQualification?
 
     /// Whether the chain reached an anchor.
     public var chainTrusted: Bool { chain?.isTrusted ?? false }
@@ -145,7 +148,8 @@ extension SealTrust {
             }
         }
         let judgedAt = proven?.time ?? now
-        let validator = JAdESChainValidator(trustAnchors: policy.trustAnchors)
+        let listAnchors = trustedListAnchors(signature, leaf: leaf, at: judgedAt, policy: policy)
+        let validator = JAdESChainValidator(trustAnchors: policy.trustAnchors + listAnchors)
         let chain = await validator.validate(signature, validationTime: judgedAt)
         var unproven: String?
         if proven == nil {
@@ -169,9 +173,11 @@ extension SealTrust {
         let binding = SealBinding.evaluate(
             payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
             chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
-        return SealTrust(
+        var trust = SealTrust(
             chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
             unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
+        trust.qualification = qualification(leaf: leaf, chain: chain, at: judgedAt, policy: policy)
+        return trust
     }
 }
 

@@ -93,6 +93,7 @@ extension Skillcred {
         var sealCert: String?
 
         @OptionGroup var pkcs11: PKCS11Options
+        @OptionGroup var euTrustedLists: TrustedListOptions
 
         @Option(name: .customLong("log-level"), help: "How much the service logs.")
         var logLevel: Logger.Level = .info
@@ -137,6 +138,7 @@ extension Skillcred {
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
+            configuration.trustedLists = try euTrustedLists.load()
             if let sealKey {
                 guard PKCS11Options.isTokenKey(sealKey) else {
                     throw CLIFailure("--seal-key \(sealKey): expected a pkcs11: URI (a key file e-seal goes in DATA_DIR/keys/seal.pem)")

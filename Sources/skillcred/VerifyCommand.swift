@@ -109,6 +109,8 @@ extension Skillcred {
         @Flag(name: .long, help: "Colour the terminal report even when standard output is not a terminal.")
         var colour = false
 
+        @OptionGroup var euTrustedLists: TrustedListOptions
+
         @OptionGroup var inputs: CredentialInputs
 
         func run() async throws {
@@ -163,6 +165,12 @@ extension Skillcred {
                     fetcher: allowHttpStatus ? SecureFetcher() : nil)
             }
             if !esco.isEmpty { policy.escoCatalog = try Validate.loadCatalog(esco) }
+            policy.trustedLists = try euTrustedLists.load(now: policy.now)
+            if let lists = policy.trustedLists {
+                // What was left out is worth knowing before any verdict rests on the lists.
+                for ignored in lists.ignored { note("skillcred: trusted lists: ignored \(ignored.source): \(ignored.reason)") }
+                for warning in lists.warnings { note("skillcred: trusted lists: \(warning)") }
+            }
             policy.challenge = challenge
             policy.domain = domain.isEmpty ? nil : domain
             return policy
