@@ -219,7 +219,7 @@ let package = Package(
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
             "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite", "CredentialVerification",
-            "LearningModel", "ProfileValidation", "JAdES",
+            "LearningModel", "ProfileValidation", "JAdES", "TrustedLists",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
