@@ -1,7 +1,7 @@
 import Foundation
-import TrustedLists
 import JAdES
 import OpenID4VCI
+import TrustedLists
 
 /// How the service runs. Every limit has a default; flags and `SKILLCRED_*` environment variables override them.
 public struct ServiceConfiguration: Sendable {

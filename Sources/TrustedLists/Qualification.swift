@@ -106,7 +106,8 @@ extension TrustedListSet {
         guard !services.isEmpty else {
             return SealQualification(
                 level: .notQualified,
-                text: "not qualified (issuer not on the trusted lists: no CA/QC service of the \(lists.count) loaded list\(lists.count == 1 ? "" : "s") issued \(leaf.issuer))",
+                text:
+                    "not qualified (issuer not on the trusted lists: no CA/QC service of the \(lists.count) loaded list\(lists.count == 1 ? "" : "s") issued \(leaf.issuer))",
                 service: nil)
         }
         var outcomes: [SealQualification] = []

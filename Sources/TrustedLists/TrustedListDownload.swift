@@ -61,7 +61,10 @@ public enum TrustedListDownload {
             }
         }
         if pointers.count > limits.maxFiles - 1 {
-            failures.append(.init(source: listOfListsURL, reason: "\(pointers.count - limits.maxFiles + 1) pointers past the limit of \(limits.maxFiles) lists were not followed"))
+            failures.append(
+                .init(
+                    source: listOfListsURL,
+                    reason: "\(pointers.count - limits.maxFiles + 1) pointers past the limit of \(limits.maxFiles) lists were not followed"))
         }
         let lists = try TrustedListSet.load(documents: documents, lotlSigners: lotlSigners, limits: limits, now: now)
         failures += lists.ignored

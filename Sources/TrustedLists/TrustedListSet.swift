@@ -119,9 +119,11 @@ public final class TrustedListSet: Sendable {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw LoadError("\(url.path): cannot read file") }
             documents.append((name, Array(data)))
         }
-        return try load(documents: documents, lotlSigners: lotlSigners, limits: limits, now: now, sizeOf: { name in
-            (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? 0
-        })
+        return try load(
+            documents: documents, lotlSigners: lotlSigners, limits: limits, now: now,
+            sizeOf: { name in
+                (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            })
     }
 
     /// Loads lists from memory: `documents` are (name, bytes) pairs, as files or downloads.
@@ -143,7 +145,8 @@ public final class TrustedListSet: Sendable {
         var parsed: [(name: String, xml: ListXML, list: TrustedList)] = []
         for (name, bytes) in documents {
             if bytes.isEmpty, sizeOf(name) > limits.maxBytes {
-                ignored.append(IgnoredList(source: name, reason: "the file is \(sizeOf(name)) bytes, more than the \(limits.maxBytes)-byte limit for a trusted list"))
+                ignored.append(
+                    IgnoredList(source: name, reason: "the file is \(sizeOf(name)) bytes, more than the \(limits.maxBytes)-byte limit for a trusted list"))
                 continue
             }
             do {
@@ -201,10 +204,12 @@ public final class TrustedListSet: Sendable {
                 if let duplicate = loaded.firstIndex(where: { $0.list.territory == candidate.list.territory }) {
                     // Two verified copies of one country's list: the higher sequence number is the current one.
                     if loaded[duplicate].list.sequenceNumber >= candidate.list.sequenceNumber {
-                        ignored.append(IgnoredList(source: candidate.name, reason: "a newer \(candidate.list.territory) list (\(loaded[duplicate].source)) verified too"))
+                        ignored.append(
+                            IgnoredList(source: candidate.name, reason: "a newer \(candidate.list.territory) list (\(loaded[duplicate].source)) verified too"))
                         continue
                     }
-                    ignored.append(IgnoredList(source: loaded[duplicate].source, reason: "a newer \(candidate.list.territory) list (\(candidate.name)) verified too"))
+                    ignored.append(
+                        IgnoredList(source: loaded[duplicate].source, reason: "a newer \(candidate.list.territory) list (\(candidate.name)) verified too"))
                     loaded.remove(at: duplicate)
                 }
                 loaded.append(LoadedList(list: candidate.list, source: candidate.name, signer: signer))
@@ -228,4 +233,3 @@ public final class TrustedListSet: Sendable {
         name.lowercased().split(whereSeparator: { $0 == " " || $0 == "," }).joined(separator: ",")
     }
 }
-

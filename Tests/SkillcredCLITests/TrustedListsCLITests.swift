@@ -80,7 +80,9 @@ struct TrustedListsCLITests {
     func show() async throws {
         let fixture = try Self.fixture.get()
         try fixture.writeLists(into: "cli-rogue-nl", variants: ["NL": .rogueSigner])
-        let result = try await SkillcredCLI.run(["trust-lists", "show", fixture.url("cli-rogue-nl").path, "--lotl-signer", fixture.lotlSigner.path, "--services"])
+        let result = try await SkillcredCLI.run([
+            "trust-lists", "show", fixture.url("cli-rogue-nl").path, "--lotl-signer", fixture.lotlSigner.path, "--services",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("LOTL: eu-lotl.xml — EU list of trusted lists, sequence 300"), "\(result.stdout)")
         #expect(result.stdout.contains("Loaded: BE.xml — BE trusted list, sequence 12"), "\(result.stdout)")

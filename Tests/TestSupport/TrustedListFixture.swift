@@ -217,7 +217,9 @@ public struct TrustedListFixture: Sendable {
         let digest = try Data(contentsOf: url("pki/" + signer + ".sha256")).base64EncodedString()
         let algorithm =
             signer == "lotl-signer" ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
-        let text = body.replacingOccurrences(of: "</tsl:TrustServiceStatusList>", with: Self.signatureTemplate(algorithm: algorithm, certificateDigest: digest, signingTime: Self.xsd(now)) + "</tsl:TrustServiceStatusList>")
+        let text = body.replacingOccurrences(
+            of: "</tsl:TrustServiceStatusList>",
+            with: Self.signatureTemplate(algorithm: algorithm, certificateDigest: digest, signingTime: Self.xsd(now)) + "</tsl:TrustServiceStatusList>")
         try write(text, to: template)
         try run(
             [

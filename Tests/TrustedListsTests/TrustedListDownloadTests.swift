@@ -16,7 +16,8 @@ final class FolderFetcher: HTTPFetching {
 
     func fetch(_ url: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         requests.withLock { $0.append(url) }
-        guard url.hasPrefix("https://tl.example/"), let data = FileManager.default.contents(atPath: folder.appendingPathComponent(String(url.dropFirst(19))).path)
+        guard url.hasPrefix("https://tl.example/"),
+            let data = FileManager.default.contents(atPath: folder.appendingPathComponent(String(url.dropFirst(19))).path)
         else { throw FetchError(.httpStatus, "404", url: url, status: 404) }
         guard data.count <= policy.maxBytes else { throw FetchError(.tooLarge, "over \(policy.maxBytes) bytes", url: url) }
         return FetchedDocument(bytes: Array(data), url: url, contentType: "application/vnd.etsi.tsl+xml", status: 200)
