@@ -3,6 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import skillcred
+
 /// `verify --eu-trusted-lists`, `trust-lists show`, on the test lists of TrustedListFixture (LOTL, BE, NL).
 @Suite("CLI: EU trusted lists")
 struct TrustedListsCLITests {
@@ -89,5 +91,20 @@ struct TrustedListsCLITests {
         #expect(result.stdout.contains("Test QTSP BE: Test BE Qualified CA for e-seals — granted since 2016-07-01T00:00:00Z"), "\(result.stdout)")
         #expect(result.stdout.contains("Ignored: NL.xml — signed by"), "\(result.stdout)")
         #expect(result.stdout.contains("which the LOTL pointer for NL does not announce"), "\(result.stdout)")
+    }
+
+    @Test("serve --eu-trusted-lists loads and verifies the lists once, into the service's configuration")
+    func serveLoadsLists() async throws {
+        let fixture = try Self.fixture.get()
+        let data = fixture.url("serve-\(UUID().uuidString)").path
+        let serve = try Skillcred.Serve.parse([
+            "--data-dir", data, "--eu-trusted-lists", fixture.lists.path, "--lotl-signer", fixture.lotlSigner.path,
+        ])
+        let lists = try #require(try serve.configuration().trustedLists)
+        #expect(lists.lists.map(\.list.territory) == ["BE", "NL"])
+        let plain = try Skillcred.Serve.parse(["--data-dir", data])
+        #expect(try plain.configuration().trustedLists == nil)
+        let usage = try await SkillcredCLI.run(["serve", "--data-dir", data, "--eu-trusted-lists", fixture.lists.path])
+        #expect(usage.status == 64, "\(usage.stderr)")
     }
 }

@@ -83,10 +83,17 @@ public struct TrustedListFixture: Sendable {
 
     public func read(_ path: String) throws -> String { String(decoding: try Data(contentsOf: url(path)), as: UTF8.self) }
 
-    /// A certificate's DER, base64 (as trusted lists carry it).
+    /// A certificate's DER, base64 (as trusted lists carry it). Each call writes its own file: tests make list
+    /// variants concurrently from one fixture.
     public func base64DER(_ pem: String) throws -> String {
-        try run(["openssl", "x509", "-in", pem, "-outform", "DER", "-out", pem + ".der"])
-        return try Data(contentsOf: url("pki/" + pem + ".der")).base64EncodedString()
+        try Data(contentsOf: url("pki/" + (try derFile(pem)))).base64EncodedString()
+    }
+
+    /// Converts a PEM certificate under pki/ to DER in a file of its own, and returns that file's name.
+    func derFile(_ pem: String) throws -> String {
+        let name = "\(pem)-\(UUID().uuidString).der"
+        try run(["openssl", "x509", "-in", pem, "-outform", "DER", "-out", name])
+        return name
     }
 
     // MARK: - PKI
@@ -110,8 +117,6 @@ public struct TrustedListFixture: Sendable {
         try FileManager.default.copyItem(at: tsaRoot, to: url("tsa-anchors/tsa-root.pem"))
         try ecKey("tsa")
         try issue("tsa", by: "tsa-root", subject: "/C=BE/O=Test TSA/CN=Test time-stamping unit", extensions: "tsa")
-        try write(Self.tsaConfig(folder: url("pki").path), to: "pki/tsa.cnf")
-        try write("01\n", to: "pki/tsa-serial")
         try writeLists(into: "lists", variants: [:])
     }
 
@@ -163,9 +168,10 @@ public struct TrustedListFixture: Sendable {
         try FileManager.default.createDirectory(at: url(work), withIntermediateDirectories: true)
         try Data(data).write(to: url(work + "/data"))
         try run(["openssl", "ts", "-query", "-data", "data", "-sha256", "-cert", "-out", "q.tsq"], in: work)
-        try run(
-            ["openssl", "ts", "-reply", "-config", url("pki/tsa.cnf").path, "-queryfile", "q.tsq", "-token_out", "-out", "token.der"], in: work,
-            at: time)
+        // A serial file per token: tests stamp concurrently, and openssl rewrites the file it reads.
+        try write(Self.tsaConfig(folder: url("pki").path, serial: url(work + "/serial").path), to: work + "/tsa.cnf")
+        try write("01\n", to: work + "/serial")
+        try run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-token_out", "-out", "token.der"], in: work, at: time)
         return Array(try Data(contentsOf: url(work + "/token.der")))
     }
 
@@ -212,9 +218,9 @@ public struct TrustedListFixture: Sendable {
     /// Signs `body` (a list whose `ds:Signature` template is in place) with xmlsec1 and the named key and certificate.
     func sign(_ body: String, with signer: String, to path: String) throws {
         let template = "work/\(UUID().uuidString).xml"
-        _ = try base64DER(signer + ".pem")
-        try run(["openssl", "dgst", "-sha256", "-binary", "-out", signer + ".sha256", signer + ".pem.der"])
-        let digest = try Data(contentsOf: url("pki/" + signer + ".sha256")).base64EncodedString()
+        let der = try derFile(signer + ".pem")
+        try run(["openssl", "dgst", "-sha256", "-binary", "-out", der + ".sha256", der])
+        let digest = try Data(contentsOf: url("pki/" + der + ".sha256")).base64EncodedString()
         let algorithm =
             signer == "lotl-signer" ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
         let text = body.replacingOccurrences(
@@ -392,13 +398,13 @@ public struct TrustedListFixture: Sendable {
 
         """
 
-    static func tsaConfig(folder: String) -> String {
+    static func tsaConfig(folder: String, serial: String) -> String {
         """
         [ tsa ]
         default_tsa = tsa_config
         [ tsa_config ]
         dir = \(folder)
-        serial = $dir/tsa-serial
+        serial = \(serial)
         signer_cert = $dir/tsa.pem
         certs = $dir/tsa-root.pem
         signer_key = $dir/tsa.key
