@@ -103,3 +103,9 @@ static inline void cxmlsec_add_ids(xmlDocPtr doc) {
 static inline void cxmlsec_free(void *pointer) {
     xmlFree(pointer);
 }
+
+/// Whether the libxmlsec1 loaded at run time is ABI-compatible with the headers (and the defines above) this was
+/// compiled against: 1 when it is.
+static inline int cxmlsec_abi_compatible(void) {
+    return xmlSecCheckVersionExt(XMLSEC_VERSION_MAJOR, XMLSEC_VERSION_MINOR, XMLSEC_VERSION_SUBMINOR, xmlSecCheckVersionABICompatible);
+}

@@ -33,6 +33,8 @@ enum XMLSecurityLibrary {
     static let ready: Bool = {
         xmlInitParser()
         guard xmlSecInit() >= 0 else { return false }
+        // The structures Swift reads must have the layout of the library in use.
+        guard cxmlsec_abi_compatible() == 1 else { return false }
         guard xmlSecOpenSSLAppInit(nil) >= 0 else { return false }
         guard xmlSecOpenSSLInit() >= 0 else { return false }
         xmlSecErrorsDefaultCallbackEnableOutput(0)
@@ -50,7 +52,11 @@ final class ListXML {
     let document: xmlDocPtr
 
     init(bytes: [UInt8], limits: TrustedListLimits) throws(TrustedListXMLError) {
-        guard XMLSecurityLibrary.ready else { throw TrustedListXMLError("libxmlsec1 could not be initialised (its OpenSSL engine did not load)") }
+        guard XMLSecurityLibrary.ready else {
+            throw TrustedListXMLError(
+                "libxmlsec1 could not be initialised (its OpenSSL engine did not load, or the library is not ABI-compatible with the headers skillcred was built with)"
+            )
+        }
         guard bytes.count <= limits.maxBytes else {
             throw TrustedListXMLError("the file is \(bytes.count) bytes, more than the \(limits.maxBytes)-byte limit for a trusted list")
         }

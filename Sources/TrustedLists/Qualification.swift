@@ -59,15 +59,11 @@ extension TrustedListSet {
     /// The services whose certificate issued `leaf`, or, along a validated `chain` (leaf first), one of its CA
     /// certificates; then services named by subject and key identifier only.
     public func services(issuing leaf: Certificate, chain: [Certificate] = []) -> [ServiceReference] {
-        let direct = (servicesBySubject[leaf.issuer] ?? []).filter { reference in
-            reference.service.identity.certificates.contains { $0.subject == leaf.issuer && $0.publicKey.isValidSignature(leaf.signature, for: leaf) }
-        }
-        if !direct.isEmpty { return direct }
+        let issuers = (certificatesBySubject[leaf.issuer] ?? []).filter { $0.publicKey.isValidSignature(leaf.signature, for: leaf) }
+        if !issuers.isEmpty { return issuers.flatMap { servicesByCertificate[$0] ?? [] } }
         for certificate in chain.dropFirst() {
-            let along = (servicesBySubject[certificate.subject] ?? []).filter { reference in
-                reference.service.identity.certificates.contains { $0.subject == certificate.subject && $0.publicKey == certificate.publicKey }
-            }
-            if !along.isEmpty { return along }
+            let same = (certificatesBySubject[certificate.subject] ?? []).filter { $0.publicKey == certificate.publicKey }
+            if !same.isEmpty { return same.flatMap { servicesByCertificate[$0] ?? [] } }
         }
         guard let authorityKey = try? leaf.extensions.authorityKeyIdentifier?.keyIdentifier.map(Array.init) else { return [] }
         return (servicesByName[Self.normalized(String(describing: leaf.issuer))] ?? []).filter {
@@ -85,11 +81,12 @@ extension TrustedListSet {
         }
         var anchors: [Certificate] = []
         for name in names {
-            for reference in servicesBySubject[name] ?? [] {
-                guard let period = reference.service.period(at: time), period.isGranted, period.isForESeals else { continue }
-                for certificate in reference.service.identity.certificates where certificate.subject == name && !anchors.contains(certificate) {
-                    anchors.append(certificate)
+            for certificate in certificatesBySubject[name] ?? [] {
+                let granted = (servicesByCertificate[certificate] ?? []).contains { reference in
+                    guard let period = reference.service.period(at: time) else { return false }
+                    return period.type == ServiceTypeURI.caQC && period.isGranted && period.isForESeals
                 }
+                if granted { anchors.append(certificate) }
             }
         }
         return anchors
@@ -111,11 +108,19 @@ extension TrustedListSet {
                 service: nil)
         }
         var outcomes: [SealQualification] = []
+        let facts = CriteriaList.CertificateFacts(leaf)
         for reference in services {
             guard let period = reference.service.period(at: time) else {
                 outcomes.append(
                     SealQualification(
                         level: .notQualified, text: "not qualified (the \(reference.label) had no status yet at \(when))", service: reference.label))
+                continue
+            }
+            guard period.type == ServiceTypeURI.caQC else {
+                outcomes.append(
+                    SealQualification(
+                        level: .notQualified, text: "not qualified (the \(reference.label) was not a CA/QC service at \(when))",
+                        service: reference.label))
                 continue
             }
             guard period.isGranted else {
@@ -127,7 +132,10 @@ extension TrustedListSet {
                         service: reference.label))
                 continue
             }
-            outcomes.append(Self.judge(leaf, claims: claims, period: period, reference: reference, when: when))
+            let outcome = Self.judge(leaf, facts: facts, claims: claims, period: period, reference: reference, when: when)
+            // Nothing beats a qualified e-seal: the first service that supports it decides.
+            if outcome.level == .qualifiedESeal { return outcome }
+            outcomes.append(outcome)
         }
         // A certificate under several services: the best-supported outcome decides (TS 119 615 asks for agreement; the
         // report names the service that supports it).
@@ -138,14 +146,15 @@ extension TrustedListSet {
     /// TS 119 615's combination of the certificate's claims with a granted service's qualifiers and additional
     /// service information.
     static func judge(
-        _ leaf: Certificate, claims: CertificateQCClaims, period: ServiceStatusPeriod, reference: ServiceReference, when: String
+        _ leaf: Certificate, facts: CriteriaList.CertificateFacts, claims: CertificateQCClaims, period: ServiceStatusPeriod, reference: ServiceReference,
+        when: String
     ) -> SealQualification {
         var qualified = claims.compliance
         var qscd = claims.qscd
         var types = claims.types
         var typeFromList: CertificateQCClaims.QCType?
         var applied: [String] = []
-        for element in period.qualifications where element.criteria.matches(leaf) {
+        for element in period.qualifications where element.criteria.matches(facts) {
             for qualifier in element.qualifiers {
                 switch qualifier {
                 case QualifierURI.qcStatement: qualified = true
@@ -209,15 +218,27 @@ extension TrustedListSet {
 extension CriteriaList {
     /// Whether `certificate` meets the criteria (TS 119 612 §5.5.9.2.2). Criteria this reader cannot evaluate count as
     /// not met, so an unreadable qualification never upgrades a certificate.
-    public func matches(_ certificate: Certificate) -> Bool {
-        var results: [Bool] = []
-        let usage = try? certificate.extensions.keyUsage
-        for bits in keyUsage {
-            results.append(bits.allSatisfy { name, wanted in (usage.map { Self.bit(name, of: $0) } ?? false) == wanted })
+    public func matches(_ certificate: Certificate) -> Bool { matches(CertificateFacts(certificate)) }
+
+    /// What the criteria look at in a certificate, read once for all the qualification elements that test it.
+    public struct CertificateFacts: Sendable {
+        let keyUsage: KeyUsage?
+        let policies: Set<String>
+
+        /// Reads the key usage and policy OIDs of `certificate`.
+        public init(_ certificate: Certificate) {
+            keyUsage = try? certificate.extensions.keyUsage
+            policies = CriteriaList.policyOIDs(certificate)
         }
-        let policies = Self.policyOIDs(certificate)
-        for set in policySets { results.append(!set.isEmpty && set.allSatisfy(policies.contains)) }
-        for list in nested { results.append(list.matches(certificate)) }
+    }
+
+    func matches(_ facts: CertificateFacts) -> Bool {
+        var results: [Bool] = []
+        for bits in keyUsage {
+            results.append(bits.allSatisfy { name, wanted in (facts.keyUsage.map { Self.bit(name, of: $0) } ?? false) == wanted })
+        }
+        for set in policySets { results.append(!set.isEmpty && set.allSatisfy(facts.policies.contains)) }
+        for list in nested { results.append(list.matches(facts)) }
         for _ in unsupported { results.append(false) }
         switch assert {
         case "atLeastOne": return results.contains(true)

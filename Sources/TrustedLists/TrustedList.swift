@@ -21,7 +21,7 @@ public struct TrustedList: Sendable {
     public let nextUpdate: Date?
     /// `PointersToOtherTSL` (the LOTL's pointers to national lists).
     public let pointers: [TrustedListPointer]
-    /// The services of type CA/QC, with their providers.
+    /// The services that are, or once were, of type CA/QC, with their providers and whole history.
     public let services: [TrustService]
 
     /// Whether this is a list of lists (its type ends in `EUlistofthelists`, or any `…listofthelists`).
@@ -48,7 +48,7 @@ public struct TrustedListPointer: Sendable {
     public var isXML: Bool { mimeType.map { $0.lowercased().contains("xml") } ?? location.lowercased().hasSuffix(".xml") }
 }
 
-/// A service of a trust service provider (here only type CA/QC), with its status history.
+/// A service of a trust service provider (one that is or was of type CA/QC), with its status history.
 public struct TrustService: Sendable {
     /// `TSPName`.
     public let providerName: String
@@ -58,12 +58,12 @@ public struct TrustService: Sendable {
     public let type: String
     /// The service's digital identity (its CA certificate(s), subject name, key identifier).
     public let identity: ServiceIdentity
-    /// The current status first, then `ServiceHistory` instances, newest first.
+    /// The current status and the `ServiceHistory` instances, newest first (by `StatusStartingTime`).
     public let history: [ServiceStatusPeriod]
 
     /// The status period in force at `time`: the newest whose start is not after it; `nil` before the first.
     public func period(at time: Date) -> ServiceStatusPeriod? {
-        history.sorted { $0.start > $1.start }.first { $0.start <= time }
+        history.first { $0.start <= time }
     }
 }
 
@@ -242,7 +242,7 @@ enum TrustedListParser {
                     TrustService(
                         providerName: providerName, name: preferredName(information.child("ServiceName")) ?? "(unnamed service)",
                         type: current.type, identity: identity(information.child("ServiceDigitalIdentity")),
-                        history: [current] + past.filter { $0.type == ServiceTypeURI.caQC }))
+                        history: ([current] + past).sorted { $0.start > $1.start }))
             }
         }
         return TrustedList(

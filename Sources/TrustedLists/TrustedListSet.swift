@@ -17,8 +17,10 @@ public final class TrustedListSet: Sendable {
     public let ignored: [IgnoredList]
     /// Notes that do not stop a list from being used (a list past its next update, …).
     public let warnings: [String]
-    /// CA/QC services by the subject of their certificates and subject names, for finding a seal's issuer quickly.
-    let servicesBySubject: [DistinguishedName: [ServiceReference]]
+    /// The distinct service certificates by subject, for finding a seal's issuer quickly.
+    let certificatesBySubject: [DistinguishedName: [Certificate]]
+    /// The services each certificate identifies (one CA certificate may stand for several services or lists).
+    let servicesByCertificate: [Certificate: [ServiceReference]]
     /// CA/QC services identified only by subject name and key identifier.
     let servicesByName: [String: [ServiceReference]]
 
@@ -74,19 +76,24 @@ public final class TrustedListSet: Sendable {
         self.lists = lists
         self.ignored = ignored
         self.warnings = warnings
-        var bySubject: [DistinguishedName: [ServiceReference]] = [:]
+        var bySubject: [DistinguishedName: [Certificate]] = [:]
+        var byCertificate: [Certificate: [ServiceReference]] = [:]
         var byName: [String: [ServiceReference]] = [:]
         for loaded in lists {
             for service in loaded.list.services {
                 let reference = ServiceReference(
                     service: service, territory: loaded.list.territory, sequenceNumber: loaded.list.sequenceNumber, source: loaded.source)
-                for subject in Set(service.identity.certificates.map(\.subject)) { bySubject[subject, default: []].append(reference) }
+                for certificate in Set(service.identity.certificates) {
+                    if byCertificate[certificate] == nil { bySubject[certificate.subject, default: []].append(certificate) }
+                    byCertificate[certificate, default: []].append(reference)
+                }
                 if service.identity.certificates.isEmpty {
                     for name in service.identity.subjectNames { byName[Self.normalized(name), default: []].append(reference) }
                 }
             }
         }
-        servicesBySubject = bySubject
+        certificatesBySubject = bySubject
+        servicesByCertificate = byCertificate
         servicesByName = byName
     }
 
