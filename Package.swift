@@ -148,12 +148,25 @@ let package = Package(
         // Test-only helper (not a product): reserves and completes a batch in its own OS process, so the
         // tests can run two at once or SIGKILL one mid-batch.
         .executableTarget(name: "registry-worker", dependencies: ["CredentialRegistry", "RegistryStores"], swiftSettings: strict),
+        // libxmlsec1 with its OpenSSL engine and libxml2 (Debian: libxmlsec1-dev), for the XML signatures of the EU
+        // trusted lists. pkg-config gives the include paths and the defines that fix xmlsec's structure layout.
+        .systemLibrary(
+            name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"]), .brew(["libxmlsec1"])]),
+        // ETSI TS 119 612 trusted lists (the EU LOTL and national lists): bounded XML reading, signatures checked by
+        // libxmlsec1 against the certificates the parent list announces, CA/QC services with their history, and the
+        // TS 119 615 qualification of a seal certificate. The only target that imports CXMLSec.
+        .target(name: "TrustedLists", dependencies: [
+            "CXMLSec", "CredentialJSON", "SecureFetch",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // The verifier: input detection, the six EU checks (Format, Seal, Owner, Revocation, Accreditation,
         // Validity) as small values, reports and their terminal/JSON/HTML renderers.
         .target(name: "CredentialVerification", dependencies: [
             "CredentialJSON", "Caching", "JSONLD", "JSONLDToRDF", "BundledContexts", "DataIntegrity", "JAdES", "StatusList",
             "CredentialDataModel", "LearningModel", "ProfileValidation", "Multiformats",
-            "SDJWT", "KeyManagement", "SecureFetch",
+            "SDJWT", "KeyManagement", "SecureFetch", "TrustedLists",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -184,7 +197,7 @@ let package = Package(
         .target(name: "CredentialService", dependencies: [
             "CredentialJSON", "Caching", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
-            "CredentialIssuance", "WebForm", "OpenID4VCI", "QRCode", "SDJWT",
+            "CredentialIssuance", "WebForm", "OpenID4VCI", "QRCode", "SDJWT", "TrustedLists",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -198,7 +211,7 @@ let package = Package(
             "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES",
             "StatusList", "CredentialDataModel", "CredentialRegistry", "RegistrySQLite", "RegistryStores",
             "LearningModel", "ProfileValidation", "CredentialVerification", "CredentialIssuance",
-            "CredentialService", "PKCS11Keys", "SecureFetch", "OpenID4VCI", "QRCode",
+            "CredentialService", "PKCS11Keys", "SecureFetch", "OpenID4VCI", "QRCode", "TrustedLists",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -206,7 +219,7 @@ let package = Package(
         .executableTarget(name: "skillcred-bench", dependencies: [
             "CredentialJSON", "JSONLD", "JSONLDToRDF", "BundledContexts", "RDFCanonicalization", "RDF",
             "KeyManagement", "DataIntegrity", "StatusList", "CredentialRegistry", "CredentialIssuance", "RegistrySQLite", "CredentialVerification",
-            "LearningModel", "ProfileValidation", "JAdES",
+            "LearningModel", "ProfileValidation", "JAdES", "TrustedLists",
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
@@ -234,7 +247,7 @@ let package = Package(
         .testTarget(name: "CredentialVerificationTests", dependencies: [
             "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "CredentialIssuance", "TestSupport", "Multiformats",
-            "SDJWT", "LearningModel", "SecureFetch",
+            "SDJWT", "LearningModel", "SecureFetch", "TrustedLists",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -266,6 +279,10 @@ let package = Package(
             "PKCS11Keys", "KeyManagement", "JAdES", "DataIntegrity", "CredentialJSON", "Multiformats", "TestSupport",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "TrustedListsTests", dependencies: [
+            "TrustedLists", "TestSupport", "SecureFetch", "JAdES",
+            .product(name: "X509", package: "swift-certificates"),
         ]),
         .testTarget(name: "SkillcredCLITests", dependencies: ["skillcred", "CredentialJSON", "StatusList", "TestSupport", "SDJWT", "KeyManagement"]),
     ],

@@ -1,6 +1,8 @@
+import CredentialVerification
 import Foundation
 import JAdES
 import OpenID4VCI
+import TrustedLists
 
 /// How the service runs. Every limit has a default; flags and `SKILLCRED_*` environment variables override them.
 public struct ServiceConfiguration: Sendable {
@@ -37,6 +39,12 @@ public struct ServiceConfiguration: Sendable {
     public var timeStampAnchorDirectory: URL?
     /// A trusted-issuer list (`docs/trusted-issuers.md`) added to the service's own issuers.
     public var trustedIssuersFile: URL?
+    /// The EU trusted lists, loaded and verified once at start; seals are qualified against them and a CA/QC service
+    /// granted for e-seals counts as a trust anchor (`docs/trusted-lists.md`).
+    public var trustedLists: TrustedListSet?
+    /// Seal-certificate revocation: CRLs and OCSP responses the operator supplies besides a seal's own `rVals`, whether
+    /// a status is required, and whether CRLs may be fetched (default: nothing supplied, required or fetched).
+    public var sealRevocation = SealRevocationPolicy()
     /// Most credentials verified for one request: array elements plus the credentials inside presentations
     /// (default 100); beyond it the request is refused before any work, naming the limit.
     public var maxItemsPerRequest: Int = 100

@@ -105,6 +105,8 @@ public final class CredentialServiceState: Sendable {
             }
         }
         policy.trustAnchors += issuing.sealTrustAnchors
+        policy.trustedLists = configuration.trustedLists
+        policy.sealRevocation = configuration.sealRevocation
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
         self.walletLimiter = RateLimiter(rate: configuration.walletRatePerSecond, burst: configuration.walletBurst)

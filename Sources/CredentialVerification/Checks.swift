@@ -274,7 +274,9 @@ public struct SealCheck: VerificationCheck {
                 "Time proven by a time-stamp: \(XSDDateTime.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
         }
         details.append(contentsOf: trust.timeStampNotes.map { "Time-stamp: \($0)" })
-        if let leaf = signature?.signingCertificate { details.append("Qualification: \(QualifiedStatus(certificate: leaf).text)") }
+        if let leaf = signature?.signingCertificate {
+            details.append("Qualification: \(trust.qualification?.text ?? QualifiedStatus(certificate: leaf).text)")
+        }
         if let chain = trust.chain {
             let at = trust.provenTime == nil ? "judged now" : "judged at the time-stamp's time"
             switch chain {
@@ -694,7 +696,7 @@ public struct AccreditationCheck: VerificationCheck {
             break
         }
         let label = demo ? "DEMO: " : ""
-        if policy.trustedIssuers == nil && policy.trustAnchors.isEmpty {
+        if policy.trustedIssuers == nil && policy.trustAnchors.isEmpty && policy.trustedLists == nil {
             return .skipped(
                 .accreditation, "Issuer not checked: no trusted issuers or trust anchors are configured", limitsTrust: true,
                 details: chainText.map { [$0] } ?? [])

@@ -7,6 +7,7 @@ import JSONLD
 import LearningModel
 import SDJWT
 import StatusList
+import TrustedLists
 import X509
 
 /// What the verifier is told to trust and when to verify (the deployment's policy).
@@ -47,6 +48,10 @@ public struct VerificationPolicy: Sendable {
     /// Seal-certificate revocation: CRLs and OCSP responses supplied besides a seal's `rVals`, whether a status is
     /// required, and whether CRLs may be fetched (default: nothing supplied, required or fetched).
     public var sealRevocation = SealRevocationPolicy()
+    /// The EU trusted lists (LOTL and national lists) loaded and verified once; `nil`: seals are not qualified against
+    /// them, and only ``trustAnchors`` can make a seal's chain trusted. A CA/QC service granted for e-seals at the seal's
+    /// proven time acts as an anchor.
+    public var trustedLists: TrustedListSet?
 
     public init(
         at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],

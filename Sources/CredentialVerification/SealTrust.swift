@@ -1,6 +1,7 @@
 import CredentialJSON
 import Foundation
 import JAdES
+import TrustedLists
 import X509
 
 /// What the evidence around a JAdES seal shows, beyond its signature: which organisation sealed it and whether that
@@ -28,6 +29,8 @@ public struct SealTrust: Sendable {
     public let demoName: String?
     /// The seal's time-stamps and long-term validation data (B-T/B-LT/B-LTA), and its certificate's revocation status.
     public var longTerm: SealLongTermEvidence? = nil
+    /// The seal's qualification under the loaded EU trusted lists, judged at ``judgedAt``; `nil` when none are loaded.
+    public var qualification: SealQualification?
 
     /// Whether the chain reached an anchor.
     public var chainTrusted: Bool { chain?.isTrusted ?? false }
@@ -147,7 +150,8 @@ extension SealTrust {
             }
         }
         let judgedAt = proven?.time ?? now
-        let validator = JAdESChainValidator(trustAnchors: policy.trustAnchors)
+        let listAnchors = trustedListAnchors(signature, leaf: leaf, at: judgedAt, policy: policy)
+        let validator = JAdESChainValidator(trustAnchors: policy.trustAnchors + listAnchors)
         let chain = await validator.validate(signature, validationTime: judgedAt)
         var unproven: String?
         if proven == nil {
@@ -176,6 +180,7 @@ extension SealTrust {
             unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
         trust.longTerm = await SealLongTermEvidence.evaluate(
             signature, entry: entry, payloadMember: payloadMember, chain: chain, judgedAt: judgedAt, proven: proven != nil, policy: policy)
+        trust.qualification = qualification(leaf: leaf, chain: chain, at: judgedAt, policy: policy)
         return trust
     }
 }

@@ -1,5 +1,5 @@
 // Release-build benchmarks. Reproduce with: swift run -c release skillcred-bench [area…]
-// Areas: status, rdfc, to-rdf, di, registry, issue, verify, lt. Medians, in microseconds.
+// Areas: status, rdfc, to-rdf, di, registry, issue, verify, lt, trusted-lists. Medians, in microseconds.
 import Foundation
 
 let requested = Set(CommandLine.arguments.dropFirst())
@@ -16,3 +16,4 @@ if wants("registry") { try await runRegistryBenchmarks() }
 if wants("issue") { try await runIssuanceBenchmarks() }
 if wants("verify") { try await runVerifyBenchmarks() }
 if wants("lt") { await runLongTermBenchmarks() }
+if wants("trusted-lists") { try await runTrustedListBenchmarks() }

@@ -6,7 +6,7 @@ import JAdES
 import SecureFetch
 import X509
 
-/// `skillcred verify`'s options for the revocation of JAdES seal certificates.
+/// `skillcred verify`'s and `skillcred serve`'s options for the revocation of JAdES seal certificates.
 struct RevocationOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -52,10 +52,9 @@ struct RevocationOptions: ParsableArguments {
         return out
     }
 
-    /// Sets the verification policy's seal-revocation part.
-    func apply(to policy: inout VerificationPolicy) throws(CLIFailure) {
-        policy.sealRevocation = SealRevocationPolicy(
-            supplied: try inputs(), requireRevocationData: requireRevocationData, fetcher: fetchRevocation ? SecureFetcher() : nil)
+    /// The seal-revocation part of a verification policy.
+    func policy() throws(CLIFailure) -> SealRevocationPolicy {
+        SealRevocationPolicy(supplied: try inputs(), requireRevocationData: requireRevocationData, fetcher: fetchRevocation ? SecureFetcher() : nil)
     }
 }
 

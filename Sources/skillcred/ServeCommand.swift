@@ -93,6 +93,8 @@ extension Skillcred {
         var sealCert: String?
 
         @OptionGroup var pkcs11: PKCS11Options
+        @OptionGroup var euTrustedLists: TrustedListOptions
+        @OptionGroup var revocation: RevocationOptions
 
         @Option(name: .customLong("log-level"), help: "How much the service logs.")
         var logLevel: Logger.Level = .info
@@ -137,6 +139,8 @@ extension Skillcred {
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
+            configuration.trustedLists = try euTrustedLists.load()
+            configuration.sealRevocation = try revocation.policy()
             if let sealKey {
                 guard PKCS11Options.isTokenKey(sealKey) else {
                     throw CLIFailure("--seal-key \(sealKey): expected a pkcs11: URI (a key file e-seal goes in DATA_DIR/keys/seal.pem)")

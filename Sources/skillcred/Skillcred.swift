@@ -26,6 +26,7 @@ struct Skillcred: AsyncParsableCommand {
             Serve.self,
             TokensCommand.self,
             OffersCommand.self,
+            TrustLists.self,
         ]
     )
 

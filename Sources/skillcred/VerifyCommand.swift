@@ -110,6 +110,7 @@ extension Skillcred {
         var colour = false
 
         @OptionGroup var revocation: RevocationOptions
+        @OptionGroup var euTrustedLists: TrustedListOptions
 
         @OptionGroup var inputs: CredentialInputs
 
@@ -165,9 +166,15 @@ extension Skillcred {
                     fetcher: allowHttpStatus ? SecureFetcher() : nil)
             }
             if !esco.isEmpty { policy.escoCatalog = try Validate.loadCatalog(esco) }
+            policy.trustedLists = try euTrustedLists.load(now: policy.now)
+            if let lists = policy.trustedLists {
+                // What was left out is worth knowing before any verdict rests on the lists.
+                for ignored in lists.ignored { note("skillcred: trusted lists: ignored \(ignored.source): \(ignored.reason)") }
+                for warning in lists.warnings { note("skillcred: trusted lists: \(warning)") }
+            }
             policy.challenge = challenge
             policy.domain = domain.isEmpty ? nil : domain
-            try revocation.apply(to: &policy)
+            policy.sealRevocation = try revocation.policy()
             return policy
         }
 

@@ -3,6 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import skillcred
+
 // skillcred seal --level b-lt/b-lta and skillcred verify --crl/--ocsp-response/--require-revocation-data, with an
 // openssl CA (TestSupport's OpenSSLPKI) and a loopback TSA.
 
@@ -32,6 +34,20 @@ struct LongTermCLITests {
         let out = try await SkillcredCLI.run(["verify", "--crl", notACRL.path, notACRL.path])
         #expect(out.status == 2)
         #expect(out.stderr.contains("--crl \(notACRL.path)"), "\(out.stderr)")
+    }
+
+    @Test("serve --crl / --require-revocation-data go into the service's verification policy; an unreadable CRL stops the start")
+    func serveTakesRevocationOptions() async throws {
+        guard let pki = try OpenSSLPKI.make(name: "CLI serve CRL CA") else { return }
+        try Data(try pki.crl(at: Date() - 60)).write(to: pki.url("ca.crl"))
+        let data = pki.url("data-\(UUID().uuidString)").path
+        let serve = try Skillcred.Serve.parse(["--data-dir", data, "--crl", pki.url("ca.crl").path, "--require-revocation-data"])
+        let policy = try serve.configuration().sealRevocation
+        #expect(policy.supplied.count == 1 && policy.requireRevocationData && policy.fetcher == nil)
+        #expect(try Skillcred.Serve.parse(["--data-dir", data]).configuration().sealRevocation.supplied.isEmpty)
+        try Data("not a CRL".utf8).write(to: pki.url("bad.crl"))
+        let refused = try await SkillcredCLI.run(["serve", "--data-dir", data, "--crl", pki.url("bad.crl").path])
+        #expect(refused.status != 0 && refused.stderr.contains("--crl \(pki.url("bad.crl").path)"), "\(refused.stderr)")
     }
 
     @Test("seal --level b-lta embeds sigTst, xVals, rVals, arcTst; verify reports each; a CRL revoking the certificate before the time-stamp fails it")
