@@ -79,46 +79,46 @@ public struct DataModelValidator: Sendable {
     /// The violations of a credential; empty when it conforms.
     public func validateCredential(_ document: JSONValue, at path: JSONPath = .root) -> [DataModelViolation] {
         var out: [DataModelViolation] = []
-        guard let o = document.objectValue else {
+        guard let object = document.objectValue else {
             return [DataModelViolation(.document, path, "a verifiable credential must be a JSON object")]
         }
-        let version = checkContext(o, path: path, into: &out) ?? .v2_0
-        if isEnveloped(o, kind: "EnvelopedVerifiableCredential") {
-            checkEnvelope(o, kind: "EnvelopedVerifiableCredential", path: path, into: &out)
+        let version = checkContext(object, path: path, into: &out) ?? .v2_0
+        if isEnveloped(object, kind: "EnvelopedVerifiableCredential") {
+            checkEnvelope(object, kind: "EnvelopedVerifiableCredential", path: path, into: &out)
             return out
         }
-        checkIdentifier(o["id"], path: path.appending("id"), into: &out)
-        checkType(o, required: "VerifiableCredential", path: path, into: &out)
-        checkNameAndDescription(o, path: path, into: &out)
-        checkIssuer(o, path: path, into: &out)
-        checkSubjects(o, path: path, into: &out)
+        checkIdentifier(object["id"], path: path.appending("id"), into: &out)
+        checkType(object, required: "VerifiableCredential", path: path, into: &out)
+        checkNameAndDescription(object, path: path, into: &out)
+        checkIssuer(object, path: path, into: &out)
+        checkSubjects(object, path: path, into: &out)
         switch version {
-        case .v2_0: checkValidityV2(o, path: path, into: &out)
-        case .v1_1: checkValidityV1(o, path: path, into: &out)
+        case .v2_0: checkValidityV2(object, path: path, into: &out)
+        case .v1_1: checkValidityV1(object, path: path, into: &out)
         }
-        checkTypedObjects(o, path: path, version: version, into: &out)
-        checkRelatedResource(o, path: path, into: &out)
-        checkProof(o, path: path, into: &out)
+        checkTypedObjects(object, path: path, version: version, into: &out)
+        checkRelatedResource(object, path: path, into: &out)
+        checkProof(object, path: path, into: &out)
         return out
     }
 
     /// The violations of a presentation, including those of each embedded credential.
     public func validatePresentation(_ document: JSONValue, at path: JSONPath = .root) -> [DataModelViolation] {
         var out: [DataModelViolation] = []
-        guard let o = document.objectValue else {
+        guard let object = document.objectValue else {
             return [DataModelViolation(.document, path, "a verifiable presentation must be a JSON object")]
         }
-        let version = checkContext(o, path: path, into: &out) ?? .v2_0
-        if isEnveloped(o, kind: "EnvelopedVerifiablePresentation") {
-            checkEnvelope(o, kind: "EnvelopedVerifiablePresentation", path: path, into: &out)
+        let version = checkContext(object, path: path, into: &out) ?? .v2_0
+        if isEnveloped(object, kind: "EnvelopedVerifiablePresentation") {
+            checkEnvelope(object, kind: "EnvelopedVerifiablePresentation", path: path, into: &out)
             return out
         }
-        checkIdentifier(o["id"], path: path.appending("id"), into: &out)
-        checkType(o, required: "VerifiablePresentation", path: path, into: &out)
-        if let holder = o["holder"] {
+        checkIdentifier(object["id"], path: path.appending("id"), into: &out)
+        checkType(object, required: "VerifiablePresentation", path: path, into: &out)
+        if let holder = object["holder"] {
             let hp = path.appending("holder")
-            if let h = holder.objectValue {
-                if let id = h["id"] {
+            if let holderObject = holder.objectValue {
+                if let id = holderObject["id"] {
                     if !(id.stringValue.map(URLSyntax.isAbsoluteURL) ?? false) {
                         out.append(DataModelViolation(.presentation, hp.appending("id"), "holder.id must be a URL"))
                     }
@@ -129,10 +129,10 @@ public struct DataModelValidator: Sendable {
                 out.append(DataModelViolation(.presentation, hp, "holder must be a URL or an object with an id"))
             }
         }
-        if let vcs = o["verifiableCredential"] {
+        if let vcs = object["verifiableCredential"] {
             let many = vcs.isArray
-            for (k, vc) in vcs.asArray.enumerated() {
-                let vp = many ? path.appending("verifiableCredential").appending(k) : path.appending("verifiableCredential")
+            for (index, vc) in vcs.asArray.enumerated() {
+                let vp = many ? path.appending("verifiableCredential").appending(index) : path.appending("verifiableCredential")
                 // VC 1.1 presentations may carry JWT-encoded credentials as compact strings (VC 1.1 §6.3.1).
                 if version == .v1_1, let jwt = vc.stringValue, jwt.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
                     continue
@@ -147,16 +147,16 @@ public struct DataModelValidator: Sendable {
                 out += validateCredential(vc, at: vp)
             }
         }
-        checkTypedObjects(o, path: path, version: version, into: &out)
-        checkProof(o, path: path, into: &out)
+        checkTypedObjects(object, path: path, version: version, into: &out)
+        checkProof(object, path: path, into: &out)
         return out
     }
 
     // MARK: - Rules
 
-    private func checkContext(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) -> DataModelVersion? {
+    private func checkContext(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) -> DataModelVersion? {
         let cp = path.appending("@context")
-        guard let context = o["@context"] else {
+        guard let context = object["@context"] else {
             out.append(DataModelViolation(.context, cp, "@context is required"))
             return nil
         }
@@ -168,15 +168,15 @@ public struct DataModelValidator: Sendable {
                     "the first @context entry must be \(DataModelVersion.v2_0.rawValue) (or \(DataModelVersion.v1_1.rawValue) for VC 1.1)"))
             return nil
         }
-        for (k, item) in items.enumerated().dropFirst() {
+        for (index, item) in items.enumerated().dropFirst() {
             switch item {
-            case .string(let s):
-                if !URLSyntax.isAbsoluteURL(s) {
-                    out.append(DataModelViolation(.context, cp.appending(k), "context entry \"\(s)\" is not a URL"))
+            case .string(let text):
+                if !URLSyntax.isAbsoluteURL(text) {
+                    out.append(DataModelViolation(.context, cp.appending(index), "context entry \"\(text)\" is not a URL"))
                 }
             case .object: break
             default:
-                out.append(DataModelViolation(.context, cp.appending(k), "context entries must be URLs or objects, not \(item.kindName)s"))
+                out.append(DataModelViolation(.context, cp.appending(index), "context entries must be URLs or objects, not \(item.kindName)s"))
             }
         }
         return version
@@ -184,18 +184,18 @@ public struct DataModelValidator: Sendable {
 
     private func checkIdentifier(_ value: JSONValue?, path: JSONPath, into out: inout [DataModelViolation]) {
         guard let value else { return }
-        guard let s = value.stringValue else {
+        guard let text = value.stringValue else {
             out.append(DataModelViolation(.identifier, path, "id must be a single URL, not \(value.kindName == "array" ? "several values" : value.kindName)"))
             return
         }
-        if !URLSyntax.isAbsoluteURL(s) {
-            out.append(DataModelViolation(.identifier, path, "id \"\(s)\" is not a URL"))
+        if !URLSyntax.isAbsoluteURL(text) {
+            out.append(DataModelViolation(.identifier, path, "id \"\(text)\" is not a URL"))
         }
     }
 
-    private func checkType(_ o: JSONObject, required: String?, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkType(_ object: JSONObject, required: String?, path: JSONPath, into out: inout [DataModelViolation]) {
         let tp = path.appending("type")
-        guard let type = o["type"] else {
+        guard let type = object["type"] else {
             out.append(DataModelViolation(.type, tp, "type is required"))
             return
         }
@@ -203,9 +203,9 @@ public struct DataModelValidator: Sendable {
         if values.isEmpty {
             out.append(DataModelViolation(.type, tp, "type must have at least one value"))
         }
-        for (k, v) in values.enumerated() {
-            guard let s = v.stringValue, !s.isEmpty else {
-                out.append(DataModelViolation(.type, type.isArray ? tp.appending(k) : tp, "type values must be terms or URLs, not \(v.kindName)s"))
+        for (index, typeValue) in values.enumerated() {
+            guard let text = typeValue.stringValue, !text.isEmpty else {
+                out.append(DataModelViolation(.type, type.isArray ? tp.appending(index) : tp, "type values must be terms or URLs, not \(typeValue.kindName)s"))
                 continue
             }
         }
@@ -214,44 +214,44 @@ public struct DataModelValidator: Sendable {
         }
     }
 
-    private func checkNameAndDescription(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkNameAndDescription(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
         for key in ["name", "description"] {
-            guard let value = o[key] else { continue }
-            let p = path.appending(key)
-            for (k, v) in value.asArray.enumerated() {
-                let vp = value.isArray ? p.appending(k) : p
-                switch v {
+            guard let value = object[key] else { continue }
+            let itemPath = path.appending(key)
+            for (index, entry) in value.asArray.enumerated() {
+                let entryPath = value.isArray ? itemPath.appending(index) : itemPath
+                switch entry {
                 case .string: continue
-                case .object(let lv):
+                case .object(let languageValue):
                     let allowed: Set<String> = ["@value", "@language", "@direction"]
-                    if lv["@value"]?.stringValue == nil {
-                        out.append(DataModelViolation(.nameAndDescription, vp, "a language value object needs a string @value"))
+                    if languageValue["@value"]?.stringValue == nil {
+                        out.append(DataModelViolation(.nameAndDescription, entryPath, "a language value object needs a string @value"))
                     }
-                    for m in lv where !allowed.contains(m.key) {
+                    for member in languageValue where !allowed.contains(member.key) {
                         out.append(
                             DataModelViolation(
-                                .nameAndDescription, vp.appending(m.key),
+                                .nameAndDescription, entryPath.appending(member.key),
                                 "a language value object may only have @value, @language and @direction"))
                     }
-                    if let dir = lv["@direction"], dir != "ltr", dir != "rtl" {
-                        out.append(DataModelViolation(.nameAndDescription, vp.appending("@direction"), "@direction must be \"ltr\" or \"rtl\""))
+                    if let dir = languageValue["@direction"], dir != "ltr", dir != "rtl" {
+                        out.append(DataModelViolation(.nameAndDescription, entryPath.appending("@direction"), "@direction must be \"ltr\" or \"rtl\""))
                     }
                 default:
-                    out.append(DataModelViolation(.nameAndDescription, vp, "\(key) must be a string or a language value object"))
+                    out.append(DataModelViolation(.nameAndDescription, entryPath, "\(key) must be a string or a language value object"))
                 }
             }
         }
     }
 
-    private func checkIssuer(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkIssuer(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
         let ip = path.appending("issuer")
-        guard let issuer = o["issuer"] else {
+        guard let issuer = object["issuer"] else {
             if !issuerOptional { out.append(DataModelViolation(.issuer, ip, "issuer is required")) }
             return
         }
         switch issuer {
-        case .string(let s):
-            if !URLSyntax.isAbsoluteURL(s) { out.append(DataModelViolation(.issuer, ip, "issuer \"\(s)\" is not a URL")) }
+        case .string(let text):
+            if !URLSyntax.isAbsoluteURL(text) { out.append(DataModelViolation(.issuer, ip, "issuer \"\(text)\" is not a URL")) }
         case .object(let io):
             guard let id = io["id"]?.stringValue else {
                 out.append(DataModelViolation(.issuer, ip.appending("id"), "an issuer object must have an id that is a URL"))
@@ -266,9 +266,9 @@ public struct DataModelValidator: Sendable {
         }
     }
 
-    private func checkSubjects(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkSubjects(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
         let sp = path.appending("credentialSubject")
-        guard let subjects = o["credentialSubject"] else {
+        guard let subjects = object["credentialSubject"] else {
             out.append(DataModelViolation(.credentialSubject, sp, "credentialSubject is required"))
             return
         }
@@ -276,58 +276,58 @@ public struct DataModelValidator: Sendable {
         if many && subjects.asArray.isEmpty {
             out.append(DataModelViolation(.credentialSubject, sp, "credentialSubject must have at least one subject"))
         }
-        for (k, s) in subjects.asArray.enumerated() {
-            let p = many ? sp.appending(k) : sp
-            guard let so = s.objectValue else {
-                out.append(DataModelViolation(.credentialSubject, p, "each credentialSubject must be an object, not \(s.kindName)"))
+        for (index, subjectValue) in subjects.asArray.enumerated() {
+            let itemPath = many ? sp.appending(index) : sp
+            guard let so = subjectValue.objectValue else {
+                out.append(DataModelViolation(.credentialSubject, itemPath, "each credentialSubject must be an object, not \(subjectValue.kindName)"))
                 continue
             }
             if so.isEmpty {
-                out.append(DataModelViolation(.credentialSubject, p, "a credentialSubject must make at least one claim"))
+                out.append(DataModelViolation(.credentialSubject, itemPath, "a credentialSubject must make at least one claim"))
             }
-            checkIdentifier(so["id"], path: p.appending("id"), into: &out)
+            checkIdentifier(so["id"], path: itemPath.appending("id"), into: &out)
         }
     }
 
-    private func checkValidityV2(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkValidityV2(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
         var from: XSDDateTime?
         var until: XSDDateTime?
         for key in ["validFrom", "validUntil"] {
-            guard let v = o[key] else { continue }
-            guard let s = v.stringValue, let t = XSDDateTime(s, syntax: .dateTimeStamp) else {
+            guard let dateValue = object[key] else { continue }
+            guard let text = dateValue.stringValue, let time = XSDDateTime(text, syntax: .dateTimeStamp) else {
                 out.append(
                     DataModelViolation(
                         .validityPeriod, path.appending(key),
                         "\(key) must be an XML Schema dateTimeStamp such as 2025-01-01T00:00:00Z (with a time zone)"))
                 continue
             }
-            if key == "validFrom" { from = t } else { until = t }
+            if key == "validFrom" { from = time } else { until = time }
         }
         if let from, let until, from > until {
             out.append(DataModelViolation(.validityPeriod, path.appending("validUntil"), "validUntil is earlier than validFrom"))
         }
     }
 
-    private func checkValidityV1(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+    private func checkValidityV1(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
         var issued: XSDDateTime?
         var expires: XSDDateTime?
-        if o["issuanceDate"] == nil {
+        if object["issuanceDate"] == nil {
             out.append(DataModelViolation(.validityPeriod, path.appending("issuanceDate"), "issuanceDate is required in a VC 1.1 credential"))
         }
         for key in ["issuanceDate", "expirationDate", "validFrom", "validUntil"] {
-            guard let v = o[key] else { continue }
-            guard let s = v.stringValue, let t = XSDDateTime(s, syntax: .dateTimeStamp) else {
+            guard let dateValue = object[key] else { continue }
+            guard let text = dateValue.stringValue, let time = XSDDateTime(text, syntax: .dateTimeStamp) else {
                 out.append(DataModelViolation(.validityPeriod, path.appending(key), "\(key) must be a single RFC 3339 date-time with a time zone"))
                 continue
             }
-            if key == "issuanceDate" { issued = t } else if key == "expirationDate" { expires = t }
+            if key == "issuanceDate" { issued = time } else if key == "expirationDate" { expires = time }
         }
         if let issued, let expires, issued > expires {
             out.append(DataModelViolation(.validityPeriod, path.appending("expirationDate"), "expirationDate is earlier than issuanceDate"))
         }
     }
 
-    private func checkTypedObjects(_ o: JSONObject, path: JSONPath, version: DataModelVersion, into out: inout [DataModelViolation]) {
+    private func checkTypedObjects(_ object: JSONObject, path: JSONPath, version: DataModelVersion, into out: inout [DataModelViolation]) {
         let rules: [(String, DataModelViolation.Rule, needsID: Bool)] = [
             ("credentialStatus", .status, version == .v1_1),
             ("credentialSchema", .dataSchema, true),
@@ -336,75 +336,75 @@ public struct DataModelValidator: Sendable {
             ("evidence", .typedObject, false),
         ]
         for (key, rule, needsID) in rules {
-            guard let value = o[key] else { continue }
+            guard let value = object[key] else { continue }
             let many = value.isArray
-            for (k, item) in value.asArray.enumerated() {
-                let p = many ? path.appending(key).appending(k) : path.appending(key)
+            for (index, item) in value.asArray.enumerated() {
+                let itemPath = many ? path.appending(key).appending(index) : path.appending(key)
                 guard let io = item.objectValue else {
-                    out.append(DataModelViolation(rule, p, "\(key) entries must be objects, not \(item.kindName)s"))
+                    out.append(DataModelViolation(rule, itemPath, "\(key) entries must be objects, not \(item.kindName)s"))
                     continue
                 }
                 if let type = io["type"] {
                     if type.asArray.isEmpty || type.asArray.contains(where: { $0.stringValue?.isEmpty ?? true }) {
-                        out.append(DataModelViolation(rule, p.appending("type"), "\(key).type must be one or more terms or URLs"))
+                        out.append(DataModelViolation(rule, itemPath.appending("type"), "\(key).type must be one or more terms or URLs"))
                     }
                 } else {
-                    out.append(DataModelViolation(rule, p.appending("type"), "\(key) objects must have a type"))
+                    out.append(DataModelViolation(rule, itemPath.appending("type"), "\(key) objects must have a type"))
                 }
                 if io["id"] != nil {
-                    checkIdentifier(io["id"], path: p.appending("id"), into: &out)
+                    checkIdentifier(io["id"], path: itemPath.appending("id"), into: &out)
                 } else if needsID {
-                    out.append(DataModelViolation(rule, p.appending("id"), "\(key) objects must have an id that is a URL"))
+                    out.append(DataModelViolation(rule, itemPath.appending("id"), "\(key) objects must have an id that is a URL"))
                 }
             }
         }
     }
 
-    private func checkRelatedResource(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
-        guard let value = o["relatedResource"] else { return }
+    private func checkRelatedResource(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+        guard let value = object["relatedResource"] else { return }
         var seen = Set<String>()
         let many = value.isArray
-        for (k, item) in value.asArray.enumerated() {
-            let p = many ? path.appending("relatedResource").appending(k) : path.appending("relatedResource")
+        for (index, item) in value.asArray.enumerated() {
+            let itemPath = many ? path.appending("relatedResource").appending(index) : path.appending("relatedResource")
             guard let io = item.objectValue else {
-                out.append(DataModelViolation(.relatedResource, p, "relatedResource entries must be objects"))
+                out.append(DataModelViolation(.relatedResource, itemPath, "relatedResource entries must be objects"))
                 continue
             }
             if let id = io["id"]?.stringValue {
-                if !URLSyntax.isAbsoluteURL(id) { out.append(DataModelViolation(.relatedResource, p.appending("id"), "id \"\(id)\" is not a URL")) }
+                if !URLSyntax.isAbsoluteURL(id) { out.append(DataModelViolation(.relatedResource, itemPath.appending("id"), "id \"\(id)\" is not a URL")) }
                 if !seen.insert(id).inserted {
-                    out.append(DataModelViolation(.relatedResource, p.appending("id"), "relatedResource ids must be unique; \(id) repeats"))
+                    out.append(DataModelViolation(.relatedResource, itemPath.appending("id"), "relatedResource ids must be unique; \(id) repeats"))
                 }
             } else {
-                out.append(DataModelViolation(.relatedResource, p.appending("id"), "a relatedResource needs an id that is a URL"))
+                out.append(DataModelViolation(.relatedResource, itemPath.appending("id"), "a relatedResource needs an id that is a URL"))
             }
             if io["digestSRI"] == nil && io["digestMultibase"] == nil {
-                out.append(DataModelViolation(.relatedResource, p, "a relatedResource needs digestSRI or digestMultibase"))
+                out.append(DataModelViolation(.relatedResource, itemPath, "a relatedResource needs digestSRI or digestMultibase"))
             }
         }
     }
 
-    private func checkProof(_ o: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
-        guard let proof = o["proof"] else { return }
+    private func checkProof(_ object: JSONObject, path: JSONPath, into out: inout [DataModelViolation]) {
+        guard let proof = object["proof"] else { return }
         let many = proof.isArray
-        for (k, item) in proof.asArray.enumerated() {
-            let p = many ? path.appending("proof").appending(k) : path.appending("proof")
+        for (index, item) in proof.asArray.enumerated() {
+            let itemPath = many ? path.appending("proof").appending(index) : path.appending("proof")
             guard let po = item.objectValue else {
-                out.append(DataModelViolation(.proof, p, "a proof must be an object"))
+                out.append(DataModelViolation(.proof, itemPath, "a proof must be an object"))
                 continue
             }
             if po["type"]?.stringValue?.isEmpty ?? true {
-                out.append(DataModelViolation(.proof, p.appending("type"), "a proof must have a type"))
+                out.append(DataModelViolation(.proof, itemPath.appending("type"), "a proof must have a type"))
             }
         }
     }
 
-    private func isEnveloped(_ o: JSONObject, kind: String) -> Bool {
-        o["type"]?.asArray.contains(.string(kind)) ?? false
+    private func isEnveloped(_ object: JSONObject, kind: String) -> Bool {
+        object["type"]?.asArray.contains(.string(kind)) ?? false
     }
 
-    private func checkEnvelope(_ o: JSONObject, kind: String, path: JSONPath, into out: inout [DataModelViolation]) {
-        guard let id = o["id"]?.stringValue else {
+    private func checkEnvelope(_ object: JSONObject, kind: String, path: JSONPath, into out: inout [DataModelViolation]) {
+        guard let id = object["id"]?.stringValue else {
             out.append(DataModelViolation(.envelope, path.appending("id"), "an \(kind) needs an id that is a data: URL"))
             return
         }

@@ -13,7 +13,7 @@ public struct TerminalRenderer: Sendable {
         reports.map { render($0, indent: "") }.joined(separator: "\n")
     }
 
-    func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     func badge(_ status: OverallStatus) -> String {
         switch status {
@@ -23,45 +23,45 @@ public struct TerminalRenderer: Sendable {
         }
     }
 
-    func render(_ r: VerificationReport, indent: String) -> String {
+    func render(_ report: VerificationReport, indent: String) -> String {
         // Everything that comes from the input (file names, credential text, reasons quoting it) goes through
         // `visible`, so only this renderer ever writes control sequences to the terminal.
-        let v = Self.visible
-        let demo = r.restsOnDemo ? "  " + paint("DEMO: trust rests on public demo keys", "1;33") : ""
-        var lines = ["\(indent)\(badge(r.status))\(demo)  \(v(r.source))  (\(r.kind.rawValue))"]
-        if let s = r.summary {
+        let visible = Self.visible
+        let demo = report.restsOnDemo ? "  " + paint("DEMO: trust rests on public demo keys", "1;33") : ""
+        var lines = ["\(indent)\(badge(report.status))\(demo)  \(visible(report.source))  (\(report.kind.rawValue))"]
+        if let summary = report.summary {
             func row(_ label: String, _ value: String?) {
-                if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(v(value))") }
+                if let value { lines.append("\(indent)  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(visible(value))") }
             }
-            row("Learner:", s.learner)
-            row("Achievement:", s.achievement)
-            row("Description:", s.achievementDescription)
-            row("Criteria:", s.criteria)
-            for a in s.alignments { row("Aligned to:", CredentialSummary.line(for: a)) }
-            for m in s.members { row("Includes:", "\(m.achievement) (\(m.verdict.rawValue))") }
-            row("Awarding body:", s.awardingBody)
-            row("Date:", s.date)
-            row("EQF level:", s.eqfLevel.map(String.init))
-            for o in s.outcomes {
-                let skill = [o.skillLabel.map { "“\($0)”" }, o.skillURI].compactMap { $0 }.joined(separator: " ")
-                lines.append("\(indent)  • \(v(o.title ?? "Learning outcome"))\(skill.isEmpty ? "" : " → ESCO \(v(skill))")")
+            row("Learner:", summary.learner)
+            row("Achievement:", summary.achievement)
+            row("Description:", summary.achievementDescription)
+            row("Criteria:", summary.criteria)
+            for alignment in summary.alignments { row("Aligned to:", CredentialSummary.line(for: alignment)) }
+            for member in summary.members { row("Includes:", "\(member.achievement) (\(member.verdict.rawValue))") }
+            row("Awarding body:", summary.awardingBody)
+            row("Date:", summary.date)
+            row("EQF level:", summary.eqfLevel.map(String.init))
+            for outcome in summary.outcomes {
+                let skill = [outcome.skillLabel.map { "“\($0)”" }, outcome.skillURI].compactMap { $0 }.joined(separator: " ")
+                lines.append("\(indent)  • \(visible(outcome.title ?? "Learning outcome"))\(skill.isEmpty ? "" : " → ESCO \(visible(skill))")")
             }
         }
-        for c in r.checks {
+        for check in report.checks {
             let mark: String
-            switch c.status {
-            case .ok where c.limitsTrust: mark = paint("!", "33")
+            switch check.status {
+            case .ok where check.limitsTrust: mark = paint("!", "33")
             case .ok: mark = paint("✓", "32")
             case .error: mark = paint("✗", "31")
-            case .skipped: mark = paint(c.limitsTrust ? "!" : "–", c.limitsTrust ? "33" : "2")
+            case .skipped: mark = paint(check.limitsTrust ? "!" : "–", check.limitsTrust ? "33" : "2")
             }
-            lines.append("\(indent)  \(mark) \(c.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.status.rawValue): \(v(c.reason))")
-            for d in c.details { lines.append("\(indent)      \(paint(v(d), "2"))") }
-            if c.status == .error {
-                for p in c.problems.prefix(10) { lines.append("\(indent)      \(v(p.description))") }
+            lines.append("\(indent)  \(mark) \(check.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(check.status.rawValue): \(visible(check.reason))")
+            for detail in check.details { lines.append("\(indent)      \(paint(visible(detail), "2"))") }
+            if check.status == .error {
+                for problem in check.problems.prefix(10) { lines.append("\(indent)      \(visible(problem.description))") }
             }
         }
-        for e in r.embedded { lines.append(render(e, indent: indent + "    ")) }
+        for embedded in report.embedded { lines.append(render(embedded, indent: indent + "    ")) }
         return lines.joined(separator: "\n")
     }
 
@@ -102,32 +102,32 @@ public struct TerminalRenderer: Sendable {
 /// whose `status` is the HTTP status number, so one member name never carries two types.
 public enum JSONReportRenderer {
     /// One report as a VerificationResult object.
-    public static func json(_ r: VerificationReport) -> JSONValue {
-        var o: JSONObject = [
-            "verified": .bool(r.verified),
-            "verdict": .string(r.status.rawValue),
-            "source": .string(r.source),
-            "kind": .string(r.kind.rawValue),
-            "errors": .array(r.problems.map(\.jsonValue)),
+    public static func json(_ report: VerificationReport) -> JSONValue {
+        var object: JSONObject = [
+            "verified": .bool(report.verified),
+            "verdict": .string(report.status.rawValue),
+            "source": .string(report.source),
+            "kind": .string(report.kind.rawValue),
+            "errors": .array(report.problems.map(\.jsonValue)),
         ]
         // Why a result is only partial: the checks that limit trust, in words (VC API "warnings").
-        let warnings = r.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }
-        if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
-        o["results"] = .array(
-            r.checks.map { c in
-                var e: JSONObject = [
-                    "name": .string(c.name.rawValue), "check": .string(c.name.conceptURI),
-                    "status": .string(c.status.rawValue), "reason": .string(c.reason),
+        let warnings = report.checks.filter(\.limitsTrust).map { "\($0.name.rawValue): \($0.reason)" }
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
+        object["results"] = .array(
+            report.checks.map { check in
+                var entry: JSONObject = [
+                    "name": .string(check.name.rawValue), "check": .string(check.name.conceptURI),
+                    "status": .string(check.status.rawValue), "reason": .string(check.reason),
                 ]
-                if c.limitsTrust { e["limitsTrust"] = .bool(true) }
-                if !c.details.isEmpty { e["details"] = .array(c.details.map { .string($0) }) }
-                if !c.problems.isEmpty { e["problemDetails"] = .array(c.problems.map(\.jsonValue)) }
-                return .object(e)
+                if check.limitsTrust { entry["limitsTrust"] = .bool(true) }
+                if !check.details.isEmpty { entry["details"] = .array(check.details.map { .string($0) }) }
+                if !check.problems.isEmpty { entry["problemDetails"] = .array(check.problems.map(\.jsonValue)) }
+                return .object(entry)
             })
-        if r.restsOnDemo { o["demo"] = .bool(true) }
-        if let s = r.summary { o["credential"] = s.jsonValue }
-        if !r.embedded.isEmpty { o["credentials"] = .array(r.embedded.map(json)) }
-        return .object(o)
+        if report.restsOnDemo { object["demo"] = .bool(true) }
+        if let summary = report.summary { object["credential"] = summary.jsonValue }
+        if !report.embedded.isEmpty { object["credentials"] = .array(report.embedded.map(json)) }
+        return .object(object)
     }
 
     /// One object for one report, an array for several.
@@ -140,10 +140,10 @@ public enum JSONReportRenderer {
 /// A self-contained, accessible HTML report (inline CSS, headings, labelled data, AA contrast; everything escaped).
 public enum HTMLReportRenderer {
     /// Escapes text for HTML element content and attribute values.
-    public static func escape(_ s: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -188,12 +188,12 @@ public enum HTMLReportRenderer {
     /// The page up to its first item: title and heading with the overall result and the number of items. With
     /// ``section(_:nextID:)`` and ``tail``, a caller that verifies a long batch writes the page as it goes.
     public static func head(overall: OverallStatus, count: Int, generated: Date = Date()) -> String {
-        var h =
+        var html =
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
-        h +=
+        html += "<title>Credential verification: \(escape(overall.rawValue))</title>\n<style>\(css)</style>\n</head>\n<body>\n<main>\n"
+        html +=
             "<h1>Credential verification report</h1>\n<p>Overall: <span class=\"verdict \(cls(overall))\">\(escape(overall.rawValue))</span> · \(count) item\(count == 1 ? "" : "s") · generated \(escape(XSDDateTime.format(generated)))</p>\n"
-        return h
+        return html
     }
 
     /// One item's section of the report file, headed by its achievement (or its source) and naming its source.
@@ -205,68 +205,68 @@ public enum HTMLReportRenderer {
     public static let tail = "</main>\n</body>\n</html>\n"
 
     /// The CSS class of a verdict.
-    public static func cls(_ s: OverallStatus) -> String { s.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
+    public static func cls(_ status: OverallStatus) -> String { status.rawValue.lowercased().replacingOccurrences(of: " ", with: "-") }
 
     /// One report as a `<section>`: verdict, what the credential says, every check with its reason and details, and
     /// the credentials it holds (a presentation's) as nested sections. The one renderer behind both the report
     /// file (`verify --html`) and the service's web page, in the language `labels` speaks. Headings get ids in
     /// document order from `nextID` (`item-1`, `item-2`, …), so ids are unique and a report renders the same page.
     public static func item(
-        _ r: VerificationReport, heading: String, level: Int, labels: HTMLReportLabels,
+        _ report: VerificationReport, heading: String, level: Int, labels: HTMLReportLabels,
         showSource: Bool = false, nextID: inout Int
     ) -> String {
         let hl = min(level, 6)
         nextID += 1
         let id = "item-\(nextID)"
-        var h = "<section class=\"item\" aria-labelledby=\"\(id)\">\n<h\(hl) id=\"\(id)\">\(escape(heading))</h\(hl)>\n"
-        h += "<p class=\"ribbon \(cls(r.status))\" role=\"status\">\(escape(labels.verdict(r.status)))</p>\n"
-        if showSource { h += "<p class=\"detail\">\(escape(r.source)) — \(escape(r.kind.rawValue))</p>\n" }
-        if let s = r.summary {
-            h += "<dl>\n"
+        var html = "<section class=\"item\" aria-labelledby=\"\(id)\">\n<h\(hl) id=\"\(id)\">\(escape(heading))</h\(hl)>\n"
+        html += "<p class=\"ribbon \(cls(report.status))\" role=\"status\">\(escape(labels.verdict(report.status)))</p>\n"
+        if showSource { html += "<p class=\"detail\">\(escape(report.source)) — \(escape(report.kind.rawValue))</p>\n" }
+        if let summary = report.summary {
+            html += "<dl>\n"
             func row(_ label: String, _ value: String?) {
-                if let value, !value.isEmpty { h += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" }
+                if let value, !value.isEmpty { html += "<dt>\(escape(label))</dt><dd>\(escape(value))</dd>\n" }
             }
-            row(labels.learner, s.learner)
-            row(labels.achievement, s.achievement)
-            row(labels.description, s.achievementDescription)
-            row(labels.criteria, s.criteria)
-            for a in s.alignments { row(labels.alignment, CredentialSummary.line(for: a)) }
-            for m in s.members { row(labels.includes, "\(m.achievement) (\(labels.verdict(m.verdict)))") }
-            row(labels.awardingBody, s.awardingBody ?? s.issuer)
-            row(labels.date, s.date)
-            row(labels.eqfLevel, s.eqfLevel.map(String.init))
-            if s.awardingBody != nil { row(labels.issuer, s.issuer) }
-            h += "</dl>\n"
-            if !s.outcomes.isEmpty {
-                h += "<h\(min(hl + 1, 6))>\(escape(labels.outcomes))</h\(min(hl + 1, 6))>\n<ul>\n"
-                for o in s.outcomes {
-                    h += "<li>\(escape(o.title ?? labels.learningOutcome))"
-                    if let u = o.skillURI { h += " — \(escape(labels.skill)): \(escape(o.skillLabel ?? "")) <code>\(escape(u))</code>" }
-                    h += "</li>\n"
+            row(labels.learner, summary.learner)
+            row(labels.achievement, summary.achievement)
+            row(labels.description, summary.achievementDescription)
+            row(labels.criteria, summary.criteria)
+            for alignment in summary.alignments { row(labels.alignment, CredentialSummary.line(for: alignment)) }
+            for member in summary.members { row(labels.includes, "\(member.achievement) (\(labels.verdict(member.verdict)))") }
+            row(labels.awardingBody, summary.awardingBody ?? summary.issuer)
+            row(labels.date, summary.date)
+            row(labels.eqfLevel, summary.eqfLevel.map(String.init))
+            if summary.awardingBody != nil { row(labels.issuer, summary.issuer) }
+            html += "</dl>\n"
+            if !summary.outcomes.isEmpty {
+                html += "<h\(min(hl + 1, 6))>\(escape(labels.outcomes))</h\(min(hl + 1, 6))>\n<ul>\n"
+                for outcome in summary.outcomes {
+                    html += "<li>\(escape(outcome.title ?? labels.learningOutcome))"
+                    if let uri = outcome.skillURI { html += " — \(escape(labels.skill)): \(escape(outcome.skillLabel ?? "")) <code>\(escape(uri))</code>" }
+                    html += "</li>\n"
                 }
-                h += "</ul>\n"
+                html += "</ul>\n"
             }
         }
-        if !r.checks.isEmpty {
-            h += "<table>\n<caption>\(escape(labels.overall)): \(escape(labels.verdict(r.status)))</caption>\n"
-            h +=
+        if !report.checks.isEmpty {
+            html += "<table>\n<caption>\(escape(labels.overall)): \(escape(labels.verdict(report.status)))</caption>\n"
+            html +=
                 "<thead><tr><th scope=\"col\">\(escape(labels.check))</th><th scope=\"col\">\(escape(labels.result))</th><th scope=\"col\">\(escape(labels.reason))</th></tr></thead>\n<tbody>\n"
-            for c in r.checks {
-                let mark = c.status == .ok ? "✓ " : c.status == .error ? "✗ " : ""
-                h +=
-                    "<tr><th scope=\"row\">\(escape(labels.checkName(c.name)))</th><td class=\"st-\(c.status.rawValue.lowercased())\">\(mark)\(escape(labels.checkStatus(c.status)))</td><td>\(escape(c.reason))"
-                let extra = c.details + (c.status == .error ? c.problems.map(\.description) : [])
+            for check in report.checks {
+                let mark = check.status == .ok ? "✓ " : check.status == .error ? "✗ " : ""
+                html +=
+                    "<tr><th scope=\"row\">\(escape(labels.checkName(check.name)))</th><td class=\"st-\(check.status.rawValue.lowercased())\">\(mark)\(escape(labels.checkStatus(check.status)))</td><td>\(escape(check.reason))"
+                let extra = check.details + (check.status == .error ? check.problems.map(\.description) : [])
                 if !extra.isEmpty {
-                    h += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+                    html += "<ul class=\"detail\">" + extra.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
                 }
-                h += "</td></tr>\n"
+                html += "</td></tr>\n"
             }
-            h += "</tbody>\n</table>\n"
+            html += "</tbody>\n</table>\n"
         }
-        for (i, sub) in r.embedded.enumerated() {
-            h += item(sub, heading: "\(labels.credentialN) \(i + 1)", level: level + 1, labels: labels, showSource: false, nextID: &nextID)
+        for (index, sub) in report.embedded.enumerated() {
+            html += item(sub, heading: "\(labels.credentialN) \(index + 1)", level: level + 1, labels: labels, showSource: false, nextID: &nextID)
         }
-        return h + "</section>\n"
+        return html + "</section>\n"
     }
 }
 

@@ -37,7 +37,7 @@ public struct SealTrust: Sendable {
 
     /// Whether the trust rests on public demo material (an anchor that says DEMO in its name).
     public var restsOnDemoAnchor: Bool {
-        if case .trusted(let c)? = chain, let anchor = c.last { return DemoMaterial.isDemo(anchor) }
+        if case .trusted(let certificates)? = chain, let anchor = certificates.last { return DemoMaterial.isDemo(anchor) }
         return false
     }
 

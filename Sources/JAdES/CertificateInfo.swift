@@ -14,7 +14,7 @@ extension DistinguishedName {
     func firstValue(_ type: ASN1ObjectIdentifier) -> String? {
         for rdn in self {
             for attribute in rdn where attribute.type == type {
-                if let s = String(attribute.value) { return s }
+                if let text = String(attribute.value) { return text }
             }
         }
         return nil

@@ -143,9 +143,9 @@ public enum JAdESPrivateKey: Sendable {
         }
         // Try the EC curves first: an RSA parser never accepts an EC key, but the reverse order
         // would cost an RSA parse attempt per EC key.
-        if let k = try? P256.Signing.PrivateKey(pemRepresentation: pem) { self = .p256(k); return }
-        if let k = try? P384.Signing.PrivateKey(pemRepresentation: pem) { self = .p384(k); return }
-        if let k = try? P521.Signing.PrivateKey(pemRepresentation: pem) { self = .p521(k); return }
+        if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) { self = .p256(key); return }
+        if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) { self = .p384(key); return }
+        if let key = try? P521.Signing.PrivateKey(pemRepresentation: pem) { self = .p521(key); return }
         do {
             self = .rsa(try _RSA.Signing.PrivateKey(pemRepresentation: pem))
         } catch {
@@ -156,16 +156,16 @@ public enum JAdESPrivateKey: Sendable {
     /// The matching public key in certificate form, to compare with the seal certificate.
     public var publicKey: Certificate.PublicKey {
         switch self {
-        case .rsa(let k): return Certificate.PublicKey(k.publicKey)
-        case .p256(let k): return Certificate.PublicKey(k.publicKey)
-        case .p384(let k): return Certificate.PublicKey(k.publicKey)
-        case .p521(let k): return Certificate.PublicKey(k.publicKey)
-        case .signingKey(let k):
-            switch k.publicKey.material {
-            case .rsa(let p): return Certificate.PublicKey(p)
-            case .p256(let p): return Certificate.PublicKey(p)
-            case .p384(let p): return Certificate.PublicKey(p)
-            case .ed25519(let p): return Certificate.PublicKey(p)
+        case .rsa(let key): return Certificate.PublicKey(key.publicKey)
+        case .p256(let key): return Certificate.PublicKey(key.publicKey)
+        case .p384(let key): return Certificate.PublicKey(key.publicKey)
+        case .p521(let key): return Certificate.PublicKey(key.publicKey)
+        case .signingKey(let key):
+            switch key.publicKey.material {
+            case .rsa(let publicKey): return Certificate.PublicKey(publicKey)
+            case .p256(let publicKey): return Certificate.PublicKey(publicKey)
+            case .p384(let publicKey): return Certificate.PublicKey(publicKey)
+            case .ed25519(let publicKey): return Certificate.PublicKey(publicKey)
             }
         }
     }
@@ -176,8 +176,8 @@ public enum JAdESPrivateKey: Sendable {
         case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512),
             (.p256, .es256), (.p384, .es384), (.p521, .es512):
             return true
-        case (.signingKey(let k), _):
-            return algorithm.signatureAlgorithm?.isCompatible(with: k.type) ?? false
+        case (.signingKey(let key), _):
+            return algorithm.signatureAlgorithm?.isCompatible(with: key.type) ?? false
         default:
             return false
         }
@@ -187,20 +187,20 @@ public enum JAdESPrivateKey: Sendable {
     func sign(_ input: [UInt8], algorithm: JAdESAlgorithm) throws(JAdESError) -> [UInt8] {
         do {
             switch (self, algorithm) {
-            case (.rsa(let k), .rs256): return Array(try k.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
-            case (.rsa(let k), .rs384): return Array(try k.signature(for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
-            case (.rsa(let k), .rs512): return Array(try k.signature(for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
-            case (.rsa(let k), .ps256): return Array(try k.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
-            case (.rsa(let k), .ps384): return Array(try k.signature(for: SHA384.hash(data: input), padding: .PSS).rawRepresentation)
-            case (.rsa(let k), .ps512): return Array(try k.signature(for: SHA512.hash(data: input), padding: .PSS).rawRepresentation)
-            case (.p256(let k), .es256): return Array(try k.signature(for: SHA256.hash(data: input)).rawRepresentation)
-            case (.p384(let k), .es384): return Array(try k.signature(for: SHA384.hash(data: input)).rawRepresentation)
-            case (.p521(let k), .es512): return Array(try k.signature(for: SHA512.hash(data: input)).rawRepresentation)
-            case (.signingKey(let k), _):
-                guard let a = algorithm.signatureAlgorithm, a.isCompatible(with: k.type) else {
+            case (.rsa(let key), .rs256): return Array(try key.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .rs384): return Array(try key.signature(for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .rs512): return Array(try key.signature(for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .ps256): return Array(try key.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.rsa(let key), .ps384): return Array(try key.signature(for: SHA384.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.rsa(let key), .ps512): return Array(try key.signature(for: SHA512.hash(data: input), padding: .PSS).rawRepresentation)
+            case (.p256(let key), .es256): return Array(try key.signature(for: SHA256.hash(data: input)).rawRepresentation)
+            case (.p384(let key), .es384): return Array(try key.signature(for: SHA384.hash(data: input)).rawRepresentation)
+            case (.p521(let key), .es512): return Array(try key.signature(for: SHA512.hash(data: input)).rawRepresentation)
+            case (.signingKey(let key), _):
+                guard let signatureAlgorithm = algorithm.signatureAlgorithm, signatureAlgorithm.isCompatible(with: key.type) else {
                     throw JAdESError(.keyMismatch, "\(algorithm.rawValue) cannot be used with a \(kindName) key")
                 }
-                return try k.sign(input, algorithm: a)
+                return try key.sign(input, algorithm: signatureAlgorithm)
             default:
                 throw JAdESError(.keyMismatch, "\(algorithm.rawValue) cannot be used with a \(kindName) key")
             }
@@ -214,11 +214,11 @@ public enum JAdESPrivateKey: Sendable {
 
     var kindName: String {
         switch self {
-        case .rsa(let k): return "RSA-\(k.keySizeInBits)"
+        case .rsa(let key): return "RSA-\(key.keySizeInBits)"
         case .p256: return "P-256"
         case .p384: return "P-384"
         case .p521: return "P-521"
-        case .signingKey(let k): return k.keyDescription
+        case .signingKey(let key): return key.keyDescription
         }
     }
 }

@@ -77,12 +77,12 @@ public struct JWSJSONDocument: Sendable, Hashable {
             }
             var entries: [JWSSignatureEntry] = []
             entries.reserveCapacity(array.count)
-            for (i, element) in array.enumerated() {
-                let path = "$.signatures[\(i)]"
+            for (index, element) in array.enumerated() {
+                let path = "$.signatures[\(index)]"
                 guard let entry = element.objectValue else {
                     throw JAdESError(.malformedDocument, "a signature is an object, found \(element.kindName)", location: path)
                 }
-                entries.append(try Self.entry(entry, index: i, path: path))
+                entries.append(try Self.entry(entry, index: index, path: path))
             }
             self.serialization = .general
             self.signatures = entries
@@ -102,10 +102,10 @@ public struct JWSJSONDocument: Sendable, Hashable {
         }
         var unprotected: JSONObject?
         if let header = object["header"] {
-            guard let h = header.objectValue else {
+            guard let headerObject = header.objectValue else {
                 throw JAdESError(.malformedDocument, "\"header\" must be an object, found \(header.kindName)", location: path + ".header")
             }
-            unprotected = h
+            unprotected = headerObject
         }
         return JWSSignatureEntry(
             index: index, protectedEncoded: protected, unprotectedHeader: unprotected,

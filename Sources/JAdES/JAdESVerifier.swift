@@ -235,23 +235,23 @@ public struct JAdESVerifier: Sendable {
             return finish()
         }
         protectedBytes = decoded
-        guard let parsed = try? JSONParser.parse(decoded, limits: limits), let h = parsed.objectValue else {
+        guard let parsed = try? JSONParser.parse(decoded, limits: limits), let fields = parsed.objectValue else {
             checks.append(JAdESCheck(.protectedHeader, .error, "\(at) does not decode to a JSON object (or has duplicate members)"))
             return finish()
         }
-        header = h
+        header = fields
         if let unprotected = entry.unprotectedHeader {
-            let overlap = unprotected.keys.filter { h[$0] != nil }
+            let overlap = unprotected.keys.filter { fields[$0] != nil }
             if !overlap.isEmpty {
                 checks.append(JAdESCheck(.protectedHeader, .error, "\(overlap.joined(separator: ", ")) appear in both protected and unprotected headers"))
                 return finish()
             }
         }
-        checks.append(JAdESCheck(.protectedHeader, .ok, "protected header has \(h.count) members"))
-        properties = h.keys.filter { ["sigT", "adoTst", "sigD", "sigPId", "sigPl", "srCms", "srAts", "sigX5ts", "x5t#o"].contains($0) }
+        checks.append(JAdESCheck(.protectedHeader, .ok, "protected header has \(fields.count) members"))
+        properties = fields.keys.filter { ["sigT", "adoTst", "sigD", "sigPId", "sigPl", "srCms", "srAts", "sigX5ts", "x5t#o"].contains($0) }
 
         // Algorithm.
-        switch h["alg"] {
+        switch fields["alg"] {
         case .string(let name)?:
             if let alg = JAdESAlgorithm(rawValue: name) {
                 algorithm = alg
@@ -275,7 +275,7 @@ public struct JAdESVerifier: Sendable {
         var unencoded = false
         var critOK = true
         var crit: [String] = []
-        switch h["crit"] {
+        switch fields["crit"] {
         case nil: break
         case .array(let items)?:
             if items.isEmpty { critOK = false; checks.append(JAdESCheck(.critical, .error, "\"crit\" must not be empty")) }
@@ -298,7 +298,7 @@ public struct JAdESVerifier: Sendable {
             } else if let unknown = crit.first(where: { !understoodCriticalHeaders.contains($0) }) {
                 critOK = false
                 checks.append(JAdESCheck(.critical, .error, "\"crit\" lists \(unknown), which this verifier does not understand"))
-            } else if let missing = crit.first(where: { h[$0] == nil }) {
+            } else if let missing = crit.first(where: { fields[$0] == nil }) {
                 critOK = false
                 checks.append(JAdESCheck(.critical, .error, "\"crit\" lists \(missing) but the protected header lacks it"))
             } else if Set(crit).count != crit.count {
@@ -306,10 +306,10 @@ public struct JAdESVerifier: Sendable {
                 checks.append(JAdESCheck(.critical, .error, "\"crit\" lists an entry twice"))
             }
         }
-        switch h["b64"] {
+        switch fields["b64"] {
         case nil: break
-        case .bool(let b)?:
-            unencoded = !b
+        case .bool(let value)?:
+            unencoded = !value
             if critOK && !crit.contains("b64") {
                 critOK = false
                 checks.append(JAdESCheck(.critical, .error, "\"b64\" is present but not listed in \"crit\" (RFC 7797 §6)"))
@@ -333,16 +333,16 @@ public struct JAdESVerifier: Sendable {
 
         // Certificates.
         var x5cDER: [[UInt8]] = []
-        switch h["x5c"] {
+        switch fields["x5c"] {
         case .array(let items)? where !items.isEmpty:
             if items.count > maxCertificates {
                 checks.append(JAdESCheck(.certificate, .error, "x5c has \(items.count) certificates, more than the limit of \(maxCertificates)"))
                 break
             }
             var failed = false
-            for (i, item) in items.enumerated() {
+            for (index, item) in items.enumerated() {
                 guard let text = item.stringValue, let der = Base64.decode(text) else {
-                    checks.append(JAdESCheck(.certificate, .error, "x5c[\(i)] is not a base64 string"))
+                    checks.append(JAdESCheck(.certificate, .error, "x5c[\(index)] is not a base64 string"))
                     failed = true
                     break
                 }
@@ -350,7 +350,7 @@ public struct JAdESVerifier: Sendable {
                     chain.append(try Certificate(derEncoded: der))
                     x5cDER.append(der)
                 } catch {
-                    checks.append(JAdESCheck(.certificate, .error, "x5c[\(i)] is not an X.509 certificate: \(error)"))
+                    checks.append(JAdESCheck(.certificate, .error, "x5c[\(index)] is not an X.509 certificate: \(error)"))
                     failed = true
                     break
                 }
@@ -369,7 +369,7 @@ public struct JAdESVerifier: Sendable {
 
         // x5t#S256.
         if let leafDER = x5cDER.first {
-            switch h["x5t#S256"] {
+            switch fields["x5t#S256"] {
             case .string(let text)?:
                 let expected = Base64.urlEncode(SHA256.hash(data: leafDER))
                 if text == expected {
@@ -378,7 +378,7 @@ public struct JAdESVerifier: Sendable {
                     checks.append(JAdESCheck(.certificateDigest, .error, "x5t#S256 \(text) does not match SHA-256 of x5c[0] (\(expected))"))
                 }
             case nil:
-                if h["x5t#o"] != nil || h["sigX5ts"] != nil {
+                if fields["x5t#o"] != nil || fields["sigX5ts"] != nil {
                     checks.append(
                         JAdESCheck(.certificateDigest, .error, "only x5t#S256 is supported as the signing-certificate reference (found x5t#o/sigX5ts)"))
                 } else {
@@ -393,7 +393,7 @@ public struct JAdESVerifier: Sendable {
 
         // kid (IssuerSerial).
         if let leaf = chain.first {
-            switch h["kid"] {
+            switch fields["kid"] {
             case .string(let text)?:
                 if let der = Base64.decode(text) {
                     do {
@@ -446,7 +446,7 @@ public struct JAdESVerifier: Sendable {
         }
 
         // sigT.
-        switch h["sigT"] {
+        switch fields["sigT"] {
         case .string(let text)?:
             sigTText = text
             if let date = XSDDateTime.parse(text, syntax: .rfc3339UTC) {
@@ -479,7 +479,7 @@ public struct JAdESVerifier: Sendable {
 
         // Time-stamps and validation data (B-T and above).
         var stamps: [String] = []
-        if h["adoTst"] != nil { stamps.append("adoTst") }
+        if fields["adoTst"] != nil { stamps.append("adoTst") }
         if let etsiU = entry.unprotectedHeader?["etsiU"]?.arrayValue {
             for item in etsiU {
                 guard let object = Self.etsiUItem(item) else { continue }

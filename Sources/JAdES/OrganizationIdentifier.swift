@@ -19,7 +19,7 @@ public struct EIDASOrganizationIdentifier: Sendable, Hashable, CustomStringConve
     /// Parses the ETSI EN 319 412-1 form; `nil` when `text` does not have it.
     public init?(_ text: String) {
         let chars = Array(text)
-        func isUpper(_ c: Character) -> Bool { c.isASCII && c.isUppercase && c.isLetter }
+        func isUpper(_ character: Character) -> Bool { character.isASCII && character.isUppercase && character.isLetter }
         let typeLength: Int
         if chars.count > 3, chars[0...2].allSatisfy(isUpper) {
             typeLength = 3
@@ -62,12 +62,12 @@ public struct EIDASOrganizationIdentifier: Sendable, Hashable, CustomStringConve
     /// every credential and status list of one organisation, and derived from the identifier alone, so a verifier can
     /// check it against the seal certificate. The UUID (version 8, RFC 9562 §5.8) is taken from a SHA-256 hash.
     public static func stableIssuerID(organizationIdentifier: String) -> String {
-        var b = Array(SHA256.hash(data: Array("skillcred EDC issuer \(organizationIdentifier)".utf8)).prefix(16))
-        b[6] = (b[6] & 0x0F) | 0x80
-        b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let u = Array(hex)
-        return "urn:epass:org:" + [String(u[0..<8]), String(u[8..<12]), String(u[12..<16]), String(u[16..<20]), String(u[20..<32])].joined(separator: "-")
+        var bytes = Array(SHA256.hash(data: Array("skillcred EDC issuer \(organizationIdentifier)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let digits = Array(hex)
+        return "urn:epass:org:" + [String(digits[0..<8]), String(digits[8..<12]), String(digits[12..<16]), String(digits[16..<20]), String(digits[20..<32])].joined(separator: "-")
     }
 }
 
@@ -81,9 +81,9 @@ public enum ISO3166 {
     public static func alpha2(fromAlpha3 code: String) -> String? { alpha3To2[code.uppercased()] }
 
     /// Whether two alpha-2 codes name one country (`EL` and `GR` are both Greece; `UK` and `GB` the United Kingdom).
-    public static func sameCountry(_ a: String, _ b: String) -> Bool {
-        let x = a.uppercased(), y = b.uppercased()
-        return x == y || (alpha2To3[x] != nil && alpha2To3[x] == alpha2To3[y])
+    public static func sameCountry(_ lhs: String, _ rhs: String) -> Bool {
+        let left = lhs.uppercased(), right = rhs.uppercased()
+        return left == right || (alpha2To3[left] != nil && alpha2To3[left] == alpha2To3[right])
     }
 
     // The countries an EU e-seal certificate realistically names; extend when a user needs another.

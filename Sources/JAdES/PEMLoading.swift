@@ -16,14 +16,14 @@ public enum JAdESPEM {
             throw JAdESError(.invalidCertificate, "not PEM: \(error)", location: source)
         }
         var certificates: [Certificate] = []
-        for (i, document) in documents.enumerated() where document.discriminator == "CERTIFICATE" {
+        for (index, document) in documents.enumerated() where document.discriminator == "CERTIFICATE" {
             guard certificates.count < maxCertificatesPerFile else {
                 throw JAdESError(.invalidCertificate, "more than \(maxCertificatesPerFile) certificates", location: source)
             }
             do {
                 certificates.append(try Certificate(derEncoded: Array(document.derBytes)))
             } catch {
-                throw JAdESError(.invalidCertificate, "PEM block \(i + 1) is not an X.509 certificate: \(error)", location: source)
+                throw JAdESError(.invalidCertificate, "PEM block \(index + 1) is not an X.509 certificate: \(error)", location: source)
             }
         }
         if certificates.isEmpty {

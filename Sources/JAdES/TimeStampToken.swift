@@ -197,7 +197,7 @@ public enum JAdESTimeStamps {
         var nonce = [UInt8](repeating: 0, count: 8)
         var generator = SystemRandomNumberGenerator()
         repeat {
-            for i in nonce.indices { nonce[i] = UInt8.random(in: 0...255, using: &generator) }
+            for position in nonce.indices { nonce[position] = UInt8.random(in: 0...255, using: &generator) }
         } while nonce[0] == 0
         var serializer = DER.Serializer()
         do {
@@ -633,18 +633,18 @@ enum TimeStampParser {
         if let value = try single(signingCertificateV2Attribute, "signingCertificateV2") {
             let certs = try sequence(try sequence(value, "SigningCertificateV2").first.orFail("SigningCertificateV2 is empty"), "SigningCertificateV2.certs")
             let id = try sequence(try certs.first.orFail("SigningCertificateV2.certs is empty"), "ESSCertIDv2")
-            var k = 0
+            var field = 0
             var certHashAlgorithm = TimeStampHash.sha256
-            if k < id.count, id[k].identifier == .sequence {
-                certHashAlgorithm = try hash(id[k], "ESSCertIDv2.hashAlgorithm")
-                k += 1
+            if field < id.count, id[field].identifier == .sequence {
+                certHashAlgorithm = try hash(id[field], "ESSCertIDv2.hashAlgorithm")
+                field += 1
             }
-            guard k < id.count else { throw TimeStampFailure("ESSCertIDv2 has no certHash") }
-            let certHash = try octets(id[k], "ESSCertIDv2.certHash")
+            guard field < id.count else { throw TimeStampFailure("ESSCertIDv2 has no certHash") }
+            let certHash = try octets(id[field], "ESSCertIDv2.certHash")
             guard certHash == certHashAlgorithm.digest(signer.der) else {
                 throw TimeStampFailure("the signingCertificateV2 attribute's \(certHashAlgorithm.name) hash does not match the signer certificate")
             }
-            if k + 1 < id.count { try checkIssuerSerial(id[k + 1], signer.certificate) }
+            if field + 1 < id.count { try checkIssuerSerial(id[field + 1], signer.certificate) }
         }
 
         // The signature over the signed attributes, re-tagged from [0] IMPLICIT to SET OF (RFC 5652 §5.4).
@@ -672,17 +672,17 @@ enum TimeStampParser {
         }
         let serial = try ArraySlice<UInt8>(derEncoded: tst[3])
         let genTime = try date(try GeneralizedTime(derEncoded: tst[4]))
-        var k = 5
+        var field = 5
         var nonce: [UInt8]?
-        if k < tst.count, tst[k].identifier == .sequence { k += 1 }  // accuracy
-        if k < tst.count, tst[k].identifier == .boolean { _ = try Bool(derEncoded: tst[k]); k += 1 }  // ordering
-        if k < tst.count, tst[k].identifier == .integer {
-            nonce = stripLeadingZeros(try ArraySlice<UInt8>(derEncoded: tst[k]))
-            k += 1
+        if field < tst.count, tst[field].identifier == .sequence { field += 1 }  // accuracy
+        if field < tst.count, tst[field].identifier == .boolean { _ = try Bool(derEncoded: tst[field]); field += 1 }  // ordering
+        if field < tst.count, tst[field].identifier == .integer {
+            nonce = stripLeadingZeros(try ArraySlice<UInt8>(derEncoded: tst[field]))
+            field += 1
         }
-        if k < tst.count, tst[k].identifier == context(0) { k += 1 }  // tsa
-        if k < tst.count, tst[k].identifier == context(1) { k += 1 }  // extensions
-        guard k == tst.count else { throw TimeStampFailure("TSTInfo has unexpected fields") }
+        if field < tst.count, tst[field].identifier == context(0) { field += 1 }  // tsa
+        if field < tst.count, tst[field].identifier == context(1) { field += 1 }  // extensions
+        guard field == tst.count else { throw TimeStampFailure("TSTInfo has unexpected fields") }
 
         return TimeStampToken(
             derEncoded: bytes, genTime: genTime, hashAlgorithm: imprintAlgorithm, hashedMessage: hashedMessage,

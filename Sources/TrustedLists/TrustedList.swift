@@ -311,7 +311,7 @@ enum TrustedListParser {
         for digitalID in element?.children("DigitalId") ?? [] {
             for item in digitalID.children {
                 switch item.localName {
-                case "X509Certificate": if let c = certificate(base64: item.text) { certificates.append(c) }
+                case "X509Certificate": if let parsed = certificate(base64: item.text) { certificates.append(parsed) }
                 case "X509SubjectName": names.append(item.text)
                 case "X509SKI": if let data = Data(base64Encoded: item.text, options: .ignoreUnknownCharacters) { identifiers.append(Array(data)) }
                 default: break

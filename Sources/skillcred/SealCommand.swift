@@ -177,10 +177,10 @@ extension Skillcred {
             guard let file else { throw CLIFailure("sealing needs a credential FILE") }
             let algorithm: JAdESAlgorithm?
             if let alg {
-                guard let a = JAdESAlgorithm.allCases.first(where: { $0.rawValue.uppercased() == alg.uppercased() }) else {
+                guard let chosen = JAdESAlgorithm.allCases.first(where: { $0.rawValue.uppercased() == alg.uppercased() }) else {
                     throw CLIFailure("--alg \(alg): not one of \(JAdESAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                algorithm = a
+                algorithm = chosen
             } else {
                 algorithm = nil
             }

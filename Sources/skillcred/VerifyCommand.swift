@@ -219,15 +219,15 @@ extension Skillcred {
                 path == "-" ? CredentialVerifier.StreamSource.standardInput() : CredentialVerifier.StreamSource.file(path)
             }
             await verifier.verifyStream(sources) { _, reports in
-                for r in reports {
-                    if r.isUnreadable {
+                for report in reports {
+                    if report.isUnreadable {
                         unreadable += 1
                         // File names come from the directory listing: shown, never obeyed, like every other message.
-                        let why = "\(r.source): \(r.checks.first?.problems.first?.detail ?? "unreadable")"
+                        let why = "\(report.source): \(report.checks.first?.problems.first?.detail ?? "unreadable")"
                         console.writeError(Array("skillcred: \(TerminalRenderer.visible(why))\n".utf8))
                     }
-                    worst = max(worst ?? r.status, r.status)
-                    htmlReport?.append(r)
+                    worst = max(worst ?? report.status, report.status)
+                    htmlReport?.append(report)
                 }
                 output.write(reports)
             }
@@ -272,15 +272,15 @@ struct ReportStream {
             text = TerminalRenderer(colour: colour).render(reports) + "\n"
             count += reports.count
         case .jsonLines:
-            for r in reports {
-                text += JSONWriter.string(JSONReportRenderer.json(r), style: .compact) + "\n"
+            for report in reports {
+                text += JSONWriter.string(JSONReportRenderer.json(report), style: .compact) + "\n"
             }
             count += reports.count
         case .json:
-            for r in reports {
+            for report in reports {
                 // An array element is the report's pretty form indented one level; JSON strings escape line
                 // breaks, so every newline in the pretty text is layout and indenting after each is exact.
-                let pretty = JSONWriter.string(JSONReportRenderer.json(r), style: .pretty)
+                let pretty = JSONWriter.string(JSONReportRenderer.json(report), style: .pretty)
                 if count == 0 {
                     firstJSON = pretty
                 } else {
