@@ -17,33 +17,33 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// This path extended by a member name.
     public func appending(_ key: String) -> JSONPath {
-        var p = self
-        p.components.append(.key(key))
-        return p
+        var path = self
+        path.components.append(.key(key))
+        return path
     }
 
     /// This path extended by an array index.
     public func appending(_ index: Int) -> JSONPath {
-        var p = self
-        p.components.append(.index(index))
-        return p
+        var path = self
+        path.components.append(.index(index))
+        return path
     }
 
     public var description: String {
-        var s = "$"
-        for c in components {
-            switch c {
-            case .index(let i): s += "[\(i)]"
+        var text = "$"
+        for component in components {
+            switch component {
+            case .index(let i): text += "[\(i)]"
             case .key(let k):
                 if !k.isEmpty, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" }) {
-                    s += "." + k
+                    text += "." + k
                 } else {
                     var quoted = ""
                     JSONWriter.writeString(k, to: &quoted)
-                    s += "[" + quoted + "]"
+                    text += "[" + quoted + "]"
                 }
             }
         }
-        return s
+        return text
     }
 }

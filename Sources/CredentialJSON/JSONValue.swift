@@ -43,8 +43,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Whether the value is mathematically an integer (`1.0` and `1E2` are; `1.5` is not).
     public var hasIntegralValue: Bool {
         if isIntegerLexeme { return true }
-        let d = doubleValue
-        return d.isFinite && d.rounded(.towardZero) == d
+        let value = doubleValue
+        return value.isFinite && value.rounded(.towardZero) == value
     }
 
     public var description: String { lexeme }
@@ -67,7 +67,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public init(_ members: [Member]) {
         self.members = []
         self.members.reserveCapacity(members.count)
-        for m in members { self[m.key] = m.value }
+        for member in members { self[member.key] = member.value }
     }
 
     /// Builds an object from members already known to have distinct keys (the parser checks).
@@ -84,12 +84,12 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The member's value; setting `nil` removes it, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for m in members where m.key == key { return m.value }
+            for member in members where member.key == key { return member.value }
             return nil
         }
         set {
-            if let i = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key: key, value: newValue))
             }
@@ -99,16 +99,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Removes a member and returns its value.
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
-        guard let i = members.firstIndex(where: { $0.key == key }) else { return nil }
-        return members.remove(at: i).value
+        guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+        return members.remove(at: index).value
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        for m in lhs.members {
-            guard let other = rhs[m.key], other == m.value else { return false }
+        for member in lhs.members {
+            guard let other = rhs[member.key], other == member.value else { return false }
         }
         return true
     }
@@ -116,11 +116,11 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public func hash(into hasher: inout Hasher) {
         // Order-independent: combine member hashes commutatively.
         var acc = 0
-        for m in members {
-            var h = Hasher()
-            h.combine(m.key)
-            h.combine(m.value)
-            acc = acc &+ h.finalize()
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            acc = acc &+ memberHasher.finalize()
         }
         hasher.combine(members.count)
         hasher.combine(acc)

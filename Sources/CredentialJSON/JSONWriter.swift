@@ -64,7 +64,7 @@ public enum JSONWriter {
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
         var needsEscape = false
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { needsEscape = true; break }
+        for byte in s.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C { needsEscape = true; break }
         if !needsEscape {
             out += s
             out += "\""
@@ -115,8 +115,8 @@ public enum JCS {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            let d = n.doubleValue
-            guard let text = ECMAScriptNumber.format(d) else {
+            let value = n.doubleValue
+            guard let text = ECMAScriptNumber.format(value) else {
                 throw JCSError(message: "number \(n.lexeme) cannot be represented as an IEEE 754 double")
             }
             out += text
@@ -152,25 +152,25 @@ public enum ECMAScriptNumber {
         // Swift's description yields the shortest digits that round-trip, like ECMAScript requires;
         // only the notation differs, so extract digits and the decimal exponent and re-lay them out.
         let (digits, pointPosition) = shortestDigits(abs(value))
-        let k = digits.count
-        let n = pointPosition
-        var s = negative ? "-" : ""
-        if k <= n && n <= 21 {
-            s += digits + String(repeating: "0", count: n - k)
-        } else if 0 < n && n <= 21 {
-            s += String(digits.prefix(n)) + "." + String(digits.dropFirst(n))
-        } else if -6 < n && n <= 0 {
-            s += "0." + String(repeating: "0", count: -n) + digits
+        let digitCount = digits.count
+        let point = pointPosition
+        var text = negative ? "-" : ""
+        if digitCount <= point && point <= 21 {
+            text += digits + String(repeating: "0", count: point - digitCount)
+        } else if 0 < point && point <= 21 {
+            text += String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+        } else if -6 < point && point <= 0 {
+            text += "0." + String(repeating: "0", count: -point) + digits
         } else {
-            let e = n - 1
-            let sign = e < 0 ? "-" : "+"
-            if k == 1 {
-                s += digits + "e" + sign + String(abs(e))
+            let exponent = point - 1
+            let sign = exponent < 0 ? "-" : "+"
+            if digitCount == 1 {
+                text += digits + "e" + sign + String(abs(exponent))
             } else {
-                s += String(digits.prefix(1)) + "." + String(digits.dropFirst()) + "e" + sign + String(abs(e))
+                text += String(digits.prefix(1)) + "." + String(digits.dropFirst()) + "e" + sign + String(abs(exponent))
             }
         }
-        return s
+        return text
     }
 
     /// Significant digits (no leading or trailing zeros) and n such that value = 0.d1d2… × 10^n.

@@ -166,10 +166,10 @@ public struct TermDefinition: Sendable, Hashable {
 
     /// Equality ignoring `@protected`, as the protected-term check needs (spec §4.2.2 step 27).
     func sameDefinition(as other: TermDefinition) -> Bool {
-        var a = box.fields, b = other.box.fields
-        a.isProtected = false
-        b.isProtected = false
-        return a == b
+        var mine = box.fields, theirs = other.box.fields
+        mine.isProtected = false
+        theirs.isProtected = false
+        return mine == theirs
     }
 }
 

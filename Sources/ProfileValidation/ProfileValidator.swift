@@ -126,9 +126,9 @@ func isESCOSkillURI(_ s: String) -> Bool {
 }
 
 func isUUID(_ s: Substring) -> Bool {
-    let u = Array(s.utf8)
-    guard u.count == 36 else { return false }
-    for (i, c) in u.enumerated() {
+    let bytes = Array(s.utf8)
+    guard bytes.count == 36 else { return false }
+    for (i, c) in bytes.enumerated() {
         if i == 8 || i == 13 || i == 18 || i == 23 {
             if c != UInt8(ascii: "-") { return false }
         } else if !((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
@@ -161,8 +161,8 @@ private struct Walk {
     }
 
     static func types(of object: JSONObject) -> [String] {
-        guard let t = object["type"] else { return [] }
-        return t.asArray.compactMap(\.stringValue)
+        guard let types = object["type"] else { return [] }
+        return types.asArray.compactMap(\.stringValue)
     }
 
     mutating func index(_ value: JSONValue) {
@@ -172,9 +172,9 @@ private struct Walk {
                 typesByID[id, default: []].formUnion(Walk.types(of: o))
                 copiesByID[id, default: []].append(o)
             }
-            for m in o where m.key != "@context" { index(m.value) }
+            for member in o where member.key != "@context" { index(member.value) }
         case .array(let a):
-            for e in a { index(e) }
+            for element in a { index(element) }
         default: break
         }
     }
@@ -197,8 +197,8 @@ private struct Walk {
         let copies = id.flatMap { copiesByID[$0]?.count } ?? 1
         mergeNote = copies > 1 ? " (\(id!) appears \(copies) times in the file; JSON-LD merges the copies into one node)" : ""
         if firstVisit {
-            for t in types {
-                for rule in profileShapes[t] ?? [] { check(rule, in: node, className: t, at: path) }
+            for type in types {
+                for rule in profileShapes[type] ?? [] { check(rule, in: node, className: type, at: path) }
             }
             if types.contains("DisplayParameter") { checkDisplayLanguages(node, at: path) }
         }
@@ -206,25 +206,25 @@ private struct Walk {
             for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
         }
         mergeNote = ""
-        for m in object {
-            switch m.key {
+        for member in object {
+            switch member.key {
             case "@context", "id", "type": continue
             default: break
             }
-            let childPath = path.appending(m.key)
-            if TermTable.nodeTerms.contains(m.key) {
-                let childRole: Role = (role == .credential && m.key == "issuer") ? .issuer : .other
-                if let array = m.value.arrayValue {
+            let childPath = path.appending(member.key)
+            if TermTable.nodeTerms.contains(member.key) {
+                let childRole: Role = (role == .credential && member.key == "issuer") ? .issuer : .other
+                if let array = member.value.arrayValue {
                     for (i, e) in array.enumerated() {
-                        if let o = e.objectValue { visit(o, at: childPath.appending(i), role: childRole) }
+                        if let child = e.objectValue { visit(child, at: childPath.appending(i), role: childRole) }
                     }
-                } else if let o = m.value.objectValue {
-                    visit(o, at: childPath, role: childRole)
+                } else if let child = member.value.objectValue {
+                    visit(child, at: childPath, role: childRole)
                 }
-            } else if !TermTable.literalTerms.contains(m.key) && !m.key.utf8.contains(UInt8(ascii: ":")) && !m.key.hasPrefix("@") {
+            } else if !TermTable.literalTerms.contains(member.key) && !member.key.utf8.contains(UInt8(ascii: ":")) && !member.key.hasPrefix("@") {
                 add(
                     childPath, "jsonld.undefinedTerm",
-                    "\"\(m.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
+                    "\"\(member.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
                     .warning)
             }
         }
@@ -268,13 +268,13 @@ private struct Walk {
     /// member are collected without duplicates (nodes by id), language maps merge per language.
     mutating func merged(_ object: JSONObject) -> JSONObject {
         guard let id = object["id"]?.stringValue, let copies = copiesByID[id], copies.count > 1 else { return object }
-        if let m = mergedByID[id] { return m }
+        if let merged = mergedByID[id] { return merged }
         var order: [String] = []
         var values: [String: [JSONValue]] = [:]
-        for c in copies {
-            for m in c {
-                if values[m.key] == nil { order.append(m.key) }
-                values[m.key, default: []].append(contentsOf: m.value.asArray)
+        for copy in copies {
+            for member in copy {
+                if values[member.key] == nil { order.append(member.key) }
+                values[member.key, default: []].append(contentsOf: member.value.asArray)
             }
         }
         var result = JSONObject()
@@ -283,13 +283,13 @@ private struct Walk {
             if key == "id" { result[key] = .string(id); continue }
             if TermTable.languageTerms.contains(key), vs.allSatisfy(\.isObject) {
                 var texts: [(String, [JSONValue])] = []
-                for v in vs {
-                    for m in v.objectValue ?? JSONObject() {
-                        for t in m.value.asArray {
-                            if let i = texts.firstIndex(where: { $0.0 == m.key }) {
-                                if !texts[i].1.contains(t) { texts[i].1.append(t) }
+                for item in vs {
+                    for member in item.objectValue ?? JSONObject() {
+                        for text in member.value.asArray {
+                            if let index = texts.firstIndex(where: { $0.0 == member.key }) {
+                                if !texts[index].1.contains(text) { texts[index].1.append(text) }
                             } else {
-                                texts.append((m.key, [t]))
+                                texts.append((member.key, [text]))
                             }
                         }
                     }
@@ -299,11 +299,11 @@ private struct Walk {
             }
             var distinct: [JSONValue] = []
             var seenIDs: Set<String> = []
-            for v in vs {
-                if let nid = v.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? v.stringValue : nil) {
-                    if seenIDs.insert(nid).inserted { distinct.append(v) }
-                } else if !distinct.contains(v) {
-                    distinct.append(v)
+            for value in vs {
+                if let nid = value.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? value.stringValue : nil) {
+                    if seenIDs.insert(nid).inserted { distinct.append(value) }
+                } else if !distinct.contains(value) {
+                    distinct.append(value)
                 }
             }
             result[key] = distinct.count == 1 ? distinct[0] : .array(distinct)
@@ -343,16 +343,16 @@ private struct Walk {
 
     func missingMessage(_ rule: PropertyRule, className: String) -> String {
         let who = className == "Issuer" ? "the issuer" : "\(className)"
-        var m = "\(who) must have \(rule.term)"
-        if rule.min > 1 { m += " (at least \(rule.min))" }
+        var message = "\(who) must have \(rule.term)"
+        if rule.min > 1 { message += " (at least \(rule.min))" }
         switch (className, rule.term) {
         case ("EuropeanDigitalCredential", "issued"):
-            m += " (the issuing date-time; the EDC sealing step adds it)"
+            message += " (the issuing date-time; the EDC sealing step adds it)"
         case ("Issuer", "eIDASIdentifier"):
-            m += " (a LegalIdentifier with the organisation identifier of the e-seal certificate)"
+            message += " (a LegalIdentifier with the organisation identifier of the e-seal certificate)"
         default: break
         }
-        return m
+        return message
     }
 
     /// The values of a member with their paths; nested arrays are flattened, as JSON-LD expansion does.
@@ -393,20 +393,20 @@ private struct Walk {
             return 0
         }
         var count = 0
-        for m in map {
-            let texts = m.value.asArray
-            for t in texts where !t.isNull {
-                if t.isString {
+        for member in map {
+            let texts = member.value.asArray
+            for text in texts where !text.isNull {
+                if text.isString {
                     count += 1
                 } else {
-                    add(path.appending(m.key), rule + ".datatype", "the \(m.key) text must be a string, found a JSON \(t.kindName)")
+                    add(path.appending(member.key), rule + ".datatype", "the \(member.key) text must be a string, found a JSON \(text.kindName)")
                 }
             }
             if uniqueLang && texts.filter({ $0.isString }).count > 1 {
-                add(path.appending(m.key), rule + ".uniqueLang", "only one \(m.key) text is allowed" + mergeNote)
+                add(path.appending(member.key), rule + ".uniqueLang", "only one \(member.key) text is allowed" + mergeNote)
             }
-            if !isLanguageTag(m.key) {
-                add(path.appending(m.key), rule + ".languageTag", "\"\(m.key)\" is not a BCP 47 language tag")
+            if !isLanguageTag(member.key) {
+                add(path.appending(member.key), rule + ".languageTag", "\"\(member.key)\" is not a BCP 47 language tag")
             }
         }
         return count
@@ -486,8 +486,8 @@ private struct Walk {
             node = merged(inline)
         default: return
         }
-        if let o = node {
-            let schemeValue = o["inScheme"]
+        if let conceptObject = node {
+            let schemeValue = conceptObject["inScheme"]
             for (i, s) in (schemeValue?.asArray ?? []).enumerated() {
                 let schemePath = schemeValue?.isArray == true ? path.appending("inScheme").appending(i) : path.appending("inScheme")
                 switch s {
@@ -540,22 +540,22 @@ func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
 
 func isAbsoluteIRI(_ s: String) -> Bool {
     // On UTF-8 bytes: called for every IRI of every credential, and `String.contains(" ")` goes through Foundation.
-    let u = s.utf8
-    guard let colon = u.firstIndex(of: UInt8(ascii: ":")), colon != u.startIndex else { return false }
+    let utf8 = s.utf8
+    guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon != utf8.startIndex else { return false }
     var first = true
-    for c in u[..<colon] {
-        let isLetter = (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z")
+    for byte in utf8[..<colon] {
+        let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
         if first {
             guard isLetter else { return false }
             first = false
         } else {
             guard
-                isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
-                    || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+                isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             else { return false }
         }
     }
-    return !u.contains(UInt8(ascii: " "))
+    return !utf8.contains(UInt8(ascii: " "))
 }
 
 func isLanguageTag(_ s: String) -> Bool {
