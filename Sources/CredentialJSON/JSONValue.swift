@@ -181,3 +181,35 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Whether `other` is the same JSON text up to whitespace: the same members in the same order, numbers with
+    /// the same lexeme, strings and keys with the same code points. Stricter than `==`, which ignores member
+    /// order as JSON's data model does and compares strings by Swift's canonical equivalence (`"é"` precomposed
+    /// equals `"e"` + combining accent there, but not in JSON-LD or RDF); a result computed from one document is
+    /// reused for another only when they are identical in this sense.
+    public func isIdentical(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let left), .bool(let right)): return left == right
+        case (.number(let left), .number(let right)): return left.lexeme == right.lexeme
+        case (.string(let left), .string(let right)): return sameCodePoints(left, right)
+        case (.array(let left), .array(let right)):
+            guard left.count == right.count else { return false }
+            for (leftItem, rightItem) in zip(left, right) where !leftItem.isIdentical(to: rightItem) { return false }
+            return true
+        case (.object(let left), .object(let right)):
+            guard left.members.count == right.members.count else { return false }
+            for (leftMember, rightMember) in zip(left.members, right.members) {
+                guard sameCodePoints(leftMember.key, rightMember.key), leftMember.value.isIdentical(to: rightMember.value) else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+}
+
+@inline(__always)
+private func sameCodePoints(_ left: String, _ right: String) -> Bool {
+    left.utf8.count == right.utf8.count && left.utf8.elementsEqual(right.utf8)
+}
