@@ -34,6 +34,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cp samples/vc2-small.json samples/vc2-large.json "$WORK/"
 cp "$LEARNING" "$WORK/learning.json"
+# The EU's sealed 147 KB sample: skillcred-bench times its EDC profile walk and whole verification too.
+cp "$SHARED/edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld" "$WORK/edc-sample.json" 2>/dev/null || true
 # RFC 8032's first test seed: a public throwaway key, used only to sign the two benchmark inputs.
 "$PYTHON" tools/bench-pyld.py prepare "$WORK" 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60
 
@@ -56,6 +58,8 @@ rows = [
     ("rdfc-eval", "rdf-canon eval set from N-Quads (test074 excepted)"),
     ("verify-small", "verify eddsa-rdfc-2022, `vc2-small` (skillcred: whole `CredentialVerifier`)"),
     ("verify-large", "verify eddsa-rdfc-2022, `vc2-large` (skillcred: whole `CredentialVerifier`)"),
+    ("edc-profile", "EDC profile walk of the EU's 147 KB sealed sample (skillcred only)"),
+    ("verify-edc", "verify the EU's 147 KB sealed sample, whole `CredentialVerifier` (skillcred only)"),
 ]
 def show(micros):
     return "%.2f ms" % (micros / 1000) if micros >= 1000 else "%.0f µs" % micros

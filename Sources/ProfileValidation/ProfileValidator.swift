@@ -151,8 +151,14 @@ private struct Walk {
     var mergedByID: [String: JSONObject] = [:]
     /// Ids whose node was already checked (once, on the merged copies).
     var checkedIDs: Set<String> = []
+    /// The node being checked, when the file repeats it: said after a finding on it (built only then).
+    var repeatedNode: (id: String, copies: Int)?
+
     /// Said after a finding on a node that the file repeats.
-    var mergeNote = ""
+    var mergeNote: String {
+        guard let repeatedNode else { return "" }
+        return " (\(repeatedNode.id) appears \(repeatedNode.copies) times in the file; JSON-LD merges the copies into one node)"
+    }
 
     init(validator: ProfileValidator) { self.validator = validator }
 
@@ -195,7 +201,7 @@ private struct Walk {
         }
         let node = merged(object)
         let copies = id.flatMap { copiesByID[$0]?.count } ?? 1
-        mergeNote = copies > 1 ? " (\(id!) appears \(copies) times in the file; JSON-LD merges the copies into one node)" : ""
+        repeatedNode = copies > 1 ? (id ?? "", copies) : nil
         if firstVisit {
             for type in types {
                 for rule in profileShapes[type] ?? [] { check(rule, in: node, className: type, at: path) }
@@ -205,14 +211,14 @@ private struct Walk {
         if role == .issuer {
             for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
         }
-        mergeNote = ""
+        repeatedNode = nil
         for member in object {
             switch member.key {
             case "@context", "id", "type": continue
             default: break
             }
-            let childPath = path.appending(member.key)
             if TermTable.nodeTerms.contains(member.key) {
+                let childPath = path.appending(member.key)
                 let childRole: Role = (role == .credential && member.key == "issuer") ? .issuer : .other
                 if let array = member.value.arrayValue {
                     for (i, e) in array.enumerated() {
@@ -223,7 +229,7 @@ private struct Walk {
                 }
             } else if !TermTable.literalTerms.contains(member.key) && !member.key.utf8.contains(UInt8(ascii: ":")) && !member.key.hasPrefix("@") {
                 add(
-                    childPath, "jsonld.undefinedTerm",
+                    path.appending(member.key), "jsonld.undefinedTerm",
                     "\"\(member.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
                     .warning)
             }
@@ -232,35 +238,37 @@ private struct Walk {
 
     // MARK: - Rules
 
+    // Every rule is applied to every node of its class, and nearly all values pass: the rule's name and the
+    // value's JSON path are built only when a finding needs them (RuleName, Location).
     mutating func check(_ rule: PropertyRule, in object: JSONObject, className: String, at path: JSONPath) {
-        let ruleBase = "\(className).\(rule.term)"
+        let ruleName = RuleName(className: className, term: rule.term)
         let value = object[rule.term]
-        let memberPath = path.appending(rule.term)
+        let member = Location(node: path, term: rule.term, member: value, position: nil)
         var count = 0
         switch rule.kind {
         case .langString:
-            count = checkLangString(value, at: memberPath, rule: ruleBase, uniqueLang: rule.uniqueLang)
+            count = checkLangString(value, at: member, rule: ruleName, uniqueLang: rule.uniqueLang)
         case .literal(let datatype):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkLiteral(v, datatype, at: p, rule: ruleBase)
+                checkLiteral(element, datatype, at: member.element(position), rule: ruleName)
             }
         case .node(let classes):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkNode(v, classes: classes, iri: rule.iri, at: p, rule: ruleBase)
+                checkNode(element, classes: classes, iri: rule.iri, at: member.element(position), rule: ruleName)
             }
         case .concept(let list):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkConcept(v, list: list, at: p, rule: ruleBase, term: rule.term, className: className)
+                checkConcept(element, list: list, at: member.element(position), rule: ruleName, term: rule.term, className: className)
             }
         }
         if count < rule.min {
-            add(value == nil ? path : memberPath, ruleBase + ".minCount", missingMessage(rule, className: className))
+            add(value == nil ? path : member.path, ruleName.id(".minCount"), missingMessage(rule, className: className))
         }
         if let max = rule.max, count > max {
-            add(memberPath, ruleBase + ".maxCount", "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
+            add(member.path, ruleName.id(".maxCount"), "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
         }
     }
 
@@ -355,23 +363,21 @@ private struct Walk {
         return message
     }
 
-    /// The values of a member with their paths; nested arrays are flattened, as JSON-LD expansion does.
-    func elements(_ value: JSONValue?, at path: JSONPath) -> [(JSONPath, JSONValue)] {
+    /// The values of a member; nested arrays are flattened, as JSON-LD expansion does (``Location/element(_:)``
+    /// finds a value's path again from its position in this list).
+    func elements(_ value: JSONValue?) -> [JSONValue] {
         guard let value else { return [] }
-        if let array = value.arrayValue {
-            var result: [(JSONPath, JSONValue)] = []
-            for (i, e) in array.enumerated() { result += elements(e, at: path.appending(i)) }
-            return result
-        }
-        return value.isNull ? [] : [(path, value)]
+        if let array = value.arrayValue { return array.flatMap { elements($0) } }
+        return value.isNull ? [] : [value]
     }
 
-    /// Values without repeats: RDF has no duplicate triples (nodes compare by id).
-    func distinct(_ values: [(JSONPath, JSONValue)]) -> [(JSONPath, JSONValue)] {
-        guard values.count > 1 else { return values }
+    /// Values without repeats, each with its position among `values`: RDF has no duplicate triples (nodes
+    /// compare by id).
+    func distinct(_ values: [JSONValue]) -> [(Int, JSONValue)] {
+        guard values.count > 1 else { return values.map { (0, $0) } }
         var seen: Set<JSONValue> = []
-        var result: [(JSONPath, JSONValue)] = []
-        for (p, v) in values {
+        var result: [(Int, JSONValue)] = []
+        for (p, v) in values.enumerated() {
             let key: JSONValue
             switch v {
             case .object(let o): key = o["id"]?.stringValue.map { .string("@id:" + $0) } ?? v
@@ -386,10 +392,10 @@ private struct Walk {
         return result
     }
 
-    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String, uniqueLang: Bool) -> Int {
+    mutating func checkLangString(_ value: JSONValue?, at location: Location, rule: RuleName, uniqueLang: Bool) -> Int {
         guard let value, !value.isNull else { return 0 }
         guard let map = value.objectValue else {
-            add(path, rule + ".datatype", "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".datatype"), "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
             return 0
         }
         var count = 0
@@ -399,20 +405,20 @@ private struct Walk {
                 if text.isString {
                     count += 1
                 } else {
-                    add(path.appending(member.key), rule + ".datatype", "the \(member.key) text must be a string, found a JSON \(text.kindName)")
+                    add(location.path.appending(member.key), rule.id(".datatype"), "the \(member.key) text must be a string, found a JSON \(text.kindName)")
                 }
             }
             if uniqueLang && texts.filter({ $0.isString }).count > 1 {
-                add(path.appending(member.key), rule + ".uniqueLang", "only one \(member.key) text is allowed" + mergeNote)
+                add(location.path.appending(member.key), rule.id(".uniqueLang"), "only one \(member.key) text is allowed" + mergeNote)
             }
             if !isLanguageTag(member.key) {
-                add(path.appending(member.key), rule + ".languageTag", "\"\(member.key)\" is not a BCP 47 language tag")
+                add(location.path.appending(member.key), rule.id(".languageTag"), "\"\(member.key)\" is not a BCP 47 language tag")
             }
         }
         return count
     }
 
-    mutating func checkLiteral(_ value: JSONValue, _ datatype: Datatype, at path: JSONPath, rule: String) {
+    mutating func checkLiteral(_ value: JSONValue, _ datatype: Datatype, at location: Location, rule: RuleName) {
         let ok: Bool
         var shown = ""
         switch value {
@@ -440,15 +446,15 @@ private struct Walk {
             shown = String(b)
             ok = datatype == .boolean || datatype == .anyLiteral
         default:
-            add(path, rule + ".datatype", "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".datatype"), "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
             return
         }
         if !ok {
-            add(path, rule + ".datatype", "\"\(shown)\" is not a valid \(datatype.rawValue)\(LexicalForms.example(datatype))")
+            add(location.path, rule.id(".datatype"), "\"\(shown)\" is not a valid \(datatype.rawValue)\(LexicalForms.example(datatype))")
         }
     }
 
-    mutating func checkNode(_ value: JSONValue, classes: Set<String>, iri: Bool, at path: JSONPath, rule: String) {
+    mutating func checkNode(_ value: JSONValue, classes: Set<String>, iri: Bool, at location: Location, rule: RuleName) {
         let id: String?
         var declared: Set<String> = []
         switch value {
@@ -458,22 +464,22 @@ private struct Walk {
             id = o["id"]?.stringValue
             declared.formUnion(Walk.types(of: o))
         default:
-            add(path, rule + ".class", "must be an object or an IRI, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".class"), "must be an object or an IRI, found a JSON \(value.kindName)")
             return
         }
         if let id { declared.formUnion(typesByID[id] ?? []) }
         if iri && !(id.map(isIRIReference) ?? false) {
-            add(path, rule + ".nodeKind", "must be identified by an IRI (an \"id\")")
+            add(location.path, rule.id(".nodeKind"), "must be identified by an IRI (an \"id\")")
         }
         if !classes.isEmpty && declared.isDisjoint(with: classes) {
             let expected = classes.sorted().joined(separator: " or ")
             let found = declared.isEmpty ? "no type" : "type " + declared.sorted().joined(separator: ", ")
-            add(path, rule + ".class", "must be a \(expected), found \(found)")
+            add(location.path, rule.id(".class"), "must be a \(expected), found \(found)")
         }
     }
 
-    mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at path: JSONPath, rule: String, term: String, className: String) {
-        checkNode(value, classes: ["Concept"], iri: list != nil, at: path, rule: rule)
+    mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at location: Location, rule: RuleName, term: String, className: String) {
+        checkNode(value, classes: ["Concept"], iri: list != nil, at: location, rule: rule)
         let conceptID: String?
         var schemes: [String] = []
         let node: JSONObject?
@@ -489,14 +495,14 @@ private struct Walk {
         if let conceptObject = node {
             let schemeValue = conceptObject["inScheme"]
             for (i, s) in (schemeValue?.asArray ?? []).enumerated() {
-                let schemePath = schemeValue?.isArray == true ? path.appending("inScheme").appending(i) : path.appending("inScheme")
+                let schemeIndex = schemeValue?.isArray == true ? i : nil
                 switch s {
                 case .string(let iri):
                     schemes.append(iri)
-                    checkSchemeClass(iri: iri, object: nil, at: schemePath, rule: rule, restricted: list != nil)
+                    checkSchemeClass(iri: iri, object: nil, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 case .object(let so):
                     if let iri = so["id"]?.stringValue { schemes.append(iri) }
-                    checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: schemePath, rule: rule, restricted: list != nil)
+                    checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 default: break
                 }
             }
@@ -506,30 +512,35 @@ private struct Walk {
         if !schemes.contains(list.scheme) {
             let found = schemes.isEmpty ? "no inScheme" : "inScheme " + schemes.joined(separator: ", ")
             add(
-                path.appending("inScheme"), rule + ".scheme",
+                location.path.appending("inScheme"), rule.id(".scheme"),
                 "\(term) must be a concept of the \(list.name) list (inScheme \(list.scheme)), found \(found)")
         } else if let conceptID, !list.codes.isEmpty, !list.contains(conceptID) {
             let severity: ProfileFinding.Severity = list.completeness == .complete ? .violation : .warning
             add(
-                path.appending("id"), "vocabulary.unknownCode",
+                location.path.appending("id"), "vocabulary.unknownCode",
                 "\(conceptID) is not a code of the \(list.name) list (snapshot \(list.version))", severity)
         }
         if isESCOSkill, let conceptID {
             if !isESCOSkillURI(conceptID) {
                 add(
-                    path.appending("id"), "esco.skillURI",
+                    location.path.appending("id"), "esco.skillURI",
                     "an ESCO skill must be identified as http://data.europa.eu/esco/skill/<uuid>, found \(conceptID)")
             } else if let catalog = validator.escoCatalog, catalog.skill(conceptID) == nil {
-                add(path.appending("id"), "esco.unknownSkill", "\(conceptID) is not a skill of the ESCO export \(catalog.source)")
+                add(location.path.appending("id"), "esco.unknownSkill", "\(conceptID) is not a skill of the ESCO export \(catalog.source)")
             }
         }
     }
 
     /// The restriction's `sh:nodeKind sh:IRI` on `inScheme` (its class is checked by the Concept shape).
-    mutating func checkSchemeClass(iri: String?, object: JSONObject?, at path: JSONPath, rule: String, restricted: Bool) {
+    mutating func checkSchemeClass(
+        iri: String?, object: JSONObject?, at location: Location, schemeIndex: Int?, rule: RuleName, restricted: Bool
+    ) {
         guard restricted else { return }
         if !(iri.map(isIRIReference) ?? false) {
-            add(path, rule + ".schemeNodeKind", "the concept's inScheme must be identified by an IRI")
+            let schemePath = location.path.appending("inScheme")
+            add(
+                schemeIndex.map { schemePath.appending($0) } ?? schemePath, rule.id(".schemeNodeKind"),
+                "the concept's inScheme must be identified by an IRI")
         }
     }
 }
@@ -562,4 +573,48 @@ func isLanguageTag(_ s: String) -> Bool {
     let parts = s.split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
     return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+}
+
+/// A shape rule's name, `Class.term`, joined with a suffix into a finding's rule id only when there is a finding.
+private struct RuleName {
+    let className: String
+    let term: String
+
+    /// `Class.term` followed by `suffix` (which starts with a dot).
+    func id(_ suffix: String) -> String { className + "." + term + suffix }
+}
+
+/// Where a checked value is: the node's path, the member, and the value's position among the member's values
+/// (arrays flattened). Turned into a ``JSONPath`` only when a finding names it.
+private struct Location {
+    let node: JSONPath
+    let term: String
+    /// The member's whole value, in which ``position`` is found again.
+    let member: JSONValue?
+    /// The position among the member's non-null values, arrays flattened; nil for the member itself.
+    let position: Int?
+
+    /// The value at `position` among this member's values.
+    func element(_ position: Int) -> Location { Location(node: node, term: term, member: member, position: position) }
+
+    var path: JSONPath {
+        let memberPath = node.appending(term)
+        guard let position, let member else { return memberPath }
+        var remaining = position
+        return Self.find(&remaining, in: member, at: memberPath) ?? memberPath
+    }
+
+    /// The path of the value `remaining` values further on, counting as ``Walk/elements(_:)`` flattens.
+    private static func find(_ remaining: inout Int, in value: JSONValue, at path: JSONPath) -> JSONPath? {
+        if let array = value.arrayValue {
+            for (index, item) in array.enumerated() {
+                if let found = find(&remaining, in: item, at: path.appending(index)) { return found }
+            }
+            return nil
+        }
+        if value.isNull { return nil }
+        if remaining == 0 { return path }
+        remaining -= 1
+        return nil
+    }
 }

@@ -2,13 +2,15 @@ import CredentialJSON
 import CredentialVerification
 import DataIntegrity
 import Foundation
+import ProfileValidation
 import RDF
 import RDFCanonicalization
 
 /// skillcred's side of `scripts/bench-peers.sh`: the work `tools/bench-pyld.py` times with PyLD, on the same files.
 ///
 /// `skillcred-bench peers WORK RDFC_DIR RUNS [CASE]` prints `PEER <case> <median µs>` for each case (see
-/// `tools/bench-pyld.py` for what each case is). With CASE it runs only that case, RUNS times, untimed: what
+/// `tools/bench-pyld.py` for what each case is; `edc-profile` and `verify-edc`, the EDC profile walk and a whole
+/// verification of the EU's sealed sample `WORK/edc-sample.json`, are skillcred's alone). With CASE it runs only that case, RUNS times, untimed: what
 /// `valgrind --tool=callgrind` counts instructions of.
 func runPeerBenchmarks(arguments: [String]) async throws {
     guard arguments.count >= 3, let runs = Int(arguments[2]) else {
@@ -54,8 +56,13 @@ func runPeerBenchmarks(arguments: [String]) async throws {
         }
     }
 
+    // The EU's 147 KB sealed sample, when the script put it there: skillcred's own cases (PyLD has no EDC profile).
+    let edcPath = work.appendingPathComponent("edc-sample.json").path
+    let edcBytes = FileManager.default.contents(atPath: edcPath).map { Array($0) }
+    let edcPayload = edcBytes.flatMap { InputDetector.detect($0, source: "edc").first?.document }
+
     var sink = 0
-    let cases: [(String, Int, () async throws -> Void)] = [
+    var cases: [(String, Int, () async throws -> Void)] = [
         ("canon-vc2-large", runs, { sink &+= try canonicalizer.canonicalNQuads(of: large, hashAlgorithm: .sha256).utf8.count }),
         ("canon-learning", runs, { sink &+= try canonicalizer.canonicalNQuads(of: learning, hashAlgorithm: .sha256).utf8.count }),
         (
@@ -70,6 +77,11 @@ func runPeerBenchmarks(arguments: [String]) async throws {
         ("verify-small", runs, { sink &+= await verifier.verify(json: signedSmall, source: "small").count }),
         ("verify-large", runs, { sink &+= await verifier.verify(json: signedLarge, source: "large").count }),
     ]
+    if let edcBytes, let edcPayload {
+        let validator = ProfileValidator()
+        cases.append(("edc-profile", max(3, runs / 10), { sink &+= validator.validate(edcPayload).violations.count }))
+        cases.append(("verify-edc", max(3, runs / 10), { sink &+= await verifier.verify(bytes: edcBytes, source: "edc").count }))
+    }
     let clock = ContinuousClock()
     for (name, count, body) in cases where only == nil || only == name {
         if only != nil {
