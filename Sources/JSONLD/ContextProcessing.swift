@@ -413,7 +413,7 @@ final class Processor {
                 try setIndexMapping(&definition, index, term: term, active: &active, scope: scope, defined: &defined)
             }
             definition.isReverse = true
-            active.termDefinitions[term] = definition
+            active.define(term, definition)
             defined[term] = true
             return
         }
@@ -466,7 +466,7 @@ final class Processor {
             if scope.local[prefix] != nil {
                 try createTermDefinition(&active, prefix, scope: scope, defined: &defined)
             }
-            if let prefixIRI = active.termDefinitions[prefix]?.iri {
+            if let prefixIRI = active.definition(prefix)?.iri {
                 definition.iri = prefixIRI + suffix
             } else {
                 definition.iri = term
@@ -597,7 +597,7 @@ final class Processor {
             }
             definition = previous
         }
-        active.termDefinitions[term] = definition
+        active.define(term, definition)
         defined[term] = true
     }
 
@@ -630,7 +630,7 @@ final class Processor {
         if scope.local[value] != nil, defined[value] != true {
             try createTermDefinition(&active, value, scope: scope, defined: &defined)
         }
-        if let def = active.termDefinitions[value] {
+        if let def = active.definition(value) {
             if let iri = def.iri, Keywords.isKeyword(iri) { return iri }
             if vocab { return def.iri }
         }
@@ -652,7 +652,7 @@ func expandIRI(_ active: ActiveContext, _ value: String, documentRelative: Bool 
         if Keywords.isKeyword(value) { return value }
         if Keywords.hasKeywordForm(value) { return nil }
     }
-    if let def = active.termDefinitions[value] {
+    if let def = active.definition(value) {
         if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
         if vocab { return def.iri }
     }
@@ -684,7 +684,7 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
         if Keywords.isKeyword(value) { return value }
         if Keywords.hasKeywordForm(value) { return nil }
     }
-    if let def = active.termDefinitions[value] {
+    if let def = active.definition(value) {
         if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
         return nil
     }
@@ -709,7 +709,7 @@ private func expandIRIPastTerms(_ active: ActiveContext, _ value: String, docume
         let prefix = value[..<colon]
         let suffix = value[value.index(after: colon)...]
         if prefix == "_" || suffix.hasPrefix("//") { return value }
-        if let def = active.termDefinitions[String(prefix)], let iri = def.iri, def.prefix {
+        if let def = active.definition(String(prefix)), let iri = def.iri, def.prefix {
             return iri + suffix
         }
         if IRI.isAbsolute(value) { return value }

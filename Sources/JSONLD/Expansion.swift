@@ -128,7 +128,7 @@ extension Processor {
             for key in typeKeys {
                 let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
                 for term in terms {
-                    if let def = typeScoped.termDefinitions[term], let scoped = def.scopedContext {
+                    if let def = typeScoped.definition(term), let scoped = def.scopedContext {
                         path.append(.key(key))
                         active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
                         path.removeLast()
@@ -235,7 +235,7 @@ extension Processor {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            let def = active.termDefinitions[key]
+            let def = active.definition(key)
             guard let expandedProperty = expandVocabIRI(active, key, definition: def),
                 expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty)
             else {
@@ -469,7 +469,7 @@ extension Processor {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
                 var nestedActive = active
-                if let def = active.termDefinitions[nestKey], let scoped = def.scopedContext {
+                if let def = active.definition(nestKey), let scoped = def.scopedContext {
                     nestedActive = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
                 }
                 try expandEntries(
@@ -493,7 +493,7 @@ extension Processor {
             if container.contains(.id) || container.contains(.type) {
                 mapContext = active.previousContext ?? active
             }
-            if container.contains(.type), let def = mapContext.termDefinitions[index], let scoped = def.scopedContext {
+            if container.contains(.type), let def = mapContext.definition(index), let scoped = def.scopedContext {
                 mapContext = try processScoped(mapContext, scoped, baseURL: def.baseURL)
             }
             let expandedIndex = expandIRI(active, index, vocab: true)
@@ -586,7 +586,7 @@ enum DefinitionLookup {
     func resolve(_ active: ActiveContext, _ property: String?) -> TermDefinition? {
         switch self {
         case .known(let definition): return definition
-        case .unknown: return property.flatMap { active.termDefinitions[$0] }
+        case .unknown: return property.flatMap { active.definition($0) }
         }
     }
 }

@@ -153,10 +153,24 @@ enum Keywords {
         "@value", "@version", "@vocab",
     ]
 
+    /// Whether `s` is a keyword: by length, then a few comparisons, since hashing the string for a set lookup
+    /// cost more than the whole check (expansion asks this of every aliased key such as `id` and `type`).
     @inline(__always)
     static func isKeyword(_ s: String) -> Bool {
         guard s.utf8.first == UInt8(ascii: "@") else { return false }
-        return all.contains(s)
+        switch s.utf8.count {
+        case 3: return s == "@id"
+        case 4: return s == "@set"
+        case 5: return s == "@base" || s == "@json" || s == "@list" || s == "@nest" || s == "@none" || s == "@type"
+        case 6: return s == "@embed" || s == "@graph" || s == "@index" || s == "@value" || s == "@vocab"
+        case 7: return s == "@import" || s == "@prefix"
+        case 8: return s == "@context" || s == "@default" || s == "@reverse" || s == "@version"
+        case 9: return s == "@explicit" || s == "@included" || s == "@language" || s == "@preserve"
+        case 10: return s == "@container" || s == "@direction" || s == "@propagate" || s == "@protected"
+        case 11: return s == "@requireAll"
+        case 12: return s == "@omitDefault"
+        default: return false
+        }
     }
 
     /// `@` followed by one or more ASCII letters: reserved for future keywords, ignored with a warning.
