@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
-            "CredentialVerification", "DataIntegrity", "JSONLDToRDF", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
+            "CredentialVerification", "DataIntegrity", "JSONLD", "JSONLDToRDF", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "CredentialIssuance", "TestSupport", "Multiformats",
             "SDJWT", "LearningModel", "SecureFetch",
             .product(name: "X509", package: "swift-certificates"),

@@ -27,12 +27,27 @@ public final class DatasetMemo: Sendable {
     @TaskLocal public static var current: DatasetMemo?
 
     struct Key: Equatable {
-        let cache: ObjectIdentifier
+        /// Held, not just its address: a cache freed and another made at the same address must not match.
+        let cache: ContextCache
         let base: String?
         let safeMode: Bool
         let processingMode: ProcessingMode
         let limits: JSONLDLimits
         let rdf: ToRDFOptions
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.cache === rhs.cache && sameCodePoints(lhs.base, rhs.base) && lhs.safeMode == rhs.safeMode && lhs.processingMode == rhs.processingMode
+                && lhs.limits == rhs.limits && lhs.rdf == rhs.rdf
+        }
+
+        /// Base IRIs by code point: canonically equivalent ones resolve references to different IRIs.
+        static func sameCodePoints(_ lhs: String?, _ rhs: String?) -> Bool {
+            switch (lhs, rhs) {
+            case (nil, nil): return true
+            case (let left?, let right?): return left.utf8.elementsEqual(right.utf8)
+            default: return false
+            }
+        }
     }
 
     struct Entry {
@@ -72,7 +87,7 @@ public final class DatasetMemo: Sendable {
     static func key(_ jsonld: JSONLDOptions, _ options: ToRDFOptions) -> Key? {
         guard jsonld.warningHandler == nil, jsonld.expandContext == nil, let cache = jsonld.contextCache else { return nil }
         return Key(
-            cache: ObjectIdentifier(cache), base: jsonld.base, safeMode: jsonld.safeMode, processingMode: jsonld.processingMode,
+            cache: cache, base: jsonld.base, safeMode: jsonld.safeMode, processingMode: jsonld.processingMode,
             limits: jsonld.limits, rdf: options)
     }
 

@@ -2,6 +2,7 @@ import CredentialJSON
 import CredentialVerification
 import DataIntegrity
 import Foundation
+import JSONLD
 import JSONLDToRDF
 import TestSupport
 import Testing
@@ -58,6 +59,28 @@ import Testing
         }
         #expect(memo.conversions == 3)
         #expect(memo.reuses == 1)
+    }
+
+    @Test func anotherCacheABaseOrAWarningHandlerIsNeverServedTheSameDataset() {
+        let memo = DatasetMemo()
+        let options = JSONLDCanonicalizer().jsonldOptions
+        let document: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
+        var otherCache = options
+        otherCache.contextCache = ContextCache()
+        var otherBase = options
+        otherBase.base = "https://example.org/"
+        var warned = options
+        warned.warningHandler = { _ in }
+        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
+        DatasetMemo.$current.withValue(memo) {
+            _ = DatasetMemo.dataset(of: document, jsonld: options, options: rdf)
+            _ = DatasetMemo.dataset(of: document, jsonld: otherCache, options: rdf)
+            _ = DatasetMemo.dataset(of: document, jsonld: otherBase, options: rdf)
+            _ = DatasetMemo.dataset(of: document, jsonld: warned, options: rdf)
+        }
+        // The warning handler's call is neither served nor remembered (its handler must see every warning).
+        #expect(memo.conversions == 3)
+        #expect(memo.reuses == 0)
     }
 
     @Test func aStringThatIsOnlyCanonicallyEquivalentIsConvertedAgain() {

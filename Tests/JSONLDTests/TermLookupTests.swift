@@ -28,7 +28,7 @@ import Testing
         let context: JSONValue = [
             "@context": [
                 "name": "https://schema.org/name",
-                .string(longTerm): ["@id": .string(longTerm), "@type": "@id"],
+                longTerm: ["@id": .string(longTerm), "@type": "@id"],
             ]
         ]
         let active = try JSONLDProcessor.processContext(context["@context"] ?? .null, base: nil, options: JSONLDOptions())
@@ -38,7 +38,7 @@ import Testing
         #expect(active["name"]?.iri == "https://schema.org/name")
         // Expansion coerces the long term's value to an IRI, so its definition was found.
         let document: JSONValue = [
-            "@context": context["@context"] ?? .null, .string(longTerm): "https://example.org/target", "name": "n",
+            "@context": context["@context"] ?? .null, longTerm: "https://example.org/target", "name": "n",
         ]
         let expanded = try JSONLDProcessor.expand(document, options: JSONLDOptions())
         #expect(expanded.first?[longTerm]?.asArray.first?["@id"] == "https://example.org/target")
