@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value that keeps what a signature depends on: member order, the exact lexical
 /// form of numbers, and the distinction between `true` and `1`.
 ///
@@ -209,7 +211,19 @@ extension JSONValue {
     }
 }
 
+/// Byte equality of the UTF-8: strings of one parsed document usually share their storage, which answers at once;
+/// otherwise the bytes are compared with `memcmp` (a byte-by-byte view comparison cost more than the expansion saved).
 @inline(__always)
 private func sameCodePoints(_ left: String, _ right: String) -> Bool {
-    left.utf8.count == right.utf8.count && left.utf8.elementsEqual(right.utf8)
+    let count = left.utf8.count
+    guard count == right.utf8.count else { return false }
+    if count == 0 { return true }
+    let contiguous: Bool? = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+        right.utf8.withContiguousStorageIfAvailable { rightBytes in
+            guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else { return false }
+            return leftBase == rightBase || memcmp(leftBase, rightBase, count) == 0
+        }
+    } ?? nil
+    // Small strings are stored inline (no contiguous storage to point at): a few bytes compared one by one.
+    return contiguous ?? left.utf8.elementsEqual(right.utf8)
 }
