@@ -218,12 +218,13 @@ private func sameCodePoints(_ left: String, _ right: String) -> Bool {
     let count = left.utf8.count
     guard count == right.utf8.count else { return false }
     if count == 0 { return true }
-    let contiguous: Bool? = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-        right.utf8.withContiguousStorageIfAvailable { rightBytes in
-            guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else { return false }
-            return leftBase == rightBase || memcmp(leftBase, rightBase, count) == 0
-        }
-    } ?? nil
+    let contiguous: Bool? =
+        left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else { return false }
+                return leftBase == rightBase || memcmp(leftBase, rightBase, count) == 0
+            }
+        } ?? nil
     // Small strings are stored inline (no contiguous storage to point at): a few bytes compared one by one.
     return contiguous ?? left.utf8.elementsEqual(right.utf8)
 }

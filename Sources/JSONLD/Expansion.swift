@@ -291,7 +291,9 @@ extension Processor {
                             continue
                         }
                         if !IRI.isAbsolute(expandedType) && !IRI.isBlankNode(expandedType) && !Keywords.isKeyword(expandedType) {
-                            try refuseInSafeMode(.safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\"")
+                            try refuseInSafeMode(
+                                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
+                            )
                         }
                         expanded.append(.string(expandedType))
                     }

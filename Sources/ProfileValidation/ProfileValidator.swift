@@ -268,7 +268,9 @@ private struct Walk {
             add(value == nil ? path : member.path, ruleName.id(".minCount"), missingMessage(rule, className: className))
         }
         if let max = rule.max, count > max {
-            add(member.path, ruleName.id(".maxCount"), "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
+            add(
+                member.path, ruleName.id(".maxCount"),
+                "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
         }
     }
 

@@ -30,9 +30,14 @@ import Testing
 
     @Test func aSignedCredentialIsExpandedOnceForTheFormatCheckAndTheProof() async throws {
         let issuer = try DemoIssuer()
-        var credential = try #require(try JSONParser.parse(Array(Data(contentsOf: URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("samples/vc2-small.json")))).objectValue)
+        var credential = try #require(
+            try JSONParser.parse(
+                Array(
+                    Data(
+                        contentsOf: URL(fileURLWithPath: #filePath)
+                            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                            .appendingPathComponent("samples/vc2-small.json")))
+            ).objectValue)
         credential["issuer"] = .string(issuer.did)
         credential["proof"] = nil
         let signed = try issuer.sign(.object(credential))
@@ -181,19 +186,23 @@ import Testing
         case .null: break
         case .array(let items):
             for (position, item) in items.enumerated() {
-                collect(item, path: "\(path)[\(position)]", rebuild: { changed in
-                    var copy = items
-                    copy[position] = changed
-                    return rebuild(.array(copy))
-                }, into: &out)
+                collect(
+                    item, path: "\(path)[\(position)]",
+                    rebuild: { changed in
+                        var copy = items
+                        copy[position] = changed
+                        return rebuild(.array(copy))
+                    }, into: &out)
             }
         case .object(let object):
             for member in object.members {
-                collect(member.value, path: "\(path).\(member.key)", rebuild: { changed in
-                    var copy = object
-                    copy[member.key] = changed
-                    return rebuild(.object(copy))
-                }, into: &out)
+                collect(
+                    member.value, path: "\(path).\(member.key)",
+                    rebuild: { changed in
+                        var copy = object
+                        copy[member.key] = changed
+                        return rebuild(.object(copy))
+                    }, into: &out)
             }
         }
     }

@@ -1,6 +1,7 @@
 import CredentialJSON
-@testable import JSONLD
 import Testing
+
+@testable import JSONLD
 
 /// The shortcuts of the expansion hot path answer exactly as the plain lookups they replace.
 @Suite struct TermLookupTests {
