@@ -245,7 +245,7 @@ let package = Package(
         .testTarget(name: "LearningModelTests", dependencies: ["LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "ProfileValidationTests", dependencies: ["ProfileValidation", "LearningModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialVerificationTests", dependencies: [
-            "CredentialVerification", "DataIntegrity", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
+            "CredentialVerification", "DataIntegrity", "JSONLD", "JSONLDToRDF", "KeyManagement", "JAdES", "StatusList", "CredentialJSON",
             "CredentialDataModel", "CredentialIssuance", "TestSupport", "Multiformats",
             "SDJWT", "LearningModel", "SecureFetch", "TrustedLists",
             .product(name: "X509", package: "swift-certificates"),

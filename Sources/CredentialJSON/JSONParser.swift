@@ -56,8 +56,8 @@ public enum JSONParser {
     where Bytes.Element == UInt8 {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var p = Parser(buffer: buffer, limits: limits)
-            return try p.parseDocument()
+            var parser = Parser(buffer: buffer, limits: limits)
+            return try parser.parseDocument()
         }
     }
 
@@ -70,7 +70,7 @@ public enum JSONParser {
 private struct Parser {
     let buf: UnsafeBufferPointer<UInt8>
     let limits: JSONParseLimits
-    var i = 0
+    var position = 0
     var depth = 0
 
     init(buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) {
@@ -79,20 +79,20 @@ private struct Parser {
     }
 
     func fail(_ code: JSONParseError.Code, _ message: String, at offset: Int? = nil) -> JSONParseError {
-        let off = min(offset ?? i, buf.count)
+        let off = min(offset ?? position, buf.count)
         var line = 1
         var lineStart = 0
-        var k = 0
-        while k < off {
-            if buf[k] == 0x0A { line += 1; lineStart = k + 1 }
-            k += 1
+        var scan = 0
+        while scan < off {
+            if buf[scan] == 0x0A { line += 1; lineStart = scan + 1 }
+            scan += 1
         }
         // Column counts characters, not bytes, so it matches what an editor shows.
         var column = 1
-        k = lineStart
-        while k < off {
-            if buf[k] & 0xC0 != 0x80 { column += 1 }
-            k += 1
+        scan = lineStart
+        while scan < off {
+            if buf[scan] & 0xC0 != 0x80 { column += 1 }
+            scan += 1
         }
         if off < buf.count, buf[off] & 0xC0 == 0x80 { column -= 1 }
         return JSONParseError(code: code, message: message, offset: off, line: line, column: max(column, 1))
@@ -105,11 +105,11 @@ private struct Parser {
                 offset: 0, line: 1, column: 1)
         }
         // A UTF-8 byte order mark is not JSON (RFC 8259 §8.1) but is common in exported files.
-        if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { i = 3 }
+        if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { position = 3 }
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
-        if i < buf.count {
+        if position < buf.count {
             throw fail(.trailingData, "unexpected data after the JSON value")
         }
         return value
@@ -117,15 +117,15 @@ private struct Parser {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while i < buf.count {
-            let c = buf[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        while position < buf.count {
+            let byte = buf[position]
+            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 } else { return }
         }
     }
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected a value") }
-        switch buf[i] {
+        guard position < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected a value") }
+        switch buf[position] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
@@ -134,26 +134,26 @@ private struct Parser {
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default:
-            throw fail(.unexpectedCharacter, "unexpected character \(describe(at: i)), expected a value")
+            throw fail(.unexpectedCharacter, "unexpected character \(describe(at: position)), expected a value")
         }
     }
 
     func describe(at offset: Int) -> String {
         guard offset < buf.count else { return "end of input" }
-        let c = buf[offset]
-        if c >= 0x20 && c < 0x7F { return "'\(Character(UnicodeScalar(c)))'" }
-        return "byte 0x" + String(c, radix: 16, uppercase: true)
+        let byte = buf[offset]
+        if byte >= 0x20 && byte < 0x7F { return "'\(Character(UnicodeScalar(byte)))'" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
     }
 
     mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
-        let start = i
-        let n = word.utf8CodeUnitCount
-        let p = word.utf8Start
-        for k in 0..<n {
-            guard i < buf.count, buf[i] == p[k] else {
-                throw fail(i >= buf.count ? .unexpectedEnd : .unexpectedCharacter, "invalid literal, expected '\(word)'", at: start)
+        let start = position
+        let length = word.utf8CodeUnitCount
+        let expected = word.utf8Start
+        for wordIndex in 0..<length {
+            guard position < buf.count, buf[position] == expected[wordIndex] else {
+                throw fail(position >= buf.count ? .unexpectedEnd : .unexpectedCharacter, "invalid literal, expected '\(word)'", at: start)
             }
-            i += 1
+            position += 1
         }
     }
 
@@ -166,21 +166,21 @@ private struct Parser {
 
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
-        i += 1
+        position += 1
         var members: [JSONObject.Member] = []
         skipWhitespace()
-        if i < buf.count, buf[i] == UInt8(ascii: "}") {
-            i += 1
+        if position < buf.count, buf[position] == UInt8(ascii: "}") {
+            position += 1
             depth -= 1
             return .object(JSONObject(uniqueMembers: members))
         }
         while true {
             skipWhitespace()
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
-            guard buf[i] == UInt8(ascii: "\"") else {
-                throw fail(.unexpectedCharacter, "expected a member name in double quotes, found \(describe(at: i))")
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
+            guard buf[position] == UInt8(ascii: "\"") else {
+                throw fail(.unexpectedCharacter, "expected a member name in double quotes, found \(describe(at: position))")
             }
-            let keyStart = i
+            let keyStart = position
             let key = try parseString()
             if members.count < 16 {
                 if members.contains(where: { $0.key == key }) {
@@ -190,19 +190,19 @@ private struct Parser {
                 throw fail(.duplicateKey, "duplicate member name \"\(key)\"", at: keyStart)
             }
             skipWhitespace()
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected ':'") }
-            guard buf[i] == UInt8(ascii: ":") else {
-                throw fail(.unexpectedCharacter, "expected ':' after member name, found \(describe(at: i))")
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input, expected ':'") }
+            guard buf[position] == UInt8(ascii: ":") else {
+                throw fail(.unexpectedCharacter, "expected ':' after member name, found \(describe(at: position))")
             }
-            i += 1
+            position += 1
             skipWhitespace()
             let value = try parseValue()
             members.append((key: key, value: value))
             skipWhitespace()
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
-            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
-            if buf[i] == UInt8(ascii: "}") { i += 1; break }
-            throw fail(.unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(at: i))")
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an object") }
+            if buf[position] == UInt8(ascii: ",") { position += 1; continue }
+            if buf[position] == UInt8(ascii: "}") { position += 1; break }
+            throw fail(.unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(at: position))")
         }
         depth -= 1
         return .object(JSONObject(uniqueMembers: members))
@@ -210,11 +210,11 @@ private struct Parser {
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
-        i += 1
+        position += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if i < buf.count, buf[i] == UInt8(ascii: "]") {
-            i += 1
+        if position < buf.count, buf[position] == UInt8(ascii: "]") {
+            position += 1
             depth -= 1
             return .array(elements)
         }
@@ -222,84 +222,84 @@ private struct Parser {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an array") }
-            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
-            if buf[i] == UInt8(ascii: "]") { i += 1; break }
-            throw fail(.unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(at: i))")
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unexpected end of input inside an array") }
+            if buf[position] == UInt8(ascii: ",") { position += 1; continue }
+            if buf[position] == UInt8(ascii: "]") { position += 1; break }
+            throw fail(.unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(at: position))")
         }
         depth -= 1
         return .array(elements)
     }
 
     mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
-        let start = i
-        if buf[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < buf.count else { throw fail(.invalidNumber, "number ends after '-'", at: start) }
-        if buf[i] == UInt8(ascii: "0") {
-            i += 1
-            if i < buf.count, isDigit(buf[i]) { throw fail(.invalidNumber, "leading zeros are not allowed in numbers", at: start) }
-        } else if isDigit(buf[i]) {
-            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        let start = position
+        if buf[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < buf.count else { throw fail(.invalidNumber, "number ends after '-'", at: start) }
+        if buf[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < buf.count, isDigit(buf[position]) { throw fail(.invalidNumber, "leading zeros are not allowed in numbers", at: start) }
+        } else if isDigit(buf[position]) {
+            while position < buf.count, isDigit(buf[position]) { position += 1 }
         } else {
-            throw fail(.invalidNumber, "expected a digit", at: i)
+            throw fail(.invalidNumber, "expected a digit", at: position)
         }
-        if i < buf.count, buf[i] == UInt8(ascii: ".") {
-            i += 1
-            guard i < buf.count, isDigit(buf[i]) else { throw fail(.invalidNumber, "expected a digit after the decimal point") }
-            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        if position < buf.count, buf[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < buf.count, isDigit(buf[position]) else { throw fail(.invalidNumber, "expected a digit after the decimal point") }
+            while position < buf.count, isDigit(buf[position]) { position += 1 }
         }
-        if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < buf.count, isDigit(buf[i]) else { throw fail(.invalidNumber, "expected a digit in the exponent") }
-            while i < buf.count, isDigit(buf[i]) { i += 1 }
+        if position < buf.count, buf[position] == UInt8(ascii: "e") || buf[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < buf.count, buf[position] == UInt8(ascii: "+") || buf[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < buf.count, isDigit(buf[position]) else { throw fail(.invalidNumber, "expected a digit in the exponent") }
+            while position < buf.count, isDigit(buf[position]) { position += 1 }
         }
-        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self))
+        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self))
     }
 
     @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     mutating func parseString() throws(JSONParseError) -> String {
-        let open = i
-        i += 1
-        let start = i
+        let open = position
+        position += 1
+        let start = position
         // Fast path: no escapes. Validate UTF-8 and control characters in one scan.
         var needsSlowPath = false
-        while i < buf.count {
-            let c = buf[i]
-            if c == UInt8(ascii: "\"") { break }
-            if c == UInt8(ascii: "\\") { needsSlowPath = true; break }
-            if c < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(c, radix: 16)) must be escaped in a string") }
-            if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
+        while position < buf.count {
+            let byte = buf[position]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") { needsSlowPath = true; break }
+            if byte < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(byte, radix: 16)) must be escaped in a string") }
+            if byte < 0x80 { position += 1 } else { try skipUTF8Scalar() }
         }
         if !needsSlowPath {
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
-            let s = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
-            i += 1
-            return s
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
+            position += 1
+            return text
         }
-        var bytes = Array(UnsafeBufferPointer(rebasing: buf[start..<i]))
+        var bytes = Array(UnsafeBufferPointer(rebasing: buf[start..<position]))
         while true {
             // Copy each run of plain characters at once: a JAdES payload is a whole credential inside one
             // string, escaped quote after escaped quote, and copying it a character at a time dominated parsing.
-            let runStart = i
-            while i < buf.count {
-                let c = buf[i]
-                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                if c < 0x80 { i += 1 } else { try skipUTF8Scalar() }
+            let runStart = position
+            while position < buf.count {
+                let byte = buf[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                if byte < 0x80 { position += 1 } else { try skipUTF8Scalar() }
             }
-            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
-            let c = buf[i]
-            if c == UInt8(ascii: "\"") { i += 1; break }
-            if c < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(c, radix: 16)) must be escaped in a string") }
-            if c == UInt8(ascii: "\\") {
-                let escStart = i
-                i += 1
-                guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated escape", at: escStart) }
-                let e = buf[i]
-                i += 1
-                switch e {
+            if position > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<position])) }
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unterminated string", at: open) }
+            let byte = buf[position]
+            if byte == UInt8(ascii: "\"") { position += 1; break }
+            if byte < 0x20 { throw fail(.controlCharacter, "control character 0x\(String(byte, radix: 16)) must be escaped in a string") }
+            if byte == UInt8(ascii: "\\") {
+                let escStart = position
+                position += 1
+                guard position < buf.count else { throw fail(.unexpectedEnd, "unterminated escape", at: escStart) }
+                let escaped = buf[position]
+                position += 1
+                switch escaped {
                 case UInt8(ascii: "\""): bytes.append(0x22)
                 case UInt8(ascii: "\\"): bytes.append(0x5C)
                 case UInt8(ascii: "/"): bytes.append(0x2F)
@@ -311,11 +311,11 @@ private struct Parser {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4(at: escStart)
                     if scalar >= 0xD800 && scalar <= 0xDBFF {
-                        guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else {
+                        guard position + 1 < buf.count, buf[position] == UInt8(ascii: "\\"), buf[position + 1] == UInt8(ascii: "u") else {
                             throw fail(.loneSurrogate, "lone high surrogate \\u\(String(scalar, radix: 16, uppercase: true))", at: escStart)
                         }
-                        let lowStart = i
-                        i += 2
+                        let lowStart = position
+                        position += 2
                         let low = try hex4(at: lowStart)
                         guard low >= 0xDC00 && low <= 0xDFFF else {
                             throw fail(.loneSurrogate, "high surrogate not followed by a low surrogate", at: escStart)
@@ -326,7 +326,7 @@ private struct Parser {
                     }
                     appendUTF8(scalar, to: &bytes)
                 default:
-                    throw fail(.invalidEscape, "invalid escape sequence '\\\(Character(UnicodeScalar(e)))'", at: escStart)
+                    throw fail(.invalidEscape, "invalid escape sequence '\\\(Character(UnicodeScalar(escaped)))'", at: escStart)
                 }
                 continue
             }
@@ -335,21 +335,21 @@ private struct Parser {
     }
 
     mutating func hex4(at escStart: Int) throws(JSONParseError) -> UInt32 {
-        guard i + 4 <= buf.count else { throw fail(.invalidEscape, "incomplete \\u escape", at: escStart) }
-        var v: UInt32 = 0
+        guard position + 4 <= buf.count else { throw fail(.invalidEscape, "incomplete \\u escape", at: escStart) }
+        var codeUnit: UInt32 = 0
         for _ in 0..<4 {
-            let c = buf[i]
-            let d: UInt32
-            switch c {
-            case 0x30...0x39: d = UInt32(c - 0x30)
-            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            let byte = buf[position]
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
             default: throw fail(.invalidEscape, "invalid hex digit in \\u escape", at: escStart)
             }
-            v = v << 4 | d
-            i += 1
+            codeUnit = codeUnit << 4 | digit
+            position += 1
         }
-        return v
+        return codeUnit
     }
 
     func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
@@ -372,25 +372,25 @@ private struct Parser {
 
     /// Advances over one multi-byte UTF-8 scalar, rejecting overlong forms, surrogates and values above U+10FFFF.
     mutating func skipUTF8Scalar() throws(JSONParseError) {
-        let c0 = buf[i]
-        let start = i
+        let c0 = buf[position]
+        let start = position
         func cont(_ k: Int) -> UInt8? { k < buf.count && buf[k] & 0xC0 == 0x80 ? buf[k] : nil }
         switch c0 {
         case 0xC2...0xDF:
-            guard cont(i + 1) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
-            i += 2
+            guard cont(position + 1) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
+            position += 2
         case 0xE0...0xEF:
-            guard let c1 = cont(i + 1), cont(i + 2) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
+            guard let c1 = cont(position + 1), cont(position + 2) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }
             if c0 == 0xE0 && c1 < 0xA0 { throw fail(.invalidUTF8, "overlong UTF-8 sequence", at: start) }
             if c0 == 0xED && c1 >= 0xA0 { throw fail(.invalidUTF8, "UTF-8 encoded surrogate", at: start) }
-            i += 3
+            position += 3
         case 0xF0...0xF4:
-            guard let c1 = cont(i + 1), cont(i + 2) != nil, cont(i + 3) != nil else {
+            guard let c1 = cont(position + 1), cont(position + 2) != nil, cont(position + 3) != nil else {
                 throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start)
             }
             if c0 == 0xF0 && c1 < 0x90 { throw fail(.invalidUTF8, "overlong UTF-8 sequence", at: start) }
             if c0 == 0xF4 && c1 >= 0x90 { throw fail(.invalidUTF8, "code point above U+10FFFF", at: start) }
-            i += 4
+            position += 4
         default:
             throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(String(c0, radix: 16, uppercase: true))", at: start)
         }

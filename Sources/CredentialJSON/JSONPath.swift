@@ -17,33 +17,47 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// This path extended by a member name.
     public func appending(_ key: String) -> JSONPath {
-        var p = self
-        p.components.append(.key(key))
-        return p
+        var path = self
+        path.components.append(.key(key))
+        return path
     }
 
     /// This path extended by an array index.
     public func appending(_ index: Int) -> JSONPath {
-        var p = self
-        p.components.append(.index(index))
-        return p
+        var path = self
+        path.components.append(.index(index))
+        return path
+    }
+
+    /// Whether a key is written `.key` rather than `["key"]`: letters, digits, `_` and `@`. ASCII keys are judged
+    /// byte by byte; `Character`'s Unicode properties (slow enough to show in bulk issuing, which names a path for
+    /// every node id it makes) are asked only of keys with other characters.
+    static func isPlainKey(_ key: String) -> Bool {
+        if key.isEmpty { return false }
+        for byte in key.utf8 {
+            if byte >= 0x80 { return key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" }) }
+            let lower = byte | 0x20
+            let isLetterOrDigit = (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
+            if !(isLetterOrDigit || byte == 0x5F || byte == 0x40) { return false }
+        }
+        return true
     }
 
     public var description: String {
-        var s = "$"
-        for c in components {
-            switch c {
-            case .index(let i): s += "[\(i)]"
+        var text = "$"
+        for component in components {
+            switch component {
+            case .index(let i): text += "[\(i)]"
             case .key(let k):
-                if !k.isEmpty, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" }) {
-                    s += "." + k
+                if Self.isPlainKey(k) {
+                    text += "." + k
                 } else {
                     var quoted = ""
                     JSONWriter.writeString(k, to: &quoted)
-                    s += "[" + quoted + "]"
+                    text += "[" + quoted + "]"
                 }
             }
         }
-        return s
+        return text
     }
 }

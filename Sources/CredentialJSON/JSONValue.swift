@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value that keeps what a signature depends on: member order, the exact lexical
 /// form of numbers, and the distinction between `true` and `1`.
 ///
@@ -43,8 +45,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Whether the value is mathematically an integer (`1.0` and `1E2` are; `1.5` is not).
     public var hasIntegralValue: Bool {
         if isIntegerLexeme { return true }
-        let d = doubleValue
-        return d.isFinite && d.rounded(.towardZero) == d
+        let value = doubleValue
+        return value.isFinite && value.rounded(.towardZero) == value
     }
 
     public var description: String { lexeme }
@@ -67,7 +69,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public init(_ members: [Member]) {
         self.members = []
         self.members.reserveCapacity(members.count)
-        for m in members { self[m.key] = m.value }
+        for member in members { self[member.key] = member.value }
     }
 
     /// Builds an object from members already known to have distinct keys (the parser checks).
@@ -84,12 +86,12 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The member's value; setting `nil` removes it, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for m in members where m.key == key { return m.value }
+            for member in members where member.key == key { return member.value }
             return nil
         }
         set {
-            if let i = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key: key, value: newValue))
             }
@@ -99,16 +101,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Removes a member and returns its value.
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
-        guard let i = members.firstIndex(where: { $0.key == key }) else { return nil }
-        return members.remove(at: i).value
+        guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+        return members.remove(at: index).value
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        for m in lhs.members {
-            guard let other = rhs[m.key], other == m.value else { return false }
+        for member in lhs.members {
+            guard let other = rhs[member.key], other == member.value else { return false }
         }
         return true
     }
@@ -116,11 +118,11 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public func hash(into hasher: inout Hasher) {
         // Order-independent: combine member hashes commutatively.
         var acc = 0
-        for m in members {
-            var h = Hasher()
-            h.combine(m.key)
-            h.combine(m.value)
-            acc = acc &+ h.finalize()
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            acc = acc &+ memberHasher.finalize()
         }
         hasher.combine(members.count)
         hasher.combine(acc)
@@ -180,4 +182,49 @@ extension JSONValue {
         case .object: return "object"
         }
     }
+}
+
+extension JSONValue {
+    /// Whether `other` is the same JSON text up to whitespace: the same members in the same order, numbers with
+    /// the same lexeme, strings and keys with the same code points. Stricter than `==`, which ignores member
+    /// order as JSON's data model does and compares strings by Swift's canonical equivalence (`"é"` precomposed
+    /// equals `"e"` + combining accent there, but not in JSON-LD or RDF); a result computed from one document is
+    /// reused for another only when they are identical in this sense.
+    public func isIdentical(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let left), .bool(let right)): return left == right
+        case (.number(let left), .number(let right)): return left.lexeme == right.lexeme
+        case (.string(let left), .string(let right)): return sameCodePoints(left, right)
+        case (.array(let left), .array(let right)):
+            guard left.count == right.count else { return false }
+            for (leftItem, rightItem) in zip(left, right) where !leftItem.isIdentical(to: rightItem) { return false }
+            return true
+        case (.object(let left), .object(let right)):
+            guard left.members.count == right.members.count else { return false }
+            for (leftMember, rightMember) in zip(left.members, right.members) {
+                guard sameCodePoints(leftMember.key, rightMember.key), leftMember.value.isIdentical(to: rightMember.value) else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+}
+
+/// Byte equality of the UTF-8: strings of one parsed document usually share their storage, which answers at once;
+/// otherwise the bytes are compared with `memcmp` (a byte-by-byte view comparison cost more than the expansion saved).
+@inline(__always)
+private func sameCodePoints(_ left: String, _ right: String) -> Bool {
+    let count = left.utf8.count
+    guard count == right.utf8.count else { return false }
+    if count == 0 { return true }
+    let contiguous: Bool? =
+        left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else { return false }
+                return leftBase == rightBase || memcmp(leftBase, rightBase, count) == 0
+            }
+        } ?? nil
+    // Small strings are stored inline (no contiguous storage to point at): a few bytes compared one by one.
+    return contiguous ?? left.utf8.elementsEqual(right.utf8)
 }

@@ -91,8 +91,8 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
         func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(abs(v))
-            return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
+            let digits = String(abs(v))
+            return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))Z"
     }
@@ -106,25 +106,25 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
     private struct Reader {
         let bytes: [UInt8]
-        var i = 0
+        var position = 0
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
         mutating func digits(_ n: Int) -> Int64? {
-            guard i + n <= bytes.count else { return nil }
-            var v: Int64 = 0
-            for k in 0..<n {
-                let c = bytes[i + k]
-                guard c >= 0x30, c <= 0x39 else { return nil }
-                v = v * 10 + Int64(c - 0x30)
+            guard position + n <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for offset in 0..<n {
+                let byte = bytes[position + offset]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
             }
-            i += n
-            return v
+            position += n
+            return value
         }
 
         mutating func take(_ c: Character) -> Bool {
-            guard i < bytes.count, bytes[i] == c.asciiValue else { return false }
-            i += 1
+            guard position < bytes.count, bytes[position] == c.asciiValue else { return false }
+            position += 1
             return true
         }
 
@@ -132,9 +132,9 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             // Year: XML Schema allows a sign and more than four digits, but no leading zero beyond four.
             let negative = syntax.allowsExtendedYears && take("-")
             var yearDigits = 0
-            while i + yearDigits < bytes.count, bytes[i + yearDigits] >= 0x30, bytes[i + yearDigits] <= 0x39 { yearDigits += 1 }
+            while position + yearDigits < bytes.count, bytes[position + yearDigits] >= 0x30, bytes[position + yearDigits] <= 0x39 { yearDigits += 1 }
             if syntax.allowsExtendedYears {
-                guard yearDigits >= 4, yearDigits <= 9, !(yearDigits > 4 && bytes[i] == 0x30) else { return nil }
+                guard yearDigits >= 4, yearDigits <= 9, !(yearDigits > 4 && bytes[position] == 0x30) else { return nil }
             } else {
                 guard yearDigits == 4 else { return nil }
             }
@@ -146,13 +146,13 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             var fraction = 0.0
             if take(".") {
                 var scale = 0.1
-                let start = i
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                    fraction += Double(bytes[i] - 0x30) * scale
+                let start = position
+                while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                    fraction += Double(bytes[position] - 0x30) * scale
                     scale /= 10
-                    i += 1
+                    position += 1
                 }
-                guard i > start else { return nil }
+                guard position > start else { return nil }
             }
             guard (1...12).contains(month), day >= 1, day <= XSDDateTime.daysIn(month: month, year: year), minute <= 59 else { return nil }
             if second == 60 {
@@ -166,15 +166,15 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
             var hasZone = false
             if take("Z") {
                 hasZone = true
-            } else if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 guard syntax.zone != .utc else { return nil }
-                let sign: Int64 = bytes[i] == UInt8(ascii: "-") ? -1 : 1
-                i += 1
+                let sign: Int64 = bytes[position] == UInt8(ascii: "-") ? -1 : 1
+                position += 1
                 guard let oh = digits(2), take(":"), let om = digits(2), om <= 59, oh < 14 || (oh == 14 && om == 0) else { return nil }
                 offsetSeconds = sign * (oh * 3600 + om * 60)
                 hasZone = true
             }
-            guard i == bytes.count, hasZone || syntax.zone == .optional else { return nil }
+            guard position == bytes.count, hasZone || syntax.zone == .optional else { return nil }
             if second == 60 { second = 59; fraction += 1 }
             let days = XSDDateTime.daysFromCivil(year: year, month: month, day: day)
             let total = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
@@ -197,9 +197,9 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days-from-civil).
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
+        let marchYear = month <= 2 ? year - 1 : year
+        let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
+        let yoe = marchYear - era * 400
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
@@ -207,14 +207,14 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
+        let shiftedDays = z0 + 719_468
+        let era = (shiftedDays >= 0 ? shiftedDays : shiftedDays - 146_096) / 146_097
+        let doe = shiftedDays - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
         let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -194,16 +194,11 @@ public struct FormatCheck: VerificationCheck {
             o["proof"] = nil
             unsecured = .object(o)
         }
-        let expanded: [JSONValue]
-        do {
-            expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: options)
-        } catch {
-            return .vc(.malformedValueError, "JSON-LD: \(error)")
-        }
-        do {
-            _ = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
-        } catch {
-            return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
+        // Through the task's DatasetMemo: the Data Integrity proof over the same credential needs the same dataset.
+        switch DatasetMemo.dataset(of: unsecured, jsonld: options, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
+        case .success: break
+        case .failure(.expansion(let error)): return .vc(.malformedValueError, "JSON-LD: \(error)")
+        case .failure(.conversion(let error)): return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
         }
         return nil
     }

@@ -4,6 +4,7 @@ import DataIntegrity
 import Foundation
 import JAdES
 import JSONLD
+import JSONLDToRDF
 import LearningModel
 import SDJWT
 import StatusList
@@ -309,7 +310,15 @@ public struct CredentialVerifier: Sendable {
     static let clrMemberLimit = 256
     static let clrDepthLimit = 3
 
+    /// Runs in a ``DatasetMemo`` (the caller's, when it set one), so the Format check and a Data Integrity proof
+    /// over the same credential expand and convert it to RDF once between them.
     private func verify(_ input: DetectedInput, presentation: PresentationContext?, depth: Int) async -> VerificationReport {
+        await DatasetMemo.$current.withValue(DatasetMemo.current ?? DatasetMemo()) {
+            await verifyItem(input, presentation: presentation, depth: depth)
+        }
+    }
+
+    private func verifyItem(_ input: DetectedInput, presentation: PresentationContext?, depth: Int) async -> VerificationReport {
         if input.kind == .unknown {
             let problem = input.problem ?? .vc(.parsingError, "not a credential I know")
             let unreadable = input.document == nil

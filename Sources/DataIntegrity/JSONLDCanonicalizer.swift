@@ -34,19 +34,17 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
 
     /// Expands `document` (safe mode, null base), converts it to RDF and canonicalizes it with RDFC-1.0.
     public func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String {
-        let expanded: [JSONValue]
-        do {
-            expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: jsonldOptions)
-        } catch {
+        let dataset: RDFDataset
+        // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
+        // part of what is signed, never dropped (safe mode refuses what it cannot carry). Through the task's
+        // DatasetMemo: a verifier's Format check has usually just converted this very document with these options.
+        switch DatasetMemo.dataset(of: document, jsonld: jsonldOptions, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
+        case .success(let converted):
+            dataset = converted
+        case .failure(.expansion(let error)):
             let code: DataIntegrityError.Code = error.code.isSafeMode ? .dataLossDetectionError : .proofTransformationError
             throw DataIntegrityError(code, "JSON-LD expansion: \(error)")
-        }
-        let dataset: RDFDataset
-        do {
-            // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
-            // part of what is signed, never dropped (safe mode refuses what it cannot carry).
-            dataset = try RDFConversion.toRDF(expanded: expanded, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true))
-        } catch {
+        case .failure(.conversion(let error)):
             let dataLoss: Set<JSONLDToRDFError.Code> = [
                 .relativeSubjectReference, .relativePredicateReference, .relativeObjectReference,
                 .relativeTypeReference, .relativeDatatypeReference, .relativeGraphReference,

@@ -166,10 +166,10 @@ public struct TermDefinition: Sendable, Hashable {
 
     /// Equality ignoring `@protected`, as the protected-term check needs (spec §4.2.2 step 27).
     func sameDefinition(as other: TermDefinition) -> Bool {
-        var a = box.fields, b = other.box.fields
-        a.isProtected = false
-        b.isProtected = false
-        return a == b
+        var mine = box.fields, theirs = other.box.fields
+        mine.isProtected = false
+        theirs.isProtected = false
+        return mine == theirs
     }
 }
 
@@ -207,6 +207,23 @@ public struct ActiveContext: Sendable {
         init(_ context: ActiveContext) { self.context = context }
     }
 
+    /// The length in UTF-8 bytes of the longest term ever defined in this context (an upper bound: removing a
+    /// term keeps it). A longer string, as most IRIs are, has no definition, so its lookup hashes nothing.
+    var longestTerm = 0
+
+    /// The definition of `term`; strings longer than every term are answered without hashing them.
+    @inline(__always)
+    func definition(_ term: String) -> TermDefinition? {
+        term.utf8.count > longestTerm ? nil : termDefinitions[term]
+    }
+
+    /// Defines `term` (or replaces its definition), keeping ``longestTerm`` an upper bound.
+    @inline(__always)
+    mutating func define(_ term: String, _ definition: TermDefinition) {
+        termDefinitions[term] = definition
+        longestTerm = max(longestTerm, term.utf8.count)
+    }
+
     var previous: Previous?
     /// 0 for initial contexts (their content is just the base), unique otherwise.
     var identity: UInt64 = 0
@@ -221,7 +238,7 @@ public struct ActiveContext: Sendable {
     public var previousContext: ActiveContext? { previous?.context }
 
     /// The definition of a term.
-    public subscript(term: String) -> TermDefinition? { termDefinitions[term] }
+    public subscript(term: String) -> TermDefinition? { definition(term) }
 
     var hasProtectedTerms: Bool { termDefinitions.values.contains(where: \.isProtected) }
 

@@ -68,10 +68,10 @@ public final class ContextCache: Sendable {
 
     /// The counters so far.
     public var statistics: Statistics {
-        let d = documents.statistics, p = processedContexts.statistics
+        let documentStatistics = documents.statistics, contextStatistics = processedContexts.statistics
         return Statistics(
-            documentHits: d.hits, documentLoads: documentLoads.load(ordering: .relaxed),
-            contextHits: p.hits, contextMisses: p.misses)
+            documentHits: documentStatistics.hits, documentLoads: documentLoads.load(ordering: .relaxed),
+            contextHits: contextStatistics.hits, contextMisses: contextStatistics.misses)
     }
 
     /// Empties the cache and resets the counters.

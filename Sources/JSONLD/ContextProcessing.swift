@@ -65,12 +65,12 @@ final class Processor {
             if propagate { flags |= 2 }
             if mode == .jsonLD10 { flags |= 4 }
             if safeMode { flags |= 8 }
-            let k = ContextCache.ProcessedKey(
+            let cacheKey = ContextCache.ProcessedKey(
                 activeIdentity: active.identity, activeBase: active.baseIRI,
                 localContext: scoped.map { .scoped($0) } ?? .value(local),
                 baseURL: baseURL, flags: flags)
-            if let hit = cache.processed(k) { return hit }
-            key = k
+            if let hit = cache.processed(cacheKey) { return hit }
+            key = cacheKey
         }
         contextNesting += 1
         defer { contextNesting -= 1 }
@@ -81,9 +81,9 @@ final class Processor {
         var result = active
         result.assignNewIdentity()
         var propagate = propagate
-        if case .object(let o) = local, let p = o["@propagate"] {
-            guard case .bool(let b) = p else {
-                throw fail(.invalidPropagateValue, "@propagate must be true or false, not \(p.kindName)", key: "@propagate")
+        if case .object(let o) = local, let propagateValue = o["@propagate"] {
+            guard case .bool(let b) = propagateValue else {
+                throw fail(.invalidPropagateValue, "@propagate must be true or false, not \(propagateValue.kindName)", key: "@propagate")
             }
             propagate = b
         }
@@ -350,9 +350,9 @@ final class Processor {
         }
 
         var definition = TermDefinition()
-        if let p = object["@protected"] {
+        if let protectedValue = object["@protected"] {
             if mode == .jsonLD10 { throw fail(.invalidTermDefinition, "@protected needs json-ld-1.1", key: term) }
-            guard case .bool(let b) = p else {
+            guard case .bool(let b) = protectedValue else {
                 throw fail(.invalidProtectedValue, "@protected must be true or false", key: term)
             }
             definition.isProtected = b
@@ -360,8 +360,8 @@ final class Processor {
             definition.isProtected = scope.local["@protected"] == .bool(true)
         }
 
-        if let t = object["@type"] {
-            guard case .string(let ts) = t else {
+        if let typeValue = object["@type"] {
+            guard case .string(let ts) = typeValue else {
                 throw fail(.invalidTypeMapping, "@type in a term definition must be a string", key: term)
             }
             guard
@@ -380,11 +380,11 @@ final class Processor {
             definition.typeMapping = expanded
         }
 
-        if let r = object["@reverse"] {
+        if let reverseValue = object["@reverse"] {
             if object["@id"] != nil || object["@nest"] != nil {
                 throw fail(.invalidReverseProperty, "a reverse property cannot also have @id or @nest", key: term)
             }
-            guard case .string(let rs) = r else {
+            guard case .string(let rs) = reverseValue else {
                 throw fail(.invalidIRIMapping, "@reverse must be a string", key: term)
             }
             if Keywords.hasKeywordForm(rs) {
@@ -400,8 +400,8 @@ final class Processor {
                 throw fail(.invalidIRIMapping, "@reverse \"\(rs)\" does not expand to an IRI", key: term)
             }
             definition.iri = iri
-            if let c = object["@container"] {
-                switch c {
+            if let containerValue = object["@container"] {
+                switch containerValue {
                 case .null: break
                 case .string("@set"): definition.container = .set
                 case .string("@index"): definition.container = .index
@@ -413,7 +413,7 @@ final class Processor {
                 try setIndexMapping(&definition, index, term: term, active: &active, scope: scope, defined: &defined)
             }
             definition.isReverse = true
-            active.termDefinitions[term] = definition
+            active.define(term, definition)
             defined[term] = true
             return
         }
@@ -466,7 +466,7 @@ final class Processor {
             if scope.local[prefix] != nil {
                 try createTermDefinition(&active, prefix, scope: scope, defined: &defined)
             }
-            if let prefixIRI = active.termDefinitions[prefix]?.iri {
+            if let prefixIRI = active.definition(prefix)?.iri {
                 definition.iri = prefixIRI + suffix
             } else {
                 definition.iri = term
@@ -484,14 +484,14 @@ final class Processor {
             throw fail(.invalidIRIMapping, "\"\(term)\" has no @id and there is no @vocab to derive one", key: term)
         }
 
-        if let c = object["@container"], c != .null {
+        if let containerValue = object["@container"], containerValue != .null {
             var set: ContainerSet = []
             if mode == .jsonLD10 {
-                guard case .string(let s) = c, s != "@graph", s != "@id", s != "@type" else {
+                guard case .string(let s) = containerValue, s != "@graph", s != "@id", s != "@type" else {
                     throw fail(.invalidContainerMapping, "json-ld-1.0 allows only @list, @set, @index or @language as @container", key: term)
                 }
             }
-            for item in c.asArray {
+            for item in containerValue.asArray {
                 guard case .string(let s) = item, let kind = ContainerSet(keyword: s) else {
                     throw fail(.invalidContainerMapping, "@container values must be @graph, @id, @index, @language, @list, @set or @type", key: term)
                 }
@@ -587,8 +587,8 @@ final class Processor {
             }
         }
 
-        for k in object.keys where !Processor.termDefinitionKeys.contains(k) {
-            throw fail(.invalidTermDefinition, "unexpected member \"\(k)\" in the definition of \"\(term)\"", key: term)
+        for member in object.keys where !Processor.termDefinitionKeys.contains(member) {
+            throw fail(.invalidTermDefinition, "unexpected member \"\(member)\" in the definition of \"\(term)\"", key: term)
         }
 
         if !scope.overrideProtected, let previous = previousDefinition, previous.isProtected {
@@ -597,7 +597,7 @@ final class Processor {
             }
             definition = previous
         }
-        active.termDefinitions[term] = definition
+        active.define(term, definition)
         defined[term] = true
     }
 
@@ -610,8 +610,8 @@ final class Processor {
             throw fail(.invalidTermDefinition, "@index needs json-ld-1.1 and an @index container", key: term)
         }
         guard case .string(let s) = index,
-            let e = try expandIRIDefining(&active, s, documentRelative: false, vocab: true, scope: scope, defined: &defined),
-            IRI.isAbsolute(e)
+            let expandedIRI = try expandIRIDefining(&active, s, documentRelative: false, vocab: true, scope: scope, defined: &defined),
+            IRI.isAbsolute(expandedIRI)
         else {
             throw fail(.invalidTermDefinition, "@index must be a string that expands to an IRI", key: term)
         }
@@ -630,7 +630,7 @@ final class Processor {
         if scope.local[value] != nil, defined[value] != true {
             try createTermDefinition(&active, value, scope: scope, defined: &defined)
         }
-        if let def = active.termDefinitions[value] {
+        if let def = active.definition(value) {
             if let iri = def.iri, Keywords.isKeyword(iri) { return iri }
             if vocab { return def.iri }
         }
@@ -652,7 +652,7 @@ func expandIRI(_ active: ActiveContext, _ value: String, documentRelative: Bool 
         if Keywords.isKeyword(value) { return value }
         if Keywords.hasKeywordForm(value) { return nil }
     }
-    if let def = active.termDefinitions[value] {
+    if let def = active.definition(value) {
         if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
         if vocab { return def.iri }
     }
@@ -684,7 +684,7 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
         if Keywords.isKeyword(value) { return value }
         if Keywords.hasKeywordForm(value) { return nil }
     }
-    if let def = active.termDefinitions[value] {
+    if let def = active.definition(value) {
         if let iri = def.iri, iri.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(iri) { return iri }
         return nil
     }
@@ -696,10 +696,10 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
     {
         return nil
     }
-    guard let e = expandIRIPastTerms(active, value, documentRelative: false, vocab: true),
-        e.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(e)
+    guard let expanded = expandIRIPastTerms(active, value, documentRelative: false, vocab: true),
+        expanded.utf8.first == UInt8(ascii: "@"), Keywords.isKeyword(expanded)
     else { return nil }
-    return e
+    return expanded
 }
 
 /// The steps of IRI expansion after the term lookup: compact IRIs, absolute IRIs, `@vocab`, the base.
@@ -709,12 +709,12 @@ private func expandIRIPastTerms(_ active: ActiveContext, _ value: String, docume
         let prefix = value[..<colon]
         let suffix = value[value.index(after: colon)...]
         if prefix == "_" || suffix.hasPrefix("//") { return value }
-        if let def = active.termDefinitions[String(prefix)], let iri = def.iri, def.prefix {
+        if let def = active.definition(String(prefix)), let iri = def.iri, def.prefix {
             return iri + suffix
         }
         if IRI.isAbsolute(value) { return value }
     }
-    if vocab, let v = active.vocabularyMapping { return v + value }
+    if vocab, let vocabulary = active.vocabularyMapping { return vocabulary + value }
     if documentRelative { return IRI.resolve(value, against: active.baseIRI) }
     return value
 }

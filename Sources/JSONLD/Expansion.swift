@@ -88,8 +88,8 @@ extension Processor {
     }
 
     static func excerpt(_ v: JSONValue) -> String {
-        let s = JSONWriter.string(v)
-        return s.count > 40 ? String(s.prefix(40)) + "…" : s
+        let text = JSONWriter.string(v)
+        return text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
 
     private func expandObject(
@@ -101,8 +101,8 @@ extension Processor {
         if let previous = active.previous, !fromMap {
             var revert = true
             for (k, _) in element {
-                let e = keywordExpansion(active, k)
-                if e == "@value" || (element.count == 1 && e == "@id") {
+                let expandedKey = keywordExpansion(active, k)
+                if expandedKey == "@value" || (element.count == 1 && expandedKey == "@id") {
                     revert = false
                     break
                 }
@@ -128,7 +128,7 @@ extension Processor {
             for key in typeKeys {
                 let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
                 for term in terms {
-                    if let def = typeScoped.termDefinitions[term], let scoped = def.scopedContext {
+                    if let def = typeScoped.definition(term), let scoped = def.scopedContext {
                         path.append(.key(key))
                         active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
                         path.removeLast()
@@ -163,14 +163,14 @@ extension Processor {
                 return nil
             } else if !value.isString && result["@language"] != nil {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
-            } else if let t = result["@type"] {
-                guard case .string(let ts) = t, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
-                    throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(t))")
+            } else if let typeValue = result["@type"] {
+                guard case .string(let ts) = typeValue, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
+                    throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(typeValue))")
                 }
             }
             final = .object(result)
-        } else if let t = result["@type"], !t.isArray {
-            result["@type"] = .array([t])
+        } else if let typeValue = result["@type"], !typeValue.isArray {
+            result["@type"] = .array([typeValue])
             final = .object(result)
         } else if result["@set"] != nil || result["@list"] != nil {
             guard result.count == 1 || (result.count == 2 && result["@index"] != nil) else {
@@ -235,7 +235,7 @@ extension Processor {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            let def = active.termDefinitions[key]
+            let def = active.definition(key)
             guard let expandedProperty = expandVocabIRI(active, key, definition: def),
                 expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty)
             else {
@@ -257,11 +257,11 @@ extension Processor {
                     guard case .string(let s) = value else {
                         throw fail(.invalidIdValue, "@id must be a string, not \(value.kindName)")
                     }
-                    if let e = expandIRI(active, s, documentRelative: true) {
-                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+                    if let expandedID = expandIRI(active, s, documentRelative: true) {
+                        if !IRI.isAbsolute(expandedID) && !IRI.isBlankNode(expandedID) {
                             try refuseInSafeMode(.safeModeRelativeId, "@id \"\(s)\" stays a relative IRI because there is no base IRI")
                         }
-                        expandedValue = .string(e)
+                        expandedValue = .string(expandedID)
                     } else {
                         try refuseInSafeMode(.safeModeReservedId, "@id \"\(s)\" has the form of a keyword and would be dropped")
                         expandedValue = .null
@@ -285,15 +285,17 @@ extension Processor {
                         throw fail(.invalidTypeValue, "@type must be a string or an array of strings, not \(value.kindName)")
                     }
                     var expanded: [JSONValue] = []
-                    for s in strings {
-                        guard let e = expandIRI(typeScoped, s, documentRelative: true, vocab: true) else {
-                            try refuseInSafeMode(.safeModeReservedType, "@type \"\(s)\" has the form of a keyword and would be dropped")
+                    for typeName in strings {
+                        guard let expandedType = expandIRI(typeScoped, typeName, documentRelative: true, vocab: true) else {
+                            try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
                             continue
                         }
-                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) && !Keywords.isKeyword(e) {
-                            try refuseInSafeMode(.safeModeRelativeType, "@type \"\(s)\" is not defined by the context and expands to the relative IRI \"\(e)\"")
+                        if !IRI.isAbsolute(expandedType) && !IRI.isBlankNode(expandedType) && !Keywords.isKeyword(expandedType) {
+                            try refuseInSafeMode(
+                                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
+                            )
                         }
-                        expanded.append(.string(e))
+                        expanded.append(.string(expandedType))
                     }
                     if let existing = result["@type"] {
                         expandedValue = .array(existing.asArray + expanded)
@@ -303,17 +305,17 @@ extension Processor {
                         expandedValue = expanded.first
                     }
                 case "@graph":
-                    let e = try expand(active, "@graph", value, baseURL: baseURL)
-                    expandedValue = .array(e?.asArray ?? [])
+                    let graph = try expand(active, "@graph", value, baseURL: baseURL)
+                    expandedValue = .array(graph?.asArray ?? [])
                 case "@included":
                     if mode == .jsonLD10 { continue }
-                    let e = try expand(active, "@included", value, baseURL: baseURL)?.asArray ?? []
-                    for item in e {
+                    let included = try expand(active, "@included", value, baseURL: baseURL)?.asArray ?? []
+                    for item in included {
                         guard case .object(let o) = item, o["@value"] == nil, o["@list"] == nil, o["@set"] == nil else {
                             throw fail(.invalidIncludedValue, "@included values must be node objects")
                         }
                     }
-                    expandedValue = .array((result["@included"]?.asArray ?? []) + e)
+                    expandedValue = .array((result["@included"]?.asArray ?? []) + included)
                 case "@value":
                     if inputType == "@json" {
                         if mode == .jsonLD10 {
@@ -332,11 +334,11 @@ extension Processor {
                         }
                     }
                 case "@language":
-                    guard case .string(let s) = value else {
+                    guard case .string(let languageTag) = value else {
                         throw fail(.invalidLanguageTaggedString, "@language must be a string, not \(value.kindName)")
                     }
-                    if !Keywords.isWellFormedLanguageTag(s) {
-                        try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag")
+                    if !Keywords.isWellFormedLanguageTag(languageTag) {
+                        try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(languageTag)\" is not a well-formed BCP 47 language tag")
                     }
                     expandedValue = value
                 case "@direction":
@@ -355,8 +357,8 @@ extension Processor {
                         try refuseInSafeMode(.safeModeFreeFloatingValue, "a list outside any property would be dropped")
                         continue
                     }
-                    let e = try expand(active, activeProperty, value, baseURL: baseURL)
-                    let items = e?.asArray ?? []
+                    let expandedValues = try expand(active, activeProperty, value, baseURL: baseURL)
+                    let items = expandedValues?.asArray ?? []
                     if mode == .jsonLD10, items.contains(where: { $0.objectValue?["@list"] != nil }) {
                         throw fail(.listOfLists, "lists of lists need json-ld-1.1")
                     }
@@ -367,15 +369,15 @@ extension Processor {
                     guard case .object = value else {
                         throw fail(.invalidReverseValue, "@reverse must be an object, not \(value.kindName)")
                     }
-                    guard case .object(let e)? = try expand(active, "@reverse", value, baseURL: baseURL) else { continue }
-                    if case .object(let doubleReversed)? = e["@reverse"] {
+                    guard case .object(let expandedValues)? = try expand(active, "@reverse", value, baseURL: baseURL) else { continue }
+                    if case .object(let doubleReversed)? = expandedValues["@reverse"] {
                         for (property, items) in doubleReversed {
                             Processor.append(&result, property, items.asArray)
                         }
                     }
-                    if e.keys.contains(where: { $0 != "@reverse" }) {
+                    if expandedValues.keys.contains(where: { $0 != "@reverse" }) {
                         var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
-                        for (property, items) in e where property != "@reverse" {
+                        for (property, items) in expandedValues where property != "@reverse" {
                             let list = items.asArray
                             for item in list where Processor.isValueOrList(item) {
                                 throw fail(.invalidReversePropertyValue, "a reverse property value must be a node object")
@@ -415,15 +417,15 @@ extension Processor {
                         guard item.isString else {
                             throw fail(.invalidLanguageMapValue, "language map values must be strings, not \(item.kindName)")
                         }
-                        var v: JSONObject = ["@value": item]
+                        var valueObject: JSONObject = ["@value": item]
                         if language != "@none" && expandIRI(active, language, vocab: true) != "@none" {
                             if !Keywords.isWellFormedLanguageTag(language) {
                                 try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
                             }
-                            v["@language"] = .string(language)
+                            valueObject["@language"] = .string(language)
                         }
-                        if let direction { v["@direction"] = .string(direction) }
-                        out.append(.object(v))
+                        if let direction { valueObject["@direction"] = .string(direction) }
+                        out.append(.object(valueObject))
                     }
                 }
                 expandedValue = .array(out)
@@ -469,7 +471,7 @@ extension Processor {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
                 var nestedActive = active
-                if let def = active.termDefinitions[nestKey], let scoped = def.scopedContext {
+                if let def = active.definition(nestKey), let scoped = def.scopedContext {
                     nestedActive = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
                 }
                 try expandEntries(
@@ -493,7 +495,7 @@ extension Processor {
             if container.contains(.id) || container.contains(.type) {
                 mapContext = active.previousContext ?? active
             }
-            if container.contains(.type), let def = mapContext.termDefinitions[index], let scoped = def.scopedContext {
+            if container.contains(.type), let def = mapContext.definition(index), let scoped = def.scopedContext {
                 mapContext = try processScoped(mapContext, scoped, baseURL: def.baseURL)
             }
             let expandedIndex = expandIRI(active, index, vocab: true)
@@ -521,11 +523,11 @@ extension Processor {
                 } else if container.contains(.index) && o["@index"] == nil && expandedIndex != "@none" {
                     o["@index"] = .string(index)
                 } else if container.contains(.id) && o["@id"] == nil && expandedIndex != "@none" {
-                    if let e = expandIRI(active, index, documentRelative: true) {
-                        if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+                    if let expandedIndex = expandIRI(active, index, documentRelative: true) {
+                        if !IRI.isAbsolute(expandedIndex) && !IRI.isBlankNode(expandedIndex) {
                             try refuseInSafeMode(.safeModeRelativeId, "the id map key \"\(index)\" stays a relative IRI because there is no base IRI")
                         }
-                        o["@id"] = .string(e)
+                        o["@id"] = .string(expandedIndex)
                     } else {
                         try refuseInSafeMode(.safeModeReservedId, "the id map key \"\(index)\" has the form of a keyword and would be dropped")
                     }
@@ -552,12 +554,12 @@ extension Processor {
         if case .string(let s) = value, let typeMapping = def?.typeMapping,
             typeMapping == "@id" || typeMapping == "@vocab"
         {
-            let e = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
-            if let e {
-                if !IRI.isAbsolute(e) && !IRI.isBlankNode(e) {
+            let expandedIRI = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
+            if let expandedIRI {
+                if !IRI.isAbsolute(expandedIRI) && !IRI.isBlankNode(expandedIRI) {
                     try refuseInSafeMode(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
                 }
-                return .object(JSONObject(uniqueMembers: [(key: "@id", value: .string(e))]))
+                return .object(JSONObject(uniqueMembers: [(key: "@id", value: .string(expandedIRI))]))
             }
             try refuseInSafeMode(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
             return .object(["@id": .null])
@@ -586,7 +588,7 @@ enum DefinitionLookup {
     func resolve(_ active: ActiveContext, _ property: String?) -> TermDefinition? {
         switch self {
         case .known(let definition): return definition
-        case .unknown: return property.flatMap { active.termDefinitions[$0] }
+        case .unknown: return property.flatMap { active.definition($0) }
         }
     }
 }

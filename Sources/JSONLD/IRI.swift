@@ -3,16 +3,16 @@ enum IRI {
     /// Whether `s` starts with a scheme followed by `:` (RFC 3986 `scheme ":"`), i.e. is an absolute IRI.
     static func isAbsolute(_ s: String) -> Bool {
         var first = true
-        for c in s.utf8 {
+        for byte in s.utf8 {
             if first {
-                guard (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) else { return false }
+                guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) else { return false }
                 first = false
                 continue
             }
-            if c == UInt8(ascii: ":") { return true }
+            if byte == UInt8(ascii: ":") { return true }
             let ok =
-                (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             if !ok { return false }
         }
         return false
@@ -43,14 +43,14 @@ enum IRI {
     static func parse(_ s: String) -> Parts {
         var rest = Substring(s)
         var fragment: Substring?
-        if let h = rest.firstIndex(of: "#") {
-            fragment = rest[rest.index(after: h)...]
-            rest = rest[..<h]
+        if let hashIndex = rest.firstIndex(of: "#") {
+            fragment = rest[rest.index(after: hashIndex)...]
+            rest = rest[..<hashIndex]
         }
         var query: Substring?
-        if let q = rest.firstIndex(of: "?") {
-            query = rest[rest.index(after: q)...]
-            rest = rest[..<q]
+        if let queryIndex = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: queryIndex)...]
+            rest = rest[..<queryIndex]
         }
         var scheme: Substring?
         if let colon = rest.firstIndex(of: ":"), colon != rest.startIndex,
@@ -92,56 +92,56 @@ enum IRI {
     /// Resolves `reference` against `base` (RFC 3986 §5.2); returns `reference` when base is nil.
     static func resolve(_ reference: String, against base: String?) -> String {
         guard let base else { return reference }
-        let r = parse(reference)
-        if r.scheme != nil {
+        let parsedReference = parse(reference)
+        if parsedReference.scheme != nil {
             return compose(
-                scheme: r.scheme, authority: r.authority, path: removeDotSegments(r.path),
-                query: r.query, fragment: r.fragment)
+                scheme: parsedReference.scheme, authority: parsedReference.authority, path: removeDotSegments(parsedReference.path),
+                query: parsedReference.query, fragment: parsedReference.fragment)
         }
-        let b = parse(base)
+        let parsedBase = parse(base)
         var authority: Substring?
         var path: String
         var query: Substring?
-        if r.authority != nil {
-            authority = r.authority
-            path = removeDotSegments(r.path)
-            query = r.query
+        if parsedReference.authority != nil {
+            authority = parsedReference.authority
+            path = removeDotSegments(parsedReference.path)
+            query = parsedReference.query
         } else {
-            authority = b.authority
-            if r.path.isEmpty {
-                path = String(b.path)
-                query = r.query ?? b.query
+            authority = parsedBase.authority
+            if parsedReference.path.isEmpty {
+                path = String(parsedBase.path)
+                query = parsedReference.query ?? parsedBase.query
             } else {
-                if r.path.hasPrefix("/") {
-                    path = removeDotSegments(r.path)
+                if parsedReference.path.hasPrefix("/") {
+                    path = removeDotSegments(parsedReference.path)
                 } else {
                     let merged: String
-                    if b.authority != nil && b.path.isEmpty {
-                        merged = "/" + r.path
-                    } else if let slash = b.path.lastIndex(of: "/") {
-                        merged = String(b.path[...slash]) + r.path
+                    if parsedBase.authority != nil && parsedBase.path.isEmpty {
+                        merged = "/" + parsedReference.path
+                    } else if let slash = parsedBase.path.lastIndex(of: "/") {
+                        merged = String(parsedBase.path[...slash]) + parsedReference.path
                     } else {
-                        merged = String(r.path)
+                        merged = String(parsedReference.path)
                     }
                     path = removeDotSegments(Substring(merged))
                 }
-                query = r.query
+                query = parsedReference.query
             }
         }
-        return compose(scheme: b.scheme, authority: authority, path: path, query: query, fragment: r.fragment)
+        return compose(scheme: parsedBase.scheme, authority: authority, path: path, query: query, fragment: parsedReference.fragment)
     }
 
     private static func compose(
         scheme: Substring?, authority: Substring?, path: String, query: Substring?,
         fragment: Substring?
     ) -> String {
-        var s = ""
-        if let scheme { s += scheme; s += ":" }
-        if let authority { s += "//"; s += authority }
-        s += path
-        if let query { s += "?"; s += query }
-        if let fragment { s += "#"; s += fragment }
-        return s
+        var text = ""
+        if let scheme { text += scheme; text += ":" }
+        if let authority { text += "//"; text += authority }
+        text += path
+        if let query { text += "?"; text += query }
+        if let fragment { text += "#"; text += fragment }
+        return text
     }
 }
 
@@ -153,10 +153,24 @@ enum Keywords {
         "@value", "@version", "@vocab",
     ]
 
+    /// Whether `s` is a keyword: by length, then a few comparisons, since hashing the string for a set lookup
+    /// cost more than the whole check (expansion asks this of every aliased key such as `id` and `type`).
     @inline(__always)
     static func isKeyword(_ s: String) -> Bool {
         guard s.utf8.first == UInt8(ascii: "@") else { return false }
-        return all.contains(s)
+        switch s.utf8.count {
+        case 3: return s == "@id"
+        case 4: return s == "@set"
+        case 5: return s == "@base" || s == "@json" || s == "@list" || s == "@nest" || s == "@none" || s == "@type"
+        case 6: return s == "@embed" || s == "@graph" || s == "@index" || s == "@value" || s == "@vocab"
+        case 7: return s == "@import" || s == "@prefix"
+        case 8: return s == "@context" || s == "@default" || s == "@reverse" || s == "@version"
+        case 9: return s == "@explicit" || s == "@included" || s == "@language" || s == "@preserve"
+        case 10: return s == "@container" || s == "@direction" || s == "@propagate" || s == "@protected"
+        case 11: return s == "@requireAll"
+        case 12: return s == "@omitDefault"
+        default: return false
+        }
     }
 
     /// `@` followed by one or more ASCII letters: reserved for future keywords, ignored with a warning.
@@ -164,8 +178,8 @@ enum Keywords {
         var it = s.utf8.makeIterator()
         guard it.next() == UInt8(ascii: "@") else { return false }
         var count = 0
-        while let c = it.next() {
-            guard (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) else { return false }
+        while let byte = it.next() {
+            guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) else { return false }
             count += 1
         }
         return count > 0
@@ -178,9 +192,9 @@ enum Keywords {
         guard let first = parts.first, (1...8).contains(first.utf8.count),
             first.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
         else { return false }
-        for p in parts.dropFirst() {
-            guard (1...8).contains(p.utf8.count),
-                p.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
+        for part in parts.dropFirst() {
+            guard (1...8).contains(part.utf8.count),
+                part.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
             else { return false }
         }
         return true

@@ -89,17 +89,17 @@ enum ErrorLocator {
         switch value {
         case .array(let items):
             for (i, item) in items.enumerated() {
-                if let p = searchSource(item, for: hint, strict: strict, at: path.appending(i)) { return p }
+                if let found = searchSource(item, for: hint, strict: strict, at: path.appending(i)) { return found }
             }
         case .object(let o):
             for (key, member) in o.members where key != "@context" {
                 if matchesSource(key: key, member, hint, strict: strict) {
-                    if case .array(let a) = member, let i = a.firstIndex(of: .string(hint.value)) {
-                        return path.appending(key).appending(i)
+                    if case .array(let a) = member, let position = a.firstIndex(of: .string(hint.value)) {
+                        return path.appending(key).appending(position)
                     }
                     return path.appending(key)
                 }
-                if let p = searchSource(member, for: hint, strict: strict, at: path.appending(key)) { return p }
+                if let found = searchSource(member, for: hint, strict: strict, at: path.appending(key)) { return found }
             }
         default:
             break
@@ -131,13 +131,13 @@ enum ErrorLocator {
         switch value {
         case .array(let items):
             for (i, item) in items.enumerated() {
-                if let p = search(item, for: hint, at: path.appending(i)) { return p }
+                if let found = search(item, for: hint, at: path.appending(i)) { return found }
             }
             return nil
         case .object(let o):
-            if let p = match(o, hint, path) { return p }
-            for m in o.members {
-                if let p = search(m.value, for: hint, at: path.appending(m.key)) { return p }
+            if let matched = match(o, hint, path) { return matched }
+            for member in o.members {
+                if let found = search(member.value, for: hint, at: path.appending(member.key)) { return found }
             }
             return nil
         default:
@@ -162,7 +162,7 @@ enum ErrorLocator {
         case .type:
             if !isValue, let types = o["@type"] {
                 if types.stringValue == hint.value { return path.appending("@type") }
-                if let i = types.arrayValue?.firstIndex(of: .string(hint.value)) { return path.appending("@type").appending(i) }
+                if let position = types.arrayValue?.firstIndex(of: .string(hint.value)) { return path.appending("@type").appending(position) }
             }
         case .datatype:
             if isValue, o["@type"]?.stringValue == hint.value { return path.appending("@type") }
@@ -177,7 +177,7 @@ enum ErrorLocator {
 
 extension String {
     fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let r = range(of: target) else { return self }
-        return replacingCharacters(in: r, with: replacement)
+        guard let found = range(of: target) else { return self }
+        return replacingCharacters(in: found, with: replacement)
     }
 }

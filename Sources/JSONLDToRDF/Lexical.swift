@@ -28,23 +28,23 @@ enum Lexical {
     }
 
     private static func classify(_ utf8: UnsafeBufferPointer<UInt8>) -> IRIKind {
-        let n = utf8.count
-        guard n > 0 else { return .relative }
+        let count = utf8.count
+        guard count > 0 else { return .relative }
         let first = utf8[0]
         if first == UInt8(ascii: "_") {
-            return n >= 2 && utf8[1] == UInt8(ascii: ":") ? .blankNode : .relative
+            return count >= 2 && utf8[1] == UInt8(ascii: ":") ? .blankNode : .relative
         }
         guard isAlpha(first) else { return .relative }
-        var i = 1
+        var position = 1
         while true {
-            guard i < n else { return .relative }
-            let c = utf8[i]
-            if c == UInt8(ascii: ":") { break }
-            guard isAlpha(c) || isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            guard position < count else { return .relative }
+            let byte = utf8[position]
+            if byte == UInt8(ascii: ":") { break }
+            guard isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             else { return .relative }
-            i += 1
+            position += 1
         }
-        return isWellFormedIRIRest(UnsafeBufferPointer(rebasing: utf8[(i + 1)...])) ? .absolute : .malformed
+        return isWellFormedIRIRest(UnsafeBufferPointer(rebasing: utf8[(position + 1)...])) ? .absolute : .malformed
     }
 
     /// ASCII bytes allowed anywhere after the scheme (digits, letters, `-._~`, sub-delims, `:@/?`),
@@ -55,13 +55,13 @@ enum Lexical {
     private static func isWellFormedIRIRest(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
         // One pass for the common case (plain ASCII, at most one '#'); anything else takes the full check.
         var hashes = 0
-        for c in rest {
-            if c < 64 {
-                if (Self.plainLowMask >> UInt64(c)) & 1 == 1 { continue }
-                if c == UInt8(ascii: "#") { hashes += 1; if hashes > 1 { return false }; continue }
+        for byte in rest {
+            if byte < 64 {
+                if (Self.plainLowMask >> UInt64(byte)) & 1 == 1 { continue }
+                if byte == UInt8(ascii: "#") { hashes += 1; if hashes > 1 { return false }; continue }
                 return isWellFormedIRIRestSlow(rest)
-            } else if c < 128 {
-                if (Self.plainHighMask >> UInt64(c - 64)) & 1 == 1 { continue }
+            } else if byte < 128 {
+                if (Self.plainHighMask >> UInt64(byte - 64)) & 1 == 1 { continue }
                 return isWellFormedIRIRestSlow(rest)
             } else {
                 return isWellFormedIRIRestSlow(rest)
@@ -76,27 +76,27 @@ enum Lexical {
         var slashes = 0
         var pendingHex = 0
         var afterC2 = false
-        for c in rest {
+        for byte in rest {
             if pendingHex > 0 {
-                guard isHex(c) else { return false }
+                guard isHex(byte) else { return false }
                 pendingHex -= 1
                 continue
             }
             if afterC2 {
                 afterC2 = false
-                if c >= 0x80 && c <= 0x9F { return false }  // U+0080…U+009F, C1 controls
+                if byte >= 0x80 && byte <= 0x9F { return false }  // U+0080…U+009F, C1 controls
             }
-            if c >= 0x80 {
-                if c == 0xC2 { afterC2 = true }
+            if byte >= 0x80 {
+                if byte == 0xC2 { afterC2 = true }
                 continue
             }
-            if c < 64
-                ? (plainLowMask >> UInt64(c)) & 1 == 1 && c != UInt8(ascii: "/") && c != UInt8(ascii: "?")
-                : (plainHighMask >> UInt64(c - 64)) & 1 == 1
+            if byte < 64
+                ? (plainLowMask >> UInt64(byte)) & 1 == 1 && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "?")
+                : (plainHighMask >> UInt64(byte - 64)) & 1 == 1
             {
                 continue
             }
-            switch c {
+            switch byte {
             case UInt8(ascii: "/"):
                 if inAuthority {
                     slashes += 1
@@ -130,14 +130,14 @@ enum Lexical {
     static func isWellFormedLanguageTag(_ tag: String) -> Bool {
         var length = 0
         var first = true
-        for c in tag.utf8 {
-            if c == UInt8(ascii: "-") {
+        for byte in tag.utf8 {
+            if byte == UInt8(ascii: "-") {
                 guard length > 0 else { return false }
                 length = 0
                 first = false
                 continue
             }
-            guard isAlpha(c) || (!first && isDigit(c)) else { return false }
+            guard isAlpha(byte) || (!first && isDigit(byte)) else { return false }
             length += 1
             if length > 8 { return false }
         }
@@ -147,12 +147,12 @@ enum Lexical {
     /// The canonical `xsd:double` form JSON-LD uses (jsonld.js's `toExponential(15)` with the mantissa's
     /// trailing zeros trimmed to one decimal): `1.1` → `1.1E0`, `1e21` → `1.0E21`, `0.1` → `1.0E-1`.
     static func canonicalDouble(_ value: Double) -> String {
-        let d = value == 0 ? 0 : value  // ECMAScript's toExponential prints no sign for -0
-        let text = String(format: "%.15E", d)  // e.g. "-1.100000000000000E+00"
-        guard let e = text.firstIndex(of: "E") else { return text }
-        var mantissa = text[..<e]
+        let unsigned = value == 0 ? 0 : value  // ECMAScript's toExponential prints no sign for -0
+        let text = String(format: "%.15E", unsigned)  // e.g. "-1.100000000000000E+00"
+        guard let exponentMark = text.firstIndex(of: "E") else { return text }
+        var mantissa = text[..<exponentMark]
         while mantissa.hasSuffix("0") && !mantissa.hasSuffix(".0") { mantissa = mantissa.dropLast() }
-        let exponent = Int(text[text.index(after: e)...]) ?? 0
+        let exponent = Int(text[text.index(after: exponentMark)...]) ?? 0
         return String(mantissa) + "E" + String(exponent)
     }
 
@@ -166,10 +166,10 @@ enum Lexical {
         if number.isIntegerLexeme && lexeme.utf8.count <= 15 {
             return lexeme == "-0" ? "0" : lexeme
         }
-        let d = number.doubleValue
-        if d == 0 { return "0" }
-        if let i = Int64(exactly: d) { return String(i) }
-        return String(format: "%.0f", d)
+        let value = number.doubleValue
+        if value == 0 { return "0" }
+        if let integer = Int64(exactly: value) { return String(integer) }
+        return String(format: "%.0f", value)
     }
 
     /// Whether a JSON number must be written as `xsd:double`: a non-zero fraction or a magnitude of at least 10^21.
@@ -179,8 +179,8 @@ enum Lexical {
             if number.lexeme.utf8.first == UInt8(ascii: "-") { digits -= 1 }
             if digits < 21 { return false }
         }
-        let d = number.doubleValue
-        if !d.isFinite { return true }
-        return d.rounded(.towardZero) != d || d.magnitude >= 1e21
+        let value = number.doubleValue
+        if !value.isFinite { return true }
+        return value.rounded(.towardZero) != value || value.magnitude >= 1e21
     }
 }

@@ -35,10 +35,10 @@ struct NodeMap {
         var nodes: [String: Node] = [:]
 
         func node(_ id: String) -> Node {
-            if let n = nodes[id] { return n }
-            let n = Node(id: id)
-            nodes[id] = n
-            return n
+            if let existing = nodes[id] { return existing }
+            let node = Node(id: id)
+            nodes[id] = node
+            return node
         }
     }
 
@@ -63,10 +63,10 @@ struct NodeMap {
     private func graph(_ name: String) -> Graph { graphs[name]! }
 
     private mutating func ensureGraph(_ name: String) -> Graph {
-        if let g = graphs[name] { return g }
-        let g = Graph()
-        graphs[name] = g
-        return g
+        if let existing = graphs[name] { return existing }
+        let graph = Graph()
+        graphs[name] = graph
+        return graph
     }
 
     /// Adds the items of an expanded document (a top-level array or a single object).
@@ -117,8 +117,8 @@ struct NodeMap {
         // are visited in code-point order (keywords first), as jsonld.js does, so labels match it.
         var types: [String] = []
         if let typeValue = object["@type"] {
-            for t in typeValue.asArray {
-                guard case .string(let type) = t else {
+            for typeItem in typeValue.asArray {
+                guard case .string(let type) = typeItem else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
                 }
                 types.append(Lexical.isBlankNodeIdentifier(type) ? issuer.relabel(type) : type)
@@ -194,28 +194,28 @@ struct NodeMap {
     }
 
     static func valueObject(_ o: JSONObject, value: JSONValue) throws(JSONLDToRDFError) -> ValueObject {
-        var v = ValueObject(value: value)
+        var valueObject = ValueObject(value: value)
         for member in o.members {
             switch member.key {
             case "@type":
                 guard case .string(let t) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "a value object's @type must be a string in expanded JSON-LD")
                 }
-                v.type = t
+                valueObject.type = t
             case "@language":
                 guard case .string(let l) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@language must be a string in expanded JSON-LD")
                 }
-                v.language = l
+                valueObject.language = l
             case "@direction":
                 guard case .string(let d) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@direction must be a string in expanded JSON-LD")
                 }
-                v.direction = d
+                valueObject.direction = d
             default: continue
             }
         }
-        return v
+        return valueObject
     }
 }
 

@@ -54,14 +54,14 @@ extension DatasetSerializer {
             case "@id", "@context":
                 continue
             case "@type":
-                for t in value.asArray {
-                    guard case .string(var type) = t else {
+                for typeItem in value.asArray {
+                    guard case .string(var type) = typeItem else {
                         throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
                     }
                     if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
-                    guard let s = try resolve(&subject, id) else { continue }
+                    guard let subjectTerm = try resolve(&subject, id) else { continue }
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    quads.append(RDFQuad(subject: s, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
+                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
                 }
             case "@index":
                 if let existing = nodeIndexes[id], existing != value {
@@ -79,11 +79,11 @@ extension DatasetSerializer {
                             throw JSONLDToRDFError(.invalidExpandedInput, "@reverse values must be node objects in expanded JSON-LD")
                         }
                         let referencingID = try node(referencing, graph: graph)
-                        guard let s = try resource(referencingID, role: .subject),
-                            let p = try predicate(name),
+                        guard let subjectTerm = try resource(referencingID, role: .subject),
+                            let predicateTerm = try predicate(name),
                             let object = try resource(id, role: .object)
                         else { continue }
-                        quads.append(RDFQuad(subject: s, predicate: p, object: object, graph: graph))
+                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicateTerm, object: object, graph: graph))
                     }
                 }
             case "@graph":
@@ -106,13 +106,13 @@ extension DatasetSerializer {
         if items.isEmpty { return }
         let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
         // Nested nodes are written even when this node's own triple is dropped.
-        var p: RDFTerm?? = .none
+        var predicateTerm: RDFTerm?? = .none
         for item in items {
             let object = try objectTerm(item, graph: graph)
-            guard let s = try resolve(&subject, id) else { continue }
-            if p == nil { p = .some(try predicate(name)) }
-            guard let predicate = p!, let object else { continue }
-            quads.append(RDFQuad(subject: s, predicate: predicate, object: object, graph: graph))
+            guard let subjectTerm = try resolve(&subject, id) else { continue }
+            if predicateTerm == nil { predicateTerm = .some(try predicate(name)) }
+            guard let predicate = predicateTerm!, let object else { continue }
+            quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graph))
         }
     }
 
@@ -121,9 +121,9 @@ extension DatasetSerializer {
         case .term(let t): return t
         case .dropped: return nil
         case .unresolved:
-            if let t = try resource(id, role: .subject) {
-                subject = .term(t)
-                return t
+            if let term = try resource(id, role: .subject) {
+                subject = .term(term)
+                return term
             }
             subject = .dropped
             return nil

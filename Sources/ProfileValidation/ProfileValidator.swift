@@ -126,9 +126,9 @@ func isESCOSkillURI(_ s: String) -> Bool {
 }
 
 func isUUID(_ s: Substring) -> Bool {
-    let u = Array(s.utf8)
-    guard u.count == 36 else { return false }
-    for (i, c) in u.enumerated() {
+    let bytes = Array(s.utf8)
+    guard bytes.count == 36 else { return false }
+    for (i, c) in bytes.enumerated() {
         if i == 8 || i == 13 || i == 18 || i == 23 {
             if c != UInt8(ascii: "-") { return false }
         } else if !((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
@@ -151,8 +151,14 @@ private struct Walk {
     var mergedByID: [String: JSONObject] = [:]
     /// Ids whose node was already checked (once, on the merged copies).
     var checkedIDs: Set<String> = []
+    /// The node being checked, when the file repeats it: said after a finding on it (built only then).
+    var repeatedNode: (id: String, copies: Int)?
+
     /// Said after a finding on a node that the file repeats.
-    var mergeNote = ""
+    var mergeNote: String {
+        guard let repeatedNode else { return "" }
+        return " (\(repeatedNode.id) appears \(repeatedNode.copies) times in the file; JSON-LD merges the copies into one node)"
+    }
 
     init(validator: ProfileValidator) { self.validator = validator }
 
@@ -161,8 +167,8 @@ private struct Walk {
     }
 
     static func types(of object: JSONObject) -> [String] {
-        guard let t = object["type"] else { return [] }
-        return t.asArray.compactMap(\.stringValue)
+        guard let types = object["type"] else { return [] }
+        return types.asArray.compactMap(\.stringValue)
     }
 
     mutating func index(_ value: JSONValue) {
@@ -172,9 +178,9 @@ private struct Walk {
                 typesByID[id, default: []].formUnion(Walk.types(of: o))
                 copiesByID[id, default: []].append(o)
             }
-            for m in o where m.key != "@context" { index(m.value) }
+            for member in o where member.key != "@context" { index(member.value) }
         case .array(let a):
-            for e in a { index(e) }
+            for element in a { index(element) }
         default: break
         }
     }
@@ -195,36 +201,36 @@ private struct Walk {
         }
         let node = merged(object)
         let copies = id.flatMap { copiesByID[$0]?.count } ?? 1
-        mergeNote = copies > 1 ? " (\(id!) appears \(copies) times in the file; JSON-LD merges the copies into one node)" : ""
+        repeatedNode = copies > 1 ? (id ?? "", copies) : nil
         if firstVisit {
-            for t in types {
-                for rule in profileShapes[t] ?? [] { check(rule, in: node, className: t, at: path) }
+            for type in types {
+                for rule in profileShapes[type] ?? [] { check(rule, in: node, className: type, at: path) }
             }
             if types.contains("DisplayParameter") { checkDisplayLanguages(node, at: path) }
         }
         if role == .issuer {
             for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
         }
-        mergeNote = ""
-        for m in object {
-            switch m.key {
+        repeatedNode = nil
+        for member in object {
+            switch member.key {
             case "@context", "id", "type": continue
             default: break
             }
-            let childPath = path.appending(m.key)
-            if TermTable.nodeTerms.contains(m.key) {
-                let childRole: Role = (role == .credential && m.key == "issuer") ? .issuer : .other
-                if let array = m.value.arrayValue {
+            if TermTable.nodeTerms.contains(member.key) {
+                let childPath = path.appending(member.key)
+                let childRole: Role = (role == .credential && member.key == "issuer") ? .issuer : .other
+                if let array = member.value.arrayValue {
                     for (i, e) in array.enumerated() {
-                        if let o = e.objectValue { visit(o, at: childPath.appending(i), role: childRole) }
+                        if let child = e.objectValue { visit(child, at: childPath.appending(i), role: childRole) }
                     }
-                } else if let o = m.value.objectValue {
-                    visit(o, at: childPath, role: childRole)
+                } else if let child = member.value.objectValue {
+                    visit(child, at: childPath, role: childRole)
                 }
-            } else if !TermTable.literalTerms.contains(m.key) && !m.key.utf8.contains(UInt8(ascii: ":")) && !m.key.hasPrefix("@") {
+            } else if !TermTable.literalTerms.contains(member.key) && !member.key.utf8.contains(UInt8(ascii: ":")) && !member.key.hasPrefix("@") {
                 add(
-                    childPath, "jsonld.undefinedTerm",
-                    "\"\(m.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
+                    path.appending(member.key), "jsonld.undefinedTerm",
+                    "\"\(member.key)\" is not a term of the EDC context; JSON-LD processing drops it, so the profile does not see it",
                     .warning)
             }
         }
@@ -232,35 +238,39 @@ private struct Walk {
 
     // MARK: - Rules
 
+    // Every rule is applied to every node of its class, and nearly all values pass: the rule's name and the
+    // value's JSON path are built only when a finding needs them (RuleName, Location).
     mutating func check(_ rule: PropertyRule, in object: JSONObject, className: String, at path: JSONPath) {
-        let ruleBase = "\(className).\(rule.term)"
+        let ruleName = RuleName(className: className, term: rule.term)
         let value = object[rule.term]
-        let memberPath = path.appending(rule.term)
+        let member = Location(node: path, term: rule.term, member: value, position: nil)
         var count = 0
         switch rule.kind {
         case .langString:
-            count = checkLangString(value, at: memberPath, rule: ruleBase, uniqueLang: rule.uniqueLang)
+            count = checkLangString(value, at: member, rule: ruleName, uniqueLang: rule.uniqueLang)
         case .literal(let datatype):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkLiteral(v, datatype, at: p, rule: ruleBase)
+                checkLiteral(element, datatype, at: member.element(position), rule: ruleName)
             }
         case .node(let classes):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkNode(v, classes: classes, iri: rule.iri, at: p, rule: ruleBase)
+                checkNode(element, classes: classes, iri: rule.iri, at: member.element(position), rule: ruleName)
             }
         case .concept(let list):
-            for (p, v) in distinct(elements(value, at: memberPath)) {
+            for (position, element) in distinct(elements(value)) {
                 count += 1
-                checkConcept(v, list: list, at: p, rule: ruleBase, term: rule.term, className: className)
+                checkConcept(element, list: list, at: member.element(position), rule: ruleName, term: rule.term, className: className)
             }
         }
         if count < rule.min {
-            add(value == nil ? path : memberPath, ruleBase + ".minCount", missingMessage(rule, className: className))
+            add(value == nil ? path : member.path, ruleName.id(".minCount"), missingMessage(rule, className: className))
         }
         if let max = rule.max, count > max {
-            add(memberPath, ruleBase + ".maxCount", "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
+            add(
+                member.path, ruleName.id(".maxCount"),
+                "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
         }
     }
 
@@ -268,13 +278,13 @@ private struct Walk {
     /// member are collected without duplicates (nodes by id), language maps merge per language.
     mutating func merged(_ object: JSONObject) -> JSONObject {
         guard let id = object["id"]?.stringValue, let copies = copiesByID[id], copies.count > 1 else { return object }
-        if let m = mergedByID[id] { return m }
+        if let merged = mergedByID[id] { return merged }
         var order: [String] = []
         var values: [String: [JSONValue]] = [:]
-        for c in copies {
-            for m in c {
-                if values[m.key] == nil { order.append(m.key) }
-                values[m.key, default: []].append(contentsOf: m.value.asArray)
+        for copy in copies {
+            for member in copy {
+                if values[member.key] == nil { order.append(member.key) }
+                values[member.key, default: []].append(contentsOf: member.value.asArray)
             }
         }
         var result = JSONObject()
@@ -283,13 +293,13 @@ private struct Walk {
             if key == "id" { result[key] = .string(id); continue }
             if TermTable.languageTerms.contains(key), vs.allSatisfy(\.isObject) {
                 var texts: [(String, [JSONValue])] = []
-                for v in vs {
-                    for m in v.objectValue ?? JSONObject() {
-                        for t in m.value.asArray {
-                            if let i = texts.firstIndex(where: { $0.0 == m.key }) {
-                                if !texts[i].1.contains(t) { texts[i].1.append(t) }
+                for item in vs {
+                    for member in item.objectValue ?? JSONObject() {
+                        for text in member.value.asArray {
+                            if let index = texts.firstIndex(where: { $0.0 == member.key }) {
+                                if !texts[index].1.contains(text) { texts[index].1.append(text) }
                             } else {
-                                texts.append((m.key, [t]))
+                                texts.append((member.key, [text]))
                             }
                         }
                     }
@@ -299,11 +309,11 @@ private struct Walk {
             }
             var distinct: [JSONValue] = []
             var seenIDs: Set<String> = []
-            for v in vs {
-                if let nid = v.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? v.stringValue : nil) {
-                    if seenIDs.insert(nid).inserted { distinct.append(v) }
-                } else if !distinct.contains(v) {
-                    distinct.append(v)
+            for value in vs {
+                if let nid = value.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? value.stringValue : nil) {
+                    if seenIDs.insert(nid).inserted { distinct.append(value) }
+                } else if !distinct.contains(value) {
+                    distinct.append(value)
                 }
             }
             result[key] = distinct.count == 1 ? distinct[0] : .array(distinct)
@@ -343,35 +353,33 @@ private struct Walk {
 
     func missingMessage(_ rule: PropertyRule, className: String) -> String {
         let who = className == "Issuer" ? "the issuer" : "\(className)"
-        var m = "\(who) must have \(rule.term)"
-        if rule.min > 1 { m += " (at least \(rule.min))" }
+        var message = "\(who) must have \(rule.term)"
+        if rule.min > 1 { message += " (at least \(rule.min))" }
         switch (className, rule.term) {
         case ("EuropeanDigitalCredential", "issued"):
-            m += " (the issuing date-time; the EDC sealing step adds it)"
+            message += " (the issuing date-time; the EDC sealing step adds it)"
         case ("Issuer", "eIDASIdentifier"):
-            m += " (a LegalIdentifier with the organisation identifier of the e-seal certificate)"
+            message += " (a LegalIdentifier with the organisation identifier of the e-seal certificate)"
         default: break
         }
-        return m
+        return message
     }
 
-    /// The values of a member with their paths; nested arrays are flattened, as JSON-LD expansion does.
-    func elements(_ value: JSONValue?, at path: JSONPath) -> [(JSONPath, JSONValue)] {
+    /// The values of a member; nested arrays are flattened, as JSON-LD expansion does (``Location/element(_:)``
+    /// finds a value's path again from its position in this list).
+    func elements(_ value: JSONValue?) -> [JSONValue] {
         guard let value else { return [] }
-        if let array = value.arrayValue {
-            var result: [(JSONPath, JSONValue)] = []
-            for (i, e) in array.enumerated() { result += elements(e, at: path.appending(i)) }
-            return result
-        }
-        return value.isNull ? [] : [(path, value)]
+        if let array = value.arrayValue { return array.flatMap { elements($0) } }
+        return value.isNull ? [] : [value]
     }
 
-    /// Values without repeats: RDF has no duplicate triples (nodes compare by id).
-    func distinct(_ values: [(JSONPath, JSONValue)]) -> [(JSONPath, JSONValue)] {
-        guard values.count > 1 else { return values }
+    /// Values without repeats, each with its position among `values`: RDF has no duplicate triples (nodes
+    /// compare by id).
+    func distinct(_ values: [JSONValue]) -> [(Int, JSONValue)] {
+        guard values.count > 1 else { return values.map { (0, $0) } }
         var seen: Set<JSONValue> = []
-        var result: [(JSONPath, JSONValue)] = []
-        for (p, v) in values {
+        var result: [(Int, JSONValue)] = []
+        for (p, v) in values.enumerated() {
             let key: JSONValue
             switch v {
             case .object(let o): key = o["id"]?.stringValue.map { .string("@id:" + $0) } ?? v
@@ -386,33 +394,33 @@ private struct Walk {
         return result
     }
 
-    mutating func checkLangString(_ value: JSONValue?, at path: JSONPath, rule: String, uniqueLang: Bool) -> Int {
+    mutating func checkLangString(_ value: JSONValue?, at location: Location, rule: RuleName, uniqueLang: Bool) -> Int {
         guard let value, !value.isNull else { return 0 }
         guard let map = value.objectValue else {
-            add(path, rule + ".datatype", "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".datatype"), "must be a language map such as {\"en\": \"…\"}, found a JSON \(value.kindName)")
             return 0
         }
         var count = 0
-        for m in map {
-            let texts = m.value.asArray
-            for t in texts where !t.isNull {
-                if t.isString {
+        for member in map {
+            let texts = member.value.asArray
+            for text in texts where !text.isNull {
+                if text.isString {
                     count += 1
                 } else {
-                    add(path.appending(m.key), rule + ".datatype", "the \(m.key) text must be a string, found a JSON \(t.kindName)")
+                    add(location.path.appending(member.key), rule.id(".datatype"), "the \(member.key) text must be a string, found a JSON \(text.kindName)")
                 }
             }
             if uniqueLang && texts.filter({ $0.isString }).count > 1 {
-                add(path.appending(m.key), rule + ".uniqueLang", "only one \(m.key) text is allowed" + mergeNote)
+                add(location.path.appending(member.key), rule.id(".uniqueLang"), "only one \(member.key) text is allowed" + mergeNote)
             }
-            if !isLanguageTag(m.key) {
-                add(path.appending(m.key), rule + ".languageTag", "\"\(m.key)\" is not a BCP 47 language tag")
+            if !isLanguageTag(member.key) {
+                add(location.path.appending(member.key), rule.id(".languageTag"), "\"\(member.key)\" is not a BCP 47 language tag")
             }
         }
         return count
     }
 
-    mutating func checkLiteral(_ value: JSONValue, _ datatype: Datatype, at path: JSONPath, rule: String) {
+    mutating func checkLiteral(_ value: JSONValue, _ datatype: Datatype, at location: Location, rule: RuleName) {
         let ok: Bool
         var shown = ""
         switch value {
@@ -440,15 +448,15 @@ private struct Walk {
             shown = String(b)
             ok = datatype == .boolean || datatype == .anyLiteral
         default:
-            add(path, rule + ".datatype", "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".datatype"), "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
             return
         }
         if !ok {
-            add(path, rule + ".datatype", "\"\(shown)\" is not a valid \(datatype.rawValue)\(LexicalForms.example(datatype))")
+            add(location.path, rule.id(".datatype"), "\"\(shown)\" is not a valid \(datatype.rawValue)\(LexicalForms.example(datatype))")
         }
     }
 
-    mutating func checkNode(_ value: JSONValue, classes: Set<String>, iri: Bool, at path: JSONPath, rule: String) {
+    mutating func checkNode(_ value: JSONValue, classes: Set<String>, iri: Bool, at location: Location, rule: RuleName) {
         let id: String?
         var declared: Set<String> = []
         switch value {
@@ -458,22 +466,22 @@ private struct Walk {
             id = o["id"]?.stringValue
             declared.formUnion(Walk.types(of: o))
         default:
-            add(path, rule + ".class", "must be an object or an IRI, found a JSON \(value.kindName)")
+            add(location.path, rule.id(".class"), "must be an object or an IRI, found a JSON \(value.kindName)")
             return
         }
         if let id { declared.formUnion(typesByID[id] ?? []) }
         if iri && !(id.map(isIRIReference) ?? false) {
-            add(path, rule + ".nodeKind", "must be identified by an IRI (an \"id\")")
+            add(location.path, rule.id(".nodeKind"), "must be identified by an IRI (an \"id\")")
         }
         if !classes.isEmpty && declared.isDisjoint(with: classes) {
             let expected = classes.sorted().joined(separator: " or ")
             let found = declared.isEmpty ? "no type" : "type " + declared.sorted().joined(separator: ", ")
-            add(path, rule + ".class", "must be a \(expected), found \(found)")
+            add(location.path, rule.id(".class"), "must be a \(expected), found \(found)")
         }
     }
 
-    mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at path: JSONPath, rule: String, term: String, className: String) {
-        checkNode(value, classes: ["Concept"], iri: list != nil, at: path, rule: rule)
+    mutating func checkConcept(_ value: JSONValue, list: ControlledList?, at location: Location, rule: RuleName, term: String, className: String) {
+        checkNode(value, classes: ["Concept"], iri: list != nil, at: location, rule: rule)
         let conceptID: String?
         var schemes: [String] = []
         let node: JSONObject?
@@ -486,17 +494,17 @@ private struct Walk {
             node = merged(inline)
         default: return
         }
-        if let o = node {
-            let schemeValue = o["inScheme"]
+        if let conceptObject = node {
+            let schemeValue = conceptObject["inScheme"]
             for (i, s) in (schemeValue?.asArray ?? []).enumerated() {
-                let schemePath = schemeValue?.isArray == true ? path.appending("inScheme").appending(i) : path.appending("inScheme")
+                let schemeIndex = schemeValue?.isArray == true ? i : nil
                 switch s {
                 case .string(let iri):
                     schemes.append(iri)
-                    checkSchemeClass(iri: iri, object: nil, at: schemePath, rule: rule, restricted: list != nil)
+                    checkSchemeClass(iri: iri, object: nil, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 case .object(let so):
                     if let iri = so["id"]?.stringValue { schemes.append(iri) }
-                    checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: schemePath, rule: rule, restricted: list != nil)
+                    checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 default: break
                 }
             }
@@ -506,30 +514,35 @@ private struct Walk {
         if !schemes.contains(list.scheme) {
             let found = schemes.isEmpty ? "no inScheme" : "inScheme " + schemes.joined(separator: ", ")
             add(
-                path.appending("inScheme"), rule + ".scheme",
+                location.path.appending("inScheme"), rule.id(".scheme"),
                 "\(term) must be a concept of the \(list.name) list (inScheme \(list.scheme)), found \(found)")
         } else if let conceptID, !list.codes.isEmpty, !list.contains(conceptID) {
             let severity: ProfileFinding.Severity = list.completeness == .complete ? .violation : .warning
             add(
-                path.appending("id"), "vocabulary.unknownCode",
+                location.path.appending("id"), "vocabulary.unknownCode",
                 "\(conceptID) is not a code of the \(list.name) list (snapshot \(list.version))", severity)
         }
         if isESCOSkill, let conceptID {
             if !isESCOSkillURI(conceptID) {
                 add(
-                    path.appending("id"), "esco.skillURI",
+                    location.path.appending("id"), "esco.skillURI",
                     "an ESCO skill must be identified as http://data.europa.eu/esco/skill/<uuid>, found \(conceptID)")
             } else if let catalog = validator.escoCatalog, catalog.skill(conceptID) == nil {
-                add(path.appending("id"), "esco.unknownSkill", "\(conceptID) is not a skill of the ESCO export \(catalog.source)")
+                add(location.path.appending("id"), "esco.unknownSkill", "\(conceptID) is not a skill of the ESCO export \(catalog.source)")
             }
         }
     }
 
     /// The restriction's `sh:nodeKind sh:IRI` on `inScheme` (its class is checked by the Concept shape).
-    mutating func checkSchemeClass(iri: String?, object: JSONObject?, at path: JSONPath, rule: String, restricted: Bool) {
+    mutating func checkSchemeClass(
+        iri: String?, object: JSONObject?, at location: Location, schemeIndex: Int?, rule: RuleName, restricted: Bool
+    ) {
         guard restricted else { return }
         if !(iri.map(isIRIReference) ?? false) {
-            add(path, rule + ".schemeNodeKind", "the concept's inScheme must be identified by an IRI")
+            let schemePath = location.path.appending("inScheme")
+            add(
+                schemeIndex.map { schemePath.appending($0) } ?? schemePath, rule.id(".schemeNodeKind"),
+                "the concept's inScheme must be identified by an IRI")
         }
     }
 }
@@ -540,26 +553,70 @@ func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
 
 func isAbsoluteIRI(_ s: String) -> Bool {
     // On UTF-8 bytes: called for every IRI of every credential, and `String.contains(" ")` goes through Foundation.
-    let u = s.utf8
-    guard let colon = u.firstIndex(of: UInt8(ascii: ":")), colon != u.startIndex else { return false }
+    let utf8 = s.utf8
+    guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon != utf8.startIndex else { return false }
     var first = true
-    for c in u[..<colon] {
-        let isLetter = (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z")
+    for byte in utf8[..<colon] {
+        let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
         if first {
             guard isLetter else { return false }
             first = false
         } else {
             guard
-                isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
-                    || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+                isLetter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             else { return false }
         }
     }
-    return !u.contains(UInt8(ascii: " "))
+    return !utf8.contains(UInt8(ascii: " "))
 }
 
 func isLanguageTag(_ s: String) -> Bool {
     let parts = s.split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
     return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+}
+
+/// A shape rule's name, `Class.term`, joined with a suffix into a finding's rule id only when there is a finding.
+private struct RuleName {
+    let className: String
+    let term: String
+
+    /// `Class.term` followed by `suffix` (which starts with a dot).
+    func id(_ suffix: String) -> String { className + "." + term + suffix }
+}
+
+/// Where a checked value is: the node's path, the member, and the value's position among the member's values
+/// (arrays flattened). Turned into a ``JSONPath`` only when a finding names it.
+private struct Location {
+    let node: JSONPath
+    let term: String
+    /// The member's whole value, in which ``position`` is found again.
+    let member: JSONValue?
+    /// The position among the member's non-null values, arrays flattened; nil for the member itself.
+    let position: Int?
+
+    /// The value at `position` among this member's values.
+    func element(_ position: Int) -> Location { Location(node: node, term: term, member: member, position: position) }
+
+    var path: JSONPath {
+        let memberPath = node.appending(term)
+        guard let position, let member else { return memberPath }
+        var remaining = position
+        return Self.find(&remaining, in: member, at: memberPath) ?? memberPath
+    }
+
+    /// The path of the value `remaining` values further on, counting as ``Walk/elements(_:)`` flattens.
+    private static func find(_ remaining: inout Int, in value: JSONValue, at path: JSONPath) -> JSONPath? {
+        if let array = value.arrayValue {
+            for (index, item) in array.enumerated() {
+                if let found = find(&remaining, in: item, at: path.appending(index)) { return found }
+            }
+            return nil
+        }
+        if value.isNull { return nil }
+        if remaining == 0 { return path }
+        remaining -= 1
+        return nil
+    }
 }

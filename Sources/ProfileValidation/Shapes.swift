@@ -50,9 +50,9 @@ let claimClasses: Set<String> = ["LearningAchievement", "LearningActivity", "Lea
 let profileShapes: [String: [PropertyRule]] = {
     var shapes = generatedShapes
     if var claim = shapes["Claim"] {
-        if let i = claim.firstIndex(where: { $0.term == "dcType" }) {
-            let r = claim[i]
-            claim[i] = PropertyRule(term: r.term, min: 1, max: r.max, kind: r.kind, iri: r.iri, uniqueLang: r.uniqueLang)
+        if let index = claim.firstIndex(where: { $0.term == "dcType" }) {
+            let rule = claim[index]
+            claim[index] = PropertyRule(term: rule.term, min: 1, max: rule.max, kind: rule.kind, iri: rule.iri, uniqueLang: rule.uniqueLang)
         }
         shapes["Claim"] = claim
     }

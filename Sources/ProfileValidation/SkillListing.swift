@@ -42,8 +42,8 @@ public struct OutcomeSkill: Sendable, Hashable {
                     }
                 }
             }
-            for m in o where m.key != "@context" {
-                collect(m.value, at: path.appending(m.key), catalog: catalog, into: &result)
+            for member in o where member.key != "@context" {
+                collect(member.value, at: path.appending(member.key), catalog: catalog, into: &result)
             }
         default:
             break

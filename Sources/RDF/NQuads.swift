@@ -88,18 +88,18 @@ public enum NQuads {
         _ s: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
         escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int
     ) {
-        var s = s
-        s.withUTF8 { utf8 in
+        var text = s
+        text.withUTF8 { utf8 in
             var runStart = 0
-            var i = 0
+            var position = 0
             let count = utf8.count
-            while i < count {
-                if needsEscape(utf8[i]) {
-                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                    i = escape(utf8, i, &out)
-                    runStart = i
+            while position < count {
+                if needsEscape(utf8[position]) {
+                    if runStart < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position])) }
+                    position = escape(utf8, position, &out)
+                    runStart = position
                 } else {
-                    i += 1
+                    position += 1
                 }
             }
             if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }

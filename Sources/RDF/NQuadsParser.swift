@@ -1,7 +1,7 @@
 /// A strict N-Quads parser over UTF-8 bytes (W3C RDF 1.1 N-Quads grammar).
 struct NQuadsParser {
     let buf: UnsafeBufferPointer<UInt8>
-    var i = 0
+    var position = 0
     var line = 1
     var lineStart = 0
     /// Reused for lexical forms and IRIs that contain escapes.
@@ -20,33 +20,33 @@ struct NQuadsParser {
     /// The column of byte offset `offset` on the current line, counting scalars (UTF-8 lead bytes).
     func column(of offset: Int) -> Int {
         var column = 1
-        var k = lineStart
-        while k < offset && k < buf.count {
-            if buf[k] & 0xC0 != 0x80 { column += 1 }
-            k += 1
+        var scan = lineStart
+        while scan < offset && scan < buf.count {
+            if buf[scan] & 0xC0 != 0x80 { column += 1 }
+            scan += 1
         }
         // Continuation bytes at `offset` itself belong to the scalar before it.
         return column
     }
 
     func fail(_ code: NQuadsError.Code, _ message: String, at offset: Int? = nil) -> NQuadsError {
-        NQuadsError(code: code, message: message, line: line, column: column(of: offset ?? i))
+        NQuadsError(code: code, message: message, line: line, column: column(of: offset ?? position))
     }
 
     func describe(_ offset: Int) -> String {
         guard offset < buf.count else { return "end of input" }
-        let b = buf[offset]
-        if b >= 0x21 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
-        if b == 0x20 { return "space" }
-        if b == 0x0A || b == 0x0D { return "end of line" }
-        if b < 0x80 { return "U+" + hex4(UInt32(b)) }
+        let byte = buf[offset]
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        if byte == 0x20 { return "space" }
+        if byte == 0x0A || byte == 0x0D { return "end of line" }
+        if byte < 0x80 { return "U+" + hex4(UInt32(byte)) }
         if let (scalar, _) = try? decodeScalar(at: offset) { return "'\(Character(Unicode.Scalar(scalar)!))'" }
-        return "byte 0x" + String(b, radix: 16, uppercase: true)
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
     }
 
     func hex4(_ v: UInt32) -> String {
-        let s = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+        let hex = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     // MARK: document
@@ -55,8 +55,8 @@ struct NQuadsParser {
         var dataset = RDFDataset()
         while true {
             skipWhitespace()
-            guard i < buf.count else { break }
-            switch buf[i] {
+            guard position < buf.count else { break }
+            switch buf[position] {
             case 0x0A, 0x0D:
                 consumeEOL()
             case 0x23:
@@ -65,10 +65,10 @@ struct NQuadsParser {
                 let quad = try parseStatement()
                 dataset.insert(quad)
                 skipWhitespace()
-                if i < buf.count && buf[i] == 0x23 { skipComment() }
-                if i < buf.count {
-                    guard buf[i] == 0x0A || buf[i] == 0x0D else {
-                        throw fail(.unexpectedCharacter, "expected end of line after '.', found \(describe(i))")
+                if position < buf.count && buf[position] == 0x23 { skipComment() }
+                if position < buf.count {
+                    guard buf[position] == 0x0A || buf[position] == 0x0D else {
+                        throw fail(.unexpectedCharacter, "expected end of line after '.', found \(describe(position))")
                     }
                     consumeEOL()
                 }
@@ -78,20 +78,20 @@ struct NQuadsParser {
     }
 
     mutating func skipWhitespace() {
-        while i < buf.count && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+        while position < buf.count && (buf[position] == 0x20 || buf[position] == 0x09) { position += 1 }
     }
 
     mutating func skipComment() {
-        while i < buf.count && buf[i] != 0x0A && buf[i] != 0x0D { i += 1 }
+        while position < buf.count && buf[position] != 0x0A && buf[position] != 0x0D { position += 1 }
     }
 
     mutating func consumeEOL() {
-        while i < buf.count && (buf[i] == 0x0A || buf[i] == 0x0D) {
+        while position < buf.count && (buf[position] == 0x0A || buf[position] == 0x0D) {
             // CR LF counts as one line break; a lone CR or LF as one each.
-            if buf[i] == 0x0D && i + 1 < buf.count && buf[i + 1] == 0x0A { i += 1 }
-            i += 1
+            if buf[position] == 0x0D && position + 1 < buf.count && buf[position + 1] == 0x0A { position += 1 }
+            position += 1
             line += 1
-            lineStart = i
+            lineStart = position
         }
     }
 
@@ -101,7 +101,7 @@ struct NQuadsParser {
         case 0x3C: subject = .iri(try parseIRI())
         case 0x5F: subject = .blankNode(try parseBlankNode())
         case 0x22: throw fail(.termNotAllowed, "a literal cannot be the subject")
-        default: throw fail(.unexpectedCharacter, "expected a subject (IRI or blank node), found \(describe(i))")
+        default: throw fail(.unexpectedCharacter, "expected a subject (IRI or blank node), found \(describe(position))")
         }
         skipWhitespace()
         let predicate: RDFTerm
@@ -110,7 +110,7 @@ struct NQuadsParser {
         case 0x5F where allowBlankNodePredicates: predicate = .blankNode(try parseBlankNode())
         case 0x5F: throw fail(.termNotAllowed, "a blank node cannot be the predicate")
         case 0x22: throw fail(.termNotAllowed, "a literal cannot be the predicate")
-        default: throw fail(.unexpectedCharacter, "expected a predicate IRI, found \(describe(i))")
+        default: throw fail(.unexpectedCharacter, "expected a predicate IRI, found \(describe(position))")
         }
         skipWhitespace()
         let object: RDFTerm
@@ -118,7 +118,7 @@ struct NQuadsParser {
         case 0x3C: object = .iri(try parseIRI())
         case 0x5F: object = .blankNode(try parseBlankNode())
         case 0x22: object = .literal(try parseLiteral())
-        default: throw fail(.unexpectedCharacter, "expected an object (IRI, blank node or literal), found \(describe(i))")
+        default: throw fail(.unexpectedCharacter, "expected an object (IRI, blank node or literal), found \(describe(position))")
         }
         skipWhitespace()
         var graph: RDFTerm?
@@ -130,31 +130,31 @@ struct NQuadsParser {
         }
         skipWhitespace()
         guard peek() == 0x2E else {
-            if i >= buf.count { throw fail(.unexpectedEnd, "expected '.' at the end of the statement, found end of input") }
-            throw fail(.unexpectedCharacter, "expected '.' at the end of the statement, found \(describe(i))")
+            if position >= buf.count { throw fail(.unexpectedEnd, "expected '.' at the end of the statement, found end of input") }
+            throw fail(.unexpectedCharacter, "expected '.' at the end of the statement, found \(describe(position))")
         }
-        i += 1
+        position += 1
         return RDFQuad(subject: subject, predicate: predicate, object: object, graph: graph)
     }
 
-    func peek() -> UInt8? { i < buf.count ? buf[i] : nil }
+    func peek() -> UInt8? { position < buf.count ? buf[position] : nil }
 
     // MARK: terms
 
     /// IRIREF ::= '<' ([^#x00-#x20<>"{}|^`\] | UCHAR)* '>', and the IRI must be absolute.
     mutating func parseIRI() throws(NQuadsError) -> String {
-        let open = i
-        i += 1
-        let start = i
+        let open = position
+        position += 1
+        let start = position
         var escaped = false
         scratch.removeAll(keepingCapacity: true)
         while true {
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated IRI", at: open) }
-            let b = buf[i]
-            if b == 0x3E { break }
-            if b == 0x5C {
-                if !escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i])); escaped = true }
-                let at = i
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unterminated IRI", at: open) }
+            let byte = buf[position]
+            if byte == 0x3E { break }
+            if byte == 0x5C {
+                if !escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<position])); escaped = true }
+                let at = position
                 let scalar = try parseUCHAR(allowECHAR: false)
                 if scalar <= 0x20 || isForbiddenInIRI(UInt8(truncatingIfNeeded: scalar)) && scalar < 0x80 {
                     throw fail(.invalidIRI, "the escape \\u\(hex4(scalar)) gives a character an IRI cannot contain", at: at)
@@ -162,25 +162,25 @@ struct NQuadsParser {
                 appendUTF8(scalar, to: &scratch)
                 continue
             }
-            if b <= 0x20 || isForbiddenInIRI(b) {
-                throw fail(.invalidIRI, "an IRI cannot contain \(describe(i))")
+            if byte <= 0x20 || isForbiddenInIRI(byte) {
+                throw fail(.invalidIRI, "an IRI cannot contain \(describe(position))")
             }
-            if b >= 0x80 {
-                let (_, length) = try decodeScalar(at: i)
-                if escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + length)])) }
-                i += length
+            if byte >= 0x80 {
+                let (_, length) = try decodeScalar(at: position)
+                if escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[position..<(position + length)])) }
+                position += length
                 continue
             }
-            if escaped { scratch.append(b) }
-            i += 1
+            if escaped { scratch.append(byte) }
+            position += 1
         }
         let iri: String
         if escaped {
             iri = String(decoding: scratch, as: UTF8.self)
         } else {
-            iri = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+            iri = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
         }
-        i += 1
+        position += 1
         guard hasScheme(iri) else {
             throw fail(.invalidIRI, "the IRI <\(iri)> is not absolute (no scheme)", at: open)
         }
@@ -194,48 +194,48 @@ struct NQuadsParser {
     /// scheme ::= ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
     func hasScheme(_ iri: String) -> Bool {
         var first = true
-        for b in iri.utf8 {
-            let isAlpha = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+        for byte in iri.utf8 {
+            let isAlpha = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             if first {
                 guard isAlpha else { return false }
                 first = false
                 continue
             }
-            if b == 0x3A { return true }
-            let isDigit = b >= 0x30 && b <= 0x39
-            guard isAlpha || isDigit || b == 0x2B || b == 0x2D || b == 0x2E else { return false }
+            if byte == 0x3A { return true }
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            guard isAlpha || isDigit || byte == 0x2B || byte == 0x2D || byte == 0x2E else { return false }
         }
         return false
     }
 
     /// BLANK_NODE_LABEL ::= '_:' (PN_CHARS_U | [0-9]) ((PN_CHARS | '.')* PN_CHARS)?
     mutating func parseBlankNode() throws(NQuadsError) -> String {
-        let open = i
-        guard i + 1 < buf.count, buf[i + 1] == 0x3A else {
+        let open = position
+        guard position + 1 < buf.count, buf[position + 1] == 0x3A else {
             throw fail(.invalidBlankNode, "expected '_:' to start a blank node label")
         }
-        i += 2
-        let start = i
-        guard i < buf.count else { throw fail(.unexpectedEnd, "empty blank node label", at: open) }
-        let (first, firstLength) = try decodeScalar(at: i)
+        position += 2
+        let start = position
+        guard position < buf.count else { throw fail(.unexpectedEnd, "empty blank node label", at: open) }
+        let (first, firstLength) = try decodeScalar(at: position)
         guard isPNCharsU(first) || (first >= 0x30 && first <= 0x39) else {
-            throw fail(.invalidBlankNode, "a blank node label cannot start with \(describe(i))")
+            throw fail(.invalidBlankNode, "a blank node label cannot start with \(describe(position))")
         }
-        i += firstLength
-        var lastNonDot = i
-        while i < buf.count {
-            let (scalar, length) = try decodeScalar(at: i)
+        position += firstLength
+        var lastNonDot = position
+        while position < buf.count {
+            let (scalar, length) = try decodeScalar(at: position)
             if scalar == 0x2E {
-                i += length
+                position += length
                 continue
             }
             guard isPNChars(scalar) else { break }
-            i += length
-            lastNonDot = i
+            position += length
+            lastNonDot = position
         }
         // A label cannot end with '.', so trailing dots belong to the statement.
-        i = lastNonDot
-        return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+        position = lastNonDot
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
     }
 
     func isPNCharsBase(_ c: UInt32) -> Bool {
@@ -258,49 +258,49 @@ struct NQuadsParser {
 
     /// literal ::= STRING_LITERAL_QUOTE ('^^' IRIREF | LANGTAG)?
     mutating func parseLiteral() throws(NQuadsError) -> RDFLiteral {
-        let open = i
-        i += 1
-        let start = i
+        let open = position
+        position += 1
+        let start = position
         var escaped = false
         scratch.removeAll(keepingCapacity: true)
         while true {
-            guard i < buf.count else { throw fail(.unexpectedEnd, "unterminated string literal", at: open) }
-            let b = buf[i]
-            if b == 0x22 { break }
-            if b == 0x0A || b == 0x0D {
+            guard position < buf.count else { throw fail(.unexpectedEnd, "unterminated string literal", at: open) }
+            let byte = buf[position]
+            if byte == 0x22 { break }
+            if byte == 0x0A || byte == 0x0D {
                 throw fail(.unexpectedCharacter, "a string literal cannot contain a raw line break (use \\n or \\r)")
             }
-            if b == 0x5C {
-                if !escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i])); escaped = true }
+            if byte == 0x5C {
+                if !escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<position])); escaped = true }
                 appendUTF8(try parseUCHAR(allowECHAR: true), to: &scratch)
                 continue
             }
-            if b >= 0x80 {
-                let (_, length) = try decodeScalar(at: i)
-                if escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + length)])) }
-                i += length
+            if byte >= 0x80 {
+                let (_, length) = try decodeScalar(at: position)
+                if escaped { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[position..<(position + length)])) }
+                position += length
                 continue
             }
-            if escaped { scratch.append(b) }
-            i += 1
+            if escaped { scratch.append(byte) }
+            position += 1
         }
         let lexical: String
         if escaped {
             lexical = String(decoding: scratch, as: UTF8.self)
         } else {
-            lexical = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+            lexical = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
         }
-        i += 1
+        position += 1
         if peek() == 0x40 {
             return RDFLiteral(lexical, language: try parseLanguageTag())
         }
         if peek() == 0x5E {
-            guard i + 1 < buf.count, buf[i + 1] == 0x5E else {
+            guard position + 1 < buf.count, buf[position + 1] == 0x5E else {
                 throw fail(.unexpectedCharacter, "expected '^^' before a datatype IRI")
             }
-            i += 2
+            position += 2
             guard peek() == 0x3C else {
-                throw fail(.unexpectedCharacter, "expected a datatype IRI after '^^', found \(describe(i))")
+                throw fail(.unexpectedCharacter, "expected a datatype IRI after '^^', found \(describe(position))")
             }
             return RDFLiteral(lexical, datatype: try parseIRI())
         }
@@ -309,31 +309,31 @@ struct NQuadsParser {
 
     /// LANGTAG ::= '@' [a-zA-Z]+ ('-' [a-zA-Z0-9]+)*
     mutating func parseLanguageTag() throws(NQuadsError) -> String {
-        i += 1
-        let start = i
+        position += 1
+        let start = position
         func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
         func isAlnum(_ b: UInt8) -> Bool { isAlpha(b) || (b >= 0x30 && b <= 0x39) }
-        guard i < buf.count, isAlpha(buf[i]) else {
-            throw fail(.invalidLanguageTag, "a language tag must start with a letter, found \(describe(i))")
+        guard position < buf.count, isAlpha(buf[position]) else {
+            throw fail(.invalidLanguageTag, "a language tag must start with a letter, found \(describe(position))")
         }
-        while i < buf.count && isAlpha(buf[i]) { i += 1 }
-        while i < buf.count && buf[i] == 0x2D {
-            i += 1
-            guard i < buf.count, isAlnum(buf[i]) else {
+        while position < buf.count && isAlpha(buf[position]) { position += 1 }
+        while position < buf.count && buf[position] == 0x2D {
+            position += 1
+            guard position < buf.count, isAlnum(buf[position]) else {
                 throw fail(.invalidLanguageTag, "a language tag subtag cannot be empty")
             }
-            while i < buf.count && isAlnum(buf[i]) { i += 1 }
+            while position < buf.count && isAlnum(buf[position]) { position += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
     }
 
     // MARK: escapes and UTF-8
 
     /// UCHAR ::= '\u' HEX{4} | '\U' HEX{8};  ECHAR ::= '\' [tbnrf"'\]
     mutating func parseUCHAR(allowECHAR: Bool) throws(NQuadsError) -> UInt32 {
-        let at = i
-        guard i + 1 < buf.count else { throw fail(.invalidEscape, "incomplete escape sequence", at: at) }
-        let kind = buf[i + 1]
+        let at = position
+        guard position + 1 < buf.count else { throw fail(.invalidEscape, "incomplete escape sequence", at: at) }
+        let kind = buf[position + 1]
         var count = 0
         switch kind {
         case 0x75: count = 4
@@ -352,25 +352,25 @@ struct NQuadsParser {
             case 0x22: value = 0x22
             case 0x27: value = 0x27
             case 0x5C: value = 0x5C
-            default: throw fail(.invalidEscape, "unknown escape sequence \\\(describe(i + 1))", at: at)
+            default: throw fail(.invalidEscape, "unknown escape sequence \\\(describe(position + 1))", at: at)
             }
-            i += 2
+            position += 2
             return value
         }
-        i += 2
+        position += 2
         var value: UInt32 = 0
         for _ in 0..<count {
-            guard i < buf.count else { throw fail(.invalidEscape, "incomplete \\\(Character(Unicode.Scalar(kind))) escape", at: at) }
-            let b = buf[i]
+            guard position < buf.count else { throw fail(.invalidEscape, "incomplete \\\(Character(Unicode.Scalar(kind))) escape", at: at) }
+            let byte = buf[position]
             let digit: UInt32
-            switch b {
-            case 0x30...0x39: digit = UInt32(b - 0x30)
-            case 0x41...0x46: digit = UInt32(b - 0x37)
-            case 0x61...0x66: digit = UInt32(b - 0x57)
-            default: throw fail(.invalidEscape, "expected a hex digit in escape, found \(describe(i))")
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x37)
+            case 0x61...0x66: digit = UInt32(byte - 0x57)
+            default: throw fail(.invalidEscape, "expected a hex digit in escape, found \(describe(position))")
             }
             value = value << 4 | digit
-            i += 1
+            position += 1
         }
         guard value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
             throw fail(.invalidEscape, "the escape names U+\(hex4(value)), which is not a Unicode scalar value", at: at)
@@ -413,10 +413,10 @@ struct NQuadsParser {
         guard offset + length <= buf.count else {
             throw fail(.invalidUTF8, "truncated UTF-8 sequence", at: offset)
         }
-        for k in 1..<length {
-            let b = buf[offset + k]
-            guard b & 0xC0 == 0x80 else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: offset) }
-            value = value << 6 | UInt32(b & 0x3F)
+        for continuation in 1..<length {
+            let byte = buf[offset + continuation]
+            guard byte & 0xC0 == 0x80 else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: offset) }
+            value = value << 6 | UInt32(byte & 0x3F)
         }
         guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
             throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: offset)

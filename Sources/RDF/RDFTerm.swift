@@ -43,15 +43,15 @@ func sameCodePoints(_ a: String, _ b: String) -> Bool {
     guard a.utf8.count == b.utf8.count else { return false }
     // `withUTF8` also serves small (inline) strings, which `withContiguousStorageIfAvailable` refuses,
     // sending blank node labels and short literals down a byte-at-a-time generic path.
-    var a = a, b = b
-    return a.withUTF8 { p in b.withUTF8 { q in p.elementsEqual(q) } }
+    var left = a, right = b
+    return left.withUTF8 { p in right.withUTF8 { q in p.elementsEqual(q) } }
 }
 
 /// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).
 @inline(__always)
 func hashCodePoints(_ s: String, into hasher: inout Hasher) {
-    var s = s
-    s.withUTF8 { bytes in
+    var text = s
+    text.withUTF8 { bytes in
         hasher.combine(bytes.count)
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
     }
@@ -122,7 +122,7 @@ public struct RDFDataset: Sendable, Hashable {
 
     public init<S: Sequence>(_ quads: S) where S.Element == RDFQuad {
         reserveCapacity(quads.underestimatedCount)
-        for q in quads { insert(q) }
+        for quad in quads { insert(quad) }
     }
 
     /// A dataset of these quads in order, dropping repeats; takes the array as it is when it has none
@@ -137,7 +137,7 @@ public struct RDFDataset: Sendable, Hashable {
                 // A repeat: fall back to one insertion at a time from here.
                 self.quads = Array(quads[..<i])
                 self.hashes = hashes
-                for q in quads[i...] { insert(q) }
+                for quad in quads[i...] { insert(quad) }
                 return
             }
             slots[slot] = Int32(truncatingIfNeeded: i + 1)
@@ -174,12 +174,12 @@ public struct RDFDataset: Sendable, Hashable {
     @inline(__always)
     private static func emptySlot(for quad: RDFQuad, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]) -> Int? {
         let mask = slots.count - 1
-        var i = hash & mask
+        var slot = hash & mask
         while true {
-            let entry = Int(slots[i])
-            if entry == 0 { return i }
+            let entry = Int(slots[slot])
+            if entry == 0 { return slot }
             if hashes[entry - 1] == hash && quads[entry - 1] == quad { return nil }
-            i = (i + 1) & mask
+            slot = (slot + 1) & mask
         }
     }
 
@@ -189,9 +189,9 @@ public struct RDFDataset: Sendable, Hashable {
         var table = [Int32](repeating: 0, count: size)
         let mask = size - 1
         for (index, hash) in hashes.enumerated() {
-            var i = hash & mask
-            while table[i] != 0 { i = (i + 1) & mask }
-            table[i] = Int32(truncatingIfNeeded: index + 1)
+            var slot = hash & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(truncatingIfNeeded: index + 1)
         }
         slots = table
     }

@@ -33,8 +33,8 @@ struct LineBuffer {
             order.sort { a, b in
                 let (sa, ea) = range(a), (sb, eb) = range(b)
                 let la = ea - sa, lb = eb - sb
-                let c = memcmp(base + sa, base + sb, min(la, lb))
-                return c != 0 ? c < 0 : la < lb
+                let order = memcmp(base + sa, base + sb, min(la, lb))
+                return order != 0 ? order < 0 : la < lb
             }
         }
         return order
@@ -53,10 +53,10 @@ struct LabelKey: Hashable {
 /// One quad over integer slots: a value ≥ 0 indexes the pre-serialized IRIs and literals,
 /// a value < 0 is blank node `-1 - value`, and `noGraph` marks the default graph.
 struct InternedQuad {
-    var s: Int32
-    var p: Int32
-    var o: Int32
-    var g: Int32
+    var subject: Int32
+    var predicate: Int32
+    var object: Int32
+    var graph: Int32
 }
 
 let noGraph = Int32.max
@@ -123,11 +123,11 @@ struct TemporaryIssuer {
     /// The number of `node`'s `b` label, if one was issued.
     @inline(__always) func issued(_ node: Int32) -> Int32? {
         if let index { return index[node] }
-        var k = 0
+        var position = 0
         let count = order.count
-        while k < count {
-            if order[k] == node { return Int32(k) }
-            k += 1
+        while position < count {
+            if order[position] == node { return Int32(position) }
+            position += 1
         }
         return nil
     }
@@ -209,12 +209,12 @@ struct CanonicalizationState {
         }
 
         for quad in dataset.quads {
-            let q = Int32(quads.count)
-            let s = intern(quad.subject, quad: q)
-            let p = intern(quad.predicate, quad: q)
-            let o = intern(quad.object, quad: q)
-            let g = quad.graph.map { intern($0, quad: q) } ?? noGraph
-            quads.append(InternedQuad(s: s, p: p, o: o, g: g))
+            let quadIndex = Int32(quads.count)
+            let subject = intern(quad.subject, quad: quadIndex)
+            let predicate = intern(quad.predicate, quad: quadIndex)
+            let object = intern(quad.object, quad: quadIndex)
+            let graph = quad.graph.map { intern($0, quad: quadIndex) } ?? noGraph
+            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
         }
         canonical = Array(repeating: -1, count: blankLabels.count)
     }
@@ -224,26 +224,26 @@ struct CanonicalizationState {
     func digest(_ parts: [[UInt8]]) -> HashValue {
         switch algorithm {
         case .sha256:
-            var h = SHA256()
-            for part in parts { part.withUnsafeBytes { h.update(bufferPointer: $0) } }
-            return h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA256()
+            for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+            return hasher.finalize().withUnsafeBytes { HashValue($0) }
         case .sha384:
-            var h = SHA384()
-            for part in parts { part.withUnsafeBytes { h.update(bufferPointer: $0) } }
-            return h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA384()
+            for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+            return hasher.finalize().withUnsafeBytes { HashValue($0) }
         }
     }
 
     func digest(_ bytes: [UInt8]) -> HashValue {
         switch algorithm {
         case .sha256:
-            var h = SHA256()
-            bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-            return h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA256()
+            bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            return hasher.finalize().withUnsafeBytes { HashValue($0) }
         case .sha384:
-            var h = SHA384()
-            bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-            return h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA384()
+            bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            return hasher.finalize().withUnsafeBytes { HashValue($0) }
         }
     }
 
@@ -273,14 +273,14 @@ struct CanonicalizationState {
         @inline(__always) func term(_ slot: Int32) {
             if isBlank(slot) { label(blankID(slot), &out) } else { appendTerm(slot, to: &out) }
         }
-        term(quad.s)
+        term(quad.subject)
         out.append(0x20)
-        term(quad.p)
+        term(quad.predicate)
         out.append(0x20)
-        term(quad.o)
-        if quad.g != noGraph {
+        term(quad.object)
+        if quad.graph != noGraph {
             out.append(0x20)
-            term(quad.g)
+            term(quad.graph)
         }
         out.append(contentsOf: [0x20, 0x2E, 0x0A])
     }
@@ -290,9 +290,9 @@ struct CanonicalizationState {
         var lines = lineScratch
         lineScratch = LineBuffer()
         lines.removeAll()
-        for q in blankQuads[Int(node)] {
+        for quadIndex in blankQuads[Int(node)] {
             lines.beginLine()
-            appendQuad(quads[Int(q)], to: &lines.bytes) { id, out in
+            appendQuad(quads[Int(quadIndex)], to: &lines.bytes) { id, out in
                 out.append(0x5F); out.append(0x3A); out.append(id == node ? 0x61 : 0x7A)
             }
         }
@@ -300,13 +300,13 @@ struct CanonicalizationState {
         let hash: HashValue
         switch algorithm {
         case .sha256:
-            var h = SHA256()
-            lines.bytes.withUnsafeBytes { raw in for k in order { h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(k)])) } }
-            hash = h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA256()
+            lines.bytes.withUnsafeBytes { raw in for line in order { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(line)])) } }
+            hash = hasher.finalize().withUnsafeBytes { HashValue($0) }
         case .sha384:
-            var h = SHA384()
-            lines.bytes.withUnsafeBytes { raw in for k in order { h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(k)])) } }
-            hash = h.finalize().withUnsafeBytes { HashValue($0) }
+            var hasher = SHA384()
+            lines.bytes.withUnsafeBytes { raw in for line in order { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[lines.line(line)])) } }
+            hash = hasher.finalize().withUnsafeBytes { HashValue($0) }
         }
         lineScratch = lines
         return hash
@@ -316,11 +316,11 @@ struct CanonicalizationState {
     /// else its first-degree hash. Issued identifiers enter the hash as blank node labels (`_:c14n0`, `_:b0`),
     /// as the suite requires.
     @inline(__always) func appendRelatedIdentifier(_ node: Int32, issuer: TemporaryIssuer, to input: inout [UInt8]) {
-        let c = canonical[Int(node)]
-        if c >= 0 {
-            appendCanonicalLabel(c, to: &input)
-        } else if let t = issuer.issued(node) {
-            appendTemporaryLabel(t, to: &input)
+        let label = canonical[Int(node)]
+        if label >= 0 {
+            appendCanonicalLabel(label, to: &input)
+        } else if let temporary = issuer.issued(node) {
+            appendTemporaryLabel(temporary, to: &input)
         } else {
             firstDegree[Int(node)].appendHex(to: &input)
         }
@@ -337,13 +337,13 @@ struct CanonicalizationState {
         input.removeAll(keepingCapacity: true)
         input.append(position)
         if position != 0x67 && position != 0x70 {  // 'g', 'p'
-            if isBlank(quad.p) {
+            if isBlank(quad.predicate) {
                 input.append(0x3C)
-                appendRelatedIdentifier(blankID(quad.p), issuer: issuer, to: &input)
+                appendRelatedIdentifier(blankID(quad.predicate), issuer: issuer, to: &input)
                 input.append(0x3E)
             } else {
                 // An IRI predicate is already serialized as `<iri>`.
-                appendTerm(quad.p, to: &input)
+                appendTerm(quad.predicate, to: &input)
             }
         }
         appendRelatedIdentifier(related, issuer: issuer, to: &input)
@@ -383,20 +383,20 @@ struct CanonicalizationState {
 
         // Steps 1–3: related blank nodes grouped by their related hash.
         var groups: [HashValue: [Int32]] = [:]
-        for q in blankQuads[Int(identifier)] {
-            let quad = quads[Int(q)]
-            // quad.g is never blank for the default graph (noGraph is positive).
-            if isBlank(quad.s) && blankID(quad.s) != identifier {
-                groups[hashRelated(blankID(quad.s), quad: quad, issuer: issuer, position: 0x73), default: []].append(blankID(quad.s))
+        for quadIndex in blankQuads[Int(identifier)] {
+            let quad = quads[Int(quadIndex)]
+            // quad.graph is never blank for the default graph (noGraph is positive).
+            if isBlank(quad.subject) && blankID(quad.subject) != identifier {
+                groups[hashRelated(blankID(quad.subject), quad: quad, issuer: issuer, position: 0x73), default: []].append(blankID(quad.subject))
             }
-            if isBlank(quad.o) && blankID(quad.o) != identifier {
-                groups[hashRelated(blankID(quad.o), quad: quad, issuer: issuer, position: 0x6F), default: []].append(blankID(quad.o))
+            if isBlank(quad.object) && blankID(quad.object) != identifier {
+                groups[hashRelated(blankID(quad.object), quad: quad, issuer: issuer, position: 0x6F), default: []].append(blankID(quad.object))
             }
-            if isBlank(quad.g) && blankID(quad.g) != identifier {
-                groups[hashRelated(blankID(quad.g), quad: quad, issuer: issuer, position: 0x67), default: []].append(blankID(quad.g))
+            if isBlank(quad.graph) && blankID(quad.graph) != identifier {
+                groups[hashRelated(blankID(quad.graph), quad: quad, issuer: issuer, position: 0x67), default: []].append(blankID(quad.graph))
             }
-            if isBlank(quad.p) && blankID(quad.p) != identifier {  // generalized RDF only
-                groups[hashRelated(blankID(quad.p), quad: quad, issuer: issuer, position: 0x70), default: []].append(blankID(quad.p))
+            if isBlank(quad.predicate) && blankID(quad.predicate) != identifier {  // generalized RDF only
+                groups[hashRelated(blankID(quad.predicate), quad: quad, issuer: issuer, position: 0x70), default: []].append(blankID(quad.predicate))
             }
         }
 
@@ -418,9 +418,9 @@ struct CanonicalizationState {
                 var recursionList: [Int32] = []
                 var skip = false
                 for related in permutation {
-                    let c = canonical[Int(related)]
-                    if c >= 0 {
-                        appendCanonicalLabel(c, to: &path)
+                    let label = canonical[Int(related)]
+                    if label >= 0 {
+                        appendCanonicalLabel(label, to: &path)
                     } else {
                         if issuerCopy.issued(related) == nil { recursionList.append(related) }
                         appendTemporaryLabel(issuerCopy.issue(related), to: &path)
@@ -452,13 +452,13 @@ struct CanonicalizationState {
     func nextPermutation(_ a: inout [Int32]) -> Bool {
         guard a.count > 1 else { return false }
         @inline(__always) func less(_ x: Int32, _ y: Int32) -> Bool { blankLabels[Int(x)] < blankLabels[Int(y)] }
-        var i = a.count - 2
-        while i >= 0 && !less(a[i], a[i + 1]) { i -= 1 }
-        if i < 0 { return false }
-        var j = a.count - 1
-        while !less(a[i], a[j]) { j -= 1 }
-        a.swapAt(i, j)
-        a[(i + 1)...].reverse()
+        var pivot = a.count - 2
+        while pivot >= 0 && !less(a[pivot], a[pivot + 1]) { pivot -= 1 }
+        if pivot < 0 { return false }
+        var successor = a.count - 1
+        while !less(a[pivot], a[successor]) { successor -= 1 }
+        a.swapAt(pivot, successor)
+        a[(pivot + 1)...].reverse()
         return true
     }
 
@@ -526,7 +526,7 @@ struct CanonicalizationState {
         var document: [UInt8] = []
         document.reserveCapacity(lines.bytes.count)
         lines.bytes.withUnsafeBufferPointer { buffer in
-            for k in order { document.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lines.line(k)])) }
+            for line in order { document.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lines.line(line)])) }
         }
         return CanonicalizedDataset(
             nquads: String(decoding: document, as: UTF8.self),

@@ -99,8 +99,8 @@ public struct CanonicalizedDataset: Sendable, Equatable {
         return order.map { k in
             let original = source[k], slot = slots[k]
             return RDFQuad(
-                subject: relabel(original.subject, slot.s), predicate: relabel(original.predicate, slot.p),
-                object: relabel(original.object, slot.o), graph: original.graph.map { relabel($0, slot.g) })
+                subject: relabel(original.subject, slot.subject), predicate: relabel(original.predicate, slot.predicate),
+                object: relabel(original.object, slot.object), graph: original.graph.map { relabel($0, slot.graph) })
         }
     }
 

@@ -1,0 +1,124 @@
+import CredentialJSON
+import JSONLD
+import RDF
+import Synchronization
+
+/// Why a document has no RDF dataset: expansion refused it, or the RDF step did.
+public enum DatasetConversionError: Error, Sendable {
+    /// JSON-LD expansion failed (an undefined term in safe mode, an unknown context, …).
+    case expansion(JSONLDError)
+    /// The RDF step failed (a relative IRI in safe mode, a malformed language tag, …).
+    case conversion(JSONLDToRDFError)
+}
+
+/// One JSON-LD expansion and RDF conversion per document, shared by everything in one task that needs the
+/// dataset of the same document under the same options.
+///
+/// A verifier's Format check (safe mode, null base, `i18n-datatype`) and a Data Integrity proof over the same
+/// credential both need the RDF dataset of the credential without its `proof`; expansion dominates both. Run
+/// them inside `DatasetMemo.$current.withValue(DatasetMemo()) { … }` and the second asks ``dataset(of:jsonld:options:)``
+/// for a dataset the first already made. A result is reused only for a document identical to the one it was
+/// made from (same members in the same order, numbers by lexeme) under the same options — same context cache,
+/// base, safe mode, processing mode, limits, and RDF options — so it is the result the second caller would
+/// have computed: expansion and conversion are deterministic given those. Options with a warning handler or
+/// an `expandContext` are never shared (a handler has side effects the second caller would miss).
+public final class DatasetMemo: Sendable {
+    /// The memo of the running task, if one was set with `DatasetMemo.$current.withValue(_:operation:)`.
+    @TaskLocal public static var current: DatasetMemo?
+
+    struct Key: Equatable {
+        /// Held, not just its address: a cache freed and another made at the same address must not match.
+        let cache: ContextCache
+        let base: String?
+        let safeMode: Bool
+        let processingMode: ProcessingMode
+        let limits: JSONLDLimits
+        let rdf: ToRDFOptions
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.cache === rhs.cache && sameCodePoints(lhs.base, rhs.base) && lhs.safeMode == rhs.safeMode && lhs.processingMode == rhs.processingMode
+                && lhs.limits == rhs.limits && lhs.rdf == rhs.rdf
+        }
+
+        /// Base IRIs by code point: canonically equivalent ones resolve references to different IRIs.
+        static func sameCodePoints(_ lhs: String?, _ rhs: String?) -> Bool {
+            switch (lhs, rhs) {
+            case (nil, nil): return true
+            case (let left?, let right?): return left.utf8.elementsEqual(right.utf8)
+            default: return false
+            }
+        }
+    }
+
+    struct Entry {
+        let key: Key
+        let document: JSONValue
+        let result: Result<RDFDataset, DatasetConversionError>
+    }
+
+    struct State {
+        var entries: [Entry] = []
+        var conversions = 0
+        var reuses = 0
+    }
+
+    /// At most this many datasets are kept: a credential, its proof options, and a few presentation members.
+    static let capacity = 8
+    private let state = Mutex(State())
+
+    /// An empty memo.
+    public init() {}
+
+    /// How many expansions and conversions were run through this memo.
+    public var conversions: Int { state.withLock { $0.conversions } }
+    /// How many times a result was handed out again instead of being computed.
+    public var reuses: Int { state.withLock { $0.reuses } }
+
+    /// The RDF dataset of `document` (expanded with `jsonld` with no document URL, converted with `options`):
+    /// reused from ``current`` when it holds the result for an identical document under the same options,
+    /// computed (and, when shareable, remembered) otherwise.
+    public static func dataset(
+        of document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions
+    ) -> Result<RDFDataset, DatasetConversionError> {
+        guard let memo = current, let key = key(jsonld, options) else { return convert(document, jsonld: jsonld, options: options) }
+        return memo.dataset(of: document, key: key, jsonld: jsonld, options: options)
+    }
+
+    static func key(_ jsonld: JSONLDOptions, _ options: ToRDFOptions) -> Key? {
+        guard jsonld.warningHandler == nil, jsonld.expandContext == nil, let cache = jsonld.contextCache else { return nil }
+        return Key(
+            cache: cache, base: jsonld.base, safeMode: jsonld.safeMode, processingMode: jsonld.processingMode,
+            limits: jsonld.limits, rdf: options)
+    }
+
+    func dataset(of document: JSONValue, key: Key, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<RDFDataset, DatasetConversionError> {
+        let found = state.withLock { state -> Result<RDFDataset, DatasetConversionError>? in
+            guard let entry = state.entries.first(where: { $0.key == key && $0.document.isIdentical(to: document) }) else { return nil }
+            state.reuses += 1
+            return entry.result
+        }
+        if let found { return found }
+        // Computed outside the lock: two tasks asking at once both compute, and both results are the same.
+        let result = Self.convert(document, jsonld: jsonld, options: options)
+        state.withLock { state in
+            state.conversions += 1
+            if state.entries.count == Self.capacity { state.entries.removeFirst() }
+            state.entries.append(Entry(key: key, document: document, result: result))
+        }
+        return result
+    }
+
+    static func convert(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<RDFDataset, DatasetConversionError> {
+        let expanded: [JSONValue]
+        do {
+            expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: jsonld)
+        } catch {
+            return .failure(.expansion(error))
+        }
+        do {
+            return .success(try RDFConversion.toRDF(expanded: expanded, options: options))
+        } catch {
+            return .failure(.conversion(error))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CredentialJSON
+import Testing
+
+/// The string writer appends runs between escapes whole; its output must be the escape-by-scalar one, byte for byte.
+@Suite struct WriterEscapeTests {
+    /// RFC 8785 §3.2.2.2, one scalar at a time (the writer's former code).
+    static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x08: out += "\\b"
+            case 0x09: out += "\\t"
+            case 0x0A: out += "\\n"
+            case 0x0C: out += "\\f"
+            case 0x0D: out += "\\r"
+            case 0..<0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    static let samples: [String] = [
+        "", "plain", "\"", "\\", "\"\"", "a\"b\\c", "\u{0}\u{1}\u{1F}\u{7F}", "line\nbreak\r\ttab\u{8}\u{C}",
+        "\"\u{301}", "e\u{301}\"", "\"\u{301}\u{302}x", "\u{1F469}\u{200D}\u{1F4BB}\"\u{1F469}", "quote at end\"",
+        "\"quote at start", "\u{2028}\u{2029}", "Zoë \"Ångström\" – ☃", String(repeating: "{\"a\":\"b\\\\c\"},", count: 50),
+        "\r\n", "\u{E9}\u{1}\u{E9}",
+    ]
+
+    @Test func everyStringIsWrittenAsTheScalarByScalarEscapeWrites() throws {
+        for text in Self.samples {
+            let written = JSONWriter.string(.string(text))
+            #expect(Array(written.utf8) == Array(Self.reference(text).utf8), "\(text.debugDescription)")
+            // And it reads back as the same code points.
+            let read = try JSONParser.parse(Array(written.utf8))
+            #expect(read.stringValue.map { Array($0.utf8) } == Array(text.utf8))
+        }
+    }
+
+    @Test func pathsNameKeysPlainlyOnlyWhenTheyAreLettersDigitsUnderscoreOrAt() {
+        #expect(JSONPath.root.appending("credentialSubject").appending(0).appending("@id").description == "$.credentialSubject[0].@id")
+        #expect(JSONPath.root.appending("a-b").description == #"$["a-b"]"#)
+        #expect(JSONPath.root.appending("").description == #"$[""]"#)
+        #expect(JSONPath.root.appending("Zoë").description == "$.Zoë")
+        #expect(JSONPath.root.appending("x y").description == #"$["x y"]"#)
+        #expect(JSONPath.root.appending("名前").description == "$.名前")
+    }
+}
