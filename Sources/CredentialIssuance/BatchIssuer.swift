@@ -311,35 +311,35 @@ public struct BatchIssuer: Sendable {
             for lane in 0..<lanes {
                 group.addTask {
                     var out: [(credentialID: String, document: [UInt8])] = []
-                    var k = lane
-                    while k < work.count {
+                    var position = lane
+                    while position < work.count {
                         do {
-                            let document = try me.secure(row: work[k].row, record: work[k].record)
-                            try me.write(document, to: me.outputURL(rowID: work[k].row.id))
-                            out.append((work[k].record.id, document))
+                            let document = try me.secure(row: work[position].row, record: work[position].record)
+                            try me.write(document, to: me.outputURL(rowID: work[position].row.id))
+                            out.append((work[position].record.id, document))
                         } catch let error as IssuanceError {
                             return .failure(error)
                         } catch {
                             return .failure(IssuanceError(.securing, "\(error)"))
                         }
-                        k += lanes
+                        position += lanes
                     }
                     return .success((lane, out))
                 }
             }
             var all: [(Int, [(credentialID: String, document: [UInt8])])] = []
-            for await r in group {
-                switch r {
+            for await laneResult in group {
+                switch laneResult {
                 case .success(let part): all.append(part)
-                case .failure(let e):
+                case .failure(let error):
                     group.cancelAll()
-                    return .failure(e)
+                    return .failure(error)
                 }
             }
             return .success(all)
         }
         switch outcome {
-        case .failure(let e): throw e
+        case .failure(let error): throw error
         case .success(let parts): return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
     }
@@ -429,12 +429,12 @@ public struct BatchIssuer: Sendable {
         defer { close(fd) }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
+            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
                 if errno == EINTR { continue }
                 return errno
             }
-            written += n
+            written += count
         }
         return fsync(fd) == 0 ? nil : errno
     }

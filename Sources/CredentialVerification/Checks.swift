@@ -22,21 +22,21 @@ public struct FormatCheck: VerificationCheck {
     public init() {}
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
-        if case .sdJWT(let v) = subject.seal { return SDJWTChecks.format(v, subject: subject) }
+        if case .sdJWT(let verification) = subject.seal { return SDJWTChecks.format(verification, subject: subject) }
         if let problem = subject.input.problem { return .error(.format, "The file is not readable as a credential: \(problem.detail)", [problem]) }
         guard var document = subject.document else { return .error(.format, "Nothing to check", [.vc(.parsingError, "no document")]) }
         if subject.isPresentation { document = Self.withoutSealedItems(document) }
         var problems: [ProblemDetail] = []
         let validator = DataModelValidator()
         let violations = subject.isPresentation ? validator.validatePresentation(document) : validator.validateCredential(document)
-        for v in violations where !(subject.isEDC && Self.edcAllowed(v, document)) {
-            problems.append(.vc(.malformedValueError, "\(v.rule): \(v.message)", path: v.path.description))
+        for violation in violations where !(subject.isEDC && Self.edcAllowed(violation, document)) {
+            problems.append(.vc(.malformedValueError, "\(violation.rule): \(violation.message)", path: violation.path.description))
         }
         if subject.isPresentation { problems += Self.selfAssertedProblems(document) }
         if subject.isEDC {
             let report = ProfileValidator(escoCatalog: context.policy.escoCatalog).validate(document)
-            for f in report.violations {
-                problems.append(.vc(.malformedValueError, "EDC profile: \(f.rule): \(f.message)", path: f.path.description))
+            for finding in report.violations {
+                problems.append(.vc(.malformedValueError, "EDC profile: \(finding.rule): \(finding.message)", path: finding.path.description))
             }
         }
         var undefinedButSealed: [String] = []
@@ -46,12 +46,12 @@ public struct FormatCheck: VerificationCheck {
                 // A JAdES seal covers the payload's bytes, so members the contexts do not define are still sealed:
                 // worth naming, not a failure. (Under a Data Integrity proof they are unsigned, and safe mode fails them.)
                 switch Self.sealedJSONLDProblems(judged, options: context.jsonLDOptions) {
-                case .problem(let p): problems.append(p)
+                case .problem(let problem): problems.append(problem)
                 case .undefined(let paths): undefinedButSealed = paths
                 case .none: break
                 }
-            } else if let p = Self.jsonLDProblem(judged, options: context.jsonLDOptions) {
-                problems.append(p)
+            } else if let problem = Self.jsonLDProblem(judged, options: context.jsonLDOptions) {
+                problems.append(problem)
             }
         }
         if !problems.isEmpty {
@@ -110,9 +110,9 @@ public struct FormatCheck: VerificationCheck {
             }
         }
         var unsecured = document
-        if case .object(var o) = document, o["proof"] != nil {
-            o["proof"] = nil
-            unsecured = .object(o)
+        if case .object(var object) = document, object["proof"] != nil {
+            object["proof"] = nil
+            unsecured = .object(object)
         }
         let expanded: [JSONValue]
         do { expanded = try JSONLDProcessor.expand(unsecured, documentURL: nil, options: lenient) } catch { return .problem(strict) }
@@ -135,26 +135,26 @@ public struct FormatCheck: VerificationCheck {
     /// A presentation from a wallet may carry JAdES-sealed EDCs (JWS JSON objects) among its credentials.
     /// They are not JSON-LD; each is verified as its own item, so the presentation's own format is judged without them.
     static func withoutSealedItems(_ presentation: JSONValue) -> JSONValue {
-        guard var o = presentation.objectValue, let items = o["verifiableCredential"] else { return presentation }
+        guard var object = presentation.objectValue, let items = object["verifiableCredential"] else { return presentation }
         let kept = items.asArray.filter { !JWSJSONDocument.looksLikeJWS($0) }
         if kept.count == items.asArray.count { return presentation }
-        if kept.isEmpty { o["verifiableCredential"] = nil } else { o["verifiableCredential"] = .array(kept) }
-        return .object(o)
+        if kept.isEmpty { object["verifiableCredential"] = nil } else { object["verifiableCredential"] = .array(kept) }
+        return .object(object)
     }
 
     /// The EDC context (`edc-ap`) has no terms for status entries: ELM 3.2 only says `credentialStatus`
     /// points to a `CredentialStatus`, with no mechanism. EDCs that carry a Bitstring Status List entry are
     /// therefore judged by JSON-LD without it; the Revocation check reads and validates the entry itself.
     static func withoutStatusEntries(_ document: JSONValue) -> JSONValue {
-        guard case .object(var o) = document, o["credentialStatus"] != nil else { return document }
-        o["credentialStatus"] = nil
-        return .object(o)
+        guard case .object(var object) = document, object["credentialStatus"] != nil else { return document }
+        object["credentialStatus"] = nil
+        return .object(object)
     }
 
     /// EDC 3.x puts `validFrom` (not `issuanceDate`) next to the VC 1.1 context, as the EDC profile requires;
     /// the profile, not VC 1.1 §4.6, decides dates for EDCs.
-    static func edcAllowed(_ v: DataModelViolation, _ document: JSONValue) -> Bool {
-        v.rule == .validityPeriod && document["issuanceDate"] == nil && document["validFrom"] != nil && v.message.contains("issuanceDate")
+    static func edcAllowed(_ violation: DataModelViolation, _ document: JSONValue) -> Bool {
+        violation.rule == .validityPeriod && document["issuanceDate"] == nil && document["validFrom"] != nil && violation.message.contains("issuanceDate")
     }
 
     /// VC 2.0 §4.13: a credential without a proof inside a presentation is self-asserted: the presentation
@@ -162,11 +162,11 @@ public struct FormatCheck: VerificationCheck {
     static func selfAssertedProblems(_ presentation: JSONValue) -> [ProblemDetail] {
         let holder = CredentialText.id(of: presentation["holder"])
         var problems: [ProblemDetail] = []
-        for (i, vc) in (presentation["verifiableCredential"]?.asArray ?? []).enumerated() {
+        for (index, vc) in (presentation["verifiableCredential"]?.asArray ?? []).enumerated() {
             guard vc.isObject, vc["proof"] == nil,
                 !(vc["type"]?.asArray.contains("EnvelopedVerifiableCredential") ?? false)
             else { continue }
-            let path = "$.verifiableCredential[\(i)]"
+            let path = "$.verifiableCredential[\(index)]"
             guard let holder else {
                 problems.append(
                     .vc(.malformedValueError, "the credential has no proof, so it is self-asserted, but the presentation names no holder", path: path))
@@ -190,9 +190,9 @@ public struct FormatCheck: VerificationCheck {
     /// i18n datatype, so `@direction` counts as representable, not as lost data.
     static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = ContextBundle.options(safeMode: true, base: nil)) -> ProblemDetail? {
         var unsecured = document
-        if case .object(var o) = document, o["proof"] != nil {
-            o["proof"] = nil
-            unsecured = .object(o)
+        if case .object(var object) = document, object["proof"] != nil {
+            object["proof"] = nil
+            unsecured = .object(object)
         }
         // Through the task's DatasetMemo: the Data Integrity proof over the same credential needs the same dataset.
         switch DatasetMemo.dataset(of: unsecured, jsonld: options, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
@@ -263,7 +263,7 @@ public struct SealCheck: VerificationCheck {
             details.append("Key usage: \(signer.keyUsage.isEmpty ? "none stated" : signer.keyUsage.joined(separator: ", "))")
         }
         if let alg = signature?.algorithm { details.append("Algorithm: \(alg)") }
-        if let t = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(t)") }
+        if let claimed = signature?.signingTimeText { details.append("Signing time (claimed, sigT): \(claimed)") }
         if let proven = trust.provenTime {
             details.append(
                 "Time proven by a time-stamp: \(XSDDateTime.format(proven.time)), authority \(proven.authority)\(proven.demoAnchor ? " (DEMO anchor)" : "")")
@@ -275,7 +275,7 @@ public struct SealCheck: VerificationCheck {
         if let chain = trust.chain {
             let at = trust.provenTime == nil ? "judged now" : "judged at the time-stamp's time"
             switch chain {
-            case .trusted(let c): details.append("Certificate chain: trusted, \(at) (anchor \(c.last.map { String(describing: $0.subject) } ?? "?"))")
+            case .trusted(let certificates): details.append("Certificate chain: trusted, \(at) (anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?"))")
             case .untrusted(let reason): details.append("Certificate chain: not trusted, \(at) — \(reason)")
             }
         }
@@ -309,8 +309,8 @@ public struct SealCheck: VerificationCheck {
             ?? signature.signingTimeText.map { " on \($0) (claimed)" } ?? ""
         let intact = "The seal is intact: not changed since it was sealed by \(who)\(when)"
         switch trust.chain {
-        case .trusted(let c)?:
-            let anchor = c.last.map { String(describing: $0.subject) } ?? "?"
+        case .trusted(let certificates)?:
+            let anchor = certificates.last.map { String(describing: $0.subject) } ?? "?"
             if trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false) {
                 return .ok(
                     .seal, "DEMO: \(intact); its certificate chains to the demo anchor \(anchor), whose trust proves nothing outside a demo", details: details)
@@ -335,10 +335,10 @@ public struct SealCheck: VerificationCheck {
 
     func dataIntegrity(_ result: DocumentVerificationResult, subject: VerificationSubject) -> CheckResult {
         var details: [String] = []
-        for p in result.proofs {
+        for proof in result.proofs {
             details.append(
-                "Proof \(p.index): \(p.suite.map { "\($0)" } ?? "?") by \(p.verificationMethod ?? "?")"
-                    + (p.controller.map { ", key controlled by \($0)" } ?? "") + (p.verified ? " — verified" : " — failed"))
+                "Proof \(proof.index): \(proof.suite.map { "\($0)" } ?? "?") by \(proof.verificationMethod ?? "?")"
+                    + (proof.controller.map { ", key controlled by \($0)" } ?? "") + (proof.verified ? " — verified" : " — failed"))
         }
         if result.verified, !subject.isPresentation, let unbound = result.proofs.first(where: { $0.issuerMatches != true }) {
             let why =
@@ -389,13 +389,13 @@ public struct QualifiedStatus: Sendable, Hashable {
         {
             for statement in statements {
                 guard case .constructed(let parts) = statement.content else { continue }
-                var it = parts.makeIterator()
-                guard let idNode = it.next(), let id = try? ASN1ObjectIdentifier(derEncoded: idNode) else { continue }
+                var iterator = parts.makeIterator()
+                guard let idNode = iterator.next(), let id = try? ASN1ObjectIdentifier(derEncoded: idNode) else { continue }
                 if id == Self.compliance { compliance = true }
                 if id == Self.sscd { sscd = true }
-                if id == Self.qcType, let info = it.next(), case .constructed(let typeNodes) = info.content {
-                    for t in typeNodes {
-                        guard let oid = try? ASN1ObjectIdentifier(derEncoded: t) else { continue }
+                if id == Self.qcType, let info = iterator.next(), case .constructed(let typeNodes) = info.content {
+                    for node in typeNodes {
+                        guard let oid = try? ASN1ObjectIdentifier(derEncoded: node) else { continue }
                         switch oid.description {
                         case "0.4.0.1862.1.6.1": types.append("e-signature")
                         case "0.4.0.1862.1.6.2": types.append("e-seal")
@@ -415,10 +415,10 @@ public struct QualifiedStatus: Sendable, Hashable {
     public var level: String { qcCompliance ? "qualified" : "advanced" }
 
     public var text: String {
-        var s = qcCompliance ? "qualified (the certificate states QcCompliance" : "advanced (the certificate states no QcCompliance"
-        if qcSSCD { s += ", key in a qualified device" }
-        if !qcTypes.isEmpty { s += ", type \(qcTypes.joined(separator: ", "))" }
-        return s + "; not checked against the EU trusted lists)"
+        var text = qcCompliance ? "qualified (the certificate states QcCompliance" : "advanced (the certificate states no QcCompliance"
+        if qcSSCD { text += ", key in a qualified device" }
+        if !qcTypes.isEmpty { text += ", type \(qcTypes.joined(separator: ", "))" }
+        return text + "; not checked against the EU trusted lists)"
     }
 }
 
@@ -434,14 +434,14 @@ public struct OwnerCheck: VerificationCheck {
 
     public func run(_ subject: VerificationSubject, context: VerificationContext) async -> CheckResult {
         // An SD-JWT proves its holder with its own key binding JWT, presented or not inside a presentation.
-        if case .sdJWT(let v) = subject.seal { return SDJWTChecks.owner(v) }
+        if case .sdJWT(let verification) = subject.seal { return SDJWTChecks.owner(verification) }
         guard let document = subject.document else { return .skipped(.owner, "Nothing to check", limitsTrust: false) }
         if subject.isPresentation {
             let holder = CredentialText.id(of: document["holder"])
             let verified: Bool
             switch subject.seal {
-            case .dataIntegrity(let r): verified = r.verified
-            case .jwt(let r): verified = r.errors.isEmpty
+            case .dataIntegrity(let result): verified = result.verified
+            case .jwt(let result): verified = result.errors.isEmpty
             default:
                 return .skipped(.owner, "The presentation is not signed, so who presents it is not proven", limitsTrust: false)
             }
@@ -536,11 +536,11 @@ public struct RevocationCheck: VerificationCheck {
             }
             let where_ = "\(entry.statusListCredential) index \(entry.statusListIndex)"
             switch (entry.statusPurpose, result.status) {
-            case ("revocation", let s) where s != 0:
+            case ("revocation", let status) where status != 0:
                 return .error(
                     .revocation, "The credential has been revoked by its issuer" + (result.message.map { ": \($0)" } ?? ""),
                     [.vc(.malformedValueError, "revoked (\(where_))")], details: details)
-            case ("suspension", let s) where s != 0:
+            case ("suspension", let status) where status != 0:
                 return .error(
                     .revocation, "The credential is suspended" + (result.message.map { ": \($0)" } ?? ""),
                     [.vc(.malformedValueError, "suspended (\(where_))")], details: details)
@@ -610,15 +610,15 @@ public struct RevocationCheck: VerificationCheck {
             list = opened.credential
             binding = opened.binding
         } else if list["proof"] != nil {
-            let r = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
-            guard r.verified else {
-                throw StatusListError(.verification, "the status list's proof does not verify: \(r.allErrors.first?.message ?? "")")
+            let verification = await context.dataIntegrity.verify(list, options: ProofVerificationOptions(now: now, issuerCheck: true))
+            guard verification.verified else {
+                throw StatusListError(.verification, "the status list's proof does not verify: \(verification.allErrors.first?.message ?? "")")
             }
         } else if context.policy.requireSignedStatusLists {
             throw StatusListError(.retrieval, "the status list \(url) carries no proof, so it cannot be trusted")
         }
-        if let until = list["validUntil"]?.stringValue, let d = XSDDateTime(until, syntax: .dateTimeStamp),
-            d.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew
+        if let until = list["validUntil"]?.stringValue, let expiry = XSDDateTime(until, syntax: .dateTimeStamp),
+            expiry.secondsSinceEpoch < now.timeIntervalSince1970 - context.policy.clockSkew
         {
             throw StatusListError(.retrieval, "the status list \(url) expired on \(until)")
         }
@@ -626,10 +626,10 @@ public struct RevocationCheck: VerificationCheck {
         return (list, binding?.detail(url: url))
     }
 
-    func problem(_ e: StatusListError) -> ProblemDetail {
+    func problem(_ error: StatusListError) -> ProblemDetail {
         ProblemDetail(
-            code: e.code.name, type: e.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + e.code.name,
-            title: "Status list", detail: e.message)
+            code: error.code.name, type: error.problemType ?? "https://www.w3.org/ns/credentials/status-list#" + error.code.name,
+            title: "Status list", detail: error.message)
     }
 }
 
@@ -658,8 +658,8 @@ public struct AccreditationCheck: VerificationCheck {
         switch subject.seal {
         case .jades(let result, let trust):
             let signer = result.signatures.first?.signer
-            if case .trusted(let c)? = trust.chain {
-                chainText = "its seal certificate chains to the trust anchor \(c.last.map { String(describing: $0.subject) } ?? "?")"
+            if case .trusted(let certificates)? = trust.chain {
+                chainText = "its seal certificate chains to the trust anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?")"
                 demo = trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false)
             } else if case .untrusted(let reason)? = trust.chain {
                 chainText = "its seal certificate is not trusted (\(trust.unprovenTime ?? reason))"
@@ -669,20 +669,20 @@ public struct AccreditationCheck: VerificationCheck {
             } else {
                 missing = "the seal does not show it: " + (chainText ?? "the seal is not valid")
             }
-        case .dataIntegrity(let r):
-            if r.verified && r.proofs.allSatisfy({ $0.issuerMatches == true }) { keyBoundIssuer = issuer }
-        case .jwt(let r):
-            if r.errors.isEmpty { keyBoundIssuer = issuer }
-        case .sdJWT(let v):
-            switch v.issuerKey {
+        case .dataIntegrity(let result):
+            if result.verified && result.proofs.allSatisfy({ $0.issuerMatches == true }) { keyBoundIssuer = issuer }
+        case .jwt(let result):
+            if result.errors.isEmpty { keyBoundIssuer = issuer }
+        case .sdJWT(let verification):
+            switch verification.issuerKey {
             // A DID key, or a key the issuer's https origin publishes in its metadata: bound to iss, trusted only if listed.
-            case .did? where v.signatureVerified, .issuerMetadata? where v.signatureVerified: keyBoundIssuer = issuer
-            case .x5c(.trusted(let c), _, true)? where v.signatureVerified:
+            case .did? where verification.signatureVerified, .issuerMetadata? where verification.signatureVerified: keyBoundIssuer = issuer
+            case .x5c(.trusted(let certificates), _, true)? where verification.signatureVerified:
                 // The anchor vouches for the certificate, and the certificate names iss: the issuer is bound.
                 keyBoundIssuer = issuer
                 anchoredSDJWTIssuer = true
-                chainText = "its x5c certificate chains to the trust anchor \(c.last.map { String(describing: $0.subject) } ?? "?")"
-                demo = c.last.map(DemoMaterial.isDemo) ?? false
+                chainText = "its x5c certificate chains to the trust anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?")"
+                demo = certificates.last.map(DemoMaterial.isDemo) ?? false
             case .x5c(.untrusted(let reason), _, _)?:
                 chainText = "its x5c certificate is not trusted (\(reason))"
             default: break
@@ -777,9 +777,9 @@ public struct ValidityCheck: VerificationCheck {
         let now = context.policy.now.timeIntervalSince1970
         let skew = context.policy.clockSkew
         func date(_ key: String) -> (String, XSDDateTime?)? {
-            guard let v = document[key] else { return nil }
-            guard let s = v.stringValue else { return (key, nil) }
-            return (s, XSDDateTime(s, syntax: .dateTimeStamp) ?? XSDDateTime(s + "Z", syntax: .dateTimeStamp))
+            guard let member = document[key] else { return nil }
+            guard let string = member.stringValue else { return (key, nil) }
+            return (string, XSDDateTime(string, syntax: .dateTimeStamp) ?? XSDDateTime(string + "Z", syntax: .dateTimeStamp))
         }
         let start = date("validFrom") ?? date("issuanceDate")
         let end = date("validUntil") ?? date("expirationDate")
@@ -795,20 +795,20 @@ public struct ValidityCheck: VerificationCheck {
                 .validity, "\(endKey) is not a valid date-time: \(end.0)",
                 [.vc(.malformedValueError, "\(endKey) is not an XML Schema dateTimeStamp", path: "$.\(endKey)")])
         }
-        if let s = start?.1, let e = end?.1, e < s {
+        if let from = start?.1, let until = end?.1, until < from {
             return .error(
-                .validity, "The credential ends (\(e)) before it starts (\(s))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
+                .validity, "The credential ends (\(until)) before it starts (\(from))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
         }
-        if let s = start?.1, s.secondsSinceEpoch > now + skew {
-            return .error(.validity, "Not yet valid: valid from \(s)", [.vc(.rangeError, "\(startKey) \(s) is in the future", path: "$.\(startKey)")])
+        if let from = start?.1, from.secondsSinceEpoch > now + skew {
+            return .error(.validity, "Not yet valid: valid from \(from)", [.vc(.rangeError, "\(startKey) \(from) is in the future", path: "$.\(startKey)")])
         }
-        if let e = end?.1, e.secondsSinceEpoch < now - skew {
-            return .error(.validity, "Expired on \(e)", [.vc(.rangeError, "\(endKey) \(e) has passed", path: "$.\(endKey)")])
+        if let until = end?.1, until.secondsSinceEpoch < now - skew {
+            return .error(.validity, "Expired on \(until)", [.vc(.rangeError, "\(endKey) \(until) has passed", path: "$.\(endKey)")])
         }
         switch (start?.1, end?.1) {
-        case (let s?, let e?): return .ok(.validity, "Valid from \(s) until \(e)")
-        case (let s?, nil): return .ok(.validity, "Valid since \(s), with no end date")
-        case (nil, let e?): return .ok(.validity, "Valid until \(e)")
+        case (let from?, let until?): return .ok(.validity, "Valid from \(from) until \(until)")
+        case (let from?, nil): return .ok(.validity, "Valid since \(from), with no end date")
+        case (nil, let until?): return .ok(.validity, "Valid until \(until)")
         default: return .ok(.validity, "The credential states no validity period, so it does not expire")
         }
     }
@@ -835,26 +835,26 @@ enum CredentialText {
     static func eqfLevelValues(_ document: JSONValue) -> (levels: [Int], unreadable: [String]) {
         var levels: [Int] = []
         var unreadable: [String] = []
-        func walk(_ v: JSONValue, depth: Int) {
+        func walk(_ node: JSONValue, depth: Int) {
             guard depth < 64 else { return }
-            switch v {
-            case .object(let o):
-                for m in o {
-                    if m.key == "eqfLevel" {
-                        for value in m.value.asArray {
+            switch node {
+            case .object(let object):
+                for member in object {
+                    if member.key == "eqfLevel" {
+                        for value in member.value.asArray {
                             let text = id(of: value) ?? JSONWriter.string(value)
                             let last = text.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? text
-                            if let n = Int(last), (1...8).contains(n), String(n) == last {
-                                if !levels.contains(n) { levels.append(n) }
+                            if let level = Int(last), (1...8).contains(level), String(level) == last {
+                                if !levels.contains(level) { levels.append(level) }
                             } else if !unreadable.contains(text) {
                                 unreadable.append(text)
                             }
                         }
                     } else {
-                        walk(m.value, depth: depth + 1)
+                        walk(member.value, depth: depth + 1)
                     }
                 }
-            case .array(let a): for e in a { walk(e, depth: depth + 1) }
+            case .array(let elements): for element in elements { walk(element, depth: depth + 1) }
             default: break
             }
         }
@@ -869,17 +869,17 @@ enum CredentialText {
     static func text(_ value: JSONValue?, preferring languages: [String] = ["en"]) -> String? {
         guard let value else { return nil }
         switch value {
-        case .string(let s): return s
-        case .array(let a):
-            if a.allSatisfy({ $0["@language"] != nil }) {
-                for l in languages { if let hit = a.first(where: { $0["@language"]?.stringValue == l }) { return text(hit) } }
+        case .string(let string): return string
+        case .array(let elements):
+            if elements.allSatisfy({ $0["@language"] != nil }) {
+                for language in languages { if let hit = elements.first(where: { $0["@language"]?.stringValue == language }) { return text(hit) } }
             }
-            return a.lazy.compactMap { text($0, preferring: languages) }.first
-        case .object(let o):
-            if let v = o["@value"]?.stringValue { return v }
-            for l in languages { if let s = o[l]?.stringValue ?? o[l]?.asArray.first?.stringValue { return s } }
-            if o["id"] != nil || o["type"] != nil { return nil }
-            return o.lazy.compactMap { $0.value.stringValue ?? $0.value.asArray.first?.stringValue }.first
+            return elements.lazy.compactMap { text($0, preferring: languages) }.first
+        case .object(let object):
+            if let literal = object["@value"]?.stringValue { return literal }
+            for language in languages { if let string = object[language]?.stringValue ?? object[language]?.asArray.first?.stringValue { return string } }
+            if object["id"] != nil || object["type"] != nil { return nil }
+            return object.lazy.compactMap { $0.value.stringValue ?? $0.value.asArray.first?.stringValue }.first
         default: return nil
         }
     }

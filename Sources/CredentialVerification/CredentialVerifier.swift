@@ -137,9 +137,9 @@ public struct VerificationSubject: Sendable {
     /// type but not the EDC application profile, whose shapes require VC 1.1 and `edc-ap`; judging it by
     /// that profile would fail every such credential on rules it never claimed to follow.
     public var isEDC: Bool {
-        guard let d = document else { return false }
-        let contexts = d["@context"]?.asArray.compactMap(\.stringValue) ?? []
-        let types = d["type"]?.asArray.compactMap(\.stringValue) ?? []
+        guard let document else { return false }
+        let contexts = document["@context"]?.asArray.compactMap(\.stringValue) ?? []
+        let types = document["type"]?.asArray.compactMap(\.stringValue) ?? []
         if contexts.contains(where: { $0.contains("data.europa.eu/snb/model/context") }) { return true }
         return types.contains("EuropeanDigitalCredential") && contexts.first != "https://www.w3.org/ns/credentials/v2"
     }
@@ -286,14 +286,14 @@ public struct CredentialVerifier: Sendable {
         await withTaskGroup(of: (Int, [VerificationReport]).self) { group in
             var next = 0
             func add() {
-                let i = next
+                let position = next
                 next += 1
-                let item = items[i]
-                group.addTask { (i, await self.verify(bytes: item.bytes, source: item.source)) }
+                let item = items[position]
+                group.addTask { (position, await self.verify(bytes: item.bytes, source: item.source)) }
             }
             while next < items.count && next < max(1, maxConcurrency) { add() }
-            while let (i, reports) = await group.next() {
-                results[i] = reports
+            while let (position, reports) = await group.next() {
+                results[position] = reports
                 if next < items.count { add() }
             }
         }
@@ -343,7 +343,7 @@ public struct CredentialVerifier: Sendable {
         let seal = await sealEvidence(for: input)
         // An SD-JWT's checks judge the claims as disclosed, not the digests the issuer signed.
         var input = input
-        if case .sdJWT(let v) = seal, let claims = v.claims {
+        if case .sdJWT(let verification) = seal, let claims = verification.claims {
             input = DetectedInput(source: input.source, kind: input.kind, document: claims.claims, problem: input.problem, compactJWS: input.compactJWS)
         }
         let subject = VerificationSubject(input: input, seal: seal, presentation: presentation)
@@ -354,16 +354,16 @@ public struct CredentialVerifier: Sendable {
                 holder: input.document.flatMap { CredentialText.id(of: $0["holder"]) },
                 proofVerified: {
                     switch seal {
-                    case .dataIntegrity(let r): return r.verified
-                    case .jwt(let r): return r.errors.isEmpty
+                    case .dataIntegrity(let result): return result.verified
+                    case .jwt(let result): return result.errors.isEmpty
                     default: return nil
                     }
                 }(),
                 proofProblems: checks.first { $0.name == .seal }?.problems ?? [])
             var embedded: [VerificationReport] = []
             let credentials = input.document?["verifiableCredential"]?.asArray ?? []
-            for (i, vc) in credentials.enumerated() {
-                let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(i)]")
+            for (index, vc) in credentials.enumerated() {
+                let item = InputDetector.classify(vc, source: "\(input.source) › verifiableCredential[\(index)]")
                 embedded.append(await verify(item, presentation: embeddedContext, depth: depth + 1))
             }
             return VerificationReport(source: input.source, kind: input.kind, checks: checks, summary: nil, embedded: embedded)
@@ -401,8 +401,8 @@ public struct CredentialVerifier: Sendable {
             ]
         }
         var reports: [VerificationReport] = []
-        for (i, member) in members.prefix(Self.clrMemberLimit).enumerated() {
-            let item = InputDetector.classify(member, source: "\(input.source) › \(path)[\(i)]")
+        for (index, member) in members.prefix(Self.clrMemberLimit).enumerated() {
+            let item = InputDetector.classify(member, source: "\(input.source) › \(path)[\(index)]")
             reports.append(await verify(item, presentation: nil, depth: depth + 1))
         }
         if members.count > Self.clrMemberLimit {
@@ -543,13 +543,13 @@ extension CredentialVerifier {
             bytes.reserveCapacity(isRegular ? Int(info.st_size) : 64 * 1024)
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
-                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
+                let count = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+                if count < 0 {
                     if errno == EINTR { continue }
                     throw SourceReadError("cannot read file (\(String(cString: strerror(errno))))")
                 }
-                if n == 0 { return bytes }
-                bytes.append(contentsOf: chunk[0..<n])
+                if count == 0 { return bytes }
+                bytes.append(contentsOf: chunk[0..<count])
                 if bytes.count > maxBytes { throw tooLarge(nil, maxBytes) }
             }
         }

@@ -31,11 +31,11 @@ public struct DIDVerificationMethodResolver: VerificationMethodResolving {
     /// (for example embedded in a request or given on the command line).
     public init(didWebDirectory: URL? = nil, controllerDocumentsJSON: [JSONObject]) throws(DataIntegrityError) {
         var documents: [DIDDocument] = []
-        for (i, json) in controllerDocumentsJSON.enumerated() {
+        for (index, json) in controllerDocumentsJSON.enumerated() {
             do {
                 documents.append(try DIDDocument(json: json))
             } catch {
-                throw DataIntegrityError(.invalidVerificationMethod, "controller document \(i + 1): \(error)")
+                throw DataIntegrityError(.invalidVerificationMethod, "controller document \(index + 1): \(error)")
             }
         }
         self.init(didWebDirectory: didWebDirectory, controllerDocuments: documents)
@@ -75,7 +75,7 @@ public struct ControllerDocumentResolver: DIDResolver {
 
     public init(_ documents: [DIDDocument], fallback: (any DIDResolver)? = nil) {
         var byID: [String: DIDDocument] = [:]
-        for d in documents { byID[d.id] = d }
+        for document in documents { byID[document.id] = document }
         self.documents = byID
         self.fallback = fallback
     }

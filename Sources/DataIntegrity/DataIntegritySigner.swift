@@ -51,21 +51,21 @@ public struct ProofOptions: Sendable {
 
     /// The proof object without `proofValue`, members in the order the W3C vectors use.
     func proofObject() -> JSONObject {
-        var p = JSONObject()
-        p["type"] = "DataIntegrityProof"
-        if let id { p["id"] = .string(id) }
-        p["cryptosuite"] = .string(cryptosuite.rawValue)
-        if let created { p["created"] = .string(created) }
-        if let expires { p["expires"] = .string(expires) }
-        p["verificationMethod"] = .string(verificationMethod)
-        p["proofPurpose"] = .string(proofPurpose.rawValue)
-        if let domain { p["domain"] = domain.count == 1 ? .string(domain[0]) : .array(domain.map(JSONValue.string)) }
-        if let challenge { p["challenge"] = .string(challenge) }
-        if let nonce { p["nonce"] = .string(nonce) }
+        var options = JSONObject()
+        options["type"] = "DataIntegrityProof"
+        if let id { options["id"] = .string(id) }
+        options["cryptosuite"] = .string(cryptosuite.rawValue)
+        if let created { options["created"] = .string(created) }
+        if let expires { options["expires"] = .string(expires) }
+        options["verificationMethod"] = .string(verificationMethod)
+        options["proofPurpose"] = .string(proofPurpose.rawValue)
+        if let domain { options["domain"] = domain.count == 1 ? .string(domain[0]) : .array(domain.map(JSONValue.string)) }
+        if let challenge { options["challenge"] = .string(challenge) }
+        if let nonce { options["nonce"] = .string(nonce) }
         if let previousProof {
-            p["previousProof"] = previousProof.count == 1 ? .string(previousProof[0]) : .array(previousProof.map(JSONValue.string))
+            options["previousProof"] = previousProof.count == 1 ? .string(previousProof[0]) : .array(previousProof.map(JSONValue.string))
         }
-        return p
+        return options
     }
 }
 
@@ -93,11 +93,11 @@ public struct DataIntegritySigner: Sendable {
         if let previous = options.previousProof {
             var matching: [JSONValue] = []
             for id in previous {
-                guard let p = existing.first(where: { $0["id"]?.stringValue == id }) else {
+                guard let proof = existing.first(where: { $0["id"]?.stringValue == id }) else {
                     throw DataIntegrityError(
                         .proofGenerationError, "`previousProof` names `\(id)`, which is not a proof of the document", path: JSONPath.root.appending("proof"))
                 }
-                matching.append(p)
+                matching.append(proof)
             }
             input["proof"] = .array(matching)
         }
@@ -143,16 +143,16 @@ extension ProofOptions {
     /// `@context` is ignored (each suite sets it from the document); `type` must be `DataIntegrityProof`.
     public init(proofConfiguration config: JSONObject) throws(DataIntegrityError) {
         func string(_ key: String) throws(DataIntegrityError) -> String? {
-            guard let v = config[key] else { return nil }
-            guard let s = v.stringValue else {
+            guard let value = config[key] else { return nil }
+            guard let text = value.stringValue else {
                 throw DataIntegrityError(.proofGenerationError, "`\(key)` must be a string", path: JSONPath.root.appending(key))
             }
-            return s
+            return text
         }
         func strings(_ key: String) throws(DataIntegrityError) -> [String]? {
-            guard let v = config[key] else { return nil }
-            let items = v.asArray.compactMap(\.stringValue)
-            guard items.count == v.asArray.count else {
+            guard let value = config[key] else { return nil }
+            let items = value.asArray.compactMap(\.stringValue)
+            guard items.count == value.asArray.count else {
                 throw DataIntegrityError(.proofGenerationError, "`\(key)` must be a string or a list of strings", path: JSONPath.root.appending(key))
             }
             return items

@@ -128,16 +128,16 @@ public struct DataIntegrityVerifier: Sendable {
         var changed = true
         while changed {
             changed = false
-            for (i, r) in results.enumerated() where r.verified {
-                let previous = proofValues[i]["previousProof"].map { $0.asArray.compactMap(\.stringValue) } ?? []
+            for (position, result) in results.enumerated() where result.verified {
+                let previous = proofValues[position]["previousProof"].map { $0.asArray.compactMap(\.stringValue) } ?? []
                 for id in previous {
-                    if let j = results.firstIndex(where: { $0.id == id }), !results[j].verified {
-                        results[i] = ProofVerificationResult(
-                            index: r.index, path: r.path, id: r.id, suite: r.suite, verificationMethod: r.verificationMethod,
-                            controller: r.controller, issuerMatches: r.issuerMatches,
+                    if let earlier = results.firstIndex(where: { $0.id == id }), !results[earlier].verified {
+                        results[position] = ProofVerificationResult(
+                            index: result.index, path: result.path, id: result.id, suite: result.suite, verificationMethod: result.verificationMethod,
+                            controller: result.controller, issuerMatches: result.issuerMatches,
                             errors: [
                                 DataIntegrityError(
-                                    .proofVerificationError, "the previous proof `\(id)` does not verify", path: r.path.appending("previousProof"))
+                                    .proofVerificationError, "the previous proof `\(id)` does not verify", path: result.path.appending("previousProof"))
                             ])
                         changed = true
                         break
@@ -193,13 +193,13 @@ public struct DataIntegrityVerifier: Sendable {
         if !proof.previousProof.isEmpty {
             var matching: [JSONValue] = []
             for id in proof.previousProof {
-                guard let p = allProofs.first(where: { $0["id"]?.stringValue == id }) else {
+                guard let previousProof = allProofs.first(where: { $0["id"]?.stringValue == id }) else {
                     return failure(
                         DataIntegrityError(
                             .proofVerificationError, "`previousProof` names `\(id)`, which is not a proof of the document",
                             path: path.appending("previousProof")), proof: proof)
                 }
-                matching.append(p)
+                matching.append(previousProof)
             }
             input["proof"] = .array(matching)
         }
@@ -276,7 +276,7 @@ public struct DataIntegrityVerifier: Sendable {
     /// Who a proof's key must belong to: the `issuer` of a credential or the `holder` of a presentation.
     static func bindingTarget(of document: JSONObject) -> BindingTarget {
         let types = document["type"]?.asArray.compactMap(\.stringValue) ?? []
-        func idOf(_ v: JSONValue?) -> String? { v?.stringValue ?? v?["id"]?.stringValue }
+        func idOf(_ value: JSONValue?) -> String? { value?.stringValue ?? value?["id"]?.stringValue }
         if types.contains("VerifiablePresentation") {
             return BindingTarget(kind: .presentation, id: idOf(document["holder"]))
         }

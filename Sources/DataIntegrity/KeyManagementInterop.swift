@@ -4,9 +4,9 @@ extension ProofSigningKey {
     /// The Data Integrity view of a managed key; RSA keys have no Data Integrity cryptosuite and are refused.
     public init(_ key: PrivateKey) throws(DataIntegrityError) {
         switch key.material {
-        case .ed25519(let k): self = .ed25519(k)
-        case .p256(let k): self = .p256(k)
-        case .p384(let k): self = .p384(k)
+        case .ed25519(let key): self = .ed25519(key)
+        case .p256(let key): self = .p256(key)
+        case .p384(let key): self = .p384(key)
         case .rsa:
             throw DataIntegrityError(.proofGenerationError, "RSA keys cannot make Data Integrity proofs; use an Ed25519, P-256 or P-384 key")
         }
@@ -32,9 +32,9 @@ extension ProofVerificationKey {
     /// The Data Integrity view of a managed public key; RSA keys are refused.
     public init(_ key: PublicKey) throws(DataIntegrityError) {
         switch key.material {
-        case .ed25519(let k): self = .ed25519(k)
-        case .p256(let k): self = .p256(k)
-        case .p384(let k): self = .p384(k)
+        case .ed25519(let key): self = .ed25519(key)
+        case .p256(let key): self = .p256(key)
+        case .p384(let key): self = .p384(key)
         case .rsa:
             throw DataIntegrityError(.invalidVerificationMethod, "an RSA key cannot check Data Integrity proofs")
         }

@@ -61,10 +61,10 @@ public struct EmbeddedProof: Sendable {
             guard let member = object[key] else {
                 throw DataIntegrityError(code, "the proof has no `\(key)`", path: path.appending(key))
             }
-            guard let s = member.stringValue else {
+            guard let text = member.stringValue else {
                 throw DataIntegrityError(.malformedProofError, "`\(key)` must be a string, found \(member.kindName)", path: path.appending(key))
             }
-            return s
+            return text
         }
         let type = try requiredString("type")
         verificationMethod = try requiredString("verificationMethod")
@@ -82,21 +82,21 @@ public struct EmbeddedProof: Sendable {
             throw DataIntegrityError(.proofVerificationError, "unsupported proof type `\(type)`", path: path.appending("type"))
         }
         if let idValue = object["id"] {
-            guard let s = idValue.stringValue else {
+            guard let text = idValue.stringValue else {
                 throw DataIntegrityError(.malformedProofError, "`id` must be a URL string", path: path.appending("id"))
             }
-            id = s
+            id = text
         } else {
             id = nil
         }
         created = try Self.dateMember(object, "created", path: path)
         expires = try Self.dateMember(object, "expires", path: path)
         domain = try Self.stringOrList(object, "domain", path: path)
-        if let c = object["challenge"] {
-            guard let s = c.stringValue else {
+        if let challengeValue = object["challenge"] {
+            guard let text = challengeValue.stringValue else {
                 throw DataIntegrityError(.malformedProofError, "`challenge` must be a string", path: path.appending("challenge"))
             }
-            challenge = s
+            challenge = text
         } else {
             challenge = nil
         }
@@ -118,23 +118,23 @@ public struct EmbeddedProof: Sendable {
     }
 
     private static func dateMember(_ object: JSONObject, _ key: String, path: JSONPath) throws(DataIntegrityError) -> Date? {
-        guard let v = object[key] else { return nil }
-        guard let s = v.stringValue, let date = XSDDateTime.parse(s, syntax: .dateTime) else {
+        guard let value = object[key] else { return nil }
+        guard let text = value.stringValue, let date = XSDDateTime.parse(text, syntax: .dateTime) else {
             throw DataIntegrityError(.malformedProofError, "`\(key)` must be an XML Schema dateTimeStamp", path: path.appending(key))
         }
         return date
     }
 
     private static func stringOrList(_ object: JSONObject, _ key: String, path: JSONPath) throws(DataIntegrityError) -> [String]? {
-        guard let v = object[key] else { return nil }
-        if let s = v.stringValue { return [s] }
-        if let a = v.arrayValue {
+        guard let value = object[key] else { return nil }
+        if let text = value.stringValue { return [text] }
+        if let elements = value.arrayValue {
             var out: [String] = []
-            for (i, e) in a.enumerated() {
-                guard let s = e.stringValue else {
-                    throw DataIntegrityError(.malformedProofError, "`\(key)` must be a string or a list of strings", path: path.appending(key).appending(i))
+            for (index, element) in elements.enumerated() {
+                guard let text = element.stringValue else {
+                    throw DataIntegrityError(.malformedProofError, "`\(key)` must be a string or a list of strings", path: path.appending(key).appending(index))
                 }
-                out.append(s)
+                out.append(text)
             }
             return out
         }

@@ -23,8 +23,8 @@ public enum ProofVerificationKey: Sendable {
     public func supports(_ suite: ProofSuite) -> Bool {
         switch (self, suite) {
         case (.ed25519, .ed25519Signature2020): return true
-        case (.ed25519, .dataIntegrity(let s)): return !s.usesECDSA
-        case (.p256, .dataIntegrity(let s)), (.p384, .dataIntegrity(let s)): return s.usesECDSA
+        case (.ed25519, .dataIntegrity(let suite)): return !suite.usesECDSA
+        case (.p256, .dataIntegrity(let suite)), (.p384, .dataIntegrity(let suite)): return suite.usesECDSA
         default: return false
         }
     }
@@ -61,10 +61,10 @@ public enum ProofSigningKey: Sendable {
     /// The matching public key.
     public var publicKey: ProofVerificationKey {
         switch self {
-        case .ed25519(let k): return .ed25519(k.publicKey)
-        case .p256(let k): return .p256(k.publicKey)
-        case .p384(let k): return .p384(k.publicKey)
-        case .external(let k): return k.publicKey
+        case .ed25519(let key): return .ed25519(key.publicKey)
+        case .p256(let key): return .p256(key.publicKey)
+        case .p384(let key): return .p384(key.publicKey)
+        case .external(let key): return key.publicKey
         }
     }
 
@@ -73,8 +73,8 @@ public enum ProofSigningKey: Sendable {
         switch self {
         case .ed25519: return .eddsaRdfc2022
         case .p256, .p384: return .ecdsaRdfc2019
-        case .external(let k):
-            if case .ed25519 = k.publicKey { return .eddsaRdfc2022 }
+        case .external(let external):
+            if case .ed25519 = external.publicKey { return .eddsaRdfc2022 }
             return .ecdsaRdfc2019
         }
     }
@@ -84,10 +84,10 @@ public enum ProofSigningKey: Sendable {
     /// swift-crypto's ECDSA is randomized (no RFC 6979), so ECDSA signatures verify but differ from the W3C vectors' bytes.
     public func signature(for message: [UInt8]) throws -> [UInt8] {
         switch self {
-        case .ed25519(let k): return Array(try k.signature(for: message))
-        case .p256(let k): return Array(try k.signature(for: message).rawRepresentation)
-        case .p384(let k): return Array(try k.signature(for: message).rawRepresentation)
-        case .external(let k): return try k.key.sign(message, algorithm: k.key.type.defaultAlgorithm)
+        case .ed25519(let key): return Array(try key.signature(for: message))
+        case .p256(let key): return Array(try key.signature(for: message).rawRepresentation)
+        case .p384(let key): return Array(try key.signature(for: message).rawRepresentation)
+        case .external(let key): return try key.key.sign(message, algorithm: key.key.type.defaultAlgorithm)
         }
     }
 }

@@ -56,9 +56,9 @@ extension ProofVerificationKey {
     public var managed: PublicKey {
         // Every ProofVerificationKey case is a key type PublicKey holds, so the conversion cannot fail.
         switch self {
-        case .ed25519(let k): return try! PublicKey(.ed25519(k))
-        case .p256(let k): return try! PublicKey(.p256(k))
-        case .p384(let k): return try! PublicKey(.p384(k))
+        case .ed25519(let key): return try! PublicKey(.ed25519(key))
+        case .p256(let key): return try! PublicKey(.p256(key))
+        case .p384(let key): return try! PublicKey(.p384(key))
         }
     }
 }

@@ -16,8 +16,8 @@ enum CanonicalizationBench {
 
     static func median(_ samples: [Duration]) -> Duration { samples.sorted()[samples.count / 2] }
 
-    static func format(_ d: Duration) -> String {
-        let (seconds, attoseconds) = d.components
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
         let micros = Double(seconds) * 1e6 + Double(attoseconds) / 1e12
         return micros >= 1000 ? String(format: "%.2f ms", micros / 1000) : String(format: "%.1f µs", micros)
     }
@@ -39,28 +39,28 @@ enum CanonicalizationBench {
         var dataset = RDFDataset()
         let ex = "https://example.org/vocab#"
         let credential = RDFTerm.iri("urn:uuid:6a9a4c1e-1b0e-4c0f-9a57-3a4c2d1e0f11")
-        func literal(_ s: String) -> RDFTerm { .literal(RDFLiteral(s)) }
+        func literal(_ text: String) -> RDFTerm { .literal(RDFLiteral(text)) }
         dataset.insert(RDFQuad(subject: credential, predicate: .iri(RDFVocabulary.rdfType), object: .iri(ex + "VerifiableCredential")))
         for node in 0..<36 {
-            let b = RDFTerm.blankNode("n\(node)")
-            dataset.insert(RDFQuad(subject: node == 0 ? credential : .blankNode("n\(node / 3)"), predicate: .iri(ex + "has\(node % 7)"), object: b))
-            dataset.insert(RDFQuad(subject: b, predicate: .iri(RDFVocabulary.rdfType), object: .iri(ex + "Type\(node % 5)")))
+            let blank = RDFTerm.blankNode("n\(node)")
+            dataset.insert(RDFQuad(subject: node == 0 ? credential : .blankNode("n\(node / 3)"), predicate: .iri(ex + "has\(node % 7)"), object: blank))
+            dataset.insert(RDFQuad(subject: blank, predicate: .iri(RDFVocabulary.rdfType), object: .iri(ex + "Type\(node % 5)")))
             for property in 0..<5 {
                 dataset.insert(
                     RDFQuad(
-                        subject: b, predicate: .iri(ex + "p\(property)"),
+                        subject: blank, predicate: .iri(ex + "p\(property)"),
                         object: literal("value \(node)-\(property) – with some text to hash")))
             }
             dataset.insert(
                 RDFQuad(
-                    subject: b, predicate: .iri(ex + "issued"),
+                    subject: blank, predicate: .iri(ex + "issued"),
                     object: .literal(RDFLiteral("2024-0\(1 + node % 9)-01T00:00:00Z", datatype: RDFVocabulary.xsd + "dateTime"))))
         }
         for pair in 0..<3 {
             for twin in 0..<2 {
-                let b = RDFTerm.blankNode("t\(pair)-\(twin)")
-                dataset.insert(RDFQuad(subject: .blankNode("n\(pair)"), predicate: .iri(ex + "alignment"), object: b))
-                dataset.insert(RDFQuad(subject: b, predicate: .iri(ex + "targetName"), object: literal("same \(pair)")))
+                let blank = RDFTerm.blankNode("t\(pair)-\(twin)")
+                dataset.insert(RDFQuad(subject: .blankNode("n\(pair)"), predicate: .iri(ex + "alignment"), object: blank))
+                dataset.insert(RDFQuad(subject: blank, predicate: .iri(ex + "targetName"), object: literal("same \(pair)")))
             }
         }
         var filler = 0
@@ -123,23 +123,23 @@ enum CanonicalizationBench {
 
     /// Graphs of indistinguishable blank nodes built to make Hash N-Degree Quads explode.
     static func adversarialDatasets() -> [(String, RDFDataset)] {
-        let p = RDFTerm.iri("urn:p")
-        func clique(_ n: Int, prefix: String, into dataset: inout RDFDataset) {
-            for a in 0..<n {
-                for b in 0..<n where a != b {
-                    dataset.insert(RDFQuad(subject: .blankNode("\(prefix)\(a)"), predicate: p, object: .blankNode("\(prefix)\(b)")))
+        let predicate = RDFTerm.iri("urn:p")
+        func clique(_ size: Int, prefix: String, into dataset: inout RDFDataset) {
+            for from in 0..<size {
+                for to in 0..<size where from != to {
+                    dataset.insert(RDFQuad(subject: .blankNode("\(prefix)\(from)"), predicate: predicate, object: .blankNode("\(prefix)\(to)")))
                 }
             }
         }
         var result: [(String, RDFDataset)] = []
         var big = RDFDataset(); clique(40, prefix: "k", into: &big)
         result.append(("40-node clique", big))
-        var many = RDFDataset(); for c in 0..<30 { clique(6, prefix: "c\(c)-", into: &many) }
+        var many = RDFDataset(); for group in 0..<30 { clique(6, prefix: "c\(group)-", into: &many) }
         result.append(("30 disjoint 6-node cliques", many))
         var bipartite = RDFDataset()
-        for a in 0..<60 {
-            for b in 0..<60 {
-                bipartite.insert(RDFQuad(subject: .blankNode("l\(a)"), predicate: p, object: .blankNode("r\(b)")))
+        for from in 0..<60 {
+            for to in 0..<60 {
+                bipartite.insert(RDFQuad(subject: .blankNode("l\(from)"), predicate: predicate, object: .blankNode("r\(to)")))
             }
         }
         result.append(("complete bipartite 60x60", bipartite))

@@ -62,8 +62,8 @@ func runDataIntegrityBenchmarks(runs: Int = 200) async {
         return sorted[sorted.count / 2]
     }
     let clock = ContinuousClock()
-    func ms(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    func ms(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     var signTimes: [Double] = []

@@ -14,8 +14,8 @@ func runIssuanceBenchmarks() async throws {
     let count = ProcessInfo.processInfo.environment["SKILLCRED_BENCH_ISSUE_COUNT"].flatMap(Int.init) ?? 1000
     let template = try CredentialTemplate.load(path: repositoryRoot.appendingPathComponent("samples/templates/micro-credential.json").path)
     let sample = try Recipients.validate(csv: sampleBytes("samples/recipients.csv"), name: "recipients.csv", template: template).validRows
-    func rows(_ n: Int, prefix: String) -> [RecipientRow] {
-        (0..<n).map { i in
+    func rows(_ size: Int, prefix: String) -> [RecipientRow] {
+        (0..<size).map { i in
             var values = sample[i % sample.count].values
             values["id"] = String(format: "\(prefix)-%07d", i)
             return RecipientRow(line: i + 2, values: values)
@@ -30,7 +30,7 @@ func runIssuanceBenchmarks() async throws {
         "issue: \(count) credentials from samples/templates/micro-credential.json, registry in a temporary SQLite file, \(ProcessInfo.processInfo.activeProcessorCount) cores"
     )
     for (name, securing) in [("edc-jades (ES256 demo seal)", edc), ("vc2 (eddsa-rdfc-2022)", vc2)] {
-        for n in [max(1, count / 10), count] {
+        for learners in [max(1, count / 10), count] {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-issue-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -38,12 +38,12 @@ func runIssuanceBenchmarks() async throws {
             let issuer = BatchIssuer(
                 template: template, securing: securing, registry: store,
                 outputDirectory: dir.appendingPathComponent("out"))
-            let batch = rows(n, prefix: "B\(n)")
+            let batch = rows(learners, prefix: "B\(learners)")
             let clock = ContinuousClock()
             let elapsed = try await clock.measure { _ = try await issuer.issue(batch) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let label = "issue \(name): \(n) credentials".padding(toLength: 60, withPad: " ", startingAt: 0)
-            print(label + String(format: " total %8.2f s   %7.0f /s", seconds, Double(n) / seconds) + "   peak RSS (VmHWM) " + peakRSS())
+            let label = "issue \(name): \(learners) credentials".padding(toLength: 60, withPad: " ", startingAt: 0)
+            print(label + String(format: " total %8.2f s   %7.0f /s", seconds, Double(learners) / seconds) + "   peak RSS (VmHWM) " + peakRSS())
         }
     }
 }

@@ -16,10 +16,10 @@ func runVerifyBenchmarks(runs: Int = 3) async throws {
     }
     let key = try PrivateKey.generate(.ed25519)
     var credential = try JSONParser.parse(sampleBytes("samples/vc2-small.json"))
-    if case .object(var o) = credential {
-        o["issuer"] = .string(try key.publicKey.didKey())
-        o["proof"] = nil
-        credential = .object(o)
+    if case .object(var object) = credential {
+        object["issuer"] = .string(try key.publicKey.didKey())
+        object["proof"] = nil
+        credential = .object(object)
     }
     let signed = try DataIntegritySigner(canonicalizer: JSONLDCanonicalizer()).addProof(
         to: credential, options: ProofOptions(verificationMethod: try key.publicKey.didKeyVerificationMethod()), key: try ProofSigningKey(key))
