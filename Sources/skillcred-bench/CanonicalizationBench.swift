@@ -144,7 +144,7 @@ enum CanonicalizationBench {
         }
         result.append(("complete bipartite 60x60", bipartite))
         var star = RDFDataset()
-        for leaf in 0..<5000 { star.insert(RDFQuad(subject: .iri("urn:hub"), predicate: p, object: .blankNode("s\(leaf)"))) }
+        for leaf in 0..<5000 { star.insert(RDFQuad(subject: .iri("urn:hub"), predicate: predicate, object: .blankNode("s\(leaf)"))) }
         result.append(("5000 look-alike leaves", star))
         return result
     }
