@@ -228,7 +228,8 @@ final class DatasetSerializer {
             case .string(let string):
                 lexical = string
             default:
-                throw JSONLDToRDFError(.invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(valueObject.value.kindName)")
+                throw JSONLDToRDFError(
+                    .invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(valueObject.value.kindName)")
             }
         }
 

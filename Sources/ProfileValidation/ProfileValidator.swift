@@ -504,7 +504,8 @@ private struct Walk {
                     checkSchemeClass(iri: iri, object: nil, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 case .object(let schemeObject):
                     if let iri = schemeObject["id"]?.stringValue { schemes.append(iri) }
-                    checkSchemeClass(iri: schemeObject["id"]?.stringValue, object: schemeObject, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
+                    checkSchemeClass(
+                        iri: schemeObject["id"]?.stringValue, object: schemeObject, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 default: break
                 }
             }

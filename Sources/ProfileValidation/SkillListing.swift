@@ -35,7 +35,8 @@ public struct OutcomeSkill: Sendable, Hashable {
                 for (skillEntryPath, skill) in elements {
                     guard let uri = skill.stringValue ?? skill["id"]?.stringValue else { continue }
                     if let known = catalog?.skill(uri) {
-                        result.append(OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
+                        result.append(
+                            OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
                     } else {
                         let labels = skill["prefLabel"].flatMap(LanguageMap.init(json:)) ?? LanguageMap()
                         result.append(OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: labels, labelsFromCatalog: false))
