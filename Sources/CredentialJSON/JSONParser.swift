@@ -257,7 +257,7 @@ private struct Parser {
         return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self))
     }
 
-    @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     mutating func parseString() throws(JSONParseError) -> String {
         let open = position
@@ -374,7 +374,7 @@ private struct Parser {
     mutating func skipUTF8Scalar() throws(JSONParseError) {
         let c0 = buf[position]
         let start = position
-        func cont(_ k: Int) -> UInt8? { k < buf.count && buf[k] & 0xC0 == 0x80 ? buf[k] : nil }
+        func cont(_ index: Int) -> UInt8? { index < buf.count && buf[index] & 0xC0 == 0x80 ? buf[index] : nil }
         switch c0 {
         case 0xC2...0xDF:
             guard cont(position + 1) != nil else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: start) }

@@ -47,13 +47,13 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         var text = "$"
         for component in components {
             switch component {
-            case .index(let i): text += "[\(i)]"
-            case .key(let k):
-                if Self.isPlainKey(k) {
-                    text += "." + k
+            case .index(let index): text += "[\(index)]"
+            case .key(let key):
+                if Self.isPlainKey(key) {
+                    text += "." + key
                 } else {
                     var quoted = ""
-                    JSONWriter.writeString(k, to: &quoted)
+                    JSONWriter.writeString(key, to: &quoted)
                     text += "[" + quoted + "]"
                 }
             }

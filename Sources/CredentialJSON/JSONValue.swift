@@ -144,15 +144,15 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 
 extension JSONValue {
     /// The string, when this is a string.
-    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var stringValue: String? { if case .string(let string) = self { return string } else { return nil } }
     /// The boolean, when this is a boolean (never for numbers).
-    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var boolValue: Bool? { if case .bool(let bool) = self { return bool } else { return nil } }
     /// The number, when this is a number.
-    public var numberValue: JSONNumber? { if case .number(let n) = self { return n } else { return nil } }
+    public var numberValue: JSONNumber? { if case .number(let number) = self { return number } else { return nil } }
     /// The elements, when this is an array.
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let array) = self { return array } else { return nil } }
     /// The object, when this is an object.
-    public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    public var objectValue: JSONObject? { if case .object(let object) = self { return object } else { return nil } }
     /// Whether this is `null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
     /// Whether this is a string.
@@ -167,7 +167,7 @@ extension JSONValue {
 
     /// The value itself when it is an array, otherwise a one-element array (JSON-LD's "as array").
     public var asArray: [JSONValue] {
-        if case .array(let a) = self { return a }
+        if case .array(let array) = self { return array }
         return [self]
     }
 

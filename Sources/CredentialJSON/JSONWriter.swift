@@ -26,28 +26,28 @@ public enum JSONWriter {
     private static func write(_ value: JSONValue, to out: inout String, style: Style, indent: Int) {
         switch value {
         case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n.lexeme
-        case .string(let s): writeString(s, to: &out)
-        case .array(let a):
-            if a.isEmpty { out += "[]"; return }
+        case .bool(let bool): out += bool ? "true" : "false"
+        case .number(let number): out += number.lexeme
+        case .string(let text): writeString(text, to: &out)
+        case .array(let array):
+            if array.isEmpty { out += "[]"; return }
             out += "["
-            for (k, e) in a.enumerated() {
-                if k > 0 { out += "," }
+            for (index, element) in array.enumerated() {
+                if index > 0 { out += "," }
                 if style == .pretty { newline(&out, indent + 1) }
-                write(e, to: &out, style: style, indent: indent + 1)
+                write(element, to: &out, style: style, indent: indent + 1)
             }
             if style == .pretty { newline(&out, indent) }
             out += "]"
-        case .object(let o):
-            if o.isEmpty { out += "{}"; return }
+        case .object(let object):
+            if object.isEmpty { out += "{}"; return }
             out += "{"
-            for (k, m) in o.members.enumerated() {
-                if k > 0 { out += "," }
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { out += "," }
                 if style == .pretty { newline(&out, indent + 1) }
-                writeString(m.key, to: &out)
+                writeString(member.key, to: &out)
                 out += style == .pretty ? ": " : ":"
-                write(m.value, to: &out, style: style, indent: indent + 1)
+                write(member.value, to: &out, style: style, indent: indent + 1)
             }
             if style == .pretty { newline(&out, indent) }
             out += "}"
@@ -61,18 +61,18 @@ public enum JSONWriter {
 
     /// Writes a string with the escapes RFC 8785 §3.2.2.2 prescribes (the same as ECMAScript's
     /// `JSON.stringify`): `\b \t \n \f \r \" \\`, other controls as lowercase `\u00xx`, nothing else.
-    static func writeString(_ s: String, to out: inout String) {
+    static func writeString(_ text: String, to out: inout String) {
         out += "\""
         // Runs between the bytes that need an escape are appended whole: a sealed EDC's payload is JSON text
         // inside a JSON string, all quotes, and appending it scalar by scalar was a sixth of bulk issuing.
         // Every escaped byte is ASCII, so each run starts and ends on a scalar boundary.
-        let utf8 = s.utf8
+        let utf8 = text.utf8
         var runStart = utf8.startIndex
         var index = runStart
         while index != utf8.endIndex {
             let byte = utf8[index]
             if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                if runStart != index { out += s[runStart..<index] }
+                if runStart != index { out += text[runStart..<index] }
                 switch byte {
                 case 0x22: out += "\\\""
                 case 0x5C: out += "\\\\"
@@ -92,9 +92,9 @@ public enum JSONWriter {
             }
         }
         if runStart == utf8.startIndex {
-            out += s
+            out += text
         } else if runStart != utf8.endIndex {
-            out += s[runStart..<utf8.endIndex]
+            out += text[runStart..<utf8.endIndex]
         }
         out += "\""
     }
@@ -124,29 +124,29 @@ public enum JCS {
     private static func write(_ value: JSONValue, to out: inout String) throws(JCSError) {
         switch value {
         case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n):
-            let value = n.doubleValue
+        case .bool(let bool): out += bool ? "true" : "false"
+        case .number(let number):
+            let value = number.doubleValue
             guard let text = ECMAScriptNumber.format(value) else {
-                throw JCSError(message: "number \(n.lexeme) cannot be represented as an IEEE 754 double")
+                throw JCSError(message: "number \(number.lexeme) cannot be represented as an IEEE 754 double")
             }
             out += text
-        case .string(let s): JSONWriter.writeString(s, to: &out)
-        case .array(let a):
+        case .string(let text): JSONWriter.writeString(text, to: &out)
+        case .array(let array):
             out += "["
-            for (k, e) in a.enumerated() {
-                if k > 0 { out += "," }
-                try write(e, to: &out)
+            for (index, element) in array.enumerated() {
+                if index > 0 { out += "," }
+                try write(element, to: &out)
             }
             out += "]"
-        case .object(let o):
+        case .object(let object):
             out += "{"
-            let sorted = o.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-            for (k, m) in sorted.enumerated() {
-                if k > 0 { out += "," }
-                JSONWriter.writeString(m.key, to: &out)
+            let sorted = object.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { out += "," }
+                JSONWriter.writeString(member.key, to: &out)
                 out += ":"
-                try write(m.value, to: &out)
+                try write(member.value, to: &out)
             }
             out += "}"
         }

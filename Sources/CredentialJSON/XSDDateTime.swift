@@ -74,11 +74,11 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The instant of calendar fields in UTC (proleptic Gregorian), or `nil` when a field is out of range.
     public static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double = 0) -> Date? {
-        let (y, m, d) = (Int64(year), Int64(month), Int64(day))
-        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y), (0...23).contains(hour),
+        let (civilYear, civilMonth, civilDay) = (Int64(year), Int64(month), Int64(day))
+        guard (1...12).contains(civilMonth), civilDay >= 1, civilDay <= daysIn(month: civilMonth, year: civilYear), (0...23).contains(hour),
             (0...59).contains(minute), (0...59).contains(second), fraction >= 0, fraction < 1
         else { return nil }
-        let seconds = daysFromCivil(year: y, month: m, day: d) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        let seconds = daysFromCivil(year: civilYear, month: civilMonth, day: civilDay) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
@@ -89,12 +89,12 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
         var days = seconds / 86_400
         var rem = seconds % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
-        let (y, m, d) = civil(fromDays: days)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let digits = String(abs(v))
-            return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        let (year, month, day) = civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(abs(value))
+            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))Z"
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))Z"
     }
 
     public var description: String { lexicalForm }
@@ -110,20 +110,20 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
-        mutating func digits(_ n: Int) -> Int64? {
-            guard position + n <= bytes.count else { return nil }
+        mutating func digits(_ count: Int) -> Int64? {
+            guard position + count <= bytes.count else { return nil }
             var value: Int64 = 0
-            for offset in 0..<n {
+            for offset in 0..<count {
                 let byte = bytes[position + offset]
                 guard byte >= 0x30, byte <= 0x39 else { return nil }
                 value = value * 10 + Int64(byte - 0x30)
             }
-            position += n
+            position += count
             return value
         }
 
-        mutating func take(_ c: Character) -> Bool {
-            guard position < bytes.count, bytes[position] == c.asciiValue else { return false }
+        mutating func take(_ character: Character) -> Bool {
+            guard position < bytes.count, bytes[position] == character.asciiValue else { return false }
             position += 1
             return true
         }
@@ -184,7 +184,7 @@ public struct XSDDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
     // MARK: - Calendar arithmetic
 
-    private static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    private static func isLeap(_ year: Int64) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
     /// The number of days in `month` (1–12) of `year`, proleptic Gregorian.
     static func daysIn(month: Int64, year: Int64) -> Int64 {

@@ -31,15 +31,15 @@ public final class ContextCache: Sendable {
 
         static func == (lhs: LocalContextKey, rhs: LocalContextKey) -> Bool {
             switch (lhs, rhs) {
-            case (.value(let a), .value(let b)): return a == b
-            case (.scoped(let a), .scoped(let b)): return a === b
+            case (.value(let left), .value(let right)): return left == right
+            case (.scoped(let left), .scoped(let right)): return left === right
             default: return false
             }
         }
 
         func hash(into hasher: inout Hasher) {
             switch self {
-            case .value(let v): hasher.combine(v)
+            case .value(let value): hasher.combine(value)
             case .scoped(let box): hasher.combine(ObjectIdentifier(box))
             }
         }

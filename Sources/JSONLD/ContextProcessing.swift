@@ -81,11 +81,11 @@ final class Processor {
         var result = active
         result.assignNewIdentity()
         var propagate = propagate
-        if case .object(let o) = local, let propagateValue = o["@propagate"] {
-            guard case .bool(let b) = propagateValue else {
+        if case .object(let localObject) = local, let propagateValue = localObject["@propagate"] {
+            guard case .bool(let shouldPropagate) = propagateValue else {
                 throw fail(.invalidPropagateValue, "@propagate must be true or false, not \(propagateValue.kindName)", key: "@propagate")
             }
-            propagate = b
+            propagate = shouldPropagate
         }
         if !propagate && result.previous == nil { result.previous = ActiveContext.Previous(active) }
 
@@ -160,7 +160,7 @@ final class Processor {
         if remoteURLs.count > limits.maxRemoteContextsPerDocument {
             throw fail(.limitExceeded, "more than \(limits.maxRemoteContextsPerDocument) remote contexts in one document (at \(url))")
         }
-        guard case .object(let o) = document.document, let context = o["@context"] else {
+        guard case .object(let root) = document.document, let context = root["@context"] else {
             throw fail(.invalidRemoteContext, "remote context \(url) is not an object with an @context member")
         }
         if forImport, !context.isObject {
@@ -179,7 +179,7 @@ final class Processor {
         }
         var context = input
         if let version = context["@version"] {
-            guard case .number(let n) = version, n.doubleValue == 1.1 else {
+            guard case .number(let number) = version, number.doubleValue == 1.1 else {
                 throw fail(.invalidVersionValue, "@version must be the number 1.1", key: "@version")
             }
             if mode == .jsonLD10 {
@@ -200,20 +200,20 @@ final class Processor {
                 throw fail(.invalidContextEntry, "imported context \(url) must not itself contain @import", key: "@import")
             }
             var merged = imported
-            for (k, v) in context { merged[k] = v }
+            for (key, value) in context { merged[key] = value }
             context = merged
         }
         if let base = context["@base"], remoteContexts.isEmpty {
             switch base {
             case .null:
                 result.baseIRI = nil
-            case .string(let s):
-                if IRI.isAbsolute(s) {
-                    result.baseIRI = s
+            case .string(let reference):
+                if IRI.isAbsolute(reference) {
+                    result.baseIRI = reference
                 } else if let current = result.baseIRI {
-                    result.baseIRI = IRI.resolve(s, against: current)
+                    result.baseIRI = IRI.resolve(reference, against: current)
                 } else {
-                    throw fail(.invalidBaseIRI, "@base \"\(s)\" is relative and there is no base IRI to resolve it against", key: "@base")
+                    throw fail(.invalidBaseIRI, "@base \"\(reference)\" is relative and there is no base IRI to resolve it against", key: "@base")
                 }
             default:
                 throw fail(.invalidBaseIRI, "@base must be a string or null, not \(base.kindName)", key: "@base")
@@ -223,12 +223,12 @@ final class Processor {
             switch vocab {
             case .null:
                 result.vocabularyMapping = nil
-            case .string(let s):
-                if !IRI.isAbsolute(s) && !IRI.isBlankNode(s) {
+            case .string(let mapping):
+                if !IRI.isAbsolute(mapping) && !IRI.isBlankNode(mapping) {
                     if mode == .jsonLD10 {
-                        throw fail(.invalidVocabMapping, "@vocab \"\(s)\" must be an absolute IRI in json-ld-1.0", key: "@vocab")
+                        throw fail(.invalidVocabMapping, "@vocab \"\(mapping)\" must be an absolute IRI in json-ld-1.0", key: "@vocab")
                     }
-                    try refuseInSafeMode(.safeModeRelativeVocab, "@vocab \"\(s)\" is relative and would be resolved against the base IRI", key: "@vocab")
+                    try refuseInSafeMode(.safeModeRelativeVocab, "@vocab \"\(mapping)\" is relative and would be resolved against the base IRI", key: "@vocab")
                 }
                 var defined: [String: Bool] = [:]
                 let scope = DefinitionScope(
@@ -236,11 +236,11 @@ final class Processor {
                     remoteContexts: remoteContexts, validateScoped: validateScoped)
                 guard
                     let expanded = try expandIRIDefining(
-                        &result, s, documentRelative: true, vocab: true,
+                        &result, mapping, documentRelative: true, vocab: true,
                         scope: scope, defined: &defined),
                     !Keywords.isKeyword(expanded)
                 else {
-                    throw fail(.invalidVocabMapping, "@vocab \"\(s)\" is not an IRI or blank node identifier", key: "@vocab")
+                    throw fail(.invalidVocabMapping, "@vocab \"\(mapping)\" is not an IRI or blank node identifier", key: "@vocab")
                 }
                 result.vocabularyMapping = expanded
             default:
@@ -250,11 +250,11 @@ final class Processor {
         if let language = context["@language"] {
             switch language {
             case .null: result.defaultLanguage = nil
-            case .string(let s):
-                if !Keywords.isWellFormedLanguageTag(s) {
-                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: "@language")
+            case .string(let tag):
+                if !Keywords.isWellFormedLanguageTag(tag) {
+                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(tag)\" is not a well-formed BCP 47 language tag", key: "@language")
                 }
-                result.defaultLanguage = s
+                result.defaultLanguage = tag
             default:
                 throw fail(.invalidDefaultLanguage, "@language must be a string or null, not \(language.kindName)", key: "@language")
             }
@@ -263,7 +263,7 @@ final class Processor {
             if mode == .jsonLD10 { throw fail(.invalidContextEntry, "@direction needs json-ld-1.1", key: "@direction") }
             switch direction {
             case .null: result.defaultBaseDirection = nil
-            case .string(let s) where s == "ltr" || s == "rtl": result.defaultBaseDirection = s
+            case .string(let value) where value == "ltr" || value == "rtl": result.defaultBaseDirection = value
             default:
                 throw fail(.invalidBaseDirection, "@direction must be \"ltr\", \"rtl\" or null", key: "@direction")
             }
@@ -322,9 +322,9 @@ final class Processor {
         let value = scope.local[term] ?? .null
 
         if term == "@type" {
-            guard mode != .jsonLD10, case .object(let o) = value, !o.isEmpty,
-                o.keys.allSatisfy({ $0 == "@container" || $0 == "@protected" }),
-                o["@container"] == nil || o["@container"] == .string("@set")
+            guard mode != .jsonLD10, case .object(let typeDefinition) = value, !typeDefinition.isEmpty,
+                typeDefinition.keys.allSatisfy({ $0 == "@container" || $0 == "@protected" }),
+                typeDefinition["@container"] == nil || typeDefinition["@container"] == .string("@set")
             else {
                 throw fail(.keywordRedefinition, "@type may only be given {\"@container\": \"@set\"} and @protected", key: term)
             }
@@ -341,10 +341,10 @@ final class Processor {
         let object: JSONObject
         switch value {
         case .null: object = ["@id": .null]
-        case .string(let s):
-            object = ["@id": .string(s)]
+        case .string(let mappedIRI):
+            object = ["@id": .string(mappedIRI)]
             simpleTerm = true
-        case .object(let o): object = o
+        case .object(let definitionObject): object = definitionObject
         default:
             throw fail(.invalidTermDefinition, "a term definition must be a string, an object or null, not \(value.kindName)", key: term)
         }
@@ -352,10 +352,10 @@ final class Processor {
         var definition = TermDefinition()
         if let protectedValue = object["@protected"] {
             if mode == .jsonLD10 { throw fail(.invalidTermDefinition, "@protected needs json-ld-1.1", key: term) }
-            guard case .bool(let b) = protectedValue else {
+            guard case .bool(let isProtected) = protectedValue else {
                 throw fail(.invalidProtectedValue, "@protected must be true or false", key: term)
             }
-            definition.isProtected = b
+            definition.isProtected = isProtected
         } else {
             definition.isProtected = scope.local["@protected"] == .bool(true)
         }
@@ -487,12 +487,12 @@ final class Processor {
         if let containerValue = object["@container"], containerValue != .null {
             var set: ContainerSet = []
             if mode == .jsonLD10 {
-                guard case .string(let s) = containerValue, s != "@graph", s != "@id", s != "@type" else {
+                guard case .string(let container) = containerValue, container != "@graph", container != "@id", container != "@type" else {
                     throw fail(.invalidContainerMapping, "json-ld-1.0 allows only @list, @set, @index or @language as @container", key: term)
                 }
             }
             for item in containerValue.asArray {
-                guard case .string(let s) = item, let kind = ContainerSet(keyword: s) else {
+                guard case .string(let keyword) = item, let kind = ContainerSet(keyword: keyword) else {
                     throw fail(.invalidContainerMapping, "@container values must be @graph, @id, @index, @language, @list, @set or @type", key: term)
                 }
                 set.insert(kind)
@@ -546,11 +546,11 @@ final class Processor {
         if let language = object["@language"], object["@type"] == nil {
             switch language {
             case .null: definition.language = nil
-            case .string(let s):
-                if !Keywords.isWellFormedLanguageTag(s) {
-                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(s)\" is not a well-formed BCP 47 language tag", key: term)
+            case .string(let tag):
+                if !Keywords.isWellFormedLanguageTag(tag) {
+                    try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(tag)\" is not a well-formed BCP 47 language tag", key: term)
                 }
-                definition.language = s
+                definition.language = tag
             default:
                 throw fail(.invalidLanguageMapping, "@language must be a string or null", key: term)
             }
@@ -560,7 +560,7 @@ final class Processor {
         if let direction = object["@direction"], object["@type"] == nil {
             switch direction {
             case .null: definition.direction = nil
-            case .string(let s) where s == "ltr" || s == "rtl": definition.direction = s
+            case .string(let text) where text == "ltr" || text == "rtl": definition.direction = text
             default: throw fail(.invalidBaseDirection, "@direction must be \"ltr\", \"rtl\" or null", key: term)
             }
             definition.hasDirectionMapping = true
@@ -578,11 +578,11 @@ final class Processor {
             if mode == .jsonLD10 || term.utf8.contains(UInt8(ascii: ":")) || term.utf8.contains(UInt8(ascii: "/")) {
                 throw fail(.invalidTermDefinition, "@prefix needs json-ld-1.1 and a term without ':' or '/'", key: term)
             }
-            guard case .bool(let b) = prefix else {
+            guard case .bool(let isPrefix) = prefix else {
                 throw fail(.invalidPrefixValue, "@prefix must be true or false", key: term)
             }
-            definition.prefix = b
-            if b, let iri = definition.iri, Keywords.isKeyword(iri) {
+            definition.prefix = isPrefix
+            if isPrefix, let iri = definition.iri, Keywords.isKeyword(iri) {
                 throw fail(.invalidTermDefinition, "a keyword alias cannot be a prefix", key: term)
             }
         }
@@ -609,13 +609,13 @@ final class Processor {
         guard mode != .jsonLD10, definition.container.contains(.index) else {
             throw fail(.invalidTermDefinition, "@index needs json-ld-1.1 and an @index container", key: term)
         }
-        guard case .string(let s) = index,
-            let expandedIRI = try expandIRIDefining(&active, s, documentRelative: false, vocab: true, scope: scope, defined: &defined),
+        guard case .string(let indexProperty) = index,
+            let expandedIRI = try expandIRIDefining(&active, indexProperty, documentRelative: false, vocab: true, scope: scope, defined: &defined),
             IRI.isAbsolute(expandedIRI)
         else {
             throw fail(.invalidTermDefinition, "@index must be a string that expands to an IRI", key: term)
         }
-        definition.indexMapping = s
+        definition.indexMapping = indexProperty
     }
 
     // MARK: IRI expansion (spec §5.2)

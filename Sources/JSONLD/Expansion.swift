@@ -44,20 +44,20 @@ extension Processor {
             result.reserveCapacity(items.count)
             let def = definition.resolve(active, activeProperty)
             let isList = def?.container.contains(.list) ?? false
-            for (i, item) in items.enumerated() {
-                path.append(.index(i))
+            for (index, item) in items.enumerated() {
+                path.append(.index(index))
                 defer { path.removeLast() }
                 guard
                     let expanded = try expand(
                         active, activeProperty, item, baseURL: baseURL, fromMap: fromMap,
                         definition: .known(def))
                 else { continue }
-                if case .array(let a) = expanded {
+                if case .array(let elements) = expanded {
                     if isList {
                         if mode == .jsonLD10 { throw fail(.listOfLists, "lists of lists need json-ld-1.1") }
                         result.append(.object(["@list": expanded]))
                     } else {
-                        result.append(contentsOf: a)
+                        result.append(contentsOf: elements)
                     }
                 } else {
                     if isList && mode == .jsonLD10, expanded.objectValue?["@list"] != nil {
@@ -78,17 +78,17 @@ extension Processor {
 
     /// `Character.isWhitespace` over a string, with a byte scan for ASCII text (typed values' datatype
     /// IRIs), which would otherwise pay for grapheme breaking and a Unicode property lookup per character.
-    static func containsWhitespace(_ s: String) -> Bool {
+    static func containsWhitespace(_ text: String) -> Bool {
         var ascii = true
-        for byte in s.utf8 {
+        for byte in text.utf8 {
             if byte >= 0x80 { ascii = false; break }
             if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
         }
-        return ascii ? false : s.contains(where: \.isWhitespace)
+        return ascii ? false : text.contains(where: \.isWhitespace)
     }
 
-    static func excerpt(_ v: JSONValue) -> String {
-        let text = JSONWriter.string(v)
+    static func excerpt(_ value: JSONValue) -> String {
+        let text = JSONWriter.string(value)
         return text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
 
@@ -100,8 +100,8 @@ extension Processor {
         // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
         if let previous = active.previous, !fromMap {
             var revert = true
-            for (k, _) in element {
-                let expandedKey = keywordExpansion(active, k)
+            for (key, _) in element {
+                let expandedKey = keywordExpansion(active, key)
                 if expandedKey == "@value" || (element.count == 1 && expandedKey == "@id") {
                     revert = false
                     break
@@ -119,8 +119,8 @@ extension Processor {
         }
         let typeScoped = active
         var typeKeys: [String] = []
-        for (k, _) in element where k == "@type" || keywordExpansion(active, k) == "@type" {
-            typeKeys.append(k)
+        for (key, _) in element where key == "@type" || keywordExpansion(active, key) == "@type" {
+            typeKeys.append(key)
         }
         var inputType: String?
         if !typeKeys.isEmpty {
@@ -135,8 +135,8 @@ extension Processor {
                     }
                 }
             }
-            if let last = element[typeKeys[0]]?.asArray.last, case .string(let s) = last {
-                inputType = expandIRI(active, s, vocab: true)
+            if let last = element[typeKeys[0]]?.asArray.last, case .string(let lastType) = last {
+                inputType = expandIRI(active, lastType, vocab: true)
             }
         }
 
@@ -147,10 +147,10 @@ extension Processor {
 
         var final: JSONValue
         if let value = result["@value"] {
-            for (k, _) in result {
-                switch k {
+            for (key, _) in result {
+                switch key {
                 case "@direction", "@index", "@language", "@type", "@value": continue
-                default: throw fail(.invalidValueObject, "a value object cannot contain \"\(k)\"")
+                default: throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
                 }
             }
             if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
@@ -181,20 +181,20 @@ extension Processor {
             final = .object(result)
         }
 
-        if case .object(let o) = final, o.count == 1, o["@language"] != nil {
+        if case .object(let object) = final, object.count == 1, object["@language"] != nil {
             try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
             return nil
         }
-        if activeProperty == nil || activeProperty == "@graph", case .object(let o) = final {
-            if o.isEmpty {
+        if activeProperty == nil || activeProperty == "@graph", case .object(let object) = final {
+            if object.isEmpty {
                 try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
                 return nil
             }
-            if o["@value"] != nil || o["@list"] != nil {
-                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(o["@value"] != nil ? "value" : "list") object outside any property would be dropped")
+            if object["@value"] != nil || object["@list"] != nil {
+                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(object["@value"] != nil ? "value" : "list") object outside any property would be dropped")
                 return nil
             }
-            if o.count == 1, o["@id"] != nil {
+            if object.count == 1, object["@id"] != nil {
                 try refuseInSafeMode(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
                 return nil
             }
@@ -214,14 +214,14 @@ extension Processor {
     }
 
     @inline(__always)
-    static func isValueOrList(_ v: JSONValue) -> Bool {
-        guard case .object(let o) = v else { return false }
-        return o["@value"] != nil || o["@list"] != nil
+    static func isValueOrList(_ value: JSONValue) -> Bool {
+        guard case .object(let object) = value else { return false }
+        return object["@value"] != nil || object["@list"] != nil
     }
 
-    static func isGraphObject(_ v: JSONValue) -> Bool {
-        guard case .object(let o) = v, o["@graph"] != nil else { return false }
-        return o.keys.allSatisfy { $0 == "@graph" || $0 == "@id" || $0 == "@index" || $0 == "@context" }
+    static func isGraphObject(_ value: JSONValue) -> Bool {
+        guard case .object(let object) = value, object["@graph"] != nil else { return false }
+        return object.keys.allSatisfy { $0 == "@graph" || $0 == "@id" || $0 == "@index" || $0 == "@context" }
     }
 
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
@@ -254,31 +254,31 @@ extension Processor {
                 var expandedValue: JSONValue?
                 switch expandedProperty {
                 case "@id":
-                    guard case .string(let s) = value else {
+                    guard case .string(let id) = value else {
                         throw fail(.invalidIdValue, "@id must be a string, not \(value.kindName)")
                     }
-                    if let expandedID = expandIRI(active, s, documentRelative: true) {
+                    if let expandedID = expandIRI(active, id, documentRelative: true) {
                         if !IRI.isAbsolute(expandedID) && !IRI.isBlankNode(expandedID) {
-                            try refuseInSafeMode(.safeModeRelativeId, "@id \"\(s)\" stays a relative IRI because there is no base IRI")
+                            try refuseInSafeMode(.safeModeRelativeId, "@id \"\(id)\" stays a relative IRI because there is no base IRI")
                         }
                         expandedValue = .string(expandedID)
                     } else {
-                        try refuseInSafeMode(.safeModeReservedId, "@id \"\(s)\" has the form of a keyword and would be dropped")
+                        try refuseInSafeMode(.safeModeReservedId, "@id \"\(id)\" has the form of a keyword and would be dropped")
                         expandedValue = .null
                     }
                 case "@type":
                     var strings: [String] = []
                     let isArray: Bool
                     switch value {
-                    case .string(let s):
-                        strings = [s]
+                    case .string(let typeName):
+                        strings = [typeName]
                         isArray = false
                     case .array(let items):
                         for item in items {
-                            guard case .string(let s) = item else {
+                            guard case .string(let typeName) = item else {
                                 throw fail(.invalidTypeValue, "@type values must be strings, not \(item.kindName)")
                             }
-                            strings.append(s)
+                            strings.append(typeName)
                         }
                         isArray = true
                     default:
@@ -311,7 +311,7 @@ extension Processor {
                     if mode == .jsonLD10 { continue }
                     let included = try expand(active, "@included", value, baseURL: baseURL)?.asArray ?? []
                     for item in included {
-                        guard case .object(let o) = item, o["@value"] == nil, o["@list"] == nil, o["@set"] == nil else {
+                        guard case .object(let object) = item, object["@value"] == nil, object["@list"] == nil, object["@set"] == nil else {
                             throw fail(.invalidIncludedValue, "@included values must be node objects")
                         }
                     }
@@ -440,7 +440,7 @@ extension Processor {
             guard var ev = expandedValue else { continue }
             if container.contains(.list) {
                 var isList = false
-                if case .object(let o) = ev, o["@list"] != nil { isList = true }
+                if case .object(let object) = ev, object["@list"] != nil { isList = true }
                 if !isList { ev = .object(["@list": .array(ev.asArray)]) }
             }
             if container.contains(.graph) && !container.contains(.id) && !container.contains(.index) {
@@ -462,8 +462,8 @@ extension Processor {
         for nestKey in nests {
             path.append(.key(nestKey))
             defer { path.removeLast() }
-            for (i, nested) in (element[nestKey] ?? .null).asArray.enumerated() {
-                path.append(.index(i))
+            for (index, nested) in (element[nestKey] ?? .null).asArray.enumerated() {
+                path.append(.index(index))
                 defer { path.removeLast() }
                 guard case .object(let nestedObject) = nested,
                     !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" })
@@ -506,7 +506,7 @@ extension Processor {
                 if container.contains(.graph) && !Processor.isGraphObject(item) {
                     item = .object(["@graph": .array(item.asArray)])
                 }
-                guard case .object(var o) = item else {
+                guard case .object(var object) = item else {
                     out.append(item)
                     continue
                 }
@@ -515,19 +515,19 @@ extension Processor {
                     guard let expandedIndexKey = expandIRI(active, indexKey, vocab: true) else {
                         throw fail(.invalidTermDefinition, "the @index property \"\(indexKey)\" does not expand to an IRI")
                     }
-                    let values = [reExpanded] + (o.removeValue(forKey: expandedIndexKey)?.asArray ?? [])
-                    o[expandedIndexKey] = .array(values)
-                    if o["@value"] != nil {
+                    let values = [reExpanded] + (object.removeValue(forKey: expandedIndexKey)?.asArray ?? [])
+                    object[expandedIndexKey] = .array(values)
+                    if object["@value"] != nil {
                         throw fail(.invalidValueObject, "a value in a property-valued index map cannot get the index property")
                     }
-                } else if container.contains(.index) && o["@index"] == nil && expandedIndex != "@none" {
-                    o["@index"] = .string(index)
-                } else if container.contains(.id) && o["@id"] == nil && expandedIndex != "@none" {
+                } else if container.contains(.index) && object["@index"] == nil && expandedIndex != "@none" {
+                    object["@index"] = .string(index)
+                } else if container.contains(.id) && object["@id"] == nil && expandedIndex != "@none" {
                     if let expandedIndex = expandIRI(active, index, documentRelative: true) {
                         if !IRI.isAbsolute(expandedIndex) && !IRI.isBlankNode(expandedIndex) {
                             try refuseInSafeMode(.safeModeRelativeId, "the id map key \"\(index)\" stays a relative IRI because there is no base IRI")
                         }
-                        o["@id"] = .string(expandedIndex)
+                        object["@id"] = .string(expandedIndex)
                     } else {
                         try refuseInSafeMode(.safeModeReservedId, "the id map key \"\(index)\" has the form of a keyword and would be dropped")
                     }
@@ -535,10 +535,10 @@ extension Processor {
                     if !IRI.isAbsolute(expandedIndex) && !IRI.isBlankNode(expandedIndex) {
                         try refuseInSafeMode(.safeModeRelativeType, "the type map key \"\(index)\" expands to the relative IRI \"\(expandedIndex)\"")
                     }
-                    let types = [JSONValue.string(expandedIndex)] + (o.removeValue(forKey: "@type")?.asArray ?? [])
-                    o["@type"] = .array(types)
+                    let types = [JSONValue.string(expandedIndex)] + (object.removeValue(forKey: "@type")?.asArray ?? [])
+                    object["@type"] = .array(types)
                 }
-                out.append(.object(o))
+                out.append(.object(object))
             }
         }
         return out
@@ -551,17 +551,17 @@ extension Processor {
         definition: DefinitionLookup = .unknown
     ) throws(JSONLDError) -> JSONValue {
         let def = definition.resolve(active, property)
-        if case .string(let s) = value, let typeMapping = def?.typeMapping,
+        if case .string(let reference) = value, let typeMapping = def?.typeMapping,
             typeMapping == "@id" || typeMapping == "@vocab"
         {
-            let expandedIRI = expandIRI(active, s, documentRelative: true, vocab: typeMapping == "@vocab")
+            let expandedIRI = expandIRI(active, reference, documentRelative: true, vocab: typeMapping == "@vocab")
             if let expandedIRI {
                 if !IRI.isAbsolute(expandedIRI) && !IRI.isBlankNode(expandedIRI) {
-                    try refuseInSafeMode(.safeModeRelativeId, "\"\(s)\" is an IRI reference that stays relative because there is no base IRI")
+                    try refuseInSafeMode(.safeModeRelativeId, "\"\(reference)\" is an IRI reference that stays relative because there is no base IRI")
                 }
                 return .object(JSONObject(uniqueMembers: [(key: "@id", value: .string(expandedIRI))]))
             }
-            try refuseInSafeMode(.safeModeReservedId, "\"\(s)\" has the form of a keyword and would be dropped")
+            try refuseInSafeMode(.safeModeReservedId, "\"\(reference)\" has the form of a keyword and would be dropped")
             return .object(["@id": .null])
         }
         // Built as a member list: the keys are distinct, so no per-key search is needed.

@@ -1,9 +1,9 @@
 /// IRI helpers: RFC 3986 reference resolution and the syntactic checks JSON-LD needs.
 enum IRI {
-    /// Whether `s` starts with a scheme followed by `:` (RFC 3986 `scheme ":"`), i.e. is an absolute IRI.
-    static func isAbsolute(_ s: String) -> Bool {
+    /// Whether `iri` starts with a scheme followed by `:` (RFC 3986 `scheme ":"`), i.e. is an absolute IRI.
+    static func isAbsolute(_ iri: String) -> Bool {
         var first = true
-        for byte in s.utf8 {
+        for byte in iri.utf8 {
             if first {
                 guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) else { return false }
                 first = false
@@ -18,11 +18,11 @@ enum IRI {
         return false
     }
 
-    static func isBlankNode(_ s: String) -> Bool { s.hasPrefix("_:") }
+    static func isBlankNode(_ identifier: String) -> Bool { identifier.hasPrefix("_:") }
 
     /// Whether the IRI ends with a gen-delim (`:/?#[]@`), which makes a simple term usable as a prefix.
-    static func endsWithGenDelim(_ s: String) -> Bool {
-        guard let last = s.utf8.last else { return false }
+    static func endsWithGenDelim(_ iri: String) -> Bool {
+        guard let last = iri.utf8.last else { return false }
         switch last {
         case UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"),
             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "@"):
@@ -40,8 +40,8 @@ enum IRI {
     }
 
     /// Splits a reference per RFC 3986 appendix B.
-    static func parse(_ s: String) -> Parts {
-        var rest = Substring(s)
+    static func parse(_ reference: String) -> Parts {
+        var rest = Substring(reference)
         var fragment: Substring?
         if let hashIndex = rest.firstIndex(of: "#") {
             fragment = rest[rest.index(after: hashIndex)...]
@@ -75,15 +75,15 @@ enum IRI {
         let absolute = path.hasPrefix("/")
         if absolute { input.removeFirst() }
         var output: [String] = []
-        for (i, seg) in input.enumerated() {
-            let isLast = i == input.count - 1
-            if seg == "." {
+        for (index, segment) in input.enumerated() {
+            let isLast = index == input.count - 1
+            if segment == "." {
                 if isLast { output.append("") }
-            } else if seg == ".." {
+            } else if segment == ".." {
                 if !output.isEmpty { output.removeLast() }
                 if isLast { output.append("") }
             } else {
-                output.append(seg)
+                output.append(segment)
             }
         }
         return (absolute ? "/" : "") + output.joined(separator: "/")
@@ -153,29 +153,29 @@ enum Keywords {
         "@value", "@version", "@vocab",
     ]
 
-    /// Whether `s` is a keyword: by length, then a few comparisons, since hashing the string for a set lookup
+    /// Whether `key` is a keyword: by length, then a few comparisons, since hashing the string for a set lookup
     /// cost more than the whole check (expansion asks this of every aliased key such as `id` and `type`).
     @inline(__always)
-    static func isKeyword(_ s: String) -> Bool {
-        guard s.utf8.first == UInt8(ascii: "@") else { return false }
-        switch s.utf8.count {
-        case 3: return s == "@id"
-        case 4: return s == "@set"
-        case 5: return s == "@base" || s == "@json" || s == "@list" || s == "@nest" || s == "@none" || s == "@type"
-        case 6: return s == "@embed" || s == "@graph" || s == "@index" || s == "@value" || s == "@vocab"
-        case 7: return s == "@import" || s == "@prefix"
-        case 8: return s == "@context" || s == "@default" || s == "@reverse" || s == "@version"
-        case 9: return s == "@explicit" || s == "@included" || s == "@language" || s == "@preserve"
-        case 10: return s == "@container" || s == "@direction" || s == "@propagate" || s == "@protected"
-        case 11: return s == "@requireAll"
-        case 12: return s == "@omitDefault"
+    static func isKeyword(_ key: String) -> Bool {
+        guard key.utf8.first == UInt8(ascii: "@") else { return false }
+        switch key.utf8.count {
+        case 3: return key == "@id"
+        case 4: return key == "@set"
+        case 5: return key == "@base" || key == "@json" || key == "@list" || key == "@nest" || key == "@none" || key == "@type"
+        case 6: return key == "@embed" || key == "@graph" || key == "@index" || key == "@value" || key == "@vocab"
+        case 7: return key == "@import" || key == "@prefix"
+        case 8: return key == "@context" || key == "@default" || key == "@reverse" || key == "@version"
+        case 9: return key == "@explicit" || key == "@included" || key == "@language" || key == "@preserve"
+        case 10: return key == "@container" || key == "@direction" || key == "@propagate" || key == "@protected"
+        case 11: return key == "@requireAll"
+        case 12: return key == "@omitDefault"
         default: return false
         }
     }
 
     /// `@` followed by one or more ASCII letters: reserved for future keywords, ignored with a warning.
-    static func hasKeywordForm(_ s: String) -> Bool {
-        var it = s.utf8.makeIterator()
+    static func hasKeywordForm(_ key: String) -> Bool {
+        var it = key.utf8.makeIterator()
         guard it.next() == UInt8(ascii: "@") else { return false }
         var count = 0
         while let byte = it.next() {
@@ -187,8 +187,8 @@ enum Keywords {
 
     /// Well-formedness of a BCP 47 language tag, checked loosely (alphanumeric subtags of 1–8 characters,
     /// the first alphabetic).
-    static func isWellFormedLanguageTag(_ s: String) -> Bool {
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+    static func isWellFormedLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, (1...8).contains(first.utf8.count),
             first.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
         else { return false }

@@ -46,7 +46,7 @@ public enum JSONLDProcessor {
         guard var expanded = try processor.expand(active, nil, input, baseURL: documentURL ?? options.base) else {
             return []
         }
-        if case .object(let o) = expanded, o.count == 1, let graph = o["@graph"] {
+        if case .object(let object) = expanded, object.count == 1, let graph = object["@graph"] {
             expanded = graph
         }
         return expanded.asArray

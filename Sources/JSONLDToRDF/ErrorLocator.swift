@@ -46,8 +46,8 @@ extension JSONLDToRDFError {
         return JSONLDToRDFError(code, "\(what) \(why); \(effect)", path: nil, hint: DropHint(role: role, value: value))
     }
 
-    private static func quoted(_ s: String) -> String {
-        JSONWriter.string(.string(s))
+    private static func quoted(_ text: String) -> String {
+        JSONWriter.string(.string(text))
     }
 }
 
@@ -63,8 +63,8 @@ enum ErrorLocator {
             hint = DropHint(role: hint.role, value: original)
         }
         var path = JSONPath.root
-        for (i, element) in expanded.enumerated() {
-            if let found = search(element, for: hint, at: path.appending(i)) {
+        for (index, element) in expanded.enumerated() {
+            if let found = search(element, for: hint, at: path.appending(index)) {
                 path = found
                 return JSONLDToRDFError(error.code, message, path: path, hint: error.hint)
             }
@@ -88,13 +88,13 @@ enum ErrorLocator {
     private static func searchSource(_ value: JSONValue, for hint: DropHint, strict: Bool, at path: JSONPath) -> JSONPath? {
         switch value {
         case .array(let items):
-            for (i, item) in items.enumerated() {
-                if let found = searchSource(item, for: hint, strict: strict, at: path.appending(i)) { return found }
+            for (index, item) in items.enumerated() {
+                if let found = searchSource(item, for: hint, strict: strict, at: path.appending(index)) { return found }
             }
-        case .object(let o):
-            for (key, member) in o.members where key != "@context" {
+        case .object(let object):
+            for (key, member) in object.members where key != "@context" {
                 if matchesSource(key: key, member, hint, strict: strict) {
-                    if case .array(let a) = member, let position = a.firstIndex(of: .string(hint.value)) {
+                    if case .array(let elements) = member, let position = elements.firstIndex(of: .string(hint.value)) {
                         return path.appending(key).appending(position)
                     }
                     return path.appending(key)
@@ -130,13 +130,13 @@ enum ErrorLocator {
     private static func search(_ value: JSONValue, for hint: DropHint, at path: JSONPath) -> JSONPath? {
         switch value {
         case .array(let items):
-            for (i, item) in items.enumerated() {
-                if let found = search(item, for: hint, at: path.appending(i)) { return found }
+            for (index, item) in items.enumerated() {
+                if let found = search(item, for: hint, at: path.appending(index)) { return found }
             }
             return nil
-        case .object(let o):
-            if let matched = match(o, hint, path) { return matched }
-            for member in o.members {
+        case .object(let object):
+            if let matched = match(object, hint, path) { return matched }
+            for member in object.members {
                 if let found = search(member.value, for: hint, at: path.appending(member.key)) { return found }
             }
             return nil
@@ -145,31 +145,31 @@ enum ErrorLocator {
         }
     }
 
-    private static func match(_ o: JSONObject, _ hint: DropHint, _ path: JSONPath) -> JSONPath? {
-        let isValue = o["@value"] != nil
+    private static func match(_ object: JSONObject, _ hint: DropHint, _ path: JSONPath) -> JSONPath? {
+        let isValue = object["@value"] != nil
         switch hint.role {
         case .graph:
-            if o["@graph"] != nil, o["@id"]?.stringValue == hint.value { return path.appending("@id") }
+            if object["@graph"] != nil, object["@id"]?.stringValue == hint.value { return path.appending("@id") }
         case .subject, .object:
-            if !isValue, let id = o["@id"] {
+            if !isValue, let id = object["@id"] {
                 if id.stringValue == hint.value || (id.isNull && hint.value == NodeMap.nullIdentifier) { return path.appending("@id") }
             }
         case .predicate:
-            if !isValue, o[hint.value] != nil { return path.appending(hint.value) }
-            if let reverse = o["@reverse"]?.objectValue, reverse[hint.value] != nil {
+            if !isValue, object[hint.value] != nil { return path.appending(hint.value) }
+            if let reverse = object["@reverse"]?.objectValue, reverse[hint.value] != nil {
                 return path.appending("@reverse").appending(hint.value)
             }
         case .type:
-            if !isValue, let types = o["@type"] {
+            if !isValue, let types = object["@type"] {
                 if types.stringValue == hint.value { return path.appending("@type") }
                 if let position = types.arrayValue?.firstIndex(of: .string(hint.value)) { return path.appending("@type").appending(position) }
             }
         case .datatype:
-            if isValue, o["@type"]?.stringValue == hint.value { return path.appending("@type") }
+            if isValue, object["@type"]?.stringValue == hint.value { return path.appending("@type") }
         case .language:
-            if o["@language"]?.stringValue == hint.value { return path.appending("@language") }
+            if object["@language"]?.stringValue == hint.value { return path.appending("@language") }
         case .direction:
-            if o["@direction"]?.stringValue == hint.value { return path.appending("@direction") }
+            if object["@direction"]?.stringValue == hint.value { return path.appending("@direction") }
         }
         return nil
     }

@@ -12,14 +12,14 @@ enum Lexical {
     /// unreserved, sub-delims, `:@/?`, one `#`, `%` with two hex digits, `[ ]` inside the authority,
     /// and non-ASCII characters other than C1 controls. Anything else (a space, `<`, a second `#`, …)
     /// is malformed and cannot be written as an N-Quads IRIREF that means the same thing.
-    static func classify(_ s: String) -> IRIKind {
-        if let kind = s.utf8.withContiguousStorageIfAvailable({ classify($0) }) { return kind }
-        return classify(Array(s.utf8))
+    static func classify(_ iri: String) -> IRIKind {
+        if let kind = iri.utf8.withContiguousStorageIfAvailable({ classify($0) }) { return kind }
+        return classify(Array(iri.utf8))
     }
 
     /// Whether a string starts with `_:` (cheaper than a full classification).
-    @inline(__always) static func isBlankNodeIdentifier(_ s: String) -> Bool {
-        var it = s.utf8.makeIterator()
+    @inline(__always) static func isBlankNodeIdentifier(_ string: String) -> Bool {
+        var it = string.utf8.makeIterator()
         return it.next() == UInt8(ascii: "_") && it.next() == UInt8(ascii: ":")
     }
 
@@ -119,12 +119,12 @@ enum Lexical {
         return pendingHex == 0 && !afterC2
     }
 
-    @inline(__always) static func isHex(_ c: UInt8) -> Bool {
-        isDigit(c) || ((c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f"))
+    @inline(__always) static func isHex(_ byte: UInt8) -> Bool {
+        isDigit(byte) || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "f"))
     }
 
-    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
-    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+    @inline(__always) static func isAlpha(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// BCP 47 well-formedness in the form JSON-LD processors check: `1*8ALPHA *("-" 1*8alphanum)`.
     static func isWellFormedLanguageTag(_ tag: String) -> Bool {

@@ -86,12 +86,12 @@ struct NodeMap {
                 try generate(item, graphName: graphName, subject: activeSubject, property: property, list: &list)
             }
             return
-        case .object(let o): object = o
+        case .object(let elementObject): object = elementObject
         default:
             throw JSONLDToRDFError(.invalidExpandedInput, "expected an object in expanded JSON-LD, found a \(element.kindName)")
         }
         let graph = ensureGraph(graphName)
-        let subjectNode: Node? = if case .subject(let s) = activeSubject { graph.node(s) } else { nil }
+        let subjectNode: Node? = if case .subject(let subjectID) = activeSubject { graph.node(subjectID) } else { nil }
 
         if let value = object["@value"] {
             let item = Item.value(try Self.valueObject(object, value: value))
@@ -126,7 +126,7 @@ struct NodeMap {
         }
         let id: String
         switch object["@id"] {
-        case .string(let s)?: id = Lexical.isBlankNodeIdentifier(s) ? issuer.relabel(s) : s
+        case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
         case nil: id = issuer.fresh()
         // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
         case .null?: id = NodeMap.nullIdentifier
@@ -183,8 +183,8 @@ struct NodeMap {
         }
     }
 
-    private static func sortedMembers(_ o: JSONObject) -> [(key: String, value: JSONValue)] {
-        o.members.sorted { $0.key < $1.key }
+    private static func sortedMembers(_ object: JSONObject) -> [(key: String, value: JSONValue)] {
+        object.members.sorted { $0.key < $1.key }
     }
 
     /// JSON-LD's "add value … not allowing duplicates" for one property.
@@ -193,25 +193,25 @@ struct NodeMap {
         node.properties[property, default: []].append(item)
     }
 
-    static func valueObject(_ o: JSONObject, value: JSONValue) throws(JSONLDToRDFError) -> ValueObject {
+    static func valueObject(_ object: JSONObject, value: JSONValue) throws(JSONLDToRDFError) -> ValueObject {
         var valueObject = ValueObject(value: value)
-        for member in o.members {
+        for member in object.members {
             switch member.key {
             case "@type":
-                guard case .string(let t) = member.value else {
+                guard case .string(let type) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "a value object's @type must be a string in expanded JSON-LD")
                 }
-                valueObject.type = t
+                valueObject.type = type
             case "@language":
-                guard case .string(let l) = member.value else {
+                guard case .string(let language) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@language must be a string in expanded JSON-LD")
                 }
-                valueObject.language = l
+                valueObject.language = language
             case "@direction":
-                guard case .string(let d) = member.value else {
+                guard case .string(let direction) = member.value else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@direction must be a string in expanded JSON-LD")
                 }
-                valueObject.direction = d
+                valueObject.direction = direction
             default: continue
             }
         }

@@ -16,9 +16,9 @@ extension DatasetSerializer {
         switch element {
         case .array(let items):
             for item in items { try subjects(item, graph: graph) }
-        case .object(let o):
-            if o["@value"] != nil || o["@list"] != nil { return }
-            _ = try node(o, graph: graph)
+        case .object(let object):
+            if object["@value"] != nil || object["@list"] != nil { return }
+            _ = try node(object, graph: graph)
         default:
             throw JSONLDToRDFError(.invalidExpandedInput, "expected an object in expanded JSON-LD, found a \(element.kindName)")
         }
@@ -32,10 +32,10 @@ extension DatasetSerializer {
     }
 
     /// Writes a node object's triples and returns its (relabelled) identifier.
-    private func node(_ o: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
+    private func node(_ nodeObject: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
         let id: String
-        switch o["@id"] {
-        case .string(let s)?: id = Lexical.isBlankNodeIdentifier(s) ? issuer.relabel(s) : s
+        switch nodeObject["@id"] {
+        case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
         case nil: id = issuer.fresh()
         // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
         case .null?: id = NodeMap.nullIdentifier
@@ -44,7 +44,7 @@ extension DatasetSerializer {
         }
         var subject = Subject.unresolved
 
-        for (key, value) in o.members {
+        for (key, value) in nodeObject.members {
             // Properties far outnumber keywords; one byte test keeps them out of the keyword switch.
             if key.utf8.first != UInt8(ascii: "@") {
                 try property(key, value, subject: &subject, id: id, graph: graph)
@@ -118,7 +118,7 @@ extension DatasetSerializer {
 
     private func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
         switch subject {
-        case .term(let t): return t
+        case .term(let term): return term
         case .dropped: return nil
         case .unresolved:
             if let term = try resource(id, role: .subject) {
@@ -132,15 +132,15 @@ extension DatasetSerializer {
 
     /// Object to RDF for an element of a property's array (writing a nested node's own triples first).
     private func objectTerm(_ item: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
-        guard case .object(let o) = item else {
+        guard case .object(let object) = item else {
             throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
         }
         // One pass to tell value, list and node objects apart.
-        for (key, value) in o.members where key.utf8.first == UInt8(ascii: "@") {
-            if key == "@value" { return try literal(try NodeMap.valueObject(o, value: value), graph: graph) }
+        for (key, value) in object.members where key.utf8.first == UInt8(ascii: "@") {
+            if key == "@value" { return try literal(try NodeMap.valueObject(object, value: value), graph: graph) }
             if key == "@list" { return try listTerm(value.asArray, graph: graph) }
         }
-        return try resource(try node(o, graph: graph), role: .object)
+        return try resource(try node(object, graph: graph), role: .object)
     }
 
     /// List Conversion over expanded list items.
@@ -148,11 +148,11 @@ extension DatasetSerializer {
         if items.isEmpty { return .iri(RDFVocabulary.rdfNil) }
         let first = RDFTerm.blankNode(issuer.freshLabel())
         var current = first
-        for (i, item) in items.enumerated() {
+        for (index, item) in items.enumerated() {
             if let object = try objectTerm(item, graph: graph) {
                 quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
             }
-            let rest: RDFTerm = i + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
+            let rest: RDFTerm = index + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
             quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
             current = rest
         }

@@ -177,7 +177,7 @@ final class DatasetSerializer {
         switch item {
         case .node(let id): return try resource(id, role: .object)
         case .list(let items): return try list(items, graph: graph)
-        case .value(let v): return try literal(v, graph: graph)
+        case .value(let valueObject): return try literal(valueObject, graph: graph)
         }
     }
 
@@ -187,60 +187,61 @@ final class DatasetSerializer {
         var nodes: [RDFTerm] = []
         nodes.reserveCapacity(items.count)
         for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
-        for (i, item) in items.enumerated() {
+        for (index, item) in items.enumerated() {
             if let object = try object(item, graph: graph) {
-                quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfFirst, object: object, graph: graph))
+                quads.append(RDFQuad(subject: nodes[index], predicate: Self.rdfFirst, object: object, graph: graph))
             }
-            let rest = i + 1 < nodes.count ? nodes[i + 1] : Self.rdfNil
-            quads.append(RDFQuad(subject: nodes[i], predicate: Self.rdfRest, object: rest, graph: graph))
+            let rest = index + 1 < nodes.count ? nodes[index + 1] : Self.rdfNil
+            quads.append(RDFQuad(subject: nodes[index], predicate: Self.rdfRest, object: rest, graph: graph))
         }
         return nodes[0]
     }
 
-    func literal(_ v: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
-        var datatype = v.type
+    func literal(_ valueObject: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+        var datatype = valueObject.type
         if let type = datatype, type != "@json" {
             guard try resource(type, role: .datatype) != nil else { return nil }
         }
-        if let language = v.language, !Lexical.isWellFormedLanguageTag(language) {
+        if let language = valueObject.language, !Lexical.isWellFormedLanguageTag(language) {
             guard options.safeMode else { return nil }
             throw JSONLDToRDFError.drop(.invalidLanguageTag, value: language, role: .language)
         }
         let lexical: String
         if datatype == "@json" {
-            do { lexical = try JCS.canonicalize(v.value) } catch {
+            do { lexical = try JCS.canonicalize(valueObject.value) } catch {
                 throw JSONLDToRDFError(.invalidJSONLiteral, "the @json value cannot be canonicalized: \(error.message)")
             }
             datatype = RDFVocabulary.rdfJSON
         } else {
-            switch v.value {
-            case .bool(let b):
-                lexical = b ? "true" : "false"
+            switch valueObject.value {
+            case .bool(let bool):
+                lexical = bool ? "true" : "false"
                 if datatype == nil { datatype = RDFVocabulary.xsdBoolean }
-            case .number(let n):
-                if datatype == RDFVocabulary.xsdDouble || Lexical.needsDouble(n) {
-                    lexical = Lexical.canonicalDouble(n.doubleValue)
+            case .number(let number):
+                if datatype == RDFVocabulary.xsdDouble || Lexical.needsDouble(number) {
+                    lexical = Lexical.canonicalDouble(number.doubleValue)
                     if datatype == nil { datatype = RDFVocabulary.xsdDouble }
                 } else {
-                    lexical = Lexical.canonicalInteger(n)
+                    lexical = Lexical.canonicalInteger(number)
                     if datatype == nil { datatype = RDFVocabulary.xsdInteger }
                 }
-            case .string(let s):
-                lexical = s
+            case .string(let string):
+                lexical = string
             default:
-                throw JSONLDToRDFError(.invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(v.value.kindName)")
+                throw JSONLDToRDFError(
+                    .invalidExpandedInput, "@value must be a string, number or boolean unless typed @json, found a \(valueObject.value.kindName)")
             }
         }
 
-        if let direction = v.direction {
+        if let direction = valueObject.direction {
             switch options.rdfDirection {
             case .i18nDatatype?:
-                let language = v.language?.lowercased() ?? ""
+                let language = valueObject.language?.lowercased() ?? ""
                 return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
             case .compoundLiteral?:
                 let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
                 quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
-                if let language = v.language {
+                if let language = valueObject.language {
                     quads.append(
                         RDFQuad(
                             subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
@@ -252,7 +253,7 @@ final class DatasetSerializer {
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
             }
         }
-        if let language = v.language, datatype == nil {
+        if let language = valueObject.language, datatype == nil {
             return .literal(RDFLiteral(lexical, language: language))
         }
         return .literal(RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString))

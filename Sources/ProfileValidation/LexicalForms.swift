@@ -1,8 +1,8 @@
 /// Lexical-form checks for the XML Schema datatypes the profile uses (XSD 1.1 Part 2).
 enum LexicalForms {
     /// `xsd:duration`: `-?P(nY)?(nM)?(nD)?(T(nH)?(nM)?(n(.n)?S)?)?` with at least one field.
-    static func isDuration(_ s: String) -> Bool {
-        var rest = Array(s.utf8)[...]
+    static func isDuration(_ text: String) -> Bool {
+        var rest = Array(text.utf8)[...]
         if rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
         guard take(&rest, "P") else { return false }
         var fields = 0
@@ -37,8 +37,8 @@ enum LexicalForms {
         return fields > 0 && (!inTime || timeFields > 0)
     }
 
-    static func isInteger(_ s: String, positive: Bool) -> Bool {
-        var rest = Array(s.utf8)[...]
+    static func isInteger(_ text: String, positive: Bool) -> Bool {
+        var rest = Array(text.utf8)[...]
         var negative = false
         if rest.first == UInt8(ascii: "+") { rest = rest.dropFirst() } else if rest.first == UInt8(ascii: "-") { negative = true; rest = rest.dropFirst() }
         guard let integerDigits = digits(&rest, min: 1, max: 1000), rest.isEmpty else { return false }
@@ -46,8 +46,8 @@ enum LexicalForms {
         return true
     }
 
-    static func isDecimal(_ s: String) -> Bool {
-        var rest = Array(s.utf8)[...]
+    static func isDecimal(_ text: String) -> Bool {
+        var rest = Array(text.utf8)[...]
         if rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
         let whole = digits(&rest, min: 1, max: 1000)
         if take(&rest, ".") {
@@ -66,28 +66,28 @@ enum LexicalForms {
         }
     }
 
-    private static func take(_ u: inout ArraySlice<UInt8>, _ c: Character) -> Bool {
-        guard let first = u.first, first == c.asciiValue else { return false }
-        u = u.dropFirst()
+    private static func take(_ bytes: inout ArraySlice<UInt8>, _ character: Character) -> Bool {
+        guard let first = bytes.first, first == character.asciiValue else { return false }
+        bytes = bytes.dropFirst()
         return true
     }
 
-    private static func digits(_ u: inout ArraySlice<UInt8>, min: Int, max: Int) -> ArraySlice<UInt8>? {
-        let count = u.prefix(while: { $0 >= 48 && $0 <= 57 }).count
+    private static func digits(_ bytes: inout ArraySlice<UInt8>, min: Int, max: Int) -> ArraySlice<UInt8>? {
+        let count = bytes.prefix(while: { $0 >= 48 && $0 <= 57 }).count
         guard count >= min, count <= max else { return nil }
-        let digits = u.prefix(count)
-        u = u.dropFirst(count)
+        let digits = bytes.prefix(count)
+        bytes = bytes.dropFirst(count)
         return digits
     }
 
-    private static func number(_ u: inout ArraySlice<UInt8>, _ width: Int) -> Int? {
-        guard u.count >= width else { return nil }
+    private static func number(_ bytes: inout ArraySlice<UInt8>, _ width: Int) -> Int? {
+        guard bytes.count >= width else { return nil }
         var value = 0
-        for byte in u.prefix(width) {
+        for byte in bytes.prefix(width) {
             guard byte >= 48 && byte <= 57 else { return nil }
             value = value * 10 + Int(byte - 48)
         }
-        u = u.dropFirst(width)
+        bytes = bytes.dropFirst(width)
         return value
     }
 }

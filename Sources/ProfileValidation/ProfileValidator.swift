@@ -119,19 +119,19 @@ public struct ProfileValidator: Sendable {
 }
 
 /// The pattern of ESCO skill IRIs.
-func isESCOSkillURI(_ s: String) -> Bool {
+func isESCOSkillURI(_ iri: String) -> Bool {
     let prefix = "http://data.europa.eu/esco/skill/"
-    guard s.hasPrefix(prefix) else { return false }
-    return isUUID(s.dropFirst(prefix.count))
+    guard iri.hasPrefix(prefix) else { return false }
+    return isUUID(iri.dropFirst(prefix.count))
 }
 
-func isUUID(_ s: Substring) -> Bool {
-    let bytes = Array(s.utf8)
+func isUUID(_ uuid: Substring) -> Bool {
+    let bytes = Array(uuid.utf8)
     guard bytes.count == 36 else { return false }
-    for (i, c) in bytes.enumerated() {
-        if i == 8 || i == 13 || i == 18 || i == 23 {
-            if c != UInt8(ascii: "-") { return false }
-        } else if !((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
+    for (position, byte) in bytes.enumerated() {
+        if position == 8 || position == 13 || position == 18 || position == 23 {
+            if byte != UInt8(ascii: "-") { return false }
+        } else if !((byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)) {
             return false
         }
     }
@@ -173,14 +173,14 @@ private struct Walk {
 
     mutating func index(_ value: JSONValue) {
         switch value {
-        case .object(let o):
-            if let id = o["id"]?.stringValue {
-                typesByID[id, default: []].formUnion(Walk.types(of: o))
-                copiesByID[id, default: []].append(o)
+        case .object(let object):
+            if let id = object["id"]?.stringValue {
+                typesByID[id, default: []].formUnion(Walk.types(of: object))
+                copiesByID[id, default: []].append(object)
             }
-            for member in o where member.key != "@context" { index(member.value) }
-        case .array(let a):
-            for element in a { index(element) }
+            for member in object where member.key != "@context" { index(member.value) }
+        case .array(let elements):
+            for element in elements { index(element) }
         default: break
         }
     }
@@ -221,8 +221,8 @@ private struct Walk {
                 let childPath = path.appending(member.key)
                 let childRole: Role = (role == .credential && member.key == "issuer") ? .issuer : .other
                 if let array = member.value.arrayValue {
-                    for (i, e) in array.enumerated() {
-                        if let child = e.objectValue { visit(child, at: childPath.appending(i), role: childRole) }
+                    for (position, element) in array.enumerated() {
+                        if let child = element.objectValue { visit(child, at: childPath.appending(position), role: childRole) }
                     }
                 } else if let child = member.value.objectValue {
                     visit(child, at: childPath, role: childRole)
@@ -325,7 +325,7 @@ private struct Walk {
     /// EDC shows a credential in each of its languages: one individual display per declared language.
     /// The shapes do not require it, so a gap is a warning.
     mutating func checkDisplayLanguages(_ display: JSONObject, at path: JSONPath) {
-        func conceptID(_ v: JSONValue) -> String? { v.stringValue ?? v["id"]?.stringValue }
+        func conceptID(_ concept: JSONValue) -> String? { concept.stringValue ?? concept["id"]?.stringValue }
         let declared = (display["language"]?.asArray ?? []).compactMap(conceptID)
         let shown = Set(
             (display["individualDisplay"]?.asArray ?? []).compactMap { d -> String? in
@@ -379,17 +379,17 @@ private struct Walk {
         guard values.count > 1 else { return values.map { (0, $0) } }
         var seen: Set<JSONValue> = []
         var result: [(Int, JSONValue)] = []
-        for (p, v) in values.enumerated() {
+        for (position, value) in values.enumerated() {
             let key: JSONValue
-            switch v {
-            case .object(let o): key = o["id"]?.stringValue.map { .string("@id:" + $0) } ?? v
+            switch value {
+            case .object(let object): key = object["id"]?.stringValue.map { .string("@id:" + $0) } ?? value
             // A typed term gives "1" and 1 the same literal.
-            case .number(let n): key = .string("@lit:" + n.lexeme)
-            case .bool(let b): key = .string("@lit:" + String(b))
-            case .string(let s): key = .string("@lit:" + s)
-            default: key = v
+            case .number(let number): key = .string("@lit:" + number.lexeme)
+            case .bool(let bool): key = .string("@lit:" + String(bool))
+            case .string(let string): key = .string("@lit:" + string)
+            default: key = value
             }
-            if seen.insert(key).inserted { result.append((p, v)) }
+            if seen.insert(key).inserted { result.append((position, value)) }
         }
         return result
     }
@@ -424,28 +424,28 @@ private struct Walk {
         let ok: Bool
         var shown = ""
         switch value {
-        case .string(let s):
-            shown = s
+        case .string(let text):
+            shown = text
             switch datatype {
-            case .dateTime: ok = (XSDDateTime(s, syntax: .dateTime) != nil)
-            case .duration: ok = LexicalForms.isDuration(s)
+            case .dateTime: ok = (XSDDateTime(text, syntax: .dateTime) != nil)
+            case .duration: ok = LexicalForms.isDuration(text)
             case .string, .anyURI, .anyLiteral: ok = true
-            case .boolean: ok = s == "true" || s == "false" || s == "1" || s == "0"
-            case .integer: ok = LexicalForms.isInteger(s, positive: false)
-            case .positiveInteger: ok = LexicalForms.isInteger(s, positive: true)
-            case .decimal: ok = LexicalForms.isDecimal(s)
+            case .boolean: ok = text == "true" || text == "false" || text == "1" || text == "0"
+            case .integer: ok = LexicalForms.isInteger(text, positive: false)
+            case .positiveInteger: ok = LexicalForms.isInteger(text, positive: true)
+            case .decimal: ok = LexicalForms.isDecimal(text)
             }
-        case .number(let n):
-            shown = n.lexeme
+        case .number(let number):
+            shown = number.lexeme
             switch datatype {
-            case .integer: ok = n.hasIntegralValue
-            case .positiveInteger: ok = n.hasIntegralValue && n.doubleValue > 0
-            case .decimal: ok = n.doubleValue.isFinite
+            case .integer: ok = number.hasIntegralValue
+            case .positiveInteger: ok = number.hasIntegralValue && number.doubleValue > 0
+            case .decimal: ok = number.doubleValue.isFinite
             case .anyLiteral: ok = true
             default: ok = false
             }
-        case .bool(let b):
-            shown = String(b)
+        case .bool(let bool):
+            shown = String(bool)
             ok = datatype == .boolean || datatype == .anyLiteral
         default:
             add(location.path, rule.id(".datatype"), "must be a \(datatype.rawValue) value, found a JSON \(value.kindName)")
@@ -460,11 +460,11 @@ private struct Walk {
         let id: String?
         var declared: Set<String> = []
         switch value {
-        case .string(let s):
-            id = s
-        case .object(let o):
-            id = o["id"]?.stringValue
-            declared.formUnion(Walk.types(of: o))
+        case .string(let reference):
+            id = reference
+        case .object(let object):
+            id = object["id"]?.stringValue
+            declared.formUnion(Walk.types(of: object))
         default:
             add(location.path, rule.id(".class"), "must be an object or an IRI, found a JSON \(value.kindName)")
             return
@@ -486,9 +486,9 @@ private struct Walk {
         var schemes: [String] = []
         let node: JSONObject?
         switch value {
-        case .string(let s):
-            conceptID = s
-            node = copiesByID[s]?.first.map { merged($0) }
+        case .string(let reference):
+            conceptID = reference
+            node = copiesByID[reference]?.first.map { merged($0) }
         case .object(let inline):
             conceptID = inline["id"]?.stringValue
             node = merged(inline)
@@ -496,15 +496,16 @@ private struct Walk {
         }
         if let conceptObject = node {
             let schemeValue = conceptObject["inScheme"]
-            for (i, s) in (schemeValue?.asArray ?? []).enumerated() {
-                let schemeIndex = schemeValue?.isArray == true ? i : nil
-                switch s {
+            for (position, scheme) in (schemeValue?.asArray ?? []).enumerated() {
+                let schemeIndex = schemeValue?.isArray == true ? position : nil
+                switch scheme {
                 case .string(let iri):
                     schemes.append(iri)
                     checkSchemeClass(iri: iri, object: nil, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
-                case .object(let so):
-                    if let iri = so["id"]?.stringValue { schemes.append(iri) }
-                    checkSchemeClass(iri: so["id"]?.stringValue, object: so, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
+                case .object(let schemeObject):
+                    if let iri = schemeObject["id"]?.stringValue { schemes.append(iri) }
+                    checkSchemeClass(
+                        iri: schemeObject["id"]?.stringValue, object: schemeObject, at: location, schemeIndex: schemeIndex, rule: rule, restricted: list != nil)
                 default: break
                 }
             }
@@ -549,11 +550,11 @@ private struct Walk {
 
 /// Whether a JSON-LD `id` denotes an IRI: anything but a blank node identifier (`_:…`); a relative
 /// reference resolves against the document's location.
-func isIRIReference(_ s: String) -> Bool { !s.hasPrefix("_:") }
+func isIRIReference(_ id: String) -> Bool { !id.hasPrefix("_:") }
 
-func isAbsoluteIRI(_ s: String) -> Bool {
+func isAbsoluteIRI(_ iri: String) -> Bool {
     // On UTF-8 bytes: called for every IRI of every credential, and `String.contains(" ")` goes through Foundation.
-    let utf8 = s.utf8
+    let utf8 = iri.utf8
     guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon != utf8.startIndex else { return false }
     var first = true
     for byte in utf8[..<colon] {
@@ -571,8 +572,8 @@ func isAbsoluteIRI(_ s: String) -> Bool {
     return !utf8.contains(UInt8(ascii: " "))
 }
 
-func isLanguageTag(_ s: String) -> Bool {
-    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+func isLanguageTag(_ tag: String) -> Bool {
+    let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
     return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
 }

@@ -23,26 +23,27 @@ public struct OutcomeSkill: Sendable, Hashable {
 
     private static func collect(_ value: JSONValue, at path: JSONPath, catalog: ESCOCatalog?, into result: inout [OutcomeSkill]) {
         switch value {
-        case .array(let a):
-            for (i, e) in a.enumerated() { collect(e, at: path.appending(i), catalog: catalog, into: &result) }
-        case .object(let o):
-            if o["type"]?.asArray.contains("LearningOutcome") == true, let skills = o["relatedESCOSkill"] {
-                let title = o["title"].flatMap(LanguageMap.init(json:))
+        case .array(let array):
+            for (index, element) in array.enumerated() { collect(element, at: path.appending(index), catalog: catalog, into: &result) }
+        case .object(let object):
+            if object["type"]?.asArray.contains("LearningOutcome") == true, let skills = object["relatedESCOSkill"] {
+                let title = object["title"].flatMap(LanguageMap.init(json:))
                 let skillPath = path.appending("relatedESCOSkill")
                 let elements: [(JSONPath, JSONValue)] =
                     skills.isArray
                     ? skills.asArray.enumerated().map { (skillPath.appending($0), $1) } : [(skillPath, skills)]
-                for (p, s) in elements {
-                    guard let uri = s.stringValue ?? s["id"]?.stringValue else { continue }
+                for (skillEntryPath, skill) in elements {
+                    guard let uri = skill.stringValue ?? skill["id"]?.stringValue else { continue }
                     if let known = catalog?.skill(uri) {
-                        result.append(OutcomeSkill(path: p, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
+                        result.append(
+                            OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
                     } else {
-                        let labels = s["prefLabel"].flatMap(LanguageMap.init(json:)) ?? LanguageMap()
-                        result.append(OutcomeSkill(path: p, outcomeTitle: title, skillURI: uri, labels: labels, labelsFromCatalog: false))
+                        let labels = skill["prefLabel"].flatMap(LanguageMap.init(json:)) ?? LanguageMap()
+                        result.append(OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: labels, labelsFromCatalog: false))
                     }
                 }
             }
-            for member in o where member.key != "@context" {
+            for member in object where member.key != "@context" {
                 collect(member.value, at: path.appending(member.key), catalog: catalog, into: &result)
             }
         default:

@@ -80,15 +80,15 @@ public enum NQuads {
     /// Bytes that start an escape in a canonical string literal (0xEF may begin U+FFFE/U+FFFF).
     static let stringEscapes: [Bool] = (0..<256).map { b in b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xEF }
 
-    /// Copies `s` to `out` in runs of bytes that need no escaping (one bulk copy each), escaping the rest.
+    /// Copies `string` to `out` in runs of bytes that need no escaping (one bulk copy each), escaping the rest.
     ///
     /// `escape` writes the escape for the byte at an index and returns the index after what it consumed.
     @inline(__always)
     static func appendRuns(
-        _ s: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
+        _ string: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
         escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int
     ) {
-        var text = s
+        var text = string
         text.withUTF8 { utf8 in
             var runStart = 0
             var position = 0
@@ -122,9 +122,9 @@ public enum NQuads {
 
     /// Canonical string escaping (RDF 1.2 N-Triples §4): ECHAR for `\b \t \n \f \r " \`, UCHAR with upper-case
     /// hex for the other C0 controls, DEL, and U+FFFE/U+FFFF (not XML 1.1 `Char`), every other character raw.
-    static func appendEscapedString(_ s: String, to out: inout [UInt8]) {
+    static func appendEscapedString(_ string: String, to out: inout [UInt8]) {
         appendRuns(
-            s, to: &out, needsEscape: { stringEscapes[Int($0)] },
+            string, to: &out, needsEscape: { stringEscapes[Int($0)] },
             escape: { utf8, i, out in
                 let byte = utf8[i]
                 switch byte {
@@ -150,7 +150,7 @@ public enum NQuads {
     }
 
     static func appendUCHAR(_ value: UInt32, to out: inout [UInt8]) {
-        @inline(__always) func digit(_ n: UInt32) -> UInt8 { UInt8(n < 10 ? 0x30 + n : 0x37 + n) }
+        @inline(__always) func digit(_ nibble: UInt32) -> UInt8 { UInt8(nibble < 10 ? 0x30 + nibble : 0x37 + nibble) }
         out.append(0x5C); out.append(0x75)  // \u
         out.append(digit((value >> 12) & 0xF))
         out.append(digit((value >> 8) & 0xF))

@@ -44,8 +44,8 @@ struct NQuadsParser {
         return "byte 0x" + String(byte, radix: 16, uppercase: true)
     }
 
-    func hex4(_ v: UInt32) -> String {
-        let hex = String(v, radix: 16, uppercase: true)
+    func hex4(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
@@ -187,8 +187,8 @@ struct NQuadsParser {
         return iri
     }
 
-    func isForbiddenInIRI(_ b: UInt8) -> Bool {
-        b == 0x3C || b == 0x3E || b == 0x22 || b == 0x7B || b == 0x7D || b == 0x7C || b == 0x5E || b == 0x60 || b == 0x5C
+    func isForbiddenInIRI(_ byte: UInt8) -> Bool {
+        byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x7B || byte == 0x7D || byte == 0x7C || byte == 0x5E || byte == 0x60 || byte == 0x5C
     }
 
     /// scheme ::= ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
@@ -238,8 +238,8 @@ struct NQuadsParser {
         return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<position]), as: UTF8.self)
     }
 
-    func isPNCharsBase(_ c: UInt32) -> Bool {
-        switch c {
+    func isPNCharsBase(_ scalar: UInt32) -> Bool {
+        switch scalar {
         case 0x41...0x5A, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2FF, 0x370...0x37D, 0x37F...0x1FFF,
             0x200C...0x200D, 0x2070...0x218F, 0x2C00...0x2FEF, 0x3001...0xD7FF, 0xF900...0xFDCF, 0xFDF0...0xFFFD,
             0x10000...0xEFFFF:
@@ -249,11 +249,11 @@ struct NQuadsParser {
         }
     }
 
-    func isPNCharsU(_ c: UInt32) -> Bool { isPNCharsBase(c) || c == 0x5F || c == 0x3A }
+    func isPNCharsU(_ scalar: UInt32) -> Bool { isPNCharsBase(scalar) || scalar == 0x5F || scalar == 0x3A }
 
-    func isPNChars(_ c: UInt32) -> Bool {
-        isPNCharsU(c) || c == 0x2D || (c >= 0x30 && c <= 0x39) || c == 0xB7 || (c >= 0x300 && c <= 0x36F)
-            || (c >= 0x203F && c <= 0x2040)
+    func isPNChars(_ scalar: UInt32) -> Bool {
+        isPNCharsU(scalar) || scalar == 0x2D || (scalar >= 0x30 && scalar <= 0x39) || scalar == 0xB7 || (scalar >= 0x300 && scalar <= 0x36F)
+            || (scalar >= 0x203F && scalar <= 0x2040)
     }
 
     /// literal ::= STRING_LITERAL_QUOTE ('^^' IRIREF | LANGTAG)?
@@ -311,8 +311,8 @@ struct NQuadsParser {
     mutating func parseLanguageTag() throws(NQuadsError) -> String {
         position += 1
         let start = position
-        func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-        func isAlnum(_ b: UInt8) -> Bool { isAlpha(b) || (b >= 0x30 && b <= 0x39) }
+        func isAlpha(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
+        func isAlnum(_ byte: UInt8) -> Bool { isAlpha(byte) || (byte >= 0x30 && byte <= 0x39) }
         guard position < buf.count, isAlpha(buf[position]) else {
             throw fail(.invalidLanguageTag, "a language tag must start with a letter, found \(describe(position))")
         }

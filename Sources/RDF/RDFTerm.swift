@@ -21,36 +21,36 @@ public enum RDFTerm: Sendable, Hashable {
     // literals distinct, as every other RDF implementation does, and skips normalization in hashing.
     public static func == (lhs: RDFTerm, rhs: RDFTerm) -> Bool {
         switch (lhs, rhs) {
-        case (.iri(let a), .iri(let b)): return sameCodePoints(a, b)
-        case (.blankNode(let a), .blankNode(let b)): return sameCodePoints(a, b)
-        case (.literal(let a), .literal(let b)): return a == b
+        case (.iri(let left), .iri(let right)): return sameCodePoints(left, right)
+        case (.blankNode(let left), .blankNode(let right)): return sameCodePoints(left, right)
+        case (.literal(let left), .literal(let right)): return left == right
         default: return false
         }
     }
 
     public func hash(into hasher: inout Hasher) {
         switch self {
-        case .iri(let s): hasher.combine(0 as UInt8); hashCodePoints(s, into: &hasher)
-        case .blankNode(let s): hasher.combine(1 as UInt8); hashCodePoints(s, into: &hasher)
-        case .literal(let l): hasher.combine(2 as UInt8); l.hash(into: &hasher)
+        case .iri(let iri): hasher.combine(0 as UInt8); hashCodePoints(iri, into: &hasher)
+        case .blankNode(let label): hasher.combine(1 as UInt8); hashCodePoints(label, into: &hasher)
+        case .literal(let literal): hasher.combine(2 as UInt8); literal.hash(into: &hasher)
         }
     }
 }
 
 /// Code point (UTF-8 byte) equality of two strings, not Swift's canonical equivalence.
 @inline(__always)
-func sameCodePoints(_ a: String, _ b: String) -> Bool {
-    guard a.utf8.count == b.utf8.count else { return false }
+func sameCodePoints(_ lhs: String, _ rhs: String) -> Bool {
+    guard lhs.utf8.count == rhs.utf8.count else { return false }
     // `withUTF8` also serves small (inline) strings, which `withContiguousStorageIfAvailable` refuses,
     // sending blank node labels and short literals down a byte-at-a-time generic path.
-    var left = a, right = b
+    var left = lhs, right = rhs
     return left.withUTF8 { p in right.withUTF8 { q in p.elementsEqual(q) } }
 }
 
 /// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).
 @inline(__always)
-func hashCodePoints(_ s: String, into hasher: inout Hasher) {
-    var text = s
+func hashCodePoints(_ string: String, into hasher: inout Hasher) {
+    var text = string
     text.withUTF8 { bytes in
         hasher.combine(bytes.count)
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
@@ -78,7 +78,7 @@ public struct RDFLiteral: Sendable, Hashable {
         guard sameCodePoints(lhs.lexicalForm, rhs.lexicalForm), sameCodePoints(lhs.datatype, rhs.datatype) else { return false }
         switch (lhs.language, rhs.language) {
         case (nil, nil): return true
-        case (let a?, let b?): return sameCodePoints(a, b)
+        case (let left?, let right?): return sameCodePoints(left, right)
         default: return false
         }
     }
@@ -131,16 +131,16 @@ public struct RDFDataset: Sendable, Hashable {
         reserveCapacity(quads.count)
         var hashes: [Int] = []
         hashes.reserveCapacity(quads.count)
-        for (i, quad) in quads.enumerated() {
+        for (index, quad) in quads.enumerated() {
             let hash = quad.hashValue
             guard let slot = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes) else {
                 // A repeat: fall back to one insertion at a time from here.
-                self.quads = Array(quads[..<i])
+                self.quads = Array(quads[..<index])
                 self.hashes = hashes
-                for quad in quads[i...] { insert(quad) }
+                for quad in quads[index...] { insert(quad) }
                 return
             }
-            slots[slot] = Int32(truncatingIfNeeded: i + 1)
+            slots[slot] = Int32(truncatingIfNeeded: index + 1)
             hashes.append(hash)
         }
         self.quads = quads

@@ -29,7 +29,7 @@ struct LineBuffer {
         guard count > 1 else { return order }
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            func range(_ k: Int) -> (Int, Int) { (starts[k], (k + 1 < count ? starts[k + 1] : buffer.count)) }
+            func range(_ line: Int) -> (Int, Int) { (starts[line], (line + 1 < count ? starts[line + 1] : buffer.count)) }
             order.sort { a, b in
                 let (sa, ea) = range(a), (sb, eb) = range(b)
                 let la = ea - sa, lb = eb - sb
@@ -40,13 +40,13 @@ struct LineBuffer {
         return order
     }
 
-    func line(_ k: Int) -> Range<Int> { starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count) }
+    func line(_ index: Int) -> Range<Int> { starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count) }
 }
 
 /// A blank node label keyed by its code points (Swift `String` hashing would normalize to NFC first).
 struct LabelKey: Hashable {
     let label: String
-    static func == (a: LabelKey, b: LabelKey) -> Bool { RDFTerm.blankNode(a.label) == RDFTerm.blankNode(b.label) }
+    static func == (lhs: LabelKey, rhs: LabelKey) -> Bool { RDFTerm.blankNode(lhs.label) == RDFTerm.blankNode(rhs.label) }
     func hash(into hasher: inout Hasher) { RDFTerm.blankNode(label).hash(into: &hasher) }
 }
 
@@ -64,9 +64,9 @@ let noGraph = Int32.max
 @inline(__always) func isBlank(_ slot: Int32) -> Bool { slot < 0 }
 
 /// Appends the decimal digits of a non-negative number.
-func appendDecimal(_ n: Int32, to out: inout [UInt8]) {
-    if n >= 10 { appendDecimal(n / 10, to: &out) }
-    out.append(0x30 + UInt8(n % 10))
+func appendDecimal(_ number: Int32, to out: inout [UInt8]) {
+    if number >= 10 { appendDecimal(number / 10, to: &out) }
+    out.append(0x30 + UInt8(number % 10))
 }
 @inline(__always) func blankID(_ slot: Int32) -> Int32 { -1 - slot }
 
@@ -80,29 +80,29 @@ struct HashValue: Hashable, Comparable {
 
     init(_ raw: UnsafeRawBufferPointer) {
         byteCount = raw.count
-        func word(_ k: Int) -> UInt64 {
-            guard k * 8 < raw.count else { return 0 }
-            return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))
+        func word(_ index: Int) -> UInt64 {
+            guard index * 8 < raw.count else { return 0 }
+            return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
         }
         w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3); w4 = word(4); w5 = word(5)
     }
 
-    static func < (a: HashValue, b: HashValue) -> Bool {
-        if a.w0 != b.w0 { return a.w0 < b.w0 }
-        if a.w1 != b.w1 { return a.w1 < b.w1 }
-        if a.w2 != b.w2 { return a.w2 < b.w2 }
-        if a.w3 != b.w3 { return a.w3 < b.w3 }
-        if a.w4 != b.w4 { return a.w4 < b.w4 }
-        return a.w5 < b.w5
+    static func < (lhs: HashValue, rhs: HashValue) -> Bool {
+        if lhs.w0 != rhs.w0 { return lhs.w0 < rhs.w0 }
+        if lhs.w1 != rhs.w1 { return lhs.w1 < rhs.w1 }
+        if lhs.w2 != rhs.w2 { return lhs.w2 < rhs.w2 }
+        if lhs.w3 != rhs.w3 { return lhs.w3 < rhs.w3 }
+        if lhs.w4 != rhs.w4 { return lhs.w4 < rhs.w4 }
+        return lhs.w5 < rhs.w5
     }
 
     /// Appends the lower-case hex form.
     func appendHex(to out: inout [UInt8]) {
-        @inline(__always) func word(_ w: UInt64) {
+        @inline(__always) func word(_ value: UInt64) {
             var shift: UInt64 = 64
             while shift > 0 {
                 shift -= 4
-                let nibble = UInt8(truncatingIfNeeded: (w >> shift) & 0xF)
+                let nibble = UInt8(truncatingIfNeeded: (value >> shift) & 0xF)
                 out.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
             }
         }
@@ -141,7 +141,7 @@ struct TemporaryIssuer {
             index![node] = number
         } else if order.count > Self.indexThreshold {
             var built: [Int32: Int32] = [:]
-            for (k, n) in order.enumerated() { built[n] = Int32(k) }
+            for (issued, node) in order.enumerated() { built[node] = Int32(issued) }
             index = built
         }
         return number
@@ -191,7 +191,7 @@ struct CanonicalizationState {
             if case .blankNode(let label) = term {
                 // One hash lookup: the default is stored when the label is new.
                 let next = Int32(blankLabels.count)
-                func value(_ v: inout Int32) -> Int32 { v }
+                func value(_ stored: inout Int32) -> Int32 { stored }
                 let id = value(&blankIndex[LabelKey(label: label), default: next])
                 if id == next {
                     blankLabels.append(label)
@@ -249,7 +249,7 @@ struct CanonicalizationState {
 
     // MARK: serialization
 
-    @inline(__always) func appendNumber(_ n: Int32, to out: inout [UInt8]) { appendDecimal(n, to: &out) }
+    @inline(__always) func appendNumber(_ number: Int32, to out: inout [UInt8]) { appendDecimal(number, to: &out) }
 
     /// `_:c14nN`
     @inline(__always) func appendCanonicalLabel(_ number: Int32, to out: inout [UInt8]) {
@@ -449,16 +449,16 @@ struct CanonicalizationState {
     }
 
     /// Advances to the next permutation in lexicographic order of input labels; false after the last one.
-    func nextPermutation(_ a: inout [Int32]) -> Bool {
-        guard a.count > 1 else { return false }
-        @inline(__always) func less(_ x: Int32, _ y: Int32) -> Bool { blankLabels[Int(x)] < blankLabels[Int(y)] }
-        var pivot = a.count - 2
-        while pivot >= 0 && !less(a[pivot], a[pivot + 1]) { pivot -= 1 }
+    func nextPermutation(_ permutation: inout [Int32]) -> Bool {
+        guard permutation.count > 1 else { return false }
+        @inline(__always) func less(_ left: Int32, _ right: Int32) -> Bool { blankLabels[Int(left)] < blankLabels[Int(right)] }
+        var pivot = permutation.count - 2
+        while pivot >= 0 && !less(permutation[pivot], permutation[pivot + 1]) { pivot -= 1 }
         if pivot < 0 { return false }
-        var successor = a.count - 1
-        while !less(a[pivot], a[successor]) { successor -= 1 }
-        a.swapAt(pivot, successor)
-        a[(pivot + 1)...].reverse()
+        var successor = permutation.count - 1
+        while !less(permutation[pivot], permutation[successor]) { successor -= 1 }
+        permutation.swapAt(pivot, successor)
+        permutation[(pivot + 1)...].reverse()
         return true
     }
 
