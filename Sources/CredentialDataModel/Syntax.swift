@@ -8,7 +8,8 @@ public enum URLSyntax {
         let utf8 = Array(text.utf8)
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return false }
         guard isAlpha(utf8[0]) else { return false }
-        for byte in utf8[1..<colon] where !(isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
+        for byte in utf8[1..<colon]
+        where !(isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
             return false
         }
         guard colon + 1 < utf8.count else { return false }

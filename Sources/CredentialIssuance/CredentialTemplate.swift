@@ -133,7 +133,9 @@ public struct CredentialTemplate: Sendable {
         let description = try reader.optionalLanguageMap(root, "description", rootPath, languages: languages)
         var eqf: Int?
         if let levelValue = root["eqfLevel"] {
-            guard let level = levelValue.numberValue?.intValue, (1...8).contains(level) else { throw reader.fail(rootPath.appending("eqfLevel"), "must be an integer from 1 to 8") }
+            guard let level = levelValue.numberValue?.intValue, (1...8).contains(level) else {
+                throw reader.fail(rootPath.appending("eqfLevel"), "must be an integer from 1 to 8")
+            }
             eqf = level
         }
         var ects: String?
@@ -182,7 +184,9 @@ public struct CredentialTemplate: Sendable {
         let identifierScheme = try reader.optionalString(root, "identifierScheme", rootPath)
         var periodStart: String?, periodEnd: String?
         if let period = root["period"] {
-            guard let periodObject = period.objectValue else { throw reader.fail(rootPath.appending("period"), "must be an object with startDate and/or endDate") }
+            guard let periodObject = period.objectValue else {
+                throw reader.fail(rootPath.appending("period"), "must be an object with startDate and/or endDate")
+            }
             periodStart = try reader.optionalString(periodObject, "startDate", rootPath.appending("period"))
             periodEnd = try reader.optionalString(periodObject, "endDate", rootPath.appending("period"))
         }
@@ -202,7 +206,9 @@ public struct CredentialTemplate: Sendable {
         } else {
             throw reader.fail(displayPath.appending("image"), "the image must be a PNG or JPEG file")
         }
-        guard image.count <= 2 * 1024 * 1024 else { throw reader.fail(displayPath.appending("image"), "the image is larger than 2 MiB; every credential carries it") }
+        guard image.count <= 2 * 1024 * 1024 else {
+            throw reader.fail(displayPath.appending("image"), "the image is larger than 2 MiB; every credential carries it")
+        }
         var validForDays: Int?
         if let validity = root["validity"] {
             guard let days = validity["validForDays"]?.numberValue?.intValue, days > 0, days <= 36_500 else {

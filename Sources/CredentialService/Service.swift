@@ -220,7 +220,8 @@ final class BuiltStatusLists: Sendable {
 
     /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
     private static func same(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        lhs.count == rhs.count && (lhs.isEmpty || lhs.withUnsafeBytes { x in rhs.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
+        lhs.count == rhs.count
+            && (lhs.isEmpty || lhs.withUnsafeBytes { x in rhs.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
     }
 
     func store(_ bytes: [UInt8], for list: StatusListSnapshot, now: Date = Date()) {

@@ -101,7 +101,8 @@ enum WebPage {
     /// The page and its size in bytes (the service bounds the size of what it answers).
     static func sizedPage(_ lang: Language, title: String, body: String, status: HTTPResponse.Status = .ok) -> (response: Response, size: Int) {
         var html = "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
-        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(escaped(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
+        html +=
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(escaped(title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
         html +=
             "<nav aria-label=\"\(escaped(text(.language, lang)))\"><a href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a><a href=\"/?lang=fr\" hreflang=\"fr\" lang=\"fr\">Français</a></nav>\n"
         html += "<main>\n\(body)</main>\n</body>\n</html>\n"
@@ -160,10 +161,12 @@ enum WebPage {
     static func labels(_ lang: Language) -> HTMLReportLabels {
         var reportLabels = HTMLReportLabels()
         reportLabels.learner = text(.learner, lang); reportLabels.achievement = text(.achievement, lang); reportLabels.description = text(.description, lang)
-        reportLabels.criteria = text(.criteria, lang); reportLabels.alignment = text(.alignment, lang); reportLabels.includes = text(.includes, lang); reportLabels.awardingBody = text(.awardingBody, lang)
+        reportLabels.criteria = text(.criteria, lang); reportLabels.alignment = text(.alignment, lang); reportLabels.includes = text(.includes, lang);
+        reportLabels.awardingBody = text(.awardingBody, lang)
         reportLabels.date = text(.date, lang); reportLabels.eqfLevel = text(.eqfLevel, lang); reportLabels.issuer = text(.issuer, lang)
         reportLabels.outcomes = text(.outcomes, lang); reportLabels.learningOutcome = text(.learningOutcome, lang); reportLabels.skill = text(.skill, lang)
-        reportLabels.overall = text(.overall, lang); reportLabels.check = text(.check, lang); reportLabels.result = text(.result, lang); reportLabels.reason = text(.reason, lang)
+        reportLabels.overall = text(.overall, lang); reportLabels.check = text(.check, lang); reportLabels.result = text(.result, lang);
+        reportLabels.reason = text(.reason, lang)
         reportLabels.credentialN = text(.credentialN, lang)
         reportLabels.verdict = { label($0, lang) }
         reportLabels.checkName = { checkName($0, lang) }
@@ -181,7 +184,8 @@ enum WebPage {
         let overall = reports.map(\.status).max() ?? .failed
         var html = "<h1>\(escaped(text(.title, lang)))</h1>\n"
         let demo = reports.contains(where: \.restsOnDemo) ? " — DEMO: trust rests on public demo keys" : ""
-        html += "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(escaped(text(.overall, lang))): \(escaped(label(overall, lang)))\(escaped(demo))</p>\n"
+        html +=
+            "<p class=\"ribbon \(cls(overall))\" role=\"status\" id=\"overall\">\(escaped(text(.overall, lang))): \(escaped(label(overall, lang)))\(escaped(demo))</p>\n"
         let count = reports.reduce(0) { $0 + max(1, $1.embedded.count) }
         if count > 1 { html += "<p>\(count) \(escaped(text(.items, lang)))</p>\n" }
         var nextID = 0
@@ -240,7 +244,8 @@ extension WebPage {
                 "<p>\(escaped(fr ? "Votre portefeuille vous demandera le code envoyé séparément par votre école." : "Your wallet will ask for the code your school sent you separately."))</p>\n"
         }
         if redeemed {
-            html += "<p class=\"message\">\(escaped(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"
+            html +=
+                "<p class=\"message\">\(escaped(fr ? "Cette offre a déjà été reçue par un portefeuille." : "A wallet has already received this offer."))</p>\n"
         } else {
             html += "<p>\(escaped((fr ? "Valable jusqu’au " : "Valid until ") + XSDDateTime.format(expiresAt)))</p>\n"
         }

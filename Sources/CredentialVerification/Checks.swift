@@ -275,7 +275,8 @@ public struct SealCheck: VerificationCheck {
         if let chain = trust.chain {
             let at = trust.provenTime == nil ? "judged now" : "judged at the time-stamp's time"
             switch chain {
-            case .trusted(let certificates): details.append("Certificate chain: trusted, \(at) (anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?"))")
+            case .trusted(let certificates):
+                details.append("Certificate chain: trusted, \(at) (anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?"))")
             case .untrusted(let reason): details.append("Certificate chain: not trusted, \(at) — \(reason)")
             }
         }
@@ -797,7 +798,8 @@ public struct ValidityCheck: VerificationCheck {
         }
         if let from = start?.1, let until = end?.1, until < from {
             return .error(
-                .validity, "The credential ends (\(until)) before it starts (\(from))", [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
+                .validity, "The credential ends (\(until)) before it starts (\(from))",
+                [.vc(.rangeError, "\(endKey) is before \(startKey)", path: "$.\(endKey)")])
         }
         if let from = start?.1, from.secondsSinceEpoch > now + skew {
             return .error(.validity, "Not yet valid: valid from \(from)", [.vc(.rangeError, "\(startKey) \(from) is in the future", path: "$.\(startKey)")])

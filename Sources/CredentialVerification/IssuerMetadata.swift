@@ -92,7 +92,9 @@ public struct JWTIssuerMetadataResolver: Sendable {
             throw IssuerMetadataError(
                 .unavailable, "the issuer \(issuer) is not an https URL, so it has no JWT VC Issuer Metadata (only TLS binds a key to a web origin)")
         }
-        guard components.percentEncodedHost?.isEmpty == false, components.query == nil, components.fragment == nil, components.user == nil, components.password == nil else {
+        guard components.percentEncodedHost?.isEmpty == false, components.query == nil, components.fragment == nil, components.user == nil,
+            components.password == nil
+        else {
             throw IssuerMetadataError(.unavailable, "the issuer \(issuer) is not a plain https URL (host and path only), so it has no JWT VC Issuer Metadata")
         }
         var path = components.percentEncodedPath

@@ -55,7 +55,9 @@ public struct TerminalRenderer: Sendable {
             case .error: mark = paint("✗", "31")
             case .skipped: mark = paint(check.limitsTrust ? "!" : "–", check.limitsTrust ? "33" : "2")
             }
-            lines.append("\(indent)  \(mark) \(check.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(check.status.rawValue): \(visible(check.reason))")
+            lines.append(
+                "\(indent)  \(mark) \(check.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(check.status.rawValue): \(visible(check.reason))"
+            )
             for detail in check.details { lines.append("\(indent)      \(paint(visible(detail), "2"))") }
             if check.status == .error {
                 for problem in check.problems.prefix(10) { lines.append("\(indent)      \(visible(problem.description))") }

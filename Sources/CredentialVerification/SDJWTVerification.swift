@@ -300,7 +300,9 @@ enum SDJWTChecks {
         let disclosures = "every disclosure presented was signed by the issuer (its digest is in the signed payload)"
         switch key {
         case .did(let kid, let controller):
-            return .ok(.seal, "The issuer's signature (\(alg)) verifies with its key \(kid) (controlled by \(controller)); \(disclosures)", details: verification.details)
+            return .ok(
+                .seal, "The issuer's signature (\(alg)) verifies with its key \(kid) (controlled by \(controller)); \(disclosures)",
+                details: verification.details)
         case .x5c(.trusted(let chain), let subject, _):
             let anchor = chain.last.map { String(describing: $0.subject) } ?? "?"
             let demo = chain.last.map(DemoMaterial.isDemo) ?? false

@@ -104,7 +104,8 @@ public struct TrustedIssuerList: Sendable, Hashable {
                 entry.eqfLevels = ints
             }
             if let types = object["credentialTypes"] {
-                guard let items = types.arrayValue, let strings = Optional(items.compactMap(\.stringValue)), strings.count == items.count, !strings.isEmpty else {
+                guard let items = types.arrayValue, let strings = Optional(items.compactMap(\.stringValue)), strings.count == items.count, !strings.isEmpty
+                else {
                     throw ReadError(path: "\(at).credentialTypes", message: "expected a non-empty array of strings")
                 }
                 entry.credentialTypes = strings

@@ -112,3 +112,44 @@ public struct JWSJSONDocument: Sendable, Hashable {
             signatureEncoded: signature, path: path)
     }
 }
+
+extension JWSJSONDocument {
+    /// `document` with its first signature's unprotected `etsiU` array (its unsigned JAdES properties) replaced by
+    /// `update(existing items)`, in the general or the flattened serialization: the one place time-stamps and
+    /// validation data are added to a seal.
+    ///
+    /// - Throws: ``JAdESError`` `.malformedDocument` when the document is not a JWS JSON serialization,
+    ///   `.malformedHeader` when its `etsiU` is not an array.
+    static func updatingETSIU(of document: JSONValue, _ update: ([JSONValue]) -> [JSONValue]) throws(JAdESError) -> JSONValue {
+        let parsed = try JWSJSONDocument(document)
+        let path = parsed.signatures[0].path
+        func updated(_ signature: JSONObject) throws(JAdESError) -> JSONObject {
+            var signature = signature
+            var header = signature["header"]?.objectValue ?? JSONObject()
+            var existing: [JSONValue] = []
+            if let member = header["etsiU"] {
+                guard let items = member.arrayValue else {
+                    throw JAdESError(.malformedHeader, "\"etsiU\" must be an array, found \(member.kindName)", location: path + ".header.etsiU")
+                }
+                existing = items
+            }
+            header["etsiU"] = .array(update(existing))
+            signature["header"] = .object(header)
+            return signature
+        }
+        guard var object = document.objectValue else {
+            throw JAdESError(.malformedDocument, "a JWS JSON document is an object", location: "$")
+        }
+        switch parsed.serialization {
+        case .general:
+            guard var signatures = object["signatures"]?.arrayValue, let first = signatures.first?.objectValue else {
+                throw JAdESError(.malformedDocument, "missing signatures", location: "$.signatures")
+            }
+            signatures[0] = .object(try updated(first))
+            object["signatures"] = .array(signatures)
+        case .flattened:
+            object = try updated(object)
+        }
+        return .object(object)
+    }
+}

@@ -247,39 +247,9 @@ public enum JAdESLongTermData {
 
     /// Appends items to the first signature's `etsiU` as base64url JSON, rewriting clear items the same way.
     static func appending(_ items: [JSONValue], to document: JSONValue) throws(JAdESError) -> JSONValue {
-        let parsed = try JWSJSONDocument(document)
-        let path = parsed.signatures[0].path
         func encoded(_ item: JSONValue) -> JSONValue {
             item.isString ? item : .string(Base64.urlEncode(JSONWriter.data(item)))
         }
-        func extended(_ signature: JSONObject) throws(JAdESError) -> JSONObject {
-            var signature = signature
-            var header = signature["header"]?.objectValue ?? JSONObject()
-            var etsiU: [JSONValue] = []
-            if let existing = header["etsiU"] {
-                guard let array = existing.arrayValue else {
-                    throw JAdESError(.malformedHeader, "\"etsiU\" must be an array, found \(existing.kindName)", location: path + ".header.etsiU")
-                }
-                etsiU = array.map(encoded)
-            }
-            etsiU.append(contentsOf: items.map(encoded))
-            header["etsiU"] = .array(etsiU)
-            signature["header"] = .object(header)
-            return signature
-        }
-        guard var object = document.objectValue else {
-            throw JAdESError(.malformedDocument, "a JWS JSON document is an object", location: "$")
-        }
-        switch parsed.serialization {
-        case .general:
-            guard var signatures = object["signatures"]?.arrayValue, let first = signatures.first?.objectValue else {
-                throw JAdESError(.malformedDocument, "missing signatures", location: "$.signatures")
-            }
-            signatures[0] = .object(try extended(first))
-            object["signatures"] = .array(signatures)
-        case .flattened:
-            object = try extended(object)
-        }
-        return .object(object)
+        return try JWSJSONDocument.updatingETSIU(of: document) { existing in existing.map(encoded) + items.map(encoded) }
     }
 }

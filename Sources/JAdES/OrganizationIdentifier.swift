@@ -67,7 +67,8 @@ public struct EIDASOrganizationIdentifier: Sendable, Hashable, CustomStringConve
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let digits = Array(hex)
-        return "urn:epass:org:" + [String(digits[0..<8]), String(digits[8..<12]), String(digits[12..<16]), String(digits[16..<20]), String(digits[20..<32])].joined(separator: "-")
+        return "urn:epass:org:"
+            + [String(digits[0..<8]), String(digits[8..<12]), String(digits[12..<16]), String(digits[16..<20]), String(digits[20..<32])].joined(separator: "-")
     }
 }
 

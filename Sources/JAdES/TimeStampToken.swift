@@ -252,39 +252,10 @@ public enum JAdESTimeStamps {
                         ]))
                 )
             ]))
-        func stamped(_ signature: JSONObject) throws(JAdESError) -> JSONObject {
-            var signature = signature
-            var header = signature["header"]?.objectValue ?? JSONObject()
-            var etsiU: [JSONValue] = []
-            if let existing = header["etsiU"] {
-                guard let items = existing.arrayValue else {
-                    throw JAdESError(.malformedHeader, "\"etsiU\" must be an array, found \(existing.kindName)", location: entry.path + ".header.etsiU")
-                }
-                etsiU = items
-            }
-            if !etsiU.isEmpty && etsiU.allSatisfy(\.isString) {
-                etsiU.append(.string(Base64.urlEncode(JSONWriter.data(stamp))))
-            } else {
-                etsiU.append(stamp)
-            }
-            header["etsiU"] = .array(etsiU)
-            signature["header"] = .object(header)
-            return signature
+        // Items already base64url-encoded (as the EU's DSS writes them) stay so, and the stamp joins them in that form.
+        return try JWSJSONDocument.updatingETSIU(of: document) { existing in
+            existing + [!existing.isEmpty && existing.allSatisfy(\.isString) ? .string(Base64.urlEncode(JSONWriter.data(stamp))) : stamp]
         }
-        guard var object = document.objectValue else {
-            throw JAdESError(.malformedDocument, "a JWS JSON document is an object", location: "$")
-        }
-        switch parsed.serialization {
-        case .general:
-            guard var signatures = object["signatures"]?.arrayValue, let first = signatures.first?.objectValue else {
-                throw JAdESError(.malformedDocument, "missing signatures", location: "$.signatures")
-            }
-            signatures[0] = .object(try stamped(first))
-            object["signatures"] = .array(signatures)
-        case .flattened:
-            object = try stamped(object)
-        }
-        return .object(object)
     }
 
     /// Refuses a token that does not carry the nonce its request sent.

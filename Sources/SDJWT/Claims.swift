@@ -29,7 +29,8 @@ extension SelectiveDisclosureJWT {
         var byDigest: [String: Int] = [:]
         for (position, disclosure) in disclosures.enumerated() {
             guard byDigest.updateValue(position, forKey: disclosure.digest) == nil else {
-                throw SDJWTError(.duplicateDigest, "the disclosure of \(disclosure.name ?? "an array element") is presented twice (digest \(disclosure.digest))")
+                throw SDJWTError(
+                    .duplicateDigest, "the disclosure of \(disclosure.name ?? "an array element") is presented twice (digest \(disclosure.digest))")
             }
         }
         var rebuilder = Rebuilder(disclosures: disclosures, byDigest: byDigest, limits: limits)

@@ -39,7 +39,9 @@ public enum FormFields {
     /// - Throws: ``WebFormError/Code/invalidBoundary`` when the boundary is not 1 to 70 characters (bytes of UTF-8).
     public static func boundary(contentType: String) throws(WebFormError) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
-            let parameter = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.lowercased().hasPrefix("boundary=") })
+            let parameter = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: {
+                $0.lowercased().hasPrefix("boundary=")
+            })
         else { return nil }
         var boundary = String(parameter.dropFirst("boundary=".count))
         if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
