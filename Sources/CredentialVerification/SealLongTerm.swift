@@ -109,7 +109,7 @@ extension SealLongTermEvidence {
             var candidates = signature.certificateChain + values + policy.trustAnchors
             if case .trusted(let certificates)? = chain { candidates = certificates + candidates }
             var inputs = RevocationInput.embedded(in: entry?.unprotectedHeader) + policy.sealRevocation.supplied
-            let checker = SealRevocationChecker(clockSkew: policy.clockSkew)
+            let checker = SealRevocationChecker(clockSkew: policy.clockSkew, now: policy.now)
             revocation = await checker.check(leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime)
             if case .notChecked = revocation.status, let fetcher = policy.sealRevocation.fetcher {
                 let fetched = await Self.fetchCRLs(for: leaf, fetcher: fetcher, maxBytes: policy.sealRevocation.maxFetchedBytes, now: policy.now)
@@ -150,6 +150,9 @@ extension SealLongTermEvidence {
             }
         }
         if properties.unreadable > 0 { lines.append("etsiU: \(properties.unreadable) item(s) unreadable") }
+        if properties.notRead > 0 {
+            lines.append("etsiU: \(properties.notRead) further item(s) not read (limit \(JAdESUnsignedProperties.maximumItems)): they count for nothing")
+        }
 
         let level =
             names.contains("arcTst")
