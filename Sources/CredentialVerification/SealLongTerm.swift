@@ -129,9 +129,12 @@ extension SealLongTermEvidence {
         case .revokedBefore(let date, let reason, _):
             lines.append("Revocation: REVOKED on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before \(XSDDateTime.format(judgedAt))")
         case .revokedAfter(let date, let reason, _):
-            lines.append(
-                "Revocation: revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
-            )
+            // Judged now (no proven time), a revocation "after" it is one dated in the future: nothing was proven.
+            let after =
+                proven
+                ? "after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
+                : "a date after the verification time (\(XSDDateTime.format(judgedAt))), so not yet in force"
+            lines.append("Revocation: revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), \(after)")
         case .notChecked(let why): lines.append("Revocation: not checked — \(why)")
         }
 

@@ -68,6 +68,23 @@ struct TrustedListForgeryTests {
         #expect(try fixture.xmlsec1Verifies(fixture.url("sha1-be/BE.xml"), signer: fixture.url("pki/be-signer.pem")))
     }
 
+    @Test("Comments and whitespace outside the digest change nothing either side: the list verifies and reads as signed")
+    func unsignedCommentsChangeNothing() throws {
+        let fixture = try Lists.make()
+        let folder = "commented-\(UUID().uuidString)"
+        try fixture.writeLists(into: folder, variants: [:])
+        let signed = try fixture.read("\(folder)/BE.xml")
+        // A comment is not part of the signed (comment-free) canonical form, and libxml2 reads no comment as text.
+        let commented =
+            signed.replacingOccurrences(
+                of: "Svcstatus/granted</tsl:ServiceStatus>", with: "Svcstatus/granted<!--/withdrawn--></tsl:ServiceStatus>") + "\n<!-- trailing -->\n"
+        #expect(commented != signed + "\n<!-- trailing -->\n")
+        try Data(commented.utf8).write(to: fixture.url("\(folder)/BE.xml"))
+        let set = try Lists.load(fixture.url(folder))
+        let service = try #require(set.lists.first { $0.list.territory == "BE" }?.list.services.first, "\(set.ignored)")
+        #expect(service.history.first?.status == ServiceStatusURI.granted)
+    }
+
     // MARK: - Forged qualification
 
     @Test("A forger's CA with the listed CA's subject name and key identifier issues nothing qualified and is no anchor")
