@@ -109,7 +109,7 @@ extension SealLongTermEvidence {
             var candidates = signature.certificateChain + values + policy.trustAnchors
             if case .trusted(let certificates)? = chain { candidates = certificates + candidates }
             var inputs = RevocationInput.embedded(in: entry?.unprotectedHeader) + policy.sealRevocation.supplied
-            let checker = SealRevocationChecker(clockSkew: policy.clockSkew)
+            let checker = SealRevocationChecker(clockSkew: policy.clockSkew, now: policy.now)
             revocation = await checker.check(leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime)
             if case .notChecked = revocation.status, let fetcher = policy.sealRevocation.fetcher {
                 let fetched = await Self.fetchCRLs(for: leaf, fetcher: fetcher, maxBytes: policy.sealRevocation.maxFetchedBytes, now: policy.now)
@@ -129,9 +129,12 @@ extension SealLongTermEvidence {
         case .revokedBefore(let date, let reason, _):
             lines.append("Revocation: REVOKED on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before \(XSDDateTime.format(judgedAt))")
         case .revokedAfter(let date, let reason, _):
-            lines.append(
-                "Revocation: revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
-            )
+            // Judged now (no proven time), a revocation "after" it is one dated in the future: nothing was proven.
+            let after =
+                proven
+                ? "after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
+                : "a date after the verification time (\(XSDDateTime.format(judgedAt))), so not yet in force"
+            lines.append("Revocation: revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), \(after)")
         case .notChecked(let why): lines.append("Revocation: not checked — \(why)")
         }
 
@@ -150,6 +153,9 @@ extension SealLongTermEvidence {
             }
         }
         if properties.unreadable > 0 { lines.append("etsiU: \(properties.unreadable) item(s) unreadable") }
+        if properties.notRead > 0 {
+            lines.append("etsiU: \(properties.notRead) further item(s) not read (limit \(JAdESUnsignedProperties.maximumItems)): they count for nothing")
+        }
 
         let level =
             names.contains("arcTst")

@@ -37,6 +37,8 @@ public struct JAdESUnsignedProperties: Sendable {
     public let encoding: Encoding
     /// Items that are neither a JSON object with one member nor base64url of one.
     public let unreadable: Int
+    /// Items past ``maximumItems``, not read at all.
+    public let notRead: Int
 
     /// At most this many items are read.
     public static let maximumItems = 64
@@ -47,7 +49,9 @@ public struct JAdESUnsignedProperties: Sendable {
         var unreadable = 0
         var encoded = 0
         var clear = 0
-        for item in (unprotectedHeader?["etsiU"]?.arrayValue ?? []).prefix(Self.maximumItems) {
+        let items = unprotectedHeader?["etsiU"]?.arrayValue ?? []
+        notRead = max(0, items.count - Self.maximumItems)
+        for item in items.prefix(Self.maximumItems) {
             if item.isString { encoded += 1 } else { clear += 1 }
             guard let object = JAdESVerifier.etsiUItem(item), object.count == 1, let (name, value) = object.members.first else {
                 unreadable += 1

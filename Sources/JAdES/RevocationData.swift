@@ -23,6 +23,9 @@ public struct RevocationReason: Sendable, Hashable, CustomStringConvertible {
     /// Creates a reason from its code.
     public init(code: Int) { self.code = code }
 
+    /// certificateHold (6): a suspension, which the CA may lift.
+    public static let certificateHold = RevocationReason(code: 6)
+
     public var description: String {
         switch code {
         case 0: return "unspecified"
@@ -63,6 +66,15 @@ public struct CertificateRevocationList: Sendable {
         public let revocationDate: Date
         /// The CRL entry's reasonCode, when present.
         public let reason: RevocationReason?
+        /// The CRL entry's invalidityDate (RFC 5280 §5.3.2), when present: since when the key is known or suspected
+        /// to be compromised, or the certificate otherwise invalid — possibly earlier than ``revocationDate``.
+        public let invalidityDate: Date?
+
+        /// Whether the entry is a hold (certificateHold): a suspension that may be lifted, not a final revocation.
+        public var isHold: Bool { reason?.code == RevocationReason.certificateHold.code }
+
+        /// From when the certificate cannot be relied on: the invalidity date when it is earlier than the revocation date.
+        public var effectiveDate: Date { invalidityDate.map { min($0, revocationDate) } ?? revocationDate }
     }
 
     /// The DER bytes, as given.
@@ -166,6 +178,7 @@ public struct CertificateRevocationList: Sendable {
                 let serial = Certificate.SerialNumber(bytes: try ArraySlice<UInt8>(derEncoded: fields[0]))
                 let date = try RevocationTime.date(fields[1], "revocationDate")
                 var reason: RevocationReason?
+                var invalid: Date?
                 if fields.count == 3 {
                     for (oid, critical, value) in try RevocationExtensions.parse(fields[2], "crlEntryExtensions") {
                         switch oid {
@@ -176,7 +189,7 @@ public struct CertificateRevocationList: Sendable {
                             }
                             reason = RevocationReason(code: Int(content.first!))
                         case invalidityDate:
-                            break
+                            invalid = try TimeStampParser.date(try GeneralizedTime(derEncoded: try DER.parse(value)))
                         case certificateIssuer:
                             throw TimeStampFailure("it is an indirect CRL (certificateIssuer entry extension), which is not supported")
                         default:
@@ -184,7 +197,7 @@ public struct CertificateRevocationList: Sendable {
                         }
                     }
                 }
-                entries.append(Entry(serialNumber: serial, revocationDate: date, reason: reason))
+                entries.append(Entry(serialNumber: serial, revocationDate: date, reason: reason, invalidityDate: invalid))
             }
             index += 1
         }

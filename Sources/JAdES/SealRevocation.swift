@@ -44,13 +44,16 @@ public struct RevocationInput: Sendable, Hashable {
         self.origin = origin
     }
 
+    /// The most pieces of embedded revocation data read from a seal (and examined by ``SealRevocationChecker``).
+    public static let maximumEmbedded = 64
+
     /// The CRLs (`crlVals`) and OCSP responses (`ocspVals`) of every `rVals` in an unprotected header's `etsiU`
-    /// (standard base64 DER in `val`); at most 32 of each.
+    /// (standard base64 DER in `val`); at most 32 of each kind per `rVals`, and ``maximumEmbedded`` in all.
     public static func embedded(in unprotectedHeader: JSONObject?) -> [RevocationInput] {
         var out: [RevocationInput] = []
         for component in JAdESUnsignedProperties(unprotectedHeader: unprotectedHeader).components where component.name == "rVals" {
             for (member, kind) in [("crlVals", Kind.crl), ("ocspVals", Kind.ocsp)] {
-                for item in (component.value[member]?.arrayValue ?? []).prefix(32) {
+                for item in (component.value[member]?.arrayValue ?? []).prefix(32) where out.count < maximumEmbedded {
                     if let text = item["val"]?.stringValue, let der = Base64.decode(text) {
                         out.append(RevocationInput(kind, bytes: der, origin: .embedded))
                     }
@@ -109,10 +112,13 @@ public struct SealRevocationCheck: Sendable, Hashable {
 public struct SealRevocationChecker: Sendable {
     /// Tolerance, in seconds, for time comparisons.
     public var clockSkew: TimeInterval
+    /// The verification time: "not revoked" dated after it (beyond the skew) is not believed.
+    public var now: Date
 
     /// Creates a checker.
-    public init(clockSkew: TimeInterval = 300) {
+    public init(clockSkew: TimeInterval = 300, now: Date = Date()) {
         self.clockSkew = clockSkew
+        self.now = now
     }
 
     /// Checks `certificate`.
@@ -135,12 +141,26 @@ public struct SealRevocationChecker: Sendable {
         var unusable: [String] = []
         let at = XSDDateTime.format(time)
 
-        for input in inputs.prefix(64) {
+        // What the user gave or fetched is examined whatever a seal carries: anyone can stuff a seal's rVals, and that
+        // must not crowd out the user's own data.
+        let embedded = inputs.filter { $0.origin == .embedded }
+        let examined = inputs.filter { $0.origin != .embedded } + embedded.prefix(RevocationInput.maximumEmbedded)
+        // CRLs are parsed once; those the issuing CA signed also say which of its OCSP responders it revoked.
+        let parsedCRLs: [Int: Result<CertificateRevocationList, JAdESError>] = Dictionary(
+            uniqueKeysWithValues: examined.enumerated().filter { $0.element.kind == .crl }.map { index, input in
+                (index, Result { () throws(JAdESError) in try CertificateRevocationList(derEncoded: input.bytes) })
+            })
+        let issuerCRLs = parsedCRLs.values.compactMap { try? $0.get() }.filter { crl in
+            guard let issuer, crl.issuer == certificate.issuer else { return false }
+            return crl.problem(signedBy: issuer) == nil
+        }
+
+        for (index, input) in examined.enumerated() {
             func note(_ text: String) { findings.append(RevocationFinding(kind: input.kind, origin: input.origin, text: text)) }
             switch input.kind {
             case .crl:
                 let crl: CertificateRevocationList
-                do { crl = try CertificateRevocationList(derEncoded: input.bytes) } catch {
+                do { crl = try parsedCRLs[index]!.get() } catch {
                     note("refused: \(error.message)")
                     unusable.append("a CRL was refused")
                     continue
@@ -170,10 +190,22 @@ public struct SealRevocationChecker: Sendable {
                 }
                 let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
                 if let entry = crl.entry(for: certificate.serialNumber) {
-                    note(
+                    let listed =
                         "CRL from \(crl.issuer), \(times): signature verified; lists the seal certificate as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
-                    )
-                    revoked.append((entry.revocationDate, entry.reason, source))
+                    let compromise =
+                        entry.effectiveDate < entry.revocationDate
+                        ? "; its key is compromised (or the certificate otherwise invalid) since \(XSDDateTime.format(entry.effectiveDate)) (invalidityDate)"
+                        : ""
+                    if entry.isHold, entry.effectiveDate <= time,
+                        !current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: time)
+                    {
+                        note(
+                            "\(listed); a hold may be lifted, and this CRL is not current at \(at), so it does not show the certificate was on hold then")
+                        unusable.append("a CRL showing a hold is not current at \(at)")
+                        continue
+                    }
+                    note(listed + compromise)
+                    revoked.append((entry.effectiveDate, entry.reason, source))
                     continue
                 }
                 if let limitation = crl.scopeLimitation {
@@ -210,6 +242,16 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("an OCSP response is not signed by an authorised responder")
                     continue
                 }
+                // A delegated responder the CA's own CRL revoked before it produced this response speaks for no one.
+                if signer != issuer,
+                    let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: { $0.effectiveDate <= response.producedAt })
+                {
+                    note(
+                        "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject) as revoked on \(XSDDateTime.format(entry.effectiveDate)), before the response was produced"
+                    )
+                    unusable.append("an OCSP response is signed by a revoked responder")
+                    continue
+                }
                 let who = signer == issuer ? "the issuing CA \(signer.subject)" : "responder \(signer.subject)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
@@ -217,21 +259,34 @@ public struct SealRevocationChecker: Sendable {
                 let source = "OCSP response by \(who) (\(times), \(input.origin))"
                 switch single.state {
                 case .revoked(let date, let reason):
-                    note("OCSP response by \(who), \(times): signature verified; revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? "")")
+                    let listed =
+                        "OCSP response by \(who), \(times): signature verified; revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? "")"
+                    if reason?.code == RevocationReason.certificateHold.code, date <= time,
+                        !current(thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, at: time)
+                    {
+                        note("\(listed); a hold may be lifted, and this response is not current at \(at), so it does not show the certificate was on hold then")
+                        unusable.append("an OCSP response showing a hold is not current at \(at)")
+                        continue
+                    }
+                    note(listed)
                     revoked.append((date, reason, source))
                 case .unknown:
                     note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
                     unusable.append("an OCSP response says unknown")
                 case .good:
                     let (usable, freshness) = self.freshness(
-                        thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, at: time, certificate: certificate, claimedTime: claimedTime)
+                        thisUpdate: max(single.thisUpdate, response.producedAt), nextUpdate: single.nextUpdate, at: time, certificate: certificate,
+                        claimedTime: claimedTime)
                     note("OCSP response by \(who), \(times): signature verified; good; \(freshness)")
                     if usable { goodSources.append(source) } else { unusable.append("an OCSP response is not current at \(at)") }
                 }
             }
         }
-        if inputs.count > 64 {
-            findings.append(RevocationFinding(kind: .crl, origin: .embedded, text: "\(inputs.count - 64) further pieces of revocation data were not examined"))
+        if embedded.count > RevocationInput.maximumEmbedded {
+            findings.append(
+                RevocationFinding(
+                    kind: .crl, origin: .embedded,
+                    text: "\(embedded.count - RevocationInput.maximumEmbedded) further pieces of the seal's revocation data were not examined"))
         }
 
         let status: SealRevocationStatus
@@ -258,9 +313,22 @@ public struct SealRevocationChecker: Sendable {
         return SealRevocationCheck(status: status, findings: findings)
     }
 
+    /// Whether data issued at `thisUpdate` (until `nextUpdate`) is current at `time`: issued by then and not yet due
+    /// for replacement, or issued after it.
+    func current(thisUpdate: Date, nextUpdate: Date?, at time: Date) -> Bool {
+        if thisUpdate >= time.addingTimeInterval(-clockSkew) { return true }
+        return nextUpdate.map { $0 >= time.addingTimeInterval(-clockSkew) } ?? false
+    }
+
     /// Whether "not revoked" data counts for `time`, and the phrase that says why.
     func freshness(thisUpdate: Date, nextUpdate: Date?, at time: Date, certificate: Certificate, claimedTime: Date?) -> (Bool, String) {
         let at = XSDDateTime.format(time)
+        // Data dated after the verification time comes from a clock that cannot be right, or was made to look current.
+        if thisUpdate > now.addingTimeInterval(clockSkew) {
+            return (
+                false, "dated \(XSDDateTime.format(thisUpdate)), in the future (the verification time is \(XSDDateTime.format(now))), so it is not believed"
+            )
+        }
         if thisUpdate >= time.addingTimeInterval(-clockSkew) {
             if thisUpdate > certificate.notValidAfter.addingTimeInterval(clockSkew) {
                 return (false, "issued after the certificate expired, when the CA need no longer list it, so it proves nothing")

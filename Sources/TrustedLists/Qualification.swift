@@ -57,7 +57,12 @@ public struct SealQualification: Sendable, Hashable {
 
 extension TrustedListSet {
     /// The services whose certificate issued `leaf`, or, along a validated `chain` (leaf first), one of its CA
-    /// certificates; then services named by subject and key identifier only.
+    /// certificates; then services named by subject and key identifier only, for a CA certificate of that validated
+    /// chain.
+    ///
+    /// A name and a key identifier are not a key: anyone can make a CA certificate with both. A service identified
+    /// only so is therefore matched against CA certificates whose keys a validated chain vouches for, never against
+    /// the names a seal certificate states about its issuer.
     public func services(issuing leaf: Certificate, chain: [Certificate] = []) -> [ServiceReference] {
         let issuers = (certificatesBySubject[leaf.issuer] ?? []).filter { $0.publicKey.isValidSignature(leaf.signature, for: leaf) }
         if !issuers.isEmpty { return issuers.flatMap { servicesByCertificate[$0] ?? [] } }
@@ -65,10 +70,15 @@ extension TrustedListSet {
             let same = (certificatesBySubject[certificate.subject] ?? []).filter { $0.publicKey == certificate.publicKey }
             if !same.isEmpty { return same.flatMap { servicesByCertificate[$0] ?? [] } }
         }
-        guard let authorityKey = try? leaf.extensions.authorityKeyIdentifier?.keyIdentifier.map(Array.init) else { return [] }
-        return (servicesByName[Self.normalized(String(describing: leaf.issuer))] ?? []).filter {
-            $0.service.identity.subjectKeyIdentifiers.contains(authorityKey)
+        for certificate in chain.dropFirst() {
+            guard let extensionValue = try? certificate.extensions.subjectKeyIdentifier else { continue }
+            let identifier = Array(extensionValue.keyIdentifier)
+            let named = (servicesByName[Self.normalized(String(describing: certificate.subject))] ?? []).filter {
+                $0.service.identity.subjectKeyIdentifiers.contains(identifier)
+            }
+            if !named.isEmpty { return named }
         }
+        return []
     }
 
     /// CA certificates of services granted at `time` for e-seals that may have issued `leaf` (directly or through

@@ -110,6 +110,28 @@ struct SealRevocationVerificationTests {
         #expect(forged?.details.contains { $0.contains("forged.crl") && $0.contains("refused") } == true, "\(forged?.details ?? [])")
     }
 
+    @Test("Revocations of the seal certificate's serial injected into rVals by another CA, or under its CA's name with another key, fail nothing")
+    func injectedForeignRevocationsFailNothing() async throws {
+        guard let world = try RevocationWorld.make(), let other = try OpenSSLPKI.make(name: "Another Test CA"),
+            let sameName = try OpenSSLPKI.make(name: "Test Qualified CA for revocation")
+        else { return }
+        var injected: [[UInt8]] = []
+        for impostor in [other, sameName] {
+            // The impostor's first certificate has the seal certificate's serial (both databases start at 0x1000).
+            try impostor.issue("victim", subject: "/CN=Test Academy e-seal", extensions: "seal_ext", from: world.now - 40 * day, until: world.now + day)
+            try impostor.revoke("victim", at: world.now - 30 * day)
+            injected.append(try impostor.crl(at: world.now - 60))
+        }
+        let seal = await world.sealCheck(try world.seal(at: world.now - 20 * day, stamped: true, crls: injected))
+        #expect(seal?.status == .ok, "\(seal?.reason ?? "")")
+        #expect(seal?.details.contains { $0.hasPrefix("rVals: ") && $0.contains("refused") } == true, "\(seal?.details ?? [])")
+        #expect(seal?.details.contains { $0.hasPrefix("Revocation: REVOKED") } == false)
+        // The seal's own CA revoking it before the time-stamp, injected the same way, does fail it.
+        try world.pki.revoke("seal", at: world.now - 30 * day)
+        let revoked = await world.sealCheck(try world.seal(at: world.now - 20 * day, stamped: true, crls: injected + [try world.pki.crl(at: world.now - 60)]))
+        #expect(revoked?.status == .error, "\(revoked?.reason ?? "")")
+    }
+
     @Test("--require-revocation-data: no verified, current data fails the seal; without it, 'not checked' is reported")
     func requiredRevocationData() async throws {
         guard let world = try RevocationWorld.make() else { return }

@@ -23,8 +23,9 @@ struct TrustedListQualificationTests {
 
     static let organization = "VATBE-0123456789"
 
-    /// An EDC sealed by a new seal certificate of `ca`, time-stamped at `stampedAt` when given.
-    func sealedEDC(ca: String, qscd: Bool = true, stampedAt: Date?) throws -> JSONValue {
+    /// An EDC sealed by a new seal certificate of `ca`, time-stamped at `stampedAt` when given (by `tsa`, else the
+    /// fixture's trusted TSA).
+    func sealedEDC(ca: String, qscd: Bool = true, stampedAt: Date?, tsa: String? = nil) throws -> JSONValue {
         let setup = try Self.setup.get()
         let identity = try setup.fixture.sealIdentity(ca: ca, organization: "University of Example", identifier: Self.organization, qscd: qscd)
         let sealer = try JAdESSealer(privateKeyPEM: identity.privateKeyPEM, certificateChainPEM: identity.chainPEM)
@@ -32,7 +33,7 @@ struct TrustedListQualificationTests {
         var document = try sealer.seal(payload: JSONWriter.data(try Self.edcPayload()), signingTime: signingTime)
         if let stampedAt {
             let signature = Array((document["signatures"]?.arrayValue?.first?["signature"]?.stringValue ?? "").utf8)
-            let token = try setup.fixture.timeStampToken(over: signature, at: stampedAt)
+            let token = try setup.fixture.timeStampToken(over: signature, at: stampedAt, tsa: tsa)
             document = try Self.adding(token, to: document)
         }
         return document
@@ -103,6 +104,40 @@ struct TrustedListQualificationTests {
     func withoutLists() async throws {
         let report = try await verify(try sealedEDC(ca: "be-ca", stampedAt: nil), lists: false)
         #expect(qualification(report).contains("not checked against the EU trusted lists"), "\(qualification(report))")
+        #expect(report.check(.seal)?.limitsTrust == true)
+    }
+
+    @Test("A time-stamp from a TSA nobody trusts, claiming a time before the NL withdrawal, is not believed: judged now, not qualified")
+    func untrustedTimeStampNotBelieved() async throws {
+        let setup = try Self.setup.get()
+        try setup.fixture.makeUntrustedTSA("rogue-tsa-q")
+        let report = try await verify(try sealedEDC(ca: "nl-ca", stampedAt: setup.fixture.withdrawal.addingTimeInterval(-5 * 86_400), tsa: "rogue-tsa-q"))
+        let text = qualification(report)
+        #expect(text.hasPrefix("not qualified") && text.contains("withdrawn"), "\(text)")
+        let seal = try #require(report.check(.seal))
+        #expect(seal.details.contains { $0.hasPrefix("Time-stamp: ") && $0.contains("does not prove the time") }, "\(seal.details)")
+        #expect(!seal.details.contains { $0.hasPrefix("Time proven by a time-stamp") })
+        #expect(seal.limitsTrust && report.status != .verified)
+    }
+
+    @Test("A forger's CA with the BE CA's subject name and key identifier: its seal is neither qualified nor trusted")
+    func forgedCAWithListedNameNotQualified() async throws {
+        let setup = try Self.setup.get()
+        try setup.fixture.forgeCA("forged-be-ca-v", like: "be-ca")
+        let report = try await verify(try sealedEDC(ca: "forged-be-ca-v", stampedAt: setup.fixture.now.addingTimeInterval(-86_400)))
+        let text = qualification(report)
+        #expect(text.hasPrefix("not qualified (issuer not on the trusted lists"), "\(text)")
+        let seal = try #require(report.check(.seal))
+        #expect(seal.limitsTrust && seal.reason.contains("not trusted"), "\(seal.reason)")
+        #expect(report.status != .verified)
+    }
+
+    @Test("A seal certificate stating QcCompliance, QcSSCD and QcType e-seal from a CA on no list is not qualified")
+    func qcStatementsFromUnlistedCA() async throws {
+        // The fixture's TSA root is a CA on no trusted list.
+        let report = try await verify(try sealedEDC(ca: "tsa-root", stampedAt: nil))
+        let text = qualification(report)
+        #expect(text.hasPrefix("not qualified (issuer not on the trusted lists"), "\(text)")
         #expect(report.check(.seal)?.limitsTrust == true)
     }
 

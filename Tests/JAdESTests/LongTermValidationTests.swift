@@ -360,3 +360,184 @@ struct EUSampleLongTermTests {
         #expect(outcome.findings.first?.text.contains("does not verify") == true)
     }
 }
+
+/// Revocation data a hostile party controls: anyone can add CRLs and OCSP responses to a seal's unsigned `rVals`, so
+/// only data the seal certificate's CA (or its authorised responder) signed may decide, and only for what it says.
+@Suite("Seal certificate revocation: forged, misleading and oversized data")
+struct RevocationForgeryTests {
+    @Test("An OCSP response of the same CA about another certificate's serial says nothing about the seal certificate")
+    func ocspAboutAnotherSerial() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.issue("other", subject: "/CN=Other e-seal", extensions: "seal_ext", from: fixture.now - day, until: fixture.now + day)
+        try fixture.pki.revoke("other", at: fixture.now - 10 * day)
+        let response = try fixture.pki.ocspResponse(for: "other", responder: "responder", at: fixture.now - 60)
+        let outcome = await fixture.check([ocsp(response)], at: fixture.now, proven: false)
+        #expect(outcome.status == .notChecked("none of the revocation data is about the seal certificate"), "\(outcome.status)")
+        #expect(outcome.findings.first?.text.contains("about other certificates") == true)
+    }
+
+    @Test("'Not revoked' dated in the future (OCSP thisUpdate/producedAt, CRL thisUpdate) is not believed")
+    func futureDatedGoodRefused() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let future = fixture.now + 10 * day
+        let response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: future)
+        let list = try fixture.pki.crl(at: future)
+        for input in [ocsp(response), crl(list)] {
+            let outcome = await SealRevocationChecker(now: fixture.now).check(
+                fixture.seal, candidates: [fixture.ca], inputs: [input], at: fixture.now, proven: false)
+            guard case .notChecked = outcome.status else {
+                Issue.record("\(input.kind) from the future must not establish 'not revoked', got \(outcome.status)")
+                continue
+            }
+            #expect(outcome.findings.first?.text.contains("in the future") == true, "\(outcome.findings.map(\.text))")
+        }
+        // A revocation stays a revocation, whenever the CA says it.
+        try fixture.pki.revoke("seal", at: fixture.now - 2 * day)
+        let revoked = try fixture.pki.crl(at: future)
+        #expect(
+            await SealRevocationChecker(now: fixture.now).check(fixture.seal, candidates: [fixture.ca], inputs: [crl(revoked)], at: fixture.now, proven: false)
+                .status.isFailure)
+    }
+
+    @Test("An OCSP response signed by a responder whose certificate had expired when it was produced is refused")
+    func expiredResponderRefused() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.issue(
+            "old-responder", subject: "/CN=Expired OCSP responder", extensions: "ocsp_ext", from: fixture.now - 100 * day, until: fixture.now - 50 * day)
+        let response = try fixture.pki.ocspResponse(for: "seal", responder: "old-responder", at: fixture.now - 60)
+        let outcome = await fixture.check([ocsp(response)], at: fixture.now, proven: false, candidates: [fixture.ca, try fixture.certificate("old-responder")])
+        guard case .notChecked = outcome.status else {
+            Issue.record("expected notChecked, got \(outcome.status)")
+            return
+        }
+        #expect(outcome.findings.first?.text.contains("not authorised") == true, "\(outcome.findings.map(\.text))")
+    }
+
+    @Test("An OCSP response by a responder the CA's own CRL lists as revoked before it was produced is refused")
+    func revokedResponderRefused() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.revoke("responder", at: fixture.now - 5 * day)
+        let list = try fixture.pki.crl(at: fixture.now - 3 * day, hours: 24)  // stale now: only its listing of the responder counts
+        let response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        let outcome = await fixture.check(
+            [ocsp(response), crl(list)], at: fixture.now, proven: false, candidates: [fixture.ca, try fixture.certificate("responder")])
+        guard case .notChecked = outcome.status else {
+            Issue.record("a revoked responder's 'good' must not count, got \(outcome.status)")
+            return
+        }
+        #expect(outcome.findings.first?.text.contains("revoked") == true, "\(outcome.findings.map(\.text))")
+    }
+
+    @Test("A stale CRL is neither a failure nor 'good'")
+    func staleCRLIsNeither() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let stale = try fixture.pki.crl(at: fixture.now - 30 * day, hours: 24)
+        let outcome = await fixture.check([crl(stale)], at: fixture.now - 10 * day, proven: true)
+        #expect(!outcome.status.isFailure)
+        guard case .notChecked = outcome.status else {
+            Issue.record("expected notChecked, got \(outcome.status)")
+            return
+        }
+    }
+
+    @Test("A key compromised (invalidityDate) before the proven time fails the seal even when revoked after it")
+    func invalidityDateBeforeTheProvenTime() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.revoke("seal", at: fixture.now - 5 * day, compromisedAt: fixture.now - 30 * day)
+        let list = try fixture.pki.crl(at: fixture.now - day)
+        let parsed = try CertificateRevocationList(derEncoded: list)
+        let entry = try #require(parsed.entry(for: fixture.seal.serialNumber))
+        #expect(entry.invalidityDate.map { abs($0.timeIntervalSince(fixture.now - 30 * day)) < 5 } == true)
+        let outcome = await fixture.check([crl(list)], at: fixture.now - 20 * day, proven: true)
+        guard case .revokedBefore(let date, _, _) = outcome.status else {
+            Issue.record("a seal made after its key was compromised must fail, got \(outcome.status)")
+            return
+        }
+        #expect(abs(date.timeIntervalSince(fixture.now - 30 * day)) < 5)
+        #expect(outcome.findings.first?.text.contains("compromised") == true, "\(outcome.findings.map(\.text))")
+        // Made before the compromise, it stands.
+        guard case .revokedAfter = await fixture.check([crl(list)], at: fixture.now - 40 * day, proven: true).status else {
+            Issue.record("a seal proven made before the compromise stands")
+            return
+        }
+    }
+
+    @Test("A hold (certificateHold) counts only while the CRL listing it is current: an old one proves nothing later")
+    func heldCertificate() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.revoke("seal", at: fixture.now - 30 * day, hold: true)
+        let old = try fixture.pki.crl(at: fixture.now - 29 * day, hours: 24)
+        let later = await fixture.check([crl(old)], at: fixture.now - 10 * day, proven: true)
+        #expect(!later.status.isFailure, "\(later.status)")
+        #expect(later.findings.first?.text.contains("hold") == true, "\(later.findings.map(\.text))")
+        // While the CRL is current, the hold is in force: the seal fails.
+        #expect(await fixture.check([crl(old)], at: fixture.now - 28.5 * day, proven: true).status.isFailure)
+        // A CRL issued after the judged time that still lists the hold shows it held throughout.
+        let current = try fixture.pki.crl(at: fixture.now - 60)
+        #expect(await fixture.check([crl(current)], at: fixture.now - 10 * day, proven: true).status.isFailure)
+    }
+
+    // MARK: - Limits
+
+    @Test("A CRL over 16 MiB is refused before it is parsed")
+    func oversizedCRLRefused() {
+        #expect {
+            _ = try CertificateRevocationList(derEncoded: [UInt8](repeating: 0x30, count: CertificateRevocationList.maximumSize + 1))
+        } throws: { error in
+            (error as? JAdESError)?.message.contains("over the 16 MiB limit") == true
+        }
+    }
+
+    /// An unprotected header whose `etsiU` holds `items` (clear JSON).
+    func header(_ items: [JSONValue]) -> JSONObject {
+        var object = JSONObject()
+        object["etsiU"] = .array(items)
+        return object
+    }
+
+    @Test("rVals with 10,000 items: at most 32 of each kind are read, and the user's own data is never crowded out")
+    func stuffedRVals() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let piece: JSONValue = ["val": "MAA="]
+        let junk = Array(repeating: piece, count: 10_000)
+        let stuffed = header([["rVals": ["crlVals": .array(junk), "ocspVals": .array(junk)]]])
+        #expect(RevocationInput.embedded(in: stuffed).count == 64)
+        let many = header(Array(repeating: ["rVals": ["crlVals": .array(junk)]], count: 1_000))
+        #expect(RevocationInput.embedded(in: many).count <= 64)
+        // 64 junk pieces in the seal, then the user's own revoking CRL: the revocation is still found.
+        try fixture.pki.revoke("seal", at: fixture.now - 5 * day)
+        let supplied = RevocationInput(.crl, bytes: try fixture.pki.crl(at: fixture.now - 60), origin: .supplied("ca.crl"))
+        let crowded = Array(repeating: crl([0x30, 0x00]), count: 200) + [supplied]
+        let outcome = await fixture.check(crowded, at: fixture.now, proven: false)
+        #expect(outcome.status.isFailure, "\(outcome.status)")
+        #expect(outcome.findings.contains { $0.text.contains("136 further pieces of the seal's revocation data were not examined") })
+    }
+
+    @Test("xVals with 10,000 certificates: at most 32 are read")
+    func stuffedXVals() throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        // A PEM body is the base64 of the DER.
+        let base64 = try fixture.pki.text("ca.pem").split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        let value: JSONValue = ["x509Cert": ["val": .string(base64)]]
+        let properties = JAdESUnsignedProperties(unprotectedHeader: header([["xVals": .array(Array(repeating: value, count: 10_000))]]))
+        #expect(JAdESValidationValues.certificates(in: properties).certificates.count == 32)
+    }
+
+    @Test("A deeply nested etsiU item is unreadable, not a crash")
+    func deeplyNestedItem() {
+        let depth = 100_000
+        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let item = JSONValue.string(base64URLEncode(Array(#"{"xVals":"#.utf8) + Array(nested.utf8) + [UInt8(ascii: "}")]))
+        let properties = JAdESUnsignedProperties(unprotectedHeader: header([item]))
+        #expect(properties.unreadable == 1)
+        #expect(properties.components.isEmpty)
+    }
+
+    @Test("1,000 archive time-stamps: only the first 64 etsiU items are read, and the rest are counted, not ignored silently")
+    func manyArchiveTimeStamps() {
+        let item: JSONValue = ["arcTst": ["tstTokens": [["val": "MAA="]]]]
+        let properties = JAdESUnsignedProperties(unprotectedHeader: header(Array(repeating: item, count: 1_000)))
+        #expect(properties.components.count == JAdESUnsignedProperties.maximumItems)
+        #expect(properties.notRead == 1_000 - JAdESUnsignedProperties.maximumItems)
+    }
+}

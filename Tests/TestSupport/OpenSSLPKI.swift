@@ -150,9 +150,13 @@ public final class OpenSSLPKI: Sendable {
         ])
     }
 
-    /// Revokes `NAME.pem` with the clock at `time`, so that its revocation date is `time`.
-    public func revoke(_ name: String, reason: String = "keyCompromise", at time: Date) throws {
-        try openssl(["ca", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-revoke", "\(name).pem", "-crl_reason", reason], at: time)
+    /// Revokes `NAME.pem` with the clock at `time`, so that its revocation date is `time`; `compromisedAt` records
+    /// a key compromise from that earlier time (the CRL entry's invalidityDate), `hold` puts it on hold instead.
+    public func revoke(_ name: String, reason: String = "keyCompromise", at time: Date, compromisedAt: Date? = nil, hold: Bool = false) throws {
+        var how = ["-crl_reason", reason]
+        if let compromisedAt { how = ["-crl_compromise", Self.asn1Time(compromisedAt)] }
+        if hold { how = ["-crl_hold", "holdInstructionReject"] }
+        try openssl(["ca", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-revoke", "\(name).pem"] + how, at: time)
     }
 
     /// A DER CRL issued at `time` (thisUpdate) with nextUpdate `hours` later, signed by the CA (or by the key and

@@ -151,25 +151,56 @@ public struct TrustedListFixture: Sendable {
     }
 
     /// Issues a seal certificate for `organization` by the `ca` ("be-ca" or "nl-ca"), with QcStatements: qualified,
-    /// for e-seals, and with the QSCD statement when `qscd` (policy QCP-l-qscd, else QCP-l).
-    public func sealIdentity(ca: String, organization: String, identifier: String, qscd: Bool) throws -> SealIdentity {
+    /// for e-seals, and with the QSCD statement when `qscd` (policy QCP-l-qscd, else QCP-l); `forESignatures` makes
+    /// it a qualified certificate for e-signatures instead (QcType esign, QcSSCD, policy QCP-n-qscd).
+    public func sealIdentity(ca: String, organization: String, identifier: String, qscd: Bool, forESignatures: Bool = false) throws -> SealIdentity {
         let name = "seal-\(UUID().uuidString.prefix(8))"
         try ecKey(name)
         try issue(
             name, by: ca, subject: "/C=BE/O=\(organization)/organizationIdentifier=\(identifier)/CN=\(organization) e-seal",
-            extensions: qscd ? "seal_qscd" : "seal_noqscd")
+            extensions: forESignatures ? "seal_esign" : qscd ? "seal_qscd" : "seal_noqscd")
         let chain = try read("pki/\(name).pem") + read("pki/\(ca).pem")
         return SealIdentity(privateKeyPEM: try read("pki/\(name).key"), chainPEM: chain)
     }
 
-    /// An RFC 3161 token over `data`, made by `openssl ts` with the clock at `time`.
-    public func timeStampToken(over data: [UInt8], at time: Date) throws -> [UInt8] {
+    /// A forger's CA `name` (pki/NAME.key, pki/NAME.pem): a new key, self-signed under the very subject name and
+    /// subject key identifier of the listed CA `ca`, so that everything but the key matches it.
+    public func forgeCA(_ name: String, like ca: String) throws {
+        let subject = try run(["openssl", "x509", "-in", "\(ca).pem", "-noout", "-subject", "-nameopt", "compat"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "subject=", with: "")
+        let printed = try run(["openssl", "x509", "-in", "\(ca).pem", "-noout", "-ext", "subjectKeyIdentifier"])
+        guard let identifier = printed.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces), identifier.contains(":") else {
+            throw ExternalTool.Failure(description: "no subject key identifier in \(ca).pem: \(printed)")
+        }
+        try write(
+            Self.extensions + "[ forged_ca ]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
+                + "subjectKeyIdentifier = \(identifier)\n", to: "pki/\(name).cnf")
+        try ecKey(name)
+        try run(
+            [
+                "openssl", "req", "-x509", "-new", "-key", "\(name).key", "-out", "\(name).pem", "-days", "3650", "-sha256",
+                "-subj", subject, "-config", "\(name).cnf", "-extensions", "forged_ca",
+            ], at: certificatesFrom)
+    }
+
+    /// A time-stamping authority of its own (pki/NAME.key, pki/NAME.pem, self-signed, for time-stamping), which no
+    /// test trusts.
+    public func makeUntrustedTSA(_ name: String) throws {
+        try ecKey(name)
+        try selfSigned(name, subject: "/C=XX/O=Untrusted TSA/CN=\(name)", extensions: "tsa")
+    }
+
+    /// An RFC 3161 token over `data`, made by `openssl ts` with the clock at `time`, by the fixture's TSA or by `tsa`
+    /// (one of ``makeUntrustedTSA(_:)``).
+    public func timeStampToken(over data: [UInt8], at time: Date, tsa: String? = nil) throws -> [UInt8] {
         let work = "work/ts-\(UUID().uuidString)"
         try FileManager.default.createDirectory(at: url(work), withIntermediateDirectories: true)
         try Data(data).write(to: url(work + "/data"))
         try run(["openssl", "ts", "-query", "-data", "data", "-sha256", "-cert", "-out", "q.tsq"], in: work)
         // A serial file per token: tests stamp concurrently, and openssl rewrites the file it reads.
-        try write(Self.tsaConfig(folder: url("pki").path, serial: url(work + "/serial").path), to: work + "/tsa.cnf")
+        try write(
+            Self.tsaConfig(folder: url("pki").path, serial: url(work + "/serial").path, signer: tsa ?? "tsa", chain: tsa ?? "tsa-root"),
+            to: work + "/tsa.cnf")
         try write("01\n", to: work + "/serial")
         try run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-token_out", "-out", "token.der"], in: work, at: time)
         return Array(try Data(contentsOf: url(work + "/token.der")))
@@ -178,19 +209,28 @@ public struct TrustedListFixture: Sendable {
     // MARK: - Lists
 
     /// How a variant set of lists differs from the good one.
-    public enum Variant: Sendable {
+    public enum Variant: Sendable, Equatable {
         /// The list is signed, then a byte of its content changed.
         case tampered
         /// The list is signed by a key its parent does not announce (for the LOTL: one that is not pinned).
         case rogueSigner
+        /// The list is signed by the named key of pki/ (e.g. another territory's announced signer).
+        case signedBy(String)
+        /// The list is signed, then a second TrustServiceProviderList, granting a service to the rogue signer's
+        /// certificate, is slipped into the signature's `ds:Object` (outside what the enveloped signature covers), with
+        /// an element that repeats the signed properties' `Id`.
+        case wrapped
+        /// The list is signed with ECDSA-SHA1 and SHA-1 digests (or RSA-SHA1 for the LOTL).
+        case sha1
     }
 
-    /// Writes the three lists into `folder` (under the fixture), with `variants` applied by territory ("EU", "BE", "NL").
-    public func writeLists(into folder: String, variants: [String: Variant]) throws {
+    /// Writes the three lists into `folder` (under the fixture), with `variants` applied by territory ("EU", "BE", "NL");
+    /// `beServices` (``service(name:ca:status:since:extensions:history:identity:)`` XML) replaces the BE list's service.
+    public func writeLists(into folder: String, variants: [String: Variant], beServices: [String]? = nil) throws {
         try FileManager.default.createDirectory(at: url(folder), withIntermediateDirectories: true)
         let be = try nationalList(
             territory: "BE", sequence: 12,
-            services: [
+            services: try beServices ?? [
                 service(
                     name: "Test BE Qualified CA for e-seals", ca: "be-ca", status: "granted", since: "2016-07-01T00:00:00Z",
                     extensions: Self.eSealExtensions(qscdQualifier: "QCQSCDStatusAsInCert"))
@@ -207,25 +247,45 @@ public struct TrustedListFixture: Sendable {
             let file = territory == "EU" ? "eu-lotl.xml" : "\(territory).xml"
             var key = signer
             if variants[territory] == .rogueSigner { key = territory == "EU" ? "rogue-lotl-signer" : "rogue-signer" }
-            try sign(body, with: key, to: "\(folder)/\(file)")
+            if case .signedBy(let other)? = variants[territory] { key = other }
+            try sign(body, with: key, to: "\(folder)/\(file)", sha1: variants[territory] == .sha1)
             if variants[territory] == .tampered {
                 let signed = try read("\(folder)/\(file)")
                 try write(signed.replacingOccurrences(of: "<tsl:TSLSequenceNumber>", with: "<tsl:TSLSequenceNumber>9"), to: "\(folder)/\(file)")
             }
+            if variants[territory] == .wrapped {
+                let signed = try read("\(folder)/\(file)")
+                let forged = try service(
+                    name: "Wrapped rogue service", ca: "rogue-signer", status: "granted", since: "2016-07-01T00:00:00Z",
+                    extensions: Self.eSealExtensions(qscdQualifier: "QCWithQSCD"))
+                let wrapper =
+                    "<ds:Object><tsl:TrustServiceProviderList><tsl:TrustServiceProvider><tsl:TSPInformation><tsl:TSPName>"
+                    + "<tsl:Name xml:lang=\"en\">Wrapped rogue QTSP</tsl:Name></tsl:TSPName></tsl:TSPInformation><tsl:TSPServices>\(forged)"
+                    + "</tsl:TSPServices></tsl:TrustServiceProvider></tsl:TrustServiceProviderList>"
+                    + "<xades:SignedProperties Id=\"xades-signed-properties\"/></ds:Object></ds:Signature>"
+                try write(signed.replacingOccurrences(of: "</ds:Signature>", with: wrapper), to: "\(folder)/\(file)")
+            }
         }
     }
 
-    /// Signs `body` (a list whose `ds:Signature` template is in place) with xmlsec1 and the named key and certificate.
-    func sign(_ body: String, with signer: String, to path: String) throws {
+    /// Signs `body` (a list whose `ds:Signature` template is in place) with xmlsec1 and the named key and certificate;
+    /// with SHA-1 algorithms when `sha1`.
+    func sign(_ body: String, with signer: String, to path: String, sha1: Bool = false) throws {
         let template = "work/\(UUID().uuidString).xml"
         let der = try derFile(signer + ".pem")
         try run(["openssl", "dgst", "-sha256", "-binary", "-out", der + ".sha256", der])
         let digest = try Data(contentsOf: url("pki/" + der + ".sha256")).base64EncodedString()
+        let rsa = signer == "lotl-signer"
         let algorithm =
-            signer == "lotl-signer" ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
-        let text = body.replacingOccurrences(
-            of: "</tsl:TrustServiceStatusList>",
-            with: Self.signatureTemplate(algorithm: algorithm, certificateDigest: digest, signingTime: Self.xsd(now)) + "</tsl:TrustServiceStatusList>")
+            sha1
+            ? (rsa ? "http://www.w3.org/2000/09/xmldsig#rsa-sha1" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1")
+            : (rsa ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256")
+        var signature = Self.signatureTemplate(algorithm: algorithm, certificateDigest: digest, signingTime: Self.xsd(now))
+        if sha1 {
+            signature = signature.replacingOccurrences(
+                of: "http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue/>", with: "http://www.w3.org/2000/09/xmldsig#sha1\"/><ds:DigestValue/>")
+        }
+        let text = body.replacingOccurrences(of: "</tsl:TrustServiceStatusList>", with: signature + "</tsl:TrustServiceStatusList>")
         try write(text, to: template)
         try run(
             [
@@ -288,11 +348,16 @@ public struct TrustedListFixture: Sendable {
         """
     }
 
-    func service(
-        name: String, ca: String, status: String, since: String, extensions: String, history: [(String, String, String)] = []
+    /// A `TSPService` of type CA/QC whose digital identity is the certificate `ca` (a PEM under pki/, without `.pem`),
+    /// or `identity` (the `DigitalId` elements' content) when given; `history` holds (status, start, extensions).
+    public func service(
+        name: String, ca: String, status: String, since: String, extensions: String, history: [(String, String, String)] = [],
+        identity digitalID: String? = nil
     ) throws -> String {
+        let content: String
+        if let digitalID { content = digitalID } else { content = "<tsl:X509Certificate>\(try base64DER(ca + ".pem"))</tsl:X509Certificate>" }
         let identity = """
-            <tsl:ServiceDigitalIdentity><tsl:DigitalId><tsl:X509Certificate>\(try base64DER(ca + ".pem"))</tsl:X509Certificate></tsl:DigitalId></tsl:ServiceDigitalIdentity>
+            <tsl:ServiceDigitalIdentity><tsl:DigitalId>\(content)</tsl:DigitalId></tsl:ServiceDigitalIdentity>
             """
         func information(_ element: String, _ status: String, _ since: String, _ extensions: String) -> String {
             """
@@ -314,7 +379,7 @@ public struct TrustedListFixture: Sendable {
     }
 
     /// ForeSeals, and a Qualifications extension: QCForESeal plus `qscdQualifier` for certificates under QCP-l-qscd.
-    static func eSealExtensions(qscdQualifier: String) -> String {
+    public static func eSealExtensions(qscdQualifier: String) -> String {
         """
         <tsl:Extension Critical="true"><tsl:AdditionalServiceInformation><tsl:URI xml:lang="en">http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/ForeSeals</tsl:URI></tsl:AdditionalServiceInformation></tsl:Extension>
         <tsl:Extension Critical="true"><ecc:Qualifications><ecc:QualificationElement><ecc:Qualifiers>\
@@ -395,19 +460,34 @@ public struct TrustedListFixture: Sendable {
         types = SEQUENCE:qc_type_eseal
         [ qc_type_eseal ]
         eseal = OID:0.4.0.1862.1.6.2
+        [ seal_esign ]
+        basicConstraints = critical,CA:FALSE
+        keyUsage = critical,digitalSignature,nonRepudiation
+        authorityKeyIdentifier = keyid
+        certificatePolicies = 0.4.0.194112.1.2
+        1.3.6.1.5.5.7.1.3 = ASN1:SEQUENCE:qc_statements_esign
+        [ qc_statements_esign ]
+        compliance = SEQUENCE:qc_compliance
+        sscd = SEQUENCE:qc_sscd
+        type = SEQUENCE:qc_type_esign_statement
+        [ qc_type_esign_statement ]
+        id = OID:0.4.0.1862.1.6
+        types = SEQUENCE:qc_type_esign
+        [ qc_type_esign ]
+        esign = OID:0.4.0.1862.1.6.1
 
         """
 
-    static func tsaConfig(folder: String, serial: String) -> String {
+    static func tsaConfig(folder: String, serial: String, signer: String, chain: String) -> String {
         """
         [ tsa ]
         default_tsa = tsa_config
         [ tsa_config ]
         dir = \(folder)
         serial = \(serial)
-        signer_cert = $dir/tsa.pem
-        certs = $dir/tsa-root.pem
-        signer_key = $dir/tsa.key
+        signer_cert = $dir/\(signer).pem
+        certs = $dir/\(chain).pem
+        signer_key = $dir/\(signer).key
         signer_digest = sha256
         default_policy = 1.2.3.4.1
         digests = sha256, sha384, sha512
