@@ -62,9 +62,21 @@ public final class LoopbackListener: @unchecked Sendable {
             #endif
             Thread.detachNewThread { [handler] in
                 handler(client)
-                close(client)
+                Self.closeGracefully(client)
             }
         }
+    }
+
+    /// Closes a served connection with a FIN, not a reset: the kernel answers a close with unread input (a client's
+    /// late bytes) by RST, which the client may read as "connection reset" before it has read the response. So the
+    /// write side is shut first and what the client still sends is drained, for at most a second.
+    static func closeGracefully(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recv(fd, &buffer, buffer.count, 0) > 0 {}
+        close(fd)
     }
 
     /// Writes all of `bytes` to `fd`; false when the peer went away.
