@@ -172,7 +172,8 @@ extension SealLongTermEvidence {
                 }
                 if between.count > Self.maximumIntermediates {
                     lines.append(
-                        "Revocation: \(between.count - Self.maximumIntermediates) further intermediate CA certificate(s) not checked (limit \(Self.maximumIntermediates))")
+                        "Revocation: \(between.count - Self.maximumIntermediates) further intermediate CA certificate(s) not checked (limit \(Self.maximumIntermediates))"
+                    )
                 }
             }
         }
@@ -204,7 +205,8 @@ extension SealLongTermEvidence {
             } else if let open = intermediates.first(where: { if case .notChecked = $0.check.status { true } else { false } }),
                 case .notChecked(let why) = open.check.status
             {
-                missing = "Revocation data is required, but the status of the intermediate CA certificate \(open.certificate.subject) is not established: \(why)"
+                missing =
+                    "Revocation data is required, but the status of the intermediate CA certificate \(open.certificate.subject) is not established: \(why)"
             }
         }
         var evidence = SealLongTermEvidence(

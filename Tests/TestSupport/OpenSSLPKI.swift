@@ -7,7 +7,6 @@ import Glibc
 import Darwin
 #endif
 
-
 /// A throwaway PKI run by the openssl CLI in a temporary folder, with faketime for back-dated operations: a CA
 /// (`openssl ca` database, so it can revoke), certificates it issues, CRLs (`openssl ca -gencrl`), OCSP responses
 /// (`openssl ocsp -index … -reqin … -respout`) and RFC 3161 time-stamp tokens (`openssl ts -reply`).
