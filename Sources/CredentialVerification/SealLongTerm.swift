@@ -12,25 +12,47 @@ public struct SealRevocationPolicy: Sendable {
     public var supplied: [RevocationInput]
     /// Whether a seal whose certificate's revocation status cannot be established fails (default: it is only reported).
     public var requireRevocationData: Bool
-    /// When set, the CRLs a seal certificate names (its CRL distribution points, http or https) are fetched through
-    /// this fetcher when neither the seal nor the user supplies usable data. `nil` (the default): nothing is fetched.
+    /// When set, revocation data a certificate names is fetched through this fetcher when neither the seal nor the
+    /// user supplies usable data: first an OCSP response from its authority-information-access OCSP responder
+    /// (smaller), then the CRLs of its CRL distribution points. `nil` (the default): nothing is fetched.
     public var fetcher: (any HTTPFetching)?
     /// Largest CRL fetched, in bytes (default 16 MiB).
     public var maxFetchedBytes: Int
+    /// Largest OCSP response fetched, in bytes (default 64 KiB; real ones are a few KiB).
+    public var maxFetchedOCSPBytes: Int
+    /// How old, in seconds, a fetched OCSP response that does not echo the request's nonce may be (its producedAt
+    /// before now; default 300). Responders that pre-produce answers ignore nonces; an older answer could be a replay.
+    public var maxUnnoncedOCSPAge: TimeInterval
+    /// The time each fetch may take, every hop included (default 10 s).
+    public var fetchTimeout: Duration
 
     /// Creates a policy; the defaults supply nothing, require nothing and fetch nothing.
     public init(
         supplied: [RevocationInput] = [], requireRevocationData: Bool = false, fetcher: (any HTTPFetching)? = nil,
-        maxFetchedBytes: Int = CertificateRevocationList.maximumSize
+        maxFetchedBytes: Int = CertificateRevocationList.maximumSize, maxFetchedOCSPBytes: Int = 64 * 1024,
+        maxUnnoncedOCSPAge: TimeInterval = 300, fetchTimeout: Duration = .seconds(10)
     ) {
         self.supplied = supplied
         self.requireRevocationData = requireRevocationData
         self.fetcher = fetcher
         self.maxFetchedBytes = maxFetchedBytes
+        self.maxFetchedOCSPBytes = maxFetchedOCSPBytes
+        self.maxUnnoncedOCSPAge = maxUnnoncedOCSPAge
+        self.fetchTimeout = fetchTimeout
     }
 
     /// Fetched CRLs by URL, kept until their nextUpdate (at most 64, at most a day).
     static let fetchedCRLs = BoundedCache<String, [UInt8]>(capacity: 64)
+    /// Fetched OCSP responses by responder URL and CertID, kept until their nextUpdate (at most 256, at most a day).
+    static let fetchedOCSP = BoundedCache<String, [UInt8]>(capacity: 256)
+}
+
+/// The revocation check of one intermediate CA certificate in a seal's trusted chain.
+public struct IntermediateRevocation: Sendable, Hashable {
+    /// The intermediate CA certificate.
+    public let certificate: Certificate
+    /// What its revocation data showed.
+    public let check: SealRevocationCheck
 }
 
 /// What a seal's time-stamps and long-term validation data show (JAdES B-T, B-LT, B-LTA): one line per element for
@@ -44,6 +66,8 @@ public struct SealLongTermEvidence: Sendable {
     public let revocation: SealRevocationCheck
     /// Set when the policy requires revocation data and none established the status.
     public let missingRequiredRevocation: String?
+    /// The revocation of the intermediate CA certificates of the seal's trusted chain (leaf side first).
+    public var intermediates: [IntermediateRevocation] = []
 
     /// The sentence for a seal that fails on revocation, or `nil`.
     public var failure: String? {
@@ -51,8 +75,18 @@ public struct SealLongTermEvidence: Sendable {
             return
                 "The seal certificate was revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before the seal is shown to have been made, per \(source)"
         }
+        for intermediate in intermediates {
+            if case .revokedBefore(let date, let reason, let source) = intermediate.check.status {
+                return
+                    "The intermediate CA certificate \(intermediate.certificate.subject) was revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before the seal is shown to have been made, per \(source)"
+            }
+        }
         return missingRequiredRevocation
     }
+
+    /// Largest number of intermediate CA certificates whose revocation is checked: a chain longer than this is
+    /// checked for its first ones only, and the report says so.
+    public static let maximumIntermediates = 8
 }
 
 extension SealLongTermEvidence {
@@ -104,39 +138,46 @@ extension SealLongTermEvidence {
         }
 
         // Revocation of the seal certificate.
+        var intermediates: [IntermediateRevocation] = []
         var revocation = SealRevocationCheck(status: .notChecked("the seal has no usable certificate"), findings: [])
         if let leaf = signature.signingCertificate {
             var candidates = signature.certificateChain + values + policy.trustAnchors
             if case .trusted(let certificates)? = chain { candidates = certificates + candidates }
-            var inputs = RevocationInput.embedded(in: entry?.unprotectedHeader) + policy.sealRevocation.supplied
-            let checker = SealRevocationChecker(clockSkew: policy.clockSkew, now: policy.now)
-            revocation = await checker.check(leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime)
-            if case .notChecked = revocation.status, let fetcher = policy.sealRevocation.fetcher {
-                let fetched = await Self.fetchCRLs(for: leaf, fetcher: fetcher, maxBytes: policy.sealRevocation.maxFetchedBytes, now: policy.now)
-                if !fetched.isEmpty {
-                    inputs += fetched
-                    revocation = await checker.check(
-                        leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime)
-                }
-            }
+            let inputs = RevocationInput.embedded(in: entry?.unprotectedHeader) + policy.sealRevocation.supplied
+            revocation = await Self.check(
+                leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime,
+                policy: policy.sealRevocation, clockSkew: policy.clockSkew, now: policy.now
+            ).check
             for finding in revocation.findings {
                 lines.append(
                     finding.origin == RevocationDataOrigin.embedded ? "rVals: \(finding.text)" : "Revocation data (\(finding.origin)): \(finding.text)")
             }
+            // The intermediate CAs of the chain as validated (not the anchor, which the user or a trusted list vouches for).
+            if case .trusted(let certificates)? = chain, certificates.count > 2 {
+                let between = Array(certificates.dropFirst().dropLast())
+                for certificate in between.prefix(Self.maximumIntermediates) {
+                    let role = "the intermediate CA certificate"
+                    let check = await Self.check(
+                        certificate, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime,
+                        policy: policy.sealRevocation, clockSkew: policy.clockSkew, now: policy.now, role: role
+                    ).check
+                    intermediates.append(IntermediateRevocation(certificate: certificate, check: check))
+                    let name = "intermediate CA \(Self.commonName(certificate))"
+                    for finding in check.findings {
+                        lines.append(
+                            finding.origin == RevocationDataOrigin.embedded
+                                ? "rVals (\(name)): \(finding.text)" : "Revocation data (\(name), \(finding.origin)): \(finding.text)")
+                    }
+                    lines.append("Revocation of \(name): \(Self.statusText(check.status, judgedAt: judgedAt, proven: proven))")
+                }
+                if between.count > Self.maximumIntermediates {
+                    lines.append(
+                        "Revocation: \(between.count - Self.maximumIntermediates) further intermediate CA certificate(s) not checked (limit \(Self.maximumIntermediates))"
+                    )
+                }
+            }
         }
-        switch revocation.status {
-        case .good(let text): lines.append("Revocation: \(text)")
-        case .revokedBefore(let date, let reason, _):
-            lines.append("Revocation: REVOKED on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before \(XSDDateTime.format(judgedAt))")
-        case .revokedAfter(let date, let reason, _):
-            // Judged now (no proven time), a revocation "after" it is one dated in the future: nothing was proven.
-            let after =
-                proven
-                ? "after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
-                : "a date after the verification time (\(XSDDateTime.format(judgedAt))), so not yet in force"
-            lines.append("Revocation: revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), \(after)")
-        case .notChecked(let why): lines.append("Revocation: not checked — \(why)")
-        }
+        lines.append("Revocation: \(Self.statusText(revocation.status, judgedAt: judgedAt, proven: proven))")
 
         // arcTst.
         if let entry, let payloadMember, names.contains("arcTst") {
@@ -161,11 +202,37 @@ extension SealLongTermEvidence {
             names.contains("arcTst")
             ? "B-LTA" : (names.contains("xVals") || names.contains("rVals")) ? "B-LT" : names.contains("sigTst") ? "B-T" : "B-B"
         var missing: String?
-        if policy.sealRevocation.requireRevocationData, case .notChecked(let why) = revocation.status {
-            missing = "Revocation data is required, but the seal certificate's status is not established: \(why)"
+        if policy.sealRevocation.requireRevocationData {
+            if case .notChecked(let why) = revocation.status {
+                missing = "Revocation data is required, but the seal certificate's status is not established: \(why)"
+            } else if let open = intermediates.first(where: { if case .notChecked = $0.check.status { true } else { false } }),
+                case .notChecked(let why) = open.check.status
+            {
+                missing =
+                    "Revocation data is required, but the status of the intermediate CA certificate \(open.certificate.subject) is not established: \(why)"
+            }
         }
-        return SealLongTermEvidence(
+        var evidence = SealLongTermEvidence(
             level: level, lines: ["Level: JAdES \(level)"] + lines, revocation: revocation, missingRequiredRevocation: missing)
+        evidence.intermediates = intermediates
+        return evidence
+    }
+
+    /// The report's words for a revocation status, judged at `judgedAt` (a proven time when `proven`, else now).
+    static func statusText(_ status: SealRevocationStatus, judgedAt: Date, proven: Bool) -> String {
+        switch status {
+        case .good(let text): return text
+        case .revokedBefore(let date, let reason, _):
+            return "REVOKED on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before \(XSDDateTime.format(judgedAt))"
+        case .revokedAfter(let date, let reason, _):
+            // Judged now (no proven time), a revocation "after" it is one dated in the future: nothing was proven.
+            let after =
+                proven
+                ? "after the seal was proven made (\(XSDDateTime.format(judgedAt))); the seal stands"
+                : "a date after the verification time (\(XSDDateTime.format(judgedAt))), so not yet in force"
+            return "revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), \(after)"
+        case .notChecked(let why): return "not checked — \(why)"
+        }
     }
 
     static func commonName(_ certificate: Certificate) -> String {
@@ -196,21 +263,138 @@ extension SealLongTermEvidence {
         return out
     }
 
+    /// What was fetched for one certificate: the data to check (and, when sealing, to embed), and a finding for
+    /// each fetch that was refused.
+    public struct Fetched: Sendable {
+        /// The CRLs and OCSP responses fetched (or taken from the cache).
+        public var inputs: [RevocationInput] = []
+        /// One finding per refused fetch: transport failure, oversized body, garbage, wrong CertID or nonce.
+        public var refusals: [RevocationFinding] = []
+    }
+
+    /// Checks `certificate`'s revocation from `inputs`, fetching when the policy has a fetcher and `inputs` do not
+    /// establish the status: an OCSP response first (smaller), then the CRLs, each only while the status is open.
+    ///
+    /// - Returns: the check (its findings include refused fetches) and what was fetched.
+    public static func check(
+        _ certificate: Certificate, candidates: [Certificate], inputs: [RevocationInput], at time: Date, proven: Bool,
+        claimedTime: Date?, policy: SealRevocationPolicy, clockSkew: TimeInterval, now: Date, role: String = "the seal certificate"
+    ) async -> (check: SealRevocationCheck, fetched: [RevocationInput]) {
+        let checker = SealRevocationChecker(clockSkew: clockSkew, now: now)
+        var check = await checker.check(certificate, candidates: candidates, inputs: inputs, at: time, proven: proven, claimedTime: claimedTime, role: role)
+        guard case .notChecked = check.status, let fetcher = policy.fetcher else { return (check, []) }
+        var fetched = Fetched()
+        if let issuer = SealRevocationChecker.issuer(of: certificate, among: candidates) {
+            fetched = await fetchOCSP(for: certificate, issuer: issuer, fetcher: fetcher, policy: policy, clockSkew: clockSkew, now: now)
+            if !fetched.inputs.isEmpty {
+                check = await checker.check(
+                    certificate, candidates: candidates, inputs: inputs + fetched.inputs, at: time, proven: proven, claimedTime: claimedTime, role: role)
+            }
+        }
+        if case .notChecked = check.status {
+            let crls = await fetchCRLs(for: certificate, fetcher: fetcher, policy: policy, now: now)
+            fetched.refusals += crls.refusals
+            if !crls.inputs.isEmpty {
+                fetched.inputs += crls.inputs
+                check = await checker.check(
+                    certificate, candidates: candidates, inputs: inputs + fetched.inputs, at: time, proven: proven, claimedTime: claimedTime, role: role)
+            }
+        }
+        return (SealRevocationCheck(status: check.status, findings: check.findings + fetched.refusals), fetched.inputs)
+    }
+
+    /// The http(s) URIs of a certificate's OCSP responders (authority information access, id-ad-ocsp), at most two.
+    static func ocspResponders(_ certificate: Certificate) -> [String] {
+        guard let access = try? certificate.extensions.authorityInformationAccess else { return [] }
+        var out: [String] = []
+        for description in access where description.method == .ocspServer {
+            if case .uniformResourceIdentifier(let uri) = description.location, uri.hasPrefix("http://") || uri.hasPrefix("https://") {
+                out.append(uri)
+            }
+        }
+        return Array(out.prefix(2))
+    }
+
+    /// Asks the OCSP responders a certificate names (authority information access, http or https, at most two)
+    /// about it: an RFC 6960 request with a SHA-1 CertID and a fresh nonce, POSTed as `application/ocsp-request`
+    /// through `fetcher` (no redirects, ``SealRevocationPolicy/maxFetchedOCSPBytes``, plain http allowed: responses
+    /// are signed). A response is kept only when it parses, answers the CertID asked and echoes the nonce (or, when
+    /// the responder ignores nonces, was produced within ``SealRevocationPolicy/maxUnnoncedOCSPAge``); its signature
+    /// and responder are checked by ``SealRevocationChecker`` like any other. Kept responses are cached per responder
+    /// and CertID until their nextUpdate (at most a day; without a nextUpdate they are not cached).
+    public static func fetchOCSP(
+        for certificate: Certificate, issuer: Certificate, fetcher: any HTTPFetching, policy: SealRevocationPolicy, clockSkew: TimeInterval = 300,
+        now: Date
+    ) async -> Fetched {
+        var out = Fetched()
+        for url in ocspResponders(certificate) {
+            func refuse(_ why: String) {
+                out.refusals.append(RevocationFinding(kind: .ocsp, origin: .fetched(url), text: "refused: \(why)"))
+            }
+            let request: OCSPRequest
+            do { request = try OCSPRequest(for: certificate, issuer: issuer) } catch {
+                refuse(error.message)
+                continue
+            }
+            let key = "\(url) \(request.serialNumber) \(request.issuerKeyHash.map { String($0, radix: 16) }.joined())"
+            if let cached = SealRevocationPolicy.fetchedOCSP.value(for: key, now: now) {
+                out.inputs.append(RevocationInput(.ocsp, bytes: cached, origin: .fetched(url)))
+                continue
+            }
+            let fetchPolicy = FetchPolicy(
+                maxBytes: policy.maxFetchedOCSPBytes, deadline: policy.fetchTimeout, maxRedirects: 0, allowPlainHTTP: true,
+                accept: "application/ocsp-response")
+            let document: FetchedDocument
+            do {
+                document = try await fetcher.post(url, body: request.derEncoded, contentType: "application/ocsp-request", policy: fetchPolicy)
+            } catch {
+                refuse("the responder could not be asked: \(error.message)")
+                continue
+            }
+            let response: OCSPBasicResponse
+            do { response = try OCSPBasicResponse(derEncoded: document.bytes) } catch {
+                refuse(error.message)
+                continue
+            }
+            if let problem = request.problem(with: response, now: now, maximumAge: policy.maxUnnoncedOCSPAge, clockSkew: clockSkew) {
+                refuse("the OCSP response \(problem)")
+                continue
+            }
+            let nextUpdate = response.responses.first { $0.serialNumber == request.serialNumber }?.nextUpdate
+            if let nextUpdate, nextUpdate > now {
+                SealRevocationPolicy.fetchedOCSP.store(document.bytes, for: key, expires: min(nextUpdate, now.addingTimeInterval(86_400)), now: now)
+            }
+            out.inputs.append(RevocationInput(.ocsp, bytes: document.bytes, origin: .fetched(url)))
+        }
+        return out
+    }
+
     /// The CRLs a certificate names in its CRL distribution points (http or https, at most two), fetched through
-    /// `fetcher` within `maxBytes` (plain http allowed: CRLs are signed), or from a process-wide cache while current.
-    public static func fetchCRLs(for certificate: Certificate, fetcher: any HTTPFetching, maxBytes: Int, now: Date) async -> [RevocationInput] {
-        var out: [RevocationInput] = []
+    /// `fetcher` within ``SealRevocationPolicy/maxFetchedBytes`` (plain http allowed: CRLs are signed), or from a
+    /// process-wide cache while current. A fetch that fails or does not parse is a refusal.
+    public static func fetchCRLs(for certificate: Certificate, fetcher: any HTTPFetching, policy: SealRevocationPolicy, now: Date) async -> Fetched {
+        var out = Fetched()
         for url in crlDistributionPoints(certificate) {
             if let cached = SealRevocationPolicy.fetchedCRLs.value(for: url, now: now) {
-                out.append(RevocationInput(.crl, bytes: cached, origin: .fetched(url)))
+                out.inputs.append(RevocationInput(.crl, bytes: cached, origin: .fetched(url)))
                 continue
             }
             // CRLs are signed, and their distribution points are usually plain http (RFC 5280 §4.2.1.13).
-            let fetchPolicy = FetchPolicy(maxBytes: maxBytes, allowPlainHTTP: true, accept: "application/pkix-crl")
-            guard let document = try? await fetcher.fetch(url, policy: fetchPolicy), document.status == 200 else { continue }
-            let expires = (try? CertificateRevocationList(derEncoded: document.bytes))?.nextUpdate.map { min($0, now.addingTimeInterval(86_400)) }
-            SealRevocationPolicy.fetchedCRLs.store(document.bytes, for: url, expires: expires ?? now.addingTimeInterval(3600), now: now)
-            out.append(RevocationInput(.crl, bytes: document.bytes, origin: .fetched(url)))
+            let fetchPolicy = FetchPolicy(
+                maxBytes: policy.maxFetchedBytes, deadline: policy.fetchTimeout, allowPlainHTTP: true, accept: "application/pkix-crl")
+            let document: FetchedDocument
+            do { document = try await fetcher.fetch(url, policy: fetchPolicy) } catch {
+                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: the CRL could not be fetched: \(error.message)"))
+                continue
+            }
+            let crl: CertificateRevocationList
+            do { crl = try CertificateRevocationList(derEncoded: document.bytes) } catch {
+                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: \(error.message)"))
+                continue
+            }
+            let expires = crl.nextUpdate.map { min($0, now.addingTimeInterval(86_400)) } ?? now.addingTimeInterval(3600)
+            SealRevocationPolicy.fetchedCRLs.store(document.bytes, for: url, expires: expires, now: now)
+            out.inputs.append(RevocationInput(.crl, bytes: document.bytes, origin: .fetched(url)))
         }
         return out
     }

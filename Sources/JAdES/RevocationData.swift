@@ -90,6 +90,9 @@ public struct CertificateRevocationList: Sendable {
     /// Set when the CRL's issuing-distribution-point limits its scope so that the absence of an end-entity
     /// certificate proves nothing (only CA certificates, only some reasons, attribute certificates).
     public let scopeLimitation: String?
+    /// The same for a CA certificate: set when the CRL lists only end-entity or attribute certificates, or only
+    /// some reasons.
+    public let caScopeLimitation: String?
 
     let signedBytes: [UInt8]
     let signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?)
@@ -128,9 +131,10 @@ public struct CertificateRevocationList: Sendable {
 
     private init(
         derEncoded: [UInt8], issuer: DistinguishedName, thisUpdate: Date, nextUpdate: Date?, entries: [Entry],
-        scopeLimitation: String?, signedBytes: [UInt8], signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?),
-        signature: [UInt8]
+        scopeLimitation: String?, caScopeLimitation: String?, signedBytes: [UInt8],
+        signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?), signature: [UInt8]
     ) {
+        self.caScopeLimitation = caScopeLimitation
         self.derEncoded = derEncoded
         self.issuer = issuer
         self.thisUpdate = thisUpdate
@@ -201,7 +205,7 @@ public struct CertificateRevocationList: Sendable {
             }
             index += 1
         }
-        var scope: String?
+        var scope: (endEntity: String?, ca: String?) = (nil, nil)
         if index < tbs.count, tbs[index].identifier == P.context(0) {
             for (oid, critical, value) in try RevocationExtensions.parse(try P.explicit(tbs[index], 0, "crlExtensions"), "crlExtensions") {
                 switch oid {
@@ -220,14 +224,14 @@ public struct CertificateRevocationList: Sendable {
         guard index == tbs.count else { throw TimeStampFailure("tbsCertList has unexpected fields") }
         return CertificateRevocationList(
             derEncoded: bytes, issuer: issuer, thisUpdate: thisUpdate, nextUpdate: nextUpdate, entries: entries,
-            scopeLimitation: scope, signedBytes: Array(outer[0].encodedBytes), signatureAlgorithm: algorithm,
+            scopeLimitation: scope.endEntity, caScopeLimitation: scope.ca, signedBytes: Array(outer[0].encodedBytes), signatureAlgorithm: algorithm,
             signature: Array(signature.bytes))
     }
 
-    /// The scope an issuing-distribution-point extension sets (RFC 5280 §5.2.5): `nil` when it covers end-entity
-    /// certificates for every reason; throws for indirect CRLs.
-    private static func issuingDistributionPointScope(_ value: [UInt8]) throws -> String? {
-        var scope: String?
+    /// The scope an issuing-distribution-point extension sets (RFC 5280 §5.2.5), for end-entity and for CA
+    /// certificates: `nil` when it covers them for every reason; throws for indirect CRLs.
+    private static func issuingDistributionPointScope(_ value: [UInt8]) throws -> (endEntity: String?, ca: String?) {
+        var scope: (endEntity: String?, ca: String?) = (nil, nil)
         for field in try TimeStampParser.sequence(try DER.parse(value), "issuingDistributionPoint") {
             guard field.identifier.tagClass == .contextSpecific else { continue }
             let isTrue: Bool = {
@@ -235,10 +239,11 @@ public struct CertificateRevocationList: Sendable {
                 return false
             }()
             switch field.identifier.tagNumber {
-            case 2 where isTrue: scope = "it lists only CA certificates"
-            case 3: scope = "it covers only some revocation reasons"
+            case 1 where isTrue: scope.ca = "it lists only end-entity certificates"
+            case 2 where isTrue: scope.endEntity = "it lists only CA certificates"
+            case 3: scope = ("it covers only some revocation reasons", "it covers only some revocation reasons")
             case 4 where isTrue: throw TimeStampFailure("it is an indirect CRL, which is not supported")
-            case 5 where isTrue: scope = "it lists only attribute certificates"
+            case 5 where isTrue: scope = ("it lists only attribute certificates", "it lists only attribute certificates")
             default: break
             }
         }
@@ -324,6 +329,9 @@ public struct OCSPBasicResponse: Sendable {
     public let responses: [Single]
     /// The certificates the response carries (the responder's, usually).
     public let certificates: [Certificate]
+    /// The extnValue of the response's nonce extension (RFC 8954), when it has one: what a fresh answer to a
+    /// request with a nonce must echo.
+    public let nonceExtensionValue: [UInt8]?
 
     let signedBytes: [UInt8]
     let signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?)
@@ -355,9 +363,11 @@ public struct OCSPBasicResponse: Sendable {
 
     private init(
         derEncoded: [UInt8], responderID: ResponderID, producedAt: Date, responses: [Single], certificates: [Certificate],
-        signedBytes: [UInt8], signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?), signature: [UInt8]
+        nonceExtensionValue: [UInt8]?, signedBytes: [UInt8], signatureAlgorithm: (oid: ASN1ObjectIdentifier, parameters: ASN1Node?),
+        signature: [UInt8]
     ) {
         self.derEncoded = derEncoded
+        self.nonceExtensionValue = nonceExtensionValue
         self.responderID = responderID
         self.producedAt = producedAt
         self.responses = responses
@@ -420,8 +430,10 @@ public struct OCSPBasicResponse: Sendable {
         guard singleNodes.count <= 64 else { throw TimeStampFailure("it holds \(singleNodes.count) single responses, more than the limit of 64") }
         for node in singleNodes { singles.append(try single(node)) }
         index += 1
+        var nonce: [UInt8]?
         if index < data.count, data[index].identifier == P.context(1) {
-            for (oid, critical, _) in try RevocationExtensions.parse(try P.explicit(data[index], 1, "responseExtensions"), "responseExtensions") {
+            for (oid, critical, value) in try RevocationExtensions.parse(try P.explicit(data[index], 1, "responseExtensions"), "responseExtensions") {
+                if oid == nonceExtension { nonce = value }
                 if critical && ![nonceExtension, extendedRevoke].contains(oid) {
                     throw TimeStampFailure("it has the unknown critical extension \(oid)")
                 }
@@ -431,7 +443,7 @@ public struct OCSPBasicResponse: Sendable {
         guard index == data.count else { throw TimeStampFailure("ResponseData has unexpected fields") }
         return OCSPBasicResponse(
             derEncoded: bytes, responderID: responder, producedAt: producedAt, responses: singles, certificates: certificates,
-            signedBytes: Array(basic[0].encodedBytes), signatureAlgorithm: algorithm, signature: Array(signature.bytes))
+            nonceExtensionValue: nonce, signedBytes: Array(basic[0].encodedBytes), signatureAlgorithm: algorithm, signature: Array(signature.bytes))
     }
 
     private static func single(_ node: ASN1Node) throws -> Single {

@@ -72,6 +72,13 @@ public struct RevocationFinding: Sendable, Hashable {
     public let origin: RevocationDataOrigin
     /// One line: who signed it, its times, what it says, and whether it was used (or why not).
     public let text: String
+
+    /// Creates a finding.
+    public init(kind: RevocationInput.Kind, origin: RevocationDataOrigin, text: String) {
+        self.kind = kind
+        self.origin = origin
+        self.text = text
+    }
 }
 
 /// The revocation status of a seal certificate at the time its seal is judged.
@@ -130,10 +137,12 @@ public struct SealRevocationChecker: Sendable {
     ///   - time: when the seal is judged: a time proven by a trusted time-stamp, or the verification time.
     ///   - proven: whether `time` is proven (only then can a revocation after it leave the seal standing).
     ///   - claimedTime: the seal's claimed signing time, to say when stale data would have covered it.
+    ///   - role: how the report names `certificate` ("the seal certificate", or an intermediate CA's).
     public func check(
         _ certificate: Certificate, candidates: [Certificate], inputs: [RevocationInput], at time: Date, proven: Bool,
-        claimedTime: Date? = nil
+        claimedTime: Date? = nil, role: String = "the seal certificate"
     ) async -> SealRevocationCheck {
+        let isCA = (try? certificate.extensions.basicConstraints).map { if case .isCertificateAuthority = $0 { true } else { false } } ?? false
         let issuer = Self.issuer(of: certificate, among: candidates)
         var findings: [RevocationFinding] = []
         var goodSources: [String] = []
@@ -172,7 +181,7 @@ public struct SealRevocationChecker: Sendable {
                         let problem = crl.problem(signedBy: other)
                         note(
                             "CRL from \(crl.issuer), \(times), \(crl.entries.count) revoked; "
-                                + (problem.map { "refused: \($0)" } ?? "signature verified; it is about another CA's certificates, not the seal certificate"))
+                                + (problem.map { "refused: \($0)" } ?? "signature verified; it is about another CA's certificates, not \(role)"))
                     } else {
                         note("CRL from \(crl.issuer), \(times): about another CA's certificates, whose certificate is not at hand (not verified)")
                     }
@@ -191,7 +200,7 @@ public struct SealRevocationChecker: Sendable {
                 let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
                 if let entry = crl.entry(for: certificate.serialNumber) {
                     let listed =
-                        "CRL from \(crl.issuer), \(times): signature verified; lists the seal certificate as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
+                        "CRL from \(crl.issuer), \(times): signature verified; lists \(role) as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
                     let compromise =
                         entry.effectiveDate < entry.revocationDate
                         ? "; its key is compromised (or the certificate otherwise invalid) since \(XSDDateTime.format(entry.effectiveDate)) (invalidityDate)"
@@ -208,14 +217,14 @@ public struct SealRevocationChecker: Sendable {
                     revoked.append((entry.effectiveDate, entry.reason, source))
                     continue
                 }
-                if let limitation = crl.scopeLimitation {
+                if let limitation = isCA ? crl.caScopeLimitation : crl.scopeLimitation {
                     note("CRL from \(crl.issuer), \(times): signature verified, but \(limitation), so its silence proves nothing")
                     unusable.append("a CRL's scope is limited")
                     continue
                 }
                 let (usable, freshness) = self.freshness(
                     thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: time, certificate: certificate, claimedTime: claimedTime)
-                note("CRL from \(crl.issuer), \(times): signature verified; does not list the seal certificate; \(freshness)")
+                note("CRL from \(crl.issuer), \(times): signature verified; does not list \(role); \(freshness)")
                 if usable { goodSources.append(source) } else { unusable.append("a CRL is not current at \(at)") }
             case .ocsp:
                 let response: OCSPBasicResponse
@@ -231,7 +240,7 @@ public struct SealRevocationChecker: Sendable {
                     continue
                 }
                 guard let single = response.response(for: certificate, issuer: issuer) else {
-                    note("OCSP response by \(response.responderID), \(produced): about other certificates, not the seal certificate")
+                    note("OCSP response by \(response.responderID), \(produced): about other certificates, not \(role)")
                     continue
                 }
                 let signer: Certificate
@@ -307,7 +316,7 @@ public struct SealRevocationChecker: Sendable {
             let reasons = Array(Set(unusable)).sorted()
             status = .notChecked(
                 reasons.isEmpty
-                    ? "none of the revocation data is about the seal certificate"
+                    ? "none of the revocation data is about \(role)"
                     : "no usable revocation data for \(at): \(reasons.joined(separator: "; "))")
         }
         return SealRevocationCheck(status: status, findings: findings)

@@ -66,4 +66,17 @@ public struct FetchedDocument: Sendable, Hashable {
 public protocol HTTPFetching: Sendable {
     /// GETs `url` under `policy`, following redirects as the policy allows.
     func fetch(_ url: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument
+
+    /// POSTs `body` (with `Content-Type: contentType`) to `url` under `policy` and returns the answer.
+    ///
+    /// A redirect is never followed (a POST must not be replayed elsewhere): a 3xx is ``FetchError/Code/httpStatus``.
+    /// Used for OCSP requests (RFC 6960 Appendix A.1).
+    func post(_ url: String, body: [UInt8], contentType: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument
+}
+
+extension HTTPFetching {
+    /// Fetchers that only read documents (a test's folder of files) refuse POST requests.
+    public func post(_ url: String, body: [UInt8], contentType: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
+        throw FetchError(.transport, "this fetcher sends no POST requests", url: url)
+    }
 }

@@ -29,10 +29,24 @@ public struct SecureFetcher: HTTPFetching {
     public init() {}
 
     public func fetch(_ url: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
+        try await run(url, post: nil, policy: policy)
+    }
+
+    public func post(_ url: String, body: [UInt8], contentType: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
+        try await run(url, post: PostBody(bytes: body, contentType: contentType), policy: policy)
+    }
+
+    /// A POST request's body and its type.
+    struct PostBody: Sendable {
+        let bytes: [UInt8]
+        let contentType: String
+    }
+
+    private func run(_ url: String, post: PostBody?, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         let deadline = ContinuousClock.now.advanced(by: policy.deadline)
         do {
             return try await withThrowingTaskGroup(of: FetchedDocument.self) { group in
-                group.addTask { try await Self.follow(url, policy: policy, deadline: deadline) }
+                group.addTask { try await Self.follow(url, post: post, policy: policy, deadline: deadline) }
                 group.addTask {
                     try await Task.sleep(until: deadline, clock: .continuous)
                     throw FetchError(.timeout, "no complete answer within \(policy.deadline)", url: url)
@@ -116,7 +130,7 @@ public struct SecureFetcher: HTTPFetching {
         case redirect(location: String, status: Int)
     }
 
-    private static func follow(_ start: String, policy: FetchPolicy, deadline: ContinuousClock.Instant) async throws -> FetchedDocument {
+    private static func follow(_ start: String, post: PostBody?, policy: FetchPolicy, deadline: ContinuousClock.Instant) async throws -> FetchedDocument {
         var hop = try Hop(start, isRedirect: false, policy: policy)
         var redirects = 0
         while true {
@@ -132,9 +146,11 @@ public struct SecureFetcher: HTTPFetching {
                     "\(hop.host) resolves to \(refused), \(refused.restriction?.description ?? "a refused address"); not connecting",
                     url: hop.url)
             }
-            switch try await exchange(hop, pinnedTo: addresses[0], policy: policy, deadline: deadline) {
+            switch try await exchange(hop, post: post, pinnedTo: addresses[0], policy: policy, deadline: deadline) {
             case .document(let document):
                 return document
+            case .redirect(_, let status) where post != nil:
+                throw FetchError(.httpStatus, "answered a POST with HTTP \(status); redirects are not followed for POST", url: hop.url, status: status)
             case .redirect(let location, let status):
                 guard redirects < policy.maxRedirects else {
                     throw FetchError(.tooManyRedirects, "more than \(policy.maxRedirects) redirects", url: hop.url)
@@ -150,7 +166,7 @@ public struct SecureFetcher: HTTPFetching {
 
     /// One request on a client pinned to `address`, shut down before returning.
     private static func exchange(
-        _ hop: Hop, pinnedTo address: IPAddress, policy: FetchPolicy,
+        _ hop: Hop, post: PostBody?, pinnedTo address: IPAddress, policy: FetchPolicy,
         deadline: ContinuousClock.Instant
     ) async throws -> Outcome {
         let remaining = try milliseconds(until: deadline, url: hop.url, policy: policy)
@@ -164,7 +180,7 @@ public struct SecureFetcher: HTTPFetching {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let result: Result<Outcome, any Error>
         do {
-            result = .success(try await request(hop, on: client, policy: policy, timeoutMilliseconds: remaining))
+            result = .success(try await request(hop, post: post, on: client, policy: policy, timeoutMilliseconds: remaining))
         } catch {
             result = .failure(error)
         }
@@ -174,12 +190,17 @@ public struct SecureFetcher: HTTPFetching {
     }
 
     private static func request(
-        _ hop: Hop, on client: HTTPClient, policy: FetchPolicy,
+        _ hop: Hop, post: PostBody?, on client: HTTPClient, policy: FetchPolicy,
         timeoutMilliseconds: Int64
     ) async throws -> Outcome {
         var request = HTTPClientRequest(url: hop.url)
         request.headers.add(name: "Accept", value: policy.accept)
         request.headers.add(name: "User-Agent", value: "skillcred")
+        if let post {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: post.contentType)
+            request.body = .bytes(post.bytes)
+        }
         let response = try await client.execute(request, timeout: .milliseconds(timeoutMilliseconds))
         let status = Int(response.status.code)
         if [301, 302, 303, 307, 308].contains(status) {

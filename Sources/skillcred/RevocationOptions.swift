@@ -32,7 +32,7 @@ struct RevocationOptions: ParsableArguments {
     @Flag(
         name: .long,
         help:
-            "Fetch the CRLs a seal certificate names (CRL distribution points, http or https) when neither the seal nor --crl/--ocsp-response establishes its status (off by default; 16 MiB, 10 s, cached until nextUpdate)."
+            "When neither the seal nor --crl/--ocsp-response establishes a seal or intermediate CA certificate's status, ask the OCSP responder it names (AIA; POST with a nonce, 64 KiB, 10 s), then fetch its CRLs (CRL distribution points; 16 MiB, 10 s); off by default; cached until nextUpdate."
     )
     var fetchRevocation = false
 
@@ -81,7 +81,9 @@ struct SealLevelOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "At b-lt/b-lta, fetch the CRLs the seal certificate names (CRL distribution points) to embed, besides --crl/--ocsp-response (off by default).")
+        help:
+            "At b-lt/b-lta, when --crl/--ocsp-response do not establish the seal certificate's status, ask its OCSP responder (AIA), then fetch its CRLs (CRL distribution points), and embed what was used (off by default)."
+    )
     var fetchRevocation = false
 
     /// Checks the combination with the time-stamp options.
@@ -109,13 +111,13 @@ struct SealLevelOptions: ParsableArguments {
         for path in crl { inputs.append(RevocationInput(.crl, bytes: try readInput(path), origin: .supplied(path))) }
         for path in ocspResponse { inputs.append(RevocationInput(.ocsp, bytes: try readInput(path), origin: .supplied(path))) }
         let leaf = sealer.certificateChain[0]
-        if fetchRevocation {
-            inputs += await SealLongTermEvidence.fetchCRLs(
-                for: leaf, fetcher: SecureFetcher(), maxBytes: CertificateRevocationList.maximumSize, now: Date())
-        }
         // The data must be about this seal certificate and verify against its CA: checked as a verifier would, now.
         let candidates = Array(sealer.certificateChain.dropFirst())
-        let check = await SealRevocationChecker().check(leaf, candidates: candidates, inputs: inputs, at: Date(), proven: false)
+        let now = Date()
+        let (check, fetched) = await SealLongTermEvidence.check(
+            leaf, candidates: candidates, inputs: inputs, at: now, proven: false, claimedTime: nil,
+            policy: SealRevocationPolicy(fetcher: fetchRevocation ? SecureFetcher() : nil), clockSkew: 300, now: now)
+        inputs += fetched
         switch check.status {
         case .good: break
         case .revokedBefore(let date, let reason, _), .revokedAfter(let date, let reason, _):
@@ -125,6 +127,19 @@ struct SealLevelOptions: ParsableArguments {
             throw CLIFailure(
                 "--level \(level.rawValue): the revocation data does not establish the seal certificate's status: \(why)"
                     + (check.findings.isEmpty ? "" : " (\(check.findings.map(\.text).joined(separator: "; ")))"), status: 1)
+        }
+        // The chain's intermediate CAs (not self-signed roots): their data is embedded too when fetched, and a revoked
+        // one stops the seal; an open status does not, since a verifier may have the data elsewhere.
+        for intermediate in candidates.filter({ $0.subject != $0.issuer }).prefix(SealLongTermEvidence.maximumIntermediates) {
+            let (caCheck, caFetched) = await SealLongTermEvidence.check(
+                intermediate, candidates: candidates, inputs: inputs, at: now, proven: false, claimedTime: nil,
+                policy: SealRevocationPolicy(fetcher: fetchRevocation ? SecureFetcher() : nil), clockSkew: 300, now: now,
+                role: "the intermediate CA certificate")
+            if case .revokedBefore(let date, _, _) = caCheck.status {
+                throw CLIFailure(
+                    "the intermediate CA certificate \(intermediate.subject) is revoked (\(XSDDateTime.format(date))): refusing to seal under it", status: 1)
+            }
+            inputs += caFetched
         }
         // xVals: the CA certificates and the time-stamping authority's, so a verifier can rebuild every chain offline.
         var certificates = candidates

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A throwaway PKI run by the openssl CLI in a temporary folder, with faketime for back-dated operations: a CA
 /// (`openssl ca` database, so it can revoke), certificates it issues, CRLs (`openssl ca -gencrl`), OCSP responses
 /// (`openssl ocsp -index … -reqin … -respout`) and RFC 3161 time-stamp tokens (`openssl ts -reply`).
@@ -141,13 +147,105 @@ public final class OpenSSLPKI: Sendable {
 
     /// Issues `NAME.key` / `NAME.pem` from this CA, recorded in its database, with an extension section of the
     /// configuration (`seal_ext`, `ocsp_ext`, `tsa_ext`, `plain_ext`), valid from `from` to `until`.
-    public func issue(_ name: String, subject: String, extensions: String, from: Date, until: Date) throws {
+    /// `ocspURL` adds an authority-information-access OCSP responder; `crlURL` replaces the CRL distribution point.
+    public func issue(
+        _ name: String, subject: String, extensions: String, from: Date, until: Date, ocspURL: String? = nil, crlURL: String? = nil
+    ) throws {
         try openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "\(name).key"])
         try openssl(["req", "-new", "-key", "\(name).key", "-out", "\(name).csr", "-subj", subject, "-config", "pki.cnf"])
+        try sign("\(name).csr", into: "\(name).pem", extensions: extensions, from: from, until: until, ocspURL: ocspURL, crlURL: crlURL)
+    }
+
+    /// Signs a request in the folder with this CA, recorded in its database.
+    private func sign(_ request: String, into output: String, extensions: String, from: Date, until: Date, ocspURL: String?, crlURL: String?) throws {
+        var extfile = "pki.cnf"
+        var section = extensions
+        if ocspURL != nil || crlURL != nil {
+            // The named section, copied, with the access URLs: openssl cannot extend a section from the command line.
+            let lines = Self.config.components(separatedBy: "\n")
+            guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "[ \(extensions) ]" }) else {
+                throw ExternalTool.Failure(description: "no section \(extensions) in the test PKI's configuration")
+            }
+            var body = lines[(start + 1)...].prefix { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("[") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let crlURL { body = body.filter { !$0.hasPrefix("crlDistributionPoints") } + ["crlDistributionPoints = URI:\(crlURL)"] }
+            if let ocspURL { body.append("authorityInfoAccess = OCSP;URI:\(ocspURL)") }
+            extfile = "\(output).ext"
+            section = "with_urls"
+            try Data((["[ with_urls ]"] + body).joined(separator: "\n").utf8).write(to: url(extfile))
+        }
         try openssl([
-            "ca", "-batch", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "\(name).csr", "-out", "\(name).pem",
-            "-startdate", Self.asn1Time(from), "-enddate", Self.asn1Time(until), "-extfile", "pki.cnf", "-extensions", extensions, "-notext",
+            "ca", "-batch", "-config", "pki.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", request, "-out", output,
+            "-startdate", Self.asn1Time(from), "-enddate", Self.asn1Time(until), "-extfile", extfile, "-extensions", section, "-notext",
         ])
+    }
+
+    /// Makes `subordinate`'s CA an intermediate of this one: its key is certified here (recorded as `NAME.pem` in this
+    /// CA's database, so this CA can revoke it and answer OCSP about it) and replaces its self-signed `ca.pem`.
+    public func certify(
+        _ subordinate: OpenSSLPKI, as name: String, from: Date, until: Date, ocspURL: String? = nil, crlURL: String? = nil
+    ) throws {
+        try subordinate.openssl(["req", "-new", "-key", "ca.key", "-out", "ca.csr", "-subj", "/CN=\(subordinate.caName)", "-config", "pki.cnf"])
+        try Data(try subordinate.bytes("ca.csr")).write(to: url("\(name).csr"))
+        try sign("\(name).csr", into: "\(name).pem", extensions: "ca_ext", from: from, until: until, ocspURL: ocspURL, crlURL: crlURL)
+        try Data(try bytes("\(name).pem")).write(to: subordinate.url("ca.pem"))
+    }
+
+    /// A running `openssl ocsp -index … -port N` responder for this CA, signing with `NAME.pem`/`NAME.key`.
+    public final class OCSPResponder: @unchecked Sendable {
+        let process: Process
+        /// `http://127.0.0.1:PORT/`.
+        public let url: String
+
+        init(process: Process, url: String) {
+            self.process = process
+            self.url = url
+        }
+
+        /// Stops the responder (this process only, by its id) and waits for it to end. SIGKILL: the test process's
+        /// children inherit a signal mask in which openssl's responder does not act on SIGTERM.
+        public func stop() {
+            guard process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        deinit { stop() }
+    }
+
+    /// A free loopback port: one the kernel just handed out and that was let go again.
+    public static func freePort() throws -> Int {
+        let probe = try LoopbackListener { _ in }
+        defer { probe.stop() }
+        return probe.port
+    }
+
+    /// Starts an OCSP responder on `port` (see ``freePort()``) answering from this CA's database, signed by the
+    /// certificate and key `responder` names ("ca" for the CA itself), each response valid for a day; it is ready
+    /// when this returns. Stop it with ``OCSPResponder/stop()`` (in a `defer`).
+    public func startOCSPResponder(responder: String, port: Int) throws -> OCSPResponder {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = [
+            "ocsp", "-index", "index.txt", "-port", String(port), "-rsigner", "\(responder).pem", "-rkey", "\(responder).key", "-CA", "ca.pem",
+            "-ndays", "1",
+        ]
+        process.currentDirectoryURL = directory
+        // Ready once it says so on stderr: a probing connection would hang the single-threaded responder, which
+        // waits for that connection's request before accepting the next.
+        let log = url("ocsp-\(port).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        let handle = OCSPResponder(process: process, url: "http://127.0.0.1:\(port)/")
+        for _ in 0..<200 {
+            if (try? String(contentsOf: log, encoding: .utf8))?.contains("waiting for OCSP client connections") == true { return handle }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        handle.stop()
+        throw ExternalTool.Failure(
+            description: "openssl ocsp did not start listening on port \(port): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     /// Revokes `NAME.pem` with the clock at `time`, so that its revocation date is `time`; `compromisedAt` records
@@ -171,10 +269,10 @@ public final class OpenSSLPKI: Sendable {
     }
 
     /// A DER OCSP response about `NAME.pem`, produced at `time` by the responder `responder` (a certificate and key
-    /// in the folder; "ca" for the CA itself), valid for `days`.
-    public func ocspResponse(for name: String, responder: String, at time: Date, days: Int = 1) throws -> [UInt8] {
+    /// in the folder; "ca" for the CA itself), valid for `days`; answering a request with a nonce when `nonce`.
+    public func ocspResponse(for name: String, responder: String, at time: Date, days: Int = 1, nonce: Bool = false) throws -> [UInt8] {
         let work = UUID().uuidString
-        try openssl(["ocsp", "-issuer", "ca.pem", "-cert", "\(name).pem", "-no_nonce", "-reqout", "\(work).req"])
+        try openssl(["ocsp", "-issuer", "ca.pem", "-cert", "\(name).pem", "-reqout", "\(work).req"] + (nonce ? [] : ["-no_nonce"]))
         try openssl(
             [
                 "ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "\(responder).pem", "-rkey", "\(responder).key",
