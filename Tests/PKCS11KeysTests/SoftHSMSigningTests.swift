@@ -66,7 +66,11 @@ enum SoftHSM {
     }
 }
 
-@Suite("Signing with keys on a SoftHSM token", .enabled(if: SoftHSMFixture.shouldRun, "SoftHSM 2 is not installed (apt-get install softhsm2)"))
+// Serialized: SoftHSM 2.6 has been seen to fail key generation (CKR_GENERAL_ERROR, CKR_TEMPLATE_INCONSISTENT) when
+// several sessions generate keys on one token at once, as the parameterized cases here did on a loaded machine.
+@Suite(
+    "Signing with keys on a SoftHSM token", .serialized,
+    .enabled(if: SoftHSMFixture.shouldRun, "SoftHSM 2 is not installed (apt-get install softhsm2)"))
 struct SoftHSMSigningTests {
     static let algorithms: [(KeyType, [JAdESAlgorithm])] = [
         (.p256, [.es256]), (.p384, [.es384]), (.rsa3072, [.rs256, .ps256]), (.ed25519, [.edDSA]),
