@@ -2,6 +2,7 @@ import CPKCS11
 import Foundation
 import KeyManagement
 import SwiftASN1
+import Synchronization
 import X509
 
 /// What `skillcred keys list` shows of one object on a token: never key material.
@@ -78,6 +79,11 @@ extension PKCS11Token {
         }
     }
 
+    /// Objects are created one at a time in this process: SoftHSM 2.6 has been seen to fail C_GenerateKeyPair and
+    /// C_CreateObject (CKR_GENERAL_ERROR, CKR_TEMPLATE_INCONSISTENT) when sessions create objects on a token at once.
+    /// Creating keys and storing certificates are rare, so nothing is lost by queueing them.
+    static let objectCreation = Mutex<Void>(())
+
     /// Generates a key pair on the token: the private key sensitive and non-extractable (it can never leave the
     /// token), allowed to sign only; the public key beside it with the same label and `CKA_ID`.
     ///
@@ -115,9 +121,11 @@ extension PKCS11Token {
         try withSession { (session) throws(PKCS11Error) -> Void in
             var publicHandle: CK_OBJECT_HANDLE = 0, privateHandle: CK_OBJECT_HANDLE = 0
             var mechanismValue = CK_MECHANISM(mechanism: mechanism, pParameter: nil, ulParameterLen: 0)
-            let rv = Self.withTemplate(publicTemplate) { pub, pubCount in
-                Self.withTemplate(privateTemplate) { priv, privCount in
-                    module.functions.pointee.C_GenerateKeyPair!(session, &mechanismValue, pub, pubCount, priv, privCount, &publicHandle, &privateHandle)
+            let rv = Self.objectCreation.withLock { _ in
+                Self.withTemplate(publicTemplate) { pub, pubCount in
+                    Self.withTemplate(privateTemplate) { priv, privCount in
+                        module.functions.pointee.C_GenerateKeyPair!(session, &mechanismValue, pub, pubCount, priv, privCount, &publicHandle, &privateHandle)
+                    }
                 }
             }
             guard rv == CKR_OK else { throw PKCS11Error("C_GenerateKeyPair", returned: rv, location: name) }
@@ -149,7 +157,9 @@ extension PKCS11Token {
         ]
         try withSession { (session) throws(PKCS11Error) -> Void in
             var handle: CK_OBJECT_HANDLE = 0
-            let rv = Self.withTemplate(template) { module.functions.pointee.C_CreateObject!(session, $0, $1, &handle) }
+            let rv = Self.objectCreation.withLock { _ in
+                Self.withTemplate(template) { module.functions.pointee.C_CreateObject!(session, $0, $1, &handle) }
+            }
             guard rv == CKR_OK else { throw PKCS11Error("C_CreateObject", returned: rv, location: name) }
         }
     }
