@@ -114,15 +114,14 @@ public struct JWSJSONDocument: Sendable, Hashable {
 }
 
 extension JWSJSONDocument {
-    /// `document` with its first signature's unprotected `etsiU` array (its unsigned JAdES properties) replaced by
+    /// `document` (the JSON this was parsed from) with its first signature's unprotected `etsiU` array (its unsigned JAdES properties) replaced by
     /// `update(existing items)`, in the general or the flattened serialization: the one place time-stamps and
     /// validation data are added to a seal.
     ///
-    /// - Throws: ``JAdESError`` `.malformedDocument` when the document is not a JWS JSON serialization,
+    /// - Throws: ``JAdESError`` `.malformedDocument` when the document has lost its signatures,
     ///   `.malformedHeader` when its `etsiU` is not an array.
-    static func updatingETSIU(of document: JSONValue, _ update: ([JSONValue]) -> [JSONValue]) throws(JAdESError) -> JSONValue {
-        let parsed = try JWSJSONDocument(document)
-        let path = parsed.signatures[0].path
+    func updatingETSIU(of document: JSONValue, _ update: ([JSONValue]) -> [JSONValue]) throws(JAdESError) -> JSONValue {
+        let path = signatures[0].path
         func updated(_ signature: JSONObject) throws(JAdESError) -> JSONObject {
             var signature = signature
             var header = signature["header"]?.objectValue ?? JSONObject()
@@ -140,13 +139,13 @@ extension JWSJSONDocument {
         guard var object = document.objectValue else {
             throw JAdESError(.malformedDocument, "a JWS JSON document is an object", location: "$")
         }
-        switch parsed.serialization {
+        switch serialization {
         case .general:
-            guard var signatures = object["signatures"]?.arrayValue, let first = signatures.first?.objectValue else {
+            guard var entries = object["signatures"]?.arrayValue, let first = entries.first?.objectValue else {
                 throw JAdESError(.malformedDocument, "missing signatures", location: "$.signatures")
             }
-            signatures[0] = .object(try updated(first))
-            object["signatures"] = .array(signatures)
+            entries[0] = .object(try updated(first))
+            object["signatures"] = .array(entries)
         case .flattened:
             object = try updated(object)
         }

@@ -254,6 +254,6 @@ public enum JAdESLongTermData {
         func encoded(_ item: JSONValue) -> JSONValue {
             item.isString ? item : .string(Base64.urlEncode(JSONWriter.data(item)))
         }
-        return try JWSJSONDocument.updatingETSIU(of: document) { existing in existing.map(encoded) + items.map(encoded) }
+        return try JWSJSONDocument(document).updatingETSIU(of: document) { existing in existing.map(encoded) + items.map(encoded) }
     }
 }

@@ -253,7 +253,7 @@ public enum JAdESTimeStamps {
                 )
             ]))
         // Items already base64url-encoded (as the EU's DSS writes them) stay so, and the stamp joins them in that form.
-        return try JWSJSONDocument.updatingETSIU(of: document) { existing in
+        return try parsed.updatingETSIU(of: document) { existing in
             existing + [!existing.isEmpty && existing.allSatisfy(\.isString) ? .string(Base64.urlEncode(JSONWriter.data(stamp))) : stamp]
         }
     }
