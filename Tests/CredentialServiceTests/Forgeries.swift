@@ -134,14 +134,7 @@ struct ForgeryPKI {
             signer_cert = $dir/tsa.pem
             certs = $dir/root.pem
             signer_key = $dir/tsa.key
-            signer_digest = sha256
-            default_policy = 1.2.3.4.1
-            digests = sha256, sha384, sha512
-            accuracy = secs:1
-            ordering = no
-            tsa_name = no
-            ess_cert_id_chain = no
-            ess_cert_id_alg = sha256
+            \(TSAConfiguration.commonSettings)
             """
         try Data(config.utf8).write(to: folder.appendingPathComponent("tsa.cnf"))
         try Data("01\n".utf8).write(to: folder.appendingPathComponent("serial"))

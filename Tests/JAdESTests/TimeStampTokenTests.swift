@@ -43,15 +43,8 @@ final class OpenSSLTSA: Sendable {
         [ tsa_config ]
         serial = ./tsaserial
         crypto_device = builtin
-        default_policy = 1.2.3.4.1
+        \(TSAConfiguration.commonSettings)
         other_policies = 1.2.3.4.2
-        digests = sha256, sha384, sha512
-        accuracy = secs:1
-        ordering = no
-        tsa_name = no
-        ess_cert_id_chain = no
-        ess_cert_id_alg = sha256
-        signer_digest = sha256
         [ tsa_ext ]
         basicConstraints = critical, CA:false
         keyUsage = critical, digitalSignature

@@ -66,14 +66,7 @@ public final class OpenSSLPKI: Sendable {
         [ tsa_config ]
         serial = ./tsaserial
         crypto_device = builtin
-        default_policy = 1.2.3.4.1
-        digests = sha256, sha384, sha512
-        accuracy = secs:1
-        ordering = no
-        tsa_name = no
-        ess_cert_id_chain = no
-        ess_cert_id_alg = sha256
-        signer_digest = sha256
+        \(TSAConfiguration.commonSettings)
 
         """
 

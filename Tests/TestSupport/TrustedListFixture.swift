@@ -488,14 +488,7 @@ public struct TrustedListFixture: Sendable {
         signer_cert = $dir/\(signer).pem
         certs = $dir/\(chain).pem
         signer_key = $dir/\(signer).key
-        signer_digest = sha256
-        default_policy = 1.2.3.4.1
-        digests = sha256, sha384, sha512
-        accuracy = secs:1
-        ordering = no
-        tsa_name = no
-        ess_cert_id_chain = no
-        ess_cert_id_alg = sha256
+        \(TSAConfiguration.commonSettings)
 
         """
     }
