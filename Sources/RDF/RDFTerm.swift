@@ -110,13 +110,23 @@ public struct RDFQuad: Sendable, Hashable {
 /// The quads are stored once, in order; duplicate detection goes through an open-addressing
 /// table of indexes into that array (with each quad's hash kept beside it), so an insertion
 /// copies the quad once instead of also storing it in a hash set.
+///
+/// The table hashes with ``QuadFingerprint`` (a seeded folded multiply over eight bytes at a time) rather
+/// than `Hasher`'s SipHash, which cost ~1,700 instructions per quad, a twelfth of a whole canonicalization.
+/// Should a probe run ever grow long (a crafted set of colliding quads), the table switches to SipHash for
+/// good, so no input can make insertion quadratic.
 public struct RDFDataset: Sendable, Hashable {
     public private(set) var quads: [RDFQuad] = []
-    /// `hashes[i]` is `quads[i].hashValue`: compared before the quads, and reused when the table grows.
+    /// `hashes[i]` is the table hash of `quads[i]`: compared before the quads, and reused when the table grows.
     private var hashes: [Int] = []
     /// Open addressing with linear probing; 0 is an empty slot, otherwise an index into `quads` plus one.
     /// The count is zero or a power of two, and stays at most 3/4 full.
     private var slots: [Int32] = []
+    /// Whether the table hashes with SipHash (after a long probe run) instead of the fingerprint.
+    private var usesSipHash = false
+
+    /// A probe run this long (expected length below 3 at 3/4 load) means colliding input: switch to SipHash.
+    private static let longProbeRun = 48
 
     public init() {}
 
@@ -132,9 +142,10 @@ public struct RDFDataset: Sendable, Hashable {
         var hashes: [Int] = []
         hashes.reserveCapacity(quads.count)
         for (index, quad) in quads.enumerated() {
-            let hash = quad.hashValue
-            guard let slot = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes) else {
-                // A repeat: fall back to one insertion at a time from here.
+            let hash = QuadFingerprint.hash(quad)
+            let probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+            guard let slot = probe.slot, probe.run < Self.longProbeRun else {
+                // A repeat or a long run: one insertion at a time from here.
                 self.quads = Array(quads[..<index])
                 self.hashes = hashes
                 for quad in quads[index...] { insert(quad) }
@@ -157,8 +168,14 @@ public struct RDFDataset: Sendable, Hashable {
     /// Adds a quad unless the dataset already has it.
     public mutating func insert(_ quad: RDFQuad) {
         if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
-        let hash = quad.hashValue
-        guard let slot = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes) else { return }
+        var hash = tableHash(quad)
+        var probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+        if probe.run >= Self.longProbeRun && !usesSipHash {
+            switchToSipHash()
+            hash = tableHash(quad)
+            probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+        }
+        guard let slot = probe.slot else { return }
         quads.append(quad)
         hashes.append(hash)
         slots[slot] = Int32(truncatingIfNeeded: quads.count)
@@ -167,20 +184,36 @@ public struct RDFDataset: Sendable, Hashable {
     /// Whether the dataset has this quad.
     public func contains(_ quad: RDFQuad) -> Bool {
         guard !slots.isEmpty else { return false }
-        return Self.emptySlot(for: quad, hash: quad.hashValue, slots: slots, quads: quads, hashes: hashes) == nil
+        return Self.emptySlot(for: quad, hash: tableHash(quad), slots: slots, quads: quads, hashes: hashes).slot == nil
     }
 
-    /// The free slot where `quad` would go, or nil when an equal quad is already there.
     @inline(__always)
-    private static func emptySlot(for quad: RDFQuad, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]) -> Int? {
+    private func tableHash(_ quad: RDFQuad) -> Int { usesSipHash ? quad.hashValue : QuadFingerprint.hash(quad) }
+
+    /// The free slot where `quad` would go (nil when an equal quad is already there) and how many
+    /// occupied slots were passed on the way.
+    @inline(__always)
+    private static func emptySlot(
+        for quad: RDFQuad, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]
+    ) -> (slot: Int?, run: Int) {
         let mask = slots.count - 1
         var slot = hash & mask
+        var run = 0
         while true {
             let entry = Int(slots[slot])
-            if entry == 0 { return slot }
-            if hashes[entry - 1] == hash && quads[entry - 1] == quad { return nil }
+            if entry == 0 { return (slot, run) }
+            if hashes[entry - 1] == hash && quads[entry - 1] == quad { return (nil, run) }
             slot = (slot + 1) & mask
+            run += 1
         }
+    }
+
+    /// Internal, not private, so tests can take the path a collision attack forces.
+    mutating func switchToSipHash() {
+        usesSipHash = true
+        hashes = quads.map(\.hashValue)
+        slots = []
+        rehash(minimumSlots: max(16, quads.count * 4 / 3 + 1))
     }
 
     private mutating func rehash(minimumSlots: Int) {
@@ -206,9 +239,79 @@ public struct RDFDataset: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        // Order-independent, as equality is.
+        // Order-independent, as equality is; from `Hasher`, since two equal datasets may hash their tables
+        // differently (one may have switched to SipHash).
         hasher.combine(quads.count)
-        hasher.combine(hashes.reduce(0, &+))
+        hasher.combine(quads.reduce(0) { $0 &+ $1.hashValue })
+    }
+}
+
+/// A fast hash of a quad's code points, for ``RDFDataset``'s duplicate check only (never stored or sent).
+///
+/// foldhash's construction: each eight bytes are mixed in by a 64×64→128-bit multiply whose halves are
+/// XORed, starting from a seed drawn once per process, so hashes cannot be predicted from outside.
+/// It is not meant to resist an attacker who can observe timings; the dataset's switch to SipHash on a
+/// long probe run is what bounds a collision attack.
+enum QuadFingerprint {
+    private static let seed = UInt64.random(in: .min ... .max)
+    private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    @inline(__always)
+    private static func fold(_ value: UInt64, _ other: UInt64) -> UInt64 {
+        let product = value.multipliedFullWidth(by: other)
+        return product.high ^ product.low
+    }
+
+    static func hash(_ quad: RDFQuad) -> Int {
+        var state = seed
+        mix(quad.subject, into: &state)
+        mix(quad.predicate, into: &state)
+        mix(quad.object, into: &state)
+        if let graph = quad.graph { mix(graph, into: &state) } else { state = fold(state ^ 0xFF, multiplier) }
+        return Int(truncatingIfNeeded: fold(state, multiplier))
+    }
+
+    @inline(__always)
+    private static func mix(_ term: RDFTerm, into state: inout UInt64) {
+        switch term {
+        case .iri(let iri): mix(iri, tag: 1, into: &state)
+        case .blankNode(let label): mix(label, tag: 2, into: &state)
+        case .literal(let literal):
+            mix(literal.lexicalForm, tag: 3, into: &state)
+            mix(literal.datatype, tag: 4, into: &state)
+            if let language = literal.language { mix(language, tag: 5, into: &state) }
+        }
+    }
+
+    /// Mixes the tag and length (so adjacent strings cannot run together), then the bytes.
+    @inline(__always)
+    private static func mix(_ string: String, tag: UInt64, into state: inout UInt64) {
+        var text = string
+        text.withUTF8 { bytes in
+            var value = fold(state ^ (tag << 56 | UInt64(bytes.count)), multiplier)
+            guard let base = bytes.baseAddress else {
+                state = value
+                return
+            }
+            let raw = UnsafeRawPointer(base)
+            let count = bytes.count
+            var offset = 0
+            while offset + 8 <= count {
+                value = fold(value ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), multiplier)
+                offset += 8
+            }
+            if offset < count {
+                var tail: UInt64 = 0
+                var shift: UInt64 = 0
+                while offset < count {
+                    tail |= UInt64(bytes[offset]) << shift
+                    shift += 8
+                    offset += 1
+                }
+                value = fold(value ^ tail, multiplier)
+            }
+            state = value
+        }
     }
 }
 

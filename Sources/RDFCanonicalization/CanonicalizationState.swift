@@ -529,7 +529,7 @@ struct CanonicalizationState {
             for line in order { document.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lines.line(line)])) }
         }
         return CanonicalizedDataset(
-            nquads: String(decoding: document, as: UTF8.self),
+            nquads: UTF8Text.string(document),
             work: CanonicalizationWork(
                 nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
                 maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,

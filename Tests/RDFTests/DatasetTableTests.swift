@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@testable import RDF
+
+/// The dataset's duplicate check (a seeded fingerprint table that falls back to SipHash) and the
+/// mostly-ASCII string builder the N-Quads writers use: both must behave exactly like the plain versions.
+@Suite("RDF dataset table and UTF-8 text")
+struct DatasetTableTests {
+    static func quad(_ index: Int, graph: Bool = false) -> RDFQuad {
+        RDFQuad(
+            subject: index % 3 == 0 ? .blankNode("b\(index % 17)") : .iri("http://example.org/s/\(index % 29)"),
+            predicate: .iri("http://example.org/p\(index % 5)"),
+            object: index % 2 == 0
+                ? .literal(RDFLiteral("value \(index % 41)", language: index % 4 == 0 ? "en" : nil))
+                : .iri("urn:o:\(index % 37)"),
+            graph: graph ? .iri("urn:g") : nil)
+    }
+
+    @Test("duplicates collapse to their first occurrence, in order, like a set of the same quads")
+    func duplicatesCollapse() {
+        let input = (0..<2_000).map { Self.quad($0, graph: $0 % 7 == 0) }
+        let dataset = RDFDataset(input)
+        var seen: [RDFQuad] = []
+        for quad in input where !seen.contains(quad) { seen.append(quad) }
+        #expect(dataset.quads == seen)
+        #expect(RDFDataset(AnySequence(input)).quads == seen)
+        #expect(input.allSatisfy(dataset.contains))
+        #expect(!dataset.contains(RDFQuad(subject: .iri("urn:x"), predicate: .iri("urn:p"), object: .iri("urn:o"))))
+    }
+
+    @Test("terms of different kinds or split differently never count as the same quad")
+    func kindsAndBoundariesStayApart() {
+        let literal = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("urn:o")))
+        let iri = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .iri("urn:o"))
+        let blank = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .blankNode("urn:o"))
+        let shifted = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:pu"), object: .iri("rn:o"))
+        let named = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .iri("urn:o"), graph: .iri("urn:g"))
+        #expect(RDFDataset([literal, iri, blank, shifted, named]).count == 5)
+    }
+
+    @Test("after the switch to SipHash that a long probe run forces, the dataset still dedupes and equals the same quads")
+    func sipHashFallback() {
+        let input = (0..<500).map { Self.quad($0) }
+        var switched = RDFDataset(Array(input[..<250]))
+        switched.switchToSipHash()
+        for quad in input[250...] { switched.insert(quad) }
+        for quad in input { switched.insert(quad) }
+        let plain = RDFDataset(input)
+        #expect(switched.quads == plain.quads)
+        #expect(switched == plain)
+        #expect(switched.hashValue == plain.hashValue)
+        #expect(input.allSatisfy(switched.contains))
+    }
+
+    @Test("UTF8Text gives exactly the code units String(decoding:) gives, repairs included", arguments: [0, 1, 2, 3, 4, 5, 6, 7])
+    func utf8TextMatchesDecoding(seed: Int) {
+        var generator = SplitMix(seed: UInt64(seed))
+        // Mostly ASCII with runs of valid, truncated and stray multi-byte sequences, short and long.
+        let pieces: [[UInt8]] = [
+            Array("<http://example.org/a> \"x\" .\n".utf8), Array("é∞🌃".utf8), [0xC3], [0xE2, 0x88], [0xF0, 0x9F, 0x8C],
+            [0x80], [0xFF], [0xEF, 0xBF, 0xBE], [0xED, 0xA0, 0x80], Array("plain ascii text ".utf8),
+        ]
+        for length in [0, 10, 255, 256, 300, 4_096] {
+            var bytes: [UInt8] = []
+            while bytes.count < length {
+                let piece = pieces[Int(generator.next() % UInt64(pieces.count))]
+                bytes.append(contentsOf: piece.prefix(length - bytes.count))
+            }
+            let expected = String(decoding: bytes, as: UTF8.self)
+            let actual = UTF8Text.string(bytes)
+            #expect(Array(actual.utf8) == Array(expected.utf8), "length \(length)")
+        }
+    }
+
+    @Test("the IRI writer escapes exactly the bytes IRIREF cannot hold raw")
+    func iriEscapeSet() {
+        let forbidden: Set<UInt8> = Set(0...0x20).union([0x3C, 0x3E, 0x22, 0x7B, 0x7D, 0x7C, 0x5E, 0x60, 0x5C])
+        for byte in UInt8.min...UInt8.max {
+            #expect(NQuads.iriNeedsEscape(byte) == forbidden.contains(byte), "byte \(byte)")
+        }
+        let stringEscapes: Set<UInt8> = Set(0..<0x20).union([0x22, 0x5C, 0x7F, 0xEF])
+        for byte in UInt8.min...UInt8.max {
+            #expect(NQuads.stringNeedsEscape(byte) == stringEscapes.contains(byte), "byte \(byte)")
+        }
+    }
+}
+
+/// A small deterministic generator, so a failure names its seed.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
+
+@Suite("IRI escape scan eight bytes at a time")
+struct IRIEscapeWordTests {
+    static func bytewise(_ word: UInt64) -> Bool {
+        (0..<8).contains { NQuads.iriNeedsEscape(UInt8(truncatingIfNeeded: word >> (8 * UInt64($0)))) }
+    }
+
+    @Test("every byte value in every position of an otherwise plain word is found exactly when it needs escaping")
+    func everyByteEveryPosition() {
+        let plain = UInt64(0x6161_6161_6161_6161)
+        for position in 0..<8 {
+            for byte in UInt8.min...UInt8.max {
+                let shift = UInt64(8 * position)
+                let word = (plain & ~(0xFF << shift)) | (UInt64(byte) << shift)
+                #expect(NQuads.wordHasIRIEscape(word) == NQuads.iriNeedsEscape(byte), "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    @Test("random words agree with the byte-at-a-time test, borrows between bytes included")
+    func randomWords() {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF0
+        for _ in 0..<200_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let word = state ^ (state >> 29)
+            #expect(NQuads.wordHasIRIEscape(word) == Self.bytewise(word))
+        }
+        // IRIs written with escapes in the middle, at the ends and across the eight-byte boundary.
+        for iri in ["urn:a b", "<urn:x>", "http://example.org/{id}", "abcdefg\u{1}", "abcdefgh|ijk", "é\\x"] {
+            var out: [UInt8] = []
+            NQuads.appendIRI(iri, to: &out)
+            var expected: [UInt8] = [0x3C]
+            for byte in iri.utf8 {
+                if NQuads.iriNeedsEscape(byte) { NQuads.appendUCHAR(UInt32(byte), to: &expected) } else { expected.append(byte) }
+            }
+            expected.append(0x3E)
+            #expect(out == expected, "\(iri)")
+        }
+    }
+}
