@@ -168,6 +168,7 @@ private struct Parser {
         try enter()
         position += 1
         var members: [JSONObject.Member] = []
+        var seenKeys: Set<String>?
         skipWhitespace()
         if position < buf.count, buf[position] == UInt8(ascii: "}") {
             position += 1
@@ -182,11 +183,21 @@ private struct Parser {
             }
             let keyStart = position
             let key = try parseString()
-            if members.count < 16 {
-                if members.contains(where: { $0.key == key }) {
-                    throw fail(.duplicateKey, "duplicate member name \"\(key)\"", at: keyStart)
-                }
-            } else if Set(members.lazy.map(\.key)).contains(key) {
+            // A linear search while the object is small; past that one set, kept for the rest of the object
+            // (rebuilding it per member made a 16,000-member object quadratic).
+            let duplicate: Bool
+            if var seen = seenKeys {
+                seenKeys = nil  // moved out, so the insertion does not copy the set
+                duplicate = !seen.insert(key).inserted
+                seenKeys = seen
+            } else if members.count < JSONObject.indexThreshold {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                var seen = Set(members.lazy.map(\.key))
+                duplicate = !seen.insert(key).inserted
+                seenKeys = seen
+            }
+            if duplicate {
                 throw fail(.duplicateKey, "duplicate member name \"\(key)\"", at: keyStart)
             }
             skipWhitespace()

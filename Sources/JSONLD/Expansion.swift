@@ -204,13 +204,7 @@ extension Processor {
 
     @inline(__always)
     static func append(_ object: inout JSONObject, _ key: String, _ values: [JSONValue]) {
-        if let old = object.removeValue(forKey: key) {
-            var all = old.asArray
-            all.append(contentsOf: values)
-            object[key] = .array(all)
-        } else {
-            object[key] = .array(values)
-        }
+        object.append(contentsOf: values, toArrayAt: key)
     }
 
     @inline(__always)
