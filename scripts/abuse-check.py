@@ -106,6 +106,26 @@ def near_boundaries():
     return status, len(data), t, f"{len(body)} byte body"
 
 
+def wide_object():
+    # 300,000 members in one object, just under the 10 MB body limit: quadratic key handling (fixed 2026-12-06)
+    # made 16,000 members cost 75 s in a debug build.
+    subject = {f"http://example.org/p{i}": "v" for i in range(300_000)}
+    vc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+          "issuer": "did:example:x", "credentialSubject": subject}
+    body = json.dumps({"verifiableCredential": vc}, separators=(",", ":")).encode()
+    status, data, t = request("/credentials/verify", body, {"Content-Type": "application/json"})
+    return status, len(data), t, f"{len(body)} byte body"
+
+
+def many_zeros():
+    # 4.5 million values in one credential: 1.7 GB and 14 s before the parser and expansion counted values (2026-12-06).
+    body = ('{"verifiableCredential":{"@context":["https://www.w3.org/ns/credentials/v2"],'
+            '"type":["VerifiableCredential"],"issuer":"did:example:x","credentialSubject":{"http://example.org/p":['
+            + ",".join(["0"] * 4_500_000) + "]}}}").encode()
+    status, data, t = request("/credentials/verify", body, {"Content-Type": "application/json"})
+    return status, len(data), t, f"{len(body)} byte body; {code_of(data)}"
+
+
 def jwt_string():
     body = json.dumps({"verifiableCredential": "eyJhbGciOiJFUzI1NiIsInR5cCI6InZjK2p3dCJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZTp4In0.c2ln"}).encode()
     status, data, t = request("/credentials/verify", body, {"Content-Type": "application/json"})
@@ -175,6 +195,8 @@ probe("POST /presentations/verify with 5,000 credentials", big_presentation, lam
 probe("multipart with a 16,000-byte boundary, 3 MiB", long_boundary, lambda s: s == 400)
 probe("multipart with 300,000 near-boundaries (3 MB)", near_boundaries, lambda s: s in (200, 400))
 probe("VC API string form (compact JWT)", jwt_string, lambda s: s in (200, 422))
+probe("POST /credentials/verify with 300,000 members in one object (10 MB)", wide_object, lambda s: s in (200, 422))
+probe("POST /credentials/verify with 4,500,000 values in one credential (9 MB)", many_zeros, lambda s: s == 413)
 probe("half a request, then silence", half_request, lambda s: s == 0)
 probe("1,100 idle connections", many_connections, lambda s: s == 200)
 probe("a body sent one byte every 2 s", slow_body, lambda s: s == 408 or s == 0)

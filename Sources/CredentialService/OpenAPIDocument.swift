@@ -139,9 +139,9 @@ public enum OpenAPIDocument {
                       txCode: {type: string}
             Problem:
               description: >-
-                A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large, 415 not
-                the documented media type, 422 refused, 429 rate limited, 503 too many verifications waiting). A routed
-                path asked with a method it does not have answers 405 with Allow.
+                A problem (400 bad JSON or too deep, 401 no or bad token, 403 wrong scope, 413 body too large or with
+                too many values, 415 not the documented media type, 422 refused, 429 rate limited, 503 too many
+                verifications waiting). A routed path asked with a method it does not have answers 405 with Allow.
               content:
                 application/problem+json:
                   schema: {$ref: '#/components/schemas/Problem'}

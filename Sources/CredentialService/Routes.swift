@@ -153,6 +153,11 @@ struct Handlers: Sendable {
         let bytes = try await readBody(request)
         do { return try JSONParser.parse(bytes.readableBytesView, limits: limits) } catch {
             if error.code == .tooLarge { throw ServiceProblem.tooLarge(state.configuration.maxBodyBytes) }
+            if error.code == .tooManyValues {
+                throw ServiceProblem(
+                    status: 413, code: "tooManyValues", title: "Too many values",
+                    detail: "the request body holds \(error.message); no credential comes near that")
+            }
             throw ServiceProblem.badRequest(
                 error.code == .tooDeep ? "jsonTooDeep" : "invalidJSON",
                 "the body is not acceptable JSON: line \(error.line):\(error.column): \(error.message)")

@@ -13,6 +13,8 @@ final class Processor {
     var contextNesting = 0
     var termDepth = 0
     var expansionDepth = 0
+    /// Values handed to ``expand(_:_:_:baseURL:fromMap:definition:)`` so far, against `maxExpandedValues`.
+    var expandedValues = 0
 
     init(options: JSONLDOptions) {
         self.options = options

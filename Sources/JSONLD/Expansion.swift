@@ -22,6 +22,10 @@ extension Processor {
         _ active: ActiveContext, _ activeProperty: String?, _ element: JSONValue, baseURL: String?,
         fromMap: Bool = false, definition: DefinitionLookup = .unknown
     ) throws(JSONLDError) -> JSONValue? {
+        expandedValues += 1
+        if expandedValues > limits.maxExpandedValues {
+            throw fail(.limitExceeded, "the document has more than \(limits.maxExpandedValues) values to expand")
+        }
         switch element {
         case .null:
             return nil

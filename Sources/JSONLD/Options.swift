@@ -25,11 +25,18 @@ public struct JSONLDLimits: Sendable, Hashable {
     /// Longest chain of terms whose definitions depend on one another (`a` → `b:x` → `c:y` …),
     /// each link being a nested call.
     public var maxTermDependencyDepth: Int
+    /// Most JSON values (objects, arrays, strings, numbers, booleans) one document may hand to expansion.
+    ///
+    /// Expansion turns each value into an object or more, and RDF conversion each of those into a quad, so
+    /// memory grows several hundred bytes per input value: a 9 MB array of 4.5 million zeros took 1.7 GB and
+    /// 14 s to verify before this bound. The largest real credential in the EU's samples has 2,345 values.
+    public var maxExpandedValues: Int
 
     /// Limits with the given bounds (each defaults to the value in ``default``).
     public init(
         maxRemoteContextDepth: Int = 32, maxRemoteContextsPerDocument: Int = 64, maxContextNesting: Int = 64,
-        maxExpansionDepth: Int = 256, maxTermsPerContext: Int = 10_000, maxTermDependencyDepth: Int = 128
+        maxExpansionDepth: Int = 256, maxTermsPerContext: Int = 10_000, maxTermDependencyDepth: Int = 128,
+        maxExpandedValues: Int = 100_000
     ) {
         self.maxRemoteContextDepth = maxRemoteContextDepth
         self.maxRemoteContextsPerDocument = maxRemoteContextsPerDocument
@@ -37,10 +44,11 @@ public struct JSONLDLimits: Sendable, Hashable {
         self.maxExpansionDepth = maxExpansionDepth
         self.maxTermsPerContext = maxTermsPerContext
         self.maxTermDependencyDepth = maxTermDependencyDepth
+        self.maxExpandedValues = maxExpandedValues
     }
 
     /// 32 remote levels, 64 remote contexts per document, 64 context levels, 256 expansion levels,
-    /// 10,000 terms per context, 128 levels of term dependencies.
+    /// 10,000 terms per context, 128 levels of term dependencies, 100,000 values per document.
     public static let `default` = JSONLDLimits()
 }
 

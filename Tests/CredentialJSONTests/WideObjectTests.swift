@@ -44,7 +44,9 @@ struct WideObjectTests {
             switch (state >> 20) % 4 {
             case 0:
                 object[key] = .number(JSONNumber(step))
-                if let referencePosition { reference[referencePosition].value = .number(JSONNumber(step)) } else {
+                if let referencePosition {
+                    reference[referencePosition].value = .number(JSONNumber(step))
+                } else {
                     reference.append((key, .number(JSONNumber(step))))
                 }
             case 1:
@@ -76,5 +78,15 @@ struct WideObjectTests {
         #expect(built == parsed && built.hashValue == parsed.hashValue)
         #expect(shrunk == JSONObject(Array(members[..<20])))
         #expect(shrunk != built)
+    }
+
+    @Test("a document of more values than maxValues is refused while parsing, naming the limit")
+    func valueBudget() {
+        let text = "[" + Array(repeating: "0", count: 1_001).joined(separator: ",") + "]"
+        let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(text, limits: JSONParseLimits(maxValues: 1_001)) }
+        #expect(error?.code == .tooManyValues)
+        #expect(error?.message.contains("1001") == true)
+        #expect(throws: Never.self) { try JSONParser.parse(text, limits: JSONParseLimits(maxValues: 1_002)) }
+        #expect(JSONParseLimits.default.maxValues == 1_000_000)
     }
 }

@@ -51,6 +51,34 @@ struct AbuseTests {
         }
     }
 
+    @Test("A credential of millions of values, or of 100,000 wide members, is refused with a bounded problem or report")
+    func valueFloodsAreBounded() async throws {
+        let s = try await TestService.make()
+        // 1.7 GB and 14 s in a release build before the parser counted values (a 9 MB body of 4.5 million zeros).
+        let zeros =
+            #"{"verifiableCredential":{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"#
+            + #""issuer":"did:example:x","credentialSubject":{"http://example.org/p":["#
+            + Array(repeating: "0", count: 1_100_000).joined(separator: ",") + "]}}}"
+        // Within the parser's budget, but past expansion's 100,000 values: a failed Format check, not a quadratic hour.
+        let wide =
+            #"{"verifiableCredential":{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"#
+            + #""issuer":"did:example:x","credentialSubject":{"#
+            + (0..<120_000).map { #""http://example.org/p\#($0)":"v""# }.joined(separator: ",") + "}}}"
+        try await s.app.test(.router) { client in
+            try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: ByteBuffer(string: zeros)) { r in
+                #expect(r.status == .contentTooLarge)
+                let problem = try parse(r.body)
+                #expect(problem["code"]?.stringValue == "tooManyValues")
+                #expect(problem["detail"]?.stringValue?.contains("1000000") == true)
+            }
+            try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: ByteBuffer(string: wide)) { r in
+                #expect(r.status == .unprocessableContent)
+                #expect(r.body.readableBytes < 20_000)
+                #expect(String(buffer: r.body).contains("more than 100000 values to expand"))
+            }
+        }
+    }
+
     @Test("A report larger than the answer limit becomes a problem naming the limit")
     func answerIsBounded() async throws {
         let s = try await TestService.make { $0.maxAnswerBytes = 64 * 1024 }

@@ -26,4 +26,22 @@ struct WideDocumentTests {
         #expect(node.keys == ["@id", "http://example.org/p", "http://example.org/q"])
         #expect(node["http://example.org/p"]?.arrayValue?.count == 2)
     }
+
+    @Test("a document of more values than maxExpandedValues is refused before expansion builds them", .timeLimit(.minutes(1)))
+    func valueBudget() throws {
+        var options = JSONLDOptions()
+        options.limits.maxExpandedValues = 1_000
+        let items = Array(repeating: JSONValue.number(JSONNumber(0)), count: 1_000)
+        let document: JSONValue = ["@id": "http://example.org/n", "http://example.org/p": .array(items)]
+        let error = #expect(throws: JSONLDError.self) { try JSONLDProcessor.expand(document, options: options) }
+        #expect(error?.code == .limitExceeded)
+        #expect(error?.message.contains("1000") == true)
+        options.limits.maxExpandedValues = 1_002
+        #expect(try JSONLDProcessor.expand(document, options: options).count == 1)
+        // The default admits 40 times the largest real credential (2,345 values) and refuses 4.5 million zeros.
+        #expect(JSONLDLimits.default.maxExpandedValues == 100_000)
+        let zeros: JSONValue = ["http://example.org/p": .array(Array(repeating: .number(JSONNumber(0)), count: 200_000))]
+        let refused = #expect(throws: JSONLDError.self) { try JSONLDProcessor.expand(zeros, options: JSONLDOptions()) }
+        #expect(refused?.code == .limitExceeded)
+    }
 }
