@@ -306,24 +306,28 @@ public struct CertificateRevocationList: Sendable {
     /// Why this CRL cannot be used as `issuer`'s, or `nil`: its name is the CRL's issuer, its key usage (when stated)
     /// allows cRLSign, the signature verifies with its key, and then (only then) every entry is well formed
     /// (``entriesProblem()``). Until the signature verifies, nothing but the signed bytes' hash is computed.
-    public func problem(signedBy issuer: Certificate) -> String? {
+    public func problem(signedBy issuer: Certificate) -> String? { refusal(signedBy: issuer)?.reason }
+
+    /// ``problem(signedBy:)`` with whether it is the signature (name, key usage, signature) that failed, rather than
+    /// an entry of a CRL the CA did sign.
+    func refusal(signedBy issuer: Certificate) -> (signatureFailed: Bool, reason: String)? {
         guard issuer.subject == self.issuer else {
-            return "the CRL is issued by \(self.issuer), not by \(issuer.subject)"
+            return (true, "the CRL is issued by \(self.issuer), not by \(issuer.subject)")
         }
         if let usage = try? issuer.extensions.keyUsage, !usage.cRLSign {
-            return "the CA certificate \(issuer.subject) may not sign CRLs (its key usage lacks cRLSign)"
+            return (true, "the CA certificate \(issuer.subject) may not sign CRLs (its key usage lacks cRLSign)")
         }
         do {
             try TimeStampParser.verify(
                 signature: signature, over: Array(derEncoded[signedRange]), algorithm: signatureAlgorithm, digest: .sha256,
                 key: issuer.publicKey)
         } catch let failure as TimeStampFailure {
-            return "the CRL's signature does not verify with the key of \(issuer.subject): \(failure.message)"
+            return (true, "the CRL's signature does not verify with the key of \(issuer.subject): \(failure.message)")
         } catch {
-            return "the CRL's signature cannot be checked: \(error)"
+            return (true, "the CRL's signature cannot be checked: \(error)")
         }
         if let problem = entriesProblem() {
-            return "its signature verifies with the key of \(issuer.subject), but an entry makes it unusable: \(problem)"
+            return (false, "its signature verifies with the key of \(issuer.subject), but an entry makes it unusable: \(problem)")
         }
         return nil
     }

@@ -199,13 +199,13 @@ public struct SealRevocationChecker: Sendable {
             parsedCRLs[index] = Result { () throws(JAdESError) in try CertificateRevocationList(derEncoded: input.bytes) }
         }
         // The issuing CA's verdict on each CRL that names it, computed once (it hashes the CRL's signed bytes).
-        var issuerProblems: [Int: String?] = [:]
+        var issuerRefusals: [Int: (signatureFailed: Bool, reason: String)?] = [:]
         if let issuer {
             for (index, parsed) in parsedCRLs {
-                if case .success(let crl) = parsed, crl.issuer == certificate.issuer { issuerProblems[index] = crl.problem(signedBy: issuer) }
+                if case .success(let crl) = parsed, crl.issuer == certificate.issuer { issuerRefusals[index] = crl.refusal(signedBy: issuer) }
             }
         }
-        let issuerCRLs = issuerProblems.filter { $0.value == nil }.keys.sorted().compactMap { try? parsedCRLs[$0]?.get() }
+        let issuerCRLs = issuerRefusals.filter { $0.value == nil }.keys.sorted().compactMap { try? parsedCRLs[$0]?.get() }
 
         for (index, input) in examined.enumerated() {
             func note(_ text: String) { findings.append(RevocationFinding(kind: input.kind, origin: input.origin, text: text)) }
@@ -235,9 +235,10 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("the issuing CA's certificate is not at hand")
                     continue
                 }
-                if let problem = issuerProblems[index] ?? crl.problem(signedBy: issuer) {
-                    note("CRL from \(crl.issuer), \(times): refused: \(problem)")
-                    unusable.append("a CRL's signature does not verify")
+                // Computed above for every CRL that names the certificate's issuer, as this one does.
+                if let refusal = issuerRefusals[index] ?? crl.refusal(signedBy: issuer) {
+                    note("CRL from \(crl.issuer), \(times): refused: \(refusal.reason)")
+                    unusable.append(refusal.signatureFailed ? "a CRL's signature does not verify" : "a CRL of the CA has an unusable entry")
                     continue
                 }
                 let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
