@@ -87,11 +87,42 @@ enum LargeCRL {
         let outer = element(crl, at: 0)
         let tbs = element(crl, at: outer.contentStart)
         let algorithm = element(crl, at: tbs.end)
+        return try signed(tbs: Array(crl[outer.contentStart..<tbs.end]), algorithm: Array(crl[tbs.end..<algorithm.end]), by: signer, in: pki)
+    }
+
+    /// A CertificateList of `tbs` (a whole tbsCertList element) and `algorithm`, signed with the key `signer` names.
+    static func signed(tbs: [UInt8], algorithm: [UInt8], by signer: String, in pki: OpenSSLPKI) throws -> [UInt8] {
         let work = UUID().uuidString
-        try Data(crl[outer.contentStart..<tbs.end]).write(to: pki.url("\(work).tbs"))
+        try Data(tbs).write(to: pki.url("\(work).tbs"))
         try pki.openssl(["dgst", "-sha256", "-sign", "\(signer).key", "-out", "\(work).sig", "\(work).tbs"])
         let signature = try pki.bytes("\(work).sig")
-        return der(0x30, Array(crl[outer.contentStart..<algorithm.end]) + der(0x03, [0] + signature))
+        return der(0x30, tbs + algorithm + der(0x03, [0] + signature))
+    }
+
+    /// The elements inside the element at `offset`, as whole-element byte ranges.
+    static func children(_ bytes: [UInt8], of offset: Int) -> [Range<Int>] {
+        let parent = element(bytes, at: offset)
+        var out: [Range<Int>] = []
+        var position = parent.contentStart
+        while position < parent.end {
+            let child = element(bytes, at: position)
+            out.append(position..<child.end)
+            position = child.end
+        }
+        return out
+    }
+
+    /// An empty openssl CRL (version, algorithm, issuer, thisUpdate, nextUpdate, crlExtensions) with one entry added
+    /// for serial 0x0101 carrying `extensions` (the DER of Extension elements), signed by the CA.
+    static func withEntry(extensions: [UInt8], from empty: [UInt8], in pki: OpenSSLPKI) throws -> [UInt8] {
+        let outer = element(empty, at: 0)
+        let fields = children(empty, of: outer.contentStart)
+        let tbsEnd = element(empty, at: outer.contentStart).end
+        let algorithm = element(empty, at: tbsEnd)
+        let thisUpdate = Array(empty[fields[3]])
+        let entry = der(0x30, der(0x02, [0x01, 0x01]) + thisUpdate + der(0x30, extensions))
+        let tbs = der(0x30, fields[..<5].flatMap { Array(empty[$0]) } + der(0x30, entry) + fields[5...].flatMap { Array(empty[$0]) })
+        return try signed(tbs: tbs, algorithm: Array(empty[tbsEnd..<algorithm.end]), by: "ca", in: pki)
     }
 }
 
@@ -178,6 +209,80 @@ struct LargeCRLTests {
         }
         #expect(why.contains("a CRL of the CA has an unusable entry"), "\(why)")
         #expect(outcome.findings.first?.text.contains("an entry makes it unusable") == true, "\(outcome.findings.map(\.text))")
+    }
+
+    @Test("The CRL rules hold: delta, indirect and unknown critical CRL extensions are refused from the header, a limited scope proves no silence")
+    func crlLevelRules() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let sections = """
+
+            [ delta_ext ]
+            2.5.29.27 = critical, ASN1:INTEGER:1
+            [ indirect_ext ]
+            issuingDistributionPoint = critical, @indirect_idp
+            [ indirect_idp ]
+            indirectCRL = TRUE
+            [ unknown_ext ]
+            1.2.3.4 = critical, ASN1:NULL
+            [ only_ca_ext ]
+            issuingDistributionPoint = critical, @only_ca_idp
+            [ only_ca_idp ]
+            onlyCA = TRUE
+
+            """
+        try Data((try fixture.pki.text("pki.cnf") + sections).utf8).write(to: fixture.pki.url("pki.cnf"))
+        func list(_ section: String) throws -> [UInt8] {
+            try fixture.pki.openssl(
+                [
+                    "ca", "-config", "pki.cnf", "-gencrl", "-cert", "ca.pem", "-keyfile", "ca.key", "-crlexts", section, "-crlhours", "24", "-out",
+                    "\(section).crl",
+                ])
+            try fixture.pki.openssl(["crl", "-in", "\(section).crl", "-outform", "DER", "-out", "\(section).der"])
+            return try fixture.pki.bytes("\(section).der")
+        }
+        for (section, reason) in [
+            ("delta_ext", "it is a delta CRL"), ("indirect_ext", "it is an indirect CRL"), ("unknown_ext", "unknown critical extension 1.2.3.4"),
+        ] {
+            let bytes = try list(section)
+            #expect {
+                _ = try CertificateRevocationList(derEncoded: bytes)
+            } throws: { error in
+                (error as? JAdESError)?.message.contains(reason) == true
+            }
+            let outcome = await fixture.check([crl(bytes)], at: fixture.now, proven: false)
+            #expect(outcome.findings.first?.text.contains(reason) == true, "\(section): \(outcome.findings.map(\.text))")
+        }
+        let onlyCA = await fixture.check([crl(try list("only_ca_ext"))], at: fixture.now, proven: false)
+        #expect(onlyCA.findings.first?.text.contains("it lists only CA certificates, so its silence proves nothing") == true, "\(onlyCA.findings.map(\.text))")
+    }
+
+    @Test("An entry's certificateIssuer (indirect CRL) or unknown critical extension refuses a CRL its CA signed")
+    func entryLevelRules() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        let empty = try fixture.pki.crl(at: fixture.now - 60)
+        let certificateIssuer = LargeCRL.der(0x30, LargeCRL.der(0x06, [0x55, 0x1D, 0x1D]) + LargeCRL.der(0x04, [0x30, 0x00]))
+        let unknownCritical = LargeCRL.der(
+            0x30, LargeCRL.der(0x06, [0x2A, 0x03, 0x04]) + LargeCRL.der(0x01, [0xFF]) + LargeCRL.der(0x04, [0x05, 0x00]))
+        for (extensions, reason) in [
+            (certificateIssuer, "indirect CRL (certificateIssuer"), (unknownCritical, "an entry has the unknown critical extension 1.2.3.4"),
+        ] {
+            let bytes = try LargeCRL.withEntry(extensions: extensions, from: empty, in: fixture.pki)
+            let parsed = try CertificateRevocationList(derEncoded: bytes)
+            let problem = parsed.problem(signedBy: fixture.ca) ?? ""
+            #expect(problem.contains("its signature verifies") && problem.contains(reason), "\(problem)")
+            let outcome = await fixture.check([crl(bytes)], at: fixture.now, proven: false)
+            guard case .notChecked = outcome.status else {
+                Issue.record("a CRL with a refused entry must establish nothing, got \(outcome.status)")
+                continue
+            }
+            #expect(outcome.findings.first?.text.contains(reason) == true, "\(outcome.findings.map(\.text))")
+        }
+        // The same entry with a reasonCode only is an ordinary CRL: not listed, current, good.
+        let reason = LargeCRL.der(0x30, LargeCRL.der(0x06, [0x55, 0x1D, 0x15]) + LargeCRL.der(0x04, [0x0A, 0x01, 0x01]))
+        let ordinary = try CertificateRevocationList(derEncoded: try LargeCRL.withEntry(extensions: reason, from: empty, in: fixture.pki))
+        #expect(ordinary.problem(signedBy: fixture.ca) == nil)
+        #expect(ordinary.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x01]))?.reason?.description == "keyCompromise")
+        #expect(ordinary.entry(for: fixture.seal.serialNumber) == nil)
     }
 
     @Test("A seal's CRLs past the per-seal count or byte limit are refused unread, naming the limit; the user's own CRL still decides")
