@@ -227,13 +227,7 @@ public struct CertificateRevocationList: Sendable {
             let entry = try DERScanner.element(in: bytes, at: offset, limit: range.upperBound)
             offset = entry.end
             guard entry.tag == DERElement.sequence else { throw TimeStampFailure("a revokedCertificates entry is not a SEQUENCE") }
-            let fields = try DERScanner.children(in: bytes, of: entry, maximum: 3, "a revoked-certificate entry")
-            guard fields.count >= 2 else { throw TimeStampFailure("a revoked-certificate entry has \(fields.count) fields") }
-            let number = fields[0]
-            guard number.tag == DERElement.integer, fields[1].tag == DERElement.utcTime || fields[1].tag == DERElement.generalizedTime,
-                isCanonicalNonNegative(bytes[number.content]),
-                fields.count == 2 || isOrdinary(bytes, extensions: fields[2])
-            else {
+            guard let number = ordinarySerial(bytes, of: entry) else {
                 // Out of the ordinary: the full decode accepts it, or throws the reason for refusing the CRL.
                 let decoded = try decodeEntry(try DER.parse(bytes[entry.whole]))
                 if found == nil, let serial, decoded.serialNumber.bytes == serial, decoded.reason?.code != 8 { found = decoded }
@@ -254,22 +248,36 @@ public struct CertificateRevocationList: Sendable {
         return true
     }
 
+    /// The serial number element of an ordinary entry — a non-negative DER INTEGER, a UTCTime or GeneralizedTime, and
+    /// optionally extensions that ``isOrdinary(_:extensions:)`` accepts, nothing more — or `nil` for any other entry,
+    /// which then needs the full decode. Reads headers only and allocates nothing.
+    private static func ordinarySerial(_ bytes: [UInt8], of entry: DERElement) -> DERElement? {
+        guard let number = try? DERScanner.element(in: bytes, at: entry.contentStart, limit: entry.end), number.tag == DERElement.integer,
+            isCanonicalNonNegative(bytes[number.content]), let time = try? DERScanner.element(in: bytes, at: number.end, limit: entry.end),
+            time.tag == DERElement.utcTime || time.tag == DERElement.generalizedTime
+        else { return nil }
+        if time.end == entry.end { return number }
+        guard let extensions = try? DERScanner.element(in: bytes, at: time.end, limit: entry.end), extensions.end == entry.end,
+            isOrdinary(bytes, extensions: extensions)
+        else { return nil }
+        return number
+    }
+
     /// Whether entry extensions are only reasonCode and/or invalidityDate, each once, neither marked critical: such
     /// an entry needs no decode unless it is the one asked for.
     private static func isOrdinary(_ bytes: [UInt8], extensions: DERElement) -> Bool {
-        guard extensions.tag == DERElement.sequence,
-            let items = try? DERScanner.children(in: bytes, of: extensions, maximum: 2, "crlEntryExtensions")
-        else { return false }
-        var seen: [ArraySlice<UInt8>] = []
-        for item in items {
-            guard item.tag == DERElement.sequence, let fields = try? DERScanner.children(in: bytes, of: item, maximum: 2, "an Extension"),
-                fields.count == 2, fields[0].tag == DERElement.objectIdentifier, fields[1].tag == DERElement.octetString
+        guard extensions.tag == DERElement.sequence else { return false }
+        var seen = 0  // a bit per entry of ordinaryEntryExtensions
+        var offset = extensions.contentStart
+        while offset < extensions.end {
+            guard let item = try? DERScanner.element(in: bytes, at: offset, limit: extensions.end), item.tag == DERElement.sequence,
+                let oid = try? DERScanner.element(in: bytes, at: item.contentStart, limit: item.end), oid.tag == DERElement.objectIdentifier,
+                let value = try? DERScanner.element(in: bytes, at: oid.end, limit: item.end), value.tag == DERElement.octetString,
+                value.end == item.end,
+                let which = ordinaryEntryExtensions.firstIndex(where: { bytes[oid.content].elementsEqual($0) }), seen & (1 << which) == 0
             else { return false }
-            let oid = bytes[fields[0].content]
-            guard ordinaryEntryExtensions.contains(where: { oid.elementsEqual($0) }), !seen.contains(where: { $0.elementsEqual(oid) }) else {
-                return false
-            }
-            seen.append(oid)
+            seen |= 1 << which
+            offset = item.end
         }
         return true
     }
