@@ -25,12 +25,25 @@ public struct SealRevocationPolicy: Sendable {
     public var maxUnnoncedOCSPAge: TimeInterval
     /// The time each fetch may take, every hop included (default 10 s).
     public var fetchTimeout: Duration
+    /// How long, in seconds, a responder or distribution point whose answer was refused (unreachable, oversized, not
+    /// parseable, not answering the request, not signed by the CA or its authorised responder) is not asked again
+    /// about the same certificate (default 60). Refused answers are never cached as answers, so they cannot keep a
+    /// good one from being fetched; this short back-off only keeps a broken or hostile server from making every
+    /// verification ask it again (and wait for it).
+    public var refusedFetchBackoff: TimeInterval
+    /// Most CRLs of one seal's own `rVals` examined (default ``SealRevocationChecker/defaultMaxEmbeddedCRLs``).
+    public var maxEmbeddedCRLs: Int
+    /// Most bytes of CRLs, all together, of one seal's own `rVals` examined (default
+    /// ``SealRevocationChecker/defaultMaxEmbeddedCRLBytes``).
+    public var maxEmbeddedCRLBytes: Int
 
     /// Creates a policy; the defaults supply nothing, require nothing and fetch nothing.
     public init(
         supplied: [RevocationInput] = [], requireRevocationData: Bool = false, fetcher: (any HTTPFetching)? = nil,
         maxFetchedBytes: Int = CertificateRevocationList.maximumSize, maxFetchedOCSPBytes: Int = 64 * 1024,
-        maxUnnoncedOCSPAge: TimeInterval = 300, fetchTimeout: Duration = .seconds(10)
+        maxUnnoncedOCSPAge: TimeInterval = 300, fetchTimeout: Duration = .seconds(10), refusedFetchBackoff: TimeInterval = 60,
+        maxEmbeddedCRLs: Int = SealRevocationChecker.defaultMaxEmbeddedCRLs,
+        maxEmbeddedCRLBytes: Int = SealRevocationChecker.defaultMaxEmbeddedCRLBytes
     ) {
         self.supplied = supplied
         self.requireRevocationData = requireRevocationData
@@ -39,12 +52,38 @@ public struct SealRevocationPolicy: Sendable {
         self.maxFetchedOCSPBytes = maxFetchedOCSPBytes
         self.maxUnnoncedOCSPAge = maxUnnoncedOCSPAge
         self.fetchTimeout = fetchTimeout
+        self.refusedFetchBackoff = refusedFetchBackoff
+        self.maxEmbeddedCRLs = maxEmbeddedCRLs
+        self.maxEmbeddedCRLBytes = maxEmbeddedCRLBytes
     }
 
-    /// Fetched CRLs by URL, kept until their nextUpdate (at most 64, at most a day).
+    /// Fetched CRLs that the issuing CA's signature verified, by URL, kept until their nextUpdate (at most 64, at
+    /// most a day).
     static let fetchedCRLs = BoundedCache<String, [UInt8]>(capacity: 64)
-    /// Fetched OCSP responses by responder URL and CertID, kept until their nextUpdate (at most 256, at most a day).
+    /// Fetched OCSP responses signed by the CA or a responder it authorised, by responder URL and CertID, kept until
+    /// their nextUpdate (at most 256, at most a day).
     static let fetchedOCSP = BoundedCache<String, [UInt8]>(capacity: 256)
+    /// Why the last fetch from a URL (OCSP: and CertID) was refused, and when, kept for ``refusedFetchBackoff`` (at most 256).
+    static let refusedFetches = BoundedCache<String, RefusedFetch>(capacity: 256)
+
+    /// A refused fetch, remembered for the back-off.
+    struct RefusedFetch: Sendable {
+        let reason: String
+        let until: Date
+    }
+
+    /// Remembers a refusal for the back-off (none when it is zero or less).
+    func rememberRefusal(_ reason: String, for key: String, now: Date) {
+        guard refusedFetchBackoff > 0 else { return }
+        let until = now.addingTimeInterval(refusedFetchBackoff)
+        Self.refusedFetches.store(RefusedFetch(reason: reason, until: until), for: key, expires: until, now: now)
+    }
+
+    /// The refusal finding's text for a URL still in its back-off, or `nil`.
+    static func backoffRefusal(for key: String, now: Date) -> String? {
+        guard let refused = refusedFetches.value(for: key, now: now) else { return nil }
+        return "refused: not asked again before \(XSDDateTime.format(refused.until)): its last answer was refused (\(refused.reason))"
+    }
 }
 
 /// The revocation check of one intermediate CA certificate in a seal's trusted chain.
@@ -280,19 +319,22 @@ extension SealLongTermEvidence {
         _ certificate: Certificate, candidates: [Certificate], inputs: [RevocationInput], at time: Date, proven: Bool,
         claimedTime: Date?, policy: SealRevocationPolicy, clockSkew: TimeInterval, now: Date, role: String = "the seal certificate"
     ) async -> (check: SealRevocationCheck, fetched: [RevocationInput]) {
-        let checker = SealRevocationChecker(clockSkew: clockSkew, now: now)
+        let checker = SealRevocationChecker(
+            clockSkew: clockSkew, now: now, maxEmbeddedCRLs: policy.maxEmbeddedCRLs, maxEmbeddedCRLBytes: policy.maxEmbeddedCRLBytes)
         var check = await checker.check(certificate, candidates: candidates, inputs: inputs, at: time, proven: proven, claimedTime: claimedTime, role: role)
         guard case .notChecked = check.status, let fetcher = policy.fetcher else { return (check, []) }
         var fetched = Fetched()
         if let issuer = SealRevocationChecker.issuer(of: certificate, among: candidates) {
-            fetched = await fetchOCSP(for: certificate, issuer: issuer, fetcher: fetcher, policy: policy, clockSkew: clockSkew, now: now)
+            fetched = await fetchOCSP(
+                for: certificate, issuer: issuer, fetcher: fetcher, policy: policy, candidates: candidates, clockSkew: clockSkew, now: now)
             if !fetched.inputs.isEmpty {
                 check = await checker.check(
                     certificate, candidates: candidates, inputs: inputs + fetched.inputs, at: time, proven: proven, claimedTime: claimedTime, role: role)
             }
         }
         if case .notChecked = check.status {
-            let crls = await fetchCRLs(for: certificate, fetcher: fetcher, policy: policy, now: now)
+            let crls = await fetchCRLs(
+                for: certificate, issuer: SealRevocationChecker.issuer(of: certificate, among: candidates), fetcher: fetcher, policy: policy, now: now)
             fetched.refusals += crls.refusals
             if !crls.inputs.isEmpty {
                 fetched.inputs += crls.inputs
@@ -320,25 +362,34 @@ extension SealLongTermEvidence {
     /// through `fetcher` (no redirects, ``SealRevocationPolicy/maxFetchedOCSPBytes``, plain http allowed: responses
     /// are signed). A response is kept only when it parses, answers the CertID asked and echoes the nonce (or, when
     /// the responder ignores nonces, was produced within ``SealRevocationPolicy/maxUnnoncedOCSPAge``); its signature
-    /// and responder are checked by ``SealRevocationChecker`` like any other. Kept responses are cached per responder
-    /// and CertID until their nextUpdate (at most a day; without a nextUpdate they are not cached).
+    /// and responder are checked here (the CA itself, or a responder certificate the CA issued for OCSP signing,
+    /// found in the response or among `candidates`) and again by ``SealRevocationChecker`` like any other. Only a
+    /// response that passes all of this is cached, per responder and CertID, until its nextUpdate (at most a day;
+    /// without a nextUpdate it is not cached). After a refusal the responder is not asked again about the
+    /// certificate for ``SealRevocationPolicy/refusedFetchBackoff``.
     public static func fetchOCSP(
-        for certificate: Certificate, issuer: Certificate, fetcher: any HTTPFetching, policy: SealRevocationPolicy, clockSkew: TimeInterval = 300,
-        now: Date
+        for certificate: Certificate, issuer: Certificate, fetcher: any HTTPFetching, policy: SealRevocationPolicy,
+        candidates: [Certificate] = [], clockSkew: TimeInterval = 300, now: Date
     ) async -> Fetched {
         var out = Fetched()
         for url in ocspResponders(certificate) {
+            var key = url
             func refuse(_ why: String) {
                 out.refusals.append(RevocationFinding(kind: .ocsp, origin: .fetched(url), text: "refused: \(why)"))
+                policy.rememberRefusal(why, for: key, now: now)
             }
             let request: OCSPRequest
             do { request = try OCSPRequest(for: certificate, issuer: issuer) } catch {
                 refuse(error.message)
                 continue
             }
-            let key = "\(url) \(request.serialNumber) \(request.issuerKeyHash.map { String($0, radix: 16) }.joined())"
+            key = "\(url) \(request.serialNumber) \(request.issuerKeyHash.map { String($0, radix: 16) }.joined())"
             if let cached = SealRevocationPolicy.fetchedOCSP.value(for: key, now: now) {
                 out.inputs.append(RevocationInput(.ocsp, bytes: cached, origin: .fetched(url)))
+                continue
+            }
+            if let backoff = SealRevocationPolicy.backoffRefusal(for: key, now: now) {
+                out.refusals.append(RevocationFinding(kind: .ocsp, origin: .fetched(url), text: backoff))
                 continue
             }
             let fetchPolicy = FetchPolicy(
@@ -360,6 +411,11 @@ extension SealLongTermEvidence {
                 refuse("the OCSP response \(problem)")
                 continue
             }
+            // Checked before it is cached: a response the CA did not stand behind must not keep a good one out.
+            if case .failure(let refusal) = await response.signer(authorisedBy: issuer, candidates: candidates) {
+                refuse("OCSP response by \(response.responderID): \(refusal)")
+                continue
+            }
             let nextUpdate = response.responses.first { $0.serialNumber == request.serialNumber }?.nextUpdate
             if let nextUpdate, nextUpdate > now {
                 SealRevocationPolicy.fetchedOCSP.store(document.bytes, for: key, expires: min(nextUpdate, now.addingTimeInterval(86_400)), now: now)
@@ -371,12 +427,24 @@ extension SealLongTermEvidence {
 
     /// The CRLs a certificate names in its CRL distribution points (http or https, at most two), fetched through
     /// `fetcher` within ``SealRevocationPolicy/maxFetchedBytes`` (plain http allowed: CRLs are signed), or from a
-    /// process-wide cache while current. A fetch that fails or does not parse is a refusal.
-    public static func fetchCRLs(for certificate: Certificate, fetcher: any HTTPFetching, policy: SealRevocationPolicy, now: Date) async -> Fetched {
+    /// process-wide cache while current. A fetch that fails, does not parse, or (with `issuer`) is not that CA's
+    /// signed CRL is a refusal, and the distribution point is not asked again for
+    /// ``SealRevocationPolicy/refusedFetchBackoff``. Only a CRL `issuer` signed is cached (without `issuer`, none is).
+    public static func fetchCRLs(
+        for certificate: Certificate, issuer: Certificate? = nil, fetcher: any HTTPFetching, policy: SealRevocationPolicy, now: Date
+    ) async -> Fetched {
         var out = Fetched()
         for url in crlDistributionPoints(certificate) {
+            func refuse(_ why: String) {
+                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: \(why)"))
+                policy.rememberRefusal(why, for: url, now: now)
+            }
             if let cached = SealRevocationPolicy.fetchedCRLs.value(for: url, now: now) {
                 out.inputs.append(RevocationInput(.crl, bytes: cached, origin: .fetched(url)))
+                continue
+            }
+            if let backoff = SealRevocationPolicy.backoffRefusal(for: url, now: now) {
+                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: backoff))
                 continue
             }
             // CRLs are signed, and their distribution points are usually plain http (RFC 5280 §4.2.1.13).
@@ -384,16 +452,23 @@ extension SealLongTermEvidence {
                 maxBytes: policy.maxFetchedBytes, deadline: policy.fetchTimeout, allowPlainHTTP: true, accept: "application/pkix-crl")
             let document: FetchedDocument
             do { document = try await fetcher.fetch(url, policy: fetchPolicy) } catch {
-                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: the CRL could not be fetched: \(error.message)"))
+                refuse("the CRL could not be fetched: \(error.message)")
                 continue
             }
             let crl: CertificateRevocationList
             do { crl = try CertificateRevocationList(derEncoded: document.bytes) } catch {
-                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: \(error.message)"))
+                refuse(error.message)
                 continue
             }
-            let expires = crl.nextUpdate.map { min($0, now.addingTimeInterval(86_400)) } ?? now.addingTimeInterval(3600)
-            SealRevocationPolicy.fetchedCRLs.store(document.bytes, for: url, expires: expires, now: now)
+            if let issuer {
+                // Checked before it is cached: a CRL the CA did not sign must not keep its real one out.
+                if let problem = crl.problem(signedBy: issuer) {
+                    refuse("CRL from \(crl.issuer): \(problem)")
+                    continue
+                }
+                let expires = crl.nextUpdate.map { min($0, now.addingTimeInterval(86_400)) } ?? now.addingTimeInterval(3600)
+                SealRevocationPolicy.fetchedCRLs.store(document.bytes, for: url, expires: expires, now: now)
+            }
             out.inputs.append(RevocationInput(.crl, bytes: document.bytes, origin: .fetched(url)))
         }
         return out

@@ -121,11 +121,27 @@ public struct SealRevocationChecker: Sendable {
     public var clockSkew: TimeInterval
     /// The verification time: "not revoked" dated after it (beyond the skew) is not believed.
     public var now: Date
+    /// Most CRLs of a seal's own `rVals` examined (default 16); further ones are refused unread, each with a finding.
+    /// Until its signature is checked, an embedded CRL costs its header parse and one hash of its signed bytes.
+    public var maxEmbeddedCRLs: Int
+    /// Most bytes of CRLs, all together, of a seal's own `rVals` examined (default 32 MiB); a CRL that would go past
+    /// it is refused unread, with a finding. CRLs the user gave or fetched do not count against either limit.
+    public var maxEmbeddedCRLBytes: Int
+
+    /// The default of ``maxEmbeddedCRLs``.
+    public static let defaultMaxEmbeddedCRLs = 16
+    /// The default of ``maxEmbeddedCRLBytes``.
+    public static let defaultMaxEmbeddedCRLBytes = 32 * 1024 * 1024
 
     /// Creates a checker.
-    public init(clockSkew: TimeInterval = 300, now: Date = Date()) {
+    public init(
+        clockSkew: TimeInterval = 300, now: Date = Date(), maxEmbeddedCRLs: Int = Self.defaultMaxEmbeddedCRLs,
+        maxEmbeddedCRLBytes: Int = Self.defaultMaxEmbeddedCRLBytes
+    ) {
         self.clockSkew = clockSkew
         self.now = now
+        self.maxEmbeddedCRLs = maxEmbeddedCRLs
+        self.maxEmbeddedCRLBytes = maxEmbeddedCRLBytes
     }
 
     /// Checks `certificate`.
@@ -154,15 +170,42 @@ public struct SealRevocationChecker: Sendable {
         // must not crowd out the user's own data.
         let embedded = inputs.filter { $0.origin == .embedded }
         let examined = inputs.filter { $0.origin != .embedded } + embedded.prefix(RevocationInput.maximumEmbedded)
-        // CRLs are parsed once; those the issuing CA signed also say which of its OCSP responders it revoked.
-        let parsedCRLs: [Int: Result<CertificateRevocationList, JAdESError>] = Dictionary(
-            uniqueKeysWithValues: examined.enumerated().filter { $0.element.kind == .crl }.map { index, input in
-                (index, Result { () throws(JAdESError) in try CertificateRevocationList(derEncoded: input.bytes) })
-            })
-        let issuerCRLs = parsedCRLs.values.compactMap { try? $0.get() }.filter { crl in
-            guard let issuer, crl.issuer == certificate.issuer else { return false }
-            return crl.problem(signedBy: issuer) == nil
+        // CRLs are parsed once (their headers only: entries are read only from a CRL whose CA signature verified),
+        // within the per-seal limits for embedded ones; those the issuing CA signed also say which of its OCSP
+        // responders it revoked.
+        var parsedCRLs: [Int: Result<CertificateRevocationList, JAdESError>] = [:]
+        var embeddedCRLs = 0
+        var embeddedCRLBytes = 0
+        for (index, input) in examined.enumerated() where input.kind == .crl {
+            if input.origin == .embedded {
+                embeddedCRLs += 1
+                embeddedCRLBytes += input.bytes.count
+                if embeddedCRLs > maxEmbeddedCRLs {
+                    parsedCRLs[index] = .failure(
+                        JAdESError(
+                            .invalidRevocationData,
+                            "the seal carries more than \(maxEmbeddedCRLs) CRLs, the limit per seal, so this one is not read"))
+                    continue
+                }
+                if embeddedCRLBytes > maxEmbeddedCRLBytes {
+                    parsedCRLs[index] = .failure(
+                        JAdESError(
+                            .invalidRevocationData,
+                            "with this one (\(input.bytes.count) bytes) the seal's CRLs come to \(embeddedCRLBytes) bytes, over the limit of \(maxEmbeddedCRLBytes) bytes of CRLs per seal, so it is not read"
+                        ))
+                    continue
+                }
+            }
+            parsedCRLs[index] = Result { () throws(JAdESError) in try CertificateRevocationList(derEncoded: input.bytes) }
         }
+        // The issuing CA's verdict on each CRL that names it, computed once (it hashes the CRL's signed bytes).
+        var issuerRefusals: [Int: (signatureFailed: Bool, reason: String)?] = [:]
+        if let issuer {
+            for (index, parsed) in parsedCRLs {
+                if case .success(let crl) = parsed, crl.issuer == certificate.issuer { issuerRefusals[index] = crl.refusal(signedBy: issuer) }
+            }
+        }
+        let issuerCRLs = issuerRefusals.filter { $0.value == nil }.keys.sorted().compactMap { try? parsedCRLs[$0]?.get() }
 
         for (index, input) in examined.enumerated() {
             func note(_ text: String) { findings.append(RevocationFinding(kind: input.kind, origin: input.origin, text: text)) }
@@ -180,7 +223,7 @@ public struct SealRevocationChecker: Sendable {
                     if let other = candidates.first(where: { $0.subject == crl.issuer }) {
                         let problem = crl.problem(signedBy: other)
                         note(
-                            "CRL from \(crl.issuer), \(times), \(crl.entries.count) revoked; "
+                            "CRL from \(crl.issuer), \(times): "
                                 + (problem.map { "refused: \($0)" } ?? "signature verified; it is about another CA's certificates, not \(role)"))
                     } else {
                         note("CRL from \(crl.issuer), \(times): about another CA's certificates, whose certificate is not at hand (not verified)")
@@ -192,9 +235,10 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("the issuing CA's certificate is not at hand")
                     continue
                 }
-                if let problem = crl.problem(signedBy: issuer) {
-                    note("CRL from \(crl.issuer), \(times): refused: \(problem)")
-                    unusable.append("a CRL's signature does not verify")
+                // Computed above for every CRL that names the certificate's issuer, as this one does.
+                if let refusal = issuerRefusals[index] ?? crl.refusal(signedBy: issuer) {
+                    note("CRL from \(crl.issuer), \(times): refused: \(refusal.reason)")
+                    unusable.append(refusal.signatureFailed ? "a CRL's signature does not verify" : "a CRL of the CA has an unusable entry")
                     continue
                 }
                 let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"

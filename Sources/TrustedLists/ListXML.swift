@@ -9,12 +9,23 @@ public struct TrustedListLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// The most list files read from a directory (default 64: the EU has one LOTL and about 31 national lists).
     public var maxFiles: Int
+    /// How long, in seconds, a list past its NextUpdate is still used, with a warning (default 7 days): publishers
+    /// now and then reissue a little late. Past that it is not used: a national list is ignored with the reason, and
+    /// an expired list of trusted lists loads nothing. `nil`: an expired list is always used, with a warning.
+    public var expiredListGrace: TimeInterval?
+
+    /// The default of ``expiredListGrace``: 7 days.
+    public static let defaultExpiredListGrace: TimeInterval = 7 * 86_400
 
     /// Creates limits; every parameter has the default above.
-    public init(maxBytes: Int = 16 * 1024 * 1024, maxDepth: Int = 48, maxFiles: Int = 64) {
+    public init(
+        maxBytes: Int = 16 * 1024 * 1024, maxDepth: Int = 48, maxFiles: Int = 64,
+        expiredListGrace: TimeInterval? = Self.defaultExpiredListGrace
+    ) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
         self.maxFiles = maxFiles
+        self.expiredListGrace = expiredListGrace
     }
 }
 

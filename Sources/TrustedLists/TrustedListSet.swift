@@ -102,7 +102,8 @@ public final class TrustedListSet: Sendable {
     /// - Parameters:
     ///   - lotlSigners: the certificates the user pinned for the LOTL. A LOTL signed by anything else is ignored, and
     ///     without a verified LOTL nothing loads: no list is trusted because it sits in the folder.
-    ///   - now: the time for "past its next update" warnings.
+    ///   - now: the time a list's NextUpdate is compared with: a list past it is used with a warning for
+    ///     ``TrustedListLimits/expiredListGrace``, and after that not at all.
     public static func load(
         directory: URL, lotlSigners: [Certificate], limits: TrustedListLimits = TrustedListLimits(), now: Date = Date()
     ) throws(LoadError) -> TrustedListSet {
@@ -191,12 +192,27 @@ public final class TrustedListSet: Sendable {
             throw LoadError("no list of trusted lists verified against the pinned LOTL signer" + (reasons.isEmpty ? "" : " (\(reasons))"))
         }
         var warnings: [String] = []
-        func noteStaleness(_ list: TrustedList, _ name: String) {
-            if let next = list.nextUpdate, next < now {
-                warnings.append("\(name): the \(list.label) was due to be replaced on \(XSDDateTime.format(next)); get a current copy")
+        /// Why an expired list is not used (past its NextUpdate by more than the grace), or `nil` (noting a warning
+        /// when it is past its NextUpdate within the grace).
+        func expiry(_ list: TrustedList, _ name: String) -> String? {
+            guard let next = list.nextUpdate, next < now else { return nil }
+            let due = "the \(list.label) was due to be replaced on \(XSDDateTime.format(next))"
+            guard let grace = limits.expiredListGrace else {
+                warnings.append("\(name): \(due); get a current copy")
+                return nil
             }
+            let graceText = grace >= 86_400 ? "\(Int(grace / 86_400)) day(s)" : "\(Int(grace)) s"
+            if now.timeIntervalSince(next) > grace {
+                return "\(due), more than \(graceText) ago (the grace for a late list): it is not used; get a current copy"
+            }
+            warnings.append(
+                "\(name): \(due); it is used until \(XSDDateTime.format(next.addingTimeInterval(grace))) (a grace of \(graceText)), then no more; get a current copy"
+            )
+            return nil
         }
-        noteStaleness(listOfLists.list, listOfLists.name)
+        if let expired = expiry(listOfLists.list, listOfLists.name) {
+            throw LoadError("\(listOfLists.name): \(expired), and without a current list of trusted lists no national list is trusted")
+        }
         var loaded: [LoadedList] = []
         for candidate in parsed where !candidate.list.isListOfLists {
             let pointers = listOfLists.list.pointers.filter { $0.isXML && $0.territory == candidate.list.territory }
@@ -208,6 +224,10 @@ public final class TrustedListSet: Sendable {
             let announced = pointers.flatMap(\.signingCertificates)
             switch ListSignatureVerifier.verify(candidate.xml, candidates: announced) {
             case .verified(let signer):
+                if let expired = expiry(candidate.list, candidate.name) {
+                    ignored.append(IgnoredList(source: candidate.name, reason: expired))
+                    continue
+                }
                 if let duplicate = loaded.firstIndex(where: { $0.list.territory == candidate.list.territory }) {
                     // Two verified copies of one country's list: the higher sequence number is the current one.
                     if loaded[duplicate].list.sequenceNumber >= candidate.list.sequenceNumber {
@@ -220,7 +240,6 @@ public final class TrustedListSet: Sendable {
                     loaded.remove(at: duplicate)
                 }
                 loaded.append(LoadedList(list: candidate.list, source: candidate.name, signer: signer))
-                noteStaleness(candidate.list, candidate.name)
             case .signerNotAnnounced(let signer):
                 ignored.append(
                     IgnoredList(

@@ -56,7 +56,8 @@ struct TrustListsUpdate: AsyncParsableCommand {
         do {
             outcome = try await TrustedListDownload.update(
                 listOfListsURL: lotlURL, lotlSigners: signers, into: URL(fileURLWithPath: out), fetcher: SecureFetcher(),
-                limits: TrustedListLimits(maxBytes: maxListBytes), deadline: .seconds(timeout))
+                // Fetching is not deciding: an expired list is written with a warning, and refused when it is used.
+                limits: TrustedListLimits(maxBytes: maxListBytes, expiredListGrace: nil), deadline: .seconds(timeout))
         } catch {
             throw CLIFailure("trust-lists update: \(error.message)")
         }
@@ -86,7 +87,11 @@ struct TrustListsShow: ParsableCommand {
     func run() throws {
         let signers = try TrustedListOptions.signers(lotlSigner)
         let lists: TrustedListSet
-        do { lists = try TrustedListSet.load(directory: URL(fileURLWithPath: directory), lotlSigners: signers) } catch {
+        // Showing is not deciding: expired lists are shown, with a warning each.
+        do {
+            lists = try TrustedListSet.load(
+                directory: URL(fileURLWithPath: directory), lotlSigners: signers, limits: TrustedListLimits(expiredListGrace: nil))
+        } catch {
             throw CLIFailure("\(directory): \(error.message)")
         }
         Self.describe(lists, services: services)

@@ -21,7 +21,15 @@ struct TrustedListOptions: ParsableArguments {
             valueName: "PEM"))
     var lotlSigner: String?
 
+    @Option(
+        name: .customLong("expired-list-grace-days"),
+        help: ArgumentHelp(
+            "How many days a trusted list past its NextUpdate is still used, with a warning (default 7); past that a national list is ignored and an expired LOTL loads nothing.",
+            valueName: "DAYS"))
+    var expiredListGraceDays: Int = Int(TrustedListLimits.defaultExpiredListGrace / 86_400)
+
     func validate() throws {
+        if expiredListGraceDays < 0 { throw ValidationError("--expired-list-grace-days must be 0 or more") }
         if euTrustedLists != nil && lotlSigner == nil {
             throw ValidationError("--eu-trusted-lists needs --lotl-signer: the list of trusted lists is trusted only through a signer you pin")
         }
@@ -33,7 +41,8 @@ struct TrustedListOptions: ParsableArguments {
         guard let euTrustedLists, let lotlSigner else { return nil }
         let signers = try Self.signers(lotlSigner)
         do {
-            return try TrustedListSet.load(directory: URL(fileURLWithPath: euTrustedLists), lotlSigners: signers, now: now)
+            let limits = TrustedListLimits(expiredListGrace: TimeInterval(expiredListGraceDays) * 86_400)
+            return try TrustedListSet.load(directory: URL(fileURLWithPath: euTrustedLists), lotlSigners: signers, limits: limits, now: now)
         } catch {
             throw CLIFailure("--eu-trusted-lists \(euTrustedLists): \(error.message)")
         }

@@ -140,6 +140,64 @@ struct FetchedOCSPRefusalTests {
         #expect(await sealCheck(sealed, policy: required)?.status == .error, "\(lie)")
     }
 
+    @Test("A refused OCSP answer is not cached: the responder is asked again after the back-off, and its verified answer is kept")
+    func refusedOCSPAnswerNotCached() async throws {
+        let answers = Mutex<[UInt8]>([])
+        let server = try LoopbackHTTPServer { _ in answers.withLock { $0 } }
+        defer { server.stop() }
+        guard let world = try FetchWorld.make(ocspURL: "http://127.0.0.1:\(server.port)/") else { return }
+        // A forged answer valid for a day: cached, it would have kept the real one out until then.
+        answers.withLock { $0 = (try? Self.answer(.forgedSigner, world: world).response) ?? [] }
+        let sealed = try world.seal(at: world.now - day, stamped: false)
+        var policy = world.policy
+        policy.at = world.now
+        _ = await sealCheck(sealed, policy: policy)
+        #expect(server.requests.count == 1)
+        // Within the back-off the responder is not asked again, and the report says so.
+        policy.at = world.now + 30
+        let waiting = await sealCheck(sealed, policy: policy)?.details ?? []
+        #expect(server.requests.count == 1)
+        #expect(waiting.contains { $0.contains("not asked again before") && $0.contains("not authorised") }, "\(waiting)")
+        // After it, the responder (now answering truthfully) is asked again; its verified answer counts and is cached.
+        let later = world.now + 2 * SealRevocationPolicy().refusedFetchBackoff
+        let genuine = try world.pki.ocspResponse(for: "seal", responder: "ocsp", at: later)
+        answers.withLock { $0 = LoopbackHTTPServer.response(status: "200 OK", headers: ["Content-Type: application/ocsp-response"], body: genuine) }
+        policy.at = later
+        let good = await sealCheck(sealed, policy: policy)?.details ?? []
+        #expect(server.requests.count == 2)
+        #expect(good.contains { $0.hasPrefix("Revocation: not revoked") }, "\(good)")
+        _ = await sealCheck(sealed, policy: policy)
+        #expect(server.requests.count == 2, "a verified answer is taken from the cache")
+    }
+
+    @Test("A fetched CRL its CA did not sign is not cached: the distribution point is asked again after the back-off")
+    func refusedFetchedCRLNotCached() async throws {
+        let documents = try LoopbackDocumentServer()
+        defer { documents.stop() }
+        guard let world = try FetchWorld.make(ocspURL: nil, crlURL: "\(documents.origin)/ca.crl"),
+            let impostor = try OpenSSLPKI.make(name: world.pki.caName)
+        else { return }
+        func serve(_ body: [UInt8]) {
+            documents.serve("/ca.crl", LoopbackDocumentServer.Response(headers: ["Content-Type: application/pkix-crl"], body: body))
+        }
+        serve(try impostor.crl(at: world.now - 60))
+        let sealed = try world.seal(at: world.now - day, stamped: false)
+        var policy = world.policy
+        policy.at = world.now
+        let forged = await sealCheck(sealed, policy: policy)?.details ?? []
+        #expect(forged.contains { $0.contains("ca.crl") && $0.contains("does not verify") }, "\(forged)")
+        policy.at = world.now + 30
+        _ = await sealCheck(sealed, policy: policy)
+        #expect(documents.requests.count == 1, "within the back-off: \(documents.requests)")
+        serve(try world.pki.crl(at: world.now - 60))
+        policy.at = world.now + 2 * SealRevocationPolicy().refusedFetchBackoff
+        let good = await sealCheck(sealed, policy: policy)?.details ?? []
+        #expect(documents.requests.count == 2)
+        #expect(good.contains { $0.hasPrefix("Revocation: not revoked") && $0.contains("CRL from") }, "\(good)")
+        _ = await sealCheck(sealed, policy: policy)
+        #expect(documents.requests.count == 2, "a verified CRL is taken from the cache")
+    }
+
     @Test("Without --fetch-revocation nothing is asked, however the certificate names its responder")
     func nothingFetchedWithoutOptIn() async throws {
         let server = try LoopbackHTTPServer { _ in LoopbackHTTPServer.response(status: "500 Internal Server Error", headers: [], body: []) }

@@ -222,6 +222,8 @@ public struct TrustedListFixture: Sendable {
         case wrapped
         /// The list is signed with ECDSA-SHA1 and SHA-1 digests (or RSA-SHA1 for the LOTL).
         case sha1
+        /// The list's NextUpdate is this date instead of 180 days after the fixture's time.
+        case nextUpdate(Date)
     }
 
     /// Writes the three lists into `folder` (under the fixture), with `variants` applied by territory ("EU", "BE", "NL");
@@ -243,8 +245,12 @@ public struct TrustedListFixture: Sendable {
                     history: [("granted", "2016-07-01T00:00:00Z", Self.eSealExtensions(qscdQualifier: "QCWithQSCD"))])
             ])
         let lotl = try listOfLists(pointers: [("BE", "be-signer"), ("NL", "nl-signer")])
-        for (territory, body, signer) in [("EU", lotl, "lotl-signer"), ("BE", be, "be-signer"), ("NL", nl, "nl-signer")] {
+        for (territory, listBody, signer) in [("EU", lotl, "lotl-signer"), ("BE", be, "be-signer"), ("NL", nl, "nl-signer")] {
             let file = territory == "EU" ? "eu-lotl.xml" : "\(territory).xml"
+            var body = listBody
+            if case .nextUpdate(let date)? = variants[territory] {
+                body = body.replacingOccurrences(of: Self.xsd(now.addingTimeInterval(180 * Self.day)), with: Self.xsd(date))
+            }
             var key = signer
             if variants[territory] == .rogueSigner { key = territory == "EU" ? "rogue-lotl-signer" : "rogue-signer" }
             if case .signedBy(let other)? = variants[territory] { key = other }
