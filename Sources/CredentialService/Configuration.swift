@@ -45,6 +45,10 @@ public struct ServiceConfiguration: Sendable {
     /// Seal-certificate revocation: CRLs and OCSP responses the operator supplies besides a seal's own `rVals`, whether
     /// a status is required, and whether CRLs may be fetched (default: nothing supplied, required or fetched).
     public var sealRevocation = SealRevocationPolicy()
+    /// Most JSON values one request body may hold (default 250,000; more gets 413 `tooManyValues`). A
+    /// presentation of as many EU-sample-sized credentials as fit in 10 MB holds about 165,000; a 10 MB body of
+    /// 300,000 one-character members took 170 MB to parse and expand under the parser's general 1,000,000.
+    public var maxJSONValues: Int = 250_000
     /// Most credentials verified for one request: array elements plus the credentials inside presentations
     /// (default 100); beyond it the request is refused before any work, naming the limit.
     public var maxItemsPerRequest: Int = 100

@@ -145,7 +145,9 @@ struct Handlers: Sendable {
     let state: CredentialServiceState
 
     var limits: JSONParseLimits {
-        JSONParseLimits(maxDepth: state.configuration.maxJSONDepth, maxBytes: state.configuration.maxBodyBytes)
+        JSONParseLimits(
+            maxDepth: state.configuration.maxJSONDepth, maxBytes: state.configuration.maxBodyBytes,
+            maxValues: state.configuration.maxJSONValues)
     }
 
     /// Reads the body within the size limit (413 beyond it) and parses it within the depth limit (400 beyond it).
@@ -156,7 +158,7 @@ struct Handlers: Sendable {
             if error.code == .tooManyValues {
                 throw ServiceProblem(
                     status: 413, code: "tooManyValues", title: "Too many values",
-                    detail: "the request body holds \(error.message); no credential comes near that")
+                    detail: "the request body holds \(error.message) (--max-json-values); no credential comes near that")
             }
             throw ServiceProblem.badRequest(
                 error.code == .tooDeep ? "jsonTooDeep" : "invalidJSON",

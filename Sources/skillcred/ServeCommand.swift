@@ -35,6 +35,9 @@ extension Skillcred {
         @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted.")
         var maxJSONDepth: Int = 64
 
+        @Option(name: .customLong("max-json-values"), help: "Most JSON values one request body may hold (413 beyond).")
+        var maxJSONValues: Int = 250_000
+
         @Option(name: .customLong("verify-rate"), help: "Verification requests per second per client on the public endpoints.")
         var verifyRate: Double = 50
 
@@ -102,6 +105,7 @@ extension Skillcred {
         func validate() throws {
             guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
             guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
+            guard maxJSONValues > 0 else { throw ValidationError("--max-json-values must be positive") }
             guard verifyRate > 0 else { throw ValidationError("--verify-rate must be positive") }
             guard walletRate > 0 else { throw ValidationError("--wallet-rate must be positive") }
             guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be positive") }
@@ -135,6 +139,7 @@ extension Skillcred {
             configuration.walletRatePerSecond = walletRate
             configuration.walletBurst = 2 * walletRate
             configuration.maxItemsPerRequest = maxItems
+            configuration.maxJSONValues = maxJSONValues
             configuration.maxAnswerBytes = maxAnswerBytes
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
