@@ -53,7 +53,9 @@ import Testing
 
     @Test func prettyOutputIndentsByTwoSpacesWithASpaceAfterEachColon() {
         let value: JSONValue = ["a": [1, ["b": "c", "d": []]], "e": [:], "f": "\n"]
-        #expect(JSONWriter.string(value, style: .pretty) == "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\",\n      \"d\": []\n    }\n  ],\n  \"e\": {},\n  \"f\": \"\\n\"\n}")
+        #expect(
+            JSONWriter.string(value, style: .pretty)
+                == "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\",\n      \"d\": []\n    }\n  ],\n  \"e\": {},\n  \"f\": \"\\n\"\n}")
         #expect(JSONWriter.string(value) == #"{"a":[1,{"b":"c","d":[]}],"e":{},"f":"\n"}"#)
     }
 
