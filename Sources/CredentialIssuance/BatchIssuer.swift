@@ -120,8 +120,9 @@ public struct IssueSummary: Sendable, Hashable {
 /// Issues a batch: reserve in the registry, build, secure, write `<rowid>.json`, record as issued.
 ///
 /// Rows go in chunks (one registry transaction for the reservations and one for the completions of each
-/// chunk); within a chunk, building and securing run on all cores. Memory holds one chunk of
-/// credentials at a time, whatever the batch size.
+/// chunk); within a chunk, building and securing run on all cores, while the registry records the chunk
+/// before and reserves the chunk after. Memory holds at most three chunks (reserved, being secured, being
+/// recorded), whatever the batch size.
 public struct BatchIssuer: Sendable {
     public let template: CredentialTemplate
     public let securing: CredentialSecuring
