@@ -13,50 +13,96 @@ public enum JSONWriter {
 
     /// Plain JSON text, member order and number lexemes as they are.
     public static func string(_ value: JSONValue, style: Style = .compact) -> String {
-        var out = ""
+        String(decoding: data(value, style: style), as: UTF8.self)
+    }
+
+    /// Plain JSON text as UTF-8 bytes.
+    ///
+    /// Written straight into bytes: appending to a `String` (and converting it at the end) was a tenth of
+    /// bulk issuing, which writes every credential once or twice.
+    public static func data(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(value, to: &out, style: style, indent: 0)
         return out
     }
 
-    /// Plain JSON text as UTF-8 bytes.
-    public static func data(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
-        Array(string(value, style: style).utf8)
-    }
-
-    private static func write(_ value: JSONValue, to out: inout String, style: Style, indent: Int) {
+    private static func write(_ value: JSONValue, to out: inout [UInt8], style: Style, indent: Int) {
         switch value {
-        case .null: out += "null"
-        case .bool(let bool): out += bool ? "true" : "false"
-        case .number(let number): out += number.lexeme
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let bool): out.append(contentsOf: (bool ? "true" : "false").utf8)
+        case .number(let number): out.append(contentsOf: number.lexeme.utf8)
         case .string(let text): writeString(text, to: &out)
         case .array(let array):
-            if array.isEmpty { out += "[]"; return }
-            out += "["
+            if array.isEmpty {
+                out.append(contentsOf: "[]".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "["))
             for (index, element) in array.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 if style == .pretty { newline(&out, indent + 1) }
                 write(element, to: &out, style: style, indent: indent + 1)
             }
             if style == .pretty { newline(&out, indent) }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
-            if object.isEmpty { out += "{}"; return }
-            out += "{"
+            if object.isEmpty {
+                out.append(contentsOf: "{}".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
             for (index, member) in object.members.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 if style == .pretty { newline(&out, indent + 1) }
                 writeString(member.key, to: &out)
-                out += style == .pretty ? ": " : ":"
+                out.append(UInt8(ascii: ":"))
+                if style == .pretty { out.append(UInt8(ascii: " ")) }
                 write(member.value, to: &out, style: style, indent: indent + 1)
             }
             if style == .pretty { newline(&out, indent) }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: Int) {
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(UInt8(ascii: "\n"))
+        for _ in 0..<(2 * indent) { out.append(UInt8(ascii: " ")) }
+    }
+
+    /// Writes a string into bytes, with the same escapes as the `String` form.
+    static func writeString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { writeString(utf8: $0, to: &out) }
+    }
+
+    /// Writes UTF-8 text as a JSON string, with the escapes RFC 8785 prescribes (as the `String` form); runs
+    /// between the bytes that need an escape are copied whole (a sealed EDC's payload is JSON text inside a
+    /// JSON string). Every escaped byte is ASCII, so the text stays valid UTF-8 when it was.
+    public static func writeString(utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            if runStart != index { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            runStart = index + 1
+            out.append(UInt8(ascii: "\\"))
+            switch byte {
+            case 0x22: out.append(UInt8(ascii: "\""))
+            case 0x5C: out.append(UInt8(ascii: "\\"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            default:
+                let digits = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            }
+        }
+        if runStart < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Writes a string with the escapes RFC 8785 §3.2.2.2 prescribes (the same as ECMAScript's

@@ -90,6 +90,25 @@ public struct JAdESSealer: Sendable {
     ///     UTF-8, because an unencoded payload travels as a JSON string.
     ///   - signingTime: the claimed signing time (`sigT`), whole seconds.
     public func seal(payload: [UInt8], signingTime: Date = Date()) throws(JAdESError) -> JSONValue {
+        let (text, protected, signature) = try signed(payload: payload, signingTime: signingTime)
+        return document(payload: .string(text), protected: protected, signature: signature)
+    }
+
+    /// The JWS JSON document: `payload`, then `signatures` with one entry.
+    private func document(payload: JSONValue, protected: String, signature: String) -> JSONValue {
+        let entry = JSONObject([
+            ("protected", .string(protected)),
+            ("signature", .string(signature)),
+        ])
+        return .object(
+            JSONObject([
+                ("payload", payload),
+                ("signatures", .array([.object(entry)])),
+            ]))
+    }
+
+    /// Signs `payload`: its text, the protected header (base64url) and the signature (base64url).
+    private func signed(payload: [UInt8], signingTime: Date) throws(JAdESError) -> (text: String, protected: String, signature: String) {
         guard let text = String(validating: payload, as: UTF8.self) else {
             throw JAdESError(.invalidPayload, "the payload is not valid UTF-8, so it cannot be carried unencoded")
         }
@@ -101,20 +120,24 @@ public struct JAdESSealer: Sendable {
         input.append(UInt8(ascii: "."))
         input.append(contentsOf: payload)
         let signature = try privateKey.sign(input, algorithm: algorithm)
-        let entry = JSONObject([
-            ("protected", .string(protected)),
-            ("signature", .string(Base64.urlEncode(signature))),
-        ])
-        return .object(
-            JSONObject([
-                ("payload", .string(text)),
-                ("signatures", .array([.object(entry)])),
-            ]))
+        return (text, protected, Base64.urlEncode(signature))
     }
 
     /// Seals a payload and returns the JWS JSON document's bytes (compact JSON, as the EU's files are).
+    ///
+    /// The same bytes as `JSONWriter.data` of ``seal(payload:signingTime:)``, but the payload is escaped
+    /// straight from `payload` into the output: bulk issuing seals thousands of credentials.
     public func sealedData(payload: [UInt8], signingTime: Date = Date()) throws(JAdESError) -> [UInt8] {
-        JSONWriter.data(try seal(payload: payload, signingTime: signingTime))
+        let (_, protected, signature) = try signed(payload: payload, signingTime: signingTime)
+        // The writer's layout for the document with an empty payload, split where the payload goes.
+        let frame = JSONWriter.data(document(payload: .string(""), protected: protected, signature: signature))
+        let prefix = Array(#"{"payload":"#.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(frame.count + payload.count + payload.count / 8)
+        out.append(contentsOf: prefix)
+        payload.withUnsafeBufferPointer { JSONWriter.writeString(utf8: $0, to: &out) }
+        out.append(contentsOf: frame[(prefix.count + 2)...])
+        return out
     }
 
     /// The identity to copy into the EDC issuer before sealing (eIDAS identifier, legal name, country).

@@ -263,15 +263,19 @@ public enum UUIDv5 {
     }
 
     /// Lowercase hyphenated form of 16 bytes.
+    ///
+    /// Built as bytes: appending `Character`s was a tenth of encoding a credential, which makes one id per node.
     public static func format(_ bytes: [UInt8]) -> String {
-        let hex = Array("0123456789abcdef")
-        var text = ""
+        let hex: StaticString = "0123456789abcdef"
+        var text: [UInt8] = []
         text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append("-") }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
+        hex.withUTF8Buffer { digits in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0f)])
+            }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }

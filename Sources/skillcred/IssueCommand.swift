@@ -17,9 +17,12 @@ extension Skillcred {
                 issued (exit status 1 if some rows were skipped); more than --max-errors problems stops the \
                 run before anything is issued (exit status 2). Running the same template and recipients \
                 again issues nothing new: rows the registry has issued are written again from the stored \
-                document, and an interrupted run continues where it stopped. Each file is written under \
-                DIR/.skillcred-partial, flushed to disk and renamed into place, so a crash never leaves a partial \
-                or temporary file among the credentials; the next run removes what is left in that folder.
+                document, and an interrupted run continues where it stopped. A row is issued once the \
+                registry has durably recorded it; progress lines and the summary come after that. Each file is \
+                written under DIR/.skillcred-partial and renamed into place, so a killed run never leaves a \
+                partial or temporary file among the credentials (the next run removes what is left in that \
+                folder, and writes every issued row's file again); the run's files are flushed to disk \
+                before the summary.
                 Without --key the data directory's material is used (--data-dir, default skillcred-data, the \
                 same as skillcred serve's): its e-seal for edc-jades (keys/seal.pem + seal/seal-cert.pem), its \
                 Ed25519 issuer key for vc2 (keys/issuer.pem). What is missing is made at first use as DEMO \

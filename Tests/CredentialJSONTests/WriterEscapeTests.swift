@@ -41,6 +41,24 @@ import Testing
         }
     }
 
+    @Test func utf8BytesAreEscapedAsTheScalarByScalarEscapeWrites() {
+        // Every C0 control, the two escaped printables, and a long run, as bytes (a JAdES payload's path).
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
+        for text in Self.samples + [controls, controls + "\"x\\" + controls] {
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            Array(text.utf8).withUnsafeBufferPointer { JSONWriter.writeString(utf8: $0, to: &out) }
+            #expect(out == [UInt8(ascii: "[")] + Array(Self.reference(text).utf8), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func prettyOutputIndentsByTwoSpacesWithASpaceAfterEachColon() {
+        let value: JSONValue = ["a": [1, ["b": "c", "d": []]], "e": [:], "f": "\n"]
+        #expect(
+            JSONWriter.string(value, style: .pretty)
+                == "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\",\n      \"d\": []\n    }\n  ],\n  \"e\": {},\n  \"f\": \"\\n\"\n}")
+        #expect(JSONWriter.string(value) == #"{"a":[1,{"b":"c","d":[]}],"e":{},"f":"\n"}"#)
+    }
+
     @Test func pathsNameKeysPlainlyOnlyWhenTheyAreLettersDigitsUnderscoreOrAt() {
         #expect(JSONPath.root.appending("credentialSubject").appending(0).appending("@id").description == "$.credentialSubject[0].@id")
         #expect(JSONPath.root.appending("a-b").description == #"$["a-b"]"#)

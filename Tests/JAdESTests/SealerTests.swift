@@ -105,6 +105,18 @@ func makeChain(
 
 @Suite("Sealing", .needsSharedData)
 struct SealerTests {
+    @Test("sealedData writes what JSONWriter writes for the sealed document, every control character escaped")
+    func sealedDataIsTheWritersLayout() throws {
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
+        let payload = JSONWriter.data(.object(["note": .string(controls + "\"\\/ Zoë \u{1F393}"), "id": "urn:x"]))
+        let sealed = try TestDemoSeal.sealer().sealedData(payload: payload)
+        let document = try JSONParser.parse(sealed)
+        #expect(JSONWriter.data(document) == sealed)
+        #expect(document["payload"]?.stringValue.map { Array($0.utf8) } == payload)
+        #expect(JAdESVerifier().verify(sealed).isValid)
+        #expect(throws: JAdESError.self) { try TestDemoSeal.sealer().sealedData(payload: [0x22, 0xFF, 0x22]) }
+    }
+
     @Test("A demo seal verifies with our verifier and has the EU's header shape")
     func demoSealVerifies() throws {
         let sealer = try TestDemoSeal.sealer()

@@ -104,4 +104,98 @@ struct IssueCommandDebrisTests {
             #expect(shown.status == 0, "\(name): \(shown.stderr)")
         }
     }
+
+    /// One registry row as the registry file holds it, read with Python's own SQLite module (not skillcred's).
+    struct StoredRow: Decodable {
+        var rowKey: String
+        var id: String
+        var state: String
+        var document: String?
+        var documentBytes: [UInt8]? { document.flatMap { Data(base64Encoded: $0) }.map(Array.init) }
+    }
+
+    func registryRows() throws -> [String: [StoredRow]] {
+        let script = """
+            import base64, json, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            rows = db.execute("SELECT row_key, id, state, document FROM credential").fetchall()
+            print(json.dumps([{"rowKey": r[0], "id": r[1], "state": r[2],
+                               "document": base64.b64encode(r[3]).decode() if r[3] is not None else None} for r in rows]))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, database]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return Dictionary(grouping: try JSONDecoder().decode([StoredRow].self, from: data), by: \.rowKey)
+    }
+
+    @Test("SIGKILL after a progress line: every reported row stays issued, the re-run signs none of them again, files equal the registry")
+    func killedAfterReportingProgress() async throws {
+        guard let binary = SkillcredCLI.binary else { throw SkillcredCLI.MissingBinary() }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 900 rows: four registry chunks of 256, so the first progress line (the first chunk recorded) comes
+        // while later chunks are being signed, written and reserved.
+        let rows = 900
+        var csv = "id,givenName,familyName,dateOfBirth,email,grade,date,project\n"
+        for i in 1...rows { csv += String(format: "P-%04d,Ada,Lovelace,1990-01-02,ada.%d@learner.example,Merit,2026-06-11,Analytical engine\n", i, i) }
+        let recipients = dir.appendingPathComponent("recipients.csv")
+        try Data(csv.utf8).write(to: recipients)
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = issue(recipients: recipients.path, format: "edc-jades")
+        process.currentDirectoryURL = SharedData.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // Without a terminal the CLI prints "issued DONE/TOTAL …" once a chunk is recorded: kill as soon as it does.
+        var stderr = ""
+        var reported = 0
+        while reported == 0 {
+            let data = errors.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            stderr += String(decoding: data, as: UTF8.self)
+            if let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
+        }
+        let killedMidway = process.isRunning && reported < rows
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try #require(reported > 0, "no progress line before the end: \(stderr)")
+        if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }
+
+        // What was reported is in the registry, with its document, and its file is that document.
+        let reportedKeys = (1...reported).map { String(format: "P-%04d", $0) }
+        let atKill = try registryRows()
+        var reportedDocuments: [String: [UInt8]] = [:]
+        for key in reportedKeys {
+            let stored = try #require(atKill[key]?.first, "reported row \(key) is not in the registry")
+            #expect(atKill[key]?.count == 1 && stored.state == "issued", "\(key): \(stored.state)")
+            let document = try #require(stored.documentBytes, "reported row \(key) has no stored document")
+            reportedDocuments[key] = document
+            #expect(Array(try Data(contentsOf: out.appendingPathComponent(key + ".json"))) == document, "\(key).json differs from the registry")
+        }
+
+        let rerun = try await SkillcredCLI.run(issue(recipients: recipients.path, format: "edc-jades"))
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let summary = try #require(rerun.stdout.firstMatch(of: /(\d+) issued \((\d+) resumed\), (\d+) already issued/))
+        #expect(Int(summary.1)! + Int(summary.3)! == rows, "\(rerun.stdout)")
+        #expect(Int(summary.3)! >= reported, "\(rerun.stdout)")
+        let after = try registryRows()
+        #expect(after.count == rows)
+        let names = try entries()
+        #expect(names.count == rows && names.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(names.count) entries")
+        for (key, stored) in after {
+            #expect(stored.count == 1 && stored[0].state == "issued", "\(key): \(stored.map(\.state))")
+            let document = try #require(stored[0].documentBytes, "\(key) has no stored document")
+            if let before = reportedDocuments[key] { #expect(document == before, "reported row \(key) was signed again") }
+            #expect(Array(try Data(contentsOf: out.appendingPathComponent(key + ".json"))) == document, "\(key).json differs from the registry")
+        }
+    }
 }
