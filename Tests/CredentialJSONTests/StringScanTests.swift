@@ -36,7 +36,9 @@ struct StringScanTests {
     func refusalsAtEveryOffset() {
         for count in 0...40 {
             for offset in 0...count {
-                for (byte, code) in [(UInt8(0x01), JSONParseError.Code.controlCharacter), (0x1F, .controlCharacter), (0xFF, .invalidUTF8), (0x80, .invalidUTF8)] {
+                for (byte, code) in [
+                    (UInt8(0x01), JSONParseError.Code.controlCharacter), (0x1F, .controlCharacter), (0xFF, .invalidUTF8), (0x80, .invalidUTF8),
+                ] {
                     var (json, _) = Self.text(count: count, offset: offset, inserted: "", meaning: "")
                     json.insert(byte, at: 1 + offset)
                     #expect((try? JSONParser.parse(json)) == nil)
