@@ -136,16 +136,21 @@ extension SealLongTermEvidence {
     ///   - judgedAt: the time the seal is judged at (the proven time, else now); `proven` says which.
     static func evaluate(
         _ signature: JAdESSignatureVerification, entry: JWSSignatureEntry?, payloadMember: String?, chain: JAdESChainValidation?,
-        judgedAt: Date, proven: Bool, policy: VerificationPolicy
+        judgedAt: Date, proven: Bool, policy: VerificationPolicy, signatureTimeStamps: [ExaminedSignatureTimeStamp] = []
     ) async -> SealLongTermEvidence {
         var lines: [String] = []
-        let properties = JAdESUnsignedProperties(unprotectedHeader: entry?.unprotectedHeader)
+        // The properties the JAdES check decoded; a signature without its entry has none to show.
+        let properties = entry == nil ? JAdESUnsignedProperties(unprotectedHeader: nil) : signature.unsignedProperties
         let names = Set(properties.components.map(\.name))
         let (values, unreadableValues) = JAdESValidationValues.certificates(in: properties)
         let tsaValidator = TimeStampAuthorityValidator(trustAnchors: policy.timeStampAnchors)
+        // A TSA chain SealTrust built counts here only when it had the same intermediates to build from.
+        let sameIntermediates = values == signature.unsignedCertificates
 
-        func tsaVerdict(_ token: TimeStampToken) async -> String {
-            switch await tsaValidator.validate(token, intermediates: values) {
+        func tsaVerdict(_ token: TimeStampToken, judged: JAdESChainValidation? = nil) async -> String {
+            let validation: JAdESChainValidation
+            if let judged, sameIntermediates { validation = judged } else { validation = await tsaValidator.validate(token, intermediates: values) }
+            switch validation {
             case .trusted(let chain):
                 return "the TSA is trusted (anchor \(chain.last.map { String(describing: $0.subject) } ?? "?"))"
             case .untrusted(let reason):
@@ -157,13 +162,17 @@ extension SealLongTermEvidence {
         // sigTst: the time itself is decided by SealTrust; here each token is described.
         if let entry {
             let imprintInput = JAdESTimeStamps.signatureTimeStampInput(signatureEncoded: entry.signatureEncoded)
-            for der in JAdESTimeStamps.signatureTimeStampTokens(in: entry.unprotectedHeader).prefix(4) {
-                do {
-                    let token = try TimeStampToken(derEncoded: der)
+            for (position, der) in JAdESTimeStamps.signatureTimeStampTokens(in: properties).prefix(4).enumerated() {
+                let earlier = position < signatureTimeStamps.count ? signatureTimeStamps[position] : nil
+                let parsed: Result<TimeStampToken, JAdESError>
+                if let earlier { parsed = earlier.token } else { parsed = Result { () throws(JAdESError) in try TimeStampToken(derEncoded: der) } }
+                switch parsed {
+                case .success(let token):
                     let over = token.imprintMatches(imprintInput) ? "over the signature value" : "NOT over this seal's signature value"
                     lines.append(
-                        "sigTst: time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject), \(over); \(await tsaVerdict(token))")
-                } catch {
+                        "sigTst: time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject), \(over); \(await tsaVerdict(token, judged: earlier?.authority))"
+                    )
+                case .failure(let error):
                     lines.append("sigTst: refused: \(error.message)")
                 }
             }
@@ -182,7 +191,7 @@ extension SealLongTermEvidence {
         if let leaf = signature.signingCertificate {
             var candidates = signature.certificateChain + values + policy.trustAnchors
             if case .trusted(let certificates)? = chain { candidates = certificates + candidates }
-            let inputs = RevocationInput.embedded(in: entry?.unprotectedHeader) + policy.sealRevocation.supplied
+            let inputs = RevocationInput.embedded(in: properties) + policy.sealRevocation.supplied
             revocation = await Self.check(
                 leaf, candidates: candidates, inputs: inputs, at: judgedAt, proven: proven, claimedTime: signature.signingTime,
                 policy: policy.sealRevocation, clockSkew: policy.clockSkew, now: policy.now

@@ -110,8 +110,11 @@ extension SealTrust {
         let now = policy.now
         var notes: [String] = []
         var proven: ProvenSealTime?
+        // Each sigTst as examined here (parsed, and its authority judged when it got that far), handed to the
+        // long-term evidence so that it neither parses a token nor builds a TSA chain a second time.
+        var examined: [ExaminedSignatureTimeStamp] = []
         if let entry {
-            let tokens = JAdESTimeStamps.signatureTimeStampTokens(in: entry.unprotectedHeader)
+            let tokens = JAdESTimeStamps.signatureTimeStampTokens(in: signature.unsignedProperties)
             let imprintInput = JAdESTimeStamps.signatureTimeStampInput(signatureEncoded: entry.signatureEncoded)
             let validator = TimeStampAuthorityValidator(trustAnchors: policy.timeStampAnchors)
             // Time-stamps sit in the unsigned header, so anyone can add or spoil one: a bad one proves nothing and is
@@ -120,9 +123,11 @@ extension SealTrust {
             for der in tokens.prefix(16) {
                 let token: TimeStampToken
                 do { token = try TimeStampToken(derEncoded: der) } catch {
+                    examined.append(ExaminedSignatureTimeStamp(token: .failure(error), authority: nil))
                     notes.append("a time-stamp does not verify, so it proves nothing: \(error.message)")
                     continue
                 }
+                examined.append(ExaminedSignatureTimeStamp(token: .success(token), authority: nil))
                 guard token.imprintMatches(imprintInput) else {
                     notes.append(
                         "a time-stamp of \(XSDDateTime.format(token.genTime)) is not over this seal's signature (its message imprint differs), so it proves nothing"
@@ -136,7 +141,9 @@ extension SealTrust {
                     continue
                 }
                 let authority = String(describing: token.signerCertificate.subject)
-                switch await validator.validate(token, intermediates: signature.unsignedCertificates) {
+                let judged = await validator.validate(token, intermediates: signature.unsignedCertificates)
+                examined[examined.count - 1].authority = judged
+                switch judged {
                 case .trusted(let chain):
                     if proven == nil || token.genTime < proven!.time {
                         proven = ProvenSealTime(
@@ -179,10 +186,19 @@ extension SealTrust {
             chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,
             unprovenTime: unproven, binding: binding, demoName: DemoMaterial.name(in: signature.certificateChain))
         trust.longTerm = await SealLongTermEvidence.evaluate(
-            signature, entry: entry, payloadMember: payloadMember, chain: chain, judgedAt: judgedAt, proven: proven != nil, policy: policy)
+            signature, entry: entry, payloadMember: payloadMember, chain: chain, judgedAt: judgedAt, proven: proven != nil, policy: policy,
+            signatureTimeStamps: examined)
         trust.qualification = qualification(leaf: leaf, chain: chain, at: judgedAt, policy: policy)
         return trust
     }
+}
+
+/// One `sigTst` token of a seal as ``SealTrust`` examined it: the token (or why it does not verify) and, when it got
+/// that far, its authority's chain judged with the signature's ``JAdESSignatureVerification/unsignedCertificates`` as
+/// intermediates.
+struct ExaminedSignatureTimeStamp: Sendable {
+    let token: Result<TimeStampToken, JAdESError>
+    var authority: JAdESChainValidation?
 }
 
 extension SealBinding {

@@ -80,6 +80,9 @@ public struct JAdESSignatureVerification: Sendable {
     /// Certificates carried in the unsigned properties (`etsiU` → `xVals`) of B-LT/B-LTA seals; useful as
     /// intermediates when building a chain, never trusted by themselves.
     public let unsignedCertificates: [Certificate]
+    /// The unsigned properties (`etsiU`), decoded once here for every later reader (time-stamps, validation data,
+    /// archive time-stamps).
+    public let unsignedProperties: JAdESUnsignedProperties
     /// A summary of the signing certificate.
     public let signer: JAdESCertificateSummary?
     /// `sigT` as written.
@@ -218,12 +221,15 @@ public struct JAdESVerifier: Sendable {
         var payloadBytes: [UInt8]?
         var protectedBytes: [UInt8] = []
         let at = entry.path + ".protected"
+        // Every item is decoded and parsed here once; the time-stamp list and the certificates read the result.
+        let unsignedProperties = JAdESUnsignedProperties(unprotectedHeader: entry.unprotectedHeader)
 
         func finish() -> (JAdESSignatureVerification, [UInt8]?) {
             (
                 JAdESSignatureVerification(
                     index: entry.index, checks: checks, algorithm: algorithm, protectedHeader: header,
                     protectedHeaderBytes: protectedBytes, certificateChain: chain, unsignedCertificates: extraCertificates,
+                    unsignedProperties: unsignedProperties,
                     signer: chain.first.map(JAdESCertificateSummary.init), signingTimeText: sigTText, signingTime: sigTDate,
                     jadesProperties: properties), payloadBytes
             )
@@ -365,7 +371,7 @@ public struct JAdESVerifier: Sendable {
         default:
             checks.append(JAdESCheck(.certificate, .error, "\"x5c\" must be a non-empty array of base64 certificates"))
         }
-        extraCertificates = unsignedCertificates(entry.unprotectedHeader)
+        extraCertificates = unsignedCertificates(unsignedProperties)
 
         // x5t#S256.
         if let leafDER = x5cDER.first {
@@ -480,12 +486,7 @@ public struct JAdESVerifier: Sendable {
         // Time-stamps and validation data (B-T and above).
         var stamps: [String] = []
         if fields["adoTst"] != nil { stamps.append("adoTst") }
-        if let etsiU = entry.unprotectedHeader?["etsiU"]?.arrayValue {
-            for item in etsiU {
-                guard let object = Self.etsiUItem(item) else { continue }
-                stamps.append(contentsOf: object.keys)
-            }
-        }
+        for object in unsignedProperties.objects { stamps.append(contentsOf: object.keys) }
         if !stamps.isEmpty {
             checks.append(
                 JAdESCheck(
@@ -497,11 +498,10 @@ public struct JAdESVerifier: Sendable {
     }
 
     /// Certificates from `etsiU` → `xVals` → `x509Cert.val`.
-    private func unsignedCertificates(_ header: JSONObject?) -> [Certificate] {
-        guard let items = header?["etsiU"]?.arrayValue else { return [] }
+    private func unsignedCertificates(_ properties: JAdESUnsignedProperties) -> [Certificate] {
         var certificates: [Certificate] = []
-        for item in items {
-            guard let object = Self.etsiUItem(item), let values = object["xVals"]?.arrayValue else { continue }
+        for object in properties.objects {
+            guard let values = object["xVals"]?.arrayValue else { continue }
             for value in values {
                 guard certificates.count < maxCertificates,
                     let text = value["x509Cert"]?["val"]?.stringValue, let der = Base64.decode(text),

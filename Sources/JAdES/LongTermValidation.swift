@@ -40,26 +40,37 @@ public struct JAdESUnsignedProperties: Sendable {
     /// Items past ``maximumItems``, not read at all.
     public let notRead: Int
 
+    /// Every `etsiU` item that is a JSON object or base64url of one, whatever its number of members and past
+    /// ``maximumItems`` too: what the baseline checks (``JAdESVerifier``'s certificates and time-stamp list,
+    /// `JAdESTimeStamps.signatureTimeStampTokens(in:)`) read, decoded here once so that
+    /// no reader decodes and parses the items again.
+    public let objects: [JSONObject]
+
     /// At most this many items are read.
     public static let maximumItems = 64
 
     /// Reads `etsiU` from an unprotected header (absent: no components).
     public init(unprotectedHeader: JSONObject?) {
         var components: [Component] = []
+        var objects: [JSONObject] = []
         var unreadable = 0
         var encoded = 0
         var clear = 0
         let items = unprotectedHeader?["etsiU"]?.arrayValue ?? []
         notRead = max(0, items.count - Self.maximumItems)
-        for item in items.prefix(Self.maximumItems) {
+        for (position, item) in items.enumerated() {
+            let object = JAdESVerifier.etsiUItem(item)
+            if let object { objects.append(object) }
+            guard position < Self.maximumItems else { continue }
             if item.isString { encoded += 1 } else { clear += 1 }
-            guard let object = JAdESVerifier.etsiUItem(item), object.count == 1, let (name, value) = object.members.first else {
+            guard let object, object.count == 1, let (name, value) = object.members.first else {
                 unreadable += 1
                 continue
             }
             components.append(Component(name: name, value: value, encodedText: item.stringValue))
         }
         self.components = components
+        self.objects = objects
         self.unreadable = unreadable
         switch (encoded, clear) {
         case (0, 0): encoding = .empty
@@ -67,6 +78,26 @@ public struct JAdESUnsignedProperties: Sendable {
         case (0, _): encoding = .clear
         default: encoding = .mixed
         }
+    }
+}
+
+extension RevocationInput {
+    /// The CRLs and OCSP responses of every `rVals` in unsigned properties already read, as
+    /// ``embedded(in:)`` finds them in an unprotected header, without decoding the `etsiU` items again.
+    // The verifier reads the properties once per signature (JAdESSignatureVerification.unsignedProperties); the
+    // header form decodes every item again.
+    public static func embedded(in properties: JAdESUnsignedProperties) -> [RevocationInput] {
+        var out: [RevocationInput] = []
+        for component in properties.components where component.name == "rVals" {
+            for (member, kind) in [("crlVals", Kind.crl), ("ocspVals", Kind.ocsp)] {
+                for item in (component.value[member]?.arrayValue ?? []).prefix(32) where out.count < maximumEmbedded {
+                    if let text = item["val"]?.stringValue, let der = Base64.decode(text) {
+                        out.append(RevocationInput(kind, bytes: der, origin: .embedded))
+                    }
+                }
+            }
+        }
+        return out
     }
 }
 

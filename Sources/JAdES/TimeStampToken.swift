@@ -168,12 +168,16 @@ public enum JAdESTimeStamps {
     /// Items are JSON objects or, as DSS writes them, base64url of JSON objects; `etsiU[i].sigTst.tstTokens[j].val`
     /// is standard base64 DER. Undecodable items are skipped; at most 16 tokens are returned.
     public static func signatureTimeStampTokens(in unprotectedHeader: JSONObject?) -> [[UInt8]] {
-        guard let items = unprotectedHeader?["etsiU"]?.arrayValue else { return [] }
+        guard unprotectedHeader?["etsiU"] != nil else { return [] }
+        return signatureTimeStampTokens(in: JAdESUnsignedProperties(unprotectedHeader: unprotectedHeader))
+    }
+
+    /// The DER tokens of every `sigTst` in unsigned properties already read (``JAdESSignatureVerification/unsignedProperties``),
+    /// as the header form of this method finds them, without decoding the items again.
+    public static func signatureTimeStampTokens(in properties: JAdESUnsignedProperties) -> [[UInt8]] {
         var tokens: [[UInt8]] = []
-        for item in items {
-            guard let object = JAdESVerifier.etsiUItem(item),
-                let stamps = object["sigTst"]?["tstTokens"]?.arrayValue
-            else { continue }
+        for object in properties.objects {
+            guard let stamps = object["sigTst"]?["tstTokens"]?.arrayValue else { continue }
             for stamp in stamps {
                 guard tokens.count < 16 else { return tokens }
                 if let text = stamp["val"]?.stringValue, let der = Base64.decode(text) {

@@ -44,7 +44,29 @@ func sameCodePoints(_ lhs: String, _ rhs: String) -> Bool {
     // `withUTF8` also serves small (inline) strings, which `withContiguousStorageIfAvailable` refuses,
     // sending blank node labels and short literals down a byte-at-a-time generic path.
     var left = lhs, right = rhs
-    return left.withUTF8 { p in right.withUTF8 { q in p.elementsEqual(q) } }
+    return left.withUTF8 { p in right.withUTF8 { q in sameBytes(p, q) } }
+}
+
+/// Byte equality of two buffers of the same length, eight bytes at a time: the dataset compares every quad whose hash
+/// matches one it holds (the duplicates of a JSON-LD document, long literals among them), and `elementsEqual`'s
+/// byte-at-a-time loop was 2 M of a sealed EDC's 50 M instructions.
+@inline(__always)
+func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = lhs.count
+    guard count == rhs.count else { return false }
+    guard count > 0, let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
+    if left == right { return true }
+    var offset = 0
+    while offset + 8 <= count {
+        let leftWord = UnsafeRawPointer(left + offset).loadUnaligned(as: UInt64.self)
+        if leftWord != UnsafeRawPointer(right + offset).loadUnaligned(as: UInt64.self) { return false }
+        offset += 8
+    }
+    while offset < count {
+        if left[offset] != right[offset] { return false }
+        offset += 1
+    }
+    return true
 }
 
 /// Hashes the UTF-8 bytes (with the length, so adjacent fields cannot run together).

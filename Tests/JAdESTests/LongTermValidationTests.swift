@@ -312,6 +312,25 @@ struct EUSampleLongTermTests {
         #expect(checks.first?.covered == ["sigTst", "xVals", "rVals"])
     }
 
+    @Test("The verifier's once-read etsiU gives each reader what reading the header again gives", arguments: samples)
+    func unsignedPropertiesReadOnce(path: String) throws {
+        guard let (document, signature) = try Self.load(path) else { return }
+        let header = document.signatures[0].unprotectedHeader
+        let again = JAdESUnsignedProperties(unprotectedHeader: header)
+        let once = signature.unsignedProperties
+        #expect(once.components.map(\.name) == ["sigTst", "xVals", "rVals", "arcTst"])
+        #expect(once.components.map(\.name) == again.components.map(\.name))
+        #expect(once.components.map(\.encodedText) == again.components.map(\.encodedText))
+        #expect(once.objects == again.objects)
+        #expect(once.encoding == again.encoding && once.unreadable == again.unreadable && once.notRead == again.notRead)
+        let tokens = JAdESTimeStamps.signatureTimeStampTokens(in: once)
+        #expect(tokens.count == 1)
+        #expect(tokens == JAdESTimeStamps.signatureTimeStampTokens(in: header))
+        #expect(RevocationInput.embedded(in: once).map(\.bytes) == RevocationInput.embedded(in: header).map(\.bytes))
+        #expect(!RevocationInput.embedded(in: once).isEmpty)
+        #expect(signature.unsignedCertificates == JAdESValidationValues.certificates(in: once).certificates)
+    }
+
     @Test("Each sample's embedded CRL/OCSP verifies against the issuing CA from xVals and says 'good' at the claimed time", arguments: samples)
     func revocationDataVerifies(path: String) async throws {
         guard let (document, signature) = try Self.load(path), let leaf = signature.signingCertificate, let sigT = signature.signingTime else { return }

@@ -138,3 +138,28 @@ struct IRIEscapeWordTests {
         }
     }
 }
+
+/// Terms are compared eight bytes at a time: a difference at any offset, in the last partial word too, must count.
+@Suite("RDF terms compared word by word")
+struct TermComparisonTests {
+    @Test("Terms differing in one byte at any offset of up to 40 bytes are different; equal ones equal, in a dataset too")
+    func oneByteDifferenceAtEveryOffset() {
+        for length in 0...40 {
+            let base = String(repeating: "a", count: length)
+            #expect(RDFTerm.literal(RDFLiteral(base)) == RDFTerm.literal(RDFLiteral(String(repeating: "a", count: length))))
+            #expect(RDFTerm.iri(base) != RDFTerm.iri(base + "a"))
+            for offset in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[offset] = UInt8(ascii: "b")
+                let changed = String(decoding: bytes, as: UTF8.self)
+                #expect(RDFTerm.iri(base) != RDFTerm.iri(changed), "\(length) \(offset)")
+                #expect(RDFTerm.literal(RDFLiteral(base)) != RDFTerm.literal(RDFLiteral(changed)), "\(length) \(offset)")
+                var dataset = RDFDataset()
+                for object in [base, changed, base, changed] {
+                    dataset.insert(RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral(object))))
+                }
+                #expect(dataset.quads.count == 2)
+            }
+        }
+    }
+}
