@@ -13,7 +13,7 @@ struct DIDWebNetworkSafetyTests {
     ])
     func localAddressesAreRefusedBeforeConnecting(_ url: String) async throws {
         let error = try await #require(throws: DIDError.self) {
-            try await URLSessionDIDWebFetcher().fetch(URL(string: url)!, maxBytes: 1000, timeout: 60)
+            try await URLSessionDIDWebFetcher().fetch(URL(string: url)!, maxBytes: 1000, timeout: 300)
         }
         #expect(error.code == .networkNotEnabled)
         #expect(error.message.contains("forbiddenAddress"))
@@ -21,8 +21,9 @@ struct DIDWebNetworkSafetyTests {
 
     @Test(arguments: ["did:web:127.0.0.1", "did:web:localhost%3A8443", "did:web:192.168.0.10:issuers:1"])
     func theResolverRefusesDIDsThatNameLocalHosts(_ did: String) async throws {
-        // A refusal needs no network; the long deadline only keeps a loaded machine from reading as a timeout.
-        let resolver = DIDWebResolver(directory: nil, allowHTTPS: true, timeout: 60)
+        // A refusal needs no network; the long deadline only keeps a loaded machine (fixtures running openssl hold the
+        // cooperative threads) from reading as a timeout.
+        let resolver = DIDWebResolver(directory: nil, allowHTTPS: true, timeout: 300)
         let error = try await #require(throws: DIDError.self) { try await resolver.resolve(did) }
         #expect(error.code == .networkNotEnabled)
     }

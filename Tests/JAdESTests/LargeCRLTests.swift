@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 import X509
 
-// Large CRLs made by `openssl ca -gencrl` from a database of 200,000 revoked certificates, forged, corrupted and
+// Large CRLs made by `openssl ca -gencrl` from a database of 30,000 revoked certificates, forged, corrupted and
 // re-signed with `openssl dgst`: a CRL's entries may be read only once its CA's signature is verified, and then
 // without building them all.
 
@@ -38,7 +38,7 @@ struct SurgeryFailure: Error, CustomStringConvertible {
 /// Byte surgery on openssl's CRLs.
 enum LargeCRL {
     static let firstSerial = 0x0100_0000
-    static let count = 200_000
+    static let count = 30_000
 
     /// The end of the DER element at `offset` and where its content starts.
     static func element(_ bytes: [UInt8], at offset: Int) -> (contentStart: Int, end: Int) {
@@ -126,16 +126,19 @@ enum LargeCRL {
     }
 }
 
-@Suite("Large and hostile CRLs: entries are read only from a CRL its CA signed, and never all at once")
+// Serialized, and 30,000 entries rather than 200,000: openssl runs synchronously, and several large CRLs made at once held
+// both cooperative threads long enough to time out unrelated tests (did:web refusals at 60 s). The size figures are
+// in docs/long-term-validation.md (scripts/make-big-crl.sh).
+@Suite("Large and hostile CRLs: entries are read only from a CRL its CA signed, and never all at once", .serialized)
 struct LargeCRLTests {
-    /// A fixture whose CA has revoked 200,000 other certificates.
+    /// A fixture whose CA has revoked 30,000 other certificates.
     func fixture() throws -> RevocationFixture? {
         guard let fixture = try RevocationFixture.make() else { return nil }
         try fixture.pki.recordRevoked(count: LargeCRL.count, now: fixture.now)
         return fixture
     }
 
-    @Test("A 200,000-entry CRL under the CA's name but another key is refused for its signature, its entries unread")
+    @Test("A 30,000-entry CRL under the CA's name but another key is refused for its signature, its entries unread")
     func forgedLargeCRLRefusedUnread() async throws {
         guard let fixture = try fixture(), let impostor = try OpenSSLPKI.make(name: fixture.pki.caName) else { return }
         try impostor.recordRevoked(count: LargeCRL.count, now: fixture.now)
@@ -162,7 +165,7 @@ struct LargeCRLTests {
         #expect(elapsed < .seconds(3), "\(elapsed)")
     }
 
-    @Test("A 200,000-entry CRL of the CA: a certificate it lists is found, with its reason; one it does not list is not")
+    @Test("A 30,000-entry CRL of the CA: a certificate it lists is found, with its reason; one it does not list is not")
     func largeCRLLookups() async throws {
         guard let fixture = try fixture() else { return }
         let before = try fixture.pki.crl(at: fixture.now - 120)
