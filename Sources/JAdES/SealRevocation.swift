@@ -50,17 +50,7 @@ public struct RevocationInput: Sendable, Hashable {
     /// The CRLs (`crlVals`) and OCSP responses (`ocspVals`) of every `rVals` in an unprotected header's `etsiU`
     /// (standard base64 DER in `val`); at most 32 of each kind per `rVals`, and ``maximumEmbedded`` in all.
     public static func embedded(in unprotectedHeader: JSONObject?) -> [RevocationInput] {
-        var out: [RevocationInput] = []
-        for component in JAdESUnsignedProperties(unprotectedHeader: unprotectedHeader).components where component.name == "rVals" {
-            for (member, kind) in [("crlVals", Kind.crl), ("ocspVals", Kind.ocsp)] {
-                for item in (component.value[member]?.arrayValue ?? []).prefix(32) where out.count < maximumEmbedded {
-                    if let text = item["val"]?.stringValue, let der = Base64.decode(text) {
-                        out.append(RevocationInput(kind, bytes: der, origin: .embedded))
-                    }
-                }
-            }
-        }
-        return out
+        embedded(in: JAdESUnsignedProperties(unprotectedHeader: unprotectedHeader))
     }
 }
 
