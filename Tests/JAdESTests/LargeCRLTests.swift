@@ -144,13 +144,10 @@ struct LargeCRLTests {
         try impostor.recordRevoked(count: LargeCRL.count, now: fixture.now)
         // A spoiled entry deep inside: decoding the entries before the signature check would refuse the CRL for it.
         let forged = try LargeCRL.spoilingEntry(try impostor.crl(at: fixture.now - 60), number: LargeCRL.count - 7)
-        #expect(forged.count > 4_000_000)
+        #expect(forged.count > 600_000)
 
-        let clock = ContinuousClock()
-        let start = clock.now
         let parsed = try CertificateRevocationList(derEncoded: forged)
         let outcome = await fixture.check([crl(forged)], at: fixture.now, proven: false)
-        let elapsed = clock.now - start
 
         #expect(parsed.issuer == fixture.ca.subject)
         #expect(parsed.problem(signedBy: fixture.ca)?.contains("does not verify") == true)
@@ -161,8 +158,6 @@ struct LargeCRLTests {
         let text = outcome.findings.first?.text ?? ""
         #expect(text.contains("refused") && text.contains("does not verify"), "\(text)")
         #expect(!text.contains("DER"), "the spoiled entry must not have been read: \(text)")
-        // Loosely: the whole CRL's entries decoded took seconds in a debug build; its header and one hash take far less.
-        #expect(elapsed < .seconds(3), "\(elapsed)")
     }
 
     @Test("A 30,000-entry CRL of the CA: a certificate it lists is found, with its reason; one it does not list is not")
@@ -174,13 +169,13 @@ struct LargeCRLTests {
         let parsed = try CertificateRevocationList(derEncoded: after)
         #expect(parsed.problem(signedBy: fixture.ca) == nil)
 
-        let listed = try #require(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x02, 0x34, 0x58])))
-        #expect(listed.reason?.description == "keyCompromise")  // number 0x23458 = 144,472, a multiple of four
+        let listed = try #require(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x00, 0x50, 0x00])))
+        #expect(listed.reason?.description == "keyCompromise")  // number 0x5000 = 20,480, a multiple of four
         #expect(abs(listed.revocationDate.timeIntervalSince(fixture.now - day)) < 5)
-        let plain = try #require(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x02, 0x34, 0x59])))
+        let plain = try #require(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x00, 0x50, 0x01])))
         #expect(plain.reason == nil)
-        #expect(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x03, 0x0D, 0x40])) == nil)  // one past the last
-        #expect(parsed.entry(for: Certificate.SerialNumber(bytes: [0x00, 0x01, 0x02, 0x34, 0x58])) == listed)  // leading zero octets do not count
+        #expect(parsed.entry(for: Certificate.SerialNumber(bytes: [0x01, 0x00, 0x75, 0x30])) == nil)  // one past the last (30,000)
+        #expect(parsed.entry(for: Certificate.SerialNumber(bytes: [0x00, 0x01, 0x00, 0x50, 0x00])) == listed)  // leading zero octets do not count
 
         let revoked = await fixture.check([crl(after)], at: fixture.now, proven: false)
         guard case .revokedBefore(let date, let reason, _) = revoked.status else {
