@@ -13,6 +13,10 @@ final class Processor {
     var contextNesting = 0
     var termDepth = 0
     var expansionDepth = 0
+    /// Term definitions copied into new active contexts so far (``JSONLDLimits/maxTermDefinitionCopies``).
+    var copiedTermDefinitions = 0
+    /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
+    var localProcessed: [ContextCache.ProcessedKey: ActiveContext] = [:]
 
     init(options: JSONLDOptions) {
         self.options = options
@@ -69,8 +73,15 @@ final class Processor {
                 activeIdentity: active.identity, activeBase: active.baseIRI,
                 localContext: scoped.map { .scoped($0) } ?? .value(local),
                 baseURL: baseURL, flags: flags)
-            if let hit = cache.processed(cacheKey) { return hit }
+            if let hit = cache.processed(cacheKey) ?? localProcessed[cacheKey] { return hit }
             key = cacheKey
+        }
+        copiedTermDefinitions += active.termDefinitions.count
+        guard copiedTermDefinitions <= limits.maxTermDefinitionCopies else {
+            throw fail(
+                .limitExceeded,
+                "the document's contexts copy more than \(limits.maxTermDefinitionCopies) term definitions (scoped or embedded contexts over a large context)"
+            )
         }
         contextNesting += 1
         defer { contextNesting -= 1 }
@@ -136,7 +147,9 @@ final class Processor {
                 throw fail(.invalidLocalContext, "a context must be an object, a string or null, not \(context.kindName)")
             }
         }
-        if let key { cache.storeProcessed(result, for: key) }
+        if let key {
+            if cache.keeps(result, for: key) { cache.storeProcessed(result, for: key) } else { localProcessed[key] = result }
+        }
         return result
     }
 
