@@ -44,7 +44,9 @@ struct WideObjectTests {
             switch (state >> 20) % 4 {
             case 0:
                 object[key] = .number(JSONNumber(step))
-                if let referencePosition { reference[referencePosition].value = .number(JSONNumber(step)) } else {
+                if let referencePosition {
+                    reference[referencePosition].value = .number(JSONNumber(step))
+                } else {
                     reference.append((key, .number(JSONNumber(step))))
                 }
             case 1:
