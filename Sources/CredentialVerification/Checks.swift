@@ -837,6 +837,8 @@ enum CredentialText {
     static func eqfLevelValues(_ document: JSONValue) -> (levels: [Int], unreadable: [String]) {
         var levels: [Int] = []
         var unreadable: [String] = []
+        // Searching `unreadable` for each value made n distinct odd values cost n².
+        var seenUnreadable: Set<String> = []
         func walk(_ node: JSONValue, depth: Int) {
             guard depth < 64 else { return }
             switch node {
@@ -848,7 +850,7 @@ enum CredentialText {
                             let last = text.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? text
                             if let level = Int(last), (1...8).contains(level), String(level) == last {
                                 if !levels.contains(level) { levels.append(level) }
-                            } else if !unreadable.contains(text) {
+                            } else if seenUnreadable.insert(text).inserted {
                                 unreadable.append(text)
                             }
                         }

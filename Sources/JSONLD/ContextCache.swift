@@ -59,9 +59,20 @@ public final class ContextCache: Sendable {
     /// Largest number of entries kept per area (documents, processed contexts).
     public let maxEntries: Int
 
-    /// A cache holding at most `maxEntries` documents and `maxEntries` processed contexts.
-    public init(maxEntries: Int = 2048) {
+    /// Processed contexts with more term definitions than this are not kept (they serve only the call that made them).
+    public let maxCachedTermDefinitions: Int
+    /// Processed contexts made from an inline context larger than this (UTF-8 bytes of its keys and strings) are
+    /// not kept either: the key holds the inline context itself.
+    public let maxCachedInlineContextBytes: Int
+
+    /// A cache holding at most `maxEntries` documents and `maxEntries` processed contexts, each processed context
+    /// of at most `maxCachedTermDefinitions` terms made from an inline context of at most
+    /// `maxCachedInlineContextBytes`. Without the last two, a stream of requests each with its own large inline
+    /// context filled a process-wide cache with up to 2,048 of them (5.5 MB each for 9,000 terms: 11 GB).
+    public init(maxEntries: Int = 2048, maxCachedTermDefinitions: Int = 4096, maxCachedInlineContextBytes: Int = 64 * 1024) {
         self.maxEntries = max(1, maxEntries)
+        self.maxCachedTermDefinitions = maxCachedTermDefinitions
+        self.maxCachedInlineContextBytes = maxCachedInlineContextBytes
         self.documents = BoundedCache(capacity: self.maxEntries)
         self.processedContexts = BoundedCache(capacity: self.maxEntries)
     }
@@ -97,6 +108,32 @@ public final class ContextCache: Sendable {
 
     func processed(_ key: ProcessedKey) -> ActiveContext? {
         processedContexts.value(for: key)
+    }
+
+    /// Whether a processed context is small enough, and made from a small enough local context, to keep.
+    func keeps(_ context: ActiveContext, for key: ProcessedKey) -> Bool {
+        guard context.termDefinitions.count <= maxCachedTermDefinitions else { return false }
+        guard case .value(let local) = key.localContext else { return true }
+        var budget = maxCachedInlineContextBytes
+        return Self.fits(local, within: &budget)
+    }
+
+    /// Whether the keys and strings of `value` add up to at most `budget` bytes; stops as soon as they do not.
+    private static func fits(_ value: JSONValue, within budget: inout Int) -> Bool {
+        switch value {
+        case .string(let text): budget -= text.utf8.count
+        case .array(let items):
+            for item in items {
+                if !fits(item, within: &budget) { return false }
+            }
+        case .object(let object):
+            for member in object {
+                budget -= member.key.utf8.count
+                if budget < 0 || !fits(member.value, within: &budget) { return false }
+            }
+        default: budget -= 8
+        }
+        return budget >= 0
     }
 
     func storeProcessed(_ context: ActiveContext, for key: ProcessedKey) {

@@ -15,6 +15,10 @@ final class Processor {
     var expansionDepth = 0
     /// Values handed to ``expand(_:_:_:baseURL:fromMap:definition:)`` so far, against `maxExpandedValues`.
     var expandedValues = 0
+    /// Term definitions copied into new active contexts so far (``JSONLDLimits/maxTermDefinitionCopies``).
+    var copiedTermDefinitions = 0
+    /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
+    var localProcessed: [ContextCache.ProcessedKey: ActiveContext] = [:]
 
     init(options: JSONLDOptions) {
         self.options = options
@@ -71,8 +75,15 @@ final class Processor {
                 activeIdentity: active.identity, activeBase: active.baseIRI,
                 localContext: scoped.map { .scoped($0) } ?? .value(local),
                 baseURL: baseURL, flags: flags)
-            if let hit = cache.processed(cacheKey) { return hit }
+            if let hit = cache.processed(cacheKey) ?? localProcessed[cacheKey] { return hit }
             key = cacheKey
+        }
+        copiedTermDefinitions += active.termDefinitions.count
+        guard copiedTermDefinitions <= limits.maxTermDefinitionCopies else {
+            throw fail(
+                .limitExceeded,
+                "the document's contexts copy more than \(limits.maxTermDefinitionCopies) term definitions (scoped or embedded contexts over a large context)"
+            )
         }
         contextNesting += 1
         defer { contextNesting -= 1 }
@@ -138,7 +149,9 @@ final class Processor {
                 throw fail(.invalidLocalContext, "a context must be an object, a string or null, not \(context.kindName)")
             }
         }
-        if let key { cache.storeProcessed(result, for: key) }
+        if let key {
+            if cache.keeps(result, for: key) { cache.storeProcessed(result, for: key) } else { localProcessed[key] = result }
+        }
         return result
     }
 

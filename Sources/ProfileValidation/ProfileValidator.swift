@@ -292,13 +292,17 @@ private struct Walk {
             let vs = values[key] ?? []
             if key == "id" { result[key] = .string(id); continue }
             if TermTable.languageTerms.contains(key), vs.allSatisfy(\.isObject) {
+                // Languages and texts are found by hashing: searching the lists made n languages or texts cost n².
                 var texts: [(String, [JSONValue])] = []
+                var languageIndex: [String: Int] = [:]
+                var seenTexts: Set<[JSONValue]> = []
                 for item in vs {
                     for member in item.objectValue ?? JSONObject() {
-                        for text in member.value.asArray {
-                            if let index = texts.firstIndex(where: { $0.0 == member.key }) {
-                                if !texts[index].1.contains(text) { texts[index].1.append(text) }
+                        for text in member.value.asArray where seenTexts.insert([.string(member.key), text]).inserted {
+                            if let index = languageIndex[member.key] {
+                                texts[index].1.append(text)
                             } else {
+                                languageIndex[member.key] = texts.count
                                 texts.append((member.key, [text]))
                             }
                         }
@@ -309,10 +313,12 @@ private struct Walk {
             }
             var distinct: [JSONValue] = []
             var seenIDs: Set<String> = []
+            // A set beside the list: `distinct.contains` made two copies of n values cost n² (8,000: 11 s, debug build).
+            var seenValues: Set<JSONValue> = []
             for value in vs {
                 if let nid = value.objectValue?["id"]?.stringValue ?? (TermTable.nodeTerms.contains(key) ? value.stringValue : nil) {
                     if seenIDs.insert(nid).inserted { distinct.append(value) }
-                } else if !distinct.contains(value) {
+                } else if seenValues.insert(value).inserted {
                     distinct.append(value)
                 }
             }
@@ -592,32 +598,66 @@ private struct RuleName {
 private struct Location {
     let node: JSONPath
     let term: String
-    /// The member's whole value, in which ``position`` is found again.
-    let member: JSONValue?
     /// The position among the member's non-null values, arrays flattened; nil for the member itself.
     let position: Int?
+    /// Where each position is inside the member (an array), worked out once per member on the first finding that
+    /// needs it: searching the member again for each finding made a member of n bad values cost n² (8,000: 9 s,
+    /// debug build). Nil when the member is not an array: its one value is the member itself.
+    let positions: MemberPositions?
+
+    init(node: JSONPath, term: String, member: JSONValue?, position: Int?) {
+        self.node = node
+        self.term = term
+        self.position = position
+        self.positions = member.flatMap { $0.isArray ? MemberPositions($0) : nil }
+    }
+
+    private init(node: JSONPath, term: String, position: Int?, positions: MemberPositions?) {
+        self.node = node
+        self.term = term
+        self.position = position
+        self.positions = positions
+    }
 
     /// The value at `position` among this member's values.
-    func element(_ position: Int) -> Location { Location(node: node, term: term, member: member, position: position) }
+    func element(_ position: Int) -> Location { Location(node: node, term: term, position: position, positions: positions) }
 
     var path: JSONPath {
         let memberPath = node.appending(term)
-        guard let position, let member else { return memberPath }
-        var remaining = position
-        return Self.find(&remaining, in: member, at: memberPath) ?? memberPath
+        guard let position, let positions, let indices = positions.indices(of: position) else { return memberPath }
+        return indices.reduce(memberPath) { $0.appending($1) }
+    }
+}
+
+/// The array indices that lead to each non-null value of a member, counting as ``Walk/elements(_:)`` flattens
+/// (a value that is not an array is position 0, with no index). A class so that the ``Location``s of one
+/// member share the table, built at most once.
+private final class MemberPositions {
+    let member: JSONValue
+    private var table: [[Int]]?
+
+    init(_ member: JSONValue) { self.member = member }
+
+    func indices(of position: Int) -> [Int]? {
+        if table == nil {
+            var built: [[Int]] = []
+            var trail: [Int] = []
+            Self.collect(member, trail: &trail, into: &built)
+            table = built
+        }
+        guard let table, position < table.count else { return nil }
+        return table[position]
     }
 
-    /// The path of the value `remaining` values further on, counting as ``Walk/elements(_:)`` flattens.
-    private static func find(_ remaining: inout Int, in value: JSONValue, at path: JSONPath) -> JSONPath? {
+    private static func collect(_ value: JSONValue, trail: inout [Int], into table: inout [[Int]]) {
         if let array = value.arrayValue {
             for (index, item) in array.enumerated() {
-                if let found = find(&remaining, in: item, at: path.appending(index)) { return found }
+                trail.append(index)
+                collect(item, trail: &trail, into: &table)
+                trail.removeLast()
             }
-            return nil
+        } else if !value.isNull {
+            table.append(trail)
         }
-        if value.isNull { return nil }
-        if remaining == 0 { return path }
-        remaining -= 1
-        return nil
     }
 }
