@@ -122,16 +122,9 @@ struct IssueCommandDebrisTests {
             print(json.dumps([{"rowKey": r[0], "id": r[1], "state": r[2],
                                "document": base64.b64encode(r[3]).decode() if r[3] is not None else None} for r in rows]))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, database]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return Dictionary(grouping: try JSONDecoder().decode([StoredRow].self, from: data), by: \.rowKey)
+        let outcome = try ExternalTool.capture(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, database])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        return Dictionary(grouping: try JSONDecoder().decode([StoredRow].self, from: Data(outcome.stdout.utf8)), by: \.rowKey)
     }
 
     @Test("SIGKILL after a progress line: every reported row stays issued, the re-run signs none of them again, files equal the registry")
