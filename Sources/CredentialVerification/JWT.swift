@@ -48,7 +48,7 @@ public struct JWTVerifier: Sendable {
             out.errors.append(.vc(code, text))
             return out
         }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let parts = Self.compactParts(token)
         guard parts.count == 3, let headerBytes = Base64URLText.decode(parts[0]), let payloadBytes = Base64URLText.decode(parts[1]),
             let signature = Base64URLText.decode(parts[2])
         else {
@@ -152,8 +152,14 @@ public struct JWTVerifier: Sendable {
 
     /// The claims of a compact JWS (the credential), without verifying it.
     public static func claims(_ token: String) -> JSONValue? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let bytes = Base64URLText.decode(String(parts[1])) else { return nil }
+        let parts = compactParts(token)
+        guard parts.count == 3, let bytes = Base64URLText.decode(parts[1]) else { return nil }
         return try? JSONParser.parse(bytes)
+    }
+
+    /// The dot-separated parts of a compact JWS, split on its UTF-8 bytes: splitting the `String` walked it a
+    /// grapheme at a time, a second of a 10 MB token's verification.
+    static func compactParts(_ token: String) -> [String] {
+        token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 }
