@@ -451,7 +451,7 @@ public struct CredentialVerifier: Sendable {
             jwt.clockSkew = policy.clockSkew
             jwt.challenge = policy.challenge
             jwt.domain = policy.domain
-            return .jwt(await jwt.verify(input.compactJWS ?? "", envelope: input.document))
+            return .jwt(await jwt.verify(input.compactJWS ?? ""))
         case .sdJWT:
             return .sdJWT(await verifySDJWT(input.compactJWS ?? ""))
         case .uploadable, .unsecuredCredential, .unknown, .envelopedUnsupported:

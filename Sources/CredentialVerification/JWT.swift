@@ -42,7 +42,10 @@ public struct JWTVerifier: Sendable {
 
     /// Checks a compact JWS (`header.payload.signature`). Never throws: every problem is in
     /// ``JWTVerification/errors``, and the token verified when that is empty.
-    public func verify(_ token: String, envelope: JSONValue? = nil) async -> JWTVerification {
+    ///
+    /// The payload is decoded and parsed from `token` itself, never taken from the caller: the claims judged are the
+    /// ones the signature covers.
+    public func verify(_ token: String) async -> JWTVerification {
         var out = JWTVerification(algorithm: nil, keyID: nil, errors: [], details: [])
         func fail(_ code: VCErrorCode, _ text: String) -> JWTVerification {
             out.errors.append(.vc(code, text))
