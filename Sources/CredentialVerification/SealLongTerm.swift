@@ -318,6 +318,22 @@ extension SealLongTermEvidence {
         public var inputs: [RevocationInput] = []
         /// One finding per refused fetch: transport failure, oversized body, garbage, wrong CertID or nonce.
         public var refusals: [RevocationFinding] = []
+
+        /// Takes what an earlier fetch left under `key`: a verified answer still in `cache`, or a refusal still
+        /// backing off. True when either was found, so nothing is fetched.
+        mutating func reuse(
+            _ kind: RevocationInput.Kind, from cache: BoundedCache<String, [UInt8]>, key: String, url: String, now: Date
+        ) -> Bool {
+            if let cached = cache.value(for: key, now: now) {
+                inputs.append(RevocationInput(kind, bytes: cached, origin: .fetched(url)))
+                return true
+            }
+            if let backoff = SealRevocationPolicy.backoffRefusal(for: key, now: now) {
+                refusals.append(RevocationFinding(kind: kind, origin: .fetched(url), text: backoff))
+                return true
+            }
+            return false
+        }
     }
 
     /// Checks `certificate`'s revocation from `inputs`, fetching when the policy has a fetcher and `inputs` do not
@@ -393,14 +409,7 @@ extension SealLongTermEvidence {
                 continue
             }
             key = "\(url) \(request.serialNumber) \(request.issuerKeyHash.map { String($0, radix: 16) }.joined())"
-            if let cached = SealRevocationPolicy.fetchedOCSP.value(for: key, now: now) {
-                out.inputs.append(RevocationInput(.ocsp, bytes: cached, origin: .fetched(url)))
-                continue
-            }
-            if let backoff = SealRevocationPolicy.backoffRefusal(for: key, now: now) {
-                out.refusals.append(RevocationFinding(kind: .ocsp, origin: .fetched(url), text: backoff))
-                continue
-            }
+            if out.reuse(.ocsp, from: SealRevocationPolicy.fetchedOCSP, key: key, url: url, now: now) { continue }
             let fetchPolicy = FetchPolicy(
                 maxBytes: policy.maxFetchedOCSPBytes, deadline: policy.fetchTimeout, maxRedirects: 0, allowPlainHTTP: true,
                 accept: "application/ocsp-response")
@@ -448,14 +457,7 @@ extension SealLongTermEvidence {
                 out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: "refused: \(why)"))
                 policy.rememberRefusal(why, for: url, now: now)
             }
-            if let cached = SealRevocationPolicy.fetchedCRLs.value(for: url, now: now) {
-                out.inputs.append(RevocationInput(.crl, bytes: cached, origin: .fetched(url)))
-                continue
-            }
-            if let backoff = SealRevocationPolicy.backoffRefusal(for: url, now: now) {
-                out.refusals.append(RevocationFinding(kind: .crl, origin: .fetched(url), text: backoff))
-                continue
-            }
+            if out.reuse(.crl, from: SealRevocationPolicy.fetchedCRLs, key: url, url: url, now: now) { continue }
             // CRLs are signed, and their distribution points are usually plain http (RFC 5280 §4.2.1.13).
             let fetchPolicy = FetchPolicy(
                 maxBytes: policy.maxFetchedBytes, deadline: policy.fetchTimeout, allowPlainHTTP: true, accept: "application/pkix-crl")
