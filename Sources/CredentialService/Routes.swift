@@ -157,14 +157,8 @@ struct Handlers: Sendable {
     func body(_ request: Request) async throws -> JSONValue {
         let bytes = try await readBody(request)
         let limits = self.limits
-        let parsed: Result<JSONValue, JSONParseError>
-        if bytes.readableBytes > 256 * 1024 {
-            parsed = await withTaskExecutorPreference(VerificationExecutor.shared) {
-                Result { () throws(JSONParseError) in try JSONParser.parse(bytes.readableBytesView, limits: limits) }
-            }
-        } else {
-            parsed = Result { () throws(JSONParseError) in try JSONParser.parse(bytes.readableBytesView, limits: limits) }
-        }
+        let parse = { Result { () throws(JSONParseError) in try JSONParser.parse(bytes.readableBytesView, limits: limits) } }
+        let parsed = bytes.readableBytes > 256 * 1024 ? await withTaskExecutorPreference(VerificationExecutor.shared, operation: parse) : parse()
         do { return try parsed.get() } catch {
             if error.code == .tooLarge { throw ServiceProblem.tooLarge(state.configuration.maxBodyBytes) }
             if error.code == .tooManyValues {

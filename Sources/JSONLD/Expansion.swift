@@ -207,11 +207,6 @@ extension Processor {
     }
 
     @inline(__always)
-    static func append(_ object: inout JSONObject, _ key: String, _ values: [JSONValue]) {
-        object.append(contentsOf: values, toArrayAt: key)
-    }
-
-    @inline(__always)
     static func isValueOrList(_ value: JSONValue) -> Bool {
         guard case .object(let object) = value else { return false }
         return object["@value"] != nil || object["@list"] != nil
@@ -370,7 +365,7 @@ extension Processor {
                     guard case .object(let expandedValues)? = try expand(active, "@reverse", value, baseURL: baseURL) else { continue }
                     if case .object(let doubleReversed)? = expandedValues["@reverse"] {
                         for (property, items) in doubleReversed {
-                            Processor.append(&result, property, items.asArray)
+                            result.append(contentsOf: items.asArray, toArrayAt: property)
                         }
                     }
                     if expandedValues.keys.contains(where: { $0 != "@reverse" }) {
@@ -380,7 +375,7 @@ extension Processor {
                             for item in list where Processor.isValueOrList(item) {
                                 throw fail(.invalidReversePropertyValue, "a reverse property value must be a node object")
                             }
-                            Processor.append(&reverseMap, property, list)
+                            reverseMap.append(contentsOf: list, toArrayAt: property)
                         }
                         result["@reverse"] = .object(reverseMap)
                     }
@@ -450,10 +445,10 @@ extension Processor {
                 for item in list where Processor.isValueOrList(item) {
                     throw fail(.invalidReversePropertyValue, "a reverse property value must be a node object")
                 }
-                Processor.append(&reverseMap, expandedProperty, list)
+                reverseMap.append(contentsOf: list, toArrayAt: expandedProperty)
                 result["@reverse"] = .object(reverseMap)
             } else {
-                Processor.append(&result, expandedProperty, ev.asArray)
+                result.append(contentsOf: ev.asArray, toArrayAt: expandedProperty)
             }
         }
 
