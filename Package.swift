@@ -257,7 +257,7 @@ let package = Package(
         ]),
         .testTarget(name: "CredentialServiceTests", dependencies: [
             "CredentialService", "CredentialJSON", "CredentialRegistry", "KeyManagement", "RegistrySQLite", "RegistryStores", "TestSupport",
-            "CredentialVerification", "DataIntegrity", "JAdES", "SDJWT", "OpenID4VCI",
+            "CredentialVerification", "DataIntegrity", "JAdES", "SDJWT", "OpenID4VCI", "StatusList",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -1,4 +1,5 @@
 import Foundation
+import StatusList
 
 /// Where a credential's status lives for one purpose: a list and an index in it.
 public struct StatusAssignment: Sendable, Hashable, Codable {
@@ -184,6 +185,41 @@ public struct CredentialStatusState: Sendable, Hashable {
         self.record = record
         self.revoked = revoked
         self.suspended = suspended
+    }
+}
+
+/// A revocation list as an SD-JWT VC's Token Status List publishes it.
+///
+/// An SD-JWT VC carries one status entry, its record's revocation index, so that one list must also say which of
+/// its credentials are suspended: without this a suspended credential would read as valid to every verifier.
+public struct RevocationListWithSuspensions: Sendable, Hashable {
+    /// The revocation list with its current bits.
+    public var revocation: StatusListSnapshot
+    /// The indexes in ``revocation`` whose credentials' suspension bit is set, ascending.
+    public var suspendedIndexes: [Int]
+
+    public init(revocation: StatusListSnapshot, suspendedIndexes: [Int]) {
+        self.revocation = revocation
+        self.suspendedIndexes = suspendedIndexes
+    }
+
+    /// The status of entry `index` as the IETF Token Status List registers it: 1 (invalid) when revoked, else 2
+    /// (suspended) when suspended, else 0 (valid). Revocation wins: it is final, a suspension is not.
+    public func tokenStatus(at index: Int) -> UInt8 {
+        if Bitstring(bytes: revocation.bits).bit(at: index) == true { return 1 }
+        return suspendedIndexes.binarySearchContains(index) ? 2 : 0
+    }
+}
+
+extension Array where Element == Int {
+    /// Whether a sorted array holds `value`.
+    fileprivate func binarySearchContains(_ value: Int) -> Bool {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] == value
     }
 }
 

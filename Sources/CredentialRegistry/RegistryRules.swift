@@ -169,3 +169,20 @@ public enum StatusChangeRules {
         return CredentialStatusState(record: record, revoked: try read("revocation"), suspended: try read("suspension"))
     }
 }
+
+/// How an engine finds the suspended credentials of a revocation list (``RevocationListWithSuspensions``): it reads
+/// the issuer's suspension lists, takes the indexes set in them, and asks which of those credentials hold an entry in
+/// the revocation list — work in proportion to the suspensions, which are few, not to the list's credentials.
+public enum SuspensionMirror {
+    /// The indexes whose bit is set in a status list's bits (most significant bit first), ascending.
+    public static func setIndexes(_ bits: [UInt8]) -> [Int] {
+        var out: [Int] = []
+        for (position, byte) in bits.enumerated() where byte != 0 {
+            for bit in 0..<8 where byte & (0x80 >> UInt8(bit)) != 0 { out.append(position * 8 + bit) }
+        }
+        return out
+    }
+
+    /// How many indexes one query names (SQLite allows 32,766 parameters; smaller chunks keep statements short).
+    public static let queryChunk = 500
+}

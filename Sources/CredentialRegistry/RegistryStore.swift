@@ -65,6 +65,10 @@ public protocol RegistryStore: CredentialOfferStore {
     /// (what a verifier reads for every status entry, so engines answer it with one indexed lookup).
     func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot?
 
+    /// The revocation list at `url` with the indexes in it of suspended credentials, read in one transaction, or
+    /// `nil` when the registry has no list at `url` (what an SD-JWT VC's Token Status List is built from).
+    func revocationListWithSuspensions(url: String) async throws(RegistryError) -> RevocationListWithSuspensions?
+
     /// The audit log of a credential, oldest first.
     func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry]
 

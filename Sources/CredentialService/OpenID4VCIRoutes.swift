@@ -294,9 +294,9 @@ struct OpenID4VCIHandlers: Sendable {
             let number = context.parameters.get("number"), let listNumber = Int(number), listNumber >= 0
         else { throw ServiceProblem.notFound }
         let url = state.allocationPolicy.listURL(purpose: purpose, sequence: listNumber)
-        let found: StatusListSnapshot?
-        do { found = try await state.registry.statusList(url: url) } catch { throw ServiceProblem.internalError }
-        guard let list = found, list.issuer == state.issuerDID else { throw ServiceProblem.notFound }
+        let found: RevocationListWithSuspensions?
+        do { found = try await state.registry.revocationListWithSuspensions(url: url) } catch { throw ServiceProblem.internalError }
+        guard let list = found, list.revocation.issuer == state.issuerDID else { throw ServiceProblem.notFound }
         let ttl = max(1, state.configuration.statusListTTLMilliseconds / 1000)
         let token: String
         do { token = try issuer.statusListToken(for: list, ttl: ttl) } catch { throw ServiceProblem.internalError }

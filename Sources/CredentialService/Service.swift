@@ -172,9 +172,13 @@ struct RegistryStatusSource: StatusListSource {
     func fetch(url: String) async throws(StatusListError) -> [UInt8] {
         // The Token Status List of an SD-JWT VC mirrors the registry's Bitstring Status List: build its token.
         if let mirrored = state.openID4VCI.bitstringListURL(forTokenList: url) {
-            let found: StatusListSnapshot?
-            do { found = try await state.registry.statusList(url: mirrored) } catch { throw StatusListError(.retrieval, "the registry could not be read") }
-            guard let list = found else { throw StatusListError(.retrieval, "no status list \(url)") }
+            let found: RevocationListWithSuspensions?
+            do { found = try await state.registry.revocationListWithSuspensions(url: mirrored) } catch {
+                throw StatusListError(.retrieval, "the registry could not be read")
+            }
+            // Only revocation lists have a Token Status List (it carries suspensions too); a suspension list's bits
+            // published as "invalid" would call a suspended credential revoked.
+            guard let list = found, list.revocation.purpose == "revocation" else { throw StatusListError(.retrieval, "no status list \(url)") }
             do { return Array(try state.openID4VCI.statusListToken(for: list).utf8) } catch {
                 throw StatusListError(.retrieval, "the status list \(url) could not be built")
             }

@@ -362,22 +362,18 @@ public struct OpenID4VCIIssuer: Sendable {
         return statusBaseURL + "/" + url.dropFirst(prefix.count)
     }
 
-    /// The signed `statuslist+jwt` for a registry list: the same bits (1 per entry), packed as the Token Status List
-    /// packs them (least significant bit first), so revoking the record in the registry revokes the SD-JWT VC too.
-    public func statusListToken(for snapshot: StatusListSnapshot, now: Date = Date(), ttl: Int = 300) throws(OpenID4VCIError) -> String {
-        let reversed = snapshot.bits.map { b -> UInt8 in
-            var remaining = b, mirrored: UInt8 = 0
-            for _ in 0..<8 { mirrored = (mirrored << 1) | (remaining & 1); remaining >>= 1 }
-            return mirrored
-        }
-        var list: TokenStatusList
+    /// The signed `statuslist+jwt` for a registry revocation list: two bits per entry, 1 (invalid) where the
+    /// record is revoked and 2 (suspended) where it is suspended, packed as the Token Status List packs them (least
+    /// significant bits first). An SD-JWT VC names only its record's revocation index, so this one list carries both
+    /// of the registry's bits: revoking, suspending or reinstating the record shows in the SD-JWT VC at once.
+    public func statusListToken(for list: RevocationListWithSuspensions, now: Date = Date(), ttl: Int = 300) throws(OpenID4VCIError) -> String {
         do {
-            list = try TokenStatusList(bits: 1, count: reversed.count * 8)
-            for (position, byte) in reversed.enumerated() where byte != 0 {
-                for bit in 0..<8 where byte & (1 << bit) != 0 { try list.setStatus(1, at: position * 8 + bit) }
-            }
+            var tokenList = try TokenStatusList(bits: 2, count: list.revocation.bits.count * 8)
+            // Only entries with a bit set can be other than valid: the revoked ones and the suspended ones.
+            let revoked = SuspensionMirror.setIndexes(list.revocation.bits)
+            for index in revoked + list.suspendedIndexes { try tokenList.setStatus(list.tokenStatus(at: index), at: index) }
             return try SDJWTIssuing.statusListToken(
-                uri: tokenListURL(forBitstringList: snapshot.url), bits: 1, lst: try list.encoded(), issuedAt: now,
+                uri: tokenListURL(forBitstringList: list.revocation.url), bits: 2, lst: try tokenList.encoded(), issuedAt: now,
                 expiresAt: now.addingTimeInterval(Double(ttl) * 2), ttl: ttl, key: key, keyID: verificationMethod,
                 issuer: issuerDID)
         } catch { throw OpenID4VCIError(.serverError, "the status list token cannot be built") }

@@ -108,6 +108,44 @@ extension PostgresRegistryStore {
         }
     }
 
+    public func revocationListWithSuspensions(url: String) async throws(RegistryError) -> RevocationListWithSuspensions? {
+        try await transaction("read a revocation list with its suspensions", isolation: "REPEATABLE READ") { conn, log in
+            var found: StatusListSnapshot?
+            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
+                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = \(url)", logger: log
+            )
+            .decode((String, String, String, Int, Data, Int, Date).self) {
+                found = StatusListSnapshot(
+                    url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits), allocatedCount: count, updatedAt: updated)
+            }
+            guard let revocation = found else { return nil }
+            var suspensionLists: [(url: String, set: [Int])] = []
+            for try await (listURL, bits) in try await conn.query(
+                "SELECT url, bits FROM status_list WHERE issuer = \(revocation.issuer) AND purpose = 'suspension'", logger: log
+            )
+            .decode((String, Data).self) {
+                suspensionLists.append((listURL, SuspensionMirror.setIndexes(Array(bits))))
+            }
+            var suspended: [Int] = []
+            for list in suspensionLists {
+                for start in stride(from: 0, to: list.set.count, by: SuspensionMirror.queryChunk) {
+                    let chunk = Array(list.set[start..<min(start + SuspensionMirror.queryChunk, list.set.count)])
+                    for try await index in try await conn.query(
+                        """
+                        SELECT r.list_index FROM credential_status s
+                        JOIN credential_status r ON r.credential_id = s.credential_id AND r.purpose = 'revocation' AND r.list_url = \(url)
+                        WHERE s.purpose = 'suspension' AND s.list_url = \(list.url) AND s.list_index = ANY(\(chunk))
+                        """, logger: log
+                    )
+                    .decode(Int.self) {
+                        suspended.append(index)
+                    }
+                }
+            }
+            return RevocationListWithSuspensions(revocation: revocation, suspendedIndexes: suspended.sorted())
+        }
+    }
+
     public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
         try await transaction("read the audit log") { conn, log in
             var out: [AuditEntry] = []

@@ -255,6 +255,39 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    public func revocationListWithSuspensions(url: String) async throws(RegistryError) -> RevocationListWithSuspensions? {
+        try await read { db in
+            guard
+                let r = try Row.fetchOne(
+                    db, sql: "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ?",
+                    arguments: [url])
+            else { return nil }
+            let revocation = StatusListSnapshot(
+                url: r["url"], issuer: r["issuer"], purpose: r["purpose"], size: r["size"],
+                bits: Array(r["bits"] as Data), allocatedCount: r["allocated_count"], updatedAt: r["updated_at"])
+            var suspended: [Int] = []
+            let lists = try Row.fetchAll(
+                db, sql: "SELECT url, bits FROM status_list WHERE issuer = ? AND purpose = 'suspension'", arguments: [revocation.issuer])
+            for list in lists {
+                let set = SuspensionMirror.setIndexes(Array(list["bits"] as Data))
+                for start in stride(from: 0, to: set.count, by: SuspensionMirror.queryChunk) {
+                    let chunk = set[start..<min(start + SuspensionMirror.queryChunk, set.count)]
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                    var arguments: [(any DatabaseValueConvertible)?] = [url, list["url"] as String]
+                    arguments += chunk.map { $0 }
+                    suspended += try Int.fetchAll(
+                        db,
+                        sql: """
+                            SELECT r.list_index FROM credential_status s
+                            JOIN credential_status r ON r.credential_id = s.credential_id AND r.purpose = 'revocation' AND r.list_url = ?
+                            WHERE s.purpose = 'suspension' AND s.list_url = ? AND s.list_index IN (\(marks))
+                            """, arguments: StatementArguments(arguments))
+                }
+            }
+            return RevocationListWithSuspensions(revocation: revocation, suspendedIndexes: suspended.sorted())
+        }
+    }
+
     public func auditLog(credentialID: String) async throws(RegistryError) -> [AuditEntry] {
         try await read { db in
             try Row.fetchAll(

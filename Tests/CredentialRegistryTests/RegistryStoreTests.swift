@@ -27,6 +27,38 @@ struct RegistryBehaviour {
         #expect(records[0].status(for: "revocation")?.index != records[1].status(for: "revocation")?.index)
     }
 
+    /// What an SD-JWT VC's Token Status List is built from: the revocation list, and which of its credentials are
+    /// suspended — found through each credential's own suspension entry (a different list, a different index),
+    /// more of them than one query names, and none of another issuer's.
+    func aRevocationListCarriesItsCredentialsSuspensions() async throws {
+        let store = try await makeStore()
+        let records = try await store.reserve((0..<620).map { request($0) }, policy: StatusAllocationPolicy())
+        let other = try await store.reserve(
+            [request(0, batch: "batch-2", issuer: "did:example:other")], policy: StatusAllocationPolicy(statusBaseURL: "http://other.example/status-lists"))[0]
+        let suspended = Array(records.prefix(SuspensionMirror.queryChunk + 10))
+        for record in suspended { _ = try await store.changeStatus(credentialID: record.id, action: .suspend, reason: nil, actor: "op") }
+        _ = try await store.changeStatus(credentialID: other.id, action: .suspend, reason: nil, actor: "op")
+        // Revoked while suspended: the token says revoked (final), not suspended.
+        _ = try await store.changeStatus(credentialID: records[0].id, action: .revoke, reason: nil, actor: "op")
+        _ = try await store.changeStatus(credentialID: records[619].id, action: .revoke, reason: nil, actor: "op")
+
+        let url = try #require(records[0].status(for: "revocation")?.listURL)
+        let view = try #require(try await store.revocationListWithSuspensions(url: url))
+        #expect(view.revocation == (try await store.statusList(url: url)))
+        let revocationIndex = { (record: CredentialRecord) in record.status(for: "revocation")!.index }
+        #expect(view.suspendedIndexes == suspended.map(revocationIndex).sorted())
+        #expect(view.tokenStatus(at: revocationIndex(records[0])) == 1)
+        #expect(view.tokenStatus(at: revocationIndex(records[1])) == 2)
+        #expect(view.tokenStatus(at: revocationIndex(records[600])) == 0)
+        #expect(view.tokenStatus(at: revocationIndex(records[619])) == 1)
+        _ = try await store.changeStatus(credentialID: records[1].id, action: .reinstate, reason: nil, actor: "op")
+        #expect(try await store.revocationListWithSuspensions(url: url)?.tokenStatus(at: revocationIndex(records[1])) == 0)
+
+        let otherURL = try #require(other.status(for: "revocation")?.listURL)
+        #expect(try await store.revocationListWithSuspensions(url: otherURL)?.suspendedIndexes == [revocationIndex(other)])
+        #expect(try await store.revocationListWithSuspensions(url: url + "-missing") == nil)
+    }
+
     func reReservingARowReturnsTheSameCredential() async throws {
         let store = try await makeStore()
         let first = try await store.reserve([request(1)], policy: StatusAllocationPolicy())
@@ -249,6 +281,7 @@ struct RegistryEngineTests {
         case aDuplicateTokenNameIsRefused
         case aBadTokenNameIsRefused
         case aTokenIsFoundByHashUntilRevoked
+        case aRevocationListCarriesItsCredentialsSuspensions
 
         func run(_ behaviour: RegistryBehaviour) async throws {
             switch self {
@@ -263,6 +296,7 @@ struct RegistryEngineTests {
             case .aDuplicateTokenNameIsRefused: try await behaviour.aDuplicateTokenNameIsRefused()
             case .aBadTokenNameIsRefused: try await behaviour.aBadTokenNameIsRefused()
             case .aTokenIsFoundByHashUntilRevoked: try await behaviour.aTokenIsFoundByHashUntilRevoked()
+            case .aRevocationListCarriesItsCredentialsSuspensions: try await behaviour.aRevocationListCarriesItsCredentialsSuspensions()
             }
         }
     }

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import KeyManagement
 import OpenID4VCI
 import SDJWT
+import StatusList
 import Testing
 
 /// The OpenID4VCI route group over HTTP: refusals first (auth, content types, limits), then a wallet's whole path
@@ -149,6 +150,41 @@ struct OpenID4VCIRouteTests {
             try await client.execute(uri: String(vct.dropFirst(issuer.count)), method: .get) { r in
                 #expect((try? parse(r.body))?["vct"]?.stringValue == vct)
             }
+
+            // The SD-JWT VC's one status entry is its record's revocation index, so its Token Status List must carry
+            // the record's suspension too: suspended, it is not valid; reinstated, it is again; revoked, for good.
+            let credentialID = try #require(made["credentialId"]?.stringValue)
+            let index = try #require(parsed.issuerJWT.payload["status"]?["status_list"]?["idx"]?.numberValue?.intValue)
+            func change(_ action: String) async throws {
+                try await client.execute(
+                    uri: "/credentials/status", method: .post, headers: bearer(s.demoToken),
+                    body: json("{\"credentialId\":\"\(credentialID)\",\"action\":\"\(action)\"}")
+                ) { r in #expect(r.status == .ok, "\(String(buffer: r.body))") }
+            }
+            func published() async throws -> UInt8? {
+                try await client.execute(uri: path, method: .get) { r in
+                    let jws = try CompactJWS(String(buffer: r.body), what: "status list")
+                    #expect(jws.payload["status_list"]?["bits"]?.numberValue?.intValue == 2)
+                    let lst = try #require(jws.payload["status_list"]?["lst"]?.stringValue)
+                    return try TokenStatusList(bits: 2, lst: lst).status(at: index)
+                }
+            }
+            #expect(try await published() == 0)
+            try await change("suspend")
+            #expect(try await published() == 2)
+            let suspended = try await verify(client, .string(sdJWT))
+            #expect(suspended["verified"] == .bool(false), "\(JSONWriter.string(suspended))")
+            #expect(JSONWriter.string(suspended).contains("The credential is suspended"), "\(JSONWriter.string(suspended))")
+            try await change("reinstate")
+            #expect(try await published() == 0)
+            let reinstated = try await verify(client, .string(sdJWT))
+            #expect(reinstated["verified"] == .bool(true), "\(JSONWriter.string(reinstated))")
+            try await change("suspend")
+            try await change("revoke")
+            #expect(try await published() == 1)
+            let revoked = try await verify(client, .string(sdJWT))
+            #expect(revoked["verified"] == .bool(false))
+            #expect(JSONWriter.string(revoked).contains("revoked"), "\(JSONWriter.string(revoked))")
         }
     }
 

@@ -214,7 +214,7 @@ struct IssuerFlowTests {
         #expect(vc["credentialStatus"]?["statusListIndex"]?.stringValue == record.status(for: "revocation").map { String($0.index) })
     }
 
-    @Test func revokingTheLearnersRecordRevokesEveryFormatAndStopsDelivery() async throws {
+    @Test func suspendingOrRevokingTheLearnersRecordShowsInTheSDJWTVCsStatusAndRevokingStopsDelivery() async throws {
         let f = try Fixture()
         let w = try Wallet()
         let offer = try await f.offer()
@@ -226,14 +226,19 @@ struct IssuerFlowTests {
         let bsl = try #require(record.status(for: "revocation"))
         #expect(idx == bsl.index)
         func tokenStatus() async throws -> UInt8 {
-            let snapshot = try #require(try await f.registry.statusList(url: bsl.listURL))
+            let snapshot = try #require(try await f.registry.revocationListWithSuspensions(url: bsl.listURL))
             let jws = try CompactJWS(try f.issuer.statusListToken(for: snapshot), what: "status list")
             #expect(jws.header["typ"]?.stringValue == "statuslist+jwt")
             #expect(jws.isSigned(by: f.issuer.key.publicKey))
             #expect(jws.payload["sub"]?.stringValue == f.issuer.tokenListURL(forBitstringList: bsl.listURL))
-            let list = try TokenStatusList(bits: 1, lst: jws.payload["status_list"]!["lst"]!.stringValue!)
+            #expect(jws.payload["status_list"]?["bits"]?.numberValue?.intValue == 2)
+            let list = try TokenStatusList(bits: 2, lst: jws.payload["status_list"]!["lst"]!.stringValue!)
             return try list.status(at: idx)
         }
+        #expect(try await tokenStatus() == 0)
+        _ = try await f.registry.changeStatus(credentialID: offer.record.credentialID, action: .suspend, reason: "test", actor: "test")
+        #expect(try await tokenStatus() == 2)
+        _ = try await f.registry.changeStatus(credentialID: offer.record.credentialID, action: .reinstate, reason: "test", actor: "test")
         #expect(try await tokenStatus() == 0)
         _ = try await f.registry.changeStatus(credentialID: offer.record.credentialID, action: .revoke, reason: "test", actor: "test")
         #expect(try await tokenStatus() == 1)
