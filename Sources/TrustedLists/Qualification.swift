@@ -111,10 +111,12 @@ extension TrustedListSet {
         let services = services(issuing: leaf, chain: chain)
         let when = XSDDateTime.format(time)
         guard !services.isEmpty else {
+            // Lists that went out of date while loaded may be why: say so, the remedy is a current copy.
+            let outdatedNote = outdated.isEmpty ? "" : "; not used any more, out of date: \(outdated.joined(separator: ", "))"
             return SealQualification(
                 level: .notQualified,
                 text:
-                    "not qualified (issuer not on the trusted lists: no CA/QC service of the \(lists.count) loaded list\(lists.count == 1 ? "" : "s") issued \(leaf.issuer))",
+                    "not qualified (issuer not on the trusted lists: no CA/QC service of the \(lists.count) loaded list\(lists.count == 1 ? "" : "s") issued \(leaf.issuer)\(outdatedNote))",
                 service: nil)
         }
         var outcomes: [SealQualification] = []

@@ -1,5 +1,6 @@
 import CredentialJSON
 import Foundation
+import Synchronization
 import X509
 
 /// The EU trusted lists a verifier loaded: the LOTL checked against the signer certificates the user pinned, each
@@ -23,6 +24,13 @@ public final class TrustedListSet: Sendable {
     let servicesByCertificate: [Certificate: [ServiceReference]]
     /// CA/QC services identified only by subject name and key identifier.
     let servicesByName: [String: [ServiceReference]]
+    /// When the LOTL stops being used: its NextUpdate plus the grace for a late list (`nil`: no such end).
+    public let listOfListsUsableUntil: Date?
+    /// The lists this set stopped using because time passed their ``LoadedList/usableUntil`` after loading (a
+    /// server runs for weeks on lists loaded at its start), by file; empty in a set just loaded.
+    public let outdated: [String]
+    /// The last set ``usable(at:)`` derived, so requests after an expiry share one set instead of rebuilding it.
+    private let derived = Mutex<(from: Date, set: TrustedListSet)?>(nil)
 
     /// A national list that verified.
     public struct LoadedList: Sendable {
@@ -32,6 +40,9 @@ public final class TrustedListSet: Sendable {
         public let source: String
         /// The announced certificate whose key verified its signature.
         public let signer: Certificate
+        /// When it stops being used: its NextUpdate plus the grace for a late list (`nil`: no NextUpdate, or no
+        /// grace limit was asked for).
+        public let usableUntil: Date?
     }
 
     /// A file that was not used.
@@ -69,13 +80,16 @@ public final class TrustedListSet: Sendable {
     }
 
     init(
-        listOfLists: TrustedList, listOfListsSource: String, lists: [LoadedList], ignored: [IgnoredList], warnings: [String]
+        listOfLists: TrustedList, listOfListsSource: String, lists: [LoadedList], ignored: [IgnoredList], warnings: [String],
+        listOfListsUsableUntil: Date?, outdated: [String] = []
     ) {
         self.listOfLists = listOfLists
         self.listOfListsSource = listOfListsSource
         self.lists = lists
         self.ignored = ignored
         self.warnings = warnings
+        self.listOfListsUsableUntil = listOfListsUsableUntil
+        self.outdated = outdated
         var bySubject: [DistinguishedName: [Certificate]] = [:]
         var byCertificate: [Certificate: [ServiceReference]] = [:]
         var byName: [String: [ServiceReference]] = [:]
@@ -210,6 +224,10 @@ public final class TrustedListSet: Sendable {
             )
             return nil
         }
+        func usableUntil(_ list: TrustedList) -> Date? {
+            guard let next = list.nextUpdate, let grace = limits.expiredListGrace else { return nil }
+            return next.addingTimeInterval(grace)
+        }
         if let expired = expiry(listOfLists.list, listOfLists.name) {
             throw LoadError("\(listOfLists.name): \(expired), and without a current list of trusted lists no national list is trusted")
         }
@@ -239,7 +257,8 @@ public final class TrustedListSet: Sendable {
                         IgnoredList(source: loaded[duplicate].source, reason: "a newer \(candidate.list.territory) list (\(candidate.name)) verified too"))
                     loaded.remove(at: duplicate)
                 }
-                loaded.append(LoadedList(list: candidate.list, source: candidate.name, signer: signer))
+                loaded.append(
+                    LoadedList(list: candidate.list, source: candidate.name, signer: signer, usableUntil: usableUntil(candidate.list)))
             case .signerNotAnnounced(let signer):
                 ignored.append(
                     IgnoredList(
@@ -251,7 +270,53 @@ public final class TrustedListSet: Sendable {
         }
         return TrustedListSet(
             listOfLists: listOfLists.list, listOfListsSource: listOfLists.name, lists: loaded.sorted { $0.list.territory < $1.list.territory },
-            ignored: ignored.sorted { $0.source < $1.source }, warnings: warnings)
+            ignored: ignored.sorted { $0.source < $1.source }, warnings: warnings, listOfListsUsableUntil: usableUntil(listOfLists.list))
+    }
+
+    /// The first moment a list of this set stops being used, or `nil` when none ever does.
+    public var usableUntil: Date? {
+        ([listOfListsUsableUntil] + lists.map(\.usableUntil)).compactMap { $0 }.min()
+    }
+
+    /// The set as it may be used at `now`: without the national lists past their NextUpdate plus the grace, and
+    /// without any national list once the LOTL is (nothing vouches for them then). Loading applies the same rule;
+    /// this applies it again to a set a long-running server loaded at its start. Returns `self` while nothing has
+    /// expired, so the common case costs one comparison.
+    public func usable(at now: Date) -> TrustedListSet {
+        guard let end = usableUntil, now >= end else { return self }
+        let reuse = derived.withLock { last -> TrustedListSet? in
+            guard let last, now >= last.from else { return nil }
+            if let next = last.set.usableUntil, now >= next { return nil }
+            return last.set
+        }
+        if let reuse { return reuse }
+        let lotlExpired = listOfListsUsableUntil.map { now >= $0 } ?? false
+        var kept: [LoadedList] = []
+        var dropped: [IgnoredList] = []
+        for loaded in lists {
+            if let until = loaded.usableUntil, now >= until {
+                dropped.append(
+                    IgnoredList(
+                        source: loaded.source,
+                        reason: "the \(loaded.list.label) was due to be replaced on \(loaded.list.nextUpdate.map(XSDDateTime.format) ?? "?"); "
+                            + "it was used until \(XSDDateTime.format(until)) (the grace for a late list) and no more; get a current copy"))
+            } else if lotlExpired {
+                dropped.append(
+                    IgnoredList(
+                        source: loaded.source,
+                        reason: "the list of trusted lists (\(listOfListsSource)) was used until "
+                            + "\(XSDDateTime.format(listOfListsUsableUntil!)) (its NextUpdate plus the grace for a late list): "
+                            + "without a current one no national list is trusted; get a current copy"))
+            } else {
+                kept.append(loaded)
+            }
+        }
+        let set = TrustedListSet(
+            listOfLists: listOfLists, listOfListsSource: listOfListsSource, lists: kept,
+            ignored: (ignored + dropped).sorted { $0.source < $1.source }, warnings: warnings,
+            listOfListsUsableUntil: lotlExpired ? nil : listOfListsUsableUntil, outdated: outdated + dropped.map(\.source))
+        derived.withLock { $0 = (now, set) }
+        return set
     }
 
     /// A subject name compared loosely (case and spacing), for services identified without a certificate.

@@ -65,6 +65,21 @@ struct TrustedListQualificationTests {
         #expect(accreditation.status == .ok, "\(accreditation.reason)")
     }
 
+    @Test("A verifier holding lists loaded at its start stops qualifying seals when the lists go out of date, and says why")
+    func listsThatWentOutOfDateWhileLoadedQualifyNothing() async throws {
+        let setup = try Self.setup.get()
+        let document = try sealedEDC(ca: "be-ca", stampedAt: setup.fixture.now.addingTimeInterval(-3 * 86_400))
+        var policy = VerificationPolicy(timeStampAnchors: try JAdESPEM.certificates(contentsOf: setup.fixture.tsaRoot))
+        policy.trustedLists = setup.lists
+        // The fixture's LOTL is due 180 days after its time, plus the 7-day grace.
+        policy.at = setup.fixture.now.addingTimeInterval(188 * 86_400)
+        let report = try await verifyOne(CredentialVerifier(policy: policy), document)
+        let text = qualification(report)
+        #expect(text.hasPrefix("not qualified"), "\(text)")
+        #expect(text.contains("out of date: BE.xml, NL.xml"), "\(text)")
+        #expect(report.check(.seal)?.reason.contains("chains to the trust anchor") == false)
+    }
+
     @Test("A seal time-stamped before the NL service's withdrawal is qualified")
     func withdrawnAfterTheSeal() async throws {
         let setup = try Self.setup.get()

@@ -59,4 +59,41 @@ struct TrustedListExpiryTests {
         #expect(set.lists.map(\.list.territory) == ["BE", "NL"])
         #expect(set.warnings.count == 3, "\(set.warnings)")
     }
+
+    @Test("A set loaded while current drops a national list once time passes its NextUpdate plus the grace (a server runs for weeks)")
+    func loadedSetDropsAListThatGoesOutOfDate() throws {
+        let fixture = try Lists.make()
+        try fixture.writeLists(into: "expiring-be", variants: ["BE": .nextUpdate(fixture.now + 10 * day)])
+        let set = try load(fixture.url("expiring-be"), at: fixture.now)
+        #expect(set.lists.map(\.list.territory) == ["BE", "NL"])
+        // List times are whole seconds.
+        #expect(abs(try #require(set.usableUntil).timeIntervalSince(fixture.now + 17 * day)) < 1)
+        #expect(set.usable(at: fixture.now + 16 * day) === set)
+        let later = set.usable(at: fixture.now + 18 * day)
+        #expect(later.lists.map(\.list.territory) == ["NL"])
+        #expect(later.outdated == ["BE.xml"])
+        let reason = try #require(later.ignored.first { $0.source == "BE.xml" }?.reason)
+        #expect(reason.contains("was due to be replaced") && reason.contains("no more"), "\(reason)")
+        // Requests after the expiry share the one derived set; the LOTL's end (180 days + 7) is still ahead.
+        #expect(set.usable(at: fixture.now + 19 * day) === later)
+        #expect(abs(try #require(later.usableUntil).timeIntervalSince(fixture.now + 187 * day)) < 1)
+    }
+
+    @Test("Once the list of trusted lists goes out of date, a loaded set trusts no national list")
+    func loadedSetTrustsNothingOnceTheLOTLGoesOutOfDate() throws {
+        let fixture = try Lists.make()
+        // BE is due long after the LOTL: it is dropped because nothing current vouches for it any more.
+        try fixture.writeLists(into: "late-lotl", variants: ["BE": .nextUpdate(fixture.now + 400 * day)])
+        let set = try load(fixture.url("late-lotl"), at: fixture.now)
+        let stale = set.usable(at: fixture.now + 188 * day)
+        #expect(stale.lists.isEmpty)
+        #expect(stale.outdated.sorted() == ["BE.xml", "NL.xml"])
+        let reason = try #require(stale.ignored.first { $0.source == "BE.xml" }?.reason)
+        #expect(reason.contains("without a current one no national list is trusted"), "\(reason)")
+        #expect(stale.usableUntil == nil)
+        // Without a grace limit (trust-lists show) nothing ever goes out of date.
+        let unlimited = try load(fixture.lists, at: fixture.now, grace: nil)
+        #expect(unlimited.usableUntil == nil)
+        #expect(unlimited.usable(at: fixture.now + 400 * day) === unlimited)
+    }
 }
