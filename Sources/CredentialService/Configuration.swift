@@ -39,6 +39,10 @@ public struct ServiceConfiguration: Sendable {
     public var timeStampAnchorDirectory: URL?
     /// A trusted-issuer list (`docs/trusted-issuers.md`) added to the service's own issuers.
     public var trustedIssuersFile: URL?
+    /// JWT VC Issuer Metadata of SD-JWT VC issuers with an `https` `iss`, laid out as the HTTPS documents
+    /// (`https://issuer.example/tenant` → `DIR/issuer.example/.well-known/jwt-vc-issuer/tenant.json`): the only way
+    /// the service learns such an issuer's keys, since it fetches nothing (`docs/sd-jwt.md`).
+    public var issuerMetadataDirectory: URL?
     /// The EU trusted lists, loaded and verified once at start; seals are qualified against them and a CA/QC service
     /// granted for e-seals counts as a trust anchor (`docs/trusted-lists.md`).
     public var trustedLists: TrustedListSet?

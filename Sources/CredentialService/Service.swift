@@ -106,6 +106,14 @@ public final class CredentialServiceState: Sendable {
         }
         policy.trustAnchors += issuing.sealTrustAnchors
         policy.trustedLists = configuration.trustedLists
+        if let dir = configuration.issuerMetadataDirectory {
+            // Checked now, so a mistyped folder stops the start instead of failing every SD-JWT VC later.
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ServiceSetupError(.unreadableTrust, "the JWT VC Issuer Metadata folder is not a readable folder", location: dir.path)
+            }
+            policy.issuerMetadata = JWTIssuerMetadataResolver(directory: dir, fetcher: nil)
+        }
         policy.sealRevocation = configuration.sealRevocation
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)

@@ -64,6 +64,13 @@ extension Skillcred {
         var trustedIssuers: String?
 
         @Option(
+            name: .customLong("issuer-metadata-dir"),
+            help: ArgumentHelp(
+                "Folder of JWT VC Issuer Metadata for SD-JWT VC issuers with an https iss, mirroring the HTTPS layout (docs/sd-jwt.md); the service fetches none.",
+                valueName: "DIR"))
+        var issuerMetadataDir: String?
+
+        @Option(
             name: .customLong("max-items"), help: "Most credentials one verify request or upload may hold (array elements and credentials in presentations).")
         var maxItems: Int = 100
 
@@ -145,6 +152,7 @@ extension Skillcred {
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
             configuration.trustedLists = try euTrustedLists.load()
+            configuration.issuerMetadataDirectory = issuerMetadataDir.map { URL(fileURLWithPath: $0) }
             configuration.sealRevocation = try revocation.policy()
             if let sealKey {
                 guard PKCS11Options.isTokenKey(sealKey) else {
