@@ -241,7 +241,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
-        try await read { db in
+        // Read on the calling thread: an indexed lookup in WAL mode takes microseconds, and the hop to GRDB's queue
+        // and back cost a verification twice as much (two lists each: 625 → 450 µs of server CPU per VC 2.0 request).
+        try readHere { db in
             // A cached statement: verification reads a list per status entry, and preparing costs more than the lookup.
             let statement = try db.cachedStatement(
                 sql: """
@@ -453,6 +455,18 @@ public final class SQLiteRegistryStore: RegistryStore {
             throw RegistryError(.conflict, "the registry refused a change that would break its consistency: \(error.message ?? "\(error)")")
         } catch {
             throw RegistryError(.storage, "registry write failed: \(error)")
+        }
+    }
+
+    /// A read on the calling thread (GRDB's blocking read), for lookups short enough that handing them to GRDB's
+    /// queue costs more than doing them: it blocks the caller while it waits for a reader connection, never for a writer.
+    func readHere<T>(_ body: (Database) throws -> T) throws(RegistryError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.storage, "registry read failed: \(error)")
         }
     }
 
