@@ -115,6 +115,10 @@ public final class CredentialServiceState: Sendable {
             policy.issuerMetadata = JWTIssuerMetadataResolver(directory: dir, fetcher: nil)
         }
         policy.sealRevocation = configuration.sealRevocation
+        // A token's payload is JSON inside a JSON string: held to the body's limits, or a 10 MB JWT in a small-looking
+        // body could hold four times the values and deeper nesting than any body may.
+        policy.jsonLimits = JSONParseLimits(
+            maxDepth: configuration.maxJSONDepth, maxBytes: configuration.maxBodyBytes, maxValues: configuration.maxJSONValues)
         self.basePolicy = policy
         self.limiter = RateLimiter(rate: configuration.verifyRatePerSecond, burst: configuration.verifyBurst)
         self.walletLimiter = RateLimiter(rate: configuration.walletRatePerSecond, burst: configuration.walletBurst)

@@ -590,6 +590,7 @@ public struct RevocationCheck: VerificationCheck {
             var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
             jwt.now = now
             jwt.clockSkew = context.policy.clockSkew
+            jwt.limits = context.policy.jsonLimits
             let checked = await jwt.verify(text)
             guard checked.errors.isEmpty, let claims = JWTVerifier.claims(text), claims.isObject else {
                 throw StatusListError(

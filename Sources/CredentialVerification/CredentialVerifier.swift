@@ -53,6 +53,9 @@ public struct VerificationPolicy: Sendable {
     /// them, and only ``trustAnchors`` can make a seal's chain trusted. A CA/QC service granted for e-seals at the seal's
     /// proven time acts as an anchor.
     public var trustedLists: TrustedListSet?
+    /// Limits for JSON decoded inside what is verified (a JWT's or SD-JWT's header, payload and disclosures): a
+    /// service sets its request-body limits here, so a token in a small body cannot hold more than the body could.
+    public var jsonLimits: JSONParseLimits = .default
 
     public init(
         at: Date? = nil, clockSkew: TimeInterval = 300, trustAnchors: [Certificate] = [],
@@ -262,14 +265,14 @@ public struct CredentialVerifier: Sendable {
 
     /// Verifies every item in `bytes` (one credential, a presentation, or a JSON array of them).
     public func verify(bytes: [UInt8], source: String) async -> [VerificationReport] {
-        await verify(items: InputDetector.detect(bytes, source: source))
+        await verify(items: InputDetector.detect(bytes, source: source, limits: policy.jsonLimits))
     }
 
     /// Verifies an already-parsed value (one credential, a presentation, or an array of them), as
     /// ``verify(bytes:source:)`` does; a service that has parsed a request body within its limits uses this
     /// rather than writing the value out and parsing it again.
     public func verify(json: JSONValue, source: String) async -> [VerificationReport] {
-        await verify(items: InputDetector.detect(json: json, source: source))
+        await verify(items: InputDetector.detect(json: json, source: source, limits: policy.jsonLimits))
     }
 
     private func verify(items: [DetectedInput]) async -> [VerificationReport] {
@@ -451,6 +454,7 @@ public struct CredentialVerifier: Sendable {
             jwt.clockSkew = policy.clockSkew
             jwt.challenge = policy.challenge
             jwt.domain = policy.domain
+            jwt.limits = policy.jsonLimits
             return .jwt(await jwt.verify(input.compactJWS ?? ""))
         case .sdJWT:
             return .sdJWT(await verifySDJWT(input.compactJWS ?? ""))

@@ -68,18 +68,13 @@ public enum InputDetector {
             case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
             SelectiveDisclosureJWT.looksLikeSDJWT(trimmed)
         {
-            return [sdJWTInput(trimmed, source: source)]
+            return [sdJWTInput(trimmed, source: source, limits: limits)]
         }
         if let first, bytes[first] == UInt8(ascii: "e"),
             case let trimmed = String(decoding: bytes[first...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
             isCompactJWS(trimmed)
         {
-            let claims = JWTVerifier.claims(trimmed)
-            return [
-                DetectedInput(
-                    source: source, kind: .envelopedJWT, document: claims,
-                    problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: trimmed)
-            ]
+            return [jwtInput(trimmed, source: source, limits: limits)]
         }
         let json: JSONValue
         do {
@@ -91,15 +86,16 @@ public enum InputDetector {
                     problem: .vc(.parsingError, "line \(error.line):\(error.column): \(error.message)"))
             ]
         }
-        return detect(json: json, source: source)
+        return detect(json: json, source: source, limits: limits)
     }
 
-    /// Splits an already-parsed value into items, as ``detect(_:source:limits:)`` does after parsing.
-    public static func detect(json: JSONValue, source: String) -> [DetectedInput] {
+    /// Splits an already-parsed value into items, as ``detect(_:source:limits:)`` does after parsing; `limits` bound
+    /// the JSON inside the tokens it holds.
+    public static func detect(json: JSONValue, source: String, limits: JSONParseLimits = .default) -> [DetectedInput] {
         if let array = json.arrayValue {
-            return array.enumerated().map { i, element in classify(element, source: "\(source)[\(i)]") }
+            return array.enumerated().map { i, element in classify(element, source: "\(source)[\(i)]", limits: limits) }
         }
-        return [classify(json, source: source)]
+        return [classify(json, source: source, limits: limits)]
     }
 
     /// How many credentials verifying `json` means, counted before any work: each element of a top-level array,
@@ -122,16 +118,11 @@ public enum InputDetector {
         return total
     }
 
-    /// Classifies one parsed JSON value.
-    public static func classify(_ json: JSONValue, source: String) -> DetectedInput {
+    /// Classifies one parsed JSON value; `limits` bound the JSON decoded from the tokens or seals it holds.
+    public static func classify(_ json: JSONValue, source: String, limits: JSONParseLimits = .default) -> DetectedInput {
         // The string form (VC API, a presentation's verifiableCredential array): an SD-JWT or a compact JWS.
-        if let text = json.stringValue, SelectiveDisclosureJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source) }
-        if let text = json.stringValue, isCompactJWS(text) {
-            let claims = JWTVerifier.claims(text)
-            return DetectedInput(
-                source: source, kind: .envelopedJWT, document: claims,
-                problem: claims == nil ? .vc(.parsingError, "the JWS payload is not JSON") : nil, compactJWS: text)
-        }
+        if let text = json.stringValue, SelectiveDisclosureJWT.looksLikeSDJWT(text) { return sdJWTInput(text, source: source, limits: limits) }
+        if let text = json.stringValue, isCompactJWS(text) { return jwtInput(text, source: source, limits: limits) }
         guard let object = json.objectValue else {
             return DetectedInput(
                 source: source, kind: .unknown, document: json,
@@ -140,7 +131,7 @@ public enum InputDetector {
         // RFC 9901 §8: an SD-JWT in JWS JSON serialization (its disclosures in the unprotected header) is checked as
         // the compact SD-JWT it stands for. Before the JAdES test: both are JWS JSON, only an SD-JWT has disclosures.
         if SelectiveDisclosureJWT.looksLikeJSONSerialization(json) {
-            do { return sdJWTInput(try SelectiveDisclosureJWT.compactForm(ofJSONSerialization: json), source: source) } catch {
+            do { return sdJWTInput(try SelectiveDisclosureJWT.compactForm(ofJSONSerialization: json), source: source, limits: limits) } catch {
                 return DetectedInput(
                     source: source, kind: .unknown, document: json,
                     problem: .vc(.parsingError, "an SD-JWT in JSON serialization that cannot be read: \(error.message)"))
@@ -148,7 +139,7 @@ public enum InputDetector {
         }
         if JWSJSONDocument.looksLikeJWS(json) {
             // The payload is parsed by the seal verifier; here only to show what was sealed.
-            let payload = sealedPayload(object)
+            let payload = sealedPayload(object, limits: limits)
             return DetectedInput(
                 source: source, kind: .jadesSealed, document: payload,
                 problem: payload == nil ? .vc(.parsingError, "the JWS payload is not a JSON credential") : nil,
@@ -159,15 +150,12 @@ public enum InputDetector {
         }
         let types = Set(object["type"]?.asArray.compactMap(\.stringValue) ?? [])
         if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue, let token = envelopedSDJWT(id) {
-            return sdJWTInput(token, source: source)
+            return sdJWTInput(token, source: source, limits: limits)
         }
         if types.contains("EnvelopedVerifiableCredential"), let id = object["id"]?.stringValue,
             let token = envelopedToken(id)
         {
-            let claims = JWTVerifier.claims(token)
-            return DetectedInput(
-                source: source, kind: .envelopedJWT, document: claims,
-                problem: claims == nil ? .vc(.parsingError, "the enveloped token's payload is not JSON") : nil, compactJWS: token)
+            return jwtInput(token, source: source, limits: limits)
         }
         if types.contains("EnvelopedVerifiableCredential") || types.contains("EnvelopedVerifiablePresentation") {
             let media = object["id"]?.stringValue.map { String($0.prefix(while: { $0 != "," && $0 != ";" })) } ?? "(no id)"
@@ -241,19 +229,35 @@ public enum InputDetector {
 
     /// An SD-JWT item. Only the issuer JWT's payload is read here (the claims before disclosure); the verifier parses,
     /// rebuilds and checks the whole token, and reports what is wrong on the check it concerns.
-    static func sdJWTInput(_ text: String, source: String) -> DetectedInput {
+    static func sdJWTInput(_ text: String, source: String, limits: JSONParseLimits) -> DetectedInput {
         let first = text.prefix { $0 != "~" }
-        let claims = JWTVerifier.claims(String(first))
-        return DetectedInput(
-            source: source, kind: .sdJWT, document: claims,
-            problem: claims == nil ? .vc(.parsingError, "the SD-JWT's issuer-signed JWT is not a compact JWS with a JSON payload") : nil,
-            compactJWS: text)
+        switch JWTVerifier.payload(String(first), limits: limits) {
+        case .success(let claims):
+            return DetectedInput(source: source, kind: .sdJWT, document: claims, compactJWS: text)
+        case .failure(let why):
+            return DetectedInput(
+                source: source, kind: .sdJWT, document: nil,
+                problem: .vc(.parsingError, "the SD-JWT's issuer-signed JWT is not a compact JWS with a JSON payload (\(why))"), compactJWS: text)
+        }
     }
 
-    static func sealedPayload(_ object: JSONObject) -> JSONValue? {
+    /// A compact JWS item (a VC-JWT): its payload is read here within `limits`, to show the claims and to name a
+    /// payload too large or too deep before any other work.
+    static func jwtInput(_ token: String, source: String, limits: JSONParseLimits) -> DetectedInput {
+        switch JWTVerifier.payload(token, limits: limits) {
+        case .success(let claims):
+            return DetectedInput(source: source, kind: .envelopedJWT, document: claims, compactJWS: token)
+        case .failure(let why):
+            return DetectedInput(
+                source: source, kind: .envelopedJWT, document: nil, problem: .vc(.parsingError, "the JWS payload is not JSON (\(why))"),
+                compactJWS: token)
+        }
+    }
+
+    static func sealedPayload(_ object: JSONObject, limits: JSONParseLimits = .default) -> JSONValue? {
         guard let payload = object["payload"]?.stringValue else { return nil }
-        if let parsed = try? JSONParser.parse(Array(payload.utf8)), parsed.isObject { return parsed }
-        if let decoded = Base64URLText.decode(payload), let parsed = try? JSONParser.parse(decoded), parsed.isObject { return parsed }
+        if let parsed = try? JSONParser.parse(Array(payload.utf8), limits: limits), parsed.isObject { return parsed }
+        if let decoded = Base64URLText.decode(payload), let parsed = try? JSONParser.parse(decoded, limits: limits), parsed.isObject { return parsed }
         return nil
     }
 }

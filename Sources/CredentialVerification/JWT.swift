@@ -34,6 +34,8 @@ public struct JWTVerifier: Sendable {
     /// What a presentation must answer: the verifier's challenge in `nonce`, its domain in `aud`.
     public var challenge: String?
     public var domain: [String]?
+    /// Limits for the header and payload JSON (a service sets its request-body limits).
+    public var limits: JSONParseLimits = .default
 
     /// A verifier resolving `kid`s with `resolver`, as of now, with 300 s of clock skew and no challenge or domain.
     public init(resolver: any VerificationMethodResolving) {
@@ -57,8 +59,14 @@ public struct JWTVerifier: Sendable {
         else {
             return fail(.parsingError, "not a compact JWS (three base64url parts)")
         }
-        guard let header = try? JSONParser.parse(headerBytes), header.isObject else { return fail(.parsingError, "the JWS header is not a JSON object") }
-        guard let claims = try? JSONParser.parse(payloadBytes), claims.isObject else { return fail(.parsingError, "the JWS payload is not a JSON object") }
+        guard let header = try? JSONParser.parse(headerBytes, limits: limits), header.isObject else {
+            return fail(.parsingError, "the JWS header is not a JSON object")
+        }
+        let claims: JSONValue
+        do { claims = try JSONParser.parse(payloadBytes, limits: limits) } catch {
+            return fail(.parsingError, "the JWS payload is not a JSON object: \(error.message)")
+        }
+        guard claims.isObject else { return fail(.parsingError, "the JWS payload is not a JSON object") }
         let alg = header["alg"]?.stringValue
         out.algorithm = alg
         guard let alg, Self.allowedAlgorithms.contains(alg) else {
@@ -154,10 +162,22 @@ public struct JWTVerifier: Sendable {
     }
 
     /// The claims of a compact JWS (the credential), without verifying it.
-    public static func claims(_ token: String) -> JSONValue? {
+    public static func claims(_ token: String, limits: JSONParseLimits = .default) -> JSONValue? {
+        try? payload(token, limits: limits).get()
+    }
+
+    /// Why a token's payload cannot be read, for ``payload(_:limits:)``.
+    struct PayloadProblem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The token's payload parsed within `limits` (any JSON value), or why it cannot be.
+    static func payload(_ token: String, limits: JSONParseLimits) -> Result<JSONValue, PayloadProblem> {
         let parts = compactParts(token)
-        guard parts.count == 3, let bytes = Base64URLText.decode(parts[1]) else { return nil }
-        return try? JSONParser.parse(bytes)
+        guard parts.count == 3, let bytes = Base64URLText.decode(parts[1]) else { return .failure(PayloadProblem(description: "not three base64url parts")) }
+        do { return .success(try JSONParser.parse(bytes, limits: limits)) } catch {
+            return .failure(PayloadProblem(description: error.message))
+        }
     }
 
     /// The dot-separated parts of a compact JWS, split on its UTF-8 bytes: splitting the `String` walked it a

@@ -201,7 +201,9 @@ extension CredentialVerifier {
     func verifySDJWT(_ text: String) async -> SDJWTVerification {
         var out = SDJWTVerification()
         let sd: SelectiveDisclosureJWT
-        do { sd = try SelectiveDisclosureJWT(parsing: text) } catch {
+        var limits = SDJWTLimits.default
+        limits.json = policy.jsonLimits
+        do { sd = try SelectiveDisclosureJWT(parsing: text, limits: limits) } catch {
             // An unknown _sd_alg means the digests cannot be checked: integrity, not form.
             if error.code == .unsupportedAlgorithm { out.sealErrors.append(.sdJWT(error)) } else { out.formatErrors.append(.sdJWT(error)) }
             return out

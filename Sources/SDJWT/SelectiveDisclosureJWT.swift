@@ -53,6 +53,9 @@ public struct SDJWTLimits: Sendable, Hashable {
     public var maxDigests: Int
     /// Nesting depth while rebuilding the claims (default 32); JSON parsing has its own depth limit too.
     public var maxDepth: Int
+    /// Limits for each JSON part: the JWTs' headers and payloads and each disclosure (a service sets its
+    /// request-body limits, so a token cannot hold more than the body could).
+    public var json: JSONParseLimits = .default
 
     /// Creates limits; the defaults are far above any real credential and far below what could hurt.
     public init(maxBytes: Int = 4 * 1024 * 1024, maxDisclosures: Int = 1024, maxDigests: Int = 16_384, maxDepth: Int = 32) {
@@ -115,9 +118,11 @@ public struct CompactJWS: Sendable {
         guard let header = (try? JSONParser.parse(headerBytes, limits: limits))?.objectValue else {
             throw SDJWTError(.malformed, "the \(what)'s header is not a JSON object")
         }
-        guard let payload = try? JSONParser.parse(payloadBytes, limits: limits), payload.isObject else {
-            throw SDJWTError(.malformed, "the \(what)'s payload is not a JSON object")
+        let payload: JSONValue
+        do { payload = try JSONParser.parse(payloadBytes, limits: limits) } catch {
+            throw SDJWTError(.malformed, "the \(what)'s payload is not a JSON object: \(error.message)")
         }
+        guard payload.isObject else { throw SDJWTError(.malformed, "the \(what)'s payload is not a JSON object") }
         self.text = text
         self.header = header
         self.payload = payload
@@ -232,7 +237,7 @@ public struct SelectiveDisclosureJWT: Sendable {
         guard parts.count - 2 <= limits.maxDisclosures else {
             throw SDJWTError(.limitExceeded, "the SD-JWT has \(parts.count - 2) disclosures, more than the limit of \(limits.maxDisclosures)")
         }
-        let issuer = try CompactJWS(parts[0], what: "issuer-signed JWT")
+        let issuer = try CompactJWS(parts[0], what: "issuer-signed JWT", limits: limits.json)
         let algorithm: SDHashAlgorithm
         switch issuer.payload["_sd_alg"] {
         case nil: algorithm = .sha256
@@ -246,13 +251,13 @@ public struct SelectiveDisclosureJWT: Sendable {
         var disclosures: [Disclosure] = []
         for encoded in parts[1..<(parts.count - 1)] {
             guard !encoded.isEmpty else { throw SDJWTError(.malformed, "an empty disclosure (two ~ in a row)") }
-            disclosures.append(try Disclosure(encoded: encoded, algorithm: algorithm))
+            disclosures.append(try Disclosure(encoded: encoded, algorithm: algorithm, limits: limits.json))
         }
         let last = parts[parts.count - 1]
         self.issuerJWT = issuer
         self.disclosures = disclosures
         self.hashAlgorithm = algorithm
-        self.keyBindingJWT = try last.isEmpty ? nil : CompactJWS(last, what: "key binding JWT")
+        self.keyBindingJWT = try last.isEmpty ? nil : CompactJWS(last, what: "key binding JWT", limits: limits.json)
         self.presentedSDJWT = String(text.dropLast(last.count))
     }
 

@@ -87,6 +87,34 @@ struct AbuseTests {
         }
     }
 
+    @Test("A token's payload is held to the body's limits: values and depth inside a JWT or SD-JWT string are refused by name")
+    func tokenPayloadsAreHeldToTheBodyLimits() async throws {
+        let s = try await TestService.make()
+        func base64url(_ text: String) -> String {
+            Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        let header = base64url(#"{"alg":"EdDSA","typ":"vc+jwt"}"#)
+        // 300,000 values in a 2.8 MB string: one JSON value in the body, past its 250,000 once decoded.
+        let flood = base64url(#"{"vc":{"p":["# + Array(repeating: "0", count: 300_000).joined(separator: ",") + "]}}")
+        // 100 levels in a few hundred bytes: past the body's depth of 64.
+        let deep = base64url(String(repeating: #"{"a":"#, count: 100) + "1" + String(repeating: "}", count: 100))
+        let cases = [
+            ("\(header).\(flood).AAAA", "more than 250000 values"),
+            ("\(header).\(deep).AAAA", "nesting deeper than the limit of 64"),
+            ("\(base64url(#"{"alg":"ES256","typ":"dc+sd-jwt"}"#)).\(flood).AAAA~", "more than 250000 values"),
+        ]
+        try await s.app.test(.router) { client in
+            for (token, reason) in cases {
+                let body = JSONWriter.string(["verifiableCredential": .string(token)])
+                try await client.execute(uri: "/credentials/verify", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body)) { r in
+                    #expect(r.status == .unprocessableContent, "\(reason)")
+                    #expect(String(buffer: r.body).contains(reason), "\(String(buffer: r.body).prefix(600))")
+                }
+            }
+        }
+    }
+
     @Test("A report larger than the answer limit becomes a problem naming the limit")
     func answerIsBounded() async throws {
         let s = try await TestService.make { $0.maxAnswerBytes = 64 * 1024 }
