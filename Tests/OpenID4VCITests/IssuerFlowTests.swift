@@ -181,14 +181,11 @@ struct IssuerFlowTests {
     @Test func theLdpVCHasTheHoldersDIDAsSubjectAndTheSameStatusEntries() async throws {
         let f = try Fixture()
         let w = try Wallet(.ed25519)
-        let token = try await f.accessToken(try await f.offer())
-        let delivered = try await f.issuer.credential(
-            accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didKey)))
-        let vc = try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"])
+        let (vc, credentialID) = try await f.deliveredLdpVC(to: w)
         #expect(vc["credentialSubject"]?["id"]?.stringValue == (try w.key.publicKey.didKey()))
         #expect(vc["proof"]?["cryptosuite"]?.stringValue == "eddsa-rdfc-2022")
         #expect(vc["issuer"]?["id"]?.stringValue == f.issuer.issuerDID)
-        let record = try #require(try await f.registry.credential(id: delivered.credentialID))
+        let record = try #require(try await f.registry.credential(id: credentialID))
         let statuses = vc["credentialStatus"]?.arrayValue ?? []
         #expect(statuses.compactMap { $0["statusListIndex"]?.stringValue }.sorted() == record.statuses.map { String($0.index) }.sorted())
     }

@@ -24,12 +24,7 @@ struct LdpVCCrossTests {
     }
 
     @Test func pyldVerifiesTheDeliveredCredentialAndRejectsItTampered() async throws {
-        let f = try Fixture()
-        let w = try Wallet(.ed25519)
-        let token = try await f.accessToken(try await f.offer())
-        let delivered = try await f.issuer.credential(
-            accessToken: token, body: w.request(.ldpVC, proof: try w.proof(nonce: try await f.issuer.nonce(), keyHeader: .didKey)))
-        let vc = try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"])
+        let vc = try await Fixture().deliveredLdpVC(to: try Wallet(.ed25519)).credential
         let genuine = try pyldVerifies(vc)
         #expect(genuine.status == 0, "\(genuine.stdout)\(genuine.stderr)")
 

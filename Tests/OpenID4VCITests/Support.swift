@@ -8,6 +8,7 @@ import OpenID4VCI
 import RegistrySQLite
 import SDJWT
 import TestSupport
+import Testing
 
 /// An issuer on a fresh SQLite registry, a sample template, and a wallet key.
 struct Fixture {
@@ -46,6 +47,14 @@ struct Fixture {
         if let tx = offer.txCode { form["tx_code"] = tx }
         let answer = try await issuer.token(form, now: now)
         return answer["access_token"]!.stringValue!
+    }
+
+    /// An ldp_vc delivered through the whole flow (offer, access token, nonce, did:key proof) to `wallet`.
+    func deliveredLdpVC(to wallet: Wallet) async throws -> (credential: JSONValue, credentialID: String) {
+        let token = try await accessToken(try await offer())
+        let delivered = try await issuer.credential(
+            accessToken: token, body: wallet.request(.ldpVC, proof: try wallet.proof(nonce: try await issuer.nonce(), keyHeader: .didKey)))
+        return (try #require(delivered.response["credentials"]?.arrayValue?.first?["credential"]), delivered.credentialID)
     }
 }
 
