@@ -706,7 +706,7 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
     // Without a term, the result is the value itself, a prefix's IRI plus a suffix, the vocabulary
     // mapping plus the value, or a resolved reference: only the first two can be keyword-like, so only
     // a value with a colon, or an "@"-prefixed vocabulary mapping, needs the full expansion.
-    if first != UInt8(ascii: "@"), !value.utf8.dropFirst().contains(UInt8(ascii: ":")),
+    if first != UInt8(ascii: "@"), UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: value, from: 1) == nil,
         active.vocabularyMapping?.utf8.first != UInt8(ascii: "@")
     {
         return nil
@@ -720,12 +720,14 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
 /// The steps of IRI expansion after the term lookup: compact IRIs, absolute IRIs, `@vocab`, the base.
 @inline(__always)
 private func expandIRIPastTerms(_ active: ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool) -> String? {
-    if let colon = value.utf8.dropFirst().firstIndex(of: UInt8(ascii: ":")) {
-        let prefix = value[..<colon]
-        let suffix = value[value.index(after: colon)...]
-        if prefix == "_" || suffix.hasPrefix("//") { return value }
-        if let def = active.definition(String(prefix)), let iri = def.iri, def.prefix {
-            return iri + suffix
+    if let (colon, suffixIsAuthority) = UTF8Scan.compactIRISplit(value) {
+        if suffixIsAuthority || (colon == 1 && value.utf8.first == UInt8(ascii: "_")) { return value }
+        // A prefix longer than every term has no definition: skip building its string.
+        if colon <= active.longestTerm {
+            let colonIndex = value.utf8.index(value.utf8.startIndex, offsetBy: colon)
+            if let def = active.termDefinitions[String(value[..<colonIndex])], let iri = def.iri, def.prefix {
+                return iri + value[value.utf8.index(after: colonIndex)...]
+            }
         }
         if IRI.isAbsolute(value) { return value }
     }

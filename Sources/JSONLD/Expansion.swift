@@ -230,7 +230,7 @@ extension Processor {
             defer { path.removeLast() }
             let def = active.definition(key)
             guard let expandedProperty = expandVocabIRI(active, key, definition: def),
-                expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty)
+                UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: expandedProperty) != nil || Keywords.isKeyword(expandedProperty)
             else {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
