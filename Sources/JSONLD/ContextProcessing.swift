@@ -19,6 +19,8 @@ final class Processor {
     var copiedTermDefinitions = 0
     /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
     var localProcessed: [ContextCache.ProcessedKey: ActiveContext] = [:]
+    /// Keys and `@type` values already expanded in this call, per active context.
+    let keyMemo = KeyMemo()
 
     init(options: JSONLDOptions) {
         self.options = options

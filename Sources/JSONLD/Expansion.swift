@@ -105,7 +105,7 @@ extension Processor {
         if let previous = active.previous, !fromMap {
             var revert = true
             for (key, _) in element {
-                let expandedKey = keywordExpansion(active, key)
+                let expandedKey = keyMemo.lookup(active, key, mode: .key).keyword
                 if expandedKey == "@value" || (element.count == 1 && expandedKey == "@id") {
                     revert = false
                     break
@@ -123,7 +123,7 @@ extension Processor {
         }
         let typeScoped = active
         var typeKeys: [String] = []
-        for (key, _) in element where key == "@type" || keywordExpansion(active, key) == "@type" {
+        for (key, _) in element where key == "@type" || keyMemo.lookup(active, key, mode: .key).keyword == "@type" {
             typeKeys.append(key)
         }
         var inputType: String?
@@ -132,7 +132,7 @@ extension Processor {
             for key in typeKeys {
                 let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
                 for term in terms {
-                    if let def = typeScoped.definition(term), let scoped = def.scopedContext {
+                    if let def = keyMemo.lookup(typeScoped, term, mode: .typeValue).definition, let scoped = def.scopedContext {
                         path.append(.key(key))
                         active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
                         path.removeLast()
@@ -140,7 +140,7 @@ extension Processor {
                 }
             }
             if let last = element[typeKeys[0]]?.asArray.last, case .string(let lastType) = last {
-                inputType = expandIRI(active, lastType, vocab: true)
+                inputType = keyMemo.lookup(active, lastType, mode: .key).iri
             }
         }
 
@@ -228,14 +228,13 @@ extension Processor {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            let def = active.definition(key)
-            guard let expandedProperty = expandVocabIRI(active, key, definition: def),
-                UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: expandedProperty) != nil || Keywords.isKeyword(expandedProperty)
-            else {
+            let expandedKey = keyMemo.lookup(active, key, mode: .key)
+            let def = expandedKey.definition
+            guard let expandedProperty = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
             }
-            if Keywords.isKeyword(expandedProperty) {
+            if expandedKey.isKeyword {
                 if activeProperty == "@reverse" {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
@@ -279,11 +278,12 @@ extension Processor {
                     }
                     var expanded: [JSONValue] = []
                     for typeName in strings {
-                        guard let expandedType = expandIRI(typeScoped, typeName, documentRelative: true, vocab: true) else {
+                        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
+                        guard let expandedType = expandedTypeName.iri else {
                             try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
                             continue
                         }
-                        if !IRI.isAbsolute(expandedType) && !IRI.isBlankNode(expandedType) && !Keywords.isKeyword(expandedType) {
+                        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
                             try refuseInSafeMode(
                                 .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
                             )
@@ -390,9 +390,7 @@ extension Processor {
                 continue
             }
 
-            if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
-                && !IRI.isBlankNode(expandedProperty)
-            {
+            if (safeMode || options.warningHandler != nil) && !expandedKey.isAbsoluteOrBlank {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let container = def?.container ?? []
@@ -459,7 +457,7 @@ extension Processor {
                 path.append(.index(index))
                 defer { path.removeLast() }
                 guard case .object(let nestedObject) = nested,
-                    !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" })
+                    !nestedObject.keys.contains(where: { keyMemo.lookup(active, $0, mode: .key).keyword == "@value" })
                 else {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import JSONLD
 
-/// The byte scans of the expansion hot path answer exactly as the plain versions they replace,
+/// The byte scans and the key memo of the expansion hot path answer exactly as the plain versions they replace,
 /// on random and edge inputs.
 @Suite struct ExpansionShortcutTests {
     /// A deterministic generator, so that a failure can be replayed.
@@ -69,5 +69,100 @@ import Testing
             let plainSplit = Self.plainCompactSplit(text)
             #expect(split?.colon == plainSplit?.colon && split?.suffixIsAuthority == plainSplit?.suffixIsAuthority, "\(text.debugDescription)")
         }
+    }
+
+    static let memoContext: JSONValue = [
+        "@vocab": "https://example.org/vocab#",
+        "ex": "https://example.org/ns/",
+        "schema": ["@id": "https://schema.org/", "@prefix": true],
+        "id": "@id",
+        "type": "@type",
+        "name": "https://schema.org/name",
+        "nothing": .null,
+        "https": "https://example.org/not-a-prefix/",
+        "_": "https://example.org/underscore/",
+        "Typed": ["@id": "https://example.org/Typed", "@context": ["name": "https://example.org/typed-name"]],
+    ]
+
+    /// Every random string expands through the memo as it does without it, in two contexts that define
+    /// the same terms differently, looked up interleaved so the memo must tell the contexts apart.
+    @Test func theKeyMemoAnswersAsThePlainExpansion() throws {
+        let options = JSONLDOptions()
+        let first = try JSONLDProcessor.processContext(Self.memoContext, base: "https://example.org/base/doc", options: options)
+        let second = try JSONLDProcessor.processContext(
+            ["name": "https://example.org/other-name", "type": .null, "@vocab": .null], onto: first,
+            base: "https://example.org/base/doc", options: options)
+        let initial = ActiveContext(base: "https://example.org/base/doc")
+        #expect(first.identity != 0 && second.identity != 0 && first.identity != second.identity)
+        let memo = KeyMemo()
+        let strings = Self.randomStrings(count: 1_500, seed: 7) + ["name", "type", "id", "nothing", "Typed", "ex:thing", "schema:name"]
+        for round in 0..<2 {
+            for text in strings {
+                for active in [first, second, initial] {
+                    let key = memo.lookup(active, text, mode: .key)
+                    let plainKey = expandIRI(active, text, vocab: true)
+                    #expect(key.iri == plainKey, "\(text.debugDescription) round \(round)")
+                    #expect(key.keyword == keywordExpansion(active, text), "\(text.debugDescription)")
+                    #expect(key.definition == active[text], "\(text.debugDescription)")
+                    #expect(key.isKeyword == (plainKey.map(Keywords.isKeyword) ?? false))
+                    #expect(key.hasColon == (plainKey?.unicodeScalars.contains(":") ?? false))
+                    #expect(key.isAbsoluteOrBlank == (plainKey.map { IRI.isAbsolute($0) || IRI.isBlankNode($0) } ?? false))
+                    let typeValue = memo.lookup(active, text, mode: .typeValue)
+                    #expect(typeValue.iri == expandIRI(active, text, documentRelative: true, vocab: true), "\(text.debugDescription)")
+                    #expect(typeValue.definition == active[text])
+                }
+            }
+        }
+        // A few keys fit in the memo: looked up again, they are all answered from it (the initial context,
+        // identity 0, is never memoized).
+        let few = KeyMemo()
+        let names = ["name", "type", "id", "nothing", "Typed", "ex:thing", "schema:name"]
+        for _ in 0..<2 {
+            for text in names {
+                for active in [first, second, initial] {
+                    #expect(few.lookup(active, text, mode: .key).iri == expandIRI(active, text, vocab: true))
+                    #expect(few.lookup(active, text, mode: .typeValue).iri == expandIRI(active, text, documentRelative: true, vocab: true))
+                }
+            }
+        }
+        #expect(few.misses == names.count * 2 * 2)
+        #expect(few.hits == names.count * 2 * 2)
+    }
+
+    /// A type-scoped context redefines `name`: the memo must not answer the node's `name` with the outer
+    /// context's expansion, nor the outer node's with the inner one.
+    @Test func scopedContextsGetTheirOwnAnswers() throws {
+        let document: JSONValue = [
+            "@context": Self.memoContext,
+            "name": "outer",
+            "ex:child": ["type": "Typed", "name": "inner", "ex:grandchild": ["name": "propagated"]],
+            "ex:sibling": ["name": "outer again"],
+        ]
+        let expanded = try JSONLDProcessor.expand(document, options: JSONLDOptions())
+        let node = try #require(expanded.first)
+        #expect(node["https://schema.org/name"] == [["@value": "outer"]])
+        let child = try #require(node["https://example.org/ns/child"]?.asArray.first)
+        #expect(child["https://example.org/typed-name"] == [["@value": "inner"]])
+        #expect(child["https://schema.org/name"] == nil)
+        let grandchild = try #require(child["https://example.org/ns/grandchild"]?.asArray.first)
+        // Type-scoped contexts do not propagate into nested nodes.
+        #expect(grandchild["https://schema.org/name"] == [["@value": "propagated"]])
+        let sibling = try #require(node["https://example.org/ns/sibling"]?.asArray.first)
+        #expect(sibling["https://schema.org/name"] == [["@value": "outer again"]])
+    }
+
+    /// More distinct keys than the memo has slots (a hostile document): every key still expands right, and
+    /// the memo stays its fixed size, evicting rather than growing.
+    @Test func manyDistinctKeysEvictInsteadOfGrowing() throws {
+        let active = try JSONLDProcessor.processContext(Self.memoContext, base: nil, options: JSONLDOptions())
+        let memo = KeyMemo()
+        let keys = (0..<(KeyMemo.capacity * 8)).map { "key\($0)" }
+        for key in keys + keys {
+            #expect(memo.lookup(active, key, mode: .key).iri == "https://example.org/vocab#" + key)
+        }
+        // Eight times the capacity cannot all fit: the second pass recomputed most of them.
+        #expect(memo.misses > keys.count + keys.count / 2)
+        #expect(memo.hits <= KeyMemo.capacity)
+        #expect(memo.occupied == KeyMemo.capacity)
     }
 }

@@ -1,0 +1,162 @@
+/// What a string expands to in one active context, with the facts expansion checks of the result.
+///
+/// For a key of a node object (``KeyMemo/Mode/key``) this is `expandIRI(active, key, vocab: true)`; for a
+/// `@type` value (``KeyMemo/Mode/typeValue``) it is `expandIRI(active, value, documentRelative: true, vocab: true)`.
+struct ExpandedKey {
+    /// The string's term definition in the context.
+    let definition: TermDefinition?
+    /// The expanded IRI or keyword; nil when the string has the form of a keyword or is mapped to null.
+    let iri: String?
+    /// Whether ``iri`` is a keyword.
+    let isKeyword: Bool
+    /// Whether ``iri`` contains a `:` (an absolute IRI, compact IRI or blank node identifier).
+    let hasColon: Bool
+    /// Whether ``iri`` is an absolute IRI or a blank node identifier.
+    let isAbsoluteOrBlank: Bool
+
+    /// The keyword the string expands to, nil when it expands to anything else (``keywordExpansion(_:_:)``).
+    @inline(__always)
+    var keyword: String? { isKeyword ? iri : nil }
+
+    /// Computes the expansion without any memo.
+    init(_ active: ActiveContext, _ value: String, mode: KeyMemo.Mode) {
+        let definition = active.definition(value)
+        let iri: String?
+        switch mode {
+        case .key: iri = expandVocabIRI(active, value, definition: definition)
+        case .typeValue: iri = expandIRI(active, value, documentRelative: true, vocab: true)
+        }
+        self.definition = definition
+        self.iri = iri
+        if let iri {
+            isKeyword = iri.utf8.first == UInt8(ascii: "@") && Keywords.isKeyword(iri)
+            hasColon = UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: iri) != nil
+            isAbsoluteOrBlank = hasColon && (IRI.isAbsolute(iri) || IRI.isBlankNode(iri))
+        } else {
+            isKeyword = false
+            hasColon = false
+            isAbsoluteOrBlank = false
+        }
+    }
+}
+
+/// A bounded memo of ``ExpandedKey``s for one expansion call, keyed by the active context's identity,
+/// the mode and the string.
+///
+/// Credentials repeat the same keys in every node, and each key used to cost several dictionary
+/// lookups (each hashing it with SipHash) and, for keys that fall through to `@vocab`, a string
+/// concatenation per occurrence. The memo answers a repeated key with one cheap hash and one string
+/// comparison.
+///
+/// It has a fixed number of slots and looks at most ``probes`` of them per lookup: when they are all
+/// taken, a new entry replaces the first, so a document with many distinct keys (or keys crafted to
+/// collide) costs a few extra comparisons per key and never more memory or longer searches. Only
+/// contexts with a non-zero identity are memoized: an identity names one processed context's content
+/// for the life of the process (the context cache relies on the same), whereas identity 0 is every
+/// initial context whatever its base IRI. One memo belongs to one ``Processor`` and so to one thread.
+final class KeyMemo {
+    enum Mode: UInt8 {
+        /// A key of a node object: `expandIRI(active, key, vocab: true)`.
+        case key = 1
+        /// A `@type` value: `expandIRI(active, value, documentRelative: true, vocab: true)`.
+        case typeValue = 2
+    }
+
+    struct Entry {
+        let identity: UInt64
+        let mode: Mode
+        let key: String
+        let value: ExpandedKey
+    }
+
+    /// Slot count, a power of two; a verifiable credential uses a hundred or so keys and types across its contexts.
+    static let capacity = 512
+    /// Slots looked at per lookup, from the one the hash names.
+    static let probes = 4
+
+    // Allocated on first use. `hashes[i] == 0` marks slot i empty (a computed hash is never 0); `entries[i]`
+    // is initialized exactly when `hashes[i] != 0`. Outside Swift's exclusivity tracking: only `lookup`
+    // touches them, on one thread.
+    @exclusivity(unchecked) private var hashes: UnsafeMutablePointer<UInt64>?
+    @exclusivity(unchecked) private var entries: UnsafeMutablePointer<Entry>?
+
+    /// Lookups answered from the memo and lookups computed, for tests.
+    @exclusivity(unchecked) private(set) var hits = 0
+    @exclusivity(unchecked) private(set) var misses = 0
+
+    init() {}
+
+    deinit {
+        guard let hashes, let entries else { return }
+        for slot in 0..<Self.capacity where hashes[slot] != 0 { (entries + slot).deinitialize(count: 1) }
+        entries.deallocate()
+        hashes.deallocate()
+    }
+
+    /// `value`'s expansion in `active`, from the memo when it holds it.
+    func lookup(_ active: ActiveContext, _ value: String, mode: Mode) -> ExpandedKey {
+        let identity = active.identity
+        if identity == 0 { return ExpandedKey(active, value, mode: mode) }
+        if hashes == nil { allocate() }
+        guard let hashes, let entries else { return ExpandedKey(active, value, mode: mode) }
+        let hash = Self.hash(value, identity: identity, mode: mode)
+        let home = Int(truncatingIfNeeded: hash) & (Self.capacity - 1)
+        var free: Int?
+        for probe in 0..<Self.probes {
+            let slot = (home + probe) & (Self.capacity - 1)
+            let stored = hashes[slot]
+            if stored == 0 {
+                free = slot
+                break
+            }
+            if stored == hash, entries[slot].identity == identity, entries[slot].mode == mode, entries[slot].key == value {
+                hits &+= 1
+                return entries[slot].value
+            }
+        }
+        misses &+= 1
+        let computed = ExpandedKey(active, value, mode: mode)
+        let entry = Entry(identity: identity, mode: mode, key: value, value: computed)
+        if let free {
+            (entries + free).initialize(to: entry)
+            hashes[free] = hash
+        } else {
+            entries[home] = entry
+            hashes[home] = hash
+        }
+        return computed
+    }
+
+    private func allocate() {
+        let allocated = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.capacity)
+        allocated.initialize(repeating: 0, count: Self.capacity)
+        hashes = allocated
+        entries = UnsafeMutablePointer<Entry>.allocate(capacity: Self.capacity)
+    }
+
+    /// FNV-1a over the string's UTF-8 bytes, seeded with the context identity and mode; never 0. Collisions
+    /// only cost a recomputation (see the type's comment), so a fast unkeyed hash is enough.
+    @inline(__always)
+    static func hash(_ value: String, identity: UInt64, mode: Mode) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (identity &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(mode.rawValue)
+        if let hashed = value.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
+            var running = hash
+            for byte in bytes { running = (running ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return running
+        }) {
+            hash = hashed
+        } else {
+            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        hash ^= hash >> 29
+        return hash == 0 ? 1 : hash
+    }
+}
+
+extension KeyMemo {
+    /// Slots in use, for tests: never more than ``capacity``.
+    var occupied: Int {
+        guard let hashes else { return 0 }
+        return (0..<Self.capacity).filter { hashes[$0] != 0 }.count
+    }
+}
