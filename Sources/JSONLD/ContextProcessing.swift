@@ -9,12 +9,15 @@ final class Processor {
     let safeMode: Bool
     let limits: JSONLDLimits
     var remoteURLs: Set<String> = []
-    var path: [JSONPath.Component] = []
-    var contextNesting = 0
-    var termDepth = 0
-    var expansionDepth = 0
+    // The path and counters change for every member expanded; a processor runs on one thread and never
+    // holds an access to them across a call that changes them, so Swift's run-time exclusivity checks
+    // (a swift_beginAccess of some 80 instructions per change) are turned off for them.
+    @exclusivity(unchecked) var path: [JSONPath.Component] = []
+    @exclusivity(unchecked) var contextNesting = 0
+    @exclusivity(unchecked) var termDepth = 0
+    @exclusivity(unchecked) var expansionDepth = 0
     /// Values handed to ``expand(_:_:_:baseURL:fromMap:definition:)`` so far, against `maxExpandedValues`.
-    var expandedValues = 0
+    @exclusivity(unchecked) var expandedValues = 0
     /// Term definitions copied into new active contexts so far (``JSONLDLimits/maxTermDefinitionCopies``).
     var copiedTermDefinitions = 0
     /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
