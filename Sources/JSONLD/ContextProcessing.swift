@@ -22,8 +22,8 @@ final class Processor {
     var copiedTermDefinitions = 0
     /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
     var localProcessed: [ContextCache.ProcessedKey: ActiveContext] = [:]
-    /// Keys and `@type` values already expanded in this call, per active context.
-    let keyMemo = KeyMemo()
+    /// Keys and `@type` values already expanded, per active context: taken from the pool for this call.
+    let keyMemo = KeyMemo.take()
 
     init(options: JSONLDOptions) {
         self.options = options
@@ -32,6 +32,8 @@ final class Processor {
         self.safeMode = options.safeMode
         self.limits = options.limits
     }
+
+    deinit { KeyMemo.give(keyMemo) }
 
     func fail(_ code: JSONLDError.Code, _ message: String, key: String? = nil) -> JSONLDError {
         var components = path

@@ -1,8 +1,12 @@
+import Synchronization
+
 /// What a string expands to in one active context, with the facts expansion checks of the result.
 ///
 /// For a key of a node object (``KeyMemo/Mode/key``) this is `expandIRI(active, key, vocab: true)`; for a
 /// `@type` value (``KeyMemo/Mode/typeValue``) it is `expandIRI(active, value, documentRelative: true, vocab: true)`.
-struct ExpandedKey {
+///
+/// A class, so that handing one out of the memo costs one retain rather than one per field.
+final class ExpandedKey {
     /// The string's term definition in the context.
     let definition: TermDefinition?
     /// The expanded IRI or keyword; nil when the string has the form of a keyword or is mapped to null.
@@ -28,15 +32,10 @@ struct ExpandedKey {
         }
         self.definition = definition
         self.iri = iri
-        if let iri {
-            isKeyword = iri.utf8.first == UInt8(ascii: "@") && Keywords.isKeyword(iri)
-            hasColon = UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: iri) != nil
-            isAbsoluteOrBlank = hasColon && (IRI.isAbsolute(iri) || IRI.isBlankNode(iri))
-        } else {
-            isKeyword = false
-            hasColon = false
-            isAbsoluteOrBlank = false
-        }
+        let colon = iri.map { UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: $0) != nil } ?? false
+        isKeyword = iri.map { $0.utf8.first == UInt8(ascii: "@") && Keywords.isKeyword($0) } ?? false
+        hasColon = colon
+        isAbsoluteOrBlank = colon && iri.map { IRI.isAbsolute($0) || IRI.isBlankNode($0) } ?? false
     }
 }
 
@@ -53,8 +52,11 @@ struct ExpandedKey {
 /// collide) costs a few extra comparisons per key and never more memory or longer searches. Only
 /// contexts with a non-zero identity are memoized: an identity names one processed context's content
 /// for the life of the process (the context cache relies on the same), whereas identity 0 is every
-/// initial context whatever its base IRI. One memo belongs to one ``Processor`` and so to one thread.
-final class KeyMemo {
+/// initial context whatever its base IRI. One memo belongs to one ``Processor`` and so to one thread at a
+/// time; when the processor ends, the memo goes back to a small pool for the next call (``take()``,
+/// ``give(_:)``), whose keys are mostly the same: a later call on another thread only ever sees it
+/// after the pool's lock has handed it over.
+final class KeyMemo: @unchecked Sendable {
     enum Mode: UInt8 {
         /// A key of a node object: `expandIRI(active, key, vocab: true)`.
         case key = 1
@@ -86,6 +88,20 @@ final class KeyMemo {
 
     init() {}
 
+    /// Memos waiting for their next call; a few, as many as calls tend to run at once.
+    private static let pool = Mutex<[KeyMemo]>([])
+    static let pooled = 8
+
+    /// A memo from the pool, or a new one.
+    static func take() -> KeyMemo { pool.withLock { $0.popLast() } ?? KeyMemo() }
+
+    /// Returns a memo to the pool (dropped when the pool is full).
+    static func give(_ memo: KeyMemo) {
+        pool.withLock { memos in
+            if memos.count < pooled { memos.append(memo) }
+        }
+    }
+
     deinit {
         guard let hashes, let entries else { return }
         for slot in 0..<Self.capacity where hashes[slot] != 0 { (entries + slot).deinitialize(count: 1) }
@@ -93,10 +109,14 @@ final class KeyMemo {
         hashes.deallocate()
     }
 
+    /// Strings longer than this are expanded without the memo: a memo that outlives its call (see
+    /// ``take()``) must not keep a hostile document's megabyte keys alive.
+    static let longestMemoized = 256
+
     /// `value`'s expansion in `active`, from the memo when it holds it.
     func lookup(_ active: ActiveContext, _ value: String, mode: Mode) -> ExpandedKey {
         let identity = active.identity
-        if identity == 0 { return ExpandedKey(active, value, mode: mode) }
+        if identity == 0 || value.utf8.count > Self.longestMemoized { return ExpandedKey(active, value, mode: mode) }
         if hashes == nil { allocate() }
         guard let hashes, let entries else { return ExpandedKey(active, value, mode: mode) }
         let hash = Self.hash(value, identity: identity, mode: mode)
@@ -134,22 +154,46 @@ final class KeyMemo {
         entries = UnsafeMutablePointer<Entry>.allocate(capacity: Self.capacity)
     }
 
-    /// FNV-1a over the string's UTF-8 bytes, seeded with the context identity and mode; never 0. Collisions
-    /// only cost a recomputation (see the type's comment), so a fast unkeyed hash is enough.
+    /// A multiplicative hash of the string's UTF-8 bytes, eight at a time, seeded with the context identity
+    /// and mode; never 0. Collisions only cost a recomputation (see the type's comment), so a fast unkeyed
+    /// hash is enough.
     @inline(__always)
     static func hash(_ value: String, identity: UInt64, mode: Mode) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (identity &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(mode.rawValue)
-        if let hashed = value.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
-            var running = hash
-            for byte in bytes { running = (running ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return running
-        }) {
-            hash = hashed
-        } else {
-            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        }
-        hash ^= hash >> 29
+        let seed = (identity &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(mode.rawValue)
+        var hash =
+            value.utf8.withContiguousStorageIfAvailable { mix(UnsafeRawBufferPointer($0), seed: seed) }
+            ?? Array(value.utf8).withUnsafeBytes { mix($0, seed: seed) }
+        // MurmurHash3's finalizer: the slot is taken from the low bits, which the loop's multiplications
+        // leave depending on the low bits of the input only.
+        hash ^= hash >> 33
+        hash &*= 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash &*= 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
         return hash == 0 ? 1 : hash
+    }
+
+    private static func mix(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
+        var hash = seed ^ UInt64(bytes.count)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
+            hash ^= hash >> 32
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            hash = (hash ^ tail) &* multiplier
+            hash ^= hash >> 32
+        }
+        return hash
     }
 }
 

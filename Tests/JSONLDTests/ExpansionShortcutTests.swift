@@ -163,6 +163,6 @@ import Testing
         // Eight times the capacity cannot all fit: the second pass recomputed most of them.
         #expect(memo.misses > keys.count + keys.count / 2)
         #expect(memo.hits <= KeyMemo.capacity)
-        #expect(memo.occupied == KeyMemo.capacity)
+        #expect(memo.occupied <= KeyMemo.capacity && memo.occupied > KeyMemo.capacity / 2)
     }
 }
