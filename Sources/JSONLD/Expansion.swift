@@ -122,69 +122,123 @@ extension Processor {
             path.removeLast()
         }
         let typeScoped = active
-        var typeKeys: [String] = []
-        for (key, _) in element where key == "@type" || keyMemo.lookup(active, key, mode: .key).keyword == "@type" {
-            typeKeys.append(key)
+        // The members whose keys expand to @type; almost always one, which stays out of an array.
+        var firstTypeMember: JSONObject.Member?
+        var moreTypeMembers: [JSONObject.Member] = []
+        for member in element
+        where member.key == "@type" || keyMemo.lookup(active, member.key, mode: .key).keyword == "@type" {
+            if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
         }
         var inputType: String?
-        if !typeKeys.isEmpty {
-            typeKeys.sort()
-            for key in typeKeys {
-                let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
-                for term in terms {
-                    if let def = keyMemo.lookup(typeScoped, term, mode: .typeValue).definition, let scoped = def.scopedContext {
-                        path.append(.key(key))
-                        active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
-                        path.removeLast()
-                    }
+        if let firstTypeMember {
+            // Type-scoped contexts apply in lexicographic order of the keys, then of the types.
+            func applyTypeScopedContext(of term: String, key: String) throws(JSONLDError) {
+                if let def = keyMemo.lookup(typeScoped, term, mode: .typeValue).definition, let scoped = def.scopedContext {
+                    path.append(.key(key))
+                    active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
+                    path.removeLast()
                 }
             }
-            if let last = element[typeKeys[0]]?.asArray.last, case .string(let lastType) = last {
-                inputType = keyMemo.lookup(active, lastType, mode: .key).iri
+            func applyTypeScopedContexts(_ member: JSONObject.Member) throws(JSONLDError) {
+                switch member.value {
+                case .string(let term):
+                    try applyTypeScopedContext(of: term, key: member.key)
+                case .array(let items):
+                    var terms = items.compactMap(\.stringValue)
+                    if terms.count > 1 { terms.sort() }
+                    for term in terms { try applyTypeScopedContext(of: term, key: member.key) }
+                default:
+                    return
+                }
             }
+            var firstKeyMember = firstTypeMember
+            if moreTypeMembers.isEmpty {
+                try applyTypeScopedContexts(firstTypeMember)
+            } else {
+                moreTypeMembers.append(firstTypeMember)
+                moreTypeMembers.sort { $0.key < $1.key }
+                firstKeyMember = moreTypeMembers[0]
+                for member in moreTypeMembers { try applyTypeScopedContexts(member) }
+            }
+            var lastType: String?
+            switch firstKeyMember.value {
+            case .string(let type): lastType = type
+            case .array(let items): lastType = items.last?.stringValue
+            default: break
+            }
+            if let lastType { inputType = keyMemo.lookup(active, lastType, mode: .key).iri }
         }
 
         var result = JSONObject()
+        result.reserveCapacity(element.count)
         try expandEntries(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
             inputType: inputType, baseURL: baseURL, result: &result)
 
-        var final: JSONValue
-        if let value = result["@value"] {
-            for (key, _) in result {
-                switch key {
-                case "@direction", "@index", "@language", "@type", "@value": continue
-                default: throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
-                }
+        // One pass over the members finds the keywords the checks below ask about (each lookup by key
+        // was a scan of its own).
+        let keys = ResultKeywords(result)
+        let final: JSONValue
+        if let value = keys.value {
+            if let key = keys.firstNotInValueObject {
+                throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
             }
-            if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
+            if keys.type != nil && (keys.hasLanguage || keys.hasDirection) {
                 throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
             }
-            if result["@type"] == .string("@json") {
+            if keys.type == .string("@json") {
                 // Any JSON is a valid JSON literal.
             } else if value == .null || value == .array([]) {
                 try refuseInSafeMode(.safeModeNullValue, "a value object whose @value is null would be dropped")
                 return nil
-            } else if !value.isString && result["@language"] != nil {
+            } else if !value.isString && keys.hasLanguage {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
-            } else if let typeValue = result["@type"] {
+            } else if let typeValue = keys.type {
                 guard case .string(let ts) = typeValue, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(typeValue))")
                 }
             }
             final = .object(result)
-        } else if let typeValue = result["@type"], !typeValue.isArray {
+        } else if let typeValue = keys.type, !typeValue.isArray {
             result["@type"] = .array([typeValue])
             final = .object(result)
-        } else if result["@set"] != nil || result["@list"] != nil {
-            guard result.count == 1 || (result.count == 2 && result["@index"] != nil) else {
+        } else if keys.set != nil || keys.hasList {
+            guard result.count == 1 || (result.count == 2 && keys.hasIndex) else {
                 throw fail(.invalidSetOrListObject, "a @set or @list object may only have @index besides it")
             }
-            final = result["@set"] ?? .object(result)
+            if let set = keys.set {
+                // The @set value replaces the object: the checks below look at it instead.
+                return try checkDropped(set, activeProperty: activeProperty)
+            }
+            final = .object(result)
         } else {
             final = .object(result)
         }
+        // `final` is `result`, whose keywords `keys` found (replacing @type's value kept them).
+        if result.count == 1, keys.hasLanguage {
+            try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
+            return nil
+        }
+        if activeProperty == nil || activeProperty == "@graph" {
+            if result.isEmpty {
+                try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
+                return nil
+            }
+            if keys.value != nil || keys.hasList {
+                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.value != nil ? "value" : "list") object outside any property would be dropped")
+                return nil
+            }
+            if result.count == 1, keys.hasID {
+                try refuseInSafeMode(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
+                return nil
+            }
+        }
+        return final
+    }
 
+    /// The last checks of step 20 on an expanded `@set` value, which replaces its object: the plain version
+    /// of the checks ``expandObject`` makes with ``ResultKeywords``.
+    private func checkDropped(_ final: JSONValue, activeProperty: String?) throws(JSONLDError) -> JSONValue? {
         if case .object(let object) = final, object.count == 1, object["@language"] != nil {
             try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
             return nil
@@ -566,6 +620,47 @@ extension Processor {
             if let direction { members.append((key: "@direction", value: .string(direction))) }
         }
         return .object(JSONObject(uniqueMembers: members))
+    }
+}
+
+/// The keywords among an expanded object's keys, found in one pass: what step 20 of the expansion
+/// algorithm checks (value objects, `@set`/`@list` objects, objects that would be dropped).
+struct ResultKeywords {
+    var value: JSONValue?
+    var type: JSONValue?
+    var set: JSONValue?
+    var hasList = false
+    var hasIndex = false
+    var hasLanguage = false
+    var hasDirection = false
+    var hasID = false
+    /// The first key, in member order, that a value object may not have (anything but `@direction`,
+    /// `@index`, `@language`, `@type` and `@value`).
+    var firstNotInValueObject: String?
+
+    init(_ object: JSONObject) {
+        for (key, member) in object {
+            // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart.
+            guard key.utf8.first == UInt8(ascii: "@") else {
+                if firstNotInValueObject == nil { firstNotInValueObject = key }
+                continue
+            }
+            switch key {
+            case "@value": value = member
+            case "@type": type = member
+            case "@language": hasLanguage = true
+            case "@direction": hasDirection = true
+            case "@index": hasIndex = true
+            default:
+                if firstNotInValueObject == nil { firstNotInValueObject = key }
+                switch key {
+                case "@set": set = member
+                case "@list": hasList = true
+                case "@id": hasID = true
+                default: break
+                }
+            }
+        }
     }
 }
 

@@ -165,4 +165,32 @@ import Testing
         #expect(memo.hits <= KeyMemo.capacity)
         #expect(memo.occupied <= KeyMemo.capacity && memo.occupied > KeyMemo.capacity / 2)
     }
+
+    /// The one-pass keyword scan of an expanded object finds what a lookup per keyword finds, on random
+    /// objects of keywords, look-alikes, IRIs and blank nodes in random order.
+    @Test func resultKeywordsAgreeWithLookups() {
+        let keys = [
+            "@value", "@type", "@language", "@direction", "@index", "@set", "@list", "@id", "@graph", "@reverse",
+            "@included", "@valuex", "@", "https://example.org/p", "_:b0", "http://example.org/@value", "value",
+        ]
+        var generator = SplitMix(state: 42)
+        for _ in 0..<3_000 {
+            var object = JSONObject()
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                let key = keys.randomElement(using: &generator)!
+                object[key] = [.string(key), .number(JSONNumber(1)), .null, .array([])].randomElement(using: &generator)!
+            }
+            let found = ResultKeywords(object)
+            #expect(found.value == object["@value"])
+            #expect(found.type == object["@type"])
+            #expect(found.set == object["@set"])
+            #expect(found.hasList == (object["@list"] != nil))
+            #expect(found.hasIndex == (object["@index"] != nil))
+            #expect(found.hasLanguage == (object["@language"] != nil))
+            #expect(found.hasDirection == (object["@direction"] != nil))
+            #expect(found.hasID == (object["@id"] != nil))
+            let allowed: Set = ["@direction", "@index", "@language", "@type", "@value"]
+            #expect(found.firstNotInValueObject == object.keys.first { !allowed.contains($0) })
+        }
+    }
 }
