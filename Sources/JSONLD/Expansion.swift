@@ -125,9 +125,16 @@ extension Processor {
         // The members whose keys expand to @type; almost always one, which stays out of an array.
         var firstTypeMember: JSONObject.Member?
         var moreTypeMembers: [JSONObject.Member] = []
-        for member in element
-        where member.key == "@type" || keyMemo.lookup(active, member.key, mode: .key).keyword == "@type" {
-            if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
+        // Each key's expansion in this context, in member order: expandEntries reuses them when no
+        // type-scoped context changes the context.
+        var expandedKeys: [ExpandedKey] = []
+        expandedKeys.reserveCapacity(element.count)
+        for member in element {
+            let expandedKey = keyMemo.lookup(active, member.key, mode: .key)
+            expandedKeys.append(expandedKey)
+            if member.key == "@type" || expandedKey.keyword == "@type" {
+                if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
+            }
         }
         var inputType: String?
         if let firstTypeMember {
@@ -173,6 +180,7 @@ extension Processor {
         result.reserveCapacity(element.count)
         try expandEntries(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
+            expandedKeys: active.identity == typeScoped.identity ? expandedKeys : nil,
             inputType: inputType, baseURL: baseURL, result: &result)
 
         // One pass over the members finds the keywords the checks below ask about (each lookup by key
@@ -272,17 +280,19 @@ extension Processor {
     }
 
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
+    ///
+    /// `expandedKeys`, when given, holds each member's ``ExpandedKey`` in `active`, in member order.
     private func expandEntries(
         active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
-        element: JSONObject, inputType: String?, baseURL: String?,
+        element: JSONObject, expandedKeys: [ExpandedKey]?, inputType: String?, baseURL: String?,
         result: inout JSONObject
     ) throws(JSONLDError) {
         var nests: [String] = []
-        for (key, value) in element {
+        for (position, (key, value)) in element.enumerated() {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            let expandedKey = keyMemo.lookup(active, key, mode: .key)
+            let expandedKey = expandedKeys?[position] ?? keyMemo.lookup(active, key, mode: .key)
             let def = expandedKey.definition
             guard let expandedProperty = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
@@ -521,7 +531,7 @@ extension Processor {
                 }
                 try expandEntries(
                     active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
-                    element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
+                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result)
             }
         }
     }
@@ -645,21 +655,39 @@ struct ResultKeywords {
                 if firstNotInValueObject == nil { firstNotInValueObject = key }
                 continue
             }
-            switch key {
-            case "@value": value = member
-            case "@type": type = member
-            case "@language": hasLanguage = true
-            case "@direction": hasDirection = true
-            case "@index": hasIndex = true
-            default:
-                if firstNotInValueObject == nil { firstNotInValueObject = key }
-                switch key {
-                case "@set": set = member
-                case "@list": hasList = true
-                case "@id": hasID = true
-                default: break
+            // By length first: a keyword compared with a string of another length still costs a call.
+            var allowedInValueObject = false
+            switch key.utf8.count {
+            case 3: if key == "@id" { hasID = true }
+            case 4: if key == "@set" { set = member }
+            case 5:
+                if key == "@type" {
+                    type = member
+                    allowedInValueObject = true
+                } else if key == "@list" {
+                    hasList = true
                 }
+            case 6:
+                if key == "@value" {
+                    value = member
+                    allowedInValueObject = true
+                } else if key == "@index" {
+                    hasIndex = true
+                    allowedInValueObject = true
+                }
+            case 9:
+                if key == "@language" {
+                    hasLanguage = true
+                    allowedInValueObject = true
+                }
+            case 10:
+                if key == "@direction" {
+                    hasDirection = true
+                    allowedInValueObject = true
+                }
+            default: break
             }
+            if !allowedInValueObject && firstNotInValueObject == nil { firstNotInValueObject = key }
         }
     }
 }
