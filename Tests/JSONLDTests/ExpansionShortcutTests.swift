@@ -193,4 +193,36 @@ import Testing
             #expect(found.firstNotInValueObject == object.keys.first { !allowed.contains($0) })
         }
     }
+
+    /// Memos go back to a pool and serve later calls: calls alternating between two embedded contexts that
+    /// map the same keys differently each get their own context's answers, on several threads at once.
+    @Test func pooledMemosAnswerForTheirOwnContexts() async throws {
+        @Sendable func document(_ namespace: String) -> JSONValue {
+            [
+                "@context": ["@vocab": .string(namespace), "label": .string(namespace + "label"), "type": "@type"],
+                "type": "Thing", "label": "l", "other": "o",
+            ]
+        }
+        // One context cache for all calls, so each embedded context keeps its identity from call to call and
+        // later calls find their keys in memos that earlier calls filled.
+        var options = JSONLDOptions()
+        options.contextCache = ContextCache()
+        let shared = options
+        @Sendable func check(_ namespace: String) throws {
+            let node = try #require(try JSONLDProcessor.expand(document(namespace), options: shared).first)
+            #expect(node["@type"] == [.string(namespace + "Thing")])
+            #expect(node[namespace + "label"] == [["@value": "l"]])
+            #expect(node[namespace + "other"] == [["@value": "o"]])
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for round in 0..<50 {
+                        try check("https://example.org/\((task + round) % 3)/")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }
