@@ -6,7 +6,7 @@ import Synchronization
 /// `@type` value (``KeyMemo/Mode/typeValue``) it is `expandIRI(active, value, documentRelative: true, vocab: true)`.
 ///
 /// A class, so that handing one out of the memo costs one retain rather than one per field.
-final class ExpandedKey {
+final class ExpandedKey: Sendable {
     /// The string's term definition in the context.
     let definition: TermDefinition?
     /// The expanded IRI or keyword; nil when the string has the form of a keyword or is mapped to null.
