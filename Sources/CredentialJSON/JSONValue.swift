@@ -119,15 +119,23 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
             if let existing = position(of: key) {
                 if let newValue { members[existing].value = newValue } else { remove(at: existing) }
             } else if let newValue {
-                members.append((key: key, value: newValue))
-                if index != nil {
-                    index![key] = members.count - 1
-                } else if members.count > Self.indexThreshold {
-                    rebuildIndex()
-                }
+                appendNew(key, newValue)
             }
         }
     }
+
+    /// Adds a member whose key the object does not have yet.
+    private mutating func appendNew(_ key: String, _ value: JSONValue) {
+        members.append((key: key, value: value))
+        if index != nil {
+            index![key] = members.count - 1
+        } else if members.count > Self.indexThreshold {
+            rebuildIndex()
+        }
+    }
+
+    /// Reserves room for `minimumCapacity` members, for a caller that knows about how many it will add.
+    public mutating func reserveCapacity(_ minimumCapacity: Int) { members.reserveCapacity(minimumCapacity) }
 
     /// Removes a member and returns its value.
     @discardableResult
@@ -142,7 +150,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// or adds `key` with them; the member keeps its place, as JSON-LD's "add value" does.
     public mutating func append(contentsOf values: [JSONValue], toArrayAt key: String) {
         guard let existing = position(of: key) else {
-            self[key] = .array(values)
+            // Not found: append without the setter's second search for the key.
+            appendNew(key, .array(values))
             return
         }
         // Moved out first, so the array is uniquely referenced and grows in place.

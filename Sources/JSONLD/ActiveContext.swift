@@ -188,19 +188,71 @@ private let contextIdentities = Atomic<UInt64>(1)
 ///
 /// Each processed context gets an identity so that processing the same local context on top of it
 /// can be served from a ``ContextCache``.
+///
+/// Everything but the identity lives in one copy-on-write box: expansion copies the active context
+/// for every node object (the type-scoped context, the context before a property-scoped one), and
+/// copying seven reference-counted fields cost some 400 instructions a copy and release.
 public struct ActiveContext: Sendable {
+    struct Fields {
+        var termDefinitions: [String: TermDefinition] = [:]
+        var baseIRI: String?
+        var originalBaseURL: String?
+        var vocabularyMapping: String?
+        var defaultLanguage: String?
+        var defaultBaseDirection: String?
+        var longestTerm = 0
+        var previous: Previous?
+    }
+
+    // Mutated only through `fields`' modify accessor, which copies it first unless this value holds the
+    // only reference: so no other thread can be reading it, and Swift's run-time exclusivity checks (a
+    // swift_beginAccess on every read) are turned off.
+    final class Box: @unchecked Sendable {
+        @exclusivity(unchecked) var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    /// The fields, for reading; or for changing in place, after the box is made unique.
+    private var fields: Fields {
+        @inline(__always) get { box.fields }
+        @inline(__always) _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            yield &box.fields
+        }
+    }
+
     /// Term → definition.
-    public internal(set) var termDefinitions: [String: TermDefinition] = [:]
+    public internal(set) var termDefinitions: [String: TermDefinition] {
+        get { box.fields.termDefinitions }
+        _modify { yield &fields.termDefinitions }
+    }
     /// The current base IRI (`@base`).
-    public internal(set) var baseIRI: String?
+    public internal(set) var baseIRI: String? {
+        get { box.fields.baseIRI }
+        _modify { yield &fields.baseIRI }
+    }
     /// The document's base URL before any `@base`.
-    public internal(set) var originalBaseURL: String?
+    public internal(set) var originalBaseURL: String? {
+        get { box.fields.originalBaseURL }
+        _modify { yield &fields.originalBaseURL }
+    }
     /// `@vocab`.
-    public internal(set) var vocabularyMapping: String?
+    public internal(set) var vocabularyMapping: String? {
+        get { box.fields.vocabularyMapping }
+        _modify { yield &fields.vocabularyMapping }
+    }
     /// `@language`.
-    public internal(set) var defaultLanguage: String?
+    public internal(set) var defaultLanguage: String? {
+        get { box.fields.defaultLanguage }
+        _modify { yield &fields.defaultLanguage }
+    }
     /// `@direction`.
-    public internal(set) var defaultBaseDirection: String?
+    public internal(set) var defaultBaseDirection: String? {
+        get { box.fields.defaultBaseDirection }
+        _modify { yield &fields.defaultBaseDirection }
+    }
 
     final class Previous: Sendable {
         let context: ActiveContext
@@ -209,29 +261,34 @@ public struct ActiveContext: Sendable {
 
     /// The length in UTF-8 bytes of the longest term ever defined in this context (an upper bound: removing a
     /// term keeps it). A longer string, as most IRIs are, has no definition, so its lookup hashes nothing.
-    var longestTerm = 0
+    var longestTerm: Int {
+        get { box.fields.longestTerm }
+        _modify { yield &fields.longestTerm }
+    }
 
     /// The definition of `term`; strings longer than every term are answered without hashing them.
     @inline(__always)
     func definition(_ term: String) -> TermDefinition? {
-        term.utf8.count > longestTerm ? nil : termDefinitions[term]
+        term.utf8.count > box.fields.longestTerm ? nil : box.fields.termDefinitions[term]
     }
 
     /// Defines `term` (or replaces its definition), keeping ``longestTerm`` an upper bound.
     @inline(__always)
     mutating func define(_ term: String, _ definition: TermDefinition) {
-        termDefinitions[term] = definition
-        longestTerm = max(longestTerm, term.utf8.count)
+        fields.termDefinitions[term] = definition
+        fields.longestTerm = max(fields.longestTerm, term.utf8.count)
     }
 
-    var previous: Previous?
+    var previous: Previous? {
+        get { box.fields.previous }
+        _modify { yield &fields.previous }
+    }
     /// 0 for initial contexts (their content is just the base), unique otherwise.
     var identity: UInt64 = 0
 
     /// A new, empty active context whose base IRI and original base URL are `base`.
     public init(base: String?) {
-        baseIRI = base
-        originalBaseURL = base
+        box = Box(Fields(baseIRI: base, originalBaseURL: base))
     }
 
     /// The context that applies again to new node objects when a type-scoped context does not propagate.

@@ -9,16 +9,21 @@ final class Processor {
     let safeMode: Bool
     let limits: JSONLDLimits
     var remoteURLs: Set<String> = []
-    var path: [JSONPath.Component] = []
-    var contextNesting = 0
-    var termDepth = 0
-    var expansionDepth = 0
+    // The path and counters change for every member expanded; a processor runs on one thread and never
+    // holds an access to them across a call that changes them, so Swift's run-time exclusivity checks
+    // (a swift_beginAccess of some 80 instructions per change) are turned off for them.
+    @exclusivity(unchecked) var path: [JSONPath.Component] = []
+    @exclusivity(unchecked) var contextNesting = 0
+    @exclusivity(unchecked) var termDepth = 0
+    @exclusivity(unchecked) var expansionDepth = 0
     /// Values handed to ``expand(_:_:_:baseURL:fromMap:definition:)`` so far, against `maxExpandedValues`.
-    var expandedValues = 0
+    @exclusivity(unchecked) var expandedValues = 0
     /// Term definitions copied into new active contexts so far (``JSONLDLimits/maxTermDefinitionCopies``).
     var copiedTermDefinitions = 0
     /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.
     var localProcessed: [ContextCache.ProcessedKey: ActiveContext] = [:]
+    /// Keys and `@type` values already expanded, per active context: taken from the pool for this call.
+    let keyMemo = KeyMemo.take()
 
     init(options: JSONLDOptions) {
         self.options = options
@@ -27,6 +32,8 @@ final class Processor {
         self.safeMode = options.safeMode
         self.limits = options.limits
     }
+
+    deinit { KeyMemo.give(keyMemo) }
 
     func fail(_ code: JSONLDError.Code, _ message: String, key: String? = nil) -> JSONLDError {
         var components = path
@@ -706,7 +713,7 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
     // Without a term, the result is the value itself, a prefix's IRI plus a suffix, the vocabulary
     // mapping plus the value, or a resolved reference: only the first two can be keyword-like, so only
     // a value with a colon, or an "@"-prefixed vocabulary mapping, needs the full expansion.
-    if first != UInt8(ascii: "@"), !value.utf8.dropFirst().contains(UInt8(ascii: ":")),
+    if first != UInt8(ascii: "@"), UTF8Scan.firstOffset(of: UInt8(ascii: ":"), in: value, from: 1) == nil,
         active.vocabularyMapping?.utf8.first != UInt8(ascii: "@")
     {
         return nil
@@ -720,12 +727,14 @@ func keywordExpansion(_ active: ActiveContext, _ value: String) -> String? {
 /// The steps of IRI expansion after the term lookup: compact IRIs, absolute IRIs, `@vocab`, the base.
 @inline(__always)
 private func expandIRIPastTerms(_ active: ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool) -> String? {
-    if let colon = value.utf8.dropFirst().firstIndex(of: UInt8(ascii: ":")) {
-        let prefix = value[..<colon]
-        let suffix = value[value.index(after: colon)...]
-        if prefix == "_" || suffix.hasPrefix("//") { return value }
-        if let def = active.definition(String(prefix)), let iri = def.iri, def.prefix {
-            return iri + suffix
+    if let (colon, suffixIsAuthority) = UTF8Scan.compactIRISplit(value) {
+        if suffixIsAuthority || (colon == 1 && value.utf8.first == UInt8(ascii: "_")) { return value }
+        // A prefix longer than every term has no definition: skip building its string.
+        if colon <= active.longestTerm {
+            let colonIndex = value.utf8.index(value.utf8.startIndex, offsetBy: colon)
+            if let def = active.termDefinitions[String(value[..<colonIndex])], let iri = def.iri, def.prefix {
+                return iri + value[value.utf8.index(after: colonIndex)...]
+            }
         }
         if IRI.isAbsolute(value) { return value }
     }

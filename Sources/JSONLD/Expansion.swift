@@ -105,7 +105,7 @@ extension Processor {
         if let previous = active.previous, !fromMap {
             var revert = true
             for (key, _) in element {
-                let expandedKey = keywordExpansion(active, key)
+                let expandedKey = keyMemo.lookup(active, key, mode: .key).keyword
                 if expandedKey == "@value" || (element.count == 1 && expandedKey == "@id") {
                     revert = false
                     break
@@ -122,69 +122,131 @@ extension Processor {
             path.removeLast()
         }
         let typeScoped = active
-        var typeKeys: [String] = []
-        for (key, _) in element where key == "@type" || keywordExpansion(active, key) == "@type" {
-            typeKeys.append(key)
+        // The members whose keys expand to @type; almost always one, which stays out of an array.
+        var firstTypeMember: JSONObject.Member?
+        var moreTypeMembers: [JSONObject.Member] = []
+        // Each key's expansion in this context, in member order: expandEntries reuses them when no
+        // type-scoped context changes the context.
+        var expandedKeys: [ExpandedKey] = []
+        expandedKeys.reserveCapacity(element.count)
+        for member in element {
+            let expandedKey = keyMemo.lookup(active, member.key, mode: .key)
+            expandedKeys.append(expandedKey)
+            if member.key == "@type" || expandedKey.keyword == "@type" {
+                if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
+            }
         }
         var inputType: String?
-        if !typeKeys.isEmpty {
-            typeKeys.sort()
-            for key in typeKeys {
-                let terms = (element[key] ?? .null).asArray.compactMap(\.stringValue).sorted()
-                for term in terms {
-                    if let def = typeScoped.definition(term), let scoped = def.scopedContext {
-                        path.append(.key(key))
-                        active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
-                        path.removeLast()
-                    }
+        if let firstTypeMember {
+            // Type-scoped contexts apply in lexicographic order of the keys, then of the types.
+            func applyTypeScopedContext(of term: String, key: String) throws(JSONLDError) {
+                if let def = keyMemo.lookup(typeScoped, term, mode: .typeValue).definition, let scoped = def.scopedContext {
+                    path.append(.key(key))
+                    active = try processScoped(active, scoped, baseURL: def.baseURL, propagate: false)
+                    path.removeLast()
                 }
             }
-            if let last = element[typeKeys[0]]?.asArray.last, case .string(let lastType) = last {
-                inputType = expandIRI(active, lastType, vocab: true)
+            func applyTypeScopedContexts(_ member: JSONObject.Member) throws(JSONLDError) {
+                switch member.value {
+                case .string(let term):
+                    try applyTypeScopedContext(of: term, key: member.key)
+                case .array(let items):
+                    var terms = items.compactMap(\.stringValue)
+                    if terms.count > 1 { terms.sort() }
+                    for term in terms { try applyTypeScopedContext(of: term, key: member.key) }
+                default:
+                    return
+                }
             }
+            var firstKeyMember = firstTypeMember
+            if moreTypeMembers.isEmpty {
+                try applyTypeScopedContexts(firstTypeMember)
+            } else {
+                moreTypeMembers.append(firstTypeMember)
+                moreTypeMembers.sort { $0.key < $1.key }
+                firstKeyMember = moreTypeMembers[0]
+                for member in moreTypeMembers { try applyTypeScopedContexts(member) }
+            }
+            var lastType: String?
+            switch firstKeyMember.value {
+            case .string(let type): lastType = type
+            case .array(let items): lastType = items.last?.stringValue
+            default: break
+            }
+            if let lastType { inputType = keyMemo.lookup(active, lastType, mode: .key).iri }
         }
 
         var result = JSONObject()
+        result.reserveCapacity(element.count)
         try expandEntries(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
+            expandedKeys: active.identity == typeScoped.identity ? expandedKeys : nil,
             inputType: inputType, baseURL: baseURL, result: &result)
 
-        var final: JSONValue
-        if let value = result["@value"] {
-            for (key, _) in result {
-                switch key {
-                case "@direction", "@index", "@language", "@type", "@value": continue
-                default: throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
-                }
+        // One pass over the members finds the keywords the checks below ask about (each lookup by key
+        // was a scan of its own).
+        let keys = ResultKeywords(result)
+        let final: JSONValue
+        if let value = keys.value {
+            if let key = keys.firstNotInValueObject {
+                throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
             }
-            if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
+            if keys.type != nil && (keys.hasLanguage || keys.hasDirection) {
                 throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
             }
-            if result["@type"] == .string("@json") {
+            if keys.type == .string("@json") {
                 // Any JSON is a valid JSON literal.
             } else if value == .null || value == .array([]) {
                 try refuseInSafeMode(.safeModeNullValue, "a value object whose @value is null would be dropped")
                 return nil
-            } else if !value.isString && result["@language"] != nil {
+            } else if !value.isString && keys.hasLanguage {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
-            } else if let typeValue = result["@type"] {
+            } else if let typeValue = keys.type {
                 guard case .string(let ts) = typeValue, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(typeValue))")
                 }
             }
             final = .object(result)
-        } else if let typeValue = result["@type"], !typeValue.isArray {
+        } else if let typeValue = keys.type, !typeValue.isArray {
             result["@type"] = .array([typeValue])
             final = .object(result)
-        } else if result["@set"] != nil || result["@list"] != nil {
-            guard result.count == 1 || (result.count == 2 && result["@index"] != nil) else {
+        } else if keys.set != nil || keys.hasList {
+            guard result.count == 1 || (result.count == 2 && keys.hasIndex) else {
                 throw fail(.invalidSetOrListObject, "a @set or @list object may only have @index besides it")
             }
-            final = result["@set"] ?? .object(result)
+            if let set = keys.set {
+                // The @set value replaces the object: the checks below look at it instead.
+                return try checkDropped(set, activeProperty: activeProperty)
+            }
+            final = .object(result)
         } else {
             final = .object(result)
         }
+        // `final` is `result`, whose keywords `keys` found (replacing @type's value kept them).
+        if result.count == 1, keys.hasLanguage {
+            try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
+            return nil
+        }
+        if activeProperty == nil || activeProperty == "@graph" {
+            if result.isEmpty {
+                try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
+                return nil
+            }
+            if keys.value != nil || keys.hasList {
+                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.value != nil ? "value" : "list") object outside any property would be dropped")
+                return nil
+            }
+            if result.count == 1, keys.hasID {
+                try refuseInSafeMode(.safeModeObjectWithOnlyId, "a node with only @id outside any property would be dropped")
+                return nil
+            }
+        }
+        return final
+    }
 
+    /// The last checks of step 20 on an expanded `@set` value, which replaces its object: the plain version
+    /// of the checks ``expandObject`` makes with ``ResultKeywords``.
+    private func checkDropped(_ final: JSONValue, activeProperty: String?) throws(JSONLDError) -> JSONValue? {
         if case .object(let object) = final, object.count == 1, object["@language"] != nil {
             try refuseInSafeMode(.safeModeObjectWithOnlyLanguage, "an object with only @language would be dropped")
             return nil
@@ -218,24 +280,25 @@ extension Processor {
     }
 
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
+    ///
+    /// `expandedKeys`, when given, holds each member's ``ExpandedKey`` in `active`, in member order.
     private func expandEntries(
         active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
-        element: JSONObject, inputType: String?, baseURL: String?,
+        element: JSONObject, expandedKeys: [ExpandedKey]?, inputType: String?, baseURL: String?,
         result: inout JSONObject
     ) throws(JSONLDError) {
         var nests: [String] = []
-        for (key, value) in element {
+        for (position, (key, value)) in element.enumerated() {
             if key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
-            let def = active.definition(key)
-            guard let expandedProperty = expandVocabIRI(active, key, definition: def),
-                expandedProperty.utf8.contains(UInt8(ascii: ":")) || Keywords.isKeyword(expandedProperty)
-            else {
+            let expandedKey = expandedKeys?[position] ?? keyMemo.lookup(active, key, mode: .key)
+            let def = expandedKey.definition
+            guard let expandedProperty = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" is not defined by the context and is not an absolute IRI; its value would be dropped")
                 continue
             }
-            if Keywords.isKeyword(expandedProperty) {
+            if expandedKey.isKeyword {
                 if activeProperty == "@reverse" {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
@@ -279,11 +342,12 @@ extension Processor {
                     }
                     var expanded: [JSONValue] = []
                     for typeName in strings {
-                        guard let expandedType = expandIRI(typeScoped, typeName, documentRelative: true, vocab: true) else {
+                        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
+                        guard let expandedType = expandedTypeName.iri else {
                             try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
                             continue
                         }
-                        if !IRI.isAbsolute(expandedType) && !IRI.isBlankNode(expandedType) && !Keywords.isKeyword(expandedType) {
+                        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
                             try refuseInSafeMode(
                                 .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
                             )
@@ -390,9 +454,7 @@ extension Processor {
                 continue
             }
 
-            if (safeMode || options.warningHandler != nil) && !IRI.isAbsolute(expandedProperty)
-                && !IRI.isBlankNode(expandedProperty)
-            {
+            if (safeMode || options.warningHandler != nil) && !expandedKey.isAbsoluteOrBlank {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
             let container = def?.container ?? []
@@ -459,7 +521,7 @@ extension Processor {
                 path.append(.index(index))
                 defer { path.removeLast() }
                 guard case .object(let nestedObject) = nested,
-                    !nestedObject.keys.contains(where: { keywordExpansion(active, $0) == "@value" })
+                    !nestedObject.keys.contains(where: { keyMemo.lookup(active, $0, mode: .key).keyword == "@value" })
                 else {
                     throw fail(.invalidNestValue, "a @nest value must be an object that is not a value object")
                 }
@@ -469,7 +531,7 @@ extension Processor {
                 }
                 try expandEntries(
                     active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
-                    element: nestedObject, inputType: inputType, baseURL: baseURL, result: &result)
+                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result)
             }
         }
     }
@@ -568,6 +630,65 @@ extension Processor {
             if let direction { members.append((key: "@direction", value: .string(direction))) }
         }
         return .object(JSONObject(uniqueMembers: members))
+    }
+}
+
+/// The keywords among an expanded object's keys, found in one pass: what step 20 of the expansion
+/// algorithm checks (value objects, `@set`/`@list` objects, objects that would be dropped).
+struct ResultKeywords {
+    var value: JSONValue?
+    var type: JSONValue?
+    var set: JSONValue?
+    var hasList = false
+    var hasIndex = false
+    var hasLanguage = false
+    var hasDirection = false
+    var hasID = false
+    /// The first key, in member order, that a value object may not have (anything but `@direction`,
+    /// `@index`, `@language`, `@type` and `@value`).
+    var firstNotInValueObject: String?
+
+    init(_ object: JSONObject) {
+        for (key, member) in object {
+            // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart.
+            guard key.utf8.first == UInt8(ascii: "@") else {
+                if firstNotInValueObject == nil { firstNotInValueObject = key }
+                continue
+            }
+            // By length first: a keyword compared with a string of another length still costs a call.
+            var allowedInValueObject = false
+            switch key.utf8.count {
+            case 3: if key == "@id" { hasID = true }
+            case 4: if key == "@set" { set = member }
+            case 5:
+                if key == "@type" {
+                    type = member
+                    allowedInValueObject = true
+                } else if key == "@list" {
+                    hasList = true
+                }
+            case 6:
+                if key == "@value" {
+                    value = member
+                    allowedInValueObject = true
+                } else if key == "@index" {
+                    hasIndex = true
+                    allowedInValueObject = true
+                }
+            case 9:
+                if key == "@language" {
+                    hasLanguage = true
+                    allowedInValueObject = true
+                }
+            case 10:
+                if key == "@direction" {
+                    hasDirection = true
+                    allowedInValueObject = true
+                }
+            default: break
+            }
+            if !allowedInValueObject && firstNotInValueObject == nil { firstNotInValueObject = key }
+        }
     }
 }
 

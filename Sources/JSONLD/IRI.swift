@@ -1,9 +1,17 @@
 /// IRI helpers: RFC 3986 reference resolution and the syntactic checks JSON-LD needs.
 enum IRI {
     /// Whether `iri` starts with a scheme followed by `:` (RFC 3986 `scheme ":"`), i.e. is an absolute IRI.
+    ///
+    /// Scans the contiguous UTF-8 bytes: expansion asks this of most IRIs it produces, and iterating
+    /// `String.UTF8View` outside the standard library cost some 30 instructions a byte.
     static func isAbsolute(_ iri: String) -> Bool {
+        if let answer = iri.utf8.withContiguousStorageIfAvailable({ isAbsolute(bytes: $0) }) { return answer }
+        return Array(iri.utf8).withUnsafeBufferPointer { isAbsolute(bytes: $0) }
+    }
+
+    private static func isAbsolute(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var first = true
-        for byte in iri.utf8 {
+        for byte in bytes {
             if first {
                 guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) else { return false }
                 first = false
@@ -18,7 +26,13 @@ enum IRI {
         return false
     }
 
-    static func isBlankNode(_ identifier: String) -> Bool { identifier.hasPrefix("_:") }
+    static func isBlankNode(_ identifier: String) -> Bool {
+        let utf8 = identifier.utf8
+        if let answer = utf8.withContiguousStorageIfAvailable({ $0.count >= 2 && $0[0] == UInt8(ascii: "_") && $0[1] == UInt8(ascii: ":") }) {
+            return answer
+        }
+        return identifier.hasPrefix("_:")
+    }
 
     /// Whether the IRI ends with a gen-delim (`:/?#[]@`), which makes a simple term usable as a prefix.
     static func endsWithGenDelim(_ iri: String) -> Bool {
@@ -142,6 +156,41 @@ enum IRI {
         if let query { text += "?"; text += query }
         if let fragment { text += "#"; text += fragment }
         return text
+    }
+}
+
+/// Byte scans of strings' contiguous UTF-8, for the checks expansion makes of every key and IRI
+/// (`String.UTF8View`'s generic `firstIndex(of:)` and `starts(with:)` cost hundreds of instructions a call).
+enum UTF8Scan {
+    /// The byte offset of the first `byte` in `text` at or after byte offset `start`, nil when there is none.
+    @inline(__always)
+    static func firstOffset(of byte: UInt8, in text: String, from start: Int = 0) -> Int? {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ firstOffset(of: byte, in: $0, from: start) }) {
+            return found
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { firstOffset(of: byte, in: $0, from: start) }
+    }
+
+    private static func firstOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var position = start
+        while position < bytes.count {
+            if bytes[position] == byte { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Where a compact IRI splits: the offset of the first `:` after the first byte, and whether the
+    /// suffix after it starts with `//` (then the value is an absolute IRI, not a compact one).
+    static func compactIRISplit(_ value: String) -> (colon: Int, suffixIsAuthority: Bool)? {
+        func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (colon: Int, suffixIsAuthority: Bool)? {
+            guard let colon = firstOffset(of: UInt8(ascii: ":"), in: bytes, from: 1) else { return nil }
+            let authority =
+                colon + 2 < bytes.count && bytes[colon + 1] == UInt8(ascii: "/") && bytes[colon + 2] == UInt8(ascii: "/")
+            return (colon, authority)
+        }
+        if let found = value.utf8.withContiguousStorageIfAvailable(split) { return found }
+        return Array(value.utf8).withUnsafeBufferPointer(split)
     }
 }
 
