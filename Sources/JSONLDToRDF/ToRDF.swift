@@ -82,6 +82,8 @@ final class DatasetSerializer {
     var quads: [RDFQuad] = []
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
+    /// Classifications of the IRIs met so far (predicates and types recur on every node).
+    private var iriKinds = IRIKindMemo()
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
     private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
     private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
@@ -134,7 +136,7 @@ final class DatasetSerializer {
 
     /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
     func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch Lexical.classify(id) {
+        switch iriKinds.classify(id) {
         case .absolute: return .iri(id)
         case .blankNode: return .blankNode(String(id.dropFirst(2)))
         case .relative:
@@ -157,7 +159,7 @@ final class DatasetSerializer {
     }
 
     func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch Lexical.classify(property) {
+        switch iriKinds.classify(property) {
         case .absolute: return .iri(property)
         case .blankNode:
             if options.produceGeneralizedRDF { return .blankNode(String(property.dropFirst(2))) }

@@ -152,9 +152,10 @@ struct TemporaryIssuer {
 struct CanonicalizationState {
     let algorithm: HashAlgorithm
     let limits: CanonicalizationLimits
-    /// Canonical N-Quads bytes of every IRI and literal occurrence, back to back in one buffer
-    /// (term k is `termBytes[termOffsets[k]..<termOffsets[k + 1]]`). Not deduplicated: hashing a term
-    /// to look it up costs as much as writing it again.
+    /// Canonical N-Quads bytes of IRIs and literals, back to back in one buffer (term k is
+    /// `termBytes[termOffsets[k]..<termOffsets[k + 1]]`). An IRI met again is found in a ``StringMemo`` and
+    /// shares its slot (slots are only positions in this buffer: nothing compares them); literals are written
+    /// at each occurrence.
     var termBytes: [UInt8] = []
     var termOffsets: [Int] = [0]
     var quads: [InternedQuad] = []
@@ -182,6 +183,7 @@ struct CanonicalizationState {
         self.algorithm = algorithm
         self.limits = limits
         var blankIndex: [LabelKey: Int32] = [:]
+        var iris = StringMemo()
         blankIndex.reserveCapacity(64)
         quads.reserveCapacity(dataset.count)
         termBytes.reserveCapacity(dataset.count * 96)
@@ -202,6 +204,10 @@ struct CanonicalizationState {
                 if blankQuads[Int(id)].last != quad { blankQuads[Int(id)].append(quad) }
                 return -1 - id
             }
+            if case .iri(let iri) = term { return iris.value(for: iri) { append(term) } }
+            return append(term)
+        }
+        func append(_ term: RDFTerm) -> Int32 {
             let index = Int32(termOffsets.count - 1)
             NQuads.append(term, to: &termBytes)
             termOffsets.append(termBytes.count)

@@ -163,3 +163,53 @@ struct TermComparisonTests {
         }
     }
 }
+
+/// `StringMemo` hands back, for a string, a value made for a string with the same code points.
+@Suite struct StringMemoTests {
+    @Test func aValueIsOnlyEverHandedBackForTheSameCodePoints() {
+        var generator = SplitMix(seed: 5)
+        var memo = StringMemo()
+        var madeFor: [[UInt8]] = []
+        let pieces = ["http://example.org/", "https://www.w3.org/2018/credentials#", "urn:x:", "é", "e\u{301}", "a", "", "\u{0}"]
+        var kept: [String] = []
+        var reused = 0
+        for round in 0..<50_000 {
+            var text: String
+            if !kept.isEmpty && round % 2 == 0 {
+                text = kept[Int(generator.next() % UInt64(kept.count))]
+                if round % 6 == 0 { text = String(decoding: Array(text.utf8), as: UTF8.self) }  // same bytes, new buffer
+            } else {
+                text = ""
+                for _ in 0..<Int(generator.next() % 5) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                if generator.next() % 3 == 0 { text += String(generator.next() % 1000) }
+                if round % 7 == 0 { kept.append(text) }
+            }
+            var made = false
+            let value = memo.value(for: text) {
+                made = true
+                madeFor.append(Array(text.utf8))
+                return Int32(madeFor.count - 1)
+            }
+            #expect(madeFor[Int(value)] == Array(text.utf8), "\(text)")
+            if !made { reused += 1 }
+            // Asked again at once, the same value comes back without being made.
+            #expect(memo.value(for: text) { Int32(-1) } == value || Array(text.utf8).count > StringMemo.maxLength)
+        }
+        #expect(reused > 10_000)
+    }
+
+    @Test func theTableStartsOverPastItsByteLimit() {
+        var memo = StringMemo()
+        let long = String(repeating: "x", count: StringMemo.maxLength)
+        var values: [Int32] = []
+        // More bytes than the limit: every string is remembered, earlier ones are dropped, none is confused.
+        for index in 0..<(2 * StringMemo.byteLimit / StringMemo.maxLength + 3) {
+            let text = String(long.dropLast(4)) + String(1000 + index)
+            values.append(memo.value(for: String(text)) { Int32(index) })
+            #expect(memo.value(for: String(text)) { -1 } == Int32(index))
+        }
+        #expect(values == (0..<values.count).map(Int32.init))
+        #expect(memo.value(for: String(repeating: "y", count: StringMemo.maxLength + 1)) { 7 } == 7)
+        #expect(memo.value(for: String(repeating: "y", count: StringMemo.maxLength + 1)) { 8 } == 8)
+    }
+}
