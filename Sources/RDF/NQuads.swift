@@ -63,8 +63,7 @@ public enum NQuads {
     /// since the parser rejects them) are written as UCHAR so the output always parses back.
     public static func appendIRI(_ iri: String, to out: inout [UInt8]) {
         out.append(0x3C)
-        var text = iri
-        text.withUTF8 { utf8 in
+        withUTF8Bytes(iri) { utf8 in
             var runStart = 0
             var position = firstIRIEscape(utf8, from: 0)
             while position < utf8.count {
@@ -148,8 +147,7 @@ public enum NQuads {
         _ string: String, to out: inout [UInt8], needsEscape: (UInt8) -> Bool,
         escape: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int
     ) {
-        var text = string
-        text.withUTF8 { utf8 in
+        withUTF8Bytes(string) { utf8 in
             var runStart = 0
             var position = 0
             let count = utf8.count
