@@ -202,15 +202,43 @@ struct CanonicalizationState {
     init(dataset: RDFDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
         self.algorithm = algorithm
         self.limits = limits
+        var interner = Interner(quadCount: dataset.count)
+        quads.reserveCapacity(dataset.count)
+        for quad in dataset.quads {
+            let quadIndex = Int32(quads.count)
+            let subject = interner.intern(quad.subject, quad: quadIndex)
+            let predicate = interner.intern(quad.predicate, quad: quadIndex)
+            let object = interner.intern(quad.object, quad: quadIndex)
+            var graph = noGraph
+            if let name = quad.graph { graph = interner.intern(name, quad: quadIndex) }
+            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+        }
+        termBytes = interner.termBytes
+        termOffsets = interner.termOffsets
+        blankLabels = interner.blankLabels
+        blankQuads = interner.blankQuads
+        canonical = Array(repeating: -1, count: blankLabels.count)
+    }
+
+    /// Turns terms into slots while the state is built. A struct with mutating methods rather than functions
+    /// nested in `init`: those captured the state's arrays, which made every access a runtime exclusivity check.
+    private struct Interner {
+        var termBytes: [UInt8] = []
+        var termOffsets: [Int] = [0]
+        var blankLabels: [String] = []
+        var blankQuads: [[Int32]] = []
         var blankIndex: [LabelKey: Int32] = [:]
         var iris = StringMemo()
-        blankIndex.reserveCapacity(64)
-        quads.reserveCapacity(dataset.count)
-        termBytes.reserveCapacity(dataset.count * 96)
-        termOffsets.reserveCapacity(dataset.count * 3 + 1)
 
-        func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
-            if case .blankNode(let label) = term {
+        init(quadCount: Int) {
+            blankIndex.reserveCapacity(64)
+            termBytes.reserveCapacity(quadCount * 96)
+            termOffsets.reserveCapacity(quadCount * 3 + 1)
+        }
+
+        mutating func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
+            switch term {
+            case .blankNode(let label):
                 // One hash lookup: the default is stored when the label is new.
                 let next = Int32(blankLabels.count)
                 func value(_ stored: inout Int32) -> Int32 { stored }
@@ -223,26 +251,22 @@ struct CanonicalizationState {
                 // node, and rdf-canonize keeps a set); pyld 3.3 lists it twice and so differs on self-loops.
                 if blankQuads[Int(id)].last != quad { blankQuads[Int(id)].append(quad) }
                 return -1 - id
+            case .iri(let iri):
+                let next = Int32(termOffsets.count - 1)
+                let slot = iris.value(for: iri) { next }
+                if slot == next { write(term) }
+                return slot
+            case .literal:
+                let slot = Int32(termOffsets.count - 1)
+                write(term)
+                return slot
             }
-            if case .iri(let iri) = term { return iris.value(for: iri) { append(term) } }
-            return append(term)
-        }
-        func append(_ term: RDFTerm) -> Int32 {
-            let index = Int32(termOffsets.count - 1)
-            NQuads.append(term, to: &termBytes)
-            termOffsets.append(termBytes.count)
-            return index
         }
 
-        for quad in dataset.quads {
-            let quadIndex = Int32(quads.count)
-            let subject = intern(quad.subject, quad: quadIndex)
-            let predicate = intern(quad.predicate, quad: quadIndex)
-            let object = intern(quad.object, quad: quadIndex)
-            let graph = quad.graph.map { intern($0, quad: quadIndex) } ?? noGraph
-            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+        private mutating func write(_ term: RDFTerm) {
+            NQuads.append(term, to: &termBytes)
+            termOffsets.append(termBytes.count)
         }
-        canonical = Array(repeating: -1, count: blankLabels.count)
     }
 
     // MARK: hashing
