@@ -40,33 +40,32 @@ package struct StringMemo {
 
     /// The value remembered for a string with `string`'s code points, or `make()`'s, which is remembered.
     package mutating func value(for string: String, orMake make: () -> Int32) -> Int32 {
-        let found: Int32?? = string.utf8.withContiguousStorageIfAvailable { utf8 in lookup(utf8) }
-        switch found {
-        case .some(.some(let value)): return value
-        case .some(.none):
+        // One pass over the bytes in place: look up, else make and remember.
+        let found: Int32? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            let slot = Self.slot(of: utf8)
+            if let value = lookup(utf8, at: slot) { return value }
             let value = make()
-            _ = string.utf8.withContiguousStorageIfAvailable { utf8 in remember(utf8, value) }
+            remember(utf8, value, at: slot)
             return value
-        case .none:
-            return make()  // no contiguous UTF-8 to compare with
         }
+        return found ?? make()  // no contiguous UTF-8 to compare with
     }
 
-    private func lookup(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let entry = entries[Self.slot(of: utf8)]
+    @inline(__always) private func lookup(_ utf8: UnsafeBufferPointer<UInt8>, at slot: Int) -> Int32? {
+        let entry = entries[slot]
         guard Int(entry.count) == utf8.count else { return nil }
         if utf8.isEmpty { return entry.value }
         let same = bytes.withUnsafeBufferPointer { stored in memcmp(stored.baseAddress! + Int(entry.offset), utf8.baseAddress!, utf8.count) == 0 }
         return same ? entry.value : nil
     }
 
-    private mutating func remember(_ utf8: UnsafeBufferPointer<UInt8>, _ value: Int32) {
+    @inline(__always) private mutating func remember(_ utf8: UnsafeBufferPointer<UInt8>, _ value: Int32, at slot: Int) {
         guard utf8.count <= Self.maxLength else { return }
         if bytes.count + utf8.count > Self.byteLimit {
             bytes.removeAll(keepingCapacity: true)
             for index in entries.indices { entries[index] = Entry() }
         }
-        entries[Self.slot(of: utf8)] = Entry(offset: Int32(bytes.count), count: Int32(utf8.count), value: value)
+        entries[slot] = Entry(offset: Int32(bytes.count), count: Int32(utf8.count), value: value)
         bytes.append(contentsOf: utf8)
     }
 
