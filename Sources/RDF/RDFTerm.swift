@@ -333,11 +333,16 @@ enum QuadFingerprint {
             }
             if offset < count {
                 var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while offset < count {
-                    tail |= UInt64(bytes[offset]) << shift
-                    shift += 8
-                    offset += 1
+                if count >= 8 {
+                    // The last eight bytes, overlapping the words already mixed: one load, not a byte loop.
+                    tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                } else {
+                    var shift: UInt64 = 0
+                    while offset < count {
+                        tail |= UInt64(bytes[offset]) << shift
+                        shift += 8
+                        offset += 1
+                    }
                 }
                 value = fold(value ^ tail, multiplier)
             }
