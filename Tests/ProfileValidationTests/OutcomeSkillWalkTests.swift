@@ -101,7 +101,12 @@ struct OutcomeSkillWalkTests {
             ["@context": ["type": "LearningOutcome", "relatedESCOSkill": .string(skill)]],
             // Keys that a path must quote, and an outcome nested in an outcome's skill.
             [
-                "a b": [["type": ["X", "LearningOutcome"], "relatedESCOSkill": [["id": .string(skill), "x.y": ["type": "LearningOutcome", "relatedESCOSkill": "z"]]]]]
+                "a b": [
+                    [
+                        "type": ["X", "LearningOutcome"],
+                        "relatedESCOSkill": [["id": .string(skill), "x.y": ["type": "LearningOutcome", "relatedESCOSkill": "z"]]],
+                    ]
+                ]
             ],
             // A type that is not a string, a skill without a URI, a number where a skill should be.
             ["type": 3, "relatedESCOSkill": .string(skill), "o": ["type": "LearningOutcome", "relatedESCOSkill": [1, ["prefLabel": ["en": "x"]], .null]]],
