@@ -840,12 +840,20 @@ enum CredentialText {
         var unreadable: [String] = []
         // Searching `unreadable` for each value made n distinct odd values cost n².
         var seenUnreadable: Set<String> = []
+        func isContainer(_ value: JSONValue) -> Bool {
+            switch value {
+            case .object, .array: return true
+            default: return false
+            }
+        }
         func walk(_ node: JSONValue, depth: Int) {
             guard depth < 64 else { return }
             switch node {
             case .object(let object):
-                for member in object {
-                    if member.key == "eqfLevel" {
+                for member in object.members {
+                    // Most members are neither `eqfLevel` nor a container: an 8-byte length test (no character
+                    // outside ASCII is canonically equivalent to one of its letters) and a kind test skip them.
+                    if member.key.utf8.count == 8 && member.key == "eqfLevel" {
                         for value in member.value.asArray {
                             let text = id(of: value) ?? JSONWriter.string(value)
                             let last = text.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? text
@@ -855,11 +863,11 @@ enum CredentialText {
                                 unreadable.append(text)
                             }
                         }
-                    } else {
+                    } else if isContainer(member.value) {
                         walk(member.value, depth: depth + 1)
                     }
                 }
-            case .array(let elements): for element in elements { walk(element, depth: depth + 1) }
+            case .array(let elements): for element in elements where isContainer(element) { walk(element, depth: depth + 1) }
             default: break
             }
         }

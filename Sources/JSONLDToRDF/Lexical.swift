@@ -1,10 +1,11 @@
 import CredentialJSON
 import Foundation
+import RDF
 
 /// The well-formedness checks and canonical lexical forms the RDF serialization needs.
 enum Lexical {
     /// How an identifier from the node map classifies.
-    enum IRIKind { case absolute, blankNode, relative, malformed }
+    enum IRIKind: Int32 { case absolute, blankNode, relative, malformed }
 
     /// Absolute IRI, blank node identifier, relative reference, or malformed absolute IRI.
     ///
@@ -182,5 +183,21 @@ enum Lexical {
         let value = number.doubleValue
         if !value.isFinite { return true }
         return value.rounded(.towardZero) != value || value.magnitude >= 1e21
+    }
+}
+
+/// ``Lexical/classify(_:)`` remembered for the IRIs of one conversion.
+///
+/// A credential's predicates and types are a few dozen IRIs met hundreds of times, and classifying one reads all
+/// of its bytes again; a ``StringMemo`` lookup reads three words and compares once.
+struct IRIKindMemo {
+    private var kinds = StringMemo()
+
+    /// The same as `Lexical.classify(iri)`.
+    mutating func classify(_ iri: String) -> Lexical.IRIKind {
+        // Blank node labels are told by their first two bytes (and are not repeated).
+        if Lexical.isBlankNodeIdentifier(iri) { return .blankNode }
+        let raw = kinds.value(for: iri) { Lexical.classify(iri).rawValue }
+        return Lexical.IRIKind(rawValue: raw)!
     }
 }

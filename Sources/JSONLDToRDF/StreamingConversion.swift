@@ -6,13 +6,13 @@ import RDF
 extension DatasetSerializer {
     private static let rdfTypeTerm = RDFTerm.iri(RDFVocabulary.rdfType)
 
-    func convert(_ expanded: [JSONValue]) throws(JSONLDToRDFError) {
+    mutating func convert(_ expanded: [JSONValue]) throws(JSONLDToRDFError) {
         for element in expanded { try subjects(element, graph: nil) }
     }
 
     /// Elements outside any property: node objects become subjects; free-floating values and
     /// lists say nothing (expansion drops them anyway).
-    private func subjects(_ element: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) {
+    private mutating func subjects(_ element: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) {
         switch element {
         case .array(let items):
             for item in items { try subjects(item, graph: graph) }
@@ -32,7 +32,7 @@ extension DatasetSerializer {
     }
 
     /// Writes a node object's triples and returns its (relabelled) identifier.
-    private func node(_ nodeObject: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
+    private mutating func node(_ nodeObject: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
         let id: String
         switch nodeObject["@id"] {
         case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
@@ -101,7 +101,7 @@ extension DatasetSerializer {
         return id
     }
 
-    private func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: RDFTerm?) throws(JSONLDToRDFError) {
+    private mutating func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: RDFTerm?) throws(JSONLDToRDFError) {
         let items = value.asArray
         if items.isEmpty { return }
         let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
@@ -116,7 +116,7 @@ extension DatasetSerializer {
         }
     }
 
-    private func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
         switch subject {
         case .term(let term): return term
         case .dropped: return nil
@@ -131,7 +131,7 @@ extension DatasetSerializer {
     }
 
     /// Object to RDF for an element of a property's array (writing a nested node's own triples first).
-    private func objectTerm(_ item: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func objectTerm(_ item: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         guard case .object(let object) = item else {
             throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
         }
@@ -144,7 +144,7 @@ extension DatasetSerializer {
     }
 
     /// List Conversion over expanded list items.
-    private func listTerm(_ items: [JSONValue], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+    private mutating func listTerm(_ items: [JSONValue], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
         if items.isEmpty { return .iri(RDFVocabulary.rdfNil) }
         let first = RDFTerm.blankNode(issuer.freshLabel())
         var current = first

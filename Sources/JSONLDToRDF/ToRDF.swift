@@ -45,7 +45,7 @@ public enum RDFConversion {
     /// - Throws: ``JSONLDToRDFError`` for malformed expanded input, conflicting `@index` values,
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
-        let converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         do {
             try converter.convert(expanded)
             return converter.makeDataset()
@@ -62,7 +62,7 @@ public enum RDFConversion {
         var nodeMap = NodeMap()
         do {
             for element in expanded { try nodeMap.add(element) }
-            let serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
+            var serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
             return serializer.makeDataset()
         } catch {
@@ -74,14 +74,18 @@ public enum RDFConversion {
 
 /// Writes quads for expanded JSON-LD (the streaming conversion) or for a node map (the reference):
 /// JSON-LD 1.1 API §8.1 Deserialize JSON-LD to RDF, §8.2 Object to RDF, §8.3 List Conversion.
-/// A class so that the recursive walk appends to one quad buffer without copy-on-write copies.
-final class DatasetSerializer {
+/// A struct whose methods are `mutating`: the recursive walk appends to one quad buffer in place (as a class
+/// would), and its accesses are checked at compile time, where a class's stored properties were checked at run
+/// time on every append and lookup.
+struct DatasetSerializer {
     let options: ToRDFOptions
     var issuer: BlankNodeIssuer
     /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
     var quads: [RDFQuad] = []
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
+    /// Classifications of the IRIs met so far (predicates and types recur on every node).
+    private var iriKinds = IRIKindMemo()
     private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
     private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
     private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
@@ -98,7 +102,7 @@ final class DatasetSerializer {
         RDFDataset(quads)
     }
 
-    func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
+    mutating func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
         for graphName in nodeMap.graphs.keys.sorted() {
             let graphTerm: RDFTerm?
             if graphName == "@default" {
@@ -133,8 +137,8 @@ final class DatasetSerializer {
     typealias Role = DropHint.Role
 
     /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
-    func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch Lexical.classify(id) {
+    mutating func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch iriKinds.classify(id) {
         case .absolute: return .iri(id)
         case .blankNode: return .blankNode(String(id.dropFirst(2)))
         case .relative:
@@ -156,8 +160,8 @@ final class DatasetSerializer {
         }
     }
 
-    func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch Lexical.classify(property) {
+    mutating func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
+        switch iriKinds.classify(property) {
         case .absolute: return .iri(property)
         case .blankNode:
             if options.produceGeneralizedRDF { return .blankNode(String(property.dropFirst(2))) }
@@ -173,7 +177,7 @@ final class DatasetSerializer {
     }
 
     /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
-    private func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         switch item {
         case .node(let id): return try resource(id, role: .object)
         case .list(let items): return try list(items, graph: graph)
@@ -182,7 +186,7 @@ final class DatasetSerializer {
     }
 
     /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
-    private func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+    private mutating func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
         if items.isEmpty { return Self.rdfNil }
         var nodes: [RDFTerm] = []
         nodes.reserveCapacity(items.count)
@@ -197,7 +201,7 @@ final class DatasetSerializer {
         return nodes[0]
     }
 
-    func literal(_ valueObject: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    mutating func literal(_ valueObject: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
         var datatype = valueObject.type
         if let type = datatype, type != "@json" {
             guard try resource(type, role: .datatype) != nil else { return nil }

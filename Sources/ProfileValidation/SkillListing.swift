@@ -16,38 +16,80 @@ public struct OutcomeSkill: Sendable, Hashable {
 
     /// Every `relatedESCOSkill` of every learning outcome in the credential JSON, in document order.
     public static func all(in credential: JSONValue, basePath: JSONPath = .root, catalog: ESCOCatalog? = nil) -> [OutcomeSkill] {
-        var result: [OutcomeSkill] = []
-        collect(credential, at: basePath, catalog: catalog, into: &result)
-        return result
+        var walk = Walk(basePath: basePath, catalog: catalog)
+        walk.visit(credential)
+        return walk.result
     }
 
-    private static func collect(_ value: JSONValue, at path: JSONPath, catalog: ESCOCatalog?, into result: inout [OutcomeSkill]) {
-        switch value {
-        case .array(let array):
-            for (index, element) in array.enumerated() { collect(element, at: path.appending(index), catalog: catalog, into: &result) }
-        case .object(let object):
-            if object["type"]?.asArray.contains("LearningOutcome") == true, let skills = object["relatedESCOSkill"] {
-                let title = object["title"].flatMap(LanguageMap.init(json:))
-                let skillPath = path.appending("relatedESCOSkill")
-                let elements: [(JSONPath, JSONValue)] =
-                    skills.isArray
-                    ? skills.asArray.enumerated().map { (skillPath.appending($0), $1) } : [(skillPath, skills)]
-                for (skillEntryPath, skill) in elements {
-                    guard let uri = skill.stringValue ?? skill["id"]?.stringValue else { continue }
-                    if let known = catalog?.skill(uri) {
-                        result.append(
-                            OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
-                    } else {
-                        let labels = skill["prefLabel"].flatMap(LanguageMap.init(json:)) ?? LanguageMap()
-                        result.append(OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: labels, labelsFromCatalog: false))
-                    }
+    /// A depth-first walk that keeps the way down as a stack of path components and makes a ``JSONPath`` only
+    /// for a skill it reports: building a path for every node it passed (a copy of the components per node)
+    /// was most of a verification's credential summary.
+    private struct Walk {
+        let basePath: JSONPath
+        let catalog: ESCOCatalog?
+        /// The components from `basePath` down to the value being visited.
+        var trail: [JSONPath.Component] = []
+        var result: [OutcomeSkill] = []
+
+        init(basePath: JSONPath, catalog: ESCOCatalog?) {
+            self.basePath = basePath
+            self.catalog = catalog
+            trail.reserveCapacity(16)
+        }
+
+        /// Whether a value can hold a learning outcome (scalars are not entered, so nothing is pushed for them).
+        @inline(__always) static func isContainer(_ value: JSONValue) -> Bool {
+            switch value {
+            case .array, .object: return true
+            default: return false
+            }
+        }
+
+        /// `type` names `LearningOutcome`, as a string or among an array's elements (compared as JSON values).
+        static func isLearningOutcome(_ object: JSONObject) -> Bool {
+            switch object["type"] {
+            case .string(let type)?: return type == "LearningOutcome"
+            case .array(let types)?: return types.contains("LearningOutcome")
+            default: return false
+            }
+        }
+
+        mutating func visit(_ value: JSONValue) {
+            switch value {
+            case .array(let array):
+                for (index, element) in array.enumerated() where Self.isContainer(element) {
+                    trail.append(.index(index))
+                    visit(element)
+                    trail.removeLast()
+                }
+            case .object(let object):
+                if Self.isLearningOutcome(object), let skills = object["relatedESCOSkill"] { record(object, skills) }
+                for member in object.members where Self.isContainer(member.value) && member.key != "@context" {
+                    trail.append(.key(member.key))
+                    visit(member.value)
+                    trail.removeLast()
+                }
+            default:
+                break
+            }
+        }
+
+        /// The skills of one learning outcome, each with the path of its `relatedESCOSkill` entry.
+        mutating func record(_ outcome: JSONObject, _ skills: JSONValue) {
+            let title = outcome["title"].flatMap(LanguageMap.init(json:))
+            let skillPath = JSONPath(components: basePath.components + trail + [.key("relatedESCOSkill")])
+            let elements: [(JSONPath, JSONValue)] =
+                skills.isArray ? skills.asArray.enumerated().map { (skillPath.appending($0), $1) } : [(skillPath, skills)]
+            for (skillEntryPath, skill) in elements {
+                guard let uri = skill.stringValue ?? skill["id"]?.stringValue else { continue }
+                if let known = catalog?.skill(uri) {
+                    result.append(
+                        OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: known.preferredLabel, labelsFromCatalog: true))
+                } else {
+                    let labels = skill["prefLabel"].flatMap(LanguageMap.init(json:)) ?? LanguageMap()
+                    result.append(OutcomeSkill(path: skillEntryPath, outcomeTitle: title, skillURI: uri, labels: labels, labelsFromCatalog: false))
                 }
             }
-            for member in object where member.key != "@context" {
-                collect(member.value, at: path.appending(member.key), catalog: catalog, into: &result)
-            }
-        default:
-            break
         }
     }
 }

@@ -23,18 +23,38 @@ struct LineBuffer {
     mutating func beginLine() { starts.append(bytes.count) }
 
     /// Line indexes in code point (UTF-8 byte) order.
+    ///
+    /// Each line's first eight bytes are read once as a big-endian integer (zero-padded), so a comparison of
+    /// lines that differ there, the most common case, is one integer comparison; only lines with the same
+    /// eight bytes are compared with `memcmp`, from their start.
     func sortedOrder() -> [Int] {
         let count = starts.count
         var order = Array(0..<count)
         guard count > 1 else { return order }
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            func range(_ line: Int) -> (Int, Int) { (starts[line], (line + 1 < count ? starts[line + 1] : buffer.count)) }
-            order.sort { a, b in
-                let (sa, ea) = range(a), (sb, eb) = range(b)
-                let la = ea - sa, lb = eb - sb
-                let order = memcmp(base + sa, base + sb, min(la, lb))
-                return order != 0 ? order < 0 : la < lb
+            var bounds: [(start: Int, end: Int, key: UInt64)] = []
+            bounds.reserveCapacity(count)
+            for line in 0..<count {
+                let start = starts[line], end = line + 1 < count ? starts[line + 1] : buffer.count
+                var key: UInt64 = 0
+                if end - start >= 8 {
+                    key = UInt64(bigEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+                } else {
+                    for offset in 0..<8 { key = key << 8 | (start + offset < end ? UInt64(base[start + offset]) : 0) }
+                }
+                bounds.append((start, end, key))
+            }
+            bounds.withUnsafeBufferPointer { bounds in
+                order.withUnsafeMutableBufferPointer { order in
+                    order.sort { a, b in
+                        let left = bounds[a], right = bounds[b]
+                        if left.key != right.key { return left.key < right.key }
+                        let leftCount = left.end - left.start, rightCount = right.end - right.start
+                        let compared = memcmp(base + left.start, base + right.start, min(leftCount, rightCount))
+                        return compared != 0 ? compared < 0 : leftCount < rightCount
+                    }
+                }
             }
         }
         return order
@@ -152,9 +172,10 @@ struct TemporaryIssuer {
 struct CanonicalizationState {
     let algorithm: HashAlgorithm
     let limits: CanonicalizationLimits
-    /// Canonical N-Quads bytes of every IRI and literal occurrence, back to back in one buffer
-    /// (term k is `termBytes[termOffsets[k]..<termOffsets[k + 1]]`). Not deduplicated: hashing a term
-    /// to look it up costs as much as writing it again.
+    /// Canonical N-Quads bytes of IRIs and literals, back to back in one buffer (term k is
+    /// `termBytes[termOffsets[k]..<termOffsets[k + 1]]`). An IRI met again is found in a ``StringMemo`` and
+    /// shares its slot (slots are only positions in this buffer: nothing compares them); literals are written
+    /// at each occurrence.
     var termBytes: [UInt8] = []
     var termOffsets: [Int] = [0]
     var quads: [InternedQuad] = []
@@ -181,14 +202,43 @@ struct CanonicalizationState {
     init(dataset: RDFDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
         self.algorithm = algorithm
         self.limits = limits
-        var blankIndex: [LabelKey: Int32] = [:]
-        blankIndex.reserveCapacity(64)
+        var interner = Interner(quadCount: dataset.count)
         quads.reserveCapacity(dataset.count)
-        termBytes.reserveCapacity(dataset.count * 96)
-        termOffsets.reserveCapacity(dataset.count * 3 + 1)
+        for quad in dataset.quads {
+            let quadIndex = Int32(quads.count)
+            let subject = interner.intern(quad.subject, quad: quadIndex)
+            let predicate = interner.intern(quad.predicate, quad: quadIndex)
+            let object = interner.intern(quad.object, quad: quadIndex)
+            var graph = noGraph
+            if let name = quad.graph { graph = interner.intern(name, quad: quadIndex) }
+            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+        }
+        termBytes = interner.termBytes
+        termOffsets = interner.termOffsets
+        blankLabels = interner.blankLabels
+        blankQuads = interner.blankQuads
+        canonical = Array(repeating: -1, count: blankLabels.count)
+    }
 
-        func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
-            if case .blankNode(let label) = term {
+    /// Turns terms into slots while the state is built. A struct with mutating methods rather than functions
+    /// nested in `init`: those captured the state's arrays, which made every access a runtime exclusivity check.
+    private struct Interner {
+        var termBytes: [UInt8] = []
+        var termOffsets: [Int] = [0]
+        var blankLabels: [String] = []
+        var blankQuads: [[Int32]] = []
+        var blankIndex: [LabelKey: Int32] = [:]
+        var iris = StringMemo()
+
+        init(quadCount: Int) {
+            blankIndex.reserveCapacity(64)
+            termBytes.reserveCapacity(quadCount * 96)
+            termOffsets.reserveCapacity(quadCount * 3 + 1)
+        }
+
+        mutating func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
+            switch term {
+            case .blankNode(let label):
                 // One hash lookup: the default is stored when the label is new.
                 let next = Int32(blankLabels.count)
                 func value(_ stored: inout Int32) -> Int32 { stored }
@@ -201,22 +251,22 @@ struct CanonicalizationState {
                 // node, and rdf-canonize keeps a set); pyld 3.3 lists it twice and so differs on self-loops.
                 if blankQuads[Int(id)].last != quad { blankQuads[Int(id)].append(quad) }
                 return -1 - id
+            case .iri(let iri):
+                let next = Int32(termOffsets.count - 1)
+                let slot = iris.value(for: iri) { next }
+                if slot == next { write(term) }
+                return slot
+            case .literal:
+                let slot = Int32(termOffsets.count - 1)
+                write(term)
+                return slot
             }
-            let index = Int32(termOffsets.count - 1)
-            NQuads.append(term, to: &termBytes)
-            termOffsets.append(termBytes.count)
-            return index
         }
 
-        for quad in dataset.quads {
-            let quadIndex = Int32(quads.count)
-            let subject = intern(quad.subject, quad: quadIndex)
-            let predicate = intern(quad.predicate, quad: quadIndex)
-            let object = intern(quad.object, quad: quadIndex)
-            let graph = quad.graph.map { intern($0, quad: quadIndex) } ?? noGraph
-            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+        private mutating func write(_ term: RDFTerm) {
+            NQuads.append(term, to: &termBytes)
+            termOffsets.append(termBytes.count)
         }
-        canonical = Array(repeating: -1, count: blankLabels.count)
     }
 
     // MARK: hashing
@@ -510,23 +560,88 @@ struct CanonicalizationState {
     }
 
     func result(dataset: RDFDataset) -> CanonicalizedDataset {
-        var lines = LineBuffer()
-        lines.bytes.reserveCapacity(termBytes.count + quads.count * 16)
-        lines.starts.reserveCapacity(quads.count)
-        // Capture only the label table: a closure capturing `self` would copy the whole state per quad.
-        let canonical = self.canonical
-        for quad in quads {
-            lines.beginLine()
-            appendQuad(quad, to: &lines.bytes) { id, out in
-                out.append(contentsOf: [0x5F, 0x3A, 0x63, 0x31, 0x34, 0x6E])  // _:c14n
-                appendDecimal(canonical[Int(id)], to: &out)
+        // Locals, so the helpers below capture arrays, not the whole state.
+        let termBytes = self.termBytes, termOffsets = self.termOffsets, quads = self.quads
+        // Each blank node's canonical label, `_:c14nN`, written once rather than at every occurrence.
+        var labelBytes: [UInt8] = []
+        var labelOffsets: [Int] = [0]
+        labelBytes.reserveCapacity(canonical.count * 10)
+        labelOffsets.reserveCapacity(canonical.count + 1)
+        for number in canonical {
+            labelBytes.append(contentsOf: [0x5F, 0x3A, 0x63, 0x31, 0x34, 0x6E])  // _:c14n
+            appendDecimal(number, to: &labelBytes)
+            labelOffsets.append(labelBytes.count)
+        }
+        // Every line's length first, then one copy of each term into a buffer of exactly that size: appending
+        // piece by piece to a growing array cost more than the bytes.
+        @inline(__always) func length(_ slot: Int32) -> Int {
+            if isBlank(slot) {
+                let id = Int(blankID(slot))
+                return labelOffsets[id + 1] - labelOffsets[id]
             }
+            return termOffsets[Int(slot) + 1] - termOffsets[Int(slot)]
+        }
+        var lines = LineBuffer()
+        lines.starts.reserveCapacity(quads.count)
+        var total = 0
+        for quad in quads {
+            lines.starts.append(total)
+            total += length(quad.subject) + length(quad.predicate) + length(quad.object) + 5  // two spaces and " .\n"
+            if quad.graph != noGraph { total += 1 + length(quad.graph) }
+        }
+        lines.bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard var cursor = buffer.baseAddress else { return }
+            termBytes.withUnsafeBufferPointer { terms in
+                labelBytes.withUnsafeBufferPointer { labels in
+                    @inline(__always) func copy(_ slot: Int32) {
+                        let source: UnsafePointer<UInt8>
+                        let count: Int
+                        if isBlank(slot) {
+                            let id = Int(blankID(slot))
+                            source = labels.baseAddress! + labelOffsets[id]
+                            count = labelOffsets[id + 1] - labelOffsets[id]
+                        } else {
+                            source = terms.baseAddress! + termOffsets[Int(slot)]
+                            count = termOffsets[Int(slot) + 1] - termOffsets[Int(slot)]
+                        }
+                        cursor.initialize(from: source, count: count)
+                        cursor += count
+                    }
+                    @inline(__always) func byte(_ value: UInt8) {
+                        cursor.initialize(to: value)
+                        cursor += 1
+                    }
+                    for quad in quads {
+                        copy(quad.subject)
+                        byte(0x20)
+                        copy(quad.predicate)
+                        byte(0x20)
+                        copy(quad.object)
+                        if quad.graph != noGraph {
+                            byte(0x20)
+                            copy(quad.graph)
+                        }
+                        byte(0x20)
+                        byte(0x2E)
+                        byte(0x0A)
+                    }
+                }
+            }
+            initialized = total
         }
         let order = lines.sortedOrder()
-        var document: [UInt8] = []
-        document.reserveCapacity(lines.bytes.count)
-        lines.bytes.withUnsafeBufferPointer { buffer in
-            for line in order { document.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lines.line(line)])) }
+        let document = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard var cursor = buffer.baseAddress else { return }
+            lines.bytes.withUnsafeBufferPointer { source in
+                for line in order {
+                    let range = lines.line(line)
+                    cursor.initialize(from: source.baseAddress! + range.lowerBound, count: range.count)
+                    cursor += range.count
+                }
+            }
+            initialized = total
         }
         return CanonicalizedDataset(
             nquads: UTF8Text.string(document),

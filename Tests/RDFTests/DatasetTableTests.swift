@@ -163,3 +163,121 @@ struct TermComparisonTests {
         }
     }
 }
+
+/// `StringMemo` hands back, for a string, a value made for a string with the same code points.
+@Suite struct StringMemoTests {
+    @Test func aValueIsOnlyEverHandedBackForTheSameCodePoints() {
+        var generator = SplitMix(seed: 5)
+        var memo = StringMemo()
+        var madeFor: [[UInt8]] = []
+        let pieces = ["http://example.org/", "https://www.w3.org/2018/credentials#", "urn:x:", "é", "e\u{301}", "a", "", "\u{0}"]
+        var kept: [String] = []
+        var reused = 0
+        for round in 0..<50_000 {
+            var text: String
+            if !kept.isEmpty && round % 2 == 0 {
+                text = kept[Int(generator.next() % UInt64(kept.count))]
+                if round % 6 == 0 { text = String(decoding: Array(text.utf8), as: UTF8.self) }  // same bytes, new buffer
+            } else {
+                text = ""
+                for _ in 0..<Int(generator.next() % 5) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                if generator.next() % 3 == 0 { text += String(generator.next() % 1000) }
+                if round % 7 == 0 { kept.append(text) }
+            }
+            var made = false
+            let value = memo.value(for: text) {
+                made = true
+                madeFor.append(Array(text.utf8))
+                return Int32(madeFor.count - 1)
+            }
+            #expect(madeFor[Int(value)] == Array(text.utf8), "\(text)")
+            if !made { reused += 1 }
+            // Asked again at once, the same value comes back without being made.
+            #expect(memo.value(for: text) { Int32(-1) } == value || Array(text.utf8).count > StringMemo.maxLength)
+        }
+        #expect(reused > 10_000)
+    }
+
+    @Test func theTableStartsOverPastItsByteLimit() {
+        var memo = StringMemo()
+        let long = String(repeating: "x", count: StringMemo.maxLength)
+        var values: [Int32] = []
+        // More bytes than the limit: every string is remembered, earlier ones are dropped, none is confused.
+        for index in 0..<(2 * StringMemo.byteLimit / StringMemo.maxLength + 3) {
+            let text = String(long.dropLast(4)) + String(1000 + index)
+            values.append(memo.value(for: String(text)) { Int32(index) })
+            #expect(memo.value(for: String(text)) { -1 } == Int32(index))
+        }
+        #expect(values == (0..<values.count).map(Int32.init))
+        #expect(memo.value(for: String(repeating: "y", count: StringMemo.maxLength + 1)) { 7 } == 7)
+        #expect(memo.value(for: String(repeating: "y", count: StringMemo.maxLength + 1)) { 8 } == 8)
+    }
+}
+
+@Suite("String literal escape scan eight bytes at a time")
+struct StringEscapeWordTests {
+    static func bytewise(_ word: UInt64) -> Bool {
+        (0..<8).contains { NQuads.stringNeedsEscape(UInt8(truncatingIfNeeded: word >> (8 * UInt64($0)))) }
+    }
+
+    @Test func everyByteInEveryPositionIsFoundExactlyWhenItStartsAnEscape() {
+        let plain = UInt64(0x6161_6161_6161_6161)
+        for position in 0..<8 {
+            for byte in UInt8.min...UInt8.max {
+                let shift = UInt64(8 * position)
+                let word = (plain & ~(0xFF << shift)) | (UInt64(byte) << shift)
+                #expect(NQuads.wordHasStringEscape(word) == NQuads.stringNeedsEscape(byte), "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    @Test func randomWordsAgreeWithTheByteAtATimeTest() {
+        var state: UInt64 = 0x0FED_CBA9_8765_4321
+        for _ in 0..<200_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let word = state ^ (state >> 29)
+            #expect(NQuads.wordHasStringEscape(word) == Self.bytewise(word))
+        }
+    }
+
+    /// The escaping written one byte at a time, as RDF 1.2 N-Triples §4 states it.
+    static func reference(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x08: out += [0x5C, 0x62]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0C: out += [0x5C, 0x66]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                NQuads.appendUCHAR(bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF, to: &out)
+                index += 2
+            case 0..<0x20, 0x7F: NQuads.appendUCHAR(UInt32(byte), to: &out)
+            default: out.append(byte)
+            }
+            index += 1
+        }
+        return out
+    }
+
+    @Test func literalsWithEscapesAtEveryOffsetAreWrittenAsBytewise() {
+        var state: UInt64 = 77
+        let pieces = ["a", "plain text ", "é", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\"", "\\", "\n", "\t", "\u{1}", "\u{7F}", "日本"]
+        for _ in 0..<5_000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for step in 0..<Int(state >> 60) {
+                text += pieces[Int((state >> UInt64(4 * step)) % UInt64(pieces.count))]
+            }
+            var out: [UInt8] = []
+            NQuads.appendEscapedString(text, to: &out)
+            #expect(out == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+}

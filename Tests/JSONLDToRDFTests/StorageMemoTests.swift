@@ -1,0 +1,132 @@
+import CredentialJSON
+import Testing
+
+@testable import JSONLDToRDF
+
+/// The IRI classification memo and the memo's document comparison give the answers of the plain functions.
+@Suite struct StorageMemoTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+    }
+
+    /// Identifiers of every kind: absolute, blank, relative, malformed; short (inline) and long (heap buffer).
+    static func randomIdentifier(using generator: inout SplitMix) -> String {
+        let prefixes = ["http://ex.org/", "https://www.w3.org/2018/credentials#", "_:", "urn:uuid:", "rel/", "#", "1http:", "", "did:key:"]
+        let alphabet = Array("abcXYZ019-._~:/?#[]@!$&'()*+,;=%ée\u{301}\u{85} <>\"{}|\\^`")
+        var text = prefixes[Int(generator.next() % UInt64(prefixes.count))]
+        for _ in 0..<Int(generator.next() % 60) { text.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+        return text
+    }
+
+    @Test func theIRIKindMemoClassifiesLikeLexical() {
+        var generator = SplitMix(state: 7)
+        var memo = IRIKindMemo()
+        var kept: [String] = []
+        for round in 0..<20_000 {
+            let iri: String
+            switch generator.next() % 4 {
+            case 0 where !kept.isEmpty:
+                // The same string again, as expansion hands out a term's IRI.
+                iri = kept[Int(generator.next() % UInt64(kept.count))]
+            case 1 where !kept.isEmpty:
+                // Equal bytes in a new buffer.
+                iri = String(decoding: Array(kept[Int(generator.next() % UInt64(kept.count))].utf8), as: UTF8.self)
+            default:
+                // A new string, most of them met once.
+                iri = Self.randomIdentifier(using: &generator)
+                if round % 3 == 0 { kept.append(iri) }
+            }
+            #expect(memo.classify(iri) == Lexical.classify(iri), "\(iri)")
+        }
+        #expect(kept.contains { Lexical.classify($0) == .absolute } && kept.contains { Lexical.classify($0) == .malformed })
+    }
+
+    @Test func aStringChangedAfterItsLookupIsClassifiedAgain() {
+        var memo = IRIKindMemo()
+        var iri = "http://example.org/a-long-enough-identifier"
+        #expect(memo.classify(iri) == .absolute)
+        iri.append(" x")
+        #expect(memo.classify(iri) == .malformed)
+        iri.removeLast(2)
+        #expect(memo.classify(iri) == .absolute)
+        var edited = iri
+        edited.replaceSubrange(edited.startIndex..<edited.index(edited.startIndex, offsetBy: 4), with: "1ttp")
+        #expect(memo.classify(edited) == .relative)
+        #expect(memo.classify(iri) == .absolute)
+    }
+
+    /// A random JSON value whose strings and keys include look-alikes (precomposed and decomposed é).
+    static func randomJSON(depth: Int, using generator: inout SplitMix) -> JSONValue {
+        let strings = ["a", "é", "e\u{301}", "http://example.org/long-enough-to-live-in-a-buffer", ""]
+        switch depth >= 4 ? generator.next() % 4 : generator.next() % 7 {
+        case 0: return .string(strings[Int(generator.next() % UInt64(strings.count))])
+        case 1: return .number(JSONNumber(unchecked: ["1", "1.0", "10"][Int(generator.next() % 3)]))
+        case 2: return .bool(generator.next() % 2 == 0)
+        case 3: return .null
+        case 4, 5:
+            return .array((0..<Int(generator.next() % 4)).map { _ in randomJSON(depth: depth + 1, using: &generator) })
+        default:
+            var object = JSONObject()
+            for _ in 0..<Int(generator.next() % 4) {
+                object[strings[Int(generator.next() % UInt64(strings.count))]] = randomJSON(depth: depth + 1, using: &generator)
+            }
+            return .object(object)
+        }
+    }
+
+    /// A copy that shares no array, object or string buffer with the original.
+    static func deepCopy(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let string): return .string(String(decoding: Array(string.utf8), as: UTF8.self))
+        case .array(let array): return .array(array.map(deepCopy))
+        case .object(let object):
+            return .object(JSONObject(object.members.map { (key: String(decoding: Array($0.key.utf8), as: UTF8.self), value: deepCopy($0.value)) }))
+        default: return value
+        }
+    }
+
+    @Test func theMemosDocumentComparisonAgreesWithIsIdentical() {
+        var generator = SplitMix(state: 11)
+        var differing = 0
+        for _ in 0..<3_000 {
+            let document = Self.randomJSON(depth: 0, using: &generator)
+            let other = Self.randomJSON(depth: 0, using: &generator)
+            // A new top level over the same members, as `proof` removal makes: shared buffers below it.
+            var rewrapped = document
+            if case .object(var object) = document {
+                object["proof"] = "x"
+                object["proof"] = nil
+                rewrapped = .object(object)
+            } else if case .array(var array) = document {
+                array.append(.null)
+                array.removeLast()
+                rewrapped = .array(array)
+            }
+            for candidate in [document, rewrapped, Self.deepCopy(document), other, .array([document]), .array([Self.deepCopy(document)])] {
+                let expected = document.isIdentical(to: candidate)
+                if !expected { differing += 1 }
+                #expect(DatasetMemo.identical(document, candidate) == expected, "\(JSONWriter.string(document)) vs \(JSONWriter.string(candidate))")
+                #expect(DatasetMemo.identical(candidate, document) == candidate.isIdentical(to: document))
+            }
+        }
+        #expect(differing > 1_000)
+    }
+
+    @Test func sharedStorageDoesNotHideAChangedMember() {
+        let inner: JSONValue = ["b": "e\u{301}", "c": [1, 2]]
+        let document: JSONValue = ["a": inner, "d": "x"]
+        guard case .object(var changed) = document, case .object(var innerObject) = inner else { return }
+        innerObject["b"] = "é"
+        changed["a"] = .object(innerObject)
+        #expect(!DatasetMemo.identical(document, .object(changed)))
+        #expect(DatasetMemo.identical(document, document))
+        #expect(!DatasetMemo.identical(["a": [1, 2]], ["a": [1, 2, 3]]))
+    }
+}
