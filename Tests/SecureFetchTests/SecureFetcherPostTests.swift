@@ -9,7 +9,7 @@ import Testing
 struct SecureFetcherPostTests {
     // The long deadline only keeps a loaded CI machine (parallel suites, openssl responders) from reading as a timeout.
     private let policy = FetchPolicy(
-        maxBytes: 1024, deadline: .seconds(60), allowLoopbackAndPrivate: true, allowPlainHTTP: true, accept: "application/ocsp-response")
+        maxBytes: 1024, deadline: .seconds(300), allowLoopbackAndPrivate: true, allowPlainHTTP: true, accept: "application/ocsp-response")
 
     @Test("A redirect answering a POST is refused, and the redirect target is never asked")
     func redirectNotFollowed() async throws {

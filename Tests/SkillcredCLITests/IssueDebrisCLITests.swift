@@ -65,16 +65,21 @@ struct IssueCommandDebrisTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill once some credentials are on disk (the batch is then past its first registry reservation).
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline {
-            let written = (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.filter { $0.hasSuffix(".json") }.count ?? 0
-            if written >= 40 { break }
-            usleep(5_000)
+        // Kill once some credentials are on disk (the batch is then past its first registry reservation); the waiting
+        // is done off the cooperative pool, which other suites' async work needs meanwhile.
+        let outPath = out.path
+        let killedMidway = try await ExternalTool.offThePool { [process] in
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning && Date() < deadline {
+                let written = (try? FileManager.default.contentsOfDirectory(atPath: outPath))?.filter { $0.hasSuffix(".json") }.count ?? 0
+                if written >= 40 { break }
+                usleep(5_000)
+            }
+            let running = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return running
         }
-        let killedMidway = process.isRunning
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }
 
         // Straight after the kill: only whole credentials in the folder itself; anything half-written is in the partial folder.
@@ -148,18 +153,22 @@ struct IssueCommandDebrisTests {
         let errors = Pipe()
         process.standardError = errors
         try process.run()
-        // Without a terminal the CLI prints "issued DONE/TOTAL …" once a chunk is recorded: kill as soon as it does.
-        var stderr = ""
-        var reported = 0
-        while reported == 0 {
-            let data = errors.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            stderr += String(decoding: data, as: UTF8.self)
-            if let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
+        // Without a terminal the CLI prints "issued DONE/TOTAL …" once a chunk is recorded: kill as soon as it does
+        // (waiting off the cooperative pool, which other suites' async work needs meanwhile).
+        let (stderr, reported, killedMidway) = try await ExternalTool.offThePool { [process, errors] in
+            var stderr = ""
+            var reported = 0
+            while reported == 0 {
+                let data = errors.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                stderr += String(decoding: data, as: UTF8.self)
+                if let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
+            }
+            let killedMidway = process.isRunning && reported < rows
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return (stderr, reported, killedMidway)
         }
-        let killedMidway = process.isRunning && reported < rows
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         try #require(reported > 0, "no progress line before the end: \(stderr)")
         if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }
 

@@ -28,6 +28,15 @@ public enum ExternalTool {
         return outcome.stdout
     }
 
+    /// Runs `body` on a thread of its own and awaits it: for a test that waits on a child process for seconds or
+    /// minutes. On the cooperative pool (two threads on a 2-core machine) such a wait starves every other test's async
+    /// work, and a loopback fetch elsewhere then reads as a 60-second timeout.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// Runs `executable ARGUMENTS` and returns its status and output whatever the status (standard error apart,
     /// unless `mergingErrors`), for tests that expect a tool to refuse something.
     public static func capture(
