@@ -270,10 +270,17 @@ struct DatasetSerializer {
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
             }
         }
+        let literal: RDFLiteral
         if let language = valueObject.language, datatype == nil {
-            return FingerprintedTerm(.literal(RDFLiteral(lexical, language: language)))
+            literal = RDFLiteral(lexical, language: language)
+        } else {
+            literal = RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString)
         }
-        return FingerprintedTerm(.literal(RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString)))
+        // The datatype's fingerprint from the memo (a blank node identifier's is not kept there).
+        let (kind, remembered) = iriKinds.classifyWithFingerprint(literal.datatype)
+        let datatypeFingerprint = kind == .blankNode ? QuadFingerprint.iri(literal.datatype) : remembered
+        return FingerprintedTerm(
+            .literal(literal), QuadFingerprint.literal(literal.lexicalForm, datatype: datatypeFingerprint, language: literal.language))
     }
 }
 

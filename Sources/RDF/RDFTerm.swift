@@ -367,10 +367,15 @@ package enum QuadFingerprint {
 
     /// ``term(_:)`` of `.literal(literal)`.
     package static func literal(_ literal: RDFLiteral) -> UInt32 {
-        var state = seed
-        mix(literal.lexicalForm, tag: 3, into: &state)
-        mix(literal.datatype, tag: 4, into: &state)
-        if let language = literal.language { mix(language, tag: 5, into: &state) }
+        self.literal(literal.lexicalForm, datatype: iri(literal.datatype), language: literal.language)
+    }
+
+    /// ``literal(_:)`` of a literal whose datatype IRI's fingerprint (``iri(_:)``) the caller already has: a
+    /// credential's literals have a handful of datatypes, each remembered once.
+    package static func literal(_ lexicalForm: String, datatype: UInt32, language: String?) -> UInt32 {
+        var state = seed ^ UInt64(datatype) << 24
+        mix(lexicalForm, tag: 3, into: &state)
+        if let language { mix(language, tag: 5, into: &state) }
         return finish(state)
     }
 
