@@ -194,7 +194,7 @@ public struct RDFDataset: Sendable, Hashable {
             self.quads = Array(quads[..<index])
             self.hashes = Array(fingerprints[..<index])
             reserveCapacity(quads.count)
-            for quad in quads[index...] { insert(quad) }
+            for later in index..<quads.count { insert(quads[later], fingerprint: fingerprints[later]) }
             return
         }
         self.quads = quads
@@ -227,8 +227,13 @@ public struct RDFDataset: Sendable, Hashable {
 
     /// Adds a quad unless the dataset already has it.
     public mutating func insert(_ quad: RDFQuad) {
+        insert(quad, fingerprint: usesSipHash ? 0 : QuadFingerprint.hash(quad))
+    }
+
+    /// ``insert(_:)`` with the quad's `QuadFingerprint.hash`, already known (ignored once the table uses SipHash).
+    private mutating func insert(_ quad: RDFQuad, fingerprint: Int) {
         if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
-        var hash = tableHash(quad)
+        var hash = usesSipHash ? quad.hashValue : fingerprint
         var probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
         if probe.run >= Self.longProbeRun && !usesSipHash {
             switchToSipHash()
