@@ -104,12 +104,18 @@ extension DatasetSerializer {
         if items.isEmpty { return }
         let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
         // Nested nodes are written even when this node's own triple is dropped.
-        var predicateTerm: FingerprintedTerm?? = .none
+        // The predicate, resolved on the first triple (a flag and an optional: a double optional was copied and
+        // destroyed at every item).
+        var predicateResolved = false
+        var predicateTerm: FingerprintedTerm? = nil
         for item in items {
             let object = try objectTerm(item, graph: graph)
             guard let subjectTerm = try resolve(&subject, id) else { continue }
-            if predicateTerm == nil { predicateTerm = .some(try predicate(name)) }
-            guard let predicate = predicateTerm!, let object else { continue }
+            if !predicateResolved {
+                predicateTerm = try predicate(name)
+                predicateResolved = true
+            }
+            guard let predicate = predicateTerm, let object else { continue }
             emit(subjectTerm, predicate, object, graph: graph)
         }
     }

@@ -108,7 +108,10 @@ struct DatasetSerializer {
     /// Writes one quad and its fingerprint.
     @inline(__always)
     mutating func emit(_ subject: FingerprintedTerm, _ predicate: FingerprintedTerm, _ object: FingerprintedTerm, graph: FingerprintedTerm?) {
-        quads.append(RDFQuad(subject: subject.term, predicate: predicate.term, object: object.term, graph: graph?.term))
+        // Consumed into the array: appended as a temporary, the quad was copied in and the temporary destroyed
+        // (a retain and a release per term).
+        let quad = RDFQuad(subject: subject.term, predicate: predicate.term, object: object.term, graph: graph?.term)
+        quads.append(consume quad)
         fingerprints.append(QuadFingerprint.combine(subject.fingerprint, predicate.fingerprint, object.fingerprint, graph?.fingerprint))
     }
 
