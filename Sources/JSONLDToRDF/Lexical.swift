@@ -194,10 +194,15 @@ struct IRIKindMemo {
     private var kinds = StringMemo()
 
     /// The same as `Lexical.classify(iri)`.
-    mutating func classify(_ iri: String) -> Lexical.IRIKind {
+    mutating func classify(_ iri: String) -> Lexical.IRIKind { classifyWithFingerprint(iri).kind }
+
+    /// `Lexical.classify(iri)` and, for an IRI, `QuadFingerprint.iri(iri)` (0 for a blank node identifier):
+    /// both remembered together, so an IRI met on many quads is read once for both.
+    mutating func classifyWithFingerprint(_ iri: String) -> (kind: Lexical.IRIKind, fingerprint: UInt32) {
         // Blank node labels are told by their first two bytes (and are not repeated).
-        if Lexical.isBlankNodeIdentifier(iri) { return .blankNode }
-        let raw = kinds.value(for: iri) { Lexical.classify(iri).rawValue }
-        return Lexical.IRIKind(rawValue: raw)!
+        if Lexical.isBlankNodeIdentifier(iri) { return (.blankNode, 0) }
+        // The kind in the low two bits, the 30-bit fingerprint above them.
+        let raw = kinds.value(for: iri) { Lexical.classify(iri).rawValue | Int32(bitPattern: QuadFingerprint.iri(iri) << 2) }
+        return (Lexical.IRIKind(rawValue: raw & 3)!, UInt32(bitPattern: raw) >> 2)
     }
 }

@@ -4,15 +4,13 @@ import RDF
 /// Writes quads straight from the expanded tree (see ``RDFConversion`` for why this equals the
 /// node-map algorithm's dataset). Blank node labels are relabelled to `_:bN` as in the spec.
 extension DatasetSerializer {
-    private static let rdfTypeTerm = RDFTerm.iri(RDFVocabulary.rdfType)
-
     mutating func convert(_ expanded: [JSONValue]) throws(JSONLDToRDFError) {
         for element in expanded { try subjects(element, graph: nil) }
     }
 
     /// Elements outside any property: node objects become subjects; free-floating values and
     /// lists say nothing (expansion drops them anyway).
-    private mutating func subjects(_ element: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) {
+    private mutating func subjects(_ element: JSONValue, graph: FingerprintedTerm?) throws(JSONLDToRDFError) {
         switch element {
         case .array(let items):
             for item in items { try subjects(item, graph: graph) }
@@ -27,12 +25,12 @@ extension DatasetSerializer {
     /// The subject term, resolved on the first triple: a node that states nothing loses nothing.
     private enum Subject {
         case unresolved
-        case term(RDFTerm)
+        case term(FingerprintedTerm)
         case dropped
     }
 
     /// Writes a node object's triples and returns its (relabelled) identifier.
-    private mutating func node(_ nodeObject: JSONObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> String {
+    private mutating func node(_ nodeObject: JSONObject, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> String {
         let id: String
         switch nodeObject["@id"] {
         case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
@@ -61,7 +59,7 @@ extension DatasetSerializer {
                     if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
                     guard let subjectTerm = try resolve(&subject, id) else { continue }
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfTypeTerm, object: typeTerm, graph: graph))
+                    emit(subjectTerm, Self.rdfType, typeTerm, graph: graph)
                 }
             case "@index":
                 if let existing = nodeIndexes[id], existing != value {
@@ -83,7 +81,7 @@ extension DatasetSerializer {
                             let predicateTerm = try predicate(name),
                             let object = try resource(id, role: .object)
                         else { continue }
-                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicateTerm, object: object, graph: graph))
+                        emit(subjectTerm, predicateTerm, object, graph: graph)
                     }
                 }
             case "@graph":
@@ -101,22 +99,28 @@ extension DatasetSerializer {
         return id
     }
 
-    private mutating func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: RDFTerm?) throws(JSONLDToRDFError) {
+    private mutating func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: FingerprintedTerm?) throws(JSONLDToRDFError) {
         let items = value.asArray
         if items.isEmpty { return }
         let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
         // Nested nodes are written even when this node's own triple is dropped.
-        var predicateTerm: RDFTerm?? = .none
+        // The predicate, resolved on the first triple (a flag and an optional: a double optional was copied and
+        // destroyed at every item).
+        var predicateResolved = false
+        var predicateTerm: FingerprintedTerm? = nil
         for item in items {
             let object = try objectTerm(item, graph: graph)
             guard let subjectTerm = try resolve(&subject, id) else { continue }
-            if predicateTerm == nil { predicateTerm = .some(try predicate(name)) }
-            guard let predicate = predicateTerm!, let object else { continue }
-            quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graph))
+            if !predicateResolved {
+                predicateTerm = try predicate(name)
+                predicateResolved = true
+            }
+            guard let predicate = predicateTerm, let object else { continue }
+            emit(subjectTerm, predicate, object, graph: graph)
         }
     }
 
-    private mutating func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func resolve(_ subject: inout Subject, _ id: String) throws(JSONLDToRDFError) -> FingerprintedTerm? {
         switch subject {
         case .term(let term): return term
         case .dropped: return nil
@@ -131,7 +135,7 @@ extension DatasetSerializer {
     }
 
     /// Object to RDF for an element of a property's array (writing a nested node's own triples first).
-    private mutating func objectTerm(_ item: JSONValue, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func objectTerm(_ item: JSONValue, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm? {
         guard case .object(let object) = item else {
             throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
         }
@@ -144,16 +148,16 @@ extension DatasetSerializer {
     }
 
     /// List Conversion over expanded list items.
-    private mutating func listTerm(_ items: [JSONValue], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
-        if items.isEmpty { return .iri(RDFVocabulary.rdfNil) }
-        let first = RDFTerm.blankNode(issuer.freshLabel())
+    private mutating func listTerm(_ items: [JSONValue], graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm {
+        if items.isEmpty { return Self.rdfNil }
+        let first = FingerprintedTerm(blankNode: issuer.freshLabel())
         var current = first
         for (index, item) in items.enumerated() {
             if let object = try objectTerm(item, graph: graph) {
-                quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfFirst), object: object, graph: graph))
+                emit(current, Self.rdfFirst, object, graph: graph)
             }
-            let rest: RDFTerm = index + 1 < items.count ? .blankNode(issuer.freshLabel()) : .iri(RDFVocabulary.rdfNil)
-            quads.append(RDFQuad(subject: current, predicate: .iri(RDFVocabulary.rdfRest), object: rest, graph: graph))
+            let rest = index + 1 < items.count ? FingerprintedTerm(blankNode: issuer.freshLabel()) : Self.rdfNil
+            emit(current, Self.rdfRest, rest, graph: graph)
             current = rest
         }
         return first

@@ -82,14 +82,16 @@ struct DatasetSerializer {
     var issuer: BlankNodeIssuer
     /// Quads as written, duplicates included; ``makeDataset()`` turns them into the set.
     var quads: [RDFQuad] = []
+    /// `QuadFingerprint.hash(quads[i])`, computed from the terms' fingerprints as each quad is written.
+    var fingerprints: [Int] = []
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
-    /// Classifications of the IRIs met so far (predicates and types recur on every node).
+    /// Classifications and fingerprints of the IRIs met so far (predicates and types recur on every node).
     private var iriKinds = IRIKindMemo()
-    private static let rdfType = RDFTerm.iri(RDFVocabulary.rdfType)
-    private static let rdfFirst = RDFTerm.iri(RDFVocabulary.rdfFirst)
-    private static let rdfRest = RDFTerm.iri(RDFVocabulary.rdfRest)
-    private static let rdfNil = RDFTerm.iri(RDFVocabulary.rdfNil)
+    static let rdfType = FingerprintedTerm(.iri(RDFVocabulary.rdfType))
+    static let rdfFirst = FingerprintedTerm(.iri(RDFVocabulary.rdfFirst))
+    static let rdfRest = FingerprintedTerm(.iri(RDFVocabulary.rdfRest))
+    static let rdfNil = FingerprintedTerm(.iri(RDFVocabulary.rdfNil))
 
     init(options: ToRDFOptions, issuer: BlankNodeIssuer) {
         self.options = options
@@ -97,14 +99,25 @@ struct DatasetSerializer {
     }
 
     /// The dataset of the written quads, built in one place once their number is known: the
-    /// array initializer indexes the buffer in place instead of copying each quad into a set.
+    /// array initializer indexes the buffer in place instead of copying each quad into a set, and
+    /// the fingerprints spare it reading every term's bytes again.
     func makeDataset() -> RDFDataset {
-        RDFDataset(quads)
+        RDFDataset(quads, fingerprints: fingerprints)
+    }
+
+    /// Writes one quad and its fingerprint.
+    @inline(__always)
+    mutating func emit(_ subject: FingerprintedTerm, _ predicate: FingerprintedTerm, _ object: FingerprintedTerm, graph: FingerprintedTerm?) {
+        // Consumed into the array: appended as a temporary, the quad was copied in and the temporary destroyed
+        // (a retain and a release per term).
+        let quad = RDFQuad(subject: subject.term, predicate: predicate.term, object: object.term, graph: graph?.term)
+        quads.append(consume quad)
+        fingerprints.append(QuadFingerprint.combine(subject.fingerprint, predicate.fingerprint, object.fingerprint, graph?.fingerprint))
     }
 
     mutating func serialize(_ nodeMap: NodeMap) throws(JSONLDToRDFError) {
         for graphName in nodeMap.graphs.keys.sorted() {
-            let graphTerm: RDFTerm?
+            let graphTerm: FingerprintedTerm?
             if graphName == "@default" {
                 graphTerm = nil
             } else {
@@ -119,7 +132,7 @@ struct DatasetSerializer {
                 guard let subjectTerm = try resource(subject, role: .subject) else { continue }
                 for type in node.types {
                     guard let typeTerm = try resource(type, role: .type) else { continue }
-                    quads.append(RDFQuad(subject: subjectTerm, predicate: Self.rdfType, object: typeTerm, graph: graphTerm))
+                    emit(subjectTerm, Self.rdfType, typeTerm, graph: graphTerm)
                 }
                 for property in node.properties.keys.sorted() {
                     let items = node.properties[property]!
@@ -127,7 +140,7 @@ struct DatasetSerializer {
                     guard let predicate = try predicate(property) else { continue }
                     for item in items {
                         guard let object = try object(item, graph: graphTerm) else { continue }
-                        quads.append(RDFQuad(subject: subjectTerm, predicate: predicate, object: object, graph: graphTerm))
+                        emit(subjectTerm, predicate, object, graph: graphTerm)
                     }
                 }
             }
@@ -137,10 +150,11 @@ struct DatasetSerializer {
     typealias Role = DropHint.Role
 
     /// An IRI or blank node for an identifier, `nil` when the algorithm drops it (or an error in safe mode).
-    mutating func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch iriKinds.classify(id) {
-        case .absolute: return .iri(id)
-        case .blankNode: return .blankNode(String(id.dropFirst(2)))
+    mutating func resource(_ id: String, role: Role) throws(JSONLDToRDFError) -> FingerprintedTerm? {
+        let (kind, fingerprint) = iriKinds.classifyWithFingerprint(id)
+        switch kind {
+        case .absolute: return FingerprintedTerm(.iri(id), fingerprint)
+        case .blankNode: return FingerprintedTerm(blankNode: String(id.dropFirst(2)))
         case .relative:
             guard options.safeMode else { return nil }
             let code: JSONLDToRDFError.Code =
@@ -160,11 +174,12 @@ struct DatasetSerializer {
         }
     }
 
-    mutating func predicate(_ property: String) throws(JSONLDToRDFError) -> RDFTerm? {
-        switch iriKinds.classify(property) {
-        case .absolute: return .iri(property)
+    mutating func predicate(_ property: String) throws(JSONLDToRDFError) -> FingerprintedTerm? {
+        let (kind, fingerprint) = iriKinds.classifyWithFingerprint(property)
+        switch kind {
+        case .absolute: return FingerprintedTerm(.iri(property), fingerprint)
         case .blankNode:
-            if options.produceGeneralizedRDF { return .blankNode(String(property.dropFirst(2))) }
+            if options.produceGeneralizedRDF { return FingerprintedTerm(blankNode: String(property.dropFirst(2))) }
             guard options.safeMode else { return nil }
             throw JSONLDToRDFError.drop(.blankNodePredicate, value: property, role: .predicate)
         case .relative:
@@ -177,7 +192,7 @@ struct DatasetSerializer {
     }
 
     /// Object to RDF: a term for a node reference, list or value; `nil` when dropped.
-    private mutating func object(_ item: NodeMap.Item, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    private mutating func object(_ item: NodeMap.Item, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm? {
         switch item {
         case .node(let id): return try resource(id, role: .object)
         case .list(let items): return try list(items, graph: graph)
@@ -186,22 +201,22 @@ struct DatasetSerializer {
     }
 
     /// List Conversion: a chain of fresh blank nodes ending in `rdf:nil`.
-    private mutating func list(_ items: [NodeMap.Item], graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm {
+    private mutating func list(_ items: [NodeMap.Item], graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm {
         if items.isEmpty { return Self.rdfNil }
-        var nodes: [RDFTerm] = []
+        var nodes: [FingerprintedTerm] = []
         nodes.reserveCapacity(items.count)
-        for _ in items { nodes.append(.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)) }
+        for _ in items { nodes.append(FingerprintedTerm(blankNode: String(issuer.fresh().utf8.dropFirst(2))!)) }
         for (index, item) in items.enumerated() {
             if let object = try object(item, graph: graph) {
-                quads.append(RDFQuad(subject: nodes[index], predicate: Self.rdfFirst, object: object, graph: graph))
+                emit(nodes[index], Self.rdfFirst, object, graph: graph)
             }
             let rest = index + 1 < nodes.count ? nodes[index + 1] : Self.rdfNil
-            quads.append(RDFQuad(subject: nodes[index], predicate: Self.rdfRest, object: rest, graph: graph))
+            emit(nodes[index], Self.rdfRest, rest, graph: graph)
         }
         return nodes[0]
     }
 
-    mutating func literal(_ valueObject: NodeMap.ValueObject, graph: RDFTerm?) throws(JSONLDToRDFError) -> RDFTerm? {
+    mutating func literal(_ valueObject: NodeMap.ValueObject, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm? {
         var datatype = valueObject.type
         if let type = datatype, type != "@json" {
             guard try resource(type, role: .datatype) != nil else { return nil }
@@ -241,25 +256,58 @@ struct DatasetSerializer {
             switch options.rdfDirection {
             case .i18nDatatype?:
                 let language = valueObject.language?.lowercased() ?? ""
-                return .literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction))
+                return FingerprintedTerm(.literal(RDFLiteral(lexical, datatype: "https://www.w3.org/ns/i18n#" + language + "_" + direction)))
             case .compoundLiteral?:
-                let node = RDFTerm.blankNode(String(issuer.fresh().utf8.dropFirst(2))!)
-                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfValue), object: .literal(RDFLiteral(lexical)), graph: graph))
+                let node = FingerprintedTerm(blankNode: String(issuer.fresh().utf8.dropFirst(2))!)
+                emit(node, FingerprintedTerm(.iri(RDFVocabulary.rdfValue)), FingerprintedTerm(.literal(RDFLiteral(lexical))), graph: graph)
                 if let language = valueObject.language {
-                    quads.append(
-                        RDFQuad(
-                            subject: node, predicate: .iri(RDFVocabulary.rdfLanguage),
-                            object: .literal(RDFLiteral(language.lowercased())), graph: graph))
+                    emit(
+                        node, FingerprintedTerm(.iri(RDFVocabulary.rdfLanguage)),
+                        FingerprintedTerm(.literal(RDFLiteral(language.lowercased()))), graph: graph)
                 }
-                quads.append(RDFQuad(subject: node, predicate: .iri(RDFVocabulary.rdfDirection), object: .literal(RDFLiteral(direction)), graph: graph))
+                emit(
+                    node, FingerprintedTerm(.iri(RDFVocabulary.rdfDirection)), FingerprintedTerm(.literal(RDFLiteral(direction))),
+                    graph: graph)
                 return node
             case nil:
                 if options.safeMode { throw JSONLDToRDFError.drop(.rdfDirectionNotSet, value: direction, role: .direction) }
             }
         }
+        let literal: RDFLiteral
         if let language = valueObject.language, datatype == nil {
-            return .literal(RDFLiteral(lexical, language: language))
+            literal = RDFLiteral(lexical, language: language)
+        } else {
+            literal = RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString)
         }
-        return .literal(RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString))
+        // The datatype's fingerprint from the memo (a blank node identifier's is not kept there).
+        let (kind, remembered) = iriKinds.classifyWithFingerprint(literal.datatype)
+        let datatypeFingerprint = kind == .blankNode ? QuadFingerprint.iri(literal.datatype) : remembered
+        return FingerprintedTerm(
+            .literal(literal), QuadFingerprint.literal(literal.lexicalForm, datatype: datatypeFingerprint, language: literal.language))
+    }
+}
+
+/// A term with its `QuadFingerprint` (see ``RDFDataset/init(_:fingerprints:)``): an IRI's comes from the
+/// memo of IRI kinds, so a predicate written on hundreds of quads is fingerprinted once.
+struct FingerprintedTerm {
+    let term: RDFTerm
+    let fingerprint: UInt32
+
+    /// A term and the fingerprint `QuadFingerprint.term(term)` gives.
+    init(_ term: RDFTerm, _ fingerprint: UInt32) {
+        self.term = term
+        self.fingerprint = fingerprint
+    }
+
+    /// A term, fingerprinted from its bytes.
+    init(_ term: RDFTerm) {
+        self.term = term
+        self.fingerprint = QuadFingerprint.term(term)
+    }
+
+    /// A blank node (label without `_:`), fingerprinted from its label.
+    init(blankNode label: String) {
+        self.term = .blankNode(label)
+        self.fingerprint = QuadFingerprint.blankNode(label)
     }
 }

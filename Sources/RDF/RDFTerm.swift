@@ -170,24 +170,52 @@ public struct RDFDataset: Sendable, Hashable {
     /// A dataset of these quads in order, dropping repeats; takes the array as it is when it has none
     /// (the common case for a converter's output), so no quad is copied.
     public init(_ quads: [RDFQuad]) {
-        reserveCapacity(quads.count)
-        var hashes: [Int] = []
-        hashes.reserveCapacity(quads.count)
-        for (index, quad) in quads.enumerated() {
-            let hash = QuadFingerprint.hash(quad)
-            let probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+        self.init(quads, fingerprints: quads.map(QuadFingerprint.hash))
+    }
+
+    /// ``init(_:)`` for a producer that computed each quad's fingerprint as it wrote it
+    /// (`fingerprints[i] == QuadFingerprint.hash(quads[i])`, from per-term fingerprints it already had),
+    /// so the duplicate check reads no term's bytes again. A wrong fingerprint would let a repeat through:
+    /// the producer's tests pin its fingerprints to ``QuadFingerprint/hash(_:)``.
+    package init(_ quads: [RDFQuad], fingerprints: [Int]) {
+        precondition(quads.count == fingerprints.count, "one fingerprint per quad")
+        if quads.count * 4 > slots.count * 3 { rehash(minimumSlots: quads.count * 4 / 3 + 1) }
+        var firstRepeat: Int? = nil
+        for index in quads.indices {
+            let probe = Self.emptySlot(at: index, hash: fingerprints[index], slots: slots, quads: quads, hashes: fingerprints)
             guard let slot = probe.slot, probe.run < Self.longProbeRun else {
-                // A repeat or a long run: one insertion at a time from here.
-                self.quads = Array(quads[..<index])
-                self.hashes = hashes
-                for quad in quads[index...] { insert(quad) }
-                return
+                firstRepeat = index
+                break
             }
             slots[slot] = Int32(truncatingIfNeeded: index + 1)
-            hashes.append(hash)
+        }
+        if let index = firstRepeat {
+            // A repeat or a long run: one insertion at a time from here (the table so far holds quads[..<index]).
+            self.quads = Array(quads[..<index])
+            self.hashes = Array(fingerprints[..<index])
+            reserveCapacity(quads.count)
+            for later in index..<quads.count { insert(quads[later], fingerprint: fingerprints[later]) }
+            return
         }
         self.quads = quads
-        self.hashes = hashes
+        self.hashes = fingerprints
+    }
+
+    /// ``emptySlot(for:hash:slots:quads:hashes:)`` for `quads[index]` against `quads[..<index]`, without copying it.
+    @inline(__always)
+    private static func emptySlot(
+        at index: Int, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]
+    ) -> (slot: Int?, run: Int) {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        var run = 0
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return (slot, run) }
+            if hashes[entry - 1] == hash && quads[entry - 1] == quads[index] { return (nil, run) }
+            slot = (slot + 1) & mask
+            run += 1
+        }
     }
 
     /// Makes room for `minimumCapacity` quads without regrowing the index.
@@ -199,8 +227,13 @@ public struct RDFDataset: Sendable, Hashable {
 
     /// Adds a quad unless the dataset already has it.
     public mutating func insert(_ quad: RDFQuad) {
+        insert(quad, fingerprint: usesSipHash ? 0 : QuadFingerprint.hash(quad))
+    }
+
+    /// ``insert(_:)`` with the quad's `QuadFingerprint.hash`, already known (ignored once the table uses SipHash).
+    private mutating func insert(_ quad: RDFQuad, fingerprint: Int) {
         if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
-        var hash = tableHash(quad)
+        var hash = usesSipHash ? quad.hashValue : fingerprint
         var probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
         if probe.run >= Self.longProbeRun && !usesSipHash {
             switchToSipHash()
@@ -284,9 +317,15 @@ public struct RDFDataset: Sendable, Hashable {
 /// XORed, starting from a seed drawn once per process, so hashes cannot be predicted from outside.
 /// It is not meant to resist an attacker who can observe timings; the dataset's switch to SipHash on a
 /// long probe run is what bounds a collision attack.
-enum QuadFingerprint {
+///
+/// A quad's hash combines a 30-bit fingerprint of each term, so a producer that meets the same IRI on many
+/// quads (the JSON-LD converter, through its memo of IRI kinds) computes the IRI's fingerprint once and the
+/// quad's hash from four numbers.
+package enum QuadFingerprint {
     private static let seed = UInt64.random(in: .min ... .max)
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Stands for the default graph: term fingerprints have 30 bits, so no term has it.
+    private static let noGraph: UInt64 = 0xFFFF_FFFF
 
     @inline(__always)
     private static func fold(_ value: UInt64, _ other: UInt64) -> UInt64 {
@@ -294,25 +333,60 @@ enum QuadFingerprint {
         return product.high ^ product.low
     }
 
-    static func hash(_ quad: RDFQuad) -> Int {
+    /// The quad's hash: ``combine(_:_:_:_:)`` of its terms' fingerprints.
+    @inline(__always)
+    package static func hash(_ quad: RDFQuad) -> Int {
+        combine(term(quad.subject), term(quad.predicate), term(quad.object), quad.graph.map(term))
+    }
+
+    /// A quad's hash from its terms' fingerprints (`graph` nil for the default graph).
+    @inline(__always)
+    package static func combine(_ subject: UInt32, _ predicate: UInt32, _ object: UInt32, _ graph: UInt32?) -> Int {
+        let first = UInt64(subject) << 32 | UInt64(predicate)
+        let second = UInt64(object) << 32 | (graph.map { UInt64($0) } ?? noGraph)
+        return Int(truncatingIfNeeded: fold(fold(first ^ seed, second ^ multiplier), multiplier))
+    }
+
+    /// A term's 30-bit fingerprint.
+    package static func term(_ term: RDFTerm) -> UInt32 {
+        switch term {
+        case .iri(let iri): return self.iri(iri)
+        case .blankNode(let label): return blankNode(label)
+        case .literal(let literal): return self.literal(literal)
+        }
+    }
+
+    /// ``term(_:)`` of `.iri(iri)`.
+    package static func iri(_ iri: String) -> UInt32 {
         var state = seed
-        mix(quad.subject, into: &state)
-        mix(quad.predicate, into: &state)
-        mix(quad.object, into: &state)
-        if let graph = quad.graph { mix(graph, into: &state) } else { state = fold(state ^ 0xFF, multiplier) }
-        return Int(truncatingIfNeeded: fold(state, multiplier))
+        mix(iri, tag: 1, into: &state)
+        return finish(state)
+    }
+
+    /// ``term(_:)`` of `.blankNode(label)`.
+    package static func blankNode(_ label: String) -> UInt32 {
+        var state = seed
+        mix(label, tag: 2, into: &state)
+        return finish(state)
+    }
+
+    /// ``term(_:)`` of `.literal(literal)`.
+    package static func literal(_ literal: RDFLiteral) -> UInt32 {
+        self.literal(literal.lexicalForm, datatype: iri(literal.datatype), language: literal.language)
+    }
+
+    /// ``literal(_:)`` of a literal whose datatype IRI's fingerprint (``iri(_:)``) the caller already has: a
+    /// credential's literals have a handful of datatypes, each remembered once.
+    package static func literal(_ lexicalForm: String, datatype: UInt32, language: String?) -> UInt32 {
+        var state = seed ^ UInt64(datatype) << 24
+        mix(lexicalForm, tag: 3, into: &state)
+        if let language { mix(language, tag: 5, into: &state) }
+        return finish(state)
     }
 
     @inline(__always)
-    private static func mix(_ term: RDFTerm, into state: inout UInt64) {
-        switch term {
-        case .iri(let iri): mix(iri, tag: 1, into: &state)
-        case .blankNode(let label): mix(label, tag: 2, into: &state)
-        case .literal(let literal):
-            mix(literal.lexicalForm, tag: 3, into: &state)
-            mix(literal.datatype, tag: 4, into: &state)
-            if let language = literal.language { mix(language, tag: 5, into: &state) }
-        }
+    private static func finish(_ state: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: fold(state, multiplier) >> 34)
     }
 
     /// Mixes the tag and length (so adjacent strings cannot run together), then the bytes.

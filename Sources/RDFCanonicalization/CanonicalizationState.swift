@@ -204,14 +204,17 @@ struct CanonicalizationState {
         self.limits = limits
         var interner = Interner(quadCount: dataset.count)
         quads.reserveCapacity(dataset.count)
-        for quad in dataset.quads {
-            let quadIndex = Int32(quads.count)
-            let subject = interner.intern(quad.subject, quad: quadIndex)
-            let predicate = interner.intern(quad.predicate, quad: quadIndex)
-            let object = interner.intern(quad.object, quad: quadIndex)
-            var graph = noGraph
-            if let name = quad.graph { graph = interner.intern(name, quad: quadIndex) }
-            quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+        // Through the buffer, so no quad or term is copied (a retain and release per string) to be interned.
+        dataset.quads.withUnsafeBufferPointer { source in
+            for index in source.indices {
+                let quadIndex = Int32(index)
+                let subject = interner.intern(source[index].subject, quad: quadIndex)
+                let predicate = interner.intern(source[index].predicate, quad: quadIndex)
+                let object = interner.intern(source[index].object, quad: quadIndex)
+                var graph = noGraph
+                if source[index].graph != nil { graph = interner.intern(source[index].graph!, quad: quadIndex) }
+                quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+            }
         }
         termBytes = interner.termBytes
         termOffsets = interner.termOffsets
@@ -236,6 +239,8 @@ struct CanonicalizationState {
             termOffsets.reserveCapacity(quadCount * 3 + 1)
         }
 
+        // Inlined into `init`'s loop: out of line, each term borrowed from the dataset's buffer was copied first.
+        @inline(__always)
         mutating func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
             switch term {
             case .blankNode(let label):
@@ -254,18 +259,19 @@ struct CanonicalizationState {
             case .iri(let iri):
                 let next = Int32(termOffsets.count - 1)
                 let slot = iris.value(for: iri) { next }
-                if slot == next { write(term) }
+                if slot == next {
+                    NQuads.appendIRI(iri, to: &termBytes)
+                    termOffsets.append(termBytes.count)
+                }
                 return slot
-            case .literal:
+            case .literal(let literal):
+                // Written by the literal writer directly: through `NQuads.append(_ term:)` each literal's
+                // strings were copied (retained and released) once more.
                 let slot = Int32(termOffsets.count - 1)
-                write(term)
+                NQuads.appendLiteral(literal, to: &termBytes)
+                termOffsets.append(termBytes.count)
                 return slot
             }
-        }
-
-        private mutating func write(_ term: RDFTerm) {
-            NQuads.append(term, to: &termBytes)
-            termOffsets.append(termBytes.count)
         }
     }
 

@@ -1,4 +1,5 @@
 import CredentialJSON
+import RDF
 import Testing
 
 @testable import JSONLDToRDF
@@ -44,6 +45,9 @@ import Testing
                 if round % 3 == 0 { kept.append(iri) }
             }
             #expect(memo.classify(iri) == Lexical.classify(iri), "\(iri)")
+            // The fingerprint remembered beside the kind is the IRI's own (0 for a blank node identifier).
+            let expected = Lexical.isBlankNodeIdentifier(iri) ? 0 : QuadFingerprint.iri(iri)
+            #expect(memo.classifyWithFingerprint(iri).fingerprint == expected, "\(iri)")
         }
         #expect(kept.contains { Lexical.classify($0) == .absolute } && kept.contains { Lexical.classify($0) == .malformed })
     }

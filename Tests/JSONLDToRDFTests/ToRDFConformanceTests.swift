@@ -72,6 +72,41 @@ import Testing
         #expect(same > 300 && refused > 0)
     }
 
+    /// The converter hands the dataset each quad's fingerprint, made from its terms' remembered fingerprints;
+    /// a wrong one would let a duplicate quad through. On every suite input (duplicates, lists, graphs,
+    /// `@direction` both ways, generalized RDF): each fingerprint is the one computed from the quad's bytes,
+    /// and the dataset equals the one the plain initializer builds.
+    @Test func fingerprintsAreTheQuadsOwn() throws {
+        guard let manifest = try JSONLDTestManifest.load("toRdf-manifest.jsonld") else { return }
+        let loader = manifest.documentLoader
+        var checked = 0, quads = 0, repeats = 0
+        for test in manifest.tests where test.isPositiveEvaluation || test.isSyntaxTest {
+            guard let jsonld = try? manifest.options(for: test, loader: loader),
+                let input = try? manifest.json(test.input),
+                let expanded = try? JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
+            else { continue }
+            for direction in [RDFDirectionMode.i18nDatatype, .compoundLiteral] {
+                var options = ToRDFOptions(rdfDirection: direction, safeMode: false)
+                options.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
+                var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+                guard (try? converter.convert(expanded)) != nil else { continue }
+                #expect(converter.fingerprints.count == converter.quads.count)
+                for (quad, fingerprint) in zip(converter.quads, converter.fingerprints) {
+                    #expect(fingerprint == QuadFingerprint.hash(quad), "\(test.id): \(quad)")
+                }
+                let dataset = converter.makeDataset()
+                var plain = RDFDataset()
+                for quad in converter.quads { plain.insert(quad) }
+                #expect(dataset.quads == plain.quads, "\(test.id)")
+                checked += 1
+                quads += converter.quads.count
+                repeats += converter.quads.count - dataset.count
+            }
+        }
+        print("toRdf fingerprints: \(checked) conversions, \(quads) quads, \(repeats) repeats dropped")
+        #expect(checked > 600 && repeats > 0)
+    }
+
     private func run(_ test: JSONLDTestCase, manifest: JSONLDTestManifest, loader: any DocumentLoader) -> Outcome {
         var rdfOptions = ToRDFOptions(safeMode: false)
         if let mode = test.options["rdfDirection"]?.stringValue { rdfOptions.rdfDirection = RDFDirectionMode(rawValue: mode) }

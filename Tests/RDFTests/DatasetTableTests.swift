@@ -29,6 +29,21 @@ struct DatasetTableTests {
         #expect(!dataset.contains(RDFQuad(subject: .iri("urn:x"), predicate: .iri("urn:p"), object: .iri("urn:o"))))
     }
 
+    @Test("a dataset from precomputed fingerprints keeps first occurrences like the plain one")
+    func fingerprintedInitializerMatchesThePlainOne() {
+        let input = (0..<2_000).map { Self.quad($0, graph: $0 % 7 == 0) }
+        let fingerprints = input.map(QuadFingerprint.hash)
+        #expect(RDFDataset(input, fingerprints: fingerprints).quads == RDFDataset(input).quads)
+        // A hash is its terms' fingerprints combined, so a producer can build it from remembered ones.
+        for quad in input.prefix(50) {
+            let combined = QuadFingerprint.combine(
+                QuadFingerprint.term(quad.subject), QuadFingerprint.term(quad.predicate), QuadFingerprint.term(quad.object),
+                quad.graph.map(QuadFingerprint.term))
+            #expect(combined == QuadFingerprint.hash(quad))
+        }
+        #expect(RDFDataset([], fingerprints: []).isEmpty)
+    }
+
     @Test("terms of different kinds or split differently never count as the same quad")
     func kindsAndBoundariesStayApart() {
         let literal = RDFQuad(subject: .iri("urn:s"), predicate: .iri("urn:p"), object: .literal(RDFLiteral("urn:o")))
