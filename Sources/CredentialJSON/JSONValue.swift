@@ -161,6 +161,29 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         members[existing].value = .array(all)
     }
 
+    /// ``append(contentsOf:toArrayAt:)`` for a caller that knows `key` and every key of the object to be
+    /// ASCII: keys of different UTF-8 lengths then cannot be equal, so the search compares lengths before
+    /// bytes. (In general they can: `String` equality is canonical equivalence, and "K" equals the Kelvin
+    /// sign U+212A.) JSON-LD expansion merges each property into its node with this; expanded IRIs share
+    /// long prefixes, so a full comparison reads dozens of bytes per member.
+    package mutating func append(contentsOf values: [JSONValue], toArrayAtASCIIKey key: String) {
+        let existing: Int?
+        if let index {
+            existing = index[key]
+        } else {
+            let length = key.utf8.count
+            existing = members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        }
+        guard let existing else {
+            appendNew(key, .array(values))
+            return
+        }
+        var all = members[existing].value.asArray
+        members[existing].value = .null
+        all.append(contentsOf: values)
+        members[existing].value = .array(all)
+    }
+
     private mutating func remove(at position: Int) {
         let removed = members.remove(at: position)
         guard index != nil else { return }

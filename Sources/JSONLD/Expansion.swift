@@ -178,10 +178,11 @@ extension Processor {
 
         var result = JSONObject()
         result.reserveCapacity(element.count)
+        var resultKeysASCII = true
         try expandEntries(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
             expandedKeys: active.identity == typeScoped.identity ? expandedKeys : nil,
-            inputType: inputType, baseURL: baseURL, result: &result)
+            inputType: inputType, baseURL: baseURL, result: &result, resultKeysASCII: &resultKeysASCII)
 
         // One pass over the members finds the keywords the checks below ask about (each lookup by key
         // was a scan of its own).
@@ -282,10 +283,12 @@ extension Processor {
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
     ///
     /// `expandedKeys`, when given, holds each member's ``ExpandedKey`` in `active`, in member order.
+    /// `resultKeysASCII` stays true while every key of `result` is known to be ASCII (keywords and ASCII
+    /// IRIs), which lets a property be merged with a search that compares lengths first.
     private func expandEntries(
         active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
         element: JSONObject, expandedKeys: [ExpandedKey]?, inputType: String?, baseURL: String?,
-        result: inout JSONObject
+        result: inout JSONObject, resultKeysASCII: inout Bool
     ) throws(JSONLDError) {
         var nests: [String] = []
         for (position, (key, value)) in element.enumerated() {
@@ -323,6 +326,12 @@ extension Processor {
                         expandedValue = .null
                     }
                 case "@type":
+                    if case .string(let typeName) = value, result["@type"] == nil {
+                        // One type, the usual case: no arrays for the names and their expansions.
+                        guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
+                        expandedValue = .string(expandedType)
+                        break
+                    }
                     var strings: [String] = []
                     let isArray: Bool
                     switch value {
@@ -341,17 +350,9 @@ extension Processor {
                         throw fail(.invalidTypeValue, "@type must be a string or an array of strings, not \(value.kindName)")
                     }
                     var expanded: [JSONValue] = []
+                    expanded.reserveCapacity(strings.count)
                     for typeName in strings {
-                        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
-                        guard let expandedType = expandedTypeName.iri else {
-                            try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
-                            continue
-                        }
-                        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
-                            try refuseInSafeMode(
-                                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
-                            )
-                        }
+                        guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
                         expanded.append(.string(expandedType))
                     }
                     if let existing = result["@type"] {
@@ -431,6 +432,8 @@ extension Processor {
                         for (property, items) in doubleReversed {
                             result.append(contentsOf: items.asArray, toArrayAt: property)
                         }
+                        // Keys not checked for ASCII: later merges into this node search the plain way.
+                        resultKeysASCII = false
                     }
                     if expandedValues.keys.contains(where: { $0 != "@reverse" }) {
                         var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
@@ -509,8 +512,11 @@ extension Processor {
                 }
                 reverseMap.append(contentsOf: list, toArrayAt: expandedProperty)
                 result["@reverse"] = .object(reverseMap)
+            } else if resultKeysASCII && expandedKey.isASCII {
+                result.append(contentsOf: ev.asArray, toArrayAtASCIIKey: expandedProperty)
             } else {
                 result.append(contentsOf: ev.asArray, toArrayAt: expandedProperty)
+                if !expandedKey.isASCII { resultKeysASCII = false }
             }
         }
 
@@ -531,9 +537,26 @@ extension Processor {
                 }
                 try expandEntries(
                     active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
-                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result)
+                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result,
+                    resultKeysASCII: &resultKeysASCII)
             }
         }
+    }
+
+    /// One `@type` value's expansion (step 13.4.4.4), nil when it is dropped.
+    @inline(__always)
+    private func expandTypeName(_ typeName: String, _ typeScoped: ActiveContext) throws(JSONLDError) -> String? {
+        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
+        guard let expandedType = expandedTypeName.iri else {
+            try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
+            return nil
+        }
+        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
+            try refuseInSafeMode(
+                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
+            )
+        }
+        return expandedType
     }
 
     /// Step 13.8: index, id and type maps.

@@ -107,6 +107,7 @@ import Testing
                     #expect(key.isKeyword == (plainKey.map(Keywords.isKeyword) ?? false))
                     #expect(key.hasColon == (plainKey?.unicodeScalars.contains(":") ?? false))
                     #expect(key.isAbsoluteOrBlank == (plainKey.map { IRI.isAbsolute($0) || IRI.isBlankNode($0) } ?? false))
+                    #expect(key.isASCII == (plainKey.map { $0.unicodeScalars.allSatisfy(\.isASCII) } ?? false))
                     let typeValue = memo.lookup(active, text, mode: .typeValue)
                     #expect(typeValue.iri == expandIRI(active, text, documentRelative: true, vocab: true), "\(text.debugDescription)")
                     #expect(typeValue.definition == active[text])
@@ -127,6 +128,28 @@ import Testing
         }
         #expect(few.misses == names.count * 2 * 2)
         #expect(few.hits == names.count * 2 * 2)
+    }
+
+    /// Properties are merged into their node with a length-first search only while the node's keys are all
+    /// ASCII: an IRI ending in "K" and one ending in the Kelvin sign U+212A are equal `String`s (canonical
+    /// equivalence) and were merged into one property before the shortcut; they still are, in either order
+    /// and however many ASCII properties come before or between them.
+    @Test func nonASCIIPropertiesMergeAsBefore() throws {
+        let context: JSONValue = [
+            "ascii": "http://example.org/K", "kelvin": "http://example.org/\u{212A}", "other": "http://example.org/other",
+            "more": "http://example.org/more",
+        ]
+        for keys in [["ascii", "kelvin"], ["kelvin", "ascii"], ["other", "ascii", "more", "kelvin"], ["kelvin", "other", "ascii"]] {
+            var members: [JSONObject.Member] = [(key: "@context", value: context)]
+            for key in keys { members.append((key: key, value: .string("value of \(key)"))) }
+            let expanded = try JSONLDProcessor.expand(.object(JSONObject(members)), options: JSONLDOptions())
+            let node = try #require(expanded.first?.objectValue)
+            // One property for "K" and U+212A, plus one per other key, each with its values in document order.
+            #expect(node.count == keys.count - 1, "\(keys)")
+            let merged = try #require(node["http://example.org/K"]?.arrayValue)
+            let order = keys.filter { $0 == "ascii" || $0 == "kelvin" }
+            #expect(merged == order.map { JSONValue.object(["@value": .string("value of \($0)")]) }, "\(keys)")
+        }
     }
 
     /// A type-scoped context redefines `name`: the memo must not answer the node's `name` with the outer
