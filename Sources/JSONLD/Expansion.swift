@@ -188,34 +188,35 @@ extension Processor {
         // was a scan of its own).
         let keys = ResultKeywords(result)
         let final: JSONValue
-        if let value = keys.value {
-            if let key = keys.firstNotInValueObject {
+        if let value = keys.value(in: result) {
+            if let key = keys.firstNotInValueObject(in: result) {
                 throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
             }
-            if keys.type != nil && (keys.hasLanguage || keys.hasDirection) {
+            let typeValue = keys.type(in: result)
+            if typeValue != nil && (keys.hasLanguage || keys.hasDirection) {
                 throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
             }
-            if keys.type == .string("@json") {
+            if typeValue == .string("@json") {
                 // Any JSON is a valid JSON literal.
             } else if value == .null || value == .array([]) {
                 try refuseInSafeMode(.safeModeNullValue, "a value object whose @value is null would be dropped")
                 return nil
             } else if !value.isString && keys.hasLanguage {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
-            } else if let typeValue = keys.type {
+            } else if let typeValue {
                 guard case .string(let ts) = typeValue, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(typeValue))")
                 }
             }
             final = .object(result)
-        } else if let typeValue = keys.type, !typeValue.isArray {
+        } else if let typeValue = keys.type(in: result), !typeValue.isArray {
             result["@type"] = .array([typeValue])
             final = .object(result)
-        } else if keys.set != nil || keys.hasList {
+        } else if keys.setPosition != nil || keys.hasList {
             guard result.count == 1 || (result.count == 2 && keys.hasIndex) else {
                 throw fail(.invalidSetOrListObject, "a @set or @list object may only have @index besides it")
             }
-            if let set = keys.set {
+            if let set = keys.set(in: result) {
                 // The @set value replaces the object: the checks below look at it instead.
                 return try checkDropped(set, activeProperty: activeProperty)
             }
@@ -233,8 +234,8 @@ extension Processor {
                 try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
                 return nil
             }
-            if keys.value != nil || keys.hasList {
-                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.value != nil ? "value" : "list") object outside any property would be dropped")
+            if keys.valuePosition != nil || keys.hasList {
+                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.valuePosition != nil ? "value" : "list") object outside any property would be dropped")
                 return nil
             }
             if result.count == 1, keys.hasID {
@@ -658,61 +659,74 @@ extension Processor {
 
 /// The keywords among an expanded object's keys, found in one pass: what step 20 of the expansion
 /// algorithm checks (value objects, `@set`/`@list` objects, objects that would be dropped).
+///
+/// It holds positions in the object's members, not values or keys: with only trivial fields, making,
+/// copying and dropping one retains and releases nothing.
 struct ResultKeywords {
-    var value: JSONValue?
-    var type: JSONValue?
-    var set: JSONValue?
+    var valuePosition: Int?
+    var typePosition: Int?
+    var setPosition: Int?
     var hasList = false
     var hasIndex = false
     var hasLanguage = false
     var hasDirection = false
     var hasID = false
-    /// The first key, in member order, that a value object may not have (anything but `@direction`,
-    /// `@index`, `@language`, `@type` and `@value`).
-    var firstNotInValueObject: String?
+    /// The position of the first key, in member order, that a value object may not have (anything but
+    /// `@direction`, `@index`, `@language`, `@type` and `@value`).
+    var firstNotInValueObjectPosition: Int?
 
     init(_ object: JSONObject) {
-        for (key, member) in object {
-            // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart.
-            guard key.utf8.first == UInt8(ascii: "@") else {
-                if firstNotInValueObject == nil { firstNotInValueObject = key }
-                continue
+        object.members.withUnsafeBufferPointer { members in
+            for position in members.indices {
+                // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart.
+                guard members[position].key.utf8.first == UInt8(ascii: "@") else {
+                    if firstNotInValueObjectPosition == nil { firstNotInValueObjectPosition = position }
+                    continue
+                }
+                let key = members[position].key
+                // By length first: a keyword compared with a string of another length still costs a call.
+                var allowedInValueObject = false
+                switch key.utf8.count {
+                case 3: if key == "@id" { hasID = true }
+                case 4: if key == "@set" { setPosition = position }
+                case 5:
+                    if key == "@type" {
+                        typePosition = position
+                        allowedInValueObject = true
+                    } else if key == "@list" {
+                        hasList = true
+                    }
+                case 6:
+                    if key == "@value" {
+                        valuePosition = position
+                        allowedInValueObject = true
+                    } else if key == "@index" {
+                        hasIndex = true
+                        allowedInValueObject = true
+                    }
+                case 9:
+                    if key == "@language" {
+                        hasLanguage = true
+                        allowedInValueObject = true
+                    }
+                case 10:
+                    if key == "@direction" {
+                        hasDirection = true
+                        allowedInValueObject = true
+                    }
+                default: break
+                }
+                if !allowedInValueObject && firstNotInValueObjectPosition == nil { firstNotInValueObjectPosition = position }
             }
-            // By length first: a keyword compared with a string of another length still costs a call.
-            var allowedInValueObject = false
-            switch key.utf8.count {
-            case 3: if key == "@id" { hasID = true }
-            case 4: if key == "@set" { set = member }
-            case 5:
-                if key == "@type" {
-                    type = member
-                    allowedInValueObject = true
-                } else if key == "@list" {
-                    hasList = true
-                }
-            case 6:
-                if key == "@value" {
-                    value = member
-                    allowedInValueObject = true
-                } else if key == "@index" {
-                    hasIndex = true
-                    allowedInValueObject = true
-                }
-            case 9:
-                if key == "@language" {
-                    hasLanguage = true
-                    allowedInValueObject = true
-                }
-            case 10:
-                if key == "@direction" {
-                    hasDirection = true
-                    allowedInValueObject = true
-                }
-            default: break
-            }
-            if !allowedInValueObject && firstNotInValueObject == nil { firstNotInValueObject = key }
         }
     }
+
+    /// The values and key the positions name, in `object` (the one scanned, or a copy whose members only
+    /// had values replaced).
+    func value(in object: JSONObject) -> JSONValue? { valuePosition.map { object.members[$0].value } }
+    func type(in object: JSONObject) -> JSONValue? { typePosition.map { object.members[$0].value } }
+    func set(in object: JSONObject) -> JSONValue? { setPosition.map { object.members[$0].value } }
+    func firstNotInValueObject(in object: JSONObject) -> String? { firstNotInValueObjectPosition.map { object.members[$0].key } }
 }
 
 /// A property's term definition, when the caller already has it (``Processor/expand(_:_:_:baseURL:fromMap:definition:)``).

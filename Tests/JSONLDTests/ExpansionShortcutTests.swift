@@ -204,16 +204,16 @@ import Testing
                 object[key] = [.string(key), .number(JSONNumber(1)), .null, .array([])].randomElement(using: &generator)!
             }
             let found = ResultKeywords(object)
-            #expect(found.value == object["@value"])
-            #expect(found.type == object["@type"])
-            #expect(found.set == object["@set"])
+            #expect(found.value(in: object) == object["@value"])
+            #expect(found.type(in: object) == object["@type"])
+            #expect(found.set(in: object) == object["@set"])
             #expect(found.hasList == (object["@list"] != nil))
             #expect(found.hasIndex == (object["@index"] != nil))
             #expect(found.hasLanguage == (object["@language"] != nil))
             #expect(found.hasDirection == (object["@direction"] != nil))
             #expect(found.hasID == (object["@id"] != nil))
             let allowed: Set = ["@direction", "@index", "@language", "@type", "@value"]
-            #expect(found.firstNotInValueObject == object.keys.first { !allowed.contains($0) })
+            #expect(found.firstNotInValueObject(in: object) == object.keys.first { !allowed.contains($0) })
         }
     }
 
