@@ -189,12 +189,28 @@ import Testing
         #expect(memo.occupied <= KeyMemo.capacity && memo.occupied > KeyMemo.capacity / 2)
     }
 
+    /// The whitespace check of a value object's type scans contiguous bytes; it answers as
+    /// `Character.isWhitespace` over the string, for ASCII and non-ASCII text and every whitespace byte.
+    @Test func whitespaceScanAgreesWithCharacterIsWhitespace() {
+        let spaces = ["\t", "\n", "\u{0B}", "\u{0C}", "\r", "\r\n", " ", "\u{1C}", "\u{1F}", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}"]
+        var texts = Self.randomStrings(count: 2_000, seed: 23)
+        for space in spaces {
+            for base in ["", "http://www.w3.org/2001/XMLSchema#dateTime", "é", "日本語"] {
+                texts += [space + base, base + space, String(base.prefix(5)) + space + String(base.dropFirst(5))]
+            }
+        }
+        for text in texts {
+            #expect(Processor.containsWhitespace(text) == text.contains(where: \.isWhitespace), "\(text.debugDescription)")
+        }
+    }
+
     /// The one-pass keyword scan of an expanded object finds what a lookup per keyword finds, on random
     /// objects of keywords, look-alikes, IRIs and blank nodes in random order.
     @Test func resultKeywordsAgreeWithLookups() {
         let keys = [
             "@value", "@type", "@language", "@direction", "@index", "@set", "@list", "@id", "@graph", "@reverse",
             "@included", "@valuex", "@", "https://example.org/p", "_:b0", "http://example.org/@value", "value",
+            "@directionx", "@languages", "@direction\u{301}",
         ]
         var generator = SplitMix(state: 42)
         for _ in 0..<3_000 {
