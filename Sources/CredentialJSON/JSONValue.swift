@@ -161,6 +161,15 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         members[existing].value = .array(all)
     }
 
+    /// The value under `key`, for a caller that knows `key` and every key of the object to be ASCII (see
+    /// ``append(contentsOf:toArrayAtASCIIKey:)``): the search compares lengths before bytes.
+    package func value(forASCIIKey key: String) -> JSONValue? {
+        if let index { return index[key].map { members[$0].value } }
+        let length = key.utf8.count
+        for member in members where member.key.utf8.count == length && member.key == key { return member.value }
+        return nil
+    }
+
     /// ``append(contentsOf:toArrayAt:)`` for a caller that knows `key` and every key of the object to be
     /// ASCII: keys of different UTF-8 lengths then cannot be equal, so the search compares lengths before
     /// bytes. (In general they can: `String` equality is canonical equivalence, and "K" equals the Kelvin

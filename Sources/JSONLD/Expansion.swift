@@ -310,7 +310,9 @@ extension Processor {
                 if activeProperty == "@reverse" {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
-                if result[expandedProperty] != nil
+                // Keywords are ASCII: while the node's keys are too, the search compares lengths first.
+                let existing = resultKeysASCII ? result.value(forASCIIKey: expandedProperty) : result[expandedProperty]
+                if existing != nil
                     && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type"))
                 {
                     throw fail(.collidingKeywords, "\(expandedProperty) appears more than once (through aliases)")
@@ -331,7 +333,7 @@ extension Processor {
                         expandedValue = .null
                     }
                 case "@type":
-                    if case .string(let typeName) = value, result["@type"] == nil {
+                    if case .string(let typeName) = value, existing == nil {
                         // One type, the usual case: no arrays for the names and their expansions.
                         guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
                         expandedValue = .string(expandedType)
@@ -360,7 +362,7 @@ extension Processor {
                         guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
                         expanded.append(.string(expandedType))
                     }
-                    if let existing = result["@type"] {
+                    if let existing {
                         expandedValue = .array(existing.asArray + expanded)
                     } else if isArray {
                         expandedValue = .array(expanded)

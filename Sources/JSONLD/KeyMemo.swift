@@ -186,7 +186,11 @@ final class KeyMemo: @unchecked Sendable {
             hash ^= hash >> 32
             offset += 8
         }
-        if offset < bytes.count {
+        if offset < bytes.count && bytes.count >= 8 {
+            // The last eight bytes in one load, overlapping bytes already mixed in.
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) &* multiplier
+            hash ^= hash >> 32
+        } else if offset < bytes.count {
             var tail: UInt64 = 0
             var shift: UInt64 = 0
             while offset < bytes.count {

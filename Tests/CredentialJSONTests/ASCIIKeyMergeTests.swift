@@ -37,7 +37,10 @@ import Testing
                 #expect(fast.members.map(\.key) == plain.members.map(\.key), "round \(round) step \(step)")
                 #expect(fast.members.map(\.value) == plain.members.map(\.value), "round \(round) step \(step)")
             }
-            for key in pool { #expect(fast[key] == plain[key]) }
+            for key in pool + ["", "absent", "https://www.w3.org/2018/credentials#absent"] {
+                #expect(fast[key] == plain[key])
+                #expect(fast.value(forASCIIKey: key) == plain[key])
+            }
         }
     }
 
