@@ -161,9 +161,13 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         members[existing].value = .array(all)
     }
 
-    /// The value under `key`, for a caller that knows `key` and every key of the object to be ASCII (see
-    /// ``append(contentsOf:toArrayAtASCIIKey:)``): the search compares lengths before bytes.
-    package func value(forASCIIKey key: String) -> JSONValue? {
+    /// The value under `key`, for a caller that knows `key` to be ASCII without "K", ";" or "`" (every
+    /// JSON-LD keyword): the search compares lengths before bytes, whatever the other keys are.
+    ///
+    /// `String` equality is canonical equivalence, but the only characters outside ASCII whose canonical
+    /// decomposition is all ASCII are U+037E (";"), U+1FEF ("`") and U+212A ("K") (checked over all of
+    /// Unicode), so no other string equals such a key without being byte for byte the same.
+    package func value(forPlainKey key: String) -> JSONValue? {
         if let index { return index[key].map { members[$0].value } }
         let length = key.utf8.count
         for member in members where member.key.utf8.count == length && member.key == key { return member.value }

@@ -120,7 +120,7 @@ extension Processor {
         if let def = propertyDefinition, let scoped = def.scopedContext {
             active = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
         }
-        if let local = element["@context"] {
+        if let local = element.value(forPlainKey: "@context") {
             path.append(.key("@context"))
             active = try processContext(active, local, baseURL: baseURL)
             path.removeLast()
@@ -310,8 +310,8 @@ extension Processor {
                 if activeProperty == "@reverse" {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
-                // Keywords are ASCII: while the node's keys are too, the search compares lengths first.
-                let existing = resultKeysASCII ? result.value(forASCIIKey: expandedProperty) : result[expandedProperty]
+                // A keyword has no other canonically equivalent spelling: the search compares lengths first.
+                let existing = result.value(forPlainKey: expandedProperty)
                 if existing != nil
                     && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type"))
                 {

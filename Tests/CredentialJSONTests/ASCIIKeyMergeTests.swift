@@ -39,7 +39,27 @@ import Testing
             }
             for key in pool + ["", "absent", "https://www.w3.org/2018/credentials#absent"] {
                 #expect(fast[key] == plain[key])
-                #expect(fast.value(forASCIIKey: key) == plain[key])
+                #expect(fast.value(forPlainKey: key) == plain[key])
+            }
+        }
+    }
+
+    /// Keys without "K", ";" or "`" are found length-first among any keys, including the three characters
+    /// outside ASCII that decompose to ASCII and strings equal to ones that use them.
+    @Test func plainKeysAreFoundAmongNonASCIIKeys() {
+        let keys = [
+            "@context", "@type", "@value", "a;b", "a\u{37E}b", "\u{1FEF}", "`", "K", "\u{212A}", "@id", "é", "e\u{301}", "@valu\u{E9}",
+            "http://example.org/\u{212A}", "http://example.org/p",
+        ]
+        var generator = SplitMix(state: 7)
+        for _ in 0..<500 {
+            var object = JSONObject()
+            for _ in 0..<Int.random(in: 0...20, using: &generator) {
+                object[keys.randomElement(using: &generator)!] = .string("\(object.count)")
+            }
+            for key in keys + ["@contex", "@contexts", "@language"]
+            where !key.contains("K") && !key.contains(";") && !key.contains("`") && key.unicodeScalars.allSatisfy(\.isASCII) {
+                #expect(object.value(forPlainKey: key) == object[key], "\(key.debugDescription)")
             }
         }
     }
