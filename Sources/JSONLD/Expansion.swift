@@ -136,7 +136,9 @@ extension Processor {
         for member in element {
             let expandedKey = keyMemo.lookup(active, member.key, mode: .key)
             expandedKeys.append(expandedKey)
-            if member.key == "@type" || expandedKey.keyword == "@type" {
+            // Lengths first (a keyword equals no other spelling, see `JSONObject.value(forPlainKey:)`): most
+            // keys are longer, and comparing unequal strings is a call.
+            if (member.key.utf8.count == 5 && member.key == "@type") || expandedKey.keyword == "@type" {
                 if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
             }
         }
@@ -239,7 +241,8 @@ extension Processor {
                 return nil
             }
             if keys.valuePosition != nil || keys.hasList {
-                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.valuePosition != nil ? "value" : "list") object outside any property would be dropped")
+                try refuseInSafeMode(
+                    .safeModeFreeFloatingValue, "a \(keys.valuePosition != nil ? "value" : "list") object outside any property would be dropped")
                 return nil
             }
             if result.count == 1, keys.hasID {
@@ -297,7 +300,7 @@ extension Processor {
     ) throws(JSONLDError) {
         var nests: [String] = []
         for (position, (key, value)) in element.enumerated() {
-            if key == "@context" { continue }
+            if key.utf8.count == 8 && key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
             let expandedKey = expandedKeys?[position] ?? keyMemo.lookup(active, key, mode: .key)
