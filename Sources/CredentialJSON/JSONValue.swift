@@ -161,6 +161,42 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         members[existing].value = .array(all)
     }
 
+    /// The value under `key`, for a caller that knows `key` to be ASCII without "K", ";" or "`" (every
+    /// JSON-LD keyword): the search compares lengths before bytes, whatever the other keys are.
+    ///
+    /// `String` equality is canonical equivalence, but the only characters outside ASCII whose canonical
+    /// decomposition is all ASCII are U+037E (";"), U+1FEF ("`") and U+212A ("K") (checked over all of
+    /// Unicode), so no other string equals such a key without being byte for byte the same.
+    package func value(forPlainKey key: String) -> JSONValue? {
+        if let index { return index[key].map { members[$0].value } }
+        let length = key.utf8.count
+        for member in members where member.key.utf8.count == length && member.key == key { return member.value }
+        return nil
+    }
+
+    /// ``append(contentsOf:toArrayAt:)`` for a caller that knows `key` and every key of the object to be
+    /// ASCII: keys of different UTF-8 lengths then cannot be equal, so the search compares lengths before
+    /// bytes. (In general they can: `String` equality is canonical equivalence, and "K" equals the Kelvin
+    /// sign U+212A.) JSON-LD expansion merges each property into its node with this; expanded IRIs share
+    /// long prefixes, so a full comparison reads dozens of bytes per member.
+    package mutating func append(contentsOf values: [JSONValue], toArrayAtASCIIKey key: String) {
+        let existing: Int?
+        if let index {
+            existing = index[key]
+        } else {
+            let length = key.utf8.count
+            existing = members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        }
+        guard let existing else {
+            appendNew(key, .array(values))
+            return
+        }
+        var all = members[existing].value.asArray
+        members[existing].value = .null
+        all.append(contentsOf: values)
+        members[existing].value = .array(all)
+    }
+
     private mutating func remove(at position: Int) {
         let removed = members.remove(at: position)
         guard index != nil else { return }

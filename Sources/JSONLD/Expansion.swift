@@ -83,12 +83,16 @@ extension Processor {
     /// `Character.isWhitespace` over a string, with a byte scan for ASCII text (typed values' datatype
     /// IRIs), which would otherwise pay for grapheme breaking and a Unicode property lookup per character.
     static func containsWhitespace(_ text: String) -> Bool {
-        var ascii = true
-        for byte in text.utf8 {
-            if byte >= 0x80 { ascii = false; break }
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+        // On the contiguous bytes: iterating `String.UTF8View` cost some 25 instructions a byte.
+        let asciiAnswer = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+            }
+            return false
         }
-        return ascii ? false : text.contains(where: \.isWhitespace)
+        if let asciiAnswer, let asciiAnswer { return asciiAnswer }
+        return text.contains(where: \.isWhitespace)
     }
 
     static func excerpt(_ value: JSONValue) -> String {
@@ -116,7 +120,7 @@ extension Processor {
         if let def = propertyDefinition, let scoped = def.scopedContext {
             active = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
         }
-        if let local = element["@context"] {
+        if let local = element.value(forPlainKey: "@context") {
             path.append(.key("@context"))
             active = try processContext(active, local, baseURL: baseURL)
             path.removeLast()
@@ -132,7 +136,9 @@ extension Processor {
         for member in element {
             let expandedKey = keyMemo.lookup(active, member.key, mode: .key)
             expandedKeys.append(expandedKey)
-            if member.key == "@type" || expandedKey.keyword == "@type" {
+            // Lengths first (a keyword equals no other spelling, see `JSONObject.value(forPlainKey:)`): most
+            // keys are longer, and comparing unequal strings is a call.
+            if (member.key.utf8.count == 5 && member.key == "@type") || expandedKey.keyword == "@type" {
                 if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
             }
         }
@@ -178,43 +184,45 @@ extension Processor {
 
         var result = JSONObject()
         result.reserveCapacity(element.count)
+        var resultKeysASCII = true
         try expandEntries(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
             expandedKeys: active.identity == typeScoped.identity ? expandedKeys : nil,
-            inputType: inputType, baseURL: baseURL, result: &result)
+            inputType: inputType, baseURL: baseURL, result: &result, resultKeysASCII: &resultKeysASCII)
 
         // One pass over the members finds the keywords the checks below ask about (each lookup by key
         // was a scan of its own).
         let keys = ResultKeywords(result)
         let final: JSONValue
-        if let value = keys.value {
-            if let key = keys.firstNotInValueObject {
+        if let value = keys.value(in: result) {
+            if let key = keys.firstNotInValueObject(in: result) {
                 throw fail(.invalidValueObject, "a value object cannot contain \"\(key)\"")
             }
-            if keys.type != nil && (keys.hasLanguage || keys.hasDirection) {
+            let typeValue = keys.type(in: result)
+            if typeValue != nil && (keys.hasLanguage || keys.hasDirection) {
                 throw fail(.invalidValueObject, "a value object cannot have both @type and @language or @direction")
             }
-            if keys.type == .string("@json") {
+            if typeValue == .string("@json") {
                 // Any JSON is a valid JSON literal.
             } else if value == .null || value == .array([]) {
                 try refuseInSafeMode(.safeModeNullValue, "a value object whose @value is null would be dropped")
                 return nil
             } else if !value.isString && keys.hasLanguage {
                 throw fail(.invalidLanguageTaggedValue, "only strings can have a language, not \(value.kindName)")
-            } else if let typeValue = keys.type {
+            } else if let typeValue {
                 guard case .string(let ts) = typeValue, IRI.isAbsolute(ts), !Processor.containsWhitespace(ts) else {
                     throw fail(.invalidTypedValue, "the @type of a value object must be one absolute IRI, not \(Processor.excerpt(typeValue))")
                 }
             }
             final = .object(result)
-        } else if let typeValue = keys.type, !typeValue.isArray {
+        } else if let typeValue = keys.type(in: result), !typeValue.isArray {
             result["@type"] = .array([typeValue])
             final = .object(result)
-        } else if keys.set != nil || keys.hasList {
+        } else if keys.setPosition != nil || keys.hasList {
             guard result.count == 1 || (result.count == 2 && keys.hasIndex) else {
                 throw fail(.invalidSetOrListObject, "a @set or @list object may only have @index besides it")
             }
-            if let set = keys.set {
+            if let set = keys.set(in: result) {
                 // The @set value replaces the object: the checks below look at it instead.
                 return try checkDropped(set, activeProperty: activeProperty)
             }
@@ -232,8 +240,9 @@ extension Processor {
                 try refuseInSafeMode(.safeModeEmptyObject, "an empty object outside any property would be dropped")
                 return nil
             }
-            if keys.value != nil || keys.hasList {
-                try refuseInSafeMode(.safeModeFreeFloatingValue, "a \(keys.value != nil ? "value" : "list") object outside any property would be dropped")
+            if keys.valuePosition != nil || keys.hasList {
+                try refuseInSafeMode(
+                    .safeModeFreeFloatingValue, "a \(keys.valuePosition != nil ? "value" : "list") object outside any property would be dropped")
                 return nil
             }
             if result.count == 1, keys.hasID {
@@ -282,14 +291,16 @@ extension Processor {
     /// Steps 13 and 14 of the expansion algorithm; recursive for `@nest`.
     ///
     /// `expandedKeys`, when given, holds each member's ``ExpandedKey`` in `active`, in member order.
+    /// `resultKeysASCII` stays true while every key of `result` is known to be ASCII (keywords and ASCII
+    /// IRIs), which lets a property be merged with a search that compares lengths first.
     private func expandEntries(
         active: ActiveContext, typeScoped: ActiveContext, activeProperty: String?,
         element: JSONObject, expandedKeys: [ExpandedKey]?, inputType: String?, baseURL: String?,
-        result: inout JSONObject
+        result: inout JSONObject, resultKeysASCII: inout Bool
     ) throws(JSONLDError) {
         var nests: [String] = []
         for (position, (key, value)) in element.enumerated() {
-            if key == "@context" { continue }
+            if key.utf8.count == 8 && key == "@context" { continue }
             path.append(.key(key))
             defer { path.removeLast() }
             let expandedKey = expandedKeys?[position] ?? keyMemo.lookup(active, key, mode: .key)
@@ -302,7 +313,9 @@ extension Processor {
                 if activeProperty == "@reverse" {
                     throw fail(.invalidReversePropertyMap, "a @reverse map cannot contain the keyword \(expandedProperty)")
                 }
-                if result[expandedProperty] != nil
+                // A keyword has no other canonically equivalent spelling: the search compares lengths first.
+                let existing = result.value(forPlainKey: expandedProperty)
+                if existing != nil
                     && !(mode != .jsonLD10 && (expandedProperty == "@included" || expandedProperty == "@type"))
                 {
                     throw fail(.collidingKeywords, "\(expandedProperty) appears more than once (through aliases)")
@@ -323,6 +336,12 @@ extension Processor {
                         expandedValue = .null
                     }
                 case "@type":
+                    if case .string(let typeName) = value, existing == nil {
+                        // One type, the usual case: no arrays for the names and their expansions.
+                        guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
+                        expandedValue = .string(expandedType)
+                        break
+                    }
                     var strings: [String] = []
                     let isArray: Bool
                     switch value {
@@ -341,20 +360,12 @@ extension Processor {
                         throw fail(.invalidTypeValue, "@type must be a string or an array of strings, not \(value.kindName)")
                     }
                     var expanded: [JSONValue] = []
+                    expanded.reserveCapacity(strings.count)
                     for typeName in strings {
-                        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
-                        guard let expandedType = expandedTypeName.iri else {
-                            try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
-                            continue
-                        }
-                        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
-                            try refuseInSafeMode(
-                                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
-                            )
-                        }
+                        guard let expandedType = try expandTypeName(typeName, typeScoped) else { continue }
                         expanded.append(.string(expandedType))
                     }
-                    if let existing = result["@type"] {
+                    if let existing {
                         expandedValue = .array(existing.asArray + expanded)
                     } else if isArray {
                         expandedValue = .array(expanded)
@@ -431,6 +442,8 @@ extension Processor {
                         for (property, items) in doubleReversed {
                             result.append(contentsOf: items.asArray, toArrayAt: property)
                         }
+                        // Keys not checked for ASCII: later merges into this node search the plain way.
+                        resultKeysASCII = false
                     }
                     if expandedValues.keys.contains(where: { $0 != "@reverse" }) {
                         var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
@@ -509,8 +522,11 @@ extension Processor {
                 }
                 reverseMap.append(contentsOf: list, toArrayAt: expandedProperty)
                 result["@reverse"] = .object(reverseMap)
+            } else if resultKeysASCII && expandedKey.isASCII {
+                result.append(contentsOf: ev.asArray, toArrayAtASCIIKey: expandedProperty)
             } else {
                 result.append(contentsOf: ev.asArray, toArrayAt: expandedProperty)
+                if !expandedKey.isASCII { resultKeysASCII = false }
             }
         }
 
@@ -531,9 +547,26 @@ extension Processor {
                 }
                 try expandEntries(
                     active: nestedActive, typeScoped: typeScoped, activeProperty: nestKey,
-                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result)
+                    element: nestedObject, expandedKeys: nil, inputType: inputType, baseURL: baseURL, result: &result,
+                    resultKeysASCII: &resultKeysASCII)
             }
         }
+    }
+
+    /// One `@type` value's expansion (step 13.4.4.4), nil when it is dropped.
+    @inline(__always)
+    private func expandTypeName(_ typeName: String, _ typeScoped: ActiveContext) throws(JSONLDError) -> String? {
+        let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
+        guard let expandedType = expandedTypeName.iri else {
+            try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")
+            return nil
+        }
+        if !expandedTypeName.isAbsoluteOrBlank && !expandedTypeName.isKeyword {
+            try refuseInSafeMode(
+                .safeModeRelativeType, "@type \"\(typeName)\" is not defined by the context and expands to the relative IRI \"\(expandedType)\""
+            )
+        }
+        return expandedType
     }
 
     /// Step 13.8: index, id and type maps.
@@ -635,61 +668,75 @@ extension Processor {
 
 /// The keywords among an expanded object's keys, found in one pass: what step 20 of the expansion
 /// algorithm checks (value objects, `@set`/`@list` objects, objects that would be dropped).
+///
+/// It holds positions in the object's members, not values or keys: with only trivial fields, making,
+/// copying and dropping one retains and releases nothing.
 struct ResultKeywords {
-    var value: JSONValue?
-    var type: JSONValue?
-    var set: JSONValue?
+    var valuePosition: Int?
+    var typePosition: Int?
+    var setPosition: Int?
     var hasList = false
     var hasIndex = false
     var hasLanguage = false
     var hasDirection = false
     var hasID = false
-    /// The first key, in member order, that a value object may not have (anything but `@direction`,
-    /// `@index`, `@language`, `@type` and `@value`).
-    var firstNotInValueObject: String?
+    /// The position of the first key, in member order, that a value object may not have (anything but
+    /// `@direction`, `@index`, `@language`, `@type` and `@value`).
+    var firstNotInValueObjectPosition: Int?
 
     init(_ object: JSONObject) {
-        for (key, member) in object {
-            // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart.
-            guard key.utf8.first == UInt8(ascii: "@") else {
-                if firstNotInValueObject == nil { firstNotInValueObject = key }
-                continue
+        object.members.withUnsafeBufferPointer { members in
+            for position in members.indices {
+                // Keys that are not keywords are IRIs or blank nodes: one byte tells them apart, and the
+                // length (no keyword here is longer than 10 bytes) most of them without reading a byte.
+                guard members[position].key.utf8.count <= 10, members[position].key.utf8.first == UInt8(ascii: "@") else {
+                    if firstNotInValueObjectPosition == nil { firstNotInValueObjectPosition = position }
+                    continue
+                }
+                let key = members[position].key
+                // By length first: a keyword compared with a string of another length still costs a call.
+                var allowedInValueObject = false
+                switch key.utf8.count {
+                case 3: if key == "@id" { hasID = true }
+                case 4: if key == "@set" { setPosition = position }
+                case 5:
+                    if key == "@type" {
+                        typePosition = position
+                        allowedInValueObject = true
+                    } else if key == "@list" {
+                        hasList = true
+                    }
+                case 6:
+                    if key == "@value" {
+                        valuePosition = position
+                        allowedInValueObject = true
+                    } else if key == "@index" {
+                        hasIndex = true
+                        allowedInValueObject = true
+                    }
+                case 9:
+                    if key == "@language" {
+                        hasLanguage = true
+                        allowedInValueObject = true
+                    }
+                case 10:
+                    if key == "@direction" {
+                        hasDirection = true
+                        allowedInValueObject = true
+                    }
+                default: break
+                }
+                if !allowedInValueObject && firstNotInValueObjectPosition == nil { firstNotInValueObjectPosition = position }
             }
-            // By length first: a keyword compared with a string of another length still costs a call.
-            var allowedInValueObject = false
-            switch key.utf8.count {
-            case 3: if key == "@id" { hasID = true }
-            case 4: if key == "@set" { set = member }
-            case 5:
-                if key == "@type" {
-                    type = member
-                    allowedInValueObject = true
-                } else if key == "@list" {
-                    hasList = true
-                }
-            case 6:
-                if key == "@value" {
-                    value = member
-                    allowedInValueObject = true
-                } else if key == "@index" {
-                    hasIndex = true
-                    allowedInValueObject = true
-                }
-            case 9:
-                if key == "@language" {
-                    hasLanguage = true
-                    allowedInValueObject = true
-                }
-            case 10:
-                if key == "@direction" {
-                    hasDirection = true
-                    allowedInValueObject = true
-                }
-            default: break
-            }
-            if !allowedInValueObject && firstNotInValueObject == nil { firstNotInValueObject = key }
         }
     }
+
+    /// The values and key the positions name, in `object` (the one scanned, or a copy whose members only
+    /// had values replaced).
+    func value(in object: JSONObject) -> JSONValue? { valuePosition.map { object.members[$0].value } }
+    func type(in object: JSONObject) -> JSONValue? { typePosition.map { object.members[$0].value } }
+    func set(in object: JSONObject) -> JSONValue? { setPosition.map { object.members[$0].value } }
+    func firstNotInValueObject(in object: JSONObject) -> String? { firstNotInValueObjectPosition.map { object.members[$0].key } }
 }
 
 /// A property's term definition, when the caller already has it (``Processor/expand(_:_:_:baseURL:fromMap:definition:)``).

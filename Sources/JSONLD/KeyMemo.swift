@@ -17,6 +17,9 @@ final class ExpandedKey: Sendable {
     let hasColon: Bool
     /// Whether ``iri`` is an absolute IRI or a blank node identifier.
     let isAbsoluteOrBlank: Bool
+    /// Whether ``iri`` is all ASCII (false when nil): a node's ASCII keys are merged with a search that
+    /// compares lengths first (`JSONObject.append(contentsOf:toArrayAtASCIIKey:)`).
+    let isASCII: Bool
 
     /// The keyword the string expands to, nil when it expands to anything else (``keywordExpansion(_:_:)``).
     @inline(__always)
@@ -36,6 +39,7 @@ final class ExpandedKey: Sendable {
         isKeyword = iri.map { $0.utf8.first == UInt8(ascii: "@") && Keywords.isKeyword($0) } ?? false
         hasColon = colon
         isAbsoluteOrBlank = colon && iri.map { IRI.isAbsolute($0) || IRI.isBlankNode($0) } ?? false
+        isASCII = iri.map { $0.utf8.allSatisfy { $0 < 0x80 } } ?? false
     }
 }
 
@@ -182,7 +186,11 @@ final class KeyMemo: @unchecked Sendable {
             hash ^= hash >> 32
             offset += 8
         }
-        if offset < bytes.count {
+        if offset < bytes.count && bytes.count >= 8 {
+            // The last eight bytes in one load, overlapping bytes already mixed in.
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) &* multiplier
+            hash ^= hash >> 32
+        } else if offset < bytes.count {
             var tail: UInt64 = 0
             var shift: UInt64 = 0
             while offset < bytes.count {

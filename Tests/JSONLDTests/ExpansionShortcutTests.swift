@@ -107,6 +107,7 @@ import Testing
                     #expect(key.isKeyword == (plainKey.map(Keywords.isKeyword) ?? false))
                     #expect(key.hasColon == (plainKey?.unicodeScalars.contains(":") ?? false))
                     #expect(key.isAbsoluteOrBlank == (plainKey.map { IRI.isAbsolute($0) || IRI.isBlankNode($0) } ?? false))
+                    #expect(key.isASCII == (plainKey.map { $0.unicodeScalars.allSatisfy(\.isASCII) } ?? false))
                     let typeValue = memo.lookup(active, text, mode: .typeValue)
                     #expect(typeValue.iri == expandIRI(active, text, documentRelative: true, vocab: true), "\(text.debugDescription)")
                     #expect(typeValue.definition == active[text])
@@ -127,6 +128,28 @@ import Testing
         }
         #expect(few.misses == names.count * 2 * 2)
         #expect(few.hits == names.count * 2 * 2)
+    }
+
+    /// Properties are merged into their node with a length-first search only while the node's keys are all
+    /// ASCII: an IRI ending in "K" and one ending in the Kelvin sign U+212A are equal `String`s (canonical
+    /// equivalence) and were merged into one property before the shortcut; they still are, in either order
+    /// and however many ASCII properties come before or between them.
+    @Test func nonASCIIPropertiesMergeAsBefore() throws {
+        let context: JSONValue = [
+            "ascii": "http://example.org/K", "kelvin": "http://example.org/\u{212A}", "other": "http://example.org/other",
+            "more": "http://example.org/more",
+        ]
+        for keys in [["ascii", "kelvin"], ["kelvin", "ascii"], ["other", "ascii", "more", "kelvin"], ["kelvin", "other", "ascii"]] {
+            var members: [JSONObject.Member] = [(key: "@context", value: context)]
+            for key in keys { members.append((key: key, value: .string("value of \(key)"))) }
+            let expanded = try JSONLDProcessor.expand(.object(JSONObject(members)), options: JSONLDOptions())
+            let node = try #require(expanded.first?.objectValue)
+            // One property for "K" and U+212A, plus one per other key, each with its values in document order.
+            #expect(node.count == keys.count - 1, "\(keys)")
+            let merged = try #require(node["http://example.org/K"]?.arrayValue)
+            let order = keys.filter { $0 == "ascii" || $0 == "kelvin" }
+            #expect(merged == order.map { JSONValue.object(["@value": .string("value of \($0)")]) }, "\(keys)")
+        }
     }
 
     /// A type-scoped context redefines `name`: the memo must not answer the node's `name` with the outer
@@ -166,12 +189,28 @@ import Testing
         #expect(memo.occupied <= KeyMemo.capacity && memo.occupied > KeyMemo.capacity / 2)
     }
 
+    /// The whitespace check of a value object's type scans contiguous bytes; it answers as
+    /// `Character.isWhitespace` over the string, for ASCII and non-ASCII text and every whitespace byte.
+    @Test func whitespaceScanAgreesWithCharacterIsWhitespace() {
+        let spaces = ["\t", "\n", "\u{0B}", "\u{0C}", "\r", "\r\n", " ", "\u{1C}", "\u{1F}", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}"]
+        var texts = Self.randomStrings(count: 2_000, seed: 23)
+        for space in spaces {
+            for base in ["", "http://www.w3.org/2001/XMLSchema#dateTime", "é", "日本語"] {
+                texts += [space + base, base + space, String(base.prefix(5)) + space + String(base.dropFirst(5))]
+            }
+        }
+        for text in texts {
+            #expect(Processor.containsWhitespace(text) == text.contains(where: \.isWhitespace), "\(text.debugDescription)")
+        }
+    }
+
     /// The one-pass keyword scan of an expanded object finds what a lookup per keyword finds, on random
     /// objects of keywords, look-alikes, IRIs and blank nodes in random order.
     @Test func resultKeywordsAgreeWithLookups() {
         let keys = [
             "@value", "@type", "@language", "@direction", "@index", "@set", "@list", "@id", "@graph", "@reverse",
             "@included", "@valuex", "@", "https://example.org/p", "_:b0", "http://example.org/@value", "value",
+            "@directionx", "@languages", "@direction\u{301}",
         ]
         var generator = SplitMix(state: 42)
         for _ in 0..<3_000 {
@@ -181,16 +220,16 @@ import Testing
                 object[key] = [.string(key), .number(JSONNumber(1)), .null, .array([])].randomElement(using: &generator)!
             }
             let found = ResultKeywords(object)
-            #expect(found.value == object["@value"])
-            #expect(found.type == object["@type"])
-            #expect(found.set == object["@set"])
+            #expect(found.value(in: object) == object["@value"])
+            #expect(found.type(in: object) == object["@type"])
+            #expect(found.set(in: object) == object["@set"])
             #expect(found.hasList == (object["@list"] != nil))
             #expect(found.hasIndex == (object["@index"] != nil))
             #expect(found.hasLanguage == (object["@language"] != nil))
             #expect(found.hasDirection == (object["@direction"] != nil))
             #expect(found.hasID == (object["@id"] != nil))
             let allowed: Set = ["@direction", "@index", "@language", "@type", "@value"]
-            #expect(found.firstNotInValueObject == object.keys.first { !allowed.contains($0) })
+            #expect(found.firstNotInValueObject(in: object) == object.keys.first { !allowed.contains($0) })
         }
     }
 
