@@ -283,9 +283,14 @@ def main():
     token.verify(did_key_jwk(p["iss"]))
     lst = json.loads(token.payload)["status_list"]
     import zlib
-    bits = zlib.decompress(b64url_decode(lst["lst"]))
-    value = (bits[idx // 8] >> (idx % 8)) & 1
-    check("the SD-JWT VC delivered before is revoked in its Token Status List", value == 1, f"idx {idx}")
+    # draft-ietf-oauth-status-list: `bits` (1, 2, 4 or 8) per entry, packed from each byte's least significant bit;
+    # 0x01 is INVALID (revoked), 0x02 SUSPENDED. skillcred's lists carry both, so 2 bits.
+    width = lst["bits"]
+    packed = zlib.decompress(b64url_decode(lst["lst"]))
+    position = idx * width
+    value = (packed[position // 8] >> (position % 8)) & ((1 << width) - 1)
+    check("the SD-JWT VC delivered before is revoked in its Token Status List", width in (1, 2, 4, 8) and value == 1,
+          f"idx {idx}, bits {width}, value {value}")
     r = requests.post(w.issuer + "/credentials/verify", json={"verifiableCredential": before}, timeout=30)
     check("skillcred's verify API reports the SD-JWT VC revoked", r.status_code != 200 and "revoked" in r.text.lower(), r.text[:300])
 
