@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import CredentialJSON
@@ -5,17 +6,6 @@ import Testing
 /// `append(contentsOf:toArrayAtASCIIKey:)` compares key lengths before bytes; on ASCII keys it must build
 /// exactly the object the plain `append(contentsOf:toArrayAt:)` builds, below and above the index threshold.
 @Suite struct ASCIIKeyMergeTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     /// Keys sharing long prefixes, of equal and of different lengths, short (small strings) and long.
     static let pieces = ["", "a", "b", "ab", "#", "/", "https://www.w3.org/2018/credentials#", "http://example.org/", "@type", "Z"]
 

@@ -1,4 +1,5 @@
 import CredentialJSON
+import TestSupport
 import Testing
 
 @testable import JSONLD
@@ -6,18 +7,6 @@ import Testing
 /// The byte scans and the key memo of the expansion hot path answer exactly as the plain versions they replace,
 /// on random and edge inputs.
 @Suite struct ExpansionShortcutTests {
-    /// A deterministic generator, so that a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     /// Pieces that IRIs, compact IRIs, blank node identifiers and keywords are made of, with non-ASCII and
     /// combining characters, so random concatenations hit the edges of every scan.
     static let pieces = [

@@ -1,22 +1,12 @@
 import CredentialJSON
 import RDF
+import TestSupport
 import Testing
 
 @testable import JSONLDToRDF
 
 /// The IRI classification memo and the memo's document comparison give the answers of the plain functions.
 @Suite struct StorageMemoTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     /// Identifiers of every kind: absolute, blank, relative, malformed; short (inline) and long (heap buffer).
     static func randomIdentifier(using generator: inout SplitMix) -> String {
         let prefixes = ["http://ex.org/", "https://www.w3.org/2018/credentials#", "_:", "urn:uuid:", "rel/", "#", "1http:", "", "did:key:"]

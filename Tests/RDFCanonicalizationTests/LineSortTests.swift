@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import RDFCanonicalization
@@ -6,17 +7,6 @@ import Testing
 /// pinned here to a plain byte-wise sort.
 @Suite("RDFC-1.0: line sort")
 struct LineSortTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     @Test func linesSortByCodePointLikeAPlainSort() {
         var generator = SplitMix(state: 23)
         // Few byte values, shared prefixes and lengths around eight, so keys tie and lines are prefixes of others.

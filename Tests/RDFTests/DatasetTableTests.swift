@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import RDF
@@ -98,19 +99,6 @@ struct DatasetTableTests {
         for byte in UInt8.min...UInt8.max {
             #expect(NQuads.stringNeedsEscape(byte) == stringEscapes.contains(byte), "byte \(byte)")
         }
-    }
-}
-
-/// A small deterministic generator, so a failure names its seed.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
 

@@ -205,18 +205,6 @@ struct RDFTermEqualityTests {
 
 @Suite("N-Quads parser robustness", .needsSharedData)
 struct NQuadsRobustnessTests {
-    /// A small deterministic generator, so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("mutated inputs either parse and round-trip, or fail with a position inside the input")
     func mutations() throws {
         guard let url = SharedData.vector("rdf-canon/tests/rdfc10/test060-in.nq") else { return }
