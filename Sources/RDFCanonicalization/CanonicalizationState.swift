@@ -566,6 +566,19 @@ struct CanonicalizationState {
     }
 
     func result(dataset: RDFDataset) -> CanonicalizedDataset {
+        let (document, order) = canonicalDocument()
+        return CanonicalizedDataset(
+            nquads: UTF8Text.string(document),
+            work: CanonicalizationWork(
+                nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
+                maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+                permutations: permutationsTotal),
+            source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
+            canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
+    }
+
+    /// The canonical N-Quads as UTF-8 bytes, and the input quads in their order.
+    func canonicalDocument() -> (document: [UInt8], order: [Int]) {
         // Locals, so the helpers below capture arrays, not the whole state.
         let termBytes = self.termBytes, termOffsets = self.termOffsets, quads = self.quads
         // Each blank node's canonical label, `_:c14nN`, written once rather than at every occurrence.
@@ -649,13 +662,6 @@ struct CanonicalizationState {
             }
             initialized = total
         }
-        return CanonicalizedDataset(
-            nquads: UTF8Text.string(document),
-            work: CanonicalizationWork(
-                nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
-                maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
-                permutations: permutationsTotal),
-            source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
-            canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
+        return (document, order)
     }
 }
