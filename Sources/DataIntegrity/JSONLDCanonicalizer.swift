@@ -36,7 +36,7 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
     public func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String {
         let dataset = try self.dataset(of: document)
         do {
-            return try canonicalizer(hashAlgorithm).canonicalize(dataset).nquads
+            return try canonicalizer(hashAlgorithm).canonicalNQuads(dataset)
         } catch {
             throw DataIntegrityError(.proofTransformationError, "RDFC-1.0: \(error.message)")
         }
@@ -57,12 +57,12 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
     }
 
     /// Expansion (safe mode, null base) and RDF conversion, with Data Integrity's error codes.
-    private func dataset(of document: JSONValue) throws(DataIntegrityError) -> RDFDataset {
-        let dataset: RDFDataset
+    private func dataset(of document: JSONValue) throws(DataIntegrityError) -> InternedDataset {
+        let dataset: InternedDataset
         // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
         // part of what is signed, never dropped (safe mode refuses what it cannot carry). Through the task's
         // DatasetMemo: a verifier's Format check has usually just converted this very document with these options.
-        switch DatasetMemo.dataset(of: document, jsonld: jsonldOptions, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
+        switch DatasetMemo.internedDataset(of: document, jsonld: jsonldOptions, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
         case .success(let converted):
             dataset = converted
         case .failure(.expansion(let error)):

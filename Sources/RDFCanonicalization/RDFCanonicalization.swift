@@ -182,6 +182,18 @@ public struct RDFCanonicalizer: Sendable {
         return state.canonicalDocument().document
     }
 
+    /// ``canonicalNQuadsUTF8(_:)`` of a dataset the JSON-LD converter wrote in RDFC-1.0's own form.
+    package func canonicalNQuadsUTF8(_ interned: InternedDataset) throws(CanonicalizationError) -> [UInt8] {
+        var state = CanonicalizationState(interned: interned, algorithm: hashAlgorithm, limits: limits)
+        try state.run()
+        return state.canonicalDocument().document
+    }
+
+    /// ``CanonicalizedDataset/nquads`` of a dataset the JSON-LD converter wrote in RDFC-1.0's own form.
+    package func canonicalNQuads(_ interned: InternedDataset) throws(CanonicalizationError) -> String {
+        UTF8Text.string(try canonicalNQuadsUTF8(interned))
+    }
+
     /// Canonical N-Quads of `dataset` with the given options.
     public static func canonicalNQuads(
         _ dataset: RDFDataset, hashAlgorithm: HashAlgorithm = .sha256,
