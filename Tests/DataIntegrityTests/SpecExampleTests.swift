@@ -63,7 +63,8 @@ import Testing
                     guard let proof = try? EmbeddedProof(proofValue, path: .root.appending("proof")) else { continue }
                     for algorithm in [ProofHashAlgorithm.sha256, .sha384] {
                         let plain = Result { () throws(DataIntegrityError) in
-                            try hashing.hashInput(unsecuredDocument: unsecured, proofConfig: proof.object, suite: proof.suite, hashAlgorithm: algorithm).hashData
+                            try hashing.hashInput(unsecuredDocument: unsecured, proofConfig: proof.object, suite: proof.suite, hashAlgorithm: algorithm)
+                                .hashData
                         }
                         let bytes = Result { () throws(DataIntegrityError) in
                             try hashing.hashData(unsecuredDocument: unsecured, proofConfig: proof.object, suite: proof.suite, hashAlgorithm: algorithm)
@@ -78,7 +79,7 @@ import Testing
                 }
             }
         }
-        #expect(compared >= 400)
+        #expect(compared >= 350)
     }
 
     @Test func issuerBindingFlagsTheSpecExamplesWhoseIssuerIsNotTheKeyController() async throws {
