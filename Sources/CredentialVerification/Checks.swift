@@ -195,7 +195,7 @@ public struct FormatCheck: VerificationCheck {
             unsecured = .object(object)
         }
         // Through the task's DatasetMemo: the Data Integrity proof over the same credential needs the same dataset.
-        switch DatasetMemo.dataset(of: unsecured, jsonld: options, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
+        switch DatasetMemo.internedDataset(of: unsecured, jsonld: options, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
         case .success: break
         case .failure(.expansion(let error)): return .vc(.malformedValueError, "JSON-LD: \(error)")
         case .failure(.conversion(let error)): return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)

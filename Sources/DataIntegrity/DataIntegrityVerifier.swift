@@ -251,8 +251,8 @@ public struct DataIntegrityVerifier: Sendable {
                     path: path.appending("verificationMethod")), proof: proof, controller: method.controller, issuerMatches: issuerMatches)
         }
         do {
-            let hashInput = try hashInputForVerification(proof: proof, document: input, key: method.key)
-            guard method.key.isValidSignature(proof.signature, for: hashInput.hashData) else {
+            let hashData = try hashDataForVerification(proof: proof, document: input, key: method.key)
+            guard method.key.isValidSignature(proof.signature, for: hashData) else {
                 return failure(
                     DataIntegrityError(
                         .proofVerificationError, "the signature does not match the document and proof options",
@@ -269,6 +269,18 @@ public struct DataIntegrityVerifier: Sendable {
     /// The hash input a verifier recomputes for `proof` over `document` (the document without its proofs,
     /// plus the referenced proofs for a chain). Exposed for step-by-step conformance checks.
     public func hashInputForVerification(proof: EmbeddedProof, document: JSONObject, key: ProofVerificationKey) throws(DataIntegrityError) -> ProofHashInput {
+        let (unsecured, config) = try verificationInputs(proof: proof, document: document)
+        return try hashing.hashInput(unsecuredDocument: unsecured, proofConfig: config, suite: proof.suite, hashAlgorithm: key.hashAlgorithm)
+    }
+
+    /// ``hashInputForVerification(proof:document:key:)``'s ``ProofHashInput/hashData`` alone, which is what the
+    /// signature is checked against (the canonical forms are hashed as bytes, never made strings).
+    public func hashDataForVerification(proof: EmbeddedProof, document: JSONObject, key: ProofVerificationKey) throws(DataIntegrityError) -> [UInt8] {
+        let (unsecured, config) = try verificationInputs(proof: proof, document: document)
+        return try hashing.hashData(unsecuredDocument: unsecured, proofConfig: config, suite: proof.suite, hashAlgorithm: key.hashAlgorithm)
+    }
+
+    private func verificationInputs(proof: EmbeddedProof, document: JSONObject) throws(DataIntegrityError) -> (unsecured: JSONObject, config: JSONObject) {
         var unsecured = document
         var config = proof.object
         config.removeValue(forKey: "proofValue")
@@ -285,7 +297,7 @@ public struct DataIntegrityVerifier: Sendable {
             }
             unsecured["@context"] = proofContext
         }
-        return try hashing.hashInput(unsecuredDocument: unsecured, proofConfig: config, suite: proof.suite, hashAlgorithm: key.hashAlgorithm)
+        return (unsecured, config)
     }
 
     struct BindingTarget {

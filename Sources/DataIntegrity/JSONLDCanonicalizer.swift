@@ -34,11 +34,35 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
 
     /// Expands `document` (safe mode, null base), converts it to RDF and canonicalizes it with RDFC-1.0.
     public func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String {
-        let dataset: RDFDataset
+        let dataset = try self.dataset(of: document)
+        do {
+            return try canonicalizer(hashAlgorithm).canonicalNQuads(dataset)
+        } catch {
+            throw DataIntegrityError(.proofTransformationError, "RDFC-1.0: \(error.message)")
+        }
+    }
+
+    /// ``canonicalNQuads(of:hashAlgorithm:)`` as UTF-8 bytes, without the `String` (what a verifier hashes).
+    public func canonicalNQuadsUTF8(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> [UInt8] {
+        let dataset = try self.dataset(of: document)
+        do {
+            return try canonicalizer(hashAlgorithm).canonicalNQuadsUTF8(dataset)
+        } catch {
+            throw DataIntegrityError(.proofTransformationError, "RDFC-1.0: \(error.message)")
+        }
+    }
+
+    private func canonicalizer(_ hashAlgorithm: ProofHashAlgorithm) -> RDFCanonicalizer {
+        RDFCanonicalizer(hashAlgorithm: hashAlgorithm == .sha384 ? .sha384 : .sha256, limits: limits)
+    }
+
+    /// Expansion (safe mode, null base) and RDF conversion, with Data Integrity's error codes.
+    private func dataset(of document: JSONValue) throws(DataIntegrityError) -> InternedDataset {
+        let dataset: InternedDataset
         // i18n-datatype, as Digital Bazaar's stack behind the W3C suites canonicalizes: a value's @direction is
         // part of what is signed, never dropped (safe mode refuses what it cannot carry). Through the task's
         // DatasetMemo: a verifier's Format check has usually just converted this very document with these options.
-        switch DatasetMemo.dataset(of: document, jsonld: jsonldOptions, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
+        switch DatasetMemo.internedDataset(of: document, jsonld: jsonldOptions, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
         case .success(let converted):
             dataset = converted
         case .failure(.expansion(let error)):
@@ -54,11 +78,6 @@ public struct JSONLDCanonicalizer: DocumentCanonicalizer {
                 dataLoss.contains(error.code) ? .dataLossDetectionError : .proofTransformationError,
                 "JSON-LD to RDF: \(error)", path: error.path)
         }
-        do {
-            let algorithm: HashAlgorithm = hashAlgorithm == .sha384 ? .sha384 : .sha256
-            return try RDFCanonicalizer(hashAlgorithm: algorithm, limits: limits).canonicalize(dataset).nquads
-        } catch {
-            throw DataIntegrityError(.proofTransformationError, "RDFC-1.0: \(error.message)")
-        }
+        return dataset
     }
 }

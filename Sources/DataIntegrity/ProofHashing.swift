@@ -8,6 +8,16 @@ import CredentialJSON
 public protocol DocumentCanonicalizer: Sendable {
     /// The canonical N-Quads of `document`, with RDFC-1.0 running `hashAlgorithm` internally.
     func canonicalNQuads(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> String
+
+    /// `Array(canonicalNQuads(of:hashAlgorithm:).utf8)`, for a verifier that only hashes them; an implementation may
+    /// skip making the `String`.
+    func canonicalNQuadsUTF8(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> [UInt8]
+}
+
+extension DocumentCanonicalizer {
+    public func canonicalNQuadsUTF8(of document: JSONValue, hashAlgorithm: ProofHashAlgorithm) throws(DataIntegrityError) -> [UInt8] {
+        Array(try canonicalNQuads(of: document, hashAlgorithm: hashAlgorithm).utf8)
+    }
 }
 
 /// The intermediate values of one proof, step by step (transformation, configuration, hashing).
@@ -49,16 +59,7 @@ public struct ProofHashing: Sendable {
     public func hashInput(
         unsecuredDocument: JSONObject, proofConfig: JSONObject, suite: ProofSuite, hashAlgorithm: ProofHashAlgorithm
     ) throws(DataIntegrityError) -> ProofHashInput {
-        var config = proofConfig
-        config.removeValue(forKey: "proofValue")
-        switch suite {
-        case .dataIntegrity:
-            // EDDSA §3.2.5 / §3.3.5, ECDSA §3.2.5 / §3.3.5: the document's context governs the configuration.
-            config["@context"] = unsecuredDocument["@context"]
-        case .ed25519Signature2020:
-            // The legacy suite lets a proof carry its own context (Open Badges 3.0 does this).
-            if config["@context"] == nil { config["@context"] = unsecuredDocument["@context"] }
-        }
+        let config = Self.configuration(proofConfig, of: unsecuredDocument, suite: suite)
         let canonicalDocument: String
         let canonicalConfig: String
         if suite.usesJCS {
@@ -75,6 +76,35 @@ public struct ProofHashing: Sendable {
             documentHash: hashAlgorithm.hash(Array(canonicalDocument.utf8)),
             proofConfigHash: hashAlgorithm.hash(Array(canonicalConfig.utf8))
         )
+    }
+
+    /// ``hashInput(unsecuredDocument:proofConfig:suite:hashAlgorithm:)``'s ``ProofHashInput/hashData`` alone, which is
+    /// all a verifier needs: the RDFC suites hash the canonical N-Quads as bytes, without making them strings.
+    public func hashData(
+        unsecuredDocument: JSONObject, proofConfig: JSONObject, suite: ProofSuite, hashAlgorithm: ProofHashAlgorithm
+    ) throws(DataIntegrityError) -> [UInt8] {
+        guard !suite.usesJCS else {
+            return try hashInput(unsecuredDocument: unsecuredDocument, proofConfig: proofConfig, suite: suite, hashAlgorithm: hashAlgorithm).hashData
+        }
+        let config = Self.configuration(proofConfig, of: unsecuredDocument, suite: suite)
+        let canonicalDocument = try canonicalizer.canonicalNQuadsUTF8(of: .object(unsecuredDocument), hashAlgorithm: hashAlgorithm)
+        let canonicalConfig = try canonicalizer.canonicalNQuadsUTF8(of: .object(config), hashAlgorithm: hashAlgorithm)
+        return hashAlgorithm.hash(canonicalConfig) + hashAlgorithm.hash(canonicalDocument)
+    }
+
+    /// The proof configuration as hashed: without `proofValue`, with the `@context` each suite requires.
+    static func configuration(_ proofConfig: JSONObject, of unsecuredDocument: JSONObject, suite: ProofSuite) -> JSONObject {
+        var config = proofConfig
+        config.removeValue(forKey: "proofValue")
+        switch suite {
+        case .dataIntegrity:
+            // EDDSA §3.2.5 / §3.3.5, ECDSA §3.2.5 / §3.3.5: the document's context governs the configuration.
+            config["@context"] = unsecuredDocument["@context"]
+        case .ed25519Signature2020:
+            // The legacy suite lets a proof carry its own context (Open Badges 3.0 does this).
+            if config["@context"] == nil { config["@context"] = unsecuredDocument["@context"] }
+        }
+        return config
     }
 
     private static func jcs(_ value: JSONValue, what: String) throws(DataIntegrityError) -> String {

@@ -50,10 +50,23 @@ public final class DatasetMemo: Sendable {
         }
     }
 
+    /// What a caller asked for: an ``RDFDataset``, or the form RDFC-1.0 works on (the verifier's Format check and
+    /// the Data Integrity canonicalizer ask for this one, so they share it).
+    enum Form: Equatable {
+        case dataset
+        case interned
+    }
+
+    enum Converted: Sendable {
+        case dataset(RDFDataset)
+        case interned(InternedDataset)
+    }
+
     struct Entry {
         let key: Key
+        let form: Form
         let document: JSONValue
-        let result: Result<RDFDataset, DatasetConversionError>
+        let result: Result<Converted, DatasetConversionError>
     }
 
     struct State {
@@ -80,8 +93,26 @@ public final class DatasetMemo: Sendable {
     public static func dataset(
         of document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions
     ) -> Result<RDFDataset, DatasetConversionError> {
-        guard let memo = current, let key = key(jsonld, options) else { return convert(document, jsonld: jsonld, options: options) }
-        return memo.dataset(of: document, key: key, jsonld: jsonld, options: options)
+        converted(document, jsonld: jsonld, options: options, form: .dataset).map { converted in
+            guard case .dataset(let dataset) = converted else { preconditionFailure("an interned dataset served as a dataset") }
+            return dataset
+        }
+    }
+
+    /// ``dataset(of:jsonld:options:)`` in the form RDFC-1.0 works on (``RDFConversion/toInterned(expanded:options:)``),
+    /// shared the same way between the callers that ask for this form.
+    package static func internedDataset(
+        of document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions
+    ) -> Result<InternedDataset, DatasetConversionError> {
+        converted(document, jsonld: jsonld, options: options, form: .interned).map { converted in
+            guard case .interned(let interned) = converted else { preconditionFailure("a dataset served as an interned dataset") }
+            return interned
+        }
+    }
+
+    static func converted(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, form: Form) -> Result<Converted, DatasetConversionError> {
+        guard let memo = current, let key = key(jsonld, options) else { return convert(document, jsonld: jsonld, options: options, form: form) }
+        return memo.converted(of: document, key: key, form: form, jsonld: jsonld, options: options)
     }
 
     static func key(_ jsonld: JSONLDOptions, _ options: ToRDFOptions) -> Key? {
@@ -91,19 +122,19 @@ public final class DatasetMemo: Sendable {
             limits: jsonld.limits, rdf: options)
     }
 
-    func dataset(of document: JSONValue, key: Key, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<RDFDataset, DatasetConversionError> {
-        let found = state.withLock { state -> Result<RDFDataset, DatasetConversionError>? in
-            guard let entry = state.entries.first(where: { $0.key == key && Self.identical($0.document, document) }) else { return nil }
+    func converted(of document: JSONValue, key: Key, form: Form, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<Converted, DatasetConversionError> {
+        let found = state.withLock { state -> Result<Converted, DatasetConversionError>? in
+            guard let entry = state.entries.first(where: { $0.form == form && $0.key == key && Self.identical($0.document, document) }) else { return nil }
             state.reuses += 1
             return entry.result
         }
         if let found { return found }
         // Computed outside the lock: two tasks asking at once both compute, and both results are the same.
-        let result = Self.convert(document, jsonld: jsonld, options: options)
+        let result = Self.convert(document, jsonld: jsonld, options: options, form: form)
         state.withLock { state in
             state.conversions += 1
             if state.entries.count == Self.capacity { state.entries.removeFirst() }
-            state.entries.append(Entry(key: key, document: document, result: result))
+            state.entries.append(Entry(key: key, form: form, document: document, result: result))
         }
         return result
     }
@@ -139,7 +170,7 @@ public final class DatasetMemo: Sendable {
         lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in left.baseAddress != nil && left.baseAddress == right.baseAddress } }
     }
 
-    static func convert(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<RDFDataset, DatasetConversionError> {
+    static func convert(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, form: Form) -> Result<Converted, DatasetConversionError> {
         let expanded: [JSONValue]
         do {
             expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: jsonld)
@@ -147,7 +178,10 @@ public final class DatasetMemo: Sendable {
             return .failure(.expansion(error))
         }
         do {
-            return .success(try RDFConversion.toRDF(expanded: expanded, options: options))
+            switch form {
+            case .dataset: return .success(.dataset(try RDFConversion.toRDF(expanded: expanded, options: options)))
+            case .interned: return .success(.interned(try RDFConversion.toInterned(expanded: expanded, options: options)))
+            }
         } catch {
             return .failure(.conversion(error))
         }

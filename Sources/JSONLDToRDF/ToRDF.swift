@@ -55,6 +55,21 @@ public enum RDFConversion {
         }
     }
 
+    /// ``toRDF(expanded:options:)``'s dataset written in the form RDFC-1.0 works on (terms as canonical N-Quads
+    /// bytes, blank nodes numbered), for a canonicalizer: no `RDFQuad` or `RDFDataset` is made, read once and freed.
+    /// The same quads in the same order, and the same errors.
+    package static func toInterned(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> InternedDataset {
+        var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        converter.interner = TermInterner(quadCount: 256)
+        do {
+            try converter.convert(expanded)
+            return converter.interner!.dataset
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
+        }
+    }
+
     /// The same dataset built the way the specification describes: Node Map Generation, then
     /// serialization of the sorted node map. Kept as the reference the streaming conversion is
     /// tested against; it allocates a node map, so ``toRDF(expanded:options:)`` does not use it.
@@ -84,6 +99,8 @@ struct DatasetSerializer {
     var quads: [RDFQuad] = []
     /// `QuadFingerprint.hash(quads[i])`, computed from the terms' fingerprints as each quad is written.
     var fingerprints: [Int] = []
+    /// When set, quads are interned here (``RDFConversion/toInterned(expanded:options:)``) instead of collected in ``quads``.
+    var interner: TermInterner? = nil
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
     /// Classifications and fingerprints of the IRIs met so far (predicates and types recur on every node).
@@ -108,6 +125,11 @@ struct DatasetSerializer {
     /// Writes one quad and its fingerprint.
     @inline(__always)
     mutating func emit(_ subject: FingerprintedTerm, _ predicate: FingerprintedTerm, _ object: FingerprintedTerm, graph: FingerprintedTerm?) {
+        if interner != nil {
+            let fingerprint = QuadFingerprint.combine(subject.fingerprint, predicate.fingerprint, object.fingerprint, graph?.fingerprint)
+            interner!.insert(subject.term, predicate.term, object.term, graph?.term, fingerprint: fingerprint)
+            return
+        }
         // Consumed into the array: appended as a temporary, the quad was copied in and the temporary destroyed
         // (a retain and a release per term).
         let quad = RDFQuad(subject: subject.term, predicate: predicate.term, object: object.term, graph: graph?.term)

@@ -63,23 +63,7 @@ struct LineBuffer {
     func line(_ index: Int) -> Range<Int> { starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count) }
 }
 
-/// A blank node label keyed by its code points (Swift `String` hashing would normalize to NFC first).
-struct LabelKey: Hashable {
-    let label: String
-    static func == (lhs: LabelKey, rhs: LabelKey) -> Bool { RDFTerm.blankNode(lhs.label) == RDFTerm.blankNode(rhs.label) }
-    func hash(into hasher: inout Hasher) { RDFTerm.blankNode(label).hash(into: &hasher) }
-}
-
-/// One quad over integer slots: a value ≥ 0 indexes the pre-serialized IRIs and literals,
-/// a value < 0 is blank node `-1 - value`, and `noGraph` marks the default graph.
-struct InternedQuad {
-    var subject: Int32
-    var predicate: Int32
-    var object: Int32
-    var graph: Int32
-}
-
-let noGraph = Int32.max
+let noGraph = InternedQuad.noGraph
 
 @inline(__always) func isBlank(_ slot: Int32) -> Bool { slot < 0 }
 
@@ -200,79 +184,30 @@ struct CanonicalizationState {
     var maxCallsForOneNode = 0
 
     init(dataset: RDFDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
-        self.algorithm = algorithm
-        self.limits = limits
-        var interner = Interner(quadCount: dataset.count)
-        quads.reserveCapacity(dataset.count)
+        var interner = TermInterner(quadCount: dataset.count)
         // Through the buffer, so no quad or term is copied (a retain and release per string) to be interned.
         dataset.quads.withUnsafeBufferPointer { source in
             for index in source.indices {
-                let quadIndex = Int32(index)
-                let subject = interner.intern(source[index].subject, quad: quadIndex)
-                let predicate = interner.intern(source[index].predicate, quad: quadIndex)
-                let object = interner.intern(source[index].object, quad: quadIndex)
+                let subject = interner.intern(source[index].subject)
+                let predicate = interner.intern(source[index].predicate)
+                let object = interner.intern(source[index].object)
                 var graph = noGraph
-                if source[index].graph != nil { graph = interner.intern(source[index].graph!, quad: quadIndex) }
-                quads.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
+                if source[index].graph != nil { graph = interner.intern(source[index].graph!) }
+                interner.append(InternedQuad(subject: subject, predicate: predicate, object: object, graph: graph))
             }
         }
-        termBytes = interner.termBytes
-        termOffsets = interner.termOffsets
-        blankLabels = interner.blankLabels
-        blankQuads = interner.blankQuads
-        canonical = Array(repeating: -1, count: blankLabels.count)
+        self.init(interned: interner.dataset, algorithm: algorithm, limits: limits)
     }
 
-    /// Turns terms into slots while the state is built. A struct with mutating methods rather than functions
-    /// nested in `init`: those captured the state's arrays, which made every access a runtime exclusivity check.
-    private struct Interner {
-        var termBytes: [UInt8] = []
-        var termOffsets: [Int] = [0]
-        var blankLabels: [String] = []
-        var blankQuads: [[Int32]] = []
-        var blankIndex: [LabelKey: Int32] = [:]
-        var iris = StringMemo()
-
-        init(quadCount: Int) {
-            blankIndex.reserveCapacity(64)
-            termBytes.reserveCapacity(quadCount * 96)
-            termOffsets.reserveCapacity(quadCount * 3 + 1)
-        }
-
-        // Inlined into `init`'s loop: out of line, each term borrowed from the dataset's buffer was copied first.
-        @inline(__always)
-        mutating func intern(_ term: RDFTerm, quad: Int32) -> Int32 {
-            switch term {
-            case .blankNode(let label):
-                // One hash lookup: the default is stored when the label is new.
-                let next = Int32(blankLabels.count)
-                func value(_ stored: inout Int32) -> Int32 { stored }
-                let id = value(&blankIndex[LabelKey(label: label), default: next])
-                if id == next {
-                    blankLabels.append(label)
-                    blankQuads.append([])
-                }
-                // A quad naming the same blank node twice is listed once (the spec adds a reference per blank
-                // node, and rdf-canonize keeps a set); pyld 3.3 lists it twice and so differs on self-loops.
-                if blankQuads[Int(id)].last != quad { blankQuads[Int(id)].append(quad) }
-                return -1 - id
-            case .iri(let iri):
-                let next = Int32(termOffsets.count - 1)
-                let slot = iris.value(for: iri) { next }
-                if slot == next {
-                    NQuads.appendIRI(iri, to: &termBytes)
-                    termOffsets.append(termBytes.count)
-                }
-                return slot
-            case .literal(let literal):
-                // Written by the literal writer directly: through `NQuads.append(_ term:)` each literal's
-                // strings were copied (retained and released) once more.
-                let slot = Int32(termOffsets.count - 1)
-                NQuads.appendLiteral(literal, to: &termBytes)
-                termOffsets.append(termBytes.count)
-                return slot
-            }
-        }
+    init(interned: InternedDataset, algorithm: HashAlgorithm, limits: CanonicalizationLimits) {
+        self.algorithm = algorithm
+        self.limits = limits
+        termBytes = interned.termBytes
+        termOffsets = interned.termOffsets
+        quads = interned.quads
+        blankLabels = interned.blankLabels
+        blankQuads = interned.blankQuads
+        canonical = Array(repeating: -1, count: blankLabels.count)
     }
 
     // MARK: hashing
@@ -566,6 +501,19 @@ struct CanonicalizationState {
     }
 
     func result(dataset: RDFDataset) -> CanonicalizedDataset {
+        let (document, order) = canonicalDocument()
+        return CanonicalizedDataset(
+            nquads: UTF8Text.string(document),
+            work: CanonicalizationWork(
+                nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
+                maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
+                permutations: permutationsTotal),
+            source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
+            canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
+    }
+
+    /// The canonical N-Quads as UTF-8 bytes, and the input quads in their order.
+    func canonicalDocument() -> (document: [UInt8], order: [Int]) {
         // Locals, so the helpers below capture arrays, not the whole state.
         let termBytes = self.termBytes, termOffsets = self.termOffsets, quads = self.quads
         // Each blank node's canonical label, `_:c14nN`, written once rather than at every occurrence.
@@ -649,13 +597,6 @@ struct CanonicalizationState {
             }
             initialized = total
         }
-        return CanonicalizedDataset(
-            nquads: UTF8Text.string(document),
-            work: CanonicalizationWork(
-                nDegreeCalls: callsTotal, recursiveNDegreeCalls: recursiveCalls,
-                maxNDegreeCallsForOneBlankNode: maxCallsForOneNode,
-                permutations: permutationsTotal),
-            source: dataset.quads, slots: quads, order: order, blankLabels: blankLabels,
-            canonicalNumbers: canonical, canonicalOrder: canonicalOrder)
+        return (document, order)
     }
 }

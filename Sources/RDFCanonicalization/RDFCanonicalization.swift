@@ -172,6 +172,28 @@ public struct RDFCanonicalizer: Sendable {
         return state.result(dataset: dataset)
     }
 
+    /// ``canonicalize(_:)``'s ``CanonicalizedDataset/nquads`` as UTF-8 bytes, never made a `String`: what the
+    /// RDFC cryptosuites hash. Turning the 40 KB canonical form of a large credential into a `String` (and back
+    /// into bytes to hash it) cost more than a tenth of its canonicalization. The bytes are well-formed UTF-8 (every
+    /// term was a Swift string), so they are exactly `Array(nquads.utf8)`.
+    public func canonicalNQuadsUTF8(_ dataset: RDFDataset) throws(CanonicalizationError) -> [UInt8] {
+        var state = CanonicalizationState(dataset: dataset, algorithm: hashAlgorithm, limits: limits)
+        try state.run()
+        return state.canonicalDocument().document
+    }
+
+    /// ``canonicalNQuadsUTF8(_:)`` of a dataset the JSON-LD converter wrote in RDFC-1.0's own form.
+    package func canonicalNQuadsUTF8(_ interned: InternedDataset) throws(CanonicalizationError) -> [UInt8] {
+        var state = CanonicalizationState(interned: interned, algorithm: hashAlgorithm, limits: limits)
+        try state.run()
+        return state.canonicalDocument().document
+    }
+
+    /// ``CanonicalizedDataset/nquads`` of a dataset the JSON-LD converter wrote in RDFC-1.0's own form.
+    package func canonicalNQuads(_ interned: InternedDataset) throws(CanonicalizationError) -> String {
+        UTF8Text.string(try canonicalNQuadsUTF8(interned))
+    }
+
     /// Canonical N-Quads of `dataset` with the given options.
     public static func canonicalNQuads(
         _ dataset: RDFDataset, hashAlgorithm: HashAlgorithm = .sha256,

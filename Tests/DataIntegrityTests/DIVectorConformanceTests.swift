@@ -28,6 +28,10 @@ import Testing
         check("document hash", hex(input.documentHash) == (try vector.text("docHash")).trimmingCharacters(in: .whitespacesAndNewlines))
         check("proof config hash", hex(input.proofConfigHash) == (try vector.text("proofHash")).trimmingCharacters(in: .whitespacesAndNewlines))
         check("combined hash", hex(input.hashData) == (try vector.text("combinedHash")).trimmingCharacters(in: .whitespacesAndNewlines))
+        // What the verifier hashes: the canonical forms as bytes, never made strings.
+        let hashData = try hashing.hashData(
+            unsecuredDocument: unsecured, proofConfig: proofConfig, suite: vector.suite, hashAlgorithm: key.publicKey.hashAlgorithm)
+        check("hashData without strings equals hashInput's", hashData == input.hashData)
 
         let vectorSignature = bytes(fromHex: try vector.text("sigHex"))
         let vectorProofValue = (try vector.text("sigBTC58")).trimmingCharacters(in: .whitespacesAndNewlines)

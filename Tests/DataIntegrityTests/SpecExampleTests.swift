@@ -47,6 +47,41 @@ import Testing
         #expect(tally.passed == 13)
     }
 
+    /// The verifier checks signatures against `ProofHashing.hashData`, which hashes the canonical N-Quads as bytes:
+    /// it must equal the step-by-step `hashInput(…).hashData`, for every proof, with SHA-256 and SHA-384, and for
+    /// one-leaf mutations (where the bytes change, and JSON-LD errors must surface alike).
+    @Test func hashDataWithoutStringsEqualsTheStepByStepHashInput() throws {
+        let hashing = ProofHashing(canonicalizer: JSONLDCanonicalizer())
+        var compared = 0
+        for (name, path) in Self.signedExamples() where !Self.skipped.contains(name) {
+            let doc = try #require(try vectorJSON(path))
+            for candidate in [doc] + Mutations.singleLeafMutations(of: doc).prefix(30).map(\.1) {
+                guard var unsecured = candidate.objectValue else { continue }
+                let proofs = unsecured["proof"]?.asArray ?? []
+                unsecured.removeValue(forKey: "proof")
+                for proofValue in proofs {
+                    guard let proof = try? EmbeddedProof(proofValue, path: .root.appending("proof")) else { continue }
+                    for algorithm in [ProofHashAlgorithm.sha256, .sha384] {
+                        let plain = Result { () throws(DataIntegrityError) in
+                            try hashing.hashInput(unsecuredDocument: unsecured, proofConfig: proof.object, suite: proof.suite, hashAlgorithm: algorithm)
+                                .hashData
+                        }
+                        let bytes = Result { () throws(DataIntegrityError) in
+                            try hashing.hashData(unsecuredDocument: unsecured, proofConfig: proof.object, suite: proof.suite, hashAlgorithm: algorithm)
+                        }
+                        switch (plain, bytes) {
+                        case (.success(let left), .success(let right)): #expect(left == right, "\(name)")
+                        case (.failure(let left), .failure(let right)): #expect(left.code == right.code, "\(name)")
+                        default: Issue.record("\(name): one path failed, the other did not")
+                        }
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared >= 350)
+    }
+
     @Test func issuerBindingFlagsTheSpecExamplesWhoseIssuerIsNotTheKeyController() async throws {
         let doc = try #require(try vectorJSON("bitstring-status-list/spec-examples-REC/example-004-a-revocable-verifiable-credential.eddsa-rdfc-2022.json"))
         let result = await verifier.verify(doc)

@@ -107,6 +107,61 @@ import Testing
         #expect(checked > 600 && repeats > 0)
     }
 
+    /// A canonicalizer takes `toInterned`'s output, written straight in RDFC-1.0's form: it must hold `toRDF`'s
+    /// quads, in the same order, each term as the N-Quads writer writes it (repeats dropped alike), with each blank
+    /// node's quads listed as RDFC-1.0 lists them; and both must fail alike. Every suite input, each `rdfDirection`
+    /// mode, safe mode on and off, generalized RDF as the test asks.
+    @Test func theInternedFormHoldsTheDatasetsQuads() throws {
+        guard let manifest = try JSONLDTestManifest.load("toRdf-manifest.jsonld") else { return }
+        let loader = manifest.documentLoader
+        var converted = 0, refused = 0
+        for test in manifest.tests where test.isPositiveEvaluation || test.isSyntaxTest {
+            guard let jsonld = try? manifest.options(for: test, loader: loader),
+                let input = try? manifest.json(test.input),
+                let expanded = try? JSONLDProcessor.expand(input, documentURL: manifest.url(of: test.input), options: jsonld)
+            else { continue }
+            for direction in [RDFDirectionMode.i18nDatatype, .compoundLiteral, nil] {
+                for safeMode in [false, true] {
+                    var options = ToRDFOptions(rdfDirection: direction, safeMode: safeMode)
+                    options.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
+                    let plain = Result { () throws(JSONLDToRDFError) in try RDFConversion.toRDF(expanded: expanded, options: options) }
+                    let interned = Result { () throws(JSONLDToRDFError) in try RDFConversion.toInterned(expanded: expanded, options: options) }
+                    switch (plain, interned) {
+                    case (.success(let dataset), .success(let interned)):
+                        #expect(interned.lines == dataset.quads.map { Array(NQuads.serialize($0).utf8) }, "\(test.id)")
+                        #expect(Self.blankQuadsAreListedOnce(interned), "\(test.id)")
+                        converted += 1
+                    case (.failure(let left), .failure(let right)):
+                        #expect(left == right, "\(test.id): \(left) vs \(right)")
+                        refused += 1
+                    default:
+                        Issue.record("\(test.id): one conversion failed, the other did not")
+                    }
+                }
+            }
+        }
+        print("toRdf interned form: \(converted) conversions compared, \(refused) refused alike")
+        #expect(converted > 1_500 && refused > 0)
+    }
+
+    /// Blank nodes numbered in order of first appearance, each with the quads that mention it, each quad once.
+    static func blankQuadsAreListedOnce(_ interned: InternedDataset) -> Bool {
+        var labels: [Int32] = []
+        var expected: [[Int32]] = []
+        for (index, quad) in interned.quads.enumerated() {
+            for slot in [quad.subject, quad.predicate, quad.object, quad.graph] where slot < 0 {
+                let id = -1 - slot
+                if id == Int32(labels.count) {
+                    labels.append(id)
+                    expected.append([])
+                }
+                guard id < Int32(labels.count) else { return false }
+                if expected[Int(id)].last != Int32(index) { expected[Int(id)].append(Int32(index)) }
+            }
+        }
+        return expected == interned.blankQuads && interned.blankLabels.count == labels.count
+    }
+
     private func run(_ test: JSONLDTestCase, manifest: JSONLDTestManifest, loader: any DocumentLoader) -> Outcome {
         var rdfOptions = ToRDFOptions(safeMode: false)
         if let mode = test.options["rdfDirection"]?.stringValue { rdfOptions.rdfDirection = RDFDirectionMode(rawValue: mode) }
