@@ -357,6 +357,31 @@ struct SQLiteRegistryTests {
                 == ["u: 2 indexes marked drawn but 1 held by credentials"])
     }
 
+    /// `statusList(url:)` reads without BEGIN … COMMIT (one statement is its own snapshot): every status change, made on
+    /// the same connection or on another one to the file, shows in the very next lookup, exactly as the transactional
+    /// read of `statusLists(issuer:)` shows it.
+    @Test func aStatusListLookupSeesEachChangeAtOnceLikeATransactionalRead() async throws {
+        let path = Self.temporaryPath()
+        let a = try SQLiteRegistryStore(path: path)
+        let b = try SQLiteRegistryStore(path: path)
+        let records = try await a.reserve((1...6).map { behaviour.request($0) }, policy: StatusAllocationPolicy())
+        for (n, record) in records.enumerated() {
+            let writer = n.isMultiple(of: 2) ? a : b
+            let action: StatusAction = n.isMultiple(of: 3) ? .suspend : .revoke
+            _ = try await writer.changeStatus(credentialID: record.id, action: action, reason: nil, actor: "op")
+            for reader in [a, b] {
+                let plain = try await reader.statusLists(issuer: nil)
+                for list in plain {
+                    #expect(try await reader.statusList(url: list.url) == list)
+                }
+                let changed = try #require(record.statuses.first { $0.purpose == (action == .suspend ? "suspension" : "revocation") })
+                let bits = try #require(try await reader.statusList(url: changed.listURL)).bits
+                #expect(bits[changed.index / 8] & (0x80 >> UInt8(changed.index % 8)) != 0)
+            }
+        }
+        #expect(try await a.statusList(url: "https://nowhere.example/none") == nil)
+    }
+
     @Test func reopeningKeepsEverything() async throws {
         let path = Self.temporaryPath()
         let id: String
