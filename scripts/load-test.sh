@@ -12,7 +12,7 @@
 #
 # Builds release (scratch path $SCRATCH, default .build-release), starts a throwaway server on 127.0.0.1:$PORT with the rate limit
 # raised (the load comes from one client), checks one request answers 200, runs wrk, and prints wrk's latency
-# distribution, the error count and the server's RSS every 10 seconds (flat memory shows no leak; run e.g.
+# distribution, the error count, the server's CPU time per request and its RSS every 10 seconds (flat memory shows no leak; run e.g.
 # `scripts/load-test.sh 70s 32` for 100,000 requests at 1,500 req/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +69,14 @@ LUA
 echo "RSS at start: $(ps -o rss= -p "$SERVER" | tr -d ' ') KiB"
 ( while sleep 10; do echo "RSS: $(ps -o rss= -p "$SERVER" | tr -d ' ') KiB"; done ) &
 SAMPLER=$!
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/post.lua" "$BASE/credentials/verify"
+# The server's own CPU time (utime + stime, fields 14 and 15 of /proc/PID/stat, in clock ticks) per request served:
+# wrk shares the machine, so this, not the rate, is what compares between two builds on a busy machine.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
+TICKS_BEFORE="$(cpu_ticks)"
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/post.lua" "$BASE/credentials/verify" | tee "$WORK/wrk.out"
+TICKS_AFTER="$(cpu_ticks)"
 kill $SAMPLER 2>/dev/null || true
+SERVED="$(sed -n 's/^requests: \([0-9]*\),.*/\1/p' "$WORK/wrk.out")"
+[ -n "$SERVED" ] && [ "$SERVED" -gt 0 ] \
+  && echo "server CPU per request: $(( (TICKS_AFTER - TICKS_BEFORE) * 1000000 / $(getconf CLK_TCK) / SERVED )) µs (user + system, $SERVED requests)"
 echo "RSS at end:   $(ps -o rss= -p "$SERVER" | tr -d ' ') KiB; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
