@@ -192,16 +192,7 @@ package struct TermInterner {
     }
 
     private mutating func rehash(minimumSlots: Int) {
-        var size = max(64, table.count)
-        while size < minimumSlots { size *= 2 }
-        var grown = [Int32](repeating: 0, count: size)
-        let mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = hash & mask
-            while grown[slot] != 0 { slot = (slot + 1) & mask }
-            grown[slot] = Int32(truncatingIfNeeded: index + 1)
-        }
-        table = grown
+        table = openAddressedSlots(hashes: hashes, minimumSlots: minimumSlots, floor: 64, current: table.count)
     }
 
     /// Whether two quads are the same: canonical N-Quads is one-to-one, so equal bytes are equal terms.

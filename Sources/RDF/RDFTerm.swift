@@ -282,16 +282,7 @@ public struct RDFDataset: Sendable, Hashable {
     }
 
     private mutating func rehash(minimumSlots: Int) {
-        var size = max(16, slots.count)
-        while size < minimumSlots { size *= 2 }
-        var table = [Int32](repeating: 0, count: size)
-        let mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = hash & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(truncatingIfNeeded: index + 1)
-        }
-        slots = table
+        slots = openAddressedSlots(hashes: hashes, minimumSlots: minimumSlots, floor: 16, current: slots.count)
     }
 
     public var count: Int { quads.count }
@@ -309,6 +300,22 @@ public struct RDFDataset: Sendable, Hashable {
         hasher.combine(quads.count)
         hasher.combine(quads.reduce(0) { $0 &+ $1.hashValue })
     }
+}
+
+/// The slots of an open-addressed table over `hashes`, as ``RDFDataset`` and ``TermInterner`` index their quads: slot
+/// value = the quad's position + 1 (0 is empty), linear probing, a power of two of at least `minimumSlots` slots and
+/// never fewer than `floor` or the `current` table's (a table only grows).
+func openAddressedSlots(hashes: [Int], minimumSlots: Int, floor: Int, current: Int) -> [Int32] {
+    var size = max(floor, current)
+    while size < minimumSlots { size *= 2 }
+    var table = [Int32](repeating: 0, count: size)
+    let mask = size - 1
+    for (index, hash) in hashes.enumerated() {
+        var slot = hash & mask
+        while table[slot] != 0 { slot = (slot + 1) & mask }
+        table[slot] = Int32(truncatingIfNeeded: index + 1)
+    }
+    return table
 }
 
 /// A fast hash of a quad's code points, for ``RDFDataset``'s duplicate check only (never stored or sent).
