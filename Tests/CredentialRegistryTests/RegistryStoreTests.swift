@@ -3,6 +3,7 @@ import Foundation
 import RegistryPostgres
 import RegistrySQLite
 import StatusList
+import TestSupport
 import Testing
 
 /// The behaviour every registry engine must have. Each test takes a fresh store from `makeStore`,
@@ -310,7 +311,7 @@ struct RegistryEngineTests {
 @Suite("SQLite registry")
 struct SQLiteRegistryTests {
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-registry-\(UUID().uuidString)/registry.sqlite").path
+        TestDirectories.path("skillcred-registry").appendingPathComponent("registry.sqlite").path
     }
 
     let behaviour = RegistryBehaviour { try SQLiteRegistryStore(path: SQLiteRegistryTests.temporaryPath()) }

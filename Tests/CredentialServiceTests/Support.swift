@@ -18,7 +18,7 @@ struct TestService {
         maxBodyBytes: Int = 10 * 1024 * 1024, verifyRate: Double = 1000, burst: Double = 1000,
         adjust: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestService {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-service-\(UUID().uuidString)")
+        let dir = TestDirectories.path("skillcred-service")
         var config = ServiceConfiguration(
             dataDirectory: dir, maxBodyBytes: maxBodyBytes, maxJSONDepth: 64,
             verifyRatePerSecond: verifyRate, verifyBurst: burst,

@@ -73,9 +73,9 @@ struct DemoIssuer {
     }
 }
 
-/// A temporary folder removed by the caller.
+/// A temporary folder (under the test process's own, removed at exit).
 func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-verify-\(UUID().uuidString)")
+    let url = TestDirectories.path("skillcred-verify")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -20,7 +20,7 @@ struct Fixture {
     let row: RecipientRow
 
     init(limits: OpenID4VCILimits = OpenID4VCILimits()) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oid4vci-\(UUID().uuidString)")
+        let dir = TestDirectories.path("oid4vci")
         registry = try SQLiteRegistryStore(path: dir.appendingPathComponent("registry.sqlite").path)
         let key = try PrivateKey.generate(.ed25519)
         issuer = try OpenID4VCIIssuer(issuer: Self.issuerID, registry: registry, key: key, statusBaseURL: Self.issuerID + "/status-lists", limits: limits)
