@@ -149,16 +149,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Appends `values` to the array under `key` (a value that is not an array becomes its first element),
     /// or adds `key` with them; the member keeps its place, as JSON-LD's "add value" does.
     public mutating func append(contentsOf values: [JSONValue], toArrayAt key: String) {
-        guard let existing = position(of: key) else {
-            // Not found: append without the setter's second search for the key.
-            appendNew(key, .array(values))
-            return
-        }
-        // Moved out first, so the array is uniquely referenced and grows in place.
-        var all = members[existing].value.asArray
-        members[existing].value = .null
-        all.append(contentsOf: values)
-        members[existing].value = .array(all)
+        append(contentsOf: values, at: position(of: key), key: key)
     }
 
     /// The value under `key`, for a caller that knows `key` to be ASCII without "K", ";" or "`" (every
@@ -168,10 +159,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// decomposition is all ASCII are U+037E (";"), U+1FEF ("`") and U+212A ("K") (checked over all of
     /// Unicode), so no other string equals such a key without being byte for byte the same.
     package func value(forPlainKey key: String) -> JSONValue? {
-        if let index { return index[key].map { members[$0].value } }
-        let length = key.utf8.count
-        for member in members where member.key.utf8.count == length && member.key == key { return member.value }
-        return nil
+        positionComparingLengthsFirst(of: key).map { members[$0].value }
     }
 
     /// ``append(contentsOf:toArrayAt:)`` for a caller that knows `key` and every key of the object to be
@@ -180,17 +168,25 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// sign U+212A.) JSON-LD expansion merges each property into its node with this; expanded IRIs share
     /// long prefixes, so a full comparison reads dozens of bytes per member.
     package mutating func append(contentsOf values: [JSONValue], toArrayAtASCIIKey key: String) {
-        let existing: Int?
-        if let index {
-            existing = index[key]
-        } else {
-            let length = key.utf8.count
-            existing = members.firstIndex { $0.key.utf8.count == length && $0.key == key }
-        }
+        append(contentsOf: values, at: positionComparingLengthsFirst(of: key), key: key)
+    }
+
+    /// The position of `key` by a search that compares UTF-8 lengths before bytes: exact only for the callers
+    /// above, whose keys cannot equal a key of another length.
+    private func positionComparingLengthsFirst(of key: String) -> Int? {
+        if let index { return index[key] }
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+    }
+
+    /// Adds `values` to the array at `existing`, the position of `key` (or a new member when nil).
+    private mutating func append(contentsOf values: [JSONValue], at existing: Int?, key: String) {
         guard let existing else {
+            // Not found: append without the setter's second search for the key.
             appendNew(key, .array(values))
             return
         }
+        // Moved out first, so the array is uniquely referenced and grows in place.
         var all = members[existing].value.asArray
         members[existing].value = .null
         all.append(contentsOf: values)

@@ -179,16 +179,7 @@ package struct TermInterner {
 
     @inline(__always)
     private func emptySlot(for quad: InternedQuad, hash: Int) -> (slot: Int?, run: Int) {
-        let mask = table.count - 1
-        var slot = hash & mask
-        var run = 0
-        while true {
-            let entry = Int(table[slot])
-            if entry == 0 { return (slot, run) }
-            if hashes[entry - 1] == hash && same(dataset.quads[entry - 1], quad) { return (nil, run) }
-            slot = (slot + 1) & mask
-            run += 1
-        }
+        probeSlots(table, hash: hash, hashes: hashes) { same(dataset.quads[$0], quad) }
     }
 
     private mutating func rehash(minimumSlots: Int) {

@@ -182,7 +182,8 @@ public struct RDFDataset: Sendable, Hashable {
         if quads.count * 4 > slots.count * 3 { rehash(minimumSlots: quads.count * 4 / 3 + 1) }
         var firstRepeat: Int? = nil
         for index in quads.indices {
-            let probe = Self.emptySlot(at: index, hash: fingerprints[index], slots: slots, quads: quads, hashes: fingerprints)
+            // `quads[index]` against `quads[..<index]`, compared in place rather than copied out.
+            let probe = probeSlots(slots, hash: fingerprints[index], hashes: fingerprints) { quads[$0] == quads[index] }
             guard let slot = probe.slot, probe.run < Self.longProbeRun else {
                 firstRepeat = index
                 break
@@ -201,23 +202,6 @@ public struct RDFDataset: Sendable, Hashable {
         self.hashes = fingerprints
     }
 
-    /// ``emptySlot(for:hash:slots:quads:hashes:)`` for `quads[index]` against `quads[..<index]`, without copying it.
-    @inline(__always)
-    private static func emptySlot(
-        at index: Int, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]
-    ) -> (slot: Int?, run: Int) {
-        let mask = slots.count - 1
-        var slot = hash & mask
-        var run = 0
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return (slot, run) }
-            if hashes[entry - 1] == hash && quads[entry - 1] == quads[index] { return (nil, run) }
-            slot = (slot + 1) & mask
-            run += 1
-        }
-    }
-
     /// Makes room for `minimumCapacity` quads without regrowing the index.
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
         quads.reserveCapacity(minimumCapacity)
@@ -234,11 +218,11 @@ public struct RDFDataset: Sendable, Hashable {
     private mutating func insert(_ quad: RDFQuad, fingerprint: Int) {
         if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
         var hash = usesSipHash ? quad.hashValue : fingerprint
-        var probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+        var probe = emptySlot(for: quad, hash: hash)
         if probe.run >= Self.longProbeRun && !usesSipHash {
             switchToSipHash()
             hash = tableHash(quad)
-            probe = Self.emptySlot(for: quad, hash: hash, slots: slots, quads: quads, hashes: hashes)
+            probe = emptySlot(for: quad, hash: hash)
         }
         guard let slot = probe.slot else { return }
         quads.append(quad)
@@ -249,7 +233,7 @@ public struct RDFDataset: Sendable, Hashable {
     /// Whether the dataset has this quad.
     public func contains(_ quad: RDFQuad) -> Bool {
         guard !slots.isEmpty else { return false }
-        return Self.emptySlot(for: quad, hash: tableHash(quad), slots: slots, quads: quads, hashes: hashes).slot == nil
+        return emptySlot(for: quad, hash: tableHash(quad)).slot == nil
     }
 
     @inline(__always)
@@ -258,19 +242,8 @@ public struct RDFDataset: Sendable, Hashable {
     /// The free slot where `quad` would go (nil when an equal quad is already there) and how many
     /// occupied slots were passed on the way.
     @inline(__always)
-    private static func emptySlot(
-        for quad: RDFQuad, hash: Int, slots: [Int32], quads: [RDFQuad], hashes: [Int]
-    ) -> (slot: Int?, run: Int) {
-        let mask = slots.count - 1
-        var slot = hash & mask
-        var run = 0
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return (slot, run) }
-            if hashes[entry - 1] == hash && quads[entry - 1] == quad { return (nil, run) }
-            slot = (slot + 1) & mask
-            run += 1
-        }
+    private func emptySlot(for quad: RDFQuad, hash: Int) -> (slot: Int?, run: Int) {
+        probeSlots(slots, hash: hash, hashes: hashes) { quads[$0] == quad }
     }
 
     /// Internal, not private, so tests can take the path a collision attack forces.
@@ -299,6 +272,23 @@ public struct RDFDataset: Sendable, Hashable {
         // differently (one may have switched to SipHash).
         hasher.combine(quads.count)
         hasher.combine(quads.reduce(0) { $0 &+ $1.hashValue })
+    }
+}
+
+/// A linear probe of an open-addressed table as ``openAddressedSlots(hashes:minimumSlots:floor:current:)`` builds it:
+/// the free slot for an entry of `hash` (nil when `isEntry(position)` finds it already there, checked only where the
+/// stored hash is equal) and how many occupied slots were passed, which callers watch for a collision attack.
+@inline(__always)
+func probeSlots(_ slots: [Int32], hash: Int, hashes: [Int], isEntry: (Int) -> Bool) -> (slot: Int?, run: Int) {
+    let mask = slots.count - 1
+    var slot = hash & mask
+    var run = 0
+    while true {
+        let entry = Int(slots[slot])
+        if entry == 0 { return (slot, run) }
+        if hashes[entry - 1] == hash && isEntry(entry - 1) { return (nil, run) }
+        slot = (slot + 1) & mask
+        run += 1
     }
 }
 
