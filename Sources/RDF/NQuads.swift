@@ -100,11 +100,14 @@ public enum NQuads {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
+    /// Non-zero exactly when some byte of `value` is zero (its high bit is set there; the lowest such byte is exact).
+    @inline(__always)
+    private static func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+
     /// Whether any byte of `word` is below 0x21 or one of `"<>\^`{|}` (the classic "has less than" and
     /// "has zero byte" tests, exact for whether such a byte exists; bytes ≥ 0x80 never match).
     @inline(__always)
     static func wordHasIRIEscape(_ word: UInt64) -> Bool {
-        @inline(__always) func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
         var found = (word &- ones &* 0x21) & ~word & highs
         found |= hasZero(word ^ (ones &* 0x22))
         found |= hasZero(word ^ (ones &* 0x3C))
@@ -143,7 +146,6 @@ public enum NQuads {
     /// 0xEF (exact for whether such a byte exists, as ``wordHasIRIEscape(_:)``).
     @inline(__always)
     static func wordHasStringEscape(_ word: UInt64) -> Bool {
-        @inline(__always) func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
         var found = (word &- ones &* 0x20) & ~word & highs
         found |= hasZero(word ^ (ones &* 0x22))
         found |= hasZero(word ^ (ones &* 0x5C))
