@@ -4,6 +4,7 @@ import Foundation
 import HummingbirdTesting
 import KeyManagement
 import SDJWT
+import TestSupport
 import Testing
 
 /// SD-JWT VCs from another issuer with an `https` `iss`: `serve` fetches nothing, so such an issuer's keys come only
@@ -21,7 +22,7 @@ struct IssuerMetadataServiceTests {
 
     /// A metadata folder announcing `key` as `key-1` of the issuer.
     func folder(announcing key: PublicKey) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-metadata-\(UUID().uuidString)")
+        let dir = TestDirectories.path("issuer-metadata")
         let file = dir.appendingPathComponent("issuer.example/.well-known/jwt-vc-issuer.json")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         var jwk = key.jwk

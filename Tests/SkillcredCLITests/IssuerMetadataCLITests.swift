@@ -11,7 +11,7 @@ import Testing
 struct IssuerMetadataCLITests {
     @Test("With the metadata folder and the issuer listed: exit 0; a forged signature: exit 1; without the folder: exit 3; a folder that is not one: exit 2")
     func metadataFolder() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-metadata-\(UUID().uuidString)")
+        let dir = TestDirectories.path("issuer-metadata")
         defer { try? FileManager.default.removeItem(at: dir) }
         let key = try PrivateKey.generate(.p256)
         var jwk = key.publicKey.jwk

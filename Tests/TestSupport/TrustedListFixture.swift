@@ -37,7 +37,7 @@ public struct TrustedListFixture: Sendable {
 
     /// Makes the PKI and the signed lists under a new temporary folder.
     public static func make() throws -> TrustedListFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-tl-\(UUID().uuidString)")
+        let directory = TestDirectories.path("skillcred-tl")
         let now = Date()
         let fixture = TrustedListFixture(
             directory: directory, now: now, withdrawal: now.addingTimeInterval(-10 * day), certificatesFrom: now.addingTimeInterval(-400 * day))
