@@ -172,7 +172,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     /// The position of `key` by a search that compares UTF-8 lengths before bytes: exact only for the callers
-    /// above, whose keys cannot equal a key of another length.
+    /// above, whose keys cannot equal a key of another length. Inlined: expansion merges every property through it.
+    @inline(__always)
     private func positionComparingLengthsFirst(of key: String) -> Int? {
         if let index { return index[key] }
         let length = key.utf8.count
@@ -180,6 +181,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     /// Adds `values` to the array at `existing`, the position of `key` (or a new member when nil).
+    @inline(__always)
     private mutating func append(contentsOf values: [JSONValue], at existing: Int?, key: String) {
         guard let existing else {
             // Not found: append without the setter's second search for the key.
