@@ -96,7 +96,7 @@ let package = Package(
         ], swiftSettings: strict),
         // JAdES baseline-B sealing and verification (JWS JSON serialization, unencoded payload, x5c).
         .target(name: "JAdES", dependencies: [
-            "CredentialJSON", "Multiformats", "KeyManagement",
+            "CredentialJSON", "Caching", "Multiformats", "KeyManagement",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),

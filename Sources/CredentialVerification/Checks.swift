@@ -276,7 +276,7 @@ public struct SealCheck: VerificationCheck {
             let at = trust.provenTime == nil ? "judged now" : "judged at the time-stamp's time"
             switch chain {
             case .trusted(let certificates):
-                details.append("Certificate chain: trusted, \(at) (anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?"))")
+                details.append("Certificate chain: trusted, \(at) (anchor \(certificates.last.map { $0.subject.text } ?? "?"))")
             case .untrusted(let reason): details.append("Certificate chain: not trusted, \(at) — \(reason)")
             }
         }
@@ -311,7 +311,7 @@ public struct SealCheck: VerificationCheck {
         let intact = "The seal is intact: not changed since it was sealed by \(who)\(when)"
         switch trust.chain {
         case .trusted(let certificates)?:
-            let anchor = certificates.last.map { String(describing: $0.subject) } ?? "?"
+            let anchor = certificates.last.map { $0.subject.text } ?? "?"
             if trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false) {
                 return .ok(
                     .seal, "DEMO: \(intact); its certificate chains to the demo anchor \(anchor), whose trust proves nothing outside a demo", details: details)
@@ -661,7 +661,7 @@ public struct AccreditationCheck: VerificationCheck {
         case .jades(let result, let trust):
             let signer = result.signatures.first?.signer
             if case .trusted(let certificates)? = trust.chain {
-                chainText = "its seal certificate chains to the trust anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?")"
+                chainText = "its seal certificate chains to the trust anchor \(certificates.last.map { $0.subject.text } ?? "?")"
                 demo = trust.restsOnDemoAnchor || (trust.provenTime?.demoAnchor ?? false)
             } else if case .untrusted(let reason)? = trust.chain {
                 chainText = "its seal certificate is not trusted (\(trust.unprovenTime ?? reason))"
@@ -683,7 +683,7 @@ public struct AccreditationCheck: VerificationCheck {
                 // The anchor vouches for the certificate, and the certificate names iss: the issuer is bound.
                 keyBoundIssuer = issuer
                 anchoredSDJWTIssuer = true
-                chainText = "its x5c certificate chains to the trust anchor \(certificates.last.map { String(describing: $0.subject) } ?? "?")"
+                chainText = "its x5c certificate chains to the trust anchor \(certificates.last.map { $0.subject.text } ?? "?")"
                 demo = certificates.last.map(DemoMaterial.isDemo) ?? false
             case .x5c(.untrusted(let reason), _, _)?:
                 chainText = "its x5c certificate is not trusted (\(reason))"

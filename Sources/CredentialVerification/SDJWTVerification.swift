@@ -80,7 +80,7 @@ struct SDJWTKeyFinder {
             }
             var certificates: [Certificate] = []
             for text in texts {
-                guard let der = Data(base64Encoded: text), let certificate = try? Certificate(derEncoded: Array(der)) else {
+                guard let der = Data(base64Encoded: text), let certificate = try? CertificateMemo.certificate(derEncoded: Array(der)) else {
                     return .failed(.vc(.parsingError, "an x5c entry is not a base64 DER certificate"))
                 }
                 certificates.append(certificate)
@@ -96,7 +96,7 @@ struct SDJWTKeyFinder {
             let bound = issuer.map { Self.certificate(leaf, names: $0) } ?? false
             let chain = await JAdESChainValidator(trustAnchors: policy.trustAnchors).validate(
                 leaf: leaf, intermediates: Array(certificates.dropFirst()), validationTime: policy.now)
-            let subject = String(describing: leaf.subject)
+            let subject = leaf.subject.text
             return .verified(
                 .x5c(chain: chain, leafSubject: subject, bound: bound),
                 detail: "JWS \(alg), x5c certificate \(subject) (chain \(chain))")
@@ -306,7 +306,7 @@ enum SDJWTChecks {
                 .seal, "The issuer's signature (\(alg)) verifies with its key \(kid) (controlled by \(controller)); \(disclosures)",
                 details: verification.details)
         case .x5c(.trusted(let chain), let subject, _):
-            let anchor = chain.last.map { String(describing: $0.subject) } ?? "?"
+            let anchor = chain.last.map { $0.subject.text } ?? "?"
             let demo = chain.last.map(DemoMaterial.isDemo) ?? false
             return .ok(
                 .seal,

@@ -152,7 +152,7 @@ extension SealLongTermEvidence {
             if let judged, sameIntermediates { validation = judged } else { validation = await tsaValidator.validate(token, intermediates: values) }
             switch validation {
             case .trusted(let chain):
-                return "the TSA is trusted (anchor \(chain.last.map { String(describing: $0.subject) } ?? "?"))"
+                return "the TSA is trusted (anchor \(chain.last.map { $0.subject.text } ?? "?"))"
             case .untrusted(let reason):
                 let why = policy.timeStampAnchors.isEmpty ? "no time-stamping trust anchors are configured" : reason
                 return "validated cryptographically, but the TSA is not trusted: \(why)"
@@ -170,7 +170,7 @@ extension SealLongTermEvidence {
                 case .success(let token):
                     let over = token.imprintMatches(imprintInput) ? "over the signature value" : "NOT over this seal's signature value"
                     lines.append(
-                        "sigTst: time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject), \(over); \(await tsaVerdict(token, judged: earlier?.authority))"
+                        "sigTst: time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject.text), \(over); \(await tsaVerdict(token, judged: earlier?.authority))"
                     )
                 case .failure(let error):
                     lines.append("sigTst: refused: \(error.message)")
@@ -284,7 +284,7 @@ extension SealLongTermEvidence {
     }
 
     static func commonName(_ certificate: Certificate) -> String {
-        let text = String(describing: certificate.subject)
+        let text = certificate.subject.text
         if let range = text.range(of: "CN=") {
             return String(text[range.upperBound...].prefix { $0 != "," })
         }

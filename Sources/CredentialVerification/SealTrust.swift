@@ -80,14 +80,14 @@ public enum DemoMaterial {
 
     /// Whether a certificate is demo material by its own name.
     public static func isDemo(_ certificate: Certificate) -> Bool {
-        String(describing: certificate.subject).contains(marker)
+        certificate.subject.text.contains(marker)
     }
 
     /// The first name in a seal's certificate chain (each certificate's subject, then its issuer) that says DEMO.
     public static func name(in chain: [Certificate]) -> String? {
         for certificate in chain {
             for name in [certificate.subject, certificate.issuer] {
-                let text = String(describing: name)
+                let text = name.text
                 if text.contains(marker) { return text }
             }
         }
@@ -140,7 +140,7 @@ extension SealTrust {
                     )
                     continue
                 }
-                let authority = String(describing: token.signerCertificate.subject)
+                let authority = token.signerCertificate.subject.text
                 let judged = await validator.validate(token, intermediates: signature.unsignedCertificates)
                 examined[examined.count - 1].authority = judged
                 switch judged {
@@ -180,7 +180,7 @@ extension SealTrust {
             }
         }
         let binding = SealBinding.evaluate(
-            payload: payload, isEDC: isEDC, signer: JAdESCertificateSummary(leaf),
+            payload: payload, isEDC: isEDC, signer: signature.signer ?? JAdESCertificateSummary(leaf),
             chainTrusted: chain.isTrusted, trustedIssuers: policy.trustedIssuers)
         var trust = SealTrust(
             chain: chain, judgedAt: judgedAt, provenTime: proven, timeStampNotes: notes,

@@ -58,7 +58,7 @@ public struct JAdESCertificateSummary: Sendable, Hashable {
 
     /// Summarizes a certificate.
     public init(_ certificate: Certificate) {
-        subject = String(describing: certificate.subject)
+        subject = certificate.subject.text
         commonName = certificate.subject.firstValue(.RDNAttributeType.commonName)
         organizationName = certificate.subject.firstValue(.RDNAttributeType.organizationName)
         organizationIdentifier = certificate.subject.firstValue(.RDNAttributeType.organizationIdentifier)
@@ -67,7 +67,7 @@ public struct JAdESCertificateSummary: Sendable, Hashable {
             let hex = String(byte, radix: 16, uppercase: true)
             return byte < 16 ? "0" + hex : hex
         }.joined()
-        issuer = String(describing: certificate.issuer)
+        issuer = certificate.issuer.text
         notValidBefore = certificate.notValidBefore
         notValidAfter = certificate.notValidAfter
         var usage: [String] = []

@@ -353,7 +353,7 @@ public struct JAdESVerifier: Sendable {
                     break
                 }
                 do {
-                    chain.append(try Certificate(derEncoded: der))
+                    chain.append(try CertificateMemo.certificate(derEncoded: der))
                     x5cDER.append(der)
                 } catch {
                     checks.append(JAdESCheck(.certificate, .error, "x5c[\(index)] is not an X.509 certificate: \(error)"))
@@ -505,7 +505,7 @@ public struct JAdESVerifier: Sendable {
             for value in values {
                 guard certificates.count < maxCertificates,
                     let text = value["x509Cert"]?["val"]?.stringValue, let der = Base64.decode(text),
-                    let certificate = try? Certificate(derEncoded: der)
+                    let certificate = try? CertificateMemo.certificate(derEncoded: der)
                 else { continue }
                 certificates.append(certificate)
             }

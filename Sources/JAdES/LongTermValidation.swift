@@ -111,7 +111,7 @@ public enum JAdESValidationValues {
             for value in component.value.arrayValue ?? [] {
                 guard out.count < limit else { return (out, unreadable) }
                 guard let text = value["x509Cert"]?["val"]?.stringValue, let der = Base64.decode(text),
-                    let certificate = try? Certificate(derEncoded: der)
+                    let certificate = try? CertificateMemo.certificate(derEncoded: der)
                 else {
                     unreadable += 1
                     continue

@@ -83,7 +83,7 @@ public struct OCSPBasicResponse: Sendable {
 
         public var description: String {
             switch self {
-            case .name(let name): return String(describing: name)
+            case .name(let name): return name.text
             case .keyHash(let hash): return "key hash \(TimeStampParser.hex(hash))"
             }
         }
@@ -181,7 +181,7 @@ public struct OCSPBasicResponse: Sendable {
         if basic.count == 4 {
             let nodes = try P.sequence(try P.explicit(basic[3], 0, "certs"), "certs")
             guard nodes.count <= 10 else { throw TimeStampFailure("it carries \(nodes.count) certificates, more than the limit of 10") }
-            for node in nodes { certificates.append(try Certificate(derEncoded: Array(node.encodedBytes))) }
+            for node in nodes { certificates.append(try CertificateMemo.certificate(derEncoded: Array(node.encodedBytes))) }
         }
 
         let data = try P.sequence(basic[0], "tbsResponseData")

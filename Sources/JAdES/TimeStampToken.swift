@@ -517,7 +517,7 @@ enum TimeStampParser {
         var certificates: [(certificate: Certificate, der: ArraySlice<UInt8>)] = []
         for node in certificateNodes where node.identifier == .sequence {  // other CertificateChoices are ignored
             do {
-                certificates.append((try Certificate(derEncoded: Array(node.encodedBytes)), node.encodedBytes))
+                certificates.append((try CertificateMemo.certificate(derEncoded: Array(node.encodedBytes)), node.encodedBytes))
             } catch {
                 throw TimeStampFailure("a certificate in the token does not decode: \(error)")
             }
