@@ -41,6 +41,18 @@ enum TermTable {
         "summaryDisplay", "title", "valid", "validFrom", "validUntil", "value", "volumeOfLearning", "workload",
     ]
 
+    /// How each term of ``nodeTerms`` and ``literalTerms`` links: one lookup per JSON member in the walk.
+    enum Kind { case node, literal }
+
+    /// Every term, node or literal.
+    static let kinds: [String: Kind] = {
+        var kinds: [String: Kind] = [:]
+        for term in literalTerms { kinds[term] = .literal }
+        for term in nodeTerms { kinds[term] = .node }  // a term in both is walked into, as before
+
+        return kinds
+    }()
+
     /// Terms whose values are language maps (`@container: @language`).
     static let languageTerms: Set<String> = [
         "altLabel", "birthName", "category", "definition", "description", "familyName", "fullName", "geographicName",

@@ -61,6 +61,17 @@ import Testing
         #expect(maxCount.first?.message.contains("found \(count)") == true)
     }
 
+    @Test func verbatimCopiesOfANodeAreCheckedOnceAsThatNode() {
+        let copy: JSONValue = ["id": "urn:p", "type": "Person", "dateOfBirth": ["not a date", "1990-01-01T00:00:00Z"]]
+        let findings = ProfileValidator().validate(Self.credential(subject: [copy, copy, copy])).findings
+        // One datatype finding (at the first copy) and one maxCount naming the repeats, as for a single merged node.
+        #expect(findings.filter { $0.rule == "Person.dateOfBirth.datatype" }.map(\.path.description) == ["$.credentialSubject[0].dateOfBirth[0]"])
+        let maxCount = findings.filter { $0.rule == "Person.dateOfBirth.maxCount" }
+        #expect(maxCount.count == 1)
+        #expect(maxCount.first?.message.contains("found 2") == true)
+        #expect(maxCount.first?.message.contains("urn:p appears 3 times") == true)
+    }
+
     @Test func mergedLanguageMapsKeepEachLanguagesTextsInOrderWithoutRepeats() {
         let first: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": "Alex", "fr": "Alex"]]
         let second: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": ["Alex", "Alexander"]]]

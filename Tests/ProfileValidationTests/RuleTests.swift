@@ -120,6 +120,15 @@ struct RuleTests {
         #expect(tag.count == 1)
     }
 
+    @Test func languageTagsAreJudgedByTheirShape() {
+        for tag in ["en", "en-GB", "zh-Hant-TW", "de-1996", "sgn-BE-FR", "EN-gb", "abcdefgh", "en-a-bbb"] {
+            #expect(isLanguageTag(tag), "\(tag)")
+        }
+        for tag in ["", "e", "1en", "en-", "-en", "en--GB", "en_GB", "abcdefghi", "en-abcdefghi", "é", "en-G€", "x-klingon", "en GB"] {
+            #expect(!isLanguageTag(tag), "\(tag)")
+        }
+    }
+
     @Test func linkedObjectsMustHaveTheRightClass() throws {
         guard let base = try conformingCredential() else { return }
         let org = try #require(base["issuer"])
