@@ -86,7 +86,8 @@ public struct FormatCheck: VerificationCheck {
     /// The JSON-LD judgement of a sealed payload: undefined terms are collected (at most 64), anything else that
     /// safe mode refuses is still a problem.
     static func sealedJSONLDProblems(_ document: JSONValue, options: JSONLDOptions) -> SealedJSONLDOutcome {
-        guard let strict = jsonLDProblem(document, options: options) else { return .none }
+        // Nothing is signed over this payload's RDF: whether it converts is all that is asked.
+        guard let strict = jsonLDProblem(document, options: options, needsDataset: false) else { return .none }
         struct Found {
             var dropped: [String] = []
             var relativeTypes = false
@@ -188,19 +189,27 @@ public struct FormatCheck: VerificationCheck {
     /// The top-level `proof` is left out: the Seal check canonicalizes proofs by their suite's own rules
     /// (a legacy suite's terms may come from a context of their own). Base direction is kept as an
     /// i18n datatype, so `@direction` counts as representable, not as lost data.
-    static func jsonLDProblem(_ document: JSONValue, options: JSONLDOptions = ContextBundle.options(safeMode: true, base: nil)) -> ProblemDetail? {
+    static func jsonLDProblem(
+        _ document: JSONValue, options: JSONLDOptions = ContextBundle.options(safeMode: true, base: nil), needsDataset: Bool = true
+    ) -> ProblemDetail? {
         var unsecured = document
         if case .object(var object) = document, object["proof"] != nil {
             object["proof"] = nil
             unsecured = .object(object)
         }
         // Through the task's DatasetMemo: the Data Integrity proof over the same credential needs the same dataset.
-        switch DatasetMemo.internedDataset(of: unsecured, jsonld: options, options: ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)) {
-        case .success: break
-        case .failure(.expansion(let error)): return .vc(.malformedValueError, "JSON-LD: \(error)")
-        case .failure(.conversion(let error)): return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
+        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype, safeMode: true)
+        let problem: DatasetConversionError?
+        if needsDataset {
+            if case .failure(let error) = DatasetMemo.internedDataset(of: unsecured, jsonld: options, options: rdf) { problem = error } else { problem = nil }
+        } else {
+            problem = DatasetMemo.conversionProblem(of: unsecured, jsonld: options, options: rdf)
         }
-        return nil
+        switch problem {
+        case nil: return nil
+        case .expansion(let error): return .vc(.malformedValueError, "JSON-LD: \(error)")
+        case .conversion(let error): return .vc(.malformedValueError, "JSON-LD to RDF: \(error)", path: error.path?.description)
+        }
     }
 }
 

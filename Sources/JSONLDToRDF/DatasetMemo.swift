@@ -55,11 +55,14 @@ public final class DatasetMemo: Sendable {
     enum Form: Equatable {
         case dataset
         case interned
+        /// Only whether it converts.
+        case checked
     }
 
     enum Converted: Sendable {
         case dataset(RDFDataset)
         case interned(InternedDataset)
+        case checked
     }
 
     struct Entry {
@@ -110,6 +113,14 @@ public final class DatasetMemo: Sendable {
         }
     }
 
+    /// Why `document` has no RDF dataset under these options, or `nil` when it has one: the check of
+    /// ``dataset(of:jsonld:options:)`` without building the dataset (the quads are checked and dropped), for a caller
+    /// that needs no RDF. A result already in ``current`` for the document is used instead.
+    package static func conversionProblem(of document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions) -> DatasetConversionError? {
+        guard case .failure(let error) = converted(document, jsonld: jsonld, options: options, form: .checked) else { return nil }
+        return error
+    }
+
     static func converted(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, form: Form) -> Result<Converted, DatasetConversionError> {
         guard let memo = current, let key = key(jsonld, options) else { return convert(document, jsonld: jsonld, options: options, form: form) }
         return memo.converted(of: document, key: key, form: form, jsonld: jsonld, options: options)
@@ -124,7 +135,12 @@ public final class DatasetMemo: Sendable {
 
     func converted(of document: JSONValue, key: Key, form: Form, jsonld: JSONLDOptions, options: ToRDFOptions) -> Result<Converted, DatasetConversionError> {
         let found = state.withLock { state -> Result<Converted, DatasetConversionError>? in
-            guard let entry = state.entries.first(where: { $0.form == form && $0.key == key && Self.identical($0.document, document) }) else { return nil }
+            // A check is answered by any form; a dataset only by its own.
+            guard
+                let entry = state.entries.first(where: {
+                    ($0.form == form || form == .checked) && $0.key == key && Self.identical($0.document, document)
+                })
+            else { return nil }
             state.reuses += 1
             return entry.result
         }
@@ -181,6 +197,9 @@ public final class DatasetMemo: Sendable {
             switch form {
             case .dataset: return .success(.dataset(try RDFConversion.toRDF(expanded: expanded, options: options)))
             case .interned: return .success(.interned(try RDFConversion.toInterned(expanded: expanded, options: options)))
+            case .checked:
+                try RDFConversion.check(expanded: expanded, options: options)
+                return .success(.checked)
             }
         } catch {
             return .failure(.conversion(error))

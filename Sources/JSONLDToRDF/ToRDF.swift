@@ -70,6 +70,20 @@ public enum RDFConversion {
         }
     }
 
+    /// Whether ``toRDF(expanded:options:)`` would succeed, without keeping a quad: what a check needs that only asks
+    /// whether a document converts (a JAdES-sealed EDC's Format check signs nothing over RDF). Throws what
+    /// ``toRDF(expanded:options:)`` throws.
+    package static func check(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) {
+        var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        converter.discards = true
+        do {
+            try converter.convert(expanded)
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
+        }
+    }
+
     /// The same dataset built the way the specification describes: Node Map Generation, then
     /// serialization of the sorted node map. Kept as the reference the streaming conversion is
     /// tested against; it allocates a node map, so ``toRDF(expanded:options:)`` does not use it.
@@ -101,6 +115,8 @@ struct DatasetSerializer {
     var fingerprints: [Int] = []
     /// When set, quads are interned here (``RDFConversion/toInterned(expanded:options:)``) instead of collected in ``quads``.
     var interner: TermInterner? = nil
+    /// When set, quads are checked and dropped (``RDFConversion/check(expanded:options:)``).
+    var discards = false
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
     /// Classifications and fingerprints of the IRIs met so far (predicates and types recur on every node).
@@ -125,6 +141,7 @@ struct DatasetSerializer {
     /// Writes one quad and its fingerprint.
     @inline(__always)
     mutating func emit(_ subject: FingerprintedTerm, _ predicate: FingerprintedTerm, _ object: FingerprintedTerm, graph: FingerprintedTerm?) {
+        if discards { return }
         if interner != nil {
             let fingerprint = QuadFingerprint.combine(subject.fingerprint, predicate.fingerprint, object.fingerprint, graph?.fingerprint)
             interner!.insert(subject.term, predicate.term, object.term, graph?.term, fingerprint: fingerprint)

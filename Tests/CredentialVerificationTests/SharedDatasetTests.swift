@@ -66,6 +66,38 @@ import Testing
         #expect(memo.reuses == 1)
     }
 
+    @Test func aCheckIsAnsweredByAnyConversionButNeverServesAsADataset() {
+        let memo = DatasetMemo()
+        let options = JSONLDCanonicalizer().jsonldOptions
+        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
+        let document: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
+        DatasetMemo.$current.withValue(memo) {
+            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
+            // The check kept no quads, so the dataset is converted.
+            #expect((try? DatasetMemo.dataset(of: document, jsonld: options, options: rdf).get())?.quads.count == 1)
+            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
+        }
+        #expect(memo.conversions == 2)
+        #expect(memo.reuses == 1)
+    }
+
+    @Test func aCheckRefusesWhatTheDatasetRefuses() {
+        let options = JSONLDCanonicalizer().jsonldOptions
+        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
+        let documents: [JSONValue] = [
+            ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "undefinedTerm": "x"],
+            ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "relative"],
+            ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "name": ["@value": "x", "@language": "not a tag"]],
+        ]
+        for document in documents {
+            let checked = DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf)
+            let converted: DatasetConversionError?
+            if case .failure(let error) = DatasetMemo.dataset(of: document, jsonld: options, options: rdf) { converted = error } else { converted = nil }
+            #expect(checked != nil)
+            #expect(checked.map { "\($0)" } == converted.map { "\($0)" })
+        }
+    }
+
     @Test func anotherCacheABaseOrAWarningHandlerIsNeverServedTheSameDataset() {
         let memo = DatasetMemo()
         let options = JSONLDCanonicalizer().jsonldOptions

@@ -297,6 +297,29 @@ private let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         #expect(error.path?.description == "$[0][\"_:prop\"]")
     }
 
+    /// A JAdES-sealed EDC's Format check only asks whether its payload converts (``RDFConversion/check(expanded:options:)``):
+    /// it must refuse what the conversion refuses, with the same code and path, and pass what it passes.
+    @Test(arguments: [
+        #"[{"@id": "http://ex/a"}, {"@id": "rel", "http://ex/p": [{"@value": "1"}]}]"#,
+        #"[{"@id": "http://ex/s", "name": [{"@value": "1"}]}]"#,
+        #"[{"@id": "http://ex/s", "http://ex/p": [{"@id": "o"}]}]"#,
+        #"[{"@id": "http://ex/s", "@type": ["http://ex/A", "T"]}]"#,
+        #"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "v", "@type": "dt"}]}]"#,
+        #"[{"@id": "g", "@graph": [{"@id": "http://ex/s", "http://ex/p": [{"@value": "v"}]}]}]"#,
+        #"[{"@id": "http://ex/s", "_:prop": [{"@value": "1"}]}]"#,
+        #"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "4", "@language": "not a tag"}]}]"#,
+        #"[{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@language": "en"}, {"@list": [{"@id": "_:b"}]}]}]"#,
+    ])
+    func theCheckWithoutQuadsRefusesWhatTheConversionRefuses(expandedJSON: String) throws {
+        let value = try JSONParser.parse(expandedJSON)
+        let full = try toRDFError(expandedJSON)
+        var checked: JSONLDToRDFError?
+        do { try RDFConversion.check(expanded: value.asArray, options: ToRDFOptions()) } catch { checked = error }
+        #expect(checked?.code == full?.code)
+        #expect(checked?.path?.description == full?.path?.description)
+        #expect(checked?.message == full?.message)
+    }
+
     @Test func blankNodePredicateIsKeptWithGeneralizedRDF() throws {
         let out = try quads(#"[{"@id": "http://ex/s", "_:prop": [{"@value": "1"}]}]"#, ToRDFOptions(produceGeneralizedRDF: true))
         #expect(out == ["<http://ex/s> _:b0 \"1\""])
