@@ -117,7 +117,7 @@ public struct SealLongTermEvidence: Sendable {
         for intermediate in intermediates {
             if case .revokedBefore(let date, let reason, let source) = intermediate.check.status {
                 return
-                    "The intermediate CA certificate \(intermediate.certificate.subject) was revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before the seal is shown to have been made, per \(source)"
+                    "The intermediate CA certificate \(intermediate.certificate.subject.text) was revoked on \(XSDDateTime.format(date))\(reason.map { " (\($0))" } ?? ""), before the seal is shown to have been made, per \(source)"
             }
         }
         return missingRequiredRevocation
@@ -236,7 +236,7 @@ extension SealLongTermEvidence {
                     lines.append("arcTst: REFUSED\(at): \(problem)")
                 } else if let token = check.token {
                     lines.append(
-                        "arcTst: archive time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject) (\(covers)): imprint verified; \(await tsaVerdict(token))"
+                        "arcTst: archive time-stamp at \(XSDDateTime.format(token.genTime)) by \(token.signerCertificate.subject.text) (\(covers)): imprint verified; \(await tsaVerdict(token))"
                     )
                 }
             }
@@ -257,7 +257,7 @@ extension SealLongTermEvidence {
                 case .notChecked(let why) = open.check.status
             {
                 missing =
-                    "Revocation data is required, but the status of the intermediate CA certificate \(open.certificate.subject) is not established: \(why)"
+                    "Revocation data is required, but the status of the intermediate CA certificate \(open.certificate.subject.text) is not established: \(why)"
             }
         }
         var evidence = SealLongTermEvidence(
@@ -474,7 +474,7 @@ extension SealLongTermEvidence {
             if let issuer {
                 // Checked before it is cached: a CRL the CA did not sign must not keep its real one out.
                 if let problem = crl.problem(signedBy: issuer) {
-                    refuse("CRL from \(crl.issuer): \(problem)")
+                    refuse("CRL from \(crl.issuer.text): \(problem)")
                     continue
                 }
                 let expires = crl.nextUpdate.map { min($0, now.addingTimeInterval(86_400)) } ?? now.addingTimeInterval(3600)

@@ -51,10 +51,10 @@ public struct CAKeyUsagePolicy: VerifierPolicy, Sendable {
         for certificate in chain.dropFirst() {
             let usage: KeyUsage?
             do { usage = try certificate.extensions.keyUsage } catch {
-                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject) has a malformed key usage extension")
+                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject.text) has a malformed key usage extension")
             }
             if let usage, !usage.keyCertSign {
-                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject) may not sign certificates (its key usage lacks keyCertSign)")
+                return .failsToMeetPolicy(reason: "the CA certificate \(certificate.subject.text) may not sign certificates (its key usage lacks keyCertSign)")
             }
         }
         return .meetsPolicy
@@ -115,7 +115,7 @@ public struct JAdESChainValidator: Sendable {
             // root because it is no CA): it needs only to be valid then and fit for sealing.
             let at = validationTime ?? Date()
             guard leaf.notValidBefore <= at, at <= leaf.notValidAfter else {
-                return .untrusted(reason: "the trusted certificate \(leaf.subject) is not valid at \(at)")
+                return .untrusted(reason: "the trusted certificate \(leaf.subject.text) is not valid at \(at)")
             }
             if let reason = keyUsagePolicy.problem(with: leaf) { return .untrusted(reason: reason) }
             return .trusted(chain: [leaf])
@@ -144,12 +144,12 @@ public struct JAdESChainValidator: Sendable {
             return .trusted(chain: Array(chain))
         case .couldNotValidate(let failures):
             if leaf.subject == leaf.issuer && !trustAnchors.contains(leaf) {
-                return .untrusted(reason: "the certificate \(leaf.subject) is self-signed and is not one of the trust anchors")
+                return .untrusted(reason: "the certificate \(leaf.subject.text) is self-signed and is not one of the trust anchors")
             }
             if let failure = failures.first {
                 return .untrusted(reason: Self.readable(failure.policyFailureReason.description))
             }
-            return .untrusted(reason: "no chain from \(leaf.issuer) to a trust anchor")
+            return .untrusted(reason: "no chain from \(leaf.issuer.text) to a trust anchor")
         }
     }
 

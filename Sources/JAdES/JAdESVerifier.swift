@@ -364,7 +364,7 @@ public struct JAdESVerifier: Sendable {
             if failed {
                 chain = []; x5cDER = []
             } else {
-                checks.append(JAdESCheck(.certificate, .ok, "x5c holds \(chain.count) certificate(s); signer \(chain[0].subject)"))
+                checks.append(JAdESCheck(.certificate, .ok, "x5c holds \(chain.count) certificate(s); signer \(chain[0].subject.text)"))
             }
         case nil:
             checks.append(JAdESCheck(.certificate, .error, "\(at): missing \"x5c\"; a JAdES seal here must carry its signing certificate"))

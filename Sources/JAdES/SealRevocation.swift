@@ -213,28 +213,28 @@ public struct SealRevocationChecker: Sendable {
                     if let other = candidates.first(where: { $0.subject == crl.issuer }) {
                         let problem = crl.problem(signedBy: other)
                         note(
-                            "CRL from \(crl.issuer), \(times): "
+                            "CRL from \(crl.issuer.text), \(times): "
                                 + (problem.map { "refused: \($0)" } ?? "signature verified; it is about another CA's certificates, not \(role)"))
                     } else {
-                        note("CRL from \(crl.issuer), \(times): about another CA's certificates, whose certificate is not at hand (not verified)")
+                        note("CRL from \(crl.issuer.text), \(times): about another CA's certificates, whose certificate is not at hand (not verified)")
                     }
                     continue
                 }
                 guard let issuer else {
-                    note("CRL from \(crl.issuer), \(times): not verified, the issuing CA's certificate is not at hand (x5c, xVals, trust anchors)")
+                    note("CRL from \(crl.issuer.text), \(times): not verified, the issuing CA's certificate is not at hand (x5c, xVals, trust anchors)")
                     unusable.append("the issuing CA's certificate is not at hand")
                     continue
                 }
                 // Computed above for every CRL that names the certificate's issuer, as this one does.
                 if let refusal = issuerRefusals[index] ?? crl.refusal(signedBy: issuer) {
-                    note("CRL from \(crl.issuer), \(times): refused: \(refusal.reason)")
+                    note("CRL from \(crl.issuer.text), \(times): refused: \(refusal.reason)")
                     unusable.append(refusal.signatureFailed ? "a CRL's signature does not verify" : "a CRL of the CA has an unusable entry")
                     continue
                 }
-                let source = "CRL from \(crl.issuer) (\(times), \(input.origin))"
+                let source = "CRL from \(crl.issuer.text) (\(times), \(input.origin))"
                 if let entry = crl.entry(for: certificate.serialNumber) {
                     let listed =
-                        "CRL from \(crl.issuer), \(times): signature verified; lists \(role) as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
+                        "CRL from \(crl.issuer.text), \(times): signature verified; lists \(role) as revoked on \(XSDDateTime.format(entry.revocationDate))\(entry.reason.map { " (\($0))" } ?? "")"
                     let compromise =
                         entry.effectiveDate < entry.revocationDate
                         ? "; its key is compromised (or the certificate otherwise invalid) since \(XSDDateTime.format(entry.effectiveDate)) (invalidityDate)"
@@ -252,13 +252,13 @@ public struct SealRevocationChecker: Sendable {
                     continue
                 }
                 if let limitation = isCA ? crl.caScopeLimitation : crl.scopeLimitation {
-                    note("CRL from \(crl.issuer), \(times): signature verified, but \(limitation), so its silence proves nothing")
+                    note("CRL from \(crl.issuer.text), \(times): signature verified, but \(limitation), so its silence proves nothing")
                     unusable.append("a CRL's scope is limited")
                     continue
                 }
                 let (usable, freshness) = self.freshness(
                     thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: time, certificate: certificate, claimedTime: claimedTime)
-                note("CRL from \(crl.issuer), \(times): signature verified; does not list \(role); \(freshness)")
+                note("CRL from \(crl.issuer.text), \(times): signature verified; does not list \(role); \(freshness)")
                 if usable { goodSources.append(source) } else { unusable.append("a CRL is not current at \(at)") }
             case .ocsp:
                 let response: OCSPBasicResponse
@@ -290,12 +290,12 @@ public struct SealRevocationChecker: Sendable {
                     let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: { $0.effectiveDate <= response.producedAt })
                 {
                     note(
-                        "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject) as revoked on \(XSDDateTime.format(entry.effectiveDate)), before the response was produced"
+                        "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject.text) as revoked on \(XSDDateTime.format(entry.effectiveDate)), before the response was produced"
                     )
                     unusable.append("an OCSP response is signed by a revoked responder")
                     continue
                 }
-                let who = signer == issuer ? "the issuing CA \(signer.subject)" : "responder \(signer.subject)"
+                let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
                     + (single.nextUpdate.map { ", nextUpdate \(XSDDateTime.format($0))" } ?? "")
@@ -345,7 +345,7 @@ public struct SealRevocationChecker: Sendable {
         } else if inputs.isEmpty {
             status = .notChecked("no revocation data (no rVals in the seal, none given)")
         } else if issuer == nil {
-            status = .notChecked("the issuing CA's certificate (\(certificate.issuer)) is not at hand, so no revocation data could be verified")
+            status = .notChecked("the issuing CA's certificate (\(certificate.issuer.text)) is not at hand, so no revocation data could be verified")
         } else {
             let reasons = Array(Set(unusable)).sorted()
             status = .notChecked(
