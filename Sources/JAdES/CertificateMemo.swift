@@ -9,12 +9,16 @@ import X509
 /// their names was 12 % of verifying the EU's 147 KB sealed sample and 5 % of an EDC sealed by the service
 /// (`perf`, release build, docs/conformance-and-performance.md). Both are pure functions of their input, so a
 /// remembered result is the one computing it again gives; only successful parses are kept, and the caches are
-/// bounded, so a stream of distinct certificates costs what it cost before the memo.
+/// bounded in entries and in the size of each, so a stream of distinct or oversized certificates costs what it cost
+/// before the memo and holds at most a few MB.
 public enum CertificateMemo {
     /// Certificates kept (each entry: its DER and the parsed form, a few KB).
     public static let certificateCapacity = 256
     /// Larger encodings are parsed every time: a real certificate is a few KB.
     public static let maximumCachedBytes = 16_384
+    /// Names whose text is longer (UTF-8 bytes) are written every time: a real name is under 300 bytes, and anyone
+    /// who can post a credential chooses the names in its certificates, so the names kept must stay small.
+    public static let maximumCachedNameBytes = 1_024
 
     private static let certificates = BoundedCache<DERKey, Certificate>(capacity: certificateCapacity)
     private static let names = BoundedCache<DistinguishedName, String>(capacity: 512)
@@ -32,9 +36,12 @@ public enum CertificateMemo {
     public static func text(of name: DistinguishedName) -> String {
         if let known = names.value(for: name) { return known }
         let text = String(describing: name)
-        names.store(text, for: name)
+        if text.utf8.count <= maximumCachedNameBytes { names.store(text, for: name) }
         return text
     }
+
+    /// Whether the text of `name` is kept (for tests).
+    static func keeps(_ name: DistinguishedName) -> Bool { names.value(for: name) != nil }
 }
 
 /// DER bytes as a dictionary key, hashed and compared as one block: `[UInt8]` as the key of a generic cache hashed

@@ -49,4 +49,15 @@ import X509
             #expect(certificate.issuer.text == String(describing: certificate.issuer))
         }
     }
+
+    @Test func aHugeNameIsWrittenButNotKept() throws {
+        // Anyone who posts a credential picks the names in its certificates: a 4 KB name must not stay in memory.
+        let huge = try DistinguishedName { CommonName(String(repeating: "x", count: 4_096)) }
+        #expect(huge.text == String(describing: huge))
+        #expect(huge.text.utf8.count > CertificateMemo.maximumCachedNameBytes)
+        #expect(!CertificateMemo.keeps(huge))
+        let small = try DistinguishedName { CommonName("skillcred memo test \(UInt64.random(in: 0...UInt64.max))") }
+        _ = small.text
+        #expect(CertificateMemo.keeps(small))
+    }
 }
