@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(name: "KeyManagementTests", dependencies: ["KeyManagement", "Multiformats", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "DIDResolutionTests", dependencies: ["DIDResolution", "KeyManagement", "CredentialJSON", "Multiformats", "TestSupport"]),
         .testTarget(name: "DataIntegrityTests", dependencies: ["DataIntegrity", "KeyManagement", "CredentialJSON", "BundledContexts", "TestSupport"]),
-        .testTarget(name: "JAdESTests", dependencies: ["JAdES", "KeyManagement", "CredentialJSON", "TestSupport"]),
+        .testTarget(name: "JAdESTests", dependencies: ["JAdES", "Caching", "KeyManagement", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialDataModelTests", dependencies: ["CredentialDataModel", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "CredentialRegistryTests", dependencies: [
             "CredentialRegistry", "RegistrySQLite", "RegistryPostgres", "RegistryStores", "StatusList", "TestSupport",

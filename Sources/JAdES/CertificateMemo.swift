@@ -7,10 +7,12 @@ import X509
 /// One seal names the same certificates in several places (`x5c`, `xVals`, the time-stamp tokens, OCSP responses),
 /// and a service sees the same seal, CA and TSA certificates in request after request: parsing them and writing
 /// their names was 12 % of verifying the EU's 147 KB sealed sample and 5 % of an EDC sealed by the service
-/// (`perf`, release build, docs/conformance-and-performance.md). Both are pure functions of their input, so a
-/// remembered result is the one computing it again gives; only successful parses are kept, and the caches are
-/// bounded in entries and in the size of each, so a stream of distinct or oversized certificates costs what it cost
-/// before the memo and holds at most a few MB.
+/// (`perf`, release build, docs/conformance-and-performance.md). Both are pure functions of their input's bytes, and
+/// both memos are keyed by exact bytes (a name by its DER: `DistinguishedName`'s own equality compares attribute text
+/// by canonical equivalence, so an NFC and an NFD spelling of a name would share one entry), so a remembered result is
+/// the one computing it again gives. Only successful parses are kept; keys are fresh copies of at most 16 KB
+/// (certificates) and 1 KB (names), never slices of a larger buffer (a name parsed from a 16 MB CRL holds the CRL), so
+/// a stream of distinct or oversized inputs costs what it cost before the memo and holds at most a few MB.
 public enum CertificateMemo {
     /// Certificates kept (each entry: its DER and the parsed form, a few KB).
     public static let certificateCapacity = 256
@@ -21,7 +23,7 @@ public enum CertificateMemo {
     public static let maximumCachedNameBytes = 1_024
 
     private static let certificates = BoundedCache<DERKey, Certificate>(capacity: certificateCapacity)
-    private static let names = BoundedCache<DistinguishedName, String>(capacity: 512)
+    private static let names = BoundedCache<DERKey, String>(capacity: 512)
 
     /// `Certificate(derEncoded:)`, remembered by the bytes; a failure is thrown as the parser throws it.
     public static func certificate(derEncoded der: [UInt8]) throws -> Certificate {
@@ -32,16 +34,26 @@ public enum CertificateMemo {
         return parsed
     }
 
-    /// `String(describing: name)` (RFC 4514 form), remembered by the name.
+    /// `String(describing: name)` (RFC 4514 form), remembered by the name's DER.
     public static func text(of name: DistinguishedName) -> String {
-        if let known = names.value(for: name) { return known }
+        text(of: name, in: names)
+    }
+
+    /// ``text(of:)`` with `cache` as the memo (tests give their own, so that parallel tests cannot evict theirs).
+    static func text(of name: DistinguishedName, in cache: BoundedCache<DERKey, String>) -> String {
+        guard let key = nameKey(name) else { return String(describing: name) }
+        if let known = cache.value(for: key) { return known }
         let text = String(describing: name)
-        if text.utf8.count <= maximumCachedNameBytes { names.store(text, for: name) }
+        if text.utf8.count <= maximumCachedNameBytes { cache.store(text, for: key) }
         return text
     }
 
-    /// Whether the text of `name` is kept (for tests).
-    static func keeps(_ name: DistinguishedName) -> Bool { names.value(for: name) != nil }
+    /// A name's DER as a fresh array, or `nil` when it is longer than a name worth keeping.
+    static func nameKey(_ name: DistinguishedName) -> DERKey? {
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(name)) != nil, serializer.serializedBytes.count <= maximumCachedNameBytes else { return nil }
+        return DERKey(bytes: serializer.serializedBytes)
+    }
 }
 
 /// DER bytes as a dictionary key, hashed and compared as one block: `[UInt8]` as the key of a generic cache hashed

@@ -66,7 +66,20 @@ import Testing
         #expect(memo.reuses == 1)
     }
 
-    @Test func aCheckIsAnsweredByAnyConversionButNeverServesAsADataset() {
+    @Test func aCheckIsAnsweredByADatasetAlreadyMade() {
+        let memo = DatasetMemo()
+        let options = JSONLDCanonicalizer().jsonldOptions
+        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
+        let document: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
+        DatasetMemo.$current.withValue(memo) {
+            #expect((try? DatasetMemo.dataset(of: document, jsonld: options, options: rdf).get())?.quads.count == 1)
+            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
+        }
+        #expect(memo.conversions == 1)
+        #expect(memo.reuses == 1)
+    }
+
+    @Test func aCheckNeverServesAsADataset() {
         let memo = DatasetMemo()
         let options = JSONLDCanonicalizer().jsonldOptions
         let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
@@ -75,10 +88,9 @@ import Testing
             #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
             // The check kept no quads, so the dataset is converted.
             #expect((try? DatasetMemo.dataset(of: document, jsonld: options, options: rdf).get())?.quads.count == 1)
-            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
         }
         #expect(memo.conversions == 2)
-        #expect(memo.reuses == 1)
+        #expect(memo.reuses == 0)
     }
 
     @Test func aCheckRefusesWhatTheDatasetRefuses() {

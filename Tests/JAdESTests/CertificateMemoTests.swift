@@ -1,3 +1,4 @@
+import Caching
 import Crypto
 import SwiftASN1
 import Testing
@@ -52,12 +53,34 @@ import X509
 
     @Test func aHugeNameIsWrittenButNotKept() throws {
         // Anyone who posts a credential picks the names in its certificates: a 4 KB name must not stay in memory.
+        let cache = BoundedCache<DERKey, String>(capacity: 8)
         let huge = try DistinguishedName { CommonName(String(repeating: "x", count: 4_096)) }
-        #expect(huge.text == String(describing: huge))
-        #expect(huge.text.utf8.count > CertificateMemo.maximumCachedNameBytes)
-        #expect(!CertificateMemo.keeps(huge))
-        let small = try DistinguishedName { CommonName("skillcred memo test \(UInt64.random(in: 0...UInt64.max))") }
-        _ = small.text
-        #expect(CertificateMemo.keeps(small))
+        #expect(CertificateMemo.text(of: huge, in: cache) == String(describing: huge))
+        #expect(cache.count == 0)
+        let small = try DistinguishedName { CommonName("skillcred memo test") }
+        #expect(CertificateMemo.text(of: small, in: cache) == String(describing: small))
+        #expect(cache.count == 1)
+    }
+
+    @Test func canonicallyEquivalentNamesKeepTheirOwnText() throws {
+        // "é" precomposed (NFC) and as e + combining acute (NFD): equal as Swift Strings, different names in DER.
+        let cache = BoundedCache<DERKey, String>(capacity: 8)
+        let composed = try DistinguishedName { CommonName("Caf\u{E9}") }
+        let decomposed = try DistinguishedName { CommonName("Cafe\u{301}") }
+        #expect(CertificateMemo.text(of: composed, in: cache).unicodeScalars.elementsEqual(String(describing: composed).unicodeScalars))
+        #expect(CertificateMemo.text(of: decomposed, in: cache).unicodeScalars.elementsEqual(String(describing: decomposed).unicodeScalars))
+        #expect(!CertificateMemo.text(of: composed, in: cache).unicodeScalars.elementsEqual(CertificateMemo.text(of: decomposed, in: cache).unicodeScalars))
+        #expect(cache.count == 2)
+    }
+
+    @Test func aNameParsedFromALargeBufferIsKeptAsItsOwnBytes() throws {
+        // The key is the name's DER, a fresh array: a name read out of a large CRL or certificate must not keep it.
+        let (seal, _) = try Self.demoDER()
+        let certificate = try Certificate(derEncoded: seal)
+        let key = try #require(CertificateMemo.nameKey(certificate.subject))
+        var serializer = DER.Serializer()
+        try serializer.serialize(certificate.subject)
+        #expect(key.bytes == serializer.serializedBytes)
+        #expect(key.bytes.count < seal.count)
     }
 }

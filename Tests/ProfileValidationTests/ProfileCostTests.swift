@@ -72,6 +72,15 @@ import Testing
         #expect(maxCount.first?.message.contains("urn:p appears 3 times") == true)
     }
 
+    @Test func aFindingInVerbatimCopiesIsNamedWhereItIsInTheFirstCopy() {
+        // A one-element array stays an array: the path names the element, as for a node that appears once.
+        let copy: JSONValue = ["id": "urn:p", "type": "Person", "dateOfBirth": ["not a date"]]
+        let once = ProfileValidator().validate(Self.credential(subject: copy)).findings.filter { $0.rule == "Person.dateOfBirth.datatype" }
+        let twice = ProfileValidator().validate(Self.credential(subject: [copy, copy])).findings.filter { $0.rule == "Person.dateOfBirth.datatype" }
+        #expect(once.map(\.path.description) == ["$.credentialSubject.dateOfBirth[0]"])
+        #expect(twice.map(\.path.description) == ["$.credentialSubject[0].dateOfBirth[0]"])
+    }
+
     @Test func mergedLanguageMapsKeepEachLanguagesTextsInOrderWithoutRepeats() {
         let first: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": "Alex", "fr": "Alex"]]
         let second: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": ["Alex", "Alexander"]]]
