@@ -21,14 +21,19 @@ extension DistinguishedName {
     }
 }
 
-extension Certificate {
-    /// The certificate's DER encoding.
-    var derBytes: [UInt8] {
+extension DERSerializable {
+    /// The DER encoding, or `nil` when serializing fails (a value parsed from DER, or built from such values,
+    /// always re-serializes).
+    var derEncoding: [UInt8]? {
         var serializer = DER.Serializer()
-        // Serializing a parsed certificate cannot fail: every part was valid DER when read.
-        try? serializer.serialize(self)
+        guard (try? serializer.serialize(self)) != nil else { return nil }
         return serializer.serializedBytes
     }
+}
+
+extension Certificate {
+    /// The certificate's DER encoding (a parsed certificate always re-serializes: every part was valid DER when read).
+    var derBytes: [UInt8] { derEncoding ?? [] }
 }
 
 /// What a verifier shows about the certificate that made a seal.

@@ -1,5 +1,4 @@
 import Caching
-import SwiftASN1
 import X509
 
 /// Certificates parsed from DER and distinguished names in text, remembered by what they were made from.
@@ -28,9 +27,10 @@ public enum CertificateMemo {
     /// `Certificate(derEncoded:)`, remembered by the bytes; a failure is thrown as the parser throws it.
     public static func certificate(derEncoded der: [UInt8]) throws -> Certificate {
         guard der.count <= maximumCachedBytes else { return try Certificate(derEncoded: der) }
-        if let known = certificates.value(for: DERKey(bytes: der)) { return known }
+        let key = DERKey(bytes: der)
+        if let known = certificates.value(for: key) { return known }
         let parsed = try Certificate(derEncoded: der)
-        certificates.store(parsed, for: DERKey(bytes: der))
+        certificates.store(parsed, for: key)
         return parsed
     }
 
@@ -50,9 +50,8 @@ public enum CertificateMemo {
 
     /// A name's DER as a fresh array, or `nil` when it is longer than a name worth keeping.
     static func nameKey(_ name: DistinguishedName) -> DERKey? {
-        var serializer = DER.Serializer()
-        guard (try? serializer.serialize(name)) != nil, serializer.serializedBytes.count <= maximumCachedNameBytes else { return nil }
-        return DERKey(bytes: serializer.serializedBytes)
+        guard let der = name.derEncoding, der.count <= maximumCachedNameBytes else { return nil }
+        return DERKey(bytes: der)
     }
 }
 

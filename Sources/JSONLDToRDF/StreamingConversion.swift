@@ -8,6 +8,17 @@ extension DatasetSerializer {
         for element in expanded { try subjects(element, graph: nil) }
     }
 
+    /// ``convert(_:)``, with an error that has no path yet located in `expanded` (the form every public entry
+    /// point reports; locating is done only on failure).
+    mutating func convertLocatingErrors(_ expanded: [JSONValue]) throws(JSONLDToRDFError) {
+        do {
+            try convert(expanded)
+        } catch {
+            guard error.path == nil else { throw error }
+            throw ErrorLocator.locate(error, in: expanded, issuer: issuer)
+        }
+    }
+
     /// Elements outside any property: node objects become subjects; free-floating values and
     /// lists say nothing (expansion drops them anyway).
     private mutating func subjects(_ element: JSONValue, graph: FingerprintedTerm?) throws(JSONLDToRDFError) {

@@ -46,13 +46,8 @@ public enum RDFConversion {
     ///   and, in safe mode, for anything the algorithm would drop.
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
-        do {
-            try converter.convert(expanded)
-            return converter.makeDataset()
-        } catch {
-            guard error.path == nil else { throw error }
-            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
-        }
+        try converter.convertLocatingErrors(expanded)
+        return converter.makeDataset()
     }
 
     /// ``toRDF(expanded:options:)``'s dataset written in the form RDFC-1.0 works on (terms as canonical N-Quads
@@ -61,13 +56,8 @@ public enum RDFConversion {
     package static func toInterned(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> InternedDataset {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         converter.interner = TermInterner(quadCount: 256)
-        do {
-            try converter.convert(expanded)
-            return converter.interner!.dataset
-        } catch {
-            guard error.path == nil else { throw error }
-            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
-        }
+        try converter.convertLocatingErrors(expanded)
+        return converter.interner!.dataset
     }
 
     /// Whether ``toRDF(expanded:options:)`` would succeed, without keeping a quad: what a check needs that only asks
@@ -76,12 +66,7 @@ public enum RDFConversion {
     package static func check(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         converter.discards = true
-        do {
-            try converter.convert(expanded)
-        } catch {
-            guard error.path == nil else { throw error }
-            throw ErrorLocator.locate(error, in: expanded, issuer: converter.issuer)
-        }
+        try converter.convertLocatingErrors(expanded)
     }
 
     /// The same dataset built the way the specification describes: Node Map Generation, then
