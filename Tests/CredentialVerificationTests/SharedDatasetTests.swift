@@ -66,14 +66,28 @@ import Testing
         #expect(memo.reuses == 1)
     }
 
+    /// The Format check of a sealed payload asks only whether it converts (``DatasetMemo/conversionProblem``); the
+    /// dataset forms are asked the same way with the same options.
+    static let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
+    static let plainCredential: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
+
+    static func checked(_ document: JSONValue) -> DatasetConversionError? {
+        DatasetMemo.conversionProblem(of: document, jsonld: JSONLDCanonicalizer().jsonldOptions, options: rdf)
+    }
+
+    /// The dataset's quad count, or why there is none.
+    static func converted(_ document: JSONValue) -> (quads: Int?, problem: DatasetConversionError?) {
+        switch DatasetMemo.dataset(of: document, jsonld: JSONLDCanonicalizer().jsonldOptions, options: rdf) {
+        case .success(let dataset): return (dataset.quads.count, nil)
+        case .failure(let error): return (nil, error)
+        }
+    }
+
     @Test func aCheckIsAnsweredByADatasetAlreadyMade() {
         let memo = DatasetMemo()
-        let options = JSONLDCanonicalizer().jsonldOptions
-        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
-        let document: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
         DatasetMemo.$current.withValue(memo) {
-            #expect((try? DatasetMemo.dataset(of: document, jsonld: options, options: rdf).get())?.quads.count == 1)
-            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
+            #expect(Self.converted(Self.plainCredential).quads == 1)
+            #expect(Self.checked(Self.plainCredential) == nil)
         }
         #expect(memo.conversions == 1)
         #expect(memo.reuses == 1)
@@ -81,32 +95,25 @@ import Testing
 
     @Test func aCheckNeverServesAsADataset() {
         let memo = DatasetMemo()
-        let options = JSONLDCanonicalizer().jsonldOptions
-        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
-        let document: JSONValue = ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "urn:x:1"]
         DatasetMemo.$current.withValue(memo) {
-            #expect(DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf) == nil)
+            #expect(Self.checked(Self.plainCredential) == nil)
             // The check kept no quads, so the dataset is converted.
-            #expect((try? DatasetMemo.dataset(of: document, jsonld: options, options: rdf).get())?.quads.count == 1)
+            #expect(Self.converted(Self.plainCredential).quads == 1)
         }
         #expect(memo.conversions == 2)
         #expect(memo.reuses == 0)
     }
 
     @Test func aCheckRefusesWhatTheDatasetRefuses() {
-        let options = JSONLDCanonicalizer().jsonldOptions
-        let rdf = ToRDFOptions(rdfDirection: .i18nDatatype)
         let documents: [JSONValue] = [
             ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "undefinedTerm": "x"],
             ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "id": "relative"],
             ["@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential", "name": ["@value": "x", "@language": "not a tag"]],
         ]
         for document in documents {
-            let checked = DatasetMemo.conversionProblem(of: document, jsonld: options, options: rdf)
-            let converted: DatasetConversionError?
-            if case .failure(let error) = DatasetMemo.dataset(of: document, jsonld: options, options: rdf) { converted = error } else { converted = nil }
+            let checked = Self.checked(document)
             #expect(checked != nil)
-            #expect(checked.map { "\($0)" } == converted.map { "\($0)" })
+            #expect(checked.map { "\($0)" } == Self.converted(document).problem.map { "\($0)" })
         }
     }
 
