@@ -60,6 +60,7 @@ rows = [
     ("verify-large", "verify eddsa-rdfc-2022, `vc2-large` (skillcred: whole `CredentialVerifier`)"),
     ("edc-profile", "EDC profile walk of the EU's 147 KB sealed sample (skillcred only)"),
     ("verify-edc", "verify the EU's 147 KB sealed sample, whole `CredentialVerifier` (skillcred only)"),
+    ("issue-vc2", "issue one VC 2.0 from the sample template: build, check, sign, write (skillcred only; no registry, no file)"),
 ]
 def show(micros):
     return "%.2f ms" % (micros / 1000) if micros >= 1000 else "%.0f µs" % micros

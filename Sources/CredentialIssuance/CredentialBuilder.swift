@@ -249,20 +249,27 @@ public struct CredentialBuilder: Sendable {
     }
 
     /// Rewrites every `description` language map as an array of `{"@value", "@language"}` objects.
+    ///
+    /// The objects are rebuilt from their members as they are (keys already distinct): setting each member by
+    /// key searched the members written so far, 4 % of issuing a VC 2.0.
     static func vc2Descriptions(_ value: JSONValue) -> JSONValue {
         switch value {
         case .array(let elements): return .array(elements.map(vc2Descriptions))
         case .object(let object):
-            var out = JSONObject()
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(object.count)
             for member in object {
                 if member.key == "description", let map = LanguageMap(json: member.value) {
-                    out[member.key] = .array(map.entries.map { .object(JSONObject([("@value", .string($0.text)), ("@language", .string($0.language))])) })
+                    let values = map.entries.map { entry -> JSONValue in
+                        .object(JSONObject(uniqueMembers: [("@value", .string(entry.text)), ("@language", .string(entry.language))]))
+                    }
+                    members.append((member.key, .array(values)))
                 } else {
-                    out[member.key] = vc2Descriptions(member.value)
+                    members.append((member.key, vc2Descriptions(member.value)))
                 }
             }
-            return .object(out)
-        default: return value
+            return .object(JSONObject(uniqueMembers: members))
+        case .string, .number, .bool, .null: return value
         }
     }
 }

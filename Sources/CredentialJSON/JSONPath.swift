@@ -44,20 +44,31 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "$"
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 bytes of ``description`` to `out`: issuing names every node's id after its path, 32
+    /// paths a credential, and building them as `String`s was a tenth of making a credential.
+    public func write(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "$"))
         for component in components {
             switch component {
-            case .index(let index): text += "[\(index)]"
+            case .index(let index):
+                out.append(UInt8(ascii: "["))
+                out.append(contentsOf: String(index).utf8)
+                out.append(UInt8(ascii: "]"))
             case .key(let key):
                 if Self.isPlainKey(key) {
-                    text += "." + key
+                    out.append(UInt8(ascii: "."))
+                    out.append(contentsOf: key.utf8)
                 } else {
-                    var quoted = ""
-                    JSONWriter.writeString(key, to: &quoted)
-                    text += "[" + quoted + "]"
+                    out.append(UInt8(ascii: "["))
+                    JSONWriter.writeString(key, to: &out)
+                    out.append(UInt8(ascii: "]"))
                 }
             }
         }
-        return text
     }
 }

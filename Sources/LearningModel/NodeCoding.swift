@@ -223,16 +223,43 @@ public final class EncodingContext: Sendable {
     public init(seed: String?) { self.seed = seed }
 
     /// An id for a node of `className` at `path`, or `nil` when ids are not generated.
+    ///
+    /// Built as bytes (the UUID's name, then the id): a credential makes one per node, 32 for the sample
+    /// template, and building the name and the id as `String`s cost more than the SHA-1.
     public func makeID(className: String, path: JSONPath) -> String? {
         guard let seed else { return nil }
-        let uuid = UUIDv5.make(namespace: UUIDv5.skillcredNamespace, name: seed + "|" + path.description)
-        if path.components.isEmpty { return "urn:credential:" + uuid }
-        return "urn:epass:" + lowerFirst(className) + ":" + uuid
+        var name: [UInt8] = []
+        name.reserveCapacity(seed.utf8.count + 96)
+        name.append(contentsOf: seed.utf8)
+        name.append(UInt8(ascii: "|"))
+        path.write(to: &name)
+        let uuid = UUIDv5.make(namespaceBytes: UUIDv5.skillcredNamespace, name: name)
+        var id: [UInt8] = []
+        id.reserveCapacity(56 + className.utf8.count)
+        if path.components.isEmpty {
+            id.append(contentsOf: "urn:credential:".utf8)
+        } else {
+            id.append(contentsOf: "urn:epass:".utf8)
+            appendLowerFirst(className, to: &id)
+            id.append(UInt8(ascii: ":"))
+        }
+        UUIDv5.format(uuid, to: &id)
+        return String(decoding: id, as: UTF8.self)
     }
 
-    private func lowerFirst(_ name: String) -> String {
-        guard let first = name.first else { return "node" }
-        return first.lowercased() + name.dropFirst()
+    /// `name` with its first character lowercased (`Character.lowercased()`, asked only when it is not ASCII).
+    private func appendLowerFirst(_ name: String, to out: inout [UInt8]) {
+        guard let first = name.utf8.first else {
+            out.append(contentsOf: "node".utf8)
+            return
+        }
+        if first < 0x80 {
+            out.append(first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first | 0x20 : first)
+            out.append(contentsOf: name.utf8.dropFirst())
+        } else if let character = name.first {
+            out.append(contentsOf: character.lowercased().utf8)
+            out.append(contentsOf: name.dropFirst().utf8)
+        }
     }
 }
 
@@ -253,10 +280,14 @@ public enum UUIDv5 {
     }
 
     static func make(namespaceBytes: [UInt8], name: String) -> [UInt8] {
+        make(namespaceBytes: namespaceBytes, name: Array(name.utf8))
+    }
+
+    static func make(namespaceBytes: [UInt8], name: [UInt8]) -> [UInt8] {
         var hasher = Insecure.SHA1()
-        hasher.update(data: namespaceBytes)
-        hasher.update(data: Array(name.utf8))
-        var bytes = Array(hasher.finalize().prefix(16))
+        namespaceBytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        name.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        var bytes = hasher.finalize().withUnsafeBytes { Array($0.prefix(16)) }
         bytes[6] = (bytes[6] & 0x0f) | 0x50
         bytes[8] = (bytes[8] & 0x3f) | 0x80
         return bytes
@@ -266,9 +297,15 @@ public enum UUIDv5 {
     ///
     /// Built as bytes: appending `Character`s was a tenth of encoding a credential, which makes one id per node.
     public static func format(_ bytes: [UInt8]) -> String {
-        let hex: StaticString = "0123456789abcdef"
         var text: [UInt8] = []
         text.reserveCapacity(36)
+        format(bytes, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends the lowercase hyphenated form of 16 bytes to `text`.
+    static func format(_ bytes: [UInt8], to text: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
         hex.withUTF8Buffer { digits in
             for (index, byte) in bytes.enumerated() {
                 if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
@@ -276,6 +313,5 @@ public enum UUIDv5 {
                 text.append(digits[Int(byte & 0x0f)])
             }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -353,3 +353,68 @@ struct IssuedEDCSHACLTests {
         print("pyshacl on issued EDCs: \(passed) passed, \(paths.count - passed) failed, 0 skipped")
     }
 }
+
+/// Placeholders are found on bytes; these pin what the search did when it was `String.range(of:)`.
+@Suite struct PlaceholderTests {
+    @Test(arguments: [
+        ("Grade: {{grade}}.", "Grade: Merit."),
+        ("{{ grade }} and {{project}}", "Merit and Forecast"),
+        ("{{unknown}}|{{}}", "|"),
+        ("{{{grade}}}", "}"),
+        ("{{grade}}}}", "Merit}}"),
+        ("}}{{grade}}", "}}Merit"),
+        ("a {{grade", "a {{grade"),
+        ("{{grade}} b {{project", "Merit b {{project"),
+        ("é{{grade}}ü{{project}}名", "éMeritüForecast名"),
+        ("no placeholder {", "no placeholder {"),
+        ("", ""),
+    ])
+    func placeholdersAreReplacedByTheRowsValues(text: String, expected: String) throws {
+        let builder = CredentialBuilder(template: try Samples.template("micro-credential"))
+        let row = RecipientRow(line: 2, values: ["grade": "Merit", "project": "Forecast"])
+        #expect(builder.rendered(text, for: row) == expected)
+    }
+}
+
+@Suite("VC 2.0 from a template") struct VC2BuilderTests {
+    /// The VC 2.0 credential is the EDC's tree member for member (same keys, same order), but for the top
+    /// level's VC 1.1 members and each `description` language map, which becomes language value objects.
+    @Test func theVC2JSONIsTheEDCTreeWithDescriptionsAsLanguageValueObjects() throws {
+        let builder = CredentialBuilder(template: try Samples.template("micro-credential"))
+        let row = RecipientRow(line: 2, values: ["id": "L-1", "givenName": "Ada", "familyName": "Lovelace", "grade": "Merit", "project": "P"])
+        let issuer = IssuerProfile(legalName: ["en": "Issuer"], country: "BEL")
+        let issued = Date(timeIntervalSince1970: 1_780_000_000)
+        let edc = builder.edcJSON(row: row, credentialID: "urn:uuid:1", issuer: issuer, issued: issued, status: nil)
+        let vc2 = builder.vc2JSON(row: row, credentialID: "urn:uuid:1", issuer: issuer, issued: issued, statuses: [])
+        var descriptions = 0
+        func compare(_ a: JSONValue, _ b: JSONValue, _ path: String) {
+            switch (a, b) {
+            case (.object(let x), .object(let y)):
+                #expect(x.keys == y.keys, "\(path)")
+                for (key, value) in x {
+                    guard let other = y[key] else { continue }
+                    if key == "description", case .object(let map) = value {
+                        descriptions += 1
+                        let expected: JSONValue = .array(map.map { .object(["@value": $0.value, "@language": .string($0.key)]) })
+                        #expect(other == expected, "\(path).description")
+                        #expect(other.arrayValue?.first?.objectValue?.keys == ["@value", "@language"])
+                    } else {
+                        compare(value, other, path + "." + key)
+                    }
+                }
+            case (.array(let x), .array(let y)):
+                #expect(x.count == y.count, "\(path)")
+                for (index, pair) in zip(x, y).enumerated() { compare(pair.0, pair.1, path + "[\(index)]") }
+            default:
+                #expect(a == b, "\(path)")
+            }
+        }
+        let dropped: Set<String> = ["@context", "issuanceDate", "issued", "expirationDate", "credentialSchema"]
+        for (key, value) in try #require(edc.objectValue) where !dropped.contains(key) {
+            compare(value, try #require(vc2[key]), "$." + key)
+        }
+        #expect(descriptions > 0)
+        #expect(vc2["@context"] == ["https://www.w3.org/ns/credentials/v2", .string(CredentialBuilder.elmVC2Context)])
+        #expect(vc2["issuanceDate"] == nil && vc2["credentialSchema"] == nil)
+    }
+}

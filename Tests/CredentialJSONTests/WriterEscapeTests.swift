@@ -67,4 +67,20 @@ import Testing
         #expect(JSONPath.root.appending("x y").description == #"$["x y"]"#)
         #expect(JSONPath.root.appending("名前").description == "$.名前")
     }
+
+    /// Node ids are made from a path's bytes: they must be exactly the bytes of its description.
+    @Test func aPathWrittenAsBytesIsItsDescription() {
+        let paths: [JSONPath] = [
+            .root,
+            JSONPath.root.appending("credentialSubject").appending(0).appending("@id"),
+            JSONPath.root.appending("a\"b\n\u{1}").appending(-3).appending(1_000_000),
+            JSONPath.root.appending("Zoë").appending("x y").appending("名前").appending(""),
+        ]
+        for path in paths {
+            var bytes: [UInt8] = [0x7C]
+            path.write(to: &bytes)
+            #expect(bytes == [0x7C] + Array(path.description.utf8))
+        }
+        #expect(JSONPath.root.appending("a\"b").appending(-3).description == #"$["a\"b"][-3]"#)
+    }
 }

@@ -111,6 +111,27 @@ struct EncodingTests {
         #expect(UUIDv5.make(namespace: dns, name: "www.example.com") == "2ed6657d-e927-568b-95e1-2665a8aea6a2")
     }
 
+    /// Re-issuing a row must give the ids it had: every generated id is pinned to the value Python's
+    /// `uuid.uuid5` gives for the same namespace and name (an independent implementation of RFC 9562 §5.5).
+    @Test func generatedIDsAreVersion5UUIDsOfTheSeedAndTheJSONPath() {
+        let context = EncodingContext(seed: "urn:credential:x")
+        let subject = JSONPath.root.appending("credentialSubject")
+        #expect(UUIDv5.make(namespace: UUIDv5.urlNamespace, name: "https://skillcred.invalid/edc") == "5f035877-69d3-57ac-82a6-604a7ca4c6d8")
+        #expect(context.makeID(className: "Person", path: subject) == "urn:epass:person:e25cb2da-db0a-5bab-be42-480d461c8fc3")
+        #expect(context.makeID(className: "VerifiableCredential", path: .root) == "urn:credential:b74ece79-d8da-54fc-b86e-1e401e45aab3")
+        // An index and a key that is not a plain name (`["a b\"c"]`, escaped as JSON) are part of the name.
+        let claim = subject.appending("hasClaim").appending(0)
+        #expect(
+            context.makeID(className: "LearningAchievement", path: claim.appending("a b\"c"))
+                == "urn:epass:learningAchievement:f8c92ec8-0479-54bf-b8fd-7f71e6229b7f")
+        let twelfth = subject.appending("hasClaim").appending(12).appending("x")
+        #expect(context.makeID(className: "Note", path: twelfth) == "urn:epass:note:ec7acb14-cefd-5340-98fe-15a8ee0368d1")
+        // The class name's first character is lowercased, ASCII or not; an empty name gives `node`.
+        #expect(context.makeID(className: "Émile", path: twelfth) == "urn:epass:émile:ec7acb14-cefd-5340-98fe-15a8ee0368d1")
+        #expect(context.makeID(className: "", path: twelfth) == "urn:epass:node:ec7acb14-cefd-5340-98fe-15a8ee0368d1")
+        #expect(EncodingContext(seed: nil).makeID(className: "Person", path: subject) == nil)
+    }
+
     @Test func languageMapsKeepOrderAndReplaceDuplicates() {
         var m: LanguageMap = ["fr": "Bonjour", "en": "Hello"]
         m["fr"] = "Salut"
