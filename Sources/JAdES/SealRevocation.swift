@@ -394,7 +394,7 @@ public struct SealRevocationChecker: Sendable {
     /// verifies the certificate's signature.
     public static func issuer(of certificate: Certificate, among candidates: [Certificate]) -> Certificate? {
         candidates.first { candidate in
-            candidate.subject == certificate.issuer && candidate.publicKey.isValidSignature(certificate.signature, for: certificate)
+            candidate.subject == certificate.issuer && CertificateMemo.isValidSignature(of: certificate, by: candidate.publicKey)
         }
     }
 }

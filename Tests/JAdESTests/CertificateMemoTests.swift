@@ -33,6 +33,45 @@ import X509
         #expect(parsed.signature != original.signature)
     }
 
+    /// A signature remembered as valid must be the one verification gives: another key, a forged signature or
+    /// changed signed bytes each verify (and fail) on their own, before and after the genuine pair was remembered.
+    @Test func aSignatureIsRememberedOnlyForTheExactCertificateAndKey() throws {
+        let (sealDER, caDER) = try Self.demoDER()
+        let seal = try Certificate(derEncoded: sealDER), ca = try Certificate(derEncoded: caDER)
+        // Another demo CA: the same issuer name, another key.
+        let (_, otherCADER) = try Self.demoDER()
+        let otherCA = try Certificate(derEncoded: otherCADER)
+        #expect(otherCA.subject == ca.subject && otherCA.publicKey != ca.publicKey)
+        var forgedDER = sealDER
+        forgedDER[forgedDER.count - 1] ^= 0x01  // inside the signature value
+        let forged = try Certificate(derEncoded: forgedDER)
+        for _ in 0..<3 {
+            #expect(CertificateMemo.isValidSignature(of: seal, by: ca.publicKey))
+            #expect(!CertificateMemo.isValidSignature(of: seal, by: otherCA.publicKey))
+            #expect(!CertificateMemo.isValidSignature(of: forged, by: ca.publicKey))
+            #expect(!CertificateMemo.isValidSignature(of: ca, by: seal.publicKey))
+            #expect(CertificateMemo.isValidSignature(of: ca, by: ca.publicKey))  // self-signed
+            #expect(SealRevocationChecker.issuer(of: seal, among: [otherCA, seal]) == nil)
+            #expect(SealRevocationChecker.issuer(of: seal, among: [otherCA, ca]) == ca)
+            #expect(SealRevocationChecker.issuer(of: forged, among: [ca]) == nil)
+        }
+    }
+
+    /// Changed signed bytes under the genuine signature (here: the serial number) are a different certificate.
+    @Test func aCertificateWithChangedSignedBytesIsNotSignedByTheCA() throws {
+        let (sealDER, caDER) = try Self.demoDER()
+        let seal = try Certificate(derEncoded: sealDER), ca = try Certificate(derEncoded: caDER)
+        #expect(CertificateMemo.isValidSignature(of: seal, by: ca.publicKey))
+        let serial = seal.serialNumber.bytes
+        let at = try #require(sealDER.indices.first { Array(sealDER[$0..<min($0 + serial.count, sealDER.count)]) == Array(serial) })
+        var changedDER = sealDER
+        changedDER[at + serial.count - 1] ^= 0x01
+        let changed = try Certificate(derEncoded: changedDER)
+        #expect(changed.serialNumber != seal.serialNumber && changed.signature == seal.signature)
+        #expect(!CertificateMemo.isValidSignature(of: changed, by: ca.publicKey))
+        #expect(SealRevocationChecker.issuer(of: changed, among: [ca]) == nil)
+    }
+
     @Test func whatDoesNotParseStillThrowsEveryTime() throws {
         let (seal, _) = try Self.demoDER()
         let truncated = Array(seal.dropLast(10))
