@@ -1,3 +1,4 @@
+import Foundation
 import CredentialJSON
 import LearningModel
 import TestSupport
@@ -126,6 +127,16 @@ struct RuleTests {
         }
         for tag in ["", "e", "1en", "en-", "-en", "en--GB", "en_GB", "abcdefghi", "en-abcdefghi", "é", "en-G€", "x-klingon", "en GB"] {
             #expect(!isLanguageTag(tag), "\(tag)")
+        }
+    }
+
+    @Test func absoluteIRIsAreJudgedByTheirSchemeAndSpaces() {
+        let bridged = NSString(string: "urn:epass:person:1") as String  // not native UTF-8: read through withUTF8's copy
+        for iri in ["http://data.europa.eu/esco/skill/1", "urn:uuid:1", "did:key:z6Mk", "a:", "x+y-z.1:rest", "mailto:ä@b.c", bridged] {
+            #expect(isAbsoluteIRI(iri), "\(iri)")
+        }
+        for iri in ["", ":x", "1http://x", "ht tp://x", "http://x y", "http//x", "é:x", "_:b0x", "http:// ", "-a:b"] {
+            #expect(!isAbsoluteIRI(iri), "\(iri)")
         }
     }
 
