@@ -1,4 +1,5 @@
 import Caching
+import Foundation
 import X509
 
 /// Certificates parsed from DER and distinguished names in text, remembered by what they were made from.
@@ -85,7 +86,11 @@ struct DERKey: Hashable, Sendable {
     }
 
     static func == (lhs: DERKey, rhs: DERKey) -> Bool {
-        lhs.bytes.count == rhs.bytes.count && lhs.bytes.withUnsafeBytes { left in rhs.bytes.withUnsafeBytes { right in left.elementsEqual(right) } }
+        // memcmp: `elementsEqual` compared a byte at a time, and every hit compares a whole certificate.
+        lhs.bytes.count == rhs.bytes.count
+            && lhs.bytes.withUnsafeBytes { left in
+                rhs.bytes.withUnsafeBytes { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+            }
     }
 }
 

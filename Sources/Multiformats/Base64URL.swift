@@ -54,21 +54,34 @@ public enum Base64URL {
         out.reserveCapacity(input.count * 3 / 4)
         var acc: UInt32 = 0
         var bits = 0
-        for (index, character) in input.enumerated() {
-            let sextet = reverse[Int(character)]
-            guard sextet >= 0 else {
-                if character == UInt8(ascii: "=") {
-                    throw MultiformatsError(.nonCanonicalEncoding, "base64url must not be padded with '='", offset: index)
+        var invalid: (index: Int, character: UInt8)?
+        // The table is read once, outside the loop: read in it, the static went through its lazy initializer's
+        // check for every character (a JAdES payload is 100 KB or more of base64url).
+        let table = reverse
+        table.withUnsafeBufferPointer { table in
+            input.withUnsafeBufferPointer { input in
+                for index in 0..<input.count {
+                    let character = input[index]
+                    let sextet = table[Int(character)]
+                    guard sextet >= 0 else {
+                        invalid = (index, character)
+                        return
+                    }
+                    acc = acc << 6 | UInt32(sextet)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+                        acc &= (1 << UInt32(bits)) - 1
+                    }
                 }
-                throw MultiformatsError(.invalidCharacter, "character not in the base64url alphabet", offset: index)
             }
-            acc = acc << 6 | UInt32(sextet)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-                acc &= (1 << UInt32(bits)) - 1
+        }
+        if let invalid {
+            if invalid.character == UInt8(ascii: "=") {
+                throw MultiformatsError(.nonCanonicalEncoding, "base64url must not be padded with '='", offset: invalid.index)
             }
+            throw MultiformatsError(.invalidCharacter, "character not in the base64url alphabet", offset: invalid.index)
         }
         if input.count % 4 == 1 {
             throw MultiformatsError(.nonCanonicalEncoding, "base64url text of length \(input.count) cannot be valid (length 4n+1)")

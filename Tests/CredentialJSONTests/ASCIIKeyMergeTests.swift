@@ -54,6 +54,28 @@ import Testing
         }
     }
 
+    /// The subscript finds what `String` equality finds, for every key (plain, with "K", ";" or "`", and outside ASCII
+    /// with canonically equivalent spellings), below the index threshold: the reference for the length-first searches.
+    @Test func theSubscriptFindsWhatStringEqualityFinds() {
+        let keys = [
+            "@context", "@type", "type", "id", "a;b", "a\u{37E}b", "\u{1FEF}", "`", "K", "\u{212A}", "Kind", "\u{212A}ind", "é", "e\u{301}",
+            "@valu\u{E9}", "@value", "", "http://example.org/\u{212A}", "http://example.org/K", "http://example.org/p",
+        ]
+        var generator = SplitMix(state: 11)
+        for _ in 0..<500 {
+            var object = JSONObject()
+            for _ in 0..<Int.random(in: 0...15, using: &generator) {
+                object[keys.randomElement(using: &generator)!] = .string("\(object.count)")
+            }
+            #expect(object.count <= JSONObject.indexThreshold)
+            // No two members are equal strings: a set stores each once.
+            #expect(Set(object.members.map(\.key)).count == object.count)
+            for key in keys + ["@contex", "ty", "typ", "types"] {
+                #expect(object[key] == object.members.first { $0.key == key }?.value, "\(key.debugDescription)")
+            }
+        }
+    }
+
     @Test func findsAnExistingKeyAfterItsIndexIsBuilt() {
         var object = JSONObject()
         for index in 0..<40 { object.append(contentsOf: [.string("first")], toArrayAtASCIIKey: "http://example.org/p\(index)") }

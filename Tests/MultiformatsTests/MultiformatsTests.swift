@@ -89,6 +89,25 @@ struct Base64URLTests {
         #expect(throws: MultiformatsError(.nonCanonicalEncoding, "")) { try Base64URL.decode(text) }
     }
 
+    /// Random bytes of every length up to 300 decode to themselves from Foundation's base64 (another
+    /// implementation), made URL-safe and unpadded; an invalid character is reported at its offset.
+    @Test func decodesWhatFoundationEncodesAndLocatesTheFirstBadCharacter() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...300 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(try Base64URL.decode(text) == bytes)
+            #expect(Base64URL.encode(bytes) == text)
+            guard !text.isEmpty else { continue }
+            let at = Int.random(in: 0..<text.utf8.count, using: &generator)
+            var broken = Array(text.utf8)
+            broken[at] = UInt8(ascii: "+")
+            let error = try #require(throws: MultiformatsError.self) { try Base64URL.decode(utf8: broken) }
+            #expect(error.code == .invalidCharacter && error.offset == at)
+        }
+    }
+
     @Test(arguments: ["+/+/", "Zm 9v", "Zm9v\n", "Zm9v!"])
     func rejectsCharactersOutsideTheAlphabet(text: String) {
         #expect(throws: MultiformatsError(.invalidCharacter, "")) { try Base64URL.decode(text) }
