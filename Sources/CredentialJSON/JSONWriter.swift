@@ -67,8 +67,17 @@ public enum JSONWriter {
 
     private static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<(2 * indent) { out.append(UInt8(ascii: " ")) }
+        // The indentation in runs of up to 64 spaces: appended a space at a time, it cost 2 % of writing a pretty
+        // credential (JSONWriter.data in `skillcred-bench peers … issue-vc2`: 452 → 443 k instructions).
+        var remaining = 2 * indent
+        while remaining > 0 {
+            let count = min(remaining, spaces.count)
+            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<count])) }
+            remaining -= count
+        }
     }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Writes a string into bytes, with the same escapes as the `String` form.
     static func writeString(_ text: String, to out: inout [UInt8]) {

@@ -59,6 +59,17 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"a":[1,{"b":"c","d":[]}],"e":{},"f":"\n"}"#)
     }
 
+    /// Indentation is written in runs of up to 64 spaces: nesting past 32 levels needs more than one run.
+    @Test func prettyOutputIndentsTwoSpacesPerLevelAtAnyDepth() {
+        var value: JSONValue = ["k": true]
+        for _ in 0..<40 { value = .array([value]) }
+        var expected = ""
+        for level in 0..<41 { expected += (level == 0 ? "" : "\n" + String(repeating: "  ", count: level)) + (level < 40 ? "[" : "{") }
+        expected += "\n" + String(repeating: "  ", count: 41) + "\"k\": true\n" + String(repeating: "  ", count: 40) + "}"
+        for level in (0..<40).reversed() { expected += "\n" + String(repeating: "  ", count: level) + "]" }
+        #expect(JSONWriter.string(value, style: .pretty) == expected)
+    }
+
     @Test func pathsNameKeysPlainlyOnlyWhenTheyAreLettersDigitsUnderscoreOrAt() {
         #expect(JSONPath.root.appending("credentialSubject").appending(0).appending("@id").description == "$.credentialSubject[0].@id")
         #expect(JSONPath.root.appending("a-b").description == #"$["a-b"]"#)
