@@ -260,13 +260,20 @@ enum Placeholders {
 
     static func names(in text: String) -> [String] {
         var text = text
-        return text.withUTF8 { utf8 in spans(in: utf8).map { name(utf8, $0) } }
+        let found = text.withUTF8 { utf8 -> [String]? in
+            guard find(UInt8(ascii: "{"), in: utf8, from: 0) != nil else { return [] }
+            guard isASCII(utf8) else { return nil }
+            return spans(in: utf8).map { name(utf8, $0) }
+        }
+        return found ?? namesBySearch(text)
     }
 
     /// `text` with every placeholder replaced by `lookup(name)`; unknown names become empty.
     static func render(_ text: String, _ lookup: (String) -> String?) -> String {
         var text = text
-        return text.withUTF8 { utf8 -> String in
+        let rendered = text.withUTF8 { utf8 -> String? in
+            guard find(UInt8(ascii: "{"), in: utf8, from: 0) != nil else { return String(decoding: utf8, as: UTF8.self) }
+            guard isASCII(utf8) else { return nil }
             let spans = spans(in: utf8)
             if spans.isEmpty { return String(decoding: utf8, as: UTF8.self) }
             var out: [UInt8] = []
@@ -280,13 +287,15 @@ enum Placeholders {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied...]))
             return String(decoding: out, as: UTF8.self)
         }
+        return rendered ?? renderBySearch(text, lookup)
     }
 
-    /// Where each `{{…}}` is in UTF-8 text: from its `{{` (`open`) to past its `}}` (`close`), the name between.
+    /// Where each `{{…}}` is in ASCII text: from its `{{` (`open`) to past its `}}` (`close`), the name between.
     ///
-    /// On bytes (every delimiter is ASCII, so each offset is on a character boundary): `String.range(of:)`
-    /// went through Foundation's `NSString` search, 5 % of issuing a credential. A `{{` without a `}}`
-    /// after it ends the search, and the text from it stays as written.
+    /// On bytes: `String.range(of:)` went through Foundation's `NSString` search, 5 % of issuing a credential. Only
+    /// for ASCII text, where every byte is a character: elsewhere a brace can carry a combining mark
+    /// (`"{{grade}}\u{301}"`), which the character search does not take for a delimiter and a byte search would.
+    /// A `{{` without a `}}` after it ends the search, and the text from it stays as written.
     private static func spans(in utf8: UnsafeBufferPointer<UInt8>) -> [(open: Int, close: Int)] {
         var spans: [(open: Int, close: Int)] = []
         var index = 0
@@ -296,6 +305,38 @@ enum Placeholders {
             index = close + 2
         }
         return spans
+    }
+
+    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where byte >= 0x80 { return false }
+        return true
+    }
+
+    /// ``names(in:)`` by character search, for text outside ASCII.
+    private static func namesBySearch(_ text: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            result.append(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return result
+    }
+
+    /// ``render(_:_:)`` by character search, for text outside ASCII.
+    private static func renderBySearch(_ text: String, _ lookup: (String) -> String?) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            out += lookup(name) ?? ""
+            rest = rest[close.upperBound...]
+        }
+        out += rest
+        return out
     }
 
     /// The first place at or after `start` where `byte` appears twice in a row.

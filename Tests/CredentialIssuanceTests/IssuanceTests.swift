@@ -366,6 +366,10 @@ struct IssuedEDCSHACLTests {
         ("a {{grade", "a {{grade"),
         ("{{grade}} b {{project", "Merit b {{project"),
         ("é{{grade}}ü{{project}}名", "éMeritüForecast名"),
+        // A brace that carries a combining mark is not a delimiter (the character search's view, kept).
+        ("{{grade}}\u{301}", "{{grade}}\u{301}"),
+        ("{{grade}}\u{FE0F}", "{{grade}}\u{FE0F}"),
+        ("{{\u{301}grade}}", "{{\u{301}grade}}"),
         ("no placeholder {", "no placeholder {"),
         ("", ""),
     ])
@@ -416,5 +420,32 @@ struct IssuedEDCSHACLTests {
         #expect(descriptions > 0)
         #expect(vc2["@context"] == ["https://www.w3.org/ns/credentials/v2", .string(CredentialBuilder.elmVC2Context)])
         #expect(vc2["issuanceDate"] == nil && vc2["credentialSchema"] == nil)
+    }
+}
+
+/// Rendering agrees with the character search it replaced (`String.range(of:)`, copied here as the reference) on
+/// random texts built from braces, names, spaces and characters outside ASCII, combining marks included.
+@Suite struct PlaceholderSearchTests {
+    static func referenceRender(_ text: String, _ lookup: (String) -> String?) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            out += lookup(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)) ?? ""
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    @Test func renderingAgreesWithTheCharacterSearch() throws {
+        let builder = CredentialBuilder(template: try Samples.template("micro-credential"))
+        let row = RecipientRow(line: 2, values: ["grade": "Merit", "project": "Forecast"])
+        let pieces = ["{", "}", "{{", "}}", "grade", "project", " ", "x", "é", "e\u{301}", "\u{301}", "\u{FE0F}", "名", "\r\n", "\u{600}"]
+        var generator = SplitMix(state: 19)
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(builder.rendered(text, for: row) == Self.referenceRender(text, row.value), "\(text.debugDescription)")
+        }
     }
 }

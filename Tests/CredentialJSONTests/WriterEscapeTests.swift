@@ -79,19 +79,19 @@ import Testing
         #expect(JSONPath.root.appending("名前").description == "$.名前")
     }
 
-    /// Node ids are made from a path's bytes: they must be exactly the bytes of its description.
-    @Test func aPathWrittenAsBytesIsItsDescription() {
-        let paths: [JSONPath] = [
-            .root,
-            JSONPath.root.appending("credentialSubject").appending(0).appending("@id"),
-            JSONPath.root.appending("a\"b\n\u{1}").appending(-3).appending(1_000_000),
-            JSONPath.root.appending("Zoë").appending("x y").appending("名前").appending(""),
+    /// Node ids are made from a path's bytes (appended after what the buffer holds): pinned spellings, escapes included.
+    @Test func aPathIsWrittenAsItsPinnedSpelling() {
+        let cases: [(JSONPath, String)] = [
+            (.root, "$"),
+            (JSONPath.root.appending("credentialSubject").appending(0).appending("@id"), "$.credentialSubject[0].@id"),
+            (JSONPath.root.appending("a\"b\n\u{1}").appending(-3).appending(1_000_000), #"$["a\"b\n\u0001"][-3][1000000]"#),
+            (JSONPath.root.appending("Zoë").appending("x y").appending("名前").appending(""), #"$.Zoë["x y"].名前[""]"#),
         ]
-        for path in paths {
+        for (path, spelling) in cases {
             var bytes: [UInt8] = [0x7C]
             path.write(to: &bytes)
-            #expect(bytes == [0x7C] + Array(path.description.utf8))
+            #expect(bytes == [0x7C] + Array(spelling.utf8))
+            #expect(path.description == spelling)
         }
-        #expect(JSONPath.root.appending("a\"b").appending(-3).description == #"$["a\"b"][-3]"#)
     }
 }

@@ -57,6 +57,28 @@ import X509
         }
     }
 
+    /// The outer signature algorithm is not signed: the same signed bytes, signature and key under ecdsa-with-SHA384
+    /// or -SHA512 (swift-certificates does not compare it with the one inside) must not borrow the SHA-256 answer.
+    @Test func anotherSignatureAlgorithmIsNotAnsweredFromTheMemo() throws {
+        let (sealDER, caDER) = try Self.demoDER()
+        let seal = try Certificate(derEncoded: sealDER), ca = try Certificate(derEncoded: caDER)
+        #expect(CertificateMemo.isValidSignature(of: seal, by: ca.publicKey))
+        let sha256OID: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]  // 1.2.840.10045.4.3.2
+        // The last occurrence is the outer identifier, after the signed bytes.
+        let at = try #require((0...(sealDER.count - sha256OID.count)).last { Array(sealDER[$0..<($0 + sha256OID.count)]) == sha256OID })
+        #expect(at > seal.tbsCertificateBytes.count)
+        for last: UInt8 in [0x03, 0x04] {
+            var swapped = sealDER
+            swapped[at + sha256OID.count - 1] = last
+            let other = try Certificate(derEncoded: swapped)
+            #expect(other.tbsCertificateBytes == seal.tbsCertificateBytes && other.signature == seal.signature)
+            #expect(other.signatureAlgorithm != seal.signatureAlgorithm)
+            #expect(!ca.publicKey.isValidSignature(other.signature, for: other))
+            #expect(!CertificateMemo.isValidSignature(of: other, by: ca.publicKey))
+            #expect(SealRevocationChecker.issuer(of: other, among: [ca]) == nil)
+        }
+    }
+
     /// Changed signed bytes under the genuine signature (here: the serial number) are a different certificate.
     @Test func aCertificateWithChangedSignedBytesIsNotSignedByTheCA() throws {
         let (sealDER, caDER) = try Self.demoDER()
