@@ -11,7 +11,9 @@
 # Cases: canon-vc2-large (samples/vc2-large.json, 310 quads), canon-learning (the learning credential
 # LEARNING, default samples/issued/vc2/micro-credential/L-0001.json: the ELM model as VC 2.0), rdfc-eval
 # (rdf-canon's eval inputs from N-Quads, test074 excepted), verify-small / verify-large (eddsa-rdfc-2022:
-# skillcred through its whole CredentialVerifier, PyLD the verifier of tools/di-crosscheck.py).
+# skillcred through its whole CredentialVerifier, PyLD the verifier of tools/di-crosscheck.py); skillcred alone:
+# edc-profile and verify-edc (the EU's sealed sample), issue-vc2 (one row of `skillcred issue --format vc2` from the
+# sample template: build, check, sign, write; no registry, no file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-5}"
