@@ -104,7 +104,9 @@ func runPeerBenchmarks(arguments: [String]) async throws {
     let record = CredentialRecord(
         id: "urn:uuid:6f1c1e64-5a53-4a53-9a8e-0d6f3f0c2a11", issuer: "bench", batch: "bench", rowKey: row.id, format: "vc2",
         state: .reserved,
-        statuses: [StatusAssignment(purpose: "revocation", listURL: listURL, index: 7), StatusAssignment(purpose: "suspension", listURL: listURL + "s", index: 7)],
+        statuses: [
+            StatusAssignment(purpose: "revocation", listURL: listURL, index: 7), StatusAssignment(purpose: "suspension", listURL: listURL + "s", index: 7),
+        ],
         document: nil, createdAt: Date(timeIntervalSince1970: 1_780_000_000))
     cases.append(("issue-vc2", runs, { sink &+= try issuer.secure(row: row, record: record, now: record.createdAt).count }))
 

@@ -1,5 +1,5 @@
-import Foundation
 import CredentialJSON
+import Foundation
 import LearningModel
 import TestSupport
 import Testing
