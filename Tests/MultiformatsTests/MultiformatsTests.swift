@@ -1,5 +1,6 @@
 import Foundation
 import Multiformats
+import TestSupport
 import Testing
 
 private func hex(_ s: String) -> [UInt8] {
@@ -59,6 +60,77 @@ struct Base58Tests {
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if length > 3 { bytes[0] = 0; bytes[1] = 0 }
             #expect(try Base58BTC.decode(Base58BTC.encode(bytes)) == bytes)
+        }
+    }
+
+    /// The byte-at-a-time conversions the limb versions replaced, as the reference.
+    static let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+
+    static func referenceEncode(_ input: [UInt8]) -> String {
+        var zeros = 0
+        while zeros < input.count && input[zeros] == 0 { zeros += 1 }
+        var digits: [Int] = []  // most significant first
+        for byte in input[zeros...] {
+            var carry = Int(byte)
+            for index in digits.indices.reversed() {
+                carry += 256 * digits[index]
+                digits[index] = carry % 58
+                carry /= 58
+            }
+            while carry > 0 {
+                digits.insert(carry % 58, at: 0)
+                carry /= 58
+            }
+        }
+        return String(decoding: Array(repeating: alphabet[0], count: zeros) + digits.map { alphabet[$0] }, as: UTF8.self)
+    }
+
+    static func referenceDecode(_ input: [UInt8]) -> (bytes: [UInt8]?, badOffset: Int?) {
+        var zeros = 0
+        while zeros < input.count && input[zeros] == alphabet[0] { zeros += 1 }
+        var bytes: [Int] = []  // most significant first
+        for index in zeros..<input.count {
+            guard let value = alphabet.firstIndex(of: input[index]) else { return (nil, index) }
+            var carry = value
+            for position in bytes.indices.reversed() {
+                carry += 58 * bytes[position]
+                bytes[position] = carry & 0xFF
+                carry >>= 8
+            }
+            while carry > 0 {
+                bytes.insert(carry & 0xFF, at: 0)
+                carry >>= 8
+            }
+        }
+        return (Array(repeating: 0, count: zeros) + bytes.map(UInt8.init), nil)
+    }
+
+    /// Random bytes (runs of leading zeros included) and random texts (characters outside the alphabet included)
+    /// give what the byte-at-a-time conversions give: the same text, bytes and offset of the first bad character.
+    @Test func agreesWithTheByteAtATimeConversion() throws {
+        var generator = SplitMix(state: 58)
+        let characters = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl +".utf8)
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...90, using: &generator)
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for index in 0..<min(length, Int.random(in: 0...4, using: &generator)) { bytes[index] = 0 }
+            if Bool.random(using: &generator), length > 0 { bytes[length - 1] = 0 }
+            let text = Base58BTC.encode(bytes)
+            #expect(text == Self.referenceEncode(bytes))
+            #expect(try Base58BTC.decode(text) == bytes)
+
+            let count = Int.random(in: 0...40, using: &generator)
+            var random = (0..<count).map { _ in Self.alphabet.randomElement(using: &generator)! }
+            if count > 0, Int.random(in: 0...3, using: &generator) == 0 {
+                random[Int.random(in: 0..<count, using: &generator)] = characters.randomElement(using: &generator)!
+            }
+            let reference = Self.referenceDecode(random)
+            if let expected = reference.bytes {
+                #expect(try Base58BTC.decode(utf8: random) == expected)
+            } else {
+                let error = try #require(throws: MultiformatsError.self) { try Base58BTC.decode(utf8: random) }
+                #expect(error.code == .invalidCharacter && error.offset == reference.badOffset)
+            }
         }
     }
 
