@@ -59,7 +59,7 @@ public struct ServiceProblem: Error, Sendable, Hashable {
         headers.append(contentsOf: extraHeaders)
         return Response(
             status: status, headers: headers,
-            body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(json, style: .pretty))))
+            body: .init(byteBuffer: jsonBuffer(json)))
     }
 
     static func badRequest(_ code: String, _ detail: String, path: String? = nil) -> ServiceProblem {

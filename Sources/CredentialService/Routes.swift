@@ -90,9 +90,13 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-    Response(
-        status: status, headers: [.contentType: contentType],
-        body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value, style: .pretty))))
+    Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: jsonBuffer(value)))
+}
+
+/// `value` as pretty JSON in a response body, written as bytes: through a `String` it took one more pass and copy
+/// per answer (every verification's report).
+func jsonBuffer(_ value: JSONValue) -> ByteBuffer {
+    ByteBuffer(bytes: JSONWriter.data(value, style: .pretty))
 }
 
 /// Logs each request once, with its id (Hummingbird puts `hb.request.id` in the context's logger), method,
@@ -344,10 +348,9 @@ struct Handlers: Sendable {
     }
 
     func boundedJSON(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") throws -> Response {
-        let text = JSONWriter.string(value, style: .pretty)
+        let buffer = jsonBuffer(value)
         return try bounded(
-            Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text))),
-            size: text.utf8.count)
+            Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: buffer)), size: buffer.readableBytes)
     }
 
     // MARK: status
