@@ -259,84 +259,65 @@ enum Placeholders {
     }
 
     static func names(in text: String) -> [String] {
-        var text = text
-        let found = text.withUTF8 { utf8 -> [String]? in
-            guard find(UInt8(ascii: "{"), in: utf8, from: 0) != nil else { return [] }
-            guard isASCII(utf8) else { return nil }
-            return spans(in: utf8).map { name(utf8, $0) }
-        }
-        return found ?? namesBySearch(text)
+        placeholders(in: text).map(\.name)
     }
 
     /// `text` with every placeholder replaced by `lookup(name)`; unknown names become empty.
     static func render(_ text: String, _ lookup: (String) -> String?) -> String {
-        var text = text
-        let rendered = text.withUTF8 { utf8 -> String? in
-            guard find(UInt8(ascii: "{"), in: utf8, from: 0) != nil else { return String(decoding: utf8, as: UTF8.self) }
-            guard isASCII(utf8) else { return nil }
-            let spans = spans(in: utf8)
-            if spans.isEmpty { return String(decoding: utf8, as: UTF8.self) }
-            var out: [UInt8] = []
-            out.reserveCapacity(utf8.count + 32)
-            var copied = 0
-            for span in spans {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied..<span.open]))
-                if let value = lookup(name(utf8, span)) { out.append(contentsOf: value.utf8) }
-                copied = span.close
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied...]))
-            return String(decoding: out, as: UTF8.self)
-        }
-        return rendered ?? renderBySearch(text, lookup)
-    }
-
-    /// Where each `{{…}}` is in ASCII text: from its `{{` (`open`) to past its `}}` (`close`), the name between.
-    ///
-    /// On bytes: `String.range(of:)` went through Foundation's `NSString` search, 5 % of issuing a credential. Only
-    /// for ASCII text, where every byte is a character: elsewhere a brace can carry a combining mark
-    /// (`"{{grade}}\u{301}"`), which the character search does not take for a delimiter and a byte search would.
-    /// A `{{` without a `}}` after it ends the search, and the text from it stays as written.
-    private static func spans(in utf8: UnsafeBufferPointer<UInt8>) -> [(open: Int, close: Int)] {
-        var spans: [(open: Int, close: Int)] = []
-        var index = 0
-        while let open = find(UInt8(ascii: "{"), in: utf8, from: index) {
-            guard let close = find(UInt8(ascii: "}"), in: utf8, from: open + 2) else { break }
-            spans.append((open, close + 2))
-            index = close + 2
-        }
-        return spans
-    }
-
-    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in utf8 where byte >= 0x80 { return false }
-        return true
-    }
-
-    /// ``names(in:)`` by character search, for text outside ASCII.
-    private static func namesBySearch(_ text: String) -> [String] {
-        var result: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            result.append(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces))
-            rest = rest[close.upperBound...]
-        }
-        return result
-    }
-
-    /// ``render(_:_:)`` by character search, for text outside ASCII.
-    private static func renderBySearch(_ text: String, _ lookup: (String) -> String?) -> String {
+        let found = placeholders(in: text)
+        if found.isEmpty { return text }
         var out = ""
-        var rest = Substring(text)
+        var copied = text.startIndex
+        for placeholder in found {
+            out += text[copied..<placeholder.range.lowerBound]
+            out += lookup(placeholder.name) ?? ""
+            copied = placeholder.range.upperBound
+        }
+        return out + text[copied...]
+    }
+
+    /// Each `{{…}}` in `text`, in order: its range and its name, trimmed. A `{{` without a `}}` after it ends the
+    /// search, and the text from it stays as written.
+    ///
+    /// ASCII text is searched on its bytes: `String.range(of:)` goes through Foundation's `NSString` search, 5 % of
+    /// issuing a credential. Other text keeps that character search, because there a brace can carry a combining mark
+    /// (`"{{grade}}\u{301}"`), which the character search does not take for a delimiter and a byte search would.
+    private static func placeholders(in text: String) -> [(range: Range<String.Index>, name: String)] {
+        var contiguous = text
+        let offsets = contiguous.withUTF8 { utf8 -> [(open: Int, close: Int)]? in
+            guard find(UInt8(ascii: "{"), in: utf8, from: 0) != nil else { return [] }
+            for byte in utf8 where byte >= 0x80 { return nil }
+            var spans: [(open: Int, close: Int)] = []
+            var index = 0
+            while let open = find(UInt8(ascii: "{"), in: utf8, from: index) {
+                guard let close = find(UInt8(ascii: "}"), in: utf8, from: open + 2) else { break }
+                spans.append((open, close + 2))
+                index = close + 2
+            }
+            return spans
+        }
+        guard let offsets else { return placeholdersBySearch(in: text) }
+        let utf8 = text.utf8
+        return offsets.map { span in
+            let open = utf8.index(utf8.startIndex, offsetBy: span.open), close = utf8.index(utf8.startIndex, offsetBy: span.close)
+            return (open..<close, trimmedName(text[utf8.index(open, offsetBy: 2)..<utf8.index(close, offsetBy: -2)]))
+        }
+    }
+
+    /// ``placeholders(in:)`` by character search.
+    private static func placeholdersBySearch(in text: String) -> [(range: Range<String.Index>, name: String)] {
+        var found: [(range: Range<String.Index>, name: String)] = []
+        var rest = text[...]
         while let open = rest.range(of: "{{") {
             guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            out += rest[..<open.lowerBound]
-            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
-            out += lookup(name) ?? ""
+            found.append((open.lowerBound..<close.upperBound, trimmedName(rest[open.upperBound..<close.lowerBound])))
             rest = rest[close.upperBound...]
         }
-        out += rest
-        return out
+        return found
+    }
+
+    private static func trimmedName(_ name: Substring) -> String {
+        String(name).trimmingCharacters(in: .whitespaces)
     }
 
     /// The first place at or after `start` where `byte` appears twice in a row.
@@ -347,11 +328,6 @@ enum Placeholders {
             index += 1
         }
         return nil
-    }
-
-    private static func name(_ utf8: UnsafeBufferPointer<UInt8>, _ span: (open: Int, close: Int)) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: utf8[(span.open + 2)..<(span.close - 2)]), as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces)
     }
 }
 
