@@ -1,3 +1,4 @@
+import CredentialIssuance
 import Foundation
 
 /// Times a closure repeatedly and reports the median, which shrugs off the odd slow run on a shared machine.
@@ -47,4 +48,12 @@ func sampleBytes(_ relativePath: String) -> [UInt8] {
         exit(2)
     }
     return Array(data)
+}
+
+/// `samples/templates/micro-credential.json` and the valid rows of `samples/recipients.csv`, what the issuing
+/// benchmarks issue from.
+func sampleTemplateAndRows() throws -> (template: CredentialTemplate, rows: [RecipientRow]) {
+    let template = try CredentialTemplate.load(path: repositoryRoot.appendingPathComponent("samples/templates/micro-credential.json").path)
+    let rows = try Recipients.validate(csv: sampleBytes("samples/recipients.csv"), name: "recipients.csv", template: template).validRows
+    return (template, rows)
 }

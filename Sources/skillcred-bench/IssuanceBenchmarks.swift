@@ -14,8 +14,7 @@ func runIssuanceBenchmarks() async throws {
     let environment = ProcessInfo.processInfo.environment
     let count = environment["SKILLCRED_BENCH_ISSUE_COUNT"].flatMap(Int.init) ?? 1000
     let formats = Set((environment["SKILLCRED_BENCH_ISSUE_FORMATS"] ?? "edc,vc2").split(separator: ",").map(String.init))
-    let template = try CredentialTemplate.load(path: repositoryRoot.appendingPathComponent("samples/templates/micro-credential.json").path)
-    let sample = try Recipients.validate(csv: sampleBytes("samples/recipients.csv"), name: "recipients.csv", template: template).validRows
+    let (template, sample) = try sampleTemplateAndRows()
     func rows(_ size: Int, prefix: String) -> [RecipientRow] {
         (0..<size).map { i in
             var values = sample[i % sample.count].values

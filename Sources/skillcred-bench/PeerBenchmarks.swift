@@ -88,27 +88,30 @@ func runPeerBenchmarks(arguments: [String]) async throws {
         cases.append(("verify-edc", max(3, runs / 10), { sink &+= await verifier.verify(bytes: edcBytes, source: "edc").count }))
     }
     // One row of `skillcred issue --format vc2`: what each of the 10,000 rows of issue 19's bulk goal costs in CPU
-    // besides the registry and the file.
-    let template = try CredentialTemplate.load(path: repositoryRoot.appendingPathComponent("samples/templates/micro-credential.json").path)
-    let row = try Recipients.validate(csv: sampleBytes("samples/recipients.csv"), name: "recipients.csv", template: template).validRows[0]
-    let securing = try CredentialSecuring.dataIntegrity(
-        key: try PrivateKey.generate(.ed25519), issuerName: template.awardingBody.legalName, country: template.awardingBody.country)
-    // `secure` touches neither the registry nor the output folder; the issuer still needs both.
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let issuer = BatchIssuer(
-        template: template, securing: securing, registry: try SQLiteRegistryStore(path: scratch.appendingPathComponent("registry.sqlite").path),
-        outputDirectory: scratch.appendingPathComponent("out"))
-    let listURL = "https://issuer.example/status/1"
-    let record = CredentialRecord(
-        id: "urn:uuid:6f1c1e64-5a53-4a53-9a8e-0d6f3f0c2a11", issuer: "bench", batch: "bench", rowKey: row.id, format: "vc2",
-        state: .reserved,
-        statuses: [
-            StatusAssignment(purpose: "revocation", listURL: listURL, index: 7), StatusAssignment(purpose: "suspension", listURL: listURL + "s", index: 7),
-        ],
-        document: nil, createdAt: Date(timeIntervalSince1970: 1_780_000_000))
-    cases.append(("issue-vc2", runs, { sink &+= try issuer.secure(row: row, record: record, now: record.createdAt).count }))
+    // besides the registry and the file. Its issuer needs a registry and an output folder, which `secure` does not
+    // touch: made only when the case runs.
+    var scratch: URL?
+    defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+    if only == nil || only == "issue-vc2" {
+        let (template, rows) = try sampleTemplateAndRows()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = folder
+        let securing = try CredentialSecuring.dataIntegrity(
+            key: try PrivateKey.generate(.ed25519), issuerName: template.awardingBody.legalName, country: template.awardingBody.country)
+        let issuer = BatchIssuer(
+            template: template, securing: securing, registry: try SQLiteRegistryStore(path: folder.appendingPathComponent("registry.sqlite").path),
+            outputDirectory: folder.appendingPathComponent("out"))
+        let listURL = "https://issuer.example/status/1"
+        let record = CredentialRecord(
+            id: "urn:uuid:6f1c1e64-5a53-4a53-9a8e-0d6f3f0c2a11", issuer: "bench", batch: "bench", rowKey: rows[0].id, format: "vc2",
+            state: .reserved,
+            statuses: [
+                StatusAssignment(purpose: "revocation", listURL: listURL, index: 7), StatusAssignment(purpose: "suspension", listURL: listURL + "s", index: 7),
+            ],
+            document: nil, createdAt: Date(timeIntervalSince1970: 1_780_000_000))
+        cases.append(("issue-vc2", runs, { sink &+= try issuer.secure(row: rows[0], record: record, now: record.createdAt).count }))
+    }
 
     let clock = ContinuousClock()
     for (name, count, body) in cases where only == nil || only == name {
