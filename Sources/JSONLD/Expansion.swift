@@ -100,10 +100,13 @@ extension Processor {
         return text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
 
-    private func expandObject(
-        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
-        baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?
-    ) throws(JSONLDError) -> JSONValue? {
+    /// Steps 7 to 12 of node expansion, shared by ``expandObject`` and the streaming conversion
+    /// (``streamNode``): the active context after the property-scoped, embedded and type-scoped contexts, and
+    /// each key's expansion.
+    func prepareNode(
+        _ activeIn: ActiveContext, _ element: JSONObject, baseURL: String?, fromMap: Bool,
+        propertyDefinition: TermDefinition?
+    ) throws(JSONLDError) -> PreparedNode {
         var active = activeIn
         // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
         if let previous = active.previous, !fromMap {
@@ -181,14 +184,23 @@ extension Processor {
             }
             if let lastType { inputType = keyMemo.lookup(active, lastType, mode: .key).iri }
         }
+        return PreparedNode(
+            active: active, typeScoped: typeScoped, keysInTypeScoped: expandedKeys, inputType: inputType,
+            typeMembers: firstTypeMember == nil ? 0 : max(1, moreTypeMembers.count))
+    }
 
+    func expandObject(
+        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject,
+        baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?
+    ) throws(JSONLDError) -> JSONValue? {
+        let prepared = try prepareNode(activeIn, element, baseURL: baseURL, fromMap: fromMap, propertyDefinition: propertyDefinition)
         var result = JSONObject()
         result.reserveCapacity(element.count)
         var resultKeysASCII = true
         try expandEntries(
-            active: active, typeScoped: typeScoped, activeProperty: activeProperty, element: element,
-            expandedKeys: active.identity == typeScoped.identity ? expandedKeys : nil,
-            inputType: inputType, baseURL: baseURL, result: &result, resultKeysASCII: &resultKeysASCII)
+            active: prepared.active, typeScoped: prepared.typeScoped, activeProperty: activeProperty, element: element,
+            expandedKeys: prepared.keys, inputType: prepared.inputType, baseURL: baseURL, result: &result,
+            resultKeysASCII: &resultKeysASCII)
 
         // One pass over the members finds the keywords the checks below ask about (each lookup by key
         // was a scan of its own).
@@ -470,50 +482,7 @@ extension Processor {
             if (safeMode || options.warningHandler != nil) && !expandedKey.isAbsoluteOrBlank {
                 try refuseInSafeMode(.safeModeDroppedTerm, "\"\(key)\" expands to \"\(expandedProperty)\", which is not an absolute IRI")
             }
-            let container = def?.container ?? []
-            var expandedValue: JSONValue?
-            if def?.typeMapping == "@json" {
-                expandedValue = .object(["@value": value, "@type": "@json"])
-            } else if container.contains(.language), case .object(let map) = value {
-                var out: [JSONValue] = []
-                let direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
-                for (language, languageValue) in map {
-                    path.append(.key(language))
-                    defer { path.removeLast() }
-                    for item in languageValue.asArray {
-                        if item == .null { continue }
-                        guard item.isString else {
-                            throw fail(.invalidLanguageMapValue, "language map values must be strings, not \(item.kindName)")
-                        }
-                        var valueObject: JSONObject = ["@value": item]
-                        if language != "@none" && expandIRI(active, language, vocab: true) != "@none" {
-                            if !Keywords.isWellFormedLanguageTag(language) {
-                                try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
-                            }
-                            valueObject["@language"] = .string(language)
-                        }
-                        if let direction { valueObject["@direction"] = .string(direction) }
-                        out.append(.object(valueObject))
-                    }
-                }
-                expandedValue = .array(out)
-            } else if !container.isDisjoint(with: [.index, .type, .id]), case .object(let map) = value {
-                expandedValue = .array(
-                    try expandMap(
-                        active: active, key: key, definition: def, container: container,
-                        map: map, baseURL: baseURL))
-            } else {
-                expandedValue = try expand(active, key, value, baseURL: baseURL, definition: .known(def))
-            }
-            guard var ev = expandedValue else { continue }
-            if container.contains(.list) {
-                var isList = false
-                if case .object(let object) = ev, object["@list"] != nil { isList = true }
-                if !isList { ev = .object(["@list": .array(ev.asArray)]) }
-            }
-            if container.contains(.graph) && !container.contains(.id) && !container.contains(.index) {
-                ev = .array(ev.asArray.map { .object(["@graph": .array($0.asArray)]) })
-            }
+            guard let ev = try expandPropertyValue(active: active, key: key, value: value, definition: def, baseURL: baseURL) else { continue }
             if def?.isReverse == true {
                 var reverseMap = result.removeValue(forKey: "@reverse")?.objectValue ?? JSONObject()
                 let list = ev.asArray
@@ -553,9 +522,63 @@ extension Processor {
         }
     }
 
+    /// A property's value expanded as steps 13.7 to 13.12 do for a member that is not a keyword: language,
+    /// index, id and type maps, `@json`, and the `@list` and `@graph` containers (nil when it is dropped). Shared
+    /// by ``expandEntries`` and the streaming conversion, which takes this path for every property that is not
+    /// plain.
+    func expandPropertyValue(
+        active: ActiveContext, key: String, value: JSONValue, definition def: TermDefinition?, baseURL: String?
+    ) throws(JSONLDError) -> JSONValue? {
+        let container = def?.container ?? []
+        var expandedValue: JSONValue?
+        if def?.typeMapping == "@json" {
+            expandedValue = .object(["@value": value, "@type": "@json"])
+        } else if container.contains(.language), case .object(let map) = value {
+            var out: [JSONValue] = []
+            let direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
+            for (language, languageValue) in map {
+                path.append(.key(language))
+                defer { path.removeLast() }
+                for item in languageValue.asArray {
+                    if item == .null { continue }
+                    guard item.isString else {
+                        throw fail(.invalidLanguageMapValue, "language map values must be strings, not \(item.kindName)")
+                    }
+                    var valueObject: JSONObject = ["@value": item]
+                    if language != "@none" && expandIRI(active, language, vocab: true) != "@none" {
+                        if !Keywords.isWellFormedLanguageTag(language) {
+                            try refuseInSafeMode(.safeModeInvalidLanguage, "\"\(language)\" is not a well-formed BCP 47 language tag")
+                        }
+                        valueObject["@language"] = .string(language)
+                    }
+                    if let direction { valueObject["@direction"] = .string(direction) }
+                    out.append(.object(valueObject))
+                }
+            }
+            expandedValue = .array(out)
+        } else if !container.isDisjoint(with: [.index, .type, .id]), case .object(let map) = value {
+            expandedValue = .array(
+                try expandMap(
+                    active: active, key: key, definition: def, container: container,
+                    map: map, baseURL: baseURL))
+        } else {
+            expandedValue = try expand(active, key, value, baseURL: baseURL, definition: .known(def))
+        }
+        guard var ev = expandedValue else { return nil }
+        if container.contains(.list) {
+            var isList = false
+            if case .object(let object) = ev, object["@list"] != nil { isList = true }
+            if !isList { ev = .object(["@list": .array(ev.asArray)]) }
+        }
+        if container.contains(.graph) && !container.contains(.id) && !container.contains(.index) {
+            ev = .array(ev.asArray.map { .object(["@graph": .array($0.asArray)]) })
+        }
+        return ev
+    }
+
     /// One `@type` value's expansion (step 13.4.4.4), nil when it is dropped.
     @inline(__always)
-    private func expandTypeName(_ typeName: String, _ typeScoped: ActiveContext) throws(JSONLDError) -> String? {
+    func expandTypeName(_ typeName: String, _ typeScoped: ActiveContext) throws(JSONLDError) -> String? {
         let expandedTypeName = keyMemo.lookup(typeScoped, typeName, mode: .typeValue)
         guard let expandedType = expandedTypeName.iri else {
             try refuseInSafeMode(.safeModeReservedType, "@type \"\(typeName)\" has the form of a keyword and would be dropped")

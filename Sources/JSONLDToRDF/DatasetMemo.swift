@@ -187,6 +187,16 @@ public final class DatasetMemo: Sendable {
     }
 
     static func convert(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, form: Form) -> Result<Converted, DatasetConversionError> {
+        // The forms whose blank node labels nobody reads are first made without an expanded tree; a document
+        // that pass does not take (or that fails) is converted below, which also reports the failure.
+        switch form {
+        case .interned:
+            if let interned = RDFConversion.streamInterned(document, jsonld: jsonld, options: options) { return .success(.interned(interned)) }
+        case .checked:
+            if RDFConversion.streamCheck(document, jsonld: jsonld, options: options) { return .success(.checked) }
+        case .dataset:
+            break
+        }
         let expanded: [JSONValue]
         do {
             expanded = try JSONLDProcessor.expand(document, documentURL: nil, options: jsonld)

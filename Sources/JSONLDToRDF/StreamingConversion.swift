@@ -146,7 +146,7 @@ extension DatasetSerializer {
     }
 
     /// Object to RDF for an element of a property's array (writing a nested node's own triples first).
-    private mutating func objectTerm(_ item: JSONValue, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm? {
+    mutating func objectTerm(_ item: JSONValue, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> FingerprintedTerm? {
         guard case .object(let object) = item else {
             throw JSONLDToRDFError(.invalidExpandedInput, "property values must be objects in expanded JSON-LD, found a \(item.kindName)")
         }

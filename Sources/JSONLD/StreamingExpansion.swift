@@ -1,0 +1,275 @@
+import CredentialJSON
+
+/// Receives a document's RDF statements while it is expanded (``JSONLDProcessor/stream(_:options:into:)``), so
+/// that no expanded tree is built and walked again to convert it.
+///
+/// Terms arrive as expansion makes them (blank node identifiers as written in the document, IRIs not yet
+/// checked); the sink applies the conversion's rules to them. Every method returns nil or false when the sink
+/// refuses what it was given: the stream then stops and the caller converts the document the ordinary way,
+/// which reports the failure with its path.
+package protocol ExpansionSink {
+    /// The subject of a node whose expanded `@id` is `expandedID`, or of a node without one (nil).
+    mutating func subject(_ expandedID: String?) -> StreamedTerm?
+    /// The predicate of an expanded property IRI (or blank node identifier).
+    mutating func predicate(_ expandedProperty: String) -> StreamedTerm?
+    /// `subject rdf:type expandedType`.
+    mutating func type(_ subject: StreamedTerm, _ expandedType: String) -> Bool
+    /// `subject predicate object`, where the object is a node.
+    mutating func reference(_ subject: StreamedTerm, _ predicate: StreamedTerm, _ object: StreamedTerm) -> Bool
+    /// `subject predicate literal`, for the value object `{"@value": value, "@type": type, "@language":
+    /// language, "@direction": direction}` that expansion would have made.
+    mutating func value(
+        _ subject: StreamedTerm, _ predicate: StreamedTerm, _ value: JSONValue, type: String?, language: String?, direction: String?
+    ) -> Bool
+    /// `subject predicate item` for items in expanded form, which the streaming pass expanded the ordinary way
+    /// (value objects written out, lists, language and index maps, `@json`, graph containers).
+    mutating func expanded(_ subject: StreamedTerm, _ predicate: StreamedTerm, _ items: [JSONValue]) -> Bool
+}
+
+/// A subject or predicate as an ``ExpansionSink`` resolved it: the sink's own number for it. (A concrete type:
+/// the streaming pass is generic code that is not specialized for the sink, and generic types of an associated
+/// type cost a metadata lookup each time they were made.)
+package struct StreamedTerm {
+    package let index: Int
+    package init(index: Int) { self.index = index }
+}
+
+extension JSONLDProcessor {
+    /// Expands `input` (with no document URL) and hands its statements to `sink` as they are found, or returns
+    /// false when the document is not one the streaming pass takes; the sink's statements must then be
+    /// discarded and the document expanded with ``expand(_:documentURL:options:)``.
+    ///
+    /// The pass takes what credentials are made of — one top-level node object whose members are `@context`,
+    /// `@id`, `@type` and properties, nested node objects of the same kind, and scalar values — and hands every
+    /// other member value (value objects, lists, maps, `@json`, graphs) to the ordinary expansion, one item at a
+    /// time. It gives up on everything expansion or the sink would refuse, and on anything it does not take at
+    /// the top level or in a node's own keywords (`@reverse`, `@included`, `@nest`, `@graph`, `@index`, reverse
+    /// properties, several `@type` or `@id` members), before anything of that node was handed to the sink. Only
+    /// safe mode without a warning handler or `expandContext` is streamed: every drop is then an error, so a
+    /// document streams only when the ordinary pass would succeed with the same statements.
+    package static func stream<Sink: ExpansionSink>(_ input: JSONValue, options: JSONLDOptions, into sink: inout Sink) -> Bool {
+        guard options.safeMode, options.warningHandler == nil, options.expandContext == nil else { return false }
+        guard case .object(let object) = input else { return false }
+        let processor = Processor(options: options)
+        let active = ActiveContext(base: options.base)
+        do {
+            try processor.countExpandedValue()
+            try processor.enter()
+            defer { processor.leave() }
+            guard let top = try processor.streamNode(active, nil, object, baseURL: options.base, propertyDefinition: nil, into: &sink) else {
+                return false
+            }
+            // Expansion refuses a top-level node that says nothing (safe mode); one that stated something did.
+            return top.stated
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Why the streaming pass stopped: a node it does not take (its caller expands that node the ordinary way),
+/// or anything else (the whole document is converted the ordinary way).
+private let streamingRefused = JSONLDError(.limitExceeded, "the streaming conversion does not take this document")
+
+/// A node the streaming pass handed to the sink.
+struct StreamedNode {
+    let subject: StreamedTerm
+    /// Whether it had a type or a property with a value (a node with only `@id` is dropped at the top level).
+    var stated: Bool
+}
+
+extension Processor {
+    @inline(__always)
+    func countExpandedValue() throws(JSONLDError) {
+        expandedValues += 1
+        if expandedValues > limits.maxExpandedValues { throw streamingRefused }
+    }
+
+    /// ``expandObject`` for a node object whose own members are `@context`, `@id`, `@type` and properties,
+    /// written to `sink` instead of returned; nil, before anything of the node reached the sink, for any other
+    /// object.
+    func streamNode<Sink: ExpansionSink>(
+        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject, baseURL: String?,
+        propertyDefinition: TermDefinition?, into sink: inout Sink
+    ) throws(JSONLDError) -> StreamedNode? {
+        let prepared = try prepareNode(activeIn, element, baseURL: baseURL, fromMap: false, propertyDefinition: propertyDefinition)
+        if prepared.typeMembers > 1 { return nil }
+        let active = prepared.active
+        let knownKeys = prepared.keys
+        var keys: [ExpandedKey] = []
+        keys.reserveCapacity(element.count)
+        var idValue: JSONValue?
+        var typeValue: JSONValue?
+        for (position, member) in element.members.enumerated() {
+            let expandedKey = knownKeys?[position] ?? keyMemo.lookup(active, member.key, mode: .key)
+            keys.append(expandedKey)
+            if member.key.utf8.count == 8 && member.key == "@context" { continue }
+            guard let iri = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else { throw streamingRefused }
+            guard expandedKey.isKeyword else {
+                if !expandedKey.isAbsoluteOrBlank { throw streamingRefused }
+                if expandedKey.definition?.isReverse == true { return nil }
+                continue
+            }
+            switch iri {
+            case "@id":
+                if idValue != nil { return nil }
+                idValue = member.value
+            case "@type":
+                if typeValue != nil { return nil }
+                typeValue = member.value
+            default:
+                return nil
+            }
+        }
+
+        let subject: StreamedTerm?
+        if let idValue {
+            guard case .string(let id) = idValue, let expandedID = expandIRI(active, id, documentRelative: true),
+                IRI.isAbsolute(expandedID) || IRI.isBlankNode(expandedID)
+            else { throw streamingRefused }
+            subject = sink.subject(expandedID)
+        } else {
+            subject = sink.subject(nil)
+        }
+        guard let subject else { throw streamingRefused }
+        var node = StreamedNode(subject: subject, stated: false)
+
+        if let typeValue {
+            func type(_ typeName: String) throws(JSONLDError) {
+                guard let expandedType = try expandTypeName(typeName, prepared.typeScoped), sink.type(subject, expandedType) else {
+                    throw streamingRefused
+                }
+                node.stated = true
+            }
+            switch typeValue {
+            case .string(let typeName):
+                try type(typeName)
+            case .array(let items):
+                for item in items {
+                    guard case .string(let typeName) = item else { throw streamingRefused }
+                    try type(typeName)
+                }
+            default:
+                throw streamingRefused
+            }
+        }
+
+        for (position, member) in element.members.enumerated() {
+            let expandedKey = keys[position]
+            guard !expandedKey.isKeyword, let property = expandedKey.iri else { continue }
+            let def = expandedKey.definition
+            var predicate = PendingPredicate(property)
+            let container = def?.container ?? []
+            if def?.typeMapping == "@json" || !container.isSubset(of: .set) {
+                guard let value = try expandPropertyValue(active: active, key: member.key, value: member.value, definition: def, baseURL: baseURL)
+                else { continue }
+                let items = value.asArray
+                if items.isEmpty { continue }
+                guard let resolved = predicate.resolve(&sink), sink.expanded(subject, resolved, items) else { throw streamingRefused }
+                node.stated = true
+                continue
+            }
+            try streamValue(active, member.key, member.value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
+        }
+        return node
+    }
+
+    /// ``expand(_:_:_:baseURL:fromMap:definition:)`` for a member's value (or an item of it) under a property
+    /// whose definition has no container but `@set` and no `@json` type, written to `sink`.
+    private func streamValue<Sink: ExpansionSink>(
+        _ active: ActiveContext, _ key: String, _ element: JSONValue, baseURL: String?, definition def: TermDefinition?,
+        subject: StreamedTerm, predicate: inout PendingPredicate, node: inout StreamedNode, into sink: inout Sink
+    ) throws(JSONLDError) {
+        try countExpandedValue()
+        switch element {
+        case .null:
+            return
+        case .bool, .number, .string:
+            if let def, let scoped = def.scopedContext {
+                let context = try processScoped(active, scoped, baseURL: def.baseURL, overrideProtected: true)
+                try streamScalar(context, key, element, definition: context.definition(key), subject: subject, predicate: &predicate, into: &sink)
+            } else {
+                try streamScalar(active, key, element, definition: def, subject: subject, predicate: &predicate, into: &sink)
+            }
+            node.stated = true
+        case .array(let items):
+            try enter()
+            defer { leave() }
+            for item in items {
+                try streamValue(active, key, item, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
+            }
+        case .object(let object):
+            try enter()
+            defer { leave() }
+            if let child = try streamNode(active, key, object, baseURL: baseURL, propertyDefinition: def, into: &sink) {
+                guard let resolved = predicate.resolve(&sink), sink.reference(subject, resolved, child.subject) else { throw streamingRefused }
+                node.stated = true
+                return
+            }
+            // A value object, a list, a set or a node with other keywords: expanded the ordinary way.
+            guard let expanded = try expandObject(active, key, object, baseURL: baseURL, fromMap: false, propertyDefinition: def) else { return }
+            let items = expanded.asArray
+            if items.isEmpty { return }
+            guard let resolved = predicate.resolve(&sink), sink.expanded(subject, resolved, items) else { throw streamingRefused }
+            node.stated = true
+        }
+    }
+
+    /// ``expandValue`` written to `sink`.
+    private func streamScalar<Sink: ExpansionSink>(
+        _ active: ActiveContext, _ key: String, _ value: JSONValue, definition def: TermDefinition?,
+        subject: StreamedTerm, predicate: inout PendingPredicate, into sink: inout Sink
+    ) throws(JSONLDError) {
+        if case .string(let reference) = value, let typeMapping = def?.typeMapping, typeMapping == "@id" || typeMapping == "@vocab" {
+            guard let iri = expandIRI(active, reference, documentRelative: true, vocab: typeMapping == "@vocab"),
+                IRI.isAbsolute(iri) || IRI.isBlankNode(iri),
+                let object = sink.subject(iri), let resolved = predicate.resolve(&sink), sink.reference(subject, resolved, object)
+            else { throw streamingRefused }
+            return
+        }
+        var type: String?
+        var language: String?
+        var direction: String?
+        if let typeMapping = def?.typeMapping, typeMapping != "@id", typeMapping != "@vocab", typeMapping != "@none" {
+            type = typeMapping
+        } else if value.isString {
+            language = def?.hasLanguageMapping == true ? def?.language : active.defaultLanguage
+            direction = def?.hasDirectionMapping == true ? def?.direction : active.defaultBaseDirection
+        }
+        guard let resolved = predicate.resolve(&sink), sink.value(subject, resolved, value, type: type, language: language, direction: direction)
+        else { throw streamingRefused }
+    }
+}
+
+/// A property's predicate, resolved by the sink on the property's first statement (a property whose value
+/// is null or empty states nothing and has no predicate to refuse).
+struct PendingPredicate {
+    let property: String
+    var resolved: StreamedTerm?
+
+    init(_ property: String) { self.property = property }
+
+    @inline(__always)
+    mutating func resolve<Sink: ExpansionSink>(_ sink: inout Sink) -> StreamedTerm? {
+        if let resolved { return resolved }
+        resolved = sink.predicate(property)
+        return resolved
+    }
+}
+
+/// What ``Processor/prepareNode(_:_:baseURL:fromMap:propertyDefinition:)`` found for a node object.
+struct PreparedNode {
+    /// The context its members expand in (after property-scoped, embedded and type-scoped contexts).
+    let active: ActiveContext
+    /// The context its `@type` values expand in (before the type-scoped contexts).
+    let typeScoped: ActiveContext
+    /// Each member's key expanded in `typeScoped`, in member order.
+    let keysInTypeScoped: [ExpandedKey]
+    /// The expansion of the last `@type` value of the first key expanding to `@type` (a `@json` value object's).
+    let inputType: String?
+    /// How many members' keys expand to `@type`.
+    let typeMembers: Int
+
+    /// Each member's key expanded in `active`, when no type-scoped context changed it from `typeScoped`.
+    var keys: [ExpandedKey]? { active.identity == typeScoped.identity ? keysInTypeScoped : nil }
+}
