@@ -95,14 +95,12 @@ extension Processor {
         let prepared = try prepareNode(activeIn, element, baseURL: baseURL, fromMap: false, propertyDefinition: propertyDefinition)
         if prepared.typeMembers > 1 { return nil }
         let active = prepared.active
-        let knownKeys = prepared.keys
-        var keys: [ExpandedKey] = []
-        keys.reserveCapacity(element.count)
+        // The keys again only when a type-scoped context changed the context they expand in.
+        let keys = prepared.keys ?? element.members.map { keyMemo.lookup(active, $0.key, mode: .key) }
         var idValue: JSONValue?
         var typeValue: JSONValue?
         for (position, member) in element.members.enumerated() {
-            let expandedKey = knownKeys?[position] ?? keyMemo.lookup(active, member.key, mode: .key)
-            keys.append(expandedKey)
+            let expandedKey = keys[position]
             if member.key.utf8.count == 8 && member.key == "@context" { continue }
             guard let iri = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else { throw streamingRefused }
             guard expandedKey.isKeyword else {
@@ -169,7 +167,8 @@ extension Processor {
                 node.stated = true
                 continue
             }
-            try streamValue(active, member.key, member.value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
+            try streamValue(
+                active, member.key, member.value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
         }
         return node
     }
