@@ -99,6 +99,7 @@ extension Processor {
         let keys = prepared.keys ?? element.members.map { keyMemo.lookup(active, $0.key, mode: .key) }
         var idValue: JSONValue?
         var typeValue: JSONValue?
+        var nonASCIIProperties = false
         for (position, member) in element.members.enumerated() {
             let expandedKey = keys[position]
             if member.key.utf8.count == 8 && member.key == "@context" { continue }
@@ -106,6 +107,7 @@ extension Processor {
             guard expandedKey.isKeyword else {
                 if !expandedKey.isAbsoluteOrBlank { throw streamingRefused }
                 if expandedKey.definition?.isReverse == true { return nil }
+                if !expandedKey.isASCII { nonASCIIProperties = true }
                 continue
             }
             switch iri {
@@ -117,6 +119,18 @@ extension Processor {
                 typeValue = member.value
             default:
                 return nil
+            }
+        }
+
+        // Expansion merges the values of a node's properties into one member by `String` equality, which is
+        // canonical equivalence, under the first spelling ("http://ex.org/K" and "ex:\u{212A}", the Kelvin sign, are
+        // one property to it and two predicates here): such a node is not streamed. Only IRIs outside ASCII
+        // can be equivalent without being the same bytes; one dictionary keeps the check linear.
+        if nonASCIIProperties {
+            var spellings: [String: String] = [:]
+            for key in keys where !key.isKeyword {
+                guard let iri = key.iri else { continue }
+                if let first = spellings.updateValue(iri, forKey: iri), !first.utf8.elementsEqual(iri.utf8) { return nil }
             }
         }
 
