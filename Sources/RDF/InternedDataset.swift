@@ -84,10 +84,14 @@ package struct TermInterner {
     /// ``RDFDataset``'s, with each quad's hash beside it.
     private var hashes: [Int] = []
     private var table: [Int32] = []
-    private var usesSipHash = false
+    private(set) var usesSipHash = false
     private static let longProbeRun = 48
+    /// The quad count given at creation: the duplicate check's table is first made for that many (growing from the
+    /// smallest table re-placed every quad so far at each doubling); a producer that only appends makes none.
+    private let expectedQuads: Int
 
     package init(quadCount: Int) {
+        expectedQuads = quadCount
         blankIndex.reserveCapacity(64)
         dataset.termBytes.reserveCapacity(quadCount * 96)
         dataset.termOffsets.reserveCapacity(quadCount * 3 + 1)
@@ -155,7 +159,10 @@ package struct TermInterner {
 
     /// ``insert(_:_:_:_:fingerprint:)`` of interned slots.
     package mutating func insert(_ quad: InternedQuad, fingerprint: Int) {
-        if (dataset.quads.count + 1) * 4 > table.count * 3 { rehash(minimumSlots: max(64, table.count * 2)) }
+        // Half load at most, as ``RDFDataset``'s table (whose comment says why).
+        if (dataset.quads.count + 1) * 2 > table.count {
+            rehash(minimumSlots: max(64, table.count * 2, table.isEmpty ? min(expectedQuads, 1 << 20) * 2 : 0))
+        }
         var hash = usesSipHash ? sipHash(quad) : fingerprint
         var probe = emptySlot(for: quad, hash: hash)
         if probe.run >= Self.longProbeRun && !usesSipHash {
@@ -174,7 +181,7 @@ package struct TermInterner {
         usesSipHash = true
         hashes = dataset.quads.map { sipHash($0) }
         table = []
-        rehash(minimumSlots: max(64, dataset.quads.count * 4 / 3 + 1))
+        rehash(minimumSlots: max(64, dataset.quads.count * 2))
     }
 
     @inline(__always)

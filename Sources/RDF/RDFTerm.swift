@@ -152,12 +152,13 @@ public struct RDFDataset: Sendable, Hashable {
     /// `hashes[i]` is the table hash of `quads[i]`: compared before the quads, and reused when the table grows.
     private var hashes: [Int] = []
     /// Open addressing with linear probing; 0 is an empty slot, otherwise an index into `quads` plus one.
-    /// The count is zero or a power of two, and stays at most 3/4 full.
+    /// The count is zero or a power of two, and stays at most half full: at 3/4, linear probing met a 48-slot run
+    /// (taken for a collision attack, below) in about one honest dataset in seven.
     private var slots: [Int32] = []
     /// Whether the table hashes with SipHash (after a long probe run) instead of the fingerprint.
-    private var usesSipHash = false
+    private(set) var usesSipHash = false
 
-    /// A probe run this long (expected length below 3 at 3/4 load) means colliding input: switch to SipHash.
+    /// A probe run this long (expected length 2.5 at half load) means colliding input: switch to SipHash.
     private static let longProbeRun = 48
 
     public init() {}
@@ -179,7 +180,7 @@ public struct RDFDataset: Sendable, Hashable {
     /// the producer's tests pin its fingerprints to ``QuadFingerprint/hash(_:)``.
     package init(_ quads: [RDFQuad], fingerprints: [Int]) {
         precondition(quads.count == fingerprints.count, "one fingerprint per quad")
-        if quads.count * 4 > slots.count * 3 { rehash(minimumSlots: quads.count * 4 / 3 + 1) }
+        if quads.count * 2 > slots.count { rehash(minimumSlots: quads.count * 2) }
         var firstRepeat: Int? = nil
         for index in quads.indices {
             // `quads[index]` against `quads[..<index]`, compared in place rather than copied out.
@@ -206,7 +207,7 @@ public struct RDFDataset: Sendable, Hashable {
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
         quads.reserveCapacity(minimumCapacity)
         hashes.reserveCapacity(minimumCapacity)
-        if minimumCapacity * 4 > slots.count * 3 { rehash(minimumSlots: minimumCapacity * 4 / 3 + 1) }
+        if minimumCapacity * 2 > slots.count { rehash(minimumSlots: minimumCapacity * 2) }
     }
 
     /// Adds a quad unless the dataset already has it.
@@ -216,7 +217,7 @@ public struct RDFDataset: Sendable, Hashable {
 
     /// ``insert(_:)`` with the quad's `QuadFingerprint.hash`, already known (ignored once the table uses SipHash).
     private mutating func insert(_ quad: RDFQuad, fingerprint: Int) {
-        if (quads.count + 1) * 4 > slots.count * 3 { rehash(minimumSlots: max(16, slots.count * 2)) }
+        if (quads.count + 1) * 2 > slots.count { rehash(minimumSlots: max(16, slots.count * 2)) }
         var hash = usesSipHash ? quad.hashValue : fingerprint
         var probe = emptySlot(for: quad, hash: hash)
         if probe.run >= Self.longProbeRun && !usesSipHash {
@@ -251,7 +252,7 @@ public struct RDFDataset: Sendable, Hashable {
         usesSipHash = true
         hashes = quads.map(\.hashValue)
         slots = []
-        rehash(minimumSlots: max(16, quads.count * 4 / 3 + 1))
+        rehash(minimumSlots: max(16, quads.count * 2))
     }
 
     private mutating func rehash(minimumSlots: Int) {

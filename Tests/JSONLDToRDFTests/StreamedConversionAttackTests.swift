@@ -19,7 +19,9 @@ import Testing
         return ChainedDocumentLoader([StaticDocumentLoader(documents), try StreamedConversion.contextLoader()])
     }
 
-    static func check(_ text: String, jsonld: JSONLDOptions? = nil, rdf: ToRDFOptions = ToRDFOptions(rdfDirection: .i18nDatatype)) throws -> StreamedConversion.Verdict {
+    static func check(
+        _ text: String, jsonld: JSONLDOptions? = nil, rdf: ToRDFOptions = ToRDFOptions(rdfDirection: .i18nDatatype)
+    ) throws -> StreamedConversion.Verdict {
         let document = try JSONParser.parse(text)
         let verdict = StreamedConversion.compare(document, jsonld: try jsonld ?? JSONLDOptions(documentLoader: loader()), rdf: rdf)
         if case .different(let why) = verdict { print("DIFFERENT: \(text)\n\(why)") }
@@ -209,7 +211,9 @@ struct StreamFuzz {
     mutating func pick<T>(_ items: [T]) -> T { items[roll(items.count)] }
 
     static let termNames = ["p", "q", "r", "t", "i", "T", "U", "v"]
-    var goodIRIs: [String] { ["http://ex.org/a", "http://ex.org/p", "http://other.org/p", "_:b1", "_:b0", "ex:c", "http://ex.org/T", "T", "p", "urn:x", "did:ex:1#k"] }
+    var goodIRIs: [String] {
+        ["http://ex.org/a", "http://ex.org/p", "http://other.org/p", "_:b1", "_:b0", "ex:c", "http://ex.org/T", "T", "p", "urn:x", "did:ex:1#k"]
+    }
     var badIRIs: [String] {
         var base = ["rel", "", "#f", "http://ex.org/a b", "@id", "@type", "@vocab", "_:", "http:", "ex:", "@foo", "./x", "http://ex.org/a`"]
         if nonASCII { base += ["http://ex.org/\u{E9}", "http://ex.org/e\u{301}", "http://ex.org/\u{212A}", "http://ex.org/K", "http://ex.org/a\u{1FEF}"] }
@@ -231,14 +235,28 @@ struct StreamFuzz {
     mutating func termDefinition(depth: Int) -> JSONValue {
         switch roll(12) {
         case 0, 1, 2: return .string(pick(iris))
-        case 3 where chance(chaos * 2): return .string(pick(["@id", "@type", "@value", "@language", "@index", "@nest", "@graph", "@set", "@list", "@included", "@reverse", "@direction", "@json", "@none"]))
+        case 3 where chance(chaos * 2):
+            return .string(
+                pick([
+                    "@id", "@type", "@value", "@language", "@index", "@nest", "@graph", "@set", "@list", "@included", "@reverse", "@direction", "@json",
+                    "@none",
+                ]))
         case 4 where chance(chaos): return .null
         default:
             var def = JSONObject()
             if chance(70) { def["@id"] = .string(pick(iris + ["@type", "@id"])) }
-            if chance(30) { def["@type"] = .string(pick(["@id", "@vocab", "@json", "@none", "http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#double", "_:dt", "ex:dt"])) }
+            if chance(30) {
+                def["@type"] = .string(
+                    pick([
+                        "@id", "@vocab", "@json", "@none", "http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#double", "_:dt",
+                        "ex:dt",
+                    ]))
+            }
             if chance(25) {
-                def["@container"] = pick([.string("@set"), .string("@list"), .string("@language"), .string("@index"), .string("@graph"), .string("@id"), .string("@type"), .array(["@set", "@index"]), .array(["@graph", "@set"])])
+                def["@container"] = pick([
+                    .string("@set"), .string("@list"), .string("@language"), .string("@index"), .string("@graph"), .string("@id"), .string("@type"),
+                    .array(["@set", "@index"]), .array(["@graph", "@set"]),
+                ])
             }
             if chance(15) { def["@language"] = pick([.string("fr"), .null, .string("bad tag")]) }
             if chance(10) { def["@direction"] = pick([.string("rtl"), .null]) }
@@ -291,11 +309,15 @@ struct StreamFuzz {
         var object = JSONObject()
         if chance(depth == 0 ? 90 : 25) { object["@context"] = context(depth: 0) }
         if chance(50) { object[pick(["@id", "i", "@id", "t"])] = .string(pick(iris)) }
-        if chance(40) { object[pick(["@type", "t", "@type", "i"])] = chance(70) ? .string(pick(["T", "U", "http://ex.org/T", "_:t", "ex:T", "rel"])) : .array(["T", "U"]) }
+        if chance(40) {
+            object[pick(["@type", "t", "@type", "i"])] = chance(70) ? .string(pick(["T", "U", "http://ex.org/T", "_:t", "ex:T", "rel"])) : .array(["T", "U"])
+        }
         for _ in 0..<(1 + roll(3)) {
             var extra = ["http://ex.org/z", "ex:z", "a", "b"]
             if chance(chaos) { extra += ["undefined", "_:bp", "@index", "@nest", "@included", "n", "ex:"] }
-            if nonASCII && chance(30) { extra += ["http://ex.org/\u{E9}", "ex:e\u{301}", "http://ex.org/K", "ex:\u{212A}", "http://ex.org/a`", "ex:a\u{1FEF}", "\u{E9}", "e\u{301}"] }
+            if nonASCII && chance(30) {
+                extra += ["http://ex.org/\u{E9}", "ex:e\u{301}", "http://ex.org/K", "ex:\u{212A}", "http://ex.org/a`", "ex:a\u{1FEF}", "\u{E9}", "e\u{301}"]
+            }
             let key = pick(Self.termNames + extra)
             object[key] = value(depth: depth)
         }
@@ -314,7 +336,8 @@ struct StreamFuzz {
 
 extension StreamedConversionAttacks {
     @Test(arguments: [false, true]) func randomDocuments(nonASCII: Bool) throws {
-        var fuzz = StreamFuzz(random: SplitMix(seed: (nonASCII ? 0xBADC0DE : 0xC0FFEE) &+ UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "0")!), nonASCII: nonASCII)
+        var fuzz = StreamFuzz(
+            random: SplitMix(seed: (nonASCII ? 0xBADC0DE : 0xC0FFEE) &+ UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "0")!), nonASCII: nonASCII)
         let loader = try Self.loader()
         var same = 0, declined = 0, failures: [String] = []
         let count = Int(ProcessInfo.processInfo.environment["FUZZ_COUNT"] ?? "") ?? 2000
@@ -322,7 +345,8 @@ extension StreamedConversionAttacks {
             let document = JSONValue.object(fuzz.node(depth: 0))
             let mode: ProcessingMode = fuzz.chance(10) ? .jsonLD10 : .jsonLD11
             let base: String? = fuzz.chance(30) ? "http://ex.org/doc" : nil
-            var jsonld = JSONLDOptions(documentLoader: loader, base: base, processingMode: mode, contextCache: fuzz.chance(50) ? ContextCache(maxEntries: 16) : nil)
+            var jsonld = JSONLDOptions(
+                documentLoader: loader, base: base, processingMode: mode, contextCache: fuzz.chance(50) ? ContextCache(maxEntries: 16) : nil)
             if ProcessInfo.processInfo.environment["FUZZ_LIMITS"] != nil {
                 jsonld.contextCache = nil  // each run starts cold: limits count cache misses
                 if fuzz.chance(50) { jsonld.limits.maxExpandedValues = 1 + fuzz.roll(25) }
@@ -330,7 +354,9 @@ extension StreamedConversionAttacks {
                 if fuzz.chance(20) { jsonld.limits.maxTermDefinitionCopies = fuzz.roll(40) }
                 if fuzz.chance(20) { jsonld.limits.maxContextNesting = 1 + fuzz.roll(4) }
             }
-            let rdf = fuzz.pick([ToRDFOptions(rdfDirection: .i18nDatatype), ToRDFOptions(), ToRDFOptions(rdfDirection: .compoundLiteral, produceGeneralizedRDF: true)])
+            let rdf = fuzz.pick([
+                ToRDFOptions(rdfDirection: .i18nDatatype), ToRDFOptions(), ToRDFOptions(rdfDirection: .compoundLiteral, produceGeneralizedRDF: true),
+            ])
             switch StreamedConversion.compare(document, jsonld: jsonld, rdf: rdf) {
             case .declined: declined += 1
             case .same: same += 1
