@@ -339,7 +339,7 @@ extension StreamedConversionAttacks {
         var fuzz = StreamFuzz(
             random: SplitMix(seed: (nonASCII ? 0xBADC0DE : 0xC0FFEE) &+ UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "0")!), nonASCII: nonASCII)
         let loader = try Self.loader()
-        var same = 0, declined = 0, failures: [String] = []
+        var tally = StreamedConversion.Tally()
         let count = Int(ProcessInfo.processInfo.environment["FUZZ_COUNT"] ?? "") ?? 2000
         for round in 0..<count {
             let document = JSONValue.object(fuzz.node(depth: 0))
@@ -357,16 +357,13 @@ extension StreamedConversionAttacks {
             let rdf = fuzz.pick([
                 ToRDFOptions(rdfDirection: .i18nDatatype), ToRDFOptions(), ToRDFOptions(rdfDirection: .compoundLiteral, produceGeneralizedRDF: true),
             ])
-            switch StreamedConversion.compare(document, jsonld: jsonld, rdf: rdf) {
-            case .declined: declined += 1
-            case .same: same += 1
-            case .different(let why):
-                failures.append("round \(round) mode \(mode) base \(base ?? "nil") rdf \(rdf): \(why)\n\(JSONWriter.string(document))")
-            }
+            tally.record(
+                StreamedConversion.compare(document, jsonld: jsonld, rdf: rdf),
+                "round \(round) mode \(mode) base \(base ?? "nil") rdf \(rdf) \(JSONWriter.string(document))")
         }
-        print("random documents (non-ASCII keys \(nonASCII)): \(same) same, \(declined) declined, \(failures.count) different")
-        #expect(failures.isEmpty, "\(failures.prefix(3).joined(separator: "\n"))")
+        print("random documents (non-ASCII keys \(nonASCII)): \(tally.same) same, \(tally.declined) declined, \(tally.failures.count) different")
+        #expect(tally.failures.isEmpty, "\(tally.failures.prefix(3).joined(separator: "\n"))")
         // Not vacuous: a share of the random documents are ones the pass takes.
-        #expect(same * 10 > count)
+        #expect(tally.same * 10 > count)
     }
 }

@@ -19,6 +19,19 @@ import Testing
         case different(String)
     }
 
+    /// Counts verdicts over many documents and keeps the differences, labelled.
+    struct Tally {
+        var same = 0, declined = 0, failures: [String] = []
+
+        mutating func record(_ verdict: Verdict, _ label: @autoclosure () -> String) {
+            switch verdict {
+            case .declined: declined += 1
+            case .same: same += 1
+            case .different(let why): failures.append("\(label()): \(why)")
+            }
+        }
+    }
+
     static func canonical(_ interned: InternedDataset) -> String? {
         try? RDFCanonicalizer().canonicalNQuads(interned)
     }
@@ -54,7 +67,7 @@ import Testing
     func suiteInputsStreamToTheOrdinaryDataset(manifestName: String) throws {
         guard let manifest = try JSONLDTestManifest.load(manifestName) else { return }
         let loader = manifest.documentLoader
-        var same = 0, declined = 0, failures: [String] = []
+        var tally = Tally()
         for test in manifest.tests {
             guard var jsonld = try? manifest.options(for: test, loader: loader), let input = try? manifest.json(test.input) else { continue }
             jsonld.safeMode = true
@@ -62,38 +75,30 @@ import Testing
             for direction in Self.directions {
                 var rdf = ToRDFOptions(rdfDirection: direction)
                 rdf.produceGeneralizedRDF = test.options["produceGeneralizedRdf"]?.boolValue ?? false
-                switch Self.compare(input, jsonld: jsonld, rdf: rdf) {
-                case .declined: declined += 1
-                case .same: same += 1
-                case .different(let why): failures.append("\(test.id) (\(direction?.rawValue ?? "no direction")): \(why)")
-                }
+                tally.record(Self.compare(input, jsonld: jsonld, rdf: rdf), "\(test.id) (\(direction?.rawValue ?? "no direction"))")
             }
         }
-        print("\(manifestName) streamed: \(same) same, \(declined) declined")
-        #expect(failures.isEmpty, "\(failures.count) differ:\n\(failures.prefix(5).joined(separator: "\n"))")
+        print("\(manifestName) streamed: \(tally.same) same, \(tally.declined) declined")
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) differ:\n\(tally.failures.prefix(5).joined(separator: "\n"))")
         // Not vacuous: a good share of the suite's inputs are plain node objects the pass takes.
-        #expect(same > 200)
-        #expect(declined > 100)
+        #expect(tally.same > 200)
+        #expect(tally.declined > 100)
     }
 
     /// Every credential the project and the shared data hold (samples, issued credentials, Open Badges, the VC 2.0
     /// specification's examples, EDC samples), with the project's bundled contexts.
     @Test(.needsSharedData) func credentialsStreamToTheOrdinaryDataset() throws {
         let jsonld = JSONLDOptions(documentLoader: try Self.contextLoader(), contextCache: ContextCache(maxEntries: 64))
-        var same = 0, declined = 0, failures: [String] = []
+        var tally = Tally()
         for file in Self.credentialFiles() {
             guard let data = try? Data(contentsOf: file), let document = try? JSONParser.parse(data), case .object = document else { continue }
             for direction in Self.directions {
-                switch Self.compare(document, jsonld: jsonld, rdf: ToRDFOptions(rdfDirection: direction)) {
-                case .declined: declined += 1
-                case .same: same += 1
-                case .different(let why): failures.append("\(file.lastPathComponent): \(why)")
-                }
+                tally.record(Self.compare(document, jsonld: jsonld, rdf: ToRDFOptions(rdfDirection: direction)), file.lastPathComponent)
             }
         }
-        print("credentials streamed: \(same) same, \(declined) declined")
-        #expect(failures.isEmpty, "\(failures.count) differ:\n\(failures.prefix(3).joined(separator: "\n"))")
-        #expect(same >= 40)
+        print("credentials streamed: \(tally.same) same, \(tally.declined) declined")
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) differ:\n\(tally.failures.prefix(3).joined(separator: "\n"))")
+        #expect(tally.same >= 40)
     }
 
     static func credentialFiles() -> [URL] {
@@ -122,21 +127,17 @@ import Testing
         }
         let jsonld = JSONLDOptions(documentLoader: try Self.contextLoader(), contextCache: ContextCache(maxEntries: 64))
         var random = SplitMix(seed: 0x5354_5245_414D)
-        var same = 0, declined = 0, failures: [String] = []
+        var tally = Tally()
         for round in 0..<3_000 {
             var document = originals[round % originals.count]
             for _ in 0..<(1 + Int(random.next() % 3)) { document = Mutation.apply(to: document, using: &random) }
             let direction = Self.directions[Int(random.next() % 2)]
-            switch Self.compare(document, jsonld: jsonld, rdf: ToRDFOptions(rdfDirection: direction)) {
-            case .declined: declined += 1
-            case .same: same += 1
-            case .different(let why): failures.append("round \(round): \(why)\n\(JSONWriter.string(document))")
-            }
+            tally.record(Self.compare(document, jsonld: jsonld, rdf: ToRDFOptions(rdfDirection: direction)), "round \(round) \(JSONWriter.string(document))")
         }
-        print("mutations streamed: \(same) same, \(declined) declined")
-        #expect(failures.isEmpty, "\(failures.count) differ:\n\(failures.prefix(2).joined(separator: "\n"))")
-        #expect(same > 1_000)
-        #expect(declined > 300)
+        print("mutations streamed: \(tally.same) same, \(tally.declined) declined")
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) differ:\n\(tally.failures.prefix(2).joined(separator: "\n"))")
+        #expect(tally.same > 1_000)
+        #expect(tally.declined > 300)
     }
 
     @Test func documentsOutsideThePassAreDeclined() throws {
