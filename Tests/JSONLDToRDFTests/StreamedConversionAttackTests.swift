@@ -10,8 +10,8 @@ import Testing
 
 /// Attacks on the streaming pass, written by a review helper: each document must be declined or give the ordinary
 /// dataset, under both processing modes, with and without a base IRI, and three sets of RDF options. The random
-/// generator takes `FUZZ_COUNT` (documents per run, default 2,000), `FUZZ_SEED` and `FUZZ_LIMITS` (small random
-/// limits, cold context cache) from the environment for longer runs.
+/// generator takes `SKILLCRED_STREAM_FUZZ_COUNT` (documents per run, default 2,000), `SKILLCRED_STREAM_FUZZ_SEED` and
+/// `SKILLCRED_STREAM_FUZZ_LIMITS` (small random limits, cold context cache) from the environment (docs/testing.md).
 @Suite struct StreamedConversionAttacks {
     static func loader(_ extra: [String: String] = [:]) throws -> any DocumentLoader {
         var documents: [String: JSONValue] = [:]
@@ -337,17 +337,18 @@ struct StreamFuzz {
 extension StreamedConversionAttacks {
     @Test(arguments: [false, true]) func randomDocuments(nonASCII: Bool) throws {
         var fuzz = StreamFuzz(
-            random: SplitMix(seed: (nonASCII ? 0xBADC0DE : 0xC0FFEE) &+ UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "0")!), nonASCII: nonASCII)
+            random: SplitMix(seed: (nonASCII ? 0xBADC0DE : 0xC0FFEE) &+ (UInt64(ProcessInfo.processInfo.environment["SKILLCRED_STREAM_FUZZ_SEED"] ?? "") ?? 0)),
+            nonASCII: nonASCII)
         let loader = try Self.loader()
         var tally = StreamedConversion.Tally()
-        let count = Int(ProcessInfo.processInfo.environment["FUZZ_COUNT"] ?? "") ?? 2000
+        let count = Int(ProcessInfo.processInfo.environment["SKILLCRED_STREAM_FUZZ_COUNT"] ?? "") ?? 2000
         for round in 0..<count {
             let document = JSONValue.object(fuzz.node(depth: 0))
             let mode: ProcessingMode = fuzz.chance(10) ? .jsonLD10 : .jsonLD11
             let base: String? = fuzz.chance(30) ? "http://ex.org/doc" : nil
             var jsonld = JSONLDOptions(
                 documentLoader: loader, base: base, processingMode: mode, contextCache: fuzz.chance(50) ? ContextCache(maxEntries: 16) : nil)
-            if ProcessInfo.processInfo.environment["FUZZ_LIMITS"] != nil {
+            if ProcessInfo.processInfo.environment["SKILLCRED_STREAM_FUZZ_LIMITS"] != nil {
                 jsonld.contextCache = nil  // each run starts cold: limits count cache misses
                 if fuzz.chance(50) { jsonld.limits.maxExpandedValues = 1 + fuzz.roll(25) }
                 if fuzz.chance(50) { jsonld.limits.maxExpansionDepth = 1 + fuzz.roll(7) }
