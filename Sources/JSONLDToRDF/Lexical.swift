@@ -1,6 +1,7 @@
 import CredentialJSON
 import Foundation
 import RDF
+import Synchronization
 
 /// The well-formedness checks and canonical lexical forms the RDF serialization needs.
 enum Lexical {
@@ -190,8 +191,26 @@ enum Lexical {
 ///
 /// A credential's predicates and types are a few dozen IRIs met hundreds of times, and classifying one reads all
 /// of its bytes again; a ``StringMemo`` lookup reads three words and compares once.
-struct IRIKindMemo {
+struct IRIKindMemo: Sendable {
     private var kinds = StringMemo()
+
+    /// Memos of conversions that ended, for the next ones: what an IRI classifies as and its fingerprint do not
+    /// change within a process, and the next credential names the same vocabulary (a credential's predicates, types
+    /// and datatypes were classified again, every byte read, in each conversion). Each memo is bounded
+    /// (``StringMemo``); the pool keeps a few, as many as conversions tend to run at once.
+    private static let pool = Mutex<[IRIKindMemo]>([])
+    private static let pooled = 8
+
+    /// A memo from the pool, or an empty one.
+    static func take() -> IRIKindMemo { pool.withLock { $0.popLast() } ?? IRIKindMemo() }
+
+    /// Returns a memo to the pool (dropped when the pool is full).
+    static func give(_ memo: consuming IRIKindMemo) {
+        let memo = memo
+        pool.withLock { memos in
+            if memos.count < pooled { memos.append(memo) }
+        }
+    }
 
     /// The same as `Lexical.classify(iri)`.
     mutating func classify(_ iri: String) -> Lexical.IRIKind { classifyWithFingerprint(iri).kind }

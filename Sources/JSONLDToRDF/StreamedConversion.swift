@@ -14,6 +14,7 @@ extension RDFConversion {
         var sink = StreamingSink(DatasetSerializer(options: options, issuer: BlankNodeIssuer()))
         sink.serializer.interner = TermInterner(quadCount: 256)
         guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return nil }
+        sink.serializer.finish()
         return sink.serializer.interner!.dataset
     }
 
@@ -23,7 +24,9 @@ extension RDFConversion {
         guard options.safeMode else { return false }
         var sink = StreamingSink(DatasetSerializer(options: options, issuer: BlankNodeIssuer()))
         sink.serializer.discards = true
-        return JSONLDProcessor.stream(document, options: jsonld, into: &sink)
+        guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return false }
+        sink.serializer.finish()
+        return true
     }
 }
 

@@ -47,6 +47,7 @@ public enum RDFConversion {
     public static func toRDF(expanded: [JSONValue], options: ToRDFOptions = ToRDFOptions()) throws(JSONLDToRDFError) -> RDFDataset {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         try converter.convertLocatingErrors(expanded)
+        converter.finish()
         return converter.makeDataset()
     }
 
@@ -57,6 +58,7 @@ public enum RDFConversion {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         converter.interner = TermInterner(quadCount: 256)
         try converter.convertLocatingErrors(expanded)
+        converter.finish()
         return converter.interner!.dataset
     }
 
@@ -67,6 +69,7 @@ public enum RDFConversion {
         var converter = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
         converter.discards = true
         try converter.convertLocatingErrors(expanded)
+        converter.finish()
     }
 
     /// The same dataset built the way the specification describes: Node Map Generation, then
@@ -105,7 +108,8 @@ struct DatasetSerializer {
     /// `@index` per node identifier, to report conflicting indexes as the node map would.
     var nodeIndexes: [String: JSONValue] = [:]
     /// Classifications and fingerprints of the IRIs met so far (predicates and types recur on every node).
-    private var iriKinds = IRIKindMemo()
+    /// From the pool (``IRIKindMemo/take()``); the conversions hand it back when they end (``finish()``).
+    private var iriKinds = IRIKindMemo.take()
     static let rdfType = FingerprintedTerm(.iri(RDFVocabulary.rdfType))
     static let rdfFirst = FingerprintedTerm(.iri(RDFVocabulary.rdfFirst))
     static let rdfRest = FingerprintedTerm(.iri(RDFVocabulary.rdfRest))
@@ -119,6 +123,12 @@ struct DatasetSerializer {
     /// The dataset of the written quads, built in one place once their number is known: the
     /// array initializer indexes the buffer in place instead of copying each quad into a set, and
     /// the fingerprints spare it reading every term's bytes again.
+    /// Hands the IRI memo to the next conversion.
+    mutating func finish() {
+        IRIKindMemo.give(iriKinds)
+        iriKinds = IRIKindMemo()
+    }
+
     func makeDataset() -> RDFDataset {
         RDFDataset(quads, fingerprints: fingerprints)
     }

@@ -17,7 +17,7 @@ import Darwin
 /// Bounded whatever the input: direct-mapped with a fixed number of slots (a string that lands on an occupied
 /// slot replaces its entry, so crafted strings sharing a slot cost one comparison each, never a search), and
 /// the byte buffer is emptied with all entries once it passes ``byteLimit``.
-package struct StringMemo {
+package struct StringMemo: Sendable {
     private struct Entry {
         var offset: Int32 = 0
         /// -1 for an empty slot.

@@ -42,6 +42,33 @@ import Testing
         #expect(kept.contains { Lexical.classify($0) == .absolute } && kept.contains { Lexical.classify($0) == .malformed })
     }
 
+    /// Memos go back to a pool and serve later conversions (on other threads): what one remembered must still be
+    /// each IRI's own kind and fingerprint, whatever strings the earlier conversions met and from how many tasks.
+    @Test func pooledMemosClassifyLikeLexicalAcrossConversions() async {
+        await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var generator = SplitMix(state: UInt64(100 + task))
+                    var wrong = 0
+                    for _ in 0..<300 {
+                        var memo = IRIKindMemo.take()
+                        for _ in 0..<40 {
+                            let iri = Self.randomIdentifier(using: &generator)
+                            let expected = Lexical.isBlankNodeIdentifier(iri) ? 0 : QuadFingerprint.iri(iri)
+                            let (kind, fingerprint) = memo.classifyWithFingerprint(iri)
+                            if kind != Lexical.classify(iri) || fingerprint != expected { wrong += 1 }
+                        }
+                        IRIKindMemo.give(memo)
+                    }
+                    return wrong
+                }
+            }
+            var wrong = 0
+            for await count in group { wrong += count }
+            #expect(wrong == 0)
+        }
+    }
+
     @Test func aStringChangedAfterItsLookupIsClassifiedAgain() {
         var memo = IRIKindMemo()
         var iri = "http://example.org/a-long-enough-identifier"
