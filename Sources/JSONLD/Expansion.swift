@@ -194,6 +194,14 @@ extension Processor {
         baseURL: String?, fromMap: Bool, propertyDefinition: TermDefinition?
     ) throws(JSONLDError) -> JSONValue? {
         let prepared = try prepareNode(activeIn, element, baseURL: baseURL, fromMap: fromMap, propertyDefinition: propertyDefinition)
+        return try expandObject(prepared, activeProperty, element, baseURL: baseURL)
+    }
+
+    /// Steps 13 to 20 of node expansion, for `element` as ``prepareNode`` prepared it (the streaming conversion
+    /// expands a node it does not take from here, without preparing it twice).
+    func expandObject(
+        _ prepared: PreparedNode, _ activeProperty: String?, _ element: JSONObject, baseURL: String?
+    ) throws(JSONLDError) -> JSONValue? {
         var result = JSONObject()
         result.reserveCapacity(element.count)
         var resultKeysASCII = true

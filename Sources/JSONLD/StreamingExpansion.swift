@@ -56,9 +56,8 @@ extension JSONLDProcessor {
             try processor.countExpandedValue()
             try processor.enter()
             defer { processor.leave() }
-            guard let top = try processor.streamNode(active, nil, object, baseURL: options.base, propertyDefinition: nil, into: &sink) else {
-                return false
-            }
+            guard case .streamed(let top) = try processor.streamNode(active, object, baseURL: options.base, propertyDefinition: nil, into: &sink)
+            else { return false }
             // Expansion refuses a top-level node that says nothing (safe mode); one that stated something did.
             return top.stated
         } catch {
@@ -70,6 +69,14 @@ extension JSONLDProcessor {
 /// Why the streaming pass stopped: a node it does not take (its caller expands that node the ordinary way),
 /// or anything else (the whole document is converted the ordinary way).
 private let streamingRefused = JSONLDError(.limitExceeded, "the streaming conversion does not take this document")
+
+/// What the streaming pass did with a node object.
+enum StreamedObject {
+    /// It handed the node to the sink.
+    case streamed(StreamedNode)
+    /// It does not take the object (nothing of it reached the sink); prepared for the ordinary expansion.
+    case declined(PreparedNode)
+}
 
 /// A node the streaming pass handed to the sink.
 struct StreamedNode {
@@ -86,14 +93,14 @@ extension Processor {
     }
 
     /// ``expandObject`` for a node object whose own members are `@context`, `@id`, `@type` and properties,
-    /// written to `sink` instead of returned; nil, before anything of the node reached the sink, for any other
-    /// object.
+    /// written to `sink` instead of returned; declined, before anything of the node reached the sink, for any
+    /// other object.
     func streamNode<Sink: ExpansionSink>(
-        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: JSONObject, baseURL: String?,
-        propertyDefinition: TermDefinition?, into sink: inout Sink
-    ) throws(JSONLDError) -> StreamedNode? {
+        _ activeIn: ActiveContext, _ element: JSONObject, baseURL: String?, propertyDefinition: TermDefinition?,
+        into sink: inout Sink
+    ) throws(JSONLDError) -> StreamedObject {
         let prepared = try prepareNode(activeIn, element, baseURL: baseURL, fromMap: false, propertyDefinition: propertyDefinition)
-        if prepared.typeMembers > 1 { return nil }
+        if prepared.typeMembers > 1 { return .declined(prepared) }
         let active = prepared.active
         // The keys again only when a type-scoped context changed the context they expand in.
         let keys = prepared.keys ?? element.members.map { keyMemo.lookup(active, $0.key, mode: .key) }
@@ -106,19 +113,19 @@ extension Processor {
             guard let iri = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else { throw streamingRefused }
             guard expandedKey.isKeyword else {
                 if !expandedKey.isAbsoluteOrBlank { throw streamingRefused }
-                if expandedKey.definition?.isReverse == true { return nil }
+                if expandedKey.definition?.isReverse == true { return .declined(prepared) }
                 if !expandedKey.isASCII { nonASCIIProperties = true }
                 continue
             }
             switch iri {
             case "@id":
-                if idValue != nil { return nil }
+                if idValue != nil { return .declined(prepared) }
                 idValue = member.value
             case "@type":
-                if typeValue != nil { return nil }
+                if typeValue != nil { return .declined(prepared) }
                 typeValue = member.value
             default:
-                return nil
+                return .declined(prepared)
             }
         }
 
@@ -130,7 +137,7 @@ extension Processor {
             var spellings: [String: String] = [:]
             for key in keys where !key.isKeyword {
                 guard let iri = key.iri else { continue }
-                if let first = spellings.updateValue(iri, forKey: iri), !first.utf8.elementsEqual(iri.utf8) { return nil }
+                if let first = spellings.updateValue(iri, forKey: iri), !first.utf8.elementsEqual(iri.utf8) { return .declined(prepared) }
             }
         }
 
@@ -184,7 +191,7 @@ extension Processor {
             try streamValue(
                 active, member.key, member.value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
         }
-        return node
+        return .streamed(node)
     }
 
     /// ``expand(_:_:_:baseURL:fromMap:definition:)`` for a member's value (or an item of it) under a property
@@ -214,13 +221,17 @@ extension Processor {
         case .object(let object):
             try enter()
             defer { leave() }
-            if let child = try streamNode(active, key, object, baseURL: baseURL, propertyDefinition: def, into: &sink) {
+            let expanded: JSONValue?
+            switch try streamNode(active, object, baseURL: baseURL, propertyDefinition: def, into: &sink) {
+            case .streamed(let child):
                 guard let resolved = predicate.resolve(&sink), sink.reference(subject, resolved, child.subject) else { throw streamingRefused }
                 node.stated = true
                 return
+            case .declined(let prepared):
+                // A value object, a list, a set or a node with other keywords: expanded the ordinary way.
+                expanded = try expandObject(prepared, key, object, baseURL: baseURL)
             }
-            // A value object, a list, a set or a node with other keywords: expanded the ordinary way.
-            guard let expanded = try expandObject(active, key, object, baseURL: baseURL, fromMap: false, propertyDefinition: def) else { return }
+            guard let expanded else { return }
             let items = expanded.asArray
             if items.isEmpty { return }
             guard let resolved = predicate.resolve(&sink), sink.expanded(subject, resolved, items) else { throw streamingRefused }

@@ -121,12 +121,12 @@ struct NodeMap {
                 guard case .string(let type) = typeItem else {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
                 }
-                types.append(Lexical.isBlankNodeIdentifier(type) ? issuer.relabel(type) : type)
+                types.append(issuer.relabelIfBlank(type))
             }
         }
         let id: String
         switch object["@id"] {
-        case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
+        case .string(let identifier)?: id = issuer.relabelIfBlank(identifier)
         case nil: id = issuer.fresh()
         // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
         case .null?: id = NodeMap.nullIdentifier
@@ -175,7 +175,7 @@ struct NodeMap {
             default:
                 // Other keywords (e.g. @explicit in framing) carry nothing for RDF.
                 if key.utf8.first == UInt8(ascii: "@") { continue }
-                let property = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
+                let property = issuer.relabelIfBlank(key)
                 if node.properties[property] == nil { node.properties[property] = [] }
                 var noList: [Item]? = nil
                 try generate(value, graphName: graphName, subject: .subject(id), property: property, list: &noList)
@@ -236,6 +236,12 @@ struct BlankNodeIssuer {
     mutating func freshLabel() -> String {
         defer { counter += 1 }
         return "b" + String(counter)
+    }
+
+    /// `identifier` relabelled when it is a blank node identifier, as it is otherwise (IRIs keep their spelling).
+    @inline(__always)
+    mutating func relabelIfBlank(_ identifier: String) -> String {
+        Lexical.isBlankNodeIdentifier(identifier) ? relabel(identifier) : identifier
     }
 
     mutating func relabel(_ label: String) -> String {

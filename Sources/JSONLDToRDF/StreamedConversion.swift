@@ -10,23 +10,24 @@ extension RDFConversion {
     /// Blank node labels differ from the ordinary conversion's (they are issued in another order); the
     /// dataset is the same up to their renaming, which RDFC-1.0 does not see.
     package static func streamInterned(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions) -> InternedDataset? {
-        guard options.safeMode else { return nil }
-        var sink = StreamingSink(DatasetSerializer(options: options, issuer: BlankNodeIssuer()))
-        sink.serializer.interner = TermInterner(quadCount: 256)
-        guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return nil }
-        sink.serializer.finish()
-        return sink.serializer.interner!.dataset
+        streamed(document, jsonld: jsonld, options: options, interning: true)?.interner?.dataset
     }
 
     /// Whether `document` converts, found by the streaming pass: true when it does; false when the pass did not
     /// take it (the ordinary check then decides).
     package static func streamCheck(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions) -> Bool {
-        guard options.safeMode else { return false }
-        var sink = StreamingSink(DatasetSerializer(options: options, issuer: BlankNodeIssuer()))
-        sink.serializer.discards = true
-        guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return false }
+        streamed(document, jsonld: jsonld, options: options, interning: false) != nil
+    }
+
+    /// The serializer after the streaming pass took `document`: interning its quads, or checking them and keeping none.
+    private static func streamed(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, interning: Bool) -> DatasetSerializer? {
+        guard options.safeMode else { return nil }
+        var serializer = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
+        if interning { serializer.interner = TermInterner(quadCount: 256) } else { serializer.discards = true }
+        var sink = StreamingSink(serializer)
+        guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return nil }
         sink.serializer.finish()
-        return true
+        return sink.serializer
     }
 }
 
@@ -50,7 +51,7 @@ struct StreamingSink: ExpansionSink {
     mutating func subject(_ expandedID: String?) -> StreamedTerm? {
         let id: String
         if let expandedID {
-            id = Lexical.isBlankNodeIdentifier(expandedID) ? serializer.issuer.relabel(expandedID) : expandedID
+            id = serializer.issuer.relabelIfBlank(expandedID)
         } else {
             id = serializer.issuer.fresh()
         }
@@ -59,13 +60,13 @@ struct StreamingSink: ExpansionSink {
     }
 
     mutating func predicate(_ expandedProperty: String) -> StreamedTerm? {
-        let name = Lexical.isBlankNodeIdentifier(expandedProperty) ? serializer.issuer.relabel(expandedProperty) : expandedProperty
+        let name = serializer.issuer.relabelIfBlank(expandedProperty)
         guard let term = try? serializer.predicate(name) else { return nil }
         return handle(term)
     }
 
     mutating func type(_ subject: StreamedTerm, _ expandedType: String) -> Bool {
-        let type = Lexical.isBlankNodeIdentifier(expandedType) ? serializer.issuer.relabel(expandedType) : expandedType
+        let type = serializer.issuer.relabelIfBlank(expandedType)
         guard let typeTerm = try? serializer.resource(type, role: .type) else { return false }
         serializer.emit(terms[subject.index], DatasetSerializer.rdfType, typeTerm, graph: nil)
         return true

@@ -44,7 +44,7 @@ extension DatasetSerializer {
     private mutating func node(_ nodeObject: JSONObject, graph: FingerprintedTerm?) throws(JSONLDToRDFError) -> String {
         let id: String
         switch nodeObject["@id"] {
-        case .string(let identifier)?: id = Lexical.isBlankNodeIdentifier(identifier) ? issuer.relabel(identifier) : identifier
+        case .string(let identifier)?: id = issuer.relabelIfBlank(identifier)
         case nil: id = issuer.fresh()
         // Expansion leaves `"@id": null` where an @id was keyword-like; such a node cannot be named in RDF.
         case .null?: id = NodeMap.nullIdentifier
@@ -64,10 +64,10 @@ extension DatasetSerializer {
                 continue
             case "@type":
                 for typeItem in value.asArray {
-                    guard case .string(var type) = typeItem else {
+                    guard case .string(let name) = typeItem else {
                         throw JSONLDToRDFError(.invalidExpandedInput, "@type values must be strings in expanded JSON-LD")
                     }
-                    if Lexical.isBlankNodeIdentifier(type) { type = issuer.relabel(type) }
+                    let type = issuer.relabelIfBlank(name)
                     guard let subjectTerm = try resolve(&subject, id) else { continue }
                     guard let typeTerm = try resource(type, role: .type) else { continue }
                     emit(subjectTerm, Self.rdfType, typeTerm, graph: graph)
@@ -82,7 +82,7 @@ extension DatasetSerializer {
                     throw JSONLDToRDFError(.invalidExpandedInput, "@reverse must be an object in expanded JSON-LD")
                 }
                 for (property, values) in reverseMap.members {
-                    let name = Lexical.isBlankNodeIdentifier(property) ? issuer.relabel(property) : property
+                    let name = issuer.relabelIfBlank(property)
                     for item in values.asArray {
                         guard case .object(let referencing) = item, referencing["@value"] == nil, referencing["@list"] == nil else {
                             throw JSONLDToRDFError(.invalidExpandedInput, "@reverse values must be node objects in expanded JSON-LD")
@@ -113,7 +113,7 @@ extension DatasetSerializer {
     private mutating func property(_ key: String, _ value: JSONValue, subject: inout Subject, id: String, graph: FingerprintedTerm?) throws(JSONLDToRDFError) {
         let items = value.asArray
         if items.isEmpty { return }
-        let name = Lexical.isBlankNodeIdentifier(key) ? issuer.relabel(key) : key
+        let name = issuer.relabelIfBlank(key)
         // Nested nodes are written even when this node's own triple is dropped.
         // The predicate, resolved on the first triple (a flag and an optional: a double optional was copied and
         // destroyed at every item).

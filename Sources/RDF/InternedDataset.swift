@@ -159,9 +159,8 @@ package struct TermInterner {
 
     /// ``insert(_:_:_:_:fingerprint:)`` of interned slots.
     package mutating func insert(_ quad: InternedQuad, fingerprint: Int) {
-        // Half load at most, as ``RDFDataset``'s table (whose comment says why).
-        if (dataset.quads.count + 1) * 2 > table.count {
-            rehash(minimumSlots: max(64, table.count * 2, table.isEmpty ? min(expectedQuads, 1 << 20) * 2 : 0))
+        if slotsNeeded(for: dataset.quads.count + 1) > table.count {
+            rehash(minimumSlots: max(64, table.count * 2, table.isEmpty ? slotsNeeded(for: min(expectedQuads, 1 << 20)) : 0))
         }
         var hash = usesSipHash ? sipHash(quad) : fingerprint
         var probe = emptySlot(for: quad, hash: hash)
@@ -181,7 +180,7 @@ package struct TermInterner {
         usesSipHash = true
         hashes = dataset.quads.map { sipHash($0) }
         table = []
-        rehash(minimumSlots: max(64, dataset.quads.count * 2))
+        rehash(minimumSlots: max(64, slotsNeeded(for: dataset.quads.count)))
     }
 
     @inline(__always)

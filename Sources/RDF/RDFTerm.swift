@@ -152,8 +152,7 @@ public struct RDFDataset: Sendable, Hashable {
     /// `hashes[i]` is the table hash of `quads[i]`: compared before the quads, and reused when the table grows.
     private var hashes: [Int] = []
     /// Open addressing with linear probing; 0 is an empty slot, otherwise an index into `quads` plus one.
-    /// The count is zero or a power of two, and stays at most half full: at 3/4, linear probing met a 48-slot run
-    /// (taken for a collision attack, below) in about one honest dataset in seven.
+    /// The count is zero or a power of two, and stays at most half full (``slotsNeeded(for:)``).
     private var slots: [Int32] = []
     /// Whether the table hashes with SipHash (after a long probe run) instead of the fingerprint.
     private(set) var usesSipHash = false
@@ -180,7 +179,7 @@ public struct RDFDataset: Sendable, Hashable {
     /// the producer's tests pin its fingerprints to ``QuadFingerprint/hash(_:)``.
     package init(_ quads: [RDFQuad], fingerprints: [Int]) {
         precondition(quads.count == fingerprints.count, "one fingerprint per quad")
-        if quads.count * 2 > slots.count { rehash(minimumSlots: quads.count * 2) }
+        if slotsNeeded(for: quads.count) > slots.count { rehash(minimumSlots: slotsNeeded(for: quads.count)) }
         var firstRepeat: Int? = nil
         for index in quads.indices {
             // `quads[index]` against `quads[..<index]`, compared in place rather than copied out.
@@ -207,7 +206,7 @@ public struct RDFDataset: Sendable, Hashable {
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
         quads.reserveCapacity(minimumCapacity)
         hashes.reserveCapacity(minimumCapacity)
-        if minimumCapacity * 2 > slots.count { rehash(minimumSlots: minimumCapacity * 2) }
+        if slotsNeeded(for: minimumCapacity) > slots.count { rehash(minimumSlots: slotsNeeded(for: minimumCapacity)) }
     }
 
     /// Adds a quad unless the dataset already has it.
@@ -217,7 +216,7 @@ public struct RDFDataset: Sendable, Hashable {
 
     /// ``insert(_:)`` with the quad's `QuadFingerprint.hash`, already known (ignored once the table uses SipHash).
     private mutating func insert(_ quad: RDFQuad, fingerprint: Int) {
-        if (quads.count + 1) * 2 > slots.count { rehash(minimumSlots: max(16, slots.count * 2)) }
+        if slotsNeeded(for: quads.count + 1) > slots.count { rehash(minimumSlots: max(16, slots.count * 2)) }
         var hash = usesSipHash ? quad.hashValue : fingerprint
         var probe = emptySlot(for: quad, hash: hash)
         if probe.run >= Self.longProbeRun && !usesSipHash {
@@ -252,7 +251,7 @@ public struct RDFDataset: Sendable, Hashable {
         usesSipHash = true
         hashes = quads.map(\.hashValue)
         slots = []
-        rehash(minimumSlots: max(16, quads.count * 2))
+        rehash(minimumSlots: max(16, slotsNeeded(for: quads.count)))
     }
 
     private mutating func rehash(minimumSlots: Int) {
@@ -292,6 +291,12 @@ func probeSlots(_ slots: [Int32], hash: Int, hashes: [Int], isEntry: (Int) -> Bo
         run += 1
     }
 }
+
+/// The slots an open-addressed table of ``RDFDataset`` or ``TermInterner`` needs for `count` entries: it stays at most
+/// half full. At 3/4, linear probing met a probe run of 48 slots, which both take for a collision attack and answer
+/// by hashing every quad with SipHash from then on, in about one honest dataset in seven.
+@inline(__always)
+func slotsNeeded(for count: Int) -> Int { count * 2 }
 
 /// The slots of an open-addressed table over `hashes`, as ``RDFDataset`` and ``TermInterner`` index their quads: slot
 /// value = the quad's position + 1 (0 is empty), linear probing, a power of two of at least `minimumSlots` slots and
