@@ -22,9 +22,10 @@ extension RDFConversion {
     /// The serializer after the streaming pass took `document`: interning its quads, or checking them and keeping none.
     private static func streamed(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, interning: Bool) -> DatasetSerializer? {
         guard options.safeMode else { return nil }
-        var serializer = DatasetSerializer(options: options, issuer: BlankNodeIssuer())
-        if interning { serializer.interner = TermInterner(quadCount: 256) } else { serializer.discards = true }
-        var sink = StreamingSink(serializer)
+        // Set up in the sink's own copy: a second owner of the interner's reserved buffers made the first write
+        // copy them without their capacity.
+        var sink = StreamingSink(DatasetSerializer(options: options, issuer: BlankNodeIssuer()))
+        if interning { sink.serializer.interner = TermInterner(quadCount: 256) } else { sink.serializer.discards = true }
         guard JSONLDProcessor.stream(document, options: jsonld, into: &sink) else { return nil }
         sink.serializer.finish()
         return sink.serializer
