@@ -13,7 +13,8 @@
 # (rdf-canon's eval inputs from N-Quads, test074 excepted), verify-small / verify-large (eddsa-rdfc-2022:
 # skillcred through its whole CredentialVerifier, PyLD the verifier of tools/di-crosscheck.py); skillcred alone:
 # edc-profile and verify-edc (the EU's sealed sample), issue-vc2 (one row of `skillcred issue --format vc2` from the
-# sample template: build, check, sign, write; no registry, no file).
+# sample template: build, check, sign, write; no registry, no file), status-read (one status list read from an SQLite
+# registry, what the service's verification of its own credentials does per status entry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-5}"
@@ -63,6 +64,7 @@ rows = [
     ("edc-profile", "EDC profile walk of the EU's 147 KB sealed sample (skillcred only)"),
     ("verify-edc", "verify the EU's 147 KB sealed sample, whole `CredentialVerifier` (skillcred only)"),
     ("issue-vc2", "issue one VC 2.0 from the sample template: build, check, sign, write (skillcred only; no registry, no file)"),
+    ("status-read", "read a 131,072-bit status list from the SQLite registry, as each verification does per entry (skillcred only)"),
 ]
 def show(micros):
     return "%.2f ms" % (micros / 1000) if micros >= 1000 else "%.0f µs" % micros

@@ -15,7 +15,8 @@ import RegistrySQLite
 /// `skillcred-bench peers WORK RDFC_DIR RUNS [CASE]` prints `PEER <case> <median µs>` for each case (see
 /// `tools/bench-pyld.py` for what each case is; `edc-profile` and `verify-edc`, the EDC profile walk and a whole
 /// verification of the EU's sealed sample `WORK/edc-sample.json`, are skillcred's alone; so is `issue-vc2`, one row
-/// of bulk issuing from the sample template without the registry and the file: build, check, sign, write). With CASE it runs only that case, RUNS times, untimed: what
+/// of bulk issuing from the sample template without the registry and the file: build, check, sign, write; and
+/// `status-read`, the registry read each verification of a credential the service issued makes per status entry). With CASE it runs only that case, RUNS times, untimed: what
 /// `valgrind --tool=callgrind` counts instructions of.
 func runPeerBenchmarks(arguments: [String]) async throws {
     guard arguments.count >= 3, let runs = Int(arguments[2]) else {
@@ -91,7 +92,10 @@ func runPeerBenchmarks(arguments: [String]) async throws {
     // besides the registry and the file. Its issuer needs a registry and an output folder, which `secure` does not
     // touch: made only when the case runs.
     var scratch: URL?
-    defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+    var readFolder: URL?
+    defer {
+        for folder in [scratch, readFolder] { if let folder { try? FileManager.default.removeItem(at: folder) } }
+    }
     if only == nil || only == "issue-vc2" {
         let (template, rows) = try sampleTemplateAndRows()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
@@ -111,6 +115,22 @@ func runPeerBenchmarks(arguments: [String]) async throws {
             ],
             document: nil, createdAt: Date(timeIntervalSince1970: 1_780_000_000))
         cases.append(("issue-vc2", runs, { sink &+= try issuer.secure(row: rows[0], record: record, now: record.createdAt).count }))
+    }
+
+    // What each verification of a credential the service issued reads per status entry: its list from the registry.
+    if only == nil || only == "status-read" {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try SQLiteRegistryStore(path: folder.appendingPathComponent("registry.sqlite").path)
+        let reserved = try await store.reserve(
+            [ReservationRequest(issuer: "bench", batch: "bench", rowKey: "r", format: "vc2", newCredentialID: "urn:uuid:\(UUID().uuidString)")],
+            policy: StatusAllocationPolicy())
+        guard let listURL = reserved.first?.statuses.first?.listURL else {
+            FileHandle.standardError.write(Data("skillcred-bench: reserving gave no status entry\n".utf8))
+            exit(1)
+        }
+        cases.append(("status-read", runs, { sink &+= try await store.statusList(url: listURL)?.bits.count ?? 0 }))
+        readFolder = folder
     }
 
     let clock = ContinuousClock()
