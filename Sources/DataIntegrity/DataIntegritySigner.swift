@@ -123,11 +123,13 @@ public struct DataIntegritySigner: Sendable {
             // EDDSA §3.3.1 / ECDSA §3.3.1: the JCS proof carries the document's context.
             proof["@context"] = context
         }
-        let input = try hashing.hashInput(
+        // The hash input alone, as a verifier computes it: the canonical N-Quads as bytes, never made strings (making
+        // and copying the canonical form as a `String` was 2.8 % of issuing one VC 2.0, in instructions).
+        let hashData = try hashing.hashData(
             unsecuredDocument: unsecuredDocument, proofConfig: proof, suite: suite, hashAlgorithm: key.publicKey.hashAlgorithm)
         let signature: [UInt8]
         do {
-            signature = try key.signature(for: input.hashData)
+            signature = try key.signature(for: hashData)
         } catch {
             throw DataIntegrityError(.proofGenerationError, "signing failed: \(error)")
         }
