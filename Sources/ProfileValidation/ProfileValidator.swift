@@ -176,14 +176,14 @@ private struct Walk {
     }
 
     static func types(of object: JSONObject) -> [String] {
-        guard let types = object["type"] else { return [] }
+        guard let types = object.value(forPlainKey: "type") else { return [] }
         return types.asArray.compactMap(\.stringValue)
     }
 
     mutating func index(_ value: JSONValue) {
         switch value {
         case .object(let object):
-            if let id = object["id"]?.stringValue {
+            if let id = object.value(forPlainKey: "id")?.stringValue {
                 let types = Walk.types(of: object)
                 modify(&nodes[id, default: Node()]) { node in
                     for type in types where !node.types.contains(type) { node.types.append(type) }
@@ -203,7 +203,7 @@ private struct Walk {
         if role == .credential && !types.contains("EuropeanDigitalCredential") { types.append("EuropeanDigitalCredential") }
         // EDC files repeat nodes (same id) in several places; in RDF they are one node, so the
         // rules apply once, to the union of the copies.
-        let id = object["id"]?.stringValue
+        let id = object.value(forPlainKey: "id")?.stringValue
         // The index saw every object with an id, so the node is there.
         let position = id.flatMap { nodes.index(forKey: $0) }
         let firstVisit = position.map { !nodes.values[$0].checked } ?? true
@@ -258,7 +258,10 @@ private struct Walk {
     // value's JSON path are built only when a finding needs them (RuleName, Location).
     mutating func check(_ rule: PropertyRule, in object: JSONObject, className: String, at path: JSONPath) {
         let ruleName = RuleName(className: className, term: rule.term)
-        let value = object[rule.term]
+        // Every term of the profile is plain ASCII (ProfileTermSpellingTests checks), so a search comparing lengths
+        // first finds it: `object[term]` compared the term with every member's key in full, for every rule of the
+        // node's class (walking the EU's 147 KB sample: 4.37 -> 4.28 M instructions).
+        let value = object.value(forPlainKey: rule.term)
         let member = Location(node: path, term: rule.term, member: value, position: nil)
         var count = 0
         switch rule.kind {
@@ -293,7 +296,7 @@ private struct Walk {
     /// The union of all objects with this object's id, as JSON-LD would merge them: values of a
     /// member are collected without duplicates (nodes by id), language maps merge per language.
     mutating func merged(_ object: JSONObject) -> JSONObject {
-        guard let id = object["id"]?.stringValue, let position = nodes.index(forKey: id) else { return object }
+        guard let id = object.value(forPlainKey: "id")?.stringValue, let position = nodes.index(forKey: id) else { return object }
         return merged(at: position)
     }
 
@@ -418,7 +421,7 @@ private struct Walk {
         for (position, value) in values.enumerated() {
             let key: JSONValue
             switch value {
-            case .object(let object): key = object["id"]?.stringValue.map { .string("@id:" + $0) } ?? value
+            case .object(let object): key = object.value(forPlainKey: "id")?.stringValue.map { .string("@id:" + $0) } ?? value
             // A typed term gives "1" and 1 the same literal.
             case .number(let number): key = .string("@lit:" + number.lexeme)
             case .bool(let bool): key = .string("@lit:" + String(bool))
@@ -501,7 +504,7 @@ private struct Walk {
             id = reference
             declared = nodes[reference]?.types ?? []
         case .object(let object):
-            id = object["id"]?.stringValue
+            id = object.value(forPlainKey: "id")?.stringValue
             declared = id.flatMap { nodes[$0]?.types } ?? Walk.types(of: object)
         default:
             add(location.path, rule.id(".class"), "must be an object or an IRI, found a JSON \(value.kindName)")

@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import ProfileValidation
+
 /// The Python with rdflib that `tools/gen-shapes.py` needs: pyshacl's, from `SKILLCRED_PYSHACL` (set by `.ci/run`).
 private let rdflibPython = ProcessInfo.processInfo.environment["SKILLCRED_PYSHACL"].flatMap { $0.isEmpty ? nil : $0 }
 
@@ -23,5 +25,20 @@ struct GeneratedShapesTests {
             generated == committed,
             "Sources/ProfileValidation/Shapes.generated.swift is stale: run tools/gen-shapes.py ../shared/edc-samples > Sources/ProfileValidation/Shapes.generated.swift"
         )
+    }
+}
+
+/// The walk finds a rule's member with `JSONObject.value(forPlainKey:)`, which compares lengths before bytes: exact
+/// only for keys no other spelling equals (ASCII without "K", ";" or "`", whose non-ASCII twins U+212A, U+037E and
+/// U+1FEF decompose to them). A term outside that set would make the walk miss a member `object[term]` finds.
+@Suite("Profile rules: terms the walk can look up by length first")
+struct ProfileTermSpellingTests {
+    @Test func everyRuleTermIsPlainASCII() {
+        let terms = Set(profileShapes.values.flatMap { $0.map(\.term) } + issuerRules.map(\.term))
+        #expect(terms.count > 100)
+        let unsafe = terms.filter { term in
+            term.isEmpty || term.utf8.contains { $0 >= 0x80 || $0 == UInt8(ascii: "K") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "`") }
+        }
+        #expect(unsafe.isEmpty, "terms a length-first search may miss: \(unsafe.sorted())")
     }
 }
