@@ -445,13 +445,6 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    /// A read on the calling thread (GRDB's blocking read), for lookups short enough that handing them to GRDB's
-    /// queue costs more than doing them: it blocks the caller while it waits for a reader connection, never for a writer.
-    ///
-    /// Only for a body that runs one statement: SQLite reads a single statement from one snapshot in its own implicit
-    /// transaction, so GRDB's `read`, which wraps the body in BEGIN DEFERRED … COMMIT (two more statements on each
-    /// call), would isolate nothing more. That wrapping was a third of a status list lookup, and a VC 2.0
-    /// verification makes two lookups.
     /// The columns ``snapshot(_:)`` reads, in its order.
     static let snapshotColumns = "url, issuer, purpose, size, bits, allocated_count, updated_at"
 
@@ -472,6 +465,13 @@ public final class SQLiteRegistryStore: RegistryStore {
             url: row[0], issuer: row[1], purpose: row[2], size: row[3], bits: bits, allocatedCount: row[5], updatedAt: row[6])
     }
 
+    /// A read on the calling thread (GRDB's blocking read), for lookups short enough that handing them to GRDB's
+    /// queue costs more than doing them: it blocks the caller while it waits for a reader connection, never for a writer.
+    ///
+    /// Only for a body that runs one statement: SQLite reads a single statement from one snapshot in its own implicit
+    /// transaction, so GRDB's `read`, which wraps the body in BEGIN DEFERRED … COMMIT (two more statements on each
+    /// call), would isolate nothing more. That wrapping was a third of a status list lookup, and a VC 2.0
+    /// verification makes two lookups.
     func readHere<T>(_ body: (Database) throws -> T) throws(RegistryError) -> T {
         do {
             return try pool.unsafeRead(body)
