@@ -81,6 +81,7 @@ public enum RDFConversion {
             for element in expanded { try nodeMap.add(element) }
             var serializer = DatasetSerializer(options: options, issuer: nodeMap.issuer)
             try serializer.serialize(nodeMap)
+            serializer.finish()
             return serializer.makeDataset()
         } catch {
             guard error.path == nil else { throw error }
@@ -120,15 +121,15 @@ struct DatasetSerializer {
         self.issuer = issuer
     }
 
-    /// The dataset of the written quads, built in one place once their number is known: the
-    /// array initializer indexes the buffer in place instead of copying each quad into a set, and
-    /// the fingerprints spare it reading every term's bytes again.
     /// Hands the IRI memo to the next conversion.
     mutating func finish() {
         IRIKindMemo.give(iriKinds)
         iriKinds = IRIKindMemo()
     }
 
+    /// The dataset of the written quads, built in one place once their number is known: the
+    /// array initializer indexes the buffer in place instead of copying each quad into a set, and
+    /// the fingerprints spare it reading every term's bytes again.
     func makeDataset() -> RDFDataset {
         RDFDataset(quads, fingerprints: fingerprints)
     }

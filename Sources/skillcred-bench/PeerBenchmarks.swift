@@ -88,24 +88,27 @@ func runPeerBenchmarks(arguments: [String]) async throws {
         cases.append(("edc-profile", max(3, runs / 10), { sink &+= validator.validate(edcPayload).violations.count }))
         cases.append(("verify-edc", max(3, runs / 10), { sink &+= await verifier.verify(bytes: edcBytes, source: "edc").count }))
     }
-    // One row of `skillcred issue --format vc2`: what each of the 10,000 rows of issue 19's bulk goal costs in CPU
-    // besides the registry and the file. Its issuer needs a registry and an output folder, which `secure` does not
-    // touch: made only when the case runs.
-    var scratch: URL?
-    var readFolder: URL?
-    defer {
-        for folder in [scratch, readFolder] { if let folder { try? FileManager.default.removeItem(at: folder) } }
-    }
-    if only == nil || only == "issue-vc2" {
-        let (template, rows) = try sampleTemplateAndRows()
+    // A registry in a scratch folder, for the two cases below that need one: made only when one of them runs.
+    var scratch: (folder: URL, registry: SQLiteRegistryStore)?
+    defer { if let scratch { try? FileManager.default.removeItem(at: scratch.folder) } }
+    func scratchRegistry() throws -> (folder: URL, registry: SQLiteRegistryStore) {
+        if let scratch { return scratch }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        scratch = folder
+        let made = (folder: folder, registry: try SQLiteRegistryStore(path: folder.appendingPathComponent("registry.sqlite").path))
+        scratch = made
+        return made
+    }
+
+    // One row of `skillcred issue --format vc2`: what each of the 10,000 rows of issue 19's bulk goal costs in CPU
+    // besides the registry and the file. Its issuer needs a registry and an output folder, which `secure` does not touch.
+    if only == nil || only == "issue-vc2" {
+        let (template, rows) = try sampleTemplateAndRows()
+        let (folder, registry) = try scratchRegistry()
         let securing = try CredentialSecuring.dataIntegrity(
             key: try PrivateKey.generate(.ed25519), issuerName: template.awardingBody.legalName, country: template.awardingBody.country)
         let issuer = BatchIssuer(
-            template: template, securing: securing, registry: try SQLiteRegistryStore(path: folder.appendingPathComponent("registry.sqlite").path),
-            outputDirectory: folder.appendingPathComponent("out"))
+            template: template, securing: securing, registry: registry, outputDirectory: folder.appendingPathComponent("out"))
         let listURL = "https://issuer.example/status/1"
         let record = CredentialRecord(
             id: "urn:uuid:6f1c1e64-5a53-4a53-9a8e-0d6f3f0c2a11", issuer: "bench", batch: "bench", rowKey: rows[0].id, format: "vc2",
@@ -119,9 +122,7 @@ func runPeerBenchmarks(arguments: [String]) async throws {
 
     // What each verification of a credential the service issued reads per status entry: its list from the registry.
     if only == nil || only == "status-read" {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("skillcred-bench-peers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteRegistryStore(path: folder.appendingPathComponent("registry.sqlite").path)
+        let store = try scratchRegistry().registry
         let reserved = try await store.reserve(
             [ReservationRequest(issuer: "bench", batch: "bench", rowKey: "r", format: "vc2", newCredentialID: "urn:uuid:\(UUID().uuidString)")],
             policy: StatusAllocationPolicy())
@@ -130,7 +131,6 @@ func runPeerBenchmarks(arguments: [String]) async throws {
             exit(1)
         }
         cases.append(("status-read", runs, { sink &+= try await store.statusList(url: listURL)?.bits.count ?? 0 }))
-        readFolder = folder
     }
 
     let clock = ContinuousClock()
