@@ -226,6 +226,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
         .testTarget(name: "CachingTests", dependencies: ["Caching"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),
         .testTarget(name: "JSONLDToRDFTests", dependencies: ["JSONLDToRDF", "JSONLD", "RDF", "RDFCanonicalization", "CredentialJSON", "TestSupport"]),

@@ -177,17 +177,10 @@ func compareShapes(_ official: [ContextShape], _ ours: [ContextShape], path: Str
 
 /// Runs one of the project's scripts with python3 and returns its exit status and combined output.
 func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", SharedData.packageRoot.appendingPathComponent(script).path] + arguments
-    process.currentDirectoryURL = SharedData.packageRoot
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    let ended = try ChildProcess.run(
+        URL(fileURLWithPath: "/usr/bin/env"), ["python3", SharedData.packageRoot.appendingPathComponent(script).path] + arguments,
+        in: SharedData.packageRoot, errors: .standardOutput)
+    return (ended.status, ended.stdoutText)
 }
 
 @Suite("Samples name only bundled contexts", .needsSharedData)

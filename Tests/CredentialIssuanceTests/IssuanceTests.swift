@@ -328,20 +328,11 @@ struct IssuedEDCSHACLTests {
             _ = try await issuer.issue(Array(rows.prefix(2)))
             paths += rows.prefix(2).map { issuer.outputURL(rowID: $0.id).path }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments =
-            [
-                SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
-                "--shared", SharedData.sharedRoot.path,
-            ] + paths
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let oracle = try ChildProcess.run(
+            URL(fileURLWithPath: python),
+            [SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path, "--shared", SharedData.sharedRoot.path] + paths)
+        #expect(oracle.status == 0, "\(oracle.stderrText)")
+        let lines = oracle.stdoutText.split(separator: "\n")
         #expect(lines.count == paths.count)
         var passed = 0
         for line in lines {

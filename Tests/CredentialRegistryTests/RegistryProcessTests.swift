@@ -1,6 +1,7 @@
 import CredentialRegistry
 import Foundation
 import RegistryStores
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -31,90 +32,53 @@ enum RegistryWorker {
         var statuses: [String]  // purpose=url#index
     }
 
-    /// A running worker whose output is collected line by line on a background thread.
-    final class Running: @unchecked Sendable {
-        let process = Process()
-        private let lock = NSLock()
-        private var buffer = ""
-        private var lines: [String] = []
-        private let finished = DispatchSemaphore(value: 0)
-        /// Signalled when standard output reaches end of file, i.e. every line the worker wrote has been read.
-        private let drained = DispatchSemaphore(value: 0)
-        private var errorText = Data()
+    /// A running worker; its output is collected as it comes (``ChildProcess``).
+    final class Running: Sendable {
+        let process: ChildProcess
 
         init(_ arguments: [String]) throws {
             let binary = try #require(RegistryWorker.binary, "registry-worker is not built: run swift build first")
-            process.executableURL = binary
-            process.arguments = arguments
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self else { return }
-                self.lock.lock()
-                self.buffer += String(decoding: data, as: UTF8.self)
-                while let newline = self.buffer.firstIndex(of: "\n") {
-                    self.lines.append(String(self.buffer[..<newline]))
-                    self.buffer.removeSubrange(...newline)
-                }
-                self.lock.unlock()
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    self.drained.signal()
-                }
-            }
-            err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil; return }
-                self?.lock.lock()
-                self?.errorText.append(data)
-                self?.lock.unlock()
-            }
-            process.terminationHandler = { [finished] _ in finished.signal() }
-            try process.run()
+            process = try ChildProcess.start(binary, arguments)
         }
 
+        /// The complete lines written so far.
         var output: [String] {
-            lock.lock(); defer { lock.unlock() }
+            let text = String(decoding: process.standardOutput, as: UTF8.self)
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines.removeLast()  // what follows the last newline: empty, or a line still being written
             return lines
         }
 
-        var standardError: String {
-            lock.lock(); defer { lock.unlock() }
-            return String(decoding: errorText, as: UTF8.self)
-        }
+        var standardError: String { String(decoding: process.standardError, as: UTF8.self) }
 
         /// Polls until `condition` holds on the output so far or the worker exits; false on timeout.
         func wait(upTo seconds: Double, until condition: ([String]) -> Bool) -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
                 if condition(output) { return true }
-                if !process.isRunning { return condition(output) }
+                if !process.isRunning {
+                    _ = process.wait(limit: .seconds(5))
+                    return condition(output)
+                }
                 usleep(2_000)
             }
             return false
         }
 
-        /// Waits for exit (bounded) and returns the status.
+        /// Waits for exit and the end of its output (bounded; killed after that) and returns the status.
         @discardableResult
-        func waitForExit(seconds: Double = 60) -> Int32? {
-            guard finished.wait(timeout: .now() + seconds) == .success else {
-                process.terminate()
+        func waitForExit(seconds: Int = 60) -> Int32? {
+            guard let ended = process.wait(limit: .seconds(seconds)) else {
+                process.stop()
                 return nil
             }
-            // The exit can be seen before the reader has drained the pipe; wait for its end of file.
-            if drained.wait(timeout: .now() + 5) == .success { drained.signal() }  // later calls need not wait again
-            return process.terminationStatus
+            return ended.status
         }
 
-        func kill() {
-            #if canImport(Glibc)
-            _ = Glibc.kill(process.processIdentifier, SIGKILL)
-            #else
-            _ = Darwin.kill(process.processIdentifier, SIGKILL)
-            #endif
-        }
+        /// Whether a signal ended it.
+        var wasKilled: Bool { process.wait(limit: .zero)?.signalled == true }
+
+        func kill() { process.send(signal: SIGKILL) }
     }
 
     static func reservations(in lines: [String]) -> [Reservation] {
@@ -159,7 +123,7 @@ struct RegistryProcessBehaviour {
         first.kill()
         first.waitForExit()
         #expect(gotFar, "the worker never got going: \(first.standardError)")
-        #expect(first.process.terminationReason == .uncaughtSignal, "the worker finished before it was killed")
+        #expect(first.wasKilled, "the worker finished before it was killed")
         let before = RegistryWorker.reservations(in: first.output)
         #expect(before.count < 150)
 

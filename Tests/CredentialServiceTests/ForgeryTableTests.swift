@@ -328,28 +328,7 @@ enum CLIProcess {
         guard let executable = binary ?? (FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil) else {
             throw ForgeryPKI.ToolFailure(description: "the skillcred executable is not built next to the tests (run swift build)")
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = Box()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: errData.wait(), as: UTF8.self))
-    }
-
-    final class Box: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var data: Data?
-        func set(_ d: Data) { condition.lock(); data = d; condition.signal(); condition.unlock() }
-        func wait() -> Data { condition.lock(); while data == nil { condition.wait() }; let d = data!; condition.unlock(); return d }
+        let ended = try ChildProcess.run(executable, arguments, in: FileManager.default.temporaryDirectory)
+        return Output(status: ended.status, stdout: ended.stdoutText, stderr: ended.stderrText)
     }
 }

@@ -19,16 +19,10 @@ struct SDJWTCrossTests {
             print("SKIPPED: SKILLCRED_SDJWT_PYTHON is not set; the sd-jwt reference vectors did not run (see docs/sd-jwt.md)")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [SharedData.packageRoot.appendingPathComponent("tools/sdjwt-vectors.py").path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let vectors = try JSONParser.parse(Array(data))
+        let made = try ChildProcess.run(
+            URL(fileURLWithPath: python), [SharedData.packageRoot.appendingPathComponent("tools/sdjwt-vectors.py").path])
+        try #require(made.status == 0, "\(made.stderrText)")
+        let vectors = try JSONParser.parse(made.stdout)
         let issuer = try #require(vectors["issuer"]?.stringValue)
         let webIssuer = try #require(vectors["webIssuer"]?.stringValue)
         let trusted = TrustedIssuerList(entries: [.init(id: issuer, name: "sd-jwt reference issuer"), .init(id: webIssuer, name: "sd-jwt https issuer")])

@@ -157,19 +157,11 @@ struct SDJWTIssuingCrossTests {
                 ]))
             expected["\(type) key binding by another key"] = false
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [SharedData.packageRoot.appendingPathComponent("tools/sdjwt-check-issued.py").path]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(JSONWriter.data(.object(["cases": .array(cases)]))))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let answer = try JSONParser.parse(Array(data))
+        let checked = try ChildProcess.run(
+            URL(fileURLWithPath: python), [SharedData.packageRoot.appendingPathComponent("tools/sdjwt-check-issued.py").path],
+            input: .bytes(JSONWriter.data(.object(["cases": .array(cases)]))))
+        try #require(checked.status == 0, "\(checked.stderrText)")
+        let answer = try JSONParser.parse(checked.stdout)
         let results = answer["results"]?.arrayValue ?? []
         #expect(results.count == cases.count)
         var agreed = 0

@@ -55,17 +55,8 @@ func executable(_ name: String) -> URL? {
 
 /// Runs a process, returning its exit status and combined output.
 func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    let ended = try ChildProcess.run(tool, arguments, in: directory, errors: .standardOutput)
+    return (ended.status, ended.stdoutText)
 }
 
 /// A throwaway CA and seal certificate made with swift-certificates, for algorithms the demo seal does not use.

@@ -43,18 +43,6 @@ struct ProcessResult {
 
 /// Runs openssl with arguments, feeding `input` on stdin.
 func openssl(_ arguments: [String], input: [UInt8] = []) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: opensslPath!)
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+    let ended = try ChildProcess.run(URL(fileURLWithPath: opensslPath!), arguments, input: .bytes(input))
+    return ProcessResult(status: ended.status, stdout: ended.stdout, stderr: ended.stderrText)
 }

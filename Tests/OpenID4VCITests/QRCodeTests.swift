@@ -1,5 +1,6 @@
 import Foundation
 import QRCode
+import TestSupport
 import Testing
 
 /// QR codes through libqrencode: shape, formats, and (when zbarimg is installed) that they decode to the offer link.
@@ -30,14 +31,7 @@ struct QRCodeTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
         try Data(try QRCode(Self.link).png(scale: 4)).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: zbar)
-        process.arguments = ["--raw", "-q", file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == Self.link)
+        let decoded = try ChildProcess.run(URL(fileURLWithPath: zbar), ["--raw", "-q", file.path])
+        #expect(decoded.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == Self.link, "\(decoded.stderrText)")
     }
 }

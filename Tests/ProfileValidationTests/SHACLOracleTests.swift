@@ -154,20 +154,11 @@ struct SHACLOracleTests {
             try Data(JSONWriter.data(c.json)).write(to: url)
             paths.append(url.path)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments =
-            [
-                SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path,
-                "--shared", SharedData.sharedRoot.path,
-            ] + paths
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let pyshacl = try ChildProcess.run(
+            URL(fileURLWithPath: python),
+            [SharedData.packageRoot.appendingPathComponent("tools/shacl-oracle.py").path, "--shared", SharedData.sharedRoot.path] + paths)
+        #expect(pyshacl.status == 0, "\(pyshacl.stderrText)")
+        let lines = pyshacl.stdoutText.split(separator: "\n")
         #expect(lines.count == cases.count)
         var agreed = 0
         for (i, line) in lines.enumerated() where i < cases.count {

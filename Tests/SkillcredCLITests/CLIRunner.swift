@@ -50,36 +50,9 @@ enum SkillcredCLI {
     /// if given: for what depends on the working directory or the process (a token module, exit on signals).
     static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL, environment: [String: String] = [:]) throws -> CLIOutput {
         guard let binary else { throw MissingBinary() }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        // Read stderr concurrently so a chatty child cannot block on a full pipe while we drain stdout.
-        let errBox = ErrorBuffer()
-        let reader = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errBox.done { usleep(1000) }
-        return CLIOutput(status: process.terminationStatus, stdoutData: stdout, stderr: String(decoding: errBox.data, as: UTF8.self))
-    }
-
-    private final class ErrorBuffer: Sendable {
-        private let state = Mutex((data: Data(), done: false))
-        var data: Data {
-            get { state.withLock { $0.data } }
-            set { state.withLock { $0 = (newValue, true) } }
-        }
-        var done: Bool { state.withLock { $0.done } }
+        let ended = try ChildProcess.run(
+            binary, arguments, in: directory, environment: environment.isEmpty ? nil : ChildProcess.environment(adding: environment),
+            input: .bytes(Array(stdin ?? Data())))
+        return CLIOutput(status: ended.status, stdoutData: Data(ended.stdout), stderr: ended.stderrText)
     }
 }

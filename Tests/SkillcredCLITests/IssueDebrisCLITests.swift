@@ -58,17 +58,12 @@ struct IssueCommandDebrisTests {
         let recipients = dir.appendingPathComponent("recipients.csv")
         try Data(csv.utf8).write(to: recipients)
 
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = issue(recipients: recipients.path)
-        process.currentDirectoryURL = SharedData.packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.start(
+            binary, issue(recipients: recipients.path), in: SharedData.packageRoot, output: .null, errors: .null)
         // Kill once some credentials are on disk (the batch is then past its first registry reservation); the waiting
         // is done off the cooperative pool, which other suites' async work needs meanwhile.
         let outPath = out.path
-        let killedMidway = try await ExternalTool.offThePool { [process] in
+        let killedMidway = try await ExternalTool.offThePool {
             let deadline = Date().addingTimeInterval(120)
             while process.isRunning && Date() < deadline {
                 let written = (try? FileManager.default.contentsOfDirectory(atPath: outPath))?.filter { $0.hasSuffix(".json") }.count ?? 0
@@ -76,8 +71,7 @@ struct IssueCommandDebrisTests {
                 usleep(5_000)
             }
             let running = process.isRunning
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.stop()
             return running
         }
         if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }
@@ -145,28 +139,21 @@ struct IssueCommandDebrisTests {
         let recipients = dir.appendingPathComponent("recipients.csv")
         try Data(csv.utf8).write(to: recipients)
 
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = issue(recipients: recipients.path, format: "edc-jades")
-        process.currentDirectoryURL = SharedData.packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+        let process = try ChildProcess.start(
+            binary, issue(recipients: recipients.path, format: "edc-jades"), in: SharedData.packageRoot, output: .null)
         // Without a terminal the CLI prints "issued DONE/TOTAL …" once a chunk is recorded: kill as soon as it does
         // (waiting off the cooperative pool, which other suites' async work needs meanwhile).
-        let (stderr, reported, killedMidway) = try await ExternalTool.offThePool { [process, errors] in
-            var stderr = ""
+        let (stderr, reported, killedMidway) = try await ExternalTool.offThePool {
             var reported = 0
-            while reported == 0 {
-                let data = errors.fileHandleForReading.availableData
-                if data.isEmpty { break }
-                stderr += String(decoding: data, as: UTF8.self)
-                if let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
+            let deadline = Date().addingTimeInterval(120)
+            while reported == 0, process.isRunning, Date() < deadline {
+                let text = String(decoding: process.standardError, as: UTF8.self)
+                if let line = text.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! } else { usleep(1_000) }
             }
             let killedMidway = process.isRunning && reported < rows
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.stop()
+            let stderr = String(decoding: process.standardError, as: UTF8.self)
+            if reported == 0, let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
             return (stderr, reported, killedMidway)
         }
         try #require(reported > 0, "no progress line before the end: \(stderr)")

@@ -161,25 +161,18 @@ struct PKCS11CLITests {
         let bench = try Bench()
         defer { bench.fixture.remove() }
         let seal = try bench.generate("p256", label: "seal")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = [
-            "serve", "--port", "0", "--data-dir", bench.folder.appendingPathComponent("data").path,
-            "--seal-key", seal, "--pin-source", bench.pinSource,
-        ]
-        process.currentDirectoryURL = SharedData.packageRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(bench.fixture.environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        // The banner: the demo API token, then the port.
-        var banner = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !banner.contains("listening on"), Date() < deadline, process.isRunning {
-            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let process = try ChildProcess.start(
+            binary,
+            [
+                "serve", "--port", "0", "--data-dir", bench.folder.appendingPathComponent("data").path,
+                "--seal-key", seal, "--pin-source", bench.pinSource,
+            ], in: SharedData.packageRoot, environment: ChildProcess.environment(adding: bench.fixture.environment), errors: .standardOutput)
+        defer { process.stop() }
+        // The banner: the demo API token, then the port (waited for off the cooperative pool).
+        _ = try await ExternalTool.offThePool {
+            process.waitForOutput(limit: .seconds(60)) { String(decoding: $0, as: UTF8.self).contains("listening on") }
         }
+        let banner = String(decoding: process.standardOutput, as: UTF8.self)
         let tokenLine = banner.split(separator: "\n").first { $0.contains("demo token:") }
         let token = try #require(tokenLine?.split(separator: " ").last.map(String.init), "\(banner)")
         let address = banner.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(banner[$0]) }

@@ -15,18 +15,8 @@ private struct Output {
 }
 
 private func run(_ arguments: [String], in directory: URL) throws -> Output {
-    let process = Process()
-    process.executableURL = binary!
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    let ended = try ChildProcess.run(binary!, arguments, in: directory)
+    return Output(status: ended.status, stdout: ended.stdoutText, stderr: ended.stderrText)
 }
 
 private let credential = """

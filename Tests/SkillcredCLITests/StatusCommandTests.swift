@@ -18,22 +18,9 @@ private struct Output {
 }
 
 private func run(_ binary: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Output {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "SKILLCRED_DATABASE")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    let ended = try ChildProcess.run(
+        binary, arguments, in: directory, environment: ChildProcess.environment(adding: environment, removing: ["SKILLCRED_DATABASE"]))
+    return Output(status: ended.status, stdout: ended.stdoutText, stderr: ended.stderrText)
 }
 
 /// Reserves and completes `count` credentials in the default registry of `directory` with the test-only worker.

@@ -38,48 +38,16 @@ public enum ExternalTool {
     }
 
     /// Runs `executable ARGUMENTS` and returns its status and output whatever the status (standard error apart,
-    /// unless `mergingErrors`), for tests that expect a tool to refuse something.
+    /// unless `mergingErrors`), for tests that expect a tool to refuse something. A tool that runs longer than
+    /// `limit` is killed and this throws (``ChildProcess``).
     public static func capture(
         _ executable: URL, _ arguments: [String], in directory: URL? = nil,
-        environment: [String: String] = [:], mergingErrors: Bool = false
+        environment: [String: String] = [:], mergingErrors: Bool = false, limit: Duration = ChildProcess.defaultLimit
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let out = Pipe(), err = mergingErrors ? out : Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Standard error is drained on another thread so neither pipe can fill and stall the tool.
-        let errors = mergingErrors ? nil : Thread.detachedRead(err.fileHandleForReading)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: stdout, stderr: errors?.wait() ?? "")
+        let ended = try ChildProcess.run(
+            executable, arguments, in: directory,
+            environment: environment.isEmpty ? nil : ChildProcess.environment(adding: environment),
+            errors: mergingErrors ? .standardOutput : .capture, limit: limit)
+        return Outcome(status: ended.status, stdout: ended.stdoutText, stderr: ended.stderrText)
     }
-}
-
-private final class DetachedRead: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var text = ""
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-            done.signal()
-        }
-    }
-
-    func wait() -> String {
-        done.wait()
-        return text
-    }
-}
-
-private extension Thread {
-    static func detachedRead(_ handle: FileHandle) -> DetachedRead { DetachedRead(handle) }
 }

@@ -185,22 +185,17 @@ public final class OpenSSLPKI: Sendable {
 
     /// A running `openssl ocsp -index … -port N` responder for this CA, signing with `NAME.pem`/`NAME.key`.
     public final class OCSPResponder: @unchecked Sendable {
-        let process: Process
+        let process: ChildProcess
         /// `http://127.0.0.1:PORT/`.
         public let url: String
 
-        init(process: Process, url: String) {
+        init(process: ChildProcess, url: String) {
             self.process = process
             self.url = url
         }
 
-        /// Stops the responder (this process only, by its id) and waits for it to end. SIGKILL: the test process's
-        /// children inherit a signal mask in which openssl's responder does not act on SIGTERM.
-        public func stop() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        /// Stops the responder (SIGKILL, which no signal mask or handler delays) and waits for it to end.
+        public func stop() { process.stop() }
 
         deinit { stop() }
     }
@@ -216,20 +211,16 @@ public final class OpenSSLPKI: Sendable {
     /// certificate and key `responder` names ("ca" for the CA itself), each response valid for a day; it is ready
     /// when this returns. Stop it with ``OCSPResponder/stop()`` (in a `defer`).
     public func startOCSPResponder(responder: String, port: Int) throws -> OCSPResponder {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
-            "ocsp", "-index", "index.txt", "-port", String(port), "-rsigner", "\(responder).pem", "-rkey", "\(responder).key", "-CA", "ca.pem",
-            "-ndays", "1",
-        ]
-        process.currentDirectoryURL = directory
         // Ready once it says so on stderr: a probing connection would hang the single-threaded responder, which
         // waits for that connection's request before accepting the next.
         let log = url("ocsp-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        let process = try ChildProcess.start(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "ocsp", "-index", "index.txt", "-port", String(port), "-rsigner", "\(responder).pem", "-rkey", "\(responder).key", "-CA", "ca.pem",
+                "-ndays", "1",
+            ], in: directory, output: .null, errors: .file(log))
         let handle = OCSPResponder(process: process, url: "http://127.0.0.1:\(port)/")
         for _ in 0..<200 {
             if (try? String(contentsOf: log, encoding: .utf8))?.contains("waiting for OCSP client connections") == true { return handle }

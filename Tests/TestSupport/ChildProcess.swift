@@ -1,0 +1,329 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A child process the tests run (openssl, python, the skillcred executable), which inherits nothing but its standard
+/// input, output and error, and is waited for with a deadline.
+///
+/// Why not Foundation's `Process`: on Linux it learns that a child ended through a socket the child inherits, and it
+/// creates that socket and its pipes without close-on-exec, closing the parent's other descriptors in the child only up
+/// to the highest one open a moment before the spawn. With suites spawning in parallel, a long-lived child (an OCSP
+/// responder, a server) could inherit another test's socket or pipe; that test's `waitUntilExit()` or read to end of
+/// file then lasted as long as the long-lived child, which could be forever when the waits held both of the cooperative
+/// threads the long-lived child's own test needed to stop it (CI once hung for the rest of its 90 minutes). Here the
+/// child closes every descriptor above 2 at spawn (`posix_spawn_file_actions_addclosefrom_np`), the parent's pipe ends
+/// are close-on-exec, the exit is seen with `waitpid`, and every wait has a limit.
+public final class ChildProcess: @unchecked Sendable {
+    /// What the child reads.
+    public enum Input: Sendable {
+        /// `/dev/null`.
+        case null
+        /// These bytes, then end of file.
+        case bytes([UInt8])
+    }
+
+    /// Where the child's standard output (or error) goes.
+    public enum Output: Sendable {
+        /// `/dev/null`.
+        case null
+        /// A pipe the parent reads (``standardOutput``/``standardError``).
+        case capture
+        /// Appended to this file.
+        case file(URL)
+        /// Standard error only: into the same pipe or file as standard output.
+        case standardOutput
+    }
+
+    /// A child that ended, with what it printed.
+    public struct Ended: Sendable {
+        /// The exit status, or the number of the signal that ended it (as `Process.terminationStatus`).
+        public let status: Int32
+        /// Whether a signal ended it.
+        public let signalled: Bool
+        /// Standard output, when captured.
+        public let stdout: [UInt8]
+        /// Standard error, when captured apart.
+        public let stderr: [UInt8]
+        /// Standard output as UTF-8 text.
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        /// Standard error as UTF-8 text.
+        public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    /// A child that did not end within its limit (it has been killed).
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A child that could not be started.
+    public struct SpawnFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The child's process id.
+    public let pid: pid_t
+    private let command: String
+    private let lock = NSCondition()
+    private var outputBytes: [UInt8] = []
+    private var errorBytes: [UInt8] = []
+    private var openReaders = 0
+    private var exit: (status: Int32, signalled: Bool)?
+
+    /// The default limit of ``finish(limit:)``: far above any tool's run here, short of CI's own limit.
+    public static let defaultLimit = Duration.seconds(600)
+
+    /// The environment of this process without `removing`, then with `adding` set, for
+    /// ``start(_:_:in:environment:input:output:errors:)``.
+    public static func environment(adding: [String: String] = [:], removing: [String] = []) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in removing { environment.removeValue(forKey: name) }
+        return environment.merging(adding) { $1 }
+    }
+
+    /// Starts `executable ARGUMENTS` (an absolute path) in `directory`, with `environment` (this process's when nil).
+    public static func start(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
+        input: Input = .null, output: Output = .capture, errors: Output = .capture
+    ) throws -> ChildProcess {
+        Self.ignoreBrokenPipes
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        var attributes: posix_spawnattr_t? = nil
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // Descriptors the parent closes once the child has its copies.
+        var parentCloses: [Int32] = []
+        defer { for fd in parentCloses { close(fd) } }
+        var readers: [(fd: Int32, toError: Bool)] = []
+        var inputWriter: (fd: Int32, bytes: [UInt8])?
+
+        switch input {
+        case .null:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        case .bytes(let bytes):
+            let (read, write) = try pipeCloseOnExec()
+            posix_spawn_file_actions_adddup2(&actions, read, 0)
+            parentCloses.append(read)
+            inputWriter = (write, bytes)
+        }
+        for (target, destination) in [(Int32(1), output), (Int32(2), errors)] {
+            switch destination {
+            case .null:
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+            case .capture:
+                let (read, write) = try pipeCloseOnExec()
+                posix_spawn_file_actions_adddup2(&actions, write, target)
+                parentCloses.append(write)
+                readers.append((read, target == 2))
+            case .file(let url):
+                posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            case .standardOutput:
+                precondition(target == 2, "only standard error can follow standard output")
+                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            }
+        }
+        // The child starts with no signal blocked and SIGPIPE at its default, whatever this process does with them.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        #if canImport(Darwin)
+        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory.path) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_CLOEXEC_DEFAULT))
+        #else
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        if let directory {
+            guard let chdir = Self.addChdir else { throw SpawnFailure(description: "posix_spawn_file_actions_addchdir_np is missing") }
+            _ = directory.path.withCString { chdir(&actions, $0) }
+        }
+        guard let closeFrom = Self.addCloseFrom else { throw SpawnFailure(description: "posix_spawn_file_actions_addclosefrom_np is missing") }
+        _ = closeFrom(&actions, 3)
+        #endif
+
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            for reader in readers { close(reader.fd) }
+            if let inputWriter { close(inputWriter.fd) }
+            throw SpawnFailure(description: "\(executable.path) could not be started: \(String(cString: strerror(spawned)))")
+        }
+        let child = ChildProcess(pid: pid, command: ([executable.lastPathComponent] + arguments).joined(separator: " "))
+        child.openReaders = readers.count
+        for reader in readers {
+            Thread.detachNewThread { child.drain(reader.fd, toError: reader.toError) }
+        }
+        if let inputWriter {
+            Thread.detachNewThread {
+                var offset = 0
+                while offset < inputWriter.bytes.count {
+                    let written = inputWriter.bytes[offset...].withUnsafeBytes { write(inputWriter.fd, $0.baseAddress, $0.count) }
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else { break }
+                    offset += written
+                }
+                close(inputWriter.fd)
+            }
+        }
+        return child
+    }
+
+    /// Runs `executable ARGUMENTS` to its end (see ``start(_:_:in:environment:input:output:errors:)``); kills it and
+    /// throws ``TimedOut`` when it takes longer than `limit`.
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
+        input: Input = .null, output: Output = .capture, errors: Output = .capture, limit: Duration = defaultLimit
+    ) throws -> Ended {
+        try start(executable, arguments, in: directory, environment: environment, input: input, output: output, errors: errors)
+            .finish(limit: limit)
+    }
+
+    private init(pid: pid_t, command: String) {
+        self.pid = pid
+        self.command = command
+    }
+
+    deinit {
+        if exit == nil {
+            kill(pid, SIGKILL)
+            _ = reap(blocking: true)
+        }
+    }
+
+    /// Standard output so far (when captured).
+    public var standardOutput: [UInt8] { lock.withLock { outputBytes } }
+    /// Standard error so far (when captured apart).
+    public var standardError: [UInt8] { lock.withLock { errorBytes } }
+
+    /// Whether the child is still running.
+    public var isRunning: Bool { reap(blocking: false) == nil }
+
+    /// Waits until the child ended and its output was read, at most `limit`; nil when it is still running then.
+    public func wait(limit: Duration) -> Ended? {
+        let deadline = ContinuousClock.now + limit
+        var pause: UInt32 = 500  // µs: most tools end within milliseconds
+        while reap(blocking: false) == nil {
+            guard ContinuousClock.now < deadline else { return nil }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+        // The pipes reach end of file once the child and whatever it started have closed them; a grandchild left
+        // running with them open is not waited for beyond a few seconds.
+        let drained = Date().addingTimeInterval(5)
+        lock.lock()
+        while openReaders > 0, lock.wait(until: drained) {}
+        let ended = Ended(status: exit!.status, signalled: exit!.signalled, stdout: outputBytes, stderr: errorBytes)
+        lock.unlock()
+        return ended
+    }
+
+    /// Waits for the end (``wait(limit:)``); a child still running after `limit` is killed, and this throws.
+    public func finish(limit: Duration = defaultLimit) throws -> Ended {
+        if let ended = wait(limit: limit) { return ended }
+        stop()
+        throw TimedOut(
+            description: "\(command) did not end within \(limit) and was killed; it printed: "
+                + String(decoding: standardOutput + standardError, as: UTF8.self).suffix(2_000))
+    }
+
+    /// Polls standard output until `condition` holds for it, the child ends, or `limit` passes; whether it held.
+    public func waitForOutput(limit: Duration, until condition: ([UInt8]) -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if condition(standardOutput) { return true }
+            if !isRunning {
+                _ = wait(limit: .seconds(5))
+                return condition(standardOutput)
+            }
+            usleep(5_000)
+        }
+        return false
+    }
+
+    /// Sends `signal` to the child (if it is still running).
+    public func send(signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Kills the child (SIGKILL) and waits for it to be gone.
+    public func stop() {
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        _ = reap(blocking: true)
+    }
+
+    /// The exit, once the child is reaped (by this call or an earlier one).
+    private func reap(blocking: Bool) -> (status: Int32, signalled: Bool)? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exit { return exit }
+        var status: Int32 = 0
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
+        guard result == pid else { return nil }
+        let signalNumber = status & 0x7f
+        exit = signalNumber == 0 ? ((status >> 8) & 0xff, false) : (signalNumber, true)
+        lock.broadcast()
+        return exit
+    }
+
+    private func drain(_ fd: Int32, toError: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            lock.withLock {
+                if toError { errorBytes += buffer[0..<count] } else { outputBytes += buffer[0..<count] }
+            }
+        }
+        close(fd)
+        lock.withLock {
+            openReaders -= 1
+            lock.broadcast()
+        }
+    }
+
+    private static func pipeCloseOnExec() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
+        // Close-on-exec for the children Foundation's Process may still start elsewhere; children started here close
+        // everything above 2 anyway.
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return (fds[0], fds[1])
+    }
+
+    /// A child that exits before reading all of its input must not take the test process with it.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    #if !canImport(Darwin)
+    // glibc has both since 2.34 (Debian 12 has 2.36), but its headers declare them for _GNU_SOURCE only, which Swift's
+    // Glibc module does not define.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+    private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
+        .map { unsafeBitCast($0, to: AddChdir.self) }
+    #endif
+}
