@@ -152,7 +152,8 @@ struct IssueCommandDebrisTests {
             }
             let killedMidway = process.isRunning && reported < rows
             process.stop()
-            let stderr = String(decoding: process.standardError, as: UTF8.self)
+            // Everything it wrote before it ended (the readers may still be behind the exit).
+            let stderr = process.wait(limit: .seconds(5))?.stderrText ?? String(decoding: process.standardError, as: UTF8.self)
             if reported == 0, let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
             return (stderr, reported, killedMidway)
         }

@@ -16,7 +16,8 @@ import Darwin
 /// file then lasted as long as the long-lived child, which could be forever when the waits held both of the cooperative
 /// threads the long-lived child's own test needed to stop it (CI once hung for the rest of its 90 minutes). Here the
 /// child closes every descriptor above 2 at spawn (`posix_spawn_file_actions_addclosefrom_np`), the parent's pipe ends
-/// are close-on-exec, the exit is seen with `waitpid`, and every wait has a limit.
+/// are close-on-exec, the exit is seen with `waitpid`, and every wait has a limit. The child leads a process group of
+/// its own, so that stopping it (``stop()``, a limit, `deinit`) also stops what it started (faketime's openssl).
 public final class ChildProcess: @unchecked Sendable {
     /// What the child reads.
     public enum Input: Sendable {
@@ -64,14 +65,39 @@ public final class ChildProcess: @unchecked Sendable {
         public let description: String
     }
 
-    /// The child's process id.
+    /// The child's process id (and its process group's).
     public let pid: pid_t
     private let command: String
-    private let lock = NSCondition()
-    private var outputBytes: [UInt8] = []
-    private var errorBytes: [UInt8] = []
-    private var openReaders = 0
-    private var exit: (status: Int32, signalled: Bool)?
+    /// What the reader threads write: apart from the child object, so that a reader blocked on a pipe does not keep
+    /// the object (and so the child, which `deinit` kills) alive.
+    private let state = State()
+
+    private final class State: @unchecked Sendable {
+        let lock = NSCondition()
+        var outputBytes: [UInt8] = []
+        var errorBytes: [UInt8] = []
+        var openReaders = 0
+        var exit: (status: Int32, signalled: Bool)?
+        /// Whether a wait already gave up on a pipe a grandchild holds open (later waits do not wait for it again).
+        var graceSpent = false
+
+        func drain(_ fd: Int32, toError: Bool) {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                lock.withLock {
+                    if toError { errorBytes += buffer[0..<count] } else { outputBytes += buffer[0..<count] }
+                }
+            }
+            close(fd)
+            lock.withLock {
+                openReaders -= 1
+                lock.broadcast()
+            }
+        }
+    }
 
     /// The default limit of ``finish(limit:)``: far above any tool's run here, short of CI's own limit.
     public static let defaultLimit = Duration.seconds(600)
@@ -101,57 +127,72 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // Descriptors the parent closes once the child has its copies.
-        var parentCloses: [Int32] = []
-        defer { for fd in parentCloses { close(fd) } }
+        // The child's ends of the pipes: closed here once it has its copies (or failed to start).
+        var childEnds: [Int32] = []
+        defer { for fd in childEnds { close(fd) } }
+        // The parent's ends: handed to the reader and writer threads, or closed here when the start fails.
         var readers: [(fd: Int32, toError: Bool)] = []
         var inputWriter: (fd: Int32, bytes: [UInt8])?
+        var handedOff = false
+        defer {
+            if !handedOff {
+                for reader in readers { close(reader.fd) }
+                if let inputWriter { close(inputWriter.fd) }
+            }
+        }
+        func check(_ result: Int32, _ what: String) throws {
+            guard result == 0 else { throw SpawnFailure(description: "\(executable.path): \(what) failed: \(String(cString: strerror(result)))") }
+        }
 
         switch input {
         case .null:
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "opening /dev/null as input")
         case .bytes(let bytes):
             let (read, write) = try pipeCloseOnExec()
-            posix_spawn_file_actions_adddup2(&actions, read, 0)
-            parentCloses.append(read)
+            childEnds.append(read)
             inputWriter = (write, bytes)
+            try check(posix_spawn_file_actions_adddup2(&actions, read, 0), "dup2 of the input pipe")
         }
         for (target, destination) in [(Int32(1), output), (Int32(2), errors)] {
             switch destination {
             case .null:
-                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+                try check(posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0), "opening /dev/null as output")
             case .capture:
                 let (read, write) = try pipeCloseOnExec()
-                posix_spawn_file_actions_adddup2(&actions, write, target)
-                parentCloses.append(write)
+                childEnds.append(write)
                 readers.append((read, target == 2))
+                try check(posix_spawn_file_actions_adddup2(&actions, write, target), "dup2 of an output pipe")
             case .file(let url):
-                posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+                try check(posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644), "opening \(url.path)")
             case .standardOutput:
                 precondition(target == 2, "only standard error can follow standard output")
-                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+                try check(posix_spawn_file_actions_adddup2(&actions, 1, 2), "dup2 of standard output")
             }
         }
-        // The child starts with no signal blocked and SIGPIPE at its default, whatever this process does with them.
+        // The child starts with no signal blocked or ignored, whatever this process does with them (it ignores
+        // SIGPIPE, and a server in the same process may ignore SIGTERM), in a process group of its own.
         var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        try check(posix_spawnattr_setsigdefault(&attributes, &defaults), "posix_spawnattr_setsigdefault")
         var mask = sigset_t()
         sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
+        try check(posix_spawnattr_setsigmask(&attributes, &mask), "posix_spawnattr_setsigmask")
+        try check(posix_spawnattr_setpgroup(&attributes, 0), "posix_spawnattr_setpgroup")
         #if canImport(Darwin)
-        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory.path) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_CLOEXEC_DEFAULT))
+        if let directory { try check(posix_spawn_file_actions_addchdir_np(&actions, directory.path), "changing to \(directory.path)") }
+        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_CLOEXEC_DEFAULT
         #else
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         if let directory {
             guard let chdir = Self.addChdir else { throw SpawnFailure(description: "posix_spawn_file_actions_addchdir_np is missing") }
-            _ = directory.path.withCString { chdir(&actions, $0) }
+            try check(directory.path.withCString { chdir(&actions, $0) }, "changing to \(directory.path)")
         }
         guard let closeFrom = Self.addCloseFrom else { throw SpawnFailure(description: "posix_spawn_file_actions_addclosefrom_np is missing") }
-        _ = closeFrom(&actions, 3)
+        try check(closeFrom(&actions, 3), "posix_spawn_file_actions_addclosefrom_np")
+        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP
         #endif
+        try check(posix_spawnattr_setflags(&attributes, Int16(flags)), "posix_spawnattr_setflags")
 
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         let environment = environment ?? ProcessInfo.processInfo.environment
@@ -161,16 +202,12 @@ public final class ChildProcess: @unchecked Sendable {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            for reader in readers { close(reader.fd) }
-            if let inputWriter { close(inputWriter.fd) }
-            throw SpawnFailure(description: "\(executable.path) could not be started: \(String(cString: strerror(spawned)))")
-        }
+        try check(posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp), "posix_spawn")
         let child = ChildProcess(pid: pid, command: ([executable.lastPathComponent] + arguments).joined(separator: " "))
-        child.openReaders = readers.count
+        let state = child.state
+        state.openReaders = readers.count
         for reader in readers {
-            Thread.detachNewThread { child.drain(reader.fd, toError: reader.toError) }
+            Thread.detachNewThread { state.drain(reader.fd, toError: reader.toError) }
         }
         if let inputWriter {
             Thread.detachNewThread {
@@ -184,6 +221,7 @@ public final class ChildProcess: @unchecked Sendable {
                 close(inputWriter.fd)
             }
         }
+        handedOff = true
         return child
     }
 
@@ -202,17 +240,13 @@ public final class ChildProcess: @unchecked Sendable {
         self.command = command
     }
 
-    deinit {
-        if exit == nil {
-            kill(pid, SIGKILL)
-            _ = reap(blocking: true)
-        }
-    }
+    /// A child nobody waited for (a test that threw between start and wait) does not outlive its object.
+    deinit { stop() }
 
     /// Standard output so far (when captured).
-    public var standardOutput: [UInt8] { lock.withLock { outputBytes } }
+    public var standardOutput: [UInt8] { state.lock.withLock { state.outputBytes } }
     /// Standard error so far (when captured apart).
-    public var standardError: [UInt8] { lock.withLock { errorBytes } }
+    public var standardError: [UInt8] { state.lock.withLock { state.errorBytes } }
 
     /// Whether the child is still running.
     public var isRunning: Bool { reap(blocking: false) == nil }
@@ -227,13 +261,15 @@ public final class ChildProcess: @unchecked Sendable {
             pause = min(pause * 2, 20_000)
         }
         // The pipes reach end of file once the child and whatever it started have closed them; a grandchild left
-        // running with them open is not waited for beyond a few seconds.
+        // running with them open is not waited for beyond a few seconds (once).
         let drained = Date().addingTimeInterval(5)
-        lock.lock()
-        while openReaders > 0, lock.wait(until: drained) {}
-        let ended = Ended(status: exit!.status, signalled: exit!.signalled, stdout: outputBytes, stderr: errorBytes)
-        lock.unlock()
-        return ended
+        state.lock.lock()
+        defer { state.lock.unlock() }
+        while state.openReaders > 0, !state.graceSpent {
+            if !state.lock.wait(until: drained) { state.graceSpent = true }
+        }
+        let exit = state.exit!
+        return Ended(status: exit.status, signalled: exit.signalled, stdout: state.outputBytes, stderr: state.errorBytes)
     }
 
     /// Waits for the end (``wait(limit:)``); a child still running after `limit` is killed, and this throws.
@@ -259,55 +295,44 @@ public final class ChildProcess: @unchecked Sendable {
         return false
     }
 
-    /// Sends `signal` to the child (if it is still running).
+    /// Sends `signal` to the child's process group, unless the child has been reaped (its id may then be another's).
     public func send(signal: Int32) {
-        if isRunning { kill(pid, signal) }
+        state.lock.withLock {
+            if reapLocked(blocking: false) == nil { _ = kill(-pid, signal) }
+        }
     }
 
-    /// Kills the child (SIGKILL) and waits for it to be gone.
+    /// Kills the child and what it started (SIGKILL to its process group) and waits for the child to be gone.
     public func stop() {
-        guard isRunning else { return }
-        kill(pid, SIGKILL)
-        _ = reap(blocking: true)
+        state.lock.withLock {
+            guard reapLocked(blocking: false) == nil else { return }
+            _ = kill(-pid, SIGKILL)
+            _ = reapLocked(blocking: true)
+        }
     }
 
     /// The exit, once the child is reaped (by this call or an earlier one).
     private func reap(blocking: Bool) -> (status: Int32, signalled: Bool)? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let exit { return exit }
+        state.lock.withLock { reapLocked(blocking: blocking) }
+    }
+
+    private func reapLocked(blocking: Bool) -> (status: Int32, signalled: Bool)? {
+        if let exit = state.exit { return exit }
         var status: Int32 = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
         guard result == pid else { return nil }
         let signalNumber = status & 0x7f
-        exit = signalNumber == 0 ? ((status >> 8) & 0xff, false) : (signalNumber, true)
-        lock.broadcast()
-        return exit
-    }
-
-    private func drain(_ fd: Int32, toError: Bool) {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            lock.withLock {
-                if toError { errorBytes += buffer[0..<count] } else { outputBytes += buffer[0..<count] }
-            }
-        }
-        close(fd)
-        lock.withLock {
-            openReaders -= 1
-            lock.broadcast()
-        }
+        state.exit = signalNumber == 0 ? ((status >> 8) & 0xff, false) : (signalNumber, true)
+        state.lock.broadcast()
+        return state.exit
     }
 
     private static func pipeCloseOnExec() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
-        // Close-on-exec for the children Foundation's Process may still start elsewhere; children started here close
-        // everything above 2 anyway.
+        guard pipe(&fds) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        // Close-on-exec in case anything still spawns with Foundation's Process; children started here close
+        // everything above 2 anyway. (pipe2 is declared for _GNU_SOURCE only, as the two functions below.)
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         return (fds[0], fds[1])

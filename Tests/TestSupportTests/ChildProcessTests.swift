@@ -15,7 +15,7 @@ struct ChildProcessTests {
         // Foundation's Pipe opens both ends without close-on-exec, as sockets and files opened elsewhere may be.
         let open = Pipe()
         defer { try? open.fileHandleForWriting.close() }
-        let ended = try ChildProcess.run(URL(fileURLWithPath: "/bin/ls"), ["-1", "/proc/self/fd"])
+        let ended = try ChildProcess.run(URL(fileURLWithPath: "/bin/ls"), ["-1", "/dev/fd/"])
         #expect(ended.status == 0, "\(ended.stderrText)")
         let descriptors = Set(ended.stdoutText.split(separator: "\n").compactMap { Int32($0) })
         #expect(!descriptors.contains(open.fileHandleForWriting.fileDescriptor))
@@ -52,8 +52,28 @@ struct ChildProcessTests {
     @Test("A grandchild left holding standard output does not hold the wait beyond its grace")
     func grandchildDoesNotHoldTheWait() throws {
         let started = ContinuousClock.now
-        let ended = try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "sleep 30 & echo started"], limit: .seconds(20))
-        #expect(ended.status == 0 && ended.stdoutText == "started\n")
+        let child = try ChildProcess.start(URL(fileURLWithPath: "/bin/sh"), ["-c", "sleep 30 & echo $!"])
+        let ended = try child.finish(limit: .seconds(20))
+        #expect(ended.status == 0)
         #expect(ContinuousClock.now - started < .seconds(15))
+        let grandchild = try #require(pid_t(ended.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(grandchild, 0) == 0, "the grandchild outlived its parent, holding the pipe")
+        kill(grandchild, SIGKILL)
+    }
+
+    @Test("stop() ends what the child started (its process group), as a limit does")
+    func stopEndsTheProcessGroup() throws {
+        let child = try ChildProcess.start(URL(fileURLWithPath: "/bin/sh"), ["-c", "sleep 30 & echo $!; wait"])
+        #expect(child.waitForOutput(limit: .seconds(10)) { $0.last == UInt8(ascii: "\n") })
+        let grandchild = try #require(pid_t(String(decoding: child.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        child.stop()
+        // The grandchild is not ours to reap (its parent was the shell, now gone): it is gone or a zombie of init's.
+        var gone = false
+        for _ in 0..<200 where !gone {
+            let state = (try? String(contentsOfFile: "/proc/\(grandchild)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            gone = state == nil || state == "Z"
+            if !gone { usleep(10_000) }
+        }
+        #expect(gone, "the grandchild of a stopped child is still running")
     }
 }
