@@ -59,6 +59,8 @@ let package = Package(
         .target(name: "CredentialJSON", swiftSettings: strict),
         // The one thread-safe cache with a capacity and per-entry expiry (contexts, DID documents, status lists).
         .target(name: "Caching", swiftSettings: strict),
+        // A task executor on threads of its own (verification in the service; tests' deadlines).
+        .target(name: "Executors", swiftSettings: strict),
         // RDF terms, datasets and N-Quads.
         .target(name: "RDF", swiftSettings: strict),
         // JSON-LD 1.1 context processing and expansion, offline document loading, safe mode.
@@ -195,7 +197,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The HTTP service and web page (VC API shapes). The only target that imports Hummingbird.
         .target(name: "CredentialService", dependencies: [
-            "CredentialJSON", "Caching", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
+            "CredentialJSON", "Caching", "Executors", "Multiformats", "KeyManagement", "DIDResolution", "DataIntegrity", "JAdES", "StatusList",
             "CredentialRegistry", "RegistryStores", "CredentialVerification", "LearningModel",
             "CredentialIssuance", "WebForm", "OpenID4VCI", "QRCode", "SDJWT", "TrustedLists",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -223,9 +225,10 @@ let package = Package(
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
-        .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON", "Executors"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
         .testTarget(name: "CachingTests", dependencies: ["Caching"]),
+        .testTarget(name: "ExecutorsTests", dependencies: ["Executors"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RDFTests", dependencies: ["RDF", "TestSupport"]),
         .testTarget(name: "JSONLDTests", dependencies: ["JSONLD", "JSONLDToRDF", "RDF", "BundledContexts", "CredentialJSON", "TestSupport"]),

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A task executor with threads of its own, for work that must not wait behind (or hold up) Swift's cooperative pool.
+///
+/// Work started under `withTaskExecutorPreference(executor)` runs here, its child tasks and the continuations it awaits
+/// included; the operating system shares the cores between these threads and the pool's. Jobs run first come, first
+/// served. The threads live as long as the process: make one per purpose, once.
+public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    /// Starts `threads` threads (at least one), named `name-0`, `name-1`, … (Linux keeps 15 bytes of a thread's name).
+    public init(threads: Int, name: String) {
+        for number in 0..<max(1, threads) {
+            // Named from inside: on Linux a thread otherwise keeps the name of the thread that made it (a pool
+            // thread's, say), and profilers, debuggers and `Thread.current.name` would show that.
+            let thread = Thread { [unowned self] in
+                Thread.current.name = "\(name)-\(number)"
+                Thread.current.threadDictionary[Self.ownerKey] = ObjectIdentifier(self)
+                self.work()
+            }
+            thread.start()
+        }
+    }
+
+    private static let ownerKey = "skillcred.DedicatedThreadsExecutor"
+
+    /// Whether the calling code runs on one of this executor's threads.
+    public var isCurrent: Bool {
+        (Thread.current.threadDictionary[Self.ownerKey] as? ObjectIdentifier) == ObjectIdentifier(self)
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}

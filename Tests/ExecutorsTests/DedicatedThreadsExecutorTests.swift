@@ -1,0 +1,60 @@
+import Executors
+import Foundation
+import Synchronization
+import Testing
+
+/// Where the calling code runs: on the test's executor (`isCurrent` reads `Thread.current`, which is for synchronous
+/// code; this function is), and the thread's name.
+private func whereItRuns() -> String {
+    DedicatedThreadsExecutorTests.executor.isCurrent ? "executor" : "elsewhere (\(Thread.current.name ?? "?"))"
+}
+
+@Suite("DedicatedThreadsExecutor: work preferring it runs on its threads, child tasks included")
+struct DedicatedThreadsExecutorTests {
+    static let executor = DedicatedThreadsExecutor(threads: 2, name: "executor-test")
+
+    @Test("A task, its child tasks and what follows their awaits run on the executor's named threads")
+    func jobsRunOnItsThreads() async {
+        let names = await withTaskExecutorPreference(Self.executor) {
+            await withTaskGroup(of: [String].self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        let before = whereItRuns()
+                        try? await Task.sleep(for: .milliseconds(1))
+                        return [before, whereItRuns()]
+                    }
+                }
+                var all: [String] = [whereItRuns()]
+                for await pair in group { all += pair }
+                return all
+            }
+        }
+        #expect(names.count == 129)
+        #expect(names.allSatisfy { $0 == "executor" }, "\(Set(names))")
+    }
+
+    /// Two flags shared by a blocked job and its parent.
+    final class Flags: Sendable {
+        let started = Atomic(false)
+        let release = Atomic(false)
+    }
+
+    @Test("A thread blocked by one job does not stop the others from running")
+    func aBlockedThreadDoesNotStopTheOthers() async {
+        let flags = Flags()
+        let released = await withTaskExecutorPreference(Self.executor) {
+            async let blocker: Bool = {
+                // Holds one of the two threads until the parent, resumed on the other, lets it go (or 5 s pass:
+                // with a single thread the parent could not resume, and this returns false).
+                flags.started.store(true, ordering: .sequentiallyConsistent)
+                let deadline = Date().addingTimeInterval(5)
+                while !flags.release.load(ordering: .sequentiallyConsistent), Date() < deadline { usleep(1_000) }
+                return flags.release.load(ordering: .sequentiallyConsistent)
+            }()
+            while !flags.started.load(ordering: .sequentiallyConsistent) { try? await Task.sleep(for: .milliseconds(1)) }
+            flags.release.store(true, ordering: .sequentiallyConsistent)
+            return await blocker
+        }
+        #expect(released)
+    }
+}
