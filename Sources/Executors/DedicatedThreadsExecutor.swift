@@ -10,13 +10,19 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var head = 0
 
-    /// Starts `threads` threads (at least one), named `name-0`, `name-1`, … (Linux keeps 15 bytes of a thread's name).
+    /// Starts `threads` threads (at least one), named `name-0`, `name-1`, … (`name` cut so that each fits the 15
+    /// bytes Linux keeps).
     public init(threads: Int, name: String) {
         for number in 0..<max(1, threads) {
             // Named from inside: on Linux a thread otherwise keeps the name of the thread that made it (a pool
             // thread's, say), and profilers, debuggers and `Thread.current.name` would show that.
+            let suffix = "-\(number)"
+            // Linux keeps at most 15 bytes and silently keeps the old name for a longer one.
+            var base = Substring(name)
+            while base.utf8.count + suffix.utf8.count > 15, !base.isEmpty { base = base.dropLast() }
+            let threadName = String(base) + suffix
             let thread = Thread { [unowned self] in
-                Thread.current.name = "\(name)-\(number)"
+                Thread.current.name = threadName
                 Thread.current.threadDictionary[Self.ownerKey] = ObjectIdentifier(self)
                 self.work()
             }

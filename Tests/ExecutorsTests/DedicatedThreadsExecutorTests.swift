@@ -57,4 +57,17 @@ struct DedicatedThreadsExecutorTests {
         }
         #expect(released)
     }
+
+    @Test("Its threads carry its name, cut to the 15 bytes Linux keeps, with their number")
+    func threadsAreNamed() async throws {
+        let executor = DedicatedThreadsExecutor(threads: 1, name: "a-name-longer-than-linux-keeps")
+        let comm = await withTaskExecutorPreference(executor) { threadNameAsTheSystemHasIt() }
+        // Where /proc is (Linux): what profilers and debuggers show.
+        if let comm { #expect(comm == "a-name-longer-0") }
+    }
+}
+
+/// The calling thread's name as the kernel has it, when /proc says.
+private func threadNameAsTheSystemHasIt() -> String? {
+    (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
 }
