@@ -3,8 +3,9 @@ import Foundation
 /// A task executor with threads of its own, for work that must not wait behind (or hold up) Swift's cooperative pool.
 ///
 /// Work started under `withTaskExecutorPreference(executor)` runs here, its child tasks and the continuations it awaits
-/// included; the operating system shares the cores between these threads and the pool's. Jobs run first come, first
-/// served. The threads live as long as the process: make one per purpose, once.
+/// included; the operating system shares the cores between these threads and the pool's. (What the operation does
+/// before its first suspension, a call into another module's async function or an await, may still run on the caller's
+/// thread.) Jobs run first come, first served. The threads live as long as the process: make one per purpose, once.
 public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

@@ -13,10 +13,12 @@ private func whereItRuns() -> String {
 struct DedicatedThreadsExecutorTests {
     static let executor = DedicatedThreadsExecutor(threads: 2, name: "executor-test")
 
-    @Test("A task, its child tasks and what follows their awaits run on the executor's named threads")
+    @Test("Child tasks, and a task once it has been suspended, run on the executor's threads")
     func jobsRunOnItsThreads() async {
         let names = await withTaskExecutorPreference(Self.executor) {
-            await withTaskGroup(of: [String].self) { group in
+            // Until its first suspension the closure may run where it was called (the runtime hops at a suspension).
+            await Task.yield()
+            return await withTaskGroup(of: [String].self) { group in
                 for _ in 0..<64 {
                     group.addTask {
                         let before = whereItRuns()
@@ -61,7 +63,10 @@ struct DedicatedThreadsExecutorTests {
     @Test("Its threads carry its name, cut to the 15 bytes Linux keeps, with their number")
     func threadsAreNamed() async throws {
         let executor = DedicatedThreadsExecutor(threads: 1, name: "a-name-longer-than-linux-keeps")
-        let comm = await withTaskExecutorPreference(executor) { threadNameAsTheSystemHasIt() }
+        let comm = await withTaskExecutorPreference(executor) { () async -> String? in
+            await Task.yield()  // until its first suspension, the closure may run where it was called
+            return threadNameAsTheSystemHasIt()
+        }
         // Where /proc is (Linux): what profilers and debuggers show.
         if let comm { #expect(comm == "a-name-longer-0") }
     }
