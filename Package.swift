@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "CredentialJSON", swiftSettings: strict),
         // The one thread-safe cache with a capacity and per-entry expiry (contexts, DID documents, status lists).
         .target(name: "Caching", swiftSettings: strict),
-        // A task executor on threads of its own (verification in the service; tests' deadlines).
+        // A task executor on threads of its own (the service's verifications, fetches and their deadlines).
         .target(name: "Executors", swiftSettings: strict),
         // RDF terms, datasets and N-Quads.
         .target(name: "RDF", swiftSettings: strict),
@@ -86,6 +86,7 @@ let package = Package(
         // (pinned against DNS rebinding), redirects re-checked, a streaming byte cap and a deadline.
         // The only target that imports AsyncHTTPClient.
         .target(name: "SecureFetch", dependencies: [
+            "Executors",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
         // did:key, did:jwk, did:web (local directory first) and verification-method binding.
@@ -225,7 +226,7 @@ let package = Package(
         ], swiftSettings: strict),
 
         // Locating ../shared test data; shared by the test targets only.
-        .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON", "Executors"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONLD", "CredentialJSON"], path: "Tests/TestSupport"),
         .testTarget(name: "CredentialJSONTests", dependencies: ["CredentialJSON", "TestSupport"]),
         .testTarget(name: "CachingTests", dependencies: ["Caching"]),
         .testTarget(name: "ExecutorsTests", dependencies: ["Executors"]),

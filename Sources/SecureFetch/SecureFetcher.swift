@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Executors
 import Foundation
 
 /// The fetcher for everything that leaves the machine: AsyncHTTPClient with the rules of a ``FetchPolicy``.
@@ -23,10 +24,17 @@ import Foundation
 /// its own short-lived `HTTPClient` on the process-wide `HTTPClient.defaultEventLoopGroup` (NIO's singleton
 /// group: the threads are shared and live for the process, as NIO intends), and shuts it down when the hop
 /// ends, which also closes a connection whose body was abandoned. Nothing is left to shut down at exit. The
-/// price is no connection reuse between fetches, which the status list and DID caches make rare anyway.
+/// price is no connection reuse between fetches, which the status list and DID caches make rare anyway. The
+/// fetch itself (its hops, its deadline, reading the body) runs on two threads of its own (``threads``), so that the
+/// deadline measures the server, not a queue of CPU-bound work on Swift's cooperative pool: with every test of the
+/// suite on that pool and two CPU hogs beside it, loopback OCSP and CRL fetches missed a 120 s deadline in one run
+/// of three, the servers having answered at once.
 public struct SecureFetcher: HTTPFetching {
     /// Creates the fetcher. It holds no state; copies are interchangeable.
     public init() {}
+
+    /// Where every fetch runs: little CPU (the bytes come from NIO's event loops), much waiting.
+    static let threads = DedicatedThreadsExecutor(threads: 2, name: "skillcred-fetch")
 
     public func fetch(_ url: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         try await run(url, post: nil, policy: policy)
@@ -45,17 +53,20 @@ public struct SecureFetcher: HTTPFetching {
     private func run(_ url: String, post: PostBody?, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         let deadline = ContinuousClock.now.advanced(by: policy.deadline)
         do {
-            return try await withThrowingTaskGroup(of: FetchedDocument.self) { group in
-                group.addTask { try await Self.follow(url, post: post, policy: policy, deadline: deadline) }
-                group.addTask {
-                    try await Task.sleep(until: deadline, clock: .continuous)
-                    throw FetchError(.timeout, "no complete answer within \(policy.deadline)", url: url)
+            // The fetch and its deadline are child tasks, so both start on the preferred executor.
+            return try await withTaskExecutorPreference(Self.threads) {
+                try await withThrowingTaskGroup(of: FetchedDocument.self) { group in
+                    group.addTask { try await Self.follow(url, post: post, policy: policy, deadline: deadline) }
+                    group.addTask {
+                        try await Task.sleep(until: deadline, clock: .continuous)
+                        throw FetchError(.timeout, "no complete answer within \(policy.deadline)", url: url)
+                    }
+                    // Whichever finishes first decides; the other is cancelled (a cancelled body stream closes
+                    // its connection).
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next() else { throw CancellationError() }
+                    return first
                 }
-                // Whichever finishes first decides; the other is cancelled (a cancelled body stream closes
-                // its connection).
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw CancellationError() }
-                return first
             }
         } catch {
             throw Self.classify(error, url: url, deadline: deadline, policy: policy)

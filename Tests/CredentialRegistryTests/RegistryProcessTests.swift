@@ -42,27 +42,20 @@ enum RegistryWorker {
         }
 
         /// The complete lines written so far.
-        var output: [String] {
-            let text = String(decoding: process.standardOutput, as: UTF8.self)
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            lines.removeLast()  // what follows the last newline: empty, or a line still being written
+        var output: [String] { Self.lines(process.standardOutput) }
+
+        /// The complete lines of `bytes` (what follows the last newline is empty, or a line still being written).
+        static func lines(_ bytes: [UInt8]) -> [String] {
+            var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines.removeLast()
             return lines
         }
 
         var standardError: String { String(decoding: process.standardError, as: UTF8.self) }
 
         /// Polls until `condition` holds on the output so far or the worker exits; false on timeout.
-        func wait(upTo seconds: Double, until condition: ([String]) -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if condition(output) { return true }
-                if !process.isRunning {
-                    _ = process.wait(limit: .seconds(5))
-                    return condition(output)
-                }
-                usleep(2_000)
-            }
-            return false
+        func wait(upTo seconds: Int, until condition: ([String]) -> Bool) -> Bool {
+            process.waitForOutput(limit: .seconds(seconds)) { condition(Self.lines($0)) }
         }
 
         /// Waits for exit and the end of its output (bounded; killed after that) and returns the status.

@@ -17,25 +17,18 @@ private let day = 86_400.0
 /// 2-core machine; a long deadline keeps that from reading as a responder timeout. Refusals need no time anyway.
 private let testFetchTimeout = Duration.seconds(120)
 
-/// The production fetcher with loopback allowed (the test servers live on 127.0.0.1), fetching on threads of its
-/// own so that its deadline measures the server, not the queue of other tests' work (``OwnThreadsExecutor``).
+/// The production fetcher with loopback allowed: the test servers live on 127.0.0.1.
 private struct LoopbackFetcher: HTTPFetching {
     func fetch(_ url: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         var policy = policy
         policy.allowLoopbackAndPrivate = true
-        let loopback = policy
-        return try await withTaskExecutorPreference(OwnThreadsExecutor.shared) { () async throws(FetchError) -> FetchedDocument in
-            try await SecureFetcher().fetch(url, policy: loopback)
-        }
+        return try await SecureFetcher().fetch(url, policy: policy)
     }
 
     func post(_ url: String, body: [UInt8], contentType: String, policy: FetchPolicy) async throws(FetchError) -> FetchedDocument {
         var policy = policy
         policy.allowLoopbackAndPrivate = true
-        let loopback = policy
-        return try await withTaskExecutorPreference(OwnThreadsExecutor.shared) { () async throws(FetchError) -> FetchedDocument in
-            try await SecureFetcher().post(url, body: body, contentType: contentType, policy: loopback)
-        }
+        return try await SecureFetcher().post(url, body: body, contentType: contentType, policy: policy)
     }
 }
 

@@ -143,19 +143,16 @@ struct IssueCommandDebrisTests {
             binary, issue(recipients: recipients.path, format: "edc-jades"), in: SharedData.packageRoot, output: .null)
         // Without a terminal the CLI prints "issued DONE/TOTAL …" once a chunk is recorded: kill as soon as it does
         // (waiting off the cooperative pool, which other suites' async work needs meanwhile).
+        // The first progress line is what was reported before the kill (standard error only grows).
+        @Sendable func firstProgress(_ text: String) -> Int { text.firstMatch(of: /issued (\d+)\/\d+/).map { Int($0.1)! } ?? 0 }
         let (stderr, reported, killedMidway) = try await ExternalTool.offThePool {
-            var reported = 0
-            let deadline = Date().addingTimeInterval(120)
-            while reported == 0, process.isRunning, Date() < deadline {
-                let text = String(decoding: process.standardError, as: UTF8.self)
-                if let line = text.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! } else { usleep(1_000) }
-            }
-            let killedMidway = process.isRunning && reported < rows
+            _ = process.waitForOutput(limit: .seconds(120), inErrors: true) { firstProgress(String(decoding: $0, as: UTF8.self)) > 0 }
+            let stillRunning = process.isRunning
             process.stop()
             // Everything it wrote before it ended (the readers may still be behind the exit).
             let stderr = process.wait(limit: .seconds(5))?.stderrText ?? String(decoding: process.standardError, as: UTF8.self)
-            if reported == 0, let line = stderr.firstMatch(of: /issued (\d+)\/\d+/) { reported = Int(line.1)! }
-            return (stderr, reported, killedMidway)
+            let reported = firstProgress(stderr)
+            return (stderr, reported, stillRunning && reported < rows)
         }
         try #require(reported > 0, "no progress line before the end: \(stderr)")
         if !killedMidway { print("NOTE: skillcred issue finished before it could be killed; only the re-run is checked") }

@@ -281,16 +281,18 @@ public final class ChildProcess: @unchecked Sendable {
                 + String(decoding: standardOutput + standardError, as: UTF8.self).suffix(2_000))
     }
 
-    /// Polls standard output until `condition` holds for it, the child ends, or `limit` passes; whether it held.
-    public func waitForOutput(limit: Duration, until condition: ([UInt8]) -> Bool) -> Bool {
+    /// Polls standard output (standard error with `inErrors`) until `condition` holds for what was written so far,
+    /// the child ends (then all of it is read and `condition` asked once more), or `limit` passes; whether it held.
+    public func waitForOutput(limit: Duration, inErrors: Bool = false, until condition: ([UInt8]) -> Bool) -> Bool {
         let deadline = ContinuousClock.now + limit
+        var written: [UInt8] { inErrors ? standardError : standardOutput }
         while ContinuousClock.now < deadline {
-            if condition(standardOutput) { return true }
+            if condition(written) { return true }
             if !isRunning {
                 _ = wait(limit: .seconds(5))
-                return condition(standardOutput)
+                return condition(written)
             }
-            usleep(5_000)
+            usleep(2_000)
         }
         return false
     }
