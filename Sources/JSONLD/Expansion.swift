@@ -109,10 +109,13 @@ extension Processor {
     ) throws(JSONLDError) -> PreparedNode {
         var active = activeIn
         // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
+        // The member loops index a local copy of the members: iterating the object copied each member out
+        // (a retain and a release of its key and of its value), a tenth of a credential's canonicalization.
+        let members = element.members
         if let previous = active.previous, !fromMap {
             var revert = true
-            for (key, _) in element {
-                let expandedKey = keyMemo.lookup(active, key, mode: .key).keyword
+            for index in members.indices {
+                let expandedKey = keyMemo.lookup(active, members[index].key, mode: .key).keyword
                 if expandedKey == "@value" || (element.count == 1 && expandedKey == "@id") {
                     revert = false
                     break
@@ -136,13 +139,13 @@ extension Processor {
         // type-scoped context changes the context.
         var expandedKeys: [ExpandedKey] = []
         expandedKeys.reserveCapacity(element.count)
-        for member in element {
-            let expandedKey = keyMemo.lookup(active, member.key, mode: .key)
+        for index in members.indices {
+            let expandedKey = keyMemo.lookup(active, members[index].key, mode: .key)
             expandedKeys.append(expandedKey)
             // Lengths first (a keyword equals no other spelling, see `JSONObject.value(forPlainKey:)`): most
             // keys are longer, and comparing unequal strings is a call.
-            if (member.key.utf8.count == 5 && member.key == "@type") || expandedKey.keyword == "@type" {
-                if firstTypeMember == nil { firstTypeMember = member } else { moreTypeMembers.append(member) }
+            if (members[index].key.utf8.count == 5 && members[index].key == "@type") || expandedKey.keyword == "@type" {
+                if firstTypeMember == nil { firstTypeMember = members[index] } else { moreTypeMembers.append(members[index]) }
             }
         }
         var inputType: String?

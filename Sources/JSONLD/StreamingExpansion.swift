@@ -103,13 +103,15 @@ extension Processor {
         if prepared.typeMembers > 1 { return .declined(prepared) }
         let active = prepared.active
         // The keys again only when a type-scoped context changed the context they expand in.
-        let keys = prepared.keys ?? element.members.map { keyMemo.lookup(active, $0.key, mode: .key) }
+        // Indexed, not iterated: see prepareNode.
+        let members = element.members
+        let keys = prepared.keys ?? members.map { keyMemo.lookup(active, $0.key, mode: .key) }
         var idValue: JSONValue?
         var typeValue: JSONValue?
         var nonASCIIProperties = false
-        for (position, member) in element.members.enumerated() {
+        for position in members.indices {
             let expandedKey = keys[position]
-            if member.key.utf8.count == 8 && member.key == "@context" { continue }
+            if members[position].key.utf8.count == 8 && members[position].key == "@context" { continue }
             guard let iri = expandedKey.iri, expandedKey.hasColon || expandedKey.isKeyword else { throw streamingRefused }
             guard expandedKey.isKeyword else {
                 if !expandedKey.isAbsoluteOrBlank { throw streamingRefused }
@@ -120,10 +122,10 @@ extension Processor {
             switch iri {
             case "@id":
                 if idValue != nil { return .declined(prepared) }
-                idValue = member.value
+                idValue = members[position].value
             case "@type":
                 if typeValue != nil { return .declined(prepared) }
-                typeValue = member.value
+                typeValue = members[position].value
             default:
                 return .declined(prepared)
             }
@@ -173,14 +175,16 @@ extension Processor {
             }
         }
 
-        for (position, member) in element.members.enumerated() {
+        for position in members.indices {
             let expandedKey = keys[position]
             guard !expandedKey.isKeyword, let property = expandedKey.iri else { continue }
             let def = expandedKey.definition
             var predicate = PendingPredicate(property)
             let container = def?.container ?? []
             if def?.typeMapping == "@json" || !container.isSubset(of: .set) {
-                guard let value = try expandPropertyValue(active: active, key: member.key, value: member.value, definition: def, baseURL: baseURL)
+                guard
+                    let value = try expandPropertyValue(
+                        active: active, key: members[position].key, value: members[position].value, definition: def, baseURL: baseURL)
                 else { continue }
                 let items = value.asArray
                 if items.isEmpty { continue }
@@ -189,7 +193,8 @@ extension Processor {
                 continue
             }
             try streamValue(
-                active, member.key, member.value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate, node: &node, into: &sink)
+                active, members[position].key, members[position].value, baseURL: baseURL, definition: def, subject: subject, predicate: &predicate,
+                node: &node, into: &sink)
         }
         return .streamed(node)
     }
