@@ -23,7 +23,7 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
             while base.utf8.count + suffix.utf8.count > 15, !base.isEmpty { base = base.dropLast() }
             let threadName = String(base) + suffix
             let thread = Thread { [unowned self] in
-                Thread.current.name = threadName
+                Self.nameCurrentThread(threadName)
                 Thread.current.threadDictionary[Self.ownerKey] = ObjectIdentifier(self)
                 self.work()
             }
@@ -32,6 +32,24 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private static let ownerKey = "skillcred.DedicatedThreadsExecutor"
+
+    /// Names the calling thread through pthreads. Not `Thread.current.name = …`: on Linux, Foundation's setter names
+    /// the thread only once `start()` has stored its handle, which it does after the thread is created, so a thread
+    /// that ran first kept its maker's name (CI saw a verification thread named "oot.default-qos", the pool's).
+    private static func nameCurrentThread(_ name: String) {
+        #if canImport(Darwin)
+        _ = pthread_setname_np(name)
+        #else
+        _ = setName?(pthread_self(), name)
+        #endif
+    }
+
+    #if !canImport(Darwin)
+    // glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's Glibc module does not define.
+    private typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+    private static let setName: SetName? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np")
+        .map { unsafeBitCast($0, to: SetName.self) }
+    #endif
 
     /// Whether the calling code runs on one of this executor's threads.
     public var isCurrent: Bool {

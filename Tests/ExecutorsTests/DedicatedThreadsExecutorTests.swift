@@ -62,13 +62,17 @@ struct DedicatedThreadsExecutorTests {
 
     @Test("Its threads carry its name, cut to the 15 bytes Linux keeps, with their number")
     func threadsAreNamed() async throws {
-        let executor = DedicatedThreadsExecutor(threads: 1, name: "a-name-longer-than-linux-keeps")
-        let comm = await withTaskExecutorPreference(executor) { () async -> String? in
-            await Task.yield()  // until its first suspension, the closure may run where it was called
-            return threadNameAsTheSystemHasIt()
+        // Several executors, each thread named as soon as it starts: naming through Foundation raced with `start()`
+        // and lost now and then (a thread kept its maker's name), which one executor rarely showed.
+        for number in 0..<8 {
+            let executor = DedicatedThreadsExecutor(threads: 1, name: "a-name-longer-than-linux-keeps-\(number)")
+            let comm = await withTaskExecutorPreference(executor) { () async -> String? in
+                await Task.yield()  // until its first suspension, the closure may run where it was called
+                return threadNameAsTheSystemHasIt()
+            }
+            // Where /proc is (Linux): what profilers and debuggers show.
+            if let comm { #expect(comm == "a-name-longer-0", "executor \(number)") }
         }
-        // Where /proc is (Linux): what profilers and debuggers show.
-        if let comm { #expect(comm == "a-name-longer-0") }
     }
 }
 
