@@ -17,13 +17,9 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
         for number in 0..<max(1, threads) {
             // Named from inside: on Linux a thread otherwise keeps the name of the thread that made it (a pool
             // thread's, say), and profilers, debuggers and `Thread.current.name` would show that.
-            let suffix = "-\(number)"
-            // Linux keeps at most 15 bytes and silently keeps the old name for a longer one.
-            var base = Substring(name)
-            while base.utf8.count + suffix.utf8.count > 15, !base.isEmpty { base = base.dropLast() }
-            let threadName = String(base) + suffix
+            let threadName = ThreadName.fitted(name, suffix: "-\(number)")
             let thread = Thread { [unowned self] in
-                Self.nameCurrentThread(threadName)
+                ThreadName.setForCurrentThread(threadName)
                 Thread.current.threadDictionary[Self.ownerKey] = ObjectIdentifier(self)
                 self.work()
             }
@@ -32,24 +28,6 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private static let ownerKey = "skillcred.DedicatedThreadsExecutor"
-
-    /// Names the calling thread through pthreads. Not `Thread.current.name = …`: on Linux, Foundation's setter names
-    /// the thread only once `start()` has stored its handle, which it does after the thread is created, so a thread
-    /// that ran first kept its maker's name (CI saw a verification thread named "oot.default-qos", the pool's).
-    private static func nameCurrentThread(_ name: String) {
-        #if canImport(Darwin)
-        _ = pthread_setname_np(name)
-        #else
-        _ = setName?(pthread_self(), name)
-        #endif
-    }
-
-    #if !canImport(Darwin)
-    // glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's Glibc module does not define.
-    private typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
-    private static let setName: SetName? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np")
-        .map { unsafeBitCast($0, to: SetName.self) }
-    #endif
 
     /// Whether the calling code runs on one of this executor's threads.
     public var isCurrent: Bool {
@@ -78,4 +56,35 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
+}
+
+/// Thread names as Linux keeps them: what `perf`, gdb and `/proc` show.
+public enum ThreadName {
+    /// `name` with `suffix`, `name` cut so that the whole fits the 15 bytes Linux keeps (it silently keeps the old
+    /// name when given a longer one).
+    public static func fitted(_ name: String, suffix: String = "") -> String {
+        var base = Substring(name)
+        while base.utf8.count + suffix.utf8.count > 15, !base.isEmpty { base = base.dropLast() }
+        return String(base) + suffix
+    }
+
+    /// Names the calling thread (`name` as ``fitted(_:suffix:)`` cuts it). Call it first thing in the thread's body;
+    /// not `Thread.name`: on Linux Foundation's setter names a thread only once `start()` has stored its handle, which
+    /// happens after the thread is created, so a thread that ran first (or was named before `start()`) kept its
+    /// maker's name (CI saw a verification thread named "oot.default-qos", the cooperative pool's).
+    public static func setForCurrentThread(_ name: String) {
+        let name = fitted(name)
+        #if canImport(Darwin)
+        _ = pthread_setname_np(name)
+        #else
+        _ = setName?(pthread_self(), name)
+        #endif
+    }
+
+    #if !canImport(Darwin)
+    // glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's Glibc module does not define.
+    private typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+    private static let setName: SetName? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np")
+        .map { unsafeBitCast($0, to: SetName.self) }
+    #endif
 }

@@ -1,3 +1,4 @@
+import Executors
 import Foundation
 import Synchronization
 
@@ -23,8 +24,10 @@ enum HostResolution {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 once.install(continuation)
-                let thread = Thread { once.resume(with: Result { try lookup(host) }) }
-                thread.name = "skillcred.getaddrinfo"
+                let thread = Thread {
+                    ThreadName.setForCurrentThread("skillcred-dns")
+                    once.resume(with: Result { try lookup(host) })
+                }
                 thread.start()
             }
         } onCancel: {

@@ -76,6 +76,26 @@ struct DedicatedThreadsExecutorTests {
     }
 }
 
+@Suite("ThreadName: a thread names itself as the kernel keeps names")
+struct ThreadNameTests {
+    @Test("A name is cut to 15 bytes, never inside a character, and a thread's own name is what /proc shows")
+    func aThreadNamesItself() async {
+        #expect(ThreadName.fitted("skillcred-verify", suffix: "-0") == "skillcred-ver-0")
+        #expect(ThreadName.fitted("short") == "short")
+        // "é" is two bytes: cutting must drop it whole, not leave half of it.
+        #expect(ThreadName.fitted("skillcred-dnsé-x") == "skillcred-dnsé")
+        #expect(ThreadName.fitted("éééééééé") == "ééééééé")
+        let comm = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            let thread = Thread {
+                ThreadName.setForCurrentThread("skillcred-dns-resolver")
+                continuation.resume(returning: threadNameAsTheSystemHasIt())
+            }
+            thread.start()
+        }
+        if let comm { #expect(comm == "skillcred-dns-r") }
+    }
+}
+
 /// The calling thread's name as the kernel has it, when /proc says.
 private func threadNameAsTheSystemHasIt() -> String? {
     (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
