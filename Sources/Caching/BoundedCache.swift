@@ -9,8 +9,8 @@ import Synchronization
 /// `capacity` of them. Reads and writes are O(1) amortized; eviction order costs one array slot per store.
 ///
 /// The type is inlinable so that each user's module specializes it for its own keys and values: called across the
-/// module boundary as generic code, every read and store looked up type metadata at run time (2.3 % of the service's
-/// CPU under `load-test.sh vc2`, in the status-list and verification-method caches).
+/// module boundary as generic code, every read and store looked up type metadata at run time, and the service reads
+/// several of these caches per request.
 public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline
     struct Entry {

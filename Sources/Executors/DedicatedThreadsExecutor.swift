@@ -59,10 +59,10 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
 }
 
 /// Thread names as Linux keeps them: what `perf`, gdb and `/proc` show.
-public enum ThreadName {
+package enum ThreadName {
     /// `name` with `suffix`, `name` cut so that the whole fits the 15 bytes Linux keeps (it silently keeps the old
     /// name when given a longer one).
-    public static func fitted(_ name: String, suffix: String = "") -> String {
+    package static func fitted(_ name: String, suffix: String = "") -> String {
         var base = Substring(name)
         while base.utf8.count + suffix.utf8.count > 15, !base.isEmpty { base = base.dropLast() }
         return String(base) + suffix
@@ -71,8 +71,8 @@ public enum ThreadName {
     /// Names the calling thread (`name` as ``fitted(_:suffix:)`` cuts it). Call it first thing in the thread's body;
     /// not `Thread.name`: on Linux Foundation's setter names a thread only once `start()` has stored its handle, which
     /// happens after the thread is created, so a thread that ran first (or was named before `start()`) kept its
-    /// maker's name (CI saw a verification thread named "oot.default-qos", the cooperative pool's).
-    public static func setForCurrentThread(_ name: String) {
+    /// maker's name.
+    package static func setForCurrentThread(_ name: String) {
         let name = fitted(name)
         #if canImport(Darwin)
         _ = pthread_setname_np(name)

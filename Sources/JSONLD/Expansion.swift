@@ -108,10 +108,10 @@ extension Processor {
         propertyDefinition: TermDefinition?
     ) throws(JSONLDError) -> PreparedNode {
         var active = activeIn
-        // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
-        // The member loops index a local copy of the members: iterating the object copied each member out
-        // (a retain and a release of its key and of its value), a tenth of a credential's canonicalization.
+        // The member loops index a local copy of the members: iterating the object copied each member out (a retain
+        // and a release of its key and of its value; 1.6 % of canonicalizing vc2-large's instructions).
         let members = element.members
+        // Step 7: a non-propagated (type-scoped) context does not apply to new node objects.
         if let previous = active.previous, !fromMap {
             var revert = true
             for index in members.indices {

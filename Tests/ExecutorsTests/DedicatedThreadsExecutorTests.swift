@@ -82,8 +82,8 @@ struct ThreadNameTests {
     func aThreadNamesItself() async {
         #expect(ThreadName.fitted("skillcred-verify", suffix: "-0") == "skillcred-ver-0")
         #expect(ThreadName.fitted("short") == "short")
-        // "é" is two bytes: cutting must drop it whole, not leave half of it.
-        #expect(ThreadName.fitted("skillcred-dnsé-x") == "skillcred-dnsé")
+        // "é" is two bytes, the 15th and 16th here: cutting must drop it whole, not keep half of it.
+        #expect(ThreadName.fitted("skillcred-dnsxé") == "skillcred-dnsx")
         #expect(ThreadName.fitted("éééééééé") == "ééééééé")
         let comm = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             let thread = Thread {
