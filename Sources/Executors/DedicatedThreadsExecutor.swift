@@ -15,23 +15,13 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     /// bytes Linux keeps).
     public init(threads: Int, name: String) {
         for number in 0..<max(1, threads) {
-            // Named from inside: on Linux a thread otherwise keeps the name of the thread that made it (a pool
-            // thread's, say), and profilers, debuggers and `Thread.current.name` would show that.
             let threadName = ThreadName.fitted(name, suffix: "-\(number)")
             let thread = Thread { [unowned self] in
                 ThreadName.setForCurrentThread(threadName)
-                Thread.current.threadDictionary[Self.ownerKey] = ObjectIdentifier(self)
                 self.work()
             }
             thread.start()
         }
-    }
-
-    private static let ownerKey = "skillcred.DedicatedThreadsExecutor"
-
-    /// Whether the calling code runs on one of this executor's threads.
-    public var isCurrent: Bool {
-        (Thread.current.threadDictionary[Self.ownerKey] as? ObjectIdentifier) == ObjectIdentifier(self)
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

@@ -26,9 +26,7 @@ import Foundation
 /// ends, which also closes a connection whose body was abandoned. Nothing is left to shut down at exit. The
 /// price is no connection reuse between fetches, which the status list and DID caches make rare anyway. The
 /// fetch itself (its hops, its deadline, reading the body) runs on two threads of its own (``threads``), so that the
-/// deadline measures the server, not a queue of CPU-bound work on Swift's cooperative pool: with every test of the
-/// suite on that pool and two CPU hogs beside it, loopback OCSP and CRL fetches missed a 120 s deadline in one run
-/// of three, the servers having answered at once.
+/// deadline measures the server, not a queue of CPU-bound work on Swift's cooperative pool (docs/testing.md).
 public struct SecureFetcher: HTTPFetching {
     /// Creates the fetcher. It holds no state; copies are interchangeable.
     public init() {}
