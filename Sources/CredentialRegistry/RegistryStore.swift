@@ -65,6 +65,11 @@ public protocol RegistryStore: CredentialOfferStore {
     /// (what a verifier reads for every status entry, so engines answer it with one indexed lookup).
     func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot?
 
+    /// The status lists at `urls` that the registry has, in one read (a credential's revocation and suspension
+    /// entries name two lists, and each read's own cost, not the lookup, is most of it); a URL it has no list at
+    /// is left out, and the order is the registry's.
+    func statusLists(urls: [String]) async throws(RegistryError) -> [StatusListSnapshot]
+
     /// The revocation list at `url` with the indexes in it of suspended credentials, read in one transaction, or
     /// `nil` when the registry has no list at `url` (what an SD-JWT VC's Token Status List is built from).
     func revocationListWithSuspensions(url: String) async throws(RegistryError) -> RevocationListWithSuspensions?

@@ -527,12 +527,22 @@ public struct RevocationCheck: VerificationCheck {
             return .skipped(.revocation, "Status unknown: no status list source is configured", limitsTrust: true)
         }
         let now = context.policy.now
+        // The lists not cached yet, read at once where the source can (a registry: one read for both of a
+        // credential's lists); the loop fetches the rest one by one, as it needs them.
+        var pending: [String] = []
+        for entry in entries {
+            let url = entry.statusListCredential
+            if !pending.contains(url), context.statusCache.cached(for: url, now: now) == nil { pending.append(url) }
+        }
+        let together = pending.count > 1 ? await source.fetchTogether(urls: pending) : nil
         var details: [String] = []
         var unknown: [ProblemDetail] = []
         for entry in entries {
             let list: JSONValue
             do {
-                let fetched = try await fetchList(entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now)
+                let fetched = try await fetchList(
+                    entry.statusListCredential, source: source, context: context, seal: subject.seal, now: now,
+                    fetched: together?[entry.statusListCredential])
                 list = fetched.credential
                 if let sealer = fetched.sealer, !details.contains(sealer) { details.append(sealer) }
             } catch {
@@ -574,10 +584,13 @@ public struct RevocationCheck: VerificationCheck {
     /// vouches for a credential only through the sealing organisation, so `seal` (the credential's own seal
     /// evidence) decides whether it may be used: see ``SealedStatusList``.
     ///
+    /// `fetched` is the source's answer for `url` when it was read together with the credential's other lists;
+    /// without it the list is fetched from `source` here.
+    ///
     /// - Returns: the list credential and, for a sealed list, a line saying who sealed it (for the details).
     func fetchList(
         _ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
-        now: Date
+        now: Date, fetched: Result<[UInt8], StatusListError>? = nil
     ) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
         if let cached = context.statusCache.cached(for: url, now: now) {
             guard let sealedBy = cached.sealedBy else { return (cached.credential, nil) }
@@ -585,7 +598,8 @@ public struct RevocationCheck: VerificationCheck {
             try binding.accept(for: seal, url: url)
             return (cached.credential, binding.detail(url: url))
         }
-        let bytes = try await source.fetch(url: url)
+        let bytes: [UInt8]
+        if let fetched { bytes = try fetched.get() } else { bytes = try await source.fetch(url: url) }
         var list: JSONValue
         var binding: SealedStatusList.Binding?
         var securedAsJWT = false

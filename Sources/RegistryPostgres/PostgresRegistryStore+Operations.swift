@@ -108,6 +108,23 @@ extension PostgresRegistryStore {
         }
     }
 
+    public func statusLists(urls: [String]) async throws(RegistryError) -> [StatusListSnapshot] {
+        let wanted = Array(Set(urls))
+        guard !wanted.isEmpty else { return [] }
+        return try await transaction("read status lists by URL") { conn, log in
+            var out: [StatusListSnapshot] = []
+            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
+                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ANY(\(wanted))", logger: log
+            )
+            .decode((String, String, String, Int, Data, Int, Date).self) {
+                out.append(
+                    StatusListSnapshot(
+                        url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits), allocatedCount: count, updatedAt: updated))
+            }
+            return out
+        }
+    }
+
     public func revocationListWithSuspensions(url: String) async throws(RegistryError) -> RevocationListWithSuspensions? {
         try await transaction("read a revocation list with its suspensions", isolation: "REPEATABLE READ") { conn, log in
             var found: StatusListSnapshot?

@@ -10,6 +10,16 @@ import SecureFetch
 public protocol StatusListSource: Sendable {
     /// The raw bytes of the status list credential at `url`.
     func fetch(url: String) async throws(StatusListError) -> [UInt8]
+
+    /// The lists at `urls` read together, each answer as ``fetch(url:)`` would give it, for a source where one read
+    /// of several lists costs about what one list does (a database: a credential's revocation and suspension
+    /// entries name two lists). `nil`, the default, leaves every list to ``fetch(url:)``, one at a time and only
+    /// when it is needed; so does a URL the answer leaves out.
+    func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]?
+}
+
+extension StatusListSource {
+    public func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]? { nil }
 }
 
 /// Status list credentials from a directory, laid out as `DIR/<host>/<path>` (with `.json`

@@ -111,6 +111,12 @@ struct RegistryBehaviour {
         // The single-list read a verifier uses sees the same bits; an unknown URL is nil, not an error.
         #expect(try await store.statusList(url: list.url) == list)
         #expect(try await store.statusList(url: list.url + "-missing") == nil)
+        // Read together (a credential's entries): the same snapshots, each list once, unknown URLs left out.
+        let suspension = try #require(try await store.statusLists(issuer: "did:example:issuer").first { $0.purpose == "suspension" })
+        let together = try await store.statusLists(urls: [suspension.url, list.url + "-missing", list.url, suspension.url])
+        #expect(together.sorted { $0.url < $1.url } == [list, suspension].sorted { $0.url < $1.url })
+        #expect(try await store.statusLists(urls: [list.url + "-missing"]).isEmpty)
+        #expect(try await store.statusLists(urls: []).isEmpty)
 
         let audit = try await store.auditLog(credentialID: r[1].id).map(\.action)
         #expect(audit == ["revoke", "revoke (no change)"])

@@ -5,6 +5,7 @@ import DataIntegrity
 import Foundation
 import KeyManagement
 import StatusList
+import Synchronization
 import Testing
 
 @Suite("Data Integrity credentials through the verifier", .needsSharedData)
@@ -161,6 +162,54 @@ struct DataIntegrityCredentialTests {
         #expect(report.check(.revocation)?.reason.contains("suspended") == true)
     }
 
+    /// A credential's revocation list (nothing set) and suspension list (index 5 set), signed by the issuer, and
+    /// the credential with an entry in each at index 5.
+    func twoListSetup() throws -> (lists: [String: [UInt8]], credential: JSONValue) {
+        var lists: [String: [UInt8]] = [:]
+        var entries: [JSONValue] = []
+        for purpose in ["revocation", "suspension"] {
+            let url = "https://status.example/lists/\(purpose)"
+            var bits = Bitstring()
+            if purpose == "suspension" { try bits.setBit(at: 5, to: true) }
+            let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: purpose).credential(for: bits)
+            lists[url] = JSONWriter.data(try issuer.sign(list))
+            entries.append(StatusListEntry(id: url + "#5", statusPurpose: purpose, statusListIndex: 5, statusListCredential: url).json)
+        }
+        return (lists, try issuer.sign(issuer.credential(extra: ["credentialStatus": .array(entries)])))
+    }
+
+    @Test("A source that reads lists together is asked once for all of a credential's lists, and what it leaves out is fetched alone")
+    func listsReadTogether() async throws {
+        let (lists, credential) = try twoListSetup()
+        let together = CountingStatusSource(lists: lists, answersTogether: true)
+        let report = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: together))), credential)
+        #expect(report.check(.revocation)?.status == .error, "\(report.check(.revocation)?.reason ?? "")")
+        #expect(report.check(.revocation)?.reason.contains("suspended") == true)
+        #expect(together.calls == .init(together: 1, alone: 0))
+
+        // A source that answers for the revocation list only: the suspension list is fetched on its own, and
+        // still decides.
+        let partial = CountingStatusSource(lists: lists, answersTogether: true, leavesOut: "https://status.example/lists/suspension")
+        let partly = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: partial))), credential)
+        #expect(partly.check(.revocation)?.reason.contains("suspended") == true)
+        #expect(partial.calls == .init(together: 1, alone: 1))
+
+        // One list the source could not read: status unknown, never "not revoked".
+        var missing = lists
+        missing["https://status.example/lists/suspension"] = nil
+        let failing = CountingStatusSource(lists: missing, answersTogether: true)
+        let unknown = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: failing))), credential)
+        #expect(unknown.check(.revocation)?.status == .skipped, "\(unknown.check(.revocation)?.reason ?? "")")
+        #expect(unknown.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
+        #expect(unknown.status == .partiallyVerified)
+
+        // A source that reads one list at a time (the default) is asked per list, as before.
+        let alone = CountingStatusSource(lists: lists, answersTogether: false)
+        let one = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: alone))), credential)
+        #expect(one.check(.revocation)?.reason.contains("suspended") == true)
+        #expect(alone.calls == .init(together: 0, alone: 2))
+    }
+
     @Test("A status list signed by someone else is not believed")
     func foreignStatusList() async throws {
         let (mirror, credential) = try revocationSetup(index: 7, revoked: 42)
@@ -293,5 +342,37 @@ struct DataIntegrityCredentialTests {
         #expect(noneReport.status == .failed)
         let changed = parts[0] + "." + base64URLEncode(JSONWriter.data(p256.credential(subject: "did:example:mallory"))) + "." + parts[2]
         #expect(try await verifyOne(CredentialVerifier(), Array(changed.utf8)).check(.seal)?.status == .error)
+    }
+}
+
+/// Status lists from memory, counting how it is asked: together (``fetchTogether(urls:)``) or one at a time.
+final class CountingStatusSource: StatusListSource {
+    struct Calls: Equatable { var together = 0, alone = 0 }
+    let lists: [String: [UInt8]]
+    let answersTogether: Bool
+    let leavesOut: String?
+    private let counts = Mutex(Calls())
+    var calls: Calls { counts.withLock { $0 } }
+
+    init(lists: [String: [UInt8]], answersTogether: Bool, leavesOut: String? = nil) {
+        self.lists = lists
+        self.answersTogether = answersTogether
+        self.leavesOut = leavesOut
+    }
+
+    func fetch(url: String) async throws(StatusListError) -> [UInt8] {
+        counts.withLock { $0.alone += 1 }
+        guard let bytes = lists[url] else { throw StatusListError(.retrieval, "no status list \(url)") }
+        return bytes
+    }
+
+    func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]? {
+        guard answersTogether else { return nil }
+        counts.withLock { $0.together += 1 }
+        var answers: [String: Result<[UInt8], StatusListError>] = [:]
+        for url in urls where url != leavesOut {
+            answers[url] = lists[url].map { .success($0) } ?? .failure(StatusListError(.retrieval, "no status list \(url)"))
+        }
+        return answers
     }
 }
