@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Runs the service until SIGINT or SIGTERM, then drains in-flight requests (service-lifecycle's graceful shutdown).
 public enum CredentialServiceRunner {
@@ -35,6 +37,20 @@ public enum CredentialServiceRunner {
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "skillcred"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+            eventLoopGroupProvider: .shared(eventLoopGroup(threads: configuration.eventLoopThreads)),
             logger: logger)
+    }
+
+    private static let groups = Mutex<[Int: MultiThreadedEventLoopGroup]>([:])
+
+    /// The process's event loop group with `threads` loops, made on first use and kept: a group's threads live
+    /// until it is shut down, and an application is built per server (and per test), not per process.
+    static func eventLoopGroup(threads: Int) -> MultiThreadedEventLoopGroup {
+        groups.withLock { groups in
+            if let group = groups[threads] { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            groups[threads] = group
+            return group
+        }
     }
 }

@@ -50,6 +50,9 @@ extension Skillcred {
         @Option(name: .customLong("verify-queue"), help: "Verifications that may wait; beyond it requests get 503 with Retry-After.")
         var verifyQueue: Int = 1024
 
+        @Option(name: .customLong("event-loops"), help: "Network threads (NIO event loops) (default: one per two processors, at least one).")
+        var eventLoops: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+
         @Option(
             name: .customLong("trust-anchors"),
             help: "Folder of PEM trust anchors for JAdES seals; besides them the service trusts only the demo CA it made itself, for its own seal.")
@@ -117,6 +120,7 @@ extension Skillcred {
             guard walletRate > 0 else { throw ValidationError("--wallet-rate must be positive") }
             guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be positive") }
             guard verifyQueue >= 0 else { throw ValidationError("--verify-queue must not be negative") }
+            guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
             guard maxItems > 0 else { throw ValidationError("--max-items must be positive") }
             guard maxAnswerBytes >= 64 * 1024 else { throw ValidationError("--max-answer-bytes must be at least 65536") }
             guard idleTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--idle-timeout and --body-timeout must be positive") }
@@ -151,6 +155,7 @@ extension Skillcred {
             configuration.idleTimeoutSeconds = idleTimeout
             configuration.bodyTimeoutSeconds = bodyTimeout
             configuration.maxConnections = maxConnections
+            configuration.eventLoopThreads = eventLoops
             configuration.trustedLists = try euTrustedLists.load()
             configuration.issuerMetadataDirectory = issuerMetadataDir.map { URL(fileURLWithPath: $0) }
             configuration.sealRevocation = try revocation.policy()
