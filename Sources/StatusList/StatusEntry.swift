@@ -64,7 +64,8 @@ public struct StatusListEntry: Sendable, Hashable {
         else {
             throw StatusListError(.malformedValue, "\(path.appending("statusListIndex")) must be a non-negative base-10 integer string")
         }
-        guard let listURL = object["statusListCredential"]?.stringValue, listURL.contains(":") else {
+        // Bytes, not Foundation's `contains(_:)` (a CFString search, 0.7 % of the service's CPU per VC 2.0 verification).
+        guard let listURL = object["statusListCredential"]?.stringValue, listURL.utf8.contains(UInt8(ascii: ":")) else {
             throw StatusListError(.malformedValue, "\(path.appending("statusListCredential")) must be a URL")
         }
         let id = object["id"]?.stringValue

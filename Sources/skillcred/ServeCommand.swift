@@ -172,7 +172,7 @@ extension Skillcred {
 
         func run() async throws {
             let config = try configuration()
-            var logger = Logger(label: "skillcred")
+            var logger = Logger(label: "skillcred") { label in DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label)) }
             logger.logLevel = logLevel
             let prepared: ServiceSetup.Prepared
             // The data directory holds token hashes and learners' personal data: new files and folders are for this
