@@ -199,41 +199,45 @@ struct RegistryStatusSource: StatusListSource {
         do { found = try await state.registry.statusList(url: url) } catch {
             throw StatusListError(.retrieval, "the registry could not be read")
         }
-        return try credentialBytes(found, url: url)
+        return try built(found, url: url).bytes
     }
 
-    /// The Bitstring Status Lists among `urls` in one registry read: a credential the service issues names two, and
-    /// each read's own cost (a reader connection, SQLite's locks) was most of it; reading both at once took the
-    /// registry's share of the server's CPU per VC 2.0 verification from 12.2 to 9.4 % (`perf`, load-test.sh).
-    /// Token Status List URLs are left to ``fetch(url:)``.
-    func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]? {
+    /// The Bitstring Status Lists among `urls` in one registry read, as JSON. A credential the service issues names
+    /// two lists, and each read's own cost (a reader connection, SQLite's locks) was most of it: reading both at once
+    /// took the registry's share of the server's CPU per VC 2.0 verification from 12.2 to 9.4 % (`perf`,
+    /// load-test.sh). The lists' JSON is the one built once per change of their bits: writing it out for each
+    /// verification to parse it again, and freeing the parsed copy, was another 2 %. Token Status List URLs are
+    /// left to ``fetch(url:)``.
+    func fetchTogether(urls: [String]) async -> [String: Result<FetchedStatusList, StatusListError>]? {
         let lists = urls.filter { state.openID4VCI.bitstringListURL(forTokenList: $0) == nil }
         guard !lists.isEmpty else { return nil }
         let found: [StatusListSnapshot]
         do { found = try await state.registry.statusLists(urls: lists) } catch {
             return Dictionary(lists.map { ($0, .failure(StatusListError(.retrieval, "the registry could not be read"))) }, uniquingKeysWith: { a, _ in a })
         }
-        var answers: [String: Result<[UInt8], StatusListError>] = [:]
+        var answers: [String: Result<FetchedStatusList, StatusListError>] = [:]
         for url in lists {
             let list = found.first { $0.url == url }
-            answers[url] = Result { () throws(StatusListError) in try credentialBytes(list, url: url) }
+            answers[url] = Result { () throws(StatusListError) in .json(try built(list, url: url).credential) }
         }
         return answers
     }
 
-    /// The unsigned list credential for the registry's list at `url` (`nil`: it has none), built once per change of its bits.
-    private func credentialBytes(_ found: StatusListSnapshot?, url: String) throws(StatusListError) -> [UInt8] {
+    /// The unsigned list credential for the registry's list at `url` (`nil`: it has none), built once per change of
+    /// its bits, as JSON and as the bytes of that JSON.
+    private func built(_ found: StatusListSnapshot?, url: String) throws(StatusListError) -> BuiltStatusLists.Built {
         guard let list = found else {
             if url.hasPrefix(state.configuration.statusBaseURL + "/") { throw StatusListError(.retrieval, "no status list \(url)") }
             throw StatusListError(.retrieval, "the status list \(url) is not in this service's registry, and it fetches nothing from the network")
         }
-        if let bytes = state.builtLists.bytes(for: list) { return bytes }
-        let bytes: [UInt8]
-        do { bytes = JSONWriter.data(try state.statusListCredential(list, signed: false)) } catch {
+        if let built = state.builtLists.built(for: list) { return built }
+        let credential: JSONValue
+        do { credential = try state.statusListCredential(list, signed: false) } catch {
             throw StatusListError(.retrieval, "the status list \(url) could not be built")
         }
-        state.builtLists.store(bytes, for: list)
-        return bytes
+        let built = BuiltStatusLists.Built(credential: credential, bytes: JSONWriter.data(credential))
+        state.builtLists.store(built, for: list)
+        return built
     }
 }
 
@@ -243,7 +247,9 @@ struct RegistryStatusSource: StatusListSource {
 /// same database shows at once), but compressing and encoding it again would cost more than the rest of the
 /// status check; comparing the bits is cheap. Entries are rebuilt after `maximumAge` so `validFrom` stays recent.
 final class BuiltStatusLists: Sendable {
-    private struct Entry { var bits: [UInt8]; var bytes: [UInt8] }
+    /// A list credential as JSON and as the bytes of that JSON.
+    struct Built: Sendable { var credential: JSONValue; var bytes: [UInt8] }
+    private struct Entry { var bits: [UInt8]; var built: Built }
     /// Bounded because a registry may hold very many lists (each entry is about the size of its bitstring).
     private let entries: BoundedCache<String, Entry>
     private let maximumAge: TimeInterval
@@ -253,9 +259,9 @@ final class BuiltStatusLists: Sendable {
         self.entries = BoundedCache(capacity: capacity)
     }
 
-    func bytes(for list: StatusListSnapshot, now: Date = Date()) -> [UInt8]? {
+    func built(for list: StatusListSnapshot, now: Date = Date()) -> Built? {
         guard let entry = entries.value(for: list.url, now: now), Self.same(entry.bits, list.bits) else { return nil }
-        return entry.bytes
+        return entry.built
     }
 
     /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
@@ -264,8 +270,8 @@ final class BuiltStatusLists: Sendable {
             && (lhs.isEmpty || lhs.withUnsafeBytes { x in rhs.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
     }
 
-    func store(_ bytes: [UInt8], for list: StatusListSnapshot, now: Date = Date()) {
-        entries.store(Entry(bits: list.bits, bytes: bytes), for: list.url, expires: now.addingTimeInterval(maximumAge), now: now)
+    func store(_ built: Built, for list: StatusListSnapshot, now: Date = Date()) {
+        entries.store(Entry(bits: list.bits, built: built), for: list.url, expires: now.addingTimeInterval(maximumAge), now: now)
     }
 }
 

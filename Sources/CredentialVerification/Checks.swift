@@ -534,7 +534,7 @@ public struct RevocationCheck: VerificationCheck {
             let url = entry.statusListCredential
             if !pending.contains(url), context.statusCache.cached(for: url, now: now) == nil { pending.append(url) }
         }
-        let together = pending.count > 1 ? await source.fetchTogether(urls: pending) : nil
+        let together = pending.isEmpty ? nil : await source.fetchTogether(urls: pending)
         var details: [String] = []
         var unknown: [ProblemDetail] = []
         for entry in entries {
@@ -590,7 +590,7 @@ public struct RevocationCheck: VerificationCheck {
     /// - Returns: the list credential and, for a sealed list, a line saying who sealed it (for the details).
     func fetchList(
         _ url: String, source: any StatusListSource, context: VerificationContext, seal: SealEvidence,
-        now: Date, fetched: Result<[UInt8], StatusListError>? = nil
+        now: Date, fetched: Result<FetchedStatusList, StatusListError>? = nil
     ) async throws(StatusListError) -> (credential: JSONValue, sealer: String?) {
         if let cached = context.statusCache.cached(for: url, now: now) {
             guard let sealedBy = cached.sealedBy else { return (cached.credential, nil) }
@@ -598,32 +598,39 @@ public struct RevocationCheck: VerificationCheck {
             try binding.accept(for: seal, url: url)
             return (cached.credential, binding.detail(url: url))
         }
-        let bytes: [UInt8]
-        if let fetched { bytes = try fetched.get() } else { bytes = try await source.fetch(url: url) }
+        let fetchedList: FetchedStatusList
+        if let fetched { fetchedList = try fetched.get() } else { fetchedList = .bytes(try await source.fetch(url: url)) }
         var list: JSONValue
         var binding: SealedStatusList.Binding?
         var securedAsJWT = false
-        if bytes.first == UInt8(ascii: "e"),
-            case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-            InputDetector.isCompactJWS(text)
-        {
-            // A list published as a VC-JWT (Bitstring Status List §3.2 allows any securing mechanism; openbadgeslib
-            // publishes its lists so): the same JOSE rules as a VC-JWT credential, and the signer must be the list's
-            // issuer, which StatusListChecker then holds to the credential's issuer.
-            var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
-            jwt.now = now
-            jwt.clockSkew = context.policy.clockSkew
-            jwt.limits = context.policy.jsonLimits
-            let checked = await jwt.verify(text)
-            guard checked.errors.isEmpty, let claims = JWTVerifier.claims(text), claims.isObject else {
-                throw StatusListError(
-                    .verification, "the status list's JWT does not verify: \(checked.errors.first?.detail ?? "its payload is not a JSON object")")
-            }
-            list = claims
-            securedAsJWT = true
-        } else {
-            do { list = try JSONParser.parse(bytes) } catch {
-                throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
+        switch fetchedList {
+        case .json(let json):
+            // Built in process by the source (the service's registry): what its bytes would parse to. A proof or
+            // seal on it is still checked below.
+            list = json
+        case .bytes(let bytes):
+            if bytes.first == UInt8(ascii: "e"),
+                case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+                InputDetector.isCompactJWS(text)
+            {
+                // A list published as a VC-JWT (Bitstring Status List §3.2 allows any securing mechanism; openbadgeslib
+                // publishes its lists so): the same JOSE rules as a VC-JWT credential, and the signer must be the list's
+                // issuer, which StatusListChecker then holds to the credential's issuer.
+                var jwt = JWTVerifier(resolver: context.dataIntegrity.resolver)
+                jwt.now = now
+                jwt.clockSkew = context.policy.clockSkew
+                jwt.limits = context.policy.jsonLimits
+                let checked = await jwt.verify(text)
+                guard checked.errors.isEmpty, let claims = JWTVerifier.claims(text), claims.isObject else {
+                    throw StatusListError(
+                        .verification, "the status list's JWT does not verify: \(checked.errors.first?.detail ?? "its payload is not a JSON object")")
+                }
+                list = claims
+                securedAsJWT = true
+            } else {
+                do { list = try JSONParser.parse(bytes) } catch {
+                    throw StatusListError(.retrieval, "the status list \(url) is not JSON: line \(error.line):\(error.column): \(error.message)")
+                }
             }
         }
         if securedAsJWT {

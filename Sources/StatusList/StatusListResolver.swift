@@ -11,15 +11,24 @@ public protocol StatusListSource: Sendable {
     /// The raw bytes of the status list credential at `url`.
     func fetch(url: String) async throws(StatusListError) -> [UInt8]
 
-    /// The lists at `urls` read together, each answer as ``fetch(url:)`` would give it, for a source where one read
-    /// of several lists costs about what one list does (a database: a credential's revocation and suspension
-    /// entries name two lists). `nil`, the default, leaves every list to ``fetch(url:)``, one at a time and only
-    /// when it is needed; so does a URL the answer leaves out.
-    func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]?
+    /// The lists at `urls` read together, each answer the document ``fetch(url:)`` would give, for a source where
+    /// one read of several lists costs about what one list does (a database: a credential's revocation and
+    /// suspension entries name two lists), or that has its lists as JSON already. `nil`, the default, leaves every
+    /// list to ``fetch(url:)``, one at a time and only when it is needed; so does a URL the answer leaves out.
+    func fetchTogether(urls: [String]) async -> [String: Result<FetchedStatusList, StatusListError>]?
 }
 
 extension StatusListSource {
-    public func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]? { nil }
+    public func fetchTogether(urls: [String]) async -> [String: Result<FetchedStatusList, StatusListError>]? { nil }
+}
+
+/// A status list document as a source hands it over.
+public enum FetchedStatusList: Sendable {
+    /// The document's bytes, as a file or the network gives them.
+    case bytes([UInt8])
+    /// The document as JSON, from a source that builds its lists in process (the service's registry): what its
+    /// bytes would parse to, without writing them out to be parsed again for every verification.
+    case json(JSONValue)
 }
 
 /// Status list credentials from a directory, laid out as `DIR/<host>/<path>` (with `.json`

@@ -203,6 +203,25 @@ struct DataIntegrityCredentialTests {
         #expect(unknown.check(.revocation)?.problems.first?.code == "STATUS_RETRIEVAL_ERROR")
         #expect(unknown.status == .partiallyVerified)
 
+        // Lists handed over as JSON are held to the same rules: a list whose bits were changed under its proof is
+        // not believed (the credential is not called suspended, nor "not suspended").
+        let asJSON = CountingStatusSource(lists: lists, answersTogether: true, asJSON: true)
+        let fromJSON = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: asJSON))), credential)
+        #expect(fromJSON.check(.revocation)?.reason.contains("suspended") == true)
+        #expect(asJSON.calls == .init(together: 1, alone: 0))
+        var forged = lists
+        let suspensionURL = "https://status.example/lists/suspension"
+        let original = try #require(lists[suspensionURL])
+        var tampered = try #require(try JSONParser.parse(original).objectValue)
+        var subject = try #require(tampered["credentialSubject"]?.objectValue)
+        subject["encodedList"] = .string(try Bitstring().encoded())
+        tampered["credentialSubject"] = .object(subject)
+        forged[suspensionURL] = JSONWriter.data(.object(tampered))
+        let tamperedJSON = CountingStatusSource(lists: forged, answersTogether: true, asJSON: true)
+        let notBelieved = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: tamperedJSON))), credential)
+        #expect(notBelieved.check(.revocation)?.status == .skipped, "\(notBelieved.check(.revocation)?.reason ?? "")")
+        #expect(notBelieved.status != .verified)
+
         // A source that reads one list at a time (the default) is asked per list, as before.
         let alone = CountingStatusSource(lists: lists, answersTogether: false)
         let one = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: alone))), credential)
@@ -354,10 +373,14 @@ final class CountingStatusSource: StatusListSource {
     private let counts = Mutex(Calls())
     var calls: Calls { counts.withLock { $0 } }
 
-    init(lists: [String: [UInt8]], answersTogether: Bool, leavesOut: String? = nil) {
+    /// Whether ``fetchTogether(urls:)`` answers with parsed JSON, as the service's registry does, instead of bytes.
+    let asJSON: Bool
+
+    init(lists: [String: [UInt8]], answersTogether: Bool, leavesOut: String? = nil, asJSON: Bool = false) {
         self.lists = lists
         self.answersTogether = answersTogether
         self.leavesOut = leavesOut
+        self.asJSON = asJSON
     }
 
     func fetch(url: String) async throws(StatusListError) -> [UInt8] {
@@ -366,12 +389,18 @@ final class CountingStatusSource: StatusListSource {
         return bytes
     }
 
-    func fetchTogether(urls: [String]) async -> [String: Result<[UInt8], StatusListError>]? {
+    func fetchTogether(urls: [String]) async -> [String: Result<FetchedStatusList, StatusListError>]? {
         guard answersTogether else { return nil }
         counts.withLock { $0.together += 1 }
-        var answers: [String: Result<[UInt8], StatusListError>] = [:]
+        var answers: [String: Result<FetchedStatusList, StatusListError>] = [:]
         for url in urls where url != leavesOut {
-            answers[url] = lists[url].map { .success($0) } ?? .failure(StatusListError(.retrieval, "no status list \(url)"))
+            guard let bytes = lists[url] else {
+                answers[url] = .failure(StatusListError(.retrieval, "no status list \(url)"))
+                continue
+            }
+            answers[url] =
+                asJSON
+                ? (try? JSONParser.parse(bytes)).map { .success(.json($0)) } ?? .failure(StatusListError(.retrieval, "not JSON")) : .success(.bytes(bytes))
         }
         return answers
     }
