@@ -43,10 +43,12 @@ public enum CredentialServiceRunner {
 
     private static let groups = Mutex<[Int: MultiThreadedEventLoopGroup]>([:])
 
-    /// The process's event loop group with `threads` loops, made on first use and kept: a group's threads live
-    /// until it is shut down, and an application is built per server (and per test), not per process.
+    /// The process's event loop group with `threads` loops (at least one), made on first use and kept: a group's
+    /// threads live until it is shut down, and an application is built per server (and per test), not per process.
+    /// Like NIO's singleton group, these are never shut down (Hummingbird leaves a shared group alone).
     static func eventLoopGroup(threads: Int) -> MultiThreadedEventLoopGroup {
-        groups.withLock { groups in
+        let threads = max(1, threads)
+        return groups.withLock { groups in
             if let group = groups[threads] { return group }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             groups[threads] = group

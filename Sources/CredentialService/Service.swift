@@ -199,7 +199,7 @@ struct RegistryStatusSource: StatusListSource {
         do { found = try await state.registry.statusList(url: url) } catch {
             throw StatusListError(.retrieval, "the registry could not be read")
         }
-        return try built(found, url: url).bytes
+        return JSONWriter.data(try built(found, url: url))
     }
 
     /// The Bitstring Status Lists among `urls` in one registry read, as JSON. A credential the service issues names
@@ -218,26 +218,25 @@ struct RegistryStatusSource: StatusListSource {
         var answers: [String: Result<FetchedStatusList, StatusListError>] = [:]
         for url in lists {
             let list = found.first { $0.url == url }
-            answers[url] = Result { () throws(StatusListError) in .json(try built(list, url: url).credential) }
+            answers[url] = Result { () throws(StatusListError) in .json(try built(list, url: url)) }
         }
         return answers
     }
 
     /// The unsigned list credential for the registry's list at `url` (`nil`: it has none), built once per change of
-    /// its bits, as JSON and as the bytes of that JSON.
-    private func built(_ found: StatusListSnapshot?, url: String) throws(StatusListError) -> BuiltStatusLists.Built {
+    /// its bits.
+    private func built(_ found: StatusListSnapshot?, url: String) throws(StatusListError) -> JSONValue {
         guard let list = found else {
             if url.hasPrefix(state.configuration.statusBaseURL + "/") { throw StatusListError(.retrieval, "no status list \(url)") }
             throw StatusListError(.retrieval, "the status list \(url) is not in this service's registry, and it fetches nothing from the network")
         }
-        if let built = state.builtLists.built(for: list) { return built }
+        if let built = state.builtLists.credential(for: list) { return built }
         let credential: JSONValue
         do { credential = try state.statusListCredential(list, signed: false) } catch {
             throw StatusListError(.retrieval, "the status list \(url) could not be built")
         }
-        let built = BuiltStatusLists.Built(credential: credential, bytes: JSONWriter.data(credential))
-        state.builtLists.store(built, for: list)
-        return built
+        state.builtLists.store(credential, for: list)
+        return credential
     }
 }
 
@@ -247,9 +246,7 @@ struct RegistryStatusSource: StatusListSource {
 /// same database shows at once), but compressing and encoding it again would cost more than the rest of the
 /// status check; comparing the bits is cheap. Entries are rebuilt after `maximumAge` so `validFrom` stays recent.
 final class BuiltStatusLists: Sendable {
-    /// A list credential as JSON and as the bytes of that JSON.
-    struct Built: Sendable { var credential: JSONValue; var bytes: [UInt8] }
-    private struct Entry { var bits: [UInt8]; var built: Built }
+    private struct Entry { var bits: [UInt8]; var credential: JSONValue }
     /// Bounded because a registry may hold very many lists (each entry is about the size of its bitstring).
     private let entries: BoundedCache<String, Entry>
     private let maximumAge: TimeInterval
@@ -259,9 +256,9 @@ final class BuiltStatusLists: Sendable {
         self.entries = BoundedCache(capacity: capacity)
     }
 
-    func built(for list: StatusListSnapshot, now: Date = Date()) -> Built? {
+    func credential(for list: StatusListSnapshot, now: Date = Date()) -> JSONValue? {
         guard let entry = entries.value(for: list.url, now: now), Self.same(entry.bits, list.bits) else { return nil }
-        return entry.built
+        return entry.credential
     }
 
     /// memcmp: a 16 KiB list is compared per status entry, and element-wise `==` is several times slower.
@@ -270,8 +267,8 @@ final class BuiltStatusLists: Sendable {
             && (lhs.isEmpty || lhs.withUnsafeBytes { x in rhs.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
     }
 
-    func store(_ built: Built, for list: StatusListSnapshot, now: Date = Date()) {
-        entries.store(Entry(bits: list.bits, built: built), for: list.url, expires: now.addingTimeInterval(maximumAge), now: now)
+    func store(_ credential: JSONValue, for list: StatusListSnapshot, now: Date = Date()) {
+        entries.store(Entry(bits: list.bits, credential: credential), for: list.url, expires: now.addingTimeInterval(maximumAge), now: now)
     }
 }
 

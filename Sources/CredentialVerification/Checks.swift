@@ -598,8 +598,10 @@ public struct RevocationCheck: VerificationCheck {
             try binding.accept(for: seal, url: url)
             return (cached.credential, binding.detail(url: url))
         }
-        let fetchedList: FetchedStatusList
+        var fetchedList: FetchedStatusList
         if let fetched { fetchedList = try fetched.get() } else { fetchedList = .bytes(try await source.fetch(url: url)) }
+        // A JSON string is no list document; read as text, a JWT in it gets the JWT's checks, anything else fails as JSON.
+        if case .json(.string(let text)) = fetchedList { fetchedList = .bytes(Array(text.utf8)) }
         var list: JSONValue
         var binding: SealedStatusList.Binding?
         var securedAsJWT = false

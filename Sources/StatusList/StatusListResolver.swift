@@ -27,7 +27,8 @@ public enum FetchedStatusList: Sendable {
     /// The document's bytes, as a file or the network gives them.
     case bytes([UInt8])
     /// The document as JSON, from a source that builds its lists in process (the service's registry): what its
-    /// bytes would parse to, without writing them out to be parsed again for every verification.
+    /// bytes would parse to, without writing them out to be parsed again for every verification. Only a document
+    /// that is JSON as published: a list published as a JWT is `bytes` (a JSON string here is read as its text).
     case json(JSONValue)
 }
 
@@ -185,6 +186,9 @@ public struct HTTPStatusListSource: StatusListSource {
 }
 
 /// Tries sources in order; the first that has the list wins.
+///
+/// It reads lists one at a time (no ``StatusListSource/fetchTogether(urls:)``): one source's failure for a URL must
+/// not keep the next source from being asked.
 public struct ChainedStatusListSource: StatusListSource {
     public let sources: [any StatusListSource]
     public init(_ sources: [any StatusListSource]) { self.sources = sources }

@@ -5,21 +5,21 @@ import Logging
 /// swift-log's `StreamLogHandler` formats all of its metadata into a string each time one key is set, and
 /// Hummingbird sets a request id on every request's logger: with `skillcred serve` under load that formatting was
 /// 1 % of the server's CPU (`perf`), for lines that were almost never written. The lines are the same: the stream
-/// handler gets the merged metadata as a line's own and formats it then.
+/// handler gets the metadata merged as it merges it (the logger's, then the provider's, then the line's own), as the
+/// line's own, and formats it then. The provider is kept here, so `Inner` should have none.
 struct DeferredMetadataLogHandler<Inner: LogHandler>: LogHandler {
     var inner: Inner
     var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
 
-    init(_ inner: Inner) { self.inner = inner }
+    init(_ inner: Inner, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.inner = inner
+        self.metadataProvider = metadataProvider
+    }
 
     var logLevel: Logger.Level {
         get { inner.logLevel }
         set { inner.logLevel = newValue }
-    }
-
-    var metadataProvider: Logger.MetadataProvider? {
-        get { inner.metadataProvider }
-        set { inner.metadataProvider = newValue }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -29,8 +29,10 @@ struct DeferredMetadataLogHandler<Inner: LogHandler>: LogHandler {
 
     func log(event: LogEvent) {
         var event = event
-        // A line's own metadata wins over the logger's, as in StreamLogHandler.
-        event.metadata = event.metadata.map { metadata.merging($0) { _, own in own } } ?? metadata
+        var merged = metadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty { merged.merge(provided) { _, later in later } }
+        if let own = event.metadata { merged.merge(own) { _, later in later } }
+        event.metadata = merged
         inner.log(event: event)
     }
 }

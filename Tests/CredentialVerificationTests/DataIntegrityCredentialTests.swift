@@ -221,6 +221,10 @@ struct DataIntegrityCredentialTests {
         let notBelieved = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: tamperedJSON))), credential)
         #expect(notBelieved.check(.revocation)?.status == .skipped, "\(notBelieved.check(.revocation)?.reason ?? "")")
         #expect(notBelieved.status != .verified)
+        // A document's text in a JSON string is read as that text, not taken for a list.
+        let asText = CountingStatusSource(lists: lists, answersTogether: true, asText: true)
+        let fromText = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: asText))), credential)
+        #expect(fromText.check(.revocation)?.reason.contains("suspended") == true, "\(fromText.check(.revocation)?.reason ?? "")")
 
         // A source that reads one list at a time (the default) is asked per list, as before.
         let alone = CountingStatusSource(lists: lists, answersTogether: false)
@@ -376,11 +380,15 @@ final class CountingStatusSource: StatusListSource {
     /// Whether ``fetchTogether(urls:)`` answers with parsed JSON, as the service's registry does, instead of bytes.
     let asJSON: Bool
 
-    init(lists: [String: [UInt8]], answersTogether: Bool, leavesOut: String? = nil, asJSON: Bool = false) {
+    /// Whether it answers with the document's text in a JSON string (what a careless source might do).
+    let asText: Bool
+
+    init(lists: [String: [UInt8]], answersTogether: Bool, leavesOut: String? = nil, asJSON: Bool = false, asText: Bool = false) {
         self.lists = lists
         self.answersTogether = answersTogether
         self.leavesOut = leavesOut
         self.asJSON = asJSON
+        self.asText = asText
     }
 
     func fetch(url: String) async throws(StatusListError) -> [UInt8] {
@@ -398,9 +406,13 @@ final class CountingStatusSource: StatusListSource {
                 answers[url] = .failure(StatusListError(.retrieval, "no status list \(url)"))
                 continue
             }
-            answers[url] =
-                asJSON
-                ? (try? JSONParser.parse(bytes)).map { .success(.json($0)) } ?? .failure(StatusListError(.retrieval, "not JSON")) : .success(.bytes(bytes))
+            if asText {
+                answers[url] = .success(.json(.string(String(decoding: bytes, as: UTF8.self))))
+            } else if asJSON {
+                answers[url] = (try? JSONParser.parse(bytes)).map { .success(.json($0)) } ?? .failure(StatusListError(.retrieval, "not JSON"))
+            } else {
+                answers[url] = .success(.bytes(bytes))
+            }
         }
         return answers
     }

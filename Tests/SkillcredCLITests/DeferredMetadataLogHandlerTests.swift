@@ -46,4 +46,18 @@ struct DeferredMetadataLogHandlerTests {
         #expect(lines.first?.metadata == ["hb.request.id": "7", "path": "/credentials/verify", "ms": "900"])
         #expect(lines.last?.metadata == ["hb.request.id": "7", "path": "/healthz"])
     }
+
+    @Test("A metadata provider's values come after the logger's and before the line's own, as in StreamLogHandler")
+    func providerMetadataIsMergedInTheStreamHandlersOrder() {
+        let record = RecordedLines()
+        let provider = Logger.MetadataProvider { ["trace": "t-1", "path": "from-provider"] }
+        var logger = Logger(label: "test") { _ in DeferredMetadataLogHandler(RecordingHandler(record: record), metadataProvider: provider) }
+        logger[metadataKey: "path"] = "/healthz"
+        logger[metadataKey: "trace"] = "logger"
+        logger.info("one")
+        logger.info("two", metadata: ["trace": "own"])
+        let lines = record.lines.withLock { $0 }
+        #expect(lines.first?.metadata == ["trace": "t-1", "path": "from-provider"])
+        #expect(lines.last?.metadata == ["trace": "own", "path": "from-provider"])
+    }
 }
