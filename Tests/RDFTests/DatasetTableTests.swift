@@ -71,8 +71,10 @@ struct DatasetTableTests {
 
     /// The switch to SipHash is the answer to colliding input, and it costs a SipHash of every quad: honest input
     /// must not trigger it. Linear probing at 3/4 load reached a 48-slot run in one credential in a few (the
-    /// fingerprints' seed is drawn per process), so the tables keep to half load.
-    @Test("distinct quads with honest fingerprints never force the switch to SipHash")
+    /// fingerprints' seed is drawn per process), so the tables keep to half load. At half load such a run is rare
+    /// but not impossible with some seeds: one CI rehearsal in about a dozen saw one table of these 1,200 switch. A
+    /// few is the rule working (the switch only costs time); 3/4 load would switch about 170 of them.
+    @Test("distinct quads with honest fingerprints almost never force the switch to SipHash (at most 3 of 1,200 tables)")
     func honestInputKeepsTheFingerprints() {
         var random = SplitMix(seed: 0x51_9A5)
         var switchedDatasets = 0, switchedInterners = 0
@@ -94,8 +96,7 @@ struct DatasetTableTests {
             if interner.usesSipHash { switchedInterners += 1 }
             #expect(interner.dataset.quads.count == count)
         }
-        #expect(switchedDatasets == 0)
-        #expect(switchedInterners == 0)
+        #expect(switchedDatasets + switchedInterners <= 3, "\(switchedDatasets) datasets and \(switchedInterners) interners switched")
     }
 
     @Test("UTF8Text gives exactly the code units String(decoding:) gives, repairs included", arguments: [0, 1, 2, 3, 4, 5, 6, 7])
