@@ -96,13 +96,6 @@ public protocol RegistryStore: CredentialOfferStore {
 }
 
 extension RegistryStore {
-    /// One ``statusList(url:)`` per URL, for an engine without a read of several lists.
-    public func statusLists(urls: [String]) async throws(RegistryError) -> [StatusListSnapshot] {
-        var lists: [StatusListSnapshot] = []
-        for url in Set(urls) { if let list = try await statusList(url: url) { lists.append(list) } }
-        return lists
-    }
-
     /// Every invariant violation across all lists; empty when the registry is consistent.
     public func consistencyProblems() async throws(RegistryError) -> [String] {
         try await allocations().flatMap(\.problems)

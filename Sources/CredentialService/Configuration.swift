@@ -70,7 +70,9 @@ public struct ServiceConfiguration: Sendable {
     /// Threads for the network (NIO event loops); default one per two processors, at least one. They only move
     /// bytes: handlers run on Swift's pool and verifications on their own threads, so more loops mostly add
     /// thread switches (two cores: one loop took 3 % less CPU per request than two, docs/conformance-and-performance.md).
-    public var eventLoopThreads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    public var eventLoopThreads: Int = Self.defaultEventLoopThreads
+    /// One event loop per two processors, at least one.
+    public static var defaultEventLoopThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
     /// The e-seal to seal EDCs and their status lists with instead of the data directory's (for example one whose
     /// key is on a PKCS#11 token); `nil` uses (and on first start makes) `DATA_DIR/keys/seal.pem` with its chain.
     public var sealer: JAdESSealer?

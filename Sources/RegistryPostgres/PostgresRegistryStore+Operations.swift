@@ -76,47 +76,32 @@ extension PostgresRegistryStore {
     }
 
     public func statusLists(issuer: String?) async throws(RegistryError) -> [StatusListSnapshot] {
-        try await transaction("read status lists") { conn, log in
-            let query: PostgresQuery =
-                issuer.map {
-                    "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE issuer = \($0) ORDER BY issuer, purpose, sequence"
-                } ?? "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list ORDER BY issuer, purpose, sequence"
-            var out: [StatusListSnapshot] = []
-            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(query, logger: log)
-                .decode((String, String, String, Int, Data, Int, Date).self)
-            {
-                out.append(
-                    StatusListSnapshot(
-                        url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
-                        allocatedCount: count, updatedAt: updated))
-            }
-            return out
-        }
+        let query: PostgresQuery =
+            issuer.map { "SELECT \(unescaped: Self.snapshotColumns) FROM status_list WHERE issuer = \($0) ORDER BY issuer, purpose, sequence" }
+            ?? "SELECT \(unescaped: Self.snapshotColumns) FROM status_list ORDER BY issuer, purpose, sequence"
+        return try await snapshots("read status lists", query)
     }
 
     public func statusList(url: String) async throws(RegistryError) -> StatusListSnapshot? {
-        try await transaction("read a status list") { conn, log in
-            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
-                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = \(url)", logger: log
-            )
-            .decode((String, String, String, Int, Data, Int, Date).self) {
-                return StatusListSnapshot(
-                    url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits),
-                    allocatedCount: count, updatedAt: updated)
-            }
-            return nil
-        }
+        try await snapshots("read a status list", "SELECT \(unescaped: Self.snapshotColumns) FROM status_list WHERE url = \(url)").first
     }
 
     public func statusLists(urls: [String]) async throws(RegistryError) -> [StatusListSnapshot] {
         let wanted = Array(Set(urls))
         guard !wanted.isEmpty else { return [] }
-        return try await transaction("read status lists by URL") { conn, log in
+        return try await snapshots(
+            "read status lists by URL", "SELECT \(unescaped: Self.snapshotColumns) FROM status_list WHERE url = ANY(\(wanted))")
+    }
+
+    static let snapshotColumns = "url, issuer, purpose, size, bits, allocated_count, updated_at"
+
+    /// The status lists `query` selects (``snapshotColumns``), read in one transaction.
+    private func snapshots(_ what: String, _ query: PostgresQuery) async throws(RegistryError) -> [StatusListSnapshot] {
+        try await transaction(what) { conn, log in
             var out: [StatusListSnapshot] = []
-            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(
-                "SELECT url, issuer, purpose, size, bits, allocated_count, updated_at FROM status_list WHERE url = ANY(\(wanted))", logger: log
-            )
-            .decode((String, String, String, Int, Data, Int, Date).self) {
+            for try await (url, issuer, purpose, size, bits, count, updated) in try await conn.query(query, logger: log)
+                .decode((String, String, String, Int, Data, Int, Date).self)
+            {
                 out.append(
                     StatusListSnapshot(
                         url: url, issuer: issuer, purpose: purpose, size: size, bits: Array(bits), allocatedCount: count, updatedAt: updated))

@@ -242,9 +242,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         // Read on the calling thread: an indexed lookup in WAL mode takes microseconds, and the hop to GRDB's queue
         // and back cost a verification twice as much (two lists each: 625 → 450 µs of server CPU per VC 2.0 request).
         try readHere { db in
-            // A cached statement: verification reads a list per status entry, and preparing costs more than the lookup.
-            let statement = try db.cachedStatement(sql: "SELECT \(Self.snapshotColumns) FROM status_list WHERE url = ?")
-            return try Self.firstSnapshot(Row.fetchCursor(statement, arguments: [url]))
+            try Self.firstSnapshot(Row.fetchCursor(Self.statusListStatement(db), arguments: [url]))
         }
     }
 
@@ -255,7 +253,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         // Each statement reads its own snapshot, as separate `statusList(url:)` calls would.
         let wanted = Array(Set(urls))
         return try readHere { db in
-            let statement = try db.cachedStatement(sql: "SELECT \(Self.snapshotColumns) FROM status_list WHERE url = ?")
+            let statement = try Self.statusListStatement(db)
             return try wanted.compactMap { url in try Self.firstSnapshot(Row.fetchCursor(statement, arguments: [url])) }
         }
     }
@@ -459,6 +457,11 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// The columns ``snapshot(_:)`` reads, in its order.
     static let snapshotColumns = "url, issuer, purpose, size, bits, allocated_count, updated_at"
+
+    /// The one-list lookup, cached: verification runs it per status list, and preparing costs more than the lookup.
+    static func statusListStatement(_ db: Database) throws -> Statement {
+        try db.cachedStatement(sql: "SELECT \(snapshotColumns) FROM status_list WHERE url = ?")
+    }
 
     /// The first row of `rows` as a status list (the cursor's row is valid only while the cursor lives and stays put).
     static func firstSnapshot(_ rows: RowCursor) throws -> StatusListSnapshot? {

@@ -51,7 +51,7 @@ extension Skillcred {
         var verifyQueue: Int = 1024
 
         @Option(name: .customLong("event-loops"), help: "Network threads (NIO event loops) (default: one per two processors, at least one).")
-        var eventLoops: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+        var eventLoops: Int = ServiceConfiguration.defaultEventLoopThreads
 
         @Option(
             name: .customLong("trust-anchors"),
