@@ -42,6 +42,16 @@ struct RegistryStatusSourceTests {
             #expect(error.code == .retrieval)
         }
 
+        // A Token Status List URL (an SD-JWT VC's, mirroring the revocation list) is left out of the answer, so the
+        // verifier asks `fetch(url:)` for it, which builds the token; asked with nothing else, there is no answer.
+        let revocationList = try #require(urls.first { $0.contains("/revocation/") })
+        let tokenList = service.state.openID4VCI.tokenListURL(forBitstringList: revocationList)
+        let mixed = try #require(await source.fetchTogether(urls: [revocationList, tokenList]))
+        #expect(Set(mixed.keys) == [revocationList])
+        #expect(await source.fetchTogether(urls: [tokenList]) == nil)
+        let token = String(decoding: try await source.fetch(url: tokenList), as: UTF8.self)
+        #expect(token.split(separator: ".").count == 3, "not a JWT: \(token.prefix(80))")
+
         // A suspension made now is in the next read (the service never serves a list older than the registry's).
         let id = try #require(credential["id"]?.stringValue)
         _ = try await service.state.registry.changeStatus(credentialID: id, action: .suspend, reason: nil, actor: "test")

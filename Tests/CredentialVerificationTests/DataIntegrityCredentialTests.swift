@@ -233,6 +233,33 @@ struct DataIntegrityCredentialTests {
         #expect(alone.calls == .init(together: 0, alone: 2))
     }
 
+    @Test("Two entries naming one list: the list is read once, and each entry's own bit decides")
+    func twoEntriesOneList() async throws {
+        let url = "https://status.example/lists/shared"
+        var bits = Bitstring()
+        try bits.setBit(at: 9, to: true)
+        let list = try StatusListCredentialBuilder(url: url, issuer: issuer.did, statusPurpose: "revocation").credential(for: bits)
+        let lists = [url: JSONWriter.data(try issuer.sign(list))]
+        func credential(_ indexes: [Int]) throws -> JSONValue {
+            let entries = indexes.map { StatusListEntry(id: url + "#\($0)", statusPurpose: "revocation", statusListIndex: $0, statusListCredential: url).json }
+            return try issuer.sign(issuer.credential(extra: ["credentialStatus": .array(entries)]))
+        }
+        for answersTogether in [true, false] {
+            // The second entry's bit is set: revoked, though the first entry's is not.
+            let source = CountingStatusSource(lists: lists, answersTogether: answersTogether)
+            let revoked = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: source))), try credential([4, 9]))
+            #expect(revoked.check(.revocation)?.status == .error, "\(revoked.check(.revocation)?.reason ?? "")")
+            #expect(revoked.check(.revocation)?.reason.contains("revoked") == true)
+            #expect(source.calls == (answersTogether ? .init(together: 1, alone: 0) : .init(together: 0, alone: 1)))
+            // Neither bit set: not revoked, both entries reported.
+            let clear = CountingStatusSource(lists: lists, answersTogether: answersTogether)
+            let fine = try await verifyOne(CredentialVerifier(policy: trustingIssuer(VerificationPolicy(statusSource: clear))), try credential([4, 5]))
+            #expect(fine.check(.revocation)?.status == .ok, "\(fine.check(.revocation)?.reason ?? "")")
+            #expect(fine.check(.revocation)?.details.filter { $0.hasPrefix("revocation: not set") }.count == 2)
+            #expect(clear.calls == (answersTogether ? .init(together: 1, alone: 0) : .init(together: 0, alone: 1)))
+        }
+    }
+
     @Test("A status list signed by someone else is not believed")
     func foreignStatusList() async throws {
         let (mirror, credential) = try revocationSetup(index: 7, revoked: 42)
