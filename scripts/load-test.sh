@@ -10,7 +10,7 @@
 #   edc-sample  the EU's sealed sample ../shared/edc-samples/ec-elm/v3.1-master/Sample-MC-Annex1-signed.jsonld
 #               (147 KiB; SKILLCRED_SHARED overrides ../shared)
 #
-# Builds release (scratch path $SCRATCH, default .build-release), starts a throwaway server on 127.0.0.1:$PORT with the rate limit
+# Builds release (scratch path $SCRATCH, default .build-release; or BIN=path uses that binary and builds nothing), starts a throwaway server on 127.0.0.1:$PORT with the rate limit
 # raised (the load comes from one client), checks one request answers 200, runs wrk, and prints wrk's latency
 # distribution, the error count, the server's CPU time per request and its RSS every 10 seconds (flat memory shows no leak; run e.g.
 # `scripts/load-test.sh 70s 32` for 100,000 requests at 1,500 req/s).
@@ -29,10 +29,15 @@ SERVER=""
 SAMPLER=""
 trap 'kill $SAMPLER 2>/dev/null || true; [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-SCRATCH="${SCRATCH:-.build-release}"
-swift build -c release --scratch-path "$SCRATCH" --product skillcred >"$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; exit 1; }
-BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/skillcred"
+if [ -n "${BIN:-}" ]; then
+  # A given binary (scripts/load-ab.sh compares two builds this way): nothing is built.
+  [ -x "$BIN" ] || { echo "load-test: BIN=$BIN is not an executable" >&2; exit 2; }
+else
+  SCRATCH="${SCRATCH:-.build-release}"
+  swift build -c release --scratch-path "$SCRATCH" --product skillcred >"$WORK/build.log" 2>&1 \
+    || { cat "$WORK/build.log" >&2; exit 1; }
+  BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/skillcred"
+fi
 "$BIN" serve --port "$PORT" --data-dir "$WORK/data" --verify-rate 1000000 --log-level warning >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
