@@ -295,6 +295,22 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("an OCSP response is signed by a revoked responder")
                     continue
                 }
+                // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1). Unless the CA marked its certificate
+                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its word counts only beside a CRL of the CA,
+                // current when the response was produced, whose silence covers it (a CRL listing it is refused above).
+                // Without this, a responder revoked for a leaked key could answer "good" for any certificate.
+                if signer != issuer, !Self.isMarkedNoCheck(signer),
+                    !issuerCRLs.contains(where: { crl in
+                        crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
+                            && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: response.producedAt)
+                    })
+                {
+                    note(
+                        "OCSP response by \(response.responderID), \(produced): refused: its responder certificate \(signer.subject.text) is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(response.producedAt)) shows the responder was not revoked"
+                    )
+                    unusable.append("an OCSP response's responder has no known revocation status")
+                    continue
+                }
                 let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
@@ -358,6 +374,12 @@ public struct SealRevocationChecker: Sendable {
 
     /// Whether data issued at `thisUpdate` (until `nextUpdate`) is current at `time`: issued by then and not yet due
     /// for replacement, or issued after it.
+    /// Whether a responder certificate carries id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its CA vouches for it for
+    /// its whole lifetime, so its own revocation status is not asked for.
+    public static func isMarkedNoCheck(_ responder: Certificate) -> Bool {
+        responder.extensions[oid: "1.3.6.1.5.5.7.48.1.5"] != nil
+    }
+
     func current(thisUpdate: Date, nextUpdate: Date?, at time: Date) -> Bool {
         if thisUpdate >= time.addingTimeInterval(-clockSkew) { return true }
         return nextUpdate.map { $0 >= time.addingTimeInterval(-clockSkew) } ?? false

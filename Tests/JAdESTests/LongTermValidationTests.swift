@@ -447,6 +447,54 @@ struct RevocationForgeryTests {
         #expect(outcome.findings.first?.text.contains("revoked") == true, "\(outcome.findings.map(\.text))")
     }
 
+    @Test("A delegated responder not marked id-pkix-ocsp-nocheck counts only beside a current CRL of the CA that does not list it")
+    func responderWithoutNoCheckNeedsTheCAsCRL() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        try fixture.pki.issue(
+            "checked-responder", subject: "/CN=Test OCSP responder without nocheck", extensions: "ocsp_checked_ext", from: fixture.now - 365 * day,
+            until: fixture.now + 365 * day)
+        let responder = try fixture.certificate("checked-responder")
+        #expect(!SealRevocationChecker.isMarkedNoCheck(responder))
+        #expect(SealRevocationChecker.isMarkedNoCheck(try fixture.certificate("responder")))
+        let response = try fixture.pki.ocspResponse(for: "seal", responder: "checked-responder", at: fixture.now - 60)
+        let candidates = [fixture.ca, responder]
+        func ocspFinding(_ outcome: SealRevocationCheck) -> String { outcome.findings.first { $0.kind == .ocsp }?.text ?? "" }
+
+        // Alone, its "good" is not believed: its own certificate could have been revoked.
+        let alone = await fixture.check([ocsp(response)], at: fixture.now, proven: false, candidates: candidates)
+        guard case .notChecked = alone.status else {
+            Issue.record("an unchecked responder's 'good' must not count, got \(alone.status)")
+            return
+        }
+        #expect(ocspFinding(alone).contains("id-pkix-ocsp-nocheck"), "\(alone.findings.map(\.text))")
+
+        // A CRL of the CA that had expired before the response was produced does not vouch for the responder.
+        let stale = try fixture.pki.crl(at: fixture.now - 3 * day, hours: 24)
+        let withStale = await fixture.check([ocsp(response), crl(stale)], at: fixture.now, proven: false, candidates: candidates)
+        #expect(ocspFinding(withStale).contains("id-pkix-ocsp-nocheck"), "\(withStale.findings.map(\.text))")
+        guard case .notChecked = withStale.status else {
+            Issue.record("expected notChecked with a stale CRL, got \(withStale.status)")
+            return
+        }
+
+        // A current CRL of the CA that does not list the responder: its answer is used.
+        let current = try fixture.pki.crl(at: fixture.now - 30 * 60)
+        let withCurrent = await fixture.check([ocsp(response), crl(current)], at: fixture.now, proven: false, candidates: candidates)
+        #expect(ocspFinding(withCurrent).contains("signature verified; good"), "\(withCurrent.findings.map(\.text))")
+        guard case .good = withCurrent.status else {
+            Issue.record("expected good, got \(withCurrent.status)")
+            return
+        }
+
+        // The same responder marked id-pkix-ocsp-nocheck needs no CRL.
+        let marked = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 60)
+        let trusted = await fixture.check([ocsp(marked)], at: fixture.now, proven: false, candidates: [fixture.ca, try fixture.certificate("responder")])
+        guard case .good = trusted.status else {
+            Issue.record("a nocheck responder's current 'good' should count, got \(trusted.status)")
+            return
+        }
+    }
+
     @Test("A stale CRL is neither a failure nor 'good'")
     func staleCRLIsNeither() async throws {
         guard let fixture = try RevocationFixture.make() else { return }

@@ -53,6 +53,12 @@ public final class OpenSSLPKI: Sendable {
         basicConstraints = critical, CA:false
         keyUsage = critical, digitalSignature
         extendedKeyUsage = critical, OCSPSigning
+        noCheck = ignored
+        subjectKeyIdentifier = hash
+        [ ocsp_checked_ext ]
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = critical, OCSPSigning
         subjectKeyIdentifier = hash
         [ plain_ext ]
         basicConstraints = critical, CA:false
@@ -139,7 +145,8 @@ public final class OpenSSLPKI: Sendable {
     }
 
     /// Issues `NAME.key` / `NAME.pem` from this CA, recorded in its database, with an extension section of the
-    /// configuration (`seal_ext`, `ocsp_ext`, `tsa_ext`, `plain_ext`), valid from `from` to `until`.
+    /// configuration (`seal_ext`, `ocsp_ext` (a responder marked id-pkix-ocsp-nocheck), `ocsp_checked_ext` (one that is not),
+    /// `tsa_ext`, `plain_ext`), valid from `from` to `until`.
     /// `ocspURL` adds an authority-information-access OCSP responder; `crlURL` replaces the CRL distribution point.
     public func issue(
         _ name: String, subject: String, extensions: String, from: Date, until: Date, ocspURL: String? = nil, crlURL: String? = nil
