@@ -372,14 +372,14 @@ public struct SealRevocationChecker: Sendable {
         return SealRevocationCheck(status: status, findings: findings)
     }
 
-    /// Whether data issued at `thisUpdate` (until `nextUpdate`) is current at `time`: issued by then and not yet due
-    /// for replacement, or issued after it.
     /// Whether a responder certificate carries id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its CA vouches for it for
     /// its whole lifetime, so its own revocation status is not asked for.
     public static func isMarkedNoCheck(_ responder: Certificate) -> Bool {
         responder.extensions[oid: "1.3.6.1.5.5.7.48.1.5"] != nil
     }
 
+    /// Whether data issued at `thisUpdate` (until `nextUpdate`) is current at `time`: issued by then and not yet due
+    /// for replacement, or issued after it.
     func current(thisUpdate: Date, nextUpdate: Date?, at time: Date) -> Bool {
         if thisUpdate >= time.addingTimeInterval(-clockSkew) { return true }
         return nextUpdate.map { $0 >= time.addingTimeInterval(-clockSkew) } ?? false
