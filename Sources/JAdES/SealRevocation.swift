@@ -285,32 +285,45 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("an OCSP response is not signed by an authorised responder")
                     continue
                 }
-                // A delegated responder the CA's own CRL revoked before it produced this response speaks for no one.
-                if signer != issuer,
-                    let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: { $0.effectiveDate <= response.producedAt })
-                {
+                // A status dated after the answer was signed (thisUpdate after producedAt) comes from a clock that cannot
+                // be right; it would also let a backdated producedAt escape the responder checks below.
+                if single.thisUpdate > response.producedAt.addingTimeInterval(clockSkew) {
                     note(
-                        "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject.text) as revoked on \(XSDDateTime.format(entry.effectiveDate)), before the response was produced"
+                        "OCSP response by \(response.responderID), \(produced): refused: its thisUpdate \(XSDDateTime.format(single.thisUpdate)) is after the time it was produced"
+                    )
+                    unusable.append("an OCSP response is dated after it was produced")
+                    continue
+                }
+                // A delegated responder the CA's own CRL revoked before it produced this response speaks for no one; nor,
+                // whatever producedAt says, one revoked because its key (or its CA's) was compromised: whoever holds the
+                // key can write any producedAt.
+                if signer != issuer,
+                    let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: {
+                        $0.effectiveDate <= response.producedAt || $0.reason?.code == 1 || $0.reason?.code == 2
+                    })
+                {
+                    let compromised = entry.reason?.code == 1 || entry.reason?.code == 2
+                    note(
+                        "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject.text) as revoked on \(XSDDateTime.format(entry.effectiveDate))"
+                            + (compromised
+                                ? " (\(entry.reason.map { "\($0)" } ?? "key compromise"): any producedAt could be forged)"
+                                : ", before the response was produced")
                     )
                     unusable.append("an OCSP response is signed by a revoked responder")
                     continue
                 }
                 // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1). Unless the CA marked its certificate
-                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its word counts only beside a CRL of the CA,
-                // current when the response was produced, whose silence covers it (a CRL listing it is refused above).
-                // Without this, a responder revoked for a leaked key could answer "good" for any certificate.
-                if signer != issuer, !Self.isMarkedNoCheck(signer),
-                    !issuerCRLs.contains(where: { crl in
+                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its "good" counts only beside a CRL of the CA,
+                // current when the response was produced and issued while the responder's certificate was valid (CAs drop
+                // expired certificates from CRLs), whose silence covers it. Without this, a responder revoked for a
+                // leaked key could say "good" of any certificate. Its "revoked" is believed: that errs on the safe side.
+                let unchecked =
+                    signer != issuer && !Self.isMarkedNoCheck(signer)
+                    && !issuerCRLs.contains(where: { crl in
                         crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
+                            && crl.thisUpdate <= signer.notValidAfter.addingTimeInterval(clockSkew)
                             && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: response.producedAt)
                     })
-                {
-                    note(
-                        "OCSP response by \(response.responderID), \(produced): refused: its responder certificate \(signer.subject.text) is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(response.producedAt)) shows the responder was not revoked"
-                    )
-                    unusable.append("an OCSP response's responder has no known revocation status")
-                    continue
-                }
                 let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
@@ -332,6 +345,11 @@ public struct SealRevocationChecker: Sendable {
                 case .unknown:
                     note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
                     unusable.append("an OCSP response says unknown")
+                case .good where unchecked:
+                    note(
+                        "OCSP response by \(who), \(times): refused: its responder certificate is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(response.producedAt)) (and issued while the responder's certificate was valid) shows the responder was not revoked"
+                    )
+                    unusable.append("an OCSP response's responder has no known revocation status")
                 case .good:
                     let (usable, freshness) = self.freshness(
                         thisUpdate: max(single.thisUpdate, response.producedAt), nextUpdate: single.nextUpdate, at: time, certificate: certificate,

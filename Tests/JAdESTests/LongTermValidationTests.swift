@@ -495,6 +495,62 @@ struct RevocationForgeryTests {
         }
     }
 
+    @Test("An unchecked responder's 'revoked' is believed; a CRL issued after its certificate expired does not vouch for its 'good'")
+    func uncheckedResponderRevokedAndLateCRL() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        func ocspFinding(_ outcome: SealRevocationCheck) -> String { outcome.findings.first { $0.kind == .ocsp }?.text ?? "" }
+        // A responder valid from 100 to 50 days ago, not marked nocheck, answering 60 days ago.
+        try fixture.pki.issue(
+            "past-responder", subject: "/CN=Past OCSP responder", extensions: "ocsp_checked_ext", from: fixture.now - 100 * day,
+            until: fixture.now - 50 * day)
+        let candidates = [fixture.ca, try fixture.certificate("past-responder")]
+        let produced = fixture.now - 60 * day
+        let good = try fixture.pki.ocspResponse(for: "seal", responder: "past-responder", at: produced)
+        // A CRL from today lists neither: CAs drop expired certificates, so its silence says nothing of the responder.
+        let late = try fixture.pki.crl(at: fixture.now - 60)
+        let withLate = await fixture.check([ocsp(good), crl(late)], at: produced + 3600, proven: true, candidates: candidates)
+        #expect(ocspFinding(withLate).contains("id-pkix-ocsp-nocheck"), "\(withLate.findings.map(\.text))")
+        // One issued while the responder's certificate was valid, current at the answer, vouches for it.
+        let inTime = try fixture.pki.crl(at: produced + 3600, hours: 24 * 30)
+        let withInTime = await fixture.check([ocsp(good), crl(inTime)], at: produced + 3600, proven: true, candidates: candidates)
+        #expect(ocspFinding(withInTime).contains("signature verified; good"), "\(withInTime.findings.map(\.text))")
+
+        // Its "revoked" needs no CRL: believing it errs on the safe side.
+        try fixture.pki.issue(
+            "checked-responder", subject: "/CN=Test OCSP responder without nocheck", extensions: "ocsp_checked_ext", from: fixture.now - 365 * day,
+            until: fixture.now + 365 * day)
+        try fixture.pki.revoke("seal", reason: "superseded", at: fixture.now - 5 * day)
+        let revoked = try fixture.pki.ocspResponse(for: "seal", responder: "checked-responder", at: fixture.now - 60)
+        let outcome = await fixture.check(
+            [ocsp(revoked)], at: fixture.now, proven: false, candidates: [fixture.ca, try fixture.certificate("checked-responder")])
+        guard case .revokedBefore = outcome.status else {
+            Issue.record("expected revokedBefore, got \(outcome.status): \(outcome.findings.map(\.text))")
+            return
+        }
+    }
+
+    @Test("A responder revoked for key compromise is refused even for answers dated before its revocation")
+    func compromisedResponderRefusedWhateverItsDates() async throws {
+        guard let fixture = try RevocationFixture.make() else { return }
+        // Answered three days ago; revoked yesterday, for key compromise: whoever holds the key could have written
+        // any producedAt.
+        let response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 3 * day, days: 7)
+        try fixture.pki.revoke("responder", at: fixture.now - day)
+        let list = try fixture.pki.crl(at: fixture.now - 3600)
+        let candidates = [fixture.ca, try fixture.certificate("responder")]
+        let outcome = await fixture.check([ocsp(response), crl(list)], at: fixture.now - 2 * day, proven: true, candidates: candidates)
+        let text = outcome.findings.first { $0.kind == .ocsp }?.text ?? ""
+        #expect(text.contains("any producedAt could be forged"), "\(outcome.findings.map(\.text))")
+        // Revoked for another reason after it answered: its answer stands.
+        guard let other = try RevocationFixture.make() else { return }
+        let earlier = try other.pki.ocspResponse(for: "seal", responder: "responder", at: other.now - 3 * day, days: 7)
+        try other.pki.revoke("responder", reason: "superseded", at: other.now - day)
+        let superseded = try other.pki.crl(at: other.now - 3600)
+        let kept = await other.check(
+            [ocsp(earlier), crl(superseded)], at: other.now - 2 * day, proven: true, candidates: [other.ca, try other.certificate("responder")])
+        #expect((kept.findings.first { $0.kind == .ocsp }?.text ?? "").contains("signature verified; good"), "\(kept.findings.map(\.text))")
+    }
+
     @Test("A stale CRL is neither a failure nor 'good'")
     func staleCRLIsNeither() async throws {
         guard let fixture = try RevocationFixture.make() else { return }
