@@ -43,6 +43,8 @@ struct RevocationFixture {
 
 func crl(_ bytes: [UInt8]) -> RevocationInput { RevocationInput(.crl, bytes: bytes, origin: .embedded) }
 func ocsp(_ bytes: [UInt8]) -> RevocationInput { RevocationInput(.ocsp, bytes: bytes, origin: .embedded) }
+/// The report line of a check's (first) OCSP response.
+func ocspFinding(_ outcome: SealRevocationCheck) -> String { outcome.findings.first { $0.kind == .ocsp }?.text ?? "" }
 
 @Suite("Seal certificate revocation (openssl ca -gencrl, openssl ocsp, faketime)")
 struct SealRevocationTests {
@@ -458,7 +460,6 @@ struct RevocationForgeryTests {
         #expect(SealRevocationChecker.isMarkedNoCheck(try fixture.certificate("responder")))
         let response = try fixture.pki.ocspResponse(for: "seal", responder: "checked-responder", at: fixture.now - 60)
         let candidates = [fixture.ca, responder]
-        func ocspFinding(_ outcome: SealRevocationCheck) -> String { outcome.findings.first { $0.kind == .ocsp }?.text ?? "" }
 
         // Alone, its "good" is not believed: its own certificate could have been revoked.
         let alone = await fixture.check([ocsp(response)], at: fixture.now, proven: false, candidates: candidates)
@@ -498,7 +499,6 @@ struct RevocationForgeryTests {
     @Test("An unchecked responder's 'revoked' is believed; a CRL issued after its certificate expired does not vouch for its 'good'")
     func uncheckedResponderRevokedAndLateCRL() async throws {
         guard let fixture = try RevocationFixture.make() else { return }
-        func ocspFinding(_ outcome: SealRevocationCheck) -> String { outcome.findings.first { $0.kind == .ocsp }?.text ?? "" }
         // A responder valid from 100 to 50 days ago, not marked nocheck, answering 60 days ago.
         try fixture.pki.issue(
             "past-responder", subject: "/CN=Past OCSP responder", extensions: "ocsp_checked_ext", from: fixture.now - 100 * day,
@@ -539,8 +539,7 @@ struct RevocationForgeryTests {
         let list = try fixture.pki.crl(at: fixture.now - 3600)
         let candidates = [fixture.ca, try fixture.certificate("responder")]
         let outcome = await fixture.check([ocsp(response), crl(list)], at: fixture.now - 2 * day, proven: true, candidates: candidates)
-        let text = outcome.findings.first { $0.kind == .ocsp }?.text ?? ""
-        #expect(text.contains("any producedAt could be forged"), "\(outcome.findings.map(\.text))")
+        #expect(ocspFinding(outcome).contains("any producedAt could be forged"), "\(outcome.findings.map(\.text))")
         // Revoked for another reason after it answered: its answer stands.
         guard let other = try RevocationFixture.make() else { return }
         let earlier = try other.pki.ocspResponse(for: "seal", responder: "responder", at: other.now - 3 * day, days: 7)
@@ -548,7 +547,7 @@ struct RevocationForgeryTests {
         let superseded = try other.pki.crl(at: other.now - 3600)
         let kept = await other.check(
             [ocsp(earlier), crl(superseded)], at: other.now - 2 * day, proven: true, candidates: [other.ca, try other.certificate("responder")])
-        #expect((kept.findings.first { $0.kind == .ocsp }?.text ?? "").contains("signature verified; good"), "\(kept.findings.map(\.text))")
+        #expect(ocspFinding(kept).contains("signature verified; good"), "\(kept.findings.map(\.text))")
     }
 
     @Test("A stale CRL is neither a failure nor 'good'")
