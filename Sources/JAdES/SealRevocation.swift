@@ -295,35 +295,45 @@ public struct SealRevocationChecker: Sendable {
                     continue
                 }
                 // A delegated responder the CA's own CRL revoked before it produced this response speaks for no one; nor,
-                // whatever producedAt says, one revoked because its key (or its CA's) was compromised: whoever holds the
-                // key can write any producedAt.
+                // whatever producedAt says, one revoked for a compromised key (or CA), or for no stated reason: whoever
+                // holds the key can write any producedAt. (A benign revocation after producedAt leaves the answer.)
                 if signer != issuer,
                     let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: {
-                        $0.effectiveDate <= response.producedAt || $0.reason?.code == 1 || $0.reason?.code == 2
+                        $0.effectiveDate <= response.producedAt || Self.mayBeCompromise($0.reason)
                     })
                 {
-                    let compromised = entry.reason?.code == 1 || entry.reason?.code == 2
+                    let compromised = Self.mayBeCompromise(entry.reason)
                     note(
                         "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject.text) as revoked on \(XSDDateTime.format(entry.effectiveDate))"
                             + (compromised
-                                ? " (\(entry.reason.map { "\($0)" } ?? "key compromise"): any producedAt could be forged)"
+                                ? " (\(entry.reason.map { "\($0)" } ?? "no reason given"): its key may be in other hands, and any producedAt could be forged)"
                                 : ", before the response was produced")
                     )
                     unusable.append("an OCSP response is signed by a revoked responder")
                     continue
                 }
                 // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1). Unless the CA marked its certificate
-                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its "good" counts only beside a CRL of the CA,
-                // current when the response was produced and issued while the responder's certificate was valid (CAs drop
-                // expired certificates from CRLs), whose silence covers it. Without this, a responder revoked for a
-                // leaked key could say "good" of any certificate. Its "revoked" is believed: that errs on the safe side.
-                let unchecked =
-                    signer != issuer && !Self.isMarkedNoCheck(signer)
-                    && !issuerCRLs.contains(where: { crl in
+                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its answers count only beside a verified CRL of
+                // the CA that does not list it at all and is current at the latest moment that matters: now, or when the
+                // responder's certificate expired (CAs drop expired certificates from CRLs, so a later CRL's silence
+                // says nothing). An older CRL would not do: a leaked key can backdate producedAt to any CRL's window.
+                // Its "revoked" is not taken either: a revoked responder's key must not be able to fail genuine seals.
+                if signer != issuer, !Self.isMarkedNoCheck(signer) {
+                    let judged = min(now, signer.notValidAfter)
+                    let vouched = issuerCRLs.contains { crl in
                         crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
                             && crl.thisUpdate <= signer.notValidAfter.addingTimeInterval(clockSkew)
-                            && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: response.producedAt)
-                    })
+                            && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: judged)
+                            && crl.entry(for: signer.serialNumber) == nil
+                    }
+                    if !vouched {
+                        note(
+                            "OCSP response by \(response.responderID), \(produced): refused: its responder certificate \(signer.subject.text) is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(judged)) (\(judged == now ? "now" : "when the responder's certificate expired")) shows the responder was not revoked"
+                        )
+                        unusable.append("an OCSP response's responder has no known revocation status")
+                        continue
+                    }
+                }
                 let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
@@ -345,11 +355,6 @@ public struct SealRevocationChecker: Sendable {
                 case .unknown:
                     note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
                     unusable.append("an OCSP response says unknown")
-                case .good where unchecked:
-                    note(
-                        "OCSP response by \(who), \(times): refused: its responder certificate is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(response.producedAt)) (and issued while the responder's certificate was valid) shows the responder was not revoked"
-                    )
-                    unusable.append("an OCSP response's responder has no known revocation status")
                 case .good:
                     let (usable, freshness) = self.freshness(
                         thisUpdate: max(single.thisUpdate, response.producedAt), nextUpdate: single.nextUpdate, at: time, certificate: certificate,
@@ -388,6 +393,12 @@ public struct SealRevocationChecker: Sendable {
                     : "no usable revocation data for \(at): \(reasons.joined(separator: "; "))")
         }
         return SealRevocationCheck(status: status, findings: findings)
+    }
+
+    /// Whether a revocation may mean the key is in other hands: keyCompromise, cACompromise, unspecified or no reason.
+    static func mayBeCompromise(_ reason: RevocationReason?) -> Bool {
+        guard let code = reason?.code else { return true }
+        return code == 0 || code == 1 || code == 2
     }
 
     /// Whether a responder certificate carries id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its CA vouches for it for
