@@ -313,26 +313,23 @@ public struct SealRevocationChecker: Sendable {
                     continue
                 }
                 // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1). Unless the CA marked its certificate
-                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its answers count only beside a verified CRL of
-                // the CA that does not list it at all and is current at the latest moment that matters: now, or when the
-                // responder's certificate expired (CAs drop expired certificates from CRLs, so a later CRL's silence
-                // says nothing). An older CRL would not do: a leaked key can backdate producedAt to any CRL's window.
-                // Its "revoked" is not taken either: a revoked responder's key must not be able to fail genuine seals.
+                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its "good" counts only beside a verified CRL of
+                // the CA that does not list it at all and is current at the latest moment that matters: the verification
+                // time, or when the responder's certificate expired (CAs drop expired certificates from CRLs, so a later
+                // CRL's silence says nothing). An older CRL would not do: a leaked key can backdate producedAt to any
+                // CRL's window. Its "revoked" is taken (no CRL at hand lists the responder: refused above): the safe side.
+                var judged = now
+                let vouched: Bool
                 if signer != issuer, !Self.isMarkedNoCheck(signer) {
-                    let judged = min(now, signer.notValidAfter)
-                    let vouched = issuerCRLs.contains { crl in
+                    judged = min(now, signer.notValidAfter)
+                    vouched = issuerCRLs.contains { crl in
                         crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
                             && crl.thisUpdate <= signer.notValidAfter.addingTimeInterval(clockSkew)
                             && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: judged)
                             && crl.entry(for: signer.serialNumber) == nil
                     }
-                    if !vouched {
-                        note(
-                            "OCSP response by \(response.responderID), \(produced): refused: its responder certificate \(signer.subject.text) is not marked id-pkix-ocsp-nocheck, and no CRL of the CA current at \(XSDDateTime.format(judged)) (\(judged == now ? "now" : "when the responder's certificate expired")) shows the responder was not revoked"
-                        )
-                        unusable.append("an OCSP response's responder has no known revocation status")
-                        continue
-                    }
+                } else {
+                    vouched = true
                 }
                 let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
@@ -355,6 +352,11 @@ public struct SealRevocationChecker: Sendable {
                 case .unknown:
                     note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
                     unusable.append("an OCSP response says unknown")
+                case .good where !vouched:
+                    note(
+                        "OCSP response by \(who), \(times): refused: its responder certificate is not marked id-pkix-ocsp-nocheck, and no usable CRL of the CA current at \(XSDDateTime.format(judged)) (\(judged == now ? "the verification time" : "when the responder's certificate expired")) shows the responder was not revoked"
+                    )
+                    unusable.append("an OCSP response's responder has no known revocation status")
                 case .good:
                     let (usable, freshness) = self.freshness(
                         thisUpdate: max(single.thisUpdate, response.producedAt), nextUpdate: single.nextUpdate, at: time, certificate: certificate,
