@@ -23,8 +23,21 @@ public struct RevocationReason: Sendable, Hashable, CustomStringConvertible {
     /// Creates a reason from its code.
     public init(code: Int) { self.code = code }
 
+    /// unspecified (0).
+    public static let unspecified = RevocationReason(code: 0)
+    /// keyCompromise (1).
+    public static let keyCompromise = RevocationReason(code: 1)
+    /// cACompromise (2).
+    public static let cACompromise = RevocationReason(code: 2)
     /// certificateHold (6): a suspension, which the CA may lift.
     public static let certificateHold = RevocationReason(code: 6)
+
+    /// Whether a revocation for `reason` may mean the key is in other hands: keyCompromise, cACompromise, unspecified,
+    /// or no reason given (`nil`).
+    public static func mayMeanCompromise(_ reason: RevocationReason?) -> Bool {
+        guard let reason else { return true }
+        return reason == .unspecified || reason == .keyCompromise || reason == .cACompromise
+    }
 
     public var description: String {
         switch code {

@@ -299,10 +299,10 @@ public struct SealRevocationChecker: Sendable {
                 // holds the key can write any producedAt. (A benign revocation after producedAt leaves the answer.)
                 if signer != issuer,
                     let entry = issuerCRLs.lazy.compactMap({ $0.entry(for: signer.serialNumber) }).first(where: {
-                        $0.effectiveDate <= response.producedAt || Self.mayBeCompromise($0.reason)
+                        $0.effectiveDate <= response.producedAt || RevocationReason.mayMeanCompromise($0.reason)
                     })
                 {
-                    let compromised = Self.mayBeCompromise(entry.reason)
+                    let compromised = RevocationReason.mayMeanCompromise(entry.reason)
                     note(
                         "OCSP response by \(response.responderID), \(produced): refused: the CA's CRL lists its responder certificate \(signer.subject.text) as revoked on \(XSDDateTime.format(entry.effectiveDate))"
                             + (compromised
@@ -312,30 +312,20 @@ public struct SealRevocationChecker: Sendable {
                     unusable.append("an OCSP response is signed by a revoked responder")
                     continue
                 }
-                // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1). Unless the CA marked its certificate
-                // id-pkix-ocsp-nocheck (to be trusted for its lifetime), its "good" counts only beside a verified CRL of
-                // the CA that does not list it at all and is current at the latest moment that matters: the verification
-                // time, or when the responder's certificate expired (CAs drop expired certificates from CRLs, so a later
-                // CRL's silence says nothing). An older CRL would not do: a leaked key can backdate producedAt to any
-                // CRL's window. Its "revoked" is taken (no CRL at hand lists the responder: refused above): the safe side.
-                var judged = now
-                let vouched: Bool
-                if signer != issuer, !Self.isMarkedNoCheck(signer) {
-                    judged = min(now, signer.notValidAfter)
-                    vouched = issuerCRLs.contains { crl in
-                        crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
-                            && crl.thisUpdate <= signer.notValidAfter.addingTimeInterval(clockSkew)
-                            && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: judged)
-                            && crl.entry(for: signer.serialNumber) == nil
-                    }
-                } else {
-                    vouched = true
-                }
                 let who = signer == issuer ? "the issuing CA \(signer.subject.text)" : "responder \(signer.subject.text)"
                 let times =
                     "\(produced), thisUpdate \(XSDDateTime.format(single.thisUpdate))"
                     + (single.nextUpdate.map { ", nextUpdate \(XSDDateTime.format($0))" } ?? "")
                 let source = "OCSP response by \(who) (\(times), \(input.origin))"
+                // A delegated responder can be revoked too (RFC 6960 §4.2.2.2.1): see ``unvouchedTime(of:crls:)``. Its
+                // "revoked" is taken (a CRL at hand listing the responder refused it above): the safe side.
+                if case .good = single.state, signer != issuer, let judged = unvouchedTime(of: signer, crls: issuerCRLs) {
+                    note(
+                        "OCSP response by \(who), \(times): refused: its responder certificate is not marked id-pkix-ocsp-nocheck, and no usable CRL of the CA current at \(XSDDateTime.format(judged)) (\(judged == now ? "the verification time" : "when the responder's certificate expired")) shows the responder was not revoked"
+                    )
+                    unusable.append("an OCSP response's responder has no known revocation status")
+                    continue
+                }
                 switch single.state {
                 case .revoked(let date, let reason):
                     let listed =
@@ -352,11 +342,6 @@ public struct SealRevocationChecker: Sendable {
                 case .unknown:
                     note("OCSP response by \(who), \(times): signature verified; the responder does not know the certificate")
                     unusable.append("an OCSP response says unknown")
-                case .good where !vouched:
-                    note(
-                        "OCSP response by \(who), \(times): refused: its responder certificate is not marked id-pkix-ocsp-nocheck, and no usable CRL of the CA current at \(XSDDateTime.format(judged)) (\(judged == now ? "the verification time" : "when the responder's certificate expired")) shows the responder was not revoked"
-                    )
-                    unusable.append("an OCSP response's responder has no known revocation status")
                 case .good:
                     let (usable, freshness) = self.freshness(
                         thisUpdate: max(single.thisUpdate, response.producedAt), nextUpdate: single.nextUpdate, at: time, certificate: certificate,
@@ -397,10 +382,22 @@ public struct SealRevocationChecker: Sendable {
         return SealRevocationCheck(status: status, findings: findings)
     }
 
-    /// Whether a revocation may mean the key is in other hands: keyCompromise, cACompromise, unspecified or no reason.
-    static func mayBeCompromise(_ reason: RevocationReason?) -> Bool {
-        guard let code = reason?.code else { return true }
-        return code == 0 || code == 1 || code == 2
+    /// For a delegated responder, the time at which its "good" needed a vouching CRL of the CA and has none at hand;
+    /// `nil` when one vouches, or when the CA marked the responder id-pkix-ocsp-nocheck (to be trusted for its
+    /// lifetime). A CRL vouches when it does not list the responder at all and is current at the latest moment that
+    /// matters: the verification time, or when the responder's certificate expired (CAs drop expired certificates from
+    /// CRLs, so a later CRL's silence says nothing). An older CRL would not do: a leaked key can backdate producedAt into
+    /// any old CRL's window.
+    func unvouchedTime(of responder: Certificate, crls: [CertificateRevocationList]) -> Date? {
+        guard !Self.isMarkedNoCheck(responder) else { return nil }
+        let judged = min(now, responder.notValidAfter)
+        let vouched = crls.contains { crl in
+            crl.scopeLimitation == nil && crl.thisUpdate <= now.addingTimeInterval(clockSkew)
+                && crl.thisUpdate <= responder.notValidAfter.addingTimeInterval(clockSkew)
+                && current(thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, at: judged)
+                && crl.entry(for: responder.serialNumber) == nil
+        }
+        return vouched ? nil : judged
     }
 
     /// Whether a responder certificate carries id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its CA vouches for it for

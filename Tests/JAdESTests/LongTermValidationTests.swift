@@ -36,6 +36,12 @@ struct RevocationFixture {
 
     func certificate(_ name: String) throws -> Certificate { try Certificate(pemEncoded: try pki.text("\(name).pem")) }
 
+    /// Issues `name`, an OCSP responder the CA did not mark id-pkix-ocsp-nocheck, valid from `from` to `until`.
+    func uncheckedResponder(_ name: String, from: Date, until: Date) throws -> Certificate {
+        try pki.issue(name, subject: "/CN=Test OCSP responder \(name) without nocheck", extensions: "ocsp_checked_ext", from: from, until: until)
+        return try certificate(name)
+    }
+
     func check(_ inputs: [RevocationInput], at time: Date, proven: Bool = true, candidates: [Certificate]? = nil) async -> SealRevocationCheck {
         await SealRevocationChecker().check(seal, candidates: candidates ?? [ca], inputs: inputs, at: time, proven: proven)
     }
@@ -452,10 +458,7 @@ struct RevocationForgeryTests {
     @Test("A delegated responder not marked id-pkix-ocsp-nocheck counts only beside a current CRL of the CA that does not list it")
     func responderWithoutNoCheckNeedsTheCAsCRL() async throws {
         guard let fixture = try RevocationFixture.make() else { return }
-        try fixture.pki.issue(
-            "checked-responder", subject: "/CN=Test OCSP responder without nocheck", extensions: "ocsp_checked_ext", from: fixture.now - 365 * day,
-            until: fixture.now + 365 * day)
-        let responder = try fixture.certificate("checked-responder")
+        let responder = try fixture.uncheckedResponder("checked-responder", from: fixture.now - 365 * day, until: fixture.now + 365 * day)
         #expect(!SealRevocationChecker.isMarkedNoCheck(responder))
         #expect(SealRevocationChecker.isMarkedNoCheck(try fixture.certificate("responder")))
         let response = try fixture.pki.ocspResponse(for: "seal", responder: "checked-responder", at: fixture.now - 60)
@@ -508,10 +511,7 @@ struct RevocationForgeryTests {
     func uncheckedResponderRevokedAndLateCRL() async throws {
         guard let fixture = try RevocationFixture.make() else { return }
         // A responder valid from 100 to 50 days ago, not marked nocheck, answering 60 days ago.
-        try fixture.pki.issue(
-            "past-responder", subject: "/CN=Past OCSP responder", extensions: "ocsp_checked_ext", from: fixture.now - 100 * day,
-            until: fixture.now - 50 * day)
-        let candidates = [fixture.ca, try fixture.certificate("past-responder")]
+        let candidates = [fixture.ca, try fixture.uncheckedResponder("past-responder", from: fixture.now - 100 * day, until: fixture.now - 50 * day)]
         let produced = fixture.now - 60 * day
         let good = try fixture.pki.ocspResponse(for: "seal", responder: "past-responder", at: produced)
         // A CRL from today lists neither: CAs drop expired certificates, so its silence says nothing of the responder.
@@ -524,13 +524,10 @@ struct RevocationForgeryTests {
         #expect(ocspFinding(withInTime).contains("signature verified; good"), "\(withInTime.findings.map(\.text))")
 
         // Its "revoked" needs no CRL (none at hand lists the responder): taking it errs on the safe side.
-        try fixture.pki.issue(
-            "checked-responder", subject: "/CN=Test OCSP responder without nocheck", extensions: "ocsp_checked_ext", from: fixture.now - 365 * day,
-            until: fixture.now + 365 * day)
+        let checked = try fixture.uncheckedResponder("checked-responder", from: fixture.now - 365 * day, until: fixture.now + 365 * day)
         try fixture.pki.revoke("seal", reason: "superseded", at: fixture.now - 5 * day)
         let revoked = try fixture.pki.ocspResponse(for: "seal", responder: "checked-responder", at: fixture.now - 60)
-        let outcome = await fixture.check(
-            [ocsp(revoked)], at: fixture.now, proven: false, candidates: [fixture.ca, try fixture.certificate("checked-responder")])
+        let outcome = await fixture.check([ocsp(revoked)], at: fixture.now, proven: false, candidates: [fixture.ca, checked])
         guard case .revokedBefore = outcome.status else {
             Issue.record("expected revokedBefore, got \(outcome.status): \(outcome.findings.map(\.text))")
             return
@@ -539,30 +536,24 @@ struct RevocationForgeryTests {
 
     @Test("A responder revoked for key compromise, or for no stated reason, is refused even for answers dated before its revocation")
     func compromisedResponderRefusedWhateverItsDates() async throws {
-        guard let fixture = try RevocationFixture.make() else { return }
-        // Answered three days ago; revoked yesterday, for key compromise: whoever holds the key could have written
-        // any producedAt.
-        let response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 3 * day, days: 7)
-        try fixture.pki.revoke("responder", at: fixture.now - day)
-        let list = try fixture.pki.crl(at: fixture.now - 3600)
-        let candidates = [fixture.ca, try fixture.certificate("responder")]
-        let outcome = await fixture.check([ocsp(response), crl(list)], at: fixture.now - 2 * day, proven: true, candidates: candidates)
+        // An answer from three days ago by the (nocheck) responder, which the CA revoked yesterday for `reason`, checked
+        // as of two days ago beside the CA's CRL that says so.
+        func answerOfResponderRevoked(for reason: String) async throws -> SealRevocationCheck? {
+            guard let fixture = try RevocationFixture.make() else { return nil }
+            let response = try fixture.pki.ocspResponse(for: "seal", responder: "responder", at: fixture.now - 3 * day, days: 7)
+            try fixture.pki.revoke("responder", reason: reason, at: fixture.now - day)
+            let list = try fixture.pki.crl(at: fixture.now - 3600)
+            return await fixture.check(
+                [ocsp(response), crl(list)], at: fixture.now - 2 * day, proven: true, candidates: [fixture.ca, try fixture.certificate("responder")])
+        }
+        // For key compromise: whoever holds the key could have written any producedAt.
+        guard let outcome = try await answerOfResponderRevoked(for: "keyCompromise") else { return }
         #expect(ocspFinding(outcome).contains("any producedAt could be forged"), "\(outcome.findings.map(\.text))")
         // Likewise with no reason given.
-        guard let unstated = try RevocationFixture.make() else { return }
-        let old = try unstated.pki.ocspResponse(for: "seal", responder: "responder", at: unstated.now - 3 * day, days: 7)
-        try unstated.pki.revoke("responder", reason: "unspecified", at: unstated.now - day)
-        let unspecified = try unstated.pki.crl(at: unstated.now - 3600)
-        let refused = await unstated.check(
-            [ocsp(old), crl(unspecified)], at: unstated.now - 2 * day, proven: true, candidates: [unstated.ca, try unstated.certificate("responder")])
+        let refused = try #require(try await answerOfResponderRevoked(for: "unspecified"))
         #expect(ocspFinding(refused).contains("any producedAt could be forged"), "\(refused.findings.map(\.text))")
         // Revoked for another reason after it answered: its answer stands.
-        guard let other = try RevocationFixture.make() else { return }
-        let earlier = try other.pki.ocspResponse(for: "seal", responder: "responder", at: other.now - 3 * day, days: 7)
-        try other.pki.revoke("responder", reason: "superseded", at: other.now - day)
-        let superseded = try other.pki.crl(at: other.now - 3600)
-        let kept = await other.check(
-            [ocsp(earlier), crl(superseded)], at: other.now - 2 * day, proven: true, candidates: [other.ca, try other.certificate("responder")])
+        let kept = try #require(try await answerOfResponderRevoked(for: "superseded"))
         #expect(ocspFinding(kept).contains("signature verified; good"), "\(kept.findings.map(\.text))")
     }
 

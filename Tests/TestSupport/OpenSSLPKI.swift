@@ -19,6 +19,15 @@ public final class OpenSSLPKI: Sendable {
     /// The CA's subject common name.
     public let caName: String
 
+    /// A delegated OCSP responder's extensions (RFC 6960 §4.2.2.2), shared by the profiles with and without
+    /// id-pkix-ocsp-nocheck.
+    static let ocspResponderExtensions = """
+        basicConstraints = critical, CA:false
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = critical, OCSPSigning
+        subjectKeyIdentifier = hash
+        """
+
     static let config = """
         [ req ]
         distinguished_name = dn
@@ -50,16 +59,10 @@ public final class OpenSSLPKI: Sendable {
         authorityKeyIdentifier = keyid
         crlDistributionPoints = URI:http://crl.invalid/ca.crl
         [ ocsp_ext ]
-        basicConstraints = critical, CA:false
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = critical, OCSPSigning
+        \(ocspResponderExtensions)
         noCheck = ignored
-        subjectKeyIdentifier = hash
         [ ocsp_checked_ext ]
-        basicConstraints = critical, CA:false
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = critical, OCSPSigning
-        subjectKeyIdentifier = hash
+        \(ocspResponderExtensions)
         [ plain_ext ]
         basicConstraints = critical, CA:false
         keyUsage = critical, digitalSignature
