@@ -211,8 +211,11 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        for member in lhs.members {
-            guard let other = rhs[member.key], other == member.value else { return false }
+        for (position, member) in lhs.members.enumerated() {
+            // Equal objects usually list their members in one order (a file repeating a node verbatim): the member
+            // at the same position is tried before a search. Keys are unique, so a key found there is the one.
+            let candidate = rhs.members[position]
+            guard let other = candidate.key == member.key ? candidate.value : rhs[member.key], other == member.value else { return false }
         }
         return true
     }
@@ -293,23 +296,34 @@ extension JSONValue {
     /// equals `"e"` + combining accent there, but not in JSON-LD or RDF); a result computed from one document is
     /// reused for another only when they are identical in this sense.
     public func isIdentical(to other: JSONValue) -> Bool {
-        switch (self, other) {
-        case (.null, .null): return true
-        case (.bool(let left), .bool(let right)): return left == right
-        case (.number(let left), .number(let right)): return left.lexeme == right.lexeme
-        case (.string(let left), .string(let right)): return sameCodePoints(left, right)
-        case (.array(let left), .array(let right)):
-            guard left.count == right.count else { return false }
-            for (leftItem, rightItem) in zip(left, right) where !leftItem.isIdentical(to: rightItem) { return false }
+        // One switch on this value and a pattern on the other: switching on the pair copied both (a retain and a
+        // release of each payload per value compared).
+        switch self {
+        case .null:
+            if case .null = other { return true }
+        case .bool(let left):
+            if case .bool(let right) = other { return left == right }
+        case .number(let left):
+            if case .number(let right) = other { return left.lexeme == right.lexeme }
+        case .string(let left):
+            if case .string(let right) = other { return sameCodePoints(left, right) }
+        case .array(let left):
+            guard case .array(let right) = other, left.count == right.count else { return false }
+            for index in left.indices where !left[index].isIdentical(to: right[index]) { return false }
             return true
-        case (.object(let left), .object(let right)):
-            guard left.members.count == right.members.count else { return false }
-            for (leftMember, rightMember) in zip(left.members, right.members) {
-                guard sameCodePoints(leftMember.key, rightMember.key), leftMember.value.isIdentical(to: rightMember.value) else { return false }
+        case .object(let left):
+            guard case .object(let right) = other else { return false }
+            let leftMembers = left.members
+            let rightMembers = right.members
+            guard leftMembers.count == rightMembers.count else { return false }
+            for index in leftMembers.indices {
+                guard sameCodePoints(leftMembers[index].key, rightMembers[index].key),
+                    leftMembers[index].value.isIdentical(to: rightMembers[index].value)
+                else { return false }
             }
             return true
-        default: return false
         }
+        return false
     }
 }
 

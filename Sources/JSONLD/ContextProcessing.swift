@@ -18,6 +18,8 @@ final class Processor {
     @exclusivity(unchecked) var expansionDepth = 0
     /// Values handed to ``expand(_:_:_:baseURL:fromMap:definition:)`` so far, against `maxExpandedValues`.
     @exclusivity(unchecked) var expandedValues = 0
+    /// Node objects a checking pass streamed, for their repeats.
+    @exclusivity(unchecked) var repeatedNodes = RepeatedNodes()
     /// Term definitions copied into new active contexts so far (``JSONLDLimits/maxTermDefinitionCopies``).
     var copiedTermDefinitions = 0
     /// Processed contexts the shared cache does not keep (too large to hold across calls), reused within this one.

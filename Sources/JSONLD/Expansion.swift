@@ -4,6 +4,7 @@ extension Processor {
     @inline(__always)
     func enter() throws(JSONLDError) {
         expansionDepth += 1
+        if expansionDepth > repeatedNodes.deepest { repeatedNodes.deepest = expansionDepth }
         if expansionDepth > limits.maxExpansionDepth {
             throw fail(.limitExceeded, "the document nests deeper than the limit of \(limits.maxExpansionDepth)")
         }

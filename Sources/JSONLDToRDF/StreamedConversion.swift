@@ -44,6 +44,8 @@ struct StreamingSink: ExpansionSink {
         terms.reserveCapacity(128)
     }
 
+    var keepsNoStatements: Bool { serializer.discards }
+
     private mutating func handle(_ term: FingerprintedTerm) -> StreamedTerm {
         terms.append(term)
         return StreamedTerm(index: terms.count - 1)

@@ -314,6 +314,8 @@ struct DatasetSerializer {
         } else {
             literal = RDFLiteral(lexical, datatype: datatype ?? RDFVocabulary.xsdString)
         }
+        // A check keeps no quad, so it needs no fingerprint (a hash of the whole text, for every literal).
+        if discards { return FingerprintedTerm(.literal(literal), 0) }
         // The datatype's fingerprint from the memo (a blank node identifier's is not kept there).
         let (kind, remembered) = iriKinds.classifyWithFingerprint(literal.datatype)
         let datatypeFingerprint = kind == .blankNode ? QuadFingerprint.iri(literal.datatype) : remembered

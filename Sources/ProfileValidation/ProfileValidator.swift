@@ -65,6 +65,8 @@ public struct ProfileValidator: Sendable {
     /// Validates the credential JSON; paths in findings start at `basePath`.
     public func validate(_ credential: JSONValue, basePath: JSONPath = .root) -> ProfileReport {
         var walk = Walk(validator: self)
+        // An EDC has dozens to hundreds of identified nodes: growing the table from empty rehashed it six times.
+        walk.nodes.reserveCapacity(128)
         walk.index(credential)
         guard let root = credential.objectValue else {
             return ProfileReport(findings: [ProfileFinding(path: basePath, rule: "credential.object", message: "the credential is not a JSON object")])
@@ -153,6 +155,8 @@ private struct Walk {
         var merged: JSONObject?
         /// Whether the node was already checked (once, on the merged copies).
         var checked = false
+        /// Whether every copy equals the first (the union is the first copy).
+        var copiesEqual = false
     }
 
     /// id → its node. One table, so that each object costs one hash of its id in the index and one in the visit
@@ -169,24 +173,20 @@ private struct Walk {
 
     init(validator: ProfileValidator) { self.validator = validator }
 
-    static let conceptClass: Set<String> = ["Concept"]
+    static let conceptClass = ["Concept"]
 
     mutating func add(_ path: JSONPath, _ rule: String, _ message: String, _ severity: ProfileFinding.Severity = .violation) {
         findings.append(ProfileFinding(path: path, rule: rule, message: message, severity: severity))
     }
 
-    static func types(of object: JSONObject) -> [String] {
-        guard let types = object.value(forPlainKey: "type") else { return [] }
-        return types.asArray.compactMap(\.stringValue)
-    }
+    static func types(of object: JSONObject) -> [String] { Array(TypeNames(object)) }
 
     mutating func index(_ value: JSONValue) {
         switch value {
         case .object(let object):
             if let id = object.value(forPlainKey: "id")?.stringValue {
-                let types = Walk.types(of: object)
                 modify(&nodes[id, default: Node()]) { node in
-                    for type in types where !node.types.contains(type) { node.types.append(type) }
+                    for type in TypeNames(object) where !node.types.contains(type) { node.types.append(type) }
                     node.copies.append(object)
                 }
             }
@@ -198,9 +198,9 @@ private struct Walk {
     }
 
     mutating func visit(_ object: JSONObject, at path: JSONPath, role: Role) {
-        var types = Walk.types(of: object)
+        let types = TypeNames(object)
         // The root is checked as a credential even when its type is wrong, so every problem shows at once.
-        if role == .credential && !types.contains("EuropeanDigitalCredential") { types.append("EuropeanDigitalCredential") }
+        let checkedAsCredential = role == .credential && !types.contains("EuropeanDigitalCredential")
         // EDC files repeat nodes (same id) in several places; in RDF they are one node, so the
         // rules apply once, to the union of the copies.
         let id = object.value(forPlainKey: "id")?.stringValue
@@ -221,12 +221,19 @@ private struct Walk {
             for type in types {
                 for rule in profileShapes[type] ?? [] { check(rule, in: node, className: type, at: path) }
             }
+            if checkedAsCredential {
+                for rule in profileShapes["EuropeanDigitalCredential"] ?? [] { check(rule, in: node, className: "EuropeanDigitalCredential", at: path) }
+            }
             if types.contains("DisplayParameter") { checkDisplayLanguages(node, at: path) }
         }
         if role == .issuer {
             for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
         }
         repeatedNode = nil
+        // A later copy of a node whose copies are equal holds what the first one held, walked already: the nodes
+        // without an id inside it would only give the first copy's findings again at other paths (a third of the
+        // EU's 147 KB sample is such copies).
+        if !firstVisit, let position, nodes.values[position].copiesEqual { return }
         for member in object {
             switch member.key {
             case "@context", "id", "type": continue
@@ -264,23 +271,18 @@ private struct Walk {
         let value = object.value(forPlainKey: rule.term)
         let member = Location(node: path, term: rule.term, member: value, position: nil)
         var count = 0
-        switch rule.kind {
-        case .langString:
+        if case .langString = rule.kind {
             count = checkLangString(value, at: member, rule: ruleName, uniqueLang: rule.uniqueLang)
-        case .literal(let datatype):
-            for (position, element) in distinct(elements(value)) {
-                count += 1
-                checkLiteral(element, datatype, at: member.element(position), rule: ruleName)
-            }
-        case .node(let classes):
-            for (position, element) in distinct(elements(value)) {
-                count += 1
-                checkNode(element, classes: classes, iri: rule.iri, at: member.element(position), rule: ruleName)
-            }
-        case .concept(let list):
-            for (position, element) in distinct(elements(value)) {
-                count += 1
-                checkConcept(element, list: list, at: member.element(position), rule: ruleName, term: rule.term, className: className)
+        } else if let value, !value.isNull {
+            // Most members hold one value: it needs neither the flattened list nor the set of values seen.
+            if value.isArray {
+                for (position, element) in distinct(elements(value)) {
+                    count += 1
+                    checkValue(element, rule: rule, at: member.element(position), ruleName: ruleName, className: className)
+                }
+            } else {
+                count = 1
+                checkValue(value, rule: rule, at: member.element(0), ruleName: ruleName, className: className)
             }
         }
         if count < rule.min {
@@ -290,6 +292,16 @@ private struct Walk {
             add(
                 member.path, ruleName.id(".maxCount"),
                 "\(className) may have at most \(max) \(rule.term) value\(max == 1 ? "" : "s"), found \(count)" + mergeNote)
+        }
+    }
+
+    /// One value of a member, by the rule's kind (language maps are ``checkLangString(_:at:rule:uniqueLang:)``'s).
+    mutating func checkValue(_ value: JSONValue, rule: PropertyRule, at location: Location, ruleName: RuleName, className: String) {
+        switch rule.kind {
+        case .langString: break
+        case .literal(let datatype): checkLiteral(value, datatype, at: location, rule: ruleName)
+        case .node(let classes): checkNode(value, classes: classes, iri: rule.iri, at: location, rule: ruleName)
+        case .concept(let list): checkConcept(value, list: list, at: location, rule: ruleName, term: rule.term, className: className)
         }
     }
 
@@ -308,6 +320,7 @@ private struct Walk {
         // Files repeat a node verbatim (all 36 repeated nodes of the EU's 147 KB sample): the union of equal copies
         // is the copy, and comparing them costs a fraction of hashing every value into the union (40 % of the walk).
         if copies.dropFirst().allSatisfy({ $0 == copies[0] }) {
+            nodes.values[position].copiesEqual = true
             nodes.values[position].merged = copies[0]
             return copies[0]
         }
@@ -495,17 +508,24 @@ private struct Walk {
         }
     }
 
-    mutating func checkNode(_ value: JSONValue, classes: Set<String>, iri: Bool, at location: Location, rule: RuleName) {
+    mutating func checkNode(_ value: JSONValue, classes: [String], iri: Bool, at location: Location, rule: RuleName) {
         let id: String?
-        // The classes of the node: of every copy when it has an id (the index saw them all, this one included).
-        let declared: [String]
+        // Whether the node has one of the classes: of every copy when it has an id (the index saw them all, this
+        // one included), else of this object, read in place. Its classes are listed only for a finding.
+        let hasClass: Bool
         switch value {
         case .string(let reference):
             id = reference
-            declared = nodes[reference]?.types ?? []
+            hasClass = classes.isEmpty || (nodes[reference]?.types ?? []).contains(where: classes.contains)
         case .object(let object):
             id = object.value(forPlainKey: "id")?.stringValue
-            declared = id.flatMap { nodes[$0]?.types } ?? Walk.types(of: object)
+            if classes.isEmpty {
+                hasClass = true
+            } else if let known = id.flatMap({ nodes[$0]?.types }) {
+                hasClass = known.contains(where: classes.contains)
+            } else {
+                hasClass = TypeNames(object).contains(where: classes.contains)
+            }
         default:
             add(location.path, rule.id(".class"), "must be an object or an IRI, found a JSON \(value.kindName)")
             return
@@ -513,7 +533,8 @@ private struct Walk {
         if iri && !(id.map(isIRIReference) ?? false) {
             add(location.path, rule.id(".nodeKind"), "must be identified by an IRI (an \"id\")")
         }
-        if !classes.isEmpty && !declared.contains(where: classes.contains) {
+        if !hasClass {
+            let declared = id.flatMap { nodes[$0]?.types } ?? value.objectValue.map(Walk.types(of:)) ?? []
             let expected = classes.sorted().joined(separator: " or ")
             let found = declared.isEmpty ? "no type" : "type " + Set(declared).sorted().joined(separator: ", ")
             add(location.path, rule.id(".class"), "must be a \(expected), found \(found)")
@@ -585,6 +606,41 @@ private struct Walk {
                 schemeIndex.map { schemePath.appending($0) } ?? schemePath, rule.id(".schemeNodeKind"),
                 "the concept's inScheme must be identified by an IRI")
         }
+    }
+}
+
+/// The class names of an object's `type` member, read in place: a name or an array of names (other values are not
+/// names). A node has one or a few, and an array of them made for every object was a tenth of the walk.
+struct TypeNames: Sequence, IteratorProtocol {
+    private let single: String?
+    private let names: [JSONValue]
+    private var position = 0
+
+    init(_ object: JSONObject) {
+        switch object.value(forPlainKey: "type") {
+        case .string(let name)?:
+            single = name
+            names = []
+        case .array(let items)?:
+            single = nil
+            names = items
+        default:
+            single = nil
+            names = []
+        }
+    }
+
+    mutating func next() -> String? {
+        if let single {
+            if position > 0 { return nil }
+            position = 1
+            return single
+        }
+        while position < names.count {
+            position += 1
+            if case .string(let name) = names[position - 1] { return name }
+        }
+        return nil
     }
 }
 

@@ -9,8 +9,9 @@ enum ValueKind: Sendable {
     case langString
     /// A typed literal.
     case literal(Datatype)
-    /// A node of one of these classes (empty: any class).
-    case node(Set<String>)
+    /// A node of one of these classes (empty: any class). A list: a rule names one to five, which a search finds
+    /// faster than a set hashes the node's type.
+    case node([String])
     /// A `skos:Concept`; with a list (a generic-full restriction) it must also have an IRI and
     /// `inScheme` must be the list's scheme.
     case concept(ControlledList?)
@@ -30,8 +31,9 @@ enum Datatype: String, Sendable {
     case anyLiteral = "literal"
 }
 
-/// One property constraint of a shape.
-struct PropertyRule: Sendable {
+/// One property constraint of a shape. A class: the walk applies every rule of a node's class to the node, and a
+/// struct was copied out of the table field by field each time (a retain per field), a twentieth of the walk.
+final class PropertyRule: Sendable {
     let term: String
     let min: Int
     let max: Int?
@@ -40,10 +42,19 @@ struct PropertyRule: Sendable {
     let iri: Bool
     /// `sh:uniqueLang`: at most one text per language.
     let uniqueLang: Bool
+
+    init(term: String, min: Int, max: Int?, kind: ValueKind, iri: Bool, uniqueLang: Bool) {
+        self.term = term
+        self.min = min
+        self.max = max
+        self.kind = kind
+        self.iri = iri
+        self.uniqueLang = uniqueLang
+    }
 }
 
 /// The claim classes `hasClaim` accepts (`edc:ClaimNodeShape`).
-let claimClasses: Set<String> = ["LearningAchievement", "LearningActivity", "LearningAssessment", "LearningEntitlement", "Claim"]
+let claimClasses: [String] = ["LearningAchievement", "LearningActivity", "LearningAssessment", "LearningEntitlement", "Claim"]
 
 /// The profile's rules per class: the generated table, plus `edc:ClaimTypeNodeShape`, which makes
 /// `dcType` mandatory on a claim of the `Claim` superclass itself.

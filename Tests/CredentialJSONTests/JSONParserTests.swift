@@ -129,6 +129,13 @@ struct JSONParserTests {
         #expect(a == b)
         #expect(a.hashValue == b.hashValue)
         #expect(a != (try JSONParser.parse(#"{"a":1,"b":[2,1]}"#)))
+        // Members in the same order, partly moved, or with one key or value different.
+        let c = try JSONParser.parse(#"{"a":1,"b":2,"c":{"d":3,"e":4}}"#)
+        #expect(c == (try JSONParser.parse(#"{"a":1,"b":2,"c":{"d":3,"e":4}}"#)))
+        #expect(c == (try JSONParser.parse(#"{"a":1,"c":{"e":4,"d":3},"b":2}"#)))
+        #expect(c != (try JSONParser.parse(#"{"a":1,"b":2,"c":{"d":3,"e":5}}"#)))
+        #expect(c != (try JSONParser.parse(#"{"a":1,"b":2,"x":{"d":3,"e":4}}"#)))
+        #expect(c != (try JSONParser.parse(#"{"a":1,"x":2,"c":{"d":3,"e":4}}"#)))
     }
 
     @Test func plainWriterDoesNotEscapeSolidusAndEscapesControls() {

@@ -56,4 +56,25 @@ struct StringScanTests {
         #expect((try? JSONParser.parse(Array(("\"" + String(repeating: "x", count: 100)).utf8))) == nil)
         #expect((try? JSONParser.parse(Array(("\"\\n" + String(repeating: "x", count: 100)).utf8))) == nil)
     }
+
+    /// Long strings are joined from their ASCII runs and the rest: letters of 2, 3 and 4 bytes at every offset of a
+    /// word, between runs shorter and longer than a run worth its own piece, at the start and in the last bytes,
+    /// with or without escapes, read as written.
+    @Test("A long string with letters beyond ASCII among long ASCII runs reads as written")
+    func longMixedStrings() throws {
+        let letters = ["é", "€", "😀", "ж"]
+        for first in 0..<16 {
+            for gap in [1, 7, 8, 9, 255, 256, 257, 300, 2_000] {
+                for tail in [0, 3, 7, 8, 300] {
+                    let letter = letters[(first + gap + tail) % letters.count]
+                    let runs = [first, gap, 1_100 - first, tail].map { String(repeating: "x", count: $0) }
+                    let expected = runs[0] + letter + runs[1] + letter + runs[2] + letter + runs[3] + (tail == 3 ? letter : "")
+                    #expect(try JSONParser.parse("\"" + expected + "\"").stringValue == expected, "\(first) \(gap) \(tail)")
+                    let escaped = expected.replacingOccurrences(of: "x" + letter, with: "\\\"" + letter)
+                    #expect(
+                        try JSONParser.parse("\"" + escaped + "\"").stringValue == expected.replacingOccurrences(of: "x" + letter, with: "\"" + letter))
+                }
+            }
+        }
+    }
 }

@@ -166,6 +166,45 @@ import Testing
         #expect(RDFConversion.streamInterned(plain, jsonld: jsonld, options: ToRDFOptions(safeMode: false)) == nil)
     }
 
+    /// A check keeps no statements, so a node object repeated as written, under the same property and context, is
+    /// not streamed again: a copy under another property (whose scoped context leaves a term undefined) is still
+    /// refused, in either order, and the verdict is the one the conversion gives.
+    @Test func aRepeatedNodeIsCheckedWhereItStands() throws {
+        let jsonld = JSONLDOptions(documentLoader: try Self.contextLoader())
+        let context = #""@context": {"id": "@id", "a": {"@id": "http://ex.org/a", "@context": {"p": "http://ex.org/p"}}, "b": "http://ex.org/b"}"#
+        let node = #"{"id": "http://ex.org/n", "p": "x", "a": {"id": "http://ex.org/m", "p": "y"}}"#
+        for (first, second, accepted) in [("a", "a", true), ("a", "b", false), ("b", "a", false)] {
+            let members =
+                first == second ? #""\#(first)": [\#(node), \#(node), \#(node)]"# : #""\#(first)": \#(node), "\#(second)": [\#(node), \#(node)]"#
+            let document = try JSONParser.parse(#"{\#(context), "id": "http://ex.org/s", \#(members)}"#)
+            let checked = RDFConversion.streamCheck(document, jsonld: jsonld, options: ToRDFOptions())
+            #expect(checked == accepted, "\(first) \(second)")
+            #expect(checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil))
+            #expect(Self.compare(document, jsonld: jsonld, rdf: ToRDFOptions()) == (accepted ? .same : .declined))
+        }
+    }
+
+    /// A repeated node that is not streamed again still counts against the limits: the values it holds and how
+    /// deep it nests where the copy stands (deeper than the first here). Under every limit, the check (which skips
+    /// the copy) and the conversion (which streams it) agree.
+    @Test func aRepeatedNodeCountsAgainstTheLimits() throws {
+        let node = #"{"id": "http://ex.org/n", "p": [1, 2, 3], "q": {"r": {"s": "deep"}}}"#
+        let document = try JSONParser.parse(
+            #"{"@context": {"id": "@id", "@vocab": "http://ex.org/"}, "id": "http://ex.org/s", "a": \#(node), "b": {"x": {"y": {"a": \#(node)}}}}"#)
+        var verdicts: Set<Bool> = []
+        for depth in 1...12 {
+            for values in 1...40 {
+                var jsonld = JSONLDOptions(documentLoader: try Self.contextLoader())
+                jsonld.limits.maxExpansionDepth = depth
+                jsonld.limits.maxExpandedValues = values
+                let checked = RDFConversion.streamCheck(document, jsonld: jsonld, options: ToRDFOptions())
+                #expect(checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil), "depth \(depth), values \(values)")
+                verdicts.insert(checked)
+            }
+        }
+        #expect(verdicts == [true, false])
+    }
+
     /// Type names expand in the context before their own scoped contexts; those contexts do not reach nested
     /// nodes (they do not propagate), but a property's scoped context does, also for its scalar values.
     @Test func scopedContextsApplyWhereExpansionAppliesThem() throws {

@@ -180,7 +180,20 @@ struct Base64URLTests {
         }
     }
 
-    @Test(arguments: ["+/+/", "Zm 9v", "Zm9v\n", "Zm9v!"])
+    /// The last character of a 4n+2 or 4n+3 text carries bits below the last byte: each of the 64 characters there
+    /// is accepted exactly when those bits are zero, after whole groups or alone.
+    @Test(arguments: ["", "Zm9v"])
+    func acceptsATrailingCharacterOnlyWithZeroUnusedBits(prefix: String) {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        for (value, character) in alphabet.enumerated() {
+            let two = prefix + "Z" + String(character)
+            let three = prefix + "Zm" + String(character)
+            #expect(((try? Base64URL.decode(two)) != nil) == (value & 0b1111 == 0), "\(two)")
+            #expect(((try? Base64URL.decode(three)) != nil) == (value & 0b11 == 0), "\(three)")
+        }
+    }
+
+    @Test(arguments: ["+/+/", "Zm 9v", "Zm9v\n", "Zm9v!", "Zm9vYmFy\u{e9}", "\u{e9}m9v"])
     func rejectsCharactersOutsideTheAlphabet(text: String) {
         #expect(throws: MultiformatsError(.invalidCharacter, "")) { try Base64URL.decode(text) }
     }

@@ -81,6 +81,25 @@ import Testing
         #expect(twice.map(\.path.description) == ["$.credentialSubject[0].dateOfBirth[0]"])
     }
 
+    /// A node without an id inside verbatim copies is one finding, at the first copy (a later copy is not walked
+    /// again); inside copies that differ, each copy is walked and each says where its own problem is.
+    @Test func aNodeWithoutAnIdInsideCopiesIsWalkedOnceWhenTheCopiesAreEqual() {
+        func copy(_ date: String) -> JSONValue {
+            [
+                "id": "urn:p", "type": "Person",
+                "hasClaim": ["type": "LearningAchievement", "awardedBy": ["type": "AwardingProcess", "awardingDate": .string(date)]],
+            ]
+        }
+        let rule = "AwardingProcess.awardingDate.datatype"
+        let equal = ProfileValidator().validate(Self.credential(subject: [copy("no date"), copy("no date")])).findings.filter { $0.rule == rule }
+        #expect(equal.map(\.path.description) == ["$.credentialSubject[0].hasClaim.awardedBy.awardingDate"])
+        let different = ProfileValidator().validate(Self.credential(subject: [copy("no date"), copy("still no date")])).findings.filter { $0.rule == rule }
+        #expect(
+            different.map(\.path.description) == [
+                "$.credentialSubject[0].hasClaim.awardedBy.awardingDate", "$.credentialSubject[1].hasClaim.awardedBy.awardingDate",
+            ])
+    }
+
     @Test func mergedLanguageMapsKeepEachLanguagesTextsInOrderWithoutRepeats() {
         let first: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": "Alex", "fr": "Alex"]]
         let second: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": ["Alex", "Alexander"]]]
