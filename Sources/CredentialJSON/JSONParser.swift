@@ -63,16 +63,20 @@ public enum JSONParser {
     /// Parses a complete JSON text.
     public static func parse<Bytes: Collection>(_ bytes: Bytes, limits: JSONParseLimits = .default) throws(JSONParseError) -> JSONValue
     where Bytes.Element == UInt8 {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var parser = Parser(buffer: buffer, limits: limits)
-            return try parser.parseDocument()
-        }
+        // Read in place when the bytes are contiguous (an array, a string's UTF-8): a sealed payload is 100 KB or more.
+        let inPlace = bytes.withContiguousStorageIfAvailable { buffer in Result { () throws(JSONParseError) in try parse(buffer: buffer, limits: limits) } }
+        if let inPlace { return try inPlace.get() }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in try parse(buffer: buffer, limits: limits) }
     }
 
     /// Parses a complete JSON text given as a string.
     public static func parse(_ text: String, limits: JSONParseLimits = .default) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8), limits: limits)
+        try parse(text.utf8, limits: limits)
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) throws(JSONParseError) -> JSONValue {
+        var parser = Parser(buffer: buffer, limits: limits)
+        return try parser.parseDocument()
     }
 }
 

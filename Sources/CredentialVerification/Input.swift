@@ -256,7 +256,7 @@ public enum InputDetector {
 
     static func sealedPayload(_ object: JSONObject, limits: JSONParseLimits = .default) -> JSONValue? {
         guard let payload = object["payload"]?.stringValue else { return nil }
-        if let parsed = try? JSONParser.parse(Array(payload.utf8), limits: limits), parsed.isObject { return parsed }
+        if let parsed = try? JSONParser.parse(payload, limits: limits), parsed.isObject { return parsed }
         if let decoded = Base64URLText.decode(payload), let parsed = try? JSONParser.parse(decoded, limits: limits), parsed.isObject { return parsed }
         return nil
     }
