@@ -404,12 +404,15 @@ struct RepeatedNodes {
     private func modifyEntry(_ entry: inout FirstCopy?, _ body: (inout FirstCopy?) -> Void) { body(&entry) }
 
     /// The subject of the first copy of `object`, after counting the copy against the limits; nil when it is not one.
-    func repeated(_ key: Key, _ object: JSONObject, by processor: Processor) throws(JSONLDError) -> StreamedTerm? {
+    /// The copy's depth also counts for the nodes around it that are being measured (``deepest``): one of them
+    /// repeated deeper down is checked against the limit with what this copy would have reached.
+    mutating func repeated(_ key: Key, _ object: JSONObject, by processor: Processor) throws(JSONLDError) -> StreamedTerm? {
         guard let first = firstCopies[key.id], first.key.matches(key), JSONValue.object(first.object).isIdentical(to: .object(object)) else {
             return nil
         }
         processor.expandedValues += first.values
         processor.copiedTermDefinitions += first.copies
+        deepest = max(deepest, processor.expansionDepth + first.depth)
         let limits = processor.limits
         if processor.expandedValues > limits.maxExpandedValues || processor.copiedTermDefinitions > limits.maxTermDefinitionCopies
             || processor.expansionDepth + first.depth > limits.maxExpansionDepth

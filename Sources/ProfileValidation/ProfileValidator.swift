@@ -155,8 +155,8 @@ private struct Walk {
         var merged: JSONObject?
         /// Whether the node was already checked (once, on the merged copies).
         var checked = false
-        /// Whether every copy equals the first (the union is the first copy).
-        var copiesEqual = false
+        /// Whether every copy is the first as written (the union is the first copy).
+        var copiesIdentical = false
     }
 
     /// id → its node. One table, so that each object costs one hash of its id in the index and one in the visit
@@ -230,10 +230,10 @@ private struct Walk {
             for rule in issuerRules { check(rule, in: node, className: "Issuer", at: path) }
         }
         repeatedNode = nil
-        // A later copy of a node whose copies are equal holds what the first one held, walked already: the nodes
+        // A later copy of a node whose copies are identical holds what the first one held, walked already: the nodes
         // without an id inside it would only give the first copy's findings again at other paths (a third of the
         // EU's 147 KB sample is such copies).
-        if !firstVisit, let position, nodes.values[position].copiesEqual { return }
+        if !firstVisit, let position, nodes.values[position].copiesIdentical { return }
         for member in object {
             switch member.key {
             case "@context", "id", "type": continue
@@ -317,10 +317,12 @@ private struct Walk {
         let copies = nodes.values[position].copies
         guard copies.count > 1 else { return copies[0] }
         if let merged = nodes.values[position].merged { return merged }
-        // Files repeat a node verbatim (all 36 repeated nodes of the EU's 147 KB sample): the union of equal copies
-        // is the copy, and comparing them costs a fraction of hashing every value into the union (40 % of the walk).
-        if copies.dropFirst().allSatisfy({ $0 == copies[0] }) {
-            nodes.values[position].copiesEqual = true
+        // Files repeat a node verbatim (all 36 repeated nodes of the EU's 147 KB sample): the union of identical
+        // copies is the copy, and comparing them costs a fraction of hashing every value into the union (40 % of the
+        // walk). Identical as written, not only equal as JSON: `==` compares strings as Unicode, and a later copy
+        // that equals the first (a language tag "ko-\u{212A}R", Kelvin sign, equals "ko-KR") is not walked again.
+        if copies.dropFirst().allSatisfy({ JSONValue.object($0).isIdentical(to: .object(copies[0])) }) {
+            nodes.values[position].copiesIdentical = true
             nodes.values[position].merged = copies[0]
             return copies[0]
         }

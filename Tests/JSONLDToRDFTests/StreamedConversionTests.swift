@@ -205,6 +205,25 @@ import Testing
         #expect(verdicts == [true, false])
     }
 
+    /// A repeat inside a node that is itself repeated deeper down: the inner repeat's depth counts for the outer
+    /// node, so the outer one's deeper copy is held to the depth limit with everything below it (found by a review
+    /// helper: the outer node's depth left the skipped copy out).
+    @Test func aRepeatInsideARepeatedNodeCountsItsDepth() throws {
+        let b = #"{"@id": "http://ex.org/B", "v": {"w": {"x": {"y": 1}}}}"#
+        let a = #"{"@id": "http://ex.org/A", "p": \#(b)}"#
+        let document = try JSONParser.parse(
+            #"{"@context": {"@vocab": "http://ex.org/"}, "@id": "http://ex.org/r", "p": \#(b), "q": [\#(a), {"n": {"q": \#(a)}}]}"#)
+        var verdicts: Set<Bool> = []
+        for depth in 1...14 {
+            var jsonld = JSONLDOptions(documentLoader: try Self.contextLoader())
+            jsonld.limits.maxExpansionDepth = depth
+            let checked = RDFConversion.streamCheck(document, jsonld: jsonld, options: ToRDFOptions())
+            #expect(checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil), "depth \(depth)")
+            verdicts.insert(checked)
+        }
+        #expect(verdicts == [true, false])
+    }
+
     /// Type names expand in the context before their own scoped contexts; those contexts do not reach nested
     /// nodes (they do not propagate), but a property's scoped context does, also for its scalar values.
     @Test func scopedContextsApplyWhereExpansionAppliesThem() throws {

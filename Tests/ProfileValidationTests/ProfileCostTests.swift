@@ -100,6 +100,19 @@ import Testing
             ])
     }
 
+    /// Copies equal as JSON but not as written are each walked: `==` compares strings as Unicode, under which a
+    /// language tag with the Kelvin sign (U+212A) equals one with "K", and only the second copy's tag is malformed.
+    @Test func copiesEqualOnlyAsUnicodeAreEachWalked() {
+        func copy(_ tag: String) -> JSONValue {
+            [
+                "id": "urn:p", "type": "Person",
+                "hasClaim": ["type": "LearningAchievement", "additionalNote": ["type": "Note", "noteLiteral": .object([tag: "x"])]],
+            ]
+        }
+        let findings = ProfileValidator().validate(Self.credential(subject: [copy("ko-KR"), copy("ko-\u{212A}R")])).findings
+        #expect(findings.filter { $0.rule == "Note.noteLiteral.languageTag" }.map(\.path.description).count == 1)
+    }
+
     @Test func mergedLanguageMapsKeepEachLanguagesTextsInOrderWithoutRepeats() {
         let first: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": "Alex", "fr": "Alex"]]
         let second: JSONValue = ["id": "urn:p", "type": "Person", "givenName": ["en": ["Alex", "Alexander"]]]
