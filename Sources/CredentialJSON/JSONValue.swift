@@ -295,6 +295,11 @@ extension JSONValue {
     /// order as JSON's data model does and compares strings by Swift's canonical equivalence (`"é"` precomposed
     /// equals `"e"` + combining accent there, but not in JSON-LD or RDF); a result computed from one document is
     /// reused for another only when they are identical in this sense.
+    ///
+    /// Arrays and objects that share their storage answer at once: the verifier's Format check and a Data Integrity
+    /// proof each take the credential without its `proof`, two new top-level objects over the same member values,
+    /// and comparing them down to every string was a twentieth of the work the dataset memo saves. A buffer is never
+    /// changed in place while shared, so one buffer with one count holds the same elements.
     public func isIdentical(to other: JSONValue) -> Bool {
         // One switch on this value and a pattern on the other: switching on the pair copied both (a retain and a
         // release of each payload per value compared).
@@ -309,6 +314,7 @@ extension JSONValue {
             if case .string(let right) = other { return sameCodePoints(left, right) }
         case .array(let left):
             guard case .array(let right) = other, left.count == right.count else { return false }
+            if sameBuffer(left, right) { return true }
             for index in left.indices where !left[index].isIdentical(to: right[index]) { return false }
             return true
         case .object(let left):
@@ -316,6 +322,7 @@ extension JSONValue {
             let leftMembers = left.members
             let rightMembers = right.members
             guard leftMembers.count == rightMembers.count else { return false }
+            if sameBuffer(leftMembers, rightMembers) { return true }
             for index in leftMembers.indices {
                 guard sameCodePoints(leftMembers[index].key, rightMembers[index].key),
                     leftMembers[index].value.isIdentical(to: rightMembers[index].value)
@@ -325,6 +332,11 @@ extension JSONValue {
         }
         return false
     }
+}
+
+@inline(__always)
+private func sameBuffer<Element>(_ lhs: [Element], _ rhs: [Element]) -> Bool {
+    lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in left.baseAddress != nil && left.baseAddress == right.baseAddress } }
 }
 
 /// Byte equality of the UTF-8: strings of one parsed document usually share their storage, which answers at once;

@@ -240,12 +240,9 @@ extension Processor {
                 node.stated = true
                 return
             }
-            let start = repeatable.map { _ in repeatedNodes.start(by: self) }
+            let start = repeatable.map { RepeatedNodes.Start($0, object, by: self) }
             let streamed = try streamNode(active, object, baseURL: baseURL, propertyDefinition: def, into: &sink)
-            if let repeatable, let start {
-                let subject: StreamedTerm? = if case .streamed(let child) = streamed { child.subject } else { nil }
-                repeatedNodes.finish(start, remembering: subject.map { (repeatable, object, $0) }, by: self)
-            }
+            if let start { repeatedNodes.finish(start, streamed, by: self) }
             switch streamed {
             case .streamed(let child):
                 guard let resolved = predicate.resolve(&sink), sink.reference(subject, resolved, child.subject) else { throw streamingRefused }
@@ -370,32 +367,39 @@ struct RepeatedNodes {
 
     /// First copies by their `id` as written; a node met in several contexts keeps the first.
     private var firstCopies: [String: FirstCopy] = Dictionary(minimumCapacity: 64)
-    /// The deepest expansion depth reached since the innermost ``start(by:)`` (``Processor/enter()`` raises it).
+    /// The deepest expansion depth reached since the innermost ``Start`` (``Processor/enter()`` raises it).
     var deepest = 0
 
-    /// Where streaming a node object began.
+    /// A node object about to be streamed, and where the processor's counters stood.
     struct Start {
+        let key: Key
+        let object: JSONObject
         let values: Int
         let copies: Int
         let depth: Int
-        /// ``deepest`` for the nodes around it, given back by ``finish(_:remembering:by:)``.
+        /// ``deepest`` for the nodes around it, given back by ``finish(_:_:by:)``.
         let outerDeepest: Int
+
+        /// Marks the start, and measures the node's depth from here (``deepest``).
+        init(_ key: Key, _ object: JSONObject, by processor: Processor) {
+            self.key = key
+            self.object = object
+            values = processor.expandedValues
+            copies = processor.copiedTermDefinitions
+            depth = processor.expansionDepth
+            outerDeepest = processor.repeatedNodes.deepest
+            processor.repeatedNodes.deepest = processor.expansionDepth
+        }
     }
 
-    mutating func start(by processor: Processor) -> Start {
-        defer { deepest = processor.expansionDepth }
-        return Start(
-            values: processor.expandedValues, copies: processor.copiedTermDefinitions, depth: processor.expansionDepth, outerDeepest: deepest)
-    }
-
-    /// Ends what ``start(by:)`` began, keeping the node when it was streamed (`remembering`).
-    mutating func finish(_ start: Start, remembering node: (key: Key, object: JSONObject, subject: StreamedTerm)?, by processor: Processor) {
-        if let node {
+    /// Ends what ``Start`` began, keeping the node when it was streamed.
+    mutating func finish(_ start: Start, _ outcome: StreamedObject, by processor: Processor) {
+        if case .streamed(let node) = outcome {
             let first = FirstCopy(
-                key: node.key, object: node.object, subject: node.subject, values: processor.expandedValues - start.values,
+                key: start.key, object: start.object, subject: node.subject, values: processor.expandedValues - start.values,
                 copies: processor.copiedTermDefinitions - start.copies, depth: deepest - start.depth)
             // One hash of the id for looking up and adding.
-            modifyEntry(&firstCopies[node.key.id]) { entry in if entry == nil { entry = first } }
+            modifyEntry(&firstCopies[start.key.id]) { entry in if entry == nil { entry = first } }
         }
         deepest = max(deepest, start.outerDeepest)
     }

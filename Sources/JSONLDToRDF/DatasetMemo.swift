@@ -138,7 +138,7 @@ public final class DatasetMemo: Sendable {
             // A check is answered by any form; a dataset only by its own.
             guard
                 let entry = state.entries.first(where: {
-                    ($0.form == form || form == .checked) && $0.key == key && Self.identical($0.document, document)
+                    ($0.form == form || form == .checked) && $0.key == key && $0.document.isIdentical(to: document)
                 })
             else { return nil }
             state.reuses += 1
@@ -153,37 +153,6 @@ public final class DatasetMemo: Sendable {
             state.entries.append(Entry(key: key, form: form, document: document, result: result))
         }
         return result
-    }
-
-    /// `lhs.isIdentical(to: rhs)`, answering at once for arrays and objects that share their storage.
-    ///
-    /// The verifier's Format check and the Data Integrity proof each take the credential without its `proof`:
-    /// two new top-level objects whose members are the same values, held in the same buffers. Comparing them
-    /// member by member, down to every string, was a twentieth of the work the memo saves. A buffer is never
-    /// changed in place while shared, so one buffer with one count holds the same elements.
-    static func identical(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.array(let left), .array(let right)):
-            guard left.count == right.count else { return false }
-            if sameBuffer(left, right) { return true }
-            for (leftItem, rightItem) in zip(left, right) where !identical(leftItem, rightItem) { return false }
-            return true
-        case (.object(let left), .object(let right)):
-            guard left.count == right.count else { return false }
-            if sameBuffer(left.members, right.members) { return true }
-            for (leftMember, rightMember) in zip(left.members, right.members) {
-                // Keys by code point, through the same rule as values.
-                guard JSONValue.string(leftMember.key).isIdentical(to: .string(rightMember.key)), identical(leftMember.value, rightMember.value)
-                else { return false }
-            }
-            return true
-        default:
-            return lhs.isIdentical(to: rhs)
-        }
-    }
-
-    @inline(__always) private static func sameBuffer<Element>(_ lhs: [Element], _ rhs: [Element]) -> Bool {
-        lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in left.baseAddress != nil && left.baseAddress == right.baseAddress } }
     }
 
     static func convert(_ document: JSONValue, jsonld: JSONLDOptions, options: ToRDFOptions, form: Form) -> Result<Converted, DatasetConversionError> {

@@ -218,12 +218,8 @@ private struct Walk {
         let copies = position.map { nodes.values[$0].copies.count } ?? 1
         repeatedNode = copies > 1 ? (id ?? "", copies) : nil
         if firstVisit {
-            for type in types {
-                for rule in profileShapes[type] ?? [] { check(rule, in: node, className: type, at: path) }
-            }
-            if checkedAsCredential {
-                for rule in profileShapes["EuropeanDigitalCredential"] ?? [] { check(rule, in: node, className: "EuropeanDigitalCredential", at: path) }
-            }
+            for type in types { checkShape(of: type, in: node, at: path) }
+            if checkedAsCredential { checkShape(of: "EuropeanDigitalCredential", in: node, at: path) }
             if types.contains("DisplayParameter") { checkDisplayLanguages(node, at: path) }
         }
         if role == .issuer {
@@ -260,6 +256,11 @@ private struct Walk {
     }
 
     // MARK: - Rules
+
+    /// Every rule of `className`'s shape on `node`.
+    mutating func checkShape(of className: String, in node: JSONObject, at path: JSONPath) {
+        for rule in profileShapes[className] ?? [] { check(rule, in: node, className: className, at: path) }
+    }
 
     // Every rule is applied to every node of its class, and nearly all values pass: the rule's name and the
     // value's JSON path are built only when a finding needs them (RuleName, Location).

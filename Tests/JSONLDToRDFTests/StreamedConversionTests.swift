@@ -191,18 +191,29 @@ import Testing
         let node = #"{"id": "http://ex.org/n", "p": [1, 2, 3], "q": {"r": {"s": "deep"}}}"#
         let document = try JSONParser.parse(
             #"{"@context": {"id": "@id", "@vocab": "http://ex.org/"}, "id": "http://ex.org/s", "a": \#(node), "b": {"x": {"y": {"a": \#(node)}}}}"#)
+        let verdicts = try Self.checkAgreesWithConversion(document, depths: 1...12, values: Array(1...40))
+        #expect(verdicts == [true, false])
+    }
+
+    /// The check's verdicts on `document` under each depth and value limit (the default value limit when none is
+    /// given), each expected to be the conversion's.
+    static func checkAgreesWithConversion(
+        _ document: JSONValue, depths: ClosedRange<Int>, values: [Int] = [JSONLDLimits().maxExpandedValues]
+    ) throws -> Set<Bool> {
         var verdicts: Set<Bool> = []
-        for depth in 1...12 {
-            for values in 1...40 {
-                var jsonld = JSONLDOptions(documentLoader: try Self.contextLoader())
+        for depth in depths {
+            for valueLimit in values {
+                var jsonld = JSONLDOptions(documentLoader: try contextLoader())
                 jsonld.limits.maxExpansionDepth = depth
-                jsonld.limits.maxExpandedValues = values
+                jsonld.limits.maxExpandedValues = valueLimit
                 let checked = RDFConversion.streamCheck(document, jsonld: jsonld, options: ToRDFOptions())
-                #expect(checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil), "depth \(depth), values \(values)")
+                #expect(
+                    checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil),
+                    "depth \(depth), values \(valueLimit)")
                 verdicts.insert(checked)
             }
         }
-        #expect(verdicts == [true, false])
+        return verdicts
     }
 
     /// A repeat inside a node that is itself repeated deeper down: the inner repeat's depth counts for the outer
@@ -213,14 +224,7 @@ import Testing
         let a = #"{"@id": "http://ex.org/A", "p": \#(b)}"#
         let document = try JSONParser.parse(
             #"{"@context": {"@vocab": "http://ex.org/"}, "@id": "http://ex.org/r", "p": \#(b), "q": [\#(a), {"n": {"q": \#(a)}}]}"#)
-        var verdicts: Set<Bool> = []
-        for depth in 1...14 {
-            var jsonld = JSONLDOptions(documentLoader: try Self.contextLoader())
-            jsonld.limits.maxExpansionDepth = depth
-            let checked = RDFConversion.streamCheck(document, jsonld: jsonld, options: ToRDFOptions())
-            #expect(checked == (RDFConversion.streamInterned(document, jsonld: jsonld, options: ToRDFOptions()) != nil), "depth \(depth)")
-            verdicts.insert(checked)
-        }
+        let verdicts = try Self.checkAgreesWithConversion(document, depths: 1...14)
         #expect(verdicts == [true, false])
     }
 
