@@ -353,16 +353,21 @@ struct RepeatedNodes {
         }
     }
 
+    /// What streaming a node costs against the limits: values (``JSONLDLimits/maxExpandedValues``), term definitions
+    /// copied (``JSONLDLimits/maxTermDefinitionCopies``) and depth. Taken from the processor, these are where its
+    /// counters stand; between two such readings, what a node took.
+    struct Counts {
+        let values: Int
+        let copies: Int
+        let depth: Int
+    }
+
     struct FirstCopy {
         let key: Key
         let object: JSONObject
         let subject: StreamedTerm
-        /// Values counted against ``JSONLDLimits/maxExpandedValues`` while it was streamed.
-        let values: Int
-        /// Term definitions copied (``JSONLDLimits/maxTermDefinitionCopies``) while it was streamed.
-        let copies: Int
-        /// How far below the object's own depth its expansion went.
-        let depth: Int
+        /// What it took; its depth is how far below the object's own its expansion went.
+        let cost: Counts
     }
 
     /// First copies by their `id` as written; a node met in several contexts keeps the first.
@@ -374,9 +379,7 @@ struct RepeatedNodes {
     struct Start {
         let key: Key
         let object: JSONObject
-        let values: Int
-        let copies: Int
-        let depth: Int
+        let counts: Counts
         /// ``deepest`` for the nodes around it, given back by ``finish(_:_:by:)``.
         let outerDeepest: Int
 
@@ -384,9 +387,7 @@ struct RepeatedNodes {
         init(_ key: Key, _ object: JSONObject, by processor: Processor) {
             self.key = key
             self.object = object
-            values = processor.expandedValues
-            copies = processor.copiedTermDefinitions
-            depth = processor.expansionDepth
+            counts = Counts(values: processor.expandedValues, copies: processor.copiedTermDefinitions, depth: processor.expansionDepth)
             outerDeepest = processor.repeatedNodes.deepest
             processor.repeatedNodes.deepest = processor.expansionDepth
         }
@@ -395,9 +396,10 @@ struct RepeatedNodes {
     /// Ends what ``Start`` began, keeping the node when it was streamed.
     mutating func finish(_ start: Start, _ outcome: StreamedObject, by processor: Processor) {
         if case .streamed(let node) = outcome {
-            let first = FirstCopy(
-                key: start.key, object: start.object, subject: node.subject, values: processor.expandedValues - start.values,
-                copies: processor.copiedTermDefinitions - start.copies, depth: deepest - start.depth)
+            let cost = Counts(
+                values: processor.expandedValues - start.counts.values, copies: processor.copiedTermDefinitions - start.counts.copies,
+                depth: deepest - start.counts.depth)
+            let first = FirstCopy(key: start.key, object: start.object, subject: node.subject, cost: cost)
             // One hash of the id for looking up and adding.
             modifyEntry(&firstCopies[start.key.id]) { entry in if entry == nil { entry = first } }
         }
@@ -414,12 +416,12 @@ struct RepeatedNodes {
         guard let first = firstCopies[key.id], first.key.matches(key), JSONValue.object(first.object).isIdentical(to: .object(object)) else {
             return nil
         }
-        processor.expandedValues += first.values
-        processor.copiedTermDefinitions += first.copies
-        deepest = max(deepest, processor.expansionDepth + first.depth)
+        processor.expandedValues += first.cost.values
+        processor.copiedTermDefinitions += first.cost.copies
+        deepest = max(deepest, processor.expansionDepth + first.cost.depth)
         let limits = processor.limits
         if processor.expandedValues > limits.maxExpandedValues || processor.copiedTermDefinitions > limits.maxTermDefinitionCopies
-            || processor.expansionDepth + first.depth > limits.maxExpansionDepth
+            || processor.expansionDepth + first.cost.depth > limits.maxExpansionDepth
         {
             throw streamingRefused
         }
